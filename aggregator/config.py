@@ -1,0 +1,270 @@
+"""Read sources.yaml and the AGGREGATOR_* environment into one frozen :class:`Settings`.
+
+This is the only module that reads ``os.environ`` or the configuration file. Everything else
+receives the frozen settings (or the slice it needs), so tests build settings from plain values.
+Precedence: command-line option, environment, file, default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .models import LANGUAGES, SOURCE_KINDS, FeedRef, Source
+
+DEFAULT_CONFIG = "sources.yaml"
+DEFAULT_DB = "sqlite:///data/aggregator.db"
+DEFAULT_OUTPUT = "output"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_TIMEZONE = "Europe/Paris"
+DEFAULT_REFRESH = timedelta(hours=1)
+MIN_REFRESH = timedelta(minutes=15)  # issue 4: never poll a feed more often than this
+DEFAULT_PAST_DAYS = 30  # issue 2: events from 30 days ago on
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Turn ``30m``, ``1h``, ``2d`` into a timedelta; raise ValueError otherwise."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 30m, 1h or 1d")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 25
+    user: str | None = None
+    password: str | None = None
+    security: Literal["none", "starttls", "tls"] = "none"
+    mail_from: str = "digest@localhost"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the application needs to know, validated once."""
+
+    sources: tuple[Source, ...] = ()
+    config_path: Path | None = None
+    db_url: str = DEFAULT_DB
+    output_dir: Path = Path(DEFAULT_OUTPUT)
+    base_url: str = DEFAULT_BASE_URL
+    allow_private_networks: bool = False
+    timezone: str = DEFAULT_TIMEZONE
+    past_days: int = DEFAULT_PAST_DAYS
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    admin_token: str | None = None
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise ConfigError(f"unknown source {source_id!r}: it is not in sources.yaml")
+
+
+# --- the file schema (pydantic stays at this edge) -------------------------------------------
+
+
+class _FeedModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str
+    type: Literal["ical", "rss", "atom", "jsonfeed", "auto"] = "auto"
+    refresh: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value.strip(), re.IGNORECASE):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.strip()
+
+    @field_validator("refresh")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None and parse_duration(value) < MIN_REFRESH:
+            raise ValueError("must be at least 15m: feeds are never polled more often")
+        return value
+
+
+class _SourceModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str = Field(min_length=1)
+    kind: str
+    city: str = Field(min_length=1)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    language: str = "fr"
+    website: str = ""
+    contact: str = ""
+    tags: list[str] = []
+    priority: int = 0
+    feeds: list[_FeedModel] = Field(min_length=1)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value not in SOURCE_KINDS:
+            raise ValueError(f"must be one of {', '.join(SOURCE_KINDS)}")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return value
+
+
+class _SettingsModel(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    timezone: str = DEFAULT_TIMEZONE
+    past_days: int = DEFAULT_PAST_DAYS
+    base_url: str | None = None
+    output: str | None = None
+    db: str | None = None
+
+
+def _describe(problems: list[dict[str, Any]], raw_sources: list[Any]) -> str:
+    """One line per problem: 'source 'loria': field feeds.0.url: must be an http:// URL'."""
+    lines = []
+    for problem in problems:
+        loc = list(problem["loc"])
+        where = "settings"
+        if loc and isinstance(loc[0], int):
+            index = loc.pop(0)
+            raw = raw_sources[index] if index < len(raw_sources) else {}
+            ident = raw.get("id") if isinstance(raw, dict) else None
+            where = f"source {ident!r}" if ident else f"source #{index + 1}"
+        field_name = ".".join(str(part) for part in loc) or "(entry)"
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: field {field_name}: {message}")
+    return "; ".join(lines)
+
+
+def parse_sources(raw: Any) -> tuple[tuple[Source, ...], dict[str, Any]]:
+    """Validate the YAML document; return the sources and the raw settings block.
+
+    Raises:
+        ConfigError: naming the source, the field and the problem.
+    """
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError("sources.yaml: the top level must be a mapping with a 'sources' list")
+    raw_sources = raw.get("sources") or []
+    if not isinstance(raw_sources, list):
+        raise ConfigError("sources.yaml: 'sources' must be a list of sources")
+    models = []
+    for index, entry in enumerate(raw_sources):
+        try:
+            models.append(_SourceModel.model_validate(entry))
+        except ValidationError as error:
+            shifted = [{"loc": (index, *e["loc"]), "msg": e["msg"]} for e in error.errors()]
+            raise ConfigError("sources.yaml is invalid: " + _describe(shifted, raw_sources)) from None
+    seen: set[str] = set()
+    for model in models:
+        if model.id in seen:
+            raise ConfigError(f"sources.yaml is invalid: source {model.id!r}: field id: duplicate id")
+        seen.add(model.id)
+    return tuple(_to_source(m) for m in models), dict(raw.get("settings") or {})
+
+
+def _to_source(model: _SourceModel) -> Source:
+    feeds = tuple(
+        FeedRef(url=f.url, type=f.type, refresh=parse_duration(f.refresh) if f.refresh else None)
+        for f in model.feeds
+    )
+    return Source(
+        id=model.id, name=model.name, kind=model.kind, city=model.city, country=model.country,
+        language=model.language, website=model.website, contact=model.contact,
+        tags=tuple(model.tags), feeds=feeds, priority=model.priority,
+    )
+
+
+def _env_flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load(
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the Settings from the file, the environment and explicit overrides.
+
+    Raises:
+        ConfigError: unreadable file, invalid YAML or an invalid entry (exit code 2).
+    """
+    env = os.environ if environ is None else environ
+    config_path = Path(path or env.get("AGGREGATOR_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{config_path}: no such file; pass --config PATH or set AGGREGATOR_CONFIG"
+        ) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ConfigError(f"{config_path}: cannot read it as YAML: {error}") from None
+    sources, raw_settings = parse_sources(raw)
+    try:
+        file_settings = _SettingsModel.model_validate(raw_settings)
+    except ValidationError as error:
+        raise ConfigError("sources.yaml is invalid: " + _describe(list(error.errors()), [])) from None
+    return build_settings(sources, file_settings, env, config_path=config_path, **overrides)
+
+
+def build_settings(
+    sources: tuple[Source, ...],
+    file_settings: _SettingsModel | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Merge file settings, environment and overrides into a validated Settings."""
+    env = environ or {}
+    fs = file_settings or _SettingsModel()
+    timezone = env.get("AGGREGATOR_TIMEZONE") or fs.timezone
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"settings: field timezone: {timezone!r} is not an IANA time zone") from None
+    security = (env.get("AGGREGATOR_SMTP_SECURITY") or "none").lower()
+    if security not in ("none", "starttls", "tls"):
+        raise ConfigError("AGGREGATOR_SMTP_SECURITY must be none, starttls or tls")
+    try:
+        port = int(env.get("AGGREGATOR_SMTP_PORT") or 25)
+    except ValueError:
+        raise ConfigError("AGGREGATOR_SMTP_PORT must be a port number") from None
+    smtp = SmtpSettings(
+        host=env.get("AGGREGATOR_SMTP_HOST") or "localhost",
+        port=port,
+        user=env.get("AGGREGATOR_SMTP_USER") or None,
+        password=env.get("AGGREGATOR_SMTP_PASSWORD") or None,
+        security=security,  # type: ignore[arg-type]
+        mail_from=env.get("AGGREGATOR_MAIL_FROM") or "digest@localhost",
+    )
+    values: dict[str, Any] = dict(
+        sources=sources,
+        db_url=env.get("AGGREGATOR_DB") or fs.db or DEFAULT_DB,
+        output_dir=Path(env.get("AGGREGATOR_OUTPUT") or fs.output or DEFAULT_OUTPUT),
+        base_url=(env.get("AGGREGATOR_BASE_URL") or fs.base_url or DEFAULT_BASE_URL).rstrip("/"),
+        allow_private_networks=_env_flag(env.get("AGGREGATOR_ALLOW_PRIVATE_NETWORKS")),
+        timezone=timezone,
+        past_days=fs.past_days,
+        smtp=smtp,
+        admin_token=env.get("AGGREGATOR_ADMIN_TOKEN") or None,
+    )
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

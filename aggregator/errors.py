@@ -1,0 +1,81 @@
+"""The one exception tree of the aggregator.
+
+Every error we raise derives from :class:`AggregatorError`, so entry points (CLI, web, scheduler)
+catch one class and never show a traceback. Each class knows its process exit code.
+
+::
+
+    AggregatorError                 exit 1; str() = "what failed: where: why"
+    ├── ConfigError                 exit 2; names source id, field, problem
+    ├── FeedError(url)              per feed; stored on the feed as a one-line reason
+    │   ├── FetchError              timeout, too large, HTTP status, too many redirects
+    │   │   └── BlockedAddressError private/loopback address refused
+    │   └── ParseError              not iCalendar/RSS/Atom/JSON Feed, or no usable record
+    ├── StoreError                  database unreachable or migration needed
+    └── MailError                   SMTP refused or unreachable
+
+A bad VEVENT or entry inside a good feed is a warning counted on the feed, not an error.
+"""
+
+from __future__ import annotations
+
+
+class AggregatorError(Exception):
+    """Root of every error the aggregator raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        cause = self.__cause__
+        if cause is not None and str(cause) and str(cause) not in self.message:
+            return f"{self.message} ({type(cause).__name__}: {one_line(str(cause))})"
+        return self.message
+
+
+class ConfigError(AggregatorError):
+    """sources.yaml or the environment is invalid; the message names source, field and problem."""
+
+    exit_code = 2
+
+
+class FeedError(AggregatorError):
+    """Something went wrong with one feed; never stops the other feeds."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class FetchError(FeedError):
+    """The feed could not be downloaded (network, HTTP status, size, redirects, timeout)."""
+
+    def __init__(self, url: str, reason: str, status_code: int | None = None) -> None:
+        super().__init__(url, reason)
+        self.status_code = status_code
+
+
+class BlockedAddressError(FetchError):
+    """The URL points at a loopback/private/reserved address and that is not allowed."""
+
+
+class ParseError(FeedError):
+    """The body is not a calendar or feed we can read, or holds no usable record."""
+
+
+class StoreError(AggregatorError):
+    """The database cannot be reached or needs a migration."""
+
+
+class MailError(AggregatorError):
+    """The SMTP server refused or could not be reached."""
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Collapse whitespace so a reason fits on one line of a table or log."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,221 @@
+"""Plain, frozen records that flow between the layers.
+
+Parsers produce :class:`Event` and :class:`NewsItem`; deduplication turns them into
+:class:`MergedEvent` and :class:`MergedItem`; renderers turn those into bytes. Nothing here does
+I/O or holds behaviour beyond small derived properties, so every layer can be tested with
+plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+When = datetime | date
+"""A start or end: an aware datetime (timed event) or a date (all-day event)."""
+
+FeedType = Literal["ical", "rss", "atom", "jsonfeed", "auto"]
+FeedStatus = Literal["ok", "error", "pending", "disabled"]
+SOURCE_KINDS = ("startup", "lab", "association", "venue", "institution", "company")
+LANGUAGES = ("fr", "en", "de")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRef:
+    """One feed URL of a source, as declared in sources.yaml."""
+
+    url: str
+    type: FeedType = "auto"
+    refresh: timedelta | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An organisation that publishes feeds (sources.yaml entry)."""
+
+    id: str
+    name: str
+    kind: str
+    city: str
+    country: str
+    language: str = "fr"
+    website: str = ""
+    contact: str = ""
+    tags: tuple[str, ...] = ()
+    feeds: tuple[FeedRef, ...] = ()
+    priority: int = 0
+    """Higher wins when merged records disagree (the organiser over venues and umbrellas)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One VEVENT as one feed published it (or one JSON-LD Event)."""
+
+    uid: str
+    title: str
+    start: When
+    end: When | None = None
+    all_day: bool = False
+    timezone: str | None = None
+    """IANA name of the zone the start was written in ("UTC" for UTC, None for all-day)."""
+    location: str = ""
+    description: str = ""
+    """Plain text."""
+    url: str = ""
+    status: str = "CONFIRMED"
+    categories: tuple[str, ...] = ()
+    rrule: str | None = None
+    """The RRULE value as iCalendar text, e.g. ``FREQ=WEEKLY;BYDAY=TU``."""
+    rdates: tuple[When, ...] = ()
+    exdates: tuple[When, ...] = ()
+    recurrence_id: When | None = None
+    """Set on a record that overrides one occurrence of a recurring event."""
+    sequence: int = 0
+    last_modified: datetime | None = None
+    organizer: str = ""
+    source_id: str = ""
+    feed_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewsItem:
+    """One RSS item / Atom entry / JSON Feed item as one feed published it."""
+
+    guid: str
+    title: str
+    link: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+    summary: str = ""
+    """Sanitised HTML (nh3), safe to embed."""
+    author: str = ""
+    source_id: str = ""
+    feed_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What a parser read out of one body."""
+
+    format: Literal["ical", "rss", "atom", "jsonfeed"]
+    title: str = ""
+    events: tuple[Event, ...] = ()
+    items: tuple[NewsItem, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Problems an organiser can fix (skipped VEVENTs, unknown TZIDs, ...); never fatal."""
+
+    @property
+    def record_count(self) -> int:
+        return len(self.events) + len(self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class MergedEvent:
+    """One real-world event, possibly posted by several sources."""
+
+    uid: str
+    title: str
+    start: When
+    end: When | None
+    all_day: bool
+    timezone: str | None
+    location: str
+    city: str
+    url: str
+    description: str
+    status: str
+    categories: tuple[str, ...]
+    rrule: str | None
+    rdates: tuple[When, ...]
+    exdates: tuple[When, ...]
+    sequence: int
+    last_modified: datetime | None
+    members: tuple[Event, ...]
+    """Every source record merged into this event, the representative first."""
+    overrides: tuple[Event, ...] = ()
+    """RECURRENCE-ID records of the series, one per overridden occurrence."""
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.source_id for m in self.members))
+
+
+@dataclass(frozen=True, slots=True)
+class MergedItem:
+    """One real-world article, possibly relayed by several feeds."""
+
+    id: str
+    title: str
+    link: str
+    published: datetime | None
+    summary: str
+    members: tuple[NewsItem, ...]
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.source_id for m in self.members))
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one HTTP fetch returned; ``body`` is None on 304 Not Modified."""
+
+    url: str
+    status_code: int
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str = ""
+    permanent_redirect: str | None = None
+    """The new URL when the chain started with a 301/308."""
+    elapsed: float = 0.0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status_code == 304
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What we remember about one feed between refreshes."""
+
+    url: str
+    source_id: str
+    type: FeedType = "auto"
+    status: FeedStatus = "pending"
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    record_count: int = 0
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    http_status: int | None = None
+    consecutive_failures: int = 0
+    flagged: str | None = None
+    """An anomaly kept for the operator, e.g. a feed that suddenly came back empty."""
+    warnings: tuple[str, ...] = ()
+    next_due: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """The result of refreshing one feed, shown in the summary table and the logs."""
+
+    source_id: str
+    url: str
+    result: Literal["updated", "unchanged", "not_modified", "flagged", "error", "skipped"]
+    records: int = 0
+    error: str | None = None
+    warnings: int = 0
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """Every stored record, as the build step reads them."""
+
+    events: tuple[Event, ...] = ()
+    items: tuple[NewsItem, ...] = ()
+    sources: tuple[Source, ...] = field(default_factory=tuple)
