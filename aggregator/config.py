@@ -201,9 +201,13 @@ def _env_flag(value: str | None) -> bool:
 def load(
     path: str | os.PathLike[str] | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    require_file: bool = True,
     **overrides: Any,
 ) -> Settings:
     """Build the Settings from the file, the environment and explicit overrides.
+
+    With ``require_file=False`` a missing file means "no sources" (for `sources check`).
 
     Raises:
         ConfigError: unreadable file, invalid YAML or an invalid entry (exit code 2).
@@ -213,6 +217,8 @@ def load(
     try:
         raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        if not require_file:
+            return build_settings((), None, env, **overrides)
         raise ConfigError(
             f"{config_path}: no such file; pass --config PATH or set AGGREGATOR_CONFIG"
         ) from None

@@ -12,6 +12,7 @@ catch one class and never show a traceback. Each class knows its process exit co
     │   │   └── BlockedAddressError private/loopback address refused
     │   └── ParseError              not iCalendar/RSS/Atom/JSON Feed, or no usable record
     ├── StoreError                  database unreachable or migration needed
+    ├── PublishError                an output file could not be written (previous one kept)
     └── MailError                   SMTP refused or unreachable
 
 A bad VEVENT or entry inside a good feed is a warning counted on the feed, not an error.
@@ -69,6 +70,10 @@ class ParseError(FeedError):
 
 class StoreError(AggregatorError):
     """The database cannot be reached or needs a migration."""
+
+
+class PublishError(AggregatorError):
+    """An output file could not be written; the previous version is still in place."""
 
 
 class MailError(AggregatorError):

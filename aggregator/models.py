@@ -197,6 +197,10 @@ class FeedState:
     """An anomaly kept for the operator, e.g. a feed that suddenly came back empty."""
     warnings: tuple[str, ...] = ()
     next_due: datetime | None = None
+    feed_id: int = 0
+    """The store's key for this feed; ``url`` may move on a permanent redirect."""
+    declared_url: str = ""
+    """The URL as written in sources.yaml (``url`` is where it lives now)."""
 
 
 @dataclass(frozen=True, slots=True)

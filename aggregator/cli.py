@@ -1,0 +1,236 @@
+"""The `aggregator` command: a thin layer over the Aggregator facade.
+
+The group callback reads the configuration once and each command is one call on the facade;
+every AggregatorError becomes one clear line on stderr and its exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__, config
+from .config import Settings
+from .core import Aggregator, FeedHealth, check_feed, make_aggregator
+from .errors import AggregatorError, FeedError
+from .models import FeedOutcome, ParsedFeed
+
+F = TypeVar("F", bound=Callable[..., Any])
+err_console = Console(stderr=True)
+console = Console()
+
+
+class AppContext:
+    """What the group callback prepares: the settings now, the aggregator on first use."""
+
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+        self._settings: Settings | None = None
+        self._aggregator: Aggregator | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = config.load(self.config_path)
+        return self._settings
+
+    @property
+    def aggregator(self) -> Aggregator:
+        if self._aggregator is None:
+            self._aggregator = make_aggregator(self.settings)
+        return self._aggregator
+
+    def close(self) -> None:
+        if self._aggregator is not None:
+            self._aggregator.close()
+
+
+@contextmanager
+def _errors_to_exit() -> Iterator[None]:
+    try:
+        yield
+    except AggregatorError as error:
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Path of sources.yaml (default: $AGGREGATOR_CONFIG or ./sources.yaml).")
+@click.version_option(__version__, prog_name="aggregator")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Merged event calendar and news digest of the region's digital ecosystem."""
+    app = AppContext(config_path)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@cli.command()
+@click.option("--source", "source_id", help="Only this source's feeds.")
+@click.option("--force", is_flag=True, help="Ignore ETag/Last-Modified and parse everything again.")
+@pass_app
+def refresh(app: AppContext, source_id: str | None, force: bool) -> None:
+    """Fetch every feed once and store what changed (exit 0 even if some feeds fail)."""
+    with _errors_to_exit():
+        aggregator = app.aggregator
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err_console, transient=True,
+        ) as bar:
+            task = bar.add_task("refreshing feeds", total=None)
+
+            def advance(step: str, done: int, total: int) -> None:
+                bar.update(task, description=step, completed=done, total=total)
+
+            outcomes = aggregator.refresh(source_id, force=force, progress=advance)
+        _print_outcomes(outcomes)
+
+
+def _print_outcomes(outcomes: list[FeedOutcome]) -> None:
+    table = Table(title="Refresh", show_lines=False)
+    for column in ("source", "feed", "result", "records", "reason"):
+        table.add_column(column, overflow="fold")
+    styles = {"updated": "green", "unchanged": "dim", "not_modified": "dim", "flagged": "yellow",
+              "error": "red"}
+    for outcome in outcomes:
+        style = styles.get(outcome.result, "")
+        table.add_row(outcome.source_id, outcome.url, f"[{style}]{outcome.result}[/]",
+                      str(outcome.records), outcome.error or "")
+    console.print(table)
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.result] = counts.get(outcome.result, 0) + 1
+    summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in sorted(counts.items()))
+    console.print(f"{len(outcomes)} feeds: {summary or 'none'}")
+
+
+@cli.command()
+@pass_app
+def build(app: AppContext) -> None:
+    """Deduplicate and write every output file into the output directory."""
+    with _errors_to_exit():
+        report = app.aggregator.build()
+    console.print(
+        f"built {report.events} events and {report.items} news items from {report.records} "
+        f"records in {report.elapsed:.2f} s → {app.settings.output_dir}/"
+    )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_app
+def serve(app: AppContext, host: str, port: int) -> None:
+    """Serve the output directory over HTTP."""
+    from .static_server import make_static_server
+
+    with _errors_to_exit():
+        output = app.settings.output_dir
+        server = make_static_server(output, host, port)
+        console.print(f"serving {output}/ on http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Stop after the build and print where the files are.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port of the web app.")
+@pass_app
+def demo(app: AppContext, once: bool, port: int) -> None:
+    """Serve the bundled demo feeds on loopback, refresh, build, then serve the result."""
+    from .demo.run import run_demo
+
+    with _errors_to_exit():
+        run_demo(once=once, port=port, console=console)
+
+
+@cli.group()
+def sources() -> None:
+    """Registered sources and the health of their feeds."""
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+@pass_app
+def sources_list(app: AppContext, as_json: bool) -> None:
+    """Every source and feed with its health."""
+    with _errors_to_exit():
+        health = app.aggregator.feed_health()
+    if as_json:
+        click.echo(json.dumps([h.as_json() for h in health], indent=2, ensure_ascii=False))
+        return
+    _print_health(health)
+
+
+def _print_health(health: list[FeedHealth]) -> None:
+    table = Table(title="Feeds")
+    for column in ("source", "feed", "type", "status", "items", "last success", "problem"):
+        table.add_column(column, overflow="fold")
+    colours = {"ok": "green", "error": "red", "pending": "yellow", "disabled": "dim"}
+    for h in health:
+        problem = h.last_error or h.flagged or (f"{len(h.warnings)} warning(s)" if h.warnings else "")
+        table.add_row(
+            h.source, h.url, h.type, f"[{colours.get(h.status, '')}]{h.status}[/]", str(h.items),
+            _when(h.last_success), problem,
+        )
+    console.print(table)
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+@sources.command("check")
+@click.argument("url")
+@click.option("--type", "declared_type", default="auto", show_default=True,
+              type=click.Choice(["auto", "ical", "rss", "atom", "jsonfeed"]))
+@pass_app
+def sources_check(app: AppContext, url: str, declared_type: str) -> None:
+    """Fetch and parse one feed and print what it holds (exit 1 if unusable)."""
+    try:
+        settings = config.load(app.config_path, require_file=False)
+        parsed = check_feed(settings, url, declared_type)
+    except FeedError as error:
+        click.echo(f"invalid: {error.reason}", err=True)
+        sys.exit(1)
+    except AggregatorError as error:
+        click.echo(f"invalid: {error}", err=True)
+        sys.exit(1)
+    _print_parsed(url, parsed)
+
+
+def _print_parsed(url: str, parsed: ParsedFeed) -> None:
+    click.echo(f"valid {parsed.format} feed: {url}")
+    if parsed.title:
+        click.echo(f"title: {parsed.title}")
+    click.echo(f"{len(parsed.events)} events, {len(parsed.items)} news items, "
+               f"{len(parsed.warnings)} warnings")
+    for event in sorted(parsed.events, key=lambda e: str(e.start))[:5]:
+        click.echo(f"  event {event.start}  {event.title}")
+    for item in parsed.items[:5]:
+        click.echo(f"  item  {item.published or ''}  {item.title}")
+    for warning in parsed.warnings[:10]:
+        click.echo(f"  warning: {warning}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="aggregator")

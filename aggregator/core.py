@@ -1,0 +1,293 @@
+"""The Aggregator facade: what the CLI, the web app and the scheduler call.
+
+Orchestration only: it moves data between the I/O edges (fetch, store, publish) and the pure
+core (parse, decide, dedup, render). No rule lives here; each step's rules live in its module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from . import decide
+from .config import DEFAULT_REFRESH, Settings
+from .dedup import merge_events, merge_news
+from .errors import FeedError, ParseError
+from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
+from .models import FeedState, FetchResult, ParsedFeed
+from .netguard import Resolver, system_resolver
+from .parse import parse_body
+from .publish import write_outputs
+from .render import render_outputs
+from .store import Store, open_store
+
+Clock = Callable[[], datetime]
+Progress = Callable[[str, int, int], None]
+"""Called as (step description, done, total) while a refresh runs."""
+NEWS_WINDOW = timedelta(days=90)  # news older than this leaves the exports
+PARALLEL_PARSE_MIN = 8  # below this many bodies a process pool costs more than it saves
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build wrote."""
+
+    events: int
+    items: int
+    records: int
+    files: tuple[Path, ...]
+    elapsed: float
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """One line of `sources list`: a feed and how it is doing."""
+
+    source: str
+    url: str
+    type: str
+    status: str
+    items: int
+    last_success: datetime | None
+    last_error: str | None
+    flagged: str | None
+    warnings: tuple[str, ...]
+    consecutive_failures: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "source": self.source, "url": self.url, "type": self.type, "status": self.status,
+            "items": self.items,
+            "last_success": self.last_success.isoformat() if self.last_success else None,
+            "last_error": self.last_error, "flagged": self.flagged,
+            "warnings": list(self.warnings), "consecutive_failures": self.consecutive_failures,
+        }
+
+
+def _parse_job(job: tuple[bytes, str, str, str]) -> ParsedFeed | ParseError:
+    """Parse one body; a module-level function so a process pool can run it."""
+    body, declared_type, url, default_tz = job
+    try:
+        return parse_body(body, declared_type, url, default_tz)
+    except ParseError as error:
+        return error
+
+
+class Aggregator:
+    """The application: built once from Settings, then asked to refresh, build, report."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        clock: Clock = utc_now,
+        resolver: Resolver = system_resolver,
+        limits: FetchLimits = DEFAULT_LIMITS,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.resolver = resolver
+        self.limits = limits
+        self.sources = {source.id: source for source in settings.sources}
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- refresh -------------------------------------------------------------------------
+
+    def refresh(
+        self,
+        source_id: str | None = None,
+        *,
+        force: bool = False,
+        due_only: bool = False,
+        progress: Progress | None = None,
+    ) -> list[FeedOutcome]:
+        """Fetch feeds once, store what changed, and report one outcome per feed.
+
+        ``force`` drops the conditional headers and the body-hash shortcut: everything is
+        fetched and parsed again. ``due_only`` (the scheduler) skips feeds not yet due.
+        """
+        sources = [self.settings.source(source_id)] if source_id else list(self.settings.sources)
+        self.store.sync_feeds(self.settings.sources)
+        now = self.clock()
+        states = [
+            s for s in self.store.feed_states(sources)
+            if (force or s.status != "disabled") and (not due_only or _is_due(s, now))
+        ]
+        requests = [
+            FetchRequest(s.url, None if force else s.etag, None if force else s.last_modified)
+            for s in states
+        ]
+        report = progress or (lambda step, done, total: None)
+        fetched_count = 0
+
+        def fetched_one(_request: FetchRequest, _result: object) -> None:
+            nonlocal fetched_count
+            fetched_count += 1
+            report("fetching", fetched_count, len(requests))
+
+        fetched = fetch_feeds(
+            requests, allow_private=self.settings.allow_private_networks,
+            limits=self.limits, resolver=self.resolver, on_done=fetched_one,
+        )
+        report("parsing", 0, len(states))
+        parsed = self._parse_all(states, fetched, force)
+        outcomes = []
+        for done, (state, result, parse_result) in enumerate(zip(states, fetched, parsed), 1):
+            update = self._decide(state, result, parse_result, now)
+            self.store.apply_update(update)
+            outcomes.append(update.outcome)
+            report("storing", done, len(states))
+        return outcomes
+
+    def _parse_all(
+        self, states: Sequence[FeedState], fetched: Sequence[FetchResult | FeedError], force: bool
+    ) -> list[ParsedFeed | ParseError | None]:
+        """Parse every new body, in a process pool when there are many (both cores)."""
+        jobs: dict[int, tuple[bytes, str, str, str]] = {}
+        for index, (state, result) in enumerate(zip(states, fetched)):
+            if isinstance(result, FetchResult) and result.body is not None:
+                if force or _hash(result.body) != state.body_hash:
+                    jobs[index] = (result.body, state.type, result.url, self.settings.timezone)
+        results: list[ParsedFeed | ParseError | None] = [None] * len(states)
+        if len(jobs) >= PARALLEL_PARSE_MIN and (os.cpu_count() or 1) > 1:
+            with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+                for index, outcome in zip(jobs, pool.map(_parse_job, jobs.values(), chunksize=4)):
+                    results[index] = outcome
+        else:
+            for index, job in jobs.items():
+                results[index] = _parse_job(job)
+        return results
+
+    def _decide(
+        self,
+        state: FeedState,
+        result: FetchResult | FeedError,
+        parsed: ParsedFeed | ParseError | None,
+        now: datetime,
+    ) -> decide.FeedUpdate:
+        interval = self._interval(state)
+        if isinstance(result, FeedError):
+            return decide.after_error(state, result, now, interval)
+        if isinstance(parsed, ParseError):
+            return decide.after_error(state, parsed, now, interval, result.elapsed)
+        if parsed is None:
+            return decide.after_not_modified(
+                state, result, now, interval, same_body=result.body is not None
+            )
+        assert result.body is not None
+        return decide.after_parse(state, result, parsed, _hash(result.body), now, interval)
+
+    def _interval(self, state: FeedState) -> timedelta:
+        source = self.sources.get(state.source_id)
+        for ref in source.feeds if source else ():
+            if ref.url == state.declared_url and ref.refresh:
+                return ref.refresh
+        return DEFAULT_REFRESH
+
+    # --- build ---------------------------------------------------------------------------
+
+    def build(self) -> BuildReport:
+        """Deduplicate the stored records and write every output file atomically."""
+        started = time.monotonic()
+        now = self.clock()
+        sources = self.settings.sources
+        records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
+        items = [i for i in records.items if _recent_news(i.published or i.updated, now)]
+        event_merge = merge_events(
+            records.events, self.sources, previous=self.store.load_assignment("event"),
+            timezone=self.settings.timezone,
+        )
+        news_merge = merge_news(items, self.sources, previous=self.store.load_assignment("news"))
+        files = render_outputs(
+            event_merge.events, news_merge.items, self.sources,
+            now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
+        )
+        written = write_outputs(self.settings.output_dir, files)
+        self.store.save_assignment("event", event_merge.assignment)
+        self.store.save_assignment("news", news_merge.assignment)
+        return BuildReport(
+            events=len(event_merge.events), items=len(news_merge.items),
+            records=len(records.events) + len(items), files=tuple(written),
+            elapsed=time.monotonic() - started,
+        )
+
+    # --- health and checks ---------------------------------------------------------------
+
+    def feed_health(self) -> list[FeedHealth]:
+        """Every configured feed with its health, in configuration order."""
+        self.store.sync_feeds(self.settings.sources)
+        return [
+            FeedHealth(
+                source=s.source_id, url=s.url, type=s.type, status=s.status,
+                items=s.record_count, last_success=s.last_success, last_error=s.last_error,
+                flagged=s.flagged, warnings=s.warnings,
+                consecutive_failures=s.consecutive_failures,
+            )
+            for s in self.store.feed_states(self.settings.sources)
+        ]
+
+    def check_feed(self, url: str, declared_type: str = "auto") -> ParsedFeed:
+        """Fetch and parse one URL without storing anything (the register form)."""
+        return check_feed(self.settings, url, declared_type, resolver=self.resolver,
+                          limits=self.limits)
+
+
+def check_feed(
+    settings: Settings,
+    url: str,
+    declared_type: str = "auto",
+    *,
+    resolver: Resolver = system_resolver,
+    limits: FetchLimits = DEFAULT_LIMITS,
+) -> ParsedFeed:
+    """Fetch and parse one URL, storing nothing (`sources check`); needs no database.
+
+    Raises:
+        FeedError: unreachable, refused, or not a feed; the reason is one line.
+    """
+    [result] = fetch_feeds(
+        [FetchRequest(url)], allow_private=settings.allow_private_networks,
+        limits=limits, resolver=resolver,
+    )
+    if isinstance(result, FeedError):
+        raise result
+    assert result.body is not None
+    return parse_body(result.body, declared_type, result.url, settings.timezone)
+
+
+def _is_due(state: FeedState, now: datetime) -> bool:
+    return state.next_due is None or state.next_due <= now
+
+
+def _hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _recent_news(when: datetime | None, now: datetime) -> bool:
+    return when is None or when >= now - NEWS_WINDOW
+
+
+def make_aggregator(settings: Settings, **options: object) -> Aggregator:
+    """Open the store named by the settings and build the Aggregator on it.
+
+    Raises:
+        StoreError: the database cannot be opened or migrated.
+    """
+    return Aggregator(settings, open_store(settings.db_url), **options)  # type: ignore[arg-type]
+
+
+__all__ = ["Aggregator", "BuildReport", "FeedHealth", "check_feed", "make_aggregator"]

@@ -1,0 +1,132 @@
+"""Decide what one fetch means for a feed: the pure heart of `refresh`.
+
+Given what we stored about a feed, what the fetch (and parse) gave and the time, return the
+feed's new state, whether its records are replaced, and the outcome to report. Keeping this pure
+(``now`` is a parameter) is what lets us promise that nothing a failed fetch touches is lost:
+only this function chooses to replace records, and tests show every branch with plain values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .errors import FeedError, FetchError, one_line
+from .models import FeedOutcome, FeedState, FetchResult, ParsedFeed
+
+MAX_BACKOFF = timedelta(hours=24)  # issue 4: failing feeds back off up to a day
+SUDDEN_EMPTY_MIN = 3
+"""A feed that had at least this many records and suddenly has none is flagged, not emptied.
+
+A calendar export that breaks (plugin update, expired login page served as an empty calendar)
+is far more common than an organisation deleting every event at once.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedUpdate:
+    """The decision for one feed: its new state, the records to store (None = keep)."""
+
+    state: FeedState
+    replace: ParsedFeed | None
+    outcome: FeedOutcome
+
+
+def next_due(now: datetime, interval: timedelta, failures: int) -> datetime:
+    """Regular interval when healthy; doubling back-off (capped at a day) while failing."""
+    if failures <= 0:
+        return now + interval
+    return now + min(interval * (2 ** min(failures - 1, 16)), MAX_BACKOFF)
+
+
+def after_error(
+    state: FeedState, error: FeedError, now: datetime, interval: timedelta, elapsed: float = 0.0
+) -> FeedUpdate:
+    """A fetch or parse failed: keep every record, remember why, back off.
+
+    A 410 Gone disables the feed: the organisation says it will never come back.
+    """
+    status_code = error.status_code if isinstance(error, FetchError) else state.http_status
+    failures = state.consecutive_failures + 1
+    gone = status_code == 410
+    new_state = dataclasses.replace(
+        state,
+        status="disabled" if gone else "error",
+        last_attempt=now,
+        last_error=one_line(error.reason),
+        http_status=status_code,
+        consecutive_failures=failures,
+        next_due=next_due(now, interval, failures),
+    )
+    outcome = FeedOutcome(
+        state.source_id, state.url, "error", state.record_count, one_line(error.reason), 0, elapsed
+    )
+    return FeedUpdate(new_state, None, outcome)
+
+
+def after_not_modified(
+    state: FeedState, fetched: FetchResult, now: datetime, interval: timedelta, *, same_body: bool = False
+) -> FeedUpdate:
+    """304, or a 200 whose body hash is unchanged: nothing to parse, nothing to write."""
+    new_state = dataclasses.replace(
+        state,
+        url=fetched.permanent_redirect or state.url,
+        status="ok",
+        etag=fetched.etag or state.etag,
+        last_modified=fetched.last_modified or state.last_modified,
+        last_attempt=now,
+        last_success=now,
+        last_error=None,
+        http_status=fetched.status_code,
+        consecutive_failures=0,
+        next_due=next_due(now, interval, 0),
+    )
+    result = "unchanged" if same_body else "not_modified"
+    outcome = FeedOutcome(
+        state.source_id, state.url, result, state.record_count, None, len(state.warnings), fetched.elapsed
+    )
+    return FeedUpdate(new_state, None, outcome)
+
+
+def after_parse(
+    state: FeedState,
+    fetched: FetchResult,
+    parsed: ParsedFeed,
+    body_hash: str,
+    now: datetime,
+    interval: timedelta,
+) -> FeedUpdate:
+    """A body parsed: replace the records, unless the feed suddenly came back empty."""
+    count = parsed.record_count
+    base = dataclasses.replace(
+        state,
+        url=fetched.permanent_redirect or state.url,
+        status="ok",
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        last_attempt=now,
+        last_success=now,
+        last_error=None,
+        http_status=fetched.status_code,
+        consecutive_failures=0,
+        warnings=parsed.warnings,
+        next_due=next_due(now, interval, 0),
+    )
+    if count == 0 and state.record_count >= SUDDEN_EMPTY_MIN:
+        flag = (
+            f"suddenly empty: the feed now holds no records where it had {state.record_count}; "
+            "the previous records are kept until it has some again"
+        )
+        # Keep the old hash so the same empty body is re-examined (and stays flagged) next time.
+        flagged = dataclasses.replace(base, flagged=flag, body_hash=state.body_hash)
+        outcome = FeedOutcome(
+            state.source_id, state.url, "flagged", state.record_count, flag,
+            len(parsed.warnings), fetched.elapsed,
+        )
+        return FeedUpdate(flagged, None, outcome)
+    new_state = dataclasses.replace(base, flagged=None, body_hash=body_hash, record_count=count)
+    outcome = FeedOutcome(
+        state.source_id, state.url, "updated", count, None, len(parsed.warnings), fetched.elapsed
+    )
+    return FeedUpdate(new_state, parsed, outcome)

@@ -1,0 +1,216 @@
+"""Download feeds: the one module that imports httpx.
+
+Polite and safe by construction: conditional GET (ETag / Last-Modified), bounded concurrency
+overall and per host, redirects followed by hand (each hop checked by :mod:`netguard`, at most
+five, a leading 301/308 reported so the stored URL can move), bodies capped while streaming
+(after gzip decoding, so a gzip bomb stops at the cap), and a deadline for the whole response so
+a server dripping one byte a second cannot hold a worker. Every failure is a :class:`FetchError`
+value in the result list, never an exception that stops the other feeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from . import USER_AGENT
+from .errors import FetchError
+from .models import FetchResult
+from .netguard import Resolver, resolve_checked, split_target, system_resolver
+
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+PERMANENT_REDIRECT_CODES = (301, 308)
+ACCEPT = (
+    "text/calendar, application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    """One feed to fetch, with the validators stored from its last successful fetch."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    """Bounds on every fetch (issue 2: 10 MB, 5 redirects, connect 10 s, whole response 30 s)."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0
+    concurrency: int = 32
+    per_host: int = 4
+
+
+DEFAULT_LIMITS = FetchLimits()
+Done = Callable[[FetchRequest, "FetchResult | FetchError"], None]
+
+
+class _Fetcher:
+    """Holds the client, the limits and the per-host semaphores of one batch."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, limits: FetchLimits, resolver: Resolver, allow_private: bool
+    ) -> None:
+        self.client = client
+        self.limits = limits
+        self.resolver = resolver
+        self.allow_private = allow_private
+        self.overall = asyncio.Semaphore(limits.concurrency)
+        self.hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(limits.per_host)
+        )
+
+    async def fetch(self, request: FetchRequest) -> FetchResult | FetchError:
+        host = urlsplit(request.url).hostname or ""
+        async with self.overall, self.hosts[host]:
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(self.limits.total_timeout):
+                    result = await self._follow(request)
+            except TimeoutError:
+                return FetchError(
+                    request.url, f"no complete answer within {self.limits.total_timeout:g} s"
+                )
+            except FetchError as error:
+                return error
+            return _with_elapsed(result, time.monotonic() - started)
+
+    async def _follow(self, request: FetchRequest) -> FetchResult:
+        url, permanent, moved_to = request.url, True, None
+        for _ in range(self.limits.max_redirects + 1):
+            response_or_location = await self._hop(url, request)
+            if isinstance(response_or_location, FetchResult):
+                return _with_redirect(response_or_location, moved_to)
+            status, location = response_or_location
+            permanent = permanent and status in PERMANENT_REDIRECT_CODES
+            url = urljoin(url, location)
+            if permanent:
+                moved_to = url
+        raise FetchError(request.url, f"more than {self.limits.max_redirects} redirects")
+
+    async def _hop(self, url: str, request: FetchRequest) -> FetchResult | tuple[int, str]:
+        address = await resolve_checked(url, self.resolver, self.allow_private)
+        target, extensions, host_header = _pinned(url, address)
+        headers = {"Host": host_header}
+        if url == request.url:
+            if request.etag:
+                headers["If-None-Match"] = request.etag
+            if request.last_modified:
+                headers["If-Modified-Since"] = request.last_modified
+        try:
+            async with self.client.stream(
+                "GET", target, headers=headers, extensions=extensions
+            ) as response:
+                return await self._read(url, response)
+        except httpx.TimeoutException:
+            raise FetchError(url, "timed out") from None
+        except httpx.DecodingError as error:
+            raise FetchError(url, f"cannot decode the body: {error}") from None
+        except httpx.HTTPError as error:
+            raise FetchError(url, f"cannot connect: {error or type(error).__name__}") from None
+
+    async def _read(self, url: str, response: httpx.Response) -> FetchResult | tuple[int, str]:
+        status = response.status_code
+        if status in REDIRECT_CODES:
+            location = response.headers.get("location")
+            if not location:
+                raise FetchError(url, f"HTTP {status} without a Location header", status)
+            return status, location
+        if status == 304:
+            return FetchResult(url=url, status_code=304)
+        if status >= 400 or status < 200:
+            raise FetchError(url, f"HTTP {status} {response.reason_phrase}".strip(), status)
+        body = await self._capped_body(url, response)
+        return FetchResult(
+            url=url,
+            status_code=status,
+            body=body,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            content_type=response.headers.get("content-type", ""),
+        )
+
+    async def _capped_body(self, url: str, response: httpx.Response) -> bytes:
+        cap = self.limits.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise FetchError(url, f"body of {int(declared):,} bytes exceeds the {cap:,}-byte cap")
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise FetchError(url, f"body exceeds the {cap:,}-byte cap")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _pinned(url: str, address: str) -> tuple[httpx.URL, dict[str, object], str]:
+    """Point the request at the checked address, keeping Host and TLS server name."""
+    scheme, host, port = split_target(url)
+    original = httpx.URL(url)
+    default_port = 443 if scheme == "https" else 80
+    host_header = host if port == default_port else f"{host}:{port}"
+    extensions: dict[str, object] = {"sni_hostname": host} if scheme == "https" else {}
+    return original.copy_with(host=address), extensions, host_header
+
+
+def _with_elapsed(result: FetchResult, elapsed: float) -> FetchResult:
+    return FetchResult(
+        url=result.url, status_code=result.status_code, body=result.body, etag=result.etag,
+        last_modified=result.last_modified, content_type=result.content_type,
+        permanent_redirect=result.permanent_redirect, elapsed=elapsed,
+    )
+
+
+def _with_redirect(result: FetchResult, moved_to: str | None) -> FetchResult:
+    if moved_to is None:
+        return result
+    return FetchResult(
+        url=result.url, status_code=result.status_code, body=result.body, etag=result.etag,
+        last_modified=result.last_modified, content_type=result.content_type,
+        permanent_redirect=moved_to,
+    )
+
+
+async def fetch_many(
+    requests: Sequence[FetchRequest],
+    *,
+    allow_private: bool = False,
+    limits: FetchLimits = DEFAULT_LIMITS,
+    resolver: Resolver = system_resolver,
+    user_agent: str = USER_AGENT,
+    on_done: Done | None = None,
+) -> list[FetchResult | FetchError]:
+    """Fetch every request concurrently; results come back in request order."""
+    timeout = httpx.Timeout(limits.total_timeout, connect=limits.connect_timeout)
+    pool = httpx.Limits(max_connections=limits.concurrency, max_keepalive_connections=limits.concurrency)
+    async with httpx.AsyncClient(
+        timeout=timeout, limits=pool, follow_redirects=False, trust_env=False,
+        headers={"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
+    ) as client:
+        fetcher = _Fetcher(client, limits, resolver, allow_private)
+
+        async def one(request: FetchRequest) -> FetchResult | FetchError:
+            result = await fetcher.fetch(request)
+            if on_done is not None:
+                on_done(request, result)
+            return result
+
+        return list(await asyncio.gather(*(one(r) for r in requests)))
+
+
+def fetch_feeds(requests: Sequence[FetchRequest], **options: object) -> list[FetchResult | FetchError]:
+    """Synchronous entry point for the rest of the (synchronous) application."""
+    return asyncio.run(fetch_many(requests, **options))  # type: ignore[arg-type]

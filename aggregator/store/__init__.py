@@ -1,0 +1,276 @@
+"""Persistence: the one package that imports SQLAlchemy; it returns models, never rows.
+
+SQLite by default (WAL, so the web server reads while a refresh writes), PostgreSQL for
+several nodes. Alembic migrates the schema when the store opens. A feed's records are replaced
+in the same transaction that records its new state, so a crash leaves either the old records
+and state or the new ones, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..decide import FeedUpdate
+from ..errors import StoreError
+from ..models import Event, FeedState, NewsItem, Records, Source
+from . import codec
+from .tables import assignments, events, feeds, news_items
+
+FAR_FUTURE = datetime(9999, 12, 31, tzinfo=timezone.utc)
+_UNTIL = re.compile(r"UNTIL=(\d{8})(T\d{6}Z?)?", re.IGNORECASE)
+_BATCH = 2000
+
+
+def open_store(db_url: str) -> Store:
+    """Connect, migrate to the latest schema, and return the Store.
+
+    Raises:
+        StoreError: the database cannot be reached or migrated; says what to check.
+    """
+    try:
+        engine = _engine(db_url)
+        with engine.begin() as connection:
+            _migrate(connection)
+    except SQLAlchemyError as error:
+        raise StoreError(
+            f"cannot open the database {_safe_url(db_url)}: check AGGREGATOR_DB and that the "
+            f"server is running"
+        ) from error
+    return Store(engine)
+
+
+def _safe_url(db_url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", db_url)
+
+
+def _engine(db_url: str) -> Engine:
+    if db_url.startswith("sqlite"):
+        url = sa.engine.make_url(db_url)
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(db_url, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(db_url, pool_pre_ping=True)
+
+
+def _migrate(connection: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def until_utc(event: Event) -> datetime:
+    """The last instant an event (or its series) can matter, to prune and filter by date."""
+    if event.rrule:
+        match = _UNTIL.search(event.rrule)
+        if not match:
+            return FAR_FUTURE
+        day = match.group(1)
+        return datetime(int(day[:4]), int(day[4:6]), int(day[6:]), 23, 59, tzinfo=timezone.utc)
+    candidates = [event.end or event.start, *event.rdates]
+    return max(codec.utc_instant(c) for c in candidates)
+
+
+class Store:
+    """Every query the application makes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- feeds ---------------------------------------------------------------------------
+
+    def sync_feeds(self, sources: Sequence[Source]) -> None:
+        """Make sure every feed of the configuration has a row (new ones are pending)."""
+        with self._begin() as connection:
+            existing = {
+                (row.source_id, row.declared_url): row
+                for row in connection.execute(sa.select(feeds.c.id, feeds.c.source_id,
+                                                        feeds.c.declared_url, feeds.c.type))
+            }
+            for source in sources:
+                for ref in source.feeds:
+                    row = existing.get((source.id, ref.url))
+                    if row is None:
+                        connection.execute(feeds.insert().values(
+                            source_id=source.id, declared_url=ref.url, url=ref.url, type=ref.type,
+                        ))
+                    elif row.type != ref.type:
+                        connection.execute(
+                            feeds.update().where(feeds.c.id == row.id).values(type=ref.type)
+                        )
+
+    def feed_states(self, sources: Sequence[Source] | None = None) -> list[FeedState]:
+        """The state of every configured feed (or of all stored feeds), in config order."""
+        with self._connect() as connection:
+            rows = connection.execute(sa.select(feeds).order_by(feeds.c.id)).all()
+        states = [_state_from_row(row) for row in rows]
+        if sources is None:
+            return states
+        wanted = {(s.id, ref.url): i for i, s in enumerate(sources) for ref in s.feeds}
+        chosen = [st for st in states if (st.source_id, st.declared_url) in wanted]
+        return sorted(chosen, key=lambda st: wanted[(st.source_id, st.declared_url)])
+
+    def apply_update(self, update: FeedUpdate) -> None:
+        """Write one feed's new state, and its new records if any, in one transaction."""
+        state = update.state
+        with self._begin() as connection:
+            connection.execute(
+                feeds.update().where(feeds.c.id == state.feed_id).values(**_state_values(state))
+            )
+            if update.replace is not None:
+                self._replace_records(connection, state.feed_id, update.replace.events,
+                                      update.replace.items)
+
+    def _replace_records(
+        self, connection: Connection, feed_id: int, new_events: Sequence[Event],
+        new_items: Sequence[NewsItem],
+    ) -> None:
+        connection.execute(events.delete().where(events.c.feed_id == feed_id))
+        connection.execute(news_items.delete().where(news_items.c.feed_id == feed_id))
+        event_rows = [
+            {"feed_id": feed_id, "uid": e.uid, "start_utc": codec.utc_instant(e.start),
+             "until_utc": until_utc(e), "payload": codec.encode_event(e)}
+            for e in new_events
+        ]
+        item_rows = [
+            {"feed_id": feed_id, "guid": i.guid, "published": i.published or i.updated,
+             "payload": codec.encode_item(i)}
+            for i in new_items
+        ]
+        for table, rows in ((events, event_rows), (news_items, item_rows)):
+            for start in range(0, len(rows), _BATCH):
+                connection.execute(table.insert(), rows[start:start + _BATCH])
+
+    # --- records -------------------------------------------------------------------------
+
+    def current_records(self, sources: Sequence[Source], since: datetime) -> Records:
+        """Every stored event still relevant after ``since`` and every news item, of
+        configured sources, with their provenance filled in."""
+        wanted = {(s.id, ref.url) for s in sources for ref in s.feeds}
+        with self._connect() as connection:
+            feed_rows = connection.execute(
+                sa.select(feeds.c.id, feeds.c.source_id, feeds.c.declared_url, feeds.c.url)
+            ).all()
+            feed_info = {r.id: (r.source_id, r.url) for r in feed_rows
+                         if (r.source_id, r.declared_url) in wanted}
+            event_rows = connection.execute(
+                sa.select(events.c.feed_id, events.c.payload)
+                .where(events.c.until_utc >= since).order_by(events.c.id)
+            ).all()
+            item_rows = connection.execute(
+                sa.select(news_items.c.feed_id, news_items.c.payload).order_by(news_items.c.id)
+            ).all()
+        found_events = tuple(
+            codec.decode_event(r.payload, *feed_info[r.feed_id])
+            for r in event_rows if r.feed_id in feed_info
+        )
+        found_items = tuple(
+            codec.decode_item(r.payload, *feed_info[r.feed_id])
+            for r in item_rows if r.feed_id in feed_info
+        )
+        return Records(events=found_events, items=found_items, sources=tuple(sources))
+
+    # --- deduplication memory ------------------------------------------------------------
+
+    def load_assignment(self, kind: str) -> dict[str, str]:
+        with self._connect() as connection:
+            rows = connection.execute(
+                sa.select(assignments.c.record_key, assignments.c.merged_uid)
+                .where(assignments.c.kind == kind)
+            ).all()
+        return {row.record_key: row.merged_uid for row in rows}
+
+    def save_assignment(self, kind: str, assignment: Mapping[str, str]) -> None:
+        """Remember which merged UID each record got, so the next build keeps it."""
+        with self._begin() as connection:
+            connection.execute(assignments.delete().where(assignments.c.kind == kind))
+            rows = [{"kind": kind, "record_key": k[:700], "merged_uid": v}
+                    for k, v in sorted(assignment.items())]
+            for start in range(0, len(rows), _BATCH):
+                connection.execute(assignments.insert(), rows[start:start + _BATCH])
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _connect(self) -> Any:
+        return _Guarded(self.engine.connect)
+
+    def _begin(self) -> Any:
+        return _Guarded(self.engine.begin)
+
+
+class _Guarded:
+    """Context manager that turns SQLAlchemy errors into StoreError with advice."""
+
+    def __init__(self, opener: Any) -> None:
+        self.opener = opener
+        self.context: Any = None
+
+    def __enter__(self) -> Connection:
+        try:
+            self.context = self.opener()
+            return self.context.__enter__()  # type: ignore[no-any-return]
+        except SQLAlchemyError as error:
+            raise StoreError(f"database unavailable: {_first_line(error)}") from error
+
+    def __exit__(self, *exc: Any) -> bool:
+        try:
+            self.context.__exit__(*exc)
+        except SQLAlchemyError as error:
+            raise StoreError(f"database write failed: {_first_line(error)}") from error
+        if exc[0] is not None and isinstance(exc[1], SQLAlchemyError):
+            raise StoreError(f"database error: {_first_line(exc[1])}") from exc[1]
+        return False
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _state_from_row(row: Any) -> FeedState:
+    return FeedState(
+        url=row.url, source_id=row.source_id, type=row.type, status=row.status, etag=row.etag,
+        last_modified=row.last_modified, body_hash=row.body_hash, record_count=row.record_count,
+        last_attempt=row.last_attempt, last_success=row.last_success, last_error=row.last_error,
+        http_status=row.http_status, consecutive_failures=row.consecutive_failures,
+        flagged=row.flagged, warnings=tuple(json.loads(row.warnings or "[]")),
+        next_due=row.next_due, feed_id=row.id, declared_url=row.declared_url,
+    )
+
+
+def _state_values(state: FeedState) -> dict[str, Any]:
+    return {
+        "url": state.url, "status": state.status, "etag": state.etag,
+        "last_modified": state.last_modified, "body_hash": state.body_hash,
+        "record_count": state.record_count, "last_attempt": state.last_attempt,
+        "last_success": state.last_success, "last_error": state.last_error,
+        "http_status": state.http_status, "consecutive_failures": state.consecutive_failures,
+        "flagged": state.flagged, "warnings": json.dumps(list(state.warnings), ensure_ascii=False),
+        "next_due": state.next_due,
+    }
+
+

@@ -1,0 +1,99 @@
+"""Shared fixtures: real loopback HTTP, real SQLite and PostgreSQL databases, settings.
+
+Nothing we own is mocked: feeds come from a real HTTP server on 127.0.0.1 (any free port),
+the store is a real SQLite file, and PostgreSQL (127.0.0.1:5432, trust auth) is used for the
+tests marked ``postgres``; with CI=true those must run, never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from aggregator.config import Settings, build_settings
+from aggregator.models import FeedRef, Source
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+PG_ADMIN_URL = os.environ.get(
+    "AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture
+def feed_server() -> Iterator[Any]:
+    """A real HTTP server on 127.0.0.1 with ETag/Last-Modified; tests add files to it."""
+    from aggregator.demo.server import FeedServer
+
+    with FeedServer({}) as server:
+        yield server
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'aggregator.db'}"
+
+
+def _postgres_available() -> bool:
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except sa.exc.SQLAlchemyError:
+        return False
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    if not _postgres_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI but {PG_ADMIN_URL} is unreachable")
+        pytest.skip("PostgreSQL not reachable (set CI=true to make this a failure)")
+    name = f"aggregator_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Run a test on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'aggregator.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def make_source(source_id: str, *urls: str, **fields: object) -> Source:
+    """A Source with sensible defaults for tests."""
+    values: dict[str, object] = {
+        "name": source_id.replace("-", " ").title(), "kind": "association", "city": "Metz",
+        "country": "FR",
+    }
+    values.update(fields)
+    return Source(id=source_id, feeds=tuple(FeedRef(url) for url in urls), **values)  # type: ignore[arg-type]
+
+
+def make_settings(tmp_path: Path, sources: tuple[Source, ...], db_url: str | None = None,
+                  **overrides: object) -> Settings:
+    return build_settings(
+        sources, None, {},
+        db_url=db_url or f"sqlite:///{tmp_path / 'aggregator.db'}",
+        output_dir=tmp_path / "output", allow_private_networks=True, **overrides,
+    )

@@ -1,0 +1,92 @@
+"""sources.yaml is validated with messages that name the source, the field and the problem."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from aggregator import config
+from aggregator.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+GOOD = """
+settings: {timezone: Europe/Luxembourg}
+sources:
+  - id: loria
+    name: LORIA
+    kind: lab
+    city: Nancy
+    country: FR
+    tags: [ai]
+    feeds:
+      - url: https://www.loria.fr/events.ics
+        type: ical
+        refresh: 2h
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_file_becomes_frozen_settings(tmp_path: Path) -> None:
+    settings = config.load(write(tmp_path, GOOD), environ={})
+    [source] = settings.sources
+    assert source.id == "loria" and source.tags == ("ai",) and source.language == "fr"
+    assert source.feeds[0].refresh == timedelta(hours=2) and source.feeds[0].type == "ical"
+    assert settings.timezone == "Europe/Luxembourg"
+    assert settings.db_url == "sqlite:///data/aggregator.db"
+
+
+def test_environment_wins_over_the_file(tmp_path: Path) -> None:
+    env = {"AGGREGATOR_DB": "sqlite:///x.db", "AGGREGATOR_OUTPUT": "/tmp/out",
+           "AGGREGATOR_BASE_URL": "https://agenda.example.org/", "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1",
+           "AGGREGATOR_SMTP_SECURITY": "starttls", "AGGREGATOR_SMTP_PORT": "587"}
+    settings = config.load(write(tmp_path, GOOD), environ=env)
+    assert settings.db_url == "sqlite:///x.db" and str(settings.output_dir) == "/tmp/out"
+    assert settings.base_url == "https://agenda.example.org" and settings.allow_private_networks
+    assert settings.smtp.security == "starttls" and settings.smtp.port == 587
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("kind: lab", "kind: university"), "source 'loria': field kind: must be one of startup"),
+    (("id: loria", "id: LORIA Lab"), "source 'LORIA Lab': field id: String should match pattern"),
+    (("https://www.loria.fr/events.ics", "ftp://loria.fr/x"), "source 'loria': field feeds.0.url: must be an http"),
+    (("refresh: 2h", "refresh: 5m"), "field feeds.0.refresh: must be at least 15m"),
+    (("refresh: 2h", "refresh: often"), "field feeds.0.refresh: 'often' is not a duration"),
+    (("country: FR", "country: France"), "source 'loria': field country"),
+    (("    city: Nancy\n", ""), "source 'loria': field city: Field required"),
+    (("    tags: [ai]\n", "    tags: [ai]\n    colour: red\n"), "source 'loria': field colour: Extra inputs"),
+])
+def test_invalid_entries_name_source_field_and_problem(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.load(write(tmp_path, GOOD.replace(*change)), environ={})
+    assert expected in str(caught.value)
+    assert caught.value.exit_code == 2
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    doubled = GOOD + GOOD.split("sources:\n", 1)[1]
+    with pytest.raises(ConfigError, match="source 'loria': field id: duplicate id"):
+        config.load(write(tmp_path, doubled), environ={})
+
+
+def test_unknown_timezone_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="field timezone: 'Europe/Nancy' is not an IANA time zone"):
+        config.load(write(tmp_path, GOOD.replace("Europe/Luxembourg", "Europe/Nancy")), environ={})
+
+
+def test_missing_and_broken_files_say_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such file; pass --config PATH or set AGGREGATOR_CONFIG"):
+        config.load(tmp_path / "nope.yaml", environ={})
+    with pytest.raises(ConfigError, match="cannot read it as YAML"):
+        config.load(write(tmp_path, "sources: [\n  - id: x\n bad"), environ={})
+
+
+def test_shipped_sources_yaml_is_valid() -> None:
+    settings = config.load(REPO / "sources.yaml", environ={})
+    assert len(settings.sources) >= 3

@@ -1,0 +1,86 @@
+"""The refresh decision, branch by branch, with plain values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from aggregator import decide
+from aggregator.errors import FetchError, ParseError
+from aggregator.models import Event, FeedState, FetchResult, ParsedFeed
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+HOUR = timedelta(hours=1)
+URL = "https://example.org/events.ics"
+
+
+def state(**fields: object) -> FeedState:
+    return FeedState(url=URL, source_id="lab", feed_id=1, declared_url=URL, **fields)  # type: ignore[arg-type]
+
+
+def parsed(n: int) -> ParsedFeed:
+    events = tuple(Event(uid=f"e{i}", title=f"Event {i}", start=date(2026, 12, 10)) for i in range(n))
+    return ParsedFeed(format="ical", events=events)
+
+
+def ok(body: bytes = b"x", **fields: object) -> FetchResult:
+    return FetchResult(url=URL, status_code=200, body=body, **fields)  # type: ignore[arg-type]
+
+
+def test_parsed_body_replaces_records_and_stores_validators() -> None:
+    update = decide.after_parse(state(), ok(etag='"v1"', last_modified="Tue"), parsed(4), "h1", NOW, HOUR)
+    assert update.replace is not None and len(update.replace.events) == 4
+    assert update.state.status == "ok" and update.state.record_count == 4
+    assert update.state.etag == '"v1"' and update.state.body_hash == "h1"
+    assert update.state.next_due == NOW + HOUR
+    assert update.outcome.result == "updated"
+
+
+def test_sudden_emptiness_keeps_records_and_flags_the_feed() -> None:
+    update = decide.after_parse(state(record_count=12, body_hash="old"), ok(), parsed(0), "h2", NOW, HOUR)
+    assert update.replace is None
+    assert update.state.record_count == 12
+    assert update.state.flagged and "suddenly empty" in update.state.flagged
+    assert update.state.body_hash == "old"
+    assert update.outcome.result == "flagged"
+
+
+def test_small_feed_may_become_empty() -> None:
+    update = decide.after_parse(state(record_count=1), ok(), parsed(0), "h2", NOW, HOUR)
+    assert update.replace is not None and update.state.record_count == 0
+
+
+def test_error_keeps_records_and_backs_off_exponentially() -> None:
+    error = FetchError(URL, "HTTP 500 Internal Server Error", 500)
+    first = decide.after_error(state(record_count=7, status="ok"), error, NOW, HOUR)
+    assert first.replace is None and first.state.record_count == 7
+    assert first.state.status == "error" and first.state.last_error == "HTTP 500 Internal Server Error"
+    assert first.state.next_due == NOW + HOUR
+    third = decide.after_error(state(consecutive_failures=2), error, NOW, HOUR)
+    assert third.state.next_due == NOW + 4 * HOUR
+    many = decide.after_error(state(consecutive_failures=30), error, NOW, HOUR)
+    assert many.state.next_due == NOW + timedelta(hours=24)
+
+
+def test_gone_disables_the_feed() -> None:
+    update = decide.after_error(state(status="ok"), FetchError(URL, "HTTP 410 Gone", 410), NOW, HOUR)
+    assert update.state.status == "disabled"
+
+
+def test_parse_error_is_recorded_like_a_fetch_error() -> None:
+    update = decide.after_error(state(record_count=3), ParseError(URL, "not an iCalendar file"), NOW, HOUR)
+    assert update.state.last_error == "not an iCalendar file" and update.replace is None
+
+
+def test_not_modified_touches_nothing_but_the_timestamps() -> None:
+    before = state(status="error", record_count=5, etag='"v1"', consecutive_failures=2, last_error="x")
+    update = decide.after_not_modified(before, FetchResult(url=URL, status_code=304), NOW, HOUR)
+    assert update.replace is None and update.state.etag == '"v1"'
+    assert update.state.status == "ok" and update.state.consecutive_failures == 0
+    assert update.state.last_error is None and update.outcome.result == "not_modified"
+
+
+def test_permanent_redirect_moves_the_feed() -> None:
+    moved = ok(permanent_redirect="https://new.example.org/events.ics")
+    update = decide.after_parse(state(), moved, parsed(1), "h", NOW, HOUR)
+    assert update.state.url == "https://new.example.org/events.ics"
+    assert update.state.declared_url == URL

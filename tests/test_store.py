@@ -1,0 +1,118 @@
+"""The store on real SQLite and PostgreSQL: records round-trip, updates are all-or-nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from aggregator import decide
+from aggregator.errors import StoreError
+from aggregator.models import Event, FeedOutcome, FetchResult, NewsItem, ParsedFeed
+from aggregator.store import Store, open_store
+from conftest import make_source
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+
+RICH_EVENT = Event(
+    uid="meetup-42@example.org", title="Rencontre Python #42 – Metz",
+    start=datetime(2026, 12, 7, 18, 30, tzinfo=PARIS), end=datetime(2026, 12, 7, 21, 0, tzinfo=PARIS),
+    timezone="Europe/Paris", location="TCRM-Blida, 7 avenue de Blida, 57000 Metz",
+    description="Deux talks,\nune pizza.", url="https://example.org/e/42", status="CONFIRMED",
+    categories=("python", "meetup"), rrule="FREQ=MONTHLY;BYDAY=1MO",
+    exdates=(datetime(2027, 1, 4, 18, 30, tzinfo=PARIS),), sequence=3,
+    last_modified=datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc), organizer="Python Metz",
+)
+ALL_DAY = Event(uid="hack@x", title="Hackathon", start=date(2026, 12, 12), end=date(2026, 12, 14), all_day=True)
+UTC_EVENT = Event(uid="utc@x", title="Webinar", start=datetime(2026, 12, 3, 17, 0, tzinfo=timezone.utc), timezone="UTC")
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    opened = open_store(db_url)
+    yield opened
+    opened.close()
+
+
+ITEM = NewsItem(guid="tag:x,2026:1", title="Appel à projets", link="https://example.org/n/1",
+                published=datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc), summary="<p>Hello</p>")
+
+
+def test_records_round_trip_with_their_zones(store: Store) -> None:
+    source = make_source("lab", "https://example.org/events.ics")
+    store.sync_feeds([source])
+    [state] = store.feed_states([source])
+    assert state.status == "pending"
+    fetched = FetchResult(url=state.url, status_code=200, body=b"x", etag='"1"')
+    update = decide.after_parse(
+        state, fetched, ParsedFeed("ical", events=(RICH_EVENT, ALL_DAY, UTC_EVENT), items=(ITEM,)),
+        "hash", NOW, timedelta(hours=1),
+    )
+    store.apply_update(update)
+    records = store.current_records([source], NOW - timedelta(days=30))
+    by_uid = {e.uid: e for e in records.events}
+    assert by_uid["meetup-42@example.org"] == RICH_EVENT.__class__(
+        **{**_fields(RICH_EVENT), "source_id": "lab", "feed_url": state.url}
+    )
+    assert by_uid["meetup-42@example.org"].start.tzinfo == PARIS  # type: ignore[union-attr]
+    assert by_uid["hack@x"].start == date(2026, 12, 12) and by_uid["hack@x"].all_day
+    assert by_uid["utc@x"].start == datetime(2026, 12, 3, 17, 0, tzinfo=timezone.utc)
+    assert [i.title for i in records.items] == ["Appel à projets"]
+    [after] = store.feed_states([source])
+    assert after.status == "ok" and after.etag == '"1"' and after.record_count == 4
+
+
+def _fields(event: Event) -> dict[str, object]:
+    return {name: getattr(event, name) for name in event.__slots__}
+
+
+def test_past_events_are_left_out_but_series_stay(store: Store) -> None:
+    source = make_source("lab", "https://example.org/events.ics")
+    store.sync_feeds([source])
+    [state] = store.feed_states([source])
+    old = Event(uid="old", title="Old", start=datetime(2026, 1, 5, 18, 0, tzinfo=PARIS), timezone="Europe/Paris")
+    old_series = Event(uid="series", title="Weekly", start=datetime(2025, 1, 6, 18, 0, tzinfo=PARIS),
+                       timezone="Europe/Paris", rrule="FREQ=WEEKLY")
+    ended = Event(uid="ended", title="Ended", start=datetime(2025, 1, 6, 18, 0, tzinfo=PARIS),
+                  timezone="Europe/Paris", rrule="FREQ=WEEKLY;UNTIL=20250301T000000Z")
+    fetched = FetchResult(url=state.url, status_code=200, body=b"x")
+    store.apply_update(decide.after_parse(
+        state, fetched, ParsedFeed("ical", events=(old, old_series, ended)), "h", NOW, timedelta(hours=1)
+    ))
+    kept = {e.uid for e in store.current_records([source], NOW - timedelta(days=30)).events}
+    assert kept == {"series"}
+
+
+def test_sources_removed_from_the_configuration_disappear_from_records(store: Store) -> None:
+    a = make_source("a", "https://a.example.org/e.ics")
+    b = make_source("b", "https://b.example.org/e.ics")
+    store.sync_feeds([a, b])
+    for state in store.feed_states([a, b]):
+        fetched = FetchResult(url=state.url, status_code=200, body=b"x")
+        event = Event(uid=f"{state.source_id}-1", title="T", start=date(2026, 12, 20), all_day=True)
+        store.apply_update(decide.after_parse(
+            state, fetched, ParsedFeed("ical", events=(event,)), "h", NOW, timedelta(hours=1)))
+    assert {e.source_id for e in store.current_records([a], NOW).events} == {"a"}
+
+
+def test_assignment_is_remembered_between_builds(store: Store) -> None:
+    store.save_assignment("event", {"a:1": "m1@aggregator", "b:9": "m1@aggregator"})
+    store.save_assignment("event", {"a:1": "m1@aggregator"})
+    assert store.load_assignment("event") == {"a:1": "m1@aggregator"}
+    assert store.load_assignment("news") == {}
+
+
+def test_unreachable_database_is_a_store_error_that_says_what_to_check() -> None:
+    with pytest.raises(StoreError, match="check AGGREGATOR_DB"):
+        open_store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+
+
+def test_password_is_not_shown_in_errors() -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    assert "secret" not in caught.value.message
+
+
+def test_outcome_type_is_plain_data() -> None:
+    assert FeedOutcome("a", "u", "updated").records == 0
