@@ -1,0 +1,132 @@
+"""The fetcher against a real loopback server: politeness, limits and failures as values."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from aggregator.errors import BlockedAddressError, FetchError
+from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds
+from aggregator.models import FetchResult
+from misbehaving import MisbehavingServer, body, drip, endless, gzip_bomb, misbehaving_server, redirect
+
+CAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+@pytest.fixture
+def server() -> Iterator[MisbehavingServer]:
+    with misbehaving_server() as running:
+        yield running
+
+
+def fetch_one(url: str, *, allow_private: bool = True, **limits: float) -> FetchResult | FetchError:
+    [result] = fetch_feeds([FetchRequest(url)], allow_private=allow_private, limits=FetchLimits(**limits))  # type: ignore[arg-type]
+    return result
+
+
+def test_plain_fetch_returns_body_and_validators(server: MisbehavingServer) -> None:
+    url = server.route("/cal.ics", body(CAL, ETag='"abc"', Last_Modified="Tue, 01 Dec 2026 08:00:00 GMT"))
+    result = fetch_one(url)
+    assert isinstance(result, FetchResult)
+    assert result.body == CAL and result.etag == '"abc"'
+    assert result.last_modified == "Tue, 01 Dec 2026 08:00:00 GMT"
+
+
+def test_loopback_is_refused_unless_allowed(server: MisbehavingServer) -> None:
+    url = server.route("/cal.ics", body(CAL))
+    result = fetch_one(url, allow_private=False)
+    assert isinstance(result, BlockedAddressError)
+    assert server.hits("/cal.ics") == 0
+
+
+def test_permanent_redirect_is_followed_and_reported(server: MisbehavingServer) -> None:
+    server.route("/new.ics", body(CAL))
+    old = server.route("/old.ics", redirect(301, "/new.ics"))
+    result = fetch_one(old)
+    assert isinstance(result, FetchResult) and result.body == CAL
+    assert result.permanent_redirect == server.url("/new.ics")
+
+
+def test_temporary_redirect_does_not_move_the_feed(server: MisbehavingServer) -> None:
+    server.route("/new.ics", body(CAL))
+    old = server.route("/old.ics", redirect(302, "/new.ics"))
+    result = fetch_one(old)
+    assert isinstance(result, FetchResult) and result.permanent_redirect is None
+
+
+def test_redirect_loop_stops_after_five_hops(server: MisbehavingServer) -> None:
+    url = server.route("/loop", redirect(302, "/loop"))
+    result = fetch_one(url)
+    assert isinstance(result, FetchError) and "more than 5 redirects" in result.reason
+    assert server.hits("/loop") == 6
+
+
+def test_redirect_to_a_private_address_is_refused_at_that_hop(server: MisbehavingServer) -> None:
+    # The first hop is allowed by a resolver seam that calls the test host public.
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"] if host == "public.test" else ["10.0.0.1"]
+
+    url = server.route("/jump", redirect(302, "http://intranet.test/admin"))
+    [result] = fetch_feeds(
+        [FetchRequest(url.replace("127.0.0.1", "public.test"))],
+        allow_private=False, resolver=resolver,
+    )
+    assert isinstance(result, BlockedAddressError)
+
+
+@pytest.mark.parametrize("status", [404, 500, 410, 403])
+def test_http_errors_are_values_with_their_status(server: MisbehavingServer, status: int) -> None:
+    url = server.route("/x", body(b"nope", "text/plain", status))
+    result = fetch_one(url)
+    assert isinstance(result, FetchError) and result.status_code == status
+    assert f"HTTP {status}" in result.reason
+
+
+def test_declared_huge_body_is_refused_before_download(server: MisbehavingServer) -> None:
+    url = server.route("/huge", endless(declare_length=True))
+    result = fetch_one(url)
+    assert isinstance(result, FetchError) and "exceeds the 10,485,760-byte cap" in result.reason
+
+
+def test_streamed_huge_body_is_cut_at_the_cap(server: MisbehavingServer) -> None:
+    url = server.route("/huge", endless())
+    started = time.monotonic()
+    result = fetch_one(url, max_bytes=1_000_000)
+    assert isinstance(result, FetchError) and "exceeds the 1,000,000-byte cap" in result.reason
+    assert time.monotonic() - started < 10
+
+
+def test_gzip_bomb_is_capped_after_decompression(server: MisbehavingServer) -> None:
+    url = server.route("/bomb", gzip_bomb())
+    result = fetch_one(url)
+    assert isinstance(result, FetchError) and "cap" in result.reason
+
+
+def test_dripping_server_hits_the_whole_response_deadline(server: MisbehavingServer) -> None:
+    url = server.route("/drip", drip(total=1000, every=0.2))
+    started = time.monotonic()
+    result = fetch_one(url, total_timeout=1.5)
+    assert isinstance(result, FetchError) and "no complete answer within 1.5 s" in result.reason
+    assert time.monotonic() - started < 5
+
+
+def test_connection_refused_is_a_value_and_others_go_on(server: MisbehavingServer) -> None:
+    good = server.route("/cal.ics", body(CAL))
+    results = fetch_feeds([FetchRequest("http://127.0.0.1:9/"), FetchRequest(good)], allow_private=True)
+    assert isinstance(results[0], FetchError) and "cannot connect" in results[0].reason
+    assert isinstance(results[1], FetchResult) and results[1].body == CAL
+
+
+def test_user_agent_names_the_aggregator(server: MisbehavingServer) -> None:
+    seen: dict[str, str] = {}
+
+    def record(handler):  # type: ignore[no-untyped-def]
+        seen.update(dict(handler.headers))
+        body(CAL)(handler)
+
+    url = server.route("/ua", record)
+    fetch_one(url)
+    assert seen["User-Agent"].startswith("aggregator/")
+    assert "gzip" in seen["Accept-Encoding"]
