@@ -1,0 +1,44 @@
+"""Outputs are replaced atomically: a failed write leaves the previous file intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aggregator.errors import PublishError
+from aggregator.publish import write_atomic, write_outputs
+
+
+def test_write_outputs_creates_folders_and_removes_stale_calendars(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {"calendar.ics": b"A", "calendars/metz.ics": b"M", "calendars/nancy.ics": b"N"})
+    write_outputs(tmp_path, {"calendar.ics": b"B", "calendars/metz.ics": b"M2"})
+    assert (tmp_path / "calendar.ics").read_bytes() == b"B"
+    assert (tmp_path / "calendars/metz.ics").read_bytes() == b"M2"
+    assert not (tmp_path / "calendars/nancy.ics").exists()
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_failed_write_keeps_the_previous_file_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    target = tmp_path / "calendar.ics"
+    target.write_bytes(b"previous")
+    blocker = tmp_path / "events.json"
+    blocker.mkdir()  # os.replace cannot put a file over a directory
+    (blocker / "keep").write_text("x")
+    with pytest.raises(PublishError, match="cannot write"):
+        write_outputs(tmp_path, {"events.json": b"new", "calendar.ics": b"new"})
+    assert target.read_bytes() in (b"previous", b"new")
+    assert blocker.is_dir()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_write_atomic_never_exposes_a_partial_file(tmp_path: Path) -> None:
+    target = tmp_path / "big.ics"
+    target.write_bytes(b"old")
+    write_atomic(target, b"x" * 5_000_000)
+    assert target.stat().st_size == 5_000_000
+
+
+def test_paths_outside_the_output_directory_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(PublishError, match="outside the output directory"):
+        write_outputs(tmp_path / "out", {"../escape.ics": b"x"})
