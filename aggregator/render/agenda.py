@@ -1,0 +1,130 @@
+"""What the agenda page lists: upcoming occurrences of merged events, grouped by local day.
+
+Recurring series are expanded with recurring-ical-events over the VEVENTs that ``ics`` writes
+(master plus RECURRENCE-ID overrides), so the page and calendar.ics can never disagree about
+when a series meets, and we never hand-write RRULE arithmetic. Expansion stops at a horizon and
+a per-series cap so one ``FREQ=MINUTELY`` feed cannot blow up the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+import recurring_ical_events
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from ..models import MergedEvent, When
+from .ics import event_components
+from .text import one_line, status_of
+from .times import as_date, event_span, instant
+
+HORIZON = timedelta(days=60)
+"""How far ahead recurring series are expanded; one-off events are listed whatever their date."""
+MAX_PER_SERIES = 60
+"""A daily series over the 60-day horizon; more occurrences of one series would drown the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One time a merged event happens, with the fields an override may change."""
+
+    event: MergedEvent
+    start: When
+    end: When | None
+    title: str
+    location: str
+    url: str
+    status: str
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "CANCELLED"
+
+
+def upcoming(events: Sequence[MergedEvent], *, now: datetime, zone: tzinfo) -> list[Occurrence]:
+    """Every occurrence not yet over at ``now``, sorted by start, then title, then uid."""
+    found: list[Occurrence] = []
+    for event in events:
+        if event.rrule or event.rdates:
+            found.extend(_expand(event, now, zone))
+        else:
+            found.extend(_single(event, now, zone))
+    return sorted(found, key=lambda o: (instant(o.start, zone), o.title, o.event.uid))
+
+
+def by_day(
+    occurrences: Iterable[Occurrence], *, now: datetime, zone: tzinfo
+) -> list[tuple[date, list[Occurrence]]]:
+    """Occurrences grouped by their local start day; ongoing ones are listed under today."""
+    today = now.astimezone(zone).date()
+    days: dict[date, list[Occurrence]] = {}
+    for occurrence in occurrences:
+        day = max(as_date(occurrence.start, zone), today)
+        days.setdefault(day, []).append(occurrence)
+    return sorted(days.items())
+
+
+def is_ongoing(occurrence: Occurrence, *, now: datetime, zone: tzinfo) -> bool:
+    """True when the occurrence started before ``now`` (it is still listed: not over yet)."""
+    return instant(occurrence.start, zone) < now
+
+
+def _single(event: MergedEvent, now: datetime, zone: tzinfo) -> list[Occurrence]:
+    start, end = event_span(event)
+    if _ends(start, end, zone) <= now:
+        return []
+    return [
+        Occurrence(
+            event,
+            start,
+            end,
+            one_line(event.title),
+            one_line(event.location),
+            event.url,
+            status_of(event.status),
+        )
+    ]
+
+
+def _ends(start: When, end: When | None, zone: tzinfo) -> datetime:
+    """When an occurrence is over: its end, else the end of its day (all-day) or its start."""
+    if end is not None:
+        return instant(end, zone)
+    if isinstance(start, datetime):
+        return instant(start, zone)
+    return instant(start + timedelta(days=1), zone)
+
+
+def _expand(event: MergedEvent, now: datetime, zone: tzinfo) -> list[Occurrence]:
+    calendar = Calendar()
+    for component in event_components(event, now=now, sources={}):
+        calendar.add_component(component)
+    stop = now + HORIZON
+    found: list[Occurrence] = []
+    for component in recurring_ical_events.of(calendar).after(now.astimezone(UTC)):
+        occurrence = _from_component(event, component)
+        if instant(occurrence.start, zone) > stop or len(found) >= MAX_PER_SERIES:
+            break
+        found.append(occurrence)
+    return found
+
+
+def _from_component(event: MergedEvent, component: VEvent) -> Occurrence:
+    start: When = component.decoded("DTSTART")
+    end: When | None = component.decoded("DTEND") if "DTEND" in component else None
+    return Occurrence(
+        event,
+        start,
+        end,
+        one_line(str(component.get("SUMMARY", event.title))),
+        one_line(str(component.get("LOCATION", ""))),
+        str(component.get("URL", event.url)),
+        status_of(str(component.get("STATUS", event.status))),
+    )

@@ -1,0 +1,212 @@
+"""events.json, news.json and news.atom: the merged records for scripts and feed readers.
+
+The JSON field names are the outside contract (docs: CONTRACT.md, "Output directory"); extra
+fields are additions only. Every record keeps its provenance: one ``sources`` entry per source
+record merged into it. news.atom is written with ElementTree so every text is escaped by the
+XML writer, never by hand (its tags are plain names under an ``xmlns`` attribute: ElementTree
+cannot mix a default namespace with plain attributes); control characters that XML 1.0 forbids
+are dropped first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from ..models import Event, MergedEvent, MergedItem, Source
+from .text import DEFAULT_TITLE, clean_text, one_line, source_names, status_of
+from .times import (
+    event_order,
+    event_span,
+    event_zone,
+    in_zone,
+    iso,
+    like,
+    render_zone,
+    require_aware,
+    utc_iso,
+    zone_name,
+)
+
+ATOM = "http://www.w3.org/2005/Atom"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+
+
+def render_events_json(
+    events: Sequence[MergedEvent], sources: Mapping[str, Source], *, now: datetime, timezone: str
+) -> bytes:
+    """``{"generated_at", "events": [...]}``, events sorted by start then uid."""
+    ordered = sorted(events, key=event_order(render_zone(timezone)))
+    document = {
+        "generated_at": utc_iso(require_aware(now)),
+        "events": [event_record(event, sources) for event in ordered],
+    }
+    return _dump(document)
+
+
+def event_record(event: MergedEvent, sources: Mapping[str, Source]) -> dict[str, Any]:
+    """One event of events.json: the contract's fields, then our additions."""
+    start, end = event_span(event)
+    zone = event_zone(event.timezone, event.start)
+    all_day = not isinstance(start, datetime)
+    return {
+        "uid": event.uid,
+        "title": one_line(event.title),
+        "start": iso(start),
+        "end": iso(end),
+        "all_day": all_day,
+        "timezone": None if all_day else zone_name(zone),
+        "location": one_line(event.location),
+        "city": one_line(event.city),
+        "url": event.url,
+        "description": clean_text(event.description),
+        "status": status_of(event.status),
+        "categories": list(event.categories),
+        "rrule": event.rrule,
+        "sources": [_event_source(member) for member in event.members],
+        "organizers": list(source_names(event.members, sources)),
+        "sequence": event.sequence,
+        "last_modified": iso(event.last_modified),
+        "rdates": [iso(like(value, start, zone)) for value in event.rdates],
+        "exdates": [iso(like(value, start, zone)) for value in event.exdates],
+        "overrides": [_override_record(record, event) for record in event.overrides],
+    }
+
+
+def _event_source(member: Event) -> dict[str, str]:
+    return {
+        "source": member.source_id,
+        "feed": member.feed_url,
+        "uid": member.uid,
+        "url": member.url,
+    }
+
+
+def _override_record(record: Event, event: MergedEvent) -> dict[str, Any]:
+    zone = event_zone(record.timezone or event.timezone, record.start)
+    recurrence_id = record.recurrence_id if record.recurrence_id is not None else record.start
+    return {
+        "recurrence_id": iso(in_zone(recurrence_id, zone)),
+        "title": one_line(record.title),
+        "start": iso(in_zone(record.start, zone)),
+        "end": iso(in_zone(record.end, zone)) if record.end is not None else None,
+        "location": one_line(record.location),
+        "status": status_of(record.status or event.status),
+    }
+
+
+def render_news_json(
+    items: Sequence[MergedItem], sources: Mapping[str, Source], *, now: datetime
+) -> bytes:
+    """``{"generated_at", "items": [...]}``, newest first (undated items last)."""
+    document = {
+        "generated_at": utc_iso(require_aware(now)),
+        "items": [item_record(item, sources) for item in newest_first(items)],
+    }
+    return _dump(document)
+
+
+def item_record(item: MergedItem, sources: Mapping[str, Source]) -> dict[str, Any]:
+    """One item of news.json: the contract's fields, then our additions."""
+    return {
+        "id": item.id,
+        "title": one_line(item.title),
+        "link": item.link,
+        "published": iso(item.published),
+        "summary": clean_text(item.summary),
+        "sources": [
+            {"source": m.source_id, "feed": m.feed_url, "guid": m.guid, "link": m.link}
+            for m in item.members
+        ],
+        "publishers": list(source_names(item.members, sources)),
+    }
+
+
+def newest_first(items: Sequence[MergedItem]) -> list[MergedItem]:
+    """Items by publication date, newest first; undated last; ties by id (deterministic)."""
+    epoch = datetime.min.replace(tzinfo=UTC)
+    dated = sorted(items, key=lambda item: item.id)
+    return sorted(dated, key=lambda item: _aware(item.published) or epoch, reverse=True)
+
+
+def render_news_atom(
+    items: Sequence[MergedItem],
+    sources: Mapping[str, Source],
+    *,
+    now: datetime,
+    base_url: str,
+    title: str = DEFAULT_TITLE,
+) -> bytes:
+    """news.atom: an Atom 1.0 feed of every merged item, newest first."""
+    base = base_url.rstrip("/")
+    ordered = newest_first(items)
+    stamps = [stamp for stamp in map(_updated, ordered) if stamp is not None]
+    updated = max(stamps) if stamps else require_aware(now)
+    feed = ET.Element("feed", xmlns=ATOM)
+    _text(feed, "id", f"{base}/news.atom")
+    _text(feed, "title", one_line(title))
+    _text(feed, "updated", utc_iso(updated))
+    _link(feed, "self", f"{base}/news.atom", "application/atom+xml")
+    _link(feed, "alternate", f"{base}/", "text/html")
+    _text(ET.SubElement(feed, "author"), "name", one_line(title))
+    _text(feed, "generator", "aggregator")
+    for item in ordered:
+        _entry(feed, item, sources, now)
+    ET.indent(feed)
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return body + b"\n"
+
+
+def _entry(
+    feed: ET.Element, item: MergedItem, sources: Mapping[str, Source], now: datetime
+) -> None:
+    entry = ET.SubElement(feed, "entry")
+    _text(entry, "id", entry_id(item.id))
+    _text(entry, "title", one_line(item.title) or one_line(item.link))
+    if item.link:
+        _link(entry, "alternate", item.link, "text/html")
+    _text(entry, "updated", utc_iso(_updated(item) or now))
+    if item.published is not None:
+        _text(entry, "published", utc_iso(item.published))
+    for name in source_names(item.members, sources):
+        _text(ET.SubElement(entry, "author"), "name", name)
+    if item.summary:
+        _text(entry, "summary", clean_text(item.summary)).set("type", "html")
+
+
+def entry_id(item_id: str) -> str:
+    """An Atom id (an IRI): the item id when it already is one, else a stable URN."""
+    if _SCHEME.match(item_id):
+        return item_id
+    return "urn:aggregator:news:" + quote(item_id, safe="")
+
+
+def _updated(item: MergedItem) -> datetime | None:
+    stamps = [_aware(m.updated) for m in item.members] + [_aware(item.published)]
+    known = [stamp for stamp in stamps if stamp is not None]
+    return max(known) if known else None
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = clean_text(text)
+    return element
+
+
+def _link(parent: ET.Element, rel: str, href: str, media_type: str) -> None:
+    ET.SubElement(parent, "link", rel=rel, href=one_line(href), type=media_type)
+
+
+def _dump(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

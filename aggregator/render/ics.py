@@ -1,0 +1,214 @@
+"""calendar.ics and calendars/<slug>.ics: merged events as one RFC 5545 calendar.
+
+Calendar clients are strict where feeds are sloppy, so this module writes what they expect:
+one VTIMEZONE for every TZID used (generated from tzdata by icalendar), UTC values as ``Z``,
+all-day events as ``VALUE=DATE``, RDATE/EXDATE/RECURRENCE-ID/UNTIL of the same kind as DTSTART,
+override VEVENTs carrying the merged UID, and bytes that depend only on the input (events sorted
+by start then uid; ``now`` is a parameter), so a rebuild of the same data changes nothing.
+Text escaping and line folding are icalendar's; control characters are dropped first.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, time, timedelta, tzinfo
+
+from icalendar import Calendar, Timezone, vDuration, vRecur
+from icalendar import Event as VEvent
+
+from ..models import Event, MergedEvent, Source, When
+from .text import clean_text, one_line, source_names, status_of
+from .times import (
+    as_date,
+    event_order,
+    event_span,
+    event_zone,
+    in_zone,
+    like,
+    render_zone,
+    require_aware,
+)
+
+PRODID = "-//aggregator//Agenda numerique Grand Est - Luxembourg//FR"
+REFRESH = timedelta(hours=1)
+"""How often clients should poll (REFRESH-INTERVAL, X-PUBLISHED-TTL); feeds refresh hourly."""
+
+
+def render_calendar(
+    events: Sequence[MergedEvent],
+    *,
+    name: str,
+    now: datetime,
+    base_url: str,
+    timezone: str,
+    sources: Mapping[str, Source] | None = None,
+) -> bytes:
+    """One VCALENDAR holding ``events``, as CRLF-separated, folded iCalendar bytes.
+
+    ``sources`` (optional) names the organisations in each DESCRIPTION; without it their
+    ids are used. Raises ValueError when ``now`` is naive or ``timezone`` unknown.
+    """
+    now = require_aware(now)
+    calendar = _new_calendar(name, base_url, timezone)
+    vevents: list[VEvent] = []
+    for event in sorted(events, key=event_order(render_zone(timezone))):
+        vevents.extend(event_components(event, now=now, sources=sources or {}))
+    calendar.subcomponents.extend(vevents)
+    tzids = sorted(calendar.get_used_tzids() - {"UTC"})
+    calendar.subcomponents[:0] = [_vtimezone(tzid) for tzid in tzids]
+    body: bytes = calendar.to_ical()
+    return body
+
+
+def _new_calendar(name: str, base_url: str, timezone: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", one_line(name))
+    calendar.add("x-wr-calname", one_line(name))
+    calendar.add("x-wr-caldesc", f"{one_line(name)} – {base_url.rstrip('/')}/")
+    calendar.add("x-wr-timezone", timezone)
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    return calendar
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(tzid: str) -> Timezone:
+    """A VTIMEZONE from tzdata, covering 1970-2038 (icalendar's default span).
+
+    Cached: building one walks decades of transitions, and each filtered calendar needs it
+    again. The component is never mutated after creation, so sharing it is safe.
+    """
+    return Timezone.from_tzid(tzid)
+
+
+def event_components(
+    event: MergedEvent, *, now: datetime, sources: Mapping[str, Source]
+) -> list[VEvent]:
+    """The VEVENT of a merged event, then one override VEVENT per RECURRENCE-ID record.
+
+    Overrides are written only for a recurring event (RRULE or RDATE); without a series
+    they would point at an occurrence that does not exist.
+    """
+    master = _master(event, now, sources)
+    if event.rrule is None and not event.rdates:
+        return [master]
+    start = master.decoded("DTSTART")
+    zone = event_zone(event.timezone, event.start)
+    return [master] + [_override(event, record, start, zone, now) for record in event.overrides]
+
+
+def _master(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) -> VEvent:
+    start, end = event_span(event)
+    component = _timed_component(event.uid, start, end, now)
+    component.add("summary", one_line(event.title))
+    component.add("description", _description(event, sources))
+    _add_common(component, event.location or event.city, event.url, event.status)
+    component.add("sequence", max(event.sequence, 0))
+    if event.last_modified is not None:
+        component.add("last-modified", _utc(event.last_modified))
+    categories = [one_line(value) for value in event.categories if one_line(value)]
+    if categories:
+        component.add("categories", categories)
+    zone = event_zone(event.timezone, event.start)
+    _add_recurrence(component, event, start, zone)
+    return component
+
+
+def _timed_component(uid: str, start: When, end: When | None, now: datetime) -> VEvent:
+    component = VEvent()
+    component.add("uid", one_line(uid))
+    component.add("dtstamp", _utc(now))
+    component.add("dtstart", start)
+    if end is not None:
+        component.add("dtend", end)
+    return component
+
+
+def _add_common(component: VEvent, location: str, url: str, status: str) -> None:
+    if one_line(location):
+        component.add("location", one_line(location))
+    if one_line(url):
+        component.add("url", one_line(url))
+    component.add("status", status_of(status))
+
+
+def _description(event: MergedEvent, sources: Mapping[str, Source]) -> str:
+    """Plain text, then who posted it (the representative first), then the link."""
+    names = source_names(event.members, sources)
+    credits = []
+    if names:
+        credits.append(f"Posted by: {names[0]}")
+    if len(names) > 1:
+        credits.append(f"Also posted by: {', '.join(names[1:])}")
+    parts = [clean_text(event.description), "\n".join(credits), one_line(event.url)]
+    return "\n\n".join(part for part in parts if part)
+
+
+def _add_recurrence(component: VEvent, event: MergedEvent, start: When, zone: tzinfo) -> None:
+    if event.rrule:
+        rule = _rule(event.rrule, start, zone)
+        if rule is not None:
+            component.add("rrule", rule)
+    for name, values in (("rdate", event.rdates), ("exdate", event.exdates)):
+        aligned = {like(value, start, zone) for value in values}
+        for value in sorted(aligned, key=_sortable):
+            component.add(name, value)
+
+
+def _rule(text: str, start: When, zone: tzinfo) -> vRecur | None:
+    """The RRULE with UNTIL aligned on DTSTART (a date, or UTC); None when unreadable."""
+    try:
+        rule: vRecur = vRecur.from_ical(text.removeprefix("RRULE:"))
+    except ValueError:
+        return None
+    until = rule.get("UNTIL")
+    if until:
+        rule["UNTIL"] = [_until(until[0], start, zone)]
+    return rule
+
+
+def _until(until: When, start: When, zone: tzinfo) -> When:
+    if not isinstance(start, datetime):
+        return as_date(until, zone)
+    if not isinstance(until, datetime):
+        until = datetime.combine(until, time(23, 59, 59), zone)
+    moved = in_zone(until, zone)
+    assert isinstance(moved, datetime)
+    return _utc(moved)
+
+
+def _override(
+    event: MergedEvent, record: Event, master_start: When, zone: tzinfo, now: datetime
+) -> VEvent:
+    """A RECURRENCE-ID VEVENT with the merged UID; empty fields fall back to the series."""
+    own = event_zone(record.timezone or event.timezone, record.start)
+    start = like(record.start, master_start, own)
+    end = like(record.end, master_start, own) if record.end is not None else None
+    if end is not None and _sortable(end) <= _sortable(start):
+        end = start + timedelta(days=1) if not isinstance(start, datetime) else None
+    component = _timed_component(event.uid, start, end, now)
+    recurrence_id = record.recurrence_id if record.recurrence_id is not None else record.start
+    component.add("recurrence-id", like(recurrence_id, master_start, zone))
+    component.add("summary", one_line(record.title) or one_line(event.title))
+    description = clean_text(record.description) or clean_text(event.description)
+    if description:
+        component.add("description", description)
+    status = record.status or event.status
+    _add_common(component, record.location or event.location, record.url or event.url, status)
+    component.add("sequence", max(record.sequence, event.sequence, 0))
+    return component
+
+
+def _sortable(value: When) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return datetime.combine(value, time(), UTC)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -1,0 +1,264 @@
+"""index.html: the agenda page, upcoming events by local day, then recent news.
+
+A Jinja2 environment with autoescaping is the only way text reaches HTML; the one exception is
+a news summary, which parsers already sanitised with nh3 and which we clean again here (cheap,
+and the page must stay safe even if a record skipped the parser). Dates and times are
+localised with Babel (fr default, en, de); the page is self-contained (inline CSS, no script
+other than the JSON-LD data block) so it can be served from any static host.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+import jinja2
+import nh3
+from babel.dates import format_date, format_time
+
+from ..models import MergedEvent, MergedItem, Source, When
+from .agenda import Occurrence, by_day, is_ongoing, upcoming
+from .exports import newest_first
+from .slugs import city_calendars
+from .text import DEFAULT_TITLE, one_line, source_names
+from .times import as_date, iso, render_zone, require_aware
+
+NEWS_WINDOW = timedelta(days=30)
+MAX_NEWS = 40
+"""Summaries average ~1 KB; 40 keeps the page well under 200 KB next to 200 events."""
+MAX_STRUCTURED = 100
+"""Occurrences described in the JSON-LD block (search engines read the first ones anyway)."""
+
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "events": "Prochains événements",
+        "news": "Actualités récentes",
+        "all_day": "Toute la journée",
+        "cancelled": "Annulé",
+        "ongoing": "En cours",
+        "posted_by": "Publié par",
+        "also_by": "aussi par",
+        "no_events": "Aucun événement à venir.",
+        "no_news": "Aucune actualité ces 30 derniers jours.",
+        "subscribe": "S’abonner",
+        "webcal": "Ajouter l’agenda à mon calendrier",
+        "ics": "Télécharger calendar.ics",
+        "atom": "Flux des actualités (Atom)",
+        "cities": "Par ville :",
+        "updated": "Mis à jour le",
+    },
+    "en": {
+        "events": "Upcoming events",
+        "news": "Recent news",
+        "all_day": "All day",
+        "cancelled": "Cancelled",
+        "ongoing": "Ongoing",
+        "posted_by": "Posted by",
+        "also_by": "also by",
+        "no_events": "No upcoming events.",
+        "no_news": "No news in the last 30 days.",
+        "subscribe": "Subscribe",
+        "webcal": "Add the agenda to my calendar",
+        "ics": "Download calendar.ics",
+        "atom": "News feed (Atom)",
+        "cities": "By city:",
+        "updated": "Updated on",
+    },
+    "de": {
+        "events": "Kommende Veranstaltungen",
+        "news": "Aktuelle Nachrichten",
+        "all_day": "Ganztägig",
+        "cancelled": "Abgesagt",
+        "ongoing": "Läuft",
+        "posted_by": "Veröffentlicht von",
+        "also_by": "auch von",
+        "no_events": "Keine kommenden Veranstaltungen.",
+        "no_news": "Keine Nachrichten in den letzten 30 Tagen.",
+        "subscribe": "Abonnieren",
+        "webcal": "Agenda in meinem Kalender abonnieren",
+        "ics": "calendar.ics herunterladen",
+        "atom": "Nachrichten-Feed (Atom)",
+        "cities": "Nach Stadt:",
+        "updated": "Aktualisiert am",
+    },
+}
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of our templates, autoescaping everything."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("aggregator.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_index(
+    events: Sequence[MergedEvent],
+    items: Sequence[MergedItem],
+    sources: Mapping[str, Source],
+    *,
+    now: datetime,
+    base_url: str,
+    timezone: str,
+    language: str = "fr",
+    title: str = DEFAULT_TITLE,
+) -> bytes:
+    """The agenda page as UTF-8 HTML.
+
+    Raises:
+        ValueError: unknown ``language`` or ``timezone``, or a naive ``now``.
+    """
+    if language not in LABELS:
+        raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
+    now, zone = require_aware(now), render_zone(timezone)
+    occurrences = upcoming(events, now=now, zone=zone)
+    base = base_url.rstrip("/")
+    context = {
+        "lang": language,
+        "title": one_line(title),
+        "t": LABELS[language],
+        "updated": _day_label(now, zone, language),
+        "days": [
+            (
+                day.isoformat(),
+                _day_label(day, zone, language),
+                [_row(o, sources, now, zone, language) for o in day_occurrences],
+            )
+            for day, day_occurrences in by_day(occurrences, now=now, zone=zone)
+        ],
+        "news": _news(items, sources, now, language),
+        "links": _links(base, events, sources),
+        "structured_data": _structured_data(occurrences[:MAX_STRUCTURED], sources),
+    }
+    return environment().get_template("index.html").render(context).encode("utf-8")
+
+
+def _day_label(value: When, zone: tzinfo, language: str) -> str:
+    """A full localised date: "dimanche 7 décembre 2025", "Sunday, December 7, 2025"."""
+    return format_date(as_date(value, zone), format="full", locale=language)
+
+
+def _row(
+    occurrence: Occurrence,
+    sources: Mapping[str, Source],
+    now: datetime,
+    zone: tzinfo,
+    language: str,
+) -> dict[str, Any]:
+    labels = LABELS[language]
+    names = source_names(occurrence.event.members, sources)
+    city = one_line(occurrence.event.city)
+    return {
+        "when": labels["all_day"] if occurrence.all_day else _times(occurrence, zone, language),
+        "datetime": iso(occurrence.start),
+        "title": occurrence.title,
+        "url": occurrence.url,
+        "location": "" if occurrence.location == city else occurrence.location,
+        "city": city,
+        "posted_by": _posted_by(names, labels),
+        "cancelled": occurrence.cancelled,
+        "ongoing": is_ongoing(occurrence, now=now, zone=zone),
+    }
+
+
+def _times(occurrence: Occurrence, zone: tzinfo, language: str) -> str:
+    """Local times, "18:30 – 20:00" ("6:30 PM – 8:00 PM" in en); the end only on the same day."""
+    assert isinstance(occurrence.start, datetime)
+    start = format_time(occurrence.start, "short", tzinfo=zone, locale=language)
+    end = occurrence.end
+    if not isinstance(end, datetime) or as_date(end, zone) != as_date(occurrence.start, zone):
+        return start
+    return f"{start} – {format_time(end, 'short', tzinfo=zone, locale=language)}"
+
+
+def _posted_by(names: Sequence[str], labels: Mapping[str, str]) -> str:
+    """'Publié par X, aussi par Y, Z' (the representative source first)."""
+    if not names:
+        return ""
+    text = f"{labels['posted_by']} {names[0]}"
+    if len(names) > 1:
+        text += f", {labels['also_by']} {', '.join(names[1:])}"
+    return text
+
+
+def _news(
+    items: Sequence[MergedItem], sources: Mapping[str, Source], now: datetime, language: str
+) -> list[dict[str, Any]]:
+    """The last 30 days of news, newest first; undated items are left to news.json."""
+    recent = [
+        item
+        for item in newest_first(items)
+        if item.published is not None and now - NEWS_WINDOW <= _aware(item.published) <= now
+    ]
+    return [
+        {
+            "title": one_line(item.title) or item.link,
+            "link": item.link,
+            "published": format_date(_aware(item.published), "long", locale=language),
+            "datetime": iso(item.published),
+            "sources": ", ".join(source_names(item.members, sources)),
+            "summary": nh3.clean(item.summary),
+        }
+        for item in recent[:MAX_NEWS]
+    ]
+
+
+def _aware(value: datetime | None) -> datetime:
+    """A news timestamp to compare with ``now``; a naive one is read as UTC."""
+    assert value is not None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _links(
+    base: str, events: Sequence[MergedEvent], sources: Mapping[str, Source]
+) -> dict[str, Any]:
+    scheme, _, rest = base.partition("://")
+    return {
+        "ics": f"{base}/calendar.ics",
+        "webcal": f"webcal://{rest}/calendar.ics" if rest else f"{base}/calendar.ics",
+        "atom": f"{base}/news.atom",
+        "cities": [(city, f"{base}/{path}") for city, path in city_calendars(events, sources)],
+        "secure": scheme == "https",
+    }
+
+
+def _structured_data(occurrences: Sequence[Occurrence], sources: Mapping[str, Source]) -> str:
+    """A schema.org Event list as JSON, safe inside ``<script>`` ("<" written as \\u003c)."""
+    graph = [_schema_event(occurrence, sources) for occurrence in occurrences]
+    text = json.dumps(
+        {"@context": "https://schema.org", "@graph": graph},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _schema_event(occurrence: Occurrence, sources: Mapping[str, Source]) -> dict[str, Any]:
+    status = "EventCancelled" if occurrence.cancelled else "EventScheduled"
+    data: dict[str, Any] = {
+        "@type": "Event",
+        "name": occurrence.title,
+        "startDate": iso(occurrence.start),
+        "eventStatus": f"https://schema.org/{status}",
+        "location": {
+            "@type": "Place",
+            "name": occurrence.location or occurrence.event.city,
+            "address": {"@type": "PostalAddress", "addressLocality": occurrence.event.city},
+        },
+        "organizer": [
+            {"@type": "Organization", "name": name}
+            for name in source_names(occurrence.event.members, sources)
+        ],
+    }
+    if occurrence.end is not None:
+        data["endDate"] = iso(occurrence.end)
+    if occurrence.url:
+        data["url"] = occurrence.url
+    return data

@@ -1,0 +1,107 @@
+"""Names of the filtered calendars (``calendars/<slug>.ics``) and the events each one holds.
+
+The contract names a filtered calendar by the plain slug of a city, a source kind or a source
+tag. Two rules make those names stable for subscribers:
+
+* **Every value of every configured source gets a calendar**, plus every city that merged
+  events carry, even when it currently holds no event: a calendar URL that a client
+  subscribed to must not start answering 404 because a feed had a quiet week.
+* **Values that share a slug share a calendar** (the union of what each selects). City
+  "Metz" and tag "metz" both give ``calendars/metz.ics`` holding the events in Metz *and*
+  the events tagged metz; kind "lab" and tag "lab" likewise. A subscriber to "metz" wants
+  both, the rule needs no prefix that the contract does not name, and it is deterministic
+  (the result depends on the set of values, not on their order).
+
+Selection: a city calendar holds the events whose ``MergedEvent.city`` has that slug; a kind
+or tag calendar holds the events where ANY member's source has that kind or tag.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..models import MergedEvent, Source
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "þ": "th"})
+
+
+def slugify(value: str) -> str:
+    """Lower-case ASCII with accents stripped and every other run of characters as ``-``.
+
+    ``"Épinal"`` gives ``"epinal"``, ``"Esch-sur-Alzette "`` gives ``"esch-sur-alzette"``;
+    a value with no letter or digit gives ``""`` (and no calendar).
+    """
+    folded = unicodedata.normalize("NFKD", value.lower().translate(_FOLD))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii")
+    return _NOT_ALNUM.sub("-", ascii_text).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class FilteredCalendar:
+    """One ``calendars/<slug>.ics``: the values it stands for and the events it holds."""
+
+    slug: str
+    labels: tuple[str, ...]
+    """The display values behind the slug, sorted (``("Metz",)``, ``("Metz", "metz")``)."""
+    events: tuple[MergedEvent, ...]
+
+    @property
+    def path(self) -> str:
+        return f"calendars/{self.slug}.ics"
+
+
+def filtered_calendars(
+    events: Sequence[MergedEvent], sources: Mapping[str, Source]
+) -> list[FilteredCalendar]:
+    """Every filtered calendar, sorted by slug, each with its events in input order."""
+    labels = _labels_by_slug(events, sources.values())
+    selected: dict[str, list[MergedEvent]] = {slug: [] for slug in labels}
+    for event in events:
+        for slug in event_slugs(event, sources):
+            selected[slug].append(event)
+    return [
+        FilteredCalendar(slug, tuple(sorted(labels[slug])), tuple(selected[slug]))
+        for slug in sorted(labels)
+    ]
+
+
+def city_calendars(
+    events: Sequence[MergedEvent], sources: Mapping[str, Source]
+) -> list[tuple[str, str]]:
+    """(city, path) of every city calendar, sorted by slug, for links on the page."""
+    cities = [event.city for event in events] + [source.city for source in sources.values()]
+    found: dict[str, str] = {}
+    for city in cities:
+        slug = slugify(city)
+        if slug:
+            found.setdefault(slug, city.strip())
+    return [(found[slug], f"calendars/{slug}.ics") for slug in sorted(found)]
+
+
+def event_slugs(event: MergedEvent, sources: Mapping[str, Source]) -> set[str]:
+    """The slugs of every filtered calendar this event belongs to."""
+    values = [event.city]
+    for source_id in event.source_ids:
+        source = sources.get(source_id)
+        if source is not None:
+            values.append(source.kind)
+            values.extend(source.tags)
+    return {slug for slug in map(slugify, values) if slug}
+
+
+def _labels_by_slug(
+    events: Iterable[MergedEvent], sources: Iterable[Source]
+) -> dict[str, set[str]]:
+    values = [event.city for event in events]
+    for source in sources:
+        values.extend([source.city, source.kind, *source.tags])
+    labels: dict[str, set[str]] = {}
+    for value in values:
+        slug = slugify(value)
+        if slug:
+            labels.setdefault(slug, set()).add(value.strip())
+    return labels

@@ -1,0 +1,61 @@
+"""Text shared by every renderer: control-character cleaning and who-posted-it wording.
+
+Titles and descriptions come from strangers' feeds. A stray CR/LF or NUL must never break an
+iCalendar property or an XML document, and "posted by" must read the same in the calendar,
+the exports and the page, so those rules live here once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from ..models import Event, NewsItem, Source
+
+DEFAULT_TITLE = "Agenda numérique Grand Est – Luxembourg"
+STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+"""The VEVENT statuses the contract allows; anything else is shown as CONFIRMED."""
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: str) -> str:
+    """Multi-line plain text: newlines normalised to LF, other control characters dropped.
+
+    XML 1.0 and RFC 5545 TEXT both forbid control characters other than tab and newline.
+    """
+    return _CONTROLS.sub("", _NEWLINES.sub("\n", value)).strip()
+
+
+def one_line(value: str) -> str:
+    """A title or location on one line: every run of whitespace becomes one space."""
+    return _SPACES.sub(" ", _CONTROLS.sub("", value)).strip()
+
+
+def source_names(
+    members: Iterable[Event | NewsItem], sources: Mapping[str, Source]
+) -> tuple[str, ...]:
+    """Display names of the sources behind merged records, representative first, no repeats.
+
+    A member whose source is not configured any more is named by its organiser (events) or
+    its source id, so provenance is never silently lost.
+    """
+    names: dict[str, None] = {}
+    for member in members:
+        source = sources.get(member.source_id)
+        if source is not None:
+            name = source.name
+        else:
+            name = getattr(member, "organizer", "") or member.source_id
+        name = one_line(name)
+        if name:
+            names.setdefault(name, None)
+    return tuple(names)
+
+
+def status_of(value: str) -> str:
+    """The contract's status for a feed's STATUS value (case-insensitive; unknown: CONFIRMED)."""
+    status = value.strip().upper()
+    return status if status in STATUSES else "CONFIRMED"

@@ -1,0 +1,148 @@
+"""Time rules shared by every renderer: which zone an event is shown in, its span, its order.
+
+Merged events carry aware datetimes or dates plus an IANA zone name. The calendar (TZID), the
+JSON exports (offsets) and the page (local times) must agree on how a value is read, so the
+rules live once, here, instead of drifting apart in three renderers.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..models import MergedEvent, When
+
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Z", "GMT", "Etc/GMT", "Zulu"})
+"""Zone names written as ``Z`` values rather than with a TZID."""
+
+
+def require_aware(now: datetime) -> datetime:
+    """Return ``now`` unchanged; renderers refuse a naive clock.
+
+    Raises:
+        ValueError: ``now`` has no UTC offset (a caller bug: the build passes an aware clock).
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be a timezone-aware datetime")
+    return now
+
+
+@functools.lru_cache(maxsize=256)
+def load_zone(name: str) -> tzinfo | None:
+    """The tzinfo of an IANA name (UTC names give :data:`datetime.UTC`), None when unknown."""
+    if name in UTC_NAMES:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def render_zone(name: str) -> tzinfo:
+    """The zone pages and calendars are written for (the ``timezone`` setting).
+
+    Raises:
+        ValueError: the name is not a known IANA zone.
+    """
+    zone = load_zone(name)
+    if zone is None:
+        raise ValueError(f"unknown timezone: {name!r}")
+    return zone
+
+
+def event_zone(event_timezone: str | None, value: When | None = None) -> tzinfo:
+    """The zone an event's times are written in: its own IANA zone, else its value's, else UTC.
+
+    A fixed-offset or foreign tzinfo has no TZID we can describe with a VTIMEZONE, so such
+    values are shown in UTC rather than with an invented TZID.
+    """
+    zone = load_zone(event_timezone) if event_timezone else None
+    if zone is not None:
+        return zone
+    if isinstance(value, datetime) and isinstance(value.tzinfo, ZoneInfo):
+        return load_zone(value.tzinfo.key) or UTC
+    return UTC
+
+
+def zone_name(zone: tzinfo) -> str:
+    """The IANA name of a zone returned by :func:`event_zone`."""
+    return zone.key if isinstance(zone, ZoneInfo) else "UTC"
+
+
+def in_zone(value: When, zone: tzinfo) -> When:
+    """A datetime moved to ``zone`` (a naive, floating one is read in it); dates unchanged."""
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=zone)
+    return value.astimezone(zone)
+
+
+def like(value: When, reference: When, zone: tzinfo) -> When:
+    """``value`` turned into the kind of ``reference`` (date or datetime in ``zone``).
+
+    RFC 5545 wants RDATE, EXDATE, RECURRENCE-ID and UNTIL of the same kind as DTSTART; feeds
+    mix them, so the renderer aligns them instead of writing a calendar clients reject.
+    """
+    if not isinstance(reference, datetime):
+        return value.date() if isinstance(value, datetime) else value  # the day as written
+    if isinstance(value, datetime):
+        return in_zone(value, zone)
+    local = in_zone(reference, zone)
+    assert isinstance(local, datetime)
+    return datetime.combine(value, local.time(), zone)
+
+
+def event_span(event: MergedEvent) -> tuple[When, When | None]:
+    """The event's (start, end) as written in calendars and exports.
+
+    All-day events get dates with an exclusive end (one day when missing); timed events get
+    datetimes in the event's zone, and an end that is missing, of the wrong kind or before the
+    start is dropped rather than written as an invalid DTEND.
+    """
+    zone = event_zone(event.timezone, event.start)
+    if event.all_day or not isinstance(event.start, datetime):
+        start = as_date(event.start, zone)
+        end = as_date(event.end, zone) if event.end is not None else None
+        return start, end if end is not None and end > start else start + timedelta(days=1)
+    start_dt = in_zone(event.start, zone)
+    if not isinstance(event.end, datetime):
+        return start_dt, None
+    end_dt = in_zone(event.end, zone)
+    return start_dt, end_dt if instant(end_dt, zone) >= instant(start_dt, zone) else None
+
+
+def as_date(value: When, zone: tzinfo) -> date:
+    """The calendar day of a value in ``zone``."""
+    moved = in_zone(value, zone)
+    return moved.date() if isinstance(moved, datetime) else moved
+
+
+def instant(value: When, zone: tzinfo) -> datetime:
+    """An aware datetime to compare and sort by; a date means its midnight in ``zone``."""
+    if isinstance(value, datetime):
+        moved = in_zone(value, zone)
+        assert isinstance(moved, datetime)
+        return moved
+    return datetime.combine(value, time(), zone)
+
+
+def event_order(zone: tzinfo) -> functools.partial[tuple[datetime, str]]:
+    """A sort key for merged events: start (dates at local midnight), then uid."""
+    return functools.partial(_event_key, zone=zone)
+
+
+def _event_key(event: MergedEvent, zone: tzinfo) -> tuple[datetime, str]:
+    return instant(event.start, zone).astimezone(UTC), event.uid
+
+
+def iso(value: When | None) -> str | None:
+    """ISO 8601: a date, or a datetime with its offset; None stays None."""
+    return None if value is None else value.isoformat()
+
+
+def utc_iso(value: datetime) -> str:
+    """RFC 3339 in UTC with a ``Z`` and whole seconds (Atom and ``generated_at``)."""
+    moved = value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return moved.replace(microsecond=0).isoformat().replace("+00:00", "Z")

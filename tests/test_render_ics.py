@@ -1,0 +1,248 @@
+"""calendar.ics and calendars/<slug>.ics, read back with icalendar as a calendar client would."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+import recurring_ical_events
+from icalendar import Calendar
+
+from aggregator.models import Event
+from aggregator.render import render_calendar, render_outputs, slugify
+from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged
+
+LUXEMBOURG_SERIES = merged(
+    "series-1",
+    title="Lunch & Learn",
+    start=datetime(2025, 12, 2, 12, 0, tzinfo=PARIS),
+    end=datetime(2025, 12, 2, 13, 0, tzinfo=PARIS),
+    timezone="Europe/Luxembourg",
+    city="Luxembourg",
+    sources=("lux-tech",),
+    rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=6",
+    exdates=(datetime(2025, 12, 9, 12, 0, tzinfo=PARIS),),
+    overrides=(
+        Event(
+            uid="lux-1",
+            title="Lunch & Learn: special edition",
+            start=datetime(2025, 12, 16, 14, 0, tzinfo=PARIS),
+            end=datetime(2025, 12, 16, 15, 0, tzinfo=PARIS),
+            timezone="Europe/Luxembourg",
+            recurrence_id=datetime(2025, 12, 16, 12, 0, tzinfo=PARIS),
+            source_id="lux-tech",
+        ),
+    ),
+)
+ALL_DAY = merged(
+    "fair-1",
+    title="Salon",
+    start=date(2025, 12, 10),
+    end=None,
+    city="Metz",
+    sources=("tcrm", "loria"),
+)
+UTC_EVENT = merged(
+    "utc-1",
+    start=datetime(2025, 12, 3, 17, 0, tzinfo=UTC),
+    end=None,
+    timezone="UTC",
+    status="CANCELLED",
+)
+
+
+def calendar_of(events: list) -> tuple[bytes, Calendar]:
+    body = render_calendar(
+        events, name="Test", now=NOW, base_url=BASE_URL, timezone="Europe/Paris", sources=SOURCES
+    )
+    return body, Calendar.from_ical(body)
+
+
+def vevent(calendar: Calendar, uid: str, override: bool = False) -> Calendar:
+    found = [
+        c
+        for c in calendar.walk("VEVENT")
+        if c["UID"] == uid and ("RECURRENCE-ID" in c) == override
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_calendar_properties_are_those_clients_expect() -> None:
+    body, calendar = calendar_of([merged()])
+    for line in (
+        b"VERSION:2.0",
+        b"CALSCALE:GREGORIAN",
+        b"METHOD:PUBLISH",
+        b"X-WR-CALNAME:Test",
+        b"X-WR-TIMEZONE:Europe/Paris",
+        b"REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        b"X-PUBLISHED-TTL:PT1H",
+    ):
+        assert line + b"\r\n" in body
+    assert calendar["PRODID"]
+    event = vevent(calendar, "evt-1")
+    assert event.decoded("DTSTAMP") == NOW
+    assert event["SUMMARY"] == "Meetup IA"
+    assert event["URL"] == "https://example.org/evt-1"
+    assert event["STATUS"] == "CONFIRMED"
+    assert event.decoded("DTSTART") == datetime(2025, 12, 8, 18, 30, tzinfo=PARIS)
+
+
+def test_every_tzid_used_has_a_vtimezone_and_utc_uses_z() -> None:
+    body, calendar = calendar_of([merged(), LUXEMBOURG_SERIES, UTC_EVENT])
+    assert calendar.get_used_tzids() == {"Europe/Paris", "Europe/Luxembourg"}
+    assert calendar.get_missing_tzids() == set()
+    assert sorted(tz.tz_name for tz in calendar.timezones) == ["Europe/Luxembourg", "Europe/Paris"]
+    assert b"DTSTART:20251203T170000Z\r\n" in body
+    assert body.index(b"BEGIN:VTIMEZONE") < body.index(b"BEGIN:VEVENT")
+
+
+def test_fixed_offset_times_are_written_in_utc_not_with_an_invented_tzid() -> None:
+    plus_one = timezone(timedelta(hours=1))
+    event = merged(start=datetime(2025, 12, 8, 18, 30, tzinfo=plus_one), end=None, timezone=None)
+    body, calendar = calendar_of([event])
+    assert b"DTSTART:20251208T173000Z\r\n" in body
+    assert calendar.get_used_tzids() == set()
+
+
+def test_all_day_events_are_dates_with_an_exclusive_end() -> None:
+    body, calendar = calendar_of([ALL_DAY])
+    assert b"DTSTART;VALUE=DATE:20251210\r\n" in body
+    event = vevent(calendar, "fair-1")
+    assert event.decoded("DTEND") == date(2025, 12, 11)
+    assert "Posted by: TCRM Blida\nAlso posted by: LORIA" in event["DESCRIPTION"]
+
+
+def test_series_keeps_rrule_exdate_and_overrides_under_the_merged_uid() -> None:
+    _, calendar = calendar_of([LUXEMBOURG_SERIES])
+    master = vevent(calendar, "series-1")
+    assert master["RRULE"].to_ical() == b"FREQ=WEEKLY;COUNT=6;BYDAY=TU"
+    override = vevent(calendar, "series-1", override=True)
+    assert override.decoded("RECURRENCE-ID") == datetime(2025, 12, 16, 12, 0, tzinfo=PARIS)
+    assert str(override["SUMMARY"]) == "Lunch & Learn: special edition"
+    starts = {
+        o.decoded("DTSTART"): str(o["SUMMARY"])
+        for o in recurring_ical_events.of(calendar).between(date(2025, 12, 1), date(2026, 2, 1))
+    }
+    assert datetime(2025, 12, 9, 12, 0, tzinfo=PARIS) not in starts
+    assert starts[datetime(2025, 12, 16, 14, 0, tzinfo=PARIS)] == "Lunch & Learn: special edition"
+    assert len(starts) == 5
+
+
+def test_until_follows_the_kind_of_dtstart() -> None:
+    timed = merged(rrule="FREQ=DAILY;UNTIL=20251210")
+    all_day = merged(
+        "day-1", start=date(2025, 12, 8), end=None, rrule="FREQ=DAILY;UNTIL=20251210T120000Z"
+    )
+    body, _ = calendar_of([timed, all_day])
+    assert b"RRULE:FREQ=DAILY;UNTIL=20251210T225959Z\r\n" in body
+    assert b"RRULE:FREQ=DAILY;UNTIL=20251210\r\n" in body
+
+
+def test_cancelled_events_keep_their_status() -> None:
+    _, calendar = calendar_of([UTC_EVENT])
+    assert vevent(calendar, "utc-1")["STATUS"] == "CANCELLED"
+
+
+def test_title_with_comma_semicolon_and_newline_cannot_break_a_property() -> None:
+    nasty = merged(title="Atelier, code; et\r\nplus\x00", description="ligne 1\r\nligne 2; fin")
+    body, calendar = calendar_of([nasty])
+    assert b"SUMMARY:Atelier\\, code\\; et plus\r\n" in body
+    event = vevent(calendar, "evt-1")
+    assert event["SUMMARY"] == "Atelier, code; et plus"
+    assert event["DESCRIPTION"].startswith("ligne 1\nligne 2; fin")
+    lines = body.split(b"\r\n")
+    assert all(b"\n" not in line and b"\r" not in line for line in lines)
+    assert max(len(line) for line in lines) <= 75
+
+
+def test_same_input_gives_the_same_bytes_whatever_the_order() -> None:
+    events = [merged(), LUXEMBOURG_SERIES, ALL_DAY, UTC_EVENT]
+    first, _ = calendar_of(events)
+    second, _ = calendar_of(list(reversed(events)))
+    assert first == second
+    uids = [str(c["UID"]) for c in Calendar.from_ical(first).walk("VEVENT")]
+    assert uids == ["series-1", "series-1", "utc-1", "evt-1", "fair-1"]
+
+
+def test_naive_now_is_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        render_calendar(
+            [], name="x", now=datetime(2025, 1, 1), base_url=BASE_URL, timezone="Europe/Paris"
+        )
+
+
+def test_slugs_are_ascii_lowercase_with_dashes() -> None:
+    assert slugify("Épinal") == "epinal"
+    assert slugify(" Esch-sur-Alzette ") == "esch-sur-alzette"
+    assert slugify("Fab Lab / Makers") == "fab-lab-makers"
+    assert slugify("Straße") == "strasse"
+    assert slugify("!!!") == ""
+
+
+def filtered(outputs: dict[str, bytes], path: str) -> set[str]:
+    return {str(c["UID"]) for c in Calendar.from_ical(outputs[path]).walk("VEVENT")}
+
+
+def test_filtered_calendars_by_city_kind_and_tag() -> None:
+    nancy = merged("nancy-1", city="Nancy", sources=("loria",))
+    outputs = render_outputs(
+        [nancy, ALL_DAY, LUXEMBOURG_SERIES],
+        [],
+        SOURCES,
+        now=NOW,
+        base_url=BASE_URL,
+        timezone="Europe/Paris",
+    )
+    assert filtered(outputs, "calendars/nancy.ics") == {"nancy-1"}
+    assert filtered(outputs, "calendars/lab.ics") == {"nancy-1", "fair-1"}
+    assert filtered(outputs, "calendars/research.ics") == {"nancy-1", "fair-1"}
+    assert filtered(outputs, "calendars/association.ics") == {"series-1"}
+    assert filtered(outputs, "calendars/luxembourg.ics") == {"series-1"}
+    assert filtered(outputs, "calendars/fab-lab.ics") == set()
+    assert filtered(outputs, "calendars/epinal.ics") == set()
+
+
+def test_city_and_tag_sharing_a_slug_share_one_calendar() -> None:
+    tagged_metz = merged("tcrm-in-nancy", city="Nancy", sources=("tcrm",))
+    in_metz = merged("loria-in-metz", city="Metz", sources=("loria",))
+    outputs = render_outputs(
+        [tagged_metz, in_metz], [], SOURCES, now=NOW, base_url=BASE_URL, timezone="Europe/Paris"
+    )
+    assert filtered(outputs, "calendars/metz.ics") == {"tcrm-in-nancy", "loria-in-metz"}
+    name = Calendar.from_ical(outputs["calendars/metz.ics"])["X-WR-CALNAME"]
+    assert name.endswith("– Metz")
+
+
+def test_rdate_exdate_take_the_kind_of_dtstart() -> None:
+    weekly_all_day = merged(
+        "mondays",
+        start=date(2025, 11, 3),
+        end=None,
+        rrule="FREQ=WEEKLY;BYDAY=MO",
+        exdates=(date(2025, 12, 8), datetime(2025, 12, 15, 0, 0, tzinfo=PARIS)),
+    )
+    timed = merged("rdates", rdates=(datetime(2025, 12, 11, 9, 0, tzinfo=UTC), date(2025, 12, 18)))
+    body, _ = calendar_of([weekly_all_day, timed])
+    assert b"EXDATE;VALUE=DATE:20251208\r\nEXDATE;VALUE=DATE:20251215\r\n" in body
+    assert b"RDATE;TZID=Europe/Paris:20251211T100000\r\n" in body
+    assert b"RDATE;TZID=Europe/Paris:20251218T183000\r\n" in body
+
+
+def test_unusable_values_are_dropped_not_written_invalid() -> None:
+    events = [
+        merged("bad-rule", rrule="FREQ=NONSENSE;;"),
+        merged("backwards", end=datetime(2025, 12, 8, 17, 0, tzinfo=PARIS)),
+        merged(
+            "unknown-zone",
+            start=datetime(2025, 12, 6, 9, 0, tzinfo=UTC),
+            end=None,
+            timezone="Mars/Olympus",
+        ),
+    ]
+    body, calendar = calendar_of(events)
+    assert "RRULE" not in vevent(calendar, "bad-rule")
+    assert "DTEND" not in vevent(calendar, "backwards")
+    assert b"DTSTART:20251206T090000Z\r\n" in body
+    assert calendar.get_used_tzids() == {"Europe/Paris"}

@@ -1,0 +1,186 @@
+"""index.html: what a visitor reads, checked in the HTML text (fr, en, de)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from aggregator.models import Event
+from aggregator.render import render_index
+from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged, news
+
+
+def page(events: list, items: list | None = None, language: str = "fr") -> str:
+    body = render_index(
+        events,
+        items or [],
+        SOURCES,
+        now=NOW,
+        base_url=BASE_URL,
+        timezone="Europe/Paris",
+        language=language,
+    )
+    return body.decode("utf-8")
+
+
+def day_sections(html: str) -> dict[str, str]:
+    """Heading text of each day -> the HTML of its list."""
+    parts = re.split(r'<h3><time datetime="[^"]+">([^<]+)</time></h3>', html.split('id="news"')[0])
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_page_is_self_contained_with_lang_title_and_subscribe_links() -> None:
+    html = page([merged()])
+    assert html.startswith('<!DOCTYPE html>\n<html lang="fr">')
+    assert "<title>Agenda numérique Grand Est – Luxembourg</title>" in html
+    assert 'href="webcal://agenda.example.org/calendar.ics"' in html
+    assert 'href="https://agenda.example.org/calendar.ics"' in html
+    assert 'href="https://agenda.example.org/news.atom"' in html
+    assert 'href="https://agenda.example.org/calendars/nancy.ics">Nancy</a>' in html
+    assert '<link rel="stylesheet"' not in html and "<script src" not in html
+
+
+def test_events_are_grouped_by_local_day() -> None:
+    late = merged(
+        "late-1",
+        title="Hackathon de nuit",
+        start=datetime(2025, 12, 8, 23, 30, tzinfo=UTC),
+        end=None,
+        timezone="UTC",
+    )
+    days = day_sections(page([merged(), late]))
+    assert list(days) == ["lundi 8 décembre 2025", "mardi 9 décembre 2025"]
+    assert "18:30 – 20:00" in days["lundi 8 décembre 2025"]
+    assert "Meetup IA" in days["lundi 8 décembre 2025"]
+    assert "00:30" in days["mardi 9 décembre 2025"]
+    assert "Hackathon de nuit" in days["mardi 9 décembre 2025"]
+    assert "Campus Scientifique, Nancy — Publié par LORIA" in days["lundi 8 décembre 2025"]
+
+
+def test_recurring_series_lists_its_occurrences_with_overrides_and_exdates() -> None:
+    series = merged(
+        "series-1",
+        title="Café numérique",
+        start=datetime(2025, 11, 4, 8, 30, tzinfo=PARIS),
+        end=datetime(2025, 11, 4, 9, 30, tzinfo=PARIS),
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+        exdates=(datetime(2025, 12, 23, 8, 30, tzinfo=PARIS),),
+        overrides=(
+            Event(
+                uid="o",
+                title="Café numérique spécial Noël",
+                start=datetime(2025, 12, 16, 10, 0, tzinfo=PARIS),
+                recurrence_id=datetime(2025, 12, 16, 8, 30, tzinfo=PARIS),
+            ),
+        ),
+    )
+    days = day_sections(page([series]))
+    tuesdays = [d for d in days if d.startswith("mardi")]
+    assert len(days) == len(tuesdays) == 8  # 9 Tuesdays in 60 days, minus the EXDATE
+    assert "mardi 23 décembre 2025" not in days
+    assert "Café numérique spécial Noël" in days["mardi 16 décembre 2025"]
+    assert "10:00" in days["mardi 16 décembre 2025"]
+    assert "08:30 – 09:30" in days["mardi 2 décembre 2025"]
+    assert "mardi 3 février 2026" not in days  # past the 60-day horizon
+
+
+def test_past_events_are_gone_and_ongoing_ones_are_listed_today() -> None:
+    past = merged("past", title="Passé", start=datetime(2025, 11, 20, 18, 0, tzinfo=PARIS))
+    ongoing = merged("fair", title="Salon", start=date(2025, 11, 30), end=date(2025, 12, 3))
+    days = day_sections(page([past, ongoing]))
+    assert list(days) == ["lundi 1 décembre 2025"]
+    assert "Salon" in days["lundi 1 décembre 2025"] and "En cours" in days["lundi 1 décembre 2025"]
+    assert "Toute la journée" in days["lundi 1 décembre 2025"]
+
+
+def test_cancelled_events_are_struck_through_and_labelled() -> None:
+    html = page([merged(status="CANCELLED")])
+    assert '<s><a href="https://example.org/evt-1">Meetup IA</a></s>' in html
+    assert '<strong class="badge off">Annulé</strong>' in html
+
+
+def test_markup_in_titles_is_escaped_everywhere() -> None:
+    html = page(
+        [merged(title='<script>alert("x")</script>')],
+        [news(title="<img src=x onerror=alert(1)>", summary="<p>ok</p><script>alert(2)</script>")],
+    )
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    assert "<p>ok</p>" in html
+    assert html.count("</script") == 1  # only the end of the JSON-LD block
+    assert '"name":"\\u003cscript\\u003ealert(\\"x\\")\\u003c/script\\u003e"' in html
+
+
+def test_news_of_the_last_30_days_newest_first_with_sources() -> None:
+    items = [
+        news("old", title="Vieille nouvelle", published=NOW - timedelta(days=31)),
+        news(
+            "new",
+            title="Toute fraîche",
+            published=NOW - timedelta(hours=2),
+            sources=("loria", "tcrm"),
+        ),
+        news(),
+    ]
+    html = page([], items).split('id="news"')[1]
+    assert "Vieille nouvelle" not in html
+    assert html.index("Toute fraîche") < html.index("Nouvelle levée de fonds")
+    assert "1 décembre 2025</time> — LORIA, TCRM Blida" in html
+    assert "<p>Une <b>startup</b> messine lève 2 M€.</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "time", "cancelled"),
+    [
+        ("en", "Monday, December 8, 2025", "6:30\u202fPM – 8:00\u202fPM", "Cancelled"),
+        ("de", "Montag, 8. Dezember 2025", "18:30 – 20:00", "Abgesagt"),
+    ],
+)
+def test_dates_follow_the_language(language: str, day: str, time: str, cancelled: str) -> None:
+    html = page([merged(), merged("c", status="CANCELLED")], language=language)
+    assert f'<html lang="{language}">' in html
+    assert day in day_sections(html)
+    assert time in html
+    assert cancelled in html
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="unsupported language"):
+        page([], language="it")
+
+
+def test_two_hundred_events_stay_under_200_kb() -> None:
+    events = [
+        merged(
+            f"evt-{n}",
+            title=f"Événement numéro {n} avec un titre assez long",
+            start=datetime(2025, 12, 2, 18, 0, tzinfo=PARIS) + timedelta(hours=7 * n),
+            sources=("loria", "tcrm"),
+            description="x" * 2000,
+        )
+        for n in range(200)
+    ]
+    items = [
+        news(f"n{n}", published=NOW - timedelta(hours=n), summary="<p>" + "y" * 1000 + "</p>")
+        for n in range(100)
+    ]
+    body = render_index(
+        events, items, SOURCES, now=NOW, base_url=BASE_URL, timezone="Europe/Paris"
+    )
+    assert body.count(b'<li class="event') == 200
+    assert len(body) < 200_000
+
+
+def test_a_runaway_series_is_capped() -> None:
+    minutely = merged(
+        "minutely",
+        title="Ping",
+        start=datetime(2025, 12, 1, 10, 0, tzinfo=PARIS),
+        end=None,
+        rrule="FREQ=MINUTELY",
+    )
+    html = page([minutely])
+    assert html.count('<li class="event') == 60
