@@ -1,0 +1,191 @@
+"""Pure parsing: feed bytes -> :class:`ParsedFeed`, or a :class:`ParseError` that says why not.
+
+``parse_body`` is the package's one entry point. It sniffs what the body really is (whatever the
+feed was declared as: organisers often point an "rss" feed at an .ics file, or at their home
+page), routes it to the parser of that format and guarantees that nothing but ``ParseError``
+escapes, whatever a library raises. No I/O, no clock, no environment: same bytes, same result.
+
+::
+
+    parse_body ── sniff ─┬─ ical      parse/ical.py      (icalendar, x-wr-timezone)
+                         ├─ rss/atom  parse/news.py      (feedparser)
+                         └─ jsonfeed  parse/jsonfeed.py  (json)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import zlib
+from typing import Literal
+
+from ..errors import ParseError, one_line
+from ..models import ParsedFeed
+from .ical import parse_ical
+from .jsonfeed import parse_jsonfeed
+from .news import parse_news
+from .text import clean_line, html_to_text
+
+__all__ = ["ParseError", "parse_body", "sniff_format"]
+
+Kind = Literal["ical", "rss", "atom", "jsonfeed", "xml", "html", "empty", "unknown"]
+DECLARED_TYPES = ("ical", "rss", "atom", "jsonfeed", "auto")
+MAX_WARNINGS = 50
+"""Warnings kept per feed; a broken exporter can emit one per VEVENT."""
+MAX_INFLATED = 32 * 1024 * 1024
+"""A gzip body inflates to at most this: 3x the 10 MB fetch cap, and no zip bomb."""
+SNIFF_BYTES = 4096
+XML_PROLOG = re.compile(
+    r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.DOTALL | re.IGNORECASE
+)
+XML_ROOT = re.compile(r"\s*<([A-Za-z_][\w:.\-]*)")
+HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.DOTALL | re.IGNORECASE)
+ROOT_KINDS: dict[str, Kind] = {"rss": "rss", "rdf": "rss", "channel": "rss", "feed": "atom", "html": "html"}
+LABELS = {"ical": "iCalendar", "rss": "RSS", "atom": "Atom", "jsonfeed": "JSON Feed"}
+
+
+def parse_body(body: bytes, declared_type: str, url: str, default_tz: str = "Europe/Paris") -> ParsedFeed:
+    """Parse one fetched body into events or news items.
+
+    ``declared_type`` is the feed's type from sources.yaml ("ical", "rss", "atom", "jsonfeed" or
+    "auto"); when the content is clearly another supported format we read it as that format and
+    add a warning. An empty but valid calendar or feed gives a ParsedFeed with no records.
+
+    Raises:
+        ParseError: the body is not a calendar or feed we can read; ``reason`` says why in one line.
+    """
+    try:
+        return parse_sniffed(body, declared_type, url, default_tz)
+    except ParseError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the promise: only ParseError leaves this package
+        reason = f"unexpected {type(error).__name__} while parsing: {one_line(str(error), 160)}"
+        raise ParseError(url, reason) from None
+
+
+def parse_sniffed(body: bytes, declared_type: str, url: str, default_tz: str) -> ParsedFeed:
+    """Sniff, route to one parser, add the warnings about the body itself."""
+    notes: list[str] = []
+    if body[:2] == b"\x1f\x8b":
+        body = inflate(body, url)
+        notes.append("body is gzip-compressed without Content-Encoding: decompressed")
+    kind, root = sniff_format(body)
+    if kind == "empty":
+        raise ParseError(url, "empty body: no calendar or feed")
+    if kind == "html":
+        raise ParseError(url, f"got an HTML page, not a feed: {html_title(body)}")
+    if kind == "unknown":
+        if declared_type not in ("ical", "rss", "atom", "jsonfeed"):
+            raise ParseError(url, f"not a calendar or feed: starts with {preview(body)!r}")
+        kind = declared_type  # type: ignore[assignment]
+    notes.extend(type_mismatch(declared_type, kind))
+    parsed = route(kind, root, body, url, default_tz)
+    warnings = tuple(dict.fromkeys([*notes, *parsed.warnings]))
+    if len(warnings) > MAX_WARNINGS:
+        extra = len(warnings) - MAX_WARNINGS + 1
+        warnings = (*warnings[: MAX_WARNINGS - 1], f"... and {extra} more warnings")
+    return dataclasses.replace(parsed, warnings=warnings)
+
+
+def route(kind: Kind, root: str, body: bytes, url: str, default_tz: str) -> ParsedFeed:
+    """Call the parser for ``kind``."""
+    if kind == "ical":
+        return parse_ical(body, url, default_tz)
+    if kind == "jsonfeed":
+        return parse_jsonfeed(body, url)
+    try:
+        return parse_news(strip_leading_space(body), url, feed_root=kind in ("rss", "atom"))
+    except ParseError as error:
+        if kind == "xml" and root:
+            raise ParseError(url, f"not an RSS or Atom feed: root element <{root}>") from None
+        raise error
+
+
+def sniff_format(body: bytes) -> tuple[Kind, str]:
+    """What the body looks like, from its first bytes, and the XML root element's name if any.
+
+    ``xml`` is well-formed-looking XML with a root we do not know (feedparser still gets a go);
+    ``unknown`` is anything else.
+    """
+    head = decode_head(body[:SNIFF_BYTES]).lstrip("\ufeff \t\r\n\x00")
+    if not head:
+        return "empty", ""
+    upper = head[:32].upper()
+    if upper.startswith("BEGIN:"):
+        return "ical", ""
+    if head[0] in "{[":
+        return "jsonfeed", ""
+    if head[0] != "<":
+        return "unknown", ""
+    if re.match(r"<!DOCTYPE\s+html", head, re.IGNORECASE):
+        return "html", "html"
+    root = xml_root(head)
+    local = root.rsplit(":", 1)[-1].lower()
+    return ROOT_KINDS.get(local, "xml"), root
+
+
+def xml_root(head: str) -> str:
+    """The root element's name, past the XML declaration, comments and DOCTYPE."""
+    position = 0
+    while match := XML_PROLOG.match(head, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    root = XML_ROOT.match(head, position)
+    return root.group(1) if root else ""
+
+
+def decode_head(head: bytes) -> str:
+    """Decode the first bytes for sniffing: UTF-16/32 by BOM or NUL pattern, else UTF-8."""
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                       (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):  # fmt: skip
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, errors="ignore")
+    if head[:2] == b"<\x00":
+        return head.decode("utf-16-le", errors="ignore")
+    if head[:2] == b"\x00<":
+        return head.decode("utf-16-be", errors="ignore")
+    return head.decode("utf-8", errors="replace")
+
+
+def type_mismatch(declared: str, kind: str) -> list[str]:
+    """A warning when the body is not what sources.yaml says (RSS and Atom count as one)."""
+    if declared not in LABELS or kind not in LABELS or declared == kind:
+        return []
+    if {declared, kind} == {"rss", "atom"}:
+        return []
+    return [f"declared as {declared} but the body is {LABELS[kind]}: read as {LABELS[kind]}"]
+
+
+def strip_leading_space(body: bytes) -> bytes:
+    """Drop whitespace before ``<?xml`` (after any UTF-8 BOM): feedparser calls it ill-formed."""
+    bom = b"\xef\xbb\xbf" if body.startswith(b"\xef\xbb\xbf") else b""
+    return bom + body[len(bom) :].lstrip(b" \t\r\n")
+
+
+def inflate(body: bytes, url: str) -> bytes:
+    """Decompress a gzip body, bounded.
+
+    Raises:
+        ParseError: corrupt gzip data, or more than MAX_INFLATED bytes once inflated.
+    """
+    decompressor = zlib.decompressobj(wbits=31)
+    try:
+        inflated = decompressor.decompress(body, MAX_INFLATED)
+    except zlib.error as error:
+        raise ParseError(url, f"corrupt gzip body: {error}") from None
+    if decompressor.unconsumed_tail:
+        raise ParseError(url, f"gzip body inflates past {MAX_INFLATED // 2**20} MB")
+    return inflated
+
+
+def html_title(body: bytes) -> str:
+    """The page's <title>, to help the organiser find the right feed URL."""
+    match = HTML_TITLE.search(body[:65536])
+    title = clean_line(html_to_text(match.group(1).decode("utf-8", "replace"))) if match else ""
+    return repr(title[:100]) if title else "no <title>"
+
+
+def preview(body: bytes) -> str:
+    """The first characters of a body, for a reason string."""
+    return clean_line(decode_head(body[:60]))[:40]

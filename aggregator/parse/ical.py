@@ -1,0 +1,281 @@
+"""iCalendar bytes -> :class:`Event` records, with icalendar and x-wr-timezone.
+
+The one module that reads iCalendar. It copes with what real exporters publish (Google's UTC
+times plus X-WR-TIMEZONE, Outlook's Windows zone names, floating times in hand-made files, HTML
+in DESCRIPTION, DURATION instead of DTEND) and keeps recurrence data as written (RRULE text,
+RDATE, EXDATE, RECURRENCE-ID overrides as their own records): expansion is the renderers' job.
+A broken VEVENT is skipped with a warning; only an unreadable body raises :class:`ParseError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+import zoneinfo
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import icalendar
+import x_wr_timezone
+from icalendar.prop import vBroken
+
+from ..errors import ParseError, one_line
+from ..models import Event, ParsedFeed, When
+from .ical_dates import (
+    CalendarContext,
+    SkippedEvent,
+    describe,
+    dt_of,
+    first,
+    read_dates,
+    read_end,
+    read_optional_when,
+    read_rrule,
+    text_of,
+    to_when,
+)
+from .text import clean_line, html_to_text, plain_text
+from .timezones import TimezoneResolver, well_known_zone
+
+MAX_EVENTS = 50_000
+"""Per feed; a 10 MB body (the fetch cap) of minimal VEVENTs holds about 60 000."""
+UTC = zoneinfo.ZoneInfo("UTC")
+STATUSES = {"CONFIRMED": "CONFIRMED", "TENTATIVE": "TENTATIVE", "CANCELLED": "CANCELLED",
+            "CANCELED": "CANCELLED"}  # fmt: skip
+BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+CALENDAR_END = re.compile(r"^END:VCALENDAR[ \t]*$", re.MULTILINE | re.IGNORECASE)
+SIDE_BLOCKS = re.compile(
+    r"^BEGIN:(VTIMEZONE|VALARM)\s*$.*?^END:\1\s*$\n?", re.DOTALL | re.MULTILINE | re.IGNORECASE
+)
+"""VTIMEZONEs and VALARMs: we can read events without them (TZIDs resolve by name first)."""
+
+
+def parse_ical(body: bytes, url: str, default_tz: str = "Europe/Paris") -> ParsedFeed:
+    """Read every VEVENT of an iCalendar body (one or several VCALENDARs).
+
+    Raises:
+        ParseError: the body is not iCalendar, or icalendar cannot read it at all.
+    """
+    text, notes = decode_body(body)
+    calendars = load_calendars(text, url, notes)
+    default = well_known_zone(default_tz) or UTC
+    events: list[Event] = []
+    title = ""
+    budget = MAX_EVENTS
+    for calendar in calendars:
+        title = title or clean_line(str(calendar.get("X-WR-CALNAME", "")))
+        events.extend(read_calendar(calendar, url, default, notes, budget))
+        budget -= len(calendar.walk("VEVENT"))
+    if budget < 0:
+        notes.append(f"{MAX_EVENTS - budget} VEVENTs: read the first {MAX_EVENTS}")
+    return ParsedFeed(format="ical", title=title, events=tuple(events), warnings=tuple(notes))
+
+
+def decode_body(body: bytes) -> tuple[str, list[str]]:
+    """Decode as UTF-8 (RFC 5545), falling back to Windows-1252 with a warning."""
+    try:
+        return body.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        note = f"not UTF-8 (byte {error.start}): read as Windows-1252"
+        return body.decode("cp1252", errors="replace"), [note]
+
+
+def load_calendars(text: str, url: str, notes: list[str]) -> list[icalendar.Calendar]:
+    """Parse the VCALENDARs in ``text``, ignoring junk before the first one.
+
+    Two leniencies, each with a warning: bare VEVENTs get a VCALENDAR wrapper, and when
+    icalendar refuses the file because of a VTIMEZONE or VALARM (impossible offsets, empty
+    TZID, bad TRIGGER: corpus icalevents__icloud.ics, ical4j__blankTzid.ics,
+    khal__non_dst_error.ics) we retry without them, since TZIDs resolve by name first
+    (parse/timezones.py) and alarms are not ours to publish.
+
+    Raises:
+        ParseError: no VCALENDAR (nor bare VEVENT), or icalendar cannot read it.
+    """
+    text = text.replace("\x00", "")
+    start = text.upper().find("BEGIN:VCALENDAR")
+    if start < 0:
+        if not text.lstrip().upper().startswith("BEGIN:VEVENT"):
+            raise ParseError(url, "not an iCalendar file: no BEGIN:VCALENDAR")
+        notes.append("no VCALENDAR around the VEVENTs: read them anyway")
+        text, start = f"BEGIN:VCALENDAR\r\n{text.strip()}\r\nEND:VCALENDAR\r\n", 0
+    text = text[start:]
+    if "END:VCALENDAR" not in text.upper():
+        raise ParseError(url, "truncated iCalendar file: no END:VCALENDAR")
+    try:
+        components = from_ical(text)
+    except Exception as error:  # noqa: BLE001 - icalendar raises ValueError, KeyError, ...
+        without = SIDE_BLOCKS.sub("", text)
+        try:
+            components = from_ical(without) if without != text else []
+        except Exception:  # noqa: BLE001 - report the first, more telling, error
+            components = []
+        if not components:
+            raise ParseError(url, f"unreadable iCalendar: {one_line(str(error), 160)}") from None
+        notes.append(f"unreadable VTIMEZONE or VALARM ({one_line(str(error), 100)}): ignored them")
+    if any(BLANK_LINE.search(part.strip()) for part in CALENDAR_END.split(text)):
+        notes.append("blank lines inside the calendar (RFC 5545 forbids them): skipped")
+    calendars = [c for c in components if isinstance(c, icalendar.Calendar)]
+    if not calendars:
+        raise ParseError(url, "not an iCalendar file: no VCALENDAR component")
+    return calendars
+
+
+def from_ical(text: str) -> list[icalendar.Component]:
+    """icalendar's parser, silenced: its warnings are about the file, reported our way."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        components = icalendar.Calendar.from_ical(text, multiple=True)
+    return list(components)
+
+
+def read_calendar(
+    calendar: icalendar.Calendar, url: str, default: zoneinfo.ZoneInfo, notes: list[str], limit: int
+) -> list[Event]:
+    """Read one VCALENDAR: resolve its floating zone, apply X-WR-TIMEZONE, convert VEVENTs."""
+    floating = default
+    declared = calendar.get("X-WR-TIMEZONE")
+    if declared is not None:
+        zone = well_known_zone(str(declared))
+        if zone is None:
+            notes.append(f"unknown X-WR-TIMEZONE {str(declared)!r}: floating times read as {default.key}")
+        else:
+            floating = zone
+            calendar = apply_x_wr_timezone(calendar, zone, notes)
+    vtimezones = {str(c.get("TZID", "")): c for c in calendar.walk("VTIMEZONE")}
+    resolver = TimezoneResolver(vtimezones, floating, preferred=(default.key, floating.key))
+    context = CalendarContext(url, resolver, notes)
+    events = list(read_events(calendar, context, max(limit, 0)))
+    notes.extend(dict.fromkeys(resolver.warnings))
+    return events
+
+
+def apply_x_wr_timezone(
+    calendar: icalendar.Calendar, zone: zoneinfo.ZoneInfo, notes: list[str]
+) -> icalendar.Calendar:
+    """Move Google's UTC and floating times into the calendar's X-WR-TIMEZONE."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            converted: icalendar.Calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
+        return converted
+    except Exception as error:  # noqa: BLE001 - keep the UTC times rather than lose the feed
+        notes.append(f"could not apply X-WR-TIMEZONE {zone.key}: {one_line(str(error), 120)}")
+        return calendar
+
+
+def read_events(
+    calendar: icalendar.Calendar, context: CalendarContext, limit: int
+) -> Iterator[Event]:
+    """Yield an Event per readable VEVENT among the first ``limit``; warn about the others."""
+    for component in calendar.walk("VEVENT")[:limit]:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                event = read_event(component, context)
+        except SkippedEvent as skipped:
+            context.warnings.append(f"skipped VEVENT {describe(component)}: {skipped}")
+            continue
+        except Exception as error:  # noqa: BLE001 - one odd VEVENT must not sink the feed
+            problem = f"{type(error).__name__}: {one_line(str(error), 120)}"
+            context.warnings.append(f"skipped VEVENT {describe(component)}: {problem}")
+            continue
+        yield event
+
+
+def read_event(component: icalendar.Component, context: CalendarContext) -> Event:
+    """Convert one VEVENT.
+
+    Raises:
+        SkippedEvent: no DTSTART, or one we cannot read.
+    """
+    start_property = first(component.get("DTSTART"))
+    if start_property is None:
+        raise SkippedEvent("no DTSTART")
+    if isinstance(start_property, vBroken):
+        raise SkippedEvent(f"unreadable DTSTART {str(start_property)[:40]!r}")
+    start = to_when(start_property, context)
+    title = plain_text(text_of(component, "SUMMARY")).replace("\n", " ")
+    url = clean_line(text_of(component, "URL"))
+    return Event(
+        uid=read_uid(component, title, start, context),
+        title=clean_line(title),
+        start=start,
+        end=read_end(component, start, context),
+        all_day=not isinstance(start, datetime),
+        timezone=start.tzinfo.key if isinstance(start, datetime) else None,  # type: ignore[union-attr]
+        location=clean_line(plain_text(text_of(component, "LOCATION"))),
+        description=read_description(component),
+        url=url,
+        status=STATUSES.get(text_of(component, "STATUS").strip().upper(), "CONFIRMED"),
+        categories=read_categories(component),
+        rrule=read_rrule(component, start, context),
+        rdates=read_dates(component, "RDATE", context),
+        exdates=read_dates(component, "EXDATE", context),
+        recurrence_id=read_optional_when(component, "RECURRENCE-ID", context),
+        sequence=read_sequence(component),
+        last_modified=read_last_modified(component),
+        organizer=read_organizer(component),
+        feed_url=context.url,
+    )
+
+
+def read_uid(component: icalendar.Component, title: str, start: When, context: CalendarContext) -> str:
+    """The UID, or a stable one made from title, start and feed URL (with a warning)."""
+    uid = clean_line(text_of(component, "UID"))
+    if uid:
+        return uid
+    seed = f"{title}|{start.isoformat()}|{context.url}".encode()
+    context.warnings.append(f"VEVENT {describe(component)} has no UID: generated one")
+    return hashlib.sha256(seed).hexdigest()[:32] + "@aggregator.invalid"
+
+
+def read_description(component: icalendar.Component) -> str:
+    """DESCRIPTION as plain text; the HTML in X-ALT-DESC when DESCRIPTION is missing."""
+    description = text_of(component, "DESCRIPTION")
+    if description.strip():
+        return plain_text(description)
+    return html_to_text(text_of(component, "X-ALT-DESC"))
+
+
+def read_categories(component: icalendar.Component) -> tuple[str, ...]:
+    """CATEGORIES flattened over repeated properties and comma-separated values."""
+    props = component.get("CATEGORIES")
+    names: list[str] = []
+    for prop in props if isinstance(props, list) else [props] if props is not None else []:
+        values = getattr(prop, "cats", None) if not isinstance(prop, vBroken) else None
+        for value in values if values is not None else str(prop).split(","):
+            names.append(clean_line(str(value)))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def read_sequence(component: icalendar.Component) -> int:
+    """SEQUENCE as an int, 0 when absent or unreadable."""
+    try:
+        return max(0, int(str(first(component.get("SEQUENCE")) or 0)))
+    except ValueError:
+        return 0
+
+
+def read_last_modified(component: icalendar.Component) -> datetime | None:
+    """LAST-MODIFIED as an aware UTC datetime (RFC 5545 writes it in UTC)."""
+    value = dt_of(first(component.get("LAST-MODIFIED")))
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None
+
+
+def read_organizer(component: icalendar.Component) -> str:
+    """The organiser's CN, else the address without ``mailto:``."""
+    organizer = first(component.get("ORGANIZER"))
+    if organizer is None:
+        return ""
+    params = getattr(organizer, "params", {})
+    name = params.get("CN") if hasattr(params, "get") else None
+    if name:
+        return clean_line(str(name).strip('"'))
+    address = str(organizer)
+    return clean_line(address[7:] if address.lower().startswith("mailto:") else address)

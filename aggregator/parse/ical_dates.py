@@ -1,0 +1,257 @@
+"""The date and recurrence properties of a VEVENT -> ``When`` values and RRULE text.
+
+Split from parse/ical.py, which reads the rest of a VEVENT: this is where iCalendar's many ways of
+writing a time (UTC, TZID, floating, DATE, PERIOD, DURATION) become one thing, a date or a
+ZoneInfo-aware datetime, and where RRULEs are checked before renderers expand them.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
+
+import icalendar
+from icalendar.prop import vBroken
+
+from ..models import When
+from .text import clean_line
+from .timezones import TimezoneResolver
+
+UTC = zoneinfo.ZoneInfo("UTC")
+ONE_DAY = timedelta(days=1)
+RRULE_PARTS = frozenset({"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR",
+                         "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS",
+                         "WKST", "RSCALE", "SKIP"})  # fmt: skip
+RRULE_VALUE = re.compile(r"[A-Z0-9,+\-]+")
+UNTIL_VALUE = re.compile(r"(\d{8})(T\d{6}Z?)?")
+FREQUENCIES = frozenset({"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
+
+
+class SkippedEvent(Exception):
+    """A VEVENT we cannot turn into a record; the message says why."""
+
+
+@dataclass
+class CalendarContext:
+    """What reading one VCALENDAR's events needs: its zones, the feed URL, the warnings so far."""
+
+    url: str
+    resolver: TimezoneResolver
+    warnings: list[str] = field(default_factory=list)
+
+
+def describe(component: icalendar.Component) -> str:
+    """Name a VEVENT in a warning: its title, else its UID."""
+    summary = clean_line(str(first(component.get("SUMMARY")) or ""))
+    if summary:
+        return repr(summary[:80])
+    uid = clean_line(str(first(component.get("UID")) or ""))
+    return f"UID {uid!r}" if uid else "(no SUMMARY, no UID)"
+
+
+def first(value: object) -> object:
+    """The first of a repeated property (icalendar returns a list), else the value itself."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def text_of(component: icalendar.Component, name: str) -> str:
+    """A text property as str, "" when absent."""
+    value = first(component.get(name))
+    return "" if value is None else str(value)
+
+
+def dt_of(prop: object) -> object:
+    """The parsed value of a date/duration property; None when absent or broken."""
+    if prop is None or isinstance(prop, vBroken):
+        return None
+    return getattr(prop, "dt", None)
+
+
+def to_when(prop: object, context: CalendarContext, value: object = None) -> When:
+    """Turn a DATE or DATE-TIME property value into a date or a ZoneInfo-aware datetime.
+
+    Raises:
+        SkippedEvent: the value is neither a date nor a date-time.
+    """
+    if value is None:
+        value = dt_of(prop)
+    if isinstance(value, tuple) and value:  # PERIOD: keep its start
+        value = value[0]
+    params = getattr(prop, "params", {})
+    tzid = params.get("TZID") if hasattr(params, "get") else None
+    if isinstance(value, datetime):
+        return localize(value, str(tzid) if tzid else None, context.resolver)
+    if isinstance(value, date):
+        return value
+    raise SkippedEvent(f"unreadable date {str(prop)[:40]!r}")
+
+
+def localize(value: datetime, tzid: str | None, resolver: TimezoneResolver) -> datetime:
+    """Attach the IANA zone: the TZID's, UTC, or the floating zone for floating times."""
+    if is_utc(value):
+        instant = value.replace(tzinfo=UTC)
+        return instant.astimezone(resolver.resolve(tzid, value.year)) if tzid else instant
+    if tzid:
+        return value.replace(tzinfo=resolver.resolve(tzid, value.year))
+    if value.tzinfo is None:
+        return value.replace(tzinfo=resolver.floating)
+    if isinstance(value.tzinfo, zoneinfo.ZoneInfo):
+        return value
+    return value.astimezone(UTC)
+
+
+def is_utc(value: datetime) -> bool:
+    """Whether icalendar read the value as UTC (written with ``Z``), not in a zone at +00:00."""
+    return value.tzinfo is dt_timezone.utc or getattr(value.tzinfo, "key", None) in ("UTC", "Etc/UTC")
+
+
+def read_end(component: icalendar.Component, start: When, context: CalendarContext) -> When | None:
+    """DTEND, else DTSTART + DURATION, else one day for all-day events (RFC 5545 3.6.1)."""
+    end = read_optional_when(component, "DTEND", context)
+    if end is None and (duration_property := first(component.get("DURATION"))) is not None:
+        duration = dt_of(duration_property)
+        if isinstance(duration, timedelta):
+            end = add_duration(start, duration, context)
+        else:
+            context.warnings.append(f"VEVENT {describe(component)}: unreadable DURATION ignored")
+    if end is None:
+        return None if isinstance(start, datetime) else start + ONE_DAY
+    end = same_kind(end, start)
+    if end < start:
+        context.warnings.append(f"VEVENT {describe(component)}: DTEND before DTSTART, ignored")
+        return None if isinstance(start, datetime) else start + ONE_DAY
+    if end == start and not isinstance(start, datetime):  # corpus pyical__calendar_labs_same_day_dtend
+        return start + ONE_DAY
+    return end
+
+
+def same_kind(end: When, start: When) -> When:
+    """Make DTEND the same kind as DTSTART (date vs date-time) so they compare."""
+    if isinstance(start, datetime) and not isinstance(end, datetime):
+        return datetime.combine(end, time(0), tzinfo=start.tzinfo)
+    if not isinstance(start, datetime) and isinstance(end, datetime):
+        return end.date() if end.time() == datetime.min.time() else end.date() + ONE_DAY
+    return end
+
+
+def add_duration(start: When, duration: timedelta, context: CalendarContext) -> When | None:
+    """Start + DURATION: whole days in wall-clock time, the rest as elapsed time (RFC 5545)."""
+    try:
+        if not isinstance(start, datetime):
+            return start + timedelta(days=duration.days)
+        local = start + timedelta(days=duration.days)
+        elapsed = duration - timedelta(days=duration.days)
+        return (local.astimezone(UTC) + elapsed).astimezone(start.tzinfo)
+    except OverflowError:
+        context.warnings.append(f"DURATION out of range ignored ({duration.days} days)")
+        return None
+
+
+def read_optional_when(
+    component: icalendar.Component, name: str, context: CalendarContext
+) -> When | None:
+    """An optional date property; unreadable ones are dropped with a warning."""
+    prop = first(component.get(name))
+    if prop is None:
+        return None
+    if isinstance(prop, vBroken):
+        context.warnings.append(f"VEVENT {describe(component)}: unreadable {name} ignored")
+        return None
+    return to_when(prop, context)
+
+
+def read_dates(component: icalendar.Component, name: str, context: CalendarContext) -> tuple[When, ...]:
+    """Every value of RDATE or EXDATE (repeated, comma-separated, PERIOD, with TZID)."""
+    props = component.get(name)
+    found: list[When] = []
+    for prop in props if isinstance(props, list) else [props] if props is not None else []:
+        if isinstance(prop, vBroken):
+            context.warnings.append(f"VEVENT {describe(component)}: unreadable {name} ignored")
+            continue
+        values = [dt_of(value) for value in getattr(prop, "dts", [])]
+        found.extend(to_when(prop, context, value) for value in values if value is not None)
+    return tuple(dict.fromkeys(found))
+
+
+def read_rrule(
+    component: icalendar.Component, start: When, context: CalendarContext
+) -> str | None:
+    """The RRULE as iCalendar text; a second RRULE (deprecated by RFC 5545) is dropped."""
+    rules = component.get("RRULE")
+    rules = rules if isinstance(rules, list) else [] if rules is None else [rules]
+    texts = [text for text in dict.fromkeys(rule_text(rule) for rule in rules) if text]
+    if len(texts) > 1:
+        context.warnings.append(f"VEVENT {describe(component)}: several RRULEs, kept the first")
+    if not texts:
+        return None
+    rule, problems = checked_rule(texts[0], start, context.resolver.floating)
+    context.warnings.extend(f"VEVENT {describe(component)}: {problem}" for problem in problems)
+    return rule
+
+
+def checked_rule(text: str, start: When, zone: zoneinfo.ZoneInfo) -> tuple[str | None, list[str]]:
+    """Keep the RRULE parts RFC 5545 knows; refuse a rule without a valid FREQ.
+
+    Renderers expand RRULEs, so a misspelt part ("UNTL=", corpus rie__bad_rrule_missing_until_event)
+    or a malformed value is dropped here, with a warning, rather than crash or recur forever there.
+    """
+    parts: dict[str, str] = {}
+    problems: list[str] = []
+    for part in text.strip().split(";"):
+        key, _, value = part.partition("=")
+        key, value = key.strip().upper(), "".join(value.split()).upper()
+        if key in RRULE_PARTS and RRULE_VALUE.fullmatch(value) and key not in parts:
+            parts[key] = value
+        elif part.strip():
+            problems.append(f"RRULE part {part.strip()[:30]!r} ignored")
+    if parts.get("FREQ") not in FREQUENCIES:
+        return None, [f"RRULE {text[:60]!r} has no valid FREQ: ignored, read as a single event"]
+    if "UNTIL" in parts:
+        until = matching_until(parts.pop("UNTIL"), start, zone)
+        if until is None:
+            problems.append("RRULE UNTIL unreadable: ignored")
+        else:
+            parts["UNTIL"] = until
+    return ";".join(f"{key}={value}" for key, value in parts.items()), problems
+
+
+def matching_until(until: str, start: When, zone: zoneinfo.ZoneInfo) -> str | None:
+    """UNTIL of the same value type as DTSTART, as RFC 5545 requires and expanders expect.
+
+    Two exporter habits are fixed silently, as the organiser cannot change them: Google's DATE
+    UNTIL on timed series (corpus icalevents__rrule_until_only_date.ics) means through that
+    day in the event's zone; Exchange's UTC UNTIL on all-day series (icalevents__cest.ics)
+    is local midnight of the last day, so it becomes that local date.
+    """
+    match = UNTIL_VALUE.fullmatch(until)
+    if match is None:
+        return None
+    day, clock = match.group(1), match.group(2)
+    try:
+        if isinstance(start, datetime) and not clock:
+            last = datetime.combine(date.fromisoformat(day), time(23, 59, 59), tzinfo=start.tzinfo)
+            return last.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        if not isinstance(start, datetime) and clock:
+            moment = datetime.strptime(day + clock[:7], "%Y%m%dT%H%M%S")
+            if clock.endswith("Z"):
+                moment = moment.replace(tzinfo=UTC).astimezone(zone)
+            return moment.strftime("%Y%m%d")
+        date.fromisoformat(day)
+    except ValueError:
+        return None
+    return until
+
+
+def rule_text(rule: object) -> str | None:
+    """``FREQ=WEEKLY;BYDAY=TU`` from a vRecur; None when icalendar could not read it."""
+    if isinstance(rule, vBroken):  # e.g. "BYDAY=MO, TU": checked_rule tidies the raw text
+        return str(rule)
+    if not hasattr(rule, "to_ical"):
+        return None
+    text = rule.to_ical()
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)

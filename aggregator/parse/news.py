@@ -1,0 +1,173 @@
+"""RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF bytes -> :class:`NewsItem` records, with feedparser.
+
+The one module that imports feedparser. feedparser is lenient (it reads ill-formed XML and
+reports "bozo"); we keep that leniency but turn it into a warning, and only refuse a body that
+yields no entries and no recognisable feed. We hand feedparser a byte stream, never a string,
+so it can neither fetch a URL nor open a local file, and we switch its sanitiser off to apply
+our own nh3 policy (parse/text.py) to every summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import time
+import warnings
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import feedparser
+
+from ..errors import ParseError, one_line
+from ..models import NewsItem, ParsedFeed
+from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_text, sanitize_html
+
+MAX_ITEMS = 50_000
+"""Same bound as VEVENTs per feed; real feeds hold 10 to 100 entries."""
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
+    """Read every entry of an RSS, Atom or CDF body.
+
+    ``feed_root`` says the root element is a feed's (rss, rdf:RDF, channel, feed): a well-formed
+    body with such a root and no entries is an empty feed even when feedparser names no version
+    (it does not for an item-less CDF channel).
+
+    Raises:
+        ParseError: no entry and no recognisable feed (not XML, not a feed, empty document).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=True)
+    version = str(parsed.get("version") or "")
+    entries = list(parsed.get("entries") or [])
+    notes: list[str] = []
+    if parsed.get("bozo"):
+        problem = describe_bozo(parsed.get("bozo_exception"))
+        if not entries and not version:
+            raise ParseError(url, problem)
+        notes.append(f"{problem}; read leniently")
+    elif not entries and not version and not feed_root:
+        raise ParseError(url, "not an RSS or Atom feed: no channel, feed or item element")
+    feed = parsed.get("feed") or {}
+    base = feed_base(feed, url)
+    if len(entries) > MAX_ITEMS:
+        notes.append(f"{len(entries)} entries: kept the first {MAX_ITEMS}")
+        entries = entries[:MAX_ITEMS]
+    items = [item for item in (read_entry(entry, base, url) for entry in entries) if item]
+    if len(items) < len(entries):
+        notes.append(f"skipped {len(entries) - len(items)} entries with no id, title, link or content")
+    return ParsedFeed(
+        format=feed_format(version),
+        title=clean_line(plain_text(str(feed.get("title") or ""))),
+        items=tuple(items),
+        warnings=tuple(notes),
+    )
+
+
+def feed_format(version: str) -> Literal["rss", "atom"]:
+    """"atom" for feedparser's atom03/atom10, "rss" for RSS, RDF and CDF."""
+    return "atom" if version.startswith("atom") else "rss"
+
+
+def describe_bozo(error: object) -> str:
+    """A one-line reason from feedparser's bozo exception (SAX errors carry a line number)."""
+    if error is None:
+        return "not a well-formed feed"
+    line = getattr(error, "getLineNumber", None)
+    message = getattr(error, "getMessage", None)
+    if callable(line) and callable(message):
+        return f"invalid XML at line {line()}: {message()}"
+    name = type(error).__name__
+    if name == "CharacterEncodingOverride":
+        return f"wrong declared encoding: {one_line(str(error), 160)}"
+    return f"not a well-formed feed: {one_line(str(error), 160) or name}"
+
+
+def feed_base(feed: Any, url: str) -> str:
+    """What relative links resolve against: the feed's own link if absolute, else its URL."""
+    link = str(feed.get("link") or "")
+    if is_web_url(link):
+        return link
+    return url
+
+
+def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
+    """Convert one feedparser entry; None when it has no id, title, link or content."""
+    entry_base = str(entry.get("title_detail", {}).get("base") or "") or base
+    entry_base = entry_base if is_web_url(entry_base) else base
+    links = [str(entry.get("link") or "")] + [str(x.get("href") or "") for x in entry.get("links") or []]
+    link = next((found for found in (absolute_link(x, entry_base) for x in links) if found), "")
+    summary = read_summary(entry, entry_base)
+    published = to_utc(entry.get("published_parsed") or entry.get("created_parsed"))
+    updated = to_utc(dict.get(entry, "updated_parsed"))  # entry.get would alias published (issue 310)
+    title = clean_line(plain_text(str(entry.get("title") or "")))
+    if not (title or link or summary or entry.get("id")):
+        return None
+    return NewsItem(
+        guid=read_guid(entry, link, title, summary),
+        title=title or fallback_title(summary, link),
+        link=link,
+        published=published or updated,
+        updated=updated,
+        summary=summary,
+        author=clean_line(read_author(entry)),
+        feed_url=url,
+    )
+
+
+def read_summary(entry: Any, base: str) -> str:
+    """The fullest body (content, else summary) as sanitised HTML."""
+    details = [c for c in entry.get("content") or [] if c.get("value")]
+    details.sort(key=lambda c: c.get("type") not in HTML_TYPES)
+    if not details and entry.get("summary"):
+        details = [entry.get("summary_detail") or {"value": entry.get("summary"), "type": "text/html"}]
+    if not details:
+        return ""
+    detail = details[0]
+    value = str(detail.get("value") or "")
+    if detail.get("type") not in HTML_TYPES and not looks_marked_up(value):
+        value = html.escape(value).replace("\n", "<br>")
+    detail_base = str(detail.get("base") or "")
+    return sanitize_html(value, detail_base if is_web_url(detail_base) else base)
+
+
+def looks_marked_up(value: str) -> bool:
+    """Whether a "text/plain" value is really HTML (RSS descriptions are untyped)."""
+    return "<" in value and ">" in value
+
+
+def read_guid(entry: Any, link: str, title: str, summary: str) -> str:
+    """The entry id, else its link, else a hash of its title and text."""
+    guid = str(entry.get("id") or "").strip()
+    if guid:
+        return guid
+    if link:
+        return link
+    return "sha256:" + hashlib.sha256(f"{title}|{summary}".encode()).hexdigest()[:32]
+
+
+def fallback_title(summary: str, link: str) -> str:
+    """A title for an untitled entry (RSS 2.0 allows them): its first words, else its link."""
+    text = clean_line(html_to_text(summary))
+    if text:
+        return text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…"
+    return link
+
+
+def read_author(entry: Any) -> str:
+    """The author's name (feedparser puts it in author or author_detail.name)."""
+    detail = entry.get("author_detail") or {}
+    return str(detail.get("name") or entry.get("author") or "")
+
+
+def to_utc(parsed: time.struct_time | None) -> datetime | None:
+    """feedparser's UTC struct_time as an aware datetime; None when absent or impossible."""
+    if not parsed:
+        return None
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None

@@ -1,0 +1,192 @@
+"""Text hygiene shared by every parser: the nh3 sanitising policy, HTML to plain text, clean strings.
+
+Feeds hand us three kinds of text: HTML we will embed in our pages (news summaries), HTML that
+must become plain text (iCalendar DESCRIPTION from exporters that put markup there, titles with
+entities) and plain text with control characters or odd Unicode forms. One policy here means the
+agenda page, news.json and the digest all show the same thing, whichever parser read it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from html.parser import HTMLParser
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "div", "dl", "dt",
+        "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+        "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+        "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+    }
+)  # fmt: skip
+"""Basic formatting, links, images, lists and tables; no forms, frames, media or styling."""
+
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "time": {"datetime"},
+}
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+IMAGE_SCHEMES = ("http://", "https://")
+WEB_SCHEMES = ("http", "https")
+REMOVED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "object", "noscript"})
+
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+        "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+        "nav", "ol", "p", "pre", "section", "table", "tr", "ul",
+    }
+)  # fmt: skip
+INVISIBLE_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
+HTML_HINT = re.compile(
+    r"<(?:/?(?:p|br|div|a|b|i|u|em|strong|span|ul|ol|li|h[1-6]|table|tr|td|img|font)\b[^>]*>)"
+    r"|&(?:amp|lt|gt|quot|nbsp|#\d+|#x[0-9a-f]+);",
+    re.IGNORECASE,
+)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def image_source_filter(base_url: str) -> Callable[[str, str, str], str | None]:
+    """Keep an image only when it loads over http(s), resolving a relative src against ``base_url``.
+
+    nh3 runs attribute filters before its own relative-URL rewriting, so we resolve here.
+    """
+
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if element != "img" or attribute != "src":
+            return value
+        resolved = absolute_link(value, base_url)
+        return resolved if resolved.lower().startswith(IMAGE_SCHEMES) else None
+
+    return keep
+
+
+def sanitize_html(html: str, base_url: str = "") -> str:
+    """Return ``html`` safe to embed in our pages.
+
+    Keeps basic formatting, links (given ``rel="noopener nofollow"``) and http(s) images; drops
+    scripts, styles, event handlers, forms and frames. Relative URLs are resolved against
+    ``base_url`` when it is an absolute http(s) URL and removed otherwise, since they would point
+    at our own site once the text is merged.
+    """
+    relative: Literal["deny"] | tuple[Literal["rewrite_with_base"], str] = "deny"
+    if is_web_url(base_url):
+        relative = ("rewrite_with_base", base_url)
+    try:
+        cleaned = nh3.clean(
+            html,
+            tags=set(ALLOWED_TAGS),
+            clean_content_tags=set(REMOVED_WITH_CONTENT),
+            attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+            attribute_filter=image_source_filter(base_url),
+            link_rel="noopener nofollow",
+            url_schemes=set(LINK_SCHEMES),
+            url_relative=relative,
+        )
+    except ValueError:  # an unusable base URL: refuse relative URLs instead
+        cleaned = nh3.clean(html, tags=set(ALLOWED_TAGS), url_relative="deny")
+    return cleaned.strip()
+
+
+class TextExtractor(HTMLParser):
+    """Collects the visible text of an HTML fragment, one line per block element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in INVISIBLE_TAGS:
+            self.hidden_depth += 1
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in INVISIBLE_TAGS:
+            self.hidden_depth = max(0, self.hidden_depth - 1)
+        elif tag in BLOCK_TAGS and tag != "li":
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden_depth:
+            self.parts.append(data.replace("\n", " "))
+
+
+def html_to_text(html: str) -> str:
+    """Return the visible text of ``html``: block elements become line breaks, entities decoded.
+
+    Scripts and styles are dropped; whitespace is collapsed as :func:`clean_text` does. Never
+    raises: Python's HTML parser is lenient with broken markup.
+    """
+    extractor = TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return clean_text("".join(extractor.parts))
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether ``text`` carries HTML tags or entities (exporters put HTML in DESCRIPTION)."""
+    return HTML_HINT.search(text) is not None
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` in NFC without control characters, spaces collapsed, blank lines limited.
+
+    Line breaks are kept (descriptions have paragraphs), at most one blank line in a row.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = CONTROL_CHARS.sub("", text.replace("\t", " "))
+    lines = (SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def clean_line(text: str) -> str:
+    """Return ``text`` cleaned and on one line: for titles, names and locations."""
+    return " ".join(clean_text(text).split())
+
+
+def plain_text(text: str) -> str:
+    """Return plain text from a value that may be plain or HTML (titles, descriptions)."""
+    return html_to_text(text) if looks_like_html(text) else clean_text(text)
+
+
+def is_web_url(link: str) -> bool:
+    """Whether ``link`` is an absolute http(s) URL."""
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme in WEB_SCHEMES and bool(parts.netloc)
+
+
+def absolute_link(link: str, base: str) -> str:
+    """Resolve ``link`` against ``base``; drop anything that is not http(s) (javascript:, data:)."""
+    link = link.strip()
+    if not link:
+        return ""
+    try:
+        resolved = urljoin(base, link) if is_web_url(base) else link
+    except ValueError:
+        return ""
+    return resolved if is_web_url(resolved) else ""

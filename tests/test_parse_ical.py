@@ -1,0 +1,294 @@
+"""iCalendar parsing: what a user would see of each exporter's real-world shape.
+
+Each fixture in tests/data is named after the product whose export it imitates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from aggregator.errors import ParseError
+from aggregator.models import Event, ParsedFeed
+from aggregator.parse import parse_body
+
+DATA = Path(__file__).parent / "data"
+URL = "https://feeds.example.net/calendar.ics"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def parse_file(name: str, default_tz: str = "Europe/Paris") -> ParsedFeed:
+    return parse_body((DATA / name).read_bytes(), "ical", URL, default_tz)
+
+
+def parse_text(text: str, default_tz: str = "Europe/Paris") -> ParsedFeed:
+    return parse_body(text.replace("\n", "\r\n").encode(), "ical", URL, default_tz)
+
+
+def by_title(feed: ParsedFeed, title: str) -> Event:
+    return next(event for event in feed.events if event.title == title)
+
+
+def calendar(*lines: str) -> str:
+    return "\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", *lines, "END:VCALENDAR"])
+
+
+# Google: UTC times plus X-WR-TIMEZONE
+
+
+def test_google_utc_time_is_shown_in_the_calendar_zone_in_winter() -> None:
+    event = by_title(parse_file("google_utc_xwr.ics"), "Nancy.py #42")
+    assert event.start == datetime(2025, 1, 14, 18, 30, tzinfo=PARIS)
+    assert event.start.isoformat() == "2025-01-14T18:30:00+01:00"
+    assert event.timezone == "Europe/Paris"
+    assert isinstance(event.start, datetime) and isinstance(event.start.tzinfo, ZoneInfo)
+    assert event.end == datetime(2025, 1, 14, 20, 30, tzinfo=PARIS)
+
+
+def test_google_utc_time_is_shown_in_the_calendar_zone_in_summer() -> None:
+    event = by_title(parse_file("google_utc_xwr.ics"), "Summer meetup")
+    assert event.start.isoformat() == "2025-06-17T18:30:00+02:00"
+
+
+def test_google_fields_are_kept() -> None:
+    feed = parse_file("google_utc_xwr.ics")
+    event = by_title(feed, "Nancy.py #42")
+    assert feed.format == "ical" and feed.title == "Grand Est Tech Meetups"
+    assert event.uid == "5q2k1b0v7j8n3m4c6x9z@google.com"
+    assert event.location == "Le Dôme, 2 Place de la République, 54000 Nancy, France"
+    assert event.description == "Talks and pizza.\nDoors open at 18:15."
+    assert event.sequence == 2
+    assert event.last_modified == datetime(2024, 12, 15, 8, 0, tzinfo=ZoneInfo("UTC"))
+    assert event.feed_url == URL and event.source_id == ""
+    assert feed.warnings == ()
+
+
+def test_recurring_series_keeps_rrule_exdate_and_override() -> None:
+    feed = parse_file("google_utc_xwr.ics")
+    series = by_title(feed, "Coding dojo")
+    override = by_title(feed, "Coding dojo (late start)")
+    assert series.rrule == "FREQ=WEEKLY;BYDAY=TU"
+    assert series.exdates == (datetime(2025, 1, 21, 19, 0, tzinfo=PARIS),)
+    assert series.recurrence_id is None
+    assert override.uid == series.uid
+    assert override.recurrence_id == datetime(2025, 1, 28, 19, 0, tzinfo=PARIS)
+    assert override.start == datetime(2025, 1, 28, 20, 0, tzinfo=PARIS)
+    assert override.rrule is None and override.sequence == 1
+
+
+def test_all_day_event_has_dates_and_exclusive_end() -> None:
+    event = by_title(parse_file("google_utc_xwr.ics"), "Hackathon weekend")
+    assert (event.start, event.end) == (date(2025, 3, 1), date(2025, 3, 3))
+    assert event.all_day is True and event.timezone is None
+    assert not isinstance(event.start, datetime)
+
+
+def test_cancelled_status_is_kept() -> None:
+    feed = parse_file("google_utc_xwr.ics")
+    assert by_title(feed, "Talk: Rust in production").status == "CANCELLED"
+    assert by_title(feed, "Nancy.py #42").status == "CONFIRMED"
+
+
+# Outlook / Exchange: Windows zone names
+
+
+def test_outlook_romance_standard_time_is_paris() -> None:
+    event = by_title(parse_file("outlook_windows_tz.ics"), "Soirée projets étudiants")
+    assert event.start == datetime(2025, 2, 12, 18, 30, tzinfo=PARIS)
+    assert isinstance(event.start, datetime) and event.start.utcoffset() == timedelta(hours=1)
+    assert event.timezone == "Europe/Paris"
+
+
+def test_outlook_w_europe_standard_time_is_berlin_in_summer() -> None:
+    event = by_title(parse_file("outlook_windows_tz.ics"), "Séminaire IA")
+    assert event.timezone == "Europe/Berlin"
+    assert event.start.isoformat() == "2025-07-10T14:00:00+02:00"
+    assert event.status == "TENTATIVE"
+
+
+def test_outlook_customized_time_zone_matches_an_iana_zone_by_its_rules() -> None:
+    event = by_title(parse_file("outlook_windows_tz.ics"), "Comité de pilotage")
+    assert event.timezone == "Europe/Paris"  # same rules as CET/CEST; the default zone wins ties
+    assert event.start.isoformat() == "2025-11-06T09:30:00+01:00"
+
+
+def test_outlook_categories_organizer_and_description() -> None:
+    event = by_title(parse_file("outlook_windows_tz.ics"), "Soirée projets étudiants")
+    assert event.categories == ("Étudiants", "Projets", "Public")
+    assert event.organizer == "Marie Dupont"
+    assert event.description == "Présentation des projets du semestre.\n\nInscription obligatoire."
+    assert event.uid.startswith("040000008200E00074C5B7101A82E008")  # folded UID unfolded
+
+
+def test_html_only_description_becomes_plain_text_without_scripts() -> None:
+    event = by_title(parse_file("outlook_windows_tz.ics"), "Séminaire IA")
+    assert event.description == "Invited talk by Dr. Smith"
+    assert event.organizer == "Lab Secretary"
+
+
+# WordPress The Events Calendar, Meetup, Apple
+
+
+def test_wordpress_html_description_and_entities() -> None:
+    feed = parse_file("wordpress_tec.ics")
+    event = by_title(feed, "Journée de l’IA en Lorraine")
+    assert event.description == "Une journée de conférences & d'ateliers.\n\n- Keynote\n- Ateliers"
+    assert event.url == "https://techhub.example.org/event/journee-ia-lorraine/"
+    assert event.categories == ("Conférence", "Intelligence artificielle")
+    assert event.organizer == "Lorraine Tech Hub"
+    assert event.start == datetime(2025, 9, 25, 9, 0, tzinfo=PARIS)
+    salon = by_title(feed, "Salon des startups")
+    assert (salon.start, salon.end, salon.all_day) == (date(2025, 10, 14), date(2025, 10, 16), True)
+
+
+def test_meetup_event() -> None:
+    feed = parse_file("meetup.ics")
+    (event,) = feed.events
+    assert event.title == "Metz.js #18 – Web components"
+    assert event.start.isoformat() == "2025-04-03T19:00:00+02:00"
+    assert event.url == "https://www.meetup.com/metz-js/events/305123456/"
+    assert event.location == "TCRM-Blida (7 Avenue de Blida, Metz, France)"
+    assert event.description.startswith("Metz.js\nJeudi 3 avril à 19:00\n\nDeux talks")
+
+
+def test_apple_events() -> None:
+    feed = parse_file("apple.ics")
+    spring = by_title(feed, "ICT Spring")
+    assert (spring.start, spring.end) == (date(2025, 5, 10), date(2025, 5, 11))
+    evening = by_title(feed, "Data science evening")
+    assert evening.timezone == "Europe/Luxembourg"
+    assert evening.start.isoformat() == "2025-05-20T18:30:00+02:00"
+    assert evening.url == "https://lux.example.lu/data-science"
+
+
+# Hand-made files: floating times, LF endings, DURATION, missing fields
+
+
+def test_floating_times_use_the_default_zone() -> None:
+    event = by_title(parse_file("handmade_floating_lf.ics"), "Repair café numérique")
+    assert event.start == datetime(2025, 3, 15, 14, 0, tzinfo=PARIS)
+    assert event.timezone == "Europe/Paris"
+    other = by_title(parse_file("handmade_floating_lf.ics", "Europe/Luxembourg"), "Repair café numérique")
+    assert other.timezone == "Europe/Luxembourg"
+
+
+def test_duration_gives_the_end_and_categories_are_flattened() -> None:
+    event = by_title(parse_file("handmade_floating_lf.ics"), "Repair café numérique")
+    assert event.end == datetime(2025, 3, 15, 17, 0, tzinfo=PARIS)
+    assert event.categories == ("Atelier", "Réemploi", "Gratuit")
+
+
+def test_missing_dtend_and_all_day_without_end() -> None:
+    feed = parse_file("handmade_floating_lf.ics")
+    assert by_title(feed, "Install party Linux").end is None
+    open_day = by_title(feed, "Journée portes ouvertes")
+    assert (open_day.start, open_day.end) == (date(2025, 4, 5), date(2025, 4, 6))
+
+
+def test_missing_uid_gets_a_stable_one_with_a_warning() -> None:
+    first = by_title(parse_file("handmade_floating_lf.ics"), "Install party Linux")
+    again = by_title(parse_file("handmade_floating_lf.ics"), "Install party Linux")
+    assert first.uid == again.uid and first.uid.endswith("@aggregator.invalid")
+    warnings = parse_file("handmade_floating_lf.ics").warnings
+    assert "VEVENT 'Install party Linux' has no UID: generated one" in warnings
+
+
+def test_event_without_dtstart_is_skipped_with_a_warning() -> None:
+    feed = parse_file("handmade_floating_lf.ics")
+    assert "Date to be announced" not in [event.title for event in feed.events]
+    assert "skipped VEVENT 'Date to be announced': no DTSTART" in feed.warnings
+    assert len(feed.events) == 3
+
+
+def test_lotus_notes_quoted_and_slashed_tzids() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Quoted",
+        'DTSTART;TZID="Europe/Berlin":20250301T100000', "END:VEVENT",
+        "BEGIN:VEVENT", "UID:b", "SUMMARY:Slashed",
+        "DTSTART;TZID=/mozilla.org/20050126_1/Europe/Paris:20250301T100000", "END:VEVENT",
+    ))  # fmt: skip
+    assert [event.timezone for event in feed.events] == ["Europe/Berlin", "Europe/Paris"]
+    assert feed.warnings == ()
+
+
+def test_unknown_tzid_falls_back_to_the_default_zone_with_a_warning() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Mystery", "DTSTART;TZID=Mars/Olympus:20250301T100000", "END:VEVENT",
+    ))  # fmt: skip
+    assert feed.events[0].start == datetime(2025, 3, 1, 10, 0, tzinfo=PARIS)
+    assert feed.warnings == ("unknown TZID 'Mars/Olympus': times read as Europe/Paris",)
+
+
+def test_x_wr_timezone_applies_to_floating_times() -> None:
+    feed = parse_text(calendar(
+        "X-WR-TIMEZONE:America/New_York",
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Floating", "DTSTART:20250301T100000", "END:VEVENT",
+    ))  # fmt: skip
+    assert feed.events[0].start.isoformat() == "2025-03-01T10:00:00-05:00"
+    assert feed.events[0].timezone == "America/New_York"
+
+
+def test_utc_times_without_x_wr_timezone_stay_utc() -> None:
+    feed = parse_text(calendar("BEGIN:VEVENT", "UID:a", "DTSTART:20250301T100000Z", "END:VEVENT"))
+    assert feed.events[0].timezone == "UTC"
+    assert feed.events[0].start == datetime(2025, 3, 1, 10, 0, tzinfo=ZoneInfo("UTC"))
+
+
+def test_rdate_status_spelling_and_google_date_until() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Series", "STATUS:canceled",
+        "DTSTART;TZID=Europe/Paris:20250301T100000", "RRULE:FREQ=WEEKLY;UNTIL=20250329",
+        "RDATE;TZID=Europe/Paris:20250402T100000,20250403T100000", "END:VEVENT",
+    ))  # fmt: skip
+    (event,) = feed.events
+    assert event.status == "CANCELLED"
+    assert event.rrule == "FREQ=WEEKLY;UNTIL=20250329T225959Z"  # through 29 March, Paris time
+    assert event.rdates == (datetime(2025, 4, 2, 10, tzinfo=PARIS), datetime(2025, 4, 3, 10, tzinfo=PARIS))
+
+
+def test_bad_rrule_is_dropped_with_a_warning() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Odd",
+        "DTSTART:20250301T100000Z", "RRULE:FREQ=SOMETIMES", "END:VEVENT",
+    ))  # fmt: skip
+    assert feed.events[0].rrule is None
+    assert "has no valid FREQ" in feed.warnings[0]
+
+
+def test_dtend_before_dtstart_is_dropped_with_a_warning() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Backwards",
+        "DTSTART:20250301T100000Z", "DTEND:20250301T090000Z", "END:VEVENT",
+    ))  # fmt: skip
+    assert feed.events[0].end is None
+    assert feed.warnings == ("VEVENT 'Backwards': DTEND before DTSTART, ignored",)
+
+
+def test_work_is_bounded_to_50_000_vevents() -> None:
+    vevent = "BEGIN:VEVENT\r\nUID:{0}\r\nDTSTART:20250101T100000Z\r\nSUMMARY:e{0}\r\nEND:VEVENT\r\n"
+    body = "BEGIN:VCALENDAR\r\n" + "".join(vevent.format(n) for n in range(50_002)) + "END:VCALENDAR\r\n"
+    feed = parse_body(body.encode(), "ical", URL)
+    assert len(feed.events) == 50_000 and feed.events[-1].uid == "49999"
+    assert feed.warnings == ("50002 VEVENTs: read the first 50000",)
+
+
+def test_empty_calendar_is_valid_and_empty() -> None:
+    feed = parse_text(calendar())
+    assert feed.format == "ical" and feed.record_count == 0 and feed.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"BEGIN:VCARD\r\nFN:Marie\r\nEND:VCARD\r\n", "not an iCalendar file: no BEGIN:VCALENDAR"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n", "truncated iCalendar file: no END:VCALENDAR"),
+    ],
+)
+def test_unreadable_calendars_raise_parse_error(body: bytes, reason: str) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_body(body, "ical", URL)
+    assert raised.value.reason == reason
+    assert raised.value.url == URL

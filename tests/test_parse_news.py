@@ -1,0 +1,230 @@
+"""RSS, Atom and JSON Feed parsing, type sniffing and the ParseError promise."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from aggregator.errors import ParseError
+from aggregator.models import NewsItem, ParsedFeed
+from aggregator.parse import parse_body, sniff_format
+from aggregator.parse.text import clean_text, html_to_text, sanitize_html
+
+DATA = Path(__file__).parent / "data"
+URL = "https://feeds.example.net/feed"
+
+
+def parse_file(name: str, declared: str = "auto") -> ParsedFeed:
+    return parse_body((DATA / name).read_bytes(), declared, URL)
+
+
+def by_title(feed: ParsedFeed, title: str) -> NewsItem:
+    return next(item for item in feed.items if item.title == title)
+
+
+# RSS 2.0 (WordPress shape)
+
+
+def test_rss_relative_links_resolve_against_the_channel_link() -> None:
+    feed = parse_file("rss2_relative_links.xml")
+    item = by_title(feed, "Appel à projets & incubation 2025")
+    assert feed.format == "rss" and feed.title == "Lorraine Tech Hub – Actualités"
+    assert item.link == "https://techhub.example.org/2025/06/appel-a-projets/"
+    assert 'href="https://techhub.example.org/candidater/"' in item.summary
+    assert 'src="https://techhub.example.org/wp-content/uploads/2025/06/affiche.png"' in item.summary
+
+
+def test_rss_summary_is_sanitised() -> None:
+    summary = by_title(parse_file("rss2_relative_links.xml"), "Appel à projets & incubation 2025").summary
+    for forbidden in ("<script", "tracker", "<style", "color:red", "onclick", "onerror", "steal"):
+        assert forbidden not in summary
+    assert 'rel="noopener nofollow"' in summary
+    assert summary.endswith("<p>Fin.</p>")
+
+
+def test_rss_fields() -> None:
+    feed = parse_file("rss2_relative_links.xml")
+    item = by_title(feed, "Appel à projets & incubation 2025")
+    assert item.guid == "https://techhub.example.org/?p=1234"
+    assert item.published == datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
+    assert item.author == "Claire Martin"
+    assert item.feed_url == URL and item.source_id == ""
+    hackathon = by_title(feed, "Retour sur le hackathon")
+    assert hackathon.summary == "Merci aux 120 participants !"
+    assert feed.warnings == ()
+
+
+def test_rss_item_without_title_or_link_gets_a_title_and_a_stable_guid() -> None:
+    untitled = parse_file("rss2_relative_links.xml").items[2]
+    assert untitled.title.startswith("Une brève sans titre ni lien")
+    assert untitled.link == ""
+    assert untitled.guid == parse_file("rss2_relative_links.xml").items[2].guid != ""
+
+
+# Atom 1.0 with xml:base and XHTML content
+
+
+def test_atom_xml_base_resolves_links_and_content() -> None:
+    feed = parse_file("atom_xhtml.xml")
+    item = by_title(feed, "New quantum computing team")
+    assert feed.format == "atom" and feed.title == "LORIA news"
+    assert item.link == "https://lab.example.fr/news/2025/quantum-team.html"
+    assert 'href="https://lab.example.fr/teams/quantum/"' in item.summary
+    assert 'src="https://lab.example.fr/teams/quantum/photo.jpg"' in item.summary
+    assert "javascript" not in item.summary
+
+
+def test_atom_dates_are_utc_and_title_is_plain_text() -> None:
+    feed = parse_file("atom_xhtml.xml")
+    item = by_title(feed, "New quantum computing team")
+    assert item.published == datetime(2025, 6, 11, 12, 30, tzinfo=UTC)
+    assert item.updated == datetime(2025, 6, 12, 9, 0, tzinfo=UTC)
+    assert item.author == "Jean Bernard"
+    jobs = by_title(feed, "Open positions")
+    assert jobs.published == jobs.updated == datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
+    assert jobs.summary == "Two PhD positions in NLP."
+
+
+# JSON Feed
+
+
+def test_json_feed_1_1_items() -> None:
+    feed = parse_file("jsonfeed_1_1.json")
+    first, second = feed.items
+    assert feed.format == "jsonfeed" and feed.title == "Strasbourg Startups"
+    assert first.link == "https://startups.example.eu/2025/levee-de-fonds"
+    assert first.summary == "<p>Une levée de <strong>12 M€</strong>.</p>"
+    assert first.published == datetime(2025, 6, 2, 7, 15, tzinfo=UTC)
+    assert first.author == "Léa Muller"
+    assert second.link == "https://news.example.com/article/987"
+    assert second.summary == "Brève en texte brut.<br>Deuxième ligne &lt;pas du HTML&gt;."
+    assert second.guid == "2"
+
+
+def test_json_feed_1_0_author_and_naive_date() -> None:
+    (item,) = parse_file("jsonfeed_1_0_author.json").items
+    assert item.author == "Hans Becker"
+    assert item.published == datetime(2024, 12, 1, 10, 0, tzinfo=UTC)
+    assert item.summary == "Kurz"
+
+
+def test_json_feed_with_wrong_field_types_warns() -> None:
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "x", "title": 3}]})
+    feed = parse_body(body.encode(), "auto", URL)
+    assert feed.items[0].guid == "x"
+    assert feed.warnings == ("item field 'title' is a int, not a string: ignored",)
+
+
+# Sniffing and errors
+
+
+@pytest.mark.parametrize(
+    ("name", "declared", "expected"),
+    [
+        ("rss2_relative_links.xml", "auto", "rss"),
+        ("atom_xhtml.xml", "auto", "atom"),
+        ("jsonfeed_1_1.json", "auto", "jsonfeed"),
+        ("google_utc_xwr.ics", "auto", "ical"),
+        ("atom_xhtml.xml", "rss", "atom"),
+    ],
+)
+def test_auto_detection(name: str, declared: str, expected: str) -> None:
+    feed = parse_file(name, declared)
+    assert feed.format == expected
+    assert feed.warnings == ()
+
+
+def test_wrong_declared_type_is_parsed_anyway_with_a_warning() -> None:
+    feed = parse_file("google_utc_xwr.ics", "rss")
+    assert feed.format == "ical" and len(feed.events) == 6
+    assert feed.warnings == ("declared as rss but the body is iCalendar: read as iCalendar",)
+
+
+def test_bom_and_leading_whitespace_are_tolerated() -> None:
+    body = b"\xef\xbb\xbf\n\n  " + (DATA / "rss2_relative_links.xml").read_bytes()
+    feed = parse_body(body, "auto", URL)
+    assert len(feed.items) == 3 and feed.warnings == ()
+    assert sniff_format(b"\xef\xbb\xbf  BEGIN:VCALENDAR\r\n") == ("ical", "")
+
+
+def test_gzip_body_is_inflated_with_a_warning() -> None:
+    feed = parse_body(gzip.compress((DATA / "atom_xhtml.xml").read_bytes()), "atom", URL)
+    assert len(feed.items) == 2
+    assert feed.warnings == ("body is gzip-compressed without Content-Encoding: decompressed",)
+
+
+def test_ill_formed_feed_with_entries_is_a_warning() -> None:
+    body = (DATA / "rss2_relative_links.xml").read_bytes().replace(b"</channel>", b"<oops></channel>")
+    feed = parse_body(body, "rss", URL)
+    assert len(feed.items) == 3
+    assert feed.warnings[0].startswith("invalid XML at line ")
+
+
+def test_empty_feeds_are_valid() -> None:
+    rss = parse_body(b'<rss version="2.0"><channel><title>Quiet</title></channel></rss>', "auto", URL)
+    atom = parse_body(b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Quiet</title></feed>', "auto", URL)
+    assert (rss.format, rss.title, rss.record_count) == ("rss", "Quiet", 0)
+    assert (atom.format, atom.record_count) == ("atom", 0)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "empty body: no calendar or feed"),
+        (
+            b"<!DOCTYPE html><html><head><title>Agenda | Lab</title></head><body></body></html>",
+            "got an HTML page, not a feed: 'Agenda | Lab'",
+        ),
+        (b'<?xml version="1.0"?><note><to>x</to></note>', "not an RSS or Atom feed: root element <note>"),
+        (b'{"items": [', "invalid JSON at line 1 column 12: Expecting value"),
+        (b'{"name": "x"}', 'JSON but not a JSON Feed: no "version": "https://jsonfeed.org/version/1.1"'),
+        (b"/etc/passwd", "not a calendar or feed: starts with '/etc/passwd'"),
+        (b"\x1f\x8b\x08garbage", None),
+    ],
+)
+def test_unreadable_bodies_raise_parse_error_with_a_reason(body: bytes, reason: str | None) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_body(body, "auto", URL)
+    assert raised.value.url == URL
+    assert reason is None or raised.value.reason == reason
+    assert "\n" not in raised.value.reason
+
+
+def test_truncated_feed_is_read_as_far_as_it_goes_with_a_warning() -> None:
+    body = (DATA / "rss2_relative_links.xml").read_bytes()
+    feed = parse_body(body[: body.index(b"<title>Retour")], "auto", URL)
+    assert [item.title for item in feed.items] == ["Appel à projets & incubation 2025"]
+    assert feed.warnings[0].startswith("invalid XML at line ")
+    assert feed.warnings[1] == "skipped 1 entries with no id, title, link or content"
+
+
+def test_declared_type_is_tried_on_unrecognisable_bodies() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_body(b"hello", "ical", URL)
+    assert raised.value.reason == "not an iCalendar file: no BEGIN:VCALENDAR"
+
+
+# Text helpers
+
+
+def test_sanitize_html_policy() -> None:
+    html = (
+        '<p style="x" onmouseover="y">Hi <b>there</b> <a href="https://e.org/x" target="_blank">link</a>'
+        '<img src="https://e.org/i.png" alt="i"><img src="data:image/png;base64,AA"></p>'
+        "<iframe src='https://evil'></iframe><form><input></form><script>bad()</script>"
+    )
+    assert sanitize_html(html) == (
+        '<p>Hi <b>there</b> <a href="https://e.org/x" rel="noopener nofollow">link</a>'
+        '<img src="https://e.org/i.png" alt="i"><img></p>'
+    )
+
+
+def test_html_to_text_and_clean_text() -> None:
+    assert html_to_text("<h2>Title</h2><p>One&nbsp;&amp;&#160;two<br>three</p><style>p{}</style>") == (
+        "Title\n\nOne & two\nthree"
+    )
+    assert clean_text("  Cafe\u0301\x00\x07  \t bar \r\n\r\n\r\n\r\nbaz ") == "Café bar\n\nbaz"
