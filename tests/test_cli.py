@@ -1,0 +1,171 @@
+"""End to end through the command line: sources.yaml → refresh → build → output files.
+
+Feeds are served by a real HTTP server on 127.0.0.1; the database is a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import icalendar
+import pytest
+from click.testing import CliRunner, Result
+
+from aggregator.cli import cli
+
+SOON = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
+STAMP = SOON.strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics(uid: str, title: str, start: datetime, url: str = "", extra: str = "") -> bytes:
+    """A small Google-style calendar with one event per call site."""
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+        "X-WR-CALNAME:Test", "X-WR-TIMEZONE:Europe/Paris", "BEGIN:VEVENT",
+        f"DTSTART:{start.strftime('%Y%m%dT%H%M%SZ')}",
+        f"DTEND:{(start + timedelta(hours=2)).strftime('%Y%m%dT%H%M%SZ')}",
+        f"DTSTAMP:{STAMP}", f"UID:{uid}", f"SUMMARY:{title}",
+        "LOCATION:TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz",
+    ]
+    if url:
+        lines.append(f"URL:{url}")
+    if extra:
+        lines.append(extra)
+    lines += ["END:VEVENT", "END:VCALENDAR", ""]
+    return "\r\n".join(lines).encode()
+
+
+def rss(*titles: str) -> bytes:
+    items = "".join(
+        f"<item><title>{t}</title><link>https://news.example.org/{i}</link>"
+        f"<guid>https://news.example.org/{i}</guid>"
+        f"<pubDate>{(datetime.now(timezone.utc) - timedelta(days=i + 1)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
+        f"<description>&lt;p&gt;About {t}&lt;script&gt;alert(1)&lt;/script&gt;&lt;/p&gt;</description></item>"
+        for i, t in enumerate(titles)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News</title>'
+        f"<link>https://news.example.org/</link><description>d</description>{items}</channel></rss>"
+    ).encode()
+
+
+@pytest.fixture
+def site(feed_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Three sources on the loopback server, one event cross-posted by two of them."""
+    feed_server.set("/lab.ics", ics("talk-1@lab", "Rencontre IA", SOON, "https://lab.example.org/talk-1"), "text/calendar")
+    feed_server.set("/venue.ics", ics("blida-99@venue", "Rencontre IA", SOON, "https://lab.example.org/talk-1/?utm_source=x"), "text/calendar")
+    feed_server.set("/assoc.ics", ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1)), "text/calendar")
+    feed_server.set("/news.xml", rss("Appel à projets", "Nouveau labo"), "application/rss+xml")
+    base = feed_server.base_url
+    (tmp_path / "sources.yaml").write_text(f"""
+sources:
+  - {{id: lab, name: Le Lab, kind: lab, city: Nancy, country: FR, tags: [ai],
+     feeds: [{{url: "{base}/lab.ics"}}, {{url: "{base}/news.xml"}}]}}
+  - {{id: venue, name: La Venue, kind: venue, city: Metz, country: FR,
+     feeds: [{{url: "{base}/venue.ics", type: ical}}]}}
+  - {{id: assoc, name: L'Asso, kind: association, city: Metz, country: FR, tags: [startup],
+     feeds: [{{url: "{base}/assoc.ics"}}]}}
+""", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", "1")
+    monkeypatch.delenv("AGGREGATOR_CONFIG", raising=False)
+    monkeypatch.delenv("AGGREGATOR_DB", raising=False)
+    monkeypatch.delenv("AGGREGATOR_OUTPUT", raising=False)
+    return feed_server
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result
+
+
+def test_refresh_then_build_writes_every_contract_file(site: Any, tmp_path: Path) -> None:
+    refreshed = run("refresh")
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "4 feeds: 4 updated" in refreshed.output
+    built = run("build")
+    assert built.exit_code == 0, built.output
+    out = tmp_path / "output"
+    for name in ("calendar.ics", "events.json", "news.json", "news.atom", "index.html",
+                 "calendars/metz.ics", "calendars/nancy.ics", "calendars/lab.ics", "calendars/ai.ics"):
+        assert (out / name).is_file(), name
+    calendar = icalendar.Calendar.from_ical((out / "calendar.ics").read_bytes())
+    titles = sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
+    assert titles == ["Apéro start-up", "Rencontre IA"]  # the cross-posted talk appears once
+    events = json.loads((out / "events.json").read_text())["events"]
+    talk = next(e for e in events if e["title"] == "Rencontre IA")
+    assert {s["source"] for s in talk["sources"]} == {"lab", "venue"}
+    atom = feedparser.parse((out / "news.atom").read_bytes())
+    assert atom.bozo == 0 and len(atom.entries) == 2
+    assert "<script" not in (out / "news.json").read_text()
+
+
+def test_second_refresh_only_makes_conditional_requests_and_changes_nothing(site: Any, tmp_path: Path) -> None:
+    run("refresh")
+    run("build")
+    before = (tmp_path / "output" / "events.json").read_text()
+    again = run("refresh")
+    assert "4 feeds: 4 not modified" in again.output, again.output
+    assert all(site.conditional_hits.get(p, 0) == 1 for p in ("/lab.ics", "/venue.ics", "/assoc.ics", "/news.xml"))
+    run("build")
+    after = (tmp_path / "output" / "events.json").read_text()
+    assert json.loads(before)["events"] == json.loads(after)["events"]
+
+
+def test_a_failing_feed_keeps_its_events_and_shows_the_failure(site: Any, tmp_path: Path) -> None:
+    run("refresh")
+    site.fail("/assoc.ics", 500)
+    refreshed = run("refresh")
+    assert refreshed.exit_code == 0
+    assert "HTTP 500" in refreshed.output
+    run("build")
+    titles = {e["title"] for e in json.loads((tmp_path / "output/events.json").read_text())["events"]}
+    assert "Apéro start-up" in titles
+    listed = json.loads(run("sources", "list", "--json").output)
+    assoc = next(f for f in listed if f["source"] == "assoc")
+    assert assoc["status"] == "error" and "HTTP 500" in assoc["last_error"]
+    assert assoc["items"] == 1 and assoc["last_success"] is not None
+    assert set(listed[0]) >= {"source", "url", "type", "status", "items", "last_success", "last_error"}
+
+
+def test_sources_list_before_any_refresh_shows_pending_feeds(site: Any) -> None:
+    listed = json.loads(run("sources", "list", "--json").output)
+    assert len(listed) == 4 and {f["status"] for f in listed} == {"pending"}
+
+
+def test_refresh_of_one_source(site: Any) -> None:
+    result = run("refresh", "--source", "venue")
+    assert "1 feeds: 1 updated" in result.output
+
+
+def test_sources_check_reports_what_a_feed_holds(site: Any) -> None:
+    result = run("sources", "check", site.base_url + "/lab.ics")
+    assert result.exit_code == 0
+    assert "valid ical feed" in result.output and "1 events" in result.output
+
+
+@pytest.mark.parametrize(("path", "reason"), [("/missing.ics", "HTTP 404"), ("/page.html", "HTML")])
+def test_sources_check_explains_in_one_line_why_a_feed_is_unusable(site: Any, path: str, reason: str) -> None:
+    site.set("/page.html", b"<!doctype html><html><body>Agenda</body></html>", "text/html")
+    result = run("sources", "check", site.base_url + path)
+    assert result.exit_code == 1
+    assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_sources_check_refuses_private_addresses_by_default(site: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AGGREGATOR_ALLOW_PRIVATE_NETWORKS")
+    result = run("sources", "check", site.base_url + "/lab.ics")
+    assert result.exit_code == 1 and "non-public address" in result.stderr
+
+
+def test_invalid_configuration_exits_2_naming_source_and_field(site: Any, tmp_path: Path) -> None:
+    text = (tmp_path / "sources.yaml").read_text().replace("kind: venue", "kind: pub")
+    (tmp_path / "sources.yaml").write_text(text)
+    result = run("refresh")
+    assert result.exit_code == 2
+    assert "source 'venue': field kind" in result.stderr
