@@ -228,7 +228,7 @@ def load(
     try:
         file_settings = _SettingsModel.model_validate(raw_settings)
     except ValidationError as error:
-        raise ConfigError("sources.yaml is invalid: " + _describe(list(error.errors()), [])) from None
+        raise ConfigError("sources.yaml is invalid: " + _describe([dict(e) for e in error.errors()], [])) from None
     return build_settings(sources, file_settings, env, config_path=config_path, **overrides)
 
 

@@ -20,7 +20,7 @@ from .config import DEFAULT_REFRESH, Settings
 from .dedup import merge_events, merge_news
 from .errors import FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
-from .models import FeedState, FetchResult, ParsedFeed
+from .models import FeedOutcome, FeedState, FetchResult, ParsedFeed
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
 from .publish import write_outputs

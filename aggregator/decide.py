@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from .errors import FeedError, FetchError, one_line
 from .models import FeedOutcome, FeedState, FetchResult, ParsedFeed
@@ -37,7 +38,8 @@ def next_due(now: datetime, interval: timedelta, failures: int) -> datetime:
     """Regular interval when healthy; doubling back-off (capped at a day) while failing."""
     if failures <= 0:
         return now + interval
-    return now + min(interval * (2 ** min(failures - 1, 16)), MAX_BACKOFF)
+    backoff: timedelta = interval * (2 ** min(failures - 1, 16))
+    return now + min(backoff, MAX_BACKOFF)
 
 
 def after_error(
@@ -82,7 +84,7 @@ def after_not_modified(
         consecutive_failures=0,
         next_due=next_due(now, interval, 0),
     )
-    result = "unchanged" if same_body else "not_modified"
+    result: Literal["unchanged", "not_modified"] = "unchanged" if same_body else "not_modified"
     outcome = FeedOutcome(
         state.source_id, state.url, result, state.record_count, None, len(state.warnings), fetched.elapsed
     )

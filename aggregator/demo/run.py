@@ -27,8 +27,8 @@ def run_demo(*, once: bool, port: int, console: Console, today: date | None = No
     """Serve the demo feeds, refresh, build, then (unless ``once``) serve the output."""
     with FeedServer({}) as feed_server:
         site = build_demo(today or date.today(), feed_server.base_url)
-        for path, demo_file in site.files.items():
-            feed_server.set(path, demo_file.body, demo_file.content_type)
+        for target, demo_file in site.files.items():
+            feed_server.set(target, demo_file.body, demo_file.content_type)
         DEMO_DIR.mkdir(parents=True, exist_ok=True)
         for stale in DEMO_DIR.glob("aggregator.db*"):  # feed URLs change with the port: start afresh
             stale.unlink()

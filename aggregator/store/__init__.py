@@ -237,14 +237,13 @@ class _Guarded:
         except SQLAlchemyError as error:
             raise StoreError(f"database unavailable: {_first_line(error)}") from error
 
-    def __exit__(self, *exc: Any) -> bool:
+    def __exit__(self, *exc: Any) -> None:
         try:
             self.context.__exit__(*exc)
         except SQLAlchemyError as error:
             raise StoreError(f"database write failed: {_first_line(error)}") from error
         if exc[0] is not None and isinstance(exc[1], SQLAlchemyError):
             raise StoreError(f"database error: {_first_line(exc[1])}") from exc[1]
-        return False
 
 
 def _first_line(error: BaseException) -> str:

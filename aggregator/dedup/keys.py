@@ -1,0 +1,176 @@
+"""Normalisation for deduplication: canonical URLs, UTC instants and local days.
+
+Every comparison the scorer makes goes through these functions, so that two spellings of the
+same thing (a tracking-tagged link, a time written in another zone) become equal before any
+fuzzy matching, and so the blocking keys that keep the cost linear are computed once per record.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..models import Event, Source, When
+from .places import CITY_PHRASES, Place, PlaceNormaliser, fold
+from .text import Title, TitleNormaliser
+
+TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "mtm_", "_hs")
+TRACKING_NAMES = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mkt_tok", "wt.mc_id", "_ga", "_gl"}
+)
+"""Query parameters that identify a campaign or a click, never the page (utm_*, fbclid, ...)."""
+
+_URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//(?:[^@/?#]*@)?([^/?#:]*)(?::(\d*))?([^?#]*)"
+                  r"(?:\?([^#]*))?")
+"""scheme://user@host:port/path?query#fragment; a regex, 5x cheaper than urlsplit at 100k."""
+_MEETUP_EVENT = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?([^/]+)/events/(\d+)", re.I)
+_EVENTBRITE_EVENT = re.compile(r"^/e/(?:[^/]*-)?(\d{6,})/?$")
+
+
+def is_tracking(name: str) -> bool:
+    """True for a query parameter that only tracks a campaign or a click."""
+    lowered = name.lower()
+    return lowered in TRACKING_NAMES or lowered.startswith(TRACKING_PREFIXES)
+
+
+def clean_url(url: str) -> str:
+    """The link as a reader should follow it: tracking parameters and #fragment removed,
+    host lower-cased; scheme and ``www.`` kept, so the link still works."""
+    url = url.strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not is_tracking(k)])
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
+
+
+def url_key(url: str) -> str:
+    """A comparison key for a link: scheme, ``www.``, default port, trailing slash, fragment and
+    tracking parameters folded away; Meetup and Eventbrite event pages reduced to their id.
+
+    Returns "" for an empty or unparsable link, so that two missing links never match.
+    """
+    url = url.strip()
+    match = _URL.match(url if "//" in url else "//" + url) if url else None
+    if match is None:
+        return ""
+    host = match.group(1).lower().rstrip(".").removeprefix("www.")
+    if not host:
+        return ""
+    path = match.group(3)
+    special = _platform_key(host, path)
+    if special:
+        return special
+    if match.group(2) and match.group(2) not in ("80", "443"):
+        host = f"{host}:{match.group(2)}"
+    path = (re.sub(r"/+", "/", path) if "//" in path else path).rstrip("/")
+    query = match.group(4)
+    if query:
+        query = urlencode(sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True)
+                                 if not is_tracking(k)))
+    return f"{host}{path}?{query}" if query else f"{host}{path}"
+
+
+def _platform_key(host: str, path: str) -> str:
+    """Event platforms whose pages carry locale prefixes, slugs or many TLDs around one id."""
+    if host.endswith("meetup.com"):
+        match = _MEETUP_EVENT.match(path)
+        if match:
+            return f"meetup.com/{match.group(1).lower()}/events/{match.group(2)}"
+    if host.startswith("eventbrite.") or ".eventbrite." in host:
+        match = _EVENTBRITE_EVENT.match(path)
+        if match:
+            return f"eventbrite/e/{match.group(1)}"
+    return ""
+
+
+def is_specific(key: str) -> bool:
+    """False for a link to a site root, which says nothing about which event it is."""
+    return "/" in key or "?" in key
+
+
+@lru_cache(maxsize=256)
+def zone(name: str | None) -> ZoneInfo | None:
+    """The IANA zone, or None for an unknown or missing name (never raises)."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def instant(when: When, tz_name: str | None, default_tz: ZoneInfo) -> datetime:
+    """``when`` as an aware UTC datetime: dates at local midnight, floating times in their
+    zone (or the default one), so every start compares as one instant."""
+    if not isinstance(when, datetime):
+        return datetime.combine(when, time(), default_tz).astimezone(UTC)
+    if when.tzinfo is None:
+        return when.replace(tzinfo=zone(tz_name) or default_tz).astimezone(UTC)
+    return when.astimezone(UTC)
+
+
+def local_day(event: Event, default_tz: ZoneInfo) -> date:
+    """The calendar day the event starts on, as people in the region read it."""
+    if not isinstance(event.start, datetime):
+        return event.start
+    return instant(event.start, event.timezone, default_tz).astimezone(default_tz).date()
+
+
+def sort_instant(event: Event, default_tz: ZoneInfo) -> datetime:
+    """The start used to order events (all-day at local midnight)."""
+    return instant(event.start, event.timezone, default_tz)
+
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Everything the scorer and the blocking need about one event, computed once."""
+
+    key: str
+    uid: str
+    feed: str
+    minute: int | None
+    """UTC minutes since the epoch; None for an all-day event."""
+    day: int
+    """Local start day (proleptic ordinal) in the build's time zone."""
+    title: Title
+    place: Place
+    cities: frozenset[str]
+    url: str
+    """Canonical link key when specific, else ""."""
+
+
+def profile_events(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
+                   titles: TitleNormaliser, places: PlaceNormaliser) -> list[Profile]:
+    """One :class:`Profile` per event. A venue's own feed places its events in its city when
+    neither title nor location names one (venues host at home; umbrellas post everywhere)."""
+    venue_city = {s.id: fold(s.city) for s in sources.values() if s.kind == "venue"}
+    profiles = []
+    for e in events:
+        title, place = titles(e.title), places(e.location)
+        cities = title.cities | place.cities
+        if not cities and e.source_id in venue_city:
+            home = CITY_PHRASES.get(venue_city[e.source_id], "")
+            cities = frozenset({home}) if home else cities
+        link = url_key(e.url)
+        timed = isinstance(e.start, datetime) and not e.all_day
+        start = instant(e.start, e.timezone, tz) if timed else None
+        profiles.append(Profile(
+            key=f"{e.source_id}:{e.uid}", uid=e.uid, feed=e.feed_url or e.source_id,
+            minute=int(start.timestamp()) // 60 if start is not None else None,
+            day=local_day(e, tz).toordinal(), title=title, place=place, cities=cities,
+            url=link if is_specific(link) else ""))
+    return profiles

@@ -1,0 +1,90 @@
+"""Candidate blocking: which event pairs are worth scoring at all.
+
+Comparing all pairs of 100,000 events is 5 billion comparisons; the scorer only needs pairs that
+could be the same event. Two records are candidates when they share a UID, or share a canonical
+link on the same local day, or share a title word and start in the same or the neighbouring
+30-minute bucket (the time tolerance), or, for all-day records, on the same day. Buckets hold a
+bounded number of records whatever the span of the feeds, so the cost grows linearly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+
+from .keys import Profile
+from .similar import TOLERANCE_MINUTES
+
+BUCKET_MINUTES = TOLERANCE_MINUTES
+"""Bucket width = tolerance, so any two starts within it share a bucket or neighbouring ones."""
+
+MAX_BLOCK = 200
+"""A word held by more records than this in one bucket is not evidence (it never is in the
+benchmark's busiest half-hour, 18:30, which holds ~60 records per 10,000 events per day)."""
+
+
+def uid_scope(uid: str, source_id: str) -> str:
+    """The UID as a cross-feed identity: a short local id ("12", "event-5") is only unique
+    inside its own source, so it is scoped to it; a real iCalendar UID stands alone."""
+    uid = uid.strip()
+    return uid if len(uid) >= 12 or "@" in uid else f"{source_id}:{uid}"
+
+
+def blocking_words(profile: Profile) -> frozenset[str]:
+    """Subject words of the title; its format words if it has nothing else."""
+    return profile.title.subjects or frozenset(profile.title.tokens) or frozenset({""})
+
+
+def candidate_pairs(profiles: Sequence[Profile]) -> list[tuple[int, int]]:
+    """Pairs (i < j) to score, sorted; never all pairs (see module docstring)."""
+    timed: dict[tuple[str, int], list[int]] = {}
+    all_day: dict[tuple[str, int], list[int]] = {}
+    links: dict[tuple[str, int], list[int]] = {}
+    words = [blocking_words(p) for p in profiles]
+    for i, p in enumerate(profiles):
+        index, slot = (all_day, p.day) if p.minute is None else (timed, p.minute // BUCKET_MINUTES)
+        for word in words[i]:
+            index.setdefault((word, slot), []).append(i)
+        if p.url:
+            links.setdefault((p.url, p.day), []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for (word, slot), group in timed.items():
+        _add_close(pairs, profiles, group, timed.get((word, slot + 1), ()))
+    for group in all_day.values():
+        _add_all(pairs, group)
+    for i, p in enumerate(profiles):
+        if p.minute is not None:
+            for word in words[i]:
+                for j in all_day.get((word, p.day), ()):
+                    pairs.add((min(i, j), max(i, j)))
+    for group in links.values():
+        _add_all(pairs, group)
+    return sorted(pairs)
+
+
+def _add_all(pairs: set[tuple[int, int]], group: Sequence[int]) -> None:
+    if 1 < len(group) <= MAX_BLOCK:
+        pairs.update(combinations(group, 2))
+
+
+def _add_close(pairs: set[tuple[int, int]], profiles: Sequence[Profile], group: Sequence[int],
+               neighbours: Iterable[int]) -> None:
+    """Pairs inside a bucket, and with the next bucket when within the tolerance."""
+    if len(group) > MAX_BLOCK:
+        return
+    _add_all(pairs, group)
+    for j in neighbours:
+        minute = profiles[j].minute
+        assert minute is not None
+        for i in group:
+            other = profiles[i].minute
+            if other is not None and minute - other <= TOLERANCE_MINUTES:
+                pairs.add((i, j) if i < j else (j, i))
+
+
+def uid_groups(profiles: Sequence[Profile], sources: Sequence[str]) -> list[list[int]]:
+    """Records sharing a cross-feed UID (see :func:`uid_scope`): one event by definition."""
+    by_uid: dict[str, list[int]] = {}
+    for i, (p, source) in enumerate(zip(profiles, sources)):
+        by_uid.setdefault(uid_scope(p.uid, source), []).append(i)
+    return [group for group in by_uid.values() if len(group) > 1]

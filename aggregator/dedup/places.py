@@ -1,0 +1,192 @@
+"""Place normalisation: venue aliases, the region's bilingual city names, folded text.
+
+A venue is written as its name, its address, both, in capitals, or not at all; cities have two
+names (Thionville/Diedenhofen, Luxembourg/Lëtzebuerg). Two records "at the same place" must
+compare equal, and a missing location is unknown, never a mismatch. The alias table is data the
+operator can extend (``merge_events(venues=...)``); the default covers the region's usual venues.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+CITIES: Mapping[str, tuple[str, ...]] = {
+    "metz": ("metz", "technopole metz"),
+    "nancy": ("nancy", "vandoeuvre les nancy", "villers les nancy", "maxeville", "laxou"),
+    "thionville": ("thionville", "diedenhofen", "yutz"),
+    "epinal": ("epinal",),
+    "luxembourg": ("luxembourg", "letzebuerg", "luxemburg", "luxembourg ville", "kirchberg",
+                   "luxembourg city", "stad letzebuerg"),
+    "esch-sur-alzette": ("esch sur alzette", "esch alzette", "esch uelzecht", "belval"),
+    "strasbourg": ("strasbourg", "strassburg"),
+    "saarbrucken": ("saarbrucken", "sarrebruck"),
+    "trier": ("trier", "treves"),
+    "longwy": ("longwy",), "verdun": ("verdun",), "forbach": ("forbach",),
+    "sarreguemines": ("sarreguemines", "saargemund"), "toul": ("toul",),
+    "pont-a-mousson": ("pont a mousson",), "luneville": ("luneville",),
+    "saint-die": ("saint die", "saint die des vosges", "st die"), "remiremont": ("remiremont",),
+    "arlon": ("arlon", "aarlen"), "differdange": ("differdange", "differdingen"),
+    "dudelange": ("dudelange", "dudelingen"), "sarrebourg": ("sarrebourg", "saarburg"),
+    "saint-avold": ("saint avold", "st avold"), "bar-le-duc": ("bar le duc",),
+}
+"""Canonical city -> its spellings (folded), including suburbs and the bilingual names."""
+
+COUNTRY_OF: Mapping[str, str] = {"esch-sur-alzette": "luxembourg", "differdange": "luxembourg",
+                                  "dudelange": "luxembourg"}
+"""Luxembourg is a city and a country: an event "in Luxembourg" may be in Esch or Belval, so
+these cities also count as "luxembourg" and never contradict it."""
+
+
+def with_country(cities: frozenset[str]) -> frozenset[str]:
+    """``cities`` plus the country-as-city each implies (see :data:`COUNTRY_OF`)."""
+    extra = {COUNTRY_OF[c] for c in cities if c in COUNTRY_OF}
+    return cities | extra if extra else cities
+
+
+CITY_PHRASES: Mapping[str, str] = {alias: city for city, aliases in CITIES.items()
+                                   for alias in aliases}
+
+DEFAULT_VENUES: Mapping[str, tuple[str, ...]] = {
+    "totem-metz": ("totem", "le totem", "totem metz"),
+    "blida-metz": ("tcrm blida", "blida", "7 avenue de blida"),
+    "pompidou-metz": ("centre pompidou metz", "pompidou metz", "1 parvis des droits de l homme"),
+    "arsenal-metz": ("arsenal", "cite musicale metz", "3 avenue ney"),
+    "loria-nancy": ("loria", "inria nancy", "615 rue du jardin botanique"),
+    "octroi-nancy": ("octroi", "l octroi nancy", "47 boulevard d austrasie"),
+    "ensem-nancy": ("ensem", "2 avenue de la foret de haye"),
+    "puzzle-thionville": ("puzzle", "puzzle thionville", "1 place de la liberation"),
+    "quai-alpha-epinal": ("quai alpha", "le quai alpha", "2 rue du port"),
+    "hos-luxembourg": ("house of startups", "hos", "9 rue du laboratoire"),
+    "technoport-belval": ("technoport", "9 avenue des hauts fourneaux"),
+    "lhc-luxembourg": ("luxembourg house of cybersecurity", "lhc", "122 rue adolphe fischer"),
+    "online": ("en ligne", "online", "visio", "visioconference", "zoom", "teams", "webinar",
+               "google meet", "jitsi"),
+}
+"""Venue id -> aliases (name, short name, street address), folded. The id ends with the venue's
+city, which a location naming only the venue implies. An operator adds venues by passing
+``venues=`` to merge_events (same shape; put the city in the id or an alias)."""
+
+_ABBREVIATIONS = {"av": "avenue", "ave": "avenue", "bd": "boulevard", "bld": "boulevard",
+                  "blvd": "boulevard", "r": "rue", "pl": "place", "str": "strasse",
+                  "st": "saint", "ste": "sainte", "chem": "chemin", "imp": "impasse"}
+_PLACE_NOISE = frozenset(
+    "de du des la le les l d et a au aux france luxembourg deutschland germany allemagne "
+    "cedex salle batiment bat etage rdc room sall grand est lorraine".split())
+_WORD = re.compile(r"[a-z0-9]+")
+_FOLD = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'",
+                       "ø": "o", "ł": "l", "đ": "d"})
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no emoji: the alphabet every comparison happens in."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return _COMBINING.sub("", text).casefold()
+
+
+def tokens_of(folded: str) -> list[str]:
+    """Words of folded text; punctuation, apostrophes and emoji are separators."""
+    return _WORD.findall(folded)
+
+
+class PhraseTable:
+    """Longest-match rewriting of multi-word phrases (synonyms, cities, brands, venues)."""
+
+    __slots__ = ("phrases", "longest")
+
+    def __init__(self, phrases: Mapping[str, str]) -> None:
+        self.phrases = {tuple(k.split()): v for k, v in phrases.items() if k.split()}
+        self.longest = max((len(k) for k in self.phrases), default=1)
+
+    def rewrite(self, words: Sequence[str]) -> Iterator[str]:
+        """The words with every known phrase replaced by its value."""
+        i, n = 0, len(words)
+        while i < n:
+            for size in range(min(self.longest, n - i), 0, -1):
+                value = self.phrases.get(tuple(words[i:i + size]))
+                if value is not None:
+                    yield value
+                    i += size
+                    break
+            else:
+                yield words[i]
+                i += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A location reduced for comparison; empty ``venue`` and ``words`` mean unknown."""
+
+    venue: str
+    words: str
+    cities: frozenset[str]
+
+
+class PlaceNormaliser:
+    """Locations -> :class:`Place`, with the venue alias table; caches by location string."""
+
+    def __init__(self, venues: Mapping[str, Iterable[str]] | None = None) -> None:
+        table: dict[str, str] = {}
+        cities = PhraseTable(CITY_PHRASES)
+        self.home: dict[str, frozenset[str]] = {}
+        for venue, aliases in {**DEFAULT_VENUES, **(venues or {})}.items():
+            names = [" ".join(_expand(tokens_of(fold(a)))) for a in aliases]
+            for name in names:
+                table[name] = "\x00" + venue
+            words = tokens_of(fold(venue.replace("-", " "))) + " ".join(names).split()
+            self.home[venue] = frozenset(cities.rewrite(words)) & frozenset(CITY_PHRASES.values())
+        table.update(CITY_PHRASES)
+        self.table = PhraseTable(table)
+        self.cities = frozenset(CITY_PHRASES.values())
+        self.cache: dict[str, Place] = {}
+
+    def __call__(self, location: str) -> Place:
+        found = self.cache.get(location)
+        if found is None:
+            found = self.cache[location] = self._normalise(location)
+        return found
+
+    def _normalise(self, location: str) -> Place:
+        venue = ""
+        words: list[str] = []
+        cities: set[str] = set()
+        for word in self.table.rewrite(_expand(tokens_of(fold(location)))):
+            if word.startswith("\x00"):
+                venue = venue or word[1:]
+                cities |= self.home[word[1:]]  # a known venue says its city
+            elif word in self.cities:
+                cities.add(word)
+            elif word not in _PLACE_NOISE and not (word.isdigit() and len(word) == 5):
+                words.append(word)
+        return Place(venue, " ".join(words), with_country(frozenset(cities)))
+
+
+def _expand(words: list[str]) -> list[str]:
+    return [_ABBREVIATIONS.get(w, w) for w in words]
+
+
+def same_place(a: Place, b: Place) -> str:
+    """``same``, ``unknown`` or ``differ``.
+
+    Cities that disagree mean ``differ``; known venues compare by alias id; two unresolved
+    locations compare by rapidfuzz token-set ratio, so "Le Cercle, 12 rue X" meets "LE CERCLE".
+    A missing location, or a known venue against an unlisted address, is ``unknown``.
+    """
+    if a.cities and b.cities and not a.cities & b.cities:
+        return "differ"
+    if a.venue and b.venue:
+        return "same" if a.venue == b.venue else "differ"
+    if a.venue or b.venue or not a.words or not b.words:
+        return "unknown"
+    # 80: a name against the same name plus its address scores 100 (token set); two different
+    # venue names of the benchmark stay below 60 (bench/dedup_score.py, location family).
+    return "same" if fuzz.token_set_ratio(a.words, b.words) >= 80 else "differ"

@@ -1,0 +1,125 @@
+"""The merge policy: which record speaks for a cluster, and how the others complete it.
+
+The organiser's own record is the authority for title, link and times (issue 3); venues and
+umbrella organisations only fill gaps. Location and description take the most complete text,
+categories are united, and every record stays listed in ``members`` so no source is lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from ..models import Event, MergedEvent, MergedItem, NewsItem, Source
+
+KIND_RANK = {"startup": 2, "lab": 2, "association": 2, "company": 2, "institution": 1, "venue": 0}
+"""Organisers first; umbrella institutions next; venues last (issue 3: venues and umbrella
+organisations rank below the organiser). Unknown kinds rank with venues."""
+
+
+def record_key(record: Event | NewsItem) -> str:
+    """``source_id:uid`` (events) or ``source_id:guid`` (news): the identity the store persists."""
+    ident = record.uid if isinstance(record, Event) else record.guid
+    return f"{record.source_id}:{ident}"
+
+
+def _timestamp(value: datetime | None) -> float:
+    if value is None:
+        return float("-inf")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def _source_rank(source_id: str, sources: Mapping[str, Source]) -> tuple[int, int]:
+    source = sources.get(source_id)
+    if source is None:
+        return (0, 0)
+    return (-source.priority, -KIND_RANK.get(source.kind, 0))
+
+
+def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[Event]:
+    """Members in authority order: priority, organiser kind, highest SEQUENCE, latest
+    LAST-MODIFIED, then record key (so the order never depends on input order)."""
+    def order(e: Event) -> tuple[int, int, int, float, str, str]:
+        priority, kind = _source_rank(e.source_id, sources)
+        return (priority, kind, -e.sequence, -_timestamp(e.last_modified), record_key(e), e.feed_url)
+    return sorted(events, key=order)
+
+
+def _most_complete(texts: Sequence[str]) -> str:
+    """The longest non-blank text; the first one (highest authority) on a tie."""
+    best = ""
+    for text in texts:
+        if len(text.strip()) > len(best):
+            best = text.strip()
+    return best
+
+
+def _united(groups: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """Categories of every member, first spelling kept, case-insensitive, order stable."""
+    seen: dict[str, str] = {}
+    for group in groups:
+        for category in group:
+            name = category.strip()
+            if name and name.casefold() not in seen:
+                seen[name.casefold()] = name
+    return tuple(seen.values())
+
+
+def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
+                sources: Mapping[str, Source]) -> MergedEvent:
+    """One MergedEvent from ranked ``members`` (representative first) and their overrides."""
+    rep = members[0]
+    source = sources.get(rep.source_id)
+    modified = [m.last_modified for m in members if m.last_modified is not None]
+    return MergedEvent(
+        uid=uid, title=rep.title, start=rep.start, end=rep.end, all_day=rep.all_day,
+        timezone=rep.timezone,
+        location=_most_complete([m.location for m in members]),
+        city=source.city if source else "",
+        url=rep.url or next((m.url for m in members if m.url), ""),
+        description=_most_complete([m.description for m in members]),
+        status="CANCELLED" if rep.status.upper() == "CANCELLED" else rep.status.upper(),
+        categories=_united([m.categories for m in members]),
+        rrule=rep.rrule, rdates=rep.rdates, exdates=rep.exdates,
+        sequence=max(m.sequence for m in members),
+        last_modified=max(modified, key=_timestamp) if modified else None,
+        members=tuple(members),
+        overrides=_pick_overrides(uid, overrides, sources),
+    )
+
+
+def _pick_overrides(uid: str, overrides: Sequence[Event],
+                    sources: Mapping[str, Source]) -> tuple[Event, ...]:
+    """One RECURRENCE-ID record per occurrence (the most authoritative), UID rewritten."""
+    chosen: dict[str, Event] = {}
+    for record in rank_events(overrides, sources):
+        slot = str(record.recurrence_id)
+        if slot not in chosen:
+            chosen[slot] = dataclasses.replace(record, uid=uid)
+    return tuple(sorted(chosen.values(), key=lambda e: str(e.recurrence_id)))
+
+
+def rank_items(items: Sequence[NewsItem], sources: Mapping[str, Source],
+               decorated: Mapping[str, bool]) -> list[NewsItem]:
+    """Articles in authority order: priority, undecorated title (the original, not a relay),
+    organiser kind, earliest published, then key."""
+    def order(item: NewsItem) -> tuple[int, bool, int, float, str, str]:
+        priority, kind = _source_rank(item.source_id, sources)
+        return (priority, decorated.get(item.title, False), kind, _timestamp(item.published),
+                record_key(item), item.feed_url)
+    return sorted(items, key=order)
+
+
+def merge_item(ident: str, members: Sequence[NewsItem], link: str) -> MergedItem:
+    """One MergedItem from ranked ``members``: title from the first, earliest date, most
+    complete summary."""
+    published = [m.published for m in members if m.published is not None]
+    return MergedItem(
+        id=ident, title=members[0].title, link=link,
+        published=min(published, key=_timestamp) if published else None,
+        summary=_most_complete([m.summary for m in members]),
+        members=tuple(members),
+    )

@@ -1,0 +1,133 @@
+"""The scored comparison: are two records the same real-world event (or article)?
+
+A pair passes through hard evidence first (a different series number, city, feed UID or venue,
+or starts more than 30 minutes apart, means two events whatever the titles say), then a title
+score against a threshold that depends on how well time and place agree. The threshold table
+sits below with the benchmark figures that set it (bench/dedup_score.py, seed 7, 20,000 events).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .keys import Profile
+from .places import same_place
+from .text import GENERIC
+
+TOLERANCE_MINUTES = 30
+"""Doors vs talk: cross-posters give 18:00 for 18:30 (issue 3 names 15-30 min). At 45 the
+benchmark's "two sessions the same evening" negatives start merging (precision 0.981)."""
+
+GENERIC_WEIGHT = 0.3
+"""A format word (meetup, atelier, talk) weighs 0.3 of a subject word: "Atelier Docker" and
+"Atelier Kubernetes" share only format, so each keeps an exclusive subject word."""
+
+TOKEN_RATIO = 85
+"""rapidfuzz ratio at which two words are one word misspelt ("kubernetes"/"kubernetess" 95,
+"python"/"pytorch" 62); only for words of 5+ letters, so "go" never meets "js"."""
+
+THRESHOLDS: dict[tuple[str, str], float] = {
+    # (time agreement, place agreement) -> minimum title score. Same instant and same venue
+    # needs the least: titles there differ only by decoration. A 15-30 min offset or an
+    # unresolved place asks for more. Figures: bench/dedup_score.py (see module docstring).
+    ("exact", "same"): 0.50, ("exact", "unknown"): 0.60, ("exact", "differ"): 0.80,
+    ("near", "same"): 0.60, ("near", "unknown"): 0.70, ("near", "differ"): 0.90,
+    ("mixed", "same"): 0.75, ("mixed", "unknown"): 0.85, ("mixed", "differ"): 2.0,
+}
+DIFFERENT_SUBJECTS = 0.15
+"""When each title has a subject word the other lacks ("Apéro RGPD : mythes et réalités" vs
+"Atelier Symfony : mythes et réalités"), a shared subtitle is not enough: the bar rises."""
+SAME_LINK_BONUS = 0.30
+"""A shared specific link (same page, same day) lowers the bar by this much."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The scorer's answer for one pair, with the reasons ``events explain`` prints."""
+
+    same: bool
+    score: float
+    reasons: tuple[str, ...]
+
+
+def title_score(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, int, int]:
+    """(score, exclusive subject words of a, of b).
+
+    The score is the weighted share of one title's words found in the other: the larger share
+    when only one side adds subject words (a relay that adds "– les décorateurs"), the smaller
+    when both do (two subjects) or when they share no subject word at all.
+    """
+    if not a or not b:
+        return 0.0, 0, 0
+    matched_a, excl_a, total_a = _coverage(a, b)
+    matched_b, excl_b, total_b = _coverage(b, a)
+    cov_a, cov_b = matched_a / total_a, matched_b / total_b
+    shares_subject = any(t not in GENERIC and t in b for t in a) or (
+        matched_a > 0 and excl_a == 0 and excl_b == 0)
+    if excl_a and excl_b or not shares_subject:
+        return min(cov_a, cov_b), excl_a, excl_b
+    return max(cov_a, cov_b), excl_a, excl_b
+
+
+def _coverage(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, int, float]:
+    matched = total = 0.0
+    exclusive = 0
+    for token in a:
+        weight = GENERIC_WEIGHT if token in GENERIC else 1.0
+        total += weight
+        if token in b or len(token) >= 5 and any(
+                len(o) >= 5 and fuzz.ratio(token, o, score_cutoff=TOKEN_RATIO) for o in b):
+            matched += weight
+        elif weight == 1.0:
+            exclusive += 1
+    return matched, exclusive, total
+
+
+def time_agreement(a: Profile, b: Profile) -> str:
+    """``exact``, ``near`` (within the tolerance), ``mixed`` (all-day vs timed, same day) or
+    ``far``."""
+    if a.minute is None or b.minute is None:
+        if a.day != b.day:
+            return "far"
+        return "exact" if a.minute == b.minute else "mixed"
+    delta = abs(a.minute - b.minute)
+    if delta == 0:
+        return "exact"
+    return "near" if delta <= TOLERANCE_MINUTES else "far"
+
+
+def conflict(a: Profile, b: Profile) -> str:
+    """A reason the two can never be one event, or ""."""
+    if a.feed == b.feed and a.uid != b.uid:
+        return "same feed, other UID"
+    if a.title.numbers and b.title.numbers and not a.title.numbers & b.title.numbers:
+        return "series numbers differ"
+    if a.cities and b.cities and not a.cities & b.cities:
+        return "cities differ"
+    if a.place.venue and b.place.venue and a.place.venue != b.place.venue and a.url != b.url:
+        return "venues differ"
+    return ""
+
+
+def same_event(a: Profile, b: Profile) -> Verdict:
+    """Score one candidate pair against :data:`THRESHOLDS`."""
+    if a.uid == b.uid:
+        return Verdict(True, 1.0, ("same UID",))
+    timing = time_agreement(a, b)
+    hard = conflict(a, b) or ("starts too far apart" if timing == "far" else "")
+    score, excl_a, excl_b = title_score(a.title.tokens, b.title.tokens)
+    if hard:
+        return Verdict(False, score, (hard,))
+    place = same_place(a.place, b.place)
+    needed = THRESHOLDS[timing, place]
+    reasons = [f"title {score:.2f}", f"time {timing}", f"place {place}"]
+    if a.url and a.url == b.url:
+        needed -= SAME_LINK_BONUS
+        reasons.append("same link")
+    if excl_a and excl_b:
+        needed += DIFFERENT_SUBJECTS
+        reasons.append("different subjects")
+    reasons.append(f"needs {needed:.2f}")
+    return Verdict(score >= needed, score, tuple(reasons))
