@@ -17,7 +17,7 @@ from datetime import datetime
 
 from ..models import MergedEvent, MergedItem, Source
 from .exports import render_events_json, render_news_atom, render_news_json
-from .ics import render_calendar
+from .ics import render_calendar, render_event_blocks
 from .pages import render_index
 from .slugs import FilteredCalendar, filtered_calendars, slugify
 from .text import DEFAULT_TITLE
@@ -42,9 +42,12 @@ def render_outputs(
         ValueError: ``now`` is naive or ``timezone`` is not an IANA zone.
     """
 
+    blocks = render_event_blocks(events, now=now, sources=sources)
+
     def calendar(selected: Sequence[MergedEvent], name: str) -> bytes:
         return render_calendar(
-            selected, name=name, now=now, base_url=base_url, timezone=timezone, sources=sources
+            selected, name=name, now=now, base_url=base_url, timezone=timezone, sources=sources,
+            blocks=blocks,
         )
 
     outputs = {"calendar.ics": calendar(events, title)}
