@@ -163,9 +163,9 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence
     ranked = [rank_events([masters[i] for i in group], sources) for group in groups]
     keysets = [sorted({record_key(e) for e in members}) for members in ranked]
     uids = assign_uids(keysets, previous)
-    assignment = {key: uid for keys, uid in zip(keysets, uids) for key in keys}
+    assignment = {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}
     by_uid: dict[str, list[str]] = {}
-    for keys, uid in zip(keysets, uids):
+    for keys, uid in zip(keysets, uids, strict=True):
         for key in keys:
             by_uid.setdefault(key.split(":", 1)[1], []).append(uid)
     extra: dict[str, list[Event]] = {}
@@ -173,7 +173,7 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence
         target = assignment.get(record_key(record)) or by_uid[record.uid][0]
         extra.setdefault(target, []).append(record)
     merged = [merge_event(uid, members, extra.get(uid, ()), sources)
-              for members, uid in zip(ranked, uids)]
+              for members, uid in zip(ranked, uids, strict=True)]
     merged.sort(key=lambda m: (sort_instant(m.members[0], tz), m.uid))
     return EventMerge(events=tuple(merged), assignment=assignment)
 
@@ -197,11 +197,11 @@ def merge_news(
     ids = assign_uids(keysets, previous, suffix="@aggregator-news")
     decorated = {items[i].title: articles[i].decorated for i in range(len(items))}
     merged = []
-    for group, ident in zip(groups, ids):
+    for group, ident in zip(groups, ids, strict=True):
         members = rank_items([items[i] for i in group], sources, decorated)
         merged.append(merge_item(ident, members, _clean_link(members)))
     merged.sort(key=lambda m: (-_epoch(m.published), m.id))
-    assignment = {key: ident for keys, ident in zip(keysets, ids) for key in keys}
+    assignment = {key: ident for keys, ident in zip(keysets, ids, strict=True) for key in keys}
     return NewsMerge(items=tuple(merged), assignment=assignment)
 
 

@@ -8,13 +8,12 @@ fuzzy matching, and so the blocking keys that keep the cost linear are computed 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from ..models import Event, Source, When
 from .places import CITY_PHRASES, Place, PlaceNormaliser, fold

@@ -187,6 +187,6 @@ def same_place(a: Place, b: Place) -> str:
         return "same" if a.venue == b.venue else "differ"
     if a.venue or b.venue or not a.words or not b.words:
         return "unknown"
-    # 80: a name against the same name plus its address scores 100 (token set); two different
-    # venue names of the benchmark stay below 60 (bench/dedup_score.py, location family).
+    # 80: "Le Cercle" against "Le Cercle, 12 rue des Jardiniers" scores 100 (token set); the
+    # benchmark's unlisted venues against each other score 30-50 (even sharing "rue").
     return "same" if fuzz.token_set_ratio(a.words, b.words) >= 80 else "differ"

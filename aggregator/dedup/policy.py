@@ -44,7 +44,8 @@ def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[
     LAST-MODIFIED, then record key (so the order never depends on input order)."""
     def order(e: Event) -> tuple[int, int, int, float, str, str]:
         priority, kind = _source_rank(e.source_id, sources)
-        return (priority, kind, -e.sequence, -_timestamp(e.last_modified), record_key(e), e.feed_url)
+        modified = -_timestamp(e.last_modified)
+        return (priority, kind, -e.sequence, modified, record_key(e), e.feed_url)
     return sorted(events, key=order)
 
 

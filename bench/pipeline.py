@@ -1,0 +1,113 @@
+"""Benchmark refresh and build end to end: `python bench/pipeline.py [N ...]`.
+
+For each N it generates N sources (an .ics of ~40 events and a news feed of ~25 items each),
+serves them on loopback with ETag/Last-Modified, and times, in a fresh process per N:
+the parsing floor (every body parsed once in one process, no I/O), a cold refresh on an empty
+SQLite database, a warm refresh with nothing changed, and a build. Also the demo's refresh+build.
+Peak memory is the process's maximum resident set size (children included for the pool).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from feedgen import generate  # noqa: E402
+
+from aggregator.config import build_settings  # noqa: E402
+from aggregator.core import make_aggregator  # noqa: E402
+from aggregator.demo.server import FeedServer  # noqa: E402
+from aggregator.models import FeedRef, Source  # noqa: E402
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def floor_seconds(bodies: list[tuple[bytes, str]]) -> float:
+    """Parse every body once with the bare libraries: the unavoidable cost."""
+    import feedparser
+    import icalendar
+
+    started = time.perf_counter()
+    for body, kind in bodies:
+        if kind == "ical":
+            icalendar.Calendar.from_ical(body)
+        else:
+            feedparser.parse(body)
+    return time.perf_counter() - started
+
+
+def run_one(n: int) -> dict[str, float]:
+    today = date.today()
+    generated = generate(n, today)
+    files = {}
+    sources = []
+    with FeedServer({}) as server:
+        for g in generated:
+            server.set(f"/{g.id}/events.ics", g.ics, "text/calendar")
+            server.set(f"/{g.id}/news", g.news, g.news_type)
+            feeds = (FeedRef(server.url(f"/{g.id}/events.ics")), FeedRef(server.url(f"/{g.id}/news")))
+            sources.append(Source(id=g.id, name=g.id, kind=g.kind, city=g.city, country="FR", feeds=feeds))
+            files[g.id] = g
+        bodies = [(g.ics, "ical") for g in generated] + [(g.news, "news") for g in generated]
+        figures = {"n": n, "feeds": 2 * n, "floor_s": floor_seconds(bodies)}
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = build_settings(
+                tuple(sources), None, {}, db_url=f"sqlite:///{tmp}/bench.db",
+                output_dir=Path(tmp) / "output", allow_private_networks=True,
+            )
+            aggregator = make_aggregator(settings)
+            for label, action in (
+                ("cold_refresh_s", lambda: aggregator.refresh()),
+                ("warm_refresh_s", lambda: aggregator.refresh()),
+                ("build_s", lambda: aggregator.build()),
+            ):
+                started = time.perf_counter()
+                result = action()
+                figures[label] = time.perf_counter() - started
+                if label == "build_s":
+                    figures["events_out"] = result.events  # type: ignore[union-attr]
+            aggregator.close()
+    figures["peak_mb"] = peak_mb()
+    return figures
+
+
+def run_demo() -> dict[str, float]:
+    from rich.console import Console
+
+    from aggregator.demo.run import run_demo as demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        import os
+
+        os.chdir(tmp)
+        started = time.perf_counter()
+        demo(once=True, port=0, console=Console(file=open(os.devnull, "w")))
+        return {"demo_refresh_build_s": time.perf_counter() - started, "peak_mb": peak_mb()}
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--one":
+        arg = sys.argv[2]
+        print(json.dumps(run_demo() if arg == "demo" else run_one(int(arg))))
+        return
+    sizes = sys.argv[1:] or ["demo", "300"]
+    for size in sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", size], capture_output=True, text=True,
+                             check=True)
+        print(size, out.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Each duplicate family of issue 3 is merged, and each look-alike is kept apart.
+
+One test per family: the organiser's record and one cross-post written the way that family
+writes it. What a subscriber sees is the number of events in calendar.ics.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from aggregator.dedup import explain, merge_events
+from aggregator.models import Event, Source
+
+SOURCES = {
+    "lorntech": Source(id="lorntech", name="Lor'N'Tech", kind="association", city="Nancy",
+                       country="FR"),
+    "totem": Source(id="totem", name="Totem", kind="venue", city="Metz", country="FR"),
+    "grandest": Source(id="grandest", name="Grand Est Numérique", kind="institution",
+                       city="Metz", country="FR"),
+    "puzzle": Source(id="puzzle", name="Puzzle", kind="venue", city="Thionville", country="FR"),
+}
+PARIS = ZoneInfo("Europe/Paris")
+START = datetime(2025, 3, 12, 18, 30, tzinfo=PARIS)
+
+
+def organiser(**fields: object) -> Event:
+    values: dict[str, object] = {
+        "uid": "a1b2c3@google.com", "title": "Meetup Python #12 : les décorateurs",
+        "start": START, "timezone": "Europe/Paris", "location": "Totem, Metz",
+        "url": "https://lorntech.fr/evenements/meetup-python-12/", "source_id": "lorntech"}
+    values.update(fields)
+    return Event(**values)  # type: ignore[arg-type]
+
+
+def cross_post(**fields: object) -> Event:
+    values: dict[str, object] = {
+        "uid": "9876-totem", "title": "Meetup Python #12 : les décorateurs", "start": START,
+        "timezone": "Europe/Paris", "location": "Totem", "source_id": "totem"}
+    values.update(fields)
+    return Event(**values)  # type: ignore[arg-type]
+
+
+def count(*events: Event) -> int:
+    return len(merge_events(list(events), SOURCES).events)
+
+
+DUPLICATES: dict[str, dict[str, object]] = {
+    "case": {"title": "MEETUP PYTHON #12 : LES DÉCORATEURS"},
+    "accents": {"title": "Meetup Python #12 : les decorateurs"},
+    "emoji": {"title": "🐍 Meetup Python #12 : les décorateurs 🚀"},
+    "city prefix": {"title": "[Metz] Meetup Python #12 : les décorateurs"},
+    "city suffix": {"title": "Meetup Python #12 : les décorateurs – Metz"},
+    "brand suffix": {"title": "Meetup Python #12 : les décorateurs | Lor'N'Tech"},
+    "free": {"title": "Meetup Python #12 : les décorateurs (gratuit)"},
+    "word order": {"title": "Python Meetup #12 - les décorateurs"},
+    "n°": {"title": "Meetup Python n°12 : les décorateurs"},
+    "édition": {"title": "12e édition du Meetup Python : les décorateurs"},
+    "german": {"title": "Python-Treffen #12 : les décorateurs"},
+    "french": {"title": "Rencontre Python #12 : les décorateurs"},
+    "subtitle dropped": {"title": "Meetup Python #12"},
+    "utc": {"start": START.astimezone(UTC), "timezone": "UTC"},
+    "luxembourg zone": {"start": START.astimezone(ZoneInfo("Europe/Luxembourg"))},
+    "windows zone resolved": {"start": START.astimezone(ZoneInfo("Europe/Berlin")),
+                              "timezone": "Europe/Berlin"},
+    "floating": {"start": START.replace(tzinfo=None)},
+    "doors 15 min": {"start": START - timedelta(minutes=15)},
+    "doors 30 min": {"start": START - timedelta(minutes=30)},
+    "end missing": {"end": None},
+    "address": {"location": "TOTEM, 12 RUE SERPENOISE, 57000 METZ"},
+    "location missing": {"location": ""},
+    "same uid": {"uid": "a1b2c3@google.com"},
+    "tracking link": {"title": "Soirée au Totem",
+                      "url": "http://www.lorntech.fr/evenements/meetup-python-12?utm_source=x"},
+}
+
+
+@pytest.mark.parametrize("family", sorted(DUPLICATES))
+def test_duplicate_family_is_one_event(family: str) -> None:
+    assert count(organiser(), cross_post(**DUPLICATES[family])) == 1
+
+
+def test_ampersand_and_et_are_one_event() -> None:
+    assert count(organiser(title="Atelier Data & IA"),
+                 cross_post(title="Atelier Data et intelligence artificielle")) == 1
+
+
+def test_bilingual_city_names_are_one_event() -> None:
+    assert count(organiser(title="Startup Weekend Thionville", location="Puzzle, Thionville"),
+                 cross_post(title="Startup Weekend Diedenhofen", location="Diedenhofen",
+                            source_id="puzzle")) == 1
+
+
+def test_all_day_records_of_one_day_are_one_event() -> None:
+    day = date(2025, 3, 12)
+    assert count(organiser(start=day, all_day=True, timezone=None),
+                 cross_post(start=day, all_day=True, timezone=None)) == 1
+
+
+def test_meetup_page_links_are_one_event() -> None:
+    page = "https://www.meetup.com/fr-FR/Python-Nancy/events/301234567/?eventOrigin=group"
+    assert count(organiser(title="Python", url="https://meetup.com/python-nancy/events/301234567"),
+                 cross_post(title="Soirée développeurs", url=page)) == 1
+
+
+LOOK_ALIKES: dict[str, tuple[dict[str, object], dict[str, object]]] = {
+    "parallel session": ({"title": "Atelier Docker", "location": "Totem"},
+                         {"title": "Atelier Kubernetes", "location": "Totem"}),
+    "two cities": ({"title": "Startup Weekend Metz", "location": ""},
+                   {"title": "Startup Weekend Nancy", "location": ""}),
+    "next week": ({"title": "Meetup Python"},
+                  {"title": "Meetup Python", "start": START + timedelta(days=7)}),
+    "next number": ({"title": "Meetup Python #12"}, {"title": "Meetup Python #13"}),
+    "afternoon session": ({"title": "Atelier Git"},
+                          {"title": "Atelier Git", "start": START + timedelta(hours=3)}),
+    "unrelated same hour": ({"title": "Apéro RGPD : mythes et réalités"},
+                            {"title": "Atelier Symfony : mythes et réalités"}),
+    "other venue": ({"title": "Afterwork Data", "location": "Totem, Metz"},
+                    {"title": "Afterwork Data", "location": "TCRM-Blida, Metz"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOOK_ALIKES))
+def test_look_alikes_stay_apart(case: str) -> None:
+    first, second = LOOK_ALIKES[case]
+    assert count(organiser(**first), cross_post(**second)) == 2
+
+
+def test_a_city_less_relay_never_chains_two_cities() -> None:
+    metz = organiser(title="Startup Weekend Metz", location="")
+    nancy = cross_post(title="Startup Weekend Nancy", location="", source_id="lorntech",
+                       uid="sw-nancy@x")
+    umbrella = cross_post(title="Startup Weekend", location="", source_id="grandest",
+                          uid="sw@grandest")
+    assert count(metz, nancy, umbrella) == 2
+
+
+def test_a_weekly_series_stays_one_event() -> None:
+    weekly = "FREQ=WEEKLY;BYDAY=WE"
+    assert count(organiser(rrule=weekly), cross_post(rrule=weekly)) == 1
+
+
+def test_explain_shows_the_scores_and_the_decision() -> None:
+    events = [organiser(), cross_post(title="[Metz] Python Meetup #12"),
+              cross_post(uid="other", title="Atelier Kubernetes")]
+    scores = explain(events, SOURCES, "lorntech:a1b2c3@google.com")
+    decisions = {(p.a, p.b): p.decision for p in scores}
+    assert decisions[("lorntech:a1b2c3@google.com", "totem:9876-totem")] == "merged"
+    assert all("title" in " ".join(p.reasons) or p.reasons for p in scores)

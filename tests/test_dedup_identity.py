@@ -1,0 +1,144 @@
+"""Exact-identity deduplication: shared UIDs, canonical links, overrides, stable UIDs.
+
+Plain records in, merged records out; each test is one situation a subscriber would notice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from aggregator.dedup import Overrides, merge_events, merge_news, record_key
+from aggregator.dedup.keys import clean_url, url_key
+from aggregator.models import Event, NewsItem, Source
+
+SOURCES = {
+    "rmll": Source(id="rmll", name="Lor'N'Tech", kind="association", city="Nancy", country="FR"),
+    "loria": Source(id="loria", name="LORIA", kind="lab", city="Nancy", country="FR"),
+    "totem": Source(id="totem", name="Totem", kind="venue", city="Metz", country="FR"),
+    "grandest": Source(id="grandest", name="Grand Est Num", kind="institution", city="Metz",
+                       country="FR"),
+}
+START = datetime(2025, 3, 12, 18, 30, tzinfo=UTC)
+
+
+def event(source: str, uid: str, title: str = "Meetup Python", **fields: object) -> Event:
+    values: dict[str, object] = {"start": START, "source_id": source, "uid": uid, "title": title}
+    values.update(fields)
+    return Event(**values)  # type: ignore[arg-type]
+
+
+def test_url_key_folds_tracking_scheme_www_slash_fragment_and_case() -> None:
+    a = url_key("http://www.Example.org/agenda/meetup/?utm_source=x&fbclid=1#top")
+    b = url_key("https://example.org/agenda/meetup?mc_cid=9&gclid=2")
+    assert a == b == "example.org/agenda/meetup"
+
+
+def test_url_key_reduces_meetup_event_pages_to_their_id() -> None:
+    a = url_key("https://www.meetup.com/fr-FR/Python-Nancy/events/301234567/?eventOrigin=home")
+    b = url_key("http://meetup.com/python-nancy/events/301234567")
+    assert a == b
+
+
+def test_clean_url_keeps_a_working_link() -> None:
+    assert clean_url("https://www.example.org/a/?utm_medium=rss&id=3#x") == \
+        "https://www.example.org/a/?id=3"
+
+
+def test_same_uid_in_two_feeds_is_one_event() -> None:
+    result = merge_events([event("rmll", "abc-123@lorntech.fr"),
+                           event("totem", "abc-123@lorntech.fr")], SOURCES)
+    assert len(result.events) == 1
+    assert result.events[0].source_ids == ("rmll", "totem")
+
+
+def test_same_canonical_link_same_day_is_one_event() -> None:
+    result = merge_events([
+        event("rmll", "a@x", url="https://lorntech.fr/evenements/python-42/"),
+        event("totem", "b@y", url="http://www.lorntech.fr/evenements/python-42?utm_source=totem"),
+    ], SOURCES)
+    assert len(result.events) == 1
+
+
+def test_site_root_link_never_merges() -> None:
+    result = merge_events([event("rmll", "a@x", url="https://lorntech.fr/"),
+                           event("rmll", "b@x", title="Autre", url="https://lorntech.fr")],
+                          SOURCES)
+    assert len(result.events) == 2
+
+
+def test_organiser_wins_over_venue_and_categories_unite() -> None:
+    result = merge_events([
+        event("totem", "u@shared", title="MEETUP PYTHON @ TOTEM", location="Totem, 1 rue X, Metz",
+              categories=("Tech", "python")),
+        event("rmll", "u@shared", title="Meetup Python", location="Totem", categories=("Python",)),
+    ], SOURCES)
+    merged = result.events[0]
+    assert merged.title == "Meetup Python"
+    assert merged.city == "Nancy"
+    assert merged.location == "Totem, 1 rue X, Metz"
+    assert merged.categories == ("Python", "Tech")
+    assert merged.members[0].source_id == "rmll"
+
+
+def test_cancelled_only_when_the_organiser_cancelled() -> None:
+    venue_cancel = merge_events([event("rmll", "u@s"), event("totem", "u@s", status="CANCELLED")],
+                                SOURCES)
+    organiser_cancel = merge_events([event("rmll", "u@s", status="CANCELLED"),
+                                     event("totem", "u@s")], SOURCES)
+    assert venue_cancel.events[0].status == "CONFIRMED"
+    assert organiser_cancel.events[0].status == "CANCELLED"
+
+
+def test_recurrence_overrides_attach_to_their_master() -> None:
+    master = event("rmll", "series@x", rrule="FREQ=WEEKLY;BYDAY=WE")
+    moved = event("rmll", "series@x", recurrence_id=START, start=START.replace(hour=19))
+    result = merge_events([master, moved], SOURCES)
+    assert len(result.events) == 1
+    (override,) = result.events[0].overrides
+    assert override.uid == result.events[0].uid
+
+
+def test_uid_survives_a_source_joining_and_leaving() -> None:
+    first = merge_events([event("rmll", "u@s")], SOURCES)
+    uid = first.events[0].uid
+    joined = merge_events([event("rmll", "u@s"), event("totem", "u@s")], SOURCES,
+                          previous=first.assignment)
+    assert joined.events[0].uid == uid
+    left = merge_events([event("totem", "u@s")], SOURCES, previous=joined.assignment)
+    assert left.events[0].uid == uid
+
+
+def test_operator_merge_and_split_are_respected() -> None:
+    records = [event("rmll", "a@x"), event("totem", "b@y", title="Soirée")]
+    merged = merge_events(records, SOURCES,
+                          overrides=Overrides(merges=(("rmll:a@x", "totem:b@y"),)))
+    assert len(merged.events) == 1
+    shared = [event("rmll", "u@s"), event("totem", "u@s")]
+    split = merge_events(shared, SOURCES, overrides=Overrides(splits=("totem:u@s",)))
+    assert len(split.events) == 2
+
+
+def test_output_is_deterministic_whatever_the_input_order() -> None:
+    records = [event("rmll", "u@s"), event("totem", "u@s"),
+               event("loria", "z@l", start=datetime(2025, 3, 13, tzinfo=UTC)),
+               event("grandest", "d@g", title="Forum", start=date(2025, 3, 12), all_day=True)]
+    a = merge_events(records, SOURCES)
+    b = merge_events(list(reversed(records)), SOURCES)
+    assert a == b
+    assert [record_key(m.members[0]) for m in a.events] == \
+        ["grandest:d@g", "rmll:u@s", "loria:z@l"]
+
+
+def test_news_relayed_with_tracking_link_is_one_item() -> None:
+    published = datetime(2025, 3, 1, 9, tzinfo=UTC)
+    items = [
+        NewsItem(guid="https://lorntech.fr/?p=12", title="Bilan 2024", source_id="rmll",
+                 link="https://lorntech.fr/bilan-2024/", published=published),
+        NewsItem(guid="tag:grandest,2025:881", title="[Relais] Bilan 2024", source_id="grandest",
+                 link="http://www.lorntech.fr/bilan-2024?utm_source=rss",
+                 published=published.replace(hour=10)),
+    ]
+    result = merge_news(items, SOURCES)
+    assert len(result.items) == 1
+    assert result.items[0].title == "Bilan 2024"
+    assert result.items[0].published == published

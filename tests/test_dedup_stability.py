@@ -1,0 +1,146 @@
+"""Merged UIDs survive rebuilds; operator overrides and cancellations are respected.
+
+Calendar clients (Google polls every 12-24 h and never drops what it holds) must never see a
+duplicate or lose an event because clustering moved, so each test is a second build fed the
+first build's assignment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aggregator.dedup import EventMerge, Overrides, merge_events, vanished
+from aggregator.models import Event, Source
+
+SOURCES = {
+    "lorntech": Source(id="lorntech", name="Lor'N'Tech", kind="association", city="Nancy",
+                       country="FR"),
+    "totem": Source(id="totem", name="Totem", kind="venue", city="Metz", country="FR"),
+    "grandest": Source(id="grandest", name="Grand Est Numérique", kind="institution",
+                       city="Metz", country="FR"),
+}
+START = datetime(2025, 3, 12, 18, 30, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def record(source: str, uid: str, title: str = "Meetup Python : les décorateurs",
+           **fields: object) -> Event:
+    values: dict[str, object] = {"uid": uid, "title": title, "start": START,
+                                 "source_id": source, "location": "Totem, Metz"}
+    values.update(fields)
+    return Event(**values)  # type: ignore[arg-type]
+
+
+ORGANISER = record("lorntech", "org@lorntech")
+VENUE = record("totem", "v-1", title="[Metz] Python Meetup – les décorateurs")
+UMBRELLA = record("grandest", "g-77", title="MEETUP PYTHON (gratuit)")
+
+
+def only_uid(result: EventMerge) -> str:
+    (event,) = result.events
+    return event.uid
+
+
+def test_uid_kept_when_a_source_joins() -> None:
+    first = merge_events([ORGANISER], SOURCES)
+    second = merge_events([ORGANISER, VENUE, UMBRELLA], SOURCES, previous=first.assignment)
+    assert only_uid(second) == only_uid(first)
+
+
+def test_uid_kept_when_the_organiser_leaves() -> None:
+    first = merge_events([ORGANISER, VENUE, UMBRELLA], SOURCES)
+    second = merge_events([VENUE, UMBRELLA], SOURCES, previous=first.assignment)
+    assert only_uid(second) == only_uid(first)
+
+
+def test_uid_kept_when_the_title_changes() -> None:
+    first = merge_events([ORGANISER, VENUE], SOURCES)
+    renamed = record("lorntech", "org@lorntech", title="Soirée Python : décorateurs et typing")
+    second = merge_events([renamed, VENUE], SOURCES, previous=first.assignment)
+    assert [e.uid for e in second.events][0] == only_uid(first)
+
+
+def test_uid_kept_when_the_time_changes() -> None:
+    first = merge_events([ORGANISER, VENUE], SOURCES)
+    moved = [record("lorntech", "org@lorntech", start=START + timedelta(days=1)),
+             record("totem", "v-1", title=VENUE.title, start=START + timedelta(days=1))]
+    second = merge_events(moved, SOURCES, previous=first.assignment)
+    assert only_uid(second) == only_uid(first)
+
+
+def test_a_split_keeps_the_uid_with_the_bigger_part() -> None:
+    first = merge_events([ORGANISER, VENUE, UMBRELLA], SOURCES)
+    second = merge_events([ORGANISER, VENUE, UMBRELLA], SOURCES, previous=first.assignment,
+                          overrides=Overrides(splits=("grandest:g-77",)))
+    uids = {e.members[0].source_id: e.uid for e in second.events}
+    assert uids["lorntech"] == only_uid(first)
+    assert uids["grandest"] != only_uid(first)
+
+
+def test_operator_merge_survives_a_rebuild() -> None:
+    other = record("totem", "v-9", title="Soirée développeurs")
+    first = merge_events([ORGANISER, other], SOURCES)
+    uids = [e.uid for e in first.events]
+    overrides = Overrides(merges=(tuple(uids),))
+    second = merge_events([ORGANISER, other], SOURCES, previous=first.assignment,
+                          overrides=overrides)
+    third = merge_events([ORGANISER, other], SOURCES, previous=second.assignment,
+                         overrides=overrides)
+    assert only_uid(second) in uids
+    assert only_uid(third) == only_uid(second)
+
+
+def test_operator_split_survives_a_rebuild() -> None:
+    overrides = Overrides(splits=("totem:v-1",))
+    first = merge_events([ORGANISER, VENUE], SOURCES, overrides=overrides)
+    second = merge_events([ORGANISER, VENUE], SOURCES, previous=first.assignment,
+                          overrides=overrides)
+    assert len(second.events) == 2
+    assert {e.uid for e in second.events} == {e.uid for e in first.events}
+
+
+def test_organiser_cancellation_propagates_and_is_kept() -> None:
+    cancelled = record("lorntech", "org@lorntech", status="CANCELLED", sequence=2)
+    result = merge_events([cancelled, VENUE], SOURCES)
+    (event,) = result.events
+    assert event.status == "CANCELLED"
+    assert event.sequence == 2
+    assert len(event.members) == 2
+
+
+def test_a_venue_cannot_cancel_the_organisers_event() -> None:
+    venue_cancel = record("totem", "v-1", title=VENUE.title, status="CANCELLED")
+    (event,) = merge_events([ORGANISER, venue_cancel], SOURCES).events
+    assert event.status == "CONFIRMED"
+
+
+def test_higher_sequence_wins_within_a_source() -> None:
+    old = record("lorntech", "org@lorntech", title="Meetup Python", feed_url="a.ics")
+    new = record("lorntech", "org@lorntech", title="Meetup Python (salle 2)", sequence=3,
+                 feed_url="b.ics")
+    (event,) = merge_events([old, new], SOURCES).events
+    assert event.title == "Meetup Python (salle 2)"
+
+
+def test_vanished_events_are_reported_for_cancellation() -> None:
+    first = merge_events([ORGANISER, record("totem", "v-2", title="Atelier Rust")], SOURCES)
+    second = merge_events([ORGANISER], SOURCES, previous=first.assignment)
+    gone = vanished(first.assignment, second.assignment.values())
+    assert len(gone) == 1 and gone < set(first.assignment.values())
+
+
+def test_override_records_attach_to_the_merged_series() -> None:
+    weekly = "FREQ=WEEKLY;BYDAY=WE"
+    master = record("lorntech", "org@lorntech", rrule=weekly)
+    venue = record("totem", "v-1", title=VENUE.title, rrule=weekly)
+    moved = record("lorntech", "org@lorntech", recurrence_id=START + timedelta(days=7),
+                   start=START + timedelta(days=7, hours=1))
+    (event,) = merge_events([master, venue, moved], SOURCES).events
+    (override,) = event.overrides
+    assert override.uid == event.uid
+    assert override.recurrence_id == START + timedelta(days=7)
+
+
+def test_output_is_identical_whatever_the_input_order() -> None:
+    records = [ORGANISER, VENUE, UMBRELLA, record("totem", "v-2", title="Atelier Rust")]
+    assert merge_events(records, SOURCES) == merge_events(records[::-1], SOURCES)
