@@ -78,7 +78,9 @@ def _migrate(connection: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    # "heads": each feature (subscribers, registrations, leases...) may own a branch of
+    # migrations starting from 0001; all of them are applied.
+    command.upgrade(config, "heads")
 
 
 def until_utc(event: Event) -> datetime:

@@ -1,83 +1,20 @@
-"""The `aggregator` command: a thin layer over the Aggregator facade.
-
-The group callback reads the configuration once and each command is one call on the facade;
-every AggregatorError becomes one clear line on stderr and its exit code, never a traceback.
-"""
+"""Commands about feeds and outputs: refresh, build, serve, demo, sources list/check."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
-from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__, config
-from .config import Settings
-from .core import Aggregator, FeedHealth, check_feed, make_aggregator
-from .errors import AggregatorError, FeedError
-from .models import FeedOutcome, ParsedFeed
-
-F = TypeVar("F", bound=Callable[..., Any])
-err_console = Console(stderr=True)
-console = Console()
-
-
-class AppContext:
-    """What the group callback prepares: the settings now, the aggregator on first use."""
-
-    def __init__(self, config_path: str | None) -> None:
-        self.config_path = config_path
-        self._settings: Settings | None = None
-        self._aggregator: Aggregator | None = None
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = config.load(self.config_path)
-        return self._settings
-
-    @property
-    def aggregator(self) -> Aggregator:
-        if self._aggregator is None:
-            self._aggregator = make_aggregator(self.settings)
-        return self._aggregator
-
-    def close(self) -> None:
-        if self._aggregator is not None:
-            self._aggregator.close()
-
-
-@contextmanager
-def _errors_to_exit() -> Iterator[None]:
-    try:
-        yield
-    except AggregatorError as error:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-        sys.exit(error.exit_code)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Path of sources.yaml (default: $AGGREGATOR_CONFIG or ./sources.yaml).")
-@click.version_option(__version__, prog_name="aggregator")
-@click.pass_context
-def cli(ctx: click.Context, config_path: str | None) -> None:
-    """Merged event calendar and news digest of the region's digital ecosystem."""
-    app = AppContext(config_path)
-    ctx.obj = app
-    ctx.call_on_close(app.close)
-
-
-pass_app = click.make_pass_decorator(AppContext)
-
+from .. import config
+from ..core import FeedHealth, check_feed
+from ..errors import AggregatorError, FeedError
+from ..models import FeedOutcome, ParsedFeed
+from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
 
 @cli.command()
 @click.option("--source", "source_id", help="Only this source's feeds.")
@@ -85,7 +22,7 @@ pass_app = click.make_pass_decorator(AppContext)
 @pass_app
 def refresh(app: AppContext, source_id: str | None, force: bool) -> None:
     """Fetch every feed once and store what changed (exit 0 even if some feeds fail)."""
-    with _errors_to_exit():
+    with errors_to_exit():
         aggregator = app.aggregator
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -122,7 +59,7 @@ def _print_outcomes(outcomes: list[FeedOutcome]) -> None:
 @pass_app
 def build(app: AppContext) -> None:
     """Deduplicate and write every output file into the output directory."""
-    with _errors_to_exit():
+    with errors_to_exit():
         report = app.aggregator.build()
     console.print(
         f"built {report.events} events and {report.items} news items from {report.records} "
@@ -138,7 +75,7 @@ def serve(app: AppContext, host: str, port: int) -> None:
     """Serve the output directory over HTTP."""
     from .static_server import make_static_server
 
-    with _errors_to_exit():
+    with errors_to_exit():
         output = app.settings.output_dir
         server = make_static_server(output, host, port)
         console.print(f"serving {output}/ on http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
@@ -158,7 +95,7 @@ def demo(app: AppContext, once: bool, port: int) -> None:
     """Serve the bundled demo feeds on loopback, refresh, build, then serve the result."""
     from .demo.run import run_demo
 
-    with _errors_to_exit():
+    with errors_to_exit():
         run_demo(once=once, port=port, console=console)
 
 
@@ -172,7 +109,7 @@ def sources() -> None:
 @pass_app
 def sources_list(app: AppContext, as_json: bool) -> None:
     """Every source and feed with its health."""
-    with _errors_to_exit():
+    with errors_to_exit():
         health = app.aggregator.feed_health()
     if as_json:
         click.echo(json.dumps([h.as_json() for h in health], indent=2, ensure_ascii=False))
@@ -229,8 +166,3 @@ def _print_parsed(url: str, parsed: ParsedFeed) -> None:
         click.echo(f"  item  {item.published or ''}  {item.title}")
     for warning in parsed.warnings[:10]:
         click.echo(f"  warning: {warning}")
-
-
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="aggregator")

@@ -1,0 +1,81 @@
+"""The `aggregator` command: a thin layer over the Aggregator facade.
+
+The group callback reads the configuration once and each command is one call on the facade;
+every AggregatorError becomes one clear line on stderr and its exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from rich.console import Console
+
+from .. import __version__, config
+from ..config import Settings
+from ..core import Aggregator, make_aggregator
+from ..errors import AggregatorError
+
+err_console = Console(stderr=True)
+console = Console()
+
+
+class AppContext:
+    """What the group callback prepares: the settings now, the aggregator on first use."""
+
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+        self._settings: Settings | None = None
+        self._aggregator: Aggregator | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = config.load(self.config_path)
+        return self._settings
+
+    @property
+    def aggregator(self) -> Aggregator:
+        if self._aggregator is None:
+            self._aggregator = make_aggregator(self.settings)
+        return self._aggregator
+
+    def close(self) -> None:
+        if self._aggregator is not None:
+            self._aggregator.close()
+
+
+@contextmanager
+def errors_to_exit() -> Iterator[None]:
+    try:
+        yield
+    except AggregatorError as error:
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Path of sources.yaml (default: $AGGREGATOR_CONFIG or ./sources.yaml).")
+@click.version_option(__version__, prog_name="aggregator")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Merged event calendar and news digest of the region's digital ecosystem."""
+    app = AppContext(config_path)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="aggregator")
+
+
+# Command modules register themselves on `cli`; import them last (they import `cli` from here).
+from . import feeds  # noqa: E402,F401
