@@ -18,9 +18,9 @@ from pathlib import Path
 from . import decide
 from .config import DEFAULT_REFRESH, Settings
 from .dedup import merge_events, merge_news
-from .errors import FeedError, ParseError
+from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
-from .models import FeedOutcome, FeedState, FetchResult, ParsedFeed
+from .models import FeedOutcome, FeedState, FetchResult, ParsedFeed, Source
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
 from .publish import write_outputs
@@ -100,10 +100,23 @@ class Aggregator:
         self.clock = clock
         self.resolver = resolver
         self.limits = limits
-        self.sources = {source.id: source for source in settings.sources}
 
     def close(self) -> None:
         self.store.close()
+
+    def current_sources(self) -> tuple[Source, ...]:
+        """The sources to fetch and publish: sources.yaml's (plus approved registrations)."""
+        return self.settings.sources
+
+    def source_map(self) -> dict[str, Source]:
+        return {source.id: source for source in self.current_sources()}
+
+    def find_source(self, source_id: str) -> Source:
+        """Raises ConfigError naming the unknown id."""
+        for source in self.current_sources():
+            if source.id == source_id:
+                return source
+        raise ConfigError(f"unknown source {source_id!r}: it is not in sources.yaml")
 
     # --- refresh -------------------------------------------------------------------------
 
@@ -120,8 +133,9 @@ class Aggregator:
         ``force`` drops the conditional headers and the body-hash shortcut: everything is
         fetched and parsed again. ``due_only`` (the scheduler) skips feeds not yet due.
         """
-        sources = [self.settings.source(source_id)] if source_id else list(self.settings.sources)
-        self.store.sync_feeds(self.settings.sources)
+        every = self.current_sources()
+        sources = [self.find_source(source_id)] if source_id else list(every)
+        self.store.sync_feeds(every)
         now = self.clock()
         states = [
             s for s in self.store.feed_states(sources)
@@ -192,7 +206,7 @@ class Aggregator:
         return decide.after_parse(state, result, parsed, _hash(result.body), now, interval)
 
     def _interval(self, state: FeedState) -> timedelta:
-        source = self.sources.get(state.source_id)
+        source = self.source_map().get(state.source_id)
         for ref in source.feeds if source else ():
             if ref.url == state.declared_url and ref.refresh:
                 return ref.refresh
@@ -204,16 +218,17 @@ class Aggregator:
         """Deduplicate the stored records and write every output file atomically."""
         started = time.monotonic()
         now = self.clock()
-        sources = self.settings.sources
+        sources = self.current_sources()
+        by_id = {source.id: source for source in sources}
         records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
         items = [i for i in records.items if _recent_news(i.published or i.updated, now)]
         event_merge = merge_events(
-            records.events, self.sources, previous=self.store.load_assignment("event"),
+            records.events, by_id, previous=self.store.load_assignment("event"),
             timezone=self.settings.timezone,
         )
-        news_merge = merge_news(items, self.sources, previous=self.store.load_assignment("news"))
+        news_merge = merge_news(items, by_id, previous=self.store.load_assignment("news"))
         files = render_outputs(
-            event_merge.events, news_merge.items, self.sources,
+            event_merge.events, news_merge.items, by_id,
             now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
         )
         written = write_outputs(self.settings.output_dir, files)
@@ -229,7 +244,8 @@ class Aggregator:
 
     def feed_health(self) -> list[FeedHealth]:
         """Every configured feed with its health, in configuration order."""
-        self.store.sync_feeds(self.settings.sources)
+        sources = self.current_sources()
+        self.store.sync_feeds(sources)
         return [
             FeedHealth(
                 source=s.source_id, url=s.url, type=s.type, status=s.status,
@@ -237,7 +253,7 @@ class Aggregator:
                 flagged=s.flagged, warnings=s.warnings,
                 consecutive_failures=s.consecutive_failures,
             )
-            for s in self.store.feed_states(self.settings.sources)
+            for s in self.store.feed_states(sources)
         ]
 
     def check_feed(self, url: str, declared_type: str = "auto") -> ParsedFeed:
