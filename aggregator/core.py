@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from . import decide
+from . import decide, lifecycle
 from .config import DEFAULT_REFRESH, Settings
+from .curation import CurationMixin
 from .dedup import merge_events, merge_news
 from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
@@ -83,7 +84,7 @@ def _parse_job(job: tuple[bytes, str, str, str]) -> ParsedFeed | ParseError:
         return error
 
 
-class Aggregator:
+class Aggregator(CurationMixin):
     """The application: built once from Settings, then asked to refresh, build, report."""
 
     def __init__(
@@ -224,18 +225,21 @@ class Aggregator:
         items = [i for i in records.items if _recent_news(i.published or i.updated, now)]
         event_merge = merge_events(
             records.events, by_id, previous=self.store.load_assignment("event"),
-            timezone=self.settings.timezone,
+            overrides=self.store.load_overrides(), timezone=self.settings.timezone,
         )
         news_merge = merge_news(items, by_id, previous=self.store.load_assignment("news"))
+        before = self.store.load_publication()
+        events, publication = lifecycle.publish(event_merge.events, before, now)
         files = render_outputs(
-            event_merge.events, news_merge.items, by_id,
+            events, news_merge.items, by_id,
             now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
         )
         written = write_outputs(self.settings.output_dir, files)
         self.store.save_assignment("event", event_merge.assignment)
         self.store.save_assignment("news", news_merge.assignment)
+        self.store.save_publication(publication, before)
         return BuildReport(
-            events=len(event_merge.events), items=len(news_merge.items),
+            events=len(events), items=len(news_merge.items),
             records=len(records.events) + len(items), files=tuple(written),
             elapsed=time.monotonic() - started,
         )

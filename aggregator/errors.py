@@ -13,6 +13,7 @@ catch one class and never show a traceback. Each class knows its process exit co
     │   └── ParseError              not iCalendar/RSS/Atom/JSON Feed, or no usable record
     ├── StoreError                  database unreachable or migration needed
     ├── PublishError                an output file could not be written (previous one kept)
+    ├── CurationError               an operator's merge/split names nothing we hold
     └── MailError                   SMTP refused or unreachable
 
 A bad VEVENT or entry inside a good feed is a warning counted on the feed, not an error.
@@ -74,6 +75,10 @@ class StoreError(AggregatorError):
 
 class PublishError(AggregatorError):
     """An output file could not be written; the previous version is still in place."""
+
+
+class CurationError(AggregatorError):
+    """An operator's merge/split names no event or record we hold."""
 
 
 class MailError(AggregatorError):

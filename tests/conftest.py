@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from aggregator.config import Settings, build_settings
+from sites import site  # noqa: F401  (fixture shared by the end-to-end tests)
 from aggregator.models import FeedRef, Source
 
 DATA = Path(__file__).parent / "data"

@@ -78,4 +78,4 @@ def main() -> None:
 
 
 # Command modules register themselves on `cli`; import them last (they import `cli` from here).
-from . import feeds  # noqa: E402,F401
+from . import events, feeds  # noqa: E402,F401

@@ -21,12 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..decide import FeedUpdate
 from ..errors import StoreError
+from ..instants import last_instant, utc_instant
 from ..models import Event, FeedState, NewsItem, Records, Source
 from . import codec
+from .publication import PublicationStore
 from .tables import assignments, events, feeds, news_items
 
-FAR_FUTURE = datetime(9999, 12, 31, tzinfo=timezone.utc)
-_UNTIL = re.compile(r"UNTIL=(\d{8})(T\d{6}Z?)?", re.IGNORECASE)
 _BATCH = 2000
 
 
@@ -85,17 +85,10 @@ def _migrate(connection: Connection) -> None:
 
 def until_utc(event: Event) -> datetime:
     """The last instant an event (or its series) can matter, to prune and filter by date."""
-    if event.rrule:
-        match = _UNTIL.search(event.rrule)
-        if not match:
-            return FAR_FUTURE
-        day = match.group(1)
-        return datetime(int(day[:4]), int(day[4:6]), int(day[6:]), 23, 59, tzinfo=timezone.utc)
-    candidates = [event.end or event.start, *event.rdates]
-    return max(codec.utc_instant(c) for c in candidates)
+    return last_instant(event.start, event.end, event.rrule, event.rdates)
 
 
-class Store:
+class Store(PublicationStore):
     """Every query the application makes."""
 
     def __init__(self, engine: Engine) -> None:
@@ -155,7 +148,7 @@ class Store:
         connection.execute(events.delete().where(events.c.feed_id == feed_id))
         connection.execute(news_items.delete().where(news_items.c.feed_id == feed_id))
         event_rows = [
-            {"feed_id": feed_id, "uid": e.uid, "start_utc": codec.utc_instant(e.start),
+            {"feed_id": feed_id, "uid": e.uid, "start_utc": utc_instant(e.start),
              "until_utc": until_utc(e), "payload": codec.encode_event(e)}
             for e in new_events
         ]

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..models import Event, NewsItem, When
+from ..models import Event, MergedEvent, NewsItem, When
 
 
 def encode_when(value: When | None) -> str | None:
@@ -48,14 +48,6 @@ def decode_when(text: str | None) -> When | None:
     if name[0] in "+-":
         return naive.replace(tzinfo=datetime.strptime(name.replace(":", ""), "%z").tzinfo)
     return naive.replace(tzinfo=ZoneInfo(name))
-
-
-def utc_instant(value: When) -> datetime:
-    """The UTC instant a start or end stands for (dates at 00:00 UTC) for indexing."""
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return aware.astimezone(timezone.utc)
-    return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
 
 
 def encode_event(event: Event) -> str:
@@ -103,4 +95,39 @@ def decode_item(text: str, source_id: str, feed_url: str) -> NewsItem:
         published=decode_when(data["published"]),  # type: ignore[arg-type]
         updated=decode_when(data["updated"]),  # type: ignore[arg-type]
         summary=data["summary"], author=data["author"], source_id=source_id, feed_url=feed_url,
+    )
+
+
+def encode_merged(event: MergedEvent) -> str:
+    """A merged event as published, members and overrides with their provenance."""
+
+    def record(member: Event) -> dict[str, Any]:
+        return {"e": encode_event(member), "s": member.source_id, "f": member.feed_url}
+
+    head = Event(
+        uid=event.uid, title=event.title, start=event.start, end=event.end,
+        all_day=event.all_day, timezone=event.timezone, location=event.location,
+        description=event.description, url=event.url, status=event.status,
+        categories=event.categories, rrule=event.rrule, rdates=event.rdates,
+        exdates=event.exdates, sequence=event.sequence, last_modified=event.last_modified,
+    )
+    data = {
+        "head": encode_event(head), "city": event.city,
+        "members": [record(m) for m in event.members],
+        "overrides": [record(o) for o in event.overrides],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_merged(text: str) -> MergedEvent:
+    data = json.loads(text)
+    head = decode_event(data["head"], "", "")
+    members = tuple(decode_event(m["e"], m["s"], m["f"]) for m in data["members"])
+    overrides = tuple(decode_event(o["e"], o["s"], o["f"]) for o in data["overrides"])
+    return MergedEvent(
+        uid=head.uid, title=head.title, start=head.start, end=head.end, all_day=head.all_day,
+        timezone=head.timezone, location=head.location, city=data["city"], url=head.url,
+        description=head.description, status=head.status, categories=head.categories,
+        rrule=head.rrule, rdates=head.rdates, exdates=head.exdates, sequence=head.sequence,
+        last_modified=head.last_modified, members=members, overrides=overrides,
     )

@@ -1,0 +1,86 @@
+"""Operator curation of the deduplication: explain, merge and split merged events.
+
+Like Calagator's "squash", an operator can fuse what the engine kept apart or pull a record
+out of a cluster. Decisions are stored as record keys (``source_id:uid``), not merged UIDs,
+so they keep meaning the same records however the clustering moves later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from .config import Settings
+from .dedup import PairScore, explain, merge_events
+from .dedup.results import EventMerge
+from .errors import CurationError
+from .models import Source
+from .store import Store
+
+
+class CurationMixin:
+    """Methods of Aggregator behind `aggregator events explain|merge|split`."""
+
+    settings: Settings
+    store: Store
+    clock: Callable[[], datetime]
+
+    def current_sources(self) -> tuple[Source, ...]:
+        raise NotImplementedError  # provided by Aggregator
+
+    def _current_merge(self) -> EventMerge:
+        now = self.clock()
+        sources = self.current_sources()
+        records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
+        return merge_events(
+            records.events, {s.id: s for s in sources},
+            previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
+            timezone=self.settings.timezone,
+        )
+
+    def explain_event(self, uid_or_key: str) -> list[PairScore]:
+        """The scored pairs around one merged event: why its records were merged or not."""
+        now = self.clock()
+        sources = self.current_sources()
+        records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
+        return explain(
+            records.events, {s.id: s for s in sources}, uid_or_key,
+            previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
+            timezone=self.settings.timezone,
+        )
+
+    def merge_events_override(self, uids: Sequence[str]) -> tuple[str, ...]:
+        """Fuse the merged events (or records) named by ``uids``; returns the record keys.
+
+        Raises:
+            CurationError: fewer than two names, or a name that is no event we hold.
+        """
+        assignment = self._current_merge().assignment
+        groups: dict[str, list[str]] = {}
+        for key, merged in assignment.items():
+            groups.setdefault(merged, []).append(key)
+        keys: list[str] = []
+        for name in uids:
+            found = groups.get(name) or ([name] if name in assignment else None)
+            if not found:
+                raise CurationError(f"events merge: {name!r} is no merged UID or record key we hold")
+            keys.extend(found)
+        if len(set(assignment[k] for k in keys)) < 2:
+            raise CurationError("events merge: name at least two different events")
+        unique = tuple(sorted(set(keys)))
+        self.store.add_override("merge", unique, self.clock())
+        return unique
+
+    def split_event_override(self, uid: str, record_key: str) -> None:
+        """Pull one record (``source_id:uid``) out of the merged event ``uid``.
+
+        Raises:
+            CurationError: the record is not part of that event.
+        """
+        assignment = self._current_merge().assignment
+        if assignment.get(record_key) != uid:
+            raise CurationError(
+                f"events split: {record_key!r} is not a record of {uid!r} "
+                "(see `aggregator events explain UID`)"
+            )
+        self.store.add_override("split", (record_key,), self.clock())

@@ -1,0 +1,93 @@
+"""What subscribers' calendar clients must see over time: SEQUENCE, LAST-MODIFIED, vanishings.
+
+Google Calendar polls a subscription every 12-24 h and may never drop an event it holds; other
+clients only replace an event whose SEQUENCE grew. So a merged event whose content changes gets
+a higher SEQUENCE and a new LAST-MODIFIED, and an event that vanishes from every feed that
+carried it is published as CANCELLED until its date has passed, then leaves the outputs.
+This module is PURE: the previous publication and ``now`` come in, the new one goes out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .instants import last_instant
+from .models import MergedEvent, When
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What we last published for one merged UID."""
+
+    uid: str
+    fingerprint: str
+    sequence: int
+    last_modified: datetime
+    until: datetime
+    snapshot: MergedEvent
+    """The event as published, kept to re-publish it CANCELLED if every feed drops it."""
+    vanished: bool = False
+
+
+def fingerprint(event: MergedEvent) -> str:
+    """A hash of everything a subscriber sees of the event (members included: the description
+    lists who posted it)."""
+    parts: list[object] = [
+        event.title, _iso(event.start), _iso(event.end), event.all_day, event.timezone,
+        event.location, event.city, event.url, event.description, event.status,
+        sorted(event.categories), event.rrule, sorted(_iso(d) for d in event.rdates),
+        sorted(_iso(d) for d in event.exdates), sorted(event.source_ids),
+        sorted((_iso(o.recurrence_id), _iso(o.start), _iso(o.end), o.status, o.title)
+               for o in event.overrides),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _iso(value: When | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def publish(
+    events: Sequence[MergedEvent], previous: Mapping[str, Publication], now: datetime
+) -> tuple[list[MergedEvent], dict[str, Publication]]:
+    """Events to render (current ones with their SEQUENCE/LAST-MODIFIED, plus vanished ones as
+    CANCELLED) and the publication to remember for the next build."""
+    published: list[MergedEvent] = []
+    memory: dict[str, Publication] = {}
+    for event in events:
+        entry = _current(event, previous.get(event.uid), now)
+        published.append(entry.snapshot)
+        memory[event.uid] = entry
+    for uid, before in sorted(previous.items()):
+        if uid in memory or before.until <= now:
+            continue  # still carried, or its date has passed: it leaves the outputs
+        entry = before if before.vanished else _vanish(before, now)
+        published.append(entry.snapshot)
+        memory[uid] = entry
+    return published, memory
+
+
+def _current(event: MergedEvent, before: Publication | None, now: datetime) -> Publication:
+    mark = fingerprint(event)
+    if before is None:
+        sequence, modified = event.sequence, event.last_modified or now
+    elif before.fingerprint == mark and not before.vanished:
+        sequence, modified = max(event.sequence, before.sequence), before.last_modified
+    else:
+        sequence, modified = max(event.sequence, before.sequence + 1), now
+    snapshot = dataclasses.replace(event, sequence=sequence, last_modified=modified)
+    until = last_instant(event.start, event.end, event.rrule, event.rdates)
+    return Publication(event.uid, mark, sequence, modified, until, snapshot)
+
+
+def _vanish(before: Publication, now: datetime) -> Publication:
+    snapshot = dataclasses.replace(
+        before.snapshot, status="CANCELLED", sequence=before.sequence + 1, last_modified=now
+    )
+    return dataclasses.replace(
+        before, sequence=before.sequence + 1, last_modified=now, snapshot=snapshot, vanished=True
+    )

@@ -1,0 +1,75 @@
+"""Store queries for the publication memory and the operator's dedup overrides."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..dedup.results import Overrides
+from ..lifecycle import Publication
+from . import codec
+from .publication_tables import dedup_overrides, publications
+
+_BATCH = 1000
+
+
+class PublicationStore:
+    """Mixin of Store: remembers what was published so the next build can compare."""
+
+    def _begin(self) -> Any: ...  # provided by Store
+    def _connect(self) -> Any: ...  # provided by Store
+
+    def load_publication(self) -> dict[str, Publication]:
+        with self._connect() as connection:
+            rows = connection.execute(sa.select(publications)).all()
+        return {
+            row.uid: Publication(
+                uid=row.uid, fingerprint=row.fingerprint, sequence=row.sequence,
+                last_modified=row.last_modified, until=row.until_utc,
+                snapshot=codec.decode_merged(row.snapshot), vanished=row.vanished,
+            )
+            for row in rows
+        }
+
+    def save_publication(
+        self, current: Mapping[str, Publication], previous: Mapping[str, Publication]
+    ) -> None:
+        """Write only what changed since ``previous`` (a build usually changes a few rows)."""
+        gone = [uid for uid in previous if uid not in current]
+        changed = [p for uid, p in current.items() if previous.get(uid) != p]
+        with self._begin() as connection:
+            for start in range(0, len(gone), _BATCH):
+                connection.execute(publications.delete().where(
+                    publications.c.uid.in_(gone[start:start + _BATCH])))
+            for start in range(0, len(changed), _BATCH):
+                batch = changed[start:start + _BATCH]
+                connection.execute(publications.delete().where(
+                    publications.c.uid.in_([p.uid for p in batch])))
+                connection.execute(publications.insert(), [_row(p) for p in batch])
+
+    def add_override(self, kind: str, record_keys: Sequence[str], now: datetime) -> None:
+        """Persist an operator's merge (a group of record keys) or split (one key)."""
+        with self._begin() as connection:
+            connection.execute(dedup_overrides.insert().values(
+                kind=kind, record_keys=json.dumps(list(record_keys)), created_at=now))
+
+    def load_overrides(self) -> Overrides:
+        with self._connect() as connection:
+            rows = connection.execute(
+                sa.select(dedup_overrides).order_by(dedup_overrides.c.id)).all()
+        merges = tuple(tuple(json.loads(r.record_keys)) for r in rows if r.kind == "merge")
+        splits = tuple(k for r in rows if r.kind == "split" for k in json.loads(r.record_keys))
+        return Overrides(merges=merges, splits=splits)
+
+
+def _row(publication: Publication) -> dict[str, Any]:
+    return {
+        "uid": publication.uid, "fingerprint": publication.fingerprint,
+        "sequence": publication.sequence, "last_modified": publication.last_modified,
+        "until_utc": publication.until, "vanished": publication.vanished,
+        "snapshot": codec.encode_merged(publication.snapshot),
+    }

@@ -1,0 +1,96 @@
+"""Deduplication as the operator and subscribers live it, end to end through the CLI:
+explain, merge and split overrides that survive rebuilds, cancellations and vanished events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import icalendar
+
+from sites import SOON, ics, run
+
+
+def calendar_events(tmp_path: Path) -> dict[str, icalendar.Event]:
+    data = (tmp_path / "output" / "calendar.ics").read_bytes()
+    return {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+
+
+def json_events(tmp_path: Path) -> list[dict[str, Any]]:
+    return json.loads((tmp_path / "output" / "events.json").read_text())["events"]  # type: ignore[no-any-return]
+
+
+def refresh_and_build() -> None:
+    assert run("refresh").exit_code == 0
+    assert run("build").exit_code == 0
+
+
+def test_explain_shows_why_cross_posts_were_merged(site: Any, tmp_path: Path) -> None:
+    refresh_and_build()
+    uid = str(calendar_events(tmp_path)["Rencontre IA"]["UID"])
+    result = run("events", "explain", uid)
+    assert result.exit_code == 0
+    assert "lab:talk-1@lab" in result.output and "venue:blida-99@venue" in result.output
+    assert "merged" in result.output
+
+
+def test_split_and_merge_overrides_survive_rebuilds(site: Any, tmp_path: Path) -> None:
+    refresh_and_build()
+    talk = str(calendar_events(tmp_path)["Rencontre IA"]["UID"])
+    split = run("events", "split", talk, "venue:blida-99@venue")
+    assert split.exit_code == 0, split.output + split.stderr
+    refresh_and_build()
+    assert sum(e["title"] == "Rencontre IA" for e in json_events(tmp_path)) == 2
+    by_title = {e["title"]: e["uid"] for e in json_events(tmp_path)}
+    merge = run("events", "merge", by_title["Apéro start-up"], talk)
+    assert merge.exit_code == 0, merge.output + merge.stderr
+    run("build")
+    run("build")
+    live = [e["title"] for e in json_events(tmp_path) if e["status"] != "CANCELLED"]
+    assert len(live) == 2  # the split record stays apart, the merged pair is one event
+    cancelled = [e for e in json_events(tmp_path) if e["status"] == "CANCELLED"]
+    assert len(cancelled) == 1  # the absorbed UID is withdrawn from subscribed calendars
+
+
+def test_unknown_names_are_refused_with_a_clear_line(site: Any) -> None:
+    refresh_and_build()
+    result = run("events", "merge", "nope@x", "neither@y")
+    assert result.exit_code == 1 and "is no merged UID or record key" in result.stderr
+    result = run("events", "split", "nope@x", "lab:talk-1@lab")
+    assert result.exit_code == 1 and "is not a record of" in result.stderr
+
+
+def test_merged_uid_is_stable_when_a_cross_poster_leaves_and_content_change_raises_sequence(
+    site: Any, tmp_path: Path
+) -> None:
+    refresh_and_build()
+    first = calendar_events(tmp_path)["Rencontre IA"]
+    site.set("/venue.ics", ics("other@venue", "Portes ouvertes", SOON.replace(hour=9)), "text/calendar")
+    refresh_and_build()
+    second = calendar_events(tmp_path)["Rencontre IA"]
+    assert second["UID"] == first["UID"]
+    assert int(second["SEQUENCE"]) > int(first["SEQUENCE"])  # "also posted by" changed
+    assert second.decoded("LAST-MODIFIED") >= first.decoded("LAST-MODIFIED")
+
+
+def test_cancelled_by_the_organiser_is_published_cancelled(site: Any, tmp_path: Path) -> None:
+    site.set("/assoc.ics", ics("meetup-7@assoc", "Apéro start-up", SOON, extra="STATUS:CANCELLED"), "text/calendar")
+    refresh_and_build()
+    assert str(calendar_events(tmp_path)["Apéro start-up"]["STATUS"]) == "CANCELLED"
+    [apero] = [e for e in json_events(tmp_path) if e["title"] == "Apéro start-up"]
+    assert apero["status"] == "CANCELLED"
+    assert "Annulé" in (tmp_path / "output" / "index.html").read_text()
+
+
+def test_event_dropped_by_every_feed_is_published_cancelled_not_silently_removed(
+    site: Any, tmp_path: Path
+) -> None:
+    refresh_and_build()
+    before = calendar_events(tmp_path)["Apéro start-up"]
+    site.set("/assoc.ics", ics("meetup-8@assoc", "Hackathon", SOON), "text/calendar")
+    refresh_and_build()
+    after = calendar_events(tmp_path)["Apéro start-up"]
+    assert after["UID"] == before["UID"]
+    assert str(after["STATUS"]) == "CANCELLED"
+    assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1

@@ -1,0 +1,83 @@
+"""What calendar clients see over builds: SEQUENCE grows with changes, vanished events cancel."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from aggregator.lifecycle import fingerprint, publish
+from aggregator.models import Event, MergedEvent
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 12, 10, 18, 30, tzinfo=PARIS)
+
+
+def merged(uid: str = "m1@aggregator", title: str = "Meetup IA", start: datetime = START, **fields: object) -> MergedEvent:
+    member = Event(uid="src-1", title=title, start=start, source_id="lab", feed_url="https://lab/e.ics")
+    values: dict[str, object] = dict(
+        uid=uid, title=title, start=start, end=start + timedelta(hours=2), all_day=False,
+        timezone="Europe/Paris", location="TCRM-Blida", city="Metz", url="", description="",
+        status="CONFIRMED", categories=(), rrule=None, rdates=(), exdates=(), sequence=0,
+        last_modified=None, members=(member,),
+    )
+    values.update(fields)
+    return MergedEvent(**values)  # type: ignore[arg-type]
+
+
+def test_first_publication_keeps_the_feed_sequence_and_stamps_now() -> None:
+    [event], memory = publish([merged(sequence=2)], {}, NOW)
+    assert event.sequence == 2 and event.last_modified == NOW
+    assert memory["m1@aggregator"].fingerprint == fingerprint(merged(sequence=2))
+
+
+def test_unchanged_event_keeps_sequence_and_last_modified() -> None:
+    _, memory = publish([merged()], {}, NOW)
+    [event], again = publish([merged()], memory, NOW + timedelta(hours=5))
+    assert event.sequence == 0 and event.last_modified == NOW
+    assert again == memory
+
+
+def test_changed_title_or_time_raises_sequence_and_last_modified() -> None:
+    _, memory = publish([merged()], {}, NOW)
+    later = NOW + timedelta(hours=1)
+    [event], memory = publish([merged(title="Meetup IA générative")], memory, later)
+    assert event.sequence == 1 and event.last_modified == later
+    [moved], _ = publish([merged(title="Meetup IA générative", start=START + timedelta(minutes=30))],
+                         memory, later + timedelta(hours=1))
+    assert moved.sequence == 2
+
+
+def test_a_new_source_joining_is_a_visible_change() -> None:
+    _, memory = publish([merged()], {}, NOW)
+    extra = Event(uid="v-9", title="Meetup IA", start=START, source_id="venue", feed_url="https://v/e.ics")
+    joined = merged(members=(merged().members[0], extra))
+    [event], _ = publish([joined], memory, NOW + timedelta(hours=1))
+    assert event.sequence == 1
+
+
+def test_vanished_event_is_cancelled_until_its_date_then_leaves() -> None:
+    _, memory = publish([merged()], {}, NOW)
+    later = NOW + timedelta(days=1)
+    [ghost], memory = publish([], memory, later)
+    assert ghost.uid == "m1@aggregator" and ghost.status == "CANCELLED"
+    assert ghost.sequence == 1 and ghost.last_modified == later
+    [still], memory = publish([], memory, later + timedelta(days=1))
+    assert still.sequence == 1 and still.last_modified == later  # announced once, not bumped again
+    after_the_date = START.astimezone(timezone.utc) + timedelta(hours=3)
+    gone, memory = publish([], memory, after_the_date)
+    assert gone == [] and memory == {}
+
+
+def test_an_event_that_comes_back_is_confirmed_again_with_a_higher_sequence() -> None:
+    _, memory = publish([merged()], {}, NOW)
+    _, memory = publish([], memory, NOW + timedelta(days=1))
+    [back], _ = publish([merged()], memory, NOW + timedelta(days=2))
+    assert back.status == "CONFIRMED" and back.sequence == 2
+
+
+def test_feed_sequence_higher_than_ours_wins() -> None:
+    _, memory = publish([merged()], {}, NOW)
+    [event], _ = publish([dataclasses.replace(merged(), sequence=7, title="x")], memory, NOW)
+    assert event.sequence == 7
