@@ -65,6 +65,8 @@ class Settings:
     allow_private_networks: bool = False
     timezone: str = DEFAULT_TIMEZONE
     past_days: int = DEFAULT_PAST_DAYS
+    venues: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Operator's venue aliases for deduplication: (venue id, names and addresses)."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     admin_token: str | None = None
 
@@ -132,6 +134,7 @@ class _SettingsModel(BaseModel):
     model_config = ConfigDict(extra="allow")
     timezone: str = DEFAULT_TIMEZONE
     past_days: int = DEFAULT_PAST_DAYS
+    venues: dict[str, list[str]] = {}
     base_url: str | None = None
     output: str | None = None
     db: str | None = None
@@ -269,6 +272,7 @@ def build_settings(
         allow_private_networks=_env_flag(env.get("AGGREGATOR_ALLOW_PRIVATE_NETWORKS")),
         timezone=timezone,
         past_days=fs.past_days,
+        venues=tuple((venue, tuple(names)) for venue, names in sorted(fs.venues.items())),
         smtp=smtp,
         admin_token=env.get("AGGREGATOR_ADMIN_TOKEN") or None,
     )

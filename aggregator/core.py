@@ -226,6 +226,7 @@ class Aggregator(CurationMixin):
         event_merge = merge_events(
             records.events, by_id, previous=self.store.load_assignment("event"),
             overrides=self.store.load_overrides(), timezone=self.settings.timezone,
+            venues=dict(self.settings.venues),
         )
         news_merge = merge_news(items, by_id, previous=self.store.load_assignment("news"))
         before = self.store.load_publication()

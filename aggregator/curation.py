@@ -35,7 +35,7 @@ class CurationMixin:
         return merge_events(
             records.events, {s.id: s for s in sources},
             previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
-            timezone=self.settings.timezone,
+            timezone=self.settings.timezone, venues=dict(self.settings.venues),
         )
 
     def explain_event(self, uid_or_key: str) -> list[PairScore]:
@@ -46,7 +46,7 @@ class CurationMixin:
         return explain(
             records.events, {s.id: s for s in sources}, uid_or_key,
             previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
-            timezone=self.settings.timezone,
+            timezone=self.settings.timezone, venues=dict(self.settings.venues),
         )
 
     def merge_events_override(self, uids: Sequence[str]) -> tuple[str, ...]:

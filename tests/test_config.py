@@ -90,3 +90,10 @@ def test_missing_and_broken_files_say_what_to_do(tmp_path: Path) -> None:
 def test_shipped_sources_yaml_is_valid() -> None:
     settings = config.load(REPO / "sources.yaml", environ={})
     assert len(settings.sources) >= 3
+
+
+def test_operator_venue_aliases_are_read_for_deduplication(tmp_path: Path) -> None:
+    text = GOOD.replace("settings: {timezone: Europe/Luxembourg}",
+                        "settings:\n  venues:\n    nancy-octroi: [Octroi Nancy, 47 boulevard d'Austrasie]")
+    settings = config.load(write(tmp_path, text), environ={})
+    assert settings.venues == (("nancy-octroi", ("Octroi Nancy", "47 boulevard d'Austrasie")),)
