@@ -24,7 +24,6 @@ from feedgen import generate  # noqa: E402
 
 from aggregator.config import build_settings  # noqa: E402
 from aggregator.core import make_aggregator  # noqa: E402
-from aggregator.demo.server import FeedServer  # noqa: E402
 from aggregator.models import FeedRef, Source  # noqa: E402
 
 
@@ -48,20 +47,18 @@ def floor_seconds(bodies: list[tuple[bytes, str]]) -> float:
     return time.perf_counter() - started
 
 
-def run_one(n: int) -> dict[str, float]:
-    today = date.today()
-    generated = generate(n, today)
-    files = {}
+def run_one(n: int, base_url: str) -> dict[str, float]:
+    """Measure one N against feeds served by bench/feedserve.py at ``base_url``."""
+    generated = generate(n, date.today())
     sources = []
-    with FeedServer({}) as server:
-        for g in generated:
-            server.set(f"/{g.id}/events.ics", g.ics, "text/calendar")
-            server.set(f"/{g.id}/news", g.news, g.news_type)
-            feeds = (FeedRef(server.url(f"/{g.id}/events.ics")), FeedRef(server.url(f"/{g.id}/news")))
-            sources.append(Source(id=g.id, name=g.id, kind=g.kind, city=g.city, country="FR", feeds=feeds))
-            files[g.id] = g
-        bodies = [(g.ics, "ical") for g in generated] + [(g.news, "news") for g in generated]
-        figures = {"n": n, "feeds": 2 * n, "floor_s": floor_seconds(bodies)}
+    for g in generated:
+        feeds = (FeedRef(f"{base_url}/{g.id}/events.ics"), FeedRef(f"{base_url}/{g.id}/news"))
+        sources.append(Source(id=g.id, name=g.id, kind=g.kind, city=g.city, country="FR", feeds=feeds))
+    bodies = [(g.ics, "ical") for g in generated] + [(g.news, "news") for g in generated]
+    del generated
+    figures: dict[str, float] = {"n": n, "feeds": 2 * n, "floor_s": floor_seconds(bodies)}
+    del bodies
+    if True:
         with tempfile.TemporaryDirectory() as tmp:
             settings = build_settings(
                 tuple(sources), None, {}, db_url=f"sqlite:///{tmp}/bench.db",
@@ -97,16 +94,33 @@ def run_demo() -> dict[str, float]:
         return {"demo_refresh_build_s": time.perf_counter() - started, "peak_mb": peak_mb()}
 
 
+def measure(size: str) -> str:
+    """Run one size in fresh processes: the feed server apart, the measurement apart."""
+    if size == "demo":
+        return _child([sys.executable, __file__, "--one", "demo"])
+    server = subprocess.Popen([sys.executable, str(Path(__file__).parent / "feedserve.py"), size],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        base_url = server.stdout.readline().strip()
+        return _child([sys.executable, __file__, "--one", size, base_url])
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _child(command: list[str]) -> str:
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         arg = sys.argv[2]
-        print(json.dumps(run_demo() if arg == "demo" else run_one(int(arg))))
+        print(json.dumps(run_demo() if arg == "demo" else run_one(int(arg), sys.argv[3])))
         return
-    sizes = sys.argv[1:] or ["demo", "300"]
-    for size in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", size], capture_output=True, text=True,
-                             check=True)
-        print(size, out.stdout.strip().splitlines()[-1])
+    for size in sys.argv[1:] or ["demo", "300"]:
+        print(size, measure(size), flush=True)
 
 
 if __name__ == "__main__":

@@ -228,6 +228,9 @@ class _Httpd(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT
+    disable_nagle_algorithm = True
+    """Headers and body go out in two writes; with Nagle on, keep-alive clients wait out the
+    40 ms delayed ACK on every response (measured: 600 feeds took 6.6 s instead of 0.9 s)."""
     server: _Httpd
 
     def setup(self) -> None:

@@ -132,14 +132,20 @@ class Store(PublicationStore):
 
     def apply_update(self, update: FeedUpdate) -> None:
         """Write one feed's new state, and its new records if any, in one transaction."""
-        state = update.state
+        self.apply_updates([update])
+
+    def apply_updates(self, updates: Sequence[FeedUpdate]) -> None:
+        """Write several feeds' updates in one transaction: each feed's state and records
+        change together or not at all."""
         with self._begin() as connection:
-            connection.execute(
-                feeds.update().where(feeds.c.id == state.feed_id).values(**_state_values(state))
-            )
-            if update.replace is not None:
-                self._replace_records(connection, state.feed_id, update.replace.events,
-                                      update.replace.items)
+            for update in updates:
+                state = update.state
+                connection.execute(
+                    feeds.update().where(feeds.c.id == state.feed_id).values(**_state_values(state))
+                )
+                if update.replace is not None:
+                    self._replace_records(connection, state.feed_id, update.replace.events,
+                                          update.replace.items)
 
     def _replace_records(
         self, connection: Connection, feed_id: int, new_events: Sequence[Event],
