@@ -15,11 +15,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, vDuration, vRecur
 from icalendar import Event as VEvent
 
 from ..models import Event, MergedEvent, Source, When
+from .vevent import escape_text, utc_stamp, when_property, write_vevent
 from .text import clean_text, one_line, source_names, status_of
 from .times import (
     as_date,
@@ -62,10 +64,45 @@ def render_event_blocks(
     now = require_aware(now)
     blocks = {}
     for event in events:
+        if event.rrule is None and not event.rdates and not event.exdates:
+            blocks[event.uid] = _one_off_block(event, now, sources)
+            continue
         data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
         tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
         blocks[event.uid] = EventBlock(data, frozenset(tzids - {"UTC"}))
     return blocks
+
+
+def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) -> EventBlock:
+    """The same bytes as :func:`_master` through icalendar, written directly (see vevent.py)."""
+    # icalendar's canonical order: SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then the
+    # other properties alphabetically.
+    start, end = event_span(event)
+    lines = [f"SUMMARY:{escape_text(one_line(event.title))}", when_property("DTSTART", start)]
+    if end is not None:
+        lines.append(when_property("DTEND", end))
+    lines += [f"DTSTAMP:{utc_stamp(now)}", f"UID:{escape_text(one_line(event.uid))}",
+              f"SEQUENCE:{max(event.sequence, 0)}"]
+    categories = [escape_text(one_line(c)) for c in event.categories if one_line(c)]
+    if categories:
+        lines.append("CATEGORIES:" + ",".join(categories))
+    lines.append(f"DESCRIPTION:{escape_text(_description(event, sources))}")
+    if event.last_modified is not None:
+        lines.append(f"LAST-MODIFIED:{utc_stamp(event.last_modified)}")
+    location, url = one_line(event.location or event.city), one_line(event.url)
+    if location:
+        lines.append(f"LOCATION:{escape_text(location)}")
+    lines.append(f"STATUS:{status_of(event.status)}")
+    if url:
+        lines.append(f"URL:{url}")
+    tzids = {zone.key for zone in (_zone_of(start), _zone_of(end)) if zone is not None}
+    return EventBlock(write_vevent(lines), frozenset(tzids - {"UTC"}))
+
+
+def _zone_of(value: When | None) -> ZoneInfo | None:
+    if isinstance(value, datetime) and isinstance(value.tzinfo, ZoneInfo):
+        return value.tzinfo
+    return None
 
 
 def render_calendar(

@@ -1,0 +1,68 @@
+"""The fast one-off VEVENT writer gives exactly icalendar's bytes (icalendar is the reference)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aggregator.models import Event, MergedEvent, Source
+from aggregator.render.ics import _one_off_block, event_components
+
+NOW = datetime(2026, 12, 1, 8, 0, 7, tzinfo=UTC)
+ZONES = [ZoneInfo("Europe/Paris"), ZoneInfo("Europe/Luxembourg"), ZoneInfo("UTC"), UTC,
+         ZoneInfo("America/New_York")]
+SOURCES = {"lab": Source(id="lab", name="LORIA, Nancy; lab", kind="lab", city="Nancy", country="FR")}
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)
+
+
+@st.composite
+def merged_events(draw: st.DrawFn) -> MergedEvent:
+    all_day = draw(st.booleans())
+    if all_day:
+        start: date | datetime = draw(st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+        end: date | datetime | None = draw(st.none() | st.just(start + timedelta(days=draw(st.integers(0, 3)))))
+        tz_name = None
+    else:
+        zone = draw(st.sampled_from(ZONES))
+        naive = draw(st.datetimes(datetime(2020, 1, 1), datetime(2030, 12, 31)))
+        start = naive.replace(tzinfo=zone)
+        end = draw(st.none() | st.just(start + timedelta(minutes=draw(st.integers(-60, 600)))))
+        tz_name = getattr(zone, "key", "UTC")
+    member = Event(uid=draw(text), title=draw(text), start=start, source_id=draw(st.sampled_from(["lab", "gone"])),
+                   organizer=draw(text))
+    return MergedEvent(
+        uid=draw(text) or "x", title=draw(text), start=start, end=end, all_day=all_day, timezone=tz_name,
+        location=draw(text), city=draw(text), url=draw(st.sampled_from(["", "https://ex.org/a?b=1,2;c"])),
+        description=draw(text), status=draw(st.sampled_from(["CONFIRMED", "cancelled", "odd", ""])),
+        categories=tuple(draw(st.lists(text, max_size=3))), rrule=None, rdates=(), exdates=(),
+        sequence=draw(st.integers(-2, 50)),
+        last_modified=draw(st.none() | st.just(datetime(2026, 11, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))))),
+        members=(member,),
+    )
+
+
+def reference(event: MergedEvent) -> bytes:
+    return b"".join(c.to_ical() for c in event_components(event, now=NOW, sources=SOURCES))
+
+
+@settings(max_examples=300, deadline=None)
+@given(merged_events())
+def test_fast_writer_matches_icalendar_byte_for_byte(event: MergedEvent) -> None:
+    assert _one_off_block(event, NOW, SOURCES).data == reference(event)
+
+
+def test_long_accented_lines_fold_like_icalendar() -> None:
+    start = datetime(2026, 12, 7, 18, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    event = MergedEvent(
+        uid="u@x", title="Conférence « données » – " * 8, start=start, end=None, all_day=False,
+        timezone="Europe/Paris", location="Ékotopia\\, 12 rue de l'Île; Épinal " * 5, city="Épinal",
+        url="", description="Ligne 1\nLigne 2, avec\\barre; " * 20, status="CONFIRMED",
+        categories=("IA", "données, ouvertes"), rrule=None, rdates=(), exdates=(), sequence=1,
+        last_modified=None, members=(),
+    )
+    block = _one_off_block(event, NOW, SOURCES)
+    assert block.data == reference(event)
+    assert block.tzids == {"Europe/Paris"}
