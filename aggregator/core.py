@@ -183,6 +183,9 @@ class Aggregator(CurationMixin):
         )
         news_merge = merge_news(items, by_id, previous=self.store.load_assignment("news"))
         before = self.store.load_publication()
+        vanished = lifecycle.gone(event_merge.events, before)
+        if vanished:  # their snapshots are published CANCELLED
+            before = self.store.load_publication(with_snapshots=vanished)
         events, publication = lifecycle.publish(event_merge.events, before, now)
         files = render_outputs(
             events, news_merge.items, by_id,

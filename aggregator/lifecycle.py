@@ -28,9 +28,16 @@ class Publication:
     sequence: int
     last_modified: datetime
     until: datetime
-    snapshot: MergedEvent
-    """The event as published, kept to re-publish it CANCELLED if every feed drops it."""
+    snapshot: MergedEvent | None
+    """The event as published, kept to re-publish it CANCELLED if every feed drops it.
+    The store loads it only for events that are gone from this build (None otherwise)."""
     vanished: bool = False
+
+    def same_as(self, other: Publication | None) -> bool:
+        """Nothing to write: the same published state (snapshots follow the fingerprint)."""
+        return other is not None and (
+            self.fingerprint, self.sequence, self.last_modified, self.until, self.vanished
+        ) == (other.fingerprint, other.sequence, other.last_modified, other.until, other.vanished)
 
 
 def fingerprint(event: MergedEvent) -> str:
@@ -59,19 +66,23 @@ def publish(
     published: list[MergedEvent] = []
     memory: dict[str, Publication] = {}
     for event in events:
-        entry = _current(event, previous.get(event.uid), now)
-        published.append(entry.snapshot)
+        entry, shown = _current(event, previous.get(event.uid), now)
+        published.append(shown)
         memory[event.uid] = entry
     for uid, before in sorted(previous.items()):
         if uid in memory or before.until <= now:
             continue  # still carried, or its date has passed: it leaves the outputs
         entry = before if before.vanished else _vanish(before, now)
+        if entry.snapshot is None:
+            raise ValueError(f"publication of {uid} has no snapshot: load it before publishing")
         published.append(entry.snapshot)
         memory[uid] = entry
     return published, memory
 
 
-def _current(event: MergedEvent, before: Publication | None, now: datetime) -> Publication:
+def _current(
+    event: MergedEvent, before: Publication | None, now: datetime
+) -> tuple[Publication, MergedEvent]:
     mark = fingerprint(event)
     if before is None:
         sequence, modified = event.sequence, event.last_modified or now
@@ -81,10 +92,16 @@ def _current(event: MergedEvent, before: Publication | None, now: datetime) -> P
         sequence, modified = max(event.sequence, before.sequence + 1), now
     snapshot = dataclasses.replace(event, sequence=sequence, last_modified=modified)
     until = last_instant(event.start, event.end, event.rrule, event.rdates)
-    return Publication(event.uid, mark, sequence, modified, until, snapshot)
+    return Publication(event.uid, mark, sequence, modified, until, snapshot), snapshot
+
+
+def gone(events: Sequence[MergedEvent], previous: Mapping[str, Publication]) -> set[str]:
+    """UIDs published before and absent now: the only snapshots :func:`publish` needs."""
+    return set(previous) - {event.uid for event in events}
 
 
 def _vanish(before: Publication, now: datetime) -> Publication:
+    assert before.snapshot is not None
     snapshot = dataclasses.replace(
         before.snapshot, status="CANCELLED", sequence=before.sequence + 1, last_modified=now
     )

@@ -134,6 +134,10 @@ def newest_first(items: Sequence[MergedItem]) -> list[MergedItem]:
     return sorted(dated, key=lambda item: _aware(item.published) or epoch, reverse=True)
 
 
+ATOM_ENTRIES = 200
+"""Feed readers show the latest entries; 7,500 entries made a 1 s, 5 MB feed every build."""
+
+
 def render_news_atom(
     items: Sequence[MergedItem],
     sources: Mapping[str, Source],
@@ -142,9 +146,9 @@ def render_news_atom(
     base_url: str,
     title: str = DEFAULT_TITLE,
 ) -> bytes:
-    """news.atom: an Atom 1.0 feed of every merged item, newest first."""
+    """news.atom: an Atom 1.0 feed of the newest merged items (news.json holds them all)."""
     base = base_url.rstrip("/")
-    ordered = newest_first(items)
+    ordered = newest_first(items)[:ATOM_ENTRIES]
     stamps = [stamp for stamp in map(_updated, ordered) if stamp is not None]
     updated = max(stamps) if stamps else require_aware(now)
     feed = ET.Element("feed", xmlns=ATOM)
@@ -209,4 +213,6 @@ def _link(parent: ET.Element, rel: str, href: str, media_type: str) -> None:
 
 
 def _dump(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # No indent: with one, json falls back to its pure-Python encoder (1.5 s instead of 0.15 s
+    # for 12,000 events and 7,500 items, bench/pipeline.py); `python -m json.tool` pretty-prints.
+    return (json.dumps(document, ensure_ascii=False) + "\n").encode("utf-8")

@@ -30,6 +30,9 @@ NEWS_WINDOW = timedelta(days=30)
 MAX_NEWS = 40
 """Summaries average ~1 KB; 40 keeps the page well under 200 KB next to 200 events."""
 MAX_STRUCTURED = 100
+MAX_ROWS = 300
+"""Occurrences listed on the page: about 250 KB of HTML, a month of a busy region's agenda;
+the calendars and events.json hold everything (issue 6: pages under ~200 KB without images)."""
 """Occurrences described in the JSON-LD block (search engines read the first ones anyway)."""
 
 LABELS: dict[str, dict[str, str]] = {
@@ -118,7 +121,7 @@ def render_index(
     if language not in LABELS:
         raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
     now, zone = require_aware(now), render_zone(timezone)
-    occurrences = upcoming(events, now=now, zone=zone)
+    occurrences = upcoming(events, now=now, zone=zone)[:MAX_ROWS]
     base = base_url.rstrip("/")
     context = {
         "lang": language,

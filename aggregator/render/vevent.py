@@ -26,32 +26,29 @@ def escape_text(value: str) -> str:
 
 
 def fold(line: str) -> str:
-    """Fold at 75 octets without splitting a UTF-8 character or a backslash escape."""
+    """Fold at 75 octets without splitting a UTF-8 character or a backslash escape.
+
+    Same rule as icalendar.parser.string._foldline (the reference the tests compare with):
+    each physical line holds at most 74 octets of content, and a segment that would end in
+    ``\\`` or ``^`` (with something before it) hands that character to the next line.
+    """
     if len(line) < FOLD_LIMIT and line.isascii():
         return line
-    return _fold_slow(line)
-
-
-def _fold_slow(line: str) -> str:
-    # Same rule as icalendar.parser.string._foldline (the reference the tests compare with).
-    parts: list[str] = []
-    current: list[str] = []
-    count = 0
-    for char in line:
-        size = 1 if char < "\x80" else len(char.encode("utf-8"))
-        if current and count + size >= FOLD_LIMIT:
-            if len(current) > 1 and current[-1] in "\\^":
-                carried = current.pop()
-                parts.append("".join(current))
-                current, count = [carried], 1
-            else:
-                parts.append("".join(current))
-                current, count = [], 0
-        current.append(char)
-        count += size
-    if current:
-        parts.append("".join(current))
-    return "\r\n ".join(parts)
+    data = line.encode("utf-8")
+    if len(data) < FOLD_LIMIT:
+        return line
+    parts: list[bytes] = []
+    pos, size = 0, len(data)
+    while size - pos > FOLD_LIMIT - 1:
+        end = pos + FOLD_LIMIT - 1
+        while data[end] & 0xC0 == 0x80:  # never cut inside a UTF-8 character
+            end -= 1
+        if data[end - 1] in b"\\^" and end - 1 > pos:
+            end -= 1
+        parts.append(data[pos:end])
+        pos = end
+    parts.append(data[pos:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def when_property(name: str, value: When) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,14 +23,25 @@ class PublicationStore:
     def _begin(self) -> Any: ...  # provided by Store
     def _connect(self) -> Any: ...  # provided by Store
 
-    def load_publication(self) -> dict[str, Publication]:
+    def load_publication(self, with_snapshots: Collection[str] = ()) -> dict[str, Publication]:
+        """What was published last, with the snapshots of ``with_snapshots`` only (decoding
+        every snapshot cost 0.9 s for 12,000 events, and a build needs only the vanished)."""
+        columns = [publications.c[name] for name in (
+            "uid", "fingerprint", "sequence", "last_modified", "until_utc", "vanished")]
         with self._connect() as connection:
-            rows = connection.execute(sa.select(publications)).all()
+            rows = connection.execute(sa.select(*columns)).all()
+            wanted = sorted(set(with_snapshots) & {row.uid for row in rows})
+            snapshots = {}
+            for start in range(0, len(wanted), _BATCH):
+                query = sa.select(publications.c.uid, publications.c.snapshot).where(
+                    publications.c.uid.in_(wanted[start:start + _BATCH]))
+                snapshots.update({r.uid: codec.decode_merged(r.snapshot)
+                                  for r in connection.execute(query)})
         return {
             row.uid: Publication(
                 uid=row.uid, fingerprint=row.fingerprint, sequence=row.sequence,
                 last_modified=row.last_modified, until=row.until_utc,
-                snapshot=codec.decode_merged(row.snapshot), vanished=row.vanished,
+                snapshot=snapshots.get(row.uid), vanished=row.vanished,
             )
             for row in rows
         }
@@ -40,7 +51,7 @@ class PublicationStore:
     ) -> None:
         """Write only what changed since ``previous`` (a build usually changes a few rows)."""
         gone = [uid for uid in previous if uid not in current]
-        changed = [p for uid, p in current.items() if previous.get(uid) != p]
+        changed = [p for uid, p in current.items() if not p.same_as(previous.get(uid))]
         with self._begin() as connection:
             for start in range(0, len(gone), _BATCH):
                 connection.execute(publications.delete().where(
@@ -67,6 +78,7 @@ class PublicationStore:
 
 
 def _row(publication: Publication) -> dict[str, Any]:
+    assert publication.snapshot is not None, "a changed publication always carries its event"
     return {
         "uid": publication.uid, "fingerprint": publication.fingerprint,
         "sequence": publication.sequence, "last_modified": publication.last_modified,
