@@ -19,7 +19,7 @@ from .dedup import merge_events, merge_news
 from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
 from .intake import Intake, fetch_and_parse
-from .models import FeedOutcome, FeedState, FetchResult, ParsedFeed, Source
+from .models import FeedOutcome, FeedState, FeedUpdate, FetchResult, ParsedFeed, Source
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
 from .publish import write_outputs
@@ -145,7 +145,7 @@ class Aggregator(CurationMixin):
             report("storing", min(start + STORE_BATCH, len(updates)), len(updates))
         return [update.outcome for update in updates]
 
-    def _decide(self, intake: Intake, now: datetime) -> decide.FeedUpdate:
+    def _decide(self, intake: Intake, now: datetime) -> FeedUpdate:
         state, result, parsed = intake.state, intake.fetched, intake.parsed
         interval = self._interval(state)
         if isinstance(result, FeedError):

@@ -9,12 +9,11 @@ only this function chooses to replace records, and tests show every branch with 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 from .errors import FeedError, FetchError, one_line
-from .models import FeedOutcome, FeedState, FetchResult, ParsedFeed
+from .models import FeedOutcome, FeedState, FeedUpdate, FetchResult, ParsedFeed
 
 MAX_BACKOFF = timedelta(hours=24)  # issue 4: failing feeds back off up to a day
 SUDDEN_EMPTY_MIN = 3
@@ -23,15 +22,6 @@ SUDDEN_EMPTY_MIN = 3
 A calendar export that breaks (plugin update, expired login page served as an empty calendar)
 is far more common than an organisation deleting every event at once.
 """
-
-
-@dataclass(frozen=True, slots=True)
-class FeedUpdate:
-    """The decision for one feed: its new state, the records to store (None = keep)."""
-
-    state: FeedState
-    replace: ParsedFeed | None
-    outcome: FeedOutcome
 
 
 def next_due(now: datetime, interval: timedelta, failures: int) -> datetime:

@@ -12,32 +12,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from .instants import last_instant
-from .models import MergedEvent, When
-
-
-@dataclass(frozen=True, slots=True)
-class Publication:
-    """What we last published for one merged UID."""
-
-    uid: str
-    fingerprint: str
-    sequence: int
-    last_modified: datetime
-    until: datetime
-    snapshot: MergedEvent | None
-    """The event as published, kept to re-publish it CANCELLED if every feed drops it.
-    The store loads it only for events that are gone from this build (None otherwise)."""
-    vanished: bool = False
-
-    def same_as(self, other: Publication | None) -> bool:
-        """Nothing to write: the same published state (snapshots follow the fingerprint)."""
-        return other is not None and (
-            self.fingerprint, self.sequence, self.last_modified, self.until, self.vanished
-        ) == (other.fingerprint, other.sequence, other.last_modified, other.until, other.vanished)
+from .models import MergedEvent, Publication, When
 
 
 def fingerprint(event: MergedEvent) -> str:

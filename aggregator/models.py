@@ -223,3 +223,47 @@ class Records:
     events: tuple[Event, ...] = ()
     items: tuple[NewsItem, ...] = ()
     sources: tuple[Source, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedUpdate:
+    """The refresh decision for one feed: its new state, the records to store (None = keep)."""
+
+    state: FeedState
+    replace: ParsedFeed | None
+    outcome: FeedOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What we last published for one merged UID."""
+
+    uid: str
+    fingerprint: str
+    sequence: int
+    last_modified: datetime
+    until: datetime
+    snapshot: MergedEvent | None
+    """The event as published, kept to re-publish it CANCELLED if every feed drops it.
+    The store loads it only for events that are gone from this build (None otherwise)."""
+    vanished: bool = False
+
+    def same_as(self, other: Publication | None) -> bool:
+        """Nothing to write: the same published state (snapshots follow the fingerprint)."""
+        return other is not None and (
+            self.fingerprint, self.sequence, self.last_modified, self.until, self.vanished
+        ) == (other.fingerprint, other.sequence, other.last_modified, other.until, other.vanished)
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Operator decisions (``aggregator events merge`` / ``split``), persisted by the store.
+
+    ``merges`` holds groups of merged UIDs (resolved through the previous build's assignment),
+    record keys ``source_id:uid`` or plain source UIDs; each group ends in one merged event.
+    ``splits`` holds record keys forced out of whatever cluster the scorer put them in.
+    An explicit merge wins over a split of the same key (the later, more specific intent).
+    """
+
+    merges: tuple[tuple[str, ...], ...] = ()
+    splits: tuple[str, ...] = ()

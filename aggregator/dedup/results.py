@@ -8,21 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import MergedEvent, MergedItem
+from ..models import MergedEvent, MergedItem, Overrides
 
-
-@dataclass(frozen=True, slots=True)
-class Overrides:
-    """Operator decisions (``aggregator events merge`` / ``split``), persisted by the store.
-
-    ``merges`` holds groups of merged UIDs (resolved through the previous build's assignment),
-    record keys ``source_id:uid`` or plain source UIDs; each group ends in one merged event.
-    ``splits`` holds record keys forced out of whatever cluster the scorer put them in.
-    An explicit merge wins over a split of the same key (the later, more specific intent).
-    """
-
-    merges: tuple[tuple[str, ...], ...] = ()
-    splits: tuple[str, ...] = ()
+__all__ = ["EventMerge", "NewsMerge", "Overrides", "PairScore"]
 
 
 @dataclass(frozen=True, slots=True)

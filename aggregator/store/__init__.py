@@ -19,10 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..decide import FeedUpdate
 from ..errors import StoreError
 from ..instants import last_instant, utc_instant
-from ..models import Event, FeedState, NewsItem, Records, Source
+from ..models import Event, FeedState, FeedUpdate, NewsItem, Records, Source
 from . import codec
 from .publication import PublicationStore
 from .tables import assignments, events, feeds, news_items

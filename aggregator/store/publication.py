@@ -9,8 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..dedup.results import Overrides
-from ..lifecycle import Publication
+from ..models import Overrides, Publication
 from . import codec
 from .publication_tables import dedup_overrides, publications
 
