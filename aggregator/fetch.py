@@ -129,6 +129,9 @@ class _Fetcher:
                 raise FetchError(url, f"HTTP {status} without a Location header", status)
             return status, location
         if status == 304:
+            # Drain the (empty) body: an unread response closes its connection instead of
+            # returning it to the pool, and a warm refresh then opens one per feed.
+            await response.aread()
             return FetchResult(url=url, status_code=304)
         if status >= 400 or status < 200:
             raise FetchError(url, f"HTTP {status} {response.reason_phrase}".strip(), status)

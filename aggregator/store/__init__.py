@@ -136,15 +136,16 @@ class Store(PublicationStore):
     def apply_updates(self, updates: Sequence[FeedUpdate]) -> None:
         """Write several feeds' updates in one transaction: each feed's state and records
         change together or not at all."""
+        if not updates:
+            return
+        statement = feeds.update().where(feeds.c.id == sa.bindparam("feed_key"))
+        rows = [{"feed_key": u.state.feed_id, **_state_values(u.state)} for u in updates]
         with self._begin() as connection:
+            connection.execute(statement, rows)  # one executemany for every state
             for update in updates:
-                state = update.state
-                connection.execute(
-                    feeds.update().where(feeds.c.id == state.feed_id).values(**_state_values(state))
-                )
                 if update.replace is not None:
-                    self._replace_records(connection, state.feed_id, update.replace.events,
-                                          update.replace.items)
+                    self._replace_records(connection, update.state.feed_id,
+                                          update.replace.events, update.replace.items)
 
     def _replace_records(
         self, connection: Connection, feed_id: int, new_events: Sequence[Event],
