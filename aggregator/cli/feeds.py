@@ -73,7 +73,7 @@ def build(app: AppContext) -> None:
 @pass_app
 def serve(app: AppContext, host: str, port: int) -> None:
     """Serve the output directory over HTTP."""
-    from .static_server import make_static_server
+    from ..static_server import make_static_server
 
     with errors_to_exit():
         output = app.settings.output_dir
@@ -93,7 +93,7 @@ def serve(app: AppContext, host: str, port: int) -> None:
 @pass_app
 def demo(app: AppContext, once: bool, port: int) -> None:
     """Serve the bundled demo feeds on loopback, refresh, build, then serve the result."""
-    from .demo.run import run_demo
+    from ..demo.run import run_demo
 
     with errors_to_exit():
         run_demo(once=once, port=port, console=console)

@@ -1,0 +1,34 @@
+"""`aggregator demo --once`: the whole product on the bundled feeds, offline, from the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import icalendar
+
+
+def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGGREGATOR_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "aggregator", "demo", "--once"], cwd=tmp_path, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "refreshed 25 feeds (0 failed)" in result.stdout
+    output = tmp_path / "output"
+    assert str(Path("output") / "calendar.ics") in result.stdout
+    events = json.loads((output / "events.json").read_text())["events"]
+    today = date.today().isoformat()
+    upcoming = [e for e in events if e["start"][:10] >= today and e["status"] != "CANCELLED"]
+    assert len(upcoming) >= 30
+    assert any(len(e["sources"]) >= 3 for e in events)  # cross-posts merged, sources kept
+    page = (output / "index.html").read_text()
+    assert page.count('class="event') >= 30
+    calendar = icalendar.Calendar.from_ical((output / "calendar.ics").read_bytes())
+    assert len(calendar.walk("VEVENT")) >= 30
+    assert (tmp_path / "data" / "demo" / "sources.yaml").is_file()
