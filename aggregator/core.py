@@ -7,7 +7,7 @@ core (parse, decide, dedup, render). No rule lives here; each step's rules live 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +19,7 @@ from .dedup import merge_events, merge_news
 from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
 from .intake import Intake, fetch_and_parse
-from .models import FeedOutcome, FeedState, FeedUpdate, FetchResult, ParsedFeed, Source
+from .models import FeedOutcome, FeedState, FeedUpdate, ParsedFeed, Source
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
 from .publish import write_outputs

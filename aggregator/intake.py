@@ -94,5 +94,5 @@ def fetch_and_parse(
             pool.shutdown(cancel_futures=True)
     return [
         Intake(state, result, parsed.get(i), hashes.get(i))
-        for i, (state, result) in enumerate(zip(states, fetched))
+        for i, (state, result) in enumerate(zip(states, fetched, strict=False))
     ]

@@ -139,7 +139,7 @@ def _rare_words(articles: Sequence[Article]) -> list[list[str]]:
 def candidate_pairs(articles: Sequence[Article]) -> list[tuple[int, int]]:
     """Pairs sharing a link/GUID key, or a rare title word in the same or next 3-day slot."""
     blocks: dict[tuple[str, int], list[int]] = {}
-    for i, (a, words) in enumerate(zip(articles, _rare_words(articles))):
+    for i, (a, words) in enumerate(zip(articles, _rare_words(articles), strict=False)):
         for link in a.links:
             blocks.setdefault((link, -1), []).append(i)
         slot = -2 if a.day is None else a.day // RELAY_DAYS
