@@ -83,7 +83,7 @@ class Settings:
 class _FeedModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str
-    type: Literal["ical", "rss", "atom", "jsonfeed", "auto"] = "auto"
+    type: Literal["ical", "rss", "atom", "jsonfeed", "jsonld", "auto"] = "auto"
     refresh: str | None = None
 
     @field_validator("url")

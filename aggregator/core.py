@@ -23,6 +23,8 @@ from .models import FeedOutcome, FeedState, FeedUpdate, ParsedFeed, Source
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
 from .publish import write_outputs
+from .published import Published, PublishedMixin, Selection
+from .registrations import RegistrationError, RegistrationsMixin
 from .render import render_outputs
 from .store import Store, open_store
 
@@ -75,7 +77,7 @@ class FeedHealth:
         }
 
 
-class Aggregator(CurationMixin):
+class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin):
     """The application: built once from Settings, then asked to refresh, build, report."""
 
     def __init__(
@@ -98,7 +100,7 @@ class Aggregator(CurationMixin):
 
     def current_sources(self) -> tuple[Source, ...]:
         """The sources to fetch and publish: sources.yaml's (plus approved registrations)."""
-        return self.settings.sources
+        return self.active_sources()
 
     def source_map(self) -> dict[str, Source]:
         return {source.id: source for source in self.current_sources()}
@@ -263,4 +265,4 @@ def make_aggregator(settings: Settings, **options: object) -> Aggregator:
     return Aggregator(settings, open_store(settings.db_url), **options)  # type: ignore[arg-type]
 
 
-__all__ = ["Aggregator", "BuildReport", "FeedHealth", "check_feed", "make_aggregator"]
+__all__ = ["Aggregator", "BuildReport", "FeedHealth", "Published", "RegistrationError", "Selection", "check_feed", "make_aggregator"]

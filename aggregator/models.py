@@ -15,7 +15,7 @@ from typing import Literal
 When = datetime | date
 """A start or end: an aware datetime (timed event) or a date (all-day event)."""
 
-FeedType = Literal["ical", "rss", "atom", "jsonfeed", "auto"]
+FeedType = Literal["ical", "rss", "atom", "jsonfeed", "jsonld", "auto"]
 FeedStatus = Literal["ok", "error", "pending", "disabled"]
 SOURCE_KINDS = ("startup", "lab", "association", "venue", "institution", "company")
 LANGUAGES = ("fr", "en", "de")
@@ -98,7 +98,7 @@ class NewsItem:
 class ParsedFeed:
     """What a parser read out of one body."""
 
-    format: Literal["ical", "rss", "atom", "jsonfeed"]
+    format: Literal["ical", "rss", "atom", "jsonfeed", "jsonld"]
     title: str = ""
     events: tuple[Event, ...] = ()
     items: tuple[NewsItem, ...] = ()
@@ -267,3 +267,19 @@ class Overrides:
 
     merges: tuple[tuple[str, ...], ...] = ()
     splits: tuple[str, ...] = ()
+
+
+RegistrationStatus = Literal["pending", "approved", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """An organisation registered through the web form; published only once approved."""
+
+    id: int
+    source: Source
+    status: RegistrationStatus
+    created_at: datetime
+    decided_at: datetime | None = None
+    note: str = ""
+    """The operator's reason for a rejection, shown to nobody but the operator and contact."""

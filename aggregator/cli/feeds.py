@@ -138,7 +138,7 @@ def _when(value: datetime | None) -> str:
 @sources.command("check")
 @click.argument("url")
 @click.option("--type", "declared_type", default="auto", show_default=True,
-              type=click.Choice(["auto", "ical", "rss", "atom", "jsonfeed"]))
+              type=click.Choice(["auto", "ical", "rss", "atom", "jsonfeed", "jsonld"]))
 @pass_app
 def sources_check(app: AppContext, url: str, declared_type: str) -> None:
     """Fetch and parse one feed and print what it holds (exit 1 if unusable)."""

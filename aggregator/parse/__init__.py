@@ -9,7 +9,8 @@ escapes, whatever a library raises. No I/O, no clock, no environment: same bytes
 
     parse_body ── sniff ─┬─ ical      parse/ical.py      (icalendar, x-wr-timezone)
                          ├─ rss/atom  parse/news.py      (feedparser)
-                         └─ jsonfeed  parse/jsonfeed.py  (json)
+                         ├─ jsonfeed  parse/jsonfeed.py  (json)
+                         └─ jsonld    parse/jsonld.py    (schema.org Events in an HTML page)
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from ..errors import ParseError, one_line
 from ..models import ParsedFeed
 from .ical import parse_ical
 from .jsonfeed import parse_jsonfeed
+from .jsonld import has_jsonld_events, parse_jsonld
 from .news import parse_news
 from .text import clean_line, html_to_text
 
 __all__ = ["ParseError", "parse_body", "sniff_format"]
 
 Kind = Literal["ical", "rss", "atom", "jsonfeed", "xml", "html", "empty", "unknown"]
-DECLARED_TYPES = ("ical", "rss", "atom", "jsonfeed", "auto")
+DECLARED_TYPES = ("ical", "rss", "atom", "jsonfeed", "jsonld", "auto")
 MAX_WARNINGS = 50
 """Warnings kept per feed; a broken exporter can emit one per VEVENT."""
 MAX_INFLATED = 32 * 1024 * 1024
@@ -72,7 +74,9 @@ def parse_sniffed(body: bytes, declared_type: str, url: str, default_tz: str) ->
     kind, root = sniff_format(body)
     if kind == "empty":
         raise ParseError(url, "empty body: no calendar or feed")
-    if kind == "html":
+    if kind == "html" or declared_type == "jsonld":
+        if declared_type == "jsonld" or has_jsonld_events(body):  # an events page (issue 6)
+            return parse_jsonld(body, url, default_tz)
         raise ParseError(url, f"got an HTML page, not a feed: {html_title(body)}")
     if kind == "unknown":
         if declared_type not in ("ical", "rss", "atom", "jsonfeed"):

@@ -24,6 +24,7 @@ from ..instants import last_instant, utc_instant
 from ..models import Event, FeedState, FeedUpdate, NewsItem, Records, Source
 from . import codec
 from .publication import PublicationStore
+from .registrations import RegistrationsStore
 from .tables import assignments, events, feeds, news_items
 
 _BATCH = 2000
@@ -87,7 +88,7 @@ def until_utc(event: Event) -> datetime:
     return last_instant(event.start, event.end, event.rrule, event.rdates)
 
 
-class Store(PublicationStore):
+class Store(PublicationStore, RegistrationsStore):
     """Every query the application makes."""
 
     def __init__(self, engine: Engine) -> None:

@@ -1,0 +1,249 @@
+"""The published view: what the last build wrote, read back for the web app, and its filters.
+
+Why read the build outputs instead of merging again per request: the web app must show
+exactly what calendar clients get from calendar.ics (same UIDs, SEQUENCE, cancellations of
+vanished events), a merge of 12,000 events costs seconds, and events.json already holds every
+field of a merged event (its contract fields plus sequence, last_modified, rdates, exdates,
+overrides). So ``published()`` decodes events.json and news.json back into models once per
+build (keyed on the files' modification times) and the web app filters those in memory.
+
+``updated_since``: each event of events.json carries ``last_modified``, which the build's
+lifecycle step moves forward whenever anything a subscriber sees changes, including an event
+vanishing from every feed (then published CANCELLED until its date passes). So "changed since
+T" is ``last_modified > T``, and "removed" is the changed events that are CANCELLED.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .config import Settings
+from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When
+from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, slugify
+
+EVENTS_FILE = "events.json"
+NEWS_FILE = "news.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Filters of the agenda, calendar.ics and events.json (all optional, combined with AND).
+
+    ``city``, ``kind`` and ``tag`` compare slugs, as calendars/<slug>.ics does: a kind or tag
+    matches when any source that posted the event has it; ``q`` searches titles, places,
+    descriptions and organisers, ignoring case and accents.
+    """
+
+    city: str = ""
+    kind: str = ""
+    tag: str = ""
+    source: str = ""
+    q: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.city, self.kind, self.tag, self.source, self.q))
+
+    def label(self) -> str:
+        return " / ".join(v for v in (self.city, self.kind, self.tag, self.source, self.q) if v)
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The last build's events and news as models, with their events.json records."""
+
+    events: tuple[MergedEvent, ...] = ()
+    records: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    items: tuple[MergedItem, ...] = ()
+    generated_at: datetime | None = None
+    modified: datetime | None = None
+    """When events.json was written: the Last-Modified of every answer derived from it."""
+    version: str = "none"
+    calendars: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(slug, labels) of every calendars/<slug>.ics."""
+
+
+class PublishedMixin:
+    """Methods of Aggregator behind the public pages and the filtered calendars."""
+
+    settings: Settings
+    clock: Callable[[], datetime]
+    _published: Published | None = None
+    _published_lock = threading.Lock()
+
+    def current_sources(self) -> tuple[Source, ...]:
+        raise NotImplementedError  # provided by Aggregator
+
+    def published(self) -> Published:
+        """The last build's outputs as models; decoded again only after a new build."""
+        version = _version(self.settings.output_dir)
+        with self._published_lock:
+            if self._published is None or self._published.version != version:
+                self._published = _load(self.settings.output_dir, version, self.current_sources())
+            return self._published
+
+    def select_events(self, published: Published, selection: Selection) -> tuple[MergedEvent, ...]:
+        """The published events that match every filter of ``selection``, in build order."""
+        if selection.empty:
+            return published.events
+        by_id = {source.id: source for source in self.current_sources()}
+        return tuple(e for e in published.events if _matches(e, selection, by_id))
+
+    def render_selection(self, published: Published, selection: Selection) -> bytes:
+        """calendar.ics for a selection, dated like the build so equal data gives equal bytes."""
+        events = self.select_events(published, selection)
+        now = published.generated_at or self.clock()
+        name = f"{DEFAULT_TITLE} – {selection.label()}" if selection.label() else DEFAULT_TITLE
+        return render_calendar(
+            events, name=name, now=now, base_url=self.settings.base_url,
+            timezone=self.settings.timezone, sources={s.id: s for s in self.current_sources()},
+        )
+
+    def events_document(
+        self, published: Published, selection: Selection, updated_since: datetime | None = None
+    ) -> dict[str, Any]:
+        """events.json for a selection; with ``updated_since`` only what changed after it."""
+        events = self.select_events(published, selection)
+        if updated_since is not None:
+            events = tuple(e for e in events if e.last_modified and e.last_modified > updated_since)
+        generated = published.generated_at.isoformat() if published.generated_at else None
+        document: dict[str, Any] = {
+            "generated_at": generated, "events": [published.records[e.uid] for e in events],
+        }
+        if updated_since is not None:
+            document["updated_since"] = updated_since.isoformat()
+            document["removed"] = [e.uid for e in events if e.status == "CANCELLED"]
+        return document
+
+
+def _version(output: Path) -> str:
+    stamps = []
+    for name in (EVENTS_FILE, NEWS_FILE):
+        try:
+            stat = (output / name).stat()
+            stamps.append(f"{stat.st_mtime_ns}-{stat.st_size}")
+        except OSError:
+            stamps.append("none")
+    return "/".join(stamps)
+
+
+def _load(output: Path, version: str, sources: Sequence[Source]) -> Published:
+    documents = [_read(output / name) for name in (EVENTS_FILE, NEWS_FILE)]
+    events_doc, news_doc = documents
+    records = [r for r in events_doc.get("events", []) if isinstance(r, dict)]
+    events = tuple(decode_event(record) for record in records)
+    items = tuple(decode_item(r) for r in news_doc.get("items", []) if isinstance(r, dict))
+    stamp = events_doc.get("generated_at")
+    try:
+        modified = datetime.fromtimestamp((output / EVENTS_FILE).stat().st_mtime, UTC)
+    except OSError:
+        modified = None
+    calendars = filtered_calendars(events, {s.id: s for s in sources})
+    return Published(
+        events=events, records={r["uid"]: r for r in records}, items=items,
+        generated_at=datetime.fromisoformat(stamp) if isinstance(stamp, str) else None,
+        modified=modified, version=version,
+        calendars=tuple((c.slug, c.labels) for c in calendars),
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """A JSON output, or an empty document before the first build (never half-written:
+    outputs are replaced atomically)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def _zone(name: str | None) -> tzinfo:
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def _when(value: str | None, zone: tzinfo) -> When | None:
+    if not value:
+        return None
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    return datetime.fromisoformat(value).astimezone(zone)
+
+
+def decode_event(record: Mapping[str, Any]) -> MergedEvent:
+    """One events.json record back into the MergedEvent it was rendered from."""
+    zone = _zone(record.get("timezone"))
+    start = _when(record["start"], zone)
+    assert start is not None
+    title = str(record.get("title", ""))
+    members = tuple(
+        Event(uid=str(s.get("uid", "")), title=title, start=start, url=str(s.get("url", "")),
+              source_id=str(s.get("source", "")), feed_url=str(s.get("feed", "")))
+        for s in record.get("sources", [])
+    )
+    overrides = tuple(
+        Event(uid=record["uid"], title=str(o.get("title", "")), start=_when(o["start"], zone),  # type: ignore[arg-type]
+              end=_when(o.get("end"), zone), location=str(o.get("location", "")),
+              status=str(o.get("status", "CONFIRMED")), timezone=record.get("timezone"),
+              recurrence_id=_when(o.get("recurrence_id"), zone))
+        for o in record.get("overrides", [])
+    )
+    modified = record.get("last_modified")
+    return MergedEvent(
+        uid=record["uid"], title=title, start=start, end=_when(record.get("end"), zone),
+        all_day=bool(record.get("all_day")), timezone=record.get("timezone"),
+        location=str(record.get("location", "")), city=str(record.get("city", "")),
+        url=str(record.get("url", "")), description=str(record.get("description", "")),
+        status=str(record.get("status", "CONFIRMED")),
+        categories=tuple(record.get("categories", [])), rrule=record.get("rrule"),
+        rdates=tuple(_when(v, zone) for v in record.get("rdates", [])),  # type: ignore[misc]
+        exdates=tuple(_when(v, zone) for v in record.get("exdates", [])),  # type: ignore[misc]
+        sequence=int(record.get("sequence") or 0),
+        last_modified=datetime.fromisoformat(modified) if modified else None,
+        members=members, overrides=overrides,
+    )
+
+
+def decode_item(record: Mapping[str, Any]) -> MergedItem:
+    """One news.json record back into a MergedItem."""
+    published = record.get("published")
+    when = datetime.fromisoformat(published) if published else None
+    title, summary = str(record.get("title", "")), str(record.get("summary", ""))
+    members = tuple(
+        NewsItem(guid=str(s.get("guid", "")), title=title, link=str(s.get("link", "")),
+                 published=when, summary=summary, source_id=str(s.get("source", "")),
+                 feed_url=str(s.get("feed", "")))
+        for s in record.get("sources", [])
+    )
+    return MergedItem(id=str(record["id"]), title=title, link=str(record.get("link", "")),
+                      published=when, summary=summary, members=members)
+
+
+def _fold(text: str) -> str:
+    return slugify(text).replace("-", " ")
+
+
+def _matches(event: MergedEvent, selection: Selection, sources: Mapping[str, Source]) -> bool:
+    posted = [sources[i] for i in event.source_ids if i in sources]
+    if selection.city and slugify(event.city) != slugify(selection.city):
+        return False
+    if selection.kind and slugify(selection.kind) not in {slugify(s.kind) for s in posted}:
+        return False
+    if selection.tag and slugify(selection.tag) not in {slugify(t) for s in posted for t in s.tags}:
+        return False
+    if selection.source and selection.source not in event.source_ids:
+        return False
+    if selection.q:
+        haystack = _fold(" ".join([event.title, event.location, event.city, event.description,
+                                   *(s.name for s in posted)]))
+        return all(word in haystack for word in _fold(selection.q).split())
+    return True

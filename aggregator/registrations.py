@@ -1,0 +1,209 @@
+"""Organisations that register through the web form: pending until the operator approves.
+
+Why a store-backed list next to sources.yaml: organisers should not need a pull request to be
+listed, yet nothing a stranger submits may reach the published calendar unchecked. So a
+registration is stored PENDING with its feeds; ``current_sources()`` (what refresh and build
+use) adds only APPROVED registrations, and leaves out every source the operator switched off.
+The contact gets an email when the registration is received and when it is decided.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from email.message import EmailMessage
+
+from .config import Settings
+from .errors import AggregatorError
+from .models import LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, Source
+from .render import slugify
+from .store import Store
+
+SOURCES_TTL = 10.0
+"""Seconds the approved registrations are cached: current_sources() runs once per feed in a
+refresh, and another node's approval only needs to show up within a refresh interval."""
+MAX_FEEDS = 10
+MAX_TEXT = 200
+EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]+\.[^@\s<>\"]{2,}$")
+WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+FEED_TYPES: tuple[FeedType, ...] = ("auto", "ical", "rss", "atom", "jsonfeed", "jsonld")
+
+
+class RegistrationError(AggregatorError):
+    """A registration form value is invalid; ``field`` names the form field."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"registration: field {field}: {message}")
+        self.field = field
+        self.reason = message
+
+
+MESSAGES = {
+    "received": {
+        "fr": ("Inscription reçue : {name}",
+               "Bonjour,\n\nNous avons bien reçu l’inscription de « {name} » ({feeds} flux).\n"
+               "Elle sera publiée dès qu’un modérateur l’aura validée.\n\n{base_url}/sources\n"),
+        "en": ("Registration received: {name}",
+               "Hello,\n\nWe received the registration of \"{name}\" ({feeds} feeds).\n"
+               "It will be published once a moderator approves it.\n\n{base_url}/sources\n"),
+        "de": ("Anmeldung erhalten: {name}",
+               "Hallo,\n\nwir haben die Anmeldung von „{name}“ ({feeds} Feeds) erhalten.\n"
+               "Sie wird veröffentlicht, sobald ein Moderator sie freigibt.\n\n{base_url}/sources\n"),
+    },
+    "approved": {
+        "fr": ("Inscription validée : {name}",
+               "Bonjour,\n\n« {name} » est validée : ses événements paraîtront à la prochaine "
+               "mise à jour.\n\n{base_url}/sources/{source_id}\n"),
+        "en": ("Registration approved: {name}",
+               "Hello,\n\n\"{name}\" is approved: its events appear with the next update.\n\n"
+               "{base_url}/sources/{source_id}\n"),
+        "de": ("Anmeldung freigegeben: {name}",
+               "Hallo,\n\n„{name}“ ist freigegeben: die Veranstaltungen erscheinen mit der "
+               "nächsten Aktualisierung.\n\n{base_url}/sources/{source_id}\n"),
+    },
+    "rejected": {
+        "fr": ("Inscription refusée : {name}", "Bonjour,\n\n« {name} » n’a pas été retenue.\n{note}\n"),
+        "en": ("Registration declined: {name}", "Hello,\n\n\"{name}\" was not accepted.\n{note}\n"),
+        "de": ("Anmeldung abgelehnt: {name}", "Hallo,\n\n„{name}“ wurde nicht angenommen.\n{note}\n"),
+    },
+}
+
+
+class RegistrationsMixin:
+    """Methods of Aggregator behind /register and the /admin moderation pages."""
+
+    settings: Settings
+    store: Store
+    clock: Callable[[], datetime]
+    _registered_cache: tuple[float, tuple[Source, ...], frozenset[str]] | None = None
+
+    def active_sources(self) -> tuple[Source, ...]:
+        """sources.yaml's sources, then approved registrations; switched-off ones left out."""
+        cached = self._registered_cache
+        if cached is None or cached[0] < time.monotonic():
+            approved = tuple(r.source for r in self.store.registrations("approved"))
+            cached = (time.monotonic() + SOURCES_TTL, approved, self.store.disabled_sources())
+            self._registered_cache = cached
+        _, approved, disabled = cached
+        configured = {source.id for source in self.settings.sources}
+        every = self.settings.sources + tuple(s for s in approved if s.id not in configured)
+        return tuple(source for source in every if source.id not in disabled)
+
+    def _forget_sources(self) -> None:
+        self._registered_cache = None
+
+    def register_source(
+        self, *, name: str, kind: str, city: str, website: str, contact: str,
+        feeds: Sequence[FeedRef], country: str = "FR", language: str = "fr",
+        tags: Sequence[str] = (),
+    ) -> tuple[Registration, str | None]:
+        """Store a PENDING source and email its contact; returns it and any mail problem.
+
+        Raises:
+            RegistrationError: a field is missing or invalid; names the field.
+        """
+        source = self._validated(name=name, kind=kind, city=city, website=website,
+                                 contact=contact, feeds=feeds, country=country,
+                                 language=language, tags=tags)
+        registration = self.store.add_registration(source, self.clock())
+        return registration, self._notify(registration, "received")
+
+    def registrations(self, status: str | None = None) -> list[Registration]:
+        """Every registration, or those pending/approved/rejected, oldest first."""
+        return self.store.registrations(status)  # type: ignore[arg-type]
+
+    def approve_registration(self, registration_id: int) -> str | None:
+        """Publish a registered source from the next refresh on; returns any mail problem."""
+        return self._set_status(registration_id, "approved", "")
+
+    def reject_registration(self, registration_id: int, note: str = "") -> str | None:
+        """Refuse a registration (kept for the record); returns any mail problem."""
+        return self._set_status(registration_id, "rejected", note[:1000])
+
+    def set_source_disabled(self, source_id: str, disabled: bool) -> None:
+        """Switch a source (from sources.yaml or registered) off, or back on."""
+        self.store.set_source_disabled(source_id, disabled, self.clock())
+        self._forget_sources()
+
+    def disabled_sources(self) -> frozenset[str]:
+        return self.store.disabled_sources()
+
+    def _set_status(self, registration_id: int, status: str, note: str) -> str | None:
+        if not self.store.decide_registration(registration_id, status, self.clock(), note):  # type: ignore[arg-type]
+            raise RegistrationError("id", f"no registration #{registration_id}")
+        self._forget_sources()
+        [registration] = [r for r in self.store.registrations() if r.id == registration_id]
+        return self._notify(registration, status)
+
+    def _validated(self, **values: object) -> Source:
+        text = {key: _line(value) for key, value in values.items() if isinstance(value, str)}
+        for field in ("name", "city"):
+            if not text[field]:
+                raise RegistrationError(field, "required")
+        if text["kind"] not in SOURCE_KINDS:
+            raise RegistrationError("kind", f"must be one of {', '.join(SOURCE_KINDS)}")
+        if text["language"] not in LANGUAGES:
+            raise RegistrationError("language", f"must be one of {', '.join(LANGUAGES)}")
+        if not re.fullmatch(r"[A-Z]{2}", text["country"].upper()):
+            raise RegistrationError("country", "must be a two-letter ISO code such as FR or LU")
+        if text["website"] and not WEB_URL.match(text["website"]):
+            raise RegistrationError("website", "must be an http:// or https:// address")
+        if not EMAIL.match(text["contact"]):
+            raise RegistrationError("contact", "must be an email address")
+        feeds = _feeds(values["feeds"])  # type: ignore[arg-type]
+        tags = tuple(dict.fromkeys(t for t in map(slugify, values["tags"]) if t))[:10]  # type: ignore[call-overload]
+        return Source(
+            id=self._free_id(text["name"]), name=text["name"], kind=text["kind"],
+            city=text["city"], country=text["country"].upper(), language=text["language"],
+            website=text["website"], contact=text["contact"], tags=tags, feeds=feeds,
+        )
+
+    def _free_id(self, name: str) -> str:
+        """A slug of the name that neither sources.yaml nor another registration uses."""
+        base = (slugify(name) or "organisation")[:60].strip("-")
+        candidates = [base] + [f"{base}-{n}" for n in range(2, 50)]
+        taken = {s.id for s in self.settings.sources} | self.store.taken_source_ids(candidates)
+        for candidate in candidates:
+            if candidate not in taken:
+                return candidate
+        raise RegistrationError("name", "too many organisations with this name")
+
+    def _notify(self, registration: Registration, what: str) -> str | None:
+        """Email the contact; a mail failure is returned, never raised (the data is stored)."""
+        source = registration.source
+        subject, body = MESSAGES[what].get(source.language, MESSAGES[what]["fr"])
+        fields = {"name": source.name, "feeds": len(source.feeds), "source_id": source.id,
+                  "base_url": self.settings.base_url, "note": registration.note}
+        message = EmailMessage()
+        message["From"] = self.settings.smtp.mail_from
+        message["To"] = source.contact
+        message["Subject"] = subject.format(**fields)
+        message.set_content(body.format(**fields))
+        return _send(self.settings, message)
+
+
+def _send(settings: Settings, message: EmailMessage) -> str | None:
+    # TODO(issue 6): send through aggregator.mailer.send_messages once issue 5 lands it.
+    return "mail not sent: the mailer is not available yet"
+
+
+def _line(value: str) -> str:
+    return " ".join(value.split())[:MAX_TEXT]
+
+
+def _feeds(refs: Sequence[FeedRef]) -> tuple[FeedRef, ...]:
+    unique = list(dict.fromkeys(FeedRef(r.url.strip(), r.type) for r in refs if r.url.strip()))
+    if not unique:
+        raise RegistrationError("feeds", "give at least one feed or events page URL")
+    if len(unique) > MAX_FEEDS:
+        raise RegistrationError("feeds", f"at most {MAX_FEEDS} URLs")
+    for ref in unique:
+        if not WEB_URL.match(ref.url) or len(ref.url) > 2000:
+            raise RegistrationError("feeds", f"{ref.url[:80]!r} is not an http:// or https:// URL")
+        if ref.type not in FEED_TYPES:
+            raise RegistrationError("feeds", f"unknown type {ref.type!r}")
+    return tuple(unique)

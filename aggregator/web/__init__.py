@@ -1,0 +1,84 @@
+"""The web app: agenda, calendars, open data, sign-up, registration and moderation.
+
+``create_app(aggregator)`` builds one FastAPI application on the Aggregator facade; the web
+layer never touches the store or the network itself. Routers by audience: ``public`` and
+``api`` (subscribers and partner sites), ``subscribe`` (the weekly digest), ``register`` and
+``directory`` (organisers), ``admin`` (the operator), ``ops`` (health and metrics).
+Every AggregatorError becomes a page or a JSON answer with a fitting status, never a traceback.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..core import Aggregator
+from ..errors import AggregatorError, StoreError
+from . import admin, api, directory, public, register, subscribe
+from .security import SecurityHeaders
+from .views import render
+
+DATA_SUFFIXES = (".ics", ".json", ".atom")
+
+
+def create_app(aggregator: Aggregator) -> FastAPI:
+    """The ASGI application serving ``aggregator`` (run it with uvicorn)."""
+    app = FastAPI(
+        title="Agenda numérique Grand Est – Luxembourg",
+        description="Merged event calendar and news of the digital ecosystem of Metz, Nancy, "
+                    "Thionville, Épinal and Luxembourg.",
+        version="1",
+        docs_url=None, redoc_url=None,
+    )
+    app.state.aggregator = aggregator
+    app.state.files = api.FileCache()
+    app.state.rendered = api.RenderCache()
+    app.state.agendas = public.AgendaCache()
+    app.state.limits = register.default_limits()
+    for router in (api.router, public.router, directory.router, register.router,
+                   subscribe.router, admin.router):
+        app.include_router(router)
+    _handle_errors(app)
+    secure = aggregator.settings.base_url.startswith("https://")
+    app.add_middleware(SecurityHeaders, secure=secure)
+    return app
+
+
+def _wants_data(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.url.path.endswith(DATA_SUFFIXES) or (
+        "text/html" not in accept and "application/json" in accept)
+
+
+def _handle_errors(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        return _error(request, error.status_code, str(error.detail), dict(error.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        return _error(request, 422, problems, {})
+
+    @app.exception_handler(AggregatorError)
+    async def failed(request: Request, error: AggregatorError) -> Response:
+        return _error(request, 503 if isinstance(error, StoreError) else 500, str(error), {})
+
+
+def _error(request: Request, status: int, detail: str, headers: dict[str, str]) -> Response:
+    if _wants_data(request):
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    keys = {403: "forbidden", 404: "not_found", 429: "too_many"}
+    from .views import Page, language
+
+    page = Page(language(request), request.url.path, {})
+    heading = page.t(keys[status]) if status in keys else f"Error {status}"
+    response = render(request, "message.html", status_code=status, heading=heading,
+                      message=detail, error=True, link="/", link_text=page.t("agenda"))
+    response.headers.update(headers)
+    return response
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,217 @@
+"""/admin: the operator approves registrations, switches sources off, watches feed health,
+and merges or splits event clusters.
+
+Everything here refuses every request while AGGREGATOR_ADMIN_TOKEN is unset. With it, a client
+authenticates with ``Authorization: Bearer TOKEN`` (scripts; no CSRF needed, a browser never
+sends that header on its own) or through the login form, which sets a signed, HttpOnly,
+SameSite=Strict cookie; every POST made with the cookie must carry the CSRF token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ..core import Aggregator, RegistrationError
+from ..errors import CurationError
+from .register import checked_form, limit, text
+from .security import (
+    ADMIN_COOKIE, ADMIN_SESSION, admin_cookie_valid, bearer_valid, check_csrf, sign_admin,
+)
+from .views import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+MAX_EVENTS = 300
+
+
+def _aggregator(request: Request) -> Aggregator:
+    return request.app.state.aggregator  # type: ignore[no-any-return]
+
+
+def _token(request: Request) -> str:
+    """The admin token; 403 for everything while it is unset."""
+    token = _aggregator(request).settings.admin_token
+    if not token:
+        raise HTTPException(status_code=403, detail="the admin pages are disabled: set "
+                                                    "AGGREGATOR_ADMIN_TOKEN to enable them")
+    return token
+
+
+def authenticated(request: Request) -> str:
+    """"bearer" or "cookie"; 401 without valid credentials."""
+    token = _token(request)
+    if bearer_valid(token, request):
+        return "bearer"
+    if admin_cookie_valid(token, request.cookies.get(ADMIN_COOKIE, ""), time.time()):
+        return "cookie"
+    raise HTTPException(status_code=401, detail="log in at /admin/login or send "
+                                                "Authorization: Bearer <token>")
+
+
+async def admin_form(request: Request) -> dict[str, Any]:
+    """An authenticated admin POST's form (CSRF-checked unless it came with the bearer)."""
+    via = authenticated(request)
+    if via == "bearer":
+        form = await request.form()
+    else:
+        form = await checked_form(request)
+    return {key: form.getlist(key) for key in form.keys()}
+
+
+def _done(request: Request) -> Response:
+    if request.headers.get("authorization"):
+        return Response(status_code=204)
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    _token(request)
+    return render(request, "admin_login.html")
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    token = _token(request)
+    limit(request, "login")
+    form = await checked_form(request)
+    if not hmac.compare_digest(text(form, "password").encode(), token.encode()):
+        return render(request, "admin_login.html", status_code=401, failed=True)
+    response = RedirectResponse("/admin", status_code=303)
+    expires = int(time.time()) + ADMIN_SESSION
+    response.set_cookie(ADMIN_COOKIE, sign_admin(token, expires), max_age=ADMIN_SESSION,
+                        httponly=True, samesite="strict", path="/admin",
+                        secure=_aggregator(request).settings.base_url.startswith("https://"))
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    await admin_form(request)
+    response = RedirectResponse("/admin/login", status_code=303)
+    response.delete_cookie(ADMIN_COOKIE, path="/admin")
+    return response
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(request: Request) -> Response:
+    try:
+        authenticated(request)
+    except HTTPException as error:
+        if error.status_code == 401 and not request.headers.get("authorization"):
+            return RedirectResponse("/admin/login", status_code=303)
+        raise
+    aggregator = _aggregator(request)
+    configured = {s.id for s in aggregator.settings.sources}
+    registered = aggregator.registrations()
+    disabled = aggregator.disabled_sources()
+    every = list(aggregator.settings.sources) + [r.source for r in registered
+                                                if r.status == "approved" and r.source.id not in configured]
+    return render(request, "admin.html",
+                  pending=[r for r in registered if r.status == "pending"],
+                  decided=[r for r in registered if r.status != "pending"],
+                  sources=every, disabled=disabled, health=aggregator.feed_health(),
+                  flash=request.query_params.get("done", "")[:200])
+
+
+@router.post("/registrations/{registration_id}/{decision}")
+async def decide(request: Request, registration_id: int, decision: str) -> Response:
+    form = await admin_form(request)
+    aggregator = _aggregator(request)
+    if decision not in ("approve", "reject"):
+        raise HTTPException(status_code=404, detail="approve or reject")
+    note = (form.get("note") or [""])[0]
+    try:
+        if decision == "approve":
+            await run_in_threadpool(aggregator.approve_registration, registration_id)
+        else:
+            await run_in_threadpool(aggregator.reject_registration, registration_id, str(note))
+    except RegistrationError as error:
+        raise HTTPException(status_code=404, detail=error.reason) from None
+    return _done(request)
+
+
+@router.post("/sources/{source_id}/{switch}")
+async def switch_source(request: Request, source_id: str, switch: str) -> Response:
+    await admin_form(request)
+    if switch not in ("disable", "enable"):
+        raise HTTPException(status_code=404, detail="disable or enable")
+    await run_in_threadpool(_aggregator(request).set_source_disabled, source_id,
+                            switch == "disable")
+    return _done(request)
+
+
+@router.post("/refresh")
+async def refresh_and_build(request: Request) -> Response:
+    """Fetch every feed and rebuild now, instead of waiting for the schedule."""
+    await admin_form(request)
+    aggregator = _aggregator(request)
+    outcomes = await run_in_threadpool(aggregator.refresh)
+    report = await run_in_threadpool(aggregator.build)
+    if request.headers.get("authorization"):
+        return Response(status_code=204)
+    failed = sum(1 for o in outcomes if o.result == "error")
+    done = f"{len(outcomes)} feeds ({failed} failed), {report.events} events"
+    return RedirectResponse(f"/admin?done={done}", status_code=303)
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events(request: Request, q: str = "") -> Response:
+    """Coming merged events with their records, to merge or split clusters."""
+    authenticated(request)
+    aggregator = _aggregator(request)
+    published = aggregator.published()
+    chosen = [e for e in published.events if e.status != "CANCELLED"]
+    if q:
+        chosen = [e for e in chosen if q.casefold() in e.title.casefold()]
+    names = {s.id: s.name for s in aggregator.current_sources()}
+    return render(request, "admin_events.html", events=chosen[:MAX_EVENTS], names=names, q=q)
+
+
+@router.get("/events/explain", response_class=HTMLResponse)
+def explain(request: Request, uid: str) -> Response:
+    authenticated(request)
+    try:
+        pairs = _aggregator(request).explain_event(uid)
+    except CurationError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from None
+    return render(request, "admin_explain.html", uid=uid, pairs=pairs)
+
+
+@router.post("/events/merge")
+async def merge(request: Request) -> Response:
+    form = await admin_form(request)
+    aggregator = _aggregator(request)
+    try:
+        await run_in_threadpool(aggregator.merge_events_override, form.get("uid", []))
+    except CurationError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    await run_in_threadpool(aggregator.build)
+    return _events_done(request)
+
+
+@router.post("/events/split")
+async def split(request: Request) -> Response:
+    form = await admin_form(request)
+    aggregator = _aggregator(request)
+    uid, key = (form.get("uid") or [""])[0], (form.get("record") or [""])[0]
+    try:
+        await run_in_threadpool(aggregator.split_event_override, str(uid), str(key))
+    except CurationError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    await run_in_threadpool(aggregator.build)
+    return _events_done(request)
+
+
+def _events_done(request: Request) -> Response:
+    if request.headers.get("authorization"):
+        return Response(status_code=204)
+    return RedirectResponse("/admin/events", status_code=303)
+
+
+__all__ = ["check_csrf", "router"]

@@ -1,0 +1,171 @@
+"""The open data: calendars, events.json, news.json and news.atom (documented in OpenAPI).
+
+Without filters each answer is the build's own file from the output directory, byte for byte,
+so a subscriber of /calendar.ics and of a static copy of output/ see the same thing. With
+filters the answer is rendered from the published view (``Aggregator.published``) and cached
+until the next build. Every answer carries an ETag and a Last-Modified and honours 304.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from datetime import UTC, datetime
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+
+from ..core import Aggregator, Selection
+from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of
+
+router = APIRouter(tags=["open data"])
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CACHE_SIZE = 256
+"""Filtered answers kept per build; a filter combination is a few KB to a few MB."""
+
+City = Annotated[str, Query(max_length=100, description="City name or slug, e.g. Metz")]
+Kind = Annotated[str, Query(max_length=40, description="Kind of organisation: startup, lab, "
+                                                       "association, venue, institution, company")]
+Tag = Annotated[str, Query(max_length=60, description="Topic tag of the organisations, e.g. ai")]
+SourceId = Annotated[str, Query(max_length=100, description="Source id, see /sources")]
+Text = Annotated[str, Query(max_length=100, description="Free text in titles, places, organisers")]
+
+
+class FileCache:
+    """Output files with their ETag, read again only when their mtime or size changes."""
+
+    def __init__(self) -> None:
+        self.entries: dict[Path, tuple[tuple[int, int], bytes, str, datetime]] = {}
+        self.lock = threading.Lock()
+
+    def read(self, path: Path) -> tuple[bytes, str, datetime] | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = (stat.st_mtime_ns, stat.st_size)
+        with self.lock:
+            entry = self.entries.get(path)
+        if entry is None or entry[0] != key:
+            try:
+                body = path.read_bytes()
+            except OSError:
+                return None
+            modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+            entry = (key, body, etag_of(body), modified)
+            with self.lock:
+                self.entries[path] = entry
+        return entry[1], entry[2], entry[3]
+
+
+class RenderCache:
+    """Filtered answers of the current build, rendered once each (cleared when full)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, ...], bytes] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+        with self.lock:
+            body = self.entries.get(key)
+        if body is None:
+            body = make()
+            with self.lock:
+                if len(self.entries) >= CACHE_SIZE:
+                    self.entries.clear()
+                self.entries[key] = body
+        return body
+
+
+def _aggregator(request: Request) -> Aggregator:
+    return request.app.state.aggregator  # type: ignore[no-any-return]
+
+
+def _file(request: Request, relative: str, media_type: str) -> Response:
+    aggregator = _aggregator(request)
+    files: FileCache = request.app.state.files
+    found = files.read(aggregator.settings.output_dir / relative)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"{relative} is not built yet")
+    body, tag, modified = found
+    return conditional(request, body, media_type, modified, etag=tag)
+
+
+def _cached(request: Request, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+    cache: RenderCache = request.app.state.rendered
+    return cache.get(key, make)
+
+
+@router.api_route("/calendar.ics", methods=["GET", "HEAD"], response_class=Response,
+                  summary="The merged calendar (iCalendar), optionally filtered",
+                  responses={200: {"content": {"text/calendar": {}}}, 304: {}})
+def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
+             source: SourceId = "", q: Text = "") -> Response:
+    """Subscribe with webcal://…/calendar.ics; the filters combine (``?city=Metz&tag=ai``)."""
+    selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
+    if selection.empty:
+        return _file(request, "calendar.ics", CALENDAR)
+    aggregator = _aggregator(request)
+    published = aggregator.published()
+    body = _cached(request, ("ics", published.version, city, kind, tag, source, q),
+                   lambda: aggregator.render_selection(published, selection))
+    return conditional(request, body, CALENDAR, published.modified)
+
+
+@router.api_route("/calendars/{slug}.ics", methods=["GET", "HEAD"], response_class=Response,
+                  summary="A calendar of one city, kind of organisation or topic",
+                  responses={200: {"content": {"text/calendar": {}}}, 304: {}, 404: {}})
+def filtered_calendar(request: Request, slug: str) -> Response:
+    """The slugs are listed on /calendars (``metz``, ``lab``, ``ai``…)."""
+    if not SLUG.match(slug):
+        raise HTTPException(status_code=404, detail="no such calendar")
+    return _file(request, f"calendars/{slug}.ics", CALENDAR)
+
+
+@router.get("/events.json", response_class=Response, summary="Merged events as JSON",
+            responses={200: {"content": {"application/json": {}}}, 304: {}})
+def events_json(
+    request: Request, city: City = "", kind: Kind = "", tag: Tag = "", source: SourceId = "",
+    q: Text = "",
+    updated_since: Annotated[str, Query(
+        max_length=40, description="ISO 8601 instant: only events changed after it, plus "
+        "`removed` (UIDs now CANCELLED, including events gone from every feed)")] = "",
+) -> Response:
+    """``{"generated_at", "events": [...]}`` as in output/events.json (CONTRACT.md)."""
+    selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
+    since = _instant(updated_since) if updated_since else None
+    if selection.empty and since is None:
+        return _file(request, "events.json", JSON)
+    aggregator = _aggregator(request)
+    published = aggregator.published()
+    key = ("json", published.version, city, kind, tag, source, q, since.isoformat() if since else "")
+    body = _cached(request, key, lambda: (json.dumps(
+        aggregator.events_document(published, selection, since), ensure_ascii=False,
+    ) + "\n").encode())
+    return conditional(request, body, JSON, published.modified)
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError:
+        raise HTTPException(status_code=422, detail="updated_since must be an ISO 8601 "
+                                                    "date-time such as 2026-01-31T12:00:00Z") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@router.get("/news.json", response_class=Response, summary="Merged news as JSON",
+            responses={200: {"content": {"application/json": {}}}, 304: {}})
+def news_json(request: Request) -> Response:
+    """``{"generated_at", "items": [...]}``, newest first (CONTRACT.md)."""
+    return _file(request, "news.json", JSON)
+
+
+@router.get("/news.atom", response_class=Response, summary="Merged news as an Atom feed",
+            responses={200: {"content": {"application/atom+xml": {}}}, 304: {}})
+def news_atom(request: Request) -> Response:
+    """The newest merged articles for feed readers."""
+    return _file(request, "news.atom", ATOM)

@@ -1,0 +1,92 @@
+"""The public directory of organisations and one page per organisation.
+
+An organisation's page lists its coming events and, for each, the other organisations whose
+posts were merged into it, so an organiser can see how the deduplication treated their feed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse
+
+from ..core import Aggregator, FeedHealth
+from ..models import MergedEvent, Source
+from .views import language, render
+
+router = APIRouter(include_in_schema=False)
+MAX_EVENTS = 100
+
+
+def _aggregator(request: Request) -> Aggregator:
+    return request.app.state.aggregator  # type: ignore[no-any-return]
+
+
+def _health_by_source(aggregator: Aggregator) -> dict[str, list[FeedHealth]]:
+    found: dict[str, list[FeedHealth]] = {}
+    for health in aggregator.feed_health():
+        found.setdefault(health.source, []).append(health)
+    return found
+
+
+def overall_status(feeds: list[FeedHealth]) -> str:
+    """One word for a source: error if any feed fails, pending before any fetch, else ok."""
+    statuses = {f.status for f in feeds}
+    for status in ("error", "pending", "disabled"):
+        if status in statuses:
+            return status
+    return "ok" if statuses else "pending"
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources(request: Request) -> Response:
+    aggregator = _aggregator(request)
+    health = _health_by_source(aggregator)
+    rows = [(source, overall_status(health.get(source.id, [])))
+            for source in sorted(aggregator.current_sources(), key=lambda s: s.name.casefold())]
+    return render(request, "sources.html", rows=rows)
+
+
+@router.get("/sources/{source_id}", response_class=HTMLResponse)
+def source_page(request: Request, source_id: str) -> Response:
+    aggregator = _aggregator(request)
+    by_id = aggregator.source_map()
+    source = by_id.get(source_id)
+    if source is None:
+        raise HTTPException(status_code=404, detail="no such organisation")
+    published = aggregator.published()
+    lang = language(request)
+    zone = ZoneInfo(aggregator.settings.timezone)
+    now = aggregator.clock()
+    mine = [e for e in published.events if source_id in e.source_ids and _not_over(e, now)]
+    events = [_event_row(e, source, by_id, lang, zone) for e in mine[:MAX_EVENTS]]
+    feeds = _health_by_source(aggregator).get(source_id, [])
+    return render(request, "source.html", source=source, feeds=feeds, events=events,
+                  status=overall_status(feeds), kind_label=f"kind_{source.kind}")
+
+
+def _not_over(event: MergedEvent, now: datetime) -> bool:
+    if event.rrule or event.rdates:
+        return True
+    last = event.end or event.start
+    return last >= now if isinstance(last, datetime) else last >= now.date()
+
+
+def _event_row(event: MergedEvent, source: Source, by_id: dict[str, Source], lang: str,
+               zone: ZoneInfo) -> dict[str, Any]:
+    """An event of the organisation, with whose posts it was merged (and their links)."""
+    if isinstance(event.start, datetime):
+        when = format_datetime(event.start, "medium", tzinfo=zone, locale=lang)
+    else:
+        when = format_date(event.start, "medium", locale=lang)
+    others = [
+        (by_id[m.source_id].name if m.source_id in by_id else m.source_id, m.url)
+        for m in event.members if m.source_id != source.id
+    ]
+    return {"uid": event.uid, "title": event.title, "url": event.url, "when": when,
+            "city": event.city, "cancelled": event.status == "CANCELLED", "others": others,
+            "recurring": bool(event.rrule)}

@@ -1,0 +1,187 @@
+"""Languages of the web app: negotiation (Babel) and the interface's texts in fr, en, de.
+
+Why a table here instead of gettext catalogues: three languages and a hundred short strings
+read best side by side, a missing translation is a test failure rather than an English word
+slipping into a French page, and the agenda's own texts stay in ``render.pages.LABELS``.
+The language comes from ``?lang=`` (the visible switcher, remembered in a cookie), then that
+cookie, then Accept-Language, then French.
+"""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+from babel.core import negotiate_locale
+
+LANGUAGES = ("fr", "en", "de")
+DEFAULT = "fr"
+NAMES = {"fr": "Français", "en": "English", "de": "Deutsch"}
+COOKIE = "lang"
+
+MESSAGES: dict[str, tuple[str, str, str]] = {
+    "skip": ("Aller au contenu", "Skip to content", "Zum Inhalt"),
+    "nav": ("Navigation principale", "Main navigation", "Hauptnavigation"),
+    "nav_lang": ("Langue", "Language", "Sprache"),
+    "agenda": ("Agenda", "Agenda", "Kalender"),
+    "calendars": ("S’abonner au calendrier", "Subscribe to the calendar", "Kalender abonnieren"),
+    "newsletter": ("Lettre hebdomadaire", "Weekly newsletter", "Wöchentlicher Newsletter"),
+    "sources": ("Organisations", "Organisations", "Organisationen"),
+    "register": ("Inscrire mon organisation", "Register my organisation", "Organisation anmelden"),
+    "api": ("API et données ouvertes", "API and open data", "API und offene Daten"),
+    "digests": ("Archives de la lettre", "Newsletter archive", "Newsletter-Archiv"),
+    "filters": ("Filtrer l’agenda", "Filter the agenda", "Kalender filtern"),
+    "city": ("Ville", "City", "Stadt"),
+    "kind": ("Type d’organisation", "Kind of organisation", "Art der Organisation"),
+    "tag": ("Thème", "Topic", "Thema"),
+    "source": ("Organisation", "Organisation", "Organisation"),
+    "search": ("Recherche", "Search", "Suche"),
+    "all": ("Toutes", "All", "Alle"),
+    "apply": ("Filtrer", "Filter", "Filtern"),
+    "reset": ("Tout afficher", "Show everything", "Alles anzeigen"),
+    "this_selection": ("Cette sélection en calendrier (.ics)", "This selection as a calendar (.ics)",
+                       "Diese Auswahl als Kalender (.ics)"),
+    "kind_startup": ("Start-up", "Start-up", "Start-up"),
+    "kind_lab": ("Laboratoire", "Lab", "Labor"),
+    "kind_association": ("Association", "Association", "Verein"),
+    "kind_venue": ("Lieu", "Venue", "Veranstaltungsort"),
+    "kind_institution": ("Institution", "Institution", "Institution"),
+    "kind_company": ("Entreprise", "Company", "Unternehmen"),
+    "cal_intro": ("Abonnez-vous une fois : votre agenda se met à jour tout seul.",
+                  "Subscribe once: your calendar keeps itself up to date.",
+                  "Einmal abonnieren: Ihr Kalender aktualisiert sich selbst."),
+    "cal_all": ("Tout l’agenda", "The whole agenda", "Der ganze Kalender"),
+    "cal_by": ("Par ville, type ou thème", "By city, kind or topic", "Nach Stadt, Art oder Thema"),
+    "cal_url": ("Adresse de l’agenda", "Calendar address", "Kalenderadresse"),
+    "cal_open": ("Ouvrir dans mon agenda (webcal)", "Open in my calendar app (webcal)",
+                 "In meiner Kalender-App öffnen (webcal)"),
+    "copy": ("Copier", "Copy", "Kopieren"),
+    "how_google": ("Google Agenda : « Autres agendas » → « + » → « À partir de l’URL », collez l’adresse.",
+                   "Google Calendar: “Other calendars” → “+” → “From URL”, paste the address.",
+                   "Google Kalender: „Weitere Kalender“ → „+“ → „Per URL“, Adresse einfügen."),
+    "how_outlook": ("Outlook : « Ajouter un calendrier » → « S’abonner à partir du web », collez l’adresse.",
+                    "Outlook: “Add calendar” → “Subscribe from web”, paste the address.",
+                    "Outlook: „Kalender hinzufügen“ → „Aus dem Internet abonnieren“, Adresse einfügen."),
+    "how_apple": ("Apple Calendrier : cliquez le lien webcal, ou Fichier → Nouvel abonnement.",
+                  "Apple Calendar: click the webcal link, or File → New Calendar Subscription.",
+                  "Apple Kalender: webcal-Link anklicken, oder Ablage → Neues Kalenderabonnement."),
+    "how_thunderbird": ("Thunderbird : Nouvel agenda → Sur le réseau → collez l’adresse.",
+                        "Thunderbird: New Calendar → On the Network → paste the address.",
+                        "Thunderbird: Neuer Kalender → Im Netzwerk → Adresse einfügen."),
+    "name": ("Nom de l’organisation", "Organisation name", "Name der Organisation"),
+    "website": ("Site web", "Website", "Website"),
+    "contact": ("Courriel de contact", "Contact email", "Kontakt-E-Mail"),
+    "country": ("Pays (code ISO, ex. FR, LU)", "Country (ISO code, e.g. FR, LU)",
+                "Land (ISO-Code, z. B. FR, LU)"),
+    "language": ("Langue", "Language", "Sprache"),
+    "tags": ("Thèmes (séparés par des virgules)", "Topics (comma separated)",
+             "Themen (durch Kommas getrennt)"),
+    "feed_urls": ("Adresses des flux ou de la page d’événements (une par ligne)",
+                  "Feed or events page addresses (one per line)",
+                  "Adressen der Feeds oder der Veranstaltungsseite (eine pro Zeile)"),
+    "register_intro": ("Un flux iCalendar, RSS, Atom ou JSON Feed, ou une page d’événements balisée "
+                       "schema.org. Vérifiez l’aperçu, puis envoyez : un modérateur valide "
+                       "l’inscription.",
+                       "An iCalendar, RSS, Atom or JSON Feed, or an events page with schema.org "
+                       "markup. Check the preview, then submit: a moderator approves it.",
+                       "Ein iCalendar-, RSS-, Atom- oder JSON-Feed oder eine Veranstaltungsseite "
+                       "mit schema.org-Auszeichnung. Vorschau prüfen, dann absenden: ein "
+                       "Moderator gibt sie frei."),
+    "preview": ("Aperçu des flux", "Preview the feeds", "Feeds prüfen"),
+    "submit": ("Envoyer l’inscription", "Submit the registration", "Anmeldung absenden"),
+    "preview_title": ("Ce que nous avons trouvé", "What we found", "Was wir gefunden haben"),
+    "found": ("{format} : {events} événements, {items} articles",
+              "{format}: {events} events, {items} news items",
+              "{format}: {events} Veranstaltungen, {items} Artikel"),
+    "next_events": ("Prochains événements :", "Next events:", "Nächste Veranstaltungen:"),
+    "unreadable": ("Illisible :", "Cannot read it:", "Nicht lesbar:"),
+    "warnings": ("avertissements", "warnings", "Warnungen"),
+    "honeypot": ("Laissez ce champ vide", "Leave this field empty", "Dieses Feld leer lassen"),
+    "thanks": ("Merci ! Votre inscription attend la validation d’un modérateur.",
+               "Thank you! Your registration awaits a moderator’s approval.",
+               "Danke! Ihre Anmeldung wartet auf die Freigabe durch einen Moderator."),
+    "mail_failed": ("Le courriel de confirmation n’a pas pu être envoyé.",
+                    "The confirmation email could not be sent.",
+                    "Die Bestätigungs-E-Mail konnte nicht gesendet werden."),
+    "invalid": ("À corriger :", "Please fix:", "Bitte korrigieren:"),
+    "directory_intro": ("Les organisations dont nous publions les événements.",
+                        "The organisations whose events we publish.",
+                        "Die Organisationen, deren Veranstaltungen wir veröffentlichen."),
+    "health": ("État des flux", "Feed health", "Feed-Status"),
+    "status_ok": ("à jour", "up to date", "aktuell"),
+    "status_error": ("en erreur", "failing", "fehlerhaft"),
+    "status_pending": ("en attente", "pending", "ausstehend"),
+    "status_disabled": ("désactivé", "disabled", "deaktiviert"),
+    "its_events": ("Ses événements", "Its events", "Ihre Veranstaltungen"),
+    "merged_with": ("aussi publié par", "also posted by", "auch veröffentlicht von"),
+    "no_events": ("Aucun événement à venir.", "No upcoming events.", "Keine kommenden Veranstaltungen."),
+    "docs_intro": ("Données ouvertes : calendriers, événements et actualités, en lecture libre.",
+                   "Open data: calendars, events and news, free to read.",
+                   "Offene Daten: Kalender, Veranstaltungen und Nachrichten, frei lesbar."),
+    "parameters": ("Paramètres", "Parameters", "Parameter"),
+    "subscribe_title": ("S’abonner à la lettre hebdomadaire", "Subscribe to the weekly newsletter",
+                        "Den wöchentlichen Newsletter abonnieren"),
+    "email": ("Adresse électronique", "Email address", "E-Mail-Adresse"),
+    "cities": ("Villes (aucune = toutes)", "Cities (none = all)", "Städte (keine = alle)"),
+    "kinds": ("Types d’organisation (aucun = tous)", "Kinds of organisation (none = all)",
+              "Arten von Organisationen (keine = alle)"),
+    "topics": ("Thèmes (aucun = tous)", "Topics (none = all)", "Themen (keine = alle)"),
+    "do_subscribe": ("M’abonner", "Subscribe", "Abonnieren"),
+    "check_mail": ("Presque fini : confirmez avec le lien envoyé à votre adresse.",
+                   "Almost done: confirm with the link we sent to your address.",
+                   "Fast fertig: bestätigen Sie mit dem Link, den wir Ihnen geschickt haben."),
+    "confirm_button": ("Confirmer mon abonnement", "Confirm my subscription", "Abonnement bestätigen"),
+    "confirmed": ("Abonnement confirmé. À lundi !", "Subscription confirmed. See you on Monday!",
+                  "Abonnement bestätigt. Bis Montag!"),
+    "bad_link": ("Ce lien n’est pas ou plus valable.", "This link is not valid (any more).",
+                 "Dieser Link ist (nicht mehr) gültig."),
+    "preferences": ("Mes préférences", "My preferences", "Meine Einstellungen"),
+    "save": ("Enregistrer", "Save", "Speichern"),
+    "saved": ("Préférences enregistrées.", "Preferences saved.", "Einstellungen gespeichert."),
+    "unsubscribe": ("Me désabonner", "Unsubscribe", "Abbestellen"),
+    "unsubscribed": ("Vous êtes désabonné·e.", "You are unsubscribed.", "Sie sind abgemeldet."),
+    "no_digests": ("Aucune lettre publiée pour l’instant.", "No newsletter published yet.",
+                   "Noch kein Newsletter veröffentlicht."),
+    "week": ("Semaine", "Week", "Woche"),
+    "too_many": ("Trop de demandes : réessayez dans quelques minutes.",
+                 "Too many requests: try again in a few minutes.",
+                 "Zu viele Anfragen: versuchen Sie es in einigen Minuten erneut."),
+    "forbidden": ("Requête refusée : rechargez la page et réessayez.",
+                  "Request refused: reload the page and try again.",
+                  "Anfrage abgelehnt: Seite neu laden und erneut versuchen."),
+    "not_found": ("Page introuvable.", "Page not found.", "Seite nicht gefunden."),
+    "more": ("Voir tout l’agenda", "See the whole agenda", "Den ganzen Kalender ansehen"),
+}
+
+
+def negotiate(query: str | None, cookie: str | None, accept_language: str | None) -> str:
+    """The page language: the switcher's choice, its cookie, the browser's, else French."""
+    for choice in (query, cookie):
+        if choice in LANGUAGES:
+            return choice
+    preferred = []
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        if tag and weight > 0:
+            preferred.append((weight, tag.strip().replace("-", "_")))
+    ordered = [tag for _, tag in sorted(preferred, key=lambda p: -p[0])]
+    found = negotiate_locale(ordered, list(LANGUAGES), sep="_")
+    if found is None:
+        for tag in ordered:  # "en_GB" is English even though only "en" is offered
+            try:
+                language = Locale.parse(tag).language
+            except (ValueError, UnknownLocaleError):
+                continue
+            if language in LANGUAGES:
+                return language
+    return found if found in LANGUAGES else DEFAULT
+
+
+def translate(language: str, key: str, **values: object) -> str:
+    """The text of ``key`` in ``language``; a missing key is a bug (KeyError)."""
+    text = MESSAGES[key][LANGUAGES.index(language)]
+    return text.format(**values) if values else text

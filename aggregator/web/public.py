@@ -1,0 +1,209 @@
+"""Public pages: the agenda with filters, the embeddable list, how to subscribe, docs, archive.
+
+The agenda's body is ``render.pages.render_index`` itself (day grouping, local times, cancelled
+badges, schema.org JSON-LD), rendered for the filtered events and set inside our layout, so the
+served page and output/index.html cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import datetime
+from importlib import resources
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from ..core import Aggregator, Published, Selection
+from ..models import MergedEvent
+from ..render import DEFAULT_TITLE, pages
+from .views import Page, kinds, language, render, stylesheet
+
+router = APIRouter(include_in_schema=False)
+MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
+EVENTS_SECTION = re.compile(r'(<section aria-labelledby="events">.*?</section>)', re.DOTALL)
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+WEEK = re.compile(r"^\d{4}-W\d{2}$")
+EMBED_EVENTS = 15
+"""Events in /embed: a sidebar's worth on an organisation's site."""
+AGENDA_CACHE = 64
+
+Filter = Annotated[str, Query(max_length=100)]
+
+
+def _aggregator(request: Request) -> Aggregator:
+    return request.app.state.aggregator  # type: ignore[no-any-return]
+
+
+class AgendaCache:
+    """Rendered agenda bodies per (build, filters, language, minute): a render of a big
+    agenda takes a second, and "ongoing" badges only need to move once a minute."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, ...], tuple[str, str]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...], make: Any) -> tuple[str, str]:
+        with self.lock:
+            found = self.entries.get(key)
+        if found is None:
+            found = make()
+            with self.lock:
+                if len(self.entries) >= AGENDA_CACHE:
+                    self.entries.clear()
+                self.entries[key] = found
+        return found
+
+
+def agenda_parts(html: str, *, events_only: bool = False) -> tuple[str, str]:
+    """(body, JSON-LD) cut out of a render_index page.
+
+    Raises:
+        ValueError: the page no longer has the expected <main> or JSON-LD block.
+    """
+    main, data = MAIN.search(html), JSON_LD.search(html)
+    if main is None or data is None:
+        raise ValueError("render_index output lacks <main> or its JSON-LD block")
+    body = main.group(1)
+    if events_only:
+        section = EVENTS_SECTION.search(body)
+        body = section.group(1) if section else ""
+    return body, data.group(1)
+
+
+def _agenda(request: Request, events: tuple[MergedEvent, ...], published: Published,
+            key: tuple[str, ...], *, news: bool = True) -> tuple[str, str]:
+    aggregator = _aggregator(request)
+    lang = language(request)
+    now = aggregator.clock()
+    cache: AgendaCache = request.app.state.agendas
+
+    def make() -> tuple[str, str]:
+        html = pages.render_index(
+            events, published.items if news else (), aggregator.source_map(), now=now,
+            base_url=aggregator.settings.base_url, timezone=aggregator.settings.timezone,
+            language=lang,
+        ).decode()
+        return agenda_parts(html, events_only=not news)
+
+    return cache.get((published.version, lang, now.strftime("%Y%m%d%H%M"), *key), make)
+
+
+@router.get("/", response_class=HTMLResponse)
+def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
+           source: Filter = "", q: Filter = "") -> Response:
+    aggregator = _aggregator(request)
+    published = aggregator.published()
+    selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
+    events = aggregator.select_events(published, selection)
+    body, data = _agenda(request, events, published, ("page", city, kind, tag, source, q))
+    query = urlencode({k: v for k, v in vars_of(selection).items() if v})
+    ics = f"{aggregator.settings.base_url}/calendar.ics" + (f"?{query}" if query else "")
+    sources = aggregator.current_sources()
+    return render(
+        request, "agenda.html", agenda=body, structured_data=data, selection=selection,
+        ics_href=ics, webcal_href=webcal(ics),
+        cities=sorted({e.city for e in published.events if e.city} | {s.city for s in sources}),
+        tags=sorted({t for s in sources for t in s.tags}),
+        sources=sorted(((s.id, s.name) for s in sources), key=lambda p: p[1].casefold()),
+        kinds=kinds(Page(language(request), "/", {})),
+    )
+
+
+def vars_of(selection: Selection) -> dict[str, str]:
+    return {"city": selection.city, "kind": selection.kind, "tag": selection.tag,
+            "source": selection.source, "q": selection.q}
+
+
+def webcal(url: str) -> str:
+    """The webcal:// form of an http(s) URL, which calendar apps open as a subscription."""
+    return re.sub(r"^https?://", "webcal://", url)
+
+
+@router.get("/embed", response_class=HTMLResponse)
+def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
+          source: Filter = "") -> Response:
+    """A small list of the next events for an organisation's own site (may be framed)."""
+    aggregator = _aggregator(request)
+    published = aggregator.published()
+    selection = Selection(city=city, kind=kind, tag=tag, source=source)
+    now = aggregator.clock()
+    chosen = [e for e in aggregator.select_events(published, selection)
+              if e.rrule or e.rdates or _ends_after(e, now)]
+    body, _ = _agenda(request, tuple(chosen[:EMBED_EVENTS]), published,
+                      ("embed", city, kind, tag, source), news=False)
+    query = urlencode({k: v for k, v in vars_of(selection).items() if v})
+    more = f"{aggregator.settings.base_url}/" + (f"?{query}" if query else "")
+    heading = f"{DEFAULT_TITLE}" + (f" – {selection.label()}" if selection.label() else "")
+    return render(request, "embed.html", agenda=body, heading=heading, more_href=more)
+
+
+def _ends_after(event: MergedEvent, now: datetime) -> bool:
+    last = event.end or event.start
+    if isinstance(last, datetime):
+        return last >= now
+    return last >= now.date()
+
+
+@router.get("/calendars", response_class=HTMLResponse)
+def calendars(request: Request) -> Response:
+    """How to subscribe, with a webcal:// link and a copyable address per calendar."""
+    aggregator = _aggregator(request)
+    base = aggregator.settings.base_url
+    page = Page(language(request), "/calendars", {})
+    main = [{"id": "all", "label": page.t("cal_all"), "https": f"{base}/calendar.ics",
+             "webcal": webcal(f"{base}/calendar.ics")}]
+    by = [{"id": slug, "label": " / ".join(labels), "https": f"{base}/calendars/{slug}.ics",
+           "webcal": webcal(f"{base}/calendars/{slug}.ics")}
+          for slug, labels in aggregator.published().calendars]
+    groups = [(page.t("cal_all"), main)] + ([(page.t("cal_by"), by)] if by else [])
+    return render(request, "calendars.html", groups=groups)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs(request: Request) -> Response:
+    """The OpenAPI description as a page, without a third-party script (CSP, privacy)."""
+    schema = request.app.openapi()
+    operations = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, operation in methods.items():
+            parameters = [(p["name"], p["in"], p.get("description", ""))
+                          for p in operation.get("parameters", [])]
+            operations.append((path, method.upper(), operation.get("summary", ""),
+                               operation.get("description", ""), parameters))
+    return render(request, "docs.html", operations=operations)
+
+
+@router.get("/digests", response_class=HTMLResponse)
+def digests(request: Request) -> Response:
+    """The archive of weekly digests (output/digest/YYYY-Www.html), newest first."""
+    folder = _aggregator(request).settings.output_dir / "digest"
+    weeks = sorted((p.stem for p in folder.glob("*.html") if WEEK.match(p.stem)), reverse=True)
+    return render(request, "digests.html", weeks=weeks)
+
+
+@router.get("/digests/{week}", response_class=HTMLResponse)
+def digest(request: Request, week: str) -> Response:
+    if not WEEK.match(week):
+        raise HTTPException(status_code=404, detail="no such week")
+    path = _aggregator(request).settings.output_dir / "digest" / f"{week}.html"
+    try:
+        return HTMLResponse(path.read_bytes())
+    except OSError:
+        raise HTTPException(status_code=404, detail="no digest for this week") from None
+
+
+@router.get("/static/site.css")
+def site_css() -> Response:
+    return Response(stylesheet(), media_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/static/copy.js")
+def copy_js() -> Response:
+    script = resources.files("aggregator.web").joinpath("static/copy.js").read_bytes()
+    return Response(script, media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600"})

@@ -1,0 +1,152 @@
+"""/register: an organisation submits its feeds, sees what we read in them, then waits.
+
+"Preview" fetches every URL live through ``Aggregator.check_feed`` (the same guarded fetcher
+as refreshes: size cap, timeouts, no private addresses) and shows the format, the counts and
+the next three events, or the one-line reason the feed cannot be read. "Submit" stores the
+source PENDING (``Aggregator.register_source``) and emails the contact. Both are rate limited
+per IP, CSRF-checked, and a filled honeypot gets a thank-you page and nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
+
+from ..core import Aggregator, RegistrationError
+from ..errors import FeedError
+from ..models import LANGUAGES, FeedRef, ParsedFeed, When
+from .security import CSRF_FIELD, HONEYPOT_FIELD, RateLimiter, check_csrf, client_ip
+from .views import Page, kinds, language, render
+
+router = APIRouter(include_in_schema=False)
+FIELDS = ("name", "kind", "city", "country", "language", "website", "contact", "tags", "feeds")
+FORMATS = {"ical": "iCalendar", "rss": "RSS", "atom": "Atom", "jsonfeed": "JSON Feed",
+           "jsonld": "schema.org JSON-LD"}
+MAX_URLS = 10
+
+
+def default_limits() -> dict[str, RateLimiter]:
+    """Per-IP budgets: a person registers once and previews a handful of times; sign-ups
+    send email, so a burst from one address is a script."""
+    return {
+        "register": RateLimiter(5, 3600.0),
+        "preview": RateLimiter(30, 600.0),
+        "subscribe": RateLimiter(5, 3600.0),
+        "login": RateLimiter(10, 600.0),
+    }
+
+
+def limit(request: Request, name: str) -> None:
+    """Raises HTTPException 429 when this client spent its budget for ``name``."""
+    limiter: RateLimiter = request.app.state.limits[name]
+    if not limiter.allow(client_ip(request)):
+        raise HTTPException(status_code=429, detail=Page(language(request), "/", {}).t(
+            "too_many"), headers={"Retry-After": str(int(limiter.window))})
+
+
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form once its CSRF token matched (403 otherwise)."""
+    form = await request.form()
+    token = form.get(CSRF_FIELD)
+    check_csrf(request, token if isinstance(token, str) else None)
+    return form
+
+
+def text(form: FormData, name: str, default: str = "") -> str:
+    value = form.get(name)
+    return value.strip()[:4000] if isinstance(value, str) else default
+
+
+def _aggregator(request: Request) -> Aggregator:
+    return request.app.state.aggregator  # type: ignore[no-any-return]
+
+
+def _form_page(request: Request, values: dict[str, str], **extra: Any) -> HTMLResponse:
+    page = Page(language(request), "/register", {})
+    return render(request, "register.html", values=values, kinds=kinds(page),
+                  languages=LANGUAGES, **extra)
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_form(request: Request) -> Response:
+    return _form_page(request, {"country": "FR", "language": language(request)})
+
+
+@router.post("/register", response_class=HTMLResponse)
+async def register_post(request: Request) -> Response:
+    form = await checked_form(request)
+    values = {name: text(form, name) for name in FIELDS}
+    page = Page(language(request), "/register", {})
+    if text(form, HONEYPOT_FIELD):
+        return render(request, "message.html", heading=page.t("register"),
+                      message=page.t("thanks"), error=False, link="/", link_text=page.t("agenda"))
+    urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS]
+    if text(form, "action") == "preview":
+        limit(request, "preview")
+        previews = await run_in_threadpool(_previews, _aggregator(request), urls, page.lang)
+        return _form_page(request, values, previews=previews)
+    limit(request, "register")
+    try:
+        registration, mail_problem = await run_in_threadpool(_register, request, values, urls)
+    except RegistrationError as error:
+        return _form_page(request, values, error=error.reason, error_field=error.field)
+    message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
+    return render(request, "message.html", heading=registration.source.name, message=message,
+                  error=False, link=f"/sources", link_text=page.t("sources"))
+
+
+def _register(request: Request, values: dict[str, str], urls: list[str]) -> Any:
+    return _aggregator(request).register_source(
+        name=values["name"], kind=values["kind"], city=values["city"],
+        website=values["website"], contact=values["contact"],
+        feeds=[FeedRef(url) for url in urls], country=values["country"] or "FR",
+        language=values["language"] or "fr", tags=values["tags"].split(","),
+    )
+
+
+def _previews(aggregator: Aggregator, urls: list[str], lang: str) -> list[dict[str, Any]]:
+    return [_preview(aggregator, url, lang) for url in urls]
+
+
+def _preview(aggregator: Aggregator, url: str, lang: str) -> dict[str, Any]:
+    """What one URL holds, or why it cannot be read (never raises)."""
+    try:
+        parsed = aggregator.check_feed(url)
+    except FeedError as error:
+        return {"url": url, "ok": False, "reason": error.reason}
+    page = Page(lang, "/register", {})
+    summary = page.t("found", format=FORMATS.get(parsed.format, parsed.format),
+                     events=len(parsed.events), items=len(parsed.items))
+    return {"url": url, "ok": True, "summary": summary, "title": parsed.title,
+            "next": _next_events(parsed, aggregator.clock(), aggregator.settings.timezone, lang),
+            "warnings": parsed.warnings[:5], "warning_count": len(parsed.warnings)}
+
+
+def _next_events(parsed: ParsedFeed, now: datetime, timezone: str,
+                 lang: str) -> list[tuple[str, str]]:
+    """(when, title) of the next three events of a feed (first occurrences of series)."""
+    zone = ZoneInfo(timezone)
+
+    def instant(value: When) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        return datetime.combine(value, time(), tzinfo=zone)
+
+    coming = sorted((e for e in parsed.events
+                     if e.recurrence_id is None and instant(e.end or e.start) >= now),
+                    key=lambda e: instant(e.start))
+    return [(_label(e.start, zone, lang), e.title) for e in coming[:3]]
+
+
+def _label(value: When, zone: ZoneInfo, lang: str) -> str:
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium", tzinfo=zone, locale=lang)
+    assert isinstance(value, date)
+    return format_date(value, "medium", locale=lang)

@@ -1,0 +1,147 @@
+"""Request safety: CSRF tokens, per-IP rate limits, the honeypot, headers, admin sessions.
+
+Why each:
+* CSRF: every form carries the value of a random ``csrf`` cookie (double submit); a POST whose
+  field and cookie differ is refused, so another site cannot make a visitor's browser act.
+  The one exception is RFC 8058 one-click unsubscription, which mail clients POST blindly.
+* Rate limits: /register fetches strangers' URLs and /subscribe sends email; both are capped
+  per client IP in a sliding window (per process: the daemon serves from one process).
+* Honeypot: a field hidden from people; bots fill every field, so a filled one means a bot.
+* Headers: a strict CSP (no inline script, styles from our own stylesheet), nosniff, a
+  referrer policy, and no framing except for /embed, which exists to be framed.
+* Admin: ``AGGREGATOR_ADMIN_TOKEN`` as a bearer token, or typed once into a login form that
+  sets a cookie signed (HMAC) with the token itself, so changing the token logs everyone out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+CSRF_COOKIE = "csrf"
+CSRF_FIELD = "csrf_token"
+HONEYPOT_FIELD = "nickname"
+ADMIN_COOKIE = "admin_session"
+ADMIN_SESSION = 8 * 3600
+"""Seconds an admin login lasts: a working day."""
+
+CSP = (
+    "default-src 'none'; img-src 'self' https: http: data:; style-src 'self'; "
+    "script-src 'self'; form-action 'self'; base-uri 'none'; connect-src 'self'"
+)
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+FRAMEABLE = ("/embed",)
+
+
+class RateLimiter:
+    """At most ``limit`` hits per client in ``window`` seconds (sliding window, in memory)."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.hits: dict[str, deque[float]] = {}
+        self.lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        now = self.clock()
+        with self.lock:
+            if len(self.hits) > 10_000:  # forget idle clients so memory stays bounded
+                self.hits = {k: v for k, v in self.hits.items() if v and v[-1] > now - self.window}
+            recent = self.hits.setdefault(client, deque())
+            while recent and recent[0] <= now - self.window:
+                recent.popleft()
+            if len(recent) >= self.limit:
+                return False
+            recent.append(now)
+            return True
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def csrf_token(request: Request) -> str:
+    """The visitor's CSRF token (the cookie's value, or a new one the response will set)."""
+    existing = request.cookies.get(CSRF_COOKIE, "")
+    if len(existing) >= 32:
+        return existing
+    token: str = getattr(request.state, "new_csrf", "") or secrets.token_urlsafe(32)
+    request.state.new_csrf = token
+    return token
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Raises HTTPException 403 when the form's token is not the cookie's."""
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
+        raise HTTPException(status_code=403, detail="forbidden")
+
+
+def sign_admin(token: str, expires: int) -> str:
+    mac = hmac.new(token.encode(), f"admin|{expires}".encode(), hashlib.sha256).hexdigest()
+    return f"{expires}.{mac}"
+
+
+def admin_cookie_valid(token: str, value: str, now: float) -> bool:
+    expires, _, mac = value.partition(".")
+    if not expires.isdigit() or int(expires) < now:
+        return False
+    return hmac.compare_digest(sign_admin(token, int(expires)), f"{expires}.{mac}")
+
+
+def bearer_valid(token: str, request: Request) -> bool:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+ASGIApp = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]],
+                    Callable[[MutableMapping[str, Any]], Awaitable[None]]], Awaitable[None]]
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every HTTP answer, and the new CSRF cookie."""
+
+    def __init__(self, app: ASGIApp, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        frameable = any(path == p or path.startswith(p + "/") for p in FRAMEABLE)
+
+        async def with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                extra = dict(HEADERS)
+                extra["Content-Security-Policy"] = CSP + (
+                    "; frame-ancestors *" if frameable else "; frame-ancestors 'none'")
+                if not frameable:
+                    extra["X-Frame-Options"] = "DENY"
+                headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()
+                            if k.lower().encode() not in present]
+                token = scope.get("state", {}).get("new_csrf")
+                if token:
+                    flags = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if self.secure else "")
+                    headers.append((b"set-cookie", f"{CSRF_COOKIE}={token}{flags}".encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -1,0 +1,113 @@
+"""How the web app renders a page: the agenda's Jinja2 environment, its look, the language.
+
+Why reuse ``render.pages``: the agenda served at / must look like output/index.html and be
+escaped by the same autoescaping environment. Our templates are an overlay of that environment
+(same settings, our loader first), and the stylesheet is index.html's own ``<style>`` plus the
+few rules forms need, served as /static/site.css so the CSP can forbid inline styles.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from ..core import Aggregator
+from ..models import SOURCE_KINDS
+from ..render import DEFAULT_TITLE, pages
+from . import i18n
+from .security import CSRF_FIELD, HONEYPOT_FIELD, csrf_token
+
+STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """render.pages' environment with our templates first (autoescape, StrictUndefined)."""
+    base = pages.environment()
+    loader = jinja2.ChoiceLoader([jinja2.PackageLoader("aggregator.web", "templates"),
+                                  base.loader])  # type: ignore[list-item]
+    env = base.overlay(loader=loader)
+    env.filters = dict(env.filters)
+    env.filters["href"] = safe_href
+    return env
+
+
+def safe_href(url: object) -> str:
+    """A link target from a feed or a form: http(s), webcal, mailto or a local path only, so a
+    ``javascript:`` URL can never reach an href (autoescaping alone does not stop that)."""
+    text = str(url or "").strip()
+    if re.match(r"^(https?://|webcal://|mailto:)", text, re.IGNORECASE) or (
+            text.startswith("/") and not text.startswith("//")):
+        return text
+    return "#"
+
+
+@functools.lru_cache(maxsize=1)
+def stylesheet() -> bytes:
+    """index.html's stylesheet followed by web/static/forms.css."""
+    env = pages.environment()
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, "index.html")
+    match = STYLE.search(source)
+    agenda = match.group(1).strip() if match else ""
+    forms = resources.files("aggregator.web").joinpath("static/forms.css").read_text("utf-8")
+    return f"{agenda}\n{forms}".encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What every template needs besides its own values."""
+
+    lang: str
+    path: str
+    query: Mapping[str, str]
+
+    def t(self, key: str, **values: object) -> str:
+        return i18n.translate(self.lang, key, **values)
+
+    def lang_links(self) -> list[tuple[str, str, str]]:
+        """(code, name, href) of the switcher: this page with ?lang= each language."""
+        links = []
+        for code in i18n.LANGUAGES:
+            query = {k: v for k, v in self.query.items() if k != "lang"} | {"lang": code}
+            links.append((code, i18n.NAMES[code], f"{self.path}?{urlencode(query)}"))
+        return links
+
+
+def language(request: Request) -> str:
+    return i18n.negotiate(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE),
+                          request.headers.get("accept-language"))
+
+
+def render(
+    request: Request, template: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """A page in the visitor's language, with a CSRF token for its forms."""
+    lang = language(request)
+    page = Page(lang, request.url.path, dict(request.query_params))
+    aggregator: Aggregator = request.app.state.aggregator
+    body = environment().get_template(template).render(
+        page=page, t=page.t, lang=lang, site_title=DEFAULT_TITLE,
+        base_url=aggregator.settings.base_url, csrf_field=CSRF_FIELD,
+        csrf_token=csrf_token(request), honeypot_field=HONEYPOT_FIELD, **context,
+    )
+    response = HTMLResponse(body, status_code=status_code)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Cache-Control"] = "no-store" if "csrf" in body else "no-cache"
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def kinds(page: Page) -> list[tuple[str, str]]:
+    """(value, label) of every kind of organisation, in the contract's order."""
+    return [(kind, page.t(f"kind_{kind}")) for kind in SOURCE_KINDS]
