@@ -72,19 +72,12 @@ def build(app: AppContext) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @pass_app
 def serve(app: AppContext, host: str, port: int) -> None:
-    """Serve the output directory over HTTP."""
-    from ..static_server import make_static_server
+    """The web server alone: agenda, calendars, open data, registration, admin."""
+    from ..web.server import serve_forever
 
     with errors_to_exit():
-        output = app.settings.output_dir
-        server = make_static_server(output, host, port)
-        console.print(f"serving {output}/ on http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        serve_forever(app.aggregator, host, port,
+                      lambda url: console.print(f"serving {url}/ (Ctrl-C stops)"))
 
 
 @cli.command()

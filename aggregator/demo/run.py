@@ -15,7 +15,7 @@ from rich.console import Console
 
 from .. import config
 from ..config import DEFAULT_DB
-from ..core import make_aggregator
+from ..core import Aggregator, make_aggregator
 from .feeds import build_demo
 from .server import FeedServer
 
@@ -49,27 +49,20 @@ def run_demo(*, once: bool, port: int, console: Console, today: date | None = No
             for outcome in failed:
                 console.print(f"  [red]{outcome.source_id}[/] {outcome.url}: {outcome.error}")
             report = aggregator.build()
+            console.print(f"built {report.events} events and {report.items} news items "
+                          f"in {report.elapsed:.2f} s")
+            if once:
+                for path in report.files:
+                    console.print(str(path))
+                return
+            # The demo feeds stay up while the web app runs, so /admin can refresh them.
+            _serve(aggregator, port, console)
         finally:
             aggregator.close()
-        console.print(
-            f"built {report.events} events and {report.items} news items in {report.elapsed:.2f} s"
-        )
-        output = settings.output_dir
-        if once:
-            for path in report.files:
-                console.print(str(path))
-            return
-    _serve(output, port, console)
 
 
-def _serve(output: Path, port: int, console: Console) -> None:
-    from ..static_server import make_static_server
+def _serve(aggregator: Aggregator, port: int, console: Console) -> None:
+    from ..web.server import serve_forever
 
-    server = make_static_server(output, "127.0.0.1", port)
-    console.print(f"open http://127.0.0.1:{port}/ (Ctrl-C stops)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_forever(aggregator, "127.0.0.1", port,
+                  lambda url: console.print(f"open {url}/ (Ctrl-C stops)"))

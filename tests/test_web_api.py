@@ -1,0 +1,149 @@
+"""The open data over HTTP: calendars (validated by icalendar and ical.js), JSON, Atom, 304s."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from webapp import Web, web  # noqa: F401  (fixture)
+
+REPO = Path(__file__).resolve().parents[1]
+ICALJS = REPO / "tests" / "icaljs_validate.mjs"
+
+
+def summaries(body: bytes) -> list[str]:
+    calendar = icalendar.Calendar.from_ical(body)
+    return sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
+
+
+def test_calendar_is_the_built_file_with_calendar_content_type(web: Web) -> None:
+    answer = web.client.get("/calendar.ics")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "text/calendar; charset=utf-8"
+    built = (web.tmp_path / "output" / "calendar.ics").read_bytes()
+    assert answer.content == built
+    head = web.client.head("/calendar.ics")
+    assert head.status_code == 200 and head.headers["etag"] == answer.headers["etag"]
+    # the cross-posted talk is one event; the apéro another
+    assert summaries(answer.content) == ["Apéro start-up", "Rencontre IA"]
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json", "*/*;q=0.1",
+                                    "text/calendar,text/x-vcalendar"])
+def test_calendar_ignores_odd_accept_headers(web: Web, accept: str) -> None:
+    answer = web.client.get("/calendar.ics", headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/calendar")
+
+
+def test_calendar_answers_304_to_pollers_with_its_etag_or_date(web: Web) -> None:
+    first = web.client.get("/calendar.ics")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    again = web.client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert web.client.get("/calendar.ics", headers={"If-Modified-Since": modified}).status_code == 304
+    assert web.client.get("/calendar.ics", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_new_build_changes_the_etag(web: Web) -> None:
+    etag = web.client.get("/calendar.ics").headers["etag"]
+    from sites import SOON, ics
+    web.feeds.set("/assoc.ics", ics("meetup-8@assoc", "Hackathon", SOON + timedelta(days=2)),
+                  "text/calendar")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    answer = web.client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert answer.status_code == 200
+    assert "Hackathon" in summaries(answer.content)
+
+
+def test_filters_as_query_and_as_path(web: Web) -> None:
+    by_query = web.client.get("/calendar.ics", params={"tag": "startup"})
+    assert by_query.status_code == 200
+    assert summaries(by_query.content) == ["Apéro start-up"]
+    assert summaries(web.client.get("/calendar.ics", params={"kind": "venue"}).content) == [
+        "Rencontre IA"]
+    assert summaries(web.client.get("/calendar.ics", params={"q": "rencontre"}).content) == [
+        "Rencontre IA"]
+    etag = by_query.headers["etag"]
+    assert web.client.get("/calendar.ics", params={"tag": "startup"},
+                          headers={"If-None-Match": etag}).status_code == 304
+    by_path = web.client.get("/calendars/ai.ics")
+    assert by_path.status_code == 200
+    assert by_path.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert summaries(by_path.content) == ["Rencontre IA"]
+    assert web.client.get("/calendars/atlantis.ics").status_code == 404
+    assert web.client.get("/calendars/..%2Fsecrets.ics").status_code == 404
+
+
+def test_calendars_pass_ical_js(web: Web, tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None or not (REPO / "node_modules" / "ical.js").exists():
+        pytest.skip("node and ical.js are installed by `make test`")
+    paths = []
+    for name, params in (("all", {}), ("city", {"city": "Metz"}), ("tag", {"tag": "ai"})):
+        path = tmp_path / f"{name}.ics"
+        path.write_bytes(web.client.get("/calendar.ics", params=params).content)
+        paths.append(str(path))
+    done = subprocess.run([node, str(ICALJS), *paths], capture_output=True, text=True,
+                          cwd=REPO, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_events_json_and_cheap_sync_with_updated_since(web: Web) -> None:
+    document = web.client.get("/events.json").json()
+    assert {e["title"] for e in document["events"]} == {"Apéro start-up", "Rencontre IA"}
+    talk = next(e for e in document["events"] if e["title"] == "Rencontre IA")
+    assert {s["source"] for s in talk["sources"]} == {"lab", "venue"}
+
+    later = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    assert web.client.get("/events.json", params={"updated_since": later}).json()["events"] == []
+
+    web.feeds.set("/assoc.ics", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n",
+                  "text/calendar")
+    since = datetime.now(UTC).isoformat()
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    changed = web.client.get("/events.json", params={"updated_since": since}).json()
+    assert [e["title"] for e in changed["events"]] == ["Apéro start-up"]
+    assert changed["removed"] == [changed["events"][0]["uid"]]
+    assert web.client.get("/events.json", params={"updated_since": "yesterday"}).status_code == 422
+
+
+def test_news_json_and_atom(web: Web) -> None:
+    news = web.client.get("/news.json")
+    assert news.headers["content-type"].startswith("application/json")
+    assert {i["title"] for i in news.json()["items"]} == {"Appel à projets", "Nouveau labo"}
+    atom = web.client.get("/news.atom")
+    assert atom.headers["content-type"].startswith("application/atom+xml")
+    assert b"<script" not in atom.content and b"Nouveau labo" in atom.content
+    assert web.client.get("/news.atom", headers={"If-None-Match": atom.headers["etag"]}
+                          ).status_code == 304
+
+
+def test_openapi_documents_the_open_data(web: Web) -> None:
+    schema = web.client.get("/openapi.json").json()
+    assert {"/calendar.ics", "/events.json", "/news.json", "/news.atom"} <= set(schema["paths"])
+    docs = web.client.get("/docs")
+    assert docs.status_code == 200 and "openapi.json" in docs.text
+
+
+def test_errors_are_json_for_data_and_pages_for_people(web: Web) -> None:
+    missing = web.client.get("/nothing.json")
+    assert missing.status_code == 404 and missing.json()["detail"]
+    page = web.client.get("/nothing", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "<html" in page.text
+
+
+def test_before_the_first_build_calendar_is_404_not_a_crash(web: Web) -> None:
+    shutil.rmtree(web.tmp_path / "output")
+    assert web.client.get("/calendar.ics").status_code == 404
+    assert web.client.get("/").status_code == 200
+    missing = web.client.get("/events.json")
+    assert missing.status_code == 404 and "not built yet" in missing.json()["detail"]
+    assert web.client.head("/calendar.ics").status_code == 404
