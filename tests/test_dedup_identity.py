@@ -74,7 +74,7 @@ def test_organiser_wins_over_venue_and_categories_unite() -> None:
     ], SOURCES)
     merged = result.events[0]
     assert merged.title == "Meetup Python"
-    assert merged.city == "Nancy"
+    assert merged.city == "Metz"  # where it happens, not the Nancy organiser's home town
     assert merged.location == "Totem, 1 rue X, Metz"
     assert merged.categories == ("Python", "Tech")
     assert merged.members[0].source_id == "rmll"
@@ -142,3 +142,15 @@ def test_news_relayed_with_tracking_link_is_one_item() -> None:
     assert len(result.items) == 1
     assert result.items[0].title == "Bilan 2024"
     assert result.items[0].published == published
+
+
+def test_event_city_is_the_place_named_else_the_organisers_city() -> None:
+    from aggregator.dedup.policy import event_city
+
+    assert event_city(["TCRM-Blida, 7 avenue de Blida, 57000 Metz"], [None], "Nancy") == "Metz"
+    assert event_city(["Le Puzzle"], [None], "Metz") == "Thionville"
+    assert event_city(["Diedenhofen, Stadthalle"], [None], "Thionville") == "Thionville"
+    assert event_city(["Online"], [None], "Nancy") == "Nancy"
+    assert event_city([""], [None], "Épinal") == "Épinal"
+    # an address naming two cities is ambiguous: the organiser's city stands
+    assert event_city(["Metz", "Nancy"], [None, None], "Épinal") == "Épinal"

@@ -41,8 +41,9 @@ def publish_feeds(server: Any) -> None:
                                "https://lab.example.org/talk-1"), "text/calendar")
     server.set("/venue.ics", ics("blida-99@venue", "Rencontre IA", SOON,
                                  "https://lab.example.org/talk-1/?utm_source=x"), "text/calendar")
-    server.set("/assoc.ics", ics("meetup-7@assoc", "Apéro <b>start-up</b>", SOON + timedelta(days=1),
-                                 extra="LOCATION:Grand Nancy Innovation\\, 54000 Nancy"),
+    apero = ics("meetup-7@assoc", "Apéro <b>start-up</b>", SOON + timedelta(days=1))
+    server.set("/assoc.ics", apero.replace(b"TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz",
+                                           b"Grand Nancy Innovation\\, 54000 Nancy"),
                "text/calendar")
     server.set("/news.xml", rss("Appel à projets", "Nouveau labo"), "application/rss+xml")
 

@@ -12,6 +12,13 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source
+from .places import PlaceNormaliser, fold
+
+CITY_NAMES = {"metz": "Metz", "nancy": "Nancy", "thionville": "Thionville", "epinal": "Épinal",
+              "luxembourg": "Luxembourg", "esch-sur-alzette": "Esch-sur-Alzette",
+              "saarbrucken": "Saarbrücken", "trier": "Trier", "strasbourg": "Strasbourg"}
+"""Display names of canonical cities no member source spells for us."""
+_PLACES = PlaceNormaliser()
 
 KIND_RANK = {"startup": 2, "lab": 2, "association": 2, "company": 2, "institution": 1, "venue": 0}
 """Organisers first; umbrella institutions next; venues last (issue 3: venues and umbrella
@@ -79,7 +86,8 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
         uid=uid, title=rep.title, start=rep.start, end=rep.end, all_day=rep.all_day,
         timezone=rep.timezone,
         location=_most_complete([m.location for m in members]),
-        city=source.city if source else "",
+        city=event_city([m.location for m in members], [sources.get(m.source_id) for m in members],
+                        source.city if source else ""),
         url=rep.url or next((m.url for m in members if m.url), ""),
         description=_most_complete([m.description for m in members]),
         status="CANCELLED" if rep.status.upper() == "CANCELLED" else rep.status.upper(),
@@ -90,6 +98,24 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
         members=tuple(members),
         overrides=_pick_overrides(uid, overrides, sources),
     )
+
+
+def event_city(locations: Sequence[str], posted_by: Sequence[Source | None], fallback: str) -> str:
+    """Where the event happens: the one city its location names (a lab in Nancy may host a
+    talk at a venue in Metz), spelled as a source of the cluster spells it; else ``fallback``,
+    the representative source's own city (no location, online, or an ambiguous address)."""
+    named: set[str] = set()
+    for location in locations:
+        if location:
+            named |= {c for c in _PLACES(location).cities if c != "luxembourg" or len(
+                _PLACES(location).cities) == 1}
+    if len(named) != 1:
+        return fallback
+    [city] = named
+    if fold(fallback).replace(" ", "-") == city:
+        return fallback
+    spelled = [s.city for s in posted_by if s and fold(s.city).replace(" ", "-") == city]
+    return spelled[0] if spelled else CITY_NAMES.get(city, city.replace("-", " ").title())
 
 
 def _pick_overrides(uid: str, overrides: Sequence[Event],

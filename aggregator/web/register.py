@@ -76,7 +76,8 @@ def _form_page(request: Request, values: dict[str, str], **extra: Any) -> HTMLRe
 
 @router.get("/register", response_class=HTMLResponse)
 def register_form(request: Request) -> Response:
-    return _form_page(request, {"country": "FR", "language": language(request)})
+    blank = dict.fromkeys(FIELDS, "") | {"country": "FR", "language": language(request)}
+    return _form_page(request, blank)
 
 
 @router.post("/register", response_class=HTMLResponse)

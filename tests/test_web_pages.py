@@ -1,0 +1,254 @@
+"""The pages people use: agenda and filters, languages, directory, registration, admin, safety."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+import httpx
+import pytest
+
+from sites import SOON, ics
+from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf(client: httpx.Client, path: str) -> str:
+    match = CSRF.search(client.get(path).text)
+    assert match, f"{path} has no CSRF field"
+    return match.group(1)
+
+
+def json_ld(html: str) -> Any:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert match
+    return json.loads(match.group(1))
+
+
+class Audit(HTMLParser):
+    """What a Lighthouse-style check looks at: lang, title, labels of form fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.title = ""
+        self._in_title = False
+        self.labels: set[str] = set()
+        self.fields: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.lang = values.get("lang") or ""
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "label" and values.get("for"):
+            self.labels.add(str(values["for"]))
+        elif tag in ("input", "select", "textarea") and values.get("type") not in (
+                "hidden", "submit", "button"):
+            self.fields.append(values)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = self._in_title and tag != "title"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+    def unlabelled(self) -> list[str]:
+        return [str(f.get("name")) for f in self.fields
+                if f.get("id") not in self.labels and not f.get("aria-label")]
+
+
+def test_agenda_lists_coming_events_once_with_their_organisers(web: Web) -> None:
+    page = web.client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.text.count("Rencontre IA") >= 1 and "Apéro start-up" in page.text
+    assert "Le Lab" in page.text and "La Venue" in page.text
+    data = json_ld(page.text)
+    events = data if isinstance(data, list) else data.get("@graph", [data])
+    names = sorted(e["name"] for e in events if e.get("@type") == "Event")
+    assert names == ["Apéro start-up", "Rencontre IA"]
+    assert len(page.content) < 200_000
+    assert "Nouveau labo" in page.text  # recent news after the events
+
+
+def test_agenda_filters_by_city_kind_tag_source_and_text(web: Web) -> None:
+    def titles(**params: str) -> list[str]:
+        events = json_ld(web.client.get("/", params=params).text)
+        events = events if isinstance(events, list) else events.get("@graph", [events])
+        return sorted(e["name"] for e in events if e.get("@type") == "Event")
+
+    assert titles(city="Metz") == ["Rencontre IA"]
+    assert titles(city="nancy") == ["Apéro start-up"]
+    assert titles(kind="association") == ["Apéro start-up"]
+    assert titles(tag="ai") == ["Rencontre IA"]
+    assert titles(source="venue") == ["Rencontre IA"]
+    assert titles(q="apero") == ["Apéro start-up"]
+    assert titles(q="nothing like this") == []
+    subscribe = web.client.get("/", params={"city": "Metz"}).text
+    assert "webcal://" in subscribe and "calendar.ics?city=Metz" in subscribe
+
+
+def test_language_follows_accept_language_then_the_switcher(web: Web) -> None:
+    assert 'lang="fr"' in web.client.get("/").text[:200]
+    german = web.client.get("/", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    assert '<html lang="de">' in german.text
+    english = web.client.get("/", params={"lang": "en"})
+    assert '<html lang="en">' in english.text and "lang" in english.headers["set-cookie"]
+    # the choice sticks (cookie) over the browser's header
+    again = web.client.get("/sources", headers={"Accept-Language": "de"})
+    assert '<html lang="en">' in again.text
+
+
+def test_security_headers_and_framing(web: Web) -> None:
+    page = web.client.get("/")
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    embed = web.client.get("/embed", params={"city": "Metz"})
+    assert embed.status_code == 200 and "Rencontre IA" in embed.text
+    assert "x-frame-options" not in embed.headers
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/", "/embed", "/sources", "/register"])
+def test_no_input_is_reflected_unescaped(web: Web, path: str) -> None:
+    attack = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    body = web.client.get(path, params={"q": attack, "city": attack, "lang": attack}).text
+    assert "<script>alert(1)" not in body and "<img src=x" not in body
+
+
+@pytest.mark.parametrize("path", ["/", "/calendars", "/sources", "/sources/lab", "/register",
+                                  "/docs", "/digests", "/embed", "/admin/login", "/nope"])
+def test_every_page_has_lang_title_and_labelled_fields(web: Web, path: str) -> None:
+    audit = Audit()
+    audit.feed(web.client.get(path, headers={"Accept": "text/html"}).text)
+    assert audit.lang in ("fr", "en", "de")
+    assert audit.title.strip()
+    assert audit.unlabelled() == []
+
+
+def test_calendars_page_explains_subscribing_with_webcal_links(web: Web) -> None:
+    page = web.client.get("/calendars", params={"lang": "en"}).text
+    for client in ("Google", "Outlook", "Apple", "Thunderbird"):
+        assert client in page
+    assert "webcal://" in page and "/calendars/metz.ics" in page
+
+
+def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
+    directory = web.client.get("/sources").text
+    for name in ("Le Lab", "La Venue", "L&#39;Asso"):
+        assert name in directory
+    lab = web.client.get("/sources/lab", params={"lang": "en"}).text
+    assert "Rencontre IA" in lab and "La Venue" in lab  # merged with the venue's post
+    assert web.client.get("/sources/nobody").status_code == 404
+
+
+def test_forms_refuse_posts_without_the_csrf_token(web: Web) -> None:
+    refused = web.client.post("/register", data={"name": "X", "action": "submit"})
+    assert refused.status_code == 403
+    token = csrf(web.client, "/register")
+    with httpx.Client(base_url=web.url) as other:  # another browser: no cookie, stolen token
+        assert other.post("/register", data={"csrf_token": token, "name": "X"}).status_code == 403
+
+
+def register(web: Web, **fields: str) -> httpx.Response:
+    values = {"name": "Nouvelle Asso", "kind": "association", "city": "Épinal", "country": "FR",
+              "language": "fr", "website": "https://asso.example.org",
+              "contact": "hello@asso.example.org", "tags": "maker", "action": "submit",
+              "feeds": f"{web.feeds.base_url}/new.ics"}
+    values.update(fields)
+    return web.client.post("/register", data={"csrf_token": csrf(web.client, "/register"),
+                                               **values})
+
+
+def test_registration_preview_shows_what_each_feed_holds(web: Web) -> None:
+    web.feeds.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4)),
+                  "text/calendar")
+    feeds = "\n".join([f"{web.feeds.base_url}/new.ics", f"{web.feeds.base_url}/missing.ics",
+                       f"{web.feeds.base_url}/news.xml"])
+    page = register(web, action="preview", feeds=feeds, lang="en").text
+    assert "iCalendar" in page and "Atelier Arduino" in page
+    assert "404" in page  # the precise reason the missing feed cannot be read
+    assert "RSS" in page and "2" in page
+    assert web.aggregator.registrations() == []  # a preview stores nothing
+
+
+def test_registration_is_pending_until_an_admin_approves_it(web: Web) -> None:
+    web.feeds.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4)),
+                  "text/calendar")
+    done = register(web)
+    assert done.status_code == 200
+    [pending] = web.aggregator.registrations("pending")
+    assert pending.source.name == "Nouvelle Asso" and pending.source.city == "Épinal"
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    assert "Atelier Arduino" not in web.client.get("/").text
+
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    approved = web.client.post(f"/admin/registrations/{pending.id}/approve", headers=bearer)
+    assert approved.status_code == 204
+    assert web.client.post("/admin/refresh", headers=bearer).status_code == 204
+    assert "Atelier Arduino" in web.client.get("/").text
+    assert "Nouvelle Asso" in web.client.get("/sources").text
+
+
+def test_registration_errors_name_the_field_and_keep_the_values(web: Web) -> None:
+    page = register(web, contact="not an email", name="Mon Asso").text
+    assert 'role="alert"' in page and "Mon Asso" in page
+    assert web.aggregator.registrations() == []
+
+
+def test_honeypot_gets_thanks_and_stores_nothing(web: Web) -> None:
+    page = register(web, nickname="bot-filled-this")
+    assert page.status_code == 200
+    assert web.aggregator.registrations() == []
+
+
+def test_registration_is_rate_limited_per_ip(web: Web) -> None:
+    answers = [register(web, name=f"Asso {n}").status_code for n in range(6)]
+    assert answers[:5] == [200] * 5 and answers[5] == 429
+
+
+def test_admin_refuses_everything_without_a_token(web: Web, tmp_path: Any) -> None:
+    import dataclasses
+
+    from webapp import running
+
+    closed = dataclasses.replace(web.aggregator.settings, admin_token=None)
+    web.aggregator.settings = closed
+    with running(web.aggregator) as url, httpx.Client(base_url=url) as client:
+        assert client.get("/admin").status_code == 403
+        assert client.post("/admin/refresh",
+                           headers={"Authorization": "Bearer anything"}).status_code == 403
+
+
+def test_admin_login_session_disable_source_and_logout(web: Web) -> None:
+    assert web.client.get("/admin").status_code == 303  # to the login form
+    token = csrf(web.client, "/admin/login")
+    wrong = web.client.post("/admin/login", data={"csrf_token": token, "password": "guess"})
+    assert wrong.status_code == 401
+    assert web.client.post("/admin/refresh", headers={"Authorization": "Bearer guess"}
+                           ).status_code == 401
+    ok = web.client.post("/admin/login", data={"csrf_token": token, "password": ADMIN_TOKEN})
+    assert ok.status_code == 303
+    dashboard = web.client.get("/admin")
+    assert dashboard.status_code == 200 and "Feed health" in dashboard.text
+    # a logged-in admin still needs the CSRF token: another site cannot post for them
+    assert web.client.post("/admin/sources/assoc/disable").status_code == 403
+    token = csrf(web.client, "/admin")
+    assert web.client.post("/admin/sources/assoc/disable",
+                           data={"csrf_token": token}).status_code == 303
+    web.aggregator.build()
+    # calendar clients learn it is gone: published CANCELLED until its date passes
+    [apero] = [e for e in json_ld(web.client.get("/").text)["@graph"] if e["name"] == "Apéro start-up"]
+    assert apero["eventStatus"] == "https://schema.org/EventCancelled"
+    web.client.post("/admin/logout", data={"csrf_token": token})
+    assert web.client.get("/admin").status_code == 303
