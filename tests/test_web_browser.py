@@ -1,0 +1,114 @@
+"""End to end in real headless Chromium: what organisers, the operator and subscribers do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from browser import browser, screenshot  # noqa: F401  (fixture)
+from sites import SOON, ics
+from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def page(browser: Any, web: Web) -> Iterator[Any]:
+    browser.delete_all_cookies()
+    yield browser
+
+
+def go(driver: Any, web: Web, path: str) -> None:
+    driver.get(web.url + path)
+
+
+def text(driver: Any) -> str:
+    """The page's text as the markup holds it (CSS text-transform aside)."""
+    return str(driver.execute_script("return document.body.textContent"))
+
+
+def wait_for(driver: Any, condition: Any) -> None:
+    WebDriverWait(driver, 15).until(condition)
+
+
+def test_agenda_filter_by_city_and_switch_language(page: Any, web: Web) -> None:
+    go(page, web, "/")
+    assert page.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    assert "Rencontre IA" in text(page) and "Apéro start-up" in text(page)
+    screenshot(page, "agenda-fr")
+
+    Select(page.find_element(By.ID, "f-city")).select_by_value("Metz")
+    page.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    wait_for(page, lambda d: "city=Metz" in d.current_url)
+    assert "Rencontre IA" in text(page) and "Apéro start-up" not in text(page)
+    screenshot(page, "agenda-metz")
+
+    page.find_element(By.CSS_SELECTOR, "nav.langs a[hreflang=en]").click()
+    wait_for(page, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    assert "city=Metz" in page.current_url  # the switch keeps the filters
+    assert "Apéro start-up" not in text(page)
+    go(page, web, "/sources")  # the choice sticks from page to page
+    assert page.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    page.find_element(By.CSS_SELECTOR, "nav.langs a[hreflang=de]").click()
+    wait_for(page, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "de")
+    screenshot(page, "sources-de")
+
+
+def test_register_preview_approve_and_see_events_on_the_agenda(page: Any, web: Web) -> None:
+    workshop = ics("a1@fablab", "Atelier Arduino", SOON + timedelta(days=4))
+    web.feeds.set("/fablab.ics", workshop.replace(b"TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz",
+                                                  b"Quai Alpha\\, 2 rue du Port\\, 88000 \xc3\x89pinal"),
+                  "text/calendar")
+    go(page, web, "/register")
+    fields = {"r-name": "Fablab Épinal", "r-city": "Épinal", "r-contact": "team@fablab.example.org",
+              "r-website": "https://fablab.example.org", "r-tags": "maker",
+              "r-feeds": f"{web.feeds.base_url}/fablab.ics"}
+    for field, value in fields.items():
+        element = page.find_element(By.ID, field)
+        element.clear()
+        element.send_keys(value)
+    Select(page.find_element(By.ID, "r-kind")).select_by_value("association")
+    page.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
+    wait_for(page, lambda d: d.find_elements(By.ID, "preview-title"))
+    preview = text(page)
+    assert "iCalendar" in preview and "Atelier Arduino" in preview
+    screenshot(page, "register-preview")
+    # the form kept what was typed
+    assert page.find_element(By.ID, "r-name").get_attribute("value") == "Fablab Épinal"
+    page.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+    wait_for(page, lambda d: "Fablab Épinal" in d.find_element(By.TAG_NAME, "h1").text)
+    screenshot(page, "register-done")
+    assert [r.source.name for r in web.aggregator.registrations("pending")] == ["Fablab Épinal"]
+
+    go(page, web, "/admin")
+    wait_for(page, lambda d: d.find_elements(By.ID, "a-password"))
+    page.find_element(By.ID, "a-password").send_keys(ADMIN_TOKEN)
+    page.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(page, lambda d: d.find_elements(By.ID, "pending"))
+    screenshot(page, "admin-pending")
+    page.find_element(By.XPATH, "//button[contains(., 'Approve Fablab')]").click()
+    wait_for(page, lambda d: "Pending registrations (0)" in d.page_source)
+    page.find_element(By.XPATH, "//button[contains(., 'Refresh and build now')]").click()
+    wait_for(page, lambda d: "done=" in d.current_url)
+    screenshot(page, "admin-refreshed")
+
+    go(page, web, "/?city=%C3%89pinal")
+    wait_for(page, lambda d: "Atelier Arduino" in text(d))
+    screenshot(page, "agenda-after-approval")
+    go(page, web, "/sources")
+    assert "Fablab Épinal" in text(page)
+
+
+def test_unreadable_feed_gets_the_precise_reason(page: Any, web: Web) -> None:
+    web.feeds.set("/page.html", b"<html><head><title>Nos actus</title></head><body>hi</body></html>",
+                  "text/html")
+    go(page, web, "/register?lang=en")
+    page.find_element(By.ID, "r-feeds").send_keys(f"{web.feeds.base_url}/page.html")
+    page.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
+    wait_for(page, lambda d: d.find_elements(By.ID, "preview-title"))
+    reason = page.find_element(By.CSS_SELECTOR, ".preview.error [role=alert]").text
+    assert "HTML page" in reason and "Nos actus" in reason
+    screenshot(page, "register-unreadable")
