@@ -32,6 +32,9 @@ MAX_EVENTS = 5000
 MAX_DEPTH = 6
 """How deep nested lists/graphs are searched; real pages nest two or three levels."""
 STATUSES = {"eventcancelled": "CANCELLED", "eventpostponed": "TENTATIVE"}
+OTHER_EVENT_TYPES = frozenset({"Festival", "Hackathon", "CourseInstance"})
+"""schema.org subtypes of Event whose names do not end in "Event" (EventSeries is left out:
+a series is not an occurrence with a date)."""
 
 
 class _Blocks(HTMLParser):
@@ -103,7 +106,8 @@ def parse_jsonld(body: bytes, url: str, default_tz: str = "Europe/Paris") -> Par
 def _is_event(node: dict[str, Any]) -> bool:
     types = node.get("@type")
     names = types if isinstance(types, list) else [types]
-    return any(isinstance(name, str) and name.endswith("Event") for name in names)
+    return any(isinstance(name, str) and (name.endswith("Event") or name in OTHER_EVENT_TYPES)
+               for name in names)
 
 
 def _event_nodes(value: Any, depth: int) -> Iterator[dict[str, Any]]:

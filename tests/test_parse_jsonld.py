@@ -1,0 +1,116 @@
+"""Events pages read like feeds: schema.org Event JSON-LD embedded in HTML (``type: jsonld``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from aggregator.errors import ParseError
+from aggregator.models import MergedEvent, Source
+from aggregator.parse import parse_body
+from aggregator.parse.jsonld import parse_jsonld
+from aggregator.render.pages import render_index
+
+PARIS = ZoneInfo("Europe/Paris")
+URL = "https://asso.example.org/agenda/"
+
+
+def page(*blocks: object, raw: str = "") -> bytes:
+    scripts = "".join(f'<script type="application/ld+json">{json.dumps(b)}</script>' for b in blocks)
+    return (f"<!DOCTYPE html><html><head><title>Agenda – L&#39;Asso</title>{scripts}{raw}</head>"
+            "<body><h1>Agenda</h1></body></html>").encode()
+
+
+WORDPRESS = {  # The Events Calendar / Yoast: a @graph with the events and other nodes
+    "@context": "https://schema.org",
+    "@graph": [
+        {"@type": "WebPage", "@id": URL, "name": "Agenda"},
+        {"@type": "Event", "@id": "https://asso.example.org/event/meetup-12/#event",
+         "name": "Meetup Python #12 &amp; pizza", "startDate": "2026-12-07T18:30:00+01:00",
+         "endDate": "2026-12-07T21:00:00+01:00", "url": "/event/meetup-12/",
+         "description": "<p>Talks <b>and</b> pizza</p>", "keywords": "python, meetup",
+         "eventStatus": "https://schema.org/EventScheduled",
+         "location": {"@type": "Place", "name": "TCRM-Blida",
+                      "address": {"@type": "PostalAddress", "streetAddress": "7 avenue de Blida",
+                                  "postalCode": "57000", "addressLocality": "Metz"}},
+         "organizer": {"@type": "Organization", "name": "L'Asso"}},
+    ],
+}
+
+
+def test_wordpress_graph_gives_events_with_place_link_and_times() -> None:
+    parsed = parse_jsonld(page(WORDPRESS), URL)
+    assert parsed.format == "jsonld" and parsed.title == "Agenda – L'Asso"
+    [event] = parsed.events
+    assert event.title == "Meetup Python #12 & pizza"
+    assert event.start == datetime(2026, 12, 7, 18, 30, tzinfo=PARIS)
+    assert event.end == datetime(2026, 12, 7, 21, tzinfo=PARIS)
+    assert event.url == "https://asso.example.org/event/meetup-12/"
+    assert event.uid == "https://asso.example.org/event/meetup-12/#event"
+    assert event.location == "TCRM-Blida, 7 avenue de Blida, 57000 Metz"
+    assert event.description == "Talks and pizza"
+    assert event.categories == ("python", "meetup")
+    assert event.status == "CONFIRMED" and event.organizer == "L'Asso"
+
+
+def test_item_lists_subtypes_local_times_all_day_and_cancellations() -> None:
+    listing = {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
+        {"@type": "ListItem", "position": 1, "item": {
+            "@type": "Hackathon", "name": "Hack Lorraine", "startDate": "2026-12-12",
+            "endDate": "2026-12-13", "url": "https://h.example.org/"}},
+        {"@type": "ListItem", "position": 2, "item": {
+            "@type": ["Event", "EducationEvent"], "name": "Atelier", "startDate": "2026-12-09T14:00",
+            "eventStatus": "EventCancelled", "location": "Le Quai Alpha, Épinal"}},
+    ]}
+    hackathon, workshop = parse_jsonld(page(listing), URL).events
+    assert hackathon.all_day and hackathon.start == date(2026, 12, 12)
+    assert hackathon.end == date(2026, 12, 14)  # schema.org's endDate is inclusive, DTEND is not
+    assert workshop.start == datetime(2026, 12, 9, 14, tzinfo=PARIS)  # local time of the region
+    assert workshop.status == "CANCELLED" and workshop.location == "Le Quai Alpha, Épinal"
+
+
+def test_broken_blocks_and_nameless_events_are_warnings_not_failures() -> None:
+    good = {"@type": "Event", "name": "Afterwork", "startDate": "2026-12-10T19:00:00Z"}
+    nameless = {"@type": "Event", "startDate": "2026-12-10T19:00:00Z"}
+    parsed = parse_jsonld(page(good, nameless, raw='<script type="application/ld+json">{oops'
+                                                   '</script>'), URL)
+    assert [e.title for e in parsed.events] == ["Afterwork"]
+    assert len(parsed.warnings) == 2
+    assert any("not valid JSON" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"<html><head><title>Accueil</title></head><body>Bienvenue</body></html>", "no schema.org JSON-LD"),
+    (page({"@type": "Organization", "name": "L'Asso"}), "holds no schema.org Event"),
+])
+def test_pages_without_events_say_why(body: bytes, reason: str) -> None:
+    with pytest.raises(ParseError, match=reason):
+        parse_jsonld(body, URL)
+
+
+def test_parse_body_reads_events_pages_declared_or_sniffed() -> None:
+    assert parse_body(page(WORDPRESS), "jsonld", URL).format == "jsonld"
+    assert parse_body(page(WORDPRESS), "auto", URL).events[0].title.startswith("Meetup Python")
+    with pytest.raises(ParseError, match="HTML page"):
+        parse_body(b"<html><head><title>Blog</title></head><body></body></html>", "auto", URL)
+
+
+def test_our_own_agenda_page_is_readable_by_the_same_parser() -> None:
+    """What we publish for search engines is what we read from others: a round trip."""
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    merged = MergedEvent(uid="u1@agg", title="Rencontre IA", start=start,
+                         end=start + timedelta(hours=2), all_day=False, timezone="Europe/Paris",
+                         location="TCRM-Blida, Metz", city="Metz",
+                         url="https://lab.example.org/talk", description="", status="CONFIRMED",
+                         categories=(), rrule=None, rdates=(), exdates=(), sequence=0,
+                         last_modified=None, members=())
+    sources = {"lab": Source(id="lab", name="Le Lab", kind="lab", city="Nancy", country="FR")}
+    html = render_index([merged], [], sources, now=start - timedelta(days=1),
+                        base_url="https://agenda.example.org", timezone="Europe/Paris")
+    [event] = parse_jsonld(html, "https://agenda.example.org/").events
+    assert event.title == "Rencontre IA" and event.start == start
+    assert event.url == "https://lab.example.org/talk"
+    assert "TCRM-Blida" in event.location
