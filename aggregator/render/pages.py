@@ -164,7 +164,8 @@ def _row(
         "title": occurrence.title,
         "url": occurrence.url,
         "location": "" if occurrence.location == city else occurrence.location,
-        "city": city,
+        # "7 avenue de Blida, 57000 Metz, Metz" says the city twice
+        "city": "" if city and city.casefold() in occurrence.location.casefold() else city,
         "posted_by": _posted_by(names, labels),
         "cancelled": occurrence.cancelled,
         "ongoing": is_ongoing(occurrence, now=now, zone=zone),
