@@ -83,14 +83,14 @@ def test_register_preview_approve_and_see_events_on_the_agenda(page: Any, web: W
     screenshot(page, "register-done")
     assert [r.source.name for r in web.aggregator.registrations("pending")] == ["Fablab Épinal"]
 
-    go(page, web, "/admin")
+    go(page, web, "/admin/login?lang=en")
     wait_for(page, lambda d: d.find_elements(By.ID, "a-password"))
     page.find_element(By.ID, "a-password").send_keys(ADMIN_TOKEN)
     page.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     wait_for(page, lambda d: d.find_elements(By.ID, "pending"))
     screenshot(page, "admin-pending")
     page.find_element(By.XPATH, "//button[contains(., 'Approve Fablab')]").click()
-    wait_for(page, lambda d: "Pending registrations (0)" in d.page_source)
+    wait_for(page, lambda d: 'data-count="0"' in d.page_source)
     page.find_element(By.XPATH, "//button[contains(., 'Refresh and build now')]").click()
     wait_for(page, lambda d: "done=" in d.current_url)
     screenshot(page, "admin-refreshed")

@@ -239,8 +239,8 @@ def test_admin_login_session_disable_source_and_logout(web: Web) -> None:
                            ).status_code == 401
     ok = web.client.post("/admin/login", data={"csrf_token": token, "password": ADMIN_TOKEN})
     assert ok.status_code == 303
-    dashboard = web.client.get("/admin")
-    assert dashboard.status_code == 200 and "Feed health" in dashboard.text
+    dashboard = web.client.get("/admin", headers={"Accept-Language": "de"})
+    assert dashboard.status_code == 200 and "Zustand der Feeds" in dashboard.text
     # a logged-in admin still needs the CSRF token: another site cannot post for them
     assert web.client.post("/admin/sources/assoc/disable").status_code == 403
     token = csrf(web.client, "/admin")
