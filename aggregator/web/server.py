@@ -8,14 +8,34 @@ handler), and uvicorn's own signal handling left to the caller that owns the pro
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import uvicorn
 
 from ..core import Aggregator
 from . import create_app
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, minus its habit of re-raising SIGTERM after a graceful shutdown:
+    an operator's (or systemd's) stop is a normal end and must exit 0."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT,
+                                                                          signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 class WebServer:
@@ -29,7 +49,7 @@ class WebServer:
             create_app(aggregator), log_level="warning", access_log=False,
             timeout_graceful_shutdown=10, lifespan="off",
         )
-        self.server = uvicorn.Server(config)
+        self.server = _Server(config)
 
     @property
     def url(self) -> str:
