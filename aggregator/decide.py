@@ -12,10 +12,11 @@ import dataclasses
 from datetime import datetime, timedelta
 from typing import Literal
 
+from . import cadence
 from .errors import FeedError, FetchError, one_line
 from .models import FeedOutcome, FeedState, FeedUpdate, FetchResult, ParsedFeed
 
-MAX_BACKOFF = timedelta(hours=24)  # issue 4: failing feeds back off up to a day
+MAX_BACKOFF = cadence.MAX_INTERVAL  # issue 4: failing feeds back off up to a day
 SUDDEN_EMPTY_MIN = 3
 """A feed that had at least this many records and suddenly has none is flagged, not emptied.
 
@@ -25,11 +26,15 @@ is far more common than an organisation deleting every event at once.
 
 
 def next_due(now: datetime, interval: timedelta, failures: int) -> datetime:
-    """Regular interval when healthy; doubling back-off (capped at a day) while failing."""
-    if failures <= 0:
-        return now + interval
-    backoff: timedelta = interval * (2 ** min(failures - 1, 16))
-    return now + min(backoff, MAX_BACKOFF)
+    """Regular interval when healthy; doubling back-off (capped at a day) while failing.
+    The policy, with its 15-minute floor, lives in :mod:`cadence`."""
+    return cadence.next_due(now, interval, failures)
+
+
+def _healthy_due(now: datetime, interval: timedelta, fetched: FetchResult) -> datetime:
+    """A server's Cache-Control max-age may lengthen the interval, never shorten it."""
+    max_age = cadence.parse_max_age(fetched.cache_control)
+    return cadence.next_due(now, cadence.poll_interval(interval, max_age), 0)
 
 
 def after_error(
@@ -40,6 +45,8 @@ def after_error(
     A 410 Gone disables the feed: the organisation says it will never come back.
     """
     status_code = error.status_code if isinstance(error, FetchError) else state.http_status
+    retry_after = cadence.parse_retry_after(
+        error.retry_after if isinstance(error, FetchError) else None, now)
     failures = state.consecutive_failures + 1
     gone = status_code == 410
     new_state = dataclasses.replace(
@@ -49,7 +56,7 @@ def after_error(
         last_error=one_line(error.reason),
         http_status=status_code,
         consecutive_failures=failures,
-        next_due=next_due(now, interval, failures),
+        next_due=cadence.next_due(now, interval, failures, retry_after),
     )
     outcome = FeedOutcome(
         state.source_id, state.url, "error", state.record_count, one_line(error.reason), 0, elapsed
@@ -72,7 +79,7 @@ def after_not_modified(
         last_error=None,
         http_status=fetched.status_code,
         consecutive_failures=0,
-        next_due=next_due(now, interval, 0),
+        next_due=_healthy_due(now, interval, fetched),
     )
     result: Literal["unchanged", "not_modified"] = "unchanged" if same_body else "not_modified"
     outcome = FeedOutcome(
@@ -103,7 +110,7 @@ def after_parse(
         http_status=fetched.status_code,
         consecutive_failures=0,
         warnings=parsed.warnings,
-        next_due=next_due(now, interval, 0),
+        next_due=_healthy_due(now, interval, fetched),
     )
     if count == 0 and state.record_count >= SUDDEN_EMPTY_MIN:
         flag = (

@@ -56,9 +56,14 @@ class FeedError(AggregatorError):
 class FetchError(FeedError):
     """The feed could not be downloaded (network, HTTP status, size, redirects, timeout)."""
 
-    def __init__(self, url: str, reason: str, status_code: int | None = None) -> None:
+    def __init__(
+        self, url: str, reason: str, status_code: int | None = None, *,
+        retry_after: str | None = None,
+    ) -> None:
         super().__init__(url, reason)
         self.status_code = status_code
+        self.retry_after = retry_after
+        """The Retry-After header of a 429/503: the next fetch waits at least that long."""
 
 
 class BlockedAddressError(FetchError):

@@ -11,6 +11,7 @@ value in the result list, never an exception that stops the other feeds.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -134,7 +135,8 @@ class _Fetcher:
             await response.aread()
             return FetchResult(url=url, status_code=304)
         if status >= 400 or status < 200:
-            raise FetchError(url, f"HTTP {status} {response.reason_phrase}".strip(), status)
+            raise FetchError(url, f"HTTP {status} {response.reason_phrase}".strip(), status,
+                             retry_after=response.headers.get("retry-after"))
         body = await self._capped_body(url, response)
         return FetchResult(
             url=url,
@@ -143,6 +145,7 @@ class _Fetcher:
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
             content_type=response.headers.get("content-type", ""),
+            cache_control=response.headers.get("cache-control"),
         )
 
     async def _capped_body(self, url: str, response: httpx.Response) -> bytes:
@@ -170,21 +173,13 @@ def _pinned(url: str, address: str) -> tuple[httpx.URL, dict[str, object], str]:
 
 
 def _with_elapsed(result: FetchResult, elapsed: float) -> FetchResult:
-    return FetchResult(
-        url=result.url, status_code=result.status_code, body=result.body, etag=result.etag,
-        last_modified=result.last_modified, content_type=result.content_type,
-        permanent_redirect=result.permanent_redirect, elapsed=elapsed,
-    )
+    return dataclasses.replace(result, elapsed=elapsed)
 
 
 def _with_redirect(result: FetchResult, moved_to: str | None) -> FetchResult:
     if moved_to is None:
         return result
-    return FetchResult(
-        url=result.url, status_code=result.status_code, body=result.body, etag=result.etag,
-        last_modified=result.last_modified, content_type=result.content_type,
-        permanent_redirect=moved_to,
-    )
+    return dataclasses.replace(result, permanent_redirect=moved_to)
 
 
 async def fetch_many(

@@ -170,6 +170,8 @@ class FetchResult:
     permanent_redirect: str | None = None
     """The new URL when the chain started with a 301/308."""
     elapsed: float = 0.0
+    cache_control: str | None = None
+    """The Cache-Control header: its max-age may lengthen the feed's interval (issue 4)."""
 
     @property
     def not_modified(self) -> bool:

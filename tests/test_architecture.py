@@ -19,13 +19,14 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "aggregator"
 
 PURE = ("aggregator.parse", "aggregator.dedup", "aggregator.render", "aggregator.decide",
-        "aggregator.lifecycle")
+        "aggregator.lifecycle", "aggregator.cadence")
 DATA = ("aggregator.models", "aggregator.errors", "aggregator.instants")
 EDGES = ("aggregator.fetch", "aggregator.netguard", "aggregator.store", "aggregator.publish",
          "aggregator.mailer", "aggregator.config")
 IO_LIBRARIES = ("httpx", "sqlalchemy", "alembic", "smtplib", "apscheduler", "fastapi",
                 "starlette", "uvicorn", "aiosmtpd", "psycopg")
-ENTRY_POINTS = ("aggregator.cli", "aggregator.web", "aggregator.schedule", "aggregator.demo")
+ENTRY_POINTS = ("aggregator.cli", "aggregator.web", "aggregator.schedule", "aggregator.demo",
+                "aggregator.daemon")
 
 
 def module_name(path: Path) -> str:
