@@ -17,6 +17,7 @@ from email.message import EmailMessage
 
 from .config import Settings
 from .errors import AggregatorError
+from .mailer import send_one
 from .models import LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, Source
 from .render import slugify
 from .store import Store
@@ -187,8 +188,7 @@ class RegistrationsMixin:
 
 
 def _send(settings: Settings, message: EmailMessage) -> str | None:
-    # TODO(issue 6): send through aggregator.mailer.send_messages once issue 5 lands it.
-    return "mail not sent: the mailer is not available yet"
+    return send_one(settings, message)
 
 
 def _line(value: str) -> str:

@@ -1,0 +1,208 @@
+"""Outgoing mail: the one smtplib module; one result per message, never an exception per message.
+
+Why results instead of exceptions: a digest goes to thousands of addresses and one refused
+recipient must neither stop the others nor hide which ones were served. Each message gets a
+:class:`Delivery` whose ``outcome`` follows the SMTP reply class (RFC 5321 §4.2.1): 2xx sent,
+4xx ``transient`` (greylisting, full mailbox, rate limit: try again later), 5xx ``permanent``
+(unknown user, rejected: count a hard bounce). A dropped connection is transient and the next
+message reconnects once; an unreachable server makes every remaining message transient.
+
+Settings are read structurally (anything with ``.smtp`` holding host, port, user, password,
+security none/starttls/tls and mail_from), so this edge imports no other edge.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from typing import Literal, Protocol
+
+from .errors import MailError, one_line
+
+Outcome = Literal["sent", "transient", "permanent"]
+TIMEOUT = 30.0
+"""Seconds for connect and each SMTP reply: RFC 5321 §4.5.3.2 allows minutes, but a stalled
+relay should not hold a digest run; a timeout is transient, the message is retried later."""
+
+
+class SmtpLike(Protocol):
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def user(self) -> str | None: ...
+    @property
+    def password(self) -> str | None: ...
+    @property
+    def security(self) -> str: ...
+    @property
+    def mail_from(self) -> str: ...
+
+
+class HasSmtp(Protocol):
+    @property
+    def smtp(self) -> SmtpLike: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What happened to one message: ``reason`` is one line, empty when sent."""
+
+    recipient: str
+    outcome: Outcome
+    code: int | None = None
+    reason: str = ""
+    message_id: str = ""
+
+    @property
+    def sent(self) -> bool:
+        return self.outcome == "sent"
+
+
+def send_one(settings: HasSmtp, message: EmailMessage) -> str | None:
+    """Send one message now; returns a one-line problem, or None when the server took it."""
+    [delivery] = send_messages(settings, [message])
+    if delivery.sent:
+        return None
+    return f"mail to {delivery.recipient} not sent: {delivery.reason}"
+
+
+def send_messages(
+    settings: HasSmtp, messages: Iterable[EmailMessage], *, per_minute: int = 0,
+) -> list[Delivery]:
+    """Send every message over one connection; one Delivery each, in order."""
+    return list(iter_send(settings, messages, per_minute=per_minute))
+
+
+def iter_send(
+    settings: HasSmtp, messages: Iterable[EmailMessage], *, per_minute: int = 0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[Delivery]:
+    """Send messages one by one and yield each Delivery as soon as it is known, so the caller
+    records it before the next message (a crash then loses at most one message's record).
+
+    ``per_minute`` > 0 spaces messages evenly (providers throttle bulk senders; 0 = no pause).
+    """
+    interval = 60.0 / per_minute if per_minute > 0 else 0.0
+    connection: smtplib.SMTP | None = None
+    unreachable: str | None = None
+    next_at = time.monotonic()
+    try:
+        for message in messages:
+            _complete(message, settings.smtp.mail_from)
+            recipient = _recipient(message)
+            if unreachable is not None:
+                yield Delivery(recipient, "transient", None, unreachable)
+                continue
+            if interval:
+                pause = next_at - time.monotonic()
+                if pause > 0:
+                    sleep(pause)
+                next_at = max(next_at, time.monotonic()) + interval
+            if connection is None:
+                try:
+                    connection = connect(settings.smtp)
+                except MailError as error:
+                    unreachable = error.message
+                    yield Delivery(recipient, "transient", None, unreachable)
+                    continue
+            delivery, alive = _deliver(connection, message, recipient)
+            if not alive:
+                _close(connection)
+                connection = None
+            yield delivery
+    finally:
+        if connection is not None:
+            _close(connection)
+
+
+def connect(smtp: SmtpLike) -> smtplib.SMTP:
+    """Open, secure and log in a connection as the settings say.
+
+    Raises:
+        MailError: unreachable, TLS failure or login refused; says which server.
+    """
+    where = f"SMTP server {smtp.host}:{smtp.port}"
+    connection: smtplib.SMTP | None = None
+    try:
+        context = ssl.create_default_context()
+        if smtp.security == "tls":
+            connection = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=TIMEOUT, context=context)
+        else:
+            connection = smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT)
+            if smtp.security == "starttls":
+                connection.starttls(context=context)
+        if smtp.user:
+            connection.login(smtp.user, smtp.password or "")
+        return connection
+    except smtplib.SMTPAuthenticationError as error:
+        _close(connection)
+        raise MailError(f"{where}: login refused for {smtp.user}: {error.smtp_code}") from None
+    except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
+        _close(connection)
+        raise MailError(f"{where} unreachable: {one_line(str(error)) or type(error).__name__}") from None
+
+
+def classify(code: int | None) -> Outcome:
+    """4xx (and no code: network trouble) is transient, 5xx permanent (RFC 5321 §4.2.1)."""
+    return "permanent" if code is not None and 500 <= code < 600 else "transient"
+
+
+def _deliver(
+    connection: smtplib.SMTP, message: EmailMessage, recipient: str
+) -> tuple[Delivery, bool]:
+    """Send one message; returns its Delivery and whether the connection is still usable."""
+    message_id = str(message["Message-ID"] or "")
+    try:
+        refused = connection.send_message(message)
+    except smtplib.SMTPRecipientsRefused as error:
+        code, text = next(iter(error.recipients.values()), (None, b""))
+        return _failed(recipient, code, text, message_id), True
+    except smtplib.SMTPServerDisconnected as error:
+        return Delivery(recipient, "transient", None, f"connection lost: {error}", message_id), False
+    except smtplib.SMTPResponseException as error:
+        return _failed(recipient, error.smtp_code, error.smtp_error, message_id), True
+    except (smtplib.SMTPException, OSError) as error:
+        reason = one_line(str(error)) or type(error).__name__
+        return Delivery(recipient, "transient", None, reason, message_id), False
+    if refused:  # several recipients and some refused: report the first refusal
+        code, text = next(iter(refused.values()))
+        return _failed(recipient, code, text, message_id), True
+    return Delivery(recipient, "sent", 250, "", message_id), True
+
+
+def _failed(recipient: str, code: int | None, text: bytes | str, message_id: str) -> Delivery:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return Delivery(recipient, classify(code), code, one_line(f"{code} {text}"), message_id)
+
+
+def _complete(message: EmailMessage, mail_from: str) -> None:
+    """Every message gets From, Date and Message-ID (spam filters penalise their absence)."""
+    if message["From"] is None:
+        message["From"] = mail_from
+    if message["Date"] is None:
+        message["Date"] = formatdate(localtime=False, usegmt=True)
+    if message["Message-ID"] is None:
+        domain = parseaddr(mail_from)[1].rpartition("@")[2] or socket.getfqdn()
+        message["Message-ID"] = make_msgid(domain=domain)
+
+
+def _recipient(message: EmailMessage) -> str:
+    return parseaddr(str(message["To"] or ""))[1]
+
+
+def _close(connection: smtplib.SMTP | None) -> None:
+    if connection is None:
+        return
+    try:
+        connection.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.close()
