@@ -54,6 +54,26 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DaemonSettings:
+    """How `aggregator run` schedules its jobs (issue 4); each value has an AGGREGATOR_ variable."""
+
+    tick: timedelta = timedelta(seconds=60)
+    """How often a node looks for due feeds (AGGREGATOR_TICK); each feed keeps its own interval."""
+    build_delay: timedelta = timedelta(seconds=30)
+    """Debounce: a build waits this long after a refresh stored changes (AGGREGATOR_BUILD_DELAY)."""
+    digest_cron: str = "0 7 * * mon"
+    """Crontab of the weekly digest in the settings' time zone (AGGREGATOR_DIGEST_CRON);
+    six fields means seconds first."""
+    housekeeping_cron: str = "30 4 * * *"
+    lease: timedelta = timedelta(minutes=10)
+    """How long a node's claim on a feed lasts if it dies (AGGREGATOR_LEASE)."""
+    batch: int = 100
+    """Feeds a node claims per round (AGGREGATOR_FEED_BATCH), so nodes share a cycle."""
+    node: str = ""
+    """This node's name in leases and logs (AGGREGATOR_NODE); default host:pid."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the application needs to know, validated once."""
 
@@ -69,6 +89,7 @@ class Settings:
     """Operator's venue aliases for deduplication: (venue id, names and addresses)."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     admin_token: str | None = None
+    daemon: DaemonSettings = field(default_factory=DaemonSettings)
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
@@ -138,6 +159,7 @@ class _SettingsModel(BaseModel):
     base_url: str | None = None
     output: str | None = None
     db: str | None = None
+    digest_cron: str | None = None
 
 
 def _describe(problems: list[dict[str, Any]], raw_sources: list[Any]) -> str:
@@ -275,6 +297,24 @@ def build_settings(
         venues=tuple((venue, tuple(names)) for venue, names in sorted(fs.venues.items())),
         smtp=smtp,
         admin_token=env.get("AGGREGATOR_ADMIN_TOKEN") or None,
+        daemon=_daemon_settings(env, fs),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)
+
+
+def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettings:
+    """The daemon's knobs from AGGREGATOR_* (tests shorten them; operators rarely need to)."""
+    base = DaemonSettings()
+    try:
+        return DaemonSettings(
+            tick=parse_duration(env["AGGREGATOR_TICK"]) if env.get("AGGREGATOR_TICK") else base.tick,
+            build_delay=(parse_duration(env["AGGREGATOR_BUILD_DELAY"])
+                         if env.get("AGGREGATOR_BUILD_DELAY") else base.build_delay),
+            digest_cron=env.get("AGGREGATOR_DIGEST_CRON") or fs.digest_cron or base.digest_cron,
+            lease=parse_duration(env["AGGREGATOR_LEASE"]) if env.get("AGGREGATOR_LEASE") else base.lease,
+            batch=int(env.get("AGGREGATOR_FEED_BATCH") or base.batch),
+            node=env.get("AGGREGATOR_NODE") or "",
+        )
+    except ValueError as error:
+        raise ConfigError(f"daemon settings: {error}") from None

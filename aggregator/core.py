@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import decide, lifecycle
+from .cluster import ClusterMixin
 from .config import DEFAULT_REFRESH, Settings
 from .curation import CurationMixin
 from .dedup import merge_events, merge_news
@@ -77,7 +78,7 @@ class FeedHealth:
         }
 
 
-class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin):
+class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin):
     """The application: built once from Settings, then asked to refresh, build, report."""
 
     def __init__(

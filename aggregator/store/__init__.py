@@ -23,6 +23,7 @@ from ..errors import StoreError
 from ..instants import last_instant, utc_instant
 from ..models import Event, FeedState, FeedUpdate, NewsItem, Records, Source
 from . import codec
+from .leases import LeasesStore
 from .publication import PublicationStore
 from .registrations import RegistrationsStore
 from .tables import assignments, events, feeds, news_items
@@ -78,6 +79,10 @@ def _migrate(connection: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     config.attributes["connection"] = connection
+    if connection.dialect.name == "postgresql":
+        # Nodes starting together must not migrate together (issue 4): the first one holds
+        # this transaction-scoped lock, the others wait and then find nothing left to do.
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242000005)"))
     # "heads": each feature (subscribers, registrations, leases...) may own a branch of
     # migrations starting from 0001; all of them are applied.
     command.upgrade(config, "heads")
@@ -88,7 +93,7 @@ def until_utc(event: Event) -> datetime:
     return last_instant(event.start, event.end, event.rrule, event.rdates)
 
 
-class Store(PublicationStore, RegistrationsStore):
+class Store(PublicationStore, RegistrationsStore, LeasesStore):
     """Every query the application makes."""
 
     def __init__(self, engine: Engine) -> None:

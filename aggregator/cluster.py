@@ -1,0 +1,238 @@
+"""What the daemon asks of the Aggregator, safe when several nodes share one database.
+
+Each method is one scheduled job's work: a refresh round over the feeds this node managed to
+lease, a build that runs on one node at a time and only when the data moved on, the health
+emails to feed contacts (one per outage, one on recovery, whichever node notices first), the
+week's digest under a lease, and pruning. The policy lives in :mod:`cadence`; the coordination
+(leases, locks, marks) in the store; this mixin only sequences them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Literal
+
+from . import cadence
+from .config import Settings
+from .errors import AggregatorError
+from .intake import Intake, fetch_and_parse
+from .models import FeedOutcome, FeedState, FeedUpdate, Source
+from .fetch import FetchLimits
+from .netguard import Resolver
+from .store import Store
+
+log = logging.getLogger("aggregator.daemon")
+NEWS_RETENTION = timedelta(days=90)  # core.NEWS_WINDOW: older news never reaches the exports
+DATA_MARK = "data"
+STORE_BATCH = 50  # as core.STORE_BATCH: feeds written per transaction
+
+MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
+    "down": {
+        "fr": ("Votre flux ne répond plus depuis 24 h : {name}",
+               "Bonjour,\n\nNous n'arrivons plus à lire le flux de {name} depuis {since} :\n"
+               "{url}\nDernière erreur : {error}\n\nVos événements déjà publiés restent en "
+               "ligne. Nous réessayons régulièrement et vous écrirons quand il fonctionnera "
+               "de nouveau.\n\nÉtat des flux : {base_url}/\n"),
+        "en": ("Your feed has been failing for 24 hours: {name}",
+               "Hello,\n\nWe have not been able to read the feed of {name} since {since}:\n"
+               "{url}\nLast error: {error}\n\nYour events already published stay online. We "
+               "keep retrying and will write again when it works.\n\n{base_url}/\n"),
+        "de": ("Ihr Feed ist seit 24 Stunden nicht erreichbar: {name}",
+               "Guten Tag,\n\nwir können den Feed von {name} seit {since} nicht lesen:\n{url}\n"
+               "Letzter Fehler: {error}\n\nBereits veröffentlichte Termine bleiben online. Wir "
+               "versuchen es weiter und melden uns, sobald er wieder funktioniert.\n\n"
+               "{base_url}/\n"),
+    },
+    "recovered": {
+        "fr": ("Votre flux fonctionne de nouveau : {name}",
+               "Bonjour,\n\nLe flux de {name} se lit de nouveau normalement :\n{url}\n"
+               "Merci !\n\n{base_url}/\n"),
+        "en": ("Your feed works again: {name}",
+               "Hello,\n\nThe feed of {name} reads normally again:\n{url}\nThank you!\n\n"
+               "{base_url}/\n"),
+        "de": ("Ihr Feed funktioniert wieder: {name}",
+               "Guten Tag,\n\nder Feed von {name} ist wieder lesbar:\n{url}\nDanke!\n\n"
+               "{base_url}/\n"),
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """One refresh round of one node: what it fetched and whether the records moved."""
+
+    outcomes: tuple[FeedOutcome, ...]
+    changed: bool
+
+
+BuildResult = Literal["built", "current", "busy"]
+Writing = Callable[[], AbstractContextManager[object]]
+"""Held around every write, so a stopping daemon can wait for the one in flight."""
+
+
+class ClusterMixin:
+    """Methods of Aggregator behind `aggregator run`'s jobs."""
+
+    settings: Settings
+    store: Store
+    clock: Callable[[], datetime]
+    resolver: Resolver
+    limits: FetchLimits
+
+    def current_sources(self) -> tuple[Source, ...]:
+        raise NotImplementedError  # provided by Aggregator
+
+    def _decide(self, intake: Intake, now: datetime) -> FeedUpdate:
+        raise NotImplementedError  # provided by Aggregator
+
+    def build(self) -> object:
+        raise NotImplementedError  # provided by Aggregator
+
+    # --- refresh ---------------------------------------------------------------------------
+
+    def refresh_round(self, node: str, writing: Writing = nullcontext) -> Round:
+        """Lease up to a batch of due feeds (none another live node holds), fetch them, store
+        what changed, give the leases back. A node that dies mid-round loses nothing: its
+        leases expire and another node takes the feeds."""
+        every = self.current_sources()
+        self.store.sync_feeds(every)
+        now = self.clock()
+        candidates = [s.feed_id for s in self.store.feed_states(every) if cadence.is_due(s, now)]
+        daemon = self.settings.daemon
+        claimed = self.store.claim_due_feeds(candidates, node, now, daemon.lease, daemon.batch)
+        if not claimed:
+            return Round((), False)
+        try:
+            wanted = set(claimed)
+            states = [s for s in self.store.feed_states(every) if s.feed_id in wanted]
+            intakes = fetch_and_parse(
+                states, force=False, allow_private=self.settings.allow_private_networks,
+                default_tz=self.settings.timezone, limits=self.limits, resolver=self.resolver,
+                report=lambda step, done, total: None,
+            )
+            updates = [self._decide(intake, self.clock()) for intake in intakes]
+            with writing():
+                for start in range(0, len(updates), STORE_BATCH):
+                    self.store.apply_updates(updates[start:start + STORE_BATCH])
+        finally:
+            self.store.release_feeds(claimed, node)
+        changed = any(_changes_outputs(u, s) for u, s in zip(updates, states, strict=True))
+        if changed:
+            self.store.bump_mark(DATA_MARK)
+        return Round(tuple(u.outcome for u in updates), changed)
+
+    def release_leases(self, node: str) -> None:
+        """A stopping node gives its leases back at once rather than letting them expire."""
+        self.store.release_owner(node)
+
+    # --- build -----------------------------------------------------------------------------
+
+    def build_needed(self) -> bool:
+        """The data moved on since this output directory was last built (by any node)."""
+        built = self.store.read_mark(self._built_mark())
+        return (built is None or built < (self.store.read_mark(DATA_MARK) or 0)
+                or not (self.settings.output_dir / "calendar.ics").exists())
+
+    def build_once(self, node: str, writing: Writing = nullcontext) -> BuildResult:
+        """Build if needed, one node at a time: "busy" when another node is building now
+        (try again later: it may have started before our changes)."""
+        if not self.build_needed():
+            return "current"
+        with self.store.exclusive("build", node, self.clock(), self.settings.daemon.lease) as mine:
+            if not mine:
+                return "busy"
+            if not self.build_needed():
+                return "current"
+            data = self.store.read_mark(DATA_MARK) or 0
+            with writing():
+                self.build()
+            self.store.set_mark(self._built_mark(), data)
+        return "built"
+
+    def _built_mark(self) -> str:
+        return f"built:{self.settings.output_dir.resolve()}"[:300]
+
+    # --- feed health -----------------------------------------------------------------------
+
+    def watch_health(self) -> list[tuple[str, str, str]]:
+        """Mail feed contacts: once when a feed has failed for a day, once when it recovers.
+        Returns (notice, feed URL, what happened to the email) per email due."""
+        sources = {source.id: source for source in self.current_sources()}
+        outages = self.store.load_outages()
+        now = self.clock()
+        sent = []
+        for state in self.store.feed_states(tuple(sources.values())):
+            record = outages.get(state.feed_id)
+            before = cadence.Outage(state.feed_id, *record) if record else None
+            step = cadence.check_health(state, before, now)
+            if step.outage is not None and before is None:
+                self.store.save_outage(state.feed_id, step.outage.failing_since)
+            if step.notice == "down" and self.store.claim_outage_notice(state.feed_id, now):
+                sent.append(("down", state.url, self._mail_contact(sources[state.source_id], state, "down")))
+            elif step.outage is None and before is not None and self.store.end_outage(state.feed_id):
+                if step.notice == "recovered":
+                    result = self._mail_contact(sources[state.source_id], state, "recovered")
+                    sent.append(("recovered", state.url, result))
+        return sent
+
+    def _mail_contact(self, source: Source, state: FeedState, notice: str) -> str:
+        if not source.contact:
+            return "no contact address in sources.yaml"
+        subject, body = MESSAGES[notice].get(source.language, MESSAGES[notice]["fr"])
+        since = state.last_success.strftime("%Y-%m-%d %H:%M UTC") if state.last_success else "?"
+        fields = {"name": source.name, "url": state.url, "error": state.last_error or "",
+                  "since": since, "base_url": self.settings.base_url}
+        message = EmailMessage()
+        message["From"] = self.settings.smtp.mail_from
+        message["To"] = source.contact
+        message["Subject"] = subject.format(**fields)
+        message.set_content(body.format(**fields))
+        return send_message(self.settings, message)
+
+    # --- digest and housekeeping -----------------------------------------------------------
+
+    def digest_round(self, node: str, week: str) -> object:
+        """Send ``week``'s digest under a cluster-wide lease; the subscribers' ledger (issue 5)
+        makes each send happen once even if two nodes ran this job."""
+        send = getattr(self, "send_digest", None)
+        if send is None:
+            return "skipped: this version has no digest sending (Aggregator.send_digest)"
+        name = f"digest:{week}"
+        if not self.store.try_lease(name, node, self.clock(), timedelta(hours=1)):
+            return "skipped: another node is sending it"
+        try:
+            return send(week)
+        finally:
+            self.store.release_lease(name, node)
+
+    def housekeeping(self) -> dict[str, int]:
+        """Delete records past the retention window: no build would publish them again."""
+        now = self.clock()
+        return self.store.prune(now - timedelta(days=self.settings.past_days),
+                                now - NEWS_RETENTION, now)
+
+
+def _changes_outputs(update: FeedUpdate, before: FeedState) -> bool:
+    return update.replace is not None or update.state.url != before.url
+
+
+def send_message(settings: Settings, message: EmailMessage) -> str:
+    """Send through the mailer (issue 5); one line saying what happened."""
+    try:
+        mailer = importlib.import_module("aggregator.mailer")
+    except ImportError:
+        return "not sent: no mailer in this version"
+    send_one = getattr(mailer, "send_one", None)
+    if send_one is None:
+        return "not sent: no mailer in this version"
+    try:
+        result = send_one(settings, message)
+    except (AggregatorError, OSError) as error:  # one contact's mail never stops the daemon
+        return f"not sent: {error}"
+    return f"sent ({result})" if result is not None else "sent"

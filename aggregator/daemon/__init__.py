@@ -1,0 +1,258 @@
+"""`aggregator run`: the scheduled jobs and the web server in one process.
+
+APScheduler runs the jobs in background threads while uvicorn serves the web app on the main
+thread. Two kinds of jobs, in two job stores:
+
+* per node, in memory: the refresh tick (lease the due feeds, fetch, store, check feed
+  health) and the debounced build. Every node runs its own; leases share the feeds out.
+* cluster-wide, in the database (table ``apscheduler_jobs``): the weekly digest and the
+  nightly housekeeping. They survive restarts, and coalescing plus a misfire grace time make a
+  node that was down at the digest hour send that week's digest once when it comes back.
+  Another node may run the same job too: the digest's lease and ledger, and pruning being
+  idempotent, make that harmless.
+
+SIGTERM or Ctrl-C stops uvicorn, waits for the write in flight (a store transaction or a
+build) and returns; fetches still in progress are abandoned, their leases given back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import ConflictingIdError
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from ..core import Aggregator
+from ..errors import AggregatorError, ConfigError
+from ..web.server import WebServer
+from . import jobs
+
+log = logging.getLogger("aggregator.daemon")
+STOP_WAIT = 12.0  # seconds a stop waits for the write in flight: exit within 15 s (issue 4)
+DIGEST_GRACE = timedelta(days=6)
+"""A digest missed on Monday 07:00 is still sent until Sunday, within the same ISO week."""
+HOUSEKEEPING_GRACE = timedelta(days=1)
+JOB_TABLE = "apscheduler_jobs"
+
+
+class Stopped(AggregatorError):
+    """The daemon is stopping: a write that had not started yet is not started."""
+
+
+class Daemon:
+    """One node: scheduler plus web server, on one Aggregator."""
+
+    def __init__(self, aggregator: Aggregator, host: str = "127.0.0.1", port: int = 8000) -> None:
+        self.aggregator = aggregator
+        self.settings = aggregator.settings
+        options = self.settings.daemon
+        self.node = options.node or f"{socket.gethostname()}:{os.getpid()}"
+        self.zone = ZoneInfo(self.settings.timezone)
+        self.digest_trigger = cron_trigger(options.digest_cron, self.zone)
+        self.housekeeping_trigger = cron_trigger(options.housekeeping_cron, self.zone)
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": MemoryJobStore(),
+                       "shared": SQLAlchemyJobStore(url=self.settings.db_url, tablename=JOB_TABLE)},
+            executors={"default": ThreadPoolExecutor(4)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+            timezone=self.zone,
+        )
+        self.web = WebServer(aggregator, host, port)
+        self.stopping = threading.Event()
+        self.closed = False
+        self.lock = threading.Lock()
+        """Held by every write (store transaction, build) and by the stop that waits for it."""
+        self.running = 0
+        self.counter_lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return self.web.url
+
+    @property
+    def busy(self) -> bool:
+        """Jobs still running (a fetch the stop abandoned)."""
+        return self.running > 0
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def run(self, on_ready: Callable[[], None] | None = None) -> None:
+        """Start the jobs, serve until SIGTERM/Ctrl-C (or stop()), then stop gracefully."""
+        jobs.register(self)
+        try:
+            self.scheduler.start(paused=True)
+            self._install_jobs()
+            self.scheduler.resume()
+            log.info("node=%s started url=%s tick=%ss digest=%r", self.node, self.url,
+                     self.settings.daemon.tick.total_seconds(), self.settings.daemon.digest_cron)
+            self.web.serve(on_ready)
+        finally:
+            self._shutdown()
+            jobs.unregister(self)
+
+    def stop(self) -> None:
+        """Ask the daemon to stop (from another thread); run() returns once it has."""
+        self.stopping.set()
+        self.web.stop()
+
+    def _shutdown(self) -> None:
+        started = time.monotonic()
+        self.stopping.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        finished = self.lock.acquire(timeout=STOP_WAIT)
+        self.closed = True
+        if finished:
+            self.lock.release()
+        else:
+            log.warning("node=%s stop: a write still runs after %.0f s", self.node, STOP_WAIT)
+        try:
+            self.aggregator.release_leases(self.node)
+        except AggregatorError as error:
+            log.warning("node=%s stop: could not release leases: %s", self.node, error)
+        log.info("node=%s stopped in %.2fs abandoned_jobs=%d", self.node,
+                 time.monotonic() - started, self.running)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self.lock:
+            if self.closed:
+                raise Stopped("the daemon is stopping")
+            yield
+
+    # --- jobs ------------------------------------------------------------------------------
+
+    def _install_jobs(self) -> None:
+        tick = self.settings.daemon.tick
+        self.scheduler.add_job(self.refresh, "interval", seconds=max(tick.total_seconds(), 0.2),
+                               id="refresh", next_run_time=datetime.now(self.zone))
+        self._keep_shared_job("weekly-digest", jobs.DIGEST, self.digest_trigger, DIGEST_GRACE)
+        self._keep_shared_job("housekeeping", jobs.HOUSEKEEPING, self.housekeeping_trigger,
+                              HOUSEKEEPING_GRACE)
+
+    def _keep_shared_job(self, job_id: str, func: str, trigger: CronTrigger,
+                         grace: timedelta) -> None:
+        """Add a cluster-wide job unless it is stored already: re-adding would move its next
+        run past a missed one, and the missed digest would never be sent."""
+        existing = self.scheduler.get_job(job_id, jobstore="shared")
+        if existing is not None:
+            if str(existing.trigger) != str(trigger):
+                self.scheduler.reschedule_job(job_id, jobstore="shared", trigger=trigger)
+            return
+        try:
+            self.scheduler.add_job(func, trigger, id=job_id, jobstore="shared",
+                                   misfire_grace_time=int(grace.total_seconds()), coalesce=True)
+        except ConflictingIdError:
+            pass  # another node added it at the same moment
+
+    @contextmanager
+    def _job(self, name: str) -> Iterator[None]:
+        with self.counter_lock:
+            self.running += 1
+        started = time.monotonic()
+        try:
+            yield
+        except Stopped:
+            log.info("job=%s node=%s interrupted by stop", name, self.node)
+        except AggregatorError as error:
+            log.error("job=%s node=%s failed duration=%.2fs error=%r", name, self.node,
+                      time.monotonic() - started, str(error))
+        finally:
+            with self.counter_lock:
+                self.running -= 1
+
+    def refresh(self) -> None:
+        """The tick: refresh rounds until no due feed is left to lease, then health mails."""
+        with self._job("refresh"):
+            fetched = 0
+            while not self.stopping.is_set():
+                started = time.monotonic()
+                round_ = self.aggregator.refresh_round(self.node, self.writing)
+                if not round_.outcomes:
+                    break
+                fetched += len(round_.outcomes)
+                counts: dict[str, int] = {}
+                for outcome in round_.outcomes:
+                    counts[outcome.result] = counts.get(outcome.result, 0) + 1
+                log.info("job=refresh node=%s feeds=%d %s changed=%s duration=%.2fs", self.node,
+                         len(round_.outcomes), " ".join(f"{k}={v}" for k, v in sorted(counts.items())),
+                         round_.changed, time.monotonic() - started)
+            if fetched and not self.stopping.is_set():
+                for notice, url, result in self.aggregator.watch_health():
+                    log.info("job=health node=%s notice=%s feed=%s email=%r", self.node, notice,
+                             url, result)
+            if not self.stopping.is_set() and self.aggregator.build_needed():
+                self._request_build()
+
+    def _request_build(self) -> None:
+        """Debounce: one build ``build_delay`` after the first change (at once if there are
+        no outputs yet); changes meanwhile join that build."""
+        if self.scheduler.get_job("build") is not None:
+            return
+        first = not (self.settings.output_dir / "calendar.ics").exists()
+        delay = timedelta(0) if first else self.settings.daemon.build_delay
+        try:
+            self.scheduler.add_job(self.build, "date", id="build",
+                                   run_date=datetime.now(self.zone) + delay)
+        except ConflictingIdError:
+            pass
+
+    def build(self) -> None:
+        with self._job("build"):
+            if self.stopping.is_set():
+                return
+            started = time.monotonic()
+            result = self.aggregator.build_once(self.node, self.writing)
+            log.info("job=build node=%s result=%s duration=%.2fs", self.node, result,
+                     time.monotonic() - started)
+            if result == "busy":  # another node builds: ours may hold newer changes
+                self.scheduler.add_job(self.build, "date", id="build", replace_existing=True,
+                                       run_date=datetime.now(self.zone) + timedelta(seconds=1))
+
+    def weekly_digest(self) -> None:
+        with self._job("digest"):
+            started = time.monotonic()
+            year, week, _ = datetime.now(self.zone).isocalendar()
+            label = f"{year}-W{week:02d}"
+            result = self.aggregator.digest_round(self.node, label)
+            log.info("job=digest node=%s week=%s result=%r duration=%.2fs", self.node, label,
+                     result, time.monotonic() - started)
+
+    def housekeeping(self) -> None:
+        with self._job("housekeeping"):
+            started = time.monotonic()
+            counts = self.aggregator.housekeeping()
+            log.info("job=housekeeping node=%s %s duration=%.2fs", self.node,
+                     " ".join(f"{k}={v}" for k, v in counts.items()), time.monotonic() - started)
+
+
+def cron_trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
+    """A crontab line (minute hour day month weekday), or six fields with seconds first.
+
+    Raises:
+        ConfigError: not a valid crontab expression.
+    """
+    fields = expression.split()
+    try:
+        if len(fields) == 6:
+            second, minute, hour, day, month, weekday = fields
+            return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
+                               day_of_week=weekday, timezone=zone)
+        return CronTrigger.from_crontab(expression, timezone=zone)
+    except ValueError as error:
+        raise ConfigError(f"digest/housekeeping schedule {expression!r}: {error}") from None
+
+
+__all__ = ["Daemon", "cron_trigger"]

@@ -1,0 +1,195 @@
+"""Store queries that let several nodes share one database safely (issue 4).
+
+* Feed leases: a node claims due feeds with one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE
+  SKIP LOCKED) RETURNING id``; a feed another node holds is skipped, not waited for, and a
+  lease that expired (its node died) can be claimed again. SQLite has no row locks but runs
+  one writer at a time, so the same statement is atomic there.
+* Exclusive sections (the build): a PostgreSQL session advisory lock, which the server frees
+  by itself when a node's connection dies; on SQLite a named lease row with an expiry.
+* Named leases (a week's digest), marks (counters nodes compare) and feed outages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from .lease_tables import feed_leases, feed_outages, leases, marks
+from .tables import events, news_items
+
+
+class LeasesStore:
+    """Mixin of Store: leases, locks, marks, outages and housekeeping."""
+
+    engine: Engine
+
+    def _begin(self) -> Any: ...  # provided by Store
+    def _connect(self) -> Any: ...  # provided by Store
+
+    def _insert(self) -> Any:
+        """The dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL do)."""
+        return postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+
+    # --- feed leases -----------------------------------------------------------------------
+
+    def claim_due_feeds(
+        self, candidates: Sequence[int], owner: str, now: datetime, ttl: timedelta, limit: int,
+    ) -> list[int]:
+        """Lease up to ``limit`` of the candidate feeds that are due and not leased by a live
+        node; return their ids. Never blocks on a feed another node is claiming."""
+        if not candidates:
+            return []
+        f = feed_leases.c
+        due = (
+            sa.select(f.id)
+            .where(f.id.in_(list(candidates)), f.status != "disabled",
+                   sa.or_(f.next_due.is_(None), f.next_due <= now),
+                   sa.or_(f.lease_until.is_(None), f.lease_until < now, f.lease_owner == owner))
+            .order_by(f.next_due.asc().nulls_first(), f.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claim = (
+            feed_leases.update().where(f.id.in_(due.scalar_subquery()))
+            .values(lease_owner=owner, lease_until=now + ttl).returning(f.id)
+        )
+        with self._begin() as connection:
+            return sorted(connection.execute(claim).scalars())
+
+    def release_feeds(self, feed_ids: Sequence[int], owner: str) -> None:
+        """Give back the leases ``owner`` holds on these feeds."""
+        if not feed_ids:
+            return
+        f = feed_leases.c
+        with self._begin() as connection:
+            connection.execute(
+                feed_leases.update().where(f.id.in_(list(feed_ids)), f.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None))
+
+    def release_owner(self, owner: str) -> None:
+        """Give back every lease ``owner`` holds (a stopping node)."""
+        f = feed_leases.c
+        with self._begin() as connection:
+            connection.execute(feed_leases.update().where(f.lease_owner == owner)
+                               .values(lease_owner=None, lease_until=None))
+            connection.execute(leases.delete().where(leases.c.owner == owner))
+
+    def feed_lease_owners(self) -> dict[int, str | None]:
+        with self._connect() as connection:
+            rows = connection.execute(sa.select(feed_leases.c.id, feed_leases.c.lease_owner))
+            return {row.id: row.lease_owner for row in rows}
+
+    # --- named leases and exclusive sections -----------------------------------------------
+
+    def try_lease(self, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
+        """Take (or renew) the lease ``name`` unless another owner holds it unexpired."""
+        statement: Any = self._insert()(leases).values(name=name, owner=owner, expires_at=now + ttl)
+        statement = statement.on_conflict_do_update(
+            index_elements=[leases.c.name],
+            set_={"owner": owner, "expires_at": now + ttl},
+            where=sa.or_(leases.c.expires_at < now, leases.c.owner == owner),
+        ).returning(leases.c.owner)
+        with self._begin() as connection:
+            return connection.execute(statement).first() is not None
+
+    def release_lease(self, name: str, owner: str) -> None:
+        with self._begin() as connection:
+            connection.execute(
+                leases.delete().where(leases.c.name == name, leases.c.owner == owner))
+
+    @contextmanager
+    def exclusive(self, name: str, owner: str, now: datetime, ttl: timedelta) -> Iterator[bool]:
+        """Yield True when this node alone holds ``name`` for the block, False when another
+        node does (the caller skips or retries later)."""
+        if self.engine.dialect.name != "postgresql":
+            got = self.try_lease(name, owner, now, ttl)
+            try:
+                yield got
+            finally:
+                if got:
+                    self.release_lease(name, owner)
+            return
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        with self._connect() as connection:
+            got = bool(connection.execute(sa.select(sa.func.pg_try_advisory_lock(key))).scalar())
+            connection.commit()
+            try:
+                yield got
+            finally:
+                if got:
+                    connection.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+                    connection.commit()
+
+    # --- marks -----------------------------------------------------------------------------
+
+    def read_mark(self, name: str) -> int | None:
+        with self._connect() as connection:
+            value = connection.execute(
+                sa.select(marks.c.value).where(marks.c.name == name)).scalar()
+            return None if value is None else int(value)
+
+    def bump_mark(self, name: str) -> None:
+        """Add one to a counter, atomically whichever node does it."""
+        statement: Any = self._insert()(marks).values(name=name, value=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[marks.c.name], set_={"value": marks.c.value + 1})
+        with self._begin() as connection:
+            connection.execute(statement)
+
+    def set_mark(self, name: str, value: int) -> None:
+        statement: Any = self._insert()(marks).values(name=name, value=value)
+        statement = statement.on_conflict_do_update(
+            index_elements=[marks.c.name], set_={"value": value})
+        with self._begin() as connection:
+            connection.execute(statement)
+
+    # --- feed outages ----------------------------------------------------------------------
+
+    def load_outages(self) -> dict[int, tuple[datetime, datetime | None]]:
+        """feed id -> (failing since, when its contact was told)."""
+        with self._connect() as connection:
+            rows = connection.execute(sa.select(feed_outages)).all()
+        return {row.feed_id: (row.failing_since, row.notified_at) for row in rows}
+
+    def save_outage(self, feed_id: int, failing_since: datetime) -> None:
+        """Remember a newly failing feed (no-op if another node already did)."""
+        statement: Any = self._insert()(feed_outages).values(feed_id=feed_id, failing_since=failing_since)
+        with self._begin() as connection:
+            connection.execute(statement.on_conflict_do_nothing(
+                index_elements=[feed_outages.c.feed_id]))
+
+    def claim_outage_notice(self, feed_id: int, now: datetime) -> bool:
+        """Mark the outage as told; True for the one node that did it (it sends the email)."""
+        o = feed_outages.c
+        with self._begin() as connection:
+            result = connection.execute(
+                feed_outages.update().where(o.feed_id == feed_id, o.notified_at.is_(None))
+                .values(notified_at=now))
+            return bool(result.rowcount == 1)
+
+    def end_outage(self, feed_id: int) -> bool:
+        """Forget a feed's outage; True for the one node that removed it."""
+        with self._begin() as connection:
+            result = connection.execute(
+                feed_outages.delete().where(feed_outages.c.feed_id == feed_id))
+            return bool(result.rowcount == 1)
+
+    # --- housekeeping ----------------------------------------------------------------------
+
+    def prune(self, events_before: datetime, news_before: datetime, now: datetime) -> dict[str, int]:
+        """Delete records no build will publish again and leases long expired; counts."""
+        with self._begin() as connection:
+            gone_events = connection.execute(
+                events.delete().where(events.c.until_utc < events_before)).rowcount
+            gone_news = connection.execute(
+                news_items.delete().where(news_items.c.published < news_before)).rowcount
+            gone_leases = connection.execute(
+                leases.delete().where(leases.c.expires_at < now)).rowcount
+        return {"events": gone_events, "news": gone_news, "leases": gone_leases}

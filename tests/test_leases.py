@@ -1,0 +1,103 @@
+"""Sharing one database between nodes: feed leases, exclusive builds, marks (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from conftest import make_settings, make_source
+
+from aggregator.core import make_aggregator
+from aggregator.models import FeedOutcome, FeedUpdate
+from aggregator.store import open_store
+
+NOW = datetime.now(timezone.utc)
+MINUTE = timedelta(minutes=1)
+
+
+def stored_feed_ids(db_url: str, count: int) -> tuple[Any, list[int]]:
+    store = open_store(db_url)
+    sources = [make_source(f"s{i}", f"https://example.org/{i}.ics") for i in range(count)]
+    store.sync_feeds(sources)
+    return store, [state.feed_id for state in store.feed_states(sources)]
+
+
+def test_nodes_claim_disjoint_feeds_and_an_expired_lease_is_free_again(db_url: str) -> None:
+    store, ids = stored_feed_ids(db_url, 10)
+    first = store.claim_due_feeds(ids, "node-a", NOW, MINUTE, 4)
+    second = store.claim_due_feeds(ids, "node-b", NOW, MINUTE, 100)
+    assert len(first) == 4 and len(second) == 6 and not set(first) & set(second)
+    assert store.claim_due_feeds(ids, "node-c", NOW, MINUTE, 100) == []
+    later = NOW + 2 * MINUTE  # node-a died: its leases expired
+    assert store.claim_due_feeds(ids, "node-c", later, MINUTE, 100) == sorted(first + second)
+    store.release_feeds(ids, "node-c")
+    assert set(store.feed_lease_owners().values()) == {None}
+    store.close()
+
+
+def test_only_due_and_enabled_feeds_are_claimed(db_url: str) -> None:
+    store, ids = stored_feed_ids(db_url, 3)
+    sources = [make_source(f"s{i}", f"https://example.org/{i}.ics") for i in range(3)]
+    states = store.feed_states(sources)
+    outcome = FeedOutcome("s0", "u", "unchanged")
+    store.apply_updates([
+        FeedUpdate(dataclasses.replace(states[0], next_due=NOW + MINUTE), None, outcome),
+        FeedUpdate(dataclasses.replace(states[1], status="disabled"), None, outcome),
+    ])
+    assert store.claim_due_feeds(ids, "node-a", NOW, MINUTE, 10) == [ids[2]]
+    assert store.claim_due_feeds(ids, "node-a", NOW + 2 * MINUTE, MINUTE, 10) == [ids[0], ids[2]]
+    store.close()
+
+
+def test_one_build_at_a_time(db_url: str) -> None:
+    store = open_store(db_url)
+    other = open_store(db_url)
+    with store.exclusive("build", "node-a", NOW, MINUTE) as mine:
+        assert mine
+        with other.exclusive("build", "node-b", NOW, MINUTE) as theirs:
+            assert not theirs
+    with other.exclusive("build", "node-b", NOW, MINUTE) as theirs:
+        assert theirs
+    store.close()
+    other.close()
+
+
+def test_named_leases_expire_and_marks_count(db_url: str) -> None:
+    store = open_store(db_url)
+    assert store.try_lease("digest:2026-W49", "node-a", NOW, MINUTE)
+    assert store.try_lease("digest:2026-W49", "node-a", NOW, MINUTE)  # renewing is fine
+    assert not store.try_lease("digest:2026-W49", "node-b", NOW, MINUTE)
+    assert store.try_lease("digest:2026-W49", "node-b", NOW + 2 * MINUTE, MINUTE)
+    assert store.read_mark("data") is None
+    store.bump_mark("data")
+    store.bump_mark("data")
+    assert store.read_mark("data") == 2
+    store.set_mark("built:/srv/out", 2)
+    assert store.read_mark("built:/srv/out") == 2
+    store.close()
+
+
+def test_a_dead_nodes_feeds_are_refreshed_once_its_lease_expires(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    feed_server.set("/a.ics", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "text/calendar")
+    source = make_source("lab", feed_server.url("/a.ics"))
+    settings = make_settings(tmp_path, (source,), db_url)
+    aggregator = make_aggregator(settings)
+    aggregator.store.sync_feeds((source,))
+    [feed_id] = [s.feed_id for s in aggregator.store.feed_states((source,))]
+    # A node claims the feed with a 1-second lease, then dies before fetching it.
+    assert aggregator.store.claim_due_feeds([feed_id], "dead-node", aggregator.clock(),
+                                            timedelta(seconds=1), 10) == [feed_id]
+    assert aggregator.refresh_round("alive").outcomes == ()
+    assert feed_server.hits["/a.ics"] == 0
+    time.sleep(1.1)
+    round_ = aggregator.refresh_round("alive")
+    assert [o.result for o in round_.outcomes] == ["updated"]
+    assert feed_server.hits["/a.ics"] == 1
+    assert aggregator.refresh_round("alive").outcomes == ()  # fetched: due again in an hour
+    assert aggregator.store.feed_lease_owners() == {feed_id: None}
+    aggregator.close()
