@@ -15,7 +15,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from .instants import last_instant
+from .memo import Memo
 from .models import MergedEvent, Publication, When
+
+_MARKS: Memo[MergedEvent, tuple[str, datetime]] = Memo()
+"""Fingerprint and end of each event of the previous build (a daemon's next build is mostly
+the same events: see aggregator/memo.py)."""
 
 
 def fingerprint(event: MergedEvent) -> str:
@@ -43,6 +48,7 @@ def publish(
     CANCELLED) and the publication to remember for the next build."""
     published: list[MergedEvent] = []
     memory: dict[str, Publication] = {}
+    _MARKS.new_build()
     for event in events:
         entry, shown = _current(event, previous.get(event.uid), now)
         published.append(shown)
@@ -61,7 +67,8 @@ def publish(
 def _current(
     event: MergedEvent, before: Publication | None, now: datetime
 ) -> tuple[Publication, MergedEvent]:
-    mark = fingerprint(event)
+    mark, until = _MARKS.get(event, lambda: (
+        fingerprint(event), last_instant(event.start, event.end, event.rrule, event.rdates)))
     if before is None:
         sequence, modified = event.sequence, event.last_modified or now
     elif before.fingerprint == mark and not before.vanished:
@@ -69,7 +76,6 @@ def _current(
     else:
         sequence, modified = max(event.sequence, before.sequence + 1), now
     snapshot = dataclasses.replace(event, sequence=sequence, last_modified=modified)
-    until = last_instant(event.start, event.end, event.rrule, event.rdates)
     return Publication(event.uid, mark, sequence, modified, until, snapshot), snapshot
 
 

@@ -30,7 +30,7 @@ from .match import candidate_pairs, uid_groups
 from .places import PlaceNormaliser
 from .policy import merge_event, merge_item, rank_events, rank_items, record_key
 from .results import EventMerge, NewsMerge, Overrides, PairScore
-from .similar import TOLERANCE_MINUTES, same_event
+from .similar import TOLERANCE_MINUTES, ruled_out, same_event
 from .text import TitleNormaliser
 
 __all__ = [
@@ -110,6 +110,8 @@ def _cluster(masters: Sequence[Event], profiles: Sequence[Profile], overrides: O
     scored = []
     for i, j in candidate_pairs(profiles):
         if keys[i] in split or keys[j] in split or union.find(i) == union.find(j):
+            continue
+        if ruled_out(profiles[i], profiles[j]):
             continue
         verdict = same_event(profiles[i], profiles[j])
         if verdict.same:

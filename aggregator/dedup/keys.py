@@ -15,6 +15,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..memo import Memo
 from ..models import Event, Source, When
 from .places import CITY_PHRASES, Place, PlaceNormaliser, fold
 from .text import Title, TitleNormaliser
@@ -157,19 +158,27 @@ def profile_events(events: Sequence[Event], sources: Mapping[str, Source], tz: Z
     """One :class:`Profile` per event. A venue's own feed places its events in its city when
     neither title nor location names one (venues host at home; umbrellas post everywhere)."""
     venue_city = {s.id: fold(s.city) for s in sources.values() if s.kind == "venue"}
-    profiles = []
-    for e in events:
-        title, place = titles(e.title), places(e.location)
-        cities = title.cities | place.cities
-        if not cities and e.source_id in venue_city:
-            home = CITY_PHRASES.get(venue_city[e.source_id], "")
-            cities = frozenset({home}) if home else cities
-        link = url_key(e.url)
-        timed = isinstance(e.start, datetime) and not e.all_day
-        start = instant(e.start, e.timezone, tz) if timed else None
-        profiles.append(Profile(
-            key=f"{e.source_id}:{e.uid}", uid=e.uid, feed=e.feed_url or e.source_id,
-            minute=int(start.timestamp()) // 60 if start is not None else None,
-            day=local_day(e, tz).toordinal(), title=title, place=place, cities=cities,
-            url=link if is_specific(link) else ""))
-    return profiles
+    _PROFILES.new_build((venue_city, str(tz), titles.signature, places.signature))
+    return [_PROFILES.get(e, lambda: _profile(e, venue_city, tz, titles, places)) for e in events]
+
+
+_PROFILES: Memo[Event, Profile] = Memo()
+"""Profiles of the previous build's records: a record's profile depends on it and on the
+context given to new_build only (a daemon rebuilds with mostly the same records)."""
+
+
+def _profile(e: Event, venue_city: Mapping[str, str], tz: ZoneInfo, titles: TitleNormaliser,
+             places: PlaceNormaliser) -> Profile:
+    title, place = titles(e.title), places(e.location)
+    cities = title.cities | place.cities
+    if not cities and e.source_id in venue_city:
+        home = CITY_PHRASES.get(venue_city[e.source_id], "")
+        cities = frozenset({home}) if home else cities
+    link = url_key(e.url)
+    timed = isinstance(e.start, datetime) and not e.all_day
+    start = instant(e.start, e.timezone, tz) if timed else None
+    return Profile(
+        key=f"{e.source_id}:{e.uid}", uid=e.uid, feed=e.feed_url or e.source_id,
+        minute=int(start.timestamp()) // 60 if start is not None else None,
+        day=local_day(e, tz).toordinal(), title=title, place=place, cities=cities,
+        url=link if is_specific(link) else "")

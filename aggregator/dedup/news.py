@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from itertools import combinations
 
+from ..memo import Memo
 from ..models import NewsItem, Source
 from .keys import is_specific, url_key
 from .places import fold, tokens_of
@@ -57,18 +58,24 @@ def profile_items(items: Sequence[NewsItem], sources: Mapping[str, Source]) -> l
     """One :class:`Article` per item."""
     brands = [normalise_brand(s.name) for s in sources.values()]
     titles = TitleNormaliser()  # brands in an article title are its subject, not decoration
-    result = []
-    for item in items:
-        bare, decorated = strip_decorations(item.title, brands)
-        when = item.published or item.updated
-        if when is not None and when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        result.append(Article(
-            key=f"{item.source_id}:{item.guid}", feed=item.feed_url or item.source_id,
-            links=_links(item), title=titles(bare), decorated=decorated,
-            day=when.astimezone(UTC).toordinal() if when else None,
-            summary=_summary_words(item.summary, bare)))
-    return result
+    _ARTICLES.new_build(brands)
+    return [_ARTICLES.get(item, lambda: _article(item, brands, titles)) for item in items]
+
+
+_ARTICLES: Memo[NewsItem, Article] = Memo()
+"""Articles of the previous build's items (an article depends on its item and the brands)."""
+
+
+def _article(item: NewsItem, brands: list[str], titles: TitleNormaliser) -> Article:
+    bare, decorated = strip_decorations(item.title, brands)
+    when = item.published or item.updated
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return Article(
+        key=f"{item.source_id}:{item.guid}", feed=item.feed_url or item.source_id,
+        links=_links(item), title=titles(bare), decorated=decorated,
+        day=when.astimezone(UTC).toordinal() if when else None,
+        summary=_summary_words(item.summary, bare))
 
 
 def _summary_words(summary: str, title: str) -> tuple[str, ...]:

@@ -146,6 +146,8 @@ class PlaceNormaliser:
             self.home[venue] = frozenset(cities.rewrite(words)) & frozenset(CITY_PHRASES.values())
         table.update(CITY_PHRASES)
         self.table = PhraseTable(table)
+        self.signature = frozenset(table.items())
+        """Equal signatures normalise every location alike (see keys.profile_events)."""
         self.cities = frozenset(CITY_PHRASES.values())
         self.cache: dict[str, Place] = {}
 

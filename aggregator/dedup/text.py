@@ -99,6 +99,8 @@ class TitleNormaliser:
         phrases.update(SYNONYMS)
         phrases.update(CITY_PHRASES)
         self.table = PhraseTable(phrases)
+        self.signature = frozenset(phrases.items())
+        """Equal signatures normalise every title alike (see keys.profile_events)."""
         self.cities = frozenset(CITY_PHRASES.values())
         self.cache: dict[str, Title] = {}
 

@@ -14,13 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
+from ..memo import Memo
 from ..models import MergedEvent, MergedItem, Source
 from .exports import render_events_json, render_news_atom, render_news_json
-from .ics import render_calendar, render_event_blocks
+from .ics import BlockMemo, render_calendar, render_event_blocks
 from .pages import render_index
 from .slugs import FilteredCalendar, filtered_calendars, slugify
 from .text import DEFAULT_TITLE
+
+_BLOCKS: BlockMemo = Memo()
+_RECORDS: Memo[MergedEvent, dict[str, Any]] = Memo()
+"""What the previous build of this process rendered (see aggregator/memo.py): a daemon's
+rebuild re-renders only the events that changed, and the bytes are the same as without."""
 
 
 def render_outputs(
@@ -42,7 +49,10 @@ def render_outputs(
         ValueError: ``now`` is naive or ``timezone`` is not an IANA zone.
     """
 
-    blocks = render_event_blocks(events, now=now, sources=sources)
+    names = {source_id: source.name for source_id, source in sources.items()}
+    _BLOCKS.new_build(names)
+    _RECORDS.new_build(names)
+    blocks = render_event_blocks(events, now=now, sources=sources, memo=_BLOCKS)
 
     def calendar(selected: Sequence[MergedEvent], name: str) -> bytes:
         return render_calendar(
@@ -55,7 +65,9 @@ def render_outputs(
         outputs[selection.path] = calendar(
             selection.events, f"{title} – {calendar_label(selection)}"
         )
-    outputs["events.json"] = render_events_json(events, sources, now=now, timezone=timezone)
+    outputs["events.json"] = render_events_json(
+        events, sources, now=now, timezone=timezone, memo=_RECORDS
+    )
     outputs["news.json"] = render_news_json(items, sources, now=now)
     outputs["news.atom"] = render_news_atom(
         items, sources, now=now, base_url=base_url, title=title

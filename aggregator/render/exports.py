@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from ..memo import Memo
 from ..models import Event, MergedEvent, MergedItem, Source
 from .text import DEFAULT_TITLE, clean_text, one_line, source_names, status_of
 from .times import (
@@ -38,14 +39,18 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
 
 def render_events_json(
-    events: Sequence[MergedEvent], sources: Mapping[str, Source], *, now: datetime, timezone: str
+    events: Sequence[MergedEvent], sources: Mapping[str, Source], *, now: datetime, timezone: str,
+    memo: Memo[MergedEvent, dict[str, Any]] | None = None,
 ) -> bytes:
-    """``{"generated_at", "events": [...]}``, events sorted by start then uid."""
+    """``{"generated_at", "events": [...]}``, events sorted by start then uid.
+
+    ``memo`` (its context must be the source names) reuses an unchanged event's record."""
     ordered = sorted(events, key=event_order(render_zone(timezone)))
-    document = {
-        "generated_at": utc_iso(require_aware(now)),
-        "events": [event_record(event, sources) for event in ordered],
-    }
+    if memo is None:
+        records = [event_record(event, sources) for event in ordered]
+    else:
+        records = [memo.get(event, lambda: event_record(event, sources)) for event in ordered]
+    document = {"generated_at": utc_iso(require_aware(now)), "events": records}
     return _dump(document)
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone, vDuration, vRecur
 from icalendar import Event as VEvent
 
+from ..memo import Memo
 from ..models import Event, MergedEvent, Source, When
 from .vevent import escape_text, utc_stamp, when_property, write_vevent
 from .text import clean_text, one_line, source_names, status_of
@@ -52,25 +53,42 @@ class EventBlock:
     tzids: frozenset[str]
 
 
+BlockMemo = Memo[MergedEvent, tuple[EventBlock, bytes]]
+"""Blocks of the previous build with the DTSTAMP line they were written with."""
+
+
 def render_event_blocks(
-    events: Sequence[MergedEvent], *, now: datetime, sources: Mapping[str, Source]
+    events: Sequence[MergedEvent], *, now: datetime, sources: Mapping[str, Source],
+    memo: BlockMemo | None = None,
 ) -> dict[str, EventBlock]:
     """Serialise each event once, keyed by UID.
 
     The merged calendar and every filtered calendar hold the same VEVENT bytes; serialising
     them once instead of once per calendar cut a 12,000-event build from 33 s to a third
     (bench/pipeline.py, N=300: 12 calendars, 36,000 VEVENT serialisations before).
+    ``memo`` (its context must be the source names) reuses an unchanged event's block from
+    the previous build, only its DTSTAMP (``now``) rewritten.
     """
     now = require_aware(now)
+    stamp = b"\r\nDTSTAMP:" + utc_stamp(now).encode() + b"\r\n"
     blocks = {}
     for event in events:
-        if event.rrule is None and not event.rdates and not event.exdates:
-            blocks[event.uid] = _one_off_block(event, now, sources)
+        if memo is None:
+            blocks[event.uid] = _event_block(event, now, sources)
             continue
-        data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
-        tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
-        blocks[event.uid] = EventBlock(data, frozenset(tzids - {"UTC"}))
+        block, made = memo.get(event, lambda: (_event_block(event, now, sources), stamp))
+        if made != stamp:  # a CRLF then DTSTAMP only ever starts the property's own line
+            block = EventBlock(block.data.replace(made, stamp), block.tzids)
+        blocks[event.uid] = block
     return blocks
+
+
+def _event_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) -> EventBlock:
+    if event.rrule is None and not event.rdates and not event.exdates:
+        return _one_off_block(event, now, sources)
+    data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
+    tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
+    return EventBlock(data, frozenset(tzids - {"UTC"}))
 
 
 def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) -> EventBlock:

@@ -12,7 +12,13 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..memo import Memo
 from ..models import Event, MergedEvent, NewsItem, When
+
+Row = tuple[str, str, str]
+"""A stored record: its payload, source id and feed URL."""
+_EVENTS: Memo[Row, Event] = Memo()
+_ITEMS: Memo[Row, NewsItem] = Memo()
 
 
 def encode_when(value: When | None) -> str | None:
@@ -130,4 +136,18 @@ def decode_merged(text: str) -> MergedEvent:
         description=head.description, status=head.status, categories=head.categories,
         rrule=head.rrule, rdates=head.rdates, exdates=head.exdates, sequence=head.sequence,
         last_modified=head.last_modified, members=members, overrides=overrides,
+    )
+
+
+def decode_records(events: list[Row], items: list[Row]) -> tuple[tuple[Event, ...], tuple[NewsItem, ...]]:
+    """Every stored record decoded, an unchanged one (same payload) reused from the last call.
+
+    A daemon's build decodes 40,000 events of which a refresh changed a few; the payloads are
+    compared whole, so a reused record is always the one the row holds.
+    """
+    _EVENTS.new_build()
+    _ITEMS.new_build()
+    return (
+        tuple(_EVENTS.get(row, lambda: decode_event(*row)) for row in events),
+        tuple(_ITEMS.get(row, lambda: decode_item(*row)) for row in items),
     )

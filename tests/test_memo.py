@@ -1,0 +1,88 @@
+"""A rebuild in the same process reuses the previous build's work and writes the same bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+
+from aggregator.memo import Memo
+from aggregator.render import render_calendar, render_events_json, render_outputs
+from aggregator.store import codec
+from render_builders import BASE_URL, NOW, SOURCES, member, merged
+
+
+def events() -> list:
+    series = merged("series-1", title="Lunch & Learn", rrule="FREQ=WEEKLY;COUNT=6;BYDAY=TU",
+                    exdates=(datetime(2025, 12, 9, 12, 0, tzinfo=UTC),), sources=("lux-tech",))
+    series = dataclasses.replace(series, overrides=(
+        member("lux-tech", "series-1", title="Special", start=datetime(2025, 12, 16, 14, 0,
+               tzinfo=UTC), recurrence_id=datetime(2025, 12, 16, 12, 0, tzinfo=UTC)),))
+    return [merged("evt-1", sources=("loria", "tcrm")), series,
+            merged("evt-2", title="Fête", start=date(2025, 12, 20), end=None, city="Metz")]
+
+
+def outputs(now: datetime, sources: dict = SOURCES, evts: list | None = None) -> dict[str, bytes]:
+    return render_outputs(evts or events(), [], sources, now=now, base_url=BASE_URL,
+                          timezone="Europe/Paris")
+
+
+def unmemoised(now: datetime, sources: dict = SOURCES, evts: list | None = None) -> tuple:
+    evts = evts or events()
+    calendar = render_calendar(evts, name="x", now=now, base_url=BASE_URL,
+                               timezone="Europe/Paris", sources=sources)
+    return calendar, render_events_json(evts, sources, now=now, timezone="Europe/Paris")
+
+
+def body(calendar: bytes) -> bytes:
+    return calendar[calendar.index(b"BEGIN:VEVENT"):]
+
+
+def test_a_rebuild_at_a_later_time_gives_the_bytes_of_a_fresh_render() -> None:
+    outputs(NOW)
+    later = NOW + timedelta(hours=1, seconds=17)
+    again = outputs(later)
+    calendar, exported = unmemoised(later)
+    assert body(again["calendar.ics"]) == body(calendar)
+    assert again["events.json"] == exported
+    assert b"DTSTAMP:20251201T100017Z" in again["calendar.ics"]
+    assert b"DTSTAMP:20251201T090000Z" not in again["calendar.ics"]
+
+
+def test_renamed_source_and_changed_event_are_rendered_again() -> None:
+    outputs(NOW)
+    renamed = dict(SOURCES, loria=dataclasses.replace(SOURCES["loria"], name="LORIA Nancy"))
+    changed = [dataclasses.replace(e, title="Autre titre") if e.uid == "evt-2" else e
+               for e in events()]
+    again = outputs(NOW, renamed, changed)
+    calendar, exported = unmemoised(NOW, renamed, changed)
+    assert body(again["calendar.ics"]) == body(calendar)
+    assert again["events.json"] == exported
+    assert b"Posted by: LORIA Nancy" in again["calendar.ics"]
+    assert b"Autre titre" in again["calendar.ics"]
+
+
+def test_memo_keeps_only_what_the_last_build_used() -> None:
+    memo: Memo[str, int] = Memo()
+    made: list[str] = []
+
+    def get(key: str) -> int:
+        return memo.get(key, lambda: made.append(key) or len(made))
+
+    memo.new_build()
+    assert [get("a"), get("b"), get("a")] == [1, 2, 1]
+    memo.new_build()
+    assert get("a") == 1  # reused; "b" not asked for in this build
+    memo.new_build()
+    assert get("b") == 3 and get("a") == 1
+    memo.new_build(context="other names")
+    assert get("a") == 4
+
+
+def test_decoded_records_follow_their_payload() -> None:
+    event = member("loria", "u-1", title="Un")
+    row = (codec.encode_event(event), "loria", event.feed_url)
+    [first], _ = codec.decode_records([row], [])
+    other = dataclasses.replace(event, title="Deux")
+    [again, second], _ = codec.decode_records([row, (codec.encode_event(other), "loria",
+                                                     event.feed_url)], [])
+    assert first == event and again is first and second == other
