@@ -9,7 +9,6 @@ week's digest under a lease, and pruning. The policy lives in :mod:`cadence`; th
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -20,8 +19,8 @@ from typing import Literal
 
 from . import cadence
 from .config import Settings
-from .errors import AggregatorError
 from .intake import Intake, fetch_and_parse
+from .mailer import send_one
 from .models import FeedOutcome, FeedState, FeedUpdate, Source
 from .fetch import FetchLimits
 from .netguard import Resolver
@@ -223,16 +222,6 @@ def _changes_outputs(update: FeedUpdate, before: FeedState) -> bool:
 
 
 def send_message(settings: Settings, message: EmailMessage) -> str:
-    """Send through the mailer (issue 5); one line saying what happened."""
-    try:
-        mailer = importlib.import_module("aggregator.mailer")
-    except ImportError:
-        return "not sent: no mailer in this version"
-    send_one = getattr(mailer, "send_one", None)
-    if send_one is None:
-        return "not sent: no mailer in this version"
-    try:
-        result = send_one(settings, message)
-    except (AggregatorError, OSError) as error:  # one contact's mail never stops the daemon
-        return f"not sent: {error}"
-    return f"sent ({result})" if result is not None else "sent"
+    """Send through the mailer; one line saying what happened (a refusal never stops a job)."""
+    problem = send_one(settings, message)
+    return "sent" if problem is None else problem

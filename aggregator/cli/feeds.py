@@ -117,6 +117,8 @@ def _print_health(health: list[FeedHealth]) -> None:
     colours = {"ok": "green", "error": "red", "pending": "yellow", "disabled": "dim"}
     for h in health:
         problem = h.last_error or h.flagged or (f"{len(h.warnings)} warning(s)" if h.warnings else "")
+        if h.consecutive_failures > 1:
+            problem += f" ({h.consecutive_failures} failures in a row)"
         table.add_row(
             h.source, h.url, h.type, f"[{colours.get(h.status, '')}]{h.status}[/]", str(h.items),
             _when(h.last_success), problem,

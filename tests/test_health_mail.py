@@ -1,0 +1,86 @@
+"""Feed health emails over real SMTP: one when a feed has been down a day, one when it is back."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from conftest import make_settings, make_source
+from mailsink import Sink, smtp_server  # noqa: F401
+
+from aggregator.config import SmtpSettings
+from aggregator.core import make_aggregator
+
+CALENDAR = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@lab\r\nSUMMARY:Talk\r\n"
+            b"DTSTART:20300101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_one_email_after_a_day_down_and_one_on_recovery(
+    feed_server: Any, tmp_path: Path, smtp_server: Sink
+) -> None:
+    feed_server.set("/a.ics", CALENDAR, "text/calendar")
+    source = make_source("lab", feed_server.url("/a.ics"), contact="events@lab.example.org",
+                         language="en", name="The Lab")
+    quiet = make_source("quiet", feed_server.url("/b.ics"))  # failing too, but has no contact
+    settings = make_settings(tmp_path, (source, quiet),
+                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+    clock = Clock()
+    node_a = make_aggregator(settings, clock=clock)
+    node_b = make_aggregator(settings, clock=clock)
+
+    def cycle(hours: float) -> list[tuple[str, str, str]]:
+        clock.now += timedelta(hours=hours)
+        node_a.refresh_round("a")
+        return node_a.watch_health() + node_b.watch_health()
+
+    assert [o.result for o in node_a.refresh_round("a").outcomes] == ["updated", "error"]
+    feed_server.fail("/a.ics", 503)
+    assert cycle(2) == []
+    assert cycle(10) == []
+    assert cycle(13) == [("down", feed_server.url("/a.ics"), "sent")]  # 25 h without success
+    # The feed that never worked counts from when it was first seen failing (2 h in).
+    assert cycle(20) == [("down", feed_server.url("/b.ics"), "no contact address in sources.yaml")]
+    assert cycle(24) == []  # still down: no second email
+    feed_server.restore("/a.ics")
+    assert cycle(24) == [("recovered", feed_server.url("/a.ics"), "sent")]
+    assert cycle(24) == []
+    [down, back] = smtp_server.to("events@lab.example.org")
+    assert down["Subject"] == "Your feed has been failing for 24 hours: The Lab"
+    assert feed_server.url("/a.ics") in down.get_content() and "503" in down.get_content()
+    assert back["Subject"] == "Your feed works again: The Lab"
+    assert len(smtp_server.messages) == 2
+    health = {h.source: h for h in node_a.feed_health()}
+    assert health["quiet"].status == "error" and health["quiet"].consecutive_failures >= 3
+    node_a.close()
+    node_b.close()
+
+
+def test_gone_disables_and_a_permanent_redirect_moves_the_feed(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    feed_server.set("/new.ics", CALENDAR, "text/calendar")
+    feed_server.redirect("/old.ics", "/new.ics", 301)
+    feed_server.set("/gone.ics", CALENDAR, "text/calendar")
+    feed_server.fail("/gone.ics", 410)
+    sources = (make_source("moved", feed_server.url("/old.ics")),
+               make_source("closed", feed_server.url("/gone.ics")))
+    clock = Clock()
+    aggregator = make_aggregator(make_settings(tmp_path, sources), clock=clock)
+    aggregator.refresh_round("a")
+    health = {h.source: h for h in aggregator.feed_health()}
+    assert health["moved"].url == feed_server.url("/new.ics") and health["moved"].status == "ok"
+    assert health["closed"].status == "disabled"
+    clock.now += timedelta(days=3)
+    feed_server.restore("/gone.ics")
+    assert [o.url for o in aggregator.refresh_round("a").outcomes] == [feed_server.url("/new.ics")]
+    assert feed_server.hits["/gone.ics"] == 1
+    aggregator.close()
