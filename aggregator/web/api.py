@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..core import Aggregator, Selection
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of
@@ -102,15 +103,20 @@ def _cached(request: Request, key: tuple[str, ...], make: Callable[[], bytes]) -
 @router.get("/calendar.ics", response_class=Response,
                   summary="The merged calendar (iCalendar), optionally filtered",
                   responses={200: {"content": {"text/calendar": {}}}, 304: {}})
-def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
-             source: SourceId = "", q: Text = "") -> Response:
+async def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
+                   source: SourceId = "", q: Text = "") -> Response:
     """Subscribe with webcal://…/calendar.ics; the filters combine (``?city=Metz&tag=ai``)."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
-    if selection.empty:
+    if selection.empty:  # on the event loop: a stat, and a read only after a build
         return _file(request, "calendar.ics", CALENDAR)
+    return await run_in_threadpool(_selected_calendar, request, selection)
+
+
+def _selected_calendar(request: Request, selection: Selection) -> Response:
     aggregator = _aggregator(request)
     published = aggregator.published()
-    body = _cached(request, ("ics", published.version, city, kind, tag, source, q),
+    s = selection
+    body = _cached(request, ("ics", published.version, s.city, s.kind, s.tag, s.source, s.q),
                    lambda: aggregator.render_selection(published, selection))
     return conditional(request, body, CALENDAR, published.modified)
 
