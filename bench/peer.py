@@ -64,27 +64,35 @@ def run_ours(n: int, base_url: str) -> dict[str, float]:
     return figures
 
 
+def compare(size: str) -> dict[str, object]:
+    """Ours then reader against one feed server of ``size`` sources; each in a fresh process."""
+    server = subprocess.Popen([sys.executable, str(Path(__file__).parent / "feedserve.py"), size],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        base_url = server.stdout.readline().strip()
+        row: dict[str, object] = {}
+        for who in ("ours", "reader"):
+            out = subprocess.run([sys.executable, __file__, "--one", who, size, base_url],
+                                 capture_output=True, text=True, check=True)
+            row[who] = json.loads(out.stdout.strip().splitlines()[-1])
+        ours, reader = row["ours"], row["reader"]
+        assert isinstance(ours, dict) and isinstance(reader, dict)
+        row["ratio_cold"] = ours["cold_s"] / reader["cold_s"]
+        return row
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--one"]:
         who, n, base_url = sys.argv[2], int(sys.argv[3]), sys.argv[4]
         print(json.dumps((run_reader if who == "reader" else run_ours)(n, base_url)))
         return
     for size in sys.argv[1:] or ["300"]:
-        server = subprocess.Popen([sys.executable, str(Path(__file__).parent / "feedserve.py"), size],
-                                  stdout=subprocess.PIPE, text=True)
-        try:
-            assert server.stdout is not None
-            base_url = server.stdout.readline().strip()
-            row = {}
-            for who in ("ours", "reader"):
-                out = subprocess.run([sys.executable, __file__, "--one", who, size, base_url],
-                                     capture_output=True, text=True, check=True)
-                row[who] = json.loads(out.stdout.strip().splitlines()[-1])
-            ratio = row["ours"]["cold_s"] / row["reader"]["cold_s"]
-            print(size, json.dumps(row), f"ours/reader cold = {ratio:.2f}", flush=True)
-        finally:
-            server.terminate()
-            server.wait(10)
+        row = compare(size)
+        print(size, json.dumps(row), f"ours/reader cold = {row['ratio_cold']:.2f}", flush=True)
 
 
 if __name__ == "__main__":
