@@ -192,13 +192,9 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore):
             item_rows = connection.execute(
                 sa.select(news_items.c.feed_id, news_items.c.payload).order_by(news_items.c.id)
             ).all()
-        found_events = tuple(
-            codec.decode_event(r.payload, *feed_info[r.feed_id])
-            for r in event_rows if r.feed_id in feed_info
-        )
-        found_items = tuple(
-            codec.decode_item(r.payload, *feed_info[r.feed_id])
-            for r in item_rows if r.feed_id in feed_info
+        found_events, found_items = codec.decode_records(
+            [(r.payload, *feed_info[r.feed_id]) for r in event_rows if r.feed_id in feed_info],
+            [(r.payload, *feed_info[r.feed_id]) for r in item_rows if r.feed_id in feed_info],
         )
         return Records(events=found_events, items=found_items, sources=tuple(sources))
 
