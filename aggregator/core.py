@@ -17,6 +17,7 @@ from .cluster import ClusterMixin
 from .config import DEFAULT_REFRESH, Settings
 from .curation import CurationMixin
 from .dedup import merge_events, merge_news
+from .digests import DigestError, DigestReport, DigestsMixin
 from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
 from .intake import Intake, fetch_and_parse
@@ -26,6 +27,7 @@ from .parse import parse_body
 from .publish import write_outputs
 from .published import Published, PublishedMixin, Selection
 from .registrations import RegistrationError, RegistrationsMixin
+from .subscribers import SubscriberError, SubscribersMixin
 from .render import render_outputs
 from .store import Store, open_store
 
@@ -78,7 +80,8 @@ class FeedHealth:
         }
 
 
-class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin):
+class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin,
+                 SubscribersMixin, DigestsMixin):
     """The application: built once from Settings, then asked to refresh, build, report."""
 
     def __init__(
@@ -266,4 +269,4 @@ def make_aggregator(settings: Settings, **options: object) -> Aggregator:
     return Aggregator(settings, open_store(settings.db_url), **options)  # type: ignore[arg-type]
 
 
-__all__ = ["Aggregator", "BuildReport", "FeedHealth", "Published", "RegistrationError", "Selection", "check_feed", "make_aggregator"]
+__all__ = ["Aggregator", "BuildReport", "DigestError", "DigestReport", "FeedHealth", "Published", "RegistrationError", "Selection", "SubscriberError", "check_feed", "make_aggregator"]

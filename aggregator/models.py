@@ -285,3 +285,44 @@ class Registration:
     decided_at: datetime | None = None
     note: str = ""
     """The operator's reason for a rejection, shown to nobody but the operator and contact."""
+
+
+SubscriberStatus = Literal["pending", "confirmed", "suspended", "unsubscribed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """Someone who asked for the weekly digest (issue 5); only ``confirmed`` ones get it.
+
+    Empty ``cities``/``kinds``/``tags`` mean everything. ``token`` is the secret in their
+    confirm, preferences and unsubscribe links.
+    """
+
+    id: int
+    email: str
+    language: str
+    status: SubscriberStatus
+    token: str
+    created_at: datetime
+    cities: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    confirmed_at: datetime | None = None
+    hard_bounces: int = 0
+    last_error: str | None = None
+
+
+DeliveryState = Literal["sending", "sent", "retry", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestDelivery:
+    """One row of the digest ledger: a subscriber's digest of one ISO week and its fate."""
+
+    subscriber_id: int
+    week: str
+    state: DeliveryState
+    attempts: int
+    email: str = ""
+    sent_at: datetime | None = None
+    last_error: str | None = None

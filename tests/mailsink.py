@@ -6,6 +6,7 @@ relay or an unknown mailbox would.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -36,6 +37,8 @@ class Sink:
     lock: threading.Lock = field(default_factory=threading.Lock)
     keep: bool = True
     count: int = 0
+    delay: float = 0.0
+    """Seconds each DATA answer waits (lets a test kill a sender mid-run)."""
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: Any) -> str:
@@ -53,6 +56,8 @@ class Sink:
                 parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
                 self.messages.append(parsed)  # type: ignore[arg-type]
                 self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:

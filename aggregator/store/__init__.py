@@ -26,6 +26,7 @@ from . import codec
 from .leases import LeasesStore
 from .publication import PublicationStore
 from .registrations import RegistrationsStore
+from .subscribers import SubscribersStore
 from .tables import assignments, events, feeds, news_items
 
 _BATCH = 2000
@@ -93,7 +94,7 @@ def until_utc(event: Event) -> datetime:
     return last_instant(event.start, event.end, event.rrule, event.rdates)
 
 
-class Store(PublicationStore, RegistrationsStore, LeasesStore):
+class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore):
     """Every query the application makes."""
 
     def __init__(self, engine: Engine) -> None:

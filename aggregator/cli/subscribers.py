@@ -1,0 +1,105 @@
+"""`aggregator subscribers add|list|remove` and `aggregator digest preview|send` (issue 5)."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from ..models import LANGUAGES, SOURCE_KINDS
+from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
+
+
+@cli.group()
+def subscribers() -> None:
+    """People who get the weekly digest by email."""
+
+
+@subscribers.command("add")
+@click.argument("email")
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
+@click.option("--city", "cities", multiple=True, help="Only events in this city (repeatable).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(SOURCE_KINDS),
+              help="Only what organisations of this kind post (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only what sources with this tag post.")
+@click.option("--confirmed", is_flag=True,
+              help="The address already consented (an imported list): no confirmation email.")
+@pass_app
+def subscribers_add(app: AppContext, email: str, language: str, cities: tuple[str, ...],
+                    kinds: tuple[str, ...], tags: tuple[str, ...], confirmed: bool) -> None:
+    """Subscribe EMAIL; it gets a confirmation link unless --confirmed."""
+    with errors_to_exit():
+        subscriber, problem = app.aggregator.add_subscriber(
+            email, language=language, cities=cities, kinds=kinds, tags=tags, confirmed=confirmed)
+    console.print(f"{subscriber.email}: {subscriber.status}", highlight=False)
+    if problem:
+        err_console.print(f"[yellow]warning:[/] confirmation email: {problem}", highlight=False)
+    elif subscriber.status == "pending":
+        console.print("a confirmation link was emailed", highlight=False)
+
+
+@subscribers.command("list")
+@pass_app
+def subscribers_list(app: AppContext) -> None:
+    """Every subscriber with language, filters and state."""
+    with errors_to_exit():
+        found = app.aggregator.subscribers()
+    table = Table("email", "lang", "status", "cities", "kinds", "tags", "bounces")
+    for s in found:
+        table.add_row(s.email, s.language, s.status, ", ".join(s.cities) or "all",
+                      ", ".join(s.kinds) or "all", ", ".join(s.tags) or "all", str(s.hard_bounces))
+    console.print(table)
+    console.print(f"{len(found)} subscribers, "
+                  f"{sum(s.status == 'confirmed' for s in found)} confirmed", highlight=False)
+
+
+@subscribers.command("remove")
+@click.argument("email")
+@pass_app
+def subscribers_remove(app: AppContext, email: str) -> None:
+    """Forget EMAIL entirely (its preferences and its delivery history)."""
+    with errors_to_exit():
+        app.aggregator.remove_subscriber(email)
+    console.print(f"removed {email.strip().lower()}", highlight=False)
+
+
+@cli.group()
+def digest() -> None:
+    """The weekly email digest."""
+
+
+@digest.command("preview")
+@click.option("--week", help="ISO week like 2026-W49 (default: this week).")
+@pass_app
+def digest_preview(app: AppContext, week: str | None) -> None:
+    """Write output/digest/YYYY-Www.html and .txt (the public copy) and print their paths."""
+    with errors_to_exit():
+        paths = app.aggregator.digest_preview(week)
+    for path in paths:
+        click.echo(str(path))
+
+
+@digest.command("send")
+@click.option("--week", help="ISO week like 2026-W49 (default: this week).")
+@click.option("--dry-run", is_flag=True, help="Show who would get what; send nothing.")
+@click.option("--per-minute", type=click.IntRange(min=0), default=0,
+              help="At most this many messages a minute (0: no limit).")
+@click.option("--retries-only", is_flag=True, help="Only retry this week's deferred deliveries.")
+@pass_app
+def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: int,
+                retries_only: bool) -> None:
+    """Send the week's digest to confirmed subscribers, at most once per subscriber and week."""
+    with errors_to_exit():
+        report = app.aggregator.send_digest(week, dry_run=dry_run, per_minute=per_minute,
+                                            retries_only=retries_only)
+    if dry_run:
+        for plan in report.planned:
+            click.echo(f"{plan.email}\t{plan.language}\t{plan.events} events\t{plan.news} news"
+                       f"\t{plan.subject}")
+        click.echo(f"{report.week}: would send {len(report.planned)}, "
+                   f"{report.skipped} already handled")
+        return
+    click.echo(f"{report.week}: sent {len(report.sent)}, to retry {len(report.retry)}, "
+               f"failed {len(report.failed)}, suspended {len(report.suspended)}, "
+               f"skipped {report.skipped} (already handled)")
+    for email in report.failed:
+        click.echo(f"failed: {email}", err=True)

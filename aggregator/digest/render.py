@@ -1,0 +1,175 @@
+"""PURE: a week's selection in one language -> subject, HTML part and text part.
+
+The HTML is a table layout with its CSS inlined by css-inline (Gmail and Outlook drop or
+mangle <style> blocks; the one media query stays in <style> for the clients that honour it,
+making the time column stack on phones). Nothing from a feed reaches the output unescaped:
+Jinja2 autoescapes the HTML, every title is one line, and only http(s) links are kept.
+
+Personal links carry :data:`TOKEN` instead of the subscriber's secret, so one rendering per
+(language, filters) serves every subscriber who shares them; ``personalise`` swaps it in.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from urllib.parse import quote, urlencode
+
+import css_inline
+import jinja2
+from babel.dates import format_date
+
+from ..models import MergedItem, Source
+from ..parse.text import is_web_url, plain_text
+from ..render.agenda import Occurrence
+from ..render.slugs import slugify
+from ..render.text import one_line, source_names
+from ..render.times import as_date
+from .labels import day_label, labels, plural, time_label
+from .select import DigestContent
+
+TOKEN = "SUBSCRIBER-TOKEN-PLACEHOLDER"
+"""Stands for the subscriber's token in personal links until ``personalise``."""
+SUMMARY_CHARS = 280
+MAX_SUBJECT_CITIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDigest:
+    subject: str
+    html: str
+    text: str
+
+    def personalise(self, token: str) -> RenderedDigest:
+        """The same digest with this subscriber's links (tokens are URL-safe base64)."""
+        return RenderedDigest(self.subject, self.html.replace(TOKEN, token),
+                              self.text.replace(TOKEN, token))
+
+
+@functools.lru_cache(maxsize=1)
+def _environments() -> tuple[jinja2.Environment, jinja2.Environment, css_inline.CSSInliner]:
+    loader = jinja2.PackageLoader("aggregator.digest", "templates")
+    html = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+    text = jinja2.Environment(loader=loader, autoescape=False, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return html, text, css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+
+
+def render_digest(
+    content: DigestContent, *, language: str, base_url: str, zone: tzinfo,
+    sources: Mapping[str, Source], personal: bool = True,
+) -> RenderedDigest:
+    """The digest in ``language``; ``personal`` adds the preferences and unsubscribe links
+    (the public archive copy has a subscribe link instead and no personal data)."""
+    t = labels(language)
+    end = content.start + timedelta(days=13)
+    context = {
+        "lang": language, "t": t, "personal": personal,
+        "subject": subject_line(content, language),
+        "intro": t["intro"].format(start=_short(content.start, language),
+                                   end=_short(end, language)),
+        "selection": _selection(content, language) if personal else "",
+        "days": [{"label": day_label(day, language),
+                  "events": [_event(o, sources, zone, language, base_url) for o in occurrences]}
+                 for day, occurrences in content.days],
+        "news": [{"name": name or "—", "entries": [_item(i, language) for i in items]}
+                 for name, items in content.news],
+        "links": _links(base_url, content),
+    }
+    html_env, text_env, inliner = _environments()
+    html = inliner.inline(html_env.get_template("digest.html").render(context))
+    text = text_env.get_template("digest.txt").render(context)
+    return RenderedDigest(context["subject"], html, text)  # type: ignore[arg-type]
+
+
+def subject_line(content: DigestContent, language: str) -> str:
+    """What is inside, in one line: "12 événements cette semaine à Metz, Nancy…"."""
+    t = labels(language)
+    news = sum(len(items) for _, items in content.news)
+    if content.week_count:
+        count, when = content.week_count, t["this_week"]
+    else:
+        count, when = sum(1 for _, os in content.days for o in os if not o.cancelled), t["next_two"]
+    if not count:
+        head = t["nothing"]
+    else:
+        head = f"{plural(language, 'events_n', count)} {when}"
+        if content.cities:
+            shown = ", ".join(content.cities[:MAX_SUBJECT_CITIES])
+            more = "…" if len(content.cities) > MAX_SUBJECT_CITIES else ""
+            head += f" {t['in']} {shown}{more}"
+    if news:
+        head += f" · {plural(language, 'news_n', news)}"
+    return one_line(head)[:200]
+
+
+def _event(
+    occurrence: Occurrence, sources: Mapping[str, Source], zone: tzinfo, language: str,
+    base_url: str,
+) -> dict[str, object]:
+    t = labels(language)
+    names = source_names(occurrence.event.members, sources)
+    city = one_line(occurrence.event.city)
+    location = one_line(occurrence.location)
+    place = location if not city or city.casefold() in location.casefold() else \
+        ", ".join(p for p in (location, city) if p)
+    return {
+        "when": t["all_day"] if occurrence.all_day else _times(occurrence, zone, language),
+        "title": one_line(occurrence.title), "url": _web(occurrence.url), "place": place,
+        "organiser": names[0] if names else "", "also": ", ".join(names[1:]),
+        "cancelled": occurrence.cancelled,
+        "add": f"{base_url}/events/{quote(occurrence.event.uid, safe='')}.ics",
+    }
+
+
+def _times(occurrence: Occurrence, zone: tzinfo, language: str) -> str:
+    start = occurrence.start
+    assert isinstance(start, datetime)
+    text = time_label(start, zone, language)
+    end = occurrence.end
+    if isinstance(end, datetime) and as_date(end, zone) == as_date(start, zone) and end > start:
+        text += f" – {time_label(end, zone, language)}"
+    return text
+
+
+def _item(item: MergedItem, language: str) -> dict[str, str]:
+    summary = " ".join(plain_text(item.summary).split())
+    if len(summary) > SUMMARY_CHARS:
+        summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    when = item.published
+    return {"title": one_line(item.title) or item.link, "link": _web(item.link),
+            "date": format_date(when, "d MMMM", locale=language) if when else "",
+            "summary": summary}
+
+
+def _links(base_url: str, content: DigestContent) -> dict[str, str]:
+    rest = base_url.partition("://")[2]
+    calendar = "calendar.ics"
+    query = ""
+    if len(content.filters.cities) == 1:
+        city = slugify(content.filters.cities[0])
+        calendar, query = f"calendars/{city}.ics", "?" + urlencode({"city": content.filters.cities[0]})
+    return {
+        "webcal": f"webcal://{rest}/{calendar}" if rest else f"{base_url}/{calendar}",
+        "agenda": f"{base_url}/{query}",
+        "unsubscribe": f"{base_url}/unsubscribe/{TOKEN}",
+        "preferences": f"{base_url}/preferences/{TOKEN}",
+        "subscribe": f"{base_url}/subscribe",
+    }
+
+
+def _selection(content: DigestContent, language: str) -> str:
+    f = content.filters
+    chosen = [*f.cities, *f.kinds, *f.tags]
+    return ", ".join(one_line(c) for c in chosen) if chosen else labels(language)["everything"]
+
+
+def _short(moment: datetime, language: str) -> str:
+    return format_date(moment.date(), "d MMMM", locale=language)
+
+
+def _web(link: str) -> str:
+    return link if is_web_url(link) else ""

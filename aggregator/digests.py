@@ -1,0 +1,250 @@
+"""Sending the weekly digest: preview, dry run, and a send that is at most once per week.
+
+Why the content comes from the last build (``published()``: events.json and news.json) and
+not from the store: the digest must say what the calendar says — the same merged UIDs (its
+add-to-calendar links point at them), the same cancellations, including events that vanished
+from every feed — and the build has already paid for deduplication; merging 12,000 events
+again for each digest run would cost seconds and could disagree with calendar.ics.
+
+At most once per subscriber and ISO week, across crashes and several nodes: each subscriber's
+(subscriber, week) ledger row is claimed (unique constraint, one winner) right before the
+message goes to SMTP, and its outcome is recorded right after, one message at a time. A run
+killed midway leaves the others unclaimed: the next run sends them, and never those already
+served. A claim left ``sending`` by a dead run is closed as failed, not resent: whether the
+server took that one message is unknown, and a duplicate is the worse error.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .config import Settings
+from .digest import (
+    DigestContent, Filters, RenderedDigest, digest_message, parse_week, render_digest,
+    select_digest, week_of,
+)
+from .errors import AggregatorError
+from .mailer import Delivery, iter_send
+from .models import Source, Subscriber
+from .publish import write_outputs
+from .published import Published
+from .render import render_calendar
+from .render.text import one_line
+from .store import Store
+
+DEFAULT_PER_MINUTE = 0
+"""No pause between messages by default (a relay on localhost takes 10,000 in seconds);
+`digest send --per-minute N` paces them for providers that throttle bulk senders."""
+RETRY_DELAY = timedelta(minutes=30)
+"""A 4xx is retried 30 min later, then 60, 90...: greylisting relays accept a retry after
+5-15 minutes (RFC 6647 §2.1) and a full mailbox needs hours."""
+MAX_ATTEMPTS = 6
+STALE_CLAIM = timedelta(minutes=15)
+"""A claim older than this while still ``sending`` belongs to a dead run (one message takes
+at most the mailer's 30 s timeout per SMTP step)."""
+ARCHIVE_LANGUAGE = "fr"
+
+
+class DigestError(AggregatorError):
+    """A digest command was given something unusable (a week that does not exist)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDigest:
+    """One line of `digest send --dry-run`: who would get what."""
+
+    email: str
+    language: str
+    subject: str
+    events: int
+    news: int
+
+
+@dataclass(frozen=True, slots=True)
+class DigestReport:
+    """What a `digest send` did; ``skipped`` were already served or claimed elsewhere."""
+
+    week: str
+    sent: tuple[str, ...] = ()
+    retry: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    suspended: tuple[str, ...] = ()
+    skipped: int = 0
+    planned: tuple[PlannedDigest, ...] = ()
+    problems: tuple[str, ...] = field(default=())
+
+
+class DigestsMixin:
+    """Methods of Aggregator behind `digest preview` / `digest send` and the daemon's job."""
+
+    settings: Settings
+    store: Store
+    clock: Callable[[], datetime]
+
+    def published(self) -> Published:
+        raise NotImplementedError  # provided by PublishedMixin
+
+    def digest_week(self, week: str | None = None) -> str:
+        """The ISO week asked for, checked, or the current one in the settings' time zone.
+
+        Raises:
+            DigestError: not a week like 2026-W49.
+        """
+        if week is None:
+            return week_of(self.clock(), ZoneInfo(self.settings.timezone))
+        try:
+            parse_week(week)
+        except ValueError as error:
+            raise DigestError(f"digest: {error}") from None
+        return week.strip().upper()
+
+    def digest_preview(self, week: str | None = None) -> list[Path]:
+        """Write the public archive copy (unfiltered, no personal data) of a week's digest to
+        output/digest/YYYY-Www.html and .txt; returns their paths."""
+        week = self.digest_week(week)
+        rendered = self._render(week, Filters(), ARCHIVE_LANGUAGE, personal=False)
+        return write_outputs(self.settings.output_dir, {
+            f"digest/{week}.html": rendered.html.encode("utf-8"),
+            f"digest/{week}.txt": rendered.text.encode("utf-8"),
+        })
+
+    def send_digest(
+        self, week: str | None = None, *, dry_run: bool = False,
+        per_minute: int = DEFAULT_PER_MINUTE, retries_only: bool = False,
+    ) -> DigestReport:
+        """Send the week's digest to every confirmed subscriber not yet served this week,
+        then any due retry. Safe to call again and from several nodes at once.
+
+        ``dry_run`` sends and records nothing: it lists who would get what. ``retries_only``
+        (an hourly job) sends only due retries of that week, never a first digest.
+        """
+        week = self.digest_week(week)
+        subscribers = self.store.subscribers("confirmed")
+        if dry_run:
+            return self._plan(week, subscribers)
+        self.store.abandon_stale_claims(week, self.clock() - STALE_CLAIM)
+        node = self.settings.daemon.node or f"{socket.gethostname()}:{os.getpid()}"
+        claimed: deque[tuple[Subscriber, int]] = deque()
+        skipped = 0
+
+        def messages() -> object:
+            nonlocal skipped
+            for subscriber in subscribers:
+                attempt = self.store.claim_delivery(subscriber.id, week, self.clock(), node,
+                                                    new=not retries_only)
+                if not attempt:
+                    skipped += 1
+                    continue
+                claimed.append((subscriber, attempt))
+                yield self._message(week, subscriber)
+
+        outcome: dict[str, list[str]] = {"sent": [], "retry": [], "failed": [], "suspended": []}
+        for delivery in iter_send(self.settings, messages(), per_minute=per_minute):  # type: ignore[arg-type]
+            subscriber, attempt = claimed.popleft()
+            for state in self._record(week, subscriber, attempt, delivery):
+                outcome[state].append(subscriber.email)
+        return DigestReport(week=week, skipped=skipped,
+                            **{k: tuple(v) for k, v in outcome.items()})  # type: ignore[arg-type]
+
+    def event_calendar(self, uid: str) -> bytes | None:
+        """A one-event calendar.ics for a digest's "add to my calendar" link; None if the
+        last build does not hold that UID."""
+        published = self.published()
+        found = [event for event in published.events if event.uid == uid]
+        if not found:
+            return None
+        return render_calendar(
+            found, name=one_line(found[0].title), now=published.generated_at or self.clock(),
+            base_url=self.settings.base_url, timezone=self.settings.timezone,
+            sources=self._sources())
+
+    def digest_ledger(self, week: str | None = None) -> list[object]:
+        """The ledger of a week (who got it, who is to be retried, who failed and why)."""
+        return list(self.store.deliveries(self.digest_week(week)))
+
+    def _record(self, week: str, subscriber: Subscriber, attempt: int,
+                delivery: Delivery) -> list[str]:
+        now = self.clock()
+        if delivery.sent:
+            self.store.finish_delivery(subscriber.id, week, "sent", now,
+                                       message_id=delivery.message_id)
+            return ["sent"]
+        if delivery.outcome == "transient" and attempt < MAX_ATTEMPTS:
+            self.store.finish_delivery(subscriber.id, week, "retry", now, error=delivery.reason,
+                                       next_attempt=now + RETRY_DELAY * attempt)
+            return ["retry"]
+        suspended = self.store.finish_delivery(
+            subscriber.id, week, "failed", now, error=delivery.reason,
+            hard_bounce=delivery.outcome == "permanent")
+        return ["failed", "suspended"] if suspended else ["failed"]
+
+    def _plan(self, week: str, subscribers: list[Subscriber]) -> DigestReport:
+        done = {d.subscriber_id for d in self.store.deliveries(week) if d.state != "retry"}
+        planned = []
+        for subscriber in subscribers:
+            if subscriber.id in done:
+                continue
+            content = self._content(week, _filters(subscriber))
+            rendered = self._render(week, _filters(subscriber), subscriber.language)
+            planned.append(PlannedDigest(
+                email=subscriber.email, language=subscriber.language, subject=rendered.subject,
+                events=content.total, news=sum(len(items) for _, items in content.news)))
+        return DigestReport(week=week, planned=tuple(planned),
+                            skipped=len(subscribers) - len(planned))
+
+    def _message(self, week: str, subscriber: Subscriber) -> EmailMessage:
+        rendered = self._render(week, _filters(subscriber), subscriber.language)
+        return digest_message(
+            rendered, to=subscriber.email, token=subscriber.token,
+            mail_from=self.settings.smtp.mail_from, base_url=self.settings.base_url,
+            week=week, now=self.clock())
+
+    def _content(self, week: str, filters: Filters) -> DigestContent:
+        published = self.published()
+        key = (published.version, week, filters.key())
+        cache = _cache(self, "_digest_contents")
+        if key not in cache:
+            cache[key] = select_digest(
+                week, published.events, published.items, self._sources(),
+                ZoneInfo(self.settings.timezone), filters)
+        return cache[key]  # type: ignore[return-value]
+
+    def _render(self, week: str, filters: Filters, language: str,
+                personal: bool = True) -> RenderedDigest:
+        """One rendering per (build, week, filters, language): subscribers who share them
+        share it, and only their token differs (10,000 digests render in ~N groups)."""
+        published = self.published()
+        key = (published.version, week, filters.key(), language, personal)
+        cache = _cache(self, "_digest_renders")
+        if key not in cache:
+            cache[key] = render_digest(
+                self._content(week, filters), language=language,
+                base_url=self.settings.base_url, zone=ZoneInfo(self.settings.timezone),
+                sources=self._sources(), personal=personal)
+        return cache[key]  # type: ignore[return-value]
+
+    def _sources(self) -> dict[str, Source]:
+        return self.source_map()  # type: ignore[attr-defined,no-any-return]
+
+
+def _filters(subscriber: Subscriber) -> Filters:
+    return Filters(cities=subscriber.cities, kinds=subscriber.kinds, tags=subscriber.tags)
+
+
+def _cache(owner: object, name: str) -> dict[object, object]:
+    """A per-Aggregator memo, emptied when it grows past a few hundred renderings."""
+    cache: dict[object, object] | None = owner.__dict__.get(name)
+    if cache is None or len(cache) > 500:
+        cache = {}
+        setattr(owner, name, cache)
+    return cache

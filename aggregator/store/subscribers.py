@@ -1,0 +1,192 @@
+"""Store queries for digest subscribers and the delivery ledger.
+
+The ledger is what keeps a digest to at most one per subscriber and ISO week, across crashes
+and nodes: ``claim_delivery`` inserts the (subscriber, week) row with INSERT .. ON CONFLICT DO
+NOTHING before the message goes to SMTP, so exactly one claimant wins; only rows in ``retry``
+whose time has come can be claimed again, by a conditional UPDATE that again one node wins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..models import DeliveryState, DigestDelivery, Subscriber, SubscriberStatus
+from .subscriber_tables import digest_deliveries, subscribers
+
+HARD_BOUNCE_LIMIT = 3
+"""Consecutive permanent (5xx) refusals after which an address is suspended: one can be a
+relay's mistake, three weekly digests in a row refused means the mailbox is gone, and mailbox
+providers downgrade senders who keep mailing dead addresses."""
+
+
+class SubscribersStore:
+    """Mixin of Store: the subscribers table and the digest ledger."""
+
+    def _begin(self) -> Any: ...  # provided by Store
+    def _connect(self) -> Any: ...  # provided by Store
+
+    # --- subscribers ---------------------------------------------------------------------
+
+    def insert_subscriber(
+        self, email: str, language: str, cities: Sequence[str], kinds: Sequence[str],
+        tags: Sequence[str], status: SubscriberStatus, token: str, now: datetime,
+    ) -> Subscriber:
+        with self._begin() as connection:
+            connection.execute(subscribers.insert().values(
+                email=email, language=language, cities=_json(cities), kinds=_json(kinds),
+                tags=_json(tags), status=status, token=token, created_at=now,
+                confirmed_at=now if status == "confirmed" else None, hard_bounces=0,
+            ))
+        found = self.subscriber(email=email)
+        assert found is not None
+        return found
+
+    def update_subscriber(self, subscriber_id: int, **values: Any) -> None:
+        """Change columns of one subscriber; list values are stored as JSON."""
+        encoded = {k: _json(v) if isinstance(v, (list, tuple)) else v for k, v in values.items()}
+        with self._begin() as connection:
+            connection.execute(subscribers.update().where(subscribers.c.id == subscriber_id)
+                               .values(**encoded))
+
+    def subscriber(self, *, email: str | None = None, token: str | None = None) -> Subscriber | None:
+        """The subscriber with this (lower-cased) email or this token, if any."""
+        column, value = (subscribers.c.email, email) if email is not None else (subscribers.c.token, token)
+        with self._connect() as connection:
+            row = connection.execute(sa.select(subscribers).where(column == value)).first()
+        return _subscriber(row) if row is not None else None
+
+    def subscribers(self, status: SubscriberStatus | None = None) -> list[Subscriber]:
+        """Every subscriber (or those with ``status``), oldest first."""
+        query = sa.select(subscribers).order_by(subscribers.c.id)
+        if status is not None:
+            query = query.where(subscribers.c.status == status)
+        with self._connect() as connection:
+            return [_subscriber(row) for row in connection.execute(query)]
+
+    def delete_subscriber(self, email: str) -> bool:
+        """Forget an address and its ledger rows; False when it was not there."""
+        with self._begin() as connection:
+            found = connection.execute(sa.select(subscribers.c.id)
+                                       .where(subscribers.c.email == email)).first()
+            if found is None:
+                return False
+            connection.execute(digest_deliveries.delete()
+                               .where(digest_deliveries.c.subscriber_id == found.id))
+            connection.execute(subscribers.delete().where(subscribers.c.id == found.id))
+        return True
+
+    # --- the ledger ----------------------------------------------------------------------
+
+    def claim_delivery(
+        self, subscriber_id: int, week: str, now: datetime, node: str, *, new: bool = True,
+    ) -> int:
+        """Take the right to send this subscriber's digest of ``week``: returns the attempt
+        number, or 0 if another run has it, sent it, gave up on it, or its retry is not due
+        yet. ``new=False`` only takes due retries (a retry job must not start a week early)."""
+        with self._begin() as connection:
+            insert = _insert(connection).values(
+                subscriber_id=subscriber_id, week=week, state="sending", attempts=1,
+                claimed_at=now, claimed_by=node[:200],
+            ).on_conflict_do_nothing(index_elements=["subscriber_id", "week"]).returning(
+                digest_deliveries.c.id)
+            # RETURNING, not rowcount: psycopg reports 1 for an insert that did nothing.
+            if new and connection.execute(insert).first() is not None:
+                return 1
+            retried = connection.execute(
+                digest_deliveries.update()
+                .where(digest_deliveries.c.subscriber_id == subscriber_id,
+                       digest_deliveries.c.week == week,
+                       digest_deliveries.c.state == "retry",
+                       digest_deliveries.c.next_attempt <= now)
+                .values(state="sending", claimed_at=now, claimed_by=node[:200],
+                        attempts=digest_deliveries.c.attempts + 1))
+            if not retried.rowcount:
+                return 0
+            return int(connection.execute(
+                sa.select(digest_deliveries.c.attempts)
+                .where(digest_deliveries.c.subscriber_id == subscriber_id,
+                       digest_deliveries.c.week == week)).scalar_one())
+
+    def finish_delivery(
+        self, subscriber_id: int, week: str, state: DeliveryState, now: datetime, *,
+        message_id: str = "", error: str = "", next_attempt: datetime | None = None,
+        hard_bounce: bool = False,
+    ) -> bool:
+        """Record how a claimed delivery ended, and the address's bounce count with it.
+
+        Returns True when this hard bounce suspended the address.
+        """
+        with self._begin() as connection:
+            connection.execute(
+                digest_deliveries.update()
+                .where(digest_deliveries.c.subscriber_id == subscriber_id,
+                       digest_deliveries.c.week == week)
+                .values(state=state, sent_at=now if state == "sent" else None,
+                        message_id=message_id or None, last_error=error or None,
+                        next_attempt=next_attempt))
+            where = subscribers.c.id == subscriber_id
+            if state == "sent":
+                connection.execute(subscribers.update().where(where)
+                                   .values(hard_bounces=0, last_error=None))
+                return False
+            values: dict[str, Any] = {"last_error": error[:1000]}
+            if hard_bounce:
+                values["hard_bounces"] = subscribers.c.hard_bounces + 1
+            connection.execute(subscribers.update().where(where).values(**values))
+            if not hard_bounce:
+                return False
+            suspended = connection.execute(
+                subscribers.update()
+                .where(where, subscribers.c.hard_bounces >= HARD_BOUNCE_LIMIT,
+                       subscribers.c.status == "confirmed")
+                .values(status="suspended"))
+            return bool(suspended.rowcount)
+
+    def abandon_stale_claims(self, week: str, before: datetime) -> int:
+        """Claims still ``sending`` since before ``before`` belong to a run that died while
+        talking to SMTP: whether the server took the message is unknown, and sending again
+        could mail it twice, so they are closed as failed (at most once wins)."""
+        with self._begin() as connection:
+            result = connection.execute(
+                digest_deliveries.update()
+                .where(digest_deliveries.c.week == week, digest_deliveries.c.state == "sending",
+                       digest_deliveries.c.claimed_at < before)
+                .values(state="failed",
+                        last_error="interrupted while sending: not sent again"))
+        return int(result.rowcount)
+
+    def deliveries(self, week: str) -> list[DigestDelivery]:
+        """The ledger of one week, with each subscriber's address, by subscriber."""
+        query = (sa.select(digest_deliveries, subscribers.c.email)
+                 .join(subscribers, subscribers.c.id == digest_deliveries.c.subscriber_id)
+                 .where(digest_deliveries.c.week == week)
+                 .order_by(digest_deliveries.c.subscriber_id))
+        with self._connect() as connection:
+            return [DigestDelivery(subscriber_id=r.subscriber_id, week=r.week, state=r.state,
+                                   attempts=r.attempts, email=r.email, sent_at=r.sent_at,
+                                   last_error=r.last_error)
+                    for r in connection.execute(query)]
+
+
+def _insert(connection: Any) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(digest_deliveries)
+
+
+def _json(values: Sequence[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _subscriber(row: Any) -> Subscriber:
+    return Subscriber(
+        id=row.id, email=row.email, language=row.language, status=row.status, token=row.token,
+        created_at=row.created_at, cities=tuple(json.loads(row.cities or "[]")),
+        kinds=tuple(json.loads(row.kinds or "[]")), tags=tuple(json.loads(row.tags or "[]")),
+        confirmed_at=row.confirmed_at, hard_bounces=row.hard_bounces, last_error=row.last_error,
+    )

@@ -1,0 +1,183 @@
+"""Digest subscribers: sign-up with double opt-in, preferences, unsubscribe (issue 5).
+
+Why double opt-in: anyone can type anyone's address into the form, and mailing someone who
+never asked is what gets a sender blocked. So a new address is PENDING and gets one email with
+a link to /confirm/TOKEN; only confirmed addresses get digests. The link opens a page with a
+button: mail scanners (Safe Links, Proofpoint) open every link, so no GET changes anything.
+
+The token is 192 random bits kept with the subscriber rather than an HMAC of the address: it
+needs no server-wide secret to configure, and it can be looked up (one indexed query) and
+revoked; a guess has a 2^-192 chance, like a forged signature would.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+
+from .config import Settings
+from .errors import AggregatorError
+from .mailer import send_one
+from .models import LANGUAGES, SOURCE_KINDS, Subscriber, SubscriberStatus
+from .registrations import EMAIL
+from .render import slugify
+from .store import Store
+
+MAX_FILTERS = 20
+
+
+class SubscriberError(AggregatorError):
+    """A sign-up value is invalid, or no subscriber matches; ``field`` names the form field."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"subscriber: {field}: {message}")
+        self.field = field
+        self.reason = message
+
+
+CONFIRM_MAIL = {
+    "fr": ("Confirmez votre abonnement à l’agenda hebdomadaire",
+           "Bonjour,\n\nQuelqu’un (vous, sans doute) a demandé à recevoir chaque semaine "
+           "l’agenda du numérique de la région à l’adresse {email}.\n\n"
+           "Pour confirmer, ouvrez ce lien puis cliquez sur « Confirmer » :\n{link}\n\n"
+           "Si vous n’avez rien demandé, ignorez ce message : vous ne recevrez rien.\n"),
+    "en": ("Confirm your subscription to the weekly agenda",
+           "Hello,\n\nSomeone (you, probably) asked for the region's weekly digital agenda "
+           "to be sent to {email}.\n\nTo confirm, open this link and press \"Confirm\":\n"
+           "{link}\n\nIf you did not ask, ignore this message: you will get nothing.\n"),
+    "de": ("Bestätigen Sie Ihr Abonnement der Wochenagenda",
+           "Hallo,\n\njemand (vermutlich Sie) hat die wöchentliche Digital-Agenda der Region "
+           "für {email} bestellt.\n\nZum Bestätigen öffnen Sie diesen Link und klicken Sie "
+           "auf „Bestätigen“:\n{link}\n\nWenn Sie nichts bestellt haben, ignorieren Sie diese "
+           "Nachricht: Sie erhalten nichts.\n"),
+}
+
+
+class SubscribersMixin:
+    """Methods of Aggregator behind `subscribers ...` and the /subscribe pages."""
+
+    settings: Settings
+    store: Store
+    clock: Callable[[], datetime]
+
+    def add_subscriber(
+        self, email: str, *, language: str = "fr", cities: Sequence[str] = (),
+        kinds: Sequence[str] = (), tags: Sequence[str] = (), confirmed: bool = False,
+    ) -> tuple[Subscriber, str | None]:
+        """Sign an address up; unless ``confirmed`` (an operator's import of people who
+        already consented) it stays pending and gets the confirmation email.
+
+        Returns the subscriber and any mail problem (the sign-up is stored either way).
+        An address already confirmed keeps its state and gets no email: the form must not
+        tell a stranger whether an address is subscribed, nor let them mail it repeatedly.
+
+        Raises:
+            SubscriberError: the address, language or a filter is invalid.
+        """
+        address = _address(email)
+        values = _preferences(language, cities, kinds, tags)
+        existing = self.store.subscriber(email=address)
+        if existing is not None and existing.status in ("confirmed", "suspended") and not confirmed:
+            return existing, None
+        status: SubscriberStatus = "confirmed" if confirmed else "pending"
+        if existing is None:
+            subscriber = self.store.insert_subscriber(
+                address, values["language"], values["cities"], values["kinds"],
+                values["tags"], status, secrets.token_urlsafe(24), self.clock())
+        else:
+            extra = {"confirmed_at": self.clock(), "hard_bounces": 0} if confirmed else {}
+            self.store.update_subscriber(existing.id, status=status, **values, **extra)
+            subscriber = self.store.subscriber(email=address)  # type: ignore[assignment]
+        if confirmed:
+            return subscriber, None
+        return subscriber, self._send_confirmation(subscriber)
+
+    def subscriber_by_token(self, token: str) -> Subscriber:
+        """Raises SubscriberError when the link is unknown (mistyped, or the address removed)."""
+        found = self.store.subscriber(token=token) if 8 <= len(token) <= 64 else None
+        if found is None:
+            raise SubscriberError("token", "this link is not valid (any more)")
+        return found
+
+    def confirm_subscriber(self, token: str) -> Subscriber:
+        """Confirm a pending sign-up (or resubscribe after an unsubscribe); idempotent."""
+        subscriber = self.subscriber_by_token(token)
+        if subscriber.status != "confirmed":
+            self.store.update_subscriber(subscriber.id, status="confirmed",
+                                         confirmed_at=self.clock(), hard_bounces=0)
+        return self.subscriber_by_token(token)
+
+    def update_preferences(
+        self, token: str, *, language: str, cities: Sequence[str] = (),
+        kinds: Sequence[str] = (), tags: Sequence[str] = (),
+    ) -> Subscriber:
+        """Change what the digest holds and its language.
+
+        Raises:
+            SubscriberError: unknown token or invalid value.
+        """
+        subscriber = self.subscriber_by_token(token)
+        self.store.update_subscriber(subscriber.id, **_preferences(language, cities, kinds, tags))
+        return self.subscriber_by_token(token)
+
+    def unsubscribe(self, token: str) -> Subscriber:
+        """Stop the digests (RFC 8058 one-click lands here); the address is kept so a
+        resubscription needs no new confirmation email and so the ledger stays readable."""
+        subscriber = self.subscriber_by_token(token)
+        self.store.update_subscriber(subscriber.id, status="unsubscribed")
+        return self.subscriber_by_token(token)
+
+    def subscribers(self) -> list[Subscriber]:
+        return self.store.subscribers()
+
+    def remove_subscriber(self, email: str) -> None:
+        """Forget an address entirely (a data-protection erasure request).
+
+        Raises:
+            SubscriberError: no such subscriber.
+        """
+        if not self.store.delete_subscriber(_address(email)):
+            raise SubscriberError("email", f"{email.strip()} is not subscribed")
+
+    def _send_confirmation(self, subscriber: Subscriber) -> str | None:
+        subject, body = CONFIRM_MAIL.get(subscriber.language, CONFIRM_MAIL["fr"])
+        message = EmailMessage()
+        message["From"] = self.settings.smtp.mail_from
+        message["To"] = subscriber.email
+        message["Subject"] = subject
+        link = f"{self.settings.base_url}/confirm/{subscriber.token}"
+        message.set_content(body.format(email=subscriber.email, link=link))
+        return send_one(self.settings, message)
+
+
+def _address(email: str) -> str:
+    address = email.strip().lower()
+    if len(address) > 254 or not EMAIL.match(address):
+        raise SubscriberError("email", f"{email.strip()[:80]!r} is not an email address")
+    return address
+
+
+def _preferences(
+    language: str, cities: Sequence[str], kinds: Sequence[str], tags: Sequence[str]
+) -> dict[str, Any]:
+    if language not in LANGUAGES:
+        raise SubscriberError("language", f"must be one of {', '.join(LANGUAGES)}")
+    clean_cities = _unique(" ".join(c.split())[:100] for c in cities)
+    clean_kinds = _unique(k.strip().lower() for k in kinds)
+    for kind in clean_kinds:
+        if kind not in SOURCE_KINDS:
+            raise SubscriberError("kinds", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
+    clean_tags = _unique(slugify(t) for t in tags)
+    for name, values in (("cities", clean_cities), ("kinds", clean_kinds), ("tags", clean_tags)):
+        if len(values) > MAX_FILTERS:
+            raise SubscriberError(name, f"at most {MAX_FILTERS}")
+    return {"language": language, "cities": clean_cities, "kinds": clean_kinds, "tags": clean_tags}
+
+
+def _unique(values: object) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))  # type: ignore[attr-defined]

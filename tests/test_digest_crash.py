@@ -1,0 +1,94 @@
+"""A digest run killed midway (SIGKILL, as the OOM killer or a deploy would) and restarted:
+every subscriber ends with exactly one digest, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from aggregator.cli import cli
+from digest_site import BASE_URL, MAIL_FROM, SOURCES, WEEK, Clock, digest_app, close_apps  # noqa: F401
+from mailsink import Sink, smtp_server  # noqa: F401
+
+REPO = Path(__file__).resolve().parents[1]
+SUBSCRIBERS = [f"reader{n:02d}@example.org" for n in range(30)]
+
+
+def environment(tmp_path: Path, db_url: str, port: int) -> dict[str, str]:
+    config = tmp_path / "sources.yaml"
+    config.write_text(yaml.safe_dump({"sources": [
+        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
+         "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]} for s in SOURCES]}))
+    return {**os.environ, "AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": db_url,
+            "AGGREGATOR_OUTPUT": str(tmp_path / "output"), "AGGREGATOR_BASE_URL": BASE_URL,
+            "AGGREGATOR_SMTP_HOST": "127.0.0.1", "AGGREGATOR_SMTP_PORT": str(port),
+            "AGGREGATOR_MAIL_FROM": MAIL_FROM}
+
+
+def test_a_killed_send_resumes_without_sending_anyone_twice(
+    smtp_server: Sink, tmp_path: Path, db_url: str
+) -> None:
+    app = digest_app(tmp_path, db_url, smtp_server.port, Clock())
+    for address in SUBSCRIBERS:
+        app.add_subscriber(address, confirmed=True)
+    smtp_server.delay = 0.05  # each message takes a while, so the kill lands mid-run
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "digest", "send", "--week", WEEK],
+        env=environment(tmp_path, db_url, smtp_server.port), cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while smtp_server.count < 8 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    served_before = smtp_server.count
+    assert 8 <= served_before < len(SUBSCRIBERS), "the kill should land midway"
+
+    smtp_server.delay = 0
+    report = app.send_digest(WEEK)
+
+    counts = Counter(m["To"] for m in smtp_server.messages)
+    assert sorted(counts) == SUBSCRIBERS and set(counts.values()) == {1}
+    assert len(report.sent) == len(SUBSCRIBERS) - served_before
+    assert app.send_digest(WEEK).sent == ()
+
+
+def test_the_cli_sends_previews_and_lists(smtp_server: Sink, tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'cli.db'}"
+    app = digest_app(tmp_path, db_url, smtp_server.port)  # writes the site
+    env = environment(tmp_path, db_url, smtp_server.port)
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "pending" in run("subscribers", "add", "New@Example.org", "--lang", "en")
+    [confirmation] = smtp_server.messages
+    assert confirmation["To"] == "new@example.org"
+    assert f"{BASE_URL}/confirm/" in confirmation.get_content()
+    run("subscribers", "add", "ops@example.org", "--confirmed", "--city", "Metz", "--lang", "de")
+    listing = run("subscribers", "list")
+    assert "new@example.org" in listing and "ops@example.org" in listing and "Metz" in listing
+    dry = run("digest", "send", "--week", WEEK, "--dry-run")
+    assert "ops@example.org" in dry and "new@example.org" not in dry and "would send 1" in dry
+    assert len(smtp_server.messages) == 1
+    assert "sent 1" in run("digest", "send", "--week", WEEK)
+    assert "sent 0" in run("digest", "send", "--week", WEEK)
+    paths = run("digest", "preview", "--week", WEEK).split()
+    assert [Path(p).name for p in paths] == [f"{WEEK}.html", f"{WEEK}.txt"]
+    assert "removed" in run("subscribers", "remove", "ops@example.org")
+    result = runner.invoke(cli, ["subscribers", "remove", "ops@example.org"], env=env)
+    assert result.exit_code == 2 and "not subscribed" in result.output
+    bad = runner.invoke(cli, ["digest", "send", "--week", "2026-50"], env=env)
+    assert bad.exit_code == 2 and "ISO week" in bad.output
+    app.close()

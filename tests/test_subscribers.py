@@ -1,0 +1,66 @@
+"""Subscribers' lifecycle: double opt-in, preferences, unsubscribe, removal (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aggregator.subscribers import SubscriberError
+from digest_site import BASE_URL, digest_app, close_apps  # noqa: F401
+from mailsink import Sink, smtp_server  # noqa: F401
+
+
+def test_double_opt_in(smtp_server: Sink, tmp_path: Path, db_url: str) -> None:
+    app = digest_app(tmp_path, db_url, smtp_server.port)
+    subscriber, problem = app.add_subscriber(" Ana@Example.ORG ", language="de",
+                                             cities=["Metz", "metz ", "Nancy"], tags=["IA"])
+    assert problem is None and subscriber.status == "pending"
+    assert subscriber.email == "ana@example.org" and subscriber.cities == ("Metz", "metz", "Nancy")
+    assert subscriber.tags == ("ia",) and len(subscriber.token) == 32
+    [mail] = smtp_server.messages
+    assert mail["Subject"] == "Bestätigen Sie Ihr Abonnement der Wochenagenda"
+    assert f"{BASE_URL}/confirm/{subscriber.token}" in mail.get_content()
+
+    assert app.confirm_subscriber(subscriber.token).status == "confirmed"
+    assert app.confirm_subscriber(subscriber.token).status == "confirmed"  # idempotent
+    again, _ = app.add_subscriber("ana@example.org")  # a stranger retyping it changes nothing
+    assert again.status == "confirmed" and again.language == "de"
+    assert len(smtp_server.messages) == 1
+
+    changed = app.update_preferences(subscriber.token, language="en", kinds=["lab"])
+    assert (changed.language, changed.cities, changed.kinds) == ("en", (), ("lab",))
+    assert app.unsubscribe(subscriber.token).status == "unsubscribed"
+    assert app.confirm_subscriber(subscriber.token).status == "confirmed"  # resubscribe
+
+    app.remove_subscriber("ANA@example.org")
+    assert app.subscribers() == []
+    with pytest.raises(SubscriberError, match="not valid"):
+        app.subscriber_by_token(subscriber.token)
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@b", "x@example.org\r\nBcc: y@example.org",
+                                   "<x@example.org>", ""])
+def test_invalid_addresses_are_refused(tmp_path: Path, email: str) -> None:
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", 25)
+    with pytest.raises(SubscriberError) as caught:
+        app.add_subscriber(email)
+    assert caught.value.field == "email"
+
+
+def test_invalid_preferences_name_the_field(tmp_path: Path) -> None:
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", 25)
+    with pytest.raises(SubscriberError) as caught:
+        app.add_subscriber("a@example.org", language="it")
+    assert caught.value.field == "language"
+    with pytest.raises(SubscriberError) as caught:
+        app.add_subscriber("a@example.org", kinds=["bakery"])
+    assert caught.value.field == "kinds"
+
+
+def test_a_mail_problem_is_reported_not_raised(tmp_path: Path) -> None:
+    from mailsink import free_port
+
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", free_port())
+    subscriber, problem = app.add_subscriber("a@example.org")
+    assert subscriber.status == "pending" and problem and "unreachable" in problem
