@@ -86,3 +86,11 @@ def test_decoded_records_follow_their_payload() -> None:
     [again, second], _ = codec.decode_records([row, (codec.encode_event(other), "loria",
                                                      event.feed_url)], [])
     assert first == event and again is first and second == other
+
+
+def test_published_snapshot_of_decoded_members_reads_back_the_same() -> None:
+    event = merged("evt-1", sources=("loria", "tcrm"))
+    rows = [(codec.encode_event(m), m.source_id, m.feed_url) for m in event.members]
+    decoded, _ = codec.decode_records(rows, [])
+    again = dataclasses.replace(event, members=decoded)
+    assert codec.decode_merged(codec.encode_merged(again)) == again == event

@@ -19,6 +19,8 @@ Row = tuple[str, str, str]
 """A stored record: its payload, source id and feed URL."""
 _EVENTS: Memo[Row, Event] = Memo()
 _ITEMS: Memo[Row, NewsItem] = Memo()
+_STORED: dict[int, tuple[Event, str]] = {}
+"""The payload each event of the last decode_records came from, by id() (identity checked)."""
 
 
 def encode_when(value: When | None) -> str | None:
@@ -108,7 +110,7 @@ def encode_merged(event: MergedEvent) -> str:
     """A merged event as published, members and overrides with their provenance."""
 
     def record(member: Event) -> dict[str, Any]:
-        return {"e": encode_event(member), "s": member.source_id, "f": member.feed_url}
+        return {"e": _payload(member), "s": member.source_id, "f": member.feed_url}
 
     head = Event(
         uid=event.uid, title=event.title, start=event.start, end=event.end,
@@ -147,7 +149,14 @@ def decode_records(events: list[Row], items: list[Row]) -> tuple[tuple[Event, ..
     """
     _EVENTS.new_build()
     _ITEMS.new_build()
-    return (
-        tuple(_EVENTS.get(row, lambda: decode_event(*row)) for row in events),
-        tuple(_ITEMS.get(row, lambda: decode_item(*row)) for row in items),
-    )
+    decoded = tuple(_EVENTS.get(row, lambda: decode_event(*row)) for row in events)
+    _STORED.clear()
+    _STORED.update((id(event), (event, row[0])) for event, row in zip(decoded, events, strict=True))
+    return decoded, tuple(_ITEMS.get(row, lambda: decode_item(*row)) for row in items)
+
+
+def _payload(event: Event) -> str:
+    """The event's stored payload when it was decoded from one, else a new encoding (a first
+    build stores 40,000 published snapshots whose members are stored records)."""
+    found = _STORED.get(id(event))
+    return found[1] if found is not None and found[0] is event else encode_event(event)
