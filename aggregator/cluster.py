@@ -196,9 +196,9 @@ class ClusterMixin:
 
     # --- digest and housekeeping -----------------------------------------------------------
 
-    def digest_round(self, node: str, week: str) -> object:
-        """Send ``week``'s digest under a cluster-wide lease; the subscribers' ledger (issue 5)
-        makes each send happen once even if two nodes ran this job."""
+    def digest_round(self, node: str, week: str, *, retries_only: bool = False) -> str:
+        """Send ``week``'s digest (or only its due retries) under a cluster-wide lease; the
+        subscribers' ledger (issue 5) makes each send happen once even if two nodes ran it."""
         send = getattr(self, "send_digest", None)
         if send is None:
             return "skipped: this version has no digest sending (Aggregator.send_digest)"
@@ -206,9 +206,12 @@ class ClusterMixin:
         if not self.store.try_lease(name, node, self.clock(), timedelta(hours=1)):
             return "skipped: another node is sending it"
         try:
-            return send(week)
+            report = send(week, retries_only=retries_only)
         finally:
             self.store.release_lease(name, node)
+        counts = {key: len(getattr(report, key, ())) for key in ("sent", "retry", "failed")}
+        return " ".join(f"{key}={value}" for key, value in counts.items()) + (
+            f" skipped={getattr(report, 'skipped', 0)}")
 
     def housekeeping(self) -> dict[str, int]:
         """Delete records past the retention window: no build would publish them again."""

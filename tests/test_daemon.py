@@ -9,17 +9,21 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from mailsink import Sink, smtp_server  # noqa: F401
 
 from aggregator import config
+from aggregator.core import make_aggregator
 from aggregator.demo.feeds import build_demo
 
 STOP_LIMIT = 15.0  # issue 4: SIGTERM exits 0 within 15 s
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
@@ -116,14 +120,25 @@ def test_run_fetches_every_feed_builds_serves_and_stops_on_sigterm(
 
 
 @pytest.mark.postgres
-def test_two_nodes_on_postgresql_fetch_every_feed_exactly_once(
-    demo: list[str], feed_server: Any, tmp_path: Path, postgres_url: str, nodes: list[Node]
+def test_two_nodes_on_postgresql_fetch_every_feed_and_send_every_digest_exactly_once(
+    demo: list[str], feed_server: Any, tmp_path: Path, postgres_url: str, nodes: list[Node],
+    smtp_server: Sink,
 ) -> None:
     for target in demo:  # slow feeds, so that both nodes are at work during the cycle
         feed_server.delay(target, 0.25)
+    readers = [f"reader{i}@example.org" for i in range(3)]
+    aggregator = make_aggregator(config.load(tmp_path / "sources.yaml", {"AGGREGATOR_DB": postgres_url}))
+    for address in readers:
+        aggregator.add_subscriber(address, confirmed=True)
+    aggregator.close()
+    digest_at = (datetime.now(PARIS) + timedelta(seconds=7)).replace(microsecond=0)
     for name in ("north", "south"):
-        nodes.append(Node(tmp_path, name, AGGREGATOR_DB=postgres_url, AGGREGATOR_FEED_BATCH="2",
-                          AGGREGATOR_OUTPUT=str(tmp_path / f"output-{name}")))
+        nodes.append(Node(
+            tmp_path, name, AGGREGATOR_DB=postgres_url, AGGREGATOR_FEED_BATCH="2",
+            AGGREGATOR_OUTPUT=str(tmp_path / f"output-{name}"),
+            AGGREGATOR_SMTP_HOST=smtp_server.host, AGGREGATOR_SMTP_PORT=str(smtp_server.port),
+            AGGREGATOR_DIGEST_CRON=f"{digest_at.second} {digest_at.minute} {digest_at.hour} * * *",
+        ))
     calendars = [wait_for_calendar(node.url) for node in nodes]
     deadline = time.monotonic() + 30
     while sum(feed_server.hits[t] for t in demo) < len(demo) and time.monotonic() < deadline:
@@ -141,6 +156,11 @@ def test_two_nodes_on_postgresql_fetch_every_feed_exactly_once(
             break
         time.sleep(0.3)
     assert uids(calendars[0]) == uids(calendars[1]) and len(uids(calendars[0])) > 20
+    deadline = time.monotonic() + 20
+    while len(smtp_server.messages) < len(readers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.5)  # both nodes ran the digest job: nobody may get a second one
+    assert sorted(r for _, rcpts in smtp_server.envelopes for r in rcpts) == readers
     for node in nodes:
         code, took = node.stop()
         assert code == 0 and took < STOP_LIMIT

@@ -47,6 +47,11 @@ HOUSEKEEPING_GRACE = timedelta(days=1)
 JOB_TABLE = "apscheduler_jobs"
 
 
+def retry_trigger(zone: ZoneInfo) -> CronTrigger:
+    """Hourly: the week's digests that met a transient SMTP refusal are tried again."""
+    return CronTrigger(minute=17, timezone=zone)
+
+
 class Stopped(AggregatorError):
     """The daemon is stopping: a write that had not started yet is not started."""
 
@@ -141,6 +146,8 @@ class Daemon:
         self._keep_shared_job("weekly-digest", jobs.DIGEST, self.digest_trigger, DIGEST_GRACE)
         self._keep_shared_job("housekeeping", jobs.HOUSEKEEPING, self.housekeeping_trigger,
                               HOUSEKEEPING_GRACE)
+        self._keep_shared_job("digest-retries", jobs.DIGEST_RETRIES, retry_trigger(self.zone),
+                              timedelta(minutes=30))
 
     def _keep_shared_job(self, job_id: str, func: str, trigger: CronTrigger,
                          grace: timedelta) -> None:
@@ -221,14 +228,18 @@ class Daemon:
                 self.scheduler.add_job(self.build, "date", id="build", replace_existing=True,
                                        run_date=datetime.now(self.zone) + timedelta(seconds=1))
 
-    def weekly_digest(self) -> None:
-        with self._job("digest"):
+    def weekly_digest(self, retries_only: bool = False) -> None:
+        name = "digest-retries" if retries_only else "digest"
+        with self._job(name):
             started = time.monotonic()
             year, week, _ = datetime.now(self.zone).isocalendar()
             label = f"{year}-W{week:02d}"
-            result = self.aggregator.digest_round(self.node, label)
-            log.info("job=digest node=%s week=%s result=%r duration=%.2fs", self.node, label,
+            result = self.aggregator.digest_round(self.node, label, retries_only=retries_only)
+            log.info("job=%s node=%s week=%s %s duration=%.2fs", name, self.node, label,
                      result, time.monotonic() - started)
+
+    def digest_retries(self) -> None:
+        self.weekly_digest(retries_only=True)
 
     def housekeeping(self) -> None:
         with self._job("housekeeping"):

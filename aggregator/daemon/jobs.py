@@ -14,6 +14,7 @@ from typing import Protocol
 class Runner(Protocol):
     def weekly_digest(self) -> None: ...
     def housekeeping(self) -> None: ...
+    def digest_retries(self) -> None: ...
 
 
 _running: list[Runner] = []
@@ -34,6 +35,12 @@ def weekly_digest() -> None:
         daemon.weekly_digest()
 
 
+def digest_retries() -> None:
+    """The hourly retry of the week's transiently refused digests."""
+    for daemon in _running:
+        daemon.digest_retries()
+
+
 def housekeeping() -> None:
     """The nightly pruning job."""
     for daemon in _running:
@@ -42,3 +49,4 @@ def housekeeping() -> None:
 
 DIGEST = "aggregator.daemon.jobs:weekly_digest"
 HOUSEKEEPING = "aggregator.daemon.jobs:housekeeping"
+DIGEST_RETRIES = "aggregator.daemon.jobs:digest_retries"
