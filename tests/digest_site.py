@@ -94,8 +94,9 @@ class Clock:
         return self.now
 
 
-def digest_settings(tmp_path: Path, db_url: str, smtp_port: int = 25) -> Settings:
-    settings = make_settings(tmp_path, SOURCES, db_url, base_url=BASE_URL)
+def digest_settings(tmp_path: Path, db_url: str, smtp_port: int = 25,
+                    base_url: str = BASE_URL) -> Settings:
+    settings = make_settings(tmp_path, SOURCES, db_url, base_url=base_url)
     from dataclasses import replace
 
     return replace(settings, smtp=replace(settings.smtp, host="127.0.0.1", port=smtp_port,
@@ -105,9 +106,10 @@ def digest_settings(tmp_path: Path, db_url: str, smtp_port: int = 25) -> Setting
 OPEN: list[Aggregator] = []
 
 
-def digest_app(tmp_path: Path, db_url: str, smtp_port: int, clock: Clock | None = None) -> Aggregator:
+def digest_app(tmp_path: Path, db_url: str, smtp_port: int, clock: Clock | None = None,
+               base_url: str = BASE_URL) -> Aggregator:
     """An Aggregator on the small site; closed after the test by ``close_apps``."""
-    settings = digest_settings(tmp_path, db_url, smtp_port)
+    settings = digest_settings(tmp_path, db_url, smtp_port, base_url)
     write_site(settings.output_dir)
     app = make_aggregator(settings, clock=clock or Clock())
     OPEN.append(app)

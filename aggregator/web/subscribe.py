@@ -1,7 +1,185 @@
-"""The weekly digest sign-up: /subscribe, /confirm, /preferences, /unsubscribe (issue 5 API)."""
+"""The weekly digest sign-up: /subscribe, /confirm, /preferences, /unsubscribe (issue 5).
+
+No GET changes anything: mail scanners (Safe Links, Proofpoint) open every link of a message,
+so each link opens a page whose button POSTs. Sign-up is CSRF-checked, rate limited per IP
+and has a honeypot; it answers the same "check your mail" whatever the address's state, so
+the form does not reveal who is subscribed. POST /unsubscribe/TOKEN needs no CSRF token: it
+is RFC 8058's one-click target, which mail clients POST ("List-Unsubscribe=One-Click") without
+any page; the unguessable token is the authorisation.
+Also /events/UID.ics: the digest's "add to my calendar" link, one event as a calendar.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
+
+from ..core import Aggregator, SubscriberError
+from ..models import Subscriber
+from . import i18n
+from .register import checked_form, limit, text
+from .security import HONEYPOT_FIELD
+from .views import Page, kinds, language, render
 
 router = APIRouter(include_in_schema=False)
+
+
+def _aggregator(request: Request) -> Aggregator:
+    return request.app.state.aggregator  # type: ignore[no-any-return]
+
+
+def _choices(request: Request, page: Page) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(field, legend, options) of the filter checkboxes: the cities and topics we publish."""
+    sources = _aggregator(request).current_sources()
+    cities = sorted({s.city for s in sources}, key=str.casefold)
+    tags = sorted({t for s in sources for t in s.tags})
+    return [("cities", page.t("cities"), [(c, c) for c in cities]),
+            ("kinds", page.t("kinds"), kinds(page)),
+            ("tags", page.t("topics"), [(t, t) for t in tags])]
+
+
+def _form(request: Request, *, values: dict[str, Any], action: str, heading: str,
+          button: str, ask_email: bool, status_code: int = 200, **extra: Any) -> HTMLResponse:
+    page = Page(language(request), request.url.path, {})
+    return render(request, "subscribe.html", status_code=status_code, values=values,
+                  action=action, heading=heading, button=button, ask_email=ask_email,
+                  languages=[(code, i18n.NAMES[code]) for code in i18n.LANGUAGES],
+                  choices=_choices(request, page), notice=extra.pop("notice", ""),
+                  error=extra.pop("error", ""), unsubscribe_link=extra.pop("unsubscribe_link", ""),
+                  **extra)
+
+
+def _submitted(form: FormData) -> dict[str, Any]:
+    return {"email": text(form, "email"), "language": text(form, "language", "fr"),
+            **{group: [v for v in form.getlist(group) if isinstance(v, str)][:50]
+               for group in ("cities", "kinds", "tags")}}
+
+
+def _subscriber(request: Request, token: str) -> Subscriber:
+    """Raises HTTPException 404 (a page saying the link is not valid) for an unknown token."""
+    try:
+        return _aggregator(request).subscriber_by_token(token)
+    except SubscriberError:
+        page = Page(language(request), request.url.path, {})
+        raise HTTPException(status_code=404, detail=page.t("bad_link")) from None
+
+
+def _message(request: Request, heading: str, message: str, error: bool = False) -> HTMLResponse:
+    page = Page(language(request), request.url.path, {})
+    return render(request, "message.html", heading=heading, message=message, error=error,
+                  link="/", link_text=page.t("agenda"))
+
+
+@router.get("/subscribe", response_class=HTMLResponse)
+def subscribe_form(request: Request) -> Response:
+    page = Page(language(request), "/subscribe", {})
+    values = {"email": "", "language": page.lang, "cities": [], "kinds": [], "tags": []}
+    return _form(request, values=values, action="/subscribe", heading=page.t("subscribe_title"),
+                 button=page.t("do_subscribe"), ask_email=True)
+
+
+@router.post("/subscribe", response_class=HTMLResponse)
+async def subscribe_post(request: Request) -> Response:
+    form = await checked_form(request)
+    page = Page(language(request), "/subscribe", {})
+    if text(form, HONEYPOT_FIELD):
+        return _message(request, page.t("subscribe_title"), page.t("check_mail"))
+    limit(request, "subscribe")
+    values = _submitted(form)
+    try:
+        _, problem = await run_in_threadpool(
+            _aggregator(request).add_subscriber, values["email"], language=values["language"],
+            cities=values["cities"], kinds=values["kinds"], tags=values["tags"])
+    except SubscriberError as error:
+        return _form(request, values=values, action="/subscribe", status_code=422,
+                     heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
+                     ask_email=True, error=f"{page.t(_field(error.field))} — {error.reason}")
+    message = page.t("check_mail") + (f" {page.t('mail_failed')}" if problem else "")
+    return _message(request, page.t("subscribe_title"), message, error=bool(problem))
+
+
+@router.get("/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(request: Request, token: str) -> Response:
+    subscriber = _subscriber(request, token)
+    page = Page(language(request), request.url.path, {})
+    return render(request, "subscription_action.html", heading=page.t("subscribe_title"),
+                  email=subscriber.email, action=f"/confirm/{token}",
+                  button=page.t("confirm_button"))
+
+
+@router.post("/confirm/{token}", response_class=HTMLResponse)
+async def confirm_post(request: Request, token: str) -> Response:
+    await checked_form(request)
+    _subscriber(request, token)
+    await run_in_threadpool(_aggregator(request).confirm_subscriber, token)
+    page = Page(language(request), request.url.path, {})
+    return _message(request, page.t("subscribe_title"), page.t("confirmed"))
+
+
+@router.get("/preferences/{token}", response_class=HTMLResponse)
+def preferences_page(request: Request, token: str) -> Response:
+    return _preferences(request, token, _subscriber(request, token))
+
+
+@router.post("/preferences/{token}", response_class=HTMLResponse)
+async def preferences_post(request: Request, token: str) -> Response:
+    form = await checked_form(request)
+    _subscriber(request, token)
+    values = _submitted(form)
+    try:
+        subscriber = await run_in_threadpool(
+            _aggregator(request).update_preferences, token, language=values["language"],
+            cities=values["cities"], kinds=values["kinds"], tags=values["tags"])
+    except SubscriberError as error:
+        return _preferences(request, token, _subscriber(request, token), error=error.reason)
+    page = Page(language(request), request.url.path, {})
+    return _preferences(request, token, subscriber, notice=page.t("saved"))
+
+
+def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: Any) -> Response:
+    page = Page(language(request), request.url.path, {})
+    values = {"email": subscriber.email, "language": subscriber.language,
+              "cities": list(subscriber.cities), "kinds": list(subscriber.kinds),
+              "tags": list(subscriber.tags)}
+    return _form(request, values=values, action=f"/preferences/{token}",
+                 heading=f"{page.t('preferences')} — {subscriber.email}", button=page.t("save"),
+                 ask_email=False, unsubscribe_link=f"/unsubscribe/{token}", **extra)
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, token: str) -> Response:
+    subscriber = _subscriber(request, token)
+    page = Page(language(request), request.url.path, {})
+    return render(request, "subscription_action.html", heading=page.t("unsubscribe"),
+                  email=subscriber.email, action=f"/unsubscribe/{token}",
+                  button=page.t("unsubscribe"))
+
+
+@router.post("/unsubscribe/{token}", response_class=HTMLResponse)
+async def unsubscribe_post(request: Request, token: str) -> Response:
+    """RFC 8058 one-click: no CSRF token, the secret in the URL is the authorisation."""
+    _subscriber(request, token)
+    await run_in_threadpool(_aggregator(request).unsubscribe, token)
+    page = Page(language(request), request.url.path, {})
+    return _message(request, page.t("unsubscribe"), page.t("unsubscribed"))
+
+
+@router.get("/events/{name}", response_class=Response)
+def event_calendar(request: Request, name: str) -> Response:
+    """One event of the last build as text/calendar (the digest's add-to-calendar link)."""
+    if not name.endswith(".ics"):
+        raise HTTPException(status_code=404, detail="not found")
+    body = _aggregator(request).event_calendar(name.removesuffix(".ics"))
+    if body is None:
+        raise HTTPException(status_code=404, detail="no such event in the published calendar")
+    return Response(body, media_type="text/calendar; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="event.ics"'})
+
+
+def _field(name: str) -> str:
+    return {"email": "email", "language": "language", "cities": "cities", "kinds": "kinds",
+            "tags": "topics"}.get(name, "email")

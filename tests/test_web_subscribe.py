@@ -1,0 +1,129 @@
+"""The sign-up pages over real HTTP (uvicorn on loopback, httpx): double opt-in, no state change
+on GET, RFC 8058 one-click unsubscribe, preferences, CSRF, honeypot, rate limit.
+
+(Starlette's TestClient warns that its httpx transport is deprecated, and warnings are errors
+here, so these tests use the same running server as the other web tests.)"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aggregator.core import Aggregator
+from digest_site import WEEK, digest_app, close_apps  # noqa: F401
+from mailsink import Sink, smtp_server  # noqa: F401
+from webapp import running
+
+SITE = "http://agenda.example.org"
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def site(smtp_server: Sink, tmp_path: Path) -> Iterator[tuple[Aggregator, httpx.Client]]:
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'web.db'}", smtp_server.port,
+                     base_url=SITE)
+    with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        yield app, client
+
+
+def csrf(client: httpx.Client, path: str) -> str:
+    match = CSRF.search(client.get(path).text)
+    assert match, f"{path} has no CSRF field"
+    return match.group(1)
+
+
+def status(app: Aggregator, email: str) -> str:
+    found = app.store.subscriber(email=email)
+    return found.status if found else "absent"
+
+
+def test_sign_up_confirm_and_one_click_unsubscribe(
+    site: tuple[Aggregator, httpx.Client], smtp_server: Sink
+) -> None:
+    app, client = site
+    form = client.get("/subscribe?lang=en")
+    assert form.status_code == 200 and 'name="email"' in form.text
+    assert 'value="Metz"' in form.text and 'value="lab"' in form.text and 'value="ai"' in form.text
+    token = csrf(client, "/subscribe")
+    answer = client.post("/subscribe", data={
+        "csrf_token": token, "email": "ana@example.org", "language": "de",
+        "cities": ["Metz", "Nancy"], "kinds": ["lab"]})
+    assert answer.status_code == 200 and "Almost done" in answer.text
+    assert status(app, "ana@example.org") == "pending"
+    [mail] = smtp_server.messages
+    link = re.search(r"http://agenda\.example\.org(/confirm/\S+)", mail.get_content())
+    assert link
+    confirm_path = link.group(1)
+
+    page = client.get(confirm_path)  # what a mail scanner does: nothing changes
+    assert page.status_code == 200 and "<button" in page.text and "ana@example.org" in page.text
+    assert status(app, "ana@example.org") == "pending"
+    assert client.post(confirm_path, data={}).status_code == 403  # no CSRF token
+    done = client.post(confirm_path, data={"csrf_token": csrf(client, confirm_path)})
+    assert done.status_code == 200 and "confirmed" in done.text
+    subscriber = app.store.subscriber(email="ana@example.org")
+    assert subscriber is not None and subscriber.status == "confirmed"
+    assert (subscriber.language, subscriber.cities, subscriber.kinds) == ("de", ("Metz", "Nancy"), ("lab",))
+
+    app.send_digest(WEEK)
+    digest = [m for m in smtp_server.messages if m["List-Id"]][0]
+    url = re.search(r"<http://agenda\.example\.org(/unsubscribe/[^>]+)>", digest["List-Unsubscribe"])
+    assert url
+    assert client.get(url.group(1)).status_code == 200
+    assert status(app, "ana@example.org") == "confirmed"
+    bare = httpx.Client(base_url=str(client.base_url))  # a mail client: no cookie, no page
+    one_click = bare.post(url.group(1), content=b"List-Unsubscribe=One-Click",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    bare.close()
+    assert one_click.status_code == 200
+    assert status(app, "ana@example.org") == "unsubscribed"
+
+
+def test_preferences_page(site: tuple[Aggregator, httpx.Client]) -> None:
+    app, client = site
+    subscriber, _ = app.add_subscriber("bob@example.org", confirmed=True, cities=["Metz"])
+    path = f"/preferences/{subscriber.token}"
+    page = client.get(path)
+    assert page.status_code == 200 and "bob@example.org" in page.text
+    assert re.search(r'value="Metz" checked', page.text)
+    saved = client.post(path, data={"csrf_token": csrf(client, path), "language": "en",
+                                    "tags": ["ai"]})
+    assert saved.status_code == 200 and "Préférences enregistrées" in saved.text
+    changed = app.store.subscriber(email="bob@example.org")
+    assert changed is not None and (changed.language, changed.cities, changed.tags) == ("en", (), ("ai",))
+    assert client.post(path, data={"language": "fr"}).status_code == 403
+
+
+def test_bad_links_honeypot_and_rate_limit(site: tuple[Aggregator, httpx.Client],
+                                           smtp_server: Sink) -> None:
+    app, client = site
+    for path in ("/confirm/nope-nope-nope", "/unsubscribe/nope-nope-nope", "/preferences/x" * 1):
+        assert client.get(path).status_code == 404
+    assert client.post("/unsubscribe/nope-nope-nope").status_code == 404
+    token = csrf(client, "/subscribe")
+    trap = client.post("/subscribe", data={"csrf_token": token, "email": "bot@example.org",
+                                           "nickname": "I am a bot"})
+    assert trap.status_code == 200 and status(app, "bot@example.org") == "absent"
+    invalid = client.post("/subscribe", data={"csrf_token": token, "email": "nope"})
+    assert invalid.status_code == 422 and 'value="nope"' in invalid.text
+    for n in range(4):
+        assert client.post("/subscribe", data={"csrf_token": token,
+                                               "email": f"r{n}@example.org"}).status_code == 200
+    assert client.post("/subscribe", data={"csrf_token": token,
+                                           "email": "late@example.org"}).status_code == 429
+    assert status(app, "late@example.org") == "absent"
+    assert len(smtp_server.messages) == 4
+
+
+def test_add_to_calendar_link(site: tuple[Aggregator, httpx.Client]) -> None:
+    _, client = site
+    answer = client.get("/events/rencontre-ia.ics")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/calendar")
+    assert "UID:rencontre-ia" in answer.text and answer.text.count("BEGIN:VEVENT") == 1
+    assert client.get("/events/unknown.ics").status_code == 404
