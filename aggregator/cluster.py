@@ -10,6 +10,7 @@ week's digest under a lease, and pruning. The policy lives in :mod:`cadence`; th
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -19,8 +20,10 @@ from typing import Literal
 
 from . import cadence
 from .config import Settings
+from .errors import StoreError
 from .intake import Intake, fetch_and_parse
 from .mailer import send_one
+from .observe import CONTENT_TYPE, Metrics
 from .models import FeedOutcome, FeedState, FeedUpdate, Source
 from .fetch import FetchLimits
 from .netguard import Resolver
@@ -93,6 +96,14 @@ class ClusterMixin:
     def build(self) -> object:
         raise NotImplementedError  # provided by Aggregator
 
+    _metrics: Metrics | None = None
+
+    @property
+    def metrics(self) -> Metrics:
+        if self._metrics is None:
+            self._metrics = Metrics()
+        return self._metrics
+
     # --- refresh ---------------------------------------------------------------------------
 
     def refresh_round(self, node: str, writing: Writing = nullcontext) -> Round:
@@ -121,6 +132,8 @@ class ClusterMixin:
                     self.store.apply_updates(updates[start:start + STORE_BATCH])
         finally:
             self.store.release_feeds(claimed, node)
+        for update in updates:
+            self.metrics.fetches.labels(update.outcome.result).observe(update.outcome.elapsed)
         changed = any(_changes_outputs(u, s) for u, s in zip(updates, states, strict=True))
         if changed:
             self.store.bump_mark(DATA_MARK)
@@ -149,8 +162,11 @@ class ClusterMixin:
             if not self.build_needed():
                 return "current"
             data = self.store.read_mark(DATA_MARK) or 0
+            started = time.monotonic()
             with writing():
                 self.build()
+            self.metrics.builds.observe(time.monotonic() - started)
+            self.metrics.last_build.set(time.time())
             self.store.set_mark(self._built_mark(), data)
         return "built"
 
@@ -181,6 +197,7 @@ class ClusterMixin:
         return sent
 
     def _mail_contact(self, source: Source, state: FeedState, notice: str) -> str:
+        self.metrics.health_emails.labels(notice).inc()
         if not source.contact:
             return "no contact address in sources.yaml"
         subject, body = MESSAGES[notice].get(source.language, MESSAGES[notice]["fr"])
@@ -210,8 +227,35 @@ class ClusterMixin:
         finally:
             self.store.release_lease(name, node)
         counts = {key: len(getattr(report, key, ())) for key in ("sent", "retry", "failed")}
+        for key, value in counts.items():
+            self.metrics.digests.labels(key).inc(value)
         return " ".join(f"{key}={value}" for key, value in counts.items()) + (
             f" skipped={getattr(report, 'skipped', 0)}")
+
+    # --- observability -------------------------------------------------------------------
+
+    def health_report(self) -> dict[str, object]:
+        """/healthz: the database answers and a build has been published (with its age)."""
+        report: dict[str, object] = {"status": "ok", "database": "ok"}
+        try:
+            self.store.ping()
+        except StoreError as error:
+            report.update(status="unavailable", database=str(error))
+        try:
+            built = (self.settings.output_dir / "calendar.ics").stat().st_mtime
+            report["last_build_age_seconds"] = round(max(time.time() - built, 0.0), 1)
+        except OSError:
+            report["last_build_age_seconds"] = None
+            if report["status"] == "ok":
+                report["status"] = "not built yet"
+        return report
+
+    def metrics_text(self) -> tuple[bytes, str]:
+        """/metrics in the Prometheus text format, and its content type."""
+        counts: dict[str, int] = {}
+        for state in self.store.feed_states(self.current_sources()):
+            counts[state.status] = counts.get(state.status, 0) + 1
+        return self.metrics.render(counts), CONTENT_TYPE
 
     def housekeeping(self) -> dict[str, int]:
         """Delete records past the retention window: no build would publish them again."""

@@ -110,6 +110,9 @@ def test_run_fetches_every_feed_builds_serves_and_stops_on_sigterm(
     assert len(uids(calendar)) > 20
     assert all(feed_server.hits[target] == 1 for target in demo), dict(feed_server.hits)
     assert "Agenda" in httpx.get(node.url + "/", timeout=10).text
+    assert httpx.get(node.url + "/healthz", timeout=10).json()["status"] == "ok"
+    metrics = httpx.get(node.url + "/metrics", timeout=10).text
+    assert f'aggregator_fetch_duration_seconds_count{{result="updated"}} {len(demo)}.0' in metrics
     code, took = node.stop()
     assert code == 0 and took < STOP_LIMIT
     assert not [p for p in (tmp_path / "output").rglob("*") if p.name.endswith(".tmp")]

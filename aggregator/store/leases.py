@@ -37,6 +37,11 @@ class LeasesStore:
         """The dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL do)."""
         return postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
 
+    def ping(self) -> None:
+        """Raises StoreError when the database does not answer (for /healthz)."""
+        with self._connect() as connection:
+            connection.execute(sa.select(1))
+
     # --- feed leases -----------------------------------------------------------------------
 
     def claim_due_feeds(

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..core import Aggregator
 from ..errors import AggregatorError, StoreError
-from . import admin, api, directory, public, register, subscribe
+from . import admin, api, directory, ops, public, register, subscribe
 from .security import SecurityHeaders
 from .views import render
 
@@ -38,7 +38,7 @@ def create_app(aggregator: Aggregator) -> FastAPI:
     app.state.agendas = public.AgendaCache()
     app.state.limits = register.default_limits()
     for router in (api.router, public.router, directory.router, register.router,
-                   subscribe.router, admin.router):
+                   subscribe.router, admin.router, ops.router):
         app.include_router(router)
     _handle_errors(app)
     secure = aggregator.settings.base_url.startswith("https://")

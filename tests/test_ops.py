@@ -1,0 +1,61 @@
+"""/healthz and /metrics over real HTTP, as a monitoring system polls them."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from conftest import make_settings, make_source
+
+from aggregator.core import make_aggregator
+from aggregator.web.server import WebServer
+
+CALENDAR = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@lab\r\nSUMMARY:Talk\r\n"
+            b"DTSTART:20300101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def test_healthz_says_when_nothing_is_built_and_metrics_count_feeds_fetches_builds(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    feed_server.set("/a.ics", CALENDAR, "text/calendar")
+    feed_server.fail("/b.ics", 500)
+    sources = (make_source("lab", feed_server.url("/a.ics")),
+               make_source("broken", feed_server.url("/b.ics")),
+               make_source("later", feed_server.url("/c.ics")))
+    aggregator = make_aggregator(make_settings(tmp_path, sources))
+    server = WebServer(aggregator, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve)
+    thread.start()
+    try:
+        while not server.server.started:
+            time.sleep(0.02)
+        before = httpx.get(server.url + "/healthz", timeout=10)
+        assert before.status_code == 503
+        assert before.json() == {"status": "not built yet", "database": "ok",
+                                 "last_build_age_seconds": None}
+        aggregator.store.sync_feeds(sources)
+        later = aggregator.store.feed_states(sources)[2].feed_id
+        aggregator.store.claim_due_feeds([later], "elsewhere", aggregator.clock(),
+                                         aggregator.settings.daemon.lease, 1)
+        aggregator.refresh_round("node")
+        assert aggregator.build_once("node") == "built"
+        after = httpx.get(server.url + "/healthz", timeout=10)
+        assert after.status_code == 200 and after.json()["status"] == "ok"
+        assert 0 <= after.json()["last_build_age_seconds"] < 60
+        metrics = httpx.get(server.url + "/metrics", timeout=10)
+        assert metrics.headers["content-type"].startswith("text/plain")
+        text = metrics.text
+        for line in ('aggregator_feeds{status="ok"} 1.0', 'aggregator_feeds{status="error"} 1.0',
+                     'aggregator_feeds{status="pending"} 1.0',
+                     'aggregator_fetch_duration_seconds_count{result="updated"} 1.0',
+                     'aggregator_fetch_duration_seconds_count{result="error"} 1.0',
+                     "aggregator_build_duration_seconds_count 1.0"):
+            assert line in text, line
+        assert "# TYPE aggregator_digest_sends" in text
+    finally:
+        server.stop()
+        thread.join(15)
+        aggregator.close()
