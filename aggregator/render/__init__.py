@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from ..memo import Memo
 from ..models import MergedEvent, MergedItem, Source
@@ -25,7 +24,7 @@ from .slugs import FilteredCalendar, filtered_calendars, slugify
 from .text import DEFAULT_TITLE
 
 _BLOCKS: BlockMemo = Memo()
-_RECORDS: Memo[MergedEvent, dict[str, Any]] = Memo()
+_RECORDS: Memo[MergedEvent, str] = Memo()
 """What the previous build of this process rendered (see aggregator/memo.py): a daemon's
 rebuild re-renders only the events that changed, and the bytes are the same as without."""
 
