@@ -35,6 +35,8 @@ def is_public_address(address: IPAddress) -> bool:
         mapped = address.ipv4_mapped or address.sixtofour
         if mapped is not None:
             return is_public_address(mapped)
+        if address.is_site_local:  # fec0::/10: deprecated, yet still routed inside some networks
+            return False
     if (
         address.is_loopback or address.is_private or address.is_link_local
         or address.is_multicast or address.is_reserved or address.is_unspecified
@@ -42,6 +44,12 @@ def is_public_address(address: IPAddress) -> bool:
     ):
         return False
     return not any(address in network for network in _EXTRA_BLOCKED)
+
+
+def is_localhost_name(host: str) -> bool:
+    """RFC 6761: ``localhost`` and every name under it are this machine, whatever DNS says."""
+    name = host.rstrip(".").lower()
+    return name == "localhost" or name.endswith(".localhost")
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -67,8 +75,13 @@ def split_target(url: str) -> tuple[str, str, int]:
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
-async def resolve_checked(url: str, resolver: Resolver, allow_private: bool) -> str:
+async def resolve_checked(
+    url: str, resolver: Resolver, allow_private: bool, trusted: frozenset[str] = frozenset()
+) -> str:
     """Resolve the URL's host once and return the address to connect to.
+
+    ``trusted`` addresses pass even when private: the tests' loopback server standing in for a
+    public host, so a redirect's later hop is what gets refused.
 
     Raises:
         BlockedAddressError: the scheme is not http(s), or an address is not public and
@@ -76,6 +89,10 @@ async def resolve_checked(url: str, resolver: Resolver, allow_private: bool) -> 
         FetchError: the name does not resolve.
     """
     _, host, port = split_target(url)
+    if not allow_private and is_localhost_name(host):
+        raise BlockedAddressError(
+            url, f"{host} names this machine; refused (set AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1 to allow it)"
+        )
     try:
         addresses = await resolver(host, port)
     except (OSError, UnicodeError) as error:
@@ -85,7 +102,7 @@ async def resolve_checked(url: str, resolver: Resolver, allow_private: bool) -> 
     if not allow_private:
         for text in addresses:
             address = ipaddress.ip_address(text.split("%", 1)[0])
-            if not is_public_address(address):
+            if text not in trusted and not is_public_address(address):
                 raise BlockedAddressError(
                     url,
                     f"{host} resolves to {address}, a non-public address; refused "

@@ -22,6 +22,7 @@ from typing import Literal
 
 from ..errors import ParseError, one_line
 from ..models import ParsedFeed
+from .guards import check_xml_depth
 from .ical import parse_ical
 from .jsonfeed import parse_jsonfeed
 from .jsonld import has_jsonld_events, parse_jsonld
@@ -97,6 +98,7 @@ def route(kind: Kind, root: str, body: bytes, url: str, default_tz: str) -> Pars
         return parse_ical(body, url, default_tz)
     if kind == "jsonfeed":
         return parse_jsonfeed(body, url)
+    check_xml_depth(body, url)
     try:
         return parse_news(strip_leading_space(body), url, feed_root=kind in ("rss", "atom"))
     except ParseError as error:
