@@ -201,3 +201,24 @@ def test_a_node_killed_mid_cycle_loses_no_feed(
     assert sum(feed_server.hits[t] for t in demo) == len(demo) + reached
     code, _ = survivor.stop()
     assert code == 0
+
+
+def test_sigterm_during_slow_fetches_exits_0_in_time_and_gives_the_leases_back(
+    demo: list[str], feed_server: Any, tmp_path: Path, nodes: list[Node]
+) -> None:
+    for target in demo:
+        feed_server.delay(target, 25)  # longer than the whole stop may take
+    db = tmp_path / "aggregator.db"
+    node = Node(tmp_path, "slow", AGGREGATOR_DB=f"sqlite:///{db}",
+                AGGREGATOR_OUTPUT=str(tmp_path / "output"))
+    nodes.append(node)
+    deadline = time.monotonic() + 15
+    while not sum(feed_server.hits[t] for t in demo) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    code, took = node.stop()
+    assert code == 0 and took < STOP_LIMIT
+    assert "abandoned_jobs=1" in node.logs()
+    aggregator = make_aggregator(config.load(tmp_path / "sources.yaml", {"AGGREGATOR_DB": f"sqlite:///{db}"}))
+    assert set(aggregator.store.feed_lease_owners().values()) == {None}
+    assert {h.status for h in aggregator.feed_health()} == {"pending"}  # nothing half-stored
+    aggregator.close()
