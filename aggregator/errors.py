@@ -37,6 +37,18 @@ class AggregatorError(Exception):
             return f"{self.message} ({type(cause).__name__}: {one_line(str(cause))})"
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by state, not by constructor arguments: parse errors come back from the
+        refresh's worker processes, and an error that cannot be unpickled breaks the whole pool."""
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(kind: type[AggregatorError], args: tuple[object, ...], state: dict[str, object]) -> AggregatorError:
+    error = Exception.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigError(AggregatorError):
     """sources.yaml or the environment is invalid; the message names source, field and problem."""

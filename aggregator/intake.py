@@ -13,6 +13,7 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from .errors import FeedError, ParseError
@@ -46,6 +47,15 @@ def parse_job(job: tuple[bytes, str, str, str]) -> ParsedFeed | ParseError:
         return parse_body(body, declared_type, url, default_tz)
     except ParseError as error:
         return error
+
+
+def pooled_result(job: Future[ParsedFeed | ParseError], url: str) -> ParsedFeed | ParseError:
+    """A worker killed mid-parse (out of memory, a crash in a C library) fails its feeds for
+    this refresh, not the refresh: they are retried at their next turn (issue 7)."""
+    try:
+        return job.result()
+    except BrokenProcessPool:
+        return ParseError(url, "the parser process died (out of memory?); retried next refresh")
 
 
 def fetch_and_parse(
@@ -87,7 +97,7 @@ def fetch_and_parse(
         report("parsing", 0, len(pending))
         parsed: dict[int, ParsedFeed | ParseError] = {}
         for done, (index, job) in enumerate(sorted(pending.items()), 1):
-            parsed[index] = job.result() if isinstance(job, Future) else parse_job(job)
+            parsed[index] = pooled_result(job, states[index].url) if isinstance(job, Future) else parse_job(job)
             report("parsing", done, len(pending))
     finally:
         if pool is not None:

@@ -1,0 +1,116 @@
+"""Hostile bodies (issue 7): one refresh over every attack, each a clear per-feed error or a
+clean read, in bounded time, while the good feed next to them goes on; then a build over what
+was stored. Nothing from a file an external entity points at ever reaches an output.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from aggregator.core import Aggregator, make_aggregator
+from aggregator.fetch import FetchLimits
+from conftest import make_settings, make_source
+from hostile import (
+    HTML_PAGE, SECRET, absurd_rrules, billion_laughs, external_entity, external_entity_atom,
+    good_ics, gzip_without_header, invalid_utf8, latin1_labelled_utf8, many_events,
+    nested_components, nested_xml,
+)
+from misbehaving import MisbehavingServer, body, drip, endless, gzip_bomb, misbehaving_server, redirect
+
+START = (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y%m%dT100000Z")
+DEADLINE = 2.0
+"""The whole-response deadline for this test (30 s in production): the drip stops here."""
+
+# path -> (status after the refresh, what its error or warnings must say)
+EXPECTED = {
+    "/good.ics": ("ok", ""),
+    "/laughs.xml": ("ok", "amplification"),
+    "/xxe.xml": ("ok", ""),
+    "/xxe.atom": ("ok", ""),
+    "/huge": ("error", "exceeds the 10,485,760-byte cap"),
+    "/huge-declared": ("error", "exceeds the 10,485,760-byte cap"),
+    "/bomb": ("error", "exceeds the 10,485,760-byte cap"),
+    "/bomb-raw": ("error", "gzip body inflates past 32 MB"),
+    "/drip": ("error", f"no complete answer within {DEADLINE:g} s"),
+    "/loop": ("error", "more than 5 redirects"),
+    "/page.html": ("error", "got an HTML page, not a feed: 'Our events'"),
+    "/many.ics": ("ok", "200000 VEVENTs: read the first 20000"),
+    "/rrules.ics": ("ok", ""),
+    "/nested.ics": ("error", "nested more than 12 deep"),
+    "/nested.xml": ("error", "nested more than 200 deep"),
+    "/bytes.ics": ("ok", "not UTF-8"),
+    "/latin.xml": ("ok", "encoding"),
+}
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[MisbehavingServer]:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    with misbehaving_server() as running:
+        for path, data, kind in [
+            ("/good.ics", good_ics(START), "text/calendar"),
+            ("/laughs.xml", billion_laughs(), "application/rss+xml"),
+            ("/xxe.xml", external_entity(str(secret)), "application/rss+xml"),
+            ("/xxe.atom", external_entity_atom(str(secret)), "application/atom+xml"),
+            ("/bomb-raw", gzip_without_header(), "application/rss+xml"),
+            ("/page.html", HTML_PAGE, "text/html"),
+            ("/many.ics", many_events(), "text/calendar"),
+            ("/rrules.ics", absurd_rrules(START), "text/calendar"),
+            ("/nested.ics", nested_components(), "text/calendar"),
+            ("/nested.xml", nested_xml(), "application/rss+xml"),
+            ("/bytes.ics", invalid_utf8(START), "text/calendar"),
+            ("/latin.xml", latin1_labelled_utf8(), "application/rss+xml"),
+        ]:
+            running.route(path, body(data, kind))
+        running.route("/huge", endless())
+        running.route("/huge-declared", endless(declare_length=True))
+        running.route("/bomb", gzip_bomb())
+        running.route("/drip", drip(total=1000, every=1.0))
+        running.route("/loop", redirect(302, "/loop"))
+        yield running
+
+
+@pytest.fixture
+def aggregator(server: MisbehavingServer, tmp_path: Path) -> Iterator[Aggregator]:
+    sources = tuple(
+        make_source(f"feed-{n}", server.url(path)) for n, path in enumerate(EXPECTED)
+    )
+    app = make_aggregator(make_settings(tmp_path, sources), limits=FetchLimits(total_timeout=DEADLINE))
+    yield app
+    app.close()
+
+
+def test_one_refresh_survives_every_hostile_body(aggregator: Aggregator, tmp_path: Path) -> None:
+    started = time.monotonic()
+    outcomes = aggregator.refresh()
+    refresh_seconds = time.monotonic() - started
+    health = {h.url.rsplit(":", 1)[1].split("/", 1)[1]: h for h in aggregator.feed_health()}
+    for path, (status, said) in EXPECTED.items():
+        feed = health[path.lstrip("/")]
+        assert feed.status == status, (path, feed.last_error)
+        text = feed.last_error if status == "error" else " ".join(feed.warnings)
+        assert said in (text or ""), (path, text)
+        assert "\n" not in (feed.last_error or "") and "Traceback" not in (feed.last_error or "")
+    assert health["good.ics"].items == 1
+    assert len(outcomes) == len(EXPECTED)
+    assert refresh_seconds < 45, refresh_seconds
+
+    started = time.monotonic()
+    aggregator.build()
+    assert time.monotonic() - started < 60
+    out = tmp_path / "output"
+    events = json.loads((out / "events.json").read_text())["events"]
+    titles = {e["title"] for e in events}
+    assert {"Good event", "Sane event", "Every second since 1900"} <= titles
+    for file in [*out.rglob("*"), tmp_path / "aggregator.db"]:
+        if file.is_file():
+            assert SECRET.encode() not in file.read_bytes(), file
+    laughs = next(i for i in json.loads((out / "news.json").read_text())["items"] if "Laughs" in i["title"])
+    assert len(laughs["title"]) < 100  # the entities were not expanded
