@@ -1,0 +1,65 @@
+"""The whole shared corpus served over real HTTP and refreshed once through the CLI (issue 7).
+
+test_parse_corpus.py holds the per-file promises of the parser; this test keeps them end to
+end: fetch, sniff, parse in worker processes, decide, store, then `sources list --json`.
+No unhandled exception; every file the manifest marks valid yields records (unless listed
+as legitimately empty there); every other file is an error with its reason, or read with
+warnings, or listed there with why it reads cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aggregator.demo.server import FeedServer
+from sites import run
+from test_parse_corpus import CORPUS, INVALID_READ_CLEANLY, LEGITIMATELY_EMPTY, ROWS
+
+
+@pytest.fixture
+def corpus_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    files = {f"/{row['path']}": ((CORPUS / row["path"]).read_bytes(), "application/octet-stream") for row in ROWS}
+    with FeedServer(files) as server:
+        lines = ["sources:"]
+        for number, row in enumerate(ROWS):
+            lines.append(
+                f"  - {{id: corpus-{number}, name: Corpus {number}, kind: association, city: Metz, "
+                f'country: FR, feeds: [{{url: "{server.url("/" + row["path"])}"}}]}}'
+            )
+        (tmp_path / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", "1")
+        for name in ("AGGREGATOR_CONFIG", "AGGREGATOR_DB", "AGGREGATOR_OUTPUT"):
+            monkeypatch.delenv(name, raising=False)
+        yield server
+
+
+def test_one_refresh_over_the_whole_corpus(corpus_site: Any) -> None:
+    assert len(ROWS) == 513
+    started = time.monotonic()
+    refreshed = run("refresh")
+    elapsed = time.monotonic() - started
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "Traceback" not in refreshed.output
+    listed = json.loads(run("sources", "list", "--json").output)
+    by_path = {feed["url"].split("/", 3)[3]: feed for feed in listed}
+    assert len(by_path) == len(ROWS)
+    unexplained = []
+    for row in ROWS:
+        feed, path = by_path[row["path"]], row["path"]
+        reason = feed["last_error"] or "; ".join(feed["warnings"])
+        if row["expect"] == "valid":
+            assert feed["status"] == "ok", (path, feed["last_error"])
+            assert (feed["items"] == 0) == (path in LEGITIMATELY_EMPTY), (path, feed["items"])
+        elif feed["status"] == "error":
+            assert feed["last_error"] and "\n" not in feed["last_error"], path
+            assert "Traceback" not in feed["last_error"] and "unexpected" not in feed["last_error"], feed
+        elif row["expect"] == "invalid" and not reason and path not in INVALID_READ_CLEANLY:
+            unexplained.append(path)
+    assert unexplained == []
+    assert elapsed < 120, elapsed
