@@ -122,6 +122,8 @@ class _Fetcher:
             raise FetchError(url, "timed out") from None
         except httpx.DecodingError as error:
             raise FetchError(url, f"cannot decode the body: {error}") from None
+        except httpx.RemoteProtocolError as error:  # e.g. closed before Content-Length was sent
+            raise FetchError(url, f"incomplete answer: {error or type(error).__name__}") from None
         except httpx.HTTPError as error:
             raise FetchError(url, f"cannot connect: {error or type(error).__name__}") from None
 
@@ -136,7 +138,8 @@ class _Fetcher:
             # Drain the (empty) body: an unread response closes its connection instead of
             # returning it to the pool, and a warm refresh then opens one per feed.
             await response.aread()
-            return FetchResult(url=url, status_code=304)
+            return FetchResult(url=url, status_code=304,
+                               cache_control=response.headers.get("cache-control"))
         if status >= 400 or status < 200:
             raise FetchError(url, f"HTTP {status} {response.reason_phrase}".strip(), status,
                              retry_after=response.headers.get("retry-after"))

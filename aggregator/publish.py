@@ -23,6 +23,16 @@ def write_atomic(path: Path, data: bytes) -> None:
     Raises:
         PublishError: the directory is not writable or the disk is full.
     """
+    temp_name = _stage(path, data)
+    _commit([(temp_name, path)])
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a synced temporary file beside ``path``; return its name.
+
+    Raises:
+        PublishError: the directory is not writable or the disk is full (nothing is left behind).
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -34,27 +44,48 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
     except OSError as error:
         Path(temp_name).unlink(missing_ok=True)
         raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
+    return temp_name
+
+
+def _commit(staged: list[tuple[str, Path]]) -> None:
+    """Move every staged file over its target; on a failure, drop the temporaries left."""
+    for done, (temp_name, path) in enumerate(staged):
+        try:
+            os.replace(temp_name, path)
+        except OSError as error:
+            for left, _ in staged[done:]:
+                Path(left).unlink(missing_ok=True)
+            raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def write_outputs(output_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write every file (relative path → bytes) under ``output_dir``; return their paths.
 
-    Files are written one by one, each atomically; stale generated files in managed folders
-    (a city calendar nobody produces any more) are removed last.
+    Two phases (issue 7): every file is first written in full to a temporary file beside its
+    target, and only when all are on disk are they moved over the old ones. A full disk or a
+    write error therefore leaves the whole previous generation in place, not half of it. Stale
+    generated files in managed folders (a city calendar nobody produces any more) go last.
     """
-    written = []
-    for relative, data in sorted(files.items()):
+    targets = []
+    for relative in sorted(files):
         target = output_dir / relative
         if not target.resolve().is_relative_to(output_dir.resolve()):
             raise PublishError(f"refusing to write outside the output directory: {relative}")
-        write_atomic(target, data)
-        written.append(target)
+        targets.append((relative, target))
+    staged: list[tuple[str, Path]] = []
+    try:
+        for relative, target in targets:
+            staged.append((_stage(target, files[relative]), target))
+    except PublishError:
+        for temp_name, _ in staged:
+            Path(temp_name).unlink(missing_ok=True)
+        raise
+    _commit(staged)
     _remove_stale(output_dir, set(files))
-    return written
+    return [target for _, target in targets]
 
 
 def _remove_stale(output_dir: Path, keep: set[str]) -> None:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from ..memo import Memo
 from ..models import Event, MergedEvent, NewsItem, When
 
 Row = tuple[str, str, str]
+T = TypeVar("T")
 """A stored record: its payload, source id and feed URL."""
-_EVENTS: Memo[tuple[bytes, str, str], Event] = Memo()
-_ITEMS: Memo[tuple[bytes, str, str], NewsItem] = Memo()
+_EVENTS: Memo[tuple[bytes, str, str], Event | None] = Memo()
+_ITEMS: Memo[tuple[bytes, str, str], NewsItem | None] = Memo()
 
 
 def encode_when(value: When | None) -> str | None:
@@ -147,10 +149,21 @@ def decode_records(events: list[Row], items: list[Row]) -> tuple[tuple[Event, ..
     """
     _EVENTS.new_build()
     _ITEMS.new_build()
+    decoded_events = (_EVENTS.get(_key(row), lambda: _or_none(decode_event, row)) for row in events)
+    decoded_items = (_ITEMS.get(_key(row), lambda: _or_none(decode_item, row)) for row in items)
     return (
-        tuple(_EVENTS.get(_key(row), lambda: decode_event(*row)) for row in events),
-        tuple(_ITEMS.get(_key(row), lambda: decode_item(*row)) for row in items),
+        tuple(event for event in decoded_events if event is not None),
+        tuple(item for item in decoded_items if item is not None),
     )
+
+
+def _or_none(decode: Callable[..., T], row: Row) -> T | None:
+    """A corrupted row (hand-edited, half-migrated) is left out of the build, not fatal to it:
+    its feed's next successful refresh rewrites it (issue 7)."""
+    try:
+        return decode(*row)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
 
 
 def _key(row: Row) -> tuple[bytes, str, str]:

@@ -1,0 +1,177 @@
+"""Faults (issue 7): a misbehaving server, a broken database, a failing disk. Nothing stored is lost
+and the outputs a reader sees are always a complete previous or complete new generation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from aggregator.core import Aggregator, make_aggregator
+from aggregator.errors import AggregatorError, PublishError
+from aggregator.fetch import FetchLimits
+from aggregator.publish import write_outputs
+from conftest import make_settings, make_source
+from hostile import HTML_PAGE, ics
+from misbehaving import MisbehavingServer, Route, body, misbehaving_server, redirect
+
+START = (datetime.now(timezone.utc) + timedelta(days=3)).strftime("%Y%m%dT180000Z")
+STEADY = ics(f"UID:steady@test\r\nDTSTART:{START}\r\nSUMMARY:Steady meetup")
+FRAGILE = ics(f"UID:fragile@test\r\nDTSTART:{START}\r\nSUMMARY:Fragile talk\r\nLOCATION:Metz")
+
+
+def truncated(data: bytes) -> Route:
+    """Declares the whole length, sends half, hangs up."""
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/calendar")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data[: len(data) // 2])
+        handler.close_connection = True
+    return route
+
+
+def slow(seconds: float, data: bytes) -> Route:
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(seconds)
+        body(data)(handler)
+    return route
+
+
+FAULTS: dict[str, tuple[Route, str]] = {
+    "500": (body(b"oops", "text/plain", 500), "HTTP 500"),
+    "404": (body(b"gone?", "text/plain", 404), "HTTP 404"),
+    "timeout": (slow(3.0, FRAGILE), "no complete answer within 1 s"),
+    "truncated-body": (truncated(FRAGILE), "incomplete answer"),
+    "truncated-calendar": (body(FRAGILE[: len(FRAGILE) // 2]), "truncated iCalendar file"),
+    "empty-200": (body(b""), "empty body"),
+    "html-as-calendar": (body(HTML_PAGE, "text/calendar"), "got an HTML page"),
+    "png": (body(b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png"), "not a calendar or feed"),
+}
+
+
+@pytest.fixture
+def server() -> Iterator[MisbehavingServer]:
+    with misbehaving_server() as running:
+        running.route("/steady.ics", body(STEADY))
+        running.route("/fragile.ics", body(FRAGILE))
+        yield running
+
+
+@pytest.fixture
+def app(server: MisbehavingServer, tmp_path: Path) -> Iterator[Aggregator]:
+    sources = (make_source("steady", server.url("/steady.ics")),
+               make_source("fragile", server.url("/fragile.ics")))
+    aggregator = make_aggregator(make_settings(tmp_path, sources), limits=FetchLimits(total_timeout=1.0))
+    aggregator.refresh()
+    aggregator.build()
+    yield aggregator
+    aggregator.close()
+
+
+def fragile_state(app: Aggregator):  # type: ignore[no-untyped-def]
+    return next(s for s in app.store.feed_states(app.current_sources()) if s.source_id == "fragile")
+
+
+def published_titles(output: Path) -> dict[str, bool]:
+    calendar = icalendar.Calendar.from_ical((output / "calendar.ics").read_bytes())
+    return {
+        "events.json": "Fragile talk" in {e["title"] for e in json.loads((output / "events.json").read_text())["events"]},
+        "calendar.ics": "Fragile talk" in {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")},
+        "index.html": "Fragile talk" in (output / "index.html").read_text(),
+        "calendars/metz.ics": b"Fragile talk" in (output / "calendars/metz.ics").read_bytes(),
+    }
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=FAULTS.keys())
+def test_a_failing_feed_keeps_its_last_good_records_everywhere(
+    app: Aggregator, server: MisbehavingServer, tmp_path: Path, fault: str
+) -> None:
+    route, reason = FAULTS[fault]
+    server.route("/fragile.ics", route)
+    app.refresh(force=True)
+    first = fragile_state(app)
+    app.refresh(force=True)
+    second = fragile_state(app)
+    app.build()
+    assert published_titles(tmp_path / "output") == dict.fromkeys(published_titles(tmp_path / "output"), True)
+    health = {h.source: h for h in app.feed_health()}
+    assert health["fragile"].status == "error" and reason in (health["fragile"].last_error or "")
+    assert health["fragile"].items == 1 and health["fragile"].last_success is not None
+    assert health["steady"].status == "ok"
+    assert second.consecutive_failures == 2 and first.consecutive_failures == 1
+    assert second.next_due - second.last_attempt > first.next_due - first.last_attempt  # backed off
+
+
+def test_410_disables_the_feed_and_301_moves_it(app: Aggregator, server: MisbehavingServer) -> None:
+    server.route("/moved.ics", body(STEADY))
+    server.route("/steady.ics", redirect(301, "/moved.ics"))
+    server.route("/fragile.ics", body(b"gone", "text/plain", 410))
+    app.refresh(force=True)
+    states = {s.source_id: s for s in app.store.feed_states(app.current_sources())}
+    assert states["steady"].url == server.url("/moved.ics") and states["steady"].status == "ok"
+    assert states["fragile"].status == "disabled"
+    app.refresh()
+    assert server.hits("/fragile.ics") == 2  # the first refresh, the 410; none since
+
+
+def snapshot(output: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def test_an_unreadable_database_leaves_the_outputs_untouched(app: Aggregator, tmp_path: Path) -> None:
+    before = snapshot(tmp_path / "output")
+    app.close()
+    (tmp_path / "aggregator.db").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(AggregatorError):
+        broken = make_aggregator(app.settings)
+        try:
+            broken.build()
+        finally:
+            broken.close()
+    assert snapshot(tmp_path / "output") == before
+
+
+def test_a_database_that_goes_away_during_a_build_leaves_the_outputs_untouched(
+    app: Aggregator, tmp_path: Path
+) -> None:
+    before = snapshot(tmp_path / "output")
+    (tmp_path / "aggregator.db").unlink()
+    (tmp_path / "aggregator.db").mkdir()  # reopening fails from now on
+    app.store.engine.dispose()
+    with pytest.raises(AggregatorError):
+        app.build()
+    assert snapshot(tmp_path / "output") == before
+
+
+def test_a_failed_write_keeps_the_whole_previous_generation(tmp_path: Path) -> None:
+    write_outputs(tmp_path, {"a.ics": b"old a", "b.json": b"old b", "z.html": b"old z"})
+    (tmp_path / "zz").write_text("a file where a folder is needed")
+    with pytest.raises(PublishError, match="cannot write"):
+        write_outputs(tmp_path, {"a.ics": b"new a", "b.json": b"new b", "z.html": b"new z", "zz/c.ics": b"c"})
+    assert snapshot(tmp_path) == {"a.ics": b"old a", "b.json": b"old b", "z.html": b"old z",
+                                  "zz": b"a file where a folder is needed"}
+
+
+def test_a_corrupted_record_is_left_out_and_the_build_goes_on(app: Aggregator, tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "aggregator.db") as db:
+        db.execute("UPDATE events SET payload = '{not json' WHERE payload LIKE '%Fragile talk%'")
+    app.build()
+    titles = {e["title"] for e in json.loads((tmp_path / "output/events.json").read_text())["events"]}
+    assert "Steady meetup" in titles
+
+
+def test_garbage_in_a_previous_output_does_not_stop_the_build(app: Aggregator, tmp_path: Path) -> None:
+    for name in ("events.json", "news.json", "calendar.ics"):
+        (tmp_path / "output" / name).write_bytes(b"\xff\xfe garbage {")
+    app.build()
+    assert "Steady meetup" in (tmp_path / "output/events.json").read_text()
