@@ -36,7 +36,7 @@ from .ical_dates import (
     text_of,
     to_when,
 )
-from .text import clean_line, html_to_text, plain_text
+from .text import clean_line, html_to_text, is_web_url, plain_text
 from .timezones import TimezoneResolver, well_known_zone
 
 MAX_EVENTS = 20_000
@@ -204,6 +204,7 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
     start = to_when(start_property, context)
     title = plain_text(text_of(component, "SUMMARY")).replace("\n", " ")
     url = clean_line(text_of(component, "URL"))
+    url = url if is_web_url(url) else ""  # javascript:, data:, mailto: never become a link (issue 7)
     return Event(
         uid=read_uid(component, title, start, context),
         title=clean_line(title),

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
 from .news import MAX_ITEMS
-from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_text, sanitize_html
+from .text import absolute_link, clean_line, html_to_text, is_web_url, sanitize_html
 
 VERSION_PREFIX = "https://jsonfeed.org/version/"
 
@@ -107,7 +107,7 @@ def read_item(raw: Any, base: str, url: str, notes: list[str]) -> NewsItem | Non
         text_field(raw, "external_url", notes), base
     )
     summary = read_content(raw, base, notes)
-    title = clean_line(plain_text(text_field(raw, "title", notes)))
+    title = clean_line(text_field(raw, "title", notes))  # JSON Feed: plain text, markup is literal
     guid = text_field(raw, "id", notes).strip() or link
     if not (guid or title or summary):
         notes.append("skipped item with no id, url, title or content")

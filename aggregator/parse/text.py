@@ -49,7 +49,8 @@ BLOCK_TAGS = frozenset(
 )  # fmt: skip
 INVISIBLE_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
 HTML_HINT = re.compile(
-    r"<(?:/?(?:p|br|div|a|b|i|u|em|strong|span|ul|ol|li|h[1-6]|table|tr|td|img|font)\b[^>]*>)"
+    r"<(?:/?(?:p|br|div|a|b|i|u|em|strong|span|ul|ol|li|h[1-6]|table|tr|td|img|font"
+    r"|script|style|iframe|object|embed|svg|form|input|button|textarea|link|meta|noscript)\b[^>]*>)"
     r"|&(?:amp|lt|gt|quot|nbsp|#\d+|#x[0-9a-f]+);",
     re.IGNORECASE,
 )
