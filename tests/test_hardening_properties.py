@@ -1,0 +1,99 @@
+"""Property-based tests (issue 7): arbitrary text and bytes never raise anything but our own
+errors, from the parsers or the normalisers the deduplication runs over every record.
+
+``parse_body`` turns any stray library exception into a ParseError saying "unexpected ...";
+these tests also check that the parsers do not need that safety net for the inputs drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aggregator.dedup.keys import clean_url, is_specific, url_key
+from aggregator.dedup.places import fold, tokens_of
+from aggregator.dedup.text import normalise_brand, strip_decorations
+from aggregator.errors import ParseError
+from aggregator.models import ParsedFeed
+from aggregator.parse import parse_body, sniff_format
+from aggregator.parse.text import (
+    absolute_link, clean_line, clean_text, html_to_text, is_web_url, plain_text, sanitize_html,
+)
+from aggregator.parse.timezones import clean_tzid, well_known_zone, zone_or_none
+from aggregator.render.agenda import expansion_steps
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+text = st.text(max_size=400)
+ical_lines = st.lists(
+    st.sampled_from([
+        "BEGIN:VEVENT", "END:VEVENT", "BEGIN:VALARM", "END:VALARM", "BEGIN:VTIMEZONE", "END:VTIMEZONE",
+        "DTSTART:20270101T100000Z", "DTSTART;TZID=Europe/Paris:20270101T100000", "DTSTART;VALUE=DATE:20270101",
+        "DTEND:20261231T100000Z", "DURATION:P1D", "DURATION:-PT5M", "RRULE:FREQ=DAILY;COUNT=3",
+        "RRULE:FREQ=SECONDLY;UNTIL=00000101", "EXDATE:20270102T100000Z", "RECURRENCE-ID:20270102T100000Z",
+        "SUMMARY:<b>x</b>", "UID:a", "TZID:Nowhere/Zone", "X-WR-TIMEZONE:Mars/Base", "STATUS:CANCELED",
+        "SEQUENCE:-1", "LOCATION:a\\, b", " folded continuation", "DESCRIPTION:\\n\\n",
+    ]) | text.map(lambda t: t.replace("\r", "").replace("\n", "")),
+    max_size=30,
+)
+
+
+def outcome(body: bytes, declared: str) -> ParsedFeed | ParseError:
+    try:
+        return parse_body(body, declared, "https://feeds.example.org/f", "Europe/Paris")
+    except ParseError as error:
+        assert error.reason and "\n" not in error.reason
+        assert "unexpected" not in error.reason, error.reason
+        return error
+
+
+@FAST
+@given(st.binary(max_size=2000), st.sampled_from(["auto", "ical", "rss", "atom", "jsonfeed", "jsonld"]))
+def test_arbitrary_bytes_are_read_or_refused_with_a_reason(body: bytes, declared: str) -> None:
+    outcome(body, declared)
+    sniff_format(body)
+
+
+@FAST
+@given(ical_lines)
+def test_arbitrary_calendar_lines_are_read_or_refused(lines: list[str]) -> None:
+    body = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", *lines, "END:VCALENDAR", ""])
+    outcome(body.encode("utf-8", "surrogatepass"), "auto")
+
+
+@FAST
+@given(text, text)
+def test_arbitrary_feed_text_is_read_or_refused(title: str, inner: str) -> None:
+    for body in (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><item><title>{title}</title>{inner}</item></channel></rss>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>{title}</title>{inner}</entry></feed>',
+        '{"version": "https://jsonfeed.org/version/1.1", "items": [{"title": %s, "id": "%s"}]}' % (title, inner),
+        f'<!doctype html><script type="application/ld+json">{{"@type": "Event", "name": "{title}", '
+        f'"startDate": "{inner}"}}</script>',
+    ):
+        outcome(body.encode("utf-8", "surrogatepass"), "auto")
+
+
+NORMALISERS: list[Callable[[str], object]] = [
+    clean_line, clean_text, html_to_text, plain_text, sanitize_html, is_web_url, clean_url, url_key,
+    is_specific, fold, lambda t: tokens_of(fold(t)), strip_decorations, normalise_brand, clean_tzid,
+    well_known_zone, zone_or_none, lambda t: absolute_link(t, "https://feeds.example.org/a/"),
+]
+
+
+@FAST
+@given(text)
+def test_normalisers_accept_any_text(value: str) -> None:
+    for normalise in NORMALISERS:
+        normalise(value)
+    assert "\n" not in clean_line(value)
+    assert "<script" not in sanitize_html(value).lower()
+
+
+@FAST
+@given(text)
+def test_the_expansion_estimate_accepts_any_rule(rule: str) -> None:
+    start = datetime(1900, 1, 1, tzinfo=UTC)
+    assert expansion_steps(rule, start, datetime(2027, 1, 1, tzinfo=UTC)) >= 0
