@@ -241,7 +241,7 @@ def explain(
     profiles = _profiles(masters, sources, tz, venues)
     wanted = set(members)
     scores = []
-    for i, j in candidate_pairs(profiles):
+    for i, j in candidate_pairs(profiles, every=True):
         a, b = profiles[i], profiles[j]
         if a.key in wanted or b.key in wanted:
             verdict = same_event(a, b)

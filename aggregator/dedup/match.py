@@ -36,8 +36,17 @@ def blocking_words(profile: Profile) -> frozenset[str]:
     return profile.title.subjects or frozenset(profile.title.tokens) or frozenset({""})
 
 
-def candidate_pairs(profiles: Sequence[Profile]) -> list[tuple[int, int]]:
-    """Pairs (i < j) to score, sorted; never all pairs (see module docstring)."""
+def candidate_pairs(profiles: Sequence[Profile], *, every: bool = False
+                    ) -> list[tuple[int, int]]:
+    """Pairs (i < j) to score, sorted; never all pairs (see module docstring).
+
+    Pairs whose titles carry different series numbers ("#12" / "#13") are left out: the scorer
+    always refuses them (`similar.conflict`), and a region's monthly meetups fill the same
+    buckets, so they were 98 % of the pairs and grew with the square of the feeds (bench N=3000:
+    2.9 million pairs for 120,000 records). ``every`` keeps them, for `events explain`.
+    """
+    numbers = [frozenset[str]() if every else p.title.numbers for p in profiles]
+    uids = [p.uid for p in profiles]
     timed: dict[tuple[str, int], list[int]] = {}
     all_day: dict[tuple[str, int], list[int]] = {}
     links: dict[tuple[str, int], list[int]] = {}
@@ -50,36 +59,61 @@ def candidate_pairs(profiles: Sequence[Profile]) -> list[tuple[int, int]]:
             links.setdefault((p.url, p.day), []).append(i)
     pairs: set[tuple[int, int]] = set()
     for (word, slot), group in timed.items():
-        _add_close(pairs, profiles, group, timed.get((word, slot + 1), ()))
+        _add_close(pairs, profiles, numbers, uids, group, timed.get((word, slot + 1), ()))
     for group in all_day.values():
-        _add_all(pairs, group)
+        _add_all(pairs, numbers, uids, group)
     for i, p in enumerate(profiles):
         if p.minute is not None:
             for word in words[i]:
                 for j in all_day.get((word, p.day), ()):
-                    pairs.add((min(i, j), max(i, j)))
+                    if _same_series(numbers, uids, i, j):
+                        pairs.add((min(i, j), max(i, j)))
     for group in links.values():
-        _add_all(pairs, group)
+        _add_all(pairs, numbers, uids, group)
     return sorted(pairs)
 
 
-def _add_all(pairs: set[tuple[int, int]], group: Sequence[int]) -> None:
-    if 1 < len(group) <= MAX_BLOCK:
+def _same_series(numbers: Sequence[frozenset[str]], uids: Sequence[str], i: int, j: int) -> bool:
+    """False only when both titles carry series numbers, share none, and the UIDs differ (a
+    shared UID makes the pair one event whatever its titles: `similar.same_event`)."""
+    return (not (numbers[i] and numbers[j]) or bool(numbers[i] & numbers[j])
+            or uids[i] == uids[j])
+
+
+def _add_all(pairs: set[tuple[int, int]], numbers: Sequence[frozenset[str]],
+             uids: Sequence[str], group: Sequence[int]) -> None:
+    """Every pair of a block (i < j: blocks list indices in order) that may be one series."""
+    if not 1 < len(group) <= MAX_BLOCK:
+        return
+    plain = [i for i in group if not numbers[i]]
+    if len(plain) == len(group):
         pairs.update(combinations(group, 2))
+        return
+    together: dict[str, list[int]] = {}
+    for i in group:
+        for number in numbers[i]:
+            together.setdefault("#" + number, []).append(i)
+        together.setdefault("uid:" + uids[i], []).append(i)
+    pairs.update(combinations(plain, 2))
+    pairs.update((min(i, j), max(i, j)) for i in plain for j in group if numbers[j])
+    for members in together.values():
+        pairs.update(combinations(members, 2))
 
 
-def _add_close(pairs: set[tuple[int, int]], profiles: Sequence[Profile], group: Sequence[int],
+def _add_close(pairs: set[tuple[int, int]], profiles: Sequence[Profile],
+               numbers: Sequence[frozenset[str]], uids: Sequence[str], group: Sequence[int],
                neighbours: Iterable[int]) -> None:
     """Pairs inside a bucket, and with the next bucket when within the tolerance."""
     if len(group) > MAX_BLOCK:
         return
-    _add_all(pairs, group)
+    _add_all(pairs, numbers, uids, group)
     for j in neighbours:
         minute = profiles[j].minute
         assert minute is not None
         for i in group:
             other = profiles[i].minute
-            if other is not None and minute - other <= TOLERANCE_MINUTES:
+            if (other is not None and minute - other <= TOLERANCE_MINUTES
+                    and _same_series(numbers, uids, i, j)):
                 pairs.add((i, j) if i < j else (j, i))
 
 
