@@ -18,22 +18,20 @@ from __future__ import annotations
 
 import os
 import socket
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .config import Settings
 from .digest import (
     DigestContent, Filters, RenderedDigest, digest_message, parse_week, render_digest,
-    select_digest, week_of,
+    select_digest, week_occurrences, week_of,
 )
 from .errors import AggregatorError
 from .mailer import Delivery, iter_send
-from .models import Source, Subscriber
+from .models import OutgoingMail, Source, Subscriber
 from .publish import write_outputs
 from .published import Published
 from .render import render_calendar
@@ -43,6 +41,9 @@ from .store import Store
 DEFAULT_PER_MINUTE = 0
 """No pause between messages by default (a relay on localhost takes 10,000 in seconds);
 `digest send --per-minute N` paces them for providers that throttle bulk senders."""
+DEFAULT_CONNECTIONS = 1
+"""One SMTP session: a killed run leaves at most one message in doubt (issue 5's "exactly
+once after a restart"); `digest send --connections N` trades that for speed."""
 RETRY_DELAY = timedelta(minutes=30)
 """A 4xx is retried 30 min later, then 60, 90...: greylisting relays accept a retry after
 5-15 minutes (RFC 6647 §2.1) and a full mailbox needs hours."""
@@ -121,12 +122,16 @@ class DigestsMixin:
     def send_digest(
         self, week: str | None = None, *, dry_run: bool = False,
         per_minute: int = DEFAULT_PER_MINUTE, retries_only: bool = False,
+        connections: int = DEFAULT_CONNECTIONS,
     ) -> DigestReport:
         """Send the week's digest to every confirmed subscriber not yet served this week,
         then any due retry. Safe to call again and from several nodes at once.
 
         ``dry_run`` sends and records nothing: it lists who would get what. ``retries_only``
         (an hourly job) sends only due retries of that week, never a first digest.
+        ``connections`` > 1 sends over that many SMTP sessions at once (a relay that accepts
+        them gets through 10,000 digests faster); a run killed then leaves up to that many
+        messages whose fate is unknown, which are not sent again.
         """
         week = self.digest_week(week)
         subscribers = self.store.subscribers("confirmed")
@@ -134,23 +139,29 @@ class DigestsMixin:
             return self._plan(week, subscribers)
         self.store.abandon_stale_claims(week, self.clock() - STALE_CLAIM)
         node = self.settings.daemon.node or f"{socket.gethostname()}:{os.getpid()}"
-        claimed: deque[tuple[Subscriber, int]] = deque()
+        claimed: dict[str, tuple[Subscriber, int]] = {}
         skipped = 0
+
+        handled = self.store.handled_deliveries(week, self.clock())
 
         def messages() -> object:
             nonlocal skipped
             for subscriber in subscribers:
+                if subscriber.id in handled:
+                    skipped += 1
+                    continue
                 attempt = self.store.claim_delivery(subscriber.id, week, self.clock(), node,
                                                     new=not retries_only)
                 if not attempt:
                     skipped += 1
                     continue
-                claimed.append((subscriber, attempt))
+                claimed[subscriber.email] = (subscriber, attempt)
                 yield self._message(week, subscriber)
 
         outcome: dict[str, list[str]] = {"sent": [], "retry": [], "failed": [], "suspended": []}
-        for delivery in iter_send(self.settings, messages(), per_minute=per_minute):  # type: ignore[arg-type]
-            subscriber, attempt = claimed.popleft()
+        for delivery in iter_send(self.settings, messages(), per_minute=per_minute,  # type: ignore[arg-type]
+                                  connections=connections):
+            subscriber, attempt = claimed.pop(delivery.recipient)
             for state in self._record(week, subscriber, attempt, delivery):
                 outcome[state].append(subscriber.email)
         return DigestReport(week=week, skipped=skipped,
@@ -176,8 +187,9 @@ class DigestsMixin:
                 delivery: Delivery) -> list[str]:
         now = self.clock()
         if delivery.sent:
-            self.store.finish_delivery(subscriber.id, week, "sent", now,
-                                       message_id=delivery.message_id)
+            self.store.finish_delivery(
+                subscriber.id, week, "sent", now, message_id=delivery.message_id,
+                reset_bounces=bool(subscriber.hard_bounces or subscriber.last_error))
             return ["sent"]
         if delivery.outcome == "transient" and attempt < MAX_ATTEMPTS:
             self.store.finish_delivery(subscriber.id, week, "retry", now, error=delivery.reason,
@@ -202,7 +214,7 @@ class DigestsMixin:
         return DigestReport(week=week, planned=tuple(planned),
                             skipped=len(subscribers) - len(planned))
 
-    def _message(self, week: str, subscriber: Subscriber) -> EmailMessage:
+    def _message(self, week: str, subscriber: Subscriber) -> OutgoingMail:
         rendered = self._render(week, _filters(subscriber), subscriber.language)
         return digest_message(
             rendered, to=subscriber.email, token=subscriber.token,
@@ -214,9 +226,13 @@ class DigestsMixin:
         key = (published.version, week, filters.key())
         cache = _cache(self, "_digest_contents")
         if key not in cache:
+            zone = ZoneInfo(self.settings.timezone)
+            every_key = (published.version, week, "occurrences")
+            if every_key not in cache:
+                cache[every_key] = week_occurrences(week, published.events, zone)
             cache[key] = select_digest(
-                week, published.events, published.items, self._sources(),
-                ZoneInfo(self.settings.timezone), filters)
+                week, published.events, published.items, self._sources(), zone, filters,
+                occurrences=cache[every_key])  # type: ignore[arg-type]
         return cache[key]  # type: ignore[return-value]
 
     def _render(self, week: str, filters: Filters, language: str,

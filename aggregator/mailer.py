@@ -13,17 +13,20 @@ security none/starttls/tls and mail_from), so this edge imports no other edge.
 
 from __future__ import annotations
 
+import queue
 import smtplib
 import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Literal, Protocol
 
 from .errors import MailError, one_line
+from .models import OutgoingMail
 
 Outcome = Literal["sent", "transient", "permanent"]
 TIMEOUT = 30.0
@@ -66,7 +69,7 @@ class Delivery:
         return self.outcome == "sent"
 
 
-def send_one(settings: HasSmtp, message: EmailMessage) -> str | None:
+def send_one(settings: HasSmtp, message: Message) -> str | None:
     """Send one message now; returns a one-line problem, or None when the server took it."""
     [delivery] = send_messages(settings, [message])
     if delivery.sent:
@@ -75,52 +78,98 @@ def send_one(settings: HasSmtp, message: EmailMessage) -> str | None:
 
 
 def send_messages(
-    settings: HasSmtp, messages: Iterable[EmailMessage], *, per_minute: int = 0,
+    settings: HasSmtp, messages: Iterable[Message | OutgoingMail], *, per_minute: int = 0,
 ) -> list[Delivery]:
     """Send every message over one connection; one Delivery each, in order."""
     return list(iter_send(settings, messages, per_minute=per_minute))
 
 
 def iter_send(
-    settings: HasSmtp, messages: Iterable[EmailMessage], *, per_minute: int = 0,
-    sleep: Callable[[float], None] = time.sleep,
+    settings: HasSmtp, messages: Iterable[Message | OutgoingMail], *, per_minute: int = 0,
+    connections: int = 1, sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[Delivery]:
-    """Send messages one by one and yield each Delivery as soon as it is known, so the caller
-    records it before the next message (a crash then loses at most one message's record).
+    """Send messages and yield each Delivery as soon as it is known, so the caller records
+    it before more go out: a crash loses the record of at most ``connections`` messages.
 
-    ``per_minute`` > 0 spaces messages evenly (providers throttle bulk senders; 0 = no pause).
+    ``messages`` is consumed lazily, one more only when a connection is free. With one
+    connection, Deliveries come in order; with several (each its own SMTP session, in a
+    thread), in completion order. ``per_minute`` > 0 spaces messages evenly (providers
+    throttle bulk senders; 0 = no pause).
     """
     interval = 60.0 / per_minute if per_minute > 0 else 0.0
-    connection: smtplib.SMTP | None = None
-    unreachable: str | None = None
     next_at = time.monotonic()
+
+    def pace() -> None:
+        nonlocal next_at
+        if interval:
+            pause = next_at - time.monotonic()
+            if pause > 0:
+                sleep(pause)
+            next_at = max(next_at, time.monotonic()) + interval
+
+    senders = [_Sender(settings.smtp) for _ in range(max(1, connections))]
     try:
-        for message in messages:
-            _complete(message, settings.smtp.mail_from)
-            recipient = _recipient(message)
-            if unreachable is not None:
-                yield Delivery(recipient, "transient", None, unreachable)
-                continue
-            if interval:
-                pause = next_at - time.monotonic()
-                if pause > 0:
-                    sleep(pause)
-                next_at = max(next_at, time.monotonic()) + interval
-            if connection is None:
-                try:
-                    connection = connect(settings.smtp)
-                except MailError as error:
-                    unreachable = error.message
-                    yield Delivery(recipient, "transient", None, unreachable)
-                    continue
-            delivery, alive = _deliver(connection, message, recipient)
-            if not alive:
-                _close(connection)
-                connection = None
-            yield delivery
+        if len(senders) == 1:
+            for message in messages:
+                pace()
+                yield senders[0].send(message)
+            return
+        free: queue.SimpleQueue[_Sender] = queue.SimpleQueue()
+        for sender in senders:
+            free.put(sender)
+
+        def work(message: Message | OutgoingMail) -> Delivery:
+            sender = free.get()
+            try:
+                return sender.send(message)
+            finally:
+                free.put(sender)
+
+        with ThreadPoolExecutor(len(senders), thread_name_prefix="smtp") as pool:
+            pending: set[Future[Delivery]] = set()
+            for message in messages:
+                pace()
+                pending.add(pool.submit(work, message))
+                if len(pending) >= len(senders):
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        yield future.result()
+            for future in as_completed(pending):
+                yield future.result()
     finally:
-        if connection is not None:
-            _close(connection)
+        for sender in senders:
+            sender.close()
+
+
+class _Sender:
+    """One SMTP session, opened on first use and again after a dropped connection; once the
+    server proved unreachable, every further message is transient without a new attempt."""
+
+    def __init__(self, smtp: SmtpLike) -> None:
+        self.smtp = smtp
+        self.connection: smtplib.SMTP | None = None
+        self.unreachable: str | None = None
+
+    def send(self, message: Message | OutgoingMail) -> Delivery:
+        if isinstance(message, Message):
+            _complete(message, self.smtp.mail_from)
+        recipient = _recipient(message)
+        if self.unreachable is not None:
+            return Delivery(recipient, "transient", None, self.unreachable)
+        if self.connection is None:
+            try:
+                self.connection = connect(self.smtp)
+            except MailError as error:
+                self.unreachable = error.message
+                return Delivery(recipient, "transient", None, self.unreachable)
+        delivery, alive = _deliver(self.connection, message, recipient)
+        if not alive:
+            self.close()
+        return delivery
+
+    def close(self) -> None:
+        _close(self.connection)
+        self.connection = None
 
 
 def connect(smtp: SmtpLike) -> smtplib.SMTP:
@@ -156,12 +205,19 @@ def classify(code: int | None) -> Outcome:
 
 
 def _deliver(
-    connection: smtplib.SMTP, message: EmailMessage, recipient: str
+    connection: smtplib.SMTP, message: Message | OutgoingMail, recipient: str
 ) -> tuple[Delivery, bool]:
     """Send one message; returns its Delivery and whether the connection is still usable."""
-    message_id = str(message["Message-ID"] or "")
+    if isinstance(message, OutgoingMail):
+        message_id = message.message_id
+    else:
+        message_id = str(message["Message-ID"] or "")
     try:
-        refused = connection.send_message(message)
+        if isinstance(message, OutgoingMail):
+            options = ["BODY=8BITMIME"] if message.eight_bit and _has_8bitmime(connection) else []
+            refused = connection.sendmail(message.sender, [recipient], message.data, options)
+        else:
+            refused = connection.send_message(message)
     except smtplib.SMTPRecipientsRefused as error:
         code, text = next(iter(error.recipients.values()), (None, b""))
         return _failed(recipient, code, text, message_id), True
@@ -178,13 +234,20 @@ def _deliver(
     return Delivery(recipient, "sent", 250, "", message_id), True
 
 
+def _has_8bitmime(connection: smtplib.SMTP) -> bool:
+    """Whether the relay takes 8bit bodies (RFC 6152); a relay that does not (none of the
+    common ones) still gets the message as is rather than nothing."""
+    connection.ehlo_or_helo_if_needed()
+    return bool(connection.has_extn("8bitmime"))
+
+
 def _failed(recipient: str, code: int | None, text: bytes | str, message_id: str) -> Delivery:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return Delivery(recipient, classify(code), code, one_line(f"{code} {text}"), message_id)
 
 
-def _complete(message: EmailMessage, mail_from: str) -> None:
+def _complete(message: Message, mail_from: str) -> None:
     """Every message gets From, Date and Message-ID (spam filters penalise their absence)."""
     if message["From"] is None:
         message["From"] = mail_from
@@ -195,7 +258,9 @@ def _complete(message: EmailMessage, mail_from: str) -> None:
         message["Message-ID"] = make_msgid(domain=domain)
 
 
-def _recipient(message: EmailMessage) -> str:
+def _recipient(message: Message | OutgoingMail) -> str:
+    if isinstance(message, OutgoingMail):
+        return message.recipient
     return parseaddr(str(message["To"] or ""))[1]
 
 

@@ -326,3 +326,16 @@ class DigestDelivery:
     email: str = ""
     sent_at: datetime | None = None
     last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    """A message already serialised for SMTP (CRLF lines): what bulk senders hand the mailer,
+    so 10,000 digests are not flattened by the email package one line at a time."""
+
+    sender: str
+    recipient: str
+    data: bytes
+    message_id: str = ""
+    eight_bit: bool = False
+    """The body has 8bit parts: sent with BODY=8BITMIME (RFC 6152) where the relay offers it."""

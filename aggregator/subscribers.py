@@ -157,7 +157,8 @@ class SubscribersMixin:
 
 def _address(email: str) -> str:
     address = email.strip().lower()
-    if len(address) > 254 or not EMAIL.match(address):
+    # ASCII only: an internationalised address needs SMTPUTF8 end to end, which we do not use.
+    if len(address) > 254 or not address.isascii() or not EMAIL.match(address):
         raise SubscriberError("email", f"{email.strip()[:80]!r} is not an email address")
     return address
 

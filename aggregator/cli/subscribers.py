@@ -84,13 +84,15 @@ def digest_preview(app: AppContext, week: str | None) -> None:
 @click.option("--per-minute", type=click.IntRange(min=0), default=0,
               help="At most this many messages a minute (0: no limit).")
 @click.option("--retries-only", is_flag=True, help="Only retry this week's deferred deliveries.")
+@click.option("--connections", type=click.IntRange(1, 32), default=1, show_default=True,
+              help="SMTP sessions at once; a killed run may leave this many messages in doubt.")
 @pass_app
 def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: int,
-                retries_only: bool) -> None:
+                retries_only: bool, connections: int) -> None:
     """Send the week's digest to confirmed subscribers, at most once per subscriber and week."""
     with errors_to_exit():
         report = app.aggregator.send_digest(week, dry_run=dry_run, per_minute=per_minute,
-                                            retries_only=retries_only)
+                                            retries_only=retries_only, connections=connections)
     if dry_run:
         for plan in report.planned:
             click.echo(f"{plan.email}\t{plan.language}\t{plan.events} events\t{plan.news} news"

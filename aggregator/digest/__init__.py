@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from .message import digest_message
 from .render import RenderedDigest, render_digest, subject_line
-from .select import DigestContent, Filters, parse_week, select_digest, week_of
+from .select import (
+    DigestContent, Filters, parse_week, select_digest, week_occurrences, week_of,
+)
 
 __all__ = ["DigestContent", "Filters", "RenderedDigest", "digest_message", "parse_week",
-           "render_digest", "select_digest", "subject_line", "week_of"]
+           "render_digest", "select_digest", "subject_line", "week_occurrences", "week_of"]

@@ -30,6 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
         "this_week": "cette semaine", "next_two": "dans les deux semaines à venir",
         "in": "à", "and": "et", "nothing": "Rien de prévu cette semaine",
         "week": "Semaine du {start}",
+        "more_n": "… et {n} autre événement dans l’agenda en ligne|… et {n} autres événements dans l’agenda en ligne",
     },
     "en": {
         "title": "This week's digital agenda",
@@ -48,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "this_week": "this week", "next_two": "in the next two weeks",
         "in": "in", "and": "and", "nothing": "Nothing planned this week",
         "week": "Week of {start}",
+        "more_n": "… and {n} more event in the online agenda|… and {n} more events in the online agenda",
     },
     "de": {
         "title": "Die Digital-Agenda der Woche",
@@ -68,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "this_week": "diese Woche", "next_two": "in den nächsten zwei Wochen",
         "in": "in", "and": "und", "nothing": "Diese Woche nichts geplant",
         "week": "Woche vom {start}",
+        "more_n": "… und {n} weitere Veranstaltung in der Online-Agenda|… und {n} weitere Veranstaltungen in der Online-Agenda",
     },
 }
 

@@ -32,7 +32,7 @@ from .select import DigestContent
 
 TOKEN = "SUBSCRIBER-TOKEN-PLACEHOLDER"
 """Stands for the subscriber's token in personal links until ``personalise``."""
-SUMMARY_CHARS = 280
+SUMMARY_CHARS = 200
 MAX_SUBJECT_CITIES = 3
 
 
@@ -78,6 +78,7 @@ def render_digest(
         "news": [{"name": name or "—", "entries": [_item(i, language) for i in items]}
                  for name, items in content.news],
         "links": _links(base_url, content),
+        "more": plural(language, "more_n", content.more) if content.more else "",
     }
     html_env, text_env, inliner = _environments()
     html = inliner.inline(html_env.get_template("digest.html").render(context))
