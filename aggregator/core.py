@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import decide, lifecycle
-from .cluster import ClusterMixin
+from .cluster import DATA_MARK, ClusterMixin
 from .config import DEFAULT_REFRESH, Settings
 from .curation import CurationMixin
 from .dedup import merge_events, merge_news
@@ -149,6 +149,8 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         for start in range(0, len(updates), STORE_BATCH):
             self.store.apply_updates(updates[start:start + STORE_BATCH])
             report("storing", min(start + STORE_BATCH, len(updates)), len(updates))
+        if any(update.replace is not None for update in updates):
+            self.store.bump_mark(DATA_MARK)  # a running daemon's nodes rebuild after this
         return [update.outcome for update in updates]
 
     def _decide(self, intake: Intake, now: datetime) -> FeedUpdate:

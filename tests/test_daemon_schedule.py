@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from conftest import make_settings
+from mailsink import Sink, smtp_server  # noqa: F401
 
-from aggregator.config import DaemonSettings, Settings
+from aggregator.config import DaemonSettings, Settings, SmtpSettings
 from aggregator.core import make_aggregator
 from aggregator.daemon import Daemon, cron_trigger
 from aggregator.errors import ConfigError
@@ -56,13 +57,17 @@ def stored_jobs(db_url: str) -> dict[str, float]:
 
 
 def test_a_digest_missed_while_down_is_sent_once_after_a_restart(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, smtp_server: Sink
 ) -> None:
     caplog.set_level(logging.INFO, logger="aggregator.daemon")
     at = (datetime.now(PARIS) + timedelta(seconds=3)).replace(microsecond=0)
     cron = f"{at.second} {at.minute} {at.hour} * * *"
-    settings = make_settings(tmp_path, ())
+    settings = make_settings(tmp_path, (), smtp=SmtpSettings(host=smtp_server.host,
+                                                             port=smtp_server.port))
     settings = dataclasses.replace(settings, daemon=DaemonSettings(digest_cron=cron, tick=timedelta(seconds=1)))
+    aggregator = make_aggregator(settings)
+    aggregator.add_subscriber("reader@example.org", confirmed=True)
+    aggregator.close()
     with running(settings) as first:
         job = first.scheduler.get_job("weekly-digest", jobstore="shared")
         assert job is not None and job.next_run_time == at
@@ -71,7 +76,7 @@ def test_a_digest_missed_while_down_is_sent_once_after_a_restart(
     assert jobs["weekly-digest"] == at.timestamp()
     while datetime.now(PARIS) < at + timedelta(seconds=1):  # the machine is down at digest time
         time.sleep(0.1)
-    assert digest_runs(caplog) == []
+    assert digest_runs(caplog) == [] and smtp_server.messages == []
     with running(settings):
         deadline = time.monotonic() + 5
         while not digest_runs(caplog) and time.monotonic() < deadline:
@@ -84,6 +89,7 @@ def test_a_digest_missed_while_down_is_sent_once_after_a_restart(
     with running(settings):  # and a third start sends nothing more
         time.sleep(0.5)
     assert len(digest_runs(caplog)) == 1
+    assert [rcpts for _, rcpts in smtp_server.envelopes] == [["reader@example.org"]]
 
 
 def test_a_changed_digest_time_reschedules_the_stored_job(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ class Daemon:
         self.housekeeping_trigger = cron_trigger(options.housekeeping_cron, self.zone)
         self.scheduler = BackgroundScheduler(
             jobstores={"default": MemoryJobStore(),
-                       "shared": SQLAlchemyJobStore(url=self.settings.db_url, tablename=JOB_TABLE)},
+                       "shared": _job_store(self.settings.db_url)},
             executors={"default": ThreadPoolExecutor(4)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
             timezone=self.zone,
@@ -247,6 +247,13 @@ class Daemon:
             counts = self.aggregator.housekeeping()
             log.info("job=housekeeping node=%s %s duration=%.2fs", self.node,
                      " ".join(f"{k}={v}" for k, v in counts.items()), time.monotonic() - started)
+
+
+def _job_store(db_url: str) -> SQLAlchemyJobStore:
+    """APScheduler's store in the application database; on SQLite it waits for the lock as
+    long as the store does (30 s) rather than failing while a refresh writes."""
+    options = {"connect_args": {"timeout": 30}} if db_url.startswith("sqlite") else {}
+    return SQLAlchemyJobStore(url=db_url, tablename=JOB_TABLE, engine_options=options)
 
 
 def cron_trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
