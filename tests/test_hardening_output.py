@@ -114,3 +114,16 @@ def test_cr_lf_never_reaches_an_email_header(app: Aggregator, smtp_server: Sink)
         app.register_source(name="Evil", kind="association", city="Metz", website="",
                             contact="owner@example.org\r\nBcc: victim@example.org",
                             feeds=[FeedRef("https://e.example/feed.ics")])
+
+
+def test_a_stored_javascript_link_never_becomes_a_link() -> None:
+    """Records stored before the parser dropped such URLs are still in databases."""
+    from aggregator.dedup import merge_events
+    from aggregator.models import Event
+
+    stored = Event(uid="old@test", title="Old", start=SOON, url="javascript:evil_href()",
+                   source_id="evil", feed_url="https://e.example/f.ics")
+    other = Event(uid="other@test", title="Other", start=SOON, url="JAVASCRIPT://x/%0aalert(1)",
+                  source_id="evil", feed_url="https://e.example/f.ics")
+    merged = merge_events([stored, other], {"evil": make_source("evil")}).events
+    assert [e.url for e in merged] == ["", ""]

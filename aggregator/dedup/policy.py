@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source
 from .places import PlaceNormaliser, fold
@@ -88,7 +89,7 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
         location=_most_complete([m.location for m in members]),
         city=event_city([m.location for m in members], [sources.get(m.source_id) for m in members],
                         source.city if source else ""),
-        url=rep.url or next((m.url for m in members if m.url), ""),
+        url=next((m.url for m in (rep, *members) if _is_link(m.url)), ""),
         description=_most_complete([m.description for m in members]),
         status="CANCELLED" if rep.status.upper() == "CANCELLED" else rep.status.upper(),
         categories=_united([m.categories for m in members]),
@@ -150,3 +151,12 @@ def merge_item(ident: str, members: Sequence[NewsItem], link: str) -> MergedItem
         summary=_most_complete([m.summary for m in members]),
         members=tuple(members),
     )
+
+
+def _is_link(url: str) -> bool:
+    """Only http(s) URLs become links: records stored before the parser dropped ``javascript:``
+    ones are still in databases (issue 7)."""
+    try:
+        return url.lower().startswith(("http://", "https://")) and bool(urlsplit(url).netloc)
+    except ValueError:  # an unclosed IPv6 bracket
+        return False
