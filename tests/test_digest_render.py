@@ -1,0 +1,104 @@
+"""The digest as a person sees it: the HTML in headless Chromium at phone and desktop widths
+(screenshots in test-artifacts/screenshots/), the text part on its own, the words in fr/en/de."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from aggregator.digest import Filters, parse_week, render_digest, select_digest, week_of
+from aggregator.digest.labels import time_label, when_label
+from aggregator.digest.message import header
+from aggregator.published import decode_event, decode_item
+from browser import browser, screenshot  # noqa: F401  (fixture)
+from digest_site import BASE_URL, EVENTS, NEWS, SOURCES, WEEK
+
+PARIS = ZoneInfo("Europe/Paris")
+BY_ID = {s.id: s for s in SOURCES}
+
+
+def rendered(language: str, filters: Filters = Filters(), personal: bool = True) -> Any:
+    content = select_digest(WEEK, [decode_event(e) for e in EVENTS],
+                            [decode_item(i) for i in NEWS], BY_ID, PARIS, filters)
+    return render_digest(content, language=language, base_url=BASE_URL, zone=PARIS,
+                         sources=BY_ID, personal=personal).personalise("tok-en")
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(375, 812, "phone"), (1280, 1024, "desktop")])
+def test_the_html_digest_reads_at_phone_and_desktop_widths(
+    browser: Any, tmp_path: Path, width: int, height: int, name: str
+) -> None:
+    page = tmp_path / "digest.html"
+    page.write_text(rendered("fr").html, encoding="utf-8")
+    browser.set_window_size(width, height)
+    browser.get(page.as_uri())
+    text = browser.find_element("tag name", "body").text
+    assert "Rencontre IA" in text and "lundi 7 décembre" in text and "ANNULÉ" in text
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the digest scrolls sideways at {width} px"
+    if name == "phone":  # the time column stacks above the event instead of squeezing it
+        when = browser.find_element("css selector", "td.when").rect
+        event = browser.find_element("css selector", "td.event").rect
+        assert event["y"] > when["y"]
+    assert screenshot(browser, f"digest-{name}").stat().st_size > 10_000
+
+
+def test_the_text_part_reads_without_the_html() -> None:
+    text = rendered("en").text
+    # a title that says <script> is shown as written (plain text needs no escaping)...
+    assert "Evil Bcc: victim@example.org <script>alert(1)</script>" in text
+    # ...and no markup of ours leaks into the text part
+    ours = text.replace("<script>alert(1)</script>", "")
+    assert not re.search(r"<[a-z/][^>]*>", ours), "HTML tags in the text part"
+    assert "&amp;" not in text and "&lt;" not in text
+    assert "Monday 7 December\n-----------------\n" in text
+    assert "* 6:30 pm – 8:00 pm — Rencontre IA\n  Centre, Nancy\n  by Le Lab · also posted by La Venue" in text
+    assert "[CANCELLED] Atelier impression 3D" in text
+    assert "Unsubscribe: https://agenda.example.org/unsubscribe/tok-en" in text
+    long_lines = [line for line in text.splitlines() if len(line) > 100 and "://" not in line]
+    assert not long_lines
+
+
+def test_every_language_and_the_archive_copy() -> None:
+    french, english, german = (rendered(lang) for lang in ("fr", "en", "de"))
+    assert "Toute la journée" not in french.text and "Actualités de la semaine" in french.text
+    assert "News of the week" in english.text and "Nachrichten der Woche" in german.text
+    assert "Dienstag, 8. Dezember" in german.text and "Se désabonner" in french.html
+    public = rendered("fr", personal=False)
+    assert "tok-en" not in public.html and "/unsubscribe/" not in public.text
+    assert f"{BASE_URL}/subscribe" in public.html
+
+
+def test_subject_lines_say_what_is_inside() -> None:
+    assert rendered("fr").subject == "4 événements cette semaine à Nancy, Luxembourg, Metz · 2 actualités"
+    assert rendered("en", Filters(cities=("Metz",))).subject == "1 event this week in Metz · 1 news item"
+    assert rendered("de", Filters(cities=("Thionville",))).subject == "Diese Woche nichts geplant"
+
+
+def test_dates_read_like_people_write_them() -> None:
+    moment = datetime(2026, 12, 7, 18, 30, tzinfo=PARIS)
+    assert when_label(moment, PARIS, "fr") == "lundi 7 décembre, 18 h 30"
+    assert when_label(moment, PARIS, "en") == "Monday 7 December, 6:30 pm"
+    assert when_label(moment, PARIS, "de") == "Montag, 7. Dezember, 18:30"
+    assert time_label(moment.replace(minute=0), PARIS, "fr") == "18 h"
+
+
+def test_weeks() -> None:
+    assert parse_week("2026-w50").isoformat() == "2026-12-07"
+    assert week_of(datetime(2027, 1, 1, 12, tzinfo=PARIS), PARIS) == "2026-W53"
+    for bad in ("2026-50", "2026-W54", "W50-2026"):
+        with pytest.raises(ValueError):
+            parse_week(bad)
+
+
+@pytest.mark.parametrize("value", ["a\r\nBcc: x@example.org", "a\nb", "é"])
+def test_no_header_value_can_start_a_new_header(value: str) -> None:
+    with pytest.raises(ValueError):
+        header(value)
+    assert header("=?utf-8?q?a?=\r\n =?utf-8?q?b?=")  # a folded encoded word is fine
