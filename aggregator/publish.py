@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import PublishError
 
+STALE_TEMP_SECONDS = 3600
+"""A temporary file this old belongs to no running build: one killed mid-publish left it."""
 MANAGED_DIRS = ("calendars",)
 """Folders whose files all come from a build: files a build no longer produces are removed."""
 
@@ -85,6 +88,7 @@ def write_outputs(output_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
         raise
     _commit(staged)
     _remove_stale(output_dir, set(files))
+    _remove_stale_temps(output_dir, time.time() - STALE_TEMP_SECONDS)
     return [target for _, target in targets]
 
 
@@ -96,3 +100,13 @@ def _remove_stale(output_dir: Path, keep: set[str]) -> None:
         for path in directory.iterdir():
             if path.is_file() and f"{folder}/{path.name}" not in keep:
                 path.unlink(missing_ok=True)
+
+
+def _remove_stale_temps(output_dir: Path, before: float) -> None:
+    """Delete ``.name.XXXX.tmp`` files a killed build left (issue 7); a running build's are new."""
+    for path in output_dir.rglob(".*.tmp"):
+        try:
+            if path.is_file() and path.stat().st_mtime < before:
+                path.unlink()
+        except OSError:
+            continue

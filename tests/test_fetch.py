@@ -71,9 +71,10 @@ def test_redirect_to_a_private_address_is_refused_at_that_hop(server: Misbehavin
     url = server.route("/jump", redirect(302, "http://intranet.test/admin"))
     [result] = fetch_feeds(
         [FetchRequest(url.replace("127.0.0.1", "public.test"))],
-        allow_private=False, resolver=resolver,
+        allow_private=False, resolver=resolver, trusted=frozenset({"127.0.0.1"}),
     )
-    assert isinstance(result, BlockedAddressError)
+    assert isinstance(result, BlockedAddressError) and "intranet.test resolves to 10.0.0.1" in result.reason
+    assert server.hits("/jump") == 1  # the first hop really was fetched
 
 
 @pytest.mark.parametrize("status", [404, 500, 410, 403])

@@ -5,6 +5,7 @@ and the outputs a reader sees are always a complete previous or complete new gen
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -175,3 +176,13 @@ def test_garbage_in_a_previous_output_does_not_stop_the_build(app: Aggregator, t
         (tmp_path / "output" / name).write_bytes(b"\xff\xfe garbage {")
     app.build()
     assert "Steady meetup" in (tmp_path / "output/events.json").read_text()
+
+
+def test_temporaries_left_by_a_killed_build_are_removed_later(tmp_path: Path) -> None:
+    old = tmp_path / ".calendar.ics.abc123.tmp"
+    old.write_bytes(b"half")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    fresh = tmp_path / ".events.json.def456.tmp"  # another build's, still being written
+    fresh.write_bytes(b"in progress")
+    write_outputs(tmp_path, {"calendar.ics": b"new"})
+    assert not old.exists() and fresh.exists()
