@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -186,3 +187,32 @@ def test_temporaries_left_by_a_killed_build_are_removed_later(tmp_path: Path) ->
     fresh.write_bytes(b"in progress")
     write_outputs(tmp_path, {"calendar.ics": b"new"})
     assert not old.exists() and fresh.exists()
+
+
+def test_a_database_locked_during_a_build_delays_it_and_nothing_is_half_written(
+    app: Aggregator, server: MisbehavingServer, tmp_path: Path
+) -> None:
+    """Another writer holds SQLite's write lock for a second: the build waits for it, then
+    publishes one complete generation and stores its memory of what it published."""
+    server.route("/fragile.ics", body(FRAGILE.replace(b"Fragile talk", b"Fragile talk moved")))
+    app.refresh(force=True)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        with sqlite3.connect(tmp_path / "aggregator.db", isolation_level=None) as db:
+            db.execute("BEGIN EXCLUSIVE")
+            locked.set()
+            release.wait(1.0)
+            db.execute("COMMIT")
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    assert locked.wait(5)
+    started = time.monotonic()
+    app.build()
+    holder.join()
+    assert time.monotonic() - started >= 0.5
+    titles = {e["title"] for e in json.loads((tmp_path / "output/events.json").read_text())["events"]}
+    assert titles == {"Steady meetup", "Fragile talk moved"}
+    with sqlite3.connect(tmp_path / "aggregator.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
