@@ -114,3 +114,27 @@ def test_one_refresh_survives_every_hostile_body(aggregator: Aggregator, tmp_pat
             assert SECRET.encode() not in file.read_bytes(), file
     laughs = next(i for i in json.loads((out / "news.json").read_text())["items"] if "Laughs" in i["title"])
     assert len(laughs["title"]) < 100  # the entities were not expanded
+
+
+def test_a_parser_process_that_dies_fails_its_feed_not_the_refresh() -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from aggregator.errors import ParseError
+    from aggregator.intake import pooled_result
+
+    job: Future[object] = Future()
+    job.set_exception(BrokenProcessPool("killed by the OOM killer"))
+    result = pooled_result(job, "https://feeds.example.org/big.ics")  # type: ignore[arg-type]
+    assert isinstance(result, ParseError) and "parser process died" in result.reason
+
+
+def test_a_parse_error_survives_the_trip_back_from_a_worker_process() -> None:
+    import pickle
+
+    from aggregator.errors import FetchError, ParseError
+
+    for error in (ParseError("https://x.example/f", "nested too deep"),
+                  FetchError("https://x.example/f", "HTTP 503", 503, retry_after="120")):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and vars(back) == vars(error) and str(back) == str(error)
