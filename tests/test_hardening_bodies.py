@@ -6,15 +6,20 @@ was stored. Nothing from a file an external entity points at ever reaches an out
 from __future__ import annotations
 
 import json
+import pickle
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from aggregator.core import Aggregator, make_aggregator
+from aggregator.errors import FetchError, ParseError
 from aggregator.fetch import FetchLimits
+from aggregator.intake import pooled_result
 from conftest import make_settings, make_source
 from hostile import (
     HTML_PAGE, SECRET, absurd_rrules, billion_laughs, external_entity, external_entity_atom,
@@ -117,12 +122,6 @@ def test_one_refresh_survives_every_hostile_body(aggregator: Aggregator, tmp_pat
 
 
 def test_a_parser_process_that_dies_fails_its_feed_not_the_refresh() -> None:
-    from concurrent.futures import Future
-    from concurrent.futures.process import BrokenProcessPool
-
-    from aggregator.errors import ParseError
-    from aggregator.intake import pooled_result
-
     job: Future[object] = Future()
     job.set_exception(BrokenProcessPool("killed by the OOM killer"))
     result = pooled_result(job, "https://feeds.example.org/big.ics")  # type: ignore[arg-type]
@@ -130,10 +129,6 @@ def test_a_parser_process_that_dies_fails_its_feed_not_the_refresh() -> None:
 
 
 def test_a_parse_error_survives_the_trip_back_from_a_worker_process() -> None:
-    import pickle
-
-    from aggregator.errors import FetchError, ParseError
-
     for error in (ParseError("https://x.example/f", "nested too deep"),
                   FetchError("https://x.example/f", "HTTP 503", 503, retry_after="120")):
         back = pickle.loads(pickle.dumps(error))
