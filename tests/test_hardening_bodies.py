@@ -5,9 +5,12 @@ was stored. Nothing from a file an external entity points at ever reaches an out
 
 from __future__ import annotations
 
+import gzip
 import json
 import pickle
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -18,7 +21,8 @@ import pytest
 
 from aggregator.core import Aggregator, make_aggregator
 from aggregator.errors import FetchError, ParseError
-from aggregator.fetch import FetchLimits
+from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds
+from aggregator.models import FetchResult
 from aggregator.intake import pooled_result
 from conftest import make_settings, make_source
 from hostile import (
@@ -133,3 +137,39 @@ def test_a_parse_error_survives_the_trip_back_from_a_worker_process() -> None:
                   FetchError("https://x.example/f", "HTTP 503", 503, retry_after="120")):
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error) and vars(back) == vars(error) and str(back) == str(error)
+
+
+ENCODED = {
+    "gzip": gzip.compress(good_ics("20271201T100000Z")),
+    "x-gzip": gzip.compress(good_ics("20271201T100000Z")),
+    "deflate": zlib.compress(good_ics("20271201T100000Z")),
+    "raw-deflate": zlib.compress(good_ics("20271201T100000Z"))[2:-4],
+}
+
+
+@pytest.fixture
+def plain_server() -> Iterator[MisbehavingServer]:
+    with misbehaving_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize("encoding", ENCODED)
+def test_compressed_bodies_are_decoded(plain_server: MisbehavingServer, encoding: str) -> None:
+    server = plain_server
+    header = "deflate" if encoding == "raw-deflate" else encoding
+    url = server.route(f"/{encoding}", body(ENCODED[encoding], Content_Encoding=header))
+    [result] = fetch_feeds([FetchRequest(url)], allow_private=True)
+    assert isinstance(result, FetchResult) and result.body == good_ics("20271201T100000Z")
+
+
+def test_a_gzip_bomb_never_holds_much_more_than_the_cap(plain_server: MisbehavingServer) -> None:
+    """httpx inflates a whole network chunk at once: 64 KB of this bomb would be 64 MB."""
+    url = plain_server.route("/bomb-memory", gzip_bomb(128 * 1024 * 1024))
+    tracemalloc.start()
+    try:
+        [result] = fetch_feeds([FetchRequest(url)], allow_private=True, limits=FetchLimits(max_bytes=4_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(result, FetchError) and "exceeds the 4,000,000-byte cap" in result.reason
+    assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MB"
