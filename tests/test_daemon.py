@@ -41,7 +41,7 @@ def demo(feed_server: Any, tmp_path: Path) -> Any:
 class Node:
     """One `aggregator run` process; ``url`` once it serves."""
 
-    def __init__(self, cwd: Path, name: str, **env: str) -> None:
+    def __init__(self, cwd: Path, name: str, wait: bool = True, **env: str) -> None:
         self.log_path = cwd / f"{name}.log"
         self.log: IO[str] = self.log_path.open("w")
         self.process = subprocess.Popen(
@@ -51,6 +51,11 @@ class Node:
                  "AGGREGATOR_CONFIG": str(cwd / "sources.yaml"), "AGGREGATOR_TICK": "1s",
                  "AGGREGATOR_BUILD_DELAY": "1s", "AGGREGATOR_NODE": name, **env},
         )
+        self.url = ""
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         found = re.search(r"http://127\.0\.0\.1:\d+", line)
@@ -128,7 +133,7 @@ def test_two_nodes_on_postgresql_fetch_every_feed_and_send_every_digest_exactly_
     smtp_server: Sink,
 ) -> None:
     for target in demo:  # slow feeds, so that both nodes are at work during the cycle
-        feed_server.delay(target, 0.25)
+        feed_server.delay(target, 0.3)
     readers = [f"reader{i}@example.org" for i in range(3)]
     aggregator = make_aggregator(config.load(tmp_path / "sources.yaml", {"AGGREGATOR_DB": postgres_url}))
     for address in readers:
@@ -136,12 +141,14 @@ def test_two_nodes_on_postgresql_fetch_every_feed_and_send_every_digest_exactly_
     aggregator.close()
     digest_at = (datetime.now(PARIS) + timedelta(seconds=7)).replace(microsecond=0)
     for name in ("north", "south"):
-        nodes.append(Node(
-            tmp_path, name, AGGREGATOR_DB=postgres_url, AGGREGATOR_FEED_BATCH="2",
+        nodes.append(Node(  # both start at once, so that both share the first cycle
+            tmp_path, name, wait=False, AGGREGATOR_DB=postgres_url, AGGREGATOR_FEED_BATCH="2",
             AGGREGATOR_OUTPUT=str(tmp_path / f"output-{name}"),
             AGGREGATOR_SMTP_HOST=smtp_server.host, AGGREGATOR_SMTP_PORT=str(smtp_server.port),
             AGGREGATOR_DIGEST_CRON=f"{digest_at.second} {digest_at.minute} {digest_at.hour} * * *",
         ))
+    for node in nodes:
+        node.wait_ready()
     calendars = [wait_for_calendar(node.url) for node in nodes]
     deadline = time.monotonic() + 30
     while sum(feed_server.hits[t] for t in demo) < len(demo) and time.monotonic() < deadline:
