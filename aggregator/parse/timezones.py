@@ -194,6 +194,9 @@ class TimezoneResolver:
         """
         if tzid not in self.resolved:
             zone = well_known_zone(tzid) or self.from_vtimezone(tzid, year)
+            if zone is not None and clean_tzid(tzid) in WINDOWS_TO_OLSON:
+                self.warnings.append(f"TZID {tzid!r} is a Windows zone name: read as "
+                                     f"{zone.key} (an IANA name such as {zone.key} is portable)")
             if zone is None and (zone := zone_from_description(tzid)) is not None:
                 self.warnings.append(f"TZID {tzid!r} is not a zone name: read as {zone.key}")
             if zone is None:
