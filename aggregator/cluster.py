@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -90,7 +90,8 @@ class ClusterMixin:
     def current_sources(self) -> tuple[Source, ...]:
         raise NotImplementedError  # provided by Aggregator
 
-    def _decide(self, intake: Intake, now: datetime) -> FeedUpdate:
+    def _decide(self, intake: Intake, now: datetime,
+                sources: Mapping[str, Source] | None = None) -> FeedUpdate:
         raise NotImplementedError  # provided by Aggregator
 
     def build(self) -> object:
@@ -126,7 +127,8 @@ class ClusterMixin:
                 default_tz=self.settings.timezone, limits=self.limits, resolver=self.resolver,
                 report=lambda step, done, total: None,
             )
-            updates = [self._decide(intake, self.clock()) for intake in intakes]
+            by_id = {source.id: source for source in every}
+            updates = [self._decide(intake, self.clock(), by_id) for intake in intakes]
             with writing():
                 for start in range(0, len(updates), STORE_BATCH):
                     self.store.apply_updates(updates[start:start + STORE_BATCH])

@@ -60,7 +60,7 @@ def test_a_digest_missed_while_down_is_sent_once_after_a_restart(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, smtp_server: Sink
 ) -> None:
     caplog.set_level(logging.INFO, logger="aggregator.daemon")
-    at = (datetime.now(PARIS) + timedelta(seconds=3)).replace(microsecond=0)
+    at = (datetime.now(PARIS) + timedelta(seconds=4)).replace(microsecond=0)
     cron = f"{at.second} {at.minute} {at.hour} * * *"
     settings = make_settings(tmp_path, (), smtp=SmtpSettings(host=smtp_server.host,
                                                              port=smtp_server.port))
