@@ -36,3 +36,25 @@ def test_sources_list_carries_the_warnings(feed_server: Any, tmp_path: Path) -> 
     assert health.status == "ok" and len(health.warnings) == 2
     assert any(w.startswith("TZID 'Romance Standard Time'") for w in health.as_json()["warnings"])
     aggregator.close()
+
+
+def test_zone_mistakes_an_organiser_can_fix_are_warned() -> None:
+    from aggregator.parse import parse_body
+
+    body = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hand//EN\r\nBEGIN:VEVENT\r\nUID:1@x\r\n"
+            b"DTSTAMP:20261201T000000Z\r\nDTSTART;TZID=Europe/Paris:20261207T183000Z\r\n"
+            b"SUMMARY:Meetup\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    warnings = parse_body(body, "ical", "https://x.example/f.ics").warnings
+    assert [w for w in warnings if "trailing Z" in w] == [
+        "1 time(s) carry both TZID=Europe/Paris and a trailing Z (UTC): read as local time in "
+        "that zone; write either a local time with TZID or a UTC time without"]
+
+
+def test_google_exports_with_x_wr_timezone_are_not_blamed() -> None:
+    from aggregator.parse import parse_body
+
+    body = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+            b"X-WR-TIMEZONE:Europe/Paris\r\nBEGIN:VEVENT\r\nUID:1@google.com\r\n"
+            b"DTSTAMP:20261201T000000Z\r\nDTSTART:20261207T173000Z\r\nSUMMARY:Meetup\r\n"
+            b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert parse_body(body, "ical", "https://x.example/f.ics").warnings == ()

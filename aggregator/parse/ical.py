@@ -20,6 +20,7 @@ import icalendar
 import x_wr_timezone
 from icalendar.prop import vBroken
 
+from .ical_lint import zone_warnings
 from ..errors import ParseError, one_line
 from ..models import Event, ParsedFeed, When
 from .guards import check_ical_depth, cut_vevents
@@ -61,6 +62,7 @@ def parse_ical(body: bytes, url: str, default_tz: str = "Europe/Paris") -> Parse
     """
     text, notes = decode_body(body)
     calendars = load_calendars(text, url, notes)
+    notes.extend(zone_warnings(text[:2_000_000]))
     default = well_known_zone(default_tz) or UTC
     events: list[Event] = []
     title = ""
