@@ -15,14 +15,13 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Literal
 
 from . import cadence
 from .config import Settings
 from .errors import StoreError
 from .intake import Intake, fetch_and_parse
-from .mailer import send_one
+from .mailer import notify_contact
 from .observe import CONTENT_TYPE, Metrics
 from .models import FeedOutcome, FeedState, FeedUpdate, Source
 from .fetch import FetchLimits
@@ -202,16 +201,13 @@ class ClusterMixin:
         self.metrics.health_emails.labels(notice).inc()
         if not source.contact:
             return "no contact address in sources.yaml"
-        subject, body = MESSAGES[notice].get(source.language, MESSAGES[notice]["fr"])
         since = state.last_success.strftime("%Y-%m-%d %H:%M UTC") if state.last_success else "?"
-        fields = {"name": source.name, "url": state.url, "error": state.last_error or "",
-                  "since": since, "base_url": self.settings.base_url}
-        message = EmailMessage()
-        message["From"] = self.settings.smtp.mail_from
-        message["To"] = source.contact
-        message["Subject"] = subject.format(**fields)
-        message.set_content(body.format(**fields))
-        return send_message(self.settings, message)
+        fields: dict[str, object] = {"name": source.name, "url": state.url,
+                                     "error": state.last_error or "", "since": since,
+                                     "base_url": self.settings.base_url}
+        problem = notify_contact(self.settings, source.contact, source.language,
+                                 MESSAGES[notice], fields)
+        return "sent" if problem is None else problem
 
     # --- digest and housekeeping -----------------------------------------------------------
 
@@ -268,9 +264,3 @@ class ClusterMixin:
 
 def _changes_outputs(update: FeedUpdate, before: FeedState) -> bool:
     return update.replace is not None or update.state.url != before.url
-
-
-def send_message(settings: Settings, message: EmailMessage) -> str:
-    """Send through the mailer; one line saying what happened (a refusal never stops a job)."""
-    problem = send_one(settings, message)
-    return "sent" if problem is None else problem

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Literal, Protocol
 
@@ -75,6 +75,19 @@ def send_one(settings: HasSmtp, message: Message) -> str | None:
     if delivery.sent:
         return None
     return f"mail to {delivery.recipient} not sent: {delivery.reason}"
+
+
+def notify_contact(settings: HasSmtp, to: str, language: str,
+                   templates: dict[str, tuple[str, str]], fields: dict[str, object]) -> str | None:
+    """Send a plain-text notice (registration decided, feed failing...) to an organisation's
+    contact, in its language (French when missing); a one-line problem, or None when sent."""
+    subject, body = templates.get(language, templates["fr"])
+    message = EmailMessage()
+    message["From"] = settings.smtp.mail_from
+    message["To"] = to
+    message["Subject"] = subject.format(**fields)
+    message.set_content(body.format(**fields))
+    return send_one(settings, message)
 
 
 def send_messages(

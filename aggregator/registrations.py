@@ -13,11 +13,10 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from email.message import EmailMessage
 
 from .config import Settings
 from .errors import AggregatorError
-from .mailer import send_one
+from .mailer import notify_contact
 from .models import LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, Source
 from .render import slugify
 from .store import Store
@@ -176,19 +175,11 @@ class RegistrationsMixin:
     def _notify(self, registration: Registration, what: str) -> str | None:
         """Email the contact; a mail failure is returned, never raised (the data is stored)."""
         source = registration.source
-        subject, body = MESSAGES[what].get(source.language, MESSAGES[what]["fr"])
-        fields = {"name": source.name, "feeds": len(source.feeds), "source_id": source.id,
-                  "base_url": self.settings.base_url, "note": registration.note}
-        message = EmailMessage()
-        message["From"] = self.settings.smtp.mail_from
-        message["To"] = source.contact
-        message["Subject"] = subject.format(**fields)
-        message.set_content(body.format(**fields))
-        return _send(self.settings, message)
-
-
-def _send(settings: Settings, message: EmailMessage) -> str | None:
-    return send_one(settings, message)
+        fields: dict[str, object] = {
+            "name": source.name, "feeds": len(source.feeds), "source_id": source.id,
+            "base_url": self.settings.base_url, "note": registration.note}
+        return notify_contact(self.settings, source.contact, source.language, MESSAGES[what],
+                              fields)
 
 
 def _line(value: str) -> str:
