@@ -17,25 +17,21 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from ..core import Aggregator, RegistrationError
+from ..core import RegistrationError
 from ..errors import CurationError
 from .register import checked_form, limit, text
 from .security import (
     ADMIN_COOKIE, ADMIN_SESSION, admin_cookie_valid, bearer_valid, check_csrf, sign_admin,
 )
-from .views import render
+from .views import aggregator_of, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 MAX_EVENTS = 300
 
 
-def _aggregator(request: Request) -> Aggregator:
-    return request.app.state.aggregator  # type: ignore[no-any-return]
-
-
 def _token(request: Request) -> str:
     """The admin token; 403 for everything while it is unset."""
-    token = _aggregator(request).settings.admin_token
+    token = aggregator_of(request).settings.admin_token
     if not token:
         raise HTTPException(status_code=403, detail="the admin pages are disabled: set "
                                                     "AGGREGATOR_ADMIN_TOKEN to enable them")
@@ -86,7 +82,7 @@ async def login(request: Request) -> Response:
     expires = int(time.time()) + ADMIN_SESSION
     response.set_cookie(ADMIN_COOKIE, sign_admin(token, expires), max_age=ADMIN_SESSION,
                         httponly=True, samesite="strict", path="/admin",
-                        secure=_aggregator(request).settings.base_url.startswith("https://"))
+                        secure=aggregator_of(request).settings.base_url.startswith("https://"))
     return response
 
 
@@ -106,7 +102,7 @@ def dashboard(request: Request) -> Response:
         if error.status_code == 401 and not request.headers.get("authorization"):
             return RedirectResponse("/admin/login", status_code=303)
         raise
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     configured = {s.id for s in aggregator.settings.sources}
     registered = aggregator.registrations()
     disabled = aggregator.disabled_sources()
@@ -122,7 +118,7 @@ def dashboard(request: Request) -> Response:
 @router.post("/registrations/{registration_id}/{decision}")
 async def decide(request: Request, registration_id: int, decision: str) -> Response:
     form = await admin_form(request)
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     if decision not in ("approve", "reject"):
         raise HTTPException(status_code=404, detail="approve or reject")
     note = (form.get("note") or [""])[0]
@@ -141,7 +137,7 @@ async def switch_source(request: Request, source_id: str, switch: str) -> Respon
     await admin_form(request)
     if switch not in ("disable", "enable"):
         raise HTTPException(status_code=404, detail="disable or enable")
-    await run_in_threadpool(_aggregator(request).set_source_disabled, source_id,
+    await run_in_threadpool(aggregator_of(request).set_source_disabled, source_id,
                             switch == "disable")
     return _done(request)
 
@@ -150,7 +146,7 @@ async def switch_source(request: Request, source_id: str, switch: str) -> Respon
 async def refresh_and_build(request: Request) -> Response:
     """Fetch every feed and rebuild now, instead of waiting for the schedule."""
     await admin_form(request)
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     outcomes = await run_in_threadpool(aggregator.refresh)
     report = await run_in_threadpool(aggregator.build)
     if request.headers.get("authorization"):
@@ -164,7 +160,7 @@ async def refresh_and_build(request: Request) -> Response:
 def events(request: Request, q: str = "") -> Response:
     """Coming merged events with their records, to merge or split clusters."""
     authenticated(request)
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     published = aggregator.published()
     chosen = [e for e in published.events if e.status != "CANCELLED"]
     if q:
@@ -177,7 +173,7 @@ def events(request: Request, q: str = "") -> Response:
 def explain(request: Request, uid: str) -> Response:
     authenticated(request)
     try:
-        pairs = _aggregator(request).explain_event(uid)
+        pairs = aggregator_of(request).explain_event(uid)
     except CurationError as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
     return render(request, "admin_explain.html", uid=uid, pairs=pairs)
@@ -186,7 +182,7 @@ def explain(request: Request, uid: str) -> Response:
 @router.post("/events/merge")
 async def merge(request: Request) -> Response:
     form = await admin_form(request)
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     try:
         await run_in_threadpool(aggregator.merge_events_override, form.get("uid", []))
     except CurationError as error:
@@ -198,7 +194,7 @@ async def merge(request: Request) -> Response:
 @router.post("/events/split")
 async def split(request: Request) -> Response:
     form = await admin_form(request)
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     uid, key = (form.get("uid") or [""])[0], (form.get("record") or [""])[0]
     try:
         await run_in_threadpool(aggregator.split_event_override, str(uid), str(key))

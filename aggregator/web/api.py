@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..core import Aggregator, Selection
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of
+from .views import aggregator_of
 
 router = APIRouter(tags=["open data"])
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -81,12 +82,8 @@ class RenderCache:
         return body
 
 
-def _aggregator(request: Request) -> Aggregator:
-    return request.app.state.aggregator  # type: ignore[no-any-return]
-
-
 def _file(request: Request, relative: str, media_type: str) -> Response:
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     files: FileCache = request.app.state.files
     found = files.read(aggregator.settings.output_dir / relative)
     if found is None:
@@ -113,7 +110,7 @@ async def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag 
 
 
 def _selected_calendar(request: Request, selection: Selection) -> Response:
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     published = aggregator.published()
     s = selection
     body = _cached(request, ("ics", published.version, s.city, s.kind, s.tag, s.source, s.q),
@@ -151,7 +148,7 @@ def events_json(
     since = _instant(updated_since) if updated_since else None
     if selection.empty and since is None:
         return _file(request, "events.json", JSON)
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     published = aggregator.published()
     key = ("json", published.version, city, kind, tag, source, q, since.isoformat() if since else "")
     body = _cached(request, key, lambda: (json.dumps(

@@ -16,14 +16,10 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source
-from .views import language, render
+from .views import aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
 MAX_EVENTS = 100
-
-
-def _aggregator(request: Request) -> Aggregator:
-    return request.app.state.aggregator  # type: ignore[no-any-return]
 
 
 def _health_by_source(aggregator: Aggregator) -> dict[str, list[FeedHealth]]:
@@ -44,7 +40,7 @@ def overall_status(feeds: list[FeedHealth]) -> str:
 
 @router.get("/sources", response_class=HTMLResponse)
 def sources(request: Request) -> Response:
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     health = _health_by_source(aggregator)
     rows = [(source, overall_status(health.get(source.id, [])))
             for source in sorted(aggregator.current_sources(), key=lambda s: s.name.casefold())]
@@ -53,7 +49,7 @@ def sources(request: Request) -> Response:
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
 def source_page(request: Request, source_id: str) -> Response:
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     by_id = aggregator.source_map()
     source = by_id.get(source_id)
     if source is None:

@@ -5,25 +5,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from ..core import Aggregator
+from .views import aggregator_of
 
 router = APIRouter(include_in_schema=False)
-
-
-def _aggregator(request: Request) -> Aggregator:
-    aggregator: Aggregator = request.app.state.aggregator
-    return aggregator
 
 
 @router.get("/healthz")
 def healthz(request: Request) -> Response:
     """200 when the database answers and a build is published; 503 otherwise, with why."""
-    report = _aggregator(request).health_report()
+    report = aggregator_of(request).health_report()
     return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503,
                         headers={"Cache-Control": "no-store"})
 
 
 @router.get("/metrics")
 def metrics(request: Request) -> Response:
-    body, content_type = _aggregator(request).metrics_text()
+    body, content_type = aggregator_of(request).metrics_text()
     return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})

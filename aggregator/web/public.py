@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from ..core import Aggregator, Published, Selection
+from ..core import Published, Selection
 from ..models import MergedEvent
 from ..render import DEFAULT_TITLE, pages
-from .views import Page, kinds, language, render, stylesheet
+from .views import aggregator_of, Page, kinds, language, render, stylesheet
 
 router = APIRouter(include_in_schema=False)
 MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
@@ -32,10 +32,6 @@ EMBED_EVENTS = 15
 AGENDA_CACHE = 64
 
 Filter = Annotated[str, Query(max_length=100)]
-
-
-def _aggregator(request: Request) -> Aggregator:
-    return request.app.state.aggregator  # type: ignore[no-any-return]
 
 
 class AgendaCache:
@@ -76,7 +72,7 @@ def agenda_parts(html: str, *, events_only: bool = False) -> tuple[str, str]:
 
 def _agenda(request: Request, events: tuple[MergedEvent, ...], published: Published,
             key: tuple[str, ...], *, news: bool = True) -> tuple[str, str]:
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     lang = language(request)
     now = aggregator.clock()
     cache: AgendaCache = request.app.state.agendas
@@ -95,7 +91,7 @@ def _agenda(request: Request, events: tuple[MergedEvent, ...], published: Publis
 @router.get("/", response_class=HTMLResponse)
 def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
            source: Filter = "", q: Filter = "") -> Response:
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     published = aggregator.published()
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     events = aggregator.select_events(published, selection)
@@ -127,7 +123,7 @@ def webcal(url: str) -> str:
 def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
           source: Filter = "") -> Response:
     """A small list of the next events for an organisation's own site (may be framed)."""
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     published = aggregator.published()
     selection = Selection(city=city, kind=kind, tag=tag, source=source)
     now = aggregator.clock()
@@ -151,7 +147,7 @@ def _ends_after(event: MergedEvent, now: datetime) -> bool:
 @router.get("/calendars", response_class=HTMLResponse)
 def calendars(request: Request) -> Response:
     """How to subscribe, with a webcal:// link and a copyable address per calendar."""
-    aggregator = _aggregator(request)
+    aggregator = aggregator_of(request)
     base = aggregator.settings.base_url
     page = Page(language(request), "/calendars", {})
     main = [{"id": "all", "label": page.t("cal_all"), "https": f"{base}/calendar.ics",
@@ -180,7 +176,7 @@ def docs(request: Request) -> Response:
 @router.get("/digests", response_class=HTMLResponse)
 def digests(request: Request) -> Response:
     """The archive of weekly digests (output/digest/YYYY-Www.html), newest first."""
-    folder = _aggregator(request).settings.output_dir / "digest"
+    folder = aggregator_of(request).settings.output_dir / "digest"
     weeks = sorted((p.stem for p in folder.glob("*.html") if WEEK.match(p.stem)), reverse=True)
     return render(request, "digests.html", weeks=weeks)
 
@@ -189,7 +185,7 @@ def digests(request: Request) -> Response:
 def digest(request: Request, week: str) -> Response:
     if not WEEK.match(week):
         raise HTTPException(status_code=404, detail="no such week")
-    path = _aggregator(request).settings.output_dir / "digest" / f"{week}.html"
+    path = aggregator_of(request).settings.output_dir / "digest" / f"{week}.html"
     try:
         return HTMLResponse(path.read_bytes())
     except OSError:

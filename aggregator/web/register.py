@@ -23,7 +23,7 @@ from ..core import Aggregator, RegistrationError
 from ..errors import FeedError
 from ..models import LANGUAGES, FeedRef, ParsedFeed, When
 from .security import CSRF_FIELD, HONEYPOT_FIELD, RateLimiter, check_csrf, client_ip
-from .views import Page, kinds, language, render
+from .views import aggregator_of, Page, kinds, language, render
 
 router = APIRouter(include_in_schema=False)
 FIELDS = ("name", "kind", "city", "country", "language", "website", "contact", "tags", "feeds")
@@ -64,10 +64,6 @@ def text(form: FormData, name: str, default: str = "") -> str:
     return value.strip()[:4000] if isinstance(value, str) else default
 
 
-def _aggregator(request: Request) -> Aggregator:
-    return request.app.state.aggregator  # type: ignore[no-any-return]
-
-
 def _form_page(request: Request, values: dict[str, str], **extra: Any) -> HTMLResponse:
     page = Page(language(request), "/register", {})
     return render(request, "register.html", values=values, kinds=kinds(page),
@@ -91,7 +87,7 @@ async def register_post(request: Request) -> Response:
     urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS]
     if text(form, "action") == "preview":
         limit(request, "preview")
-        previews = await run_in_threadpool(_previews, _aggregator(request), urls, page.lang)
+        previews = await run_in_threadpool(_previews, aggregator_of(request), urls, page.lang)
         return _form_page(request, values, previews=previews)
     limit(request, "register")
     try:
@@ -104,7 +100,7 @@ async def register_post(request: Request) -> Response:
 
 
 def _register(request: Request, values: dict[str, str], urls: list[str]) -> Any:
-    return _aggregator(request).register_source(
+    return aggregator_of(request).register_source(
         name=values["name"], kind=values["kind"], city=values["city"],
         website=values["website"], contact=values["contact"],
         feeds=[FeedRef(url) for url in urls], country=values["country"] or "FR",

@@ -18,23 +18,19 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
-from ..core import Aggregator, SubscriberError
+from ..core import SubscriberError
 from ..models import Subscriber
 from . import i18n
 from .register import checked_form, limit, text
 from .security import HONEYPOT_FIELD
-from .views import Page, kinds, language, render
+from .views import aggregator_of, Page, kinds, language, render
 
 router = APIRouter(include_in_schema=False)
 
 
-def _aggregator(request: Request) -> Aggregator:
-    return request.app.state.aggregator  # type: ignore[no-any-return]
-
-
 def _choices(request: Request, page: Page) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(field, legend, options) of the filter checkboxes: the cities and topics we publish."""
-    sources = _aggregator(request).current_sources()
+    sources = aggregator_of(request).current_sources()
     cities = sorted({s.city for s in sources}, key=str.casefold)
     tags = sorted({t for s in sources for t in s.tags})
     return [("cities", page.t("cities"), [(c, c) for c in cities]),
@@ -62,7 +58,7 @@ def _submitted(form: FormData) -> dict[str, Any]:
 def _subscriber(request: Request, token: str) -> Subscriber:
     """Raises HTTPException 404 (a page saying the link is not valid) for an unknown token."""
     try:
-        return _aggregator(request).subscriber_by_token(token)
+        return aggregator_of(request).subscriber_by_token(token)
     except SubscriberError:
         page = Page(language(request), request.url.path, {})
         raise HTTPException(status_code=404, detail=page.t("bad_link")) from None
@@ -92,7 +88,7 @@ async def subscribe_post(request: Request) -> Response:
     values = _submitted(form)
     try:
         _, problem = await run_in_threadpool(
-            _aggregator(request).add_subscriber, values["email"], language=values["language"],
+            aggregator_of(request).add_subscriber, values["email"], language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"])
     except SubscriberError as error:
         return _form(request, values=values, action="/subscribe", status_code=422,
@@ -115,7 +111,7 @@ def confirm_page(request: Request, token: str) -> Response:
 async def confirm_post(request: Request, token: str) -> Response:
     await checked_form(request)
     _subscriber(request, token)
-    await run_in_threadpool(_aggregator(request).confirm_subscriber, token)
+    await run_in_threadpool(aggregator_of(request).confirm_subscriber, token)
     page = Page(language(request), request.url.path, {})
     return _message(request, page.t("subscribe_title"), page.t("confirmed"))
 
@@ -132,7 +128,7 @@ async def preferences_post(request: Request, token: str) -> Response:
     values = _submitted(form)
     try:
         subscriber = await run_in_threadpool(
-            _aggregator(request).update_preferences, token, language=values["language"],
+            aggregator_of(request).update_preferences, token, language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"])
     except SubscriberError as error:
         return _preferences(request, token, _subscriber(request, token), error=error.reason)
@@ -163,7 +159,7 @@ def unsubscribe_page(request: Request, token: str) -> Response:
 async def unsubscribe_post(request: Request, token: str) -> Response:
     """RFC 8058 one-click: no CSRF token, the secret in the URL is the authorisation."""
     _subscriber(request, token)
-    await run_in_threadpool(_aggregator(request).unsubscribe, token)
+    await run_in_threadpool(aggregator_of(request).unsubscribe, token)
     page = Page(language(request), request.url.path, {})
     return _message(request, page.t("unsubscribe"), page.t("unsubscribed"))
 
@@ -173,7 +169,7 @@ def event_calendar(request: Request, name: str) -> Response:
     """One event of the last build as text/calendar (the digest's add-to-calendar link)."""
     if not name.endswith(".ics"):
         raise HTTPException(status_code=404, detail="not found")
-    body = _aggregator(request).event_calendar(name.removesuffix(".ics"))
+    body = aggregator_of(request).event_calendar(name.removesuffix(".ics"))
     if body is None:
         raise HTTPException(status_code=404, detail="no such event in the published calendar")
     return Response(body, media_type="text/calendar; charset=utf-8", headers={

@@ -83,6 +83,12 @@ class Page:
         return links
 
 
+def aggregator_of(request: Request) -> Aggregator:
+    """The Aggregator the app was created with (``create_app`` puts it in the app state)."""
+    aggregator: Aggregator = request.app.state.aggregator
+    return aggregator
+
+
 def language(request: Request) -> str:
     return i18n.negotiate(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE),
                           request.headers.get("accept-language"))
@@ -94,7 +100,7 @@ def render(
     """A page in the visitor's language, with a CSRF token for its forms."""
     lang = language(request)
     page = Page(lang, request.url.path, dict(request.query_params))
-    aggregator: Aggregator = request.app.state.aggregator
+    aggregator = aggregator_of(request)
     body = environment().get_template(template).render(
         page=page, t=page.t, lang=lang, site_title=DEFAULT_TITLE,
         base_url=aggregator.settings.base_url, csrf_field=CSRF_FIELD,
