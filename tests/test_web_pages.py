@@ -174,10 +174,10 @@ def test_registration_preview_shows_what_each_feed_holds(web: Web) -> None:
                   "text/calendar")
     feeds = "\n".join([f"{web.feeds.base_url}/new.ics", f"{web.feeds.base_url}/missing.ics",
                        f"{web.feeds.base_url}/news.xml"])
-    page = register(web, action="preview", feeds=feeds, lang="en").text
-    assert "iCalendar" in page and "Atelier Arduino" in page
+    page = register(web, action="preview", feeds=feeds).text
+    assert "iCalendar : 1 événements, 0 articles" in page and "Atelier Arduino" in page
     assert "404" in page  # the precise reason the missing feed cannot be read
-    assert "RSS" in page and "2" in page
+    assert "RSS : 0 événements, 2 articles" in page
     assert web.aggregator.registrations() == []  # a preview stores nothing
 
 
