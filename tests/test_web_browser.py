@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -31,7 +32,8 @@ def text(driver: Any) -> str:
 
 
 def wait_for(driver: Any, condition: Any) -> None:
-    WebDriverWait(driver, 15).until(condition)
+    """Poll until true; an element replaced by the next page load mid-check is polled again."""
+    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def test_agenda_filter_by_city_and_switch_language(page: Any, web: Web) -> None:
