@@ -28,7 +28,7 @@ from .publish import write_outputs
 from .published import Published, PublishedMixin, Selection
 from .registrations import RegistrationError, RegistrationsMixin
 from .subscribers import SubscriberError, SubscribersMixin
-from .render import render_outputs
+from .render import iter_outputs
 from .store import Store, open_store
 
 Clock = Callable[[], datetime]
@@ -198,7 +198,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         if vanished:  # their snapshots are published CANCELLED
             before = self.store.load_publication(with_snapshots=vanished)
         events, publication = lifecycle.publish(event_merge.events, before, now)
-        files = render_outputs(
+        files = iter_outputs(
             events, news_merge.items, by_id,
             now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
         )

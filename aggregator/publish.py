@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .errors import PublishError
 
 STALE_TEMP_SECONDS = 3600
 """A temporary file this old belongs to no running build: one killed mid-publish left it."""
+Content = bytes | Sequence[bytes]
+"""One file's bytes, or pieces written one after the other (never joined in memory)."""
 MANAGED_DIRS = ("calendars",)
 """Folders whose files all come from a build: files a build no longer produces are removed."""
 
@@ -30,8 +32,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     _commit([(temp_name, path)])
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a synced temporary file beside ``path``; return its name.
+def _stage(path: Path, data: Content) -> str:
+    """Write ``data`` (bytes, or pieces in order) to a synced temporary file beside ``path``;
+    return its name.
 
     Raises:
         PublishError: the directory is not writable or the disk is full (nothing is left behind).
@@ -43,7 +46,10 @@ def _stage(path: Path, data: bytes) -> str:
         raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp_name, 0o644)
@@ -64,32 +70,36 @@ def _commit(staged: list[tuple[str, Path]]) -> None:
             raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
 
 
-def write_outputs(output_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write every file (relative path → bytes) under ``output_dir``; return their paths.
+def write_outputs(
+    output_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, Content]]
+) -> list[Path]:
+    """Write every file (relative path → bytes, or pieces) under ``output_dir``; return their paths.
 
     Two phases (issue 7): every file is first written in full to a temporary file beside its
     target, and only when all are on disk are they moved over the old ones. A full disk or a
     write error therefore leaves the whole previous generation in place, not half of it. Stale
     generated files in managed folders (a city calendar nobody produces any more) go last.
+    ``files`` may be an iterator (``render.iter_outputs``): each file is staged as it comes, so
+    only one is in memory at a time; an error while producing them also leaves the old ones.
     """
-    targets = []
-    for relative in sorted(files):
-        target = output_dir / relative
-        if not target.resolve().is_relative_to(output_dir.resolve()):
-            raise PublishError(f"refusing to write outside the output directory: {relative}")
-        targets.append((relative, target))
-    staged: list[tuple[str, Path]] = []
+    pairs = files.items() if isinstance(files, Mapping) else files
+    staged: dict[str, tuple[str, Path]] = {}
     try:
-        for relative, target in targets:
-            staged.append((_stage(target, files[relative]), target))
-    except PublishError:
-        for temp_name, _ in staged:
+        for relative, content in pairs:
+            target = output_dir / relative
+            if not target.resolve().is_relative_to(output_dir.resolve()):
+                raise PublishError(f"refusing to write outside the output directory: {relative}")
+            if relative in staged:
+                raise PublishError(f"two outputs named {relative}")
+            staged[relative] = (_stage(target, content), target)
+    except BaseException:
+        for temp_name, _ in staged.values():
             Path(temp_name).unlink(missing_ok=True)
         raise
-    _commit(staged)
-    _remove_stale(output_dir, set(files))
+    _commit([staged[relative] for relative in sorted(staged)])
+    _remove_stale(output_dir, set(staged))
     _remove_stale_temps(output_dir, time.time() - STALE_TEMP_SECONDS)
-    return [target for _, target in targets]
+    return [staged[relative][1] for relative in sorted(staged)]
 
 
 def _remove_stale(output_dir: Path, keep: set[str]) -> None:

@@ -32,6 +32,30 @@ def test_failed_write_keeps_the_previous_file_and_leaves_no_temp_file(tmp_path: 
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_streamed_outputs_are_written_piece_by_piece(tmp_path: Path) -> None:
+    files = iter([("calendar.ics", [b"BEGIN", b":", b"VCALENDAR"]), ("events.json", b"{}")])
+    written = write_outputs(tmp_path, files)
+    assert written == [tmp_path / "calendar.ics", tmp_path / "events.json"]
+    assert (tmp_path / "calendar.ics").read_bytes() == b"BEGIN:VCALENDAR"
+
+
+def test_a_render_error_midway_keeps_every_previous_file(tmp_path: Path) -> None:
+    """The build renders while it writes: an error on the third file must not publish the
+    first two (the previous generation stays whole) nor leave temporary files."""
+    write_outputs(tmp_path, {"a.ics": b"old a", "b.json": b"old b", "c.html": b"old c"})
+
+    def outputs():
+        yield "a.ics", b"new a"
+        yield "b.json", [b"new ", b"b"]
+        raise ValueError("unknown time zone")
+
+    with pytest.raises(ValueError, match="unknown time zone"):
+        write_outputs(tmp_path, outputs())
+    assert [(tmp_path / name).read_bytes() for name in ("a.ics", "b.json", "c.html")] == [
+        b"old a", b"old b", b"old c"]
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
 def test_write_atomic_never_exposes_a_partial_file(tmp_path: Path) -> None:
     target = tmp_path / "big.ics"
     target.write_bytes(b"old")

@@ -12,19 +12,22 @@ news.atom), ``pages`` + ``templates/`` (index.html), ``agenda`` (occurrences of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 
 from ..memo import Memo
 from ..models import MergedEvent, MergedItem, Source
-from .exports import render_events_json, render_news_atom, render_news_json
-from .ics import BlockMemo, render_calendar, render_event_blocks
+from .exports import events_json_chunks, render_events_json, render_news_atom, render_news_json
+from .ics import BlockMemo, calendar_chunks, render_calendar, render_event_blocks
 from .pages import render_index
 from .slugs import FilteredCalendar, filtered_calendars, slugify
 from .text import DEFAULT_TITLE
 
+Content = bytes | list[bytes]
+"""One output file: its bytes, or pieces to write one after the other."""
+
 _BLOCKS: BlockMemo = Memo()
-_RECORDS: Memo[MergedEvent, str] = Memo()
+_RECORDS: Memo[MergedEvent, bytes] = Memo()
 """What the previous build of this process rendered (see aggregator/memo.py): a daemon's
 rebuild re-renders only the events that changed, and the bytes are the same as without."""
 
@@ -47,34 +50,51 @@ def render_outputs(
     Raises:
         ValueError: ``now`` is naive or ``timezone`` is not an IANA zone.
     """
+    return {
+        path: content if isinstance(content, bytes) else b"".join(content)
+        for path, content in iter_outputs(events, items, sources, now=now, base_url=base_url,
+                                          timezone=timezone, title=title)
+    }
 
+
+def iter_outputs(
+    events: Sequence[MergedEvent],
+    items: Sequence[MergedItem],
+    sources: Mapping[str, Source],
+    *,
+    now: datetime,
+    base_url: str,
+    timezone: str,
+    title: str = DEFAULT_TITLE,
+) -> Iterator[tuple[str, Content]]:
+    """:func:`render_outputs` one file at a time, big files as pieces to write in a row.
+
+    The build writes each file as it comes (``publish.write_outputs``), so memory holds one
+    output at a time instead of all of them: at 100,000 events the calendars and exports
+    together were several hundred MB of bytes held until the last was rendered (issue 8).
+    """
     names = {source_id: source.name for source_id, source in sources.items()}
     _BLOCKS.new_build(names)
     _RECORDS.new_build(names)
     blocks = render_event_blocks(events, now=now, sources=sources, memo=_BLOCKS)
 
-    def calendar(selected: Sequence[MergedEvent], name: str) -> bytes:
-        return render_calendar(
+    def calendar(selected: Sequence[MergedEvent], name: str) -> list[bytes]:
+        return calendar_chunks(
             selected, name=name, now=now, base_url=base_url, timezone=timezone, sources=sources,
             blocks=blocks,
         )
 
-    outputs = {"calendar.ics": calendar(events, title)}
+    yield "calendar.ics", calendar(events, title)
     for selection in filtered_calendars(events, sources):
-        outputs[selection.path] = calendar(
-            selection.events, f"{title} – {calendar_label(selection)}"
-        )
-    outputs["events.json"] = render_events_json(
+        yield selection.path, calendar(selection.events, f"{title} – {calendar_label(selection)}")
+    yield "events.json", events_json_chunks(
         events, sources, now=now, timezone=timezone, memo=_RECORDS
     )
-    outputs["news.json"] = render_news_json(items, sources, now=now)
-    outputs["news.atom"] = render_news_atom(
-        items, sources, now=now, base_url=base_url, title=title
-    )
-    outputs["index.html"] = render_index(
+    yield "news.json", render_news_json(items, sources, now=now)
+    yield "news.atom", render_news_atom(items, sources, now=now, base_url=base_url, title=title)
+    yield "index.html", render_index(
         events, items, sources, now=now, base_url=base_url, timezone=timezone, title=title
     )
-    return outputs
 
 
 def calendar_label(selection: FilteredCalendar) -> str:
@@ -87,9 +107,11 @@ def calendar_label(selection: FilteredCalendar) -> str:
 
 __all__ = [
     "DEFAULT_TITLE",
+    "Content",
     "FilteredCalendar",
     "calendar_label",
     "filtered_calendars",
+    "iter_outputs",
     "render_calendar",
     "render_events_json",
     "render_index",

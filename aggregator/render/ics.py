@@ -139,6 +139,24 @@ def render_calendar(
     ids are used. ``blocks`` are pre-serialised events (see :func:`render_event_blocks`).
     Raises ValueError when ``now`` is naive or ``timezone`` unknown.
     """
+    return b"".join(calendar_chunks(events, name=name, now=now, base_url=base_url,
+                                    timezone=timezone, sources=sources, blocks=blocks))
+
+
+def calendar_chunks(
+    events: Sequence[MergedEvent],
+    *,
+    name: str,
+    now: datetime,
+    base_url: str,
+    timezone: str,
+    sources: Mapping[str, Source] | None = None,
+    blocks: Mapping[str, EventBlock] | None = None,
+) -> list[bytes]:
+    """:func:`render_calendar`'s bytes as pieces: the shared event blocks are not copied.
+
+    The build writes the pieces one after the other: the merged calendar and each filtered
+    calendar then cost a list of references, not a copy of every VEVENT they hold (issue 8)."""
     now = require_aware(now)
     ordered = sorted(events, key=event_order(render_zone(timezone)))
     if blocks is None:
@@ -151,7 +169,7 @@ def render_calendar(
     parts += [_vtimezone_bytes(tzid) for tzid in sorted(tzids)]
     parts += [blocks[event.uid].data for event in ordered]
     parts.append(_END)
-    return b"".join(parts)
+    return parts
 
 
 def _new_calendar(name: str, base_url: str, timezone: str) -> Calendar:
