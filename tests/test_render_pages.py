@@ -184,3 +184,24 @@ def test_a_runaway_series_is_capped() -> None:
     )
     html = page([minutely])
     assert html.count('<li class="event') == 60
+
+
+def test_the_page_keeps_the_first_rows_in_order_when_there_are_more() -> None:
+    """Only MAX_ROWS occurrences are kept; they are the earliest, ties broken by title then
+    uid, exactly the head of the full sorted list (the page's cut is not a random one)."""
+    from aggregator.render.agenda import upcoming
+    from aggregator.render.pages import MAX_ROWS
+
+    start = datetime(2025, 12, 2, 18, 0, tzinfo=PARIS)
+    events = [
+        merged(f"evt-{n:04d}", title=f"Talk {n % 7}", start=start + timedelta(hours=n % 40),
+               end=None)
+        for n in range(3 * MAX_ROWS, 0, -1)
+    ] + [merged("weekly", title="Talk 0", start=start, end=None, rrule="FREQ=WEEKLY")]
+    every = upcoming(events, now=NOW, zone=PARIS)
+    first = upcoming(events, now=NOW, zone=PARIS, limit=MAX_ROWS)
+    assert [(o.event.uid, o.start) for o in first] == [
+        (o.event.uid, o.start) for o in every[:MAX_ROWS]]
+    html = page(events)
+    assert html.count('<li class="event') == MAX_ROWS
+    assert html.index("evt-0040") < html.index("evt-0001")  # 18:00 before 19:00

@@ -121,7 +121,7 @@ def render_index(
     if language not in LABELS:
         raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
     now, zone = require_aware(now), render_zone(timezone)
-    occurrences = upcoming(events, now=now, zone=zone)[:MAX_ROWS]
+    occurrences = upcoming(events, now=now, zone=zone, limit=MAX_ROWS)
     base = base_url.rstrip("/")
     context = {
         "lang": language,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, datetime, timedelta, timezone
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -142,7 +142,9 @@ def decode_merged(text: str) -> MergedEvent:
     )
 
 
-def decode_records(events: list[Row], items: list[Row]) -> tuple[tuple[Event, ...], tuple[NewsItem, ...]]:
+def decode_records(
+    events: Iterable[Row], items: Iterable[Row]
+) -> tuple[tuple[Event, ...], tuple[NewsItem, ...]]:
     """Every stored record decoded, an unchanged one (same payload) reused from the last call.
 
     A daemon's build decodes 40,000 events of which a refresh changed a few.
