@@ -77,6 +77,12 @@ class Event:
     source_id: str = ""
     feed_url: str = ""
 
+    def __hash__(self) -> int:
+        # Records are memo and dict keys on every build (aggregator/memo.py); hashing all 21
+        # fields each time cost more than the lookups saved. Equal records have equal
+        # identities, so a hash of the identity alone is consistent with ==.
+        return hash((self.uid, self.recurrence_id, self.start, self.feed_url))
+
 
 @dataclass(frozen=True, slots=True)
 class NewsItem:
@@ -139,6 +145,11 @@ class MergedEvent:
     @property
     def source_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.source_id for m in self.members))
+
+    def __hash__(self) -> int:
+        # As Event.__hash__: a memo key three times a build, so only what identifies it
+        # (equal events share these, which keeps the hash consistent with ==).
+        return hash((self.uid, self.start, self.sequence, self.last_modified, len(self.members)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,3 +94,21 @@ def test_published_snapshot_of_decoded_members_reads_back_the_same() -> None:
     decoded, _ = codec.decode_records(rows, [])
     again = dataclasses.replace(event, members=decoded)
     assert codec.decode_merged(codec.encode_merged(again)) == again == event
+
+
+def test_records_that_differ_only_in_content_are_different_memo_keys() -> None:
+    """Events hash by identity only (cheap memo keys), so a changed description shares the
+    hash of the old record: equality must still tell them apart, and equal copies match."""
+    [event, *_] = events()
+    edited = dataclasses.replace(event, description="Changed")
+    copy = dataclasses.replace(event)
+    assert copy == event and hash(copy) == hash(event) and copy is not event
+    assert edited != event and hash(edited) == hash(event)
+    member_edited = dataclasses.replace(event.members[0], description="Changed")
+    assert member_edited != event.members[0]
+    assert hash(member_edited) == hash(event.members[0])
+    memo: Memo = Memo()
+    memo.new_build()
+    assert memo.get(event, lambda: "old") == "old"
+    assert memo.get(edited, lambda: "new") == "new"
+    assert memo.get(copy, lambda: "unused") == "old"
