@@ -22,6 +22,7 @@ from .ics import BlockMemo, calendar_chunks, render_calendar, render_event_block
 from .pages import render_index
 from .slugs import FilteredCalendar, filtered_calendars, slugify
 from .text import DEFAULT_TITLE
+from .times import event_order, render_zone
 
 Content = bytes | list[bytes]
 """One output file: its bytes, or pieces to write one after the other."""
@@ -77,18 +78,21 @@ def iter_outputs(
     _BLOCKS.new_build(names)
     _RECORDS.new_build(names)
     blocks = render_event_blocks(events, now=now, sources=sources, memo=_BLOCKS)
+    # Sorted once: every calendar and events.json keep this order (a filtered calendar keeps
+    # its input's), instead of each computing the sort key of every event again.
+    ordered = sorted(events, key=event_order(render_zone(timezone)))
 
     def calendar(selected: Sequence[MergedEvent], name: str) -> list[bytes]:
         return calendar_chunks(
             selected, name=name, now=now, base_url=base_url, timezone=timezone, sources=sources,
-            blocks=blocks,
+            blocks=blocks, presorted=True,
         )
 
-    yield "calendar.ics", calendar(events, title)
-    for selection in filtered_calendars(events, sources):
+    yield "calendar.ics", calendar(ordered, title)
+    for selection in filtered_calendars(ordered, sources):
         yield selection.path, calendar(selection.events, f"{title} – {calendar_label(selection)}")
     yield "events.json", events_json_chunks(
-        events, sources, now=now, timezone=timezone, memo=_RECORDS
+        ordered, sources, now=now, timezone=timezone, memo=_RECORDS, presorted=True
     )
     yield "news.json", render_news_json(items, sources, now=now)
     yield "news.atom", render_news_atom(items, sources, now=now, base_url=base_url, title=title)

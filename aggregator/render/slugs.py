@@ -18,6 +18,7 @@ or tag calendar holds the events where ANY member's source has that kind or tag.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,11 +30,13 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "þ": "th"})
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(value: str) -> str:
     """Lower-case ASCII with accents stripped and every other run of characters as ``-``.
 
     ``"Épinal"`` gives ``"epinal"``, ``"Esch-sur-Alzette "`` gives ``"esch-sur-alzette"``;
-    a value with no letter or digit gives ``""`` (and no calendar).
+    a value with no letter or digit gives ``""`` (and no calendar). Cached: a build asks for
+    the same few cities, kinds and tags once per event.
     """
     folded = unicodedata.normalize("NFKD", value.lower().translate(_FOLD))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii")
