@@ -20,7 +20,7 @@ from .dedup import merge_events, merge_news
 from .digests import DigestError, DigestReport, DigestsMixin
 from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
-from .intake import Intake, fetch_and_parse
+from .intake import Intake, iter_intakes
 from .models import FeedOutcome, FeedState, FeedUpdate, ParsedFeed, Source
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
@@ -140,19 +140,24 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
             if (force or s.status != "disabled") and (not due_only or _is_due(s, now))
         ]
         report = progress or (lambda step, done, total: None)
-        intakes = fetch_and_parse(
+        intakes = iter_intakes(
             states, force=force, allow_private=self.settings.allow_private_networks,
             default_tz=self.settings.timezone, limits=self.limits, resolver=self.resolver,
             report=report,
         )
         by_id = {source.id: source for source in every}  # once: 6,000 feeds x 3,000 sources
-        updates = [self._decide(intake, now, by_id) for intake in intakes]
-        for start in range(0, len(updates), STORE_BATCH):
-            self.store.apply_updates(updates[start:start + STORE_BATCH])
-            report("storing", min(start + STORE_BATCH, len(updates)), len(updates))
-        if any(update.replace is not None for update in updates):
+        updates: dict[int, FeedUpdate] = {}
+        batch: list[FeedUpdate] = []
+        for index, intake in intakes:  # stored while the pool parses the rest
+            batch.append(updates.setdefault(index, self._decide(intake, now, by_id)))
+            if len(batch) == STORE_BATCH or len(updates) == len(states):
+                self.store.apply_updates(batch)
+                batch = []
+                report("storing", len(updates), len(states))
+        ordered = [updates[index] for index in range(len(states))]
+        if any(update.replace is not None for update in ordered):
             self.store.bump_mark(DATA_MARK)  # a running daemon's nodes rebuild after this
-        return [update.outcome for update in updates]
+        return [update.outcome for update in ordered]
 
     def _decide(self, intake: Intake, now: datetime,
                 sources: Mapping[str, Source] | None = None) -> FeedUpdate:

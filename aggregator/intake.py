@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
@@ -68,7 +68,30 @@ def fetch_and_parse(
     resolver: Resolver,
     report: Report,
 ) -> list[Intake]:
-    """Fetch every feed (conditionally unless ``force``) and parse the bodies that changed."""
+    """Fetch every feed (conditionally unless ``force``) and parse the bodies that changed;
+    one intake per state, in their order."""
+    found = dict(iter_intakes(states, force=force, allow_private=allow_private,
+                              default_tz=default_tz, limits=limits, resolver=resolver,
+                              report=report))
+    return [found[i] for i in range(len(states))]
+
+
+def iter_intakes(
+    states: Sequence[FeedState],
+    *,
+    force: bool,
+    allow_private: bool,
+    default_tz: str,
+    limits: FetchLimits,
+    resolver: Resolver,
+    report: Report,
+) -> Iterator[tuple[int, Intake]]:
+    """:func:`fetch_and_parse` as (index in ``states``, intake) pairs, each as soon as it is
+    ready: first the feeds with nothing to parse, then the parses in the order they finish.
+
+    A refresh stores each batch while the pool goes on parsing the others, instead of writing
+    everything after the last parse (the database writes were a one-core tail, issue 8).
+    """
     requests = [
         FetchRequest(s.url, None if force else s.etag, None if force else s.last_modified)
         for s in states
@@ -91,18 +114,28 @@ def fetch_and_parse(
                 pending[index] = pool.submit(parse_job, job) if pool else job
         report("fetching", arrivals, len(requests))
 
+    def intake(index: int, parsed: ParsedFeed | ParseError | None) -> tuple[int, Intake]:
+        return index, Intake(states[index], fetched[index], parsed, hashes.get(index))
+
     try:
         fetched = fetch_feeds(requests, allow_private=allow_private, limits=limits,
                               resolver=resolver, on_done=arrived)
+        for index in range(len(states)):
+            if index not in pending:
+                yield intake(index, None)
         report("parsing", 0, len(pending))
-        parsed: dict[int, ParsedFeed | ParseError] = {}
-        for done, (index, job) in enumerate(sorted(pending.items()), 1):
-            parsed[index] = pooled_result(job, states[index].url) if isinstance(job, Future) else parse_job(job)
+        futures = {job: index for index, job in pending.items() if isinstance(job, Future)}
+        done = 0
+        for index, job in sorted(pending.items()):
+            if not isinstance(job, Future):
+                done += 1
+                yield intake(index, parse_job(job))
+                report("parsing", done, len(pending))
+        for future in as_completed(futures):
+            done += 1
+            index = futures[future]
+            yield intake(index, pooled_result(future, states[index].url))
             report("parsing", done, len(pending))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return [
-        Intake(state, result, parsed.get(i), hashes.get(i))
-        for i, (state, result) in enumerate(zip(states, fetched, strict=False))
-    ]
