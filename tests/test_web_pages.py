@@ -175,10 +175,15 @@ def test_registration_preview_shows_what_each_feed_holds(web: Web) -> None:
     feeds = "\n".join([f"{web.feeds.base_url}/new.ics", f"{web.feeds.base_url}/missing.ics",
                        f"{web.feeds.base_url}/news.xml"])
     page = register(web, action="preview", feeds=feeds).text
-    assert "iCalendar : 1 événements, 0 articles" in page and "Atelier Arduino" in page
+    # counts in the language's plural forms (French: 0 and 1 are singular)
+    assert "iCalendar : 1 événement, 0 article" in page and "Atelier Arduino" in page
     assert "404" in page  # the precise reason the missing feed cannot be read
-    assert "RSS : 0 événements, 2 articles" in page
+    assert "RSS : 0 événement, 2 articles" in page
     assert web.aggregator.registrations() == []  # a preview stores nothing
+    english = web.client.post("/register?lang=en", data={
+        "csrf_token": csrf(web.client, "/register"), "action": "preview", "feeds": feeds}).text
+    assert "iCalendar: 1 event, 0 news items" in english
+    assert "RSS: 0 events, 2 news items" in english
 
 
 def test_registration_is_pending_until_an_admin_approves_it(web: Web) -> None:

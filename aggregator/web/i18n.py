@@ -88,9 +88,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "preview": ("Aperçu des flux", "Preview the feeds", "Feeds prüfen"),
     "submit": ("Envoyer l’inscription", "Submit the registration", "Anmeldung absenden"),
     "preview_title": ("Ce que nous avons trouvé", "What we found", "Was wir gefunden haben"),
-    "found": ("{format} : {events} événements, {items} articles",
-              "{format}: {events} events, {items} news items",
-              "{format}: {events} Veranstaltungen, {items} Artikel"),
+    "found": ("{format} : {events}, {items}", "{format}: {events}, {items}",
+              "{format}: {events}, {items}"),
+    # Counted nouns: "singular|plural", chosen by the language's plural rule (see count()).
+    "n_events": ("{n} événement|{n} événements", "{n} event|{n} events",
+                 "{n} Veranstaltung|{n} Veranstaltungen"),
+    "n_items": ("{n} article|{n} articles", "{n} news item|{n} news items",
+                "{n} Artikel|{n} Artikel"),
     "next_events": ("Prochains événements :", "Next events:", "Nächste Veranstaltungen:"),
     "unreadable": ("Illisible :", "Cannot read it:", "Nicht lesbar:"),
     "warnings": ("avertissements", "warnings", "Warnungen"),
@@ -231,3 +235,11 @@ def translate(language: str, key: str, **values: object) -> str:
     """The text of ``key`` in ``language``; a missing key is a bug (KeyError)."""
     text = MESSAGES[key][LANGUAGES.index(language)]
     return text.format(**values) if values else text
+
+
+def count(language: str, key: str, n: int) -> str:
+    """"0 événement", "1 event", "2 Veranstaltungen": the form CLDR's plural rule picks for
+    ``n`` in ``language`` (French counts 0 and 1 as singular, English and German only 1)."""
+    one, other = translate(language, key).split("|")
+    form = Locale.parse(language).plural_form(n)
+    return (one if form == "one" else other).format(n=n)

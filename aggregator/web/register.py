@@ -22,6 +22,7 @@ from starlette.datastructures import FormData
 from ..core import Aggregator, RegistrationError
 from ..errors import FeedError
 from ..models import LANGUAGES, FeedRef, ParsedFeed, When
+from . import i18n
 from .security import CSRF_FIELD, HONEYPOT_FIELD, RateLimiter, check_csrf, client_ip
 from .views import aggregator_of, Page, kinds, language, render
 
@@ -120,7 +121,8 @@ def _preview(aggregator: Aggregator, url: str, lang: str) -> dict[str, Any]:
         return {"url": url, "ok": False, "reason": error.reason}
     page = Page(lang, "/register", {})
     summary = page.t("found", format=FORMATS.get(parsed.format, parsed.format),
-                     events=len(parsed.events), items=len(parsed.items))
+                     events=i18n.count(lang, "n_events", len(parsed.events)),
+                     items=i18n.count(lang, "n_items", len(parsed.items)))
     return {"url": url, "ok": True, "summary": summary, "title": parsed.title,
             "next": _next_events(parsed, aggregator.clock(), aggregator.settings.timezone, lang),
             "warnings": parsed.warnings[:5], "warning_count": len(parsed.warnings)}
