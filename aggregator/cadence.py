@@ -95,7 +95,7 @@ class Outage:
     notified_at: datetime | None = None
 
 
-Notice = Literal["down", "recovered"]
+Notice = Literal["down", "recovered", "gone"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +112,17 @@ def check_health(state: FeedState, outage: Outage | None, now: datetime) -> Heal
 
     A feed is failing while its last attempt failed. It has failed "for a day" when there has
     been no success for ``DOWN_ALERT_AFTER``: counted from its last success, or, for a feed
-    that never worked, from when we first saw it fail. A disabled feed (410 Gone) is not
-    watched any more: the organisation said it is gone.
+    that never worked, from when we first saw it fail. A feed disabled by a 410 Gone gets one
+    email at once ("gone": we stopped reading it, register the new address if it moved), and
+    is not watched any more; its notified outage is kept, so a feed brought back by a forced
+    refresh gets its "recovered" email.
     """
     if state.status == "disabled":
+        if outage is not None and outage.notified_at is not None:
+            return HealthStep(outage)
+        if state.http_status == 410:
+            since = outage.failing_since if outage else state.last_success or state.last_attempt or now
+            return HealthStep(Outage(state.feed_id, since, now), "gone")
         return HealthStep(None)
     if state.consecutive_failures > 0:
         if outage is None:

@@ -50,6 +50,23 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "versuchen es weiter und melden uns, sobald er wieder funktioniert.\n\n"
                "{base_url}/\n"),
     },
+    "gone": {
+        "fr": ("Votre flux n'existe plus : {name}",
+               "Bonjour,\n\nLe serveur de {name} répond que ce flux n'existe plus (HTTP 410) :\n"
+               "{url}\n\nNous avons donc cessé de le lire. Les événements déjà publiés restent "
+               "en ligne jusqu'à leur date. Si votre agenda a changé d'adresse, inscrivez la "
+               "nouvelle : {base_url}/register\n"),
+        "en": ("Your feed no longer exists: {name}",
+               "Hello,\n\nThe server of {name} answers that this feed is gone (HTTP 410):\n"
+               "{url}\n\nSo we stopped reading it. Events already published stay online until "
+               "their date. If your calendar moved, register its new address: "
+               "{base_url}/register\n"),
+        "de": ("Ihr Feed existiert nicht mehr: {name}",
+               "Guten Tag,\n\nder Server von {name} meldet, dass dieser Feed entfernt wurde "
+               "(HTTP 410):\n{url}\n\nWir lesen ihn daher nicht mehr. Bereits "
+               "veröffentlichte Termine bleiben bis zu ihrem Datum online. Wenn Ihr Kalender "
+               "umgezogen ist, melden Sie die neue Adresse an: {base_url}/register\n"),
+    },
     "recovered": {
         "fr": ("Votre flux fonctionne de nouveau : {name}",
                "Bonjour,\n\nLe flux de {name} se lit de nouveau normalement :\n{url}\n"
@@ -177,20 +194,23 @@ class ClusterMixin:
     # --- feed health -----------------------------------------------------------------------
 
     def watch_health(self) -> list[tuple[str, str, str]]:
-        """Mail feed contacts: once when a feed has failed for a day, once when it recovers.
+        """Mail feed contacts: once when a feed has failed for a day, once when it recovers,
+        once when its server says it is gone (410).
         Returns (notice, feed URL, what happened to the email) per email due."""
         sources = {source.id: source for source in self.current_sources()}
         outages = self.store.load_outages()
         now = self.clock()
-        sent = []
+        sent: list[tuple[str, str, str]] = []
         for state in self.store.feed_states(tuple(sources.values())):
             record = outages.get(state.feed_id)
             before = cadence.Outage(state.feed_id, *record) if record else None
             step = cadence.check_health(state, before, now)
             if step.outage is not None and before is None:
                 self.store.save_outage(state.feed_id, step.outage.failing_since)
-            if step.notice == "down" and self.store.claim_outage_notice(state.feed_id, now):
-                sent.append(("down", state.url, self._mail_contact(sources[state.source_id], state, "down")))
+            if step.notice in ("down", "gone") and self.store.claim_outage_notice(
+                    state.feed_id, now):
+                result = self._mail_contact(sources[state.source_id], state, step.notice)
+                sent.append((step.notice, state.url, result))
             elif step.outage is None and before is not None and self.store.end_outage(state.feed_id):
                 if step.notice == "recovered":
                     result = self._mail_contact(sources[state.source_id], state, "recovered")

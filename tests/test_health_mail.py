@@ -84,3 +84,36 @@ def test_gone_disables_and_a_permanent_redirect_moves_the_feed(
     assert [o.url for o in aggregator.refresh_round("a").outcomes] == [feed_server.url("/new.ics")]
     assert feed_server.hits["/gone.ics"] == 1
     aggregator.close()
+
+
+def test_a_feed_gone_for_good_mails_its_contact_once(
+    feed_server: Any, tmp_path: Path, smtp_server: Sink
+) -> None:
+    """410 Gone stops the fetching at once (no 24 h wait: the server said it is final) and the
+    organiser hears about it once, in its language, with where to register a new address."""
+    feed_server.set("/gone.ics", CALENDAR, "text/calendar")
+    source = make_source("closed", feed_server.url("/gone.ics"), contact="agenda@closed.example",
+                         language="fr", name="Le Labo")
+    settings = make_settings(tmp_path, (source,),
+                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+    clock = Clock()
+    node_a = make_aggregator(settings, clock=clock)
+    node_b = make_aggregator(settings, clock=clock)
+    node_a.refresh_round("a")
+    assert node_a.watch_health() == []
+    feed_server.fail("/gone.ics", 410)
+    clock.now += timedelta(hours=2)
+    node_a.refresh_round("a")
+    assert node_a.watch_health() + node_b.watch_health() == [
+        ("gone", feed_server.url("/gone.ics"), "sent")]
+    for _ in range(3):  # never again, and the feed is not fetched any more
+        clock.now += timedelta(days=1)
+        node_a.refresh_round("a")
+        assert node_a.watch_health() + node_b.watch_health() == []
+    assert feed_server.hits["/gone.ics"] == 2
+    [gone] = smtp_server.to("agenda@closed.example")
+    assert gone["Subject"] == "Votre flux n'existe plus : Le Labo"
+    body = gone.get_content()
+    assert feed_server.url("/gone.ics") in body and "410" in body and "/register" in body
+    node_a.close()
+    node_b.close()
