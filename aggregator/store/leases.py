@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from .lease_tables import feed_leases, feed_outages, leases, marks
+from .subscriber_tables import digest_deliveries
 from .tables import events, news_items
 
 
@@ -188,8 +189,11 @@ class LeasesStore:
 
     # --- housekeeping ----------------------------------------------------------------------
 
-    def prune(self, events_before: datetime, news_before: datetime, now: datetime) -> dict[str, int]:
-        """Delete records no build will publish again and leases long expired; counts."""
+    def prune(self, events_before: datetime, news_before: datetime, now: datetime,
+              ledger_before: datetime | None = None) -> dict[str, int]:
+        """Delete records no build will publish again, leases long expired and digest ledger
+        rows claimed before ``ledger_before`` (a week's digest is never sent again once the
+        week is over: the rows only grow, one per subscriber and week); counts."""
         with self._begin() as connection:
             gone_events = connection.execute(
                 events.delete().where(events.c.until_utc < events_before)).rowcount
@@ -197,4 +201,8 @@ class LeasesStore:
                 news_items.delete().where(news_items.c.published < news_before)).rowcount
             gone_leases = connection.execute(
                 leases.delete().where(leases.c.expires_at < now)).rowcount
-        return {"events": gone_events, "news": gone_news, "leases": gone_leases}
+            gone_ledger = 0 if ledger_before is None else connection.execute(
+                digest_deliveries.delete().where(digest_deliveries.c.claimed_at < ledger_before)
+            ).rowcount
+        return {"events": gone_events, "news": gone_news, "leases": gone_leases,
+                "digest_deliveries": gone_ledger}

@@ -1,0 +1,55 @@
+"""Nightly housekeeping deletes what no build or digest will use again, on both databases."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from conftest import make_settings, make_source
+from sites import ics
+
+from aggregator.core import make_aggregator
+
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def rss_dated(*ages_in_days: int) -> bytes:
+    items = "".join(
+        f"<item><title>Article {age}</title><link>https://news.example.org/{age}</link>"
+        f"<pubDate>{(NOW - timedelta(days=age)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
+        "</item>" for age in ages_in_days)
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>N</title>'
+            f"<link>https://news.example.org/</link><description>d</description>{items}"
+            "</channel></rss>").encode()
+
+
+def test_housekeeping_prunes_old_records_leases_and_ledger_rows(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    feed_server.set("/old.ics", ics("old@lab", "Atelier passé", NOW - timedelta(days=60)),
+                    "text/calendar")
+    feed_server.set("/new.ics", ics("new@lab", "Atelier à venir", NOW + timedelta(days=3)),
+                    "text/calendar")
+    feed_server.set("/news.xml", rss_dated(2, 120), "application/rss+xml")
+    source = make_source("lab", *(feed_server.url(p) for p in ("/old.ics", "/new.ics", "/news.xml")))
+    aggregator = make_aggregator(make_settings(tmp_path, (source,), db_url=db_url))
+    aggregator.refresh()
+    store = aggregator.store
+    assert store.try_lease("stale-job", "node-a", NOW - timedelta(days=2), timedelta(hours=1))
+    assert store.try_lease("live-job", "node-a", NOW, timedelta(hours=1))
+    reader = store.insert_subscriber("ana@example.org", "fr", [], [], [], "confirmed", "t" * 32,
+                                     NOW - timedelta(days=500))
+    assert store.claim_delivery(reader.id, "2025-W30", NOW - timedelta(days=401), "node-a") == 1
+    assert store.claim_delivery(reader.id, "2026-W47", NOW - timedelta(days=10), "node-a") == 1
+
+    counts = aggregator.housekeeping()
+
+    assert counts == {"events": 1, "news": 1, "leases": 1, "digest_deliveries": 1}
+    assert aggregator.housekeeping() == {"events": 0, "news": 0, "leases": 0,
+                                         "digest_deliveries": 0}
+    assert not store.try_lease("live-job", "node-b", NOW, timedelta(hours=1))  # still held
+    assert [d.week for d in store.deliveries("2026-W47")] == ["2026-W47"]
+    report = aggregator.build()
+    assert (report.events, report.items) == (1, 1)
+    aggregator.close()
