@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -216,3 +217,38 @@ def test_a_database_locked_during_a_build_delays_it_and_nothing_is_half_written(
     assert titles == {"Steady meetup", "Fragile talk moved"}
     with sqlite3.connect(tmp_path / "aggregator.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.postgres
+def test_a_postgres_table_locked_by_someone_else_fails_the_build_fast_and_keeps_the_outputs(
+    feed_server: Any, tmp_path: Path, postgres_url: str
+) -> None:
+    """Someone runs ``LOCK TABLE events`` (a manual fix, a long migration): the build gives up
+    after the lock timeout with a clear error instead of waiting forever with its build lease,
+    publishes nothing half-done, and the next build, once the lock is gone, works."""
+    import sqlalchemy as sa
+
+    from aggregator.errors import StoreError
+    from aggregator.store import open_store
+    from sites import ics as site_ics
+
+    soon = datetime.now(timezone.utc) + timedelta(days=2)
+    feed_server.set("/lab.ics", site_ics("a@lab", "Rencontre", soon), "text/calendar")
+    settings = make_settings(tmp_path, (make_source("lab", feed_server.url("/lab.ics")),),
+                             db_url=postgres_url)
+    app = Aggregator(settings, open_store(postgres_url, lock_timeout=1.0))
+    app.refresh()
+    app.build()
+    published = (tmp_path / "output/calendar.ics").read_bytes()
+    holder = sa.create_engine(postgres_url)
+    with holder.begin() as connection:
+        connection.execute(sa.text("LOCK TABLE events IN ACCESS EXCLUSIVE MODE"))
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="database busy: another session held a lock"):
+            app.build()
+        assert time.monotonic() - started < 10
+    assert (tmp_path / "output/calendar.ics").read_bytes() == published
+    assert not list((tmp_path / "output").glob(".*.tmp"))
+    assert app.build().events == 1
+    holder.dispose()
+    app.close()

@@ -32,14 +32,20 @@ from .tables import assignments, events, feeds, news_items
 _BATCH = 2000
 
 
-def open_store(db_url: str) -> Store:
+LOCK_TIMEOUT = 30.0
+"""Seconds a statement waits for a lock before it fails: SQLite's busy timeout, and
+PostgreSQL's lock_timeout (without it, a build behind someone's ``LOCK TABLE`` or a long
+migration waited forever, holding its node's build lease)."""
+
+
+def open_store(db_url: str, *, lock_timeout: float = LOCK_TIMEOUT) -> Store:
     """Connect, migrate to the latest schema, and return the Store.
 
     Raises:
         StoreError: the database cannot be reached or migrated; says what to check.
     """
     try:
-        engine = _engine(db_url)
+        engine = _engine(db_url, lock_timeout)
         with engine.begin() as connection:
             _migrate(connection)
     except SQLAlchemyError as error:
@@ -54,12 +60,12 @@ def _safe_url(db_url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", db_url)
 
 
-def _engine(db_url: str) -> Engine:
+def _engine(db_url: str, lock_timeout: float) -> Engine:
     if db_url.startswith("sqlite"):
         url = sa.engine.make_url(db_url)
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(db_url, connect_args={"timeout": 30})
+        engine = sa.create_engine(db_url, connect_args={"timeout": lock_timeout})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -70,7 +76,9 @@ def _engine(db_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(db_url, pool_pre_ping=True)
+    milliseconds = max(1, int(lock_timeout * 1000))
+    return sa.create_engine(db_url, pool_pre_ping=True,
+                            connect_args={"options": f"-c lock_timeout={milliseconds}"})
 
 
 def _migrate(connection: Connection) -> None:
@@ -82,7 +90,9 @@ def _migrate(connection: Connection) -> None:
     config.attributes["connection"] = connection
     if connection.dialect.name == "postgresql":
         # Nodes starting together must not migrate together (issue 4): the first one holds
-        # this transaction-scoped lock, the others wait and then find nothing left to do.
+        # this transaction-scoped lock, the others wait and then find nothing left to do
+        # (as long as it takes: no LOCK_TIMEOUT here, a big migration may take minutes).
+        connection.execute(sa.text("SET LOCAL lock_timeout = 0"))
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242000005)"))
     # "heads": each feature (subscribers, registrations, leases...) may own a branch of
     # migrations starting from 0001; all of them are applied.
@@ -250,6 +260,11 @@ class _Guarded:
         except SQLAlchemyError as error:
             raise StoreError(f"database write failed: {_first_line(error)}") from error
         if exc[0] is not None and isinstance(exc[1], SQLAlchemyError):
+            if "lock timeout" in str(exc[1]) or "database is locked" in str(exc[1]):
+                raise StoreError(
+                    f"database busy: another session held a lock too long "
+                    f"({_first_line(exc[1])}); nothing was changed, the next run retries"
+                ) from exc[1]
             raise StoreError(f"database error: {_first_line(exc[1])}") from exc[1]
 
 
