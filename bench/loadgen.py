@@ -47,8 +47,9 @@ async def load(url: str, seconds: float = 5.0, connections: int = 16,
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    lines = [f"GET {target} HTTP/1.1", f"Host: {host}:{port}", "Accept-Encoding: identity"]
-    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    headers = {"Accept-Encoding": "identity", **(headers or {})}
+    lines = [f"GET {target} HTTP/1.1", f"Host: {host}:{port}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode()
     latencies: list[float] = []
     statuses: Counter[int] = Counter()

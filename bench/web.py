@@ -89,7 +89,7 @@ def run(n: int, seconds: float) -> list[dict[str, object]]:
 def _etag(url: str) -> str:
     import httpx
 
-    response = httpx.get(url, timeout=30)
+    response = httpx.get(url, timeout=30, headers={"Accept-Encoding": "identity"})
     response.raise_for_status()
     return response.headers["etag"]
 

@@ -50,6 +50,32 @@ def test_calendar_answers_304_to_pollers_with_its_etag_or_date(web: Web) -> None
     assert web.client.get("/calendar.ics", headers={"If-None-Match": '"other"'}).status_code == 200
 
 
+def test_calendar_is_gzipped_for_clients_that_accept_it(web: Web) -> None:
+    """Calendar clients send Accept-Encoding: gzip; they get the same bytes compressed, under
+    their own ETag, and a 304 when they hold it; other clients get the file as it is."""
+    import gzip
+
+    import httpx
+
+    built = (web.tmp_path / "output" / "calendar.ics").read_bytes()
+    with httpx.Client(base_url=str(web.client.base_url)) as raw:
+        with raw.stream("GET", "/calendar.ics", headers={"Accept-Encoding": "gzip"}) as answer:
+            wire = b"".join(answer.iter_raw())  # the bytes on the wire, not decoded
+            assert answer.headers["content-encoding"] == "gzip"
+            assert answer.headers["vary"] == "Accept-Encoding"
+            gz_tag = answer.headers["etag"]
+    assert gzip.decompress(wire) == built and len(wire) < len(built) / 2
+    plain = web.client.get("/calendar.ics", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == built
+    assert plain.headers["vary"] == "Accept-Encoding" and plain.headers["etag"] != gz_tag
+    refused = web.client.get("/calendar.ics", headers={"Accept-Encoding": "gzip;q=0, br"})
+    assert "content-encoding" not in refused.headers
+    again = web.client.get("/calendar.ics", headers={"Accept-Encoding": "gzip",
+                                                     "If-None-Match": gz_tag})
+    assert again.status_code == 304 and "content-encoding" not in again.headers
+    assert web.client.get("/events.json").headers["content-encoding"] == "gzip"
+
+
 def test_new_build_changes_the_etag(web: Web) -> None:
     etag = web.client.get("/calendar.ics").headers["etag"]
     from sites import SOON, ics

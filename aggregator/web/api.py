@@ -13,6 +13,7 @@ import re
 import threading
 from datetime import UTC, datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..core import Aggregator, Selection
-from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of
+from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of, gzipped
 from .views import aggregator_of
 
 router = APIRouter(tags=["open data"])
@@ -36,31 +37,49 @@ SourceId = Annotated[str, Query(max_length=100, description="Source id, see /sou
 Text = Annotated[str, Query(max_length=100, description="Free text in titles, places, organisers")]
 
 
+@dataclass(frozen=True, slots=True)
+class CachedFile:
+    """One output file as served: its bytes, their gzip form, ETag and modification time."""
+
+    body: bytes
+    compressed: bytes | None
+    etag: str
+    modified: datetime
+
+
 class FileCache:
-    """Output files with their ETag, read again only when their mtime or size changes."""
+    """Output files with their ETag and gzip form, read again only when their mtime or size
+    changes (after a build): compressing once per build, not once per request."""
 
     def __init__(self) -> None:
-        self.entries: dict[Path, tuple[tuple[int, int], bytes, str, datetime]] = {}
+        self.entries: dict[Path, tuple[tuple[int, int], CachedFile]] = {}
         self.lock = threading.Lock()
 
-    def read(self, path: Path) -> tuple[bytes, str, datetime] | None:
+    def current(self, path: Path) -> CachedFile | None:
+        """The cached file if it is still the one on disk (a stat, nothing read)."""
         try:
             stat = path.stat()
         except OSError:
             return None
-        key = (stat.st_mtime_ns, stat.st_size)
         with self.lock:
             entry = self.entries.get(path)
-        if entry is None or entry[0] != key:
-            try:
-                body = path.read_bytes()
-            except OSError:
-                return None
-            modified = datetime.fromtimestamp(stat.st_mtime, UTC)
-            entry = (key, body, etag_of(body), modified)
+        return entry[1] if entry is not None and entry[0] == (stat.st_mtime_ns, stat.st_size) else None
+
+    def read(self, path: Path) -> CachedFile | None:
+        found = self.current(path)
+        if found is not None:
+            return found
+        try:
+            stat = path.stat()
+            body = path.read_bytes()
+        except OSError:
+            return None
+        found = CachedFile(body, gzipped(body), etag_of(body),
+                           datetime.fromtimestamp(stat.st_mtime, UTC))
+        if len(body) == stat.st_size:  # else replaced between the stat and the read: read again
             with self.lock:
-                self.entries[path] = entry
-        return entry[1], entry[2], entry[3]
+                self.entries[path] = ((stat.st_mtime_ns, stat.st_size), found)
+        return found
 
 
 class RenderCache:
@@ -88,8 +107,8 @@ def _file(request: Request, relative: str, media_type: str) -> Response:
     found = files.read(aggregator.settings.output_dir / relative)
     if found is None:
         raise HTTPException(status_code=404, detail=f"{relative} is not built yet")
-    body, tag, modified = found
-    return conditional(request, body, media_type, modified, etag=tag)
+    return conditional(request, found.body, media_type, found.modified, etag=found.etag,
+                       compressed=found.compressed)
 
 
 def _cached(request: Request, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
@@ -104,7 +123,10 @@ async def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag 
                    source: SourceId = "", q: Text = "") -> Response:
     """Subscribe with webcal://…/calendar.ics; the filters combine (``?city=Metz&tag=ai``)."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
-    if selection.empty:  # on the event loop: a stat, and a read only after a build
+    if selection.empty:  # on the event loop when cached (a stat); read and gzip in a thread
+        files: FileCache = request.app.state.files
+        if files.current(aggregator_of(request).settings.output_dir / "calendar.ics") is None:
+            return await run_in_threadpool(_file, request, "calendar.ics", CALENDAR)
         return _file(request, "calendar.ics", CALENDAR)
     return await run_in_threadpool(_selected_calendar, request, selection)
 

@@ -8,6 +8,7 @@ serving the same build answers with the same tag.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -17,6 +18,7 @@ from fastapi import Request, Response
 CALENDAR = "text/calendar; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
+GZIP_MIN_BYTES = 1024
 MAX_AGE = 300
 """Seconds clients may reuse an answer without asking: builds run at most every 15 minutes."""
 
@@ -25,28 +27,63 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+def gzipped(body: bytes) -> bytes | None:
+    """The gzip form of an output file, made once per build (None when not worth it).
+
+    Calendar clients and feed readers send ``Accept-Encoding: gzip``; calendar.ics shrinks
+    about ten times. ``mtime=0`` keeps the bytes, hence the ETag, the same on every node."""
+    if len(body) < GZIP_MIN_BYTES:
+        return None
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
 def conditional(
     request: Request, body: bytes, media_type: str, modified: datetime | None,
-    *, etag: str | None = None,
+    *, etag: str | None = None, compressed: bytes | None = None,
 ) -> Response:
     """The body, or a 304 when the client already holds it; the Content-Type is always ours,
-    whatever the client's Accept header said (Thunderbird sends odd ones)."""
+    whatever the client's Accept header said (Thunderbird sends odd ones). With
+    ``compressed`` (:func:`gzipped` of ``body``), a client accepting gzip gets that, under its
+    own ETag (RFC 9110 §8.8.3: one tag per representation)."""
     tag = etag or etag_of(body)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}",
                "Content-Type": media_type}
+    if compressed is not None:
+        headers["Vary"] = "Accept-Encoding"
+        if accepts_gzip(request.headers.get("accept-encoding", "")):
+            body, headers["ETag"] = compressed, tag[:-1] + '-gz"'
+            headers["Content-Encoding"] = "gzip"
     if modified is not None:
         headers["Last-Modified"] = format_datetime(modified.replace(microsecond=0), usegmt=True)
-    if _fresh(request, tag, modified):
+    if _fresh(request, (tag, tag[:-1] + '-gz"'), modified):
         return Response(status_code=304, headers={k: v for k, v in headers.items()
-                                                  if k != "Content-Type"})
+                                                  if k not in ("Content-Type", "Content-Encoding")})
     return Response(body, headers=headers)
 
 
-def _fresh(request: Request, tag: str, modified: datetime | None) -> bool:
+def accepts_gzip(accept_encoding: str) -> bool:
+    """``gzip`` (or ``*``) listed without ``q=0``: RFC 9110 §12.5.3."""
+    weights: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        if coding.strip():
+            weights[coding.strip()] = weight
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
+
+
+def _fresh(request: Request, tags: tuple[str, ...], modified: datetime | None) -> bool:
+    """The client holds one of ``tags`` (either encoding: the content is the same), or a copy
+    at least as new as ``modified``."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        return "*" in tags or tag in tags
+        held = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in held or any(tag in held for tag in tags)
     since = request.headers.get("if-modified-since")
     if since is None or modified is None:
         return False
