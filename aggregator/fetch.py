@@ -245,7 +245,7 @@ async def fetch_many(
         timeout=timeout, limits=pool, follow_redirects=False, trust_env=False,
         headers={"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
     ) as client:
-        fetcher = _Fetcher(client, limits, resolver, allow_private, trusted)
+        fetcher = _Fetcher(client, limits, once_per_batch(resolver), allow_private, trusted)
 
         async def one(request: FetchRequest) -> FetchResult | FetchError:
             result = await fetcher.fetch(request)
@@ -254,6 +254,24 @@ async def fetch_many(
             return result
 
         return list(await asyncio.gather(*(one(r) for r in requests)))
+
+
+def once_per_batch(resolver: Resolver) -> Resolver:
+    """``resolver`` asked once per host and port in a batch, every feed of the host sharing the
+    answer (and its checks: each connection still goes to that checked address).
+
+    A warm refresh is hundreds of 304s, often from a few hosts; a resolution each went through
+    the resolver's thread pool every time (issue 8). One answer per batch is also one view of
+    the host: DNS cannot rebind between two feeds of the same refresh."""
+    answers: dict[tuple[str, int], asyncio.Future[list[str]]] = {}
+
+    async def resolve(host: str, port: int) -> list[str]:
+        key = (host.lower(), port)
+        if key not in answers:
+            answers[key] = asyncio.ensure_future(resolver(host, port))
+        return list(await asyncio.shield(answers[key]))
+
+    return resolve
 
 
 def fetch_feeds(requests: Sequence[FetchRequest], **options: object) -> list[FetchResult | FetchError]:

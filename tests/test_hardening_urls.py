@@ -162,6 +162,31 @@ def test_the_name_is_resolved_once_per_hop_and_the_checked_address_is_used(serve
     assert calls == ["rebind.test"] and seen["host"] == f"rebind.test:{port}"
 
 
+def test_a_batch_asks_dns_once_per_host_and_every_feed_uses_that_answer(
+    server: MisbehavingServer,
+) -> None:
+    """Twelve feeds on one host in one refresh: one DNS question (not twelve), and no feed of
+    the batch can be sent to another address by a later answer (rebinding inside a batch)."""
+    port = server.server.server_address[1]
+    for n in range(12):
+        server.route(f"/cal-{n}.ics", body(CAL))
+    calls: list[str] = []
+    answers = iter([["127.0.0.1"]] + [["10.0.0.1"]] * 20)
+
+    async def rebinding(host: str, port_: int) -> list[str]:
+        calls.append(host)
+        return next(answers)
+
+    results = fetch_feeds([FetchRequest(f"http://feeds.test:{port}/cal-{n}.ics") for n in range(12)],
+                          allow_private=False, resolver=rebinding, trusted=LOOPBACK)
+    assert all(isinstance(r, FetchResult) and r.body == CAL for r in results)
+    assert calls == ["feeds.test"]
+    again = fetch_feeds([FetchRequest(f"http://feeds.test:{port}/cal-0.ics")],
+                        allow_private=False, resolver=rebinding, trusted=LOOPBACK)
+    assert isinstance(again[0], BlockedAddressError)  # the next batch asks again, and refuses
+    assert calls == ["feeds.test", "feeds.test"]
+
+
 def test_an_unresolvable_name_is_a_clear_error() -> None:
     result = fetch("https://nowhere.invalid/cal.ics")
     assert isinstance(result, FetchError) and "cannot resolve nowhere.invalid" in result.reason
