@@ -31,6 +31,8 @@ from .store import Store
 log = logging.getLogger("aggregator.daemon")
 LEDGER_RETENTION = timedelta(days=400)
 """Digest ledger rows are kept a year and a bit (who got which week, for the operator)."""
+PENDING_RETENTION = timedelta(days=30)
+"""A sign-up never confirmed is deleted after this (its confirmation link stops working)."""
 NEWS_RETENTION = timedelta(days=90)  # core.NEWS_WINDOW: older news never reaches the exports
 DATA_MARK = "data"
 STORE_BATCH = 50  # as core.STORE_BATCH: feeds written per transaction
@@ -281,7 +283,8 @@ class ClusterMixin:
         """Delete records past the retention window: no build would publish them again."""
         now = self.clock()
         return self.store.prune(now - timedelta(days=self.settings.past_days),
-                                now - NEWS_RETENTION, now, now - LEDGER_RETENTION)
+                                now - NEWS_RETENTION, now, now - LEDGER_RETENTION,
+                                now - PENDING_RETENTION)
 
 
 def _changes_outputs(update: FeedUpdate, before: FeedState) -> bool:

@@ -89,8 +89,9 @@ class SubscribersMixin:
             subscriber = self.store.insert_subscriber(
                 address, values["language"], values["cities"], values["kinds"],
                 values["tags"], status, secrets.token_urlsafe(24), self.clock())
-        else:
-            extra = {"confirmed_at": self.clock(), "hard_bounces": 0} if confirmed else {}
+        else:  # a new request: the 30 days before an unconfirmed sign-up is forgotten restart
+            extra = ({"confirmed_at": self.clock(), "hard_bounces": 0} if confirmed
+                     else {"created_at": self.clock()})
             self.store.update_subscriber(existing.id, status=status, **values, **extra)
             subscriber = self.store.subscriber(email=address)  # type: ignore[assignment]
         if confirmed:

@@ -1,4 +1,5 @@
-"""Nightly housekeeping deletes what no build or digest will use again, on both databases."""
+"""Nightly housekeeping deletes what no build or digest will use again, and sign-ups nobody
+confirmed within 30 days, on both databases."""
 
 from __future__ import annotations
 
@@ -42,12 +43,19 @@ def test_housekeeping_prunes_old_records_leases_and_ledger_rows(
                                      NOW - timedelta(days=500))
     assert store.claim_delivery(reader.id, "2025-W30", NOW - timedelta(days=401), "node-a") == 1
     assert store.claim_delivery(reader.id, "2026-W47", NOW - timedelta(days=10), "node-a") == 1
+    for n, age in enumerate((40, 5, 45)):  # sign-ups never confirmed, 40, 5 and 45 days old
+        store.insert_subscriber(f"pending{n}@example.org", "fr", [], [], [], "pending",
+                                f"p{n}" * 16, NOW - timedelta(days=age))
+    aggregator.add_subscriber("pending2@example.org")  # asked again today: 30 more days
 
     counts = aggregator.housekeeping()
 
-    assert counts == {"events": 1, "news": 1, "leases": 1, "digest_deliveries": 1}
+    assert counts == {"events": 1, "news": 1, "leases": 1, "digest_deliveries": 1,
+                      "pending_subscribers": 1}
     assert aggregator.housekeeping() == {"events": 0, "news": 0, "leases": 0,
-                                         "digest_deliveries": 0}
+                                         "digest_deliveries": 0, "pending_subscribers": 0}
+    assert sorted(s.email for s in store.subscribers()) == [
+        "ana@example.org", "pending1@example.org", "pending2@example.org"]
     assert not store.try_lease("live-job", "node-b", NOW, timedelta(hours=1))  # still held
     assert [d.week for d in store.deliveries("2026-W47")] == ["2026-W47"]
     report = aggregator.build()

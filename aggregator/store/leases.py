@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from .lease_tables import feed_leases, feed_outages, leases, marks
-from .subscriber_tables import digest_deliveries
+from .subscriber_tables import digest_deliveries, subscribers
 from .tables import events, news_items
 
 
@@ -190,10 +190,13 @@ class LeasesStore:
     # --- housekeeping ----------------------------------------------------------------------
 
     def prune(self, events_before: datetime, news_before: datetime, now: datetime,
-              ledger_before: datetime | None = None) -> dict[str, int]:
-        """Delete records no build will publish again, leases long expired and digest ledger
+              ledger_before: datetime | None = None,
+              pending_before: datetime | None = None) -> dict[str, int]:
+        """Delete records no build will publish again, leases long expired, digest ledger
         rows claimed before ``ledger_before`` (a week's digest is never sent again once the
-        week is over: the rows only grow, one per subscriber and week); counts."""
+        week is over: the rows only grow, one per subscriber and week) and sign-ups still
+        unconfirmed since before ``pending_before`` (an address someone typed, perhaps not its
+        owner's: we keep no data about people who never said yes); counts."""
         with self._begin() as connection:
             gone_events = connection.execute(
                 events.delete().where(events.c.until_utc < events_before)).rowcount
@@ -204,5 +207,9 @@ class LeasesStore:
             gone_ledger = 0 if ledger_before is None else connection.execute(
                 digest_deliveries.delete().where(digest_deliveries.c.claimed_at < ledger_before)
             ).rowcount
+            gone_pending = 0 if pending_before is None else connection.execute(
+                subscribers.delete().where(subscribers.c.status == "pending",
+                                           subscribers.c.created_at < pending_before)
+            ).rowcount
         return {"events": gone_events, "news": gone_news, "leases": gone_leases,
-                "digest_deliveries": gone_ledger}
+                "digest_deliveries": gone_ledger, "pending_subscribers": gone_pending}
