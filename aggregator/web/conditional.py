@@ -15,6 +15,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import Request, Response
 
+from .qvalues import weighted
+
 CALENDAR = "text/calendar; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
@@ -63,17 +65,7 @@ def conditional(
 
 def accepts_gzip(accept_encoding: str) -> bool:
     """``gzip`` (or ``*``) listed without ``q=0``: RFC 9110 §12.5.3."""
-    weights: dict[str, float] = {}
-    for part in accept_encoding.lower().split(","):
-        coding, _, params = part.strip().partition(";")
-        weight = 1.0
-        if params.strip().startswith("q="):
-            try:
-                weight = float(params.strip()[2:])
-            except ValueError:
-                weight = 0.0
-        if coding.strip():
-            weights[coding.strip()] = weight
+    weights = dict(weighted(accept_encoding.lower()))
     return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
 
+from .qvalues import weighted
+
 LANGUAGES = ("fr", "en", "de")
 DEFAULT = "fr"
 NAMES = {"fr": "Français", "en": "English", "de": "Deutsch"}
@@ -207,17 +209,8 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
     for choice in (query, cookie):
         if choice in LANGUAGES:
             return choice
-    preferred = []
-    for part in (accept_language or "").split(","):
-        tag, _, params = part.strip().partition(";")
-        weight = 1.0
-        if params.strip().startswith("q="):
-            try:
-                weight = float(params.strip()[2:])
-            except ValueError:
-                weight = 0.0
-        if tag and weight > 0:
-            preferred.append((weight, tag.strip().replace("-", "_")))
+    preferred = [(weight, tag.replace("-", "_"))
+                 for tag, weight in weighted(accept_language or "") if weight > 0]
     ordered = [tag for _, tag in sorted(preferred, key=lambda p: -p[0])]
     found = negotiate_locale(ordered, list(LANGUAGES), sep="_")
     if found is None:
