@@ -76,9 +76,16 @@ def _engine(db_url: str, lock_timeout: float) -> Engine:
             cursor.close()
 
         return engine
-    milliseconds = max(1, int(lock_timeout * 1000))
-    return sa.create_engine(db_url, pool_pre_ping=True,
-                            connect_args={"options": f"-c lock_timeout={milliseconds}"})
+    engine = sa.create_engine(db_url, pool_pre_ping=True)
+
+    @sa.event.listens_for(engine, "connect")
+    def _lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+        # A SET, not the libpq "options" parameter, which PgBouncer refuses.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
+        dbapi_connection.commit()  # SET is transactional: kept only once committed
+
+    return engine
 
 
 def _migrate(connection: Connection) -> None:
