@@ -21,6 +21,9 @@ from .models import MergedEvent, Publication, When
 _MARKS: Memo[MergedEvent, tuple[str, datetime]] = Memo()
 """Fingerprint and end of each event of the previous build (a daemon's next build is mostly
 the same events: see aggregator/memo.py)."""
+_SNAPSHOTS: Memo[tuple[MergedEvent, int, datetime | None], MergedEvent] = Memo()
+"""The published form of each unchanged event, the same object build after build (the
+renderers' memos then find it by identity)."""
 
 
 def fingerprint(event: MergedEvent) -> str:
@@ -49,6 +52,7 @@ def publish(
     published: list[MergedEvent] = []
     memory: dict[str, Publication] = {}
     _MARKS.new_build()
+    _SNAPSHOTS.new_build()
     for event in events:
         entry, shown = _current(event, previous.get(event.uid), now)
         published.append(shown)
@@ -75,7 +79,8 @@ def _current(
         sequence, modified = max(event.sequence, before.sequence), before.last_modified
     else:
         sequence, modified = max(event.sequence, before.sequence + 1), now
-    snapshot = dataclasses.replace(event, sequence=sequence, last_modified=modified)
+    snapshot = _SNAPSHOTS.get((event, sequence, modified), lambda: dataclasses.replace(
+        event, sequence=sequence, last_modified=modified))
     return Publication(event.uid, mark, sequence, modified, until, snapshot), snapshot
 
 

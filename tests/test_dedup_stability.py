@@ -144,3 +144,20 @@ def test_override_records_attach_to_the_merged_series() -> None:
 def test_output_is_identical_whatever_the_input_order() -> None:
     records = [ORGANISER, VENUE, UMBRELLA, record("totem", "v-2", title="Atelier Rust")]
     assert merge_events(records, SOURCES) == merge_events(records[::-1], SOURCES)
+
+
+def test_a_rebuild_reuses_unchanged_events_and_remakes_changed_ones() -> None:
+    """An unchanged cluster gives back the same object (the renderers' memos find it by
+    identity); a changed record, or a renamed source, gives a new event with the change."""
+    first = merge_events([ORGANISER, VENUE], SOURCES)
+    again = merge_events([ORGANISER, VENUE], SOURCES, previous=first.assignment)
+    assert again.events[0] is first.events[0]
+    moved = record("lorntech", "org@lorntech", location="Salle 2, Totem, Metz")
+    changed = merge_events([moved, VENUE], SOURCES, previous=first.assignment)
+    assert changed.events[0].uid == first.events[0].uid
+    assert changed.events[0].location == "Salle 2, Totem, Metz"
+    renamed = dict(SOURCES, lorntech=Source(id="lorntech", name="LNT", kind="association",
+                                            city="Thionville", country="FR"))
+    merge_events([ORGANISER, VENUE], SOURCES, previous=first.assignment)
+    remade = merge_events([ORGANISER, VENUE], renamed, previous=first.assignment)
+    assert remade.events[0] is not first.events[0]  # sources changed: nothing reused

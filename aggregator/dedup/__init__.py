@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from ..models import Event, NewsItem, Source
+from ..memo import Memo
+from ..models import Event, MergedEvent, NewsItem, Source
 from . import news
 from .cluster import ConstrainedUnion, Traits, UnionFind, assign_uids, invert, vanished
 from .keys import Profile, clean_url, profile_events, sort_instant, zone
@@ -39,6 +40,11 @@ __all__ = [
 ]
 
 Venues = Mapping[str, Iterable[str]]
+
+_MERGED: Memo[tuple[str, tuple[Event, ...], tuple[Event, ...]], MergedEvent] = Memo()
+"""The merged events of the previous build by UID and records (see aggregator/memo.py): an
+unchanged cluster gives back the very same object, so the lifecycle and renderers' memos find
+it by identity instead of comparing every field."""
 
 
 def merge_events(
@@ -174,8 +180,12 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence
     for record in attached:
         target = assignment.get(record_key(record)) or by_uid[record.uid][0]
         extra.setdefault(target, []).append(record)
-    merged = [merge_event(uid, members, extra.get(uid, ()), sources)
-              for members, uid in zip(ranked, uids, strict=True)]
+    _MERGED.new_build(sources)
+    merged = [
+        _MERGED.get((uid, tuple(members), tuple(extra.get(uid, ()))),
+                    lambda: merge_event(uid, members, extra.get(uid, ()), sources))
+        for members, uid in zip(ranked, uids, strict=True)
+    ]
     merged.sort(key=lambda m: (sort_instant(m.members[0], tz), m.uid))
     return EventMerge(events=tuple(merged), assignment=assignment)
 
