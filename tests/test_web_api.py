@@ -76,6 +76,26 @@ def test_calendar_is_gzipped_for_clients_that_accept_it(web: Web) -> None:
     assert web.client.get("/events.json").headers["content-encoding"] == "gzip"
 
 
+def test_the_polled_calendar_answers_the_same_before_and_after_it_is_cached(web: Web) -> None:
+    """The first GET after a build goes through the route (it reads the file), the next ones
+    through the fast path (served from memory): a calendar app must not see the difference."""
+    web.aggregator.build()  # a new file: the next answer is the route's
+    wanted = ("content-type", "etag", "cache-control", "last-modified", "vary",
+              "content-security-policy", "x-content-type-options", "content-length")
+    for encoding in ("identity", "gzip"):
+        route, fast = (web.client.get("/calendar.ics", headers={"Accept-Encoding": encoding})
+                       for _ in range(2))
+        assert fast.content == route.content
+        assert {k: fast.headers.get(k) for k in wanted} == {k: route.headers.get(k) for k in wanted}
+        assert fast.headers.get("content-encoding") == route.headers.get("content-encoding")
+    head = web.client.head("/calendar.ics", headers={"Accept-Encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    built = (web.tmp_path / "output" / "calendar.ics").read_bytes()
+    assert int(head.headers["content-length"]) == len(built) == len(route.content)
+    assert web.client.post("/calendar.ics").status_code == 405
+    assert summaries(web.client.get("/calendar.ics?city=Metz").content)
+
+
 def test_new_build_changes_the_etag(web: Web) -> None:
     etag = web.client.get("/calendar.ics").headers["etag"]
     from sites import SOON, ics

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..core import Aggregator
 from ..errors import AggregatorError, StoreError
 from . import admin, api, directory, ops, public, register, subscribe
+from .fastpath import CalendarFastPath
 from .security import SecurityHeaders
 from .views import render
 
@@ -42,7 +43,9 @@ def create_app(aggregator: Aggregator) -> FastAPI:
         app.include_router(router)
     _handle_errors(app)
     secure = aggregator.settings.base_url.startswith("https://")
-    app.add_middleware(SecurityHeaders, secure=secure)
+    app.add_middleware(CalendarFastPath, files=app.state.files,
+                       calendar=aggregator.settings.output_dir / "calendar.ics")
+    app.add_middleware(SecurityHeaders, secure=secure)  # added last: wraps the fast path too
     return app
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -43,24 +44,34 @@ def conditional(
     request: Request, body: bytes, media_type: str, modified: datetime | None,
     *, etag: str | None = None, compressed: bytes | None = None,
 ) -> Response:
-    """The body, or a 304 when the client already holds it; the Content-Type is always ours,
-    whatever the client's Accept header said (Thunderbird sends odd ones). With
-    ``compressed`` (:func:`gzipped` of ``body``), a client accepting gzip gets that, under its
-    own ETag (RFC 9110 §8.8.3: one tag per representation)."""
+    """The body, or a 304 when the client already holds it, as a Response (see :func:`answer`)."""
+    status, headers, content = answer(request.headers, body, media_type, modified,
+                                      etag=etag, compressed=compressed)
+    return Response(content, status_code=status, headers=headers)
+
+
+def answer(
+    request_headers: Mapping[str, str], body: bytes, media_type: str, modified: datetime | None,
+    *, etag: str | None = None, compressed: bytes | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body): the body, or a 304 when the client already holds it. The
+    Content-Type is always ours, whatever the client's Accept header said (Thunderbird sends
+    odd ones). With ``compressed`` (:func:`gzipped` of ``body``), a client accepting gzip gets
+    that, under its own ETag (RFC 9110 §8.8.3: one tag per representation)."""
     tag = etag or etag_of(body)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}",
                "Content-Type": media_type}
     if compressed is not None:
         headers["Vary"] = "Accept-Encoding"
-        if accepts_gzip(request.headers.get("accept-encoding", "")):
+        if accepts_gzip(request_headers.get("accept-encoding", "")):
             body, headers["ETag"] = compressed, tag[:-1] + '-gz"'
             headers["Content-Encoding"] = "gzip"
     if modified is not None:
         headers["Last-Modified"] = format_datetime(modified.replace(microsecond=0), usegmt=True)
-    if _fresh(request, (tag, tag[:-1] + '-gz"'), modified):
-        return Response(status_code=304, headers={k: v for k, v in headers.items()
-                                                  if k not in ("Content-Type", "Content-Encoding")})
-    return Response(body, headers=headers)
+    if _fresh(request_headers, (tag, tag[:-1] + '-gz"'), modified):
+        return 304, {k: v for k, v in headers.items()
+                     if k not in ("Content-Type", "Content-Encoding")}, b""
+    return 200, headers, body
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -69,14 +80,15 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
 
 
-def _fresh(request: Request, tags: tuple[str, ...], modified: datetime | None) -> bool:
+def _fresh(request_headers: Mapping[str, str], tags: tuple[str, ...],
+           modified: datetime | None) -> bool:
     """The client holds one of ``tags`` (either encoding: the content is the same), or a copy
     at least as new as ``modified``."""
-    if_none_match = request.headers.get("if-none-match")
+    if_none_match = request_headers.get("if-none-match")
     if if_none_match is not None:
         held = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
         return "*" in held or any(tag in held for tag in tags)
-    since = request.headers.get("if-modified-since")
+    since = request_headers.get("if-modified-since")
     if since is None or modified is None:
         return False
     try:
