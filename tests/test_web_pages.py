@@ -257,3 +257,20 @@ def test_admin_login_session_disable_source_and_logout(web: Web) -> None:
     assert apero["eventStatus"] == "https://schema.org/EventCancelled"
     web.client.post("/admin/logout", data={"csrf_token": token})
     assert web.client.get("/admin").status_code == 303
+
+
+def test_pages_are_gzipped_for_browsers_that_accept_it(web: Web) -> None:
+    """The agenda is read on phones: a browser that accepts gzip gets it compressed."""
+    import gzip
+
+    import httpx
+
+    with httpx.Client(base_url=str(web.client.base_url)) as raw:
+        with raw.stream("GET", "/", headers={"Accept-Encoding": "gzip"}) as answer:
+            wire = b"".join(answer.iter_raw())
+            assert answer.headers["content-encoding"] == "gzip"
+            assert "Accept-Encoding" in answer.headers["vary"]
+            assert "content-security-policy" in answer.headers
+    plain = web.client.get("/", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert gzip.decompress(wire) == plain.content and len(wire) < len(plain.content) / 2

@@ -12,11 +12,13 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..core import Aggregator
 from ..errors import AggregatorError, StoreError
 from . import admin, api, directory, ops, public, register, subscribe
+from .conditional import GZIP_MIN_BYTES
 from .fastpath import CalendarFastPath
 from .security import SecurityHeaders
 from .views import render
@@ -43,6 +45,11 @@ def create_app(aggregator: Aggregator) -> FastAPI:
         app.include_router(router)
     _handle_errors(app)
     secure = aggregator.settings.base_url.startswith("https://")
+    # Pages gzipped per request (the agenda: 119 KB -> ~15 KB). Calendars and exports are left
+    # to the file cache, which gzips each file once per build; the fast path stays outside.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6,
+                       exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "text/calendar",
+                                              "application/json", "application/atom+xml"))
     app.add_middleware(CalendarFastPath, files=app.state.files,
                        calendar=aggregator.settings.output_dir / "calendar.ics")
     app.add_middleware(SecurityHeaders, secure=secure)  # added last: wraps the fast path too
