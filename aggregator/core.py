@@ -149,7 +149,8 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         updates: dict[int, FeedUpdate] = {}
         batch: list[FeedUpdate] = []
         for index, intake in intakes:  # stored while the pool parses the rest
-            batch.append(updates.setdefault(index, self._decide(intake, now, by_id)))
+            updates[index] = self._decide(intake, now, by_id)
+            batch.append(updates[index])
             if len(batch) == STORE_BATCH or len(updates) == len(states):
                 self.store.apply_updates(batch)
                 batch = []
