@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +20,6 @@ from typing import Literal
 from . import cadence
 from .config import Settings
 from .errors import StoreError
-from .intake import Intake, fetch_and_parse
 from .mailer import notify_contact
 from .observe import CONTENT_TYPE, Metrics
 from .models import FeedOutcome, FeedState, FeedUpdate, Source
@@ -35,7 +34,6 @@ PENDING_RETENTION = timedelta(days=30)
 """A sign-up never confirmed is deleted after this (its confirmation link stops working)."""
 NEWS_RETENTION = timedelta(days=90)  # core.NEWS_WINDOW: older news never reaches the exports
 DATA_MARK = "data"
-STORE_BATCH = 50  # as core.STORE_BATCH: feeds written per transaction
 
 MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "down": {
@@ -110,8 +108,10 @@ class ClusterMixin:
     def current_sources(self) -> tuple[Source, ...]:
         raise NotImplementedError  # provided by Aggregator
 
-    def _decide(self, intake: Intake, now: datetime,
-                sources: Mapping[str, Source] | None = None) -> FeedUpdate:
+    def _fetch_and_store(
+        self, states: Sequence[FeedState], *, force: bool, sources: Mapping[str, Source],
+        report: Callable[[str, int, int], None], writing: Writing = nullcontext,
+    ) -> list[FeedUpdate]:
         raise NotImplementedError  # provided by Aggregator
 
     def build(self) -> object:
@@ -142,16 +142,10 @@ class ClusterMixin:
         try:
             wanted = set(claimed)
             states = [s for s in self.store.feed_states(every) if s.feed_id in wanted]
-            intakes = fetch_and_parse(
-                states, force=False, allow_private=self.settings.allow_private_networks,
-                default_tz=self.settings.timezone, limits=self.limits, resolver=self.resolver,
-                report=lambda step, done, total: None,
+            updates = self._fetch_and_store(
+                states, force=False, sources={source.id: source for source in every},
+                report=lambda step, done, total: None, writing=writing,
             )
-            by_id = {source.id: source for source in every}
-            updates = [self._decide(intake, self.clock(), by_id) for intake in intakes]
-            with writing():
-                for start in range(0, len(updates), STORE_BATCH):
-                    self.store.apply_updates(updates[start:start + STORE_BATCH])
         finally:
             self.store.release_feeds(claimed, node)
         for update in updates:

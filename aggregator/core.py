@@ -7,13 +7,14 @@ core (parse, decide, dedup, render). No rule lives here; each step's rules live 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import decide, lifecycle
-from .cluster import DATA_MARK, ClusterMixin
+from .cluster import DATA_MARK, ClusterMixin, Writing
 from .config import DEFAULT_REFRESH, Settings
 from .curation import CurationMixin
 from .dedup import merge_events, merge_news
@@ -140,25 +141,35 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
             if (force or s.status != "disabled") and (not due_only or _is_due(s, now))
         ]
         report = progress or (lambda step, done, total: None)
-        intakes = iter_intakes(
+        by_id = {source.id: source for source in every}  # once: 6,000 feeds x 3,000 sources
+        updates = self._fetch_and_store(states, force=force, sources=by_id, report=report)
+        if any(update.replace is not None for update in updates):
+            self.store.bump_mark(DATA_MARK)  # a running daemon's nodes rebuild after this
+        return [update.outcome for update in updates]
+
+    def _fetch_and_store(
+        self, states: Sequence[FeedState], *, force: bool, sources: Mapping[str, Source],
+        report: Progress, writing: Writing = nullcontext,
+    ) -> list[FeedUpdate]:
+        """Fetch and parse ``states``, store each batch of STORE_BATCH updates as soon as it is
+        ready while the pool parses the rest (inside ``writing``, the daemon's guard), and
+        return the updates in the order of ``states``. `refresh` and the daemon's rounds."""
+        updates: dict[int, FeedUpdate] = {}
+        batch: list[FeedUpdate] = []
+        with closing(iter_intakes(
             states, force=force, allow_private=self.settings.allow_private_networks,
             default_tz=self.settings.timezone, limits=self.limits, resolver=self.resolver,
             report=report,
-        )
-        by_id = {source.id: source for source in every}  # once: 6,000 feeds x 3,000 sources
-        updates: dict[int, FeedUpdate] = {}
-        batch: list[FeedUpdate] = []
-        for index, intake in intakes:  # stored while the pool parses the rest
-            updates[index] = self._decide(intake, now, by_id)
-            batch.append(updates[index])
-            if len(batch) == STORE_BATCH or len(updates) == len(states):
-                self.store.apply_updates(batch)
-                batch = []
-                report("storing", len(updates), len(states))
-        ordered = [updates[index] for index in range(len(states))]
-        if any(update.replace is not None for update in ordered):
-            self.store.bump_mark(DATA_MARK)  # a running daemon's nodes rebuild after this
-        return [update.outcome for update in ordered]
+        )) as intakes:
+            for index, intake in intakes:
+                updates[index] = self._decide(intake, self.clock(), sources)
+                batch.append(updates[index])
+                if len(batch) == STORE_BATCH or len(updates) == len(states):
+                    with writing():
+                        self.store.apply_updates(batch)
+                    batch = []
+                    report("storing", len(updates), len(states))
+        return [updates[index] for index in range(len(states))]
 
     def _decide(self, intake: Intake, now: datetime,
                 sources: Mapping[str, Source] | None = None) -> FeedUpdate:

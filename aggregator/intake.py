@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -58,24 +58,6 @@ def pooled_result(job: Future[ParsedFeed | ParseError], url: str) -> ParsedFeed 
         return ParseError(url, "the parser process died (out of memory?); retried next refresh")
 
 
-def fetch_and_parse(
-    states: Sequence[FeedState],
-    *,
-    force: bool,
-    allow_private: bool,
-    default_tz: str,
-    limits: FetchLimits,
-    resolver: Resolver,
-    report: Report,
-) -> list[Intake]:
-    """Fetch every feed (conditionally unless ``force``) and parse the bodies that changed;
-    one intake per state, in their order."""
-    found = dict(iter_intakes(states, force=force, allow_private=allow_private,
-                              default_tz=default_tz, limits=limits, resolver=resolver,
-                              report=report))
-    return [found[i] for i in range(len(states))]
-
-
 def iter_intakes(
     states: Sequence[FeedState],
     *,
@@ -85,9 +67,11 @@ def iter_intakes(
     limits: FetchLimits,
     resolver: Resolver,
     report: Report,
-) -> Iterator[tuple[int, Intake]]:
-    """:func:`fetch_and_parse` as (index in ``states``, intake) pairs, each as soon as it is
-    ready: first the feeds with nothing to parse, then the parses in the order they finish.
+) -> Generator[tuple[int, Intake], None, None]:
+    """Fetch every feed (conditionally unless ``force``) and parse the bodies that changed:
+    (index in ``states``, intake) pairs, each as soon as it is ready, first the feeds with
+    nothing to parse, then the parses in the order they finish. Close it (``contextlib.closing``)
+    to stop the process pool early.
 
     A refresh stores each batch while the pool goes on parsing the others, instead of writing
     everything after the last parse (the database writes were a one-core tail, issue 8).
