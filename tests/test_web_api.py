@@ -193,3 +193,56 @@ def test_before_the_first_build_calendar_is_404_not_a_crash(web: Web) -> None:
     missing = web.client.get("/events.json")
     assert missing.status_code == 404 and "not built yet" in missing.json()["detail"]
     assert web.client.head("/calendar.ics").status_code == 404
+
+
+def test_the_fast_path_answers_the_plain_calendar_itself_and_passes_the_rest_on(
+    tmp_path: Path,
+) -> None:
+    """The fast path must really answer the polled URL from the cache (else the benchmark's
+    gain is not there), and leave filters, other methods and a rebuilt file to the router."""
+    import asyncio
+    import gzip
+    import os
+
+    from aggregator.web.api import FileCache
+    from aggregator.web.fastpath import CalendarFastPath
+
+    calendar = tmp_path / "calendar.ics"
+    calendar.write_bytes(b"BEGIN:VCALENDAR\r\n" + b"X-LINE:padding\r\n" * 200 + b"END:VCALENDAR\r\n")
+    files = FileCache()
+    routed: list[str] = []
+
+    async def router(scope, receive, send):  # type: ignore[no-untyped-def]
+        routed.append(f"{scope['method']} {scope['path']}?{scope['query_string'].decode()}")
+        await send({"type": "http.response.start", "status": 299, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    fast = CalendarFastPath(router, files, calendar)
+
+    def call(method: str, query: bytes = b"", **headers: str) -> tuple[int, dict, bytes]:
+        sent: list[dict] = []
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": method, "path": "/calendar.ics", "query_string": query,
+                 "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]}
+        asyncio.run(fast(scope, None, send))
+        return (sent[0]["status"], {k.decode(): v.decode() for k, v in sent[0]["headers"]},
+                sent[1]["body"])
+
+    assert call("GET")[0] == 299  # not read yet: the route reads it (in a thread)
+    files.read(calendar)
+    status, headers, body = call("GET", accept_encoding="gzip")
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == calendar.read_bytes()
+    assert int(headers["content-length"]) == len(body)
+    status, headers, body = call("HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) == 3232
+    assert call("GET", if_none_match=headers["etag"])[0] == 304
+    assert call("GET", b"city=Metz")[0] == call("POST")[0] == 299
+    stamp = calendar.stat().st_mtime_ns + 1_000_000_000
+    os.utime(calendar, ns=(stamp, stamp))  # rebuilt: stale until the route reads it again
+    assert call("GET")[0] == 299
+    assert routed == ["GET /calendar.ics?", "GET /calendar.ics?city=Metz",
+                      "POST /calendar.ics?", "GET /calendar.ics?"]
