@@ -10,6 +10,7 @@ time and peak memory. Needs `pip install pyinstrument` (bench only).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import tempfile
@@ -80,7 +81,7 @@ def main() -> None:
         if args.html:
             args.html.write_text(profiler.output_html())
         else:
-            print(profiler.output_text(unicode=False, color=False, show_all=False))
+            print(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("SHOW_ALL"))))
     if fresh:
         server.terminate()
         server.wait(10)

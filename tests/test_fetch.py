@@ -131,3 +131,21 @@ def test_user_agent_names_the_aggregator(server: MisbehavingServer) -> None:
     fetch_one(url)
     assert seen["User-Agent"].startswith("aggregator/")
     assert "gzip" in seen["Accept-Encoding"]
+
+
+def test_cookies_a_feed_sets_are_never_sent_back(server: MisbehavingServer) -> None:
+    """A feed server's Set-Cookie must not follow us to its other feeds or the next hop: the
+    fetcher keeps no cookie jar, within a batch or across redirects."""
+    seen: list[str | None] = []
+
+    def record(handler):  # type: ignore[no-untyped-def]
+        seen.append(handler.headers.get("Cookie"))
+        body(CAL, Set_Cookie="session=abc; Path=/")(handler)
+
+    first, second = server.route("/a.ics", record), server.route("/b.ics", record)
+    hop = server.route("/moved.ics", redirect(302, "/b.ics"))
+    results = fetch_feeds([FetchRequest(first)], allow_private=True)
+    results += fetch_feeds([FetchRequest(hop), FetchRequest(second)], allow_private=True,
+                           limits=FetchLimits(per_host=1))
+    assert all(isinstance(r, FetchResult) and r.body == CAL for r in results)
+    assert seen == [None, None, None]
