@@ -11,6 +11,7 @@ value in the result list, never an exception that stops the other feeds.
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import time
 import zlib
@@ -120,8 +121,8 @@ class _Fetcher:
 
     async def _hop(self, url: str, request: FetchRequest) -> FetchResult | tuple[int, str]:
         address = await resolve_checked(url, self.resolver, self.allow_private, self.trusted)
-        target, extensions, host_header = _pinned(url, address)
-        headers = {"Host": host_header, **self.headers}
+        target, extensions, headers = _pinned(url, address)
+        headers.update(self.headers)
         if url == request.url:
             if request.etag:
                 headers["If-None-Match"] = request.etag
@@ -222,14 +223,18 @@ def _zlib_header(data: bytes) -> bool:
     return len(data) >= 2 and data[0] & 0x0F == 8 and ((data[0] << 8) | data[1]) % 31 == 0
 
 
-def _pinned(url: str, address: str) -> tuple[httpx.URL, dict[str, object], str]:
-    """Point the request at the checked address, keeping Host and TLS server name."""
+def _pinned(url: str, address: str) -> tuple[httpx.URL, dict[str, object], dict[str, str]]:
+    """Point the request at the checked address, keeping Host and TLS server name; credentials
+    in the URL (``https://user:secret@host/feed.ics``) become Basic auth, as a browser does."""
     scheme, host, port = split_target(url)
     original = httpx.URL(url)
     default_port = 443 if scheme == "https" else 80
-    host_header = host if port == default_port else f"{host}:{port}"
+    headers = {"Host": host if port == default_port else f"{host}:{port}"}
+    if original.userinfo:
+        credentials = f"{original.username}:{original.password}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode("ascii")
     extensions: dict[str, object] = {"sni_hostname": host} if scheme == "https" else {}
-    return original.copy_with(host=address), extensions, host_header
+    return original.copy_with(host=address, username=None, password=None), extensions, headers
 
 
 def _with_elapsed(result: FetchResult, elapsed: float) -> FetchResult:

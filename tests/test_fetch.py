@@ -149,3 +149,21 @@ def test_cookies_a_feed_sets_are_never_sent_back(server: MisbehavingServer) -> N
                            limits=FetchLimits(per_host=1))
     assert all(isinstance(r, FetchResult) and r.body == CAL for r in results)
     assert seen == [None, None, None]
+
+
+def test_credentials_in_the_url_are_sent_as_basic_auth(server: MisbehavingServer) -> None:
+    """A private calendar given as https://user:secret@host/feed.ics (ownCloud, WordPress
+    behind basic auth) is fetched with those credentials, not refused with a 401."""
+    import base64
+
+    seen: dict[str, str] = {}
+
+    def record(handler):  # type: ignore[no-untyped-def]
+        seen.update(dict(handler.headers))
+        body(CAL)(handler)
+
+    url = server.route("/private.ics", record).replace("http://", "http://team%40lab:s3cr%C3%A9t@")
+    result = fetch_one(url)
+    assert isinstance(result, FetchResult) and result.body == CAL
+    assert base64.b64decode(seen["Authorization"].removeprefix("Basic ")) == "team@lab:s3crét".encode()
+    assert seen["Host"].startswith("127.0.0.1:")
