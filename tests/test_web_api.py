@@ -76,6 +76,32 @@ def test_calendar_is_gzipped_for_clients_that_accept_it(web: Web) -> None:
     assert web.client.get("/events.json").headers["content-encoding"] == "gzip"
 
 
+def test_filtered_calendars_are_gzipped_and_answer_304_like_the_whole_one(web: Web) -> None:
+    """Subscribers of ?city=Metz poll as often as those of the whole calendar: same gzip,
+    same stable ETag per representation, same 304."""
+    import gzip
+
+    import httpx
+
+    plain = web.client.get("/calendar.ics?city=Metz", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and summaries(plain.content)
+    with httpx.Client(base_url=str(web.client.base_url)) as raw:
+        with raw.stream("GET", "/calendar.ics?city=Metz",
+                        headers={"Accept-Encoding": "gzip"}) as answer:
+            wire = b"".join(answer.iter_raw())
+            assert answer.headers["content-encoding"] == "gzip"
+            assert answer.headers["vary"] == "Accept-Encoding"
+            gz_tag = answer.headers["etag"]
+    assert gzip.decompress(wire) == plain.content and gz_tag != plain.headers["etag"]
+    again = web.client.get("/calendar.ics?city=Metz", headers={"Accept-Encoding": "gzip",
+                                                               "If-None-Match": gz_tag})
+    assert again.status_code == 304
+    filtered = web.client.get("/events.json?updated_since=2000-01-01T00:00:00Z",
+                                headers={"Accept-Encoding": "gzip"})
+    assert len(filtered.content) > 1024, "too small to be gzipped: the test needs more events"
+    assert filtered.headers["content-encoding"] == "gzip" and filtered.json()["events"]
+
+
 def test_the_polled_calendar_answers_the_same_before_and_after_it_is_cached(web: Web) -> None:
     """The first GET after a build goes through the route (it reads the file), the next ones
     through the fast path (served from memory): a calendar app must not see the difference."""

@@ -44,7 +44,7 @@ class CachedFile:
     body: bytes
     compressed: bytes | None
     etag: str
-    modified: datetime
+    modified: datetime | None
 
 
 class FileCache:
@@ -83,22 +83,26 @@ class FileCache:
 
 
 class RenderCache:
-    """Filtered answers of the current build, rendered once each (cleared when full)."""
+    """Filtered answers of the current build, rendered, hashed and gzipped once each (cleared
+    when full): a city's calendar polled by its subscribers' apps costs what the whole
+    calendar's does, not a render, a SHA-256 and an uncompressed body per request."""
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[str, ...], bytes] = {}
+        self.entries: dict[tuple[str, ...], CachedFile] = {}
         self.lock = threading.Lock()
 
-    def get(self, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+    def get(self, key: tuple[str, ...], make: Callable[[], bytes], modified: datetime | None
+            ) -> CachedFile:
         with self.lock:
-            body = self.entries.get(key)
-        if body is None:
+            found = self.entries.get(key)
+        if found is None:
             body = make()
+            found = CachedFile(body, gzipped(body), etag_of(body), modified)
             with self.lock:
                 if len(self.entries) >= CACHE_SIZE:
                     self.entries.clear()
-                self.entries[key] = body
-        return body
+                self.entries[key] = found
+        return found
 
 
 def _file(request: Request, relative: str, media_type: str) -> Response:
@@ -111,9 +115,13 @@ def _file(request: Request, relative: str, media_type: str) -> Response:
                        compressed=found.compressed)
 
 
-def _cached(request: Request, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+def _cached(request: Request, key: tuple[str, ...], make: Callable[[], bytes],
+            media_type: str, modified: datetime | None) -> Response:
+    """The filtered answer ``make`` renders, cached for this build, as a conditional Response."""
     cache: RenderCache = request.app.state.rendered
-    return cache.get(key, make)
+    found = cache.get(key, make, modified)
+    return conditional(request, found.body, media_type, found.modified, etag=found.etag,
+                       compressed=found.compressed)
 
 
 @router.get("/calendar.ics", response_class=Response,
@@ -135,9 +143,9 @@ def _selected_calendar(request: Request, selection: Selection) -> Response:
     aggregator = aggregator_of(request)
     published = aggregator.published()
     s = selection
-    body = _cached(request, ("ics", published.version, s.city, s.kind, s.tag, s.source, s.q),
-                   lambda: aggregator.render_selection(published, selection))
-    return conditional(request, body, CALENDAR, published.modified)
+    return _cached(request, ("ics", published.version, s.city, s.kind, s.tag, s.source, s.q),
+                   lambda: aggregator.render_selection(published, selection),
+                   CALENDAR, published.modified)
 
 
 @router.get("/calendars/{slug}.ics", response_class=Response,
@@ -173,10 +181,9 @@ def events_json(
     aggregator = aggregator_of(request)
     published = aggregator.published()
     key = ("json", published.version, city, kind, tag, source, q, since.isoformat() if since else "")
-    body = _cached(request, key, lambda: (json.dumps(
+    return _cached(request, key, lambda: (json.dumps(
         aggregator.events_document(published, selection, since), ensure_ascii=False,
-    ) + "\n").encode())
-    return conditional(request, body, JSON, published.modified)
+    ) + "\n").encode(), JSON, published.modified)
 
 
 def _instant(text: str) -> datetime:
