@@ -78,8 +78,10 @@ _PLACE_NOISE = frozenset(
     "de du des la le les l d et a au aux france luxembourg deutschland germany allemagne "
     "cedex salle batiment bat etage rdc room sall grand est lorraine".split())
 _WORD = re.compile(r"[a-z0-9]+")
-_FOLD = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'",
-                       "ø": "o", "ł": "l", "đ": "d"})
+_FOLD = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"), ("ß", "ss"), ("’", "'"),
+         ("ø", "o"), ("ł", "l"), ("đ", "d"))
+"""Letters NFKD does not decompose. Replaced one by one where present: ``str.translate``
+with multi-letter replacements was 5 to 30 times slower on titles (issue 8)."""
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -89,7 +91,10 @@ def fold(text: str) -> str:
     """Lower case, no accents, no emoji: the alphabet every comparison happens in."""
     if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    for letter, plain in _FOLD:
+        if letter in text:
+            text = text.replace(letter, plain)
+    text = unicodedata.normalize("NFKD", text)
     return _COMBINING.sub("", text).casefold()
 
 

@@ -17,12 +17,15 @@ from zoneinfo import ZoneInfo
 from ..models import When
 
 FOLD_LIMIT = 75
-_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
 
 
 def escape_text(value: str) -> str:
-    """RFC 5545 TEXT escaping (backslash, semicolon, comma, newline), as icalendar does it."""
-    return value.replace("\r\n", "\n").translate(_ESCAPES)
+    """RFC 5545 TEXT escaping (backslash, semicolon, comma, newline), as icalendar does it.
+
+    Chained ``replace`` (backslash first), not ``str.translate``: a table with two-character
+    replacements leaves translate's fast path, and it was 6 to 16 times slower (issue 8)."""
+    return (value.replace("\r\n", "\n").replace("\\", "\\\\").replace(";", "\\;")
+            .replace(",", "\\,").replace("\n", "\\n"))
 
 
 def fold(line: str) -> str:
