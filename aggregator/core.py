@@ -21,6 +21,7 @@ from .dedup import merge_events, merge_news
 from .digests import DigestError, DigestReport, DigestsMixin
 from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
+from .gcpause import fewer_collections
 from .intake import Intake, iter_intakes
 from .models import FeedOutcome, FeedState, FeedUpdate, ParsedFeed, Source
 from .netguard import Resolver, system_resolver
@@ -198,6 +199,10 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
 
     def build(self) -> BuildReport:
         """Deduplicate the stored records and write every output file atomically."""
+        with fewer_collections():
+            return self._build()
+
+    def _build(self) -> BuildReport:
         started = time.monotonic()
         now = self.clock()
         sources = self.current_sources()
