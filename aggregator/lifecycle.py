@@ -79,8 +79,11 @@ def _current(
         sequence, modified = max(event.sequence, before.sequence), before.last_modified
     else:
         sequence, modified = max(event.sequence, before.sequence + 1), now
-    snapshot = _SNAPSHOTS.get((event, sequence, modified), lambda: dataclasses.replace(
-        event, sequence=sequence, last_modified=modified))
+    if sequence == event.sequence and modified == event.last_modified:
+        snapshot = event  # as the feeds say it: nothing to copy
+    else:
+        snapshot = _SNAPSHOTS.get((event, sequence, modified), lambda: dataclasses.replace(
+            event, sequence=sequence, last_modified=modified))
     return Publication(event.uid, mark, sequence, modified, until, snapshot), snapshot
 
 

@@ -66,3 +66,23 @@ def test_long_accented_lines_fold_like_icalendar() -> None:
     block = _one_off_block(event, NOW, SOURCES)
     assert block.data == reference(event)
     assert block.tzids == {"Europe/Paris"}
+
+
+def test_one_line_fast_path_agrees_with_the_full_rule_on_every_character() -> None:
+    """one_line returns most titles untouched without its regexes; for every code point,
+    alone or between letters and spaces, the answer is the full rule's."""
+    import re
+
+    from aggregator.render.text import one_line
+
+    controls = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+    def full_rule(value: str) -> str:
+        return re.sub(r"\s+", " ", controls.sub("", value)).strip()
+
+    wide = [0xFEFF, 0xFFFE, 0xFFFF, 0x1F600, 0xE0001]
+    for char in map(chr, [*range(0x3100), *wide]):  # all whitespace, and what feeds hold
+        for value in (char, f"a{char}b", f"a {char}", f"{char} b", f"x{char}{char}y"):
+            assert one_line(value) == full_rule(value), repr(value)
+    assert one_line("Meetup IA & Data") == "Meetup IA & Data"
+    assert one_line("  Meetup\u00a0IA\u2028 Data\x00 ") == "Meetup IA Data"

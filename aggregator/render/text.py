@@ -31,6 +31,8 @@ def clean_text(value: str) -> str:
 
 def one_line(value: str) -> str:
     """A title or location on one line: every run of whitespace becomes one space."""
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value  # most titles: no control, no other whitespace than single spaces
     return _SPACES.sub(" ", _CONTROLS.sub("", value)).strip()
 
 
