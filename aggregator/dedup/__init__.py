@@ -16,12 +16,11 @@ cluster joins them under constraints and picks stable UIDs, policy builds the me
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from ..gcpause import fewer_collections
 from ..memo import Memo
 from ..models import Event, MergedEvent, NewsItem, Source
 from . import news
@@ -47,6 +46,10 @@ unchanged cluster gives back the very same object, so the lifecycle and renderer
 it by identity instead of comparing every field."""
 
 
+_CLEAN_LINKS: Memo[str, str] = Memo()
+"""Each article's link without its tracking parameters, as the previous build cleaned it."""
+
+
 def merge_events(
     events: Sequence[Event],
     sources: Mapping[str, Source],
@@ -63,28 +66,11 @@ def merge_events(
     aliases to the default venue table (venue id -> names and addresses).
     """
     tz = zone(timezone) or ZoneInfo("UTC")
-    with _collector_paused():
+    with fewer_collections():  # ~10 objects per record, none cyclic (see gcpause)
         masters, attached = _split_overrides(events)
         profiles = _profiles(masters, sources, tz, venues)
         groups = _cluster(masters, profiles, overrides or Overrides(), previous)
         return _build(masters, attached, groups, sources, previous, tz)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while merging (restored after, even on error).
-
-    Merging allocates ~10 objects per record and none are cyclic; the collector's repeated
-    full scans took 40 % of the 100k benchmark (7.7 s -> 4.6 s) and made 200k cost 2.45x 100k
-    instead of 2.0x (bench/dedup_score.py). Reference counting still frees everything.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _profiles(masters: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
@@ -198,6 +184,7 @@ def merge_news(
 ) -> NewsMerge:
     """Merge relayed copies of the same article into one MergedItem (newest first)."""
     articles = news.profile_items(items, sources)
+    _CLEAN_LINKS.new_build()
     repeated = news.columns(articles)
     union = UnionFind(len(items))
     for i, j in news.candidate_pairs(articles):
@@ -218,7 +205,8 @@ def merge_news(
 
 
 def _clean_link(members: Sequence[NewsItem]) -> str:
-    return next((clean_url(m.link) for m in members if m.link), "")
+    link = next((m.link for m in members if m.link), "")
+    return _CLEAN_LINKS.get(link, lambda: clean_url(link)) if link else ""
 
 
 def _epoch(when: datetime | None) -> float:
