@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from aggregator.memo import Memo
 from aggregator.render import render_calendar, render_events_json, render_outputs
 from aggregator.store import codec
-from render_builders import BASE_URL, NOW, SOURCES, member, merged
+from render_builders import BASE_URL, NOW, SOURCES, member, merged, news
 
 
 def events() -> list:
@@ -59,6 +59,32 @@ def test_renamed_source_and_changed_event_are_rendered_again() -> None:
     assert again["events.json"] == exported
     assert b"Posted by: LORIA Nancy" in again["calendar.ics"]
     assert b"Autre titre" in again["calendar.ics"]
+
+
+def test_news_and_the_agenda_page_after_a_rebuild_are_those_of_a_fresh_render() -> None:
+    """news.json and the agenda page reuse the previous build's records and occurrences: an
+    event over since, a renamed source and an edited article must all show."""
+    from aggregator.render import render_index, render_news_json
+
+    items = [news("news-1", sources=("tcrm", "loria")), news("news-2", title="Deuxième")]
+    evts = events() + [merged("evt-3", title="Bientôt fini", start=NOW + timedelta(hours=2),
+                              end=NOW + timedelta(hours=3))]
+
+    def built(now: datetime, sources: dict, articles: list) -> dict[str, bytes]:
+        return render_outputs(evts, articles, sources, now=now, base_url=BASE_URL,
+                              timezone="Europe/Paris")
+
+    built(NOW, SOURCES, items)
+    later = NOW + timedelta(hours=4)  # evt-3 is over by then
+    renamed = dict(SOURCES, loria=dataclasses.replace(SOURCES["loria"], name="LORIA Nancy"))
+    edited = [items[0], dataclasses.replace(items[1], title="Deuxième, corrigé")]
+    again = built(later, renamed, edited)
+    assert again["news.json"] == render_news_json(edited, renamed, now=later)
+    assert again["index.html"] == render_index(evts, edited, renamed, now=later,
+                                               base_url=BASE_URL, timezone="Europe/Paris")
+    assert b"LORIA Nancy" in again["news.json"] and "corrigé".encode() in again["news.json"]
+    assert "Bientôt fini".encode() in built(NOW, SOURCES, items)["index.html"]
+    assert "Bientôt fini".encode() not in again["index.html"]
 
 
 def test_memo_keeps_only_what_the_last_build_used() -> None:

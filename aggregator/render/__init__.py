@@ -17,7 +17,10 @@ from datetime import datetime
 
 from ..memo import Memo
 from ..models import MergedEvent, MergedItem, Source
-from .exports import events_json_chunks, render_events_json, render_news_atom, render_news_json
+from .agenda import SingleMemo
+from .exports import (
+    events_json_chunks, news_json_chunks, render_events_json, render_news_atom, render_news_json,
+)
 from .ics import BlockMemo, calendar_chunks, render_calendar, render_event_blocks
 from .pages import render_index
 from .slugs import FilteredCalendar, filtered_calendars, slugify
@@ -29,6 +32,8 @@ Content = bytes | list[bytes]
 
 _BLOCKS: BlockMemo = Memo()
 _RECORDS: Memo[MergedEvent, bytes] = Memo()
+_ITEMS: Memo[MergedItem, bytes] = Memo()
+_AGENDA: SingleMemo = Memo()
 """What the previous build of this process rendered (see aggregator/memo.py): a daemon's
 rebuild re-renders only the events that changed, and the bytes are the same as without."""
 
@@ -77,6 +82,8 @@ def iter_outputs(
     names = {source_id: source.name for source_id, source in sources.items()}
     _BLOCKS.new_build(names)
     _RECORDS.new_build(names)
+    _ITEMS.new_build(names)
+    _AGENDA.new_build()
     blocks = render_event_blocks(events, now=now, sources=sources, memo=_BLOCKS)
     # Sorted once: every calendar and events.json keep this order (a filtered calendar keeps
     # its input's), instead of each computing the sort key of every event again.
@@ -94,10 +101,11 @@ def iter_outputs(
     yield "events.json", events_json_chunks(
         ordered, sources, now=now, timezone=timezone, memo=_RECORDS, presorted=True
     )
-    yield "news.json", render_news_json(items, sources, now=now)
+    yield "news.json", news_json_chunks(items, sources, now=now, memo=_ITEMS)
     yield "news.atom", render_news_atom(items, sources, now=now, base_url=base_url, title=title)
     yield "index.html", render_index(
-        events, items, sources, now=now, base_url=base_url, timezone=timezone, title=title
+        events, items, sources, now=now, base_url=base_url, timezone=timezone, title=title,
+        memo=_AGENDA,
     )
 
 

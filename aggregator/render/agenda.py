@@ -17,6 +17,7 @@ import recurring_ical_events
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from ..memo import Memo
 from ..models import MergedEvent, When
 from .ics import event_components
 from .text import one_line, status_of
@@ -56,30 +57,50 @@ class Occurrence:
         return self.status == "CANCELLED"
 
 
+Order = tuple[datetime, str, str]
+SingleMemo = Memo[tuple[MergedEvent, tzinfo], tuple[datetime, Order, Occurrence]]
+"""A one-off event's occurrence with its sort key and the instant it is over: all that does
+not depend on ``now``, kept from one build to the next (see aggregator/memo.py)."""
+
+
 def upcoming(
-    events: Sequence[MergedEvent], *, now: datetime, zone: tzinfo, limit: int | None = None
+    events: Sequence[MergedEvent], *, now: datetime, zone: tzinfo, limit: int | None = None,
+    memo: SingleMemo | None = None,
 ) -> list[Occurrence]:
     """Every occurrence not yet over at ``now``, sorted by start, then title, then uid; only
     the first ``limit`` when given (the page shows 300 of 100,000: keeping just those saved
-    180 MB and a sort of the rest, issue 8)."""
+    180 MB and a sort of the rest, issue 8). ``memo`` reuses the one-off events' occurrences
+    of the previous build: a rebuild then only compares each event's end with ``now``."""
 
-    def occurrences() -> Iterator[Occurrence]:
+    def order(occurrence: Occurrence) -> Order:
+        return instant(occurrence.start, zone), occurrence.title, occurrence.event.uid
+
+    def single(event: MergedEvent) -> tuple[datetime, Order, Occurrence]:
+        occurrence = _occurrence(event)
+        return _ends(occurrence.start, occurrence.end, zone), order(occurrence), occurrence
+
+    def occurrences() -> Iterator[tuple[Order, Occurrence]]:
         for event in events:
             if event.rrule and expansion_steps(
                 event.rrule, instant(event.start, zone), now + HORIZON
             ) > EXPANSION_BUDGET:
                 continue
             if event.rrule or event.rdates:
-                yield from _expand(event, now, zone)
-            else:
-                yield from _single(event, now, zone)
-
-    def order(occurrence: Occurrence) -> tuple[datetime, str, str]:
-        return instant(occurrence.start, zone), occurrence.title, occurrence.event.uid
+                yield from ((order(o), o) for o in _expand(event, now, zone))
+                continue
+            ends, key, occurrence = (single(event) if memo is None
+                                     else memo.get((event, zone), lambda: single(event)))
+            if ends > now:
+                yield key, occurrence
 
     if limit is None:
-        return sorted(occurrences(), key=order)
-    return heapq.nsmallest(limit, occurrences(), key=order)  # == sorted(...)[:limit], stable
+        return [occurrence for _, occurrence in sorted(occurrences(), key=_first)]
+    # == sorted(...)[:limit], stable
+    return [occurrence for _, occurrence in heapq.nsmallest(limit, occurrences(), key=_first)]
+
+
+def _first(pair: tuple[Order, Occurrence]) -> Order:
+    return pair[0]
 
 
 def expansion_steps(rrule: str, start: datetime, stop: datetime) -> float:
@@ -111,21 +132,11 @@ def is_ongoing(occurrence: Occurrence, *, now: datetime, zone: tzinfo) -> bool:
     return instant(occurrence.start, zone) < now
 
 
-def _single(event: MergedEvent, now: datetime, zone: tzinfo) -> list[Occurrence]:
+def _occurrence(event: MergedEvent) -> Occurrence:
+    """The one occurrence of a one-off event."""
     start, end = event_span(event)
-    if _ends(start, end, zone) <= now:
-        return []
-    return [
-        Occurrence(
-            event,
-            start,
-            end,
-            one_line(event.title),
-            one_line(event.location),
-            event.url,
-            status_of(event.status),
-        )
-    ]
+    return Occurrence(event, start, end, one_line(event.title), one_line(event.location),
+                      event.url, status_of(event.status))
 
 
 def _ends(start: When, end: When | None, zone: tzinfo) -> datetime:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -64,12 +64,22 @@ def events_json_chunks(
     ``presorted``: ``events`` already follow ``event_order`` (the build sorts once for all)."""
     zone = render_zone(timezone)
     ordered = events if presorted else sorted(events, key=event_order(zone))
-    head = _json({"generated_at": utc_iso(require_aware(now)), "events": []})
+    return _array_chunks(
+        {"generated_at": utc_iso(require_aware(now)), "events": []},
+        (memo.get(event, lambda: _json(event_record(event, sources)).encode("utf-8"))
+         for event in ordered),
+    )
+
+
+def _array_chunks(document: dict[str, Any], elements: Iterable[bytes]) -> list[bytes]:
+    """``document``, whose last value is an empty list, with ``elements`` (each one JSON
+    value) in that list: the bytes :func:`_dump` gives, in pieces."""
+    head = _json(document)
     chunks = [head.removesuffix("[]}").encode("utf-8") + b"["]
-    for position, event in enumerate(ordered):
+    for position, element in enumerate(elements):
         if position:
             chunks.append(b", ")
-        chunks.append(memo.get(event, lambda: _json(event_record(event, sources)).encode("utf-8")))
+        chunks.append(element)
     chunks.append(b"]}\n")
     return chunks
 
@@ -129,11 +139,23 @@ def render_news_json(
     items: Sequence[MergedItem], sources: Mapping[str, Source], *, now: datetime
 ) -> bytes:
     """``{"generated_at", "items": [...]}``, newest first (undated items last)."""
-    document = {
-        "generated_at": utc_iso(require_aware(now)),
-        "items": [item_record(item, sources) for item in newest_first(items)],
-    }
-    return _dump(document)
+    return b"".join(news_json_chunks(items, sources, now=now))
+
+
+def news_json_chunks(
+    items: Sequence[MergedItem], sources: Mapping[str, Source], *, now: datetime,
+    memo: Memo[MergedItem, bytes] | None = None,
+) -> list[bytes]:
+    """news.json in pieces, as :func:`events_json_chunks`; ``memo`` (context: the source
+    names) reuses each unchanged item's record from the previous build."""
+    def record(item: MergedItem) -> bytes:
+        return _json(item_record(item, sources)).encode("utf-8")
+
+    return _array_chunks(
+        {"generated_at": utc_iso(require_aware(now)), "items": []},
+        (record(item) if memo is None else memo.get(item, lambda: record(item))
+         for item in newest_first(items)),
+    )
 
 
 def item_record(item: MergedItem, sources: Mapping[str, Source]) -> dict[str, Any]:

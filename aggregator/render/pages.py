@@ -20,7 +20,7 @@ import nh3
 from babel.dates import format_date, format_time
 
 from ..models import MergedEvent, MergedItem, Source, When
-from .agenda import Occurrence, by_day, is_ongoing, upcoming
+from .agenda import Occurrence, SingleMemo, by_day, is_ongoing, upcoming
 from .exports import newest_first
 from .slugs import city_calendars
 from .text import DEFAULT_TITLE, one_line, source_names
@@ -112,8 +112,9 @@ def render_index(
     timezone: str,
     language: str = "fr",
     title: str = DEFAULT_TITLE,
+    memo: SingleMemo | None = None,
 ) -> bytes:
-    """The agenda page as UTF-8 HTML.
+    """The agenda page as UTF-8 HTML (``memo``: see :func:`.agenda.upcoming`).
 
     Raises:
         ValueError: unknown ``language`` or ``timezone``, or a naive ``now``.
@@ -121,7 +122,7 @@ def render_index(
     if language not in LABELS:
         raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
     now, zone = require_aware(now), render_zone(timezone)
-    occurrences = upcoming(events, now=now, zone=zone, limit=MAX_ROWS)
+    occurrences = upcoming(events, now=now, zone=zone, limit=MAX_ROWS, memo=memo)
     base = base_url.rstrip("/")
     context = {
         "lang": language,
