@@ -209,12 +209,13 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         by_id = {source.id: source for source in sources}
         records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
         items = [i for i in records.items if _recent_news(i.published or i.updated, now)]
+        event_uids = self.store.load_assignment("event")
+        news_ids = self.store.load_assignment("news")
         event_merge = merge_events(
-            records.events, by_id, previous=self.store.load_assignment("event"),
-            overrides=self.store.load_overrides(), timezone=self.settings.timezone,
-            venues=dict(self.settings.venues),
+            records.events, by_id, previous=event_uids, overrides=self.store.load_overrides(),
+            timezone=self.settings.timezone, venues=dict(self.settings.venues),
         )
-        news_merge = merge_news(items, by_id, previous=self.store.load_assignment("news"))
+        news_merge = merge_news(items, by_id, previous=news_ids)
         before = self.store.load_publication()
         vanished = lifecycle.gone(event_merge.events, before)
         if vanished:  # their snapshots are published CANCELLED
@@ -225,8 +226,8 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
             now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
         )
         written = write_outputs(self.settings.output_dir, files)
-        self.store.save_assignment("event", event_merge.assignment)
-        self.store.save_assignment("news", news_merge.assignment)
+        self.store.save_assignment("event", event_merge.assignment, event_uids)
+        self.store.save_assignment("news", news_merge.assignment, news_ids)
         self.store.save_publication(publication, before)
         return BuildReport(
             events=len(events), items=len(news_merge.items),

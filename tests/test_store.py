@@ -103,6 +103,22 @@ def test_assignment_is_remembered_between_builds(store: Store) -> None:
     assert store.load_assignment("news") == {}
 
 
+def test_assignment_saved_as_changes_since_the_build_loaded_it(store: Store) -> None:
+    """A build writes only what changed. Builds run one at a time (the build lease); when a
+    manual build overlaps, a key both wrote does not break the save (no duplicate key), and a
+    key only the other wrote keeps its value, as publications do."""
+    store.save_assignment("event", {"a:1": "m1", "b:2": "m2", "c:3": "m3"})
+    loaded = store.load_assignment("event")
+    store.save_assignment("event", {"d:4": "m4", "a:1": "mX"}, loaded)  # another node
+    store.save_assignment("event", {"a:1": "m1", "b:2": "m9", "d:4": "m4", "k" * 900: "m5"},
+                          loaded)
+    assert store.load_assignment("event") == {
+        "a:1": "mX", "b:2": "m9", "d:4": "m4", "k" * 700: "m5"}
+    before = store.load_assignment("event")
+    store.save_assignment("event", before, before)  # nothing changed: every row stays
+    assert store.load_assignment("event") == before
+
+
 def test_unreachable_database_is_a_store_error_that_says_what_to_check() -> None:
     with pytest.raises(StoreError, match="check AGGREGATOR_DB"):
         open_store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
