@@ -167,6 +167,10 @@ class MergedItem:
     def source_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.source_id for m in self.members))
 
+    def __hash__(self) -> int:
+        # As MergedEvent.__hash__: news.json's memo key, hashed by what identifies it.
+        return hash((self.id, self.published, len(self.members)))
+
 
 @dataclass(frozen=True, slots=True)
 class FetchResult:
