@@ -59,6 +59,10 @@ def decode_when(text: str | None) -> When | None:
     return naive.replace(tzinfo=ZoneInfo(name))
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""Built once: json.dumps with options builds one per call, that is per stored record."""
+
+
 def encode_event(event: Event) -> str:
     data: dict[str, Any] = {
         "uid": event.uid, "title": event.title, "start": encode_when(event.start),
@@ -70,7 +74,7 @@ def encode_event(event: Event) -> str:
         "recurrence_id": encode_when(event.recurrence_id), "sequence": event.sequence,
         "last_modified": encode_when(event.last_modified), "organizer": event.organizer,
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(data)
 
 
 def decode_event(text: str, source_id: str, feed_url: str) -> Event:
@@ -94,7 +98,7 @@ def encode_item(item: NewsItem) -> str:
         "published": encode_when(item.published), "updated": encode_when(item.updated),
         "summary": item.summary, "author": item.author,
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(data)
 
 
 def decode_item(text: str, source_id: str, feed_url: str) -> NewsItem:
@@ -125,7 +129,7 @@ def encode_merged(event: MergedEvent) -> str:
         "members": [record(m) for m in event.members],
         "overrides": [record(o) for o in event.overrides],
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(data)
 
 
 def decode_merged(text: str) -> MergedEvent:
