@@ -9,6 +9,7 @@ addresses. Callers connect to the address that was checked, never resolve twice.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable
@@ -59,6 +60,7 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+@functools.lru_cache(maxsize=16_384)  # asked twice a request, for the same feeds every round
 def split_target(url: str) -> tuple[str, str, int]:
     """Return (scheme, host, port) or raise FetchError for a URL we never fetch."""
     try:
