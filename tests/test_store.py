@@ -119,6 +119,35 @@ def test_assignment_saved_as_changes_since_the_build_loaded_it(store: Store) -> 
     assert store.load_assignment("event") == before
 
 
+def test_publication_is_read_back_from_the_database_only_when_someone_else_wrote_it(
+    store: Store, db_url: str
+) -> None:
+    """A build's own publication is not read back from the table; another node's is."""
+    from aggregator import lifecycle
+    from aggregator.dedup import merge_events
+
+    def published(*events: Event, now: datetime = NOW) -> dict:
+        merged = merge_events(events, {}).events
+        return lifecycle.publish(merged, {}, now)[1]
+
+    first = published(RICH_EVENT, ALL_DAY)
+    store.save_publication(first, {})
+    reader = open_store(db_url)
+    fresh = reader.load_publication()
+    reader.close()
+    assert {uid: (p.fingerprint, p.sequence) for uid, p in store.load_publication().items()} \
+        == {uid: (p.fingerprint, p.sequence) for uid, p in fresh.items()}
+    assert all(p.snapshot is not None for p in store.load_publication().values())  # own memory
+
+    other = open_store(db_url)  # another node builds and publishes something else
+    second = published(UTC_EVENT)
+    other.save_publication(second, fresh)
+    other.close()
+    assert set(store.load_publication()) == set(second)
+    [uid] = second
+    assert store.load_publication(with_snapshots=[uid])[uid].snapshot.title == "Webinar"
+
+
 def test_unreachable_database_is_a_store_error_that_says_what_to_check() -> None:
     with pytest.raises(StoreError, match="check AGGREGATOR_DB"):
         open_store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
