@@ -148,6 +148,26 @@ def test_publication_is_read_back_from_the_database_only_when_someone_else_wrote
     assert store.load_publication(with_snapshots=[uid])[uid].snapshot.title == "Webinar"
 
 
+def test_snapshots_written_before_events_were_nested_as_objects_still_read_back() -> None:
+    """Databases hold snapshots whose events are JSON strings inside the JSON (before
+    2026-11-29); a vanished event's snapshot from then must still publish as CANCELLED."""
+    import json
+
+    from aggregator.dedup import merge_events
+    from aggregator.store import codec
+
+    [event] = merge_events([RICH_EVENT], {}).events
+    new = codec.encode_merged(event)
+    data = json.loads(new)
+    old_style = json.dumps({
+        "head": json.dumps(data["head"], ensure_ascii=False), "city": data["city"],
+        "members": [dict(m, e=json.dumps(m["e"], ensure_ascii=False)) for m in data["members"]],
+        "overrides": [],
+    }, ensure_ascii=False)
+    assert codec.decode_merged(old_style) == codec.decode_merged(new) == event
+    assert len(new) < len(old_style)
+
+
 def test_unreachable_database_is_a_store_error_that_says_what_to_check() -> None:
     with pytest.raises(StoreError, match="check AGGREGATOR_DB"):
         open_store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
