@@ -24,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import httpx_floor  # noqa: E402
 import peer  # noqa: E402
 import pipeline  # noqa: E402
 import web  # noqa: E402
@@ -45,12 +46,14 @@ def machine() -> str:
 
 def run(sizes: list[str], web_n: int, web_seconds: float) -> dict[str, object]:
     results: dict[str, object] = {"machine": machine(), "pipeline": {}, "peer": {},
-                                  "load_before": os.getloadavg()[0]}
+                                  "httpx_floor": {}, "load_before": os.getloadavg()[0]}
     for size in sizes:
         print(f"pipeline N={size} ...", file=sys.stderr, flush=True)
         results["pipeline"][size] = json.loads(pipeline.measure(size))  # type: ignore[index]
         print(f"peer N={size} ...", file=sys.stderr, flush=True)
         results["peer"][size] = peer.compare(size)  # type: ignore[index]
+        print(f"httpx alone N={size} ...", file=sys.stderr, flush=True)
+        results["httpx_floor"][size] = httpx_floor.measure(int(size))  # type: ignore[index]
     print("web ...", file=sys.stderr, flush=True)
     results["web"] = web.run(web_n, web_seconds)
     digest = HERE / "digest.py"
@@ -90,6 +93,11 @@ def table(results: dict[str, object]) -> str:
     row("warm refresh (all 304)", [f"{r['warm_refresh_s']:.2f} s = {100 * r['warm_refresh_s'] / r['cold_refresh_s']:.0f} % of cold, "
                                    f"{_verdict(r['warm_refresh_s'] <= 0.05 * r['cold_refresh_s'])}" for r in runs.values()],
         "≤ 5 % of cold")
+    floors: dict[str, dict[str, float]] = results.get("httpx_floor") or {}  # type: ignore[assignment]
+    if floors and all(s in floors for s in sizes):  # runs before 2026-11-29 lack it
+        row("httpx alone, the same 304s (the warm refresh's floor)",
+            [f"{floors[s]['seconds']:.2f} s = {100 * floors[s]['seconds'] / r['cold_refresh_s']:.1f} % "
+             f"of cold, {floors[s]['ms_per_request']:.2f} ms a request" for s, r in runs.items()])
     per_event = {s: r["build_s"] / r["events_out"] for s, r in runs.items()}
     row("build (first, fresh process)", [f"{r['build_s']:.2f} s → {per_event[s] * BUILD_EVENTS:.1f} s per 50k events, "
                                          f"{_verdict(per_event[s] * BUILD_EVENTS <= 5)}" for s, r in runs.items()],

@@ -1,0 +1,73 @@
+"""The warm refresh's floor: httpx alone asking N sources' feeds with If-None-Match.
+
+`python bench/httpx_floor.py [N]` serves N generated sources (bench/feedserve.py), fetches each
+feed once for its ETag, then times conditional GETs of every feed (all answered 304) through
+httpx's transport with nothing of ours around it: the same pool limits (32 connections, 4 at a
+time to the one host), uvloop. Our warm refresh does this plus the address checks, the
+decisions and the database writes; its figure in bench/pipeline.py compares with this one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import uvloop
+
+PER_HOST = 4
+
+
+async def conditional_round(base_url: str, n: int, rounds: int = 3) -> list[float]:
+    urls = [f"{base_url}/org-{i:05d}/{name}" for i in range(n) for name in ("events.ics", "news")]
+    etags: dict[str, str] = {}
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+    async with httpx.AsyncHTTPTransport(limits=limits) as transport:
+        gate = asyncio.Semaphore(PER_HOST)
+
+        async def get(url: str) -> int:
+            headers = {"If-None-Match": etags[url]} if url in etags else {}
+            async with gate:
+                response = await transport.handle_async_request(
+                    httpx.Request("GET", url, headers=headers))
+                await response.aread()
+                await response.aclose()
+            etags.setdefault(url, response.headers.get("etag", ""))
+            return response.status_code
+
+        await asyncio.gather(*(get(url) for url in urls))  # learn the ETags
+        timings = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            codes = await asyncio.gather(*(get(url) for url in urls))
+            timings.append(time.perf_counter() - started)
+            assert set(codes) == {304}, set(codes)
+        return timings
+
+
+def measure(n: int) -> dict[str, float]:
+    """The best of three rounds for N sources (2N feeds), the feed server in its own process."""
+    server = subprocess.Popen([sys.executable, str(Path(__file__).parent / "feedserve.py"), str(n)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        base_url = server.stdout.readline().strip()
+        timings = uvloop.run(conditional_round(base_url, n))
+    finally:
+        server.terminate()
+        server.wait(10)
+    return {"requests": 2 * n, "seconds": min(timings), "ms_per_request": min(timings) / (2 * n) * 1e3}
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    figures = measure(n)
+    print(f"{figures['requests']:.0f} conditional GETs (304) through httpx alone: best of 3 "
+          f"{figures['seconds']:.3f} s, {figures['ms_per_request']:.2f} ms each")
+
+
+if __name__ == "__main__":
+    main()
