@@ -69,10 +69,15 @@ def fetch(url: str) -> FetchResult | Exception:
     return result
 
 
-def test_untrusted_certificate_is_a_clear_error_for_that_feed(feeds_example: int) -> None:
-    result = fetch(f"https://feeds.example:{feeds_example}/cal.ics")
+def test_untrusted_certificate_is_a_clear_error_for_that_feed() -> None:
+    server, port = _serve(trustme.CA().issue_cert("feeds.example"))  # an authority nobody trusts
+    try:
+        result = fetch(f"https://feeds.example:{port}/cal.ics")
+    finally:
+        server.shutdown()
+        server.server_close()
     assert not isinstance(result, FetchResult)
-    assert str(result).startswith(f"https://feeds.example:{feeds_example}/cal.ics: the site's "
+    assert str(result).startswith(f"https://feeds.example:{port}/cal.ics: the site's "
                                   "TLS certificate is not valid: unable to get local issuer")
     assert "public authority" in str(result)  # what the organiser must fix
 
