@@ -48,7 +48,9 @@ def publish(
     events: Sequence[MergedEvent], previous: Mapping[str, Publication], now: datetime
 ) -> tuple[list[MergedEvent], dict[str, Publication]]:
     """Events to render (current ones with their SEQUENCE/LAST-MODIFIED, plus vanished ones as
-    CANCELLED) and the publication to remember for the next build."""
+    CANCELLED) and the publication to remember for the next build. ``previous`` must carry the
+    snapshot of every vanished event (``Store.load_publication(with_snapshots=...)``); one
+    without (its stored snapshot unreadable) leaves the outputs and the publication."""
     published: list[MergedEvent] = []
     memory: dict[str, Publication] = {}
     _MARKS.new_build()
@@ -60,9 +62,10 @@ def publish(
     for uid, before in sorted(previous.items()):
         if uid in memory or before.until <= now:
             continue  # still carried, or its date has passed: it leaves the outputs
+        if before.snapshot is None:
+            continue  # its stored snapshot is unreadable (hand-edited): nothing to show
         entry = before if before.vanished else _vanish(before, now)
-        if entry.snapshot is None:
-            raise ValueError(f"publication of {uid} has no snapshot: load it before publishing")
+        assert entry.snapshot is not None  # _vanish keeps the snapshot it cancels
         published.append(entry.snapshot)
         memory[uid] = entry
     return published, memory

@@ -173,6 +173,26 @@ def test_a_corrupted_record_is_left_out_and_the_build_goes_on(app: Aggregator, t
     assert "Steady meetup" in titles
 
 
+def test_an_unreadable_snapshot_of_a_vanished_event_does_not_stop_the_build(
+    app: Aggregator, server: MisbehavingServer, tmp_path: Path
+) -> None:
+    """Fragile talk leaves its feed and its stored snapshot is corrupted: the event cannot be
+    shown CANCELLED any more, so it leaves the outputs; the rest is built, and the row goes."""
+    with sqlite3.connect(tmp_path / "aggregator.db") as db:
+        db.execute("UPDATE publications SET snapshot = '[1, 2' WHERE snapshot LIKE '%Fragile%'")
+    server.route("/fragile.ics", body(ics("UID:other@test\r\nDTSTART:" + START
+                                         + "\r\nSUMMARY:Another talk")))
+    fresh = make_aggregator(app.settings)  # another process: reads the publication back
+    fresh.refresh(force=True)
+    fresh.build()
+    titles = {e["title"] for e in json.loads((tmp_path / "output/events.json").read_text())["events"]}
+    assert titles == {"Steady meetup", "Another talk"}
+    with sqlite3.connect(tmp_path / "aggregator.db") as db:
+        assert db.execute("SELECT count(*) FROM publications WHERE snapshot LIKE '[1, 2'"
+                          ).fetchone() == (0,)
+    fresh.close()
+
+
 def test_garbage_in_a_previous_output_does_not_stop_the_build(app: Aggregator, tmp_path: Path) -> None:
     for name in ("events.json", "news.json", "calendar.ics"):
         (tmp_path / "output" / name).write_bytes(b"\xff\xfe garbage {")

@@ -89,7 +89,8 @@ def _event_from(data: dict[str, Any] | str, source_id: str, feed_url: str) -> Ev
     2026-11-29 nest each event as a string)."""
     if isinstance(data, str):
         data = json.loads(data)
-        assert isinstance(data, dict)
+    if not isinstance(data, dict):
+        raise ValueError(f"an event is a JSON object, not {type(data).__name__}")
     return Event(
         uid=data["uid"], title=data["title"], start=decode_when(data["start"]),  # type: ignore[arg-type]
         end=decode_when(data["end"]), all_day=data["all_day"], timezone=data["tz"],
@@ -179,12 +180,25 @@ def decode_records(
     )
 
 
+UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, IndexError)
+"""What decoding a corrupted payload (hand-edited, half-migrated) raises."""
+
+
 def _or_none(decode: Callable[..., T], row: Row) -> T | None:
-    """A corrupted row (hand-edited, half-migrated) is left out of the build, not fatal to it:
-    its feed's next successful refresh rewrites it (issue 7)."""
+    """A corrupted row is left out of the build, not fatal to it: its feed's next successful
+    refresh rewrites it (issue 7)."""
     try:
         return decode(*row)
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+    except UNREADABLE:
+        return None
+
+
+def snapshot_or_none(text: str) -> MergedEvent | None:
+    """A stored snapshot, or None when it is corrupted: its event, if it vanished, then leaves
+    the outputs instead of stopping the build (issue 7)."""
+    try:
+        return decode_merged(text)
+    except UNREADABLE:
         return None
 
 

@@ -150,11 +150,15 @@ class LeasesStore:
             connection.execute(statement)
 
     def set_mark(self, name: str, value: int) -> None:
-        statement: Any = self._insert()(marks).values(name=name, value=value)
-        statement = statement.on_conflict_do_update(
-            index_elements=[marks.c.name], set_={"value": value})
         with self._begin() as connection:
-            connection.execute(statement)
+            connection.execute(self._mark_statement(name, value))
+
+    def _mark_statement(self, name: str, value: int) -> Any:
+        """The upsert behind :meth:`set_mark`, for a caller that sets a mark inside its own
+        transaction (the publication's, written with its rows)."""
+        statement: Any = self._insert()(marks).values(name=name, value=value)
+        return statement.on_conflict_do_update(index_elements=[marks.c.name],
+                                               set_={"value": value})
 
     # --- feed outages ----------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from ..models import Overrides, Publication
 from . import codec
-from .lease_tables import marks
 from .publication_tables import dedup_overrides, publications
 
 _BATCH = 1000
@@ -31,7 +30,7 @@ class PublicationStore:
     def _connect(self) -> Any: ...  # provided by Store
 
     if TYPE_CHECKING:  # provided by LeasesStore, later in Store's bases: no stub may shadow them
-        def _insert(self) -> Any: ...
+        def _mark_statement(self, name: str, value: int) -> Any: ...
         def read_mark(self, name: str) -> int | None: ...
 
     def load_publication(self, with_snapshots: Collection[str] = ()) -> dict[str, Publication]:
@@ -50,7 +49,7 @@ class PublicationStore:
             for start in range(0, len(wanted), _BATCH):
                 query = sa.select(publications.c.uid, publications.c.snapshot).where(
                     publications.c.uid.in_(wanted[start:start + _BATCH]))
-                snapshots.update({r.uid: codec.decode_merged(r.snapshot)
+                snapshots.update({r.uid: codec.snapshot_or_none(r.snapshot)
                                   for r in connection.execute(query)})
         return {
             row.uid: Publication(
@@ -68,8 +67,6 @@ class PublicationStore:
         gone = [uid for uid in previous if uid not in current]
         changed = [p for uid, p in current.items() if not p.same_as(previous.get(uid))]
         token = secrets.randbits(31)
-        mark: Any = self._insert()(marks).values(name=PUBLICATION_MARK, value=token)
-        mark = mark.on_conflict_do_update(index_elements=[marks.c.name], set_={"value": token})
         self._saved = None
         with self._begin() as connection:
             for start in range(0, len(gone), _BATCH):
@@ -80,7 +77,7 @@ class PublicationStore:
                 connection.execute(publications.delete().where(
                     publications.c.uid.in_([p.uid for p in batch])))
                 connection.execute(publications.insert(), [_row(p) for p in batch])
-            connection.execute(mark)
+            connection.execute(self._mark_statement(PUBLICATION_MARK, token))  # same transaction
         self._saved = (token, dict(current))
 
     def _reuse(self, with_snapshots: Collection[str]) -> dict[str, Publication] | None:
