@@ -9,7 +9,8 @@ previous build's work, see aggregator/memo.py). Also the demo's refresh+build.
 Peak memory is the process's maximum resident set size so far (children included for the
 pool), taken after each step: ``<step>_peak_mb``; and ``<step>_tree_peak_mb``, the most the
 process and its children (the parse pool) held at the same time during the step, sampled
-every 20 ms: the figure the machine must have, where the first counts the largest process.
+every 20 ms with psutil: the figure the machine must have, where the first counts only the
+largest process.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -41,11 +44,11 @@ def peak_mb() -> float:
 
 
 class TreePeak:
-    """The largest sum of resident memory of this process and its descendants, sampled from
-    /proc in a thread while the block runs (Linux; 0 elsewhere)."""
+    """The largest sum of resident memory of this process and its descendants (the parse
+    pool's workers), sampled with psutil in a thread while the block runs."""
 
     def __init__(self, interval: float = 0.02) -> None:
-        self.interval, self.peak_kb = interval, 0
+        self.interval, self.peak_bytes = interval, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -59,28 +62,20 @@ class TreePeak:
 
     @property
     def peak_mb(self) -> float:
-        return self.peak_kb / 1024
+        return self.peak_bytes / 1024 / 1024
 
     def _sample(self) -> None:
+        me = psutil.Process()
         while True:
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+            total = me.memory_info().rss
+            for child in me.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.NoSuchProcess:
+                    continue  # ended meanwhile
+            self.peak_bytes = max(self.peak_bytes, total)
             if self._stop.wait(self.interval):
                 return
-
-
-def _tree_rss_kb(pid: int) -> int:
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            continue  # gone meanwhile
-    return total
 
 
 def floor_seconds(bodies: list[tuple[bytes, str]]) -> float:
