@@ -22,7 +22,7 @@ from .config import Settings
 from .errors import StoreError
 from .mailer import notify_contact
 from .observe import CONTENT_TYPE, Metrics
-from .models import FeedOutcome, FeedState, FeedUpdate, Source
+from .models import FeedOutcome, FeedState, Source, StoredUpdate
 from .fetch import FetchLimits
 from .netguard import Resolver
 from .store import Store
@@ -111,7 +111,7 @@ class ClusterMixin:
     def _fetch_and_store(
         self, states: Sequence[FeedState], *, force: bool, sources: Mapping[str, Source],
         report: Callable[[str, int, int], None], writing: Writing = nullcontext,
-    ) -> list[FeedUpdate]:
+    ) -> list[StoredUpdate]:
         raise NotImplementedError  # provided by Aggregator
 
     def build(self) -> object:
@@ -281,5 +281,5 @@ class ClusterMixin:
                                 now - PENDING_RETENTION)
 
 
-def _changes_outputs(update: FeedUpdate, before: FeedState) -> bool:
-    return update.replace is not None or update.state.url != before.url
+def _changes_outputs(update: StoredUpdate, before: FeedState) -> bool:
+    return update.replaced or update.state.url != before.url

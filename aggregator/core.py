@@ -23,7 +23,7 @@ from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
 from .gcpause import fewer_collections
 from .intake import Intake, iter_intakes
-from .models import FeedOutcome, FeedState, FeedUpdate, ParsedFeed, Source
+from .models import FeedOutcome, FeedState, FeedUpdate, ParsedFeed, Source, StoredUpdate
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
 from .publish import write_outputs
@@ -144,18 +144,19 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         report = progress or (lambda step, done, total: None)
         by_id = {source.id: source for source in every}  # once: 6,000 feeds x 3,000 sources
         updates = self._fetch_and_store(states, force=force, sources=by_id, report=report)
-        if any(update.replace is not None for update in updates):
+        if any(update.replaced for update in updates):
             self.store.bump_mark(DATA_MARK)  # a running daemon's nodes rebuild after this
         return [update.outcome for update in updates]
 
     def _fetch_and_store(
         self, states: Sequence[FeedState], *, force: bool, sources: Mapping[str, Source],
         report: Progress, writing: Writing = nullcontext,
-    ) -> list[FeedUpdate]:
+    ) -> list[StoredUpdate]:
         """Fetch and parse ``states``, store each batch of STORE_BATCH updates as soon as it is
         ready while the pool parses the rest (inside ``writing``, the daemon's guard), and
-        return the updates in the order of ``states``. `refresh` and the daemon's rounds."""
-        updates: dict[int, FeedUpdate] = {}
+        return the updates, without their records, in the order of ``states``. `refresh` and
+        the daemon's rounds."""
+        updates: dict[int, StoredUpdate] = {}
         batch: list[FeedUpdate] = []
         with closing(iter_intakes(
             states, force=force, allow_private=self.settings.allow_private_networks,
@@ -163,8 +164,10 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
             report=report,
         )) as intakes:
             for index, intake in intakes:
-                updates[index] = self._decide(intake, self.clock(), sources)
-                batch.append(updates[index])
+                update = self._decide(intake, self.clock(), sources)
+                updates[index] = StoredUpdate(update.state, update.outcome,
+                                              replaced=update.replace is not None)
+                batch.append(update)
                 if len(batch) == STORE_BATCH or len(updates) == len(states):
                     with writing():
                         self.store.apply_updates(batch)

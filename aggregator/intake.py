@@ -9,14 +9,17 @@ parsed at all. Small batches (the CLI refreshing one source) parse inline: a poo
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from .errors import FeedError, ParseError
+from .gcpause import frozen_heap
 from .fetch import FetchLimits, FetchRequest, fetch_feeds
 from .models import FeedState, FetchResult, ParsedFeed
 from .netguard import Resolver
@@ -96,30 +99,43 @@ def iter_intakes(
             if force or digest != states[index].body_hash:
                 job = (result.body, states[index].type, result.url, default_tz)
                 pending[index] = pool.submit(parse_job, job) if pool else job
+                result = dataclasses.replace(result, body=None)  # the job holds it until parsed
+        fetched[index] = result
         report("fetching", arrivals, len(requests))
 
     def intake(index: int, parsed: ParsedFeed | ParseError | None) -> tuple[int, Intake]:
-        return index, Intake(states[index], fetched[index], parsed, hashes.get(index))
+        return index, Intake(states[index], fetched.pop(index), parsed, hashes.get(index))
 
-    try:
-        fetched = fetch_feeds(requests, allow_private=allow_private, limits=limits,
-                              resolver=resolver, on_done=arrived)
-        for index in range(len(states)):
-            if index not in pending:
-                yield intake(index, None)
-        report("parsing", 0, len(pending))
-        futures = {job: index for index, job in pending.items() if isinstance(job, Future)}
-        done = 0
-        for index, job in sorted(pending.items()):
-            if not isinstance(job, Future):
-                done += 1
-                yield intake(index, parse_job(job))
-                report("parsing", done, len(pending))
-        for future in as_completed(futures):
-            done += 1
-            index = futures[future]
-            yield intake(index, pooled_result(future, states[index].url))
-            report("parsing", done, len(pending))
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    fetched: dict[int, FetchResult | FeedError] = {}
+    # A frozen heap while the pool's forked workers live: see gcpause.frozen_heap.
+    with frozen_heap() if pool is not None else nullcontext():
+        try:
+            fetch_feeds(requests, allow_private=allow_private, limits=limits, resolver=resolver,
+                        on_done=arrived)
+            for index in range(len(states)):
+                if index not in pending:
+                    yield intake(index, None)
+            total = len(pending)
+            report("parsing", 0, total)
+            for done, (index, parsed) in enumerate(_parses(pending, states), start=1):
+                yield intake(index, parsed)
+                report("parsing", done, total)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+
+def _parses(
+    pending: dict[int, Future[ParsedFeed | ParseError] | tuple[bytes, str, str, str]],
+    states: Sequence[FeedState],
+) -> Iterator[tuple[int, ParsedFeed | ParseError]]:
+    """Each pending parse as (index, result): the inline jobs in order, then the pool's as they
+    finish. Each leaves ``pending`` once handed over: a refresh of 6,000 feeds kept every
+    parsed record in its future until the last one, and every body in its job (issue 8)."""
+    futures = {job: index for index, job in pending.items() if isinstance(job, Future)}
+    for index in sorted(i for i, job in pending.items() if not isinstance(job, Future)):
+        yield index, parse_job(pending.pop(index))  # type: ignore[arg-type]
+    pending.clear()
+    for future in as_completed(futures):
+        index = futures.pop(future)
+        yield index, pooled_result(future, states[index].url)

@@ -252,6 +252,17 @@ class FeedUpdate:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredUpdate:
+    """A FeedUpdate once written: what a refresh reports, without the records it stored (a
+    cold refresh of 6,000 feeds kept all 195,000 parsed records to its end, issue 8)."""
+
+    state: FeedState
+    outcome: FeedOutcome
+    replaced: bool
+    """New records replaced the feed's stored ones."""
+
+
+@dataclass(frozen=True, slots=True)
 class Publication:
     """What we last published for one merged UID."""
 

@@ -1,11 +1,20 @@
-"""The build's garbage-collector thresholds are its own: the process gets its own back."""
+"""The build's garbage-collector thresholds are its own, and a refresh's forked parse workers
+share their parent's heap: the process gets its collector back after either."""
 
 from __future__ import annotations
 
 import gc
 import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
-from aggregator.gcpause import BUILD_THRESHOLDS, fewer_collections
+from conftest import make_settings, make_source
+from sites import ics
+
+from aggregator.core import make_aggregator
+from aggregator.gcpause import BUILD_THRESHOLDS, fewer_collections, frozen_heap
+from aggregator.intake import PARALLEL_PARSE_MIN
 
 
 def test_thresholds_are_raised_inside_and_restored_after_even_on_error() -> None:
@@ -37,3 +46,40 @@ def test_overlapping_builds_restore_only_when_the_last_one_ends() -> None:
     release.set()
     worker.join(10)
     assert gc.get_threshold() == before
+
+
+def test_the_heap_is_frozen_inside_and_thawed_after_even_on_error() -> None:
+    frozen_before = gc.get_freeze_count()
+    kept = [object() for _ in range(10)]
+    try:
+        with frozen_heap():
+            assert gc.get_freeze_count() > frozen_before  # what was alive is out of reach
+            with frozen_heap():  # nested: the inner end does not thaw the outer
+                pass
+            assert gc.get_freeze_count() > frozen_before
+            raise RuntimeError("a refresh failing midway")
+    except RuntimeError:
+        pass
+    assert gc.get_freeze_count() == 0
+    assert kept
+
+
+def test_a_pooled_refresh_forks_its_workers_from_a_frozen_heap(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """The parse pool's workers are forked while the refresh runs: the heap must be frozen
+    then (else each worker copies the parent's pages), and thawed once the refresh ends."""
+    start = datetime.now(timezone.utc) + timedelta(days=3)
+    paths = [f"/feed{n}.ics" for n in range(PARALLEL_PARSE_MIN)]
+    for n, path in enumerate(paths):
+        feed_server.set(path, ics(f"e{n}@lab", f"Atelier {n}", start), "text/calendar")
+    source = make_source("lab", *(feed_server.url(p) for p in paths))
+    aggregator = make_aggregator(make_settings(tmp_path, (source,)))
+    seen: list[int] = []
+
+    outcomes = aggregator.refresh(progress=lambda step, done, total: seen.append(
+        gc.get_freeze_count()))
+
+    assert [o.result for o in outcomes] == ["updated"] * PARALLEL_PARSE_MIN
+    assert seen and min(seen) > 0
+    assert gc.get_freeze_count() == 0
