@@ -47,14 +47,34 @@ _END = b"END:VCALENDAR\r\n"
 
 @dataclass(frozen=True, slots=True)
 class EventBlock:
-    """One merged event serialised (VEVENT + overrides) and the TZIDs it uses."""
+    """One merged event serialised (VEVENT + overrides) and the TZIDs it uses, kept as the
+    pieces around its DTSTAMP lines: the stamp is the build's ``now``, the only part that
+    differs from one build to the next, so a remembered block is reused without a copy."""
 
-    data: bytes
+    pieces: tuple[bytes, ...]
     tzids: frozenset[str]
 
+    @classmethod
+    def cut(cls, data: bytes, stamp: bytes, tzids: frozenset[str]) -> "EventBlock":
+        """``data`` rendered with the DTSTAMP line ``stamp`` (see :func:`stamp_line`)."""
+        return cls(tuple(data.split(stamp)), tzids)
 
-BlockMemo = Memo[MergedEvent, tuple[EventBlock, bytes]]
-"""Blocks of the previous build with the DTSTAMP line they were written with."""
+    def chunks(self, stamp: bytes) -> list[bytes]:
+        """The block's bytes with ``stamp`` for DTSTAMP, as pieces to write in a row."""
+        chunks = [self.pieces[0]]
+        for piece in self.pieces[1:]:
+            chunks += (stamp, piece)
+        return chunks
+
+
+BlockMemo = Memo[MergedEvent, EventBlock]
+"""The blocks of the previous build."""
+
+
+def stamp_line(now: datetime) -> bytes:
+    """The DTSTAMP line of a build at ``now``, with the line breaks around it: a CRLF then
+    DTSTAMP only ever starts the property's own line, and its value is never folded."""
+    return b"\r\nDTSTAMP:" + utc_stamp(require_aware(now)).encode() + b"\r\n"
 
 
 def render_event_blocks(
@@ -67,31 +87,29 @@ def render_event_blocks(
     them once instead of once per calendar cut a 12,000-event build from 33 s to a third
     (bench/pipeline.py, N=300: 12 calendars, 36,000 VEVENT serialisations before).
     ``memo`` (its context must be the source names) reuses an unchanged event's block from
-    the previous build, only its DTSTAMP (``now``) rewritten.
+    the previous build: blocks do not hold their DTSTAMP (see :class:`EventBlock`). Rewriting
+    it into a copy of every block cost a rebuild 25 MB at N = 1,000 (issue 8).
     """
     now = require_aware(now)
-    stamp = b"\r\nDTSTAMP:" + utc_stamp(now).encode() + b"\r\n"
-    blocks = {}
-    for event in events:
-        if memo is None:
-            blocks[event.uid] = _event_block(event, now, sources)
-            continue
-        block, made = memo.get(event, lambda: (_event_block(event, now, sources), stamp))
-        if made != stamp:  # a CRLF then DTSTAMP only ever starts the property's own line
-            block = EventBlock(block.data.replace(made, stamp), block.tzids)
-        blocks[event.uid] = block
-    return blocks
+    stamp = stamp_line(now)
+    if memo is None:
+        return {event.uid: _event_block(event, now, sources, stamp) for event in events}
+    return {event.uid: memo.get(event, lambda: _event_block(event, now, sources, stamp))
+            for event in events}
 
 
-def _event_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) -> EventBlock:
+def _event_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source],
+                 stamp: bytes) -> EventBlock:
     if event.rrule is None and not event.rdates and not event.exdates:
-        return _one_off_block(event, now, sources)
-    data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
-    tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
-    return EventBlock(data, frozenset(tzids - {"UTC"}))
+        data, tzids = _one_off_block(event, now, sources)
+    else:
+        data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
+        tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
+    return EventBlock.cut(data, stamp, frozenset(tzids - {"UTC"}))
 
 
-def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) -> EventBlock:
+def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]
+                   ) -> tuple[bytes, set[str]]:
     """The same bytes as :func:`_master` through icalendar, written directly (see vevent.py)."""
     # icalendar's canonical order: SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then the
     # other properties alphabetically.
@@ -114,7 +132,7 @@ def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Sour
     if url:
         lines.append(f"URL:{url}")
     tzids = {zone.key for zone in (_zone_of(start), _zone_of(end)) if zone is not None}
-    return EventBlock(write_vevent(lines), frozenset(tzids - {"UTC"}))
+    return write_vevent(lines), tzids
 
 
 def _zone_of(value: When | None) -> ZoneInfo | None:
@@ -170,7 +188,9 @@ def calendar_chunks(
         tzids |= blocks[event.uid].tzids
     parts = [header.removesuffix(_END)]
     parts += [_vtimezone_bytes(tzid) for tzid in sorted(tzids)]
-    parts += [blocks[event.uid].data for event in ordered]
+    stamp = stamp_line(now)
+    for event in ordered:
+        parts += blocks[event.uid].chunks(stamp)
     parts.append(_END)
     return parts
 
