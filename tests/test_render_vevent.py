@@ -96,3 +96,15 @@ def test_one_line_fast_path_agrees_with_the_full_rule_on_every_character() -> No
             assert one_line(value) == full_rule(value), repr(value)
     assert one_line("Meetup IA & Data") == "Meetup IA & Data"
     assert one_line("  Meetup\u00a0IA\u2028 Data\x00 ") == "Meetup IA Data"
+
+
+def test_blocks_in_the_same_zones_share_one_set_of_tzids() -> None:
+    """40,000 blocks in Europe/Paris hold one set object, not 40,000 (memory, issue 8)."""
+    start = datetime(2026, 12, 7, 18, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    blocks = [fast_block(MergedEvent(
+        uid=f"u{n}@x", title=f"Talk {n}", start=start, end=None, all_day=False,
+        timezone="Europe/Paris", location="", city="Metz", url="", description="",
+        status="CONFIRMED", categories=(), rrule=None, rdates=(), exdates=(), sequence=0,
+        last_modified=None, members=())) for n in range(3)]
+    assert blocks[0].tzids == {"Europe/Paris"}
+    assert all(block.tzids is blocks[0].tzids for block in blocks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -61,6 +62,27 @@ def test_records_round_trip_with_their_zones(store: Store) -> None:
     assert [i.title for i in records.items] == ["Appel à projets"]
     [after] = store.feed_states([source])
     assert after.status == "ok" and after.etag == '"1"' and after.record_count == 4
+
+
+def test_records_of_a_feed_share_the_strings_they_repeat(store: Store) -> None:
+    """Source, feed URL, zone, status, categories: one string object for all the records that
+    repeat it, not one copy per record (memory of a build, issue 8)."""
+    source = make_source("lab", "https://example.org/events.ics")
+    store.sync_feeds([source])
+    [state] = store.feed_states([source])
+    twins = tuple(dataclasses.replace(RICH_EVENT, uid=f"talk-{n}@example.org") for n in range(3))
+    store.apply_update(decide.after_parse(
+        state, FetchResult(url=state.url, status_code=200, body=b"x"),
+        ParsedFeed("ical", events=twins), "hash", NOW, timedelta(hours=1)))
+
+    first, *others = store.current_records([source], NOW - timedelta(days=30)).events
+
+    assert len(others) == 2
+    for other in others:
+        assert other.source_id is first.source_id and other.feed_url is first.feed_url
+        assert other.timezone is first.timezone and other.status is first.status
+        assert other.organizer is first.organizer
+        assert all(a is b for a, b in zip(other.categories, first.categories, strict=True))
 
 
 def _fields(event: Event) -> dict[str, object]:

@@ -105,7 +105,14 @@ def _event_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source
     else:
         data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
         tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
-    return EventBlock.cut(data, stamp, frozenset(tzids - {"UTC"}))
+    return EventBlock.cut(data, stamp, _shared(frozenset(tzids - {"UTC"})))
+
+
+@functools.lru_cache(maxsize=256)
+def _shared(tzids: frozenset[str]) -> frozenset[str]:
+    """One set object per distinct set of TZIDs: 40,000 blocks held 40,000 copies of the same
+    one or two sets, 8 MB of a build at N = 1,000 (issue 8)."""
+    return tzids
 
 
 def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from datetime import date, datetime, timedelta, timezone
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -18,8 +19,9 @@ from ..memo import Memo
 from ..models import Event, MergedEvent, NewsItem, When
 
 Row = tuple[str, str, str]
-T = TypeVar("T")
 """A stored record: its payload, source id and feed URL."""
+T = TypeVar("T")
+Word = TypeVar("Word", str, None)
 _EVENTS: Memo[tuple[bytes, str, str], Event | None] = Memo()
 _ITEMS: Memo[tuple[bytes, str, str], NewsItem | None] = Memo()
 
@@ -93,15 +95,22 @@ def _event_from(data: dict[str, Any] | str, source_id: str, feed_url: str) -> Ev
         raise ValueError(f"an event is a JSON object, not {type(data).__name__}")
     return Event(
         uid=data["uid"], title=data["title"], start=decode_when(data["start"]),  # type: ignore[arg-type]
-        end=decode_when(data["end"]), all_day=data["all_day"], timezone=data["tz"],
+        end=decode_when(data["end"]), all_day=data["all_day"], timezone=_word(data["tz"]),
         location=data["location"], description=data["description"], url=data["url"],
-        status=data["status"], categories=tuple(data["categories"]), rrule=data["rrule"],
+        status=_word(data["status"]), categories=tuple(map(_word, data["categories"])),
+        rrule=data["rrule"],
         rdates=tuple(decode_when(d) for d in data["rdates"]),  # type: ignore[misc]
         exdates=tuple(decode_when(d) for d in data["exdates"]),  # type: ignore[misc]
         recurrence_id=decode_when(data["recurrence_id"]), sequence=data["sequence"],
         last_modified=decode_when(data["last_modified"]),  # type: ignore[arg-type]
-        organizer=data["organizer"], source_id=source_id, feed_url=feed_url,
+        organizer=_word(data["organizer"]), source_id=source_id, feed_url=feed_url,
     )
+
+
+def _word(value: Word) -> Word:
+    """A value many records repeat (zone, status, category, organiser) as one shared string
+    object (``sys.intern``), not one copy per record."""
+    return sys.intern(value) if value else value
 
 
 def encode_item(item: NewsItem) -> str:
@@ -119,7 +128,8 @@ def decode_item(text: str, source_id: str, feed_url: str) -> NewsItem:
         guid=data["guid"], title=data["title"], link=data["link"],
         published=decode_when(data["published"]),  # type: ignore[arg-type]
         updated=decode_when(data["updated"]),  # type: ignore[arg-type]
-        summary=data["summary"], author=data["author"], source_id=source_id, feed_url=feed_url,
+        summary=data["summary"], author=_word(data["author"]), source_id=source_id,
+        feed_url=feed_url,
     )
 
 
@@ -172,8 +182,10 @@ def decode_records(
     """
     _EVENTS.new_build()
     _ITEMS.new_build()
-    decoded_events = (_EVENTS.get(_key(row), lambda: _or_none(decode_event, row)) for row in events)
-    decoded_items = (_ITEMS.get(_key(row), lambda: _or_none(decode_item, row)) for row in items)
+    decoded_events = (_EVENTS.get(_key(row), lambda: _or_none(decode_event, row))
+                      for row in map(_shared, events))
+    decoded_items = (_ITEMS.get(_key(row), lambda: _or_none(decode_item, row))
+                     for row in map(_shared, items))
     return (
         tuple(event for event in decoded_events if event is not None),
         tuple(item for item in decoded_items if item is not None),
@@ -200,6 +212,14 @@ def snapshot_or_none(text: str) -> MergedEvent | None:
         return decode_merged(text)
     except UNREADABLE:
         return None
+
+
+def _shared(row: Row) -> Row:
+    """The row with one string object per source id and feed URL, shared by every record of
+    the feed (``sys.intern``): each row brought its own copies, kept by its record and its
+    memo key, 10 MB of a build at N = 1,000 (issue 8)."""
+    payload, source_id, feed_url = row
+    return payload, sys.intern(source_id), sys.intern(feed_url)
 
 
 def _key(row: Row) -> tuple[bytes, str, str]:
