@@ -30,7 +30,8 @@ from .publish import write_outputs
 from .published import Published, PublishedMixin, Selection
 from .registrations import RegistrationError, RegistrationsMixin
 from .subscribers import SubscriberError, SubscribersMixin
-from .render import iter_outputs
+from .render import OutputMemos, iter_outputs
+from .spill import SpilledBytes
 from .store import Store, open_store
 
 Clock = Callable[[], datetime]
@@ -100,9 +101,16 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         self.clock = clock
         self.resolver = resolver
         self.limits = limits
+        self.output_memos = OutputMemos(
+            blocks=SpilledBytes(), records=SpilledBytes(), items=SpilledBytes())
+        """What this process's next build reuses of the last one (see aggregator/spill.py)."""
 
     def close(self) -> None:
         self.store.close()
+        for memo in (self.output_memos.blocks, self.output_memos.records,
+                     self.output_memos.items):
+            if isinstance(memo, SpilledBytes):
+                memo.close()
 
     def current_sources(self) -> tuple[Source, ...]:
         """The sources to fetch and publish: sources.yaml's (plus approved registrations)."""
@@ -227,6 +235,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         files = iter_outputs(
             events, news_merge.items, by_id,
             now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
+            memos=self.output_memos,
         )
         written = write_outputs(self.settings.output_dir, files)
         self.store.save_assignment("event", event_merge.assignment, event_uids)

@@ -10,7 +10,7 @@ and a value is only ever reused for an equal key, so outputs are the same bytes 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -46,3 +46,43 @@ class Memo(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._current)
+
+
+X = TypeVar("X")
+K_contra = TypeVar("K_contra", bound=Hashable, contravariant=True)
+
+
+class BytesMemo(Protocol[K_contra, X]):
+    """A two-generation memo (as :class:`Memo`) of rendered bytes, each with a small ``extra``
+    kept at hand. :meth:`get` gives a handle, :meth:`read` its bytes: where the bytes live is
+    the memo's business (in memory here; `aggregator.spill` keeps them in a scratch file, so
+    that a daemon does not hold every rendered event between two builds)."""
+
+    def new_build(self, context: object = None) -> None: ...
+    def get(self, key: K_contra, make: Callable[[], tuple[bytes, X]]) -> Any: ...
+    def read(self, handle: Any) -> bytes: ...
+    def extra(self, handle: Any) -> X: ...
+
+
+class BytesInMemory(Generic[K, X]):
+    """:class:`BytesMemo` in memory: a :class:`Memo` of (bytes, extra) pairs."""
+
+    __slots__ = ("_memo",)
+
+    def __init__(self) -> None:
+        self._memo: Memo[K, tuple[bytes, X]] = Memo()
+
+    def new_build(self, context: object = None) -> None:
+        self._memo.new_build(context)
+
+    def get(self, key: K, make: Callable[[], tuple[bytes, X]]) -> tuple[bytes, X]:
+        return self._memo.get(key, make)
+
+    def read(self, handle: tuple[bytes, X]) -> bytes:
+        return handle[0]
+
+    def extra(self, handle: tuple[bytes, X]) -> X:
+        return handle[1]
+
+    def __len__(self) -> int:
+        return len(self._memo)

@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import PublishError
 
 STALE_TEMP_SECONDS = 3600
 """A temporary file this old belongs to no running build: one killed mid-publish left it."""
-Content = bytes | Sequence[bytes]
-"""One file's bytes, or pieces written one after the other (never joined in memory)."""
+Content = bytes | Iterable[bytes]
+"""One file's bytes, or pieces written one after the other as they come (never joined)."""
 MANAGED_DIRS = ("calendars",)
 """Folders whose files all come from a build: files a build no longer produces are removed."""
 

@@ -22,7 +22,7 @@ PURE = ("aggregator.parse", "aggregator.dedup", "aggregator.render", "aggregator
         "aggregator.lifecycle", "aggregator.cadence", "aggregator.digest")
 DATA = ("aggregator.models", "aggregator.errors", "aggregator.instants", "aggregator.memo")
 EDGES = ("aggregator.fetch", "aggregator.netguard", "aggregator.store", "aggregator.publish",
-         "aggregator.mailer", "aggregator.config")
+         "aggregator.mailer", "aggregator.config", "aggregator.spill")
 IO_LIBRARIES = ("httpx", "sqlalchemy", "alembic", "smtplib", "apscheduler", "fastapi",
                 "starlette", "uvicorn", "aiosmtpd", "psycopg")
 ENTRY_POINTS = ("aggregator.cli", "aggregator.web", "aggregator.schedule", "aggregator.demo",

@@ -5,8 +5,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from aggregator.memo import Memo
-from aggregator.render import render_calendar, render_events_json, render_outputs
+from aggregator.render import OutputMemos, render_calendar, render_events_json, render_outputs
+from aggregator.spill import SpilledBytes
 from aggregator.store import codec
 from render_builders import BASE_URL, NOW, SOURCES, member, merged, news
 
@@ -21,9 +24,18 @@ def events() -> list:
             merged("evt-2", title="Fête", start=date(2025, 12, 20), end=None, city="Metz")]
 
 
-def outputs(now: datetime, sources: dict = SOURCES, evts: list | None = None) -> dict[str, bytes]:
+@pytest.fixture(params=["in memory", "spilled"])
+def memos(request: pytest.FixtureRequest) -> OutputMemos:
+    """A process's memos, its bytes held in memory or in a scratch file (the build's)."""
+    if request.param == "in memory":
+        return OutputMemos()
+    return OutputMemos(blocks=SpilledBytes(), records=SpilledBytes(), items=SpilledBytes())
+
+
+def outputs(memos: OutputMemos, now: datetime, sources: dict = SOURCES,
+            evts: list | None = None) -> dict[str, bytes]:
     return render_outputs(evts or events(), [], sources, now=now, base_url=BASE_URL,
-                          timezone="Europe/Paris")
+                          timezone="Europe/Paris", memos=memos)
 
 
 def unmemoised(now: datetime, sources: dict = SOURCES, evts: list | None = None) -> tuple:
@@ -37,10 +49,10 @@ def body(calendar: bytes) -> bytes:
     return calendar[calendar.index(b"BEGIN:VEVENT"):]
 
 
-def test_a_rebuild_at_a_later_time_gives_the_bytes_of_a_fresh_render() -> None:
-    outputs(NOW)
+def test_a_rebuild_at_a_later_time_gives_the_bytes_of_a_fresh_render(memos: OutputMemos) -> None:
+    outputs(memos, NOW)
     later = NOW + timedelta(hours=1, seconds=17)
-    again = outputs(later)
+    again = outputs(memos, later)
     calendar, exported = unmemoised(later)
     assert body(again["calendar.ics"]) == body(calendar)
     assert again["events.json"] == exported
@@ -48,12 +60,12 @@ def test_a_rebuild_at_a_later_time_gives_the_bytes_of_a_fresh_render() -> None:
     assert b"DTSTAMP:20251201T090000Z" not in again["calendar.ics"]
 
 
-def test_renamed_source_and_changed_event_are_rendered_again() -> None:
-    outputs(NOW)
+def test_renamed_source_and_changed_event_are_rendered_again(memos: OutputMemos) -> None:
+    outputs(memos, NOW)
     renamed = dict(SOURCES, loria=dataclasses.replace(SOURCES["loria"], name="LORIA Nancy"))
     changed = [dataclasses.replace(e, title="Autre titre") if e.uid == "evt-2" else e
                for e in events()]
-    again = outputs(NOW, renamed, changed)
+    again = outputs(memos, NOW, renamed, changed)
     calendar, exported = unmemoised(NOW, renamed, changed)
     assert body(again["calendar.ics"]) == body(calendar)
     assert again["events.json"] == exported
@@ -61,7 +73,9 @@ def test_renamed_source_and_changed_event_are_rendered_again() -> None:
     assert b"Autre titre" in again["calendar.ics"]
 
 
-def test_news_and_the_agenda_page_after_a_rebuild_are_those_of_a_fresh_render() -> None:
+def test_news_and_the_agenda_page_after_a_rebuild_are_those_of_a_fresh_render(
+    memos: OutputMemos,
+) -> None:
     """news.json and the agenda page reuse the previous build's records and occurrences: an
     event over since, a renamed source and an edited article must all show."""
     from aggregator.render import render_index, render_news_json
@@ -72,7 +86,7 @@ def test_news_and_the_agenda_page_after_a_rebuild_are_those_of_a_fresh_render() 
 
     def built(now: datetime, sources: dict, articles: list) -> dict[str, bytes]:
         return render_outputs(evts, articles, sources, now=now, base_url=BASE_URL,
-                              timezone="Europe/Paris")
+                              timezone="Europe/Paris", memos=memos)
 
     built(NOW, SOURCES, items)
     later = NOW + timedelta(hours=4)  # evt-3 is over by then

@@ -12,10 +12,11 @@ news.atom), ``pages`` + ``templates/`` (index.html), ``agenda`` (occurrences of 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..memo import Memo
+from ..memo import BytesInMemory, BytesMemo, Memo
 from ..models import MergedEvent, MergedItem, Source
 from .agenda import SingleMemo
 from .exports import (
@@ -27,15 +28,24 @@ from .slugs import FilteredCalendar, filtered_calendars, slugify
 from .text import DEFAULT_TITLE
 from .times import event_order, render_zone
 
-Content = bytes | list[bytes]
-"""One output file: its bytes, or pieces to write one after the other."""
+Content = bytes | Iterable[bytes]
+"""One output file: its bytes, or pieces to write one after the other as they are made."""
 
-_BLOCKS: BlockMemo = Memo()
-_RECORDS: Memo[MergedEvent, bytes] = Memo()
-_ITEMS: Memo[MergedItem, bytes] = Memo()
-_AGENDA: SingleMemo = Memo()
-"""What the previous build of this process rendered (see aggregator/memo.py): a daemon's
-rebuild re-renders only the events that changed, and the bytes are the same as without."""
+
+@dataclass(frozen=True, slots=True)
+class OutputMemos:
+    """What a build keeps for the next one in a long-lived process (see aggregator/memo.py):
+    a daemon's rebuild re-renders only the events that changed, and the bytes are the same as
+    without. The build passes memos that keep the bytes on disk (aggregator/spill.py)."""
+
+    blocks: BlockMemo = field(default_factory=BytesInMemory)
+    records: BytesMemo[MergedEvent, None] = field(default_factory=BytesInMemory)
+    items: BytesMemo[MergedItem, None] = field(default_factory=BytesInMemory)
+    agenda: SingleMemo = field(default_factory=Memo)
+
+
+_MEMOS = OutputMemos()
+"""The memos of callers that bring none (tests, scripts)."""
 
 
 def render_outputs(
@@ -47,6 +57,7 @@ def render_outputs(
     base_url: str,
     timezone: str,
     title: str = DEFAULT_TITLE,
+    memos: OutputMemos = _MEMOS,
 ) -> dict[str, bytes]:
     """Every file of the contract's output table (digests aside), keyed by relative path.
 
@@ -59,7 +70,7 @@ def render_outputs(
     return {
         path: content if isinstance(content, bytes) else b"".join(content)
         for path, content in iter_outputs(events, items, sources, now=now, base_url=base_url,
-                                          timezone=timezone, title=title)
+                                          timezone=timezone, title=title, memos=memos)
     }
 
 
@@ -72,24 +83,26 @@ def iter_outputs(
     base_url: str,
     timezone: str,
     title: str = DEFAULT_TITLE,
+    memos: OutputMemos = _MEMOS,
 ) -> Iterator[tuple[str, Content]]:
     """:func:`render_outputs` one file at a time, big files as pieces to write in a row.
 
-    The build writes each file as it comes (``publish.write_outputs``), so memory holds one
-    output at a time instead of all of them: at 100,000 events the calendars and exports
-    together were several hundred MB of bytes held until the last was rendered (issue 8).
+    The build writes each file as it comes (``publish.write_outputs``), and the big ones
+    piece by piece as they are made, so memory holds neither all the outputs nor a whole
+    one: at 100,000 events the calendars and exports together were several hundred MB of
+    bytes held until the last was rendered (issue 8). Consume each file before the next.
     """
     names = {source_id: source.name for source_id, source in sources.items()}
-    _BLOCKS.new_build(names)
-    _RECORDS.new_build(names)
-    _ITEMS.new_build(names)
-    _AGENDA.new_build()
-    blocks = render_event_blocks(events, now=now, sources=sources, memo=_BLOCKS)
+    memos.blocks.new_build(names)
+    memos.records.new_build(names)
+    memos.items.new_build(names)
+    memos.agenda.new_build()
+    blocks = render_event_blocks(events, now=now, sources=sources, memo=memos.blocks)
     # Sorted once: every calendar and events.json keep this order (a filtered calendar keeps
     # its input's), instead of each computing the sort key of every event again.
     ordered = sorted(events, key=event_order(render_zone(timezone)))
 
-    def calendar(selected: Sequence[MergedEvent], name: str) -> list[bytes]:
+    def calendar(selected: Sequence[MergedEvent], name: str) -> Iterator[bytes]:
         return calendar_chunks(
             selected, name=name, now=now, base_url=base_url, timezone=timezone, sources=sources,
             blocks=blocks, presorted=True,
@@ -99,13 +112,13 @@ def iter_outputs(
     for selection in filtered_calendars(ordered, sources):
         yield selection.path, calendar(selection.events, f"{title} – {calendar_label(selection)}")
     yield "events.json", events_json_chunks(
-        ordered, sources, now=now, timezone=timezone, memo=_RECORDS, presorted=True
+        ordered, sources, now=now, timezone=timezone, memo=memos.records, presorted=True
     )
-    yield "news.json", news_json_chunks(items, sources, now=now, memo=_ITEMS)
+    yield "news.json", news_json_chunks(items, sources, now=now, memo=memos.items)
     yield "news.atom", render_news_atom(items, sources, now=now, base_url=base_url, title=title)
     yield "index.html", render_index(
         events, items, sources, now=now, base_url=base_url, timezone=timezone, title=title,
-        memo=_AGENDA,
+        memo=memos.agenda,
     )
 
 
@@ -121,6 +134,7 @@ __all__ = [
     "DEFAULT_TITLE",
     "Content",
     "FilteredCalendar",
+    "OutputMemos",
     "calendar_label",
     "filtered_calendars",
     "iter_outputs",

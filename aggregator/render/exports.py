@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from ..memo import Memo
+from ..memo import BytesMemo
 from ..models import Event, MergedEvent, MergedItem, Source
 from .text import DEFAULT_TITLE, clean_text, one_line, source_names, status_of
 from .times import (
@@ -40,7 +40,7 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
 def render_events_json(
     events: Sequence[MergedEvent], sources: Mapping[str, Source], *, now: datetime, timezone: str,
-    memo: Memo[MergedEvent, bytes] | None = None,
+    memo: BytesMemo[MergedEvent, None] | None = None,
 ) -> bytes:
     """``{"generated_at", "events": [...]}``, events sorted by start then uid.
 
@@ -55,33 +55,34 @@ def render_events_json(
 
 def events_json_chunks(
     events: Sequence[MergedEvent], sources: Mapping[str, Source], *, now: datetime, timezone: str,
-    memo: Memo[MergedEvent, bytes], presorted: bool = False,
-) -> list[bytes]:
-    """events.json as pieces that concatenate to :func:`render_events_json`'s bytes.
-
-    The build writes them one after the other instead of joining them: at 100,000 events
-    the joined document would be one more 100 MB copy in memory (issue 8).
-    ``presorted``: ``events`` already follow ``event_order`` (the build sorts once for all)."""
+    memo: BytesMemo[MergedEvent, None], presorted: bool = False,
+) -> Iterator[bytes]:
+    """events.json as pieces that concatenate to :func:`render_events_json`'s bytes, made as
+    they are written: at 100,000 events the whole document would be 100 MB more in memory
+    (issue 8). ``presorted``: ``events`` already follow ``event_order`` (the build sorts once
+    for all)."""
     zone = render_zone(timezone)
     ordered = events if presorted else sorted(events, key=event_order(zone))
+
+    def record(event: MergedEvent) -> tuple[bytes, None]:
+        return _json(event_record(event, sources)).encode("utf-8"), None
+
     return _array_chunks(
         {"generated_at": utc_iso(require_aware(now)), "events": []},
-        (memo.get(event, lambda: _json(event_record(event, sources)).encode("utf-8"))
-         for event in ordered),
+        (memo.read(memo.get(event, lambda: record(event))) for event in ordered),
     )
 
 
-def _array_chunks(document: dict[str, Any], elements: Iterable[bytes]) -> list[bytes]:
+def _array_chunks(document: dict[str, Any], elements: Iterable[bytes]) -> Iterator[bytes]:
     """``document``, whose last value is an empty list, with ``elements`` (each one JSON
     value) in that list: the bytes :func:`_dump` gives, in pieces."""
     head = _json(document)
-    chunks = [head.removesuffix("[]}").encode("utf-8") + b"["]
+    yield head.removesuffix("[]}").encode("utf-8") + b"["
     for position, element in enumerate(elements):
         if position:
-            chunks.append(b", ")
-        chunks.append(element)
-    chunks.append(b"]}\n")
-    return chunks
+            yield b", "
+        yield element
+    yield b"]}\n"
 
 
 def event_record(event: MergedEvent, sources: Mapping[str, Source]) -> dict[str, Any]:
@@ -144,16 +145,16 @@ def render_news_json(
 
 def news_json_chunks(
     items: Sequence[MergedItem], sources: Mapping[str, Source], *, now: datetime,
-    memo: Memo[MergedItem, bytes] | None = None,
-) -> list[bytes]:
+    memo: BytesMemo[MergedItem, None] | None = None,
+) -> Iterator[bytes]:
     """news.json in pieces, as :func:`events_json_chunks`; ``memo`` (context: the source
     names) reuses each unchanged item's record from the previous build."""
-    def record(item: MergedItem) -> bytes:
-        return _json(item_record(item, sources)).encode("utf-8")
+    def record(item: MergedItem) -> tuple[bytes, None]:
+        return _json(item_record(item, sources)).encode("utf-8"), None
 
     return _array_chunks(
         {"generated_at": utc_iso(require_aware(now)), "items": []},
-        (record(item) if memo is None else memo.get(item, lambda: record(item))
+        (record(item)[0] if memo is None else memo.read(memo.get(item, lambda: record(item)))
          for item in newest_first(items)),
     )
 

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, vDuration, vRecur
 from icalendar import Event as VEvent
 
-from ..memo import Memo
+from ..memo import BytesMemo
 from ..models import Event, MergedEvent, Source, When
 from .vevent import escape_text, utc_stamp, when_property, write_vevent
 from .text import clean_text, one_line, source_names, status_of
@@ -67,8 +68,26 @@ class EventBlock:
         return chunks
 
 
-BlockMemo = Memo[MergedEvent, EventBlock]
-"""The blocks of the previous build."""
+@dataclass(frozen=True, slots=True)
+class StoredBlock:
+    """An :class:`EventBlock` kept in a memo (see :func:`render_event_blocks`): its bytes are
+    read from there each time a calendar is written, and its TZIDs are at hand."""
+
+    memo: "BlockMemo"
+    entry: Any
+
+    @property
+    def tzids(self) -> frozenset[str]:
+        return self.memo.extra(self.entry)
+
+    def chunks(self, stamp: bytes) -> list[bytes]:
+        return [self.memo.read(self.entry).replace(_NO_STAMP, stamp)]
+
+
+BlockMemo = BytesMemo[MergedEvent, frozenset[str]]
+"""The blocks of the previous build, without their DTSTAMP values, with their TZIDs."""
+_NO_STAMP = b"\r\nDTSTAMP:\r\n"
+"""Where a stored block's DTSTAMP value goes: we never write an empty DTSTAMP."""
 
 
 def stamp_line(now: datetime) -> bytes:
@@ -80,21 +99,26 @@ def stamp_line(now: datetime) -> bytes:
 def render_event_blocks(
     events: Sequence[MergedEvent], *, now: datetime, sources: Mapping[str, Source],
     memo: BlockMemo | None = None,
-) -> dict[str, EventBlock]:
+) -> dict[str, EventBlock | StoredBlock]:
     """Serialise each event once, keyed by UID.
 
     The merged calendar and every filtered calendar hold the same VEVENT bytes; serialising
     them once instead of once per calendar cut a 12,000-event build from 33 s to a third
     (bench/pipeline.py, N=300: 12 calendars, 36,000 VEVENT serialisations before).
-    ``memo`` (its context must be the source names) reuses an unchanged event's block from
-    the previous build: blocks do not hold their DTSTAMP (see :class:`EventBlock`). Rewriting
-    it into a copy of every block cost a rebuild 25 MB at N = 1,000 (issue 8).
+    ``memo`` (its context must be the source names) keeps the blocks for the next build and
+    gives an unchanged event's back; they are kept without their DTSTAMP value, the only
+    part that differs from one build to the next (issue 8).
     """
     now = require_aware(now)
     stamp = stamp_line(now)
     if memo is None:
         return {event.uid: _event_block(event, now, sources, stamp) for event in events}
-    return {event.uid: memo.get(event, lambda: _event_block(event, now, sources, stamp))
+
+    def stored(event: MergedEvent) -> tuple[bytes, frozenset[str]]:
+        block = _event_block(event, now, sources, stamp)
+        return _NO_STAMP.join(block.pieces), block.tzids
+
+    return {event.uid: StoredBlock(memo, memo.get(event, lambda: stored(event)))
             for event in events}
 
 
@@ -156,7 +180,7 @@ def render_calendar(
     base_url: str,
     timezone: str,
     sources: Mapping[str, Source] | None = None,
-    blocks: Mapping[str, EventBlock] | None = None,
+    blocks: Mapping[str, EventBlock | StoredBlock] | None = None,
 ) -> bytes:
     """One VCALENDAR holding ``events``, as CRLF-separated, folded iCalendar bytes.
 
@@ -176,9 +200,9 @@ def calendar_chunks(
     base_url: str,
     timezone: str,
     sources: Mapping[str, Source] | None = None,
-    blocks: Mapping[str, EventBlock] | None = None,
+    blocks: Mapping[str, EventBlock | StoredBlock] | None = None,
     presorted: bool = False,
-) -> list[bytes]:
+) -> Iterator[bytes]:
     """:func:`render_calendar`'s bytes as pieces: the shared event blocks are not copied.
 
     The build writes the pieces one after the other: the merged calendar and each filtered
@@ -193,13 +217,12 @@ def calendar_chunks(
     tzids: set[str] = set()
     for event in ordered:
         tzids |= blocks[event.uid].tzids
-    parts = [header.removesuffix(_END)]
-    parts += [_vtimezone_bytes(tzid) for tzid in sorted(tzids)]
+    yield header.removesuffix(_END)
+    yield from (_vtimezone_bytes(tzid) for tzid in sorted(tzids))
     stamp = stamp_line(now)
     for event in ordered:
-        parts += blocks[event.uid].chunks(stamp)
-    parts.append(_END)
-    return parts
+        yield from blocks[event.uid].chunks(stamp)
+    yield _END
 
 
 def _new_calendar(name: str, base_url: str, timezone: str) -> Calendar:

@@ -1,0 +1,152 @@
+"""A memo of rendered bytes kept in a scratch file: what a daemon's next build reuses, on disk.
+
+A long-lived process renders each event's VEVENT and its events.json record once and reuses
+them while the event does not change (see aggregator/memo.py). Held in memory, those bytes are
+the whole calendar and the whole of events.json and news.json, kept between builds: a quarter
+of a daemon's memory at N = 1,000 sources (issue 8). :class:`SpilledBytes` keeps them in an
+unlinked temporary file instead (the page cache holds what is read often; the kernel may
+drop it) and only their place in memory, with a small ``extra`` each (an event's TZIDs).
+
+The file only grows while builds reuse most of it; when less than half of it is still in use,
+the next build copies what is left into a new file and drops the old one. Writes go through a
+buffer, so spilling 40,000 records is a few dozen system calls.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import weakref
+from collections.abc import Callable, Hashable
+from typing import IO, Generic, TypeVar
+
+from .errors import PublishError
+
+K = TypeVar("K", bound=Hashable)
+X = TypeVar("X")
+Entry = tuple[int, int, X]
+"""Where a value lies in the file (offset, length) and its extra."""
+
+BUFFER = 1 << 20
+"""Bytes gathered before one write to the file."""
+MIN_COMPACT = 1 << 20
+"""Below this size a file is never compacted: copying it would cost more than it frees."""
+
+
+class SpilledBytes(Generic[K, X]):
+    """A two-generation memo (see memo.Memo) whose values are bytes in a scratch file.
+
+    ``directory``: where the scratch file goes (default: the system's temporary directory,
+    ``TMPDIR``). The file is unlinked as soon as it is made: nothing is left behind, even
+    when the process is killed.
+    """
+
+    def __init__(self, directory: str | None = None) -> None:
+        self._directory = directory
+        self._file: IO[bytes] | None = None
+        self._flushed = 0
+        self._pending = bytearray()
+        self._current: dict[K, Entry[X]] = {}
+        self._previous: dict[K, Entry[X]] = {}
+        self._context: object = None
+
+    # --- the BytesMemo protocol (aggregator/memo.py) --------------------------------------
+
+    def new_build(self, context: object = None) -> None:
+        """Keep what the last build used; forget everything when ``context`` differs."""
+        if context != self._context:
+            self._current = {}
+        self._previous, self._current, self._context = self._current, {}, context
+        if self._size > MIN_COMPACT and 2 * _live(self._previous) < self._size:
+            self._compact()
+
+    def get(self, key: K, make: Callable[[], tuple[bytes, X]]) -> Entry[X]:
+        """The entry of ``key``: this build's, the last build's, or ``make()``'s, written."""
+        try:
+            return self._current[key]
+        except KeyError:
+            pass
+        entry = self._previous.pop(key, None)
+        if entry is None:
+            data, extra = make()
+            entry = (self._append(data), len(data), extra)
+        self._current[key] = entry
+        return entry
+
+    def read(self, entry: Entry[X]) -> bytes:
+        offset, length, _ = entry
+        return self._read(offset, length)
+
+    def extra(self, entry: Entry[X]) -> X:
+        return entry[2]
+
+    def __len__(self) -> int:
+        return len(self._current)
+
+    def close(self) -> None:
+        """Drop the file and everything remembered (the next build renders everything)."""
+        if self._file is not None:
+            self._file.close()
+        self._file, self._flushed, self._pending = None, 0, bytearray()
+        self._current, self._previous = {}, {}
+
+    # --- the file --------------------------------------------------------------------------
+
+    @property
+    def _size(self) -> int:
+        return self._flushed + len(self._pending)
+
+    def _append(self, data: bytes) -> int:
+        offset = self._size
+        self._pending += data
+        if len(self._pending) >= BUFFER:
+            self._flush()
+        return offset
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(dir=self._directory, prefix="aggregator-")
+                weakref.finalize(self, self._file.close)  # a memo nobody closed closes its file
+            self._file.seek(self._flushed)
+            self._file.write(self._pending)
+            self._file.flush()
+        except OSError as error:
+            raise _error(error, self._directory) from None
+        self._flushed += len(self._pending)
+        self._pending = bytearray()
+
+    def _read(self, offset: int, length: int) -> bytes:
+        if offset >= self._flushed:  # still in the buffer (a value is never split)
+            start = offset - self._flushed
+            with memoryview(self._pending) as pending:
+                return pending[start:start + length].tobytes()
+        assert self._file is not None
+        try:
+            data = os.pread(self._file.fileno(), length, offset)
+        except OSError as error:
+            raise _error(error, self._directory) from None
+        if len(data) != length:
+            raise PublishError("the build's scratch file was cut short: build again")
+        return data
+
+    def _compact(self) -> None:
+        """Copy the entries still in use (the last build's) into a new file, one at a time."""
+        old = SpilledBytes[K, X](self._directory)
+        old._file, old._flushed, old._pending = self._file, self._flushed, self._pending
+        self._file, self._flushed, self._pending = None, 0, bytearray()
+        self._previous = {key: (self._append(old._read(offset, length)), length, extra)
+                          for key, (offset, length, extra) in self._previous.items()}
+        old.close()
+
+
+def _live(entries: dict[K, Entry[X]]) -> int:
+    return sum(length for _, length, _ in entries.values())
+
+
+def _error(error: OSError, directory: str | None) -> PublishError:
+    return PublishError(
+        f"cannot use the build's scratch file in {directory or tempfile.gettempdir()}: "
+        f"{error.strerror or error}; free some disk space there or point TMPDIR elsewhere")

@@ -1,0 +1,75 @@
+"""The build's scratch-file memo gives back exactly the bytes it was given, build after build,
+shrinks when most of it is stale, leaves no file behind, and fails as a build error."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from aggregator import spill
+from aggregator.errors import PublishError
+from aggregator.spill import SpilledBytes
+
+
+def value(key: str, build: int = 0) -> bytes:
+    return f"<{key} of build {build}: {'é' * (len(key) * 7)}>".encode()
+
+
+@pytest.fixture(autouse=True)
+def small_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flush every few values, so that reads come from the file and from the buffer."""
+    monkeypatch.setattr(spill, "BUFFER", 64)
+
+
+def test_values_come_back_from_this_build_and_the_last_one_only(tmp_path: Path) -> None:
+    memo: SpilledBytes[str, int] = SpilledBytes(str(tmp_path))
+    made: list[str] = []
+
+    def get(key: str, build: int) -> bytes:
+        def make() -> tuple[bytes, int]:
+            made.append(key)
+            return value(key, build), len(key)
+        entry = memo.get(key, make)
+        assert memo.extra(entry) == len(key)
+        return memo.read(entry)
+
+    memo.new_build()
+    keys = [f"event-{n}" for n in range(40)]
+    assert [get(k, 1) for k in keys] == [value(k, 1) for k in keys]
+    assert [get(k, 1) for k in keys] == [value(k, 1) for k in keys]  # asked again: kept
+    memo.new_build()
+    assert [get(k, 2) for k in keys[:10]] == [value(k, 1) for k in keys[:10]]  # reused
+    memo.new_build()
+    assert get("event-20", 3) == value("event-20", 3)  # not asked last build: made again
+    assert get("event-0", 3) == value("event-0", 1)
+    assert made == keys + ["event-20"]
+    memo.new_build(context="renamed sources")
+    assert get("event-0", 4) == value("event-0", 4)
+    assert os.listdir(tmp_path) == []  # the scratch file is never visible
+
+
+def test_the_file_is_compacted_when_most_of_it_is_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spill, "MIN_COMPACT", 0)
+    memo: SpilledBytes[str, None] = SpilledBytes(str(tmp_path))
+    for build in range(6):  # each build keeps two events and renders 50 new ones
+        memo.new_build()
+        for key in ["kept-1", "kept-2", *(f"b{build}-{n}" for n in range(50))]:
+            memo.get(key, lambda k=key, b=build: (value(k, b), None))  # type: ignore[misc]
+    size = memo._size  # noqa: SLF001 (the file's size is the point of this test)
+    assert size < 2 * 52 * len(value("b5-10", 5))  # not six builds' worth
+    memo.new_build()
+    assert memo.read(memo.get("kept-1", lambda: (b"unused", None))) == value("kept-1", 0)
+    assert memo.read(memo.get("b5-49", lambda: (b"unused", None))) == value("b5-49", 5)
+
+
+def test_an_unusable_directory_is_a_build_error_that_says_where(tmp_path: Path) -> None:
+    missing = tmp_path / "gone"
+    memo: SpilledBytes[str, None] = SpilledBytes(str(missing))
+    memo.new_build()
+    with pytest.raises(PublishError, match=f"scratch file in {missing}.*TMPDIR"):
+        for n in range(20):
+            memo.get(f"event-{n}", lambda: (b"x" * 40, None))
