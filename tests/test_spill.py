@@ -19,8 +19,10 @@ def value(key: str, build: int = 0) -> bytes:
 
 @pytest.fixture(autouse=True)
 def small_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Flush every few values, so that reads come from the file and from the buffer."""
+    """Flush every few values and read a few at once, so that reads come from the buffer, the
+    file, and across the edges of what was read."""
     monkeypatch.setattr(spill, "BUFFER", 64)
+    monkeypatch.setattr(spill, "WINDOW", 100)
 
 
 def test_values_come_back_from_this_build_and_the_last_one_only(tmp_path: Path) -> None:

@@ -80,8 +80,8 @@ class StoredBlock:
     def tzids(self) -> frozenset[str]:
         return self.memo.extra(self.entry)
 
-    def chunks(self, stamp: bytes) -> list[bytes]:
-        return [self.memo.read(self.entry).replace(_NO_STAMP, stamp)]
+    def chunks(self, stamp: bytes) -> tuple[bytes]:
+        return (self.memo.read(self.entry).replace(_NO_STAMP, stamp),)
 
 
 BlockMemo = BytesMemo[MergedEvent, frozenset[str]]
