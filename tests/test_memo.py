@@ -144,6 +144,8 @@ def test_records_that_differ_only_in_content_are_different_memo_keys() -> None:
     copy = dataclasses.replace(event)
     assert copy == event and hash(copy) == hash(event) and copy is not event
     assert edited != event and hash(edited) == hash(event)
+    rescheduled = dataclasses.replace(event, sequence=event.sequence + 1)  # hash kept per object
+    assert hash(rescheduled) != hash(event) and rescheduled != event
     member_edited = dataclasses.replace(event.members[0], description="Changed")
     assert member_edited != event.members[0]
     assert hash(member_edited) == hash(event.members[0])
