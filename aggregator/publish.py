@@ -37,7 +37,8 @@ def _stage(path: Path, data: Content) -> str:
     return its name.
 
     Raises:
-        PublishError: the directory is not writable or the disk is full (nothing is left behind).
+        PublishError: the directory is not writable or the disk is full (nothing is left behind,
+            as when making the pieces raises).
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +57,9 @@ def _stage(path: Path, data: Content) -> str:
     except OSError as error:
         Path(temp_name).unlink(missing_ok=True)
         raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
+    except BaseException:  # pieces are rendered as they are written: a render error
+        Path(temp_name).unlink(missing_ok=True)
+        raise
     return temp_name
 
 

@@ -56,6 +56,21 @@ def test_a_render_error_midway_keeps_every_previous_file(tmp_path: Path) -> None
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_a_render_error_inside_a_file_keeps_it_and_leaves_no_temporary(tmp_path: Path) -> None:
+    """Big files are rendered piece by piece while they are written: an error halfway
+    through one leaves the previous file and no half-written temporary beside it."""
+    write_outputs(tmp_path, {"events.json": b"old"})
+
+    def pieces():
+        yield b'{"events": ['
+        raise ValueError("unknown time zone")
+
+    with pytest.raises(ValueError, match="unknown time zone"):
+        write_outputs(tmp_path, iter([("events.json", pieces())]))
+    assert (tmp_path / "events.json").read_bytes() == b"old"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
 def test_write_atomic_never_exposes_a_partial_file(tmp_path: Path) -> None:
     target = tmp_path / "big.ics"
     target.write_bytes(b"old")

@@ -50,7 +50,8 @@ _END = b"END:VCALENDAR\r\n"
 class EventBlock:
     """One merged event serialised (VEVENT + overrides) and the TZIDs it uses, kept as the
     pieces around its DTSTAMP lines: the stamp is the build's ``now``, the only part that
-    differs from one build to the next, so a remembered block is reused without a copy."""
+    differs from one build to the next (a memo keeps the pieces joined around an empty
+    DTSTAMP, see :class:`StoredBlock`)."""
 
     pieces: tuple[bytes, ...]
     tzids: frozenset[str]
