@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
+from aggregator.core import make_aggregator
 
 SOON = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
 STAMP = SOON.strftime("%Y%m%dT%H%M%SZ")
@@ -75,3 +76,15 @@ sources:
 def run(*args: str) -> Result:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     return result
+
+
+def one_event_feeds(feed_server: Any, tmp_path: Path, count: int) -> Any:
+    """An Aggregator over one source with ``count`` .ics feeds on the loopback server, one
+    upcoming event each: from PARALLEL_PARSE_MIN feeds on, a refresh parses in its pool."""
+    from conftest import make_settings, make_source  # conftest imports this module
+
+    paths = [f"/feed{n}.ics" for n in range(count)]
+    for n, path in enumerate(paths):
+        feed_server.set(path, ics(f"e{n}@lab", f"Atelier {n}", SOON), "text/calendar")
+    source = make_source("lab", *(feed_server.url(p) for p in paths))
+    return make_aggregator(make_settings(tmp_path, (source,)))

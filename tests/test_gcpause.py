@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import gc
 import threading
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from conftest import make_settings, make_source
-from sites import ics
+from sites import one_event_feeds
 
-from aggregator.core import make_aggregator
 from aggregator.gcpause import BUILD_THRESHOLDS, fewer_collections, frozen_heap
 from aggregator.intake import PARALLEL_PARSE_MIN
 
@@ -69,12 +66,7 @@ def test_a_pooled_refresh_forks_its_workers_from_a_frozen_heap(
 ) -> None:
     """The parse pool's workers are forked while the refresh runs: the heap must be frozen
     then (else each worker copies the parent's pages), and thawed once the refresh ends."""
-    start = datetime.now(timezone.utc) + timedelta(days=3)
-    paths = [f"/feed{n}.ics" for n in range(PARALLEL_PARSE_MIN)]
-    for n, path in enumerate(paths):
-        feed_server.set(path, ics(f"e{n}@lab", f"Atelier {n}", start), "text/calendar")
-    source = make_source("lab", *(feed_server.url(p) for p in paths))
-    aggregator = make_aggregator(make_settings(tmp_path, (source,)))
+    aggregator = one_event_feeds(feed_server, tmp_path, PARALLEL_PARSE_MIN)
     seen: list[int] = []
 
     outcomes = aggregator.refresh(progress=lambda step, done, total: seen.append(

@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import gc
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from conftest import make_settings, make_source
-from sites import ics
+from sites import one_event_feeds
 
-from aggregator.core import STORE_BATCH, make_aggregator
+from aggregator.core import STORE_BATCH
 from aggregator.models import ParsedFeed
 
 FEEDS = 2 * STORE_BATCH + 10
@@ -22,12 +20,7 @@ def live_parsed_feeds() -> int:
 
 
 def test_parsed_records_are_released_batch_by_batch(feed_server: Any, tmp_path: Path) -> None:
-    start = datetime.now(timezone.utc) + timedelta(days=3)
-    paths = [f"/lab{n}.ics" for n in range(FEEDS)]
-    for n, path in enumerate(paths):
-        feed_server.set(path, ics(f"e{n}@lab", f"Atelier {n}", start), "text/calendar")
-    source = make_source("lab", *(feed_server.url(p) for p in paths))
-    aggregator = make_aggregator(make_settings(tmp_path, (source,)))
+    aggregator = one_event_feeds(feed_server, tmp_path, FEEDS)
     alive_when_stored: list[tuple[int, int]] = []  # (feeds stored, parsed feeds alive)
 
     def progress(step: str, done: int, total: int) -> None:
