@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -32,8 +32,19 @@ def text(driver: Any) -> str:
 
 
 def wait_for(driver: Any, condition: Any) -> None:
-    """Poll until true; an element replaced by the next page load mid-check is polled again."""
-    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+    """Poll until true; an element replaced by the next page load mid-check is polled again.
+    Chromium reports that race either as a stale element or, when the load lands between
+    finding the node and reading it, as an inspector error about a node "that does not
+    belong to the document"."""
+    def polled(d: Any) -> Any:
+        try:
+            return condition(d)
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return False
+            raise
+
+    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(polled)
 
 
 def test_agenda_filter_by_city_and_switch_language(page: Any, web: Web) -> None:
