@@ -154,3 +154,19 @@ def test_event_city_is_the_place_named_else_the_organisers_city() -> None:
     assert event_city([""], [None], "Épinal") == "Épinal"
     # an address naming two cities is ambiguous: the organiser's city stands
     assert event_city(["Metz", "Nancy"], [None, None], "Épinal") == "Épinal"
+
+
+def test_profiles_of_events_in_the_same_city_share_one_set_of_cities() -> None:
+    """40,000 profiles hold one set per distinct set of cities, not one each (memory, issue 8)."""
+    from zoneinfo import ZoneInfo
+
+    from aggregator.dedup.keys import profile_events
+    from aggregator.dedup.places import PlaceNormaliser
+    from aggregator.dedup.text import TitleNormaliser
+
+    records = [event("loria", f"talk-{n}", title=f"Talk {n}", location="TCRM-Blida, Metz")
+               for n in range(3)]
+    first, *others = profile_events(records, SOURCES, ZoneInfo("Europe/Paris"),
+                                    TitleNormaliser(), PlaceNormaliser())
+    assert first.cities == {"metz"}
+    assert all(other.cities is first.cities for other in others)

@@ -167,10 +167,17 @@ _PROFILES: Memo[Event, Profile] = Memo()
 context given to new_build only (a daemon rebuilds with mostly the same records)."""
 
 
+@lru_cache(maxsize=1024)
+def _shared_cities(cities: frozenset[str]) -> frozenset[str]:
+    """One set object per distinct set of cities (most events name none or one): 40,000
+    profiles held 40,000 sets, 8 MB of a build at N = 1,000 (issue 8)."""
+    return cities
+
+
 def _profile(e: Event, venue_city: Mapping[str, str], tz: ZoneInfo, titles: TitleNormaliser,
              places: PlaceNormaliser) -> Profile:
     title, place = titles(e.title), places(e.location)
-    cities = title.cities | place.cities
+    cities = _shared_cities(title.cities | place.cities)
     if not cities and e.source_id in venue_city:
         home = CITY_PHRASES.get(venue_city[e.source_id], "")
         cities = frozenset({home}) if home else cities
