@@ -2,18 +2,21 @@
 
 A long-lived process renders each event's VEVENT and its events.json record once and reuses
 them while the event does not change (see aggregator/memo.py). Held in memory, those bytes are
-the whole calendar and the whole of events.json and news.json, kept between builds: a quarter
-of a daemon's memory at N = 1,000 sources (issue 8). :class:`SpilledBytes` keeps them in an
+the whole calendar and the whole of events.json and news.json, kept between builds: 58 of a
+daemon's 406 MB at N = 1,000 sources (issue 8). :class:`SpilledBytes` keeps them in an
 unlinked temporary file instead (the page cache holds what is read often; the kernel may
 drop it) and only their place in memory, with a small ``extra`` each (an event's TZIDs).
 
 The file only grows while builds reuse most of it; when less than half of it is still in use,
 the next build copies what is left into a new file and drops the old one. Writes go through a
-buffer, so spilling 40,000 records is a few dozen system calls.
+buffer, so spilling 40,000 records is a few dozen system calls. When the file cannot be made or
+written (no space left in ``TMPDIR``, a read-only one), the memo logs it once and keeps the
+bytes in that buffer, in memory, as before: a full temporary directory never fails a build.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import weakref
@@ -22,6 +25,7 @@ from typing import IO, Generic, TypeVar
 
 from .errors import PublishError
 
+log = logging.getLogger("aggregator.build")
 K = TypeVar("K", bound=Hashable)
 X = TypeVar("X")
 Entry = tuple[int, int, X]
@@ -53,6 +57,8 @@ class SpilledBytes(Generic[K, X]):
         self._previous: dict[K, Entry[X]] = {}
         self._context: object = None
         self._window, self._window_at = b"", 0
+        self._in_memory = False
+        """The file could not be written: everything stays in the buffer."""
 
     # --- the BytesMemo protocol (aggregator/memo.py) --------------------------------------
 
@@ -97,6 +103,7 @@ class SpilledBytes(Generic[K, X]):
         self._file, self._flushed, self._pending = None, 0, bytearray()
         self._current, self._previous = {}, {}
         self._window, self._window_at = b"", 0
+        self._in_memory = False
 
     # --- the file --------------------------------------------------------------------------
 
@@ -107,13 +114,11 @@ class SpilledBytes(Generic[K, X]):
     def _append(self, data: bytes) -> int:
         offset = self._size
         self._pending += data
-        if len(self._pending) >= BUFFER:
+        if len(self._pending) >= BUFFER and not self._in_memory:
             self._flush()
         return offset
 
     def _flush(self) -> None:
-        if not self._pending:
-            return
         try:
             if self._file is None:
                 self._file = tempfile.TemporaryFile(dir=self._directory, prefix="aggregator-")
@@ -122,7 +127,10 @@ class SpilledBytes(Generic[K, X]):
             self._file.write(self._pending)
             self._file.flush()
         except OSError as error:
-            raise _error(error, self._directory) from None
+            self._in_memory = True
+            log.warning("%s; keeping the rendered output in memory instead",
+                        _error(error, self._directory))
+            return
         self._flushed += len(self._pending)
         self._pending = bytearray()
 

@@ -1,15 +1,16 @@
 """The build's scratch-file memo gives back exactly the bytes it was given, build after build,
-shrinks when most of it is stale, leaves no file behind, and fails as a build error."""
+shrinks when most of it is stale, leaves no file behind, and falls back to memory when the
+disk refuses."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import pytest
 
 from aggregator import spill
-from aggregator.errors import PublishError
 from aggregator.spill import SpilledBytes
 
 
@@ -68,10 +69,21 @@ def test_the_file_is_compacted_when_most_of_it_is_stale(
     assert memo.read(memo.get("b5-49", lambda: (b"unused", None))) == value("b5-49", 5)
 
 
-def test_an_unusable_directory_is_a_build_error_that_says_where(tmp_path: Path) -> None:
+def test_an_unusable_directory_keeps_the_bytes_in_memory_and_says_where(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full or missing TMPDIR must not fail a build: the memo warns once and keeps the
+    rendered bytes in memory, as it did before it had a file."""
     missing = tmp_path / "gone"
     memo: SpilledBytes[str, None] = SpilledBytes(str(missing))
     memo.new_build()
-    with pytest.raises(PublishError, match=f"scratch file in {missing}.*TMPDIR"):
-        for n in range(20):
-            memo.get(f"event-{n}", lambda: (b"x" * 40, None))
+    with caplog.at_level(logging.WARNING, logger="aggregator.build"):
+        entries = {n: memo.get(f"event-{n}", lambda n=n: (value(f"event-{n}"), None))  # type: ignore[misc]
+                   for n in range(20)}
+    assert [memo.read(entry) for entry in entries.values()] == [
+        value(f"event-{n}") for n in range(20)]
+    [warning] = caplog.records
+    assert f"scratch file in {missing}" in warning.getMessage()
+    assert "TMPDIR" in warning.getMessage() and "in memory" in warning.getMessage()
+    memo.new_build()
+    assert memo.read(memo.get("event-3", lambda: (b"unused", None))) == value("event-3")
