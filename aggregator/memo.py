@@ -5,16 +5,34 @@ are unchanged: decoding, fingerprinting and serialising them again gives the sam
 :class:`Memo` remembers the answers of the previous build only (two generations): whatever a
 build did not ask for is dropped at the next one, so memory stays bounded by one build's worth,
 and a value is only ever reused for an equal key, so outputs are the same bytes as without it.
+
+:func:`shared` is the same idea for small immutable values that thousands of records repeat.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, Protocol, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+H = TypeVar("H", bound=Hashable)
 _MISSING = object()
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_seen(value: Hashable) -> Hashable:
+    return value
+
+
+def shared(value: H) -> H:
+    """One object for every equal ``value`` (the first seen), as ``sys.intern`` does for
+    strings: 40,000 calendar blocks held 40,000 copies of the same one or two sets of TZIDs,
+    and 40,000 dedup profiles as many sets of cities (16 MB of a build at N = 1,000, issue 8).
+    For small immutable values with few distinct ones; equal values of different types (1 and
+    1.0) are one entry, so give it one type per use."""
+    return _first_seen(value)  # type: ignore[return-value]
 
 
 class Memo(Generic[K, V]):

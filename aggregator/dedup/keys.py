@@ -15,7 +15,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..memo import Memo
+from ..memo import Memo, shared
 from ..models import Event, Source, When
 from .places import CITY_PHRASES, Place, PlaceNormaliser, fold
 from .text import Title, TitleNormaliser
@@ -167,17 +167,10 @@ _PROFILES: Memo[Event, Profile] = Memo()
 context given to new_build only (a daemon rebuilds with mostly the same records)."""
 
 
-@lru_cache(maxsize=1024)
-def _shared_cities(cities: frozenset[str]) -> frozenset[str]:
-    """One set object per distinct set of cities (most events name none or one): 40,000
-    profiles held 40,000 sets, 8 MB of a build at N = 1,000 (issue 8)."""
-    return cities
-
-
 def _profile(e: Event, venue_city: Mapping[str, str], tz: ZoneInfo, titles: TitleNormaliser,
              places: PlaceNormaliser) -> Profile:
     title, place = titles(e.title), places(e.location)
-    cities = _shared_cities(title.cities | place.cities)
+    cities = title.cities | place.cities
     if not cities and e.source_id in venue_city:
         home = CITY_PHRASES.get(venue_city[e.source_id], "")
         cities = frozenset({home}) if home else cities
@@ -187,5 +180,5 @@ def _profile(e: Event, venue_city: Mapping[str, str], tz: ZoneInfo, titles: Titl
     return Profile(
         key=f"{e.source_id}:{e.uid}", uid=e.uid, feed=e.feed_url or e.source_id,
         minute=int(start.timestamp()) // 60 if start is not None else None,
-        day=local_day(e, tz).toordinal(), title=title, place=place, cities=cities,
+        day=local_day(e, tz).toordinal(), title=title, place=place, cities=shared(cities),
         url=link if is_specific(link) else "")

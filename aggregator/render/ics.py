@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone, vDuration, vRecur
 from icalendar import Event as VEvent
 
-from ..memo import BytesMemo
+from ..memo import BytesMemo, shared
 from ..models import Event, MergedEvent, Source, When
 from .vevent import escape_text, utc_stamp, when_property, write_vevent
 from .text import clean_text, one_line, source_names, status_of
@@ -130,14 +130,7 @@ def _event_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source
     else:
         data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
         tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
-    return EventBlock.cut(data, stamp, _shared(frozenset(tzids - {"UTC"})))
-
-
-@functools.lru_cache(maxsize=256)
-def _shared(tzids: frozenset[str]) -> frozenset[str]:
-    """One set object per distinct set of TZIDs: 40,000 blocks held 40,000 copies of the same
-    one or two sets, 8 MB of a build at N = 1,000 (issue 8)."""
-    return tzids
+    return EventBlock.cut(data, stamp, shared(frozenset(tzids - {"UTC"})))
 
 
 def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]

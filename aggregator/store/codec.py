@@ -183,9 +183,9 @@ def decode_records(
     _EVENTS.new_build()
     _ITEMS.new_build()
     decoded_events = (_EVENTS.get(_key(row), lambda: _or_none(decode_event, row))
-                      for row in map(_shared, events))
+                      for row in map(_interned, events))
     decoded_items = (_ITEMS.get(_key(row), lambda: _or_none(decode_item, row))
-                     for row in map(_shared, items))
+                     for row in map(_interned, items))
     return (
         tuple(event for event in decoded_events if event is not None),
         tuple(item for item in decoded_items if item is not None),
@@ -214,7 +214,7 @@ def snapshot_or_none(text: str) -> MergedEvent | None:
         return None
 
 
-def _shared(row: Row) -> Row:
+def _interned(row: Row) -> Row:
     """The row with one string object per source id and feed URL, shared by every record of
     the feed (``sys.intern``): each row brought its own copies, kept by its record and its
     memo key, 10 MB of a build at N = 1,000 (issue 8)."""
