@@ -17,36 +17,56 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ContextManager
 
 BUILD_THRESHOLDS = (50_000, 50, 100)
-_lock = threading.Lock()
-_depth = 0
+
+
+class _ProcessWide:
+    """A setting of the whole process held while any user needs it: ``enter`` runs when the
+    first user comes in, ``leave`` when the last goes out (builds and refreshes may overlap in
+    the daemon's threads, and one user's end must not undo another's setting)."""
+
+    def __init__(self, enter: Callable[[], None], leave: Callable[[], None]) -> None:
+        self._enter, self._leave, self._users = enter, leave, 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self._lock:
+            if self._users == 0:
+                self._enter()
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    self._leave()
+
+
 _saved: tuple[int, int, int] = gc.get_threshold()
-_frozen = 0
 
 
-@contextmanager
-def fewer_collections() -> Iterator[None]:
+def _raise_thresholds() -> None:
+    global _saved
+    _saved = gc.get_threshold()
+    gc.set_threshold(*BUILD_THRESHOLDS)
+
+
+_FEWER = _ProcessWide(_raise_thresholds, lambda: gc.set_threshold(*_saved))
+_FROZEN = _ProcessWide(gc.freeze, gc.unfreeze)
+
+
+def fewer_collections() -> ContextManager[None]:
     """Run the block with :data:`BUILD_THRESHOLDS`; nested or concurrent uses share them."""
-    global _depth, _saved
-    with _lock:
-        if _depth == 0:
-            _saved = gc.get_threshold()
-            gc.set_threshold(*BUILD_THRESHOLDS)
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                gc.set_threshold(*_saved)
+    return _FEWER.held()
 
 
-@contextmanager
-def frozen_heap() -> Iterator[None]:
+def frozen_heap() -> ContextManager[None]:
     """Every object alive now moved out of the collector's reach (``gc.freeze``) for the block,
     so that processes forked inside it keep sharing their parent's pages.
 
@@ -56,15 +76,4 @@ def frozen_heap() -> Iterator[None]:
     heap frozen (bench/pipeline.py, issue 8; the Python documentation of ``gc.freeze``
     recommends it before a fork). Objects made inside the block are collected as usual; the
     frozen ones come back when the last user in the process ends."""
-    global _frozen
-    with _lock:
-        if _frozen == 0:
-            gc.freeze()
-        _frozen += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _frozen -= 1
-            if _frozen == 0:
-                gc.unfreeze()
+    return _FROZEN.held()
