@@ -107,10 +107,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
 
     def close(self) -> None:
         self.store.close()
-        for memo in (self.output_memos.blocks, self.output_memos.records,
-                     self.output_memos.items):
-            if isinstance(memo, SpilledBytes):
-                memo.close()
+        self.output_memos.close()
 
     def current_sources(self) -> tuple[Source, ...]:
         """The sources to fetch and publish: sources.yaml's (plus approved registrations)."""

@@ -62,6 +62,10 @@ class Memo(Generic[K, V]):
         self._current[key] = value
         return value
 
+    def clear(self) -> None:
+        """Forget both generations (the next build computes everything)."""
+        self._current, self._previous, self._context = {}, {}, None
+
     def __len__(self) -> int:
         return len(self._current)
 
@@ -80,6 +84,7 @@ class BytesMemo(Protocol[K_contra, X]):
     def get(self, key: K_contra, make: Callable[[], tuple[bytes, X]]) -> Any: ...
     def read(self, handle: Any) -> bytes: ...
     def extra(self, handle: Any) -> X: ...
+    def close(self) -> None: ...
 
 
 class BytesInMemory(Generic[K, X]):
@@ -101,6 +106,10 @@ class BytesInMemory(Generic[K, X]):
 
     def extra(self, handle: tuple[bytes, X]) -> X:
         return handle[1]
+
+    def close(self) -> None:
+        """Forget everything (the next build renders everything)."""
+        self._memo.clear()
 
     def __len__(self) -> int:
         return len(self._memo)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from aggregator.memo import Memo
+from aggregator.memo import BytesInMemory, Memo
 from aggregator.render import OutputMemos, render_calendar, render_events_json, render_outputs
 from aggregator.spill import SpilledBytes
 from aggregator.store import codec
@@ -154,3 +154,21 @@ def test_records_that_differ_only_in_content_are_different_memo_keys() -> None:
     assert memo.get(event, lambda: "old") == "old"
     assert memo.get(edited, lambda: "new") == "new"
     assert memo.get(copy, lambda: "unused") == "old"
+
+
+@pytest.mark.parametrize("kind", [BytesInMemory, SpilledBytes])
+def test_a_closed_bytes_memo_renders_everything_again(kind: type) -> None:
+    """Closing the process's memos (Aggregator.close) forgets what they kept."""
+    memo = kind()
+    made: list[str] = []
+
+    def get(key: str) -> bytes:
+        return memo.read(memo.get(key, lambda: (made.append(key) or key.encode(), None)))
+
+    memo.new_build()
+    assert get("evt-1") == b"evt-1"
+    memo.new_build()
+    assert get("evt-1") == b"evt-1" and made == ["evt-1"]  # kept
+    memo.close()
+    memo.new_build()
+    assert get("evt-1") == b"evt-1" and made == ["evt-1", "evt-1"]

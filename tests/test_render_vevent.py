@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aggregator.models import Event, MergedEvent, Source
-from aggregator.render.ics import EventBlock, _event_block, event_components, stamp_line
+from aggregator.render.ics import EventBlock, event_components, render_event_blocks, stamp_line
 
 NOW = datetime(2026, 12, 1, 8, 0, 7, tzinfo=UTC)
 ZONES = [ZoneInfo("Europe/Paris"), ZoneInfo("Europe/Luxembourg"), ZoneInfo("UTC"), UTC,
@@ -47,7 +47,7 @@ def merged_events(draw: st.DrawFn) -> MergedEvent:
 def fast_block(event: MergedEvent) -> EventBlock:
     """The one-off writer's block (the path every event without recurrence takes)."""
     assert event.rrule is None and not event.rdates and not event.exdates
-    return _event_block(event, NOW, SOURCES, stamp_line(NOW))
+    return render_event_blocks([event], now=NOW, sources=SOURCES)[event.uid]
 
 
 def written(block: EventBlock) -> bytes:

@@ -43,6 +43,12 @@ class OutputMemos:
     items: BytesMemo[MergedItem, None] = field(default_factory=BytesInMemory)
     agenda: SingleMemo = field(default_factory=Memo)
 
+    def close(self) -> None:
+        """Let go of what they keep (a scratch file's too)."""
+        for memo in (self.blocks, self.records, self.items):
+            memo.close()
+        self.agenda.clear()
+
 
 _MEMOS = OutputMemos()
 """The memos of callers that bring none (tests, scripts)."""

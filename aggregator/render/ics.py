@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone, vDuration, vRecur
 from icalendar import Event as VEvent
 
-from ..memo import BytesMemo, shared
+from ..memo import BytesInMemory, BytesMemo, shared
 from ..models import Event, MergedEvent, Source, When
 from .vevent import escape_text, utc_stamp, when_property, write_vevent
 from .text import clean_text, one_line, source_names, status_of
@@ -48,33 +48,12 @@ _END = b"END:VCALENDAR\r\n"
 
 @dataclass(frozen=True, slots=True)
 class EventBlock:
-    """One merged event serialised (VEVENT + overrides) and the TZIDs it uses, kept as the
-    pieces around its DTSTAMP lines: the stamp is the build's ``now``, the only part that
-    differs from one build to the next (a memo keeps the pieces joined around an empty
-    DTSTAMP, see :class:`StoredBlock`)."""
+    """One merged event serialised (VEVENT + overrides), as its memo keeps it: the bytes
+    without their DTSTAMP value, the build's ``now`` and the only part that differs from one
+    build to the next (read from the memo each time a calendar is written), and the TZIDs
+    the block uses, at hand."""
 
-    pieces: tuple[bytes, ...]
-    tzids: frozenset[str]
-
-    @classmethod
-    def cut(cls, data: bytes, stamp: bytes, tzids: frozenset[str]) -> "EventBlock":
-        """``data`` rendered with the DTSTAMP line ``stamp`` (see :func:`stamp_line`)."""
-        return cls(tuple(data.split(stamp)), tzids)
-
-    def chunks(self, stamp: bytes) -> list[bytes]:
-        """The block's bytes with ``stamp`` for DTSTAMP, as pieces to write in a row."""
-        chunks = [self.pieces[0]]
-        for piece in self.pieces[1:]:
-            chunks += (stamp, piece)
-        return chunks
-
-
-@dataclass(frozen=True, slots=True)
-class StoredBlock:
-    """An :class:`EventBlock` kept in a memo (see :func:`render_event_blocks`): its bytes are
-    read from there each time a calendar is written, and its TZIDs are at hand."""
-
-    memo: "BlockMemo"
+    memo: BlockMemo
     entry: Any
 
     @property
@@ -82,13 +61,14 @@ class StoredBlock:
         return self.memo.extra(self.entry)
 
     def chunks(self, stamp: bytes) -> tuple[bytes]:
+        """The block with ``stamp`` (see :func:`stamp_line`) for its DTSTAMP lines."""
         return (self.memo.read(self.entry).replace(_NO_STAMP, stamp),)
 
 
 BlockMemo = BytesMemo[MergedEvent, frozenset[str]]
-"""The blocks of the previous build, without their DTSTAMP values, with their TZIDs."""
+"""Blocks without their DTSTAMP values, with their TZIDs."""
 _NO_STAMP = b"\r\nDTSTAMP:\r\n"
-"""Where a stored block's DTSTAMP value goes: we never write an empty DTSTAMP."""
+"""Where a kept block's DTSTAMP value goes: we never write an empty DTSTAMP."""
 
 
 def stamp_line(now: datetime) -> bytes:
@@ -100,37 +80,31 @@ def stamp_line(now: datetime) -> bytes:
 def render_event_blocks(
     events: Sequence[MergedEvent], *, now: datetime, sources: Mapping[str, Source],
     memo: BlockMemo | None = None,
-) -> dict[str, EventBlock | StoredBlock]:
+) -> dict[str, EventBlock]:
     """Serialise each event once, keyed by UID.
 
     The merged calendar and every filtered calendar hold the same VEVENT bytes; serialising
     them once instead of once per calendar cut a 12,000-event build from 33 s to a third
     (bench/pipeline.py, N=300: 12 calendars, 36,000 VEVENT serialisations before).
     ``memo`` (its context must be the source names) keeps the blocks for the next build and
-    gives an unchanged event's back; they are kept without their DTSTAMP value, the only
-    part that differs from one build to the next (issue 8).
+    gives an unchanged event's back (issue 8); without one they are kept for this call only.
     """
     now = require_aware(now)
     stamp = stamp_line(now)
-    if memo is None:
-        return {event.uid: _event_block(event, now, sources, stamp) for event in events}
-
-    def stored(event: MergedEvent) -> tuple[bytes, frozenset[str]]:
-        block = _event_block(event, now, sources, stamp)
-        return _NO_STAMP.join(block.pieces), block.tzids
-
-    return {event.uid: StoredBlock(memo, memo.get(event, lambda: stored(event)))
-            for event in events}
+    kept: BlockMemo = BytesInMemory() if memo is None else memo
+    return {event.uid: EventBlock(kept, kept.get(event, lambda: _event_block(
+        event, now, sources, stamp))) for event in events}
 
 
 def _event_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source],
-                 stamp: bytes) -> EventBlock:
+                 stamp: bytes) -> tuple[bytes, frozenset[str]]:
+    """The event's block without its DTSTAMP values (rendered with ``stamp``), and its TZIDs."""
     if event.rrule is None and not event.rdates and not event.exdates:
         data, tzids = _one_off_block(event, now, sources)
     else:
         data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
         tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
-    return EventBlock.cut(data, stamp, shared(frozenset(tzids - {"UTC"})))
+    return data.replace(stamp, _NO_STAMP), shared(frozenset(tzids - {"UTC"}))
 
 
 def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]
@@ -174,7 +148,7 @@ def render_calendar(
     base_url: str,
     timezone: str,
     sources: Mapping[str, Source] | None = None,
-    blocks: Mapping[str, EventBlock | StoredBlock] | None = None,
+    blocks: Mapping[str, EventBlock] | None = None,
 ) -> bytes:
     """One VCALENDAR holding ``events``, as CRLF-separated, folded iCalendar bytes.
 
@@ -194,7 +168,7 @@ def calendar_chunks(
     base_url: str,
     timezone: str,
     sources: Mapping[str, Source] | None = None,
-    blocks: Mapping[str, EventBlock | StoredBlock] | None = None,
+    blocks: Mapping[str, EventBlock] | None = None,
     presorted: bool = False,
 ) -> Iterator[bytes]:
     """:func:`render_calendar`'s bytes as pieces: the shared event blocks are not copied.
