@@ -82,10 +82,18 @@ def test_untrusted_certificate_is_a_clear_error_for_that_feed() -> None:
     assert "public authority" in str(result)  # what the organiser must fix
 
 
+@pytest.fixture
+def trusted(authority: trustme.CA) -> Iterator[trustme.CA]:
+    """The test authority trusted by the process's certificate store, as an operator's system
+    store would trust it; the store is loaded afresh after the test, as it was."""
+    authority.configure_trust(tls_context())
+    yield authority
+    tls_context.cache_clear()
+
+
 def test_trusted_certificate_is_verified_against_the_feed_name_not_the_address(
-    authority: trustme.CA, feeds_example: int
+    trusted: trustme.CA, feeds_example: int
 ) -> None:
-    authority.configure_trust(tls_context())  # as an operator's system store would trust it
     result = fetch(f"https://feeds.example:{feeds_example}/cal.ics")
     assert isinstance(result, FetchResult) and result.body == CAL
     misnamed = fetch(f"https://other.example:{feeds_example}/cal.ics")  # same server and CA
