@@ -108,6 +108,10 @@ class SpilledBytes(Generic[K, X]):
     # --- the file --------------------------------------------------------------------------
 
     @property
+    def _where(self) -> str:
+        return self._directory or tempfile.gettempdir()
+
+    @property
     def _size(self) -> int:
         return self._flushed + len(self._pending)
 
@@ -128,8 +132,9 @@ class SpilledBytes(Generic[K, X]):
             self._file.flush()
         except OSError as error:
             self._in_memory = True
-            log.warning("%s; keeping the rendered output in memory instead",
-                        _error(error, self._directory))
+            log.warning("cannot write the build's scratch file in %s: %s; keeping the rendered "
+                        "output in memory instead (free some disk space there or point TMPDIR "
+                        "elsewhere)", self._where, error.strerror or error)
             return
         self._flushed += len(self._pending)
         self._pending = bytearray()
@@ -141,17 +146,25 @@ class SpilledBytes(Generic[K, X]):
                 return pending[start:start + length].tobytes()
         start = offset - self._window_at
         if start < 0 or start + length > len(self._window):
-            self._window, self._window_at, start = self._pread(offset, max(WINDOW, length)), offset, 0
-            if length > len(self._window):
-                raise PublishError("the build's scratch file was cut short: build again")
+            self._window, self._window_at, start = self._pread(offset, length), offset, 0
         return self._window[start:start + length]
 
     def _pread(self, offset: int, length: int) -> bytes:
+        """At least ``length`` bytes from ``offset``. A file that cannot give them back is
+        dropped with everything remembered, so the next build renders everything again
+        instead of failing the same way: only this build fails."""
         assert self._file is not None
         try:
-            return os.pread(self._file.fileno(), length, offset)
+            data = os.pread(self._file.fileno(), max(WINDOW, length), offset)
+            if len(data) < length:
+                raise OSError(f"{length - len(data)} bytes missing at offset {offset}")
         except OSError as error:
-            raise _error(error, self._directory) from None
+            self.close()
+            raise PublishError(
+                f"cannot read back the build's scratch file in {self._where}: "
+                f"{error.strerror or error}; build again (the next build renders every event "
+                "again)") from None
+        return data
 
     def _compact(self) -> None:
         """Copy the entries still in use (the last build's) into a new file, one at a time."""
@@ -167,9 +180,3 @@ class SpilledBytes(Generic[K, X]):
 
 def _live(entries: dict[K, Entry[X]]) -> int:
     return sum(length for _, length, _ in entries.values())
-
-
-def _error(error: OSError, directory: str | None) -> PublishError:
-    return PublishError(
-        f"cannot use the build's scratch file in {directory or tempfile.gettempdir()}: "
-        f"{error.strerror or error}; free some disk space there or point TMPDIR elsewhere")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from aggregator import spill
+from aggregator.errors import PublishError
 from aggregator.spill import SpilledBytes
 
 
@@ -87,3 +88,18 @@ def test_an_unusable_directory_keeps_the_bytes_in_memory_and_says_where(
     assert "TMPDIR" in warning.getMessage() and "in memory" in warning.getMessage()
     memo.new_build()
     assert memo.read(memo.get("event-3", lambda: (b"unused", None))) == value("event-3")
+
+
+def test_a_file_that_cannot_give_back_its_bytes_fails_one_build_only(tmp_path: Path) -> None:
+    """Bytes the file lost (a disk error; here, cut short behind the memo's back) fail that
+    build with a clear error, and the next build renders everything again."""
+    memo: SpilledBytes[str, None] = SpilledBytes(str(tmp_path))
+    memo.new_build()
+    for n in range(20):
+        memo.get(f"event-{n}", lambda n=n: (value(f"event-{n}"), None))  # type: ignore[misc]
+    memo.new_build()
+    memo._file.truncate(10)  # type: ignore[union-attr]  # noqa: SLF001
+    with pytest.raises(PublishError, match="cannot read back the build's scratch file.*build again"):
+        memo.read(memo.get("event-0", lambda: (b"unused", None)))
+    memo.new_build()
+    assert memo.read(memo.get("event-0", lambda: (b"made again", None))) == b"made again"
