@@ -170,9 +170,10 @@ def test_publication_is_read_back_from_the_database_only_when_someone_else_wrote
     assert store.load_publication(with_snapshots=[uid])[uid].snapshot.title == "Webinar"
 
 
-def test_snapshots_written_before_events_were_nested_as_objects_still_read_back() -> None:
-    """Databases hold snapshots whose events are JSON strings inside the JSON (before
-    2026-11-29); a vanished event's snapshot from then must still publish as CANCELLED."""
+def test_snapshots_written_in_earlier_forms_still_read_back_whole() -> None:
+    """Databases hold snapshots whose members are whole events (before 2026-12-04), some of
+    them nested as JSON strings inside the JSON (before 2026-11-29); a vanished event's
+    snapshot from then must still publish as CANCELLED, members and all."""
     import json
 
     from aggregator.dedup import merge_events
@@ -181,13 +182,16 @@ def test_snapshots_written_before_events_were_nested_as_objects_still_read_back(
     [event] = merge_events([RICH_EVENT], {}).events
     new = codec.encode_merged(event)
     data = json.loads(new)
-    old_style = json.dumps({
+    members = [{"e": json.loads(codec.encode_event(m)), "s": m.source_id, "f": m.feed_url}
+               for m in event.members]
+    whole = json.dumps(dict(data, members=members), ensure_ascii=False)
+    nested = json.dumps({
         "head": json.dumps(data["head"], ensure_ascii=False), "city": data["city"],
-        "members": [dict(m, e=json.dumps(m["e"], ensure_ascii=False)) for m in data["members"]],
+        "members": [dict(m, e=json.dumps(m["e"], ensure_ascii=False)) for m in members],
         "overrides": [],
     }, ensure_ascii=False)
-    assert codec.decode_merged(old_style) == codec.decode_merged(new) == event
-    assert len(new) < len(old_style)
+    assert codec.decode_merged(nested) == codec.decode_merged(whole) == event
+    assert len(new) < len(whole) < len(nested)
 
 
 def test_unreachable_database_is_a_store_error_that_says_what_to_check() -> None:
