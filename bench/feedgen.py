@@ -7,6 +7,7 @@ X-WR-TIMEZONE, Outlook with a Windows zone, WordPress with TZID), seeded so runs
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -111,3 +112,35 @@ def generate(n: int, today: date, *, events: int = 40, items: int = 25, seed: in
             ics=_ics(rng, source_id, today, events), news=news, news_type=news_type,
         ))
     return sources
+
+
+CHURN_EVERY = 20
+"""One source in 20 changes between two rounds of the daemon benchmark (5 %)."""
+
+
+def churned(source: GeneratedSource, round_number: int) -> GeneratedSource:
+    """``source`` as its organiser edits it between two refreshes: three event titles edited,
+    one event withdrawn, one added, one news item published. The bodies keep their shapes."""
+    text = source.ics.decode()
+    head, *events = text.removesuffix("END:VCALENDAR\r\n").split("BEGIN:VEVENT\r\n")
+    for index in range(3):
+        events[index] = events[index].replace("SUMMARY:", "SUMMARY:[Mis à jour] ", 1)
+    added = re.sub(r"UID:[^\r]*", f"UID:{source.id}-new-{round_number}@bench.example.org",
+                   events[4], count=1).replace("SUMMARY:", "SUMMARY:Nouveau : ", 1)
+    events = events[:3] + events[4:] + [added]
+    ics = head + "".join("BEGIN:VEVENT\r\n" + event for event in events) + "END:VCALENDAR\r\n"
+    news = source.news.decode()
+    link = f"https://{source.id}.example.org/actus/new-{round_number}"
+    now = datetime.now(timezone.utc)
+    if source.news_type == "application/rss+xml":
+        item = (f"<item><title>Nouveau round {round_number}</title><link>{link}</link>"
+                f"<guid>{link}</guid><pubDate>{now:%a, %d %b %Y %H:%M:%S +0000}</pubDate>"
+                "<description>Nouveau</description></item>")
+        news = news.replace("</description>", "</description>" + item, 1)
+    else:
+        entry = (f'<entry><title>Nouveau round {round_number}</title><link href="{link}"/>'
+                 f"<id>{link}</id><updated>{now:%Y-%m-%dT%H:%M:%SZ}"
+                 "</updated><summary>Nouveau</summary></entry>")
+        news = news.replace("</updated>", "</updated>" + entry, 1)
+    return GeneratedSource(id=source.id, city=source.city, kind=source.kind, ics=ics.encode(),
+                           news=news.encode(), news_type=source.news_type)

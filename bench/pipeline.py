@@ -5,7 +5,9 @@ serves them on loopback with ETag/Last-Modified, and times, in a fresh process p
 the parsing floor (every body parsed once in one process, no I/O), a cold refresh on an empty
 SQLite database, a warm refresh with nothing changed, a build, and a rebuild (the same process
 building again with nothing changed: what the daemon does after a quiet refresh; it reuses the
-previous build's work, see aggregator/memo.py). Also the demo's refresh+build.
+previous build's work, see aggregator/memo.py); then a daemon's round: one source in 20 edits
+its feeds (three titles, an event withdrawn, one added, a news item; bench/feedgen.py
+``churned``), and the same process refreshes and builds again. Also the demo's refresh+build.
 Peak memory is the process's maximum resident set size so far (children included for the
 pool), taken after each step: ``<step>_peak_mb``; and ``<step>_tree_peak_mb``, the most the
 process and its children (the parse pool) held at the same time during the step, sampled
@@ -25,10 +27,13 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -76,8 +81,9 @@ def floor_seconds(bodies: list[tuple[bytes, str]]) -> float:
     return time.perf_counter() - started
 
 
-def run_one(n: int, base_url: str) -> dict[str, float]:
-    """Measure one N against feeds served by bench/feedserve.py at ``base_url``."""
+def run_one(n: int, base_url: str, server_pid: int) -> dict[str, float]:
+    """Measure one N against feeds served by bench/feedserve.py (process ``server_pid``) at
+    ``base_url``."""
     generated = generate(n, date.today())
     sources = []
     for g in generated:
@@ -99,7 +105,11 @@ def run_one(n: int, base_url: str) -> dict[str, float]:
                 ("warm_refresh_s", lambda: aggregator.refresh()),
                 ("build_s", lambda: aggregator.build()),
                 ("rebuild_s", lambda: aggregator.build()),
+                ("churn_refresh_s", lambda: aggregator.refresh()),
+                ("churn_rebuild_s", lambda: aggregator.build()),
             ):
+                if label == "churn_refresh_s":
+                    churn(server_pid, base_url)
                 step_start()
                 with TreePeak() as tree:
                     started = time.perf_counter()
@@ -112,9 +122,28 @@ def run_one(n: int, base_url: str) -> dict[str, float]:
                 if label == "build_s":
                     figures["events_out"] = result.events  # type: ignore[union-attr]
                     figures["items_out"] = result.items  # type: ignore[union-attr]
+                if label == "churn_rebuild_s":  # withdrawn events stay, CANCELLED, beside new ones
+                    figures["churn_events_out"] = result.events  # type: ignore[union-attr]
             aggregator.close()
     figures["peak_mb"] = peak_mb()
     return figures
+
+
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+"""Loopback, never through a proxy the environment may name."""
+
+
+def churn(server_pid: int, base_url: str) -> None:
+    """Have the feed server start a round of changes and wait until it serves them."""
+    os.kill(server_pid, signal.SIGUSR1)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with _DIRECT.open(f"{base_url}/__churned__/1", timeout=5):
+                return
+        except urllib.error.HTTPError:
+            time.sleep(0.05)
+    raise RuntimeError("the feed server did not apply its round of changes within 60 s")
 
 
 def run_demo() -> dict[str, float]:
@@ -140,7 +169,7 @@ def measure(size: str) -> str:
     try:
         assert server.stdout is not None
         base_url = server.stdout.readline().strip()
-        return _child([sys.executable, __file__, "--one", size, base_url])
+        return _child([sys.executable, __file__, "--one", size, base_url, str(server.pid)])
     finally:
         server.terminate()
         server.wait(10)
@@ -154,7 +183,8 @@ def _child(command: list[str]) -> str:
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         arg = sys.argv[2]
-        print(json.dumps(run_demo() if arg == "demo" else run_one(int(arg), sys.argv[3])))
+        print(json.dumps(run_demo() if arg == "demo"
+                         else run_one(int(arg), sys.argv[3], int(sys.argv[4]))))
         return
     for size in sys.argv[1:] or ["demo", "300"]:
         print(size, measure(size), flush=True)

@@ -74,7 +74,25 @@ def _verdict(ok: bool) -> str:
 
 
 def table(results: dict[str, object]) -> str:
-    """The figures per N, each target's verdict beside it."""
+    """The figures per N, each target's verdict beside it; the web app's; the digest's."""
+    lines = [_pipeline_table(results), ""]
+    web_rows = ["| web app | body | requests/s | p50 | p99 | target |", "|---|---|---|---|---|---|"]
+    for case in results["web"]:  # type: ignore[attr-defined]
+        ok = case["rps"] >= 2000 and case["p99_ms"] < 50
+        web_rows.append(
+            f"| {case['case']} ({case['connections']} connections, N={case['n']}) | "
+            f"{case['body_bytes']:,} B | {case['rps']:,} | {case['p50_ms']} ms | {case['p99_ms']} ms | "
+            f"≥ 2,000/s, p99 < 50 ms: {_verdict(ok)} |")
+    lines += ["\n".join(web_rows), ""]
+    if "digest" in results:  # bench/digest.py's own figures, as it prints them
+        lines += ["Digest (bench/digest.py): `" + json.dumps(results["digest"]) + "`", ""]
+    lines.append(f"Machine: {results['machine']}; 1-minute load average "
+                 f"{results.get('load_before', 0):.1f} before, {results.get('load_after', 0):.1f} after.")
+    return "\n".join(lines)
+
+
+def _pipeline_table(results: dict[str, object]) -> str:
+    """The refresh, build and peer figures per N (bench/pipeline.py, peer.py, httpx_floor.py)."""
     runs: dict[str, dict[str, float]] = results["pipeline"]  # type: ignore[assignment]
     peers: dict[str, dict[str, object]] = results["peer"]  # type: ignore[assignment]
     sizes = list(runs)
@@ -105,6 +123,12 @@ def table(results: dict[str, object]) -> str:
     row("rebuild (same process, nothing changed)", [f"{r['rebuild_s']:.2f} s → {r['rebuild_s'] / r['events_out'] * BUILD_EVENTS:.1f} s per 50k events, "
                                                     f"{_verdict(r['rebuild_s'] / r['events_out'] * BUILD_EVENTS <= 5)}" for r in runs.values()],
         "50,000 events ≤ 5 s")
+    if all("churn_rebuild_s" in r for r in runs.values()):  # runs before 2026-12-04 lack it
+        row("a daemon's round: 5 % of sources edit their feeds, refresh + rebuild",
+            [f"{r['churn_refresh_s']:.2f} s + {r['churn_rebuild_s']:.2f} s → rebuild "
+             f"{r['churn_rebuild_s'] / r['events_out'] * BUILD_EVENTS:.1f} s per 50k events; peak "
+             f"{max(r['churn_refresh_tree_peak_mb'], r['churn_rebuild_tree_peak_mb']):.0f} MB"
+             for r in runs.values()])
     first = per_event[sizes[0]]
     row("build time per event vs the smallest N", [f"{per_event[s] / first:.2f}×" for s in sizes],
         "linear: ≈ 1.0×")
@@ -123,20 +147,7 @@ def table(results: dict[str, object]) -> str:
         "≤ 0.5")
     row("same, warm (ours / reader; reader skips feeds not yet due)",
         [f"{p['ours']['warm_s']:.2f} s / {p['reader']['warm_s']:.2f} s" for p in peers.values()])  # type: ignore[index]
-    lines = ["\n".join(rows), ""]
-    web_rows = ["| web app | body | requests/s | p50 | p99 | target |", "|---|---|---|---|---|---|"]
-    for case in results["web"]:  # type: ignore[attr-defined]
-        ok = case["rps"] >= 2000 and case["p99_ms"] < 50
-        web_rows.append(
-            f"| {case['case']} ({case['connections']} connections, N={case['n']}) | "
-            f"{case['body_bytes']:,} B | {case['rps']:,} | {case['p50_ms']} ms | {case['p99_ms']} ms | "
-            f"≥ 2,000/s, p99 < 50 ms: {_verdict(ok)} |")
-    lines += ["\n".join(web_rows), ""]
-    if "digest" in results:  # bench/digest.py's own figures, as it prints them
-        lines += ["Digest (bench/digest.py): `" + json.dumps(results["digest"]) + "`", ""]
-    lines.append(f"Machine: {results['machine']}; 1-minute load average "
-                 f"{results.get('load_before', 0):.1f} before, {results.get('load_after', 0):.1f} after.")
-    return "\n".join(lines)
+    return "\n".join(rows)
 
 
 def main() -> None:
