@@ -161,3 +161,38 @@ def test_a_rebuild_reuses_unchanged_events_and_remakes_changed_ones() -> None:
     merge_events([ORGANISER, VENUE], SOURCES, previous=first.assignment)
     remade = merge_events([ORGANISER, VENUE], renamed, previous=first.assignment)
     assert remade.events[0] is not first.events[0]  # sources changed: nothing reused
+
+
+def test_candidate_pairs_remembered_per_bucket_equal_fresh_ones_after_changes() -> None:
+    """A rebuild takes each bucket's pairs from the last build when its records' profiles are
+    the same: with records added in front (every index moves), one withdrawn and one edited,
+    the pairs must be those computed from nothing."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from aggregator.dedup import match
+    from aggregator.dedup.keys import profile_events
+    from aggregator.dedup.places import PlaceNormaliser
+    from aggregator.dedup.text import TitleNormaliser
+
+    def profiles(records: list[Event]) -> list:
+        return profile_events(records, SOURCES, ZoneInfo("Europe/Paris"), TitleNormaliser(),
+                              PlaceNormaliser())
+
+    sources = list(SOURCES)
+    records = [record(sources[n % 3], f"u-{n % 7}" if n % 5 else f"shared-{n}",
+                      title=f"Meetup Python #{n % 4}" if n % 3 else "Meetup Python",
+                      start=START + timedelta(minutes=10 * (n % 9)))
+               for n in range(30)]
+    before = profiles(records)
+    assert match.candidate_pairs(before)
+    edited = record(records[5].source_id, records[5].uid, title="Atelier Rust",
+                    start=records[5].start)
+    added = record("totem", "new-1", title="Meetup Python #2", start=START)
+    changed = [added, *records[:5], edited, *records[7:]]
+    after = profiles(changed)
+    assert after[1] is before[0]  # unchanged records keep their profiles: buckets are found
+    remembered = match.candidate_pairs(after)
+    match._BUCKETS.clear()
+    assert remembered == match.candidate_pairs(after)
+    assert set(remembered) <= set(match.candidate_pairs(after, every=True))

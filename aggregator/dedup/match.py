@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
+from ..memo import Memo
 from .keys import Profile
 from .similar import TOLERANCE_MINUTES
 
@@ -58,8 +59,14 @@ def candidate_pairs(profiles: Sequence[Profile], *, every: bool = False
         if p.url:
             links.setdefault((p.url, p.day), []).append(i)
     pairs: set[tuple[int, int]] = set()
+    if not every:
+        _BUCKETS.new_build()
     for (word, slot), group in timed.items():
-        _add_close(pairs, profiles, numbers, uids, group, timed.get((word, slot + 1), ()))
+        neighbours = timed.get((word, slot + 1), ())
+        if every:
+            _add_close(pairs, profiles, numbers, uids, group, neighbours)
+        else:
+            pairs.update(_bucket_pairs(profiles, group, neighbours))
     for group in all_day.values():
         _add_all(pairs, numbers, uids, group)
     for i, p in enumerate(profiles):
@@ -71,6 +78,36 @@ def candidate_pairs(profiles: Sequence[Profile], *, every: bool = False
     for group in links.values():
         _add_all(pairs, numbers, uids, group)
     return sorted(pairs)
+
+
+_BUCKETS: Memo[tuple[int, ...], tuple[tuple[Profile, ...], tuple[tuple[int, int], ...]]] = Memo()
+"""The pairs of each bucket and its neighbour, by the identity of their profiles (kept alive
+with the pairs, so an identity cannot be reused by another profile while its entry lives)."""
+
+
+def _bucket_pairs(profiles: Sequence[Profile], group: Sequence[int],
+                  neighbours: Sequence[int]) -> Iterable[tuple[int, int]]:
+    """:func:`_add_close`'s pairs for one bucket, remembered from the last build when the
+    bucket and its neighbour hold the same profiles: a daemon rebuilds with most records
+    unchanged, and pairing every bucket again was a seventh of a rebuild at N = 3,000 (the
+    pairs depend on nothing but those profiles, so they are the same)."""
+    members = [*group, *neighbours]
+    key = (len(group), *map(id, map(profiles.__getitem__, members)))
+    _, local = _BUCKETS.get(key, lambda: _local_pairs(profiles, members, len(group)))
+    for a, b in local:
+        i, j = members[a], members[b]
+        yield (i, j) if i < j else (j, i)
+
+
+def _local_pairs(profiles: Sequence[Profile], members: Sequence[int], size: int
+                 ) -> tuple[tuple[Profile, ...], tuple[tuple[int, int], ...]]:
+    """The bucket's profiles and its pairs as positions in ``members`` (its first ``size``
+    are the bucket, the others its neighbour)."""
+    local = tuple(profiles[i] for i in members)
+    pairs: set[tuple[int, int]] = set()
+    _add_close(pairs, local, [p.title.numbers for p in local], [p.uid for p in local],
+               range(size), range(size, len(local)))
+    return local, tuple(pairs)
 
 
 def _same_series(numbers: Sequence[frozenset[str]], uids: Sequence[str], i: int, j: int) -> bool:
