@@ -7,8 +7,9 @@ subscribers an old title, a lost cancellation or a wrong SEQUENCE, and the memo 
 see every way the pieces interact. So here one Aggregator lives through several rounds of real
 feed changes on a loopback server (an edited title, a vanished event, a new cross-post, a
 dropped cross-post, a moved occurrence, a relayed article, time passing), and after each
-refresh a separate Python process builds from a copy of the same database at the same clock:
-every output file must be byte for byte the same.
+refresh a separate Python process builds from a copy of the same database (SQLite, and
+PostgreSQL as several nodes use it) at the same clock: every output file must be byte for
+byte the same.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from aggregator.config import load
 from aggregator.core import make_aggregator
@@ -36,7 +38,7 @@ from aggregator.config import load
 from aggregator.core import make_aggregator
 config, db, output, now = sys.argv[1:]
 clock = datetime.fromisoformat(now)
-settings = load(config, {}, db_url=f"sqlite:///{db}", output_dir=Path(output),
+settings = load(config, {}, db_url=db, output_dir=Path(output),
                 allow_private_networks=True)
 aggregator = make_aggregator(settings, clock=lambda: clock)
 aggregator.build()
@@ -170,27 +172,53 @@ def outputs(directory: Path) -> dict[str, bytes]:
             for path in sorted(directory.rglob("*")) if path.is_file()}
 
 
+def snapshot(url: str, name: str, tmp_path: Path) -> str:
+    """A copy of the database at ``url`` as it is now, for the fresh process: SQLite's backup
+    (the WAL's pages too, which a file copy misses), or PostgreSQL's CREATE DATABASE from it
+    as a template (no session may be connected to it meanwhile)."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        copy = tmp_path / f"{name}.db"
+        with sqlite3.connect(str(parsed.database)) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        return f"sqlite:///{copy}"
+    copy_name = f"{parsed.database}_{name}"
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{copy_name}" TEMPLATE "{parsed.database}"'))
+    admin.dispose()
+    return parsed.set(database=copy_name).render_as_string(hide_password=False)
+
+
+def drop(url: str) -> None:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def test_every_build_of_a_long_lived_process_equals_a_fresh_process_build(
-    world: Any, tmp_path: Path
+    world: Any, tmp_path: Path, db_url: str
 ) -> None:
     config = tmp_path / "sources.yaml"
-    database = tmp_path / "long-lived.db"
     clock = [START]
-    settings = load(config, {}, db_url=f"sqlite:///{database}", output_dir=tmp_path / "output",
+    settings = load(config, {}, db_url=db_url, output_dir=tmp_path / "output",
                     allow_private_networks=True)
     aggregator = make_aggregator(settings, clock=lambda: clock[0])
+    copies: list[str] = []
     try:
         for round_number in range(4):
             if round_number:
                 clock[0] += change(world, round_number)
             aggregator.refresh()
-            copy = tmp_path / f"fresh-{round_number}.db"
-            with sqlite3.connect(database) as source, sqlite3.connect(copy) as target:
-                source.backup(target)  # the WAL's pages too, which a file copy misses
+            aggregator.store.engine.dispose()  # PostgreSQL copies a database nobody is in
+            copies.append(snapshot(db_url, f"fresh{round_number}", tmp_path))
             aggregator.build()
             fresh_output = tmp_path / f"fresh-{round_number}"
             subprocess.run(
-                [sys.executable, "-c", FRESH_BUILD, str(config), str(copy), str(fresh_output),
+                [sys.executable, "-c", FRESH_BUILD, str(config), copies[-1], str(fresh_output),
                  clock[0].isoformat()], check=True, cwd=tmp_path)
             long_lived, fresh = outputs(settings.output_dir), outputs(fresh_output)
             assert sorted(long_lived) == sorted(fresh), f"round {round_number}"
@@ -199,6 +227,8 @@ def test_every_build_of_a_long_lived_process_equals_a_fresh_process_build(
             assert_round_shows_its_changes(round_number, fresh)
     finally:
         aggregator.close()
+        for copy in copies:
+            drop(copy)
 
 
 def assert_round_shows_its_changes(round_number: int, files: dict[str, bytes]) -> None:
