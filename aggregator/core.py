@@ -6,6 +6,7 @@ core (parse, decide, dedup, render). No rule lives here; each step's rules live 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing, nullcontext
@@ -41,6 +42,11 @@ NEWS_WINDOW = timedelta(days=90)  # news older than this leaves the exports
 STORE_BATCH = 50
 """Feeds written per transaction: each feed's state and records still change together, and
 600 feeds cost 12 commits instead of 600 (bench/pipeline.py, N=300)."""
+ONE_BUILD = threading.Lock()
+"""Held by every build of the process. A build reuses and refills the process's memos (the
+module-level ones of decoding, dedup and lifecycle, and an Aggregator's scratch files), so
+two at once, the scheduler's and one the admin pages start, could interleave their appends
+to the same scratch file; the second waits for the first instead."""
 
 
 def utc_now() -> datetime:
@@ -206,8 +212,9 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
     # --- build ---------------------------------------------------------------------------
 
     def build(self) -> BuildReport:
-        """Deduplicate the stored records and write every output file atomically."""
-        with fewer_collections():
+        """Deduplicate the stored records and write every output file atomically (one build
+        at a time in a process: :data:`ONE_BUILD`)."""
+        with ONE_BUILD, fewer_collections():
             return self._build()
 
     def _build(self) -> BuildReport:

@@ -9,7 +9,8 @@ feed changes on a loopback server (an edited title, a vanished event, a new cros
 dropped cross-post, a moved occurrence, a relayed article, time passing), and after each
 refresh a separate Python process builds from a copy of the same database (SQLite, and
 PostgreSQL as several nodes use it) at the same clock: every output file must be byte for
-byte the same.
+byte the same. And since those memos are the process's, two builds asked at once (the
+scheduler's and an admin page's) must run one after the other.
 """
 
 from __future__ import annotations
@@ -256,3 +257,49 @@ def vevent_of(calendar_text: str, title: str) -> str:
     start = calendar_text.index(f"SUMMARY:{title}\r\n")
     return calendar_text[calendar_text.rindex("BEGIN:VEVENT", 0, start):
                          calendar_text.index("END:VEVENT", start)]
+
+
+def test_two_builds_asked_at_once_in_one_process_run_one_after_the_other(
+    world: Any, tmp_path: Path
+) -> None:
+    """The scheduler's build and one an admin page starts share the process's memos and
+    scratch files: the second must wait for the first, not interleave with it."""
+    import threading
+
+    settings = load(tmp_path / "sources.yaml", {}, db_url=f"sqlite:///{tmp_path / 'a.db'}",
+                    output_dir=tmp_path / "output", allow_private_networks=True)
+    armed, inside, release = threading.Event(), threading.Event(), threading.Event()
+    entered: list[str] = []
+
+    def clock(name: str) -> Any:
+        def now() -> datetime:
+            if armed.is_set():
+                if not entered or entered[-1] != name:
+                    entered.append(name)
+                if name == "first" and not release.is_set():
+                    inside.set()
+                    release.wait(10)  # the first build holds on inside its work
+            return START
+        return now
+
+    first = make_aggregator(settings, clock=clock("first"))
+    second = make_aggregator(settings, clock=clock("second"))
+    try:
+        first.refresh()
+        armed.set()
+        builds = [threading.Thread(target=first.build)]
+        builds[0].start()
+        assert inside.wait(10)
+        builds.append(threading.Thread(target=second.build))
+        builds[1].start()
+        builds[1].join(0.5)
+        assert entered == ["first"]  # the second build has not started its work
+        release.set()
+        for build in builds:
+            build.join(20)
+        assert entered == ["first", "second"]
+        assert (tmp_path / "output" / "calendar.ics").exists()
+    finally:
+        release.set()
+        first.close()
+        second.close()
