@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from ..gcpause import fewer_collections
 from ..memo import Memo
-from ..models import Event, MergedEvent, NewsItem, Source
+from ..models import Event, MergedEvent, MergedItem, NewsItem, Source
 from . import news
 from .cluster import ConstrainedUnion, Traits, UnionFind, assign_uids, invert, vanished
 from .keys import Profile, clean_url, profile_events, sort_instant, zone
@@ -46,6 +46,8 @@ unchanged cluster gives back the very same object, so the lifecycle and renderer
 it by identity instead of comparing every field."""
 
 
+_MERGED_ITEMS: Memo[tuple[str, tuple[NewsItem, ...]], MergedItem] = Memo()
+"""The merged news items of the previous build by id and records, as :data:`_MERGED`."""
 _CLEAN_LINKS: Memo[str, str] = Memo()
 """Each article's link without its tracking parameters, as the previous build cleaned it."""
 
@@ -195,10 +197,15 @@ def merge_news(
     keysets = [sorted({articles[i].key for i in group}) for group in groups]
     ids = assign_uids(keysets, previous, suffix="@aggregator-news")
     decorated = {items[i].title: articles[i].decorated for i in range(len(items))}
-    merged = []
-    for group, ident in zip(groups, ids, strict=True):
-        members = rank_items([items[i] for i in group], sources, decorated)
-        merged.append(merge_item(ident, members, _clean_link(members)))
+    _MERGED_ITEMS.new_build(sources)
+
+    def merged_item(ident: str, records: list[NewsItem]) -> MergedItem:
+        members = rank_items(records, sources, decorated)
+        return merge_item(ident, members, _clean_link(members))
+
+    merged = [_MERGED_ITEMS.get((ident, tuple(records)), lambda: merged_item(ident, records))
+              for ident, records in zip(ids, ([items[i] for i in g] for g in groups),
+                                         strict=True)]
     merged.sort(key=lambda m: (-_epoch(m.published), m.id))
     assignment = {key: ident for keys, ident in zip(keysets, ids, strict=True) for key in keys}
     return NewsMerge(items=tuple(merged), assignment=assignment)
