@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Settings
-from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When
+from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
 from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, slugify
 
 EVENTS_FILE = "events.json"
@@ -186,8 +186,9 @@ def decode_event(record: Mapping[str, Any]) -> MergedEvent:
     assert start is not None
     title = str(record.get("title", ""))
     members = tuple(
-        Event(uid=str(s.get("uid", "")), title=title, start=start, url=str(s.get("url", "")),
-              source_id=str(s.get("source", "")), feed_url=str(s.get("feed", "")))
+        provenance_member(str(s.get("uid", "")), str(s.get("url", "")),
+                          str(s.get("source", "")), str(s.get("feed", "")),
+                          title=title, start=start)
         for s in record.get("sources", [])
     )
     overrides = tuple(

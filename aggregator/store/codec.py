@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from ..memo import Memo
-from ..models import Event, MergedEvent, NewsItem, When
+from ..models import Event, MergedEvent, NewsItem, When, provenance_member
 
 Row = tuple[str, str, str]
 """A stored record: its payload, source id and feed URL."""
@@ -170,8 +170,8 @@ def decode_merged(text: str) -> MergedEvent:
     def member(stored: dict[str, Any]) -> Event:
         if "e" in stored:
             return _event_from(stored["e"], stored["s"], stored["f"])
-        return Event(uid=stored["u"], title=head.title, start=head.start, url=stored["l"],
-                     source_id=stored["s"], feed_url=stored["f"])
+        return provenance_member(stored["u"], stored["l"], stored["s"], stored["f"],
+                                 title=head.title, start=head.start)
 
     return MergedEvent(
         uid=head.uid, title=head.title, start=head.start, end=head.end, all_day=head.all_day,
