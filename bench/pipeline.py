@@ -133,13 +133,14 @@ _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 """Loopback, never through a proxy the environment may name."""
 
 
-def churn(server_pid: int, base_url: str) -> None:
-    """Have the feed server start a round of changes and wait until it serves them."""
+def churn(server_pid: int, base_url: str, round_number: int = 1) -> None:
+    """Have the feed server start its round ``round_number`` of changes (bench/feedserve.py
+    counts them from 1) and wait until it serves them."""
     os.kill(server_pid, signal.SIGUSR1)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with _DIRECT.open(f"{base_url}/__churned__/1", timeout=5):
+            with _DIRECT.open(f"{base_url}/__churned__/{round_number}", timeout=5):
                 return
         except urllib.error.HTTPError:
             time.sleep(0.05)

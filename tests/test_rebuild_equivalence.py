@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from aggregator.config import load
 from aggregator.core import make_aggregator
+from conftest import PG_ADMIN_URL
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 """The first round's clock; feed dates are counted from it."""
@@ -184,7 +185,7 @@ def snapshot(url: str, name: str, tmp_path: Path) -> str:
             source.backup(target)
         return f"sqlite:///{copy}"
     copy_name = f"{parsed.database}_{name}"
-    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{copy_name}" TEMPLATE "{parsed.database}"'))
     admin.dispose()
@@ -194,7 +195,7 @@ def snapshot(url: str, name: str, tmp_path: Path) -> str:
 def drop(url: str) -> None:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
         admin.dispose()
