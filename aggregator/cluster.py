@@ -10,9 +10,12 @@ week's digest under a lease, and pruning. The policy lives in :mod:`cadence`; th
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 import time
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -136,7 +139,7 @@ class ClusterMixin:
         now = self.clock()
         candidates = [s.feed_id for s in self.store.feed_states(every) if cadence.is_due(s, now)]
         daemon = self.settings.daemon
-        claimed = self.store.claim_due_feeds(candidates, node, now, daemon.lease, daemon.batch)
+        claimed = self.store.claim_feeds(candidates, node, now, daemon.lease, daemon.batch)
         if not claimed:
             return Round((), False)
         try:
@@ -158,6 +161,35 @@ class ClusterMixin:
     def release_leases(self, node: str) -> None:
         """A stopping node gives its leases back at once rather than letting them expire."""
         self.store.release_owner(node)
+
+    def node_name(self) -> str:
+        """This node's name in leases and logs: AGGREGATOR_NODE, else host:pid."""
+        return self.settings.daemon.node or f"{socket.gethostname()}:{os.getpid()}"
+
+    @contextmanager
+    def leased_by_hand(self, states: Sequence[FeedState]
+                       ) -> Iterator[tuple[set[int], dict[int, FeedOutcome]]]:
+        """Lease ``states`` for a refresh asked for by hand (`aggregator refresh`, the admin's
+        "refresh now"), due or not, under an owner of its own. Yields the ids leased (read
+        their state again: another node may just have stored a newer one) and, by feed id, a
+        "skipped" outcome for each feed a daemon's round or another refresh is fetching right
+        now: two fetches of one feed at once would ask its server twice, and whichever is
+        stored last, maybe the older answer, would win. The leases are given back at the end."""
+        owner = f"{self.node_name()}/refresh-{secrets.token_hex(4)}"
+        ids = self.store.claim_feeds([s.feed_id for s in states], owner, self.clock(),
+                                     self.settings.daemon.lease, due_only=False)
+        try:
+            leased = set(ids)
+            holders = self.store.feed_lease_owners() if len(leased) < len(states) else {}
+            yield leased, {
+                s.feed_id: FeedOutcome(
+                    s.source_id, s.url, "skipped",
+                    error=f"{holders.get(s.feed_id) or 'another node'} is fetching this feed "
+                          "right now; its answer is stored when it is done")
+                for s in states if s.feed_id not in leased
+            }
+        finally:
+            self.store.release_feeds(ids, owner)
 
     # --- build -----------------------------------------------------------------------------
 

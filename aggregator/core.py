@@ -136,28 +136,27 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         source_id: str | None = None,
         *,
         force: bool = False,
-        due_only: bool = False,
         progress: Progress | None = None,
     ) -> list[FeedOutcome]:
         """Fetch feeds once, store what changed, and report one outcome per feed.
 
         ``force`` drops the conditional headers and the body-hash shortcut: everything is
-        fetched and parsed again. ``due_only`` (the scheduler) skips feeds not yet due.
+        fetched and parsed again. Disabled feeds are left out unless ``force``. The daemon
+        refreshes by rounds instead (:meth:`refresh_round`: due feeds only, in batches).
         """
         every = self.current_sources()
         sources = [self.find_source(source_id)] if source_id else list(every)
         self.store.sync_feeds(every)
-        now = self.clock()
-        states = [
-            s for s in self.store.feed_states(sources)
-            if (force or s.status != "disabled") and (not due_only or _is_due(s, now))
-        ]
+        states = [s for s in self.store.feed_states(sources) if force or s.status != "disabled"]
         report = progress or (lambda step, done, total: None)
         by_id = {source.id: source for source in every}  # once: 6,000 feeds x 3,000 sources
-        updates = self._fetch_and_store(states, force=force, sources=by_id, report=report)
+        with self.leased_by_hand(states) as (ids, skipped):
+            leased = [s for s in self.store.feed_states(sources) if s.feed_id in ids]
+            updates = self._fetch_and_store(leased, force=force, sources=by_id, report=report)
         if any(update.replaced for update in updates):
             self.store.bump_mark(DATA_MARK)  # a running daemon's nodes rebuild after this
-        return [update.outcome for update in updates]
+        outcomes = skipped | {s.feed_id: u.outcome for s, u in zip(leased, updates, strict=True)}
+        return [outcomes[s.feed_id] for s in states]
 
     def _fetch_and_store(
         self, states: Sequence[FeedState], *, force: bool, sources: Mapping[str, Source],
@@ -294,10 +293,6 @@ def check_feed(
         raise result
     assert result.body is not None
     return parse_body(result.body, declared_type, result.url, settings.timezone)
-
-
-def _is_due(state: FeedState, now: datetime) -> bool:
-    return state.next_due is None or state.next_due <= now
 
 
 def _recent_news(when: datetime | None, now: datetime) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,12 +28,12 @@ def stored_feed_ids(db_url: str, count: int) -> tuple[Any, list[int]]:
 
 def test_nodes_claim_disjoint_feeds_and_an_expired_lease_is_free_again(db_url: str) -> None:
     store, ids = stored_feed_ids(db_url, 10)
-    first = store.claim_due_feeds(ids, "node-a", NOW, MINUTE, 4)
-    second = store.claim_due_feeds(ids, "node-b", NOW, MINUTE, 100)
+    first = store.claim_feeds(ids, "node-a", NOW, MINUTE, 4)
+    second = store.claim_feeds(ids, "node-b", NOW, MINUTE, 100)
     assert len(first) == 4 and len(second) == 6 and not set(first) & set(second)
-    assert store.claim_due_feeds(ids, "node-c", NOW, MINUTE, 100) == []
+    assert store.claim_feeds(ids, "node-c", NOW, MINUTE, 100) == []
     later = NOW + 2 * MINUTE  # node-a died: its leases expired
-    assert store.claim_due_feeds(ids, "node-c", later, MINUTE, 100) == sorted(first + second)
+    assert store.claim_feeds(ids, "node-c", later, MINUTE, 100) == sorted(first + second)
     store.release_feeds(ids, "node-c")
     assert set(store.feed_lease_owners().values()) == {None}
     store.close()
@@ -47,8 +48,8 @@ def test_only_due_and_enabled_feeds_are_claimed(db_url: str) -> None:
         FeedUpdate(dataclasses.replace(states[0], next_due=NOW + MINUTE), None, outcome),
         FeedUpdate(dataclasses.replace(states[1], status="disabled"), None, outcome),
     ])
-    assert store.claim_due_feeds(ids, "node-a", NOW, MINUTE, 10) == [ids[2]]
-    assert store.claim_due_feeds(ids, "node-a", NOW + 2 * MINUTE, MINUTE, 10) == [ids[0], ids[2]]
+    assert store.claim_feeds(ids, "node-a", NOW, MINUTE, 10) == [ids[2]]
+    assert store.claim_feeds(ids, "node-a", NOW + 2 * MINUTE, MINUTE, 10) == [ids[0], ids[2]]
     store.close()
 
 
@@ -90,7 +91,7 @@ def test_a_dead_nodes_feeds_are_refreshed_once_its_lease_expires(
     aggregator.store.sync_feeds((source,))
     [feed_id] = [s.feed_id for s in aggregator.store.feed_states((source,))]
     # A node claims the feed with a 1-second lease, then dies before fetching it.
-    assert aggregator.store.claim_due_feeds([feed_id], "dead-node", aggregator.clock(),
+    assert aggregator.store.claim_feeds([feed_id], "dead-node", aggregator.clock(),
                                             timedelta(seconds=1), 10) == [feed_id]
     assert aggregator.refresh_round("alive").outcomes == ()
     assert feed_server.hits["/a.ics"] == 0
@@ -100,4 +101,49 @@ def test_a_dead_nodes_feeds_are_refreshed_once_its_lease_expires(
     assert feed_server.hits["/a.ics"] == 1
     assert aggregator.refresh_round("alive").outcomes == ()  # fetched: due again in an hour
     assert aggregator.store.feed_lease_owners() == {feed_id: None}
+    aggregator.close()
+
+
+CALENDAR = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+def test_a_refresh_by_hand_skips_the_feeds_a_daemon_is_fetching_and_says_who(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    for name in ("a", "b"):
+        feed_server.set(f"/{name}.ics", CALENDAR, "text/calendar")
+    sources = (make_source("lab", feed_server.url("/a.ics")),
+               make_source("fablab", feed_server.url("/b.ics")))
+    aggregator = make_aggregator(make_settings(tmp_path, sources, db_url))
+    aggregator.store.sync_feeds(sources)
+    busy, free = (s.feed_id for s in aggregator.store.feed_states(sources))
+    assert aggregator.store.claim_feeds([busy], "web-1:42", aggregator.clock(), MINUTE) == [busy]
+    outcomes = aggregator.refresh()
+    assert [(o.source_id, o.result) for o in outcomes] == [("lab", "skipped"), ("fablab", "updated")]
+    assert "web-1:42 is fetching this feed right now" in (outcomes[0].error or "")
+    assert feed_server.hits["/a.ics"] == 0 and feed_server.hits["/b.ics"] == 1
+    assert aggregator.store.feed_states(sources)[0].status == "pending"  # untouched
+    # The refresh gave its own lease back; the daemon's is still there.
+    assert aggregator.store.feed_lease_owners() == {busy: "web-1:42", free: None}
+    aggregator.close()
+
+
+def test_a_daemon_round_leaves_alone_a_feed_a_refresh_by_hand_is_fetching(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    feed_server.set("/a.ics", CALENDAR, "text/calendar")
+    feed_server.delay("/a.ics", 1.0)
+    source = make_source("lab", feed_server.url("/a.ics"))
+    aggregator = make_aggregator(make_settings(tmp_path, (source,), db_url))
+    by_hand = threading.Thread(target=aggregator.refresh)
+    by_hand.start()
+    deadline = time.monotonic() + 10
+    while feed_server.hits.get("/a.ics", 0) == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert feed_server.hits["/a.ics"] == 1  # the refresh by hand is waiting for the answer
+    assert aggregator.refresh_round("daemon-node").outcomes == ()
+    by_hand.join(10)
+    assert feed_server.hits["/a.ics"] == 1
+    assert set(aggregator.store.feed_lease_owners().values()) == {None}
+    assert aggregator.store.feed_states((source,))[0].status == "ok"
     aggregator.close()

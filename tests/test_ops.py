@@ -38,7 +38,7 @@ def test_healthz_says_when_nothing_is_built_and_metrics_count_feeds_fetches_buil
                                  "last_build_age_seconds": None}
         aggregator.store.sync_feeds(sources)
         later = aggregator.store.feed_states(sources)[2].feed_id
-        aggregator.store.claim_due_feeds([later], "elsewhere", aggregator.clock(),
+        aggregator.store.claim_feeds([later], "elsewhere", aggregator.clock(),
                                          aggregator.settings.daemon.lease, 1)
         aggregator.refresh_round("node")
         assert aggregator.build_once("node") == "built"

@@ -42,7 +42,7 @@ def _print_outcomes(outcomes: list[FeedOutcome]) -> None:
     for column in ("source", "feed", "result", "records", "reason"):
         table.add_column(column, overflow="fold")
     styles = {"updated": "green", "unchanged": "dim", "not_modified": "dim", "flagged": "yellow",
-              "error": "red"}
+              "skipped": "yellow", "error": "red"}
     for outcome in outcomes:
         style = styles.get(outcome.result, "")
         table.add_row(outcome.source_id, outcome.url, f"[{style}]{outcome.result}[/]",

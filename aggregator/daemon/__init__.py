@@ -18,8 +18,6 @@ build) and returns; fetches still in progress are abandoned, their leases given 
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -63,7 +61,7 @@ class Daemon:
         self.aggregator = aggregator
         self.settings = aggregator.settings
         options = self.settings.daemon
-        self.node = options.node or f"{socket.gethostname()}:{os.getpid()}"
+        self.node = aggregator.node_name()
         self.zone = ZoneInfo(self.settings.timezone)
         self.digest_trigger = cron_trigger(options.digest_cron, self.zone)
         self.housekeeping_trigger = cron_trigger(options.housekeeping_cron, self.zone)

@@ -45,25 +45,26 @@ class LeasesStore:
 
     # --- feed leases -----------------------------------------------------------------------
 
-    def claim_due_feeds(
-        self, candidates: Sequence[int], owner: str, now: datetime, ttl: timedelta, limit: int,
+    def claim_feeds(
+        self, candidates: Sequence[int], owner: str, now: datetime, ttl: timedelta,
+        limit: int | None = None, *, due_only: bool = True,
     ) -> list[int]:
-        """Lease up to ``limit`` of the candidate feeds that are due and not leased by a live
-        node; return their ids. Never blocks on a feed another node is claiming."""
+        """Lease up to ``limit`` of the candidate feeds that no live node (or process) leases;
+        return their ids. ``due_only`` (the daemon's rounds) also leaves out disabled feeds and
+        feeds not yet due; a refresh asked for by hand takes them all. Never blocks on a feed
+        another node is claiming."""
         if not candidates:
             return []
         f = feed_leases.c
-        due = (
-            sa.select(f.id)
-            .where(f.id.in_(list(candidates)), f.status != "disabled",
-                   sa.or_(f.next_due.is_(None), f.next_due <= now),
-                   sa.or_(f.lease_until.is_(None), f.lease_until < now, f.lease_owner == owner))
-            .order_by(f.next_due.asc().nulls_first(), f.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        free = sa.or_(f.lease_until.is_(None), f.lease_until < now, f.lease_owner == owner)
+        due = sa.select(f.id).where(f.id.in_(list(candidates)), free)
+        if due_only:
+            due = due.where(f.status != "disabled",
+                            sa.or_(f.next_due.is_(None), f.next_due <= now))
+        due = due.order_by(f.next_due.asc().nulls_first(), f.id).limit(limit)
         claim = (
-            feed_leases.update().where(f.id.in_(due.scalar_subquery()))
+            feed_leases.update()
+            .where(f.id.in_(due.with_for_update(skip_locked=True).scalar_subquery()))
             .values(lease_owner=owner, lease_until=now + ttl).returning(f.id)
         )
         with self._begin() as connection:
