@@ -259,6 +259,23 @@ def test_admin_login_session_disable_source_and_logout(web: Web) -> None:
     assert web.client.get("/admin").status_code == 303
 
 
+def test_refresh_now_reports_its_counts_in_the_admins_language_and_nothing_else(web: Web) -> None:
+    token = csrf(web.client, "/admin/login")
+    web.client.post("/admin/login", data={"csrf_token": token, "password": ADMIN_TOKEN})
+    done = web.client.post("/admin/refresh", data={"csrf_token": csrf(web.client, "/admin")})
+    assert done.status_code == 303
+    feeds = len(web.aggregator.feed_health())
+    events = len(json.loads((web.aggregator.settings.output_dir / "events.json").read_text())["events"])
+    page = web.client.get(done.headers["location"], headers={"Accept-Language": "fr"})
+    assert (f"{feeds} flux lus (0 en erreur, 0 déjà en cours sur un autre nœud), "
+            f"{events} événements publiés.") in page.text
+    # A crafted link cannot put words on the admin's page.
+    crafted = web.client.get("/admin", params={"done": "Token expired: log in at evil.example",
+                                               "feeds": "evil.example", "failed": "0",
+                                               "skipped": "0", "events": "0"})
+    assert "Token expired" not in crafted.text and 'role="status"' not in crafted.text
+
+
 def test_pages_are_gzipped_for_browsers_that_accept_it(web: Web) -> None:
     """The agenda is read on phones: a browser that accepts gzip gets it compressed."""
     import gzip

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -57,6 +58,16 @@ async def admin_form(request: Request) -> dict[str, Any]:
     else:
         form = await checked_form(request)
     return {key: form.getlist(key) for key in form.keys()}
+
+
+def _refreshed(request: Request) -> dict[str, int] | None:
+    """The counts "refresh now" redirected with: numbers only, so that a crafted link cannot
+    put words of its own on the admin's page."""
+    try:
+        return {key: int(request.query_params[key])
+                for key in ("feeds", "failed", "skipped", "events")}
+    except (KeyError, ValueError):
+        return None
 
 
 def _done(request: Request) -> Response:
@@ -112,7 +123,7 @@ def dashboard(request: Request) -> Response:
                   pending=[r for r in registered if r.status == "pending"],
                   decided=[r for r in registered if r.status != "pending"],
                   sources=every, disabled=disabled, health=aggregator.feed_health(),
-                  flash=request.query_params.get("done", "")[:200])
+                  refreshed=_refreshed(request))
 
 
 @router.post("/registrations/{registration_id}/{decision}")
@@ -151,9 +162,9 @@ async def refresh_and_build(request: Request) -> Response:
     report = await run_in_threadpool(aggregator.build)
     if request.headers.get("authorization"):
         return Response(status_code=204)
-    failed = sum(1 for o in outcomes if o.result == "error")
-    done = f"{len(outcomes)} feeds ({failed} failed), {report.events} events"
-    return RedirectResponse(f"/admin?done={done}", status_code=303)
+    counts = {"feeds": len(outcomes), "failed": sum(o.result == "error" for o in outcomes),
+              "skipped": sum(o.result == "skipped" for o in outcomes), "events": report.events}
+    return RedirectResponse("/admin?" + urlencode(counts), status_code=303)
 
 
 @router.get("/events", response_class=HTMLResponse)

@@ -158,6 +158,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     # the operator's pages
     "adm_title": ("Administration", "Administration", "Verwaltung"),
     "adm_refresh": ("Mettre à jour maintenant", "Refresh and build now", "Jetzt aktualisieren"),
+    "adm_refreshed": ("{feeds} flux lus ({failed} en erreur, {skipped} déjà en cours sur un autre nœud), {events} événements publiés.",
+                      "{feeds} feeds read ({failed} failed, {skipped} being read by another node), {events} events published.",
+                      "{feeds} Feeds gelesen ({failed} fehlgeschlagen, {skipped} gerade von einem anderen Knoten gelesen), {events} Veranstaltungen veröffentlicht."),
     "adm_events": ("Fusionner / séparer des événements", "Merge / split events", "Veranstaltungen zusammenführen / trennen"),
     "adm_logout": ("Se déconnecter", "Log out", "Abmelden"),
     "adm_login": ("Se connecter", "Log in", "Anmelden"),
