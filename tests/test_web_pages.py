@@ -179,6 +179,9 @@ def test_registration_preview_shows_what_each_feed_holds(web: Web) -> None:
     assert "iCalendar : 1 événement, 0 article" in page and "Atelier Arduino" in page
     assert "404" in page  # the precise reason the missing feed cannot be read
     assert "RSS : 0 événement, 2 articles" in page
+    # the organisation's language by its name, the one chosen kept
+    assert '<option value="fr" lang="fr" selected>Français</option>' in page
+    assert '<option value="de" lang="de">Deutsch</option>' in page
     assert web.aggregator.registrations() == []  # a preview stores nothing
     english = web.client.post("/register?lang=en", data={
         "csrf_token": csrf(web.client, "/register"), "action": "preview", "feeds": feeds}).text

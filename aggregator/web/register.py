@@ -68,7 +68,7 @@ def text(form: FormData, name: str, default: str = "") -> str:
 def _form_page(request: Request, values: dict[str, str], **extra: Any) -> HTMLResponse:
     page = Page(language(request), "/register", {})
     return render(request, "register.html", values=values, kinds=kinds(page),
-                  languages=LANGUAGES, **extra)
+                  languages=[(code, i18n.NAMES[code]) for code in LANGUAGES], **extra)
 
 
 @router.get("/register", response_class=HTMLResponse)
