@@ -66,8 +66,9 @@ class Published:
     modified: datetime | None = None
     """When events.json was written: the Last-Modified of every answer derived from it."""
     version: str = "none"
-    calendars: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """(slug, labels) of every calendars/<slug>.ics."""
+    calendars: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    """(slug, labels, facet: what the labels are first, city, kind or tag) of every
+    calendars/<slug>.ics."""
 
 
 class PublishedMixin:
@@ -150,7 +151,7 @@ def _load(output: Path, version: str, sources: Sequence[Source]) -> Published:
         events=events, records={r["uid"]: r for r in records}, items=items,
         generated_at=datetime.fromisoformat(stamp) if isinstance(stamp, str) else None,
         modified=modified, version=version,
-        calendars=tuple((c.slug, c.labels) for c in calendars),
+        calendars=tuple((c.slug, c.labels, c.facets[0]) for c in calendars),
     )
 
 

@@ -9,7 +9,7 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from aggregator.models import Event
-from aggregator.render import render_calendar, render_outputs, slugify
+from aggregator.render import filtered_calendars, render_calendar, render_outputs, slugify
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged
 
 LUXEMBOURG_SERIES = merged(
@@ -213,6 +213,9 @@ def test_city_and_tag_sharing_a_slug_share_one_calendar() -> None:
     assert filtered(outputs, "calendars/metz.ics") == {"tcrm-in-nancy", "loria-in-metz"}
     name = Calendar.from_ical(outputs["calendars/metz.ics"])["X-WR-CALNAME"]
     assert name.endswith("– Metz")
+    # The page that lists the calendars learns what each one's values are.
+    facets = {c.slug: c.facets for c in filtered_calendars([tagged_metz, in_metz], SOURCES)}
+    assert facets["metz"] == ("city", "tag") and facets["lab"] == ("kind",)
 
 
 def test_rdate_exdate_take_the_kind_of_dtstart() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from aggregator.web.public import _sort_key
 from sites import SOON, ics
 from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
 
@@ -140,6 +141,17 @@ def test_calendars_page_explains_subscribing_with_webcal_links(web: Web) -> None
     for client in ("Google", "Outlook", "Apple", "Thunderbird"):
         assert client in page
     assert "webcal://" in page and "/calendars/metz.ics" in page
+    # Grouped by what they filter on, kinds in the reader's language, each group in order.
+    german = web.client.get("/calendars", params={"lang": "de"}).text
+    headings = re.findall(r"<h2>(.*?)</h2>", german)
+    assert headings == ["Der ganze Kalender", "Nach Stadt", "Nach Art der Organisation",
+                        "Nach Thema"]
+    groups = [re.findall(r"<strong>(.*?)</strong>", part) for part in german.split("<h2>")[2:]]
+    assert groups[0] == sorted(groups[0]) and {"Metz", "Nancy"} <= set(groups[0])
+    assert groups[1] == ["Labor", "Veranstaltungsort", "Verein"]  # lab, venue, association
+    assert "ai" in groups[2] and "startup" in groups[2]  # a tag, though also a kind's name
+    cities = ["Nancy", "Esch-sur-Alzette", "Épinal", "Luxembourg"]
+    assert sorted(cities, key=_sort_key) == ["Épinal", "Esch-sur-Alzette", "Luxembourg", "Nancy"]
 
 
 def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
@@ -148,6 +160,11 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
         assert name in directory
     lab = web.client.get("/sources/lab", params={"lang": "en"}).text
     assert "Rencontre IA" in lab and "La Venue" in lab  # merged with the venue's post
+    french = web.client.get("/sources/lab", params={"lang": "fr"}).text
+    assert "État des flux : à jour" in french  # French typography: a space before the colon
+    # each feed: its state, how many entries it holds, when it was last read
+    assert re.search(r"— à jour, \d+ entrées? \(lu le \w+\. \d+ \w+\.? \d{4}, \d\d:\d\d\)", french)
+    assert not re.search(r"\d\d:\d\d:\d\d", french)  # times without seconds
     assert web.client.get("/sources/nobody").status_code == 404
 
 

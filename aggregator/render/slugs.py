@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from ..models import MergedEvent, Source
 
+FACETS = ("kind", "city", "tag")
+"""What a filtered calendar's values can be, in the order a page groups them."""
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "þ": "th"})
 
@@ -51,6 +53,8 @@ class FilteredCalendar:
     labels: tuple[str, ...]
     """The display values behind the slug, sorted (``("Metz",)``, ``("Metz", "metz")``)."""
     events: tuple[MergedEvent, ...]
+    facets: tuple[str, ...] = ()
+    """What those values are, in :data:`FACETS` order (``("city", "tag")`` for the Metz above)."""
 
     @property
     def path(self) -> str:
@@ -61,13 +65,14 @@ def filtered_calendars(
     events: Sequence[MergedEvent], sources: Mapping[str, Source]
 ) -> list[FilteredCalendar]:
     """Every filtered calendar, sorted by slug, each with its events in input order."""
-    labels = _labels_by_slug(events, sources.values())
+    labels, facets = _labels_by_slug(events, sources.values())
     selected: dict[str, list[MergedEvent]] = {slug: [] for slug in labels}
     for event in events:
         for slug in event_slugs(event, sources):
             selected[slug].append(event)
     return [
-        FilteredCalendar(slug, tuple(sorted(labels[slug])), tuple(selected[slug]))
+        FilteredCalendar(slug, tuple(sorted(labels[slug])), tuple(selected[slug]),
+                         tuple(f for f in FACETS if f in facets[slug]))
         for slug in sorted(labels)
     ]
 
@@ -98,13 +103,17 @@ def event_slugs(event: MergedEvent, sources: Mapping[str, Source]) -> set[str]:
 
 def _labels_by_slug(
     events: Iterable[MergedEvent], sources: Iterable[Source]
-) -> dict[str, set[str]]:
-    values = [event.city for event in events]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Each slug's display values, and what they are (city, kind, tag)."""
+    values = [(event.city, "city") for event in events]
     for source in sources:
-        values.extend([source.city, source.kind, *source.tags])
+        values.extend([(source.city, "city"), (source.kind, "kind")])
+        values.extend((tag, "tag") for tag in source.tags)
     labels: dict[str, set[str]] = {}
-    for value in values:
+    facets: dict[str, set[str]] = {}
+    for value, facet in values:
         slug = slugify(value)
         if slug:
             labels.setdefault(slug, set()).add(value.strip())
-    return labels
+            facets.setdefault(slug, set()).add(facet)
+    return labels, facets

@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source
+from . import i18n
 from .views import aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -61,7 +61,11 @@ def source_page(request: Request, source_id: str) -> Response:
     mine = [e for e in published.events if source_id in e.source_ids and _not_over(e, now)]
     events = [_event_row(e, source, by_id, lang, zone) for e in mine[:MAX_EVENTS]]
     feeds = _health_by_source(aggregator).get(source_id, [])
-    return render(request, "source.html", source=source, feeds=feeds, events=events,
+    rows = [{"url": f.url, "status": f.status, "last_error": f.last_error,
+             "records": i18n.count(lang, "n_entries", f.items),
+             "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None}
+            for f in feeds]
+    return render(request, "source.html", source=source, feeds=rows, events=events,
                   status=overall_status(feeds), kind_label=f"kind_{source.kind}")
 
 
@@ -75,10 +79,7 @@ def _not_over(event: MergedEvent, now: datetime) -> bool:
 def _event_row(event: MergedEvent, source: Source, by_id: dict[str, Source], lang: str,
                zone: ZoneInfo) -> dict[str, Any]:
     """An event of the organisation, with whose posts it was merged (and their links)."""
-    if isinstance(event.start, datetime):
-        when = format_datetime(event.start, "medium", tzinfo=zone, locale=lang)
-    else:
-        when = format_date(event.start, "medium", locale=lang)
+    when = i18n.moment(event.start, zone, lang)
     others = [
         (by_id[m.source_id].name if m.source_id in by_id else m.source_id, m.url)
         for m in event.members if m.source_id != source.id

@@ -9,8 +9,11 @@ cookie, then Accept-Language, then French.
 
 from __future__ import annotations
 
+from datetime import date, datetime, tzinfo
+
 from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
+from babel.dates import format_skeleton, format_time
 
 from .qvalues import weighted
 
@@ -51,7 +54,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                   "Subscribe once: your calendar keeps itself up to date.",
                   "Einmal abonnieren: Ihr Kalender aktualisiert sich selbst."),
     "cal_all": ("Tout l’agenda", "The whole agenda", "Der ganze Kalender"),
-    "cal_by": ("Par ville, type ou thème", "By city, kind or topic", "Nach Stadt, Art oder Thema"),
+    "cal_by_city": ("Par ville", "By city", "Nach Stadt"),
+    "cal_by_kind": ("Par type d’organisation", "By kind of organisation", "Nach Art der Organisation"),
+    "cal_by_tag": ("Par thème", "By topic", "Nach Thema"),
     "cal_url": ("Adresse de l’agenda", "Calendar address", "Kalenderadresse"),
     "cal_open": ("Ouvrir dans mon agenda (webcal)", "Open in my calendar app (webcal)",
                  "In meiner Kalender-App öffnen (webcal)"),
@@ -97,6 +102,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                  "{n} Veranstaltung|{n} Veranstaltungen"),
     "n_items": ("{n} article|{n} articles", "{n} news item|{n} news items",
                 "{n} Artikel|{n} Artikel"),
+    "n_entries": ("{n} entrée|{n} entrées", "{n} entry|{n} entries", "{n} Eintrag|{n} Einträge"),
     "next_events": ("Prochains événements :", "Next events:", "Nächste Veranstaltungen:"),
     "unreadable": ("Illisible :", "Cannot read it:", "Nicht lesbar:"),
     "warnings": ("avertissements", "warnings", "Warnungen"),
@@ -112,6 +118,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                         "The organisations whose events we publish.",
                         "Die Organisationen, deren Veranstaltungen wir veröffentlichen."),
     "health": ("État des flux", "Feed health", "Feed-Status"),
+    "health_is": ("État des flux : {status}", "Feed health: {status}", "Feed-Status: {status}"),
+    "read_at": ("lu le {when}", "read {when}", "gelesen am {when}"),
     "status_ok": ("à jour", "up to date", "aktuell"),
     "status_error": ("en erreur", "failing", "fehlerhaft"),
     "status_pending": ("en attente", "pending", "ausstehend"),
@@ -239,3 +247,13 @@ def count(language: str, key: str, n: int) -> str:
     one, other = translate(language, key).split("|")
     form = Locale.parse(language).plural_form(n)
     return (one if form == "one" else other).format(n=n)
+
+
+def moment(value: date | datetime, zone: tzinfo, language: str) -> str:
+    """When an event starts, short and in the reader's language: "mar. 15 déc. 2026, 11:00",
+    "Tue, Dec 15, 2026, 11:00 AM" ("medium" formats show seconds nobody schedules by)."""
+    if isinstance(value, datetime):
+        local = value.astimezone(zone)
+        day = format_skeleton("yMMMEd", local, locale=language)
+        return f"{day}, {format_time(local, 'short', locale=language)}"
+    return format_skeleton("yMMMEd", value, locale=language)

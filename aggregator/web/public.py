@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any
@@ -18,7 +19,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..core import Published, Selection
-from ..models import MergedEvent
+from ..models import SOURCE_KINDS, MergedEvent
 from ..render import DEFAULT_TITLE, pages
 from .views import aggregator_of, Page, kinds, language, render, stylesheet
 
@@ -152,11 +153,25 @@ def calendars(request: Request) -> Response:
     page = Page(language(request), "/calendars", {})
     main = [{"id": "all", "label": page.t("cal_all"), "https": f"{base}/calendar.ics",
              "webcal": webcal(f"{base}/calendar.ics")}]
-    by = [{"id": slug, "label": " / ".join(labels), "https": f"{base}/calendars/{slug}.ics",
-           "webcal": webcal(f"{base}/calendars/{slug}.ics")}
-          for slug, labels in aggregator.published().calendars]
-    groups = [(page.t("cal_all"), main)] + ([(page.t("cal_by"), by)] if by else [])
+    by: dict[str, list[dict[str, str]]] = {facet: [] for facet in ("city", "kind", "tag")}
+    for slug, labels, facet in aggregator.published().calendars:
+        if facet == "kind":  # the organisation kinds in the reader's language
+            labels = tuple(page.t(f"kind_{kind}") if kind in SOURCE_KINDS else kind
+                           for kind in labels)
+        by[facet].append({"id": slug, "label": " / ".join(labels),
+                          "https": f"{base}/calendars/{slug}.ics",
+                          "webcal": webcal(f"{base}/calendars/{slug}.ics")})
+    groups = [(page.t("cal_all"), main)] + [
+        (page.t(f"cal_by_{facet}"), sorted(entries, key=lambda e: _sort_key(e["label"])))
+        for facet, entries in by.items() if entries
+    ]
     return render(request, "calendars.html", groups=groups)
+
+
+def _sort_key(label: str) -> str:
+    """Épinal before Esch, not after Nancy: letters compare without their accents."""
+    decomposed = unicodedata.normalize("NFKD", label.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -9,11 +9,10 @@ per IP, CSRF-checked, and a filled honeypot gets a thank-you page and nothing el
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
@@ -141,11 +140,4 @@ def _next_events(parsed: ParsedFeed, now: datetime, timezone: str,
     coming = sorted((e for e in parsed.events
                      if e.recurrence_id is None and instant(e.end or e.start) >= now),
                     key=lambda e: instant(e.start))
-    return [(_label(e.start, zone, lang), e.title) for e in coming[:3]]
-
-
-def _label(value: When, zone: ZoneInfo, lang: str) -> str:
-    if isinstance(value, datetime):
-        return format_datetime(value, "medium", tzinfo=zone, locale=lang)
-    assert isinstance(value, date)
-    return format_date(value, "medium", locale=lang)
+    return [(i18n.moment(e.start, zone, lang), e.title) for e in coming[:3]]
