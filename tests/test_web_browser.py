@@ -126,3 +126,25 @@ def test_unreadable_feed_gets_the_precise_reason(page: Any, web: Web) -> None:
     reason = page.find_element(By.CSS_SELECTOR, ".preview.error [role=alert]").text
     assert "HTML page" in reason and "Nos actus" in reason
     screenshot(page, "register-unreadable")
+
+
+def test_pages_fit_a_phone_screen_without_sideways_scrolling(page: Any, web: Web) -> None:
+    """Subscribers read the agenda on phones: no page may be wider than a 360-pixel screen,
+    even with an organisation name as long as real ones are."""
+    long_name = "LORIA – Laboratoire lorrain de recherche en informatique et ses applications"
+    page.set_window_size(360, 800)
+    try:
+        wider = {}
+        for path in ("/", "/calendars", "/sources", "/sources/lab", "/register", "/subscribe",
+                     "/digests"):
+            go(page, web, path)
+            page.execute_script("const s = document.getElementById('f-source');"
+                                "if (s) { s.add(new Option(arguments[0], 'x')); }", long_name)
+            overflow = page.execute_script("const e = document.documentElement;"
+                                           "return e.scrollWidth - e.clientWidth")
+            if overflow > 0:
+                wider[path] = overflow
+                screenshot(page, "phone" + path.replace("/", "-"))
+        assert wider == {}
+    finally:
+        page.set_window_size(1280, 1024)
