@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from aggregator.web.public import _sort_key
+from aggregator.web.i18n import alphabetical
 from sites import SOON, ics
 from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
 
@@ -151,7 +151,7 @@ def test_calendars_page_explains_subscribing_with_webcal_links(web: Web) -> None
     assert groups[1] == ["Labor", "Veranstaltungsort", "Verein"]  # lab, venue, association
     assert "ai" in groups[2] and "startup" in groups[2]  # a tag, though also a kind's name
     cities = ["Nancy", "Esch-sur-Alzette", "Épinal", "Luxembourg"]
-    assert sorted(cities, key=_sort_key) == ["Épinal", "Esch-sur-Alzette", "Luxembourg", "Nancy"]
+    assert sorted(cities, key=alphabetical) == ["Épinal", "Esch-sur-Alzette", "Luxembourg", "Nancy"]
 
 
 def test_directory_shows_organisations_health_and_merges(web: Web) -> None:

@@ -43,7 +43,7 @@ def sources(request: Request) -> Response:
     aggregator = aggregator_of(request)
     health = _health_by_source(aggregator)
     rows = [(source, overall_status(health.get(source.id, [])))
-            for source in sorted(aggregator.current_sources(), key=lambda s: s.name.casefold())]
+            for source in sorted(aggregator.current_sources(), key=lambda s: i18n.alphabetical(s.name))]
     return render(request, "sources.html", rows=rows)
 
 

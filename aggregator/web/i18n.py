@@ -9,6 +9,7 @@ cookie, then Accept-Language, then French.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, tzinfo
 
 from babel import Locale, UnknownLocaleError
@@ -257,3 +258,10 @@ def moment(value: date | datetime, zone: tzinfo, language: str) -> str:
         day = format_skeleton("yMMMEd", local, locale=language)
         return f"{day}, {format_time(local, 'short', locale=language)}"
     return format_skeleton("yMMMEd", value, locale=language)
+
+
+def alphabetical(label: str) -> str:
+    """A sort key for names shown in lists: Épinal before Esch, not after Nancy (letters
+    compare without their accents, and without case)."""
+    decomposed = unicodedata.normalize("NFKD", label.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

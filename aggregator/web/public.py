@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any
@@ -21,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from ..core import Published, Selection
 from ..models import SOURCE_KINDS, MergedEvent
 from ..render import DEFAULT_TITLE, pages
+from . import i18n
 from .views import aggregator_of, Page, kinds, language, render, stylesheet
 
 router = APIRouter(include_in_schema=False)
@@ -103,9 +103,10 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
         ics_href=ics, webcal_href=webcal(ics),
-        cities=sorted({e.city for e in published.events if e.city} | {s.city for s in sources}),
-        tags=sorted({t for s in sources for t in s.tags}),
-        sources=sorted(((s.id, s.name) for s in sources), key=lambda p: p[1].casefold()),
+        cities=sorted({e.city for e in published.events if e.city} | {s.city for s in sources},
+                      key=i18n.alphabetical),
+        tags=sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical),
+        sources=sorted(((s.id, s.name) for s in sources), key=lambda p: i18n.alphabetical(p[1])),
         kinds=kinds(Page(language(request), "/", {})),
     )
 
@@ -162,16 +163,10 @@ def calendars(request: Request) -> Response:
                           "https": f"{base}/calendars/{slug}.ics",
                           "webcal": webcal(f"{base}/calendars/{slug}.ics")})
     groups = [(page.t("cal_all"), main)] + [
-        (page.t(f"cal_by_{facet}"), sorted(entries, key=lambda e: _sort_key(e["label"])))
+        (page.t(f"cal_by_{facet}"), sorted(entries, key=lambda e: i18n.alphabetical(e["label"])))
         for facet, entries in by.items() if entries
     ]
     return render(request, "calendars.html", groups=groups)
-
-
-def _sort_key(label: str) -> str:
-    """Épinal before Esch, not after Nancy: letters compare without their accents."""
-    decomposed = unicodedata.normalize("NFKD", label.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -31,8 +31,8 @@ router = APIRouter(include_in_schema=False)
 def _choices(request: Request, page: Page) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(field, legend, options) of the filter checkboxes: the cities and topics we publish."""
     sources = aggregator_of(request).current_sources()
-    cities = sorted({s.city for s in sources}, key=str.casefold)
-    tags = sorted({t for s in sources for t in s.tags})
+    cities = sorted({s.city for s in sources}, key=i18n.alphabetical)
+    tags = sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical)
     return [("cities", page.t("cities"), [(c, c) for c in cities]),
             ("kinds", page.t("kinds"), kinds(page)),
             ("tags", page.t("topics"), [(t, t) for t in tags])]
