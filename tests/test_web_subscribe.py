@@ -50,6 +50,9 @@ def test_sign_up_confirm_and_one_click_unsubscribe(
     form = client.get("/subscribe?lang=en")
     assert form.status_code == 200 and 'name="email"' in form.text
     assert 'value="Metz"' in form.text and 'value="lab"' in form.text and 'value="ai"' in form.text
+    # what the newsletter holds and what is done with the address, before it is given
+    assert "the events of the next two weeks and the news of the past week" in form.text
+    assert "every newsletter has a link to unsubscribe" in form.text
     token = csrf(client, "/subscribe")
     answer = client.post("/subscribe", data={
         "csrf_token": token, "email": "ana@example.org", "language": "de",
