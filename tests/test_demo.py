@@ -32,3 +32,10 @@ def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:
     calendar = icalendar.Calendar.from_ical((output / "calendar.ics").read_bytes())
     assert len(calendar.walk("VEVENT")) >= 30
     assert (tmp_path / "data" / "demo" / "sources.yaml").is_file()
+    # the archive shows this week's digest, as subscribers get it
+    [digest] = (output / "digest").glob("*.html")
+    assert digest.stem == "{}-W{:02d}".format(*date.today().isocalendar()[:2])
+    assert str(Path("output") / "digest" / digest.name) in result.stdout
+    text = digest.with_suffix(".txt").read_text()
+    assert text.count("\n* ") >= 10  # events and news of the week
+    assert "Ajouter à mon agenda\u00a0: http://127.0.0.1:8000/events/" in text

@@ -51,8 +51,10 @@ def run_demo(*, once: bool, port: int, console: Console, today: date | None = No
             report = aggregator.build()
             console.print(f"built {report.events} events and {report.items} news items "
                           f"in {report.elapsed:.2f} s")
+            # This week's digest in the archive (/digests): what a subscriber would receive.
+            digest = aggregator.digest_preview()
             if once:
-                for path in report.files:
+                for path in (*report.files, *digest):
                     console.print(str(path))
                 return
             # The demo feeds stay up while the web app runs, so /admin can refresh them.

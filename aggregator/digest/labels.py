@@ -13,6 +13,7 @@ from babel.dates import format_date, format_time
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
+        "colon": "\u00a0:",  # before a link in the text part; French puts a (no-break) space first
         "title": "L’agenda numérique de la semaine",
         "intro": "Les événements des deux semaines à venir et les actualités de la semaine "
                  "passée, du {start} au {end}.",
@@ -33,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
         "more_n": "… et {n} autre événement dans l’agenda en ligne|… et {n} autres événements dans l’agenda en ligne",
     },
     "en": {
+        "colon": ":",
         "title": "This week's digital agenda",
         "intro": "Events of the next two weeks and news of the past week, {start} to {end}.",
         "events": "Events", "news": "News of the week",
@@ -52,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "more_n": "… and {n} more event in the online agenda|… and {n} more events in the online agenda",
     },
     "de": {
+        "colon": ":",
         "title": "Die Digital-Agenda der Woche",
         "intro": "Veranstaltungen der nächsten zwei Wochen und Nachrichten der letzten Woche, "
                  "{start} bis {end}.",
