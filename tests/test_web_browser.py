@@ -148,3 +148,17 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(page: Any, web: Web
         assert wider == {}
     finally:
         page.set_window_size(1280, 1024)
+
+
+def test_an_archived_digest_looks_as_it_does_in_a_mailbox(page: Any, web: Web) -> None:
+    """The archive serves the email itself, whose styles are inline attributes: the page's
+    security policy must let them apply (and still run no script)."""
+    [html, _] = web.aggregator.digest_preview()
+    go(page, web, "/digests")
+    page.find_element(By.CSS_SELECTOR, f"main a[href='/digests/{html.stem}']").click()
+    wait_for(page, lambda d: d.current_url.endswith(f"/digests/{html.stem}"))
+    font = page.execute_script("return getComputedStyle(document.body).fontFamily")
+    assert font.startswith("Arial")
+    screenshot(page, "digest-archive")
+    policy = web.client.get(f"/digests/{html.stem}").headers["content-security-policy"]
+    assert "style-src 'unsafe-inline'" in policy and "script-src" not in policy

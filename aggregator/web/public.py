@@ -21,6 +21,7 @@ from ..core import Published, Selection
 from ..models import SOURCE_KINDS, MergedEvent
 from ..render import DEFAULT_TITLE, pages
 from . import i18n
+from .security import EMAIL_COPY_CSP
 from .views import aggregator_of, Page, kinds, language, render, stylesheet
 
 router = APIRouter(include_in_schema=False)
@@ -197,9 +198,10 @@ def digest(request: Request, week: str) -> Response:
         raise HTTPException(status_code=404, detail="no such week")
     path = aggregator_of(request).settings.output_dir / "digest" / f"{week}.html"
     try:
-        return HTMLResponse(path.read_bytes())
+        body = path.read_bytes()
     except OSError:
         raise HTTPException(status_code=404, detail="no digest for this week") from None
+    return HTMLResponse(body, headers={"Content-Security-Policy": EMAIL_COPY_CSP})
 
 
 @router.get("/static/site.css")

@@ -37,6 +37,12 @@ CSP = (
     "default-src 'none'; img-src 'self' https: http: data:; style-src 'self'; "
     "script-src 'self'; form-action 'self'; base-uri 'none'; connect-src 'self'"
 )
+EMAIL_COPY_CSP = (
+    "default-src 'none'; img-src 'self' https: http: data:; style-src 'unsafe-inline'; "
+    "form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+"""An archived digest is an email: its styles are inline attributes (mail clients drop style
+sheets), which CSP's ``style-src 'self'`` would block. It runs no script and posts nothing."""
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
