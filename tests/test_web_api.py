@@ -203,6 +203,10 @@ def test_openapi_documents_the_open_data(web: Web) -> None:
     assert {"/calendar.ics", "/events.json", "/news.json", "/news.atom"} <= set(schema["paths"])
     docs = web.client.get("/docs")
     assert docs.status_code == 200 and "openapi.json" in docs.text
+    # descriptions are CommonMark: code spans shown as code, no markup characters left over
+    assert "<code>?city=Metz&amp;tag=ai</code>" in docs.text
+    assert "<code>removed</code>" in docs.text
+    assert "`" not in docs.text
 
 
 def test_errors_are_json_for_data_and_pages_for_people(web: Web) -> None:

@@ -129,7 +129,7 @@ def _cached(request: Request, key: tuple[str, ...], make: Callable[[], bytes],
                   responses={200: {"content": {"text/calendar": {}}}, 304: {}})
 async def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
                    source: SourceId = "", q: Text = "") -> Response:
-    """Subscribe with webcal://…/calendar.ics; the filters combine (``?city=Metz&tag=ai``)."""
+    """Subscribe with `webcal://…/calendar.ics`; the filters combine (`?city=Metz&tag=ai`)."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     if selection.empty:  # on the event loop when cached (a stat); read and gzip in a thread
         files: FileCache = request.app.state.files
@@ -152,7 +152,7 @@ def _selected_calendar(request: Request, selection: Selection) -> Response:
                   summary="A calendar of one city, kind of organisation or topic",
                   responses={200: {"content": {"text/calendar": {}}}, 304: {}, 404: {}})
 def filtered_calendar(request: Request, slug: str) -> Response:
-    """The slugs are listed on /calendars (``metz``, ``lab``, ``ai``…)."""
+    """The slugs are listed on /calendars (`metz`, `lab`, `ai`…)."""
     if not SLUG.match(slug):
         raise HTTPException(status_code=404, detail="no such calendar")
     return _file(request, f"calendars/{slug}.ics", CALENDAR)
@@ -173,7 +173,7 @@ def events_json(
         max_length=40, description="ISO 8601 instant: only events changed after it, plus "
         "`removed` (UIDs now CANCELLED, including events gone from every feed)")] = "",
 ) -> Response:
-    """``{"generated_at", "events": [...]}`` as in output/events.json (CONTRACT.md)."""
+    """`{"generated_at", "events": [...]}` as in output/events.json (CONTRACT.md)."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     since = _instant(updated_since) if updated_since else None
     if selection.empty and since is None:
@@ -198,7 +198,7 @@ def _instant(text: str) -> datetime:
 @router.get("/news.json", response_class=Response, summary="Merged news as JSON",
             responses={200: {"content": {"application/json": {}}}, 304: {}})
 def news_json(request: Request) -> Response:
-    """``{"generated_at", "items": [...]}``, newest first (CONTRACT.md)."""
+    """`{"generated_at", "items": [...]}`, newest first (CONTRACT.md)."""
     return _file(request, "news.json", JSON)
 
 

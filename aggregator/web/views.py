@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+from markupsafe import Markup, escape
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -38,7 +39,14 @@ def environment() -> jinja2.Environment:
     env = base.overlay(loader=loader)
     env.filters = dict(env.filters)
     env.filters["href"] = safe_href
+    env.filters["code_spans"] = code_spans
     return env
+
+
+def code_spans(text: object) -> Markup:
+    """OpenAPI descriptions are CommonMark: show their `code` spans as code, escape the rest.
+    (Route docstrings use single backticks for that reason, unlike the rest of the code.)"""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(str(text or "")))))
 
 
 def safe_href(url: object) -> str:
