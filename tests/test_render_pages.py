@@ -205,3 +205,18 @@ def test_the_page_keeps_the_first_rows_in_order_when_there_are_more() -> None:
     html = page(events)
     assert html.count('<li class="event') == MAX_ROWS
     assert html.index("evt-0040") < html.index("evt-0001")  # 18:00 before 19:00
+
+
+def test_titles_and_summaries_in_another_language_than_the_page_say_which() -> None:
+    """A screen reader reads "Café IA" in French on the English page (WCAG 3.1.2)."""
+    events = [merged("fr-1", title="Café IA"),
+              merged("en-1", title="Cyber Breakfast", sources=("lux-tech",), city="Luxembourg")]
+    items = [news("en-news", title="Fintech report", sources=("lux-tech",),
+                  published=NOW - timedelta(hours=1))]
+    english = page(events, items, language="en")
+    assert 'lang="fr">Café IA<' in english
+    assert 'lang="en">Cyber Breakfast<' not in english and "<h3 lang=" not in english
+    french = page(events, items)
+    assert 'lang="en">Cyber Breakfast<' in french and 'lang="fr">Café IA<' not in french
+    assert '<h3 lang="en"><a href=' in french and '<div class="summary" lang="en">' in french
+    assert '<html lang="fr">' in french  # the page itself keeps its language
