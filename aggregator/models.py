@@ -119,8 +119,9 @@ class ParsedFeed:
 def provenance_member(uid: str, url: str, source_id: str, feed_url: str, *, title: str,
                       start: When) -> Event:
     """A member of a merged event known only by where it came from: its UID, link, source and
-    feed, all any output shows of a member (events.json's "sources", "Posted by"), with the
-    merged event's title and start. What events.json and publication snapshots keep of it."""
+    feed, all any output shows of a member (events.json's "sources", the calendar's "posted
+    by"), with the merged event's title and start. What events.json and publication snapshots
+    keep of it."""
     return Event(uid=uid, title=title, start=start, url=url, source_id=source_id,
                  feed_url=feed_url)
 

@@ -69,7 +69,7 @@ def test_renamed_source_and_changed_event_are_rendered_again(memos: OutputMemos)
     calendar, exported = unmemoised(NOW, renamed, changed)
     assert body(again["calendar.ics"]) == body(calendar)
     assert again["events.json"] == exported
-    assert b"Posted by: LORIA Nancy" in again["calendar.ics"]
+    assert "Publié par : LORIA Nancy".encode() in again["calendar.ics"]
     assert b"Autre titre" in again["calendar.ics"]
 
 

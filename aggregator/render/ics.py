@@ -275,14 +275,24 @@ def _add_common(component: VEvent, location: str, url: str, status: str) -> None
     component.add("status", status_of(status))
 
 
+CREDITS = {
+    "fr": ("Publié par : ", "Aussi publié par : "),
+    "en": ("Posted by: ", "Also posted by: "),
+    "de": ("Veröffentlicht von: ", "Auch veröffentlicht von: "),
+}
+"""Who posted an event, in the language of its description: its representative source's."""
+
+
 def _description(event: MergedEvent, sources: Mapping[str, Source]) -> str:
     """Plain text, then who posted it (the representative first), then the link."""
     names = source_names(event.members, sources)
+    first = sources.get(event.members[0].source_id) if event.members else None
+    posted, also = CREDITS.get(first.language if first else "fr", CREDITS["fr"])
     credits = []
     if names:
-        credits.append(f"Posted by: {names[0]}")
+        credits.append(f"{posted}{names[0]}")
     if len(names) > 1:
-        credits.append(f"Also posted by: {', '.join(names[1:])}")
+        credits.append(f"{also}{', '.join(names[1:])}")
     parts = [clean_text(event.description), "\n".join(credits), one_line(event.url)]
     return "\n\n".join(part for part in parts if part)
 
