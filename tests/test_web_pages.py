@@ -165,6 +165,14 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
     # each feed: its state, how many entries it holds, when it was last read
     assert re.search(r"— à jour, \d+ entrées? \(lu le \w+\. \d+ \w+\.? \d{4}, \d\d:\d\d\)", french)
     assert not re.search(r"\d\d:\d\d:\d\d", french)  # times without seconds
+    # what the organiser should fix in their feed, from the last read
+    windows = ics("talk-2@venue", "Atelier", SOON).replace(
+        b"DTSTART:", b"DTSTART;TZID=Romance Standard Time:").replace(b"Z\r\nDTEND", b"\r\nDTEND")
+    web.feeds.set("/venue.ics", windows, "text/calendar")
+    web.aggregator.refresh()
+    venue = web.client.get("/sources/venue", params={"lang": "en"}).text
+    assert "1 thing to fix in the feed:" in venue
+    assert re.search(r"<li>TZID &#39;Romance Standard Time&#39; is a Windows zone name", venue)
     assert web.client.get("/sources/nobody").status_code == 404
 
 

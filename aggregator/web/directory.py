@@ -63,7 +63,9 @@ def source_page(request: Request, source_id: str) -> Response:
     feeds = _health_by_source(aggregator).get(source_id, [])
     rows = [{"url": f.url, "status": f.status, "last_error": f.last_error,
              "records": i18n.count(lang, "n_entries", f.items),
-             "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None}
+             "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None,
+             "warnings": f.warnings,
+             "warnings_label": i18n.count(lang, "n_warnings", len(f.warnings))}
             for f in feeds]
     return render(request, "source.html", source=source, feeds=rows, events=events,
                   status=overall_status(feeds), kind_label=f"kind_{source.kind}")
