@@ -295,8 +295,11 @@ def test_refresh_now_reports_its_counts_in_the_admins_language_and_nothing_else(
     feeds = len(web.aggregator.feed_health())
     events = len(json.loads((web.aggregator.settings.output_dir / "events.json").read_text())["events"])
     page = web.client.get(done.headers["location"], headers={"Accept-Language": "fr"})
-    assert (f"{feeds} flux lus (0 en erreur, 0 déjà en cours sur un autre nœud), "
-            f"{events} événements publiés.") in page.text
+    assert f"{feeds} flux lus (0 en erreur), {events} événements publiés." in page.text
+    busy = web.client.get("/admin", params={"feeds": "9", "failed": "1", "skipped": "2",
+                                            "events": "40", "lang": "en"})
+    assert ("9 feeds read (1 failed, 2 being read by another node), 40 events published."
+            in busy.text)
     # A crafted link cannot put words on the admin's page.
     crafted = web.client.get("/admin", params={"done": "Token expired: log in at evil.example",
                                                "feeds": "evil.example", "failed": "0",
