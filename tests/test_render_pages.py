@@ -9,6 +9,7 @@ import pytest
 
 from aggregator.models import Event
 from aggregator.render import render_index
+from aggregator.render.pages import event_dates
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged, news
 
 
@@ -220,3 +221,17 @@ def test_titles_and_summaries_in_another_language_than_the_page_say_which() -> N
     assert 'lang="en">Cyber Breakfast<' in french and 'lang="fr">Café IA<' not in french
     assert '<h3 lang="en"><a href=' in french and '<div class="summary" lang="en">' in french
     assert '<html lang="fr">' in french  # the page itself keeps its language
+
+
+def test_an_event_page_lists_a_series_next_dates_and_none_once_it_is_over() -> None:
+    series = merged("series-2", title="Café numérique", rrule="FREQ=WEEKLY;BYDAY=TU",
+                    start=datetime(2025, 11, 4, 8, 30, tzinfo=PARIS),
+                    end=datetime(2025, 11, 4, 9, 30, tzinfo=PARIS))
+    dates, data = event_dates(series, SOURCES, now=NOW, timezone="Europe/Paris", language="fr",
+                              limit=3)
+    assert [(d["day"], d["when"]) for d in dates] == [
+        ("mardi 2 décembre 2025", "08:30 – 09:30"), ("mardi 9 décembre 2025", "08:30 – 09:30"),
+        ("mardi 16 décembre 2025", "08:30 – 09:30")]
+    assert data.count('"@type":"Event"') == 3
+    over = merged("over", start=datetime(2025, 11, 20, 18, 0, tzinfo=PARIS), end=None)
+    assert event_dates(over, SOURCES, now=NOW, timezone="Europe/Paris", language="en")[0] == []

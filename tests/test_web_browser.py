@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -135,8 +136,9 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(page: Any, web: Web
     page.set_window_size(360, 800)
     try:
         wider = {}
+        event = "/events/" + quote(web.aggregator.published().events[0].uid)
         for path in ("/", "/calendars", "/sources", "/sources/lab", "/register", "/subscribe",
-                     "/digests"):
+                     "/digests", event):
             go(page, web, path)
             page.execute_script("const s = document.getElementById('f-source');"
                                 "if (s) { s.add(new Option(arguments[0], 'x')); }", long_name)

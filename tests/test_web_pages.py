@@ -160,6 +160,7 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
         assert name in directory
     lab = web.client.get("/sources/lab", params={"lang": "en"}).text
     assert "Rencontre IA" in lab and "La Venue" in lab  # merged with the venue's post
+    assert re.search(r'<a href="/events/[0-9a-f]+%40aggregator">Details</a>', lab)
     french = web.client.get("/sources/lab", params={"lang": "fr"}).text
     assert "État des flux : à jour" in french  # French typography: a space before the colon
     # each feed: its state, how many entries it holds, when it was last read
@@ -169,7 +170,8 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
     windows = ics("talk-2@venue", "Atelier", SOON).replace(
         b"DTSTART:", b"DTSTART;TZID=Romance Standard Time:").replace(b"Z\r\nDTEND", b"\r\nDTEND")
     web.feeds.set("/venue.ics", windows, "text/calendar")
-    web.aggregator.refresh()
+    outcomes = {o.source_id: o for o in web.aggregator.refresh()}
+    assert outcomes["venue"].result == "updated", outcomes["venue"]
     venue = web.client.get("/sources/venue", params={"lang": "en"}).text
     assert "1 thing to fix in the feed:" in venue
     assert re.search(r"<li>TZID &#39;Romance Standard Time&#39; is a Windows zone name", venue)
@@ -322,3 +324,30 @@ def test_pages_are_gzipped_for_browsers_that_accept_it(web: Web) -> None:
     plain = web.client.get("/", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
     assert gzip.decompress(wire) == plain.content and len(wire) < len(plain.content) / 2
+
+
+def test_each_event_has_a_page_with_its_date_place_description_and_who_posted_it(web: Web) -> None:
+    web.feeds.set("/assoc.ics", ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1),
+                                    extra="DESCRIPTION:Venez avec vos idées.\\nEntrée libre."),
+                  "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    agenda = web.client.get("/", params={"lang": "en"}).text
+    paths = re.findall(r'<a href="[a-z]+://[^/"]+(/events/[^"]+)">Details</a>', agenda)
+    assert len(paths) == 2  # one for each event on the agenda
+    pages = {re.search(r"<h1[^>]*>(.*?)</h1>", p).group(1): p  # type: ignore[union-attr]
+             for p in (web.client.get(path, params={"lang": "en"}).text for path in paths)}
+    merged = pages["Rencontre IA"]
+    assert re.search(r'<p class="when"><time datetime="[^"]+">\w+day, \w+ \d+, 20\d\d, ', merged)
+    assert "TCRM-Blida, 7 avenue de Blida, 57000 Metz" in merged and "Show on a map" in merged
+    # both organisations that posted it, each with its own post
+    assert re.search(r'<a href="/sources/lab">Le Lab</a> — <a href="https://lab\.example\.org/talk-1"', merged)
+    assert '<a href="/sources/venue">La Venue</a>' in merged
+    apero = pages["Apéro start-up"]
+    assert '<div class="description" lang="fr">Venez avec vos idées.\nEntrée libre.</div>' in apero
+    assert '"@type":"Event"' in apero  # schema.org for search engines
+    ics_link = re.search(r'href="(/events/[^"]+\.ics)">Add to my calendar', apero).group(1)  # type: ignore[union-attr]
+    calendar = web.client.get(ics_link)
+    assert calendar.headers["content-type"].startswith("text/calendar")
+    assert "SUMMARY:Apéro start-up" in calendar.text
+    assert web.client.get("/events/nobody@aggregator").status_code == 404

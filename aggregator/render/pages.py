@@ -52,6 +52,7 @@ LABELS: dict[str, dict[str, str]] = {
         "atom": "Flux des actualités (Atom)",
         "cities": "Par ville :",
         "updated": "Mis à jour le",
+        "details": "Détails",
     },
     "en": {
         "events": "Upcoming events",
@@ -69,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "atom": "News feed (Atom)",
         "cities": "By city:",
         "updated": "Updated on",
+        "details": "Details",
     },
     "de": {
         "events": "Kommende Veranstaltungen",
@@ -86,6 +88,7 @@ LABELS: dict[str, dict[str, str]] = {
         "atom": "Nachrichten-Feed (Atom)",
         "cities": "Nach Stadt:",
         "updated": "Aktualisiert am",
+        "details": "Details",
     },
 }
 
@@ -139,9 +142,34 @@ def render_index(
         ],
         "news": _news(items, sources, now, language),
         "links": _links(base, events, sources),
+        "base": base,
         "structured_data": _structured_data(occurrences[:MAX_STRUCTURED], sources),
     }
     return environment().get_template("index.html").render(context).encode("utf-8")
+
+
+def event_dates(
+    event: MergedEvent,
+    sources: Mapping[str, Source],
+    *,
+    now: datetime,
+    timezone: str,
+    language: str,
+    limit: int = 10,
+) -> tuple[list[dict[str, Any]], str]:
+    """An event's page: its coming dates as the agenda shows them (each with its day label;
+    a series' next ``limit``, none once it is over) and their schema.org JSON-LD.
+
+    Raises:
+        ValueError: unknown ``language`` or ``timezone``, or a naive ``now``.
+    """
+    if language not in LABELS:
+        raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
+    now, zone = require_aware(now), render_zone(timezone)
+    occurrences = upcoming([event], now=now, zone=zone, limit=limit)
+    dates = [{"day": _day_label(o.start, zone, language), **_row(o, sources, now, zone, language)}
+             for o in occurrences]
+    return dates, _structured_data(occurrences, sources)
 
 
 def _day_label(value: When, zone: tzinfo, language: str) -> str:
@@ -160,6 +188,7 @@ def _row(
     names = source_names(occurrence.event.members, sources)
     city = one_line(occurrence.event.city)
     return {
+        "uid": occurrence.event.uid,
         "when": labels["all_day"] if occurrence.all_day else _times(occurrence, zone, language),
         "datetime": iso(occurrence.start),
         "title": occurrence.title,

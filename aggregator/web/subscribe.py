@@ -6,7 +6,6 @@ and has a honeypot; it answers the same "check your mail" whatever the address's
 the form does not reveal who is subscribed. POST /unsubscribe/TOKEN needs no CSRF token: it
 is RFC 8058's one-click target, which mail clients POST ("List-Unsubscribe=One-Click") without
 any page; the unguessable token is the authorisation.
-Also /events/UID.ics: the digest's "add to my calendar" link, one event as a calendar.
 """
 
 from __future__ import annotations
@@ -162,18 +161,6 @@ async def unsubscribe_post(request: Request, token: str) -> Response:
     await run_in_threadpool(aggregator_of(request).unsubscribe, token)
     page = Page(language(request), request.url.path, {})
     return _message(request, page.t("unsubscribe"), page.t("unsubscribed"))
-
-
-@router.get("/events/{name}", response_class=Response)
-def event_calendar(request: Request, name: str) -> Response:
-    """One event of the last build as text/calendar (the digest's add-to-calendar link)."""
-    if not name.endswith(".ics"):
-        raise HTTPException(status_code=404, detail="not found")
-    body = aggregator_of(request).event_calendar(name.removesuffix(".ics"))
-    if body is None:
-        raise HTTPException(status_code=404, detail="no such event in the published calendar")
-    return Response(body, media_type="text/calendar; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="event.ics"'})
 
 
 def _field(name: str) -> str:

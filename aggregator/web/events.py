@@ -1,0 +1,62 @@
+"""One event's page (/events/UID) and its one-event calendar (/events/UID.ics).
+
+The agenda lists an event in two lines; its description, its next dates (a series), where it
+is, who posted it and the original posts were only in the calendar file. Its page shows them,
+with the add-to-my-calendar link that the digest also uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse
+
+from ..core import Aggregator
+from ..models import MergedEvent
+from ..render import pages
+from . import i18n
+from .views import aggregator_of, language, render
+
+router = APIRouter(include_in_schema=False)
+MAP_SEARCH = "https://www.openstreetmap.org/search?"
+
+
+@router.get("/events/{name}", response_class=Response)
+def event(request: Request, name: str) -> Response:
+    """``UID.ics``: the event as text/calendar (the digest's add-to-calendar link);
+    ``UID``: its page."""
+    aggregator = aggregator_of(request)
+    if name.endswith(".ics"):
+        body = aggregator.event_calendar(name.removesuffix(".ics"))
+        if body is None:
+            raise HTTPException(status_code=404, detail="no such event in the published calendar")
+        return Response(body, media_type="text/calendar; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="event.ics"'})
+    found = [e for e in aggregator.published().events if e.uid == name]
+    if not found:
+        raise HTTPException(status_code=404, detail="no such event in the published calendar")
+    return render(request, "event.html", **_page(aggregator, found[0], language(request)))
+
+
+def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, Any]:
+    sources = aggregator.source_map()
+    zone = ZoneInfo(aggregator.settings.timezone)
+    dates, structured = pages.event_dates(event, sources, now=aggregator.clock(),
+                                          timezone=aggregator.settings.timezone, language=lang)
+    first = sources.get(event.members[0].source_id) if event.members else None
+    place = ", ".join(p for p in (event.location, event.city)
+                      if p and not (p == event.city and event.city in event.location))
+    posts = [(m.source_id, sources[m.source_id].name if m.source_id in sources else m.source_id,
+              m.url) for m in event.members]
+    return {
+        "event": event, "dates": dates, "structured_data": structured,
+        "started": i18n.moment(event.start, zone, lang),
+        "text_lang": first.language if first and first.language != lang else "",
+        "place": place,
+        "map": MAP_SEARCH + urlencode({"query": place}) if place else "",
+        "posts": list(dict.fromkeys(posts)),
+        "cancelled": event.status == "CANCELLED",
+    }
