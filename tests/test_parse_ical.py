@@ -115,6 +115,40 @@ def test_outlook_customized_time_zone_matches_an_iana_zone_by_its_rules() -> Non
     assert event.start.isoformat() == "2025-11-06T09:30:00+01:00"
 
 
+def outlook_style(offset: str, x_wr_timezone: str = "") -> str:
+    """An Outlook-style VTIMEZONE (no TZNAME) and one event in it."""
+    return calendar(
+        *([f"X-WR-TIMEZONE:{x_wr_timezone}"] if x_wr_timezone else []),
+        "BEGIN:VTIMEZONE", "TZID:Customized Time Zone", "BEGIN:STANDARD",
+        "DTSTART:16010101T000000", f"TZOFFSETFROM:{offset}", f"TZOFFSETTO:{offset}",
+        "END:STANDARD", "END:VTIMEZONE",
+        "BEGIN:VEVENT", "UID:u1@x", "SUMMARY:Kick-off", "DTSTAMP:20260101T000000Z",
+        "DTSTART;TZID=Customized Time Zone:20270310T090000", "END:VEVENT")
+
+
+def test_a_time_in_a_zone_without_tzname_keeps_it_under_x_wr_timezone() -> None:
+    """x-wr-timezone reads a time whose zone has no name as floating; it is not."""
+    [event] = parse_text(outlook_style("+0500", x_wr_timezone="Europe/Paris")).events
+    assert event.start.isoformat() == "2027-03-10T09:00:00+05:00"
+
+
+def test_what_a_file_says_does_not_depend_on_what_was_parsed_before() -> None:
+    """icalendar keeps the first VTIMEZONE it meets per TZID for the whole process: a
+    Google-style file naming an Outlook zone read the same, with the same warnings, before
+    and after an Outlook file that defines it."""
+    google = calendar("X-WR-TIMEZONE:Europe/Paris", "BEGIN:VEVENT", "UID:g1@x", "SUMMARY:Atelier",
+                      "DTSTAMP:20260101T000000Z",
+                      "DTSTART;TZID=Romance Standard Time:20270310T090000", "END:VEVENT")
+    alone = parse_text(google)
+    parse_file("outlook_windows_tz.ics")
+    parse_text(outlook_style("+0900"))
+    after = parse_text(google)
+    assert after.events == alone.events and after.warnings == alone.warnings
+    assert "is a Windows zone name" in after.warnings[0]
+    assert parse_text(outlook_style("+0500", "Europe/Paris")).events[0].start.utcoffset() == \
+        timedelta(hours=5)
+
+
 def test_outlook_categories_organizer_and_description() -> None:
     event = by_title(parse_file("outlook_windows_tz.ics"), "Soirée projets étudiants")
     assert event.categories == ("Étudiants", "Projets", "Public")

@@ -162,15 +162,35 @@ def read_calendar(
 def apply_x_wr_timezone(
     calendar: icalendar.Calendar, zone: zoneinfo.ZoneInfo, notes: list[str]
 ) -> icalendar.Calendar:
-    """Move Google's UTC and floating times into the calendar's X-WR-TIMEZONE."""
+    """Move Google's UTC and floating times into the calendar's X-WR-TIMEZONE.
+
+    Times written with a TZID are neither, and keep it: x-wr-timezone takes a time whose zone
+    has no name for floating, and a VTIMEZONE without TZNAME (Outlook writes none) gives
+    exactly that, so "09:00 in the file's +05:00 zone" became 09:00 in X-WR-TIMEZONE.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             converted: icalendar.Calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
-        return converted
     except Exception as error:  # noqa: BLE001 - keep the UTC times rather than lose the feed
         notes.append(f"could not apply X-WR-TIMEZONE {zone.key}: {one_line(str(error), 120)}")
         return calendar
+    # x-wr-timezone copies only the events it changed, in place (VEVENTs are top level).
+    for before, after in zip(calendar.subcomponents, converted.subcomponents):
+        if before is not after:
+            for name in ZONED_PROPERTIES:
+                value = before.get(name)
+                if value is not None and any("TZID" in getattr(v, "params", {})
+                                             for v in _as_list(value)):
+                    after[name] = value
+    return converted
+
+
+ZONED_PROPERTIES = ("DTSTART", "DTEND", "RDATE", "EXDATE", "RECURRENCE-ID")
+
+
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]
 
 
 def read_events(
