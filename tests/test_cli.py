@@ -78,7 +78,7 @@ def test_refresh_of_one_source(site: Any) -> None:
 def test_sources_check_reports_what_a_feed_holds(site: Any) -> None:
     result = run("sources", "check", site.base_url + "/lab.ics")
     assert result.exit_code == 0
-    assert "valid ical feed" in result.output and "1 events" in result.output
+    assert "valid ical feed" in result.output and "1 event, 0 news items, 0 warnings" in result.output
 
 
 @pytest.mark.parametrize(("path", "reason"), [("/missing.ics", "HTTP 404"), ("/page.html", "HTML")])

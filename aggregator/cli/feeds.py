@@ -116,7 +116,7 @@ def _print_health(health: list[FeedHealth]) -> None:
         table.add_column(column, overflow="fold")
     colours = {"ok": "green", "error": "red", "pending": "yellow", "disabled": "dim"}
     for h in health:
-        problem = h.last_error or h.flagged or (f"{len(h.warnings)} warning(s)" if h.warnings else "")
+        problem = h.last_error or h.flagged or (_count(len(h.warnings), "warning") if h.warnings else "")
         if h.consecutive_failures > 1:
             problem += f" ({h.consecutive_failures} failures in a row)"
         table.add_row(
@@ -124,6 +124,11 @@ def _print_health(health: list[FeedHealth]) -> None:
             _when(h.last_success), problem,
         )
     console.print(table)
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 warning", "2 warnings" (the CLI speaks English)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _when(value: datetime | None) -> str:
@@ -153,8 +158,9 @@ def _print_parsed(url: str, parsed: ParsedFeed) -> None:
     click.echo(f"valid {parsed.format} feed: {url}")
     if parsed.title:
         click.echo(f"title: {parsed.title}")
-    click.echo(f"{len(parsed.events)} events, {len(parsed.items)} news items, "
-               f"{len(parsed.warnings)} warnings")
+    click.echo(f"{_count(len(parsed.events), 'event')}, "
+               f"{_count(len(parsed.items), 'news item')}, "
+               f"{_count(len(parsed.warnings), 'warning')}")
     for event in sorted(parsed.events, key=lambda e: str(e.start))[:5]:
         click.echo(f"  event {event.start}  {event.title}")
     for item in parsed.items[:5]:
