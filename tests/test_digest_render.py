@@ -102,3 +102,14 @@ def test_no_header_value_can_start_a_new_header(value: str) -> None:
     with pytest.raises(ValueError):
         header(value)
     assert header("=?utf-8?q?a?=\r\n =?utf-8?q?b?=")  # a folded encoded word is fine
+
+
+def test_each_event_links_to_its_page_and_foreign_titles_say_their_language() -> None:
+    english, french = rendered("en"), rendered("fr")
+    # the organisations write in French: an English reader's screen reader is told so
+    assert re.search(r'<a href="[^"]+" lang="fr"[^>]*>Rencontre IA</a>', english.html)
+    assert not re.search(r'lang="fr"[^>]*>Rencontre IA<', french.html)
+    # the event's page (its description, every date, who posted it) from the email
+    assert re.search(rf'<a href="{BASE_URL}/events/[^"]+"[^>]*>Details</a> · '
+                     rf'<a href="{BASE_URL}/events/[^"]+\.ics"', english.html)
+    assert re.search(rf"\n  Details: {BASE_URL}/events/\S+\n  Add to my calendar: ", english.text)

@@ -12,7 +12,7 @@ Personal links carry :data:`TOKEN` instead of the subscriber's secret, so one re
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from urllib.parse import quote, urlencode
@@ -21,7 +21,7 @@ import css_inline
 import jinja2
 from babel.dates import format_date
 
-from ..models import MergedItem, Source
+from ..models import Event, MergedItem, NewsItem, Source
 from ..parse.text import is_web_url, plain_text
 from ..render.agenda import Occurrence
 from ..render.slugs import slugify
@@ -75,7 +75,7 @@ def render_digest(
         "days": [{"label": day_label(day, language),
                   "events": [_event(o, sources, zone, language, base_url) for o in occurrences]}
                  for day, occurrences in content.days],
-        "news": [{"name": name or "—", "entries": [_item(i, language) for i in items]}
+        "news": [{"name": name or "—", "entries": [_item(i, sources, language) for i in items]}
                  for name, items in content.news],
         "links": _links(base_url, content),
         "more": plural(language, "more_n", content.more) if content.more else "",
@@ -122,8 +122,18 @@ def _event(
         "title": one_line(occurrence.title), "url": _web(occurrence.url), "place": place,
         "organiser": names[0] if names else "", "also": ", ".join(names[1:]),
         "cancelled": occurrence.cancelled,
+        "page": f"{base_url}/events/{quote(occurrence.event.uid, safe='')}",
         "add": f"{base_url}/events/{quote(occurrence.event.uid, safe='')}.ics",
+        "lang": _other_language(occurrence.event.members, sources, language),
     }
+
+
+def _other_language(members: Sequence[Event | NewsItem], sources: Mapping[str, Source],
+                    language: str) -> str:
+    """The language a title is written in (its source's) when it is not the reader's, for
+    ``lang`` (screen readers); "" otherwise."""
+    source = sources.get(members[0].source_id) if members else None
+    return source.language if source is not None and source.language != language else ""
 
 
 def _times(occurrence: Occurrence, zone: tzinfo, language: str) -> str:
@@ -136,14 +146,14 @@ def _times(occurrence: Occurrence, zone: tzinfo, language: str) -> str:
     return text
 
 
-def _item(item: MergedItem, language: str) -> dict[str, str]:
+def _item(item: MergedItem, sources: Mapping[str, Source], language: str) -> dict[str, str]:
     summary = " ".join(plain_text(item.summary).split())
     if len(summary) > SUMMARY_CHARS:
         summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
     when = item.published
     return {"title": one_line(item.title) or item.link, "link": _web(item.link),
             "date": format_date(when, "d MMMM", locale=language) if when else "",
-            "summary": summary}
+            "summary": summary, "lang": _other_language(item.members, sources, language)}
 
 
 def _links(base_url: str, content: DigestContent) -> dict[str, str]:
