@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from aggregator.models import Event
 from aggregator.render import render_index
-from aggregator.render.pages import event_dates
+from aggregator.render.pages import event_dates, google_calendar_url
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged, news
 
 
@@ -235,3 +236,20 @@ def test_an_event_page_lists_a_series_next_dates_and_none_once_it_is_over() -> N
     assert data.count('"@type":"Event"') == 3
     over = merged("over", start=datetime(2025, 11, 20, 18, 0, tzinfo=PARIS), end=None)
     assert event_dates(over, SOURCES, now=NOW, timezone="Europe/Paris", language="en")[0] == []
+
+
+def test_google_calendar_link_carries_the_event_as_google_reads_it() -> None:
+    """Android opens no downloaded .ics: the event page offers Google's own "add" link."""
+    timed = google_calendar_url(merged(location="TCRM-Blida"), "https://agenda.example.org/events/e1")
+    query = parse_qs(urlsplit(timed).query)
+    assert timed.startswith("https://calendar.google.com/calendar/render?")
+    assert query["action"] == ["TEMPLATE"] and query["text"] == ["Meetup IA"]
+    assert query["dates"] == ["20251208T173000Z/20251208T190000Z"]  # 18:30-20:00 in Paris
+    assert query["ctz"] == ["Europe/Paris"] and query["location"] == ["TCRM-Blida, Nancy"]
+    assert query["details"] == ["https://agenda.example.org/events/e1"]
+    all_day = parse_qs(urlsplit(google_calendar_url(
+        merged(start=date(2025, 12, 10), end=None), "u")).query)
+    assert all_day["dates"] == ["20251210/20251211"] and "ctz" not in all_day
+    series = parse_qs(urlsplit(google_calendar_url(
+        merged(rrule="FREQ=WEEKLY;BYDAY=TU"), "u")).query)
+    assert series["recur"] == ["RRULE:FREQ=WEEKLY;BYDAY=TU"]

@@ -350,4 +350,5 @@ def test_each_event_has_a_page_with_its_date_place_description_and_who_posted_it
     calendar = web.client.get(ics_link)
     assert calendar.headers["content-type"].startswith("text/calendar")
     assert "SUMMARY:Apéro start-up" in calendar.text
+    assert 'href="https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=Ap' in apero
     assert web.client.get("/events/nobody@aggregator").status_code == 404

@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 import nh3
@@ -24,7 +25,7 @@ from .agenda import Occurrence, SingleMemo, by_day, is_ongoing, upcoming
 from .exports import newest_first
 from .slugs import city_calendars
 from .text import DEFAULT_TITLE, one_line, source_names
-from .times import as_date, iso, render_zone, require_aware
+from .times import as_date, event_span, iso, render_zone, require_aware
 
 NEWS_WINDOW = timedelta(days=30)
 MAX_NEWS = 40
@@ -170,6 +171,33 @@ def event_dates(
     dates = [{"day": _day_label(o.start, zone, language), **_row(o, sources, now, zone, language)}
              for o in occurrences]
     return dates, _structured_data(occurrences, sources)
+
+
+GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render?"
+
+
+def google_calendar_url(event: MergedEvent, page_url: str) -> str:
+    """Google Calendar's "add this event" link: on Android a downloaded .ics opens nowhere.
+    Times in UTC with the event's zone as ``ctz``; all-day dates with their exclusive end; a
+    series keeps its RRULE; an event without an end gets none invented (it ends as it starts).
+    """
+    start, end = event_span(event)
+    params = {"action": "TEMPLATE", "text": one_line(event.title)}
+    if isinstance(start, datetime):
+        stamps = [v.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+                  for v in (start, end if isinstance(end, datetime) else start)]
+        if event.timezone:
+            params["ctz"] = event.timezone
+    else:
+        stamps = [v.strftime("%Y%m%d") for v in (start, end or start + timedelta(days=1))]
+    params["dates"] = "/".join(stamps)
+    params["details"] = page_url
+    place = ", ".join(p for p in (one_line(event.location), one_line(event.city)) if p)
+    if place:
+        params["location"] = place
+    if event.rrule:
+        params["recur"] = f"RRULE:{event.rrule}"
+    return GOOGLE_CALENDAR + urlencode(params)
 
 
 def _day_label(value: When, zone: tzinfo, language: str) -> str:

@@ -8,7 +8,7 @@ with the add-to-my-calendar link that the digest also uses.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -59,4 +59,6 @@ def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, An
         "map": MAP_SEARCH + urlencode({"query": place}) if place else "",
         "posts": list(dict.fromkeys(posts)),
         "cancelled": event.status == "CANCELLED",
+        "google": pages.google_calendar_url(
+            event, f"{aggregator.settings.base_url}/events/{quote(event.uid, safe='')}"),
     }

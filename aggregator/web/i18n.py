@@ -131,6 +131,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "ev_cancelled": ("Annulé", "Cancelled", "Abgesagt"),
     "ev_map": ("Voir sur une carte", "Show on a map", "Auf der Karte zeigen"),
     "ev_add": ("Ajouter à mon agenda", "Add to my calendar", "Zu meinem Kalender hinzufügen"),
+    "ev_google": ("Ajouter à Google Agenda", "Add to Google Calendar", "Zu Google Kalender hinzufügen"),
     "ev_original": ("Page de l’organisateur", "Organiser’s page", "Seite des Veranstalters"),
     "ev_posted": ("Publié par", "Posted by", "Veröffentlicht von"),
     "ev_post": ("sa publication", "their post", "ihr Beitrag"),
