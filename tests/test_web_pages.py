@@ -352,3 +352,23 @@ def test_each_event_has_a_page_with_its_date_place_description_and_who_posted_it
     assert "SUMMARY:Apéro start-up" in calendar.text
     assert 'href="https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=Ap' in apero
     assert web.client.get("/events/nobody@aggregator").status_code == 404
+
+
+def test_search_engines_get_robots_txt_and_a_sitemap_of_every_coming_event(web: Web) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    robots = web.client.get("/robots.txt")
+    assert robots.headers["content-type"].startswith("text/plain")
+    for private in ("Disallow: /admin", "Disallow: /preferences/", "Disallow: /unsubscribe/"):
+        assert private in robots.text
+    base = web.aggregator.settings.base_url
+    assert f"Sitemap: {base}/sitemap.xml" in robots.text
+    sitemap = web.client.get("/sitemap.xml")
+    assert sitemap.headers["content-type"].startswith("application/xml")
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    urls = [loc.text for loc in ElementTree.fromstring(sitemap.content).iter(f"{namespace}loc")]
+    assert f"{base}/" in urls and f"{base}/sources/lab" in urls
+    events = [url for url in urls if "/events/" in url]
+    assert len(events) == 2  # Rencontre IA (merged from two feeds) and the apéro
+    # each one is a page that answers
+    assert all(web.client.get(url.removeprefix(base)).status_code == 200 for url in events)
