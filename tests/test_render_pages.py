@@ -253,3 +253,37 @@ def test_google_calendar_link_carries_the_event_as_google_reads_it() -> None:
     series = parse_qs(urlsplit(google_calendar_url(
         merged(rrule="FREQ=WEEKLY;BYDAY=TU"), "u")).query)
     assert series["recur"] == ["RRULE:FREQ=WEEKLY;BYDAY=TU"]
+
+
+def test_a_long_agenda_pages_by_whole_days_and_the_pages_miss_nothing() -> None:
+    """The web app's agenda ends with "Later events", ?from= the first day it did not show
+    whole; walking the pages lists every occurrence once, in order."""
+    from datetime import time
+
+    from aggregator.render.pages import MAX_ROWS
+
+    first = datetime(2025, 12, 2, 8, 0, tzinfo=PARIS)
+    events = [merged(f"e{n:04d}", title=f"T{n:04d}", end=None,
+                     start=first + timedelta(days=n // 100, minutes=n % 100))
+              for n in range(7 * 100)]
+    seen: list[str] = []
+    after, pages = None, 0
+    while True:
+        html = render_index(events, [], SOURCES, now=NOW, base_url=BASE_URL,
+                            timezone="Europe/Paris", after=after, later_query={"city": "Nancy"})
+        html_text = html.decode()
+        pages += 1
+        seen += re.findall(r'/events/(e\d{4})">Détails', html_text)
+        later = re.search(r'href="\?city=Nancy&amp;from=(\d{4}-\d\d-\d\d)" rel="next"', html_text)
+        if later is None:
+            break
+        after = datetime.combine(date.fromisoformat(later.group(1)), time(), PARIS)
+    assert seen == [f"e{n:04d}" for n in range(700)]
+    assert pages == 3  # days 1-3 (MAX_ROWS rows), 4-6, then day 7
+    # a limit that falls inside a day moves that whole day to the next page
+    html = render_index(events[50:], [], SOURCES, now=NOW, base_url=BASE_URL,
+                        timezone="Europe/Paris", later_query={})
+    assert html.decode().count('<li class="event') == 250  # 50 + 100 + 100, not 300
+    assert 'href="?from=2025-12-05" rel="next"' in html.decode()
+    static = page(events)  # index.html has no later page: its first MAX_ROWS rows, no link
+    assert static.count('<li class="event') == MAX_ROWS and 'rel="next"' not in static

@@ -372,3 +372,12 @@ def test_search_engines_get_robots_txt_and_a_sitemap_of_every_coming_event(web: 
     assert len(events) == 2  # Rencontre IA (merged from two feeds) and the apéro
     # each one is a page that answers
     assert all(web.client.get(url.removeprefix(base)).status_code == 200 for url in events)
+
+
+def test_a_later_page_of_the_agenda_starts_at_its_day(web: Web) -> None:
+    first = web.client.get("/", params={"lang": "en"}).text
+    assert "Rencontre IA" in first and 'rel="next"' not in first  # two events: one page
+    later = web.client.get("/", params={"lang": "en", "from": "2099-01-01"}).text
+    assert "Rencontre IA" not in later and "No upcoming events." in later
+    assert web.client.get("/", params={"from": "someday"}).text.count('class="event') == \
+        web.client.get("/").text.count('class="event')  # not a date: the first page

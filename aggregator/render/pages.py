@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import urlencode
 
@@ -54,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cities": "Par ville :",
         "updated": "Mis à jour le",
         "details": "Détails",
+        "later": "Événements suivants →",
     },
     "en": {
         "events": "Upcoming events",
@@ -72,6 +73,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cities": "By city:",
         "updated": "Updated on",
         "details": "Details",
+        "later": "Later events →",
     },
     "de": {
         "events": "Kommende Veranstaltungen",
@@ -90,6 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cities": "Nach Stadt:",
         "updated": "Aktualisiert am",
         "details": "Details",
+        "later": "Weitere Veranstaltungen →",
     },
 }
 
@@ -117,8 +120,14 @@ def render_index(
     language: str = "fr",
     title: str = DEFAULT_TITLE,
     memo: SingleMemo | None = None,
+    after: datetime | None = None,
+    later_query: Mapping[str, str] | None = None,
 ) -> bytes:
     """The agenda page as UTF-8 HTML (``memo``: see :func:`.agenda.upcoming`).
+
+    It lists the first :data:`MAX_ROWS` occurrences not over at ``now`` (or at ``after``, a
+    later page). With ``later_query`` (the web app's filters), a longer agenda ends with a
+    link to the next page, ``?from=`` the first day it did not show whole.
 
     Raises:
         ValueError: unknown ``language`` or ``timezone``, or a naive ``now``.
@@ -126,7 +135,12 @@ def render_index(
     if language not in LABELS:
         raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
     now, zone = require_aware(now), render_zone(timezone)
-    occurrences = upcoming(events, now=now, zone=zone, limit=MAX_ROWS, memo=memo)
+    start = max(now, require_aware(after)) if after is not None else now
+    found = upcoming(events, now=start, zone=zone, limit=MAX_ROWS + 1, memo=memo)
+    occurrences, next_day = (found[:MAX_ROWS], None) if later_query is None else \
+        _page(found, start, zone)
+    later = "?" + urlencode({**later_query, "from": next_day.isoformat()}) \
+        if later_query is not None and next_day is not None else ""
     base = base_url.rstrip("/")
     context = {
         "lang": language,
@@ -139,14 +153,34 @@ def render_index(
                 _day_label(day, zone, language),
                 [_row(o, sources, now, zone, language) for o in day_occurrences],
             )
-            for day, day_occurrences in by_day(occurrences, now=now, zone=zone)
+            for day, day_occurrences in by_day(occurrences, now=start, zone=zone)
         ],
+        "later": later,
         "news": _news(items, sources, now, language),
         "links": _links(base, events, sources),
         "base": base,
         "structured_data": _structured_data(occurrences[:MAX_STRUCTURED], sources),
     }
     return environment().get_template("index.html").render(context).encode("utf-8")
+
+
+def _page(found: list[Occurrence], start: datetime, zone: tzinfo
+          ) -> tuple[list[Occurrence], date | None]:
+    """The occurrences a page shows, and the day the next page starts (None: no more). A day
+    cut by the row limit moves whole to the next page; a single day of more than MAX_ROWS
+    occurrences shows its first ones and the next page starts the day after."""
+    if len(found) <= MAX_ROWS:
+        return found, None
+    first = start.astimezone(zone).date()
+
+    def day(occurrence: Occurrence) -> date:
+        return max(as_date(occurrence.start, zone), first)
+
+    shown, last, following = found[:MAX_ROWS], day(found[MAX_ROWS - 1]), day(found[MAX_ROWS])
+    if following > last:  # the limit falls between two days
+        return shown, following
+    whole = [o for o in shown if day(o) < last]
+    return (whole, last) if whole else (shown, last + timedelta(days=1))
 
 
 def event_dates(

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import datetime
+from datetime import date, datetime, time
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -73,32 +74,40 @@ def agenda_parts(html: str, *, events_only: bool = False) -> tuple[str, str]:
 
 
 def _agenda(request: Request, events: tuple[MergedEvent, ...], published: Published,
-            key: tuple[str, ...], *, news: bool = True) -> tuple[str, str]:
+            key: tuple[str, ...], *, news: bool = True, after: date | None = None,
+            later_query: dict[str, str] | None = None) -> tuple[str, str]:
     aggregator = aggregator_of(request)
     lang = language(request)
     now = aggregator.clock()
     cache: AgendaCache = request.app.state.agendas
+    zone = ZoneInfo(aggregator.settings.timezone)
 
     def make() -> tuple[str, str]:
         html = pages.render_index(
-            events, published.items if news else (), aggregator.source_map(), now=now,
-            base_url=aggregator.settings.base_url, timezone=aggregator.settings.timezone,
-            language=lang,
+            events, published.items if news else (), aggregator.source_map(),
+            now=now, base_url=aggregator.settings.base_url,
+            timezone=aggregator.settings.timezone, language=lang,
+            after=datetime.combine(after, time(), zone) if after else None,
+            later_query=later_query,
         ).decode()
         return agenda_parts(html, events_only=not news)
 
-    return cache.get((published.version, lang, now.strftime("%Y%m%d%H%M"), *key), make)
+    return cache.get((published.version, lang, now.strftime("%Y%m%d%H%M"), str(after), *key),
+                     make)
 
 
 @router.get("/", response_class=HTMLResponse)
 def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
-           source: Filter = "", q: Filter = "") -> Response:
+           source: Filter = "", q: Filter = "",
+           from_: Annotated[str, Query(alias="from", max_length=10)] = "") -> Response:
     aggregator = aggregator_of(request)
     published = aggregator.published()
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     events = aggregator.select_events(published, selection)
-    body, data = _agenda(request, events, published, ("page", city, kind, tag, source, q))
-    query = urlencode({k: v for k, v in vars_of(selection).items() if v})
+    filters = {k: v for k, v in vars_of(selection).items() if v}
+    body, data = _agenda(request, events, published, ("page", city, kind, tag, source, q),
+                         after=_day(from_), later_query=filters)
+    query = urlencode(filters)
     ics = f"{aggregator.settings.base_url}/calendar.ics" + (f"?{query}" if query else "")
     sources = aggregator.current_sources()
     return render(
@@ -110,6 +119,14 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
         sources=sorted(((s.id, s.name) for s in sources), key=lambda p: i18n.alphabetical(p[1])),
         kinds=kinds(Page(language(request), "/", {})),
     )
+
+
+def _day(text: str) -> date | None:
+    """``?from=2027-01-12``: a later page of the agenda; anything else is the first page."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def vars_of(selection: Selection) -> dict[str, str]:
