@@ -346,6 +346,11 @@ def test_each_event_has_a_page_with_its_date_place_description_and_who_posted_it
     apero = pages["Apéro start-up"]
     assert '<div class="description" lang="fr">Venez avec vos idées.\nEntrée libre.</div>' in apero
     assert '"@type":"Event"' in apero  # schema.org for search engines
+    # what a search result or a link shared on a social network shows
+    assert re.search(r'<meta property="og:description" content="\w+day, \w+ \d+, 20\d\d · '
+                     r'TCRM-Blida, 7 avenue de Blida, 57000 Metz — Venez avec vos idées\. Entrée libre\.">',
+                     apero)
+    assert f'<link rel="canonical" href="{web.aggregator.settings.base_url}/events/' in apero
     ics_link = re.search(r'href="(/events/[^"]+\.ics)">Add to my calendar', apero).group(1)  # type: ignore[union-attr]
     calendar = web.client.get(ics_link)
     assert calendar.headers["content-type"].startswith("text/calendar")

@@ -22,6 +22,7 @@ from .views import aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
 MAP_SEARCH = "https://www.openstreetmap.org/search?"
+SUMMARY_CHARS = 200
 
 
 @router.get("/events/{name}", response_class=Response)
@@ -43,6 +44,7 @@ def event(request: Request, name: str) -> Response:
 
 def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, Any]:
     sources = aggregator.source_map()
+    page_url = f"{aggregator.settings.base_url}/events/{quote(event.uid, safe='')}"
     zone = ZoneInfo(aggregator.settings.timezone)
     dates, structured = pages.event_dates(event, sources, now=aggregator.clock(),
                                           timezone=aggregator.settings.timezone, language=lang)
@@ -59,6 +61,17 @@ def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, An
         "map": MAP_SEARCH + urlencode({"query": place}) if place else "",
         "posts": list(dict.fromkeys(posts)),
         "cancelled": event.status == "CANCELLED",
-        "google": pages.google_calendar_url(
-            event, f"{aggregator.settings.base_url}/events/{quote(event.uid, safe='')}"),
+        "google": pages.google_calendar_url(event, page_url),
+        "page_url": page_url,
+        "summary": _summary(dates[0]["day"] if dates else "", place, event.description),
     }
+
+
+def _summary(day: str, place: str, description: str) -> str:
+    """What a search result or a shared link shows under the title: when, where, then the
+    start of the description, about 200 characters."""
+    text = " · ".join(part for part in (day, place) if part)
+    rest = " ".join(description.split())
+    if rest:
+        text = f"{text} — {rest}" if text else rest
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
