@@ -20,7 +20,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..core import Aggregator, Selection
+from ..core import Selection
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of, gzipped
 from .views import aggregator_of
 

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 from fastapi import APIRouter, Request, Response
 
 from ..models import MergedEvent
+from .directory import not_over
 from .views import aggregator_of
 
 router = APIRouter(include_in_schema=False)
@@ -54,7 +55,8 @@ def site_urls(base: str, source_ids: list[str], events: tuple[MergedEvent, ...],
     """The agenda, the public lists, each organisation, then each event not yet over."""
     urls = [f"{base}/", f"{base}/calendars", f"{base}/sources", f"{base}/digests"]
     urls += [f"{base}/sources/{quote(source_id, safe='')}" for source_id in sorted(source_ids)]
-    urls += [f"{base}/events/{quote(e.uid, safe='')}" for e in events if _coming(e, now)]
+    urls += [f"{base}/events/{quote(e.uid, safe='')}" for e in events
+             if e.status != "CANCELLED" and not_over(e, now)]
     return urls[:MAX_URLS]
 
 
@@ -65,10 +67,3 @@ def render_sitemap(urls: list[str]) -> bytes:
             f"{entries}</urlset>\n").encode()
 
 
-def _coming(event: MergedEvent, now: datetime) -> bool:
-    if event.status == "CANCELLED":
-        return False
-    if event.rrule or event.rdates:
-        return True
-    last = event.end or event.start
-    return last >= now if isinstance(last, datetime) else last >= now.date()

@@ -58,7 +58,7 @@ def source_page(request: Request, source_id: str) -> Response:
     lang = language(request)
     zone = ZoneInfo(aggregator.settings.timezone)
     now = aggregator.clock()
-    mine = [e for e in published.events if source_id in e.source_ids and _not_over(e, now)]
+    mine = [e for e in published.events if source_id in e.source_ids and not_over(e, now)]
     events = [_event_row(e, source, by_id, lang, zone) for e in mine[:MAX_EVENTS]]
     feeds = _health_by_source(aggregator).get(source_id, [])
     rows = [{"url": f.url, "status": f.status, "last_error": f.last_error,
@@ -71,7 +71,8 @@ def source_page(request: Request, source_id: str) -> Response:
                   status=overall_status(feeds), kind_label=f"kind_{source.kind}")
 
 
-def _not_over(event: MergedEvent, now: datetime) -> bool:
+def not_over(event: MergedEvent, now: datetime) -> bool:
+    """Still to come or going on at ``now`` (a series always: its next dates are on its page)."""
     if event.rrule or event.rdates:
         return True
     last = event.end or event.start

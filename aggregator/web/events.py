@@ -12,7 +12,6 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator
 from ..models import MergedEvent
