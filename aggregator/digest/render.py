@@ -12,7 +12,7 @@ Personal links carry :data:`TOKEN` instead of the subscriber's secret, so one re
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from urllib.parse import quote, urlencode
@@ -21,11 +21,11 @@ import css_inline
 import jinja2
 from babel.dates import format_date
 
-from ..models import Event, MergedItem, NewsItem, Source
+from ..models import MergedItem, Source
 from ..parse.text import is_web_url, plain_text
 from ..render.agenda import Occurrence
 from ..render.slugs import slugify
-from ..render.text import one_line, source_names
+from ..render.text import one_line, other_language, source_names
 from ..render.times import as_date
 from .labels import day_label, labels, plural, time_label
 from .select import DigestContent
@@ -124,16 +124,8 @@ def _event(
         "cancelled": occurrence.cancelled,
         "page": f"{base_url}/events/{quote(occurrence.event.uid, safe='')}",
         "add": f"{base_url}/events/{quote(occurrence.event.uid, safe='')}.ics",
-        "lang": _other_language(occurrence.event.members, sources, language),
+        "lang": other_language(occurrence.event.members, sources, language),
     }
-
-
-def _other_language(members: Sequence[Event | NewsItem], sources: Mapping[str, Source],
-                    language: str) -> str:
-    """The language a title is written in (its source's) when it is not the reader's, for
-    ``lang`` (screen readers); "" otherwise."""
-    source = sources.get(members[0].source_id) if members else None
-    return source.language if source is not None and source.language != language else ""
 
 
 def _times(occurrence: Occurrence, zone: tzinfo, language: str) -> str:
@@ -153,7 +145,7 @@ def _item(item: MergedItem, sources: Mapping[str, Source], language: str) -> dic
     when = item.published
     return {"title": one_line(item.title) or item.link, "link": _web(item.link),
             "date": format_date(when, "d MMMM", locale=language) if when else "",
-            "summary": summary, "lang": _other_language(item.members, sources, language)}
+            "summary": summary, "lang": other_language(item.members, sources, language)}
 
 
 def _links(base_url: str, content: DigestContent) -> dict[str, str]:

@@ -20,11 +20,11 @@ import jinja2
 import nh3
 from babel.dates import format_date, format_time
 
-from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
+from ..models import MergedEvent, MergedItem, Source, When
 from .agenda import Occurrence, SingleMemo, by_day, is_ongoing, upcoming
 from .exports import newest_first
 from .slugs import city_calendars
-from .text import DEFAULT_TITLE, one_line, source_names
+from .text import DEFAULT_TITLE, one_line, other_language, source_names
 from .times import as_date, event_span, iso, render_zone, require_aware
 
 NEWS_WINDOW = timedelta(days=30)
@@ -259,7 +259,7 @@ def _row(
         # "7 avenue de Blida, 57000 Metz, Metz" says the city twice
         "city": "" if city and city.casefold() in occurrence.location.casefold() else city,
         "posted_by": _posted_by(names, labels),
-        "lang": _other_language(occurrence.event.members, sources, language),
+        "lang": other_language(occurrence.event.members, sources, language),
         "cancelled": occurrence.cancelled,
         "ongoing": is_ongoing(occurrence, now=now, zone=zone),
     }
@@ -273,15 +273,6 @@ def _times(occurrence: Occurrence, zone: tzinfo, language: str) -> str:
     if not isinstance(end, datetime) or as_date(end, zone) != as_date(occurrence.start, zone):
         return start
     return f"{start} – {format_time(end, 'short', tzinfo=zone, locale=language)}"
-
-
-def _other_language(members: Sequence[Event | NewsItem], sources: Mapping[str, Source],
-                    language: str) -> str:
-    """The language a title and summary are written in (their source's), when it is not the
-    page's: marked with ``lang`` so that a screen reader reads "Café IA" in French on the
-    English page (WCAG 3.1.2); "" otherwise."""
-    source = sources.get(members[0].source_id) if members else None
-    return source.language if source is not None and source.language != language else ""
 
 
 def _posted_by(names: Sequence[str], labels: Mapping[str, str]) -> str:
@@ -311,7 +302,7 @@ def _news(
             "datetime": iso(item.published),
             "sources": ", ".join(source_names(item.members, sources)),
             "summary": nh3.clean(item.summary),
-            "lang": _other_language(item.members, sources, language),
+            "lang": other_language(item.members, sources, language),
         }
         for item in recent[:MAX_NEWS]
     ]

@@ -8,7 +8,7 @@ the exports and the page, so those rules live here once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..models import Event, NewsItem, Source
 
@@ -61,3 +61,12 @@ def status_of(value: str) -> str:
     """The contract's status for a feed's STATUS value (case-insensitive; unknown: CONFIRMED)."""
     status = value.strip().upper()
     return status if status in STATUSES else "CONFIRMED"
+
+
+def other_language(members: Sequence[Event | NewsItem], sources: Mapping[str, Source],
+                   language: str) -> str:
+    """The language a title and summary are written in (their representative source's), when
+    it is not the reader's: pages and the digest mark it with ``lang``, so that a screen reader
+    reads "Café IA" in French on an English page (WCAG 3.1.2); "" otherwise."""
+    source = sources.get(members[0].source_id) if members else None
+    return source.language if source is not None and source.language != language else ""
