@@ -175,6 +175,12 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
     venue = web.client.get("/sources/venue", params={"lang": "en"}).text
     assert "1 thing to fix in the feed:" in venue
     assert re.search(r"<li>TZID &#39;Romance Standard Time&#39; is a Windows zone name", venue)
+    # a feed that keeps failing says so, with why
+    web.feeds.fail("/venue.ics", 500)
+    web.aggregator.refresh()
+    web.aggregator.refresh()
+    venue = web.client.get("/sources/venue", params={"lang": "en"}).text
+    assert re.search(r"— failing, 1 entry \(read [^)]+\) — [^<]*500[^<]* \(2 failures in a row\)", venue)
     assert web.client.get("/sources/nobody").status_code == 404
 
 

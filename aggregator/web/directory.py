@@ -65,6 +65,8 @@ def source_page(request: Request, source_id: str) -> Response:
              "records": i18n.count(lang, "n_entries", f.items),
              "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None,
              "warnings": f.warnings,
+             "failures": i18n.count(lang, "n_failures", f.consecutive_failures)
+             if f.consecutive_failures > 1 else "",
              "warnings_label": i18n.count(lang, "n_warnings", len(f.warnings))}
             for f in feeds]
     return render(request, "source.html", source=source, feeds=rows, events=events,

@@ -106,6 +106,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "n_warnings": ("{n} point à corriger dans le flux :|{n} points à corriger dans le flux :",
                    "{n} thing to fix in the feed:|{n} things to fix in the feed:",
                    "{n} Punkt im Feed zu korrigieren:|{n} Punkte im Feed zu korrigieren:"),
+    "n_failures": ("{n} échec de suite|{n} échecs de suite", "{n} failure in a row|{n} failures in a row",
+                   "{n} Fehlschlag in Folge|{n} Fehlschläge in Folge"),
     "n_entries": ("{n} entrée|{n} entrées", "{n} entry|{n} entries", "{n} Eintrag|{n} Einträge"),
     "next_events": ("Prochains événements :", "Next events:", "Nächste Veranstaltungen:"),
     "unreadable": ("Illisible :", "Cannot read it:", "Nicht lesbar:"),
