@@ -388,7 +388,21 @@ def test_search_engines_get_robots_txt_and_a_sitemap_of_every_coming_event(web: 
 def test_a_later_page_of_the_agenda_starts_at_its_day(web: Web) -> None:
     first = web.client.get("/", params={"lang": "en"}).text
     assert "Rencontre IA" in first and 'rel="next"' not in first  # two events: one page
-    later = web.client.get("/", params={"lang": "en", "from": "2099-01-01"}).text
+    five_years = (web.aggregator.clock() + timedelta(days=5 * 365)).date().isoformat()
+    later = web.client.get("/", params={"lang": "en", "from": five_years}).text
     assert "Rencontre IA" not in later and "No upcoming events." in later
     assert web.client.get("/", params={"from": "someday"}).text.count('class="event') == \
         web.client.get("/").text.count('class="event')  # not a date: the first page
+
+
+def test_a_later_page_far_in_the_future_or_past_is_the_first_page_not_a_crash(web: Web) -> None:
+    """?from= is typed by people and robots: a series expanded from year 9999 overflowed."""
+    web.feeds.set("/assoc.ics", ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1),
+                                    extra="RRULE:FREQ=WEEKLY"), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    first = web.client.get("/").text.count('class="event')
+    for day in ("9999-12-31", "0001-01-01", "2026-W01"):
+        answer = web.client.get("/", params={"from": day})
+        assert answer.status_code == 200, day
+        assert answer.text.count('class="event') == first, day

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -106,7 +106,7 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     events = aggregator.select_events(published, selection)
     filters = {k: v for k, v in vars_of(selection).items() if v}
     body, data = _agenda(request, events, published, ("page", city, kind, tag, source, q),
-                         after=_day(from_), later_query=filters)
+                         after=_day(from_, aggregator.clock().date()), later_query=filters)
     query = urlencode(filters)
     ics = f"{aggregator.settings.base_url}/calendar.ics" + (f"?{query}" if query else "")
     sources = aggregator.current_sources()
@@ -121,12 +121,19 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     )
 
 
-def _day(text: str) -> date | None:
-    """``?from=2027-01-12``: a later page of the agenda; anything else is the first page."""
+LATEST_PAGE = timedelta(days=3660)
+"""How far ahead ``?from=`` may point: ten years, far past any feed's horizon, and far from
+the year-9999 end of ``datetime`` (a series expanded from there overflowed)."""
+
+
+def _day(text: str, today: date) -> date | None:
+    """``?from=2027-01-12``: a later page of the agenda; anything else, a day already past
+    or beyond :data:`LATEST_PAGE`, is the first page."""
     try:
-        return date.fromisoformat(text) if text else None
+        day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return day if day is not None and today < day <= today + LATEST_PAGE else None
 
 
 def vars_of(selection: Selection) -> dict[str, str]:
