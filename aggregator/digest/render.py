@@ -25,7 +25,7 @@ from ..models import MergedItem, Source
 from ..parse.text import is_web_url, plain_text
 from ..render.agenda import Occurrence
 from ..render.slugs import slugify
-from ..render.text import one_line, other_language, source_names
+from ..render.text import one_line, other_language, place_of, source_names
 from ..render.times import as_date
 from .labels import day_label, labels, plural, time_label
 from .select import DigestContent
@@ -113,13 +113,10 @@ def _event(
 ) -> dict[str, object]:
     t = labels(language)
     names = source_names(occurrence.event.members, sources)
-    city = one_line(occurrence.event.city)
-    location = one_line(occurrence.location)
-    place = location if not city or city.casefold() in location.casefold() else \
-        ", ".join(p for p in (location, city) if p)
     return {
         "when": t["all_day"] if occurrence.all_day else _times(occurrence, zone, language),
-        "title": one_line(occurrence.title), "url": _web(occurrence.url), "place": place,
+        "title": one_line(occurrence.title), "url": _web(occurrence.url),
+        "place": place_of(occurrence.location, occurrence.event.city),
         "organiser": names[0] if names else "", "also": ", ".join(names[1:]),
         "cancelled": occurrence.cancelled,
         "page": f"{base_url}/events/{quote(occurrence.event.uid, safe='')}",

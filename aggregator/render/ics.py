@@ -24,7 +24,7 @@ from icalendar import Event as VEvent
 from ..memo import BytesInMemory, BytesMemo, shared
 from ..models import Event, MergedEvent, Source, When
 from .vevent import escape_text, utc_stamp, when_property, write_vevent
-from .text import clean_text, one_line, source_names, status_of
+from .text import clean_text, one_line, source_names, status_of, written_in
 from .times import (
     as_date,
     event_order,
@@ -286,8 +286,7 @@ CREDITS = {
 def _description(event: MergedEvent, sources: Mapping[str, Source]) -> str:
     """Plain text, then who posted it (the representative first), then the link."""
     names = source_names(event.members, sources)
-    first = sources.get(event.members[0].source_id) if event.members else None
-    posted, also = CREDITS.get(first.language if first else "fr", CREDITS["fr"])
+    posted, also = CREDITS.get(written_in(event.members, sources), CREDITS["fr"])
     credits = []
     if names:
         credits.append(f"{posted}{names[0]}")

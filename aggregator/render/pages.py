@@ -24,7 +24,7 @@ from ..models import MergedEvent, MergedItem, Source, When
 from .agenda import Occurrence, SingleMemo, by_day, is_ongoing, upcoming
 from .exports import newest_first
 from .slugs import city_calendars
-from .text import DEFAULT_TITLE, one_line, other_language, source_names
+from .text import DEFAULT_TITLE, one_line, other_language, place_of, source_names
 from .times import as_date, event_span, iso, render_zone, require_aware
 
 NEWS_WINDOW = timedelta(days=30)
@@ -226,7 +226,7 @@ def google_calendar_url(event: MergedEvent, page_url: str) -> str:
         stamps = [v.strftime("%Y%m%d") for v in (start, end or start + timedelta(days=1))]
     params["dates"] = "/".join(stamps)
     params["details"] = page_url
-    place = ", ".join(p for p in (one_line(event.location), one_line(event.city)) if p)
+    place = place_of(event.location, event.city)
     if place:
         params["location"] = place
     if event.rrule:

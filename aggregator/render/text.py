@@ -63,10 +63,26 @@ def status_of(value: str) -> str:
     return status if status in STATUSES else "CONFIRMED"
 
 
+def written_in(members: Sequence[Event | NewsItem], sources: Mapping[str, Source]) -> str:
+    """The language a merged record's title and description are written in: its
+    representative source's (French, the sources' default, when that source is gone)."""
+    source = sources.get(members[0].source_id) if members else None
+    return source.language if source is not None else "fr"
+
+
 def other_language(members: Sequence[Event | NewsItem], sources: Mapping[str, Source],
                    language: str) -> str:
-    """The language a title and summary are written in (their representative source's), when
-    it is not the reader's: pages and the digest mark it with ``lang``, so that a screen reader
-    reads "Café IA" in French on an English page (WCAG 3.1.2); "" otherwise."""
-    source = sources.get(members[0].source_id) if members else None
-    return source.language if source is not None and source.language != language else ""
+    """:func:`written_in` when it is not the reader's language, else "": pages and the digest
+    mark it with ``lang``, so that a screen reader reads "Café IA" in French on an English
+    page (WCAG 3.1.2)."""
+    written = written_in(members, sources)
+    return written if written != language else ""
+
+
+def place_of(location: str, city: str) -> str:
+    """Where, on one line: the location, then the city unless the location already names it
+    ("7 avenue de Blida, 57000 Metz", not "…, 57000 Metz, Metz")."""
+    location, city = one_line(location), one_line(city)
+    if not city or city.casefold() in location.casefold():
+        return location
+    return f"{location}, {city}" if location else city

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from ..core import Aggregator
 from ..models import MergedEvent
-from ..render import pages
+from ..render import pages, text
 from . import i18n
 from .views import aggregator_of, language, render
 
@@ -47,15 +47,13 @@ def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, An
     zone = ZoneInfo(aggregator.settings.timezone)
     dates, structured = pages.event_dates(event, sources, now=aggregator.clock(),
                                           timezone=aggregator.settings.timezone, language=lang)
-    first = sources.get(event.members[0].source_id) if event.members else None
-    place = ", ".join(p for p in (event.location, event.city)
-                      if p and not (p == event.city and event.city in event.location))
+    place = text.place_of(event.location, event.city)
     posts = [(m.source_id, sources[m.source_id].name if m.source_id in sources else m.source_id,
               m.url) for m in event.members]
     return {
         "event": event, "dates": dates, "structured_data": structured,
         "started": i18n.moment(event.start, zone, lang),
-        "text_lang": first.language if first and first.language != lang else "",
+        "text_lang": text.other_language(event.members, sources, lang),
         "place": place,
         "map": MAP_SEARCH + urlencode({"query": place}) if place else "",
         "posts": list(dict.fromkeys(posts)),
