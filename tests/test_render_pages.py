@@ -287,3 +287,12 @@ def test_a_long_agenda_pages_by_whole_days_and_the_pages_miss_nothing() -> None:
     assert 'href="?from=2025-12-05" rel="next"' in html.decode()
     static = page(events)  # index.html has no later page: its first MAX_ROWS rows, no link
     assert static.count('<li class="event') == MAX_ROWS and 'rel="next"' not in static
+
+
+def test_summaries_are_clipped_at_a_word_and_a_lone_long_link_keeps_its_start() -> None:
+    from aggregator.render.text import clip
+
+    assert clip("Venez  avec\nvos idées.", 200) == "Venez avec vos idées."
+    assert clip("mot " * 100, 20) == "mot mot mot mot mot…"
+    link = "https://example.org/" + "a" * 300
+    assert clip(link, 200) == link[:200] + "…"  # textwrap.shorten would give "…" alone

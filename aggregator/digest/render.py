@@ -25,7 +25,7 @@ from ..models import MergedItem, Source
 from ..parse.text import is_web_url, plain_text
 from ..render.agenda import Occurrence
 from ..render.slugs import slugify
-from ..render.text import one_line, other_language, place_of, source_names
+from ..render.text import clip, one_line, other_language, place_of, source_names
 from ..render.times import as_date
 from .labels import day_label, labels, plural, time_label
 from .select import DigestContent
@@ -136,9 +136,7 @@ def _times(occurrence: Occurrence, zone: tzinfo, language: str) -> str:
 
 
 def _item(item: MergedItem, sources: Mapping[str, Source], language: str) -> dict[str, str]:
-    summary = " ".join(plain_text(item.summary).split())
-    if len(summary) > SUMMARY_CHARS:
-        summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    summary = clip(plain_text(item.summary), SUMMARY_CHARS)
     when = item.published
     return {"title": one_line(item.title) or item.link, "link": _web(item.link),
             "date": format_date(when, "d MMMM", locale=language) if when else "",

@@ -79,6 +79,17 @@ def other_language(members: Sequence[Event | NewsItem], sources: Mapping[str, So
     return written if written != language else ""
 
 
+def clip(text: str, limit: int) -> str:
+    """Whitespace collapsed, then cut at the last word that fits within ``limit`` characters
+    with "…" (a first word longer than that is cut inside: ``textwrap.shorten`` would leave
+    only the "…" of a summary that is one long link)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    head = flat[:limit]
+    return (head.rsplit(" ", 1)[0] if " " in head else head) + "…"
+
+
 def place_of(location: str, city: str) -> str:
     """Where, on one line: the location, then the city unless the location already names it
     ("7 avenue de Blida, 57000 Metz", not "…, 57000 Metz, Metz")."""

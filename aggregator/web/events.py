@@ -67,8 +67,5 @@ def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, An
 def _summary(day: str, place: str, description: str) -> str:
     """What a search result or a shared link shows under the title: when, where, then the
     start of the description, about 200 characters."""
-    text = " · ".join(part for part in (day, place) if part)
-    rest = " ".join(description.split())
-    if rest:
-        text = f"{text} — {rest}" if text else rest
-    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    head = " · ".join(part for part in (day, place) if part)
+    return text.clip(" — ".join(part for part in (head, description) if part), SUMMARY_CHARS)
