@@ -138,6 +138,7 @@ class ClusterMixin:
         self.store.sync_feeds(every)
         now = self.clock()
         candidates = [s.feed_id for s in self.store.feed_states(every) if cadence.is_due(s, now)]
+        self.free_leases_of_dead_processes()
         daemon = self.settings.daemon
         claimed = self.store.claim_feeds(candidates, node, now, daemon.lease, daemon.batch)
         if not claimed:
@@ -162,6 +163,17 @@ class ClusterMixin:
         """A stopping node gives its leases back at once rather than letting them expire."""
         self.store.release_owner(node)
 
+    def free_leases_of_dead_processes(self) -> None:
+        """Give back at once the leases of a process of this host that is gone (SIGKILL, the
+        OOM killer), rather than let its feeds, build or digest wait AGGREGATOR_LEASE for
+        them to expire. Only default owner names (host:pid) tell their process; a node named
+        by AGGREGATOR_NODE keeps the expiry. Hosts sharing a database need distinct names."""
+        host = socket.gethostname()
+        for owner in self.store.lease_holders():
+            if process_gone(owner, host):
+                log.warning("giving back the leases of %s: that process is gone", owner)
+                self.store.release_owner(owner)
+
     def node_name(self) -> str:
         """This node's name in leases and logs: AGGREGATOR_NODE, else host:pid."""
         return self.settings.daemon.node or f"{socket.gethostname()}:{os.getpid()}"
@@ -176,6 +188,7 @@ class ClusterMixin:
         now: two fetches of one feed at once would ask its server twice, and whichever is
         stored last, maybe the older answer, would win. The leases are given back at the end."""
         owner = f"{self.node_name()}/refresh-{secrets.token_hex(4)}"
+        self.free_leases_of_dead_processes()
         ids = self.store.claim_feeds([s.feed_id for s in states], owner, self.clock(),
                                      self.settings.daemon.lease, due_only=False)
         try:
@@ -204,6 +217,7 @@ class ClusterMixin:
         (try again later: it may have started before our changes)."""
         if not self.build_needed():
             return "current"
+        self.free_leases_of_dead_processes()
         with self.store.exclusive("build", node, self.clock(), self.settings.daemon.lease) as mine:
             if not mine:
                 return "busy"
@@ -268,6 +282,7 @@ class ClusterMixin:
         if send is None:
             return "skipped: this version has no digest sending (Aggregator.send_digest)"
         name = f"digest:{week}"
+        self.free_leases_of_dead_processes()
         if not self.store.try_lease(name, node, self.clock(), timedelta(hours=1)):
             return "skipped: another node is sending it"
         try:
@@ -315,3 +330,19 @@ class ClusterMixin:
 
 def _changes_outputs(update: StoredUpdate, before: FeedState) -> bool:
     return update.replaced or update.state.url != before.url
+
+
+def process_gone(owner: str, host: str) -> bool:
+    """Whether lease ``owner`` (``host:pid``, maybe followed by ``/what``) names a process of
+    ``host`` that no longer runs. Another host's process, or a name without a pid, is never
+    known to be gone."""
+    owner_host, _, pid = owner.split("/", 1)[0].rpartition(":")
+    if owner_host != host or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):  # another user's process (EPERM), or no such pid number
+        return False
+    return False

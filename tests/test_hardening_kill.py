@@ -102,3 +102,28 @@ def test_killed_builds_and_refreshes_leave_consistent_data(
     with sqlite3.connect(tmp_path / "agg.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("SELECT count(*) FROM events").fetchone()[0] == EVENTS
+
+
+def test_a_refresh_killed_while_fetching_does_not_hold_its_feed_until_the_lease_expires(
+    site: tuple[FeedServer, dict[str, str]], tmp_path: Path
+) -> None:
+    """The refresh leases its feeds (so that a daemon does not fetch them at the same time);
+    killed (SIGKILL, the OOM killer), it cannot give them back. The next refresh on this host
+    sees that the holder's process is gone and takes the feed at once, rather than skipping it
+    for AGGREGATOR_LEASE (10 minutes)."""
+    server, env = site
+    finish("refresh", env)
+    server.set("/a.ics", calendar("v2"), "text/calendar")
+    server.delay("/a.ics", 30)
+    hits = server.hits["/a.ics"]
+    process = start("refresh", env, subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while server.hits["/a.ics"] == hits and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.hits["/a.ics"] == hits + 1  # it holds the lease and waits for the answer
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    server.restore("/a.ics")
+    finish("refresh", env)
+    finish("build", env)
+    assert generation(tmp_path / "output") == "v2"

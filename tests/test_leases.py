@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -146,4 +150,30 @@ def test_a_daemon_round_leaves_alone_a_feed_a_refresh_by_hand_is_fetching(
     assert feed_server.hits["/a.ics"] == 1
     assert set(aggregator.store.feed_lease_owners().values()) == {None}
     assert aggregator.store.feed_states((source,))[0].status == "ok"
+    aggregator.close()
+
+
+def test_leases_of_a_process_of_this_host_that_is_gone_are_given_back_at_once(
+    tmp_path: Path, db_url: str
+) -> None:
+    """A killed process cannot give its leases back; when its name says it ran here and the
+    pid is gone, the next round takes its feeds and the build lease without waiting for
+    AGGREGATOR_LEASE. Live processes and other hosts keep theirs."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    host = socket.gethostname()
+    sources = tuple(make_source(f"s{i}", f"https://example.org/{i}.ics") for i in range(4))
+    aggregator = make_aggregator(make_settings(tmp_path, sources, db_url))
+    store = aggregator.store
+    store.sync_feeds(sources)
+    ids = [state.feed_id for state in store.feed_states(sources)]
+    owners = [f"{host}:{gone}/refresh-1a2b", f"{host}:{gone}", f"{host}:{os.getpid()}",
+              f"elsewhere:{gone}"]
+    for feed_id, owner in zip(ids, owners, strict=True):
+        assert store.claim_feeds([feed_id], owner, NOW, MINUTE) == [feed_id]
+    assert store.try_lease("build", f"{host}:{gone}", NOW, MINUTE)
+    aggregator.free_leases_of_dead_processes()
+    assert store.feed_lease_owners() == {ids[0]: None, ids[1]: None, ids[2]: owners[2],
+                                         ids[3]: owners[3]}
+    assert store.try_lease("build", "node-b", NOW, MINUTE)  # the dead builder's lease is gone
     aggregator.close()

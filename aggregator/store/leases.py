@@ -88,6 +88,14 @@ class LeasesStore:
                                .values(lease_owner=None, lease_until=None))
             connection.execute(leases.delete().where(leases.c.owner == owner))
 
+    def lease_holders(self) -> set[str]:
+        """Every owner holding a feed lease or a named lease now, expired or not."""
+        with self._connect() as connection:
+            feeds = connection.execute(sa.select(feed_leases.c.lease_owner).distinct()
+                                       .where(feed_leases.c.lease_owner.is_not(None)))
+            named = connection.execute(sa.select(leases.c.owner).distinct())
+            return {*feeds.scalars(), *named.scalars()}
+
     def feed_lease_owners(self) -> dict[int, str | None]:
         with self._connect() as connection:
             rows = connection.execute(sa.select(feed_leases.c.id, feed_leases.c.lease_owner))
