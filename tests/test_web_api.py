@@ -185,6 +185,28 @@ def test_events_json_and_cheap_sync_with_updated_since(web: Web) -> None:
     assert [e["title"] for e in changed["events"]] == ["Apéro start-up"]
     assert changed["removed"] == [changed["events"][0]["uid"]]
     assert web.client.get("/events.json", params={"updated_since": "yesterday"}).status_code == 422
+    # RFC 3339 as other tools write it: lower-case t/z, a leap second, nanoseconds, year 0000
+    for instant in ("2000-01-01t00:00:00z", "1998-12-31T23:59:60Z",
+                    "2000-01-01T00:00:00.123456789+01:00", "0000-01-01T00:00:00Z"):
+        answer = web.client.get("/events.json", params={"updated_since": instant})
+        assert answer.status_code == 200 and len(answer.json()["events"]) == 2, instant
+
+
+def test_the_errors_openapi_documents_are_the_ones_the_api_answers(web: Web) -> None:
+    """A generated client (or schemathesis) reads the 422's shape from openapi.json: it must
+    be the app's one sentence, not FastAPI's default list of objects."""
+    schema = web.client.get("/openapi.json").json()
+    for path in ("/calendar.ics", "/events.json"):
+        answer = schema["paths"][path]["get"]["responses"]["422"]
+        ref = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        assert schema["components"]["schemas"][ref]["properties"]["detail"]["type"] == "string"
+    assert schema["paths"]["/calendars/{slug}.ics"]["get"]["responses"]["404"]["content"]
+    too_long = web.client.get("/calendar.ics", params={"tag": "x" * 61})
+    assert too_long.status_code == 422
+    assert too_long.json() == {"detail": "query.tag: String should have at most 60 characters"}
+    updated_since = schema["paths"]["/events.json"]["get"]["parameters"][-1]
+    assert updated_since["name"] == "updated_since"
+    assert updated_since["schema"]["format"] == "date-time"
 
 
 def test_news_json_and_atom(web: Web) -> None:

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from ..core import Selection
@@ -35,6 +36,19 @@ Kind = Annotated[str, Query(max_length=40, description="Kind of organisation: st
 Tag = Annotated[str, Query(max_length=60, description="Topic tag of the organisations, e.g. ai")]
 SourceId = Annotated[str, Query(max_length=100, description="Source id, see /sources")]
 Text = Annotated[str, Query(max_length=100, description="Free text in titles, places, organisers")]
+
+
+class Problem(BaseModel):
+    """Every error of the open data: ``{"detail": "what is wrong and what to do"}``."""
+
+    detail: str
+
+
+INVALID: dict[int | str, dict[str, Any]] = {422: {"model": Problem, "description": "A parameter is invalid: `detail` says which "
+                 "and why (e.g. `query.tag: String should have at most 60 characters`)"}}
+"""Documents the errors as the app writes them, one sentence, not FastAPI's default list."""
+MISSING: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Not built yet, or no such calendar"}}
+LEAP_SECOND = re.compile(r"(T\d\d:\d\d):60")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +140,8 @@ def _cached(request: Request, key: tuple[str, ...], make: Callable[[], bytes],
 
 @router.get("/calendar.ics", response_class=Response,
                   summary="The merged calendar (iCalendar), optionally filtered",
-                  responses={200: {"content": {"text/calendar": {}}}, 304: {}})
+                  responses={200: {"content": {"text/calendar": {}}}, 304: {}, **MISSING,
+                             **INVALID})
 async def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
                    source: SourceId = "", q: Text = "") -> Response:
     """Subscribe with `webcal://…/calendar.ics`; the filters combine (`?city=Metz&tag=ai`)."""
@@ -150,7 +165,7 @@ def _selected_calendar(request: Request, selection: Selection) -> Response:
 
 @router.get("/calendars/{slug}.ics", response_class=Response,
                   summary="A calendar of one city, kind of organisation or topic",
-                  responses={200: {"content": {"text/calendar": {}}}, 304: {}, 404: {}})
+                  responses={200: {"content": {"text/calendar": {}}}, 304: {}, **MISSING})
 def filtered_calendar(request: Request, slug: str) -> Response:
     """The slugs are listed on /calendars (`metz`, `lab`, `ai`…)."""
     if not SLUG.match(slug):
@@ -165,12 +180,14 @@ router.add_api_route("/calendars/{slug}.ics", filtered_calendar, methods=["HEAD"
 
 
 @router.get("/events.json", response_class=Response, summary="Merged events as JSON",
-            responses={200: {"content": {"application/json": {}}}, 304: {}})
+            responses={200: {"content": {"application/json": {}}}, 304: {}, **MISSING,
+                       **INVALID})
 def events_json(
     request: Request, city: City = "", kind: Kind = "", tag: Tag = "", source: SourceId = "",
     q: Text = "",
     updated_since: Annotated[str, Query(
-        max_length=40, description="ISO 8601 instant: only events changed after it, plus "
+        max_length=40, json_schema_extra={"format": "date-time"},
+        description="ISO 8601 instant: only events changed after it, plus "
         "`removed` (UIDs now CANCELLED, including events gone from every feed)")] = "",
 ) -> Response:
     """`{"generated_at", "events": [...]}` as in output/events.json (CONTRACT.md)."""
@@ -187,8 +204,13 @@ def events_json(
 
 
 def _instant(text: str) -> datetime:
+    """An ISO 8601 instant, RFC 3339's included: lower-case t and z, a leap second (read as
+    :59), year 0000 (before any event). A '+' the query string turned into a space is put back."""
+    text = LEAP_SECOND.sub(r"\1:59", text.upper().replace("Z", "+00:00").replace(" ", "+"))
+    if text.startswith("0000-"):
+        return datetime.min.replace(tzinfo=UTC)
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "+"))
+        value = datetime.fromisoformat(text)
     except ValueError:
         raise HTTPException(status_code=422, detail="updated_since must be an ISO 8601 "
                                                     "date-time such as 2026-01-31T12:00:00Z") from None
@@ -196,14 +218,14 @@ def _instant(text: str) -> datetime:
 
 
 @router.get("/news.json", response_class=Response, summary="Merged news as JSON",
-            responses={200: {"content": {"application/json": {}}}, 304: {}})
+            responses={200: {"content": {"application/json": {}}}, 304: {}, **MISSING})
 def news_json(request: Request) -> Response:
     """`{"generated_at", "items": [...]}`, newest first (CONTRACT.md)."""
     return _file(request, "news.json", JSON)
 
 
 @router.get("/news.atom", response_class=Response, summary="Merged news as an Atom feed",
-            responses={200: {"content": {"application/atom+xml": {}}}, 304: {}})
+            responses={200: {"content": {"application/atom+xml": {}}}, 304: {}, **MISSING})
 def news_atom(request: Request) -> Response:
     """The newest merged articles for feed readers."""
     return _file(request, "news.atom", ATOM)
