@@ -178,3 +178,20 @@ def test_a_closed_bytes_memo_renders_everything_again(kind: type) -> None:
     memo.close()
     memo.new_build()
     assert get("evt-1") == b"evt-1" and made == ["evt-1", "evt-1"]
+
+
+def test_not_kept_computes_every_time_and_keeps_nothing_then_memos_keep_again() -> None:
+    from aggregator.memo import not_kept
+
+    memo: Memo[str, int] = Memo()
+    calls: list[int] = []
+
+    def make() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with not_kept():
+        memo.new_build()
+        assert (memo.get("k", make), memo.get("k", make), len(memo)) == (1, 2, 0)
+    memo.new_build()
+    assert (memo.get("k", make), memo.get("k", make), len(memo)) == (3, 3, 1)

@@ -13,6 +13,7 @@ from rich.table import Table
 from .. import config
 from ..core import FeedHealth, check_feed
 from ..errors import AggregatorError, FeedError
+from ..memo import not_kept
 from ..models import FeedOutcome, ParsedFeed
 from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
 
@@ -59,7 +60,7 @@ def _print_outcomes(outcomes: list[FeedOutcome]) -> None:
 @pass_app
 def build(app: AppContext) -> None:
     """Deduplicate and write every output file into the output directory."""
-    with errors_to_exit():
+    with errors_to_exit(), not_kept():  # the process exits after this build
         report = app.aggregator.build()
     console.print(
         f"built {report.events} events and {report.items} news items from {report.records} "
