@@ -24,7 +24,8 @@ from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
 from .gcpause import fewer_collections
 from .intake import Intake, iter_intakes
-from .models import FeedOutcome, FeedState, FeedUpdate, ParsedFeed, Source, StoredUpdate
+from .models import (Event, FeedOutcome, FeedState, FeedUpdate, MergedEvent, MergedItem, NewsItem,
+                     ParsedFeed, Source, StoredUpdate)
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
 from .publish import write_outputs
@@ -222,33 +223,52 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         sources = self.current_sources()
         by_id = {source.id: source for source in sources}
         records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
+        record_count = len(records.events)
+        merged_events = self._merge_events(records.events, by_id)
         items = [i for i in records.items if _recent_news(i.published or i.updated, now)]
-        event_uids = self.store.load_assignment("event")
-        news_ids = self.store.load_assignment("news")
-        event_merge = merge_events(
-            records.events, by_id, previous=event_uids, overrides=self.store.load_overrides(),
-            timezone=self.settings.timezone, venues=dict(self.settings.venues),
-        )
-        news_merge = merge_news(items, by_id, previous=news_ids)
+        del records  # the merged records keep what they still need
+        record_count += len(items)
+        merged_items = self._merge_news(items, by_id)
+        del items
         before = self.store.load_publication()
-        vanished = lifecycle.gone(event_merge.events, before)
+        vanished = lifecycle.gone(merged_events, before)
         if vanished:  # their snapshots are published CANCELLED
             before = self.store.load_publication(with_snapshots=vanished)
-        events, publication = lifecycle.publish(event_merge.events, before, now)
+        events, publication = lifecycle.publish(merged_events, before, now)
+        del merged_events
         files = iter_outputs(
-            events, news_merge.items, by_id,
+            events, merged_items, by_id,
             now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
             memos=self.output_memos,
         )
         written = write_outputs(self.settings.output_dir, files)
-        self.store.save_assignment("event", event_merge.assignment, event_uids)
-        self.store.save_assignment("news", news_merge.assignment, news_ids)
         self.store.save_publication(publication, before)
         return BuildReport(
-            events=len(events), items=len(news_merge.items),
-            records=len(records.events) + len(items), files=tuple(written),
-            elapsed=time.monotonic() - started,
+            events=len(events), items=len(merged_items), records=record_count,
+            files=tuple(written), elapsed=time.monotonic() - started,
         )
+
+    def _merge_events(self, records: Sequence[Event], by_id: Mapping[str, Source]
+                      ) -> tuple[MergedEvent, ...]:
+        """Deduplicate the events and save which merged UID each record got, at once: the
+        two maps of 40,000 record keys (last build's and this one's) are then let go rather
+        than held through rendering (issue 8). Saved before the outputs are written, the
+        new map is what the next build would compute from the same records anyway."""
+        previous = self.store.load_assignment("event")
+        merge = merge_events(
+            records, by_id, previous=previous, overrides=self.store.load_overrides(),
+            timezone=self.settings.timezone, venues=dict(self.settings.venues),
+        )
+        self.store.save_assignment("event", merge.assignment, previous)
+        return merge.events
+
+    def _merge_news(self, items: Sequence[NewsItem], by_id: Mapping[str, Source]
+                    ) -> tuple[MergedItem, ...]:
+        """:meth:`_merge_events` for the news."""
+        previous = self.store.load_assignment("news")
+        merge = merge_news(items, by_id, previous=previous)
+        self.store.save_assignment("news", merge.assignment, previous)
+        return merge.items
 
     # --- health and checks ---------------------------------------------------------------
 

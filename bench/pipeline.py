@@ -5,7 +5,9 @@ serves them on loopback with ETag/Last-Modified, and times, in a fresh process p
 the parsing floor (every body parsed once in one process, no I/O), a cold refresh on an empty
 SQLite database, a warm refresh with nothing changed, a build, and a rebuild (the same process
 building again with nothing changed: what the daemon does after a quiet refresh; it reuses the
-previous build's work, see aggregator/memo.py); then a daemon's round: one source in 20 edits
+previous build's work, see aggregator/memo.py), beside which ``cli_build`` is the build as
+`aggregator build` runs it (a fresh process that keeps nothing for a next build, on a copy of
+the database); then a daemon's round: one source in 20 edits
 its feeds (three titles, an event withdrawn, one added, a news item; bench/feedgen.py
 ``churned``), and the same process refreshes and builds again. Also the demo's refresh+build.
 Peak memory is the process's maximum resident set size so far (children included for the
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,11 +42,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feedgen import generate  # noqa: E402
+from feedgen import GeneratedSource, generate  # noqa: E402
 from treepeak import TreePeak  # noqa: E402
 
 from aggregator.config import build_settings  # noqa: E402
 from aggregator.core import make_aggregator  # noqa: E402
+from aggregator.memo import not_kept  # noqa: E402
 from aggregator.models import FeedRef, Source  # noqa: E402
 
 
@@ -81,14 +85,43 @@ def floor_seconds(bodies: list[tuple[bytes, str]]) -> float:
     return time.perf_counter() - started
 
 
+def bench_sources(generated: list[GeneratedSource], base_url: str) -> tuple[Source, ...]:
+    return tuple(
+        Source(id=g.id, name=g.id, kind=g.kind, city=g.city, country="FR",
+               feeds=(FeedRef(f"{base_url}/{g.id}/events.ics"), FeedRef(f"{base_url}/{g.id}/news")))
+        for g in generated)
+
+
+def build_once(n: int, base_url: str, workdir: str) -> dict[str, float]:
+    """`aggregator build` as cron runs it, on a copy of the refreshed database: a process
+    that builds once and exits, so its memos keep nothing (aggregator/memo.py ``not_kept``)."""
+    sources = bench_sources(generate(n, date.today()), base_url)
+    settings = build_settings(sources, None, {}, db_url=f"sqlite:///{workdir}/bench.db",
+                              output_dir=Path(workdir) / "output", allow_private_networks=True)
+    aggregator = make_aggregator(settings)
+    del sources
+    started = time.perf_counter()
+    with not_kept():
+        aggregator.build()
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def cli_build(n: int, base_url: str, database: Path) -> dict[str, float]:
+    """:func:`build_once` in a fresh process, on a copy of ``database`` (its build writes the
+    assignment and publication, which would make the measured process's first build a
+    second one)."""
+    with tempfile.TemporaryDirectory() as workdir:
+        shutil.copyfile(database, Path(workdir) / "bench.db")
+        return json.loads(_child([sys.executable, __file__, "--build-once", str(n), base_url,
+                                  workdir]))  # type: ignore[no-any-return]
+
+
 def run_one(n: int, base_url: str, server_pid: int) -> dict[str, float]:
     """Measure one N against feeds served by bench/feedserve.py (process ``server_pid``) at
     ``base_url``."""
     generated = generate(n, date.today())
-    sources = []
-    for g in generated:
-        feeds = (FeedRef(f"{base_url}/{g.id}/events.ics"), FeedRef(f"{base_url}/{g.id}/news"))
-        sources.append(Source(id=g.id, name=g.id, kind=g.kind, city=g.city, country="FR", feeds=feeds))
+    sources = list(bench_sources(generated, base_url))
     bodies = [(g.ics, "ical") for g in generated] + [(g.news, "news") for g in generated]
     del generated
     figures: dict[str, float] = {"n": n, "feeds": 2 * n, "floor_s": floor_seconds(bodies)}
@@ -110,6 +143,10 @@ def run_one(n: int, base_url: str, server_pid: int) -> dict[str, float]:
             ):
                 if label == "churn_refresh_s":
                     churn(server_pid, base_url)
+                if label == "build_s":
+                    once = cli_build(n, base_url, Path(tmp) / "bench.db")
+                    figures["cli_build_s"] = once["seconds"]
+                    figures["cli_build_peak_mb"] = once["peak_mb"]
                 step_start()
                 with TreePeak() as tree:
                     started = time.perf_counter()
@@ -182,6 +219,9 @@ def _child(command: list[str]) -> str:
 
 
 def main() -> None:
+    if len(sys.argv) > 4 and sys.argv[1] == "--build-once":
+        print(json.dumps(build_once(int(sys.argv[2]), sys.argv[3], sys.argv[4])))
+        return
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         arg = sys.argv[2]
         print(json.dumps(run_demo() if arg == "demo"
