@@ -22,7 +22,7 @@ from typing import Literal
 
 from . import cadence
 from .config import Settings
-from .errors import StoreError
+from .errors import PublishError, StoreError
 from .mailer import notify_contact
 from .observe import CONTENT_TYPE, Metrics
 from .models import FeedOutcome, FeedState, Source, StoredUpdate
@@ -95,6 +95,8 @@ class Round:
 
 
 BuildResult = Literal["built", "current", "busy"]
+BUSY_POLL_SECONDS = 0.2
+"""How often a build asked for by hand looks whether another build is over."""
 Writing = Callable[[], AbstractContextManager[object]]
 """Held around every write, so a stopping daemon can wait for the one in flight."""
 
@@ -231,6 +233,34 @@ class ClusterMixin:
             self.metrics.last_build.set(time.time())
             self.store.set_mark(self._built_mark(), data)
         return "built"
+
+    @contextmanager
+    def building_alone(self) -> Iterator[None]:
+        """Around a build someone asked for (`aggregator build`, the admin's actions): wait
+        while another node, or this process's daemon, builds, since two builds at once would
+        each save the publication against the same last one (a change's SEQUENCE raised twice,
+        or a withdrawn event never published CANCELLED); then mark this output directory
+        built, so that the daemon does not build it again for nothing.
+
+        Raises:
+            PublishError: another build has held the lock for AGGREGATOR_LEASE.
+        """
+        owner = f"{self.node_name()}/build-{secrets.token_hex(4)}"
+        lease = self.settings.daemon.lease
+        deadline = time.monotonic() + lease.total_seconds()
+        while True:
+            self.free_leases_of_dead_processes()
+            with self.store.exclusive("build", owner, self.clock(), lease) as mine:
+                if mine:
+                    data = self.store.read_mark(DATA_MARK) or 0
+                    yield
+                    self.store.set_mark(self._built_mark(), data)
+                    return
+            if time.monotonic() >= deadline:
+                raise PublishError(
+                    f"another build has held the build lock for {lease} (AGGREGATOR_LEASE): "
+                    "wait for it to end, or stop the node that runs it, then build again")
+            time.sleep(BUSY_POLL_SECONDS)
 
     def _built_mark(self) -> str:
         return f"built:{self.settings.output_dir.resolve()}"[:300]

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import make_settings, make_source
 
 from aggregator.core import make_aggregator
@@ -177,3 +179,50 @@ def test_leases_of_a_process_of_this_host_that_is_gone_are_given_back_at_once(
                                          ids[3]: owners[3]}
     assert store.try_lease("build", "node-b", NOW, MINUTE)  # the dead builder's lease is gone
     aggregator.close()
+
+
+def test_a_build_asked_for_by_hand_waits_for_another_nodes_build_then_marks_the_output_built(
+    tmp_path: Path, db_url: str
+) -> None:
+    """`aggregator build` or an admin's action while a daemon builds: two builds at once would
+    each save the publication against the same last one, so the second waits its turn."""
+    from aggregator.errors import PublishError
+
+    aggregator = make_aggregator(make_settings(tmp_path, (), db_url))
+    other = open_store(db_url)
+    held = threading.Event()
+    release = threading.Event()
+
+    def other_node_builds() -> None:
+        with other.exclusive("build", "node-b", aggregator.clock(), MINUTE) as theirs:
+            assert theirs
+            held.set()
+            release.wait(10)
+
+    node_b = threading.Thread(target=other_node_builds)
+    node_b.start()
+    assert held.wait(10)
+    threading.Timer(0.6, release.set).start()
+    started = time.monotonic()
+    report = aggregator.build_by_hand()
+    assert time.monotonic() - started >= 0.5  # it waited for node b
+    assert (aggregator.settings.output_dir / "calendar.ics").is_file() and report.events == 0
+    assert not aggregator.build_needed()  # so the daemon does not build it again for nothing
+    node_b.join(10)
+
+    # A build that never ends (a node hung mid-build): after AGGREGATOR_LEASE, a clear error.
+    impatient = make_aggregator(make_settings(tmp_path, (), db_url))
+    impatient.settings = dataclasses.replace(impatient.settings, daemon=dataclasses.replace(
+        impatient.settings.daemon, lease=timedelta(seconds=0.5)))
+    release.clear()
+    held.clear()
+    node_b = threading.Thread(target=other_node_builds)
+    node_b.start()
+    assert held.wait(10)
+    with pytest.raises(PublishError, match="AGGREGATOR_LEASE"):
+        impatient.build_by_hand()
+    release.set()
+    node_b.join(10)
+    for closing in (aggregator, impatient):
+        closing.close()
+    other.close()

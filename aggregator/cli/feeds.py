@@ -61,7 +61,7 @@ def _print_outcomes(outcomes: list[FeedOutcome]) -> None:
 def build(app: AppContext) -> None:
     """Deduplicate and write every output file into the output directory."""
     with errors_to_exit(), not_kept():  # the process exits after this build
-        report = app.aggregator.build()
+        report = app.aggregator.build_by_hand()
     console.print(
         f"built {report.events} events and {report.items} news items from {report.records} "
         f"records in {report.elapsed:.2f} s → {app.settings.output_dir}/"

@@ -159,7 +159,7 @@ async def refresh_and_build(request: Request) -> Response:
     await admin_form(request)
     aggregator = aggregator_of(request)
     outcomes = await run_in_threadpool(aggregator.refresh)
-    report = await run_in_threadpool(aggregator.build)
+    report = await run_in_threadpool(aggregator.build_by_hand)
     if request.headers.get("authorization"):
         return Response(status_code=204)
     counts = {"feeds": len(outcomes), "failed": sum(o.result == "error" for o in outcomes),
@@ -198,7 +198,7 @@ async def merge(request: Request) -> Response:
         await run_in_threadpool(aggregator.merge_events_override, form.get("uid", []))
     except CurationError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
-    await run_in_threadpool(aggregator.build)
+    await run_in_threadpool(aggregator.build_by_hand)
     return _events_done(request)
 
 
@@ -211,7 +211,7 @@ async def split(request: Request) -> Response:
         await run_in_threadpool(aggregator.split_event_override, str(uid), str(key))
     except CurationError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
-    await run_in_threadpool(aggregator.build)
+    await run_in_threadpool(aggregator.build_by_hand)
     return _events_done(request)
 
 
