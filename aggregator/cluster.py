@@ -235,12 +235,14 @@ class ClusterMixin:
         return "built"
 
     @contextmanager
-    def building_alone(self) -> Iterator[None]:
+    def building_alone(self, waiting: Callable[[timedelta], None] = lambda most: None
+                       ) -> Iterator[None]:
         """Around a build someone asked for (`aggregator build`, the admin's actions): wait
         while another node, or this process's daemon, builds, since two builds at once would
         each save the publication against the same last one (a change's SEQUENCE raised twice,
         or a withdrawn event never published CANCELLED); then mark this output directory
-        built, so that the daemon does not build it again for nothing.
+        built, so that the daemon does not build it again for nothing. ``waiting`` is told
+        once, with the longest wait, when another build is in progress.
 
         Raises:
             PublishError: another build has held the lock for AGGREGATOR_LEASE.
@@ -248,6 +250,7 @@ class ClusterMixin:
         owner = f"{self.node_name()}/build-{secrets.token_hex(4)}"
         lease = self.settings.daemon.lease
         deadline = time.monotonic() + lease.total_seconds()
+        told = False
         while True:
             self.free_leases_of_dead_processes()
             with self.store.exclusive("build", owner, self.clock(), lease) as mine:
@@ -260,6 +263,9 @@ class ClusterMixin:
                 raise PublishError(
                     f"another build has held the build lock for {lease} (AGGREGATOR_LEASE): "
                     "wait for it to end, or stop the node that runs it, then build again")
+            if not told:
+                waiting(lease)
+                told = True
             time.sleep(BUSY_POLL_SECONDS)
 
     def _built_mark(self) -> str:

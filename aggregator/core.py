@@ -217,10 +217,12 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         with ONE_BUILD, fewer_collections():
             return self._build()
 
-    def build_by_hand(self) -> BuildReport:
+    def build_by_hand(self, waiting: Callable[[timedelta], None] = lambda most: None
+                      ) -> BuildReport:
         """:meth:`build` for someone who asked for it (CLI, admin pages): after any build
-        in progress on any node sharing the database (:meth:`building_alone`)."""
-        with self.building_alone():
+        in progress on any node sharing the database (:meth:`building_alone`, which tells
+        ``waiting`` when there is one)."""
+        with self.building_alone(waiting):
             return self.build()
 
     def _build(self) -> BuildReport:

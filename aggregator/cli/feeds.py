@@ -61,7 +61,9 @@ def _print_outcomes(outcomes: list[FeedOutcome]) -> None:
 def build(app: AppContext) -> None:
     """Deduplicate and write every output file into the output directory."""
     with errors_to_exit(), not_kept():  # the process exits after this build
-        report = app.aggregator.build_by_hand()
+        report = app.aggregator.build_by_hand(lambda most: err_console.print(
+            f"another build is in progress; waiting for it to end (at most "
+            f"{most.total_seconds() / 60:g} min)…"))
     console.print(
         f"built {report.events} events and {report.items} news items from {report.records} "
         f"records in {report.elapsed:.2f} s → {app.settings.output_dir}/"
