@@ -296,3 +296,42 @@ def test_summaries_are_clipped_at_a_word_and_a_lone_long_link_keeps_its_start() 
     assert clip("mot " * 100, 20) == "mot mot mot mot mot…"
     link = "https://example.org/" + "a" * 300
     assert clip(link, 200) == link[:200] + "…"  # textwrap.shorten would give "…" alone
+
+
+@pytest.mark.parametrize("location", ["En ligne", "Online (Zoom)", "Webinaire sur Teams",
+                                      "https://meet.jit.si/devmetz", "Visioconférence"])
+def test_an_online_event_is_not_placed_in_its_organisers_city(location: str) -> None:
+    """"En ligne, Nancy" would send people to Nancy: an online event's place is the location
+    alone, with no map, and search engines get a VirtualLocation with the link to join."""
+    from aggregator.render.text import place_of
+
+    online = merged(location=location, url="https://meet.example/join")
+    assert place_of(location, "Nancy") == location
+    html = page([online])
+    row = html.split('id="events"')[1].split('id="news"')[0]
+    assert f'<p class="meta">{location} — ' in row and "Nancy" not in row
+    google = parse_qs(urlsplit(google_calendar_url(online, "u")).query)
+    assert google["location"] == [location]
+    [data] = [d for d in _structured(html) if d["name"] == "Meetup IA"]
+    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert data["location"] == {"@type": "VirtualLocation", "name": location,
+                                "url": "https://meet.example/join"}
+
+
+def test_a_place_that_only_mentions_a_meeting_word_is_still_a_place() -> None:
+    from aggregator.render.text import place_of
+
+    assert place_of("Salle Zoological, Muséum-Aquarium", "Nancy") == \
+        "Salle Zoological, Muséum-Aquarium, Nancy"
+    [data] = [d for d in _structured(page([merged(location="TCRM-Blida")]))
+              if d["name"] == "Meetup IA"]
+    assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert data["location"]["@type"] == "Place"
+
+
+def _structured(html: str) -> list:
+    import json
+
+    text = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    document = json.loads(text)
+    return document["@graph"] if "@graph" in document else [document]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -363,6 +364,18 @@ def test_each_event_has_a_page_with_its_date_place_description_and_who_posted_it
     assert "SUMMARY:Apéro start-up" in calendar.text
     assert 'href="https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=Ap' in apero
     assert web.client.get("/events/nobody@aggregator").status_code == 404
+
+
+def test_an_online_events_page_offers_no_map_and_no_city(web: Web) -> None:
+    body = ics("webinar-1@assoc", "Webinaire IA", SOON + timedelta(days=1)).replace(
+        b"LOCATION:TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", b"LOCATION:En ligne (Zoom)")
+    web.feeds.set("/assoc.ics", body, "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    [uid] = [e.uid for e in web.aggregator.published().events if e.title == "Webinaire IA"]
+    page = web.client.get(f"/events/{quote(uid, safe='')}", params={"lang": "en"}).text
+    assert "En ligne (Zoom)" in page and "En ligne (Zoom), Metz" not in page
+    assert "Show on a map" not in page and "openstreetmap" not in page
 
 
 def test_search_engines_get_robots_txt_and_a_sitemap_of_every_coming_event(web: Web) -> None:

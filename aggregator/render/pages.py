@@ -24,7 +24,8 @@ from ..models import MergedEvent, MergedItem, Source, When
 from .agenda import Occurrence, SingleMemo, by_day, is_ongoing, upcoming
 from .exports import newest_first
 from .slugs import city_calendars
-from .text import DEFAULT_TITLE, one_line, other_language, place_of, source_names
+from .text import (DEFAULT_TITLE, is_online, one_line, other_language, place_of,
+                   source_names)
 from .times import as_date, event_span, iso, render_zone, require_aware
 
 NEWS_WINDOW = timedelta(days=30)
@@ -256,8 +257,9 @@ def _row(
         "title": occurrence.title,
         "url": occurrence.url,
         "location": "" if occurrence.location == city else occurrence.location,
-        # "7 avenue de Blida, 57000 Metz, Metz" says the city twice
-        "city": "" if city and city.casefold() in occurrence.location.casefold() else city,
+        # "7 avenue de Blida, 57000 Metz, Metz" says the city twice; "En ligne, Metz" is wrong
+        "city": "" if city and (city.casefold() in occurrence.location.casefold()
+                                or is_online(occurrence.location)) else city,
         "posted_by": _posted_by(names, labels),
         "lang": other_language(occurrence.event.members, sources, language),
         "cancelled": occurrence.cancelled,
@@ -338,6 +340,16 @@ def _structured_data(occurrences: Sequence[Occurrence], sources: Mapping[str, So
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _schema_location(occurrence: Occurrence) -> dict[str, Any]:
+    """A Place with its city, or for an online event the VirtualLocation search engines
+    expect (with the event's link, where people join)."""
+    if is_online(occurrence.location):
+        virtual = {"@type": "VirtualLocation", "name": occurrence.location}
+        return {**virtual, "url": occurrence.url} if occurrence.url else virtual
+    return {"@type": "Place", "name": occurrence.location or occurrence.event.city,
+            "address": {"@type": "PostalAddress", "addressLocality": occurrence.event.city}}
+
+
 def _schema_event(occurrence: Occurrence, sources: Mapping[str, Source]) -> dict[str, Any]:
     status = "EventCancelled" if occurrence.cancelled else "EventScheduled"
     data: dict[str, Any] = {
@@ -345,11 +357,10 @@ def _schema_event(occurrence: Occurrence, sources: Mapping[str, Source]) -> dict
         "name": occurrence.title,
         "startDate": iso(occurrence.start),
         "eventStatus": f"https://schema.org/{status}",
-        "location": {
-            "@type": "Place",
-            "name": occurrence.location or occurrence.event.city,
-            "address": {"@type": "PostalAddress", "addressLocality": occurrence.event.city},
-        },
+        "eventAttendanceMode": "https://schema.org/" + (
+            "OnlineEventAttendanceMode" if is_online(occurrence.location)
+            else "OfflineEventAttendanceMode"),
+        "location": _schema_location(occurrence),
         "organizer": [
             {"@type": "Organization", "name": name}
             for name in source_names(occurrence.event.members, sources)

@@ -90,10 +90,22 @@ def clip(text: str, limit: int) -> str:
     return (head.rsplit(" ", 1)[0] if " " in head else head) + "…"
 
 
+_ONLINE = re.compile(
+    r"^https?://|\b(?:en ligne|online|virtuel(?:le)?|virtual|webinaire?|zoom|jitsi|google meet|"
+    r"microsoft teams|visio(?:conf[ée]rence)?|distanciel|livestream)\b", re.IGNORECASE)
+
+
+def is_online(location: str) -> bool:
+    """Whether an event's location says it happens online ("En ligne", "Online (Zoom)", a
+    meeting link): its organiser's city is then not where it takes place."""
+    return bool(_ONLINE.search(location))
+
+
 def place_of(location: str, city: str) -> str:
     """Where, on one line: the location, then the city unless the location already names it
-    ("7 avenue de Blida, 57000 Metz", not "…, 57000 Metz, Metz")."""
+    ("7 avenue de Blida, 57000 Metz", not "…, 57000 Metz, Metz") or is online ("En ligne",
+    not "En ligne, Metz")."""
     location, city = one_line(location), one_line(city)
-    if not city or city.casefold() in location.casefold():
+    if not city or city.casefold() in location.casefold() or is_online(location):
         return location
     return f"{location}, {city}" if location else city

@@ -55,7 +55,8 @@ def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, An
         "started": i18n.moment(event.start, zone, lang),
         "text_lang": text.other_language(event.members, sources, lang),
         "place": place,
-        "map": MAP_SEARCH + urlencode({"query": place}) if place else "",
+        "map": MAP_SEARCH + urlencode({"query": place})
+               if place and not text.is_online(place) else "",  # no map of "En ligne"
         "posts": list(dict.fromkeys(posts)),
         "cancelled": event.status == "CANCELLED",
         "google": pages.google_calendar_url(event, page_url),
