@@ -335,3 +335,14 @@ def _structured(html: str) -> list:
     text = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     document = json.loads(text)
     return document["@graph"] if "@graph" in document else [document]
+
+
+@pytest.mark.parametrize(("location", "shown"), [
+    ("TCRM-Blida", "TCRM-Blida, Nancy"),
+    ("7 avenue de Blida, 54000 Nancy", "7 avenue de Blida, 54000 Nancy"),
+    ("Nancy", "Nancy"),  # a feed that gives only the city as its location
+    ("", "Nancy"),
+])
+def test_an_agenda_row_says_where_once_and_never_drops_it(location: str, shown: str) -> None:
+    row = page([merged(location=location, city="Nancy")]).split('id="events"')[1]
+    assert f'<p class="meta">{shown} — Publié par LORIA' in row

@@ -249,17 +249,13 @@ def _row(
 ) -> dict[str, Any]:
     labels = LABELS[language]
     names = source_names(occurrence.event.members, sources)
-    city = one_line(occurrence.event.city)
     return {
         "uid": occurrence.event.uid,
         "when": labels["all_day"] if occurrence.all_day else _times(occurrence, zone, language),
         "datetime": iso(occurrence.start),
         "title": occurrence.title,
         "url": occurrence.url,
-        "location": "" if occurrence.location == city else occurrence.location,
-        # "7 avenue de Blida, 57000 Metz, Metz" says the city twice; "En ligne, Metz" is wrong
-        "city": "" if city and (city.casefold() in occurrence.location.casefold()
-                                or is_online(occurrence.location)) else city,
+        "place": place_of(occurrence.location, occurrence.event.city),
         "posted_by": _posted_by(names, labels),
         "lang": other_language(occurrence.event.members, sources, language),
         "cancelled": occurrence.cancelled,
