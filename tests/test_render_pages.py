@@ -298,7 +298,7 @@ def test_summaries_are_clipped_at_a_word_and_a_lone_long_link_keeps_its_start() 
     assert clip(link, 200) == link[:200] + "…"  # textwrap.shorten would give "…" alone
 
 
-@pytest.mark.parametrize("location", ["En ligne", "Online (Zoom)", "Webinaire sur Teams",
+@pytest.mark.parametrize("location", ["En ligne", "Online (Zoom)", "Webinaire sur Teams", "Webinar",
                                       "https://meet.jit.si/devmetz", "Visioconférence"])
 def test_an_online_event_is_not_placed_in_its_organisers_city(location: str) -> None:
     """"En ligne, Nancy" would send people to Nancy: an online event's place is the location

@@ -336,14 +336,17 @@ def _structured_data(occurrences: Sequence[Occurrence], sources: Mapping[str, So
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _schema_location(occurrence: Occurrence) -> dict[str, Any]:
-    """A Place with its city, or for an online event the VirtualLocation search engines
-    expect (with the event's link, where people join)."""
+def _schema_place(occurrence: Occurrence) -> dict[str, Any]:
+    """The attendance mode and location: a Place with its city, or for an online event the
+    VirtualLocation search engines expect (with the event's link, where people join)."""
     if is_online(occurrence.location):
         virtual = {"@type": "VirtualLocation", "name": occurrence.location}
-        return {**virtual, "url": occurrence.url} if occurrence.url else virtual
-    return {"@type": "Place", "name": occurrence.location or occurrence.event.city,
-            "address": {"@type": "PostalAddress", "addressLocality": occurrence.event.city}}
+        return {"eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
+                "location": {**virtual, "url": occurrence.url} if occurrence.url else virtual}
+    return {"eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": {"@type": "Place", "name": occurrence.location or occurrence.event.city,
+                         "address": {"@type": "PostalAddress",
+                                     "addressLocality": occurrence.event.city}}}
 
 
 def _schema_event(occurrence: Occurrence, sources: Mapping[str, Source]) -> dict[str, Any]:
@@ -353,10 +356,7 @@ def _schema_event(occurrence: Occurrence, sources: Mapping[str, Source]) -> dict
         "name": occurrence.title,
         "startDate": iso(occurrence.start),
         "eventStatus": f"https://schema.org/{status}",
-        "eventAttendanceMode": "https://schema.org/" + (
-            "OnlineEventAttendanceMode" if is_online(occurrence.location)
-            else "OfflineEventAttendanceMode"),
-        "location": _schema_location(occurrence),
+        **_schema_place(occurrence),
         "organizer": [
             {"@type": "Organization", "name": name}
             for name in source_names(occurrence.event.members, sources)

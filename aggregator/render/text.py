@@ -91,8 +91,9 @@ def clip(text: str, limit: int) -> str:
 
 
 _ONLINE = re.compile(
-    r"^https?://|\b(?:en ligne|online|virtuel(?:le)?|virtual|webinaire?|zoom|jitsi|google meet|"
-    r"microsoft teams|visio(?:conf[ée]rence)?|distanciel|livestream)\b", re.IGNORECASE)
+    r"^https?://|\b(?:en ligne|online|virtuel(?:le)?|virtual|webinar|webinaire|zoom|jitsi|"
+    r"google meet|microsoft teams|visio(?:conf[ée]rence)?|distanciel|livestream)\b",
+    re.IGNORECASE)
 
 
 def is_online(location: str) -> bool:
