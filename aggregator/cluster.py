@@ -225,14 +225,21 @@ class ClusterMixin:
                 return "busy"
             if not self.build_needed():
                 return "current"
-            data = self.store.read_mark(DATA_MARK) or 0
-            started = time.monotonic()
-            with writing():
+            with self._marking_built(), writing():
                 self.build()
-            self.metrics.builds.observe(time.monotonic() - started)
-            self.metrics.last_build.set(time.time())
-            self.store.set_mark(self._built_mark(), data)
         return "built"
+
+    @contextmanager
+    def _marking_built(self) -> Iterator[None]:
+        """Around a build that holds the build lock: once it succeeds, this output directory
+        is marked built up to the data it started from (a refresh stored meanwhile still
+        calls for the next one) and the build is counted in /metrics."""
+        data = self.store.read_mark(DATA_MARK) or 0
+        started = time.monotonic()
+        yield
+        self.metrics.builds.observe(time.monotonic() - started)
+        self.metrics.last_build.set(time.time())
+        self.store.set_mark(self._built_mark(), data)
 
     @contextmanager
     def building_alone(self, waiting: Callable[[timedelta], None] = lambda most: None
@@ -241,7 +248,8 @@ class ClusterMixin:
         while another node, or this process's daemon, builds, since two builds at once would
         each save the publication against the same last one (a change's SEQUENCE raised twice,
         or a withdrawn event never published CANCELLED); then mark this output directory
-        built, so that the daemon does not build it again for nothing. ``waiting`` is told
+        built, so that the daemon does not build it again for nothing, and count the build in
+        /metrics as the daemon's. ``waiting`` is told
         once, with the longest wait, when another build is in progress.
 
         Raises:
@@ -255,9 +263,8 @@ class ClusterMixin:
             self.free_leases_of_dead_processes()
             with self.store.exclusive("build", owner, self.clock(), lease) as mine:
                 if mine:
-                    data = self.store.read_mark(DATA_MARK) or 0
-                    yield
-                    self.store.set_mark(self._built_mark(), data)
+                    with self._marking_built():
+                        yield
                     return
             if time.monotonic() >= deadline:
                 raise PublishError(

@@ -8,8 +8,11 @@ tests marked ``postgres``; with CI=true those must run, never skip.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +101,30 @@ def make_settings(tmp_path: Path, sources: tuple[Source, ...], db_url: str | Non
         db_url=db_url or f"sqlite:///{tmp_path / 'aggregator.db'}",
         output_dir=tmp_path / "output", allow_private_networks=True, **overrides,
     )
+
+
+@contextmanager
+def build_lock_held(db_url: str, owner: str = "node-b") -> Iterator[threading.Event]:
+    """Another node building: it holds the cluster's build lock, on a connection of its own,
+    until the yielded event is set (or the block ends)."""
+    from aggregator.store import open_store
+
+    store = open_store(db_url)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store.exclusive("build", owner, datetime.now(timezone.utc),
+                             timedelta(minutes=1)) as mine:
+            if mine:
+                held.set()
+                release.wait(30)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert held.wait(10), f"{owner} could not take the build lock"
+        yield release
+    finally:
+        release.set()
+        thread.join(30)
+        store.close()

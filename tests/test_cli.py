@@ -6,7 +6,7 @@ Feeds are served by a real HTTP server on 127.0.0.1; the database is a real SQLi
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -63,28 +63,12 @@ def test_the_cli_build_keeps_nothing_for_a_next_build_and_writes_the_same_bytes(
 def test_the_cli_build_says_it_waits_for_a_build_in_progress(site: Any, tmp_path: Path) -> None:
     """A daemon (or another node) is building: `aggregator build` waits its turn, and says so
     rather than hang in silence."""
-    import threading
-
-    from aggregator.store import open_store
+    from conftest import build_lock_held
 
     assert run("refresh").exit_code == 0
-    other = open_store("sqlite:///data/aggregator.db")
-    held, release = threading.Event(), threading.Event()
-
-    def daemon_builds() -> None:
-        with other.exclusive("build", "web-1:42", datetime.now(timezone.utc),
-                             timedelta(minutes=1)) as theirs:
-            assert theirs
-            held.set()
-            release.wait(10)
-
-    daemon = threading.Thread(target=daemon_builds)
-    daemon.start()
-    assert held.wait(10)
-    threading.Timer(0.5, release.set).start()
-    built = run("build")
-    daemon.join(10)
-    other.close()
+    with build_lock_held("sqlite:///data/aggregator.db", "web-1:42") as release:
+        threading.Timer(0.5, release.set).start()
+        built = run("build")
     assert built.exit_code == 0, built.output
     assert "another build is in progress; waiting for it to end (at most 10 min)" in built.output
     assert "built 2 events" in built.output

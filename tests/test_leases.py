@@ -187,42 +187,23 @@ def test_a_build_asked_for_by_hand_waits_for_another_nodes_build_then_marks_the_
     """`aggregator build` or an admin's action while a daemon builds: two builds at once would
     each save the publication against the same last one, so the second waits its turn."""
     from aggregator.errors import PublishError
+    from conftest import build_lock_held
 
     aggregator = make_aggregator(make_settings(tmp_path, (), db_url))
-    other = open_store(db_url)
-    held = threading.Event()
-    release = threading.Event()
-
-    def other_node_builds() -> None:
-        with other.exclusive("build", "node-b", aggregator.clock(), MINUTE) as theirs:
-            assert theirs
-            held.set()
-            release.wait(10)
-
-    node_b = threading.Thread(target=other_node_builds)
-    node_b.start()
-    assert held.wait(10)
-    threading.Timer(0.6, release.set).start()
-    started = time.monotonic()
-    report = aggregator.build_by_hand()
-    assert time.monotonic() - started >= 0.5  # it waited for node b
+    with build_lock_held(db_url) as release:
+        threading.Timer(0.6, release.set).start()
+        started = time.monotonic()
+        report = aggregator.build_by_hand()
+        assert time.monotonic() - started >= 0.5  # it waited for node b
     assert (aggregator.settings.output_dir / "calendar.ics").is_file() and report.events == 0
     assert not aggregator.build_needed()  # so the daemon does not build it again for nothing
-    node_b.join(10)
+    assert b"aggregator_build_duration_seconds_count 1.0" in aggregator.metrics_text()[0]
 
     # A build that never ends (a node hung mid-build): after AGGREGATOR_LEASE, a clear error.
     impatient = make_aggregator(make_settings(tmp_path, (), db_url))
     impatient.settings = dataclasses.replace(impatient.settings, daemon=dataclasses.replace(
         impatient.settings.daemon, lease=timedelta(seconds=0.5)))
-    release.clear()
-    held.clear()
-    node_b = threading.Thread(target=other_node_builds)
-    node_b.start()
-    assert held.wait(10)
-    with pytest.raises(PublishError, match="AGGREGATOR_LEASE"):
+    with build_lock_held(db_url), pytest.raises(PublishError, match="AGGREGATOR_LEASE"):
         impatient.build_by_hand()
-    release.set()
-    node_b.join(10)
     for closing in (aggregator, impatient):
         closing.close()
-    other.close()
