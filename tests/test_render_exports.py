@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import feedparser
 
 from aggregator.render import render_events_json, render_news_atom, render_news_json
-from render_builders import BASE_URL, NOW, SOURCES, merged, news
+from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged, news
 
 EVENT_FIELDS = {
     "uid",
@@ -136,3 +137,29 @@ def test_empty_news_atom_is_still_valid() -> None:
     feed = feedparser.parse(render_news_atom([], SOURCES, now=NOW, base_url=BASE_URL))
     assert feed.bozo == 0
     assert feed.feed.updated == "2025-12-01T09:00:00Z"
+
+
+def test_an_end_is_kept_when_it_is_after_the_start_in_time_not_on_the_clock() -> None:
+    """An end given in another zone is compared as an instant: 09:45 in London is 10:45 in
+    Paris, after a 10:00 start; an end before the start, or floating and read in the event's
+    zone before it, is dropped rather than written as an invalid DTEND."""
+    london = ZoneInfo("Europe/London")
+    start = datetime(2025, 12, 8, 10, 0, tzinfo=PARIS)
+    events = [
+        merged("other-zone", start=start, end=datetime(2025, 12, 8, 9, 45, tzinfo=london)),
+        merged("before", start=start, end=datetime(2025, 12, 8, 9, 45, tzinfo=PARIS)),
+        merged("utc-before", start=start, end=datetime(2025, 12, 8, 8, 30, tzinfo=UTC)),
+        merged("floating", start=start, end=datetime(2025, 12, 8, 11, 0)),
+        merged("floating-before", start=start, end=datetime(2025, 12, 8, 9, 0)),
+        merged("same", start=start, end=start),
+    ]
+    document = json.loads(render_events_json(events, SOURCES, now=NOW, timezone="Europe/Paris"))
+    ends = {event["uid"]: event["end"] for event in document["events"]}
+    assert ends == {
+        "other-zone": "2025-12-08T10:45:00+01:00",
+        "before": None,
+        "utc-before": None,
+        "floating": "2025-12-08T11:00:00+01:00",
+        "floating-before": None,
+        "same": "2025-12-08T10:00:00+01:00",
+    }

@@ -72,8 +72,8 @@ def zone_name(zone: tzinfo) -> str:
 
 def in_zone(value: When, zone: tzinfo) -> When:
     """A datetime moved to ``zone`` (a naive, floating one is read in it); dates unchanged."""
-    if not isinstance(value, datetime):
-        return value
+    if not isinstance(value, datetime) or value.tzinfo is zone:
+        return value  # already there: most values, several times each per build
     if value.tzinfo is None or value.utcoffset() is None:
         return value.replace(tzinfo=zone)
     return value.astimezone(zone)
@@ -110,7 +110,8 @@ def event_span(event: MergedEvent) -> tuple[When, When | None]:
     if not isinstance(event.end, datetime):
         return start_dt, None
     end_dt = in_zone(event.end, zone)
-    return start_dt, end_dt if instant(end_dt, zone) >= instant(start_dt, zone) else None
+    # Both are now aware in ``zone`` (the same tzinfo), so they compare as :func:`instant`s.
+    return start_dt, end_dt if end_dt >= start_dt else None
 
 
 def as_date(value: When, zone: tzinfo) -> date:
