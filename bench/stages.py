@@ -1,4 +1,4 @@
-"""Time each pure stage of a first build, repeated, to measure small cuts: `python bench/stages.py N`.
+"""Time each pure stage of a first build, repeated: `python bench/stages.py N`.
 
 A whole build's time moves by ±10 % from run to run on a shared machine, more than most single
 cuts save; each stage alone, best of ``--repeat`` runs on the same input, moves by 1–2 %. Needs
