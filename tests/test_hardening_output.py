@@ -16,6 +16,8 @@ import feedparser
 import httpx
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aggregator.config import SmtpSettings
 from aggregator.core import Aggregator, make_aggregator
@@ -127,3 +129,29 @@ def test_a_stored_javascript_link_never_becomes_a_link() -> None:
                   source_id="evil", feed_url="https://e.example/f.ics")
     merged = merge_events([stored, other], {"evil": make_source("evil")}).events
     assert [e.url for e in merged] == ["", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["http://", "HTTPS://", "https://", "ftp://", "http:/", ""]),
+    st.text(st.sampled_from(list("ab.:@/?#[]\t\n 1%")), max_size=12)), min_size=1, max_size=3))
+def test_a_merged_event_links_to_the_first_member_url_with_an_http_host(
+        urls: list[tuple[str, str]]) -> None:
+    """The link is the first member URL (representative first) that is http(s) with a host,
+    as urlsplit reads it: IPv6 brackets (closed or not), tabs and newlines included."""
+    from urllib.parse import urlsplit
+
+    from aggregator.dedup.policy import merge_event
+    from aggregator.models import Event
+
+    def is_link(url: str) -> bool:
+        try:
+            return url.lower().startswith(("http://", "https://")) and bool(urlsplit(url).netloc)
+        except ValueError:
+            return False
+
+    members = [Event(uid=f"m{i}@test", title="Meetup", start=SOON, url=scheme + rest,
+                     source_id="lab", feed_url="https://lab.example/f.ics")
+               for i, (scheme, rest) in enumerate(urls)]
+    merged = merge_event("uid@test", members, (), {"lab": make_source("lab")})
+    assert merged.url == next((m.url for m in members if is_link(m.url)), "")

@@ -8,6 +8,7 @@ categories are united, and every record stays listed in ``members`` so no source
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -89,7 +90,7 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
         location=_most_complete([m.location for m in members]),
         city=event_city([m.location for m in members], [sources.get(m.source_id) for m in members],
                         source.city if source else ""),
-        url=next((m.url for m in (rep, *members) if _is_link(m.url)), ""),
+        url=next((m.url for m in members if _is_link(m.url)), ""),  # rep first
         description=_most_complete([m.description for m in members]),
         status="CANCELLED" if rep.status.upper() == "CANCELLED" else rep.status.upper(),
         categories=_united([m.categories for m in members]),
@@ -153,10 +154,26 @@ def merge_item(ident: str, members: Sequence[NewsItem], link: str) -> MergedItem
     )
 
 
+_HOST_END = re.compile(r"[/?#]")
+_UNUSUAL_HOST = re.compile(r"[\[\]\t\r\n]")
+"""A host urlsplit treats specially (an IPv6 literal, which it may refuse; characters it
+strips): such a URL is judged by urlsplit itself."""
+
+
 def _is_link(url: str) -> bool:
-    """Only http(s) URLs become links: records stored before the parser dropped ``javascript:``
-    ones are still in databases (issue 7)."""
+    """Only http(s) URLs with a host become links: records stored before the parser dropped
+    ``javascript:`` ones are still in databases (issue 7).
+
+    The host is read up to the first ``/``, ``?`` or ``#`` as urlsplit would, without
+    urlsplit's cost for the plain URLs that are nearly all of them (a quarter of merging an
+    event, issue 8)."""
+    lowered = url[:8].lower()
+    if not lowered.startswith(("http://", "https://")):
+        return False
+    host = _HOST_END.split(url[url.index("//") + 2:], maxsplit=1)[0]
+    if _UNUSUAL_HOST.search(host) is None:
+        return bool(host)
     try:
-        return url.lower().startswith(("http://", "https://")) and bool(urlsplit(url).netloc)
+        return bool(urlsplit(url).netloc)
     except ValueError:  # an unclosed IPv6 bracket
         return False
