@@ -97,3 +97,25 @@ def test_normalisers_accept_any_text(value: str) -> None:
 def test_the_expansion_estimate_accepts_any_rule(rule: str) -> None:
     start = datetime(1900, 1, 1, tzinfo=UTC)
     assert expansion_steps(rule, start, datetime(2027, 1, 1, tzinfo=UTC)) >= 0
+
+
+@FAST
+@given(st.sampled_from(["http://", "HTTPS://", "https://", "ftp://", "http:", " //", ""]),
+       st.text(st.sampled_from(list("aZé.:@/?#[]=&%\t\n x1-_")), max_size=16))
+def test_clean_url_is_urlsplit_without_tracking_and_fragment(scheme: str, rest: str) -> None:
+    """clean_url's shortcut for plain links gives what urlsplit → filter → urlunsplit gives,
+    for any link: IPv6 brackets, tabs, a lone '?' or '#', no host, no '//'."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from aggregator.dedup.keys import is_tracking
+
+    url = (scheme + rest).strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        assert clean_url(url) == url
+        return
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not is_tracking(k)])
+    expected = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
+    assert clean_url(url) == expected

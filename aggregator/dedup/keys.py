@@ -29,6 +29,9 @@ TRACKING_NAMES = frozenset(
 _URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//(?:[^@/?#]*@)?([^/?#:]*)(?::(\d*))?([^?#]*)"
                   r"(?:\?([^#]*))?")
 """scheme://user@host:port/path?query#fragment; a regex, 5x cheaper than urlsplit at 100k."""
+_PLAIN_URL = re.compile(r"(https?://)([^/?#\[\]\s]+)(/[^?#\s]*)?", re.IGNORECASE)
+"""An http(s) link with a host and no query, fragment, IPv6 literal or whitespace: most links,
+which :func:`clean_url` only lower-cases (urlsplit was a quarter of news dedup, issue 8)."""
 _MEETUP_EVENT = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?([^/]+)/events/(\d+)", re.I)
 _EVENTBRITE_EVENT = re.compile(r"^/e/(?:[^/]*-)?(\d{6,})/?$")
 
@@ -45,6 +48,9 @@ def clean_url(url: str) -> str:
     url = url.strip()
     if not url:
         return ""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:  # nothing to remove: urlsplit and urlunsplit would give it back
+        return f"{plain[1].lower()}{plain[2].lower()}{plain[3] or ''}"
     try:
         parts = urlsplit(url)
     except ValueError:
