@@ -171,11 +171,11 @@ class DigestsMixin:
         """A one-event calendar.ics for a digest's "add to my calendar" link; None if the
         last build does not hold that UID."""
         published = self.published()
-        found = [event for event in published.events if event.uid == uid]
-        if not found:
+        found = published.event(uid)
+        if found is None:
             return None
         return render_calendar(
-            found, name=one_line(found[0].title), now=published.generated_at or self.clock(),
+            [found], name=one_line(found.title), now=published.generated_at or self.clock(),
             base_url=self.settings.base_url, timezone=self.settings.timezone,
             sources=self._sources())
 

@@ -69,6 +69,13 @@ class Published:
     calendars: tuple[tuple[str, tuple[str, ...], str], ...] = ()
     """(slug, labels, facet: what the labels are first, city, kind or tag) of every
     calendars/<slug>.ics."""
+    by_uid: Mapping[str, MergedEvent] = field(default_factory=dict)
+    """``events`` by UID: an event's page and its one-event calendar are asked for one at a
+    time (a crawler following the sitemap asks for all 40,000), each a lookup, not a scan."""
+
+    def event(self, uid: str) -> MergedEvent | None:
+        """The published event of that UID, or None."""
+        return self.by_uid.get(uid)
 
 
 class PublishedMixin:
@@ -152,6 +159,7 @@ def _load(output: Path, version: str, sources: Sequence[Source]) -> Published:
         generated_at=datetime.fromisoformat(stamp) if isinstance(stamp, str) else None,
         modified=modified, version=version,
         calendars=tuple((c.slug, c.labels, c.facets[0]) for c in calendars),
+        by_uid={e.uid: e for e in reversed(events)},  # the first of a repeated UID, as before
     )
 
 

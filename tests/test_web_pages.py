@@ -364,6 +364,7 @@ def test_each_event_has_a_page_with_its_date_place_description_and_who_posted_it
     assert "SUMMARY:Apéro start-up" in calendar.text
     assert 'href="https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=Ap' in apero
     assert web.client.get("/events/nobody@aggregator").status_code == 404
+    assert web.client.get("/events/nobody@aggregator.ics").status_code == 404
 
 
 def test_an_online_events_page_offers_no_map_and_no_city(web: Web) -> None:

@@ -35,10 +35,10 @@ def event(request: Request, name: str) -> Response:
             raise HTTPException(status_code=404, detail="no such event in the published calendar")
         return Response(body, media_type="text/calendar; charset=utf-8", headers={
             "Content-Disposition": 'attachment; filename="event.ics"'})
-    found = [e for e in aggregator.published().events if e.uid == name]
-    if not found:
+    found = aggregator.published().event(name)
+    if found is None:
         raise HTTPException(status_code=404, detail="no such event in the published calendar")
-    return render(request, "event.html", **_page(aggregator, found[0], language(request)))
+    return render(request, "event.html", **_page(aggregator, found, language(request)))
 
 
 def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, Any]:
