@@ -119,3 +119,21 @@ def test_clean_url_is_urlsplit_without_tracking_and_fragment(scheme: str, rest: 
                        if not is_tracking(k)])
     expected = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
     assert clean_url(url) == expected
+
+
+@FAST
+@given(st.sampled_from(["http://", "HTTPS://", "https://", "ftp://", "http:/", "//", " http://", ""]),
+       st.text(st.sampled_from(list("aZ.:@/?#[]\t\n\r x1%")), max_size=16))
+def test_is_web_url_judges_a_link_as_urlsplit_does(scheme: str, rest: str) -> None:
+    """is_web_url's shortcut for links starting http(s):// gives urlsplit's verdict on any
+    link: IPv6 brackets (closed, unclosed, invalid), tabs and newlines urlsplit strips, no
+    host, a host ended by '?' or '#'."""
+    from urllib.parse import urlsplit
+
+    link = scheme + rest
+    try:
+        parts = urlsplit(link)
+        expected = parts.scheme in ("http", "https") and bool(parts.netloc)
+    except ValueError:
+        expected = False
+    assert is_web_url(link) == expected

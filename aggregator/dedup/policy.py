@@ -8,12 +8,11 @@ categories are united, and every record stays listed in ``members`` so no source
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source
+from ..parse.text import is_web_url
 from .places import PlaceNormaliser, fold
 
 CITY_NAMES = {"metz": "Metz", "nancy": "Nancy", "thionville": "Thionville", "epinal": "Épinal",
@@ -154,26 +153,9 @@ def merge_item(ident: str, members: Sequence[NewsItem], link: str) -> MergedItem
     )
 
 
-_HOST_END = re.compile(r"[/?#]")
-_UNUSUAL_HOST = re.compile(r"[\[\]\t\r\n]")
-"""A host urlsplit treats specially (an IPv6 literal, which it may refuse; characters it
-strips): such a URL is judged by urlsplit itself."""
-
-
 def _is_link(url: str) -> bool:
     """Only http(s) URLs with a host become links: records stored before the parser dropped
-    ``javascript:`` ones are still in databases (issue 7).
-
-    The host is read up to the first ``/``, ``?`` or ``#`` as urlsplit would, without
-    urlsplit's cost for the plain URLs that are nearly all of them (a quarter of merging an
-    event, issue 8)."""
-    lowered = url[:8].lower()
-    if not lowered.startswith(("http://", "https://")):
-        return False
-    host = _HOST_END.split(url[url.index("//") + 2:], maxsplit=1)[0]
-    if _UNUSUAL_HOST.search(host) is None:
-        return bool(host)
-    try:
-        return bool(urlsplit(url).netloc)
-    except ValueError:  # an unclosed IPv6 bracket
-        return False
+    ``javascript:`` ones are still in databases (issue 7). As the parser's rule
+    (:func:`~aggregator.parse.text.is_web_url`), on the URL as stored: one that only becomes
+    a link once urlsplit strips its leading spaces or inner tabs is not one."""
+    return url[:8].lower().startswith(("http://", "https://")) and is_web_url(url)
