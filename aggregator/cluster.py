@@ -169,7 +169,8 @@ class ClusterMixin:
         """Give back at once the leases of a process of this host that is gone (SIGKILL, the
         OOM killer), rather than let its feeds, build or digest wait AGGREGATOR_LEASE for
         them to expire. Only default owner names (host:pid) tell their process; a node named
-        by AGGREGATOR_NODE keeps the expiry. Hosts sharing a database need distinct names."""
+        by AGGREGATOR_NODE keeps the expiry (so do not name one like this host and a pid).
+        Hosts sharing a database need distinct names."""
         host = socket.gethostname()
         for owner in self.store.lease_holders():
             if process_gone(owner, host):
