@@ -5,7 +5,8 @@ cuts save; each stage alone, best of ``--repeat`` runs on the same input, moves 
 the database `bench/profile.py N --step build` leaves in `bench/.profile-N/`. Memos keep nothing
 (every stage computes as in a first build); the stages are those of ``Aggregator._build``:
 decode, event dedup, news dedup, lifecycle, rendering (files made, not written), and encoding
-the publication's rows (the database write aside).
+the publication's rows (the database write aside), under the build's collector thresholds
+(aggregator/gcpause.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from aggregator import lifecycle, memo  # noqa: E402
+from aggregator.gcpause import fewer_collections  # noqa: E402
 from aggregator.config import build_settings  # noqa: E402
 from aggregator.core import make_aggregator  # noqa: E402
 from aggregator.dedup import merge_events, merge_news  # noqa: E402
@@ -75,7 +77,8 @@ def main() -> None:
     store = aggregator.store
     tz = settings.timezone
     figures: dict[str, float] = {}
-    with memo.not_kept():
+    # As in Aggregator.build: the collector's thresholds raised, memos keeping nothing.
+    with memo.not_kept(), fewer_collections():
         figures["decode"], records = best(args.repeat, lambda: store.current_records(
             sources, now - timedelta(days=settings.past_days)))
         figures["merge_events"], merge = best(args.repeat, lambda: merge_events(
