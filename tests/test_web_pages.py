@@ -97,6 +97,28 @@ def test_agenda_filters_by_city_kind_tag_source_and_text(web: Web) -> None:
     assert "webcal://" in subscribe and "calendar.ics?city=Metz" in subscribe
 
 
+@pytest.mark.parametrize(("lang", "subscribe", "download"), [
+    ("fr", "S’abonner", "Télécharger (.ics)"),
+    ("en", "Subscribe", "Download (.ics)"),
+    ("de", "abonnieren", "Herunterladen (.ics)"),
+])
+def test_calendar_links_say_whether_they_subscribe_or_download(
+        web: Web, lang: str, subscribe: str, download: str) -> None:
+    """A webcal link subscribes (the calendar app keeps it up to date), an http link
+    downloads a copy: each is named for what it does, never a bare ".ics"."""
+    pages = {"agenda": web.client.get("/", params={"city": "Metz", "lang": lang}).text,
+             "organisation": web.client.get("/sources/lab", params={"lang": lang}).text}
+    for page, html in pages.items():
+        links = dict((href, text) for href, text in re.findall(
+            r'<a href="([^"]*calendar\.ics[^"]*)">([^<]*)</a>', html))
+        webcal = [text for href, text in links.items() if href.startswith("webcal://")]
+        http = [text for href, text in links.items() if href.startswith("http")]
+        assert len(webcal) == 1 and subscribe in webcal[0], (page, links)
+        assert http == [download], (page, links)
+        query = "city=Metz" if page == "agenda" else "source=lab"
+        assert all(href.endswith(f"/calendar.ics?{query}") for href in links), (page, links)
+
+
 def test_language_follows_accept_language_then_the_switcher(web: Web) -> None:
     assert 'lang="fr"' in web.client.get("/").text[:200]
     german = web.client.get("/", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})

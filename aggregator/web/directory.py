@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -16,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source
 from . import i18n
+from .public import webcal
 from .views import aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -69,8 +71,10 @@ def source_page(request: Request, source_id: str) -> Response:
              if f.consecutive_failures > 1 else "",
              "warnings_label": i18n.count(lang, "n_warnings", len(f.warnings))}
             for f in feeds]
+    ics = f"{aggregator.settings.base_url}/calendar.ics?{urlencode({'source': source_id})}"
     return render(request, "source.html", source=source, feeds=rows, events=events,
-                  status=overall_status(feeds), kind_label=f"kind_{source.kind}")
+                  status=overall_status(feeds), kind_label=f"kind_{source.kind}",
+                  ics_href=ics, webcal_href=webcal(ics))
 
 
 def not_over(event: MergedEvent, now: datetime) -> bool:
