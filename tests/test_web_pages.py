@@ -6,12 +6,14 @@ import json
 import re
 from urllib.parse import quote
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 from html.parser import HTMLParser
 from typing import Any
 
 import httpx
 import pytest
 
+from aggregator.web import i18n
 from aggregator.web.i18n import alphabetical
 from sites import SOON, ics
 from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
@@ -205,6 +207,44 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
     venue = web.client.get("/sources/venue", params={"lang": "en"}).text
     assert re.search(r"— failing, 1 entry \(read [^)]+\) — [^<]*500[^<]* \(2 failures in a row\)", venue)
     assert web.client.get("/sources/nobody").status_code == 404
+
+
+def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finished_one(
+        web: Web) -> None:
+    """A weekly meetup that began a month ago is next on within a week: listed at that date,
+    in date order with the rest, not first at its first date; a series whose last date has
+    passed is over, on the page as in the sitemap."""
+    now = web.aggregator.clock().replace(microsecond=0)
+    started = now - timedelta(days=30, hours=-2)
+    weekly = ics("weekly@assoc", "Café du mardi", started, extra="RRULE:FREQ=WEEKLY")
+    over = ics("over@assoc", "Cycle terminé", now - timedelta(days=60), extra="RRULE:FREQ=WEEKLY;COUNT=3")
+    later = ics("later@assoc", "Apéro de janvier", now + timedelta(days=20))
+
+    def vevent(calendar: bytes) -> bytes:
+        return calendar[calendar.index(b"BEGIN:VEVENT"):calendar.index(b"END:VCALENDAR")]
+
+    head = weekly[:weekly.index(b"BEGIN:VEVENT")]
+    web.feeds.set("/assoc.ics", head + b"".join(map(vevent, (weekly, over, later)))
+                  + b"END:VCALENDAR\r\n", "text/calendar")
+    outcomes = {o.source_id: o for o in web.aggregator.refresh(force=True)}
+    assert outcomes["assoc"].result == "updated", outcomes["assoc"]
+    web.aggregator.build()
+    page = web.client.get("/sources/assoc", params={"lang": "en"}).text
+    rows = [(when, re.sub(r"<[^>]+>", "", what), meta) for when, what, meta in re.findall(
+        r'<span class="when">([^<]*)</span>\s*<div><p class="what">(.*?)</p>'
+        r'\s*<p class="meta">([^<]*)', page)]
+    # the apéro the feed dropped is published CANCELLED until its date
+    assert [title for _, title, _ in rows] == [
+        "Apéro start-up", "Café du mardi", "Apéro de janvier"], rows
+    when, _, meta = rows[1]
+    next_date = started + timedelta(weeks=5)  # the first weekly date after now
+    assert next_date > now
+    assert when == i18n.moment(next_date, ZoneInfo("Europe/Paris"), "en")
+    assert "Recurring event" in meta and "Recurring event" not in rows[2][2]
+    sitemap = web.client.get("/sitemap.xml").text
+    published = {e.title: e.uid for e in web.aggregator.published().events}
+    assert quote(published["Café du mardi"], safe="") in sitemap
+    assert quote(published["Cycle terminé"], safe="") not in sitemap
 
 
 def test_forms_refuse_posts_without_the_csrf_token(web: Web) -> None:

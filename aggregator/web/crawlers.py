@@ -11,12 +11,13 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Request, Response
 
 from ..models import MergedEvent
-from .directory import not_over
+from .directory import next_start
 from .views import aggregator_of
 
 router = APIRouter(include_in_schema=False)
@@ -45,18 +46,19 @@ def sitemap(request: Request) -> Response:
         if cached is None or cached[0] != published.version:
             urls = site_urls(aggregator.settings.base_url,
                              [s.id for s in aggregator.current_sources()], published.events,
-                             aggregator.clock())
+                             aggregator.clock(), ZoneInfo(aggregator.settings.timezone))
             cached = state.sitemap = (published.version, render_sitemap(urls))
     return Response(cached[1], media_type="application/xml")
 
 
 def site_urls(base: str, source_ids: list[str], events: tuple[MergedEvent, ...],
-              now: datetime) -> list[str]:
-    """The agenda, the public lists, each organisation, then each event not yet over."""
+              now: datetime, zone: ZoneInfo) -> list[str]:
+    """The agenda, the public lists, each organisation, then each event not yet over (a
+    series while it has a date to come)."""
     urls = [f"{base}/", f"{base}/calendars", f"{base}/sources", f"{base}/digests"]
     urls += [f"{base}/sources/{quote(source_id, safe='')}" for source_id in sorted(source_ids)]
     urls += [f"{base}/events/{quote(e.uid, safe='')}" for e in events
-             if e.status != "CANCELLED" and not_over(e, now)]
+             if e.status != "CANCELLED" and next_start(e, now, zone) is not None]
     return urls[:MAX_URLS]
 
 

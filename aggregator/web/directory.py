@@ -15,7 +15,9 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, FeedHealth
-from ..models import MergedEvent, Source
+from ..models import MergedEvent, Source, When
+from ..render.agenda import upcoming
+from ..render.times import instant
 from . import i18n
 from .public import webcal
 from .views import aggregator_of, language, render
@@ -60,8 +62,11 @@ def source_page(request: Request, source_id: str) -> Response:
     lang = language(request)
     zone = ZoneInfo(aggregator.settings.timezone)
     now = aggregator.clock()
-    mine = [e for e in published.events if source_id in e.source_ids and not_over(e, now)]
-    events = [_event_row(e, source, by_id, lang, zone) for e in mine[:MAX_EVENTS]]
+    coming = sorted(
+        ((start, event) for event in published.events if source_id in event.source_ids
+         for start in [next_start(event, now, zone)] if start is not None),
+        key=lambda pair: (instant(pair[0], zone), pair[1].uid))
+    events = [_event_row(e, start, source, by_id, lang, zone) for start, e in coming[:MAX_EVENTS]]
     feeds = _health_by_source(aggregator).get(source_id, [])
     rows = [{"url": f.url, "status": f.status, "last_error": f.last_error,
              "records": i18n.count(lang, "n_entries", f.items),
@@ -77,22 +82,27 @@ def source_page(request: Request, source_id: str) -> Response:
                   ics_href=ics, webcal_href=webcal(ics))
 
 
-def not_over(event: MergedEvent, now: datetime) -> bool:
-    """Still to come or going on at ``now`` (a series always: its next dates are on its page)."""
+def next_start(event: MergedEvent, now: datetime, zone: ZoneInfo) -> When | None:
+    """When the event is next on: its start while it is still to come or going on, a
+    series' next occurrence (a weekly meetup that began months ago is listed at its coming
+    date, not its first one); None once it is over."""
     if event.rrule or event.rdates:
-        return True
+        occurrences = upcoming([event], now=now, zone=zone, limit=1)
+        return occurrences[0].start if occurrences else None
     last = event.end or event.start
-    return last >= now if isinstance(last, datetime) else last >= now.date()
+    ongoing = last >= now if isinstance(last, datetime) else last >= now.date()
+    return event.start if ongoing else None
 
 
-def _event_row(event: MergedEvent, source: Source, by_id: dict[str, Source], lang: str,
-               zone: ZoneInfo) -> dict[str, Any]:
-    """An event of the organisation, with whose posts it was merged (and their links)."""
-    when = i18n.moment(event.start, zone, lang)
+def _event_row(event: MergedEvent, start: When, source: Source, by_id: dict[str, Source],
+               lang: str, zone: ZoneInfo) -> dict[str, Any]:
+    """An event of the organisation at ``start``, with whose posts it was merged (and their
+    links)."""
+    when = i18n.moment(start, zone, lang)
     others = [
         (by_id[m.source_id].name if m.source_id in by_id else m.source_id, m.url)
         for m in event.members if m.source_id != source.id
     ]
     return {"uid": event.uid, "title": event.title, "url": event.url, "when": when,
             "city": event.city, "cancelled": event.status == "CANCELLED", "others": others,
-            "recurring": bool(event.rrule)}
+            "recurring": bool(event.rrule or event.rdates)}

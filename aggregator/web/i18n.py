@@ -47,6 +47,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                        "Diese Auswahl abonnieren (webcal)"),
     "its_calendar": ("S’abonner à ses événements (webcal)", "Subscribe to its events (webcal)",
                      "Seine Veranstaltungen abonnieren (webcal)"),
+    "recurring": ("Événement récurrent", "Recurring event", "Wiederkehrende Veranstaltung"),
     "download_ics": ("Télécharger (.ics)", "Download (.ics)", "Herunterladen (.ics)"),
     "kind_startup": ("Start-up", "Start-up", "Start-up"),
     "kind_lab": ("Laboratoire", "Lab", "Labor"),
