@@ -285,6 +285,28 @@ def test_registration_preview_shows_what_each_feed_holds(web: Web) -> None:
     assert "RSS: 0 events, 2 news items" in english
 
 
+def test_registration_preview_shows_a_series_at_its_coming_dates(web: Web) -> None:
+    """An organiser checking a feed of one weekly meetup that began a month ago sees its next
+    three dates (the first one moved by its own RECURRENCE-ID record), not nothing."""
+    now = web.aggregator.clock().replace(microsecond=0)
+    started = now - timedelta(days=30, hours=-2)
+    first = started + timedelta(weeks=5)  # the first weekly date after now
+    moved = ics("weekly@new", "Café du mardi (salle B)", first + timedelta(hours=1),
+                extra=f"RECURRENCE-ID:{first.strftime('%Y%m%dT%H%M%SZ')}")
+    series = ics("weekly@new", "Café du mardi", started, extra="RRULE:FREQ=WEEKLY")
+    web.feeds.set("/new.ics", series.replace(b"END:VCALENDAR", moved[moved.index(b"BEGIN:VEVENT"):]
+                                              .removesuffix(b"\r\n")), "text/calendar")
+    page = web.client.post("/register?lang=en", data={
+        "csrf_token": csrf(web.client, "/register"), "action": "preview",
+        "feeds": f"{web.feeds.base_url}/new.ics"}).text
+    zone = ZoneInfo("Europe/Paris")
+    expected = [(first + timedelta(hours=1), "Café du mardi (salle B)"),
+                (first + timedelta(weeks=1), "Café du mardi"),
+                (first + timedelta(weeks=2), "Café du mardi")]
+    listed = re.findall(r"<li>([^<]*) — ([^<]*)</li>", page)
+    assert listed == [(i18n.moment(when, zone, "en"), title) for when, title in expected], listed
+
+
 def test_registration_is_pending_until_an_admin_approves_it(web: Web) -> None:
     web.feeds.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4)),
                   "text/calendar")

@@ -35,7 +35,7 @@ from .text import TitleNormaliser
 
 __all__ = [
     "EventMerge", "NewsMerge", "Overrides", "PairScore",
-    "explain", "merge_events", "merge_news", "record_key", "vanished",
+    "explain", "merge_events", "merge_news", "record_key", "unmerged", "vanished",
 ]
 
 Venues = Mapping[str, Iterable[str]]
@@ -142,6 +142,18 @@ def _resolve_merges(merges: Sequence[Sequence[str]], by_key: Mapping[str, list[i
         if len(found) > 1:
             groups.append(sorted(set(found)))
     return groups
+
+
+def unmerged(events: Sequence[Event]) -> list[MergedEvent]:
+    """Each record as an event of its own, its RECURRENCE-ID records attached to its series,
+    no record compared with another: what one feed alone holds (the registration form's
+    preview, which must not touch the memos a build in another thread is filling)."""
+    masters, attached = _split_overrides(events)
+    extra: dict[str, list[Event]] = {}
+    for record in attached:
+        extra.setdefault(record.uid, []).append(record)
+    return [merge_event(master.uid, [master], extra.pop(master.uid, ()), {})
+            for master in masters]
 
 
 def _split_overrides(events: Sequence[Event]) -> tuple[list[Event], list[Event]]:

@@ -9,7 +9,7 @@ per IP, CSRF-checked, and a filled honeypot gets a thank-you page and nothing el
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,8 +19,10 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
 from ..core import Aggregator, RegistrationError
+from ..dedup import unmerged
 from ..errors import FeedError
-from ..models import LANGUAGES, FeedRef, ParsedFeed, When
+from ..models import LANGUAGES, FeedRef, ParsedFeed
+from ..render.agenda import upcoming
 from . import i18n
 from .security import CSRF_FIELD, HONEYPOT_FIELD, RateLimiter, check_csrf, client_ip
 from .views import aggregator_of, Page, kinds, language, render
@@ -129,15 +131,9 @@ def _preview(aggregator: Aggregator, url: str, lang: str) -> dict[str, Any]:
 
 def _next_events(parsed: ParsedFeed, now: datetime, timezone: str,
                  lang: str) -> list[tuple[str, str]]:
-    """(when, title) of the next three events of a feed (first occurrences of series)."""
+    """(when, title) of the feed's next three dates as the agenda would show them: a weekly
+    series that began months ago is on at its coming dates, an occurrence it moved at its
+    new time."""
     zone = ZoneInfo(timezone)
-
-    def instant(value: When) -> datetime:
-        if isinstance(value, datetime):
-            return value
-        return datetime.combine(value, time(), tzinfo=zone)
-
-    coming = sorted((e for e in parsed.events
-                     if e.recurrence_id is None and instant(e.end or e.start) >= now),
-                    key=lambda e: instant(e.start))
-    return [(i18n.moment(e.start, zone, lang), e.title) for e in coming[:3]]
+    coming = upcoming(unmerged(parsed.events), now=now, zone=zone, limit=3)
+    return [(i18n.moment(o.start, zone, lang), o.title) for o in coming]
