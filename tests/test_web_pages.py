@@ -247,6 +247,39 @@ def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finish
     assert quote(published["Cycle terminé"], safe="") not in sitemap
 
 
+def test_the_embeddable_list_shows_the_next_dates_not_the_first_events_of_the_feed(
+        web: Web) -> None:
+    """An organisation's sidebar shows its next 15 dates: a series at each of its coming
+    dates, a one-off in its place among them, and none of the finished series that come
+    first in the published order (they held every slot: the one-offs were missing)."""
+    now = web.aggregator.clock().replace(microsecond=0)
+    started = now - timedelta(days=30, hours=-2)
+    finished = [ics(f"old-{n}@assoc", f"Cycle {n}", now - timedelta(days=200 - n),
+                    extra="RRULE:FREQ=WEEKLY;COUNT=2") for n in range(16)]
+    series = ics("daily@assoc", "Café", started, extra="RRULE:FREQ=DAILY;INTERVAL=3")
+    later = ics("later@assoc", "Apéro de janvier", now + timedelta(days=20))
+
+    def vevent(calendar: bytes) -> bytes:
+        return calendar[calendar.index(b"BEGIN:VEVENT"):calendar.index(b"END:VCALENDAR")]
+
+    head = series[:series.index(b"BEGIN:VEVENT")]
+    web.feeds.set("/assoc.ics", head + b"".join(map(vevent, [*finished, series, later]))
+                  + b"END:VCALENDAR\r\n", "text/calendar")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    embed = web.client.get("/embed", params={"source": "assoc", "lang": "en"}).text
+    titles = [re.sub(r"<[^>]+>", "", what) for what in re.findall(
+        r'<p class="what">(.*?)\n', embed)]
+    # the apéro the feed dropped stays, CANCELLED, until its date
+    dropped = next(e.start for e in web.aggregator.published().events
+                   if e.title == "Apéro start-up")
+    dates = [(started + timedelta(days=3 * n), "Café") for n in range(40)
+             if started + timedelta(days=3 * n) > now]
+    dates += [(now + timedelta(days=20), "Apéro de janvier"),
+              (dropped, "Apéro start-up Cancelled")]
+    assert titles == [title for _, title in sorted(dates)[:15]], titles
+
+
 def test_forms_refuse_posts_without_the_csrf_token(web: Web) -> None:
     refused = web.client.post("/register", data={"name": "X", "action": "submit"})
     assert refused.status_code == 403

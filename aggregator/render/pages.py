@@ -123,11 +123,12 @@ def render_index(
     memo: SingleMemo | None = None,
     after: datetime | None = None,
     later_query: Mapping[str, str] | None = None,
+    rows: int = MAX_ROWS,
 ) -> bytes:
     """The agenda page as UTF-8 HTML (``memo``: see :func:`.agenda.upcoming`).
 
-    It lists the first :data:`MAX_ROWS` occurrences not over at ``now`` (or at ``after``, a
-    later page). With ``later_query`` (the web app's filters), a longer agenda ends with a
+    It lists the first ``rows`` occurrences not over at ``now`` (or at ``after``, a later
+    page): :data:`MAX_ROWS` for a page, fewer for the embeddable list. With ``later_query`` (the web app's filters), a longer agenda ends with a
     link to the next page, ``?from=`` the first day it did not show whole.
 
     Raises:
@@ -137,9 +138,9 @@ def render_index(
         raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
     now, zone = require_aware(now), render_zone(timezone)
     start = max(now, require_aware(after)) if after is not None else now
-    found = upcoming(events, now=start, zone=zone, limit=MAX_ROWS + 1, memo=memo)
-    occurrences, next_day = (found[:MAX_ROWS], None) if later_query is None else \
-        _page(found, start, zone)
+    found = upcoming(events, now=start, zone=zone, limit=rows + 1, memo=memo)
+    occurrences, next_day = (found[:rows], None) if later_query is None else \
+        _page(found, start, zone, rows)
     later = "?" + urlencode({**later_query, "from": next_day.isoformat()}) \
         if later_query is not None and next_day is not None else ""
     base = base_url.rstrip("/")
@@ -165,19 +166,19 @@ def render_index(
     return environment().get_template("index.html").render(context).encode("utf-8")
 
 
-def _page(found: list[Occurrence], start: datetime, zone: tzinfo
+def _page(found: list[Occurrence], start: datetime, zone: tzinfo, rows: int
           ) -> tuple[list[Occurrence], date | None]:
-    """The occurrences a page shows, and the day the next page starts (None: no more). A day
-    cut by the row limit moves whole to the next page; a single day of more than MAX_ROWS
-    occurrences shows its first ones and the next page starts the day after."""
-    if len(found) <= MAX_ROWS:
+    """The occurrences a page of ``rows`` shows, and the day the next page starts (None: no
+    more). A day cut by the row limit moves whole to the next page; a single day of more than
+    ``rows`` occurrences shows its first ones and the next page starts the day after."""
+    if len(found) <= rows:
         return found, None
     first = start.astimezone(zone).date()
 
     def day(occurrence: Occurrence) -> date:
         return max(as_date(occurrence.start, zone), first)
 
-    shown, last, following = found[:MAX_ROWS], day(found[MAX_ROWS - 1]), day(found[MAX_ROWS])
+    shown, last, following = found[:rows], day(found[rows - 1]), day(found[rows])
     if following > last:  # the limit falls between two days
         return shown, following
     whole = [o for o in shown if day(o) < last]

@@ -31,7 +31,7 @@ EVENTS_SECTION = re.compile(r'(<section aria-labelledby="events">.*?</section>)'
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
 EMBED_EVENTS = 15
-"""Events in /embed: a sidebar's worth on an organisation's site."""
+"""Dates in /embed: a sidebar's worth on an organisation's site."""
 AGENDA_CACHE = 64
 
 Filter = Annotated[str, Query(max_length=100)]
@@ -75,7 +75,8 @@ def agenda_parts(html: str, *, events_only: bool = False) -> tuple[str, str]:
 
 def _agenda(request: Request, events: tuple[MergedEvent, ...], published: Published,
             key: tuple[str, ...], *, news: bool = True, after: date | None = None,
-            later_query: dict[str, str] | None = None) -> tuple[str, str]:
+            later_query: dict[str, str] | None = None, rows: int = pages.MAX_ROWS
+            ) -> tuple[str, str]:
     aggregator = aggregator_of(request)
     lang = language(request)
     now = aggregator.clock()
@@ -88,7 +89,7 @@ def _agenda(request: Request, events: tuple[MergedEvent, ...], published: Publis
             now=now, base_url=aggregator.settings.base_url,
             timezone=aggregator.settings.timezone, language=lang,
             after=datetime.combine(after, time(), zone) if after else None,
-            later_query=later_query,
+            later_query=later_query, rows=rows,
         ).decode()
         return agenda_parts(html, events_only=not news)
 
@@ -149,26 +150,17 @@ def webcal(url: str) -> str:
 @router.get("/embed", response_class=HTMLResponse)
 def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
           source: Filter = "") -> Response:
-    """A small list of the next events for an organisation's own site (may be framed)."""
+    """A small list of the next dates for an organisation's own site (may be framed): the
+    first :data:`EMBED_EVENTS` occurrences of the selection, series expanded."""
     aggregator = aggregator_of(request)
     published = aggregator.published()
     selection = Selection(city=city, kind=kind, tag=tag, source=source)
-    now = aggregator.clock()
-    chosen = [e for e in aggregator.select_events(published, selection)
-              if e.rrule or e.rdates or _ends_after(e, now)]
-    body, _ = _agenda(request, tuple(chosen[:EMBED_EVENTS]), published,
-                      ("embed", city, kind, tag, source), news=False)
+    body, _ = _agenda(request, aggregator.select_events(published, selection), published,
+                      ("embed", city, kind, tag, source), news=False, rows=EMBED_EVENTS)
     query = urlencode({k: v for k, v in vars_of(selection).items() if v})
     more = f"{aggregator.settings.base_url}/" + (f"?{query}" if query else "")
     heading = f"{DEFAULT_TITLE}" + (f" – {selection.label()}" if selection.label() else "")
     return render(request, "embed.html", agenda=body, heading=heading, more_href=more)
-
-
-def _ends_after(event: MergedEvent, now: datetime) -> bool:
-    last = event.end or event.start
-    if isinstance(last, datetime):
-        return last >= now
-    return last >= now.date()
 
 
 @router.get("/calendars", response_class=HTMLResponse)
