@@ -64,6 +64,11 @@ def absurd_rrules(start: str) -> bytes:
         "UID:huge-count@test\r\nDTSTART:20270101T000000Z\r\nRRULE:FREQ=SECONDLY;COUNT=999999999\r\nSUMMARY:Huge count",
         "UID:far@test\r\nDTSTART:99991231T000000Z\r\nRRULE:FREQ=DAILY\r\nSUMMARY:Year 9999",
         "UID:junk@test\r\nDTSTART:20270101T000000Z\r\nRRULE:FREQ=FORTNIGHTLY;BYDAY=XX;INTERVAL=-5\r\nSUMMARY:Junk rule",
+        # dateutil walks these to the year 9999 (3 s a page), never ends, or refuses them
+        f"UID:never-daily@test\r\nDTSTART:{start}\r\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\nSUMMARY:Never, daily",
+        f"UID:interval-zero@test\r\nDTSTART:{start}\r\nRRULE:FREQ=MONTHLY;INTERVAL=0\r\nSUMMARY:Interval zero",
+        f"UID:refused@test\r\nDTSTART:{start}\r\nRRULE:FREQ=HOURLY;INTERVAL=2;BYHOUR=1,3\r\nSUMMARY:Odd hours, even steps",
+        f"UID:rscale@test\r\nDTSTART:{start}\r\nRRULE:RSCALE=HEBREW;FREQ=YEARLY;SKIP=FORWARD\r\nSUMMARY:Hebrew calendar",
         f"UID:sane@test\r\nDTSTART:{start}\r\nSUMMARY:Sane event",
     )
 

@@ -17,6 +17,7 @@ import icalendar
 from icalendar.prop import vBroken
 
 from ..models import When
+from ..recurrence import rule_problem
 from .text import clean_line
 from .timezones import TimezoneResolver
 
@@ -198,7 +199,9 @@ def checked_rule(text: str, start: When, zone: zoneinfo.ZoneInfo) -> tuple[str |
     """Keep the RRULE parts RFC 5545 knows; refuse a rule without a valid FREQ.
 
     Renderers expand RRULEs, so a misspelt part ("UNTL=", corpus rie__bad_rrule_missing_until_event)
-    or a malformed value is dropped here, with a warning, rather than crash or recur forever there.
+    or a malformed value is dropped here, with a warning, rather than crash or recur forever there;
+    a rule that cannot be expanded at all (:func:`aggregator.recurrence.rule_problem`) is dropped
+    whole, the event kept as a single one.
     """
     parts: dict[str, str] = {}
     problems: list[str] = []
@@ -217,7 +220,14 @@ def checked_rule(text: str, start: When, zone: zoneinfo.ZoneInfo) -> tuple[str |
             problems.append("RRULE UNTIL unreadable: ignored")
         else:
             parts["UNTIL"] = until
-    return ";".join(f"{key}={value}" for key, value in parts.items()), problems
+    if parts.get("RSCALE") == "GREGORIAN" and parts.get("SKIP", "OMIT") == "OMIT":
+        del parts["RSCALE"]  # RFC 7529's defaults: the plain rule, which expanders read
+        parts.pop("SKIP", None)
+    rule = ";".join(f"{key}={value}" for key, value in parts.items())
+    problem = rule_problem(rule, start)
+    if problem is not None:  # DTSTART is the first instance whatever the rule (RFC 5545)
+        return None, [*problems, f"RRULE {text[:60]!r}: {problem}: read as a single event"]
+    return rule, problems
 
 
 def matching_until(until: str, start: When, zone: zoneinfo.ZoneInfo) -> str | None:

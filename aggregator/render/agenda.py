@@ -3,7 +3,8 @@
 Recurring series are expanded with recurring-ical-events over the VEVENTs that ``ics`` writes
 (master plus RECURRENCE-ID overrides), so the page and calendar.ics can never disagree about
 when a series meets, and we never hand-write RRULE arithmetic. Expansion stops at a horizon and
-a per-series cap so one ``FREQ=MINUTELY`` feed cannot blow up the page.
+a per-series cap so one ``FREQ=MINUTELY`` feed cannot blow up the page, and a rule that no date
+matches or that dateutil refuses is not walked at all (``aggregator.recurrence``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from icalendar import Event as VEvent
 
 from ..memo import Memo
 from ..models import MergedEvent, When
+from ..recurrence import rule_problem
 from .ics import event_components
 from .text import one_line, status_of
 from .times import as_date, event_span, instant
@@ -85,7 +87,8 @@ def upcoming(
                 event.rrule, instant(event.start, zone), now + HORIZON
             ) > EXPANSION_BUDGET:
                 continue
-            if event.rrule or event.rdates:
+            if (event.rrule or event.rdates) and not (
+                    event.rrule and rule_problem(event.rrule, event.start)):
                 yield from ((order(o), o) for o in _expand(event, now, zone))
                 continue
             ends, key, occurrence = (single(event) if memo is None

@@ -1,0 +1,109 @@
+"""Whether an RRULE can be expanded: the check the parser and every expander share.
+
+The agenda, the digest and the event pages expand series with recurring-ical-events, which
+walks the rule with dateutil from DTSTART, period by period, until a date passes every BY*
+part, and stops only at the year 9999. So a rule that no date passes (``FREQ=DAILY;BYMONTH=2;
+BYMONTHDAY=30``, or ``BYMONTH=13``) cost 3 s per expansion here, per page and per build;
+``INTERVAL=0`` never ends (dateutil issues 1393 and 1441); and a combination dateutil refuses
+(``FREQ=HOURLY;INTERVAL=2;BYHOUR=1,3``, RFC 7529's ``RSCALE``) raised out of the build. RFC 5545 makes
+DTSTART the first instance whatever the rule, so such an event is read as a single event.
+
+PURE: text and a start in, a reason out; dateutil is only asked bounded questions.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime, time
+
+from dateutil.rrule import rrulestr
+
+from .models import When
+
+CYCLE_YEARS = 400
+"""The Gregorian calendar repeats every 400 years (146,097 days, exactly 20,871 weeks): a set
+of day filters that no date of 400 years passes, no date ever passes."""
+LAST_PROBE_YEAR = 9999 - 2 * CYCLE_YEARS
+"""Probes start at least one cycle before dateutil's last year and at most two (see
+:func:`_never_recurs`), so a probe walks one whole cycle at least, two at most."""
+DAY_FILTERS = ("BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY", "WKST")
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAYS_PER_PERIOD = {"YEARLY": 366, "MONTHLY": 31, "WEEKLY": 7}
+"""The most days one period of the rule can hold (one for DAILY and finer)."""
+FINER = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
+
+
+@functools.lru_cache(maxsize=4096)
+def rule_problem(rule: str, start: When) -> str | None:
+    """Why the RRULE ``rule`` (upper-case ``KEY=VALUE`` parts, UNTIL of DTSTART's value type,
+    as ``parse.ical_dates.checked_rule`` leaves it) cannot be expanded from ``start``, or None.
+
+    Cached: the agenda asks again for each series at every build and page."""
+    parts = _parts(rule)
+    interval = parts.get("INTERVAL", "1")
+    if not interval.isdigit() or int(interval) < 1:
+        return f"INTERVAL={interval} is not a positive number"
+    count = parts.get("COUNT", "1")
+    if not count.isdigit() or int(count) < 1:
+        return f"COUNT={count} is not a positive number"
+    if "RSCALE" in parts or "SKIP" in parts:
+        return "RSCALE and SKIP (RFC 7529 calendars) are not supported"
+    bounds = ";".join(f"{key}={value}" for key, value in parts.items() if key != "UNTIL")
+    try:  # without UNTIL, which only ends a series, and which the expander reads more leniently
+        rrulestr(bounds, dtstart=start if isinstance(start, datetime) else _midnight(start))
+        never = _position_out_of_reach(parts) or _never_recurs(parts, start)
+    except (ValueError, TypeError, OverflowError, IndexError) as error:  # IndexError: dateutil
+        return f"refused by the expander ({error})"  # walking "the 53rd Thursday" of a month
+    return "no date ever matches it" if never else None
+
+
+def _parts(rule: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+def _position_out_of_reach(parts: dict[str, str]) -> bool:
+    """A BYSETPOS past the most instances one period can hold (the 2nd of a DAILY rule's one
+    instance a day): dateutil would walk to 9999 looking for it."""
+    if "BYSETPOS" not in parts:
+        return False
+    freq = parts["FREQ"]
+    most = DAYS_PER_PERIOD.get(freq, 1)
+    for unit, level in (("BYHOUR", "DAILY"), ("BYMINUTE", "HOURLY"), ("BYSECOND", "MINUTELY")):
+        if unit in parts and FINER.index(freq) <= FINER.index(level):
+            most *= len(parts[unit].split(","))
+    positions = [abs(int(p)) for p in parts["BYSETPOS"].split(",") if p.lstrip("+-").isdigit()]
+    return bool(positions) and min(positions) > most
+
+
+def _never_recurs(parts: dict[str, str], start: When) -> bool:
+    """Whether no day passes the rule's day filters, asked of a YEARLY probe that dateutil
+    walks a year at a time over one 400-year cycle at least (a few ms when it is empty).
+
+    The probe holds the rule's day filters and, where the rule leaves them out, the defaults
+    dateutil takes from DTSTART for the rule's own frequency (a MONTHLY rule's day of the
+    month, a WEEKLY rule's weekday), so that it passes the same days; interval, count and
+    positions only ever remove dates, so an empty probe means an empty rule."""
+    freq = parts["FREQ"]
+    probe = {key: parts[key] for key in DAY_FILTERS if key in parts}
+    if "BYDAY" in probe and freq not in ("YEARLY", "MONTHLY"):  # ordinals count only there
+        probe["BYDAY"] = ",".join(dict.fromkeys(day.lstrip("+-0123456789")
+                                                for day in probe["BYDAY"].split(",")))
+    if not any(key in probe for key in ("BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY")):
+        if freq == "MONTHLY":
+            probe["BYMONTHDAY"] = str(start.day)
+        elif freq == "WEEKLY":
+            probe["BYDAY"] = WEEKDAYS[start.weekday()]
+        elif freq != "YEARLY":  # every day of the months it names
+            return not any(m.isdigit() and 1 <= int(m) <= 12
+                           for m in probe.get("BYMONTH", "1").split(","))
+    if freq == "MONTHLY" and "BYMONTH" not in probe:
+        probe["BYMONTH"] = ",".join(map(str, range(1, 13)))  # ordinals within each month
+    day = start if not isinstance(start, datetime) else start.date()
+    shift = (LAST_PROBE_YEAR + CYCLE_YEARS - day.year) // CYCLE_YEARS * CYCLE_YEARS
+    first = _midnight(day.replace(year=day.year + shift))
+    text = ";".join(["FREQ=YEARLY", *(f"{key}={value}" for key, value in probe.items())])
+    return next(iter(rrulestr(text, dtstart=first)), None) is None

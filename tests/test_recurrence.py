@@ -1,0 +1,107 @@
+"""RRULEs the expanders cannot walk are found before they walk them (aggregator.recurrence).
+
+dateutil walks a rule that no date matches until the year 9999 (3 s per page for a daily
+one), never ends with INTERVAL=0, and refuses some combinations at expansion time; each such
+rule is named here, and a property test holds the check to dateutil's own walk.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from dateutil.rrule import rrulestr
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aggregator.parse.ical_dates import checked_rule
+from aggregator.recurrence import rule_problem
+from aggregator.render.agenda import upcoming
+from render_builders import NOW, PARIS, merged
+
+START = datetime(2025, 1, 30, 18, 30, tzinfo=PARIS)  # a Thursday, the 30th
+
+
+@pytest.mark.parametrize("rule", [
+    "FREQ=WEEKLY", "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10", "FREQ=MONTHLY;BYDAY=2TU",
+    "FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYDAY=5MO", "FREQ=MONTHLY;BYMONTHDAY=31",
+    "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO",
+    "FREQ=YEARLY;BYYEARDAY=-1", "FREQ=DAILY;BYMONTH=3;UNTIL=20250401T000000Z",
+    "FREQ=WEEKLY;BYMONTH=2", "FREQ=HOURLY;INTERVAL=2;BYHOUR=10,12",
+])
+def test_rules_that_recur_are_left_to_the_expander(rule: str) -> None:
+    assert rule_problem(rule, START) is None
+
+
+@pytest.mark.parametrize(("rule", "why"), [
+    ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "no date ever matches it"),
+    ("FREQ=SECONDLY;BYMONTH=4,6;BYMONTHDAY=31", "no date ever matches it"),
+    ("FREQ=DAILY;BYMONTH=13", "no date ever matches it"),
+    ("FREQ=YEARLY;BYYEARDAY=366;BYMONTH=1", "no date ever matches it"),
+    ("FREQ=MONTHLY;BYDAY=7MO", "no date ever matches it"),
+    ("FREQ=YEARLY;BYMONTH=2", "no date ever matches it"),  # February the 30th, from DTSTART
+    ("FREQ=DAILY;BYSETPOS=2", "no date ever matches it"),  # one instance a day
+    ("FREQ=MONTHLY;INTERVAL=0", "INTERVAL=0 is not a positive number"),
+    ("FREQ=WEEKLY;COUNT=0", "COUNT=0 is not a positive number"),
+    ("FREQ=HOURLY;INTERVAL=2;BYHOUR=1,3", "refused by the expander"),
+    ("FREQ=DAILY;BYHOUR=25", "refused by the expander (hour must be in 0..23)"),
+    ("FREQ=YEARLY;RSCALE=HEBREW", "RSCALE and SKIP (RFC 7529 calendars) are not supported"),
+    ("FREQ=MONTHLY;BYDAY=53TH", "refused by the expander (list index out of range)"),
+])
+def test_rules_the_expander_cannot_walk_say_why(rule: str, why: str) -> None:
+    problem = rule_problem(rule, START)
+    assert problem is not None and why in problem
+
+
+def test_the_parser_reads_such_a_rule_as_a_single_event_and_keeps_gregorian_rscale() -> None:
+    rule, problems = checked_rule("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", START, PARIS)
+    assert rule is None
+    assert problems == ["RRULE 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30': no date ever matches it: "
+                        "read as a single event"]
+    # RFC 7529's defaults are the plain rule, which expanders read: kept, without them
+    assert checked_rule("RSCALE=GREGORIAN;FREQ=YEARLY;SKIP=OMIT", START, PARIS) == ("FREQ=YEARLY", [])
+
+
+def test_a_stored_rule_the_expander_cannot_walk_is_listed_at_its_start_alone() -> None:
+    """Records parsed before the check keep their rule in the database until their feed
+    changes: the agenda lists such an event once, at its DTSTART, instead of hanging."""
+    start = NOW + timedelta(days=2)
+    series = merged("stuck", start=start, end=start + timedelta(hours=1), rrule="FREQ=MONTHLY;INTERVAL=0")
+    weekly = merged("weekly", start=start, end=start + timedelta(hours=1), rrule="FREQ=WEEKLY;COUNT=3")
+    listed = [(o.event.uid, o.start) for o in upcoming([series, weekly], now=NOW, zone=PARIS)]
+    assert listed == [("stuck", start), ("weekly", start), ("weekly", start + timedelta(weeks=1)),
+                      ("weekly", start + timedelta(weeks=2))]
+
+
+MONTHS = st.lists(st.integers(1, 12), min_size=1, max_size=3, unique=True)
+MONTH_DAYS = st.lists(st.integers(-31, 31).filter(bool), min_size=1, max_size=2, unique=True)
+YEAR_DAYS = st.lists(st.sampled_from([1, 59, 60, 61, 100, 365, 366, -1, -366]), min_size=1,
+                     max_size=2, unique=True)
+WEEKDAYS = st.lists(st.sampled_from(["MO", "TU", "SA", "1MO", "2TU", "-1FR", "5SU", "-5WE",
+                                     "53TH"]), min_size=1, max_size=2, unique=True)
+
+
+@st.composite
+def rules(draw: st.DrawFn) -> str:
+    """YEARLY and MONTHLY rules (dateutil's walk to 9999 costs under 0.4 s for them) with any
+    mix of the day filters that can leave no date."""
+    parts = [f"FREQ={draw(st.sampled_from(['YEARLY', 'MONTHLY']))}"]
+    for name, values in (("BYMONTH", MONTHS), ("BYMONTHDAY", MONTH_DAYS),
+                         ("BYYEARDAY", YEAR_DAYS), ("BYDAY", WEEKDAYS)):
+        if draw(st.booleans()):
+            parts.append(f"{name}={','.join(map(str, draw(values)))}")
+    return ";".join(parts)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rule=rules(), start=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
+def test_no_date_ever_matches_exactly_when_dateutil_finds_none(rule: str, start: date) -> None:
+    problem = rule_problem(rule, start)
+    try:
+        walked = next(iter(rrulestr(rule, dtstart=datetime.combine(start, datetime.min.time()))),
+                      None)
+    except (ValueError, IndexError):  # dateutil refuses it (an ordinal out of its range)
+        assert problem is not None and "refused by the expander" in problem
+        return
+    assert (problem == "no date ever matches it") == (walked is None), (rule, start, walked)
