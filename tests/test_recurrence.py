@@ -14,10 +14,11 @@ from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aggregator.dedup import merge_events
 from aggregator.parse.ical_dates import checked_rule
 from aggregator.recurrence import rule_problem
 from aggregator.render.agenda import upcoming
-from render_builders import NOW, PARIS, merged
+from render_builders import NOW, PARIS, SOURCES, member, merged
 
 START = datetime(2025, 1, 30, 18, 30, tzinfo=PARIS)  # a Thursday, the 30th
 
@@ -72,6 +73,16 @@ def test_a_stored_rule_the_expander_cannot_walk_is_listed_at_its_start_alone() -
     listed = [(o.event.uid, o.start) for o in upcoming([series, weekly], now=NOW, zone=PARIS)]
     assert listed == [("stuck", start), ("weekly", start), ("weekly", start + timedelta(weeks=1)),
                       ("weekly", start + timedelta(weeks=2))]
+
+
+def test_a_stored_rule_the_expander_cannot_walk_leaves_the_merged_event() -> None:
+    """calendar.ics and events.json then show such a record as the parser now reads it."""
+    stuck = member("loria", "stuck", start=START, rrule="FREQ=MONTHLY;INTERVAL=0")
+    weekly = member("tcrm", "weekly", title="Atelier", start=START + timedelta(hours=3),
+                    rrule="FREQ=WEEKLY")
+    merged_events = {e.members[0].uid: e for e in merge_events([stuck, weekly], SOURCES).events}
+    assert merged_events["stuck"].rrule is None
+    assert merged_events["weekly"].rrule == "FREQ=WEEKLY"
 
 
 MONTHS = st.lists(st.integers(1, 12), min_size=1, max_size=3, unique=True)

@@ -11,8 +11,9 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from ..models import Event, MergedEvent, MergedItem, NewsItem, Source
+from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
 from ..parse.text import is_web_url
+from ..recurrence import rule_problem
 from .places import PlaceNormaliser, fold
 
 CITY_NAMES = {"metz": "Metz", "nancy": "Nancy", "thionville": "Thionville", "epinal": "Épinal",
@@ -93,12 +94,19 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
         description=_most_complete([m.description for m in members]),
         status="CANCELLED" if rep.status.upper() == "CANCELLED" else rep.status.upper(),
         categories=_united([m.categories for m in members]),
-        rrule=rep.rrule, rdates=rep.rdates, exdates=rep.exdates,
+        rrule=_expandable(rep.rrule, rep.start), rdates=rep.rdates, exdates=rep.exdates,
         sequence=max(m.sequence for m in members),
         last_modified=max(modified, key=_timestamp) if modified else None,
         members=tuple(members),
         overrides=_pick_overrides(uid, overrides, sources),
     )
+
+
+def _expandable(rule: str | None, start: When) -> str | None:
+    """The record's RRULE, or None for one stored before the parser refused rules no expander
+    can walk (aggregator/recurrence.py): every output then shows the event as the parser now
+    reads it, a single event."""
+    return rule if rule is None or rule_problem(rule, start) is None else None
 
 
 def event_city(locations: Sequence[str], posted_by: Sequence[Source | None], fallback: str) -> str:
