@@ -5,8 +5,9 @@ walks the rule with dateutil from DTSTART, period by period, until a date passes
 part, and stops only at the year 9999. So a rule that no date passes (``FREQ=DAILY;BYMONTH=2;
 BYMONTHDAY=30``, or ``BYMONTH=13``) cost 3 s per expansion here, per page and per build;
 ``INTERVAL=0`` never ends (dateutil issues 1393 and 1441); and a combination dateutil refuses
-(``FREQ=HOURLY;INTERVAL=2;BYHOUR=1,3``, RFC 7529's ``RSCALE``) raised out of the build. RFC 5545 makes
-DTSTART the first instance whatever the rule, so such an event is read as a single event.
+(``FREQ=HOURLY;INTERVAL=2;BYHOUR=1,3``, RFC 7529's ``RSCALE``) raised out of the build.
+RFC 5545 makes DTSTART the first instance whatever the rule, so such an event is read as a
+single event.
 
 PURE: text and a start in, a reason out; dateutil is only asked bounded questions.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from urllib.parse import quote
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 from html.parser import HTMLParser
 from typing import Any
@@ -219,12 +219,17 @@ def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finish
     weekly = ics("weekly@assoc", "Café du mardi", started, extra="RRULE:FREQ=WEEKLY")
     over = ics("over@assoc", "Cycle terminé", now - timedelta(days=60), extra="RRULE:FREQ=WEEKLY;COUNT=3")
     later = ics("later@assoc", "Apéro de janvier", now + timedelta(days=20))
+    # next edition in about 65 days, past the agenda's 60-day horizon for series
+    first_edition = now - timedelta(days=300)
+    if first_edition.strftime("%m%d") == "0229":  # its next edition would be years away
+        first_edition -= timedelta(days=1)
+    yearly = ics("yearly@assoc", "Conférence annuelle", first_edition, extra="RRULE:FREQ=YEARLY")
 
     def vevent(calendar: bytes) -> bytes:
         return calendar[calendar.index(b"BEGIN:VEVENT"):calendar.index(b"END:VCALENDAR")]
 
     head = weekly[:weekly.index(b"BEGIN:VEVENT")]
-    web.feeds.set("/assoc.ics", head + b"".join(map(vevent, (weekly, over, later)))
+    web.feeds.set("/assoc.ics", head + b"".join(map(vevent, (weekly, over, later, yearly)))
                   + b"END:VCALENDAR\r\n", "text/calendar")
     outcomes = {o.source_id: o for o in web.aggregator.refresh(force=True)}
     assert outcomes["assoc"].result == "updated", outcomes["assoc"]
@@ -235,12 +240,14 @@ def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finish
         r'\s*<p class="meta">([^<]*)', page)]
     # the apéro the feed dropped is published CANCELLED until its date
     assert [title for _, title, _ in rows] == [
-        "Apéro start-up", "Café du mardi", "Apéro de janvier"], rows
+        "Apéro start-up", "Café du mardi", "Apéro de janvier", "Conférence annuelle"], rows
     when, _, meta = rows[1]
     next_date = started + timedelta(weeks=5)  # the first weekly date after now
     assert next_date > now
     assert when == i18n.moment(next_date, ZoneInfo("Europe/Paris"), "en")
     assert "Recurring event" in meta and "Recurring event" not in rows[2][2]
+    edition = first_edition.replace(year=first_edition.year + 1)
+    assert rows[3][0] == i18n.moment(edition, ZoneInfo("Europe/Paris"), "en")
     sitemap = web.client.get("/sitemap.xml").text
     published = {e.title: e.uid for e in web.aggregator.published().events}
     assert quote(published["Café du mardi"], safe="") in sitemap
@@ -278,6 +285,37 @@ def test_the_embeddable_list_shows_the_next_dates_not_the_first_events_of_the_fe
     dates += [(now + timedelta(days=20), "Apéro de janvier"),
               (dropped, "Apéro start-up Cancelled")]
     assert titles == [title for _, title in sorted(dates)[:15]], titles
+
+
+def test_the_operators_list_of_events_starts_with_the_coming_ones(web: Web) -> None:
+    """The merge and split page lists events by their next date (a series at its coming one),
+    not in published order, which starts with the past weeks' events; its search too."""
+    now = web.aggregator.clock().replace(microsecond=0)
+    past = ics("past@assoc", "Atelier passé", now - timedelta(days=3))
+    weekly = ics("weekly@assoc", "Café du mardi", now - timedelta(days=30, hours=-2),
+                 extra="RRULE:FREQ=WEEKLY")
+    later = ics("later@assoc", "Apéro de janvier", now + timedelta(days=20))
+
+    def vevent(calendar: bytes) -> bytes:
+        return calendar[calendar.index(b"BEGIN:VEVENT"):calendar.index(b"END:VCALENDAR")]
+
+    head = past[:past.index(b"BEGIN:VEVENT")]
+    web.feeds.set("/assoc.ics", head + b"".join(map(vevent, (past, weekly, later)))
+                  + b"END:VCALENDAR\r\n", "text/calendar")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    assert "Atelier passé" in {e.title for e in web.aggregator.published().events}
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+    def listed(**query: str) -> list[tuple[str, str]]:
+        page = web.client.get("/admin/events", params=query, headers=bearer).text
+        return re.findall(r"<td>([^<]*)</td>\n<td>([^<]*) — ", page)
+
+    rows = listed()
+    assert [title for _, title in rows] == ["Rencontre IA", "Café du mardi", "Apéro de janvier"]
+    next_weekly = now - timedelta(days=30, hours=-2) + timedelta(weeks=5)
+    assert datetime.fromisoformat(rows[1][0]) == next_weekly
+    assert [title for _, title in listed(q="café")] == ["Café du mardi"]
 
 
 def test_forms_refuse_posts_without_the_csrf_token(web: Web) -> None:

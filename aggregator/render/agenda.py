@@ -83,12 +83,9 @@ def upcoming(
 
     def occurrences() -> Iterator[tuple[Order, Occurrence]]:
         for event in events:
-            if event.rrule and expansion_steps(
-                event.rrule, instant(event.start, zone), now + HORIZON
-            ) > EXPANSION_BUDGET:
+            if _too_long_a_walk(event, now, zone):
                 continue
-            if (event.rrule or event.rdates) and not (
-                    event.rrule and rule_problem(event.rrule, event.start)):
+            if _expandable(event):
                 yield from ((order(o), o) for o in _expand(event, now, zone))
                 continue
             ends, key, occurrence = (single(event) if memo is None
@@ -104,6 +101,33 @@ def upcoming(
 
 def _first(pair: tuple[Order, Occurrence]) -> Order:
     return pair[0]
+
+
+def next_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occurrence | None:
+    """The event's first occurrence not over at ``now``, however far ahead (a yearly series'
+    next edition too), or None once it is over: where the lists that show each event once (an
+    organisation's page, the operator's, the sitemap) place it."""
+    if _too_long_a_walk(event, now, zone):
+        return None
+    if _expandable(event):
+        return next(_walk(event, now), None)
+    occurrence = _occurrence(event)
+    return occurrence if _ends(occurrence.start, occurrence.end, zone) > now else None
+
+
+def _too_long_a_walk(event: MergedEvent, now: datetime, zone: tzinfo) -> bool:
+    """A series whose rule dateutil would walk past :data:`EXPANSION_BUDGET` steps."""
+    if not event.rrule:
+        return False
+    steps = expansion_steps(event.rrule, instant(event.start, zone), now + HORIZON)
+    return steps > EXPANSION_BUDGET
+
+
+def _expandable(event: MergedEvent) -> bool:
+    """A series whose rule can be walked (a stored rule no date matches is its DTSTART alone)."""
+    if event.rrule:
+        return rule_problem(event.rrule, event.start) is None
+    return bool(event.rdates)
 
 
 def expansion_steps(rrule: str, start: datetime, stop: datetime) -> float:
@@ -152,17 +176,22 @@ def _ends(start: When, end: When | None, zone: tzinfo) -> datetime:
 
 
 def _expand(event: MergedEvent, now: datetime, zone: tzinfo) -> list[Occurrence]:
-    calendar = Calendar()
-    for component in event_components(event, now=now, sources={}):
-        calendar.add_component(component)
     stop = now + HORIZON
     found: list[Occurrence] = []
-    for component in recurring_ical_events.of(calendar).after(now.astimezone(UTC)):
-        occurrence = _from_component(event, component)
+    for occurrence in _walk(event, now):
         if instant(occurrence.start, zone) > stop or len(found) >= MAX_PER_SERIES:
             break
         found.append(occurrence)
     return found
+
+
+def _walk(event: MergedEvent, now: datetime) -> Iterator[Occurrence]:
+    """The series' occurrences not over at ``now``, in order, as long as asked for."""
+    calendar = Calendar()
+    for component in event_components(event, now=now, sources={}):
+        calendar.add_component(component)
+    for component in recurring_ical_events.of(calendar).after(now.astimezone(UTC)):
+        yield _from_component(event, component)
 
 
 def _from_component(event: MergedEvent, component: VEvent) -> Occurrence:

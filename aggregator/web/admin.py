@@ -13,6 +13,7 @@ import hmac
 import time
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -20,6 +21,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..core import RegistrationError
 from ..errors import CurationError
+from ..render.agenda import next_occurrence
+from ..render.times import instant
 from .register import checked_form, limit, text
 from .security import (
     ADMIN_COOKIE, ADMIN_SESSION, admin_cookie_valid, bearer_valid, check_csrf, sign_admin,
@@ -169,15 +172,21 @@ async def refresh_and_build(request: Request) -> Response:
 
 @router.get("/events", response_class=HTMLResponse)
 def events(request: Request, q: str = "") -> Response:
-    """Coming merged events with their records, to merge or split clusters."""
+    """Coming merged events with their records, to merge or split clusters: the first
+    :data:`MAX_EVENTS` by their next date (a series at its coming one), not the published
+    order, which starts with the past weeks' events."""
     authenticated(request)
     aggregator = aggregator_of(request)
     published = aggregator.published()
-    chosen = [e for e in published.events if e.status != "CANCELLED"]
-    if q:
-        chosen = [e for e in chosen if q.casefold() in e.title.casefold()]
+    chosen = [e for e in published.events if e.status != "CANCELLED"
+              and (not q or q.casefold() in e.title.casefold())]
+    now, zone = aggregator.clock(), ZoneInfo(aggregator.settings.timezone)
+    coming = sorted(((instant(o.start, zone), e.uid, o.start, e) for e in chosen
+                     for o in [next_occurrence(e, now=now, zone=zone)] if o is not None),
+                    key=lambda row: row[:2])
     names = {s.id: s.name for s in aggregator.current_sources()}
-    return render(request, "admin_events.html", events=chosen[:MAX_EVENTS], names=names, q=q)
+    return render(request, "admin_events.html", names=names, q=q,
+                  events=[(start, event) for _, _, start, event in coming[:MAX_EVENTS]])
 
 
 @router.get("/events/explain", response_class=HTMLResponse)

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source, When
-from ..render.agenda import upcoming
+from ..render.agenda import next_occurrence
 from ..render.times import instant
 from . import i18n
 from .public import webcal
@@ -83,15 +83,11 @@ def source_page(request: Request, source_id: str) -> Response:
 
 
 def next_start(event: MergedEvent, now: datetime, zone: ZoneInfo) -> When | None:
-    """When the event is next on: its start while it is still to come or going on, a
-    series' next occurrence (a weekly meetup that began months ago is listed at its coming
-    date, not its first one); None once it is over."""
-    if event.rrule or event.rdates:
-        occurrences = upcoming([event], now=now, zone=zone, limit=1)
-        return occurrences[0].start if occurrences else None
-    last = event.end or event.start
-    ongoing = last >= now if isinstance(last, datetime) else last >= now.date()
-    return event.start if ongoing else None
+    """When the event is next on: a one-off's start while it is to come or going on, a
+    series' next occurrence (a weekly meetup that began months ago at its coming date, a
+    yearly conference at its next edition); None once it is over."""
+    occurrence = next_occurrence(event, now=now, zone=zone)
+    return occurrence.start if occurrence is not None else None
 
 
 def _event_row(event: MergedEvent, start: When, source: Source, by_id: dict[str, Source],
