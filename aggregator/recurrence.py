@@ -81,6 +81,16 @@ def _position_out_of_reach(parts: dict[str, str]) -> bool:
     return bool(positions) and min(positions) > most
 
 
+def _every_period_has_a_date(parts: dict[str, str]) -> bool:
+    """Most rules, asked without a probe: weekdays (any week, month or year holds each one at
+    least four times) and the day DTSTART gives a rule that names none (it recurs: a 31st in
+    the long months, a 29 February in leap years)."""
+    if any(key in parts for key in ("BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY")):
+        return False
+    ordinals = (day.rstrip("AEFHMORSTUW") for day in parts.get("BYDAY", "").split(","))
+    return all(not n or (n.lstrip("+-").isdigit() and int(n) in range(-4, 5)) for n in ordinals)
+
+
 def _never_recurs(parts: dict[str, str], start: When) -> bool:
     """Whether no day passes the rule's day filters, asked of a YEARLY probe that dateutil
     walks a year at a time over one 400-year cycle at least (a few ms when it is empty).
@@ -89,6 +99,8 @@ def _never_recurs(parts: dict[str, str], start: When) -> bool:
     dateutil takes from DTSTART for the rule's own frequency (a MONTHLY rule's day of the
     month, a WEEKLY rule's weekday), so that it passes the same days; interval, count and
     positions only ever remove dates, so an empty probe means an empty rule."""
+    if _every_period_has_a_date(parts):
+        return False
     freq = parts["FREQ"]
     probe = {key: parts[key] for key in DAY_FILTERS if key in parts}
     if "BYDAY" in probe and freq not in ("YEARLY", "MONTHLY"):  # ordinals count only there
