@@ -209,6 +209,13 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
     assert web.client.get("/sources/nobody").status_code == 404
 
 
+def one_calendar(*calendars: bytes) -> bytes:
+    """The VEVENTs of several one-event calendars (``sites.ics``) in one calendar."""
+    head = calendars[0][:calendars[0].index(b"BEGIN:VEVENT")]
+    events = [c[c.index(b"BEGIN:VEVENT"):c.index(b"END:VCALENDAR")] for c in calendars]
+    return head + b"".join(events) + b"END:VCALENDAR\r\n"
+
+
 def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finished_one(
         web: Web) -> None:
     """A weekly meetup that began a month ago is next on within a week: listed at that date,
@@ -225,12 +232,7 @@ def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finish
         first_edition -= timedelta(days=1)
     yearly = ics("yearly@assoc", "Conférence annuelle", first_edition, extra="RRULE:FREQ=YEARLY")
 
-    def vevent(calendar: bytes) -> bytes:
-        return calendar[calendar.index(b"BEGIN:VEVENT"):calendar.index(b"END:VCALENDAR")]
-
-    head = weekly[:weekly.index(b"BEGIN:VEVENT")]
-    web.feeds.set("/assoc.ics", head + b"".join(map(vevent, (weekly, over, later, yearly)))
-                  + b"END:VCALENDAR\r\n", "text/calendar")
+    web.feeds.set("/assoc.ics", one_calendar(weekly, over, later, yearly), "text/calendar")
     outcomes = {o.source_id: o for o in web.aggregator.refresh(force=True)}
     assert outcomes["assoc"].result == "updated", outcomes["assoc"]
     web.aggregator.build()
@@ -266,12 +268,7 @@ def test_the_embeddable_list_shows_the_next_dates_not_the_first_events_of_the_fe
     series = ics("daily@assoc", "Café", started, extra="RRULE:FREQ=DAILY;INTERVAL=3")
     later = ics("later@assoc", "Apéro de janvier", now + timedelta(days=20))
 
-    def vevent(calendar: bytes) -> bytes:
-        return calendar[calendar.index(b"BEGIN:VEVENT"):calendar.index(b"END:VCALENDAR")]
-
-    head = series[:series.index(b"BEGIN:VEVENT")]
-    web.feeds.set("/assoc.ics", head + b"".join(map(vevent, [*finished, series, later]))
-                  + b"END:VCALENDAR\r\n", "text/calendar")
+    web.feeds.set("/assoc.ics", one_calendar(*finished, series, later), "text/calendar")
     web.aggregator.refresh(force=True)
     web.aggregator.build()
     embed = web.client.get("/embed", params={"source": "assoc", "lang": "en"}).text
@@ -296,12 +293,7 @@ def test_the_operators_list_of_events_starts_with_the_coming_ones(web: Web) -> N
                  extra="RRULE:FREQ=WEEKLY")
     later = ics("later@assoc", "Apéro de janvier", now + timedelta(days=20))
 
-    def vevent(calendar: bytes) -> bytes:
-        return calendar[calendar.index(b"BEGIN:VEVENT"):calendar.index(b"END:VCALENDAR")]
-
-    head = past[:past.index(b"BEGIN:VEVENT")]
-    web.feeds.set("/assoc.ics", head + b"".join(map(vevent, (past, weekly, later)))
-                  + b"END:VCALENDAR\r\n", "text/calendar")
+    web.feeds.set("/assoc.ics", one_calendar(past, weekly, later), "text/calendar")
     web.aggregator.refresh(force=True)
     web.aggregator.build()
     assert "Atelier passé" in {e.title for e in web.aggregator.published().events}
