@@ -8,6 +8,7 @@ rule is named here, and a property test holds the check to dateutil's own walk.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.rrule import rrulestr
@@ -49,10 +50,19 @@ def test_rules_that_recur_are_left_to_the_expander(rule: str) -> None:
     ("FREQ=DAILY;BYHOUR=25", "refused by the expander (hour must be in 0..23)"),
     ("FREQ=YEARLY;RSCALE=HEBREW", "RSCALE and SKIP (RFC 7529 calendars) are not supported"),
     ("FREQ=MONTHLY;BYDAY=53TH", "refused by the expander (list index out of range)"),
+    ("BYDAY=MO", "it has no valid FREQ"),
 ])
 def test_rules_the_expander_cannot_walk_say_why(rule: str, why: str) -> None:
     problem = rule_problem(rule, START)
     assert problem is not None and why in problem
+
+
+def test_the_same_instant_in_two_zones_is_two_dates_to_the_rule() -> None:
+    """29 January 23:30 UTC is 30 January in Paris: a yearly February rule takes its day of
+    the month from DTSTART's own date, the 29th (leap years) or the 30th (never)."""
+    utc = datetime(2025, 1, 29, 23, 30, tzinfo=ZoneInfo("UTC"))
+    assert rule_problem("FREQ=YEARLY;BYMONTH=2", utc) is None
+    assert rule_problem("FREQ=YEARLY;BYMONTH=2", utc.astimezone(PARIS)) == "no date ever matches it"
 
 
 def test_the_parser_reads_such_a_rule_as_a_single_event_and_keeps_gregorian_rscale() -> None:

@@ -128,8 +128,9 @@ def render_index(
     """The agenda page as UTF-8 HTML (``memo``: see :func:`.agenda.upcoming`).
 
     It lists the first ``rows`` occurrences not over at ``now`` (or at ``after``, a later
-    page): :data:`MAX_ROWS` for a page, fewer for the embeddable list. With ``later_query`` (the web app's filters), a longer agenda ends with a
-    link to the next page, ``?from=`` the first day it did not show whole.
+    page): :data:`MAX_ROWS` for a page, fewer for the embeddable list. With ``later_query``
+    (the web app's filters), a longer agenda ends with a link to the next page, ``?from=`` the
+    first day it did not show whole.
 
     Raises:
         ValueError: unknown ``language`` or ``timezone``, or a naive ``now``.
