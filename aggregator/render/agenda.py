@@ -115,6 +115,15 @@ def next_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occur
     return occurrence if _ends(occurrence.start, occurrence.end, zone) > now else None
 
 
+def by_next_date(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
+                 ) -> list[Occurrence]:
+    """Each event not over at ``now`` once, at its :func:`next_occurrence`, by date then
+    UID: the order of the lists that show each event once."""
+    found = (next_occurrence(event, now=now, zone=zone) for event in events)
+    return sorted((o for o in found if o is not None),
+                  key=lambda o: (instant(o.start, zone), o.event.uid))
+
+
 def _too_long_a_walk(event: MergedEvent, now: datetime, zone: tzinfo) -> bool:
     """A series whose rule dateutil would walk past :data:`EXPANSION_BUDGET` steps."""
     if not event.rrule:

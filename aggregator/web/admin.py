@@ -21,8 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..core import RegistrationError
 from ..errors import CurationError
-from ..render.agenda import next_occurrence
-from ..render.times import instant
+from ..render.agenda import by_next_date
 from .register import checked_form, limit, text
 from .security import (
     ADMIN_COOKIE, ADMIN_SESSION, admin_cookie_valid, bearer_valid, check_csrf, sign_admin,
@@ -180,13 +179,11 @@ def events(request: Request, q: str = "") -> Response:
     published = aggregator.published()
     chosen = [e for e in published.events if e.status != "CANCELLED"
               and (not q or q.casefold() in e.title.casefold())]
-    now, zone = aggregator.clock(), ZoneInfo(aggregator.settings.timezone)
-    coming = sorted(((instant(o.start, zone), e.uid, o.start, e) for e in chosen
-                     for o in [next_occurrence(e, now=now, zone=zone)] if o is not None),
-                    key=lambda row: row[:2])
+    coming = by_next_date(chosen, now=aggregator.clock(),
+                          zone=ZoneInfo(aggregator.settings.timezone))[:MAX_EVENTS]
     names = {s.id: s.name for s in aggregator.current_sources()}
     return render(request, "admin_events.html", names=names, q=q,
-                  events=[(start, event) for _, _, start, event in coming[:MAX_EVENTS]])
+                  events=[(o.start, o.event) for o in coming])
 
 
 @router.get("/events/explain", response_class=HTMLResponse)

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from fastapi import APIRouter, Request, Response
 
 from ..models import MergedEvent
-from .directory import next_start
+from ..render.agenda import by_next_date
 from .views import aggregator_of
 
 router = APIRouter(include_in_schema=False)
@@ -54,11 +54,11 @@ def sitemap(request: Request) -> Response:
 def site_urls(base: str, source_ids: list[str], events: tuple[MergedEvent, ...],
               now: datetime, zone: ZoneInfo) -> list[str]:
     """The agenda, the public lists, each organisation, then each event not yet over (a
-    series while it has a date to come)."""
+    series while it has a date to come), the soonest first."""
     urls = [f"{base}/", f"{base}/calendars", f"{base}/sources", f"{base}/digests"]
     urls += [f"{base}/sources/{quote(source_id, safe='')}" for source_id in sorted(source_ids)]
-    urls += [f"{base}/events/{quote(e.uid, safe='')}" for e in events
-             if e.status != "CANCELLED" and next_start(e, now, zone) is not None]
+    urls += [f"{base}/events/{quote(o.event.uid, safe='')}" for o in by_next_date(
+        (e for e in events if e.status != "CANCELLED"), now=now, zone=zone)]
     return urls[:MAX_URLS]
 
 

@@ -6,7 +6,6 @@ posts were merged into it, so an organiser can see how the deduplication treated
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -16,8 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source, When
-from ..render.agenda import next_occurrence
-from ..render.times import instant
+from ..render.agenda import by_next_date
 from . import i18n
 from .public import webcal
 from .views import aggregator_of, language, render
@@ -62,11 +60,10 @@ def source_page(request: Request, source_id: str) -> Response:
     lang = language(request)
     zone = ZoneInfo(aggregator.settings.timezone)
     now = aggregator.clock()
-    coming = sorted(
-        ((start, event) for event in published.events if source_id in event.source_ids
-         for start in [next_start(event, now, zone)] if start is not None),
-        key=lambda pair: (instant(pair[0], zone), pair[1].uid))
-    events = [_event_row(e, start, source, by_id, lang, zone) for start, e in coming[:MAX_EVENTS]]
+    coming = by_next_date((e for e in published.events if source_id in e.source_ids),
+                          now=now, zone=zone)
+    events = [_event_row(o.event, o.start, source, by_id, lang, zone)
+              for o in coming[:MAX_EVENTS]]
     feeds = _health_by_source(aggregator).get(source_id, [])
     rows = [{"url": f.url, "status": f.status, "last_error": f.last_error,
              "records": i18n.count(lang, "n_entries", f.items),
@@ -80,14 +77,6 @@ def source_page(request: Request, source_id: str) -> Response:
     return render(request, "source.html", source=source, feeds=rows, events=events,
                   status=overall_status(feeds), kind_label=f"kind_{source.kind}",
                   ics_href=ics, webcal_href=webcal(ics))
-
-
-def next_start(event: MergedEvent, now: datetime, zone: ZoneInfo) -> When | None:
-    """When the event is next on: a one-off's start while it is to come or going on, a
-    series' next occurrence (a weekly meetup that began months ago at its coming date, a
-    yearly conference at its next edition); None once it is over."""
-    occurrence = next_occurrence(event, now=now, zone=zone)
-    return occurrence.start if occurrence is not None else None
 
 
 def _event_row(event: MergedEvent, start: When, source: Source, by_id: dict[str, Source],
