@@ -10,6 +10,7 @@ import pytest
 
 from aggregator.models import Event
 from aggregator.render import render_index
+from aggregator.render.agenda import last_occurrence
 from aggregator.render.pages import event_dates, google_calendar_url
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged, news
 
@@ -236,6 +237,24 @@ def test_an_event_page_lists_a_series_next_dates_and_none_once_it_is_over() -> N
     assert data.count('"@type":"Event"') == 3
     over = merged("over", start=datetime(2025, 11, 20, 18, 0, tzinfo=PARIS), end=None)
     assert event_dates(over, SOURCES, now=NOW, timezone="Europe/Paris", language="en")[0] == []
+
+
+def test_a_yearly_series_shows_its_next_edition_and_a_finished_one_its_last_date() -> None:
+    """Past the agenda's 60-day horizon a yearly conference still has a next edition on its
+    page; a series whose dates are all past took place last on its last date, not its first."""
+    yearly = merged("yearly", title="Conférence annuelle", rrule="FREQ=YEARLY",
+                    start=datetime(2025, 3, 12, 9, 0, tzinfo=PARIS),
+                    end=datetime(2025, 3, 12, 18, 0, tzinfo=PARIS))
+    dates, _ = event_dates(yearly, SOURCES, now=NOW, timezone="Europe/Paris", language="en")
+    assert [d["day"] for d in dates] == ["Thursday, March 12, 2026"]
+    finished = merged("finished", title="Cycle", rrule="FREQ=WEEKLY;COUNT=3",
+                      start=datetime(2025, 10, 7, 18, 0, tzinfo=PARIS),
+                      end=datetime(2025, 10, 7, 20, 0, tzinfo=PARIS))
+    assert event_dates(finished, SOURCES, now=NOW, timezone="Europe/Paris", language="en")[0] == []
+    assert last_occurrence(finished, now=NOW, zone=PARIS).start == datetime(2025, 10, 21, 18, 0,
+                                                                             tzinfo=PARIS)
+    one_off = merged("one-off", start=datetime(2025, 11, 20, 18, 0, tzinfo=PARIS), end=None)
+    assert last_occurrence(one_off, now=NOW, zone=PARIS).start == one_off.start
 
 
 def test_google_calendar_link_carries_the_event_as_google_reads_it() -> None:

@@ -254,6 +254,11 @@ def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finish
     published = {e.title: e.uid for e in web.aggregator.published().events}
     assert quote(published["Café du mardi"], safe="") in sitemap
     assert quote(published["Cycle terminé"], safe="") not in sitemap
+    # its page says when it took place last, not first
+    over_page = web.client.get(f"/events/{quote(published['Cycle terminé'], safe='')}",
+                               params={"lang": "en"}).text
+    last = i18n.moment(now - timedelta(days=60) + timedelta(weeks=2), ZoneInfo("Europe/Paris"), "en")
+    assert f"This event took place on {last}." in over_page
 
 
 def test_the_embeddable_list_shows_the_next_dates_not_the_first_events_of_the_feed(

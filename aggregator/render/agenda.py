@@ -115,6 +115,20 @@ def next_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occur
     return occurrence if _ends(occurrence.start, occurrence.end, zone) > now else None
 
 
+def last_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occurrence:
+    """The event's last occurrence begun before ``now``: when a finished series took place
+    last (its DTSTART for a one-off, or for a series that cannot be walked)."""
+    last = _occurrence(event)
+    if not _expandable(event) or _too_long_a_walk(event, now, zone):
+        return last
+    for occurrence in _walk(event, event.start if isinstance(event.start, datetime)
+                            else instant(event.start, zone)):
+        if instant(occurrence.start, zone) >= now:
+            break
+        last = occurrence
+    return last
+
+
 def by_next_date(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
                  ) -> list[Occurrence]:
     """Each event not over at ``now`` once, at its :func:`next_occurrence`, by date then

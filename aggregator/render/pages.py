@@ -21,7 +21,7 @@ import nh3
 from babel.dates import format_date, format_time
 
 from ..models import MergedEvent, MergedItem, Source, When
-from .agenda import Occurrence, SingleMemo, by_day, is_ongoing, upcoming
+from .agenda import Occurrence, SingleMemo, by_day, is_ongoing, next_occurrence, upcoming
 from .exports import newest_first
 from .slugs import city_calendars
 from .text import (DEFAULT_TITLE, is_online, one_line, other_language, place_of,
@@ -196,7 +196,8 @@ def event_dates(
     limit: int = 10,
 ) -> tuple[list[dict[str, Any]], str]:
     """An event's page: its coming dates as the agenda shows them (each with its day label;
-    a series' next ``limit``, none once it is over) and their schema.org JSON-LD.
+    a series' next ``limit``, or its next one alone when none falls within the agenda's
+    horizon; none once it is over) and their schema.org JSON-LD.
 
     Raises:
         ValueError: unknown ``language`` or ``timezone``, or a naive ``now``.
@@ -205,6 +206,8 @@ def event_dates(
         raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
     now, zone = require_aware(now), render_zone(timezone)
     occurrences = upcoming([event], now=now, zone=zone, limit=limit)
+    if not occurrences:  # a yearly series' next edition may lie past the agenda's horizon
+        occurrences = [o for o in [next_occurrence(event, now=now, zone=zone)] if o is not None]
     dates = [{"day": _day_label(o.start, zone, language), **_row(o, sources, now, zone, language)}
              for o in occurrences]
     return dates, _structured_data(occurrences, sources)

@@ -16,6 +16,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from ..core import Aggregator
 from ..models import MergedEvent
 from ..render import pages, text
+from ..render.agenda import last_occurrence
 from . import i18n
 from .views import aggregator_of, language, render
 
@@ -52,7 +53,8 @@ def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, An
               m.url) for m in event.members]
     return {
         "event": event, "dates": dates, "structured_data": structured,
-        "started": i18n.moment(event.start, zone, lang),
+        "took_place": "" if dates else i18n.moment(last_occurrence(  # walked when over only
+            event, now=aggregator.clock(), zone=zone).start, zone, lang),
         "text_lang": text.other_language(event.members, sources, lang),
         "place": place,
         "map": MAP_SEARCH + urlencode({"query": place})
