@@ -14,7 +14,7 @@ import feedparser
 import icalendar
 import pytest
 
-from sites import run
+from sites import SOON, ics, run
 
 from aggregator import config
 from aggregator.core import make_aggregator
@@ -116,6 +116,22 @@ def test_sources_check_reports_what_a_feed_holds(site: Any) -> None:
     result = run("sources", "check", site.base_url + "/lab.ics")
     assert result.exit_code == 0
     assert "valid ical feed" in result.output and "1 event, 0 news items, 0 warnings" in result.output
+
+
+def test_sources_check_shows_which_events_repeat_and_which_rules_it_refused(site: Any) -> None:
+    """An organiser checking a feed sees a series' rule as read, and why a rule no date
+    matches was read as a single event."""
+    weekly = ics("weekly@lab", "Café du mardi", SOON, extra="RRULE:FREQ=WEEKLY;BYDAY=TU")
+    never = ics("never@lab", "Tous les 30 février", SOON,
+                extra="RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30")
+    body = weekly.replace(b"END:VCALENDAR", never[never.index(b"BEGIN:VEVENT"):].removesuffix(b"\r\n"))
+    site.set("/series.ics", body, "text/calendar")
+    result = run("sources", "check", site.base_url + "/series.ics")
+    assert result.exit_code == 0
+    assert "Café du mardi  (repeats: FREQ=WEEKLY;BYDAY=TU)" in result.output
+    assert "Tous les 30 février\n" in result.output  # a single event now
+    assert ("warning: VEVENT 'Tous les 30 février': RRULE 'FREQ=DAILY;BYMONTHDAY=30;BYMONTH=2': "
+            "no date ever matches it: read as a single event") in result.output
 
 
 @pytest.mark.parametrize(("path", "reason"), [("/missing.ics", "HTTP 404"), ("/page.html", "HTML")])

@@ -165,7 +165,8 @@ def _print_parsed(url: str, parsed: ParsedFeed) -> None:
                f"{_count(len(parsed.items), 'news item')}, "
                f"{_count(len(parsed.warnings), 'warning')}")
     for event in sorted(parsed.events, key=lambda e: str(e.start))[:5]:
-        click.echo(f"  event {event.start}  {event.title}")
+        repeats = f"  (repeats: {event.rrule})" if event.rrule else ""
+        click.echo(f"  event {event.start}  {event.title}{repeats}")
     for item in parsed.items[:5]:
         click.echo(f"  item  {item.published or ''}  {item.title}")
     for warning in parsed.warnings[:10]:
