@@ -94,7 +94,7 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
         description=_most_complete([m.description for m in members]),
         status="CANCELLED" if rep.status.upper() == "CANCELLED" else rep.status.upper(),
         categories=_united([m.categories for m in members]),
-        rrule=_expandable(rep.rrule, rep.start), rdates=rep.rdates, exdates=rep.exdates,
+        rrule=_expandable_rule(rep.rrule, rep.start), rdates=rep.rdates, exdates=rep.exdates,
         sequence=max(m.sequence for m in members),
         last_modified=max(modified, key=_timestamp) if modified else None,
         members=tuple(members),
@@ -102,7 +102,7 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
     )
 
 
-def _expandable(rule: str | None, start: When) -> str | None:
+def _expandable_rule(rule: str | None, start: When) -> str | None:
     """The record's RRULE, or None for one stored before the parser refused rules no expander
     can walk (aggregator/recurrence.py): every output then shows the event as the parser now
     reads it, a single event."""

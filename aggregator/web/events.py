@@ -45,16 +45,16 @@ def event(request: Request, name: str) -> Response:
 def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, Any]:
     sources = aggregator.source_map()
     page_url = f"{aggregator.settings.base_url}/events/{quote(event.uid, safe='')}"
-    zone = ZoneInfo(aggregator.settings.timezone)
-    dates, structured = pages.event_dates(event, sources, now=aggregator.clock(),
+    zone, now = ZoneInfo(aggregator.settings.timezone), aggregator.clock()
+    dates, structured = pages.event_dates(event, sources, now=now,
                                           timezone=aggregator.settings.timezone, language=lang)
     place = text.place_of(event.location, event.city)
     posts = [(m.source_id, sources[m.source_id].name if m.source_id in sources else m.source_id,
               m.url) for m in event.members]
     return {
         "event": event, "dates": dates, "structured_data": structured,
-        "took_place": "" if dates else i18n.moment(last_occurrence(  # walked when over only
-            event, now=aggregator.clock(), zone=zone).start, zone, lang),
+        "took_place": "" if dates else i18n.moment(  # walked once it is over only
+            last_occurrence(event, now=now, zone=zone).start, zone, lang),
         "text_lang": text.other_language(event.members, sources, lang),
         "place": place,
         "map": MAP_SEARCH + urlencode({"query": place})
