@@ -44,10 +44,13 @@ class Problem(BaseModel):
     detail: str
 
 
-INVALID: dict[int | str, dict[str, Any]] = {422: {"model": Problem, "description": "A parameter is invalid: `detail` says which "
-                 "and why (e.g. `query.tag: String should have at most 60 characters`)"}}
+INVALID: dict[int | str, dict[str, Any]] = {422: {
+    "model": Problem,
+    "description": "A parameter is invalid: `detail` says which and why "
+                   "(e.g. `query.tag: String should have at most 60 characters`)"}}
 """Documents the errors as the app writes them, one sentence, not FastAPI's default list."""
-MISSING: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Not built yet, or no such calendar"}}
+MISSING: dict[int | str, dict[str, Any]] = {404: {
+    "model": Problem, "description": "Not built yet, or no such calendar"}}
 LEAP_SECOND = re.compile(r"(T\d\d:\d\d):60")
 
 
