@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Settings
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
-from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, slugify
+from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, search_texts, slugify
 
 EVENTS_FILE = "events.json"
 NEWS_FILE = "news.json"
@@ -85,6 +85,8 @@ class PublishedMixin:
     clock: Callable[[], datetime]
     _published: Published | None = None
     _published_lock = threading.Lock()
+    _search_index: tuple[str, Sequence[str]] = ("", ())
+    _search_lock = threading.Lock()
 
     def current_sources(self) -> tuple[Source, ...]:
         raise NotImplementedError  # provided by Aggregator
@@ -101,8 +103,32 @@ class PublishedMixin:
         """The published events that match every filter of ``selection``, in build order."""
         if selection.empty:
             return published.events
+        events = published.events
         by_id = {source.id: source for source in self.current_sources()}
-        return tuple(e for e in published.events if _matches(e, selection, by_id))
+        if not selection.q:
+            return tuple(e for e in events if _matches(e, selection, by_id))
+        chosen: Sequence[int] = range(len(events))
+        if not replace(selection, q="").empty:
+            chosen = [i for i in chosen if _matches(events[i], selection, by_id)]
+        texts = self._search_texts(published)
+        for word in _fold(selection.q).split():  # each word in its text or an organiser's name
+            named = {source.id for source in by_id.values() if word in _fold(source.name)}
+            chosen = [i for i in chosen if word in texts[i]
+                      or (named and not named.isdisjoint(events[i].source_ids))]
+        return tuple(events[i] for i in chosen)
+
+    def _search_texts(self, published: Published) -> Sequence[str]:
+        """Each published event's title, place, city and description folded for a search,
+        kept until the next build: folding 40,000 descriptions per search took a second.
+        Organisers' names are folded per search instead: a source may be renamed between
+        builds."""
+        with self._search_lock:
+            version, texts = self._search_index
+            if version != published.version:
+                texts = search_texts([" ".join((e.title, e.location, e.city, e.description))
+                                      for e in published.events])
+                self._search_index = (published.version, texts)
+            return texts
 
     def render_selection(self, published: Published, selection: Selection) -> bytes:
         """calendar.ics for a selection, dated like the build so equal data gives equal bytes."""
@@ -243,17 +269,15 @@ def _fold(text: str) -> str:
 
 
 def _matches(event: MergedEvent, selection: Selection, sources: Mapping[str, Source]) -> bool:
-    posted = [sources[i] for i in event.source_ids if i in sources]
+    """``selection``'s filters but its search words (:meth:`PublishedMixin.select_events`)."""
     if selection.city and slugify(event.city) != slugify(selection.city):
         return False
+    if not (selection.source or selection.kind or selection.tag):
+        return True
+    posted_by = event.source_ids
+    if selection.source and selection.source not in posted_by:
+        return False
+    posted = [sources[i] for i in posted_by if i in sources]
     if selection.kind and slugify(selection.kind) not in {slugify(s.kind) for s in posted}:
         return False
-    if selection.tag and slugify(selection.tag) not in {slugify(t) for s in posted for t in s.tags}:
-        return False
-    if selection.source and selection.source not in event.source_ids:
-        return False
-    if selection.q:
-        haystack = _fold(" ".join([event.title, event.location, event.city, event.description,
-                                   *(s.name for s in posted)]))
-        return all(word in haystack for word in _fold(selection.q).split())
-    return True
+    return not selection.tag or slugify(selection.tag) in {slugify(t) for s in posted for t in s.tags}

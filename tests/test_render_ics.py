@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import recurring_ical_events
 from icalendar import Calendar
 
 from aggregator.models import Event
-from aggregator.render import filtered_calendars, render_calendar, render_outputs, slugify
+from aggregator.render import filtered_calendars, render_calendar, render_outputs, search_texts, slugify
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged
 
 LUXEMBOURG_SERIES = merged(
@@ -181,6 +183,18 @@ def test_slugs_are_ascii_lowercase_with_dashes() -> None:
     assert slugify("Fab Lab / Makers") == "fab-lab-makers"
     assert slugify("Straße") == "strasse"
     assert slugify("!!!") == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(), max_size=6))
+def test_a_search_folds_every_text_at_once_as_slugify_folds_each(texts: list[str]) -> None:
+    folded = search_texts(texts)
+    assert [text.split() for text in folded] == [slugify(t).replace("-", " ").split() for t in texts]
+
+
+def test_a_search_text_is_lowercase_ascii_words_one_per_text() -> None:
+    assert [text.split() for text in search_texts(["Hackathon de l'Énergie\nŒuvre", "STRASSE", ""])] == \
+        [["hackathon", "de", "l", "energie", "oeuvre"], ["strasse"], []]
 
 
 def filtered(outputs: dict[str, bytes], path: str) -> set[str]:

@@ -99,6 +99,25 @@ def test_agenda_filters_by_city_kind_tag_source_and_text(web: Web) -> None:
     assert "webcal://" in subscribe and "calendar.ics?city=Metz" in subscribe
 
 
+def test_search_reads_titles_places_and_organisers_and_follows_each_build(web: Web) -> None:
+    def titles(**params: str) -> list[str]:
+        events = json_ld(web.client.get("/", params=params).text)
+        events = events if isinstance(events, list) else events.get("@graph", [events])
+        return sorted(e["name"] for e in events if e.get("@type") == "Event")
+
+    assert titles(q="LA VENUE") == ["Rencontre IA"]  # an organiser's name, any case
+    assert titles(q="rencontre lab") == ["Rencontre IA"]  # one word in the title, one in a name
+    assert titles(q="apéro venue") == []  # every word must be found
+    assert titles(q="innovation") == ["Apéro start-up"]  # its place
+    assert titles(q="apero", city="Metz") == [] and titles(q="apero", city="Nancy") == ["Apéro start-up"]
+    assert titles(q="!!!") == ["Apéro start-up", "Rencontre IA"]  # no word: no search
+    web.feeds.set("/assoc.ics", ics("hack-1@assoc", "Hackathon de l’Énergie", SOON + timedelta(days=2)),
+                  "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    assert titles(q="energie") == ["Hackathon de l’Énergie"]  # the next build's events
+
+
 @pytest.mark.parametrize(("lang", "subscribe", "download"), [
     ("fr", "S’abonner", "Télécharger (.ics)"),
     ("en", "Subscribe", "Download (.ics)"),

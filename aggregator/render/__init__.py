@@ -24,7 +24,7 @@ from .exports import (
 )
 from .ics import BlockMemo, calendar_chunks, render_calendar, render_event_blocks
 from .pages import render_index
-from .slugs import FilteredCalendar, filtered_calendars, slugify
+from .slugs import FilteredCalendar, filtered_calendars, search_texts, slugify
 from .text import DEFAULT_TITLE
 from .times import event_order, render_zone
 
@@ -150,5 +150,6 @@ __all__ = [
     "render_news_atom",
     "render_news_json",
     "render_outputs",
+    "search_texts",
     "slugify",
 ]

@@ -29,7 +29,8 @@ from ..models import MergedEvent, Source
 FACETS = ("kind", "city", "tag")
 """What a filtered calendar's values can be, in the order a page groups them."""
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "þ": "th"})
+_FOLD_PAIRS = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ł", "l"), ("đ", "d"), ("þ", "th"))
+_FOLD = str.maketrans(dict(_FOLD_PAIRS))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -43,6 +44,29 @@ def slugify(value: str) -> str:
     folded = unicodedata.normalize("NFKD", value.lower().translate(_FOLD))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii")
     return _NOT_ALNUM.sub("-", ascii_text).strip("-")
+
+
+_SPACE_BUT_ALNUM_AND_NEWLINE = bytes(
+    c if chr(c).isascii() and (chr(c) in "\n" or chr(c).isdigit() or chr(c).islower()) else 32
+    for c in range(256))
+
+
+def search_texts(texts: Sequence[str]) -> list[str]:
+    """Each text folded as :func:`slugify` folds it, its words apart by spaces: what a
+    search's words are looked for in, ignoring case and accents.
+
+    Folded all at once, not text by text: the agenda's search reads every published event
+    (40,000 descriptions), and each step's one pass over their joined text costs a tenth of
+    a call per text. Newlines in a text are spaces already, so they can part the texts.
+    """
+    if not texts:
+        return []
+    joined = "\n".join(text.replace("\n", " ") for text in texts).lower()
+    for letter, ascii_letters in _FOLD_PAIRS:  # str.translate with a dict is 10x slower
+        if letter in joined:
+            joined = joined.replace(letter, ascii_letters)
+    ascii_bytes = unicodedata.normalize("NFKD", joined).encode("ascii", "ignore")
+    return ascii_bytes.translate(_SPACE_BUT_ALNUM_AND_NEWLINE).decode("ascii").split("\n")
 
 
 @dataclass(frozen=True, slots=True)
