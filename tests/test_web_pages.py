@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from urllib.parse import quote
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -594,3 +595,36 @@ def test_a_later_page_far_in_the_future_or_past_is_the_first_page_not_a_crash(we
         answer = web.client.get("/", params={"from": day})
         assert answer.status_code == 200, day
         assert answer.text.count('class="event') == first, day
+
+
+def test_a_new_build_is_loaded_by_the_server_before_anyone_asks(web: Web) -> None:
+    from aggregator.published import _version
+
+    web.client.get("/")
+    web.feeds.set("/assoc.ics", ics("hack-2@assoc", "Hackathon santé", SOON + timedelta(days=3)),
+                  "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    new = _version(web.aggregator.settings.output_dir)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and web.aggregator._published.version != new:  # type: ignore[union-attr]
+        time.sleep(0.05)
+    # the web server's own thread decoded the new events.json: no visitor waited for it
+    assert web.aggregator._published.version == new  # type: ignore[union-attr]
+    assert "Hackathon santé" in web.client.get("/").text
+
+
+def test_visitors_are_answered_from_the_last_build_while_the_next_one_loads(web: Web) -> None:
+    web.feeds.set("/assoc.ics", ics("hack-3@assoc", "Hackathon mobilité", SOON + timedelta(days=3)),
+                  "text/calendar")
+    web.aggregator.refresh()
+    with web.aggregator._published_lock:  # as while another thread decodes the new build
+        web.aggregator.build()
+        started = time.monotonic()
+        during = web.client.get("/", params={"lang": "en"}, timeout=5).text
+        assert time.monotonic() - started < 2
+        assert "Hackathon mobilité" not in during and "Apéro start-up" in during
+    deadline = time.monotonic() + 10
+    while "Hackathon mobilité" not in web.client.get("/").text and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "Hackathon mobilité" in web.client.get("/").text

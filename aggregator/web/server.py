@@ -50,20 +50,26 @@ class WebServer:
             timeout_graceful_shutdown=10, lifespan="off",
         )
         self.server = _Server(config)
+        self.aggregator = aggregator
+        self._stopped = threading.Event()
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
     def serve(self, on_ready: Callable[[], None] | None = None) -> None:
-        """Serve until stop() (or Ctrl-C, which stops it cleanly)."""
+        """Serve until stop() (or Ctrl-C, which stops it cleanly); meanwhile a thread loads
+        each new build's view as it lands (``Aggregator.keep_published_fresh``)."""
         if on_ready is not None:
             threading.Thread(target=self._when_started, args=(on_ready,), daemon=True).start()
+        threading.Thread(target=self.aggregator.keep_published_fresh, args=(self._stopped,),
+                         name="published-view", daemon=True).start()
         try:
             asyncio.run(self.server.serve(sockets=[self.socket]))
         except KeyboardInterrupt:
             pass
         finally:
+            self._stopped.set()
             self.socket.close()
 
     def stop(self) -> None:
