@@ -280,9 +280,9 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
 
     # --- health and checks ---------------------------------------------------------------
 
-    def feed_health(self) -> list[FeedHealth]:
-        """Every configured feed with its health, in configuration order."""
-        sources = self.current_sources()
+    def feed_health(self, source: Source | None = None) -> list[FeedHealth]:
+        """Every configured feed with its health (or that source's), in configuration order."""
+        sources = self.current_sources() if source is None else (source,)
         self.store.sync_feeds(sources)
         return [
             FeedHealth(

@@ -76,9 +76,17 @@ class Published:
     """``events`` by UID: an event's page and its one-event calendar are asked for one at a
     time (a crawler following the sitemap asks for all 40,000), each a lookup, not a scan."""
 
+    by_source: Mapping[str, tuple[MergedEvent, ...]] = field(default_factory=dict)
+    """``events`` each organisation posted, in build order: its page and its calendar read
+    them without scanning every event."""
+
     def event(self, uid: str) -> MergedEvent | None:
         """The published event of that UID, or None."""
         return self.by_uid.get(uid)
+
+    def posted_by(self, source_id: str) -> tuple[MergedEvent, ...]:
+        """The published events that organisation posted, in build order."""
+        return self.by_source.get(source_id, ())
 
 
 class PublishedMixin:
@@ -134,7 +142,8 @@ class PublishedMixin:
         events = published.events
         by_id = {source.id: source for source in self.current_sources()}
         if not selection.q:
-            return tuple(e for e in events if _matches(e, selection, by_id))
+            pool = published.posted_by(selection.source) if selection.source else events
+            return tuple(e for e in pool if _matches(e, selection, by_id))
         chosen: Sequence[int] = range(len(events))
         if not replace(selection, q="").empty:
             chosen = [i for i in chosen if _matches(events[i], selection, by_id)]
@@ -214,7 +223,16 @@ def _load(output: Path, version: str, sources: Sequence[Source]) -> Published:
         modified=modified, version=version,
         calendars=tuple((c.slug, c.labels, c.facets[0]) for c in calendars),
         by_uid={e.uid: e for e in reversed(events)},  # the first of a repeated UID, as before
+        by_source=_by_source(events),
     )
+
+
+def _by_source(events: Sequence[MergedEvent]) -> dict[str, tuple[MergedEvent, ...]]:
+    posted: dict[str, list[MergedEvent]] = {}
+    for event in events:
+        for source_id in event.source_ids:
+            posted.setdefault(source_id, []).append(event)
+    return {source_id: tuple(events) for source_id, events in posted.items()}
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -60,11 +60,10 @@ def source_page(request: Request, source_id: str) -> Response:
     lang = language(request)
     zone = ZoneInfo(aggregator.settings.timezone)
     now = aggregator.clock()
-    coming = by_next_date((e for e in published.events if source_id in e.source_ids),
-                          now=now, zone=zone)
+    coming = by_next_date(published.posted_by(source_id), now=now, zone=zone)
     events = [_event_row(o.event, o.start, source, by_id, lang, zone)
               for o in coming[:MAX_EVENTS]]
-    feeds = _health_by_source(aggregator).get(source_id, [])
+    feeds = aggregator.feed_health(source)
     rows = [{"url": f.url, "status": f.status, "last_error": f.last_error,
              "records": i18n.count(lang, "n_entries", f.items),
              "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None,
