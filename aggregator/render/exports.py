@@ -133,6 +133,7 @@ def _override_record(record: Event, event: MergedEvent) -> dict[str, Any]:
         "end": iso(in_zone(record.end, zone)) if record.end is not None else None,
         "location": one_line(record.location),
         "status": status_of(record.status or event.status),
+        "timezone": zone_name(zone),
     }
 
 
