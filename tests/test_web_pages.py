@@ -373,6 +373,20 @@ def test_registration_preview_shows_what_each_feed_holds(web: Web) -> None:
     assert "RSS: 0 events, 2 news items" in english
 
 
+def test_registration_preview_counts_the_feeds_warnings_in_the_readers_language(web: Web) -> None:
+    def preview(lang: str) -> str:
+        return web.client.post(f"/register?lang={lang}", data={
+            "csrf_token": csrf(web.client, "/register"), "action": "preview",
+            "feeds": f"{web.feeds.base_url}/new.ics"}).text
+
+    web.feeds.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4),
+                                  extra="RRULE:FREQ=WEEKLY;INTERVAL=0"), "text/calendar")
+    assert "iCalendar: 1 event, 0 news items</strong> — Test (1 warning)</p>" in preview("en")
+    assert "(1 avertissement)" in preview("fr") and "(1 Warnung)" in preview("de")
+    web.feeds.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4)), "text/calendar")
+    assert "iCalendar: 1 event, 0 news items</strong> — Test</p>" in preview("en")
+
+
 def test_registration_preview_shows_a_series_at_its_coming_dates(web: Web) -> None:
     """An organiser checking a feed of one weekly meetup that began a month ago sees its next
     three dates (the first one moved by its own RECURRENCE-ID record), not nothing."""

@@ -126,7 +126,9 @@ def _preview(aggregator: Aggregator, url: str, lang: str) -> dict[str, Any]:
                      items=i18n.count(lang, "n_items", len(parsed.items)))
     return {"url": url, "ok": True, "summary": summary, "title": parsed.title,
             "next": _next_events(parsed, aggregator.clock(), aggregator.settings.timezone, lang),
-            "warnings": parsed.warnings[:5], "warning_count": len(parsed.warnings)}
+            "warnings": parsed.warnings[:5],
+            "warning_count": i18n.count(lang, "n_warnings_short", len(parsed.warnings))
+            if parsed.warnings else ""}
 
 
 def _next_events(parsed: ParsedFeed, now: datetime, timezone: str,
