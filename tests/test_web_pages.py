@@ -482,6 +482,17 @@ def test_admin_login_session_disable_source_and_logout(web: Web) -> None:
     assert web.client.get("/admin").status_code == 303
 
 
+def test_admin_dashboard_counts_each_feeds_warnings(web: Web) -> None:
+    web.feeds.set("/assoc.ics", ics("meetup-7@assoc", "Apéro", SOON, extra="RRULE:FREQ=WEEKLY;INTERVAL=0"),
+                  "text/calendar")
+    web.aggregator.refresh()
+    auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    dashboard = web.client.get("/admin", headers={**auth, "Accept-Language": "en"}).text
+    [row] = [r for r in dashboard.split("<tr>") if "/assoc.ics" in r]
+    assert "(1 warning)" in row
+    assert "(1 Warnung)" in web.client.get("/admin", headers={**auth, "Accept-Language": "de"}).text
+
+
 def test_refresh_now_reports_its_counts_in_the_admins_language_and_nothing_else(web: Web) -> None:
     token = csrf(web.client, "/admin/login")
     web.client.post("/admin/login", data={"csrf_token": token, "password": ADMIN_TOKEN})

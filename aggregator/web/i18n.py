@@ -223,7 +223,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "adm_last_success": ("Dernier succès", "Last success", "Letzter Erfolg"),
     "adm_problem": ("Problème", "Problem", "Problem"),
     "adm_never": ("jamais", "never", "nie"),
-    "adm_warnings": ("avertissements", "warnings", "Warnungen"),
     "adm_decided": ("Inscriptions traitées", "Decided registrations", "Bearbeitete Anmeldungen"),
     "adm_merge_title": ("Fusionner et séparer des événements", "Merge and split events", "Veranstaltungen zusammenführen und trennen"),
     "adm_title_contains": ("Le titre contient", "Title contains", "Titel enthält"),

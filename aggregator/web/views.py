@@ -82,6 +82,10 @@ class Page:
     def t(self, key: str, **values: object) -> str:
         return i18n.translate(self.lang, key, **values)
 
+    def count(self, key: str, n: int) -> str:
+        """``n`` with the plural form of ``key`` its language uses ("1 warning", "0 Warnungen")."""
+        return i18n.count(self.lang, key, n)
+
     def lang_links(self) -> list[tuple[str, str, str]]:
         """(code, name, href) of the switcher: this page with ?lang= each language."""
         links = []
