@@ -14,6 +14,7 @@ from .config import Settings
 from .dedup import PairScore, explain, merge_events
 from .dedup.results import EventMerge
 from .errors import CurationError
+from .memo import not_kept
 from .models import Source
 from .store import Store
 
@@ -29,25 +30,30 @@ class CurationMixin:
         raise NotImplementedError  # provided by Aggregator
 
     def _current_merge(self) -> EventMerge:
+        """A whole merge run outside any build (the operator's merge and split): the memos
+        answer with what the last build kept but keep nothing of it (:func:`memo.not_kept`)."""
         now = self.clock()
         sources = self.current_sources()
-        records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
-        return merge_events(
-            records.events, {s.id: s for s in sources},
-            previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
-            timezone=self.settings.timezone, venues=dict(self.settings.venues),
-        )
+        with not_kept():
+            records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
+            return merge_events(
+                records.events, {s.id: s for s in sources},
+                previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
+                timezone=self.settings.timezone, venues=dict(self.settings.venues),
+            )
 
     def explain_event(self, uid_or_key: str) -> list[PairScore]:
-        """The scored pairs around one merged event: why its records were merged or not."""
+        """The scored pairs around one merged event: why its records were merged or not
+        (a whole merge outside any build, as :meth:`_current_merge`)."""
         now = self.clock()
         sources = self.current_sources()
-        records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
-        return explain(
-            records.events, {s.id: s for s in sources}, uid_or_key,
-            previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
-            timezone=self.settings.timezone, venues=dict(self.settings.venues),
-        )
+        with not_kept():
+            records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
+            return explain(
+                records.events, {s.id: s for s in sources}, uid_or_key,
+                previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
+                timezone=self.settings.timezone, venues=dict(self.settings.venues),
+            )
 
     def merge_events_override(self, uids: Sequence[str]) -> tuple[str, ...]:
         """Fuse the merged events (or records) named by ``uids``; returns the record keys.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -20,22 +21,35 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 H = TypeVar("H", bound=Hashable)
 _MISSING = object()
-_KEEPING = [True]
-"""Whether memos keep their values for the next build: see :func:`not_kept`."""
+
+
+class _Keeping(threading.local):
+    """Whether memos keep what this thread computes for the next build: see :func:`not_kept`."""
+
+    on = True
+
+
+_KEEPING = _Keeping()
 
 
 @contextlib.contextmanager
 def not_kept() -> Iterator[None]:
-    """A build no other will follow in this process (`aggregator build` run by cron): inside,
-    memos compute their values without keeping them, since no later build will ask. What they
-    keep for a daemon's next build is a quarter of a build's peak memory (issue 8: 330 →
-    250 MB at N = 1,000), and the outputs are the same bytes without it. Process-wide: not
-    for a process whose daemon or web server builds meanwhile."""
-    _KEEPING[0] = False
+    """Work no later build in this process will profit from: inside, in this thread only,
+    memos compute every value, keep none and start no generation (what they hold stays as
+    the last build left it).
+
+    `aggregator build` run by cron exits after building: what memos keep for a daemon's next
+    build is a quarter of a build's peak memory (issue 8: 330 → 250 MB at N = 1,000), and the
+    outputs are the same bytes without it. The operator's "why were these merged" page runs
+    a whole merge in a web server thread: in `aggregator serve`, where no build comes, what
+    it kept stayed for good (a build's worth, 100 MB at N = 1,000); in the daemon, its
+    generations, started between two builds or during one, dropped what the last build kept
+    for the next."""
+    before, _KEEPING.on = _KEEPING.on, False
     try:
         yield
     finally:
-        _KEEPING[0] = True
+        _KEEPING.on = before
 
 
 @functools.lru_cache(maxsize=4096)
@@ -64,13 +78,16 @@ class Memo(Generic[K, V]):
 
     def new_build(self, context: object = None) -> None:
         """Keep what the last build used; forget everything when ``context`` (what the values
-        depend on besides their key, e.g. the source names) differs from the last build's."""
+        depend on besides their key, e.g. the source names) differs from the last build's.
+        Nothing inside :func:`not_kept`."""
+        if not _KEEPING.on:
+            return
         if context != self._context:
             self._current = {}
         self._previous, self._current, self._context = self._current, {}, context
 
     def get(self, key: K, make: Callable[[], V]) -> V:
-        if not _KEEPING[0]:
+        if not _KEEPING.on:
             return make()
         try:
             return self._current[key]

@@ -195,3 +195,38 @@ def test_not_kept_computes_every_time_and_keeps_nothing_then_memos_keep_again() 
         assert (memo.get("k", make), memo.get("k", make), len(memo)) == (1, 2, 0)
     memo.new_build()
     assert (memo.get("k", make), memo.get("k", make), len(memo)) == (3, 3, 1)
+
+
+def test_not_kept_leaves_the_memos_as_the_last_build_left_them_and_only_in_its_own_thread() -> None:
+    """The operator's merge explanation runs a merge in a web server thread, between or during
+    the daemon's builds in another: it computes its own values, keeps none, starts no
+    generation (which dropped what the last build kept for the next), and a build meanwhile
+    keeps as before."""
+    import threading
+
+    from aggregator.memo import not_kept
+
+    memo: Memo[str, str] = Memo()
+    memo.new_build()
+    assert memo.get("kept", lambda: "built") == "built"
+    inside, outside = threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def explain() -> None:
+        with not_kept():
+            memo.new_build()
+            seen.append(memo.get("kept", lambda: "computed"))
+            inside.set()
+            outside.wait(10)
+            seen.append(memo.get("build", lambda: "computed too"))
+
+    thread = threading.Thread(target=explain)
+    thread.start()
+    assert inside.wait(10)
+    assert memo.get("build", lambda: "kept meanwhile") == "kept meanwhile"  # this thread keeps
+    outside.set()
+    thread.join(10)
+    assert seen == ["computed", "computed too"]
+    memo.new_build()  # the next build finds what the last one kept
+    assert memo.get("kept", lambda: "lost") == "built"
+    assert memo.get("build", lambda: "lost") == "kept meanwhile"

@@ -482,6 +482,29 @@ def test_admin_login_session_disable_source_and_logout(web: Web) -> None:
     assert web.client.get("/admin").status_code == 303
 
 
+def test_the_operators_merge_explanation_leaves_the_build_memos_as_the_last_build_left_them(
+        web: Web) -> None:
+    """In `aggregator serve`, which never builds, what an explanation's merge kept in the
+    memos stayed for good (a build's worth); in the daemon, the generation it started
+    dropped what the last build kept for the next."""
+    from aggregator.dedup.keys import _PROFILES
+    from aggregator.store.codec import _EVENTS
+
+    def held() -> list[tuple[set[Any], set[Any]]]:
+        return [(set(memo._current), set(memo._previous)) for memo in (_PROFILES, _EVENTS)]
+
+    web.feeds.set("/assoc.ics", ics("new-1@assoc", "Atelier soudure", SOON + timedelta(days=5)),
+                  "text/calendar")
+    web.aggregator.refresh()  # a record that no build has read yet
+    before = held()
+    [uid] = [e.uid for e in web.aggregator.published().events if e.title == "Rencontre IA"]
+    page = web.client.get("/admin/events/explain", params={"uid": uid, "lang": "en"},
+                          headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert page.status_code == 200
+    assert "lab:talk-1@lab" in page.text and "venue:blida-99@venue" in page.text
+    assert held() == before
+
+
 def test_admin_dashboard_counts_each_feeds_warnings(web: Web) -> None:
     web.feeds.set("/assoc.ics", ics("meetup-7@assoc", "Apéro", SOON, extra="RRULE:FREQ=WEEKLY;INTERVAL=0"),
                   "text/calendar")
