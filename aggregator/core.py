@@ -29,7 +29,8 @@ from .models import (Event, FeedOutcome, FeedState, FeedUpdate, MergedEvent, Mer
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
 from .publish import write_outputs
-from .published import Published, PublishedMixin, Selection
+from .published import Published, PublishedMixin
+from .selection import Selection
 from .registrations import RegistrationError, RegistrationsMixin
 from .subscribers import SubscriberError, SubscribersMixin
 from .render import OutputMemos, iter_outputs

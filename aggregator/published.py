@@ -19,7 +19,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -27,36 +27,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Settings
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
-from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, search_texts, slugify
+from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, search_texts
 from .render.exports import event_record
+from .selection import Selection, event_text, item_text, select
 
 log = logging.getLogger(__name__)
 
 EVENTS_FILE = "events.json"
 NEWS_FILE = "news.json"
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """Filters of the agenda, calendar.ics and events.json (all optional, combined with AND).
-
-    ``city``, ``kind`` and ``tag`` compare slugs, as calendars/<slug>.ics does: a kind or tag
-    matches when any source that posted the event has it; ``q`` searches titles, places,
-    descriptions and organisers, ignoring case and accents.
-    """
-
-    city: str = ""
-    kind: str = ""
-    tag: str = ""
-    source: str = ""
-    q: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not any((self.city, self.kind, self.tag, self.source, self.q))
-
-    def label(self) -> str:
-        return " / ".join(v for v in (self.city, self.kind, self.tag, self.source, self.q) if v)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +79,7 @@ class PublishedMixin:
     clock: Callable[[], datetime]
     _published: Published | None = None
     _published_lock = threading.Lock()
-    _search_index: tuple[str, Sequence[str]] = ("", ())
+    _search_index: Mapping[str, tuple[str, Sequence[str]]] = {}
     _search_lock = threading.Lock()
 
     def current_sources(self) -> tuple[Source, ...]:
@@ -144,32 +122,29 @@ class PublishedMixin:
         """The published events that match every filter of ``selection``, in build order."""
         if selection.empty:
             return published.events
-        events = published.events
-        by_id = {source.id: source for source in self.current_sources()}
-        if not selection.q:
-            pool = published.posted_by(selection.source) if selection.source else events
-            return tuple(e for e in pool if _matches(e, selection, by_id))
-        chosen: Sequence[int] = range(len(events))
-        if not replace(selection, q="").empty:
-            chosen = [i for i in chosen if _matches(events[i], selection, by_id)]
-        texts = self._search_texts(published)
-        for word in _fold(selection.q).split():  # each word in its text or an organiser's name
-            named = {source.id for source in by_id.values() if word in _fold(source.name)}
-            chosen = [i for i in chosen if word in texts[i]
-                      or (named and not named.isdisjoint(events[i].source_ids))]
-        return tuple(events[i] for i in chosen)
+        pool = published.posted_by(selection.source) if selection.source and not selection.q \
+            else published.events  # the search texts are folded for every event, in order
+        return select(pool, selection, {s.id: s for s in self.current_sources()}, city_of=lambda event: event.city,
+                      texts=lambda: self._search_texts(published, "events"))
 
-    def _search_texts(self, published: Published) -> Sequence[str]:
-        """Each published event's title, place, city and description folded for a search,
-        kept until the next build: folding 40,000 descriptions per search took a second.
-        Organisers' names are folded per search instead: a source may be renamed between
-        builds."""
+    def select_items(self, published: Published, selection: Selection) -> tuple[MergedItem, ...]:
+        """The published news items that match every filter of ``selection``, in build order:
+        posted by an organisation of that city, kind or tag, with every word searched for."""
+        if selection.empty:
+            return published.items
+        return select(published.items, selection, {s.id: s for s in self.current_sources()}, city_of=lambda item: None,
+                      texts=lambda: self._search_texts(published, "news"))
+
+    def _search_texts(self, published: Published, what: str) -> Sequence[str]:
+        """The published events' (or news items') texts folded for a search, kept until the
+        next build: folding 40,000 descriptions per search took a second. Organisers' names
+        are folded per search instead: a source may be renamed between builds."""
         with self._search_lock:
-            version, texts = self._search_index
+            version, texts = self._search_index.get(what, ("", ()))
             if version != published.version:
-                texts = search_texts([" ".join((e.title, e.location, e.city, e.description))
-                                      for e in published.events])
-                self._search_index = (published.version, texts)
+                texts = search_texts([event_text(e) for e in published.events] if what == "events"
+                                     else [item_text(i) for i in published.items])
+                self._search_index = {**self._search_index, what: (published.version, texts)}
             return texts
 
     def render_selection(self, published: Published, selection: Selection) -> bytes:
@@ -321,22 +296,3 @@ def decode_item(record: Mapping[str, Any]) -> MergedItem:
     )
     return MergedItem(id=str(record["id"]), title=title, link=str(record.get("link", "")),
                       published=when, summary=summary, members=members)
-
-
-def _fold(text: str) -> str:
-    return slugify(text).replace("-", " ")
-
-
-def _matches(event: MergedEvent, selection: Selection, sources: Mapping[str, Source]) -> bool:
-    """``selection``'s filters but its search words (:meth:`PublishedMixin.select_events`)."""
-    if selection.city and slugify(event.city) != slugify(selection.city):
-        return False
-    if not (selection.source or selection.kind or selection.tag):
-        return True
-    posted_by = event.source_ids
-    if selection.source and selection.source not in posted_by:
-        return False
-    posted = [sources[i] for i in posted_by if i in sources]
-    if selection.kind and slugify(selection.kind) not in {slugify(s.kind) for s in posted}:
-        return False
-    return not selection.tag or slugify(selection.tag) in {slugify(t) for s in posted for t in s.tags}

@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "aggregator"
 
 PURE = ("aggregator.parse", "aggregator.dedup", "aggregator.render", "aggregator.decide",
-        "aggregator.lifecycle", "aggregator.cadence", "aggregator.digest", "aggregator.recurrence")
+        "aggregator.lifecycle", "aggregator.cadence", "aggregator.digest", "aggregator.recurrence",
+        "aggregator.selection")
 DATA = ("aggregator.models", "aggregator.errors", "aggregator.instants", "aggregator.memo")
 EDGES = ("aggregator.fetch", "aggregator.netguard", "aggregator.store", "aggregator.publish",
          "aggregator.mailer", "aggregator.config", "aggregator.spill")

@@ -298,3 +298,38 @@ def test_the_fast_path_answers_the_plain_calendar_itself_and_passes_the_rest_on(
     assert call("GET")[0] == 299
     assert routed == ["GET /calendar.ics?", "GET /calendar.ics?city=Metz",
                       "POST /calendar.ics?", "GET /calendar.ics?"]
+
+
+def test_news_feeds_follow_the_same_filters_as_the_calendar(web: Web) -> None:
+    """A subscriber of Nancy's or of one organisation's calendar can follow its news too
+    (only Le Lab, in Nancy, a lab tagged ai, publishes news here)."""
+    import json
+    import xml.etree.ElementTree as ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+
+    def titles(**params: str) -> list[str]:
+        feed = ElementTree.fromstring(web.client.get("/news.atom", params=params).content)
+        return sorted(str(entry.findtext(f"{atom}title")) for entry in feed.iter(f"{atom}entry"))
+
+    both = ["Appel à projets", "Nouveau labo"]
+    assert titles() == both
+    assert titles(source="lab") == both and titles(source="venue") == []
+    assert titles(city="nancy") == both and titles(city="Metz") == []
+    assert titles(kind="lab") == both and titles(kind="venue") == []
+    assert titles(tag="ai") == both and titles(tag="startup") == []
+    assert titles(q="labo") == ["Nouveau labo"]  # its title
+    assert titles(q="about appel") == ["Appel à projets"]  # its summary's words
+    assert titles(q="le lab") == both  # the organisation that posted them
+    assert titles(city="Nancy", q="nothing like this") == []
+    answer = web.client.get("/news.atom", params={"city": "Nancy"})
+    assert answer.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    feed = ElementTree.fromstring(answer.content)
+    base = web.aggregator.settings.base_url
+    assert feed.findtext(f"{atom}id") == f"{base}/news.atom?city=Nancy"  # a feed of its own
+    assert str(feed.findtext(f"{atom}title")).endswith("– Nancy")
+    assert web.client.get("/news.atom", params={"city": "Nancy"}, headers={
+        "If-None-Match": answer.headers["etag"]}).status_code == 304
+    items = json.loads(web.client.get("/news.json", params={"q": "labo"}).content)["items"]
+    assert [item["title"] for item in items] == ["Nouveau labo"]
+    assert web.client.get("/news.json", params={"tag": "x" * 61}).status_code == 422

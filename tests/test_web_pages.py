@@ -676,3 +676,14 @@ def test_visitors_are_answered_from_the_last_build_while_the_next_one_loads(web:
     while "Hackathon mobilité" not in web.client.get("/").text and time.monotonic() < deadline:
         time.sleep(0.05)
     assert "Hackathon mobilité" in web.client.get("/").text
+
+
+def test_the_agendas_news_follow_its_filters(web: Web) -> None:
+    lab = web.client.get("/", params={"source": "lab", "lang": "en"}).text
+    assert "Nouveau labo" in lab  # Le Lab's news under its events
+    assert 'href="http://' in lab and "/news.atom?source=lab\">This selection&#39;s news (Atom)</a>" in lab
+    venue = web.client.get("/", params={"source": "venue", "lang": "en"}).text
+    assert "Rencontre IA" in venue and "Nouveau labo" not in venue  # La Venue posts no news
+    assert "Nouveau labo" in web.client.get("/", params={"q": "labo"}).text
+    assert "Nouveau labo" not in web.client.get("/", params={"city": "Metz"}).text
+    assert "news.atom?" not in web.client.get("/").text  # no selection: the site's feed alone

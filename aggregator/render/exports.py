@@ -194,18 +194,21 @@ def render_news_atom(
     now: datetime,
     base_url: str,
     title: str = DEFAULT_TITLE,
+    query: str = "",
 ) -> bytes:
-    """news.atom: an Atom 1.0 feed of the newest merged items (news.json holds them all)."""
+    """news.atom: an Atom 1.0 feed of the newest merged items (news.json holds them all);
+    ``query``, the filters of a selection's feed (``city=Metz``), is part of its address."""
     base = base_url.rstrip("/")
+    query = f"?{query}" if query else ""
     ordered = newest_first(items)[:ATOM_ENTRIES]
     stamps = [stamp for stamp in map(_updated, ordered) if stamp is not None]
     updated = max(stamps) if stamps else require_aware(now)
     feed = ET.Element("feed", xmlns=ATOM)
-    _text(feed, "id", f"{base}/news.atom")
+    _text(feed, "id", f"{base}/news.atom{query}")
     _text(feed, "title", one_line(title))
     _text(feed, "updated", utc_iso(updated))
-    _link(feed, "self", f"{base}/news.atom", "application/atom+xml")
-    _link(feed, "alternate", f"{base}/", "text/html")
+    _link(feed, "self", f"{base}/news.atom{query}", "application/atom+xml")
+    _link(feed, "alternate", f"{base}/{query}", "text/html")
     _text(ET.SubElement(feed, "author"), "name", one_line(title))
     _text(feed, "generator", "aggregator")
     for item in ordered:

@@ -16,12 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from ..core import Selection
+from ..render import DEFAULT_TITLE, render_news_atom, render_news_json
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of, gzipped
 from .views import aggregator_of
 
@@ -221,14 +223,46 @@ def _instant(text: str) -> datetime:
 
 
 @router.get("/news.json", response_class=Response, summary="Merged news as JSON",
-            responses={200: {"content": {"application/json": {}}}, 304: {}, **MISSING})
-def news_json(request: Request) -> Response:
-    """`{"generated_at", "items": [...]}`, newest first (CONTRACT.md)."""
-    return _file(request, "news.json", JSON)
+            responses={200: {"content": {"application/json": {}}}, 304: {}, **MISSING,
+                       **INVALID})
+def news_json(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
+              source: SourceId = "", q: Text = "") -> Response:
+    """`{"generated_at", "items": [...]}`, newest first (CONTRACT.md); the filters keep the
+    news posted by organisations of that city, kind or tag, or with every word of `q`."""
+    selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
+    if selection.empty:
+        return _file(request, "news.json", JSON)
+    return _selected_news(request, selection, JSON)
 
 
 @router.get("/news.atom", response_class=Response, summary="Merged news as an Atom feed",
-            responses={200: {"content": {"application/atom+xml": {}}}, 304: {}, **MISSING})
-def news_atom(request: Request) -> Response:
-    """The newest merged articles for feed readers."""
-    return _file(request, "news.atom", ATOM)
+            responses={200: {"content": {"application/atom+xml": {}}}, 304: {}, **MISSING,
+                       **INVALID})
+def news_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
+              source: SourceId = "", q: Text = "") -> Response:
+    """The newest merged articles for feed readers; filtered as `/news.json`
+    (`/news.atom?city=Metz`: the news of Metz's organisations)."""
+    selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
+    if selection.empty:
+        return _file(request, "news.atom", ATOM)
+    return _selected_news(request, selection, ATOM)
+
+
+def _selected_news(request: Request, selection: Selection, media_type: str) -> Response:
+    aggregator = aggregator_of(request)
+    published = aggregator.published()
+    now = published.generated_at or aggregator.clock()
+    s = selection
+
+    def make() -> bytes:
+        items = aggregator.select_items(published, selection)
+        if media_type == JSON:
+            return render_news_json(items, aggregator.source_map(), now=now)
+        filters = {"city": s.city, "kind": s.kind, "tag": s.tag, "source": s.source, "q": s.q}
+        return render_news_atom(items, aggregator.source_map(), now=now,
+                                base_url=aggregator.settings.base_url,
+                                title=f"{DEFAULT_TITLE} – {selection.label()}",
+                                query=urlencode({k: v for k, v in filters.items() if v}))
+
+    key = ("news", media_type, published.version, s.city, s.kind, s.tag, s.source, s.q)
+    return _cached(request, key, make, media_type, published.modified)

@@ -50,6 +50,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                      "Seine Veranstaltungen abonnieren (webcal)"),
     "recurring": ("Événement récurrent", "Recurring event", "Wiederkehrende Veranstaltung"),
     "download_ics": ("Télécharger (.ics)", "Download (.ics)", "Herunterladen (.ics)"),
+    "selection_news": ("Les actualités de cette sélection (Atom)", "This selection's news (Atom)",
+                       "Nachrichten dieser Auswahl (Atom)"),
     "kind_startup": ("Start-up", "Start-up", "Start-up"),
     "kind_lab": ("Laboratoire", "Lab", "Labor"),
     "kind_association": ("Association", "Association", "Verein"),

@@ -19,7 +19,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..core import Published, Selection
-from ..models import SOURCE_KINDS, MergedEvent
+from ..models import SOURCE_KINDS, MergedEvent, MergedItem
 from ..render import DEFAULT_TITLE, pages
 from . import i18n
 from .security import EMAIL_COPY_CSP
@@ -74,9 +74,11 @@ def agenda_parts(html: str, *, events_only: bool = False) -> tuple[str, str]:
 
 
 def _agenda(request: Request, events: tuple[MergedEvent, ...], published: Published,
-            key: tuple[str, ...], *, news: bool = True, after: date | None = None,
-            later_query: dict[str, str] | None = None, rows: int = pages.MAX_ROWS
-            ) -> tuple[str, str]:
+            key: tuple[str, ...], *, items: tuple[MergedItem, ...] | None = None,
+            after: date | None = None, later_query: dict[str, str] | None = None,
+            rows: int = pages.MAX_ROWS) -> tuple[str, str]:
+    """The agenda's rendered events (and ``items``, when given, as its news) with their
+    JSON-LD, cached for the build and the minute under ``key``."""
     aggregator = aggregator_of(request)
     lang = language(request)
     now = aggregator.clock()
@@ -85,13 +87,13 @@ def _agenda(request: Request, events: tuple[MergedEvent, ...], published: Publis
 
     def make() -> tuple[str, str]:
         html = pages.render_index(
-            events, published.items if news else (), aggregator.source_map(),
+            events, items or (), aggregator.source_map(),
             now=now, base_url=aggregator.settings.base_url,
             timezone=aggregator.settings.timezone, language=lang,
             after=datetime.combine(after, time(), zone) if after else None,
             later_query=later_query, rows=rows,
         ).decode()
-        return agenda_parts(html, events_only=not news)
+        return agenda_parts(html, events_only=items is None)
 
     return cache.get((published.version, lang, now.strftime("%Y%m%d%H%M"), str(after), *key),
                      make)
@@ -107,13 +109,15 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     events = aggregator.select_events(published, selection)
     filters = {k: v for k, v in vars_of(selection).items() if v}
     body, data = _agenda(request, events, published, ("page", city, kind, tag, source, q),
+                         items=aggregator.select_items(published, selection),
                          after=_day(from_, aggregator.clock().date()), later_query=filters)
     query = urlencode(filters)
     ics = f"{aggregator.settings.base_url}/calendar.ics" + (f"?{query}" if query else "")
+    atom = f"{aggregator.settings.base_url}/news.atom" + (f"?{query}" if query else "")
     sources = aggregator.current_sources()
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
-        ics_href=ics, webcal_href=webcal(ics),
+        ics_href=ics, webcal_href=webcal(ics), atom_href=atom,
         cities=sorted({e.city for e in published.events if e.city} | {s.city for s in sources},
                       key=i18n.alphabetical),
         tags=sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical),
@@ -156,7 +160,7 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     published = aggregator.published()
     selection = Selection(city=city, kind=kind, tag=tag, source=source)
     body, _ = _agenda(request, aggregator.select_events(published, selection), published,
-                      ("embed", city, kind, tag, source), news=False, rows=EMBED_EVENTS)
+                      ("embed", city, kind, tag, source), rows=EMBED_EVENTS)
     query = urlencode({k: v for k, v in vars_of(selection).items() if v})
     more = f"{aggregator.settings.base_url}/" + (f"?{query}" if query else "")
     heading = f"{DEFAULT_TITLE}" + (f" – {selection.label()}" if selection.label() else "")
