@@ -29,7 +29,7 @@ from .config import Settings
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
 from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, search_texts
 from .render.exports import event_record
-from .selection import Selection, event_text, item_text, select
+from .selection import P, Selection, event_text, item_text, select
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,9 @@ class Published:
     def event(self, uid: str) -> MergedEvent | None:
         """The published event of that UID, or None."""
         return self.by_uid.get(uid)
+
+    news_by_source: Mapping[str, tuple[MergedItem, ...]] = field(default_factory=dict)
+    """``items`` each organisation posted, in build order (its page lists its news)."""
 
     def posted_by(self, source_id: str) -> tuple[MergedEvent, ...]:
         """The published events that organisation posted, in build order."""
@@ -124,7 +127,8 @@ class PublishedMixin:
             return published.events
         pool = published.posted_by(selection.source) if selection.source and not selection.q \
             else published.events  # the search texts are folded for every event, in order
-        return select(pool, selection, {s.id: s for s in self.current_sources()}, city_of=lambda event: event.city,
+        sources = {source.id: source for source in self.current_sources()}
+        return select(pool, selection, sources, city_of=lambda event: event.city,
                       texts=lambda: self._search_texts(published, "events"))
 
     def select_items(self, published: Published, selection: Selection) -> tuple[MergedItem, ...]:
@@ -132,7 +136,10 @@ class PublishedMixin:
         posted by an organisation of that city, kind or tag, with every word searched for."""
         if selection.empty:
             return published.items
-        return select(published.items, selection, {s.id: s for s in self.current_sources()}, city_of=lambda item: None,
+        pool = published.news_by_source.get(selection.source, ()) \
+            if selection.source and not selection.q else published.items
+        sources = {source.id: source for source in self.current_sources()}
+        return select(pool, selection, sources, city_of=lambda item: None,
                       texts=lambda: self._search_texts(published, "news"))
 
     def _search_texts(self, published: Published, what: str) -> Sequence[str]:
@@ -205,16 +212,16 @@ def _load(output: Path, version: str, sources: Sequence[Source]) -> Published:
         modified=modified, version=version,
         calendars=tuple((c.slug, c.labels, c.facets[0]) for c in calendars),
         by_uid={e.uid: e for e in reversed(events)},  # the first of a repeated UID, as before
-        by_source=_by_source(events),
+        by_source=_by_source(events), news_by_source=_by_source(items),
     )
 
 
-def _by_source(events: Sequence[MergedEvent]) -> dict[str, tuple[MergedEvent, ...]]:
-    posted: dict[str, list[MergedEvent]] = {}
-    for event in events:
-        for source_id in event.source_ids:
-            posted.setdefault(source_id, []).append(event)
-    return {source_id: tuple(events) for source_id, events in posted.items()}
+def _by_source(entries: Sequence[P]) -> dict[str, tuple[P, ...]]:
+    posted: dict[str, list[P]] = {}
+    for entry in entries:
+        for source_id in entry.source_ids:
+            posted.setdefault(source_id, []).append(entry)
+    return {source_id: tuple(entries) for source_id, entries in posted.items()}
 
 
 def _read(path: Path) -> dict[str, Any]:

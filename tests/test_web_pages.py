@@ -687,3 +687,14 @@ def test_the_agendas_news_follow_its_filters(web: Web) -> None:
     assert "Nouveau labo" in web.client.get("/", params={"q": "labo"}).text
     assert "Nouveau labo" not in web.client.get("/", params={"city": "Metz"}).text
     assert "news.atom?" not in web.client.get("/").text  # no selection: the site's feed alone
+
+
+def test_an_organisations_page_lists_its_newest_news_with_their_feed(web: Web) -> None:
+    lab = web.client.get("/sources/lab", params={"lang": "en"}).text
+    section = lab.split("<h2>Its news</h2>")[1]
+    # newest first (the first item of the feed is a day old, the second two days)
+    assert re.findall(r'<a href="https://news\.example\.org/\d"[^>]*>([^<]+)</a>', section) == [
+        "Appel à projets", "Nouveau labo"]
+    assert "/news.atom?source=lab\">Follow its news (Atom)</a>" in section
+    venue = web.client.get("/sources/venue", params={"lang": "en"}).text
+    assert "Its news" not in venue  # it publishes no news

@@ -16,12 +16,16 @@ from fastapi.responses import HTMLResponse
 from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source, When
 from ..render.agenda import by_next_date
+from ..render.exports import newest_first
+from ..selection import Selection
 from . import i18n
 from .public import webcal
 from .views import aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
 MAX_EVENTS = 100
+MAX_NEWS = 10
+"""Its newest articles; the rest is one click away in its Atom feed."""
 
 
 def _health_by_source(aggregator: Aggregator) -> dict[str, list[FeedHealth]]:
@@ -72,10 +76,16 @@ def source_page(request: Request, source_id: str) -> Response:
              if f.consecutive_failures > 1 else "",
              "warnings_label": i18n.count(lang, "n_warnings", len(f.warnings))}
             for f in feeds]
-    ics = f"{aggregator.settings.base_url}/calendar.ics?{urlencode({'source': source_id})}"
+    query = urlencode({"source": source_id})
+    ics = f"{aggregator.settings.base_url}/calendar.ics?{query}"
+    posted = newest_first(aggregator.select_items(published, Selection(source=source_id)))
+    news = [{"title": item.title or item.link, "link": item.link,
+             "when": i18n.moment(item.published, zone, lang) if item.published else ""}
+            for item in posted[:MAX_NEWS]]
     return render(request, "source.html", source=source, feeds=rows, events=events,
                   status=overall_status(feeds), kind_label=f"kind_{source.kind}",
-                  ics_href=ics, webcal_href=webcal(ics))
+                  ics_href=ics, webcal_href=webcal(ics), news=news,
+                  atom_href=f"{aggregator.settings.base_url}/news.atom?{query}")
 
 
 def _event_row(event: MergedEvent, start: When, source: Source, by_id: dict[str, Source],
