@@ -63,12 +63,12 @@ class Published:
     """``events`` each organisation posted, in build order: its page and its calendar read
     them without scanning every event."""
 
+    news_by_source: Mapping[str, tuple[MergedItem, ...]] = field(default_factory=dict)
+    """``items`` each organisation posted, in build order (its page lists its news)."""
+
     def event(self, uid: str) -> MergedEvent | None:
         """The published event of that UID, or None."""
         return self.by_uid.get(uid)
-
-    news_by_source: Mapping[str, tuple[MergedItem, ...]] = field(default_factory=dict)
-    """``items`` each organisation posted, in build order (its page lists its news)."""
 
     def posted_by(self, source_id: str) -> tuple[MergedEvent, ...]:
         """The published events that organisation posted, in build order."""

@@ -40,6 +40,12 @@ class Selection:
     def label(self) -> str:
         return " / ".join(v for v in (self.city, self.kind, self.tag, self.source, self.q) if v)
 
+    def filters(self) -> dict[str, str]:
+        """The filters given, as a query string names them (``{"city": "Metz"}``)."""
+        given = {"city": self.city, "kind": self.kind, "tag": self.tag, "source": self.source,
+                 "q": self.q}
+        return {name: value for name, value in given.items() if value}
+
 
 class Posted(Protocol):
     @property

@@ -258,11 +258,10 @@ def _selected_news(request: Request, selection: Selection, media_type: str) -> R
         items = aggregator.select_items(published, selection)
         if media_type == JSON:
             return render_news_json(items, aggregator.source_map(), now=now)
-        filters = {"city": s.city, "kind": s.kind, "tag": s.tag, "source": s.source, "q": s.q}
         return render_news_atom(items, aggregator.source_map(), now=now,
                                 base_url=aggregator.settings.base_url,
                                 title=f"{DEFAULT_TITLE} – {selection.label()}",
-                                query=urlencode({k: v for k, v in filters.items() if v}))
+                                query=urlencode(selection.filters()))
 
     key = ("news", media_type, published.version, s.city, s.kind, s.tag, s.source, s.q)
     return _cached(request, key, make, media_type, published.modified)

@@ -107,7 +107,7 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     published = aggregator.published()
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     events = aggregator.select_events(published, selection)
-    filters = {k: v for k, v in vars_of(selection).items() if v}
+    filters = selection.filters()
     body, data = _agenda(request, events, published, ("page", city, kind, tag, source, q),
                          items=aggregator.select_items(published, selection),
                          after=_day(from_, aggregator.clock().date()), later_query=filters)
@@ -141,11 +141,6 @@ def _day(text: str, today: date) -> date | None:
     return day if day is not None and today < day <= today + LATEST_PAGE else None
 
 
-def vars_of(selection: Selection) -> dict[str, str]:
-    return {"city": selection.city, "kind": selection.kind, "tag": selection.tag,
-            "source": selection.source, "q": selection.q}
-
-
 def webcal(url: str) -> str:
     """The webcal:// form of an http(s) URL, which calendar apps open as a subscription."""
     return re.sub(r"^https?://", "webcal://", url)
@@ -161,7 +156,7 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     selection = Selection(city=city, kind=kind, tag=tag, source=source)
     body, _ = _agenda(request, aggregator.select_events(published, selection), published,
                       ("embed", city, kind, tag, source), rows=EMBED_EVENTS)
-    query = urlencode({k: v for k, v in vars_of(selection).items() if v})
+    query = urlencode(selection.filters())
     more = f"{aggregator.settings.base_url}/" + (f"?{query}" if query else "")
     heading = f"{DEFAULT_TITLE}" + (f" – {selection.label()}" if selection.label() else "")
     return render(request, "embed.html", agenda=body, heading=heading, more_href=more)
