@@ -632,6 +632,19 @@ def test_a_later_page_of_the_agenda_starts_at_its_day(web: Web) -> None:
         web.client.get("/").text.count('class="event')  # not a date: the first page
 
 
+
+def test_the_agenda_form_jumps_to_a_day(web: Web) -> None:
+    """"What is on after the holidays?": a date field beside the filters, kept on its page."""
+    today = web.aggregator.clock().astimezone(ZoneInfo("Europe/Paris")).date()
+    first = web.client.get("/", params={"lang": "en"}).text
+    assert f'<input id="f-from" type="date" name="from" value="" min="{today.isoformat()}">' in first
+    assert '<label for="f-from">From</label>' in first
+    day = (SOON + timedelta(days=1)).astimezone(ZoneInfo("Europe/Paris")).date().isoformat()
+    page = web.client.get("/", params={"from": day, "city": "", "q": "", "lang": "en"}).text
+    assert f'name="from" value="{day}"' in page and '<a href="/">Show everything</a>' in page
+    assert "Apéro start-up" in page and "Rencontre IA" not in page  # the day before is left out
+
+
 def test_a_later_page_far_in_the_future_or_past_is_the_first_page_not_a_crash(web: Web) -> None:
     """?from= is typed by people and robots: a series expanded from year 9999 overflowed."""
     web.feeds.set("/assoc.ics", ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1),

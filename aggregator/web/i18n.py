@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "tag": ("Thème", "Topic", "Thema"),
     "source": ("Organisation", "Organisation", "Organisation"),
     "search": ("Recherche", "Search", "Suche"),
+    "from_day": ("À partir du", "From", "Ab dem"),
     "all": ("Toutes", "All", "Alle"),
     "apply": ("Filtrer", "Filter", "Filtern"),
     "reset": ("Tout afficher", "Show everything", "Alles anzeigen"),

@@ -108,9 +108,11 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     events = aggregator.select_events(published, selection)
     filters = selection.filters()
+    today = aggregator.clock().astimezone(ZoneInfo(aggregator.settings.timezone)).date()
+    after = _day(from_, today)
     body, data = _agenda(request, events, published, ("page", city, kind, tag, source, q),
                          items=aggregator.select_items(published, selection),
-                         after=_day(from_, aggregator.clock().date()), later_query=filters)
+                         after=after, later_query=filters)
     query = urlencode(filters)
     ics = f"{aggregator.settings.base_url}/calendar.ics" + (f"?{query}" if query else "")
     atom = f"{aggregator.settings.base_url}/news.atom" + (f"?{query}" if query else "")
@@ -118,6 +120,7 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
         ics_href=ics, webcal_href=webcal(ics), atom_href=atom,
+        from_day=after.isoformat() if after else "", today=today.isoformat(),
         cities=sorted({e.city for e in published.events if e.city} | {s.city for s in sources},
                       key=i18n.alphabetical),
         tags=sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical),
