@@ -35,7 +35,8 @@ class CurationMixin:
         now = self.clock()
         sources = self.current_sources()
         with not_kept():
-            records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
+            since = now - timedelta(days=self.settings.past_days)
+            records = self.store.current_records(sources, since)
             return merge_events(
                 records.events, {s.id: s for s in sources},
                 previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
@@ -48,7 +49,8 @@ class CurationMixin:
         now = self.clock()
         sources = self.current_sources()
         with not_kept():
-            records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
+            since = now - timedelta(days=self.settings.past_days)
+            records = self.store.current_records(sources, since)
             return explain(
                 records.events, {s.id: s for s in sources}, uid_or_key,
                 previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),

@@ -89,18 +89,20 @@ def matches(city: str | None, entry: Posted, selection: Selection,
     cities of the organisations that posted it)."""
     if city is not None and selection.city and slugify(city) != slugify(selection.city):
         return False
-    if not (selection.source or selection.kind or selection.tag or (selection.city and city is None)):
+    by_organisation = selection.city and city is None
+    if not (selection.source or selection.kind or selection.tag or by_organisation):
         return True
     posted_by = entry.source_ids  # computed on each call: only when a filter needs it
     if selection.source and selection.source not in posted_by:
         return False
     posted = [sources[i] for i in posted_by if i in sources]
-    if city is None and selection.city and \
-            slugify(selection.city) not in {slugify(s.city) for s in posted}:
+    if by_organisation and slugify(selection.city) not in {slugify(s.city) for s in posted}:
         return False
     if selection.kind and slugify(selection.kind) not in {slugify(s.kind) for s in posted}:
         return False
-    return not selection.tag or slugify(selection.tag) in {slugify(t) for s in posted for t in s.tags}
+    if not selection.tag:
+        return True
+    return slugify(selection.tag) in {slugify(tag) for source in posted for tag in source.tags}
 
 
 def fold(text: str) -> str:

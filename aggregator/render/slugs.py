@@ -29,7 +29,8 @@ from ..models import MergedEvent, Source
 FACETS = ("kind", "city", "tag")
 """What a filtered calendar's values can be, in the order a page groups them."""
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_FOLD_PAIRS = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ł", "l"), ("đ", "d"), ("þ", "th"))
+_FOLD_PAIRS = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ł", "l"), ("đ", "d"),
+               ("þ", "th"))
 _FOLD = str.maketrans(dict(_FOLD_PAIRS))
 
 
