@@ -36,7 +36,7 @@ class CurationMixin:
         sources = self.current_sources()
         with not_kept():
             since = now - timedelta(days=self.settings.past_days)
-            records = self.store.current_records(sources, since)
+            records = self.store.current_records(sources, since, news=False)
             return merge_events(
                 records.events, {s.id: s for s in sources},
                 previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
@@ -50,7 +50,7 @@ class CurationMixin:
         sources = self.current_sources()
         with not_kept():
             since = now - timedelta(days=self.settings.past_days)
-            records = self.store.current_records(sources, since)
+            records = self.store.current_records(sources, since, news=False)
             return explain(
                 records.events, {s.id: s for s in sources}, uid_or_key,
                 previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),

@@ -149,3 +149,23 @@ def test_explain_shows_the_scores_and_the_decision() -> None:
     decisions = {(p.a, p.b): p.decision for p in scores}
     assert decisions[("lorntech:a1b2c3@google.com", "totem:9876-totem")] == "merged"
     assert all("title" in " ".join(p.reasons) or p.reasons for p in scores)
+
+
+def test_explain_finds_a_cross_post_across_midnight_and_only_the_events_near_the_target() -> None:
+    """Explaining one event pairs it with the records of its days and their neighbours only
+    (40,000 others cannot share a time bucket with it): a record 20 minutes later, on the
+    next day, is still found and scored, merged or kept apart."""
+    late = datetime(2026, 3, 13, 23, 50, tzinfo=PARIS)
+    events = [organiser(start=late), cross_post(start=late + timedelta(minutes=20)),
+              organiser(uid="later@google.com", start=late + timedelta(days=7)),
+              cross_post(uid="later-totem", start=late + timedelta(days=7))]
+    scores = explain(events, SOURCES, "lorntech:a1b2c3@google.com")
+    assert [(p.a, p.b, p.decision) for p in scores] == [
+        ("lorntech:a1b2c3@google.com", "totem:9876-totem", "merged")]
+    assert [(p.a, p.b) for p in explain(events, SOURCES, "totem:later-totem")] == [
+        ("lorntech:later@google.com", "totem:later-totem")]
+    # a candidate kept apart (another episode) 20 minutes later, on the next day
+    apart = [organiser(start=late), cross_post(title="Meetup Python #13 : les décorateurs",
+                                               start=late + timedelta(minutes=20))]
+    assert [(p.b, p.decision) for p in explain(apart, SOURCES, "lorntech:a1b2c3@google.com")] == [
+        ("totem:9876-totem", "apart")]

@@ -245,24 +245,33 @@ def explain(
     venues: Venues | None = None,
 ) -> list[PairScore]:
     """Every scored pair touching the merged event that holds ``uid_or_key`` (a merged UID, a
-    record key or a source UID), with the scorer's reasons and the final decision."""
-    result = merge_events(events, sources, previous=previous, overrides=overrides,
-                          timezone=timezone, venues=venues)
-    target = result.assignment.get(uid_or_key, uid_or_key)
-    members = invert(result.assignment).get(target)
-    if members is None:
-        keys = [k for k in result.assignment if k.split(":", 1)[1] == uid_or_key]
-        members = invert(result.assignment).get(result.assignment[keys[0]], []) if keys else []
+    record key or a source UID), with the scorer's reasons and the final decision.
+
+    The merge's clusters and stable UIDs, not its merged events (ranking and merging every
+    cluster was a third of the time), and candidate pairs among the records of the target's
+    days and their neighbours only (two records further apart share no time bucket)."""
     tz = zone(timezone) or ZoneInfo("UTC")
-    masters, _ = _split_overrides(events)
-    profiles = _profiles(masters, sources, tz, venues)
+    with fewer_collections():
+        masters, _ = _split_overrides(events)
+        profiles = _profiles(masters, sources, tz, venues)
+        groups = _cluster(masters, profiles, overrides or Overrides(), previous)
+    keysets = [sorted({record_key(masters[i]) for i in group}) for group in groups]
+    assignment = {key: uid for keys, uid in zip(keysets, assign_uids(keysets, previous),
+                                                 strict=True) for key in keys}
+    target = assignment.get(uid_or_key, uid_or_key)
+    members = invert(assignment).get(target)
+    if members is None:
+        keys = [k for k in assignment if k.split(":", 1)[1] == uid_or_key]
+        members = invert(assignment).get(assignment[keys[0]], []) if keys else []
     wanted = set(members)
+    days = {p.day + shift for p in profiles if p.key in wanted for shift in (-1, 0, 1)}
+    near = [p for p in profiles if p.day in days]
     scores = []
-    for i, j in candidate_pairs(profiles, every=True):
-        a, b = profiles[i], profiles[j]
+    for i, j in candidate_pairs(near, every=True):
+        a, b = near[i], near[j]
         if a.key in wanted or b.key in wanted:
             verdict = same_event(a, b)
-            together = result.assignment[a.key] == result.assignment[b.key]
+            together = assignment[a.key] == assignment[b.key]
             scores.append(PairScore(a.key, b.key, round(verdict.score, 3),
                                     _decision(verdict.same, together), verdict.reasons))
     return sorted(scores, key=lambda p: (p.a, p.b))

@@ -193,9 +193,11 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
 
     # --- records -------------------------------------------------------------------------
 
-    def current_records(self, sources: Sequence[Source], since: datetime) -> Records:
-        """Every stored event still relevant after ``since`` and every news item, of
-        configured sources, with their provenance filled in."""
+    def current_records(self, sources: Sequence[Source], since: datetime, *,
+                        news: bool = True) -> Records:
+        """Every stored event still relevant after ``since`` and every news item (none
+        without ``news``: the operator's event merges), of configured sources, with their
+        provenance filled in."""
         wanted = {(s.id, ref.url) for s in sources for ref in s.feeds}
         with self._connect() as connection:
             feed_rows = connection.execute(
@@ -212,7 +214,7 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
             )
             item_rows = streamed.execute(
                 sa.select(news_items.c.feed_id, news_items.c.payload).order_by(news_items.c.id)
-            )
+            ) if news else ()
             found_events, found_items = codec.decode_records(
                 ((r.payload, *feed_info[r.feed_id]) for r in event_rows if r.feed_id in feed_info),
                 ((r.payload, *feed_info[r.feed_id]) for r in item_rows if r.feed_id in feed_info),
