@@ -11,8 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from .config import Settings
-from .dedup import PairScore, explain, merge_events
-from .dedup.results import EventMerge
+from .dedup import PairScore, event_assignment, explain
 from .errors import CurationError
 from .memo import not_kept
 from .models import Source
@@ -29,15 +28,15 @@ class CurationMixin:
     def current_sources(self) -> tuple[Source, ...]:
         raise NotImplementedError  # provided by Aggregator
 
-    def _current_merge(self) -> EventMerge:
-        """A whole merge run outside any build (the operator's merge and split): the memos
-        answer with what the last build kept but keep nothing of it (:func:`memo.not_kept`)."""
+    def _current_assignment(self) -> dict[str, str]:
+        """Record key -> merged UID as a build would decide now, run outside any build (the
+        operator's merge and split): the memos are left alone (:func:`memo.not_kept`)."""
         now = self.clock()
         sources = self.current_sources()
         with not_kept():
             since = now - timedelta(days=self.settings.past_days)
             records = self.store.current_records(sources, since, news=False)
-            return merge_events(
+            return event_assignment(
                 records.events, {s.id: s for s in sources},
                 previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
                 timezone=self.settings.timezone, venues=dict(self.settings.venues),
@@ -45,7 +44,7 @@ class CurationMixin:
 
     def explain_event(self, uid_or_key: str) -> list[PairScore]:
         """The scored pairs around one merged event: why its records were merged or not
-        (a whole merge outside any build, as :meth:`_current_merge`)."""
+        (outside any build, as :meth:`_current_assignment`)."""
         now = self.clock()
         sources = self.current_sources()
         with not_kept():
@@ -63,7 +62,7 @@ class CurationMixin:
         Raises:
             CurationError: fewer than two names, or a name that is no event we hold.
         """
-        assignment = self._current_merge().assignment
+        assignment = self._current_assignment()
         groups: dict[str, list[str]] = {}
         for key, merged in assignment.items():
             groups.setdefault(merged, []).append(key)
@@ -85,7 +84,7 @@ class CurationMixin:
         Raises:
             CurationError: the record is not part of that event.
         """
-        assignment = self._current_merge().assignment
+        assignment = self._current_assignment()
         if assignment.get(record_key) != uid:
             raise CurationError(
                 f"events split: {record_key!r} is not a record of {uid!r} "

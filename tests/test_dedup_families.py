@@ -169,3 +169,20 @@ def test_explain_finds_a_cross_post_across_midnight_and_only_the_events_near_the
                                                start=late + timedelta(minutes=20))]
     assert [(p.b, p.decision) for p in explain(apart, SOURCES, "lorntech:a1b2c3@google.com")] == [
         ("totem:9876-totem", "apart")]
+
+
+def test_the_operators_assignment_is_the_merges_without_merging_each_event() -> None:
+    """Merge and split name events by `event_assignment`, which skips building the merged
+    events: it must map every record to the UID a build gives it, stable UIDs included."""
+    from aggregator.dedup import event_assignment
+
+    events = [organiser()] + [cross_post(**{"uid": f"post-{name}", **fields})
+                              for name, fields in DUPLICATES.items()]
+    events += [cross_post(uid="other", title="Atelier Kubernetes", source_id="puzzle"),
+               organiser(uid="series@google.com", start=START + timedelta(days=1))]
+    first = {"lorntech:a1b2c3@google.com": "published-last-week@aggregator"}  # a stable UID
+    assignment = event_assignment(events, SOURCES, previous=first)
+    assert assignment == merge_events(events, SOURCES, previous=first).assignment
+    assert assignment["lorntech:a1b2c3@google.com"] == "published-last-week@aggregator"
+    merged = event_assignment(events, SOURCES)
+    assert len(set(merged.values())) < len(merged)  # some records were merged

@@ -7,6 +7,7 @@ package is PURE: plain records in, plain merged records out, deterministic, no c
     merge_events(events, sources, previous=..., overrides=...) -> EventMerge
     merge_news(items, sources, previous=...) -> NewsMerge
     explain(events, sources, uid_or_key) -> [PairScore]   (``aggregator events explain UID``)
+    event_assignment(events, sources, ...) -> {record key: merged UID}   (merge/split overrides)
 
 ``previous`` is the last build's ``assignment`` (record key -> merged UID), which keeps merged
 UIDs stable when a cluster gains or loses members; the caller persists the new ``assignment``.
@@ -35,7 +36,8 @@ from .text import TitleNormaliser
 
 __all__ = [
     "EventMerge", "NewsMerge", "Overrides", "PairScore",
-    "explain", "merge_events", "merge_news", "record_key", "unmerged", "vanished",
+    "event_assignment", "explain", "merge_events", "merge_news", "record_key", "unmerged",
+    "vanished",
 ]
 
 Venues = Mapping[str, Iterable[str]]
@@ -250,14 +252,8 @@ def explain(
     The merge's clusters and stable UIDs, not its merged events (ranking and merging every
     cluster was a third of the time), and candidate pairs among the records of the target's
     days and their neighbours only (two records further apart share no time bucket)."""
-    tz = zone(timezone) or ZoneInfo("UTC")
-    with fewer_collections():
-        masters, _ = _split_overrides(events)
-        profiles = _profiles(masters, sources, tz, venues)
-        groups = _cluster(masters, profiles, overrides or Overrides(), previous)
-    keysets = [sorted({record_key(masters[i]) for i in group}) for group in groups]
-    assignment = {key: uid for keys, uid in zip(keysets, assign_uids(keysets, previous),
-                                                 strict=True) for key in keys}
+    assignment, profiles = _assign(events, sources, previous=previous, overrides=overrides,
+                                   timezone=timezone, venues=venues)
     target = assignment.get(uid_or_key, uid_or_key)
     members = invert(assignment).get(target)
     if members is None:
@@ -275,6 +271,34 @@ def explain(
             scores.append(PairScore(a.key, b.key, round(verdict.score, 3),
                                     _decision(verdict.same, together), verdict.reasons))
     return sorted(scores, key=lambda p: (p.a, p.b))
+
+
+def event_assignment(
+    events: Sequence[Event],
+    sources: Mapping[str, Source],
+    *,
+    previous: Mapping[str, str] | None = None,
+    overrides: Overrides | None = None,
+    timezone: str = "Europe/Paris",
+    venues: Venues | None = None,
+) -> dict[str, str]:
+    """``merge_events(...).assignment`` (record key -> merged UID) without merging each
+    cluster's records into its event: what the operator's merge and split name events by."""
+    return _assign(events, sources, previous=previous, overrides=overrides, timezone=timezone,
+                   venues=venues)[0]
+
+
+def _assign(events: Sequence[Event], sources: Mapping[str, Source], *,
+            previous: Mapping[str, str] | None, overrides: Overrides | None, timezone: str,
+            venues: Venues | None) -> tuple[dict[str, str], list[Profile]]:
+    tz = zone(timezone) or ZoneInfo("UTC")
+    with fewer_collections():
+        masters, _ = _split_overrides(events)
+        profiles = _profiles(masters, sources, tz, venues)
+        groups = _cluster(masters, profiles, overrides or Overrides(), previous)
+    keysets = [sorted({record_key(masters[i]) for i in group}) for group in groups]
+    uids = assign_uids(keysets, previous)
+    return {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}, profiles
 
 
 def _decision(scored_same: bool, together: bool) -> str:
