@@ -40,11 +40,11 @@ def not_kept() -> Iterator[None]:
 
     `aggregator build` run by cron exits after building: what memos keep for a daemon's next
     build is a quarter of a build's peak memory (issue 8: 330 → 250 MB at N = 1,000), and the
-    outputs are the same bytes without it. The operator's "why were these merged" page runs
-    a whole merge in a web server thread: in `aggregator serve`, where no build comes, what
-    it kept stayed for good (a build's worth, 100 MB at N = 1,000); in the daemon, its
-    generations, started between two builds or during one, dropped what the last build kept
-    for the next."""
+    outputs are the same bytes without it. The operator's "why were these merged" page (and
+    merge, split) cluster every record in a web server thread: in `aggregator serve`, where
+    no build comes, what they kept stayed for good (a build's worth, 100 MB at N = 1,000); in
+    the daemon, their generations, started between two builds or during one, dropped what
+    the last build kept for the next."""
     before, _KEEPING.on = _KEEPING.on, False
     try:
         yield
