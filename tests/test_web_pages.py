@@ -711,3 +711,20 @@ def test_an_organisations_page_lists_its_newest_news_with_their_feed(web: Web) -
     assert "/news.atom?source=lab\">Follow its news (Atom)</a>" in section
     venue = web.client.get("/sources/venue", params={"lang": "en"}).text
     assert "Its news" not in venue  # it publishes no news
+
+
+def test_an_events_page_leads_to_the_organisations_next_events(web: Web) -> None:
+    apero = ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1))
+    pitch = ics("pitch-1@assoc", "Soirée pitch", SOON + timedelta(days=3))
+    web.feeds.set("/assoc.ics", apero.replace(
+        b"END:VCALENDAR", pitch[pitch.index(b"BEGIN:VEVENT"):].removesuffix(b"\r\n")), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    uids = {e.title: e.uid for e in web.aggregator.published().events}
+    page = web.client.get(f"/events/{quote(uids['Apéro start-up'], safe='')}", params={"lang": "en"}).text
+    more = page.split("<h2>Coming next from L&#39;Asso</h2>")[1]
+    assert f'<a href="/events/{quote(uids["Soirée pitch"], safe="")}">Soirée pitch</a>' in more
+    assert "Apéro start-up" not in more  # not itself
+    assert '<a href="/sources/assoc">Every event from L&#39;Asso</a>' in more
+    alone = web.client.get(f"/events/{quote(uids['Rencontre IA'], safe='')}", params={"lang": "en"}).text
+    assert "Coming next from" not in alone  # Le Lab posts nothing else

@@ -7,22 +7,25 @@ with the add-to-my-calendar link that the digest also uses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from ..core import Aggregator
-from ..models import MergedEvent
+from ..core import Aggregator, Published
+from ..models import MergedEvent, Source
 from ..render import pages, text
-from ..render.agenda import last_occurrence
+from ..render.agenda import by_next_date, last_occurrence
 from . import i18n
 from .views import aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
 MAP_SEARCH = "https://www.openstreetmap.org/search?"
 SUMMARY_CHARS = 200
+MORE_EVENTS = 3
 
 
 @router.get("/events/{name}", response_class=Response)
@@ -36,13 +39,15 @@ def event(request: Request, name: str) -> Response:
             raise HTTPException(status_code=404, detail="no such event in the published calendar")
         return Response(body, media_type="text/calendar; charset=utf-8", headers={
             "Content-Disposition": 'attachment; filename="event.ics"'})
-    found = aggregator.published().event(name)
+    published = aggregator.published()
+    found = published.event(name)
     if found is None:
         raise HTTPException(status_code=404, detail="no such event in the published calendar")
-    return render(request, "event.html", **_page(aggregator, found, language(request)))
+    return render(request, "event.html", **_page(aggregator, published, found, language(request)))
 
 
-def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, Any]:
+def _page(aggregator: Aggregator, published: Published, event: MergedEvent, lang: str
+          ) -> dict[str, Any]:
     sources = aggregator.source_map()
     page_url = f"{aggregator.settings.base_url}/events/{quote(event.uid, safe='')}"
     zone, now = ZoneInfo(aggregator.settings.timezone), aggregator.clock()
@@ -64,7 +69,22 @@ def _page(aggregator: Aggregator, event: MergedEvent, lang: str) -> dict[str, An
         "google": pages.google_calendar_url(event, page_url),
         "page_url": page_url,
         "summary": _summary(dates[0]["day"] if dates else "", place, event.description),
+        **_more_from(published, event, sources, now, zone, lang),
     }
+
+
+def _more_from(published: Published, event: MergedEvent, sources: Mapping[str, Source],
+               now: datetime, zone: ZoneInfo, lang: str) -> dict[str, Any]:
+    """The next :data:`MORE_EVENTS` other events of the organisation that posted it first:
+    where a visitor who liked this one goes next."""
+    organiser = next(iter(event.source_ids), "")
+    if organiser not in sources:
+        return {"more": [], "more_from": None}
+    coming = by_next_date((e for e in published.posted_by(organiser) if e.uid != event.uid),
+                          now=now, zone=zone)
+    return {"more_from": sources[organiser], "more": [
+        {"uid": o.event.uid, "title": o.event.title, "when": i18n.moment(o.start, zone, lang)}
+        for o in coming[:MORE_EVENTS]]}
 
 
 def _summary(day: str, place: str, description: str) -> str:
