@@ -71,10 +71,20 @@ def merge_events(
     """
     tz = zone(timezone) or ZoneInfo("UTC")
     with fewer_collections():  # ~10 objects per record, none cyclic (see gcpause)
-        masters, attached = _split_overrides(events)
-        profiles = _profiles(masters, sources, tz, venues)
-        groups = _cluster(masters, profiles, overrides or Overrides(), previous)
+        masters, attached, _, groups = _clusters(events, sources, tz, previous, overrides, venues)
         return _build(masters, attached, groups, sources, previous, tz)
+
+
+def _clusters(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
+              previous: Mapping[str, str] | None, overrides: Overrides | None,
+              venues: Venues | None
+              ) -> tuple[list[Event], list[Event], list[Profile], list[list[int]]]:
+    """Masters, attached overrides, the masters' profiles and their clusters (as indexes
+    into the masters): what a merge builds its events from and an assignment names."""
+    masters, attached = _split_overrides(events)
+    profiles = _profiles(masters, sources, tz, venues)
+    return masters, attached, profiles, _cluster(masters, profiles, overrides or Overrides(),
+                                                 previous)
 
 
 def _profiles(masters: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
@@ -293,9 +303,7 @@ def _assign(events: Sequence[Event], sources: Mapping[str, Source], *,
             venues: Venues | None) -> tuple[dict[str, str], list[Profile]]:
     tz = zone(timezone) or ZoneInfo("UTC")
     with fewer_collections():
-        masters, _ = _split_overrides(events)
-        profiles = _profiles(masters, sources, tz, venues)
-        groups = _cluster(masters, profiles, overrides or Overrides(), previous)
+        masters, _, profiles, groups = _clusters(events, sources, tz, previous, overrides, venues)
     keysets = [sorted({record_key(masters[i]) for i in group}) for group in groups]
     uids = assign_uids(keysets, previous)
     return {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}, profiles
