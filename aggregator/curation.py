@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from .config import Settings
 from .dedup import PairScore, event_assignment, explain
 from .errors import CurationError
 from .memo import not_kept
-from .models import Source
+from .models import Event, Source
 from .store import Store
 
 
@@ -29,32 +30,30 @@ class CurationMixin:
         raise NotImplementedError  # provided by Aggregator
 
     def _current_assignment(self) -> dict[str, str]:
-        """Record key -> merged UID as a build would decide now, run outside any build (the
-        operator's merge and split): the memos are left alone (:func:`memo.not_kept`)."""
-        now = self.clock()
-        sources = self.current_sources()
+        """Record key -> merged UID as a build would decide now (the operator's merge and
+        split), outside any build."""
         with not_kept():
-            since = now - timedelta(days=self.settings.past_days)
-            records = self.store.current_records(sources, since, news=False)
-            return event_assignment(
-                records.events, {s.id: s for s in sources},
-                previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
-                timezone=self.settings.timezone, venues=dict(self.settings.venues),
-            )
+            events, sources, options = self._dedup_inputs()
+            return event_assignment(events, sources, **options)
 
     def explain_event(self, uid_or_key: str) -> list[PairScore]:
         """The scored pairs around one merged event: why its records were merged or not
-        (outside any build, as :meth:`_current_assignment`)."""
-        now = self.clock()
-        sources = self.current_sources()
+        (outside any build)."""
         with not_kept():
-            since = now - timedelta(days=self.settings.past_days)
-            records = self.store.current_records(sources, since, news=False)
-            return explain(
-                records.events, {s.id: s for s in sources}, uid_or_key,
-                previous=self.store.load_assignment("event"), overrides=self.store.load_overrides(),
-                timezone=self.settings.timezone, venues=dict(self.settings.venues),
-            )
+            events, sources, options = self._dedup_inputs()
+            return explain(events, sources, uid_or_key, **options)
+
+    def _dedup_inputs(self) -> tuple[Sequence[Event], dict[str, Source], dict[str, Any]]:
+        """The event records a build would merge now, their sources and the merge's options.
+        Callers run in a web or CLI thread between builds: inside :func:`memo.not_kept`, so
+        that the memos stay as the last build left them."""
+        sources = self.current_sources()
+        since = self.clock() - timedelta(days=self.settings.past_days)
+        records = self.store.current_records(sources, since, news=False)
+        return records.events, {s.id: s for s in sources}, {
+            "previous": self.store.load_assignment("event"),
+            "overrides": self.store.load_overrides(),
+            "timezone": self.settings.timezone, "venues": dict(self.settings.venues)}
 
     def merge_events_override(self, uids: Sequence[str]) -> tuple[str, ...]:
         """Fuse the merged events (or records) named by ``uids``; returns the record keys.
