@@ -61,7 +61,12 @@ def event_text(event: MergedEvent) -> str:
 
 
 def item_text(item: MergedItem) -> str:
-    """What a search reads in a news item: its title and its summary's text, not its markup."""
+    """What a search reads in a news item: its title and its summary's text, not its markup.
+
+    The summary is nh3's sanitised HTML (no script or style, ``<`` escaped in text and
+    attributes), so its tags are its only markup: each becomes a space, so that two
+    paragraphs' words stay apart (``nh3.clean(tags=set())`` glues them), at 1 µs a summary
+    where ``parse.text.html_to_text``'s parser takes 20 (0.5 s for 25,000 on a search)."""
     return f"{item.title} {html.unescape(TAG.sub(' ', item.summary))}"
 
 

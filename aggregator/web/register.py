@@ -122,12 +122,12 @@ def _preview(aggregator: Aggregator, url: str, lang: str) -> dict[str, Any]:
         return {"url": url, "ok": False, "reason": error.reason}
     page = Page(lang, "/register", {})
     summary = page.t("found", format=FORMATS.get(parsed.format, parsed.format),
-                     events=i18n.count(lang, "n_events", len(parsed.events)),
-                     items=i18n.count(lang, "n_items", len(parsed.items)))
+                     events=page.count("n_events", len(parsed.events)),
+                     items=page.count("n_items", len(parsed.items)))
     return {"url": url, "ok": True, "summary": summary, "title": parsed.title,
             "next": _next_events(parsed, aggregator.clock(), aggregator.settings.timezone, lang),
             "warnings": parsed.warnings[:5],
-            "warning_count": i18n.count(lang, "n_warnings_short", len(parsed.warnings))
+            "warning_count": page.count("n_warnings_short", len(parsed.warnings))
             if parsed.warnings else ""}
 
 
