@@ -112,6 +112,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         self.output_memos = OutputMemos(
             blocks=SpilledBytes(), records=SpilledBytes(), items=SpilledBytes())
         """What this process's next build reuses of the last one (see aggregator/spill.py)."""
+        self._init_published()
 
     def close(self) -> None:
         self.store.close()

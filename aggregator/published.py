@@ -81,9 +81,16 @@ class PublishedMixin:
     settings: Settings
     clock: Callable[[], datetime]
     _published: Published | None = None
-    _published_lock = threading.Lock()
+    _published_lock: threading.Lock
+    """Held by the thread that loads a new build's view (others answer from the last one)."""
     _search_index: Mapping[str, tuple[str, Sequence[str]]] = {}
-    _search_lock = threading.Lock()
+    _search_lock: threading.Lock
+
+    def _init_published(self) -> None:
+        """Each aggregator its own locks: one loading its view must not make another (a test's,
+        a second site's in one process) answer from an old one."""
+        self._published_lock = threading.Lock()
+        self._search_lock = threading.Lock()
 
     def current_sources(self) -> tuple[Source, ...]:
         raise NotImplementedError  # provided by Aggregator

@@ -691,6 +691,25 @@ def test_visitors_are_answered_from_the_last_build_while_the_next_one_loads(web:
     assert "Hackathon mobilité" in web.client.get("/").text
 
 
+def test_one_aggregator_loading_its_view_leaves_another_one_current(web: Web) -> None:
+    """Two sites in one process (or two tests): each has its own lock, so one loading its
+    new build's view does not make the other answer from its old one."""
+    from aggregator.core import make_aggregator
+
+    other = make_aggregator(web.aggregator.settings)  # reads the same output directory
+    try:
+        before = other.published().version
+        web.feeds.set("/assoc.ics", ics("hack-4@assoc", "Hackathon eau", SOON + timedelta(days=3)),
+                      "text/calendar")
+        web.aggregator.refresh()
+        with web.aggregator._published_lock:  # the first one decodes its new build
+            web.aggregator.build()
+            assert other.published().version != before
+            assert "Hackathon eau" in {e.title for e in other.published().events}
+    finally:
+        other.close()
+
+
 def test_the_agendas_news_follow_its_filters(web: Web) -> None:
     lab = web.client.get("/", params={"source": "lab", "lang": "en"}).text
     assert "Nouveau labo" in lab  # Le Lab's news under its events
