@@ -6,6 +6,7 @@ Plain bytes builders, no I/O; the tests serve them from the misbehaving loopback
 from __future__ import annotations
 
 import gzip
+from datetime import date, timedelta
 
 SECRET = "TOPSECRET-7f3a9c"
 """Written to a file that external entities point at: it must never appear in any output."""
@@ -53,6 +54,20 @@ def many_events(count: int = 200_000) -> bytes:
     """``count`` minimal VEVENTs: 200 000 fit in 9.2 MB, under the 10 MB fetch cap."""
     event = b"BEGIN:VEVENT\r\nDTSTART:20270101\r\nEND:VEVENT\r\n"
     return b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + event * count + b"END:VCALENDAR\r\n"
+
+
+def many_dates(events: int = 50, per_event: int = 10_001) -> bytes:
+    """VEVENTs listing hourly RDATEs on one line each: 50 x 10,001 fit in 8.3 MB."""
+    blocks = []
+    for n in range(events):
+        values = ",".join(_hour(n * per_event + i) for i in range(per_event))
+        blocks.append(f"UID:dates-{n}@test\r\nDTSTART:20300101T000000Z\r\nSUMMARY:Dates {n}\r\nRDATE:{values}")
+    return ics(*blocks)
+
+
+def _hour(index: int) -> str:
+    day, hour = divmod(index, 24)
+    return (date(2030, 1, 1) + timedelta(days=day)).strftime("%Y%m%d") + f"T{hour:02d}0000Z"
 
 
 def absurd_rrules(start: str) -> bytes:

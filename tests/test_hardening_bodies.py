@@ -27,7 +27,7 @@ from aggregator.intake import pooled_result
 from conftest import make_settings, make_source
 from hostile import (
     HTML_PAGE, SECRET, absurd_rrules, billion_laughs, external_entity, external_entity_atom,
-    good_ics, gzip_without_header, invalid_utf8, latin1_labelled_utf8, many_events,
+    good_ics, gzip_without_header, invalid_utf8, latin1_labelled_utf8, many_dates, many_events,
     nested_components, nested_xml,
 )
 from misbehaving import MisbehavingServer, body, drip, endless, gzip_bomb, misbehaving_server, redirect
@@ -50,6 +50,7 @@ EXPECTED = {
     "/loop": ("error", "more than 5 redirects"),
     "/page.html": ("error", "got an HTML page, not a feed: 'Our events'"),
     "/many.ics": ("ok", "200000 VEVENTs: read the first 20000"),
+    "/dates.ics": ("ok", "40 RDATE/EXDATE lists of more than 10,000 values: kept the latest 1,000"),
     "/rrules.ics": ("ok", "RRULE 'FREQ=MONTHLY;INTERVAL=0': INTERVAL=0 is not a positive number: "
                           "read as a single event"),
     "/nested.ics": ("error", "nested more than 12 deep"),
@@ -72,6 +73,7 @@ def server(tmp_path: Path) -> Iterator[MisbehavingServer]:
             ("/bomb-raw", gzip_without_header(), "application/rss+xml"),
             ("/page.html", HTML_PAGE, "text/html"),
             ("/many.ics", many_events(), "text/calendar"),
+            ("/dates.ics", many_dates(), "text/calendar"),
             ("/rrules.ics", absurd_rrules(START), "text/calendar"),
             ("/nested.ics", nested_components(), "text/calendar"),
             ("/nested.xml", nested_xml(), "application/rss+xml"),
@@ -124,6 +126,8 @@ def test_one_refresh_survives_every_hostile_body(aggregator: Aggregator, tmp_pat
     singles = {e["title"]: e["rrule"] for e in events if e["title"] in (
         "Never, daily", "Interval zero", "Odd hours, even steps", "Hebrew calendar")}
     assert singles == dict.fromkeys(singles, None), singles  # each its DTSTART alone
+    listed = [len(e["rdates"]) for e in events if e["title"].startswith("Dates ")]
+    assert len(listed) == 50 and max(listed) == 1_000 and sum(listed) == 20_000, listed
     for file in [*out.rglob("*"), tmp_path / "aggregator.db"]:
         if file.is_file():
             assert SECRET.encode() not in file.read_bytes(), file

@@ -14,6 +14,7 @@ import pytest
 from aggregator.errors import ParseError
 from aggregator.models import Event, ParsedFeed
 from aggregator.parse import parse_body
+from aggregator.parse.guards import cut_date_lists
 
 DATA = Path(__file__).parent / "data"
 URL = "https://feeds.example.net/calendar.ics"
@@ -307,6 +308,71 @@ def test_work_is_bounded_to_20_000_vevents() -> None:
     feed = parse_body(body.encode(), "ical", URL)
     assert len(feed.events) == 20_000 and feed.events[-1].uid == "19999"
     assert feed.warnings == ("20002 VEVENTs: read the first 20000",)
+
+
+def listed_days(first: date, count: int) -> list[str]:
+    """``count`` dates a day apart, from ``first``, as iCalendar DATE values."""
+    return [(first + timedelta(days=n)).strftime("%Y%m%d") for n in range(count)]
+
+
+def test_an_event_keeps_its_latest_thousand_rdates_and_exdates() -> None:
+    days = listed_days(date(2024, 1, 1), 1_500)
+    shuffled = days[750:] + days[:750]  # the file's order is not the dates'
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:long", "SUMMARY:Open desk", "DTSTART;VALUE=DATE:20231231",
+        "RDATE;VALUE=DATE:" + ",".join(shuffled),
+        *[f"EXDATE;VALUE=DATE:{day}" for day in days[:1_200]], "END:VEVENT",
+    ))  # fmt: skip
+    event = feed.events[0]
+    assert sorted(d.strftime("%Y%m%d") for d in event.rdates) == days[500:]
+    assert sorted(d.strftime("%Y%m%d") for d in event.exdates) == days[200:1_200]
+    assert feed.warnings == (
+        "VEVENT 'Open desk': 1,500 RDATE values, more than an event's limit: kept the latest 1,000",
+        "VEVENT 'Open desk': 1,200 EXDATE values, more than an event's limit: kept the latest 1,000",
+    )
+
+
+def test_a_feed_lists_at_most_20_000_dates_across_its_events_and_calendars() -> None:
+    dates = ",".join(listed_days(date(2024, 1, 1), 900))
+    vevent = ["BEGIN:VEVENT", "UID:{0}", "SUMMARY:e{0}", "DTSTART;VALUE=DATE:20231231",
+              f"RDATE;VALUE=DATE:{dates}", "END:VEVENT"]
+    one = calendar(*[line.format(n) for n in range(12) for line in vevent])
+    two = calendar(*[line.format(n) for n in range(12, 24) for line in vevent])
+    feed = parse_text(one + "\n" + two)
+    kept = [len(event.rdates) for event in feed.events]
+    assert kept == [900] * 22 + [200, 0]  # 20,000 in all, the first events' first
+    assert feed.warnings == (
+        "VEVENT 'e22': 900 RDATE values, more than the feed's limit: kept the latest 200",
+        "VEVENT 'e23': 900 RDATE values, more than the feed's limit: dropped them",
+    )
+
+
+def test_hostile_date_lists_are_cut_before_icalendar_reads_them() -> None:
+    days = listed_days(date(1990, 1, 1), 12_000)
+    zone_block = ["BEGIN:VTIMEZONE", "TZID:Odd", "BEGIN:STANDARD", "DTSTART:19700101T000000",
+                  "RDATE:" + ",".join(f"{day}T000000" for day in days), "TZOFFSETFROM:+0100",
+                  "TZOFFSETTO:+0100", "END:STANDARD", "END:VTIMEZONE"]
+    text = calendar(*zone_block, "BEGIN:VEVENT", "UID:a", "SUMMARY:Daily desk", "DTSTART;VALUE=DATE:19891231",
+                    "RDATE;VALUE=DATE:" + ",".join(days), "END:VEVENT")  # fmt: skip
+    cut, notes = cut_date_lists(text)
+    assert notes == ["1 RDATE/EXDATE lists of more than 10,000 values: kept the latest 1,000 of each"]
+    assert cut.count(days[0]) == 1 and cut.count(days[-1]) == 2  # the zone's list is whole
+    feed = parse_text(text)
+    assert [d.strftime("%Y%m%d") for d in sorted(feed.events[0].rdates)] == days[-1_000:]
+    assert feed.warnings == tuple(notes)  # what the parser would have kept: no warning of its own
+
+
+def test_a_feed_listing_dates_line_by_line_is_cut_past_40_000() -> None:
+    days = listed_days(date(1990, 1, 1), 9_000)
+    vevent = ["BEGIN:VEVENT", "UID:{0}", "SUMMARY:e{0}", "DTSTART;VALUE=DATE:19891231",
+              *[f"EXDATE;VALUE=DATE:{day}" for day in days], "END:VEVENT"]
+    text = calendar(*[line.format(n) for n in range(6) for line in vevent])
+    feed = parse_text(text)
+    assert [len(event.exdates) for event in feed.events] == [1_000] * 5 + [0]
+    assert feed.warnings[0] == ("14000 RDATE/EXDATE lines past 10,000 values in a VEVENT or 40,000 "
+                                "in the feed: dropped")
+    assert "blank lines" not in " ".join(feed.warnings)
+    assert len(feed.warnings) == 1 + 5  # and each event's own cap, named
 
 
 def test_empty_calendar_is_valid_and_empty() -> None:

@@ -23,9 +23,10 @@ from icalendar.prop import vBroken
 from .ical_lint import zone_warnings
 from ..errors import ParseError, one_line
 from ..models import Event, ParsedFeed, When
-from .guards import check_ical_depth, cut_vevents
+from .guards import check_ical_depth, cut_date_lists, cut_vevents
 from .ical_dates import (
     CalendarContext,
+    DateBudget,
     SkippedEvent,
     describe,
     dt_of,
@@ -67,9 +68,10 @@ def parse_ical(body: bytes, url: str, default_tz: str = "Europe/Paris") -> Parse
     events: list[Event] = []
     title = ""
     budget = MAX_EVENTS
+    dates = DateBudget()
     for calendar in calendars:
         title = title or clean_line(str(calendar.get("X-WR-CALNAME", "")))
-        events.extend(read_calendar(calendar, url, default, notes, budget))
+        events.extend(read_calendar(calendar, url, default, notes, budget, dates))
         budget -= len(calendar.walk("VEVENT"))
     if budget < 0:
         notes.append(f"{MAX_EVENTS - budget} VEVENTs: read the first {MAX_EVENTS}")
@@ -111,6 +113,8 @@ def load_calendars(text: str, url: str, notes: list[str]) -> list[icalendar.Cale
     text, total = cut_vevents(text, MAX_EVENTS)
     if total > MAX_EVENTS:
         notes.append(f"{total} VEVENTs: read the first {MAX_EVENTS}")
+    text, cut = cut_date_lists(text)
+    notes.extend(cut)
     try:
         components = from_ical(text)
     except Exception as error:  # noqa: BLE001 - icalendar raises ValueError, KeyError, ...
@@ -139,7 +143,8 @@ def from_ical(text: str) -> list[icalendar.Component]:
 
 
 def read_calendar(
-    calendar: icalendar.Calendar, url: str, default: zoneinfo.ZoneInfo, notes: list[str], limit: int
+    calendar: icalendar.Calendar, url: str, default: zoneinfo.ZoneInfo, notes: list[str], limit: int,
+    dates: DateBudget,
 ) -> list[Event]:
     """Read one VCALENDAR: resolve its floating zone, apply X-WR-TIMEZONE, convert VEVENTs."""
     floating = default
@@ -153,7 +158,7 @@ def read_calendar(
             calendar = apply_x_wr_timezone(calendar, zone, notes)
     vtimezones = {str(c.get("TZID", "")): c for c in calendar.walk("VTIMEZONE")}
     resolver = TimezoneResolver(vtimezones, floating, preferred=(default.key, floating.key))
-    context = CalendarContext(url, resolver, notes)
+    context = CalendarContext(url, resolver, notes, dates)
     events = list(read_events(calendar, context, max(limit, 0)))
     notes.extend(dict.fromkeys(resolver.warnings))
     return events

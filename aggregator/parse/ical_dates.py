@@ -16,8 +16,10 @@ from datetime import timezone as dt_timezone
 import icalendar
 from icalendar.prop import vBroken
 
+from ..instants import utc_instant
 from ..models import When
 from ..recurrence import rule_problem
+from .guards import MAX_DATES_PER_EVENT, MAX_DATES_PER_FEED
 from .text import clean_line
 from .timezones import TimezoneResolver
 
@@ -36,12 +38,20 @@ class SkippedEvent(Exception):
 
 
 @dataclass
+class DateBudget:
+    """How many more RDATE/EXDATE values the feed may list (shared by its VCALENDARs)."""
+
+    left: int = MAX_DATES_PER_FEED
+
+
+@dataclass
 class CalendarContext:
     """What reading one VCALENDAR's events needs: its zones, the feed URL, the warnings so far."""
 
     url: str
     resolver: TimezoneResolver
     warnings: list[str] = field(default_factory=list)
+    dates: DateBudget = field(default_factory=DateBudget)
 
 
 def describe(component: icalendar.Component) -> str:
@@ -176,7 +186,24 @@ def read_dates(component: icalendar.Component, name: str, context: CalendarConte
             continue
         values = [dt_of(value) for value in getattr(prop, "dts", [])]
         found.extend(to_when(prop, context, value) for value in values if value is not None)
-    return tuple(dict.fromkeys(found))
+    return capped_dates(tuple(dict.fromkeys(found)), f"VEVENT {describe(component)}", name, context)
+
+
+def capped_dates(dates: tuple[When, ...], where: str, name: str, context: CalendarContext) -> tuple[When, ...]:
+    """At most MAX_DATES_PER_EVENT values, and what the feed's budget still allows.
+
+    The latest are kept: the agenda, the digest and subscribers look forward, so dropping the
+    oldest loses only past instances (or past exceptions) and keeps the series' last one.
+    """
+    keep = min(len(dates), MAX_DATES_PER_EVENT, context.dates.left)
+    context.dates.left -= keep
+    if keep == len(dates):
+        return dates
+    why = "the feed's" if keep < MAX_DATES_PER_EVENT else "an event's"
+    kept = f"kept the latest {keep:,}" if keep else "dropped them"
+    context.warnings.append(f"{where}: {len(dates):,} {name} values, more than {why} limit: {kept}")
+    latest = sorted(range(len(dates)), key=lambda i: utc_instant(dates[i]))[len(dates) - keep:]
+    return tuple(dates[i] for i in sorted(latest))
 
 
 def read_rrule(
