@@ -6,7 +6,7 @@ import json
 import re
 import time
 from urllib.parse import quote
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 from html.parser import HTMLParser
 from typing import Any
@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from aggregator.web import i18n
+from aggregator.web.public import date_jumps
 from aggregator.web.i18n import alphabetical
 from sites import SOON, ics
 from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
@@ -643,6 +644,32 @@ def test_the_agenda_form_jumps_to_a_day(web: Web) -> None:
     page = web.client.get("/", params={"from": day, "city": "", "q": "", "lang": "en"}).text
     assert f'name="from" value="{day}"' in page and '<a href="/">Show everything</a>' in page
     assert "Apéro start-up" in page and "Rencontre IA" not in page  # the day before is left out
+
+
+@pytest.mark.parametrize(("today", "weekend", "monday", "first"), [
+    (date(2026, 12, 3), date(2026, 12, 5), date(2026, 12, 7), date(2027, 1, 1)),  # a Thursday
+    (date(2026, 12, 5), date(2026, 12, 5), date(2026, 12, 7), date(2027, 1, 1)),  # Saturday
+    (date(2026, 12, 6), date(2026, 12, 6), date(2026, 12, 7), date(2027, 1, 1)),  # Sunday
+    (date(2027, 1, 31), date(2027, 1, 31), date(2027, 2, 1), date(2027, 2, 1)),  # Sunday, 31st
+    (date(2027, 2, 1), date(2027, 2, 6), date(2027, 2, 8), date(2027, 3, 1)),  # a Monday
+])
+def test_the_agenda_shortcuts_open_at_the_days_people_plan_for(
+        today: date, weekend: date, monday: date, first: date) -> None:
+    assert date_jumps(today) == [("this_weekend", weekend), ("next_week", monday),
+                                 ("next_month", first)]
+
+
+def test_the_agenda_shortcuts_keep_the_filters_and_mark_the_day_shown(web: Web) -> None:
+    today = web.aggregator.clock().astimezone(ZoneInfo("Europe/Paris")).date()
+    monday = date_jumps(today)[1][1].isoformat()
+    page = web.client.get("/", params={"city": "Metz", "lang": "fr"}).text
+    shortcuts = re.search(r'<nav class="jumps" aria-label="Aller à :">(.*?)</nav>', page, re.S)
+    assert shortcuts is not None and "Aller à : " in shortcuts.group(1)
+    assert f'<a href="/?city=Metz&amp;from={monday}">la semaine prochaine</a>' in shortcuts.group(1)
+    assert 'aria-current' not in shortcuts.group(1) or today.weekday() >= 5
+    later = web.client.get("/", params={"city": "Metz", "from": monday, "lang": "de"}).text
+    assert f'<a href="/?city=Metz&amp;from={monday}" aria-current="true">nächste Woche</a>' in later
+    assert f'name="from" value="{monday}"' in later
 
 
 def test_a_later_page_far_in_the_future_or_past_is_the_first_page_not_a_crash(web: Web) -> None:

@@ -119,9 +119,11 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     ics = f"{aggregator.settings.base_url}/calendar.ics" + (f"?{query}" if query else "")
     atom = f"{aggregator.settings.base_url}/news.atom" + (f"?{query}" if query else "")
     sources = aggregator.current_sources()
+    jumps = [(name, "/?" + urlencode(filters | ({"from": day.isoformat()} if day > today else {})),
+              day == (after or today)) for name, day in date_jumps(today)]
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
-        ics_href=ics, webcal_href=webcal(ics), atom_href=atom,
+        ics_href=ics, webcal_href=webcal(ics), atom_href=atom, jumps=jumps,
         from_day=after.isoformat() if after else "", today=today.isoformat(),
         cities=sorted({e.city for e in published.events if e.city} | {s.city for s in sources},
                       key=i18n.alphabetical),
@@ -134,6 +136,15 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
 LATEST_PAGE = timedelta(days=3660)
 """How far ahead ``?from=`` may point: ten years, far past any feed's horizon, and far from
 the year-9999 end of ``datetime`` (a series expanded from there overflowed)."""
+
+
+def date_jumps(today: date) -> list[tuple[str, date]]:
+    """The days the agenda's shortcuts open at: this weekend (today on a Saturday or Sunday),
+    next Monday, the first of next month, as people plan their outings."""
+    weekend = today if today.weekday() >= 5 else today + timedelta(days=5 - today.weekday())
+    monday = today + timedelta(days=7 - today.weekday())
+    first_of_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return [("this_weekend", weekend), ("next_week", monday), ("next_month", first_of_next)]
 
 
 def _day(text: str, today: date) -> date | None:
