@@ -51,7 +51,8 @@ def main() -> None:
     city, source = sources[0].city, sources[5].id
     paths = ["/", f"/?city={city}", "/?q=python", f"/?source={source}", "/embed",
              f"/sources/{source}", "/sources", "/sitemap.xml", f"/calendar.ics?city={city}",
-             "/calendar.ics?q=python", "/events.json?q=python", f"/news.atom?city={city}"]
+             "/calendar.ics?q=python", "/events.json?q=python", f"/news.atom?city={city}",
+             "/events.atom", f"/events.atom?city={city}"]
     found = re.search(r'href="[^"]*(/events/[0-9a-f]+%40aggregator)"',
                       (workdir / "output" / "index.html").read_text(encoding="utf-8"))
     paths += [found.group(1), found.group(1) + ".ics"] if found else []

@@ -6,10 +6,13 @@ import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 
+from sites import SOON, ics
 from webapp import Web, web  # noqa: F401  (fixture)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -333,3 +336,47 @@ def test_news_feeds_follow_the_same_filters_as_the_calendar(web: Web) -> None:
     items = json.loads(web.client.get("/news.json", params={"q": "labo"}).content)["items"]
     assert [item["title"] for item in items] == ["Nouveau labo"]
     assert web.client.get("/news.json", params={"tag": "x" * 61}).status_code == 422
+
+
+def test_coming_events_can_be_followed_in_a_feed_reader(web: Web) -> None:
+    """/events.atom: each coming event once (a series at its next date), soonest first, its
+    page as its id, so a reader shows a newly announced event as a new entry."""
+    import feedparser
+
+    from aggregator.web import i18n
+
+    series = ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1), extra="RRULE:FREQ=WEEKLY")
+    web.feeds.set("/assoc.ics", series.replace(b"TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz",
+                                               b"Grand Nancy Innovation\\, 54000 Nancy"), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    base = web.aggregator.settings.base_url
+    answer = web.client.get("/events.atom", params={"lang": "en"})
+    assert answer.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    feed = feedparser.parse(answer.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert [entry.title for entry in feed.entries] == ["Rencontre IA", "Apéro start-up"]
+    talk, apero = feed.entries
+    uids = {e.title: e.uid for e in web.aggregator.published().events}
+    assert talk.id == talk.link == f"{base}/events/{quote(uids['Rencontre IA'], safe='')}"
+    paris = ZoneInfo("Europe/Paris")
+    assert talk.summary.startswith(f"{i18n.moment(SOON, paris, 'en')} – TCRM-Blida")
+    assert [author.name for author in talk.authors] == ["Le Lab", "La Venue"]
+    assert apero.summary.startswith(i18n.moment(SOON + timedelta(days=1), paris, "en"))
+
+    nancy = feedparser.parse(web.client.get("/events.atom", params={"city": "Nancy", "lang": "de"}).content)
+    assert [entry.title for entry in nancy.entries] == ["Apéro start-up"]
+    assert nancy.feed.id == f"{base}/events.atom?city=Nancy&lang=de"  # a feed of its own
+    assert nancy.entries[0].summary.startswith(i18n.moment(SOON + timedelta(days=1), paris, "de"))
+    page = web.client.get("/", params={"city": "Nancy", "lang": "en"}).text
+    assert f'<a href="{base}/events.atom?city=Nancy&amp;lang=en">Follow these events (Atom)</a>' in page
+
+    web.feeds.set("/venue.ics", ics("hack-1@venue", "Hackathon", SOON + timedelta(days=3)), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    later = feedparser.parse(web.client.get("/events.atom", params={"lang": "en"}).content)
+    assert [entry.title for entry in later.entries] == ["Rencontre IA", "Apéro start-up", "Hackathon"]
+    assert later.entries[1].id == apero.id  # read already: not new again
+    unknown = feedparser.parse(web.client.get("/events.atom", params={"lang": "xx"}).content)
+    assert unknown.feed.id == f"{base}/events.atom"  # French, the site's language
+    assert unknown.entries[0].summary.startswith(i18n.moment(SOON, paris, "fr"))

@@ -14,6 +14,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -233,6 +234,48 @@ def _entry(
         _text(ET.SubElement(entry, "author"), "name", name)
     if item.summary:
         _text(entry, "summary", clean_text(item.summary)).set("type", "html")
+
+
+@dataclass(frozen=True, slots=True)
+class AtomEntry:
+    """One entry of an Atom feed other than the news: an event as a feed reader shows it."""
+
+    id: str
+    title: str
+    link: str
+    updated: datetime
+    summary: str
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+
+def render_atom(entries: Sequence[AtomEntry], *, feed_url: str, page_url: str, title: str,
+                now: datetime) -> bytes:
+    """An Atom 1.0 feed of ``entries`` in their order (the upcoming events' feed: the web app
+    words and orders them, this writes them); its id is its own address."""
+    stamps = [entry.updated for entry in entries]
+    feed = ET.Element("feed", xmlns=ATOM)
+    _text(feed, "id", feed_url)
+    _text(feed, "title", one_line(title))
+    _text(feed, "updated", utc_iso(max(stamps) if stamps else require_aware(now)))
+    _link(feed, "self", feed_url, "application/atom+xml")
+    _link(feed, "alternate", page_url, "text/html")
+    _text(ET.SubElement(feed, "author"), "name", one_line(DEFAULT_TITLE))
+    _text(feed, "generator", "aggregator")
+    for found in entries:
+        entry = ET.SubElement(feed, "entry")
+        _text(entry, "id", found.id)
+        _text(entry, "title", one_line(found.title))
+        _link(entry, "alternate", found.link, "text/html")
+        _text(entry, "updated", utc_iso(found.updated))
+        for name in found.authors:
+            _text(ET.SubElement(entry, "author"), "name", name)
+        for term in found.categories:
+            ET.SubElement(entry, "category", term=one_line(term))
+        _text(entry, "summary", found.summary)
+    ET.indent(feed)
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return body + b"\n"
 
 
 def entry_id(item_id: str) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel
@@ -24,7 +25,10 @@ from starlette.concurrency import run_in_threadpool
 
 from ..core import Selection
 from ..render import DEFAULT_TITLE, render_news_atom, render_news_json
+from ..render.exports import render_atom
+from . import i18n
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of, gzipped
+from .event_feed import upcoming_entries
 from .views import aggregator_of
 
 router = APIRouter(tags=["open data"])
@@ -38,6 +42,7 @@ Kind = Annotated[str, Query(max_length=40, description="Kind of organisation: st
 Tag = Annotated[str, Query(max_length=60, description="Topic tag of the organisations, e.g. ai")]
 SourceId = Annotated[str, Query(max_length=100, description="Source id, see /sources")]
 Text = Annotated[str, Query(max_length=100, description="Free text in titles, places, organisers")]
+Lang = Annotated[str, Query(max_length=5, description="Language of the words: fr, en or de")]
 
 
 class Problem(BaseModel):
@@ -246,6 +251,37 @@ def news_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
     if selection.empty:
         return _file(request, "news.atom", ATOM)
     return _selected_news(request, selection, ATOM)
+
+
+@router.get("/events.atom", response_class=Response, summary="Coming events as an Atom feed",
+            responses={200: {"content": {"application/atom+xml": {}}}, 304: {}, **MISSING,
+                       **INVALID})
+def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
+                source: SourceId = "", q: Text = "", lang: Lang = "") -> Response:
+    """The next 100 events for feed readers, each once (a series at its next date), soonest
+    first; filtered as `/calendar.ics`. An entry's id is the event's page, so a new event is
+    a new entry; `lang` (fr, en, de; French by default) words its dates."""
+    aggregator = aggregator_of(request)
+    published = aggregator.published()
+    selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
+    language = i18n.negotiate(lang, None, None)
+    now = published.generated_at or aggregator.clock()
+    s = selection
+
+    def make() -> bytes:
+        base = aggregator.settings.base_url
+        query = urlencode(selection.filters() | ({"lang": lang} if lang == language else {}))
+        entries = upcoming_entries(
+            aggregator.select_events(published, selection), aggregator.source_map(),
+            base_url=base, now=now, zone=ZoneInfo(aggregator.settings.timezone),
+            lang=language, updated=now)
+        label = f" – {selection.label()}" if selection.label() else ""
+        return render_atom(entries, feed_url=f"{base}/events.atom" + (f"?{query}" if query else ""),
+                           page_url=f"{base}/" + (f"?{query}" if query else ""),
+                           title=f"{DEFAULT_TITLE}{label}", now=now)
+
+    key = ("events", published.version, language, s.city, s.kind, s.tag, s.source, s.q)
+    return _cached(request, key, make, ATOM, published.modified)
 
 
 def _selected_news(request: Request, selection: Selection, media_type: str) -> Response:

@@ -41,6 +41,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "source": ("Organisation", "Organisation", "Organisation"),
     "search": ("Recherche", "Search", "Suche"),
     "from_day": ("À partir du", "From", "Ab dem"),
+    "events_feed": ("Suivre ces événements (Atom)", "Follow these events (Atom)",
+                    "Diesen Veranstaltungen folgen (Atom)"),
     "jump_to": ("Aller à :", "Jump to:", "Springen zu:"),
     "this_weekend": ("ce week-end", "this weekend", "dieses Wochenende"),
     "next_week": ("la semaine prochaine", "next week", "nächste Woche"),

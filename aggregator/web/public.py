@@ -118,12 +118,15 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     query = urlencode(filters)
     ics = f"{aggregator.settings.base_url}/calendar.ics" + (f"?{query}" if query else "")
     atom = f"{aggregator.settings.base_url}/news.atom" + (f"?{query}" if query else "")
+    events_atom = (f"{aggregator.settings.base_url}/events.atom?"
+                   + urlencode(filters | {"lang": language(request)}))
     sources = aggregator.current_sources()
     jumps = [(name, "/?" + urlencode(filters | ({"from": day.isoformat()} if day > today else {})),
               day == (after or today)) for name, day in date_jumps(today)]
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
-        ics_href=ics, webcal_href=webcal(ics), atom_href=atom, jumps=jumps,
+        ics_href=ics, webcal_href=webcal(ics), atom_href=atom, events_atom_href=events_atom,
+        jumps=jumps,
         from_day=after.isoformat() if after else "", today=today.isoformat(),
         cities=sorted({e.city for e in published.events if e.city} | {s.city for s in sources},
                       key=i18n.alphabetical),
