@@ -757,6 +757,7 @@ def test_an_organisations_page_lists_its_newest_news_with_their_feed(web: Web) -
     assert "/news.atom?source=lab\">Follow its news (Atom)</a>" in section
     venue = web.client.get("/sources/venue", params={"lang": "en"}).text
     assert "Its news" not in venue  # it publishes no news
+    assert '/events.atom?source=venue&amp;lang=en">Follow these events (Atom)</a>' in venue
 
 
 def test_an_events_page_leads_to_the_organisations_next_events(web: Web) -> None:

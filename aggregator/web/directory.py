@@ -85,7 +85,9 @@ def source_page(request: Request, source_id: str) -> Response:
     return render(request, "source.html", source=source, feeds=rows, events=events,
                   status=overall_status(feeds), kind_label=f"kind_{source.kind}",
                   ics_href=ics, webcal_href=webcal(ics), news=news,
-                  atom_href=f"{aggregator.settings.base_url}/news.atom?{query}")
+                  atom_href=f"{aggregator.settings.base_url}/news.atom?{query}",
+                  events_atom_href=f"{aggregator.settings.base_url}/events.atom?{query}"
+                                   f"&lang={language(request)}")
 
 
 def _event_row(event: MergedEvent, start: When, source: Source, by_id: dict[str, Source],
