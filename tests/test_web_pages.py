@@ -663,7 +663,7 @@ def test_the_agenda_shortcuts_keep_the_filters_and_mark_the_day_shown(web: Web) 
     today = web.aggregator.clock().astimezone(ZoneInfo("Europe/Paris")).date()
     monday = date_jumps(today)[1][1].isoformat()
     page = web.client.get("/", params={"city": "Metz", "lang": "fr"}).text
-    shortcuts = re.search(r'<nav class="jumps" aria-label="Aller à :">(.*?)</nav>', page, re.S)
+    shortcuts = re.search(r'<nav class="jumps" aria-label="Raccourcis de dates">(.*?)</nav>', page, re.S)
     assert shortcuts is not None and "Aller à : " in shortcuts.group(1)
     assert f'<a href="/?city=Metz&amp;from={monday}">la semaine prochaine</a>' in shortcuts.group(1)
     assert 'aria-current' not in shortcuts.group(1) or today.weekday() >= 5

@@ -43,6 +43,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "from_day": ("À partir du", "From", "Ab dem"),
     "events_feed": ("Suivre ces événements (Atom)", "Follow these events (Atom)",
                     "Diesen Veranstaltungen folgen (Atom)"),
+    "date_shortcuts": ("Raccourcis de dates", "Date shortcuts", "Datumsabkürzungen"),
     "jump_to": ("Aller à :", "Jump to:", "Springen zu:"),
     "this_weekend": ("ce week-end", "this weekend", "dieses Wochenende"),
     "next_week": ("la semaine prochaine", "next week", "nächste Woche"),
