@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
-from .models import LANGUAGES, SOURCE_KINDS, FeedRef, Source
+from .models import LANGUAGES, SOURCE_KINDS, FeedRef, Source, feed_address
 
 DEFAULT_CONFIG = "sources.yaml"
 DEFAULT_DB = "sqlite:///data/aggregator.db"
@@ -110,9 +110,10 @@ class _FeedModel(BaseModel):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value.strip(), re.IGNORECASE):
-            raise ValueError("must be an http:// or https:// URL")
-        return value.strip()
+        value = feed_address(value)
+        if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
+            raise ValueError("must be an http://, https:// or webcal:// URL")
+        return value
 
     @field_validator("refresh")
     @classmethod

@@ -25,7 +25,7 @@ from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
 from .gcpause import fewer_collections
 from .intake import Intake, iter_intakes
 from .models import (Event, FeedOutcome, FeedState, FeedUpdate, MergedEvent, MergedItem, NewsItem,
-                     ParsedFeed, Source, StoredUpdate)
+                     ParsedFeed, Source, StoredUpdate, feed_address)
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
 from .publish import write_outputs
@@ -316,7 +316,7 @@ def check_feed(
         FeedError: unreachable, refused, or not a feed; the reason is one line.
     """
     [result] = fetch_feeds(
-        [FetchRequest(url)], allow_private=settings.allow_private_networks,
+        [FetchRequest(feed_address(url))], allow_private=settings.allow_private_networks,
         limits=limits, resolver=resolver,
     )
     if isinstance(result, FeedError):

@@ -8,6 +8,7 @@ plain values.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -19,6 +20,19 @@ FeedType = Literal["ical", "rss", "atom", "jsonfeed", "jsonld", "auto"]
 FeedStatus = Literal["ok", "error", "pending", "disabled"]
 SOURCE_KINDS = ("startup", "lab", "association", "venue", "institution", "company")
 LANGUAGES = ("fr", "en", "de")
+
+
+WEBCAL = re.compile(r"^\s*webcals?://", re.IGNORECASE)
+
+
+def feed_address(url: str) -> str:
+    """A feed's URL as it is fetched: trimmed, and ``webcal://`` as ``https://``.
+
+    Calendar apps and WordPress "Subscribe" buttons hand out ``webcal://`` (``webcals://``)
+    links so that a click opens a calendar app; the address behind is the same one over
+    HTTP, which hosts serve over HTTPS now (iCloud's public calendars only so). Organisers
+    paste what they were given: refusing it sent them away, as no calendar app does."""
+    return WEBCAL.sub("https://", url).strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 from .config import Settings
 from .errors import AggregatorError
 from .mailer import notify_contact
-from .models import LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, Source
+from .models import LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, Source, feed_address
 from .render import slugify
 from .store import Store
 
@@ -187,14 +187,16 @@ def _line(value: str) -> str:
 
 
 def _feeds(refs: Sequence[FeedRef]) -> tuple[FeedRef, ...]:
-    unique = list(dict.fromkeys(FeedRef(r.url.strip(), r.type) for r in refs if r.url.strip()))
+    unique = list(dict.fromkeys(FeedRef(feed_address(r.url), r.type) for r in refs
+                                if r.url.strip()))
     if not unique:
         raise RegistrationError("feeds", "give at least one feed or events page URL")
     if len(unique) > MAX_FEEDS:
         raise RegistrationError("feeds", f"at most {MAX_FEEDS} URLs")
     for ref in unique:
         if not WEB_URL.match(ref.url) or len(ref.url) > 2000:
-            raise RegistrationError("feeds", f"{ref.url[:80]!r} is not an http:// or https:// URL")
+            raise RegistrationError("feeds", f"{ref.url[:80]!r} is not an http://, https:// or "
+                                             "webcal:// URL")
         if ref.type not in FEED_TYPES:
             raise RegistrationError("feeds", f"unknown type {ref.type!r}")
     return tuple(unique)

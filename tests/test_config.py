@@ -42,6 +42,18 @@ def test_valid_file_becomes_frozen_settings(tmp_path: Path) -> None:
     assert settings.db_url == "sqlite:///data/aggregator.db"
 
 
+@pytest.mark.parametrize(("given", "fetched"), [
+    ("webcal://p42-caldav.icloud.com/published/2/MTIz", "https://p42-caldav.icloud.com/published/2/MTIz"),
+    ("WEBCALS://agenda.example.org/?ical=1", "https://agenda.example.org/?ical=1"),
+    ("  https://www.loria.fr/events.ics ", "https://www.loria.fr/events.ics"),
+    ("http://www.loria.fr/events.ics", "http://www.loria.fr/events.ics"),
+])
+def test_calendar_apps_webcal_links_are_read_as_https(tmp_path: Path, given: str, fetched: str) -> None:
+    settings = config.load(write(tmp_path, GOOD.replace("https://www.loria.fr/events.ics", f"'{given}'")),
+                           environ={})
+    assert settings.sources[0].feeds[0].url == fetched
+
+
 def test_environment_wins_over_the_file(tmp_path: Path) -> None:
     env = {"AGGREGATOR_DB": "sqlite:///x.db", "AGGREGATOR_OUTPUT": "/tmp/out",
            "AGGREGATOR_BASE_URL": "https://agenda.example.org/", "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1",

@@ -429,6 +429,22 @@ def test_registration_is_pending_until_an_admin_approves_it(web: Web) -> None:
     assert "Nouvelle Asso" in web.client.get("/sources").text
 
 
+def test_a_webcal_link_is_registered_and_previewed_as_its_https_address(web: Web) -> None:
+    """Calendar apps and WordPress "Subscribe" buttons give organisers webcal:// links."""
+    port = web.feeds.base_url.rsplit(":", 1)[1]
+    page = register(web, action="preview", feeds=f"webcal://127.0.0.1:{port}/new.ics").text
+    # what was read (over TLS: the plain test server cannot answer it), the typed text kept
+    assert re.search(rf"<code>https://127\.0\.0\.1:{port}/new\.ics</code>", page), page
+    assert f">webcal://127.0.0.1:{port}/new.ics</textarea>" in page
+    assert register(web, feeds="webcal://agenda.example.org/?ical=1\nWEBCALS://x.example.org/c.ics"
+                    ).status_code == 200
+    [pending] = web.aggregator.registrations("pending")
+    assert [feed.url for feed in pending.source.feeds] == [
+        "https://agenda.example.org/?ical=1", "https://x.example.org/c.ics"]
+    refused = register(web, feeds="ftp://x.example.org/c.ics", name="Autre").text
+    assert "is not an http://, https:// or webcal:// URL" in refused
+
+
 def test_registration_errors_name_the_field_and_keep_the_values(web: Web) -> None:
     page = register(web, contact="not an email", name="Mon Asso").text
     assert 'role="alert"' in page and "Mon Asso" in page

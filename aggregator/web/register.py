@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 from ..core import Aggregator, RegistrationError
 from ..dedup import unmerged
 from ..errors import FeedError
-from ..models import LANGUAGES, FeedRef, ParsedFeed
+from ..models import LANGUAGES, FeedRef, ParsedFeed, feed_address
 from ..render.agenda import upcoming
 from . import i18n
 from .security import CSRF_FIELD, HONEYPOT_FIELD, RateLimiter, check_csrf, client_ip
@@ -111,7 +111,7 @@ def _register(request: Request, values: dict[str, str], urls: list[str]) -> Any:
 
 
 def _previews(aggregator: Aggregator, urls: list[str], lang: str) -> list[dict[str, Any]]:
-    return [_preview(aggregator, url, lang) for url in urls]
+    return [_preview(aggregator, feed_address(url), lang) for url in urls]
 
 
 def _preview(aggregator: Aggregator, url: str, lang: str) -> dict[str, Any]:
