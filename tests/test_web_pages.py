@@ -445,6 +445,16 @@ def test_a_webcal_link_is_registered_and_previewed_as_its_https_address(web: Web
     assert "is not an http://, https:// or webcal:// URL" in refused
 
 
+def test_a_registered_home_page_is_answered_with_the_feeds_it_links_to(web: Web) -> None:
+    web.feeds.set("/home.html", b'<!DOCTYPE html><html><head><title>Nouvelle Asso</title>'
+                  b'<link rel="alternate" type="application/rss+xml" href="/news.xml"></head>'
+                  b'<body><a href="webcal://127.0.0.1/new.ics">S\'abonner</a></body></html>',
+                  "text/html")
+    page = register(web, action="preview", feeds=f"{web.feeds.base_url}/home.html").text
+    assert (f"got an HTML page, not a feed: &#39;Nouvelle Asso&#39;; it links to "
+            f"https://127.0.0.1/new.ics, {web.feeds.base_url}/news.xml") in page
+
+
 def test_registration_errors_name_the_field_and_keep_the_values(web: Web) -> None:
     page = register(web, contact="not an email", name="Mon Asso").text
     assert 'role="alert"' in page and "Mon Asso" in page

@@ -22,6 +22,7 @@ from typing import Literal
 
 from ..errors import ParseError, one_line
 from ..models import ParsedFeed
+from .discover import linked_feeds
 from .guards import check_xml_depth
 from .ical import parse_ical
 from .jsonfeed import parse_jsonfeed
@@ -78,7 +79,9 @@ def parse_sniffed(body: bytes, declared_type: str, url: str, default_tz: str) ->
     if kind == "html" or declared_type == "jsonld":
         if declared_type == "jsonld" or has_jsonld_events(body):  # an events page (issue 6)
             return parse_jsonld(body, url, default_tz)
-        raise ParseError(url, f"got an HTML page, not a feed: {html_title(body)}")
+        links = linked_feeds(body, url)
+        offer = f"; it links to {', '.join(links)}" if links else ""
+        raise ParseError(url, f"got an HTML page, not a feed: {html_title(body)}{offer}")
     if kind == "unknown":
         if declared_type not in ("ical", "rss", "atom", "jsonfeed"):
             raise ParseError(url, f"not a calendar or feed: starts with {preview(body)!r}")
