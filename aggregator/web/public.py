@@ -200,7 +200,8 @@ def calendars(request: Request) -> Response:
         (page.t(f"cal_by_{facet}"), sorted(entries, key=lambda e: i18n.alphabetical(e["label"])))
         for facet, entries in by.items() if entries
     ]
-    return render(request, "calendars.html", groups=groups)
+    return render(request, "calendars.html", groups=groups,
+                  events_atom=f"{base}/events.atom?lang={page.lang}", news_atom=f"{base}/news.atom")
 
 
 @router.get("/docs", response_class=HTMLResponse)
