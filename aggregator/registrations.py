@@ -57,13 +57,17 @@ MESSAGES = {
     "approved": {
         "fr": ("Inscription validée : {name}",
                "Bonjour,\n\n« {name} » est validée : ses événements paraîtront à la prochaine "
-               "mise à jour.\n\n{base_url}/sources/{source_id}\n"),
+               "mise à jour.\n\nSa page montre l’état de vos flux et le code pour afficher vos "
+               "prochaines dates sur votre propre site :\n{base_url}/sources/{source_id}\n"),
         "en": ("Registration approved: {name}",
                "Hello,\n\n\"{name}\" is approved: its events appear with the next update.\n\n"
-               "{base_url}/sources/{source_id}\n"),
+               "Its page shows the health of your feeds and the code to show your coming dates "
+               "on your own site:\n{base_url}/sources/{source_id}\n"),
         "de": ("Anmeldung freigegeben: {name}",
                "Hallo,\n\n„{name}“ ist freigegeben: die Veranstaltungen erscheinen mit der "
-               "nächsten Aktualisierung.\n\n{base_url}/sources/{source_id}\n"),
+               "nächsten Aktualisierung.\n\nIhre Seite zeigt den Zustand Ihrer Feeds und den "
+               "Code, mit dem Sie Ihre Termine auf Ihrer eigenen Website zeigen:\n"
+               "{base_url}/sources/{source_id}\n"),
     },
     "rejected": {
         "fr": ("Inscription refusée : {name}", "Bonjour,\n\n« {name} » n’a pas été retenue.\n{note}\n"),

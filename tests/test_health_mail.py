@@ -117,3 +117,25 @@ def test_a_feed_gone_for_good_mails_its_contact_once(
     assert feed_server.url("/gone.ics") in body and "410" in body and "/register" in body
     node_a.close()
     node_b.close()
+
+
+def test_an_approved_organiser_is_told_where_its_page_and_embed_code_are(
+    tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    from aggregator.models import FeedRef
+
+    settings = make_settings(tmp_path, (), base_url="https://agenda.example.org",
+                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+    aggregator = make_aggregator(settings)
+    registration, problem = aggregator.register_source(
+        name="Fablab des Vosges", kind="association", city="Épinal", website="",
+        contact="bonjour@fablab.example.org", feeds=[FeedRef("webcal://fablab.example.org/a.ics")],
+        language="en")
+    assert problem is None and registration.source.feeds[0].url == "https://fablab.example.org/a.ics"
+    assert aggregator.approve_registration(registration.id) is None
+    received, approved = smtp_server.messages
+    assert str(approved["Subject"]) == "Registration approved: Fablab des Vosges"
+    body = approved.get_content()
+    assert "the code to show your coming dates on your own site" in body
+    assert f"https://agenda.example.org/sources/{registration.source.id}\r\n" in body
+    aggregator.close()

@@ -786,6 +786,13 @@ def test_an_organisations_page_lists_its_newest_news_with_their_feed(web: Web) -
     venue = web.client.get("/sources/venue", params={"lang": "en"}).text
     assert "Its news" not in venue  # it publishes no news
     assert '/events.atom?source=venue&amp;lang=en">Follow these events (Atom)</a>' in venue
+    # the code to show its dates on its own site, in its own language (French here)
+    base = web.aggregator.settings.base_url
+    code = (f'&lt;iframe src=&#34;{base}/embed?source=venue&amp;amp;lang=fr&#34; '
+            'title=&#34;La Venue&#34; width=&#34;100%&#34; height=&#34;600&#34;')
+    assert f'<textarea id="embed-code" readonly rows="3">{code}' in venue
+    framed = web.client.get("/embed", params={"source": "venue", "lang": "fr"})
+    assert "Rencontre IA" in framed.text and "frame-ancestors 'none'" not in str(framed.headers)
 
 
 def test_an_events_page_leads_to_the_organisations_next_events(web: Web) -> None:

@@ -6,6 +6,7 @@ posts were merged into it, so an organiser can see how the deduplication treated
 
 from __future__ import annotations
 
+import html
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -82,12 +83,25 @@ def source_page(request: Request, source_id: str) -> Response:
     news = [{"title": item.title or item.link, "link": item.link,
              "when": i18n.moment(item.published, zone, lang) if item.published else ""}
             for item in posted[:MAX_NEWS]]
+    embed = embed_address(aggregator.settings.base_url, source)
     return render(request, "source.html", source=source, feeds=rows, events=events,
                   status=overall_status(feeds), kind_label=f"kind_{source.kind}",
                   ics_href=ics, webcal_href=webcal(ics), news=news,
                   atom_href=f"{aggregator.settings.base_url}/news.atom?{query}",
                   events_atom_href=f"{aggregator.settings.base_url}/events.atom?{query}"
-                                   f"&lang={language(request)}")
+                                   f"&lang={language(request)}",
+                  embed_href=embed, embed_code=embed_code(embed, source.name))
+
+
+def embed_address(base_url: str, source: Source) -> str:
+    """The organisation's next dates for its own site, in the language of its site."""
+    return f"{base_url}/embed?" + urlencode({"source": source.id, "lang": source.language})
+
+
+def embed_code(address: str, name: str) -> str:
+    """The iframe an organisation pastes into a page of its site (/embed may be framed)."""
+    return (f'<iframe src="{html.escape(address)}" title="{html.escape(name)}" width="100%" '
+            f'height="600" loading="lazy" style="border:0"></iframe>')
 
 
 def _event_row(event: MergedEvent, start: When, source: Source, by_id: dict[str, Source],

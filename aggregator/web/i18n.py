@@ -170,6 +170,15 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "status_pending": ("en attente", "pending", "ausstehend"),
     "status_disabled": ("désactivé", "disabled", "deaktiviert"),
     "its_events": ("Ses événements", "Its events", "Ihre Veranstaltungen"),
+    "embed_heading": ("Sur votre site", "On your website", "Auf Ihrer Website"),
+    "embed_intro": ("Montrez ces prochaines dates sur votre propre site : collez ce code dans une "
+                    "de ses pages, elles s’y mettent à jour toutes seules.",
+                    "Show these coming dates on your own site: paste this code into one of its "
+                    "pages, and they keep themselves up to date.",
+                    "Zeigen Sie diese Termine auf Ihrer eigenen Website: Fügen Sie diesen Code in "
+                    "eine ihrer Seiten ein, sie aktualisieren sich von selbst."),
+    "embed_preview": ("Aperçu", "Preview", "Vorschau"),
+    "embed_code": ("Code à intégrer", "Code to paste", "Einzufügender Code"),
     "its_news": ("Ses actualités", "Its news", "Ihre Nachrichten"),
     "its_news_feed": ("Suivre ses actualités (Atom)", "Follow its news (Atom)",
                       "Ihren Nachrichten folgen (Atom)"),
