@@ -342,6 +342,10 @@ class Registration:
     decided_at: datetime | None = None
     note: str = ""
     """The operator's reason for a rejection, shown to nobody but the operator and contact."""
+    token: str = ""
+    """The secret of the contact's link to manage the registration (/manage/TOKEN)."""
+    changed_at: datetime | None = None
+    """When the contact last changed it through that link."""
 
 
 SubscriberStatus = Literal["pending", "confirmed", "suspended", "unsubscribed"]

@@ -10,6 +10,7 @@ The contact gets an email when the registration is received and when it is decid
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -46,28 +47,48 @@ MESSAGES = {
     "received": {
         "fr": ("Inscription reçue : {name}",
                "Bonjour,\n\nNous avons bien reçu l’inscription de « {name} » ({feeds} flux).\n"
-               "Elle sera publiée dès qu’un modérateur l’aura validée.\n\n{base_url}/sources\n"),
+               "Elle sera publiée dès qu’un modérateur l’aura validée.\n\n{base_url}/sources\n\n"
+               "Pour la modifier (flux, contact…), gardez ce lien privé :\n{manage}\n"),
         "en": ("Registration received: {name}",
                "Hello,\n\nWe received the registration of \"{name}\" ({feeds} feeds).\n"
-               "It will be published once a moderator approves it.\n\n{base_url}/sources\n"),
+               "It will be published once a moderator approves it.\n\n{base_url}/sources\n\n"
+               "To change it (feeds, contact…), keep this private link:\n{manage}\n"),
         "de": ("Anmeldung erhalten: {name}",
                "Hallo,\n\nwir haben die Anmeldung von „{name}“ ({feeds} Feeds) erhalten.\n"
-               "Sie wird veröffentlicht, sobald ein Moderator sie freigibt.\n\n{base_url}/sources\n"),
+               "Sie wird veröffentlicht, sobald ein Moderator sie freigibt.\n\n{base_url}/sources\n\n"
+               "Um sie zu ändern (Feeds, Kontakt…), bewahren Sie diesen privaten Link auf:\n"
+               "{manage}\n"),
     },
     "approved": {
         "fr": ("Inscription validée : {name}",
                "Bonjour,\n\n« {name} » est validée : ses événements paraîtront à la prochaine "
                "mise à jour.\n\nSa page montre l’état de vos flux et le code pour afficher vos "
-               "prochaines dates sur votre propre site :\n{base_url}/sources/{source_id}\n"),
+               "prochaines dates sur votre propre site :\n{base_url}/sources/{source_id}\n\n"
+               "Pour la modifier (flux, contact…) :\n{manage}\n"),
         "en": ("Registration approved: {name}",
                "Hello,\n\n\"{name}\" is approved: its events appear with the next update.\n\n"
                "Its page shows the health of your feeds and the code to show your coming dates "
-               "on your own site:\n{base_url}/sources/{source_id}\n"),
+               "on your own site:\n{base_url}/sources/{source_id}\n\n"
+               "To change it (feeds, contact…):\n{manage}\n"),
         "de": ("Anmeldung freigegeben: {name}",
                "Hallo,\n\n„{name}“ ist freigegeben: die Veranstaltungen erscheinen mit der "
                "nächsten Aktualisierung.\n\nIhre Seite zeigt den Zustand Ihrer Feeds und den "
                "Code, mit dem Sie Ihre Termine auf Ihrer eigenen Website zeigen:\n"
-               "{base_url}/sources/{source_id}\n"),
+               "{base_url}/sources/{source_id}\n\nUm sie zu ändern (Feeds, Kontakt…):\n{manage}\n"),
+    },
+    "changed": {
+        "fr": ("Inscription modifiée : {name}",
+               "Bonjour,\n\nL’inscription de « {name} » vient d’être modifiée avec son lien "
+               "privé ; les changements valent dès la prochaine mise à jour.\n\n"
+               "{base_url}/sources/{source_id}\n\nSi vous n’y êtes pour rien, écrivez-nous.\n"),
+        "en": ("Registration changed: {name}",
+               "Hello,\n\nThe registration of \"{name}\" was just changed through its private "
+               "link; the changes apply from the next update.\n\n{base_url}/sources/{source_id}"
+               "\n\nIf this was not you, write to us.\n"),
+        "de": ("Anmeldung geändert: {name}",
+               "Hallo,\n\ndie Anmeldung von „{name}“ wurde soeben über ihren privaten Link "
+               "geändert; die Änderungen gelten ab der nächsten Aktualisierung.\n\n"
+               "{base_url}/sources/{source_id}\n\nFalls Sie das nicht waren, schreiben Sie uns.\n"),
     },
     "rejected": {
         "fr": ("Inscription refusée : {name}", "Bonjour,\n\n« {name} » n’a pas été retenue.\n{note}\n"),
@@ -113,8 +134,43 @@ class RegistrationsMixin:
         source = self._validated(name=name, kind=kind, city=city, website=website,
                                  contact=contact, feeds=feeds, country=country,
                                  language=language, tags=tags)
-        registration = self.store.add_registration(source, self.clock())
+        registration = self.store.add_registration(source, self.clock(), secrets.token_urlsafe(24))
         return registration, self._notify(registration, "received")
+
+    def registration_by_token(self, token: str) -> Registration:
+        """The registration of a contact's /manage/TOKEN link.
+
+        Raises:
+            RegistrationError: no registration has this secret (field ``token``).
+        """
+        found = self.store.registration_by_token(token) if 16 <= len(token) <= 64 else None
+        if found is None:
+            raise RegistrationError("token", "this link is not valid (any more)")
+        return found
+
+    def update_registration(
+        self, token: str, *, name: str, kind: str, city: str, website: str, contact: str,
+        feeds: Sequence[FeedRef], country: str, language: str, tags: Sequence[str] = (),
+    ) -> tuple[Registration, str | None]:
+        """The contact's changes, in force from the next refresh (an approved source keeps its
+        id, so its published events stay its own); the contact is told, and the former one
+        too when it changed, so that a leaked link cannot take an organisation over unseen.
+        Returns the registration and any mail problem.
+
+        Raises:
+            RegistrationError: unknown link, or a field missing or invalid (names the field).
+        """
+        before = self.registration_by_token(token)
+        source = self._validated(before.source.id, name=name, kind=kind, city=city,
+                                 website=website, contact=contact, feeds=feeds, country=country,
+                                 language=language, tags=tags)
+        self.store.update_registration(before.id, source, self.clock())
+        self._forget_sources()
+        after = self.registration_by_token(token)
+        problems = [self._notify(after, "changed")]
+        if before.source.contact.casefold() != source.contact.casefold():
+            problems.append(self._notify(before, "changed"))
+        return after, next((p for p in problems if p), None)
 
     def registrations(self, status: str | None = None) -> list[Registration]:
         """Every registration, or those pending/approved/rejected, oldest first."""
@@ -143,7 +199,7 @@ class RegistrationsMixin:
         [registration] = [r for r in self.store.registrations() if r.id == registration_id]
         return self._notify(registration, status)
 
-    def _validated(self, **values: object) -> Source:
+    def _validated(self, source_id: str = "", **values: object) -> Source:
         text = {key: _line(value) for key, value in values.items() if isinstance(value, str)}
         for field in ("name", "city"):
             if not text[field]:
@@ -161,7 +217,7 @@ class RegistrationsMixin:
         feeds = _feeds(values["feeds"])  # type: ignore[arg-type]
         tags = tuple(dict.fromkeys(t for t in map(slugify, values["tags"]) if t))[:10]  # type: ignore[call-overload]
         return Source(
-            id=self._free_id(text["name"]), name=text["name"], kind=text["kind"],
+            id=source_id or self._free_id(text["name"]), name=text["name"], kind=text["kind"],
             city=text["city"], country=text["country"].upper(), language=text["language"],
             website=text["website"], contact=text["contact"], tags=tags, feeds=feeds,
         )
@@ -181,7 +237,8 @@ class RegistrationsMixin:
         source = registration.source
         fields: dict[str, object] = {
             "name": source.name, "feeds": len(source.feeds), "source_id": source.id,
-            "base_url": self.settings.base_url, "note": registration.note}
+            "base_url": self.settings.base_url, "note": registration.note,
+            "manage": f"{self.settings.base_url}/manage/{registration.token}"}
         return notify_contact(self.settings, source.contact, source.language, MESSAGES[what],
                               fields)
 

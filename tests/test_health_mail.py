@@ -139,3 +139,27 @@ def test_an_approved_organiser_is_told_where_its_page_and_embed_code_are(
     assert "the code to show your coming dates on your own site" in body
     assert f"https://agenda.example.org/sources/{registration.source.id}\r\n" in body
     aggregator.close()
+
+
+def test_a_change_through_the_private_link_is_told_to_the_new_and_the_former_contact(
+    tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    from aggregator.models import FeedRef
+
+    settings = make_settings(tmp_path, (), base_url="https://agenda.example.org",
+                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+    aggregator = make_aggregator(settings)
+    registration, _ = aggregator.register_source(
+        name="Fablab", kind="association", city="Épinal", website="", language="de",
+        contact="alt@fablab.example.org", feeds=[FeedRef("https://fablab.example.org/a.ics")])
+    link = f"https://agenda.example.org/manage/{registration.token}"
+    assert link + "\r\n" in smtp_server.messages[0].get_content()  # kept by the contact
+    changed, problem = aggregator.update_registration(
+        registration.token, name="Fablab", kind="association", city="Épinal", website="",
+        contact="neu@fablab.example.org", feeds=[FeedRef("https://fablab.example.org/b.ics")],
+        country="FR", language="de")
+    assert problem is None and changed.source.contact == "neu@fablab.example.org"
+    notices = smtp_server.messages[1:]
+    assert [str(m["To"]) for m in notices] == ["neu@fablab.example.org", "alt@fablab.example.org"]
+    assert all(str(m["Subject"]) == "Anmeldung geändert: Fablab" for m in notices)
+    aggregator.close()

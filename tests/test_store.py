@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -207,3 +208,74 @@ def test_password_is_not_shown_in_errors() -> None:
 
 def test_outcome_type_is_plain_data() -> None:
     assert FeedOutcome("a", "u", "updated").records == 0
+
+
+def test_the_migrations_build_the_schema_the_code_declares(db_url: str) -> None:
+    """Every table, column, index and constraint the queries rely on, on both databases:
+    a column declared in the code but missing from a migration fails only in production."""
+    import sqlalchemy as sa
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from aggregator.store.tables import metadata
+
+    store = open_store(db_url)
+    try:
+        with store.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    finally:
+        store.close()
+    # APScheduler's table, Alembic's own, and the lease columns of ``feeds``, which
+    # store/lease_tables.py declares apart (a lightweight table() over the same table)
+    ignored = ("apscheduler_jobs", "alembic_version", "'lease_owner'", "'lease_until'")
+    assert [d for d in differences if not any(name in repr(d) for name in ignored)] == []
+
+
+def test_a_registration_is_found_by_its_secret_and_changed_whole(db_url: str) -> None:
+    from aggregator.models import FeedRef
+
+    store = open_store(db_url)
+    now = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
+    try:
+        source = dataclasses.replace(make_source("asso"), contact="a@asso.example.org",
+                                     feeds=(FeedRef("https://asso.example.org/a.ics"),))
+        added = store.add_registration(source, now, "s3cret-token-of-twenty-four")
+        assert store.registration_by_token("s3cret-token-of-twenty-four") == added
+        assert store.registration_by_token("another-token-entirely-xx") is None
+        changed = dataclasses.replace(source, city="Épinal", tags=("maker",), feeds=(
+            FeedRef("https://asso.example.org/b.ics", "ical"), FeedRef("https://asso.example.org/feed/")))
+        store.update_registration(added.id, changed, now + timedelta(hours=1))
+        found = store.registration_by_token("s3cret-token-of-twenty-four")
+        assert found is not None and found.source == changed and found.status == "pending"
+        assert found.changed_at == now + timedelta(hours=1)
+    finally:
+        store.close()
+
+
+def test_registrations_made_before_the_manage_links_get_a_secret_each(db_url: str) -> None:
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    import aggregator.store as store_package
+
+    engine = sa.create_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(Path(store_package.__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004_registrations")  # the schema before this change
+        for n in (1, 2):
+            connection.execute(sa.text(
+                "INSERT INTO registrations (id, source_id, name, kind, city, country, language, "
+                "website, contact, tags, status, created_at, note) VALUES (:n, :id, 'X', 'lab', "
+                "'Metz', 'FR', 'fr', '', 'x@example.org', '[]', 'approved', :at, '')"),
+                {"n": n, "id": f"org-{n}", "at": datetime(2026, 12, 1, tzinfo=timezone.utc)})
+    engine.dispose()
+    store = open_store(db_url)
+    try:
+        tokens = [r.token for r in store.registrations()]
+        assert len(set(tokens)) == 2 and all(len(token) >= 24 for token in tokens)
+        assert store.registration_by_token(tokens[0]).source.id == "org-1"  # type: ignore[union-attr]
+    finally:
+        store.close()

@@ -457,6 +457,53 @@ def test_a_registered_home_page_is_answered_with_the_feeds_it_links_to(web: Web)
             f"https://127.0.0.1/new.ics, {web.feeds.base_url}/news.xml") in page
 
 
+def test_the_contact_changes_its_registration_through_its_private_link(web: Web) -> None:
+    """Feeds move and contacts leave: the emailed /manage link changes the registration, the
+    source keeps its id (its events stay its own) and nothing else can reach it."""
+    web.feeds.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4)), "text/calendar")
+    web.feeds.set("/moved.ics", ics("m1@new", "Atelier soudure", SOON + timedelta(days=5)), "text/calendar")
+    assert register(web).status_code == 200
+    [pending] = web.aggregator.registrations("pending")
+    link = f"/manage/{pending.token}"
+    page = web.client.get(link, params={"lang": "en"}).text
+    assert "<h1>Change “Nouvelle Asso”</h1>" in page and "Registration awaiting approval." in page
+    assert f'<form method="post" action="{link}">' in page
+    assert f">{web.feeds.base_url}/new.ics</textarea>" in page and 'value="Épinal"' in page
+
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    web.client.post(f"/admin/registrations/{pending.id}/approve", headers=bearer)
+    web.client.post("/admin/refresh", headers=bearer)
+    assert "Atelier Arduino" in web.client.get("/").text
+
+    changed = web.client.post(link + "?lang=en", data={
+        "csrf_token": csrf(web.client, link), "action": "submit", "name": "Nouvelle Asso",
+        "kind": "association", "city": "Remiremont", "country": "FR", "language": "fr",
+        "website": "", "contact": "new-contact@asso.example.org", "tags": "maker, 3d",
+        "feeds": f"webcal://127.0.0.1:{web.feeds.base_url.rsplit(':', 1)[1]}/moved.ics\n"
+                 f"{web.feeds.base_url}/moved.ics"}).text
+    assert "Changes saved." in changed and "Registration approved." in changed
+    [approved] = web.aggregator.registrations("approved")
+    assert approved.source.id == pending.source.id and approved.source.city == "Remiremont"
+    assert [f.url for f in approved.source.feeds] == [
+        f"https://127.0.0.1:{web.feeds.base_url.rsplit(':', 1)[1]}/moved.ics", f"{web.feeds.base_url}/moved.ics"]
+    assert approved.source.tags == ("maker", "3d") and approved.changed_at is not None
+    web.client.post("/admin/refresh", headers=bearer)
+    status = {e.title: e.status for e in web.aggregator.published().events}
+    # the former feed's event left with it: cancelled for the calendars that hold it
+    assert status["Atelier soudure"] == "CONFIRMED" and status["Atelier Arduino"] == "CANCELLED"
+
+    refused = web.client.post(link, data={"csrf_token": csrf(web.client, link), "action": "submit",
+                                          **{k: "" for k in ("name", "kind", "city")}}).text
+    assert 'role="alert"' in refused
+    assert web.aggregator.registrations("approved")[0].source.city == "Remiremont"  # unchanged
+    assert web.client.post(link, data={"name": "X"}).status_code == 403  # no CSRF token
+    assert web.client.get("/manage/not-a-real-secret-token-at-all").status_code == 404
+    assert "Disallow: /manage/" in web.client.get("/robots.txt").text
+    admin = web.client.get("/admin", params={"lang": "en"}, headers=bearer).text
+    assert f'<a href="{link}">the contact&#39;s link to change it</a>' in admin  # to send it again
+    assert "changed by the contact on" in admin
+
+
 def test_registration_errors_name_the_field_and_keep_the_values(web: Web) -> None:
     page = register(web, contact="not an email", name="Mon Asso").text
     assert 'role="alert"' in page and "Mon Asso" in page

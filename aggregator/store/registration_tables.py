@@ -23,6 +23,8 @@ registrations = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("decided_at", UTCDateTime),
     Column("note", Text, nullable=False, server_default=""),
+    Column("manage_token", String(64), unique=True),
+    Column("changed_at", UTCDateTime),
     Index("ix_registrations_status", "status"),
 )
 

@@ -20,7 +20,7 @@ class RegistrationsStore:
     def _begin(self) -> Any: ...  # provided by Store
     def _connect(self) -> Any: ...  # provided by Store
 
-    def add_registration(self, source: Source, now: datetime) -> Registration:
+    def add_registration(self, source: Source, now: datetime, token: str = "") -> Registration:
         """Store a pending registration and its feeds in one transaction.
 
         Raises:
@@ -35,13 +35,42 @@ class RegistrationsStore:
                 source_id=source.id, name=source.name, kind=source.kind, city=source.city,
                 country=source.country, language=source.language, website=source.website,
                 contact=source.contact, tags=json.dumps(list(source.tags), ensure_ascii=False),
-                status="pending", created_at=now, note="",
+                status="pending", created_at=now, note="", manage_token=token or None,
             )).inserted_primary_key[0]
             connection.execute(registration_feeds.insert(), [
                 {"registration_id": key, "url": feed.url, "type": feed.type}
                 for feed in source.feeds
             ])
-        return Registration(id=int(key), source=source, status="pending", created_at=now)
+        return Registration(id=int(key), source=source, status="pending", created_at=now,
+                            token=token)
+
+    def registration_by_token(self, token: str) -> Registration | None:
+        """The registration whose contact holds this link's secret, if any."""
+        with self._connect() as connection:
+            row = connection.execute(sa.select(registrations).where(
+                registrations.c.manage_token == token)).first()
+            if row is None:
+                return None
+            feed_rows = connection.execute(sa.select(registration_feeds).where(
+                registration_feeds.c.registration_id == row.id)
+                .order_by(registration_feeds.c.id)).all()
+        return _registration(row, [FeedRef(f.url, f.type) for f in feed_rows])
+
+    def update_registration(self, registration_id: int, source: Source, now: datetime) -> None:
+        """Replace what the contact may change (all but the source id and the status)."""
+        with self._begin() as connection:
+            connection.execute(registrations.update().where(registrations.c.id == registration_id)
+                               .values(name=source.name, kind=source.kind, city=source.city,
+                                       country=source.country, language=source.language,
+                                       website=source.website, contact=source.contact,
+                                       tags=json.dumps(list(source.tags), ensure_ascii=False),
+                                       changed_at=now))
+            connection.execute(registration_feeds.delete().where(
+                registration_feeds.c.registration_id == registration_id))
+            connection.execute(registration_feeds.insert(), [
+                {"registration_id": registration_id, "url": feed.url, "type": feed.type}
+                for feed in source.feeds
+            ])
 
     def registrations(self, status: RegistrationStatus | None = None) -> list[Registration]:
         """Every registration (or those with ``status``), oldest first."""
@@ -96,4 +125,5 @@ def _registration(row: Any, feeds: list[FeedRef]) -> Registration:
         tags=tuple(json.loads(row.tags or "[]")), feeds=tuple(feeds),
     )
     return Registration(id=row.id, source=source, status=row.status,
-                        created_at=row.created_at, decided_at=row.decided_at, note=row.note)
+                        created_at=row.created_at, decided_at=row.decided_at, note=row.note,
+                        token=row.manage_token or "", changed_at=row.changed_at)

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..core import Aggregator
 from ..errors import AggregatorError, StoreError
-from . import admin, api, crawlers, directory, events, ops, public, register, subscribe
+from . import admin, api, crawlers, directory, events, manage, ops, public, register, subscribe
 from .conditional import GZIP_MIN_BYTES
 from .fastpath import CalendarFastPath
 from .security import SecurityHeaders
@@ -41,7 +41,7 @@ def create_app(aggregator: Aggregator) -> FastAPI:
     app.state.agendas = public.AgendaCache()
     app.state.limits = register.default_limits()
     for router in (api.router, public.router, directory.router, events.router, crawlers.router,
-                   register.router, subscribe.router, admin.router, ops.router):
+                   register.router, manage.router, subscribe.router, admin.router, ops.router):
         app.include_router(router)
     _handle_errors(app)
     secure = aggregator.settings.base_url.startswith("https://")

@@ -23,7 +23,7 @@ from .views import aggregator_of
 router = APIRouter(include_in_schema=False)
 MAX_URLS = 50_000
 """The sitemap protocol's limit for one file (sitemaps.org)."""
-PRIVATE = ("/admin", "/confirm/", "/preferences/", "/unsubscribe/")
+PRIVATE = ("/admin", "/confirm/", "/preferences/", "/unsubscribe/", "/manage/")
 _LOCK = threading.Lock()
 
 

@@ -202,6 +202,21 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "confirm_button": ("Confirmer mon abonnement", "Confirm my subscription", "Abonnement bestätigen"),
     "confirmed": ("Abonnement confirmé. À lundi !", "Subscription confirmed. See you on Monday!",
                   "Abonnement bestätigt. Bis Montag!"),
+    "adm_manage_link": ("lien de gestion du contact", "the contact's link to change it",
+                        "Änderungslink des Kontakts"),
+    "adm_changed": ("modifiée par le contact le {when}", "changed by the contact on {when}",
+                    "vom Kontakt geändert am {when}"),
+    "manage_title": ("Modifier « {name} »", "Change “{name}”", "„{name}“ ändern"),
+    "manage_status": ("Inscription {status}. Les changements valent dès la prochaine mise à jour ; "
+                      "le contact en est informé par courriel.",
+                      "Registration {status}. Changes apply from the next update; the contact is "
+                      "told by email.",
+                      "Anmeldung {status}. Änderungen gelten ab der nächsten Aktualisierung; der "
+                      "Kontakt wird per E-Mail informiert."),
+    "reg_pending": ("en attente de validation", "awaiting approval", "wartet auf Freigabe"),
+    "reg_approved": ("validée", "approved", "freigegeben"),
+    "reg_rejected": ("refusée", "declined", "abgelehnt"),
+    "manage_saved": ("Modifications enregistrées.", "Changes saved.", "Änderungen gespeichert."),
     "bad_link": ("Ce lien n’est pas ou plus valable.", "This link is not valid (any more).",
                  "Dieser Link ist (nicht mehr) gültig."),
     "preferences": ("Mes préférences", "My preferences", "Meine Einstellungen"),

@@ -42,6 +42,7 @@ def default_limits() -> dict[str, RateLimiter]:
         "preview": RateLimiter(30, 600.0),
         "subscribe": RateLimiter(5, 3600.0),
         "login": RateLimiter(10, 600.0),
+        "manage": RateLimiter(20, 3600.0),
     }
 
 
@@ -66,7 +67,9 @@ def text(form: FormData, name: str, default: str = "") -> str:
     return value.strip()[:4000] if isinstance(value, str) else default
 
 
-def _form_page(request: Request, values: dict[str, str], **extra: Any) -> HTMLResponse:
+def form_page(request: Request, values: dict[str, str], **extra: Any) -> HTMLResponse:
+    """The registration form (also the contact's /manage page: ``extra`` names its action,
+    heading, status and button)."""
     page = Page(language(request), "/register", {})
     return render(request, "register.html", values=values, kinds=kinds(page),
                   languages=[(code, i18n.NAMES[code]) for code in LANGUAGES], **extra)
@@ -75,7 +78,7 @@ def _form_page(request: Request, values: dict[str, str], **extra: Any) -> HTMLRe
 @router.get("/register", response_class=HTMLResponse)
 def register_form(request: Request) -> Response:
     blank = dict.fromkeys(FIELDS, "") | {"country": "FR", "language": language(request)}
-    return _form_page(request, blank)
+    return form_page(request, blank)
 
 
 @router.post("/register", response_class=HTMLResponse)
@@ -89,13 +92,13 @@ async def register_post(request: Request) -> Response:
     urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS]
     if text(form, "action") == "preview":
         limit(request, "preview")
-        previews = await run_in_threadpool(_previews, aggregator_of(request), urls, page.lang)
-        return _form_page(request, values, previews=previews)
+        previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
+        return form_page(request, values, previews=previews)
     limit(request, "register")
     try:
         registration, mail_problem = await run_in_threadpool(_register, request, values, urls)
     except RegistrationError as error:
-        return _form_page(request, values, error=error.reason, error_field=error.field)
+        return form_page(request, values, error=error.reason, error_field=error.field)
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
     return render(request, "message.html", heading=registration.source.name, message=message,
                   error=False, link=f"/sources", link_text=page.t("sources"))
@@ -110,7 +113,7 @@ def _register(request: Request, values: dict[str, str], urls: list[str]) -> Any:
     )
 
 
-def _previews(aggregator: Aggregator, urls: list[str], lang: str) -> list[dict[str, Any]]:
+def previews_of(aggregator: Aggregator, urls: list[str], lang: str) -> list[dict[str, Any]]:
     return [_preview(aggregator, feed_address(url), lang) for url in urls]
 
 

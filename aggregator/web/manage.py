@@ -1,0 +1,79 @@
+"""/manage/TOKEN: an organisation's contact changes its registration (feeds, contact, place...).
+
+Feeds move, contacts leave: without this the contact had to write to the operator, or
+register again under another id (its published events then changed organisation). The
+link is emailed to the contact when the registration is received and approved; its secret
+is the authorisation, as the subscribers' preference links (``subscribe``). A change takes
+effect at the next refresh, the source keeps its id, and the contact (the former one too,
+when it changed) is told by email. "Preview" reads the feeds as the registration form does.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from ..core import RegistrationError
+from ..models import FeedRef, Registration
+from .register import FIELDS, MAX_URLS, checked_form, form_page, limit, previews_of, text
+from .views import Page, aggregator_of, language
+
+router = APIRouter(include_in_schema=False)
+
+
+def _registration(request: Request, token: str) -> Registration:
+    try:
+        return aggregator_of(request).registration_by_token(token)
+    except RegistrationError:
+        page = Page(language(request), request.url.path, {})
+        raise HTTPException(status_code=404, detail=page.t("bad_link")) from None
+
+
+def _values(registration: Registration) -> dict[str, str]:
+    source = registration.source
+    return {"name": source.name, "kind": source.kind, "city": source.city,
+            "country": source.country, "language": source.language, "website": source.website,
+            "contact": source.contact, "tags": ", ".join(source.tags),
+            "feeds": "\n".join(feed.url for feed in source.feeds)}
+
+
+def _page(request: Request, token: str, registration: Registration, values: dict[str, str],
+          **extra: object) -> HTMLResponse:
+    page = Page(language(request), request.url.path, {})
+    status = page.t("manage_status", status=page.t(f"reg_{registration.status}"))
+    return form_page(request, values, form_action=f"/manage/{token}", status=status,
+                     heading=page.t("manage_title", name=registration.source.name),
+                     submit_label=page.t("save"), **extra)
+
+
+@router.get("/manage/{token}", response_class=HTMLResponse)
+def manage_page(request: Request, token: str) -> Response:
+    registration = _registration(request, token)
+    return _page(request, token, registration, _values(registration))
+
+
+@router.post("/manage/{token}", response_class=HTMLResponse)
+async def manage_post(request: Request, token: str) -> Response:
+    form = await checked_form(request)
+    registration = _registration(request, token)
+    values = {name: text(form, name) for name in FIELDS}
+    urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS]
+    page = Page(language(request), request.url.path, {})
+    if text(form, "action") == "preview":
+        limit(request, "preview")
+        previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
+        return _page(request, token, registration, values, previews=previews)
+    limit(request, "manage")
+    try:
+        changed, mail_problem = await run_in_threadpool(
+            lambda: aggregator_of(request).update_registration(
+                token, name=values["name"], kind=values["kind"], city=values["city"],
+                website=values["website"], contact=values["contact"],
+                feeds=[FeedRef(url) for url in urls], country=values["country"] or "FR",
+                language=values["language"] or "fr", tags=values["tags"].split(",")))
+    except RegistrationError as error:
+        return _page(request, token, registration, values, error=error.reason,
+                     error_field=error.field)
+    notice = page.t("manage_saved") + (f" {page.t('mail_failed')}" if mail_problem else "")
+    return _page(request, token, changed, _values(changed), notice=notice)
