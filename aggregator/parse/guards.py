@@ -85,6 +85,8 @@ def cut_date_lists(text: str) -> tuple[str, list[str]]:
     Below those marks the parser's caps decide, and name each event. VTIMEZONEs' RDATEs are
     left alone.
     """
+    if text.count(",") + text.count("\n") < CUT_LIST_OVER:
+        return text, []  # each value follows a comma or starts a line: none of the marks is near
     pieces: list[str] = []
     stack: list[str] = []
     done = long_lists = dropped = feed = 0
