@@ -137,6 +137,11 @@ class RegistrationsMixin:
         registration = self.store.add_registration(source, self.clock(), secrets.token_urlsafe(24))
         return registration, self._notify(registration, "received")
 
+    def manage_link(self, source_id: str) -> str | None:
+        """The contact's /manage link of a registered source (None for sources.yaml's)."""
+        found = [r for r in self.store.registrations() if r.source.id == source_id and r.token]
+        return f"{self.settings.base_url}/manage/{found[0].token}" if found else None
+
     def registration_by_token(self, token: str) -> Registration:
         """The registration of a contact's /manage/TOKEN link.
 

@@ -56,6 +56,7 @@ def test_one_email_after_a_day_down_and_one_on_recovery(
     [down, back] = smtp_server.to("events@lab.example.org")
     assert down["Subject"] == "Your feed has been failing for 24 hours: The Lab"
     assert feed_server.url("/a.ics") in down.get_content() and "503" in down.get_content()
+    assert f"Your feeds' health: {settings.base_url}/sources/lab\r\n" in down.get_content()
     assert back["Subject"] == "Your feed works again: The Lab"
     assert len(smtp_server.messages) == 2
     health = {h.source: h for h in node_a.feed_health()}
@@ -114,7 +115,8 @@ def test_a_feed_gone_for_good_mails_its_contact_once(
     [gone] = smtp_server.to("agenda@closed.example")
     assert gone["Subject"] == "Votre flux n'existe plus : Le Labo"
     body = gone.get_content()
-    assert feed_server.url("/gone.ics") in body and "410" in body and "/register" in body
+    assert feed_server.url("/gone.ics") in body and "410" in body
+    assert "Si son adresse a changé, répondez-nous avec la nouvelle." in body  # sources.yaml's
     node_a.close()
     node_b.close()
 
@@ -162,4 +164,31 @@ def test_a_change_through_the_private_link_is_told_to_the_new_and_the_former_con
     notices = smtp_server.messages[1:]
     assert [str(m["To"]) for m in notices] == ["neu@fablab.example.org", "alt@fablab.example.org"]
     assert all(str(m["Subject"]) == "Anmeldung geändert: Fablab" for m in notices)
+    aggregator.close()
+
+
+def test_a_registered_organisation_whose_feed_fails_is_sent_its_link_to_fix_it(
+    feed_server: Any, tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    from aggregator.models import FeedRef
+
+    settings = make_settings(tmp_path, (), smtp=SmtpSettings(host=smtp_server.host,
+                                                             port=smtp_server.port))
+    clock = Clock()
+    aggregator = make_aggregator(settings, clock=clock)
+    feed_server.set("/moving.ics", CALENDAR, "text/calendar")
+    registration, _ = aggregator.register_source(
+        name="Moving Lab", kind="lab", city="Metz", website="", language="en",
+        contact="team@moving.example.org", feeds=[FeedRef(feed_server.url("/moving.ics"))])
+    aggregator.approve_registration(registration.id)
+    aggregator.refresh_round("a")
+    feed_server.fail("/moving.ics", 404)
+    for _ in range(3):
+        clock.now += timedelta(hours=13)
+        aggregator.refresh_round("a")
+        aggregator.watch_health()
+    down = smtp_server.to("team@moving.example.org")[-1]
+    assert down["Subject"] == "Your feed has been failing for 24 hours: Moving Lab"
+    assert ("If its address changed, give the new one with your private link:\r\n"
+            f"{settings.base_url}/manage/{registration.token}\r\n") in down.get_content()
     aggregator.close()
