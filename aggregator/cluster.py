@@ -28,6 +28,7 @@ from .observe import CONTENT_TYPE, Metrics
 from .models import FeedOutcome, FeedState, Source, StoredUpdate
 from .fetch import FetchLimits
 from .netguard import Resolver
+from .notices import MESSAGES, what_to_do
 from .store import Store
 
 log = logging.getLogger("aggregator.daemon")
@@ -37,64 +38,6 @@ PENDING_RETENTION = timedelta(days=30)
 """A sign-up never confirmed is deleted after this (its confirmation link stops working)."""
 NEWS_RETENTION = timedelta(days=90)  # core.NEWS_WINDOW: older news never reaches the exports
 DATA_MARK = "data"
-
-MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
-    "down": {
-        "fr": ("Votre flux ne répond plus depuis 24 h : {name}",
-               "Bonjour,\n\nNous n'arrivons plus à lire le flux de {name} depuis {since} :\n"
-               "{url}\nDernière erreur : {error}\n\nVos événements déjà publiés restent en "
-               "ligne. Nous réessayons régulièrement et vous écrirons quand il fonctionnera "
-               "de nouveau.\n\n{fix}État de vos flux : {page}\n"),
-        "en": ("Your feed has been failing for 24 hours: {name}",
-               "Hello,\n\nWe have not been able to read the feed of {name} since {since}:\n"
-               "{url}\nLast error: {error}\n\nYour events already published stay online. We "
-               "keep retrying and will write again when it works.\n\n{fix}Your feeds' health: "
-               "{page}\n"),
-        "de": ("Ihr Feed ist seit 24 Stunden nicht erreichbar: {name}",
-               "Guten Tag,\n\nwir können den Feed von {name} seit {since} nicht lesen:\n{url}\n"
-               "Letzter Fehler: {error}\n\nBereits veröffentlichte Termine bleiben online. Wir "
-               "versuchen es weiter und melden uns, sobald er wieder funktioniert.\n\n"
-               "{fix}Zustand Ihrer Feeds: {page}\n"),
-    },
-    "gone": {
-        "fr": ("Votre flux n'existe plus : {name}",
-               "Bonjour,\n\nLe serveur de {name} répond que ce flux n'existe plus (HTTP 410) :\n"
-               "{url}\n\nNous avons donc cessé de le lire. Les événements déjà publiés restent "
-               "en ligne jusqu'à leur date.\n\n{fix}"),
-        "en": ("Your feed no longer exists: {name}",
-               "Hello,\n\nThe server of {name} answers that this feed is gone (HTTP 410):\n"
-               "{url}\n\nSo we stopped reading it. Events already published stay online until "
-               "their date.\n\n{fix}"),
-        "de": ("Ihr Feed existiert nicht mehr: {name}",
-               "Guten Tag,\n\nder Server von {name} meldet, dass dieser Feed entfernt wurde "
-               "(HTTP 410):\n{url}\n\nWir lesen ihn daher nicht mehr. Bereits "
-               "veröffentlichte Termine bleiben bis zu ihrem Datum online.\n\n{fix}"),
-    },
-    "recovered": {
-        "fr": ("Votre flux fonctionne de nouveau : {name}",
-               "Bonjour,\n\nLe flux de {name} se lit de nouveau normalement :\n{url}\n"
-               "Merci !\n\n{page}\n"),
-        "en": ("Your feed works again: {name}",
-               "Hello,\n\nThe feed of {name} reads normally again:\n{url}\nThank you!\n\n"
-               "{page}\n"),
-        "de": ("Ihr Feed funktioniert wieder: {name}",
-               "Guten Tag,\n\nder Feed von {name} ist wieder lesbar:\n{url}\nDanke!\n\n"
-               "{page}\n"),
-    },
-}
-FIX_WITH_LINK = {
-    "fr": "Si son adresse a changé, indiquez la nouvelle avec votre lien privé :\n{manage}\n\n",
-    "en": "If its address changed, give the new one with your private link:\n{manage}\n\n",
-    "de": "Falls sich die Adresse geändert hat, tragen Sie die neue über Ihren privaten Link "
-          "ein:\n{manage}\n\n",
-}
-FIX_WITHOUT_LINK = {
-    "fr": "Si son adresse a changé, répondez-nous avec la nouvelle.\n\n",
-    "en": "If its address changed, reply with the new one.\n\n",
-    "de": "Falls sich die Adresse geändert hat, antworten Sie uns mit der neuen.\n\n",
-}
-"""What the contact can do about a failing or vanished feed: a registered organisation
-changes it itself (/manage); one of sources.yaml asks the operator, who edits that file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,10 +268,7 @@ class ClusterMixin:
             return "no contact address in sources.yaml"
         since = state.last_success.strftime("%Y-%m-%d %H:%M UTC") if state.last_success else "?"
         base = self.settings.base_url
-        manage = self.manage_link(source.id)
-        language = source.language if source.language in FIX_WITH_LINK else "fr"
-        fix = (FIX_WITH_LINK[language].format(manage=manage) if manage
-               else FIX_WITHOUT_LINK[language])
+        fix = what_to_do(source.language, self.manage_link(source.id))
         fields: dict[str, object] = {"name": source.name, "url": state.url,
                                      "error": state.last_error or "", "since": since,
                                      "base_url": base, "page": f"{base}/sources/{source.id}",

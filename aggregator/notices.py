@@ -1,0 +1,73 @@
+"""The emails to a feed's contact about its health: down for a day, gone (410), working again.
+
+Texts only, in the contact's language, with what the organisation can do about a feed that
+moved: a registered one changes it itself through its private link (/manage), one of
+sources.yaml asks the operator, who edits that file. ``ClusterMixin.watch_health`` decides
+when each is sent (once per outage, whichever node sees it first).
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
+    "down": {
+        "fr": ("Votre flux ne répond plus depuis 24 h : {name}",
+               "Bonjour,\n\nNous n'arrivons plus à lire le flux de {name} depuis {since} :\n"
+               "{url}\nDernière erreur : {error}\n\nVos événements déjà publiés restent en "
+               "ligne. Nous réessayons régulièrement et vous écrirons quand il fonctionnera "
+               "de nouveau.\n\n{fix}État de vos flux : {page}\n"),
+        "en": ("Your feed has been failing for 24 hours: {name}",
+               "Hello,\n\nWe have not been able to read the feed of {name} since {since}:\n"
+               "{url}\nLast error: {error}\n\nYour events already published stay online. We "
+               "keep retrying and will write again when it works.\n\n{fix}Your feeds' health: "
+               "{page}\n"),
+        "de": ("Ihr Feed ist seit 24 Stunden nicht erreichbar: {name}",
+               "Guten Tag,\n\nwir können den Feed von {name} seit {since} nicht lesen:\n{url}\n"
+               "Letzter Fehler: {error}\n\nBereits veröffentlichte Termine bleiben online. Wir "
+               "versuchen es weiter und melden uns, sobald er wieder funktioniert.\n\n"
+               "{fix}Zustand Ihrer Feeds: {page}\n"),
+    },
+    "gone": {
+        "fr": ("Votre flux n'existe plus : {name}",
+               "Bonjour,\n\nLe serveur de {name} répond que ce flux n'existe plus (HTTP 410) :\n"
+               "{url}\n\nNous avons donc cessé de le lire. Les événements déjà publiés restent "
+               "en ligne jusqu'à leur date.\n\n{fix}"),
+        "en": ("Your feed no longer exists: {name}",
+               "Hello,\n\nThe server of {name} answers that this feed is gone (HTTP 410):\n"
+               "{url}\n\nSo we stopped reading it. Events already published stay online until "
+               "their date.\n\n{fix}"),
+        "de": ("Ihr Feed existiert nicht mehr: {name}",
+               "Guten Tag,\n\nder Server von {name} meldet, dass dieser Feed entfernt wurde "
+               "(HTTP 410):\n{url}\n\nWir lesen ihn daher nicht mehr. Bereits "
+               "veröffentlichte Termine bleiben bis zu ihrem Datum online.\n\n{fix}"),
+    },
+    "recovered": {
+        "fr": ("Votre flux fonctionne de nouveau : {name}",
+               "Bonjour,\n\nLe flux de {name} se lit de nouveau normalement :\n{url}\n"
+               "Merci !\n\n{page}\n"),
+        "en": ("Your feed works again: {name}",
+               "Hello,\n\nThe feed of {name} reads normally again:\n{url}\nThank you!\n\n"
+               "{page}\n"),
+        "de": ("Ihr Feed funktioniert wieder: {name}",
+               "Guten Tag,\n\nder Feed von {name} ist wieder lesbar:\n{url}\nDanke!\n\n"
+               "{page}\n"),
+    },
+}
+FIX_WITH_LINK = {
+    "fr": "Si son adresse a changé, indiquez la nouvelle avec votre lien privé :\n{manage}\n\n",
+    "en": "If its address changed, give the new one with your private link:\n{manage}\n\n",
+    "de": "Falls sich die Adresse geändert hat, tragen Sie die neue über Ihren privaten Link "
+          "ein:\n{manage}\n\n",
+}
+FIX_WITHOUT_LINK = {
+    "fr": "Si son adresse a changé, répondez-nous avec la nouvelle.\n\n",
+    "en": "If its address changed, reply with the new one.\n\n",
+    "de": "Falls sich die Adresse geändert hat, antworten Sie uns mit der neuen.\n\n",
+}
+
+
+def what_to_do(language: str, manage_link: str | None) -> str:
+    """The paragraph that tells the contact how to give a moved feed's new address."""
+    language = language if language in FIX_WITH_LINK else "fr"
+    if manage_link:
+        return FIX_WITH_LINK[language].format(manage=manage_link)
+    return FIX_WITHOUT_LINK[language]
