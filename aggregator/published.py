@@ -28,6 +28,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .config import Settings
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
 from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, search_texts
+from .render.times import render_zone
+from .render.agenda import SinglesIndex
 from .render.exports import event_record
 from .selection import P, Selection, event_text, item_text, select
 
@@ -65,6 +67,9 @@ class Published:
 
     news_by_source: Mapping[str, tuple[MergedItem, ...]] = field(default_factory=dict)
     """``items`` each organisation posted, in build order (its page lists its news)."""
+
+    singles: SinglesIndex | None = None
+    """``events``' one-off events in agenda order, for the agenda rendered every minute."""
 
     def event(self, uid: str) -> MergedEvent | None:
         """The published event of that UID, or None."""
@@ -112,7 +117,8 @@ class PublishedMixin:
             self._published_lock.acquire()
         try:
             if self._published is None or self._published.version != version:
-                self._published = _load(self.settings.output_dir, version, self.current_sources())
+                self._published = _load(self.settings.output_dir, version, self.current_sources(),
+                                        render_zone(self.settings.timezone))
             return self._published
         finally:
             self._published_lock.release()
@@ -201,7 +207,7 @@ def _version(output: Path) -> str:
     return "/".join(stamps)
 
 
-def _load(output: Path, version: str, sources: Sequence[Source]) -> Published:
+def _load(output: Path, version: str, sources: Sequence[Source], zone: tzinfo) -> Published:
     documents = [_read(output / name) for name in (EVENTS_FILE, NEWS_FILE)]
     events_doc, news_doc = documents
     records = [r for r in events_doc.get("events", []) if isinstance(r, dict)]
@@ -220,6 +226,7 @@ def _load(output: Path, version: str, sources: Sequence[Source]) -> Published:
         calendars=tuple((c.slug, c.labels, c.facets[0]) for c in calendars),
         by_uid={e.uid: e for e in reversed(events)},  # the first of a repeated UID, as before
         by_source=_by_source(events), news_by_source=_by_source(items),
+        singles=SinglesIndex(events, zone),
     )
 
 

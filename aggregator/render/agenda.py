@@ -10,6 +10,8 @@ matches or that dateutil refuses is not walked at all (``aggregator.recurrence``
 from __future__ import annotations
 
 import heapq
+import itertools
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -35,6 +37,9 @@ always starts at DTSTART, so ``FREQ=SECONDLY`` since 1900 is four billion steps 
 cache (issue 7); a daily rule since 1900 is 46 000. Past the budget a series is not expanded."""
 FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86_400,
                 "WEEKLY": 604_800, "MONTHLY": 2_419_200, "YEARLY": 31_536_000}  # fmt: skip
+INDEX_FROM = 2_000
+"""Selections of fewer events are listed without the :class:`SinglesIndex` (3 ms for an
+organisation's 40 events against 5 ms walking an index of 40,000)."""
 FAN_OUT_PARTS = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO")
 
 
@@ -67,12 +72,14 @@ not depend on ``now``, kept from one build to the next (see aggregator/memo.py).
 
 def upcoming(
     events: Sequence[MergedEvent], *, now: datetime, zone: tzinfo, limit: int | None = None,
-    memo: SingleMemo | None = None,
+    memo: SingleMemo | None = None, index: SinglesIndex | None = None,
 ) -> list[Occurrence]:
     """Every occurrence not yet over at ``now``, sorted by start, then title, then uid; only
     the first ``limit`` when given (the page shows 300 of 100,000: keeping just those saved
     180 MB and a sort of the rest, issue 8). ``memo`` reuses the one-off events' occurrences
-    of the previous build: a rebuild then only compares each event's end with ``now``."""
+    of the previous build: a rebuild then only compares each event's end with ``now``.
+    ``index`` (of ``events`` or of a set they are taken from, in ``zone``) gives the one-off
+    events in order: only the first ``limit`` become occurrences."""
 
     def order(occurrence: Occurrence) -> Order:
         return instant(occurrence.start, zone), occurrence.title, occurrence.event.uid
@@ -81,8 +88,8 @@ def upcoming(
         occurrence = _occurrence(event)
         return _ends(occurrence.start, occurrence.end, zone), order(occurrence), occurrence
 
-    def occurrences() -> Iterator[tuple[Order, Occurrence]]:
-        for event in events:
+    def occurrences(among: Iterable[MergedEvent]) -> Iterator[tuple[Order, Occurrence]]:
+        for event in among:
             if _too_long_a_walk(event, now, zone):
                 continue
             if _expandable(event):
@@ -94,9 +101,79 @@ def upcoming(
                 yield key, occurrence
 
     if limit is None:
-        return [occurrence for _, occurrence in sorted(occurrences(), key=_first)]
+        return [occurrence for _, occurrence in sorted(occurrences(events), key=_first)]
+    if index is not None and len(events) < index.min_events:
+        index = None  # a few events: making each occurrence costs less than walking the index
+    try:
+        chosen = index.positions(events, zone) if index is not None else None
+    except LookupError:
+        index = None
+    if index is not None:
+        singles = index.first(limit, now=now, among=chosen)
+        others = heapq.nsmallest(limit, occurrences(e for e in events if not _one_off(e)),
+                                 key=_first)
+        return [o for _, o in itertools.islice(heapq.merge(singles, others, key=_first), limit)]
     # == sorted(...)[:limit], stable
-    return [occurrence for _, occurrence in heapq.nsmallest(limit, occurrences(), key=_first)]
+    return [occurrence for _, occurrence in heapq.nsmallest(limit, occurrences(events),
+                                                            key=_first)]
+
+
+def _one_off(event: MergedEvent) -> bool:
+    """No RRULE, no RDATE: its one occurrence does not depend on ``now``."""
+    return not event.rrule and not event.rdates
+
+
+class SinglesIndex:
+    """The one-off events of a set in agenda order, with when each is over.
+
+    The web app renders the agenda again every minute (its "ongoing" badges), and making an
+    occurrence of each of 40,000 events to keep the first 300 took 0.4 s a time: built once
+    per build's view (0.2 s, 12 bytes an event), this hands over the first ones not over.
+    """
+
+    __slots__ = ("events", "zone", "min_events", "_order", "_ends", "_position")
+
+    def __init__(self, events: Sequence[MergedEvent], zone: tzinfo, *,
+                 min_events: int = INDEX_FROM) -> None:
+        self.events, self.zone, self.min_events = events, zone, min_events
+        keyed: list[tuple[Order, int]] = []
+        self._ends = array("d", bytes(8 * len(events)))
+        for position, event in enumerate(events):
+            if _one_off(event):
+                occurrence = _occurrence(event)
+                keyed.append(((instant(occurrence.start, zone), occurrence.title, event.uid),
+                              position))
+                self._ends[position] = _ends(occurrence.start, occurrence.end, zone).timestamp()
+        keyed.sort(key=lambda pair: pair[0])
+        self._order = array("i", (position for _, position in keyed))
+        self._position = {id(event): position for position, event in enumerate(events)}
+
+    def positions(self, events: Sequence[MergedEvent], zone: tzinfo) -> frozenset[int] | None:
+        """The positions of ``events`` in the indexed set (None: all of it).
+
+        Raises:
+            LookupError: not answerable here (another zone, or an event from elsewhere).
+        """
+        if zone != self.zone:
+            raise LookupError(f"indexed in {self.zone}, asked in {zone}")
+        if events is self.events:
+            return None
+        return frozenset(self._position[id(event)] for event in events)
+
+    def first(self, limit: int, *, now: datetime, among: frozenset[int] | None
+              ) -> list[tuple[Order, Occurrence]]:
+        """The first ``limit`` one-off occurrences not over at ``now`` (of ``among`` only)."""
+        found: list[tuple[Order, Occurrence]] = []
+        at = now.timestamp()
+        for position in self._order:
+            if self._ends[position] > at and (among is None or position in among):
+                event = self.events[position]
+                occurrence = _occurrence(event)
+                found.append(((instant(occurrence.start, self.zone), occurrence.title, event.uid),
+                              occurrence))
+                if len(found) == limit:
+                    break
+        return found
 
 
 def _first(pair: tuple[Order, Occurrence]) -> Order:

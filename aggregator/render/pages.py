@@ -21,7 +21,8 @@ import nh3
 from babel.dates import format_date, format_time
 
 from ..models import MergedEvent, MergedItem, Source, When
-from .agenda import Occurrence, SingleMemo, by_day, is_ongoing, next_occurrence, upcoming
+from .agenda import (Occurrence, SingleMemo, SinglesIndex, by_day, is_ongoing, next_occurrence,
+                     upcoming)
 from .exports import newest_first
 from .slugs import city_calendars
 from .text import (DEFAULT_TITLE, is_online, one_line, other_language, place_of,
@@ -121,11 +122,12 @@ def render_index(
     language: str = "fr",
     title: str = DEFAULT_TITLE,
     memo: SingleMemo | None = None,
+    index: SinglesIndex | None = None,
     after: datetime | None = None,
     later_query: Mapping[str, str] | None = None,
     rows: int = MAX_ROWS,
 ) -> bytes:
-    """The agenda page as UTF-8 HTML (``memo``: see :func:`.agenda.upcoming`).
+    """The agenda page as UTF-8 HTML (``memo``, ``index``: see :func:`.agenda.upcoming`).
 
     It lists the first ``rows`` occurrences not over at ``now`` (or at ``after``, a later
     page): :data:`MAX_ROWS` for a page, fewer for the embeddable list. With ``later_query``
@@ -139,7 +141,7 @@ def render_index(
         raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
     now, zone = require_aware(now), render_zone(timezone)
     start = max(now, require_aware(after)) if after is not None else now
-    found = upcoming(events, now=start, zone=zone, limit=rows + 1, memo=memo)
+    found = upcoming(events, now=start, zone=zone, limit=rows + 1, memo=memo, index=index)
     occurrences, next_day = (found[:rows], None) if later_query is None else \
         _page(found, start, zone, rows)
     later = "?" + urlencode({**later_query, "from": next_day.isoformat()}) \

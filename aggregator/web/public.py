@@ -91,7 +91,7 @@ def _agenda(request: Request, published: Published, selection: Selection, kind: 
             aggregator.select_events(published, selection),
             aggregator.select_items(published, selection) if news else (),
             aggregator.source_map(), now=now, base_url=aggregator.settings.base_url,
-            timezone=aggregator.settings.timezone, language=lang,
+            timezone=aggregator.settings.timezone, language=lang, index=published.singles,
             after=datetime.combine(after, time(), zone) if after else None,
             later_query=later_query, rows=rows,
         ).decode()

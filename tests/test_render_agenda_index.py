@@ -1,0 +1,76 @@
+"""The agenda's index of one-off events lists exactly what a walk over every event lists."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from hypothesis import given, settings, strategies as st
+
+from aggregator.models import MergedEvent
+from aggregator.render.agenda import SinglesIndex, upcoming
+from render_builders import NOW, PARIS, merged
+
+TITLES = ("Meetup", "Atelier", "Café IA")  # few, so that starts and titles tie
+
+
+@st.composite
+def an_event(draw: st.DrawFn, number: int) -> MergedEvent:
+    kind = draw(st.sampled_from(["timed", "timed", "open", "all-day", "weekly", "rdates"]))
+    day = draw(st.integers(-5, 20))
+    hour = draw(st.sampled_from([0, 9, 18, 23]))
+    start = datetime.combine(NOW.date() + timedelta(days=day), datetime.min.time(), PARIS) \
+        + timedelta(hours=hour)
+    fields: dict[str, object] = {
+        "title": draw(st.sampled_from(TITLES)), "start": start,
+        "end": start + timedelta(hours=draw(st.sampled_from([1, 30, 200]))),
+        "status": draw(st.sampled_from(["CONFIRMED", "CONFIRMED", "CANCELLED"])),
+    }
+    if kind == "open":
+        fields["end"] = None
+    elif kind == "all-day":
+        first = date.fromordinal(start.date().toordinal())
+        fields.update(start=first, end=first + timedelta(days=draw(st.integers(1, 3))))
+    elif kind == "weekly":
+        fields["rrule"] = "FREQ=WEEKLY;COUNT=4"
+    elif kind == "rdates":
+        fields["rdates"] = (start + timedelta(days=2), start + timedelta(days=9))
+    return merged(f"evt-{number}", **fields)  # type: ignore[arg-type]
+
+
+@st.composite
+def a_case(draw: st.DrawFn) -> tuple[list[MergedEvent], list[MergedEvent], datetime, int]:
+    count = draw(st.integers(0, 25))
+    events = [draw(an_event(n)) for n in range(count)]
+    chosen = events  # the whole set (the agenda without filters), or a selection of it:
+    if events and draw(st.booleans()):
+        picked = draw(st.lists(st.sampled_from(events), unique_by=id))
+        chosen = [e for e in events if any(e is p for p in picked)]  # in the set's order
+    now = NOW + timedelta(hours=draw(st.integers(-48, 24 * 15)))
+    ends = [e.end or e.start for e in events if isinstance(e.end or e.start, datetime)]
+    if ends and draw(st.booleans()):  # the very instant an event is over: gone already
+        now = draw(st.sampled_from(ends))  # type: ignore[assignment]
+    return events, chosen, now, draw(st.integers(1, 40))
+
+
+@settings(max_examples=150, deadline=None)
+@given(a_case())
+def test_the_index_lists_what_the_walk_over_every_event_lists(
+        case: tuple[list[MergedEvent], list[MergedEvent], datetime, int]) -> None:
+    events, chosen, now, limit = case
+    index = SinglesIndex(events, PARIS, min_events=0)
+    assert upcoming(chosen, now=now, zone=PARIS, limit=limit, index=index) == \
+        upcoming(chosen, now=now, zone=PARIS, limit=limit)
+
+
+def test_an_index_of_another_zone_or_set_is_not_used_wrongly() -> None:
+    events = [merged(f"e{n}", start=NOW + timedelta(days=n, hours=1), end=None) for n in range(3)]
+    other = merged("elsewhere", start=NOW + timedelta(hours=2), end=None)
+    index = SinglesIndex(events, PARIS, min_events=0)
+    from zoneinfo import ZoneInfo
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert upcoming(events, now=NOW, zone=tokyo, limit=5, index=index) == \
+        upcoming(events, now=NOW, zone=tokyo, limit=5)
+    mixed = [events[0], other]
+    assert [o.event.uid for o in upcoming(mixed, now=NOW, zone=PARIS, limit=5, index=index)] == [
+        "e0", "elsewhere"]
