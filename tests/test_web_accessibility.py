@@ -50,11 +50,16 @@ def violations(driver: Any, best_practice: bool = True) -> list[str]:
 def test_every_public_page_passes_axe_in_each_language(page: Any, web: Web) -> None:
     event = "/events/" + quote(web.aggregator.published().events[0].uid)
     [digest, _] = web.aggregator.digest_preview()
+    from aggregator.models import FeedRef
+
+    registration, _ = web.aggregator.register_source(
+        name="Nouvelle Asso", kind="association", city="Épinal", website="",
+        contact="hello@asso.example.org", feeds=[FeedRef(f"{web.feeds.base_url}/assoc.ics")])
     found = {}
     for language in ("fr", "en", "de"):
         for path in ("/", "/calendars", "/sources", "/sources/lab", "/register", "/subscribe",
                      "/digests", f"/digests/{digest.stem}", "/docs", "/embed", event,
-                     "/nothing-here", "/admin/login"):
+                     "/nothing-here", "/admin/login", f"/manage/{registration.token}"):
             page.get(f"{web.url}{path}?lang={language}")
             problems = violations(page, best_practice=not path.startswith("/digests/"))
             if problems:
