@@ -28,9 +28,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .config import Settings
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
 from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, search_texts
-from .render.times import render_zone
 from .render.agenda import SinglesIndex
 from .render.exports import event_record
+from .render.times import render_zone
 from .selection import P, Selection, event_text, item_text, select
 
 log = logging.getLogger(__name__)

@@ -82,7 +82,7 @@ def upcoming(
     events in order: only the first ``limit`` become occurrences."""
 
     def order(occurrence: Occurrence) -> Order:
-        return instant(occurrence.start, zone), occurrence.title, occurrence.event.uid
+        return _order(occurrence, zone)
 
     def single(event: MergedEvent) -> tuple[datetime, Order, Occurrence]:
         occurrence = _occurrence(event)
@@ -118,6 +118,11 @@ def upcoming(
                                                             key=_first)]
 
 
+def _order(occurrence: Occurrence, zone: tzinfo) -> Order:
+    """The agenda's order: start, then title, then UID (two events never tie)."""
+    return instant(occurrence.start, zone), occurrence.title, occurrence.event.uid
+
+
 def _one_off(event: MergedEvent) -> bool:
     """No RRULE, no RDATE: its one occurrence does not depend on ``now``."""
     return not event.rrule and not event.rdates
@@ -141,8 +146,7 @@ class SinglesIndex:
         for position, event in enumerate(events):
             if _one_off(event):
                 occurrence = _occurrence(event)
-                keyed.append(((instant(occurrence.start, zone), occurrence.title, event.uid),
-                              position))
+                keyed.append((_order(occurrence, zone), position))
                 self._ends[position] = _ends(occurrence.start, occurrence.end, zone).timestamp()
         keyed.sort(key=lambda pair: pair[0])
         self._order = array("i", (position for _, position in keyed))
@@ -167,10 +171,8 @@ class SinglesIndex:
         at = now.timestamp()
         for position in self._order:
             if self._ends[position] > at and (among is None or position in among):
-                event = self.events[position]
-                occurrence = _occurrence(event)
-                found.append(((instant(occurrence.start, self.zone), occurrence.title, event.uid),
-                              occurrence))
+                occurrence = _occurrence(self.events[position])
+                found.append((_order(occurrence, self.zone), occurrence))
                 if len(found) == limit:
                     break
         return found
