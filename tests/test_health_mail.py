@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,8 @@ from conftest import make_settings, make_source
 from mailsink import Sink, smtp_server  # noqa: F401
 
 from aggregator.config import SmtpSettings
-from aggregator.core import make_aggregator
+from aggregator.core import Aggregator, make_aggregator
+from aggregator.models import FeedRef, Registration
 
 CALENDAR = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@lab\r\nSUMMARY:Talk\r\n"
             b"DTSTART:20300101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
@@ -121,74 +124,75 @@ def test_a_feed_gone_for_good_mails_its_contact_once(
     node_b.close()
 
 
+@contextmanager
+def organisers_site(tmp_path: Path, smtp_server: Sink, clock: Clock | None = None
+                    ) -> Iterator[Aggregator]:
+    """A site without sources.yaml sources, mailing through the test SMTP server."""
+    settings = make_settings(tmp_path, (), base_url="https://agenda.example.org",
+                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+    aggregator = make_aggregator(settings, **({"clock": clock} if clock else {}))
+    try:
+        yield aggregator
+    finally:
+        aggregator.close()
+
+
+def register(aggregator: Aggregator, feed: str, **fields: str) -> Registration:
+    values = {"name": "Fablab", "kind": "association", "city": "Épinal", "website": "",
+              "language": "en", "contact": "team@fablab.example.org"} | fields
+    registration, problem = aggregator.register_source(feeds=[FeedRef(feed)], **values)
+    assert problem is None
+    return registration
+
+
 def test_an_approved_organiser_is_told_where_its_page_and_embed_code_are(
     tmp_path: Path, smtp_server: Sink  # noqa: F811
 ) -> None:
-    from aggregator.models import FeedRef
-
-    settings = make_settings(tmp_path, (), base_url="https://agenda.example.org",
-                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
-    aggregator = make_aggregator(settings)
-    registration, problem = aggregator.register_source(
-        name="Fablab des Vosges", kind="association", city="Épinal", website="",
-        contact="bonjour@fablab.example.org", feeds=[FeedRef("webcal://fablab.example.org/a.ics")],
-        language="en")
-    assert problem is None and registration.source.feeds[0].url == "https://fablab.example.org/a.ics"
-    assert aggregator.approve_registration(registration.id) is None
+    with organisers_site(tmp_path, smtp_server) as aggregator:
+        registration = register(aggregator, "webcal://fablab.example.org/a.ics",
+                                name="Fablab des Vosges")
+        assert registration.source.feeds[0].url == "https://fablab.example.org/a.ics"
+        assert aggregator.approve_registration(registration.id) is None
     received, approved = smtp_server.messages
     assert str(approved["Subject"]) == "Registration approved: Fablab des Vosges"
     body = approved.get_content()
     assert "the code to show your coming dates on your own site" in body
     assert f"https://agenda.example.org/sources/{registration.source.id}\r\n" in body
-    aggregator.close()
 
 
 def test_a_change_through_the_private_link_is_told_to_the_new_and_the_former_contact(
     tmp_path: Path, smtp_server: Sink  # noqa: F811
 ) -> None:
-    from aggregator.models import FeedRef
-
-    settings = make_settings(tmp_path, (), base_url="https://agenda.example.org",
-                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
-    aggregator = make_aggregator(settings)
-    registration, _ = aggregator.register_source(
-        name="Fablab", kind="association", city="Épinal", website="", language="de",
-        contact="alt@fablab.example.org", feeds=[FeedRef("https://fablab.example.org/a.ics")])
-    link = f"https://agenda.example.org/manage/{registration.token}"
-    assert link + "\r\n" in smtp_server.messages[0].get_content()  # kept by the contact
-    changed, problem = aggregator.update_registration(
-        registration.token, name="Fablab", kind="association", city="Épinal", website="",
-        contact="neu@fablab.example.org", feeds=[FeedRef("https://fablab.example.org/b.ics")],
-        country="FR", language="de")
+    with organisers_site(tmp_path, smtp_server) as aggregator:
+        registration = register(aggregator, "https://fablab.example.org/a.ics", language="de",
+                                contact="alt@fablab.example.org")
+        link = f"https://agenda.example.org/manage/{registration.token}"
+        assert link + "\r\n" in smtp_server.messages[0].get_content()  # kept by the contact
+        changed, problem = aggregator.update_registration(
+            registration.token, name="Fablab", kind="association", city="Épinal", website="",
+            contact="neu@fablab.example.org", feeds=[FeedRef("https://fablab.example.org/b.ics")],
+            country="FR", language="de")
     assert problem is None and changed.source.contact == "neu@fablab.example.org"
     notices = smtp_server.messages[1:]
     assert [str(m["To"]) for m in notices] == ["neu@fablab.example.org", "alt@fablab.example.org"]
     assert all(str(m["Subject"]) == "Anmeldung geändert: Fablab" for m in notices)
-    aggregator.close()
 
 
 def test_a_registered_organisation_whose_feed_fails_is_sent_its_link_to_fix_it(
     feed_server: Any, tmp_path: Path, smtp_server: Sink  # noqa: F811
 ) -> None:
-    from aggregator.models import FeedRef
-
-    settings = make_settings(tmp_path, (), smtp=SmtpSettings(host=smtp_server.host,
-                                                             port=smtp_server.port))
     clock = Clock()
-    aggregator = make_aggregator(settings, clock=clock)
     feed_server.set("/moving.ics", CALENDAR, "text/calendar")
-    registration, _ = aggregator.register_source(
-        name="Moving Lab", kind="lab", city="Metz", website="", language="en",
-        contact="team@moving.example.org", feeds=[FeedRef(feed_server.url("/moving.ics"))])
-    aggregator.approve_registration(registration.id)
-    aggregator.refresh_round("a")
-    feed_server.fail("/moving.ics", 404)
-    for _ in range(3):
-        clock.now += timedelta(hours=13)
+    with organisers_site(tmp_path, smtp_server, clock) as aggregator:
+        registration = register(aggregator, feed_server.url("/moving.ics"), name="Moving Lab")
+        aggregator.approve_registration(registration.id)
         aggregator.refresh_round("a")
-        aggregator.watch_health()
-    down = smtp_server.to("team@moving.example.org")[-1]
+        feed_server.fail("/moving.ics", 404)
+        for _ in range(3):
+            clock.now += timedelta(hours=13)
+            aggregator.refresh_round("a")
+            aggregator.watch_health()
+    down = smtp_server.to("team@fablab.example.org")[-1]
     assert down["Subject"] == "Your feed has been failing for 24 hours: Moving Lab"
     assert ("If its address changed, give the new one with your private link:\r\n"
-            f"{settings.base_url}/manage/{registration.token}\r\n") in down.get_content()
-    aggregator.close()
+            f"https://agenda.example.org/manage/{registration.token}\r\n") in down.get_content()
