@@ -745,6 +745,10 @@ def test_the_agenda_shortcuts_keep_the_filters_and_mark_the_day_shown(web: Web) 
     later = web.client.get("/", params={"city": "Metz", "from": monday, "lang": "de"}).text
     assert f'<a href="/?city=Metz&amp;from={monday}" aria-current="true">nächste Woche</a>' in later
     assert f'name="from" value="{monday}"' in later
+    plain = web.client.get("/", params={"from": monday, "lang": "en"}).text
+    weekend = date_jumps(today)[0][1]
+    assert (f'<a href="/">this weekend</a>' if weekend == today else
+            f'<a href="/?from={weekend.isoformat()}">this weekend</a>') in plain  # not "/?"
 
 
 def test_a_later_page_far_in_the_future_or_past_is_the_first_page_not_a_crash(web: Web) -> None:

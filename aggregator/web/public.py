@@ -121,7 +121,7 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     events_atom = (f"{aggregator.settings.base_url}/events.atom?"
                    + urlencode(filters | {"lang": language(request)}))
     sources = aggregator.current_sources()
-    jumps = [(name, "/?" + urlencode(filters | ({"from": day.isoformat()} if day > today else {})),
+    jumps = [(name, _agenda_href(filters | ({"from": day.isoformat()} if day > today else {})),
               day == (after or today)) for name, day in date_jumps(today)]
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
@@ -139,6 +139,10 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
 LATEST_PAGE = timedelta(days=3660)
 """How far ahead ``?from=`` may point: ten years, far past any feed's horizon, and far from
 the year-9999 end of ``datetime`` (a series expanded from there overflowed)."""
+
+
+def _agenda_href(query: dict[str, str]) -> str:
+    return "/?" + urlencode(query) if query else "/"
 
 
 def date_jumps(today: date) -> list[tuple[str, date]]:
