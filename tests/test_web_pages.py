@@ -482,6 +482,7 @@ def test_the_contact_changes_its_registration_through_its_private_link(web: Web)
         "feeds": f"webcal://127.0.0.1:{web.feeds.base_url.rsplit(':', 1)[1]}/moved.ics\n"
                  f"{web.feeds.base_url}/moved.ics"}).text
     assert "Changes saved." in changed and "Registration approved." in changed
+    assert f'<a href="/sources/{pending.source.id}">See its page and its feeds&#39; health</a>' in changed
     [approved] = web.aggregator.registrations("approved")
     assert approved.source.id == pending.source.id and approved.source.city == "Remiremont"
     assert [f.url for f in approved.source.feeds] == [

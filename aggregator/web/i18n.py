@@ -216,6 +216,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "reg_pending": ("en attente de validation", "awaiting approval", "wartet auf Freigabe"),
     "reg_approved": ("validée", "approved", "freigegeben"),
     "reg_rejected": ("refusée", "declined", "abgelehnt"),
+    "manage_page": ("Voir sa page et l’état de ses flux", "See its page and its feeds' health",
+                    "Ihre Seite und den Zustand ihrer Feeds ansehen"),
     "manage_saved": ("Modifications enregistrées.", "Changes saved.", "Änderungen gespeichert."),
     "bad_link": ("Ce lien n’est pas ou plus valable.", "This link is not valid (any more).",
                  "Dieser Link ist (nicht mehr) gültig."),

@@ -10,6 +10,8 @@ when it changed) is told by email. "Preview" reads the feeds as the registration
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
@@ -42,7 +44,9 @@ def _page(request: Request, token: str, registration: Registration, values: dict
           **extra: object) -> HTMLResponse:
     page = Page(language(request), request.url.path, {})
     status = page.t("manage_status", status=page.t(f"reg_{registration.status}"))
+    published = registration.status == "approved"
     return form_page(request, values, form_action=f"/manage/{token}", status=status,
+                     page_href=f"/sources/{quote(registration.source.id)}" if published else "",
                      heading=page.t("manage_title", name=registration.source.name),
                      submit_label=page.t("save"), **extra)
 
