@@ -90,6 +90,20 @@ MESSAGES = {
                "geändert; die Änderungen gelten ab der nächsten Aktualisierung.\n\n"
                "{base_url}/sources/{source_id}\n\nFalls Sie das nicht waren, schreiben Sie uns.\n"),
     },
+    "link": {
+        "fr": ("Votre lien pour modifier : {name}",
+               "Bonjour,\n\nVoici le lien privé pour modifier l’inscription de « {name} » "
+               "(flux, contact…) :\n{manage}\n\nSi vous ne l’avez pas demandé, ignorez ce "
+               "message.\n"),
+        "en": ("Your link to change it: {name}",
+               "Hello,\n\nHere is the private link to change the registration of \"{name}\" "
+               "(feeds, contact…):\n{manage}\n\nIf you did not ask for it, ignore this "
+               "message.\n"),
+        "de": ("Ihr Link zum Ändern: {name}",
+               "Hallo,\n\nhier ist der private Link, um die Anmeldung von „{name}“ zu ändern "
+               "(Feeds, Kontakt…):\n{manage}\n\nFalls Sie ihn nicht angefordert haben, "
+               "ignorieren Sie diese Nachricht.\n"),
+    },
     "rejected": {
         "fr": ("Inscription refusée : {name}", "Bonjour,\n\n« {name} » n’a pas été retenue.\n{note}\n"),
         "en": ("Registration declined: {name}", "Hello,\n\n\"{name}\" was not accepted.\n{note}\n"),
@@ -141,6 +155,17 @@ class RegistrationsMixin:
         """The contact's /manage link of a registered source (None for sources.yaml's)."""
         found = [r for r in self.store.registrations() if r.source.id == source_id and r.token]
         return f"{self.settings.base_url}/manage/{found[0].token}" if found else None
+
+    def send_manage_links(self, email: str) -> int:
+        """Email its private link to the contact of each registration with this address (a
+        contact who lost it); the count is for the operator, never shown to the asker (who
+        must not learn which addresses are registered)."""
+        wanted = " ".join(email.split()).casefold()
+        found = [r for r in self.store.registrations()
+                 if r.token and r.status != "rejected" and r.source.contact.casefold() == wanted]
+        for registration in found:
+            self._notify(registration, "link")
+        return len(found)
 
     def registration_by_token(self, token: str) -> Registration:
         """The registration of a contact's /manage/TOKEN link.

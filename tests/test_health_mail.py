@@ -196,3 +196,20 @@ def test_a_registered_organisation_whose_feed_fails_is_sent_its_link_to_fix_it(
     assert down["Subject"] == "Your feed has been failing for 24 hours: Moving Lab"
     assert ("If its address changed, give the new one with your private link:\r\n"
             f"https://agenda.example.org/manage/{registration.token}\r\n") in down.get_content()
+
+
+def test_a_contact_who_lost_the_link_gets_it_again_and_nobody_else_learns_anything(
+    tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    with organisers_site(tmp_path, smtp_server) as aggregator:
+        kept = register(aggregator, "https://fablab.example.org/a.ics", language="fr")
+        refused = register(aggregator, "https://fablab.example.org/b.ics", name="Autre",
+                           contact="team@fablab.example.org")
+        aggregator.reject_registration(refused.id)
+        before = len(smtp_server.messages)
+        assert aggregator.send_manage_links("  Team@Fablab.example.org ") == 1  # not the refused one
+        assert aggregator.send_manage_links("someone@else.example.org") == 0
+    [sent] = smtp_server.messages[before:]
+    assert str(sent["To"]) == "team@fablab.example.org"
+    assert str(sent["Subject"]) == "Votre lien pour modifier : Fablab"
+    assert f"https://agenda.example.org/manage/{kept.token}\r\n" in sent.get_content()

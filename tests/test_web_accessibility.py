@@ -59,7 +59,7 @@ def test_every_public_page_passes_axe_in_each_language(page: Any, web: Web) -> N
     for language in ("fr", "en", "de"):
         for path in ("/", "/calendars", "/sources", "/sources/lab", "/register", "/subscribe",
                      "/digests", f"/digests/{digest.stem}", "/docs", "/embed", event,
-                     "/nothing-here", "/admin/login", f"/manage/{registration.token}"):
+                     "/nothing-here", "/admin/login", f"/manage/{registration.token}", "/manage"):
             page.get(f"{web.url}{path}?lang={language}")
             problems = violations(page, best_practice=not path.startswith("/digests/"))
             if problems:

@@ -500,6 +500,11 @@ def test_the_contact_changes_its_registration_through_its_private_link(web: Web)
     assert web.client.post(link, data={"name": "X"}).status_code == 403  # no CSRF token
     assert web.client.get("/manage/not-a-real-secret-token-at-all").status_code == 404
     assert "Disallow: /manage/" in web.client.get("/robots.txt").text
+    assert '<a href="/manage">' in web.client.get("/register").text  # a lost link: asked again
+    asked = [web.client.post("/manage", data={"csrf_token": csrf(web.client, "/manage"),
+                                              "email": email}).text
+             for email in ("hello@asso.example.org", "nobody@example.org")]
+    assert asked[0] == asked[1] and 'role="status"' in asked[0]  # registered or not: one answer
     admin = web.client.get("/admin", params={"lang": "en"}, headers=bearer).text
     assert f'<a href="{link}">the contact&#39;s link to change it</a>' in admin  # to send it again
     assert "changed by the contact on" in admin

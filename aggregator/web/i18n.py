@@ -218,6 +218,20 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "reg_rejected": ("refusée", "declined", "abgelehnt"),
     "manage_page": ("Voir sa page et l’état de ses flux", "See its page and its feeds' health",
                     "Ihre Seite und den Zustand ihrer Feeds ansehen"),
+    "manage_lost": ("Modifier une inscription", "Change a registration", "Eine Anmeldung ändern"),
+    "manage_lost_intro": ("Déjà inscrits ? Indiquez l’adresse de contact de l’inscription : nous y "
+                          "envoyons son lien privé pour la modifier.",
+                          "Already registered? Give the registration's contact address: we send "
+                          "its private link to change it there.",
+                          "Schon angemeldet? Geben Sie die Kontaktadresse der Anmeldung an: wir "
+                          "senden ihren privaten Änderungslink dorthin."),
+    "manage_send": ("Recevoir le lien", "Send me the link", "Link zusenden"),
+    "manage_link_sent": ("Si cette adresse est celle d’une inscription, son lien vient d’y être "
+                         "envoyé.",
+                         "If this address is a registration's contact, its link has just been "
+                         "sent there.",
+                         "Wenn diese Adresse zu einer Anmeldung gehört, wurde ihr Link soeben "
+                         "dorthin gesendet."),
     "manage_saved": ("Modifications enregistrées.", "Changes saved.", "Änderungen gespeichert."),
     "bad_link": ("Ce lien n’est pas ou plus valable.", "This link is not valid (any more).",
                  "Dieser Link ist (nicht mehr) gültig."),

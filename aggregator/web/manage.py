@@ -19,7 +19,8 @@ from fastapi.responses import HTMLResponse
 from ..core import RegistrationError
 from ..models import FeedRef, Registration
 from .register import FIELDS, MAX_URLS, checked_form, form_page, limit, previews_of, text
-from .views import Page, aggregator_of, language
+from .security import HONEYPOT_FIELD
+from .views import Page, aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,6 +50,24 @@ def _page(request: Request, token: str, registration: Registration, values: dict
                      page_href=f"/sources/{quote(registration.source.id)}" if published else "",
                      heading=page.t("manage_title", name=registration.source.name),
                      submit_label=page.t("save"), **extra)
+
+
+@router.get("/manage", response_class=HTMLResponse)
+def lost_link_form(request: Request) -> Response:
+    """A contact who lost the link asks for it again by its address."""
+    return render(request, "manage_request.html")
+
+
+@router.post("/manage", response_class=HTMLResponse)
+async def lost_link_post(request: Request) -> Response:
+    form = await checked_form(request)
+    page = Page(language(request), "/manage", {})
+    if not text(form, HONEYPOT_FIELD):
+        limit(request, "register")  # it sends email: the registration's budget
+        await run_in_threadpool(aggregator_of(request).send_manage_links, text(form, "email"))
+    # The same answer whether the address is registered or not.
+    return render(request, "message.html", heading=page.t("manage_lost"),
+                  message=page.t("manage_link_sent"), error=False, link="/", link_text=page.t("agenda"))
 
 
 @router.get("/manage/{token}", response_class=HTMLResponse)
