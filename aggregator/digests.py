@@ -254,7 +254,8 @@ class DigestsMixin:
 
 
 def _filters(subscriber: Subscriber) -> Filters:
-    return Filters(cities=subscriber.cities, kinds=subscriber.kinds, tags=subscriber.tags)
+    return Filters(cities=subscriber.cities, kinds=subscriber.kinds, tags=subscriber.tags,
+                   sources=subscriber.sources)
 
 
 def _cache(owner: object, name: str) -> dict[object, object]:

@@ -355,8 +355,8 @@ SubscriberStatus = Literal["pending", "confirmed", "suspended", "unsubscribed"]
 class Subscriber:
     """Someone who asked for the weekly digest (issue 5); only ``confirmed`` ones get it.
 
-    Empty ``cities``/``kinds``/``tags`` mean everything. ``token`` is the secret in their
-    confirm, preferences and unsubscribe links.
+    Empty ``cities``/``kinds``/``tags``/``sources`` mean everything. ``token`` is the secret
+    in their confirm, preferences and unsubscribe links.
     """
 
     id: int
@@ -371,6 +371,8 @@ class Subscriber:
     confirmed_at: datetime | None = None
     hard_bounces: int = 0
     last_error: str | None = None
+    sources: tuple[str, ...] = ()
+    """Organisations followed (source ids): their events and news only."""
 
 
 DeliveryState = Literal["sending", "sent", "retry", "failed"]

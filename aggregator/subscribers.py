@@ -21,7 +21,7 @@ from typing import Any
 from .config import Settings
 from .errors import AggregatorError
 from .mailer import send_one
-from .models import LANGUAGES, SOURCE_KINDS, Subscriber, SubscriberStatus
+from .models import LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
 from .registrations import EMAIL
 from .render import slugify
 from .store import Store
@@ -67,7 +67,8 @@ class SubscribersMixin:
 
     def add_subscriber(
         self, email: str, *, language: str = "fr", cities: Sequence[str] = (),
-        kinds: Sequence[str] = (), tags: Sequence[str] = (), confirmed: bool = False,
+        kinds: Sequence[str] = (), tags: Sequence[str] = (), sources: Sequence[str] = (),
+        confirmed: bool = False,
     ) -> tuple[Subscriber, str | None]:
         """Sign an address up; unless ``confirmed`` (an operator's import of people who
         already consented) it stays pending and gets the confirmation email.
@@ -80,7 +81,7 @@ class SubscribersMixin:
             SubscriberError: the address, language or a filter is invalid.
         """
         address = _address(email)
-        values = _preferences(language, cities, kinds, tags)
+        values = _preferences(language, cities, kinds, tags, sources, self._source_ids())
         existing = self.store.subscriber(email=address)
         if existing is not None and existing.status in ("confirmed", "suspended") and not confirmed:
             return existing, None
@@ -88,7 +89,8 @@ class SubscribersMixin:
         if existing is None:
             subscriber = self.store.insert_subscriber(
                 address, values["language"], values["cities"], values["kinds"],
-                values["tags"], status, secrets.token_urlsafe(24), self.clock())
+                values["tags"], status, secrets.token_urlsafe(24), self.clock(),
+                values["sources"])
         else:  # a new request: the 30 days before an unconfirmed sign-up is forgotten restart
             extra = ({"confirmed_at": self.clock(), "hard_bounces": 0} if confirmed
                      else {"created_at": self.clock()})
@@ -97,6 +99,13 @@ class SubscribersMixin:
         if confirmed:
             return subscriber, None
         return subscriber, self._send_confirmation(subscriber)
+
+    def _source_ids(self) -> frozenset[str]:
+        """The organisations a subscriber may follow: those published now."""
+        return frozenset(source.id for source in self.current_sources())
+
+    def current_sources(self) -> tuple[Source, ...]:
+        raise NotImplementedError  # provided by Aggregator
 
     def subscriber_by_token(self, token: str) -> Subscriber:
         """Raises SubscriberError when the link is unknown (mistyped, or the address removed)."""
@@ -115,7 +124,7 @@ class SubscribersMixin:
 
     def update_preferences(
         self, token: str, *, language: str, cities: Sequence[str] = (),
-        kinds: Sequence[str] = (), tags: Sequence[str] = (),
+        kinds: Sequence[str] = (), tags: Sequence[str] = (), sources: Sequence[str] = (),
     ) -> Subscriber:
         """Change what the digest holds and its language.
 
@@ -123,7 +132,8 @@ class SubscribersMixin:
             SubscriberError: unknown token or invalid value.
         """
         subscriber = self.subscriber_by_token(token)
-        self.store.update_subscriber(subscriber.id, **_preferences(language, cities, kinds, tags))
+        self.store.update_subscriber(subscriber.id, **_preferences(
+            language, cities, kinds, tags, sources, self._source_ids()))
         return self.subscriber_by_token(token)
 
     def unsubscribe(self, token: str) -> Subscriber:
@@ -165,7 +175,8 @@ def _address(email: str) -> str:
 
 
 def _preferences(
-    language: str, cities: Sequence[str], kinds: Sequence[str], tags: Sequence[str]
+    language: str, cities: Sequence[str], kinds: Sequence[str], tags: Sequence[str],
+    sources: Sequence[str], known_sources: frozenset[str],
 ) -> dict[str, Any]:
     if language not in LANGUAGES:
         raise SubscriberError("language", f"must be one of {', '.join(LANGUAGES)}")
@@ -175,10 +186,16 @@ def _preferences(
         if kind not in SOURCE_KINDS:
             raise SubscriberError("kinds", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
     clean_tags = _unique(slugify(t) for t in tags)
-    for name, values in (("cities", clean_cities), ("kinds", clean_kinds), ("tags", clean_tags)):
+    clean_sources = _unique(s.strip() for s in sources)
+    for source_id in clean_sources:
+        if source_id not in known_sources:
+            raise SubscriberError("sources", f"no organisation {source_id[:100]!r}")
+    for name, values in (("cities", clean_cities), ("kinds", clean_kinds), ("tags", clean_tags),
+                         ("sources", clean_sources)):
         if len(values) > MAX_FILTERS:
             raise SubscriberError(name, f"at most {MAX_FILTERS}")
-    return {"language": language, "cities": clean_cities, "kinds": clean_kinds, "tags": clean_tags}
+    return {"language": language, "cities": clean_cities, "kinds": clean_kinds,
+            "tags": clean_tags, "sources": clean_sources}
 
 
 def _unique(values: object) -> list[str]:

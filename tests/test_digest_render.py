@@ -81,6 +81,20 @@ def test_subject_lines_say_what_is_inside() -> None:
     assert rendered("de", Filters(cities=("Thionville",))).subject == "Diese Woche nichts geplant"
 
 
+def test_a_subscriber_following_organisations_gets_their_events_and_news_only() -> None:
+    def digest(filters: Filters) -> Any:
+        return select_digest(WEEK, [decode_event(e) for e in EVENTS],
+                             [decode_item(i) for i in NEWS], BY_ID, PARIS, filters)
+
+    lab, everything = digest(Filters(sources=("lab",))), digest(Filters())
+    posted = [o.event for _, day in lab.days for o in day]
+    assert len(posted) == 2 < sum(len(day) for _, day in everything.days)
+    assert all("lab" in event.source_ids for event in posted)
+    assert [name for name, _ in lab.news] == ["Le Lab"]  # not L'Asso's news
+    assert [name for name, _ in everything.news] == ["L'Asso", "Le Lab"]
+    assert Filters(sources=("lab",)).key() != Filters().key()  # rendered for its own
+
+
 def test_dates_read_like_people_write_them() -> None:
     moment = datetime(2026, 12, 7, 18, 30, tzinfo=PARIS)
     assert when_label(moment, PARIS, "fr") == "lundi 7 décembre, 18 h 30"

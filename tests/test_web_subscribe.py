@@ -101,6 +101,13 @@ def test_preferences_page(site: tuple[Aggregator, httpx.Client]) -> None:
     changed = app.store.subscriber(email="bob@example.org")
     assert changed is not None and (changed.language, changed.cities, changed.tags) == ("en", (), ("ai",))
     assert client.post(path, data={"language": "fr"}).status_code == 403
+    followed = client.post(path, data={"csrf_token": csrf(client, path), "language": "en",
+                                       "sources": ["venue", "lab"]})
+    assert 'value="venue" checked' in followed.text and "<details open>" in followed.text
+    assert app.store.subscriber(email="bob@example.org").sources == ("venue", "lab")  # type: ignore[union-attr]
+    unknown = client.post(path, data={"csrf_token": csrf(client, path), "language": "en",
+                                      "sources": ["nobody"]})
+    assert "no organisation &#39;nobody&#39;" in unknown.text
 
 
 def test_bad_links_honeypot_and_rate_limit(site: tuple[Aggregator, httpx.Client],

@@ -37,10 +37,12 @@ class Filters:
     cities: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    """Source ids: only what these organisations posted."""
 
     def key(self) -> tuple[tuple[str, ...], ...]:
         return (tuple(sorted(map(slugify, self.cities))), tuple(sorted(self.kinds)),
-                tuple(sorted(map(slugify, self.tags))))
+                tuple(sorted(map(slugify, self.tags))), tuple(sorted(self.sources)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,13 +169,15 @@ def _event_matches(event: MergedEvent, sources: Mapping[str, Source], filters: F
 
 
 def _sources_match(posted: Sequence[Source], filters: Filters, city: str) -> bool:
-    """An event matches a city filter by its own city (else its sources' cities); kinds and
-    tags match when any source that posted it has one of them."""
+    """An event matches a city filter by its own city (else its sources' cities); kinds,
+    tags and organisations match when any source that posted it has one of them."""
     if filters.cities:
         wanted = {slugify(c) for c in filters.cities}
         places = {slugify(city)} if city else {slugify(s.city) for s in posted}
         if not wanted & places:
             return False
+    if filters.sources and not set(filters.sources) & {s.id for s in posted}:
+        return False
     if filters.kinds and not set(filters.kinds) & {s.kind for s in posted}:
         return False
     if filters.tags:

@@ -15,6 +15,7 @@ subscribers = Table(
     Column("cities", Text, nullable=False, server_default="[]"),
     Column("kinds", Text, nullable=False, server_default="[]"),
     Column("tags", Text, nullable=False, server_default="[]"),
+    Column("sources", Text, nullable=False, server_default="[]"),
     Column("status", String(20), nullable=False),
     Column("token", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),

@@ -37,11 +37,13 @@ class SubscribersStore:
     def insert_subscriber(
         self, email: str, language: str, cities: Sequence[str], kinds: Sequence[str],
         tags: Sequence[str], status: SubscriberStatus, token: str, now: datetime,
+        sources: Sequence[str] = (),
     ) -> Subscriber:
         with self._begin() as connection:
             connection.execute(subscribers.insert().values(
                 email=email, language=language, cities=_json(cities), kinds=_json(kinds),
-                tags=_json(tags), status=status, token=token, created_at=now,
+                tags=_json(tags), sources=_json(sources), status=status, token=token,
+                created_at=now,
                 confirmed_at=now if status == "confirmed" else None, hard_bounces=0,
             ))
         found = self.subscriber(email=email)
@@ -205,4 +207,5 @@ def _subscriber(row: Any) -> Subscriber:
         created_at=row.created_at, cities=tuple(json.loads(row.cities or "[]")),
         kinds=tuple(json.loads(row.kinds or "[]")), tags=tuple(json.loads(row.tags or "[]")),
         confirmed_at=row.confirmed_at, hard_bounces=row.hard_bounces, last_error=row.last_error,
+        sources=tuple(json.loads(row.sources or "[]")),
     )

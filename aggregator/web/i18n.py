@@ -218,6 +218,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "reg_rejected": ("refusée", "declined", "abgelehnt"),
     "manage_page": ("Voir sa page et l’état de ses flux", "See its page and its feeds' health",
                     "Ihre Seite und den Zustand ihrer Feeds ansehen"),
+    "sub_sources": ("Organisations suivies (aucune cochée : toutes)",
+                    "Organisations you follow (none ticked: all of them)",
+                    "Gefolgte Organisationen (keine angekreuzt: alle)"),
     "manage_lost": ("Modifier une inscription", "Change a registration", "Eine Anmeldung ändern"),
     "manage_lost_intro": ("Déjà inscrits ? Indiquez l’adresse de contact de l’inscription : nous y "
                           "envoyons son lien privé pour la modifier.",

@@ -32,9 +32,12 @@ def _choices(request: Request, page: Page) -> list[tuple[str, str, list[tuple[st
     sources = aggregator_of(request).current_sources()
     cities = sorted({s.city for s in sources}, key=i18n.alphabetical)
     tags = sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical)
+    organisations = sorted(((s.id, s.name) for s in sources),
+                           key=lambda pair: i18n.alphabetical(pair[1]))
     return [("cities", page.t("cities"), [(c, c) for c in cities]),
             ("kinds", page.t("kinds"), kinds(page)),
-            ("tags", page.t("topics"), [(t, t) for t in tags])]
+            ("tags", page.t("topics"), [(t, t) for t in tags]),
+            ("sources", page.t("sub_sources"), organisations)]
 
 
 def _form(request: Request, *, values: dict[str, Any], action: str, heading: str,
@@ -51,7 +54,7 @@ def _form(request: Request, *, values: dict[str, Any], action: str, heading: str
 def _submitted(form: FormData) -> dict[str, Any]:
     return {"email": text(form, "email"), "language": text(form, "language", "fr"),
             **{group: [v for v in form.getlist(group) if isinstance(v, str)][:50]
-               for group in ("cities", "kinds", "tags")}}
+               for group in ("cities", "kinds", "tags", "sources")}}
 
 
 def _subscriber(request: Request, token: str) -> Subscriber:
@@ -72,7 +75,8 @@ def _message(request: Request, heading: str, message: str, error: bool = False) 
 @router.get("/subscribe", response_class=HTMLResponse)
 def subscribe_form(request: Request) -> Response:
     page = Page(language(request), "/subscribe", {})
-    values = {"email": "", "language": page.lang, "cities": [], "kinds": [], "tags": []}
+    values = {"email": "", "language": page.lang, "cities": [], "kinds": [], "tags": [],
+              "sources": []}
     return _form(request, values=values, action="/subscribe", heading=page.t("subscribe_title"),
                  button=page.t("do_subscribe"), ask_email=True)
 
@@ -88,7 +92,8 @@ async def subscribe_post(request: Request) -> Response:
     try:
         _, problem = await run_in_threadpool(
             aggregator_of(request).add_subscriber, values["email"], language=values["language"],
-            cities=values["cities"], kinds=values["kinds"], tags=values["tags"])
+            cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
+            sources=values["sources"])
     except SubscriberError as error:
         return _form(request, values=values, action="/subscribe", status_code=422,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
@@ -128,7 +133,8 @@ async def preferences_post(request: Request, token: str) -> Response:
     try:
         subscriber = await run_in_threadpool(
             aggregator_of(request).update_preferences, token, language=values["language"],
-            cities=values["cities"], kinds=values["kinds"], tags=values["tags"])
+            cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
+            sources=values["sources"])
     except SubscriberError as error:
         return _preferences(request, token, _subscriber(request, token), error=error.reason)
     page = Page(language(request), request.url.path, {})
@@ -139,6 +145,7 @@ def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: 
     page = Page(language(request), request.url.path, {})
     values = {"email": subscriber.email, "language": subscriber.language,
               "cities": list(subscriber.cities), "kinds": list(subscriber.kinds),
+              "sources": list(subscriber.sources),
               "tags": list(subscriber.tags)}
     return _form(request, values=values, action=f"/preferences/{token}",
                  heading=f"{page.t('preferences')} — {subscriber.email}", button=page.t("save"),
@@ -165,4 +172,5 @@ async def unsubscribe_post(request: Request, token: str) -> Response:
 
 def _field(name: str) -> str:
     return {"email": "email", "language": "language", "cities": "cities", "kinds": "kinds",
+            "sources": "sub_sources",
             "tags": "topics"}.get(name, "email")
