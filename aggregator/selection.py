@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
@@ -98,16 +98,33 @@ def matches(city: str | None, entry: Posted, selection: Selection,
     if not (selection.source or selection.kind or selection.tag or by_organisation):
         return True
     posted_by = entry.source_ids  # computed on each call: only when a filter needs it
-    if selection.source and selection.source not in posted_by:
-        return False
     posted = [sources[i] for i in posted_by if i in sources]
-    if by_organisation and slugify(selection.city) not in {slugify(s.city) for s in posted}:
+    return facets_match(posted, posted_by, [s.city for s in posted] if by_organisation else (),
+                        cities=(selection.city,) if by_organisation else (),
+                        kinds=_one(selection.kind), tags=_one(selection.tag),
+                        sources=_one(selection.source))
+
+
+def facets_match(posted: Sequence[Source], source_ids: Collection[str], places: Iterable[str],
+                 *, cities: Collection[str] = (), kinds: Collection[str] = (),
+                 tags: Collection[str] = (), sources: Collection[str] = ()) -> bool:
+    """Whether an event or article passes every facet given, each passed by any one of its
+    values: one of ``cities`` among its ``places``; one of ``kinds`` or ``tags`` among those
+    of ``posted``, the organisations that posted it; one of ``sources`` among their
+    ``source_ids``. Compared as slugs. The agenda's filters (one value each) and a digest
+    subscriber's (several) are both this."""
+    if cities and {slugify(c) for c in cities}.isdisjoint(slugify(p) for p in places):
         return False
-    if selection.kind and slugify(selection.kind) not in {slugify(s.kind) for s in posted}:
+    if sources and set(sources).isdisjoint(source_ids):
         return False
-    if not selection.tag:
-        return True
-    return slugify(selection.tag) in {slugify(tag) for source in posted for tag in source.tags}
+    if kinds and {slugify(k) for k in kinds}.isdisjoint(slugify(s.kind) for s in posted):
+        return False
+    return not tags or not {slugify(t) for t in tags}.isdisjoint(
+        slugify(tag) for source in posted for tag in source.tags)
+
+
+def _one(value: str) -> tuple[str, ...]:
+    return (value,) if value else ()
 
 
 def fold(text: str) -> str:

@@ -17,6 +17,7 @@ from ..render.agenda import Occurrence, upcoming
 from ..render.exports import newest_first
 from ..render.slugs import slugify
 from ..render.text import source_names
+from ..selection import facets_match
 from ..render.times import as_date, instant
 
 EVENT_DAYS = 14
@@ -115,7 +116,7 @@ def select_digest(
     for occurrence in occurrences:
         uid = occurrence.event.uid
         if uid not in matches:
-            matches[uid] = _event_matches(occurrence.event, sources, filters)
+            matches[uid] = _matches(occurrence.event, sources, filters, occurrence.event.city)
         if matches[uid]:
             every.append(occurrence)
     occurrences = every[:MAX_EVENTS]
@@ -152,8 +153,7 @@ def _news(
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
         if not since <= when < start:
             continue
-        posted = [sources[m.source_id] for m in item.members if m.source_id in sources]
-        if not _sources_match(posted, filters, city=""):
+        if not _matches(item, sources, filters, city=""):
             continue
         names = source_names(item.members, sources)
         group = groups.setdefault(names[0] if names else "", [])
@@ -163,25 +163,12 @@ def _news(
     return tuple((name, tuple(group)) for name, group in groups.items())
 
 
-def _event_matches(event: MergedEvent, sources: Mapping[str, Source], filters: Filters) -> bool:
-    posted = [sources[i] for i in event.source_ids if i in sources]
-    return _sources_match(posted, filters, city=event.city)
-
-
-def _sources_match(posted: Sequence[Source], filters: Filters, city: str) -> bool:
-    """An event matches a city filter by its own city (else its sources' cities); kinds,
-    tags and organisations match when any source that posted it has one of them."""
-    if filters.cities:
-        wanted = {slugify(c) for c in filters.cities}
-        places = {slugify(city)} if city else {slugify(s.city) for s in posted}
-        if not wanted & places:
-            return False
-    if filters.sources and not set(filters.sources) & {s.id for s in posted}:
-        return False
-    if filters.kinds and not set(filters.kinds) & {s.kind for s in posted}:
-        return False
-    if filters.tags:
-        wanted = {slugify(t) for t in filters.tags}
-        if not wanted & {slugify(t) for s in posted for t in s.tags}:
-            return False
-    return True
+def _matches(entry: MergedEvent | MergedItem, sources: Mapping[str, Source], filters: Filters,
+             city: str) -> bool:
+    """An event is in its own ``city`` (else, as an article, in its organisations' cities);
+    kinds, tags and organisations match when any organisation that posted it has one."""
+    ids = entry.source_ids
+    posted = [sources[i] for i in ids if i in sources]
+    return facets_match(posted, ids, [city] if city else [s.city for s in posted],
+                        cities=filters.cities, kinds=filters.kinds, tags=filters.tags,
+                        sources=filters.sources)
