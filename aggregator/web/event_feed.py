@@ -37,9 +37,7 @@ def upcoming_entries(events: Sequence[MergedEvent], sources: Mapping[str, Source
         when = i18n.moment(occurrence.start, zone, lang)
         head = " – ".join(part for part in (cancelled, when,
                                             text.place_of(occurrence.location, event.city)) if part)
-        description = event.description.strip()
-        if len(description) > SUMMARY_CHARS:
-            description = description[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
+        description = text.clip(event.description, SUMMARY_CHARS)
         entries.append(AtomEntry(
             id=page, title=f"{cancelled} – {occurrence.title}" if cancelled else occurrence.title,
             link=page, updated=event.last_modified or updated,
