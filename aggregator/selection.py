@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Protocol, TypeVar
 
 from .models import MergedEvent, MergedItem, Source
@@ -35,16 +35,14 @@ class Selection:
 
     @property
     def empty(self) -> bool:
-        return not any((self.city, self.kind, self.tag, self.source, self.q))
+        return not self.filters()
 
     def label(self) -> str:
-        return " / ".join(v for v in (self.city, self.kind, self.tag, self.source, self.q) if v)
+        return " / ".join(self.filters().values())
 
     def filters(self) -> dict[str, str]:
         """The filters given, as a query string names them (``{"city": "Metz"}``)."""
-        given = {"city": self.city, "kind": self.kind, "tag": self.tag, "source": self.source,
-                 "q": self.q}
-        return {name: value for name, value in given.items() if value}
+        return {name: value for name, value in asdict(self).items() if value}
 
 
 class Posted(Protocol):
