@@ -12,7 +12,7 @@ import json
 import re
 import threading
 from datetime import UTC, datetime
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,7 +29,7 @@ from ..render.exports import render_atom
 from . import i18n
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of, gzipped
 from .event_feed import upcoming_entries
-from .views import aggregator_of
+from .views import address, aggregator_of
 
 router = APIRouter(tags=["open data"])
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -112,10 +112,10 @@ class RenderCache:
     calendar's does, not a render, a SHA-256 and an uncompressed body per request."""
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[str, ...], CachedFile] = {}
+        self.entries: dict[Hashable, CachedFile] = {}
         self.lock = threading.Lock()
 
-    def get(self, key: tuple[str, ...], make: Callable[[], bytes], modified: datetime | None
+    def get(self, key: Hashable, make: Callable[[], bytes], modified: datetime | None
             ) -> CachedFile:
         with self.lock:
             found = self.entries.get(key)
@@ -139,7 +139,7 @@ def _file(request: Request, relative: str, media_type: str) -> Response:
                        compressed=found.compressed)
 
 
-def _cached(request: Request, key: tuple[str, ...], make: Callable[[], bytes],
+def _cached(request: Request, key: Hashable, make: Callable[[], bytes],
             media_type: str, modified: datetime | None) -> Response:
     """The filtered answer ``make`` renders, cached for this build, as a conditional Response."""
     cache: RenderCache = request.app.state.rendered
@@ -167,8 +167,7 @@ async def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag 
 def _selected_calendar(request: Request, selection: Selection) -> Response:
     aggregator = aggregator_of(request)
     published = aggregator.published()
-    s = selection
-    return _cached(request, ("ics", published.version, s.city, s.kind, s.tag, s.source, s.q),
+    return _cached(request, ("ics", published.version, selection),
                    lambda: aggregator.render_selection(published, selection),
                    CALENDAR, published.modified)
 
@@ -207,7 +206,7 @@ def events_json(
         return _file(request, "events.json", JSON)
     aggregator = aggregator_of(request)
     published = aggregator.published()
-    key = ("json", published.version, city, kind, tag, source, q, since.isoformat() if since else "")
+    key = ("json", published.version, selection, since)
     return _cached(request, key, lambda: (json.dumps(
         aggregator.events_document(published, selection, since), ensure_ascii=False,
     ) + "\n").encode(), JSON, published.modified)
@@ -266,21 +265,20 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     language = i18n.negotiate(lang, None, None)
     now = published.generated_at or aggregator.clock()
-    s = selection
 
     def make() -> bytes:
         base = aggregator.settings.base_url
-        query = urlencode(selection.filters() | ({"lang": lang} if lang == language else {}))
+        query = selection.filters() | ({"lang": lang} if lang == language else {})
         entries = upcoming_entries(
             aggregator.select_events(published, selection), aggregator.source_map(),
             base_url=base, now=now, zone=ZoneInfo(aggregator.settings.timezone),
             lang=language, updated=now)
         label = f" – {selection.label()}" if selection.label() else ""
-        return render_atom(entries, feed_url=f"{base}/events.atom" + (f"?{query}" if query else ""),
-                           page_url=f"{base}/" + (f"?{query}" if query else ""),
+        return render_atom(entries, feed_url=address(f"{base}/events.atom", query),
+                           page_url=address(f"{base}/", query),
                            title=f"{DEFAULT_TITLE}{label}", now=now)
 
-    key = ("events", published.version, language, s.city, s.kind, s.tag, s.source, s.q)
+    key = ("events", published.version, language, selection)
     return _cached(request, key, make, ATOM, published.modified)
 
 
@@ -288,7 +286,6 @@ def _selected_news(request: Request, selection: Selection, media_type: str) -> R
     aggregator = aggregator_of(request)
     published = aggregator.published()
     now = published.generated_at or aggregator.clock()
-    s = selection
 
     def make() -> bytes:
         items = aggregator.select_items(published, selection)
@@ -299,5 +296,5 @@ def _selected_news(request: Request, selection: Selection, media_type: str) -> R
                                 title=f"{DEFAULT_TITLE} – {selection.label()}",
                                 query=urlencode(selection.filters()))
 
-    key = ("news", media_type, published.version, s.city, s.kind, s.tag, s.source, s.q)
+    key = ("news", media_type, published.version, selection)
     return _cached(request, key, make, media_type, published.modified)

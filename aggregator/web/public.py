@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Hashable
 from datetime import date, datetime, time, timedelta
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -23,7 +23,7 @@ from ..models import SOURCE_KINDS
 from ..render import DEFAULT_TITLE, pages
 from . import i18n
 from .security import EMAIL_COPY_CSP
-from .views import aggregator_of, Page, kinds, language, render, stylesheet
+from .views import address, aggregator_of, Page, kinds, language, render, stylesheet
 
 router = APIRouter(include_in_schema=False)
 MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
@@ -42,10 +42,10 @@ class AgendaCache:
     agenda takes a second, and "ongoing" badges only need to move once a minute."""
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[str, ...], tuple[str, str]] = {}
+        self.entries: dict[Hashable, tuple[str, str]] = {}
         self.lock = threading.Lock()
 
-    def get(self, key: tuple[str, ...], make: Any) -> tuple[str, str]:
+    def get(self, key: Hashable, make: Any) -> tuple[str, str]:
         with self.lock:
             found = self.entries.get(key)
         if found is None:
@@ -97,10 +97,8 @@ def _agenda(request: Request, published: Published, selection: Selection, kind: 
         ).decode()
         return agenda_parts(html, events_only=not news)
 
-    s = selection
-    key = (kind, s.city, s.kind, s.tag, s.source, s.q)
-    return cache.get((published.version, lang, now.strftime("%Y%m%d%H%M"), str(after), *key),
-                     make)
+    return cache.get((published.version, lang, now.strftime("%Y%m%d%H%M"), after, kind,
+                      selection), make)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -115,13 +113,11 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     after = _day(from_, today)
     body, data = _agenda(request, published, selection, "page", after=after,
                          later_query=filters)
-    query = urlencode(filters)
-    ics = f"{aggregator.settings.base_url}/calendar.ics" + (f"?{query}" if query else "")
-    atom = f"{aggregator.settings.base_url}/news.atom" + (f"?{query}" if query else "")
-    events_atom = (f"{aggregator.settings.base_url}/events.atom?"
-                   + urlencode(filters | {"lang": language(request)}))
+    base = aggregator.settings.base_url
+    ics, atom = address(f"{base}/calendar.ics", filters), address(f"{base}/news.atom", filters)
+    events_atom = address(f"{base}/events.atom", filters | {"lang": language(request)})
     sources = aggregator.current_sources()
-    jumps = [(name, _agenda_href(filters | ({"from": day.isoformat()} if day > today else {})),
+    jumps = [(name, address("/", filters | ({"from": day.isoformat()} if day > today else {})),
               day == (after or today)) for name, day in date_jumps(today)]
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
@@ -139,10 +135,6 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
 LATEST_PAGE = timedelta(days=3660)
 """How far ahead ``?from=`` may point: ten years, far past any feed's horizon, and far from
 the year-9999 end of ``datetime`` (a series expanded from there overflowed)."""
-
-
-def _agenda_href(query: dict[str, str]) -> str:
-    return "/?" + urlencode(query) if query else "/"
 
 
 def date_jumps(today: date) -> list[tuple[str, date]]:
@@ -178,8 +170,7 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     published = aggregator.published()
     selection = Selection(city=city, kind=kind, tag=tag, source=source)
     body, _ = _agenda(request, published, selection, "embed", news=False, rows=EMBED_EVENTS)
-    query = urlencode(selection.filters())
-    more = f"{aggregator.settings.base_url}/" + (f"?{query}" if query else "")
+    more = address(f"{aggregator.settings.base_url}/", selection.filters())
     heading = f"{DEFAULT_TITLE}" + (f" – {selection.label()}" if selection.label() else "")
     return render(request, "embed.html", agenda=body, heading=heading, more_href=more)
 

@@ -106,6 +106,11 @@ def language(request: Request) -> str:
                           request.headers.get("accept-language"))
 
 
+def address(url: str, query: Mapping[str, str]) -> str:
+    """``url`` with ``query`` as its query string, none when it is empty."""
+    return f"{url}?{urlencode(query)}" if query else url
+
+
 def render(
     request: Request, template: str, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
