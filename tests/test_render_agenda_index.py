@@ -63,14 +63,23 @@ def test_the_index_lists_what_the_walk_over_every_event_lists(
 
 
 def test_an_index_of_another_zone_or_set_is_not_used_wrongly() -> None:
-    events = [merged(f"e{n}", start=NOW + timedelta(days=n, hours=1), end=None) for n in range(3)]
-    other = merged("elsewhere", start=NOW + timedelta(hours=2), end=None)
-    index = SinglesIndex(events, PARIS, min_events=0)
+    """A day begins at another instant in Tokyo: there the all-day event comes before the
+    evening talk, in Paris after it. An index made for Paris must not order Tokyo's agenda."""
     from zoneinfo import ZoneInfo
 
     tokyo = ZoneInfo("Asia/Tokyo")
+    day = (NOW + timedelta(days=2)).date()
+    talk = merged("talk", title="Talk", start=datetime(day.year, day.month, day.day, tzinfo=PARIS)
+                  - timedelta(hours=4), end=None)  # 20:00 the evening before, in Paris
+    fair = merged("fair", title="Fair", start=day, end=day + timedelta(days=1))
+    events = [talk, fair]
+    index = SinglesIndex(events, PARIS, min_events=0)
+    assert [o.event.uid for o in upcoming(events, now=NOW, zone=PARIS, limit=5, index=index)] == [
+        "talk", "fair"]
+    assert [o.event.uid for o in upcoming(events, now=NOW, zone=tokyo, limit=5, index=index)] == [
+        "fair", "talk"]
     assert upcoming(events, now=NOW, zone=tokyo, limit=5, index=index) == \
         upcoming(events, now=NOW, zone=tokyo, limit=5)
-    mixed = [events[0], other]
-    assert [o.event.uid for o in upcoming(mixed, now=NOW, zone=PARIS, limit=5, index=index)] == [
-        "e0", "elsewhere"]
+    other = merged("elsewhere", start=NOW + timedelta(hours=2), end=None)  # not indexed
+    assert [o.event.uid for o in upcoming([talk, other], now=NOW, zone=PARIS, limit=5,
+                                          index=index)] == ["elsewhere", "talk"]
