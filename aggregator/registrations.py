@@ -9,6 +9,7 @@ The contact gets an email when the registration is received and when it is decid
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
@@ -42,6 +43,8 @@ class RegistrationError(AggregatorError):
         self.field = field
         self.reason = message
 
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     "received": {
@@ -164,7 +167,10 @@ class RegistrationsMixin:
         found = [r for r in self.store.registrations()
                  if r.token and r.status != "rejected" and r.source.contact.casefold() == wanted]
         for registration in found:
-            self._notify(registration, "link")
+            problem = self._notify(registration, "link")
+            if problem:  # the asker is told the same either way: the operator must hear of it
+                log.warning("could not email %s its link to change %r: %s",
+                            registration.source.contact, registration.source.id, problem)
         return len(found)
 
     def registration_by_token(self, token: str) -> Registration:

@@ -213,3 +213,22 @@ def test_a_contact_who_lost_the_link_gets_it_again_and_nobody_else_learns_anythi
     assert str(sent["To"]) == "team@fablab.example.org"
     assert str(sent["Subject"]) == "Votre lien pour modifier : Fablab"
     assert f"https://agenda.example.org/manage/{kept.token}\r\n" in sent.get_content()
+
+
+def test_a_lost_link_that_cannot_be_mailed_is_logged_for_the_operator(
+    tmp_path: Path, caplog: Any
+) -> None:
+    from mailsink import free_port
+
+    settings = make_settings(tmp_path, (), smtp=SmtpSettings(host="127.0.0.1", port=free_port()))
+    aggregator = make_aggregator(settings)
+    try:
+        aggregator.register_source(name="Fablab", kind="association", city="Épinal", website="",
+                                   contact="team@fablab.example.org",  # its email fails too
+                                   feeds=[FeedRef("https://fablab.example.org/a.ics")])
+        with caplog.at_level("WARNING", logger="aggregator.registrations"):
+            assert aggregator.send_manage_links("team@fablab.example.org") == 1
+    finally:
+        aggregator.close()
+    [record] = [r for r in caplog.records if r.name == "aggregator.registrations"]
+    assert "could not email team@fablab.example.org its link to change 'fablab'" in record.getMessage()
