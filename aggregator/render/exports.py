@@ -203,76 +203,64 @@ def render_news_atom(
     query = f"?{query}" if query else ""
     ordered = newest_first(items)[:ATOM_ENTRIES]
     stamps = [stamp for stamp in map(_updated, ordered) if stamp is not None]
-    updated = max(stamps) if stamps else require_aware(now)
-    feed = ET.Element("feed", xmlns=ATOM)
-    _text(feed, "id", f"{base}/news.atom{query}")
-    _text(feed, "title", one_line(title))
-    _text(feed, "updated", utc_iso(updated))
-    _link(feed, "self", f"{base}/news.atom{query}", "application/atom+xml")
-    _link(feed, "alternate", f"{base}/{query}", "text/html")
-    _text(ET.SubElement(feed, "author"), "name", one_line(title))
-    _text(feed, "generator", "aggregator")
-    for item in ordered:
-        _entry(feed, item, sources, now)
-    ET.indent(feed)
-    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return body + b"\n"
+    return render_atom([_news_entry(item, sources, now) for item in ordered],
+                       feed_url=f"{base}/news.atom{query}", page_url=f"{base}/{query}",
+                       title=title, author=title,
+                       updated=max(stamps) if stamps else require_aware(now))
 
 
-def _entry(
-    feed: ET.Element, item: MergedItem, sources: Mapping[str, Source], now: datetime
-) -> None:
-    entry = ET.SubElement(feed, "entry")
-    _text(entry, "id", entry_id(item.id))
-    _text(entry, "title", one_line(item.title) or one_line(item.link))
-    if item.link:
-        _link(entry, "alternate", item.link, "text/html")
-    _text(entry, "updated", utc_iso(_updated(item) or now))
-    if item.published is not None:
-        _text(entry, "published", utc_iso(item.published))
-    for name in source_names(item.members, sources):
-        _text(ET.SubElement(entry, "author"), "name", name)
-    if item.summary:
-        _text(entry, "summary", clean_text(item.summary)).set("type", "html")
+def _news_entry(item: MergedItem, sources: Mapping[str, Source], now: datetime) -> AtomEntry:
+    return AtomEntry(id=entry_id(item.id), title=one_line(item.title) or one_line(item.link),
+                     link=item.link, updated=_updated(item) or now, published=item.published,
+                     authors=source_names(item.members, sources),
+                     summary=clean_text(item.summary), summary_is_html=True)
 
 
 @dataclass(frozen=True, slots=True)
 class AtomEntry:
-    """One entry of an Atom feed other than the news: an event as a feed reader shows it."""
+    """One entry of an Atom feed: an article of news.atom, an event of events.atom."""
 
     id: str
     title: str
     link: str
+    """Its page ("": none)."""
     updated: datetime
     summary: str
+    """Plain text, or sanitised HTML with ``summary_is_html`` ("": none)."""
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    published: datetime | None = None
+    summary_is_html: bool = False
 
 
 def render_atom(entries: Sequence[AtomEntry], *, feed_url: str, page_url: str, title: str,
-                now: datetime) -> bytes:
-    """An Atom 1.0 feed of ``entries`` in their order (the upcoming events' feed: the web app
-    words and orders them, this writes them); its id is its own address."""
-    stamps = [entry.updated for entry in entries]
+                author: str = DEFAULT_TITLE, updated: datetime) -> bytes:
+    """An Atom 1.0 feed of ``entries`` in their order; its id is its own address."""
     feed = ET.Element("feed", xmlns=ATOM)
     _text(feed, "id", feed_url)
     _text(feed, "title", one_line(title))
-    _text(feed, "updated", utc_iso(max(stamps) if stamps else require_aware(now)))
+    _text(feed, "updated", utc_iso(updated))
     _link(feed, "self", feed_url, "application/atom+xml")
     _link(feed, "alternate", page_url, "text/html")
-    _text(ET.SubElement(feed, "author"), "name", one_line(DEFAULT_TITLE))
+    _text(ET.SubElement(feed, "author"), "name", one_line(author))
     _text(feed, "generator", "aggregator")
     for found in entries:
         entry = ET.SubElement(feed, "entry")
         _text(entry, "id", found.id)
         _text(entry, "title", one_line(found.title))
-        _link(entry, "alternate", found.link, "text/html")
+        if found.link:
+            _link(entry, "alternate", found.link, "text/html")
         _text(entry, "updated", utc_iso(found.updated))
+        if found.published is not None:
+            _text(entry, "published", utc_iso(found.published))
         for name in found.authors:
             _text(ET.SubElement(entry, "author"), "name", name)
         for term in found.categories:
             ET.SubElement(entry, "category", term=one_line(term))
-        _text(entry, "summary", found.summary)
+        if found.summary:
+            summary = _text(entry, "summary", found.summary)
+            if found.summary_is_html:
+                summary.set("type", "html")
     ET.indent(feed)
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return body + b"\n"

@@ -276,7 +276,8 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
         label = f" – {selection.label()}" if selection.label() else ""
         return render_atom(entries, feed_url=address(f"{base}/events.atom", query),
                            page_url=address(f"{base}/", query),
-                           title=f"{DEFAULT_TITLE}{label}", now=now)
+                           title=f"{DEFAULT_TITLE}{label}",
+                           updated=max((e.updated for e in entries), default=now))
 
     key = ("events", published.version, language, selection)
     return _cached(request, key, make, ATOM, published.modified)
