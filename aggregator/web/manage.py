@@ -17,8 +17,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from ..core import RegistrationError
-from ..models import FeedRef, Registration
-from .register import FIELDS, MAX_URLS, checked_form, form_page, limit, previews_of, text
+from ..models import Registration
+from .register import (checked_form, form_page, limit, previews_of, source_fields, submitted,
+                       text)
 from .security import HONEYPOT_FIELD
 from .views import Page, aggregator_of, language, render
 
@@ -80,8 +81,7 @@ def manage_page(request: Request, token: str) -> Response:
 async def manage_post(request: Request, token: str) -> Response:
     form = await checked_form(request)
     registration = _registration(request, token)
-    values = {name: text(form, name) for name in FIELDS}
-    urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS]
+    values, urls = submitted(form)
     page = Page(language(request), request.url.path, {})
     if text(form, "action") == "preview":
         limit(request, "preview")
@@ -91,10 +91,7 @@ async def manage_post(request: Request, token: str) -> Response:
     try:
         changed, mail_problem = await run_in_threadpool(
             lambda: aggregator_of(request).update_registration(
-                token, name=values["name"], kind=values["kind"], city=values["city"],
-                website=values["website"], contact=values["contact"],
-                feeds=[FeedRef(url) for url in urls], country=values["country"] or "FR",
-                language=values["language"] or "fr", tags=values["tags"].split(",")))
+                token, **source_fields(values, urls)))
     except RegistrationError as error:
         return _page(request, token, registration, values, error=error.reason,
                      error_field=error.field)

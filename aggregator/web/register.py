@@ -84,19 +84,19 @@ def register_form(request: Request) -> Response:
 @router.post("/register", response_class=HTMLResponse)
 async def register_post(request: Request) -> Response:
     form = await checked_form(request)
-    values = {name: text(form, name) for name in FIELDS}
+    values, urls = submitted(form)
     page = Page(language(request), "/register", {})
     if text(form, HONEYPOT_FIELD):
         return render(request, "message.html", heading=page.t("register"),
                       message=page.t("thanks"), error=False, link="/", link_text=page.t("agenda"))
-    urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS]
     if text(form, "action") == "preview":
         limit(request, "preview")
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
         return form_page(request, values, previews=previews)
     limit(request, "register")
     try:
-        registration, mail_problem = await run_in_threadpool(_register, request, values, urls)
+        registration, mail_problem = await run_in_threadpool(
+            lambda: aggregator_of(request).register_source(**source_fields(values, urls)))
     except RegistrationError as error:
         return form_page(request, values, error=error.reason, error_field=error.field)
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
@@ -104,13 +104,19 @@ async def register_post(request: Request) -> Response:
                   error=False, link=f"/sources", link_text=page.t("sources"))
 
 
-def _register(request: Request, values: dict[str, str], urls: list[str]) -> Any:
-    return aggregator_of(request).register_source(
-        name=values["name"], kind=values["kind"], city=values["city"],
-        website=values["website"], contact=values["contact"],
-        feeds=[FeedRef(url) for url in urls], country=values["country"] or "FR",
-        language=values["language"] or "fr", tags=values["tags"].split(","),
-    )
+def submitted(form: FormData) -> tuple[dict[str, str], list[str]]:
+    """The registration form's fields as typed, and its feed addresses (one per line)."""
+    values = {name: text(form, name) for name in FIELDS}
+    urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS]
+    return values, urls
+
+
+def source_fields(values: dict[str, str], urls: list[str]) -> dict[str, Any]:
+    """What ``register_source`` and ``update_registration`` take from the form."""
+    return {"name": values["name"], "kind": values["kind"], "city": values["city"],
+            "website": values["website"], "contact": values["contact"],
+            "feeds": [FeedRef(url) for url in urls], "country": values["country"] or "FR",
+            "language": values["language"] or "fr", "tags": values["tags"].split(",")}
 
 
 def previews_of(aggregator: Aggregator, urls: list[str], lang: str) -> list[dict[str, Any]]:
