@@ -98,6 +98,27 @@ def test_past_events_are_gone_and_ongoing_ones_are_listed_today() -> None:
     assert "Toute la journée" in days["lundi 1 décembre 2025"]
 
 
+def test_a_page_of_past_days_lists_what_took_place_under_its_day_marked_past() -> None:
+    past = merged("past", title="Passé", start=datetime(2025, 11, 20, 18, 0, tzinfo=PARIS),
+                  end=datetime(2025, 11, 20, 20, 0, tzinfo=PARIS))
+    no_end = merged("flash", title="Annonce", start=datetime(2025, 11, 25, 9, 0, tzinfo=PARIS),
+                    end=None)
+    ongoing = merged("fair", title="Salon", start=date(2025, 11, 30), end=date(2025, 12, 3))
+    html = render_index([past, no_end, ongoing], [], SOURCES, now=NOW, base_url=BASE_URL,
+                        timezone="Europe/Paris", after=datetime(2025, 11, 19, tzinfo=PARIS)
+                        ).decode()
+    assert '<h2 id="events">Événements</h2>' in html
+    days = day_sections(html)
+    assert list(days) == ["jeudi 20 novembre 2025", "mardi 25 novembre 2025",
+                          "dimanche 30 novembre 2025"]
+    for day in ("jeudi 20 novembre 2025", "mardi 25 novembre 2025"):
+        assert 'class="event past"' in days[day] and ">Passé</span>" in days[day]
+        assert "En cours" not in days[day]
+    fair = days["dimanche 30 novembre 2025"]
+    assert "En cours" in fair and "past" not in fair  # not over at NOW: ongoing, not past
+    assert '<h2 id="events">Prochains événements</h2>' in page([past, ongoing])
+
+
 def test_cancelled_events_are_struck_through_and_labelled() -> None:
     html = page([merged(status="CANCELLED")])
     assert '<s><a href="https://example.org/evt-1">Meetup IA</a></s>' in html

@@ -9,6 +9,7 @@ practices, fails the test, with the rule and the elements concerned.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from browser import browser  # noqa: F401  (fixture)
+from sites import ics
 from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
@@ -48,6 +50,11 @@ def violations(driver: Any, best_practice: bool = True) -> list[str]:
 
 
 def test_every_public_page_passes_axe_in_each_language(page: Any, web: Web) -> None:
+    held = datetime.now(UTC) - timedelta(days=3)  # a page of past days shows it marked past
+    web.feeds.set("/assoc.ics", ics("meetup-6@assoc", "Apéro de novembre", held), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    past_days = f"/?from={(held - timedelta(days=1)).date().isoformat()}"
     event = "/events/" + quote(web.aggregator.published().events[0].uid)
     [digest, _] = web.aggregator.digest_preview()
     from aggregator.models import FeedRef
@@ -59,8 +66,9 @@ def test_every_public_page_passes_axe_in_each_language(page: Any, web: Web) -> N
     for language in ("fr", "en", "de"):
         for path in ("/", "/calendars", "/sources", "/sources/lab", "/register", "/subscribe",
                      "/digests", f"/digests/{digest.stem}", "/docs", "/embed", event,
-                     "/nothing-here", "/admin/login", f"/manage/{registration.token}", "/manage"):
-            page.get(f"{web.url}{path}?lang={language}")
+                     "/nothing-here", "/admin/login", f"/manage/{registration.token}", "/manage",
+                     past_days):
+            page.get(f"{web.url}{path}{'&' if '?' in path else '?'}lang={language}")
             problems = violations(page, best_practice=not path.startswith("/digests/"))
             if problems:
                 found[f"{path} ({language})"] = problems

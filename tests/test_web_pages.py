@@ -719,7 +719,8 @@ def test_the_agenda_form_jumps_to_a_day(web: Web) -> None:
     """"What is on after the holidays?": a date field beside the filters, kept on its page."""
     today = web.aggregator.clock().astimezone(ZoneInfo("Europe/Paris")).date()
     first = web.client.get("/", params={"lang": "en"}).text
-    assert f'<input id="f-from" type="date" name="from" value="" min="{today.isoformat()}">' in first
+    earliest = (today - timedelta(days=30)).isoformat()  # the history the outputs keep
+    assert f'<input id="f-from" type="date" name="from" value="" min="{earliest}">' in first
     assert '<label for="f-from">From</label>' in first
     day = (SOON + timedelta(days=1)).astimezone(ZoneInfo("Europe/Paris")).date().isoformat()
     page = web.client.get("/", params={"from": day, "city": "", "q": "", "lang": "en"}).text
@@ -727,22 +728,27 @@ def test_the_agenda_form_jumps_to_a_day(web: Web) -> None:
     assert "Apéro start-up" in page and "Rencontre IA" not in page  # the day before is left out
 
 
-@pytest.mark.parametrize(("today", "weekend", "monday", "first"), [
-    (date(2026, 12, 3), date(2026, 12, 5), date(2026, 12, 7), date(2027, 1, 1)),  # a Thursday
-    (date(2026, 12, 5), date(2026, 12, 5), date(2026, 12, 7), date(2027, 1, 1)),  # Saturday
-    (date(2026, 12, 6), date(2026, 12, 6), date(2026, 12, 7), date(2027, 1, 1)),  # Sunday
-    (date(2027, 1, 31), date(2027, 1, 31), date(2027, 2, 1), date(2027, 2, 1)),  # Sunday, 31st
-    (date(2027, 2, 1), date(2027, 2, 6), date(2027, 2, 8), date(2027, 3, 1)),  # a Monday
+@pytest.mark.parametrize(("today", "last", "weekend", "monday", "first"), [
+    (date(2026, 12, 3), date(2026, 11, 23), date(2026, 12, 5), date(2026, 12, 7),
+     date(2027, 1, 1)),  # a Thursday
+    (date(2026, 12, 5), date(2026, 11, 23), date(2026, 12, 5), date(2026, 12, 7),
+     date(2027, 1, 1)),  # Saturday
+    (date(2026, 12, 6), date(2026, 11, 23), date(2026, 12, 6), date(2026, 12, 7),
+     date(2027, 1, 1)),  # Sunday
+    (date(2027, 1, 31), date(2027, 1, 18), date(2027, 1, 31), date(2027, 2, 1),
+     date(2027, 2, 1)),  # Sunday, 31st
+    (date(2027, 2, 1), date(2027, 1, 25), date(2027, 2, 6), date(2027, 2, 8),
+     date(2027, 3, 1)),  # a Monday
 ])
 def test_the_agenda_shortcuts_open_at_the_days_people_plan_for(
-        today: date, weekend: date, monday: date, first: date) -> None:
-    assert date_jumps(today) == [("this_weekend", weekend), ("next_week", monday),
-                                 ("next_month", first)]
+        today: date, last: date, weekend: date, monday: date, first: date) -> None:
+    assert date_jumps(today) == [("last_week", last), ("this_weekend", weekend),
+                                 ("next_week", monday), ("next_month", first)]
 
 
 def test_the_agenda_shortcuts_keep_the_filters_and_mark_the_day_shown(web: Web) -> None:
     today = web.aggregator.clock().astimezone(ZoneInfo("Europe/Paris")).date()
-    monday = date_jumps(today)[1][1].isoformat()
+    monday = date_jumps(today)[2][1].isoformat()
     page = web.client.get("/", params={"city": "Metz", "lang": "fr"}).text
     shortcuts = re.search(r'<nav class="jumps" aria-label="Raccourcis de dates">(.*?)</nav>', page, re.S)
     assert shortcuts is not None and "Aller à : " in shortcuts.group(1)
@@ -752,9 +758,46 @@ def test_the_agenda_shortcuts_keep_the_filters_and_mark_the_day_shown(web: Web) 
     assert f'<a href="/?city=Metz&amp;from={monday}" aria-current="true">nächste Woche</a>' in later
     assert f'name="from" value="{monday}"' in later
     plain = web.client.get("/", params={"from": monday, "lang": "en"}).text
-    weekend = date_jumps(today)[0][1]
+    weekend = date_jumps(today)[1][1]
     assert (f'<a href="/">this weekend</a>' if weekend == today else
             f'<a href="/?from={weekend.isoformat()}">this weekend</a>') in plain  # not "/?"
+
+
+def test_the_agenda_opens_on_past_days_to_find_what_took_place(web: Web) -> None:
+    """"Where are the slides of last Tuesday's meetup?": the agenda goes back as far as the
+    outputs keep events, marks what is over, and its first page still starts now."""
+    zone = ZoneInfo("Europe/Paris")
+    held = datetime.now(zone).replace(hour=18, minute=30, second=0, microsecond=0) \
+        - timedelta(days=4)
+    web.feeds.set("/assoc.ics", ics("meetup-6@assoc", "Apéro de novembre", held),
+                  "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    first = web.client.get("/", params={"lang": "en"}).text
+    assert "Apéro de novembre" not in first and "Upcoming events" in first
+    day = (held - timedelta(days=1)).date().isoformat()
+    page = web.client.get("/", params={"from": day, "lang": "en"}).text
+    assert f'name="from" value="{day}"' in page and "<h2 id=\"events\">Events</h2>" in page
+    rows = re.findall(r'<li class="event[^"]*">.*?</li>', page, re.S)
+    [past] = [row for row in rows if "Apéro de novembre" in row]
+    assert 'class="event past"' in past and '<span class="badge">Past</span>' in past
+    assert "Ongoing" not in past
+    coming = [row for row in rows if "Rencontre IA" in row]
+    assert coming and all("Past" not in row for row in coming)  # the page goes on into the future
+    assert page.index("Apéro de novembre") < page.index("Rencontre IA")
+    german = web.client.get("/", params={"from": day, "lang": "de"}).text
+    assert '<span class="badge">Vorbei</span>' in german
+    too_old = (held - timedelta(days=40)).date().isoformat()  # older than the history kept
+    assert "Apéro de novembre" not in web.client.get("/", params={"from": too_old}).text
+
+
+def test_the_last_week_shortcut_opens_at_last_monday(web: Web) -> None:
+    today = web.aggregator.clock().astimezone(ZoneInfo("Europe/Paris")).date()
+    monday = (today - timedelta(days=today.weekday() + 7)).isoformat()
+    page = web.client.get("/", params={"lang": "en", "kind": "lab"}).text
+    assert f'<a href="/?kind=lab&amp;from={monday}">last week</a>' in page
+    opened = web.client.get("/", params={"lang": "en", "kind": "lab", "from": monday}).text
+    assert f'<a href="/?kind=lab&amp;from={monday}" aria-current="true">last week</a>' in opened
 
 
 def test_a_later_page_far_in_the_future_or_past_is_the_first_page_not_a_crash(web: Web) -> None:

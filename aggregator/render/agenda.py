@@ -256,8 +256,13 @@ def by_day(
 
 
 def is_ongoing(occurrence: Occurrence, *, now: datetime, zone: tzinfo) -> bool:
-    """True when the occurrence started before ``now`` (it is still listed: not over yet)."""
-    return instant(occurrence.start, zone) < now
+    """True when the occurrence started before ``now`` and is not over yet."""
+    return instant(occurrence.start, zone) < now and not is_over(occurrence, now=now, zone=zone)
+
+
+def is_over(occurrence: Occurrence, *, now: datetime, zone: tzinfo) -> bool:
+    """True once the occurrence has ended at ``now`` (listed only on a page of past days)."""
+    return _ends(occurrence.start, occurrence.end, zone) <= now
 
 
 def _occurrence(event: MergedEvent) -> Occurrence:

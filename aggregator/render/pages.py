@@ -21,8 +21,8 @@ import nh3
 from babel.dates import format_date, format_time
 
 from ..models import MergedEvent, MergedItem, Source, When
-from .agenda import (Occurrence, SingleMemo, SinglesIndex, by_day, is_ongoing, next_occurrence,
-                     upcoming)
+from .agenda import (Occurrence, SingleMemo, SinglesIndex, by_day, is_ongoing, is_over,
+                     next_occurrence, upcoming)
 from .exports import newest_first
 from .slugs import city_calendars
 from .text import (DEFAULT_TITLE, is_online, one_line, other_language, place_of,
@@ -45,6 +45,8 @@ LABELS: dict[str, dict[str, str]] = {
         "all_day": "Toute la journée",
         "cancelled": "Annulé",
         "ongoing": "En cours",
+        "past": "Passé",
+        "events_since": "Événements",
         "posted_by": "Publié par",
         "also_by": "aussi par",
         "no_events": "Aucun événement à venir.",
@@ -64,6 +66,8 @@ LABELS: dict[str, dict[str, str]] = {
         "all_day": "All day",
         "cancelled": "Cancelled",
         "ongoing": "Ongoing",
+        "past": "Past",
+        "events_since": "Events",
         "posted_by": "Posted by",
         "also_by": "also by",
         "no_events": "No upcoming events.",
@@ -83,6 +87,8 @@ LABELS: dict[str, dict[str, str]] = {
         "all_day": "Ganztägig",
         "cancelled": "Abgesagt",
         "ongoing": "Läuft",
+        "past": "Vorbei",
+        "events_since": "Veranstaltungen",
         "posted_by": "Veröffentlicht von",
         "also_by": "auch von",
         "no_events": "Keine kommenden Veranstaltungen.",
@@ -130,7 +136,8 @@ def render_index(
     """The agenda page as UTF-8 HTML (``memo``, ``index``: see :func:`.agenda.upcoming`).
 
     It lists the first ``rows`` occurrences not over at ``now`` (or at ``after``, a later
-    page): :data:`MAX_ROWS` for a page, fewer for the embeddable list. With ``later_query``
+    page, or an earlier one: occurrences over by ``now`` are then marked past):
+    :data:`MAX_ROWS` for a page, fewer for the embeddable list. With ``later_query``
     (the web app's filters), a longer agenda ends with a link to the next page, ``?from=`` the
     first day it did not show whole.
 
@@ -140,7 +147,7 @@ def render_index(
     if language not in LABELS:
         raise ValueError(f"unsupported language: {language!r} (fr, en or de)")
     now, zone = require_aware(now), render_zone(timezone)
-    start = max(now, require_aware(after)) if after is not None else now
+    start = require_aware(after) if after is not None else now
     found = upcoming(events, now=start, zone=zone, limit=rows + 1, memo=memo, index=index)
     occurrences, next_day = (found[:rows], None) if later_query is None else \
         _page(found, start, zone, rows)
@@ -152,6 +159,7 @@ def render_index(
         "title": one_line(title),
         "t": LABELS[language],
         "updated": _day_label(now, zone, language),
+        "heading": LABELS[language]["events" if start >= now else "events_since"],
         "days": [
             (
                 day.isoformat(),
@@ -267,6 +275,7 @@ def _row(
         "lang": other_language(occurrence.event.members, sources, language),
         "cancelled": occurrence.cancelled,
         "ongoing": is_ongoing(occurrence, now=now, zone=zone),
+        "past": is_over(occurrence, now=now, zone=zone),
     }
 
 

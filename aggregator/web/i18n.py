@@ -45,6 +45,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                     "Diesen Veranstaltungen folgen (Atom)"),
     "date_shortcuts": ("Raccourcis de dates", "Date shortcuts", "Datumsabkürzungen"),
     "jump_to": ("Aller à :", "Jump to:", "Springen zu:"),
+    "last_week": ("la semaine dernière", "last week", "letzte Woche"),
     "this_weekend": ("ce week-end", "this weekend", "dieses Wochenende"),
     "next_week": ("la semaine prochaine", "next week", "nächste Woche"),
     "next_month": ("le mois prochain", "next month", "nächsten Monat"),

@@ -110,20 +110,21 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     filters = selection.filters()
     today = aggregator.clock().astimezone(ZoneInfo(aggregator.settings.timezone)).date()
-    after = _day(from_, today)
+    earliest = earliest_day(today, aggregator.settings.past_days)
+    after = _day(from_, today, earliest)
     body, data = _agenda(request, published, selection, "page", after=after,
                          later_query=filters)
     base = aggregator.settings.base_url
     ics, atom = address(f"{base}/calendar.ics", filters), address(f"{base}/news.atom", filters)
     events_atom = address(f"{base}/events.atom", filters | {"lang": language(request)})
     sources = aggregator.current_sources()
-    jumps = [(name, address("/", filters | ({"from": day.isoformat()} if day > today else {})),
-              day == (after or today)) for name, day in date_jumps(today)]
+    jumps = [(name, address("/", filters | ({"from": day.isoformat()} if day != today else {})),
+              day == (after or today)) for name, day in date_jumps(today) if day >= earliest]
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
         ics_href=ics, webcal_href=webcal(ics), atom_href=atom, events_atom_href=events_atom,
         jumps=jumps,
-        from_day=after.isoformat() if after else "", today=today.isoformat(),
+        from_day=after.isoformat() if after else "", earliest=earliest.isoformat(),
         cities=sorted({e.city for e in published.events if e.city} | {s.city for s in sources},
                       key=i18n.alphabetical),
         tags=sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical),
@@ -138,22 +139,34 @@ the year-9999 end of ``datetime`` (a series expanded from there overflowed)."""
 
 
 def date_jumps(today: date) -> list[tuple[str, date]]:
-    """The days the agenda's shortcuts open at: this weekend (today on a Saturday or Sunday),
-    next Monday, the first of next month, as people plan their outings."""
+    """The days the agenda's shortcuts open at: last week's Monday (what took place: the
+    slides, the photos, the next edition), this weekend (today on a Saturday or Sunday), next
+    Monday, the first of next month, as people plan their outings."""
     weekend = today if today.weekday() >= 5 else today + timedelta(days=5 - today.weekday())
     monday = today + timedelta(days=7 - today.weekday())
+    last_monday = monday - timedelta(days=14)
     first_of_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-    return [("this_weekend", weekend), ("next_week", monday), ("next_month", first_of_next)]
+    return [("last_week", last_monday), ("this_weekend", weekend), ("next_week", monday),
+            ("next_month", first_of_next)]
 
 
-def _day(text: str, today: date) -> date | None:
-    """``?from=2027-01-12``: a later page of the agenda; anything else, a day already past
-    or beyond :data:`LATEST_PAGE`, is the first page."""
+def _day(text: str, today: date, earliest: date) -> date | None:
+    """``?from=2027-01-12``: a later page of the agenda, or an earlier one back to
+    ``earliest`` (the history the outputs keep); anything else, today, a day before that
+    history or beyond :data:`LATEST_PAGE`, is the first page."""
     try:
         day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
-    return day if day is not None and today < day <= today + LATEST_PAGE else None
+    if day is None or day == today:
+        return None
+    return day if earliest <= day <= today + LATEST_PAGE else None
+
+
+def earliest_day(today: date, past_days: int) -> date:
+    """The first day whose events the outputs still hold (``past_days`` of history), and
+    so the first a page of past days can open at."""
+    return today - timedelta(days=past_days)
 
 
 def webcal(url: str) -> str:
