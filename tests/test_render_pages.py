@@ -10,7 +10,7 @@ import pytest
 
 from aggregator.models import Event
 from aggregator.render import render_index
-from aggregator.render.agenda import last_occurrence
+from aggregator.render.agenda import by_last_date, last_occurrence
 from aggregator.render.pages import event_dates, google_calendar_url
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged, news
 
@@ -276,6 +276,19 @@ def test_a_yearly_series_shows_its_next_edition_and_a_finished_one_its_last_date
                                                                              tzinfo=PARIS)
     one_off = merged("one-off", start=datetime(2025, 11, 20, 18, 0, tzinfo=PARIS), end=None)
     assert last_occurrence(one_off, now=NOW, zone=PARIS).start == one_off.start
+
+
+def test_what_took_place_is_listed_once_each_at_its_last_date_newest_first() -> None:
+    finished = merged("finished", title="Cycle", rrule="FREQ=WEEKLY;COUNT=3",
+                      start=datetime(2025, 10, 7, 18, 0, tzinfo=PARIS),
+                      end=datetime(2025, 10, 7, 20, 0, tzinfo=PARIS))
+    one_off = merged("one-off", start=datetime(2025, 11, 20, 18, 0, tzinfo=PARIS), end=None)
+    running = merged("weekly", rrule="FREQ=WEEKLY", start=datetime(2025, 10, 1, 18, 0, tzinfo=PARIS),
+                     end=datetime(2025, 10, 1, 19, 0, tzinfo=PARIS))  # goes on: not over
+    coming = merged("coming")  # 8 December
+    found = by_last_date([finished, coming, running, one_off], now=NOW, zone=PARIS)
+    assert [(o.event.uid, o.start) for o in found] == [
+        ("one-off", one_off.start), ("finished", datetime(2025, 10, 21, 18, 0, tzinfo=PARIS))]
 
 
 def test_google_calendar_link_carries_the_event_as_google_reads_it() -> None:

@@ -260,12 +260,24 @@ def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finish
     assert outcomes["assoc"].result == "updated", outcomes["assoc"]
     web.aggregator.build()
     page = web.client.get("/sources/assoc", params={"lang": "en"}).text
-    rows = [(when, re.sub(r"<[^>]+>", "", what), meta) for when, what, meta in re.findall(
-        r'<span class="when">([^<]*)</span>\s*<div><p class="what">(.*?)</p>'
-        r'\s*<p class="meta">([^<]*)', page)]
+    coming, past = page.split("<h2>Its latest past events</h2>")
+
+    def listed(html: str) -> list[tuple[str, str, str]]:
+        return [(when, re.sub(r"<[^>]+>", "", what), meta) for when, what, meta in re.findall(
+            r'<span class="when">([^<]*)</span>\s*<div><p class="what">(.*?)</p>'
+            r'\s*<p class="meta">([^<]*)', html)]
+
+    rows = listed(coming)
     # the apéro the feed dropped is published CANCELLED until its date
     assert [title for _, title, _ in rows] == [
         "Apéro start-up", "Café du mardi", "Apéro de janvier", "Conférence annuelle"], rows
+    # the finished series is among what took place, at its last date
+    last = now - timedelta(days=60) + timedelta(weeks=2)
+    assert [(when, title) for when, title, _ in listed(past)] == [
+        (i18n.moment(last, ZoneInfo("Europe/Paris"), "en"), "Cycle terminé")]
+    today = now.astimezone(ZoneInfo("Europe/Paris")).date()
+    history = f'/?source=assoc&amp;from={(today - timedelta(days=30)).isoformat()}'
+    assert f'<a href="{history}">Its events of the last 30 days in the agenda</a>' in past
     when, _, meta = rows[1]
     next_date = started + timedelta(weeks=5)  # the first weekly date after now
     assert next_date > now

@@ -216,6 +216,15 @@ def by_next_date(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
                   key=lambda o: (instant(o.start, zone), o.event.uid))
 
 
+def by_last_date(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
+                 ) -> list[Occurrence]:
+    """Each event over at ``now`` once, at its :func:`last_occurrence`, newest first (then
+    by UID): what an organisation held lately."""
+    over = (last_occurrence(event, now=now, zone=zone) for event in events
+            if next_occurrence(event, now=now, zone=zone) is None)
+    return sorted(over, key=lambda o: (-instant(o.start, zone).timestamp(), o.event.uid))
+
+
 def _too_long_a_walk(event: MergedEvent, now: datetime, zone: tzinfo) -> bool:
     """A series whose rule dateutil would walk past :data:`EXPANSION_BUDGET` steps."""
     if not event.rrule:

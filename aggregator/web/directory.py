@@ -16,17 +16,19 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source, When
-from ..render.agenda import by_next_date
+from ..render.agenda import by_last_date, by_next_date
 from ..render.exports import newest_first
 from ..selection import Selection
 from . import i18n
-from .public import webcal
-from .views import aggregator_of, language, render
+from .public import earliest_day, webcal
+from .views import address, aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
 MAX_EVENTS = 100
 MAX_NEWS = 10
 """Its newest articles; the rest is one click away in its Atom feed."""
+MAX_PAST = 10
+"""Its latest events over; the rest of the history kept is one click away in the agenda."""
 
 
 def _health_by_source(aggregator: Aggregator) -> dict[str, list[FeedHealth]]:
@@ -65,9 +67,15 @@ def source_page(request: Request, source_id: str) -> Response:
     lang = language(request)
     zone = ZoneInfo(aggregator.settings.timezone)
     now = aggregator.clock()
-    coming = by_next_date(published.posted_by(source_id), now=now, zone=zone)
+    posted = published.posted_by(source_id)
+    coming = by_next_date(posted, now=now, zone=zone)
     events = [_event_row(o.event, o.start, source, by_id, lang, zone)
               for o in coming[:MAX_EVENTS]]
+    held = [_event_row(o.event, o.start, source, by_id, lang, zone)
+            for o in by_last_date(posted, now=now, zone=zone)[:MAX_PAST]]
+    today = now.astimezone(zone).date()
+    history = address("/", {"source": source_id, "from": earliest_day(
+        today, aggregator.settings.past_days).isoformat()})
     feeds = aggregator.feed_health(source)
     rows = [{"url": f.url, "status": f.status, "last_error": f.last_error,
              "records": i18n.count(lang, "n_entries", f.items),
@@ -79,12 +87,13 @@ def source_page(request: Request, source_id: str) -> Response:
             for f in feeds]
     query = urlencode({"source": source_id})
     ics = f"{aggregator.settings.base_url}/calendar.ics?{query}"
-    posted = newest_first(aggregator.select_items(published, Selection(source=source_id)))
+    articles = newest_first(aggregator.select_items(published, Selection(source=source_id)))
     news = [{"title": item.title or item.link, "link": item.link,
              "when": i18n.moment(item.published, zone, lang) if item.published else ""}
-            for item in posted[:MAX_NEWS]]
+            for item in articles[:MAX_NEWS]]
     embed = embed_address(aggregator.settings.base_url, source)
     return render(request, "source.html", source=source, feeds=rows, events=events,
+                  held=held, history_href=history, past_days=aggregator.settings.past_days,
                   status=overall_status(feeds), kind_label=f"kind_{source.kind}",
                   ics_href=ics, webcal_href=webcal(ics), news=news,
                   atom_href=f"{aggregator.settings.base_url}/news.atom?{query}",

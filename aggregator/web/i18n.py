@@ -171,6 +171,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "status_pending": ("en attente", "pending", "ausstehend"),
     "status_disabled": ("désactivé", "disabled", "deaktiviert"),
     "its_events": ("Ses événements", "Its events", "Ihre Veranstaltungen"),
+    "its_past_events": ("Ses derniers événements passés", "Its latest past events",
+                        "Ihre letzten vergangenen Veranstaltungen"),
+    "its_history": ("Ses événements des {days} derniers jours dans l’agenda",
+                    "Its events of the last {days} days in the agenda",
+                    "Ihre Veranstaltungen der letzten {days} Tage in der Agenda"),
     "embed_heading": ("Sur votre site", "On your website", "Auf Ihrer Website"),
     "embed_intro": ("Montrez ces prochaines dates sur votre propre site : collez ce code dans une "
                     "de ses pages, elles s’y mettent à jour toutes seules.",
