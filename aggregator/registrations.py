@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from .cluster import DATA_MARK
 from .config import Settings
 from .errors import AggregatorError
 from .mailer import notify_contact
@@ -135,8 +136,14 @@ class RegistrationsMixin:
         every = self.settings.sources + tuple(s for s in approved if s.id not in configured)
         return tuple(source for source in every if source.id not in disabled)
 
-    def _forget_sources(self) -> None:
+    def _sources_changed(self, published: bool = True) -> None:
+        """Forget the cached sources; when the change shows in the outputs (``published``),
+        mark the data as moved on, so that the daemon of every node builds again: a source
+        switched off, withdrawn or renamed stores no record, and its events stayed published
+        until some feed changed."""
         self._registered_cache = None
+        if published:
+            self.store.bump_mark(DATA_MARK)
 
     def register_source(
         self, *, name: str, kind: str, city: str, website: str, contact: str,
@@ -201,7 +208,7 @@ class RegistrationsMixin:
                                  website=website, contact=contact, feeds=feeds, country=country,
                                  language=language, tags=tags)
         self.store.update_registration(before.id, source, self.clock())
-        self._forget_sources()
+        self._sources_changed(published=before.status == "approved")
         after = self.registration_by_token(token)
         problems = [self._notify(after, "changed")]
         if before.source.contact.casefold() != source.contact.casefold():
@@ -223,15 +230,17 @@ class RegistrationsMixin:
     def set_source_disabled(self, source_id: str, disabled: bool) -> None:
         """Switch a source (from sources.yaml or registered) off, or back on."""
         self.store.set_source_disabled(source_id, disabled, self.clock())
-        self._forget_sources()
+        self._sources_changed()
 
     def disabled_sources(self) -> frozenset[str]:
         return self.store.disabled_sources()
 
     def _set_status(self, registration_id: int, status: str, note: str) -> str | None:
-        if not self.store.decide_registration(registration_id, status, self.clock(), note):  # type: ignore[arg-type]
+        before = {r.id: r.status for r in self.store.registrations()}.get(registration_id)
+        if before is None or not self.store.decide_registration(
+                registration_id, status, self.clock(), note):  # type: ignore[arg-type]
             raise RegistrationError("id", f"no registration #{registration_id}")
-        self._forget_sources()
+        self._sources_changed(published="approved" in (before, status))
         [registration] = [r for r in self.store.registrations() if r.id == registration_id]
         return self._notify(registration, status)
 

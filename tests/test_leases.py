@@ -207,3 +207,34 @@ def test_a_build_asked_for_by_hand_waits_for_another_nodes_build_then_marks_the_
         impatient.build_by_hand()
     for closing in (aggregator, impatient):
         closing.close()
+
+
+def test_a_source_switched_off_approved_or_changed_makes_the_daemon_build_again(
+    tmp_path: Path, db_url: str
+) -> None:
+    """Such a change stores no record, so no refresh says the data moved on: a source the
+    operator switched off kept its events published until some other feed changed."""
+    from aggregator.config import SmtpSettings
+    from aggregator.models import FeedRef
+
+    settings = make_settings(tmp_path, (make_source("a", "https://a.example.org/e.ics"),),
+                             db_url, smtp=SmtpSettings(port=1))  # no mail server: told, not raised
+    aggregator = make_aggregator(settings)
+    aggregator.build_by_hand()
+    assert not aggregator.build_needed()
+    aggregator.set_source_disabled("a", True)
+    assert aggregator.build_needed()
+    aggregator.build_by_hand()
+    registration, _ = aggregator.register_source(
+        name="Asso B", kind="association", city="Nancy", website="", contact="b@example.org",
+        feeds=[FeedRef("https://b.example.org/e.ics")])
+    assert not aggregator.build_needed()  # pending: nothing published changes
+    aggregator.approve_registration(registration.id)
+    assert aggregator.build_needed()
+    aggregator.build_by_hand()
+    aggregator.update_registration(
+        registration.token, name="Asso B", kind="association", city="Toul", website="",
+        contact="b@example.org", feeds=[FeedRef("https://b.example.org/e.ics")], country="FR",
+        language="fr")
+    assert aggregator.build_needed()  # its city shows in every output
+    aggregator.close()
