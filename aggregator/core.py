@@ -244,7 +244,8 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         vanished = lifecycle.gone(merged_events, before)
         if vanished:  # their snapshots are published CANCELLED
             before = self.store.load_publication(with_snapshots=vanished)
-        events, publication = lifecycle.publish(merged_events, before, now)
+        events, publication = lifecycle.publish(merged_events, before, now,
+                                                withdrawn=self.withdrawn_sources())
         del merged_events
         files = iter_outputs(
             events, merged_items, by_id,

@@ -45,12 +45,17 @@ def _iso(value: When | None) -> str:
 
 
 def publish(
-    events: Sequence[MergedEvent], previous: Mapping[str, Publication], now: datetime
+    events: Sequence[MergedEvent], previous: Mapping[str, Publication], now: datetime, *,
+    withdrawn: frozenset[str] = frozenset(),
 ) -> tuple[list[MergedEvent], dict[str, Publication]]:
     """Events to render (current ones with their SEQUENCE/LAST-MODIFIED, plus vanished ones as
     CANCELLED) and the publication to remember for the next build. ``previous`` must carry the
     snapshot of every vanished event (``Store.load_publication(with_snapshots=...)``); one
-    without (its stored snapshot unreadable) leaves the outputs and the publication."""
+    without (its stored snapshot unreadable) leaves the outputs and the publication.
+
+    A vanished event whose every source is in ``withdrawn`` (organisations that left the
+    agenda themselves) leaves the outputs at once instead: it did not vanish from their
+    feeds, it still takes place, and CANCELLED would tell its subscribers otherwise."""
     published: list[MergedEvent] = []
     memory: dict[str, Publication] = {}
     _MARKS.new_build()
@@ -64,11 +69,19 @@ def publish(
             continue  # still carried, or its date has passed: it leaves the outputs
         if before.snapshot is None:
             continue  # its stored snapshot is unreadable (hand-edited): nothing to show
+        if _withdrawn(before.snapshot, withdrawn):
+            continue  # its organisations withdrew: not cancelled, no longer ours to list
         entry = before if before.vanished else _vanish(before, now)
         assert entry.snapshot is not None  # _vanish keeps the snapshot it cancels
         published.append(entry.snapshot)
         memory[uid] = entry
     return published, memory
+
+
+def _withdrawn(event: MergedEvent, withdrawn: frozenset[str]) -> bool:
+    """Every organisation that posted ``event`` withdrew from the agenda."""
+    sources = event.source_ids
+    return bool(sources) and withdrawn.issuperset(sources)
 
 
 def _current(

@@ -328,7 +328,7 @@ class Overrides:
     splits: tuple[str, ...] = ()
 
 
-RegistrationStatus = Literal["pending", "approved", "rejected"]
+RegistrationStatus = Literal["pending", "approved", "rejected", "withdrawn"]
 
 
 @dataclass(frozen=True, slots=True)

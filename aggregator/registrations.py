@@ -108,6 +108,22 @@ MESSAGES = {
                "(Feeds, Kontakt…):\n{manage}\n\nFalls Sie ihn nicht angefordert haben, "
                "ignorieren Sie diese Nachricht.\n"),
     },
+    "withdrawn": {
+        "fr": ("Organisation retirée : {name}",
+               "Bonjour,\n\n« {name} » vient d’être retirée de l’agenda avec son lien privé : "
+               "ses flux ne sont plus lus, et ses événements et actualités quittent l’agenda à "
+               "la prochaine mise à jour.\n\nPour revenir, ou si vous n’y êtes pour rien :\n"
+               "{manage}\n"),
+        "en": ("Organisation withdrawn: {name}",
+               "Hello,\n\n\"{name}\" was just withdrawn from the agenda through its private "
+               "link: its feeds are no longer read, and its events and news leave the agenda "
+               "with the next update.\n\nTo come back, or if this was not you:\n{manage}\n"),
+        "de": ("Organisation zurückgezogen: {name}",
+               "Hallo,\n\n„{name}“ wurde soeben über ihren privaten Link aus der Agenda "
+               "zurückgezogen: ihre Feeds werden nicht mehr gelesen, ihre Veranstaltungen und "
+               "Nachrichten verschwinden mit der nächsten Aktualisierung.\n\nUm zurückzukehren, "
+               "oder falls Sie das nicht waren:\n{manage}\n"),
+    },
     "rejected": {
         "fr": ("Inscription refusée : {name}", "Bonjour,\n\n« {name} » n’a pas été retenue.\n{note}\n"),
         "en": ("Registration declined: {name}", "Hello,\n\n\"{name}\" was not accepted.\n{note}\n"),
@@ -215,8 +231,47 @@ class RegistrationsMixin:
             problems.append(self._notify(before, "changed"))
         return after, next((p for p in problems if p), None)
 
+    def withdraw_registration(self, token: str) -> tuple[Registration, str | None]:
+        """The contact takes its organisation out of the agenda: its feeds are no longer read
+        and, from the next build, its events leave the outputs without being published
+        CANCELLED (they still take place; see :func:`lifecycle.publish`). The contact is
+        emailed how to come back. Returns the registration and any mail problem.
+
+        Raises:
+            RegistrationError: unknown link, or a registration declined or already withdrawn.
+        """
+        before = self.registration_by_token(token)
+        if before.status not in ("pending", "approved"):
+            raise RegistrationError("status", f"a registration {before.status} cannot be withdrawn")
+        self.store.decide_registration(before.id, "withdrawn", self.clock())
+        self._sources_changed(published=before.status == "approved")
+        after = self.registration_by_token(token)
+        return after, self._notify(after, "withdrawn")
+
+    def rejoin_registration(self, token: str) -> tuple[Registration, str | None]:
+        """A withdrawn organisation asks to come back: pending again, for the operator to
+        approve as any registration (what it publishes may have changed meanwhile).
+
+        Raises:
+            RegistrationError: unknown link, or a registration that is not withdrawn.
+        """
+        before = self.registration_by_token(token)
+        if before.status != "withdrawn":
+            raise RegistrationError("status", f"a registration {before.status} is not withdrawn")
+        self.store.decide_registration(before.id, "pending", self.clock())
+        self._sources_changed(published=False)
+        after = self.registration_by_token(token)
+        return after, self._notify(after, "received")
+
+    def withdrawn_sources(self) -> frozenset[str]:
+        """Ids of the organisations that withdrew (none of sources.yaml's): their events
+        leave the outputs as they are, not CANCELLED."""
+        configured = {source.id for source in self.settings.sources}
+        return frozenset(r.source.id for r in self.store.registrations("withdrawn")
+                         if r.source.id not in configured)
+
     def registrations(self, status: str | None = None) -> list[Registration]:
-        """Every registration, or those pending/approved/rejected, oldest first."""
+        """Every registration, or those pending/approved/rejected/withdrawn, oldest first."""
         return self.store.registrations(status)  # type: ignore[arg-type]
 
     def approve_registration(self, registration_id: int) -> str | None:

@@ -178,6 +178,27 @@ def test_a_change_through_the_private_link_is_told_to_the_new_and_the_former_con
     assert all(str(m["Subject"]) == "Anmeldung geändert: Fablab" for m in notices)
 
 
+def test_a_withdrawal_is_told_to_the_contact_with_the_way_back(
+    tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    """A leaked link could take an organisation out unseen: its contact hears of it, with the
+    link to come back; coming back is a registration received again, for the operator."""
+    with organisers_site(tmp_path, smtp_server) as aggregator:
+        registration = register(aggregator, "https://fablab.example.org/a.ics", name="Fablab")
+        aggregator.approve_registration(registration.id)
+        withdrawn, problem = aggregator.withdraw_registration(registration.token)
+        assert problem is None and withdrawn.status == "withdrawn"
+        assert aggregator.withdrawn_sources() == {registration.source.id}
+        assert registration.source.id not in {s.id for s in aggregator.current_sources()}
+        back, _ = aggregator.rejoin_registration(registration.token)
+        assert back.status == "pending" and aggregator.withdrawn_sources() == set()
+    _, _, gone, received = smtp_server.messages
+    assert str(gone["Subject"]) == "Organisation withdrawn: Fablab"
+    assert ("To come back, or if this was not you:\r\n"
+            f"https://agenda.example.org/manage/{registration.token}\r\n") in gone.get_content()
+    assert str(received["Subject"]) == "Registration received: Fablab"
+
+
 def test_a_registered_organisation_whose_feed_fails_is_sent_its_link_to_fix_it(
     feed_server: Any, tmp_path: Path, smtp_server: Sink  # noqa: F811
 ) -> None:

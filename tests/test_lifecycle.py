@@ -70,6 +70,23 @@ def test_vanished_event_is_cancelled_until_its_date_then_leaves() -> None:
     assert gone == [] and memory == {}
 
 
+def test_an_event_of_organisations_that_withdrew_leaves_without_being_cancelled() -> None:
+    """It did not vanish from their feeds: it still takes place, so CANCELLED would lie to the
+    calendars that hold it. An event another organisation still posts is not theirs alone."""
+    extra = Event(uid="v-9", title="Meetup IA", start=START, source_id="venue",
+                  feed_url="https://v/e.ics")
+    shared = merged("m2@aggregator", members=(merged().members[0], extra))
+    _, memory = publish([merged(), shared], {}, NOW)
+    later = NOW + timedelta(days=1)
+    shown, memory = publish([], memory, later, withdrawn=frozenset({"lab"}))
+    assert [(e.uid, e.status) for e in shown] == [("m2@aggregator", "CANCELLED")]
+    assert set(memory) == {"m2@aggregator"}  # the withdrawn one is forgotten: no ghost later
+    _, memory = publish([merged()], {}, NOW)
+    _, memory = publish([], memory, later)  # vanished from the feed first: cancelled ...
+    shown, _ = publish([], memory, later + timedelta(hours=1), withdrawn=frozenset({"lab"}))
+    assert shown == []  # ... then its organisation withdrew: it leaves
+
+
 def test_an_event_that_comes_back_is_confirmed_again_with_a_higher_sequence() -> None:
     _, memory = publish([merged()], {}, NOW)
     _, memory = publish([], memory, NOW + timedelta(days=1))

@@ -522,6 +522,50 @@ def test_the_contact_changes_its_registration_through_its_private_link(web: Web)
     assert "changed by the contact on" in admin
 
 
+def test_an_organisation_withdraws_itself_and_its_events_leave_without_being_cancelled(
+        web: Web) -> None:
+    """An organisation that stops publishing through us takes itself out with its private
+    link: its events leave every output (they still take place: not CANCELLED), it can ask to
+    come back, and the operator approves it again."""
+    web.feeds.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4)),
+                  "text/calendar")
+    assert register(web).status_code == 200
+    [pending] = web.aggregator.registrations("pending")
+    link, bearer = f"/manage/{pending.token}", {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    web.client.post(f"/admin/registrations/{pending.id}/approve", headers=bearer)
+    web.client.post("/admin/refresh", headers=bearer)
+    assert "Atelier Arduino" in web.client.get("/").text
+    page = web.client.get(link, params={"lang": "en"}).text
+    assert '<h2 id="leave-title">Withdraw the organisation from the agenda</h2>' in page
+
+    def leave(action: str, **extra: str) -> str:
+        return web.client.post(link + "?lang=en", data={
+            "csrf_token": csrf(web.client, link), "action": action, **extra}).text
+
+    unticked = leave("withdraw")
+    assert "Tick the box to confirm the withdrawal." in unticked and 'role="alert"' in unticked
+    assert web.aggregator.registrations("approved") != []  # nothing happened
+    done = leave("withdraw", confirm="yes")
+    assert "Organisation withdrawn from the agenda." in done
+    assert "Registration withdrawn from the agenda." in done and "Ask to come back" in done
+    assert web.aggregator.build_needed()  # the daemon builds again: no feed has to change
+    web.aggregator.build()
+    assert "Atelier Arduino" not in web.client.get("/").text
+    calendar = web.client.get("/calendar.ics").text
+    assert "Atelier Arduino" not in calendar  # gone, not a CANCELLED ghost
+    assert "Apéro start-up" in calendar  # the others stay
+    assert web.client.get(f"/sources/{pending.source.id}").status_code == 404
+    assert leave("withdraw", confirm="yes").count('role="alert"') == 1  # once is enough
+
+    back = leave("rejoin")
+    assert "Asked: the registration awaits a moderator&#39;s approval." in back
+    [again] = web.aggregator.registrations("pending")
+    assert again.source.id == pending.source.id
+    web.client.post(f"/admin/registrations/{again.id}/approve", headers=bearer)
+    web.client.post("/admin/refresh", headers=bearer)
+    assert "Atelier Arduino" in web.client.get("/").text
+
+
 def test_registration_errors_name_the_field_and_keep_the_values(web: Web) -> None:
     page = register(web, contact="not an email", name="Mon Asso").text
     assert 'role="alert"' in page and "Mon Asso" in page

@@ -222,6 +222,37 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "reg_pending": ("en attente de validation", "awaiting approval", "wartet auf Freigabe"),
     "reg_approved": ("validée", "approved", "freigegeben"),
     "reg_rejected": ("refusée", "declined", "abgelehnt"),
+    "reg_withdrawn": ("retirée de l’agenda", "withdrawn from the agenda",
+                      "aus der Agenda zurückgezogen"),
+    "withdraw_title": ("Retirer l’organisation de l’agenda", "Withdraw the organisation from the agenda",
+                       "Die Organisation aus der Agenda zurückziehen"),
+    "withdraw_intro": ("Nous cesserons de lire vos flux ; vos événements et actualités quitteront "
+                       "l’agenda, les calendriers et les exports à la prochaine mise à jour, sans être "
+                       "annoncés comme annulés (ils ont toujours lieu). Vous pourrez demander à revenir "
+                       "depuis cette page.",
+                       "We stop reading your feeds; your events and news leave the agenda, the "
+                       "calendars and the exports with the next update, without being announced as "
+                       "cancelled (they still take place). You can ask to come back from this page.",
+                       "Wir lesen Ihre Feeds nicht mehr; Ihre Veranstaltungen und Nachrichten "
+                       "verschwinden mit der nächsten Aktualisierung aus der Agenda, den Kalendern und "
+                       "den Exporten, ohne als abgesagt gemeldet zu werden (sie finden ja statt). Von "
+                       "dieser Seite aus können Sie die Rückkehr beantragen."),
+    "withdraw_confirm": ("Je confirme le retrait de l’organisation", "I confirm the withdrawal",
+                         "Ich bestätige den Rückzug"),
+    "withdraw": ("Retirer de l’agenda", "Withdraw from the agenda", "Aus der Agenda zurückziehen"),
+    "withdraw_unconfirmed": ("Cochez la case pour confirmer le retrait.",
+                             "Tick the box to confirm the withdrawal.",
+                             "Kreuzen Sie das Feld an, um den Rückzug zu bestätigen."),
+    "withdrawn_notice": ("Organisation retirée de l’agenda.", "Organisation withdrawn from the agenda.",
+                         "Organisation aus der Agenda zurückgezogen."),
+    "rejoin_title": ("Revenir dans l’agenda", "Come back to the agenda", "In die Agenda zurückkehren"),
+    "rejoin_intro": ("L’inscription repassera en attente de validation par un modérateur.",
+                     "The registration goes back to awaiting a moderator's approval.",
+                     "Die Anmeldung wartet dann wieder auf die Freigabe durch einen Moderator."),
+    "rejoin": ("Demander à revenir", "Ask to come back", "Rückkehr beantragen"),
+    "rejoined_notice": ("Demande envoyée : l’inscription attend la validation d’un modérateur.",
+                        "Asked: the registration awaits a moderator's approval.",
+                        "Beantragt: die Anmeldung wartet auf die Freigabe durch einen Moderator."),
     "manage_page": ("Voir sa page et l’état de ses flux", "See its page and its feeds' health",
                     "Ihre Seite und den Zustand ihrer Feeds ansehen"),
     "sub_sources": ("Organisations suivies (aucune cochée : toutes)",

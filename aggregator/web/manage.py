@@ -6,6 +6,7 @@ link is emailed to the contact when the registration is received and approved; i
 is the authorisation, as the subscribers' preference links (``subscribe``). A change takes
 effect at the next refresh, the source keeps its id, and the contact (the former one too,
 when it changed) is told by email. "Preview" reads the feeds as the registration form does.
+The contact can also withdraw the organisation from the agenda, and ask to come back.
 """
 
 from __future__ import annotations
@@ -47,10 +48,12 @@ def _page(request: Request, token: str, registration: Registration, values: dict
     page = Page(language(request), request.url.path, {})
     status = page.t("manage_status", status=page.t(f"reg_{registration.status}"))
     published = registration.status == "approved"
+    leave = {"pending": "withdraw", "approved": "withdraw", "withdrawn": "rejoin"}
     return form_page(request, values, form_action=f"/manage/{token}", status=status,
                      page_href=f"/sources/{quote(registration.source.id)}" if published else "",
                      heading=page.t("manage_title", name=registration.source.name),
-                     submit_label=page.t("save"), **extra)
+                     submit_label=page.t("save"), leave=leave.get(registration.status, ""),
+                     **extra)
 
 
 @router.get("/manage", response_class=HTMLResponse)
@@ -83,6 +86,9 @@ async def manage_post(request: Request, token: str) -> Response:
     registration = _registration(request, token)
     values, urls = submitted(form)
     page = Page(language(request), request.url.path, {})
+    if text(form, "action") in ("withdraw", "rejoin"):
+        return await _leave_or_rejoin(request, token, registration, text(form, "action"),
+                                      confirmed=text(form, "confirm") == "yes")
     if text(form, "action") == "preview":
         limit(request, "preview")
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
@@ -96,4 +102,25 @@ async def manage_post(request: Request, token: str) -> Response:
         return _page(request, token, registration, values, error=error.reason,
                      error_field=error.field)
     notice = page.t("manage_saved") + (f" {page.t('mail_failed')}" if mail_problem else "")
+    return _page(request, token, changed, _values(changed), notice=notice)
+
+
+async def _leave_or_rejoin(request: Request, token: str, registration: Registration,
+                           action: str, *, confirmed: bool) -> HTMLResponse:
+    """Withdraw the organisation from the agenda (only once its box is ticked: the button
+    sits under the form, one slip away), or ask to come back."""
+    page = Page(language(request), request.url.path, {})
+    if action == "withdraw" and not confirmed:
+        return _page(request, token, registration, _values(registration),
+                     leave_error=page.t("withdraw_unconfirmed"))
+    limit(request, "manage")
+    change = (aggregator_of(request).withdraw_registration if action == "withdraw"
+              else aggregator_of(request).rejoin_registration)
+    try:
+        changed, mail_problem = await run_in_threadpool(change, token)
+    except RegistrationError as error:
+        return _page(request, token, registration, _values(registration),
+                     leave_error=error.reason)
+    notice = page.t("withdrawn_notice" if action == "withdraw" else "rejoined_notice") + (
+        f" {page.t('mail_failed')}" if mail_problem else "")
     return _page(request, token, changed, _values(changed), notice=notice)
