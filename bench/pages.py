@@ -14,6 +14,7 @@ import re
 import sys
 import time
 import warnings
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -52,7 +53,8 @@ def main() -> None:
     paths = ["/", f"/?city={city}", "/?q=python", f"/?source={source}", "/embed",
              f"/sources/{source}", "/sources", "/sitemap.xml", f"/calendar.ics?city={city}",
              "/calendar.ics?q=python", "/events.json?q=python", f"/news.atom?city={city}",
-             "/events.atom", f"/events.atom?city={city}"]
+             "/events.atom", f"/events.atom?city={city}",
+             f"/?from={(date.today() - timedelta(days=7)).isoformat()}"]
     found = re.search(r'href="[^"]*(/events/[0-9a-f]+%40aggregator)"',
                       (workdir / "output" / "index.html").read_text(encoding="utf-8"))
     paths += [found.group(1), found.group(1) + ".ics"] if found else []
