@@ -11,7 +11,7 @@ import pytest
 from aggregator.models import Event
 from aggregator.render import render_index
 from aggregator.render.agenda import by_last_date, last_occurrence
-from aggregator.render.pages import event_dates, google_calendar_url
+from aggregator.render.pages import event_dates, google_calendar_url, outlook_calendar_url
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged, news
 
 
@@ -306,6 +306,27 @@ def test_google_calendar_link_carries_the_event_as_google_reads_it() -> None:
     series = parse_qs(urlsplit(google_calendar_url(
         merged(rrule="FREQ=WEEKLY;BYDAY=TU"), "u")).query)
     assert series["recur"] == ["RRULE:FREQ=WEEKLY;BYDAY=TU"]
+
+
+def test_outlook_links_carry_a_single_event_and_leave_a_series_to_its_ics() -> None:
+    """Outlook.com and Microsoft 365 have "add" links too, without recurrence."""
+    timed = outlook_calendar_url(merged(location="TCRM-Blida"), "https://agenda.example.org/events/e1")
+    assert timed is not None
+    query = parse_qs(urlsplit(timed).query)
+    assert timed.startswith("https://outlook.live.com/calendar/0/deeplink/compose?")
+    assert query["rru"] == ["addevent"] and query["path"] == ["/calendar/action/compose"]
+    assert query["startdt"] == ["2025-12-08T17:30:00Z"] and query["enddt"] == ["2025-12-08T19:00:00Z"]
+    assert query["allday"] == ["false"] and query["subject"] == ["Meetup IA"]
+    assert query["location"] == ["TCRM-Blida, Nancy"]
+    assert query["body"] == ["https://agenda.example.org/events/e1"]
+    work = outlook_calendar_url(merged(start=date(2025, 12, 10), end=None), "u", "office")
+    assert work is not None and work.startswith("https://outlook.office.com/calendar/0/")
+    all_day = parse_qs(urlsplit(work).query)
+    assert (all_day["startdt"], all_day["enddt"], all_day["allday"]) == (
+        ["2025-12-10"], ["2025-12-11"], ["true"])
+    assert outlook_calendar_url(merged(rrule="FREQ=WEEKLY;BYDAY=TU"), "u") is None
+    assert outlook_calendar_url(merged(rdates=(datetime(2025, 12, 15, 18, 30, tzinfo=PARIS),)),
+                                "u") is None
 
 
 def test_a_long_agenda_pages_by_whole_days_and_the_pages_miss_nothing() -> None:

@@ -709,8 +709,10 @@ def test_each_event_has_a_page_with_its_date_place_description_and_who_posted_it
     assert re.search(r'<a href="/sources/lab">Le Lab</a> — <a href="https://lab\.example\.org/talk-1"', merged)
     assert '<a href="/sources/venue">La Venue</a>' in merged
     # the links beside "Add to my calendar" read as separate links
-    assert re.search(r'>Add to Google Calendar</a> · <a href="https://lab\.example\.org/talk-1"[^>]*>Organiser’s page<',
-                     merged)
+    assert re.search(r'>Add to Google Calendar</a> · <a href="https://outlook\.live\.com/[^"]+"[^>]*>'
+                     r'Add to Outlook\.com</a> · <a href="https://outlook\.office\.com/[^"]+"[^>]*>'
+                     r'Add to Outlook \(Microsoft 365\)</a> · <a href="https://lab\.example\.org/talk-1"'
+                     r'[^>]*>Organiser’s page<', merged)
     apero = pages["Apéro start-up"]
     assert '<div class="description" lang="fr">Venez avec vos idées.\nEntrée libre.</div>' in apero
     assert '"@type":"Event"' in apero  # schema.org for search engines

@@ -250,6 +250,34 @@ def google_calendar_url(event: MergedEvent, page_url: str) -> str:
     return GOOGLE_CALENDAR + urlencode(params)
 
 
+OUTLOOK_CALENDARS = {"outlook": "https://outlook.live.com/calendar/0/deeplink/compose?",
+                     "office": "https://outlook.office.com/calendar/0/deeplink/compose?"}
+"""Outlook.com (personal accounts) and Outlook on the web of Microsoft 365 (work accounts):
+where many of the region's companies and labs keep their calendars."""
+
+
+def outlook_calendar_url(event: MergedEvent, page_url: str, host: str = "outlook") -> str | None:
+    """Outlook's "add this event" link (``host``: ``outlook`` or ``office``), as Google's is
+    for Google: times in UTC, all-day dates with their exclusive end. None for a series:
+    the link carries no recurrence, and one date of a weekly meetup would be a wrong copy
+    (its .ics carries the rule)."""
+    if event.rrule or event.rdates:
+        return None
+    start, end = event_span(event)
+    if isinstance(start, datetime):
+        stamps = [v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                  for v in (start, end if isinstance(end, datetime) else start)]
+    else:
+        stamps = [v.isoformat() for v in (start, end or start + timedelta(days=1))]
+    params = {"path": "/calendar/action/compose", "rru": "addevent", "subject": one_line(event.title),
+              "startdt": stamps[0], "enddt": stamps[1],
+              "allday": "false" if isinstance(start, datetime) else "true", "body": page_url}
+    place = place_of(event.location, event.city)
+    if place:
+        params["location"] = place
+    return OUTLOOK_CALENDARS[host] + urlencode(params)
+
+
 def _day_label(value: When, zone: tzinfo, language: str) -> str:
     """A full localised date: "dimanche 7 décembre 2025", "Sunday, December 7, 2025"."""
     return format_date(as_date(value, zone), format="full", locale=language)

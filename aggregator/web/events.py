@@ -67,6 +67,8 @@ def _page(aggregator: Aggregator, published: Published, event: MergedEvent, lang
         "posts": list(dict.fromkeys(posts)),
         "cancelled": event.status == "CANCELLED",
         "google": pages.google_calendar_url(event, page_url),
+        "outlook": pages.outlook_calendar_url(event, page_url, "outlook"),
+        "office": pages.outlook_calendar_url(event, page_url, "office"),
         "page_url": page_url,
         "summary": _summary(dates[0]["day"] if dates else "", place, event.description),
         **_more_from(published, event, sources, now, zone, lang),
