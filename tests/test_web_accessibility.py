@@ -64,7 +64,7 @@ def test_every_public_page_passes_axe_in_each_language(page: Any, web: Web) -> N
         contact="hello@asso.example.org", feeds=[FeedRef(f"{web.feeds.base_url}/assoc.ics")])
     found = {}
     for language in ("fr", "en", "de"):
-        for path in ("/", "/calendars", "/sources", "/sources/lab", "/register", "/subscribe",
+        for path in ("/", "/news", "/news?page=1&q=nouveau", "/calendars", "/sources", "/sources/lab", "/register", "/subscribe",
                      "/digests", f"/digests/{digest.stem}", "/docs", "/embed", event,
                      "/nothing-here", "/admin/login", f"/manage/{registration.token}", "/manage",
                      past_days):

@@ -17,7 +17,7 @@ import pytest
 from aggregator.web import i18n
 from aggregator.web.public import date_jumps
 from aggregator.web.i18n import alphabetical
-from sites import SOON, ics
+from sites import SOON, ics, rss
 from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -564,6 +564,43 @@ def test_an_organisation_withdraws_itself_and_its_events_leave_without_being_can
     web.client.post(f"/admin/registrations/{again.id}/approve", headers=bearer)
     web.client.post("/admin/refresh", headers=bearer)
     assert "Atelier Arduino" in web.client.get("/").text
+
+
+def test_the_news_pages_page_through_a_month_of_articles_with_the_agendas_filters(
+        web: Web) -> None:
+    """The agenda shows the 40 newest articles; /news pages through all of them, 50 a page,
+    newest first, filtered as the agenda is (the news of organisations of a city...)."""
+    titles = [f"Article {n:03d}" for n in range(120)]  # a day apart, Article 000 the newest
+    titles = titles[:89]  # the exports keep 90 days of news
+    web.feeds.set("/news.xml", rss(*titles), "application/rss+xml")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    home = web.client.get("/", params={"lang": "en", "city": "Nancy"}).text
+    assert re.search(r'<a href="[^"]+/news\?city=Nancy">All the news →</a>', home)
+    first = web.client.get("/news", params={"lang": "en"}).text
+    assert '<li><a href="/news">News</a></li>' in first  # in the site's menu
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'<h2[^>]*><a href="https://news\.example\.org/\d+"[^>]*>(Article \d+)</a>',
+                          html)
+
+    assert listed(first) == titles[:50]
+    assert "89 articles · page 1 of 2" in first
+    assert '<a href="/news?page=2" rel="next">Older →</a>' in first and "Newer" not in first
+    second = web.client.get("/news", params={"lang": "en", "page": "2"}).text
+    assert listed(second) == titles[50:] and '<a href="/news" rel="prev">← Newer</a>' in second
+    assert "Older" not in second
+    assert "<script>" not in second and "About Article 060" in second  # summaries cleaned
+    assert listed(web.client.get("/news", params={"page": "999"}).text) == titles[50:]
+    assert listed(web.client.get("/news", params={"page": "x"}).text) == titles[:50]
+    nancy = web.client.get("/news", params={"lang": "en", "city": "Nancy"}).text
+    assert listed(nancy) == titles[:50]  # Le Lab is in Nancy
+    assert '<a href="/news?city=Nancy&amp;page=2" rel="next">' in nancy
+    assert "/news.atom?city=Nancy" in nancy
+    metz = web.client.get("/news", params={"lang": "en", "city": "Metz"}).text
+    assert listed(metz) == [] and "No news for this selection." in metz
+    searched = web.client.get("/news", params={"lang": "de", "q": "article 007"}).text
+    assert listed(searched) == ["Article 007"] and "1 Artikel" in searched
 
 
 def test_registration_errors_name_the_field_and_keep_the_values(web: Web) -> None:

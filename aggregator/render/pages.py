@@ -59,6 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
         "updated": "Mis à jour le",
         "details": "Détails",
         "later": "Événements suivants →",
+        "all_news": "Toutes les actualités →",
     },
     "en": {
         "events": "Upcoming events",
@@ -80,6 +81,7 @@ LABELS: dict[str, dict[str, str]] = {
         "updated": "Updated on",
         "details": "Details",
         "later": "Later events →",
+        "all_news": "All the news →",
     },
     "de": {
         "events": "Kommende Veranstaltungen",
@@ -101,6 +103,7 @@ LABELS: dict[str, dict[str, str]] = {
         "updated": "Aktualisiert am",
         "details": "Details",
         "later": "Weitere Veranstaltungen →",
+        "all_news": "Alle Nachrichten →",
     },
 }
 
@@ -170,6 +173,8 @@ def render_index(
         ],
         "later": later,
         "news": _news(items, sources, now, language),
+        "all_news": f"{base_url.rstrip('/')}/news" + (
+            f"?{urlencode(later_query)}" if later_query else ""),
         "links": _links(base, events, sources),
         "base": base,
         "structured_data": _structured_data(occurrences[:MAX_STRUCTURED], sources),
@@ -336,6 +341,13 @@ def _news(
         for item in newest_first(items)
         if item.published is not None and now - NEWS_WINDOW <= _aware(item.published) <= now
     ]
+    return news_rows(recent[:MAX_NEWS], sources, language)
+
+
+def news_rows(items: Sequence[MergedItem], sources: Mapping[str, Source], language: str
+              ) -> list[dict[str, Any]]:
+    """Dated news items as the agenda page and the news pages show them: title, link, day,
+    who posted it, the cleaned summary, its language when not the page's."""
     return [
         {
             "title": one_line(item.title) or item.link,
@@ -346,7 +358,7 @@ def _news(
             "summary": nh3.clean(item.summary),
             "lang": other_language(item.members, sources, language),
         }
-        for item in recent[:MAX_NEWS]
+        for item in items
     ]
 
 

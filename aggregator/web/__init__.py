@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..core import Aggregator
 from ..errors import AggregatorError, StoreError
-from . import admin, api, crawlers, directory, events, manage, ops, public, register, subscribe
+from . import (admin, api, crawlers, directory, events, manage, news_page, ops, public, register,
+               subscribe)
 from .conditional import GZIP_MIN_BYTES
 from .fastpath import CalendarFastPath
 from .security import SecurityHeaders
@@ -38,10 +39,12 @@ def create_app(aggregator: Aggregator) -> FastAPI:
     app.state.aggregator = aggregator
     app.state.files = api.FileCache()
     app.state.rendered = api.RenderCache()
-    app.state.agendas = public.AgendaCache()
+    app.state.agendas = public.AgendaCache[tuple[str, str]]()
+    app.state.news_pages = public.AgendaCache[tuple[object, ...]]()
     app.state.limits = register.default_limits()
-    for router in (api.router, public.router, directory.router, events.router, crawlers.router,
-                   register.router, manage.router, subscribe.router, admin.router, ops.router):
+    for router in (api.router, public.router, news_page.router, directory.router, events.router,
+                   crawlers.router, register.router, manage.router, subscribe.router, admin.router,
+                   ops.router):
         app.include_router(router)
     _handle_errors(app)
     secure = aggregator.settings.base_url.startswith("https://")

@@ -55,7 +55,7 @@ def site_urls(base: str, source_ids: list[str], events: tuple[MergedEvent, ...],
               now: datetime, zone: ZoneInfo) -> list[str]:
     """The agenda, the public lists, each organisation, then each event not yet over (a
     series while it has a date to come), the soonest first."""
-    urls = [f"{base}/", f"{base}/calendars", f"{base}/sources", f"{base}/digests"]
+    urls = [f"{base}/", f"{base}/news", f"{base}/calendars", f"{base}/sources", f"{base}/digests"]
     urls += [f"{base}/sources/{quote(source_id, safe='')}" for source_id in sorted(source_ids)]
     urls += [f"{base}/events/{quote(o.event.uid, safe='')}" for o in by_next_date(
         (e for e in events if e.status != "CANCELLED"), now=now, zone=zone)]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import date, datetime, time, timedelta
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -37,15 +37,19 @@ AGENDA_CACHE = 64
 Filter = Annotated[str, Query(max_length=100)]
 
 
-class AgendaCache:
+V = TypeVar("V")
+
+
+class AgendaCache(Generic[V]):
     """Rendered agenda bodies per (build, filters, language, minute): a render of a big
-    agenda takes a second, and "ongoing" badges only need to move once a minute."""
+    agenda takes a second, and "ongoing" badges only need to move once a minute. (Also the
+    news pages' selected articles per build and filters.)"""
 
     def __init__(self) -> None:
-        self.entries: dict[Hashable, tuple[str, str]] = {}
+        self.entries: dict[Hashable, V] = {}
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable, make: Any) -> tuple[str, str]:
+    def get(self, key: Hashable, make: Callable[[], V]) -> V:
         with self.lock:
             found = self.entries.get(key)
         if found is None:
@@ -83,7 +87,7 @@ def _agenda(request: Request, published: Published, selection: Selection, kind: 
     aggregator = aggregator_of(request)
     lang = language(request)
     now = aggregator.clock()
-    cache: AgendaCache = request.app.state.agendas
+    cache: AgendaCache[tuple[str, str]] = request.app.state.agendas
     zone = ZoneInfo(aggregator.settings.timezone)
 
     def make() -> tuple[str, str]:
@@ -117,20 +121,30 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     base = aggregator.settings.base_url
     ics, atom = address(f"{base}/calendar.ics", filters), address(f"{base}/news.atom", filters)
     events_atom = address(f"{base}/events.atom", filters | {"lang": language(request)})
-    sources = aggregator.current_sources()
     jumps = [(name, address("/", filters | ({"from": day.isoformat()} if day != today else {})),
               day == (after or today)) for name, day in date_jumps(today) if day >= earliest]
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
         ics_href=ics, webcal_href=webcal(ics), atom_href=atom, events_atom_href=events_atom,
-        jumps=jumps,
+        jumps=jumps, with_dates=True,
         from_day=after.isoformat() if after else "", earliest=earliest.isoformat(),
-        cities=sorted({e.city for e in published.events if e.city} | {s.city for s in sources},
-                      key=i18n.alphabetical),
-        tags=sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical),
-        sources=sorted(((s.id, s.name) for s in sources), key=lambda p: i18n.alphabetical(p[1])),
-        kinds=kinds(Page(language(request), "/", {})),
+        **filter_choices(request, published, "/"),
     )
+
+
+def filter_choices(request: Request, published: Published, action: str) -> dict[str, Any]:
+    """What the filters form offers (cities, kinds, tags, organisations) and where it sends
+    them: the agenda's and the news pages' form."""
+    sources = aggregator_of(request).current_sources()
+    return {
+        "filters_action": action,
+        "cities": sorted({e.city for e in published.events if e.city} | {s.city for s in sources},
+                         key=i18n.alphabetical),
+        "tags": sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical),
+        "sources": sorted(((s.id, s.name) for s in sources),
+                          key=lambda p: i18n.alphabetical(p[1])),
+        "kinds": kinds(Page(language(request), action, {})),
+    }
 
 
 LATEST_PAGE = timedelta(days=3660)
