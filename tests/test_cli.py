@@ -15,6 +15,7 @@ import feedparser
 import icalendar
 import pytest
 
+from mailsink import smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics, run
 
 from aggregator import config
@@ -162,3 +163,61 @@ def test_invalid_configuration_exits_2_naming_source_and_field(site: Any, tmp_pa
     result = run("refresh")
     assert result.exit_code == 2
     assert "source 'venue': field kind" in result.stderr
+
+
+def test_an_organisation_registers_from_the_command_line_and_the_operator_approves_it(
+    site: Any, smtp_server: Any, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """The web form's door from a terminal: pending, the contact emailed, then approved by
+    the operator with `registrations approve` and fetched by the next refresh."""
+    monkeypatch.setenv("AGGREGATOR_SMTP_HOST", smtp_server.host)
+    monkeypatch.setenv("AGGREGATOR_SMTP_PORT", str(smtp_server.port))
+    site.set("/fablab.ics", ics("f1@fablab", "Atelier Arduino", SOON), "text/calendar")
+    refused = run("sources", "register", site.url("/fablab.ics"), "--name", "Fablab",
+                  "--kind", "association", "--city", "Épinal", "--contact", "not-an-email")
+    assert refused.exit_code == 2 and "field contact" in refused.output
+    done = run("sources", "register", site.url("/fablab.ics"), "--name", "Fablab des Vosges",
+               "--kind", "association", "--city", "Épinal", "--contact", "hello@fablab.example.org",
+               "--tag", "maker", "--tag", "3D")
+    assert done.exit_code == 0, done.output
+    assert "registered 'Fablab des Vosges' as fablab-des-vosges (#1): pending" in done.output
+    assert re.search(r"private link to change it: http://\S+/manage/\S{20,}", done.output)
+    [received] = smtp_server.messages
+    assert received["To"] == "hello@fablab.example.org"
+    listed = json.loads(run("registrations", "list", "--json", "--status", "pending").output)
+    assert [(r["id"], r["source"], r["tags"], r["status"]) for r in listed] == [
+        (1, "fablab-des-vosges", ["maker", "3d"], "pending")]
+    run("refresh")
+    run("build")
+    assert "Atelier Arduino" not in Path("output/calendar.ics").read_text(encoding="utf-8")
+    approved = run("registrations", "approve", "1")
+    assert approved.exit_code == 0 and "#1: approved" in approved.output
+    run("refresh")
+    run("build")
+    assert "Atelier Arduino" in Path("output/calendar.ics").read_text(encoding="utf-8")
+    health = {h["source"]: h["status"] for h in json.loads(run("sources", "list", "--json").output)}
+    assert health["fablab-des-vosges"] == "ok"
+    assert run("registrations", "reject", "99").exit_code == 2  # no such registration
+    approved_now = json.loads(run("registrations", "list", "--json", "--status", "approved").output)
+    assert [r["source"] for r in approved_now] == ["fablab-des-vosges"]
+    assert "Registrations" in run("registrations", "list").output  # a table for people
+
+
+def test_the_operator_switches_a_source_off_and_on_from_the_command_line(site: Any) -> None:
+    run("refresh")
+    run("build")
+    assert "Apéro start-up" in Path("output/calendar.ics").read_text(encoding="utf-8")
+    off = run("sources", "disable", "assoc")
+    assert off.exit_code == 0 and "assoc: disabled" in off.output
+    run("build")
+    calendar = icalendar.Calendar.from_ical(Path("output/calendar.ics").read_bytes())
+    [apero] = [e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "Apéro start-up"]
+    assert apero["STATUS"] == "CANCELLED"  # subscribed calendars drop it
+    assert run("sources", "enable", "assoc").exit_code == 0
+    run("refresh")
+    run("build")
+    calendar = icalendar.Calendar.from_ical(Path("output/calendar.ics").read_bytes())
+    [apero] = [e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "Apéro start-up"]
+    assert apero["STATUS"] == "CONFIRMED"
+    unknown = run("sources", "disable", "nobody")
+    assert unknown.exit_code == 2 and "no source 'nobody'" in unknown.output

@@ -77,4 +77,4 @@ def main() -> None:
 
 
 # Command modules register themselves on `cli`; import them last (they import `cli` from here).
-from . import daemon, events, feeds, subscribers  # noqa: E402,F401
+from . import daemon, events, feeds, registrations, subscribers  # noqa: E402,F401

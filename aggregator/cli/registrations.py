@@ -1,0 +1,148 @@
+"""`aggregator sources register|disable|enable` and `aggregator registrations ...`.
+
+The web form is one door; an organiser at a terminal, or an operator on a server with no
+browser at hand, goes through the same one from the command line: the registration is stored
+PENDING with its contact emailed, and the operator lists, approves or declines it, or
+switches a source off and on, exactly as on /admin (the same facade methods).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import click
+from rich.table import Table
+
+from ..models import LANGUAGES, SOURCE_KINDS, FeedRef, Registration
+from ..registrations import FEED_TYPES, RegistrationError
+from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
+from .feeds import sources
+
+STATUSES = ("pending", "approved", "rejected", "withdrawn")
+
+
+@sources.command("register")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--name", required=True, help="The organisation's name.")
+@click.option("--kind", required=True, type=click.Choice(SOURCE_KINDS))
+@click.option("--city", required=True)
+@click.option("--contact", required=True, help="Email address of whoever looks after the feeds.")
+@click.option("--country", default="FR", show_default=True, help="ISO 3166 alpha-2 code.")
+@click.option("--language", default="fr", show_default=True, type=click.Choice(LANGUAGES))
+@click.option("--website", default="")
+@click.option("--tag", "tags", multiple=True, help="A topic (repeat for several).")
+@click.option("--type", "feed_type", default="auto", show_default=True,
+              type=click.Choice(FEED_TYPES), help="Format of every URL given.")
+@pass_app
+def sources_register(app: AppContext, urls: Sequence[str], name: str, kind: str, city: str,
+                     contact: str, country: str, language: str, website: str,
+                     tags: Sequence[str], feed_type: str) -> None:
+    """Register an organisation's feeds for the operator to approve, as the web form does
+    (check each URL first with `aggregator sources check URL`)."""
+    with errors_to_exit():
+        registration, problem = app.aggregator.register_source(
+            name=name, kind=kind, city=city, website=website, contact=contact,
+            feeds=[FeedRef(url, feed_type) for url in urls],  # type: ignore[arg-type]
+            country=country, language=language, tags=tags)
+    source = registration.source
+    click.echo(f"registered {source.name!r} as {source.id} (#{registration.id}): "
+               "pending until the operator approves it")
+    click.echo(f"private link to change it: {app.settings.base_url}/manage/{registration.token}")
+    if problem:
+        err_console.print(f"warning: the contact was not emailed: {problem}", highlight=False)
+
+
+@sources.command("disable")
+@click.argument("source_id")
+@pass_app
+def sources_disable(app: AppContext, source_id: str) -> None:
+    """Switch a source off: no fetch; its events leave the outputs (published CANCELLED
+    until their date, so that subscribed calendars drop them)."""
+    _switch(app, source_id, disabled=True)
+
+
+@sources.command("enable")
+@click.argument("source_id")
+@pass_app
+def sources_enable(app: AppContext, source_id: str) -> None:
+    """Switch a source back on."""
+    _switch(app, source_id, disabled=False)
+
+
+def _switch(app: AppContext, source_id: str, *, disabled: bool) -> None:
+    with errors_to_exit():
+        known = {s.id for s in app.settings.sources} | {
+            r.source.id for r in app.aggregator.registrations("approved")}
+        if source_id not in known:
+            raise RegistrationError("source", f"no source {source_id!r} in sources.yaml or "
+                                              "among the approved registrations")
+        app.aggregator.set_source_disabled(source_id, disabled)
+    click.echo(f"{source_id}: {'disabled' if disabled else 'enabled'} from the next refresh "
+               "and build")
+
+
+@cli.group()
+def registrations() -> None:
+    """Organisations registered through the web form or `sources register`."""
+
+
+@registrations.command("list")
+@click.option("--status", type=click.Choice(STATUSES), help="Only those in this state.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+@pass_app
+def registrations_list(app: AppContext, status: str | None, as_json: bool) -> None:
+    """Every registration, oldest first, with its state."""
+    with errors_to_exit():
+        found = app.aggregator.registrations(status)
+    if as_json:
+        click.echo(json.dumps([_as_json(r) for r in found], indent=2, ensure_ascii=False))
+        return
+    table = Table(title="Registrations")
+    for column in ("#", "source", "name", "kind", "city", "contact", "feeds", "status", "since"):
+        table.add_column(column, overflow="fold")
+    for r in found:
+        table.add_row(str(r.id), r.source.id, r.source.name, r.source.kind, r.source.city,
+                      r.source.contact, "\n".join(f.url for f in r.source.feeds), r.status,
+                      (r.decided_at or r.created_at).strftime("%Y-%m-%d %H:%M"))
+    console.print(table)
+
+
+def _as_json(registration: Registration) -> dict[str, object]:
+    source = registration.source
+    return {"id": registration.id, "source": source.id, "name": source.name,
+            "kind": source.kind, "city": source.city, "country": source.country,
+            "language": source.language, "website": source.website,
+            "contact": source.contact, "tags": list(source.tags),
+            "feeds": [{"url": f.url, "type": f.type} for f in source.feeds],
+            "status": registration.status, "created_at": registration.created_at.isoformat(),
+            "decided_at": registration.decided_at.isoformat() if registration.decided_at else None,
+            "note": registration.note}
+
+
+@registrations.command("approve")
+@click.argument("ids", nargs=-1, required=True, type=int, metavar="ID...")
+@pass_app
+def registrations_approve(app: AppContext, ids: Sequence[int]) -> None:
+    """Publish these registrations from the next refresh on (their contacts are emailed)."""
+    for registration_id in ids:
+        with errors_to_exit():
+            problem = app.aggregator.approve_registration(registration_id)
+        _decided(registration_id, "approved", problem)
+
+
+@registrations.command("reject")
+@click.argument("registration_id", type=int, metavar="ID")
+@click.option("--note", default="", help="The reason, told to the contact.")
+@pass_app
+def registrations_reject(app: AppContext, registration_id: int, note: str) -> None:
+    """Decline a registration (kept for the record; its contact is emailed)."""
+    with errors_to_exit():
+        problem = app.aggregator.reject_registration(registration_id, note)
+    _decided(registration_id, "declined", problem)
+
+
+def _decided(registration_id: int, what: str, problem: str | None) -> None:
+    click.echo(f"#{registration_id}: {what}")
+    if problem:
+        err_console.print(f"warning: the contact was not emailed: {problem}", highlight=False)
