@@ -244,8 +244,9 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         vanished = lifecycle.gone(merged_events, before)
         if vanished:  # their snapshots are published CANCELLED
             before = self.store.load_publication(with_snapshots=vanished)
-        events, publication = lifecycle.publish(merged_events, before, now,
-                                                withdrawn=self.withdrawn_sources())
+        events, publication = lifecycle.publish(
+            merged_events, before, now, withdrawn=self.withdrawn_sources(),
+            hidden=self.store.load_overrides().hidden)
         del merged_events
         files = iter_outputs(
             events, merged_items, by_id,

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from .cluster import DATA_MARK
 from .config import Settings
 from .dedup import PairScore, event_assignment, explain
 from .errors import CurationError
@@ -74,7 +75,7 @@ class CurationMixin:
         if len(set(assignment[k] for k in keys)) < 2:
             raise CurationError("events merge: name at least two different events")
         unique = tuple(sorted(set(keys)))
-        self.store.add_override("merge", unique, self.clock())
+        self._decided("merge", unique)
         return unique
 
     def split_event_override(self, uid: str, record_key: str) -> None:
@@ -89,4 +90,42 @@ class CurationMixin:
                 f"events split: {record_key!r} is not a record of {uid!r} "
                 "(see `aggregator events explain UID`)"
             )
-        self.store.add_override("split", (record_key,), self.clock())
+        self._decided("split", (record_key,))
+
+    def hide_event(self, uid_or_key: str) -> tuple[str, ...]:
+        """Leave the merged event ``uid_or_key`` (or one record, ``source_id:uid``) out of
+        every later build, even when its feeds post it again; returns the record keys. It
+        leaves every output at once, not published CANCELLED (see :func:`lifecycle.publish`).
+
+        Raises:
+            CurationError: no merged event or record has this name.
+        """
+        assignment = self._current_assignment()
+        keys = tuple(sorted(k for k, merged in assignment.items() if merged == uid_or_key)) or (
+            (uid_or_key,) if uid_or_key in assignment else ())
+        if not keys:
+            raise CurationError(f"events hide: {uid_or_key!r} is no merged UID or record key "
+                                "we hold")
+        self._decided("hide", keys)
+        return keys
+
+    def hidden_events(self) -> list[tuple[int, tuple[str, ...], datetime]]:
+        """(id, record keys, when) of each event the operator hid, oldest first."""
+        return self.store.overrides_of_kind("hide")
+
+    def unhide_event(self, hidden_id: int) -> None:
+        """Publish again the records of one hidden event (from :meth:`hidden_events`).
+
+        Raises:
+            CurationError: no hidden event has this id.
+        """
+        if not self.store.remove_override(hidden_id, "hide"):
+            raise CurationError(f"events unhide: no hidden event #{hidden_id} "
+                                "(see `aggregator events hidden`)")
+        self.store.bump_mark(DATA_MARK)
+
+    def _decided(self, kind: str, keys: Sequence[str]) -> None:
+        """Store the operator's decision and mark the data as moved on: the daemon builds
+        again (no feed changed, so no refresh would have said so)."""
+        self.store.add_override(kind, keys, self.clock())
+        self.store.bump_mark(DATA_MARK)

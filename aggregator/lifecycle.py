@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from .dedup.policy import record_key
 from .instants import last_instant
 from .memo import Memo
 from .models import MergedEvent, Publication, When
@@ -46,7 +47,7 @@ def _iso(value: When | None) -> str:
 
 def publish(
     events: Sequence[MergedEvent], previous: Mapping[str, Publication], now: datetime, *,
-    withdrawn: frozenset[str] = frozenset(),
+    withdrawn: frozenset[str] = frozenset(), hidden: frozenset[str] = frozenset(),
 ) -> tuple[list[MergedEvent], dict[str, Publication]]:
     """Events to render (current ones with their SEQUENCE/LAST-MODIFIED, plus vanished ones as
     CANCELLED) and the publication to remember for the next build. ``previous`` must carry the
@@ -54,8 +55,10 @@ def publish(
     without (its stored snapshot unreadable) leaves the outputs and the publication.
 
     A vanished event whose every source is in ``withdrawn`` (organisations that left the
-    agenda themselves) leaves the outputs at once instead: it did not vanish from their
-    feeds, it still takes place, and CANCELLED would tell its subscribers otherwise."""
+    agenda themselves), or one of whose records the operator hid (record keys in
+    ``hidden``: an internal meeting, spam), leaves the outputs at once instead: it did not
+    vanish from its feeds, and CANCELLED would tell its subscribers what is not so (and show
+    a spam title, struck through, on every page until its date)."""
     published: list[MergedEvent] = []
     memory: dict[str, Publication] = {}
     _MARKS.new_build()
@@ -69,13 +72,18 @@ def publish(
             continue  # still carried, or its date has passed: it leaves the outputs
         if before.snapshot is None:
             continue  # its stored snapshot is unreadable (hand-edited): nothing to show
-        if _withdrawn(before.snapshot, withdrawn):
-            continue  # its organisations withdrew: not cancelled, no longer ours to list
+        if _withdrawn(before.snapshot, withdrawn) or _hidden(before.snapshot, hidden):
+            continue  # not cancelled: no longer ours to list
         entry = before if before.vanished else _vanish(before, now)
         assert entry.snapshot is not None  # _vanish keeps the snapshot it cancels
         published.append(entry.snapshot)
         memory[uid] = entry
     return published, memory
+
+
+def _hidden(event: MergedEvent, hidden: frozenset[str]) -> bool:
+    """The operator hid a record of ``event`` (``source_id:uid``)."""
+    return bool(hidden) and any(record_key(m) in hidden for m in event.members)
 
 
 def _withdrawn(event: MergedEvent, withdrawn: frozenset[str]) -> bool:

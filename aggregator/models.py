@@ -322,10 +322,13 @@ class Overrides:
     record keys ``source_id:uid`` or plain source UIDs; each group ends in one merged event.
     ``splits`` holds record keys forced out of whatever cluster the scorer put them in.
     An explicit merge wins over a split of the same key (the later, more specific intent).
+    ``hidden`` holds record keys left out of every build (``aggregator events hide``): an
+    internal meeting or a spam event a feed publishes, without switching the feed off.
     """
 
     merges: tuple[tuple[str, ...], ...] = ()
     splits: tuple[str, ...] = ()
+    hidden: frozenset[str] = frozenset()
 
 
 RegistrationStatus = Literal["pending", "approved", "rejected", "withdrawn"]

@@ -53,6 +53,39 @@ def test_split_and_merge_overrides_survive_rebuilds(site: Any, tmp_path: Path) -
     assert len(cancelled) == 1  # the absorbed UID is withdrawn from subscribed calendars
 
 
+def test_a_hidden_event_stays_out_while_its_feeds_post_it_until_the_operator_shows_it_again(
+    site: Any, tmp_path: Path
+) -> None:
+    """An internal meeting or a spam event in a feed that is otherwise fine: the operator
+    hides that event, not the feed; it leaves every output, not announced as cancelled (it
+    is not, and a spam title would stay on every page until its date)."""
+    from aggregator import config
+    from aggregator.core import make_aggregator
+
+    refresh_and_build()
+    talk = calendar_events(tmp_path)["Rencontre IA"]
+    hidden = run("events", "hide", str(talk["UID"]))
+    assert hidden.exit_code == 0 and "lab:talk-1@lab" in hidden.output
+    assert "venue:blida-99@venue" in hidden.output  # every record of the merged event
+    aggregator = make_aggregator(config.load(None))
+    assert aggregator.build_needed()  # the daemon builds again though no feed changed
+    aggregator.close()
+    refresh_and_build()  # the feeds still post it
+    refresh_and_build()
+    assert "Rencontre IA" not in calendar_events(tmp_path)
+    assert "Rencontre IA" not in {e["title"] for e in json_events(tmp_path)}
+    assert calendar_events(tmp_path)["Apéro start-up"]["STATUS"] == "CONFIRMED"
+    listed = run("events", "hidden").output
+    assert listed.startswith("#1  ") and "lab:talk-1@lab, venue:blida-99@venue" in listed
+    assert run("events", "unhide", "1").exit_code == 0
+    assert run("events", "hidden").output == "no hidden event\n"
+    refresh_and_build()
+    back = calendar_events(tmp_path)["Rencontre IA"]
+    assert back["STATUS"] == "CONFIRMED" and back["UID"] == talk["UID"]
+    assert run("events", "unhide", "1").exit_code == 1  # already shown
+    assert run("events", "hide", "nope@x").exit_code == 1
+
+
 def test_unknown_names_are_refused_with_a_clear_line(site: Any) -> None:
     refresh_and_build()
     result = run("events", "merge", "nope@x", "neither@y")

@@ -118,6 +118,18 @@ def test_operator_merge_and_split_are_respected() -> None:
     assert len(split.events) == 2
 
 
+def test_hidden_records_are_left_out_with_their_series_exceptions() -> None:
+    """An event the operator hid is as if no feed carried it; a cross-post of it by another
+    organisation that was not hidden stays."""
+    master = event("rmll", "series@x", rrule="FREQ=WEEKLY;BYDAY=WE")
+    moved = event("rmll", "series@x", recurrence_id=START, start=START.replace(hour=19))
+    other = event("totem", "soiree@y", title="Soirée jeux", start=START.replace(day=13))
+    kept = merge_events([master, moved, other], SOURCES,
+                        overrides=Overrides(hidden=frozenset({"rmll:series@x"})))
+    assert [(e.title, e.overrides) for e in kept.events] == [("Soirée jeux", ())]
+    assert set(kept.assignment) == {"totem:soiree@y"}
+
+
 def test_output_is_deterministic_whatever_the_input_order() -> None:
     records = [event("rmll", "u@s"), event("totem", "u@s"),
                event("loria", "z@l", start=datetime(2025, 3, 13, tzinfo=UTC)),

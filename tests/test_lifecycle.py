@@ -87,6 +87,13 @@ def test_an_event_of_organisations_that_withdrew_leaves_without_being_cancelled(
     assert shown == []  # ... then its organisation withdrew: it leaves
 
 
+def test_an_event_the_operator_hid_leaves_at_once() -> None:
+    _, memory = publish([merged(), merged("m2@aggregator", title="Autre")], {}, NOW)
+    shown, memory = publish([merged("m2@aggregator", title="Autre")], memory,
+                            NOW + timedelta(days=1), hidden=frozenset({"lab:src-1"}))
+    assert [e.uid for e in shown] == ["m2@aggregator"] and set(memory) == {"m2@aggregator"}
+
+
 def test_an_event_that_comes_back_is_confirmed_again_with_a_higher_sequence() -> None:
     _, memory = publish([merged()], {}, NOW)
     _, memory = publish([], memory, NOW + timedelta(days=1))

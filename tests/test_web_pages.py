@@ -350,6 +350,26 @@ def test_the_operators_list_of_events_starts_with_the_coming_ones(web: Web) -> N
     assert [title for _, title in listed(q="café")] == ["Café du mardi"]
 
 
+def test_the_operator_hides_one_event_and_shows_it_again_from_the_admin_pages(web: Web) -> None:
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    [apero] = [e for e in web.aggregator.published().events if e.title == "Apéro start-up"]
+    assert web.client.post("/admin/events/hide", data={"uid": apero.uid},
+                           headers=bearer).status_code == 204
+    assert "Apéro start-up" not in web.client.get("/").text  # built at once
+    page = web.client.get("/admin/events", params={"lang": "en"}, headers=bearer).text
+    assert "<h2>Hidden events</h2>" in page and "<code>assoc:meetup-7@assoc</code>" in page
+    [(hidden_id, keys, _)] = web.aggregator.hidden_events()
+    assert keys == ("assoc:meetup-7@assoc",)
+    assert web.client.post("/admin/events/hide", data={"uid": "nope@x"},
+                           headers=bearer).status_code == 422
+    assert web.client.post("/admin/events/unhide", data={"id": str(hidden_id)},
+                           headers=bearer).status_code == 204
+    assert "Apéro start-up" in web.client.get("/").text
+    assert web.client.post("/admin/events/unhide", data={"id": "x"},
+                           headers=bearer).status_code == 422
+    assert web.client.post("/admin/events/hide", data={"uid": apero.uid}).status_code in (303, 401, 403)
+
+
 def test_forms_refuse_posts_without_the_csrf_token(web: Web) -> None:
     refused = web.client.post("/register", data={"name": "X", "action": "submit"})
     assert refused.status_code == 403

@@ -80,7 +80,10 @@ def _clusters(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneIn
               venues: Venues | None
               ) -> tuple[list[Event], list[Event], list[Profile], list[list[int]]]:
     """Masters, attached overrides, the masters' profiles and their clusters (as indexes
-    into the masters): what a merge builds its events from and an assignment names."""
+    into the masters): what a merge builds its events from and an assignment names. Records
+    the operator hid are left out first, as if no feed carried them."""
+    if overrides is not None and overrides.hidden:
+        events = [e for e in events if record_key(e) not in overrides.hidden]
     masters, attached = _split_overrides(events)
     profiles = _profiles(masters, sources, tz, venues)
     return masters, attached, profiles, _cluster(masters, profiles, overrides or Overrides(),

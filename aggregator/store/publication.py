@@ -95,7 +95,8 @@ class PublicationStore:
         return dict(saved)
 
     def add_override(self, kind: str, record_keys: Sequence[str], now: datetime) -> None:
-        """Persist an operator's merge (a group of record keys) or split (one key)."""
+        """Persist an operator's merge (a group of record keys), split (one key) or hide
+        (the keys of one event)."""
         with self._begin() as connection:
             connection.execute(dedup_overrides.insert().values(
                 kind=kind, record_keys=json.dumps(list(record_keys)), created_at=now))
@@ -106,7 +107,24 @@ class PublicationStore:
                 sa.select(dedup_overrides).order_by(dedup_overrides.c.id)).all()
         merges = tuple(tuple(json.loads(r.record_keys)) for r in rows if r.kind == "merge")
         splits = tuple(k for r in rows if r.kind == "split" for k in json.loads(r.record_keys))
-        return Overrides(merges=merges, splits=splits)
+        hidden = frozenset(k for r in rows if r.kind == "hide" for k in json.loads(r.record_keys))
+        return Overrides(merges=merges, splits=splits, hidden=hidden)
+
+    def overrides_of_kind(self, kind: str) -> list[tuple[int, tuple[str, ...], datetime]]:
+        """(id, record keys, when) of each override of ``kind``, oldest first: what the
+        operator lists to undo one."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                sa.select(dedup_overrides).where(dedup_overrides.c.kind == kind)
+                .order_by(dedup_overrides.c.id)).all()
+        return [(r.id, tuple(json.loads(r.record_keys)), r.created_at) for r in rows]
+
+    def remove_override(self, override_id: int, kind: str) -> bool:
+        """Forget one override of ``kind``; False when there is no such one."""
+        with self._begin() as connection:
+            result = connection.execute(dedup_overrides.delete().where(
+                dedup_overrides.c.id == override_id, dedup_overrides.c.kind == kind))
+        return bool(result.rowcount)
 
 
 def _row(publication: Publication) -> dict[str, Any]:

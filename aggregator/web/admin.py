@@ -183,7 +183,8 @@ def events(request: Request, q: str = "") -> Response:
                           zone=ZoneInfo(aggregator.settings.timezone))[:MAX_EVENTS]
     names = {s.id: s.name for s in aggregator.current_sources()}
     return render(request, "admin_events.html", names=names, q=q,
-                  events=[(o.start, o.event) for o in coming])
+                  events=[(o.start, o.event) for o in coming],
+                  hidden=aggregator.hidden_events())
 
 
 @router.get("/events/explain", response_class=HTMLResponse)
@@ -215,6 +216,34 @@ async def split(request: Request) -> Response:
     uid, key = (form.get("uid") or [""])[0], (form.get("record") or [""])[0]
     try:
         await run_in_threadpool(aggregator.split_event_override, str(uid), str(key))
+    except CurationError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    await run_in_threadpool(aggregator.build_by_hand)
+    return _events_done(request)
+
+
+@router.post("/events/hide")
+async def hide(request: Request) -> Response:
+    """Leave an event out of every build (an internal meeting, spam), its feed kept."""
+    form = await admin_form(request)
+    aggregator = aggregator_of(request)
+    try:
+        await run_in_threadpool(aggregator.hide_event, str((form.get("uid") or [""])[0]))
+    except CurationError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    await run_in_threadpool(aggregator.build_by_hand)
+    return _events_done(request)
+
+
+@router.post("/events/unhide")
+async def unhide(request: Request) -> Response:
+    form = await admin_form(request)
+    aggregator = aggregator_of(request)
+    hidden = str((form.get("id") or [""])[0])
+    try:
+        if not hidden.isdigit():
+            raise CurationError(f"events unhide: {hidden!r} is no hidden event's number")
+        await run_in_threadpool(aggregator.unhide_event, int(hidden))
     except CurationError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     await run_in_threadpool(aggregator.build_by_hand)

@@ -349,6 +349,18 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "adm_members": ("Entrées (source:uid)", "Records (source:uid)", "Einträge (Quelle:UID)"),
     "adm_why": ("pourquoi ?", "why?", "warum?"),
     "adm_split": ("Séparer", "Split out", "Abtrennen"),
+    "adm_hide": ("Masquer", "Hide", "Ausblenden"),
+    "adm_hidden_title": ("Événements masqués", "Hidden events", "Ausgeblendete Veranstaltungen"),
+    "adm_hidden_hint": ("Leurs enregistrements restent hors de l’agenda, des calendriers et des "
+                        "exports, même quand leurs flux les publient encore (sans être annoncés "
+                        "comme annulés).",
+                        "Their records stay out of the agenda, the calendars and the exports even "
+                        "while their feeds still post them (without being announced as cancelled).",
+                        "Ihre Einträge bleiben aus der Agenda, den Kalendern und den Exporten, auch "
+                        "wenn ihre Feeds sie weiter veröffentlichen (ohne als abgesagt gemeldet zu "
+                        "werden)."),
+    "adm_unhide": ("Réafficher", "Show again", "Wieder anzeigen"),
+    "adm_none_hidden": ("Aucun.", "None.", "Keine."),
     "adm_explain_title": ("Pourquoi ces entrées ont été fusionnées ou séparées", "Why these records were merged or kept apart", "Warum diese Einträge zusammengeführt oder getrennt wurden"),
     "adm_back": ("retour", "back", "zurück"),
     "adm_score": ("Score", "Score", "Wert"),
