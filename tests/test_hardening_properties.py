@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aggregator.dedup.keys import clean_url, is_specific, url_key
@@ -137,3 +137,38 @@ def test_is_web_url_judges_a_link_as_urlsplit_does(scheme: str, rest: str) -> No
     except ValueError:
         expected = False
     assert is_web_url(link) == expected
+
+
+def _clean_text_in_full(text: str) -> str:
+    """clean_text as it was before its shortcut for texts already clean: every step run."""
+    import unicodedata
+
+    from aggregator.parse.text import BLANK_LINES, CONTROL_CHARS, SPACES
+
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = CONTROL_CHARS.sub("", text.replace("\t", " "))
+    lines = (SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+@FAST
+@given(st.one_of(
+    text,
+    st.lists(st.sampled_from(list("ab é\n \t\r\x00\x1c\x85\xa0\u2028\u2000\u200b\ufeff")
+                             + ["e\u0301", "\u1680", "\u3000"]), max_size=40).map("".join),
+    st.lists(st.sampled_from(["Séminaire", "IA", " ", "\n", "\n\n", "Café", "e\u0301"]),
+             max_size=12).map("".join),
+))
+@example("a\tb")
+@example("a\u00a0b")
+@example("a\n\n\nb")
+@example("a \nb")
+@example("a\n b")
+@example("Cafe\u0301")
+@example(" a")
+@example("a\u200bb")
+def test_clean_text_shortcut_gives_what_cleaning_in_full_gives(value: str) -> None:
+    """The shortcut for text already clean returns it only when every step would have left
+    it unchanged: spaces at line ends, blank runs, every kind of white space, control and
+    zero-width characters, combining accents (NFC)."""
+    assert clean_text(value) == _clean_text_in_full(value)

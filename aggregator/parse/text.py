@@ -57,6 +57,9 @@ HTML_HINT = re.compile(
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 BLANK_LINES = re.compile(r"\n{3,}")
+OTHER_SPACES = re.compile(r"[^\S \n]")
+"""White space other than a plain space or a line break (tabs, carriage returns, no-break
+and typographic spaces...): what :func:`clean_text` replaces or strips."""
 
 
 def image_source_filter(base_url: str) -> Callable[[str, str, str], str | None]:
@@ -155,11 +158,25 @@ def clean_text(text: str) -> str:
     """Return ``text`` in NFC without control characters, spaces collapsed, blank lines limited.
 
     Line breaks are kept (descriptions have paragraphs), at most one blank line in a row.
+    A text already so (nearly every title, place and summary a feed gives) is returned as
+    it is after three checks: cleaning each took 6 µs, 44,000 times per 100 sources (a
+    tenth of a refresh's own parsing work, issue 8).
     """
+    if _already_clean(text):
+        return text
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = CONTROL_CHARS.sub("", text.replace("\t", " "))
     lines = (SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _already_clean(text: str) -> bool:
+    """What :func:`clean_text` would give back unchanged (substring and one-class searches:
+    an alternation regex tried at every position was slower than cleaning)."""
+    return (text == text.strip() and "  " not in text and " \n" not in text
+            and "\n " not in text and "\n\n\n" not in text
+            and OTHER_SPACES.search(text) is None and CONTROL_CHARS.search(text) is None
+            and unicodedata.is_normalized("NFC", text))
 
 
 def clean_line(text: str) -> str:
