@@ -23,7 +23,8 @@ from .views import address, aggregator_of, language, render
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 MAX_PAGE = 1_000
-"""Past 50,000 articles nobody pages by hand; a robot asking page 10**9 gets the last one."""
+"""Past 50,000 articles nobody pages by hand: a larger number (or no number) is the first
+page, a page past the last one the last."""
 
 
 @router.get("/news", response_class=HTMLResponse)
