@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .config import Settings
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
 from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, search_texts
-from .render.agenda import SinglesIndex
+from .render.agenda import SinglesIndex, occurs_between
 from .render.exports import event_record
 from .render.times import render_zone
 from .selection import P, Selection, event_text, item_text, select
@@ -178,12 +178,17 @@ class PublishedMixin:
         )
 
     def events_document(
-        self, published: Published, selection: Selection, updated_since: datetime | None = None
+        self, published: Published, selection: Selection, updated_since: datetime | None = None,
+        window: tuple[datetime, datetime] | None = None,
     ) -> dict[str, Any]:
-        """events.json for a selection; with ``updated_since`` only what changed after it."""
+        """events.json for a selection; with ``updated_since`` only what changed after it,
+        with ``window`` (start, end) only the events with an occurrence overlapping it."""
         events = self.select_events(published, selection)
         if updated_since is not None:
             events = tuple(e for e in events if e.last_modified and e.last_modified > updated_since)
+        if window is not None:
+            zone = ZoneInfo(self.settings.timezone)
+            events = tuple(e for e in events if occurs_between(e, *window, zone))
         generated = published.generated_at.isoformat() if published.generated_at else None
         sources = {source.id: source for source in self.current_sources()}
         document: dict[str, Any] = {

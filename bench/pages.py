@@ -55,7 +55,9 @@ def main() -> None:
              "/calendar.ics?q=python", "/events.json?q=python", f"/news.atom?city={city}",
              "/events.atom", f"/events.atom?city={city}",
              f"/?from={(date.today() - timedelta(days=7)).isoformat()}", "/news",
-             "/news?page=100", f"/news?city={city}", "/news?q=python"]
+             "/news?page=100", f"/news?city={city}", "/news?q=python",
+             f"/events.json?from={date.today().isoformat()}"
+             f"&to={(date.today() + timedelta(days=6)).isoformat()}"]
     found = re.search(r'href="[^"]*(/events/[0-9a-f]+%40aggregator)"',
                       (workdir / "output" / "index.html").read_text(encoding="utf-8"))
     paths += [found.group(1), found.group(1) + ".ics"] if found else []

@@ -34,6 +34,13 @@ def ics(uid: str, title: str, start: datetime, url: str = "", extra: str = "") -
     return "\r\n".join(lines).encode()
 
 
+def one_calendar(*calendars: bytes) -> bytes:
+    """The VEVENTs of several one-event calendars (``sites.ics``) in one calendar."""
+    head = calendars[0][:calendars[0].index(b"BEGIN:VEVENT")]
+    events = [c[c.index(b"BEGIN:VEVENT"):c.index(b"END:VCALENDAR")] for c in calendars]
+    return head + b"".join(events) + b"END:VCALENDAR\r\n"
+
+
 def rss(*titles: str) -> bytes:
     items = "".join(
         f"<item><title>{t}</title><link>https://news.example.org/{i}</link>"

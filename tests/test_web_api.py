@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from sites import SOON, ics
+from sites import SOON, ics, one_calendar
 from webapp import Web, web  # noqa: F401  (fixture)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -127,7 +127,7 @@ def test_the_polled_calendar_answers_the_same_before_and_after_it_is_cached(web:
 
 def test_new_build_changes_the_etag(web: Web) -> None:
     etag = web.client.get("/calendar.ics").headers["etag"]
-    from sites import SOON, ics
+    from sites import SOON, ics, one_calendar
     web.feeds.set("/assoc.ics", ics("meetup-8@assoc", "Hackathon", SOON + timedelta(days=2)),
                   "text/calendar")
     web.aggregator.refresh(force=True)
@@ -193,6 +193,41 @@ def test_events_json_and_cheap_sync_with_updated_since(web: Web) -> None:
                     "2000-01-01T00:00:00.123456789+01:00", "0000-01-01T00:00:00Z"):
         answer = web.client.get("/events.json", params={"updated_since": instant})
         assert answer.status_code == 200 and len(answer.json()["events"]) == 2, instant
+
+
+def test_events_json_keeps_the_events_of_a_window_of_days(web: Web) -> None:
+    """"What is on next week": a widget asks for its days instead of every event; a series
+    is in a window where one of its dates falls."""
+    paris = ZoneInfo("Europe/Paris")
+    weekly = ics("weekly@assoc", "Café du mardi",
+                 datetime.now(UTC).replace(microsecond=0) - timedelta(days=29, hours=-1),
+                 extra="RRULE:FREQ=WEEKLY;COUNT=6")  # its last date is in a week
+    web.feeds.set("/assoc.ics", one_calendar(
+        ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1)), weekly), "text/calendar")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+
+    def titles(**window: str) -> set[str]:
+        answer = web.client.get("/events.json", params=window)
+        assert answer.status_code == 200, answer.text
+        return {e["title"] for e in answer.json()["events"]}
+
+    talk_day = SOON.astimezone(paris).date()
+    apero_day = (SOON + timedelta(days=1)).astimezone(paris).date()
+    assert titles() == {"Rencontre IA", "Apéro start-up", "Café du mardi"}
+    assert titles(**{"from": apero_day.isoformat(), "to": apero_day.isoformat()}) == {"Apéro start-up"}
+    assert titles(to=talk_day.isoformat()) >= {"Rencontre IA"}
+    assert "Apéro start-up" not in titles(to=talk_day.isoformat())
+    last_date = weekly_last = datetime.now(UTC) - timedelta(days=29, hours=-1) + timedelta(weeks=5)
+    assert "Café du mardi" in titles(**{"from": last_date.astimezone(paris).date().isoformat()})
+    after = (weekly_last + timedelta(days=1)).astimezone(paris).date().isoformat()
+    assert "Café du mardi" not in titles(**{"from": after})  # the series is over by then
+    assert titles(**{"from": SOON.isoformat()}) >= {"Rencontre IA", "Apéro start-up"}
+    assert titles(to="2000-01-01") == set()
+    assert titles(**{"from": "0001-01-01", "to": "9999-12-31"}) == titles()  # no overflow
+    for name, value in (("from", "next week"), ("to", "2026-13-45"), ("from", "2026-02-30")):
+        refused = web.client.get("/events.json", params={name: value})
+        assert refused.status_code == 422 and refused.json()["detail"].startswith(name), value
 
 
 def test_the_errors_openapi_documents_are_the_ones_the_api_answers(web: Web) -> None:

@@ -17,7 +17,7 @@ import pytest
 from aggregator.web import i18n
 from aggregator.web.public import date_jumps
 from aggregator.web.i18n import alphabetical
-from sites import SOON, ics, rss
+from sites import SOON, ics, one_calendar, rss
 from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -230,13 +230,6 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
     venue = web.client.get("/sources/venue", params={"lang": "en"}).text
     assert re.search(r"— failing, 1 entry \(read [^)]+\) — [^<]*500[^<]* \(2 failures in a row\)", venue)
     assert web.client.get("/sources/nobody").status_code == 404
-
-
-def one_calendar(*calendars: bytes) -> bytes:
-    """The VEVENTs of several one-event calendars (``sites.ics``) in one calendar."""
-    head = calendars[0][:calendars[0].index(b"BEGIN:VEVENT")]
-    events = [c[c.index(b"BEGIN:VEVENT"):c.index(b"END:VCALENDAR")] for c in calendars]
-    return head + b"".join(events) + b"END:VCALENDAR\r\n"
 
 
 def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finished_one(

@@ -194,6 +194,13 @@ def next_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occur
     return occurrence if _ends(occurrence.start, occurrence.end, zone) > now else None
 
 
+def occurs_between(event: MergedEvent, start: datetime, end: datetime, zone: tzinfo) -> bool:
+    """Whether an occurrence of ``event`` (a series' any one) overlaps [start, end): the
+    first one not over at ``start`` begins before ``end``."""
+    first = next_occurrence(event, now=start, zone=zone)
+    return first is not None and instant(first.start, zone) < end
+
+
 def last_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occurrence:
     """The event's last occurrence begun before ``now``: when a finished series took place
     last (its DTSTART for a one-off, or for a series that cannot be walked)."""

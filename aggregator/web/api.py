@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +59,9 @@ INVALID: dict[int | str, dict[str, Any]] = {422: {
 MISSING: dict[int | str, dict[str, Any]] = {404: {
     "model": Problem, "description": "Not built yet, or no such calendar"}}
 LEAP_SECOND = re.compile(r"(T\d\d:\d\d):60")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
+"""The widest window ``from``/``to`` open: a series walked from year 1 overflowed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +197,14 @@ router.add_api_route("/calendars/{slug}.ics", filtered_calendar, methods=["HEAD"
 def events_json(
     request: Request, city: City = "", kind: Kind = "", tag: Tag = "", source: SourceId = "",
     q: Text = "",
+    from_: Annotated[str, Query(
+        alias="from", max_length=40,
+        description="A day (2026-12-07) or an ISO 8601 instant: only events with an occurrence "
+        "from then on (a day from its start in the agenda's time zone)")] = "",
+    to: Annotated[str, Query(
+        max_length=40,
+        description="A day (2026-12-13, included) or an ISO 8601 instant (excluded): only "
+        "events with an occurrence before then")] = "",
     updated_since: Annotated[str, Query(
         max_length=40, json_schema_extra={"format": "date-time"},
         description="ISO 8601 instant: only events changed after it, plus "
@@ -201,18 +212,43 @@ def events_json(
 ) -> Response:
     """`{"generated_at", "events": [...]}` as in output/events.json (CONTRACT.md)."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
-    since = _instant(updated_since) if updated_since else None
-    if selection.empty and since is None:
-        return _file(request, "events.json", JSON)
+    since = _instant(updated_since, "updated_since") if updated_since else None
     aggregator = aggregator_of(request)
+    window = _window(from_, to, ZoneInfo(aggregator.settings.timezone))
+    if selection.empty and since is None and window is None:
+        return _file(request, "events.json", JSON)
     published = aggregator.published()
-    key = ("json", published.version, selection, since)
+    key = ("json", published.version, selection, since, window)
     return _cached(request, key, lambda: (json.dumps(
-        aggregator.events_document(published, selection, since), ensure_ascii=False,
+        aggregator.events_document(published, selection, since, window), ensure_ascii=False,
     ) + "\n").encode(), JSON, published.modified)
 
 
-def _instant(text: str) -> datetime:
+def _window(start: str, end: str, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """``from`` and ``to`` as instants: a day is its start in ``zone`` (``to``: the start of
+    the day after, so that the day is included), an instant is itself.
+
+    Raises:
+        HTTPException: 422, a value that is neither a day nor an instant.
+    """
+    if not start and not end:
+        return None
+    first = max(_moment(start, "from", zone, 0), EARLIEST) if start else EARLIEST
+    return first, min(_moment(end, "to", zone, 1), LATEST) if end else LATEST
+
+
+def _moment(text: str, name: str, zone: ZoneInfo, days_after: int) -> datetime:
+    if DAY.match(text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise HTTPException(status_code=422, detail=f"{name} must be a day such as "
+                                                        "2026-12-07 or an ISO 8601 date-time") from None
+        return datetime.combine(min(day, LATEST.date()) + timedelta(days=days_after), time(), zone)
+    return _instant(text, name)
+
+
+def _instant(text: str, name: str) -> datetime:
     """An ISO 8601 instant, RFC 3339's included: lower-case t and z, a leap second (read as
     :59), year 0000 (before any event). A '+' the query string turned into a space is put back."""
     text = LEAP_SECOND.sub(r"\1:59", text.upper().replace("Z", "+00:00").replace(" ", "+"))
@@ -221,7 +257,7 @@ def _instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise HTTPException(status_code=422, detail="updated_since must be an ISO 8601 "
+        raise HTTPException(status_code=422, detail=f"{name} must be an ISO 8601 "
                                                     "date-time such as 2026-01-31T12:00:00Z") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
