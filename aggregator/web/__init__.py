@@ -39,8 +39,8 @@ def create_app(aggregator: Aggregator) -> FastAPI:
     app.state.aggregator = aggregator
     app.state.files = api.FileCache()
     app.state.rendered = api.RenderCache()
-    app.state.agendas = public.AgendaCache[tuple[str, str]]()
-    app.state.news_pages = public.AgendaCache[tuple[object, ...]]()
+    app.state.agendas = public.PageCache[tuple[str, str]]()
+    app.state.news_pages = public.PageCache[tuple[object, ...]]()
     app.state.limits = register.default_limits()
     for router in (api.router, public.router, news_page.router, directory.router, events.router,
                    crawlers.router, register.router, manage.router, subscribe.router, admin.router,

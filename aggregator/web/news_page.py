@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from ..core import Selection
 from ..render import pages
 from ..models import MergedItem
-from .public import AgendaCache, Filter, filter_choices
+from .public import PageCache, Filter, filter_choices
 from .views import address, aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +36,7 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     filters = selection.filters()
     number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
-    cache: AgendaCache[tuple[MergedItem, ...]] = request.app.state.news_pages
+    cache: PageCache[tuple[MergedItem, ...]] = request.app.state.news_pages
     dated = cache.get((published.version, selection), lambda: tuple(
         item for item in aggregator.select_items(published, selection) if item.published))
     pages_count = max(1, -(-len(dated) // PER_PAGE))

@@ -32,7 +32,7 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.D
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
 EMBED_EVENTS = 15
 """Dates in /embed: a sidebar's worth on an organisation's site."""
-AGENDA_CACHE = 64
+PAGE_CACHE = 64
 
 Filter = Annotated[str, Query(max_length=100)]
 
@@ -40,10 +40,11 @@ Filter = Annotated[str, Query(max_length=100)]
 V = TypeVar("V")
 
 
-class AgendaCache(Generic[V]):
-    """Rendered agenda bodies per (build, filters, language, minute): a render of a big
-    agenda takes a second, and "ongoing" badges only need to move once a minute. (Also the
-    news pages' selected articles per build and filters.)"""
+class PageCache(Generic[V]):
+    """What a page computed, per key, the last :data:`PAGE_CACHE` keys: the agenda's
+    rendered bodies per (build, filters, language, minute) (a render of a big agenda takes a
+    second, and "ongoing" badges only need to move once a minute), the news pages' selected
+    articles per (build, filters)."""
 
     def __init__(self) -> None:
         self.entries: dict[Hashable, V] = {}
@@ -55,7 +56,7 @@ class AgendaCache(Generic[V]):
         if found is None:
             found = make()
             with self.lock:
-                if len(self.entries) >= AGENDA_CACHE:
+                if len(self.entries) >= PAGE_CACHE:
                     self.entries.clear()
                 self.entries[key] = found
         return found
@@ -87,7 +88,7 @@ def _agenda(request: Request, published: Published, selection: Selection, kind: 
     aggregator = aggregator_of(request)
     lang = language(request)
     now = aggregator.clock()
-    cache: AgendaCache[tuple[str, str]] = request.app.state.agendas
+    cache: PageCache[tuple[str, str]] = request.app.state.agendas
     zone = ZoneInfo(aggregator.settings.timezone)
 
     def make() -> tuple[str, str]:
