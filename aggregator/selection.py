@@ -121,6 +121,22 @@ def facets_match(posted: Sequence[Source], source_ids: Collection[str], places: 
         slugify(tag) for source in posted for tag in source.tags)
 
 
+def select_sources(sources: Sequence[Source], selection: Selection) -> list[Source]:
+    """The organisations of the directory that pass ``selection``'s city, kind and tag (as
+    the agenda's, compared as slugs) and have every word of its ``q`` in their name, city,
+    topics or website."""
+    if selection.empty:
+        return list(sources)
+    words = fold(selection.q).split()
+    return [
+        source for source in sources
+        if facets_match([source], (source.id,), (source.city,), cities=_one(selection.city),
+                        kinds=_one(selection.kind), tags=_one(selection.tag))
+        and all(word in fold(" ".join((source.name, source.city, source.website, *source.tags)))
+                for word in words)
+    ]
+
+
 def _one(value: str) -> tuple[str, ...]:
     return (value,) if value else ()
 

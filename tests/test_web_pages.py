@@ -232,6 +232,22 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
     assert web.client.get("/sources/nobody").status_code == 404
 
 
+def test_the_directory_filters_organisations_as_the_agenda_filters_events(web: Web) -> None:
+    def names(**query: str) -> list[str]:
+        page = web.client.get("/sources", params={"lang": "en", **query}).text
+        return re.findall(r'<tr><td><a href="/sources/[^"]+">([^<]+)</a>', page)
+
+    assert names() == ["L&#39;Asso", "La Venue", "Le Lab"]
+    assert names(city="nancy") == ["L&#39;Asso", "Le Lab"]  # as a slug: any case
+    assert names(kind="venue") == ["La Venue"]
+    assert names(tag="ai") == ["Le Lab"]
+    assert names(q="lab") == ["Le Lab"] and names(q="asso nancy") == ["L&#39;Asso"]
+    assert names(city="Metz", kind="lab") == []
+    page = web.client.get("/sources", params={"lang": "en", "city": "Nancy"}).text
+    assert "2 organisations" in page and 'action="/sources"' in page
+    assert 'id="f-source"' not in page and 'id="f-from"' not in page
+
+
 def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finished_one(
         web: Web) -> None:
     """A weekly meetup that began a month ago is next on within a week: listed at that date,

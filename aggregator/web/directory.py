@@ -18,9 +18,9 @@ from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source, When
 from ..render.agenda import by_last_date, by_next_date
 from ..render.exports import newest_first
-from ..selection import Selection
+from ..selection import Selection, select_sources
 from . import i18n
-from .public import earliest_day, webcal
+from .public import Filter, earliest_day, filter_choices, webcal
 from .views import address, aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -48,12 +48,19 @@ def overall_status(feeds: list[FeedHealth]) -> str:
 
 
 @router.get("/sources", response_class=HTMLResponse)
-def sources(request: Request) -> Response:
+def sources(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
+            q: Filter = "") -> Response:
+    """The organisations, filtered as the agenda is (city, kind, topic, words of their name):
+    a thousand of them are one long table otherwise."""
     aggregator = aggregator_of(request)
     health = _health_by_source(aggregator)
+    selection = Selection(city=city, kind=kind, tag=tag, q=q)
+    chosen = select_sources(aggregator.current_sources(), selection)
     rows = [(source, overall_status(health.get(source.id, [])))
-            for source in sorted(aggregator.current_sources(), key=lambda s: i18n.alphabetical(s.name))]
-    return render(request, "sources.html", rows=rows)
+            for source in sorted(chosen, key=lambda s: i18n.alphabetical(s.name))]
+    return render(request, "sources.html", rows=rows, selection=selection, with_dates=False,
+                  with_source=False, from_day="",
+                  **filter_choices(request, None, "/sources"))
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)

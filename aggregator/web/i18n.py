@@ -33,6 +33,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "news_title": ("Actualités", "News", "Nachrichten"),
     "news_feed": ("Flux de ces actualités (Atom)", "These news as a feed (Atom)",
                   "Diese Nachrichten als Feed (Atom)"),
+    "n_organisations": ("{n} organisation|{n} organisations", "{n} organisation|{n} organisations",
+                        "{n} Organisation|{n} Organisationen"),
     "n_articles": ("{n} article|{n} articles", "{n} article|{n} articles",
                    "{n} Artikel|{n} Artikel"),
     "page_of": ("page {number} sur {pages}", "page {number} of {pages}", "Seite {number} von {pages}"),

@@ -133,14 +133,16 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     )
 
 
-def filter_choices(request: Request, published: Published, action: str) -> dict[str, Any]:
+def filter_choices(request: Request, published: Published | None, action: str
+                   ) -> dict[str, Any]:
     """What the filters form offers (cities, kinds, tags, organisations) and where it sends
-    them: the agenda's and the news pages' form."""
+    them: the agenda's, the news pages' and (without ``published``: the organisations'
+    cities only) the directory's form."""
     sources = aggregator_of(request).current_sources()
+    places = {e.city for e in published.events if e.city} if published is not None else set()
     return {
         "filters_action": action,
-        "cities": sorted({e.city for e in published.events if e.city} | {s.city for s in sources},
-                         key=i18n.alphabetical),
+        "cities": sorted(places | {s.city for s in sources}, key=i18n.alphabetical),
         "tags": sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical),
         "sources": sorted(((s.id, s.name) for s in sources),
                           key=lambda p: i18n.alphabetical(p[1])),
