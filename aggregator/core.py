@@ -18,7 +18,7 @@ from . import decide, lifecycle
 from .cluster import DATA_MARK, ClusterMixin, Writing
 from .config import DEFAULT_REFRESH, Settings
 from .curation import CurationMixin
-from .dedup import merge_events, merge_news
+from .dedup import merge_events, merge_news, record_key
 from .digests import DigestError, DigestReport, DigestsMixin
 from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
@@ -276,7 +276,10 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
 
     def _merge_news(self, items: Sequence[NewsItem], by_id: Mapping[str, Source]
                     ) -> tuple[MergedItem, ...]:
-        """:meth:`_merge_events` for the news."""
+        """:meth:`_merge_events` for the news, without the articles the operator hid."""
+        hidden = self.store.load_overrides().hidden_news
+        if hidden:
+            items = [item for item in items if record_key(item) not in hidden]
         previous = self.store.load_assignment("news")
         merge = merge_news(items, by_id, previous=previous)
         self.store.save_assignment("news", merge.assignment, previous)

@@ -119,9 +119,41 @@ class CurationMixin:
         Raises:
             CurationError: no hidden event has this id.
         """
-        if not self.store.remove_override(hidden_id, "hide"):
-            raise CurationError(f"events unhide: no hidden event #{hidden_id} "
-                                "(see `aggregator events hidden`)")
+        self._unhide("hide", hidden_id, "events")
+
+    def hide_news(self, id_or_key: str) -> tuple[str, ...]:
+        """Leave a merged article (its id in news.json) or one record (``source_id:guid``)
+        out of every later build, even when its feeds post it again (a sponsored post, spam
+        from an otherwise sound feed); returns the record keys.
+
+        Raises:
+            CurationError: no article or record has this name.
+        """
+        assignment = self.store.load_assignment("news")
+        keys = tuple(sorted(k for k, merged in assignment.items() if merged == id_or_key)) or (
+            (id_or_key,) if id_or_key in assignment else ())
+        if not keys:
+            raise CurationError(f"news hide: {id_or_key!r} is no article id or record key of "
+                                "the last build")
+        self._decided("hide-news", keys)
+        return keys
+
+    def hidden_news(self) -> list[tuple[int, tuple[str, ...], datetime]]:
+        """(id, record keys, when) of each article the operator hid, oldest first."""
+        return self.store.overrides_of_kind("hide-news")
+
+    def unhide_news(self, hidden_id: int) -> None:
+        """Publish again one hidden article (from :meth:`hidden_news`).
+
+        Raises:
+            CurationError: no hidden article has this id.
+        """
+        self._unhide("hide-news", hidden_id, "news")
+
+    def _unhide(self, kind: str, hidden_id: int, command: str) -> None:
+        if not self.store.remove_override(hidden_id, kind):
+            raise CurationError(f"{command} unhide: nothing hidden has #{hidden_id} "
+                                f"(see `aggregator {command} hidden`)")
         self.store.bump_mark(DATA_MARK)
 
     def _decided(self, kind: str, keys: Sequence[str]) -> None:

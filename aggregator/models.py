@@ -323,12 +323,14 @@ class Overrides:
     ``splits`` holds record keys forced out of whatever cluster the scorer put them in.
     An explicit merge wins over a split of the same key (the later, more specific intent).
     ``hidden`` holds record keys left out of every build (``aggregator events hide``): an
-    internal meeting or a spam event a feed publishes, without switching the feed off.
+    internal meeting or a spam event a feed publishes, without switching the feed off;
+    ``hidden_news`` the same for articles (``aggregator news hide``: a sponsored post...).
     """
 
     merges: tuple[tuple[str, ...], ...] = ()
     splits: tuple[str, ...] = ()
     hidden: frozenset[str] = frozenset()
+    hidden_news: frozenset[str] = frozenset()
 
 
 RegistrationStatus = Literal["pending", "approved", "rejected", "withdrawn"]

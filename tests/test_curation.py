@@ -86,6 +86,27 @@ def test_a_hidden_event_stays_out_while_its_feeds_post_it_until_the_operator_sho
     assert run("events", "hide", "nope@x").exit_code == 1
 
 
+def test_a_hidden_article_stays_out_of_the_news_until_shown_again(site: Any, tmp_path: Path) -> None:
+    def titles() -> dict[str, str]:
+        items = json.loads((tmp_path / "output" / "news.json").read_text())["items"]
+        return {i["title"]: i["id"] for i in items}
+
+    refresh_and_build()
+    ident = titles()["Appel à projets"]
+    hidden = run("news", "hide", ident)
+    assert hidden.exit_code == 0 and "lab:https://news.example.org/0" in hidden.output
+    refresh_and_build()
+    assert set(titles()) == {"Nouveau labo"}
+    assert "Appel à projets" not in (tmp_path / "output" / "news.atom").read_text()
+    assert run("news", "hidden").output.startswith("#1  ")
+    assert run("news", "unhide", "1").exit_code == 0
+    refresh_and_build()
+    assert titles()["Appel à projets"] == ident  # back, under its id
+    assert run("news", "hide", "nope").exit_code == 1
+    assert run("news", "unhide", "1").exit_code == 1
+    assert run("news", "hidden").output == "no hidden article\n"
+
+
 def test_unknown_names_are_refused_with_a_clear_line(site: Any) -> None:
     refresh_and_build()
     result = run("events", "merge", "nope@x", "neither@y")

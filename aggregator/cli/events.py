@@ -1,6 +1,9 @@
-"""`aggregator events explain|merge|split`: the operator's view into deduplication."""
+"""`aggregator events explain|merge|split|hide` and `news hide`: the operator's hand on
+deduplication and on single events and articles."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import click
 
@@ -66,9 +69,12 @@ def events_hide(app: AppContext, uid: str) -> None:
 def events_hidden(app: AppContext) -> None:
     """The events the operator hid, with the number that `events unhide` takes."""
     with errors_to_exit():
-        found = app.aggregator.hidden_events()
+        _print_hidden(app.aggregator.hidden_events(), "event")
+
+
+def _print_hidden(found: list[tuple[int, tuple[str, ...], datetime]], what: str) -> None:
     if not found:
-        click.echo("no hidden event")
+        click.echo(f"no hidden {what}")
     for hidden_id, keys, when in found:
         click.echo(f"#{hidden_id}  {when.isoformat(timespec='minutes')}  {', '.join(keys)}")
 
@@ -80,4 +86,39 @@ def events_unhide(app: AppContext, hidden_id: int) -> None:
     """Publish again the records of hidden event #ID (from `aggregator events hidden`)."""
     with errors_to_exit():
         app.aggregator.unhide_event(hidden_id)
+    console.print(f"#{hidden_id} shown again from the next build")
+
+
+@cli.group()
+def news() -> None:
+    """The operator's hold on single articles (the feed's others stay)."""
+
+
+@news.command("hide")
+@click.argument("ident", metavar="ID")
+@pass_app
+def news_hide(app: AppContext, ident: str) -> None:
+    """Leave an article (its id in news.json, or SOURCE_ID:GUID) out of every later build,
+    even when its feeds post it again: a sponsored post, spam in a sound feed."""
+    with errors_to_exit():
+        keys = app.aggregator.hide_news(ident)
+    console.print(f"hidden: {', '.join(keys)}; out of the outputs from the next build "
+                  "(`aggregator news hidden` lists it, `news unhide` undoes it)")
+
+
+@news.command("hidden")
+@pass_app
+def news_hidden(app: AppContext) -> None:
+    """The articles the operator hid, with the number that `news unhide` takes."""
+    with errors_to_exit():
+        _print_hidden(app.aggregator.hidden_news(), "article")
+
+
+@news.command("unhide")
+@click.argument("hidden_id", type=int, metavar="ID")
+@pass_app
+def news_unhide(app: AppContext, hidden_id: int) -> None:
+    """Publish again hidden article #ID (from `aggregator news hidden`)."""
+    with errors_to_exit():
+        app.aggregator.unhide_news(hidden_id)
     console.print(f"#{hidden_id} shown again from the next build")

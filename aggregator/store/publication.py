@@ -108,7 +108,9 @@ class PublicationStore:
         merges = tuple(tuple(json.loads(r.record_keys)) for r in rows if r.kind == "merge")
         splits = tuple(k for r in rows if r.kind == "split" for k in json.loads(r.record_keys))
         hidden = frozenset(k for r in rows if r.kind == "hide" for k in json.loads(r.record_keys))
-        return Overrides(merges=merges, splits=splits, hidden=hidden)
+        hidden_news = frozenset(k for r in rows if r.kind == "hide-news"
+                                for k in json.loads(r.record_keys))
+        return Overrides(merges=merges, splits=splits, hidden=hidden, hidden_news=hidden_news)
 
     def overrides_of_kind(self, kind: str) -> list[tuple[int, tuple[str, ...], datetime]]:
         """(id, record keys, when) of each override of ``kind``, oldest first: what the
