@@ -7,7 +7,7 @@ so they keep meaning the same records however the clustering moves later.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -100,9 +100,7 @@ class CurationMixin:
         Raises:
             CurationError: no merged event or record has this name.
         """
-        assignment = self._current_assignment()
-        keys = tuple(sorted(k for k, merged in assignment.items() if merged == uid_or_key)) or (
-            (uid_or_key,) if uid_or_key in assignment else ())
+        keys = _keys_named(self._current_assignment(), uid_or_key)
         if not keys:
             raise CurationError(f"events hide: {uid_or_key!r} is no merged UID or record key "
                                 "we hold")
@@ -129,9 +127,7 @@ class CurationMixin:
         Raises:
             CurationError: no article or record has this name.
         """
-        assignment = self.store.load_assignment("news")
-        keys = tuple(sorted(k for k, merged in assignment.items() if merged == id_or_key)) or (
-            (id_or_key,) if id_or_key in assignment else ())
+        keys = _keys_named(self.store.load_assignment("news"), id_or_key)
         if not keys:
             raise CurationError(f"news hide: {id_or_key!r} is no article id or record key of "
                                 "the last build")
@@ -161,3 +157,10 @@ class CurationMixin:
         again (no feed changed, so no refresh would have said so)."""
         self.store.add_override(kind, keys, self.clock())
         self.store.bump_mark(DATA_MARK)
+
+
+def _keys_named(assignment: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """The record keys of the merged event or article ``name`` in ``assignment`` (record key
+    -> merged id), or ``name`` itself when it is a record key; none when it is neither."""
+    keys = tuple(sorted(key for key, merged in assignment.items() if merged == name))
+    return keys or ((name,) if name in assignment else ())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from ..core import RegistrationError
+from ..core import Aggregator, RegistrationError
 from ..errors import CurationError
 from ..render.agenda import by_next_date
 from .register import checked_form, limit, text
@@ -199,55 +200,50 @@ def explain(request: Request, uid: str) -> Response:
 
 @router.post("/events/merge")
 async def merge(request: Request) -> Response:
-    form = await admin_form(request)
-    aggregator = aggregator_of(request)
-    try:
-        await run_in_threadpool(aggregator.merge_events_override, form.get("uid", []))
-    except CurationError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
-    await run_in_threadpool(aggregator.build_by_hand)
-    return _events_done(request)
+    return await _curated(request, lambda aggregator, form: aggregator.merge_events_override(
+        form.get("uid", [])))
 
 
 @router.post("/events/split")
 async def split(request: Request) -> Response:
-    form = await admin_form(request)
-    aggregator = aggregator_of(request)
-    uid, key = (form.get("uid") or [""])[0], (form.get("record") or [""])[0]
-    try:
-        await run_in_threadpool(aggregator.split_event_override, str(uid), str(key))
-    except CurationError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
-    await run_in_threadpool(aggregator.build_by_hand)
-    return _events_done(request)
+    return await _curated(request, lambda aggregator, form: aggregator.split_event_override(
+        _first(form, "uid"), _first(form, "record")))
 
 
 @router.post("/events/hide")
 async def hide(request: Request) -> Response:
     """Leave an event out of every build (an internal meeting, spam), its feed kept."""
-    form = await admin_form(request)
-    aggregator = aggregator_of(request)
-    try:
-        await run_in_threadpool(aggregator.hide_event, str((form.get("uid") or [""])[0]))
-    except CurationError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
-    await run_in_threadpool(aggregator.build_by_hand)
-    return _events_done(request)
+    return await _curated(request, lambda aggregator, form: aggregator.hide_event(
+        _first(form, "uid")))
 
 
 @router.post("/events/unhide")
 async def unhide(request: Request) -> Response:
+    def show_again(aggregator: Aggregator, form: dict[str, Any]) -> None:
+        number = _first(form, "id")
+        if not number.isdigit():
+            raise CurationError(f"events unhide: {number!r} is no hidden event's number")
+        aggregator.unhide_event(int(number))
+
+    return await _curated(request, show_again)
+
+
+async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any]], object]
+                   ) -> Response:
+    """The operator's decision on events from its form, then a build at once, so that the
+    page they come back to shows it; a decision refused is a 422 saying why."""
     form = await admin_form(request)
     aggregator = aggregator_of(request)
-    hidden = str((form.get("id") or [""])[0])
     try:
-        if not hidden.isdigit():
-            raise CurationError(f"events unhide: {hidden!r} is no hidden event's number")
-        await run_in_threadpool(aggregator.unhide_event, int(hidden))
+        await run_in_threadpool(decide, aggregator, form)
     except CurationError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     await run_in_threadpool(aggregator.build_by_hand)
     return _events_done(request)
+
+
+def _first(form: dict[str, Any], name: str) -> str:
+    return str((form.get(name) or [""])[0])
 
 
 def _events_done(request: Request) -> Response:
