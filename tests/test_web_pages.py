@@ -379,6 +379,25 @@ def test_the_operator_hides_one_event_and_shows_it_again_from_the_admin_pages(we
     assert web.client.post("/admin/events/hide", data={"uid": apero.uid}).status_code in (303, 401, 403)
 
 
+def test_the_operator_hides_one_article_and_shows_it_again_from_the_admin_pages(web: Web) -> None:
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    page = web.client.get("/admin/news", params={"lang": "en", "q": "appel"}, headers=bearer).text
+    assert "Appel à projets" in page and "Nouveau labo" not in page  # the title search
+    [article] = [i for i in web.aggregator.published().items if i.title == "Appel à projets"]
+    assert web.client.post("/admin/news/hide", data={"id": article.id},
+                           headers=bearer).status_code == 204
+    assert "Appel à projets" not in web.client.get("/news").text  # built at once
+    assert "Nouveau labo" in web.client.get("/news").text
+    page = web.client.get("/admin/news", params={"lang": "en"}, headers=bearer).text
+    assert "<h2>Hidden articles</h2>" in page and "<code>lab:https://news.example.org/0</code>" in page
+    [(hidden_id, _, _)] = web.aggregator.hidden_news()
+    assert web.client.post("/admin/news/unhide", data={"id": str(hidden_id)},
+                           headers=bearer).status_code == 204
+    assert "Appel à projets" in web.client.get("/news").text
+    assert web.client.post("/admin/news/hide", data={"id": "nope"}, headers=bearer).status_code == 422
+    assert web.client.get("/admin/news").status_code in (303, 401, 403)  # not without the token
+
+
 def test_forms_refuse_posts_without_the_csrf_token(web: Web) -> None:
     refused = web.client.post("/register", data={"name": "X", "action": "submit"})
     assert refused.status_code == 403

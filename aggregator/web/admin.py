@@ -228,10 +228,41 @@ async def unhide(request: Request) -> Response:
     return await _curated(request, show_again)
 
 
-async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any]], object]
-                   ) -> Response:
-    """The operator's decision on events from its form, then a build at once, so that the
-    page they come back to shows it; a decision refused is a 422 saying why."""
+@router.get("/news", response_class=HTMLResponse)
+def news(request: Request, q: str = "") -> Response:
+    """The newest articles (or those whose title holds ``q``), to hide one: a sponsored
+    post, spam in a feed that is otherwise sound."""
+    authenticated(request)
+    aggregator = aggregator_of(request)
+    wanted = q.casefold()
+    chosen = [i for i in aggregator.published().items if wanted in i.title.casefold()]
+    names = {s.id: s.name for s in aggregator.current_sources()}
+    return render(request, "admin_news.html", names=names, q=q, items=chosen[:MAX_EVENTS],
+                  hidden=aggregator.hidden_news())
+
+
+@router.post("/news/hide")
+async def hide_article(request: Request) -> Response:
+    return await _curated(request, lambda aggregator, form: aggregator.hide_news(
+        _first(form, "id")), back="/admin/news")
+
+
+@router.post("/news/unhide")
+async def unhide_article(request: Request) -> Response:
+    def show_again(aggregator: Aggregator, form: dict[str, Any]) -> None:
+        number = _first(form, "id")
+        if not number.isdigit():
+            raise CurationError(f"news unhide: {number!r} is no hidden article's number")
+        aggregator.unhide_news(int(number))
+
+    return await _curated(request, show_again, back="/admin/news")
+
+
+async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any]], object],
+                   back: str = "/admin/events") -> Response:
+    """The operator's decision on events or articles from its form, then a build at once,
+    so that the page they come back to (``back``) shows it; a decision refused is a 422
+    saying why."""
     form = await admin_form(request)
     aggregator = aggregator_of(request)
     try:
@@ -239,17 +270,13 @@ async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any
     except CurationError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     await run_in_threadpool(aggregator.build_by_hand)
-    return _events_done(request)
+    if request.headers.get("authorization"):
+        return Response(status_code=204)
+    return RedirectResponse(back, status_code=303)
 
 
 def _first(form: dict[str, Any], name: str) -> str:
     return str((form.get(name) or [""])[0])
-
-
-def _events_done(request: Request) -> Response:
-    if request.headers.get("authorization"):
-        return Response(status_code=204)
-    return RedirectResponse("/admin/events", status_code=303)
 
 
 __all__ = ["check_csrf", "router"]

@@ -362,6 +362,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                         "wenn ihre Feeds sie weiter veröffentlichen (ohne als abgesagt gemeldet zu "
                         "werden)."),
     "adm_unhide": ("Réafficher", "Show again", "Wieder anzeigen"),
+    "adm_news": ("Masquer des articles", "Hide articles", "Artikel ausblenden"),
+    "adm_article": ("Article", "Article", "Artikel"),
+    "adm_hidden_news_title": ("Articles masqués", "Hidden articles", "Ausgeblendete Artikel"),
     "adm_none_hidden": ("Aucun.", "None.", "Keine."),
     "adm_explain_title": ("Pourquoi ces entrées ont été fusionnées ou séparées", "Why these records were merged or kept apart", "Warum diese Einträge zusammengeführt oder getrennt wurden"),
     "adm_back": ("retour", "back", "zurück"),
