@@ -89,6 +89,9 @@ class Settings:
     """Operator's venue aliases for deduplication: (venue id, names and addresses)."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     admin_token: str | None = None
+    metrics_token: str | None = None
+    """When set, /metrics answers only ``Authorization: Bearer <it>`` (Prometheus'
+    ``authorization`` setting); unset, /metrics is open, to be kept behind the proxy."""
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
 
     def source(self, source_id: str) -> Source:
@@ -298,6 +301,7 @@ def build_settings(
         venues=tuple((venue, tuple(names)) for venue, names in sorted(fs.venues.items())),
         smtp=smtp,
         admin_token=env.get("AGGREGATOR_ADMIN_TOKEN") or None,
+        metrics_token=env.get("AGGREGATOR_METRICS_TOKEN") or None,
         daemon=_daemon_settings(env, fs),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})

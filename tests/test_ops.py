@@ -59,3 +59,32 @@ def test_healthz_says_when_nothing_is_built_and_metrics_count_feeds_fetches_buil
         server.stop()
         thread.join(15)
         aggregator.close()
+
+
+def test_metrics_ask_for_their_token_when_one_is_set(tmp_path: Path) -> None:
+    """Counters and feed states are the operator's: with AGGREGATOR_METRICS_TOKEN set, a
+    scraper sends it as a bearer token (Prometheus' `authorization` setting)."""
+    from aggregator.config import build_settings
+
+    settings = build_settings((), None, {"AGGREGATOR_METRICS_TOKEN": "s3cret-scrape"},
+                              db_url=f"sqlite:///{tmp_path / 'a.db'}", output_dir=tmp_path / "out")
+    aggregator = make_aggregator(settings)
+    server = WebServer(aggregator, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve)
+    thread.start()
+    try:
+        while not server.server.started:
+            time.sleep(0.02)
+        refused = httpx.get(server.url + "/metrics", timeout=10)
+        assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Bearer")
+        wrong = httpx.get(server.url + "/metrics", headers={"Authorization": "Bearer guess"},
+                          timeout=10)
+        assert wrong.status_code == 401 and "aggregator_" not in wrong.text
+        scraped = httpx.get(server.url + "/metrics", timeout=10,
+                            headers={"Authorization": "Bearer s3cret-scrape"})
+        assert scraped.status_code == 200 and "# TYPE aggregator_build_duration_seconds" in scraped.text
+        assert httpx.get(server.url + "/healthz", timeout=10).status_code == 503  # still open
+    finally:
+        server.stop()
+        thread.join(15)
+        aggregator.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -20,5 +22,14 @@ def healthz(request: Request) -> Response:
 
 @router.get("/metrics")
 def metrics(request: Request) -> Response:
-    body, content_type = aggregator_of(request).metrics_text()
+    """The node's counters for Prometheus; behind ``AGGREGATOR_METRICS_TOKEN`` when set."""
+    aggregator = aggregator_of(request)
+    expected = aggregator.settings.metrics_token
+    if expected is not None:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+            return Response("send Authorization: Bearer <AGGREGATOR_METRICS_TOKEN>\n",
+                            status_code=401, media_type="text/plain; charset=utf-8",
+                            headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+    body, content_type = aggregator.metrics_text()
     return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})
