@@ -97,7 +97,7 @@ def demo(app: AppContext, once: bool, port: int) -> None:
 
 @cli.group()
 def sources() -> None:
-    """Registered sources and the health of their feeds."""
+    """Sources: their feeds' health, checking a feed, registering one, switching one off."""
 
 
 @sources.command("list")
