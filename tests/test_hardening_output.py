@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,8 @@ def test_text_is_escaped_in_the_calendar(app: Aggregator, tmp_path: Path) -> Non
 
 def test_web_pages_show_the_text_without_its_markup(app: Aggregator) -> None:
     with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
-        for path in ("/", "/embed", "/sources", "/sources/evil", "/calendars", "/admin/events"):
+        for path in ("/", "/embed", "/sources", "/sources/evil", "/calendars", "/admin/events",
+                     "/news", "/admin/news", f"/?from={date.today() - timedelta(days=3)}"):
             page = client.get(path, headers={"Authorization": "Bearer t0ken-for-tests"})
             assert page.status_code == 200, path
             assert_inert(page.text, path)
