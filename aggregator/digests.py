@@ -26,18 +26,20 @@ from zoneinfo import ZoneInfo
 
 from .config import Settings
 from .digest import (
-    DigestContent, Filters, RenderedDigest, digest_message, parse_week, render_digest,
-    select_digest, week_occurrences, week_of,
+    DigestContent, Filters, RenderedDigest, digest_message, follows, parse_week,
+    render_digest, select_digest, week_occurrences, week_of,
 )
 from .errors import AggregatorError
 from .mailer import Delivery, iter_send
 from .models import OutgoingMail, Source, Subscriber
 from .publish import write_outputs
 from .published import Published
-from .render import render_calendar
+from .render import DEFAULT_TITLE, render_calendar
 from .render.text import one_line
 from .store import Store
 
+MY_SELECTION = {"fr": "ma sélection", "en": "my selection", "de": "meine Auswahl"}
+"""A personal calendar's name after the site's (never the address: calendar apps show it)."""
 DEFAULT_PER_MINUTE = 0
 """No pause between messages by default (a relay on localhost takes 10,000 in seconds);
 `digest send --per-minute N` paces them for providers that throttle bulk senders."""
@@ -248,6 +250,17 @@ class DigestsMixin:
                 base_url=self.settings.base_url, zone=ZoneInfo(self.settings.timezone),
                 sources=self._sources(), personal=personal)
         return cache[key]  # type: ignore[return-value]
+
+    def followed_calendar(self, published: Published, subscriber: Subscriber) -> bytes:
+        """The personal calendar of ``subscriber``: every published event its digest follows
+        (cities, kinds, topics, organisations), as calendar.ics renders them and dated like
+        the build, so that equal data gives equal bytes (and the same ETag)."""
+        sources, filters = self._sources(), _filters(subscriber)
+        events = [event for event in published.events if follows(event, sources, filters)]
+        name = f"{DEFAULT_TITLE} – {MY_SELECTION.get(subscriber.language, MY_SELECTION['fr'])}"
+        return render_calendar(events, name=name, now=published.generated_at or self.clock(),
+                               base_url=self.settings.base_url, timezone=self.settings.timezone,
+                               sources=sources)
 
     def _sources(self) -> dict[str, Source]:
         return self.source_map()  # type: ignore[attr-defined,no-any-return]

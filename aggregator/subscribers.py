@@ -12,7 +12,10 @@ revoked; a guess has a 2^-192 chance, like a forged signature would.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from email.message import EmailMessage
@@ -27,6 +30,17 @@ from .render import slugify
 from .store import Store
 
 MAX_FILTERS = 20
+CALENDAR_KEY = re.compile(r"[0-9a-f]{32}")
+CALENDAR_KEYS_TTL = 300.0
+"""Seconds the calendar keys of every subscriber are kept: a calendar app polls each few
+hours, 10,000 subscribers' keys take a table read and 10,000 hashes to compute."""
+
+
+def calendar_key(token: str) -> str:
+    """The secret of a subscriber's personal calendar address, derived one way from its
+    token: that address is handed to Google or Apple and may leak, and must not open the
+    preferences or unsubscribe links the token opens."""
+    return hashlib.sha256(f"calendar:{token}".encode()).hexdigest()[:32]
 
 
 class SubscriberError(AggregatorError):
@@ -64,6 +78,7 @@ class SubscribersMixin:
     settings: Settings
     store: Store
     clock: Callable[[], datetime]
+    _calendar_keys: tuple[float, dict[str, str]] | None = None
 
     def add_subscriber(
         self, email: str, *, language: str = "fr", cities: Sequence[str] = (),
@@ -106,6 +121,26 @@ class SubscribersMixin:
 
     def current_sources(self) -> tuple[Source, ...]:
         raise NotImplementedError  # provided by Aggregator
+
+    def subscriber_by_calendar_key(self, key: str) -> Subscriber:
+        """The confirmed subscriber whose personal calendar address holds ``key``.
+
+        Raises:
+            SubscriberError: no confirmed subscriber has this calendar (unknown, or since
+                unsubscribed or removed).
+        """
+        if CALENDAR_KEY.fullmatch(key):
+            now = time.monotonic()
+            cached = self._calendar_keys
+            if cached is None or cached[0] < now or key not in cached[1]:
+                keys = {calendar_key(s.token): s.token for s in self.store.subscribers()}
+                cached = self._calendar_keys = (now + CALENDAR_KEYS_TTL, keys)
+            token = cached[1].get(key)
+            if token is not None:
+                subscriber = self.store.subscriber(token=token)
+                if subscriber is not None and subscriber.status == "confirmed":
+                    return subscriber
+        raise SubscriberError("calendar", "this calendar address is not valid (any more)")
 
     def subscriber_by_token(self, token: str) -> Subscriber:
         """Raises SubscriberError when the link is unknown (mistyped, or the address removed)."""

@@ -55,6 +55,8 @@ def test_every_public_page_passes_axe_in_each_language(page: Any, web: Web) -> N
     web.aggregator.refresh()
     web.aggregator.build()
     past_days = f"/?from={(held - timedelta(days=1)).date().isoformat()}"
+    subscriber, _ = web.aggregator.add_subscriber("axe@example.org", confirmed=True)
+    preferences = f"/preferences/{subscriber.token}"  # with its own calendar's address
     event = "/events/" + quote(web.aggregator.published().events[0].uid)
     [digest, _] = web.aggregator.digest_preview()
     from aggregator.models import FeedRef
@@ -67,7 +69,7 @@ def test_every_public_page_passes_axe_in_each_language(page: Any, web: Web) -> N
         for path in ("/", "/news", "/news?page=1&q=nouveau", "/calendars", "/sources", "/sources/lab", "/register", "/subscribe",
                      "/digests", f"/digests/{digest.stem}", "/docs", "/embed", event,
                      "/nothing-here", "/admin/login", f"/manage/{registration.token}", "/manage",
-                     past_days):
+                     past_days, preferences):
             page.get(f"{web.url}{path}{'&' if '?' in path else '?'}lang={language}")
             problems = violations(page, best_practice=not path.startswith("/digests/"))
             if problems:

@@ -110,6 +110,44 @@ def test_preferences_page(site: tuple[Aggregator, httpx.Client]) -> None:
     assert "no organisation &#39;nobody&#39;" in unknown.text
 
 
+def test_a_subscriber_adds_what_it_follows_to_its_calendar_app(
+        site: tuple[Aggregator, httpx.Client]) -> None:
+    """The preferences page gives a calendar of the events the digest follows; its address is
+    not the secret of the preferences and unsubscribe links, and it follows their changes."""
+    import icalendar
+
+    def uids(path: str) -> set[str]:
+        answer = client.get(path)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/calendar")
+        return {str(e["UID"]) for e in icalendar.Calendar.from_ical(answer.content).walk("VEVENT")}
+
+    app, client = site
+    subscriber, _ = app.add_subscriber("carol@example.org", confirmed=True, cities=["Metz"],
+                                       language="en")
+    path = f"/preferences/{subscriber.token}"
+    page = client.get(path, params={"lang": "en"}).text
+    found = re.search(r'value="(http://agenda\.example\.org/calendars/mine/([0-9a-f]{32})\.ics)"', page)
+    assert found is not None and '<h2 id="my-calendar">Your own calendar</h2>' in page
+    assert f'href="webcal://agenda.example.org/calendars/mine/{found.group(2)}.ics"' in page
+    mine, key = f"/calendars/mine/{found.group(2)}.ics", found.group(2)
+    assert subscriber.token not in mine
+    metz = uids("/calendar.ics?city=Metz")
+    assert metz and uids(mine) == metz and metz != {e.uid for e in app.published().events}
+    assert "X-WR-CALNAME:Agenda numérique Grand Est – Luxembourg – my selection" in \
+        client.get(mine).text.replace("\r\n ", "")
+    etag = client.get(mine).headers["etag"]
+    assert client.get(mine, headers={"If-None-Match": etag}).status_code == 304
+    client.post(path, data={"csrf_token": csrf(client, path), "language": "en", "sources": ["lab"]})
+    assert uids(mine) == uids("/calendar.ics?source=lab")  # what it follows now
+    assert client.get(f"/preferences/{key}").status_code == 404  # not a key to the settings
+    assert client.get("/calendars/mine/" + "0" * 32 + ".ics").status_code == 404
+    assert client.get("/calendars/mine/nope.ics").status_code == 404
+    app.unsubscribe(subscriber.token)
+    assert client.get(mine).status_code == 404
+    pending, _ = app.add_subscriber("dave@example.org", cities=["Metz"])
+    assert "my-calendar" not in client.get(f"/preferences/{pending.token}").text  # confirmed only
+
+
 def test_bad_links_honeypot_and_rate_limit(site: tuple[Aggregator, httpx.Client],
                                            smtp_server: Sink) -> None:
     app, client = site

@@ -163,6 +163,12 @@ def _news(
     return tuple((name, tuple(group)) for name, group in groups.items())
 
 
+def follows(event: MergedEvent, sources: Mapping[str, Source], filters: Filters) -> bool:
+    """Whether a subscriber following ``filters`` follows ``event``: its digest's choice,
+    and its personal calendar's."""
+    return _matches(event, sources, filters, event.city)
+
+
 def _matches(entry: MergedEvent | MergedItem, sources: Mapping[str, Source], filters: Filters,
              city: str) -> bool:
     """An event is in its own ``city`` (else, as an article, in its organisations' cities);

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from ..core import Selection
+from ..subscribers import SubscriberError
 from ..render import DEFAULT_TITLE, render_news_atom, render_news_json
 from ..render.exports import render_atom
 from . import i18n
@@ -185,9 +186,28 @@ def filtered_calendar(request: Request, slug: str) -> Response:
     return _file(request, f"calendars/{slug}.ics", CALENDAR)
 
 
+@router.get("/calendars/mine/{key}.ics", response_class=Response, include_in_schema=False)
+def personal_calendar(request: Request, key: str) -> Response:
+    """A subscriber's own calendar: what its digest follows (linked from its preferences
+    page). Its address is derived from the subscriber's secret, one way."""
+    aggregator = aggregator_of(request)
+    try:
+        subscriber = aggregator.subscriber_by_calendar_key(key)
+    except SubscriberError:
+        raise HTTPException(status_code=404, detail="no such calendar") from None
+    published = aggregator.published()
+    follows = (subscriber.cities, subscriber.kinds, subscriber.tags, subscriber.sources,
+               subscriber.language)
+    return _cached(request, ("mine", published.version, follows),
+                   lambda: aggregator.followed_calendar(published, subscriber), CALENDAR,
+                   published.modified)
+
+
 # Calendar clients probe with HEAD; one OpenAPI operation per path is enough.
 router.add_api_route("/calendar.ics", calendar, methods=["HEAD"], include_in_schema=False)
 router.add_api_route("/calendars/{slug}.ics", filtered_calendar, methods=["HEAD"],
+                     include_in_schema=False)
+router.add_api_route("/calendars/mine/{key}.ics", personal_calendar, methods=["HEAD"],
                      include_in_schema=False)
 
 

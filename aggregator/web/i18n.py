@@ -31,6 +31,20 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "calendars": ("S’abonner au calendrier", "Subscribe to the calendar", "Kalender abonnieren"),
     "newsletter": ("Lettre hebdomadaire", "Weekly newsletter", "Wöchentlicher Newsletter"),
     "news_title": ("Actualités", "News", "Nachrichten"),
+    "my_calendar": ("Votre agenda personnel", "Your own calendar", "Ihr eigener Kalender"),
+    "my_calendar_intro": ("Les événements de ce que vous suivez, à ajouter une fois à votre "
+                          "application d’agenda, qui le tient à jour. Gardez cette adresse pour "
+                          "vous.",
+                          "The events of what you follow, to add once to your calendar app, "
+                          "which keeps it up to date. Keep this address to yourself.",
+                          "Die Veranstaltungen dessen, dem Sie folgen, einmal in Ihre "
+                          "Kalender-App aufzunehmen, die sie aktuell hält. Behalten Sie diese "
+                          "Adresse für sich."),
+    "my_calendar_webcal": ("L’ajouter à mon agenda", "Add it to my calendar app",
+                           "In meine Kalender-App aufnehmen"),
+    "my_calendar_url": ("Son adresse (Google Agenda : « À partir de l’URL »)",
+                        "Its address (Google Calendar: “From URL”)",
+                        "Seine Adresse (Google Kalender: „Per URL“)"),
     "news_feed": ("Flux de ces actualités (Atom)", "These news as a feed (Atom)",
                   "Diese Nachrichten als Feed (Atom)"),
     "n_organisations": ("{n} organisation|{n} organisations", "{n} organisation|{n} organisations",

@@ -19,7 +19,9 @@ from starlette.datastructures import FormData
 
 from ..core import SubscriberError
 from ..models import Subscriber
+from ..subscribers import calendar_key
 from . import i18n
+from .public import webcal
 from .register import checked_form, limit, text
 from .security import HONEYPOT_FIELD
 from .views import aggregator_of, Page, kinds, language, render
@@ -48,7 +50,8 @@ def _form(request: Request, *, values: dict[str, Any], action: str, heading: str
                   languages=[(code, i18n.NAMES[code]) for code in i18n.LANGUAGES],
                   choices=_choices(request, page), notice=extra.pop("notice", ""),
                   error=extra.pop("error", ""), unsubscribe_link=extra.pop("unsubscribe_link", ""),
-                  **extra)
+                  calendar_https=extra.pop("calendar_https", ""),
+                  calendar_webcal=extra.pop("calendar_webcal", ""), **extra)
 
 
 def _submitted(form: FormData) -> dict[str, Any]:
@@ -147,9 +150,12 @@ def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: 
               "cities": list(subscriber.cities), "kinds": list(subscriber.kinds),
               "sources": list(subscriber.sources),
               "tags": list(subscriber.tags)}
+    calendar = (f"{aggregator_of(request).settings.base_url}/calendars/mine/"
+                f"{calendar_key(subscriber.token)}.ics") if subscriber.status == "confirmed" else ""
     return _form(request, values=values, action=f"/preferences/{token}",
                  heading=f"{page.t('preferences')} — {subscriber.email}", button=page.t("save"),
-                 ask_email=False, unsubscribe_link=f"/unsubscribe/{token}", **extra)
+                 ask_email=False, unsubscribe_link=f"/unsubscribe/{token}",
+                 calendar_https=calendar, calendar_webcal=webcal(calendar), **extra)
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
