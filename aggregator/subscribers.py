@@ -12,7 +12,6 @@ revoked; a guess has a 2^-192 chance, like a forged signature would.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import time
@@ -22,6 +21,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from .config import Settings
+from .digest.render import calendar_key
 from .errors import AggregatorError
 from .mailer import send_one
 from .models import LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
@@ -34,13 +34,6 @@ CALENDAR_KEY = re.compile(r"[0-9a-f]{32}")
 CALENDAR_KEYS_TTL = 300.0
 """Seconds the calendar keys of every subscriber are kept: a calendar app polls each few
 hours, 10,000 subscribers' keys take a table read and 10,000 hashes to compute."""
-
-
-def calendar_key(token: str) -> str:
-    """The secret of a subscriber's personal calendar address, derived one way from its
-    token: that address is handed to Google or Apple and may leak, and must not open the
-    preferences or unsubscribe links the token opens."""
-    return hashlib.sha256(f"calendar:{token}".encode()).hexdigest()[:32]
 
 
 class SubscriberError(AggregatorError):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.digest.render import calendar_key
 from aggregator.core import Aggregator
 from digest_site import BASE_URL, WEEK, Clock, digest_app, close_apps  # noqa: F401
 from mailsink import Sink, smtp_server  # noqa: F401
@@ -96,7 +97,10 @@ def test_headers_for_inbox_providers_and_no_injection(smtp_server: Sink, tmp_pat
     text, html = parts(message)
     assert f"{BASE_URL}/unsubscribe/{token}" in text and f"{BASE_URL}/preferences/{token}" in html
     assert f"{BASE_URL}/events/rencontre-ia.ics" in html
-    assert "webcal://agenda.example.org/calendar.ics" in text
+    # "add to my calendar" is the subscriber's own calendar, under a key that is not its token
+    key = calendar_key(token)
+    assert f"webcal://agenda.example.org/calendars/mine/{key}.ics" in text and key != token
+    assert f"webcal://agenda.example.org/calendars/mine/{key}.ics" in html
 
 
 def test_transient_failures_are_retried_later_and_only_then(
@@ -155,6 +159,7 @@ def test_preview_writes_the_public_archive_without_personal_data(tmp_path: Path)
     token = app.store.subscriber(email="ana@example.org").token  # type: ignore[union-attr]
     for body in (html, text):
         assert token not in body and "ana@" not in body and "/unsubscribe/" not in body
+        assert "/calendars/mine/" not in body and "PLACEHOLDER" not in body
         assert f"{BASE_URL}/subscribe" in body and "Rencontre IA" in body
 
 

@@ -12,6 +12,7 @@ Personal links carry :data:`TOKEN` instead of the subscriber's secret, so one re
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -32,6 +33,15 @@ from .select import DigestContent
 
 TOKEN = "SUBSCRIBER-TOKEN-PLACEHOLDER"
 """Stands for the subscriber's token in personal links until ``personalise``."""
+CALENDAR = "SUBSCRIBER-CALENDAR-PLACEHOLDER"
+"""Stands for the subscriber's :func:`calendar_key` until ``personalise``."""
+
+
+def calendar_key(token: str) -> str:
+    """The secret of a subscriber's own calendar address, derived one way from its token:
+    that address is handed to Google or Apple and may leak, and must not open the
+    preferences or unsubscribe links the token opens."""
+    return hashlib.sha256(f"calendar:{token}".encode()).hexdigest()[:32]
 SUMMARY_CHARS = 200
 MAX_SUBJECT_CITIES = 3
 
@@ -44,8 +54,10 @@ class RenderedDigest:
 
     def personalise(self, token: str) -> RenderedDigest:
         """The same digest with this subscriber's links (tokens are URL-safe base64)."""
-        return RenderedDigest(self.subject, self.html.replace(TOKEN, token),
-                              self.text.replace(TOKEN, token))
+        key = calendar_key(token)
+        return RenderedDigest(self.subject,
+                              self.html.replace(TOKEN, token).replace(CALENDAR, key),
+                              self.text.replace(TOKEN, token).replace(CALENDAR, key))
 
 
 @functools.lru_cache(maxsize=1)
@@ -77,7 +89,7 @@ def render_digest(
                  for day, occurrences in content.days],
         "news": [{"name": name or "—", "entries": [_item(i, sources, language) for i in items]}
                  for name, items in content.news],
-        "links": _links(base_url, content),
+        "links": _links(base_url, content, personal),
         "more": plural(language, "more_n", content.more) if content.more else "",
     }
     html_env, text_env, inliner = _environments()
@@ -143,13 +155,17 @@ def _item(item: MergedItem, sources: Mapping[str, Source], language: str) -> dic
             "summary": summary, "lang": other_language(item.members, sources, language)}
 
 
-def _links(base_url: str, content: DigestContent) -> dict[str, str]:
+def _links(base_url: str, content: DigestContent, personal: bool) -> dict[str, str]:
+    """The digest's links; a subscriber's "add to my calendar" is its own calendar (what it
+    follows), the archive copy's the whole calendar or its one city's."""
     rest = base_url.partition("://")[2]
     calendar = "calendar.ics"
     query = ""
     if len(content.filters.cities) == 1:
         city = slugify(content.filters.cities[0])
         calendar, query = f"calendars/{city}.ics", "?" + urlencode({"city": content.filters.cities[0]})
+    if personal:
+        calendar = f"calendars/mine/{CALENDAR}.ics"
     return {
         "webcal": f"webcal://{rest}/{calendar}" if rest else f"{base_url}/{calendar}",
         "agenda": f"{base_url}/{query}",

@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 
 from ..core import SubscriberError
 from ..models import Subscriber
-from ..subscribers import calendar_key
+from ..digest.render import calendar_key
 from . import i18n
 from .public import webcal
 from .register import checked_form, limit, text
