@@ -23,6 +23,7 @@ from profile import _sources  # noqa: E402
 
 from aggregator.config import build_settings  # noqa: E402
 from aggregator.core import make_aggregator  # noqa: E402
+from aggregator.digest.render import calendar_key  # noqa: E402
 from aggregator.web import create_app  # noqa: E402
 
 TOKEN = "bench-admin-token"
@@ -58,6 +59,10 @@ def main() -> None:
              "/news?page=100", f"/news?city={city}", "/news?q=python",
              f"/events.json?from={date.today().isoformat()}"
              f"&to={(date.today() + timedelta(days=6)).isoformat()}"]
+    follower = aggregator.store.subscriber(email="bench-follower@example.org") or \
+        aggregator.add_subscriber("bench-follower@example.org", confirmed=True,
+                                  cities=[city])[0]
+    paths.append(f"/calendars/mine/{calendar_key(follower.token)}.ics")  # a city's follower
     found = re.search(r'href="[^"]*(/events/[0-9a-f]+%40aggregator)"',
                       (workdir / "output" / "index.html").read_text(encoding="utf-8"))
     paths += [found.group(1), found.group(1) + ".ics"] if found else []
