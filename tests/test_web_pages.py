@@ -189,6 +189,8 @@ def test_calendars_page_explains_subscribing_with_webcal_links(web: Web) -> None
     assert "webcal://" in page and "/calendars/metz.ics" in page
     base = web.aggregator.settings.base_url
     assert f'<a href="{base}/events.atom?lang=en">The coming events (Atom)</a>' in page
+    assert "your own calendar of what you follow." in page  # several choices: the newsletter's
+    assert '<a href="/subscribe">Weekly newsletter</a>' in page
     # Grouped by what they filter on, kinds in the reader's language, each group in order.
     german = web.client.get("/calendars", params={"lang": "de"}).text
     headings = re.findall(r"<h2>(.*?)</h2>", german)

@@ -31,6 +31,15 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "calendars": ("S’abonner au calendrier", "Subscribe to the calendar", "Kalender abonnieren"),
     "newsletter": ("Lettre hebdomadaire", "Weekly newsletter", "Wöchentlicher Newsletter"),
     "news_title": ("Actualités", "News", "Nachrichten"),
+    "cal_own": ("Plusieurs villes, sujets ou organisations à la fois ? Inscrivez-vous à la lettre "
+                "hebdomadaire : la page de vos préférences vous donne votre propre agenda de ce "
+                "que vous suivez.",
+                "Several cities, topics or organisations at once? Sign up for the weekly "
+                "newsletter: your preferences page gives you your own calendar of what you "
+                "follow.",
+                "Mehrere Städte, Themen oder Organisationen zugleich? Abonnieren Sie den "
+                "wöchentlichen Newsletter: Ihre Einstellungsseite gibt Ihnen Ihren eigenen "
+                "Kalender dessen, dem Sie folgen."),
     "my_calendar": ("Votre agenda personnel", "Your own calendar", "Ihr eigener Kalender"),
     "my_calendar_intro": ("Les événements de ce que vous suivez, à ajouter une fois à votre "
                           "application d’agenda, qui le tient à jour. Gardez cette adresse pour "
