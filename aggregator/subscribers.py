@@ -34,6 +34,9 @@ CALENDAR_KEY = re.compile(r"[0-9a-f]{32}")
 CALENDAR_KEYS_TTL = 300.0
 """Seconds the calendar keys of every subscriber are kept: a calendar app polls each few
 hours, 10,000 subscribers' keys take a table read and 10,000 hashes to compute."""
+CALENDAR_KEYS_RETRY = 10.0
+"""An unknown key reads them again (a subscriber who just confirmed), at most this often:
+random keys asked in a loop must not cost a table read each."""
 
 
 class SubscriberError(AggregatorError):
@@ -72,6 +75,7 @@ class SubscribersMixin:
     store: Store
     clock: Callable[[], datetime]
     _calendar_keys: tuple[float, dict[str, str]] | None = None
+    """(when read, calendar key -> token) of every subscriber."""
 
     def add_subscriber(
         self, email: str, *, language: str = "fr", cities: Sequence[str] = (),
@@ -125,9 +129,10 @@ class SubscribersMixin:
         if CALENDAR_KEY.fullmatch(key):
             now = time.monotonic()
             cached = self._calendar_keys
-            if cached is None or cached[0] < now or key not in cached[1]:
+            if cached is None or now - cached[0] > CALENDAR_KEYS_TTL or (
+                    key not in cached[1] and now - cached[0] > CALENDAR_KEYS_RETRY):
                 keys = {calendar_key(s.token): s.token for s in self.store.subscribers()}
-                cached = self._calendar_keys = (now + CALENDAR_KEYS_TTL, keys)
+                cached = self._calendar_keys = (now, keys)
             token = cached[1].get(key)
             if token is not None:
                 subscriber = self.store.subscriber(token=token)

@@ -64,3 +64,24 @@ def test_a_mail_problem_is_reported_not_raised(tmp_path: Path) -> None:
     app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", free_port())
     subscriber, problem = app.add_subscriber("a@example.org")
     assert subscriber.status == "pending" and problem and "unreachable" in problem
+
+
+def test_random_calendar_keys_cost_one_read_of_the_subscribers_at_most_every_few_seconds(
+    tmp_path: Path
+) -> None:
+    """A personal calendar is found by a key derived from the subscriber's secret; someone
+    trying keys in a loop must not make each try read and hash every subscriber."""
+    from aggregator.digest.render import calendar_key
+
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", 25)
+    subscriber, _ = app.add_subscriber("eve@example.org", confirmed=True)
+    reads = []
+    every = app.store.subscribers
+    app.store.subscribers = lambda: reads.append(1) or every()  # type: ignore[method-assign]
+    assert app.subscriber_by_calendar_key(calendar_key(subscriber.token)).email == "eve@example.org"
+    for n in range(50):
+        with pytest.raises(SubscriberError, match="calendar"):
+            app.subscriber_by_calendar_key(f"{n:032x}")
+    assert len(reads) == 1
+    with pytest.raises(SubscriberError):
+        app.subscriber_by_calendar_key(subscriber.token)  # the secret itself is no key
