@@ -83,3 +83,25 @@ def test_an_index_of_another_zone_or_set_is_not_used_wrongly() -> None:
     other = merged("elsewhere", start=NOW + timedelta(hours=2), end=None)  # not indexed
     assert [o.event.uid for o in upcoming([talk, other], now=NOW, zone=PARIS, limit=5,
                                           index=index)] == ["elsewhere", "talk"]
+
+
+@settings(max_examples=200)
+@given(an_event(0), st.integers(-48, 24 * 20), st.integers(0, 24 * 5),
+       st.sampled_from(["anywhere", "starts when it is over", "ends as it begins"]))
+def test_a_window_holds_a_one_off_event_as_its_occurrence_says(
+        event: MergedEvent, hours: int, length: int, edge: str) -> None:
+    """events.json's window reads a one-off event's span directly: the same verdict as the
+    first occurrence not over at the window's start beginning before its end."""
+    from aggregator.render.agenda import next_occurrence, occurs_between
+    from aggregator.render.times import instant
+
+    start = NOW + timedelta(hours=hours)
+    if edge == "starts when it is over" and event.end is not None:
+        start = instant(event.end, PARIS)
+    end = start + timedelta(hours=length)
+    if edge == "ends as it begins":
+        start, end = instant(event.start, PARIS) - timedelta(hours=length + 1), \
+            instant(event.start, PARIS)
+    first = next_occurrence(event, now=start, zone=PARIS)
+    expected = first is not None and instant(first.start, PARIS) < end
+    assert occurs_between(event, start, end, PARIS) == expected

@@ -196,7 +196,11 @@ def next_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occur
 
 def occurs_between(event: MergedEvent, start: datetime, end: datetime, zone: tzinfo) -> bool:
     """Whether an occurrence of ``event`` (a series' any one) overlaps [start, end): the
-    first one not over at ``start`` begins before ``end``."""
+    first one not over at ``start`` begins before ``end`` (a one-off event's span is read
+    directly, without making its occurrence: 40,000 of them per window)."""
+    if _one_off(event):
+        begins, ends = event_span(event)
+        return instant(begins, zone) < end and _ends(begins, ends, zone) > start
     first = next_occurrence(event, now=start, zone=zone)
     return first is not None and instant(first.start, zone) < end
 
