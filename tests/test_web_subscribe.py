@@ -148,6 +148,23 @@ def test_a_subscriber_adds_what_it_follows_to_its_calendar_app(
     assert "my-calendar" not in client.get(f"/preferences/{pending.token}").text  # confirmed only
 
 
+def test_a_link_from_an_organisation_or_a_selection_ticks_its_choices(
+        site: tuple[Aggregator, httpx.Client]) -> None:
+    _, client = site
+    lab = client.get("/sources/lab", params={"lang": "en"}).text
+    assert '<a href="/subscribe?source=lab">Follow it in the weekly newsletter</a>' in lab
+    form = client.get("/subscribe", params={"source": "lab", "lang": "en"}).text
+    assert re.search(r'name="sources" value="lab" checked', form)
+    assert "<details open>" in form  # the organisations' list is shown unfolded
+    agenda = client.get("/", params={"city": "Metz", "q": "ia", "lang": "en"}).text
+    assert '<a href="/subscribe?city=Metz">This selection weekly by email</a>' in agenda
+    ticked = client.get("/subscribe", params={"city": "Metz", "tag": "ai"}).text
+    assert re.search(r'name="cities" value="Metz" checked', ticked)
+    assert re.search(r'name="tags" value="ai" checked', ticked)
+    assert "checked" not in client.get("/subscribe", params={"city": "Atlantis"}).text
+    assert "This selection weekly" not in client.get("/", params={"lang": "en"}).text
+
+
 def test_bad_links_honeypot_and_rate_limit(site: tuple[Aggregator, httpx.Client],
                                            smtp_server: Sink) -> None:
     app, client = site

@@ -16,6 +16,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
 from babel.dates import format_skeleton, format_time
 
+from .i18n_admin import ADMIN_MESSAGES
 from .qvalues import weighted
 
 LANGUAGES = ("fr", "en", "de")
@@ -31,6 +32,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "calendars": ("S’abonner au calendrier", "Subscribe to the calendar", "Kalender abonnieren"),
     "newsletter": ("Lettre hebdomadaire", "Weekly newsletter", "Wöchentlicher Newsletter"),
     "news_title": ("Actualités", "News", "Nachrichten"),
+    "selection_by_email": ("Cette sélection chaque semaine par e-mail", "This selection weekly by email",
+                           "Diese Auswahl wöchentlich per E-Mail"),
+    "follow_by_email": ("La suivre dans la lettre hebdomadaire", "Follow it in the weekly newsletter",
+                        "Im wöchentlichen Newsletter folgen"),
     "cal_own": ("Plusieurs villes, sujets ou organisations à la fois ? Inscrivez-vous à la lettre "
                 "hebdomadaire : la page de vos préférences vous donne votre propre agenda de ce "
                 "que vous suivez.",
@@ -330,73 +335,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                   "Anfrage abgelehnt: Seite neu laden und erneut versuchen."),
     "not_found": ("Page introuvable.", "Page not found.", "Seite nicht gefunden."),
     "more": ("Voir tout l’agenda", "See the whole agenda", "Den ganzen Kalender ansehen"),
-    # the operator's pages
-    "adm_title": ("Administration", "Administration", "Verwaltung"),
-    "adm_refresh": ("Mettre à jour maintenant", "Refresh and build now", "Jetzt aktualisieren"),
-    "adm_refreshed": ("{feeds} flux lus ({failed} en erreur), {events} événements publiés.",
-                      "{feeds} feeds read ({failed} failed), {events} events published.",
-                      "{feeds} Feeds gelesen ({failed} fehlgeschlagen), {events} Veranstaltungen veröffentlicht."),
-    "adm_refreshed_busy": ("{feeds} flux lus ({failed} en erreur, {skipped} déjà en cours sur un autre nœud), {events} événements publiés.",
-                           "{feeds} feeds read ({failed} failed, {skipped} being read by another node), {events} events published.",
-                           "{feeds} Feeds gelesen ({failed} fehlgeschlagen, {skipped} gerade von einem anderen Knoten gelesen), {events} Veranstaltungen veröffentlicht."),
-    "adm_events": ("Fusionner / séparer des événements", "Merge / split events", "Veranstaltungen zusammenführen / trennen"),
-    "adm_logout": ("Se déconnecter", "Log out", "Abmelden"),
-    "adm_login": ("Se connecter", "Log in", "Anmelden"),
-    "adm_wrong": ("Jeton incorrect.", "Wrong token.", "Falsches Token."),
-    "adm_pending": ("Inscriptions en attente ({count})", "Pending registrations ({count})", "Offene Anmeldungen ({count})"),
-    "adm_approve": ("Valider {name}", "Approve {name}", "{name} freigeben"),
-    "adm_reject": ("Refuser", "Reject", "Ablehnen"),
-    "adm_reason": ("Motif", "Reason", "Grund"),
-    "adm_none": ("Aucune.", "None.", "Keine."),
-    "adm_sources": ("Sources", "Sources", "Quellen"),
-    "adm_id": ("Identifiant", "Id", "Kennung"),
-    "adm_name": ("Nom", "Name", "Name"),
-    "adm_state": ("État", "State", "Zustand"),
-    "adm_action": ("Action", "Action", "Aktion"),
-    "adm_active": ("active", "active", "aktiv"),
-    "adm_disabled": ("désactivée", "disabled", "deaktiviert"),
-    "adm_enable": ("Réactiver", "Enable", "Aktivieren"),
-    "adm_disable": ("Désactiver", "Disable", "Deaktivieren"),
-    "adm_health": ("État des flux", "Feed health", "Zustand der Feeds"),
-    "adm_feed": ("Flux", "Feed", "Feed"),
-    "adm_status": ("Statut", "Status", "Status"),
-    "adm_records": ("Entrées", "Records", "Einträge"),
-    "adm_last_success": ("Dernier succès", "Last success", "Letzter Erfolg"),
-    "adm_problem": ("Problème", "Problem", "Problem"),
-    "adm_never": ("jamais", "never", "nie"),
-    "adm_decided": ("Inscriptions traitées", "Decided registrations", "Bearbeitete Anmeldungen"),
-    "adm_merge_title": ("Fusionner et séparer des événements", "Merge and split events", "Veranstaltungen zusammenführen und trennen"),
-    "adm_title_contains": ("Le titre contient", "Title contains", "Titel enthält"),
-    "adm_merge_hint": ("Cochez au moins deux événements qui sont le même événement réel, puis", "Tick two or more events that are the same real-world event, then", "Markieren Sie zwei oder mehr Einträge derselben Veranstaltung, dann"),
-    "adm_merge": ("Fusionner la sélection", "Merge the ticked events", "Markierte zusammenführen"),
-    "adm_when": ("Date", "When", "Wann"),
-    "adm_event": ("Événement", "Event", "Veranstaltung"),
-    "adm_members": ("Entrées (source:uid)", "Records (source:uid)", "Einträge (Quelle:UID)"),
-    "adm_why": ("pourquoi ?", "why?", "warum?"),
-    "adm_split": ("Séparer", "Split out", "Abtrennen"),
-    "adm_hide": ("Masquer", "Hide", "Ausblenden"),
-    "adm_hidden_title": ("Événements masqués", "Hidden events", "Ausgeblendete Veranstaltungen"),
-    "adm_hidden_hint": ("Leurs enregistrements restent hors de l’agenda, des calendriers et des "
-                        "exports, même quand leurs flux les publient encore (sans être annoncés "
-                        "comme annulés).",
-                        "Their records stay out of the agenda, the calendars and the exports even "
-                        "while their feeds still post them (without being announced as cancelled).",
-                        "Ihre Einträge bleiben aus der Agenda, den Kalendern und den Exporten, auch "
-                        "wenn ihre Feeds sie weiter veröffentlichen (ohne als abgesagt gemeldet zu "
-                        "werden)."),
-    "adm_unhide": ("Réafficher", "Show again", "Wieder anzeigen"),
-    "adm_news": ("Masquer des articles", "Hide articles", "Artikel ausblenden"),
-    "adm_article": ("Article", "Article", "Artikel"),
-    "adm_hidden_news_title": ("Articles masqués", "Hidden articles", "Ausgeblendete Artikel"),
-    "adm_none_hidden": ("Aucun.", "None.", "Keine."),
-    "adm_explain_title": ("Pourquoi ces entrées ont été fusionnées ou séparées", "Why these records were merged or kept apart", "Warum diese Einträge zusammengeführt oder getrennt wurden"),
-    "adm_back": ("retour", "back", "zurück"),
-    "adm_score": ("Score", "Score", "Wert"),
-    "adm_decision": ("Décision", "Decision", "Entscheidung"),
-    "adm_reasons": ("Raisons", "Reasons", "Gründe"),
-    "adm_no_pair": ("Aucune paire.", "No pair.", "Kein Paar."),
-    "adm_record": ("Entrée", "Record", "Eintrag"),
 }
+MESSAGES.update(ADMIN_MESSAGES)
 
 
 def negotiate(query: str | None, cookie: str | None, accept_language: str | None) -> str:

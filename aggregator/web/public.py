@@ -124,9 +124,11 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     events_atom = address(f"{base}/events.atom", filters | {"lang": language(request)})
     jumps = [(name, address("/", filters | ({"from": day.isoformat()} if day != today else {})),
               day == (after or today)) for name, day in date_jumps(today) if day >= earliest]
+    follow = {key: value for key, value in filters.items() if key != "q"}
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
         ics_href=ics, webcal_href=webcal(ics), atom_href=atom, events_atom_href=events_atom,
+        subscribe_href=address("/subscribe", follow) if follow else "",
         jumps=jumps, with_dates=True,
         from_day=after.isoformat() if after else "", earliest=earliest.isoformat(),
         **filter_choices(request, published, "/"),

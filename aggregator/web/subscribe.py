@@ -21,7 +21,7 @@ from ..core import SubscriberError
 from ..models import Subscriber
 from ..digest.render import calendar_key
 from . import i18n
-from .public import webcal
+from .public import Filter, webcal
 from .register import checked_form, limit, text
 from .security import HONEYPOT_FIELD
 from .views import aggregator_of, Page, kinds, language, render
@@ -76,10 +76,14 @@ def _message(request: Request, heading: str, message: str, error: bool = False) 
 
 
 @router.get("/subscribe", response_class=HTMLResponse)
-def subscribe_form(request: Request) -> Response:
+def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
+                   source: Filter = "") -> Response:
+    """The sign-up form, its choices ticked as the link says (``?source=lab`` from an
+    organisation's page, ``?city=Metz`` from a city's agenda): only what the form offers."""
     page = Page(language(request), "/subscribe", {})
-    values = {"email": "", "language": page.lang, "cities": [], "kinds": [], "tags": [],
-              "sources": []}
+    values = {"email": "", "language": page.lang, "cities": [city] if city else [],
+              "kinds": [kind] if kind else [], "tags": [tag] if tag else [],
+              "sources": [source] if source else []}
     return _form(request, values=values, action="/subscribe", heading=page.t("subscribe_title"),
                  button=page.t("do_subscribe"), ask_email=True)
 
