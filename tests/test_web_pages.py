@@ -606,6 +606,8 @@ def test_an_organisation_withdraws_itself_and_its_events_leave_without_being_can
     assert "Apéro start-up" in calendar  # the others stay
     assert web.client.get(f"/sources/{pending.source.id}").status_code == 404
     assert leave("withdraw", confirm="yes").count('role="alert"') == 1  # once is enough
+    admin = web.client.get("/admin", params={"lang": "fr"}, headers=bearer).text
+    assert re.search(r"Nouvelle Asso \([a-z-]+\): retirée de l’agenda \(\d{4}-\d\d-\d\dT", admin)
 
     back = leave("rejoin")
     assert "Asked: the registration awaits a moderator&#39;s approval." in back
