@@ -89,6 +89,9 @@ class Settings:
     """Operator's venue aliases for deduplication: (venue id, names and addresses)."""
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     admin_token: str | None = None
+    operator_email: str | None = None
+    """Where registrations awaiting a decision, and withdrawals, are announced; unset, the
+    operator looks at /admin (or `aggregator registrations list`)."""
     metrics_token: str | None = None
     """When set, /metrics answers only ``Authorization: Bearer <it>`` (Prometheus'
     ``authorization`` setting); unset, /metrics is open, to be kept behind the proxy."""
@@ -302,6 +305,7 @@ def build_settings(
         smtp=smtp,
         admin_token=env.get("AGGREGATOR_ADMIN_TOKEN") or None,
         metrics_token=env.get("AGGREGATOR_METRICS_TOKEN") or None,
+        operator_email=env.get("AGGREGATOR_OPERATOR_EMAIL") or None,
         daemon=_daemon_settings(env, fs),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})

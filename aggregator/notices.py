@@ -1,4 +1,5 @@
-"""The emails to a feed's contact about its health: down for a day, gone (410), working again.
+"""The emails to a feed's contact about its health: down for a day, gone (410), working again;
+and the operator's about registrations that await a decision (``OPERATOR_MESSAGES``).
 
 Texts only, in the contact's language, with what the organisation can do about a feed that
 moved: a registered one changes it itself through its private link (/manage), one of
@@ -71,3 +72,21 @@ def what_to_do(language: str, manage_link: str | None) -> str:
     if manage_link:
         return FIX_WITH_LINK[language].format(manage=manage_link)
     return FIX_WITHOUT_LINK[language]
+
+
+OPERATOR_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
+    "pending": {
+        "fr": ("Inscription à valider : {name}",
+               "Bonjour,\n\n« {name} » ({kind}, {city}) demande à être publiée, contact "
+               "{contact} :\n{feeds}\n\nÀ valider ou refuser : {base_url}/admin#pending\n"
+               "(ou `aggregator registrations approve {id}`)\n"),
+    },
+    "withdrawn": {
+        "fr": ("Organisation retirée par son contact : {name}",
+               "Bonjour,\n\n« {name} » s’est retirée de l’agenda avec son lien privé ; ses "
+               "événements quittent les sorties au prochain build.\n\n{base_url}/admin\n"),
+    },
+}
+"""What the operator (``AGGREGATOR_OPERATOR_EMAIL``) is told, in French as the admin pages
+are by default: a registration to decide (new, or an organisation asking to come back) and
+a withdrawal."""

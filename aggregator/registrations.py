@@ -20,6 +20,7 @@ from .cluster import DATA_MARK
 from .config import Settings
 from .errors import AggregatorError
 from .mailer import notify_contact
+from .notices import OPERATOR_MESSAGES
 from .models import LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, Source, feed_address
 from .render import slugify
 from .store import Store
@@ -175,6 +176,7 @@ class RegistrationsMixin:
                                  contact=contact, feeds=feeds, country=country,
                                  language=language, tags=tags)
         registration = self.store.add_registration(source, self.clock(), secrets.token_urlsafe(24))
+        self._tell_operator(registration, "pending")
         return registration, self._notify(registration, "received")
 
     def manage_link(self, source_id: str) -> str | None:
@@ -246,6 +248,7 @@ class RegistrationsMixin:
         self.store.decide_registration(before.id, "withdrawn", self.clock())
         self._sources_changed(published=before.status == "approved")
         after = self.registration_by_token(token)
+        self._tell_operator(after, "withdrawn")
         return after, self._notify(after, "withdrawn")
 
     def rejoin_registration(self, token: str) -> tuple[Registration, str | None]:
@@ -261,6 +264,7 @@ class RegistrationsMixin:
         self.store.decide_registration(before.id, "pending", self.clock())
         self._sources_changed(published=False)
         after = self.registration_by_token(token)
+        self._tell_operator(after, "pending")
         return after, self._notify(after, "received")
 
     def withdrawn_sources(self) -> frozenset[str]:
@@ -331,6 +335,22 @@ class RegistrationsMixin:
             if candidate not in taken:
                 return candidate
         raise RegistrationError("name", "too many organisations with this name")
+
+    def _tell_operator(self, registration: Registration, what: str) -> None:
+        """Email the operator (``AGGREGATOR_OPERATOR_EMAIL``, if set) what awaits them; a
+        failure is logged, never the registrant's concern."""
+        to = self.settings.operator_email
+        if not to:
+            return
+        source = registration.source
+        fields: dict[str, object] = {
+            "name": source.name, "kind": source.kind, "city": source.city,
+            "contact": source.contact, "id": registration.id,
+            "feeds": "\n".join(f"  {feed.url}" for feed in source.feeds),
+            "base_url": self.settings.base_url}
+        problem = notify_contact(self.settings, to, "fr", OPERATOR_MESSAGES[what], fields)
+        if problem:
+            log.warning("could not tell the operator (%s) about %r: %s", to, source.id, problem)
 
     def _notify(self, registration: Registration, what: str) -> str | None:
         """Email the contact; a mail failure is returned, never raised (the data is stored)."""

@@ -253,3 +253,37 @@ def test_a_lost_link_that_cannot_be_mailed_is_logged_for_the_operator(
         aggregator.close()
     [record] = [r for r in caplog.records if r.name == "aggregator.registrations"]
     assert "could not email team@fablab.example.org its link to change 'fablab'" in record.getMessage()
+
+
+def test_the_operator_is_told_what_awaits_a_decision_when_an_address_is_set(
+    tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    """Registrations wait for the operator: with AGGREGATOR_OPERATOR_EMAIL set, a new one, an
+    organisation asking to come back and a withdrawal are announced there, not left to
+    someone remembering to look at /admin."""
+    import dataclasses
+
+    with organisers_site(tmp_path, smtp_server) as aggregator:
+        aggregator.settings = dataclasses.replace(aggregator.settings,
+                                                  operator_email="moderation@agenda.example.org")
+        registration = register(aggregator, "https://fablab.example.org/a.ics", name="Fablab")
+        aggregator.approve_registration(registration.id)
+        aggregator.withdraw_registration(registration.token)
+        aggregator.rejoin_registration(registration.token)
+    told = smtp_server.to("moderation@agenda.example.org")
+    assert [str(m["Subject"]) for m in told] == [
+        "Inscription à valider : Fablab", "Organisation retirée par son contact : Fablab",
+        "Inscription à valider : Fablab"]
+    body = told[0].get_content()
+    assert "https://fablab.example.org/a.ics" in body and "team@fablab.example.org" in body
+    assert "https://agenda.example.org/admin#pending" in body
+    assert f"aggregator registrations approve {registration.id}" in body
+    assert all("moderation@" not in str(m["To"]) for m in smtp_server.to("team@fablab.example.org"))
+
+
+def test_without_an_operator_address_nobody_else_is_mailed(
+    tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    with organisers_site(tmp_path, smtp_server) as aggregator:
+        register(aggregator, "https://fablab.example.org/a.ics")
+    assert [str(m["To"]) for m in smtp_server.messages] == ["team@fablab.example.org"]
