@@ -100,12 +100,8 @@ class CurationMixin:
         Raises:
             CurationError: no merged event or record has this name.
         """
-        keys = _keys_named(self._current_assignment(), uid_or_key)
-        if not keys:
-            raise CurationError(f"events hide: {uid_or_key!r} is no merged UID or record key "
-                                "we hold")
-        self._decided("hide", keys)
-        return keys
+        return self._hide("hide", self._current_assignment(), uid_or_key,
+                          "events hide: {!r} is no merged UID or record key we hold")
 
     def hidden_events(self) -> list[tuple[int, tuple[str, ...], datetime]]:
         """(id, record keys, when) of each event the operator hid, oldest first."""
@@ -127,12 +123,8 @@ class CurationMixin:
         Raises:
             CurationError: no article or record has this name.
         """
-        keys = _keys_named(self.store.load_assignment("news"), id_or_key)
-        if not keys:
-            raise CurationError(f"news hide: {id_or_key!r} is no article id or record key of "
-                                "the last build")
-        self._decided("hide-news", keys)
-        return keys
+        return self._hide("hide-news", self.store.load_assignment("news"), id_or_key,
+                          "news hide: {!r} is no article id or record key of the last build")
 
     def hidden_news(self) -> list[tuple[int, tuple[str, ...], datetime]]:
         """(id, record keys, when) of each article the operator hid, oldest first."""
@@ -145,6 +137,16 @@ class CurationMixin:
             CurationError: no hidden article has this id.
         """
         self._unhide("hide-news", hidden_id, "news")
+
+    def _hide(self, kind: str, assignment: Mapping[str, str], name: str, unknown: str
+              ) -> tuple[str, ...]:
+        """Store a hide of ``kind`` for the record keys ``name`` stands for in ``assignment``
+        (record key -> merged id); ``unknown`` says why when it stands for none."""
+        keys = _keys_named(assignment, name)
+        if not keys:
+            raise CurationError(unknown.format(name))
+        self._decided(kind, keys)
+        return keys
 
     def _unhide(self, kind: str, hidden_id: int, command: str) -> None:
         if not self.store.remove_override(hidden_id, kind):

@@ -219,13 +219,8 @@ async def hide(request: Request) -> Response:
 
 @router.post("/events/unhide")
 async def unhide(request: Request) -> Response:
-    def show_again(aggregator: Aggregator, form: dict[str, Any]) -> None:
-        number = _first(form, "id")
-        if not number.isdigit():
-            raise CurationError(f"events unhide: {number!r} is no hidden event's number")
-        aggregator.unhide_event(int(number))
-
-    return await _curated(request, show_again)
+    return await _curated(request, lambda aggregator, form: aggregator.unhide_event(
+        _hidden_number(form, "events")))
 
 
 @router.get("/news", response_class=HTMLResponse)
@@ -249,13 +244,8 @@ async def hide_article(request: Request) -> Response:
 
 @router.post("/news/unhide")
 async def unhide_article(request: Request) -> Response:
-    def show_again(aggregator: Aggregator, form: dict[str, Any]) -> None:
-        number = _first(form, "id")
-        if not number.isdigit():
-            raise CurationError(f"news unhide: {number!r} is no hidden article's number")
-        aggregator.unhide_news(int(number))
-
-    return await _curated(request, show_again, back="/admin/news")
+    return await _curated(request, lambda aggregator, form: aggregator.unhide_news(
+        _hidden_number(form, "news")), back="/admin/news")
 
 
 async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any]], object],
@@ -277,6 +267,18 @@ async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any
 
 def _first(form: dict[str, Any], name: str) -> str:
     return str((form.get(name) or [""])[0])
+
+
+def _hidden_number(form: dict[str, Any], command: str) -> int:
+    """The number of the hidden event or article a "Show again" form names.
+
+    Raises:
+        CurationError: not a number (a hand-made request).
+    """
+    number = _first(form, "id")
+    if not number.isdigit():
+        raise CurationError(f"{command} unhide: {number!r} is not the number of a hidden one")
+    return int(number)
 
 
 __all__ = ["check_csrf", "router"]
