@@ -29,6 +29,7 @@ function checkEvents(calendar, problems) {
       exceptions.set(uid, [...(exceptions.get(uid) ?? []), vevent]);
     }
   }
+  const starts = {}; // uid -> POSIX seconds of its start (a series: of its first occurrences)
   let recurring = 0;
   let occurrences = 0;
   for (const vevent of vevents) {
@@ -38,6 +39,7 @@ function checkEvents(calendar, problems) {
     if (vevent.hasProperty("recurrence-id")) continue;
     const event = new ICAL.Event(vevent, { strictExceptions: false, exceptions: exceptions.get(uid) ?? [] });
     if (!event.startDate) problems.push(`${uid}: no start date`);
+    else starts[uid] = [event.startDate.toUnixTime()];
     if (event.endDate && event.startDate && event.endDate.compare(event.startDate) < 0) {
       problems.push(`${uid}: ends before it starts`);
     }
@@ -49,10 +51,11 @@ function checkEvents(calendar, problems) {
       if (!next) break;
       const details = event.getOccurrenceDetails(next);
       if (!details.startDate) problems.push(`${uid}: occurrence without start`);
+      else if (step > 0) starts[uid].push(details.startDate.toUnixTime());
       occurrences += 1;
     }
   }
-  return { events: vevents.length, recurring, occurrences };
+  return { events: vevents.length, recurring, occurrences, starts };
 }
 
 function validate(text) {

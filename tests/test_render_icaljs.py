@@ -11,13 +11,14 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from aggregator.models import Event
-from aggregator.render import render_outputs
+from aggregator.render import render_calendar, render_outputs
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged, news
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,3 +111,53 @@ def test_icaljs_script_reports_a_missing_vtimezone(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert json.loads(result.stdout)["problems"] == ["TZID Europe/Paris has no VTIMEZONE"]
+
+
+def read_by_icaljs(binary: str, path: Path) -> dict:
+    result = subprocess.run(
+        [binary, str(SCRIPT), str(path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )
+    assert result.returncode == 0, f"{path}: {result.stdout}{result.stderr}"
+    summary: dict = json.loads(result.stdout)
+    return summary
+
+
+ZONED = {
+    # uid: (zone, local start): summer and winter, this year and after 2037, both hemispheres,
+    # a zone without daylight saving time and one whose rule is only a list of dates
+    "paris-summer": ("Europe/Paris", datetime(2026, 7, 1, 10, 0)),
+    "paris-winter": ("Europe/Paris", datetime(2026, 12, 10, 18, 30)),
+    "paris-2045": ("Europe/Paris", datetime(2045, 7, 1, 10, 0)),
+    "lux-2040": ("Europe/Luxembourg", datetime(2040, 6, 12, 18, 0)),
+    "ny-2045": ("America/New_York", datetime(2045, 7, 4, 9, 0)),
+    "sydney-2045": ("Australia/Sydney", datetime(2045, 1, 15, 9, 0)),
+    "tokyo-2045": ("Asia/Tokyo", datetime(2045, 8, 1, 9, 0)),
+    "jerusalem-2045": ("Asia/Jerusalem", datetime(2045, 7, 1, 9, 0)),
+    "paris-onset": ("Europe/Paris", datetime(2041, 3, 31, 3, 30)),  # half an hour after the change
+}
+
+
+def test_icaljs_reads_every_time_at_the_instant_tzdata_gives_after_2037_too(
+    tmp_path: Path,
+) -> None:
+    """Clients that read the VTIMEZONE (ical.js here, Outlook) find the zone's rule for any
+    year: a list of dates that stopped in 2037 showed a July 2045 talk an hour early."""
+    binary = node()
+    events = [
+        merged(uid, start=local.replace(tzinfo=ZoneInfo(zone)), end=None, timezone=zone)
+        for uid, (zone, local) in ZONED.items()
+    ]
+    weekly = merged(  # across the spring change of 2027: the wall clock stays at 19:00
+        "weekly", start=datetime(2027, 3, 16, 19, 0, tzinfo=PARIS), end=None,
+        rrule="FREQ=WEEKLY;COUNT=5",
+    )
+    file = tmp_path / "zones.ics"
+    file.write_bytes(render_calendar(
+        [*events, weekly], name="t", now=NOW, base_url=BASE_URL, timezone="Europe/Paris"
+    ))
+    starts = read_by_icaljs(binary, file)["starts"]
+    for uid, (zone, local) in ZONED.items():
+        assert starts[uid] == [local.replace(tzinfo=ZoneInfo(zone)).timestamp()], uid
+    expected = [datetime(2027, 3, 16, 19, 0, tzinfo=PARIS) + timedelta(weeks=n) for n in range(5)]
+    assert starts["weekly"] == [int(when.timestamp()) for when in expected]

@@ -1,7 +1,7 @@
 """calendar.ics and calendars/<slug>.ics: merged events as one RFC 5545 calendar.
 
 Calendar clients are strict where feeds are sloppy, so this module writes what they expect:
-one VTIMEZONE for every TZID used (generated from tzdata by icalendar), UTC values as ``Z``,
+one VTIMEZONE for every TZID used (the zone's yearly rule from tzdata, see vtimezone.py), UTC values as ``Z``,
 all-day events as ``VALUE=DATE``, RDATE/EXDATE/RECURRENCE-ID/UNTIL of the same kind as DTSTART,
 override VEVENTs carrying the merged UID, and bytes that depend only on the input (events sorted
 by start then uid; ``now`` is a parameter), so a rebuild of the same data changes nothing.
@@ -18,11 +18,12 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, vDuration, vRecur
+from icalendar import Calendar, vDuration, vRecur
 from icalendar import Event as VEvent
 
 from ..memo import BytesInMemory, BytesMemo, shared
 from ..models import Event, MergedEvent, Source, When
+from .vtimezone import vtimezone
 from .vevent import escape_text, utc_stamp, when_property, write_vevent
 from .text import clean_text, one_line, source_names, status_of, written_in
 from .times import (
@@ -186,7 +187,7 @@ def calendar_chunks(
     for event in ordered:
         tzids |= blocks[event.uid].tzids
     yield header.removesuffix(_END)
-    yield from (_vtimezone_bytes(tzid) for tzid in sorted(tzids))
+    yield from (_vtimezone_bytes(tzid, now.year - 1) for tzid in sorted(tzids))
     stamp = stamp_line(now)
     for event in ordered:
         yield from blocks[event.uid].chunks(stamp)
@@ -209,19 +210,9 @@ def _new_calendar(name: str, base_url: str, timezone: str) -> Calendar:
 
 
 @functools.lru_cache(maxsize=64)
-def _vtimezone_bytes(tzid: str) -> bytes:
-    data: bytes = _vtimezone(tzid).to_ical()
+def _vtimezone_bytes(tzid: str, needed_from: int) -> bytes:
+    data: bytes = vtimezone(tzid, needed_from).to_ical()
     return data
-
-
-@functools.lru_cache(maxsize=64)
-def _vtimezone(tzid: str) -> Timezone:
-    """A VTIMEZONE from tzdata, covering 1970-2038 (icalendar's default span).
-
-    Cached: building one walks decades of transitions, and each filtered calendar needs it
-    again. The component is never mutated after creation, so sharing it is safe.
-    """
-    return Timezone.from_tzid(tzid)
 
 
 def event_components(
