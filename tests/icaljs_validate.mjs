@@ -1,8 +1,9 @@
 // Independent check of a rendered .ics with Mozilla's ical.js (the parser Thunderbird uses).
 //
-// Usage: node tests/icaljs_validate.mjs FILE.ics
-// Prints a JSON summary on stdout; exits 0 when valid, 1 with the problems listed, 2 on usage
-// or when ical.js cannot parse the file at all. tests/test_render_icaljs.py runs it.
+// Usage: node tests/icaljs_validate.mjs FILE.ics...
+// Prints a JSON summary per file on stdout, one a line; exits 0 when all are valid, 1 with the
+// problems listed, 2 on usage or when ical.js cannot parse a file at all. Run by
+// tests/test_render_icaljs.py and tests/test_render_corpus_icaljs.py.
 
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
@@ -29,7 +30,8 @@ function checkEvents(calendar, problems) {
       exceptions.set(uid, [...(exceptions.get(uid) ?? []), vevent]);
     }
   }
-  const starts = {}; // uid -> POSIX seconds of its start (a series: of its first occurrences)
+  const starts = {}; // uid -> POSIX seconds of its DTSTART
+  const series = {}; // uid of a series -> POSIX seconds of its first occurrences' starts
   let recurring = 0;
   let occurrences = 0;
   for (const vevent of vevents) {
@@ -39,23 +41,24 @@ function checkEvents(calendar, problems) {
     if (vevent.hasProperty("recurrence-id")) continue;
     const event = new ICAL.Event(vevent, { strictExceptions: false, exceptions: exceptions.get(uid) ?? [] });
     if (!event.startDate) problems.push(`${uid}: no start date`);
-    else starts[uid] = [event.startDate.toUnixTime()];
+    else starts[uid] = event.startDate.toUnixTime();
     if (event.endDate && event.startDate && event.endDate.compare(event.startDate) < 0) {
       problems.push(`${uid}: ends before it starts`);
     }
     if (!event.isRecurring()) continue;
     recurring += 1;
+    series[uid] = [];
     const iterator = event.iterator();
     for (let step = 0; step < STEPS; step += 1) {
       const next = iterator.next();
       if (!next) break;
       const details = event.getOccurrenceDetails(next);
       if (!details.startDate) problems.push(`${uid}: occurrence without start`);
-      else if (step > 0) starts[uid].push(details.startDate.toUnixTime());
+      else series[uid].push(details.startDate.toUnixTime());
       occurrences += 1;
     }
   }
-  return { events: vevents.length, recurring, occurrences, starts };
+  return { events: vevents.length, recurring, occurrences, starts, series };
 }
 
 function validate(text) {
@@ -79,17 +82,22 @@ function validate(text) {
   return { ok: problems.length === 0, tzids: used, timezones: [...timezones].sort(), ...counts, problems };
 }
 
-const path = process.argv[2];
-if (!path) {
-  console.error("usage: node tests/icaljs_validate.mjs FILE.ics");
+const paths = process.argv.slice(2);
+if (paths.length === 0) {
+  console.error("usage: node tests/icaljs_validate.mjs FILE.ics...");
   process.exit(2);
 }
-let summary;
-try {
-  summary = validate(readFileSync(path, "utf8"));
-} catch (error) {
-  console.log(JSON.stringify({ ok: false, problems: [`ical.js could not parse ${path}: ${error.message}`] }));
-  process.exit(2);
+// One JSON line per file, in order. exitCode, not exit(): exit() may cut a long output short
+// when stdout is a pipe.
+process.exitCode = 0;
+for (const path of paths) {
+  let summary;
+  try {
+    summary = validate(readFileSync(path, "utf8"));
+  } catch (error) {
+    summary = { ok: false, unreadable: true, problems: [`ical.js could not parse ${path}: ${error.message}`] };
+  }
+  console.log(JSON.stringify(summary));
+  const code = summary.unreadable ? 2 : summary.ok ? 0 : 1;
+  process.exitCode = Math.max(process.exitCode, code);
 }
-console.log(JSON.stringify(summary));
-process.exit(summary.ok ? 0 : 1);

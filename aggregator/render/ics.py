@@ -210,8 +210,8 @@ def _new_calendar(name: str, base_url: str, timezone: str) -> Calendar:
 
 
 @functools.lru_cache(maxsize=64)
-def _vtimezone_bytes(tzid: str, needed_from: int) -> bytes:
-    data: bytes = vtimezone(tzid, needed_from).to_ical()
+def _vtimezone_bytes(tzid: str, from_year: int) -> bytes:
+    data: bytes = vtimezone(tzid, from_year).to_ical()
     return data
 
 

@@ -9,12 +9,13 @@ talk in Paris an hour early). Google, Apple and tzurl's "Outlook-compatible" zon
 zone's current rule instead: one DAYLIGHT and one STANDARD, each a yearly RRULE with BYMONTH
 and a single BYDAY, or a single STANDARD for a zone without daylight saving time.
 
-:func:`vtimezone` derives that rule from tzdata (zoneinfo) and writes it only when it gives
-every change zoneinfo knows, from the year it took effect up to :data:`LAST_YEAR`, and took
-effect by the year the calendar starts. A zone whose rule has no such form (Jerusalem's
-"Friday before the last Sunday", Casablanca's Ramadan breaks) keeps icalendar's list of dates,
-stretched to :data:`LAST_YEAR`. Each onset is written, as RFC 5545 says, in the local time in
-force before it (02:00 for Paris in March, 03:00 in October).
+:func:`vtimezone` derives that rule from tzdata (zoneinfo) and writes it when it gives every
+change zoneinfo knows from the calendar's first year up to :data:`LAST_YEAR`; written from
+1970, as Google and tzurl do, since a time before a VTIMEZONE's first onset has no offset. A
+zone whose rule is younger than the calendar, or has no such form (Jerusalem's "Friday
+before the last Sunday", Cairo's "Friday after the last Thursday", Casablanca's Ramadan
+breaks), lists each of its changes to LAST_YEAR. Each onset is written, as RFC 5545 says, in
+the local time in force before it (02:00 for Paris in March, 03:00 in October).
 """
 
 from __future__ import annotations
@@ -77,8 +78,7 @@ class Onset:
 def changes_in(zone: ZoneInfo, year: int) -> list[Change]:
     """Every change of ``zone``'s offset during ``year`` (UTC), found day by day then bisected."""
     found: list[Change] = []
-    start = int(datetime(year, 1, 1, tzinfo=UTC).timestamp())
-    end = int(datetime(year + 1, 1, 1, tzinfo=UTC).timestamp())
+    start, end = _start_of(year), _start_of(year + 1)
     offset = _offset(zone, start)
     for day in range(start, end, _DAY):
         following = _offset(zone, day + _DAY)
@@ -111,16 +111,15 @@ def _candidates(change: Change) -> Iterator[Onset]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Rule:
+class Rule:
     """A zone's current rule: its yearly onsets (none: a fixed offset) and the first year it
-    holds, with the last change before that year (None when it holds since FIRST_YEAR)."""
+    holds (FIRST_YEAR at the earliest)."""
 
     onsets: tuple[tuple[Onset, Change], ...]
     since: int
-    previous: Change | None
 
 
-def current_rule(zone: ZoneInfo) -> _Rule | None:
+def current_rule(zone: ZoneInfo) -> Rule | None:
     """The rule zoneinfo follows in :data:`LAST_YEAR` traced back to where it began, or None
     when it is not one or two yearly onsets of the form Outlook reads."""
     last = changes_in(zone, LAST_YEAR)
@@ -130,7 +129,7 @@ def current_rule(zone: ZoneInfo) -> _Rule | None:
         tuple(zip(pair, last)) for pair in
         ((first, second) for first in _candidates(last[0]) for second in _candidates(last[1]))
     ]
-    best: _Rule | None = None
+    best: Rule | None = None
     for onsets in options:
         rule = _traced(zone, onsets)
         if rule is not None and (best is None or rule.since < best.since):
@@ -138,7 +137,7 @@ def current_rule(zone: ZoneInfo) -> _Rule | None:
     return best
 
 
-def _traced(zone: ZoneInfo, onsets: tuple[tuple[Onset, Change], ...]) -> _Rule | None:
+def _traced(zone: ZoneInfo, onsets: tuple[tuple[Onset, Change], ...]) -> Rule | None:
     """How far back ``onsets`` give exactly zoneinfo's changes; None if not even in LAST_YEAR."""
     year = LAST_YEAR
     while year >= FIRST_YEAR:
@@ -149,31 +148,37 @@ def _traced(zone: ZoneInfo, onsets: tuple[tuple[Onset, Change], ...]) -> _Rule |
         if [(c.onset, c.before, c.after) for c in changes] != expected:
             if year == LAST_YEAR:
                 return None
-            return _Rule(onsets, year + 1, changes[-1] if changes else None)
+            return Rule(onsets, year + 1)
         year -= 1
-    return _Rule(onsets, FIRST_YEAR, None)
+    return Rule(onsets, FIRST_YEAR)
 
 
 @functools.lru_cache(maxsize=64)
-def vtimezone(tzid: str, needed_from: int) -> Timezone:
-    """The VTIMEZONE of IANA zone ``tzid`` for a calendar whose times start in ``needed_from``.
+def vtimezone(tzid: str, from_year: int) -> Timezone:
+    """The VTIMEZONE of IANA zone ``tzid``: its current rule, if it holds from ``from_year``
+    (the calendar's first year: the build passes last year's) to LAST_YEAR, else the list of
+    its changes.
 
-    Cached: tracing a rule walks decades of days (30-50 ms a zone). The component is never
-    mutated after creation, so sharing it is safe. Raises ValueError for an unknown zone.
+    The rule is written from FIRST_YEAR, as Google and tzurl do, though it may have begun
+    later (Paris in 1996, New York in 2007): Outlook reads one STANDARD and one DAYLIGHT and
+    may refuse more, and a time before a VTIMEZONE's first onset has no offset at all (ical.js
+    reads it as UTC); an older time is then off only between the old and the new dates of a
+    change. Cached: tracing a rule walks decades of days (20-50 ms a zone); the component is
+    never mutated after creation, so sharing it is safe. Raises ValueError for an unknown zone.
     """
     try:
         zone = ZoneInfo(tzid)
     except (LookupError, ValueError) as error:
         raise ValueError(f"unknown timezone: {tzid!r}") from error
     rule = current_rule(zone)
-    if rule is None or rule.since > needed_from:
+    if rule is None or rule.since > from_year:
         return _listed(zone, tzid)
     component = Timezone()
     component.add("TZID", tzid)
     if not rule.onsets:
-        component.add_component(_fixed(zone, rule))
+        component.add_component(_fixed(zone))
     for onset, change in sorted(rule.onsets, key=lambda pair: pair[1].after):
-        component.add_component(_observance(zone, onset, change, rule.since))
+        component.add_component(_observance(zone, onset, change))
     return component
 
 
@@ -185,7 +190,7 @@ def _listed(zone: ZoneInfo, tzid: str) -> Timezone:
     that follows RFC 5545 (icalendar's own included)."""
     component = Timezone()
     component.add("TZID", tzid)
-    start = int(datetime(FIRST_YEAR, 1, 1, tzinfo=UTC).timestamp())
+    start = _start_of(FIRST_YEAR)
     kinds: dict[tuple[timedelta, timedelta, str, bool], list[Change]] = {
         (_offset(zone, start),) * 2 + (_name(zone, start), False): [Change(start, *(_offset(zone, start),) * 2)]
     }
@@ -206,30 +211,32 @@ def _listed(zone: ZoneInfo, tzid: str) -> Timezone:
     return component
 
 
-def _fixed(zone: ZoneInfo, rule: _Rule) -> TimezoneStandard:
-    """The one STANDARD of a zone without daylight saving time since ``rule.since``."""
+def _fixed(zone: ZoneInfo) -> TimezoneStandard:
+    """The one STANDARD of a zone without daylight saving time (any more)."""
     standard = TimezoneStandard()
-    change = rule.previous
-    at = change.at if change else int(datetime(FIRST_YEAR, 1, 1, tzinfo=UTC).timestamp())
-    offset = _offset(zone, at)
-    standard.add("DTSTART", change.onset if change else datetime(FIRST_YEAR, 1, 1))
-    standard.add("TZOFFSETFROM", change.before if change else offset)
-    standard.add("TZOFFSETTO", offset)
+    at = _start_of(LAST_YEAR)
+    standard.add("DTSTART", datetime(FIRST_YEAR, 1, 1))
+    standard.add("TZOFFSETFROM", _offset(zone, at))
+    standard.add("TZOFFSETTO", _offset(zone, at))
     standard.add("TZNAME", _name(zone, at))
     return standard
 
 
 def _observance(
-    zone: ZoneInfo, onset: Onset, change: Change, since: int
+    zone: ZoneInfo, onset: Onset, change: Change
 ) -> TimezoneStandard | TimezoneDaylight:
     """DAYLIGHT for the onset that moves clocks forward (the larger offset), else STANDARD."""
     observance = TimezoneDaylight() if change.after > change.before else TimezoneStandard()
-    observance.add("DTSTART", onset.in_year(since))
+    observance.add("DTSTART", onset.in_year(FIRST_YEAR))
     observance.add("RRULE", onset.rrule())
     observance.add("TZOFFSETFROM", change.before)
     observance.add("TZOFFSETTO", change.after)
     observance.add("TZNAME", _name(zone, change.at))
     return observance
+
+
+def _start_of(year: int) -> int:
+    return int(datetime(year, 1, 1, tzinfo=UTC).timestamp())
 
 
 def _name(zone: ZoneInfo, at: int) -> str:
