@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from aggregator.published import decode_event
 from aggregator.render.exports import event_record
 from sites import run
 from test_parse_corpus import CORPUS, INVALID_READ_CLEANLY, LEGITIMATELY_EMPTY, ROWS
+from test_render_corpus_icaljs import older_than_its_zones_rule, posix, read_by_icaljs
 
 
 @pytest.fixture
@@ -76,3 +78,16 @@ def test_one_refresh_over_the_whole_corpus(corpus_site: Any) -> None:
     assert len(records) > 1000
     again = [(r, event_record(decode_event(r), sources)) for r in records]
     assert [{k: (r[k], a.get(k)) for k in r if r[k] != a.get(k)} for r, a in again if r != a] == []
+
+    # Thunderbird's parser reads the published calendar's events at events.json's starts.
+    (summary,) = read_by_icaljs([Path("output/calendar.ics").resolve()])
+    assert summary["ok"], summary["problems"]
+    assert summary["events"] >= len(records)
+    wrong = []
+    for record in records:
+        start = (datetime.fromisoformat(record["start"]) if not record["all_day"]
+                 else date.fromisoformat(record["start"]))
+        if summary["starts"][record["uid"]] != posix(start) and not older_than_its_zones_rule(
+                start, record["timezone"]):
+            wrong.append((record["uid"], record["start"], summary["starts"][record["uid"]]))
+    assert wrong == []
