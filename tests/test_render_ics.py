@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -10,7 +11,9 @@ from hypothesis import strategies as st
 import recurring_ical_events
 from icalendar import Calendar
 
+from aggregator.dedup import merge_events
 from aggregator.models import Event
+from aggregator.parse import parse_body
 from aggregator.render import filtered_calendars, render_calendar, render_outputs, search_texts, slugify
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged
 
@@ -265,3 +268,39 @@ def test_unusable_values_are_dropped_not_written_invalid() -> None:
     assert "DTEND" not in vevent(calendar, "backwards")
     assert b"DTSTART:20251206T090000Z\r\n" in body
     assert calendar.get_used_tzids() == {"Europe/Paris"}
+
+
+GOOGLE_HOLIDAYS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Google Inc//Google Calendar 70.9054//EN\r
+X-WR-TIMEZONE:US/Pacific\r
+BEGIN:VEVENT\r
+DTSTART;VALUE=DATE:20250101\r
+DTEND;VALUE=DATE:20250102\r
+RRULE:FREQ=YEARLY;BYMONTH=1\r
+UID:new-year@google.com\r
+DTSTAMP:20251201T000000Z\r
+SUMMARY:New Year\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+DTSTART;VALUE=DATE:20260101\r
+DTEND;VALUE=DATE:20260102\r
+RECURRENCE-ID:20260101T000000Z\r
+UID:new-year@google.com\r
+DTSTAMP:20251201T000000Z\r
+SUMMARY:New Year's Day\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_an_all_day_series_moved_by_a_utc_midnight_recurrence_id_shows_once() -> None:
+    """Google wrote all-day RECURRENCE-IDs as UTC midnights; X-WR-TIMEZONE's conversion moves
+    them to the evening before, which named no date of the series: the day showed twice."""
+    feed = parse_body(GOOGLE_HOLIDAYS, "auto", "https://calendar.google.com/holidays.ics")
+    records = [dataclasses.replace(e, source_id="loria", feed_url="https://g/h.ics")
+               for e in feed.events]
+    _, calendar = calendar_of(list(merge_events(records, SOURCES).events))
+    found = recurring_ical_events.of(calendar).between(date(2026, 1, 1), date(2027, 1, 1))
+    assert [(c.decoded("DTSTART"), str(c["SUMMARY"])) for c in found] == [
+        (date(2026, 1, 1), "New Year's Day")]

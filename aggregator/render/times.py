@@ -83,10 +83,18 @@ def like(value: When, reference: When, zone: tzinfo) -> When:
     """``value`` turned into the kind of ``reference`` (date or datetime in ``zone``).
 
     RFC 5545 wants RDATE, EXDATE, RECURRENCE-ID and UNTIL of the same kind as DTSTART; feeds
-    mix them, so the renderer aligns them instead of writing a calendar clients reject.
+    mix them, so the renderer aligns them instead of writing a calendar clients reject. A
+    date-time given for a date is its day as written, except at midnight UTC: writers that keep
+    days as UTC midnights (Google's all-day RECURRENCE-IDs, ``20020101T000000Z``) mean that
+    day, which X-WR-TIMEZONE's conversion had moved to the evening before (every Australian
+    New Year of a Google holidays calendar was its series' date and a moved copy beside it).
     """
     if not isinstance(reference, datetime):
-        return value.date() if isinstance(value, datetime) else value  # the day as written
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            in_utc = value.astimezone(UTC)
+            if in_utc.time() == time():
+                return in_utc.date()
+        return value.date() if isinstance(value, datetime) else value
     if isinstance(value, datetime):
         return in_zone(value, zone)
     local = in_zone(reference, zone)
