@@ -199,7 +199,7 @@ def test_not_kept_computes_every_time_and_keeps_nothing_then_memos_keep_again() 
 
 def test_not_kept_leaves_the_memos_as_the_last_build_left_them_and_only_in_its_own_thread() -> None:
     """The operator's merge explanation runs a merge in a web server thread, between or during
-    the daemon's builds in another: it computes its own values, keeps none, starts no
+    the daemon's builds in another: it reads what the builds kept, keeps nothing, starts no
     generation (which dropped what the last build kept for the next), and a build meanwhile
     keeps as before."""
     import threading
@@ -226,7 +226,26 @@ def test_not_kept_leaves_the_memos_as_the_last_build_left_them_and_only_in_its_o
     assert memo.get("build", lambda: "kept meanwhile") == "kept meanwhile"  # this thread keeps
     outside.set()
     thread.join(10)
-    assert seen == ["computed", "computed too"]
+    assert seen == ["built", "kept meanwhile"]
     memo.new_build()  # the next build finds what the last one kept
     assert memo.get("kept", lambda: "lost") == "built"
     assert memo.get("build", lambda: "lost") == "kept meanwhile"
+
+
+def test_not_kept_reads_only_what_was_kept_in_the_same_context() -> None:
+    """Values depend on their memo's context (the source names...): after a change of it, the
+    operator's page computes its own rather than read the last build's."""
+    from aggregator.memo import not_kept
+
+    memo: Memo[str, str] = Memo()
+    memo.new_build(("LORIA",))
+    memo.get("k", lambda: "under LORIA")
+    with not_kept():
+        memo.new_build(("Loria Lab",))
+        assert memo.get("k", lambda: "computed") == "computed"
+        memo.new_build(("LORIA",))
+        assert memo.get("k", lambda: "computed") == "under LORIA"
+        assert memo.get("other", lambda: "computed") == "computed"
+    with not_kept():  # a new page starts unread until its memos' contexts are compared
+        assert memo.get("k", lambda: "computed") == "computed"
+    assert len(memo) == 1
