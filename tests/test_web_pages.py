@@ -8,6 +8,7 @@ import time
 from urllib.parse import quote
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -1057,3 +1058,27 @@ def test_an_events_page_leads_to_the_organisations_next_events(web: Web) -> None
     assert '<a href="/sources/assoc">Every event from L&#39;Asso</a>' in more
     alone = web.client.get(f"/events/{quote(uids['Rencontre IA'], safe='')}", params={"lang": "en"}).text
     assert "Coming next from" not in alone  # Le Lab posts nothing else
+
+
+def test_the_newsletter_archive_is_a_feed_readers_can_follow(web: Web) -> None:
+    """Each archived week an entry: its subject as title, its text in full, its page as id."""
+    import feedparser
+
+    empty = feedparser.parse(web.client.get("/digests.atom").content)
+    assert not empty.bozo and empty.entries == []
+    html_copy, _ = web.aggregator.digest_preview("2026-W49")
+    web.aggregator.digest_preview("2026-W50")
+    answer = web.client.get("/digests.atom")
+    assert answer.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(answer.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert [entry.id.rsplit("/", 1)[1] for entry in feed.entries] == ["2026-W50", "2026-W49"]
+    entry = feed.entries[1]
+    subject = re.search(r"<title>(.*?)</title>", html_copy.read_text(encoding="utf-8"))
+    assert subject is not None and entry.title == f"2026-W49 – {html_unescape(subject[1])}"
+    assert entry.link.endswith("/digests/2026-W49")
+    assert entry.summary == html_copy.with_suffix(".txt").read_text(encoding="utf-8").strip()
+    again = web.client.get("/digests.atom", headers={"If-None-Match": answer.headers["etag"]})
+    assert again.status_code == 304
+    page = web.client.get("/digests").text
+    assert 'type="application/atom+xml"' in page and 'href="/digests.atom"' in page

@@ -7,11 +7,13 @@ served page and output/index.html cannot drift apart.
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections.abc import Callable, Hashable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -19,9 +21,12 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..core import Published, Selection
+from ..digests import ARCHIVE_LANGUAGE
 from ..models import SOURCE_KINDS
 from ..render import DEFAULT_TITLE, pages
+from ..render.exports import AtomEntry, render_atom
 from . import i18n
+from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
 from .views import address, aggregator_of, Page, kinds, language, render, stylesheet
 
@@ -30,6 +35,9 @@ MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
 EVENTS_SECTION = re.compile(r'(<section aria-labelledby="events">.*?</section>)', re.DOTALL)
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
+TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+DIGEST_ENTRIES = 52
+"""A year of weekly digests in /digests.atom."""
 EMBED_EVENTS = 15
 """Dates in /embed: a sidebar's worth on an organisation's site."""
 PAGE_CACHE = 64
@@ -248,9 +256,43 @@ def docs(request: Request) -> Response:
 @router.get("/digests", response_class=HTMLResponse)
 def digests(request: Request) -> Response:
     """The archive of weekly digests (output/digest/YYYY-Www.html), newest first."""
-    folder = aggregator_of(request).settings.output_dir / "digest"
-    weeks = sorted((p.stem for p in folder.glob("*.html") if WEEK.match(p.stem)), reverse=True)
+    weeks = archived_weeks(aggregator_of(request).settings.output_dir / "digest")
     return render(request, "digests.html", weeks=weeks)
+
+
+@router.get("/digests.atom")
+def digests_atom(request: Request) -> Response:
+    """The archived digests for feed readers, newest first: whoever follows the region in a
+    feed reader rather than by email gets each week's newsletter (as listmonk's archive
+    feed does), its subject as title and its text in full."""
+    aggregator = aggregator_of(request)
+    folder = aggregator.settings.output_dir / "digest"
+    base = aggregator.settings.base_url.rstrip("/")
+    entries = [_digest_entry(folder, week, base)
+               for week in archived_weeks(folder)[:DIGEST_ENTRIES]]
+    updated = max((entry.updated for entry in entries), default=None)
+    title = f"{DEFAULT_TITLE} – {i18n.translate(ARCHIVE_LANGUAGE, 'digests')}"
+    body = render_atom(entries, feed_url=f"{base}/digests.atom", page_url=f"{base}/digests",
+                       title=title, updated=updated or aggregator.clock())
+    return conditional(request, body, ATOM, updated)
+
+
+def archived_weeks(folder: Path) -> list[str]:
+    """The weeks whose digest is archived in ``folder``, newest first."""
+    return sorted((p.stem for p in folder.glob("*.html") if WEEK.match(p.stem)), reverse=True)
+
+
+def _digest_entry(folder: Path, week: str, base: str) -> AtomEntry:
+    page = folder / f"{week}.html"
+    found = TITLE.search(page.read_text(encoding="utf-8", errors="replace"))
+    subject = html.unescape(found.group(1)).strip() if found else ""
+    try:
+        summary = (folder / f"{week}.txt").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        summary = ""
+    return AtomEntry(id=f"{base}/digests/{week}", link=f"{base}/digests/{week}",
+                     title=f"{week} – {subject}" if subject else week, summary=summary,
+                     updated=datetime.fromtimestamp(page.stat().st_mtime, UTC))
 
 
 @router.get("/digests/{week}", response_class=HTMLResponse)
