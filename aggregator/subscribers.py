@@ -179,6 +179,15 @@ class SubscribersMixin:
     def subscribers(self) -> list[Subscriber]:
         return self.store.subscribers()
 
+    def forget_subscriber(self, token: str) -> None:
+        """The subscriber's own erasure from its unsubscribe page: its address, choices and
+        delivery history are deleted, as :meth:`remove_subscriber` does for the operator.
+
+        Raises:
+            SubscriberError: the link is not valid (any more).
+        """
+        self.store.delete_subscriber(self.subscriber_by_token(token).email)
+
     def remove_subscriber(self, email: str) -> None:
         """Forget an address entirely (a data-protection erasure request).
 

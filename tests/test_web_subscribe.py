@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from aggregator.core import Aggregator
+from aggregator.digest.render import calendar_key
 from digest_site import WEEK, digest_app, close_apps  # noqa: F401
 from mailsink import Sink, smtp_server  # noqa: F401
 from webapp import running
@@ -192,3 +193,29 @@ def test_add_to_calendar_link(site: tuple[Aggregator, httpx.Client]) -> None:
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/calendar")
     assert "UID:rencontre-ia" in answer.text and answer.text.count("BEGIN:VEVENT") == 1
     assert client.get("/events/unknown.ics").status_code == 404
+
+
+def test_a_subscriber_deletes_its_address_and_history_from_its_unsubscribe_page(
+    site: tuple[Aggregator, httpx.Client],
+) -> None:
+    """Not only unsubscribed (the address kept, marked): nothing of it is left, its links and
+    its own calendar answer 404 afterwards. A form, CSRF-checked: a mail scanner opening the
+    page erases nothing."""
+    app, client = site
+    subscriber, _ = app.add_subscriber("eve@example.org", confirmed=True, cities=["Metz"])
+    app.send_digest(WEEK)
+    assert app.store.handled_deliveries(WEEK, app.clock())  # a delivery is on record
+    page = client.get(f"/unsubscribe/{subscriber.token}?lang=en")
+    assert page.status_code == 200 and "Unsubscribe and delete my address" in page.text
+    assert status(app, "eve@example.org") == "confirmed"
+    forget = f"/forget/{subscriber.token}"
+    assert client.post(forget, data={}).status_code == 403  # no CSRF token
+    token = csrf(client, f"/unsubscribe/{subscriber.token}")
+    done = client.post(forget, data={"csrf_token": token})
+    assert done.status_code == 200 and "deleted" in done.text
+    assert status(app, "eve@example.org") == "absent"
+    assert not app.store.handled_deliveries(WEEK, app.clock())
+    for path in (f"/preferences/{subscriber.token}", f"/unsubscribe/{subscriber.token}",
+                 f"/calendars/mine/{calendar_key(subscriber.token)}.ics"):
+        assert client.get(path).status_code == 404, path
+    assert client.post(forget, data={"csrf_token": token}).status_code == 404

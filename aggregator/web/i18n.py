@@ -328,6 +328,18 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "saved": ("Préférences enregistrées.", "Preferences saved.", "Einstellungen gespeichert."),
     "unsubscribe": ("Me désabonner", "Unsubscribe", "Abbestellen"),
     "unsubscribed": ("Vous êtes désabonné·e.", "You are unsubscribed.", "Sie sind abgemeldet."),
+    "forget": ("Me désabonner et effacer mon adresse", "Unsubscribe and delete my address",
+               "Abbestellen und meine Adresse löschen"),
+    "forget_explain": (
+        "Ou bien effacez votre adresse, vos choix et l’historique des envois : il ne restera "
+        "rien de vous ici (une nouvelle inscription demandera une nouvelle confirmation).",
+        "Or delete your address, your choices and the record of what was sent: nothing of you "
+        "will be left here (signing up again will need a new confirmation).",
+        "Oder löschen Sie Ihre Adresse, Ihre Auswahl und den Versandverlauf: Hier bleibt nichts "
+        "von Ihnen (eine neue Anmeldung braucht eine neue Bestätigung)."),
+    "forgotten": ("Votre adresse et tout ce qui la concernait ont été effacés.",
+                  "Your address and everything kept about it have been deleted.",
+                  "Ihre Adresse und alles, was dazu gespeichert war, wurden gelöscht."),
     "no_digests": ("Aucune lettre publiée pour l’instant.", "No newsletter published yet.",
                    "Noch kein Newsletter veröffentlicht."),
     "week": ("Semaine", "Week", "Woche"),

@@ -1,11 +1,12 @@
-"""The weekly digest sign-up: /subscribe, /confirm, /preferences, /unsubscribe (issue 5).
+"""The weekly digest sign-up: /subscribe, /confirm, /preferences, /unsubscribe, /forget.
 
 No GET changes anything: mail scanners (Safe Links, Proofpoint) open every link of a message,
 so each link opens a page whose button POSTs. Sign-up is CSRF-checked, rate limited per IP
 and has a honeypot; it answers the same "check your mail" whatever the address's state, so
 the form does not reveal who is subscribed. POST /unsubscribe/TOKEN needs no CSRF token: it
 is RFC 8058's one-click target, which mail clients POST ("List-Unsubscribe=One-Click") without
-any page; the unguessable token is the authorisation.
+any page; the unguessable token is the authorisation. The unsubscribe page also lets the
+subscriber delete its address and history altogether (POST /forget/TOKEN, CSRF-checked).
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def confirm_page(request: Request, token: str) -> Response:
     page = Page(language(request), request.url.path, {})
     return render(request, "subscription_action.html", heading=page.t("subscribe_title"),
                   email=subscriber.email, action=f"/confirm/{token}",
-                  button=page.t("confirm_button"))
+                  button=page.t("confirm_button"), forget_action="")
 
 
 @router.post("/confirm/{token}", response_class=HTMLResponse)
@@ -168,7 +169,7 @@ def unsubscribe_page(request: Request, token: str) -> Response:
     page = Page(language(request), request.url.path, {})
     return render(request, "subscription_action.html", heading=page.t("unsubscribe"),
                   email=subscriber.email, action=f"/unsubscribe/{token}",
-                  button=page.t("unsubscribe"))
+                  button=page.t("unsubscribe"), forget_action=f"/forget/{token}")
 
 
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
@@ -178,6 +179,20 @@ async def unsubscribe_post(request: Request, token: str) -> Response:
     await run_in_threadpool(aggregator_of(request).unsubscribe, token)
     page = Page(language(request), request.url.path, {})
     return _message(request, page.t("unsubscribe"), page.t("unsubscribed"))
+
+
+@router.post("/forget/{token}", response_class=HTMLResponse)
+async def forget_post(request: Request, token: str) -> Response:
+    """The subscriber deletes its address and all that is kept about it (GDPR article 17,
+    listmonk's "wipe"): a form of the unsubscribe page, CSRF-checked, never a link."""
+    _subscriber(request, token)
+    await checked_form(request)
+    try:
+        await run_in_threadpool(aggregator_of(request).forget_subscriber, token)
+    except SubscriberError:  # erased meanwhile, by a second click or the operator
+        pass
+    page = Page(language(request), request.url.path, {})
+    return _message(request, page.t("forget"), page.t("forgotten"))
 
 
 def _field(name: str) -> str:
