@@ -171,7 +171,8 @@ class SubscribersMixin:
 
     def unsubscribe(self, token: str) -> Subscriber:
         """Stop the digests (RFC 8058 one-click lands here); the address is kept so a
-        resubscription needs no new confirmation email and so the ledger stays readable."""
+        resubscription needs no new confirmation email and so the ledger stays readable, until
+        housekeeping finds the ledger holds none of its digests any more (400 days)."""
         subscriber = self.subscriber_by_token(token)
         self.store.update_subscriber(subscriber.id, status="unsubscribed")
         return self.subscriber_by_token(token)

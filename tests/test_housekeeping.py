@@ -1,5 +1,6 @@
-"""Nightly housekeeping deletes what no build or digest will use again, and sign-ups nobody
-confirmed within 30 days, on both databases."""
+"""Nightly housekeeping deletes what no build or digest will use again, sign-ups nobody
+confirmed within 30 days and addresses unsubscribed for longer than the ledger keeps, on both
+databases."""
 
 from __future__ import annotations
 
@@ -47,15 +48,23 @@ def test_housekeeping_prunes_old_records_leases_and_ledger_rows(
         store.insert_subscriber(f"pending{n}@example.org", "fr", [], [], [], "pending",
                                 f"p{n}" * 16, NOW - timedelta(days=age))
     aggregator.add_subscriber("pending2@example.org")  # asked again today: 30 more days
+    # unsubscribed: long ago (its last digest 420 days old), lately, and long ago but never sent
+    for name, sent_days_ago in (("gone", 420), ("lately", 20), ("never", None)):
+        former = store.insert_subscriber(f"{name}@example.org", "fr", [], [], [], "confirmed",
+                                         (name * 8)[:32], NOW - timedelta(days=800))
+        if sent_days_ago is not None:
+            store.claim_delivery(former.id, "2024-W40", NOW - timedelta(days=sent_days_ago), "n")
+        aggregator.unsubscribe(former.token)
 
     counts = aggregator.housekeeping()
 
-    assert counts == {"events": 1, "news": 1, "leases": 1, "digest_deliveries": 1,
-                      "pending_subscribers": 1}
+    assert counts == {"events": 1, "news": 1, "leases": 1, "digest_deliveries": 2,
+                      "pending_subscribers": 1, "unsubscribed_subscribers": 2}
     assert aggregator.housekeeping() == {"events": 0, "news": 0, "leases": 0,
-                                         "digest_deliveries": 0, "pending_subscribers": 0}
+                                         "digest_deliveries": 0, "pending_subscribers": 0,
+                                         "unsubscribed_subscribers": 0}
     assert sorted(s.email for s in store.subscribers()) == [
-        "ana@example.org", "pending1@example.org", "pending2@example.org"]
+        "ana@example.org", "lately@example.org", "pending1@example.org", "pending2@example.org"]
     assert not store.try_lease("live-job", "node-b", NOW, timedelta(hours=1))  # still held
     assert [d.week for d in store.deliveries("2026-W47")] == ["2026-W47"]
     report = aggregator.build()

@@ -207,9 +207,11 @@ class LeasesStore:
               pending_before: datetime | None = None) -> dict[str, int]:
         """Delete records no build will publish again, leases long expired, digest ledger
         rows claimed before ``ledger_before`` (a week's digest is never sent again once the
-        week is over: the rows only grow, one per subscriber and week) and sign-ups still
+        week is over: the rows only grow, one per subscriber and week), sign-ups still
         unconfirmed since before ``pending_before`` (an address someone typed, perhaps not its
-        owner's: we keep no data about people who never said yes); counts."""
+        owner's: we keep no data about people who never said yes) and unsubscribed addresses
+        the ledger no longer mentions, signed up before ``ledger_before`` (kept meanwhile so
+        that coming back needs no new confirmation; then storage limitation wins); counts."""
         with self._begin() as connection:
             gone_events = connection.execute(
                 events.delete().where(events.c.until_utc < events_before)).rowcount
@@ -224,5 +226,12 @@ class LeasesStore:
                 subscribers.delete().where(subscribers.c.status == "pending",
                                            subscribers.c.created_at < pending_before)
             ).rowcount
+            gone_unsubscribed = 0 if ledger_before is None else connection.execute(
+                subscribers.delete().where(
+                    subscribers.c.status == "unsubscribed",
+                    subscribers.c.created_at < ledger_before,
+                    ~sa.exists().where(digest_deliveries.c.subscriber_id == subscribers.c.id))
+            ).rowcount
         return {"events": gone_events, "news": gone_news, "leases": gone_leases,
-                "digest_deliveries": gone_ledger, "pending_subscribers": gone_pending}
+                "digest_deliveries": gone_ledger, "pending_subscribers": gone_pending,
+                "unsubscribed_subscribers": gone_unsubscribed}
