@@ -128,7 +128,7 @@ class ClusterMixin:
         them to expire. Only default owner names (host:pid) tell their process; a node named
         by AGGREGATOR_NODE keeps the expiry (so do not name one like this host and a pid).
         Hosts sharing a database need distinct names."""
-        host = socket.gethostname()
+        host = this_host()
         for owner in self.store.lease_holders():
             if process_gone(owner, host):
                 log.warning("giving back the leases of %s: that process is gone", owner)
@@ -136,7 +136,7 @@ class ClusterMixin:
 
     def node_name(self) -> str:
         """This node's name in leases and logs: AGGREGATOR_NODE, else host:pid."""
-        return self.settings.daemon.node or f"{socket.gethostname()}:{os.getpid()}"
+        return self.settings.daemon.node or default_node()
 
     @contextmanager
     def leased_by_hand(self, states: Sequence[FeedState]
@@ -334,6 +334,34 @@ class ClusterMixin:
 
 def _changes_outputs(update: StoredUpdate, before: FeedState) -> bool:
     return update.replaced or update.state.url != before.url
+
+
+INIT_PID_NAMESPACE = 4026531836
+"""Linux's PROC_PID_INIT_INO: the inode of the host's own PID namespace."""
+
+
+def default_node() -> str:
+    """A process's name in leases when AGGREGATOR_NODE gives none: host:pid."""
+    return f"{this_host()}:{os.getpid()}"
+
+
+def this_host() -> str:
+    """This host as lease owners name it (see :func:`host_name`)."""
+    try:
+        link = os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+        namespace: int | None = int(link.split("[", 1)[1].rstrip("]"))
+    except (OSError, IndexError, ValueError):  # not Linux
+        namespace = None
+    return host_name(socket.gethostname(), namespace)
+
+
+def host_name(hostname: str, pid_namespace: int | None) -> str:
+    """The host name, and the PID namespace when it is not the host's own: containers run
+    with the host's network share its name but not its pids, so a lease of one container's
+    live process looked gone to the other (no such pid there), which took it back at once."""
+    if pid_namespace is None or pid_namespace == INIT_PID_NAMESPACE:
+        return hostname
+    return f"{hostname}#{pid_namespace}"
 
 
 def process_gone(owner: str, host: str) -> bool:

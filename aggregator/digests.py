@@ -16,14 +16,13 @@ server took that one message is unknown, and a duplicate is the worse error.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .cluster import default_node
 from .config import Settings
 from .digest import (
     DigestContent, Filters, RenderedDigest, digest_message, follows, parse_week,
@@ -140,7 +139,7 @@ class DigestsMixin:
         if dry_run:
             return self._plan(week, subscribers)
         self.store.abandon_stale_claims(week, self.clock() - STALE_CLAIM)
-        node = self.settings.daemon.node or f"{socket.gethostname()}:{os.getpid()}"
+        node = self.settings.daemon.node or default_node()
         claimed: dict[str, tuple[Subscriber, int]] = {}
         skipped = 0
 

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import make_settings, make_source
 
+from aggregator.cluster import INIT_PID_NAMESPACE, host_name, process_gone, this_host
 from aggregator.core import make_aggregator
 from aggregator.models import FeedOutcome, FeedUpdate
 from aggregator.store import open_store
@@ -160,23 +161,24 @@ def test_leases_of_a_process_of_this_host_that_is_gone_are_given_back_at_once(
 ) -> None:
     """A killed process cannot give its leases back; when its name says it ran here and the
     pid is gone, the next round takes its feeds and the build lease without waiting for
-    AGGREGATOR_LEASE. Live processes and other hosts keep theirs."""
+    AGGREGATOR_LEASE. Live processes and other hosts keep theirs, and so does a process of
+    another PID namespace of this host (a container sharing its network and name)."""
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    host = socket.gethostname()
-    sources = tuple(make_source(f"s{i}", f"https://example.org/{i}.ics") for i in range(4))
+    host = this_host()
+    sources = tuple(make_source(f"s{i}", f"https://example.org/{i}.ics") for i in range(5))
     aggregator = make_aggregator(make_settings(tmp_path, sources, db_url))
     store = aggregator.store
     store.sync_feeds(sources)
     ids = [state.feed_id for state in store.feed_states(sources)]
     owners = [f"{host}:{gone}/refresh-1a2b", f"{host}:{gone}", f"{host}:{os.getpid()}",
-              f"elsewhere:{gone}"]
+              f"elsewhere:{gone}", f"{socket.gethostname()}#4026532999:{gone}"]
     for feed_id, owner in zip(ids, owners, strict=True):
         assert store.claim_feeds([feed_id], owner, NOW, MINUTE) == [feed_id]
     assert store.try_lease("build", f"{host}:{gone}", NOW, MINUTE)
     aggregator.free_leases_of_dead_processes()
     assert store.feed_lease_owners() == {ids[0]: None, ids[1]: None, ids[2]: owners[2],
-                                         ids[3]: owners[3]}
+                                         ids[3]: owners[3], ids[4]: owners[4]}
     assert store.try_lease("build", "node-b", NOW, MINUTE)  # the dead builder's lease is gone
     aggregator.close()
 
@@ -238,3 +240,12 @@ def test_a_source_switched_off_approved_or_changed_makes_the_daemon_build_again(
         language="fr")
     assert aggregator.build_needed()  # its city shows in every output
     aggregator.close()
+
+
+def test_a_container_names_its_host_with_its_pid_namespace() -> None:
+    """Containers run with the host's network share its host name, not its pids."""
+    assert host_name("vm", INIT_PID_NAMESPACE) == "vm"
+    assert host_name("vm", None) == "vm"
+    assert host_name("vm", 4026532999) == "vm#4026532999"
+    assert process_gone("vm#4026532999:999999", "vm") is False
+    assert this_host().startswith(socket.gethostname())
