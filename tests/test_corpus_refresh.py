@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 
 from aggregator import config
 from aggregator.demo.server import FeedServer
 from aggregator.published import decode_event
-from aggregator.render.exports import event_record
+from aggregator.render.exports import ATOM_ENTRIES, entry_id, event_record
 from sites import run
 from test_parse_corpus import CORPUS, INVALID_READ_CLEANLY, LEGITIMATELY_EMPTY, ROWS
 from test_render_corpus_icaljs import older_than_its_zones_rule, posix, read_by_icaljs
@@ -91,3 +92,18 @@ def test_one_refresh_over_the_whole_corpus(corpus_site: Any) -> None:
                 start, record["timezone"]):
             wrong.append((record["uid"], record["start"], summary["starts"][record["uid"]]))
     assert wrong == []
+
+    # A feed reader reads news.atom's entries as news.json has them (titles, links, dates),
+    # whatever the corpus's feeds held (entities, CDATA, control characters, relative links).
+    items = json.loads(Path("output/news.json").read_text(encoding="utf-8"))["items"]
+    atom = feedparser.parse(Path("output/news.atom").read_bytes())
+    assert not atom.bozo, atom.get("bozo_exception")
+    newest = {entry_id(item["id"]): item for item in items}
+    assert len(atom.entries) == min(len(items), ATOM_ENTRIES) > 50
+    for entry in atom.entries:
+        item = newest[entry.id]
+        assert entry.title == (item["title"] or item["link"])
+        assert not item["link"] or entry.link == item["link"]
+        if item["published"]:
+            assert datetime(*entry.published_parsed[:6], tzinfo=timezone.utc) == (
+                datetime.fromisoformat(item["published"]).astimezone(timezone.utc))
