@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import icalendar
+
+from aggregator.published import decode_event
+from aggregator.render.agenda import walk
+from test_render_corpus_icaljs import posix, read_by_icaljs
 
 
 def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:
@@ -39,3 +44,16 @@ def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:
     text = digest.with_suffix(".txt").read_text()
     assert text.count("\n* ") >= 10  # events and news of the week
     assert "Ajouter à mon agenda\u00a0: http://127.0.0.1:8000/events/" in text
+
+    # Thunderbird's parser dates every event, and walks every series, as our agenda does
+    (summary,) = read_by_icaljs([output / "calendar.ics"])
+    assert summary["ok"], summary["problems"]
+    assert summary["recurring"] >= 3
+    for record in events:
+        event = decode_event(record)
+        assert summary["starts"][event.uid] == posix(event.start), record["title"]
+        walked = summary["series"].get(event.uid)
+        if walked:
+            ours = itertools.islice(walk(event, after=datetime(1970, 1, 1, tzinfo=UTC)),
+                                    len(walked))
+            assert [posix(occurrence.start) for occurrence in ours] == walked, record["title"]

@@ -189,7 +189,7 @@ def next_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occur
     if _too_long_a_walk(event, now, zone):
         return None
     if _expandable(event):
-        return next(_walk(event, after=now), None)
+        return next(walk(event, after=now), None)
     occurrence = _occurrence(event)
     return occurrence if _ends(occurrence.start, occurrence.end, zone) > now else None
 
@@ -211,7 +211,7 @@ def last_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occur
     last = _occurrence(event)
     if not _expandable(event) or _too_long_a_walk(event, now, zone):
         return last
-    for occurrence in _walk(event, after=instant(event.start, zone)):
+    for occurrence in walk(event, after=instant(event.start, zone)):
         if instant(occurrence.start, zone) >= now:
             break
         last = occurrence
@@ -304,14 +304,14 @@ def _ends(start: When, end: When | None, zone: tzinfo) -> datetime:
 def _expand(event: MergedEvent, now: datetime, zone: tzinfo) -> list[Occurrence]:
     stop = now + HORIZON
     found: list[Occurrence] = []
-    for occurrence in _walk(event, after=now):
+    for occurrence in walk(event, after=now):
         if instant(occurrence.start, zone) > stop or len(found) >= MAX_PER_SERIES:
             break
         found.append(occurrence)
     return found
 
 
-def _walk(event: MergedEvent, *, after: datetime) -> Iterator[Occurrence]:
+def walk(event: MergedEvent, *, after: datetime) -> Iterator[Occurrence]:
     """The series' occurrences not over at ``after``, in order, as long as asked for."""
     calendar = Calendar()
     for component in event_components(event, now=after, sources={}):  # (``now``: DTSTAMP)
