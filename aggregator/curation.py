@@ -13,11 +13,17 @@ from typing import Any
 
 from .cluster import DATA_MARK
 from .config import Settings
-from .dedup import PairScore, event_assignment, explain
+from .dedup import Overrides, PairScore, event_assignment, explain
 from .errors import CurationError
 from .memo import not_kept
 from .models import Event, Source
 from .store import Store
+
+
+EXPLAIN_WINDOW = timedelta(days=3)
+"""Records a day or more apart share no candidate pair, and a cluster's records start within
+the merge's tolerance of each other: three days around an event's records hold every pair its
+explanation scores and every record of those pairs' clusters."""
 
 
 class CurationMixin:
@@ -39,21 +45,47 @@ class CurationMixin:
 
     def explain_event(self, uid_or_key: str) -> list[PairScore]:
         """The scored pairs around one merged event: why its records were merged or not
-        (outside any build)."""
+        (outside any build). Only the records starting within :data:`EXPLAIN_WINDOW` of the
+        event's own are read and clustered, when the last build knew the event: 2.0 s at
+        N = 1,000 sources for every record, in a process that has not built."""
         with not_kept():
-            events, sources, options = self._dedup_inputs()
+            previous, overrides = self.store.load_assignment("event"), self.store.load_overrides()
+            window = self._around(uid_or_key, previous, overrides)
+            events, sources, options = self._dedup_inputs(previous, overrides, window)
             return explain(events, sources, uid_or_key, **options)
 
-    def _dedup_inputs(self) -> tuple[Sequence[Event], dict[str, Source], dict[str, Any]]:
-        """The event records a build would merge now, their sources and the merge's options.
-        Callers run in a web or CLI thread between builds: inside :func:`memo.not_kept`, so
-        that the memos stay as the last build left them."""
+    def _around(self, name: str, previous: Mapping[str, str],
+                overrides: Overrides) -> tuple[datetime, datetime] | None:
+        """The start times within EXPLAIN_WINDOW of the records the last build put in the
+        event ``name`` (a merged UID, a record key or a source's UID) and of those an
+        operator's merge joins to them; None when that build did not know it."""
+        merged = previous.get(name) or (name if name in previous.values() else None)
+        if merged is None:
+            named = [key for key in previous if key.split(":", 1)[1] == name]
+            merged = previous[named[0]] if named else None
+        keys = {key for key, uid in previous.items() if uid == merged} if merged else set()
+        for group in overrides.merges:
+            if keys.intersection(group):
+                keys.update(group)
+        starts = self.store.event_starts([_source_and_uid(key) for key in sorted(keys)])
+        if not starts:
+            return None
+        return min(starts) - EXPLAIN_WINDOW, max(starts) + EXPLAIN_WINDOW
+
+    def _dedup_inputs(self, previous: Mapping[str, str] | None = None,
+                      overrides: Overrides | None = None,
+                      window: tuple[datetime, datetime] | None = None,
+                      ) -> tuple[Sequence[Event], dict[str, Source], dict[str, Any]]:
+        """The event records a build would merge now (those starting in ``window`` only,
+        when given), their sources and the merge's options. Callers run in a web or CLI
+        thread between builds: inside :func:`memo.not_kept`, so that the memos stay as the
+        last build left them."""
         sources = self.current_sources()
         since = self.clock() - timedelta(days=self.settings.past_days)
-        records = self.store.current_records(sources, since, news=False)
+        records = self.store.current_records(sources, since, news=False, starting=window)
         return records.events, {s.id: s for s in sources}, {
-            "previous": self.store.load_assignment("event"),
-            "overrides": self.store.load_overrides(),
+            "previous": self.store.load_assignment("event") if previous is None else previous,
+            "overrides": self.store.load_overrides() if overrides is None else overrides,
             "timezone": self.settings.timezone, "venues": dict(self.settings.venues)}
 
     def merge_events_override(self, uids: Sequence[str]) -> tuple[str, ...]:
@@ -166,3 +198,8 @@ def _keys_named(assignment: Mapping[str, str], name: str) -> tuple[str, ...]:
     -> merged id), or ``name`` itself when it is a record key; none when it is neither."""
     keys = tuple(sorted(key for key, merged in assignment.items() if merged == name))
     return keys or ((name,) if name in assignment else ())
+
+
+def _source_and_uid(record_key: str) -> tuple[str, str]:
+    source_id, _, uid = record_key.partition(":")
+    return source_id, uid

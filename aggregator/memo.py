@@ -52,7 +52,7 @@ def not_kept() -> Iterator[None]:
 
     They still read what the last build kept, where it was made in the same context (a
     memo's :meth:`Memo.new_build` inside compares it): in the daemon, the operator's page
-    then decodes, profiles and pairs only what changed since (2.0 → 1.0 s at N = 1,000)."""
+    then decodes, profiles and pairs only what changed since the last build."""
     before, _KEEPING.on = _KEEPING.on, False
     _KEEPING.readable.clear()
     try:

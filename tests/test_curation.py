@@ -9,7 +9,9 @@ from typing import Any
 
 import icalendar
 
-from sites import SOON, ics, run
+from datetime import timedelta
+
+from sites import SOON, ics, one_calendar, run
 
 
 def calendar_events(tmp_path: Path) -> dict[str, icalendar.Event]:
@@ -148,3 +150,45 @@ def test_event_dropped_by_every_feed_is_published_cancelled_not_silently_removed
     assert after["UID"] == before["UID"]
     assert str(after["STATUS"]) == "CANCELLED"
     assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
+
+
+def test_explaining_one_event_reads_only_the_days_around_it_and_says_the_same(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """The operator's explanation reads and clusters the records starting within three days
+    of the event's own, not all of them (2.0 → 0.27 s at N = 1,000 sources): its pairs, scores
+    and decisions are those of the explanation over every record, for every event and record
+    key, a cross-post and a neighbour half an hour later included."""
+    from aggregator.core import make_aggregator
+    from aggregator.dedup import explain
+    from aggregator.memo import not_kept
+    from conftest import make_settings, make_source
+
+    day = SOON.replace(hour=18, minute=30)
+    feed_server.set("/lab.ics", one_calendar(
+        ics("ia@lab", "Meetup IA", day), ics("py@lab", "Atelier Python", day + timedelta(days=1)),
+        ics("far@lab", "Conférence", day + timedelta(days=9))), "text/calendar")
+    feed_server.set("/venue.ics", one_calendar(
+        ics("v-ia@venue", "Meetup IA au Blida", day), ics("v-jeux@venue", "Soirée jeux",
+                                                        day - timedelta(days=1)),
+        ics("v-cafe@venue", "Café", day + timedelta(days=9, hours=1)),
+        ics("v-ia2@venue", "Meetup IA (suite)", day + timedelta(minutes=30))), "text/calendar")
+    sources = (make_source("lab", feed_server.url("/lab.ics")),
+               make_source("venue", feed_server.url("/venue.ics"), kind="venue"))
+    app = make_aggregator(make_settings(tmp_path, sources, db_url))
+    app.refresh()
+    app.build()
+    assignment = app.store.load_assignment("event")
+    with not_kept():
+        everything, names, options = app._dedup_inputs()
+        for name in [*set(assignment.values()), *assignment, "ia@lab"]:
+            assert app.explain_event(name) == explain(everything, names, name, **options), name
+    meetup = app.explain_event("lab:ia@lab")
+    assert {"venue:v-ia@venue", "venue:v-ia2@venue"} <= {k for p in meetup for k in (p.a, p.b)}
+    window = app._around("lab:ia@lab", assignment, app.store.load_overrides())
+    assert window is not None
+    near = app.store.current_records(sources, SOON - timedelta(days=30), news=False,
+                                     starting=window).events
+    assert sorted(e.uid for e in near) == [
+        "ia@lab", "py@lab", "v-ia2@venue", "v-ia@venue", "v-jeux@venue"]
+    app.close()

@@ -194,10 +194,12 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
     # --- records -------------------------------------------------------------------------
 
     def current_records(self, sources: Sequence[Source], since: datetime, *,
-                        news: bool = True) -> Records:
+                        news: bool = True,
+                        starting: tuple[datetime, datetime] | None = None) -> Records:
         """Every stored event still relevant after ``since`` and every news item (none
         without ``news``: the operator's event merges), of configured sources, with their
-        provenance filled in."""
+        provenance filled in; only the events starting within ``starting`` when given (the
+        days around one event, for the operator's explanation)."""
         wanted = {(s.id, ref.url) for s in sources for ref in s.feeds}
         with self._connect() as connection:
             feed_rows = connection.execute(
@@ -208,10 +210,10 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
             # Streamed: each payload is decoded as its row arrives, never all of them held at
             # once (120 MB of JSON text at 117,000 events, issue 8).
             streamed = connection.execution_options(stream_results=True, yield_per=_BATCH)
-            event_rows = streamed.execute(
-                sa.select(events.c.feed_id, events.c.payload)
-                .where(events.c.until_utc >= since).order_by(events.c.id)
-            )
+            chosen = sa.select(events.c.feed_id, events.c.payload).where(events.c.until_utc >= since)
+            if starting is not None:
+                chosen = chosen.where(events.c.start_utc.between(*starting))
+            event_rows = streamed.execute(chosen.order_by(events.c.id))
             item_rows = streamed.execute(
                 sa.select(news_items.c.feed_id, news_items.c.payload).order_by(news_items.c.id)
             ) if news else ()
@@ -220,6 +222,17 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
                 ((r.payload, *feed_info[r.feed_id]) for r in item_rows if r.feed_id in feed_info),
             )
         return Records(events=found_events, items=found_items, sources=tuple(sources))
+
+    def event_starts(self, keys: Sequence[tuple[str, str]]) -> list[datetime]:
+        """When the stored events named by (source id, UID) start (a series: its first date)."""
+        if not keys:
+            return []
+        with self._connect() as connection:
+            rows = connection.execute(
+                sa.select(events.c.start_utc).join(feeds, feeds.c.id == events.c.feed_id)
+                .where(sa.tuple_(feeds.c.source_id, events.c.uid).in_(list(keys)))
+            ).all()
+        return [row.start_utc for row in rows]
 
     # --- deduplication memory ------------------------------------------------------------
 
