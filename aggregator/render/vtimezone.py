@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta, weekday
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 FIRST_YEAR = 1970
@@ -62,13 +63,10 @@ class Onset:
 
     def in_year(self, year: int) -> datetime:
         """The onset's local time in ``year``."""
-        first, days = calendar.monthrange(year, self.month)
-        if self.nth > 0:
-            day = 1 + (self.weekday - first) % 7 + 7 * (self.nth - 1)
-        else:
-            last = (first + days - 1) % 7
-            day = days - (last - self.weekday) % 7
-        return datetime(year, self.month, day) + self.at
+        counted = weekday(self.weekday)(self.nth)
+        from_edge = relativedelta(day=1 if self.nth > 0 else 31, weekday=counted)
+        onset: datetime = datetime(year, self.month, 1) + from_edge
+        return onset + self.at
 
     def rrule(self) -> vRecur:
         return vRecur(freq="YEARLY", bymonth=self.month,
