@@ -24,7 +24,8 @@ from aggregator.published import decode_event
 from aggregator.render.exports import ATOM_ENTRIES, entry_id, event_record
 from sites import run
 from test_parse_corpus import CORPUS, INVALID_READ_CLEANLY, LEGITIMATELY_EMPTY, ROWS
-from test_render_corpus_icaljs import older_than_its_zones_rule, posix, read_by_icaljs
+from test_render_corpus_icaljs import older_than_its_zones_rule, posix
+from test_render_icaljs import read_by_icaljs
 
 
 @pytest.fixture

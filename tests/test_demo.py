@@ -14,7 +14,8 @@ import icalendar
 
 from aggregator.published import decode_event
 from aggregator.render.agenda import walk
-from test_render_corpus_icaljs import posix, read_by_icaljs
+from test_render_corpus_icaljs import posix
+from test_render_icaljs import read_by_icaljs
 
 
 def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:

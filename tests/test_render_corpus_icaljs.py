@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import json
-import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aggregator.dedup import merge_events
@@ -28,7 +25,7 @@ from aggregator.parse import parse_body
 from aggregator.render import render_calendar
 from aggregator.render.vtimezone import current_rule
 from test_parse_corpus import CORPUS, MANIFEST
-from test_render_icaljs import ROOT, SCRIPT, node
+from test_render_icaljs import read_by_icaljs
 
 SOURCE = Source(id="corpus", name="Corpus", kind="lab", city="Metz", country="FR", feeds=())
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
@@ -66,15 +63,6 @@ def older_than_its_zones_rule(start: datetime | date, timezone: str | None) -> b
         return False
     rule = current_rule(ZoneInfo(timezone))
     return rule is not None and start.year < rule.since
-
-
-def read_by_icaljs(files: list[Path]) -> list[dict[str, Any]]:
-    """ical.js's summary of each file: validity, each event's start, each series' dates."""
-    result = subprocess.run([node(), str(SCRIPT), *map(str, files)], capture_output=True,
-                            text=True, cwd=ROOT, timeout=120, check=False)
-    summaries = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(summaries) == len(files), result.stderr
-    return summaries
 
 
 def test_icaljs_reads_every_corpus_event_at_the_start_we_understood(tmp_path: Path) -> None:

@@ -12,7 +12,9 @@ import os
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,26 +69,33 @@ def events() -> list:
     ]
 
 
+def icaljs(files: Sequence[Path]) -> tuple[int, list[dict[str, Any]]]:
+    """The script's exit code and its summary of each file (validity, each event's start,
+    each series' first dates), all read in one node process."""
+    result = subprocess.run([node(), str(SCRIPT), *map(str, files)], capture_output=True,
+                            text=True, cwd=ROOT, timeout=120, check=False)
+    summaries = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(summaries) == len(files), result.stderr
+    return result.returncode, summaries
+
+
+def read_by_icaljs(files: Sequence[Path]) -> list[dict[str, Any]]:
+    """ical.js's summary of each file, every one of which it must find valid."""
+    code, summaries = icaljs(files)
+    assert code == 0, [s["problems"] for s in summaries if not s["ok"]]
+    return summaries
+
+
 def test_icaljs_accepts_every_rendered_calendar(tmp_path: Path) -> None:
-    binary = node()
     outputs = render_outputs(
         events(), [news()], SOURCES, now=NOW, base_url=BASE_URL, timezone="Europe/Paris"
     )
     calendars = {path: body for path, body in outputs.items() if path.endswith(".ics")}
-    summaries = {}
+    files = []
     for path, body in calendars.items():
-        file = tmp_path / path.replace("/", "_")
-        file.write_bytes(body)
-        result = subprocess.run(
-            [binary, str(SCRIPT), str(file)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=60,
-            check=False,
-        )
-        assert result.returncode == 0, f"{path}: {result.stdout}{result.stderr}"
-        summaries[path] = json.loads(result.stdout)
+        files.append(tmp_path / path.replace("/", "_"))
+        files[-1].write_bytes(body)
+    summaries = dict(zip(calendars, read_by_icaljs(files), strict=True))
     main = summaries["calendar.ics"]
     assert main["tzids"] == ["America/New_York", "Europe/Luxembourg", "Europe/Paris"]
     assert main["timezones"] == main["tzids"]
@@ -94,33 +103,15 @@ def test_icaljs_accepts_every_rendered_calendar(tmp_path: Path) -> None:
 
 
 def test_icaljs_script_reports_a_missing_vtimezone(tmp_path: Path) -> None:
-    binary = node()
     broken = tmp_path / "broken.ics"
     broken.write_bytes(
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:a\r\n"
         b"DTSTAMP:20251201T000000Z\r\nDTSTART;TZID=Europe/Paris:20251208T183000\r\n"
         b"END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    result = subprocess.run(
-        [binary, str(SCRIPT), str(broken)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert json.loads(result.stdout)["problems"] == ["TZID Europe/Paris has no VTIMEZONE"]
-
-
-def read_by_icaljs(binary: str, path: Path) -> dict:
-    result = subprocess.run(
-        [binary, str(SCRIPT), str(path)],
-        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
-    )
-    assert result.returncode == 0, f"{path}: {result.stdout}{result.stderr}"
-    summary: dict = json.loads(result.stdout)
-    return summary
+    code, [summary] = icaljs([broken])
+    assert code == 1
+    assert summary["problems"] == ["TZID Europe/Paris has no VTIMEZONE"]
 
 
 ZONED = {
@@ -143,7 +134,6 @@ def test_icaljs_reads_every_time_at_the_instant_tzdata_gives_after_2037_too(
 ) -> None:
     """Clients that read the VTIMEZONE (ical.js here, Outlook) find the zone's rule for any
     year: a list of dates that stopped in 2037 showed a July 2045 talk an hour early."""
-    binary = node()
     events = [
         merged(uid, start=local.replace(tzinfo=ZoneInfo(zone)), end=None, timezone=zone)
         for uid, (zone, local) in ZONED.items()
@@ -156,7 +146,7 @@ def test_icaljs_reads_every_time_at_the_instant_tzdata_gives_after_2037_too(
     file.write_bytes(render_calendar(
         [*events, weekly], name="t", now=NOW, base_url=BASE_URL, timezone="Europe/Paris"
     ))
-    summary = read_by_icaljs(binary, file)
+    (summary,) = read_by_icaljs([file])
     for uid, (zone, local) in ZONED.items():
         assert summary["starts"][uid] == local.replace(tzinfo=ZoneInfo(zone)).timestamp(), uid
     expected = [datetime(2027, 3, 16, 19, 0, tzinfo=PARIS) + timedelta(weeks=n) for n in range(5)]
