@@ -270,10 +270,12 @@ def digests_atom(request: Request) -> Response:
     base = aggregator.settings.base_url.rstrip("/")
     entries = [_digest_entry(folder, week, base)
                for week in archived_weeks(folder)[:DIGEST_ENTRIES]]
-    updated = max((entry.updated for entry in entries), default=None)
+    # an empty archive is as old as the Unix epoch: dated "now", its body (and ETag) changed
+    # at every request, so a feed reader could never be told it had not changed
+    updated = max((entry.updated for entry in entries), default=datetime.fromtimestamp(0, UTC))
     title = f"{DEFAULT_TITLE} – {i18n.translate(ARCHIVE_LANGUAGE, 'digests')}"
     body = render_atom(entries, feed_url=f"{base}/digests.atom", page_url=f"{base}/digests",
-                       title=title, updated=updated or aggregator.clock())
+                       title=title, updated=updated)
     return conditional(request, body, ATOM, updated)
 
 
