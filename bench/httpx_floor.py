@@ -1,10 +1,13 @@
-"""The warm refresh's floor: httpx alone asking N sources' feeds with If-None-Match.
+"""The warm refresh's floor: the HTTP transport alone asking N sources' feeds with If-None-Match.
 
 `python bench/httpx_floor.py [N]` serves N generated sources (bench/feedserve.py), fetches each
 feed once for its ETag, then times conditional GETs of every feed (all answered 304) through
-httpx's transport with nothing of ours around it: the same pool limits (32 connections, 4 at a
-time to the one host), uvloop. Our warm refresh does this plus the address checks, the
-decisions and the database writes; its figure in bench/pipeline.py compares with this one.
+the transport the fetcher uses (httpx's interface on aiohttp, `aggregator.fetch.transport`)
+with nothing of ours around it: the same pool limits (32 connections, 4 at a time to the one
+host), uvloop. Our warm refresh does this plus the address checks, the decisions and the
+database writes; its figure in bench/pipeline.py compares with this one.
+`--httpcore` times httpx's own transport instead (httpcore), which the fetcher used until
+2026-12-05.
 """
 
 from __future__ import annotations
@@ -18,14 +21,21 @@ from pathlib import Path
 import httpx
 import uvloop
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aggregator import fetch  # noqa: E402
+
 PER_HOST = 4
+HTTPCORE = "--httpcore" in sys.argv
 
 
 async def conditional_round(base_url: str, n: int, rounds: int = 3) -> list[float]:
     urls = [f"{base_url}/org-{i:05d}/{name}" for i in range(n) for name in ("events.ics", "news")]
     etags: dict[str, str] = {}
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
-    async with httpx.AsyncHTTPTransport(limits=limits) as transport:
+    wire = (httpx.AsyncHTTPTransport(limits=limits) if HTTPCORE
+            else fetch.transport(fetch.FetchLimits(concurrency=32)))
+    async with wire as transport:
         gate = asyncio.Semaphore(PER_HOST)
 
         async def get(url: str) -> int:
@@ -63,9 +73,11 @@ def measure(n: int) -> dict[str, float]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    sizes = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    n = int(sizes[0]) if sizes else 300
     figures = measure(n)
-    print(f"{figures['requests']:.0f} conditional GETs (304) through httpx alone: best of 3 "
+    print(f"{figures['requests']:.0f} conditional GETs (304) through "
+          f"{'httpcore' if HTTPCORE else 'the transport'} alone: best of 3 "
           f"{figures['seconds']:.3f} s, {figures['ms_per_request']:.2f} ms each")
 
 

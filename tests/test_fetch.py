@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
 from collections.abc import Iterator
 
@@ -116,15 +119,68 @@ def test_dripping_server_hits_the_whole_response_deadline(server: MisbehavingSer
 def test_connection_refused_is_a_value_and_others_go_on(server: MisbehavingServer) -> None:
     good = server.route("/cal.ics", body(CAL))
     results = fetch_feeds([FetchRequest("http://127.0.0.1:9/"), FetchRequest(good)], allow_private=True)
-    assert isinstance(results[0], FetchError) and "cannot connect" in results[0].reason
+    assert isinstance(results[0], FetchError)
+    assert results[0].reason.endswith("cannot connect: Connection refused")
     assert isinstance(results[1], FetchResult) and results[1].body == CAL
+
+
+@contextlib.contextmanager
+def _raw_server(answer: bytes | None) -> Iterator[str]:
+    """A socket server on loopback that reads a request and writes ``answer`` (None: hangs
+    up without a word): what no HTTP server library would send."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                if answer is not None:
+                    connection.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/feed.ics"
+    finally:
+        listener.close()
+
+
+WIRE_FAULTS = {
+    "hangs up": (None, "incomplete answer"),
+    "not HTTP": (b"BEGIN:VCALENDAR\r\n", "not a valid HTTP answer"),
+    "short body": (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nBEGIN",
+                   "incomplete answer"),
+    "bad length": (b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n",
+                   "not a valid HTTP answer"),
+}
+
+
+@pytest.mark.parametrize("fault", WIRE_FAULTS, ids=WIRE_FAULTS.keys())
+def test_a_broken_answer_is_one_clear_line_for_the_feed(fault: str) -> None:
+    """What the organiser reads on the feed's health page: what was wrong, on one line, not
+    the HTTP library's repr with the quoted line and a caret under it on several."""
+    answer, reason = WIRE_FAULTS[fault]
+    with _raw_server(answer) as url:
+        result = fetch_one(url)
+    assert isinstance(result, FetchError) and reason in result.reason, result
+    assert "\n" not in result.reason and "^" not in result.reason
+
+
+def test_a_long_header_line_is_read(server: MisbehavingServer) -> None:
+    """Sites send long Content-Security-Policy or Set-Cookie lines; 20 KB is still a feed."""
+    url = server.route("/csp.ics", body(CAL, Content_Security_Policy="a" * 20_000))
+    result = fetch_one(url)
+    assert isinstance(result, FetchResult) and result.body == CAL
 
 
 def test_user_agent_names_the_aggregator(server: MisbehavingServer) -> None:
     seen: dict[str, str] = {}
 
     def record(handler):  # type: ignore[no-untyped-def]
-        seen.update(dict(handler.headers))
+        seen.update((name.title(), value) for name, value in handler.headers.items())
         body(CAL)(handler)
 
     url = server.route("/ua", record)
@@ -159,7 +215,7 @@ def test_credentials_in_the_url_are_sent_as_basic_auth(server: MisbehavingServer
     seen: dict[str, str] = {}
 
     def record(handler):  # type: ignore[no-untyped-def]
-        seen.update(dict(handler.headers))
+        seen.update((name.title(), value) for name, value in handler.headers.items())
         body(CAL)(handler)
 
     url = server.route("/private.ics", record).replace("http://", "http://team%40lab:s3cr%C3%A9t@")
