@@ -165,10 +165,7 @@ class _Fetcher:
             if not location:
                 raise FetchError(url, f"HTTP {status} without a Location header", status)
             return status, location
-        if status == 304:
-            # Drain the (empty) body: an unread response closes its connection instead of
-            # returning it to the pool, and a warm refresh then opens one per feed.
-            await response.aread()
+        if status == 304:  # no body: aiohttp returns the connection to the pool by itself
             return FetchResult(url=url, status_code=304,
                                cache_control=response.headers.get("cache-control"))
         if status >= 400 or status < 200:

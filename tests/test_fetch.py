@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from aggregator.demo.server import FeedServer
 from aggregator.errors import BlockedAddressError, FetchError
 from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds
 from aggregator.models import FetchResult
@@ -174,6 +175,23 @@ def test_a_long_header_line_is_read(server: MisbehavingServer) -> None:
     url = server.route("/csp.ics", body(CAL, Content_Security_Policy="a" * 20_000))
     result = fetch_one(url)
     assert isinstance(result, FetchResult) and result.body == CAL
+
+
+def test_not_modified_answers_reuse_one_connection() -> None:
+    """A warm refresh is hundreds of 304s: each must leave its connection to the next request,
+    not open a new one (a new TCP handshake per feed, and TIME_WAIT sockets piling up)."""
+    feeds = {f"/same-{i}.ics": (CAL, "text/calendar") for i in range(12)}
+    with FeedServer(feeds) as feed_server:
+        requests = [FetchRequest(feed_server.url(target)) for target in feeds]
+        first = fetch_feeds(requests, allow_private=True, limits=FetchLimits(per_host=1))
+        validated = [FetchRequest(r.url, etag=result.etag)
+                     for r, result in zip(requests, first, strict=True)
+                     if isinstance(result, FetchResult)]
+        opened = feed_server.connections_opened
+        again = fetch_feeds(validated, allow_private=True, limits=FetchLimits(per_host=1))
+        assert len(again) == 12
+        assert all(isinstance(r, FetchResult) and r.status_code == 304 for r in again)
+        assert feed_server.connections_opened - opened == 1
 
 
 def test_user_agent_names_the_aggregator(server: MisbehavingServer) -> None:

@@ -94,6 +94,8 @@ class FeedServer:
         self._lock = threading.Lock()
         self._resources: dict[str, Resource] = {}
         self._connections: set[socket.socket] = set()
+        self.connections_opened = 0
+        """Connections accepted so far: a keep-alive client opens few."""
         for target, item in (files or {}).items():
             if isinstance(item, DemoFile):
                 self.set(target, item.body, item.content_type)
@@ -213,6 +215,7 @@ class FeedServer:
     def track(self, connection: socket.socket, open_: bool) -> None:
         with self._lock:
             (self._connections.add if open_ else self._connections.discard)(connection)
+            self.connections_opened += open_
 
 
 class _Httpd(ThreadingHTTPServer):
