@@ -9,11 +9,11 @@ A broken VEVENT is skipped with a warning; only an unreadable body raises :class
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import warnings
 import zoneinfo
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import icalendar
@@ -159,7 +159,7 @@ def read_calendar(
     vtimezones = {str(c.get("TZID", "")): c for c in calendar.walk("VTIMEZONE")}
     resolver = TimezoneResolver(vtimezones, floating, preferred=(default.key, floating.key))
     context = CalendarContext(url, resolver, notes, dates)
-    events = list(read_events(calendar, context, max(limit, 0)))
+    events = read_events(calendar, context, max(limit, 0))
     notes.extend(dict.fromkeys(resolver.warnings))
     return events
 
@@ -200,9 +200,14 @@ def _as_list(value: object) -> list[object]:
 
 def read_events(
     calendar: icalendar.Calendar, context: CalendarContext, limit: int
-) -> Iterator[Event]:
-    """Yield an Event per readable VEVENT among the first ``limit``; warn about the others."""
+) -> list[Event]:
+    """An Event per readable public VEVENT among the first ``limit``; warn about the others."""
+    events: list[Event] = []
+    withheld: list[icalendar.Component] = []
     for component in calendar.walk("VEVENT")[:limit]:
+        if not is_public(component):
+            withheld.append(component)
+            continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -214,7 +219,33 @@ def read_events(
             problem = f"{type(error).__name__}: {one_line(str(error), 120)}"
             context.warnings.append(f"skipped VEVENT {describe(component)}: {problem}")
             continue
-        yield event
+        events.append(event)
+    if withheld:
+        context.warnings.append(
+            f"left out {len(withheld)} private event{'s' if len(withheld) > 1 else ''} "
+            "(CLASS:PRIVATE or CONFIDENTIAL): they are not published")
+        events = without_private_dates(events, withheld, context)
+    return events
+
+
+def is_public(component: icalendar.Component) -> bool:
+    """RFC 5545 3.8.1.3: an event classed PRIVATE or CONFIDENTIAL is not for the public (an
+    Outlook or Google export of a calendar that also holds a team's private appointments),
+    and a class an application does not know must be treated as PRIVATE. No class is PUBLIC."""
+    return text_of(component, "CLASS").strip().upper() in ("", "PUBLIC")
+
+
+def without_private_dates(events: list[Event], withheld: list[icalendar.Component],
+                          context: CalendarContext) -> list[Event]:
+    """A private override of a public series (RECURRENCE-ID) takes its date out of the series
+    (an EXDATE), or that date would still be published, with the series' title and place."""
+    taken: dict[str, list[When]] = {}
+    for component in withheld:
+        when = read_optional_when(component, "RECURRENCE-ID", context)
+        if when is not None:
+            taken.setdefault(clean_line(text_of(component, "UID")), []).append(when)
+    return [dataclasses.replace(e, exdates=(*e.exdates, *taken[e.uid]))
+            if e.recurrence_id is None and e.uid in taken else e for e in events]
 
 
 def read_event(component: icalendar.Component, context: CalendarContext) -> Event:
