@@ -24,7 +24,15 @@ FEED_LEVEL_TEST = "feedparser test of feed-level elements: the feed has no item 
 NO_VEVENT = "no VEVENT in the calendar"
 CONTENTLESS = "its entries hold no id, title, link or content (skipped with a warning)"
 NO_DTSTART = "its VEVENTs have no DTSTART, so they cannot be placed on a calendar (warned)"
+FREE_BUSY_EXPORT = "an Exchange or Google free/busy-only export ('Busy', 'Away'... without details)"
 LEGITIMATELY_EMPTY = {
+    "ics/icalevents__cest.ics": FREE_BUSY_EXPORT,
+    "ics/icalevents__google_tz.ics": FREE_BUSY_EXPORT,
+    "ics/icalevents__ms_tz.ics": FREE_BUSY_EXPORT,
+    "ics/icalevents__recurrenceid_ms.ics": FREE_BUSY_EXPORT,
+    "ics/icalevents__recurring_override.ics": FREE_BUSY_EXPORT,
+    "ics/icalevents__rrule_until_all_day_ms.ics": FREE_BUSY_EXPORT,
+    "ics/icalevents__transparent.ics": FREE_BUSY_EXPORT,
     "ics/ical4j__oracle-personal-notes-test.ics": "its one event is CLASS:PRIVATE, never published",
     "feeds/feedparser-atom10__relative_uri_inherit_2.xml": FEED_LEVEL_TEST,
     "feeds/feedparser__ampersand_in_attr.xml": FEED_LEVEL_TEST,

@@ -9,7 +9,6 @@ A broken VEVENT is skipped with a warning; only an unreadable body raises :class
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 import warnings
@@ -21,6 +20,7 @@ import x_wr_timezone
 from icalendar.prop import vBroken
 
 from .ical_lint import zone_warnings
+from .publishable import FREE_BUSY_WARNING, free_busy_only, is_public, without_private_dates
 from ..errors import ParseError, one_line
 from ..models import Event, ParsedFeed, When
 from .guards import check_ical_depth, cut_date_lists, cut_vevents
@@ -204,7 +204,11 @@ def read_events(
     """An Event per readable public VEVENT among the first ``limit``; warn about the others."""
     events: list[Event] = []
     withheld: list[icalendar.Component] = []
-    for component in calendar.walk("VEVENT")[:limit]:
+    components = calendar.walk("VEVENT")[:limit]
+    if free_busy_only(components):
+        context.warnings.append(FREE_BUSY_WARNING.format(count=len(components)))
+        return events
+    for component in components:
         if not is_public(component):
             withheld.append(component)
             continue
@@ -226,26 +230,6 @@ def read_events(
             "(CLASS:PRIVATE or CONFIDENTIAL): they are not published")
         events = without_private_dates(events, withheld, context)
     return events
-
-
-def is_public(component: icalendar.Component) -> bool:
-    """RFC 5545 3.8.1.3: an event classed PRIVATE or CONFIDENTIAL is not for the public (an
-    Outlook or Google export of a calendar that also holds a team's private appointments),
-    and a class an application does not know must be treated as PRIVATE. No class is PUBLIC."""
-    return text_of(component, "CLASS").strip().upper() in ("", "PUBLIC")
-
-
-def without_private_dates(events: list[Event], withheld: list[icalendar.Component],
-                          context: CalendarContext) -> list[Event]:
-    """A private override of a public series (RECURRENCE-ID) takes its date out of the series
-    (an EXDATE), or that date would still be published, with the series' title and place."""
-    taken: dict[str, list[When]] = {}
-    for component in withheld:
-        when = read_optional_when(component, "RECURRENCE-ID", context)
-        if when is not None:
-            taken.setdefault(clean_line(text_of(component, "UID")), []).append(when)
-    return [dataclasses.replace(e, exdates=(*e.exdates, *taken[e.uid]))
-            if e.recurrence_id is None and e.uid in taken else e for e in events]
 
 
 def read_event(component: icalendar.Component, context: CalendarContext) -> Event:

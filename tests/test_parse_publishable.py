@@ -1,4 +1,5 @@
-"""Events their organiser marked private (CLASS:PRIVATE or CONFIDENTIAL) are never published.
+"""Events their organiser marked private (CLASS:PRIVATE or CONFIDENTIAL) are never published,
+nor a calendar shared as free/busy time only ("Busy" blocks without details).
 
 An organisation that registers the iCal export of its working calendar (Outlook's published
 calendar, Google's secret address, a Nextcloud share) hands us its private appointments too,
@@ -18,6 +19,7 @@ import recurring_ical_events
 
 from aggregator.core import make_aggregator
 from aggregator.demo.server import FeedServer
+from aggregator.models import ParsedFeed
 from aggregator.parse import parse_body
 from conftest import make_settings, make_source
 
@@ -87,3 +89,45 @@ def test_nothing_private_reaches_any_output(tmp_path: Path) -> None:
     assert sorted(titles) == ["Public talk", "Weekly open lab"]
     assert health[0].status == "ok"
     assert any("3 private events" in warning for warning in health[0].warnings)
+
+
+def parse_corpus(name: str) -> ParsedFeed:
+    return parse_body((CORPUS / "ics" / name).read_bytes(), "ical", f"https://example.org/{name}",
+                      "Europe/Paris")
+
+
+def test_an_exchange_calendar_shared_as_availability_only_publishes_nothing_and_says_why() -> None:
+    feed = parse_corpus("icalevents__cest.ics")  # 107 events: Busy, Tentative, Away, Free
+    assert feed.events == ()
+    warning = " ".join(feed.warnings)
+    assert "shared as free/busy time only (its 107 events" in warning
+    assert "share the calendar with all event details" in warning
+
+
+def test_french_labels_are_free_busy_too_but_one_real_event_keeps_the_calendar() -> None:
+    def blocks(*extra: str) -> bytes:
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:Microsoft Exchange Server 2010"]
+        for day, title in enumerate(("Occupé", "Provisoire", "Absent du bureau"), start=1):
+            lines += ["BEGIN:VEVENT", f"UID:{day}@x", f"DTSTART:2030010{day}T090000Z",
+                      f"SUMMARY:{title}", "END:VEVENT"]
+        return "\r\n".join([*lines, *extra, "END:VCALENDAR"]).encode()
+
+    only_blocks = parse_body(blocks(), "ical", "https://example.org/a.ics", "Europe/Paris")
+    assert only_blocks.events == () and "free/busy" in " ".join(only_blocks.warnings)
+    talk = ["BEGIN:VEVENT", "UID:talk@x", "DTSTART:20300105T180000Z", "SUMMARY:Rust meetup",
+            "END:VEVENT"]
+    mixed = parse_body(blocks(*talk), "ical", "https://example.org/b.ics", "Europe/Paris")
+    assert len(mixed.events) == 4 and "free/busy" not in " ".join(mixed.warnings)
+
+
+def test_an_event_named_after_its_status_with_details_is_an_event() -> None:
+    """Apple's test calendar: events titled "Tentative", "Confirmed"... are real events; and a
+    block titled like availability but with a place is an event too."""
+    feed = parse_corpus("nodeical__tentative-apple-calendar.ics")
+    assert sorted(event.title for event in feed.events) == [
+        "Cancelled", "Confirmed", "No Status", "Tentative"]
+    placed = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:a@x\r\n"
+              "DTSTART:20300101T090000Z\r\nSUMMARY:Free\r\nLOCATION:BAM, Metz\r\nEND:VEVENT\r\n"
+              "END:VCALENDAR\r\n").encode()
+    assert [e.title for e in parse_body(placed, "ical", "https://example.org/c.ics", "UTC").events
+            ] == ["Free"]
