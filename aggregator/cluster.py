@@ -139,28 +139,24 @@ class ClusterMixin:
         return self.settings.daemon.node or default_node()
 
     @contextmanager
-    def leased_by_hand(self, states: Sequence[FeedState]
-                       ) -> Iterator[tuple[set[int], dict[int, FeedOutcome]]]:
-        """Lease ``states`` for a refresh asked for by hand (`aggregator refresh`, the admin's
+    def leased_by_hand(self, feed_ids: Sequence[int]
+                       ) -> Iterator[tuple[set[int], dict[int, str]]]:
+        """Lease ``feed_ids`` for a refresh asked for by hand (`aggregator refresh`, the admin's
         "refresh now"), due or not, under an owner of its own. Yields the ids leased (read
-        their state again: another node may just have stored a newer one) and, by feed id, a
-        "skipped" outcome for each feed a daemon's round or another refresh is fetching right
-        now: two fetches of one feed at once would ask its server twice, and whichever is
-        stored last, maybe the older answer, would win. The leases are given back at the end."""
+        their state once leased: another node may just have stored a newer one) and, by feed
+        id, who holds each of the others: a daemon's round or another refresh fetching it
+        right now, which this refresh skips, since two fetches of one feed at once would ask
+        its server twice, and whichever is stored last, maybe the older answer, would win.
+        The leases are given back at the end."""
         owner = f"{self.node_name()}/refresh-{secrets.token_hex(4)}"
         self.free_leases_of_dead_processes()
-        ids = self.store.claim_feeds([s.feed_id for s in states], owner, self.clock(),
+        ids = self.store.claim_feeds(list(feed_ids), owner, self.clock(),
                                      self.settings.daemon.lease, due_only=False)
         try:
             leased = set(ids)
-            holders = self.store.feed_lease_owners() if len(leased) < len(states) else {}
-            yield leased, {
-                s.feed_id: FeedOutcome(
-                    s.source_id, s.url, "skipped",
-                    error=f"{holders.get(s.feed_id) or 'another node'} is fetching this feed "
-                          "right now; its answer is stored when it is done")
-                for s in states if s.feed_id not in leased
-            }
+            holders = self.store.feed_lease_owners() if len(leased) < len(feed_ids) else {}
+            yield leased, {key: holders.get(key) or "another node"
+                           for key in feed_ids if key not in leased}
         finally:
             self.store.release_feeds(ids, owner)
 

@@ -150,15 +150,24 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         every = self.current_sources()
         sources = [self.find_source(source_id)] if source_id else list(every)
         self.store.sync_feeds(every)
-        states = [s for s in self.store.feed_states(sources) if force or s.status != "disabled"]
+        wanted = self.store.feed_ids(sources, disabled=force)
+        wanted_keys = set(wanted)
         report = progress or (lambda step, done, total: None)
         by_id = {source.id: source for source in every}  # once: 6,000 feeds x 3,000 sources
-        with self.leased_by_hand(states) as (ids, skipped):
-            leased = [s for s in self.store.feed_states(sources) if s.feed_id in ids]
+        with self.leased_by_hand(wanted) as (ids, held):
+            # read once leased, not before: another node may just have stored a newer state
+            states = [s for s in self.store.feed_states(sources) if s.feed_id in wanted_keys]
+            leased = [s for s in states if s.feed_id in ids]
             updates = self._fetch_and_store(leased, force=force, sources=by_id, report=report)
         if any(update.replaced for update in updates):
             self.store.bump_mark(DATA_MARK)  # a running daemon's nodes rebuild after this
-        outcomes = skipped | {s.feed_id: u.outcome for s, u in zip(leased, updates, strict=True)}
+        outcomes = {s.feed_id: u.outcome for s, u in zip(leased, updates, strict=True)}
+        for state in states:
+            if state.feed_id in held:
+                outcomes[state.feed_id] = FeedOutcome(
+                    state.source_id, state.url, "skipped",
+                    error=f"{held[state.feed_id]} is fetching this feed right now; its answer "
+                          "is stored when it is done")
         return [outcomes[s.feed_id] for s in states]
 
     def _fetch_and_store(
