@@ -102,6 +102,8 @@ def test_an_exchange_calendar_shared_as_availability_only_publishes_nothing_and_
     warning = " ".join(feed.warnings)
     assert "shared as free/busy time only (its 107 events" in warning
     assert "share the calendar with all event details" in warning
+    google = parse_corpus("icalevents__google_tz.ics")  # Google's "See only free/busy"
+    assert google.events == () and "(its one event is titled 'Busy'" in " ".join(google.warnings)
 
 
 def test_french_labels_are_free_busy_too_but_one_real_event_keeps_the_calendar() -> None:

@@ -20,7 +20,7 @@ import x_wr_timezone
 from icalendar.prop import vBroken
 
 from .ical_lint import zone_warnings
-from .publishable import FREE_BUSY_WARNING, free_busy_only, is_public, without_private_dates
+from .publishable import free_busy_only, free_busy_warning, is_public, without_private_dates
 from ..errors import ParseError, one_line
 from ..models import Event, ParsedFeed, When
 from .guards import check_ical_depth, cut_date_lists, cut_vevents
@@ -206,7 +206,7 @@ def read_events(
     withheld: list[icalendar.Component] = []
     components = calendar.walk("VEVENT")[:limit]
     if free_busy_only(components):
-        context.warnings.append(FREE_BUSY_WARNING.format(count=len(components)))
+        context.warnings.append(free_busy_warning(len(components)))
         return events
     for component in components:
         if not is_public(component):

@@ -26,12 +26,18 @@ FREE_BUSY_TITLES = frozenset({
     "beschäftigt", "gebucht", "frei", "mit vorbehalt", "abwesend", "außer haus",
     "an anderem ort tätig",
 })
-FREE_BUSY_WARNING = (
-    "the calendar is shared as free/busy time only (its {count} events are all titled 'Busy', "
-    "'Free', 'Tentative' or 'Away', without details): nothing of it is published; share the "
-    "calendar with all event details (Outlook: 'Can view all details'; Google Calendar: 'See "
-    "all event details')"
+FREE_BUSY_ADVICE = (
+    "nothing of it is published; share the calendar with all event details (Outlook: 'Can "
+    "view all details'; Google Calendar: 'See all event details')"
 )
+
+
+def free_busy_warning(count: int) -> str:
+    """What the organiser reads about a calendar of ``count`` free/busy blocks."""
+    blocks = ("its one event is titled 'Busy', 'Free', 'Tentative' or 'Away'" if count == 1 else
+              f"its {count} events are all titled 'Busy', 'Free', 'Tentative' or 'Away'")
+    return f"the calendar is shared as free/busy time only ({blocks}, without details): " \
+           + FREE_BUSY_ADVICE
 
 
 def is_public(component: icalendar.Component) -> bool:
