@@ -41,6 +41,15 @@ DATA_MARK = "data"
 
 
 @dataclass(frozen=True, slots=True)
+class RoundPlan:
+    """What a tick's refresh rounds share: the sources (by id), their feeds' rows made sure
+    of, and the keys of the feeds to claim from (each round claims the due ones among them)."""
+
+    sources: Mapping[str, Source]
+    candidates: Sequence[int]
+
+
+@dataclass(frozen=True, slots=True)
 class Round:
     """One refresh round of one node: what it fetched and whether the records moved."""
 
@@ -89,24 +98,31 @@ class ClusterMixin:
 
     # --- refresh ---------------------------------------------------------------------------
 
-    def refresh_round(self, node: str, writing: Writing = nullcontext) -> Round:
-        """Lease up to a batch of due feeds (none another live node holds), fetch them, store
-        what changed, give the leases back. A node that dies mid-round loses nothing: its
-        leases expire and another node takes the feeds."""
+    def round_plan(self) -> RoundPlan:
+        """The sources and their feeds' keys, read once for a tick's rounds: reading every
+        feed's state twice a round made a cycle of N / batch rounds quadratic in the feeds
+        (issue 8: 6,000 feeds all due, 60 rounds of 100, 19.8 s where one refresh takes 1.6 s)."""
         every = self.current_sources()
         self.store.sync_feeds(every)
+        return RoundPlan({source.id: source for source in every}, self.store.feed_ids(every))
+
+    def refresh_round(self, node: str, writing: Writing = nullcontext,
+                      plan: RoundPlan | None = None) -> Round:
+        """Lease up to a batch of due feeds (none another live node holds), fetch them, store
+        what changed, give the leases back. A node that dies mid-round loses nothing: its
+        leases expire and another node takes the feeds. ``plan``: the tick's, else read now.
+        The claim keeps the due feeds among the plan's (in SQL); only the batch leased is read."""
+        plan = plan or self.round_plan()
         now = self.clock()
-        candidates = [s.feed_id for s in self.store.feed_states(every) if cadence.is_due(s, now)]
         self.free_leases_of_dead_processes()
         daemon = self.settings.daemon
-        claimed = self.store.claim_feeds(candidates, node, now, daemon.lease, daemon.batch)
+        claimed = self.store.claim_feeds(plan.candidates, node, now, daemon.lease, daemon.batch)
         if not claimed:
             return Round((), False)
         try:
-            wanted = set(claimed)
-            states = [s for s in self.store.feed_states(every) if s.feed_id in wanted]
+            states = self.store.feed_states_of(claimed)
             updates = self._fetch_and_store(
-                states, force=False, sources={source.id: source for source in every},
+                states, force=False, sources=plan.sources,
                 report=lambda step, done, total: None, writing=writing,
             )
         finally:

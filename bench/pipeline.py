@@ -3,7 +3,8 @@
 For each N it generates N sources (an .ics of ~40 events and a news feed of ~25 items each),
 serves them on loopback with ETag/Last-Modified, and times, in a fresh process per N:
 the parsing floor (every body parsed once in one process, no I/O), a cold refresh on an empty
-SQLite database, a warm refresh with nothing changed, a build, and a rebuild (the same process
+SQLite database, a warm refresh with nothing changed (and ``warm_rounds_s``, the same as a
+daemon's tick does it: rounds of 100 due feeds), a build, and a rebuild (the same process
 building again with nothing changed: what the daemon does after a quiet refresh; it reuses the
 previous build's work, see aggregator/memo.py), beside which ``cli_build`` is the build as
 `aggregator build` runs it (a fresh process that keeps nothing for a next build, on a copy of
@@ -37,7 +38,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,7 +47,7 @@ from feedgen import GeneratedSource, generate  # noqa: E402
 from treepeak import TreePeak  # noqa: E402
 
 from aggregator.config import build_settings  # noqa: E402
-from aggregator.core import make_aggregator  # noqa: E402
+from aggregator.core import Aggregator, make_aggregator  # noqa: E402
 from aggregator.memo import not_kept  # noqa: E402
 from aggregator.models import FeedRef, Source  # noqa: E402
 
@@ -136,6 +137,7 @@ def run_one(n: int, base_url: str, server_pid: int) -> dict[str, float]:
             for label, action in (
                 ("cold_refresh_s", lambda: aggregator.refresh()),
                 ("warm_refresh_s", lambda: aggregator.refresh()),
+                ("warm_rounds_s", lambda: daemon_cycle(aggregator)),
                 ("build_s", lambda: aggregator.build()),
                 ("rebuild_s", lambda: aggregator.build()),
                 ("churn_refresh_s", lambda: aggregator.refresh()),
@@ -164,6 +166,22 @@ def run_one(n: int, base_url: str, server_pid: int) -> dict[str, float]:
             aggregator.close()
     figures["peak_mb"] = peak_mb()
     return figures
+
+
+def daemon_cycle(aggregator: Aggregator) -> int:
+    """A daemon's tick when every feed is due (each answering 304): rounds of the daemon's
+    batch (100) from one plan until none is left, as `aggregator run` refreshes. Its clock is
+    moved two days on for the rounds, so that every feed is due, then put back."""
+    clock = aggregator.clock
+    later = clock() + timedelta(days=2)
+    aggregator.clock = lambda: later
+    try:
+        plan, fetched = aggregator.round_plan(), 0
+        while outcomes := aggregator.refresh_round("bench", plan=plan).outcomes:
+            fetched += len(outcomes)
+        return fetched
+    finally:
+        aggregator.clock = clock
 
 
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -111,6 +111,10 @@ def _pipeline_table(results: dict[str, object]) -> str:
     row("warm refresh (all 304)", [f"{r['warm_refresh_s']:.2f} s = {100 * r['warm_refresh_s'] / r['cold_refresh_s']:.0f} % of cold, "
                                    f"{_verdict(r['warm_refresh_s'] <= 0.05 * r['cold_refresh_s'])}" for r in runs.values()],
         "≤ 5 % of cold")
+    if all("warm_rounds_s" in r for r in runs.values()):  # runs before 2026-12-05 (14th) lack it
+        row("same, as a daemon's tick (every feed due, rounds of 100)",
+            [f"{r['warm_rounds_s']:.2f} s = {100 * r['warm_rounds_s'] / r['cold_refresh_s']:.0f} % of cold"
+             for r in runs.values()])
     floors: dict[str, dict[str, float]] = results.get("httpx_floor") or {}  # type: ignore[assignment]
     if floors and all(s in floors for s in sizes):  # runs before 2026-11-29 lack it
         row("httpx alone, the same 304s (the warm refresh's floor)",

@@ -249,3 +249,33 @@ def test_a_container_names_its_host_with_its_pid_namespace() -> None:
     assert host_name("vm", 4026532999) == "vm#4026532999"
     assert process_gone("vm#4026532999:999999", "vm") is False
     assert this_host().startswith(socket.gethostname())
+
+
+def test_a_ticks_rounds_fetch_every_due_feed_once_in_batches_from_one_plan(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """The daemon's tick reads the feeds' keys once (a plan) and claims batch after batch
+    from them: every due feed is fetched exactly once, a feed disabled after the plan was
+    made is not, and the rounds stop when none is left."""
+    import sqlalchemy as sa
+
+    from aggregator.store.tables import feeds
+
+    sources = []
+    for i in range(7):
+        feed_server.set(f"/{i}.ics", CALENDAR, "text/calendar")
+        sources.append(make_source(f"s{i}", feed_server.url(f"/{i}.ics")))
+    settings = make_settings(tmp_path, tuple(sources), db_url)
+    settings = dataclasses.replace(settings, daemon=dataclasses.replace(settings.daemon, batch=3))
+    aggregator = make_aggregator(settings)
+    plan = aggregator.round_plan()
+    assert len(plan.candidates) == 7
+    with aggregator.store.engine.begin() as connection:
+        connection.execute(feeds.update().where(feeds.c.source_id == "s6")
+                           .values(status="disabled"))
+    sizes = []
+    while outcomes := aggregator.refresh_round("node", plan=plan).outcomes:
+        sizes.append(len(outcomes))
+    assert sizes == [3, 3]
+    assert [feed_server.hits[f"/{i}.ics"] for i in range(7)] == [1, 1, 1, 1, 1, 1, 0]
+    aggregator.close()

@@ -182,9 +182,10 @@ class Daemon:
         """The tick: refresh rounds until no due feed is left to lease, then health mails."""
         with self._job("refresh"):
             fetched = 0
+            plan = self.aggregator.round_plan()
             while not self.stopping.is_set():
                 started = time.monotonic()
-                round_ = self.aggregator.refresh_round(self.node, self.writing)
+                round_ = self.aggregator.refresh_round(self.node, self.writing, plan)
                 if not round_.outcomes:
                     break
                 fetched += len(round_.outcomes)
