@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -57,7 +58,7 @@ class LeasesStore:
             return []
         f = feed_leases.c
         free = sa.or_(f.lease_until.is_(None), f.lease_until < now, f.lease_owner == owner)
-        due = sa.select(f.id).where(f.id.in_(list(candidates)), free)
+        due = sa.select(f.id).where(self._among(f.id, candidates), free)
         if due_only:
             due = due.where(f.status != "disabled",
                             sa.or_(f.next_due.is_(None), f.next_due <= now))
@@ -69,6 +70,16 @@ class LeasesStore:
         )
         with self._begin() as connection:
             return sorted(connection.execute(claim).scalars())
+
+    def _among(self, column: Any, keys: Sequence[int]) -> Any:
+        """``column IN keys`` with the keys as one bound value (a PostgreSQL array, a JSON
+        list read by SQLite's json_each), not one parameter each: a daemon's round claims
+        among every feed's key, and binding 6,000 parameters one by one cost 12 ms a round,
+        60 rounds a tick (issue 8)."""
+        if self.engine.dialect.name == "postgresql":
+            return column == sa.any_(sa.bindparam(None, list(keys), type_=postgresql.ARRAY(sa.Integer)))
+        listed = sa.func.json_each(sa.bindparam(None, json.dumps(list(keys)), type_=sa.String))
+        return column.in_(sa.select(sa.literal_column("value")).select_from(listed))
 
     def release_feeds(self, feed_ids: Sequence[int], owner: str) -> None:
         """Give back the leases ``owner`` holds on these feeds."""
