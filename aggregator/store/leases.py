@@ -77,7 +77,8 @@ class LeasesStore:
         among every feed's key, and binding 6,000 parameters one by one cost 12 ms a round,
         60 rounds a tick (issue 8)."""
         if self.engine.dialect.name == "postgresql":
-            return column == sa.any_(sa.bindparam(None, list(keys), type_=postgresql.ARRAY(sa.Integer)))
+            array = postgresql.ARRAY(sa.Integer)
+            return column == sa.any_(sa.bindparam(None, list(keys), type_=array))
         listed = sa.func.json_each(sa.bindparam(None, json.dumps(list(keys)), type_=sa.String))
         return column.in_(sa.select(sa.literal_column("value")).select_from(listed))
 
