@@ -227,7 +227,7 @@ def read_events(
     if withheld:
         context.warnings.append(
             f"left out {len(withheld)} private event{'s' if len(withheld) > 1 else ''} "
-            "(CLASS:PRIVATE or CONFIDENTIAL): they are not published")
+            "(CLASS:PRIVATE or CONFIDENTIAL): not published")
         events = without_private_dates(events, withheld, context)
     return events
 
