@@ -35,7 +35,7 @@ import uvloop
 from httpx_aiohttp import AiohttpTransport
 
 from . import USER_AGENT
-from .errors import FetchError
+from .errors import FetchError, one_line
 from .models import FetchResult
 from .netguard import Resolver, resolve_checked, split_target, system_resolver
 
@@ -263,7 +263,7 @@ def _one_line(error: BaseException) -> str:
         text = error.message
     elif isinstance(error, aiohttp.ClientPayloadError):  # its parser's reason, not its repr
         text = str(getattr(error.__cause__, "message", "") or text)
-    return " ".join(text.split()).removesuffix(" ^")[:300] or type(error).__name__
+    return one_line(text).removesuffix(" ^") or type(error).__name__
 
 
 def _certificate_error(error: BaseException) -> ssl.SSLCertVerificationError | None:
