@@ -149,7 +149,7 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         states = [_state_from_row(row) for row in rows]
         if sources is None:
             return states
-        wanted = {(s.id, ref.url): i for i, s in enumerate(sources) for ref in s.feeds}
+        wanted = _configured(sources)
         chosen = [st for st in states if (st.source_id, st.declared_url) in wanted]
         return sorted(chosen, key=lambda st: wanted[(st.source_id, st.declared_url)])
 
@@ -166,7 +166,7 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         query = sa.select(feeds.c.id, feeds.c.source_id, feeds.c.declared_url, feeds.c.status)
         with self._connect() as connection:
             rows = connection.execute(_of_sources(query, sources)).all()
-        wanted = {(s.id, ref.url) for s in sources for ref in s.feeds}
+        wanted = _configured(sources)
         return [row.id for row in rows if (row.source_id, row.declared_url) in wanted
                 and (disabled or row.status != "disabled")]
 
@@ -333,6 +333,12 @@ def _of_sources(query: sa.Select[Any], sources: Sequence[Source] | None) -> sa.S
     if sources is None or len(sources) > FEW_SOURCES:
         return query
     return query.where(feeds.c.source_id.in_([source.id for source in sources]))
+
+
+def _configured(sources: Sequence[Source]) -> dict[tuple[str, str], int]:
+    """(source id, declared URL) of every feed the configuration has, to its place in it: the
+    feeds table keeps the rows of feeds since removed from sources.yaml."""
+    return {(s.id, ref.url): i for i, s in enumerate(sources) for ref in s.feeds}
 
 
 def _first_line(error: BaseException) -> str:
