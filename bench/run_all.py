@@ -52,7 +52,7 @@ def run(sizes: list[str], web_n: int, web_seconds: float) -> dict[str, object]:
         results["pipeline"][size] = json.loads(pipeline.measure(size))  # type: ignore[index]
         print(f"peer N={size} ...", file=sys.stderr, flush=True)
         results["peer"][size] = peer.compare(size)  # type: ignore[index]
-        print(f"httpx alone N={size} ...", file=sys.stderr, flush=True)
+        print(f"transport alone N={size} ...", file=sys.stderr, flush=True)
         results["httpx_floor"][size] = httpx_floor.measure(int(size))  # type: ignore[index]
     print("web ...", file=sys.stderr, flush=True)
     results["web"] = web.run(web_n, web_seconds)
@@ -117,7 +117,8 @@ def _pipeline_table(results: dict[str, object]) -> str:
              for r in runs.values()])
     floors: dict[str, dict[str, float]] = results.get("httpx_floor") or {}  # type: ignore[assignment]
     if floors and all(s in floors for s in sizes):  # runs before 2026-11-29 lack it
-        row("httpx alone, the same 304s (the warm refresh's floor)",
+        row("the fetcher's transport alone (httpx on aiohttp since 2026-12-05), the same 304s "
+            "(the warm refresh's floor)",
             [f"{floors[s]['seconds']:.2f} s = {100 * floors[s]['seconds'] / r['cold_refresh_s']:.1f} % "
              f"of cold, {floors[s]['ms_per_request']:.2f} ms a request" for s, r in runs.items()])
     per_event = {s: r["build_s"] / r["events_out"] for s, r in runs.items()}
