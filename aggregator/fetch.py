@@ -27,7 +27,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import aiohttp
 import httpx
@@ -110,8 +110,11 @@ class _Fetcher:
         )
 
     async def fetch(self, request: FetchRequest) -> FetchResult | FetchError:
-        host = urlsplit(request.url).hostname or ""
-        async with self.overall, self.hosts[host]:
+        try:
+            _, host, _ = split_target(request.url)  # an unreadable URL fails its feed alone
+        except FetchError as error:
+            return error
+        async with self.overall, self.hosts[host.lower()]:
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self.limits.total_timeout):

@@ -151,6 +151,14 @@ def test_sources_check_explains_in_one_line_why_a_feed_is_unusable(site: Any, pa
     assert "Traceback" not in result.output + result.stderr
 
 
+@pytest.mark.parametrize("url", ["http://[::1/feed.ics", "http://127.0.0.1:99999/feed.ics"])
+def test_sources_check_explains_an_unreadable_url_in_one_line(site: Any, url: str) -> None:
+    result = run("sources", "check", url)
+    assert result.exit_code == 1
+    assert "invalid URL" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output + result.stderr
+
+
 def test_sources_check_refuses_private_addresses_by_default(site: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AGGREGATOR_ALLOW_PRIVATE_NETWORKS")
     result = run("sources", "check", site.base_url + "/lab.ics")

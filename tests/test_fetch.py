@@ -194,6 +194,14 @@ def test_not_modified_answers_reuse_one_connection() -> None:
         assert feed_server.connections_opened - opened == 1
 
 
+def test_an_unreadable_url_fails_its_feed_alone(server: MisbehavingServer) -> None:
+    good = server.route("/cal.ics", body(CAL))
+    results = fetch_feeds([FetchRequest("http://[::1/feed.ics"), FetchRequest(good)],
+                          allow_private=True)
+    assert isinstance(results[0], FetchError) and "invalid URL" in results[0].reason
+    assert isinstance(results[1], FetchResult) and results[1].body == CAL
+
+
 def test_user_agent_names_the_aggregator(server: MisbehavingServer) -> None:
     seen: dict[str, str] = {}
 
