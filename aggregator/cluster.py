@@ -29,6 +29,7 @@ from .models import FeedOutcome, FeedState, Source, StoredUpdate
 from .fetch import FetchLimits
 from .netguard import Resolver
 from .notices import MESSAGES, what_to_do
+from .reasons import translate
 from .store import Store
 
 log = logging.getLogger("aggregator.daemon")
@@ -282,7 +283,7 @@ class ClusterMixin:
         base = self.settings.base_url
         fix = what_to_do(source.language, self.manage_link(source.id))
         fields: dict[str, object] = {"name": source.name, "url": state.url,
-                                     "error": state.last_error or "", "since": since,
+                                     "error": translate(state.last_error or "", source.language), "since": since,
                                      "base_url": base, "page": f"{base}/sources/{source.id}",
                                      "fix": fix}
         problem = notify_contact(self.settings, source.contact, source.language,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import make_settings, make_source
-from mailsink import Sink, smtp_server  # noqa: F401
+from mailsink import Sink, free_port, smtp_server  # noqa: F401
 
 from aggregator.config import SmtpSettings
 from aggregator.core import Aggregator, make_aggregator
@@ -287,3 +287,26 @@ def test_without_an_operator_address_nobody_else_is_mailed(
     with organisers_site(tmp_path, smtp_server) as aggregator:
         register(aggregator, "https://fablab.example.org/a.ics")
     assert [str(m["To"]) for m in smtp_server.messages] == ["team@fablab.example.org"]
+
+
+def test_the_contact_reads_the_error_in_its_own_language(
+    tmp_path: Path, smtp_server: Sink
+) -> None:
+    """A French association's contact reads why its feed fails in French, not in English."""
+    url = f"http://127.0.0.1:{free_port()}/agenda.ics"  # nothing listens there
+    source = make_source("asso", url, contact="agenda@asso.example.org", language="fr",
+                         name="L'Asso")
+    settings = make_settings(tmp_path, (source,),
+                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+    clock = Clock()
+    node = make_aggregator(settings, clock=clock)
+    sent = []
+    for _ in range(4):  # failing from the first read on, for 39 hours
+        node.refresh_round("a")
+        sent += node.watch_health()
+        clock.now += timedelta(hours=13)
+    assert sent == [("down", url, "sent")]
+    [down] = smtp_server.to("agenda@asso.example.org")
+    assert "Dernière erreur : connexion impossible : " in down.get_content()
+    assert "cannot connect" not in down.get_content()
+    node.close()

@@ -16,6 +16,7 @@ import pytest
 from aggregator.errors import ParseError
 from aggregator.models import ParsedFeed
 from aggregator.parse import parse_body
+from aggregator.reasons import translate
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 MANIFEST = CORPUS / "MANIFEST.tsv"
@@ -170,3 +171,8 @@ def test_corpus_file(row: dict[str, str]) -> None:
         flagged = isinstance(outcome, ParseError) or any(
             not warning.startswith("left out") for warning in outcome.warnings)
         assert flagged != (row["path"] in INVALID_READ_CLEANLY), "update INVALID_READ_CLEANLY"
+    said = [outcome.reason] if isinstance(outcome, ParseError) else list(outcome.warnings)
+    for message in said:  # a French or German organiser reads them on the feed's pages
+        for lang in ("fr", "de"):
+            assert translate(message, lang) != message, (
+                f"{message!r} has no {lang} translation: add it to aggregator/reasons/catalog.py")

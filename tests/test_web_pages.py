@@ -226,6 +226,12 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
     venue = web.client.get("/sources/venue", params={"lang": "en"}).text
     assert "1 thing to fix in the feed:" in venue
     assert re.search(r"<li>TZID &#39;Romance Standard Time&#39; is a Windows zone name", venue)
+    # in the organiser's language, not English in a French or German page
+    french = web.client.get("/sources/venue", params={"lang": "fr"}).text
+    assert ("<li>TZID &#39;Romance Standard Time&#39; est un nom de fuseau Windows : lu comme "
+            "Europe/Paris") in french
+    german = web.client.get("/sources/venue", params={"lang": "de"}).text
+    assert "<li>TZID &#39;Romance Standard Time&#39; ist ein Windows-Zonenname" in german
     # a feed that keeps failing says so, with why
     web.feeds.fail("/venue.ics", 500)
     web.aggregator.refresh()
@@ -516,7 +522,8 @@ def test_a_registered_home_page_is_answered_with_the_feeds_it_links_to(web: Web)
                   b'<body><a href="webcal://127.0.0.1/new.ics">S\'abonner</a></body></html>',
                   "text/html")
     page = register(web, action="preview", feeds=f"{web.feeds.base_url}/home.html").text
-    assert (f"got an HTML page, not a feed: &#39;Nouvelle Asso&#39;; it links to "
+    # in the page's language (French here), what it quotes as it is
+    assert (f"une page HTML, pas un flux : &#39;Nouvelle Asso&#39; ; elle mène à "
             f"https://127.0.0.1/new.ics, {web.feeds.base_url}/news.xml") in page
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source, When
+from ..reasons import translate, translate_all
 from ..render.agenda import by_last_date, by_next_date
 from ..render.exports import newest_first
 from ..selection import Selection, select_sources
@@ -84,10 +85,11 @@ def source_page(request: Request, source_id: str) -> Response:
     history = address("/", {"source": source_id, "from": earliest_day(
         today, aggregator.settings.past_days).isoformat()})
     feeds = aggregator.feed_health(source)
-    rows = [{"url": f.url, "status": f.status, "last_error": f.last_error,
+    rows = [{"url": f.url, "status": f.status,
+             "last_error": translate(f.last_error or f.flagged or "", lang),
              "records": i18n.count(lang, "n_entries", f.items),
              "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None,
-             "warnings": f.warnings,
+             "warnings": translate_all(f.warnings, lang),
              "failures": i18n.count(lang, "n_failures", f.consecutive_failures)
              if f.consecutive_failures > 1 else "",
              "warnings_label": i18n.count(lang, "n_warnings", len(f.warnings))}

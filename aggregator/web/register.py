@@ -22,6 +22,7 @@ from ..core import Aggregator, RegistrationError
 from ..dedup import unmerged
 from ..errors import FeedError
 from ..models import LANGUAGES, FeedRef, ParsedFeed, feed_address
+from ..reasons import translate, translate_all
 from ..render.agenda import upcoming
 from . import i18n
 from .security import CSRF_FIELD, HONEYPOT_FIELD, RateLimiter, check_csrf, client_ip
@@ -128,14 +129,14 @@ def _preview(aggregator: Aggregator, url: str, lang: str) -> dict[str, Any]:
     try:
         parsed = aggregator.check_feed(url)
     except FeedError as error:
-        return {"url": url, "ok": False, "reason": error.reason}
+        return {"url": url, "ok": False, "reason": translate(error.reason, lang)}
     page = Page(lang, "/register", {})
     summary = page.t("found", format=FORMATS.get(parsed.format, parsed.format),
                      events=page.count("n_events", len(parsed.events)),
                      items=page.count("n_items", len(parsed.items)))
     return {"url": url, "ok": True, "summary": summary, "title": parsed.title,
             "next": _next_events(parsed, aggregator.clock(), aggregator.settings.timezone, lang),
-            "warnings": parsed.warnings[:5],
+            "warnings": translate_all(parsed.warnings[:5], lang),
             "warning_count": page.count("n_warnings_short", len(parsed.warnings))
             if parsed.warnings else ""}
 

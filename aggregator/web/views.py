@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator
 from ..models import SOURCE_KINDS
+from ..reasons import translate
 from ..render import DEFAULT_TITLE, pages
 from . import i18n
 from .security import CSRF_FIELD, HONEYPOT_FIELD, csrf_token
@@ -85,6 +86,10 @@ class Page:
     def count(self, key: str, n: int) -> str:
         """``n`` with the plural form of ``key`` its language uses ("1 warning", "0 Warnungen")."""
         return i18n.count(self.lang, key, n)
+
+    def reason(self, text: str | None) -> str:
+        """A feed's stored error or warning (English) in the page's language."""
+        return translate(text or "", self.lang)
 
     def lang_links(self) -> list[tuple[str, str, str]]:
         """(code, name, href) of the switcher: this page with ?lang= each language."""

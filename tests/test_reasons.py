@@ -1,0 +1,179 @@
+"""A feed's errors and warnings in the reader's language (aggregator/reasons).
+
+The catalogue is keyed by the English the code writes, so the two must not drift apart: every
+message written by the fetcher and the parsers has a catalogue entry (else a French organiser
+reads English), and every entry is still written somewhere (else it is dead weight). The
+corpus test (test_parse_corpus) holds the messages 513 real files give to a translation.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from aggregator.reasons import fields, translate
+from aggregator.reasons.catalog import CATALOG
+
+PACKAGE = Path(__file__).resolve().parents[1] / "aggregator"
+HOLE = "\x00"
+ERRORS = {"ParseError": 1, "FetchError": 1, "BlockedAddressError": 1, "SkippedEvent": 0}
+"""Exceptions whose message an organiser reads, and the position of that message."""
+LISTS = ("warnings", "notes", "problems")
+"""Lists of warnings the parsers fill."""
+WRITERS = ("describe", "describe_bozo", "free_busy_warning", "_rule_problem", "type_mismatch",
+           "checked_rule", "zone_warnings")
+"""Functions whose returned text is (part of) a message."""
+NAMES = ("reason", "note", "flag", "problem", "warnings")
+"""Variables a message is put together in before it is raised or listed."""
+PARTS = ("blocks", "kept")
+"""Variables holding a piece of a message (the rest is written around them)."""
+UNTRANSLATED = {"HTTP \x00"}
+"""The status line ("HTTP 404 Not Found") reads the same in every language."""
+
+
+def shape(node: ast.expr) -> str | None:
+    """The text an expression writes, with a HOLE where a value goes; None if not text."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        parts = [shape(value) if isinstance(value, ast.Constant) else HOLE
+                 for value in node.values]
+        return None if None in parts else "".join(parts)  # type: ignore[arg-type]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = shape(node.left), shape(node.right)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.Name):
+        return HOLE
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):  # "...".strip()
+        return shape(node.func.value)
+    if isinstance(node, ast.IfExp):
+        return shape(node.body)  # the other branch is found on its own
+    return None
+
+
+def written_messages() -> tuple[dict[str, str], dict[str, str]]:
+    """Each message shape the package writes, with where; and each piece of one."""
+    found: dict[str, str] = {}
+    parts: dict[str, str] = {}
+
+    def add(node: ast.expr | None, path: Path, into: dict[str, str] = found) -> None:
+        if node is None:
+            return
+        if isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                if not isinstance(element, ast.Starred):
+                    add(element, path, into)
+            return
+        for branch in (node.body, node.orelse) if isinstance(node, ast.IfExp) else (node,):
+            text = shape(branch)
+            if text and re.search(r"[a-zA-Z]", text):  # not "{kind}: {text}", a value
+                into.setdefault(text, f"{path.relative_to(PACKAGE)}:{node.lineno}")
+
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "reasons" in path.parts or "demo" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(
+                    node.func, "attr", None)
+                owner = getattr(node.func, "value", None)
+                if name in ERRORS and len(node.args) > ERRORS[name]:
+                    add(node.args[ERRORS[name]], path)
+                elif (name in ("append", "extend") and owner is not None
+                      and getattr(owner, "attr", getattr(owner, "id", None)) in LISTS
+                      and node.args):
+                    given = node.args[0]
+                    add(given.elt if isinstance(given, ast.GeneratorExp) else given, path)
+            elif isinstance(node, ast.FunctionDef) and node.name in WRITERS:
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Return):
+                        add(inner.value, path)
+            elif isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id in NAMES for t in node.targets):
+                add(node.value, path)
+            elif isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id in PARTS for t in node.targets):
+                add(node.value, path, parts)
+    return found, parts
+
+
+def template_shape(template: str) -> str:
+    return "".join(text + (HOLE if name is not None else "")
+                   for text, name, _, _ in string.Formatter().parse(template))
+
+
+def covers(written: str, template: str, *, piece: bool = False) -> bool:
+    """Whether the code's ``written`` shape can produce ``template`` (a ``piece`` of it): a
+    HOLE of the code may hold fixed words of the template (a value put together elsewhere),
+    or nothing (a plural's "s")."""
+    pattern = re.compile("".join(".*?" if part.startswith(HOLE) else re.escape(part)
+                                 for part in re.split(f"({HOLE}+)", written)
+                                 if part).replace(".*?" * 2, ".*?"), re.DOTALL)
+    found = (pattern.search if piece else pattern.fullmatch)(template_shape(template))
+    return found is not None
+
+
+WRITTEN, PIECES = written_messages()
+
+
+def test_the_scan_finds_the_messages_it_must_check() -> None:
+    assert len(WRITTEN) > 80
+    assert "skipped VEVENT \x00: \x00" in WRITTEN and "cannot connect: \x00" in WRITTEN
+
+
+@pytest.mark.parametrize("written", sorted(set(WRITTEN) - UNTRANSLATED))
+def test_every_message_the_code_writes_is_in_the_catalogue(written: str) -> None:
+    assert any(covers(written, english) for english, _, _ in CATALOG), (
+        f"{written!r} ({WRITTEN[written]}) is not in aggregator/reasons/catalog.py: add it, "
+        "with its French and German")
+
+
+@pytest.mark.parametrize("piece", sorted(PIECES))
+def test_every_piece_of_a_message_is_in_the_catalogue(piece: str) -> None:
+    assert any(covers(piece, english, piece=True) for english, _, _ in CATALOG), (
+        f"{piece!r} ({PIECES[piece]}) is in no message of aggregator/reasons/catalog.py")
+
+
+@pytest.mark.parametrize("row", CATALOG, ids=[row[0][:50] for row in CATALOG])
+def test_every_catalogue_entry_is_still_written(row: tuple[str, str, str]) -> None:
+    assert any(covers(written, row[0]) for written in WRITTEN), (
+        f"nothing writes {row[0]!r} any more: update or drop its entry")
+
+
+@pytest.mark.parametrize("row", CATALOG, ids=[row[0][:50] for row in CATALOG])
+def test_each_translation_keeps_every_value(row: tuple[str, str, str]) -> None:
+    english, french, german = row
+    assert sorted(fields(french)) == sorted(fields(english)) == sorted(fields(german))
+    values = {name: f"<{name}-{i}>" for i, name in enumerate(fields(english))}
+    message = english.format_map(values)
+    for lang, expected in (("fr", french), ("de", german)):
+        translated = translate(message, lang)
+        assert translated == expected.format_map(values), (lang, message, translated)
+    assert translate(message, "en") == message
+
+
+def test_a_message_inside_a_message_is_translated_and_quotes_are_kept() -> None:
+    said = "VEVENT 'Atelier: soudure' has no UID: generated one"
+    assert translate(said, "fr") == "VEVENT 'Atelier: soudure' sans UID : un UID a été créé"
+    nested = "skipped VEVENT (no SUMMARY, no UID): unreadable DTSTART '2026-13-45'"
+    assert translate(nested, "de") == ("VEVENT (ohne SUMMARY und UID) übersprungen: unlesbares "
+                                       "DTSTART '2026-13-45'")
+    rule = "VEVENT 'Réunion': RRULE 'FREQ=WEEKLY;COUNT=0': COUNT=0 is not a positive number: " \
+           "read as a single event"
+    assert translate(rule, "fr") == ("VEVENT 'Réunion' : RRULE 'FREQ=WEEKLY;COUNT=0' : COUNT=0 "
+                                     "n'est pas un nombre positif : lu comme un événement unique")
+    # a library's own words inside stay as they are; the specific entry wins over the general
+    assert translate("cannot connect: Connection refused", "fr") == \
+        "connexion impossible : Connection refused"
+    assert translate("invalid URL: no host", "de") == "ungültige Adresse: kein Hostname"
+
+
+def test_what_the_catalogue_does_not_know_stays_as_written() -> None:
+    for text in ("HTTP 404 Not Found", "a message from a newer version", ""):
+        assert translate(text, "fr") == text and translate(text, "de") == text
+    assert translate("timed out", "es") == "timed out"  # not a language of the site
