@@ -20,8 +20,9 @@ from aggregator.reasons.catalog import CATALOG
 
 PACKAGE = Path(__file__).resolve().parents[1] / "aggregator"
 HOLE = "\x00"
-ERRORS = {"ParseError": 1, "FetchError": 1, "BlockedAddressError": 1, "SkippedEvent": 0}
-"""Exceptions whose message an organiser reads, and the position of that message."""
+ERRORS = {"ParseError": 1, "FetchError": 1, "BlockedAddressError": 1, "SkippedEvent": 0,
+          "RegistrationError": 1, "SubscriberError": 1}
+"""Exceptions whose message an organiser or a subscriber reads, and where that message is."""
 LISTS = ("warnings", "notes", "problems")
 """Lists of warnings the parsers fill."""
 WRITERS = ("describe", "describe_bozo", "free_busy_warning", "_rule_problem", "type_mismatch",

@@ -513,7 +513,8 @@ def test_a_webcal_link_is_registered_and_previewed_as_its_https_address(web: Web
     assert [feed.url for feed in pending.source.feeds] == [
         "https://agenda.example.org/?ical=1", "https://x.example.org/c.ics"]
     refused = register(web, feeds="ftp://x.example.org/c.ics", name="Autre").text
-    assert "is not an http://, https:// or webcal:// URL" in refused
+    assert "&#39;ftp://x.example.org/c.ics&#39; n&#39;est pas une adresse http://, https:// ou " \
+        "webcal://" in refused  # in the page's language
 
 
 def test_a_registered_home_page_is_answered_with_the_feeds_it_links_to(web: Web) -> None:

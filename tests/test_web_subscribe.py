@@ -108,7 +108,7 @@ def test_preferences_page(site: tuple[Aggregator, httpx.Client]) -> None:
     assert app.store.subscriber(email="bob@example.org").sources == ("venue", "lab")  # type: ignore[union-attr]
     unknown = client.post(path, data={"csrf_token": csrf(client, path), "language": "en",
                                       "sources": ["nobody"]})
-    assert "no organisation &#39;nobody&#39;" in unknown.text
+    assert "aucune organisation &#39;nobody&#39;" in unknown.text  # the page's language
 
 
 def test_a_subscriber_adds_what_it_follows_to_its_calendar_app(

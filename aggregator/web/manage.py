@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 
 from ..core import RegistrationError
 from ..models import Registration
+from ..reasons import translate
 from .register import (checked_form, form_page, limit, previews_of, source_fields, submitted,
                        text)
 from .security import HONEYPOT_FIELD
@@ -99,7 +100,7 @@ async def manage_post(request: Request, token: str) -> Response:
             lambda: aggregator_of(request).update_registration(
                 token, **source_fields(values, urls)))
     except RegistrationError as error:
-        return _page(request, token, registration, values, error=error.reason,
+        return _page(request, token, registration, values, error=translate(error.reason, language(request)),
                      error_field=error.field)
     notice = page.t("manage_saved") + (f" {page.t('mail_failed')}" if mail_problem else "")
     return _page(request, token, changed, _values(changed), notice=notice)
@@ -120,7 +121,7 @@ async def _leave_or_rejoin(request: Request, token: str, registration: Registrat
         changed, mail_problem = await run_in_threadpool(change, token)
     except RegistrationError as error:
         return _page(request, token, registration, _values(registration),
-                     leave_error=error.reason)
+                     leave_error=translate(error.reason, page.lang))
     notice = page.t("withdrawn_notice" if action == "withdraw" else "rejoined_notice") + (
         f" {page.t('mail_failed')}" if mail_problem else "")
     return _page(request, token, changed, _values(changed), notice=notice)

@@ -99,7 +99,8 @@ async def register_post(request: Request) -> Response:
         registration, mail_problem = await run_in_threadpool(
             lambda: aggregator_of(request).register_source(**source_fields(values, urls)))
     except RegistrationError as error:
-        return form_page(request, values, error=error.reason, error_field=error.field)
+        return form_page(request, values, error=translate(error.reason, page.lang),
+                         error_field=error.field)
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
     return render(request, "message.html", heading=registration.source.name, message=message,
                   error=False, link=f"/sources", link_text=page.t("sources"))

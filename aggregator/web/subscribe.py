@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from ..core import SubscriberError
 from ..models import Subscriber
+from ..reasons import translate
 from ..digest.render import calendar_key
 from . import i18n
 from .public import Filter, webcal
@@ -105,7 +106,7 @@ async def subscribe_post(request: Request) -> Response:
     except SubscriberError as error:
         return _form(request, values=values, action="/subscribe", status_code=422,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
-                     ask_email=True, error=f"{page.t(_field(error.field))} — {error.reason}")
+                     ask_email=True, error=f"{page.t(_field(error.field))} — {translate(error.reason, page.lang)}")
     message = page.t("check_mail") + (f" {page.t('mail_failed')}" if problem else "")
     return _message(request, page.t("subscribe_title"), message, error=bool(problem))
 
@@ -144,7 +145,8 @@ async def preferences_post(request: Request, token: str) -> Response:
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
             sources=values["sources"])
     except SubscriberError as error:
-        return _preferences(request, token, _subscriber(request, token), error=error.reason)
+        return _preferences(request, token, _subscriber(request, token),
+                            error=translate(error.reason, language(request)))
     page = Page(language(request), request.url.path, {})
     return _preferences(request, token, subscriber, notice=page.t("saved"))
 
