@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Literal
 
 from . import cadence
@@ -365,16 +366,24 @@ def this_host() -> str:
         namespace: int | None = int(link.split("[", 1)[1].rstrip("]"))
     except (OSError, IndexError, ValueError):  # not Linux
         namespace = None
-    return host_name(socket.gethostname(), namespace)
+    try:
+        boot: str | None = Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8]
+    except OSError:  # not Linux
+        boot = None
+    return host_name(socket.gethostname(), namespace, boot)
 
 
-def host_name(hostname: str, pid_namespace: int | None) -> str:
-    """The host name, and the PID namespace when it is not the host's own: containers run
-    with the host's network share its name but not its pids, so a lease of one container's
-    live process looked gone to the other (no such pid there), which took it back at once."""
+def host_name(hostname: str, pid_namespace: int | None, boot: str | None = None) -> str:
+    """The host name, this boot of its kernel, and the PID namespace when it is not the
+    host's own. Two machines may carry one name (VMs cloned from one image, all "debian"):
+    without the boot, a lease of one's live process looked gone to the other (no such pid
+    there), which took it back at once; a pid of an earlier boot names nothing either.
+    Containers run with the host's network share its name and boot but not its pids, hence
+    the namespace."""
+    name = f"{hostname}@{boot}" if boot else hostname
     if pid_namespace is None or pid_namespace == INIT_PID_NAMESPACE:
-        return hostname
-    return f"{hostname}#{pid_namespace}"
+        return name
+    return f"{name}#{pid_namespace}"
 
 
 def process_gone(owner: str, host: str) -> bool:

@@ -251,6 +251,17 @@ def test_a_container_names_its_host_with_its_pid_namespace() -> None:
     assert this_host().startswith(socket.gethostname())
 
 
+def test_two_machines_of_one_name_never_take_each_others_leases() -> None:
+    """VMs cloned from one image may all be called "debian": a lease of the other one's live
+    process names no process here, and must not look gone."""
+    assert host_name("debian", INIT_PID_NAMESPACE, "3f2a9c1e") == "debian@3f2a9c1e"
+    assert host_name("debian", 4026532999, "3f2a9c1e") == "debian@3f2a9c1e#4026532999"
+    assert process_gone("debian@0badcafe:999999", "debian@3f2a9c1e") is False
+    boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8]
+    assert this_host().startswith(f"{socket.gethostname()}@{boot}")
+    assert process_gone(f"{socket.gethostname()}:999999", this_host()) is False  # older name
+
+
 def test_a_ticks_rounds_fetch_every_due_feed_once_in_batches_from_one_plan(
     feed_server: Any, tmp_path: Path, db_url: str
 ) -> None:
