@@ -564,9 +564,10 @@ def test_the_contact_changes_its_registration_through_its_private_link(web: Web)
     # the former feed's event left with it: cancelled for the calendars that hold it
     assert status["Atelier soudure"] == "CONFIRMED" and status["Atelier Arduino"] == "CANCELLED"
 
-    refused = web.client.post(link, data={"csrf_token": csrf(web.client, link), "action": "submit",
-                                          **{k: "" for k in ("name", "kind", "city")}}).text
-    assert 'role="alert"' in refused
+    refused = web.client.post(link + "?lang=fr", data={
+        "csrf_token": csrf(web.client, link), "action": "submit",
+        **{k: "" for k in ("name", "kind", "city")}}).text
+    assert 'role="alert"' in refused and "— obligatoire</p>" in refused  # in the page's language
     assert web.aggregator.registrations("approved")[0].source.city == "Remiremont"  # unchanged
     assert web.client.post(link, data={"name": "X"}).status_code == 403  # no CSRF token
     assert web.client.get("/manage/not-a-real-secret-token-at-all").status_code == 404

@@ -100,8 +100,8 @@ async def manage_post(request: Request, token: str) -> Response:
             lambda: aggregator_of(request).update_registration(
                 token, **source_fields(values, urls)))
     except RegistrationError as error:
-        return _page(request, token, registration, values, error=translate(error.reason, language(request)),
-                     error_field=error.field)
+        return _page(request, token, registration, values,
+                     error=translate(error.reason, page.lang), error_field=error.field)
     notice = page.t("manage_saved") + (f" {page.t('mail_failed')}" if mail_problem else "")
     return _page(request, token, changed, _values(changed), notice=notice)
 
