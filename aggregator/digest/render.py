@@ -46,7 +46,7 @@ SUMMARY_CHARS = 200
 MAX_SUBJECT_CITIES = 3
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # message.py keeps its parts by it
 class RenderedDigest:
     subject: str
     html: str
@@ -54,10 +54,16 @@ class RenderedDigest:
 
     def personalise(self, token: str) -> RenderedDigest:
         """The same digest with this subscriber's links (tokens are URL-safe base64)."""
-        key = calendar_key(token)
-        return RenderedDigest(self.subject,
-                              self.html.replace(TOKEN, token).replace(CALENDAR, key),
-                              self.text.replace(TOKEN, token).replace(CALENDAR, key))
+        html, text = self.html, self.text
+        for placeholder, value in links(token).items():
+            html, text = html.replace(placeholder, value), text.replace(placeholder, value)
+        return RenderedDigest(self.subject, html, text)
+
+
+def links(token: str) -> dict[str, str]:
+    """What each placeholder of a rendered digest stands for, for this subscriber, in the
+    order they are put in."""
+    return {TOKEN: token, CALENDAR: calendar_key(token)}
 
 
 @functools.lru_cache(maxsize=1)
