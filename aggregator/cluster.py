@@ -283,8 +283,9 @@ class ClusterMixin:
         since = state.last_success.strftime("%Y-%m-%d %H:%M UTC") if state.last_success else "?"
         base = self.settings.base_url
         fix = what_to_do(source.language, self.manage_link(source.id))
+        error = translate(state.last_error or "", source.language)  # in the contact's language
         fields: dict[str, object] = {"name": source.name, "url": state.url,
-                                     "error": translate(state.last_error or "", source.language), "since": since,
+                                     "error": error, "since": since,
                                      "base_url": base, "page": f"{base}/sources/{source.id}",
                                      "fix": fix}
         problem = notify_contact(self.settings, source.contact, source.language,

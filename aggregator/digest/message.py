@@ -117,6 +117,7 @@ def _prepared(digest: RenderedDigest) -> tuple[Lines, Lines]:
 
 
 def _lines(template: str) -> Lines:
+    """``template`` as one part's :data:`Lines`."""
     data = "\r\n".join(template.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     raw = data.encode("utf-8")
     plain, marked = 0, []
@@ -131,8 +132,8 @@ def _lines(template: str) -> Lines:
 _MARKS = re.compile(b"|".join(re.escape(mark.encode()) for mark in (TOKEN, CALENDAR)))
 
 
-def _filled(data: bytes, links: dict[bytes, bytes]) -> bytes:
-    for key, value in links.items():
+def _filled(data: bytes, values: dict[bytes, bytes]) -> bytes:
+    for key, value in values.items():
         data = data.replace(key, value)
     return data
 

@@ -1,9 +1,10 @@
-"""The catalogue of feed messages: (English as stored, French, German).
+"""The catalogue of what organisers and subscribers read about their feeds and forms:
+(English as stored, French, German).
 
 The English column is the message as the code writes it, each value it inserts a ``{name}``
 (already formatted: "1,000", "'Europe/Paris'"); the translations use the same names. Kept
 in the order of the code that writes them: fetching, the body, iCalendar, dates and rules,
-news feeds, JSON Feed and JSON-LD, the feed's health.
+news feeds, JSON Feed and JSON-LD, the registration and subscription forms, the feed's health.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
 
     # the body (aggregator.parse, parse.guards)
     ("unexpected {kind} while parsing: {why}",
-     "{kind} inattendue à la lecture : {why}",
+     "erreur {kind} inattendue à la lecture : {why}",
      "unerwarteter Fehler {kind} beim Lesen: {why}"),
     ("body is gzip-compressed without Content-Encoding: decompressed",
      "réponse compressée en gzip sans Content-Encoding : décompressée",
