@@ -1,13 +1,15 @@
 """The catalogue of what organisers and subscribers read about their feeds and forms:
-(English as stored, French, German).
+(English as stored, French, German); the forms' entries are in :mod:`.forms`.
 
 The English column is the message as the code writes it, each value it inserts a ``{name}``
 (already formatted: "1,000", "'Europe/Paris'"); the translations use the same names. Kept
 in the order of the code that writes them: fetching, the body, iCalendar, dates and rules,
-news feeds, JSON Feed and JSON-LD, the registration and subscription forms, the feed's health.
+news feeds, JSON Feed and JSON-LD, the feed's health.
 """
 
 from __future__ import annotations
+
+from .forms import FORMS
 
 LOCAL = "AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1"
 
@@ -379,68 +381,6 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "Event JSON-LD {name} ignoré : pas de nom ou pas de startDate valide",
      "JSON-LD-Event {name} übersprungen: kein Name oder kein gültiges startDate"),
 
-    # registration and subscription forms (aggregator.registrations, aggregator.subscribers)
-    ("this link is not valid (any more)",
-     "ce lien n'est pas (ou plus) valide",
-     "dieser Link ist nicht (mehr) gültig"),
-    ("this calendar address is not valid (any more)",
-     "cette adresse de calendrier n'est pas (ou plus) valide",
-     "diese Kalenderadresse ist nicht (mehr) gültig"),
-    ("a registration {status} cannot be withdrawn",
-     "une inscription à l'état {status} ne peut pas être retirée",
-     "eine Anmeldung im Zustand {status} kann nicht zurückgezogen werden"),
-    ("a registration {status} is not withdrawn",
-     "une inscription à l'état {status} n'est pas retirée",
-     "eine Anmeldung im Zustand {status} ist nicht zurückgezogen"),
-    ("no registration #{id}",
-     "aucune inscription n° {id}",
-     "keine Anmeldung Nr. {id}"),
-    ("required",
-     "obligatoire",
-     "erforderlich"),
-    ("must be one of {values}",
-     "doit être l'un de : {values}",
-     "muss einer dieser Werte sein: {values}"),
-    ("must be a two-letter ISO code such as FR or LU",
-     "doit être un code ISO de deux lettres comme FR ou LU",
-     "muss ein ISO-Code aus zwei Buchstaben wie FR oder LU sein"),
-    ("must be an http:// or https:// address",
-     "doit être une adresse http:// ou https://",
-     "muss eine http://- oder https://-Adresse sein"),
-    ("must be an email address",
-     "doit être une adresse e-mail",
-     "muss eine E-Mail-Adresse sein"),
-    ("too many organisations with this name",
-     "trop d'organisations portent ce nom",
-     "zu viele Organisationen mit diesem Namen"),
-    ("give at least one feed or events page URL",
-     "indiquez au moins l'adresse d'un flux ou d'une page d'événements",
-     "geben Sie mindestens die Adresse eines Feeds oder einer Veranstaltungsseite an"),
-    ("at most {n} URLs",
-     "au plus {n} adresses",
-     "höchstens {n} Adressen"),
-    ("{url} is not an http://, https:// or webcal:// URL",
-     "{url} n'est pas une adresse http://, https:// ou webcal://",
-     "{url} ist keine http://-, https://- oder webcal://-Adresse"),
-    ("unknown type {type}",
-     "type inconnu {type}",
-     "unbekannter Typ {type}"),
-    ("{email} is not subscribed",
-     "{email} n'est pas abonné",
-     "{email} ist nicht angemeldet"),
-    ("{email} is not an email address",
-     "{email} n'est pas une adresse e-mail",
-     "{email} ist keine E-Mail-Adresse"),
-    ("{kind} is not one of {values}",
-     "{kind} n'est pas l'un de : {values}",
-     "{kind} ist keiner dieser Werte: {values}"),
-    ("no organisation {id}",
-     "aucune organisation {id}",
-     "keine Organisation {id}"),
-    ("at most {n}",
-     "au plus {n}",
-     "höchstens {n}"),
-
     # the feed's health (aggregator.decide)
     ("suddenly empty: the feed now holds no records where it had {n}; the previous records "
      "are kept until it has some again",
@@ -448,4 +388,4 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "précédentes restent publiées jusqu'à ce qu'il en ait de nouveau",
      "plötzlich leer: der Feed enthält nichts mehr, wo er {n} Einträge hatte; die bisherigen "
      "bleiben veröffentlicht, bis er wieder welche hat"),
-)
+) + FORMS
