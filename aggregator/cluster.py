@@ -15,7 +15,7 @@ import secrets
 import socket
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,7 +27,7 @@ from .errors import PublishError, StoreError
 from .mailer import notify_contact
 from .observe import CONTENT_TYPE, Metrics
 from .models import FeedOutcome, FeedState, Source, StoredUpdate
-from .fetch import FetchLimits
+from .fetch import FetchLimits, Wire
 from .netguard import Resolver
 from .notices import MESSAGES, what_to_do
 from .reasons import translate
@@ -84,6 +84,7 @@ class ClusterMixin:
     def _fetch_and_store(
         self, states: Sequence[FeedState], *, force: bool, sources: Mapping[str, Source],
         report: Callable[[str, int, int], None], writing: Writing = nullcontext,
+        wire: Wire | None = None,
     ) -> list[StoredUpdate]:
         raise NotImplementedError  # provided by Aggregator
 
@@ -109,11 +110,12 @@ class ClusterMixin:
         return RoundPlan({source.id: source for source in every}, self.store.feed_ids(every))
 
     def refresh_round(self, node: str, writing: Writing = nullcontext,
-                      plan: RoundPlan | None = None) -> Round:
+                      plan: RoundPlan | None = None, wire: Wire | None = None) -> Round:
         """Lease up to a batch of due feeds (none another live node holds), fetch them, store
         what changed, give the leases back. A node that dies mid-round loses nothing: its
         leases expire and another node takes the feeds. ``plan``: the tick's, else read now.
-        The claim keeps the due feeds among the plan's (in SQL); only the batch leased is read."""
+        The claim keeps the due feeds among the plan's (in SQL); only the batch leased is read.
+        ``wire``: the tick's (:meth:`tick_wire`), else a loop and connections of the round's."""
         plan = plan or self.round_plan()
         now = self.clock()
         self.free_leases_of_dead_processes()
@@ -125,7 +127,7 @@ class ClusterMixin:
             states = self.store.feed_states_of(claimed)
             updates = self._fetch_and_store(
                 states, force=False, sources=plan.sources,
-                report=lambda step, done, total: None, writing=writing,
+                report=lambda step, done, total: None, writing=writing, wire=wire,
             )
         finally:
             self.store.release_feeds(claimed, node)
@@ -135,6 +137,11 @@ class ClusterMixin:
         if changed:
             self.store.bump_mark(DATA_MARK)
         return Round(tuple(u.outcome for u in updates), changed)
+
+    def tick_wire(self) -> closing[Wire]:
+        """One event loop and HTTP session for a tick's rounds, closed at the end of the
+        ``with`` (see :class:`aggregator.fetch.Wire`)."""
+        return closing(Wire(self.limits))
 
     def release_leases(self, node: str) -> None:
         """A stopping node gives its leases back at once rather than letting them expire."""

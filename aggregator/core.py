@@ -21,7 +21,7 @@ from .curation import CurationMixin
 from .dedup import merge_events, merge_news, record_key
 from .digests import DigestError, DigestReport, DigestsMixin
 from .errors import ConfigError, FeedError, ParseError
-from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, fetch_feeds
+from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, Wire, fetch_feeds
 from .gcpause import fewer_collections
 from .intake import Intake, iter_intakes
 from .models import (Event, FeedOutcome, FeedState, FeedUpdate, MergedEvent, MergedItem, NewsItem,
@@ -172,7 +172,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
 
     def _fetch_and_store(
         self, states: Sequence[FeedState], *, force: bool, sources: Mapping[str, Source],
-        report: Progress, writing: Writing = nullcontext,
+        report: Progress, writing: Writing = nullcontext, wire: Wire | None = None,
     ) -> list[StoredUpdate]:
         """Fetch and parse ``states``, store each batch of STORE_BATCH updates as soon as it is
         ready while the pool parses the rest (inside ``writing``, the daemon's guard), and
@@ -183,7 +183,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         with closing(iter_intakes(
             states, force=force, allow_private=self.settings.allow_private_networks,
             default_tz=self.settings.timezone, limits=self.limits, resolver=self.resolver,
-            report=report,
+            report=report, wire=wire,
         )) as intakes:
             for index, intake in intakes:
                 update = self._decide(intake, self.clock(), sources)
@@ -352,4 +352,4 @@ def make_aggregator(settings: Settings, **options: object) -> Aggregator:
     return Aggregator(settings, open_store(settings.db_url), **options)  # type: ignore[arg-type]
 
 
-__all__ = ["Aggregator", "BuildReport", "DigestError", "DigestReport", "FeedHealth", "Published", "RegistrationError", "Selection", "SubscriberError", "check_feed", "make_aggregator"]
+__all__ = ["Aggregator", "BuildReport", "DigestError", "DigestReport", "FeedHealth", "Published", "RegistrationError", "Selection", "SubscriberError", "Wire", "check_feed", "make_aggregator"]

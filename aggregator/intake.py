@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .errors import FeedError, ParseError
 from .gcpause import frozen_heap
-from .fetch import FetchLimits, FetchRequest, fetch_feeds
+from .fetch import FetchLimits, FetchRequest, Wire, fetch_feeds
 from .models import FeedState, FetchResult, ParsedFeed
 from .netguard import Resolver
 from .parse import parse_body
@@ -70,6 +70,7 @@ def iter_intakes(
     limits: FetchLimits,
     resolver: Resolver,
     report: Report,
+    wire: Wire | None = None,
 ) -> Generator[tuple[int, Intake], None, None]:
     """Fetch every feed (conditionally unless ``force``) and parse the bodies that changed:
     (index in ``states``, intake) pairs, each as soon as it is ready, first the feeds with
@@ -111,7 +112,7 @@ def iter_intakes(
     with frozen_heap() if pool is not None else nullcontext():
         try:
             fetch_feeds(requests, allow_private=allow_private, limits=limits, resolver=resolver,
-                        on_done=arrived)
+                        on_done=arrived, wire=wire)
             for index in range(len(states)):
                 if index not in pending:
                     yield intake(index, None)

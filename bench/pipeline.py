@@ -177,8 +177,9 @@ def daemon_cycle(aggregator: Aggregator) -> int:
     aggregator.clock = lambda: later
     try:
         plan, fetched = aggregator.round_plan(), 0
-        while outcomes := aggregator.refresh_round("bench", plan=plan).outcomes:
-            fetched += len(outcomes)
+        with aggregator.tick_wire() as wire:
+            while outcomes := aggregator.refresh_round("bench", plan=plan, wire=wire).outcomes:
+                fetched += len(outcomes)
         return fetched
     finally:
         aggregator.clock = clock

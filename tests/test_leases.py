@@ -290,3 +290,30 @@ def test_a_ticks_rounds_fetch_every_due_feed_once_in_batches_from_one_plan(
     assert sizes == [3, 3]
     assert [feed_server.hits[f"/{i}.ics"] for i in range(7)] == [1, 1, 1, 1, 1, 1, 0]
     aggregator.close()
+
+
+def test_a_ticks_rounds_keep_one_connection_alive_between_them(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """The rounds of a tick share one event loop and HTTP session (``tick_wire``): three
+    rounds of three feeds from one host go over one connection, where each round opened its
+    own before (issue 8: the tick cost more than one refresh of the same feeds)."""
+    from aggregator.fetch import FetchLimits
+
+    sources = []
+    for i in range(9):
+        feed_server.set(f"/{i}.ics", CALENDAR, "text/calendar")
+        sources.append(make_source(f"s{i}", feed_server.url(f"/{i}.ics")))
+    settings = make_settings(tmp_path, tuple(sources))
+    settings = dataclasses.replace(settings, daemon=dataclasses.replace(settings.daemon, batch=3))
+    aggregator = make_aggregator(settings, limits=FetchLimits(per_host=1))
+    opened = feed_server.connections_opened
+    sizes = []
+    with aggregator.tick_wire() as wire:
+        plan = aggregator.round_plan()
+        while outcomes := aggregator.refresh_round("node", plan=plan, wire=wire).outcomes:
+            sizes.append(len(outcomes))
+            assert all(o.result == "updated" for o in outcomes)
+    assert sizes == [3, 3, 3]
+    assert feed_server.connections_opened - opened == 1
+    aggregator.close()

@@ -32,7 +32,8 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from ..core import Aggregator
+from ..cluster import RoundPlan
+from ..core import Aggregator, Wire
 from ..errors import AggregatorError, ConfigError
 from ..web.server import WebServer
 from . import jobs
@@ -181,26 +182,31 @@ class Daemon:
     def refresh(self) -> None:
         """The tick: refresh rounds until no due feed is left to lease, then health mails."""
         with self._job("refresh"):
-            fetched = 0
-            plan = self.aggregator.round_plan()
-            while not self.stopping.is_set():
-                started = time.monotonic()
-                round_ = self.aggregator.refresh_round(self.node, self.writing, plan)
-                if not round_.outcomes:
-                    break
-                fetched += len(round_.outcomes)
-                counts: dict[str, int] = {}
-                for outcome in round_.outcomes:
-                    counts[outcome.result] = counts.get(outcome.result, 0) + 1
-                log.info("job=refresh node=%s feeds=%d %s changed=%s duration=%.2fs", self.node,
-                         len(round_.outcomes), " ".join(f"{k}={v}" for k, v in sorted(counts.items())),
-                         round_.changed, time.monotonic() - started)
+            with self.aggregator.tick_wire() as wire:  # one loop and session for the rounds
+                fetched = self._rounds(self.aggregator.round_plan(), wire)
             if fetched and not self.stopping.is_set():
                 for notice, url, result in self.aggregator.watch_health():
                     log.info("job=health node=%s notice=%s feed=%s email=%r", self.node, notice,
                              url, result)
             if not self.stopping.is_set() and self.aggregator.build_needed():
                 self._request_build()
+
+    def _rounds(self, plan: RoundPlan, wire: Wire) -> int:
+        """Refresh rounds from ``plan`` until no due feed is left to lease: feeds fetched."""
+        fetched = 0
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            round_ = self.aggregator.refresh_round(self.node, self.writing, plan, wire)
+            if not round_.outcomes:
+                break
+            fetched += len(round_.outcomes)
+            counts: dict[str, int] = {}
+            for outcome in round_.outcomes:
+                counts[outcome.result] = counts.get(outcome.result, 0) + 1
+            log.info("job=refresh node=%s feeds=%d %s changed=%s duration=%.2fs", self.node,
+                     len(round_.outcomes), " ".join(f"{k}={v}" for k, v in sorted(counts.items())),
+                     round_.changed, time.monotonic() - started)
+        return fetched
 
     def _request_build(self) -> None:
         """Debounce: one build ``build_delay`` after the first change (at once if there are
