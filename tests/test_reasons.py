@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.reasons import fields, translate
+from aggregator.reasons import NUMBERS, fields, translate
 from aggregator.reasons.catalog import CATALOG
 
 PACKAGE = Path(__file__).resolve().parents[1] / "aggregator"
@@ -150,7 +150,8 @@ def test_every_catalogue_entry_is_still_written(row: tuple[str, str, str]) -> No
 def test_each_translation_keeps_every_value(row: tuple[str, str, str]) -> None:
     english, french, german = row
     assert sorted(fields(french)) == sorted(fields(english)) == sorted(fields(german))
-    values = {name: f"<{name}-{i}>" for i, name in enumerate(fields(english))}
+    samples = {name: "1,000" for name in NUMBERS} | {"what": "'Atelier: soudure'"}
+    values = {name: samples.get(name, f"<{name}-{i}>") for i, name in enumerate(fields(english))}
     message = english.format_map(values)
     for lang, expected in (("fr", french), ("de", german)):
         translated = translate(message, lang)
@@ -172,6 +173,17 @@ def test_a_message_inside_a_message_is_translated_and_quotes_are_kept() -> None:
     assert translate("cannot connect: Connection refused", "fr") == \
         "connexion impossible : Connection refused"
     assert translate("invalid URL: no host", "de") == "ungültige Adresse: kein Hostname"
+
+
+def test_a_title_full_of_separators_is_read_as_a_title() -> None:
+    """A feed chooses its titles: one full of ": " is quoted as it is, and a number's place
+    holds only a number (the patterns no longer try every split of such a title)."""
+    title = "'" + ": " * 39 + "'"
+    said = f"VEVENT {title}: RRULE 'FREQ=SOMETIMES': it has no valid FREQ: read as a single event"
+    assert translate(said, "fr") == (f"VEVENT {title} : RRULE 'FREQ=SOMETIMES' : elle n'a pas de "
+                                     "FREQ valide : lu comme un événement unique")
+    assert translate("left out several private events (CLASS:PRIVATE or CONFIDENTIAL): not "
+                     "published", "fr").startswith("left out several")
 
 
 def test_what_the_catalogue_does_not_know_stays_as_written() -> None:
