@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import dataclasses
 import functools
 import os
@@ -416,6 +417,7 @@ class Wire:
         self.limits = limits
         self._runner: asyncio.Runner | None = None
         self._transport: AiohttpTransport | None = None
+        self._open = contextlib.AsyncExitStack()
 
     def fetch(self, requests: Sequence[FetchRequest],
               **options: object) -> list[FetchResult | FetchError]:
@@ -426,14 +428,13 @@ class Wire:
     async def _fetch(self, requests: Sequence[FetchRequest],
                      options: dict[str, object]) -> list[FetchResult | FetchError]:
         if self._transport is None:  # made inside the loop it serves
-            self._transport = await transport(self.limits).__aenter__()
+            self._transport = await self._open.enter_async_context(transport(self.limits))
         options = {"limits": self.limits, **options, "wire": self._transport}
         return await fetch_many(requests, **options)  # type: ignore[arg-type]
 
     def close(self) -> None:
         if self._runner is None:
             return
-        if self._transport is not None:
-            self._runner.run(self._transport.__aexit__(None, None, None))
+        self._runner.run(self._open.aclose())
         self._runner.close()
         self._runner = self._transport = None

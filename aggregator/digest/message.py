@@ -95,10 +95,7 @@ def _part(boundary: str, subtype: str, lines: Lines, template: str,
     if max((longest, *(len(_filled(line, encoded)) for line in marked))) <= 998:
         encoding, body = "8bit", _filled(raw, encoded) + b"\r\n"
     else:
-        text = template
-        for key, value in values.items():
-            text = text.replace(key, value)
-        flat = base64.b64encode(text.encode("utf-8"))
+        flat = base64.b64encode(_filled(template.encode("utf-8"), encoded))
         encoding = "base64"
         body = b"\r\n".join(flat[i:i + 76] for i in range(0, len(flat), 76)) + b"\r\n"
     return (f"--{boundary}\r\nContent-Type: text/{subtype}; charset=\"utf-8\"\r\n"

@@ -106,7 +106,8 @@ async def subscribe_post(request: Request) -> Response:
     except SubscriberError as error:
         return _form(request, values=values, action="/subscribe", status_code=422,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
-                     ask_email=True, error=f"{page.t(_field(error.field))} — {translate(error.reason, page.lang)}")
+                     ask_email=True,
+                     error=f"{page.t(_field(error.field))} — {translate(error.reason, page.lang)}")
     message = page.t("check_mail") + (f" {page.t('mail_failed')}" if problem else "")
     return _message(request, page.t("subscribe_title"), message, error=bool(problem))
 
