@@ -182,3 +182,12 @@ def test_profiles_of_events_in_the_same_city_share_one_set_of_cities() -> None:
                                     TitleNormaliser(), PlaceNormaliser())
     assert first.cities == {"metz"}
     assert all(other.cities is first.cities for other in others)
+
+
+def test_merged_events_share_one_status_object() -> None:
+    """Status as the feeds spell it ("confirmed"), read back upper-cased: one string object
+    for the 40,000 events a build keeps, not one each (memory of a build, issue 8)."""
+    result = merge_events([event("rmll", "a@x", status="confirmed"),
+                           event("loria", "b@y", title="Séminaire", status="Confirmed")], SOURCES)
+    first, second = result.events
+    assert first.status == "CONFIRMED" and first.status is second.status

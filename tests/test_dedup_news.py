@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from aggregator.dedup import merge_news
+from aggregator.dedup.news import profile_items
 from aggregator.models import NewsItem, Source
 
 SOURCES = {
@@ -66,3 +67,15 @@ def test_news_ids_are_stable_across_builds() -> None:
                  "https://lorntech.fr/bilan-2024/?fbclid=x", days=1)
     second = merge_news([ORIGINAL, relay], SOURCES, previous=first.assignment)
     assert second.items[0].id == first.items[0].id
+
+
+def test_articles_share_the_words_their_summaries_repeat() -> None:
+    """A build keeps every article's summary words: one string object per word, not one per
+    article (memory of a build, issue 8)."""
+    other = item("grandest", "gen-1", "Un autre sujet", "https://grandest.fr/autre/",
+                 summary="<p>Trois mille participants et quarante rencontres, le bilan est là.</p>")
+    first, second = profile_items([ORIGINAL, other], SOURCES)
+    shared = set(first.summary) & set(second.summary)
+    assert {"trois", "mille", "participants", "quarante"} <= shared
+    by_word = {w: w for w in first.summary}
+    assert all(by_word[w] is w for w in second.summary if w in by_word)

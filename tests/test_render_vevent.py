@@ -108,3 +108,13 @@ def test_blocks_in_the_same_zones_share_one_set_of_tzids() -> None:
         last_modified=None, members=())) for n in range(3)]
     assert blocks[0].tzids == {"Europe/Paris"}
     assert all(block.tzids is blocks[0].tzids for block in blocks)
+
+
+def test_status_of_gives_the_contracts_status_as_one_object() -> None:
+    """Each agenda occurrence keeps its status: one object per status, not one string per
+    occurrence (memory of a build, issue 8); anything unknown is CONFIRMED."""
+    from aggregator.render.text import status_of
+
+    assert status_of(" cancelled") == "CANCELLED" and status_of("TENTATIVE ") == "TENTATIVE"
+    assert status_of("cancelled") is status_of("Cancelled ")
+    assert status_of("postponed") == "CONFIRMED"

@@ -66,8 +66,8 @@ def test_records_round_trip_with_their_zones(store: Store) -> None:
 
 
 def test_records_of_a_feed_share_the_strings_they_repeat(store: Store) -> None:
-    """Source, feed URL, zone, status, categories: one string object for all the records that
-    repeat it, not one copy per record (memory of a build, issue 8)."""
+    """Source, feed URL, zone, status, categories, the venue's address: one string object for
+    all the records that repeat it, not one copy per record (memory of a build, issue 8)."""
     source = make_source("lab", "https://example.org/events.ics")
     store.sync_feeds([source])
     [state] = store.feed_states([source])
@@ -82,7 +82,7 @@ def test_records_of_a_feed_share_the_strings_they_repeat(store: Store) -> None:
     for other in others:
         assert other.source_id is first.source_id and other.feed_url is first.feed_url
         assert other.timezone is first.timezone and other.status is first.status
-        assert other.organizer is first.organizer
+        assert other.organizer is first.organizer and other.location is first.location
         assert all(a is b for a, b in zip(other.categories, first.categories, strict=True))
 
 

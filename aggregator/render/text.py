@@ -15,6 +15,8 @@ from ..models import Event, NewsItem, Source
 DEFAULT_TITLE = "Agenda numérique Grand Est – Luxembourg"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 """The VEVENT statuses the contract allows; anything else is shown as CONFIRMED."""
+_STATUS_OBJECTS = {status: status for status in STATUSES}
+"""Each status as the one constant object, not a new string for each of 40,000 occurrences."""
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
@@ -59,8 +61,7 @@ def source_names(
 
 def status_of(value: str) -> str:
     """The contract's status for a feed's STATUS value (case-insensitive; unknown: CONFIRMED)."""
-    status = value.strip().upper()
-    return status if status in STATUSES else "CONFIRMED"
+    return _STATUS_OBJECTS.get(value.strip().upper(), "CONFIRMED")
 
 
 def written_in(members: Sequence[Event | NewsItem], sources: Mapping[str, Source]) -> str:

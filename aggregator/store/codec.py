@@ -100,7 +100,7 @@ def _event_from(data: dict[str, Any] | str, source_id: str, feed_url: str) -> Ev
     return Event(
         uid=data["uid"], title=data["title"], start=decode_when(data["start"]),  # type: ignore[arg-type]
         end=decode_when(data["end"]), all_day=data["all_day"], timezone=_word(data["tz"]),
-        location=data["location"], description=data["description"], url=data["url"],
+        location=_word(data["location"]), description=data["description"], url=data["url"],
         status=_word(data["status"]), categories=tuple(map(_word, data["categories"])),
         rrule=data["rrule"],
         rdates=tuple(decode_when(d) for d in data["rdates"]),  # type: ignore[misc]
@@ -112,8 +112,8 @@ def _event_from(data: dict[str, Any] | str, source_id: str, feed_url: str) -> Ev
 
 
 def _word(value: Word) -> Word:
-    """A value many records repeat (zone, status, category, organiser) as one shared string
-    object (``sys.intern``), not one copy per record."""
+    """A value many records repeat (zone, status, category, organiser, a venue's address) as
+    one shared string object (``sys.intern``), not one copy per record."""
     return sys.intern(value) if value else value
 
 
