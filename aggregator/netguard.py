@@ -97,8 +97,9 @@ async def resolve_checked(
         )
     try:
         addresses = await resolver(host, port)
-    except (OSError, UnicodeError) as error:
-        raise FetchError(url, f"cannot resolve {host}: {error}") from None
+    except (OSError, UnicodeError) as error:  # the resolver's words, not "[Errno -2] ..."
+        why = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise FetchError(url, f"cannot resolve {host}: {why}") from None
     if not addresses:
         raise FetchError(url, f"cannot resolve {host}: no address")
     if not allow_private:

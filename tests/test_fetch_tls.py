@@ -11,14 +11,18 @@ from __future__ import annotations
 import ssl
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 import trustme
 
+from aggregator.errors import FetchError
 from aggregator.fetch import FetchRequest, fetch_feeds, tls_context
 from aggregator.models import FetchResult
+from aggregator.reasons import translate
 
 CAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 
@@ -43,6 +47,10 @@ def authority() -> trustme.CA:
 def _serve(certificate: trustme.LeafCert) -> tuple[ThreadingHTTPServer, int]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     certificate.configure_cert(context)
+    return _serve_with(context)
+
+
+def _serve_with(context: ssl.SSLContext) -> tuple[ThreadingHTTPServer, int]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Calendar)
     server.daemon_threads = True
     server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -69,17 +77,25 @@ def fetch(url: str) -> FetchResult | Exception:
     return result
 
 
-def test_untrusted_certificate_is_a_clear_error_for_that_feed() -> None:
-    server, port = _serve(trustme.CA().issue_cert("feeds.example"))  # an authority nobody trusts
+def _fetch_once(served: tuple[ThreadingHTTPServer, int]) -> FetchResult | Exception:
+    """feeds.example's calendar from ``served`` (the server, its port), then the server stops."""
+    server, port = served
     try:
-        result = fetch(f"https://feeds.example:{port}/cal.ics")
+        return fetch(f"https://feeds.example:{port}/cal.ics")
     finally:
         server.shutdown()
         server.server_close()
-    assert not isinstance(result, FetchResult)
-    assert str(result).startswith(f"https://feeds.example:{port}/cal.ics: the site's "
-                                  "TLS certificate is not valid: unable to get local issuer")
+
+
+def test_untrusted_certificate_is_a_clear_error_for_that_feed() -> None:
+    result = _fetch_once(_serve(trustme.CA().issue_cert("feeds.example")))  # nobody trusts it
+    assert isinstance(result, FetchError) and str(result).startswith("https://feeds.example:")
+    assert result.reason.startswith("the site's TLS certificate is not valid: unable to get "
+                                    "local issuer")
     assert "public authority" in str(result)  # what the organiser must fix
+    assert translate(result.reason, "fr").startswith(
+        "le certificat TLS du site n'est pas valide : certificat de l'autorité émettrice "
+        "introuvable ; le site doit présenter")
 
 
 @pytest.fixture
@@ -100,3 +116,30 @@ def test_trusted_certificate_is_verified_against_the_feed_name_not_the_address(
     assert not isinstance(misnamed, FetchResult)
     assert "TLS certificate is not valid" in str(misnamed)
     assert "not valid for 'other.example'" in str(misnamed)
+    assert "falscher Hostname: das Zertifikat ist nicht für 'other.example' gültig" in \
+        translate(misnamed.reason, "de")  # type: ignore[union-attr]
+    by_address = fetch(f"https://127.0.0.1:{feeds_example}/cal.ics")
+    assert "adresse IP différente : le certificat n'est pas valide pour '127.0.0.1'" in \
+        translate(by_address.reason, "fr")  # type: ignore[union-attr]
+
+
+def test_expired_and_self_signed_certificates_are_named_in_the_organisers_language(
+    trusted: trustme.CA, tmp_path: Path
+) -> None:
+    """The two mistakes a small organisation's server makes most, as the organiser reads
+    them on its feed's page: the system's words translated (aggregator/reasons/system.py)."""
+    expired = trusted.issue_cert("feeds.example", not_before=datetime(2020, 1, 1, tzinfo=UTC),
+                                 not_after=datetime(2021, 1, 1, tzinfo=UTC))
+    result = _fetch_once(_serve(expired))
+    assert isinstance(result, FetchError) and "certificate has expired" in result.reason
+    assert "le certificat a expiré" in translate(result.reason, "fr")
+    assert "das Zertifikat ist abgelaufen" in translate(result.reason, "de")
+
+    alone = trustme.CA()  # a certificate signed by itself, which the server presents as its own
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    alone.cert_pem.write_to_path(str(tmp_path / "cert.pem"))
+    alone.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    result = _fetch_once(_serve_with(context))
+    assert isinstance(result, FetchError) and "self-signed certificate" in result.reason
+    assert "certificat auto-signé" in translate(result.reason, "fr")

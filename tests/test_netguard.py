@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 
 import pytest
 
@@ -79,3 +80,14 @@ def test_only_http_and_https_are_fetched(url: str) -> None:
 def test_unresolvable_name_is_a_fetch_error_not_a_crash() -> None:
     with pytest.raises(FetchError, match="cannot resolve nowhere.invalid"):
         check("https://nowhere.invalid/", {})
+
+
+def test_a_name_that_does_not_resolve_is_said_in_the_resolvers_words() -> None:
+    """The resolver's own sentence, which the organiser's page translates, not the
+    exception's "[Errno -2] ..." text."""
+    async def unknown(host: str, port: int) -> list[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with pytest.raises(FetchError) as raised:
+        asyncio.run(resolve_checked("https://lab.example/feed.ics", unknown, False))
+    assert raised.value.reason == "cannot resolve lab.example: Name or service not known"

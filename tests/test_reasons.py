@@ -9,7 +9,12 @@ corpus test (test_parse_corpus) holds the messages 513 real files give to a tran
 from __future__ import annotations
 
 import ast
+import ctypes
+import ctypes.util
+import errno
+import os
 import re
+import socket
 import string
 from pathlib import Path
 
@@ -17,6 +22,7 @@ import pytest
 
 from aggregator.reasons import NUMBERS, fields, translate
 from aggregator.reasons.catalog import CATALOG
+from aggregator.reasons.system import SYSTEM
 
 PACKAGE = Path(__file__).resolve().parents[1] / "aggregator"
 HOLE = "\x00"
@@ -146,7 +152,7 @@ def test_every_catalogue_entry_is_still_written(row: tuple[str, str, str]) -> No
         f"nothing writes {row[0]!r} any more: update or drop its entry")
 
 
-@pytest.mark.parametrize("row", CATALOG, ids=[row[0][:50] for row in CATALOG])
+@pytest.mark.parametrize("row", CATALOG + SYSTEM, ids=[row[0][:50] for row in CATALOG + SYSTEM])
 def test_each_translation_keeps_every_value(row: tuple[str, str, str]) -> None:
     english, french, german = row
     assert sorted(fields(french)) == sorted(fields(english)) == sorted(fields(german))
@@ -170,8 +176,11 @@ def test_a_message_inside_a_message_is_translated_and_quotes_are_kept() -> None:
     assert translate(rule, "fr") == ("VEVENT 'Réunion' : RRULE 'FREQ=WEEKLY;COUNT=0' : COUNT=0 "
                                      "n'est pas un nombre positif : lu comme un événement unique")
     # a library's own words inside stay as they are; the specific entry wins over the general
+    assert translate("incomplete answer: Server disconnected", "fr") == \
+        "réponse incomplète : Server disconnected"
+    # the system's words are translated (aggregator/reasons/system.py)
     assert translate("cannot connect: Connection refused", "fr") == \
-        "connexion impossible : Connection refused"
+        "connexion impossible : connexion refusée"
     assert translate("invalid URL: no host", "de") == "ungültige Adresse: kein Hostname"
 
 
@@ -190,3 +199,42 @@ def test_what_the_catalogue_does_not_know_stays_as_written() -> None:
     for text in ("HTTP 404 Not Found", "a message from a newer version", ""):
         assert translate(text, "fr") == text and translate(text, "de") == text
     assert translate("timed out", "es") == "timed out"  # not a language of the site
+
+
+def system_words() -> set[str]:
+    """What this machine's C library and OpenSSL say for each of their error codes, as the
+    fetcher quotes them (OpenSSL's without its final full stop)."""
+    words = {os.strerror(code) for code in errno.errorcode}
+    libc = ctypes.CDLL(None)
+    libc.gai_strerror.restype = ctypes.c_char_p
+    words |= {libc.gai_strerror(getattr(socket, name)).decode()
+              for name in dir(socket) if name.startswith("EAI_")}
+    crypto = ctypes.CDLL(ctypes.util.find_library("crypto"))
+    crypto.X509_verify_cert_error_string.restype = ctypes.c_char_p
+    words |= {crypto.X509_verify_cert_error_string(code).decode().rstrip(".")
+              for code in range(100)}
+    return words
+
+
+def test_the_system_words_translated_are_the_systems_own() -> None:
+    """A key no system writes would never match: each is what the C library or OpenSSL says
+    for some error; the two with a name in them are Python's own (ssl), which the TLS tests
+    provoke (tests/test_fetch_tls.py)."""
+    words = system_words()
+    assert {"Connection refused", "Name or service not known", "certificate has expired"} <= words
+    unknown = [english for english, _, _ in SYSTEM if not fields(english) and english not in words]
+    assert not unknown, f"no error of this machine says {unknown}: fix or drop them"
+    assert [english for english, _, _ in SYSTEM if fields(english)] == [
+        "Hostname mismatch, certificate is not valid for {name}",
+        "IP address mismatch, certificate is not valid for {name}"]
+
+
+def test_a_fetch_error_reads_in_the_organisers_language_through_and_through() -> None:
+    assert translate("cannot resolve lab.example: Name or service not known", "de") == \
+        "lab.example nicht auffindbar: Name unbekannt"
+    certificate = translate(
+        "the site's TLS certificate is not valid: certificate has expired; the site must serve "
+        "a certificate for its name from a public authority, with its intermediate "
+        "certificates (a self-signed or expired one is refused)", "fr")
+    assert certificate.startswith("le certificat TLS du site n'est pas valide : le certificat "
+                                  "a expiré ; le site doit présenter")

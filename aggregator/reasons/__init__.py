@@ -9,7 +9,9 @@ admin's table) and the emails to a feed's contact are in French, English or Germ
 
 A message the catalogue does not know stays in English rather than being lost, and what a
 message quotes (a title, a library's own words, a number) is kept as it is. The corpus test
-holds every message the conformance corpus makes to a translation.
+holds every message the conformance corpus makes to a translation. The system's own words
+that a fetch error quotes ("Connection refused", "certificate has expired") are translated too
+(:data:`.system.SYSTEM`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import re
 import string
 
 from .catalog import CATALOG
+from .system import SYSTEM
 
 LANGUAGES = ("en", "fr", "de")
 NESTED = frozenset({"why", "what"})
@@ -68,7 +71,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], tuple[str, str, str]], ...]:
     """Each English template as a pattern, the most literal text first: "invalid URL: no host"
     is tried before "invalid URL: {why}"."""
     compiled = []
-    for row in CATALOG:
+    for row in CATALOG + SYSTEM:
         english = row[0]
         parts: list[str] = []
         seen: set[str] = set()
