@@ -22,7 +22,7 @@ from .dedup import merge_events, merge_news, record_key
 from .digests import DigestError, DigestReport, DigestsMixin
 from .errors import ConfigError, FeedError, ParseError
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, Wire, fetch_feeds
-from .gcpause import fewer_collections
+from .gcpause import fewer_collections, release_free_memory
 from .intake import Intake, iter_intakes
 from .models import (Event, FeedOutcome, FeedState, FeedUpdate, MergedEvent, MergedItem, NewsItem,
                      ParsedFeed, Source, StoredUpdate, feed_address)
@@ -161,6 +161,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
             updates = self._fetch_and_store(leased, force=force, sources=by_id, report=report)
         if any(update.replaced for update in updates):
             self.store.bump_mark(DATA_MARK)  # a running daemon's nodes rebuild after this
+        release_free_memory()
         outcomes = {s.feed_id: u.outcome for s, u in zip(leased, updates, strict=True)}
         for state in states:
             if state.feed_id in held:
@@ -226,7 +227,9 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         """Deduplicate the stored records and write every output file atomically (one build
         at a time in a process: :data:`ONE_BUILD`)."""
         with ONE_BUILD, fewer_collections():
-            return self._build()
+            report = self._build()
+        release_free_memory()
+        return report
 
     def build_by_hand(self, waiting: Callable[[timedelta], None] = lambda most: None
                       ) -> BuildReport:

@@ -10,16 +10,21 @@ bench/profile.py), and 40 % of merge_events on 100,000 records (bench/dedup_scor
 times it alone: 4.7 s with these thresholds, as with the collector off). Collections still
 run, only less often; the usual thresholds come back when the last user in the process ends.
 
-A frozen heap while a refresh's parse workers live (:func:`frozen_heap`): see there.
+A frozen heap while a refresh's parse workers live (:func:`frozen_heap`), and the C
+allocator's free pages handed back after a build or a refresh (:func:`release_free_memory`):
+see there.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import gc
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ContextManager
+from typing import Any, ContextManager
 
 BUILD_THRESHOLDS = (50_000, 50, 100)
 
@@ -77,3 +82,27 @@ def frozen_heap() -> ContextManager[None]:
     recommends it before a fork). Objects made inside the block are collected as usual; the
     frozen ones come back when the last user in the process ends."""
     return _FROZEN.held()
+
+
+def release_free_memory() -> None:
+    """Hand the pages the C allocator holds free back to the system (glibc's ``malloc_trim``);
+    nothing where the C library has no such call.
+
+    A refresh frees the bodies it downloaded and a build the working set of its merge and its
+    rendering, but glibc keeps most of that memory for the process, in holes between what is
+    still alive (records a memo keeps for the next build), where the next build's Python
+    objects, allocated elsewhere, never go: a daemon held 240 MB after a cold refresh of
+    N = 3,000 sources that needed 160, and each rebuild's peak rose by what the last one left
+    (933, then 990 MB). Called once after a build, a refresh or a daemon's tick (a 600 MB
+    heap takes 70 ms), never inside a refresh's rounds."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS): nothing to do
+        return None

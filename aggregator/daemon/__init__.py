@@ -35,6 +35,7 @@ from apscheduler.triggers.cron import CronTrigger
 from ..cluster import RoundPlan
 from ..core import Aggregator, Wire
 from ..errors import AggregatorError, ConfigError
+from ..gcpause import release_free_memory
 from ..web.server import WebServer
 from . import jobs
 
@@ -184,6 +185,8 @@ class Daemon:
         with self._job("refresh"):
             with self.aggregator.tick_wire() as wire:  # one loop and session for the rounds
                 fetched = self._rounds(self.aggregator.round_plan(), wire)
+            if fetched:  # the bodies the rounds downloaded are gone: give their pages back
+                release_free_memory()
             if fetched and not self.stopping.is_set():
                 for notice, url, result in self.aggregator.watch_health():
                     log.info("job=health node=%s notice=%s feed=%s email=%r", self.node, notice,
