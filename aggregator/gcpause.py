@@ -18,7 +18,6 @@ see there.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import gc
 import threading
@@ -102,7 +101,9 @@ def release_free_memory() -> None:
 
 @functools.cache
 def _malloc_trim() -> Any:
+    """The C library's ``malloc_trim``, looked up among the symbols the interpreter already
+    has (no ``find_library``, which runs ``ldconfig`` in a subprocess)."""
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
-    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS): nothing to do
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to do
         return None
