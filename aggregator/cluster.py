@@ -30,7 +30,7 @@ from .models import FeedOutcome, FeedState, Source, StoredUpdate
 from .fetch import FetchLimits, Wire
 from .netguard import Resolver
 from .notices import MESSAGES, what_to_do
-from .reasons import translate
+from .reasons import reason_in
 from .store import Store
 
 log = logging.getLogger("aggregator.daemon")
@@ -290,7 +290,7 @@ class ClusterMixin:
         since = state.last_success.strftime("%Y-%m-%d %H:%M UTC") if state.last_success else "?"
         base = self.settings.base_url
         fix = what_to_do(source.language, self.manage_link(source.id))
-        error = translate(state.last_error or "", source.language)  # in the contact's language
+        error = reason_in(state.last_error or "", source.language)  # in the contact's language
         fields: dict[str, object] = {"name": source.name, "url": state.url,
                                      "error": error, "since": since,
                                      "base_url": base, "page": f"{base}/sources/{source.id}",

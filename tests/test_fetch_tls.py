@@ -22,7 +22,7 @@ import trustme
 from aggregator.errors import FetchError
 from aggregator.fetch import FetchRequest, fetch_feeds, tls_context
 from aggregator.models import FetchResult
-from aggregator.reasons import translate
+from aggregator.reasons import reason_in
 
 CAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 
@@ -93,7 +93,7 @@ def test_untrusted_certificate_is_a_clear_error_for_that_feed() -> None:
     assert result.reason.startswith("the site's TLS certificate is not valid: unable to get "
                                     "local issuer")
     assert "public authority" in str(result)  # what the organiser must fix
-    assert translate(result.reason, "fr").startswith(
+    assert reason_in(result.reason, "fr").startswith(
         "le certificat TLS du site n'est pas valide : certificat de l'autorité émettrice "
         "introuvable ; le site doit présenter")
 
@@ -117,10 +117,10 @@ def test_trusted_certificate_is_verified_against_the_feed_name_not_the_address(
     assert "TLS certificate is not valid" in str(misnamed)
     assert "not valid for 'other.example'" in str(misnamed)
     assert "falscher Hostname: das Zertifikat ist nicht für 'other.example' gültig" in \
-        translate(misnamed.reason, "de")  # type: ignore[union-attr]
+        reason_in(misnamed.reason, "de")  # type: ignore[union-attr]
     by_address = fetch(f"https://127.0.0.1:{feeds_example}/cal.ics")
     assert "adresse IP différente : le certificat n'est pas valide pour '127.0.0.1'" in \
-        translate(by_address.reason, "fr")  # type: ignore[union-attr]
+        reason_in(by_address.reason, "fr")  # type: ignore[union-attr]
 
 
 def test_expired_and_self_signed_certificates_are_named_in_the_organisers_language(
@@ -132,8 +132,8 @@ def test_expired_and_self_signed_certificates_are_named_in_the_organisers_langua
                                  not_after=datetime(2021, 1, 1, tzinfo=UTC))
     result = _fetch_once(_serve(expired))
     assert isinstance(result, FetchError) and "certificate has expired" in result.reason
-    assert "le certificat a expiré" in translate(result.reason, "fr")
-    assert "das Zertifikat ist abgelaufen" in translate(result.reason, "de")
+    assert "le certificat a expiré" in reason_in(result.reason, "fr")
+    assert "das Zertifikat ist abgelaufen" in reason_in(result.reason, "de")
 
     alone = trustme.CA()  # a certificate signed by itself, which the server presents as its own
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -142,4 +142,4 @@ def test_expired_and_self_signed_certificates_are_named_in_the_organisers_langua
     context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
     result = _fetch_once(_serve_with(context))
     assert isinstance(result, FetchError) and "self-signed certificate" in result.reason
-    assert "certificat auto-signé" in translate(result.reason, "fr")
+    assert "certificat auto-signé" in reason_in(result.reason, "fr")

@@ -16,7 +16,7 @@ import pytest
 from aggregator.errors import ParseError
 from aggregator.models import ParsedFeed
 from aggregator.parse import parse_body
-from aggregator.reasons import translate
+from aggregator.reasons import reason_in
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 MANIFEST = CORPUS / "MANIFEST.tsv"
@@ -174,5 +174,5 @@ def test_corpus_file(row: dict[str, str]) -> None:
     said = [outcome.reason] if isinstance(outcome, ParseError) else list(outcome.warnings)
     for message in said:  # a French or German organiser reads them on the feed's pages
         for lang in ("fr", "de"):
-            assert translate(message, lang) != message, (
+            assert reason_in(message, lang) != message, (
                 f"{message!r} has no {lang} translation: add it to aggregator/reasons/catalog.py")

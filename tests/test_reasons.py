@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.reasons import NUMBERS, fields, translate
+from aggregator.reasons import NUMBERS, fields, reason_in
 from aggregator.reasons.catalog import CATALOG
 from aggregator.reasons.system import SYSTEM
 
@@ -160,28 +160,28 @@ def test_each_translation_keeps_every_value(row: tuple[str, str, str]) -> None:
     values = {name: samples.get(name, f"<{name}-{i}>") for i, name in enumerate(fields(english))}
     message = english.format_map(values)
     for lang, expected in (("fr", french), ("de", german)):
-        translated = translate(message, lang)
+        translated = reason_in(message, lang)
         assert translated == expected.format_map(values), (lang, message, translated)
-    assert translate(message, "en") == message
+    assert reason_in(message, "en") == message
 
 
 def test_a_message_inside_a_message_is_translated_and_quotes_are_kept() -> None:
     said = "VEVENT 'Atelier: soudure' has no UID: generated one"
-    assert translate(said, "fr") == "VEVENT 'Atelier: soudure' sans UID : un UID a été créé"
+    assert reason_in(said, "fr") == "VEVENT 'Atelier: soudure' sans UID : un UID a été créé"
     nested = "skipped VEVENT (no SUMMARY, no UID): unreadable DTSTART '2026-13-45'"
-    assert translate(nested, "de") == ("VEVENT (ohne SUMMARY und UID) übersprungen: unlesbares "
+    assert reason_in(nested, "de") == ("VEVENT (ohne SUMMARY und UID) übersprungen: unlesbares "
                                        "DTSTART '2026-13-45'")
     rule = "VEVENT 'Réunion': RRULE 'FREQ=WEEKLY;COUNT=0': COUNT=0 is not a positive number: " \
            "read as a single event"
-    assert translate(rule, "fr") == ("VEVENT 'Réunion' : RRULE 'FREQ=WEEKLY;COUNT=0' : COUNT=0 "
+    assert reason_in(rule, "fr") == ("VEVENT 'Réunion' : RRULE 'FREQ=WEEKLY;COUNT=0' : COUNT=0 "
                                      "n'est pas un nombre positif : lu comme un événement unique")
     # a library's own words inside stay as they are; the specific entry wins over the general
-    assert translate("incomplete answer: Server disconnected", "fr") == \
+    assert reason_in("incomplete answer: Server disconnected", "fr") == \
         "réponse incomplète : Server disconnected"
     # the system's words are translated (aggregator/reasons/system.py)
-    assert translate("cannot connect: Connection refused", "fr") == \
+    assert reason_in("cannot connect: Connection refused", "fr") == \
         "connexion impossible : connexion refusée"
-    assert translate("invalid URL: no host", "de") == "ungültige Adresse: kein Hostname"
+    assert reason_in("invalid URL: no host", "de") == "ungültige Adresse: kein Hostname"
 
 
 def test_a_title_full_of_separators_is_read_as_a_title() -> None:
@@ -189,16 +189,16 @@ def test_a_title_full_of_separators_is_read_as_a_title() -> None:
     holds only a number (the patterns no longer try every split of such a title)."""
     title = "'" + ": " * 39 + "'"
     said = f"VEVENT {title}: RRULE 'FREQ=SOMETIMES': it has no valid FREQ: read as a single event"
-    assert translate(said, "fr") == (f"VEVENT {title} : RRULE 'FREQ=SOMETIMES' : elle n'a pas de "
+    assert reason_in(said, "fr") == (f"VEVENT {title} : RRULE 'FREQ=SOMETIMES' : elle n'a pas de "
                                      "FREQ valide : lu comme un événement unique")
-    assert translate("left out several private events (CLASS:PRIVATE or CONFIDENTIAL): not "
+    assert reason_in("left out several private events (CLASS:PRIVATE or CONFIDENTIAL): not "
                      "published", "fr").startswith("left out several")
 
 
 def test_what_the_catalogue_does_not_know_stays_as_written() -> None:
     for text in ("HTTP 404 Not Found", "a message from a newer version", ""):
-        assert translate(text, "fr") == text and translate(text, "de") == text
-    assert translate("timed out", "es") == "timed out"  # not a language of the site
+        assert reason_in(text, "fr") == text and reason_in(text, "de") == text
+    assert reason_in("timed out", "es") == "timed out"  # not a language of the site
 
 
 def system_words() -> set[str]:
@@ -230,9 +230,9 @@ def test_the_system_words_translated_are_the_systems_own() -> None:
 
 
 def test_a_fetch_error_reads_in_the_organisers_language_through_and_through() -> None:
-    assert translate("cannot resolve lab.example: Name or service not known", "de") == \
+    assert reason_in("cannot resolve lab.example: Name or service not known", "de") == \
         "lab.example nicht auffindbar: Name unbekannt"
-    certificate = translate(
+    certificate = reason_in(
         "the site's TLS certificate is not valid: certificate has expired; the site must serve "
         "a certificate for its name from a public authority, with its intermediate "
         "certificates (a self-signed or expired one is refused)", "fr")

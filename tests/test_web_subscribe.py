@@ -178,6 +178,7 @@ def test_bad_links_honeypot_and_rate_limit(site: tuple[Aggregator, httpx.Client]
     assert trap.status_code == 200 and status(app, "bot@example.org") == "absent"
     invalid = client.post("/subscribe", data={"csrf_token": token, "email": "nope"})
     assert invalid.status_code == 422 and 'value="nope"' in invalid.text
+    assert "n&#39;est pas une adresse e-mail" in invalid.text  # why, in the page's language
     for n in range(4):
         assert client.post("/subscribe", data={"csrf_token": token,
                                                "email": f"r{n}@example.org"}).status_code == 200

@@ -4,7 +4,7 @@ A feed's errors and warnings are written in English where they happen (the parse
 fetcher) and stored as written: the operator's CLI, the logs and the JSON API read them so. The
 pages an organiser or a visitor reads (a source's health, the registration preview, the
 admin's table) and the emails to a feed's contact are in French, English or German; there
-:func:`translate` reads a stored message back against :data:`catalog.CATALOG`, gettext's way
+:func:`reason_in` reads a stored message back against :data:`catalog.CATALOG`, gettext's way
 (the English text is the key), and gives the message in the reader's language.
 
 A message the catalogue does not know stays in English rather than being lost, and what a
@@ -42,7 +42,7 @@ SHAPES = {**{name: NUMBER for name in NUMBERS},
 as ``parse.ical_dates.describe`` names it (so a title holding ": " is not split there)."""
 
 
-def translate(text: str, lang: str) -> str:
+def reason_in(text: str, lang: str) -> str:
     """``text`` (a stored English message) in ``lang``; as it is when not in the catalogue."""
     if lang == "en" or lang not in LANGUAGES or not text:
         return text
@@ -50,14 +50,14 @@ def translate(text: str, lang: str) -> str:
     for pattern, translations in _patterns():
         found = pattern.fullmatch(text)
         if found is not None:
-            values = {name: translate(value, lang) if name in NESTED else value
+            values = {name: reason_in(value, lang) if name in NESTED else value
                       for name, value in found.groupdict().items()}
             return translations[column].format_map(values)
     return text
 
 
-def translate_all(texts: tuple[str, ...] | list[str], lang: str) -> list[str]:
-    return [translate(text, lang) for text in texts]
+def reasons_in(texts: tuple[str, ...] | list[str], lang: str) -> list[str]:
+    return [reason_in(text, lang) for text in texts]
 
 
 def fields(template: str) -> list[str]:

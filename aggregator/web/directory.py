@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, FeedHealth
 from ..models import MergedEvent, Source, When
-from ..reasons import translate, translate_all
+from ..reasons import reason_in, reasons_in
 from ..render.agenda import by_last_date, by_next_date
 from ..render.exports import newest_first
 from ..selection import Selection, select_sources
@@ -86,10 +86,10 @@ def source_page(request: Request, source_id: str) -> Response:
         today, aggregator.settings.past_days).isoformat()})
     feeds = aggregator.feed_health(source)
     rows = [{"url": f.url, "status": f.status,
-             "last_error": translate(f.last_error or f.flagged or "", lang),
+             "last_error": reason_in(f.last_error or f.flagged or "", lang),
              "records": i18n.count(lang, "n_entries", f.items),
              "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None,
-             "warnings": translate_all(f.warnings, lang),
+             "warnings": reasons_in(f.warnings, lang),
              "failures": i18n.count(lang, "n_failures", f.consecutive_failures)
              if f.consecutive_failures > 1 else "",
              "warnings_label": i18n.count(lang, "n_warnings", len(f.warnings))}

@@ -19,7 +19,6 @@ from fastapi.responses import HTMLResponse
 
 from ..core import RegistrationError
 from ..models import Registration
-from ..reasons import translate
 from .register import (checked_form, form_page, limit, previews_of, source_fields, submitted,
                        text)
 from .security import HONEYPOT_FIELD
@@ -101,7 +100,7 @@ async def manage_post(request: Request, token: str) -> Response:
                 token, **source_fields(values, urls)))
     except RegistrationError as error:
         return _page(request, token, registration, values,
-                     error=translate(error.reason, page.lang), error_field=error.field)
+                     error=page.reason(error.reason), error_field=error.field)
     notice = page.t("manage_saved") + (f" {page.t('mail_failed')}" if mail_problem else "")
     return _page(request, token, changed, _values(changed), notice=notice)
 
@@ -121,7 +120,7 @@ async def _leave_or_rejoin(request: Request, token: str, registration: Registrat
         changed, mail_problem = await run_in_threadpool(change, token)
     except RegistrationError as error:
         return _page(request, token, registration, _values(registration),
-                     leave_error=translate(error.reason, page.lang))
+                     leave_error=page.reason(error.reason))
     notice = page.t("withdrawn_notice" if action == "withdraw" else "rejoined_notice") + (
         f" {page.t('mail_failed')}" if mail_problem else "")
     return _page(request, token, changed, _values(changed), notice=notice)

@@ -22,7 +22,7 @@ from ..core import Aggregator, RegistrationError
 from ..dedup import unmerged
 from ..errors import FeedError
 from ..models import LANGUAGES, FeedRef, ParsedFeed, feed_address
-from ..reasons import translate, translate_all
+from ..reasons import reason_in, reasons_in
 from ..render.agenda import upcoming
 from . import i18n
 from .security import CSRF_FIELD, HONEYPOT_FIELD, RateLimiter, check_csrf, client_ip
@@ -99,7 +99,7 @@ async def register_post(request: Request) -> Response:
         registration, mail_problem = await run_in_threadpool(
             lambda: aggregator_of(request).register_source(**source_fields(values, urls)))
     except RegistrationError as error:
-        return form_page(request, values, error=translate(error.reason, page.lang),
+        return form_page(request, values, error=page.reason(error.reason),
                          error_field=error.field)
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
     return render(request, "message.html", heading=registration.source.name, message=message,
@@ -130,14 +130,14 @@ def _preview(aggregator: Aggregator, url: str, lang: str) -> dict[str, Any]:
     try:
         parsed = aggregator.check_feed(url)
     except FeedError as error:
-        return {"url": url, "ok": False, "reason": translate(error.reason, lang)}
+        return {"url": url, "ok": False, "reason": reason_in(error.reason, lang)}
     page = Page(lang, "/register", {})
     summary = page.t("found", format=FORMATS.get(parsed.format, parsed.format),
                      events=page.count("n_events", len(parsed.events)),
                      items=page.count("n_items", len(parsed.items)))
     return {"url": url, "ok": True, "summary": summary, "title": parsed.title,
             "next": _next_events(parsed, aggregator.clock(), aggregator.settings.timezone, lang),
-            "warnings": translate_all(parsed.warnings[:5], lang),
+            "warnings": reasons_in(parsed.warnings[:5], lang),
             "warning_count": page.count("n_warnings_short", len(parsed.warnings))
             if parsed.warnings else ""}
 

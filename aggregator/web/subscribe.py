@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 
 from ..core import SubscriberError
 from ..models import Subscriber
-from ..reasons import translate
+from ..reasons import reason_in
 from ..digest.render import calendar_key
 from . import i18n
 from .public import Filter, webcal
@@ -107,7 +107,7 @@ async def subscribe_post(request: Request) -> Response:
         return _form(request, values=values, action="/subscribe", status_code=422,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True,
-                     error=f"{page.t(_field(error.field))} — {translate(error.reason, page.lang)}")
+                     error=f"{page.t(_field(error.field))} — {page.reason(error.reason)}")
     message = page.t("check_mail") + (f" {page.t('mail_failed')}" if problem else "")
     return _message(request, page.t("subscribe_title"), message, error=bool(problem))
 
@@ -147,7 +147,7 @@ async def preferences_post(request: Request, token: str) -> Response:
             sources=values["sources"])
     except SubscriberError as error:
         return _preferences(request, token, _subscriber(request, token),
-                            error=translate(error.reason, language(request)))
+                            error=reason_in(error.reason, language(request)))
     page = Page(language(request), request.url.path, {})
     return _preferences(request, token, subscriber, notice=page.t("saved"))
 

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator
 from ..models import SOURCE_KINDS
-from ..reasons import translate
+from ..reasons import reason_in
 from ..render import DEFAULT_TITLE, pages
 from . import i18n
 from .security import CSRF_FIELD, HONEYPOT_FIELD, csrf_token
@@ -89,7 +89,7 @@ class Page:
 
     def reason(self, text: str | None) -> str:
         """A feed's stored error or warning (English) in the page's language."""
-        return translate(text or "", self.lang)
+        return reason_in(text or "", self.lang)
 
     def lang_links(self) -> list[tuple[str, str, str]]:
         """(code, name, href) of the switcher: this page with ?lang= each language."""
