@@ -13,6 +13,7 @@ from aggregator.errors import ParseError
 from aggregator.models import NewsItem, ParsedFeed
 from aggregator.parse import parse_body, sniff_format
 from aggregator.parse.text import clean_text, html_to_text, sanitize_html
+from aggregator.reasons import reason_in
 
 DATA = Path(__file__).parent / "data"
 URL = "https://feeds.example.net/feed"
@@ -162,6 +163,37 @@ def test_ill_formed_feed_with_entries_is_a_warning() -> None:
     feed = parse_body(body, "rss", URL)
     assert len(feed.items) == 3
     assert feed.warnings[0].startswith("invalid XML at line ")
+
+
+PODCAST = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:psc="http://podlove.org/simple-chapters"><channel><title>Podcast</title>
+<item><title>Episode 1</title><link>https://podcast.example.org/1</link>
+  <psc:chapters version="1.2"><psc:chapter title="Intro"/></psc:chapters></item>
+<item><title>Episode 2</title><link>https://podcast.example.org/2</link>
+  <psc:chapters version="1.2"><psc:chapter start="00:01:00" title="News"/></psc:chapters></item>
+</channel></rss>"""
+GEO = b"""<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:gml="http://www.opengis.net/gml"><title>Geo</title>
+<entry><title>Chantier rue Serpenoise</title><id>urn:geo:1</id>
+  <link href="https://geo.example.org/1"/><gml:posList>49.1 6.17 49.2 6.18</gml:posList></entry>
+<entry><title>Fermeture du pont</title><id>urn:geo:2</id><link href="https://geo.example.org/2"/></entry>
+</feed>"""
+
+
+@pytest.mark.parametrize(("body", "titles", "element"), [
+    (PODCAST, ["Episode 1", "Episode 2"], "<psc:chapter>"),  # a chapter with no start
+    (GEO, ["Chantier rue Serpenoise", "Fermeture du pont"], "<gml:poslist>"),  # outside a where
+])
+def test_an_element_feedparser_slips_on_costs_that_element_not_the_feed(
+    body: bytes, titles: list[str], element: str
+) -> None:
+    """feedparser's handlers raised on these (TypeError, KeyError): the whole feed was refused
+    as "unexpected TypeError while parsing"."""
+    feed = parse_body(body, "auto", URL)
+    assert [item.title for item in feed.items] == titles
+    assert feed.warnings == (f"ignored elements out of place or incomplete: {element}",)
+    assert reason_in(feed.warnings[0], "fr") == (
+        f"éléments mal placés ou incomplets ignorés : {element}")
 
 
 def test_empty_feeds_are_valid() -> None:

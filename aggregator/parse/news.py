@@ -15,9 +15,12 @@ import io
 import time
 import warnings
 from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any, Literal
 
 import feedparser
+import feedparser.api
+import feedparser.mixin
 
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
@@ -26,6 +29,11 @@ from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_tex
 MAX_ITEMS = 50_000
 """Same bound as VEVENTs per feed; real feeds hold 10 to 100 entries."""
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+HANDLER_SLIPS = (KeyError, TypeError, ValueError, IndexError)
+"""What feedparser's element handlers raise on an element out of place or missing an
+attribute (a podcast chapter with no start, a GML position list outside its geometry)."""
+SLIPS_KEY = "aggregator_unread_elements"
+"""Where the tolerant handlers note, in feedparser's feed dict, the elements they gave up."""
 
 
 def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
@@ -52,6 +60,9 @@ def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
     elif not entries and not version and not feed_root:
         raise ParseError(url, "not an RSS or Atom feed: no channel, feed or item element")
     feed = parsed.get("feed") or {}
+    unread = feed.pop(SLIPS_KEY, None)
+    if unread:
+        notes.append(f"ignored elements out of place or incomplete: {', '.join(unread)}")
     base = feed_base(feed, url)
     if len(entries) > MAX_ITEMS:
         notes.append(f"{len(entries)} entries: kept the first {MAX_ITEMS}")
@@ -65,6 +76,64 @@ def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
         items=tuple(items),
         warnings=tuple(notes),
     )
+
+
+def _tolerant(handler: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``handler`` raising AttributeError where it slipped on an odd element.
+
+    feedparser reads an AttributeError from an element's handler as "no handler" and keeps
+    the element as an unknown one; any other exception ended the whole parse, and the feed
+    was refused for one malformed element among its entries ("unexpected KeyError while
+    parsing: 'where'"). The element (``name``: the handler's attribute, its function may be
+    another element's) is noted for the feed's warnings. A start handler takes the element's
+    attributes, an end handler nothing: two wrappers, as one taking ``*args`` cost 3 % of
+    parsing a feed."""
+
+    def slipped(parser: Any) -> AttributeError:
+        unread = parser.feeddata.setdefault(SLIPS_KEY, [])
+        tag = _element_of(name)
+        if tag not in unread:
+            unread.append(tag)
+        return AttributeError(name)
+
+    def tolerant_start(parser: Any, attrs_d: Any) -> Any:
+        try:
+            return handler(parser, attrs_d)
+        except HANDLER_SLIPS as slip:
+            raise slipped(parser) from slip
+
+    def tolerant_end(parser: Any) -> Any:
+        try:
+            return handler(parser)
+        except HANDLER_SLIPS as slip:
+            raise slipped(parser) from slip
+
+    tolerant: Callable[..., Any] = tolerant_start if name.startswith("_start_") else tolerant_end
+    tolerant.__name__ = name
+    tolerant.tolerant = True  # type: ignore[attr-defined]
+    return tolerant
+
+
+def _element_of(handler_name: str) -> str:
+    """``_start_psc_chapter`` -> ``<psc:chapter>`` (feedparser's prefixes, not the feed's)."""
+    name = handler_name.removeprefix("_start_").removeprefix("_end_")
+    prefix, _, local = name.partition("_")
+    return f"<{prefix}:{local}>" if local and prefix in _PREFIXES else f"<{name}>"
+
+
+_PREFIXES = frozenset(feedparser.mixin._FeedParserMixin.namespaces.values()) - {""}
+
+
+def _make_handlers_tolerant() -> None:
+    """Wrap every element handler of both of feedparser's parsers (once per process)."""
+    for parser in (feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser):
+        for name in dir(parser):
+            handler = getattr(parser, name)
+            if name.startswith(("_start_", "_end_")) and not getattr(handler, "tolerant", False):
+                setattr(parser, name, _tolerant(handler, name))
+
+
+_make_handlers_tolerant()
 
 
 def feed_format(version: str) -> Literal["rss", "atom"]:
