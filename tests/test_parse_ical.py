@@ -15,6 +15,8 @@ from aggregator.errors import ParseError
 from aggregator.models import Event, ParsedFeed
 from aggregator.parse import parse_body
 from aggregator.parse.guards import cut_date_lists
+from aggregator.parse.ical_junk import without_unreadable_lines
+from aggregator.reasons import reason_in
 
 DATA = Path(__file__).parent / "data"
 URL = "https://feeds.example.net/calendar.ics"
@@ -378,6 +380,75 @@ def test_a_feed_listing_dates_line_by_line_is_cut_past_40_000() -> None:
 def test_empty_calendar_is_valid_and_empty() -> None:
     feed = parse_text(calendar())
     assert feed.format == "ical" and feed.record_count == 0 and feed.warnings == ()
+
+
+PHP_WARNING = ("<b>Warning</b>:  Undefined variable $venue in <b>/var/www/html/wp-content/plugins/"
+               "agenda/ical.php</b> on line <b>42</b><br />")
+
+
+def wordpress_export(*junk: str) -> str:
+    vevent = ["BEGIN:VEVENT", "UID:{0}@wp.example.org", "DTSTAMP:20260101T000000Z",
+              "DTSTART;TZID=Europe/Paris:2026121{0}T180000", "SUMMARY:Atelier {0}",
+              "DESCRIPTION:Un atelier sur deux lignes, plié \n en deux", "END:VEVENT"]  # folded
+    return calendar(*[line.format(n) for n in range(3) for line in [*vevent, *junk]])
+
+
+def test_lines_that_are_no_icalendar_cost_those_lines_not_the_calendar() -> None:
+    """A PHP notice printed into a WordPress export: icalendar refused the whole file for it
+    and every event of the feed was lost; calendar apps skip such lines."""
+    feed = parse_text(wordpress_export("<br />", PHP_WARNING))
+    assert [event.title for event in feed.events] == ["Atelier 0", "Atelier 1", "Atelier 2"]
+    assert feed.events[0].start == datetime(2026, 12, 10, 18, tzinfo=PARIS)
+    assert feed.events[0].description == "Un atelier sur deux lignes, plié en deux"
+    assert feed.warnings == (
+        "skipped 6 lines that are not iCalendar content lines, the first: '<br />'",)
+    assert reason_in(feed.warnings[0], "de") == (
+        "6 Zeilen übersprungen, die keine iCalendar-Zeilen sind, die erste: '<br />'")
+
+
+def test_a_long_unreadable_line_is_quoted_short_enough_to_read() -> None:
+    feed = parse_text(wordpress_export(PHP_WARNING))
+    assert feed.warnings == ("skipped 3 lines that are not iCalendar content lines, the first: "
+                             f"{PHP_WARNING[:79] + '…'!r}",)
+
+
+def test_an_unreadable_line_goes_with_its_continuations_and_nothing_else() -> None:
+    text = ("SUMMARY:Atelier\r\nDESCRIPTION:ligne\u2028séparée\r\n pliée\r\n\r\n"
+            "<b>Notice</b>: x\r\n  suite du message\r\nLOCATION:Metz\r\n")
+    kept, dropped = without_unreadable_lines(text)
+    assert kept == ("SUMMARY:Atelier\r\nDESCRIPTION:ligne\u2028séparée\r\n pliée\r\n\r\n"
+                    "LOCATION:Metz\r\n")
+    assert dropped == ["<b>Notice</b>: x suite du message"]
+
+
+PARIS_ZONE = ["BEGIN:VTIMEZONE", "TZID:Europe/Paris", "BEGIN:STANDARD", "DTSTART:19701025T030000",
+              "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "END:STANDARD", "END:VTIMEZONE"]
+
+
+def with_zone(text: str, zone: list[str]) -> str:
+    return text.replace("PRODID:-//test//EN", "\n".join(["PRODID:-//test//EN", *zone]))
+
+
+@pytest.mark.parametrize(("boundary", "damaged"), [("END:STANDARD", "ENDDARD"),
+                                                    ("BEGIN:STANDARD", "BEGINSTANDARD")])
+def test_a_damaged_begin_or_end_line_is_refused_not_skipped(boundary: str, damaged: str) -> None:
+    """Without it what follows belongs to another component, and events could merge or
+    vanish (published as cancelled): a refusal keeps the feed's last good copy, and the
+    organiser reads which line to mend."""
+    text = with_zone(wordpress_export("<br />"), PARIS_ZONE).replace(boundary, damaged)
+    with pytest.raises(ParseError) as raised:
+        parse_text(text)
+    assert raised.value.reason.startswith("unreadable iCalendar: ")
+    assert repr(damaged) in raised.value.reason
+
+
+def test_a_calendar_with_unreadable_lines_and_a_broken_timezone_is_read_without_both() -> None:
+    broken_zone = [line.replace("+0200", "+9900") for line in PARIS_ZONE]
+    feed = parse_text(with_zone(wordpress_export("<br />"), broken_zone))
+    assert len(feed.events) == 3
+    assert feed.warnings[0] == ("skipped 3 lines that are not iCalendar content lines, the first: "
+                                "'<br />'")
+    assert feed.warnings[1].startswith("unreadable VTIMEZONE or VALARM (")
 
 
 @pytest.mark.parametrize(

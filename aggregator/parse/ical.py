@@ -24,6 +24,7 @@ from .publishable import free_busy_only, free_busy_warning, is_public, without_p
 from ..errors import ParseError, one_line
 from ..models import Event, ParsedFeed, When
 from .guards import check_ical_depth, cut_date_lists, cut_vevents
+from .ical_junk import damages_structure, skipped_lines_note, without_unreadable_lines
 from .ical_dates import (
     CalendarContext,
     DateBudget,
@@ -90,11 +91,13 @@ def decode_body(body: bytes) -> tuple[str, list[str]]:
 def load_calendars(text: str, url: str, notes: list[str]) -> list[icalendar.Calendar]:
     """Parse the VCALENDARs in ``text``, ignoring junk before the first one.
 
-    Two leniencies, each with a warning: bare VEVENTs get a VCALENDAR wrapper, and when
-    icalendar refuses the file because of a VTIMEZONE or VALARM (impossible offsets, empty
-    TZID, bad TRIGGER: corpus icalevents__icloud.ics, ical4j__blankTzid.ics,
-    khal__non_dst_error.ics) we retry without them, since TZIDs resolve by name first
-    (parse/timezones.py) and alarms are not ours to publish.
+    Three leniencies, each with a warning: bare VEVENTs get a VCALENDAR wrapper; when
+    icalendar refuses the file for lines that are no iCalendar at all (a PHP notice amid a
+    WordPress export) we retry without them (parse/ical_junk.py); and when it refuses it
+    because of a VTIMEZONE or VALARM (impossible offsets, empty TZID, bad TRIGGER: corpus
+    icalevents__icloud.ics, ical4j__blankTzid.ics, khal__non_dst_error.ics) we retry
+    without them, since TZIDs resolve by name first (parse/timezones.py) and alarms are not
+    ours to publish.
 
     Raises:
         ParseError: no VCALENDAR (nor bare VEVENT), or icalendar cannot read it.
@@ -118,20 +121,43 @@ def load_calendars(text: str, url: str, notes: list[str]) -> list[icalendar.Cale
     try:
         components = from_ical(text)
     except Exception as error:  # noqa: BLE001 - icalendar raises ValueError, KeyError, ...
-        without = SIDE_BLOCKS.sub("", text)
-        try:
-            components = from_ical(without) if without != text else []
-        except Exception:  # noqa: BLE001 - report the first, more telling, error
-            components = []
-        if not components:
-            raise ParseError(url, f"unreadable iCalendar: {one_line(str(error), 160)}") from None
-        notes.append(f"unreadable VTIMEZONE or VALARM ({one_line(str(error), 100)}): ignored them")
+        components = read_despite(text, error, url, notes)
     if any(BLANK_LINE.search(part.strip()) for part in CALENDAR_END.split(text)):
         notes.append("blank lines inside the calendar (RFC 5545 forbids them): skipped")
     calendars = [c for c in components if isinstance(c, icalendar.Calendar)]
     if not calendars:
         raise ParseError(url, "not an iCalendar file: no VCALENDAR component")
     return calendars
+
+
+def read_despite(text: str, error: Exception, url: str, notes: list[str]) -> list[icalendar.Component]:
+    """The components of a calendar icalendar refused with ``error``, read again without the
+    lines that are no iCalendar (a PHP warning amid the export; not when one of them looks
+    like a damaged BEGIN or END), then without its VTIMEZONEs and VALARMs too; each leniency
+    that was needed is noted.
+
+    Raises:
+        ParseError: icalendar refuses it all the same (``error`` says why: the first, more
+            telling, error).
+    """
+    cleaned, dropped = without_unreadable_lines(text)
+    if damages_structure(dropped):
+        cleaned, dropped = text, []
+    junk = [skipped_lines_note(dropped)] if dropped else []
+    note = f"unreadable VTIMEZONE or VALARM ({one_line(str(error), 100)}): ignored them"
+    attempts = [(cleaned, junk)] if dropped else []
+    without = SIDE_BLOCKS.sub("", cleaned)
+    if without != cleaned:
+        attempts.append((without, [*junk, note]))
+    for candidate, leniencies in attempts:
+        try:
+            components = from_ical(candidate)
+        except Exception:  # noqa: BLE001 - as above
+            continue
+        if components:
+            notes.extend(leniencies)
+            return components
+    raise ParseError(url, f"unreadable iCalendar: {one_line(str(error), 160)}") from None
 
 
 def from_ical(text: str) -> list[icalendar.Component]:

@@ -1,0 +1,77 @@
+"""Lines of a calendar that are no iCalendar at all, found so that the rest can be read.
+
+Why: a WordPress site with PHP's notices displayed prints "<b>Warning</b>: Undefined variable
+$venue in .../ical.php on line 42<br />" in the middle of its export; icalendar refuses the
+whole file for that one line, and every event of the feed was lost with it. Calendar apps
+skip such a line. Which lines are unreadable is icalendar's own judgement
+(:meth:`Contentline.parts`), asked only of lines that are not plainly ``NAME:value``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from icalendar.parser import Contentline
+
+PLAIN_LINE = re.compile(r"[A-Za-z0-9-]+:")
+"""A content line with no parameters: readable whatever its value."""
+BOUNDARY = re.compile(r"(?i:\s*(?:BEGIN|END))|.*(?:VCALENDAR|VEVENT|VTIMEZONE|STANDARD|DAYLIGHT|VALARM)")
+"""A damaged BEGIN or END line ("ENDVENT", "BEGIN\\:VEVENT"): without it, the properties
+that follow belong to another component, and events would merge or vanish."""
+SHOWN = 80
+"""Characters of the first skipped line quoted in the warning, enough to recognise it."""
+
+
+def without_unreadable_lines(text: str) -> tuple[str, list[str]]:
+    """``text`` without its logical lines (a line and its folded continuations) that are not
+    content lines, and those lines unfolded. Blank lines stay: icalendar skips them."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    for line in _logical_lines(text):
+        unfolded = re.sub(r"\r?\n[ \t]", "", line).rstrip("\r\n")
+        if not unfolded.strip() or _readable(unfolded):
+            kept.append(line)
+        else:
+            dropped.append(unfolded)
+    return "".join(kept), dropped
+
+
+def damages_structure(dropped: list[str]) -> bool:
+    """Whether a dropped line looks like a component's boundary: then the calendar is refused
+    as it was, and the feed keeps its last good copy instead of losing events to a guess."""
+    return any(BOUNDARY.match(line) for line in dropped)
+
+
+def skipped_lines_note(dropped: list[str]) -> str:
+    """The warning for ``dropped`` lines, quoting the first (the organiser's clue)."""
+    first = dropped[0].strip()
+    first = first if len(first) <= SHOWN else first[: SHOWN - 1] + "…"
+    return f"skipped {len(dropped)} lines that are not iCalendar content lines, the first: {first!r}"
+
+
+def _logical_lines(text: str) -> list[str]:
+    """Lines (ends kept), each continuation (leading space or tab) joined to its line. Split
+    at line feeds only: ``str.splitlines`` also splits at U+2028 and form feeds, which a
+    DESCRIPTION may hold."""
+    lines: list[list[str]] = []
+    physical_lines = text.split("\n")
+    for number, physical in enumerate(physical_lines):
+        if number < len(physical_lines) - 1:
+            physical += "\n"
+        elif not physical:
+            break
+        if lines and physical[:1] in (" ", "\t"):
+            lines[-1].append(physical)  # joined once: a line folded 100,000 times stays linear
+        else:
+            lines.append([physical])
+    return ["".join(pieces) for pieces in lines]
+
+
+def _readable(line: str) -> bool:
+    if PLAIN_LINE.match(line):
+        return True
+    try:
+        Contentline(line).parts()  # type: ignore[no-untyped-call]
+    except ValueError:
+        return False
+    return True
