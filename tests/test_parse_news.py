@@ -12,6 +12,7 @@ import pytest
 from aggregator.errors import ParseError
 from aggregator.models import NewsItem, ParsedFeed
 from aggregator.parse import parse_body, sniff_format
+from aggregator.parse.ampersands import escape_stray_ampersands
 from aggregator.parse.text import clean_text, html_to_text, sanitize_html
 from aggregator.reasons import reason_in
 
@@ -163,6 +164,34 @@ def test_ill_formed_feed_with_entries_is_a_warning() -> None:
     feed = parse_body(body, "rss", URL)
     assert len(feed.items) == 3
     assert feed.warnings[0].startswith("invalid XML at line ")
+
+
+HAND_MADE = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Lab news</title>
+<item><title>Journée R&D : Q&A avec AT&T</title><link>https://lab.example.org/?p=1&lang=fr</link>
+  <description><![CDATA[<p>Tom &amp; Jerry & <b>R&D</b></p>]]></description></item>
+<item><title>Été &#224; Metz &amp; Nancy</title><link>https://lab.example.org/?p=2</link></item>
+</channel></rss>"""
+
+
+def test_ampersands_a_feed_forgot_to_escape_read_as_the_author_wrote_them() -> None:
+    """The lenient parser read "R&D" as an entity and titled the item "Journée R&D; : Q&A;"."""
+    feed = parse_body(HAND_MADE.encode(), "auto", URL)
+    assert [item.title for item in feed.items] == ["Journée R&D : Q&A avec AT&T",
+                                                   "Été à Metz & Nancy"]
+    assert feed.items[0].link == "https://lab.example.org/?p=1&lang=fr"
+    assert feed.items[0].summary == "<p>Tom &amp; Jerry &amp; <b>R&amp;D</b></p>"
+    assert feed.warnings == ("4 '&' not written '&amp;' as XML requires: read as text",)
+    assert reason_in(feed.warnings[0], "fr") == (
+        "4 « & » non écrits « &amp; » comme XML le demande : lus comme du texte")
+
+
+def test_only_stray_ampersands_outside_cdata_and_comments_are_escaped() -> None:
+    body = b"<t>R&D &amp; &#38; &#x26; &eacute; &</t><![CDATA[R&D &]]><!-- a&b --><u a='x&y'/>"
+    assert escape_stray_ampersands(body) == (b"<t>R&amp;D &amp; &#38; &#x26; &eacute; &amp;</t>"
+                                             b"<![CDATA[R&D &]]><!-- a&b --><u a='x&amp;y'/>", 3)
+    utf16 = "<t>R&D</t>".encode("utf-16")
+    assert escape_stray_ampersands(utf16) == (utf16, 0)
 
 
 PODCAST = b"""<?xml version="1.0"?>

@@ -24,6 +24,7 @@ import feedparser.mixin
 
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
+from .ampersands import escape_stray_ampersands
 from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_text, sanitize_html
 
 MAX_ITEMS = 50_000
@@ -46,12 +47,15 @@ def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
     Raises:
         ParseError: no entry and no recognisable feed (not XML, not a feed, empty document).
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=True)
+    parsed = _feedparser(body)
+    notes: list[str] = []
+    if parsed.get("bozo"):  # ill-formed: first mend what the author surely meant
+        repaired, stray = escape_stray_ampersands(body)
+        if stray:
+            parsed = _feedparser(repaired)
+            notes.append(f"{stray} '&' not written '&amp;' as XML requires: read as text")
     version = str(parsed.get("version") or "")
     entries = list(parsed.get("entries") or [])
-    notes: list[str] = []
     if parsed.get("bozo"):
         problem = describe_bozo(parsed.get("bozo_exception"))
         if not entries and not version:
@@ -134,6 +138,12 @@ def _make_handlers_tolerant() -> None:
 
 
 _make_handlers_tolerant()
+
+
+def _feedparser(body: bytes) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=True)
 
 
 def feed_format(version: str) -> Literal["rss", "atom"]:
