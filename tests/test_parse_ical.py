@@ -412,6 +412,41 @@ def test_a_long_unreadable_line_is_quoted_short_enough_to_read() -> None:
                              f"{PHP_WARNING[:79] + '…'!r}",)
 
 
+@pytest.mark.parametrize("notice", [
+    "<br />\n<b>Notice</b>:  Undefined index: venue in <b>/var/www/ical.php</b> on line <b>12</b><br />",
+    "Notice: Undefined index: venue in /var/www/ical.php on line 12",
+])
+def test_a_notice_printed_before_the_calendar_is_ignored_with_a_warning(notice: str) -> None:
+    """The sniffer took the first as XML with a <br> root, the second as nothing it knew:
+    the feed was refused, though every event was there."""
+    feed = parse_body((notice + "\n" + wordpress_export()).replace("\n", "\r\n").encode(),
+                      "auto", URL)
+    assert [event.title for event in feed.events] == ["Atelier 0", "Atelier 1", "Atelier 2"]
+    first = notice.splitlines()[0]
+    assert feed.warnings == (f"text before BEGIN:VCALENDAR ignored, the first line: {first!r}",)
+
+
+def test_an_html_page_showing_a_calendar_is_still_an_html_page() -> None:
+    page = "<!DOCTYPE html>\n<html><head><title>Export</title></head><body><pre>\n"
+    with pytest.raises(ParseError) as raised:
+        parse_body((page + wordpress_export() + "\n</pre></body></html>").encode(), "auto", URL)
+    assert raised.value.reason.startswith("got an HTML page, not a feed: 'Export'")
+
+
+def test_a_line_icalendar_skips_inside_an_event_is_reported() -> None:
+    """icalendar drops it from the VEVENT without a word: a DESCRIPTION written without
+    folding lost its second line, and its organiser could not know."""
+    text = wordpress_export().replace("DESCRIPTION:Un atelier", "DESCRIPTION:Première ligne\n"
+                                      "seconde ligne sans pli\nDESCRIPTION:Un atelier", 1)
+    feed = parse_text(text)
+    assert len(feed.events) == 3
+    assert feed.warnings == ("VEVENT 'Atelier 0': skipped a line that is not an iCalendar "
+                             "content line: 'seconde ligne sans pli'",)
+    assert reason_in(feed.warnings[0], "fr") == (
+        "VEVENT 'Atelier 0' : une ligne qui n'est pas une ligne iCalendar ignorée : "
+        "'seconde ligne sans pli'")
+
+
 def test_an_unreadable_line_goes_with_its_continuations_and_nothing_else() -> None:
     text = ("SUMMARY:Atelier\r\nDESCRIPTION:ligne\u2028séparée\r\n pliée\r\n\r\n"
             "<b>Notice</b>: x\r\n  suite du message\r\nLOCATION:Metz\r\n")

@@ -44,6 +44,9 @@ XML_PROLOG = re.compile(
 )
 XML_ROOT = re.compile(r"\s*<([A-Za-z_][\w:.\-]*)")
 HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.DOTALL | re.IGNORECASE)
+CALENDAR_START = re.compile(r"^BEGIN:VCALENDAR[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+"""A calendar after a few lines of something else: a PHP notice printed before the export
+("<br />\n<b>Warning</b>: ..."), which is neither XML nor a feed."""
 ROOT_KINDS: dict[str, Kind] = {"rss": "rss", "rdf": "rss", "channel": "rss", "feed": "atom", "html": "html"}
 LABELS = {"ical": "iCalendar", "rss": "RSS", "atom": "Atom", "jsonfeed": "JSON Feed"}
 
@@ -125,12 +128,15 @@ def sniff_format(body: bytes) -> tuple[Kind, str]:
     if head[0] in "{[":
         return "jsonfeed", ""
     if head[0] != "<":
-        return "unknown", ""
+        return ("ical" if CALENDAR_START.search(head) else "unknown"), ""
     if re.match(r"<!DOCTYPE\s+html", head, re.IGNORECASE):
         return "html", "html"
     root = xml_root(head)
     local = root.rsplit(":", 1)[-1].lower()
-    return ROOT_KINDS.get(local, "xml"), root
+    kind = ROOT_KINDS.get(local, "xml")
+    if kind == "xml" and CALENDAR_START.search(head):
+        return "ical", ""
+    return kind, root
 
 
 def xml_root(head: str) -> str:

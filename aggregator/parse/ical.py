@@ -24,7 +24,12 @@ from .publishable import free_busy_only, free_busy_warning, is_public, without_p
 from ..errors import ParseError, one_line
 from ..models import Event, ParsedFeed, When
 from .guards import check_ical_depth, cut_date_lists, cut_vevents
-from .ical_junk import damages_structure, skipped_lines_note, without_unreadable_lines
+from .ical_junk import (
+    damages_structure,
+    skipped_lines_note,
+    unreadable_lines_in,
+    without_unreadable_lines,
+)
 from .ical_dates import (
     CalendarContext,
     DateBudget,
@@ -109,6 +114,9 @@ def load_calendars(text: str, url: str, notes: list[str]) -> list[icalendar.Cale
             raise ParseError(url, "not an iCalendar file: no BEGIN:VCALENDAR")
         notes.append("no VCALENDAR around the VEVENTs: read them anyway")
         text, start = f"BEGIN:VCALENDAR\r\n{text.strip()}\r\nEND:VCALENDAR\r\n", 0
+    if text[:start].strip():
+        notes.append(f"text before BEGIN:VCALENDAR ignored, the first line: "
+                     f"{one_line(text[:start].strip().splitlines()[0], 80)!r}")
     text = text[start:]
     if "END:VCALENDAR" not in text.upper():
         raise ParseError(url, "truncated iCalendar file: no END:VCALENDAR")
@@ -250,6 +258,9 @@ def read_events(
             context.warnings.append(f"skipped VEVENT {describe(component)}: {problem}")
             continue
         events.append(event)
+        unread = unreadable_lines_in(component.errors)
+        if unread:
+            context.warnings.append(f"VEVENT {describe(component)}: {skipped_lines_note(unread)}")
     if withheld:
         context.warnings.append(
             f"left out {len(withheld)} private event{'s' if len(withheld) > 1 else ''} "

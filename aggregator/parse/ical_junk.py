@@ -18,6 +18,8 @@ PLAIN_LINE = re.compile(r"[A-Za-z0-9-]+:")
 BOUNDARY = re.compile(r"(?i:\s*(?:BEGIN|END))|.*(?:VCALENDAR|VEVENT|VTIMEZONE|STANDARD|DAYLIGHT|VALARM)")
 """A damaged BEGIN or END line ("ENDVENT", "BEGIN\\:VEVENT"): without it, the properties
 that follow belong to another component, and events would merge or vanish."""
+LINE_ERROR = re.compile(r"Content line could not be parsed into parts: '(.*?)': ", re.DOTALL)
+"""icalendar's words for a line it could not read, the line quoted."""
 SHOWN = 80
 """Characters of the first skipped line quoted in the warning, enough to recognise it."""
 
@@ -36,6 +38,14 @@ def without_unreadable_lines(text: str) -> tuple[str, list[str]]:
     return "".join(kept), dropped
 
 
+def unreadable_lines_in(errors: list[tuple[str | None, str]]) -> list[str]:
+    """The lines icalendar skipped inside a component (``component.errors``: it skips them
+    in a VEVENT without a word, and a DESCRIPTION written without folding lost its second
+    line unseen)."""
+    found = (LINE_ERROR.match(message) for name, message in errors if name is None)
+    return [match.group(1) for match in found if match]
+
+
 def damages_structure(dropped: list[str]) -> bool:
     """Whether a dropped line looks like a component's boundary: then the calendar is refused
     as it was, and the feed keeps its last good copy instead of losing events to a guess."""
@@ -46,6 +56,8 @@ def skipped_lines_note(dropped: list[str]) -> str:
     """The warning for ``dropped`` lines, quoting the first (the organiser's clue)."""
     first = dropped[0].strip()
     first = first if len(first) <= SHOWN else first[: SHOWN - 1] + "…"
+    if len(dropped) == 1:
+        return f"skipped a line that is not an iCalendar content line: {first!r}"
     return f"skipped {len(dropped)} lines that are not iCalendar content lines, the first: {first!r}"
 
 
