@@ -194,6 +194,20 @@ def test_only_stray_ampersands_outside_cdata_and_comments_are_escaped() -> None:
     assert escape_stray_ampersands(utf16) == (utf16, 0)
 
 
+@pytest.mark.parametrize("notice", [
+    "<br />\n<b>Deprecated</b>:  Function create_function() is deprecated in <b>/var/www/"
+    "wp-includes/feed.php</b> on line <b>8</b><br />",
+    "Notice: Undefined index: lang in /var/www/feed.php on line 4",
+])
+def test_a_notice_printed_before_the_feed_is_ignored_with_a_warning(notice: str) -> None:
+    """The first was read as an ill-formed document with a <br> root (leniently, R&D and all),
+    the second refused: "not a calendar or feed"."""
+    feed = parse_body(f"{notice}\n{HAND_MADE}".encode(), "auto", URL)
+    assert feed.items[0].title == "Journée R&D : Q&A avec AT&T"
+    assert feed.warnings[0] == (
+        f"text before the feed ignored, the first line: {notice.splitlines()[0]!r}")
+
+
 PODCAST = b"""<?xml version="1.0"?>
 <rss version="2.0" xmlns:psc="http://podlove.org/simple-chapters"><channel><title>Podcast</title>
 <item><title>Episode 1</title><link>https://podcast.example.org/1</link>

@@ -47,6 +47,7 @@ HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.DOTALL | re.IGNORECASE)
 CALENDAR_START = re.compile(r"^BEGIN:VCALENDAR[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
 """A calendar after a few lines of something else: a PHP notice printed before the export
 ("<br />\n<b>Warning</b>: ..."), which is neither XML nor a feed."""
+FEED_START = re.compile(rb"<\?xml\b|<(?:rss|rdf:RDF|feed)\b")
 ROOT_KINDS: dict[str, Kind] = {"rss": "rss", "rdf": "rss", "channel": "rss", "feed": "atom", "html": "html"}
 LABELS = {"ical": "iCalendar", "rss": "RSS", "atom": "Atom", "jsonfeed": "JSON Feed"}
 
@@ -77,6 +78,8 @@ def parse_sniffed(body: bytes, declared_type: str, url: str, default_tz: str) ->
         body = inflate(body, url)
         notes.append("body is gzip-compressed without Content-Encoding: decompressed")
     kind, root = sniff_format(body)
+    if kind in ("xml", "unknown"):
+        body, kind, root = skip_text_before_feed(body, kind, root, notes)
     if kind == "empty":
         raise ParseError(url, "empty body: no calendar or feed")
     if kind == "html" or declared_type == "jsonld":
@@ -137,6 +140,19 @@ def sniff_format(body: bytes) -> tuple[Kind, str]:
     if kind == "xml" and CALENDAR_START.search(head):
         return "ical", ""
     return kind, root
+
+
+def skip_text_before_feed(body: bytes, kind: Kind, root: str, notes: list[str]) -> tuple[bytes, Kind, str]:
+    """The body from its XML declaration or feed element on, when text comes before them (a
+    PHP notice printed ahead of the feed): the sniffer saw a ``<br>`` root or plain text,
+    and feedparser read the feed as ill-formed, or not at all."""
+    found = FEED_START.search(body, 0, SNIFF_BYTES)
+    if found is None or not body[: found.start()].strip():
+        return body, kind, root
+    before = body[: found.start()].decode("utf-8", "replace").strip().splitlines()[0]
+    notes.append(f"text before the feed ignored, the first line: {one_line(before, 80)!r}")
+    body = body[found.start() :]
+    return (body, *sniff_format(body))
 
 
 def xml_root(head: str) -> str:
