@@ -4,7 +4,9 @@ The one module that imports feedparser. feedparser is lenient (it reads ill-form
 reports "bozo"); we keep that leniency but turn it into a warning, and only refuse a body that
 yields no entries and no recognisable feed. We hand feedparser a byte stream, never a string,
 so it can neither fetch a URL nor open a local file, and we switch its sanitiser off to apply
-our own nh3 policy (parse/text.py) to every summary.
+our own nh3 policy (parse/text.py) to every summary. An ill-formed feed is first mended where
+the author's meaning is plain (ampersands left unescaped: parse/ampersands.py), and an element
+feedparser's handlers slip on costs that element, not the feed (``_make_handlers_tolerant``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import html
 import io
 import time
 import warnings
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import feedparser
