@@ -141,8 +141,8 @@ def load_calendars(text: str, url: str, notes: list[str]) -> list[icalendar.Cale
 def read_despite(text: str, error: Exception, url: str, notes: list[str]) -> list[icalendar.Component]:
     """The components of a calendar icalendar refused with ``error``, read again without the
     lines that are no iCalendar (a PHP warning amid the export; not when one of them looks
-    like a damaged BEGIN or END), then without its VTIMEZONEs and VALARMs too; each leniency
-    that was needed is noted.
+    like a damaged BEGIN or END, nor when there are more than a thousand), then without its
+    VTIMEZONEs and VALARMs too; each leniency that was needed is noted.
 
     Raises:
         ParseError: icalendar refuses it all the same (``error`` says why: the first, more

@@ -10,23 +10,30 @@ skip such a line. Which lines are unreadable is icalendar's own judgement
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from icalendar.parser import Contentline
 
-PLAIN_LINE = re.compile(r"[A-Za-z0-9-]+:")
-"""A content line with no parameters: readable whatever its value."""
+CONTENT_LINE = re.compile(r'[A-Za-z0-9-]+(?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)*:')
+"""RFC 5545's content line up to its value: readable whatever the value. Only the other
+lines are asked of icalendar (10 µs each, against 1 µs here)."""
+MAX_UNREADABLE = 1_000
+"""Past this many unreadable lines the body is no calendar with a few notices in it, and
+judging them costs seconds (1,250,000 lines of "<br />" in a 10 MB body: 8 s): refused."""
 BOUNDARY = re.compile(r"(?i:\s*(?:BEGIN|END))|.*(?:VCALENDAR|VEVENT|VTIMEZONE|STANDARD|DAYLIGHT|VALARM)")
 """A damaged BEGIN or END line ("ENDVENT", "BEGIN\\:VEVENT"): without it, the properties
 that follow belong to another component, and events would merge or vanish."""
 LINE_ERROR = re.compile(r"Content line could not be parsed into parts: '(.*?)': ", re.DOTALL)
 """icalendar's words for a line it could not read, the line quoted."""
+PHYSICAL_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 SHOWN = 80
 """Characters of the first skipped line quoted in the warning, enough to recognise it."""
 
 
 def without_unreadable_lines(text: str) -> tuple[str, list[str]]:
     """``text`` without its logical lines (a line and its folded continuations) that are not
-    content lines, and those lines unfolded. Blank lines stay: icalendar skips them."""
+    content lines, and those lines unfolded. Blank lines stay: icalendar skips them. Past
+    ``MAX_UNREADABLE`` unreadable lines it stops, and gives ``text`` back with none."""
     kept: list[str] = []
     dropped: list[str] = []
     for line in _logical_lines(text):
@@ -35,6 +42,8 @@ def without_unreadable_lines(text: str) -> tuple[str, list[str]]:
             kept.append(line)
         else:
             dropped.append(unfolded)
+            if len(dropped) > MAX_UNREADABLE:
+                return text, []
     return "".join(kept), dropped
 
 
@@ -61,26 +70,23 @@ def skipped_lines_note(dropped: list[str]) -> str:
     return f"skipped {len(dropped)} lines that are not iCalendar content lines, the first: {first!r}"
 
 
-def _logical_lines(text: str) -> list[str]:
-    """Lines (ends kept), each continuation (leading space or tab) joined to its line. Split
-    at line feeds only: ``str.splitlines`` also splits at U+2028 and form feeds, which a
-    DESCRIPTION may hold."""
-    lines: list[list[str]] = []
-    physical_lines = text.split("\n")
-    for number, physical in enumerate(physical_lines):
-        if number < len(physical_lines) - 1:
-            physical += "\n"
-        elif not physical:
-            break
-        if lines and physical[:1] in (" ", "\t"):
-            lines[-1].append(physical)  # joined once: a line folded 100,000 times stays linear
-        else:
-            lines.append([physical])
-    return ["".join(pieces) for pieces in lines]
+def _logical_lines(text: str) -> Iterator[str]:
+    """Lines (ends kept), each continuation (leading space or tab) joined to its line, one at
+    a time (a refusal stops early). Split at line feeds only: ``str.splitlines`` also splits
+    at U+2028 and form feeds, which a DESCRIPTION may hold."""
+    pieces: list[str] = []
+    for match in PHYSICAL_LINE.finditer(text):
+        physical = match.group()
+        if pieces and physical[:1] not in (" ", "\t"):
+            yield "".join(pieces)  # joined once: a line folded 100,000 times stays linear
+            pieces = []
+        pieces.append(physical)
+    if pieces:
+        yield "".join(pieces)
 
 
 def _readable(line: str) -> bool:
-    if PLAIN_LINE.match(line):
+    if CONTENT_LINE.match(line):
         return True
     try:
         Contentline(line).parts()  # type: ignore[no-untyped-call]
