@@ -4,7 +4,10 @@ Why: "R&D", "Q&A" and "AT&T" in hand-made RSS titles make the XML ill-formed; fe
 falls back to its lenient SGML parser, which reads "&D" as an entity and gives the title
 "R&D; day" to every subscriber. Writing each such "&" as "&amp;" (what the author meant)
 makes the feed well-formed again, and the strict parser reads it exactly. CDATA sections and
-comments are left alone: there "&" is text already.
+comments are left alone: there "&" is text already. Done before parsing (a stray "&" always
+makes the XML ill-formed): parsing after the lenient parser's failure doubled the time of an
+ill-formed feed (a 7 MB one: 11.5 → 19.4 s), where the scan of a well-formed one costs
+under 1 % of parsing it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ def escape_stray_ampersands(body: bytes) -> tuple[bytes, int]:
     """``body`` with every stray "&" outside CDATA and comments written "&amp;", and how many
     there were. A body in UTF-16 or UTF-32 (NUL bytes among its first characters) is left
     as it is: its "&" is not one byte."""
-    if b"\x00" in body[:64]:
+    if b"\x00" in body[:64] or not STRAY.search(body):  # a well-formed feed: one scan
         return body, 0
     pieces = LITERAL.split(body)
     count = 0

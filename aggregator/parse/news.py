@@ -49,13 +49,11 @@ def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
     Raises:
         ParseError: no entry and no recognisable feed (not XML, not a feed, empty document).
     """
-    parsed = _feedparser(body)
     notes: list[str] = []
-    if parsed.get("bozo"):  # ill-formed: first mend what the author surely meant
-        repaired, stray = escape_stray_ampersands(body)
-        if stray:
-            parsed = _feedparser(repaired)
-            notes.append(f"{stray} '&' not written '&amp;' as XML requires: read as text")
+    body, stray = escape_stray_ampersands(body)  # first mend what the author surely meant
+    if stray:
+        notes.append(f"{stray} '&' not written '&amp;' as XML requires: read as text")
+    parsed = _feedparser(body)
     version = str(parsed.get("version") or "")
     entries = list(parsed.get("entries") or [])
     if parsed.get("bozo"):
