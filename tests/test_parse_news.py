@@ -201,11 +201,15 @@ def test_only_stray_ampersands_outside_cdata_and_comments_are_escaped() -> None:
 ])
 def test_a_notice_printed_before_the_feed_is_ignored_with_a_warning(notice: str) -> None:
     """The first was read as an ill-formed document with a <br> root (leniently, R&D and all),
-    the second refused: "not a calendar or feed"."""
+    the second refused: "not a calendar or feed"; JSON Feeds were refused after either."""
     feed = parse_body(f"{notice}\n{HAND_MADE}".encode(), "auto", URL)
     assert feed.items[0].title == "Journée R&D : Q&A avec AT&T"
-    assert feed.warnings[0] == (
-        f"text before the feed ignored, the first line: {notice.splitlines()[0]!r}")
+    warning = f"text before the feed ignored, the first line: {notice.splitlines()[0]!r}"
+    assert feed.warnings[0] == warning
+    json_feed = parse_body(notice.encode() + b"\n" + (DATA / "jsonfeed_1_1.json").read_bytes(),
+                           "auto", URL)
+    assert json_feed.format == "jsonfeed" and json_feed.items
+    assert json_feed.warnings[0] == warning
 
 
 PODCAST = b"""<?xml version="1.0"?>

@@ -47,7 +47,9 @@ HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.DOTALL | re.IGNORECASE)
 CALENDAR_START = re.compile(r"^BEGIN:VCALENDAR[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
 """A calendar after a few lines of something else: a PHP notice printed before the export
 ("<br />\n<b>Warning</b>: ..."), which is neither XML nor a feed."""
-FEED_START = re.compile(rb"<\?xml\b|<(?:rss|rdf:RDF|feed)\b")
+FEED_START = re.compile(rb"<\?xml\b|<(?:rss|rdf:RDF|feed)\b|^\{", re.MULTILINE)
+"""Where a feed starts after text printed before it: its XML declaration or root, or a line
+opening a JSON object (a JSON Feed)."""
 ROOT_KINDS: dict[str, Kind] = {"rss": "rss", "rdf": "rss", "channel": "rss", "feed": "atom", "html": "html"}
 LABELS = {"ical": "iCalendar", "rss": "RSS", "atom": "Atom", "jsonfeed": "JSON Feed"}
 
@@ -143,9 +145,9 @@ def sniff_format(body: bytes) -> tuple[Kind, str]:
 
 
 def skip_text_before_feed(body: bytes, kind: Kind, root: str, notes: list[str]) -> tuple[bytes, Kind, str]:
-    """The body from its XML declaration or feed element on, when text comes before them (a
-    PHP notice printed ahead of the feed): the sniffer saw a ``<br>`` root or plain text,
-    and feedparser read the feed as ill-formed, or not at all."""
+    """The body from its XML declaration, feed element or JSON object on, when text comes
+    before them (a PHP notice printed ahead of the feed): the sniffer saw a ``<br>`` root or
+    plain text, and feedparser read the feed as ill-formed, or not at all."""
     found = FEED_START.search(body, 0, SNIFF_BYTES)
     if found is None or not body[: found.start()].strip():
         return body, kind, root
