@@ -461,6 +461,30 @@ def test_a_line_icalendar_skips_inside_an_event_is_reported() -> None:
         "'seconde ligne sans pli'")
 
 
+def test_a_calendar_encoded_twice_reads_as_its_author_wrote_it() -> None:
+    """An old PHP site converting its UTF-8 "to UTF-8" again: "MathÃ©matiques" in every
+    client (two corpus calendars, icspy__BA1.ics and ical4j__bhav23-2.ics, do it). A fold
+    may fall between the two characters of one letter."""
+    twice = "Atelier d’été à Metz".encode().decode("cp1252")
+    assert twice == "Atelier dâ€™Ã©tÃ© Ã\u00a0 Metz"
+    text = wordpress_export().replace("SUMMARY:Atelier 0", f"SUMMARY:{twice[:11]}\n {twice[11:]}")
+    feed = parse_text(text)
+    assert [event.title for event in feed.events] == ["Atelier d’été à Metz", "Atelier 1",
+                                                      "Atelier 2"]
+    assert feed.warnings == ("text encoded twice (UTF-8 read as Windows-1252, then encoded "
+                             "again) on a line: repaired",)
+    assert reason_in(feed.warnings[0], "fr") == (
+        "texte encodé deux fois (UTF-8 lu comme Windows-1252, puis encodé à nouveau) sur une "
+        "ligne : réparé")
+
+
+def test_letters_that_only_look_encoded_twice_are_left_alone() -> None:
+    text = wordpress_export().replace("Atelier 0", "SÃO PAULO Ärzte Ã la carte ÂGE")
+    feed = parse_text(text)
+    assert feed.events[0].title == "SÃO PAULO Ärzte Ã la carte ÂGE"
+    assert feed.warnings == ()
+
+
 def test_an_unreadable_line_goes_with_its_continuations_and_nothing_else() -> None:
     text = ("SUMMARY:Atelier\r\nDESCRIPTION:ligne\u2028séparée\r\n pliée\r\n\r\n"
             "<b>Notice</b>: x\r\n  suite du message\r\nLOCATION:Metz\r\n")

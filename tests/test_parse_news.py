@@ -212,6 +212,17 @@ def test_a_notice_printed_before_the_feed_is_ignored_with_a_warning(notice: str)
     assert json_feed.warnings[0] == warning
 
 
+def test_a_feed_encoded_twice_reads_as_its_author_wrote_it() -> None:
+    body = HAND_MADE.replace("&#224;", "à").encode().decode("cp1252").encode()
+    feed = parse_body(body, "auto", URL)
+    assert [item.title for item in feed.items] == ["Journée R&D : Q&A avec AT&T",
+                                                   "Été à Metz & Nancy"]
+    assert feed.warnings[0] == ("text encoded twice (UTF-8 read as Windows-1252, then encoded "
+                                "again) on 2 lines: repaired")
+    latin = body.replace(b'encoding="utf-8"', b'encoding="iso-8859-1"')  # read as it says
+    assert not any("encoded twice" in warning for warning in parse_body(latin, "auto", URL).warnings)
+
+
 PODCAST = b"""<?xml version="1.0"?>
 <rss version="2.0" xmlns:psc="http://podlove.org/simple-chapters"><channel><title>Podcast</title>
 <item><title>Episode 1</title><link>https://podcast.example.org/1</link>

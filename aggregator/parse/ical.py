@@ -30,6 +30,7 @@ from .ical_junk import (
     unreadable_lines_in,
     without_unreadable_lines,
 )
+from .mojibake import double_encoding_note, repair_calendar
 from .ical_dates import (
     CalendarContext,
     DateBudget,
@@ -68,6 +69,9 @@ def parse_ical(body: bytes, url: str, default_tz: str = "Europe/Paris") -> Parse
         ParseError: the body is not iCalendar, or icalendar cannot read it at all.
     """
     text, notes = decode_body(body)
+    text, repaired = repair_calendar(text)
+    if repaired:
+        notes.append(double_encoding_note(repaired))
     calendars = load_calendars(text, url, notes)
     notes.extend(zone_warnings(text[:2_000_000]))
     default = well_known_zone(default_tz) or UTC

@@ -88,6 +88,16 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("text before the feed ignored, the first line: {first}",
      "texte avant le flux ignoré, la première ligne : {first}",
      "Text vor dem Feed ignoriert, die erste Zeile: {first}"),
+    ("text encoded twice (UTF-8 read as Windows-1252, then encoded again) on a line: repaired",
+     "texte encodé deux fois (UTF-8 lu comme Windows-1252, puis encodé à nouveau) sur une "
+     "ligne : réparé",
+     "zweimal kodierter Text (UTF-8 als Windows-1252 gelesen und erneut kodiert) in einer "
+     "Zeile: repariert"),
+    ("text encoded twice (UTF-8 read as Windows-1252, then encoded again) on {n} lines: repaired",
+     "texte encodé deux fois (UTF-8 lu comme Windows-1252, puis encodé à nouveau) sur {n} "
+     "lignes : réparé",
+     "zweimal kodierter Text (UTF-8 als Windows-1252 gelesen und erneut kodiert) in {n} "
+     "Zeilen: repariert"),
     ("body is gzip-compressed without Content-Encoding: decompressed",
      "réponse compressée en gzip sans Content-Encoding : décompressée",
      "Antwort gzip-komprimiert ohne Content-Encoding: entpackt"),
