@@ -454,11 +454,16 @@ def test_a_line_icalendar_skips_inside_an_event_is_reported() -> None:
                                       "seconde ligne sans pli\nDESCRIPTION:Un atelier", 1)
     feed = parse_text(text)
     assert len(feed.events) == 3
-    assert feed.warnings == ("VEVENT 'Atelier 0': skipped a line that is not an iCalendar "
-                             "content line: 'seconde ligne sans pli'",)
-    assert reason_in(feed.warnings[0], "fr") == (
-        "VEVENT 'Atelier 0' : une ligne qui n'est pas une ligne iCalendar ignorée : "
-        "'seconde ligne sans pli'")
+    assert_warned(feed, "VEVENT 'Atelier 0': skipped a line that is not an iCalendar content "
+                  "line: 'seconde ligne sans pli'",
+                  "VEVENT 'Atelier 0' : une ligne qui n'est pas une ligne iCalendar ignorée : "
+                  "'seconde ligne sans pli'")
+
+
+def assert_warned(feed: ParsedFeed, english: str, french: str) -> None:
+    """``feed``'s one warning, as stored and as a French organiser reads it."""
+    assert feed.warnings == (english,)
+    assert reason_in(english, "fr") == french
 
 
 def test_a_calendar_encoded_twice_reads_as_its_author_wrote_it() -> None:
@@ -471,11 +476,9 @@ def test_a_calendar_encoded_twice_reads_as_its_author_wrote_it() -> None:
     feed = parse_text(text)
     assert [event.title for event in feed.events] == ["Atelier d’été à Metz", "Atelier 1",
                                                       "Atelier 2"]
-    assert feed.warnings == ("text encoded twice (UTF-8 read as Windows-1252, then encoded "
-                             "again) on a line: repaired",)
-    assert reason_in(feed.warnings[0], "fr") == (
-        "texte encodé deux fois (UTF-8 lu comme Windows-1252, puis encodé à nouveau) sur une "
-        "ligne : réparé")
+    assert_warned(feed, "text encoded twice (UTF-8 read as Windows-1252, then encoded again) on "
+                  "a line: repaired", "texte encodé deux fois (UTF-8 lu comme Windows-1252, puis "
+                  "encodé à nouveau) sur une ligne : réparé")
 
 
 def test_letters_that_only_look_encoded_twice_are_left_alone() -> None:
