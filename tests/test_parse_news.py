@@ -13,6 +13,7 @@ from aggregator.errors import ParseError
 from aggregator.models import NewsItem, ParsedFeed
 from aggregator.parse import parse_body, sniff_format
 from aggregator.parse.ampersands import escape_stray_ampersands
+from aggregator.parse.news_dates import rfc822_spelling
 from aggregator.parse.text import clean_text, html_to_text, sanitize_html
 from aggregator.reasons import reason_in
 
@@ -221,6 +222,45 @@ def test_a_feed_encoded_twice_reads_as_its_author_wrote_it() -> None:
                                 "again) on 2 lines: repaired")
     latin = body.replace(b'encoding="utf-8"', b'encoding="iso-8859-1"')  # read as it says
     assert not any("encoded twice" in warning for warning in parse_body(latin, "auto", URL).warnings)
+
+
+def dated(*dates: str) -> bytes:
+    items = "".join(f"<item><title>Item {n}</title><link>https://lab.example.org/{n}</link>"
+                    f"<pubDate>{date}</pubDate></item>" for n, date in enumerate(dates))
+    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+
+
+def test_dates_in_french_or_german_or_with_cet_are_read() -> None:
+    """feedparser read no date from the first two (their items never reached the weekly
+    digest, which picks a week's news by date) and took CET for UTC, an hour off."""
+    feed = parse_body(dated("lun., 07 déc. 2026 18:00:00 +0100", "Mo, 07. Dez 2026 18:00:00 MEZ",
+                            "Mon, 07 Dec 2026 18:00:00 CET", "mar., 03 mars 2026 09:00:00 CEST",
+                            "Mon, 07 Dec 2026 18:00:00 +0100"), "auto", URL)
+    assert [item.published for item in feed.items] == [
+        datetime(2026, 12, 7, 17, tzinfo=UTC)] * 3 + [datetime(2026, 3, 3, 7, tzinfo=UTC),
+                                                      datetime(2026, 12, 7, 17, tzinfo=UTC)]
+    assert feed.warnings == ()
+
+
+def test_a_date_nobody_can_read_is_reported() -> None:
+    feed = parse_body(dated("le 7 décembre à 18h", "07/12/2026 18:00"), "auto", URL)
+    assert [item.published for item in feed.items] == [None, None]
+    assert feed.warnings == ("2 entries with a date that cannot be read, the first: "
+                             "'le 7 décembre à 18h': left out of the weekly digest",)
+    assert reason_in(feed.warnings[0], "de") == (
+        "2 Einträge mit unlesbarem Datum, der erste: 'le 7 décembre à 18h': nicht im Wochenbrief")
+
+
+@pytest.mark.parametrize(("written", "spelled"), [
+    ("lun., 07 déc. 2026 18:00:00 +0100", "07 Dec 2026 18:00:00 +0100"),
+    ("Di, 03. März 2026 09:00:00 MESZ", "03 Mar 2026 09:00:00 +0200"),
+    ("mar., 03 mars 2026 09:00", "03 Mar 2026 09:00"),  # mardi, then mars
+    ("Mar 03, 2026 10:00", None),  # March, not mardi: left to feedparser
+    ("Sat, 01 Aug 2026 10:00:00 GMT", None),
+    ("2026-12-07T18:00:00+01:00", None),
+])
+def test_how_a_localised_date_is_spelled_for_rfc_822(written: str, spelled: str | None) -> None:
+    assert rfc822_spelling(written) == spelled
 
 
 PODCAST = b"""<?xml version="1.0"?>

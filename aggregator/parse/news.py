@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import email.utils
 import time
 import warnings
 from collections.abc import Callable
@@ -27,6 +28,7 @@ import feedparser.mixin
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
+from .news_dates import rfc822_spelling
 from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_text, sanitize_html
 
 MAX_ITEMS = 50_000
@@ -72,6 +74,11 @@ def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
         notes.append(f"{len(entries)} entries: kept the first {MAX_ITEMS}")
         entries = entries[:MAX_ITEMS]
     items = [item for item in (read_entry(entry, base, url) for entry in entries) if item]
+    unread_dates = [str(entry.get("published") or entry.get("updated")) for entry in entries
+                    if (entry.get("published") or dict.get(entry, "updated"))
+                    and not (entry.get("published_parsed") or dict.get(entry, "updated_parsed"))]
+    if unread_dates:
+        notes.append(unread_dates_note(unread_dates))
     if len(items) < len(entries):
         notes.append(f"skipped {len(entries) - len(items)} entries with no id, title, link or content")
     return ParsedFeed(
@@ -140,10 +147,31 @@ def _make_handlers_tolerant() -> None:
 _make_handlers_tolerant()
 
 
+def _localized_date(text: str) -> time.struct_time | None:
+    """A date in French or German, or with "CET", in UTC (parse/news_dates.py); None for the
+    rest, which feedparser's own readers take in turn."""
+    spelled = rfc822_spelling(text)
+    parsed = email.utils.parsedate_tz(spelled) if spelled else None
+    return time.gmtime(email.utils.mktime_tz(parsed)) if parsed else None
+
+
+feedparser.registerDateHandler(_localized_date)
+
+
 def _feedparser(body: bytes) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=True)
+
+
+def unread_dates_note(dates: list[str]) -> str:
+    """The warning for entries whose date nobody can read: the digest picks a week's news by
+    date, so they never reach it."""
+    first = repr(one_line(dates[0], 60))
+    if len(dates) == 1:
+        return f"an entry with a date that cannot be read ({first}): left out of the weekly digest"
+    return (f"{len(dates)} entries with a date that cannot be read, the first: {first}: left out "
+            "of the weekly digest")
 
 
 def feed_format(version: str) -> Literal["rss", "atom"]:
