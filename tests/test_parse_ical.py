@@ -16,6 +16,7 @@ from aggregator.models import Event, ParsedFeed
 from aggregator.parse import parse_body
 from aggregator.parse.guards import cut_date_lists
 from aggregator.parse.ical_junk import without_unreadable_lines
+from aggregator.parse.mojibake import repair_calendar
 from aggregator.reasons import reason_in
 
 DATA = Path(__file__).parent / "data"
@@ -473,12 +474,18 @@ def test_a_calendar_encoded_twice_reads_as_its_author_wrote_it() -> None:
     twice = "Atelier d’été à Metz".encode().decode("cp1252")
     assert twice == "Atelier dâ€™Ã©tÃ© Ã\u00a0 Metz"
     text = wordpress_export().replace("SUMMARY:Atelier 0", f"SUMMARY:{twice[:11]}\n {twice[11:]}")
-    feed = parse_text(text)
-    assert [event.title for event in feed.events] == ["Atelier d’été à Metz", "Atelier 1",
+    feed = parse_text(text.replace("SUMMARY:Atelier 1", "SUMMARY:Atelier lâ\n €™atelier"))
+    assert [event.title for event in feed.events] == ["Atelier d’été à Metz", "Atelier l’atelier",
                                                       "Atelier 2"]
     assert_warned(feed, "text encoded twice (UTF-8 read as Windows-1252, then encoded again) on "
-                  "a line: repaired", "texte encodé deux fois (UTF-8 lu comme Windows-1252, puis "
-                  "encodé à nouveau) sur une ligne : réparé")
+                  "2 lines: repaired", "texte encodé deux fois (UTF-8 lu comme Windows-1252, puis "
+                  "encodé à nouveau) sur 2 lignes : réparé")
+
+
+def test_a_fold_after_the_first_character_of_a_pair_is_seen() -> None:
+    """"â" alone is French ("château"): only before a fold is it looked at."""
+    assert repair_calendar("SUMMARY:lâ\r\n €™atelier\r\n") == ("SUMMARY:l’atelier\r\n", 1)
+    assert repair_calendar("SUMMARY:château\r\n fort\r\n") == ("SUMMARY:château\r\n fort\r\n", 0)
 
 
 def test_letters_that_only_look_encoded_twice_are_left_alone() -> None:

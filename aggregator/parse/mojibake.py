@@ -47,9 +47,11 @@ def repair_double_encoding(text: str) -> tuple[str, int]:
 def repair_calendar(text: str) -> tuple[str, int]:
     """:func:`repair_double_encoding` on a calendar's lines unfolded: a fold may fall between
     the two characters of one ("CafÃ" + "\\r\\n ©")."""
-    if not (_has_telltale(text) or _has_lead(text) and FOLDED_LEAD.search(text)):
+    split = (_has_lead(text) or "\u00e2" in text) and FOLDED_LEAD.search(text) is not None
+    if not (split or _has_telltale(text)):
         return text, 0
-    return repair_double_encoding(FOLD.sub("", text))
+    fixed, repaired = repair_double_encoding(FOLD.sub("", text))
+    return (fixed, repaired) if repaired else (text, 0)
 
 
 def repair_utf8_body(body: bytes) -> tuple[bytes, int]:
