@@ -114,3 +114,14 @@ def test_our_own_agenda_page_is_readable_by_the_same_parser() -> None:
     assert event.title == "Rencontre IA" and event.start == start
     assert event.url == "https://lab.example.org/talk"
     assert "TCRM-Blida" in event.location
+
+
+def test_a_page_without_an_html_root_is_read_whole_when_declared_jsonld() -> None:
+    """Its JSON-LD opens a line with "{": the skipping of a PHP notice before a JSON Feed
+    must not cut the page there (it did, and the page's events were lost)."""
+    page = (b'<head><meta charset="utf-8"><title>Agenda</title>\n<script type="application/ld+json">'
+            b'\n{"@context": "https://schema.org", "@type": "Event", "name": "Atelier IA",'
+            b' "startDate": "2026-12-10T18:00:00+01:00",'
+            b' "location": {"@type": "Place", "name": "TCRM-Blida"}}\n</script></head><body></body>')
+    feed = parse_body(page, "jsonld", "https://tcrm-blida.example/agenda")
+    assert [event.title for event in feed.events] == ["Atelier IA"]

@@ -81,7 +81,7 @@ def parse_sniffed(body: bytes, declared_type: str, url: str, default_tz: str) ->
         body = inflate(body, url)
         notes.append("body is gzip-compressed without Content-Encoding: decompressed")
     kind, root = sniff_format(body)
-    if kind in ("xml", "unknown"):
+    if kind in ("xml", "unknown") and declared_type != "jsonld":  # a page is read whole
         body, kind, root = skip_text_before_feed(body, kind, root, notes)
     if kind == "empty":
         raise ParseError(url, "empty body: no calendar or feed")
@@ -156,6 +156,8 @@ def skip_text_before_feed(body: bytes, kind: Kind, root: str, notes: list[str]) 
     found = FEED_START.search(body, 0, SNIFF_BYTES)
     if found is None or not body[: found.start()].strip():
         return body, kind, root
+    if found.group() == b"{" and b"<script" in body[: found.start()].lower():
+        return body, kind, root  # a page's JSON-LD or script, not a JSON Feed
     before = body[: found.start()].decode("utf-8", "replace").strip().splitlines()[0]
     notes.append(f"text before the feed ignored, the first line: {one_line(before, 80)!r}")
     body = body[found.start() :]
