@@ -175,6 +175,15 @@ HAND_MADE = """<?xml version="1.0" encoding="utf-8"?>
 </channel></rss>"""
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u2028\n"])
+def test_white_space_python_strips_before_a_feed_is_skipped_without_a_word(space: str) -> None:
+    """Bytes that are not ASCII white space but decode to white space (a no-break space, a
+    line separator) left no first line to quote: "unexpected IndexError while parsing"."""
+    feed = parse_body(space.encode() + HAND_MADE.encode(), "auto", URL)
+    assert feed.items[0].title == "Journée R&D : Q&A avec AT&T"
+    assert not any(warning.startswith("text before") for warning in feed.warnings)
+
+
 def test_ampersands_a_feed_forgot_to_escape_read_as_the_author_wrote_them() -> None:
     """The lenient parser read "R&D" as an entity and titled the item "Journée R&D; : Q&A;"."""
     feed = parse_body(HAND_MADE.encode(), "auto", URL)

@@ -29,7 +29,7 @@ from .jsonfeed import parse_jsonfeed
 from .jsonld import has_jsonld_events, parse_jsonld
 from .mojibake import double_encoding_note, repair_utf8_body
 from .news import parse_news
-from .text import clean_line, html_to_text
+from .text import clean_line, first_line, html_to_text
 
 __all__ = ["ParseError", "parse_body", "sniff_format"]
 
@@ -158,8 +158,9 @@ def skip_text_before_feed(body: bytes, kind: Kind, root: str, notes: list[str]) 
         return body, kind, root
     if found.group() == b"{" and b"<script" in body[: found.start()].lower():
         return body, kind, root  # a page's JSON-LD or script, not a JSON Feed
-    before = body[: found.start()].decode("utf-8", "replace").strip().splitlines()[0]
-    notes.append(f"text before the feed ignored, the first line: {one_line(before, 80)!r}")
+    before = first_line(body[: found.start()].decode("utf-8", "replace"))
+    if before:  # white space only (a no-break space) goes without a word, as before <?xml
+        notes.append(f"text before the feed ignored, the first line: {before!r}")
     body = body[found.start() :]
     return (body, *sniff_format(body))
 

@@ -45,7 +45,7 @@ from .ical_dates import (
     text_of,
     to_when,
 )
-from .text import clean_line, html_to_text, is_web_url, plain_text
+from .text import clean_line, first_line, html_to_text, is_web_url, plain_text
 from .timezones import TimezoneResolver, well_known_zone
 
 MAX_EVENTS = 20_000
@@ -118,9 +118,9 @@ def load_calendars(text: str, url: str, notes: list[str]) -> list[icalendar.Cale
             raise ParseError(url, "not an iCalendar file: no BEGIN:VCALENDAR")
         notes.append("no VCALENDAR around the VEVENTs: read them anyway")
         text, start = f"BEGIN:VCALENDAR\r\n{text.strip()}\r\nEND:VCALENDAR\r\n", 0
-    if text[:start].strip():
+    if first_line(text[:start]):
         notes.append(f"text before BEGIN:VCALENDAR ignored, the first line: "
-                     f"{one_line(text[:start].strip().splitlines()[0], 80)!r}")
+                     f"{first_line(text[:start])!r}")
     text = text[start:]
     if "END:VCALENDAR" not in text.upper():
         raise ParseError(url, "truncated iCalendar file: no END:VCALENDAR")

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 from icalendar.parser import Contentline
 
+from .guards import FOLD
+
 CONTENT_LINE = re.compile(r'[A-Za-z0-9-]+(?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)*:')
 """RFC 5545's content line up to its value: readable whatever the value. Only the other
 lines are asked of icalendar (10 µs each, against 1 µs here)."""
@@ -37,7 +39,7 @@ def without_unreadable_lines(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
     for line in _logical_lines(text):
-        unfolded = re.sub(r"\r?\n[ \t]", "", line).rstrip("\r\n")
+        unfolded = FOLD.sub("", line).rstrip("\r\n")
         if not unfolded.strip() or _readable(unfolded):
             kept.append(line)
         else:

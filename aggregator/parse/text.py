@@ -179,6 +179,17 @@ def _already_clean(text: str) -> bool:
             and unicodedata.is_normalized("NFC", text))
 
 
+def first_line(text: str, limit: int = 80) -> str:
+    """The first line of ``text`` that holds more than white space, on one line and cut at
+    ``limit``; "" when there is none. What a warning quotes of text it ignored (a PHP notice
+    before a feed): enough for the organiser to recognise it."""
+    for line in text.splitlines():
+        flat = " ".join(line.split())
+        if flat:
+            return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return ""
+
+
 def clean_line(text: str) -> str:
     """Return ``text`` cleaned and on one line: for titles, names and locations."""
     return " ".join(clean_text(text).split())
