@@ -265,6 +265,10 @@ def test_a_date_nobody_can_read_is_reported() -> None:
     ("Di, 03. März 2026 09:00:00 MESZ", "03 Mar 2026 09:00:00 +0200"),
     ("mar., 03 mars 2026 09:00", "03 Mar 2026 09:00"),  # mardi, then mars
     ("Mar 03, 2026 10:00", None),  # March, not mardi: left to feedparser
+    ("lun., 07 dec. 2026 18:00", "07 Dec 2026 18:00"),  # typed without its accent
+    ("Méindeg, 7. Dezember 2026 18:00 +0100", "7 Dec 2026 18:00 +0100"),  # Luxembourgish
+    ("Seg, 24 Set 2018 19:42:40 -0300", "24 Sep 2018 19:42:40 -0300"),  # Portuguese
+    ("gio, 10 dic 2026 18:00:00 +0100", "10 Dec 2026 18:00:00 +0100"),  # Italian
     ("Sat, 01 Aug 2026 10:00:00 GMT", None),
     ("2026-12-07T18:00:00+01:00", None),
 ])

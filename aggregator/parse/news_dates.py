@@ -6,47 +6,69 @@ Why: a French site's PHP that formats its dates in its locale publishes "lun., 0
 RFC 822 knows only US zones: feedparser read no date from the first two (the items never
 reached the weekly digest, which picks the week's news by date) and took "CET" for UTC, an
 hour off. The weekday is dropped (a date does not need it, and French "mar" is both Tuesday
-and March).
+and March). The names are CLDR's (Babel) for the region's languages and its neighbours', with
+their accents dropped as dates are often typed, and the few PHP's locales write besides.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
-MONTHS = {
-    "Jan": ("janvier", "janv", "januar", "jänner", "jaenner"),
-    "Feb": ("février", "fevrier", "févr", "fevr", "fév", "fev", "februar"),
-    "Mar": ("mars", "mar", "märz", "maerz", "mär", "mrz"),
-    "Apr": ("avril", "avr", "april"),
-    "May": ("mai",),
-    "Jun": ("juin", "juni"),
-    "Jul": ("juillet", "juil", "juli"),
-    "Aug": ("août", "aout", "aoû", "aou", "august"),
-    "Sep": ("septembre", "sept", "september"),
-    "Oct": ("octobre", "oktober", "okt"),
-    "Nov": ("novembre", "november"),
-    "Dec": ("décembre", "decembre", "déc", "dezember", "dez"),
-}
-WEEKDAYS = ("lundi", "lun", "mardi", "mar", "mercredi", "mer", "jeudi", "jeu", "vendredi", "ven",
-            "samedi", "sam", "dimanche", "dim", "montag", "mo", "dienstag", "di", "mittwoch", "mi",
-            "donnerstag", "do", "freitag", "fr", "samstag", "sonnabend", "sa", "sonntag", "so",
-            "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from babel.dates import get_day_names, get_month_names
+
+LOCALES = ("fr", "de", "de_AT", "lb", "nl", "it", "pt", "es", "en")
+"""The region's languages and its neighbours' (Babel's CLDR names, what a site's locale writes)."""
+ENGLISH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+EXTRA_MONTHS = {"mar": 3, "mär": 3, "maerz": 3, "mrz": 3, "jaenner": 1, "fév": 2, "aoû": 8}
+"""What PHP's locales or hand-typed dates write beside CLDR's names."""
+
+
+def _plain(word: str) -> str:
+    """Lower case, no final dot, no accents ("Déc." -> "dec"), as dates are typed."""
+    decomposed = unicodedata.normalize("NFD", word.rstrip(".").lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _months() -> dict[str, str]:
+    """Every name and abbreviation of a month in ``LOCALES`` -> its English abbreviation;
+    a word two languages give to different months is left out."""
+    found: dict[str, set[int]] = {}
+    for locale in LOCALES:
+        for width in ("abbreviated", "wide"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=locale).items():
+                    found.setdefault(_plain(name), set()).add(number)
+    for word, number in EXTRA_MONTHS.items():
+        found.setdefault(_plain(word), set()).add(number)
+    return {word: ENGLISH[numbers.pop() - 1] for word, numbers in found.items() if len(numbers) == 1}
+
+
+def _weekdays(locales: tuple[str, ...]) -> set[str]:
+    return {_plain(name) for locale in locales for width in ("abbreviated", "short", "wide")
+            for name in get_day_names(width, "format", locale=locale).values()}
+
+
+@functools.cache
+def _tables() -> tuple[dict[str, str], frozenset[str], re.Pattern[str]]:
+    """Month words, English weekdays and the leading-weekday pattern, built from CLDR at the
+    first date that needs them (30 ms: not at every command's start)."""
+    words = sorted(_weekdays(LOCALES), key=len, reverse=True)
+    leading = re.compile(r"(" + "|".join(map(re.escape, words)) + r")\b\.?,?\s*(?=\d)")
+    return _months(), frozenset(_weekdays(("en",))), leading
+
+
 ZONES = {"CET": "+0100", "CEST": "+0200", "MEZ": "+0100", "MESZ": "+0200", "WET": "+0000",
          "WEST": "+0100", "EET": "+0200", "EEST": "+0300", "BST": "+0100"}
 READABLE = re.compile(
     r"\s*(?:\d{4}-"  # ISO 8601
-    r"|(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?\d{1,2}\s+(?:" + "|".join(MONTHS) + r")\s+\d{2,4}"
+    r"|(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\s+\d{2,4}"
     r"\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC?|Z|[ECMP][SD]T)?\s*$)")
 """What feedparser reads as it is, told apart at once: RFC 822 in English with a zone it
 knows, and ISO 8601 (a feed's every date is asked of us first: 4 µs each without this)."""
-_MONTH_OF = {word: english for english, words in MONTHS.items() for word in words}
 WORD = re.compile(r"[^\W\d_]+\.?")
-ENGLISH_WEEKDAYS = frozenset(WEEKDAYS[-7:])
-LEADING_WEEKDAY = re.compile(
-    r"(" + "|".join(sorted(map(re.escape, WEEKDAYS), key=len, reverse=True)) + r")\b\.?,?\s*(?=\d)",
-    re.IGNORECASE)
-DAY_MONTH = re.compile(r"\d{1,2}\s+(?:" + "|".join(MONTHS) + r")\b")
+DAY_MONTH = re.compile(r"\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\b")
 DAY_DOT = re.compile(r"\b(\d{1,2})\.(?=\s)")
 ZONE = re.compile(r"\b(" + "|".join(ZONES) + r")\s*$")
 
@@ -56,21 +78,31 @@ def rfc822_spelling(text: str) -> str | None:
     zone as its offset; None when it needed none of this (feedparser reads it as it is)."""
     if READABLE.match(text):
         return None
+    _, english_weekdays, leading_weekday = _tables()
     original = text.strip()
     zoned = ZONE.sub(lambda found: ZONES[found.group(1)], original)
-    weekday = LEADING_WEEKDAY.match(zoned)
+    weekday = leading_weekday.match(_plain_head(zoned))
     rest = zoned[weekday.end():] if weekday else zoned
     spelled = DAY_DOT.sub(r"\1", WORD.sub(_month, rest))
     if weekday and not DAY_MONTH.match(spelled):  # "Mar 03, 2026": a month, not mardi
         weekday, rest = None, zoned
         spelled = DAY_DOT.sub(r"\1", WORD.sub(_month, zoned))
-    english_weekday = weekday is None or weekday.group(1).lower() in ENGLISH_WEEKDAYS
+    english_weekday = weekday is None or weekday.group(1) in english_weekdays
     if spelled == rest and zoned == original and english_weekday:
         return None
     return spelled
 
 
+def _plain_head(text: str) -> str:
+    """``text`` with its first word made plain, the rest as it is (same length: ``match.end``
+    indexes both)."""
+    word = re.match(r"[^\W\d_]+", text)
+    if word is None:
+        return text
+    plain = _plain(word.group())
+    return plain + text[word.end():] if len(plain) == word.end() else text
+
+
 def _month(found: re.Match[str]) -> str:
     word = found.group()
-    key = unicodedata.normalize("NFC", word.rstrip(".").lower())
-    return _MONTH_OF.get(key, word)
+    return _tables()[0].get(_plain(word), word)
