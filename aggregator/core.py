@@ -247,7 +247,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
         record_count = len(records.events)
         merged_events = self._merge_events(records.events, by_id)
-        items = [i for i in records.items if _recent_news(i.published or i.updated, now)]
+        items = [i for i in records.items if _recent_news(i.when, now)]
         del records  # the merged records keep what they still need
         record_count += len(items)
         merged_items = self._merge_news(items, by_id)
@@ -343,6 +343,8 @@ def check_feed(
 
 
 def _recent_news(when: datetime | None, now: datetime) -> bool:
+    """Dated (or first seen) in the last 90 days; one stored before anyone kept when it was
+    first seen stays."""
     return when is None or when >= now - NEWS_WINDOW
 
 

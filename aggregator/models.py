@@ -112,6 +112,16 @@ class NewsItem:
     author: str = ""
     source_id: str = ""
     feed_url: str = ""
+    seen: datetime | None = None
+    """When the aggregator first stored it, kept only for an item that carries no date
+    (RSS makes pubDate optional): it stands in for the date when ordering news and choosing
+    a week's digest, as feed readers do (lemon24/reader's "added"), and is never shown as
+    a publication date."""
+
+    @property
+    def when(self) -> datetime | None:
+        """Its date, else when it was first seen."""
+        return self.published or self.updated or self.seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +203,13 @@ class MergedItem:
     published: datetime | None
     summary: str
     members: tuple[NewsItem, ...]
+    seen: datetime | None = None
+    """When the first of its members was first seen, for an article no member dates."""
+
+    @property
+    def when(self) -> datetime | None:
+        """Its date, else when it was first seen: what orders the news and picks a week's."""
+        return self.published or self.seen
 
     @property
     def source_ids(self) -> tuple[str, ...]:

@@ -311,14 +311,15 @@ def _override(record: Mapping[str, Any], override: Mapping[str, Any], zone: tzin
 
 def decode_item(record: Mapping[str, Any]) -> MergedItem:
     """One news.json record back into a MergedItem."""
-    published = record.get("published")
+    published, first_seen = record.get("published"), record.get("first_seen")
     when = datetime.fromisoformat(published) if published else None
+    seen = datetime.fromisoformat(first_seen) if first_seen and not when else None
     title, summary = str(record.get("title", "")), str(record.get("summary", ""))
     members = tuple(
         NewsItem(guid=str(s.get("guid", "")), title=title, link=str(s.get("link", "")),
                  published=when, summary=summary, source_id=str(s.get("source", "")),
-                 feed_url=str(s.get("feed", "")))
+                 feed_url=str(s.get("feed", "")), seen=seen)
         for s in record.get("sources", [])
     )
     return MergedItem(id=str(record["id"]), title=title, link=str(record.get("link", "")),
-                      published=when, summary=summary, members=members)
+                      published=when, summary=summary, members=members, seen=seen)

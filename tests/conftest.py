@@ -104,6 +104,28 @@ def make_settings(tmp_path: Path, sources: tuple[Source, ...], db_url: str | Non
 
 
 @contextmanager
+def schema_at(db_url: str, revision: str) -> Iterator[sa.Connection]:
+    """A database migrated only up to ``revision`` (the schema before a change), for the rows
+    an older version stored; the store's next opening migrates them the rest of the way."""
+    from alembic import command
+    from alembic.config import Config
+
+    import aggregator.store as store_package
+
+    engine = sa.create_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location",
+                           str(Path(store_package.__file__).parent / "migrations"))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            yield connection
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def build_lock_held(db_url: str, owner: str = "node-b") -> Iterator[threading.Event]:
     """Another node building: it holds the cluster's build lock, on a connection of its own,
     until the yielded event is set (or the block ends)."""

@@ -255,9 +255,10 @@ def test_a_date_nobody_can_read_is_reported() -> None:
     feed = parse_body(dated("le 7 décembre à 18h", "07/12/2026 18:00"), "auto", URL)
     assert [item.published for item in feed.items] == [None, None]
     assert feed.warnings == ("2 entries with a date that cannot be read, the first: "
-                             "'le 7 décembre à 18h': left out of the weekly digest",)
+                             "'le 7 décembre à 18h': dated by the day they were first seen",)
     assert reason_in(feed.warnings[0], "de") == (
-        "2 Einträge mit unlesbarem Datum, der erste: 'le 7 décembre à 18h': nicht im Wochenbrief")
+        "2 Einträge mit unlesbarem Datum, der erste: 'le 7 décembre à 18h': datiert auf den "
+        "Tag, an dem sie zuerst gesehen wurden")
 
 
 @pytest.mark.parametrize(("written", "spelled"), [

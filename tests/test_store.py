@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +13,7 @@ from aggregator import decide
 from aggregator.errors import StoreError
 from aggregator.models import Event, FeedOutcome, FetchResult, NewsItem, ParsedFeed
 from aggregator.store import Store, open_store
-from conftest import make_source
+from conftest import make_source, schema_at
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
@@ -254,24 +253,14 @@ def test_a_registration_is_found_by_its_secret_and_changed_whole(db_url: str) ->
 
 def test_registrations_made_before_the_manage_links_get_a_secret_each(db_url: str) -> None:
     import sqlalchemy as sa
-    from alembic import command
-    from alembic.config import Config
 
-    import aggregator.store as store_package
-
-    engine = sa.create_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(Path(store_package.__file__).parent / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0004_registrations")  # the schema before this change
+    with schema_at(db_url, "0004_registrations") as connection:  # the schema before this change
         for n in (1, 2):
             connection.execute(sa.text(
                 "INSERT INTO registrations (id, source_id, name, kind, city, country, language, "
                 "website, contact, tags, status, created_at, note) VALUES (:n, :id, 'X', 'lab', "
                 "'Metz', 'FR', 'fr', '', 'x@example.org', '[]', 'approved', :at, '')"),
                 {"n": n, "id": f"org-{n}", "at": datetime(2026, 12, 1, tzinfo=timezone.utc)})
-    engine.dispose()
     store = open_store(db_url)
     try:
         tokens = [r.token for r in store.registrations()]

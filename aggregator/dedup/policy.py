@@ -151,14 +151,15 @@ def rank_items(items: Sequence[NewsItem], sources: Mapping[str, Source],
 
 
 def merge_item(ident: str, members: Sequence[NewsItem], link: str) -> MergedItem:
-    """One MergedItem from ranked ``members``: title from the first, earliest date, most
-    complete summary."""
+    """One MergedItem from ranked ``members``: title from the first, earliest date (for an
+    article none dates, earliest first seen), most complete summary."""
     published = [m.published for m in members if m.published is not None]
+    seen = [m.seen for m in members if m.seen is not None and not published]
     return MergedItem(
         id=ident, title=members[0].title, link=link,
         published=min(published, key=_timestamp) if published else None,
         summary=_most_complete([m.summary for m in members]),
-        members=tuple(members),
+        members=tuple(members), seen=min(seen, key=_timestamp) if seen else None,
     )
 
 

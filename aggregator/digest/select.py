@@ -1,9 +1,10 @@
 """PURE: what one week's digest holds for one set of filters.
 
 The window is fixed by the ISO week, not by the moment of sending: events from that Monday
-00:00 (local) for 14 days, news published in the 7 days before that Monday. So a digest sent
-late, retried on Wednesday or previewed for the archive holds the same things, and one
-Monday's news window ends where the next one's starts (nothing falls between two digests).
+00:00 (local) for 14 days, news published (undated: first seen) in the 7 days before that
+Monday. So a digest sent late, retried on Wednesday or previewed for the archive holds the
+same things, and one Monday's news window ends where the next one's starts (nothing falls
+between two digests).
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def _news(
     for item in newest_first(items):
         if kept >= MAX_NEWS:
             break
-        when = item.published
+        when = item.when  # an undated item is news of the week it was first seen
         if when is None:
             continue
         when = when if when.tzinfo else when.replace(tzinfo=UTC)

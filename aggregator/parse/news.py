@@ -165,13 +165,14 @@ def _feedparser(body: bytes) -> Any:
 
 
 def unread_dates_note(dates: list[str]) -> str:
-    """The warning for entries whose date nobody can read: the digest picks a week's news by
-    date, so they never reach it."""
+    """The warning for entries whose date nobody can read: they are dated by when they were
+    first seen (NewsItem.seen), which can be days after the article."""
     first = repr(one_line(dates[0], 60))
     if len(dates) == 1:
-        return f"an entry with a date that cannot be read ({first}): left out of the weekly digest"
-    return (f"{len(dates)} entries with a date that cannot be read, the first: {first}: left out "
-            "of the weekly digest")
+        return (f"an entry with a date that cannot be read ({first}): dated by the day it was "
+                "first seen")
+    return (f"{len(dates)} entries with a date that cannot be read, the first: {first}: dated "
+            "by the day they were first seen")
 
 
 def feed_format(version: str) -> Literal["rss", "atom"]:

@@ -340,14 +340,17 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("{n} '&' not written '&amp;' as XML requires: read as text",
      "{n} « & » non écrits « &amp; » comme XML le demande : lus comme du texte",
      "{n} „&“ nicht als „&amp;“ geschrieben, wie XML es verlangt: als Text gelesen"),
-    ("an entry with a date that cannot be read ({first}): left out of the weekly digest",
-     "une entrée dont la date est illisible ({first}) : absente de la lettre hebdomadaire",
-     "ein Eintrag mit unlesbarem Datum ({first}): nicht im Wochenbrief"),
-    ("{n} entries with a date that cannot be read, the first: {first}: left out of the weekly "
-     "digest",
-     "{n} entrées dont la date est illisible, la première : {first} : absentes de la lettre "
-     "hebdomadaire",
-     "{n} Einträge mit unlesbarem Datum, der erste: {first}: nicht im Wochenbrief"),
+    ("an entry with a date that cannot be read ({first}): dated by the day it was first seen",
+     "une entrée dont la date est illisible ({first}) : datée du jour où elle a été vue pour "
+     "la première fois",
+     "ein Eintrag mit unlesbarem Datum ({first}): datiert auf den Tag, an dem er zuerst "
+     "gesehen wurde"),
+    ("{n} entries with a date that cannot be read, the first: {first}: dated by the day they "
+     "were first seen",
+     "{n} entrées dont la date est illisible, la première : {first} : datées du jour où elles "
+     "ont été vues pour la première fois",
+     "{n} Einträge mit unlesbarem Datum, der erste: {first}: datiert auf den Tag, an dem sie "
+     "zuerst gesehen wurden"),
     ("ignored elements out of place or incomplete: {tags}",
      "éléments mal placés ou incomplets ignorés : {tags}",
      "falsch platzierte oder unvollständige Elemente ignoriert: {tags}"),

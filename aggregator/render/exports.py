@@ -162,8 +162,9 @@ def news_json_chunks(
 
 
 def item_record(item: MergedItem, sources: Mapping[str, Source]) -> dict[str, Any]:
-    """One item of news.json: the contract's fields, then our additions."""
-    return {
+    """One item of news.json: the contract's fields, then our additions (``first_seen``
+    only for an item no feed dates: when the aggregator first saw it, what orders it)."""
+    record = {
         "id": item.id,
         "title": one_line(item.title),
         "link": item.link,
@@ -175,13 +176,17 @@ def item_record(item: MergedItem, sources: Mapping[str, Source]) -> dict[str, An
         ],
         "publishers": list(source_names(item.members, sources)),
     }
+    if item.seen is not None:
+        record["first_seen"] = iso(item.seen)
+    return record
 
 
 def newest_first(items: Sequence[MergedItem]) -> list[MergedItem]:
-    """Items by publication date, newest first; undated last; ties by id (deterministic)."""
+    """Items by publication date, newest first, an undated one by when it was first seen
+    (never seen: last); ties by id (deterministic)."""
     epoch = datetime.min.replace(tzinfo=UTC)
     dated = sorted(items, key=lambda item: item.id)
-    return sorted(dated, key=lambda item: _aware(item.published) or epoch, reverse=True)
+    return sorted(dated, key=lambda item: _aware(item.when) or epoch, reverse=True)
 
 
 ATOM_ENTRIES = 200
@@ -274,7 +279,9 @@ def entry_id(item_id: str) -> str:
 
 
 def _updated(item: MergedItem) -> datetime | None:
-    stamps = [_aware(m.updated) for m in item.members] + [_aware(item.published)]
+    """An entry's Atom <updated>: its latest date, an undated one's first seen (not the
+    build's time, which made readers show it as updated at every build)."""
+    stamps = [_aware(m.updated) for m in item.members] + [_aware(item.when)]
     known = [stamp for stamp in stamps if stamp is not None]
     return max(known) if known else None
 

@@ -335,24 +335,26 @@ def _posted_by(names: Sequence[str], labels: Mapping[str, str]) -> str:
 def _news(
     items: Sequence[MergedItem], sources: Mapping[str, Source], now: datetime, language: str
 ) -> list[dict[str, Any]]:
-    """The last 30 days of news, newest first; undated items are left to news.json."""
+    """The last 30 days of news, newest first (an undated item by when it was first seen)."""
     recent = [
         item
         for item in newest_first(items)
-        if item.published is not None and now - NEWS_WINDOW <= _aware(item.published) <= now
+        if item.when is not None and now - NEWS_WINDOW <= _aware(item.when) <= now
     ]
     return news_rows(recent[:MAX_NEWS], sources, language)
 
 
 def news_rows(items: Sequence[MergedItem], sources: Mapping[str, Source], language: str
               ) -> list[dict[str, Any]]:
-    """Dated news items as the agenda page and the news pages show them: title, link, day,
-    who posted it, the cleaned summary, its language when not the page's."""
+    """News items as the agenda page and the news pages show them: title, link, day (none
+    for an undated item), who posted it, the cleaned summary, its language when not the
+    page's."""
     return [
         {
             "title": one_line(item.title) or item.link,
             "link": item.link,
-            "published": format_date(_aware(item.published), "long", locale=language),
+            "published": (format_date(_aware(item.published), "long", locale=language)
+                          if item.published else ""),
             "datetime": iso(item.published),
             "sources": ", ".join(source_names(item.members, sources)),
             "summary": nh3.clean(item.summary),

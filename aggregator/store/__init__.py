@@ -8,10 +8,11 @@ and state or the new ones, never a mix.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -186,12 +187,14 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
             for update in updates:
                 if update.replace is not None:
                     self._replace_records(connection, update.state.feed_id,
-                                          update.replace.events, update.replace.items)
+                                          update.replace.events, update.replace.items,
+                                          update.state.last_success or datetime.now(UTC))
 
     def _replace_records(
         self, connection: Connection, feed_id: int, new_events: Sequence[Event],
-        new_items: Sequence[NewsItem],
+        new_items: Sequence[NewsItem], now: datetime,
     ) -> None:
+        new_items = _first_seen(connection, feed_id, new_items, now)
         connection.execute(events.delete().where(events.c.feed_id == feed_id))
         connection.execute(news_items.delete().where(news_items.c.feed_id == feed_id))
         event_rows = [
@@ -201,7 +204,7 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         ]
         item_rows = [
             {"feed_id": feed_id, "guid": i.guid, "published": i.published or i.updated,
-             "payload": codec.encode_item(i)}
+             "seen": i.seen, "payload": codec.encode_item(i)}
             for i in new_items
         ]
         for table, rows in ((events, event_rows), (news_items, item_rows)):
@@ -293,6 +296,21 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
 
     def _begin(self) -> Any:
         return _Guarded(self.engine.begin)
+
+
+def _first_seen(connection: Connection, feed_id: int, items: Sequence[NewsItem],
+                now: datetime) -> Sequence[NewsItem]:
+    """``items`` with the time each undated one was first stored: kept from the feed's
+    stored copy when its guid was there (a feed's body changes, its old articles do not
+    become new), else ``now``. A feed that dates its items costs no query."""
+    if all(item.published or item.updated for item in items):
+        return items
+    stored = dict(connection.execute(
+        sa.select(news_items.c.guid, news_items.c.seen)
+        .where((news_items.c.feed_id == feed_id) & news_items.c.seen.is_not(None))).all())
+    return [item if item.published or item.updated
+            else dataclasses.replace(item, seen=stored.get(item.guid) or now)
+            for item in items]
 
 
 class _Guarded:

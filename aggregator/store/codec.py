@@ -123,6 +123,8 @@ def encode_item(item: NewsItem) -> str:
         "published": encode_when(item.published), "updated": encode_when(item.updated),
         "summary": item.summary, "author": item.author,
     }
+    if item.seen is not None:  # only an undated item has one: other payloads stay as they were
+        data["seen"] = encode_when(item.seen)
     return _ENCODER.encode(data)
 
 
@@ -133,7 +135,7 @@ def decode_item(text: str, source_id: str, feed_url: str) -> NewsItem:
         published=decode_when(data["published"]),  # type: ignore[arg-type]
         updated=decode_when(data["updated"]),  # type: ignore[arg-type]
         summary=data["summary"], author=_word(data["author"]), source_id=source_id,
-        feed_url=feed_url,
+        feed_url=feed_url, seen=decode_when(data.get("seen")),  # type: ignore[arg-type]
     )
 
 

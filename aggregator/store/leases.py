@@ -228,7 +228,9 @@ class LeasesStore:
             gone_events = connection.execute(
                 events.delete().where(events.c.until_utc < events_before)).rowcount
             gone_news = connection.execute(
-                news_items.delete().where(news_items.c.published < news_before)).rowcount
+                news_items.delete().where(
+                    sa.func.coalesce(news_items.c.published, news_items.c.seen) < news_before)
+            ).rowcount
             gone_leases = connection.execute(
                 leases.delete().where(leases.c.expires_at < now)).rowcount
             gone_ledger = 0 if ledger_before is None else connection.execute(

@@ -80,6 +80,7 @@ news_items = Table(
     Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
     Column("guid", Text, nullable=False),
     Column("published", UTCDateTime),
+    Column("seen", UTCDateTime),  # first stored, for an item with no date (NewsItem.seen)
     Column("payload", Text, nullable=False),
     Index("ix_news_feed", "feed_id"),
 )

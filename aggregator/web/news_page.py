@@ -1,4 +1,4 @@
-"""/news: every dated merged article the exports hold (90 days), newest first, filtered, paged.
+"""/news: every merged article the exports hold (90 days), newest first, filtered, paged.
 
 The agenda page shows the 40 newest articles; at the scale of the region that is the last day
 or two (25,000 articles at N = 1,000 in the benchmark). This page pages through the
@@ -38,7 +38,7 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
     number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     cache: PageCache[tuple[MergedItem, ...]] = request.app.state.news_pages
     dated = cache.get((published.version, selection), lambda: tuple(
-        item for item in aggregator.select_items(published, selection) if item.published))
+        item for item in aggregator.select_items(published, selection) if item.when))
     pages_count = max(1, -(-len(dated) // PER_PAGE))
     number = min(number, pages_count)
     rows = pages.news_rows(dated[(number - 1) * PER_PAGE:number * PER_PAGE],
