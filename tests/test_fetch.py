@@ -14,6 +14,7 @@ from aggregator.demo.server import FeedServer
 from aggregator.errors import BlockedAddressError, FetchError
 from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds
 from aggregator.models import FetchResult
+from aggregator.reasons import reason_in
 from misbehaving import MisbehavingServer, body, drip, endless, gzip_bomb, misbehaving_server, redirect
 
 CAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
@@ -81,12 +82,26 @@ def test_redirect_to_a_private_address_is_refused_at_that_hop(server: Misbehavin
     assert server.hits("/jump") == 1  # the first hop really was fetched
 
 
-@pytest.mark.parametrize("status", [404, 500, 410, 403])
-def test_http_errors_are_values_with_their_status(server: MisbehavingServer, status: int) -> None:
+@pytest.mark.parametrize(("status", "line", "french"), [
+    (404, "HTTP 404 Not Found", "aucun flux à cette adresse ; vérifiez-la"),
+    (500, "HTTP 500 Internal Server Error", "le serveur du site a échoué ; nous réessaierons"),
+    (410, "HTTP 410 Gone", "ce flux a définitivement disparu ; donnez-nous sa nouvelle adresse"),
+    (403, "HTTP 403 Forbidden", "s'il est privé, donnez-nous son adresse publique"),
+    (429, "HTTP 429 Too Many Requests", "revenir plus tard ; nous le ferons"),
+    (418, "HTTP 418", ""),
+])
+def test_http_errors_are_values_that_say_what_to_do(
+    server: MisbehavingServer, status: int, line: str, french: str
+) -> None:
+    """The status line as the server sent it, then what the organiser can do about it, in
+    the health page's language (the reasons catalogue)."""
     url = server.route("/x", body(b"nope", "text/plain", status))
     result = fetch_one(url)
     assert isinstance(result, FetchError) and result.status_code == status
-    assert f"HTTP {status}" in result.reason
+    assert result.reason.startswith(line)
+    translated = reason_in(result.reason, "fr")
+    assert translated.startswith(line) and french in translated
+    assert (translated == result.reason) == (not french)
 
 
 def test_declared_huge_body_is_refused_before_download(server: MisbehavingServer) -> None:

@@ -1,5 +1,6 @@
 """The catalogue of what organisers and subscribers read about their feeds and forms:
-(English as stored, French, German); the forms' entries are in :mod:`.forms`.
+(English as stored, French, German); fetching's entries are in :mod:`.fetching`, the
+forms' in :mod:`.forms`.
 
 The English column is the message as the code writes it, each value it inserts a ``{name}``
 (already formatted: "1,000", "'Europe/Paris'"); the translations use the same names. Kept
@@ -9,78 +10,10 @@ news feeds, JSON Feed and JSON-LD, the feed's health.
 
 from __future__ import annotations
 
+from .fetching import FETCHING
 from .forms import FORMS
 
-LOCAL = "AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1"
-
-CATALOG: tuple[tuple[str, str, str], ...] = (
-    # fetching (aggregator.fetch, aggregator.netguard)
-    ("no complete answer within {seconds} s",
-     "pas de réponse complète en {seconds} s",
-     "keine vollständige Antwort innerhalb von {seconds} s"),
-    ("more than {n} redirects",
-     "plus de {n} redirections",
-     "mehr als {n} Weiterleitungen"),
-    ("HTTP {status} without a Location header",
-     "HTTP {status} sans en-tête Location",
-     "HTTP {status} ohne Location-Header"),
-    ("body of {size} bytes exceeds the {cap}-byte cap",
-     "réponse de {size} octets, au-delà de la limite de {cap} octets",
-     "Antwort von {size} Bytes überschreitet die Grenze von {cap} Bytes"),
-    ("body exceeds the {cap}-byte cap",
-     "la réponse dépasse la limite de {cap} octets",
-     "die Antwort überschreitet die Grenze von {cap} Bytes"),
-    ("cannot decode the body: {why}",
-     "réponse illisible : {why}",
-     "Antwort nicht lesbar: {why}"),
-    ("the site's TLS certificate is not valid: {why}; the site must serve a certificate for "
-     "its name from a public authority, with its intermediate certificates (a self-signed or "
-     "expired one is refused)",
-     "le certificat TLS du site n'est pas valide : {why} ; le site doit présenter un "
-     "certificat à son nom délivré par une autorité publique, avec ses certificats "
-     "intermédiaires (un certificat auto-signé ou expiré est refusé)",
-     "das TLS-Zertifikat der Website ist ungültig: {why}; die Website muss ein Zertifikat "
-     "für ihren Namen von einer öffentlichen Stelle vorlegen, mit seinen "
-     "Zwischenzertifikaten (ein selbstsigniertes oder abgelaufenes wird abgelehnt)"),
-    ("timed out",
-     "délai dépassé",
-     "Zeitüberschreitung"),
-    ("incomplete answer: {why}",
-     "réponse incomplète : {why}",
-     "unvollständige Antwort: {why}"),
-    ("not a valid HTTP answer: {why}",
-     "réponse HTTP non valide : {why}",
-     "keine gültige HTTP-Antwort: {why}"),
-    ("cannot connect: {why}",
-     "connexion impossible : {why}",
-     "keine Verbindung möglich: {why}"),
-    ("invalid URL: no host",
-     "adresse non valide : pas de nom d'hôte",
-     "ungültige Adresse: kein Hostname"),
-    ("invalid URL: {why}",
-     "adresse non valide : {why}",
-     "ungültige Adresse: {why}"),
-    ("scheme {scheme} refused: only http and https",
-     "schéma {scheme} refusé : seulement http et https",
-     "Schema {scheme} abgelehnt: nur http und https"),
-    (f"{{host}} names this machine; refused (set {LOCAL} to allow it)",
-     f"{{host}} désigne cette machine ; refusé ({LOCAL} l'autorise)",
-     f"{{host}} bezeichnet diesen Rechner; abgelehnt ({LOCAL} erlaubt es)"),
-    ("cannot resolve {host}: no address",
-     "impossible de trouver {host} : aucune adresse",
-     "{host} nicht auffindbar: keine Adresse"),
-    ("cannot resolve {host}: {why}",
-     "impossible de trouver {host} : {why}",
-     "{host} nicht auffindbar: {why}"),
-    (f"{{host}} resolves to {{address}}, a non-public address; refused (set {LOCAL} to allow it)",
-     f"{{host}} mène à {{address}}, une adresse non publique ; refusé ({LOCAL} l'autorise)",
-     f"{{host}} führt zu {{address}}, einer nicht öffentlichen Adresse; abgelehnt ({LOCAL} "
-     "erlaubt es)"),
-    ("the parser process died (out of memory?); retried next refresh",
-     "le processus de lecture s'est arrêté (mémoire épuisée ?) ; nouvel essai à la prochaine "
-     "mise à jour",
-     "der Leseprozess ist abgestürzt (Speicher erschöpft?); neuer Versuch beim nächsten Abruf"),
-
+CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     # the body (aggregator.parse, parse.guards)
     ("unexpected {kind} while parsing: {why}",
      "erreur {kind} inattendue à la lecture : {why}",
@@ -363,9 +296,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("not a well-formed feed",
      "flux mal formé",
      "kein wohlgeformter Feed"),
-    ("invalid XML at line {line}: {why}",
-     "XML non valide à la ligne {line} : {why}",
-     "ungültiges XML in Zeile {line}: {why}"),
+    ("invalid XML at line {answer}: {why}",
+     "XML non valide à la ligne {answer} : {why}",
+     "ungültiges XML in Zeile {answer}: {why}"),
     ("wrong declared encoding: {why}",
      "encodage déclaré erroné : {why}",
      "falsch angegebene Kodierung: {why}"),

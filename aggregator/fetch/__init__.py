@@ -1,4 +1,4 @@
-"""Download feeds: the one module that imports httpx (and aiohttp, its transport here).
+"""Download feeds: the one package that imports httpx (and aiohttp, its transport here).
 
 Polite and safe by construction: conditional GET (ETag / Last-Modified), bounded concurrency
 overall and per host, redirects followed by hand (each hop checked by :mod:`netguard`, at most
@@ -21,7 +21,6 @@ import base64
 import contextlib
 import dataclasses
 import functools
-import os
 import ssl
 import time
 import zlib
@@ -35,15 +34,12 @@ import httpx
 import uvloop
 from httpx_aiohttp import AiohttpTransport
 
-from . import USER_AGENT
-from .errors import FetchError, one_line
-from .models import FetchResult
-from .netguard import Resolver, resolve_checked, split_target, system_resolver
+from .. import USER_AGENT
+from ..errors import FetchError
+from ..models import FetchResult
+from ..netguard import Resolver, resolve_checked, split_target, system_resolver
+from .reasons import status_reason, transport_error
 
-CERTIFICATE_ADVICE = (
-    "the site must serve a certificate for its name from a public authority, with its "
-    "intermediate certificates (a self-signed or expired one is refused)"
-)
 HEADER_LINE_MAX = 32 * 1024
 """Longest response header line we read: aiohttp's 8 KB default refused real sites' long
 Content-Security-Policy or Set-Cookie headers, which httpcore read (up to 16 KB in all)."""
@@ -173,7 +169,7 @@ class _Fetcher:
             return FetchResult(url=url, status_code=304,
                                cache_control=response.headers.get("cache-control"))
         if status >= 400 or status < 200:
-            raise FetchError(url, f"HTTP {status} {response.reason_phrase}".strip(), status,
+            raise FetchError(url, status_reason(status, response.reason_phrase), status,
                              retry_after=response.headers.get("retry-after"))
         body = await self._capped_body(url, response)
         return FetchResult(
@@ -229,57 +225,6 @@ async def _inflate_capped(url: str, response: httpx.Response, cap: int, *, gzip:
     except zlib.error as error:
         raise FetchError(url, f"cannot decode the body: {error}") from None
     return b"".join(chunks)
-
-
-def transport_error(url: str, error: BaseException) -> FetchError:
-    """Say what went wrong on the wire, from aiohttp's own exception where there is one.
-
-    httpx-aiohttp maps aiohttp's exceptions to httpx's coarsely (a refused connection or a
-    server hanging up becomes ``ConnectTimeout``), so the cause it chains is read instead.
-    """
-    cause = error.__cause__ if isinstance(error, httpx.HTTPError) else None
-    root = cause if isinstance(cause, aiohttp.ClientError) else error
-    refused = _certificate_error(error)
-    if refused is not None:
-        return FetchError(url, f"the site's TLS certificate is not valid: "
-                               f"{refused.verify_message.rstrip('.')}; {CERTIFICATE_ADVICE}")
-    text = _one_line(root)
-    if isinstance(root, TimeoutError | httpx.TimeoutException):
-        return FetchError(url, "timed out")
-    if isinstance(root, httpx.DecodingError):
-        return FetchError(url, f"cannot decode the body: {text}")
-    if isinstance(root, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError
-                  | httpx.RemoteProtocolError):  # e.g. closed before Content-Length was sent
-        return FetchError(url, f"incomplete answer: {text}")
-    if isinstance(root, aiohttp.ClientResponseError):  # a status line or header we cannot read
-        return FetchError(url, f"not a valid HTTP answer: {text}")
-    return FetchError(url, f"cannot connect: {text}")
-
-
-def _one_line(error: BaseException) -> str:
-    """An error's words for a feed's health page: the system's words for a refused connection
-    (not aiohttp's "Connect call failed" with the address), aiohttp's parser message without
-    the quoted line and caret it spreads over several lines."""
-    if isinstance(error, aiohttp.ClientConnectorError) and error.os_error.errno:
-        return os.strerror(error.os_error.errno)
-    text = str(error)
-    if isinstance(error, aiohttp.ClientResponseError):
-        text = error.message
-    elif isinstance(error, aiohttp.ClientPayloadError):  # its parser's reason, not its repr
-        text = str(getattr(error.__cause__, "message", "") or text)
-    return one_line(text).removesuffix(" ^") or type(error).__name__
-
-
-def _certificate_error(error: BaseException) -> ssl.SSLCertVerificationError | None:
-    """The certificate check that failed behind httpx's and aiohttp's wrappers, if any."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, aiohttp.ClientConnectorCertificateError):
-            seen = seen.certificate_error  # ssl's own error, which says what was wrong
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
 
 
 def _zlib_header(data: bytes) -> bool:

@@ -1,0 +1,88 @@
+"""Why a fetch failed, in words its organiser can act on.
+
+The fetcher raises :class:`~aggregator.errors.FetchError` with these reasons; they are stored
+in English and read back in the organiser's language through the reasons catalogue."""
+
+from __future__ import annotations
+
+import os
+import ssl
+
+import aiohttp
+import httpx
+
+from ..errors import FetchError, one_line
+
+CERTIFICATE_ADVICE = (
+    "the site must serve a certificate for its name from a public authority, with its "
+    "intermediate certificates (a self-signed or expired one is refused)"
+)
+
+
+def status_reason(status: int, phrase: str) -> str:
+    """Why a feed failed with an HTTP error: the status line as the server sent it, then
+    what its organiser can do (the health page and email say it in their language)."""
+    answer = one_line(f"HTTP {status} {phrase}".strip(), 80)
+    if status in (401, 403):
+        return (f"{answer}: the server refuses to give us the feed; if it is private, give us "
+                "its public address")
+    if status == 404:
+        return f"{answer}: no feed at this address; check it, or give us the feed's new one"
+    if status == 410:
+        return f"{answer}: the site says this feed is gone for good; give us its new address"
+    if status == 429:
+        return f"{answer}: the server asks us to come back later; we will"
+    if status >= 500:
+        return f"{answer}: the site's server failed; we will try again"
+    return answer
+
+
+def transport_error(url: str, error: BaseException) -> FetchError:
+    """Say what went wrong on the wire, from aiohttp's own exception where there is one.
+
+    httpx-aiohttp maps aiohttp's exceptions to httpx's coarsely (a refused connection or a
+    server hanging up becomes ``ConnectTimeout``), so the cause it chains is read instead.
+    """
+    cause = error.__cause__ if isinstance(error, httpx.HTTPError) else None
+    root = cause if isinstance(cause, aiohttp.ClientError) else error
+    refused = _certificate_error(error)
+    if refused is not None:
+        return FetchError(url, f"the site's TLS certificate is not valid: "
+                               f"{refused.verify_message.rstrip('.')}; {CERTIFICATE_ADVICE}")
+    text = _one_line(root)
+    if isinstance(root, TimeoutError | httpx.TimeoutException):
+        return FetchError(url, "timed out")
+    if isinstance(root, httpx.DecodingError):
+        return FetchError(url, f"cannot decode the body: {text}")
+    if isinstance(root, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError
+                  | httpx.RemoteProtocolError):  # e.g. closed before Content-Length was sent
+        return FetchError(url, f"incomplete answer: {text}")
+    if isinstance(root, aiohttp.ClientResponseError):  # a status line or header we cannot read
+        return FetchError(url, f"not a valid HTTP answer: {text}")
+    return FetchError(url, f"cannot connect: {text}")
+
+
+def _one_line(error: BaseException) -> str:
+    """An error's words for a feed's health page: the system's words for a refused connection
+    (not aiohttp's "Connect call failed" with the address), aiohttp's parser message without
+    the quoted line and caret it spreads over several lines."""
+    if isinstance(error, aiohttp.ClientConnectorError) and error.os_error.errno:
+        return os.strerror(error.os_error.errno)
+    text = str(error)
+    if isinstance(error, aiohttp.ClientResponseError):
+        text = error.message
+    elif isinstance(error, aiohttp.ClientPayloadError):  # its parser's reason, not its repr
+        text = str(getattr(error.__cause__, "message", "") or text)
+    return one_line(text).removesuffix(" ^") or type(error).__name__
+
+
+def _certificate_error(error: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate check that failed behind httpx's and aiohttp's wrappers, if any."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, aiohttp.ClientConnectorCertificateError):
+            seen = seen.certificate_error  # ssl's own error, which says what was wrong
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -1,0 +1,96 @@
+"""The catalogue's entries for fetching a feed (aggregator.fetch, aggregator.netguard):
+(English as stored, French, German), as :mod:`.catalog` describes."""
+
+from __future__ import annotations
+
+LOCAL = "AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1"
+
+FETCHING: tuple[tuple[str, str, str], ...] = (
+    ("no complete answer within {seconds} s",
+     "pas de réponse complète en {seconds} s",
+     "keine vollständige Antwort innerhalb von {seconds} s"),
+    ("more than {n} redirects",
+     "plus de {n} redirections",
+     "mehr als {n} Weiterleitungen"),
+    ("HTTP {status} without a Location header",
+     "HTTP {status} sans en-tête Location",
+     "HTTP {status} ohne Location-Header"),
+    ("{answer}: the server refuses to give us the feed; if it is private, give us its public "
+     "address",
+     "{answer} : le serveur refuse de nous donner le flux ; s'il est privé, donnez-nous son "
+     "adresse publique",
+     "{answer}: der Server verweigert uns den Feed; ist er privat, nennen Sie uns seine "
+     "öffentliche Adresse"),
+    ("{answer}: no feed at this address; check it, or give us the feed's new one",
+     "{answer} : aucun flux à cette adresse ; vérifiez-la, ou donnez-nous la nouvelle adresse "
+     "du flux",
+     "{answer}: unter dieser Adresse ist kein Feed; prüfen Sie sie oder nennen Sie uns die neue "
+     "Adresse des Feeds"),
+    ("{answer}: the site says this feed is gone for good; give us its new address",
+     "{answer} : le site indique que ce flux a définitivement disparu ; donnez-nous sa nouvelle "
+     "adresse",
+     "{answer}: laut der Website gibt es diesen Feed nicht mehr; nennen Sie uns seine neue "
+     "Adresse"),
+    ("{answer}: the server asks us to come back later; we will",
+     "{answer} : le serveur nous demande de revenir plus tard ; nous le ferons",
+     "{answer}: der Server bittet uns, später wiederzukommen; das tun wir"),
+    ("{answer}: the site's server failed; we will try again",
+     "{answer} : le serveur du site a échoué ; nous réessaierons",
+     "{answer}: der Server der Website ist ausgefallen; wir versuchen es erneut"),
+    ("body of {size} bytes exceeds the {cap}-byte cap",
+     "réponse de {size} octets, au-delà de la limite de {cap} octets",
+     "Antwort von {size} Bytes überschreitet die Grenze von {cap} Bytes"),
+    ("body exceeds the {cap}-byte cap",
+     "la réponse dépasse la limite de {cap} octets",
+     "die Antwort überschreitet die Grenze von {cap} Bytes"),
+    ("cannot decode the body: {why}",
+     "réponse illisible : {why}",
+     "Antwort nicht lesbar: {why}"),
+    ("the site's TLS certificate is not valid: {why}; the site must serve a certificate for "
+     "its name from a public authority, with its intermediate certificates (a self-signed or "
+     "expired one is refused)",
+     "le certificat TLS du site n'est pas valide : {why} ; le site doit présenter un "
+     "certificat à son nom délivré par une autorité publique, avec ses certificats "
+     "intermédiaires (un certificat auto-signé ou expiré est refusé)",
+     "das TLS-Zertifikat der Website ist ungültig: {why}; die Website muss ein Zertifikat "
+     "für ihren Namen von einer öffentlichen Stelle vorlegen, mit seinen "
+     "Zwischenzertifikaten (ein selbstsigniertes oder abgelaufenes wird abgelehnt)"),
+    ("timed out",
+     "délai dépassé",
+     "Zeitüberschreitung"),
+    ("incomplete answer: {why}",
+     "réponse incomplète : {why}",
+     "unvollständige Antwort: {why}"),
+    ("not a valid HTTP answer: {why}",
+     "réponse HTTP non valide : {why}",
+     "keine gültige HTTP-Antwort: {why}"),
+    ("cannot connect: {why}",
+     "connexion impossible : {why}",
+     "keine Verbindung möglich: {why}"),
+    ("invalid URL: no host",
+     "adresse non valide : pas de nom d'hôte",
+     "ungültige Adresse: kein Hostname"),
+    ("invalid URL: {why}",
+     "adresse non valide : {why}",
+     "ungültige Adresse: {why}"),
+    ("scheme {scheme} refused: only http and https",
+     "schéma {scheme} refusé : seulement http et https",
+     "Schema {scheme} abgelehnt: nur http und https"),
+    (f"{{host}} names this machine; refused (set {LOCAL} to allow it)",
+     f"{{host}} désigne cette machine ; refusé ({LOCAL} l'autorise)",
+     f"{{host}} bezeichnet diesen Rechner; abgelehnt ({LOCAL} erlaubt es)"),
+    ("cannot resolve {host}: no address",
+     "impossible de trouver {host} : aucune adresse",
+     "{host} nicht auffindbar: keine Adresse"),
+    ("cannot resolve {host}: {why}",
+     "impossible de trouver {host} : {why}",
+     "{host} nicht auffindbar: {why}"),
+    (f"{{host}} resolves to {{address}}, a non-public address; refused (set {LOCAL} to allow it)",
+     f"{{host}} mène à {{address}}, une adresse non publique ; refusé ({LOCAL} l'autorise)",
+     f"{{host}} führt zu {{address}}, einer nicht öffentlichen Adresse; abgelehnt ({LOCAL} "
+     "erlaubt es)"),
+    ("the parser process died (out of memory?); retried next refresh",
+     "le processus de lecture s'est arrêté (mémoire épuisée ?) ; nouvel essai à la prochaine "
+     "mise à jour",
+     "der Leseprozess ist abgestürzt (Speicher erschöpft?); neuer Versuch beim nächsten Abruf"),
+)
