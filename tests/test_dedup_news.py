@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from aggregator.dedup import merge_news
@@ -43,6 +44,18 @@ def test_relay_on_its_own_page_is_one_item() -> None:
     relay = item("totem", "881", "À lire : Bilan de l'année écoulée – Lor'N'Tech",
                  "https://totem.fr/relais/881", days=2)
     assert len(merge_news([ORIGINAL, relay], SOURCES).items) == 1
+
+
+def test_an_undated_relay_meets_its_original_where_it_was_first_seen() -> None:
+    """A relay in a feed that dates nothing (NewsItem.seen): matched as a dated relay would
+    be when it was first seen within days of the original, not when seen months later."""
+    relay = NewsItem(guid="881", title="À lire : Bilan de l'année écoulée – Lor'N'Tech",
+                     link="https://totem.fr/relais/881", summary=SUMMARY, source_id="totem",
+                     seen=WHEN + timedelta(days=1, hours=3))
+    (merged,) = merge_news([ORIGINAL, relay], SOURCES).items
+    assert merged.published == WHEN and len(merged.members) == 2
+    later = dataclasses.replace(relay, seen=WHEN + timedelta(days=60))
+    assert len(merge_news([ORIGINAL, later], SOURCES).items) == 2
 
 
 def test_weekly_column_is_a_new_article_every_week() -> None:

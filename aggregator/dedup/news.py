@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from itertools import combinations
 
 from ..memo import Memo
@@ -53,6 +53,9 @@ class Article:
     day: int | None
     summary: tuple[str, ...]
     """Words of the summary that are not title words, the last (maybe cut) one dropped."""
+    seen_day: int | None = None
+    """For an undated item, the day it was first seen: a relay of a dated article is met
+    there (the relay is seen within the hour where the aggregator runs)."""
 
 
 def profile_items(items: Sequence[NewsItem], sources: Mapping[str, Source]) -> list[Article]:
@@ -70,13 +73,17 @@ _ARTICLES: Memo[NewsItem, Article] = Memo()
 def _article(item: NewsItem, brands: list[str], titles: TitleNormaliser) -> Article:
     bare, decorated = strip_decorations(item.title, brands)
     when = item.published or item.updated
-    if when is not None and when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     return Article(
         key=f"{item.source_id}:{item.guid}", feed=item.feed_url or item.source_id,
         links=_links(item), title=titles(bare), decorated=decorated,
-        day=when.astimezone(UTC).toordinal() if when else None,
-        summary=_summary_words(item.summary, bare))
+        day=_ordinal(when) if when else None,
+        summary=_summary_words(item.summary, bare),
+        seen_day=_ordinal(item.seen) if when is None and item.seen else None)
+
+
+def _ordinal(when: datetime) -> int:
+    """The UTC day of ``when`` (a naive one is UTC)."""
+    return (when.astimezone(UTC) if when.tzinfo else when).toordinal()
 
 
 def _summary_words(summary: str, title: str) -> tuple[str, ...]:
@@ -146,14 +153,18 @@ def _rare_words(articles: Sequence[Article]) -> list[list[str]]:
 
 
 def candidate_pairs(articles: Sequence[Article]) -> list[tuple[int, int]]:
-    """Pairs sharing a link/GUID key, or a rare title word in the same or next 3-day slot."""
+    """Pairs sharing a link/GUID key, or a rare title word in the same or next 3-day slot
+    (undated items: among themselves, and in the slot of the day they were first seen)."""
     blocks: dict[tuple[str, int], list[int]] = {}
     for i, (a, words) in enumerate(zip(articles, _rare_words(articles), strict=False)):
         for link in a.links:
             blocks.setdefault((link, -1), []).append(i)
         slot = -2 if a.day is None else a.day // RELAY_DAYS
+        seen_slot = -2 if a.seen_day is None else a.seen_day // RELAY_DAYS
         for word in words:
             blocks.setdefault((word, slot), []).append(i)
+            if seen_slot >= 0:
+                blocks.setdefault((word, seen_slot), []).append(i)
     pairs: set[tuple[int, int]] = set()
     for (word, slot), group in blocks.items():
         nxt = blocks.get((word, slot + 1), []) if slot >= 0 else []
