@@ -191,7 +191,9 @@ def test_ampersands_a_feed_forgot_to_escape_read_as_the_author_wrote_them() -> N
                                                    "Été à Metz & Nancy"]
     assert feed.items[0].link == "https://lab.example.org/?p=1&lang=fr"
     assert feed.items[0].summary == "<p>Tom &amp; Jerry &amp; <b>R&amp;D</b></p>"
-    assert feed.warnings == ("4 '&' not written '&amp;' as XML requires: read as text",)
+    assert feed.warnings == ("4 '&' not written '&amp;' as XML requires: read as text",
+                             "2 entries without a date (pubDate): dated by the day they were "
+                             "first seen")
     assert reason_in(feed.warnings[0], "fr") == (
         "4 « & » non écrits « &amp; » comme XML le demande : lus comme du texte")
 
@@ -233,9 +235,11 @@ def test_a_feed_encoded_twice_reads_as_its_author_wrote_it() -> None:
     assert not any("encoded twice" in warning for warning in parse_body(latin, "auto", URL).warnings)
 
 
-def dated(*dates: str) -> bytes:
+def dated(*dates: str | None) -> bytes:
+    """An RSS feed of one item per date (None: an item without pubDate)."""
     items = "".join(f"<item><title>Item {n}</title><link>https://lab.example.org/{n}</link>"
-                    f"<pubDate>{date}</pubDate></item>" for n, date in enumerate(dates))
+                    + (f"<pubDate>{date}</pubDate>" if date is not None else "") + "</item>"
+                    for n, date in enumerate(dates))
     return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
 
 
@@ -249,6 +253,17 @@ def test_dates_in_french_or_german_or_with_cet_are_read() -> None:
         datetime(2026, 12, 7, 17, tzinfo=UTC)] * 3 + [datetime(2026, 3, 3, 7, tzinfo=UTC),
                                                       datetime(2026, 12, 7, 17, tzinfo=UTC)]
     assert feed.warnings == ()
+
+
+def test_entries_without_a_date_are_reported() -> None:
+    """RSS allows an item without pubDate; the aggregator then dates it by the day it first
+    saw it, and its organiser is told so (a pubDate gives the item its own date)."""
+    feed = parse_body(dated("Tue, 01 Dec 2026 09:00:00 +0000", None), "auto", URL)
+    assert [item.published is None for item in feed.items] == [False, True]
+    assert feed.warnings == ("an entry without a date (pubDate): dated by the day it was "
+                             "first seen",)
+    assert reason_in(feed.warnings[0], "de") == (
+        "ein Eintrag ohne Datum (pubDate): datiert auf den Tag, an dem er zuerst gesehen wurde")
 
 
 def test_a_date_nobody_can_read_is_reported() -> None:
@@ -303,7 +318,7 @@ def test_an_element_feedparser_slips_on_costs_that_element_not_the_feed(
     as "unexpected TypeError while parsing"."""
     feed = parse_body(body, "auto", URL)
     assert [item.title for item in feed.items] == titles
-    assert feed.warnings == (f"ignored elements out of place or incomplete: {element}",)
+    assert feed.warnings[0] == f"ignored elements out of place or incomplete: {element}"
     assert reason_in(feed.warnings[0], "fr") == (
         f"éléments mal placés ou incomplets ignorés : {element}")
 

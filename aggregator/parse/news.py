@@ -73,12 +73,17 @@ def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
     if len(entries) > MAX_ITEMS:
         notes.append(f"{len(entries)} entries: kept the first {MAX_ITEMS}")
         entries = entries[:MAX_ITEMS]
-    items = [item for item in (read_entry(entry, base, url) for entry in entries) if item]
+    read = [(entry, read_entry(entry, base, url)) for entry in entries]
+    items = [item for _, item in read if item]
     unread_dates = [str(entry.get("published") or entry.get("updated")) for entry in entries
                     if (entry.get("published") or dict.get(entry, "updated"))
                     and not (entry.get("published_parsed") or dict.get(entry, "updated_parsed"))]
     if unread_dates:
         notes.append(unread_dates_note(unread_dates))
+    undated = sum(1 for entry, item in read
+                  if item and not (entry.get("published") or dict.get(entry, "updated")))
+    if undated:
+        notes.append(undated_note(undated))
     if len(items) < len(entries):
         notes.append(f"skipped {len(entries) - len(items)} entries with no id, title, link or content")
     return ParsedFeed(
@@ -173,6 +178,14 @@ def unread_dates_note(dates: list[str]) -> str:
                 "first seen")
     return (f"{len(dates)} entries with a date that cannot be read, the first: {first}: dated "
             "by the day they were first seen")
+
+
+def undated_note(count: int) -> str:
+    """The warning for entries with no date at all (RSS allows it): they are dated by when
+    they were first seen, which is their date only where the aggregator runs all along."""
+    if count == 1:
+        return "an entry without a date (pubDate): dated by the day it was first seen"
+    return f"{count} entries without a date (pubDate): dated by the day they were first seen"
 
 
 def feed_format(version: str) -> Literal["rss", "atom"]:

@@ -273,6 +273,14 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("{n} '&' not written '&amp;' as XML requires: read as text",
      "{n} « & » non écrits « &amp; » comme XML le demande : lus comme du texte",
      "{n} „&“ nicht als „&amp;“ geschrieben, wie XML es verlangt: als Text gelesen"),
+    ("an entry without a date (pubDate): dated by the day it was first seen",
+     "une entrée sans date (pubDate) : datée du jour où elle a été vue pour la première fois",
+     "ein Eintrag ohne Datum (pubDate): datiert auf den Tag, an dem er zuerst gesehen wurde"),
+    ("{n} entries without a date (pubDate): dated by the day they were first seen",
+     "{n} entrées sans date (pubDate) : datées du jour où elles ont été vues pour la première "
+     "fois",
+     "{n} Einträge ohne Datum (pubDate): datiert auf den Tag, an dem sie zuerst gesehen "
+     "wurden"),
     ("an entry with a date that cannot be read ({first}): dated by the day it was first seen",
      "une entrée dont la date est illisible ({first}) : datée du jour où elle a été vue pour "
      "la première fois",
