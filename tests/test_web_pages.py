@@ -879,7 +879,10 @@ def test_the_agenda_form_jumps_to_a_day(web: Web) -> None:
     earliest = (today - timedelta(days=30)).isoformat()  # the history the outputs keep
     assert f'<input id="f-from" type="date" name="from" value="" min="{earliest}">' in first
     assert '<label for="f-from">From</label>' in first
-    day = (SOON + timedelta(days=1)).astimezone(ZoneInfo("Europe/Paris")).date().isoformat()
+    # The day after the talk's last hour (at SOON, 2 hours: late in the evening it ends after
+    # midnight, and an event is on every day it runs), which the apéro (a day later) reaches.
+    talk_over = (SOON + timedelta(hours=2)).astimezone(ZoneInfo("Europe/Paris")).date()
+    day = (talk_over + timedelta(days=1)).isoformat()
     page = web.client.get("/", params={"from": day, "city": "", "q": "", "lang": "en"}).text
     assert f'name="from" value="{day}"' in page and '<a href="/">Show everything</a>' in page
     assert "Apéro start-up" in page and "Rencontre IA" not in page  # the day before is left out
