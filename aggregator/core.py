@@ -343,8 +343,8 @@ def check_feed(
 
 
 def _recent_news(when: datetime | None, now: datetime) -> bool:
-    """Dated (or first seen) in the last 90 days; one stored before anyone kept when it was
-    first seen stays."""
+    """Dated (or first seen) in the last 90 days; an item with neither (made by hand, not
+    read from the store, which gives every undated item its first-seen time) stays."""
     return when is None or when >= now - NEWS_WINDOW
 
 

@@ -37,11 +37,11 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
     filters = selection.filters()
     number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     cache: PageCache[tuple[MergedItem, ...]] = request.app.state.news_pages
-    dated = cache.get((published.version, selection), lambda: tuple(
+    listed = cache.get((published.version, selection), lambda: tuple(
         item for item in aggregator.select_items(published, selection) if item.when))
-    pages_count = max(1, -(-len(dated) // PER_PAGE))
+    pages_count = max(1, -(-len(listed) // PER_PAGE))
     number = min(number, pages_count)
-    rows = pages.news_rows(dated[(number - 1) * PER_PAGE:number * PER_PAGE],
+    rows = pages.news_rows(listed[(number - 1) * PER_PAGE:number * PER_PAGE],
                            aggregator.source_map(), language(request))
     base = aggregator.settings.base_url
 
@@ -49,7 +49,7 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
         return address("/news", filters | ({"page": str(n)} if n > 1 else {}))
 
     return render(
-        request, "news.html", selection=selection, rows=rows, total=len(dated), number=number,
+        request, "news.html", selection=selection, rows=rows, total=len(listed), number=number,
         pages_count=pages_count, with_dates=False, from_day="",
         newer=page_href(number - 1) if number > 1 else "",
         older=page_href(number + 1) if number < pages_count else "",
