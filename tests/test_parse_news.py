@@ -18,6 +18,7 @@ from aggregator.parse.text import clean_text, html_to_text, sanitize_html
 from aggregator.reasons import reason_in
 
 DATA = Path(__file__).parent / "data"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 URL = "https://feeds.example.net/feed"
 
 
@@ -266,8 +267,80 @@ def test_entries_without_a_date_are_reported() -> None:
         "ein Eintrag ohne Datum (pubDate): datiert auf den Tag, an dem er zuerst gesehen wurde")
 
 
+PARIS_18H = datetime(2026, 12, 7, 17, tzinfo=UTC)
+PARIS_MIDNIGHT = datetime(2026, 12, 6, 23, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("07.12.2026 18:00", PARIS_18H),  # German sites; feedparser read nothing
+    ("Mo, 07.12.2026, 18:00 Uhr", PARIS_18H),
+    ("13/12/2026", datetime(2026, 12, 12, 23, tzinfo=UTC)),  # only day first makes sense
+    ("2026/12/07", PARIS_MIDNIGHT),  # feedparser: 1 December
+    ("2026/12/07 18:00", PARIS_18H),
+    ("13-12-2026", datetime(2026, 12, 12, 23, tzinfo=UTC)),  # feedparser: 20 December 2013
+    ("7 décembre 2026", PARIS_MIDNIGHT),  # a French date with no time; feedparser read nothing
+    ("lundi 7 décembre 2026 à 18h00", PARIS_18H),
+    ("Dec 7, 2026", PARIS_MIDNIGHT),
+    ("December 7, 2026 6:00 pm", PARIS_18H),  # feedparser: 6:00, the pm dropped
+    ("December 7th, 2026 6:00 PM CET", PARIS_18H),
+    ("December 7, 2026 12:00 pm EST", PARIS_18H),
+    ("07.12.2026 18:00 +0000", datetime(2026, 12, 7, 18, tzinfo=UTC)),  # its own zone wins
+])
+def test_dates_typed_by_people_are_read_in_the_feeds_zone(written: str, read: datetime) -> None:
+    """CMS templates and hand-made feeds type dates as people write them; a time with no zone
+    is the feed's (the configured one, Europe/Paris), not UTC."""
+    feed = parse_body(dated(written), "auto", URL)
+    assert [item.published for item in feed.items] == [read]
+    assert feed.warnings == ()
+
+
+def test_a_real_feeds_dates_year_first_are_read() -> None:
+    """A Chinese site's "2020/1/10 14:33:00": feedparser read each of its 20 dates as 1 December
+    2020 (the corpus's RSParser kc0011.rss)."""
+    feed = parse_body((CORPUS / "feeds" / "rsparser__kc0011.rss").read_bytes(), "auto", URL)
+    assert len(feed.items) == 20
+    assert feed.items[0].published == datetime(2020, 1, 10, 13, 33, tzinfo=UTC)
+    assert {item.published.date() for item in feed.items if item.published} == {
+        datetime(2020, 1, 10).date()}
+
+
+def test_a_typed_date_without_a_zone_is_in_the_configured_one() -> None:
+    feed = parse_body(dated("07.12.2026 18:00"), "auto", URL, default_tz="Europe/London")
+    assert [item.published for item in feed.items] == [datetime(2026, 12, 7, 18, tzinfo=UTC)]
+
+
+def test_the_feed_tells_whether_its_dates_in_figures_are_day_or_month_first() -> None:
+    """07/12/2026 is 7 December in the region and 12 July in the US: a date of the same feed
+    with a part above 12 tells which (13/12 or 12/13)."""
+    day_first = parse_body(dated("07/12/2026 18:00", "13/12/2026 18:00"), "auto", URL)
+    month_first = parse_body(dated("07/12/2026 18:00", "12/13/2026 18:00"), "auto", URL)
+    assert [item.published for item in day_first.items] == [
+        PARIS_18H, datetime(2026, 12, 13, 17, tzinfo=UTC)]
+    assert [item.published for item in month_first.items] == [
+        datetime(2026, 7, 12, 16, tzinfo=UTC), datetime(2026, 12, 13, 17, tzinfo=UTC)]
+    assert day_first.warnings == month_first.warnings == ()
+
+
+def test_dates_in_figures_that_do_not_tell_are_read_as_the_region_writes_them_and_reported() -> None:
+    french = parse_body(dated("07/12/2026 18:00", "03/12/2026"), "auto", URL)
+    american = parse_body(dated("07/12/2026 18:00").replace(
+        b"<title>T</title>", b"<title>T</title><language>en-us</language>"), "auto", URL)
+    assert [item.published for item in french.items] == [
+        PARIS_18H, datetime(2026, 12, 2, 23, tzinfo=UTC)]
+    assert [item.published for item in american.items] == [datetime(2026, 7, 12, 16, tzinfo=UTC)]
+    assert french.warnings == (
+        "dates in figures such as '07/12/2026 18:00' read day first, as French and German write "
+        "them: a pubDate in RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) leaves no doubt",)
+    assert reason_in(french.warnings[0], "fr") == (
+        "dates en chiffres comme '07/12/2026 18:00' lues le jour en premier, comme en français et "
+        "en allemand : une pubDate en RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) ne laisse aucun "
+        "doute")
+    assert american.warnings[0].startswith("dates in figures such as '07/12/2026 18:00' read "
+                                           "month first, as the feed's language (US English)")
+
+
 def test_a_date_nobody_can_read_is_reported() -> None:
-    feed = parse_body(dated("le 7 décembre à 18h", "07/12/2026 18:00"), "auto", URL)
+    feed = parse_body(dated("le 7 décembre à 18h", "31/02/2026 18:00"), "auto", URL)
     assert [item.published for item in feed.items] == [None, None]
     assert feed.warnings == ("2 entries with a date that cannot be read, the first: "
                              "'le 7 décembre à 18h': dated by the day they were first seen",)

@@ -116,7 +116,7 @@ def route(kind: Kind, root: str, body: bytes, url: str, default_tz: str) -> Pars
         return parse_jsonfeed(body, url)
     check_xml_depth(body, url)
     try:
-        return parse_news(strip_leading_space(body), url, feed_root=kind in ("rss", "atom"))
+        return parse_news(strip_leading_space(body), url, kind in ("rss", "atom"), default_tz)
     except ParseError as error:
         if kind == "xml" and root:
             raise ParseError(url, f"not an RSS or Atom feed: root element <{root}>") from None

@@ -18,7 +18,9 @@ import email.utils
 import time
 import warnings
 from collections.abc import Callable
-from datetime import UTC, datetime
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Literal
 
 import feedparser
@@ -28,8 +30,9 @@ import feedparser.mixin
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
-from .news_dates import rfc822_spelling
+from .news_dates import READABLE, day_first, day_or_month, rfc822_spelling, written_date
 from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_text, sanitize_html
+from .timezones import well_known_zone
 
 MAX_ITEMS = 50_000
 """Same bound as VEVENTs per feed; real feeds hold 10 to 100 entries."""
@@ -41,12 +44,13 @@ SLIPS_KEY = "aggregator_unread_elements"
 """Where the tolerant handlers note, in feedparser's feed dict, the elements they gave up."""
 
 
-def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
+def parse_news(body: bytes, url: str, feed_root: bool = False,
+               default_tz: str = "Europe/Paris") -> ParsedFeed:
     """Read every entry of an RSS, Atom or CDF body.
 
     ``feed_root`` says the root element is a feed's (rss, rdf:RDF, channel, feed): a well-formed
     body with such a root and no entries is an empty feed even when feedparser names no version
-    (it does not for an item-less CDF channel).
+    (it does not for an item-less CDF channel). A date typed with no zone is in ``default_tz``.
 
     Raises:
         ParseError: no entry and no recognisable feed (not XML, not a feed, empty document).
@@ -55,7 +59,7 @@ def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
     body, stray = escape_stray_ampersands(body)  # first mend what the author surely meant
     if stray:
         notes.append(f"{stray} '&' not written '&amp;' as XML requires: read as text")
-    parsed = _feedparser(body)
+    parsed, order_note = _feedparser(body, well_known_zone(default_tz) or UTC)
     version = str(parsed.get("version") or "")
     entries = list(parsed.get("entries") or [])
     if parsed.get("bozo"):
@@ -80,6 +84,8 @@ def parse_news(body: bytes, url: str, feed_root: bool = False) -> ParsedFeed:
                     and not (entry.get("published_parsed") or dict.get(entry, "updated_parsed"))]
     if unread_dates:
         notes.append(unread_dates_note(unread_dates))
+    if order_note:
+        notes.append(order_note)
     undated = sum(1 for entry, item in read
                   if item and not (entry.get("published") or dict.get(entry, "updated")))
     if undated:
@@ -152,18 +158,76 @@ def _make_handlers_tolerant() -> None:
 _make_handlers_tolerant()
 
 
+@dataclass
+class DateReading:
+    """How the feed being parsed writes its dates: what feedparser's date handlers, which get
+    only the text, need to know of the feed."""
+
+    zone: tzinfo
+    dayfirst: bool = True
+    in_figures: list[str] = field(default_factory=list)
+    """The dates in figures met that start with a day or a month (07/12/2026): they tell the
+    feed's order of the two."""
+
+
+_READING: ContextVar[DateReading | None] = ContextVar("news_date_reading", default=None)
+
+
 def _localized_date(text: str) -> time.struct_time | None:
-    """A date in French or German, or with "CET", in UTC (parse/news_dates.py); None for the
-    rest, which feedparser's own readers take in turn."""
-    spelled = rfc822_spelling(text)
-    parsed = email.utils.parsedate_tz(spelled) if spelled else None
-    return time.gmtime(email.utils.mktime_tz(parsed)) if parsed else None
+    """A date in French or German, or with "CET", or typed ("07.12.2026 18:00", "December 7,
+    2026 6:00 pm"), in UTC (parse/news_dates.py); None for the rest, which feedparser's own
+    readers take in turn."""
+    if READABLE.match(text):
+        return None
+    spelled = rfc822_spelling(text)  # email.utils reads "Dec 7, 2026 6:00 pm" as 6:00
+    parsed = email.utils.parsedate_tz(spelled) if spelled and READABLE.match(spelled) else None
+    if parsed:
+        return time.gmtime(email.utils.mktime_tz(parsed))
+    reading = _READING.get() or DateReading(UTC)
+    if day_or_month(text):
+        reading.in_figures.append(text)
+    typed = written_date(text, reading.zone, reading.dayfirst)
+    return typed.utctimetuple() if typed else None
 
 
 feedparser.registerDateHandler(_localized_date)
 
 
-def _feedparser(body: bytes) -> Any:
+def _feedparser(body: bytes, zone: tzinfo) -> tuple[Any, str | None]:
+    """feedparser's reading of ``body``, and the note saying how its dates in figures were
+    read when they do not tell (07/12/2026). Read again month first when they say the feed
+    writes them so (12/13/2026), or do not tell and the feed is in US English."""
+    reading = DateReading(zone)
+    token = _READING.set(reading)
+    try:
+        parsed = _quiet_feedparser(body)
+        order, note = day_first(reading.in_figures), None
+        if order is None and reading.in_figures:
+            language = str((parsed.get("feed") or {}).get("language") or "")
+            order = language.strip().lower().replace("_", "-") != "en-us"
+            note = guessed_order_note(reading.in_figures[0], order)
+        if order is False:
+            reading.dayfirst = False
+            parsed = _quiet_feedparser(body)
+        return parsed, note
+    finally:
+        _READING.reset(token)
+
+
+def guessed_order_note(first: str, dayfirst: bool) -> str:
+    """The warning for dates in figures whose order of day and month only the region's habit
+    (or the feed's language) tells: the organiser can check the dates read, and write them in
+    RFC 822 to leave no doubt."""
+    example = repr(one_line(first, 40))
+    if dayfirst:
+        return (f"dates in figures such as {example} read day first, as French and German write "
+                "them: a pubDate in RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) leaves no doubt")
+    return (f"dates in figures such as {example} read month first, as the feed's language (US "
+            "English) writes them: a pubDate in RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) leaves "
+            "no doubt")
+
+
+def _quiet_feedparser(body: bytes) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=True)

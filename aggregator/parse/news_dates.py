@@ -8,6 +8,11 @@ reached the weekly digest, which picks the week's news by date) and took "CET" f
 hour off. The weekday is dropped (a date does not need it, and French "mar" is both Tuesday
 and March). The names are CLDR's (Babel) for the region's languages and its neighbours', with
 their accents dropped as dates are often typed, and the few PHP's locales write besides.
+
+Dates typed by people or by a CMS template ("07.12.2026 18:00", "07/12/2026", "2026/12/07",
+"7 décembre 2026", "December 7, 2026 6:00 pm") are read here too (``written_date``), with
+dateutil: feedparser read none of the first two, and misread the rest ("2026/12/07" as 1
+December, "07-12-2026" as 20 December 2007, "6:00 pm" as 6:00), silently.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from datetime import UTC, datetime, tzinfo
 
 from babel.dates import get_day_names, get_month_names
+from dateutil import parser as dateutil_parser
 
 LOCALES = ("fr", "de", "de_AT", "lb", "nl", "it", "pt", "es", "en")
 """The region's languages and its neighbours' (Babel's CLDR names, what a site's locale writes)."""
@@ -73,10 +80,71 @@ DAY_DOT = re.compile(r"\b(\d{1,2})\.(?=\s)")
 ZONE = re.compile(r"\b(" + "|".join(ZONES) + r")\s*$")
 
 
-def rfc822_spelling(text: str) -> str | None:
+US_ZONES = {name: hours * 3600 for name, hours in (
+    ("EST", -5), ("EDT", -4), ("CST", -6), ("CDT", -5),
+    ("MST", -7), ("MDT", -6), ("PST", -8), ("PDT", -7))}
+"""The zones RFC 822 names besides UT/GMT, which dateutil does not know (it would read the
+time as the feed's zone's, hours off)."""
+NUMERIC = re.compile(r"\s*(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?!\d)")
+"""A date in figures: 07/12/2026, 07.12.2026, 07-12-26, 2026/12/07."""
+SPELLED = re.compile(r"\s*(?:\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\s+\d{4}"
+                     r"|(?:" + "|".join(ENGLISH) + r")\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b")
+"""A date with its month in words, English once spelled: "7 Dec 2026", "December 7th, 2026"."""
+CONNECTORS = re.compile(r"(?<!\w)(?:à|le|um|den|uhr|at)(?!\w)|,", re.IGNORECASE)
+"""What people type between a date and its time ("le 7 Dec 2026 à 18:00", "07.12.2026, 18:00
+Uhr"), which dateutil does not know."""
+
+
+def day_or_month(text: str) -> bool:
+    """Whether ``text`` is a date in figures starting with its day or its month (07/12/2026),
+    not its year (2026/12/07), nor a day as dots say (07.12.2026: never month first)."""
+    found = NUMERIC.match(typed_form(text))
+    return found is not None and len(found.group(1)) < 3 and found.group(2) != "."
+
+
+def day_first(day_or_month_dates: list[str]) -> bool | None:
+    """Whether this feed writes its dates in figures day first (07/12 is 7 December), as the
+    region does: a date with a first part above 12 says so, one with a second part above 12
+    says month first; None when none of them tells."""
+    parts = [(int(found.group(1)), int(found.group(3)))
+             for found in (NUMERIC.match(typed_form(text)) for text in day_or_month_dates) if found]
+    if any(first > 12 for first, _ in parts):
+        return True
+    if any(second > 12 for _, second in parts):
+        return False
+    return None
+
+
+def written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime | None:
+    """A date as people and CMS templates type it (figures, or its month in words), in UTC;
+    a time with no zone is in ``zone``, the feed's. None for anything else: only a text that
+    gives the day, the month and the year goes to dateutil (which takes a missing one from
+    today)."""
+    spelled = typed_form(text)
+    numeric = NUMERIC.match(spelled)
+    if numeric is None and not SPELLED.match(spelled):
+        return None
+    yearfirst = numeric is not None and len(numeric.group(1)) == 4
+    dayfirst = (dayfirst or (numeric is not None and numeric.group(2) == ".")) and not yearfirst
+    try:
+        read: datetime = dateutil_parser.parse(spelled, yearfirst=yearfirst, dayfirst=dayfirst,
+                                               tzinfos=US_ZONES)
+    except (ValueError, OverflowError):
+        return None
+    return (read if read.tzinfo else read.replace(tzinfo=zone)).astimezone(UTC)
+
+
+def typed_form(text: str) -> str:
+    """``text`` with its weekday and the words between date and time dropped, its month in
+    English and a European zone as its offset: what dateutil reads."""
+    return CONNECTORS.sub(" ", rfc822_spelling(text, always=True) or text).strip()
+
+
+def rfc822_spelling(text: str, always: bool = False) -> str | None:
     """``text`` with its month in English, its weekday dropped, "07." as "07" and a European
-    zone as its offset; None when it needed none of this (feedparser reads it as it is)."""
-    if READABLE.match(text):
+    zone as its offset; None when it needed none of this (feedparser reads it as it is),
+    unless ``always``."""
+    if READABLE.match(text) and not always:
         return None
     _, english_weekdays, leading_weekday = _tables()
     original = text.strip()
@@ -84,11 +152,11 @@ def rfc822_spelling(text: str) -> str | None:
     weekday = leading_weekday.match(_plain_head(zoned))
     rest = zoned[weekday.end():] if weekday else zoned
     spelled = DAY_DOT.sub(r"\1", WORD.sub(_month, rest))
-    if weekday and not DAY_MONTH.match(spelled):  # "Mar 03, 2026": a month, not mardi
+    if weekday and not (DAY_MONTH.match(spelled) or NUMERIC.match(spelled)):  # "Mar 03, 2026"
         weekday, rest = None, zoned
         spelled = DAY_DOT.sub(r"\1", WORD.sub(_month, zoned))
     english_weekday = weekday is None or weekday.group(1) in english_weekdays
-    if spelled == rest and zoned == original and english_weekday:
+    if spelled == rest and zoned == original and english_weekday and not always:
         return None
     return spelled
 

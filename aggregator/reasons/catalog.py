@@ -292,6 +292,21 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
      "ont été vues pour la première fois",
      "{n} Einträge mit unlesbarem Datum, der erste: {first}: datiert auf den Tag, an dem sie "
      "zuerst gesehen wurden"),
+    ("dates in figures such as {example} read day first, as French and German write them: a "
+     "pubDate in RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) leaves no doubt",
+     "dates en chiffres comme {example} lues le jour en premier, comme en français et en "
+     "allemand : une pubDate en RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) ne laisse aucun doute",
+     "Datumsangaben in Ziffern wie {example} mit dem Tag zuerst gelesen, wie im Deutschen und "
+     "Französischen: ein pubDate nach RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) lässt keinen "
+     "Zweifel"),
+    ("dates in figures such as {example} read month first, as the feed's language (US English) "
+     "writes them: a pubDate in RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) leaves no doubt",
+     "dates en chiffres comme {example} lues le mois en premier, comme les écrit la langue du "
+     "flux (anglais américain) : une pubDate en RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) ne "
+     "laisse aucun doute",
+     "Datumsangaben in Ziffern wie {example} mit dem Monat zuerst gelesen, wie sie die Sprache "
+     "des Feeds (US-Englisch) schreibt: ein pubDate nach RFC 822 (Mon, 07 Dec 2026 18:00:00 "
+     "+0100) lässt keinen Zweifel"),
     ("ignored elements out of place or incomplete: {tags}",
      "éléments mal placés ou incomplets ignorés : {tags}",
      "falsch platzierte oder unvollständige Elemente ignoriert: {tags}"),
