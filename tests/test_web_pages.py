@@ -665,6 +665,25 @@ def test_the_news_pages_page_through_a_month_of_articles_with_the_agendas_filter
     assert listed(searched) == ["Article 007"] and "1 Artikel" in searched
 
 
+def test_the_news_page_lists_an_article_its_feed_does_not_date_by_when_it_was_first_seen(
+        web: Web) -> None:
+    """RSS makes pubDate optional: such an article was left off /news; it now stands where
+    the day it was first seen (today) puts it, newest, and shows no date it does not have."""
+    undated = ("<item><title>Article sans date</title><link>https://news.example.org/undated</link>"
+               "<guid>https://news.example.org/undated</guid></item>")
+    web.feeds.set("/news.xml", rss("Article 000", "Article 001").replace(
+        b"</channel>", undated.encode() + b"</channel>"), "application/rss+xml")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    page = web.client.get("/news", params={"lang": "en"}).text
+    titles = re.findall(r'<h2[^>]*><a href="https://news\.example\.org/\w+"[^>]*>([^<]+)</a>', page)
+    assert titles == ["Article sans date", "Article 000", "Article 001"]
+    assert "3 articles" in page
+    entries = page.split("Article sans date")[1].split("Article 000")[0]
+    assert "<time" not in entries  # the dated ones have theirs
+    assert page.split("Article 000")[1].count("<time") >= 1
+
+
 def test_registration_errors_name_the_field_and_keep_the_values(web: Web) -> None:
     page = register(web, contact="not an email", name="Mon Asso").text
     assert 'role="alert"' in page and "Mon Asso" in page
