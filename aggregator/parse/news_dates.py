@@ -78,8 +78,6 @@ WORD = re.compile(r"[^\W\d_]+\.?")
 DAY_MONTH = re.compile(r"\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\b")
 DAY_DOT = re.compile(r"\b(\d{1,2})\.(?=\s)")
 ZONE = re.compile(r"\b(" + "|".join(ZONES) + r")\s*$")
-
-
 US_ZONES = {name: hours * 3600 for name, hours in (
     ("EST", -5), ("EDT", -4), ("CST", -6), ("CDT", -5),
     ("MST", -7), ("MDT", -6), ("PST", -8), ("PDT", -7))}
