@@ -304,6 +304,34 @@ def test_a_real_feeds_dates_year_first_are_read() -> None:
         datetime(2020, 1, 10).date()}
 
 
+@pytest.mark.parametrize(("written", "read"), [
+    ("1518478934", datetime(2018, 2, 12, 23, 42, 14, tzinfo=UTC)),  # feedparser: 3 July 2015
+    ("1518478934000", datetime(2018, 2, 12, 23, 42, 14, tzinfo=UTC)),  # JavaScript's milliseconds
+    ("20261207T180000Z", datetime(2026, 12, 7, 18, tzinfo=UTC)),  # feedparser: at midnight
+    ("20261207T1800", PARIS_18H),
+])
+def test_dates_generators_write_are_read(written: str, read: datetime) -> None:
+    feed = parse_body(dated(written), "auto", URL)
+    assert [item.published for item in feed.items] == [read]
+    assert feed.warnings == ()
+
+
+def test_a_run_of_digits_that_is_no_date_is_reported_rather_than_misread() -> None:
+    """feedparser read "202612" as 17 September 2020 and "12345" as 10 December 2012."""
+    feed = parse_body(dated("202612", "12345", "20261207"), "auto", URL)
+    assert [item.published for item in feed.items] == [
+        None, None, datetime(2026, 12, 7, tzinfo=UTC)]
+    assert feed.warnings == ("2 entries with a date that cannot be read, the first: '202612': "
+                             "dated by the day they were first seen",)
+
+
+def test_a_unix_time_in_a_real_feeds_dc_date_is_read() -> None:
+    """feedjira's InvalidDateFormat.xml: an item's dc:date 1518478934 was read as 3 July 2015."""
+    feed = parse_body((CORPUS / "feeds" / "feedjira__InvalidDateFormat.xml").read_bytes(), "auto", URL)
+    assert feed.items[0].updated == datetime(2018, 2, 12, 23, 42, 14, tzinfo=UTC)
+    assert feed.items[0].published == datetime(2017, 10, 16, 15, 10, tzinfo=UTC)  # its pubDate
+
+
 def test_a_typed_date_without_a_zone_is_in_the_configured_one() -> None:
     feed = parse_body(dated("07.12.2026 18:00"), "auto", URL, default_tz="Europe/London")
     assert [item.published for item in feed.items] == [datetime(2026, 12, 7, 18, tzinfo=UTC)]

@@ -25,12 +25,14 @@ from typing import Any, Literal
 
 import feedparser
 import feedparser.api
+import feedparser.datetimes
 import feedparser.mixin
 
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
-from .news_dates import READABLE, day_first, day_or_month, rfc822_spelling, written_date
+from .news_dates import (READABLE, day_first, day_or_month, machine_date, rfc822_spelling,
+                         written_date)
 from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_text, sanitize_html
 from .timezones import well_known_zone
 
@@ -184,12 +186,31 @@ def _localized_date(text: str) -> time.struct_time | None:
     if parsed:
         return time.gmtime(email.utils.mktime_tz(parsed))
     reading = _READING.get() or DateReading(UTC)
+    if stamped := machine_date(text, reading.zone):
+        return stamped.utctimetuple()
     if day_or_month(text):
         reading.in_figures.append(text)
     typed = written_date(text, reading.zone, reading.dayfirst)
     return typed.utctimetuple() if typed else None
 
 
+def _no_runs_of_digits(handler: Callable[[str], Any]) -> Callable[[str], Any]:
+    """feedparser's ISO 8601 reader, refusing a run of digits that is neither a year nor
+    YYYYMMDD: it read "202612" as 17 September 2020 and "12345" as 10 December 2012, dates
+    nobody wrote (such an entry is reported and dated by when it was first seen)."""
+    def guarded(text: str) -> Any:
+        digits = text.strip()
+        if digits.isdigit() and len(digits) not in (4, 8):
+            return None
+        return handler(text)
+
+    guarded.__name__ = handler.__name__
+    return guarded
+
+
+feedparser.datetimes._date_handlers[:] = [
+    _no_runs_of_digits(handler) if handler is feedparser.datetimes._parse_date_iso8601 else handler
+    for handler in feedparser.datetimes._date_handlers]
 feedparser.registerDateHandler(_localized_date)
 
 

@@ -88,6 +88,10 @@ NUMERIC = re.compile(r"\s*(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?!\d)")
 SPELLED = re.compile(r"\s*(?:\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\s+\d{4}"
                      r"|(?:" + "|".join(ENGLISH) + r")\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b")
 """A date with its month in words, English once spelled: "7 Dec 2026", "December 7th, 2026"."""
+EPOCH = re.compile(r"\s*(\d{9,10}|\d{12,13})(\.\d+)?\s*$")
+"""A Unix time in seconds, or milliseconds as JavaScript's Date.now() gives it."""
+BASIC_ISO = re.compile(r"\s*\d{8}T\d{4}(?:\d{2})?(?:Z|[+-]\d{2}:?\d{2})?\s*$")
+"""ISO 8601's basic format with a time, as iCalendar writes it: 20261207T180000Z."""
 CONNECTORS = re.compile(r"(?<!\w)(?:à|le|um|den|uhr|at)(?!\w)|,", re.IGNORECASE)
 """What people type between a date and its time ("le 7 Dec 2026 à 18:00", "07.12.2026, 18:00
 Uhr"), which dateutil does not know."""
@@ -130,6 +134,19 @@ def written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime | N
     except (ValueError, OverflowError):
         return None
     return (read if read.tzinfo else read.replace(tzinfo=zone)).astimezone(UTC)
+
+
+def machine_date(text: str, zone: tzinfo) -> datetime | None:
+    """A Unix time (1518478934, or in milliseconds) or an ISO 8601 basic date and time
+    (20261207T180000Z; with no zone, in ``zone``), in UTC: what generators write, and what
+    feedparser misread (the first as 3 July 2015, the second at midnight). None for the rest."""
+    if found := EPOCH.match(text):
+        seconds = float(found.group(1) + (found.group(2) or ""))
+        return datetime.fromtimestamp(seconds / 1000 if len(found.group(1)) > 10 else seconds, UTC)
+    if BASIC_ISO.match(text):
+        read: datetime = dateutil_parser.isoparse(text.strip())
+        return (read if read.tzinfo else read.replace(tzinfo=zone)).astimezone(UTC)
+    return None
 
 
 def typed_form(text: str) -> str:
