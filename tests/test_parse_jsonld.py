@@ -72,6 +72,30 @@ def test_item_lists_subtypes_local_times_all_day_and_cancellations() -> None:
     assert workshop.status == "CANCELLED" and workshop.location == "Le Quai Alpha, Épinal"
 
 
+def test_dates_not_in_iso_8601_are_read_as_people_write_them_and_reported() -> None:
+    """A theme that formats startDate with the site's date format: each such event was
+    skipped ("no valid startDate"); search engines skip them, so the organiser is told."""
+    events = [{"@type": "Event", "name": f"Atelier {n}", "startDate": start}
+              for n, start in enumerate(["2026-12-9T14:00", "09/12/2026 14:00", "9 décembre 2026",
+                                         "13/12/2026", "2026-12-09T14:00:00+01:00"])]
+    parsed = parse_jsonld(page({"@context": "https://schema.org", "@graph": events}), URL)
+    assert [e.start for e in parsed.events] == [
+        datetime(2026, 12, 9, 14, tzinfo=PARIS), datetime(2026, 12, 9, 14, tzinfo=PARIS),
+        date(2026, 12, 9), date(2026, 12, 13), datetime(2026, 12, 9, 14, tzinfo=PARIS)]
+    assert [e.all_day for e in parsed.events] == [False, False, True, True, False]
+    assert parsed.warnings == (
+        "4 dates not written as schema.org asks (ISO 8601: 2026-12-07T18:00+01:00), the first: "
+        "'2026-12-9T14:00': read as people write them",)
+
+
+def test_a_page_writing_its_dates_month_first_is_read_so() -> None:
+    events = [{"@type": "Event", "name": name, "startDate": start}
+              for name, start in (("Workshop", "12/09/2026 2:00 pm"), ("Demo day", "12/13/2026"))]
+    parsed = parse_jsonld(page({"@context": "https://schema.org", "@graph": events}), URL)
+    assert [e.start for e in parsed.events] == [datetime(2026, 12, 9, 14, tzinfo=PARIS),
+                                                date(2026, 12, 13)]
+
+
 def test_broken_blocks_and_nameless_events_are_warnings_not_failures() -> None:
     good = {"@type": "Event", "name": "Afterwork", "startDate": "2026-12-10T19:00:00Z"}
     nameless = {"@type": "Event", "startDate": "2026-12-10T19:00:00Z"}

@@ -9,8 +9,10 @@ out; the stdlib HTML parser finds the blocks, json reads them.
 What we read (https://schema.org/Event): every node whose ``@type`` is ``Event`` or a subtype
 (``BusinessEvent``, ``Hackathon``...), found at the top level, in ``@graph``, in lists, or as
 ``itemListElement`` of an ``ItemList``. ``startDate`` without an offset is local time in the
-default zone; a date alone is an all-day event. ``eventStatus`` EventCancelled gives CANCELLED,
-EventPostponed TENTATIVE.
+default zone; a date alone is an all-day event. A date not in ISO 8601 ("07/12/2026 18:00",
+"7 décembre 2026") is read as people write it (parse/news_dates.py), with a warning: search
+engines skip such events, so the organiser has a reason to mend it. ``eventStatus``
+EventCancelled gives CANCELLED, EventPostponed TENTATIVE.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -25,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import ParseError
 from ..models import Event, ParsedFeed, When
+from .news_dates import day_first, day_or_month, written_when
 from .text import absolute_link, clean_line, html_to_text, plain_text
 
 MAX_EVENTS = 5000
@@ -93,12 +97,17 @@ def parse_jsonld(body: bytes, url: str, default_tz: str = "Europe/Paris") -> Par
         raise ParseError(url, "the page's JSON-LD holds no schema.org Event")
     if len(nodes) > MAX_EVENTS:
         notes.append(f"{len(nodes)} events in the page: only the first {MAX_EVENTS} are read")
-    zone = ZoneInfo(default_tz)
+    nodes = nodes[:MAX_EVENTS]
+    dates = [_text(node.get(key)) for node in nodes for key in ("startDate", "endDate")]
+    month_first = day_first(list(filter(day_or_month, dates))) is False
+    reading = TypedDates(ZoneInfo(default_tz), dayfirst=not month_first)
     events = []
-    for node in nodes[:MAX_EVENTS]:
-        event = _event(node, url, zone, notes)
+    for node in nodes:
+        event = _event(node, url, reading, notes)
         if event is not None:
             events.append(event)
+    if reading.typed:
+        notes.append(typed_dates_note(reading.typed))
     return ParsedFeed(format="jsonld", title=clean_line(page.title), events=tuple(events),
                       warnings=tuple(notes))
 
@@ -126,13 +135,33 @@ def _event_nodes(value: Any, depth: int) -> Iterator[dict[str, Any]]:
                 yield from _event_nodes(value[key], depth + 1)
 
 
-def _event(node: dict[str, Any], url: str, zone: ZoneInfo, notes: list[str]) -> Event | None:
+@dataclass
+class TypedDates:
+    """How the page's dates not in ISO 8601 are read, and which were."""
+
+    zone: ZoneInfo
+    dayfirst: bool
+    typed: list[str] = field(default_factory=list)
+
+
+def typed_dates_note(typed: list[str]) -> str:
+    """The warning for dates read as people write them rather than in schema.org's ISO 8601."""
+    first = repr(typed[0][:40])
+    if len(typed) == 1:
+        return (f"a date not written as schema.org asks (ISO 8601: 2026-12-07T18:00+01:00): "
+                f"{first}: read as people write it")
+    return (f"{len(typed)} dates not written as schema.org asks (ISO 8601: "
+            f"2026-12-07T18:00+01:00), the first: {first}: read as people write them")
+
+
+def _event(node: dict[str, Any], url: str, reading: TypedDates, notes: list[str]) -> Event | None:
+    zone = reading.zone
     name = clean_line(html_to_text(_text(node.get("name"))))
-    start = _when(node.get("startDate"), zone)
+    start = _when(node.get("startDate"), reading)
     if not name or start is None:
         notes.append(f"JSON-LD Event {name or '(no name)'!r} skipped: no name or no valid startDate")
         return None
-    end = _when(node.get("endDate"), zone)
+    end = _when(node.get("endDate"), reading)
     if end is not None and type(end) is not type(start):
         end = None
     if isinstance(start, date) and not isinstance(start, datetime) and end is not None:
@@ -159,8 +188,8 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _when(value: Any, zone: ZoneInfo) -> When | None:
-    text = _text(value)
+def _when(value: Any, reading: TypedDates) -> When | None:
+    text, zone = _text(value), reading.zone
     if not text:
         return None
     try:
@@ -168,7 +197,10 @@ def _when(value: Any, zone: ZoneInfo) -> When | None:
             return date.fromisoformat(text)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return None
+        typed = written_when(text, zone, reading.dayfirst)
+        if typed is not None:
+            reading.typed.append(text)
+        return typed
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 

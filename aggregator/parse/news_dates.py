@@ -12,7 +12,8 @@ their accents dropped as dates are often typed, and the few PHP's locales write 
 Dates typed by people or by a CMS template ("07.12.2026 18:00", "07/12/2026", "2026/12/07",
 "7 décembre 2026", "December 7, 2026 6:00 pm") are read here too (``written_date``), with
 dateutil: feedparser read none of the first two, and misread the rest ("2026/12/07" as 1
-December, "07-12-2026" as 20 December 2007, "6:00 pm" as 6:00), silently.
+December, "07-12-2026" as 20 December 2007, "6:00 pm" as 6:00), silently. An events page's
+JSON-LD dates written so are read here too (``written_when``): schema.org asks for ISO 8601.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from babel.dates import get_day_names, get_month_names
 from dateutil import parser as dateutil_parser
@@ -83,8 +84,10 @@ US_ZONES = {name: hours * 3600 for name, hours in (
     ("MST", -7), ("MDT", -6), ("PST", -8), ("PDT", -7))}
 """The zones RFC 822 names besides UT/GMT, which dateutil does not know (it would read the
 time as the feed's zone's, hours off)."""
-NUMERIC = re.compile(r"\s*(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?!\d)")
-"""A date in figures: 07/12/2026, 07.12.2026, 07-12-26, 2026/12/07."""
+IN_FIGURES = re.compile(r"\s*(\d{1,2})([./-])(\d{1,2})\2(?:\d{4}|\d{2})(?!\d)")
+"""A date in figures, day or month first: 07/12/2026, 07.12.2026, 07-12-26."""
+YEAR_FIRST = re.compile(r"\s*\d{4}([./-])\d{1,2}\1\d{1,2}(?!\d)")
+"""A date in figures, year first: 2026/12/07, 2020/1/10, 2026-12-7."""
 SPELLED = re.compile(r"\s*(?:\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\s+\d{4}"
                      r"|(?:" + "|".join(ENGLISH) + r")\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b")
 """A date with its month in words, English once spelled: "7 Dec 2026", "December 7th, 2026"."""
@@ -100,16 +103,16 @@ Uhr"), which dateutil does not know."""
 def day_or_month(text: str) -> bool:
     """Whether ``text`` is a date in figures starting with its day or its month (07/12/2026),
     not its year (2026/12/07), nor a day as dots say (07.12.2026: never month first)."""
-    found = NUMERIC.match(typed_form(text))
-    return found is not None and len(found.group(1)) < 3 and found.group(2) != "."
+    found = IN_FIGURES.match(typed_form(text))
+    return found is not None and found.group(2) != "."
 
 
 def day_first(day_or_month_dates: list[str]) -> bool | None:
     """Whether this feed writes its dates in figures day first (07/12 is 7 December), as the
     region does: a date with a first part above 12 says so, one with a second part above 12
     says month first; None when none of them tells."""
-    parts = [(int(found.group(1)), int(found.group(3)))
-             for found in (NUMERIC.match(typed_form(text)) for text in day_or_month_dates) if found]
+    found = [IN_FIGURES.match(typed_form(text)) for text in day_or_month_dates]
+    parts = [(int(match.group(1)), int(match.group(3))) for match in found if match]
     if any(first > 12 for first, _ in parts):
         return True
     if any(second > 12 for _, second in parts):
@@ -123,17 +126,31 @@ def written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime | N
     gives the day, the month and the year goes to dateutil (which takes a missing one from
     today)."""
     spelled = typed_form(text)
-    numeric = NUMERIC.match(spelled)
-    if numeric is None and not SPELLED.match(spelled):
+    in_figures, yearfirst = IN_FIGURES.match(spelled), YEAR_FIRST.match(spelled) is not None
+    if in_figures is None and not yearfirst and not SPELLED.match(spelled):
         return None
-    yearfirst = numeric is not None and len(numeric.group(1)) == 4
-    dayfirst = (dayfirst or (numeric is not None and numeric.group(2) == ".")) and not yearfirst
+    dotted = in_figures is not None and in_figures.group(2) == "."  # 07.12.2026: always day first
+    dayfirst = (dayfirst or dotted) and not yearfirst
     try:
         read: datetime = dateutil_parser.parse(spelled, yearfirst=yearfirst, dayfirst=dayfirst,
                                                tzinfos=US_ZONES)
     except (ValueError, OverflowError):
         return None
     return (read if read.tzinfo else read.replace(tzinfo=zone)).astimezone(UTC)
+
+
+TIME_OF_DAY = re.compile(r"\d\s*[:h]\s*\d{2}|\d\s*[ap]\.?\s*m\b", re.IGNORECASE)
+"""A time written in the text: 18:00, 18h00, 6 pm."""
+
+
+def written_when(text: str, zone: tzinfo, dayfirst: bool = True) -> date | datetime | None:
+    """``written_date`` in ``zone``, or the day alone when the text gives no time of day
+    ("7 décembre 2026": an all-day event, not one at midnight)."""
+    read = written_date(text, zone, dayfirst)
+    if read is None:
+        return None
+    local = read.astimezone(zone)
+    return local if TIME_OF_DAY.search(text) else local.date()
 
 
 def machine_date(text: str, zone: tzinfo) -> datetime | None:
@@ -167,7 +184,7 @@ def rfc822_spelling(text: str, always: bool = False) -> str | None:
     weekday = leading_weekday.match(_plain_head(zoned))
     rest = zoned[weekday.end():] if weekday else zoned
     spelled = DAY_DOT.sub(r"\1", WORD.sub(_month, rest))
-    if weekday and not (DAY_MONTH.match(spelled) or NUMERIC.match(spelled)):  # "Mar 03, 2026"
+    if weekday and not (DAY_MONTH.match(spelled) or IN_FIGURES.match(spelled)):  # "Mar 03, 2026"
         weekday, rest = None, zoned
         spelled = DAY_DOT.sub(r"\1", WORD.sub(_month, zoned))
     english_weekday = weekday is None or weekday.group(1) in english_weekdays

@@ -372,6 +372,18 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("{n} events in the page: only the first {max} are read",
      "{n} événements dans la page : seuls les {max} premiers sont lus",
      "{n} Termine in der Seite: nur die ersten {max} werden gelesen"),
+    ("a date not written as schema.org asks (ISO 8601: 2026-12-07T18:00+01:00): {first}: read "
+     "as people write it",
+     "une date qui n'est pas écrite comme schema.org le demande (ISO 8601 : "
+     "2026-12-07T18:00+01:00) : {first} : lue comme on l'écrit",
+     "ein Datum, nicht so geschrieben, wie schema.org es verlangt (ISO 8601: "
+     "2026-12-07T18:00+01:00): {first}: gelesen, wie man es schreibt"),
+    ("{n} dates not written as schema.org asks (ISO 8601: 2026-12-07T18:00+01:00), the first: "
+     "{first}: read as people write them",
+     "{n} dates qui ne sont pas écrites comme schema.org le demande (ISO 8601 : "
+     "2026-12-07T18:00+01:00), la première : {first} : lues comme on les écrit",
+     "{n} Datumsangaben, nicht so geschrieben, wie schema.org es verlangt (ISO 8601: "
+     "2026-12-07T18:00+01:00), die erste: {first}: gelesen, wie man sie schreibt"),
     ("JSON-LD Event {name} skipped: no name or no valid startDate",
      "Event JSON-LD {name} ignoré : pas de nom ou pas de startDate valide",
      "JSON-LD-Event {name} übersprungen: kein Name oder kein gültiges startDate"),
