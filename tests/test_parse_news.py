@@ -278,6 +278,7 @@ PARIS_MIDNIGHT = datetime(2026, 12, 6, 23, tzinfo=UTC)
     ("2026/12/07", PARIS_MIDNIGHT),  # feedparser: 1 December
     ("2026/12/07 18:00", PARIS_18H),
     ("13-12-2026", datetime(2026, 12, 12, 23, tzinfo=UTC)),  # feedparser: 20 December 2013
+    ("lun. 2026/12/07 18:00", PARIS_18H),
     ("7 décembre 2026", PARIS_MIDNIGHT),  # a French date with no time; feedparser read nothing
     ("lundi 7 décembre 2026 à 18h00", PARIS_18H),
     ("Dec 7, 2026", PARIS_MIDNIGHT),
@@ -318,10 +319,10 @@ def test_dates_generators_write_are_read(written: str, read: datetime) -> None:
 
 def test_a_run_of_digits_that_is_no_date_is_reported_rather_than_misread() -> None:
     """feedparser read "202612" as 17 September 2020 and "12345" as 10 December 2012."""
-    feed = parse_body(dated("202612", "12345", "20261207"), "auto", URL)
+    feed = parse_body(dated("202612", "12345", "123456789", "20261207"), "auto", URL)
     assert [item.published for item in feed.items] == [
-        None, None, datetime(2026, 12, 7, tzinfo=UTC)]
-    assert feed.warnings == ("2 entries with a date that cannot be read, the first: '202612': "
+        None, None, None, datetime(2026, 12, 7, tzinfo=UTC)]
+    assert feed.warnings == ("3 entries with a date that cannot be read, the first: '202612': "
                              "dated by the day they were first seen",)
 
 

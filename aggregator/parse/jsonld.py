@@ -99,7 +99,8 @@ def parse_jsonld(body: bytes, url: str, default_tz: str = "Europe/Paris") -> Par
         notes.append(f"{len(nodes)} events in the page: only the first {MAX_EVENTS} are read")
     nodes = nodes[:MAX_EVENTS]
     dates = [_text(node.get(key)) for node in nodes for key in ("startDate", "endDate")]
-    month_first = day_first(list(filter(day_or_month, dates))) is False
+    in_figures = [text for text in dates if not text[:4].isdigit() and day_or_month(text)]
+    month_first = day_first(in_figures) is False  # ISO 8601 dates (year first) asked nothing
     reading = TypedDates(ZoneInfo(default_tz), dayfirst=not month_first)
     events = []
     for node in nodes:

@@ -91,8 +91,9 @@ YEAR_FIRST = re.compile(r"\s*\d{4}([./-])\d{1,2}\1\d{1,2}(?!\d)")
 SPELLED = re.compile(r"\s*(?:\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\s+\d{4}"
                      r"|(?:" + "|".join(ENGLISH) + r")\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b")
 """A date with its month in words, English once spelled: "7 Dec 2026", "December 7th, 2026"."""
-EPOCH = re.compile(r"\s*(\d{9,10}|\d{12,13})(\.\d+)?\s*$")
-"""A Unix time in seconds, or milliseconds as JavaScript's Date.now() gives it."""
+EPOCH = re.compile(r"\s*(\d{10}|\d{13})(\.\d+)?\s*$")
+"""A Unix time in seconds, or milliseconds as JavaScript's Date.now() gives it, from September
+2001 on (a shorter run of digits is more likely an id than a date of the last century)."""
 BASIC_ISO = re.compile(r"\s*\d{8}T\d{4}(?:\d{2})?(?:Z|[+-]\d{2}:?\d{2})?\s*$")
 """ISO 8601's basic format with a time, as iCalendar writes it: 20261207T180000Z."""
 CONNECTORS = re.compile(r"(?<!\w)(?:à|le|um|den|uhr|at)(?!\w)|,", re.IGNORECASE)
@@ -184,7 +185,8 @@ def rfc822_spelling(text: str, always: bool = False) -> str | None:
     weekday = leading_weekday.match(_plain_head(zoned))
     rest = zoned[weekday.end():] if weekday else zoned
     spelled = DAY_DOT.sub(r"\1", WORD.sub(_month, rest))
-    if weekday and not (DAY_MONTH.match(spelled) or IN_FIGURES.match(spelled)):  # "Mar 03, 2026"
+    if weekday and not (DAY_MONTH.match(spelled) or IN_FIGURES.match(spelled)
+                        or YEAR_FIRST.match(spelled)):  # "Mar 03, 2026": March, not mardi
         weekday, rest = None, zoned
         spelled = DAY_DOT.sub(r"\1", WORD.sub(_month, zoned))
     english_weekday = weekday is None or weekday.group(1) in english_weekdays
