@@ -285,6 +285,11 @@ PARIS_MIDNIGHT = datetime(2026, 12, 6, 23, tzinfo=UTC)
     ("December 7, 2026 6:00 pm", PARIS_18H),  # feedparser: 6:00, the pm dropped
     ("December 7th, 2026 6:00 PM CET", PARIS_18H),
     ("December 7, 2026 12:00 pm EST", PARIS_18H),
+    ("07 Dec 2026 18:00:00 GMT+1", PARIS_18H),  # dateutil: GMT+1 the POSIX way, 19:00 UTC
+    ("Mon, 07 Dec 2026 18:00:00 UTC+01:00", PARIS_18H),  # feedparser: the offset dropped
+    ("Mon Dec 07 2026 18:00:00 GMT+0100 (heure normale d’Europe centrale)", PARIS_18H),  # JS
+    ("Mon Dec 07 18:00:00 CET 2026", PARIS_18H),  # Java's Date.toString(); feedparser: CET dropped
+    ("Mon, 07 Dec 2026 18:00:00 Europe/Paris", PARIS_18H),  # feedparser: the zone dropped
     ("07.12.2026 18:00 +0000", datetime(2026, 12, 7, 18, tzinfo=UTC)),  # its own zone wins
 ])
 def test_dates_typed_by_people_are_read_in_the_feeds_zone(written: str, read: datetime) -> None:
@@ -324,6 +329,18 @@ def test_a_run_of_digits_that_is_no_date_is_reported_rather_than_misread() -> No
         None, None, None, datetime(2026, 12, 7, tzinfo=UTC)]
     assert feed.warnings == ("3 entries with a date that cannot be read, the first: '202612': "
                              "dated by the day they were first seen",)
+
+
+def test_a_generators_zero_is_no_date() -> None:
+    """MySQL's 0000-00-00 (feedparser: the year -1) and a Unix time of 0: such an article was
+    dropped at once as older than the 90 days kept, silently; it is now dated by when it was
+    first seen, and reported."""
+    feed = parse_body(dated("0000-00-00 00:00:00", "Thu, 01 Jan 1970 00:00:00 +0000",
+                            "Tue, 01 Dec 2026 09:00:00 +0000"), "auto", URL)
+    assert [item.published for item in feed.items] == [
+        None, None, datetime(2026, 12, 1, 9, tzinfo=UTC)]
+    assert feed.warnings == ("2 entries with a date that cannot be read, the first: "
+                             "'0000-00-00 00:00:00': dated by the day they were first seen",)
 
 
 def test_a_unix_time_in_a_real_feeds_dc_date_is_read() -> None:

@@ -83,7 +83,8 @@ def parse_news(body: bytes, url: str, feed_root: bool = False,
     items = [item for _, item in read if item]
     unread_dates = [str(entry.get("published") or entry.get("updated")) for entry in entries
                     if (entry.get("published") or dict.get(entry, "updated"))
-                    and not (entry.get("published_parsed") or dict.get(entry, "updated_parsed"))]
+                    and not (to_utc(entry.get("published_parsed"))
+                             or to_utc(dict.get(entry, "updated_parsed")))]
     if unread_dates:
         notes.append(unread_dates_note(unread_dates))
     if order_note:
@@ -369,11 +370,18 @@ def read_author(entry: Any) -> str:
     return str(detail.get("name") or entry.get("author") or "")
 
 
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+"""Before feeds existed: an earlier date is a generator's zero (a Unix time of 0, MySQL's
+0000-00-00, which feedparser reads as the year -1), not the day an article was published."""
+
+
 def to_utc(parsed: time.struct_time | None) -> datetime | None:
-    """feedparser's UTC struct_time as an aware datetime; None when absent or impossible."""
+    """feedparser's UTC struct_time as an aware datetime; None when absent, impossible or a
+    zero (before ``EARLIEST``)."""
     if not parsed:
         return None
     try:
-        return datetime(*parsed[:6], tzinfo=UTC)
+        value = datetime(*parsed[:6], tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
+    return value if value >= EARLIEST else None

@@ -26,6 +26,8 @@ from datetime import UTC, date, datetime, tzinfo
 from babel.dates import get_day_names, get_month_names
 from dateutil import parser as dateutil_parser
 
+from .timezones import zone_or_none
+
 LOCALES = ("fr", "de", "de_AT", "lb", "nl", "it", "pt", "es", "en")
 """The region's languages and its neighbours' (Babel's CLDR names, what a site's locale writes)."""
 ENGLISH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -78,7 +80,14 @@ knows, and ISO 8601 (a feed's every date is asked of us first: 4 µs each withou
 WORD = re.compile(r"[^\W\d_]+\.?")
 DAY_MONTH = re.compile(r"\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\b")
 DAY_DOT = re.compile(r"\b(\d{1,2})\.(?=\s)")
-ZONE = re.compile(r"\b(" + "|".join(ZONES) + r")\s*$")
+ZONE = re.compile(r"\b(" + "|".join(ZONES) + r")(?=\s*(?:\d{4}\s*)?$)")
+"""A European zone's abbreviation at the end, or before the year as Java's Date.toString()
+writes it ("Mon Dec 07 18:00:00 CET 2026")."""
+GMT_OFFSET = re.compile(r"\b(?:GMT|UTC|UT)\s*([+-])(\d{1,2})(?::?(\d{2}))?(?!\d)")
+"""An offset written after GMT or UTC ("GMT+1", "UTC+01:00", JavaScript's "GMT+0100"), which
+dateutil reads the POSIX way, with its sign reversed: made a plain offset first."""
+IANA_ZONE = re.compile(r"\s+([A-Za-z]+(?:/[A-Za-z_+-]+)+)\s*$")
+"""A zone's IANA name after the time: "18:00:00 Europe/Paris"."""
 US_ZONES = {name: hours * 3600 for name, hours in (
     ("EST", -5), ("EDT", -4), ("CST", -6), ("CDT", -5),
     ("MST", -7), ("MDT", -6), ("PST", -8), ("PDT", -7))}
@@ -94,6 +103,10 @@ SPELLED = re.compile(r"\s*(?:\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\s+\d{4}"
 EPOCH = re.compile(r"\s*(\d{10}|\d{13})(\.\d+)?\s*$")
 """A Unix time in seconds, or milliseconds as JavaScript's Date.now() gives it, from September
 2001 on (a shorter run of digits is more likely an id than a date of the last century)."""
+ASCTIME = re.compile(r"\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*,?\s+)?(?:" + "|".join(ENGLISH)
+                     + r")\w*\.?\s+\d{1,2}\s+\d{1,2}:\d{2}"
+                     r"(?::\d{2})?\s+(?:[+-]\d{4}\s+)?\d{4}\s*$")
+"""C's asctime and Java's Date.toString() once their zone is an offset: "Dec 07 18:00:00 2026"."""
 BASIC_ISO = re.compile(r"\s*\d{8}T\d{4}(?:\d{2})?(?:Z|[+-]\d{2}:?\d{2})?\s*$")
 """ISO 8601's basic format with a time, as iCalendar writes it: 20261207T180000Z."""
 CONNECTORS = re.compile(r"(?<!\w)(?:à|le|um|den|uhr|at)(?!\w)|,", re.IGNORECASE)
@@ -127,8 +140,12 @@ def written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime | N
     gives the day, the month and the year goes to dateutil (which takes a missing one from
     today)."""
     spelled = typed_form(text)
+    if named := IANA_ZONE.search(spelled):
+        zone = zone_or_none(named.group(1)) or zone
+        spelled = spelled[:named.start()]
     in_figures, yearfirst = IN_FIGURES.match(spelled), YEAR_FIRST.match(spelled) is not None
-    if in_figures is None and not yearfirst and not SPELLED.match(spelled):
+    if (in_figures is None and not yearfirst and not SPELLED.match(spelled)
+            and not ASCTIME.match(spelled)):
         return None
     dotted = in_figures is not None and in_figures.group(2) == "."  # 07.12.2026: always day first
     dayfirst = (dayfirst or dotted) and not yearfirst
@@ -170,7 +187,13 @@ def machine_date(text: str, zone: tzinfo) -> datetime | None:
 def typed_form(text: str) -> str:
     """``text`` with its weekday and the words between date and time dropped, its month in
     English and a European zone as its offset: what dateutil reads."""
-    return CONNECTORS.sub(" ", rfc822_spelling(text, always=True) or text).strip()
+    spelled = CONNECTORS.sub(" ", rfc822_spelling(text, always=True) or text)
+    return GMT_OFFSET.sub(_plain_offset, spelled).strip()
+
+
+def _plain_offset(found: re.Match[str]) -> str:
+    sign, hours, minutes = found.groups()
+    return f" {sign}{int(hours):02d}{minutes or '00'}"
 
 
 def rfc822_spelling(text: str, always: bool = False) -> str | None:
