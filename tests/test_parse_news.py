@@ -116,6 +116,22 @@ def test_json_feed_1_0_author_and_naive_date() -> None:
     assert item.summary == "Kurz"
 
 
+def test_json_feed_dates_copied_from_an_rss_template_are_read_and_reported() -> None:
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
+        {"id": "1", "title": "Un", "date_published": "Mon, 07 Dec 2026 18:00:00 +0100"},
+        {"id": "2", "title": "Deux", "date_published": "07.12.2026 18:00"},
+        {"id": "3", "title": "Trois", "date_published": "bientôt"}]})
+    feed = parse_body(body.encode(), "auto", URL)
+    assert [item.published for item in feed.items] == [
+        datetime(2026, 12, 7, 17, tzinfo=UTC), datetime(2026, 12, 7, 17, tzinfo=UTC), None]
+    assert feed.warnings[0] == ("date_published 'Mon, 07 Dec 2026 18:00:00 +0100' is not RFC 3339 "
+                                "as JSON Feed asks (2026-12-07T18:00:00+01:00): read as written")
+    assert reason_in(feed.warnings[1], "de") == (
+        "date_published '07.12.2026 18:00' ist nicht RFC 3339, wie JSON Feed es verlangt "
+        "(2026-12-07T18:00:00+01:00): gelesen, wie geschrieben")
+    assert feed.warnings[2] == "unreadable date_published 'bientôt': ignored"
+
+
 def test_json_feed_with_wrong_field_types_warns() -> None:
     body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "x", "title": 3}]})
     feed = parse_body(body.encode(), "auto", URL)

@@ -113,7 +113,7 @@ def route(kind: Kind, root: str, body: bytes, url: str, default_tz: str) -> Pars
     if kind == "ical":
         return parse_ical(body, url, default_tz)
     if kind == "jsonfeed":
-        return parse_jsonfeed(body, url)
+        return parse_jsonfeed(body, url, default_tz)
     check_xml_depth(body, url)
     try:
         return parse_news(strip_leading_space(body), url, kind in ("rss", "atom"), default_tz)

@@ -10,7 +10,6 @@ runs of digits that are no date.
 
 from __future__ import annotations
 
-import email.utils
 import io
 import time
 import warnings
@@ -24,8 +23,7 @@ import feedparser
 import feedparser.datetimes
 
 from ..errors import one_line
-from .news_dates import (READABLE, day_first, day_or_month, machine_date, rfc822_spelling,
-                         written_date)
+from .news_dates import READABLE, any_written_date, day_first, day_or_month
 
 
 @dataclass
@@ -49,17 +47,11 @@ def _localized_date(text: str) -> time.struct_time | None:
     readers take in turn."""
     if READABLE.match(text):
         return None
-    spelled = rfc822_spelling(text)  # email.utils reads "Dec 7, 2026 6:00 pm" as 6:00
-    parsed = email.utils.parsedate_tz(spelled) if spelled and READABLE.match(spelled) else None
-    if parsed:
-        return time.gmtime(email.utils.mktime_tz(parsed))
     reading = _READING.get() or DateReading(UTC)
-    if stamped := machine_date(text, reading.zone):
-        return stamped.utctimetuple()
     if day_or_month(text):
         reading.in_figures.append(text)
-    typed = written_date(text, reading.zone, reading.dayfirst)
-    return typed.utctimetuple() if typed else None
+    read = any_written_date(text, reading.zone, reading.dayfirst)
+    return read.utctimetuple() if read else None
 
 
 def _no_runs_of_digits(handler: Callable[[str], Any]) -> Callable[[str], Any]:

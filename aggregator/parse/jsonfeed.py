@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
 from .news import MAX_ITEMS
+from .news_dates import any_written_date
 from .text import absolute_link, clean_line, html_to_text, is_web_url, sanitize_html
+from .timezones import well_known_zone
 
 VERSION_PREFIX = "https://jsonfeed.org/version/"
 
@@ -54,8 +56,9 @@ def is_json_feed(document: Any) -> bool:
     return "jsonfeed.org" in str(document.get("version", "")) or isinstance(document.get("items"), list)
 
 
-def parse_jsonfeed(body: bytes, url: str) -> ParsedFeed:
-    """Read every item of a JSON Feed.
+def parse_jsonfeed(body: bytes, url: str, default_tz: str = "Europe/Paris") -> ParsedFeed:
+    """Read every item of a JSON Feed (a date typed with no zone, not RFC 3339, is in
+    ``default_tz``).
 
     Raises:
         ParseError: not JSON, or JSON that does not declare a JSON Feed version.
@@ -73,7 +76,9 @@ def parse_jsonfeed(body: bytes, url: str) -> ParsedFeed:
     if not isinstance(raw_items, list):
         notes.append('no "items" list: the feed holds no items')
         raw_items = []
-    items = [item for item in (read_item(raw, base, url, notes) for raw in raw_items[:MAX_ITEMS]) if item]
+    zone = well_known_zone(default_tz) or UTC
+    items = [item for item in (read_item(raw, base, url, notes, zone) for raw in raw_items[:MAX_ITEMS])
+             if item]
     if len(raw_items) > MAX_ITEMS:
         notes.append(f"{len(raw_items)} items: kept the first {MAX_ITEMS}")
     title = document.get("title")
@@ -98,7 +103,8 @@ def text_field(item: dict[str, Any], name: str, notes: list[str]) -> str:
     return value
 
 
-def read_item(raw: Any, base: str, url: str, notes: list[str]) -> NewsItem | None:
+def read_item(raw: Any, base: str, url: str, notes: list[str],
+              zone: tzinfo = UTC) -> NewsItem | None:
     """Convert one JSON Feed item; None (with a warning) when it is not an object or is empty."""
     if not isinstance(raw, dict):
         notes.append(f"skipped item: a {type(raw).__name__}, not an object")
@@ -112,8 +118,8 @@ def read_item(raw: Any, base: str, url: str, notes: list[str]) -> NewsItem | Non
     if not (guid or title or summary):
         notes.append("skipped item with no id, url, title or content")
         return None
-    published = read_date(raw, "date_published", notes)
-    updated = read_date(raw, "date_modified", notes)
+    published = read_date(raw, "date_published", notes, zone)
+    updated = read_date(raw, "date_modified", notes, zone)
     return NewsItem(
         guid=guid or "sha256:" + hashlib.sha256(f"{title}|{summary}".encode()).hexdigest()[:32],
         title=title or clean_line(html_to_text(summary))[:80] or link,
@@ -135,16 +141,24 @@ def read_content(raw: dict[str, Any], base: str, notes: list[str]) -> str:
     return sanitize_html(content, base) if content else ""
 
 
-def read_date(raw: dict[str, Any], name: str, notes: list[str]) -> datetime | None:
-    """An RFC 3339 date as an aware UTC datetime (no offset: read as UTC)."""
+def read_date(raw: dict[str, Any], name: str, notes: list[str],
+              zone: tzinfo = UTC) -> datetime | None:
+    """An RFC 3339 date as an aware UTC datetime (no offset: read as UTC); a date written
+    otherwise (RFC 822 copied from an RSS template, "07.12.2026 18:00") as parse/news_dates.py
+    reads it, with a warning."""
     text = text_field(raw, name, notes).strip()
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
-        notes.append(f"unreadable {name} {text[:40]!r}: ignored")
-        return None
+        typed = any_written_date(text, zone)
+        if typed is None:
+            notes.append(f"unreadable {name} {text[:40]!r}: ignored")
+        else:
+            notes.append(f"{name} {text[:40]!r} is not RFC 3339 as JSON Feed asks "
+                         "(2026-12-07T18:00:00+01:00): read as written")
+        return typed
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 

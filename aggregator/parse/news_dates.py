@@ -18,6 +18,7 @@ JSON-LD dates written so are read here too (``written_when``): schema.org asks f
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import re
 import unicodedata
@@ -169,6 +170,17 @@ def written_when(text: str, zone: tzinfo, dayfirst: bool = True) -> date | datet
         return None
     local = read.astimezone(zone)
     return local if TIME_OF_DAY.search(text) else local.date()
+
+
+def any_written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime | None:
+    """Any date this module reads, in UTC: RFC 822 once spelled in English (with
+    ``email.utils``, only on what is RFC 822-shaped: it reads "Dec 7, 2026 6:00 pm" as 6:00),
+    a machine's (``machine_date``) or a person's (``written_date``)."""
+    spelled = rfc822_spelling(text, always=True)
+    parsed = email.utils.parsedate_tz(spelled) if spelled and READABLE.match(spelled) else None
+    if parsed:
+        return datetime.fromtimestamp(email.utils.mktime_tz(parsed), UTC)
+    return machine_date(text, zone) or written_date(text, zone, dayfirst)
 
 
 def machine_date(text: str, zone: tzinfo) -> datetime | None:

@@ -360,6 +360,12 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("unreadable {name} {value}: ignored",
      "{name} illisible {value} : ignoré",
      "unlesbares {name} {value}: ignoriert"),
+    ("{name} {value} is not RFC 3339 as JSON Feed asks (2026-12-07T18:00:00+01:00): read as "
+     "written",
+     "{name} {value} n'est pas en RFC 3339 comme JSON Feed le demande "
+     "(2026-12-07T18:00:00+01:00) : lu tel qu'écrit",
+     "{name} {value} ist nicht RFC 3339, wie JSON Feed es verlangt "
+     "(2026-12-07T18:00:00+01:00): gelesen, wie geschrieben"),
     ('no schema.org JSON-LD block (<script type="application/ld+json">) in the page',
      'aucun bloc JSON-LD schema.org (<script type="application/ld+json">) dans la page',
      'kein schema.org-JSON-LD-Block (<script type="application/ld+json">) in der Seite'),
