@@ -546,3 +546,34 @@ def test_unreadable_calendars_raise_parse_error(body: bytes, reason: str) -> Non
         parse_body(body, "ical", URL)
     assert raised.value.reason == reason
     assert raised.value.url == URL
+
+
+def test_dates_written_in_iso_8601s_other_forms_are_read_and_reported() -> None:
+    """A PHP script's date('c') or a hand-made file: icalendar refuses "2026-12-07T18:00:00",
+    and each such event was skipped ("unreadable DTSTART"), a whole feed lost at once."""
+    def event(n: int, *lines: str) -> list[str]:
+        return ["BEGIN:VEVENT", f"UID:{n}@asso", "DTSTAMP:20261201T000000Z", f"SUMMARY:Atelier {n}",
+                *lines, "END:VEVENT"]
+
+    feed = parse_text(calendar(
+        *event(1, "DTSTART:2026-12-07T18:00:00", "DTEND:2026-12-07T20:00:00"),
+        *event(2, "DTSTART;VALUE=DATE:2026-12-07"),
+        *event(3, "DTSTART:20261207T180000+0100", "DTEND:20261207T1900"),
+        *event(4, "DTSTART;TZID=America/New_York:2026-12-07T12:00:00"),
+        *event(5, "DTSTART:2026-12-07T17:00:00Z"),
+        *event(6, "DTSTART:2026-13-07T18:00:00")))
+    starts = {event.title: event.start for event in feed.events}
+    assert starts == {"Atelier 1": datetime(2026, 12, 7, 18, tzinfo=PARIS),  # floating: the feed's zone
+                      "Atelier 2": date(2026, 12, 7),
+                      "Atelier 3": datetime(2026, 12, 7, 18, tzinfo=PARIS),
+                      "Atelier 4": datetime(2026, 12, 7, 18, tzinfo=PARIS),
+                      "Atelier 5": datetime(2026, 12, 7, 18, tzinfo=PARIS)}
+    assert by_title(feed, "Atelier 1").end == datetime(2026, 12, 7, 20, tzinfo=PARIS)
+    assert by_title(feed, "Atelier 2").all_day
+    assert feed.warnings == (
+        "skipped VEVENT 'Atelier 6': unreadable DTSTART '2026-13-07T18:00:00'",
+        "7 dates written as '2026-12-07T18:00:00' rather than as iCalendar writes them "
+        "(20261207T180000): read as written")
+    assert reason_in(feed.warnings[1], "fr") == (
+        "7 dates écrites comme '2026-12-07T18:00:00' au lieu de la forme d'iCalendar "
+        "(20261207T180000) : lues telles qu'écrites")

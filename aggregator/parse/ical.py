@@ -38,6 +38,8 @@ from .ical_dates import (
     describe,
     dt_of,
     first,
+    iso_dates_note,
+    iso_when,
     read_dates,
     read_end,
     read_optional_when,
@@ -265,6 +267,8 @@ def read_events(
         unread = unreadable_lines_in(component.errors)
         if unread:
             context.warnings.append(f"VEVENT {describe(component)}: {skipped_lines_note(unread)}")
+    if context.iso_dates:
+        context.warnings.append(iso_dates_note(context.iso_dates))
     if withheld:
         context.warnings.append(
             f"left out {len(withheld)} private event{'s' if len(withheld) > 1 else ''} "
@@ -283,8 +287,11 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
     if start_property is None:
         raise SkippedEvent("no DTSTART")
     if isinstance(start_property, vBroken):
-        raise SkippedEvent(f"unreadable DTSTART {str(start_property)[:40]!r}")
-    start = to_when(start_property, context)
+        start = iso_when(start_property, context)
+        if start is None:
+            raise SkippedEvent(f"unreadable DTSTART {str(start_property)[:40]!r}")
+    else:
+        start = to_when(start_property, context)
     title = plain_text(text_of(component, "SUMMARY")).replace("\n", " ")
     url = clean_line(text_of(component, "URL"))
     url = url if is_web_url(url) else ""  # javascript:, data:, mailto: never become a link (issue 7)

@@ -30,6 +30,10 @@ RRULE_PARTS = frozenset({"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMI
                          "WKST", "RSCALE", "SKIP"})  # fmt: skip
 RRULE_VALUE = re.compile(r"[A-Z0-9,+\-]+")
 UNTIL_VALUE = re.compile(r"(\d{8})(T\d{6}Z?)?")
+ISO_FORMS = re.compile(r"\d{4}-?\d{2}-?\d{2}(?:[T ]\d{2}:?\d{2}(?::?\d{2})?(?:\.\d+)?"
+                       r"(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
+"""ISO 8601 as generators write it where iCalendar wants 20261207T180000: 2026-12-07T18:00:00,
+2026-12-07, 20261207T1800, 20261207T180000+0100."""
 FREQUENCIES = frozenset({"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 
 
@@ -52,6 +56,8 @@ class CalendarContext:
     resolver: TimezoneResolver
     warnings: list[str] = field(default_factory=list)
     dates: DateBudget = field(default_factory=DateBudget)
+    iso_dates: list[str] = field(default_factory=list)
+    """Dates read in ISO 8601's other forms (``iso_when``), for one warning."""
 
 
 def describe(component: icalendar.Component) -> str:
@@ -171,9 +177,41 @@ def read_optional_when(
     if prop is None:
         return None
     if isinstance(prop, vBroken):
-        context.warnings.append(f"VEVENT {describe(component)}: unreadable {name} ignored")
-        return None
+        mended = iso_when(prop, context)
+        if mended is None:
+            context.warnings.append(f"VEVENT {describe(component)}: unreadable {name} ignored")
+        return mended
     return to_when(prop, context)
+
+
+def iso_when(prop: vBroken, context: CalendarContext) -> When | None:
+    """A date icalendar could not read because it is written in ISO 8601's other forms
+    (PHP's date('c'), a hand-made file: "2026-12-07T18:00:00", "2026-12-07"); its meaning is
+    plain, so it is read (with its TZID, else floating) and counted for one warning rather
+    than costing the event. None for anything else."""
+    text = str(prop).strip()
+    if not ISO_FORMS.fullmatch(text):
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    context.iso_dates.append(text)
+    if len(text) <= 10:
+        return value.date()
+    tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+    return localize(value, str(tzid) if tzid else None, context.resolver)
+
+
+def iso_dates_note(dates: list[str]) -> str:
+    """The warning for dates read in ISO 8601's other forms: iCalendar writes 20261207T180000,
+    and other clients may refuse the rest."""
+    first = repr(dates[0][:40])
+    if len(dates) == 1:
+        return (f"a date written {first} rather than as iCalendar writes it (20261207T180000): "
+                "read as written")
+    return (f"{len(dates)} dates written as {first} rather than as iCalendar writes them "
+            "(20261207T180000): read as written")
 
 
 def read_dates(component: icalendar.Component, name: str, context: CalendarContext) -> tuple[When, ...]:

@@ -207,6 +207,18 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("DURATION out of range ignored ({days} days)",
      "DURATION hors limites ignorée ({days} jours)",
      "DURATION außerhalb des Bereichs ignoriert ({days} Tage)"),
+    ("a date written {first} rather than as iCalendar writes it (20261207T180000): read as "
+     "written",
+     "une date écrite {first} au lieu de la forme d'iCalendar (20261207T180000) : lue telle "
+     "qu'écrite",
+     "ein Datum als {first} geschrieben statt wie iCalendar (20261207T180000): gelesen, wie "
+     "geschrieben"),
+    ("{n} dates written as {first} rather than as iCalendar writes them (20261207T180000): read "
+     "as written",
+     "{n} dates écrites comme {first} au lieu de la forme d'iCalendar (20261207T180000) : lues "
+     "telles qu'écrites",
+     "{n} Datumsangaben wie {first} geschrieben statt wie iCalendar (20261207T180000): gelesen, "
+     "wie geschrieben"),
     ("VEVENT {what}: unreadable {name} ignored",
      "VEVENT {what} : {name} illisible ignoré",
      "VEVENT {what}: unlesbares {name} ignoriert"),
