@@ -577,3 +577,16 @@ def test_dates_written_in_iso_8601s_other_forms_are_read_and_reported() -> None:
     assert reason_in(feed.warnings[1], "fr") == (
         "7 dates écrites comme '2026-12-07T18:00:00' au lieu de la forme d'iCalendar "
         "(20261207T180000) : lues telles qu'écrites")
+
+
+def test_an_exdate_in_iso_8601s_other_form_still_removes_its_session() -> None:
+    """Ignored before (a cancelled session of the series shown as taking place)."""
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:cafe@asso", "DTSTAMP:20261201T000000Z", "SUMMARY:Café du mardi",
+        "DTSTART;TZID=Europe/Paris:20261201T180000", "RRULE:FREQ=WEEKLY;COUNT=4",
+        "EXDATE;TZID=Europe/Paris:2026-12-08T18:00:00,2026-12-15T18:00:00", "END:VEVENT"))
+    [event] = feed.events
+    assert event.exdates == (datetime(2026, 12, 8, 18, tzinfo=PARIS),
+                             datetime(2026, 12, 15, 18, tzinfo=PARIS))
+    assert feed.warnings == ("2 dates written as '2026-12-08T18:00:00' rather than as iCalendar "
+                             "writes them (20261207T180000): read as written",)

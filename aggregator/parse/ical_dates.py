@@ -189,7 +189,18 @@ def iso_when(prop: vBroken, context: CalendarContext) -> When | None:
     (PHP's date('c'), a hand-made file: "2026-12-07T18:00:00", "2026-12-07"); its meaning is
     plain, so it is read (with its TZID, else floating) and counted for one warning rather
     than costing the event. None for anything else."""
-    text = str(prop).strip()
+    return iso_value(str(prop), tzid_of(prop), context)
+
+
+def tzid_of(prop: object) -> str | None:
+    params = getattr(prop, "params", {})
+    tzid = params.get("TZID") if hasattr(params, "get") else None
+    return str(tzid) if tzid else None
+
+
+def iso_value(text: str, tzid: str | None, context: CalendarContext) -> When | None:
+    """One value of ``iso_when``."""
+    text = text.strip()
     if not ISO_FORMS.fullmatch(text):
         return None
     try:
@@ -199,8 +210,7 @@ def iso_when(prop: vBroken, context: CalendarContext) -> When | None:
     context.iso_dates.append(text)
     if len(text) <= 10:
         return value.date()
-    tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
-    return localize(value, str(tzid) if tzid else None, context.resolver)
+    return localize(value, tzid, context.resolver)
 
 
 def iso_dates_note(dates: list[str]) -> str:
@@ -220,7 +230,11 @@ def read_dates(component: icalendar.Component, name: str, context: CalendarConte
     found: list[When] = []
     for prop in props if isinstance(props, list) else [props] if props is not None else []:
         if isinstance(prop, vBroken):
-            context.warnings.append(f"VEVENT {describe(component)}: unreadable {name} ignored")
+            mended = [iso_value(part, tzid_of(prop), context) for part in str(prop).split(",")]
+            if mended and None not in mended:
+                found.extend(when for when in mended if when is not None)
+            else:
+                context.warnings.append(f"VEVENT {describe(component)}: unreadable {name} ignored")
             continue
         values = [dt_of(value) for value in getattr(prop, "dts", [])]
         found.extend(to_when(prop, context, value) for value in values if value is not None)
