@@ -590,3 +590,18 @@ def test_an_exdate_in_iso_8601s_other_form_still_removes_its_session() -> None:
                              datetime(2026, 12, 15, 18, tzinfo=PARIS))
     assert feed.warnings == ("2 dates written as '2026-12-08T18:00:00' rather than as iCalendar "
                              "writes them (20261207T180000): read as written",)
+
+
+def test_an_until_in_iso_8601s_extended_form_still_ends_the_series() -> None:
+    """Its part was dropped ("RRULE part ... ignored") and the series ran on past its end."""
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:cafe@asso", "DTSTAMP:20261201T000000Z", "SUMMARY:Café du mardi",
+        "DTSTART;TZID=Europe/Paris:20261201T180000", "RRULE:FREQ=WEEKLY;UNTIL=2026-12-15T23:59:59Z",
+        "END:VEVENT"))
+    [event] = feed.events
+    assert event.rrule == "FREQ=WEEKLY;UNTIL=20261215T235959Z"
+    assert feed.warnings == ("VEVENT 'Café du mardi': RRULE UNTIL '2026-12-15T23:59:59Z' read as "
+                             "20261215T235959Z (iCalendar's form)",)
+    assert reason_in(feed.warnings[0], "de") == (
+        "VEVENT 'Café du mardi': RRULE UNTIL '2026-12-15T23:59:59Z' als 20261215T235959Z gelesen "
+        "(die Form von iCalendar)")

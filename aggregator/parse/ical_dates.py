@@ -287,6 +287,10 @@ def checked_rule(text: str, start: When, zone: zoneinfo.ZoneInfo) -> tuple[str |
     for part in text.strip().split(";"):
         key, _, value = part.partition("=")
         key, value = key.strip().upper(), "".join(value.split()).upper()
+        if key == "UNTIL" and ISO_FORMS.fullmatch(value) and not value.isalnum():
+            basic = re.sub(r"[-:]|\.\d+", "", value)
+            problems.append(f"RRULE UNTIL {value!r} read as {basic} (iCalendar's form)")
+            value = basic
         if key in RRULE_PARTS and RRULE_VALUE.fullmatch(value) and key not in parts:
             parts[key] = value
         elif part.strip():

@@ -207,6 +207,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("DURATION out of range ignored ({days} days)",
      "DURATION hors limites ignorée ({days} jours)",
      "DURATION außerhalb des Bereichs ignoriert ({days} Tage)"),
+    ("RRULE UNTIL {value} read as {basic} (iCalendar's form)",
+     "RRULE UNTIL {value} lu comme {basic} (la forme d'iCalendar)",
+     "RRULE UNTIL {value} als {basic} gelesen (die Form von iCalendar)"),
     ("a date written {first} rather than as iCalendar writes it (20261207T180000): read as "
      "written",
      "une date écrite {first} au lieu de la forme d'iCalendar (20261207T180000) : lue telle "
