@@ -41,7 +41,7 @@ class DateReading:
 _READING: ContextVar[DateReading | None] = ContextVar("news_date_reading", default=None)
 
 
-def _localized_date(text: str) -> time.struct_time | None:
+def _date_as_written(text: str) -> time.struct_time | None:
     """A date in French or German, or with "CET", or typed ("07.12.2026 18:00", "December 7,
     2026 6:00 pm"), in UTC (parse/news_dates.py); None for the rest, which feedparser's own
     readers take in turn."""
@@ -71,7 +71,7 @@ def _no_runs_of_digits(handler: Callable[[str], Any]) -> Callable[[str], Any]:
 feedparser.datetimes._date_handlers[:] = [
     _no_runs_of_digits(handler) if handler is feedparser.datetimes._parse_date_iso8601 else handler
     for handler in feedparser.datetimes._date_handlers]
-feedparser.registerDateHandler(_localized_date)
+feedparser.registerDateHandler(_date_as_written)
 
 
 def read_with_dates(body: bytes, zone: tzinfo) -> tuple[Any, str | None]:
