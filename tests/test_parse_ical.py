@@ -605,3 +605,12 @@ def test_an_until_in_iso_8601s_extended_form_still_ends_the_series() -> None:
     assert reason_in(feed.warnings[0], "de") == (
         "VEVENT 'Café du mardi': RRULE UNTIL '2026-12-15T23:59:59Z' als 20261215T235959Z gelesen "
         "(die Form von iCalendar)")
+
+
+def test_an_iso_date_beyond_datetimes_years_is_unreadable_not_read_as_written() -> None:
+    """The event was skipped with "OverflowError" and the date also counted as read."""
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:zero@asso", "DTSTAMP:20261201T000000Z", "SUMMARY:Zéro",
+        "DTSTART:0001-01-01T00:30:00+01:00", "END:VEVENT"))
+    assert feed.events == ()
+    assert feed.warnings == ("skipped VEVENT 'Zéro': unreadable DTSTART '0001-01-01T00:30:00+01:00'",)

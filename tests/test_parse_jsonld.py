@@ -88,6 +88,16 @@ def test_dates_not_in_iso_8601_are_read_as_people_write_them_and_reported() -> N
         "'2026-12-9T14:00': read as people write them",)
 
 
+def test_a_date_beyond_datetimes_years_costs_its_event_not_the_page() -> None:
+    """The page was refused whole ("unexpected OverflowError while parsing")."""
+    events = [{"@type": "Event", "name": name, "startDate": start}
+              for name, start in (("Zéro", "0001-01-01T00:30:00+01:00"),
+                                  ("Atelier", "2026-12-09T14:00:00+01:00"))]
+    parsed = parse_jsonld(page({"@context": "https://schema.org", "@graph": events}), URL)
+    assert [e.title for e in parsed.events] == ["Atelier"]
+    assert parsed.warnings == ("JSON-LD Event 'Zéro' skipped: no name or no valid startDate",)
+
+
 def test_a_page_writing_its_dates_month_first_is_read_so() -> None:
     events = [{"@type": "Event", "name": name, "startDate": start}
               for name, start in (("Workshop", "12/09/2026 2:00 pm"), ("Demo day", "12/13/2026"))]

@@ -116,12 +116,16 @@ def test_json_feed_1_0_author_and_naive_date() -> None:
     assert item.summary == "Kurz"
 
 
+def json_dated(*dates: str) -> bytes:
+    """A JSON Feed of one item per date."""
+    items = [{"id": str(n), "title": f"Item {n}", "date_published": when}
+             for n, when in enumerate(dates)]
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode()
+
+
 def test_json_feed_dates_copied_from_an_rss_template_are_read_and_reported() -> None:
-    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
-        {"id": "1", "title": "Un", "date_published": "Mon, 07 Dec 2026 18:00:00 +0100"},
-        {"id": "2", "title": "Deux", "date_published": "07.12.2026 18:00"},
-        {"id": "3", "title": "Trois", "date_published": "bientôt"}]})
-    feed = parse_body(body.encode(), "auto", URL)
+    feed = parse_body(json_dated("Mon, 07 Dec 2026 18:00:00 +0100", "07.12.2026 18:00", "bientôt"),
+                      "auto", URL)
     assert [item.published for item in feed.items] == [
         datetime(2026, 12, 7, 17, tzinfo=UTC), datetime(2026, 12, 7, 17, tzinfo=UTC), None]
     assert feed.warnings[0] == ("date_published 'Mon, 07 Dec 2026 18:00:00 +0100' is not RFC 3339 "
@@ -130,6 +134,25 @@ def test_json_feed_dates_copied_from_an_rss_template_are_read_and_reported() -> 
         "date_published '07.12.2026 18:00' ist nicht RFC 3339, wie JSON Feed es verlangt "
         "(2026-12-07T18:00:00+01:00): gelesen, wie geschrieben")
     assert feed.warnings[2] == "unreadable date_published 'bientôt': ignored"
+
+
+def test_a_date_beyond_datetimes_years_costs_its_item_its_date_not_the_feed() -> None:
+    """Moved to UTC, "0001-01-01T00:30:00+01:00" falls before the year 1: the whole JSON Feed
+    was refused ("unexpected OverflowError while parsing")."""
+    feed = parse_body(json_dated("0001-01-01T00:30:00+01:00", "31/12/9999 23:30 -0100",
+                                 "2026-12-07T18:00:00+01:00"), "auto", URL)
+    assert [item.published for item in feed.items] == [
+        None, None, datetime(2026, 12, 7, 17, tzinfo=UTC)]
+    assert feed.warnings == ("unreadable date_published '0001-01-01T00:30:00+01:00': ignored",
+                             "unreadable date_published '31/12/9999 23:30 -0100': ignored")
+
+
+def test_a_date_in_figures_nobody_reads_says_nothing_of_the_feeds_order() -> None:
+    """It was given as the example of dates "read day first", which it was not."""
+    feed = parse_body(dated("07/12/2026 99:99", "07.12.2026 18:00 Nowhere/Town"), "auto", URL)
+    assert [item.published for item in feed.items] == [None, None]  # an unknown zone: unread
+    assert feed.warnings == ("2 entries with a date that cannot be read, the first: "
+                             "'07/12/2026 99:99': dated by the day they were first seen",)
 
 
 def test_json_feed_with_wrong_field_types_warns() -> None:

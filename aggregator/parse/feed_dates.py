@@ -48,10 +48,12 @@ def _date_as_written(text: str) -> time.struct_time | None:
     if READABLE.match(text):
         return None
     reading = _READING.get() or DateReading(UTC)
-    if day_or_month(text):
-        reading.in_figures.append(text)
     read = any_written_date(text, reading.zone, reading.dayfirst)
-    return read.utctimetuple() if read else None
+    if read is None:
+        return None
+    if day_or_month(text):  # a date read: an unread one tells nothing, nor makes an example
+        reading.in_figures.append(text)
+    return read.utctimetuple()
 
 
 def _no_runs_of_digits(handler: Callable[[str], Any]) -> Callable[[str], Any]:

@@ -205,12 +205,11 @@ def iso_value(text: str, tzid: str | None, context: CalendarContext) -> When | N
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        read = value.date() if len(text) <= 10 else localize(value, tzid, context.resolver)
+    except (ValueError, OverflowError):  # OverflowError: a year-1 time moved to UTC
         return None
     context.iso_dates.append(text)
-    if len(text) <= 10:
-        return value.date()
-    return localize(value, tzid, context.resolver)
+    return read
 
 
 def iso_dates_note(dates: list[str]) -> str:

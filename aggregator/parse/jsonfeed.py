@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
 from .news import MAX_ITEMS
-from .news_dates import any_written_date
+from .news_dates import any_written_date, moved
 from .text import absolute_link, clean_line, html_to_text, is_web_url, sanitize_html
 from .timezones import well_known_zone
 
@@ -152,14 +152,15 @@ def read_date(raw: dict[str, Any], name: str, notes: list[str],
     try:
         value = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
-        typed = any_written_date(text, zone)
-        if typed is None:
-            notes.append(f"unreadable {name} {text[:40]!r}: ignored")
-        else:
-            notes.append(f"{name} {text[:40]!r} is not RFC 3339 as JSON Feed asks "
-                         "(2026-12-07T18:00:00+01:00): read as written")
-        return typed
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        read, typed = any_written_date(text, zone), True
+    else:
+        read, typed = value.replace(tzinfo=UTC) if value.tzinfo is None else moved(value, UTC), False
+    if read is None:
+        notes.append(f"unreadable {name} {text[:40]!r}: ignored")
+    elif typed:
+        notes.append(f"{name} {text[:40]!r} is not RFC 3339 as JSON Feed asks "
+                     "(2026-12-07T18:00:00+01:00): read as written")
+    return read
 
 
 def read_authors(raw: dict[str, Any]) -> str:

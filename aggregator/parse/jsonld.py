@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import ParseError
 from ..models import Event, ParsedFeed, When
-from .news_dates import day_first, day_or_month, written_when
+from .news_dates import day_first, day_or_month, moved, written_when
 from .text import absolute_link, clean_line, html_to_text, plain_text
 
 MAX_EVENTS = 5000
@@ -202,7 +202,7 @@ def _when(value: Any, reading: TypedDates) -> When | None:
         if typed is not None:
             reading.typed.append(text)
         return typed
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moved(moment, zone)
 
 
 def _location(value: Any) -> str:

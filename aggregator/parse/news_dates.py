@@ -141,9 +141,8 @@ def written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime | N
     gives the day, the month and the year goes to dateutil (which takes a missing one from
     today)."""
     spelled = typed_form(text)
-    if named := IANA_ZONE.search(spelled):
-        zone = zone_or_none(named.group(1)) or zone
-        spelled = spelled[:named.start()]
+    if (named := IANA_ZONE.search(spelled)) and (its_zone := zone_or_none(named.group(1))):
+        zone, spelled = its_zone, spelled[:named.start()]  # an unknown name stays: unread
     in_figures, yearfirst = IN_FIGURES.match(spelled), YEAR_FIRST.match(spelled) is not None
     if (in_figures is None and not yearfirst and not SPELLED.match(spelled)
             and not ASCTIME.match(spelled)):
@@ -155,7 +154,16 @@ def written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime | N
                                                tzinfos=US_ZONES)
     except (ValueError, OverflowError):
         return None
-    return (read if read.tzinfo else read.replace(tzinfo=zone)).astimezone(UTC)
+    return moved(read if read.tzinfo else read.replace(tzinfo=zone), UTC)
+
+
+def moved(value: datetime, zone: tzinfo) -> datetime | None:
+    """``value`` in ``zone``; None when that falls outside the years 1 to 9999 ("01/01/0001
+    00:30 +0100"), a date nobody wrote, which must not cost the rest of the feed."""
+    try:
+        return value.astimezone(zone)
+    except OverflowError:
+        return None
 
 
 TIME_OF_DAY = re.compile(r"\d\s*[:h]\s*\d{2}|\d\s*[ap]\.?\s*m\b", re.IGNORECASE)
@@ -166,9 +174,9 @@ def written_when(text: str, zone: tzinfo, dayfirst: bool = True) -> date | datet
     """``written_date`` in ``zone``, or the day alone when the text gives no time of day
     ("7 décembre 2026": an all-day event, not one at midnight)."""
     read = written_date(text, zone, dayfirst)
-    if read is None:
+    local = moved(read, zone) if read else None
+    if local is None:
         return None
-    local = read.astimezone(zone)
     return local if TIME_OF_DAY.search(text) else local.date()
 
 
