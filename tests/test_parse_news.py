@@ -382,6 +382,15 @@ def test_a_generators_zero_is_no_date() -> None:
                              "'0000-00-00 00:00:00': dated by the day they were first seen",)
 
 
+def test_an_impossible_iso_date_with_a_time_is_reported_rather_than_misread() -> None:
+    """feedparser's ISO reader took month 13 for the next January: "20261307T1800" was
+    7 January 2027, "2026-13-07T18:00:00Z" too."""
+    feed = parse_body(dated("20261307T1800", "2026-13-07T18:00:00Z"), "auto", URL)
+    assert [item.published for item in feed.items] == [None, None]
+    assert feed.warnings == ("2 entries with a date that cannot be read, the first: "
+                             "'20261307T1800': dated by the day they were first seen",)
+
+
 def test_a_unix_time_in_a_real_feeds_dc_date_is_read() -> None:
     """feedjira's InvalidDateFormat.xml: an item's dc:date 1518478934 was read as 3 July 2015."""
     feed = parse_body((CORPUS / "feeds" / "feedjira__InvalidDateFormat.xml").read_bytes(), "auto", URL)

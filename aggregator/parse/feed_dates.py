@@ -23,7 +23,7 @@ import feedparser
 import feedparser.datetimes
 
 from ..errors import one_line
-from .news_dates import READABLE, any_written_date, day_first, day_or_month
+from .news_dates import ISO_8601, READABLE, any_written_date, day_first, day_or_month
 
 
 @dataclass
@@ -58,11 +58,15 @@ def _date_as_written(text: str) -> time.struct_time | None:
 
 def _no_runs_of_digits(handler: Callable[[str], Any]) -> Callable[[str], Any]:
     """feedparser's ISO 8601 reader, refusing a run of digits that is neither a year nor
-    YYYYMMDD: it read "202612" as 17 September 2020 and "12345" as 10 December 2012, dates
-    nobody wrote (such an entry is reported and dated by when it was first seen)."""
+    YYYYMMDD, and a date with a time the readers before it (W3DTF's, ours) found invalid: it
+    read "202612" as 17 September 2020, "12345" as 10 December 2012 and "20261307T1800" as
+    7 January 2027, dates nobody wrote (such an entry is reported and dated by when it was
+    first seen)."""
     def guarded(text: str) -> Any:
         digits = text.strip()
         if digits.isdigit() and len(digits) not in (4, 8):
+            return None
+        if ISO_8601.fullmatch(digits) and "T" in digits:  # ours or W3DTF's to read, or nobody's
             return None
         return handler(text)
 

@@ -20,6 +20,7 @@ from ..instants import utc_instant
 from ..models import When
 from ..recurrence import rule_problem
 from .guards import MAX_DATES_PER_EVENT, MAX_DATES_PER_FEED
+from .news_dates import ISO_8601
 from .text import clean_line
 from .timezones import TimezoneResolver
 
@@ -30,10 +31,6 @@ RRULE_PARTS = frozenset({"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMI
                          "WKST", "RSCALE", "SKIP"})  # fmt: skip
 RRULE_VALUE = re.compile(r"[A-Z0-9,+\-]+")
 UNTIL_VALUE = re.compile(r"(\d{8})(T\d{6}Z?)?")
-ISO_FORMS = re.compile(r"\d{4}-?\d{2}-?\d{2}(?:[T ]\d{2}:?\d{2}(?::?\d{2})?(?:\.\d+)?"
-                       r"(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
-"""ISO 8601 as generators write it where iCalendar wants 20261207T180000: 2026-12-07T18:00:00,
-2026-12-07, 20261207T1800, 20261207T180000+0100."""
 FREQUENCIES = frozenset({"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 
 
@@ -201,7 +198,7 @@ def tzid_of(prop: object) -> str | None:
 def iso_value(text: str, tzid: str | None, context: CalendarContext) -> When | None:
     """One value of ``iso_when``."""
     text = text.strip()
-    if not ISO_FORMS.fullmatch(text):
+    if not ISO_8601.fullmatch(text):
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -286,7 +283,7 @@ def checked_rule(text: str, start: When, zone: zoneinfo.ZoneInfo) -> tuple[str |
     for part in text.strip().split(";"):
         key, _, value = part.partition("=")
         key, value = key.strip().upper(), "".join(value.split()).upper()
-        if key == "UNTIL" and ISO_FORMS.fullmatch(value) and not value.isalnum():
+        if key == "UNTIL" and ISO_8601.fullmatch(value) and not value.isalnum():
             basic = re.sub(r"[-:]|\.\d+", "", value)
             problems.append(f"RRULE UNTIL {value!r} read as {basic} (iCalendar's form)")
             value = basic

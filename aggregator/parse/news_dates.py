@@ -108,8 +108,11 @@ ASCTIME = re.compile(r"\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*,?\s+)?(?:" + "|"
                      + r")\w*\.?\s+\d{1,2}\s+\d{1,2}:\d{2}"
                      r"(?::\d{2})?\s+(?:[+-]\d{4}\s+)?\d{4}\s*$")
 """C's asctime and Java's Date.toString() once their zone is an offset: "Dec 07 18:00:00 2026"."""
-BASIC_ISO = re.compile(r"\s*\d{8}T\d{4}(?:\d{2})?(?:Z|[+-]\d{2}:?\d{2})?\s*$")
-"""ISO 8601's basic format with a time, as iCalendar writes it: 20261207T180000Z."""
+ISO_8601 = re.compile(r"\d{4}-?\d{2}-?\d{2}(?:[T ]\d{2}:?\d{2}(?::?\d{2})?(?:\.\d+)?"
+                      r"(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
+"""ISO 8601 in its extended or basic form, what ``datetime.fromisoformat`` reads: 2026-12-07,
+2026-12-07T18:00:00, 20261207T1800, 20261207T180000+0100 (a calendar's dates where iCalendar
+wants 20261207T180000, parse/ical_dates.py; a news date with a time in the basic form)."""
 CONNECTORS = re.compile(r"(?<!\w)(?:à|le|um|den|uhr|at)(?!\w)|,", re.IGNORECASE)
 """What people type between a date and its time ("le 7 Dec 2026 à 18:00", "07.12.2026, 18:00
 Uhr"), which dateutil does not know."""
@@ -198,9 +201,12 @@ def machine_date(text: str, zone: tzinfo) -> datetime | None:
     if found := EPOCH.match(text):
         seconds = float(found.group(1) + (found.group(2) or ""))
         return datetime.fromtimestamp(seconds / 1000 if len(found.group(1)) > 10 else seconds, UTC)
-    if BASIC_ISO.match(text):
-        read: datetime = dateutil_parser.isoparse(text.strip())
-        return (read if read.tzinfo else read.replace(tzinfo=zone)).astimezone(UTC)
+    if ISO_8601.fullmatch(stamp := text.strip()) and "T" in stamp:  # the rest: feedparser's
+        try:
+            read = datetime.fromisoformat(stamp)
+        except ValueError:  # 20261307T1800
+            return None
+        return moved(read if read.tzinfo else read.replace(tzinfo=zone), UTC)
     return None
 
 
