@@ -28,6 +28,7 @@ from .models import (Event, FeedOutcome, FeedState, FeedUpdate, MergedEvent, Mer
                      ParsedFeed, Source, StoredUpdate, feed_address)
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
+from .parse.future_dates import date_by_now
 from .publish import write_outputs
 from .published import Published, PublishedMixin
 from .selection import Selection
@@ -339,7 +340,8 @@ def check_feed(
     if isinstance(result, FeedError):
         raise result
     assert result.body is not None
-    return parse_body(result.body, declared_type, result.url, settings.timezone)
+    return date_by_now(parse_body(result.body, declared_type, result.url, settings.timezone),
+                       utc_now())
 
 
 def _recent_news(when: datetime | None, now: datetime) -> bool:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from aggregator import decide
 from aggregator.errors import FetchError, ParseError
-from aggregator.models import Event, FeedState, FetchResult, ParsedFeed
+from aggregator.models import Event, FeedState, FetchResult, NewsItem, ParsedFeed
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 HOUR = timedelta(hours=1)
@@ -84,3 +84,32 @@ def test_permanent_redirect_moves_the_feed() -> None:
     update = decide.after_parse(state(), moved, parsed(1), "h", NOW, HOUR)
     assert update.state.url == "https://new.example.org/events.ics"
     assert update.state.declared_url == URL
+
+
+def test_news_dated_in_the_future_is_dated_by_when_it_is_first_seen() -> None:
+    """An article cannot be published after it is read: kept as written, one dated 2286 (a
+    placeholder Unix time, 9999999999) headed every news list for 260 years."""
+    items = (NewsItem(guid="far", title="Far", published=datetime(2286, 11, 20, tzinfo=timezone.utc)),
+             NewsItem(guid="event", title="Event day", updated=NOW + timedelta(days=3)),
+             NewsItem(guid="skew", title="Clock skew", published=NOW + HOUR),
+             NewsItem(guid="edited", title="Edited", published=NOW - HOUR,
+                      updated=NOW + timedelta(days=1)),
+             NewsItem(guid="misdated", title="Misdated", published=NOW + timedelta(days=5),
+                      updated=NOW - HOUR),
+             NewsItem(guid="undated", title="Undated"))
+    news = ParsedFeed(format="rss", items=items, warnings=("kept",))
+    update = decide.after_parse(state(), ok(), news, "h1", NOW, HOUR)
+    assert update.replace is not None
+    dates = {item.guid: (item.published, item.updated) for item in update.replace.items}
+    assert dates == {"far": (None, None), "event": (None, None), "skew": (NOW + HOUR, None),
+                     "edited": (NOW - HOUR, None), "misdated": (None, NOW - HOUR),
+                     "undated": (None, None)}
+    assert update.state.warnings == (
+        "kept", "2 entries dated in the future, the first 2286-11-20: dated by the day they "
+        "were first seen; a feed dates an article by when it was published")
+    one = ParsedFeed(format="rss", items=items[1:3])
+    assert decide.after_parse(state(), ok(), one, "h1", NOW, HOUR).state.warnings == (
+        f"an entry dated in the future ({(NOW + timedelta(days=3)).date()}): dated by the day it "
+        "was first seen; a feed dates an article by when it was published",)
+    present = ParsedFeed(format="rss", items=items[2:3])
+    assert decide.after_parse(state(), ok(), present, "h1", NOW, HOUR).replace == present

@@ -138,3 +138,45 @@ def test_a_merged_article_is_dated_by_a_member_before_first_seen() -> None:
     assert newest_first([never_seen, undated, relayed]) == [relayed, undated, never_seen]
     atom = render_news_atom([never_seen], {}, now=FRIDAY, base_url="https://x.example.org")
     assert b"<updated>2026-12-04T16:00:00Z</updated>" in atom  # nothing better than the build
+
+
+def test_news_dated_in_the_future_is_listed_and_digested_by_when_it_was_first_seen(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """A placeholder date (2286: 9999999999 as a Unix time) or an events plugin's event day: before,
+    such an article headed /news and news.json until then, and no week's digest held it."""
+    def feed(*items: tuple[str, str]) -> bytes:
+        body = "".join(f"<item><title>{title}</title><guid>https://asso.example.org/{title}</guid>"
+                       f"<link>https://asso.example.org/{title}</link><pubDate>{date}</pubDate>"
+                       "</item>" for title, date in items)
+        return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Asso</title>'
+                f"<link>https://asso.example.org/</link><description>d</description>{body}"
+                "</channel></rss>").encode()
+
+    far = ("Atelier vélo", "Fri, 20 Nov 2286 17:46:39 +0000")
+    feed_server.set("/news.xml", feed(far, ("Compte rendu", "Mon, 30 Nov 2026 09:00:00 +0000")),
+                    "application/rss+xml")
+    source = make_source("asso", feed_server.url("/news.xml"))
+    clock = Clock(TUESDAY)
+    app = make_aggregator(make_settings(tmp_path, (source,), db_url=db_url), clock=clock)
+    try:
+        app.refresh()
+        clock.now = FRIDAY  # the feed changes: the article keeps the day it was first seen
+        feed_server.set("/news.xml", feed(("Nouveau", "Fri, 04 Dec 2026 12:00:00 +0000"), far,
+                                          ("Compte rendu", "Mon, 30 Nov 2026 09:00:00 +0000")),
+                        "application/rss+xml")
+        app.refresh()
+        [health] = app.feed_health()
+        assert ("an entry dated in the future (2286-11-20): dated by the day it was first seen; "
+                "a feed dates an article by when it was published") in health.warnings
+        app.build()
+        output = tmp_path / "output"
+        items = json.loads((output / "news.json").read_text())["items"]
+        assert [(i["title"], i["published"], i.get("first_seen")) for i in items] == [
+            ("Nouveau", "2026-12-04T12:00:00+00:00", None),
+            ("Atelier vélo", None, TUESDAY.isoformat()),
+            ("Compte rendu", "2026-11-30T09:00:00+00:00", None)]
+        app.digest_preview("2026-W50")  # the news of the week it was first seen
+        assert "Atelier vélo" in (output / "digest" / "2026-W50.txt").read_text()
+    finally:
+        app.close()

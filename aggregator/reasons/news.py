@@ -37,6 +37,19 @@ NEWS: tuple[tuple[str, str, str], ...] = (
      "ont été vues pour la première fois",
      "{n} Einträge mit unlesbarem Datum, der erste: {first}: datiert auf den Tag, an dem sie "
      "zuerst gesehen wurden"),
+    ("an entry dated in the future ({first}): dated by the day it was first seen; a feed "
+     "dates an article by when it was published",
+     "une entrée datée dans le futur ({first}) : datée du jour où elle a été vue pour la "
+     "première fois ; un flux date un article du jour de sa publication",
+     "ein Eintrag mit einem Datum in der Zukunft ({first}): datiert auf den Tag, an dem er "
+     "zuerst gesehen wurde; ein Feed datiert einen Artikel auf den Tag seiner Veröffentlichung"),
+    ("{n} entries dated in the future, the first {first}: dated by the day they were first "
+     "seen; a feed dates an article by when it was published",
+     "{n} entrées datées dans le futur, la première le {first} : datées du jour où elles ont "
+     "été vues pour la première fois ; un flux date un article du jour de sa publication",
+     "{n} Einträge mit einem Datum in der Zukunft, der erste am {first}: datiert auf den Tag, "
+     "an dem sie zuerst gesehen wurden; ein Feed datiert einen Artikel auf den Tag seiner "
+     "Veröffentlichung"),
     ("dates in figures such as {example} read day first, as French and German write them: a "
      "pubDate in RFC 822 (Mon, 07 Dec 2026 18:00:00 +0100) leaves no doubt",
      "dates en chiffres comme {example} lues le jour en premier, comme en français et en "
