@@ -110,10 +110,15 @@ def test_json_feed_1_1_items() -> None:
 
 
 def test_json_feed_1_0_author_and_naive_date() -> None:
-    (item,) = parse_file("jsonfeed_1_0_author.json").items
+    """A date with no offset ("2024-12-01T10:00:00") is the feed's local time, as an RSS feed's
+    is (it was read as UTC, an hour late in Paris), and RFC 3339's offset is asked for."""
+    feed = parse_file("jsonfeed_1_0_author.json")
+    (item,) = feed.items
     assert item.author == "Hans Becker"
-    assert item.published == datetime(2024, 12, 1, 10, 0, tzinfo=UTC)
+    assert item.published == datetime(2024, 12, 1, 9, 0, tzinfo=UTC)
     assert item.summary == "Kurz"
+    assert feed.warnings == ("date_published '2024-12-01T10:00:00' is not RFC 3339 as JSON Feed "
+                             "asks (2026-12-07T18:00:00+01:00): read as written",)
 
 
 def json_dated(*dates: str) -> bytes:
@@ -361,6 +366,26 @@ def test_dates_generators_write_are_read(written: str, read: datetime) -> None:
     assert feed.warnings == ()
 
 
+@pytest.mark.parametrize(("written", "read"), [
+    ("2026-12-07T18:00:00", PARIS_18H),  # feedparser: 18:00 UTC, an hour late
+    ("2026-12-07 18:00:00", PARIS_18H),  # MySQL's DATETIME, as PHP feeds print it
+    ("2026-12-07T18:00", PARIS_18H),
+    ("2026-12-07T18:00:00.250", PARIS_18H),  # to the second, as feedparser gives every date
+    ("2026-07-07 18:00:00", datetime(2026, 7, 7, 16, tzinfo=UTC)),  # summer time: two hours
+    ("Mon, 07 Dec 2026 18:00:00", PARIS_18H),  # PHP's date('D, d M Y H:i:s'): feedparser read nothing
+    ("07 Dec 2026 18:00", PARIS_18H),  # feedparser: 18:00 UTC
+    ("2026-12-07T18:00:00Z", datetime(2026, 12, 7, 18, tzinfo=UTC)),  # a zone: as written
+    ("Mon, 07 Dec 2026 18:00:00 GMT", datetime(2026, 12, 7, 18, tzinfo=UTC)),
+])
+def test_dates_in_iso_8601_or_rfc_822_with_no_zone_are_the_feeds_local_time(
+        written: str, read: datetime) -> None:
+    """As a calendar's floating times and typed dates are: a date written with no zone is
+    local time, and the feed's is the region's (Europe/Paris)."""
+    feed = parse_body(dated(written), "auto", URL)
+    assert [item.published for item in feed.items] == [read]
+    assert feed.warnings == ()
+
+
 def test_a_run_of_digits_that_is_no_date_is_reported_rather_than_misread() -> None:
     """feedparser read "202612" as 17 September 2020 and "12345" as 10 December 2012."""
     feed = parse_body(dated("202612", "12345", "123456789", "20261207"), "auto", URL)
@@ -384,10 +409,11 @@ def test_a_generators_zero_is_no_date() -> None:
 
 def test_an_impossible_iso_date_with_a_time_is_reported_rather_than_misread() -> None:
     """feedparser's ISO reader took month 13 for the next January: "20261307T1800" was
-    7 January 2027, "2026-13-07T18:00:00Z" too."""
-    feed = parse_body(dated("20261307T1800", "2026-13-07T18:00:00Z"), "auto", URL)
-    assert [item.published for item in feed.items] == [None, None]
-    assert feed.warnings == ("2 entries with a date that cannot be read, the first: "
+    7 January 2027, "2026-13-07T18:00:00Z" and MySQL's "2026-13-07 18:00:00" too."""
+    feed = parse_body(dated("20261307T1800", "2026-13-07T18:00:00Z", "2026-13-07 18:00:00"),
+                      "auto", URL)
+    assert [item.published for item in feed.items] == [None, None, None]
+    assert feed.warnings == ("3 entries with a date that cannot be read, the first: "
                              "'20261307T1800': dated by the day they were first seen",)
 
 

@@ -23,7 +23,8 @@ import feedparser
 import feedparser.datetimes
 
 from ..errors import one_line
-from .news_dates import ISO_8601, READABLE, any_written_date, day_first, day_or_month
+from .news_dates import (ISO_8601, READABLE, any_written_date, day_first, day_or_month,
+                         zoneless_date)
 
 
 @dataclass
@@ -43,9 +44,11 @@ _READING: ContextVar[DateReading | None] = ContextVar("news_date_reading", defau
 
 def _date_as_written(text: str) -> time.struct_time | None:
     """A date in French or German, or with "CET", or typed ("07.12.2026 18:00", "December 7,
-    2026 6:00 pm"), in UTC (parse/news_dates.py); None for the rest, which feedparser's own
-    readers take in turn."""
-    if READABLE.match(text):
+    2026 6:00 pm"), or with no zone ("2026-12-07 18:00:00"), in UTC (parse/news_dates.py); None
+    for the rest, which feedparser's own readers take in turn."""
+    if READABLE.match(text):  # feedparser's to read, unless it has no zone
+        if zoneless := zoneless_date(text, (_READING.get() or DateReading(UTC)).zone):
+            return zoneless.utctimetuple()
         return None
     reading = _READING.get() or DateReading(UTC)
     read = any_written_date(text, reading.zone, reading.dayfirst)
@@ -59,15 +62,15 @@ def _date_as_written(text: str) -> time.struct_time | None:
 def _no_runs_of_digits(handler: Callable[[str], Any]) -> Callable[[str], Any]:
     """feedparser's ISO 8601 reader, refusing a run of digits that is neither a year nor
     YYYYMMDD, and a date with a time the readers before it (W3DTF's, ours) found invalid: it
-    read "202612" as 17 September 2020, "12345" as 10 December 2012 and "20261307T1800" as
-    7 January 2027, dates nobody wrote (such an entry is reported and dated by when it was
-    first seen)."""
+    read "202612" as 17 September 2020, "12345" as 10 December 2012 and "20261307T1800" or
+    "2026-13-07 18:00:00" as 7 January 2027, dates nobody wrote (such an entry is reported and
+    dated by when it was first seen)."""
     def guarded(text: str) -> Any:
         digits = text.strip()
         if digits.isdigit() and len(digits) not in (4, 8):
             return None
-        if ISO_8601.fullmatch(digits) and "T" in digits:  # ours or W3DTF's to read, or nobody's
-            return None
+        if ISO_8601.fullmatch(digits) and ("T" in digits or " " in digits):  # a time: ours or
+            return None  # W3DTF's to read, or nobody's
         return handler(text)
 
     guarded.__name__ = handler.__name__

@@ -143,9 +143,9 @@ def read_content(raw: dict[str, Any], base: str, notes: list[str]) -> str:
 
 def read_date(raw: dict[str, Any], name: str, notes: list[str],
               zone: tzinfo = UTC) -> datetime | None:
-    """An RFC 3339 date as an aware UTC datetime (no offset: read as UTC); a date written
-    otherwise (RFC 822 copied from an RSS template, "07.12.2026 18:00") as parse/news_dates.py
-    reads it, with a warning."""
+    """An RFC 3339 date as an aware UTC datetime; a date written otherwise (with no offset,
+    in ``zone`` as a feed's are; RFC 822 copied from an RSS template, "07.12.2026 18:00") as
+    parse/news_dates.py reads it, with a warning."""
     text = text_field(raw, name, notes).strip()
     if not text:
         return None
@@ -154,7 +154,7 @@ def read_date(raw: dict[str, Any], name: str, notes: list[str],
     except ValueError:
         read, typed = any_written_date(text, zone), True
     else:
-        read, typed = value.replace(tzinfo=UTC) if value.tzinfo is None else moved(value, UTC), False
+        read, typed = moved(value.replace(tzinfo=value.tzinfo or zone), UTC), value.tzinfo is None
     if read is None:
         notes.append(f"unreadable {name} {text[:40]!r}: ignored")
     elif typed:

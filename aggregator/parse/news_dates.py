@@ -78,6 +78,12 @@ READABLE = re.compile(
     r"\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC?|Z|[ECMP][SD]T)?\s*$)")
 """What feedparser reads as it is, told apart at once: RFC 822 in English with a zone it
 knows, and ISO 8601 (a feed's every date is asked of us first: 4 µs each without this)."""
+ZONELESS = re.compile(
+    r"\s*(?:(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+    r"|((?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\s+\d{2,4}"
+    r"\s+\d{1,2}:\d{2}(?::\d{2})?))\s*$")
+"""ISO 8601 or RFC 822 with a time and no zone ("2026-12-07 18:00:00", "2026-12-07T18:00",
+PHP's date('D, d M Y H:i:s') without its 'O'): a local time, the feed's."""
 WORD = re.compile(r"[^\W\d_]+\.?")
 DAY_MONTH = re.compile(r"\d{1,2}\s+(?:" + "|".join(ENGLISH) + r")\b")
 DAY_DOT = re.compile(r"\b(\d{1,2})\.(?=\s)")
@@ -192,6 +198,26 @@ def any_written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime
     if parsed:
         return datetime.fromtimestamp(email.utils.mktime_tz(parsed), UTC)
     return machine_date(text, zone) or written_date(text, zone, dayfirst)
+
+
+def zoneless_date(text: str, zone: tzinfo) -> datetime | None:
+    """A date in ISO 8601 or RFC 822 with a time and no zone, read in ``zone`` (the feed's),
+    in UTC, as a calendar's floating times and the dates people type are; None for the rest
+    (feedparser's). feedparser took the ISO ones for UTC (an hour off in Paris in winter, two
+    in summer) and left an RFC 822 one unread when it names its weekday."""
+    found = ZONELESS.match(text)
+    if found is None:
+        return None
+    try:
+        if found.group(1):
+            read = datetime.fromisoformat(found.group(1))
+        elif parsed := email.utils.parsedate_tz(found.group(2)):
+            read = datetime(*parsed[:6])
+        else:
+            return None
+    except ValueError:  # 2026-13-07 18:00, 31 Feb 2026 18:00
+        return None
+    return moved(read.replace(tzinfo=zone), UTC)
 
 
 def machine_date(text: str, zone: tzinfo) -> datetime | None:
