@@ -499,21 +499,39 @@ GEO = b"""<?xml version="1.0"?>
 <entry><title>Fermeture du pont</title><id>urn:geo:2</id><link href="https://geo.example.org/2"/></entry>
 </feed>"""
 
+SEARCH_IN_ITEM = """<?xml version="1.0"?><rss version="2.0"><channel><title>Asso</title>
+<textInput><title>Chercher</title><name>q</name><link>https://asso.example.org/s</link></textInput>
+<item><title>Assemblée générale</title><link>https://asso.example.org/ag</link>
+  <textInput><title>Chercher</title><name>q</name><link>https://asso.example.org/s</link></textInput>
+  <description>Le 7 décembre</description></item>
+<item><title>Nouveau bureau</title><link>https://asso.example.org/bureau</link></item>
+</channel></rss>""".encode()
+
 
 @pytest.mark.parametrize(("body", "titles", "element"), [
     (PODCAST, ["Episode 1", "Episode 2"], "<psc:chapter>"),  # a chapter with no start
     (GEO, ["Chantier rue Serpenoise", "Fermeture du pont"], "<gml:poslist>"),  # outside a where
+    (SEARCH_IN_ITEM, ["Assemblée générale", "Nouveau bureau"], "<textinput>"),  # in an item
 ])
 def test_an_element_feedparser_slips_on_costs_that_element_not_the_feed(
     body: bytes, titles: list[str], element: str
 ) -> None:
     """feedparser's handlers raised on these (TypeError, KeyError): the whole feed was refused
-    as "unexpected TypeError while parsing"."""
+    as "unexpected TypeError while parsing" ("unexpected KeyError while parsing: 'textinput'")."""
     feed = parse_body(body, "auto", URL)
     assert [item.title for item in feed.items] == titles
     assert feed.warnings[0] == f"ignored elements out of place or incomplete: {element}"
     assert reason_in(feed.warnings[0], "fr") == (
         f"éléments mal placés ou incomplets ignorés : {element}")
+
+
+@pytest.mark.parametrize("body", [SEARCH_IN_ITEM, SEARCH_IN_ITEM.replace(b"</rss>", b"")])
+def test_a_search_box_in_an_item_leaves_the_item_whole(body: bytes) -> None:
+    """The item keeps its own title, link and description, not the search box's (the second
+    body is ill-formed: feedparser's loose parser reads it)."""
+    first = parse_body(body, "auto", URL).items[0]
+    assert (first.title, first.link, first.summary) == (
+        "Assemblée générale", "https://asso.example.org/ag", "Le 7 décembre")
 
 
 def test_empty_feeds_are_valid() -> None:

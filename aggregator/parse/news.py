@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import feedparser.api
 import feedparser.mixin
+import feedparser.util
 
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
@@ -107,10 +108,7 @@ def _tolerant(handler: Callable[..., Any], name: str) -> Callable[..., Any]:
     parsing a feed."""
 
     def slipped(parser: Any) -> AttributeError:
-        unread = parser.feeddata.setdefault(SLIPS_KEY, [])
-        tag = _element_of(name)
-        if tag not in unread:
-            unread.append(tag)
+        _note_unread(parser, _element_of(name))
         return AttributeError(name)
 
     def tolerant_start(parser: Any, attrs_d: Any) -> Any:
@@ -131,6 +129,34 @@ def _tolerant(handler: Callable[..., Any], name: str) -> Callable[..., Any]:
     return tolerant
 
 
+def _note_unread(parser: Any, tag: str) -> None:
+    unread = parser.feeddata.setdefault(SLIPS_KEY, [])
+    if tag not in unread:
+        unread.append(tag)
+
+
+def _textinput_anywhere(start: Callable[..., Any], end: Callable[..., Any]
+                        ) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """feedparser's ``<textInput>`` start and end. In an item, where RSS has none, the elements
+    inside it looked for the channel's and the whole feed was refused ("unexpected KeyError
+    while parsing: 'textinput'"): read there as the channel's (which nothing reads), the item
+    around it is left whole, and the element is noted as out of place."""
+    def start_textinput(parser: Any, attrs_d: Any) -> Any:
+        if parser.inentry:
+            parser.textinput_in_entry, parser.inentry = parser.inentry, 0
+            _note_unread(parser, "<textinput>")
+        return start(parser, attrs_d)
+
+    def end_textinput(parser: Any) -> Any:
+        try:
+            return end(parser)
+        finally:
+            parser.inentry = parser.inentry or getattr(parser, "textinput_in_entry", 0)
+            parser.textinput_in_entry = 0
+
+    return start_textinput, end_textinput
+
+
 def _element_of(handler_name: str) -> str:
     """``_start_psc_chapter`` -> ``<psc:chapter>`` (feedparser's prefixes, not the feed's)."""
     name = handler_name.removeprefix("_start_").removeprefix("_end_")
@@ -142,8 +168,13 @@ _PREFIXES = frozenset(feedparser.mixin._FeedParserMixin.namespaces.values()) - {
 
 
 def _make_handlers_tolerant() -> None:
-    """Wrap every element handler of both of feedparser's parsers (once per process)."""
+    """Wrap every element handler of both of feedparser's parsers (once per process), and
+    ``<textInput>``'s in :func:`_textinput_anywhere` first."""
     for parser in (feedparser.api.StrictFeedParser, feedparser.api.LooseFeedParser):
+        if not getattr(parser._start_textinput, "tolerant", False):
+            start, end = _textinput_anywhere(parser._start_textinput, parser._end_textinput)
+            parser._start_textinput = parser._start_textInput = start
+            parser._end_textinput = parser._end_textInput = end
         for name in dir(parser):
             handler = getattr(parser, name)
             if name.startswith(("_start_", "_end_")) and not getattr(handler, "tolerant", False):
