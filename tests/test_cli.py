@@ -16,7 +16,7 @@ import icalendar
 import pytest
 
 from mailsink import smtp_server  # noqa: F401  (fixture)
-from sites import SOON, ics, run
+from sites import SOON, ics, rss, run
 
 from aggregator import config
 from aggregator.core import make_aggregator
@@ -140,6 +140,19 @@ def test_sources_check_shows_which_events_repeat_and_which_rules_it_refused(site
     assert "Tous les 30 février\n" in result.output  # a single event now
     assert ("warning: VEVENT 'Tous les 30 février': RRULE 'FREQ=DAILY;BYMONTHDAY=30;BYMONTH=2': "
             "no date ever matches it: read as a single event") in result.output
+
+
+def test_sources_check_says_which_news_is_dated_in_the_future(site: Any) -> None:
+    """An organiser checking a feed is told what the refresh will do with a date ahead of it."""
+    body = rss("Appel à projets").replace(b"</item>", b"</item><item><title>Atelier</title>"
+                                          b"<guid>https://news.example.org/atelier</guid>"
+                                          b"<pubDate>Fri, 20 Nov 2286 17:46:39 +0000</pubDate>"
+                                          b"</item>")
+    site.set("/future.xml", body, "application/rss+xml")
+    result = run("sources", "check", site.base_url + "/future.xml")
+    assert result.exit_code == 0
+    assert ("warning: an entry dated in the future (2286-11-20): dated by the day it was first "
+            "seen; a feed dates an article by when it was published") in result.output
 
 
 @pytest.mark.parametrize(("path", "reason"), [("/missing.ics", "HTTP 404"), ("/page.html", "HTML")])
