@@ -113,3 +113,14 @@ def test_news_dated_in_the_future_is_dated_by_when_it_is_first_seen() -> None:
         "was first seen; a feed dates an article by when it was published",)
     present = ParsedFeed(format="rss", items=items[2:3])
     assert decide.after_parse(state(), ok(), present, "h1", NOW, HOUR).replace == present
+
+
+def test_an_article_is_dated_by_when_it_was_first_seen_unless_its_date_is_earlier() -> None:
+    from aggregator.parse.future_dates import dated_by_first_seen
+
+    seen = {"came-undated": NOW - 48 * HOUR, "came-ahead": NOW - 48 * HOUR}
+    items = [NewsItem(guid="came-undated", title="a", published=NOW - 72 * HOUR),  # dated since
+             NewsItem(guid="came-ahead", title="b", published=NOW - HOUR),  # its day has come
+             NewsItem(guid="new", title="c"), NewsItem(guid="dated", title="d", published=NOW)]
+    assert [(i.published, i.seen) for i in dated_by_first_seen(items, seen, NOW)] == [
+        (NOW - 72 * HOUR, None), (None, NOW - 48 * HOUR), (None, NOW), (NOW, None)]

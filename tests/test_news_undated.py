@@ -180,3 +180,44 @@ def test_news_dated_in_the_future_is_listed_and_digested_by_when_it_was_first_se
         assert "Atelier vélo" in (output / "digest" / "2026-W50.txt").read_text()
     finally:
         app.close()
+
+
+def test_news_dated_in_the_future_stays_dated_by_when_it_was_first_seen_once_that_day_comes(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """An events plugin's announcement dated by its event's day (Wednesday 9 December), first
+    seen the week before: when that day has passed and the feed changes, the article is not
+    news again in the next week's digest."""
+    def feed(*titles: str) -> bytes:
+        body = "".join(f"<item><title>{title}</title><guid>https://asso.example.org/{title}</guid>"
+                       f"<pubDate>{date}</pubDate></item>" for title, date in (
+                           ("Atelier vélo", "Wed, 09 Dec 2026 18:00:00 +0100"),
+                           *((t, "Thu, 10 Dec 2026 09:00:00 +0100") for t in titles)))
+        return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Asso</title>'
+                f"<link>https://asso.example.org/</link><description>d</description>{body}"
+                "</channel></rss>").encode()
+
+    feed_server.set("/news.xml", feed(), "application/rss+xml")
+    source = make_source("asso", feed_server.url("/news.xml"))
+    clock = Clock(TUESDAY)
+    app = make_aggregator(make_settings(tmp_path, (source,), db_url=db_url), clock=clock)
+    try:
+        app.refresh()
+        clock.now = datetime(2026, 12, 10, 12, 0, tzinfo=timezone.utc)
+        feed_server.set("/news.xml", feed("Nouveau bureau"), "application/rss+xml")
+        app.refresh()
+        [health] = app.feed_health()
+        assert health.warnings == ()  # nothing is in the future any more
+        app.build()
+        output = tmp_path / "output"
+        items = json.loads((output / "news.json").read_text())["items"]
+        assert [(i["title"], i["published"], i.get("first_seen")) for i in items] == [
+            ("Nouveau bureau", "2026-12-10T08:00:00+00:00", None),
+            ("Atelier vélo", None, TUESDAY.isoformat())]
+        app.digest_preview("2026-W50")  # the week it was first seen
+        assert "Atelier vélo" in (output / "digest" / "2026-W50.txt").read_text()
+        app.digest_preview("2026-W51")  # the week of its date: not news again
+        week_after = (output / "digest" / "2026-W51.txt").read_text()
+        assert "Nouveau bureau" in week_after and "Atelier vélo" not in week_after
+    finally:
+        app.close()

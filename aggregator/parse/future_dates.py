@@ -13,6 +13,7 @@ told. Pure: the fetch time is a parameter.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from ..models import NewsItem, ParsedFeed
@@ -57,3 +58,22 @@ def future_dates_note(count: int, first: str) -> str:
                 "a feed dates an article by when it was published")
     return (f"{count} entries dated in the future, the first {first}: dated by the day they "
             "were first seen; a feed dates an article by when it was published")
+
+
+def dated_by_first_seen(items: Sequence[NewsItem], first_seen: Mapping[str, datetime],
+                        now: datetime) -> Sequence[NewsItem]:
+    """``items`` as they are stored: each undated one with the time it was first seen,
+    ``first_seen`` by guid (what the feed's stored copy kept: its old articles do not become
+    new when it changes) or else ``now``. An item dated after the time it was first seen (one
+    dated in the future when it came, whose day has come) keeps that time: dated again by the
+    feed, it became news a second time, in a second week's digest."""
+    settled = []
+    for item in items:
+        seen = first_seen.get(item.guid)
+        when = item.published or item.updated
+        if when is None:
+            item = dataclasses.replace(item, seen=seen or now)
+        elif seen is not None and when > seen + LEEWAY:
+            item = dataclasses.replace(item, published=None, updated=None, seen=seen)
+        settled.append(item)
+    return settled

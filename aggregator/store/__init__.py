@@ -8,7 +8,6 @@ and state or the new ones, never a mix.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -23,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..instants import last_instant, utc_instant
 from ..models import Event, FeedState, FeedUpdate, NewsItem, Records, Source
+from ..parse.future_dates import dated_by_first_seen
 from . import codec
 from .leases import LeasesStore
 from .publication import PublicationStore
@@ -194,9 +194,11 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         self, connection: Connection, feed_id: int, new_events: Sequence[Event],
         new_items: Sequence[NewsItem], now: datetime,
     ) -> None:
-        new_items = _first_seen(connection, feed_id, new_items, now)
         connection.execute(events.delete().where(events.c.feed_id == feed_id))
-        connection.execute(news_items.delete().where(news_items.c.feed_id == feed_id))
+        first_seen = {guid: seen for guid, seen in connection.execute(
+            news_items.delete().where(news_items.c.feed_id == feed_id)
+            .returning(news_items.c.guid, news_items.c.seen)) if seen is not None}
+        new_items = dated_by_first_seen(new_items, first_seen, now)
         event_rows = [
             {"feed_id": feed_id, "uid": e.uid, "start_utc": utc_instant(e.start),
              "until_utc": until_utc(e), "payload": codec.encode_event(e)}
@@ -296,21 +298,6 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
 
     def _begin(self) -> Any:
         return _Guarded(self.engine.begin)
-
-
-def _first_seen(connection: Connection, feed_id: int, items: Sequence[NewsItem],
-                now: datetime) -> Sequence[NewsItem]:
-    """``items`` with the time each undated one was first stored: kept from the feed's
-    stored copy when its guid was there (a feed's body changes, its old articles do not
-    become new), else ``now``. A feed that dates its items costs no query."""
-    if all(item.published or item.updated for item in items):
-        return items
-    stored = dict(connection.execute(
-        sa.select(news_items.c.guid, news_items.c.seen)
-        .where((news_items.c.feed_id == feed_id) & news_items.c.seen.is_not(None))).all())
-    return [item if item.published or item.updated
-            else dataclasses.replace(item, seen=stored.get(item.guid) or now)
-            for item in items]
 
 
 class _Guarded:
