@@ -28,7 +28,7 @@ from .models import (Event, FeedOutcome, FeedState, FeedUpdate, MergedEvent, Mer
                      ParsedFeed, Source, StoredUpdate, feed_address)
 from .netguard import Resolver, system_resolver
 from .parse import parse_body
-from .parse.future_dates import date_by_now
+from .parse.article_dates import date_by_now
 from .publish import write_outputs
 from .published import Published, PublishedMixin
 from .selection import Selection

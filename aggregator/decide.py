@@ -15,7 +15,7 @@ from typing import Literal
 from . import cadence
 from .errors import FeedError, FetchError, one_line
 from .models import FeedOutcome, FeedState, FeedUpdate, FetchResult, ParsedFeed
-from .parse.future_dates import date_by_now
+from .parse.article_dates import date_by_now
 
 MAX_BACKOFF = cadence.MAX_INTERVAL  # issue 4: failing feeds back off up to a day
 SUDDEN_EMPTY_MIN = 3
@@ -98,7 +98,7 @@ def after_parse(
     interval: timedelta,
 ) -> FeedUpdate:
     """A body parsed: replace the records, unless the feed suddenly came back empty. News
-    dated after ``now`` is dated by when it is first seen (parse/future_dates.py)."""
+    dated after ``now`` is dated by when it is first seen (parse/article_dates.py)."""
     parsed = date_by_now(parsed, now)
     count = parsed.record_count
     base = dataclasses.replace(

@@ -115,12 +115,22 @@ def test_news_dated_in_the_future_is_dated_by_when_it_is_first_seen() -> None:
     assert decide.after_parse(state(), ok(), present, "h1", NOW, HOUR).replace == present
 
 
-def test_an_article_is_dated_by_when_it_was_first_seen_unless_its_date_is_earlier() -> None:
-    from aggregator.parse.future_dates import dated_by_first_seen
+def test_an_article_keeps_the_date_it_was_first_stored_with_unless_the_feed_corrects_it() -> None:
+    from aggregator.parse.article_dates import Stored, dated_by_first_seen
 
-    seen = {"came-undated": NOW - 48 * HOUR, "came-ahead": NOW - 48 * HOUR}
+    first = NOW - 48 * HOUR
+    stored = {"came-undated": Stored(None, first), "came-ahead": Stored(None, first),
+              "edited": Stored(first, None), "republished": Stored(first, None),
+              "corrected": Stored(first, None)}
     items = [NewsItem(guid="came-undated", title="a", published=NOW - 72 * HOUR),  # dated since
              NewsItem(guid="came-ahead", title="b", published=NOW - HOUR),  # its day has come
-             NewsItem(guid="new", title="c"), NewsItem(guid="dated", title="d", published=NOW)]
-    assert [(i.published, i.seen) for i in dated_by_first_seen(items, seen, NOW)] == [
-        (NOW - 72 * HOUR, None), (None, NOW - 48 * HOUR), (None, NOW), (NOW, None)]
+             NewsItem(guid="new", title="c"), NewsItem(guid="dated", title="d", published=NOW),
+             # Atom's <updated> alone, moved by an edit: the first date stays
+             NewsItem(guid="edited", title="e", published=NOW - HOUR, updated=NOW - HOUR),
+             # a <published> of its own, moved: the feed's word
+             NewsItem(guid="republished", title="f", published=NOW - HOUR, updated=NOW),
+             NewsItem(guid="corrected", title="g", published=NOW - 72 * HOUR,
+                      updated=NOW - 72 * HOUR)]  # earlier: taken as written
+    assert [(i.published, i.seen) for i in dated_by_first_seen(items, stored, NOW)] == [
+        (NOW - 72 * HOUR, None), (None, first), (None, NOW), (NOW, None), (first, None),
+        (NOW - HOUR, None), (NOW - 72 * HOUR, None)]

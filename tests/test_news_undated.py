@@ -221,3 +221,40 @@ def test_news_dated_in_the_future_stays_dated_by_when_it_was_first_seen_once_tha
         assert "Nouveau bureau" in week_after and "Atelier vélo" not in week_after
     finally:
         app.close()
+
+
+def test_an_atom_entry_dated_only_by_its_last_edit_is_not_news_again_when_edited(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """Atom requires <updated>, not <published>: an entry dated by its last edit alone moved to
+    the head of the news and into the week's digest each time its author mended a typo."""
+    def atom(edited: str) -> bytes:
+        return ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Lab</title>'
+                f"<id>urn:lab</id><updated>{edited}</updated>"
+                "<entry><title>Soutenance de thèse</title><id>urn:lab:these</id>"
+                f'<link href="https://lab.example.org/these"/><updated>{edited}</updated></entry>'
+                "<entry><title>Séminaire</title><id>urn:lab:seminaire</id>"
+                '<link href="https://lab.example.org/seminaire"/>'
+                "<published>2026-11-30T09:00:00Z</published>"
+                f"<updated>{edited}</updated></entry></feed>").encode()
+
+    feed_server.set("/news.atom", atom("2026-12-01T09:00:00Z"), "application/atom+xml")
+    source = make_source("lab", feed_server.url("/news.atom"))
+    clock = Clock(TUESDAY)
+    app = make_aggregator(make_settings(tmp_path, (source,), db_url=db_url), clock=clock)
+    try:
+        app.refresh()
+        clock.now = datetime(2026, 12, 8, 12, 0, tzinfo=timezone.utc)
+        feed_server.set("/news.atom", atom("2026-12-08T11:00:00Z"), "application/atom+xml")
+        app.refresh()
+        app.build()
+        output = tmp_path / "output"
+        items = json.loads((output / "news.json").read_text())["items"]
+        assert [(i["title"], i["published"]) for i in items] == [
+            ("Soutenance de thèse", "2026-12-01T09:00:00+00:00"),  # as first seen
+            ("Séminaire", "2026-11-30T09:00:00+00:00")]
+        assert "<updated>2026-12-08T11:00:00Z</updated>" in (output / "news.atom").read_text()
+        app.digest_preview("2026-W51")  # the week of the edit
+        assert "Soutenance" not in (output / "digest" / "2026-W51.txt").read_text()
+    finally:
+        app.close()

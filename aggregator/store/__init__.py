@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..instants import last_instant, utc_instant
 from ..models import Event, FeedState, FeedUpdate, NewsItem, Records, Source
-from ..parse.future_dates import dated_by_first_seen
+from ..parse.article_dates import Stored, dated_by_first_seen
 from . import codec
 from .leases import LeasesStore
 from .publication import PublicationStore
@@ -195,10 +195,10 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         new_items: Sequence[NewsItem], now: datetime,
     ) -> None:
         connection.execute(events.delete().where(events.c.feed_id == feed_id))
-        first_seen = {guid: seen for guid, seen in connection.execute(
+        stored = {guid: Stored(date, seen) for guid, date, seen in connection.execute(
             news_items.delete().where(news_items.c.feed_id == feed_id)
-            .returning(news_items.c.guid, news_items.c.seen)) if seen is not None}
-        new_items = dated_by_first_seen(new_items, first_seen, now)
+            .returning(news_items.c.guid, news_items.c.published, news_items.c.seen))}
+        new_items = dated_by_first_seen(new_items, stored, now)
         event_rows = [
             {"feed_id": feed_id, "uid": e.uid, "start_utc": utc_instant(e.start),
              "until_utc": until_utc(e), "payload": codec.encode_event(e)}

@@ -1,4 +1,5 @@
-"""News dated in the future: dated by when it was first seen instead.
+"""News dates that cannot be an article's publication: dated in the future, or moving with
+each edit. Pure: the fetch time and what the store kept of the feed are parameters.
 
 An article cannot be published after it is read. A date ahead of the fetch is a generator's
 mistake (a placeholder: 9999999999 as a Unix time, "9999-12-31" for "no date") or a
@@ -7,7 +8,12 @@ kept as written, such an article headed every news list and feed until that day,
 digest of a week to come held it instead of the week it appeared. Feed readers do as we do
 here (Tiny Tiny RSS dates such an entry by when it was fetched): the entry becomes undated,
 so the store gives it the time it was first seen (``NewsItem.seen``), and the organiser is
-told. Pure: the fetch time is a parameter.
+told (:func:`date_by_now`).
+
+Nor is an article published after it was first seen, nor again when it is edited: an Atom
+entry dated by its ``<updated>`` alone changes date with each edit, and was news again each
+time, in that week's digest. lemon24/reader fixes an entry's place in its "recent" order
+when it first sees it; here the date it was first seen with is kept (:func:`dated_by_first_seen`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ..models import NewsItem, ParsedFeed
 
@@ -60,20 +67,37 @@ def future_dates_note(count: int, first: str) -> str:
             "were first seen; a feed dates an article by when it was published")
 
 
-def dated_by_first_seen(items: Sequence[NewsItem], first_seen: Mapping[str, datetime],
+class Stored(NamedTuple):
+    """What the store kept of an article from the feed's previous copy."""
+
+    date: datetime | None
+    """Its publication date then (``published or updated``)."""
+    seen: datetime | None
+    """When it was first seen, if it came undated (or dated in the future)."""
+
+
+def dated_by_first_seen(items: Sequence[NewsItem], stored: Mapping[str, Stored],
                         now: datetime) -> Sequence[NewsItem]:
-    """``items`` as they are stored: each undated one with the time it was first seen,
-    ``first_seen`` by guid (what the feed's stored copy kept: its old articles do not become
-    new when it changes) or else ``now``. An item dated after the time it was first seen (one
-    dated in the future when it came, whose day has come) keeps that time: dated again by the
-    feed, it became news a second time, in a second week's digest."""
+    """``items`` as they are stored, given what was ``stored`` of the feed's previous copy by
+    guid (its old articles do not become new when it changes):
+    - an undated item gets the time it was first seen, or else ``now``;
+    - an item dated after that time (one dated in the future when it came, whose day has come)
+      keeps that time: dated again by the feed, it became news a second time;
+    - an item dated only by its last edit (``published`` is ``updated``: Atom's
+      ``<updated>`` without ``<published>``) keeps the earlier date it was first stored with.
+    A publication date the feed corrects, or moves earlier, is taken as written."""
     settled = []
     for item in items:
-        seen = first_seen.get(item.guid)
+        kept = stored.get(item.guid)
         when = item.published or item.updated
         if when is None:
-            item = dataclasses.replace(item, seen=seen or now)
-        elif seen is not None and when > seen + LEEWAY:
-            item = dataclasses.replace(item, published=None, updated=None, seen=seen)
+            item = dataclasses.replace(item, seen=(kept.seen if kept else None) or now)
+        elif kept is None:
+            pass
+        elif kept.seen is not None and when > kept.seen + LEEWAY:
+            item = dataclasses.replace(item, published=None, updated=None, seen=kept.seen)
+        elif (kept.date is not None and item.published is not None
+              and item.published == item.updated and item.published > kept.date):
+            item = dataclasses.replace(item, published=kept.date)
         settled.append(item)
     return settled
