@@ -266,7 +266,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
             now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
             memos=self.output_memos,
         )
-        written = write_outputs(self.settings.output_dir, files)
+        written = write_outputs(self.settings.output_dir, files, whole_generation=True)
         self.store.save_publication(publication, before)
         return BuildReport(
             events=len(events), items=len(merged_items), records=record_count,

@@ -75,14 +75,17 @@ def _commit(staged: list[tuple[str, Path]]) -> None:
 
 
 def write_outputs(
-    output_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, Content]]
+    output_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, Content]], *,
+    whole_generation: bool = False,
 ) -> list[Path]:
     """Write every file (relative path → bytes, or pieces) under ``output_dir``; return their paths.
 
     Two phases (issue 7): every file is first written in full to a temporary file beside its
     target, and only when all are on disk are they moved over the old ones. A full disk or a
-    write error therefore leaves the whole previous generation in place, not half of it. Stale
-    generated files in managed folders (a city calendar nobody produces any more) go last.
+    write error therefore leaves the whole previous generation in place, not half of it. When
+    the files are a build's ``whole_generation``, stale generated files in managed folders (a
+    city calendar nobody produces any more) go last; other writers (the digest's archive copy)
+    leave them: `digest preview` removed every filtered calendar until the next build.
     ``files`` may be an iterator (``render.iter_outputs``): each file is staged as it comes, so
     only one is in memory at a time; an error while producing them also leaves the old ones.
     """
@@ -101,7 +104,8 @@ def write_outputs(
             Path(temp_name).unlink(missing_ok=True)
         raise
     _commit([staged[relative] for relative in sorted(staged)])
-    _remove_stale(output_dir, set(staged))
+    if whole_generation:
+        _remove_stale(output_dir, set(staged))
     _remove_stale_temps(output_dir, time.time() - STALE_TEMP_SECONDS)
     return [staged[relative][1] for relative in sorted(staged)]
 

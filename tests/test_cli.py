@@ -43,6 +43,18 @@ def test_refresh_then_build_writes_every_contract_file(site: Any, tmp_path: Path
     assert "<script" not in (out / "news.json").read_text()
 
 
+def test_a_digest_preview_leaves_the_filtered_calendars_in_place(site: Any, tmp_path: Path) -> None:
+    """Subscribers of calendars/metz.ics got 404 from each `digest preview` (the daemon's
+    weekly job, or the operator's) until the next build: writing the digest's archive copy
+    removed every filtered calendar as stale."""
+    assert run("refresh").exit_code == 0 and run("build").exit_code == 0
+    out = tmp_path / "output"
+    calendars = sorted(path.name for path in (out / "calendars").iterdir())
+    assert "metz.ics" in calendars
+    assert run("digest", "preview").exit_code == 0
+    assert sorted(path.name for path in (out / "calendars").iterdir()) == calendars
+
+
 def test_the_cli_build_keeps_nothing_for_a_next_build_and_writes_the_same_bytes(
     site: Any, tmp_path: Path
 ) -> None:

@@ -11,12 +11,21 @@ from aggregator.publish import write_atomic, write_outputs
 
 
 def test_write_outputs_creates_folders_and_removes_stale_calendars(tmp_path: Path) -> None:
-    write_outputs(tmp_path, {"calendar.ics": b"A", "calendars/metz.ics": b"M", "calendars/nancy.ics": b"N"})
-    write_outputs(tmp_path, {"calendar.ics": b"B", "calendars/metz.ics": b"M2"})
+    write_outputs(tmp_path, {"calendar.ics": b"A", "calendars/metz.ics": b"M", "calendars/nancy.ics": b"N"},
+                  whole_generation=True)
+    write_outputs(tmp_path, {"calendar.ics": b"B", "calendars/metz.ics": b"M2"}, whole_generation=True)
     assert (tmp_path / "calendar.ics").read_bytes() == b"B"
     assert (tmp_path / "calendars/metz.ics").read_bytes() == b"M2"
     assert not (tmp_path / "calendars/nancy.ics").exists()
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_files_written_beside_a_build_leave_its_calendars(tmp_path: Path) -> None:
+    """The digest's archive copy is written beside the build's files: it removed every
+    filtered calendar (calendars/metz.ics answered 404 until the next build)."""
+    write_outputs(tmp_path, {"calendar.ics": b"A", "calendars/metz.ics": b"M"}, whole_generation=True)
+    write_outputs(tmp_path, {"digest/2026-W50.html": b"D"})
+    assert (tmp_path / "calendars/metz.ics").read_bytes() == b"M"
 
 
 def test_failed_write_keeps_the_previous_file_and_leaves_no_temp_file(tmp_path: Path) -> None:
