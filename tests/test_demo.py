@@ -21,7 +21,8 @@ from test_render_icaljs import read_by_icaljs
 def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGGREGATOR_")}
     result = subprocess.run(
-        [sys.executable, "-m", "aggregator", "demo", "--once"], cwd=tmp_path, env=env,
+        [sys.executable, "-m", "aggregator", "demo", "--once", "--port", "8123"], cwd=tmp_path,
+        env=env,
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
@@ -44,7 +45,11 @@ def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:
     assert str(Path("output") / "digest" / digest.name) in result.stdout
     text = digest.with_suffix(".txt").read_text()
     assert text.count("\n* ") >= 10  # events and news of the week
-    assert "Ajouter à mon agenda\u00a0: http://127.0.0.1:8000/events/" in text
+    # its links lead to where it serves (they led to port 8000 whatever --port said)
+    assert "Ajouter à mon agenda\u00a0: http://127.0.0.1:8123/events/" in text
+    assert 'href="http://127.0.0.1:8123/events/' in page
+    # the digest written after the build leaves its filtered calendars (it removed them all)
+    assert (output / "calendars" / "metz.ics").is_file()
 
     # Thunderbird's parser dates every event, and walks every series, as our agenda does
     (summary,) = read_by_icaljs([output / "calendar.ics"])

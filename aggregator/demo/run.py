@@ -2,7 +2,7 @@
 
 The demo feeds are generated for today's date, served on a loopback port by the same server the
 tests use, refreshed and built like real feeds into the output directory, then served on
-http://127.0.0.1:8000. Its sources and database live in data/demo/, apart from the operator's.
+http://127.0.0.1:8000 (or ``--port``, which its links follow unless AGGREGATOR_BASE_URL is set). Its sources and database live in data/demo/, apart from the operator's.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .. import config
-from ..config import DEFAULT_DB
+from ..config import DEFAULT_BASE_URL, DEFAULT_DB
 from ..core import Aggregator, make_aggregator
 from .feeds import build_demo
 from .server import FeedServer
@@ -39,6 +39,9 @@ def run_demo(*, once: bool, port: int, console: Console, today: date | None = No
             settings,
             allow_private_networks=True,
             db_url=DEMO_DB if settings.db_url == DEFAULT_DB else settings.db_url,
+            # its pages, calendars and digest link to where it serves, unless told otherwise
+            base_url=(f"http://127.0.0.1:{port}" if settings.base_url == DEFAULT_BASE_URL
+                      else settings.base_url),
         )
         console.print(f"demo feeds: {len(site.files)} files on {feed_server.base_url}")
         aggregator = make_aggregator(settings)
