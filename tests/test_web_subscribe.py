@@ -6,7 +6,9 @@ here, so these tests use the same running server as the other web tests.)"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -186,6 +188,32 @@ def test_bad_links_honeypot_and_rate_limit(site: tuple[Aggregator, httpx.Client]
                                            "email": "late@example.org"}).status_code == 429
     assert status(app, "late@example.org") == "absent"
     assert len(smtp_server.messages) == 4
+
+
+def test_a_sign_up_whose_confirmation_cannot_be_sent_is_offered_again(
+    tmp_path: Path, smtp_server: Sink
+) -> None:
+    """The page said "Almost done: confirm with the link we sent to your address. The
+    confirmation email could not be sent." and left no form: the visitor could not retry."""
+    with socket.socket() as probe:  # a port nobody listens on: the mail server is down
+        probe.bind(("127.0.0.1", 0))
+        down = probe.getsockname()[1]
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'web.db'}", down, base_url=SITE)
+    with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        token = csrf(client, "/subscribe?lang=en")
+        answer = client.post("/subscribe?lang=en", data={
+            "csrf_token": token, "email": "ana@example.org", "cities": ["Metz"]})
+        assert answer.status_code == 503
+        assert "The confirmation email could not be sent: please try again" in answer.text
+        assert "Almost done" not in answer.text and "Please fix" not in answer.text
+        assert 'value="ana@example.org"' in answer.text and 'value="Metz" checked' in answer.text
+        assert status(app, "ana@example.org") == "pending"
+        app.settings = dataclasses.replace(
+            app.settings, smtp=dataclasses.replace(app.settings.smtp, port=smtp_server.port))
+        again = client.post("/subscribe?lang=en", data={  # the mail server is back
+            "csrf_token": token, "email": "ana@example.org", "cities": ["Metz"]})
+        assert again.status_code == 200 and "Almost done" in again.text
+        assert len(smtp_server.messages) == 1
 
 
 def test_add_to_calendar_link(site: tuple[Aggregator, httpx.Client]) -> None:

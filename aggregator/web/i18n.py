@@ -250,6 +250,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
               "Arten von Organisationen (keine = alle)"),
     "topics": ("Thèmes (aucun = tous)", "Topics (none = all)", "Themen (keine = alle)"),
     "do_subscribe": ("M’abonner", "Subscribe", "Abonnieren"),
+    "subscribe_mail_failed": (
+        "Le courriel de confirmation n’a pas pu être envoyé : réessayez dans quelques minutes.",
+        "The confirmation email could not be sent: please try again in a few minutes.",
+        "Die Bestätigungs-E-Mail konnte nicht gesendet werden: bitte versuchen Sie es in "
+        "einigen Minuten erneut."),
     "check_mail": ("Presque fini : confirmez avec le lien envoyé à votre adresse.",
                    "Almost done: confirm with the link we sent to your address.",
                    "Fast fertig: bestätigen Sie mit dem Link, den wir Ihnen geschickt haben."),

@@ -53,7 +53,8 @@ def _form(request: Request, *, values: dict[str, Any], action: str, heading: str
                   choices=_choices(request, page), notice=extra.pop("notice", ""),
                   error=extra.pop("error", ""), unsubscribe_link=extra.pop("unsubscribe_link", ""),
                   calendar_https=extra.pop("calendar_https", ""),
-                  calendar_webcal=extra.pop("calendar_webcal", ""), **extra)
+                  calendar_webcal=extra.pop("calendar_webcal", ""),
+                  failure=extra.pop("failure", ""), **extra)
 
 
 def _submitted(form: FormData) -> dict[str, Any]:
@@ -108,8 +109,11 @@ async def subscribe_post(request: Request) -> Response:
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True,
                      error=f"{page.t(_field(error.field))} — {page.reason(error.reason)}")
-    message = page.t("check_mail") + (f" {page.t('mail_failed')}" if problem else "")
-    return _message(request, page.t("subscribe_title"), message, error=bool(problem))
+    if problem:  # stored, but unconfirmable without the email: the form again, to retry
+        return _form(request, values=values, action="/subscribe", status_code=503,
+                     heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
+                     ask_email=True, failure=page.t("subscribe_mail_failed"))
+    return _message(request, page.t("subscribe_title"), page.t("check_mail"))
 
 
 @router.get("/confirm/{token}", response_class=HTMLResponse)
