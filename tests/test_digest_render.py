@@ -127,3 +127,21 @@ def test_each_event_links_to_its_page_and_foreign_titles_say_their_language() ->
     assert re.search(rf'<a href="{BASE_URL}/events/[^"]+"[^>]*>Details</a> · '
                      rf'<a href="{BASE_URL}/events/[^"]+\.ics"', english.html)
     assert re.search(rf"\n  Details: {BASE_URL}/events/\S+\n  Add to my calendar: ", english.text)
+
+
+def test_what_lasts_several_days_says_until_when() -> None:
+    """A startup weekend read "18 h", as an evening, and a three-day conference "Toute la
+    journée", as one day."""
+    from digest_site import event
+
+    events = [event("weekend", "Startup Weekend", "2026-12-11T18:00:00+01:00",
+                    "2026-12-13T21:00:00+01:00", "Metz", "assoc"),
+              event("conference", "Conférence", "2026-12-14", "2026-12-17", "Nancy", "lab"),
+              event("soiree", "Soirée", "2026-12-09T20:00:00+01:00", "2026-12-10T00:00:00+01:00",
+                    "Metz", "assoc")]
+    content = select_digest(WEEK, [decode_event(e) for e in events], [], BY_ID, PARIS, Filters())
+    text = render_digest(content, language="fr", base_url=BASE_URL, zone=PARIS, sources=BY_ID,
+                         personal=False).text
+    assert "* 18 h – dim. 13 déc., 21 h — Startup Weekend" in text
+    assert "* Jusqu’au mer. 16 déc. — Conférence" in text
+    assert "* 20 h – 0 h — Soirée" in text  # ends at midnight: one evening

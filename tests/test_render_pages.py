@@ -95,7 +95,7 @@ def test_past_events_are_gone_and_ongoing_ones_are_listed_today() -> None:
     days = day_sections(page([past, ongoing]))
     assert list(days) == ["lundi 1 décembre 2025"]
     assert "Salon" in days["lundi 1 décembre 2025"] and "En cours" in days["lundi 1 décembre 2025"]
-    assert "Toute la journée" in days["lundi 1 décembre 2025"]
+    assert "Jusqu’au mar. 2 déc." in days["lundi 1 décembre 2025"]  # not "All day": 3 days
 
 
 def test_a_page_of_past_days_lists_what_took_place_under_its_day_marked_past() -> None:
@@ -420,3 +420,43 @@ def _structured(html: str) -> list:
 def test_an_agenda_row_says_where_once_and_never_drops_it(location: str, shown: str) -> None:
     row = page([merged(location=location, city="Nancy")]).split('id="events"')[1]
     assert f'<p class="meta">{shown} — Publié par LORIA' in row
+
+
+@pytest.mark.parametrize(("language", "weekend", "until_late", "conference"), [
+    ("fr", "18:00 – dim. 7 déc. 21:00", "20:00 – 00:00", "Jusqu’au mer. 10 déc."),
+    ("en", "6:00\u202fPM – Sun, Dec 7, 9:00\u202fPM", "8:00\u202fPM – 12:00\u202fAM",
+     "Until Wed, Dec 10"),
+    ("de", "18:00 – So., 7. Dez., 21:00", "20:00 – 00:00", "Bis Mi., 10. Dez."),
+])
+def test_what_lasts_several_days_says_until_when(
+    language: str, weekend: str, until_late: str, conference: str
+) -> None:
+    """A startup weekend read "18:00", as an evening, and a three-day conference "All day"."""
+    events = [
+        merged("weekend", title="Startup Weekend", start=datetime(2025, 12, 5, 18, 0, tzinfo=PARIS),
+               end=datetime(2025, 12, 7, 21, 0, tzinfo=PARIS)),
+        merged("late", title="Soirée", start=datetime(2025, 12, 5, 20, 0, tzinfo=PARIS),
+               end=datetime(2025, 12, 6, 0, 0, tzinfo=PARIS)),  # ends at midnight: one evening
+        merged("conference", title="Conférence", start=date(2025, 12, 8), end=date(2025, 12, 11)),
+        merged("day", title="Journée", start=date(2025, 12, 9)),
+    ]
+    agenda = "".join(day_sections(page(events, language=language)).values())
+    rows = {title: next(row for row in agenda.split('<li class="event">') if title in row)
+            for title in ("Startup Weekend", "Soirée", "Conférence", "Journée")}
+    assert weekend in rows["Startup Weekend"]
+    assert until_late in rows["Soirée"]
+    assert conference in rows["Conférence"]
+    assert {"fr": "Toute la journée", "en": "All day", "de": "Ganztägig"}[language] in rows["Journée"]
+
+
+def test_what_began_the_day_before_a_page_says_since_when() -> None:
+    """Listed under the Saturday a page starts with, the weekend stood at "18:00" that day."""
+    weekend = merged("weekend", title="Startup Weekend",
+                     start=datetime(2025, 12, 5, 18, 0, tzinfo=PARIS),
+                     end=datetime(2025, 12, 7, 21, 0, tzinfo=PARIS))
+    html = render_index([weekend], [], SOURCES, now=NOW, base_url=BASE_URL,
+                        timezone="Europe/Paris", language="fr",
+                        after=datetime(2025, 12, 6, 0, 0, tzinfo=PARIS)).decode()
+    [(day, row)] = day_sections(html).items()
+    assert day == "samedi 6 décembre 2025"
+    assert "ven. 5 déc. 18:00 – dim. 7 déc. 21:00" in row

@@ -15,7 +15,7 @@ import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from urllib.parse import quote, urlencode
 
 import css_inline
@@ -27,7 +27,8 @@ from ..parse.text import is_web_url, plain_text
 from ..render.agenda import Occurrence
 from ..render.slugs import slugify
 from ..render.text import clip, one_line, other_language, place_of, source_names
-from ..render.times import as_date
+from ..render.spans import UNTIL, short_day
+from ..render.times import as_date, last_day
 from .labels import day_label, labels, plural, time_label
 from .select import DigestContent
 
@@ -91,7 +92,8 @@ def render_digest(
                                    end=_short(end, language)),
         "selection": _selection(content, language) if personal else "",
         "days": [{"label": day_label(day, language),
-                  "events": [_event(o, sources, zone, language, base_url) for o in occurrences]}
+                  "events": [_event(o, sources, zone, language, base_url, day)
+                             for o in occurrences]}
                  for day, occurrences in content.days],
         "news": [{"name": name or "—", "entries": [_item(i, sources, language) for i in items]}
                  for name, items in content.news],
@@ -127,12 +129,12 @@ def subject_line(content: DigestContent, language: str) -> str:
 
 def _event(
     occurrence: Occurrence, sources: Mapping[str, Source], zone: tzinfo, language: str,
-    base_url: str,
+    base_url: str, day: date,
 ) -> dict[str, object]:
     t = labels(language)
     names = source_names(occurrence.event.members, sources)
     return {
-        "when": t["all_day"] if occurrence.all_day else _times(occurrence, zone, language),
+        "when": _times(occurrence, zone, language, day, t["all_day"]),
         "title": one_line(occurrence.title), "url": _web(occurrence.url),
         "place": place_of(occurrence.location, occurrence.event.city),
         "organiser": names[0] if names else "", "also": ", ".join(names[1:]),
@@ -143,13 +145,19 @@ def _event(
     }
 
 
-def _times(occurrence: Occurrence, zone: tzinfo, language: str) -> str:
-    start = occurrence.start
-    assert isinstance(start, datetime)
+def _times(occurrence: Occurrence, zone: tzinfo, language: str, day: date, all_day: str) -> str:
+    """"18 h 30 – 20 h", and until when what lasts several days runs (render/spans.py, in the
+    digest's own time style): "18 h – dim. 3 janv., 21 h", "Jusqu’au dim. 3 janv."."""
+    start, end = occurrence.start, occurrence.end
+    until = last_day(start, end, zone)
+    if not isinstance(start, datetime):
+        return all_day if until is None else UNTIL[language].format(day=short_day(until, language))
     text = time_label(start, zone, language)
-    end = occurrence.end
-    if isinstance(end, datetime) and as_date(end, zone) == as_date(start, zone) and end > start:
-        text += f" – {time_label(end, zone, language)}"
+    if as_date(start, zone) < day:
+        text = f"{short_day(as_date(start, zone), language)}, {text}"
+    if isinstance(end, datetime) and end > start:
+        text += f" – {time_label(end, zone, language)}" if until is None else \
+            f" – {short_day(until, language)}, {time_label(end, zone, language)}"
     return text
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import jinja2
 import nh3
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 
 from ..models import MergedEvent, MergedItem, Source, When
 from .agenda import (Occurrence, SingleMemo, SinglesIndex, by_day, is_ongoing, is_over,
@@ -27,6 +27,7 @@ from .exports import newest_first
 from .slugs import city_calendars
 from .text import (DEFAULT_TITLE, is_online, one_line, other_language, place_of,
                    source_names)
+from .spans import span_text
 from .times import as_date, event_span, iso, render_zone, require_aware
 
 NEWS_WINDOW = timedelta(days=30)
@@ -167,7 +168,7 @@ def render_index(
             (
                 day.isoformat(),
                 _day_label(day, zone, language),
-                [_row(o, sources, now, zone, language) for o in day_occurrences],
+                [_row(o, sources, now, zone, language, day) for o in day_occurrences],
             )
             for day, day_occurrences in by_day(occurrences, now=start, zone=zone)
         ],
@@ -223,7 +224,8 @@ def event_dates(
     occurrences = upcoming([event], now=now, zone=zone, limit=limit)
     if not occurrences:  # a yearly series' next edition may lie past the agenda's horizon
         occurrences = [o for o in [next_occurrence(event, now=now, zone=zone)] if o is not None]
-    dates = [{"day": _day_label(o.start, zone, language), **_row(o, sources, now, zone, language)}
+    dates = [{"day": _day_label(o.start, zone, language),
+              **_row(o, sources, now, zone, language, as_date(o.start, zone))}
              for o in occurrences]
     return dates, _structured_data(occurrences, sources)
 
@@ -294,12 +296,14 @@ def _row(
     now: datetime,
     zone: tzinfo,
     language: str,
+    day: date,
 ) -> dict[str, Any]:
+    """An occurrence as a row listed under ``day`` shows it."""
     labels = LABELS[language]
     names = source_names(occurrence.event.members, sources)
     return {
         "uid": occurrence.event.uid,
-        "when": labels["all_day"] if occurrence.all_day else _times(occurrence, zone, language),
+        "when": span_text(occurrence, zone, language, day, labels["all_day"]),
         "datetime": iso(occurrence.start),
         "title": occurrence.title,
         "url": occurrence.url,
@@ -310,16 +314,6 @@ def _row(
         "ongoing": is_ongoing(occurrence, now=now, zone=zone),
         "past": is_over(occurrence, now=now, zone=zone),
     }
-
-
-def _times(occurrence: Occurrence, zone: tzinfo, language: str) -> str:
-    """Local times, "18:30 – 20:00" ("6:30 PM – 8:00 PM" in en); the end only on the same day."""
-    assert isinstance(occurrence.start, datetime)
-    start = format_time(occurrence.start, "short", tzinfo=zone, locale=language)
-    end = occurrence.end
-    if not isinstance(end, datetime) or as_date(end, zone) != as_date(occurrence.start, zone):
-        return start
-    return f"{start} – {format_time(end, 'short', tzinfo=zone, locale=language)}"
 
 
 def _posted_by(names: Sequence[str], labels: Mapping[str, str]) -> str:

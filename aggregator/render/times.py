@@ -128,6 +128,20 @@ def as_date(value: When, zone: tzinfo) -> date:
     return moved.date() if isinstance(moved, datetime) else moved
 
 
+def last_day(start: When, end: When | None, zone: tzinfo) -> date | None:
+    """The day in ``zone`` an occurrence ends on, when a later one than its start's: a
+    weekend's Sunday. None for what ends the day it starts; a time's end at midnight ends the
+    day before (20:00 – 00:00 is one evening), a date's end is exclusive (iCalendar's)."""
+    if end is None:
+        return None
+    first = as_date(start, zone)
+    if isinstance(end, datetime):
+        last = as_date(end - timedelta(microseconds=1), zone)
+    else:
+        last = end - timedelta(days=1)
+    return last if last > first else None
+
+
 def instant(value: When, zone: tzinfo) -> datetime:
     """An aware datetime to compare and sort by; a date means its midnight in ``zone``."""
     if isinstance(value, datetime):

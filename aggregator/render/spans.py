@@ -1,0 +1,62 @@
+"""How long an occurrence lasts, in words for a page: "18:30 – 20:00", and for what runs over
+several days, until when: "18:00 – dim. 3 janv., 21:00", "Jusqu'au dim. 3 janv.".
+
+Why: a startup weekend (Friday 18:00 to Sunday 21:00) read "18:00" on the agenda and on its
+page, as an evening, and a two-day conference "All day", as one day; on a page starting on its
+Saturday it stood under Saturday at "18:00", a time nothing happens that day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from typing import Protocol
+
+from babel import Locale
+from babel.dates import format_skeleton, format_time
+
+from ..models import When
+from .times import as_date, last_day
+
+UNTIL = {"fr": "Jusqu’au {day}", "en": "Until {day}", "de": "Bis {day}"}
+
+
+class Span(Protocol):
+    """An occurrence, as far as its span goes (render.agenda.Occurrence)."""
+
+    @property
+    def start(self) -> When: ...
+    @property
+    def end(self) -> When | None: ...
+
+
+def span_text(occurrence: Span, zone: tzinfo, language: str, day: date, all_day: str) -> str:
+    """The occurrence's times as a row listed under ``day`` shows them: its start's time (with
+    its date when it began before ``day``) and its end's (with its date when a later day's);
+    ``all_day`` (the page's words) for a day's event, or until which day it runs."""
+    start, end = occurrence.start, occurrence.end
+    until = last_day(start, end, zone)
+    if not isinstance(start, datetime):
+        return all_day if until is None else UNTIL[language].format(day=short_day(until, language))
+    began = (_time(start, zone, language) if as_date(start, zone) >= day
+             else moment(start, zone, language))
+    if not isinstance(end, datetime) or end <= start:
+        return began
+    if until is None:
+        return f"{began} – {_time(end, zone, language)}"
+    return f"{began} – {moment(end, zone, language)}"
+
+
+def short_day(value: date, language: str) -> str:
+    """"dim. 3 janv.", "Sun, Jan 3", "So., 3. Jan."."""
+    return format_skeleton("MMMEd", value, locale=language)
+
+
+def moment(value: datetime, zone: tzinfo, language: str) -> str:
+    """A day and a time, as the language joins them: "dim. 3 janv. 21:00", "Sun, Jan 3, 9:00 PM"."""
+    local = value.astimezone(zone)
+    pattern: str = Locale.parse(language).datetime_formats["short"]
+    return pattern.format(_time(local, zone, language), short_day(local.date(), language))
+
+
+def _time(value: datetime, zone: tzinfo, language: str) -> str:
+    return format_time(value, "short", tzinfo=zone, locale=language)
