@@ -34,6 +34,20 @@ def test_calendar_is_the_built_file_with_calendar_content_type(web: Web) -> None
     assert summaries(answer.content) == ["Apéro start-up", "Rencontre IA"]
 
 
+@pytest.mark.parametrize("path", ["/", "/news", "/news.atom", "/events.json", "/events.atom",
+                                  "/calendars/metz.ics", "/static/site.css", "/sources"])
+def test_what_answers_get_answers_head_with_its_headers_and_no_body(web: Web, path: str) -> None:
+    """Link checkers, uptime monitors and feed readers probe with HEAD: every page, feed and
+    export answered 405 to it but /calendar.ics."""
+    got = web.client.get(path, headers={"Accept-Encoding": "identity"})
+    head = web.client.head(path, headers={"Accept-Encoding": "identity"})
+    assert (got.status_code, head.status_code) == (200, 200)
+    assert head.content == b""
+    for name in ("content-type", "content-length", "etag", "last-modified"):
+        assert head.headers.get(name) == got.headers.get(name), name
+    assert web.client.head("/nowhere").status_code == 404
+
+
 @pytest.mark.parametrize("accept", ["text/html", "application/json", "*/*;q=0.1",
                                     "text/calendar,text/x-vcalendar"])
 def test_calendar_ignores_odd_accept_headers(web: Web, accept: str) -> None:

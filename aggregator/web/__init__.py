@@ -21,6 +21,7 @@ from . import (admin, api, crawlers, directory, events, manage, news_page, ops, 
                subscribe)
 from .conditional import GZIP_MIN_BYTES
 from .fastpath import CalendarFastPath
+from .head import HeadAsGet
 from .security import SecurityHeaders
 from .views import render
 
@@ -55,7 +56,8 @@ def create_app(aggregator: Aggregator) -> FastAPI:
                                               "application/json", "application/atom+xml"))
     app.add_middleware(CalendarFastPath, files=app.state.files,
                        calendar=aggregator.settings.output_dir / "calendar.ics")
-    app.add_middleware(SecurityHeaders, secure=secure)  # added last: wraps the fast path too
+    app.add_middleware(SecurityHeaders, secure=secure)  # wraps the fast path too
+    app.add_middleware(HeadAsGet)  # added last: every route and the fast path answer HEAD
     return app
 
 

@@ -203,14 +203,6 @@ def personal_calendar(request: Request, key: str) -> Response:
                    published.modified)
 
 
-# Calendar clients probe with HEAD; one OpenAPI operation per path is enough.
-router.add_api_route("/calendar.ics", calendar, methods=["HEAD"], include_in_schema=False)
-router.add_api_route("/calendars/{slug}.ics", filtered_calendar, methods=["HEAD"],
-                     include_in_schema=False)
-router.add_api_route("/calendars/mine/{key}.ics", personal_calendar, methods=["HEAD"],
-                     include_in_schema=False)
-
-
 @router.get("/events.json", response_class=Response, summary="Merged events as JSON",
             responses={200: {"content": {"application/json": {}}}, 304: {}, **MISSING,
                        **INVALID})
