@@ -93,9 +93,9 @@ def test_past_events_are_gone_and_ongoing_ones_are_listed_today() -> None:
     past = merged("past", title="Passé", start=datetime(2025, 11, 20, 18, 0, tzinfo=PARIS))
     ongoing = merged("fair", title="Salon", start=date(2025, 11, 30), end=date(2025, 12, 3))
     days = day_sections(page([past, ongoing]))
-    assert list(days) == ["lundi 1 décembre 2025"]
-    assert "Salon" in days["lundi 1 décembre 2025"] and "En cours" in days["lundi 1 décembre 2025"]
-    assert "Jusqu’au mar. 2 déc." in days["lundi 1 décembre 2025"]  # not "All day": 3 days
+    assert list(days) == ["lundi 1er décembre 2025"]
+    assert "Salon" in days["lundi 1er décembre 2025"] and "En cours" in days["lundi 1er décembre 2025"]
+    assert "Jusqu’au mar. 2 déc." in days["lundi 1er décembre 2025"]  # not "All day": 3 days
 
 
 def test_a_page_of_past_days_lists_what_took_place_under_its_day_marked_past() -> None:
@@ -152,7 +152,7 @@ def test_news_of_the_last_30_days_newest_first_with_sources() -> None:
     html = page([], items).split('id="news"')[1]
     assert "Vieille nouvelle" not in html
     assert html.index("Toute fraîche") < html.index("Nouvelle levée de fonds")
-    assert "1 décembre 2025</time> — LORIA, TCRM Blida" in html
+    assert "1er décembre 2025</time> — LORIA, TCRM Blida" in html
     assert "<p>Une <b>startup</b> messine lève 2 M€.</p>" in html
 
 
@@ -460,3 +460,13 @@ def test_what_began_the_day_before_a_page_says_since_when() -> None:
     [(day, row)] = day_sections(html).items()
     assert day == "samedi 6 décembre 2025"
     assert "ven. 5 déc. 18:00 – dim. 7 déc. 21:00" in row
+
+
+def test_french_writes_the_first_of_a_month_1er() -> None:
+    from aggregator.render.text import first_of_month
+
+    assert first_of_month("lundi 1 février 2027", "fr") == "lundi 1er février 2027"
+    assert first_of_month("lun. 1 févr., 18:00", "fr") == "lun. 1er févr., 18:00"
+    assert first_of_month("jeudi 11 février et 21 mars", "fr") == "jeudi 11 février et 21 mars"
+    assert first_of_month("Monday, February 1, 2027", "en") == "Monday, February 1, 2027"
+    assert first_of_month("Montag, 1. Februar 2027", "de") == "Montag, 1. Februar 2027"

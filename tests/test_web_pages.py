@@ -278,7 +278,7 @@ def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finish
     assert outcomes["assoc"].result == "updated", outcomes["assoc"]
     web.aggregator.build()
     page = web.client.get("/sources/assoc", params={"lang": "en"}).text
-    coming, past = page.split("<h2>Its latest past events</h2>")
+    coming, past = page.split("<h2>Latest past events</h2>")
 
     def listed(html: str) -> list[tuple[str, str, str]]:
         return [(when, re.sub(r"<[^>]+>", "", what), meta) for when, what, meta in re.findall(
@@ -641,6 +641,8 @@ def test_the_news_pages_page_through_a_month_of_articles_with_the_agendas_filter
     assert re.search(r'<a href="[^"]+/news\?city=Nancy">All the news →</a>', home)
     first = web.client.get("/news", params={"lang": "en"}).text
     assert '<li><a href="/news">News</a></li>' in first  # in the site's menu
+    assert 'role="search" aria-label="Filter the news"' in first  # not "Filter the agenda"
+    assert 'title="This news as a feed (Atom)"' in first
 
     def listed(html: str) -> list[str]:
         return re.findall(r'<h2[^>]*><a href="https://news\.example\.org/\d+"[^>]*>(Article \d+)</a>',
@@ -1057,13 +1059,13 @@ def test_the_agendas_news_follow_its_filters(web: Web) -> None:
 
 def test_an_organisations_page_lists_its_newest_news_with_their_feed(web: Web) -> None:
     lab = web.client.get("/sources/lab", params={"lang": "en"}).text
-    section = lab.split("<h2>Its news</h2>")[1]
+    section = lab.split("<h2>Latest news</h2>")[1]
     # newest first (the first item of the feed is a day old, the second two days)
     assert re.findall(r'<a href="https://news\.example\.org/\d"[^>]*>([^<]+)</a>', section) == [
         "Appel à projets", "Nouveau labo"]
     assert "/news.atom?source=lab\">Follow its news (Atom)</a>" in section
     venue = web.client.get("/sources/venue", params={"lang": "en"}).text
-    assert "Its news" not in venue  # it publishes no news
+    assert "Latest news" not in venue  # it publishes no news
     assert '/events.atom?source=venue&amp;lang=en">Follow these events (Atom)</a>' in venue
     # the code to show its dates on its own site, in its own language (French here)
     base = web.aggregator.settings.base_url

@@ -11,6 +11,8 @@ from datetime import date, datetime, tzinfo
 
 from babel.dates import format_date, format_time
 
+from ..render.text import first_of_month
+
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "colon": "\u00a0:",  # before a link in the text part; French puts a (no-break) space first
@@ -93,7 +95,8 @@ def plural(language: str, key: str, n: int) -> str:
 
 
 def day_label(value: date, language: str) -> str:
-    return format_date(value, DAY_PATTERNS.get(language, DAY_PATTERNS["fr"]), locale=language)
+    return first_of_month(
+        format_date(value, DAY_PATTERNS.get(language, DAY_PATTERNS["fr"]), locale=language), language)
 
 
 def time_label(value: datetime, zone: tzinfo, language: str) -> str:

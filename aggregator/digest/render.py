@@ -26,7 +26,8 @@ from ..models import MergedItem, Source
 from ..parse.text import is_web_url, plain_text
 from ..render.agenda import Occurrence
 from ..render.slugs import slugify
-from ..render.text import clip, one_line, other_language, place_of, source_names
+from ..render.text import (clip, first_of_month, one_line, other_language, place_of,
+                           source_names)
 from ..render.spans import UNTIL, short_day
 from ..render.times import as_date, last_day
 from .labels import day_label, labels, plural, time_label
@@ -165,7 +166,8 @@ def _item(item: MergedItem, sources: Mapping[str, Source], language: str) -> dic
     summary = clip(plain_text(item.summary), SUMMARY_CHARS)
     when = item.published
     return {"title": one_line(item.title) or item.link, "link": _web(item.link),
-            "date": format_date(when, "d MMMM", locale=language) if when else "",
+            "date": first_of_month(format_date(when, "d MMMM", locale=language), language)
+            if when else "",
             "summary": summary, "lang": other_language(item.members, sources, language)}
 
 
@@ -196,7 +198,7 @@ def _selection(content: DigestContent, language: str) -> str:
 
 
 def _short(moment: datetime, language: str) -> str:
-    return format_date(moment.date(), "d MMMM", locale=language)
+    return first_of_month(format_date(moment.date(), "d MMMM", locale=language), language)
 
 
 def _web(link: str) -> str:

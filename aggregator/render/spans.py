@@ -15,6 +15,7 @@ from babel import Locale
 from babel.dates import format_skeleton, format_time
 
 from ..models import When
+from .text import first_of_month
 from .times import as_date, last_day
 
 UNTIL = {"fr": "Jusqu’au {day}", "en": "Until {day}", "de": "Bis {day}"}
@@ -48,7 +49,7 @@ def span_text(occurrence: Span, zone: tzinfo, language: str, day: date, all_day:
 
 def short_day(value: date, language: str) -> str:
     """"dim. 3 janv.", "Sun, Jan 3", "So., 3. Jan."."""
-    return format_skeleton("MMMEd", value, locale=language)
+    return first_of_month(format_skeleton("MMMEd", value, locale=language), language)
 
 
 def moment(value: datetime, zone: tzinfo, language: str) -> str:

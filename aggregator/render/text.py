@@ -111,3 +111,13 @@ def place_of(location: str, city: str) -> str:
     if not city or city.casefold() in location.casefold() or is_online(location):
         return location
     return f"{location}, {city}" if location else city
+
+
+_FIRST_OF_MONTH = re.compile(r"(?<![\d.])1 (?=(?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct"
+                             r"|nov|déc))")
+
+
+def first_of_month(text: str, language: str) -> str:
+    """A date as French writes the first of a month, "lundi 1er février" (CLDR, through Babel,
+    gives "lundi 1 février"); other languages' as they are."""
+    return _FIRST_OF_MONTH.sub("1er ", text) if language == "fr" else text

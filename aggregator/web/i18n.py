@@ -16,6 +16,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
 from babel.dates import format_skeleton, format_time
 
+from ..render.text import first_of_month
 from .i18n_admin import ADMIN_MESSAGES
 from .qvalues import weighted
 
@@ -59,7 +60,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "my_calendar_url": ("Son adresse (Google Agenda : « À partir de l’URL »)",
                         "Its address (Google Calendar: “From URL”)",
                         "Seine Adresse (Google Kalender: „Per URL“)"),
-    "news_feed": ("Flux de ces actualités (Atom)", "These news as a feed (Atom)",
+    "news_feed": ("Flux de ces actualités (Atom)", "This news as a feed (Atom)",
                   "Diese Nachrichten als Feed (Atom)"),
     "n_organisations": ("{n} organisation|{n} organisations", "{n} organisation|{n} organisations",
                         "{n} Organisation|{n} Organisationen"),
@@ -78,6 +79,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "digests_feed": ("La lettre dans un lecteur de flux (Atom)",
                      "The newsletter in a feed reader (Atom)", "Der Newsletter im Feedreader (Atom)"),
     "filters": ("Filtrer l’agenda", "Filter the agenda", "Kalender filtern"),
+    "filter_news": ("Filtrer les actualités", "Filter the news", "Nachrichten filtern"),
+    "filter_sources": ("Filtrer les organisations", "Filter the organisations",
+                       "Organisationen filtern"),
     "city": ("Ville", "City", "Stadt"),
     "kind": ("Type d’organisation", "Kind of organisation", "Art der Organisation"),
     "tag": ("Thème", "Topic", "Thema"),
@@ -91,7 +95,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "last_week": ("la semaine dernière", "last week", "letzte Woche"),
     "this_weekend": ("ce week-end", "this weekend", "dieses Wochenende"),
     "next_week": ("la semaine prochaine", "next week", "nächste Woche"),
-    "next_month": ("le mois prochain", "next month", "nächsten Monat"),
+    "next_month": ("le mois prochain", "next month", "nächster Monat"),
     "all": ("Toutes", "All", "Alle"),
     "apply": ("Filtrer", "Filter", "Filtern"),
     "reset": ("Tout afficher", "Show everything", "Alles anzeigen"),
@@ -131,7 +135,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                   "Apple Calendar: click the webcal link, or File → New Calendar Subscription.",
                   "Apple Kalender: webcal-Link anklicken, oder Ablage → Neues Kalenderabonnement."),
     "cal_feed_reader": ("Plutôt dans un lecteur de flux ? Chaque agenda filtré a aussi les siens.",
-                        "Rather in a feed reader? Each filtered agenda has its own feeds too.",
+                        "Prefer a feed reader? Each filtered agenda has its own feeds too.",
                         "Lieber im Feedreader? Jede gefilterte Agenda hat auch eigene Feeds."),
     "cal_events_atom": ("Les prochains événements (Atom)", "The coming events (Atom)",
                         "Die nächsten Veranstaltungen (Atom)"),
@@ -218,12 +222,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "status_error": ("en erreur", "failing", "fehlerhaft"),
     "status_pending": ("en attente", "pending", "ausstehend"),
     "status_disabled": ("désactivé", "disabled", "deaktiviert"),
-    "its_events": ("Ses événements", "Its events", "Ihre Veranstaltungen"),
-    "its_past_events": ("Ses derniers événements passés", "Its latest past events",
-                        "Ihre letzten vergangenen Veranstaltungen"),
+    "its_events": ("Ses événements", "Coming events", "Kommende Veranstaltungen"),
+    "its_past_events": ("Ses derniers événements passés", "Latest past events",
+                        "Letzte vergangene Veranstaltungen"),
     "its_history": ("Ses événements des {days} derniers jours dans l’agenda",
                     "Its events of the last {days} days in the agenda",
-                    "Ihre Veranstaltungen der letzten {days} Tage in der Agenda"),
+                    "Veranstaltungen der letzten {days} Tage in der Agenda"),
     "embed_heading": ("Sur votre site", "On your website", "Auf Ihrer Website"),
     "embed_intro": ("Montrez ces prochaines dates sur votre propre site : collez ce code dans une "
                     "de ses pages, elles s’y mettent à jour toutes seules.",
@@ -233,9 +237,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                     "eine ihrer Seiten ein, sie aktualisieren sich von selbst."),
     "embed_preview": ("Aperçu", "Preview", "Vorschau"),
     "embed_code": ("Code à intégrer", "Code to paste", "Einzufügender Code"),
-    "its_news": ("Ses actualités", "Its news", "Ihre Nachrichten"),
+    "its_news": ("Ses actualités", "Latest news", "Neueste Nachrichten"),
     "its_news_feed": ("Suivre ses actualités (Atom)", "Follow its news (Atom)",
-                      "Ihren Nachrichten folgen (Atom)"),
+                      "Diesen Nachrichten folgen (Atom)"),
     "merged_with": ("aussi publié par", "also posted by", "auch veröffentlicht von"),
     "no_events": ("Aucun événement à venir.", "No upcoming events.", "Keine kommenden Veranstaltungen."),
     "docs_intro": ("Données ouvertes : calendriers, événements et actualités, en lecture libre.",
@@ -399,9 +403,9 @@ def moment(value: date | datetime, zone: tzinfo, language: str) -> str:
     "Tue, Dec 15, 2026, 11:00 AM" ("medium" formats show seconds nobody schedules by)."""
     if isinstance(value, datetime):
         local = value.astimezone(zone)
-        day = format_skeleton("yMMMEd", local, locale=language)
+        day = first_of_month(format_skeleton("yMMMEd", local, locale=language), language)
         return f"{day}, {format_time(local, 'short', locale=language)}"
-    return format_skeleton("yMMMEd", value, locale=language)
+    return first_of_month(format_skeleton("yMMMEd", value, locale=language), language)
 
 
 def alphabetical(label: str) -> str:

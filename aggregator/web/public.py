@@ -152,6 +152,8 @@ def filter_choices(request: Request, published: Published | None, action: str
     places = {e.city for e in published.events if e.city} if published is not None else set()
     return {
         "filters_action": action,
+        "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
+            action, "filters"),
         "cities": sorted(places | {s.city for s in sources}, key=i18n.alphabetical),
         "tags": sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical),
         "sources": sorted(((s.id, s.name) for s in sources),
