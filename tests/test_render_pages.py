@@ -43,6 +43,7 @@ def test_page_is_self_contained_with_lang_title_and_subscribe_links() -> None:
     assert 'href="https://agenda.example.org/news.atom"' in html
     assert 'href="https://agenda.example.org/calendars/nancy.ics">Nancy</a>' in html
     assert '<link rel="stylesheet"' not in html and "<script src" not in html
+    assert '<link rel="alternate" type="text/calendar" title="L’agenda (iCalendar)"' in html
 
 
 def test_events_are_grouped_by_local_day() -> None:

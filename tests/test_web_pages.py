@@ -643,6 +643,10 @@ def test_the_news_pages_page_through_a_month_of_articles_with_the_agendas_filter
     assert '<li><a href="/news">News</a></li>' in first  # in the site's menu
     assert 'role="search" aria-label="Filter the news"' in first  # not "Filter the agenda"
     assert 'title="This news as a feed (Atom)"' in first
+    # what feed readers list when they discover the site's feeds: words, not file names
+    assert '<link rel="alternate" type="application/atom+xml" title="The news (Atom)"' in first
+    agenda = web.client.get("/", params={"lang": "de"}).text
+    assert '<link rel="alternate" type="text/calendar" title="Die Agenda (iCalendar)"' in agenda
 
     def listed(html: str) -> list[str]:
         return re.findall(r'<h2[^>]*><a href="https://news\.example\.org/\d+"[^>]*>(Article \d+)</a>',

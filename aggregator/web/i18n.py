@@ -140,6 +140,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "cal_events_atom": ("Les prochains événements (Atom)", "The coming events (Atom)",
                         "Die nächsten Veranstaltungen (Atom)"),
     "cal_news_atom": ("Les actualités (Atom)", "The news (Atom)", "Die Nachrichten (Atom)"),
+    "calendar_title": ("L’agenda (iCalendar)", "The agenda (iCalendar)", "Die Agenda (iCalendar)"),
     "cal_digests_atom": ("La lettre de la semaine (Atom)", "The weekly newsletter (Atom)",
                          "Der Wochen-Newsletter (Atom)"),
     "how_thunderbird": ("Thunderbird : Nouvel agenda → Sur le réseau → collez l’adresse.",
