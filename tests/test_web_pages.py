@@ -854,6 +854,27 @@ def test_each_event_has_a_page_with_its_date_place_description_and_who_posted_it
     assert web.client.get("/events/nobody@aggregator.ics").status_code == 404
 
 
+def test_a_series_page_says_which_of_its_dates_moves_elsewhere(web: Web) -> None:
+    """A weekly café moved one week to another room under another title (its own
+    RECURRENCE-ID record): the page listed that date with nothing but the series' place."""
+    now = web.aggregator.clock().replace(microsecond=0)
+    started = now - timedelta(days=30, hours=-2)
+    first = started + timedelta(weeks=5)  # the first weekly date after now
+    moved = ics("cafe@assoc", "Café du mardi spécial", first + timedelta(hours=1),
+                extra=f"RECURRENCE-ID:{first.strftime('%Y%m%dT%H%M%SZ')}").replace(
+        b"LOCATION:TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", b"LOCATION:Salle A008")
+    series = ics("cafe@assoc", "Café du mardi", started, extra="RRULE:FREQ=WEEKLY")
+    web.feeds.set("/assoc.ics", one_calendar(series, moved), "text/calendar")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    [uid] = [e.uid for e in web.aggregator.published().events if e.title == "Café du mardi"]
+    page = web.client.get(f"/events/{quote(uid, safe='')}", params={"lang": "en"}).text
+    dates = re.findall(r'<li><time datetime="[^"]+">[^<]*</time>([^<]*)</li>',
+                       page.split('<ul class="dates">')[1].split("</ul>")[0])
+    assert dates[0] == " — Café du mardi spécial · Salle A008, Metz"
+    assert dates[1:] == [""] * (len(dates) - 1)  # the others: the series' own place, above
+
+
 def test_an_online_events_page_offers_no_map_and_no_city(web: Web) -> None:
     body = ics("webinar-1@assoc", "Webinaire IA", SOON + timedelta(days=1)).replace(
         b"LOCATION:TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", b"LOCATION:En ligne (Zoom)")
