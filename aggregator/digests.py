@@ -53,6 +53,9 @@ STALE_CLAIM = timedelta(minutes=15)
 """A claim older than this while still ``sending`` belongs to a dead run (one message takes
 at most the mailer's 30 s timeout per SMTP step)."""
 ARCHIVE_LANGUAGE = "fr"
+"""The archive copy's language (digest/YYYY-Www.html and .txt, the archive's Atom feed); the
+other languages' copies are digest/YYYY-Www.<lang>.html."""
+ARCHIVE_OTHERS = ("en", "de")
 
 
 class DigestError(AggregatorError):
@@ -112,13 +115,18 @@ class DigestsMixin:
 
     def digest_preview(self, week: str | None = None) -> list[Path]:
         """Write the public archive copy (unfiltered, no personal data) of a week's digest to
-        output/digest/YYYY-Www.html and .txt; returns their paths."""
+        output/digest/YYYY-Www.html and .txt, and in the other languages subscribers read
+        (YYYY-Www.en.html, .de.html: an English or German visitor of the archive read French);
+        returns the paths of the archive copy (html, txt), as the contract's CLI prints them."""
         week = self.digest_week(week)
         rendered = self._render(week, Filters(), ARCHIVE_LANGUAGE, personal=False)
-        return write_outputs(self.settings.output_dir, {
-            f"digest/{week}.html": rendered.html.encode("utf-8"),
-            f"digest/{week}.txt": rendered.text.encode("utf-8"),
-        })
+        files = {f"digest/{week}.html": rendered.html.encode("utf-8"),
+                 f"digest/{week}.txt": rendered.text.encode("utf-8")}
+        for language in ARCHIVE_OTHERS:
+            other = self._render(week, Filters(), language, personal=False)
+            files[f"digest/{week}.{language}.html"] = other.html.encode("utf-8")
+        written = write_outputs(self.settings.output_dir, files)
+        return [path for path in written if path.name in (f"{week}.html", f"{week}.txt")]
 
     def send_digest(
         self, week: str | None = None, *, dry_run: bool = False,

@@ -40,7 +40,7 @@ def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:
     assert len(calendar.walk("VEVENT")) >= 30
     assert (tmp_path / "data" / "demo" / "sources.yaml").is_file()
     # the archive shows this week's digest, as subscribers get it
-    [digest] = (output / "digest").glob("*.html")
+    [digest] = (output / "digest").glob("*-W[0-9][0-9].html")  # and its .en.html, .de.html
     assert digest.stem == "{}-W{:02d}".format(*date.today().isocalendar()[:2])
     assert str(Path("output") / "digest" / digest.name) in result.stdout
     text = digest.with_suffix(".txt").read_text()

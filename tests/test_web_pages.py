@@ -200,7 +200,9 @@ def test_calendars_page_explains_subscribing_with_webcal_links(web: Web) -> None
     groups = [re.findall(r"<strong>(.*?)</strong>", part) for part in german.split("<h2>")[2:]]
     assert groups[0] == sorted(groups[0]) and {"Metz", "Nancy"} <= set(groups[0])
     assert groups[1] == ["Labor", "Veranstaltungsort", "Verein"]  # lab, venue, association
-    assert "ai" in groups[2] and "startup" in groups[2]  # a tag, though also a kind's name
+    # topics in the reader's language too ("ai" read so on a German page), "startup" a tag
+    # though also a kind's name
+    assert groups[2] == ["KI", "Start-ups"]
     cities = ["Nancy", "Esch-sur-Alzette", "Épinal", "Luxembourg"]
     assert sorted(cities, key=alphabetical) == ["Épinal", "Esch-sur-Alzette", "Luxembourg", "Nancy"]
 
@@ -642,6 +644,8 @@ def test_the_news_pages_page_through_a_month_of_articles_with_the_agendas_filter
     first = web.client.get("/news", params={"lang": "en"}).text
     assert '<li><a href="/news">News</a></li>' in first  # in the site's menu
     assert 'role="search" aria-label="Filter the news"' in first  # not "Filter the agenda"
+    french = web.client.get("/news", params={"lang": "fr"}).text  # topics named, and "Tous"
+    assert '<option value="">Tous</option>\n<option value="ai">IA</option>' in french
     assert 'title="This news as a feed (Atom)"' in first
     # what feed readers list when they discover the site's feeds: words, not file names
     assert '<link rel="alternate" type="application/atom+xml" title="The news (Atom)"' in first
@@ -1118,6 +1122,21 @@ def test_an_events_page_leads_to_the_organisations_next_events(web: Web) -> None
     assert "Coming next from" not in alone  # Le Lab posts nothing else
 
 
+def test_the_newsletter_archive_reads_in_the_visitors_language(web: Web) -> None:
+    """An English or German visitor of /digests read every archived newsletter in French."""
+    web.aggregator.digest_preview("2026-W49")
+    listing = web.client.get("/digests", params={"lang": "de"}).text
+    assert listing.count('href="/digests/2026-W49"') == 1  # one week, whatever its copies
+    english = web.client.get("/digests/2026-W49", params={"lang": "en"})
+    assert '<html lang="en">' in english.text and "Get this email every week" in english.text
+    german = web.client.get("/digests/2026-W49", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert '<html lang="de">' in german.text
+    french = web.client.get("/digests/2026-W49", params={"lang": "fr"})
+    assert '<html lang="fr">' in french.text
+    (web.tmp_path / "output" / "digest" / "2026-W49.de.html").unlink()  # archived before
+    assert '<html lang="fr">' in web.client.get("/digests/2026-W49", params={"lang": "de"}).text
+
+
 def test_the_newsletter_archive_is_a_feed_readers_can_follow(web: Web) -> None:
     """Each archived week an entry: its subject as title, its text in full, its page as id."""
     import feedparser
@@ -1144,3 +1163,11 @@ def test_the_newsletter_archive_is_a_feed_readers_can_follow(web: Web) -> None:
     assert again.status_code == 304
     page = web.client.get("/digests").text
     assert 'type="application/atom+xml"' in page and 'href="/digests.atom"' in page
+
+
+def test_a_topic_reads_in_the_readers_language_or_as_its_slug_spaced() -> None:
+    from aggregator.web.topics import topic
+
+    assert [topic("ai", language) for language in ("fr", "en", "de")] == ["IA", "AI", "KI"]
+    assert topic("open-source", "fr") == "Logiciel libre"
+    assert topic("low-code", "de") == "Low code"  # one the table does not know

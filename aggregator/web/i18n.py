@@ -97,6 +97,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "next_week": ("la semaine prochaine", "next week", "nächste Woche"),
     "next_month": ("le mois prochain", "next month", "nächster Monat"),
     "all": ("Toutes", "All", "Alle"),
+    "all_m": ("Tous", "All", "Alle"),  # a type, a topic: masculine in French
     "apply": ("Filtrer", "Filter", "Filtern"),
     "reset": ("Tout afficher", "Show everything", "Alles anzeigen"),
     "this_selection": ("S’abonner à cette sélection (webcal)",

@@ -21,13 +21,14 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..core import Published, Selection
-from ..digests import ARCHIVE_LANGUAGE
+from ..digests import ARCHIVE_LANGUAGE, ARCHIVE_OTHERS
 from ..models import SOURCE_KINDS
 from ..render import DEFAULT_TITLE, pages
 from ..render.exports import AtomEntry, render_atom
 from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
+from .topics import topic
 from .views import address, aggregator_of, Page, kinds, language, render, stylesheet
 
 router = APIRouter(include_in_schema=False)
@@ -149,13 +150,15 @@ def filter_choices(request: Request, published: Published | None, action: str
     them: the agenda's, the news pages' and (without ``published``: the organisations'
     cities only) the directory's form."""
     sources = aggregator_of(request).current_sources()
+    lang = language(request)
     places = {e.city for e in published.events if e.city} if published is not None else set()
     return {
         "filters_action": action,
         "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
             action, "filters"),
         "cities": sorted(places | {s.city for s in sources}, key=i18n.alphabetical),
-        "tags": sorted({t for s in sources for t in s.tags}, key=i18n.alphabetical),
+        "tags": sorted(((t, topic(t, lang)) for t in {t for s in sources for t in s.tags}),
+                       key=lambda pair: i18n.alphabetical(pair[1])),
         "sources": sorted(((s.id, s.name) for s in sources),
                           key=lambda p: i18n.alphabetical(p[1])),
         "kinds": kinds(Page(language(request), action, {})),
@@ -230,6 +233,8 @@ def calendars(request: Request) -> Response:
         if facet == "kind":  # the organisation kinds in the reader's language
             labels = tuple(page.t(f"kind_{kind}") if kind in SOURCE_KINDS else kind
                            for kind in labels)
+        elif facet == "tag":  # and the topics
+            labels = tuple(topic(tag, page.lang) for tag in labels)
         by[facet].append({"id": slug, "label": " / ".join(labels),
                           "https": f"{base}/calendars/{slug}.ics",
                           "webcal": webcal(f"{base}/calendars/{slug}.ics")})
@@ -303,12 +308,18 @@ def _digest_entry(folder: Path, week: str, base: str) -> AtomEntry:
 def digest(request: Request, week: str) -> Response:
     if not WEEK.match(week):
         raise HTTPException(status_code=404, detail="no such week")
-    path = aggregator_of(request).settings.output_dir / "digest" / f"{week}.html"
-    try:
-        body = path.read_bytes()
-    except OSError:
-        raise HTTPException(status_code=404, detail="no digest for this week") from None
-    return HTMLResponse(body, headers={"Content-Security-Policy": EMAIL_COPY_CSP})
+    folder = aggregator_of(request).settings.output_dir / "digest"
+    asked = language(request)
+    copies = ([folder / f"{week}.{asked}.html"] if asked in ARCHIVE_OTHERS else []) + [
+        folder / f"{week}.html"]  # a week archived before it was written in every language
+    for path in copies:
+        try:
+            body = path.read_bytes()
+        except OSError:
+            continue
+        return HTMLResponse(body, headers={"Content-Security-Policy": EMAIL_COPY_CSP,
+                                           "Vary": "Accept-Language, Cookie"})
+    raise HTTPException(status_code=404, detail="no digest for this week")
 
 
 @router.get("/static/site.css")

@@ -26,6 +26,7 @@ from . import i18n
 from .public import Filter, webcal
 from .register import checked_form, limit, text
 from .security import HONEYPOT_FIELD
+from .topics import topic
 from .views import aggregator_of, Page, kinds, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +41,8 @@ def _choices(request: Request, page: Page) -> list[tuple[str, str, list[tuple[st
                            key=lambda pair: i18n.alphabetical(pair[1]))
     return [("cities", page.t("cities"), [(c, c) for c in cities]),
             ("kinds", page.t("kinds"), kinds(page)),
-            ("tags", page.t("topics"), [(t, t) for t in tags]),
+            ("tags", page.t("topics"), sorted(((t, topic(t, page.lang)) for t in tags),
+                                              key=lambda pair: i18n.alphabetical(pair[1]))),
             ("sources", page.t("sub_sources"), organisations)]
 
 
