@@ -877,6 +877,15 @@ def test_a_series_page_says_which_of_its_dates_moves_elsewhere(web: Web) -> None
                        page.split('<ul class="dates">')[1].split("</ul>")[0])
     assert dates[0] == " — Café du mardi spécial · Salle A008, Metz"
     assert dates[1:] == [""] * (len(dates) - 1)  # the others: the series' own place, above
+    # the list stops at the agenda's horizon, the weekly café does not: the page says so
+    assert "… and more dates after these: add it to your calendar to see them all." in page
+    ending = ics("three@assoc", "Trois ateliers", first, extra="RRULE:FREQ=WEEKLY;COUNT=3")
+    web.feeds.set("/assoc.ics", ending, "text/calendar")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    [uid] = [e.uid for e in web.aggregator.published().events if e.title == "Trois ateliers"]
+    page = web.client.get(f"/events/{quote(uid, safe='')}", params={"lang": "en"}).text
+    assert page.count('<li><time datetime="') == 3 and "more dates after these" not in page
 
 
 def test_an_online_events_page_offers_no_map_and_no_city(web: Web) -> None:

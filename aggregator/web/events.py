@@ -7,6 +7,7 @@ with the add-to-my-calendar link that the digest also uses.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from ..core import Aggregator, Published
 from ..models import MergedEvent, Source
 from ..render import pages, text
-from ..render.agenda import by_next_date, last_occurrence
+from ..render.agenda import by_next_date, last_occurrence, upcoming, walk
+from ..render.times import instant
 from . import i18n
 from .views import aggregator_of, language, render
 
@@ -26,6 +28,8 @@ router = APIRouter(include_in_schema=False)
 MAP_SEARCH = "https://www.openstreetmap.org/search?"
 SUMMARY_CHARS = 200
 MORE_EVENTS = 3
+DATES = 10
+"""A series' next dates its page lists."""
 
 
 @router.get("/events/{name}", response_class=Response)
@@ -51,13 +55,14 @@ def _page(aggregator: Aggregator, published: Published, event: MergedEvent, lang
     sources = aggregator.source_map()
     page_url = f"{aggregator.settings.base_url}/events/{quote(event.uid, safe='')}"
     zone, now = ZoneInfo(aggregator.settings.timezone), aggregator.clock()
-    dates, structured = pages.event_dates(event, sources, now=now,
+    dates, structured = pages.event_dates(event, sources, now=now, limit=DATES,
                                           timezone=aggregator.settings.timezone, language=lang)
+    later = _continues(event, now, zone)
     place = text.place_of(event.location, event.city)
     posts = [(m.source_id, sources[m.source_id].name if m.source_id in sources else m.source_id,
               m.url) for m in event.members]
     return {
-        "event": event, "dates": dates, "structured_data": structured,
+        "event": event, "dates": dates, "later": later, "structured_data": structured,
         "took_place": "" if dates else i18n.moment(  # walked once it is over only
             last_occurrence(event, now=now, zone=zone).start, zone, lang),
         "text_lang": text.other_language(event.members, sources, lang),
@@ -73,6 +78,19 @@ def _page(aggregator: Aggregator, published: Published, event: MergedEvent, lang
         "summary": _summary(dates[0]["day"] if dates else "", place, event.description),
         **_more_from(published, event, sources, now, zone, lang),
     }
+
+
+def _continues(event: MergedEvent, now: datetime, zone: ZoneInfo) -> bool:
+    """Whether a series goes on after the dates its page lists (its next :data:`DATES` within
+    the agenda's horizon): the list ended there, as if the series did."""
+    if not (event.rrule or event.rdates):
+        return False
+    listed = upcoming([event], now=now, zone=zone, limit=DATES)
+    if not listed:
+        return False
+    last = instant(listed[-1].start, zone)
+    return any(instant(o.start, zone) > last
+               for o in itertools.islice(walk(event, after=last), 3))
 
 
 def _more_from(published: Published, event: MergedEvent, sources: Mapping[str, Source],
