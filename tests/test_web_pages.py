@@ -711,6 +711,24 @@ def test_registration_is_rate_limited_per_ip(web: Web) -> None:
     assert answers[:5] == [200] * 5 and answers[5] == 429
 
 
+def test_an_organiser_who_mistypes_is_not_locked_out(web: Web) -> None:
+    """Five forms refused for a typo (no email sent, nothing stored) spent the hour's budget
+    of five registrations: the sixth, right, got "try again in a few minutes" for an hour, and
+    the form lost what was typed."""
+    for n in range(6):
+        assert register(web, contact=f"typo {n}").status_code == 200  # the form, with why
+    assert register(web, name="Asso juste").status_code == 200
+    assert [r.source.name for r in web.aggregator.registrations()] == ["Asso juste"]
+    for n in range(4):
+        assert register(web, name=f"Asso {n}").status_code == 200
+    refused = register(web, name="Asso de trop")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["retry-after"]) <= 3600
+    minutes = -(-int(refused.headers["retry-after"]) // 60)
+    assert f"Trop de demandes : réessayez dans {minutes} min." in refused.text
+    assert 'value="Asso de trop"' in refused.text  # what was typed stays
+
+
 def test_admin_refuses_everything_without_a_token(web: Web, tmp_path: Any) -> None:
     import dataclasses
 

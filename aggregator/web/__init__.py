@@ -85,7 +85,7 @@ def _handle_errors(app: FastAPI) -> None:
 def _error(request: Request, status: int, detail: str, headers: dict[str, str]) -> Response:
     if _wants_data(request):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-    keys = {403: "forbidden", 404: "not_found", 429: "too_many"}
+    keys = {403: "forbidden", 404: "not_found", 429: "too_many_title"}
     from .views import Page, language
 
     page = Page(language(request), request.url.path, {})

@@ -9,6 +9,8 @@ per IP, CSRF-checked, and a filled honeypot gets a thank-you page and nothing el
 
 from __future__ import annotations
 
+import math
+
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,11 +50,18 @@ def default_limits() -> dict[str, RateLimiter]:
 
 
 def limit(request: Request, name: str) -> None:
-    """Raises HTTPException 429 when this client spent its budget for ``name``."""
+    """Raises HTTPException 429 when this client spent its budget for ``name``, saying (and
+    its Retry-After) how long until it may try again."""
     limiter: RateLimiter = request.app.state.limits[name]
     if not limiter.allow(client_ip(request)):
-        raise HTTPException(status_code=429, detail=Page(language(request), "/", {}).t(
-            "too_many"), headers={"Retry-After": str(int(limiter.window))})
+        raise too_many(request, limiter)
+
+
+def too_many(request: Request, limiter: RateLimiter) -> HTTPException:
+    seconds = max(1, math.ceil(limiter.wait(client_ip(request))))
+    minutes = max(1, math.ceil(seconds / 60))
+    return HTTPException(status_code=429, detail=Page(language(request), "/", {}).t(
+        "too_many", minutes=minutes), headers={"Retry-After": str(seconds)})
 
 
 async def checked_form(request: Request) -> FormData:
@@ -94,11 +103,17 @@ async def register_post(request: Request) -> Response:
         limit(request, "preview")
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
         return form_page(request, values, previews=previews)
-    limit(request, "register")
+    budget: RateLimiter = request.app.state.limits["register"]
+    if not budget.allow(client_ip(request)):  # the form again, as typed, saying how long
+        refused = too_many(request, budget)
+        answer = form_page(request, values, status_code=429, failure=refused.detail)
+        answer.headers.update(refused.headers or {})
+        return answer
     try:
         registration, mail_problem = await run_in_threadpool(
             lambda: aggregator_of(request).register_source(**source_fields(values, urls)))
-    except RegistrationError as error:
+    except RegistrationError as error:  # a typo costs no registration: five of them locked
+        budget.refund(client_ip(request))  # the organiser out for an hour
         return form_page(request, values, error=page.reason(error.reason),
                          error_field=error.field)
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")

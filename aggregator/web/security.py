@@ -75,6 +75,23 @@ class RateLimiter:
             recent.append(now)
             return True
 
+    def refund(self, client: str) -> None:
+        """Give back the hit :meth:`allow` just counted: the attempt came to nothing (a form
+        refused for a typo sends no email and stores nothing)."""
+        with self.lock:
+            recent = self.hits.get(client)
+            if recent:
+                recent.pop()
+
+    def wait(self, client: str) -> float:
+        """Seconds until ``client`` may try again (0 when it may now)."""
+        now = self.clock()
+        with self.lock:
+            recent = self.hits.get(client)
+            if not recent or len(recent) < self.limit:
+                return 0.0
+            return max(0.0, recent[0] + self.window - now)
+
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"

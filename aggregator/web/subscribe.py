@@ -25,7 +25,7 @@ from ..digest.render import calendar_key
 from . import i18n
 from .public import Filter, webcal
 from .register import checked_form, limit, text
-from .security import HONEYPOT_FIELD
+from .security import HONEYPOT_FIELD, client_ip
 from .topics import topic
 from .views import aggregator_of, Page, kinds, language, render
 
@@ -106,7 +106,8 @@ async def subscribe_post(request: Request) -> Response:
             aggregator_of(request).add_subscriber, values["email"], language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
             sources=values["sources"])
-    except SubscriberError as error:
+    except SubscriberError as error:  # a typo sends nothing: it costs none of the budget
+        request.app.state.limits["subscribe"].refund(client_ip(request))
         return _form(request, values=values, action="/subscribe", status_code=422,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True,
