@@ -143,3 +143,23 @@ def test_expired_and_self_signed_certificates_are_named_in_the_organisers_langua
     result = _fetch_once(_serve_with(context))
     assert isinstance(result, FetchError) and "self-signed certificate" in result.reason
     assert "certificat auto-signé" in reason_in(result.reason, "fr")
+
+
+def test_https_asked_of_an_http_only_server_says_so() -> None:
+    """A webcal:// address is fetched as https://; on a site that serves http only, the
+    handshake fails, and the reason read "cannot connect: Operation not permitted" (the system's
+    words for the TLS error's code 1)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Calendar)  # plain http
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
+    try:
+        result = fetch(f"https://feeds.example:{server.server_address[1]}/cal.ics")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert isinstance(result, FetchError)
+    assert result.reason == ("the TLS (https) handshake with the site failed: wrong version "
+                             "number; if the site serves its feed over http only, give its "
+                             "http:// address")
+    assert reason_in(result.reason, "de").startswith(
+        "der TLS-Verbindungsaufbau (https) mit der Website ist gescheitert: wrong version number")

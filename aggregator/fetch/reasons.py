@@ -49,6 +49,11 @@ def transport_error(url: str, error: BaseException) -> FetchError:
     if refused is not None:
         return FetchError(url, f"the site's TLS certificate is not valid: "
                                f"{refused.verify_message.rstrip('.')}; {CERTIFICATE_ADVICE}")
+    handshake = _handshake_error(error)
+    if handshake is not None:  # os.strerror of its code 1 read "Operation not permitted"
+        why = (handshake.reason or type(handshake).__name__).lower().replace("_", " ")
+        return FetchError(url, f"the TLS (https) handshake with the site failed: {why}; if the "
+                               "site serves its feed over http only, give its http:// address")
     text = _one_line(root)
     if isinstance(root, TimeoutError | httpx.TimeoutException):
         return FetchError(url, "timed out")
@@ -74,6 +79,21 @@ def _one_line(error: BaseException) -> str:
     elif isinstance(error, aiohttp.ClientPayloadError):  # its parser's reason, not its repr
         text = str(getattr(error.__cause__, "message", "") or text)
     return one_line(text).removesuffix(" ^") or type(error).__name__
+
+
+def _handshake_error(error: BaseException) -> ssl.SSLError | None:
+    """The TLS handshake that failed (not a certificate refused) behind the wrappers, if any:
+    a server that speaks plain http on the port asked for https (a webcal:// address, read as
+    https://, on an http-only site) fails with WRONG_VERSION_NUMBER."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, aiohttp.ClientConnectorError) and isinstance(
+                seen.os_error, ssl.SSLError):
+            seen = seen.os_error
+        if isinstance(seen, ssl.SSLError) and not isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _certificate_error(error: BaseException) -> ssl.SSLCertVerificationError | None:

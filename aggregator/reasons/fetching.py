@@ -55,6 +55,12 @@ FETCHING: tuple[tuple[str, str, str], ...] = (
      "das TLS-Zertifikat der Website ist ungültig: {why}; die Website muss ein Zertifikat "
      "für ihren Namen von einer öffentlichen Stelle vorlegen, mit seinen "
      "Zwischenzertifikaten (ein selbstsigniertes oder abgelaufenes wird abgelehnt)"),
+    ("the TLS (https) handshake with the site failed: {why}; if the site serves its feed over "
+     "http only, give its http:// address",
+     "l'échange TLS (https) avec le site a échoué : {why} ; si le site ne sert son flux qu'en "
+     "http, donnez son adresse http://",
+     "der TLS-Verbindungsaufbau (https) mit der Website ist gescheitert: {why}; wenn die "
+     "Website ihren Feed nur über http anbietet, geben Sie ihre http://-Adresse an"),
     ("timed out",
      "délai dépassé",
      "Zeitüberschreitung"),
