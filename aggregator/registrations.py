@@ -23,6 +23,7 @@ from .mailer import notify_contact
 from .notices import OPERATOR_MESSAGES
 from .models import LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, Source, feed_address
 from .render import slugify
+from .topics import topic_slug
 from .store import Store
 
 SOURCES_TTL = 10.0
@@ -319,7 +320,7 @@ class RegistrationsMixin:
         if not EMAIL.match(text["contact"]):
             raise RegistrationError("contact", "must be an email address")
         feeds = _feeds(values["feeds"])  # type: ignore[arg-type]
-        tags = tuple(dict.fromkeys(t for t in map(slugify, values["tags"]) if t))[:10]  # type: ignore[call-overload]
+        tags = tuple(dict.fromkeys(t for t in map(topic_slug, values["tags"]) if t))[:10]  # type: ignore[call-overload]
         return Source(
             id=source_id or self._free_id(text["name"]), name=text["name"], kind=text["kind"],
             city=text["city"], country=text["country"].upper(), language=text["language"],

@@ -483,6 +483,17 @@ def test_registration_preview_shows_a_series_at_its_coming_dates(web: Web) -> No
     assert listed == [(i18n.moment(when, zone, "en"), title) for when, title in expected], listed
 
 
+def test_topics_an_organiser_types_join_the_ones_the_region_follows(web: Web) -> None:
+    """Typed in its own words, "IA" and "cybersécurité" were stored as "ia" and
+    "cybersecurite" beside the operator's "ai": the topic filter offered "IA" twice and the
+    organisation was missing from ?tag=ai; "C++" and "C#" both became "c"."""
+    form = web.client.get("/register", params={"lang": "fr"}).text
+    assert 'Thèmes déjà suivis : IA, Start-up</p>' in form  # the site's tags, in words
+    register(web, tags="IA, cybersécurité, C++, C#, Données, maker")
+    [pending] = web.aggregator.registrations("pending")
+    assert pending.source.tags == ("ai", "cybersecurity", "cpp", "csharp", "data", "maker")
+
+
 def test_registration_is_pending_until_an_admin_approves_it(web: Web) -> None:
     web.feeds.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4)),
                   "text/calendar")
@@ -1193,7 +1204,7 @@ def test_the_newsletter_archive_is_a_feed_readers_can_follow(web: Web) -> None:
 
 
 def test_a_topic_reads_in_the_readers_language_or_as_its_slug_spaced() -> None:
-    from aggregator.web.topics import topic
+    from aggregator.topics import topic
 
     assert [topic("ai", language) for language in ("fr", "en", "de")] == ["IA", "AI", "KI"]
     assert topic("open-source", "fr") == "Logiciel libre"

@@ -153,6 +153,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "country": ("Pays (code ISO, ex. FR, LU)", "Country (ISO code, e.g. FR, LU)",
                 "Land (ISO-Code, z. B. FR, LU)"),
     "language": ("Langue", "Language", "Sprache"),
+    "known_topics": ("Thèmes déjà suivis :", "Topics already followed:", "Bereits verfolgte Themen:"),
     "tags": ("Thèmes (séparés par des virgules)", "Topics (comma separated)",
              "Themen (durch Kommas getrennt)"),
     "feed_urls": ("Adresses des flux ou de la page d’événements (une par ligne)",

@@ -28,7 +28,7 @@ from ..render.exports import AtomEntry, render_atom
 from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
-from .topics import topic
+from ..topics import topic
 from .views import address, aggregator_of, Page, kinds, language, render, stylesheet
 
 router = APIRouter(include_in_schema=False)

@@ -26,7 +26,7 @@ from . import i18n
 from .public import Filter, webcal
 from .register import checked_form, limit, text
 from .security import HONEYPOT_FIELD, client_ip
-from .topics import topic
+from ..topics import topic
 from .views import aggregator_of, Page, kinds, language, render
 
 router = APIRouter(include_in_schema=False)

@@ -1,12 +1,20 @@
-"""Topics (sources.yaml ``tags``) as a reader of each language names them.
+"""Topics (sources.yaml ``tags``) as a reader of each language names them, and as an
+organiser types them.
 
 The operator writes tags as short slugs (``ai``, ``open-source``); the filters, the sign-up
 form and the calendars page showed them so, in English and lower case, on French and German
 pages. The region's usual topics have their words here; any other reads as its slug, spaced
 and capitalised ("low-code" → "Low code"). The slug stays what links and filters carry.
+
+An organiser registering types topics in its own words ("IA, cybersécurité, C++"): they were
+stored as slugs of those words ("ia", "cybersecurite", "c"), beside the operator's "ai", so the
+topic filter offered "IA" twice and the organisation was missing from ``?tag=ai``. A word that
+names a known topic in any of the three languages becomes its slug (:func:`topic_slug`).
 """
 
 from __future__ import annotations
+
+from .render.slugs import slugify
 
 TOPICS: dict[str, tuple[str, str, str]] = {
     "ai": ("IA", "AI", "KI"),
@@ -33,7 +41,13 @@ TOPICS: dict[str, tuple[str, str, str]] = {
     "entrepreneurship": ("Entrepreneuriat", "Entrepreneurship", "Unternehmertum"),
     "innovation": ("Innovation", "Innovation", "Innovation"),
     "community": ("Communauté", "Community", "Community"),
+    "cpp": ("C++", "C++", "C++"),
+    "csharp": ("C#", "C#", "C#"),
+    "dotnet": (".NET", ".NET", ".NET"),
+    "fsharp": ("F#", "F#", "F#"),
 }
+SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp", ".net": "dotnet", "dotnet": "dotnet"}
+"""Names a slug would lose ("C++" and "C#" would both be "c")."""
 LANGUAGE_INDEX = {"fr": 0, "en": 1, "de": 2}
 
 
@@ -44,3 +58,26 @@ def topic(tag: str, language: str) -> str:
         return known[LANGUAGE_INDEX.get(language, 0)]
     spaced = tag.strip().replace("-", " ").replace("_", " ")
     return spaced[:1].upper() + spaced[1:]
+
+
+def _by_name() -> dict[str, str]:
+    names = {slugify(name): slug for slug, words in TOPICS.items() for name in words}
+    names.update({slug: slug for slug in TOPICS})
+    names.update({"ki": "ai", "ia": "ai", "artificial-intelligence": "ai",
+                  "intelligence-artificielle": "ai", "kunstliche-intelligenz": "ai",
+                  "open-data": "data", "securite-informatique": "cybersecurity",
+                  "start-up": "startup", "start-ups": "startup", "startups": "startup"})
+    return names
+
+
+BY_NAME = _by_name()
+
+
+def topic_slug(typed: str) -> str:
+    """The slug of a topic as an organiser typed it: a known topic's ("IA", "KI",
+    "Cybersécurité" give "ai", "ai", "cybersecurity"), else the word's own slug ("" for none)."""
+    word = typed.strip()
+    if word.lower() in SPELLED:
+        return SPELLED[word.lower()]
+    slug = slugify(word)
+    return BY_NAME.get(slug, slug)
