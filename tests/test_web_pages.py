@@ -554,10 +554,16 @@ def test_the_contact_changes_its_registration_through_its_private_link(web: Web)
     assert f'<form method="post" action="{link}">' in page
     assert f">{web.feeds.base_url}/new.ics</textarea>" in page and 'value="Épinal"' in page
 
+    assert "Your feeds are read once the registration is approved" in page
+
     bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     web.client.post(f"/admin/registrations/{pending.id}/approve", headers=bearer)
     web.client.post("/admin/refresh", headers=bearer)
     assert "Atelier Arduino" in web.client.get("/").text
+    # the page its organiser is sent to says how its feeds are read (it said nothing)
+    health = web.client.get(link, params={"lang": "en"}).text
+    assert "<h2>Feed health: up to date</h2>" in health
+    assert f"<code>{web.feeds.base_url}/new.ics</code> — up to date, 1 entry" in health
 
     changed = web.client.post(link + "?lang=en", data={
         "csrf_token": csrf(web.client, link), "action": "submit", "name": "Nouvelle Asso",

@@ -85,15 +85,7 @@ def source_page(request: Request, source_id: str) -> Response:
     history = address("/", {"source": source_id, "from": earliest_day(
         today, aggregator.settings.past_days).isoformat()})
     feeds = aggregator.feed_health(source)
-    rows = [{"url": f.url, "status": f.status,
-             "last_error": reason_in(f.last_error or f.flagged or "", lang),
-             "records": i18n.count(lang, "n_entries", f.items),
-             "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None,
-             "warnings": reasons_in(f.warnings, lang),
-             "failures": i18n.count(lang, "n_failures", f.consecutive_failures)
-             if f.consecutive_failures > 1 else "",
-             "warnings_label": i18n.count(lang, "n_warnings", len(f.warnings))}
-            for f in feeds]
+    rows = health_rows(feeds, lang, zone)
     query = urlencode({"source": source_id})
     ics = f"{aggregator.settings.base_url}/calendar.ics?{query}"
     articles = newest_first(aggregator.select_items(published, Selection(source=source_id)))
@@ -103,12 +95,26 @@ def source_page(request: Request, source_id: str) -> Response:
     embed = embed_address(aggregator.settings.base_url, source)
     return render(request, "source.html", source=source, feeds=rows, events=events,
                   held=held, history_href=history, past_days=aggregator.settings.past_days,
-                  status=overall_status(feeds), kind_label=f"kind_{source.kind}",
+                  health=overall_status(feeds), kind_label=f"kind_{source.kind}",
                   ics_href=ics, webcal_href=webcal(ics), news=news,
                   atom_href=f"{aggregator.settings.base_url}/news.atom?{query}",
                   events_atom_href=f"{aggregator.settings.base_url}/events.atom?{query}"
                                    f"&lang={language(request)}",
                   embed_href=embed, embed_code=embed_code(embed, source.name))
+
+
+def health_rows(feeds: list[FeedHealth], lang: str, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Each feed's health as an organisation's page and its organiser's /manage page show
+    it (templates/_health.html): state, entries, when read, why it fails, its warnings."""
+    return [{"url": f.url, "status": f.status,
+             "last_error": reason_in(f.last_error or f.flagged or "", lang),
+             "records": i18n.count(lang, "n_entries", f.items),
+             "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None,
+             "warnings": reasons_in(f.warnings, lang),
+             "failures": i18n.count(lang, "n_failures", f.consecutive_failures)
+             if f.consecutive_failures > 1 else "",
+             "warnings_label": i18n.count(lang, "n_warnings", len(f.warnings))}
+            for f in feeds]
 
 
 def embed_address(base_url: str, source: Source) -> str:

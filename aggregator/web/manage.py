@@ -12,6 +12,7 @@ The contact can also withdraw the organisation from the agenda, and ask to come 
 from __future__ import annotations
 
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -21,6 +22,7 @@ from ..core import RegistrationError
 from ..models import Registration
 from .register import (checked_form, form_page, limit, previews_of, source_fields, submitted,
                        text)
+from .directory import health_rows, overall_status
 from .security import HONEYPOT_FIELD
 from .views import Page, aggregator_of, language, render
 
@@ -49,7 +51,11 @@ def _page(request: Request, token: str, registration: Registration, values: dict
     status = page.t("manage_status", status=page.t(f"reg_{registration.status}"))
     published = registration.status == "approved"
     leave = {"pending": "withdraw", "approved": "withdraw", "withdrawn": "rejoin"}
+    aggregator = aggregator_of(request)
+    feeds = aggregator.feed_health(registration.source) if published else []
+    zone = ZoneInfo(aggregator.settings.timezone)
     return form_page(request, values, form_action=f"/manage/{token}", status=status,
+                     feeds=health_rows(feeds, page.lang, zone), health=overall_status(feeds),
                      page_href=f"/sources/{quote(registration.source.id)}" if published else "",
                      heading=page.t("manage_title", name=registration.source.name),
                      submit_label=page.t("save"), leave=leave.get(registration.status, ""),
