@@ -56,11 +56,11 @@ MESSAGES = {
                "Elle sera publiée dès qu’un modérateur l’aura validée.\n\n{base_url}/sources\n\n"
                "Pour la modifier (flux, contact…), gardez ce lien privé :\n{manage}\n"),
         "en": ("Registration received: {name}",
-               "Hello,\n\nWe received the registration of \"{name}\" ({feeds} feeds).\n"
+               "Hello,\n\nWe received the registration of \"{name}\" ({feeds_en}).\n"
                "It will be published once a moderator approves it.\n\n{base_url}/sources\n\n"
                "To change it (feeds, contact…), keep this private link:\n{manage}\n"),
         "de": ("Anmeldung erhalten: {name}",
-               "Hallo,\n\nwir haben die Anmeldung von „{name}“ ({feeds} Feeds) erhalten.\n"
+               "Hallo,\n\nwir haben die Anmeldung von „{name}“ ({feeds_de}) erhalten.\n"
                "Sie wird veröffentlicht, sobald ein Moderator sie freigibt.\n\n{base_url}/sources\n\n"
                "Um sie zu ändern (Feeds, Kontakt…), bewahren Sie diesen privaten Link auf:\n"
                "{manage}\n"),
@@ -358,6 +358,8 @@ class RegistrationsMixin:
         source = registration.source
         fields: dict[str, object] = {
             "name": source.name, "feeds": len(source.feeds), "source_id": source.id,
+            "feeds_en": f"{len(source.feeds)} feed" + ("s" if len(source.feeds) != 1 else ""),
+            "feeds_de": f"{len(source.feeds)} Feed" + ("s" if len(source.feeds) != 1 else ""),
             "base_url": self.settings.base_url, "note": registration.note,
             "manage": f"{self.settings.base_url}/manage/{registration.token}"}
         return notify_contact(self.settings, source.contact, source.language, MESSAGES[what],

@@ -197,6 +197,7 @@ def test_a_withdrawal_is_told_to_the_contact_with_the_way_back(
     assert ("To come back, or if this was not you:\r\n"
             f"https://agenda.example.org/manage/{registration.token}\r\n") in gone.get_content()
     assert str(received["Subject"]) == "Registration received: Fablab"
+    assert 'the registration of "Fablab" (1 feed).' in received.get_content()  # not "1 feeds"
 
 
 def test_a_registered_organisation_whose_feed_fails_is_sent_its_link_to_fix_it(

@@ -139,7 +139,7 @@ def registrations_reject(app: AppContext, registration_id: int, note: str) -> No
     """Decline a registration (kept for the record; its contact is emailed)."""
     with errors_to_exit():
         problem = app.aggregator.reject_registration(registration_id, note)
-    _decided(registration_id, "declined", problem)
+    _decided(registration_id, "rejected", problem)  # as `registrations list` says
 
 
 def _decided(registration_id: int, what: str, problem: str | None) -> None:
