@@ -288,7 +288,17 @@ class RegistrationsMixin:
         return self._set_status(registration_id, "rejected", note[:1000])
 
     def set_source_disabled(self, source_id: str, disabled: bool) -> None:
-        """Switch a source (from sources.yaml or registered) off, or back on."""
+        """Switch a source (from sources.yaml or registered) off, or back on.
+
+        Raises:
+            RegistrationError: no such source (the admin page stored a switch for it: a
+                typo, or a stale page, kept a row nothing reads).
+        """
+        known = {s.id for s in self.settings.sources} | {
+            r.source.id for r in self.store.registrations() if r.status == "approved"}
+        if source_id not in known:
+            raise RegistrationError("source", f"no source {source_id!r} in sources.yaml or "
+                                              "among the approved registrations")
         self.store.set_source_disabled(source_id, disabled, self.clock())
         self._sources_changed()
 

@@ -775,6 +775,10 @@ def test_admin_login_session_disable_source_and_logout(web: Web) -> None:
     token = csrf(web.client, "/admin")
     assert web.client.post("/admin/sources/assoc/disable",
                            data={"csrf_token": token}).status_code == 303
+    # a source nobody configured or approved (a stale page, a typo): refused, nothing kept
+    assert web.client.post("/admin/sources/nobody/disable",
+                           data={"csrf_token": token}).status_code == 404
+    assert web.aggregator.disabled_sources() == {"assoc"}
     web.aggregator.build()
     # calendar clients learn it is gone: published CANCELLED until its date passes
     [apero] = [e for e in json_ld(web.client.get("/").text)["@graph"] if e["name"] == "Apéro start-up"]

@@ -15,7 +15,7 @@ import click
 from rich.table import Table
 
 from ..models import LANGUAGES, SOURCE_KINDS, FeedRef, Registration
-from ..registrations import FEED_TYPES
+from ..registrations import FEED_TYPES, RegistrationError
 from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
 from .feeds import sources
 
@@ -72,12 +72,10 @@ def sources_enable(app: AppContext, source_id: str) -> None:
 
 def _switch(app: AppContext, source_id: str, *, disabled: bool) -> None:
     with errors_to_exit():
-        known = {s.id for s in app.settings.sources} | {
-            r.source.id for r in app.aggregator.registrations("approved")}
-        if source_id not in known:
-            raise click.BadParameter(f"no source {source_id!r} in sources.yaml or among the "
-                                     "approved registrations", param_hint="SOURCE_ID")
-        app.aggregator.set_source_disabled(source_id, disabled)
+        try:
+            app.aggregator.set_source_disabled(source_id, disabled)
+        except RegistrationError as error:
+            raise click.BadParameter(error.reason, param_hint="SOURCE_ID") from None
     click.echo(f"{source_id}: {'disabled' if disabled else 'enabled'} from the next refresh "
                "and build")
 

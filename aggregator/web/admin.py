@@ -151,8 +151,11 @@ async def switch_source(request: Request, source_id: str, switch: str) -> Respon
     await admin_form(request)
     if switch not in ("disable", "enable"):
         raise HTTPException(status_code=404, detail="disable or enable")
-    await run_in_threadpool(aggregator_of(request).set_source_disabled, source_id,
-                            switch == "disable")
+    try:
+        await run_in_threadpool(aggregator_of(request).set_source_disabled, source_id,
+                                switch == "disable")
+    except RegistrationError as error:
+        raise HTTPException(status_code=404, detail=error.reason) from None
     return _done(request)
 
 
