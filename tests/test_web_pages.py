@@ -494,6 +494,23 @@ def test_topics_an_organiser_types_join_the_ones_the_region_follows(web: Web) ->
     assert pending.source.tags == ("ai", "cybersecurity", "cpp", "csharp", "data", "maker")
 
 
+def test_the_operator_sees_which_pending_feeds_someone_else_already_gives(web: Web) -> None:
+    """The same form sent twice, or a lab's feed registered again under another name, reached
+    the operator unflagged: approved, the organisation was listed twice."""
+    base = web.feeds.base_url
+    register(web, name="Asso UX", feeds=f"{base}/new.ics")
+    register(web, name="Asso UX", feeds=f"{base}/new.ics/")  # sent again
+    register(web, name="Autre labo", feeds=f"{base}/lab.ics\n{base}/other.ics")
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    page = web.client.get("/admin", params={"lang": "en"}, headers=bearer).text
+    first, again, other = [block.split("</div>")[0] for block in
+                           page.split('<div class="preview" id="registration-')[1:4]]
+    assert "<strong>Asso UX</strong>" in first and "also the feed of: Asso UX" in first
+    assert "<strong>Asso UX</strong>" in again and "also the feed of: Asso UX" in again
+    assert "<strong>Autre labo</strong>" in other
+    assert other.count("also the feed of") == 1 and "also the feed of: Le Lab" in other
+
+
 def test_registration_is_pending_until_an_admin_approves_it(web: Web) -> None:
     web.feeds.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4)),
                   "text/calendar")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..core import Aggregator, RegistrationError
 from ..errors import CurationError
+from ..models import Registration, Source, feed_address
 from ..render.agenda import by_next_date
 from .register import checked_form, limit, text
 from .security import (
@@ -122,11 +123,39 @@ def dashboard(request: Request) -> Response:
     disabled = aggregator.disabled_sources()
     every = list(aggregator.settings.sources) + [r.source for r in registered
                                                 if r.status == "approved" and r.source.id not in configured]
+    pending = [r for r in registered if r.status == "pending"]
     return render(request, "admin.html",
-                  pending=[r for r in registered if r.status == "pending"],
+                  pending=pending, taken=_taken(every, pending),
                   decided=[r for r in registered if r.status != "pending"],
                   sources=every, disabled=disabled, health=aggregator.feed_health(),
                   refreshed=_refreshed(request))
+
+
+def _taken(published: Sequence[Source], pending: Sequence[Registration]
+           ) -> dict[tuple[int, str], str]:
+    """For each pending registration's feed that another source already publishes, or
+    another pending registration asks for, who: the same form sent twice, or a lab's feed
+    registered again under another name, reached the operator unflagged ((id, url) -> name)."""
+    owners: dict[str, list[tuple[int, str]]] = {}
+    for source in published:
+        for feed in source.feeds:
+            owners.setdefault(_same_feed(feed.url), []).append((0, source.name))
+    for registration in pending:
+        for feed in registration.source.feeds:
+            owners.setdefault(_same_feed(feed.url), []).append(
+                (registration.id, registration.source.name))
+    return {(registration.id, feed.url): ", ".join(
+                name for owner, name in owners[_same_feed(feed.url)] if owner != registration.id)
+            for registration in pending for feed in registration.source.feeds
+            if any(owner != registration.id for owner, _ in owners[_same_feed(feed.url)])}
+
+
+def _same_feed(url: str) -> str:
+    """A feed's address as two registrations of it compare: webcal:// as https://, the
+    scheme and host in lower case, no trailing slash."""
+    parts = urlsplit(feed_address(url))
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"),
+                       parts.query, ""))
 
 
 @router.post("/registrations/{registration_id}/{decision}")

@@ -17,6 +17,7 @@ ADMIN_MESSAGES: dict[str, tuple[str, str, str]] = {
     "adm_login": ("Se connecter", "Log in", "Anmelden"),
     "adm_wrong": ("Jeton incorrect.", "Wrong token.", "Falsches Token."),
     "adm_pending": ("Inscriptions en attente ({count})", "Pending registrations ({count})", "Offene Anmeldungen ({count})"),
+    "adm_taken": ("aussi le flux de : {names}", "also the feed of: {names}", "auch der Feed von: {names}"),
     "adm_approve": ("Valider {name}", "Approve {name}", "{name} freigeben"),
     "adm_reject": ("Refuser", "Reject", "Ablehnen"),
     "adm_reason": ("Motif", "Reason", "Grund"),
