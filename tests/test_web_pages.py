@@ -790,8 +790,15 @@ def test_admin_login_session_disable_source_and_logout(web: Web) -> None:
     # a logged-in admin still needs the CSRF token: another site cannot post for them
     assert web.client.post("/admin/sources/assoc/disable").status_code == 403
     token = csrf(web.client, "/admin")
-    assert web.client.post("/admin/sources/assoc/disable",
-                           data={"csrf_token": token}).status_code == 303
+    switched = web.client.post("/admin/sources/assoc/disable", data={"csrf_token": token})
+    assert switched.status_code == 303
+    # back on the dashboard, the operator is told what was done (it said nothing)
+    assert switched.headers["location"] == "/admin?disabled=assoc"
+    told = web.client.get("/admin?disabled=assoc&lang=en").text
+    assert ("L&#39;Asso is disabled: no longer read, its events leave the agenda (cancelled "
+            "until their date).") in told
+    crafted = web.client.get("/admin", params={"lang": "en", "disabled": "Your site is hacked"})
+    assert "is disabled" not in crafted.text  # only a known source's name is ever shown
     # a source nobody configured or approved (a stale page, a typo): refused, nothing kept
     assert web.client.post("/admin/sources/nobody/disable",
                            data={"csrf_token": token}).status_code == 404

@@ -74,10 +74,32 @@ def _refreshed(request: Request) -> dict[str, int] | None:
         return None
 
 
-def _done(request: Request) -> Response:
+def _done(request: Request, **notice: str | int) -> Response:
+    """204 for a script; for the operator's browser, back to /admin saying what was done
+    (``notice``: a decision and what it was on): it came back to the page unchanged but for
+    the list, with no word that anything happened."""
     if request.headers.get("authorization"):
         return Response(status_code=204)
-    return RedirectResponse("/admin", status_code=303)
+    return RedirectResponse("/admin" + (f"?{urlencode(notice)}" if notice else ""),
+                            status_code=303)
+
+
+DECISIONS = ("approved", "rejected", "disabled", "enabled")
+
+
+def _done_notice(request: Request, aggregator: Aggregator) -> dict[str, str] | None:
+    """What the last decision redirected with, in words of ours only: a registration's number
+    or a known source's name, so that a crafted link cannot put words on the admin's page."""
+    found = [(what, request.query_params[what]) for what in DECISIONS
+             if what in request.query_params]
+    if not found:
+        return None
+    what, value = found[0]
+    if what in ("approved", "rejected"):
+        return {"what": what, "name": f"#{int(value)}"} if value.isdigit() else None
+    names = {s.id: s.name for s in aggregator.settings.sources} | {
+        r.source.id: r.source.name for r in aggregator.registrations()}
+    return {"what": what, "name": names[value]} if value in names else None
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -128,7 +150,7 @@ def dashboard(request: Request) -> Response:
                   pending=pending, taken=_taken(every, pending),
                   decided=[r for r in registered if r.status != "pending"],
                   sources=every, disabled=disabled, health=aggregator.feed_health(),
-                  refreshed=_refreshed(request))
+                  refreshed=_refreshed(request), done=_done_notice(request, aggregator))
 
 
 def _taken(published: Sequence[Source], pending: Sequence[Registration]
@@ -172,7 +194,8 @@ async def decide(request: Request, registration_id: int, decision: str) -> Respo
             await run_in_threadpool(aggregator.reject_registration, registration_id, str(note))
     except RegistrationError as error:
         raise HTTPException(status_code=404, detail=error.reason) from None
-    return _done(request)
+    return _done(request, **{{"approve": "approved", "reject": "rejected"}[decision]:
+                             registration_id})
 
 
 @router.post("/sources/{source_id}/{switch}")
@@ -185,7 +208,7 @@ async def switch_source(request: Request, source_id: str, switch: str) -> Respon
                                 switch == "disable")
     except RegistrationError as error:
         raise HTTPException(status_code=404, detail=error.reason) from None
-    return _done(request)
+    return _done(request, **{f"{switch}d": source_id})
 
 
 @router.post("/refresh")
