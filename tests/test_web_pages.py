@@ -528,6 +528,11 @@ def test_registration_is_pending_until_an_admin_approves_it(web: Web) -> None:
     assert web.client.post("/admin/refresh", headers=bearer).status_code == 204
     assert "Atelier Arduino" in web.client.get("/").text
     assert "Nouvelle Asso" in web.client.get("/sources").text
+    # "reject" from a page left open since: it un-published the organisation, silently
+    stale = web.client.post(f"/admin/registrations/{pending.id}/reject?lang=en", headers=bearer)
+    assert stale.status_code == 409
+    assert f"Registration #{pending.id} is already approved: reload the page" in stale.text
+    assert [r.status for r in web.aggregator.registrations()] == ["approved"]
 
 
 def test_a_webcal_link_is_registered_and_previewed_as_its_https_address(web: Web) -> None:

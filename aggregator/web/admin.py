@@ -28,7 +28,7 @@ from .register import checked_form, limit, text
 from .security import (
     ADMIN_COOKIE, ADMIN_SESSION, admin_cookie_valid, bearer_valid, check_csrf, sign_admin,
 )
-from .views import aggregator_of, render
+from .views import Page, aggregator_of, language, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 MAX_EVENTS = 300
@@ -187,6 +187,11 @@ async def decide(request: Request, registration_id: int, decision: str) -> Respo
     if decision not in ("approve", "reject"):
         raise HTTPException(status_code=404, detail="approve or reject")
     note = (form.get("note") or [""])[0]
+    status = {r.id: r.status for r in aggregator.registrations()}.get(registration_id)
+    if status is not None and status != "pending":  # a page left open while it was decided
+        page = Page(language(request), request.url.path, {})
+        raise HTTPException(status_code=409, detail=page.t(
+            "adm_stale", id=registration_id, status=page.t(f"reg_{status}")))
     try:
         if decision == "approve":
             await run_in_threadpool(aggregator.approve_registration, registration_id)
