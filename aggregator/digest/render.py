@@ -28,8 +28,7 @@ from ..render.agenda import Occurrence
 from ..render.slugs import slugify
 from ..render.text import (clip, first_of_month, one_line, other_language, place_of,
                            source_names)
-from ..render.spans import UNTIL, short_day
-from ..render.times import as_date, last_day
+from ..render.spans import span_text
 from .labels import day_label, labels, plural, time_label
 from .select import DigestContent
 
@@ -147,19 +146,10 @@ def _event(
 
 
 def _times(occurrence: Occurrence, zone: tzinfo, language: str, day: date, all_day: str) -> str:
-    """"18 h 30 – 20 h", and until when what lasts several days runs (render/spans.py, in the
-    digest's own time style): "18 h – dim. 3 janv., 21 h", "Jusqu’au dim. 3 janv."."""
-    start, end = occurrence.start, occurrence.end
-    until = last_day(start, end, zone)
-    if not isinstance(start, datetime):
-        return all_day if until is None else UNTIL[language].format(day=short_day(until, language))
-    text = time_label(start, zone, language)
-    if as_date(start, zone) < day:
-        text = f"{short_day(as_date(start, zone), language)}, {text}"
-    if isinstance(end, datetime) and end > start:
-        text += f" – {time_label(end, zone, language)}" if until is None else \
-            f" – {short_day(until, language)}, {time_label(end, zone, language)}"
-    return text
+    """"18 h 30 – 20 h", and until when what lasts several days runs, as the pages say it
+    (render/spans.py) in the digest's own time style: "18 h – dim. 3 janv., 21 h"."""
+    return span_text(occurrence, zone, language, day, all_day,
+                     time_of=lambda value: time_label(value, zone, language), joined="{1}, {0}")
 
 
 def _item(item: MergedItem, sources: Mapping[str, Source], language: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ Saturday it stood under Saturday at "18:00", a time nothing happens that day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from typing import Protocol
 
@@ -30,33 +31,36 @@ class Span(Protocol):
     def end(self) -> When | None: ...
 
 
-def span_text(occurrence: Span, zone: tzinfo, language: str, day: date, all_day: str) -> str:
+def span_text(occurrence: Span, zone: tzinfo, language: str, day: date, all_day: str, *,
+              time_of: Callable[[datetime], str] | None = None, joined: str = "") -> str:
     """The occurrence's times as a row listed under ``day`` shows them: its start's time (with
     its date when it began before ``day``) and its end's (with its date when a later day's);
-    ``all_day`` (the page's words) for a day's event, or until which day it runs."""
+    ``all_day`` (the page's words) for a day's event, or until which day it runs.
+
+    ``time_of`` writes a time of day (the page's: CLDR's short time) and ``joined`` a day and
+    a time ("{1} {0}": the language's own pattern by default): the digest writes "18 h 30",
+    and "dim. 3 janv., 21 h"."""
+    def clock(value: datetime) -> str:
+        return time_of(value) if time_of else _time(value, zone, language)
+
+    def moment(value: datetime) -> str:
+        local = value.astimezone(zone)
+        pattern = joined or str(Locale.parse(language).datetime_formats["short"])
+        return pattern.format(clock(local), short_day(local.date(), language))
+
     start, end = occurrence.start, occurrence.end
     until = last_day(start, end, zone)
     if not isinstance(start, datetime):
         return all_day if until is None else UNTIL[language].format(day=short_day(until, language))
-    began = (_time(start, zone, language) if as_date(start, zone) >= day
-             else moment(start, zone, language))
+    began = clock(start) if as_date(start, zone) >= day else moment(start)
     if not isinstance(end, datetime) or end <= start:
         return began
-    if until is None:
-        return f"{began} – {_time(end, zone, language)}"
-    return f"{began} – {moment(end, zone, language)}"
+    return f"{began} – {clock(end) if until is None else moment(end)}"
 
 
 def short_day(value: date, language: str) -> str:
     """"dim. 3 janv.", "Sun, Jan 3", "So., 3. Jan."."""
     return first_of_month(format_skeleton("MMMEd", value, locale=language), language)
-
-
-def moment(value: datetime, zone: tzinfo, language: str) -> str:
-    """A day and a time, as the language joins them: "dim. 3 janv. 21:00", "Sun, Jan 3, 9:00 PM"."""
-    local = value.astimezone(zone)
-    pattern: str = Locale.parse(language).datetime_formats["short"]
-    return pattern.format(_time(local, zone, language), short_day(local.date(), language))
 
 
 def _time(value: datetime, zone: tzinfo, language: str) -> str:
