@@ -14,9 +14,10 @@ names a known topic in any of the three languages becomes its slug (:func:`topic
 
 from __future__ import annotations
 
+from .models import LANGUAGES
 from .render.slugs import slugify
 
-TOPICS: dict[str, tuple[str, str, str]] = {
+TOPICS: dict[str, tuple[str, str, str]] = {  # in LANGUAGES' order: fr, en, de
     "ai": ("IA", "AI", "KI"),
     "data": ("Données", "Data", "Daten"),
     "hardware": ("Matériel", "Hardware", "Hardware"),
@@ -48,14 +49,13 @@ TOPICS: dict[str, tuple[str, str, str]] = {
 }
 SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp", ".net": "dotnet", "dotnet": "dotnet"}
 """Names a slug would lose ("C++" and "C#" would both be "c")."""
-LANGUAGE_INDEX = {"fr": 0, "en": 1, "de": 2}
 
 
 def topic(tag: str, language: str) -> str:
     """The name of ``tag`` in ``language``: "ai" is "IA" in French, "KI" in German."""
     known = TOPICS.get(tag.strip().lower())
     if known is not None:
-        return known[LANGUAGE_INDEX.get(language, 0)]
+        return known[LANGUAGES.index(language) if language in LANGUAGES else 0]
     spaced = tag.strip().replace("-", " ").replace("_", " ")
     return spaced[:1].upper() + spaced[1:]
 
