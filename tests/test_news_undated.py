@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from aggregator.core import make_aggregator
+from aggregator.core import Aggregator, make_aggregator
 from aggregator.dedup.policy import merge_item
 from aggregator.models import NewsItem
 from aggregator.render.exports import newest_first, render_news_atom
@@ -42,14 +42,22 @@ class Clock:
         return self.now
 
 
+def one_feed_site(feed_server: Any, tmp_path: Path, db_url: str, path: str, body: bytes,
+                  clock: Clock, source_id: str = "asso") -> Aggregator:
+    """An aggregator of one organisation whose news feed ``path`` (RSS, or Atom for .atom)
+    serves ``body``, on ``clock``."""
+    feed_server.set(path, body, "application/atom+xml" if path.endswith(".atom")
+                    else "application/rss+xml")
+    source = make_source(source_id, feed_server.url(path))
+    return make_aggregator(make_settings(tmp_path, (source,), db_url=db_url), clock=clock)
+
+
 def test_undated_news_is_ordered_and_digested_by_when_it_was_first_seen(
     feed_server: Any, tmp_path: Path, db_url: str
 ) -> None:
-    feed_server.set("/news.xml", undated_rss("Assemblée générale", "Nouveau bureau",
-                                             dated="Compte rendu daté"), "application/rss+xml")
-    source = make_source("asso", feed_server.url("/news.xml"))
     clock = Clock(TUESDAY)
-    app = make_aggregator(make_settings(tmp_path, (source,), db_url=db_url), clock=clock)
+    app = one_feed_site(feed_server, tmp_path, db_url, "/news.xml", undated_rss(
+        "Assemblée générale", "Nouveau bureau", dated="Compte rendu daté"), clock)
     try:
         app.refresh()
         clock.now = FRIDAY  # the feed changes: one article added, the others stay
@@ -88,10 +96,9 @@ def test_undated_news_first_seen_long_ago_is_pruned(
     feed_server: Any, tmp_path: Path, db_url: str
 ) -> None:
     """Kept 90 days as dated news is: before, an undated item was never pruned."""
-    feed_server.set("/news.xml", undated_rss("Ancienne annonce"), "application/rss+xml")
-    source = make_source("asso", feed_server.url("/news.xml"))
     clock = Clock(TUESDAY - timedelta(days=120))
-    app = make_aggregator(make_settings(tmp_path, (source,), db_url=db_url), clock=clock)
+    app = one_feed_site(feed_server, tmp_path, db_url, "/news.xml",
+                        undated_rss("Ancienne annonce"), clock)
     try:
         app.refresh()
         clock.now = TUESDAY
@@ -154,11 +161,9 @@ def test_news_dated_in_the_future_is_listed_and_digested_by_when_it_was_first_se
                 "</channel></rss>").encode()
 
     far = ("Atelier vélo", "Fri, 20 Nov 2286 17:46:39 +0000")
-    feed_server.set("/news.xml", feed(far, ("Compte rendu", "Mon, 30 Nov 2026 09:00:00 +0000")),
-                    "application/rss+xml")
-    source = make_source("asso", feed_server.url("/news.xml"))
     clock = Clock(TUESDAY)
-    app = make_aggregator(make_settings(tmp_path, (source,), db_url=db_url), clock=clock)
+    app = one_feed_site(feed_server, tmp_path, db_url, "/news.xml",
+                        feed(far, ("Compte rendu", "Mon, 30 Nov 2026 09:00:00 +0000")), clock)
     try:
         app.refresh()
         clock.now = FRIDAY  # the feed changes: the article keeps the day it was first seen
@@ -197,10 +202,8 @@ def test_news_dated_in_the_future_stays_dated_by_when_it_was_first_seen_once_tha
                 f"<link>https://asso.example.org/</link><description>d</description>{body}"
                 "</channel></rss>").encode()
 
-    feed_server.set("/news.xml", feed(), "application/rss+xml")
-    source = make_source("asso", feed_server.url("/news.xml"))
     clock = Clock(TUESDAY)
-    app = make_aggregator(make_settings(tmp_path, (source,), db_url=db_url), clock=clock)
+    app = one_feed_site(feed_server, tmp_path, db_url, "/news.xml", feed(), clock)
     try:
         app.refresh()
         clock.now = datetime(2026, 12, 10, 12, 0, tzinfo=timezone.utc)
@@ -238,10 +241,9 @@ def test_an_atom_entry_dated_only_by_its_last_edit_is_not_news_again_when_edited
                 "<published>2026-11-30T09:00:00Z</published>"
                 f"<updated>{edited}</updated></entry></feed>").encode()
 
-    feed_server.set("/news.atom", atom("2026-12-01T09:00:00Z"), "application/atom+xml")
-    source = make_source("lab", feed_server.url("/news.atom"))
     clock = Clock(TUESDAY)
-    app = make_aggregator(make_settings(tmp_path, (source,), db_url=db_url), clock=clock)
+    app = one_feed_site(feed_server, tmp_path, db_url, "/news.atom",
+                        atom("2026-12-01T09:00:00Z"), clock, source_id="lab")
     try:
         app.refresh()
         clock.now = datetime(2026, 12, 8, 12, 0, tzinfo=timezone.utc)
