@@ -10,7 +10,6 @@ per IP, CSRF-checked, and a filled honeypot gets a thank-you page and nothing el
 from __future__ import annotations
 
 import math
-
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
