@@ -145,3 +145,15 @@ def test_what_lasts_several_days_says_until_when() -> None:
     assert "* 18 h – dim. 13 déc., 21 h — Startup Weekend" in text
     assert "* Jusqu’au mer. 16 déc. — Conférence" in text
     assert "* 20 h – 0 h — Soirée" in text  # ends at midnight: one evening
+
+
+def test_what_ends_at_midnight_after_several_days_ends_on_that_day() -> None:
+    """Its end read "dim. 13 déc., 0 h", the midnight that starts the Sunday."""
+    from digest_site import event
+
+    hackathon = event("hackathon", "Hackathon", "2026-12-11T18:00:00+01:00",
+                      "2026-12-14T00:00:00+01:00", "Metz", "assoc")
+    content = select_digest(WEEK, [decode_event(hackathon)], [], BY_ID, PARIS, Filters())
+    text = render_digest(content, language="fr", base_url=BASE_URL, zone=PARIS, sources=BY_ID,
+                         personal=False).text
+    assert "* 18 h – lun. 14 déc., 0 h — Hackathon" in text
