@@ -144,15 +144,25 @@ class RegistrationsMixin:
 
     def active_sources(self) -> tuple[Source, ...]:
         """sources.yaml's sources, then approved registrations; switched-off ones left out."""
+        disabled = self._registered()[1]
+        return tuple(source for source in self.operated_sources() if source.id not in disabled)
+
+    def operated_sources(self) -> tuple[Source, ...]:
+        """sources.yaml's sources, then approved registrations, switched off or not: what the
+        operator can switch (the admin page, `sources disable`)."""
+        approved = self._registered()[0]
+        configured = {source.id for source in self.settings.sources}
+        return self.settings.sources + tuple(s for s in approved if s.id not in configured)
+
+    def _registered(self) -> tuple[tuple[Source, ...], frozenset[str]]:
+        """The approved registrations' sources and the switched-off ids, read at most every
+        SOURCES_TTL seconds."""
         cached = self._registered_cache
         if cached is None or cached[0] < time.monotonic():
             approved = tuple(r.source for r in self.store.registrations("approved"))
             cached = (time.monotonic() + SOURCES_TTL, approved, self.store.disabled_sources())
             self._registered_cache = cached
-        _, approved, disabled = cached
-        configured = {source.id for source in self.settings.sources}
-        every = self.settings.sources + tuple(s for s in approved if s.id not in configured)
-        return tuple(source for source in every if source.id not in disabled)
+        return cached[1], cached[2]
 
     def _sources_changed(self, published: bool = True) -> None:
         """Forget the cached sources; when the change shows in the outputs (``published``),
@@ -294,9 +304,8 @@ class RegistrationsMixin:
             RegistrationError: no such source (the admin page stored a switch for it: a
                 typo, or a stale page, kept a row nothing reads).
         """
-        known = {s.id for s in self.settings.sources} | {
-            r.source.id for r in self.store.registrations() if r.status == "approved"}
-        if source_id not in known:
+        self._registered_cache = None  # afresh: another node may have approved it just now
+        if source_id not in {source.id for source in self.operated_sources()}:
             raise RegistrationError("source", f"no source {source_id!r} in sources.yaml or "
                                               "among the approved registrations")
         self.store.set_source_disabled(source_id, disabled, self.clock())

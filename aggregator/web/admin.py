@@ -97,8 +97,7 @@ def _done_notice(request: Request, aggregator: Aggregator) -> dict[str, str] | N
     what, value = found[0]
     if what in ("approved", "rejected"):
         return {"what": what, "name": f"#{int(value)}"} if value.isdigit() else None
-    names = {s.id: s.name for s in aggregator.settings.sources} | {
-        r.source.id: r.source.name for r in aggregator.registrations()}
+    names = {source.id: source.name for source in aggregator.operated_sources()}
     return {"what": what, "name": names[value]} if value in names else None
 
 
@@ -140,11 +139,9 @@ def dashboard(request: Request) -> Response:
             return RedirectResponse("/admin/login", status_code=303)
         raise
     aggregator = aggregator_of(request)
-    configured = {s.id for s in aggregator.settings.sources}
     registered = aggregator.registrations()
     disabled = aggregator.disabled_sources()
-    every = list(aggregator.settings.sources) + [r.source for r in registered
-                                                if r.status == "approved" and r.source.id not in configured]
+    every = aggregator.operated_sources()
     pending = [r for r in registered if r.status == "pending"]
     return render(request, "admin.html",
                   pending=pending, taken=_taken(every, pending),
