@@ -23,6 +23,7 @@ from aggregator.errors import ParseError
 from aggregator.models import MergedEvent, Source
 from aggregator.parse import parse_body
 from aggregator.render import render_calendar
+from aggregator.render.dated_series import dated_occurrences, is_dated_series
 from aggregator.render.vtimezone import current_rule
 from test_parse_corpus import CORPUS, MANIFEST
 from test_render_icaljs import read_by_icaljs
@@ -65,6 +66,13 @@ def older_than_its_zones_rule(start: datetime | date, timezone: str | None) -> b
     return rule is not None and start.year < rule.since
 
 
+def as_published(events: list[MergedEvent]) -> list[MergedEvent]:
+    """The events as VEVENTs: a series of dates with no rule is one per date (an EXDATE of
+    its every date leaves none, as the agenda lists none: ical4j's EstoniaHolidays)."""
+    return [one for event in events
+            for one in (dated_occurrences(event) if is_dated_series(event) else [event])]
+
+
 def test_icaljs_reads_every_corpus_event_at_the_start_we_understood(tmp_path: Path) -> None:
     calendars = corpus_calendars()
     assert len(calendars) > 150
@@ -77,7 +85,7 @@ def test_icaljs_reads_every_corpus_event_at_the_start_we_understood(tmp_path: Pa
     wrong, tolerated = [], 0
     for (path, events), summary in zip(calendars.items(), read_by_icaljs(files), strict=True):
         assert summary["ok"], f"{path}: {summary['problems']}"
-        for event in events:
+        for event in as_published(events):
             read = summary["starts"].get(event.uid)
             if read == posix(event.start):
                 continue

@@ -14,6 +14,7 @@ from icalendar import Calendar
 from aggregator.dedup import merge_events
 from aggregator.models import Event
 from aggregator.parse import parse_body
+from aggregator.render.agenda import walk
 from aggregator.render import filtered_calendars, render_calendar, render_outputs, search_texts, slugify
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged
 
@@ -245,11 +246,58 @@ def test_rdate_exdate_take_the_kind_of_dtstart() -> None:
         rrule="FREQ=WEEKLY;BYDAY=MO",
         exdates=(date(2025, 12, 8), datetime(2025, 12, 15, 0, 0, tzinfo=PARIS)),
     )
-    timed = merged("rdates", rdates=(datetime(2025, 12, 11, 9, 0, tzinfo=UTC), date(2025, 12, 18)))
+    timed = merged("rdates", rrule="FREQ=MONTHLY;COUNT=2",
+                   rdates=(datetime(2025, 12, 11, 9, 0, tzinfo=UTC), date(2025, 12, 18)))
     body, _ = calendar_of([weekly_all_day, timed])
     assert b"EXDATE;VALUE=DATE:20251208\r\nEXDATE;VALUE=DATE:20251215\r\n" in body
     assert b"RDATE;TZID=Europe/Paris:20251211T100000\r\n" in body
     assert b"RDATE;TZID=Europe/Paris:20251218T183000\r\n" in body
+
+
+WORKSHOPS = merged(
+    "workshops",
+    title="Atelier Python",
+    start=datetime(2026, 1, 7, 18, 0, tzinfo=PARIS),
+    end=datetime(2026, 1, 7, 20, 0, tzinfo=PARIS),
+    location="TCRM-Blida",
+    rdates=(datetime(2026, 1, 14, 17, 0, tzinfo=UTC), datetime(2026, 1, 21, 18, 0, tzinfo=PARIS),
+            datetime(2026, 1, 28, 18, 0, tzinfo=PARIS)),
+    exdates=(datetime(2026, 1, 21, 18, 0, tzinfo=PARIS),),
+    overrides=(Event(uid="workshops", title="Atelier Python : spécial tests",
+                     start=datetime(2026, 1, 28, 19, 0, tzinfo=PARIS),
+                     end=datetime(2026, 1, 28, 21, 30, tzinfo=PARIS), timezone="Europe/Paris",
+                     location="Lab 2", recurrence_id=datetime(2026, 1, 28, 18, 0, tzinfo=PARIS),
+                     source_id="tcrm"),),
+)
+
+
+def test_a_series_of_dates_without_a_rule_is_one_vevent_per_date() -> None:
+    """Outlook skips a VEVENT whose RDATEs come without an RRULE ([MS-OXCICAL]): each date is
+    an event of its own, the first keeping the UID, an overridden date as its record says."""
+    body, calendar = calendar_of([WORKSHOPS])
+    assert b"RDATE" not in body and b"EXDATE" not in body and b"RECURRENCE-ID" not in body
+    written = sorted((c.decoded("DTSTART"), c.decoded("DTEND"), str(c["UID"]), str(c["SUMMARY"]),
+                      str(c["LOCATION"])) for c in calendar.walk("VEVENT"))
+    assert written == [
+        (datetime(2026, 1, 7, 18, 0, tzinfo=PARIS), datetime(2026, 1, 7, 20, 0, tzinfo=PARIS),
+         "workshops", "Atelier Python", "TCRM-Blida"),
+        (datetime(2026, 1, 14, 18, 0, tzinfo=PARIS), datetime(2026, 1, 14, 20, 0, tzinfo=PARIS),
+         "workshops_R20260114T170000Z", "Atelier Python", "TCRM-Blida"),
+        (datetime(2026, 1, 28, 19, 0, tzinfo=PARIS), datetime(2026, 1, 28, 21, 30, tzinfo=PARIS),
+         "workshops_R20260128T170000Z", "Atelier Python : spécial tests", "Lab 2"),
+    ]
+    # The dates the agenda lists for the series (a client expanding it), one for one.
+    listed = [(o.start, o.title) for o in walk(WORKSHOPS, after=datetime(2026, 1, 1, tzinfo=UTC))]
+    assert listed == [(start, title) for start, _, _, title, _ in written]
+
+
+def test_a_one_off_that_gains_a_date_keeps_its_uid_and_all_day_dates_stay_dates() -> None:
+    fair = dataclasses.replace(ALL_DAY, rdates=(date(2026, 3, 4),))
+    _, calendar = calendar_of([fair])
+    days = sorted((c.decoded("DTSTART"), c.decoded("DTEND"), str(c["UID"]))
+                  for c in calendar.walk("VEVENT"))
+    assert days == [(date(2025, 12, 10), date(2025, 12, 11), "fair-1"),
+                    (date(2026, 3, 4), date(2026, 3, 5), "fair-1_R20260304")]
 
 
 def test_unusable_values_are_dropped_not_written_invalid() -> None:

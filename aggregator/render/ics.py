@@ -3,6 +3,7 @@
 Calendar clients are strict where feeds are sloppy, so this module writes what they expect:
 one VTIMEZONE for every TZID used (the zone's yearly rule from tzdata, see vtimezone.py), UTC values as ``Z``,
 all-day events as ``VALUE=DATE``, RDATE/EXDATE/RECURRENCE-ID/UNTIL of the same kind as DTSTART,
+a series of dates without a rule as one VEVENT per date (Outlook skips it otherwise),
 override VEVENTs carrying the merged UID, and bytes that depend only on the input (events sorted
 by start then uid; ``now`` is a parameter), so a rebuild of the same data changes nothing.
 Text escaping and line folding are icalendar's; control characters are dropped first.
@@ -23,6 +24,7 @@ from icalendar import Event as VEvent
 
 from ..memo import BytesInMemory, BytesMemo, shared
 from ..models import Event, MergedEvent, Source, When
+from .dated_series import dated_occurrences, is_dated_series
 from .vtimezone import vtimezone
 from .vevent import escape_text, utc_stamp, when_property, write_vevent
 from .text import clean_text, one_line, source_names, status_of, written_in
@@ -102,6 +104,11 @@ def _event_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source
     """The event's block without its DTSTAMP values (rendered with ``stamp``), and its TZIDs."""
     if event.rrule is None and not event.rdates and not event.exdates:
         data, tzids = _one_off_block(event, now, sources)
+    elif is_dated_series(event):
+        data, tzids = b"", set()
+        for occurrence in dated_occurrences(event):
+            block, zones = _one_off_block(occurrence, now, sources)
+            data, tzids = data + block, tzids | zones
     else:
         data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
         tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
