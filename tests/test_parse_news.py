@@ -14,6 +14,7 @@ from aggregator.models import NewsItem, ParsedFeed
 from aggregator.parse import parse_body, sniff_format
 from aggregator.parse.ampersands import escape_stray_ampersands
 from aggregator.parse.news_dates import rfc822_spelling
+from aggregator.parse.xml_declaration import drop_unnamed_encoding
 from aggregator.parse.text import clean_text, html_to_text, sanitize_html
 from aggregator.reasons import reason_in
 
@@ -241,6 +242,30 @@ def test_ampersands_a_feed_forgot_to_escape_read_as_the_author_wrote_them() -> N
                              "first seen")
     assert reason_in(feed.warnings[0], "fr") == (
         "4 « & » non écrits « &amp; » comme XML le demande : lus comme du texte")
+
+
+@pytest.mark.parametrize("declared", [b"utf\x00-8", b"", b"8bit utf", b"\xc3\xa9"])
+def test_a_declared_encoding_that_names_no_encoding_costs_a_warning_not_the_feed(
+        declared: bytes) -> None:
+    """A NUL in the name made Python's decode raise ValueError where feedparser expects
+    LookupError: "unexpected ValueError while parsing: embedded null character", feed lost."""
+    body = (b"<?xml version='1.0' encoding='" + declared + b"'?>\n<rss version='2.0'><channel>"
+            b"<title>Lab</title><item><title>Caf\xc3\xa9 &amp; code</title>"
+            b"<link>https://lab.example.org/1</link><pubDate>Mon, 07 Dec 2026 18:00:00 +0100"
+            b"</pubDate></item></channel></rss>")
+    feed = parse_body(body, "auto", URL)
+    assert [item.title for item in feed.items] == ["Café & code"]
+    shown = repr(declared.decode("ascii", "backslashreplace"))
+    assert feed.warnings == (f"declared encoding {shown} is no encoding's name: read as UTF-8",)
+    assert reason_in(feed.warnings[0], "de") == (
+        f"die angegebene Kodierung {shown} ist kein Kodierungsname: als UTF-8 gelesen")
+
+
+def test_a_well_formed_encoding_name_is_left_to_feedparser() -> None:
+    latin = "<?xml version='1.0' encoding='ISO-8859-1'?><t>Café</t>".encode("latin-1")
+    assert drop_unnamed_encoding(latin) == (latin, None)
+    utf16 = "<?xml version='1.0' encoding='utf\x00-16'?><t/>".encode("utf-16")
+    assert drop_unnamed_encoding(utf16) == (utf16, None)
 
 
 def test_only_stray_ampersands_outside_cdata_and_comments_are_escaped() -> None:

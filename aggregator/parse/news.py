@@ -28,6 +28,7 @@ from .ampersands import escape_stray_ampersands
 from .feed_dates import read_with_dates, to_utc, undated_note, unread_dates_note
 from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_text, sanitize_html
 from .timezones import well_known_zone
+from .xml_declaration import drop_unnamed_encoding
 
 MAX_ITEMS = 50_000
 """Same bound as VEVENTs per feed; real feeds hold 10 to 100 entries."""
@@ -51,6 +52,10 @@ def parse_news(body: bytes, url: str, feed_root: bool = False,
         ParseError: no entry and no recognisable feed (not XML, not a feed, empty document).
     """
     notes: list[str] = []
+    body, unnamed = drop_unnamed_encoding(body)
+    if unnamed is not None:
+        notes.append(f"declared encoding {one_line(unnamed, 40)!r} is no encoding's name: "
+                     "read as UTF-8")
     body, stray = escape_stray_ampersands(body)  # first mend what the author surely meant
     if stray:
         notes.append(f"{stray} '&' not written '&amp;' as XML requires: read as text")
