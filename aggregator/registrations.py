@@ -190,6 +190,20 @@ class RegistrationsMixin:
         self._tell_operator(registration, "pending")
         return registration, self._notify(registration, "received")
 
+    def check_registration(
+        self, *, name: str, kind: str, city: str, website: str, contact: str,
+        feeds: Sequence[FeedRef], country: str = "FR", language: str = "fr",
+        tags: Sequence[str] = (),
+    ) -> None:
+        """What :meth:`register_source` checks, storing and sending nothing: the form says
+        which field is wrong before it reads the feeds.
+
+        Raises:
+            RegistrationError: a field is missing or invalid; names the field.
+        """
+        self._validated(name=name, kind=kind, city=city, website=website, contact=contact,
+                        feeds=feeds, country=country, language=language, tags=tags)
+
     def manage_link(self, source_id: str) -> str | None:
         """The contact's /manage link of a registered source (None for sources.yaml's)."""
         found = [r for r in self.store.registrations() if r.source.id == source_id and r.token]

@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+from aggregator.models import FeedRef
+
 from aggregator.web import i18n
 from aggregator.web.public import date_jumps
 from aggregator.web.i18n import alphabetical
@@ -498,6 +500,7 @@ def test_the_operator_sees_which_pending_feeds_someone_else_already_gives(web: W
     """The same form sent twice, or a lab's feed registered again under another name, reached
     the operator unflagged: approved, the organisation was listed twice."""
     base = web.feeds.base_url
+    web.feeds.set("/new.ics/", ics("n1@new", "Atelier Arduino", SOON), "text/calendar")
     register(web, name="Asso UX", feeds=f"{base}/new.ics")
     register(web, name="Asso UX", feeds=f"{base}/new.ics/")  # sent again
     register(web, name="Autre labo", feeds=f"{base}/lab.ics\n{base}/other.ics")
@@ -542,14 +545,55 @@ def test_a_webcal_link_is_registered_and_previewed_as_its_https_address(web: Web
     # what was read (over TLS: the plain test server cannot answer it), the typed text kept
     assert re.search(rf"<code>https://127\.0\.0\.1:{port}/new\.ics</code>", page), page
     assert f">webcal://127.0.0.1:{port}/new.ics</textarea>" in page
-    assert register(web, feeds="webcal://agenda.example.org/?ical=1\nWEBCALS://x.example.org/c.ics"
-                    ).status_code == 200
+    # sent, it is read the same way: this http-only server cannot be reached as https
+    sent = register(web, feeds=f"webcal://127.0.0.1:{port}/new.ics", language="en")
+    assert sent.status_code == 422 and web.aggregator.registrations() == []
+    assert "Rien n’a été enregistré." in sent.text and "TLS (https)" in sent.text
+    web.aggregator.register_source(  # what a registration stores of such links
+        name="Asso", kind="association", city="Metz", website="", contact="a@asso.example.org",
+        feeds=[FeedRef("webcal://agenda.example.org/?ical=1"),
+               FeedRef("WEBCALS://x.example.org/c.ics")])
     [pending] = web.aggregator.registrations("pending")
     assert [feed.url for feed in pending.source.feeds] == [
         "https://agenda.example.org/?ical=1", "https://x.example.org/c.ics"]
     refused = register(web, feeds="ftp://x.example.org/c.ics", name="Autre").text
     assert "&#39;ftp://x.example.org/c.ics&#39; n&#39;est pas une adresse http://, https:// ou " \
         "webcal://" in refused  # in the page's language
+
+
+def test_a_registration_whose_feed_cannot_be_read_comes_back_with_the_reason(web: Web) -> None:
+    """Sent without a preview, a mistyped address was stored: the operator approved it, the
+    feed failed from its first refresh, and the organiser waited for events that never came."""
+    base = web.feeds.base_url
+    for _ in range(6):  # more than the hour's five registrations: a refusal costs none
+        sent = register(web, feeds=f"{base}/new.ics\n{base}/agenda.icss", name="Asso Typo")
+        assert sent.status_code == 422
+    page = sent.text
+    assert "Nous n’avons pas pu lire 1 de ces flux (voir ci-dessous)" in page
+    assert f"<code>{base}/agenda.icss</code>" in page and "404" in page  # which one, and why
+    assert f">{base}/new.ics\n{base}/agenda.icss</textarea>" in page  # as typed
+    assert 'value="Asso Typo"' in page and web.aggregator.registrations() == []
+    assert register(web, feeds=f"{base}/new.ics", name="Asso Typo").status_code == 200
+    [pending] = web.aggregator.registrations("pending")
+    # a field left empty is named first, before any feed is read
+    empty = register(web, feeds=f"{base}/agenda.icss", city="").text
+    assert "— obligatoire</p>" in empty and "Nous n’avons pas pu lire" not in empty
+
+    # its contact adds a feed that cannot be read: refused, the registration unchanged
+    link = f"/manage/{pending.token}"
+    fields = {"csrf_token": csrf(web.client, link), "action": "submit", "name": "Asso Typo",
+              "kind": "association", "city": "Épinal", "country": "FR", "language": "fr",
+              "website": "", "contact": "hello@asso.example.org", "tags": ""}
+    added = web.client.post(link + "?lang=de", data={
+        **fields, "feeds": f"{base}/new.ics\n{base}/agenda.icss"})
+    assert added.status_code == 422 and "1 dieser Feeds konnten wir nicht lesen" in added.text
+    assert [f.url for f in web.aggregator.registrations()[0].source.feeds] == [f"{base}/new.ics"]
+    # one it already gives, down for a while, does not stop it changing the rest
+    web.feeds.remove("/new.ics")
+    moved = web.client.post(link + "?lang=en", data={**fields, "city": "Remiremont",
+                                                     "feeds": f"{base}/new.ics"})
+    assert moved.status_code == 200 and "Changes saved." in moved.text
+    assert web.aggregator.registrations()[0].source.city == "Remiremont"
 
 
 def test_a_registered_home_page_is_answered_with_the_feeds_it_links_to(web: Web) -> None:
@@ -591,14 +635,13 @@ def test_the_contact_changes_its_registration_through_its_private_link(web: Web)
         "csrf_token": csrf(web.client, link), "action": "submit", "name": "Nouvelle Asso",
         "kind": "association", "city": "Remiremont", "country": "FR", "language": "fr",
         "website": "", "contact": "new-contact@asso.example.org", "tags": "maker, 3d",
-        "feeds": f"webcal://127.0.0.1:{web.feeds.base_url.rsplit(':', 1)[1]}/moved.ics\n"
-                 f"{web.feeds.base_url}/moved.ics"}).text
+        "feeds": f"{web.feeds.base_url}/other.ics\n{web.feeds.base_url}/moved.ics"}).text
     assert "Changes saved." in changed and "Registration approved." in changed
     assert f'<a href="/sources/{pending.source.id}">See its page and its feeds&#39; health</a>' in changed
     [approved] = web.aggregator.registrations("approved")
     assert approved.source.id == pending.source.id and approved.source.city == "Remiremont"
     assert [f.url for f in approved.source.feeds] == [
-        f"https://127.0.0.1:{web.feeds.base_url.rsplit(':', 1)[1]}/moved.ics", f"{web.feeds.base_url}/moved.ics"]
+        f"{web.feeds.base_url}/other.ics", f"{web.feeds.base_url}/moved.ics"]
     assert approved.source.tags == ("maker", "3d") and approved.changed_at is not None
     web.client.post("/admin/refresh", headers=bearer)
     status = {e.title: e.status for e in web.aggregator.published().events}

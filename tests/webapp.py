@@ -46,6 +46,11 @@ def publish_feeds(server: Any) -> None:
                                            b"Grand Nancy Innovation\\, 54000 Nancy"),
                "text/calendar")
     server.set("/news.xml", rss("Appel à projets", "Nouveau labo"), "application/rss+xml")
+    # A new organisation's feed, ready for the registration form (which reads what it is sent).
+    server.set("/new.ics", ics("n1@new", "Atelier Arduino", SOON + timedelta(days=4)),
+               "text/calendar")
+    server.set("/other.ics", ics("o1@other", "Atelier Python", SOON + timedelta(days=5)),
+               "text/calendar")
 
 
 @dataclass

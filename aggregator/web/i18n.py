@@ -18,6 +18,7 @@ from babel.dates import format_skeleton, format_time
 
 from ..render.text import first_of_month
 from .i18n_admin import ADMIN_MESSAGES
+from .i18n_register import REGISTER_MESSAGES
 from .qvalues import weighted
 
 LANGUAGES = ("fr", "en", "de")
@@ -372,6 +373,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "more": ("Voir tout l’agenda", "See the whole agenda", "Den ganzen Kalender ansehen"),
 }
 MESSAGES.update(ADMIN_MESSAGES)
+MESSAGES.update(REGISTER_MESSAGES)
 
 
 def negotiate(query: str | None, cookie: str | None, accept_language: str | None) -> str:

@@ -5,7 +5,8 @@ register again under another id (its published events then changed organisation)
 link is emailed to the contact when the registration is received and approved; its secret
 is the authorisation, as the subscribers' preference links (``subscribe``). A change takes
 effect at the next refresh, the source keeps its id, and the contact (the former one too,
-when it changed) is told by email. "Preview" reads the feeds as the registration form does.
+when it changed) is told by email. "Preview" reads the feeds as the registration form does,
+and so does saving for each feed address it adds (one that cannot be read is refused).
 The contact can also withdraw the organisation from the agenda, and ask to come back.
 """
 
@@ -20,8 +21,8 @@ from fastapi.responses import HTMLResponse
 
 from ..core import RegistrationError
 from ..models import Registration
-from .register import (checked_form, form_page, limit, previews_of, source_fields, submitted,
-                       text)
+from .register import (checked_form, form_page, limit, previews_of, read_new_feeds,
+                       source_fields, submitted, text, unreadable)
 from .directory import health_rows, overall_status
 from .security import HONEYPOT_FIELD
 from .views import Page, aggregator_of, language, render
@@ -100,10 +101,17 @@ async def manage_post(request: Request, token: str) -> Response:
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
         return _page(request, token, registration, values, previews=previews)
     limit(request, "manage")
+    aggregator = aggregator_of(request)
     try:
+        aggregator.check_registration(**source_fields(values, urls))
+        known = [feed.url for feed in registration.source.feeds]
+        previews = await read_new_feeds(request, urls, known)
+        if unreadable(previews):  # a feed it already had may be down a while: kept unread
+            return _page(request, token, registration, values, status_code=422,
+                         previews=previews, failure=page.t("feeds_unreadable",
+                                                           n=unreadable(previews)))
         changed, mail_problem = await run_in_threadpool(
-            lambda: aggregator_of(request).update_registration(
-                token, **source_fields(values, urls)))
+            lambda: aggregator.update_registration(token, **source_fields(values, urls)))
     except RegistrationError as error:
         return _page(request, token, registration, values,
                      error=page.reason(error.reason), error_field=error.field)

@@ -2,14 +2,17 @@
 
 "Preview" fetches every URL live through ``Aggregator.check_feed`` (the same guarded fetcher
 as refreshes: size cap, timeouts, no private addresses) and shows the format, the counts and
-the next three events, or the one-line reason the feed cannot be read. "Submit" stores the
-source PENDING (``Aggregator.register_source``) and emails the contact. Both are rate limited
+the next three events, or the one-line reason the feed cannot be read. "Submit" checks the
+fields, reads the feeds the same way (a feed that cannot be read sends the form back with its
+reason, recording nothing), then stores the source PENDING (``Aggregator.register_source``)
+and emails the contact. Both are rate limited
 per IP, CSRF-checked, and a filled honeypot gets a thank-you page and nothing else.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -111,9 +114,16 @@ async def register_post(request: Request) -> Response:
         answer = form_page(request, values, status_code=429, failure=refused.detail)
         answer.headers.update(refused.headers or {})
         return answer
+    aggregator = aggregator_of(request)
     try:
+        aggregator.check_registration(**source_fields(values, urls))
+        previews = await read_new_feeds(request, urls)
+        if unreadable(previews):
+            budget.refund(client_ip(request))
+            return form_page(request, values, status_code=422, previews=previews, failure=page.t(
+                "feeds_unreadable", n=unreadable(previews)))
         registration, mail_problem = await run_in_threadpool(
-            lambda: aggregator_of(request).register_source(**source_fields(values, urls)))
+            lambda: aggregator.register_source(**source_fields(values, urls)))
     except RegistrationError as error:  # a typo costs no registration: five of them locked
         budget.refund(client_ip(request))  # the organiser out for an hour
         return form_page(request, values, error=page.reason(error.reason),
@@ -136,6 +146,23 @@ def source_fields(values: dict[str, str], urls: list[str]) -> dict[str, Any]:
             "website": values["website"], "contact": values["contact"],
             "feeds": [FeedRef(url) for url in urls], "country": values["country"] or "FR",
             "language": values["language"] or "fr", "tags": values["tags"].split(",")}
+
+
+async def read_new_feeds(request: Request, urls: list[str],
+                         known: Collection[str] = ()) -> list[dict[str, Any]]:
+    """The previews of the feeds a sent form adds (those not in ``known``): a feed that
+    cannot be read is refused before the operator approves it and the organiser waits for
+    events that never come. Reading feeds is a preview's work, so it spends a preview."""
+    new = [url for url in urls if feed_address(url) not in {feed_address(k) for k in known}]
+    if not new:
+        return []
+    limit(request, "preview")
+    lang = Page(language(request), "/register", {}).lang
+    return await run_in_threadpool(previews_of, aggregator_of(request), new, lang)
+
+
+def unreadable(previews: list[dict[str, Any]]) -> int:
+    return sum(1 for preview in previews if not preview["ok"])
 
 
 def previews_of(aggregator: Aggregator, urls: list[str], lang: str) -> list[dict[str, Any]]:
