@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from .cluster import DATA_MARK
 from .config import Settings
@@ -18,6 +18,17 @@ from .errors import CurationError
 from .memo import not_kept
 from .models import Event, Source
 from .store import Store
+
+
+class Hidden(NamedTuple):
+    """An event or article the operator hid: the number that shows it again, its records,
+    when it was hidden, and its title as its feed still gives it ("" once no feed does):
+    keys alone ("assoc:4f1c…@meetup.com") did not say which event the operator had hidden."""
+
+    id: int
+    keys: tuple[str, ...]
+    when: datetime
+    title: str
 
 
 EXPLAIN_WINDOW = timedelta(days=3)
@@ -135,9 +146,9 @@ class CurationMixin:
         return self._hide("hide", self._current_assignment(), uid_or_key,
                           "events hide: {!r} is no merged UID or record key we hold")
 
-    def hidden_events(self) -> list[tuple[int, tuple[str, ...], datetime]]:
-        """(id, record keys, when) of each event the operator hid, oldest first."""
-        return self.store.overrides_of_kind("hide")
+    def hidden_events(self) -> list[Hidden]:
+        """Each event the operator hid, oldest first."""
+        return self._hidden("hide", news=False)
 
     def unhide_event(self, hidden_id: int) -> None:
         """Publish again the records of one hidden event (from :meth:`hidden_events`).
@@ -158,9 +169,16 @@ class CurationMixin:
         return self._hide("hide-news", self.store.load_assignment("news"), id_or_key,
                           "news hide: {!r} is no article id or record key of the last build")
 
-    def hidden_news(self) -> list[tuple[int, tuple[str, ...], datetime]]:
-        """(id, record keys, when) of each article the operator hid, oldest first."""
-        return self.store.overrides_of_kind("hide-news")
+    def hidden_news(self) -> list[Hidden]:
+        """Each article the operator hid, oldest first."""
+        return self._hidden("hide-news", news=True)
+
+    def _hidden(self, kind: str, *, news: bool) -> list[Hidden]:
+        found = self.store.overrides_of_kind(kind)
+        titles = self.store.record_titles([key for _, keys, _ in found for key in keys],
+                                          news=news)
+        return [Hidden(number, keys, when, next((titles[k] for k in keys if titles.get(k)), ""))
+                for number, keys, when in found]
 
     def unhide_news(self, hidden_id: int) -> None:
         """Publish again one hidden article (from :meth:`hidden_news`).

@@ -78,7 +78,7 @@ def test_a_hidden_event_stays_out_while_its_feeds_post_it_until_the_operator_sho
     assert "Rencontre IA" not in {e["title"] for e in json_events(tmp_path)}
     assert calendar_events(tmp_path)["Apéro start-up"]["STATUS"] == "CONFIRMED"
     listed = run("events", "hidden").output
-    assert listed.startswith("#1  ") and "lab:talk-1@lab, venue:blida-99@venue" in listed
+    assert listed.startswith("#1  ") and "  Rencontre IA  [lab:talk-1@lab, venue:blida-99@venue]" in listed
     assert run("events", "unhide", "1").exit_code == 0
     assert run("events", "hidden").output == "no hidden event\n"
     refresh_and_build()
@@ -101,6 +101,7 @@ def test_a_hidden_article_stays_out_of_the_news_until_shown_again(site: Any, tmp
     assert set(titles()) == {"Nouveau labo"}
     assert "Appel à projets" not in (tmp_path / "output" / "news.atom").read_text()
     assert run("news", "hidden").output.startswith("#1  ")
+    assert "  Appel à projets  [lab:https://news.example.org/0]" in run("news", "hidden").output
     assert run("news", "unhide", "1").exit_code == 0
     refresh_and_build()
     assert titles()["Appel à projets"] == ident  # back, under its id

@@ -64,6 +64,26 @@ def test_records_round_trip_with_their_zones(store: Store) -> None:
     assert after.status == "ok" and after.etag == '"1"' and after.record_count == 4
 
 
+def test_the_titles_of_hidden_records_are_read_by_their_keys(store: Store) -> None:
+    """What the operator's list of hidden events and articles shows beside their keys."""
+    source = make_source("lab", "https://example.org/events.ics")
+    store.sync_feeds([source])
+    [state] = store.feed_states([source])
+    moved = dataclasses.replace(RICH_EVENT, title="Rencontre Python #42 (salle B)",
+                                recurrence_id=datetime(2026, 12, 7, 18, 30, tzinfo=PARIS))
+    store.apply_update(decide.after_parse(
+        state, FetchResult(url=state.url, status_code=200, body=b"x"),
+        ParsedFeed("ical", events=(RICH_EVENT, moved, ALL_DAY), items=(ITEM,)), "hash", NOW,
+        timedelta(hours=1)))
+    assert store.record_titles(["lab:meetup-42@example.org", "lab:hack@x", "lab:gone@x",
+                                "other:hack@x", "no-colon"]) == {
+        "lab:meetup-42@example.org": "Rencontre Python #42 – Metz",  # the series, first stored
+        "lab:hack@x": "Hackathon"}
+    assert store.record_titles(["lab:tag:x,2026:1"], news=True) == {
+        "lab:tag:x,2026:1": "Appel à projets"}  # a guid holding colons
+    assert store.record_titles([]) == {}
+
+
 def test_records_of_a_feed_share_the_strings_they_repeat(store: Store) -> None:
     """Source, feed URL, zone, status, categories, the venue's address: one string object for
     all the records that repeat it, not one copy per record (memory of a build, issue 8)."""

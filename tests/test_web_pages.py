@@ -380,8 +380,10 @@ def test_the_operator_hides_one_event_and_shows_it_again_from_the_admin_pages(we
     assert "Apéro start-up" not in web.client.get("/").text  # built at once
     page = web.client.get("/admin/events", params={"lang": "en"}, headers=bearer).text
     assert "<h2>Hidden events</h2>" in page and "<code>assoc:meetup-7@assoc</code>" in page
-    [(hidden_id, keys, _)] = web.aggregator.hidden_events()
-    assert keys == ("assoc:meetup-7@assoc",)
+    # which event it is, not a key alone
+    assert "— <strong>Apéro start-up</strong> <small>(<code>assoc:meetup-7@assoc</code>)" in page
+    [(hidden_id, keys, _, title)] = web.aggregator.hidden_events()
+    assert keys == ("assoc:meetup-7@assoc",) and title == "Apéro start-up"
     assert web.client.post("/admin/events/hide", data={"uid": "nope@x"},
                            headers=bearer).status_code == 422
     assert web.client.post("/admin/events/unhide", data={"id": str(hidden_id)},
@@ -403,7 +405,8 @@ def test_the_operator_hides_one_article_and_shows_it_again_from_the_admin_pages(
     assert "Nouveau labo" in web.client.get("/news").text
     page = web.client.get("/admin/news", params={"lang": "en"}, headers=bearer).text
     assert "<h2>Hidden articles</h2>" in page and "<code>lab:https://news.example.org/0</code>" in page
-    [(hidden_id, _, _)] = web.aggregator.hidden_news()
+    assert "<strong>Appel à projets</strong>" in page.split("<h2>Hidden articles</h2>")[1]
+    [(hidden_id, _, _, _)] = web.aggregator.hidden_news()
     assert web.client.post("/admin/news/unhide", data={"id": str(hidden_id)},
                            headers=bearer).status_code == 204
     assert "Appel à projets" in web.client.get("/news").text

@@ -3,10 +3,9 @@ deduplication and on single events and articles."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 
+from ..curation import Hidden
 from . import AppContext, cli, console, errors_to_exit, pass_app
 
 
@@ -72,11 +71,13 @@ def events_hidden(app: AppContext) -> None:
         _print_hidden(app.aggregator.hidden_events(), "event")
 
 
-def _print_hidden(found: list[tuple[int, tuple[str, ...], datetime]], what: str) -> None:
+def _print_hidden(found: list[Hidden], what: str) -> None:
     if not found:
         click.echo(f"no hidden {what}")
-    for hidden_id, keys, when in found:
-        click.echo(f"#{hidden_id}  {when.isoformat(timespec='minutes')}  {', '.join(keys)}")
+    for hidden in found:
+        title = hidden.title or "(no longer in its feeds)"
+        click.echo(f"#{hidden.id}  {hidden.when.isoformat(timespec='minutes')}  {title}  "
+                   f"[{', '.join(hidden.keys)}]")
 
 
 @events.command("unhide")

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ..models import Overrides, Publication
 from . import codec
 from .publication_tables import dedup_overrides, publications
+from .tables import events, feeds, news_items
 
 _BATCH = 1000
 PUBLICATION_MARK = "publication"
@@ -120,6 +121,26 @@ class PublicationStore:
                 sa.select(dedup_overrides).where(dedup_overrides.c.kind == kind)
                 .order_by(dedup_overrides.c.id)).all()
         return [(r.id, tuple(json.loads(r.record_keys)), r.created_at) for r in rows]
+
+    def record_titles(self, record_keys: Sequence[str], *, news: bool = False) -> dict[str, str]:
+        """The stored title of each record named ``source_id:uid`` (``source_id:guid`` for an
+        article): what the operator's list of hidden ones shows beside their keys. A record
+        its feed no longer has is missing; of a series, its first stored record names it."""
+        pairs = [tuple(key.split(":", 1)) for key in record_keys if ":" in key]
+        if not pairs:
+            return {}
+        table, ident = (news_items, news_items.c.guid) if news else (events, events.c.uid)
+        with self._connect() as connection:
+            rows = connection.execute(
+                sa.select(feeds.c.source_id, ident.label("ident"), table.c.payload)
+                .join(feeds, feeds.c.id == table.c.feed_id)
+                .where(sa.tuple_(feeds.c.source_id, ident).in_(pairs)).order_by(table.c.id)
+            ).all()
+        titles: dict[str, str] = {}
+        for row in rows:
+            titles.setdefault(f"{row.source_id}:{row.ident}",
+                              str(json.loads(row.payload).get("title") or ""))
+        return titles
 
     def remove_override(self, override_id: int, kind: str) -> bool:
         """Forget one override of ``kind``; False when there is no such one."""

@@ -78,6 +78,8 @@ ADMIN_MESSAGES: dict[str, tuple[str, str, str]] = {
     "adm_article": ("Article", "Article", "Artikel"),
     "adm_hidden_news_title": ("Articles masqués", "Hidden articles", "Ausgeblendete Artikel"),
     "adm_none_hidden": ("Aucun.", "None.", "Keine."),
+    "adm_hidden_gone": ("(plus dans ses flux)", "(no longer in its feeds)",
+                        "(nicht mehr in seinen Feeds)"),
     "adm_explain_title": ("Pourquoi ces entrées ont été fusionnées ou séparées", "Why these records were merged or kept apart", "Warum diese Einträge zusammengeführt oder getrennt wurden"),
     "adm_back": ("retour", "back", "zurück"),
     "adm_score": ("Score", "Score", "Wert"),
