@@ -13,6 +13,7 @@ from aggregator.errors import ParseError
 from aggregator.models import NewsItem, ParsedFeed
 from aggregator.parse import parse_body, sniff_format
 from aggregator.parse.ampersands import escape_stray_ampersands
+from aggregator.parse.char_refs import replace_references_to_nothing
 from aggregator.parse.news_dates import rfc822_spelling
 from aggregator.parse.xml_declaration import drop_unnamed_encoding
 from aggregator.parse.text import clean_text, html_to_text, sanitize_html
@@ -266,6 +267,33 @@ def test_a_well_formed_encoding_name_is_left_to_feedparser() -> None:
     assert drop_unnamed_encoding(latin) == (latin, None)
     utf16 = "<?xml version='1.0' encoding='utf\x00-16'?><t/>".encode("utf-16")
     assert drop_unnamed_encoding(utf16) == (utf16, None)
+
+
+@pytest.mark.parametrize("reference", [b"&#xD800;", b"&#56320;", b"&#x110000;",
+                                       b"&#99999999999999999999;"])
+def test_a_reference_to_no_character_costs_a_warning_not_the_feed(reference: bytes) -> None:
+    """feedparser's lenient parser raised on them (UnicodeEncodeError for a surrogate,
+    ValueError past U+10FFFF, OverflowError for twenty digits): the feed was refused as
+    "unexpected … while parsing"."""
+    body = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>Lab</title><item>"
+            b"<title>Caf&#xE9; " + reference + b" code</title><link>https://lab.example.org/1"
+            b"</link><description><![CDATA[kept: " + reference + b"]]></description>"
+            b"<pubDate>Mon, 07 Dec 2026 18:00:00 +0100</pubDate></item></channel></rss>")
+    feed = parse_body(body, "auto", URL)
+    [item] = feed.items
+    assert item.title == "Café \ufffd code"
+    assert item.summary == "kept: \ufffd"  # HTML in CDATA: HTML reads it so too
+    assert feed.warnings == ("1 character references to no character (half of a UTF-16 pair "
+                             "such as &#xD800;, or past U+10FFFF): read as U+FFFD",)
+    assert reason_in(feed.warnings[0], "fr").startswith("1 références de caractère")
+
+
+def test_references_to_characters_are_left_alone() -> None:
+    body = b"<t>&#x2019; &#8217; &#x1F600; &#128512; &#xFFFD; &#x10FFFF;</t>"
+    assert replace_references_to_nothing(body) == (body, 0)
+    mixed = b"<t>&#xd800;</t><![CDATA[&#xD800;]]><!-- &#1114112; --><u a='&#1114112;'/>"
+    assert replace_references_to_nothing(mixed) == (
+        b"<t>&#xFFFD;</t><![CDATA[&#xD800;]]><!-- &#1114112; --><u a='&#xFFFD;'/>", 2)
 
 
 def test_only_stray_ampersands_outside_cdata_and_comments_are_escaped() -> None:

@@ -25,6 +25,7 @@ import feedparser.util
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
+from .char_refs import replace_references_to_nothing
 from .feed_dates import read_with_dates, to_utc, undated_note, unread_dates_note
 from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_text, sanitize_html
 from .timezones import well_known_zone
@@ -59,6 +60,10 @@ def parse_news(body: bytes, url: str, feed_root: bool = False,
     body, stray = escape_stray_ampersands(body)  # first mend what the author surely meant
     if stray:
         notes.append(f"{stray} '&' not written '&amp;' as XML requires: read as text")
+    body, nothing = replace_references_to_nothing(body)
+    if nothing:
+        notes.append(f"{nothing} character references to no character (half of a UTF-16 "
+                     "pair such as &#xD800;, or past U+10FFFF): read as U+FFFD")
     parsed, order_note = read_with_dates(body, well_known_zone(default_tz) or UTC)
     version = str(parsed.get("version") or "")
     entries = list(parsed.get("entries") or [])

@@ -18,6 +18,12 @@ NEWS: tuple[tuple[str, str, str], ...] = (
     ("declared encoding {name} is no encoding's name: read as UTF-8",
      "l’encodage déclaré {name} n’est le nom d’aucun encodage : lu comme de l’UTF-8",
      "die angegebene Kodierung {name} ist kein Kodierungsname: als UTF-8 gelesen"),
+    ("{n} character references to no character (half of a UTF-16 pair such as &#xD800;, or "
+     "past U+10FFFF): read as U+FFFD",
+     "{n} références de caractère ne désignant aucun caractère (moitié d’une paire UTF-16 "
+     "comme &#xD800;, ou au-delà de U+10FFFF) : lues comme U+FFFD",
+     "{n} Zeichenreferenzen auf kein Zeichen (Hälfte eines UTF-16-Paars wie &#xD800; oder "
+     "jenseits von U+10FFFF): als U+FFFD gelesen"),
     ("{n} '&' not written '&amp;' as XML requires: read as text",
      "{n} « & » non écrits « &amp; » comme XML le demande : lus comme du texte",
      "{n} „&“ nicht als „&amp;“ geschrieben, wie XML es verlangt: als Text gelesen"),
