@@ -5,6 +5,7 @@ Plain records in, merged records out; each test is one situation a subscriber wo
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 from aggregator.dedup import Overrides, merge_events, merge_news, record_key
@@ -78,6 +79,51 @@ def test_organiser_wins_over_venue_and_categories_unite() -> None:
     assert merged.location == "Totem, 1 rue X, Metz"
     assert merged.categories == ("Python", "Tech")
     assert merged.members[0].source_id == "rmll"
+
+
+WITH_SITES = {**SOURCES,
+              "loria": dataclasses.replace(SOURCES["loria"], website="https://www.loria.example/"),
+              "rmll": dataclasses.replace(SOURCES["rmll"], website="lorntech.example"),
+              "datalyse": Source(id="datalyse", name="Datalyse", kind="startup", city="Metz",
+                                 country="FR", website="https://datalyse.example")}
+
+
+def test_the_source_whose_page_the_reposts_link_to_speaks_for_the_event() -> None:
+    """Among sources of one rank by kind, the latest LAST-MODIFIED won, and a record without
+    one (Outlook's) always lost: a start-up's repost, half an hour late, gave the lab's day
+    its time, title and link, and the lab was only "also posted by"."""
+    nine = datetime(2027, 1, 6, 8, 0, tzinfo=UTC)
+    lab = event("loria", "ia-sante@shared", title="Journée IA & Santé", start=nine)
+    repost = event("datalyse", "ia-sante@shared", title="Journée IA et santé (LORIA)",
+                   start=nine.replace(minute=30), last_modified=datetime(2026, 12, 1, tzinfo=UTC))
+    relay = event("rmll", "ia-sante@shared", title="Journée IA & Santé – Nancy", start=nine,
+                  url="https://loria.example/fr/ia-sante/?utm_source=lorntech&lang=fr#programme")
+    [merged] = merge_events([repost, relay, lab], WITH_SITES).events
+    assert [m.source_id for m in merged.members] == ["loria", "datalyse", "rmll"]
+    assert (merged.title, merged.start) == ("Journée IA & Santé", nine)
+    # the link as a reader follows it: the campaign tag gone, the rest as written
+    assert merged.url == "https://loria.example/fr/ia-sante/?lang=fr#programme"
+    # with no link to tell, kind and then LAST-MODIFIED decide as before
+    [unlinked] = merge_events([repost, dataclasses.replace(relay, url=""), lab],
+                              WITH_SITES).events
+    assert unlinked.members[0].source_id == "datalyse"
+
+
+def test_an_article_speaks_with_the_source_it_links_to() -> None:
+    """A start-up's relay, earlier by an hour, gave the article its title and grouped it
+    under the start-up in the digest, though it links to the association's own page."""
+    published = datetime(2025, 3, 1, 9, tzinfo=UTC)
+    items = [
+        NewsItem(guid="https://datalyse.example/?p=4", title="Bilan 2024 de Lor'N'Tech",
+                 source_id="datalyse", link="https://lorntech.example/bilan-2024/",
+                 published=published),
+        NewsItem(guid="https://lorntech.example/?p=12", title="Bilan 2024", source_id="rmll",
+                 link="https://www.lorntech.example/bilan-2024/?utm_source=rss",
+                 published=published.replace(hour=10)),
+    ]
+    [merged] = merge_news(items, WITH_SITES).items
+    assert merged.members[0].source_id == "rmll" and merged.title == "Bilan 2024"
+    assert merged.published == published  # the earliest date still
 
 
 def test_cancelled_only_when_the_organiser_cancelled() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import icalendar
 
+from aggregator.demo.feeds import build_demo
 from aggregator.published import decode_event
 from aggregator.render.agenda import walk
 from test_render_corpus_icaljs import posix
@@ -48,6 +49,19 @@ def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:
     # its links lead to where it serves (they led to port 8000 whatever --port said)
     assert "Ajouter à mon agenda\u00a0: http://127.0.0.1:8123/events/" in text
     assert 'href="http://127.0.0.1:8123/events/' in page
+    # a cross-posted event speaks with its organiser's record (its time, title and link),
+    # told by the links of the reposts: a start-up's repost of a lab's day, half an hour late,
+    # spoke for it, and the lab was only "also posted by"
+    truth = {h.key: h for h in build_demo(date.today(), "http://127.0.0.1:8123").events}
+    for key, organiser in (("ia-sante", "loria"), ("owasp-api", "owasp-lorraine"),
+                           ("hack4lux", "house-of-startups")):
+        [merged] = [e for e in events
+                    if {(s["source"], s["uid"]) for s in e["sources"]} == set(truth[key].postings)]
+        assert merged["sources"][0]["source"] == organiser, merged["title"]
+    [ia_sante] = [e for e in events if e["sources"][0]["source"] == "loria"
+                  and len(e["sources"]) == 3 and "Santé" in e["title"]]
+    assert ia_sante["start"].endswith("T09:00:00+01:00")  # the lab's time, not the repost's
+    assert not [e["url"] for e in events if "utm_" in e["url"]]  # no campaign tags published
     # the digest written after the build leaves its filtered calendars (it removed them all)
     assert (output / "calendars" / "metz.ics").is_file()
 

@@ -60,6 +60,22 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
 
 
+def untracked(url: str) -> str:
+    """The link without its tracking parameters (``?utm_source=…``), everything else as
+    written (a #fragment may name the event on a page that lists several)."""
+    if "?" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not is_tracking(k)]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
+
+
 def url_key(url: str) -> str:
     """A comparison key for a link: scheme, ``www.``, default port, trailing slash, fragment and
     tracking parameters folded away; Meetup and Eventbrite event pages reduced to their id.

@@ -1,7 +1,7 @@
 """The merge policy: which record speaks for a cluster, and how the others complete it.
 
-The organiser's own record is the authority for title, link and times (issue 3); venues and
-umbrella organisations only fill gaps. Location and description take the most complete text,
+The organiser's own record is the authority for title, link and times (issue 3): the source
+the records link to, else by kind; venues and umbrella organisations only fill gaps. Location and description take the most complete text,
 categories are united, and every record stays listed in ``members`` so no source is lost.
 """
 
@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
 from ..parse.text import is_web_url
 from ..recurrence import rule_problem
+from .authorship import links_to_sources
+from .keys import untracked
 from .places import PlaceNormaliser, fold
 
 CITY_NAMES = {"metz": "Metz", "nancy": "Nancy", "thionville": "Thionville", "epinal": "Épinal",
@@ -50,12 +52,16 @@ def _source_rank(source_id: str, sources: Mapping[str, Source]) -> tuple[int, in
 
 
 def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[Event]:
-    """Members in authority order: priority, organiser kind, highest SEQUENCE, latest
+    """Members in authority order: priority, the source the records link to (its own page:
+    the organiser, see authorship.py), organiser kind, highest SEQUENCE, latest
     LAST-MODIFIED, then record key (so the order never depends on input order)."""
-    def order(e: Event) -> tuple[int, int, int, float, str, str]:
+    linked = links_to_sources(events, sources) if len(events) > 1 else {}
+
+    def order(e: Event) -> tuple[int, int, int, int, float, str, str]:
         priority, kind = _source_rank(e.source_id, sources)
         modified = -_timestamp(e.last_modified)
-        return (priority, kind, -e.sequence, modified, record_key(e), e.feed_url)
+        return (priority, -linked.get(e.source_id, 0), kind, -e.sequence, modified,
+                record_key(e), e.feed_url)
     return sorted(events, key=order)
 
 
@@ -91,7 +97,7 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
         location=_most_complete([m.location for m in members]),
         city=event_city([m.location for m in members], [sources.get(m.source_id) for m in members],
                         source.city if source else ""),
-        url=next((m.url for m in members if _is_link(m.url)), ""),  # rep first
+        url=untracked(next((m.url for m in members if _is_link(m.url)), "")),  # rep first
         description=_most_complete([m.description for m in members]),
         status=sys.intern(rep.status.upper()),  # one object for 40,000 "CONFIRMED"s (issue 8)
         categories=_united([m.categories for m in members]),
@@ -141,12 +147,15 @@ def _pick_overrides(uid: str, overrides: Sequence[Event],
 
 def rank_items(items: Sequence[NewsItem], sources: Mapping[str, Source],
                decorated: Mapping[str, bool]) -> list[NewsItem]:
-    """Articles in authority order: priority, undecorated title (the original, not a relay),
-    organiser kind, earliest published, then key."""
-    def order(item: NewsItem) -> tuple[int, bool, int, float, str, str]:
+    """Articles in authority order: priority, the source the articles link to (the one that
+    published it), undecorated title (the original, not a relay), organiser kind, earliest
+    published, then key."""
+    linked = links_to_sources(items, sources) if len(items) > 1 else {}
+
+    def order(item: NewsItem) -> tuple[int, int, bool, int, float, str, str]:
         priority, kind = _source_rank(item.source_id, sources)
-        return (priority, decorated.get(item.title, False), kind, _timestamp(item.published),
-                record_key(item), item.feed_url)
+        return (priority, -linked.get(item.source_id, 0), decorated.get(item.title, False),
+                kind, _timestamp(item.published), record_key(item), item.feed_url)
     return sorted(items, key=order)
 
 
