@@ -70,6 +70,9 @@ def test_every_language_and_the_archive_copy() -> None:
     assert "Toute la journée" not in french.text and "Actualités de la semaine" in french.text
     assert "News of the week" in english.text and "Nachrichten der Woche" in german.text
     assert "Dienstag, 8. Dezember" in german.text and "Se désabonner" in french.html
+    # German writes the ordinal dot in a day without its weekday too ("7 Dezember" was wrong)
+    assert "7. Dezember bis 20. Dezember." in german.text and "(5. Dezember)" in german.text
+    assert "7 décembre au 20 décembre" in french.text
     public = rendered("fr", personal=False)
     assert "tok-en" not in public.html and "/unsubscribe/" not in public.text
     assert f"{BASE_URL}/subscribe" in public.html

@@ -80,6 +80,8 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 DAY_PATTERNS = {"fr": "EEEE d MMMM", "en": "EEEE d MMMM", "de": "EEEE, d. MMMM"}
+DATE_PATTERNS = {"fr": "d MMMM", "en": "d MMMM", "de": "d. MMMM"}
+"""A day without its weekday ("30 novembre", "30. November": German writes the ordinal dot)."""
 TIME_PATTERNS = {"fr": "H 'h' mm", "en": "h:mm a", "de": "HH:mm"}
 
 

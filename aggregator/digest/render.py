@@ -29,7 +29,7 @@ from ..render.slugs import slugify
 from ..render.text import (clip, first_of_month, one_line, other_language, place_of,
                            source_names)
 from ..render.spans import span_text
-from .labels import day_label, labels, plural, time_label
+from .labels import DATE_PATTERNS, day_label, labels, plural, time_label
 from .select import DigestContent
 
 TOKEN = "SUBSCRIBER-TOKEN-PLACEHOLDER"
@@ -156,7 +156,7 @@ def _item(item: MergedItem, sources: Mapping[str, Source], language: str) -> dic
     summary = clip(plain_text(item.summary), SUMMARY_CHARS)
     when = item.published
     return {"title": one_line(item.title) or item.link, "link": _web(item.link),
-            "date": first_of_month(format_date(when, "d MMMM", locale=language), language)
+            "date": first_of_month(format_date(when, date_pattern(language), locale=language), language)
             if when else "",
             "summary": summary, "lang": other_language(item.members, sources, language)}
 
@@ -188,7 +188,11 @@ def _selection(content: DigestContent, language: str) -> str:
 
 
 def _short(moment: datetime, language: str) -> str:
-    return first_of_month(format_date(moment.date(), "d MMMM", locale=language), language)
+    return first_of_month(format_date(moment.date(), date_pattern(language), locale=language), language)
+
+
+def date_pattern(language: str) -> str:
+    return DATE_PATTERNS.get(language, DATE_PATTERNS["fr"])
 
 
 def _web(link: str) -> str:
