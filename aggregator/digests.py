@@ -186,7 +186,7 @@ class DigestsMixin:
         return render_calendar(
             [found], name=one_line(found.title), now=published.generated_at or self.clock(),
             base_url=self.settings.base_url, timezone=self.settings.timezone,
-            sources=self._sources())
+            sources=self._sources(), subscription=False)
 
     def digest_ledger(self, week: str | None = None) -> list[object]:
         """The ledger of a week (who got it, who is to be retried, who failed and why)."""

@@ -221,6 +221,11 @@ def test_add_to_calendar_link(site: tuple[Aggregator, httpx.Client]) -> None:
     answer = client.get("/events/rencontre-ia.ics")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/calendar")
     assert "UID:rencontre-ia" in answer.text and answer.text.count("BEGIN:VEVENT") == 1
+    # an event to add, not a calendar to subscribe to: Outlook opened a file with a
+    # calendar's name and refresh interval as a new calendar
+    for subscription_only in ("X-WR-CALNAME", "NAME:", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        assert f"\r\n{subscription_only}" not in answer.text
+    assert "\r\nMETHOD:PUBLISH\r\n" in answer.text and "BEGIN:VTIMEZONE" in answer.text
     assert client.get("/events/unknown.ics").status_code == 404
 
 

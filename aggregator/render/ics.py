@@ -157,15 +157,20 @@ def render_calendar(
     timezone: str,
     sources: Mapping[str, Source] | None = None,
     blocks: Mapping[str, EventBlock] | None = None,
+    subscription: bool = True,
 ) -> bytes:
     """One VCALENDAR holding ``events``, as CRLF-separated, folded iCalendar bytes.
 
     ``sources`` (optional) names the organisations in each DESCRIPTION; without it their
     ids are used. ``blocks`` are pre-serialised events (see :func:`render_event_blocks`).
+    ``subscription=False``: a file to add its events once ("add to my calendar"), without
+    the calendar's name and refresh interval, which made Outlook open it as a new calendar
+    instead of adding the event to the reader's own.
     Raises ValueError when ``now`` is naive or ``timezone`` unknown.
     """
     return b"".join(calendar_chunks(events, name=name, now=now, base_url=base_url,
-                                    timezone=timezone, sources=sources, blocks=blocks))
+                                    timezone=timezone, sources=sources, blocks=blocks,
+                                    subscription=subscription))
 
 
 def calendar_chunks(
@@ -178,6 +183,7 @@ def calendar_chunks(
     sources: Mapping[str, Source] | None = None,
     blocks: Mapping[str, EventBlock] | None = None,
     presorted: bool = False,
+    subscription: bool = True,
 ) -> Iterator[bytes]:
     """:func:`render_calendar`'s bytes as pieces: the shared event blocks are not copied.
 
@@ -189,7 +195,7 @@ def calendar_chunks(
     ordered = events if presorted else sorted(events, key=event_order(zone))
     if blocks is None:
         blocks = render_event_blocks(ordered, now=now, sources=sources or {})
-    header: bytes = _new_calendar(name, base_url, timezone).to_ical()
+    header: bytes = _new_calendar(name, base_url, timezone, subscription).to_ical()
     tzids: set[str] = set()
     for event in ordered:
         tzids |= blocks[event.uid].tzids
@@ -201,12 +207,14 @@ def calendar_chunks(
     yield _END
 
 
-def _new_calendar(name: str, base_url: str, timezone: str) -> Calendar:
+def _new_calendar(name: str, base_url: str, timezone: str, subscription: bool) -> Calendar:
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    if not subscription:
+        return calendar
     calendar.add("name", one_line(name))
     calendar.add("x-wr-calname", one_line(name))
     calendar.add("x-wr-caldesc", f"{one_line(name)} – {base_url.rstrip('/')}/")
