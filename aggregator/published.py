@@ -299,14 +299,20 @@ def decode_event(record: Mapping[str, Any]) -> MergedEvent:
 
 def _override(record: Mapping[str, Any], override: Mapping[str, Any], zone: tzinfo) -> Event:
     """One of an event's changed occurrences, in its own zone when it has one (a moved
-    occurrence may be written in another zone than its series)."""
+    occurrence may be written in another zone than its series). Its link, description and
+    SEQUENCE too (events.json has them since 2026-12-06): without them the web app's
+    filtered calendars wrote SEQUENCE:0 and the series' text for a changed occurrence the
+    build's calendar.ics gave its own."""
     name = override.get("timezone") or record.get("timezone")
     own = _zone(name) if override.get("timezone") else zone
     return Event(uid=record["uid"], title=str(override.get("title", "")),
                  start=_when(override["start"], own),  # type: ignore[arg-type]
                  end=_when(override.get("end"), own), location=str(override.get("location", "")),
                  status=str(override.get("status", "CONFIRMED")), timezone=name,
-                 recurrence_id=_when(override.get("recurrence_id"), own))
+                 recurrence_id=_when(override.get("recurrence_id"), own),
+                 url=str(override.get("url", "")),
+                 description=str(override.get("description", "")),
+                 sequence=int(override.get("sequence") or 0))
 
 
 def decode_item(record: Mapping[str, Any]) -> MergedItem:

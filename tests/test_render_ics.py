@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -14,7 +15,9 @@ from icalendar import Calendar
 from aggregator.dedup import merge_events
 from aggregator.models import Event
 from aggregator.parse import parse_body
+from aggregator.published import decode_event
 from aggregator.render.agenda import walk
+from aggregator.render.exports import render_events_json
 from aggregator.render import filtered_calendars, render_calendar, render_outputs, search_texts, slugify
 from render_builders import BASE_URL, NOW, PARIS, SOURCES, merged
 
@@ -269,6 +272,20 @@ WORKSHOPS = merged(
                      location="Lab 2", recurrence_id=datetime(2026, 1, 28, 18, 0, tzinfo=PARIS),
                      source_id="tcrm"),),
 )
+
+
+def test_the_web_apps_calendars_from_events_json_are_the_builds_bytes() -> None:
+    """The web app renders a filtered calendar from events.json's records: a changed
+    occurrence lost its SEQUENCE (0 where calendar.ics said 1), its link and description."""
+    [record] = LUXEMBOURG_SERIES.overrides
+    series = dataclasses.replace(LUXEMBOURG_SERIES, sequence=1, overrides=(dataclasses.replace(
+        record, sequence=2, url="https://lux.example/special", description="Salle 2.01"),))
+    exported = json.loads(render_events_json([series], SOURCES, now=NOW,
+                                             timezone="Europe/Paris"))["events"]
+    again = [decode_event(event) for event in exported]
+    built, served = calendar_of([series])[0], calendar_of(again)[0]
+    assert b"SEQUENCE:2" in built and b"Salle 2.01" in built
+    assert served == built
 
 
 def test_a_series_of_dates_without_a_rule_is_one_vevent_per_date() -> None:

@@ -135,6 +135,9 @@ def _override_record(record: Event, event: MergedEvent) -> dict[str, Any]:
         "location": one_line(record.location),
         "status": status_of(record.status or event.status),
         "timezone": zone_name(zone),
+        "url": record.url,
+        "description": clean_text(record.description),
+        "sequence": record.sequence,
     }
 
 
