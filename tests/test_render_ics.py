@@ -77,6 +77,16 @@ def vevent(calendar: Calendar, uid: str, override: bool = False) -> Calendar:
     return found[0]
 
 
+@pytest.mark.parametrize("zone", ["Europe/Luxembourg", "UTC"])
+def test_a_calendar_of_no_event_is_still_a_valid_one(zone: str) -> None:
+    """A filter that matches nothing yet (/calendar.ics?city=Épinal before its first event)
+    gave a VCALENDAR with no component, which RFC 5545 forbids and strict clients refuse."""
+    body = render_calendar([], name="Test", now=NOW, base_url=BASE_URL, timezone=zone)
+    [component] = Calendar.from_ical(body).subcomponents
+    assert component.name == "VTIMEZONE" and component["TZID"] == zone
+    assert f"X-WR-TIMEZONE:{zone}\r\n".encode() in body
+
+
 def test_calendar_properties_are_those_clients_expect() -> None:
     body, calendar = calendar_of([merged()])
     for line in (

@@ -37,6 +37,7 @@ from .times import (
     like,
     render_zone,
     require_aware,
+    zone_name,
 )
 
 PRODID = "-//aggregator//Agenda numerique Grand Est - Luxembourg//FR"
@@ -199,6 +200,8 @@ def calendar_chunks(
     tzids: set[str] = set()
     for event in ordered:
         tzids |= blocks[event.uid].tzids
+    if not ordered:  # RFC 5545 wants a component: a filter matching nothing yet stays valid
+        tzids.add(zone_name(zone))
     yield header.removesuffix(_END)
     yield from (_vtimezone_bytes(tzid, now.year - 1) for tzid in sorted(tzids))
     stamp = stamp_line(now)
