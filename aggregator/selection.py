@@ -19,6 +19,7 @@ from typing import Protocol, TypeVar
 
 from .models import MergedEvent, MergedItem, Source
 from .render import slugify
+from .topics import filter_word
 
 TAG = re.compile(r"<[^>]*>")
 
@@ -37,8 +38,11 @@ class Selection:
     def empty(self) -> bool:
         return not self.filters()
 
-    def label(self) -> str:
-        return " / ".join(self.filters().values())
+    def label(self, language: str = "fr") -> str:
+        """The filters as a reader of ``language`` names them ("Metz / Laboratoire / IA"):
+        the name of a calendar, an embedded list, a feed of the selection."""
+        return " / ".join(filter_word(name, value, language)
+                          for name, value in self.filters().items())
 
     def filters(self) -> dict[str, str]:
         """The filters given, as a query string names them (``{"city": "Metz"}``)."""

@@ -1,5 +1,5 @@
-"""Topics (sources.yaml ``tags``) as a reader of each language names them, and as an
-organiser types them.
+"""Topics (sources.yaml ``tags``) and kinds of organisation as a reader of each language
+names them, and topics as an organiser types them.
 
 The operator writes tags as short slugs (``ai``, ``open-source``); the filters, the sign-up
 form and the calendars page showed them so, in English and lower case, on French and German
@@ -15,7 +15,7 @@ names a known topic in any of the three languages becomes its slug (:func:`topic
 from __future__ import annotations
 
 from .models import LANGUAGES
-from .render.slugs import slugify
+from .slug import slugify
 
 TOPICS: dict[str, tuple[str, str, str]] = {  # in LANGUAGES' order: fr, en, de
     "ai": ("IA", "AI", "KI"),
@@ -47,6 +47,15 @@ TOPICS: dict[str, tuple[str, str, str]] = {  # in LANGUAGES' order: fr, en, de
     "dotnet": (".NET", ".NET", ".NET"),
     "fsharp": ("F#", "F#", "F#"),
 }
+KINDS: dict[str, tuple[str, str, str]] = {  # models.SOURCE_KINDS, in LANGUAGES' order
+    "startup": ("Start-up", "Start-up", "Start-up"),
+    "lab": ("Laboratoire", "Lab", "Labor"),
+    "association": ("Association", "Association", "Verein"),
+    "venue": ("Lieu", "Venue", "Veranstaltungsort"),
+    "institution": ("Institution", "Institution", "Institution"),
+    "company": ("Entreprise", "Company", "Unternehmen"),
+}
+"""The kinds of organisation as each language names them (the pages, the calendars' names)."""
 SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp", ".net": "dotnet", "dotnet": "dotnet"}
 """Names a slug would lose ("C++" and "C#" would both be "c")."""
 
@@ -58,6 +67,17 @@ def topic(tag: str, language: str) -> str:
         return known[LANGUAGES.index(language) if language in LANGUAGES else 0]
     spaced = tag.strip().replace("-", " ").replace("_", " ")
     return spaced[:1].upper() + spaced[1:]
+
+
+def filter_word(facet: str, value: str, language: str) -> str:
+    """A filter's value as a reader of ``language`` names it: a kind ("venue": "Lieu") and a
+    topic in words, a city as written. A filtered calendar's name showed "– venue", "– ai"
+    in the subscriber's list of calendars."""
+    if facet == "kind" and value in KINDS:
+        return KINDS[value][LANGUAGES.index(language) if language in LANGUAGES else 0]
+    if facet == "tag":
+        return topic(value, language)
+    return value
 
 
 def _by_name() -> dict[str, str]:

@@ -251,6 +251,18 @@ def test_city_and_tag_sharing_a_slug_share_one_calendar() -> None:
     assert facets["metz"] == ("city", "tag") and facets["lab"] == ("kind",)
 
 
+def test_a_filtered_calendar_is_named_in_words() -> None:
+    """Its name is the subscriber's list of calendars: "– venue", "– ai" read as code."""
+    outputs = render_outputs([merged("talk", sources=("loria",))], [], SOURCES, now=NOW,
+                             base_url=BASE_URL, timezone="Europe/Paris")
+    names = {path: str(Calendar.from_ical(outputs[path])["X-WR-CALNAME"]).rpartition(" – ")[2]
+             for path in ("calendars/venue.ics", "calendars/ai.ics", "calendars/fab-lab.ics",
+                          "calendars/epinal.ics", "calendars/lab.ics")}
+    assert names == {"calendars/venue.ics": "Lieu", "calendars/ai.ics": "IA",
+                     "calendars/fab-lab.ics": "Fab Lab", "calendars/epinal.ics": "Épinal",
+                     "calendars/lab.ics": "Laboratoire"}
+
+
 def test_rdate_exdate_take_the_kind_of_dtstart() -> None:
     weekly_all_day = merged(
         "mondays",

@@ -157,6 +157,11 @@ def test_filters_as_query_and_as_path(web: Web) -> None:
         "Rencontre IA"]
     assert summaries(web.client.get("/calendar.ics", params={"q": "rencontre"}).content) == [
         "Rencontre IA"]
+    # named in words in the subscriber's list of calendars (it read "– venue")
+    venues = web.client.get("/calendar.ics", params={"kind": "venue"}).content
+    assert str(icalendar.Calendar.from_ical(venues)["X-WR-CALNAME"]).endswith(" – Lieu")
+    embedded = web.client.get("/embed", params={"kind": "venue", "tag": "ai", "lang": "en"})
+    assert " – Venue / AI" in embedded.text
     etag = by_query.headers["etag"]
     assert web.client.get("/calendar.ics", params={"tag": "startup"},
                           headers={"If-None-Match": etag}).status_code == 304

@@ -25,7 +25,7 @@ from babel.dates import format_date
 from ..models import MergedItem, Source
 from ..parse.text import is_web_url, plain_text
 from ..render.agenda import Occurrence
-from ..render.slugs import slugify
+from ..slug import slugify
 from ..render.text import (clip, first_of_month, one_line, other_language, place_of,
                            source_names)
 from ..render.spans import span_text

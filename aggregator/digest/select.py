@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from ..models import MergedEvent, MergedItem, Source
 from ..render.agenda import Occurrence, upcoming
 from ..render.exports import newest_first
-from ..render.slugs import slugify
+from ..slug import slugify
 from ..render.text import source_names
 from ..selection import facets_match
 from ..render.times import as_date, instant

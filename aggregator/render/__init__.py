@@ -18,13 +18,15 @@ from datetime import datetime
 
 from ..memo import BytesInMemory, BytesMemo, Memo
 from ..models import MergedEvent, MergedItem, Source
+from ..topics import filter_word
 from .agenda import SingleMemo
 from .exports import (
     events_json_chunks, news_json_chunks, render_events_json, render_news_atom, render_news_json,
 )
 from .ics import BlockMemo, calendar_chunks, render_calendar, render_event_blocks
 from .pages import render_index
-from .slugs import FilteredCalendar, filtered_calendars, search_texts, slugify
+from ..slug import slugify
+from .slugs import FilteredCalendar, filtered_calendars, search_texts
 from .text import DEFAULT_TITLE
 from .times import event_order, render_zone
 
@@ -128,11 +130,13 @@ def iter_outputs(
     )
 
 
-def calendar_label(selection: FilteredCalendar) -> str:
-    """The values behind a filtered calendar, once each whatever their case: "Metz / lab"."""
+def calendar_label(selection: FilteredCalendar, language: str = "fr") -> str:
+    """The values behind a filtered calendar in words, once each whatever their case:
+    "Metz", "Laboratoire", "IA" (the calendar's name in the subscriber's list)."""
     seen: dict[str, str] = {}
-    for label in selection.labels:
-        seen.setdefault(label.casefold(), label)
+    for facet, value in selection.named or (("city", label) for label in selection.labels):
+        word = filter_word(facet, value, language)
+        seen.setdefault(word.casefold(), word)
     return " / ".join(seen.values())
 
 

@@ -18,35 +18,15 @@ or tag calendar holds the events where ANY member's source has that kind or tag.
 
 from __future__ import annotations
 
-import functools
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..models import MergedEvent, Source
+from ..slug import FOLD_PAIRS, slugify
 
 FACETS = ("kind", "city", "tag")
 """What a filtered calendar's values can be, in the order a page groups them."""
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_FOLD_PAIRS = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ł", "l"), ("đ", "d"),
-               ("þ", "th"))
-_FOLD = str.maketrans(dict(_FOLD_PAIRS))
-
-
-@functools.lru_cache(maxsize=4096)
-def slugify(value: str) -> str:
-    """Lower-case ASCII with accents stripped and every other run of characters as ``-``.
-
-    ``"Épinal"`` gives ``"epinal"``, ``"Esch-sur-Alzette "`` gives ``"esch-sur-alzette"``;
-    a value with no letter or digit gives ``""`` (and no calendar). Cached: a build asks for
-    the same few cities, kinds and tags once per event.
-    """
-    folded = unicodedata.normalize("NFKD", value.lower().translate(_FOLD))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii")
-    return _NOT_ALNUM.sub("-", ascii_text).strip("-")
-
-
 _SPACE_BUT_ALNUM_AND_NEWLINE = bytes(
     c if chr(c).isascii() and (chr(c) in "\n" or chr(c).isdigit() or chr(c).islower()) else 32
     for c in range(256))
@@ -63,7 +43,7 @@ def search_texts(texts: Sequence[str]) -> list[str]:
     if not texts:
         return []
     joined = "\n".join(text.replace("\n", " ") for text in texts).lower()
-    for letter, ascii_letters in _FOLD_PAIRS:  # str.translate with a dict is 10x slower
+    for letter, ascii_letters in FOLD_PAIRS:  # str.translate with a dict is 10x slower
         if letter in joined:
             joined = joined.replace(letter, ascii_letters)
     ascii_bytes = unicodedata.normalize("NFKD", joined).encode("ascii", "ignore")
@@ -80,6 +60,9 @@ class FilteredCalendar:
     events: tuple[MergedEvent, ...]
     facets: tuple[str, ...] = ()
     """What those values are, in :data:`FACETS` order (``("city", "tag")`` for the Metz above)."""
+    named: tuple[tuple[str, str], ...] = ()
+    """Each value with what it is, sorted (``(("city", "Metz"), ("tag", "metz"))``): a kind
+    or a topic is named in words, a city as written (see :func:`calendar_name`)."""
 
     @property
     def path(self) -> str:
@@ -90,15 +73,17 @@ def filtered_calendars(
     events: Sequence[MergedEvent], sources: Mapping[str, Source]
 ) -> list[FilteredCalendar]:
     """Every filtered calendar, sorted by slug, each with its events in input order."""
-    labels, facets = _labels_by_slug(events, sources.values())
-    selected: dict[str, list[MergedEvent]] = {slug: [] for slug in labels}
+    named = _labels_by_slug(events, sources.values())
+    selected: dict[str, list[MergedEvent]] = {slug: [] for slug in named}
     for event in events:
         for slug in event_slugs(event, sources):
             selected[slug].append(event)
     return [
-        FilteredCalendar(slug, tuple(sorted(labels[slug])), tuple(selected[slug]),
-                         tuple(f for f in FACETS if f in facets[slug]))
-        for slug in sorted(labels)
+        FilteredCalendar(slug, tuple(sorted({value for _, value in named[slug]})),
+                         tuple(selected[slug]),
+                         tuple(f for f in FACETS if f in {facet for facet, _ in named[slug]}),
+                         tuple(sorted(named[slug])))
+        for slug in sorted(named)
     ]
 
 
@@ -128,17 +113,15 @@ def event_slugs(event: MergedEvent, sources: Mapping[str, Source]) -> set[str]:
 
 def _labels_by_slug(
     events: Iterable[MergedEvent], sources: Iterable[Source]
-) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Each slug's display values, and what they are (city, kind, tag)."""
-    values = [(event.city, "city") for event in events]
+) -> dict[str, set[tuple[str, str]]]:
+    """Each slug's display values, each with what it is (city, kind, tag)."""
+    values = [("city", event.city) for event in events]
     for source in sources:
-        values.extend([(source.city, "city"), (source.kind, "kind")])
-        values.extend((tag, "tag") for tag in source.tags)
-    labels: dict[str, set[str]] = {}
-    facets: dict[str, set[str]] = {}
-    for value, facet in values:
+        values.extend([("city", source.city), ("kind", source.kind)])
+        values.extend(("tag", tag) for tag in source.tags)
+    named: dict[str, set[tuple[str, str]]] = {}
+    for facet, value in values:
         slug = slugify(value)
         if slug:
-            labels.setdefault(slug, set()).add(value.strip())
-            facets.setdefault(slug, set()).add(facet)
-    return labels, facets
+            named.setdefault(slug, set()).add((facet, value.strip()))
+    return named

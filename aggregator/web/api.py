@@ -321,7 +321,7 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
             aggregator.select_events(published, selection), aggregator.source_map(),
             base_url=base, now=now, zone=ZoneInfo(aggregator.settings.timezone),
             lang=language, updated=now)
-        label = f" – {selection.label()}" if selection.label() else ""
+        label = f" – {selection.label(language)}" if selection.label() else ""
         return render_atom(entries, feed_url=address(f"{base}/events.atom", query),
                            page_url=address(f"{base}/", query),
                            title=f"{DEFAULT_TITLE}{label}",

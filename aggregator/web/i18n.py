@@ -19,6 +19,7 @@ from babel.dates import format_skeleton, format_time
 from ..render.text import first_of_month
 from .i18n_admin import ADMIN_MESSAGES
 from .i18n_register import REGISTER_MESSAGES
+from ..topics import KINDS
 from .qvalues import weighted
 
 LANGUAGES = ("fr", "en", "de")
@@ -110,12 +111,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "download_ics": ("Télécharger (.ics)", "Download (.ics)", "Herunterladen (.ics)"),
     "selection_news": ("Les actualités de cette sélection (Atom)", "This selection's news (Atom)",
                        "Nachrichten dieser Auswahl (Atom)"),
-    "kind_startup": ("Start-up", "Start-up", "Start-up"),
-    "kind_lab": ("Laboratoire", "Lab", "Labor"),
-    "kind_association": ("Association", "Association", "Verein"),
-    "kind_venue": ("Lieu", "Venue", "Veranstaltungsort"),
-    "kind_institution": ("Institution", "Institution", "Institution"),
-    "kind_company": ("Entreprise", "Company", "Unternehmen"),
     "cal_intro": ("Abonnez-vous une fois : votre agenda se met à jour tout seul.",
                   "Subscribe once: your calendar keeps itself up to date.",
                   "Einmal abonnieren: Ihr Kalender aktualisiert sich selbst."),
@@ -374,6 +369,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 }
 MESSAGES.update(ADMIN_MESSAGES)
 MESSAGES.update(REGISTER_MESSAGES)
+MESSAGES.update({f"kind_{kind}": words for kind, words in KINDS.items()})
 
 
 def negotiate(query: str | None, cookie: str | None, accept_language: str | None) -> str:

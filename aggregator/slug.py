@@ -1,0 +1,29 @@
+"""Slugs: the plain ASCII names of cities, kinds and topics in calendar paths and filters.
+
+A module of its own, below everything that names things by slug (render, topics,
+registrations), so that those can use each other without a circular import.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+FOLD_PAIRS = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ł", "l"), ("đ", "d"),
+              ("þ", "th"))
+_FOLD = str.maketrans(dict(FOLD_PAIRS))
+
+
+@functools.lru_cache(maxsize=4096)
+def slugify(value: str) -> str:
+    """Lower-case ASCII with accents stripped and every other run of characters as ``-``.
+
+    ``"Épinal"`` gives ``"epinal"``, ``"Esch-sur-Alzette "`` gives ``"esch-sur-alzette"``;
+    a value with no letter or digit gives ``""`` (and no calendar). Cached: a build asks for
+    the same few cities, kinds and tags once per event.
+    """
+    folded = unicodedata.normalize("NFKD", value.lower().translate(_FOLD))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii")
+    return _NOT_ALNUM.sub("-", ascii_text).strip("-")
