@@ -22,13 +22,12 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Published, Selection
 from ..digests import ARCHIVE_LANGUAGE, ARCHIVE_OTHERS
-from ..models import SOURCE_KINDS
 from ..render import DEFAULT_TITLE, pages
 from ..render.exports import AtomEntry, render_atom
 from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
-from ..topics import topic
+from ..topics import filter_word, topic
 from .views import address, aggregator_of, Page, kinds, language, render, stylesheet
 
 router = APIRouter(include_in_schema=False)
@@ -231,12 +230,8 @@ def calendars(request: Request) -> Response:
              "webcal": webcal(f"{base}/calendar.ics")}]
     by: dict[str, list[dict[str, str]]] = {facet: [] for facet in ("city", "kind", "tag")}
     for slug, labels, facet in aggregator.published().calendars:
-        if facet == "kind":  # the organisation kinds in the reader's language
-            labels = tuple(page.t(f"kind_{kind}") if kind in SOURCE_KINDS else kind
-                           for kind in labels)
-        elif facet == "tag":  # and the topics
-            labels = tuple(topic(tag, page.lang) for tag in labels)
-        by[facet].append({"id": slug, "label": " / ".join(labels),
+        words = (filter_word(facet, label, page.lang) for label in labels)  # kinds, topics
+        by[facet].append({"id": slug, "label": " / ".join(words),
                           "https": f"{base}/calendars/{slug}.ics",
                           "webcal": webcal(f"{base}/calendars/{slug}.ics")})
     groups = [(page.t("cal_all"), main)] + [
