@@ -318,8 +318,10 @@ class ClusterMixin:
         counts = {key: len(getattr(report, key, ())) for key in ("sent", "retry", "failed")}
         for key, value in counts.items():
             self.metrics.digests.labels(key).inc(value)
+        problems = getattr(report, "problems", ())
         return " ".join(f"{key}={value}" for key, value in counts.items()) + (
-            f" skipped={getattr(report, 'skipped', 0)}")
+            f" skipped={getattr(report, 'skipped', 0)}") + (
+            f" problem={problems[0]!r}" if problems else "")
 
     # --- observability -------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ server took that one message is unknown, and a duplicate is the worse error.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,7 +29,7 @@ from .digest import (
     DigestContent, Filters, RenderedDigest, digest_message, follows, parse_week,
     render_digest, select_digest, week_occurrences, week_of,
 )
-from .errors import AggregatorError
+from .errors import AggregatorError, PublishError
 from .mailer import Delivery, iter_send
 from .models import OutgoingMail, Source, Subscriber
 from .publish import write_outputs
@@ -119,6 +120,7 @@ class DigestsMixin:
         (YYYY-Www.en.html, .de.html: an English or German visitor of the archive read French);
         returns the paths of the archive copy (html, txt), as the contract's CLI prints them."""
         week = self.digest_week(week)
+        self._require_build()
         rendered = self._render(week, Filters(), ARCHIVE_LANGUAGE, personal=False)
         files = {f"digest/{week}.html": rendered.html.encode("utf-8"),
                  f"digest/{week}.txt": rendered.text.encode("utf-8")}
@@ -143,6 +145,7 @@ class DigestsMixin:
         messages whose fate is unknown, which are not sent again.
         """
         week = self.digest_week(week)
+        self._require_build()
         subscribers = self.store.subscribers("confirmed")
         if dry_run:
             return self._plan(week, subscribers)
@@ -168,13 +171,31 @@ class DigestsMixin:
                 yield self._message(week, subscriber)
 
         outcome: dict[str, list[str]] = {"sent": [], "retry": [], "failed": [], "suspended": []}
+        reasons: Counter[str] = Counter()
         for delivery in iter_send(self.settings, messages(), per_minute=per_minute,  # type: ignore[arg-type]
                                   connections=connections):
             subscriber, attempt = claimed.pop(delivery.recipient)
             for state in self._record(week, subscriber, attempt, delivery):
                 outcome[state].append(subscriber.email)
-        return DigestReport(week=week, skipped=skipped,
+            if not delivery.sent:
+                reasons[delivery.reason or delivery.outcome] += 1
+        problems = tuple(f"{reason} ({count} digest{'s' if count > 1 else ''})"
+                         for reason, count in reasons.most_common())
+        return DigestReport(week=week, skipped=skipped, problems=problems,
                             **{k: tuple(v) for k, v in outcome.items()})  # type: ignore[arg-type]
+
+    def _require_build(self) -> None:
+        """Refuse to send or preview before any build: the digest is the last build's events
+        and news, and an empty one (sent by a cron job run before the first build) counted
+        as each subscriber's digest of the week, so the real one could not follow.
+
+        Raises:
+            PublishError: no build in the output directory.
+        """
+        if self.published().generated_at is None:
+            raise PublishError(
+                f"nothing built yet in {self.settings.output_dir}: run `aggregator build` "
+                "first (the digest holds the last build's events and news)")
 
     def event_calendar(self, uid: str) -> bytes | None:
         """A one-event calendar.ics for a digest's "add to my calendar" link; None if the

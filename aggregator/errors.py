@@ -91,7 +91,8 @@ class StoreError(AggregatorError):
 
 
 class PublishError(AggregatorError):
-    """An output file could not be written; the previous version is still in place."""
+    """An output file could not be written (the previous version is still in place), or
+    what needs one was asked for before any build."""
 
 
 class CurationError(AggregatorError):

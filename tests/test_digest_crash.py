@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from aggregator.cli import cli
 from digest_site import BASE_URL, MAIL_FROM, SOURCES, WEEK, Clock, digest_app, close_apps  # noqa: F401
-from mailsink import Sink, smtp_server  # noqa: F401
+from mailsink import Sink, free_port, smtp_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 SUBSCRIBERS = [f"reader{n:02d}@example.org" for n in range(30)]
@@ -92,3 +92,19 @@ def test_the_cli_sends_previews_and_lists(smtp_server: Sink, tmp_path: Path) -> 
     bad = runner.invoke(cli, ["digest", "send", "--week", "2026-50"], env=env)
     assert bad.exit_code == 2 and "ISO week" in bad.output
     app.close()
+
+
+def test_the_cli_says_why_no_digest_went_out(tmp_path: Path) -> None:
+    """With the mail server unreachable it printed "sent 0, to retry 1" and exited 0: the
+    reason was nowhere, and a cron job saw success week after week."""
+    db_url, port = f"sqlite:///{tmp_path / 'cli.db'}", free_port()  # nothing listens there
+    app = digest_app(tmp_path, db_url, port)
+    app.add_subscriber("ana@example.org", confirmed=True)
+    app.close()
+    env = environment(tmp_path, db_url, port)
+    result = CliRunner().invoke(cli, ["digest", "send", "--week", WEEK], env=env)
+    assert result.exit_code == 1, result.output
+    assert f"{WEEK}: sent 0, to retry 1" in result.output
+    assert (f"not sent: SMTP server 127.0.0.1:{port} unreachable: " in result.output
+            and "(1 digest)" in result.output)
+    assert "check the SMTP settings (AGGREGATOR_SMTP_*)" in result.output

@@ -13,7 +13,8 @@ import pytest
 
 from aggregator.digest.render import calendar_key
 from aggregator.core import Aggregator
-from digest_site import BASE_URL, WEEK, Clock, digest_app, close_apps  # noqa: F401
+from aggregator.errors import PublishError
+from digest_site import BASE_URL, WEEK, Clock, digest_app, close_apps, write_site  # noqa: F401
 from mailsink import Sink, smtp_server  # noqa: F401
 
 
@@ -160,6 +161,24 @@ def test_preview_writes_the_public_archive_without_personal_data(tmp_path: Path)
         assert token not in body and "ana@" not in body and "/unsubscribe/" not in body
         assert "/calendars/mine/" not in body and "PLACEHOLDER" not in body
         assert f"{BASE_URL}/subscribe" in body and "Rencontre IA" in body
+
+
+def test_nothing_is_sent_or_previewed_before_the_first_build(
+        smtp_server: Sink, tmp_path: Path) -> None:
+    """A cron `digest send` run before the first build mailed everyone "nothing planned this
+    week", counted as their digest of the week: the real one could not follow."""
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", smtp_server.port)
+    subscribe(app, "ana@example.org")
+    for name in ("events.json", "news.json"):
+        (app.settings.output_dir / name).unlink()
+    for attempt in (lambda: app.send_digest(WEEK), lambda: app.send_digest(WEEK, dry_run=True),
+                    lambda: app.digest_preview(WEEK)):
+        with pytest.raises(PublishError, match=r"nothing built yet in .*: run `aggregator "
+                                               r"build` first"):
+            attempt()
+    assert smtp_server.messages == [] and app.store.deliveries(WEEK) == []
+    write_site(app.settings.output_dir)  # the build comes
+    assert app.send_digest(WEEK).sent == ("ana@example.org",)
 
 
 def test_an_unknown_week_is_refused(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..models import LANGUAGES, SOURCE_KINDS
@@ -32,7 +33,8 @@ def subscribers_add(app: AppContext, email: str, language: str, cities: tuple[st
             email, language=language, cities=cities, kinds=kinds, tags=tags, confirmed=confirmed)
     console.print(f"{subscriber.email}: {subscriber.status}", highlight=False)
     if problem:
-        err_console.print(f"[yellow]warning:[/] confirmation email: {problem}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] confirmation email: {escape(problem)}",
+                          highlight=False)
     elif subscriber.status == "pending":
         console.print("a confirmation link was emailed", highlight=False)
 
@@ -102,6 +104,12 @@ def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: in
         return
     click.echo(f"{report.week}: sent {len(report.sent)}, to retry {len(report.retry)}, "
                f"failed {len(report.failed)}, suspended {len(report.suspended)}, "
-               f"skipped {report.skipped} (already handled)")
+               f"skipped {report.skipped} (already sent, or to retry later)")
     for email in report.failed:
         click.echo(f"failed: {email}", err=True)
+    for problem in report.problems:  # why, once per reason: "SMTP server … unreachable: …"
+        click.echo(f"not sent: {problem}", err=True)
+    if report.problems and not report.sent:  # nothing got through: the mail setup is wrong
+        click.echo("no digest could be sent: check the SMTP settings (AGGREGATOR_SMTP_*); "
+                   "those to retry go with a `digest send` run from 30 minutes on", err=True)
+        raise SystemExit(1)

@@ -243,8 +243,9 @@ class Daemon:
             year, week, _ = datetime.now(self.zone).isocalendar()
             label = f"{year}-W{week:02d}"
             result = self.aggregator.digest_round(self.node, label, retries_only=retries_only)
-            log.info("job=%s node=%s week=%s %s duration=%.2fs", name, self.node, label,
-                     result, time.monotonic() - started)
+            level = logging.WARNING if " problem=" in result else logging.INFO  # the operator
+            log.log(level, "job=%s node=%s week=%s %s duration=%.2fs", name, self.node, label,
+                    result, time.monotonic() - started)
 
     def digest_retries(self) -> None:
         self.weekly_digest(retries_only=True)
