@@ -196,6 +196,13 @@ def test_invalid_configuration_exits_2_naming_source_and_field(site: Any, tmp_pa
     result = run("refresh")
     assert result.exit_code == 2
     assert "source 'venue': field kind" in result.stderr
+    # what the message quotes in brackets reaches the operator (Rich took it for markup:
+    # "pattern '^+$'", and a YAML error lost its caret line)
+    (tmp_path / "sources.yaml").write_text(text.replace("id: venue", "id: La Venue"))
+    assert "String should match pattern '^[a-z0-9-]+$'" in run("refresh").stderr
+    (tmp_path / "sources.yaml").write_text("sources: [\n  {id: x, name: [y}\n")
+    broken = run("refresh").stderr
+    assert "expected ',' or ']'" in broken and "^" in broken
 
 
 def test_an_organisation_registers_from_the_command_line_and_the_operator_approves_it(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from sites import run, site  # noqa: F401  (fixture)
 
@@ -42,3 +44,24 @@ def test_serve_answers_then_stops_on_sigterm(site: Any, tmp_path: Path) -> None:
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+
+@pytest.mark.parametrize("command", ["serve", "run", "demo"])
+def test_a_port_that_cannot_be_listened_on_is_said_not_a_traceback(
+        command: str, site: Any, tmp_path: Path) -> None:
+    """`serve` ended in "OSError: [Errno 98] Address already in use" and its traceback;
+    `demo` after its whole refresh and build."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        for wanted, reason in ((port, "Address already in use"),
+                               ("70000", "port must be 0-65535")):
+            result = subprocess.run(
+                [sys.executable, "-m", "aggregator", command, "--port", wanted], cwd=tmp_path,
+                capture_output=True, text=True, timeout=60)
+            said = " ".join(result.stderr.split())  # Rich may wrap the line
+            assert result.returncode == 1, result.stderr
+            assert f"error: cannot listen on 127.0.0.1:{wanted}: {reason}: choose another " \
+                "--port" in said
+            assert "Traceback" not in result.stderr + result.stdout
+            assert "refreshed" not in result.stdout  # said before any work

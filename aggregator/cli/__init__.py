@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from .. import __version__, config
 from ..config import Settings
@@ -52,7 +53,9 @@ def errors_to_exit() -> Iterator[None]:
     try:
         yield
     except AggregatorError as error:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        # escaped: a message quoting "[a-z0-9-]" or a YAML caret line lost it to Rich markup
+        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False,
+                          soft_wrap=True)
         sys.exit(error.exit_code)
 
 

@@ -8,7 +8,6 @@ import sys
 
 import click
 
-from ..errors import AggregatorError
 from . import AppContext, cli, console, errors_to_exit, pass_app
 
 
@@ -25,10 +24,7 @@ def run(app: AppContext, host: str, port: int) -> None:
     for noisy in ("apscheduler", "httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     with errors_to_exit():
-        try:
-            daemon = Daemon(app.aggregator, host, port)
-        except OSError as error:
-            raise AggregatorError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        daemon = Daemon(app.aggregator, host, port)  # AggregatorError when it cannot listen
         daemon.run(on_ready=lambda: console.print(
             f"serving {daemon.url}/ and running the jobs as {daemon.node} (Ctrl-C stops)"))
     if daemon.busy:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..models import LANGUAGES, SOURCE_KINDS, FeedRef, Registration
@@ -50,7 +51,8 @@ def sources_register(app: AppContext, urls: Sequence[str], name: str, kind: str,
                "pending until the operator approves it")
     click.echo(f"private link to change it: {app.settings.base_url}/manage/{registration.token}")
     if problem:
-        err_console.print(f"warning: the contact was not emailed: {problem}", highlight=False)
+        err_console.print(f"warning: the contact was not emailed: {escape(problem)}",
+                          highlight=False)
 
 
 @sources.command("disable")
@@ -143,4 +145,5 @@ def registrations_reject(app: AppContext, registration_id: int, note: str) -> No
 def _decided(registration_id: int, what: str, problem: str | None) -> None:
     click.echo(f"#{registration_id}: {what}")
     if problem:
-        err_console.print(f"warning: the contact was not emailed: {problem}", highlight=False)
+        err_console.print(f"warning: the contact was not emailed: {escape(problem)}",
+                          highlight=False)

@@ -25,6 +25,10 @@ DEMO_DB = f"sqlite:///{DEMO_DIR}/aggregator.db"
 
 def run_demo(*, once: bool, port: int, console: Console, today: date | None = None) -> None:
     """Serve the demo feeds, refresh, build, then (unless ``once``) serve the output."""
+    if not once:  # a port taken is said before the refresh and build, not after them
+        from ..web.server import listen
+
+        listen("127.0.0.1", port).close()
     with FeedServer({}) as feed_server:
         site = build_demo(today or date.today(), feed_server.base_url)
         for target, demo_file in site.files.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import socket
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterator
 import uvicorn
 
 from ..core import Aggregator
+from ..errors import AggregatorError
 from . import create_app
 
 
@@ -38,11 +40,31 @@ class _Server(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """The web app's listening socket.
+
+    Raises:
+        AggregatorError: the address cannot be listened on (taken, not this machine's, a
+            port out of range or below 1024 without the right): says which, and what to do.
+            `serve` and `demo` ended in a traceback ("OSError: [Errno 98]"; `demo` after its
+            whole refresh and build).
+    """
+    try:
+        return socket.create_server((host, port), reuse_port=False)
+    except OverflowError:
+        raise AggregatorError(f"cannot listen on {host}:{port}: port must be 0-65535: choose "
+                              "another --port") from None
+    except OSError as error:  # create_server's own text names the address again: the errno's
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise AggregatorError(f"cannot listen on {host}:{port}: {reason}: choose another "
+                              "--port (or --host), or stop what listens there") from None
+
+
 class WebServer:
     """The web app on one listening socket; ``serve()`` blocks until ``stop()``."""
 
     def __init__(self, aggregator: Aggregator, host: str = "127.0.0.1", port: int = 8000) -> None:
-        self.socket = socket.create_server((host, port), reuse_port=False)
+        self.socket = listen(host, port)
         self.host = host
         self.port: int = self.socket.getsockname()[1]
         config = uvicorn.Config(
