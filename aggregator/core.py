@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -131,6 +131,9 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         for source in self.current_sources():
             if source.id == source_id:
                 return source
+        if any(source.id == source_id for source in self.operated_sources()):
+            raise ConfigError(f"source {source_id!r} is switched off: `aggregator sources "
+                              f"enable {source_id}` first")
         raise ConfigError(f"unknown source {source_id!r}: it is not in sources.yaml")
 
     # --- refresh -------------------------------------------------------------------------
@@ -301,9 +304,17 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
     # --- health and checks ---------------------------------------------------------------
 
     def feed_health(self, source: Source | None = None) -> list[FeedHealth]:
-        """Every configured feed with its health (or that source's), in configuration order."""
+        """Every configured feed with its health (or that source's), in configuration order,
+        then the feeds of the sources the operator switched off, "disabled" (the contract's
+        status): `sources list` lost them, and with them what had been switched off."""
         sources = self.current_sources() if source is None else (source,)
         self.store.sync_feeds(sources)
+        states = self.store.feed_states(sources)
+        if source is None:
+            on = {s.id for s in sources}
+            off = tuple(s for s in self.operated_sources() if s.id not in on)
+            states += [replace(s, status="disabled")
+                       for s in self.store.feed_states(off)] if off else []
         return [
             FeedHealth(
                 source=s.source_id, url=s.url, type=s.type, status=s.status,
@@ -311,7 +322,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
                 flagged=s.flagged, warnings=s.warnings,
                 consecutive_failures=s.consecutive_failures,
             )
-            for s in self.store.feed_states(sources)
+            for s in states
         ]
 
     def check_feed(self, url: str, declared_type: str = "auto") -> ParsedFeed:

@@ -253,6 +253,13 @@ def test_the_operator_switches_a_source_off_and_on_from_the_command_line(site: A
     calendar = icalendar.Calendar.from_ical(Path("output/calendar.ics").read_bytes())
     [apero] = [e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "Apéro start-up"]
     assert apero["STATUS"] == "CANCELLED"  # subscribed calendars drop it
+    # still listed, as switched off (it left `sources list`, and the operator lost sight of it)
+    listed = {(f["source"], f["status"]) for f in json.loads(run("sources", "list", "--json").output)}
+    assert ("assoc", "disabled") in listed and ("lab", "ok") in listed
+    refused = run("refresh", "--source", "assoc")
+    assert refused.exit_code == 2
+    assert "source 'assoc' is switched off: `aggregator sources enable assoc` first" in \
+        " ".join(refused.stderr.split())
     assert run("sources", "enable", "assoc").exit_code == 0
     run("refresh")
     run("build")

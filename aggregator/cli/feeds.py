@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -122,9 +123,9 @@ def _print_health(health: list[FeedHealth]) -> None:
         problem = h.last_error or h.flagged or (_count(len(h.warnings), "warning") if h.warnings else "")
         if h.consecutive_failures > 1:
             problem += f" ({h.consecutive_failures} failures in a row)"
-        table.add_row(
-            h.source, h.url, h.type, f"[{colours.get(h.status, '')}]{h.status}[/]", str(h.items),
-            _when(h.last_success), problem,
+        table.add_row(  # escaped: a URL or a reason quoting "[…]" is text, not Rich markup
+            escape(h.source), escape(h.url), h.type, f"[{colours.get(h.status, '')}]{h.status}[/]",
+            str(h.items), _when(h.last_success), escape(problem),
         )
     console.print(table)
 
