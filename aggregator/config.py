@@ -7,9 +7,10 @@ Precedence: command-line option, environment, file, default.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -192,13 +193,16 @@ def parse_sources(raw: Any) -> tuple[tuple[Source, ...], dict[str, Any]]:
     Raises:
         ConfigError: naming the source, the field and the problem.
     """
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ConfigError("sources.yaml: the top level must be a mapping with a 'sources' list")
-    raw_sources = raw.get("sources") or []
+    if not isinstance(raw, dict) or raw.get("sources") is None:
+        # An empty file (or one whose sources were commented out) read as "no sources": the
+        # next build published every event CANCELLED. `sources: []` still says it on purpose.
+        raise ConfigError("sources.yaml: the top level must be a mapping with a 'sources' list "
+                          "(`sources: []` to stop every feed on purpose)")
+    raw_sources = raw["sources"]
     if not isinstance(raw_sources, list):
         raise ConfigError("sources.yaml: 'sources' must be a list of sources")
+    if not isinstance(raw.get("settings") or {}, dict):
+        raise ConfigError("sources.yaml: 'settings' must be a mapping (timezone: Europe/Paris, …)")
     models = []
     for index, entry in enumerate(raw_sources):
         try:
@@ -257,11 +261,41 @@ def load(
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfigError(f"{config_path}: cannot read it as YAML: {error}") from None
     sources, raw_settings = parse_sources(raw)
+    raw_settings, env = settings_as_environment(raw_settings, env)
     try:
         file_settings = _SettingsModel.model_validate(raw_settings)
     except ValidationError as error:
         raise ConfigError("sources.yaml is invalid: " + _describe([dict(e) for e in error.errors()], [])) from None
     return build_settings(sources, file_settings, env, config_path=config_path, **overrides)
+
+
+ENVIRONMENT_SETTINGS = ("allow_private_networks", "smtp_host", "smtp_port", "smtp_user",
+                        "smtp_password", "smtp_security", "mail_from", "admin_token",
+                        "metrics_token", "operator_email", "tick", "build_delay", "lease",
+                        "feed_batch", "node")
+"""Settings read from AGGREGATOR_<NAME>, which `settings:` may give too (the environment wins)."""
+
+
+def settings_as_environment(raw: dict[str, Any], env: Mapping[str, str]
+                            ) -> tuple[dict[str, Any], Mapping[str, str]]:
+    """``settings:`` without the keys that name environment variables, and the environment
+    with them as defaults. A key that is neither is refused with the nearest name: a typo
+    ("timezon: America/New_York") was ignored without a word, and the default zone used.
+
+    Raises:
+        ConfigError: an unknown key.
+    """
+    known = (*_SettingsModel.model_fields, *ENVIRONMENT_SETTINGS)
+    for key in raw:
+        if key not in known:
+            near = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise ConfigError(f"sources.yaml is invalid: settings: unknown key {key!r}{hint}; "
+                              f"known: {', '.join(known)}")
+    given = {f"AGGREGATOR_{key.upper()}": str(value) for key, value in raw.items()
+             if key in ENVIRONMENT_SETTINGS and value is not None}
+    own = {key: value for key, value in raw.items() if key not in ENVIRONMENT_SETTINGS}
+    return own, {**given, **env} if given else env
 
 
 def build_settings(
@@ -315,14 +349,29 @@ def build_settings(
 def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettings:
     """The daemon's knobs from AGGREGATOR_* (tests shorten them; operators rarely need to)."""
     base = DaemonSettings()
+
+    def read(name: str, parse: Callable[[str], Any], default: Any) -> Any:
+        """AGGREGATOR_<name> parsed, its name in the error ("invalid literal for int()" did
+        not say which variable)."""
+        text = env.get(f"AGGREGATOR_{name}")
+        if not text:
+            return default
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise ConfigError(f"AGGREGATOR_{name}={text!r}: {error}") from None
+
+    batch = read("FEED_BATCH", int, base.batch)
+    if batch < 1:  # 0 was taken: the daemon then never fetched a feed, and said nothing
+        raise ConfigError(f"AGGREGATOR_FEED_BATCH={batch}: feeds claimed per round must be "
+                          "at least 1 (default 100)")
     try:
         return DaemonSettings(
-            tick=parse_duration(env["AGGREGATOR_TICK"]) if env.get("AGGREGATOR_TICK") else base.tick,
-            build_delay=(parse_duration(env["AGGREGATOR_BUILD_DELAY"])
-                         if env.get("AGGREGATOR_BUILD_DELAY") else base.build_delay),
+            tick=read("TICK", parse_duration, base.tick),
+            build_delay=read("BUILD_DELAY", parse_duration, base.build_delay),
             digest_cron=env.get("AGGREGATOR_DIGEST_CRON") or fs.digest_cron or base.digest_cron,
-            lease=parse_duration(env["AGGREGATOR_LEASE"]) if env.get("AGGREGATOR_LEASE") else base.lease,
-            batch=int(env.get("AGGREGATOR_FEED_BATCH") or base.batch),
+            lease=read("LEASE", parse_duration, base.lease),
+            batch=batch,
             node=env.get("AGGREGATOR_NODE") or "",
         )
     except ValueError as error:

@@ -109,3 +109,44 @@ def test_operator_venue_aliases_are_read_for_deduplication(tmp_path: Path) -> No
                         "settings:\n  venues:\n    nancy-octroi: [Octroi Nancy, 47 boulevard d'Austrasie]")
     settings = config.load(write(tmp_path, text), environ={})
     assert settings.venues == (("nancy-octroi", ("Octroi Nancy", "47 boulevard d'Austrasie")),)
+
+
+@pytest.mark.parametrize("text", ["", "# sources commented out for the holidays\n",
+                                  "settings: {timezone: Europe/Paris}\n", "sources:\n"])
+def test_a_file_without_its_sources_list_is_refused(tmp_path: Path, text: str) -> None:
+    """Read as "no sources", it made the next build publish every event CANCELLED."""
+    with pytest.raises(ConfigError, match="a mapping with a 'sources' list"):
+        config.load(write(tmp_path, text), environ={})
+    assert config.load(write(tmp_path, "sources: []\n"), environ={}).sources == ()
+
+
+def test_settings_are_a_mapping_of_known_keys(tmp_path: Path) -> None:
+    """`settings: [1]` ended in a TypeError's traceback; a typo was ignored without a word."""
+    with pytest.raises(ConfigError, match="'settings' must be a mapping"):
+        config.load(write(tmp_path, GOOD.replace("{timezone: Europe/Luxembourg}", "[1]")),
+                    environ={})
+    with pytest.raises(ConfigError, match=r"unknown key 'timezon' \(did you mean 'timezone'\?\)"):
+        config.load(write(tmp_path, GOOD.replace("timezone:", "timezon:")), environ={})
+
+
+def test_a_setting_the_environment_gives_may_be_written_in_the_file(tmp_path: Path) -> None:
+    """The contract: every key of `settings:` is also settable by environment, which wins."""
+    text = GOOD.replace("{timezone: Europe/Luxembourg}",
+                        "{smtp_host: mail.example.org, smtp_port: 587, feed_batch: 20}")
+    settings = config.load(write(tmp_path, text), environ={"AGGREGATOR_SMTP_PORT": "2525"})
+    assert settings.smtp.host == "mail.example.org" and settings.smtp.port == 2525
+    assert settings.daemon.batch == 20
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("0", "AGGREGATOR_FEED_BATCH=0: feeds claimed per round must be at least 1"),
+    ("ten", "AGGREGATOR_FEED_BATCH='ten': invalid literal for int()"),
+    ("soon", "AGGREGATOR_LEASE='soon': "),
+])
+def test_a_daemon_variable_out_of_range_is_refused_by_its_name(
+        tmp_path: Path, value: str, expected: str) -> None:
+    """FEED_BATCH=0 was taken: the daemon then never fetched a feed, and said nothing."""
+    name = "AGGREGATOR_LEASE" if value == "soon" else "AGGREGATOR_FEED_BATCH"
+    with pytest.raises(ConfigError) as caught:
+        config.load(write(tmp_path, GOOD), environ={name: value})
+    assert expected in str(caught.value)

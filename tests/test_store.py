@@ -288,3 +288,13 @@ def test_registrations_made_before_the_manage_links_get_a_secret_each(db_url: st
         assert store.registration_by_token(tokens[0]).source.id == "org-1"  # type: ignore[union-attr]
     finally:
         store.close()
+
+
+def test_a_database_that_cannot_be_opened_says_why_not_a_traceback(tmp_path: Path) -> None:
+    """A SQLite file under a file (its directory cannot be made), and a URL whose driver is
+    not installed, ended in tracebacks (NotADirectoryError, "No module named 'MySQLdb'")."""
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(StoreError, match="check AGGREGATOR_DB and that its directory can be"):
+        open_store(f"sqlite:///{tmp_path / 'a-file' / 'data' / 'aggregator.db'}")
+    with pytest.raises(StoreError, match=r"driver is not installed .*postgresql\+psycopg"):
+        open_store("mysql://user:secret@127.0.0.1/agenda")

@@ -49,6 +49,16 @@ def open_store(db_url: str, *, lock_timeout: float = LOCK_TIMEOUT) -> Store:
         engine = _engine(db_url, lock_timeout)
         with engine.begin() as connection:
             _migrate(connection)
+    except ImportError as error:  # mysql://: a traceback ending in "No module named 'MySQLdb'"
+        raise StoreError(
+            f"cannot open the database {_safe_url(db_url)}: its driver is not installed "
+            f"({error.name or error}); AGGREGATOR_DB takes sqlite:///PATH or "
+            "postgresql+psycopg://… URLs") from None
+    except OSError as error:  # the SQLite file's directory cannot be made
+        raise StoreError(
+            f"cannot open the database {_safe_url(db_url)}: {error.strerror or error}"
+            f"{f': {error.filename}' if error.filename else ''}; check AGGREGATOR_DB and "
+            "that its directory can be written") from None
     except SQLAlchemyError as error:
         raise StoreError(
             f"cannot open the database {_safe_url(db_url)}: check AGGREGATOR_DB and that the "
