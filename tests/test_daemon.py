@@ -125,6 +125,22 @@ def test_run_fetches_every_feed_builds_serves_and_stops_on_sigterm(
     assert "Traceback" not in logs
 
 
+def test_the_daemon_log_names_each_feed_that_fails_and_why(
+    demo: list[str], feed_server: Any, tmp_path: Path, nodes: list[Node]
+) -> None:
+    """It logged "error=1" and nothing else: the operator could not tell which feed."""
+    feed_server.fail(demo[0], 503)
+    node = Node(tmp_path, "solo", AGGREGATOR_DB=f"sqlite:///{tmp_path / 'aggregator.db'}",
+                AGGREGATOR_OUTPUT=str(tmp_path / "output"))
+    nodes.append(node)
+    wait_for_calendar(node.url)
+    node.stop()
+    failed = re.findall(r"WARNING aggregator\.daemon job=refresh node=solo source=\S+ "
+                        r"feed=(\S+) error=(.*)", node.logs())
+    assert [(url, "HTTP 503" in error) for url, error in failed] == [
+        (feed_server.base_url + demo[0], True)], node.logs()
+
+
 @pytest.mark.postgres
 def test_two_nodes_on_postgresql_fetch_every_feed_and_send_every_digest_exactly_once(
     demo: list[str], feed_server: Any, tmp_path: Path, postgres_url: str, nodes: list[Node],

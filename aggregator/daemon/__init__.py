@@ -209,6 +209,10 @@ class Daemon:
             log.info("job=refresh node=%s feeds=%d %s changed=%s duration=%.2fs", self.node,
                      len(round_.outcomes), " ".join(f"{k}={v}" for k, v in sorted(counts.items())),
                      round_.changed, time.monotonic() - started)
+            for outcome in round_.outcomes:  # which feed, and why: counts alone said neither
+                if outcome.result == "error":  # (once per attempt: a failing feed backs off)
+                    log.warning("job=refresh node=%s source=%s feed=%s error=%r", self.node,
+                                outcome.source_id, outcome.url, outcome.error)
         return fetched
 
     def _request_build(self) -> None:
