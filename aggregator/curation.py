@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from .cluster import DATA_MARK
 from .config import Settings
 from .dedup import Overrides, PairScore, event_assignment, explain
+from .dedup import record_key as key_of
 from .errors import CurationError
 from .memo import not_kept
 from .models import Event, Source
@@ -63,7 +64,13 @@ class CurationMixin:
             previous, overrides = self.store.load_assignment("event"), self.store.load_overrides()
             window = self._around(uid_or_key, previous, overrides)
             events, sources, options = self._dedup_inputs(previous, overrides, window)
-            return explain(events, sources, uid_or_key, **options)
+            pairs = explain(events, sources, uid_or_key, **options)
+        known = (uid_or_key in previous or uid_or_key in previous.values()
+                 or any(key_of(e) == uid_or_key or e.uid == uid_or_key for e in events))
+        if not pairs and not known:  # a typo read as "nothing near it", exit 0
+            raise CurationError(f"events explain: {uid_or_key!r} is no event UID or record "
+                                "key of the last build (see events.json's uid and sources)")
+        return pairs
 
     def _around(self, name: str, previous: Mapping[str, str],
                 overrides: Overrides) -> tuple[datetime, datetime] | None:

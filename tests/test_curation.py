@@ -35,6 +35,12 @@ def test_explain_shows_why_cross_posts_were_merged(site: Any, tmp_path: Path) ->
     assert result.exit_code == 0
     assert "lab:talk-1@lab" in result.output and "venue:blida-99@venue" in result.output
     assert "merged" in result.output
+    # a typo said "nothing near it" and exited 0, as for a real event compared with none
+    typo = run("events", "explain", uid[:-3])
+    assert typo.exit_code == 1 and "is no event UID or record key of the last build" in \
+        " ".join(typo.stderr.split())
+    alone = run("events", "explain", "assoc:meetup-7@assoc")  # real, compared with none
+    assert alone.exit_code == 0 and "nothing near it" in alone.output
 
 
 def test_split_and_merge_overrides_survive_rebuilds(site: Any, tmp_path: Path) -> None:
