@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -319,13 +320,17 @@ def build_settings(
         port = int(env.get("AGGREGATOR_SMTP_PORT") or 25)
     except ValueError:
         raise ConfigError("AGGREGATOR_SMTP_PORT must be a port number") from None
+    mail_from = env.get("AGGREGATOR_MAIL_FROM") or "digest@localhost"
+    if "@" not in parseaddr(mail_from)[1]:  # "notanemail" went out as MAIL FROM, refused later
+        raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: an email address, as "
+                          "digest@example.org or 'Agenda <digest@example.org>'")
     smtp = SmtpSettings(
         host=env.get("AGGREGATOR_SMTP_HOST") or "localhost",
         port=port,
         user=env.get("AGGREGATOR_SMTP_USER") or None,
         password=env.get("AGGREGATOR_SMTP_PASSWORD") or None,
         security=security,  # type: ignore[arg-type]
-        mail_from=env.get("AGGREGATOR_MAIL_FROM") or "digest@localhost",
+        mail_from=mail_from,
     )
     values: dict[str, Any] = dict(
         sources=sources,
@@ -343,6 +348,10 @@ def build_settings(
         daemon=_daemon_settings(env, fs),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
+    # Every email's links start with it: "notaurl" made links nobody could follow.
+    if not re.match(r"https?://[^/\s?#]+(/\S*)?$", values["base_url"]):
+        raise ConfigError(f"AGGREGATOR_BASE_URL={values['base_url']!r}: the web app's public "
+                          "address, as https://agenda.example.org")
     return Settings(**values)
 
 

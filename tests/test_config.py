@@ -150,3 +150,19 @@ def test_a_daemon_variable_out_of_range_is_refused_by_its_name(
     with pytest.raises(ConfigError) as caught:
         config.load(write(tmp_path, GOOD), environ={name: value})
     assert expected in str(caught.value)
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("AGGREGATOR_BASE_URL", "notaurl", "the web app's public address"),
+    ("AGGREGATOR_BASE_URL", "agenda.example.org", "the web app's public address"),
+    ("AGGREGATOR_MAIL_FROM", "notanemail", "an email address"),
+])
+def test_addresses_every_email_carries_are_checked(
+        tmp_path: Path, name: str, value: str, expected: str) -> None:
+    """Taken as they were, they went into every digest's links and MAIL FROM."""
+    with pytest.raises(ConfigError, match=f"{name}='{value}': {expected}"):
+        config.load(write(tmp_path, GOOD), environ={name: value})
+    fine = config.load(write(tmp_path, GOOD), environ={
+        "AGGREGATOR_BASE_URL": "https://agenda.example.org/agenda/",
+        "AGGREGATOR_MAIL_FROM": "Agenda numérique <digest@agenda.example.org>"})
+    assert fine.base_url == "https://agenda.example.org/agenda"
