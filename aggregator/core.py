@@ -207,7 +207,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         state, result, parsed = intake.state, intake.fetched, intake.parsed
         interval = self._interval(state, sources)
         if isinstance(result, FeedError):
-            return decide.after_error(state, result, now, interval)
+            return decide.after_error(state, result, now, interval, result.elapsed)
         if isinstance(parsed, ParseError):
             return decide.after_error(state, parsed, now, interval, result.elapsed)
         if parsed is None:

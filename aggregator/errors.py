@@ -59,6 +59,10 @@ class ConfigError(AggregatorError):
 class FeedError(AggregatorError):
     """Something went wrong with one feed; never stops the other feeds."""
 
+    elapsed = 0.0
+    """Seconds the failed fetch took (set by the fetcher): /metrics counted a 30 s timeout
+    as nothing."""
+
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ def test_healthz_says_when_nothing_is_built_and_metrics_count_feeds_fetches_buil
 ) -> None:
     feed_server.set("/a.ics", CALENDAR, "text/calendar")
     feed_server.fail("/b.ics", 500)
+    feed_server.delay("/b.ics", 0.4)  # a failure that took time: it was counted as none
     sources = (make_source("lab", feed_server.url("/a.ics")),
                make_source("broken", feed_server.url("/b.ics")),
                make_source("later", feed_server.url("/c.ics")))
@@ -49,6 +51,9 @@ def test_healthz_says_when_nothing_is_built_and_metrics_count_feeds_fetches_buil
                          "aggregator_build_duration_seconds_count 1.0"):
                 assert line in text, line
             assert "# TYPE aggregator_digest_sends" in text
+            [spent] = re.findall(r'aggregator_fetch_duration_seconds_sum\{result="error"\} (\S+)',
+                                 text)
+            assert float(spent) >= 0.4
     finally:
         aggregator.close()
 

@@ -117,12 +117,15 @@ class _Fetcher:
                 async with asyncio.timeout(self.limits.total_timeout):
                     result = await self._follow(request)
             except TimeoutError:
-                return FetchError(
+                failure = FetchError(
                     request.url, f"no complete answer within {self.limits.total_timeout:g} s"
                 )
-            except FetchError as error:
-                return error
-            return _with_elapsed(result, time.monotonic() - started)
+            except FetchError as failed:
+                failure = failed
+            else:
+                return _with_elapsed(result, time.monotonic() - started)
+            failure.elapsed = time.monotonic() - started
+            return failure
 
     async def _follow(self, request: FetchRequest) -> FetchResult:
         url, permanent, moved_to = request.url, True, None
