@@ -295,6 +295,7 @@ def test_what_took_place_is_listed_once_each_at_its_last_date_newest_first() -> 
 def test_google_calendar_link_carries_the_event_as_google_reads_it() -> None:
     """Android opens no downloaded .ics: the event page offers Google's own "add" link."""
     timed = google_calendar_url(merged(location="TCRM-Blida"), "https://agenda.example.org/events/e1")
+    assert timed is not None
     query = parse_qs(urlsplit(timed).query)
     assert timed.startswith("https://calendar.google.com/calendar/render?")
     assert query["action"] == ["TEMPLATE"] and query["text"] == ["Meetup IA"]
@@ -302,11 +303,14 @@ def test_google_calendar_link_carries_the_event_as_google_reads_it() -> None:
     assert query["ctz"] == ["Europe/Paris"] and query["location"] == ["TCRM-Blida, Nancy"]
     assert query["details"] == ["https://agenda.example.org/events/e1"]
     all_day = parse_qs(urlsplit(google_calendar_url(
-        merged(start=date(2025, 12, 10), end=None), "u")).query)
+        merged(start=date(2025, 12, 10), end=None), "u") or "").query)
     assert all_day["dates"] == ["20251210/20251211"] and "ctz" not in all_day
-    series = parse_qs(urlsplit(google_calendar_url(
-        merged(rrule="FREQ=WEEKLY;BYDAY=TU"), "u")).query)
-    assert series["recur"] == ["RRULE:FREQ=WEEKLY;BYDAY=TU"]
+    series_link = google_calendar_url(merged(rrule="FREQ=WEEKLY;BYDAY=TU"), "u")
+    assert series_link is not None
+    assert parse_qs(urlsplit(series_link).query)["recur"] == ["RRULE:FREQ=WEEKLY;BYDAY=TU"]
+    # dates without a rule: the link would add the first alone (the .ics has them all)
+    assert google_calendar_url(merged(rdates=(datetime(2025, 12, 15, 18, 30, tzinfo=PARIS),)),
+                               "u") is None
 
 
 def test_outlook_links_carry_a_single_event_and_leave_a_series_to_its_ics() -> None:

@@ -236,11 +236,14 @@ def event_dates(
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render?"
 
 
-def google_calendar_url(event: MergedEvent, page_url: str) -> str:
+def google_calendar_url(event: MergedEvent, page_url: str) -> str | None:
     """Google Calendar's "add this event" link: on Android a downloaded .ics opens nowhere.
     Times in UTC with the event's zone as ``ctz``; all-day dates with their exclusive end; a
     series keeps its RRULE; an event without an end gets none invented (it ends as it starts).
-    """
+    None for a series of dates without a rule: the link carries one date, and "Atelier on 7,
+    14 and 28 January" became the 7th alone (its .ics carries every date)."""
+    if event.rdates and not event.rrule:
+        return None
     start, end = event_span(event)
     params = {"action": "TEMPLATE", "text": one_line(event.title)}
     if isinstance(start, datetime):
