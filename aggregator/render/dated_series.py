@@ -16,10 +16,10 @@ Pure: a merged event in, merged one-off events out, written by ics.py's one-off 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from ..models import Event, MergedEvent, When
-from .times import event_span, event_zone, like
+from .times import event_span, event_zone, like, override_span, sortable
 from .vevent import utc_stamp
 
 
@@ -34,10 +34,10 @@ def dated_occurrences(event: MergedEvent) -> list[MergedEvent]:
     start, end = event_span(event)
     zone = event_zone(event.timezone, event.start)
     length = end - start if end is not None else None
-    overrides = {_key(like(record.recurrence_id or record.start, start, zone)): record
+    overrides = {sortable(like(record.recurrence_id or record.start, start, zone)): record
                  for record in event.overrides}
-    excluded = {_key(like(value, start, zone)) for value in event.exdates}
-    dates = {_key(like(value, start, zone)): like(value, start, zone)
+    excluded = {sortable(like(value, start, zone)) for value in event.exdates}
+    dates = {sortable(like(value, start, zone)): like(value, start, zone)
              for value in (start, *event.rdates)}
     occurrences = []
     for key in sorted(dates.keys() - excluded):
@@ -49,13 +49,6 @@ def dated_occurrences(event: MergedEvent) -> list[MergedEvent]:
         else:
             occurrences.append(_overridden(event, uid, record, start))
     return occurrences
-
-
-def _key(value: When) -> datetime:
-    """A sortable instant for a date or date-time (dates at their midnight in UTC)."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def _stamp(value: When) -> str:
@@ -73,12 +66,7 @@ def _one_off(event: MergedEvent, uid: str, start: When, end: When | None) -> Mer
 def _overridden(event: MergedEvent, uid: str, record: Event, series_start: When
                 ) -> MergedEvent:
     """The date as its RECURRENCE-ID record moved or changed it; empty fields are the series'."""
-    own = event_zone(record.timezone or event.timezone, record.start)
-    start = like(record.start, series_start, own)
-    end = like(record.end, series_start, own) if record.end is not None else None
-    if end is not None and _key(end) <= _key(start):
-        end = start + timedelta(days=1) if not isinstance(start, datetime) else None
-    occurrence = _one_off(event, uid, start, end)
+    occurrence = _one_off(event, uid, *override_span(record, series_start, event.timezone))
     return dataclasses.replace(
         occurrence, title=record.title or event.title,
         description=record.description or event.description,

@@ -35,8 +35,10 @@ from .times import (
     event_zone,
     in_zone,
     like,
+    override_span,
     render_zone,
     require_aware,
+    sortable,
     zone_name,
 )
 
@@ -312,7 +314,7 @@ def _add_recurrence(component: VEvent, event: MergedEvent, start: When, zone: tz
             component.add("rrule", rule)
     for name, values in (("rdate", event.rdates), ("exdate", event.exdates)):
         aligned = {like(value, start, zone) for value in values}
-        for value in sorted(aligned, key=_sortable):
+        for value in sorted(aligned, key=sortable):
             component.add(name, value)
 
 
@@ -342,11 +344,7 @@ def _override(
     event: MergedEvent, record: Event, master_start: When, zone: tzinfo, now: datetime
 ) -> VEvent:
     """A RECURRENCE-ID VEVENT with the merged UID; empty fields fall back to the series."""
-    own = event_zone(record.timezone or event.timezone, record.start)
-    start = like(record.start, master_start, own)
-    end = like(record.end, master_start, own) if record.end is not None else None
-    if end is not None and _sortable(end) <= _sortable(start):
-        end = start + timedelta(days=1) if not isinstance(start, datetime) else None
+    start, end = override_span(record, master_start, event.timezone)
     component = _timed_component(event.uid, start, end, now)
     recurrence_id = record.recurrence_id if record.recurrence_id is not None else record.start
     component.add("recurrence-id", like(recurrence_id, master_start, zone))
@@ -358,12 +356,6 @@ def _override(
     _add_common(component, record.location or event.location, record.url or event.url, status)
     component.add("sequence", max(record.sequence, event.sequence, 0))
     return component
-
-
-def _sortable(value: When) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return datetime.combine(value, time(), UTC)
 
 
 def _utc(value: datetime) -> datetime:

@@ -11,7 +11,7 @@ import functools
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..models import MergedEvent, When
+from ..models import Event, MergedEvent, When
 
 UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Z", "GMT", "Etc/GMT", "Zulu"})
 """Zone names written as ``Z`` values rather than with a TZID."""
@@ -120,6 +120,27 @@ def event_span(event: MergedEvent) -> tuple[When, When | None]:
     end_dt = in_zone(event.end, zone)
     # Both are now aware in ``zone`` (the same tzinfo), so they compare as :func:`instant`s.
     return start_dt, end_dt if end_dt >= start_dt else None
+
+
+def sortable(value: When) -> datetime:
+    """A date or date-time as an aware instant to sort and compare by (a date at its
+    midnight in UTC, a floating time as UTC): RDATE/EXDATE lists, an override's end."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return datetime.combine(value, time(), UTC)
+
+
+def override_span(record: Event, series_start: When, series_timezone: str | None
+                  ) -> tuple[When, When | None]:
+    """A RECURRENCE-ID record's (start, end) of the kind of its series' DTSTART, in the
+    record's own zone (a moved date may be written in another); an end not after its start
+    is dropped (a date's becomes the next day) rather than written invalid."""
+    own = event_zone(record.timezone or series_timezone, record.start)
+    start = like(record.start, series_start, own)
+    end = like(record.end, series_start, own) if record.end is not None else None
+    if end is not None and sortable(end) <= sortable(start):
+        end = start + timedelta(days=1) if not isinstance(start, datetime) else None
+    return start, end
 
 
 def as_date(value: When, zone: tzinfo) -> date:
