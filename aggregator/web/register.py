@@ -130,7 +130,7 @@ async def register_post(request: Request) -> Response:
                          error_field=error.field)
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
     return render(request, "message.html", heading=registration.source.name, message=message,
-                  error=False, link=f"/sources", link_text=page.t("sources"))
+                  error=False, link="/sources", link_text=page.t("sources"))
 
 
 def submitted(form: FormData) -> tuple[dict[str, str], list[str]]:
