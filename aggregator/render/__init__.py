@@ -134,7 +134,7 @@ def calendar_label(selection: FilteredCalendar, language: str = "fr") -> str:
     """The values behind a filtered calendar in words, once each whatever their case:
     "Metz", "Laboratoire", "IA" (the calendar's name in the subscriber's list)."""
     seen: dict[str, str] = {}
-    for facet, value in selection.named or (("city", label) for label in selection.labels):
+    for facet, value in selection.named:
         word = filter_word(facet, value, language)
         seen.setdefault(word.casefold(), word)
     return " / ".join(seen.values())

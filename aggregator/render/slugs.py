@@ -55,14 +55,20 @@ class FilteredCalendar:
     """One ``calendars/<slug>.ics``: the values it stands for and the events it holds."""
 
     slug: str
-    labels: tuple[str, ...]
-    """The display values behind the slug, sorted (``("Metz",)``, ``("Metz", "metz")``)."""
+    named: tuple[tuple[str, str], ...]
+    """Each value behind the slug with what it is, sorted (``(("city", "Metz"), ("tag",
+    "metz"))``): a kind or a topic is named in words, a city as written (``calendar_label``)."""
     events: tuple[MergedEvent, ...]
-    facets: tuple[str, ...] = ()
-    """What those values are, in :data:`FACETS` order (``("city", "tag")`` for the Metz above)."""
-    named: tuple[tuple[str, str], ...] = ()
-    """Each value with what it is, sorted (``(("city", "Metz"), ("tag", "metz"))``): a kind
-    or a topic is named in words, a city as written (see :func:`calendar_name`)."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The display values behind the slug, sorted (``("Metz",)``, ``("Metz", "metz")``)."""
+        return tuple(sorted({value for _, value in self.named}))
+
+    @property
+    def facets(self) -> tuple[str, ...]:
+        """What those values are, in :data:`FACETS` order (``("city", "tag")`` above)."""
+        return tuple(f for f in FACETS if f in {facet for facet, _ in self.named})
 
     @property
     def path(self) -> str:
@@ -79,10 +85,7 @@ def filtered_calendars(
         for slug in event_slugs(event, sources):
             selected[slug].append(event)
     return [
-        FilteredCalendar(slug, tuple(sorted({value for _, value in named[slug]})),
-                         tuple(selected[slug]),
-                         tuple(f for f in FACETS if f in {facet for facet, _ in named[slug]}),
-                         tuple(sorted(named[slug])))
+        FilteredCalendar(slug, tuple(sorted(named[slug])), tuple(selected[slug]))
         for slug in sorted(named)
     ]
 
