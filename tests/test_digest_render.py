@@ -106,6 +106,17 @@ def test_dates_read_like_people_write_them() -> None:
     assert time_label(moment.replace(minute=0), PARIS, "fr") == "18 h"
 
 
+def test_an_article_is_dated_by_its_day_in_the_site_zone() -> None:
+    """Posted at 00:30 in Metz on 6 December (23:30 UTC on the 5th): the digest said
+    "5 décembre", UTC's day, where the feed and its readers say the 6th."""
+    late = {**NEWS[2], "id": "n9", "title": "Article de minuit",
+            "published": "2026-12-05T23:30:00+00:00"}
+    content = select_digest(WEEK, [], [decode_item(late)], BY_ID, PARIS, Filters())
+    text = render_digest(content, language="de", base_url=BASE_URL, zone=PARIS, sources=BY_ID,
+                         personal=False).text
+    assert "* Article de minuit (6. Dezember)" in text
+
+
 def test_weeks() -> None:
     assert parse_week("2026-w50").isoformat() == "2026-12-07"
     assert week_of(datetime(2027, 1, 1, 12, tzinfo=PARIS), PARIS) == "2026-W53"

@@ -779,6 +779,24 @@ def test_the_news_page_lists_an_article_its_feed_does_not_date_by_when_it_was_fi
     assert page.split("Article 000")[1].count("<time") >= 1
 
 
+def test_an_article_is_dated_by_its_day_where_the_site_is_not_in_utc(web: Web) -> None:
+    """Posted at 00:30 in Metz (23:30 UTC the day before): /news and the agenda page dated it
+    the day before, as UTC's day, where the feed and its readers say the day after."""
+    posted = (datetime.now(ZoneInfo("Europe/Paris")) - timedelta(days=3)).replace(
+        hour=0, minute=30, second=0, microsecond=0)
+    late = ("<item><title>Article de minuit</title><link>https://news.example.org/midnight</link>"
+            f"<pubDate>{posted.strftime('%a, %d %b %Y %H:%M:%S %z')}</pubDate></item>")
+    web.feeds.set("/news.xml", rss("Article 000").replace(
+        b"</channel>", late.encode() + b"</channel>"), "application/rss+xml")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    day = f"{posted:%B} {posted.day}, {posted.year}"
+    for path in ("/news", "/"):
+        page = web.client.get(path, params={"lang": "en"}).text
+        entry = page.split("Article de minuit")[1][:400]
+        assert f">{day}</time>" in entry, (path, entry)
+
+
 def test_registration_errors_name_the_field_and_keep_the_values(web: Web) -> None:
     page = register(web, contact="not an email", name="Mon Asso").text
     assert 'role="alert"' in page and "Mon Asso" in page

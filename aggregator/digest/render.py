@@ -29,6 +29,7 @@ from ..slug import slugify
 from ..render.text import (clip, first_of_month, one_line, other_language, place_of,
                            source_names)
 from ..render.spans import span_text
+from ..render.times import local_day
 from .labels import DATE_PATTERNS, day_label, labels, plural, time_label
 from .select import DigestContent
 
@@ -95,7 +96,7 @@ def render_digest(
                   "events": [_event(o, sources, zone, language, base_url, day)
                              for o in occurrences]}
                  for day, occurrences in content.days],
-        "news": [{"name": name or "—", "entries": [_item(i, sources, language) for i in items]}
+        "news": [{"name": name or "—", "entries": [_item(i, sources, zone, language) for i in items]}
                  for name, items in content.news],
         "links": _links(base_url, content, personal),
         "more": plural(language, "more_n", content.more) if content.more else "",
@@ -152,9 +153,12 @@ def _times(occurrence: Occurrence, zone: tzinfo, language: str, day: date, all_d
                      time_of=lambda value: time_label(value, zone, language), joined="{1}, {0}")
 
 
-def _item(item: MergedItem, sources: Mapping[str, Source], language: str) -> dict[str, str]:
+def _item(item: MergedItem, sources: Mapping[str, Source], zone: tzinfo, language: str
+          ) -> dict[str, str]:
+    """An article as the digest lists it, dated by its day in the site's zone (as the web
+    pages: ``render.pages.news_rows``)."""
     summary = clip(plain_text(item.summary), SUMMARY_CHARS)
-    when = item.published
+    when = None if item.published is None else local_day(item.published, zone)
     return {"title": one_line(item.title) or item.link, "link": _web(item.link),
             "date": first_of_month(format_date(when, date_pattern(language), locale=language), language)
             if when else "",

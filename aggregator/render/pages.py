@@ -28,7 +28,7 @@ from .slugs import city_calendars
 from .text import (DEFAULT_TITLE, first_of_month, is_online, one_line, other_language, place_of,
                    source_names)
 from .spans import span_text
-from .times import as_date, event_span, iso, render_zone, require_aware
+from .times import as_date, event_span, iso, local_day, render_zone, require_aware
 
 NEWS_WINDOW = timedelta(days=30)
 MAX_NEWS = 40
@@ -176,7 +176,7 @@ def render_index(
             for day, day_occurrences in by_day(occurrences, now=start, zone=zone)
         ],
         "later": later,
-        "news": _news(items, sources, now, language),
+        "news": _news(items, sources, now, zone, language),
         "all_news": f"{base_url.rstrip('/')}/news" + (
             f"?{urlencode(later_query)}" if later_query else ""),
         "links": _links(base, events, sources),
@@ -334,7 +334,8 @@ def _posted_by(names: Sequence[str], labels: Mapping[str, str]) -> str:
 
 
 def _news(
-    items: Sequence[MergedItem], sources: Mapping[str, Source], now: datetime, language: str
+    items: Sequence[MergedItem], sources: Mapping[str, Source], now: datetime, zone: tzinfo,
+    language: str,
 ) -> list[dict[str, Any]]:
     """The last 30 days of news, newest first (an undated item by when it was first seen)."""
     recent = [
@@ -342,20 +343,21 @@ def _news(
         for item in newest_first(items)
         if item.when is not None and now - NEWS_WINDOW <= _aware(item.when) <= now
     ]
-    return news_rows(recent[:MAX_NEWS], sources, language)
+    return news_rows(recent[:MAX_NEWS], sources, zone, language)
 
 
-def news_rows(items: Sequence[MergedItem], sources: Mapping[str, Source], language: str
-              ) -> list[dict[str, Any]]:
+def news_rows(items: Sequence[MergedItem], sources: Mapping[str, Source], zone: tzinfo,
+              language: str) -> list[dict[str, Any]]:
     """News items as the agenda page and the news pages show them: title, link, day (none
-    for an undated item), who posted it, the cleaned summary, its language when not the
-    page's."""
+    for an undated item; the day in the site's zone, as the agenda's: an article posted at
+    00:30 in Metz is of that day, not of the day before in UTC), who posted it, the cleaned
+    summary, its language when not the page's."""
     return [
         {
             "title": one_line(item.title) or item.link,
             "link": item.link,
             "published": (first_of_month(
-                format_date(_aware(item.published), "long", locale=language), language)
+                format_date(local_day(item.published, zone), "long", locale=language), language)
                           if item.published else ""),
             "datetime": iso(item.published),
             "sources": ", ".join(source_names(item.members, sources)),

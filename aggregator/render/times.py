@@ -130,6 +130,12 @@ def sortable(value: When) -> datetime:
     return datetime.combine(value, time(), UTC)
 
 
+def local_day(moment: datetime, zone: tzinfo) -> date:
+    """The day a news timestamp falls on in the site's zone (a naive one read as UTC): an
+    article posted at 00:30 in Metz is of that day, not of the day before as in UTC."""
+    return sortable(moment).astimezone(zone).date()
+
+
 def override_span(record: Event, series_start: When, series_timezone: str | None
                   ) -> tuple[When, When | None]:
     """A RECURRENCE-ID record's (start, end) of the kind of its series' DTSTART, in the

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from ..core import Selection
 from ..render import pages
+from ..render.times import render_zone
 from ..models import MergedItem
 from .public import PageCache, Filter, filter_choices
 from .views import address, aggregator_of, language, render
@@ -42,7 +43,8 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
     pages_count = max(1, -(-len(listed) // PER_PAGE))
     number = min(number, pages_count)
     rows = pages.news_rows(listed[(number - 1) * PER_PAGE:number * PER_PAGE],
-                           aggregator.source_map(), language(request))
+                           aggregator.source_map(), render_zone(aggregator.settings.timezone),
+                           language(request))
     base = aggregator.settings.base_url
 
     def page_href(n: int) -> str:
