@@ -137,6 +137,51 @@ def test_a_city_less_relay_never_chains_two_cities() -> None:
     assert count(metz, nancy, umbrella) == 2
 
 
+def test_meetups_named_for_their_organisers_are_told_apart_by_those_names() -> None:
+    """Source names are dropped from titles ("LORIA – Séminaire X" is "Séminaire X"), which
+    left "Meetup Python Nancy" and "Meetup Nancy JS", two meetups of one evening at one
+    place, both "meetup": one was merged into the other and vanished from the calendar."""
+    sources = {**SOURCES,
+               "pynancy": Source(id="pynancy", name="Python Nancy", kind="association",
+                                 city="Nancy", country="FR"),
+               "nancyjs": Source(id="nancyjs", name="Nancy JS", kind="association",
+                                 city="Nancy", country="FR")}
+    python = organiser(uid="py42@python-nancy.fr", title="Meetup Python Nancy",
+                       location="L'Octroi, Nancy", source_id="pynancy")
+    javascript = cross_post(uid="js17@nancyjs.org", title="Meetup Nancy JS",
+                            location="L'Octroi, Nancy", source_id="nancyjs")
+    assert len(merge_events([python, javascript], sources).events) == 2
+    numbered = organiser(uid="py42@python-nancy.fr", title="Meetup Python Nancy #42",
+                         location="L'Octroi, Nancy", source_id="pynancy")
+    at_the_venue = cross_post(title="Python Nancy #42", location="L'Octroi, Nancy")
+    assert len(merge_events([numbered, at_the_venue], sources).events) == 1
+
+
+def test_an_agendas_all_day_copy_takes_the_time_the_others_give() -> None:
+    """The organiser (ranked first by kind) lists its seminar for the day; the venue says
+    14:00: the merged event was all-day, its time lost to every subscriber."""
+    day = organiser(title="Séminaire : IA frugale", start=START.date(), all_day=True,
+                    timezone=None)
+    timed = cross_post(title="Séminaire : IA frugale", start=START.replace(hour=14))
+    [merged] = merge_events([day, timed], SOURCES).events
+    assert merged.start == START.replace(hour=14) and not merged.all_day
+    conference = organiser(title="DevFest Metz", start=START.date(), all_day=True,
+                           timezone=None, end=START.date() + timedelta(days=2))
+    keynote = cross_post(title="DevFest Metz", start=START.replace(hour=9))
+    [kept] = merge_events([conference, keynote], SOURCES).events
+    assert kept.all_day and kept.end == START.date() + timedelta(days=2)  # its three days
+
+
+@pytest.mark.parametrize("part", ["Afterwork du DevFest", "DevFest Metz : remise des prix",
+                                  "DevFest Metz : keynote d'ouverture"])
+def test_a_part_of_an_all_day_event_is_not_merged_into_it(part: str) -> None:
+    """The conference (all day) and its afterwork (18:30) at one venue were one event: the
+    afterwork's time won and the conference left the calendar."""
+    conference = organiser(title="DevFest Metz 2026", start=START.date(), all_day=True,
+                           timezone=None)
+    assert count(conference, cross_post(title=part, start=START)) == 2
+
+
 def test_a_weekly_series_stays_one_event() -> None:
     weekly = "FREQ=WEEKLY;BYDAY=WE"
     assert count(organiser(rrule=weekly), cross_post(rrule=weekly)) == 1

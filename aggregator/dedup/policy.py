@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
 from ..parse.text import is_web_url
@@ -53,16 +53,30 @@ def _source_rank(source_id: str, sources: Mapping[str, Source]) -> tuple[int, in
 
 def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[Event]:
     """Members in authority order: priority, the source the records link to (its own page:
-    the organiser, see authorship.py), organiser kind, highest SEQUENCE, latest
-    LAST-MODIFIED, then record key (so the order never depends on input order)."""
+    the organiser, see authorship.py), a time before a one-day all-day copy, organiser
+    kind, highest SEQUENCE, latest LAST-MODIFIED, then record key (so the order never
+    depends on input order).
+
+    A one-day all-day copy is an agenda's listing of the day ("Séminaire" on the 12th)
+    beside the 14:00–16:00 the others say: it made the merged event all-day whenever its
+    source's kind ranked first. An all-day record of several days (a conference) keeps its
+    place: the time of its first day is not the event."""
     linked = links_to_sources(events, sources) if len(events) > 1 else {}
 
-    def order(e: Event) -> tuple[int, int, int, int, float, str, str]:
+    def order(e: Event) -> tuple[int, int, bool, int, int, float, str, str]:
         priority, kind = _source_rank(e.source_id, sources)
         modified = -_timestamp(e.last_modified)
-        return (priority, -linked.get(e.source_id, 0), kind, -e.sequence, modified,
-                record_key(e), e.feed_url)
+        return (priority, -linked.get(e.source_id, 0), _one_day(e), kind, -e.sequence,
+                modified, record_key(e), e.feed_url)
     return sorted(events, key=order)
+
+
+def _one_day(event: Event) -> bool:
+    """An all-day record of one day (no end, or an end the next day)."""
+    if not event.all_day or isinstance(event.start, datetime):
+        return False
+    return (event.end is None or isinstance(event.end, datetime)
+            or event.end <= event.start + timedelta(days=1))
 
 
 def _most_complete(texts: Sequence[str]) -> str:

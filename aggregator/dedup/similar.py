@@ -59,35 +59,43 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
-def title_score(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, int, int]:
+def title_score(a: tuple[str, ...], b: tuple[str, ...], *, part_of_day: bool = False
+                ) -> tuple[float, int, int]:
     """(score, exclusive subject words of a, of b).
 
     The score is the weighted share of one title's words found in the other: the larger share
     when only one side adds subject words (a relay that adds "– les décorateurs"), the smaller
     when both do (two subjects) or when they share no subject word at all.
+
+    ``part_of_day`` (an all-day record against a timed one): always the smaller share, with
+    format words weighing as much as subjects. A timed record that adds words to the day's
+    title is a part of that day ("Afterwork du DevFest", "Hackathon IA : remise des prix"),
+    and was merged into it: the conference left the calendar, the afterwork kept its place.
     """
     if not a or not b:
         return 0.0, 0, 0
-    matched_a, excl_a, total_a = _coverage(a, b)
-    matched_b, excl_b, total_b = _coverage(b, a)
+    weight = 1.0 if part_of_day else GENERIC_WEIGHT
+    matched_a, excl_a, total_a = _coverage(a, b, weight)
+    matched_b, excl_b, total_b = _coverage(b, a, weight)
     cov_a, cov_b = matched_a / total_a, matched_b / total_b
     shares_subject = any(t not in GENERIC and t in b for t in a) or (
         matched_a > 0 and excl_a == 0 and excl_b == 0)
-    if excl_a and excl_b or not shares_subject:
+    if excl_a and excl_b or not shares_subject or part_of_day:
         return min(cov_a, cov_b), excl_a, excl_b
     return max(cov_a, cov_b), excl_a, excl_b
 
 
-def _coverage(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, int, float]:
+def _coverage(a: tuple[str, ...], b: tuple[str, ...], generic_weight: float
+              ) -> tuple[float, int, float]:
     matched = total = 0.0
     exclusive = 0
     for token in a:
-        weight = GENERIC_WEIGHT if token in GENERIC else 1.0
+        weight = generic_weight if token in GENERIC else 1.0
         total += weight
         if token in b or len(token) >= 5 and any(
                 len(o) >= 5 and fuzz.ratio(token, o, score_cutoff=TOKEN_RATIO) for o in b):
             matched += weight
-        elif weight == 1.0:
+        elif token not in GENERIC:
             exclusive += 1
     return matched, exclusive, total
 
@@ -131,7 +139,8 @@ def same_event(a: Profile, b: Profile) -> Verdict:
         return Verdict(True, 1.0, ("same UID",))
     timing = time_agreement(a, b)
     hard = conflict(a, b) or ("starts too far apart" if timing == "far" else "")
-    score, excl_a, excl_b = title_score(a.title.tokens, b.title.tokens)
+    score, excl_a, excl_b = title_score(a.title.tokens, b.title.tokens,
+                                        part_of_day=timing == "mixed")
     if hard:
         return Verdict(False, score, (hard,))
     place = same_place(a.place, b.place)

@@ -128,8 +128,11 @@ class TitleNormaliser:
                     numbers.add(word)
             elif word not in STOPWORDS:
                 tokens.append(_stem(word))
-        if not tokens:  # the title is the brand ("Startup Weekend"): the brand is the subject
-            tokens = [_stem(w) for w in brand_words if w not in STOPWORDS]
+        if not any(t not in GENERIC for t in tokens):
+            # The title is the brand ("Startup Weekend"), or a format and a brand ("Meetup
+            # Python Nancy"): the brand is the subject. Dropped, "Meetup Python Nancy" and
+            # "Meetup Nancy JS" were both "meetup", and two meetups of one evening one event.
+            tokens += [_stem(w) for w in brand_words if w not in STOPWORDS]
         return Title(tuple(tokens), frozenset(n.lstrip("0") or "0" for n in numbers),
                      with_country(frozenset(cities)),
                      frozenset(t for t in tokens if t not in GENERIC))
