@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..instants import last_instant, utc_instant
 from ..models import Event, FeedState, FeedUpdate, NewsItem, Records, Source
+from ..news_copies import StoredArticle, renew
 from ..parse.article_dates import Stored, dated_by_first_seen
 from . import codec
 from .leases import LeasesStore
@@ -205,10 +206,18 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         new_items: Sequence[NewsItem], now: datetime,
     ) -> None:
         connection.execute(events.delete().where(events.c.feed_id == feed_id))
-        stored = {guid: Stored(date, seen) for guid, date, seen in connection.execute(
-            news_items.delete().where(news_items.c.feed_id == feed_id)
-            .returning(news_items.c.guid, news_items.c.published, news_items.c.seen))}
-        new_items = dated_by_first_seen(new_items, stored, now)
+        earlier = connection.execute(
+            sa.select(news_items.c.id, news_items.c.guid, news_items.c.published,
+                      news_items.c.seen, news_items.c.payload)
+            .where(news_items.c.feed_id == feed_id)).all()
+        renewal = renew(new_items, [StoredArticle(row.id, row.guid, _link_of(row.payload))
+                                    for row in earlier])
+        stored = {row.guid: Stored(row.published, row.seen) for row in earlier}
+        new_items = dated_by_first_seen(renewal.items, stored, now)
+        replaced = sorted(set(renewal.replaced))
+        for start in range(0, len(replaced), _BATCH):
+            connection.execute(news_items.delete().where(
+                news_items.c.id.in_(replaced[start:start + _BATCH])))
         event_rows = [
             {"feed_id": feed_id, "uid": e.uid, "start_utc": utc_instant(e.start),
              "until_utc": until_utc(e), "payload": codec.encode_event(e)}
@@ -383,3 +392,11 @@ def _state_values(state: FeedState) -> dict[str, Any]:
     }
 
 
+def _link_of(payload: str) -> str:
+    """A stored article's link ("" when its payload cannot be read: it is then replaced by
+    its GUID alone)."""
+    try:
+        link = json.loads(payload).get("link")
+    except (ValueError, AttributeError):
+        return ""
+    return link if isinstance(link, str) else ""

@@ -1,0 +1,101 @@
+"""An article that leaves its feed (which lists its latest ten) stays in the news until the
+news window ends, and an article its feed republishes under a new GUID stays the same
+article: on SQLite and PostgreSQL, through a real feed server."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from aggregator.models import NewsItem
+from aggregator.news_copies import StoredArticle, renew
+from test_news_undated import Clock, one_feed_site
+
+NOW = datetime(2026, 12, 4, 16, 0, tzinfo=timezone.utc)
+
+
+def rss(*articles: tuple[str, str, str]) -> bytes:
+    """(guid, title, days ago) → an RSS feed of those articles, each at its own link."""
+    items = "".join(
+        f"<item><title>{title}</title><link>https://lab.example.org/{title.split()[-1]}</link>"
+        f"<guid isPermaLink=\"false\">{guid}</guid>"
+        f"<pubDate>{(NOW - timedelta(days=int(ago))).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
+        "</pubDate></item>" for guid, title, ago in articles)
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Lab</title>'
+            f"<link>https://lab.example.org/</link><description>d</description>{items}"
+            "</channel></rss>").encode()
+
+
+def news(output: Path) -> dict[str, str]:
+    """Title → merged id of every article in news.json."""
+    return {item["title"]: item["id"]
+            for item in json.loads((output / "news.json").read_text())["items"]}
+
+
+def test_an_article_that_leaves_its_feed_stays_in_the_news(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """It vanished from news.json, /news and the digest at the next refresh: with a feed of
+    the last ten articles, a busy organisation's week was gone in days; a feed that came back
+    empty once took every article of its organisation with it."""
+    app = one_feed_site(feed_server, tmp_path, db_url, "/news.xml", rss(
+        ("a", "Article alpha", "3"), ("b", "Article beta", "2")), Clock(NOW))
+    try:
+        app.refresh()
+        app.build()
+        first = news(tmp_path / "output")
+        feed_server.set("/news.xml", rss(("c", "Article gamma", "0"), ("b", "Article beta", "2")),
+                        "application/rss+xml")
+        app.refresh()
+        app.build()
+        second = news(tmp_path / "output")
+        assert set(second) == {"Article alpha", "Article beta", "Article gamma"}
+        assert {title: second[title] for title in first} == first
+        feed_server.set("/news.xml", rss(), "application/rss+xml")  # a CMS's empty copy
+        app.refresh()
+        app.build()
+        assert set(news(tmp_path / "output")) == {"Article alpha", "Article beta", "Article gamma"}
+    finally:
+        app.close()
+
+
+def test_an_article_republished_under_a_new_guid_is_the_same_article(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """A CMS that numbers the GUIDs of each copy afresh made every article new: a new id
+    (news.atom's entry id, so feed readers showed it twice), listed twice once kept."""
+    app = one_feed_site(feed_server, tmp_path, db_url, "/news.xml", rss(
+        ("copy1-a", "Article alpha", "3"), ("copy1-b", "Article beta", "2")), Clock(NOW))
+    try:
+        app.refresh()
+        app.build()
+        first = news(tmp_path / "output")
+        feed_server.set("/news.xml", rss(("copy2-a", "Article alpha", "3"),
+                                         ("copy2-b", "Article beta", "2")), "application/rss+xml")
+        app.refresh()
+        app.build()
+        assert news(tmp_path / "output") == first
+    finally:
+        app.close()
+
+
+def item(guid: str, link: str) -> NewsItem:
+    return NewsItem(guid=guid, title=guid, link=link, published=NOW)
+
+
+def test_a_link_shared_by_several_articles_identifies_none() -> None:
+    """Feeds whose every item links to the home page: a new article there would have taken
+    an old one's GUID, and with it its first-seen day (not news any more)."""
+    stored = [StoredArticle(1, "old-1", "https://asso.example.org/"),
+              StoredArticle(2, "old-2", "https://asso.example.org/"),
+              StoredArticle(3, "old-3", "https://asso.example.org/three")]
+    renewal = renew([item("new", "https://asso.example.org/"),
+                     item("again", "https://asso.example.org/three"),
+                     item("old-2", "https://asso.example.org/")], stored)
+    assert [i.guid for i in renewal.items] == ["new", "old-3", "old-2"]
+    assert sorted(renewal.replaced) == [2, 3]  # old-1 stays as it was
+    # a link whose stored article's GUID is still in the copy names another article
+    assert renew([item("x", "https://a.org/1"), item("y", "https://a.org/2")],
+                 [StoredArticle(1, "x", "https://a.org/2")]).items[1].guid == "y"
