@@ -92,3 +92,40 @@ def test_articles_share_the_words_their_summaries_repeat() -> None:
     assert {"trois", "mille", "participants", "quarante"} <= shared
     by_word = {w: w for w in first.summary}
     assert all(by_word[w] is w for w in second.summary if w in by_word)
+
+
+def test_two_incubators_calls_of_one_title_stay_two_articles() -> None:
+    """Each "Appel à projets 2026" has its own summary; a third incubator's has none. It
+    matched both by title, and the three were one article under the first incubator, with
+    another's summary: the others' calls were lost to their followers."""
+    sources = {**SOURCES, "puzzle": Source(id="puzzle", name="Puzzle", kind="venue",
+                                           city="Thionville", country="FR")}
+    first = item("lorntech", "a1", "Appel à projets 2026", "https://lorntech.fr/appel",
+                 summary="<p>Les start-up du numérique lorrain peuvent candidater avant mars "
+                         "pour un accompagnement de six mois.</p>")
+    second = item("grandest", "b1", "Appel à projets 2026", "https://grandest.fr/appel",
+                  summary="<p>La région finance des projets de recherche en cybersécurité, "
+                          "dossiers avant le 15 janvier.</p>")
+    third = item("puzzle", "c1", "Appel à projets 2026", "https://puzzle.fr/appel", summary="")
+    assert len(merge_news([first, second, third], sources).items) == 3
+    assert len(merge_news([first, third], sources).items) == 2  # two words: not enough alone
+    relay = item("puzzle", "c2", "Le LORIA obtient un financement ERC",
+                 "https://puzzle.fr/relais", summary="")
+    original = item("lorntech", "a2", "Le LORIA obtient un financement ERC",
+                    "https://loria.fr/erc")
+    assert len(merge_news([original, relay], sources).items) == 1  # a title that says enough
+
+
+def test_a_relay_never_joins_two_articles_its_summaries_tell_apart() -> None:
+    """Titles long enough to match alone, and one relay without a summary between two
+    originals whose summaries differ: one of them joins it, never both."""
+    title = "Retour sur la journée régionale de la cybersécurité"
+    first = item("lorntech", "a1", title, "https://lorntech.fr/retour",
+                 summary="<p>Quarante participants à Nancy ont suivi les ateliers de la "
+                         "matinée sur les rançongiciels.</p>")
+    second = item("grandest", "b1", title, "https://grandest.fr/retour",
+                  summary="<p>La région a signé trois conventions avec les écoles d'ingénieurs "
+                          "lors de la plénière.</p>")
+    relay = item("totem", "c1", title, "https://totem.fr/retour", summary="")
+    sizes = sorted(len(m.members) for m in merge_news([first, second, relay], SOURCES).items)
+    assert sizes == [1, 2]

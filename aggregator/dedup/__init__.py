@@ -215,12 +215,7 @@ def merge_news(
     articles = news.profile_items(items, sources)
     _CLEAN_LINKS.new_build()
     repeated = news.columns(articles)
-    union = UnionFind(len(items))
-    for i, j in news.candidate_pairs(articles):
-        if union.find(i) != union.find(j) and news.same_item(articles[i], articles[j],
-                                                              repeated)[0]:
-            union.union(i, j)
-    groups = union.groups()
+    groups = _news_groups(articles, repeated)
     keysets = [sorted({articles[i].key for i in group}) for group in groups]
     ids = assign_uids(keysets, previous, suffix="@aggregator-news")
     decorated = {items[i].title: articles[i].decorated for i in range(len(items))}
@@ -236,6 +231,27 @@ def merge_news(
     merged.sort(key=lambda m: (-_epoch(m.published), m.id))
     assignment = {key: ident for keys, ident in zip(keysets, ids, strict=True) for key in keys}
     return NewsMerge(items=tuple(merged), assignment=assignment)
+
+
+def _news_groups(articles: Sequence[news.Article], repeated: set[tuple[str, ...]]
+                 ) -> list[list[int]]:
+    """The articles' groups: pairs judged the same are joined unless that would put two
+    articles that contradict each other in one group (see :func:`news.contradicts`)."""
+    union = UnionFind(len(articles))
+    members: dict[int, list[int]] = {}
+    for i, j in news.candidate_pairs(articles):
+        root_i, root_j = union.find(i), union.find(j)
+        if root_i == root_j or not news.same_item(articles[i], articles[j], repeated)[0]:
+            continue
+        group_i, group_j = members.get(root_i, [i]), members.get(root_j, [j])
+        if any(news.contradicts(articles[a], articles[b]) for a in group_i for b in group_j
+               if (a, b) != (i, j)):
+            continue
+        union.union(i, j)
+        members.pop(root_i, None)
+        members.pop(root_j, None)
+        members[union.find(i)] = group_i + group_j
+    return union.groups()
 
 
 def _clean_link(members: Sequence[NewsItem]) -> str:

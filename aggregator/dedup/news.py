@@ -182,11 +182,38 @@ def same_item(a: Article, b: Article, repeated: set[tuple[str, ...]]) -> tuple[b
     score = title_score(a.title.tokens, b.title.tokens)[0]
     if score < TITLE_THRESHOLD:
         return False, score
-    if a.day is not None and b.day is not None and abs(a.day - b.day) > RELAY_DAYS:
-        return False, score
-    if a.title.numbers and b.title.numbers and a.title.numbers != b.title.numbers:
+    if _apart(a, b):
         return False, score
     agree = summaries_agree(a.summary, b.summary)
     if agree is not None:
         return agree, score
+    if min(len(a.title.subjects), len(b.title.subjects)) < TITLE_ALONE_WORDS:
+        return False, score
     return not (a.title.tokens in repeated or b.title.tokens in repeated), score
+
+
+TITLE_ALONE_WORDS = 3
+"""A title is evidence alone (no shared link, no summary to compare) when it has at least 3
+subject words: "Appel à projets 2026" or "Newsletter de décembre" from two incubators are two
+articles, and were one, listed under one incubator with the other's summary. A relay of
+"Le LORIA obtient un financement ERC" keeps its four. bench.dedup_score's news figures are
+unchanged."""
+
+
+def _apart(a: Article, b: Article) -> bool:
+    """Dated too far apart, or numbered differently ("n°12" / "n°13")."""
+    if a.day is not None and b.day is not None and abs(a.day - b.day) > RELAY_DAYS:
+        return True
+    return bool(a.title.numbers and b.title.numbers and a.title.numbers != b.title.numbers)
+
+
+def contradicts(a: Article, b: Article) -> bool:
+    """True when ``a`` and ``b`` are two articles whatever joins them through a third: two
+    of one feed, dated or numbered apart, or summaries saying different things. A relay
+    with no summary matched both "Appel à projets 2026" of one incubator and that of
+    another, which were then one article though their summaries differ (bench.dedup_score:
+    news precision 0.9960 -> 0.9992, recall unchanged)."""
+    if set(a.links) & set(b.links):
+        return False
+    return (a.feed == b.feed or _apart(a, b)
+            or summaries_agree(a.summary, b.summary) is False)
