@@ -646,6 +646,20 @@ def test_sanitize_html_policy() -> None:
     )
 
 
+def test_tracking_pixels_leave_summaries() -> None:
+    """Medium's 1×1 statistics image in each RSS item reached /news and news.atom, and
+    reported every visitor of our pages to Medium (the CSP lets https images load)."""
+    medium = ('<p>Notre levée de fonds.</p><img src="https://medium.com/_/stat?event='
+              'post.clientViewed&amp;postId=42" width="1" height="1" alt="">')
+    assert sanitize_html(medium) == "<p>Notre levée de fonds.</p>"
+    pixel = '<p>Texte<img height=1 width=1 src=https://t.example.org/p.gif></p>'
+    assert sanitize_html(pixel) == "<p>Texte</p>"
+    burner = '<img src="http://feeds.feedburner.com/~r/Lab/~4/xyz" height="1" width="1"/>'
+    assert sanitize_html(burner) == ""
+    photo = '<img src="https://lab.example.org/equipe.jpg" width="640" height="480" alt="">'
+    assert sanitize_html(photo) == photo  # a picture of the article stays
+
+
 def test_html_to_text_and_clean_text() -> None:
     assert html_to_text("<h2>Title</h2><p>One&nbsp;&amp;&#160;two<br>three</p><style>p{}</style>") == (
         "Title\n\nOne & two\nthree"

@@ -101,7 +101,24 @@ def sanitize_html(html: str, base_url: str = "") -> str:
         )
     except ValueError:  # an unusable base URL: refuse relative URLs instead
         cleaned = nh3.clean(html, tags=set(ALLOWED_TAGS), url_relative="deny")
-    return cleaned.strip()
+    return _IMAGE.sub(_without_tracker, cleaned).strip() if "<img" in cleaned else cleaned.strip()
+
+
+_IMAGE = re.compile(r"<img\b[^>]*>")
+_PIXEL_SIZE = re.compile(r'\b(?:width|height)="\s*[01](?:\.0*)?\s*(?:px)?\s*"', re.I)
+TRACKERS = ("medium.com/_/stat", "feeds.feedburner.com/~r/", "feeds.feedblitz.com/~/i/",
+            "/wp-content/plugins/jetpack/", "pixel.wp.com/", "stats.wp.com/")
+"""Where publishing platforms' tracking images load from (Medium's, FeedBurner's, Jetpack's)."""
+
+
+def _without_tracker(image: re.Match[str]) -> str:
+    """An image of 1×1 (or 0) pixel, or one from a platform's statistics: a tracker that
+    reported each visitor of our pages to the platform (the pages' CSP lets https images
+    load). nh3 has written the tag, so its attributes are ``name="value"``."""
+    tag = image.group(0)
+    if _PIXEL_SIZE.search(tag) or any(tracker in tag for tracker in TRACKERS):
+        return ""
+    return tag
 
 
 class TextExtractor(HTMLParser):
