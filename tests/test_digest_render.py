@@ -117,6 +117,16 @@ def test_an_article_is_dated_by_its_day_in_the_site_zone() -> None:
     assert "* Article de minuit (6. Dezember)" in text
 
 
+def test_an_undated_article_is_listed_without_empty_brackets() -> None:
+    """RSS makes pubDate optional: the text part listed such an article as "Titre ()"."""
+    undated = {**NEWS[2], "id": "n8", "title": "Article sans date", "published": None,
+               "first_seen": "2026-12-03T09:00:00+00:00"}
+    content = select_digest(WEEK, [], [decode_item(undated)], BY_ID, PARIS, Filters())
+    text = render_digest(content, language="fr", base_url=BASE_URL, zone=PARIS, sources=BY_ID,
+                         personal=False).text
+    assert "* Article sans date\n" in text and "()" not in text
+
+
 def test_weeks() -> None:
     assert parse_week("2026-w50").isoformat() == "2026-12-07"
     assert week_of(datetime(2027, 1, 1, 12, tzinfo=PARIS), PARIS) == "2026-W53"
