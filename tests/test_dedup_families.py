@@ -117,7 +117,7 @@ LOOK_ALIKES: dict[str, tuple[dict[str, object], dict[str, object]]] = {
                           {"title": "Atelier Git", "start": START + timedelta(hours=3)}),
     "unrelated same hour": ({"title": "Apéro RGPD : mythes et réalités"},
                             {"title": "Atelier Symfony : mythes et réalités"}),
-    "other venue": ({"title": "Afterwork Data", "location": "Totem, Metz"},
+    "other venue": ({"title": "Afterwork Data", "location": "Arsenal, Metz"},
                     {"title": "Afterwork Data", "location": "TCRM-Blida, Metz"}),
 }
 
@@ -180,6 +180,20 @@ def test_a_part_of_an_all_day_event_is_not_merged_into_it(part: str) -> None:
     conference = organiser(title="DevFest Metz 2026", start=START.date(), all_day=True,
                            timezone=None)
     assert count(conference, cross_post(title=part, start=START)) == 2
+
+
+@pytest.mark.parametrize(("first", "second"), [("Blida", "TCRM-Blida, Metz"),
+                                                ("Totem", "Totem Metz"), ("Totem", "Blida")])
+def test_an_operators_venue_takes_the_built_in_venue_it_names(first: str, second: str) -> None:
+    """sources.yaml's venue of the operator named "TCRM Blida" and "Totem Metz", two aliases
+    of two built-in venues: those aliases alone moved to it, "Blida" and "Totem" stayed, and
+    one meetup posted at "Blida" and at "TCRM-Blida, Metz" was two events (venues differ).
+    Metz's Totem is at TCRM-Blida: one venue."""
+    venues = {"metz-blida": ("TCRM-Blida", "TCRM Blida", "7 avenue de Blida, 57000 Metz",
+                             "Totem Metz")}
+    records = [organiser(location=first), cross_post(location=second)]
+    assert len(merge_events(records, SOURCES, venues=venues).events) == 1
+    assert count(*records) == 1  # and without the operator's table
 
 
 def test_a_weekly_series_stays_one_event() -> None:

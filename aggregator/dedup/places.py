@@ -52,8 +52,7 @@ CITY_PHRASES: Mapping[str, str] = {alias: city for city, aliases in CITIES.items
                                    for alias in aliases}
 
 DEFAULT_VENUES: Mapping[str, tuple[str, ...]] = {
-    "totem-metz": ("totem", "le totem", "totem metz"),
-    "blida-metz": ("tcrm blida", "blida", "7 avenue de blida"),
+    "blida-metz": ("tcrm blida", "blida", "7 avenue de blida", "totem", "le totem", "totem metz"),
     "pompidou-metz": ("centre pompidou metz", "pompidou metz", "1 parvis des droits de l homme"),
     "arsenal-metz": ("arsenal", "cite musicale metz", "3 avenue ney"),
     "loria-nancy": ("loria", "inria nancy", "615 rue du jardin botanique"),
@@ -136,6 +135,26 @@ class Place:
     cities: frozenset[str]
 
 
+def _venue_table(venues: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Venue id -> folded aliases: the built-in table with the operator's ``venues``. A venue
+    of the operator's that claims a built-in alias is that built-in venue: every alias of the
+    built-in one joins it. Re-pointed alone, "TCRM Blida" went to the operator's venue while
+    "Blida" stayed with the built-in one, and two copies of one meetup at "Blida" and at
+    "TCRM Blida, Metz" were two events (a venue conflict)."""
+    def folded(aliases: Iterable[str]) -> list[str]:
+        return [" ".join(_expand(tokens_of(fold(alias)))) for alias in aliases]
+
+    table = {venue: folded(aliases) for venue, aliases in DEFAULT_VENUES.items()}
+    built_in = {alias: venue for venue, aliases in table.items() for alias in aliases}
+    for venue, aliases in venues.items():
+        names = folded(aliases)
+        joined = table.setdefault(venue, [])
+        for other in dict.fromkeys(built_in[n] for n in names if built_in.get(n, venue) != venue):
+            joined.extend(table.pop(other, []))
+        joined.extend(names)
+    return table
+
+
 class PlaceNormaliser:
     """Locations -> :class:`Place`, with the venue alias table; caches by location string."""
 
@@ -143,8 +162,7 @@ class PlaceNormaliser:
         table: dict[str, str] = {}
         cities = PhraseTable(CITY_PHRASES)
         self.home: dict[str, frozenset[str]] = {}
-        for venue, aliases in {**DEFAULT_VENUES, **(venues or {})}.items():
-            names = [" ".join(_expand(tokens_of(fold(a)))) for a in aliases]
+        for venue, names in _venue_table(venues or {}).items():
             for name in names:
                 table[name] = "\x00" + venue
             words = tokens_of(fold(venue.replace("-", " "))) + " ".join(names).split()
