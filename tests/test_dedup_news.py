@@ -129,3 +129,19 @@ def test_a_relay_never_joins_two_articles_its_summaries_tell_apart() -> None:
     relay = item("totem", "c1", title, "https://totem.fr/retour", summary="")
     sizes = sorted(len(m.members) for m in merge_news([first, second, relay], SOURCES).items)
     assert sizes == [1, 2]
+
+
+def test_the_merged_summary_is_the_one_that_says_the_most() -> None:
+    """The relay's summary, cut with "Read more" and a link to its own page, was longer in
+    characters (markup counted) than the original's whole text: readers lost the time and
+    the room."""
+    whole = "<p>Soutenance de thèse de Marie Curie le 10 décembre à 14 h en salle A008.</p>"
+    cut = ('<p>Soutenance de thèse de Marie Curie le 10 décembre… <a href="https://totem.fr/'
+           'relais/2025/03/soutenance-de-these-de-marie-curie?utm_source=rss&amp;utm_medium='
+           'feed&amp;utm_campaign=relais">Read more</a></p>')
+    original = item("lorntech", "a1", "Soutenance de thèse de Marie Curie",
+                    "https://lorntech.fr/these", summary=whole)
+    relay = item("totem", "t1", "[Relais] Soutenance de thèse de Marie Curie",
+                 "https://lorntech.fr/these", days=1, summary=cut)
+    (merged,) = merge_news([relay, original], SOURCES).items
+    assert merged.summary == whole

@@ -77,6 +77,20 @@ def test_a_split_keeps_the_uid_with_the_bigger_part() -> None:
     assert uids["grandest"] != only_uid(first)
 
 
+def test_an_even_split_keeps_the_uid_with_the_organiser() -> None:
+    """The organiser moves its meetup to 20:00; the venue's copy still says 18:30, so the
+    two part. The UID stayed with the venue's stale copy (its source id sorts first) and the
+    organiser's got a new one: subscribers kept the 18:30 entry and gained a 20:00 one."""
+    sources = {**SOURCES, "blida": Source(id="blida", name="TCRM-Blida", kind="venue",
+                                          city="Metz", country="FR")}
+    venue = record("blida", "b-1", title=VENUE.title)
+    first = merge_events([ORGANISER, venue], sources)
+    moved = record("lorntech", "org@lorntech", start=START.replace(hour=20), sequence=1)
+    second = merge_events([moved, venue], sources, previous=first.assignment)
+    uids = {e.members[0].source_id: e.uid for e in second.events}
+    assert uids["lorntech"] == only_uid(first) != uids["blida"]
+
+
 def test_operator_merge_survives_a_rebuild() -> None:
     other = record("totem", "v-9", title="Soirée développeurs")
     first = merge_events([ORGANISER, other], SOURCES)

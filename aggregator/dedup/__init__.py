@@ -17,7 +17,7 @@ cluster joins them under constraints and picks stable UIDs, policy builds the me
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ from .cluster import ConstrainedUnion, Traits, UnionFind, assign_uids, invert, v
 from .keys import Profile, clean_url, profile_events, sort_instant, zone
 from .match import candidate_pairs, uid_groups
 from .places import PlaceNormaliser
-from .policy import merge_event, merge_item, rank_events, rank_items, record_key
+from .policy import merge_event, merge_item, rank_events, rank_items, record_key, source_rank
 from .results import EventMerge, NewsMerge, Overrides, PairScore
 from .similar import TOLERANCE_MINUTES, ruled_out, same_event
 from .text import TitleNormaliser
@@ -185,7 +185,7 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence
     """Rank each cluster, choose its stable UID, attach overrides, sort by (start, uid)."""
     ranked = [rank_events([masters[i] for i in group], sources) for group in groups]
     keysets = [sorted({record_key(e) for e in members}) for members in ranked]
-    uids = assign_uids(keysets, previous)
+    uids = assign_uids(keysets, previous, authority=_authority(sources))
     assignment = {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}
     by_uid: dict[str, list[str]] = {}
     for keys, uid in zip(keysets, uids, strict=True):
@@ -252,6 +252,11 @@ def _news_groups(articles: Sequence[news.Article], repeated: set[tuple[str, ...]
         members.pop(root_j, None)
         members[union.find(i)] = group_i + group_j
     return union.groups()
+
+
+def _authority(sources: Mapping[str, Source]) -> Callable[[str], tuple[int, ...]]:
+    """A record key's authority for keeping a UID (policy.source_rank of its source)."""
+    return lambda key: source_rank(key.partition(":")[0], sources)
 
 
 def _clean_link(members: Sequence[NewsItem]) -> str:
@@ -324,7 +329,7 @@ def _assign(events: Sequence[Event], sources: Mapping[str, Source], *,
     with fewer_collections():
         masters, _, profiles, groups = _clusters(events, sources, tz, previous, overrides, venues)
     keysets = [sorted({record_key(masters[i]) for i in group}) for group in groups]
-    uids = assign_uids(keysets, previous)
+    uids = assign_uids(keysets, previous, authority=_authority(sources))
     return {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}, profiles
 
 

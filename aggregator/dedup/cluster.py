@@ -58,19 +58,24 @@ def assign_uids(
     clusters: Sequence[Sequence[str]],
     previous: Mapping[str, str] | None,
     suffix: str = "@aggregator",
+    authority: Callable[[str], tuple[int, ...]] = lambda key: (),
 ) -> list[str]:
     """Choose one merged UID per cluster of record keys, reusing last build's where possible.
 
     Each cluster votes with its members' previous UIDs; candidates are granted greedily by
-    (most votes, then the UID held by the earliest-sorted member, which is the oldest member in
-    the usual case), each previous UID to one cluster only. So when a cluster splits, the bigger
-    part keeps the UID, and when two clusters fuse, the one with more members lends its UID.
-    Clusters left without a UID get a fresh one, salted if it would collide with a UID in use.
+    (most votes, then the UID held by the member of most ``authority`` (smallest: the
+    organiser's record before a venue's), then by the earliest-sorted member, which is the
+    oldest member in the usual case), each previous UID to one cluster only. So when a
+    cluster splits, the bigger part keeps the UID; when its parts are as big, the organiser's
+    (the event moved to 20:00 by its organiser keeps its UID, and subscribers see their entry
+    move, while a venue's stale 18:30 copy becomes the new one); and when two clusters fuse,
+    the one with more members lends its UID. Clusters left without a UID get a fresh one,
+    salted if it would collide with a UID in use.
     """
     previous = previous or {}
     chosen: list[str | None] = [None] * len(clusters)
     taken: set[str] = set()
-    for _votes, _rank, uid, index in _candidates(clusters, previous):
+    for *_order, uid, index in _candidates(clusters, previous, authority):
         if chosen[index] is None and uid not in taken:
             chosen[index] = uid
             taken.add(uid)
@@ -86,19 +91,24 @@ def assign_uids(
 
 
 def _candidates(
-    clusters: Sequence[Sequence[str]], previous: Mapping[str, str]
-) -> list[tuple[int, str, str, int]]:
-    """(-votes, earliest voter key, uid, cluster index) for every previous UID a cluster holds."""
-    found: list[tuple[int, str, str, int]] = []
+    clusters: Sequence[Sequence[str]], previous: Mapping[str, str],
+    authority: Callable[[str], tuple[int, ...]],
+) -> list[tuple[int, tuple[int, ...], str, str, int]]:
+    """(-votes, best voter's authority, earliest voter key, uid, cluster index) for every
+    previous UID a cluster holds."""
+    found: list[tuple[int, tuple[int, ...], str, str, int]] = []
     for index, keys in enumerate(clusters):
         votes: Counter[str] = Counter()
         first_voter: dict[str, str] = {}
+        best: dict[str, tuple[int, ...]] = {}
         for key in keys:
             uid = previous.get(key)
             if uid is not None:
                 votes[uid] += 1
                 first_voter[uid] = min(first_voter.get(uid, key), key)
-        found.extend((-n, first_voter[uid], uid, index) for uid, n in votes.items())
+                rank = authority(key)
+                best[uid] = min(best.get(uid, rank), rank)
+        found.extend((-n, best[uid], first_voter[uid], uid, index) for uid, n in votes.items())
     found.sort()
     return found
 

@@ -8,12 +8,13 @@ categories are united, and every record stays listed in ``members`` so no source
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
-from ..parse.text import is_web_url
+from ..parse.text import is_web_url, plain_text
 from ..recurrence import rule_problem
 from .authorship import links_to_sources
 from .keys import untracked
@@ -44,7 +45,7 @@ def _timestamp(value: datetime | None) -> float:
     return value.timestamp()
 
 
-def _source_rank(source_id: str, sources: Mapping[str, Source]) -> tuple[int, int]:
+def source_rank(source_id: str, sources: Mapping[str, Source]) -> tuple[int, int]:
     source = sources.get(source_id)
     if source is None:
         return (0, 0)
@@ -64,7 +65,7 @@ def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[
     linked = links_to_sources(events, sources) if len(events) > 1 else {}
 
     def order(e: Event) -> tuple[int, int, bool, int, int, float, str, str]:
-        priority, kind = _source_rank(e.source_id, sources)
+        priority, kind = source_rank(e.source_id, sources)
         modified = -_timestamp(e.last_modified)
         return (priority, -linked.get(e.source_id, 0), _one_day(e), kind, -e.sequence,
                 modified, record_key(e), e.feed_url)
@@ -85,6 +86,25 @@ def _most_complete(texts: Sequence[str]) -> str:
     for text in texts:
         if len(text.strip()) > len(best):
             best = text.strip()
+    return best
+
+
+_CUT_TAIL = re.compile(
+    r"(?:\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.|(?:read|continue)\s+(?:more|reading)"
+    r"|lire\s+la\s+suite|en\s+savoir\s+plus|weiterlesen|mehr\s+lesen)[\s»›→.:]*)+$", re.I)
+
+
+def _fullest_summary(summaries: Sequence[str]) -> str:
+    """The summary that says the most, by its words: not its markup (a relay's link to its
+    own page, an `href` of 150 characters, outweighed a sentence) and not a "[…]" or
+    "Read more" its feed ends a cut summary with. The first (highest authority) on a tie."""
+    if len(summaries) == 1:
+        return summaries[0].strip()
+    best, best_length = "", 0
+    for summary in summaries:
+        length = len(_CUT_TAIL.sub("", plain_text(summary)))
+        if length > best_length:
+            best, best_length = summary.strip(), length
     return best
 
 
@@ -167,7 +187,7 @@ def rank_items(items: Sequence[NewsItem], sources: Mapping[str, Source],
     linked = links_to_sources(items, sources) if len(items) > 1 else {}
 
     def order(item: NewsItem) -> tuple[int, int, bool, int, float, str, str]:
-        priority, kind = _source_rank(item.source_id, sources)
+        priority, kind = source_rank(item.source_id, sources)
         return (priority, -linked.get(item.source_id, 0), decorated.get(item.title, False),
                 kind, _timestamp(item.published), record_key(item), item.feed_url)
     return sorted(items, key=order)
@@ -181,7 +201,7 @@ def merge_item(ident: str, members: Sequence[NewsItem], link: str) -> MergedItem
     return MergedItem(
         id=ident, title=members[0].title, link=link,
         published=min(published, key=_timestamp) if published else None,
-        summary=_most_complete([m.summary for m in members]),
+        summary=_fullest_summary([m.summary for m in members]),
         members=tuple(members), seen=min(seen, key=_timestamp) if seen else None,
     )
 
