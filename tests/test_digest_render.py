@@ -127,6 +127,21 @@ def test_an_undated_article_is_listed_without_empty_brackets() -> None:
     assert "* Article sans date\n" in text and "()" not in text
 
 
+def test_articles_left_out_by_the_caps_are_counted_and_linked() -> None:
+    """A newsroom's 8 articles of the week were cut to 5 without a word."""
+    busy = [{**NEWS[2], "id": f"b{n}", "title": f"Article {n}",
+             "link": f"https://assoc.example.org/{n}",
+             "published": f"2026-12-0{1 + n % 6}T09:00:00+00:00"} for n in range(8)]
+    content = select_digest(WEEK, [], [decode_item(i) for i in busy], BY_ID, PARIS, Filters())
+    assert sum(len(entries) for _, entries in content.news) == 5 and content.news_more == 3
+    digest = render_digest(content, language="en", base_url=BASE_URL, zone=PARIS,
+                           sources=BY_ID, personal=False)
+    assert f"… and 3 more news items on the website: {BASE_URL}/news\n" in digest.text
+    assert re.search(rf'<a href="{BASE_URL}/news"[^>]*>… and 3 more news items on the website</a>',
+                     digest.html)
+    assert "more news" not in rendered("en").text  # nothing left out, nothing said
+
+
 def test_weeks() -> None:
     assert parse_week("2026-w50").isoformat() == "2026-12-07"
     assert week_of(datetime(2027, 1, 1, 12, tzinfo=PARIS), PARIS) == "2026-W53"

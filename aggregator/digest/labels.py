@@ -34,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
         "in": "à", "and": "et", "nothing": "Rien de prévu cette semaine",
         "week": "Semaine du {start}",
         "more_n": "… et {n} autre événement dans l’agenda en ligne|… et {n} autres événements dans l’agenda en ligne",
+        "news_more_n": "… et {n} autre actualité sur le site|… et {n} autres actualités sur le site",
     },
     "en": {
         "colon": ":",
@@ -54,6 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "in": "in", "and": "and", "nothing": "Nothing planned this week",
         "week": "Week of {start}",
         "more_n": "… and {n} more event in the online agenda|… and {n} more events in the online agenda",
+        "news_more_n": "… and {n} more news item on the website|… and {n} more news items on the website",
     },
     "de": {
         "colon": ":",
@@ -76,6 +78,7 @@ LABELS: dict[str, dict[str, str]] = {
         "in": "in", "and": "und", "nothing": "Diese Woche nichts geplant",
         "week": "Woche vom {start}",
         "more_n": "… und {n} weitere Veranstaltung in der Online-Agenda|… und {n} weitere Veranstaltungen in der Online-Agenda",
+        "news_more_n": "… und {n} weitere Nachricht auf der Website|… und {n} weitere Nachrichten auf der Website",
     },
 }
 

@@ -100,6 +100,8 @@ def render_digest(
                  for name, items in content.news],
         "links": _links(base_url, content, personal),
         "more": plural(language, "more_n", content.more) if content.more else "",
+        "news_more": (plural(language, "news_more_n", content.news_more)
+                      if content.news_more else ""),
     }
     html_env, text_env, inliner = _environments()
     html = inliner.inline(html_env.get_template("digest.html").render(context))
@@ -179,6 +181,7 @@ def _links(base_url: str, content: DigestContent, personal: bool) -> dict[str, s
     return {
         "webcal": f"webcal://{rest}/{calendar}" if rest else f"{base_url}/{calendar}",
         "agenda": f"{base_url}/{query}",
+        "news": f"{base_url}/news{query}",
         "unsubscribe": f"{base_url}/unsubscribe/{TOKEN}",
         "preferences": f"{base_url}/preferences/{TOKEN}",
         "subscribe": f"{base_url}/subscribe",

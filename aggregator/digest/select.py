@@ -61,6 +61,9 @@ class DigestContent:
     total: int
     more: int
     """Events of the 14 days left out by MAX_EVENTS (the digest links to the agenda)."""
+    news_more: int
+    """Articles of the week left out by MAX_NEWS_PER_SOURCE and MAX_NEWS (the digest links to
+    /news): a busy newsroom's 23 articles of a week were cut to 5 without a word."""
     cities: tuple[str, ...]
     """Cities of those events, most frequent first (the subject names the first ones)."""
     filters: Filters
@@ -127,13 +130,14 @@ def select_digest(
     first_week = [o for o in occurrences
                   if instant(o.start, zone) < start + timedelta(days=7) and not o.cancelled]
     counted = first_week or [o for o in occurrences if not o.cancelled]
+    news, news_more = _news(items, sources, start, filters)
     cities: dict[str, int] = {}
     for occurrence in counted:
         if occurrence.event.city:
             cities[occurrence.event.city] = cities.get(occurrence.event.city, 0) + 1
     return DigestContent(
         week=week, start=start, days=tuple((d, tuple(o)) for d, o in sorted(days.items())),
-        news=_news(items, sources, start, filters), week_count=len(first_week),
+        news=news, news_more=news_more, week_count=len(first_week),
         total=len(occurrences), more=len(every) - len(occurrences),
         cities=tuple(sorted(cities, key=lambda c: (-cities[c], c))), filters=filters,
     )
@@ -141,13 +145,12 @@ def select_digest(
 
 def _news(
     items: Sequence[MergedItem], sources: Mapping[str, Source], start: datetime, filters: Filters,
-) -> tuple[tuple[str, tuple[MergedItem, ...]], ...]:
+) -> tuple[tuple[tuple[str, tuple[MergedItem, ...]], ...], int]:
+    """The week's articles by organisation, and how many more the caps left out."""
     since = start - timedelta(days=NEWS_DAYS)
     groups: dict[str, list[MergedItem]] = {}
-    kept = 0
+    kept = left_out = 0
     for item in newest_first(items):
-        if kept >= MAX_NEWS:
-            break
         when = item.when  # an undated item is news of the week it was first seen
         if when is None:
             continue
@@ -157,11 +160,13 @@ def _news(
         if not _matches(item, sources, filters, city=""):
             continue
         names = source_names(item.members, sources)
-        group = groups.setdefault(names[0] if names else "", [])
-        if len(group) < MAX_NEWS_PER_SOURCE:
-            group.append(item)
+        name = names[0] if names else ""
+        if kept < MAX_NEWS and len(groups.get(name, ())) < MAX_NEWS_PER_SOURCE:
+            groups.setdefault(name, []).append(item)
             kept += 1
-    return tuple((name, tuple(group)) for name, group in groups.items())
+        else:
+            left_out += 1
+    return tuple((name, tuple(group)) for name, group in groups.items()), left_out
 
 
 def follows(event: MergedEvent, sources: Mapping[str, Source], filters: Filters) -> bool:
