@@ -133,6 +133,28 @@ def test_news_atom_is_valid_atom_with_authors_and_html_summaries() -> None:
     assert feed.entries[0].published_parsed[:3] == (2025, 11, 28)
 
 
+def test_an_article_without_a_link_carries_its_text_as_content() -> None:
+    """RFC 4287 4.1.1: an entry without an alternate link must have content. An article with
+    a title and a GUID only gave an entry with neither, which strict readers refuse."""
+    import dataclasses
+    import xml.etree.ElementTree as ET
+
+    bare = dataclasses.replace(news("n3", summary=""), link="")
+    told = dataclasses.replace(news("n4"), link="")
+    body = render_news_atom([bare, told, news()], SOURCES, now=NOW, base_url=BASE_URL,
+                            title="Agenda")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = ET.fromstring(body).findall("a:entry", ns)
+    for entry in entries:
+        has_link = entry.find("a:link[@rel='alternate']", ns) is not None
+        assert has_link or entry.find("a:content", ns) is not None
+    assert entries[0].find("a:content", ns).text == "Nouvelle levée de fonds"
+    content = entries[1].find("a:content", ns)
+    assert content.get("type") == "html" and "startup" in content.text
+    assert entries[2].find("a:content", ns) is None  # with its link: a summary, as before
+    assert entries[2].find("a:summary", ns) is not None
+
+
 def test_empty_news_atom_is_still_valid() -> None:
     feed = feedparser.parse(render_news_atom([], SOURCES, now=NOW, base_url=BASE_URL))
     assert feed.bozo == 0

@@ -265,10 +265,14 @@ def render_atom(entries: Sequence[AtomEntry], *, feed_url: str, page_url: str, t
             _text(ET.SubElement(entry, "author"), "name", name)
         for term in found.categories:
             ET.SubElement(entry, "category", term=one_line(term))
-        if found.summary:
+        if found.link and found.summary:
             summary = _text(entry, "summary", found.summary)
             if found.summary_is_html:
                 summary.set("type", "html")
+        elif not found.link:  # RFC 4287 4.1.1: an entry without a link has content
+            content = _text(entry, "content", found.summary or one_line(found.title))
+            if found.summary and found.summary_is_html:
+                content.set("type", "html")
     ET.indent(feed)
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return body + b"\n"
