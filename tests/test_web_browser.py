@@ -154,6 +154,31 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(page: Any, web: Web
         page.set_window_size(1280, 1024)
 
 
+def test_an_article_with_code_and_headings_fits_a_phone(page: Any, web: Web) -> None:
+    """A summary with a long command in <pre> made /news scroll sideways on a phone, and its
+    <h1> was a heading bigger than the article's own title."""
+    from sites import rss
+
+    command = "docker run --rm -it -v $(pwd):/data -e TOKEN=0123456789abcdef registry/tool:1.2.3"
+    summary = (f"&lt;h1&gt;Installer&lt;/h1&gt;&lt;pre&gt;{command} --verbose --all"
+               "&lt;/pre&gt;").encode()
+    web.feeds.set("/news.xml", rss("Article 000").replace(
+        b"&lt;p&gt;About Article 000", summary + b"&lt;p&gt;About"), "application/rss+xml")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    page.set_window_size(360, 800)
+    try:
+        go(page, web, "/news")
+        assert page.find_element(By.CSS_SELECTOR, ".summary pre").text.startswith("docker run")
+        overflow = page.execute_script("const e = document.documentElement;"
+                                       "return e.scrollWidth - e.clientWidth")
+        heading, title = (page.find_element(By.CSS_SELECTOR, selector).value_of_css_property(
+            "font-size") for selector in (".summary h1", "article h2"))
+        assert overflow <= 0 and float(heading[:-2]) < float(title[:-2])
+    finally:
+        page.set_window_size(1280, 1024)
+
+
 def test_an_archived_digest_looks_as_it_does_in_a_mailbox(page: Any, web: Web) -> None:
     """The archive serves the email itself, whose styles are inline attributes: the page's
     security policy must let them apply (and still run no script)."""
