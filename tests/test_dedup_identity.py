@@ -31,7 +31,8 @@ def event(source: str, uid: str, title: str = "Meetup Python", **fields: object)
 def test_url_key_folds_tracking_scheme_www_slash_fragment_and_case() -> None:
     a = url_key("http://www.Example.org/agenda/meetup/?utm_source=x&fbclid=1#top")
     b = url_key("https://example.org/agenda/meetup?mc_cid=9&gclid=2")
-    assert a == b == "example.org/agenda/meetup"
+    c = url_key("https://example.org/agenda/meetup?xtor=RSS-1")  # AT Internet's, French feeds
+    assert a == b == c == "example.org/agenda/meetup"
 
 
 def test_url_key_reduces_meetup_event_pages_to_their_id() -> None:

@@ -22,9 +22,11 @@ from .text import Title, TitleNormaliser
 
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "mtm_", "_hs")
 TRACKING_NAMES = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mkt_tok", "wt.mc_id", "_ga", "_gl"}
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mkt_tok", "wt.mc_id", "_ga", "_gl",
+     "xtor"}
 )
-"""Query parameters that identify a campaign or a click, never the page (utm_*, fbclid, ...)."""
+"""Query parameters that identify a campaign or a click, never the page (utm_*, fbclid, ...;
+``xtor``: AT Internet's, on French publishers' feed links, ``?xtor=RSS-1``)."""
 
 _URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//(?:[^@/?#]*@)?([^/?#:]*)(?::(\d*))?([^?#]*)"
                   r"(?:\?([^#]*))?")
