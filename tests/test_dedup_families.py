@@ -58,6 +58,11 @@ DUPLICATES: dict[str, dict[str, object]] = {
     "word order": {"title": "Python Meetup #12 - les décorateurs"},
     "n°": {"title": "Meetup Python n°12 : les décorateurs"},
     "édition": {"title": "12e édition du Meetup Python : les décorateurs"},
+    # numbers that are a date, a room or a count, not another edition
+    "date in title": {"title": "Meetup Python (12/03) : les décorateurs"},
+    "day and month": {"title": "Meetup Python – mercredi 12 mars : les décorateurs"},
+    "room": {"title": "Meetup Python : les décorateurs – salle 2"},
+    "count of talks": {"title": "Meetup Python : 3 talks sur les décorateurs"},
     "german": {"title": "Python-Treffen #12 : les décorateurs"},
     "french": {"title": "Rencontre Python #12 : les décorateurs"},
     "subtitle dropped": {"title": "Meetup Python #12"},

@@ -55,6 +55,22 @@ _NUMBER_AFTER = re.compile(
     r"\b(\d{1,4})\s*(?:e|eme|er|ere|th|st|nd|rd|\.)\s+(?:edition|ausgabe|rencontre|meetup"
     r"|session|saison|season|treffen|volet)\b")
 _CLOCK = re.compile(r"\b\d{1,2}\s*[h:]\s*\d{0,2}\b")
+_MONTHS = (r"(?:janvier|january|januar|janv|jan|fevrier|february|februar|fevr|feb|mars|march"
+           r"|marz|mar|avril|april|avr|apr|mai|may|juin|june|juni|jun|juillet|july|juli|juil"
+           r"|jul|aout|august|aug|septembre|september|sept|sep|octobre|october|oktober|oct|okt"
+           r"|novembre|november|nov|decembre|december|dezember|dec|dez)")
+_UNITS = (r"(?:talks?|conferences?|keynotes?|intervenants?|intervenantes?|speakers?|ateliers?"
+          r"|workshops?|places?|heures?|hours?|jours?|days?|minutes?|min|semaines?|weeks?|mois"
+          r"|months?|ans|years?|projets?|projects?|startups?|start|equipes?|teams?|questions?"
+          r"|etapes?|steps?|vortrage|vortrags?|referenten|stunden|tage|pitchs?|pitches)")
+_NOT_AN_EDITION = re.compile(
+    r"\b\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\b"  # 15/10, 15.10.2026
+    rf"|\b\d{{1,2}}(?:er|st|nd|rd|th|\.)?\s+{_MONTHS}\b"  # 15 octobre, 1er mars, 7. Dezember
+    r"|\b(?:salle|room|raum|amphi|bureau|etage|stand|hall|bat|batiment)\s+[a-z]?\d{1,4}\b"
+    rf"|\b\d{{1,3}}\s+{_UNITS}\b")  # 3 talks, 2 heures
+"""Numbers that are a date, a room or a count, not the edition of a series: "Meetup Python
+#42" and the venue's "Meetup Python – jeudi 15 octobre", "(15/10)" or ": 3 talks" were kept
+apart as "series numbers differ", so the subscriber saw the meetup twice."""
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -114,7 +130,7 @@ class TitleNormaliser:
         text = fold(title).replace("&", " et ").replace("+", " et ")
         numbers = set(_NUMBER_BEFORE.findall(text)) | set(_NUMBER_AFTER.findall(text))
         text = _NUMBER_AFTER.sub(" ", _NUMBER_BEFORE.sub(" ", text))
-        text = _CLOCK.sub(" ", text)
+        text = _NOT_AN_EDITION.sub(" ", _CLOCK.sub(" ", text))
         tokens: list[str] = []
         brand_words: list[str] = []
         cities: set[str] = set()
