@@ -82,6 +82,25 @@ def test_organiser_wins_over_venue_and_categories_unite() -> None:
     assert merged.members[0].source_id == "rmll"
 
 
+def test_the_place_shown_is_the_organisers_completed_never_replaced() -> None:
+    """The most complete location won whatever it said: an umbrella's stale street address
+    replaced the organiser's "En ligne (Zoom)", and another venue's its new venue. A longer
+    spelling of the organiser's place still completes it (above)."""
+    def place(organiser_says: str, umbrella_says: str) -> str:
+        return merge_events([
+            event("rmll", "u@shared", location=organiser_says),
+            event("totem", "u@shared", location=umbrella_says),
+        ], SOURCES).events[0].location
+
+    assert place("En ligne (Zoom)", "Salle 2, Le Hublot, 4 rue des Jardins, 57000 Metz") == (
+        "En ligne (Zoom)")
+    assert place("Le Hublot, Metz", "La Fabrique, 4 rue des Jardins, 57000 Metz") == (
+        "Le Hublot, Metz")
+    assert place("Totem", "TCRM-Blida, 7 avenue de Blida, 57000 Metz") == (
+        "TCRM-Blida, 7 avenue de Blida, 57000 Metz")  # the same place, written in full
+    assert place("", "Le Hublot, Metz") == "Le Hublot, Metz"
+
+
 WITH_SITES = {**SOURCES,
               "loria": dataclasses.replace(SOURCES["loria"], website="https://www.loria.example/"),
               "rmll": dataclasses.replace(SOURCES["rmll"], website="lorntech.example"),

@@ -28,7 +28,7 @@ from . import news
 from .cluster import ConstrainedUnion, Traits, UnionFind, assign_uids, invert, vanished
 from .keys import Profile, clean_url, profile_events, sort_instant, zone
 from .match import candidate_pairs, uid_groups
-from .places import PlaceNormaliser
+from .places import Place, PlaceNormaliser, completes
 from .policy import merge_event, merge_item, rank_events, rank_items, record_key, source_rank
 from .results import EventMerge, NewsMerge, Overrides, PairScore
 from .similar import TOLERANCE_MINUTES, ruled_out, same_event
@@ -42,7 +42,8 @@ __all__ = [
 
 Venues = Mapping[str, Iterable[str]]
 
-_MERGED: Memo[tuple[str, tuple[Event, ...], tuple[Event, ...]], MergedEvent] = Memo()
+_MERGED: Memo[tuple[str, tuple[Event, ...], tuple[Event, ...], tuple[str, ...] | None],
+              MergedEvent] = Memo()
 """The merged events of the previous build by UID and records (see aggregator/memo.py): an
 unchanged cluster gives back the very same object, so the lifecycle and renderers' memos find
 it by identity instead of comparing every field."""
@@ -71,8 +72,9 @@ def merge_events(
     """
     tz = zone(timezone) or ZoneInfo("UTC")
     with fewer_collections():  # ~10 objects per record, none cyclic (see gcpause)
-        masters, attached, _, groups = _clusters(events, sources, tz, previous, overrides, venues)
-        return _build(masters, attached, groups, sources, previous, tz)
+        masters, attached, profiles, groups = _clusters(events, sources, tz, previous, overrides,
+                                                         venues)
+        return _build(masters, attached, groups, sources, previous, tz, profiles)
 
 
 def _clusters(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
@@ -181,9 +183,11 @@ def _split_overrides(events: Sequence[Event]) -> tuple[list[Event], list[Event]]
 
 def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence[Sequence[int]],
            sources: Mapping[str, Source], previous: Mapping[str, str] | None,
-           tz: ZoneInfo) -> EventMerge:
+           tz: ZoneInfo, profiles: Sequence[Profile]) -> EventMerge:
     """Rank each cluster, choose its stable UID, attach overrides, sort by (start, uid)."""
     ranked = [rank_events([masters[i] for i in group], sources) for group in groups]
+    places = [_locations(members, {id(masters[i]): profiles[i].place for i in group})
+              if len(group) > 1 else None for members, group in zip(ranked, groups, strict=True)]
     keysets = [sorted({record_key(e) for e in members}) for members in ranked]
     uids = assign_uids(keysets, previous, authority=_authority(sources))
     assignment = {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}
@@ -197,9 +201,9 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence
         extra.setdefault(target, []).append(record)
     _MERGED.new_build(sources)
     merged = [
-        _MERGED.get((uid, tuple(members), tuple(extra.get(uid, ()))),
-                    lambda: merge_event(uid, members, extra.get(uid, ()), sources))
-        for members, uid in zip(ranked, uids, strict=True)
+        _MERGED.get((uid, tuple(members), tuple(extra.get(uid, ())), locations),
+                    lambda: merge_event(uid, members, extra.get(uid, ()), sources, locations))
+        for members, uid, locations in zip(ranked, uids, places, strict=True)
     ]
     merged.sort(key=lambda m: (sort_instant(m.members[0], tz), m.uid))
     return EventMerge(events=tuple(merged), assignment=assignment)
@@ -231,6 +235,13 @@ def merge_news(
     merged.sort(key=lambda m: (-_epoch(m.published), m.id))
     assignment = {key: ident for keys, ident in zip(keysets, ids, strict=True) for key in keys}
     return NewsMerge(items=tuple(merged), assignment=assignment)
+
+
+def _locations(members: Sequence[Event], place_of: Mapping[int, Place]) -> tuple[str, ...]:
+    """The locations of the members whose place the representative's may be written as
+    (places.completes), for the merged event to show the most complete of them."""
+    place = place_of[id(members[0])]
+    return tuple(m.location for m in members if completes(place, place_of[id(m)]))
 
 
 def _news_groups(articles: Sequence[news.Article], repeated: set[tuple[str, ...]]

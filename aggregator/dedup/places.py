@@ -215,3 +215,13 @@ def same_place(a: Place, b: Place) -> str:
     # 80: "Le Cercle" against "Le Cercle, 12 rue des Jardiniers" scores 100 (token set); the
     # benchmark's unlisted venues against each other score 30-50 (even sharing "rue").
     return "same" if fuzz.token_set_ratio(a.words, b.words) >= 80 else "differ"
+
+
+def completes(place: Place, other: Place) -> bool:
+    """Whether ``other``'s location may stand for ``place``'s, being more complete: not a
+    place that differs, and not an online event for a room or a room for an online event
+    (the organiser's "En ligne (Zoom)" was shown as an umbrella's stale street address)."""
+    if (place.venue or place.words) and (other.venue or other.words) and (
+            (place.venue == "online") != (other.venue == "online")):
+        return False
+    return same_place(place, other) != "differ"

@@ -120,15 +120,19 @@ def _united(groups: Sequence[Sequence[str]]) -> tuple[str, ...]:
 
 
 def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
-                sources: Mapping[str, Source]) -> MergedEvent:
-    """One MergedEvent from ranked ``members`` (representative first) and their overrides."""
+                sources: Mapping[str, Source], locations: Sequence[str] | None = None
+                ) -> MergedEvent:
+    """One MergedEvent from ranked ``members`` (representative first) and their overrides;
+    its location the most complete of ``locations`` (the members' that agree with the
+    representative's place; default: every member's)."""
     rep = members[0]
     source = sources.get(rep.source_id)
     modified = [m.last_modified for m in members if m.last_modified is not None]
     return MergedEvent(
         uid=uid, title=rep.title, start=rep.start, end=rep.end, all_day=rep.all_day,
         timezone=rep.timezone,
-        location=_most_complete([m.location for m in members]),
+        location=_most_complete([m.location for m in members] if locations is None
+                                else locations),
         city=event_city([m.location for m in members], [sources.get(m.source_id) for m in members],
                         source.city if source else ""),
         url=untracked(next((m.url for m in members if _is_link(m.url)), "")),  # rep first
