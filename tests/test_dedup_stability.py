@@ -155,6 +155,25 @@ def test_override_records_attach_to_the_merged_series() -> None:
     assert override.recurrence_id == START + timedelta(days=7)
 
 
+def test_another_sources_override_of_no_occurrence_is_left_out() -> None:
+    """The venue's copy of the organiser's weekly 18:30 series says 18:00 (doors), and
+    cancels one Wednesday at 18:00: no occurrence of the organiser's series is at 18:00, and
+    that Wednesday was shown twice, "18:00 cancelled" beside "18:30". The venue's override of
+    an 18:30 occurrence still counts."""
+    weekly = "FREQ=WEEKLY;BYDAY=WE"
+    master = record("lorntech", "org@lorntech", rrule=weekly)
+    doors = START - timedelta(minutes=30)
+    venue = record("totem", "v-1", title=VENUE.title, rrule=weekly, start=doors)
+    off = record("totem", "v-1", title=VENUE.title, recurrence_id=doors + timedelta(days=7),
+                 start=doors + timedelta(days=7), status="CANCELLED")
+    (event,) = merge_events([master, venue, off], SOURCES).events
+    assert event.overrides == ()
+    on_time = record("totem", "v-1", title=VENUE.title, status="CANCELLED",
+                     recurrence_id=START + timedelta(days=14), start=START + timedelta(days=14))
+    (event,) = merge_events([master, venue, on_time], SOURCES).events
+    assert [o.recurrence_id for o in event.overrides] == [START + timedelta(days=14)]
+
+
 def test_output_is_identical_whatever_the_input_order() -> None:
     records = [ORGANISER, VENUE, UMBRELLA, record("totem", "v-2", title="Atelier Rust")]
     assert merge_events(records, SOURCES) == merge_events(records[::-1], SOURCES)

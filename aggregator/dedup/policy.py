@@ -143,7 +143,7 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
         sequence=max(m.sequence for m in members),
         last_modified=max(modified, key=_timestamp) if modified else None,
         members=tuple(members),
-        overrides=_pick_overrides(uid, overrides, sources),
+        overrides=_pick_overrides(uid, overrides, sources, rep),
     )
 
 
@@ -172,15 +172,32 @@ def event_city(locations: Sequence[str], posted_by: Sequence[Source | None], fal
     return spelled[0] if spelled else CITY_NAMES.get(city, city.replace("-", " ").title())
 
 
-def _pick_overrides(uid: str, overrides: Sequence[Event],
-                    sources: Mapping[str, Source]) -> tuple[Event, ...]:
-    """One RECURRENCE-ID record per occurrence (the most authoritative), UID rewritten."""
+def _pick_overrides(uid: str, overrides: Sequence[Event], sources: Mapping[str, Source],
+                    series: Event) -> tuple[Event, ...]:
+    """One RECURRENCE-ID record per occurrence (the most authoritative), UID rewritten; an
+    other source's record only where it names one of ``series``' occurrences."""
     chosen: dict[str, Event] = {}
     for record in rank_events(overrides, sources):
         slot = str(record.recurrence_id)
-        if slot not in chosen:
+        if slot not in chosen and (record.source_id == series.source_id
+                                   or _at_series_time(record.recurrence_id, series.start)):
             chosen[slot] = dataclasses.replace(record, uid=uid)
     return tuple(sorted(chosen.values(), key=lambda e: str(e.recurrence_id)))
+
+
+def _at_series_time(recurrence_id: When | None, start: When) -> bool:
+    """Whether a RECURRENCE-ID can name an occurrence of a series starting at ``start``: of
+    its kind (date or time), and at its time of day where it is a time. The venue's copy of
+    a weekly 18:30 series said 18:00 (its doors), and its cancellation of one Tuesday at
+    18:00 named no occurrence of the organiser's series: calendars and the agenda showed
+    that Tuesday twice, "18:00 cancelled" beside "18:30"."""
+    if recurrence_id is None or isinstance(recurrence_id, datetime) != isinstance(start, datetime):
+        return False
+    if not isinstance(recurrence_id, datetime) or not isinstance(start, datetime):
+        return True
+    if recurrence_id.tzinfo is not None and start.tzinfo is not None:
+        recurrence_id = recurrence_id.astimezone(start.tzinfo)
+    return recurrence_id.time() == start.time()
 
 
 def rank_items(items: Sequence[NewsItem], sources: Mapping[str, Source],
