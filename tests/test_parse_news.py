@@ -634,6 +634,19 @@ def test_declared_type_is_tried_on_unrecognisable_bodies() -> None:
 # Text helpers
 
 
+def test_a_plain_text_comparing_with_angle_brackets_keeps_its_lines() -> None:
+    """Any "<" and ">" made a plain text HTML, whose line breaks are spaces: "if a < b"
+    and its next lines ran into one."""
+    body = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>Lab</title><entry>'
+            "<id>urn:x:1</id><title>Astuce</title><updated>2026-12-01T10:00:00Z</updated>"
+            '<content type="text">si a &lt; b et c &gt; d\nalors échanger</content></entry>'
+            '<entry><id>urn:x:2</id><title>Balisé</title><updated>2026-12-01T10:00:00Z</updated>'
+            '<content type="text">&lt;blockquote&gt;Cité&lt;/blockquote&gt;</content></entry></feed>')
+    plain, marked = parse_body(body.encode(), "atom", URL).items
+    assert plain.summary == "si a &lt; b et c &gt; d<br>alors échanger"
+    assert marked.summary == "<blockquote>Cité</blockquote>"  # HTML in a "text" content
+
+
 def test_sanitize_html_policy() -> None:
     html = (
         '<p style="x" onmouseover="y">Hi <b>there</b> <a href="https://e.org/x" target="_blank">link</a>'

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Callable
 from datetime import UTC
 from typing import Any, Literal
@@ -27,7 +28,8 @@ from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
 from .char_refs import replace_references_to_nothing
 from .feed_dates import read_with_dates, to_utc, undated_note, unread_dates_note
-from .text import absolute_link, clean_line, html_to_text, is_web_url, plain_text, sanitize_html
+from .text import (absolute_link, clean_line, html_to_text, is_web_url, looks_like_html, plain_text,
+                   sanitize_html)
 from .timezones import well_known_zone
 from .xml_declaration import drop_unnamed_encoding
 
@@ -255,15 +257,21 @@ def read_summary(entry: Any, base: str) -> str:
         return ""
     detail = details[0]
     value = str(detail.get("value") or "")
-    if detail.get("type") not in HTML_TYPES and not looks_marked_up(value):
+    kind = str(detail.get("type") or "")
+    if kind not in HTML_TYPES and not kind.endswith("xml") and not looks_marked_up(value):
         value = html.escape(value).replace("\n", "<br>")
     detail_base = str(detail.get("base") or "")
     return sanitize_html(value, detail_base if is_web_url(detail_base) else base)
 
 
 def looks_marked_up(value: str) -> bool:
-    """Whether a "text/plain" value is really HTML (RSS descriptions are untyped)."""
-    return "<" in value and ">" in value
+    """Whether a "text/plain" value is really HTML (RSS descriptions are untyped): it has an
+    HTML tag or entity, or closes an element. Any "<" and ">" counted before, so a plain text
+    comparing "a < b" lost its line breaks (read as HTML, where they are spaces)."""
+    return looks_like_html(value) or _CLOSING_TAG.search(value) is not None
+
+
+_CLOSING_TAG = re.compile(r"</[a-zA-Z][a-zA-Z0-9]*\s*>")
 
 
 def read_guid(entry: Any, link: str, title: str, summary: str) -> str:
