@@ -33,6 +33,13 @@ def test_url_key_folds_tracking_scheme_www_slash_fragment_and_case() -> None:
     b = url_key("https://example.org/agenda/meetup?mc_cid=9&gclid=2")
     c = url_key("https://example.org/agenda/meetup?xtor=RSS-1")  # AT Internet's, French feeds
     assert a == b == c == "example.org/agenda/meetup"
+    # a page's AMP and mobile copies, which relays link to as often as to the page
+    assert {url_key("https://m.example.org/agenda/meetup"),
+            url_key("https://example.org/amp/agenda/meetup"),
+            url_key("https://example.org/agenda/meetup/amp/"),
+            url_key("https://example.org/agenda/meetup?amp=1"),
+            url_key("https://www.example.org/agenda/meetup?output=amp")} == {a}
+    assert url_key("https://example.org/amplify/meetup") != url_key("https://example.org/meetup")
 
 
 def test_url_key_reduces_meetup_event_pages_to_their_id() -> None:

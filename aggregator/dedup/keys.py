@@ -88,10 +88,12 @@ def url_key(url: str) -> str:
     match = _URL.match(url if "//" in url else "//" + url) if url else None
     if match is None:
         return ""
-    host = match.group(1).lower().rstrip(".").removeprefix("www.")
+    host = match.group(1).lower().rstrip(".").removeprefix("www.").removeprefix("m.")
     if not host:
         return ""
     path = match.group(3)
+    if "amp" in path:
+        path = _AMP_PAGE.sub("/", path)
     special = _platform_key(host, path)
     if special:
         return special
@@ -101,8 +103,14 @@ def url_key(url: str) -> str:
     query = match.group(4)
     if query:
         query = urlencode(sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-                                 if not is_tracking(k)))
+                                 if not is_tracking(k) and not _is_amp(k, v)))
     return f"{host}{path}?{query}" if query else f"{host}{path}"
+
+
+_AMP_PAGE = re.compile(r"/amp(?=/|$)", re.IGNORECASE)
+"""The AMP copy of a page (``/amp/x``, ``/x/amp/``), which relays link to as often as to the
+page; with ``m.`` hosts and ``?amp=1`` it is the same article (a relay at
+``m.labo.example.org`` stayed a second item)."""
 
 
 def _platform_key(host: str, path: str) -> str:
@@ -116,6 +124,11 @@ def _platform_key(host: str, path: str) -> str:
         if match:
             return f"eventbrite/e/{match.group(1)}"
     return ""
+
+
+def _is_amp(name: str, value: str) -> bool:
+    """``?amp``, ``?amp=1``, ``?output=amp``: the page's AMP copy."""
+    return name.lower() == "amp" or (name.lower() == "output" and value.lower() == "amp")
 
 
 def is_specific(key: str) -> bool:
