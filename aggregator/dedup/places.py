@@ -51,6 +51,8 @@ def with_country(cities: frozenset[str]) -> frozenset[str]:
 CITY_PHRASES: Mapping[str, str] = {alias: city for city, aliases in CITIES.items()
                                    for alias in aliases}
 
+ONLINE = "online"
+"""The venue id of an event held online (Zoom, Teams, a webinar...)."""
 DEFAULT_VENUES: Mapping[str, tuple[str, ...]] = {
     "blida-metz": ("tcrm blida", "blida", "7 avenue de blida", "totem", "le totem", "totem metz"),
     "pompidou-metz": ("centre pompidou metz", "pompidou metz", "1 parvis des droits de l homme"),
@@ -63,7 +65,7 @@ DEFAULT_VENUES: Mapping[str, tuple[str, ...]] = {
     "hos-luxembourg": ("house of startups", "hos", "9 rue du laboratoire"),
     "technoport-belval": ("technoport", "9 avenue des hauts fourneaux"),
     "lhc-luxembourg": ("luxembourg house of cybersecurity", "lhc", "122 rue adolphe fischer"),
-    "online": ("en ligne", "online", "visio", "visioconference", "zoom", "teams", "webinar",
+    ONLINE: ("en ligne", "online", "visio", "visioconference", "zoom", "teams", "webinar",
                "google meet", "jitsi"),
 }
 """Venue id -> aliases (name, short name, street address), folded. The id ends with the venue's
@@ -202,12 +204,15 @@ def _expand(words: list[str]) -> list[str]:
 def same_place(a: Place, b: Place) -> str:
     """``same``, ``unknown`` or ``differ``.
 
-    Cities that disagree mean ``differ``; known venues compare by alias id; two unresolved
-    locations compare by rapidfuzz token-set ratio, so "Le Cercle, 12 rue X" meets "LE CERCLE".
+    Cities that disagree mean ``differ``, and so does an online event against a room; known
+    venues compare by alias id; two unresolved locations compare by rapidfuzz token-set
+    ratio, so "Le Cercle, 12 rue X" meets "LE CERCLE".
     A missing location, or a known venue against an unlisted address, is ``unknown``.
     """
     if a.cities and b.cities and not a.cities & b.cities:
         return "differ"
+    if (a.venue == ONLINE) != (b.venue == ONLINE) and (a.venue or a.words) and (b.venue or b.words):
+        return "differ"  # online against a room: an unlisted address was "unknown"
     if a.venue and b.venue:
         return "same" if a.venue == b.venue else "differ"
     if a.venue or b.venue or not a.words or not b.words:
@@ -219,9 +224,6 @@ def same_place(a: Place, b: Place) -> str:
 
 def completes(place: Place, other: Place) -> bool:
     """Whether ``other``'s location may stand for ``place``'s, being more complete: not a
-    place that differs, and not an online event for a room or a room for an online event
-    (the organiser's "En ligne (Zoom)" was shown as an umbrella's stale street address)."""
-    if (place.venue or place.words) and (other.venue or other.words) and (
-            (place.venue == "online") != (other.venue == "online")):
-        return False
+    place that differs (the organiser's "En ligne (Zoom)" was shown as an umbrella's stale
+    street address)."""
     return same_place(place, other) != "differ"
