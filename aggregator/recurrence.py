@@ -1,4 +1,5 @@
-"""Whether an RRULE can be expanded: the check the parser and every expander share.
+"""Whether an RRULE can be expanded (the check the parser and every expander share), and
+whether a date is one of a series'.
 
 The agenda, the digest and the event pages expand series with recurring-ical-events, which
 walks the rule with dateutil from DTSTART, period by period, until a date passes every BY*
@@ -15,6 +16,7 @@ PURE: text and a start in, a reason out; dateutil is only asked bounded question
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from dateutil.rrule import rrulestr
@@ -65,6 +67,28 @@ def _rule_problem(rule: str, start: When, zone: object) -> str | None:
     except (ValueError, TypeError, OverflowError, IndexError) as error:  # IndexError: dateutil
         return f"refused by the expander ({error})"  # walking "the 53rd Thursday" of a month
     return "no date ever matches it" if never else None
+
+
+def is_occurrence(rule: str | None, start: When, rdates: Sequence[When], moment: When) -> bool:
+    """Whether ``moment`` is a date of the series that starts at ``start``: DTSTART, an RDATE,
+    or a date its RRULE makes (dateutil walks the rule up to ``moment`` only; a rule
+    :func:`rule_problem` refuses makes none, as the expanders read it)."""
+    if moment == start or moment in rdates:
+        return True
+    if rule is None or isinstance(moment, datetime) != isinstance(start, datetime):
+        return False
+    first = start if isinstance(start, datetime) else _midnight(start)
+    wanted = moment if isinstance(moment, datetime) else _midnight(moment)
+    if (first.tzinfo is None) != (wanted.tzinfo is None) or rule_problem(rule, start):
+        return False
+    without_until = ";".join(f"{key}={value}" for key, value in _parts(rule).items()
+                             if key != "UNTIL")
+    for text in (rule, without_until):  # an UNTIL dateutil refuses: read as the expander does
+        try:
+            return wanted in rrulestr(text, dtstart=first)
+        except (ValueError, TypeError, OverflowError, IndexError):
+            continue
+    return False
 
 
 def _parts(rule: str) -> dict[str, str]:

@@ -172,6 +172,10 @@ def test_another_sources_override_of_no_occurrence_is_left_out() -> None:
                      recurrence_id=START + timedelta(days=14), start=START + timedelta(days=14))
     (event,) = merge_events([master, venue, on_time], SOURCES).events
     assert [o.recurrence_id for o in event.overrides] == [START + timedelta(days=14)]
+    thursday = record("totem", "v-1", title=VENUE.title, status="CANCELLED",
+                      recurrence_id=START + timedelta(days=15), start=START + timedelta(days=15))
+    (event,) = merge_events([master, venue, thursday], SOURCES).events
+    assert event.overrides == ()  # at the series' time, but no Wednesday
 
 
 def test_output_is_identical_whatever_the_input_order() -> None:

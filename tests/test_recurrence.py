@@ -7,7 +7,7 @@ rule is named here, and a property test holds the check to dateutil's own walk.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from aggregator.dedup import merge_events
 from aggregator.parse.ical_dates import checked_rule
-from aggregator.recurrence import rule_problem
+from aggregator.recurrence import is_occurrence, rule_problem
 from aggregator.render.agenda import upcoming
 from render_builders import NOW, PARIS, SOURCES, member, merged
 
@@ -126,3 +126,23 @@ def test_no_date_ever_matches_exactly_when_dateutil_finds_none(rule: str, start:
         assert problem is not None and "refused by the expander" in problem
         return
     assert (problem == "no date ever matches it") == (walked is None), (rule, start, walked)
+
+
+def test_a_date_of_a_series_is_found_in_any_zone_and_across_a_change_of_time() -> None:
+    """What names an occurrence for another source's RECURRENCE-ID (dedup.policy)."""
+    paris = ZoneInfo("Europe/Paris")
+    start = datetime(2026, 3, 4, 18, 30, tzinfo=paris)  # a Wednesday, winter time
+    weekly = "FREQ=WEEKLY;BYDAY=WE;UNTIL=20260601T000000Z"
+    summer = datetime(2026, 4, 1, 16, 30, tzinfo=timezone.utc)  # 18:30 in Paris, summer time
+    assert is_occurrence(weekly, start, (), summer)
+    assert not is_occurrence(weekly, start, (), summer - timedelta(minutes=30))  # the doors
+    assert not is_occurrence(weekly, start, (), summer + timedelta(days=1))  # a Thursday
+    assert not is_occurrence(weekly, start, (), datetime(2026, 6, 3, 16, 30, tzinfo=timezone.utc))
+    extra = datetime(2026, 3, 7, 10, 0, tzinfo=paris)
+    assert is_occurrence(None, start, (extra,), extra) and is_occurrence(None, start, (), start)
+    assert not is_occurrence(None, start, (), summer)
+    assert is_occurrence("FREQ=MONTHLY", date(2026, 1, 15), (), date(2026, 5, 15))
+    assert not is_occurrence("FREQ=MONTHLY", date(2026, 1, 15), (), datetime(2026, 5, 15))
+    # a rule no date passes makes none, at once (dateutil would walk to the year 9999)
+    assert not is_occurrence("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", date(2026, 1, 1), (),
+                             date(2027, 2, 28))

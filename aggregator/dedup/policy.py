@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
 from ..parse.text import is_web_url, plain_text
-from ..recurrence import rule_problem
+from ..recurrence import is_occurrence, rule_problem
 from .authorship import links_to_sources
 from .keys import untracked
 from .places import PlaceNormaliser, fold
@@ -175,29 +175,18 @@ def event_city(locations: Sequence[str], posted_by: Sequence[Source | None], fal
 def _pick_overrides(uid: str, overrides: Sequence[Event], sources: Mapping[str, Source],
                     series: Event) -> tuple[Event, ...]:
     """One RECURRENCE-ID record per occurrence (the most authoritative), UID rewritten; an
-    other source's record only where it names one of ``series``' occurrences."""
+    other source's record only where it names one of ``series``' dates. The venue's copy of a
+    weekly 18:30 series said 18:00 (its doors), and its cancellation of one Wednesday at
+    18:00 named no date of the organiser's series: calendars and the agenda showed that day
+    twice, "18:00 cancelled" beside "18:30"."""
     chosen: dict[str, Event] = {}
     for record in rank_events(overrides, sources):
         slot = str(record.recurrence_id)
-        if slot not in chosen and (record.source_id == series.source_id
-                                   or _at_series_time(record.recurrence_id, series.start)):
+        if slot not in chosen and (record.source_id == series.source_id or (
+                record.recurrence_id is not None and is_occurrence(
+                    series.rrule, series.start, series.rdates, record.recurrence_id))):
             chosen[slot] = dataclasses.replace(record, uid=uid)
     return tuple(sorted(chosen.values(), key=lambda e: str(e.recurrence_id)))
-
-
-def _at_series_time(recurrence_id: When | None, start: When) -> bool:
-    """Whether a RECURRENCE-ID can name an occurrence of a series starting at ``start``: of
-    its kind (date or time), and at its time of day where it is a time. The venue's copy of
-    a weekly 18:30 series said 18:00 (its doors), and its cancellation of one Tuesday at
-    18:00 named no occurrence of the organiser's series: calendars and the agenda showed
-    that Tuesday twice, "18:00 cancelled" beside "18:30"."""
-    if recurrence_id is None or isinstance(recurrence_id, datetime) != isinstance(start, datetime):
-        return False
-    if not isinstance(recurrence_id, datetime) or not isinstance(start, datetime):
-        return True
-    if recurrence_id.tzinfo is not None and start.tzinfo is not None:
-        recurrence_id = recurrence_id.astimezone(start.tzinfo)
-    return recurrence_id.time() == start.time()
 
 
 def rank_items(items: Sequence[NewsItem], sources: Mapping[str, Source],
