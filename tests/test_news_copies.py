@@ -5,6 +5,8 @@ article: on SQLite and PostgreSQL, through a real feed server."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -34,31 +36,41 @@ def news(output: Path) -> dict[str, str]:
             for item in json.loads((output / "news.json").read_text())["items"]}
 
 
+@contextmanager
+def lab_site(feed_server: Any, tmp_path: Path, db_url: str, first: bytes
+             ) -> Iterator[Callable[[bytes], dict[str, str]]]:
+    """A site of one lab whose feed serves ``first``; yields ``publish(copy)``: the lab's feed
+    serves ``copy``, the site refreshes and builds, news.json's title → id comes back (the
+    first copy's with an empty one: ``publish(b"")``)."""
+    app = one_feed_site(feed_server, tmp_path, db_url, "/news.xml", first, Clock(NOW))
+
+    def publish(copy: bytes) -> dict[str, str]:
+        if copy:
+            feed_server.set("/news.xml", copy, "application/rss+xml")
+        app.refresh()
+        app.build()
+        return news(tmp_path / "output")
+
+    try:
+        yield publish
+    finally:
+        app.close()
+
+
 def test_an_article_that_leaves_its_feed_stays_in_the_news(
     feed_server: Any, tmp_path: Path, db_url: str
 ) -> None:
     """It vanished from news.json, /news and the digest at the next refresh: with a feed of
     the last ten articles, a busy organisation's week was gone in days; a feed that came back
     empty once took every article of its organisation with it."""
-    app = one_feed_site(feed_server, tmp_path, db_url, "/news.xml", rss(
-        ("a", "Article alpha", "3"), ("b", "Article beta", "2")), Clock(NOW))
-    try:
-        app.refresh()
-        app.build()
-        first = news(tmp_path / "output")
-        feed_server.set("/news.xml", rss(("c", "Article gamma", "0"), ("b", "Article beta", "2")),
-                        "application/rss+xml")
-        app.refresh()
-        app.build()
-        second = news(tmp_path / "output")
+    with lab_site(feed_server, tmp_path, db_url, rss(
+            ("a", "Article alpha", "3"), ("b", "Article beta", "2"))) as publish:
+        first = publish(b"")
+        second = publish(rss(("c", "Article gamma", "0"), ("b", "Article beta", "2")))
         assert set(second) == {"Article alpha", "Article beta", "Article gamma"}
         assert {title: second[title] for title in first} == first
-        feed_server.set("/news.xml", rss(), "application/rss+xml")  # a CMS's empty copy
-        app.refresh()
-        app.build()
-        assert set(news(tmp_path / "output")) == {"Article alpha", "Article beta", "Article gamma"}
-    finally:
-        app.close()
+        empty = publish(rss())  # a CMS's empty copy
+        assert set(empty) == {"Article alpha", "Article beta", "Article gamma"}
 
 
 def test_an_article_republished_under_a_new_guid_is_the_same_article(
@@ -66,19 +78,11 @@ def test_an_article_republished_under_a_new_guid_is_the_same_article(
 ) -> None:
     """A CMS that numbers the GUIDs of each copy afresh made every article new: a new id
     (news.atom's entry id, so feed readers showed it twice), listed twice once kept."""
-    app = one_feed_site(feed_server, tmp_path, db_url, "/news.xml", rss(
-        ("copy1-a", "Article alpha", "3"), ("copy1-b", "Article beta", "2")), Clock(NOW))
-    try:
-        app.refresh()
-        app.build()
-        first = news(tmp_path / "output")
-        feed_server.set("/news.xml", rss(("copy2-a", "Article alpha", "3"),
-                                         ("copy2-b", "Article beta", "2")), "application/rss+xml")
-        app.refresh()
-        app.build()
-        assert news(tmp_path / "output") == first
-    finally:
-        app.close()
+    with lab_site(feed_server, tmp_path, db_url, rss(
+            ("copy1-a", "Article alpha", "3"), ("copy1-b", "Article beta", "2"))) as publish:
+        first = publish(b"")
+        assert publish(rss(("copy2-a", "Article alpha", "3"),
+                           ("copy2-b", "Article beta", "2"))) == first
 
 
 def item(guid: str, link: str) -> NewsItem:

@@ -210,7 +210,7 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
             sa.select(news_items.c.id, news_items.c.guid, news_items.c.published,
                       news_items.c.seen, news_items.c.payload)
             .where(news_items.c.feed_id == feed_id)).all()
-        renewal = renew(new_items, [StoredArticle(row.id, row.guid, _link_of(row.payload))
+        renewal = renew(new_items, [StoredArticle(row.id, row.guid, codec.item_link(row.payload))
                                     for row in earlier])
         stored = {row.guid: Stored(row.published, row.seen) for row in earlier}
         new_items = dated_by_first_seen(renewal.items, stored, now)
@@ -391,12 +391,3 @@ def _state_values(state: FeedState) -> dict[str, Any]:
         "next_due": state.next_due,
     }
 
-
-def _link_of(payload: str) -> str:
-    """A stored article's link ("" when its payload cannot be read: it is then replaced by
-    its GUID alone)."""
-    try:
-        link = json.loads(payload).get("link")
-    except (ValueError, AttributeError):
-        return ""
-    return link if isinstance(link, str) else ""

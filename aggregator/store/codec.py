@@ -128,6 +128,16 @@ def encode_item(item: NewsItem) -> str:
     return _ENCODER.encode(data)
 
 
+def item_link(text: str) -> str:
+    """A stored article's link without decoding the rest ("" when its payload cannot be read:
+    it is then replaced by its GUID alone)."""
+    try:
+        link = json.loads(text).get("link")
+    except (ValueError, AttributeError):
+        return ""
+    return link if isinstance(link, str) else ""
+
+
 def decode_item(text: str, source_id: str, feed_url: str) -> NewsItem:
     data = json.loads(text)
     return NewsItem(
