@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 from collections.abc import Callable
 from datetime import UTC
 from typing import Any, Literal
@@ -266,12 +265,9 @@ def read_summary(entry: Any, base: str) -> str:
 
 def looks_marked_up(value: str) -> bool:
     """Whether a "text/plain" value is really HTML (RSS descriptions are untyped): it has an
-    HTML tag or entity, or closes an element. Any "<" and ">" counted before, so a plain text
-    comparing "a < b" lost its line breaks (read as HTML, where they are spaces)."""
-    return looks_like_html(value) or _CLOSING_TAG.search(value) is not None
-
-
-_CLOSING_TAG = re.compile(r"</[a-zA-Z][a-zA-Z0-9]*\s*>")
+    HTML tag or entity (``text.looks_like_html``). Any "<" and ">" counted before, so a plain
+    text comparing "a < b" lost its line breaks (read as HTML, where they are spaces)."""
+    return looks_like_html(value)
 
 
 def read_guid(entry: Any, link: str, title: str, summary: str) -> str:

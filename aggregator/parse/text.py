@@ -51,6 +51,7 @@ INVISIBLE_TAGS = frozenset({"script", "style", "head", "title", "template", "nos
 HTML_HINT = re.compile(
     r"<(?:/?(?:p|br|div|a|b|i|u|em|strong|span|ul|ol|li|h[1-6]|table|tr|td|img|font"
     r"|script|style|iframe|object|embed|svg|form|input|button|textarea|link|meta|noscript)\b[^>]*>)"
+    r"|</[a-z][a-z0-9]*\s*>"  # any element closed: <blockquote>, <pre>, <code>...
     r"|&(?:amp|lt|gt|quot|nbsp|#\d+|#x[0-9a-f]+);",
     re.IGNORECASE,
 )
