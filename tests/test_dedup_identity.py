@@ -38,7 +38,8 @@ def test_url_key_folds_tracking_scheme_www_slash_fragment_and_case() -> None:
             url_key("https://example.org/amp/agenda/meetup"),
             url_key("https://example.org/agenda/meetup/amp/"),
             url_key("https://example.org/agenda/meetup?amp=1"),
-            url_key("https://www.example.org/agenda/meetup?output=amp")} == {a}
+            url_key("https://www.example.org/agenda/meetup?output=amp"),
+            url_key("https://example.org/AMP/agenda/meetup")} == {a}
     assert url_key("https://example.org/amplify/meetup") != url_key("https://example.org/meetup")
 
 

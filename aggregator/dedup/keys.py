@@ -92,7 +92,7 @@ def url_key(url: str) -> str:
     if not host:
         return ""
     path = match.group(3)
-    if "amp" in path:
+    if "amp" in path.lower():
         path = _AMP_PAGE.sub("/", path)
     special = _platform_key(host, path)
     if special:
