@@ -132,6 +132,8 @@ def test_articles_left_out_by_the_caps_are_counted_and_linked() -> None:
     busy = [{**NEWS[2], "id": f"b{n}", "title": f"Article {n}",
              "link": f"https://assoc.example.org/{n}",
              "published": f"2026-12-0{1 + n % 6}T09:00:00+00:00"} for n in range(8)]
+    busy.append({**busy[0], "id": "old", "link": "https://assoc.example.org/old",
+                 "published": "2026-11-20T09:00:00+00:00"})  # before the week: not "more"
     content = select_digest(WEEK, [], [decode_item(i) for i in busy], BY_ID, PARIS, Filters())
     assert sum(len(entries) for _, entries in content.news) == 5 and content.news_more == 3
     digest = render_digest(content, language="en", base_url=BASE_URL, zone=PARIS,

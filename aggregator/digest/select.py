@@ -155,7 +155,9 @@ def _news(
         if when is None:
             continue
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
-        if not since <= when < start:
+        if when < since:
+            break  # newest first: the rest is older still
+        if when >= start:
             continue
         if not _matches(item, sources, filters, city=""):
             continue
