@@ -34,6 +34,12 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAYS_PER_PERIOD = {"YEARLY": 366, "MONTHLY": 31, "WEEKLY": 7}
 """The most days one period of the rule can hold (one for DAILY and finer)."""
 FINER = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
+FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86_400,
+                "WEEKLY": 604_800, "MONTHLY": 2_419_200, "YEARLY": 31_536_000}  # fmt: skip
+FAN_OUT_PARTS = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO")
+WALK_BUDGET = 20_000
+"""Rule steps :func:`dates_between` lets dateutil walk from DTSTART (a daily rule for 50
+years, a minutely one for two weeks); the rule's dates past them are not looked for."""
 
 
 def rule_problem(rule: str, start: When) -> str | None:
@@ -89,6 +95,47 @@ def is_occurrence(rule: str | None, start: When, rdates: Sequence[When], moment:
         except (ValueError, TypeError, OverflowError, IndexError):
             continue
     return False
+
+
+def expansion_steps(rrule: str, start: datetime, stop: datetime) -> float:
+    """An upper estimate of the rule steps between ``start`` and ``stop`` (pure arithmetic):
+    dateutil always walks from DTSTART, so this is what asking for a date near ``stop``
+    costs."""
+    parts = _parts(rrule)
+    period = FREQ_SECONDS.get(parts.get("FREQ", "").strip(), 1)
+    interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
+    fan_out = 1
+    for name in FAN_OUT_PARTS:
+        if name in parts:
+            fan_out *= max(1, parts[name].count(",") + 1)
+    return max((stop - start).total_seconds(), 0.0) / (period * max(interval, 1)) * fan_out
+
+
+def dates_between(rule: str | None, start: When, rdates: Sequence[When],
+                  exdates: Sequence[When], first: date, last: date, *,
+                  budget: int = WALK_BUDGET) -> tuple[When, ...]:
+    """The series' dates from day ``first`` to day ``last`` (both included, read in the
+    start's own zone), as DTSTART is written (dates for an all-day series): DTSTART, its
+    RRULE's dates and its RDATEs, less its EXDATEs. A rule :func:`rule_problem` refuses adds
+    no date (as the expanders read it: its DTSTART alone), and a rule adds none past
+    ``budget`` steps from DTSTART (dateutil walks every step from there)."""
+    timed = isinstance(start, datetime)
+    dtstart = start if isinstance(start, datetime) else _midnight(start)
+    low = datetime.combine(first, time(), tzinfo=dtstart.tzinfo)
+    high = datetime.combine(last, time.max, tzinfo=dtstart.tzinfo)
+    found: list[datetime] = [dtstart]
+    found += (d if isinstance(d, datetime) else _midnight(d) for d in rdates
+              if isinstance(d, datetime) == timed)
+    if rule is not None and rule_problem(rule, start) is None:
+        steps = expansion_steps(rule, dtstart, high)
+        reach = high if steps <= budget else dtstart + (high - dtstart) * (budget / steps)
+        try:
+            found += rrulestr(rule, dtstart=dtstart).between(low, reach, inc=True)
+        except (ValueError, TypeError, OverflowError, IndexError):
+            pass  # an UNTIL dateutil refuses: the dates named outright still count
+    excluded = {d if isinstance(d, datetime) else _midnight(d) for d in exdates}
+    dates = sorted({d for d in found if low <= d <= high and d not in excluded})
+    return tuple(dates) if timed else tuple(d.date() for d in dates)
 
 
 def _parts(rule: str) -> dict[str, str]:

@@ -23,7 +23,7 @@ from aggregator.parse.text import (
     absolute_link, clean_line, clean_text, html_to_text, is_web_url, plain_text, sanitize_html,
 )
 from aggregator.parse.timezones import clean_tzid, well_known_zone, zone_or_none
-from aggregator.render.agenda import expansion_steps
+from aggregator.recurrence import expansion_steps
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 text = st.text(max_size=400)

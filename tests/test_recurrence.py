@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from aggregator.dedup import merge_events
 from aggregator.parse.ical_dates import checked_rule
-from aggregator.recurrence import is_occurrence, rule_problem
+from aggregator.recurrence import WALK_BUDGET, dates_between, is_occurrence, rule_problem
 from aggregator.render.agenda import upcoming
 from render_builders import NOW, PARIS, SOURCES, member, merged
 
@@ -146,3 +146,26 @@ def test_a_date_of_a_series_is_found_in_any_zone_and_across_a_change_of_time() -
     # a rule no date passes makes none, at once (dateutil would walk to the year 9999)
     assert not is_occurrence("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", date(2026, 1, 1), (),
                              date(2027, 2, 28))
+
+
+def test_the_dates_of_a_series_in_a_window_are_its_rules_and_rdates_less_its_exdates() -> None:
+    """What a series is compared at with other feeds' one-off records (dedup/series.py)."""
+    paris = ZoneInfo("Europe/Paris")
+    start = datetime(2026, 3, 17, 18, 30, tzinfo=paris)  # a Tuesday, winter time
+    weekly = "FREQ=WEEKLY;BYDAY=TU;COUNT=5"
+    skipped, extra = start + timedelta(weeks=2), datetime(2026, 3, 26, 12, 0, tzinfo=paris)
+    found = dates_between(weekly, start, (extra,), (skipped,), date(2026, 3, 20),
+                          date(2026, 12, 31))
+    assert found == (start + timedelta(weeks=1), extra, start + timedelta(weeks=3),
+                     start + timedelta(weeks=4))
+    assert all(d.hour == 18 for d in found if d != extra)  # 18:30 after the change of time too
+    assert dates_between("FREQ=DAILY;COUNT=3", date(2026, 6, 1), (), (), date(2026, 6, 2),
+                         date(2026, 6, 30)) == (date(2026, 6, 2), date(2026, 6, 3))
+    # dateutil walks a rule step by step from DTSTART: it is asked for no date further than
+    # WALK_BUDGET steps (a minutely rule for two weeks), whatever the window
+    assert dates_between("FREQ=MINUTELY", start, (), (), date(2030, 1, 1),
+                         date(2030, 1, 2)) == ()
+    minutely = dates_between("FREQ=MINUTELY", start, (), (), date(2026, 3, 17),
+                             date(9999, 12, 31))
+    assert len(minutely) == WALK_BUDGET + 1 and minutely[-1] == start + timedelta(
+        minutes=WALK_BUDGET)

@@ -22,7 +22,7 @@ from icalendar import Event as VEvent
 
 from ..memo import Memo
 from ..models import MergedEvent, When
-from ..recurrence import rule_problem
+from ..recurrence import expansion_steps, rule_problem
 from .ics import event_components
 from .text import one_line, status_of
 from .times import as_date, event_span, instant
@@ -35,12 +35,9 @@ EXPANSION_BUDGET = 200_000
 """Rule steps from DTSTART to the horizon that we let dateutil walk (about 0.3 s here). dateutil
 always starts at DTSTART, so ``FREQ=SECONDLY`` since 1900 is four billion steps and gigabytes of
 cache (issue 7); a daily rule since 1900 is 46 000. Past the budget a series is not expanded."""
-FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86_400,
-                "WEEKLY": 604_800, "MONTHLY": 2_419_200, "YEARLY": 31_536_000}  # fmt: skip
 INDEX_FROM = 2_000
 """Selections of fewer events are listed without the :class:`SinglesIndex` (3 ms for an
 organisation's 40 events against 5 ms walking an index of 40,000)."""
-FAN_OUT_PARTS = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO")
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,18 +246,6 @@ def _expandable(event: MergedEvent) -> bool:
     if event.rrule:
         return rule_problem(event.rrule, event.start) is None
     return bool(event.rdates)
-
-
-def expansion_steps(rrule: str, start: datetime, stop: datetime) -> float:
-    """An upper estimate of the rule steps between ``start`` and ``stop`` (pure arithmetic)."""
-    parts = dict(part.split("=", 1) for part in rrule.upper().split(";") if "=" in part)
-    period = FREQ_SECONDS.get(parts.get("FREQ", "").strip(), 1)
-    interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
-    fan_out = 1
-    for name in FAN_OUT_PARTS:
-        if name in parts:
-            fan_out *= max(1, parts[name].count(",") + 1)
-    return max((stop - start).total_seconds(), 0.0) / (period * max(interval, 1)) * fan_out
 
 
 def by_day(
