@@ -200,14 +200,32 @@ def post(world: World, truth: Truth, poster: str, families: list[str],
 
 
 def publish(world: World, truth: Truth) -> None:
-    """The organiser's record, then the cross-posters' copies."""
+    """The organiser's record, then the cross-posters' copies: of a series, half of them
+    date by date, as WordPress agendas and Meetup write one (family ``dates``)."""
     original = post(world, truth, truth.organiser, choose_families(world.rng, True))
     for poster in posters_of(world, truth):
-        post(world, truth, poster, choose_families(world.rng, False), original.uid)
+        families = choose_families(world.rng, False)
+        if truth.rrule and isinstance(original.start, datetime) and world.rng.random() < 0.5:
+            post_dates(world, truth, poster, [f for f in families if f != "same_uid"])
+        else:
+            post(world, truth, poster, families, original.uid)
     if truth.rrule and world.rng.random() < 0.5 and isinstance(original.start, datetime):
         week = original.start + timedelta(days=7)
         world.events.append(replace(original, start=week + timedelta(minutes=30),
                                     recurrence_id=week))
+
+
+def post_dates(world: World, truth: Truth, poster: str, families: list[str]) -> None:
+    """Each date of ``truth``'s weekly series (COUNT=8) as a VEVENT of its own."""
+    first = post(world, truth, poster, [*families, "dates"])
+    world.events[-1] = first = replace(first, rrule=None)
+    for week in range(1, 8):
+        key = f"{poster}:{first.uid}-{week}"
+        world.events.append(replace(first, uid=key.split(":", 1)[1],
+                                    start=first.start + timedelta(weeks=week),
+                                    end=first.end and first.end + timedelta(weeks=week)))
+        world.truth[key] = truth.ident
+        world.family[key] = world.family[f"{poster}:{first.uid}"]
 
 
 SAME_FORMAT = ("Startup Weekend", "Café numérique", "Hackathon Climat", "Journée de l'IA",

@@ -1020,6 +1020,27 @@ def test_a_series_page_says_which_of_its_dates_moves_elsewhere(web: Web) -> None
     assert page.count('<li><time datetime="') == 3 and "more dates after these" not in page
 
 
+def test_a_series_the_venue_lists_date_by_date_is_one_event_with_its_posts_once(
+        web: Web) -> None:
+    """The association's calendar writes its weekly dojo as one RRULE, the venue's agenda
+    each date as an event of its own: subscribers saw every date twice from the second."""
+    first = web.aggregator.clock().replace(microsecond=0) + timedelta(days=3)
+    web.feeds.set("/assoc.ics", ics("dojo@assoc", "Coding Dojo", first,
+                                    extra="RRULE:FREQ=WEEKLY;COUNT=4"), "text/calendar")
+    web.feeds.set("/venue.ics", one_calendar(*(
+        ics(f"dojo-{n}@venue", "Coding Dojo", first + timedelta(weeks=n),
+            f"https://venue.example.org/agenda/dojo-{n}") for n in range(4))), "text/calendar")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    [dojo] = [e for e in web.aggregator.published().events if e.title == "Coding Dojo"]
+    assert dojo.rrule == "FREQ=WEEKLY;COUNT=4" and dojo.source_ids == ("assoc", "venue")
+    calendar = web.client.get("/calendar.ics").text
+    assert calendar.count("SUMMARY:Coding Dojo") == 1
+    page = web.client.get(f"/events/{quote(dojo.uid, safe='')}", params={"lang": "en"}).text
+    assert page.count('<a href="/sources/venue">La Venue</a>') == 1
+    assert page.count('<li><time datetime="') == 4
+
+
 def test_an_online_events_page_offers_no_map_and_no_city(web: Web) -> None:
     body = ics("webinar-1@assoc", "Webinaire IA", SOON + timedelta(days=1)).replace(
         b"LOCATION:TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", b"LOCATION:En ligne (Zoom)")

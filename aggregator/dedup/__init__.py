@@ -17,13 +17,14 @@ cluster joins them under constraints and picks stable UIDs, policy builds the me
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from ..gcpause import fewer_collections
 from ..memo import Memo
-from ..models import Event, MergedEvent, MergedItem, NewsItem, Source
+from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
 from . import news
 from .cluster import ConstrainedUnion, Traits, UnionFind, assign_uids, invert, vanished
 from .keys import Profile, clean_url, profile_events, sort_instant, zone
@@ -31,6 +32,7 @@ from .match import candidate_pairs, uid_groups
 from .places import Place, PlaceNormaliser, completes
 from .policy import merge_event, merge_item, rank_events, rank_items, record_key, source_rank
 from .results import EventMerge, NewsMerge, Overrides, PairScore
+from .series import join_dates
 from .similar import TOLERANCE_MINUTES, ruled_out, same_event
 from .text import TitleNormaliser
 
@@ -72,24 +74,31 @@ def merge_events(
     """
     tz = zone(timezone) or ZoneInfo("UTC")
     with fewer_collections():  # ~10 objects per record, none cyclic (see gcpause)
-        masters, attached, profiles, groups = _clusters(events, sources, tz, previous, overrides,
-                                                         venues)
-        return _build(masters, attached, groups, sources, previous, tz, profiles)
+        masters, attached, profiles, groups, dates = _clusters(events, sources, tz, previous,
+                                                                overrides, venues)
+        return _build(masters, attached, groups, sources, previous, tz, profiles, dates)
 
 
 def _clusters(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
               previous: Mapping[str, str] | None, overrides: Overrides | None,
               venues: Venues | None
-              ) -> tuple[list[Event], list[Event], list[Profile], list[list[int]]]:
-    """Masters, attached overrides, the masters' profiles and their clusters (as indexes
-    into the masters): what a merge builds its events from and an assignment names. Records
-    the operator hid are left out first, as if no feed carried them."""
+              ) -> tuple[list[Event], list[Event], list[Profile], list[list[int]],
+                         dict[int, When]]:
+    """Masters, attached overrides, the masters' profiles, their clusters (as indexes into
+    the masters) and the series date each one-off copy of a series' date stands for (see
+    series.py): what a merge builds its events from and an assignment names. Records the
+    operator hid are left out first, as if no feed carried them."""
     if overrides is not None and overrides.hidden:
         events = [e for e in events if record_key(e) not in overrides.hidden]
     masters, attached = _split_overrides(events)
     profiles = _profiles(masters, sources, tz, venues)
-    return masters, attached, profiles, _cluster(masters, profiles, overrides or Overrides(),
-                                                 previous)
+    overrides = overrides or Overrides()
+    moved: dict[str, list[Event]] = {}
+    for record in attached:
+        moved.setdefault(record.uid, []).append(record)
+    groups, dates = join_dates(_cluster(masters, profiles, overrides, previous), masters,
+                               profiles, moved, tz, frozenset(overrides.splits))
+    return masters, attached, profiles, groups, dates
 
 
 def _profiles(masters: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
@@ -183,12 +192,15 @@ def _split_overrides(events: Sequence[Event]) -> tuple[list[Event], list[Event]]
 
 def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence[Sequence[int]],
            sources: Mapping[str, Source], previous: Mapping[str, str] | None,
-           tz: ZoneInfo, profiles: Sequence[Profile]) -> EventMerge:
+           tz: ZoneInfo, profiles: Sequence[Profile], dates: Mapping[int, When]) -> EventMerge:
     """Rank each cluster, choose its stable UID, attach overrides, sort by (start, uid)."""
-    ranked = [rank_events([masters[i] for i in group], sources) for group in groups]
+    cancels = _cancellations(groups, masters, dates, sources)
+    ranked = [rank_events([masters[i] for i in group if i not in cancels], sources)
+              for group in groups]
     places = [_locations(members, {id(masters[i]): profiles[i].place for i in group})
-              if len(group) > 1 else None for members, group in zip(ranked, groups, strict=True)]
-    keysets = [sorted({record_key(e) for e in members}) for members in ranked]
+              if len(members) > 1 else None
+              for members, group in zip(ranked, groups, strict=True)]
+    keysets = [sorted({record_key(masters[i]) for i in group}) for group in groups]
     uids = assign_uids(keysets, previous, authority=_authority(sources))
     assignment = {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}
     by_uid: dict[str, list[str]] = {}
@@ -199,6 +211,8 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence
     for record in attached:
         target = assignment.get(record_key(record)) or by_uid[record.uid][0]
         extra.setdefault(target, []).append(record)
+    for record in cancels.values():
+        extra.setdefault(assignment[record_key(record)], []).append(record)
     _MERGED.new_build(sources)
     merged = [
         _MERGED.get((uid, tuple(members), tuple(extra.get(uid, ())), locations),
@@ -207,6 +221,23 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence
     ]
     merged.sort(key=lambda m: (sort_instant(m.members[0], tz), m.uid))
     return EventMerge(events=tuple(merged), assignment=assignment)
+
+
+def _cancellations(groups: Sequence[Sequence[int]], masters: Sequence[Event],
+                   dates: Mapping[int, When], sources: Mapping[str, Source]) -> dict[int, Event]:
+    """One-off copies of a series' date that say it is cancelled, from a source that outranks
+    the series' (policy.source_rank), as RECURRENCE-ID records of that date: the date is
+    cancelled. A lesser source's is a member like any copy, as a venue's cancelled copy of a
+    one-off event: the organiser's word stands."""
+    found: dict[int, Event] = {}
+    for group in groups:
+        copies = [i for i in group if i in dates and masters[i].status.upper() == "CANCELLED"]
+        if copies:
+            series = min(source_rank(masters[i].source_id, sources) for i in group
+                         if i not in dates)
+            found.update((i, dataclasses.replace(masters[i], recurrence_id=dates[i]))
+                         for i in copies if source_rank(masters[i].source_id, sources) < series)
+    return found
 
 
 def merge_news(
@@ -338,7 +369,8 @@ def _assign(events: Sequence[Event], sources: Mapping[str, Source], *,
             venues: Venues | None) -> tuple[dict[str, str], list[Profile]]:
     tz = zone(timezone) or ZoneInfo("UTC")
     with fewer_collections():
-        masters, _, profiles, groups = _clusters(events, sources, tz, previous, overrides, venues)
+        masters, _, profiles, groups, _ = _clusters(events, sources, tz, previous, overrides,
+                                                    venues)
     keysets = [sorted({record_key(masters[i]) for i in group}) for group in groups]
     uids = assign_uids(keysets, previous, authority=_authority(sources))
     return {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}, profiles

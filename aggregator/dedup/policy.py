@@ -53,10 +53,11 @@ def source_rank(source_id: str, sources: Mapping[str, Source]) -> tuple[int, int
 
 
 def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[Event]:
-    """Members in authority order: priority, the source the records link to (its own page:
-    the organiser, see authorship.py), a time before a one-day all-day copy, organiser
-    kind, highest SEQUENCE, latest LAST-MODIFIED, then record key (so the order never
-    depends on input order).
+    """Members in authority order: a series before a copy of one of its dates (which speaks
+    for that date only: the merged event lost the series' rule and every later date),
+    priority, the source the records link to (its own page: the organiser, see
+    authorship.py), a time before a one-day all-day copy, organiser kind, highest SEQUENCE,
+    latest LAST-MODIFIED, then record key (so the order never depends on input order).
 
     A one-day all-day copy is an agenda's listing of the day ("Séminaire" on the 12th)
     beside the 14:00–16:00 the others say: it made the merged event all-day whenever its
@@ -64,12 +65,16 @@ def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[
     place: the time of its first day is not the event."""
     linked = links_to_sources(events, sources) if len(events) > 1 else {}
 
-    def order(e: Event) -> tuple[int, int, bool, int, int, float, str, str]:
+    def order(e: Event) -> tuple[bool, int, int, bool, int, int, float, str, str]:
         priority, kind = source_rank(e.source_id, sources)
         modified = -_timestamp(e.last_modified)
-        return (priority, -linked.get(e.source_id, 0), _one_day(e), kind, -e.sequence,
-                modified, record_key(e), e.feed_url)
+        return (not _recurs(e), priority, -linked.get(e.source_id, 0), _one_day(e), kind,
+                -e.sequence, modified, record_key(e), e.feed_url)
     return sorted(events, key=order)
+
+
+def _recurs(event: Event) -> bool:
+    return event.rrule is not None or bool(event.rdates)
 
 
 def _one_day(event: Event) -> bool:
@@ -124,10 +129,12 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
                 ) -> MergedEvent:
     """One MergedEvent from ranked ``members`` (representative first) and their overrides;
     its location the most complete of ``locations`` (the members' that agree with the
-    representative's place; default: every member's)."""
+    representative's place; default: every member's). A series takes its link and text from
+    series only: a copy of one of its dates links to that date's page and tells of that date."""
     rep = members[0]
     source = sources.get(rep.source_id)
     modified = [m.last_modified for m in members if m.last_modified is not None]
+    peers = [m for m in members if _recurs(m) == _recurs(rep)]  # a date's page, a date's text
     return MergedEvent(
         uid=uid, title=rep.title, start=rep.start, end=rep.end, all_day=rep.all_day,
         timezone=rep.timezone,
@@ -135,8 +142,8 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
                                 else locations),
         city=event_city([m.location for m in members], [sources.get(m.source_id) for m in members],
                         source.city if source else ""),
-        url=untracked(next((m.url for m in members if _is_link(m.url)), "")),  # rep first
-        description=_most_complete([m.description for m in members]),
+        url=untracked(next((m.url for m in peers if _is_link(m.url)), "")),  # rep first
+        description=_most_complete([m.description for m in peers]),
         status=sys.intern(rep.status.upper()),  # one object for 40,000 "CONFIRMED"s (issue 8)
         categories=_united([m.categories for m in members]),
         rrule=_expandable_rule(rep.rrule, rep.start), rdates=rep.rdates, exdates=rep.exdates,

@@ -59,6 +59,20 @@ def source_names(
     return tuple(names)
 
 
+def source_posts(members: Iterable[Event], sources: Mapping[str, Source]
+                 ) -> list[tuple[str, str, str]]:
+    """(source id, display name, link) of each source behind a merged event, representative
+    first, with the first link that source gives. A series' copies of its dates posted one
+    by one (dedup/series.py) are one venue's posts of one event, not ten lines."""
+    posts: dict[str, tuple[str, str, str]] = {}
+    for member in members:
+        if member.source_id not in posts or member.url and not posts[member.source_id][2]:
+            source = sources.get(member.source_id)
+            name = source.name if source is not None else member.source_id
+            posts[member.source_id] = (member.source_id, name, member.url)
+    return list(posts.values())
+
+
 def status_of(value: str) -> str:
     """The contract's status for a feed's STATUS value (case-insensitive; unknown: CONFIRMED)."""
     return _STATUS_OBJECTS.get(value.strip().upper(), "CONFIRMED")

@@ -19,6 +19,7 @@ from ..models import MergedEvent, Source, When
 from ..reasons import reason_in, reasons_in
 from ..render.agenda import by_last_date, by_next_date
 from ..render.exports import newest_first
+from ..render.text import source_posts
 from ..selection import Selection, select_sources
 from . import i18n
 from .public import Filter, earliest_day, filter_choices, webcal
@@ -133,10 +134,8 @@ def _event_row(event: MergedEvent, start: When, source: Source, by_id: dict[str,
     """An event of the organisation at ``start``, with whose posts it was merged (and their
     links)."""
     when = i18n.moment(start, zone, lang)
-    others = [
-        (by_id[m.source_id].name if m.source_id in by_id else m.source_id, m.url)
-        for m in event.members if m.source_id != source.id
-    ]
+    others = [(name, url) for ident, name, url in source_posts(event.members, by_id)
+              if ident != source.id]
     return {"uid": event.uid, "title": event.title, "url": event.url, "when": when,
             "city": event.city, "cancelled": event.status == "CANCELLED", "others": others,
             "recurring": bool(event.rrule or event.rdates)}

@@ -59,8 +59,6 @@ def _page(aggregator: Aggregator, published: Published, event: MergedEvent, lang
                                           timezone=aggregator.settings.timezone, language=lang)
     later = _continues(event, now, zone)
     place = text.place_of(event.location, event.city)
-    posts = [(m.source_id, sources[m.source_id].name if m.source_id in sources else m.source_id,
-              m.url) for m in event.members]
     return {
         "event": event, "dates": dates, "later": later, "structured_data": structured,
         "took_place": "" if dates else i18n.moment(  # walked once it is over only
@@ -69,7 +67,7 @@ def _page(aggregator: Aggregator, published: Published, event: MergedEvent, lang
         "place": place,
         "map": MAP_SEARCH + urlencode({"query": place})
                if place and not text.is_online(place) else "",  # no map of "En ligne"
-        "posts": list(dict.fromkeys(posts)),
+        "posts": text.source_posts(event.members, sources),
         "cancelled": event.status == "CANCELLED",
         "google": pages.google_calendar_url(event, page_url),
         "outlook": pages.outlook_calendar_url(event, page_url, "outlook"),
