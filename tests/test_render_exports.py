@@ -185,3 +185,12 @@ def test_an_end_is_kept_when_it_is_after_the_start_in_time_not_on_the_clock() ->
         "floating-before": None,
         "same": "2025-12-08T10:00:00+01:00",
     }
+
+
+def test_each_article_says_the_language_it_is_written_in() -> None:
+    """A feed reader hyphenates, chooses fonts and offers a translation by ``xml:lang``: the
+    Luxembourg association's English article in a mostly French feed says it is English."""
+    body = render_news_atom([news("n1"), news("n2", sources=("lux-tech",))], SOURCES, now=NOW,
+                            base_url=BASE_URL)
+    feed = feedparser.parse(body)
+    assert [entry.title_detail.language for entry in feed.entries] == ["fr", "en"]

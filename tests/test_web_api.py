@@ -420,6 +420,8 @@ def test_coming_events_can_be_followed_in_a_feed_reader(web: Web) -> None:
     nancy = feedparser.parse(web.client.get("/events.atom", params={"city": "Nancy", "lang": "de"}).content)
     assert [entry.title for entry in nancy.entries] == ["Apéro start-up"]
     assert nancy.feed.id == f"{base}/events.atom?city=Nancy&lang=de"  # a feed of its own
+    assert b'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">' in web.client.get(
+        "/events.atom", params={"city": "Nancy", "lang": "de"}).content  # its words: German
     assert nancy.entries[0].summary.startswith(i18n.moment(SOON + timedelta(days=1), paris, "de"))
     page = web.client.get("/", params={"city": "Nancy", "lang": "en"}).text
     assert f'<a href="{base}/events.atom?city=Nancy&amp;lang=en">Follow these events (Atom)</a>' in page

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from ..memo import BytesMemo
 from ..models import Event, MergedEvent, MergedItem, Source
-from .text import DEFAULT_TITLE, clean_text, one_line, source_names, status_of
+from .text import DEFAULT_TITLE, clean_text, one_line, source_names, status_of, written_in
 from .times import (
     event_order,
     event_span,
@@ -192,6 +192,7 @@ def newest_first(items: Sequence[MergedItem]) -> list[MergedItem]:
     return sorted(dated, key=lambda item: _aware(item.when) or epoch, reverse=True)
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ATOM_ENTRIES = 200
 """Feed readers show the latest entries; 7,500 entries made a 1 s, 5 MB feed every build."""
 
@@ -221,7 +222,8 @@ def _news_entry(item: MergedItem, sources: Mapping[str, Source], now: datetime) 
     return AtomEntry(id=entry_id(item.id), title=one_line(item.title) or one_line(item.link),
                      link=item.link, updated=_updated(item) or now, published=item.published,
                      authors=source_names(item.members, sources),
-                     summary=clean_text(item.summary), summary_is_html=True)
+                     summary=clean_text(item.summary), summary_is_html=True,
+                     language=written_in(item.members, sources))
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,12 +241,18 @@ class AtomEntry:
     categories: tuple[str, ...] = ()
     published: datetime | None = None
     summary_is_html: bool = False
+    language: str = ""
+    """The language its title and summary are written in (``xml:lang``; "": the feed's):
+    readers pick hyphenation, fonts and translation offers by it."""
 
 
 def render_atom(entries: Sequence[AtomEntry], *, feed_url: str, page_url: str, title: str,
-                author: str = DEFAULT_TITLE, updated: datetime) -> bytes:
-    """An Atom 1.0 feed of ``entries`` in their order; its id is its own address."""
+                author: str = DEFAULT_TITLE, updated: datetime, language: str = "") -> bytes:
+    """An Atom 1.0 feed of ``entries`` in their order; its id is its own address;
+    ``language``, that of its own words (``xml:lang``, RFC 4287 §2)."""
     feed = ET.Element("feed", xmlns=ATOM)
+    if language:
+        feed.set(XML_LANG, language)
     _text(feed, "id", feed_url)
     _text(feed, "title", one_line(title))
     _text(feed, "updated", utc_iso(updated))
@@ -254,6 +262,8 @@ def render_atom(entries: Sequence[AtomEntry], *, feed_url: str, page_url: str, t
     _text(feed, "generator", "aggregator")
     for found in entries:
         entry = ET.SubElement(feed, "entry")
+        if found.language and found.language != language:
+            entry.set(XML_LANG, found.language)
         _text(entry, "id", found.id)
         _text(entry, "title", one_line(found.title))
         if found.link:

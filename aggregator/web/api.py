@@ -324,7 +324,7 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
         label = f" – {selection.label(language)}" if selection.label() else ""
         return render_atom(entries, feed_url=address(f"{base}/events.atom", query),
                            page_url=address(f"{base}/", query),
-                           title=f"{DEFAULT_TITLE}{label}",
+                           title=f"{DEFAULT_TITLE}{label}", language=language,
                            updated=max((e.updated for e in entries), default=now))
 
     key = ("events", published.version, language, selection)

@@ -278,7 +278,7 @@ def digests_atom(request: Request) -> Response:
     updated = max((entry.updated for entry in entries), default=datetime.fromtimestamp(0, UTC))
     title = f"{DEFAULT_TITLE} – {i18n.translate(ARCHIVE_LANGUAGE, 'digests')}"
     body = render_atom(entries, feed_url=f"{base}/digests.atom", page_url=f"{base}/digests",
-                       title=title, updated=updated)
+                       title=title, updated=updated, language=ARCHIVE_LANGUAGE)
     return conditional(request, body, ATOM, updated)
 
 
