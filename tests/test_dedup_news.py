@@ -46,6 +46,15 @@ def test_relay_on_its_own_page_is_one_item() -> None:
     assert len(merge_news([ORIGINAL, relay], SOURCES).items) == 1
 
 
+def test_a_social_bridges_retweet_is_a_relay() -> None:
+    """IFTTT-style bridges post "RT @org: title #tags" into a venue's news feed."""
+    for prefix in ("RT @lorntech: ", "RT @lorntech@mastodon.social : "):
+        relay = item("totem", "881", f"{prefix}Bilan de l'année écoulée #bilan #asso",
+                     "https://totem.fr/relais/881", days=1, summary="")
+        (merged,) = merge_news([ORIGINAL, relay], SOURCES).items
+        assert merged.title == "Bilan de l'année écoulée"
+
+
 def test_an_undated_relay_meets_its_original_where_it_was_first_seen() -> None:
     """A relay in a feed that dates nothing (NewsItem.seen): matched as a dated relay would
     be when it was first seen within days of the original, not when seen months later."""

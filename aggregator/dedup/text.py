@@ -156,12 +156,13 @@ class TitleNormaliser:
 
 _RELAY = re.compile(
     r"^\s*(?:\[[^\]]{1,40}\]|\((?:relais|repost|rt)\)|(?:a\s+lire|a\s+voir|lu\s+ailleurs|relais"
-    r"|repost|via\s+\S+|zu\s+lesen|read|fwd?)\s*[:\-–—|]+)\s*", re.I)
+    r"|repost|via\s+\S+|zu\s+lesen|read|fwd?|rt\s+@[\w.@-]{1,60})\s*[:\-–—|]+)\s*", re.I)
+"""A relay's prefix: "[Relais]", "À lire :", "Fwd:", a social bridge's "RT @lorntech:"."""
 _ORG_SUFFIX = re.compile(r"\s+[-–—|]\s+[^-–—|]{1,40}$")
 
 
 def strip_decorations(title: str, brands: Sequence[str] = ()) -> tuple[str, bool]:
-    """A relayed news title without "[Relais]", "À lire :" or a trailing "– Org".
+    """A relayed news title without "[Relais]", "À lire :", "RT @org:" or a trailing "– Org".
 
     Returns the bare title and whether anything was removed (a decorated title is a relay, so
     the merge policy prefers the other one).
