@@ -678,3 +678,19 @@ def test_html_to_text_and_clean_text() -> None:
         "Title\n\nOne & two\nthree"
     )
     assert clean_text("  Cafe\u0301\x00\x07  \t bar \r\n\r\n\r\n\r\nbaz ") == "Café bar\n\nbaz"
+
+
+def test_a_feedburner_item_links_to_the_article_not_to_the_redirect() -> None:
+    """FeedBurner feeds link each item to a feedproxy.google.com redirect and give the
+    article's own address as <feedburner:origLink>; an item without one keeps its link."""
+    body = ('<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">'
+            "<channel><title>Lab</title><link>https://lab.example.org/</link>"
+            "<item><title>Bilan</title><link>http://feedproxy.google.com/~r/lab/~3/Xy/</link>"
+            '<guid isPermaLink="false">https://lab.example.org/?p=12</guid>'
+            "<feedburner:origLink>https://lab.example.org/2025/03/bilan/</feedburner:origLink>"
+            "</item><item><title>Autre</title><link>https://lab.example.org/autre/</link></item>"
+            "</channel></rss>")
+    bilan, other = parse_body(body.encode(), "rss", URL).items
+    assert bilan.link == "https://lab.example.org/2025/03/bilan/"
+    assert bilan.guid == "https://lab.example.org/?p=12"
+    assert other.link == "https://lab.example.org/autre/"

@@ -222,11 +222,18 @@ def feed_base(feed: Any, url: str) -> str:
     return url
 
 
+ORIGINAL = "feedburner_origlink"
+"""FeedBurner's ``<feedburner:origLink>``: the article's own address, where its ``<link>``
+is a feedproxy.google.com redirect, which relays' links never match (so the relay stayed a
+second article) and which leaks every reader's click to a third party."""
+
+
 def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
     """Convert one feedparser entry; None when it has no id, title, link or content."""
     entry_base = str(entry.get("title_detail", {}).get("base") or "") or base
     entry_base = entry_base if is_web_url(entry_base) else base
-    links = [str(entry.get("link") or "")] + [str(x.get("href") or "") for x in entry.get("links") or []]
+    links = [str(entry.get(ORIGINAL) or ""), str(entry.get("link") or "")] + [
+        str(x.get("href") or "") for x in entry.get("links") or []]  # origLink: see ORIGINAL
     link = next((found for found in (absolute_link(x, entry_base) for x in links) if found), "")
     summary = read_summary(entry, entry_base)
     published = to_utc(entry.get("published_parsed") or entry.get("created_parsed"))
