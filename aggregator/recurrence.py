@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 
@@ -36,7 +36,12 @@ DAYS_PER_PERIOD = {"YEARLY": 366, "MONTHLY": 31, "WEEKLY": 7}
 FINER = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
 FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86_400,
                 "WEEKLY": 604_800, "MONTHLY": 2_419_200, "YEARLY": 31_536_000}  # fmt: skip
-FAN_OUT_PARTS = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO")
+EXPANDS_BELOW = {"BYSECOND": 6, "BYMINUTE": 5, "BYHOUR": 4, "BYDAY": 3, "BYMONTHDAY": 2,
+                 "BYYEARDAY": 1, "BYWEEKNO": 1, "BYMONTH": 1}
+"""RFC 5545 §3.3.10's table: a BY part makes several dates of each period of a rule whose
+FREQ is coarser (its index in :data:`FINER` below this one); at a finer FREQ it only
+filters (``FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR``, Thunderbird's "every weekday", is one step a
+day, not five)."""
 WALK_BUDGET = 20_000
 """Rule steps :func:`dates_between` lets dateutil walk from DTSTART (a daily rule for 50
 years, a minutely one for two weeks); the rule's dates past them are not looked for."""
@@ -104,9 +109,10 @@ def expansion_steps(rrule: str, start: datetime, stop: datetime) -> float:
     parts = _parts(rrule)
     period = FREQ_SECONDS.get(parts.get("FREQ", "").strip(), 1)
     interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
+    level = FINER.index(parts["FREQ"]) if parts.get("FREQ") in FINER else len(FINER)
     fan_out = 1
-    for name in FAN_OUT_PARTS:
-        if name in parts:
+    for name, below in EXPANDS_BELOW.items():
+        if name in parts and level < below:
             fan_out *= max(1, parts[name].count(",") + 1)
     return max((stop - start).total_seconds(), 0.0) / (period * max(interval, 1)) * fan_out
 
@@ -118,24 +124,56 @@ def dates_between(rule: str | None, start: When, rdates: Sequence[When],
     start's own zone), as DTSTART is written (dates for an all-day series): DTSTART, its
     RRULE's dates and its RDATEs, less its EXDATEs. A rule :func:`rule_problem` refuses adds
     no date (as the expanders read it: its DTSTART alone), and a rule adds none past
-    ``budget`` steps from DTSTART (dateutil walks every step from there)."""
+    ``budget`` steps from where it is walked from (dateutil walks every step from there:
+    DTSTART, or the last whole period before ``first``, see :func:`_fast_forward`)."""
     timed = isinstance(start, datetime)
     dtstart = start if isinstance(start, datetime) else _midnight(start)
     low = datetime.combine(first, time(), tzinfo=dtstart.tzinfo)
     high = datetime.combine(last, time.max, tzinfo=dtstart.tzinfo)
     found: list[datetime] = [dtstart]
-    found += (d if isinstance(d, datetime) else _midnight(d) for d in rdates
-              if isinstance(d, datetime) == timed)
+    found += (d if isinstance(d, datetime) else _midnight(d) for d in rdates  # of its kind
+              if isinstance(d, datetime) == timed and (not isinstance(d, datetime) or (
+                  d.tzinfo is None) == (dtstart.tzinfo is None)))
     if rule is not None and rule_problem(rule, start) is None:
-        steps = expansion_steps(rule, dtstart, high)
-        reach = high if steps <= budget else dtstart + (high - dtstart) * (budget / steps)
+        walk_from = _fast_forward(_parts(rule), dtstart, low)
+        steps = expansion_steps(rule, walk_from, high)
+        reach = high if steps <= budget else walk_from + (high - walk_from) * (budget / steps)
         try:
-            found += rrulestr(rule, dtstart=dtstart).between(low, reach, inc=True)
+            found += rrulestr(rule, dtstart=walk_from).between(low, reach, inc=True)
         except (ValueError, TypeError, OverflowError, IndexError):
             pass  # an UNTIL dateutil refuses: the dates named outright still count
-    excluded = {d if isinstance(d, datetime) else _midnight(d) for d in exdates}
-    dates = sorted({d for d in found if low <= d <= high and d not in excluded})
+    excluded = {d for d in exdates if isinstance(d, datetime) == timed}
+    days_out = {d if not isinstance(d, datetime) else d.date() for d in exdates
+                if isinstance(d, datetime) != timed}  # EXDATE;VALUE=DATE of a timed series:
+    dates = sorted({d for d in found if low <= d <= high and (d if timed else d.date())
+                    not in excluded and d.date() not in days_out})  # that day, as ics writes it
     return tuple(dates) if timed else tuple(d.date() for d in dates)
+
+
+def _fast_forward(parts: dict[str, str], dtstart: datetime, low: datetime) -> datetime:
+    """A later DTSTART from which the rule gives the same dates from ``low`` on: whole
+    periods (FREQ times INTERVAL) skipped, so that dateutil, which walks from DTSTART, walks
+    one period before ``low`` rather than years of them (a weekly series since 2015). Not
+    with COUNT (counted from DTSTART), nor where DTSTART gives a day some periods lack (the
+    31st of a monthly rule, 29 February of a yearly one), nor for rules finer than a day."""
+    interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
+    freq = parts.get("FREQ")
+    if "COUNT" in parts or low <= dtstart or interval < 1:
+        return dtstart
+    if freq in ("DAILY", "WEEKLY"):
+        step = interval * (7 if freq == "WEEKLY" else 1)
+        skipped = ((low - dtstart).days // step - 1) * step
+        return dtstart + timedelta(days=skipped) if skipped > 0 else dtstart
+    if freq == "MONTHLY" and dtstart.day <= 28:
+        months = ((low.year - dtstart.year) * 12 + low.month - dtstart.month) // interval - 1
+        if months > 0:
+            total = dtstart.month - 1 + months * interval
+            return dtstart.replace(year=dtstart.year + total // 12, month=total % 12 + 1)
+    if freq == "YEARLY" and (dtstart.month, dtstart.day) != (2, 29):
+        years = ((low.year - dtstart.year) // interval - 1) * interval
+        if years > 0:
+            return dtstart.replace(year=dtstart.year + years)
+    return dtstart
 
 
 def _parts(rule: str) -> dict[str, str]:
@@ -166,7 +204,9 @@ def _every_period_has_a_date(parts: dict[str, str]) -> bool:
     the long months, a 29 February in leap years)."""
     if any(key in parts for key in ("BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY")):
         return False
-    ordinals = (day.rstrip("AEFHMORSTUW") for day in parts.get("BYDAY", "").split(","))
+    ordinals = [day.rstrip("AEFHMORSTUW") for day in parts.get("BYDAY", "").split(",")]
+    if parts["FREQ"] in ("MONTHLY", "YEARLY") and any(ordinals) and not all(ordinals):
+        return False  # "MO,2TU": dateutil keeps the days that are both, none (probed)
     return all(not n or (n.lstrip("+-").isdigit() and int(n) in range(-4, 5)) for n in ordinals)
 
 
