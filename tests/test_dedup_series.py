@@ -8,10 +8,10 @@ meetup once, on every date, and never lose the series' later dates.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aggregator.dedup import merge_events
+from aggregator.dedup import explain, merge_events
 from aggregator.models import Event, Overrides, Source
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -74,13 +74,16 @@ def test_a_copy_at_the_doors_time_or_a_moved_date_joins() -> None:
     assert [o.start for o in merged.overrides] == [moved.start]
 
 
-def test_a_date_copy_neither_links_to_nor_describes_the_series() -> None:
+def test_the_series_speaks_for_itself_before_a_copy_of_one_of_its_dates() -> None:
+    """A copy of one date links to that date's page and tells of that date: the series'
+    own link and text come first, a copy's only where the series has none."""
     long_text = "Séance du 11 mars : le kata bowling, en TDD, avec pizzas et une longue intro."
-    [merged] = merge_events([series(url="", description=""), copy(0),
-                             copy(1, description=long_text)], SOURCES).events
-    assert merged.description == "" and merged.url == ""
     [merged] = merge_events([series(), copy(1, description=long_text)], SOURCES).events
     assert merged.description == "Chaque mardi, un kata en binôme."
+    assert merged.url == "https://lorntech.fr/dojo"
+    [merged] = merge_events([series(url="", description=""), copy(1, description=long_text)],
+                            SOURCES).events
+    assert merged.description == long_text and merged.url == "https://totem.example/agenda/dojo-1"
 
 
 def test_what_is_not_one_of_its_dates_stays_apart() -> None:
@@ -145,3 +148,104 @@ def test_records_at_the_ends_of_the_calendar_do_not_stop_the_merge() -> None:
     records = [series(), copy(1), copy(2, start=datetime(9999, 12, 31, 23, 0, tzinfo=PARIS)),
                copy(3, start=datetime(1, 1, 1, 12, 0, tzinfo=PARIS))]
     assert len(merge_events(records, SOURCES).events) == 3
+
+
+def test_the_organisers_dates_speak_for_those_dates_of_a_venues_series() -> None:
+    """The venue's calendar repeats "Meetup Python" every first Tuesday; the organiser posts
+    each meetup on its own, with its subject and registration page: those dates are the
+    organiser's (title, link), the venue's series gives the others."""
+    venue = series(uid="py@totem", title="Meetup Python", source_id="totem", url="",
+                   description="", rrule="FREQ=MONTHLY;BYDAY=1TU;COUNT=4", feed_url="T")
+    april = datetime(2025, 4, 1, 18, 30, tzinfo=PARIS)
+    organiser = [copy(0, uid="m41@meetup.com", title="Meetup Python #41 : asyncio",
+                      source_id="lorntech", url="https://meetup.com/py/41", feed_url="L"),
+                 Event(uid="m42@meetup.com", title="Meetup Python #42 : les décorateurs",
+                       start=april, timezone="Europe/Paris", location="Totem",
+                       url="https://meetup.com/py/42", source_id="lorntech", feed_url="L")]
+    [merged] = merge_events([venue, *organiser], SOURCES).events
+    assert merged.rrule == "FREQ=MONTHLY;BYDAY=1TU;COUNT=4"
+    assert {(o.recurrence_id, o.title, o.url) for o in merged.overrides} == {
+        (START, "Meetup Python #41 : asyncio", "https://meetup.com/py/41"),
+        (april, "Meetup Python #42 : les décorateurs", "https://meetup.com/py/42")}
+    assert merged.url == "https://meetup.com/py/41"  # the series has none of its own
+
+
+def test_numbered_copies_join_their_dates_after_a_first_one_clustered() -> None:
+    """"Apéro Data #20" clustered with the series at its first date; "#21" is another
+    number than #20 but not than the series' (which has none)."""
+    first = datetime(2025, 1, 7, 19, 0, tzinfo=PARIS)
+    rule = "FREQ=MONTHLY;BYDAY=1TU;COUNT=3"
+    days = [first, datetime(2025, 2, 4, 19, 0, tzinfo=PARIS),
+            datetime(2025, 3, 4, 19, 0, tzinfo=PARIS)]
+    copies = [copy(0, uid=f"a{n}", title=f"Apéro Data #{20 + n}", start=day)
+              for n, day in enumerate(days)]
+    [merged] = merge_events([series(title="Apéro Data", start=first, rrule=rule), *copies],
+                            SOURCES).events
+    assert len(merged.members) == 4
+
+
+def test_the_series_keeps_its_uid_when_copies_that_had_their_own_join_it() -> None:
+    """Before this build the venue's and the umbrella's copies of each date were events of
+    their own (two votes each against the series' one): the series must keep its UID, and
+    the copies' UIDs leave with them."""
+    umbrella = [copy(w, uid=f"ge-{w}", source_id="grandest", feed_url="G") for w in (1, 2)]
+    venue = [copy(w) for w in (1, 2)]
+    before = {"lorntech:dojo@google.com": "series@aggregator",
+              "totem:wp-1@totem.example": "d1@aggregator", "grandest:ge-1": "d1@aggregator",
+              "totem:wp-2@totem.example": "d2@aggregator", "grandest:ge-2": "d2@aggregator"}
+    [merged] = merge_events([series(), *venue, *umbrella], SOURCES, previous=before).events
+    assert merged.uid == "series@aggregator"
+
+
+def test_a_cancellation_from_a_source_that_outranks_the_series_cancels_its_date() -> None:
+    trusted = {**SOURCES, "totem": dataclasses.replace(SOURCES["totem"], priority=5)}
+    [merged] = merge_events([series(), copy(0, status="CANCELLED")], trusted).events
+    assert [(o.recurrence_id, o.status) for o in merged.overrides] == [(START, "CANCELLED")]
+    [merged] = merge_events([series(), copy(0), copy(2, status="CANCELLED")], trusted).events
+    assert [(o.recurrence_id, o.status) for o in merged.overrides] == [
+        (START, "CONFIRMED"), (START + timedelta(weeks=2), "CANCELLED")]
+
+
+def test_the_operators_split_of_the_series_keeps_its_copies_apart() -> None:
+    split = Overrides(splits=("lorntech:dojo@google.com",))
+    assert len(merge_events([series(), copy(1), copy(2)], SOURCES, overrides=split).events) == 3
+
+
+def test_the_merge_does_not_depend_on_the_order_of_the_records() -> None:
+    """The series the dates are walked from is the one the merged event keeps (the
+    organiser's ten weeks, not the umbrella's four), and two copies of one feed for one date
+    are told apart by their keys, not by which came first."""
+    organiser = series(rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=10")
+    umbrella = series(uid="u@ge", source_id="grandest", feed_url="G",
+                      rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=4")
+    twins = [copy(6), copy(6, uid="wp-6-bis@totem.example", title="Coding Dojo (complet)")]
+    results = [[sorted(m.uid for m in e.members) for e in merge_events(records, SOURCES).events]
+               for records in ([organiser, umbrella, *twins], [umbrella, organiser, *twins[::-1]])]
+    assert results[0] == results[1] and len(results[0]) == 2
+    assert results[0][0][:2] == ["dojo@google.com", "u@ge"] and len(results[0][0]) == 3
+
+
+def test_explain_shows_the_date_a_copy_was_compared_at() -> None:
+    records = [series(), copy(2), copy(3)]
+    [pair] = [p for p in explain(records, SOURCES, "totem:wp-2@totem.example")
+              if p.b == "totem:wp-2@totem.example" and p.a.startswith("lorntech:")]
+    assert (pair.a, pair.b, pair.decision) == (
+        "lorntech:dojo@google.com", "totem:wp-2@totem.example", "merged")
+    assert "at a date of the series" in pair.reasons
+
+
+def test_odd_dates_neither_crash_nor_are_taken_for_the_series() -> None:
+    moved = series(recurrence_id=START + timedelta(weeks=1),
+                   start=datetime(9999, 12, 31, 23, 59, tzinfo=UTC))
+    result = merge_events([series(), moved, copy(2)], SOURCES)
+    assert len(result.events) == 1
+    by_day = series(exdates=(date(2025, 3, 18),))  # EXDATE;VALUE=DATE under a timed DTSTART
+    assert len(merge_events([by_day, copy(2)], SOURCES).events) == 2
+
+
+def test_a_weekday_series_of_a_few_years_still_meets_its_copies() -> None:
+    """Thunderbird's "every weekday" is FREQ=DAILY;BYDAY=MO,...,FR: one rule step a day."""
+    old = series(start=datetime(2023, 9, 4, 12, 0, tzinfo=PARIS), title="Café du midi",
+                 rrule="FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR")
+    lunch = copy(0, title="Café du midi", start=datetime(2025, 10, 14, 12, 0, tzinfo=PARIS))
+    assert len(merge_events([old, lunch], SOURCES).events) == 1

@@ -17,14 +17,13 @@ cluster joins them under constraints and picks stable UIDs, policy builds the me
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from ..gcpause import fewer_collections
 from ..memo import Memo
-from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
+from ..models import Event, MergedEvent, MergedItem, NewsItem, Source
 from . import news
 from .cluster import ConstrainedUnion, Traits, UnionFind, assign_uids, invert, vanished
 from .keys import Profile, clean_url, profile_events, sort_instant, zone
@@ -32,8 +31,8 @@ from .match import candidate_pairs, uid_groups
 from .places import Place, PlaceNormaliser, completes
 from .policy import merge_event, merge_item, rank_events, rank_items, record_key, source_rank
 from .results import EventMerge, NewsMerge, Overrides, PairScore
-from .series import join_dates
-from .similar import TOLERANCE_MINUTES, ruled_out, same_event
+from .series import Joined, date_overrides, join_dates
+from .similar import TOLERANCE_MINUTES, Verdict, ruled_out, same_event
 from .text import TitleNormaliser
 
 __all__ = [
@@ -74,20 +73,18 @@ def merge_events(
     """
     tz = zone(timezone) or ZoneInfo("UTC")
     with fewer_collections():  # ~10 objects per record, none cyclic (see gcpause)
-        masters, attached, profiles, groups, dates = _clusters(events, sources, tz, previous,
-                                                                overrides, venues)
-        return _build(masters, attached, groups, sources, previous, tz, profiles, dates)
+        masters, attached, profiles, joined = _clusters(events, sources, tz, previous,
+                                                        overrides, venues)
+        return _build(masters, attached, joined, sources, previous, tz, profiles)
 
 
 def _clusters(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
               previous: Mapping[str, str] | None, overrides: Overrides | None,
-              venues: Venues | None
-              ) -> tuple[list[Event], list[Event], list[Profile], list[list[int]],
-                         dict[int, When]]:
-    """Masters, attached overrides, the masters' profiles, their clusters (as indexes into
-    the masters) and the series date each one-off copy of a series' date stands for (see
-    series.py): what a merge builds its events from and an assignment names. Records the
-    operator hid are left out first, as if no feed carried them."""
+              venues: Venues | None) -> tuple[list[Event], list[Event], list[Profile], Joined]:
+    """Masters, attached overrides, the masters' profiles and their clusters (as indexes
+    into the masters, with the series' dates their one-off copies stand for: series.py):
+    what a merge builds its events from and an assignment names. Records the operator hid
+    are left out first, as if no feed carried them."""
     if overrides is not None and overrides.hidden:
         events = [e for e in events if record_key(e) not in overrides.hidden]
     masters, attached = _split_overrides(events)
@@ -96,9 +93,9 @@ def _clusters(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneIn
     moved: dict[str, list[Event]] = {}
     for record in attached:
         moved.setdefault(record.uid, []).append(record)
-    groups, dates = join_dates(_cluster(masters, profiles, overrides, previous), masters,
-                               profiles, moved, tz, frozenset(overrides.splits))
-    return masters, attached, profiles, groups, dates
+    joined = join_dates(_cluster(masters, profiles, overrides, previous), masters, profiles,
+                        moved, tz, sources, frozenset(overrides.splits))
+    return masters, attached, profiles, joined
 
 
 def _profiles(masters: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
@@ -190,18 +187,16 @@ def _split_overrides(events: Sequence[Event]) -> tuple[list[Event], list[Event]]
     return masters, attached
 
 
-def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence[Sequence[int]],
+def _build(masters: Sequence[Event], attached: Sequence[Event], joined: Joined,
            sources: Mapping[str, Source], previous: Mapping[str, str] | None,
-           tz: ZoneInfo, profiles: Sequence[Profile], dates: Mapping[int, When]) -> EventMerge:
+           tz: ZoneInfo, profiles: Sequence[Profile]) -> EventMerge:
     """Rank each cluster, choose its stable UID, attach overrides, sort by (start, uid)."""
-    cancels = _cancellations(groups, masters, dates, sources)
-    ranked = [rank_events([masters[i] for i in group if i not in cancels], sources)
-              for group in groups]
+    groups = joined.groups
+    ranked = [rank_events([masters[i] for i in group], sources) for group in groups]
     places = [_locations(members, {id(masters[i]): profiles[i].place for i in group})
               if len(members) > 1 else None
               for members, group in zip(ranked, groups, strict=True)]
-    keysets = [sorted({record_key(masters[i]) for i in group}) for group in groups]
-    uids = assign_uids(keysets, previous, authority=_authority(sources))
+    keysets, uids = _uids(masters, joined, previous, sources)
     assignment = {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}
     by_uid: dict[str, list[str]] = {}
     for keys, uid in zip(keysets, uids, strict=True):
@@ -211,7 +206,7 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence
     for record in attached:
         target = assignment.get(record_key(record)) or by_uid[record.uid][0]
         extra.setdefault(target, []).append(record)
-    for record in cancels.values():
+    for record in date_overrides(groups, masters, joined.dates, sources):
         extra.setdefault(assignment[record_key(record)], []).append(record)
     _MERGED.new_build(sources)
     merged = [
@@ -223,21 +218,15 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], groups: Sequence
     return EventMerge(events=tuple(merged), assignment=assignment)
 
 
-def _cancellations(groups: Sequence[Sequence[int]], masters: Sequence[Event],
-                   dates: Mapping[int, When], sources: Mapping[str, Source]) -> dict[int, Event]:
-    """One-off copies of a series' date that say it is cancelled, from a source that outranks
-    the series' (policy.source_rank), as RECURRENCE-ID records of that date: the date is
-    cancelled. A lesser source's is a member like any copy, as a venue's cancelled copy of a
-    one-off event: the organiser's word stands."""
-    found: dict[int, Event] = {}
-    for group in groups:
-        copies = [i for i in group if i in dates and masters[i].status.upper() == "CANCELLED"]
-        if copies:
-            series = min(source_rank(masters[i].source_id, sources) for i in group
-                         if i not in dates)
-            found.update((i, dataclasses.replace(masters[i], recurrence_id=dates[i]))
-                         for i in copies if source_rank(masters[i].source_id, sources) < series)
-    return found
+def _uids(masters: Sequence[Event], joined: Joined, previous: Mapping[str, str] | None,
+          sources: Mapping[str, Source]) -> tuple[list[list[str]], list[str]]:
+    """Each cluster's record keys and its merged UID. Copies of a series' dates do not vote
+    (cluster.assign_uids): the venue's ten dates, each with its own UID last build, outvoted
+    the series and took its UID away, and the series was published CANCELLED."""
+    keysets = [sorted({record_key(masters[i]) for i in group}) for group in joined.groups]
+    voters = [sorted({record_key(masters[i]) for i in group if i not in joined.dates})
+              for group in joined.groups]
+    return keysets, assign_uids(voters, previous, authority=_authority(sources))
 
 
 def merge_news(
@@ -328,8 +317,8 @@ def explain(
     The merge's clusters and stable UIDs, not its merged events (ranking and merging every
     cluster was a third of the time), and candidate pairs among the records of the target's
     days and their neighbours only (two records further apart share no time bucket)."""
-    assignment, profiles = _assign(events, sources, previous=previous, overrides=overrides,
-                                   timezone=timezone, venues=venues)
+    assignment, profiles, dated = _assign(events, sources, previous=previous,
+                                          overrides=overrides, timezone=timezone, venues=venues)
     target = assignment.get(uid_or_key, uid_or_key)
     members = invert(assignment).get(target)
     if members is None:
@@ -346,6 +335,9 @@ def explain(
             together = assignment[a.key] == assignment[b.key]
             scores.append(PairScore(a.key, b.key, round(verdict.score, 3),
                                     _decision(verdict.same, together), verdict.reasons))
+    scores += [PairScore(series, copy, round(verdict.score, 3), "merged",
+                         (*verdict.reasons, "at a date of the series"))
+               for series, copy, verdict in dated if series in wanted or copy in wanted]
     return sorted(scores, key=lambda p: (p.a, p.b))
 
 
@@ -366,14 +358,15 @@ def event_assignment(
 
 def _assign(events: Sequence[Event], sources: Mapping[str, Source], *,
             previous: Mapping[str, str] | None, overrides: Overrides | None, timezone: str,
-            venues: Venues | None) -> tuple[dict[str, str], list[Profile]]:
+            venues: Venues | None
+            ) -> tuple[dict[str, str], list[Profile], list[tuple[str, str, Verdict]]]:
     tz = zone(timezone) or ZoneInfo("UTC")
     with fewer_collections():
-        masters, _, profiles, groups, _ = _clusters(events, sources, tz, previous, overrides,
-                                                    venues)
-    keysets = [sorted({record_key(masters[i]) for i in group}) for group in groups]
-    uids = assign_uids(keysets, previous, authority=_authority(sources))
-    return {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}, profiles
+        masters, _, profiles, joined = _clusters(events, sources, tz, previous, overrides,
+                                                 venues)
+    keysets, uids = _uids(masters, joined, previous, sources)
+    assignment = {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}
+    return assignment, profiles, joined.pairs
 
 
 def _decision(scored_same: bool, together: bool) -> str:

@@ -130,7 +130,8 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
     """One MergedEvent from ranked ``members`` (representative first) and their overrides;
     its location the most complete of ``locations`` (the members' that agree with the
     representative's place; default: every member's). A series takes its link and text from
-    series only: a copy of one of its dates links to that date's page and tells of that date."""
+    series first: a copy of one of its dates links to that date's page and tells of that
+    date, which is still better than no link or text at all."""
     rep = members[0]
     source = sources.get(rep.source_id)
     modified = [m.last_modified for m in members if m.last_modified is not None]
@@ -142,8 +143,9 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
                                 else locations),
         city=event_city([m.location for m in members], [sources.get(m.source_id) for m in members],
                         source.city if source else ""),
-        url=untracked(next((m.url for m in peers if _is_link(m.url)), "")),  # rep first
-        description=_most_complete([m.description for m in peers]),
+        url=untracked(next((m.url for m in (*peers, *members) if _is_link(m.url)), "")),
+        description=_most_complete([m.description for m in peers])
+        or _most_complete([m.description for m in members]),
         status=sys.intern(rep.status.upper()),  # one object for 40,000 "CONFIRMED"s (issue 8)
         categories=_united([m.categories for m in members]),
         rrule=_expandable_rule(rep.rrule, rep.start), rdates=rep.rdates, exdates=rep.exdates,

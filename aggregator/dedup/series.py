@@ -9,7 +9,8 @@ first date outranked the series, the merged event lost its rule and every later 
 Here each date of a series (its RRULE's, RDATEs' and moved occurrences', from dateutil) is
 compared, by the same scorer, with the one-off records of that day; a cluster of one-off
 records that is one of those dates joins the series' cluster. Cost: one walk of each series
-over the days the one-off records span, and one index lookup per date and title word.
+up to the last day a one-off record shares a title word with it (at most
+:data:`WALK_BUDGET` rule steps), and one set lookup per date.
 
 PURE: profiles and records in, clusters out.
 """
@@ -17,21 +18,42 @@ PURE: profiles and records in, clusters out.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from ..models import Event, When
+from ..models import Event, Source, When
 from ..recurrence import dates_between, rule_problem
 from .keys import Profile, instant
-from .match import blocking_words
-from .similar import ruled_out, same_event
+from .match import BUCKET_MINUTES, blocking_words
+from .policy import rank_events, source_rank
+from .places import same_place
+from .similar import Verdict, ruled_out, same_event, time_agreement
 
-WALK_BUDGET = 3_000
-"""Rule steps walked per series (recurrence.dates_between): a daily series' first eight
-years, a weekly one's 57; each date is a few µs, and dates no one-off record shares a day and
-a title word with cost no more."""
-Traits = tuple[set[str], set[str], set[str]]
+WALK_BUDGET = 1_500
+"""Rule steps walked per series (recurrence.dates_between): a daily series' first four years,
+a weekly one's 28, a monthly one's 125; past them its dates are not looked for."""
+
+
+class Joined(NamedTuple):
+    """The clusters once one-off copies of a series' dates joined it."""
+
+    groups: list[list[int]]
+    dates: dict[int, When]
+    """Each one-off record of a series' cluster (index into the masters) -> the date of the
+    series (its RECURRENCE-ID) it is a copy of."""
+    pairs: list[tuple[str, str, Verdict]]
+    """(series' record key, copy's record key, the scorer's verdict at that date) of each
+    joined copy, for ``events explain``."""
+
+
+class _Series(NamedTuple):
+    group: int
+    head: int
+    """The record the merged event's dates come from (the best ranked series record)."""
+    name: str
+    """The cluster's first record key: ties between two series are broken by it."""
 
 
 def is_series(event: Event) -> bool:
@@ -42,70 +64,92 @@ def is_series(event: Event) -> bool:
 
 def join_dates(groups: Sequence[Sequence[int]], masters: Sequence[Event],
                profiles: Sequence[Profile], moved: Mapping[str, Sequence[Event]],
-               tz: ZoneInfo, apart: frozenset[str] = frozenset()
-               ) -> tuple[list[list[int]], dict[int, When]]:
+               tz: ZoneInfo, sources: Mapping[str, Source], apart: frozenset[str] = frozenset()
+               ) -> Joined:
     """``groups`` with each cluster of one-off records that is a date of a series joined to
-    that series' cluster, and the date (RECURRENCE-ID) each joined record is a copy of.
+    that series' cluster (see :class:`Joined`).
 
     ``moved`` gives a series' RECURRENCE-ID records by UID: an occurrence moved to 20:00 is
-    compared at 20:00. Records whose key is in ``apart`` (the operator's splits) join
-    nothing. One feed's two records are two events, so a cluster stays apart when it holds a
-    record of the feed of the series itself, or of a feed that has a copy of that date in the
-    series' cluster already; the best-scored cluster of a date joins first."""
+    compared at 20:00. A cluster holding a record the operator split (``apart``) joins
+    nothing and is joined by nothing. One feed's two records are two events, so a cluster
+    stays apart when it holds a record of a feed of the series itself, or of a feed that has
+    a copy of that date in the series' cluster already; the best-scored cluster of a date
+    joins first, and a cluster that is a date of two series joins the better-scored one."""
     recurring = {i for i, e in enumerate(masters) if e.rrule is not None or e.rdates}
-    series = [g for g, group in enumerate(groups) if not recurring.isdisjoint(group)
+    if not recurring:
+        return Joined([list(group) for group in groups], {}, [])
+    kept = [not apart or not any(profiles[i].key in apart for i in group) for group in groups]
+    series = [_head(g, group, masters, profiles, recurring, sources)
+              for g, group in enumerate(groups)
+              if kept[g] and not recurring.isdisjoint(group)
               and any(i in recurring and is_series(masters[i]) for i in group)]
-    if not series:
-        return [list(group) for group in groups], {}
-    days = [p.day for p in profiles]  # a day either side (the series' zone), within 1..9999
+    dates = {i: masters[s.head].start for s in series for i in groups[s.group]
+             if i not in recurring}  # copies of its first date, clustered with it already
+    singles = [g for g, group in enumerate(groups) if kept[g] and recurring.isdisjoint(group)]
+    if not series or not singles:
+        return Joined([list(group) for group in groups], dates, [])
+    words = {word for found in series for word in blocking_words(profiles[found.head])}
+    days_of: dict[str, set[int]] = {}
+    looked_for: set[tuple[str, str, int]] = set()
+    for g in singles:
+        for i in groups[g]:
+            p = profiles[i]
+            for word in blocking_words(p) & words:  # only a series' title words matter
+                days_of.setdefault(word, set()).add(p.day)
+                looked_for.update(_keys(word, p.minute, p.day, at=False))
+    wanted: Wanted = {}
+    for number, found in enumerate(series):
+        record, profile = masters[found.head], profiles[found.head]
+        titled = blocking_words(profile)
+        for slot, minute, day in _dates(record, profile, moved.get(record.uid, ()), days_of,
+                                        tz):
+            shifted: Profile | None = None
+            for key in (k for word in titled for k in _keys(word, minute, day, at=True)):
+                if key in looked_for:  # a one-off record of that word and time: compare
+                    shifted = shifted or dataclasses.replace(profile, minute=minute, day=day)
+                    wanted.setdefault(key, []).append((number, slot, shifted))
+    scored = _copies(groups, profiles, wanted, singles, series, recurring)
+    return _joined(groups, profiles, scored, series, dates, recurring)
+
+
+def _head(g: int, group: Sequence[int], masters: Sequence[Event], profiles: Sequence[Profile],
+          recurring: set[int], sources: Mapping[str, Source]) -> _Series:
+    """The series' cluster with the record its merged event will take its dates from."""
+    records = [masters[i] for i in group if i in recurring and is_series(masters[i])]
+    best = rank_events(records, sources)[0]
+    head = next(i for i in group if masters[i] is best)
+    return _Series(g, head, min(profiles[i].key for i in group))
+
+
+def _dates(record: Event, profile: Profile, moved: Sequence[Event],
+           days_of: Mapping[str, set[int]], tz: ZoneInfo
+           ) -> list[tuple[When, int | None, int]]:
+    """(RECURRENCE-ID, UTC minute or None, local day) of the series at each of its dates on
+    a day some one-off record shares a title word with it: its rule's and RDATEs' dates, its
+    moved occurrences where they start now; not its own start, which clustering compared
+    already. The rule is walked up to the last such day only; a rule of several dates a day
+    (HOURLY and finer) is no meetup posted date by date: its rule's dates are not looked
+    for."""
+    days = set().union(*(days_of.get(word, ()) for word in blocking_words(profile)))
+    if not days:
+        return []
     first = date.fromordinal(max(min(days) - 1, 1))
     last = date.fromordinal(min(max(days) + 1, date.max.toordinal()))
-    singles = [g for g, group in enumerate(groups) if recurring.isdisjoint(group)
-               and not any(profiles[i].key in apart for i in group)]
-    occupied = {(word, profiles[i].day) for g in singles for i in groups[g]
-                for word in blocking_words(profiles[i])}
-    wanted: dict[tuple[str, int], list[tuple[int, When, Profile]]] = {}
-    taken: set[tuple[int, str, When | None]] = set()
-    for g in series:
-        head = next(i for i in groups[g] if i in recurring and is_series(masters[i]))
-        record, words = masters[head], blocking_words(profiles[head])
-        taken |= {(g, profiles[i].feed, None if i in recurring else record.start)
-                  for i in groups[g]}
-        for slot, when in _dates(record, moved.get(record.uid, ()), first, last):
-            minute, day = _moment(when, record.timezone, tz)
-            if any((word, day) in occupied for word in words):
-                shifted = dataclasses.replace(profiles[head], day=day, minute=(
-                    minute if profiles[head].minute is not None else None))
-                for word in words:
-                    wanted.setdefault((word, day), []).append((g, slot, shifted))
-    found = _copies(groups, profiles, wanted, singles)
-    return _joined(groups, profiles, found, taken)
-
-
-def _traits(members: Sequence[Profile]) -> Traits:
-    """What a cluster says wherever it meets: its cities, series numbers and venues."""
-    cities: set[str] = set()
-    numbers: set[str] = set()
-    venues: set[str] = set()
-    for p in members:
-        cities |= p.cities
-        numbers |= p.title.numbers
-        venues |= {p.place.venue} if p.place.venue else set()
-    return cities, numbers, venues
-
-
-def _dates(record: Event, moved: Sequence[Event], first: date, last: date
-           ) -> list[tuple[When, When]]:
-    """(RECURRENCE-ID, start) of the series' dates in the window: its rule's and RDATEs' where
-    they were written, and its moved occurrences where they start now; but the series' own
-    start, which clustering compared already. A rule of several dates a day (HOURLY and
-    finer) is no meetup posted date by date: its rule's dates are not looked for."""
     rule = record.rrule if _daily_or_coarser(record.rrule) else None
-    dates = dates_between(rule, record.start, record.rdates, record.exdates, first, last,
+    found = dates_between(rule, record.start, record.rdates, record.exdates, first, last,
                           budget=WALK_BUDGET)
-    pairs = [(d, d) for d in dates]
+    pairs = [(d, d) for d in found]
     pairs += [(m.recurrence_id, m.start) for m in moved if m.recurrence_id is not None]
-    return [(slot, when) for slot, when in pairs if when != record.start]
+    dated = []
+    for slot, when in pairs:
+        near = (when if not isinstance(when, datetime) else when.date()).toordinal()
+        if when == record.start or not days.intersection((near - 1, near, near + 1)):
+            continue
+        moment = _moment(when, record.timezone, tz)
+        if moment is not None:
+            minute, day = moment
+            dated.append((slot, minute if profile.minute is not None else None, day))
+    return dated
 
 
 def _daily_or_coarser(rule: str | None) -> bool:
@@ -113,59 +157,128 @@ def _daily_or_coarser(rule: str | None) -> bool:
                                     for freq in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"))
 
 
-def _moment(when: When, zone_name: str | None, tz: ZoneInfo) -> tuple[int | None, int]:
-    """(UTC minute or None, local day) of a date of the series, as keys.Profile has them."""
+def _moment(when: When, zone_name: str | None, tz: ZoneInfo) -> tuple[int | None, int] | None:
+    """(UTC minute or None, local day) of a date of the series, as keys.Profile has them;
+    None for an instant past the calendar's ends in the build's zone (year 9999)."""
     if not isinstance(when, datetime):
         return None, when.toordinal()
-    moment = instant(when, zone_name, tz)
-    return int(moment.timestamp()) // 60, moment.astimezone(tz).date().toordinal()
+    try:
+        moment = instant(when, zone_name, tz)
+        return int(moment.timestamp()) // 60, moment.astimezone(tz).date().toordinal()
+    except (OverflowError, ValueError):
+        return None
 
 
-def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
-            wanted: Mapping[tuple[str, int], list[tuple[int, When, Profile]]],
-            singles: Sequence[int]) -> list[tuple[float, str, int, int, When]]:
-    """(-score, series' first key, cluster, series' cluster, date) for each one-off cluster
-    the scorer judges one of a series' dates, with nothing in either cluster against it;
-    best first."""
-    scored: set[tuple[int, When, int]] = set()
-    found = []
+Wanted = dict[tuple[str, str, int], list[tuple[int, When, Profile]]]
+"""The series' dates by title word and time: ("t", 30-minute bucket) and ("timed", day) of a
+timed one, ("all-day", day) of an all-day one (an all-day record meets a timed one on its
+day), as match.py blocks
+one-off records; a date is only scored against the one-off records of its slot."""
+
+
+def _keys(word: str, minute: int | None, day: int, *, at: bool) -> list[tuple[str, str, int]]:
+    """Where a series' date is filed (``at``) or a one-off record looks for one."""
+    if minute is None:
+        return [(word, "all-day", day)] if at else [(word, "all-day", day), (word, "timed", day)]
+    bucket = minute // BUCKET_MINUTES
+    if at:
+        return [(word, "t", bucket), (word, "timed", day)]
+    return [(word, "t", bucket - 1), (word, "t", bucket), (word, "t", bucket + 1),
+            (word, "all-day", day)]
+
+
+Scored = tuple[tuple[float, int, int], str, str, int, int, When, str, Verdict]
+"""(how well its worst record agrees, negated; series' name; copy cluster's first key; copy
+cluster; series number; date; the copy's record key; the verdict)."""
+AGREEMENT = {"same": 2, "unknown": 1, "differ": 0, "exact": 2, "near": 1, "mixed": 0, "far": 0}
+
+
+def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted: Wanted,
+            singles: Sequence[int], series: Sequence[_Series], recurring: set[int]
+            ) -> list[Scored]:
+    """Each one-off cluster the scorer judges one of a series' dates, with nothing in
+    either cluster against it; best first, ties by record keys (never by input order)."""
+    seen: set[tuple[int, When, int]] = set()
+    found: list[Scored] = []
+    traits: dict[int, dict[str, set[str]]] = {}
     for other in singles:
         group = groups[other]
         for i in group:
             p = profiles[i]
-            for word in blocking_words(p):
-                for g, slot, shifted in wanted.get((word, p.day), ()):
-                    if (g, slot, other) in scored or ruled_out(shifted, p):
-                        continue
-                    scored.add((g, slot, other))
-                    verdict = same_event(shifted, p)
-                    if verdict.same and _fits(shifted, [profiles[j] for j in groups[g]],
-                                              [profiles[j] for j in group]):
-                        name = min(profiles[j].key for j in groups[g])
-                        found.append((-verdict.score, name, other, g, slot))
+            candidates = (entry for word in blocking_words(p)
+                          for key in _keys(word, p.minute, p.day, at=False)
+                          for entry in wanted.get(key, ()))
+            for number, slot, shifted in candidates:
+                if (number, slot, other) in seen or ruled_out(shifted, p):
+                    continue
+                seen.add((number, slot, other))
+                verdict = same_event(shifted, p)
+                owner = series[number]
+                if verdict.same and number not in traits:
+                    members = [profiles[j] for j in groups[owner.group]]
+                    rules = [profiles[j] for j in groups[owner.group] if j in recurring]
+                    traits[number] = _trait(members) | _trait(rules, numbers=True)
+                if verdict.same and _fits(shifted, traits[number],
+                                          [profiles[j] for j in group]):
+                    copy_name = min(profiles[j].key for j in group)
+                    found.append((_agreement(shifted, group, profiles), owner.name,
+                                  copy_name, other, number,
+                                  slot, p.key, verdict))
     return sorted(found, key=lambda f: f[:3])
 
 
-def _fits(shifted: Profile, series: Sequence[Profile], copies: Sequence[Profile]) -> bool:
-    """As cluster.Traits: a copy naming another city, number or venue than any record of
-    the series does is another event, though its record that names none scored well (a
-    relay's "Atelier Observabilité" with no place, of the Épinal workshop, against the
-    Nancy series); and every record of the copy starts within the tolerance."""
-    mine, theirs = _traits(series), _traits(copies)
-    return (all(not a or not b or bool(a & b) for a, b in zip(mine, theirs, strict=True))
-            and not any(ruled_out(shifted, p) for p in copies))
+def _agreement(shifted: Profile, group: Sequence[int], profiles: Sequence[Profile]
+               ) -> tuple[float, int, int]:
+    """How well a copy cluster agrees with the series at that date, by its worst record
+    (title score, place, time), negated to sort best first: of one feed's two clusters for
+    one date, the one that is wholly that date joins ("Conférence TypeScript" at its venue,
+    not the cluster a look-alike at an unnamed place had joined)."""
+    worst = min((same_event(shifted, profiles[i]).score,
+                 AGREEMENT[same_place(shifted.place, profiles[i].place)],
+                 AGREEMENT[time_agreement(shifted, profiles[i])]) for i in group)
+    return -worst[0], -worst[1], -worst[2]
+
+
+def _fits(shifted: Profile, series: Mapping[str, set[str]], copies: Sequence[Profile]) -> bool:
+    """As cluster.Traits: a copy naming another city or venue than any record of the series
+    does, or another series number than its series records do ("#21" is not "#20", the
+    first date's copy that clustered with it), is another event, though its record that
+    names none scored well (a relay's "Atelier Observabilité" with no place, of the Épinal
+    workshop, against the Nancy series); and every record of the copy starts within the
+    tolerance."""
+    theirs = _trait(copies) | _trait(copies, numbers=True)
+    if any(series[name] and theirs[name] and not series[name] & theirs[name]
+           for name in ("cities", "venues", "numbers")):
+        return False
+    return not any(ruled_out(shifted, p) for p in copies)
+
+
+def _trait(profiles: Iterable[Profile], *, numbers: bool = False) -> dict[str, set[str]]:
+    """The series numbers of ``profiles`` (``numbers``), else their cities and venues."""
+    if numbers:
+        return {"numbers": {n for p in profiles for n in p.title.numbers}}
+    found: dict[str, set[str]] = {"cities": set(), "venues": set()}
+    for p in profiles:
+        found["cities"] |= p.cities
+        if p.place.venue:
+            found["venues"].add(p.place.venue)
+    return found
 
 
 def _joined(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
-            found: Sequence[tuple[float, str, int, int, When]],
-            taken: set[tuple[int, str, When | None]]
-            ) -> tuple[list[list[int]], dict[int, When]]:
+            scored: Sequence[Scored], series: Sequence[_Series], dates: dict[int, When],
+            recurring: set[int]) -> Joined:
     """The clusters once each one-off cluster joined its series, best score first (cluster
-    order kept), with the date each joined record stands for. ``taken``: (series' cluster,
-    feed, date) already held, the date None for the series' own feeds."""
+    order kept), with the date each joined record stands for."""
+    taken: set[tuple[int, str, When | None]] = {
+        (s.group, profiles[i].feed, None) for s in series for i in groups[s.group]
+        if i in recurring}
+    taken |= {(s.group, profiles[i].feed, dates[i]) for s in series for i in groups[s.group]
+              if i in dates}
     merged = [list(group) for group in groups]
-    dates: dict[int, When] = {}
-    for _, _, other, g, slot in found:
+    pairs: list[tuple[str, str, Verdict]] = []
+    for *_, other, number, slot, copy_key, verdict in scored:
+        g = series[number].group
         feeds = {profiles[i].feed for i in groups[other]}
         if not merged[other] or any((g, feed, key) in taken for feed in feeds
                                     for key in (None, slot)):
@@ -174,4 +287,24 @@ def _joined(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
         merged[g] += merged[other]
         merged[other] = []
         dates.update((i, slot) for i in groups[other])
-    return [sorted(group) for group in merged if group], dates
+        pairs.append((profiles[series[number].head].key, copy_key, verdict))
+    return Joined([sorted(group) for group in merged if group], dates, pairs)
+
+
+def date_overrides(groups: Sequence[Sequence[int]], masters: Sequence[Event],
+                   dates: Mapping[int, When], sources: Mapping[str, Source]) -> list[Event]:
+    """The copies of a series' dates whose source outranks every series record of their
+    cluster (policy.source_rank), as RECURRENCE-ID records of their date: the organiser's
+    "Meetup Python #42 : les décorateurs" at 18:30, with its link, gives that date of the
+    venue's weekly "Meetup Python", and its cancellation cancels that date. A lesser
+    source's copy only adds its source to the event's, as a venue's copy of a one-off event
+    does (its cancellation too: the organiser's word stands)."""
+    found: list[Event] = []
+    for group in groups:
+        copies = [i for i in group if i in dates]
+        if copies:
+            best = min(source_rank(masters[i].source_id, sources) for i in group
+                       if i not in dates)
+            found += [dataclasses.replace(masters[i], recurrence_id=dates[i]) for i in copies
+                      if source_rank(masters[i].source_id, sources) < best]
+    return found
