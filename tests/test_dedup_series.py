@@ -249,3 +249,61 @@ def test_a_weekday_series_of_a_few_years_still_meets_its_copies() -> None:
                  rrule="FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR")
     lunch = copy(0, title="Café du midi", start=datetime(2025, 10, 14, 12, 0, tzinfo=PARIS))
     assert len(merge_events([old, lunch], SOURCES).events) == 1
+
+
+def test_every_record_of_a_copy_cluster_is_tried_whatever_the_order() -> None:
+    """The umbrella's "Dojo de programmation" shares the venue's page for that date: the
+    pair is one cluster, and the venue's record is the one that matches the series."""
+    link = "https://totem.example/agenda/dojo-2"
+    venue = copy(2, url=link)
+    umbrella = copy(2, uid="ge-2@grandest", title="Dojo de programmation", url=link,
+                    source_id="grandest", feed_url="G")
+    counts = {len(merge_events(records, SOURCES).events)
+              for records in ([series(), venue, umbrella], [series(), umbrella, venue])}
+    assert counts == {1}
+
+
+def test_an_all_day_copy_of_a_timed_date_never_overrides_its_time() -> None:
+    """A trusted source lists the day only: the date stays 18:30-20:30 (an override of a
+    day made calendar.ics write 18:30-18:30, or 24 hours)."""
+    trusted = {**SOURCES, "totem": dataclasses.replace(SOURCES["totem"], priority=5)}
+    day = copy(1, start=date(2025, 3, 11), end=date(2025, 3, 12), all_day=True, timezone=None)
+    [merged] = merge_events([series(), day], trusted).events
+    assert merged.overrides == () and len(merged.members) == 2
+
+
+def test_one_instant_is_one_override_whatever_zone_names_it() -> None:
+    """The venue moved its own date, naming it in UTC; the organiser's copy of that date
+    outranks it: one override, the organiser's."""
+    venue = series(uid="py@totem", title="Meetup Python", source_id="totem", feed_url="T",
+                   url="", description="")
+    third = START + timedelta(weeks=2)
+    moved = dataclasses.replace(venue, rrule=None, start=third + timedelta(minutes=30),
+                                recurrence_id=third.astimezone(UTC))
+    organiser = copy(2, uid="m41@meetup.com", title="Meetup Python #41", source_id="lorntech",
+                     feed_url="L", url="https://meetup.com/py/41",
+                     start=third + timedelta(minutes=30))
+    [merged] = merge_events([venue, moved, organiser], SOURCES).events
+    [override] = merged.overrides
+    assert override.title == "Meetup Python #41"
+
+
+def test_a_copy_of_another_date_forced_in_by_its_uid_does_not_move_the_first_date() -> None:
+    """An importer kept the organiser's UID on the venue's copies of weeks 0, 2 and 3."""
+    trusted = {**SOURCES, "totem": dataclasses.replace(SOURCES["totem"], priority=5)}
+    copies = [copy(w, uid="dojo@google.com") for w in (0, 2, 3)]
+    for records in ([series(), *copies], [series(), *copies[::-1]]):
+        [merged] = merge_events(records, trusted).events
+        assert all(o.start == o.recurrence_id for o in merged.overrides), merged.overrides
+
+
+def test_an_old_record_does_not_stop_a_daily_series_meeting_its_copies() -> None:
+    """A 2021 record sharing a word made the walk start in 2021 and stop four years later,
+    before the copies."""
+    daily = series(start=datetime(2021, 1, 4, 14, 0, tzinfo=PARIS), title="Permanence numérique",
+                   rrule="FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR")
+    copies = [copy(0, uid=f"p{n}", title="Permanence numérique",
+                   start=datetime(2025, 6, 2 + n, 14, 0, tzinfo=PARIS)) for n in range(3)]
+    old = copy(0, uid="pj", title="Permanence juridique", source_id="grandest", feed_url="G",
+               start=datetime(2021, 3, 3, 10, 0, tzinfo=PARIS), location="Mairie de Metz")
+    assert len(merge_events([daily, *copies, old], SOURCES).events) == 2

@@ -190,12 +190,20 @@ def _pick_overrides(uid: str, overrides: Sequence[Event], sources: Mapping[str, 
     twice, "18:00 cancelled" beside "18:30"."""
     chosen: dict[str, Event] = {}
     for record in rank_events(overrides, sources):
-        slot = str(record.recurrence_id)
+        slot = _instant_key(record.recurrence_id)  # one instant, whatever zone names it
         if slot not in chosen and (record.source_id == series.source_id or (
                 record.recurrence_id is not None and is_occurrence(
                     series.rrule, series.start, series.rdates, record.recurrence_id))):
             chosen[slot] = dataclasses.replace(record, uid=uid)
-    return tuple(sorted(chosen.values(), key=lambda e: str(e.recurrence_id)))
+    return tuple(sorted(chosen.values(), key=lambda e: _instant_key(e.recurrence_id)))
+
+
+def _instant_key(value: When | None) -> str:
+    """A RECURRENCE-ID as the instant it names: the venue's ``17:30Z`` and the organiser's
+    ``18:30+01:00`` are one occurrence (two overrides of it made calendar.ics hold it twice)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
+    return str(value)
 
 
 def rank_items(items: Sequence[NewsItem], sources: Mapping[str, Source],

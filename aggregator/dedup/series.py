@@ -9,8 +9,9 @@ first date outranked the series, the merged event lost its rule and every later 
 Here each date of a series (its RRULE's, RDATEs' and moved occurrences', from dateutil) is
 compared, by the same scorer, with the one-off records of that day; a cluster of one-off
 records that is one of those dates joins the series' cluster. Cost: one walk of each series
-up to the last day a one-off record shares a title word with it (at most
-:data:`WALK_BUDGET` rule steps), and one set lookup per date.
+over the spans of days where a one-off record shares a title word with it (each from its
+last whole period before the span, at most :data:`WALK_BUDGET` rule steps), and a few set
+lookups per date.
 
 PURE: profiles and records in, clusters out.
 """
@@ -32,8 +33,10 @@ from .places import same_place
 from .similar import Verdict, ruled_out, same_event, time_agreement
 
 WALK_BUDGET = 1_500
-"""Rule steps walked per series (recurrence.dates_between): a daily series' first four years,
-a weekly one's 28, a monthly one's 125; past them its dates are not looked for."""
+"""Rule steps walked per span of days (recurrence.dates_between, which starts a span's walk
+at its last whole period before it): four years of a daily series, 28 of a weekly one."""
+WINDOW_GAP = 60
+"""Days without a one-off record that split the days looked at into two spans."""
 
 
 class Joined(NamedTuple):
@@ -83,8 +86,10 @@ def join_dates(groups: Sequence[Sequence[int]], masters: Sequence[Event],
               for g, group in enumerate(groups)
               if kept[g] and not recurring.isdisjoint(group)
               and any(i in recurring and is_series(masters[i]) for i in group)]
-    dates = {i: masters[s.head].start for s in series for i in groups[s.group]
-             if i not in recurring}  # copies of its first date, clustered with it already
+    dates = {i: masters[s.head].start for s in series for i in groups[s.group]  # copies of
+             if i not in recurring and time_agreement(profiles[s.head], profiles[i]) != "far"}
+    # its first date, clustered with it already (one on another date, joined by its UID or
+    # the operator, is a member of no date: it must not move the series' first one)
     singles = [g for g, group in enumerate(groups) if kept[g] and recurring.isdisjoint(group)]
     if not series or not singles:
         return Joined([list(group) for group in groups], dates, [])
@@ -127,18 +132,16 @@ def _dates(record: Event, profile: Profile, moved: Sequence[Event],
     """(RECURRENCE-ID, UTC minute or None, local day) of the series at each of its dates on
     a day some one-off record shares a title word with it: its rule's and RDATEs' dates, its
     moved occurrences where they start now; not its own start, which clustering compared
-    already. The rule is walked up to the last such day only; a rule of several dates a day
-    (HOURLY and finer) is no meetup posted date by date: its rule's dates are not looked
-    for."""
+    already. The rule is walked over the spans of such days only (:func:`_windows`); a rule
+    of several dates a day (HOURLY and finer) is no meetup posted date by date: its rule's
+    dates are not looked for."""
     days = set().union(*(days_of.get(word, ()) for word in blocking_words(profile)))
     if not days:
         return []
-    first = date.fromordinal(max(min(days) - 1, 1))
-    last = date.fromordinal(min(max(days) + 1, date.max.toordinal()))
     rule = record.rrule if _daily_or_coarser(record.rrule) else None
-    found = dates_between(rule, record.start, record.rdates, record.exdates, first, last,
-                          budget=WALK_BUDGET)
-    pairs = [(d, d) for d in found]
+    pairs = [(d, d) for first, last in _windows(days)
+             for d in dates_between(rule, record.start, record.rdates, record.exdates, first,
+                                    last, budget=WALK_BUDGET)]
     pairs += [(m.recurrence_id, m.start) for m in moved if m.recurrence_id is not None]
     dated = []
     for slot, when in pairs:
@@ -150,6 +153,22 @@ def _dates(record: Event, profile: Profile, moved: Sequence[Event],
             minute, day = moment
             dated.append((slot, minute if profile.minute is not None else None, day))
     return dated
+
+
+def _windows(days: set[int]) -> list[tuple[date, date]]:
+    """The days as spans a day wider either side, split where no day falls for
+    :data:`WINDOW_GAP` days: each span is walked on its own, from its last whole period
+    before it (an old record, a feed's 1970-01-01, no longer makes a daily series walk from
+    its own year and stop after WALK_BUDGET steps, years before the copies)."""
+    ordered = sorted(days)
+    spans = [[ordered[0], ordered[0]]]
+    for day in ordered[1:]:
+        if day - spans[-1][1] > WINDOW_GAP:
+            spans.append([day, day])
+        else:
+            spans[-1][1] = day
+    return [(date.fromordinal(max(low - 1, 1)),
+             date.fromordinal(min(high + 1, date.max.toordinal()))) for low, high in spans]
 
 
 def _daily_or_coarser(rule: str | None) -> bool:
@@ -199,6 +218,7 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
     """Each one-off cluster the scorer judges one of a series' dates, with nothing in
     either cluster against it; best first, ties by record keys (never by input order)."""
     seen: set[tuple[int, When, int]] = set()
+    joined: set[tuple[int, When, int]] = set()
     found: list[Scored] = []
     traits: dict[int, dict[str, set[str]]] = {}
     for other in singles:
@@ -209,9 +229,10 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
                           for key in _keys(word, p.minute, p.day, at=False)
                           for entry in wanted.get(key, ()))
             for number, slot, shifted in candidates:
-                if (number, slot, other) in seen or ruled_out(shifted, p):
-                    continue
-                seen.add((number, slot, other))
+                if (number, slot, i) in seen or (number, slot, other) in joined or ruled_out(
+                        shifted, p):
+                    continue  # each record is tried: the cluster's first may not be the one
+                seen.add((number, slot, i))
                 verdict = same_event(shifted, p)
                 owner = series[number]
                 if verdict.same and number not in traits:
@@ -220,6 +241,7 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
                     traits[number] = _trait(members) | _trait(rules, numbers=True)
                 if verdict.same and _fits(shifted, traits[number],
                                           [profiles[j] for j in group]):
+                    joined.add((number, slot, other))
                     copy_name = min(profiles[j].key for j in group)
                     found.append((_agreement(shifted, group, profiles), owner.name,
                                   copy_name, other, number,
@@ -298,7 +320,8 @@ def date_overrides(groups: Sequence[Sequence[int]], masters: Sequence[Event],
     "Meetup Python #42 : les décorateurs" at 18:30, with its link, gives that date of the
     venue's weekly "Meetup Python", and its cancellation cancels that date. A lesser
     source's copy only adds its source to the event's, as a venue's copy of a one-off event
-    does (its cancellation too: the organiser's word stands)."""
+    does (its cancellation too: the organiser's word stands), and so does an all-day copy of
+    a timed series' date and the reverse (an override of a day at 18:30 lasted no time)."""
     found: list[Event] = []
     for group in groups:
         copies = [i for i in group if i in dates]
@@ -306,5 +329,7 @@ def date_overrides(groups: Sequence[Sequence[int]], masters: Sequence[Event],
             best = min(source_rank(masters[i].source_id, sources) for i in group
                        if i not in dates)
             found += [dataclasses.replace(masters[i], recurrence_id=dates[i]) for i in copies
-                      if source_rank(masters[i].source_id, sources) < best]
+                      if source_rank(masters[i].source_id, sources) < best
+                      and isinstance(masters[i].start, datetime) == isinstance(dates[i],
+                                                                                datetime)]
     return found
