@@ -243,19 +243,19 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
                                           [profiles[j] for j in group]):
                     joined.add((number, slot, other))
                     copy_name = min(profiles[j].key for j in group)
-                    found.append((_agreement(shifted, group, profiles), owner.name,
-                                  copy_name, other, number,
-                                  slot, p.key, verdict))
+                    found.append((_agreement(shifted, group, profiles, i, verdict.score),
+                                  owner.name, copy_name, other, number, slot, p.key, verdict))
     return sorted(found, key=lambda f: f[:3])
 
 
-def _agreement(shifted: Profile, group: Sequence[int], profiles: Sequence[Profile]
-               ) -> tuple[float, int, int]:
+def _agreement(shifted: Profile, group: Sequence[int], profiles: Sequence[Profile],
+               scored: int, score: float) -> tuple[float, int, int]:
     """How well a copy cluster agrees with the series at that date, by its worst record
     (title score, place, time), negated to sort best first: of one feed's two clusters for
     one date, the one that is wholly that date joins ("Conférence TypeScript" at its venue,
-    not the cluster a look-alike at an unnamed place had joined)."""
-    worst = min((same_event(shifted, profiles[i]).score,
+    not the cluster a look-alike at an unnamed place had joined). ``scored``, the record
+    whose ``score`` is known already."""
+    worst = min((score if i == scored else same_event(shifted, profiles[i]).score,
                  AGREEMENT[same_place(shifted.place, profiles[i].place)],
                  AGREEMENT[time_agreement(shifted, profiles[i])]) for i in group)
     return -worst[0], -worst[1], -worst[2]
