@@ -7,8 +7,8 @@ from the second week on, subscribers saw each meetup twice, and once a one-off c
 first date outranked the series, the merged event lost its rule and every later date.
 
 Here each date of a series (its RRULE's, RDATEs' and moved occurrences', from dateutil) is
-compared, by the same scorer, with the one-off records of that day; a cluster of one-off
-records that is one of those dates joins the series' cluster. Cost: one walk of each series
+compared, by the same scorer, with the one-off records of its title words and half-hour; a
+cluster of one-off records that is one of those dates joins the series' cluster. Cost: one walk of each series
 over the spans of days where a one-off record shares a title word with it (each from its
 last whole period before the span, at most :data:`WALK_BUDGET` rule steps), and a few set
 lookups per date.
@@ -28,8 +28,8 @@ from ..models import Event, Source, When
 from ..recurrence import dates_between, rule_problem
 from .keys import Profile, instant
 from .match import BUCKET_MINUTES, blocking_words
-from .policy import rank_events, source_rank
 from .places import same_place
+from .policy import rank_events, source_rank
 from .similar import Verdict, ruled_out, same_event, time_agreement
 
 WALK_BUDGET = 1_500
