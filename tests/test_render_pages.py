@@ -475,3 +475,24 @@ def test_french_writes_the_first_of_a_month_1er() -> None:
     assert first_of_month("jeudi 11 février et 21 mars", "fr") == "jeudi 11 février et 21 mars"
     assert first_of_month("Monday, February 1, 2027", "en") == "Monday, February 1, 2027"
     assert first_of_month("Montag, 1. Februar 2027", "de") == "Montag, 1. Februar 2027"
+
+
+def test_a_venue_that_posts_each_date_is_linked_by_its_next_dates_page() -> None:
+    """The event page names each source once; for a venue that posts each date of a series
+    on its own, its link is the page of the next date to come (its first copy's was a past
+    date's page), or of the last date once all are past; the organiser's series link stays."""
+    from aggregator.render.text import source_posts
+
+    def copy(weeks: int) -> Event:
+        return Event(uid=f"d{weeks}", title="Atelier", start=NOW + timedelta(weeks=weeks),
+                     url=f"https://tcrm.example/d{weeks}", source_id="tcrm")
+
+    series = Event(uid="s", title="Atelier", start=NOW - timedelta(weeks=2), rrule="FREQ=WEEKLY",
+                   url="https://loria.example/atelier", source_id="loria")
+    members = [series, copy(-2), copy(-1), copy(1), copy(2)]
+    assert source_posts(members, SOURCES, now=NOW, zone=PARIS) == [
+        ("loria", "LORIA", "https://loria.example/atelier"),
+        ("tcrm", "TCRM Blida", "https://tcrm.example/d1")]
+    assert source_posts(members[:3], SOURCES, now=NOW, zone=PARIS)[1][2] == (
+        "https://tcrm.example/d-1")
+    assert source_posts(members, SOURCES)[1][2] == "https://tcrm.example/d-2"  # no clock

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, tzinfo
 
 from ..models import Event, NewsItem, Source
+from .times import instant
 
 DEFAULT_TITLE = "Agenda numérique Grand Est – Luxembourg"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
@@ -59,18 +61,32 @@ def source_names(
     return tuple(names)
 
 
-def source_posts(members: Iterable[Event], sources: Mapping[str, Source]
+def source_posts(members: Iterable[Event], sources: Mapping[str, Source], *,
+                 now: datetime | None = None, zone: tzinfo = UTC
                  ) -> list[tuple[str, str, str]]:
     """(source id, display name, link) of each source behind a merged event, representative
-    first, with the first link that source gives. A series' copies of its dates posted one
-    by one (dedup/series.py) are one venue's posts of one event, not ten lines."""
+    first, with one link of that source's. A series' copies of its dates posted one by one
+    (dedup/series.py) are one venue's posts of one event, not ten lines; given ``now``, the
+    link is that source's series, else its copy of the next date to come (the first copy's
+    was often a past date's page), else of the last one."""
     posts: dict[str, tuple[str, str, str]] = {}
+    best: dict[str, tuple[int, float]] = {}
     for member in members:
-        if member.source_id not in posts or member.url and not posts[member.source_id][2]:
+        rank = _link_rank(member, now, zone) if member.url else (3, 0.0)
+        if member.source_id not in posts or rank < best[member.source_id]:
             source = sources.get(member.source_id)
             name = source.name if source is not None else member.source_id
             posts[member.source_id] = (member.source_id, name, member.url)
+            best[member.source_id] = rank
     return list(posts.values())
+
+
+def _link_rank(member: Event, now: datetime | None, zone: tzinfo) -> tuple[int, float]:
+    """Which of a source's links the event page gives: lower first (see source_posts)."""
+    if now is None or member.rrule or member.rdates:
+        return 0, 0.0
+    start = instant(member.start, zone).timestamp()
+    return (1, start) if start >= now.timestamp() else (2, -start)
 
 
 def status_of(value: str) -> str:
