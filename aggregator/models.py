@@ -91,6 +91,11 @@ class Event:
     source_id: str = ""
     feed_url: str = ""
 
+    @property
+    def recurs(self) -> bool:
+        """A series: it has a rule or names other dates (RDATE)."""
+        return self.rrule is not None or bool(self.rdates)
+
     def __hash__(self) -> int:
         # Records are memo and dict keys on every build (aggregator/memo.py); hashing all 21
         # fields each time cost more than the lookups saved. Equal records have equal

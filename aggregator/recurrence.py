@@ -102,6 +102,11 @@ def is_occurrence(rule: str | None, start: When, rdates: Sequence[When], moment:
     return False
 
 
+def several_a_day(rule: str) -> bool:
+    """A rule of HOURLY, MINUTELY or SECONDLY frequency."""
+    return _parts(rule).get("FREQ") in FINER[FINER.index("DAILY") + 1:]
+
+
 def expansion_steps(rrule: str, start: datetime, stop: datetime) -> float:
     """An upper estimate of the rule steps between ``start`` and ``stop`` (pure arithmetic):
     dateutil always walks from DTSTART, so this is what asking for a date near ``stop``

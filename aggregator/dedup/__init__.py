@@ -196,8 +196,7 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], joined: Joined,
     places = [_locations(members, {id(masters[i]): profiles[i].place for i in group})
               if len(members) > 1 else None
               for members, group in zip(ranked, groups, strict=True)]
-    keysets, uids = _uids(masters, joined, previous, sources)
-    assignment = {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}
+    keysets, uids, assignment = _uids(masters, joined, previous, sources)
     by_uid: dict[str, list[str]] = {}
     for keys, uid in zip(keysets, uids, strict=True):
         for key in keys:
@@ -219,14 +218,18 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], joined: Joined,
 
 
 def _uids(masters: Sequence[Event], joined: Joined, previous: Mapping[str, str] | None,
-          sources: Mapping[str, Source]) -> tuple[list[list[str]], list[str]]:
-    """Each cluster's record keys and its merged UID. Copies of a series' dates do not vote
+          sources: Mapping[str, Source]
+          ) -> tuple[list[list[str]], list[str], dict[str, str]]:
+    """Each cluster's record keys, its merged UID, and the assignment (record key -> merged
+    UID) they make. Copies of a series' dates do not vote
     (cluster.assign_uids): the venue's ten dates, each with its own UID last build, outvoted
     the series and took its UID away, and the series was published CANCELLED."""
     keysets = [sorted({record_key(masters[i]) for i in group}) for group in joined.groups]
     voters = [sorted({record_key(masters[i]) for i in group if i not in joined.dates})
               for group in joined.groups]
-    return keysets, assign_uids(voters, previous, authority=_authority(sources))
+    uids = assign_uids(voters, previous, authority=_authority(sources))
+    return keysets, uids, {key: uid for keys, uid in zip(keysets, uids, strict=True)
+                           for key in keys}
 
 
 def merge_news(
@@ -364,9 +367,7 @@ def _assign(events: Sequence[Event], sources: Mapping[str, Source], *,
     with fewer_collections():
         masters, _, profiles, joined = _clusters(events, sources, tz, previous, overrides,
                                                  venues)
-    keysets, uids = _uids(masters, joined, previous, sources)
-    assignment = {key: uid for keys, uid in zip(keysets, uids, strict=True) for key in keys}
-    return assignment, profiles, joined.pairs
+    return _uids(masters, joined, previous, sources)[2], profiles, joined.pairs
 
 
 def _decision(scored_same: bool, together: bool) -> str:

@@ -163,15 +163,22 @@ class Traits:
         for feed, uids in other.feeds.items():
             if feed in self.feeds and self.feeds[feed] != uids:
                 return False
-        for mine, theirs in ((self.cities, other.cities), (self.numbers, other.numbers),
-                             (self.venues, other.venues)):
-            if mine and theirs and not mine & theirs:
-                return False
+        if not self.agrees(other):
+            return False
         if self.low is not None and other.low is not None:
             assert self.high is not None and other.high is not None
             if max(self.high, other.high) - min(self.low, other.low) > tolerance:
                 return False
         return max(self.days | other.days) - min(self.days | other.days) <= 1
+
+    def agrees(self, other: Traits) -> bool:
+        """False when the two name other cities, series numbers or venues (what a cluster
+        says wherever and whenever it meets: dedup/series.py asks it at each date of a
+        series)."""
+        return all(not mine or not theirs or bool(mine & theirs)
+                   for mine, theirs in ((self.cities, other.cities),
+                                        (self.numbers, other.numbers),
+                                        (self.venues, other.venues)))
 
     def absorb(self, other: Traits) -> None:
         for feed, uids in other.feeds.items():

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from ..instants import utc_instant
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
 from ..parse.text import is_web_url, plain_text
 from ..recurrence import is_occurrence, rule_problem
@@ -68,13 +69,9 @@ def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[
     def order(e: Event) -> tuple[bool, int, int, bool, int, int, float, str, str]:
         priority, kind = source_rank(e.source_id, sources)
         modified = -_timestamp(e.last_modified)
-        return (not _recurs(e), priority, -linked.get(e.source_id, 0), _one_day(e), kind,
+        return (not e.recurs, priority, -linked.get(e.source_id, 0), _one_day(e), kind,
                 -e.sequence, modified, record_key(e), e.feed_url)
     return sorted(events, key=order)
-
-
-def _recurs(event: Event) -> bool:
-    return event.rrule is not None or bool(event.rdates)
 
 
 def _one_day(event: Event) -> bool:
@@ -135,7 +132,7 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
     rep = members[0]
     source = sources.get(rep.source_id)
     modified = [m.last_modified for m in members if m.last_modified is not None]
-    peers = [m for m in members if _recurs(m) == _recurs(rep)]  # a date's page, a date's text
+    peers = [m for m in members if m.recurs == rep.recurs]  # a date's page, a date's text
     return MergedEvent(
         uid=uid, title=rep.title, start=rep.start, end=rep.end, all_day=rep.all_day,
         timezone=rep.timezone,
@@ -188,22 +185,16 @@ def _pick_overrides(uid: str, overrides: Sequence[Event], sources: Mapping[str, 
     weekly 18:30 series said 18:00 (its doors), and its cancellation of one Wednesday at
     18:00 named no date of the organiser's series: calendars and the agenda showed that day
     twice, "18:00 cancelled" beside "18:30"."""
-    chosen: dict[str, Event] = {}
+    chosen: dict[datetime, Event] = {}
     for record in rank_events(overrides, sources):
-        slot = _instant_key(record.recurrence_id)  # one instant, whatever zone names it
+        # one occurrence per instant: the venue's 17:30Z and the organiser's 18:30+01:00 are
+        # one (two overrides of it made calendar.ics hold that date twice)
+        slot = utc_instant(record.recurrence_id or record.start)
         if slot not in chosen and (record.source_id == series.source_id or (
                 record.recurrence_id is not None and is_occurrence(
                     series.rrule, series.start, series.rdates, record.recurrence_id))):
             chosen[slot] = dataclasses.replace(record, uid=uid)
-    return tuple(sorted(chosen.values(), key=lambda e: _instant_key(e.recurrence_id)))
-
-
-def _instant_key(value: When | None) -> str:
-    """A RECURRENCE-ID as the instant it names: the venue's ``17:30Z`` and the organiser's
-    ``18:30+01:00`` are one occurrence (two overrides of it made calendar.ics hold it twice)."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC).isoformat()
-    return str(value)
+    return tuple(value for _, value in sorted(chosen.items()))
 
 
 def rank_items(items: Sequence[NewsItem], sources: Mapping[str, Source],

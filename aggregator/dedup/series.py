@@ -19,13 +19,14 @@ PURE: profiles and records in, clusters out.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from ..models import Event, Source, When
-from ..recurrence import dates_between, rule_problem
+from ..recurrence import dates_between, rule_problem, several_a_day
+from .cluster import Traits
 from .keys import Profile, instant
 from .match import BUCKET_MINUTES, blocking_words
 from .places import same_place
@@ -138,7 +139,7 @@ def _dates(record: Event, profile: Profile, moved: Sequence[Event],
     days = set().union(*(days_of.get(word, ()) for word in blocking_words(profile)))
     if not days:
         return []
-    rule = record.rrule if _daily_or_coarser(record.rrule) else None
+    rule = record.rrule if record.rrule and not several_a_day(record.rrule) else None
     pairs = [(d, d) for first, last in _windows(days)
              for d in dates_between(rule, record.start, record.rdates, record.exdates, first,
                                     last, budget=WALK_BUDGET)]
@@ -169,11 +170,6 @@ def _windows(days: set[int]) -> list[tuple[date, date]]:
             spans[-1][1] = day
     return [(date.fromordinal(max(low - 1, 1)),
              date.fromordinal(min(high + 1, date.max.toordinal()))) for low, high in spans]
-
-
-def _daily_or_coarser(rule: str | None) -> bool:
-    return rule is not None and any(f"FREQ={freq}" in rule.upper()
-                                    for freq in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"))
 
 
 def _moment(when: When, zone_name: str | None, tz: ZoneInfo) -> tuple[int | None, int] | None:
@@ -220,7 +216,7 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
     seen: set[tuple[int, When, int]] = set()
     joined: set[tuple[int, When, int]] = set()
     found: list[Scored] = []
-    traits: dict[int, dict[str, set[str]]] = {}
+    traits: dict[int, Traits] = {}
     for other in singles:
         group = groups[other]
         for i in group:
@@ -235,10 +231,10 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
                 seen.add((number, slot, i))
                 verdict = same_event(shifted, p)
                 owner = series[number]
-                if verdict.same and number not in traits:
-                    members = [profiles[j] for j in groups[owner.group]]
-                    rules = [profiles[j] for j in groups[owner.group] if j in recurring]
-                    traits[number] = _trait(members) | _trait(rules, numbers=True)
+                if verdict.same and number not in traits:  # numbers: of the series records
+                    rules = {profiles[j].key for j in groups[owner.group] if j in recurring}
+                    traits[number] = _traits((profiles[j] for j in groups[owner.group]),
+                                             numbered=lambda q: q.key in rules)
                 if verdict.same and _fits(shifted, traits[number],
                                           [profiles[j] for j in group]):
                     joined.add((number, slot, other))
@@ -261,30 +257,29 @@ def _agreement(shifted: Profile, group: Sequence[int], profiles: Sequence[Profil
     return -worst[0], -worst[1], -worst[2]
 
 
-def _fits(shifted: Profile, series: Mapping[str, set[str]], copies: Sequence[Profile]) -> bool:
-    """As cluster.Traits: a copy naming another city or venue than any record of the series
-    does, or another series number than its series records do ("#21" is not "#20", the
-    first date's copy that clustered with it), is another event, though its record that
-    names none scored well (a relay's "Atelier Observabilité" with no place, of the Épinal
-    workshop, against the Nancy series); and every record of the copy starts within the
-    tolerance."""
-    theirs = _trait(copies) | _trait(copies, numbers=True)
-    if any(series[name] and theirs[name] and not series[name] & theirs[name]
-           for name in ("cities", "venues", "numbers")):
-        return False
-    return not any(ruled_out(shifted, p) for p in copies)
+def _fits(shifted: Profile, series: Traits, copies: Sequence[Profile]) -> bool:
+    """As clustering asks (cluster.Traits.agrees): a copy naming another city or venue than
+    any record of the series does, or another series number than its series records do
+    ("#21" is not "#20", the first date's copy that clustered with it), is another event,
+    though its record that names none scored well (a relay's "Atelier Observabilité" with no
+    place, of the Épinal workshop, against the Nancy series); and every record of the copy
+    starts within the tolerance."""
+    return series.agrees(_traits(copies)) and not any(ruled_out(shifted, p) for p in copies)
 
 
-def _trait(profiles: Iterable[Profile], *, numbers: bool = False) -> dict[str, set[str]]:
-    """The series numbers of ``profiles`` (``numbers``), else their cities and venues."""
-    if numbers:
-        return {"numbers": {n for p in profiles for n in p.title.numbers}}
-    found: dict[str, set[str]] = {"cities": set(), "venues": set()}
+def _traits(profiles: Iterable[Profile],
+            numbered: Callable[[Profile], bool] = lambda p: True) -> Traits:
+    """The cities, series numbers (of the ``numbered`` records) and venues the records name
+    (cluster.Traits)."""
+    found: Traits | None = None
     for p in profiles:
-        found["cities"] |= p.cities
-        if p.place.venue:
-            found["venues"].add(p.place.venue)
-    return found
+        numbers = p.title.numbers if numbered(p) else frozenset()
+        one = Traits(p.feed, p.uid, p.cities, numbers, p.place.venue, p.minute, p.day)
+        if found is None:
+            found = one
+        else:
+            found.absorb(one)
+    return found or Traits("", "", frozenset(), frozenset(), "", None, 0)
 
 
 def _joined(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
