@@ -490,9 +490,12 @@ def test_a_venue_that_posts_each_date_is_linked_by_its_next_dates_page() -> None
     series = Event(uid="s", title="Atelier", start=NOW - timedelta(weeks=2), rrule="FREQ=WEEKLY",
                    url="https://loria.example/atelier", source_id="loria")
     members = [series, copy(-2), copy(-1), copy(1), copy(2)]
-    assert source_posts(members, SOURCES, now=NOW, zone=PARIS) == [
+    assert source_posts(members, SOURCES, now=NOW) == [
         ("loria", "LORIA", "https://loria.example/atelier"),
         ("tcrm", "TCRM Blida", "https://tcrm.example/d1")]
-    assert source_posts(members[:3], SOURCES, now=NOW, zone=PARIS)[1][2] == (
+    assert source_posts(members[:3], SOURCES, now=NOW)[1][2] == (
         "https://tcrm.example/d-1")
     assert source_posts(members, SOURCES)[1][2] == "https://tcrm.example/d-2"  # no clock
+    far = Event(uid="far", title="Atelier", start=datetime(9999, 12, 31, 23, 59, tzinfo=UTC),
+                url="https://tcrm.example/far", source_id="tcrm")  # a hostile feed's end of time
+    assert source_posts([far], SOURCES, now=NOW)[0][2] == "https://tcrm.example/far"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 
+from ..instants import utc_instant
 from ..models import Event, NewsItem, Source
-from .times import instant
 
 DEFAULT_TITLE = "Agenda numérique Grand Est – Luxembourg"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
@@ -62,8 +62,7 @@ def source_names(
 
 
 def source_posts(members: Iterable[Event], sources: Mapping[str, Source], *,
-                 now: datetime | None = None, zone: tzinfo = UTC
-                 ) -> list[tuple[str, str, str]]:
+                 now: datetime | None = None) -> list[tuple[str, str, str]]:
     """(source id, display name, link) of each source behind a merged event, representative
     first, with one link of that source's. A series' copies of its dates posted one by one
     (dedup/series.py) are one venue's posts of one event, not ten lines; given ``now``, the
@@ -72,7 +71,7 @@ def source_posts(members: Iterable[Event], sources: Mapping[str, Source], *,
     posts: dict[str, tuple[str, str, str]] = {}
     best: dict[str, tuple[int, float]] = {}
     for member in members:
-        rank = _link_rank(member, now, zone) if member.url else (3, 0.0)
+        rank = _link_rank(member, now) if member.url else (3, 0.0)
         if member.source_id not in posts or rank < best[member.source_id]:
             source = sources.get(member.source_id)
             name = source.name if source is not None else member.source_id
@@ -81,11 +80,13 @@ def source_posts(members: Iterable[Event], sources: Mapping[str, Source], *,
     return list(posts.values())
 
 
-def _link_rank(member: Event, now: datetime | None, zone: tzinfo) -> tuple[int, float]:
-    """Which of a source's links the event page gives: lower first (see source_posts)."""
-    if now is None or member.rrule or member.rdates:
+def _link_rank(member: Event, now: datetime | None) -> tuple[int, float]:
+    """Which of a source's links the event page gives: lower first (see source_posts); a
+    start is read as a UTC instant (an hour off for a day or a floating time matters not
+    here, and a zone's conversion of 9999-12-31T23:59Z overflows)."""
+    if now is None or member.recurs:
         return 0, 0.0
-    start = instant(member.start, zone).timestamp()
+    start = utc_instant(member.start).timestamp()
     return (1, start) if start >= now.timestamp() else (2, -start)
 
 

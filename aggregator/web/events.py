@@ -67,7 +67,7 @@ def _page(aggregator: Aggregator, published: Published, event: MergedEvent, lang
         "place": place,
         "map": MAP_SEARCH + urlencode({"query": place})
                if place and not text.is_online(place) else "",  # no map of "En ligne"
-        "posts": text.source_posts(event.members, sources, now=now, zone=zone),
+        "posts": text.source_posts(event.members, sources, now=now),
         "cancelled": event.status == "CANCELLED",
         "google": pages.google_calendar_url(event, page_url),
         "outlook": pages.outlook_calendar_url(event, page_url, "outlook"),
