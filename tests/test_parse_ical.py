@@ -241,6 +241,25 @@ def test_event_without_dtstart_is_skipped_with_a_warning() -> None:
     assert len(feed.events) == 3
 
 
+def test_a_time_at_the_calendars_ends_is_skipped_with_its_reason() -> None:
+    """Within a day of the year 1 or the year 9999, some zone's clock is in the year 0 or
+    10000: moved to the site's zone, the event stopped every build (OverflowError). The
+    day before the last is an event like any other."""
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:far", "SUMMARY:Far", "DTSTART:99991231T233000Z", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:old", "SUMMARY:Old", "DTSTART:00010101T003000Z", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:end", "SUMMARY:Ends late", "DTSTART:99991230T100000Z",
+        "DTEND:99991231T230000Z", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:day", "SUMMARY:Last day", "DTSTART;VALUE=DATE:99991231",
+        "END:VEVENT",
+        "BEGIN:VEVENT", "UID:eve", "SUMMARY:Eve", "DTSTART;VALUE=DATE:99991230", "END:VEVENT",
+    ))  # fmt: skip
+    assert [event.title for event in feed.events] == ["Eve"]
+    assert ("skipped VEVENT 'Far': DTSTART 9999-12-31T23:30:00+00:00 is at the very end of the "
+            "calendar (no time zone can show it)") in feed.warnings
+    assert sum("is at the very end of the calendar" in w for w in feed.warnings) == 4
+
+
 def test_lotus_notes_quoted_and_slashed_tzids() -> None:
     feed = parse_text(calendar(
         "BEGIN:VEVENT", "UID:a", "SUMMARY:Quoted",

@@ -98,6 +98,17 @@ def test_a_date_beyond_datetimes_years_costs_its_event_not_the_page() -> None:
     assert parsed.warnings == ("JSON-LD Event 'Zéro' skipped: no name or no valid startDate",)
 
 
+def test_the_last_day_of_the_calendar_costs_its_event_not_the_page() -> None:
+    """9999-12-31 has no next day for an all-day event to end on: the page was refused whole
+    ("unexpected OverflowError while parsing"); an end on it is dropped, its start kept."""
+    events = [{"@type": "Event", "name": name, "startDate": start, "endDate": "9999-12-31"}
+              for name, start in (("Fin", "9999-12-31"), ("Veille", "9999-12-30"))]
+    parsed = parse_jsonld(page({"@context": "https://schema.org", "@graph": events}), URL)
+    assert [(e.title, e.start, e.end) for e in parsed.events] == [
+        ("Veille", date(9999, 12, 30), None)]
+    assert parsed.warnings == ("JSON-LD Event 'Fin' skipped: no name or no valid startDate",)
+
+
 def test_a_page_writing_its_dates_month_first_is_read_so() -> None:
     events = [{"@type": "Event", "name": name, "startDate": start}
               for name, start in (("Workshop", "12/09/2026 2:00 pm"), ("Demo day", "12/13/2026"))]

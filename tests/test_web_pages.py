@@ -1333,3 +1333,22 @@ def test_a_topic_reads_in_the_readers_language_or_as_its_slug_spaced() -> None:
     assert [topic("ai", language) for language in ("fr", "en", "de")] == ["IA", "AI", "KI"]
     assert topic("open-source", "fr") == "Logiciel libre"
     assert topic("low-code", "de") == "Low code"  # one the table does not know
+
+
+def test_an_event_at_the_end_of_time_stops_no_build(web: Web) -> None:
+    """A hostile or mistyped DTSTART:99991231T233000Z (Paris is in the year 10000 then) made
+    every build raise OverflowError: that event is skipped with its reason, the feed's other
+    events are published and their pages answer."""
+    body = ics("far@assoc", "Fin des temps", datetime(9999, 12, 31, 21, 30, tzinfo=ZoneInfo("UTC")),
+               "https://asso.example.org/fin")  # ends at 23:30, where it then starts:
+    body = body.replace(b"DTSTART:99991231T213000Z", b"DTSTART:99991231T233000Z")
+    web.feeds.set("/assoc.ics", one_calendar(body, ics("near@assoc", "Atelier", SOON)),
+                  "text/calendar")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    titles = {e.title: e.uid for e in web.aggregator.published().events}
+    assert "Atelier" in titles and "Fin des temps" not in titles
+    page = web.client.get(f"/events/{quote(titles['Atelier'], safe='')}", params={"lang": "en"})
+    assert page.status_code == 200
+    health = web.client.get("/sources/assoc", params={"lang": "en"}).text
+    assert "is at the very end of the calendar" in health

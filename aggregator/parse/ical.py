@@ -35,6 +35,7 @@ from .ical_dates import (
     CalendarContext,
     DateBudget,
     SkippedEvent,
+    at_the_ends,
     describe,
     dt_of,
     first,
@@ -292,6 +293,11 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
             raise SkippedEvent(f"unreadable DTSTART {str(start_property)[:40]!r}")
     else:
         start = to_when(start_property, context)
+    if at_the_ends(start):
+        raise beyond_reach("DTSTART", start)
+    end = read_end(component, start, context)
+    if isinstance(end, datetime) and at_the_ends(end):  # a day's end is the next day: 9999-12-31
+        raise beyond_reach("DTEND", end)
     title = plain_text(text_of(component, "SUMMARY")).replace("\n", " ")
     url = clean_line(text_of(component, "URL"))
     url = url if is_web_url(url) else ""  # javascript:, data:, mailto: never become a link (issue 7)
@@ -299,7 +305,7 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
         uid=read_uid(component, title, start, context),
         title=clean_line(title),
         start=start,
-        end=read_end(component, start, context),
+        end=end,
         all_day=not isinstance(start, datetime),
         timezone=start.tzinfo.key if isinstance(start, datetime) else None,  # type: ignore[union-attr]
         location=clean_line(plain_text(text_of(component, "LOCATION"))),
@@ -316,6 +322,12 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
         organizer=read_organizer(component),
         feed_url=context.url,
     )
+
+
+def beyond_reach(name: str, value: When) -> SkippedEvent:
+    """Why an event at the calendar's ends (ical_dates.at_the_ends) is skipped."""
+    return SkippedEvent(f"{name} {value.isoformat()} is at the very end of the calendar (no "
+                        "time zone can show it)")
 
 
 def read_uid(component: icalendar.Component, title: str, start: When, context: CalendarContext) -> str:

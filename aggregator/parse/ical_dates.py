@@ -34,6 +34,21 @@ UNTIL_VALUE = re.compile(r"(\d{8})(T\d{6}Z?)?")
 FREQUENCIES = frozenset({"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 
 
+REACH = timedelta(days=1)
+"""More than any zone's offset from UTC (UTC-12 to UTC+14)."""
+
+
+def at_the_ends(value: When) -> bool:
+    """A date or time within a day of the calendar's ends (year 1, year 9999): some zone's
+    clock shows it in the year 0 or 10000, which Python cannot hold, so moving it to the
+    site's zone (every build does) raised OverflowError, and one feed's
+    DTSTART:99991231T233000Z stopped every build (a day there has no next day to end on)."""
+    if not isinstance(value, datetime):
+        return value == date.max
+    wall = value.replace(tzinfo=None)
+    return wall < datetime.min + REACH or wall > datetime.max - REACH
+
+
 class SkippedEvent(Exception):
     """A VEVENT we cannot turn into a record; the message says why."""
 

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import ParseError
 from ..models import Event, ParsedFeed, When
+from .ical_dates import at_the_ends
 from .news_dates import day_first, day_or_month, moved, written_when
 from .text import absolute_link, clean_line, html_to_text, plain_text
 
@@ -159,11 +160,13 @@ def _event(node: dict[str, Any], url: str, reading: TypedDates, notes: list[str]
     zone = reading.zone
     name = clean_line(html_to_text(_text(node.get("name"))))
     start = _when(node.get("startDate"), reading)
+    if start is not None and at_the_ends(start):
+        start = None  # 9999-12-31 has no next day to end on: the page was refused whole
     if not name or start is None:
         notes.append(f"JSON-LD Event {name or '(no name)'!r} skipped: no name or no valid startDate")
         return None
     end = _when(node.get("endDate"), reading)
-    if end is not None and type(end) is not type(start):
+    if end is not None and (type(end) is not type(start) or at_the_ends(end)):
         end = None
     if isinstance(start, date) and not isinstance(start, datetime) and end is not None:
         end = end + timedelta(days=1)  # schema.org endDate is inclusive; DTEND is not
