@@ -259,9 +259,9 @@ class DigestsMixin:
             zone = ZoneInfo(self.settings.timezone)
             every_key = (published.version, week, "occurrences")
             if every_key not in cache:
-                cache[every_key] = week_occurrences(week, published.events, zone)
+                cache[every_key] = week_occurrences(week, published.shown, zone)
             cache[key] = select_digest(
-                week, published.events, published.items, self._sources(), zone, filters,
+                week, published.shown, published.items, self._sources(), zone, filters,
                 occurrences=cache[every_key])  # type: ignore[arg-type]
         return cache[key]  # type: ignore[return-value]
 

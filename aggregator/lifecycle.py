@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -67,6 +68,7 @@ def publish(
         entry, shown = _current(event, previous.get(event.uid), now)
         published.append(shown)
         memory[event.uid] = entry
+    cancelled: list[MergedEvent] = []
     for uid, before in sorted(previous.items()):
         if uid in memory or before.until <= now:
             continue  # still carried, or its date has passed: it leaves the outputs
@@ -76,9 +78,30 @@ def publish(
             continue  # not cancelled: no longer ours to list
         entry = before if before.vanished else _vanish(before, now)
         assert entry.snapshot is not None  # _vanish keeps the snapshot it cancels
-        published.append(entry.snapshot)
+        cancelled.append(entry.snapshot)
         memory[uid] = entry
+    published += _merged_away(cancelled, events)
     return published, memory
+
+
+def _merged_away(cancelled: Sequence[MergedEvent], events: Sequence[MergedEvent]
+                 ) -> list[MergedEvent]:
+    """``cancelled`` with the event each joined where its records now belong to one:
+    the copy a merge withdrew has not been called off, and its page sends people to the
+    event that carries it on (``MergedEvent.merged_into``). Of several, the one holding
+    most of its records (then the first UID); the stored snapshot is left as it was, so
+    that a later split finds it plain CANCELLED again."""
+    keys = {record_key(m) for event in cancelled for m in event.members}
+    if not keys:
+        return list(cancelled)
+    holder = {key: event.uid for event in events for key in map(record_key, event.members)
+              if key in keys}
+    shown = []
+    for event in cancelled:
+        votes = Counter(holder[k] for k in map(record_key, event.members) if k in holder)
+        target = min(votes, key=lambda uid: (-votes[uid], uid)) if votes else ""
+        shown.append(dataclasses.replace(event, merged_into=target) if target else event)
+    return shown
 
 
 def _hidden(event: MergedEvent, hidden: frozenset[str]) -> bool:

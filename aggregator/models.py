@@ -180,6 +180,10 @@ class MergedEvent:
     """Every source record merged into this event, the representative first."""
     overrides: tuple[Event, ...] = ()
     """RECURRENCE-ID records of the series, one per overridden occurrence."""
+    merged_into: str = ""
+    """Of an event published CANCELLED because its records now belong to another event
+    (cross-posts merged, a date joined to its series): that event's UID. Calendar clients
+    are told CANCELLED, to drop the copy they hold; people are shown the event it joined."""
     _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     @property

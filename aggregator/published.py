@@ -49,6 +49,7 @@ class Published:
     """
 
     events: tuple[MergedEvent, ...] = ()
+    """Every event of events.json, in its order: what calendars and the open data hold."""
     items: tuple[MergedItem, ...] = ()
     generated_at: datetime | None = None
     modified: datetime | None = None
@@ -69,15 +70,22 @@ class Published:
     """``items`` each organisation posted, in build order (its page lists its news)."""
 
     singles: SinglesIndex | None = None
-    """``events``' one-off events in agenda order, for the agenda rendered every minute."""
+    """``shown``'s one-off events in agenda order, for the agenda rendered every minute."""
+
+    shown: tuple[MergedEvent, ...] = ()
+    """``events`` less those merged into another (``MergedEvent.merged_into``): calendar
+    clients are told they are CANCELLED, to drop their copy, but they were not called off,
+    so the pages, the digest and the feeds for people leave them out."""
 
     def event(self, uid: str) -> MergedEvent | None:
         """The published event of that UID, or None."""
         return self.by_uid.get(uid)
 
-    def posted_by(self, source_id: str) -> tuple[MergedEvent, ...]:
-        """The published events that organisation posted, in build order."""
-        return self.by_source.get(source_id, ())
+    def posted_by(self, source_id: str, *, calendar: bool = False) -> tuple[MergedEvent, ...]:
+        """The published events that organisation posted, in build order (``calendar``:
+        with the merged-away ones, as its calendar holds them)."""
+        posted = self.by_source.get(source_id, ())
+        return posted if calendar or self.shown is self.events else _for_people(posted)
 
 
 class PublishedMixin:
@@ -134,15 +142,19 @@ class PublishedMixin:
             if stop.wait(every):
                 return
 
-    def select_events(self, published: Published, selection: Selection) -> tuple[MergedEvent, ...]:
-        """The published events that match every filter of ``selection``, in build order."""
+    def select_events(self, published: Published, selection: Selection, *,
+                      calendar: bool = False) -> tuple[MergedEvent, ...]:
+        """The published events that match every filter of ``selection``, in build order:
+        those shown to people, or (``calendar``) all those calendar clients are given."""
         if selection.empty:
-            return published.events
-        pool = published.posted_by(selection.source) if selection.source and not selection.q \
+            return published.events if calendar else published.shown
+        pool = published.posted_by(selection.source, calendar=True) \
+            if selection.source and not selection.q \
             else published.events  # the search texts are folded for every event, in order
         sources = {source.id: source for source in self.current_sources()}
-        return select(pool, selection, sources, city_of=lambda event: event.city,
-                      texts=lambda: self._search_texts(published, "events"))
+        chosen = select(pool, selection, sources, city_of=lambda event: event.city,
+                        texts=lambda: self._search_texts(published, "events"))
+        return chosen if calendar or published.shown is published.events else _for_people(chosen)
 
     def select_items(self, published: Published, selection: Selection) -> tuple[MergedItem, ...]:
         """The published news items that match every filter of ``selection``, in build order:
@@ -169,7 +181,7 @@ class PublishedMixin:
 
     def render_selection(self, published: Published, selection: Selection) -> bytes:
         """calendar.ics for a selection, dated like the build so equal data gives equal bytes."""
-        events = self.select_events(published, selection)
+        events = self.select_events(published, selection, calendar=True)
         now = published.generated_at or self.clock()
         name = f"{DEFAULT_TITLE} – {selection.label()}" if selection.label() else DEFAULT_TITLE
         return render_calendar(
@@ -183,7 +195,7 @@ class PublishedMixin:
     ) -> dict[str, Any]:
         """events.json for a selection; with ``updated_since`` only what changed after it,
         with ``window`` (start, end) only the events with an occurrence overlapping it."""
-        events = self.select_events(published, selection)
+        events = self.select_events(published, selection, calendar=True)
         if updated_since is not None:
             events = tuple(e for e in events if e.last_modified and e.last_modified > updated_since)
         if window is not None:
@@ -224,6 +236,7 @@ def _load(output: Path, version: str, sources: Sequence[Source], zone: tzinfo) -
     except OSError:
         modified = None
     calendars = filtered_calendars(events, {s.id: s for s in sources})
+    shown = _for_people(events)
     return Published(
         events=events, items=items,
         generated_at=datetime.fromisoformat(stamp) if isinstance(stamp, str) else None,
@@ -231,8 +244,13 @@ def _load(output: Path, version: str, sources: Sequence[Source], zone: tzinfo) -
         calendars=tuple((c.slug, c.labels, c.facets[0]) for c in calendars),
         by_uid={e.uid: e for e in reversed(events)},  # the first of a repeated UID, as before
         by_source=_by_source(events), news_by_source=_by_source(items),
-        singles=SinglesIndex(events, zone),
+        singles=SinglesIndex(shown, zone), shown=shown if len(shown) < len(events) else events,
     )
+
+
+def _for_people(events: tuple[MergedEvent, ...]) -> tuple[MergedEvent, ...]:
+    """``events`` but those merged into another (see ``Published.shown``)."""
+    return tuple(event for event in events if not event.merged_into)
 
 
 def _by_source(entries: Sequence[P]) -> dict[str, tuple[P, ...]]:
@@ -293,7 +311,7 @@ def decode_event(record: Mapping[str, Any]) -> MergedEvent:
         exdates=tuple(_when(v, zone) for v in record.get("exdates", [])),  # type: ignore[misc]
         sequence=int(record.get("sequence") or 0),
         last_modified=datetime.fromisoformat(modified) if modified else None,
-        members=members, overrides=overrides,
+        members=members, overrides=overrides, merged_into=str(record.get("merged_into") or ""),
     )
 
 

@@ -105,3 +105,24 @@ def test_feed_sequence_higher_than_ours_wins() -> None:
     _, memory = publish([merged()], {}, NOW)
     [event], _ = publish([dataclasses.replace(merged(), sequence=7, title="x")], memory, NOW)
     assert event.sequence == 7
+
+
+def test_an_event_merged_into_another_is_cancelled_for_calendars_and_names_the_one_it_joined() -> None:
+    """The venue's copy and the lab's event were two; the next build merges them. Calendar
+    clients that hold the venue's copy must drop it (CANCELLED), but it was not called off:
+    it names the event that carries its record on, for the pages to send people there."""
+    lab = merged().members[0]
+    venue = Event(uid="v-9", title="Meetup IA", start=START, source_id="venue",
+                  feed_url="https://v/e.ics")
+    alone = merged("m2@aggregator", members=(venue,))
+    _, memory = publish([merged(), alone], {}, NOW)
+    both = merged(members=(lab, venue))
+    shown, memory = publish([both], memory, NOW + timedelta(days=1))
+    assert [(e.uid, e.status, e.merged_into) for e in shown] == [
+        ("m1@aggregator", "CONFIRMED", ""), ("m2@aggregator", "CANCELLED", "m1@aggregator")]
+    assert memory["m2@aggregator"].snapshot.merged_into == ""  # type: ignore[union-attr]
+    [_, still], _ = publish([both], memory, NOW + timedelta(days=2))
+    assert still.merged_into == "m1@aggregator" and still.sequence == 1  # told once
+    gone = merged("m3@aggregator", title="Autre", members=(dataclasses.replace(lab, uid="x"),))
+    [ghost], _ = publish([], publish([gone], {}, NOW)[1], NOW + timedelta(days=1))
+    assert ghost.status == "CANCELLED" and ghost.merged_into == ""  # really gone from its feed

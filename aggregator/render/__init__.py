@@ -124,8 +124,8 @@ def iter_outputs(
     )
     yield "news.json", news_json_chunks(items, sources, now=now, memo=memos.items)
     yield "news.atom", render_news_atom(items, sources, now=now, base_url=base_url, title=title)
-    yield "index.html", render_index(
-        events, items, sources, now=now, base_url=base_url, timezone=timezone, title=title,
+    yield "index.html", render_index(  # without the copies merged into another event
+        [event for event in events if not event.merged_into], items, sources, now=now, base_url=base_url, timezone=timezone, title=title,
         memo=memos.agenda,
     )
 

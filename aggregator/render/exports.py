@@ -112,6 +112,7 @@ def event_record(event: MergedEvent, sources: Mapping[str, Source]) -> dict[str,
         "rdates": [iso(like(value, start, zone)) for value in event.rdates],
         "exdates": [iso(like(value, start, zone)) for value in event.exdates],
         "overrides": [_override_record(record, event) for record in event.overrides],
+        "merged_into": event.merged_into or None,
     }
 
 

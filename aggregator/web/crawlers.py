@@ -45,7 +45,7 @@ def sitemap(request: Request) -> Response:
         cached: tuple[str, bytes] | None = getattr(state, "sitemap", None)
         if cached is None or cached[0] != published.version:
             urls = site_urls(aggregator.settings.base_url,
-                             [s.id for s in aggregator.current_sources()], published.events,
+                             [s.id for s in aggregator.current_sources()], published.shown,
                              aggregator.clock(), ZoneInfo(aggregator.settings.timezone))
             cached = state.sitemap = (published.version, render_sitemap(urls))
     return Response(cached[1], media_type="application/xml")

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
 
 from ..core import Aggregator, Published
 from ..models import MergedEvent, Source
@@ -30,6 +31,9 @@ SUMMARY_CHARS = 200
 MORE_EVENTS = 3
 DATES = 10
 """A series' next dates its page lists."""
+MOVED_FOR = 3600
+"""Seconds a browser may keep a merged copy's redirection: moved for good (search engines
+move its links over), but an operator may split it off again."""
 
 
 @router.get("/events/{name}", response_class=Response)
@@ -47,6 +51,11 @@ def event(request: Request, name: str) -> Response:
     found = published.event(name)
     if found is None:
         raise HTTPException(status_code=404, detail="no such event in the published calendar")
+    joined = published.event(found.merged_into) if found.merged_into else None
+    if joined is not None:  # a copy merged into another event: its page is that event's
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/events/{quote(joined.uid, safe='')}{query}", status_code=301,
+                                headers={"Cache-Control": f"max-age={MOVED_FOR}"})
     return render(request, "event.html", **_page(aggregator, published, found, language(request)))
 
 

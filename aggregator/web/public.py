@@ -150,7 +150,7 @@ def filter_choices(request: Request, published: Published | None, action: str
     cities only) the directory's form."""
     sources = aggregator_of(request).current_sources()
     lang = language(request)
-    places = {e.city for e in published.events if e.city} if published is not None else set()
+    places = {e.city for e in published.shown if e.city} if published is not None else set()
     return {
         "filters_action": action,
         "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
