@@ -201,18 +201,31 @@ def post(world: World, truth: Truth, poster: str, families: list[str],
 
 def publish(world: World, truth: Truth) -> None:
     """The organiser's record, then the cross-posters' copies: of a series, half of them
-    date by date, as WordPress agendas and Meetup write one (family ``dates``)."""
+    date by date, as WordPress agendas and Meetup write one (family ``dates``), and a
+    quarter as the series from a later date (family ``later``)."""
     original = post(world, truth, truth.organiser, choose_families(world.rng, True))
     for poster in posters_of(world, truth):
         families = choose_families(world.rng, False)
-        if truth.rrule and isinstance(original.start, datetime) and world.rng.random() < 0.5:
+        draw = world.rng.random()
+        if truth.rrule and isinstance(original.start, datetime) and draw < 0.5:
             post_dates(world, truth, poster, [f for f in families if f != "same_uid"])
+        elif truth.rrule and isinstance(original.start, datetime) and draw < 0.75:
+            post_later(world, truth, poster, [f for f in families if f != "same_uid"])
         else:
             post(world, truth, poster, families, original.uid)
     if truth.rrule and world.rng.random() < 0.5 and isinstance(original.start, datetime):
         week = original.start + timedelta(days=7)
         world.events.append(replace(original, start=week + timedelta(minutes=30),
                                     recurrence_id=week))
+
+
+def post_later(world: World, truth: Truth, poster: str, families: list[str]) -> None:
+    """``truth``'s series as an exporter that starts it at its next date writes it: its
+    rule from one to three weeks after its first date."""
+    record = post(world, truth, poster, [*families, "later"])
+    weeks = timedelta(weeks=world.rng.randint(1, 3))
+    world.events[-1] = replace(record, start=record.start + weeks,
+                               end=record.end and record.end + weeks)
 
 
 def post_dates(world: World, truth: Truth, poster: str, families: list[str]) -> None:

@@ -307,3 +307,37 @@ def test_an_old_record_does_not_stop_a_daily_series_meeting_its_copies() -> None
     old = copy(0, uid="pj", title="Permanence juridique", source_id="grandest", feed_url="G",
                start=datetime(2021, 3, 3, 10, 0, tzinfo=PARIS), location="Mairie de Metz")
     assert len(merge_events([daily, *copies, old], SOURCES).events) == 2
+
+
+def test_the_same_series_exported_from_its_next_date_is_that_series() -> None:
+    """Some exporters start a series at its next date: the venue's weekly rule from
+    March, the organiser's from the fourth week. Every Tuesday from then on is one event."""
+    later = series(uid="dojo-2025@lorntech.fr", start=START + timedelta(weeks=3),
+                   rrule="FREQ=WEEKLY;BYDAY=TU")
+    venue = series(uid="dojo@totem.example", source_id="totem", location="Totem",
+                   url="https://totem.example/dojo", feed_url="https://totem.example/?ical=1",
+                   rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=12")
+    result = merge_events([venue, later, copy(5, source_id="grandest",
+                                              feed_url="https://grandest.example/e.ics")],
+                          SOURCES)
+    [merged] = result.events
+    assert merged.source_ids == ("lorntech", "totem", "grandest")
+    assert merged.rrule == "FREQ=WEEKLY;BYDAY=TU"  # the organiser's record gives the dates
+    [pair] = [p for p in explain([venue, later], SOURCES, "lorntech:dojo-2025@lorntech.fr")
+              if "totem:dojo@totem.example" in (p.a, p.b)]
+    assert pair.decision == "merged" and "at a date of the series" in pair.reasons
+
+
+def test_another_rhythm_or_the_same_feed_on_one_of_the_series_days_is_another_series() -> None:
+    """The monthly special on the first Tuesday shares one day with the weekly dojo; one
+    feed's two series are two events; a series starting before the other is compared the
+    other way round."""
+    monthly = series(uid="special@lorntech.fr", start=START + timedelta(weeks=4),
+                     rrule="FREQ=MONTHLY;BYDAY=1TU")
+    venue = series(uid="dojo@totem.example", source_id="totem", location="Totem",
+                   feed_url="https://totem.example/?ical=1", rrule="FREQ=WEEKLY;BYDAY=TU")
+    assert len(merge_events([venue, monthly], SOURCES).events) == 2
+    again = series(uid="dojo-b@lorntech.fr", start=START + timedelta(weeks=2),
+                   rrule="FREQ=WEEKLY;BYDAY=TU")
+    assert len(merge_events([series(rrule="FREQ=WEEKLY;BYDAY=TU"), again], SOURCES).events) == 2
+    assert len(merge_events([again, venue], SOURCES).events) == 1

@@ -8,7 +8,9 @@ first date outranked the series, the merged event lost its rule and every later 
 
 Here each date of a series (its RRULE's, RDATEs' and moved occurrences', from dateutil) is
 compared, by the same scorer, with the one-off records of its title words and half-hour; a
-cluster of one-off records that is one of those dates joins the series' cluster. Cost: one walk of each series
+cluster of one-off records that is one of those dates joins the series' cluster, and so does
+another series that starts at one of them in step with it (:func:`same_days`: an exporter
+that starts a series at its next date). Cost: one walk of each series
 over the spans of days where a one-off record shares a title word with it (each from its
 last whole period before the span, at most :data:`WALK_BUDGET` rule steps), and a few set
 lookups per date.
@@ -92,13 +94,15 @@ def join_dates(groups: Sequence[Sequence[int]], masters: Sequence[Event],
     # its first date, clustered with it already (one on another date, joined by its UID or
     # the operator, is a member of no date: it must not move the series' first one)
     singles = [g for g, group in enumerate(groups) if kept[g] and recurring.isdisjoint(group)]
-    if not series or not singles:
+    late = {s.group: s.head for s in series}  # a series may be another one from a later date
+    looking = [(g, groups[g]) for g in singles] + [(g, [head]) for g, head in late.items()]
+    if not series or (not singles and len(series) < 2):
         return Joined([list(group) for group in groups], dates, [])
     words = {word for found in series for word in blocking_words(profiles[found.head])}
     days_of: dict[str, set[int]] = {}
     looked_for: set[tuple[str, str, int]] = set()
-    for g in singles:
-        for i in groups[g]:
+    for _, indices in looking:
+        for i in indices:
             p = profiles[i]
             for word in blocking_words(p) & words:  # only a series' title words matter
                 days_of.setdefault(word, set()).add(p.day)
@@ -114,8 +118,45 @@ def join_dates(groups: Sequence[Sequence[int]], masters: Sequence[Event],
                 if key in looked_for:  # a one-off record of that word and time: compare
                     shifted = shifted or dataclasses.replace(profile, minute=minute, day=day)
                     wanted.setdefault(key, []).append((number, slot, shifted))
-    scored = _copies(groups, profiles, wanted, singles, series, recurring)
+    def in_step(number: int, other: int) -> bool:  # a later series keeps the series' days
+        return other not in late or same_days(masters[series[number].head],
+                                              masters[late[other]], tz)
+
+    scored = _copies(groups, profiles, wanted, looking, series, recurring, in_step)
     return _joined(groups, profiles, scored, series, dates, recurring)
+
+
+SAME_DAYS = 4
+"""Dates of a later series compared with the other's days before it joins it."""
+
+
+def same_days(series: Event, later: Event, tz: ZoneInfo) -> bool:
+    """Whether ``later``'s first :data:`SAME_DAYS` dates and ``series``' dates over those
+    days are the same days, all but one at most: the organiser's export that starts the
+    weekly meetup at its next date is that series; its monthly special on the first
+    Tuesday, whose every date is one of the weekly series' days, is not. Compared day by
+    day in the build's zone (a time apart was judged at the first date already)."""
+    first = _day(later.start, later.timezone, tz)
+    if first is None or first <= (_day(series.start, series.timezone, tz) or first):
+        return False  # (one on the same day was compared with the series by clustering)
+    span = (date.fromordinal(first), date.fromordinal(first + 366))
+    ahead = dates_between(later.rrule, later.start, later.rdates, later.exdates, *span,
+                          budget=WALK_BUDGET)[:SAME_DAYS]
+    if not ahead:
+        return False
+    last = _day(ahead[-1], later.timezone, tz) or first
+    theirs = {_day(when, series.timezone, tz) for when in dates_between(
+        series.rrule, series.start, series.rdates, series.exdates, date.fromordinal(first - 1),
+        date.fromordinal(last + 1), budget=WALK_BUDGET)}
+    theirs.discard(None)
+    found = sum(_day(when, later.timezone, tz) in theirs for when in ahead)
+    spare = 1 if len(ahead) == SAME_DAYS else 0  # a holiday one of them skips
+    return found >= len(ahead) - spare and len(theirs) <= len(ahead) + spare
+
+
+def _day(when: When, zone_name: str | None, tz: ZoneInfo) -> int | None:
+    moment = _moment(when, zone_name, tz)
+    return None if moment is None else moment[1]
 
 
 def _head(g: int, group: Sequence[int], masters: Sequence[Event], profiles: Sequence[Profile],
@@ -209,24 +250,26 @@ AGREEMENT = {"same": 2, "unknown": 1, "differ": 0, "exact": 2, "near": 1, "mixed
 
 
 def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted: Wanted,
-            singles: Sequence[int], series: Sequence[_Series], recurring: set[int]
-            ) -> list[Scored]:
-    """Each one-off cluster the scorer judges one of a series' dates, with nothing in
-    either cluster against it; best first, ties by record keys (never by input order)."""
+            looking: Sequence[tuple[int, Sequence[int]]], series: Sequence[_Series],
+            recurring: set[int], in_step: Callable[[int, int], bool]) -> list[Scored]:
+    """Each cluster ``looking`` for its series (one-off clusters by each record, later
+    series by their first date) that the scorer judges one of a series' dates, with
+    nothing in either cluster against it (and ``in_step``); best first, ties by record
+    keys (never by input order)."""
     seen: set[tuple[int, When, int]] = set()
     joined: set[tuple[int, When, int]] = set()
     found: list[Scored] = []
     traits: dict[int, Traits] = {}
-    for other in singles:
+    for other, indices in looking:
         group = groups[other]
-        for i in group:
+        for i in indices:
             p = profiles[i]
             candidates = (entry for word in blocking_words(p)
                           for key in _keys(word, p.minute, p.day, at=False)
                           for entry in wanted.get(key, ()))
             for number, slot, shifted in candidates:
                 if (number, slot, i) in seen or (number, slot, other) in joined or ruled_out(
-                        shifted, p):
+                        shifted, p) or series[number].group == other:
                     continue  # each record is tried: the cluster's first may not be the one
                 seen.add((number, slot, i))
                 verdict = same_event(shifted, p)
@@ -236,7 +279,8 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
                     traits[number] = _traits((profiles[j] for j in groups[owner.group]),
                                              numbered=lambda q: q.key in rules)
                 if verdict.same and _fits(shifted, traits[number],
-                                          [profiles[j] for j in group]):
+                                          [profiles[j] for j in group]) and in_step(number,
+                                                                                    other):
                     joined.add((number, slot, other))
                     copy_name = min(profiles[j].key for j in group)
                     found.append((_agreement(shifted, group, profiles, i, verdict.score),
@@ -287,23 +331,30 @@ def _joined(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
             recurring: set[int]) -> Joined:
     """The clusters once each one-off cluster joined its series, best score first (cluster
     order kept), with the date each joined record stands for."""
-    taken: set[tuple[int, str, When | None]] = {
-        (s.group, profiles[i].feed, None) for s in series for i in groups[s.group]
-        if i in recurring}
-    taken |= {(s.group, profiles[i].feed, dates[i]) for s in series for i in groups[s.group]
-              if i in dates}
+    taken: dict[int, set[tuple[str, When | None]]] = {}
+    """Of each series' cluster, (feed, date) of its copies, (feed, None) of its series."""
+    for s in series:
+        taken[s.group] = {(profiles[i].feed, dates.get(i)) for i in groups[s.group]
+                          if i in recurring or i in dates}
     merged = [list(group) for group in groups]
+    home = list(range(len(groups)))
+    """Where each cluster went: a series that joined another takes its copies along."""
     pairs: list[tuple[str, str, Verdict]] = []
     for *_, other, number, slot, copy_key, verdict in scored:
         g = series[number].group
-        feeds = {profiles[i].feed for i in groups[other]}
-        if not merged[other] or any((g, feed, key) in taken for feed in feeds
-                                    for key in (None, slot)):
+        while home[g] != g:
+            g = home[g]
+        feeds = {profiles[i].feed for i in merged[other]}
+        own = taken.get(other, set())  # a later series' own dates and feeds
+        if not merged[other] or g == other or any((feed, key) in taken[g] for feed in feeds
+                                                  for key in (None, slot)) \
+                or not own.isdisjoint(taken[g]):
             continue
-        taken |= {(g, feed, slot) for feed in feeds}
+        taken[g] |= {(feed, slot) for feed in feeds} | own
+        dates.update((i, slot) for i in merged[other] if i not in recurring and i not in dates)
         merged[g] += merged[other]
         merged[other] = []
-        dates.update((i, slot) for i in groups[other])
+        home[other] = g
         pairs.append((profiles[series[number].head].key, copy_key, verdict))
     return Joined([sorted(group) for group in merged if group], dates, pairs)
 
