@@ -65,3 +65,4 @@ def test_a_copy_merged_into_another_event_is_cancelled_for_calendars_only(web: W
     html, text = web.aggregator.digest_preview()
     for digest in (html.read_text(), text.read_text()):
         assert "Rencontre IA" in digest and FIRST_TITLE not in digest
+

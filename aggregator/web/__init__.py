@@ -86,12 +86,14 @@ def _error(request: Request, status: int, detail: str, headers: dict[str, str]) 
     if _wants_data(request):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     keys = {403: "forbidden", 404: "not_found", 429: "too_many_title"}
+    from .i18n_errors import REASONS
     from .views import Page, language
 
     page = Page(language(request), request.url.path, {})
     heading = page.t(keys[status]) if status in keys else f"Error {status}"
+    message = page.t(REASONS[detail]) if detail in REASONS else detail
     response = render(request, "message.html", status_code=status, heading=heading,
-                      message=detail, error=True, link="/", link_text=page.t("agenda"))
+                      message=message, error=True, link="/", link_text=page.t("agenda"))
     response.headers.update(headers)
     return response
 

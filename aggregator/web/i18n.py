@@ -18,6 +18,7 @@ from babel.dates import format_skeleton, format_time
 
 from ..render.text import first_of_month
 from .i18n_admin import ADMIN_MESSAGES
+from .i18n_errors import ERROR_MESSAGES
 from .i18n_register import REGISTER_MESSAGES
 from ..topics import KINDS
 from .qvalues import weighted
@@ -368,6 +369,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "more": ("Voir tout l’agenda", "See the whole agenda", "Den ganzen Kalender ansehen"),
 }
 MESSAGES.update(ADMIN_MESSAGES)
+MESSAGES.update(ERROR_MESSAGES)
 MESSAGES.update(REGISTER_MESSAGES)
 MESSAGES.update({f"kind_{kind}": words for kind, words in KINDS.items()})
 

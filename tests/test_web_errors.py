@@ -1,0 +1,20 @@
+"""Error pages as people read them: in their language, with the reason; JSON for programs."""
+
+from __future__ import annotations
+
+from webapp import Web, web  # noqa: F401  (fixture)
+
+
+def test_a_page_that_is_not_found_says_why_in_the_readers_language(web: Web) -> None:
+    """An old link from a digest: the reason in the reader's language on the page, in
+    English (for programs) in a JSON answer."""
+    client = web.client
+    page = client.get("/events/gone@aggregator", params={"lang": "de"})
+    assert page.status_code == 404
+    assert "Seite nicht gefunden" in page.text and "längst vorbei" in page.text
+    assert "no such event" not in page.text
+    french = client.get("/sources/nobody", params={"lang": "fr"})
+    assert french.status_code == 404 and "Aucune organisation" in french.text
+    assert "n’existe pas" in client.get("/digests/2026-W99x", params={"lang": "fr"}).text
+    data = client.get("/events/gone@aggregator", headers={"Accept": "application/json"})
+    assert data.json() == {"detail": "no such event in the published calendar"}
