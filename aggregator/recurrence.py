@@ -155,6 +155,21 @@ def dates_between(rule: str | None, start: When, rdates: Sequence[When],
     return tuple(dates) if timed else tuple(d.date() for d in dates)
 
 
+def start_back(rule: str, start: datetime, exdates: Sequence[When], earlier: Sequence[date]
+               ) -> datetime | None:
+    """``start`` moved back to the first of the days ``earlier`` (another series' days
+    before ``start``, read in its zone), at its own time of day, when ``rule`` walked from
+    there gives those very days: the same series exported from a later date
+    (dedup.series.same_days) keeps the weeks it held before. None when it would not: a
+    COUNT would then count other dates, another rhythm gives other days."""
+    if not earlier or "COUNT" in _parts(rule) or rule_problem(rule, start) is not None:
+        return None
+    back = datetime.combine(earlier[0], start.timetz())
+    walked = dates_between(rule, back, (), exdates, earlier[0], start.date() - timedelta(days=1))
+    found = [d.date() for d in walked if isinstance(d, datetime)]
+    return back if found == list(earlier) else None
+
+
 def _fast_forward(parts: dict[str, str], dtstart: datetime, low: datetime) -> datetime:
     """A later DTSTART from which the rule gives the same dates from ``low`` on: whole
     periods (FREQ times INTERVAL) skipped, so that dateutil, which walks from DTSTART, walks

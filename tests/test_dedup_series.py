@@ -313,7 +313,7 @@ def test_the_same_series_exported_from_its_next_date_is_that_series() -> None:
     """Some exporters start a series at its next date: the venue's weekly rule from
     March, the organiser's from the fourth week. Every Tuesday from then on is one event."""
     later = series(uid="dojo-2025@lorntech.fr", start=START + timedelta(weeks=3),
-                   rrule="FREQ=WEEKLY;BYDAY=TU")
+                   end=START + timedelta(weeks=3, hours=2), rrule="FREQ=WEEKLY;BYDAY=TU")
     venue = series(uid="dojo@totem.example", source_id="totem", location="Totem",
                    url="https://totem.example/dojo", feed_url="https://totem.example/?ical=1",
                    rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=12")
@@ -323,6 +323,11 @@ def test_the_same_series_exported_from_its_next_date_is_that_series() -> None:
     [merged] = result.events
     assert merged.source_ids == ("lorntech", "totem", "grandest")
     assert merged.rrule == "FREQ=WEEKLY;BYDAY=TU"  # the organiser's record gives the dates
+    # from the venue's first date: its subscribers keep the weeks they had (same UID)
+    assert (merged.start, merged.end) == (START, START + timedelta(hours=2))
+    counted = dataclasses.replace(later, rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=10")  # COUNT would count more weeks
+    [alone] = merge_events([venue, counted], SOURCES).events
+    assert alone.start == counted.start and alone.source_ids == ("lorntech", "totem")
     [pair] = [p for p in explain([venue, later], SOURCES, "lorntech:dojo-2025@lorntech.fr")
               if "totem:dojo@totem.example" in (p.a, p.b)]
     assert pair.decision == "merged" and "at a date of the series" in pair.reasons

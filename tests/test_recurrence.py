@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from aggregator.dedup import merge_events
 from aggregator.parse.ical_dates import checked_rule
 from aggregator.recurrence import (
-    WALK_BUDGET, dates_between, expansion_steps, is_occurrence, rule_problem)
+    WALK_BUDGET, dates_between, expansion_steps, is_occurrence, rule_problem, start_back)
 from aggregator.render.agenda import upcoming
 from render_builders import NOW, PARIS, SOURCES, member, merged
 
@@ -237,3 +237,14 @@ def test_the_dates_in_a_window_are_dateutils_though_the_walk_starts_later(
         expected.add(start)
     found = dates_between(rule, start, (), (), first, last, budget=10**9)
     assert found == tuple(sorted(expected)), (rule, start, first, last)
+
+
+def test_a_series_starts_back_at_another_series_days_only_when_its_rule_gives_them() -> None:
+    after_the_change = datetime(2025, 4, 8, 18, 30, tzinfo=PARIS)  # summer time since 30 March
+    weeks = [date(2025, 3, 18), date(2025, 3, 25), date(2025, 4, 1)]
+    back = start_back("FREQ=WEEKLY;BYDAY=TU", after_the_change, (), weeks)
+    assert back == datetime(2025, 3, 18, 18, 30, tzinfo=PARIS)  # 18:30 on the wall, in winter
+    assert back is not None and back.utcoffset() == timedelta(hours=1)
+    assert start_back("FREQ=WEEKLY;BYDAY=TU", after_the_change, (), weeks[::2]) is None
+    assert start_back("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", after_the_change, (), weeks) is None
+    assert start_back("FREQ=WEEKLY;BYDAY=TU;COUNT=5", after_the_change, (), weeks) is None
