@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 
-from .models import When
+from .models import Event, When
 
 CYCLE_YEARS = 400
 """The Gregorian calendar repeats every 400 years (146,097 days, exactly 20,871 weeks): a set
@@ -168,6 +168,22 @@ def start_back(rule: str, start: datetime, exdates: Sequence[When], earlier: Seq
     walked = dates_between(rule, back, (), exdates, earlier[0], start.date() - timedelta(days=1))
     found = [d.date() for d in walked if isinstance(d, datetime)]
     return back if found == list(earlier) else None
+
+
+def joined_start(series: Event, earlier: Event) -> datetime | None:
+    """``series``' start moved back to the first date of ``earlier`` (a series that started
+    before it) when its rule gives ``earlier``'s days from there (:func:`start_back`), else
+    None. Aware starts only: a floating one has no day in another's zone."""
+    start, theirs = series.start, earlier.start
+    if series.rrule is None or not isinstance(start, datetime) or start.tzinfo is None \
+            or not isinstance(theirs, datetime) or theirs.tzinfo is None:
+        return None
+    zone = start.tzinfo
+    walked = dates_between(earlier.rrule, theirs, earlier.rdates, earlier.exdates,
+                           theirs.date(), start.date())
+    days = sorted({d.astimezone(zone).date() for d in walked if isinstance(d, datetime)
+                   and d.tzinfo is not None and d.astimezone(zone).date() < start.date()})
+    return start_back(series.rrule, start, series.exdates, days)
 
 
 def _fast_forward(parts: dict[str, str], dtstart: datetime, low: datetime) -> datetime:

@@ -221,10 +221,14 @@ def publish(world: World, truth: Truth) -> None:
 
 def post_later(world: World, truth: Truth, poster: str, families: list[str]) -> None:
     """``truth``'s series as an exporter that starts it at its next date writes it: its
-    rule from one to three weeks after its first date."""
+    rule from one to three weeks after its first date, with the dates left (its COUNT
+    less the weeks skipped)."""
     record = post(world, truth, poster, [*families, "later"])
-    weeks = timedelta(weeks=world.rng.randint(1, 3))
-    world.events[-1] = replace(record, start=record.start + weeks,
+    skipped = world.rng.randint(1, 3)
+    weeks = timedelta(weeks=skipped)
+    rule = ";".join(f"COUNT={int(part[6:]) - skipped}" if part.startswith("COUNT=") else part
+                    for part in (record.rrule or "").split(";"))
+    world.events[-1] = replace(record, start=record.start + weeks, rrule=rule or None,
                                end=record.end and record.end + weeks)
 
 

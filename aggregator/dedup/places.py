@@ -222,6 +222,17 @@ def same_place(a: Place, b: Place) -> str:
     return "same" if fuzz.token_set_ratio(a.words, b.words) >= 80 else "differ"
 
 
+def may_be_one_room(a: Place, b: Place) -> bool:
+    """:func:`same_place` short of ``differ``, and two unlisted addresses only when every word
+    of one is in the other: "Salle polyvalente, 3 rue Haute" and "…, 5 rue Haute" are alike
+    enough for one evening's cross-posts, not for two weekly series that never met on one
+    date."""
+    verdict = same_place(a, b)
+    if verdict != "same" or a.venue or b.venue:
+        return verdict != "differ"
+    return fuzz.token_set_ratio(a.words, b.words) == 100
+
+
 def completes(place: Place, other: Place) -> bool:
     """Whether ``other``'s location may stand for ``place``'s, being more complete: not a
     place that differs (the organiser's "En ligne (Zoom)" was shown as an umbrella's stale

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from ..instants import utc_instant
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
 from ..parse.text import is_web_url, plain_text
-from ..recurrence import dates_between, is_occurrence, rule_problem, start_back
+from ..recurrence import is_occurrence, joined_start, rule_problem
 from .authorship import links_to_sources
 from .keys import untracked
 from .places import PlaceNormaliser, fold
@@ -156,25 +156,19 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
 def _reach_back(rep: Event, members: Sequence[Event]) -> Event:
     """The representative series, started at the first date of a series of its cluster
     that started before it when its rule gives that series' days from there
-    (recurrence.start_back): an organiser's export that starts the weekly meetup at its
+    (recurrence.joined_start): an organiser's export that starts the weekly meetup at its
     next date joined the venue's series (dedup.series), whose UID the merged event keeps;
     DTSTART moving forward would take the past weeks out of subscribers' calendars."""
     start = rep.start
     if rep.rrule is None or not isinstance(start, datetime) or start.tzinfo is None:
         return rep
-    zone = start.tzinfo
     earlier = [m for m in members if m.rrule and m.recurrence_id is None
                and isinstance(m.start, datetime) and m.start.tzinfo is not None
-               and m.start.astimezone(zone).date() < start.date()]
+               and m.start.astimezone(start.tzinfo).date() < start.date()]
     if not earlier:
         return rep
-    first = min(earlier, key=lambda m: (utc_instant(m.start), m.source_id, m.uid))
-    assert isinstance(first.start, datetime)
-    walked = dates_between(first.rrule, first.start, first.rdates, first.exdates,
-                           first.start.date(), start.date())
-    days = sorted({d.astimezone(zone).date() for d in walked if isinstance(d, datetime)
-                   and d.tzinfo is not None and d.astimezone(zone).date() < start.date()})
-    back = start_back(rep.rrule, start, rep.exdates, days)
+    back = joined_start(rep, min(earlier, key=lambda m: (utc_instant(m.start), m.source_id,
+                                                          m.uid)))
     if back is None:
         return rep
     end = None if rep.end is None else back + (rep.end - start)

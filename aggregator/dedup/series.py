@@ -9,7 +9,7 @@ first date outranked the series, the merged event lost its rule and every later 
 Here each date of a series (its RRULE's, RDATEs' and moved occurrences', from dateutil) is
 compared, by the same scorer, with the one-off records of its title words and half-hour; a
 cluster of one-off records that is one of those dates joins the series' cluster, and so does
-another series that starts at one of them in step with it (:func:`same_days`: an exporter
+another series that starts at one of them in step with it (rhythm.in_step: an exporter
 that starts a series at its next date). Cost: one walk of each series
 over the spans of days where a one-off record shares a title word with it (each from its
 last whole period before the span, at most :data:`WALK_BUDGET` rule steps), and a few set
@@ -29,10 +29,12 @@ from zoneinfo import ZoneInfo
 from ..models import Event, Source, When
 from ..recurrence import dates_between, rule_problem, several_a_day
 from .cluster import Traits
-from .keys import Profile, instant
+from .keys import Profile
 from .match import BUCKET_MINUTES, blocking_words
-from .places import same_place
+from .places import may_be_one_room, same_place
+from . import rhythm
 from .policy import rank_events, source_rank
+from .rhythm import moment_of
 from .similar import Verdict, ruled_out, same_event, time_agreement
 
 WALK_BUDGET = 1_500
@@ -118,45 +120,17 @@ def join_dates(groups: Sequence[Sequence[int]], masters: Sequence[Event],
                 if key in looked_for:  # a one-off record of that word and time: compare
                     shifted = shifted or dataclasses.replace(profile, minute=minute, day=day)
                     wanted.setdefault(key, []).append((number, slot, shifted))
-    def in_step(number: int, other: int) -> bool:  # a later series keeps the series' days
-        return other not in late or same_days(masters[series[number].head],
-                                              masters[late[other]], tz)
+    def in_step(number: int, other: int) -> bool:  # a later series: that series again?
+        if other not in late:
+            return True
+        head, later = series[number].head, late[other]
+        if not may_be_one_room(profiles[head].place, profiles[later].place):
+            return False  # the weekly "Permanence numérique" of another address
+        gives = rank_events([masters[head], masters[later]], sources)[0] is masters[later]
+        return rhythm.in_step(masters[head], masters[later], gives, tz)
 
     scored = _copies(groups, profiles, wanted, looking, series, recurring, in_step)
     return _joined(groups, profiles, scored, series, dates, recurring)
-
-
-SAME_DAYS = 4
-"""Dates of a later series compared with the other's days before it joins it."""
-
-
-def same_days(series: Event, later: Event, tz: ZoneInfo) -> bool:
-    """Whether ``later``'s first :data:`SAME_DAYS` dates and ``series``' dates over those
-    days are the same days, all but one at most: the organiser's export that starts the
-    weekly meetup at its next date is that series; its monthly special on the first
-    Tuesday, whose every date is one of the weekly series' days, is not. Compared day by
-    day in the build's zone (a time apart was judged at the first date already)."""
-    first = _day(later.start, later.timezone, tz)
-    if first is None or first <= (_day(series.start, series.timezone, tz) or first):
-        return False  # (one on the same day was compared with the series by clustering)
-    span = (date.fromordinal(first), date.fromordinal(first + 366))
-    ahead = dates_between(later.rrule, later.start, later.rdates, later.exdates, *span,
-                          budget=WALK_BUDGET)[:SAME_DAYS]
-    if not ahead:
-        return False
-    last = _day(ahead[-1], later.timezone, tz) or first
-    theirs = {_day(when, series.timezone, tz) for when in dates_between(
-        series.rrule, series.start, series.rdates, series.exdates, date.fromordinal(first - 1),
-        date.fromordinal(last + 1), budget=WALK_BUDGET)}
-    theirs.discard(None)
-    found = sum(_day(when, later.timezone, tz) in theirs for when in ahead)
-    spare = 1 if len(ahead) == SAME_DAYS else 0  # a holiday one of them skips
-    return found >= len(ahead) - spare and len(theirs) <= len(ahead) + spare
-
-
-def _day(when: When, zone_name: str | None, tz: ZoneInfo) -> int | None:
-    moment = _moment(when, zone_name, tz)
-    return None if moment is None else moment[1]
 
 
 def _head(g: int, group: Sequence[int], masters: Sequence[Event], profiles: Sequence[Profile],
@@ -190,7 +164,7 @@ def _dates(record: Event, profile: Profile, moved: Sequence[Event],
         near = (when if not isinstance(when, datetime) else when.date()).toordinal()
         if when == record.start or not days.intersection((near - 1, near, near + 1)):
             continue
-        moment = _moment(when, record.timezone, tz)
+        moment = moment_of(when, record.timezone, tz)
         if moment is not None:
             minute, day = moment
             dated.append((slot, minute if profile.minute is not None else None, day))
@@ -211,18 +185,6 @@ def _windows(days: set[int]) -> list[tuple[date, date]]:
             spans[-1][1] = day
     return [(date.fromordinal(max(low - 1, 1)),
              date.fromordinal(min(high + 1, date.max.toordinal()))) for low, high in spans]
-
-
-def _moment(when: When, zone_name: str | None, tz: ZoneInfo) -> tuple[int | None, int] | None:
-    """(UTC minute or None, local day) of a date of the series, as keys.Profile has them;
-    None for an instant past the calendar's ends in the build's zone (year 9999)."""
-    if not isinstance(when, datetime):
-        return None, when.toordinal()
-    try:
-        moment = instant(when, zone_name, tz)
-        return int(moment.timestamp()) // 60, moment.astimezone(tz).date().toordinal()
-    except (OverflowError, ValueError):
-        return None
 
 
 Wanted = dict[tuple[str, str, int], list[tuple[int, When, Profile]]]
@@ -348,7 +310,7 @@ def _joined(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
         own = taken.get(other, set())  # a later series' own dates and feeds
         if not merged[other] or g == other or any((feed, key) in taken[g] for feed in feeds
                                                   for key in (None, slot)) \
-                or not own.isdisjoint(taken[g]):
+                or _clash(own, taken[g]):
             continue
         taken[g] |= {(feed, slot) for feed in feeds} | own
         dates.update((i, slot) for i in merged[other] if i not in recurring and i not in dates)
@@ -357,6 +319,16 @@ def _joined(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
         home[other] = g
         pairs.append((profiles[series[number].head].key, copy_key, verdict))
     return Joined([sorted(group) for group in merged if group], dates, pairs)
+
+
+def _clash(own: set[tuple[str, When | None]], there: set[tuple[str, When | None]]) -> bool:
+    """Whether a later series' cluster (``own``: its feeds' series and dates) and the one
+    it would join hold two records of one feed for one date: a series of a feed against
+    any record of that feed, or two copies of one date."""
+    series_feeds = {feed for feed, key in there if key is None}
+    feeds = {feed for feed, _ in there}
+    return any(feed in (feeds if key is None else series_feeds) or (feed, key) in there
+               for feed, key in own)
 
 
 def date_overrides(groups: Sequence[Sequence[int]], masters: Sequence[Event],

@@ -41,21 +41,23 @@ def event(request: Request, name: str) -> Response:
     """``UID.ics``: the event as text/calendar (the digest's add-to-calendar link);
     ``UID``: its page."""
     aggregator = aggregator_of(request)
-    if name.endswith(".ics"):
-        body = aggregator.event_calendar(name.removesuffix(".ics"))
+    published = aggregator.published()
+    uid, suffix = (name[:-4], ".ics") if name.endswith(".ics") else (name, "")
+    found = published.event(uid)
+    joined = published.event(found.merged_into) if found and found.merged_into else None
+    if joined is not None:  # a copy merged into another event: its page (and the digest's
+        query = f"?{request.url.query}" if request.url.query else ""  # "add" link) is that
+        return RedirectResponse(  # event's, not a cancellation of what takes place
+            f"/events/{quote(joined.uid, safe='')}{suffix}{query}", status_code=301,
+            headers={"Cache-Control": f"max-age={MOVED_FOR}"})
+    if suffix:
+        body = aggregator.event_calendar(uid)
         if body is None:
             raise HTTPException(status_code=404, detail="no such event in the published calendar")
         return Response(body, media_type="text/calendar; charset=utf-8", headers={
             "Content-Disposition": 'attachment; filename="event.ics"'})
-    published = aggregator.published()
-    found = published.event(name)
     if found is None:
         raise HTTPException(status_code=404, detail="no such event in the published calendar")
-    joined = published.event(found.merged_into) if found.merged_into else None
-    if joined is not None:  # a copy merged into another event: its page is that event's
-        query = f"?{request.url.query}" if request.url.query else ""
-        return RedirectResponse(f"/events/{quote(joined.uid, safe='')}{query}", status_code=301,
-                                headers={"Cache-Control": f"max-age={MOVED_FOR}"})
     return render(request, "event.html", **_page(aggregator, published, found, language(request)))
 
 

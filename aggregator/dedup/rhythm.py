@@ -1,0 +1,78 @@
+"""Whether a series that starts at one of another series' dates is that series again, and
+whether they can be one event without a date lost.
+
+Some exporters start a series at its next date: the venue's weekly rule runs from March,
+the organiser's export of the same meetup from the fourth week. dedup.series joins the
+later one to the earlier one when :func:`in_step` says so; this module only reads rules.
+PURE: records in, a verdict out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ..models import Event, When
+from ..recurrence import WALK_BUDGET, dates_between, joined_start, several_a_day
+from .keys import instant
+
+SAME_DAYS = 4
+"""The later series' first dates that must be the other's next ones, and no fewer."""
+HORIZON_DAYS = 400
+"""Days from the later series' start over which no date of either may be lost."""
+
+
+def in_step(series: Event, later: Event, later_gives_dates: bool, tz: ZoneInfo) -> bool:
+    """Whether ``later`` (a series whose first date is a date of ``series``) is that series
+    and their merged event loses no date of either, day by day in the build's zone (a time
+    apart was judged at the first date already):
+
+    - its first :data:`SAME_DAYS` dates are the next days of ``series``: a monthly special
+      on the first Tuesday, each of whose dates is a weekly series' day, is another series,
+      and so are four hourly slots on one Tuesday (rules finer than a day never join);
+    - over :data:`HORIZON_DAYS`, the record that gives the merged event its dates
+      (``later_gives_dates``: the best ranked) holds every date of the other: an organiser's
+      COUNT=6 does not end the venue's twenty weeks;
+    - a later record that gives the dates starts back at the series' first date
+      (recurrence.joined_start): the series' first weeks stay in subscribers' calendars.
+    """
+    if any(r.rrule is not None and several_a_day(r.rrule) for r in (series, later)):
+        return False
+    first, own = _day(later.start, later.timezone, tz), _day(series.start, series.timezone, tz)
+    if first is None or own is None or first <= own:
+        return False  # (one on the same day was compared with the series by clustering)
+    span = (date.fromordinal(first), date.fromordinal(first + HORIZON_DAYS))
+    ours, theirs = _days(later, span, tz), _days(series, span, tz)
+    if len(ours) < SAME_DAYS or ours[:SAME_DAYS] != theirs[:SAME_DAYS]:
+        return False
+    if not later_gives_dates:
+        return set(ours) <= set(theirs)
+    return set(theirs) <= set(ours) and joined_start(later, series) is not None
+
+
+def _days(record: Event, span: tuple[date, date], tz: ZoneInfo) -> list[int]:
+    """The record's days (ordinals in ``tz``) within ``span``, walked a day wider either
+    side (its own zone's days may be the day before or after)."""
+    low, high = span[0].toordinal(), span[1].toordinal()
+    walked = dates_between(record.rrule, record.start, record.rdates, record.exdates,
+                           date.fromordinal(max(low - 1, 1)), date.fromordinal(high + 1),
+                           budget=WALK_BUDGET)
+    days = (_day(when, record.timezone, tz) for when in walked)
+    return sorted({d for d in days if d is not None and low <= d <= high})
+
+
+def _day(when: When, zone_name: str | None, tz: ZoneInfo) -> int | None:
+    moment = moment_of(when, zone_name, tz)
+    return None if moment is None else moment[1]
+
+
+def moment_of(when: When, zone_name: str | None, tz: ZoneInfo) -> tuple[int | None, int] | None:
+    """(UTC minute or None, local day) of a date of a series, as keys.Profile has them;
+    None for an instant past the calendar's ends in the build's zone (year 9999)."""
+    if not isinstance(when, datetime):
+        return None, when.toordinal()
+    try:
+        moment = instant(when, zone_name, tz)
+        return int(moment.timestamp()) // 60, moment.astimezone(tz).date().toordinal()
+    except (OverflowError, ValueError):
+        return None
