@@ -222,15 +222,14 @@ def same_place(a: Place, b: Place) -> str:
     return "same" if fuzz.token_set_ratio(a.words, b.words) >= 80 else "differ"
 
 
-def may_be_one_room(a: Place, b: Place) -> bool:
-    """:func:`same_place` short of ``differ``, and two unlisted addresses only when every word
-    of one is in the other: "Salle polyvalente, 3 rue Haute" and "…, 5 rue Haute" are alike
-    enough for one evening's cross-posts, not for two weekly series that never met on one
-    date."""
-    verdict = same_place(a, b)
-    if verdict != "same" or a.venue or b.venue:
-        return verdict != "differ"
-    return fuzz.token_set_ratio(a.words, b.words) == 100
+def one_room(a: Place, b: Place) -> bool:
+    """:func:`same_place` says ``same``, and of two unlisted addresses every word of one is
+    in the other: "Salle polyvalente, 3 rue Haute" and "…, 5 rue Haute" are alike enough
+    for one evening's cross-posts, not for two weekly series that never met on one date;
+    nor is a series without a place (it may be anywhere)."""
+    if same_place(a, b) != "same":
+        return False
+    return bool(a.venue or b.venue) or fuzz.token_set_ratio(a.words, b.words) == 100
 
 
 def completes(place: Place, other: Place) -> bool:

@@ -18,36 +18,51 @@ from .keys import instant
 
 SAME_DAYS = 4
 """The later series' first dates that must be the other's next ones, and no fewer."""
-HORIZON_DAYS = 400
-"""Days from the later series' start over which no date of either may be lost."""
+HORIZON_DAYS = 120
+"""Days from the later series' start over which both must give the same days."""
 
 
 def in_step(series: Event, later: Event, later_gives_dates: bool, tz: ZoneInfo) -> bool:
     """Whether ``later`` (a series whose first date is a date of ``series``) is that series
-    and their merged event loses no date of either, day by day in the build's zone (a time
-    apart was judged at the first date already):
+    and their merged event loses no date of either. Only the plain case joins, where
+    nothing can be lost or moved (two reviews found dates lost in every other):
 
-    - its first :data:`SAME_DAYS` dates are the next days of ``series``: a monthly special
-      on the first Tuesday, each of whose dates is a weekly series' day, is another series,
-      and so are four hourly slots on one Tuesday (rules finer than a day never join);
-    - over :data:`HORIZON_DAYS`, the record that gives the merged event its dates
-      (``later_gives_dates``: the best ranked) holds every date of the other: an organiser's
-      COUNT=6 does not end the venue's twenty weeks;
+    - both rules run on without end (a COUNT or UNTIL of either may end the merged event
+      before the other's last date) and walk whole days (hourly slots never join);
+    - both start at one wall-clock time in one zone, so either's moved or cancelled dates
+      (RECURRENCE-IDs) stay dates of the merged rule, in summer and in winter;
+    - over :data:`HORIZON_DAYS` from ``later``'s start (at least :data:`SAME_DAYS` dates)
+      both give the same days, day by day in the build's zone: a monthly special on the
+      first Tuesday, each of whose dates is a weekly series' day, is another series;
     - a later record that gives the dates starts back at the series' first date
       (recurrence.joined_start): the series' first weeks stay in subscribers' calendars.
     """
-    if any(r.rrule is not None and several_a_day(r.rrule) for r in (series, later)):
+    if not (_endless(series) and _endless(later)) or not _same_clock(series, later):
         return False
     first, own = _day(later.start, later.timezone, tz), _day(series.start, series.timezone, tz)
     if first is None or own is None or first <= own:
         return False  # (one on the same day was compared with the series by clustering)
     span = (date.fromordinal(first), date.fromordinal(first + HORIZON_DAYS))
-    ours, theirs = _days(later, span, tz), _days(series, span, tz)
-    if len(ours) < SAME_DAYS or ours[:SAME_DAYS] != theirs[:SAME_DAYS]:
+    ours = _days(later, span, tz)
+    if len(ours) < SAME_DAYS or ours != _days(series, span, tz):
         return False
-    if not later_gives_dates:
-        return set(ours) <= set(theirs)
-    return set(theirs) <= set(ours) and joined_start(later, series) is not None
+    return not later_gives_dates or joined_start(later, series) is not None
+
+
+def _endless(record: Event) -> bool:
+    """A rule without COUNT or UNTIL, of days or longer periods."""
+    rule = record.rrule
+    return rule is not None and not several_a_day(rule) and not any(
+        part.strip().upper().startswith(("COUNT=", "UNTIL=")) for part in rule.split(";"))
+
+
+def _same_clock(a: Event, b: Event) -> bool:
+    """Both timed, in one named zone, at one wall-clock time (or both all-day)."""
+    if not isinstance(a.start, datetime) or not isinstance(b.start, datetime):
+        return not isinstance(a.start, datetime) and not isinstance(b.start, datetime)
+    return (a.start.tzinfo is not None and b.start.tzinfo is not None
+            and str(a.start.tzinfo) == str(b.start.tzinfo)
+            and a.start.timetz().replace(tzinfo=None) == b.start.timetz().replace(tzinfo=None))
 
 
 def _days(record: Event, span: tuple[date, date], tz: ZoneInfo) -> list[int]:

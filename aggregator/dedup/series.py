@@ -31,7 +31,7 @@ from ..recurrence import dates_between, rule_problem, several_a_day
 from .cluster import Traits
 from .keys import Profile
 from .match import BUCKET_MINUTES, blocking_words
-from .places import may_be_one_room, same_place
+from .places import one_room, same_place
 from . import rhythm
 from .policy import rank_events, source_rank
 from .rhythm import moment_of
@@ -124,7 +124,7 @@ def join_dates(groups: Sequence[Sequence[int]], masters: Sequence[Event],
         if other not in late:
             return True
         head, later = series[number].head, late[other]
-        if not may_be_one_room(profiles[head].place, profiles[later].place):
+        if not one_room(profiles[head].place, profiles[later].place):
             return False  # the weekly "Permanence numérique" of another address
         gives = rank_events([masters[head], masters[later]], sources)[0] is masters[later]
         return rhythm.in_step(masters[head], masters[later], gives, tz)
@@ -298,6 +298,7 @@ def _joined(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
     for s in series:
         taken[s.group] = {(profiles[i].feed, dates.get(i)) for i in groups[s.group]
                           if i in recurring or i in dates}
+    first_day = {s.group: profiles[s.head].day for s in series}
     merged = [list(group) for group in groups]
     home = list(range(len(groups)))
     """Where each cluster went: a series that joined another takes its copies along."""
@@ -310,7 +311,8 @@ def _joined(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
         own = taken.get(other, set())  # a later series' own dates and feeds
         if not merged[other] or g == other or any((feed, key) in taken[g] for feed in feeds
                                                   for key in (None, slot)) \
-                or _clash(own, taken[g]):
+                or _clash(own, taken[g], first_day.get(other, 0)) \
+                or _third_series(merged[g], merged[other], recurring):
             continue
         taken[g] |= {(feed, slot) for feed in feeds} | own
         dates.update((i, slot) for i in merged[other] if i not in recurring and i not in dates)
@@ -321,14 +323,31 @@ def _joined(groups: Sequence[Sequence[int]], profiles: Sequence[Profile],
     return Joined([sorted(group) for group in merged if group], dates, pairs)
 
 
-def _clash(own: set[tuple[str, When | None]], there: set[tuple[str, When | None]]) -> bool:
-    """Whether a later series' cluster (``own``: its feeds' series and dates) and the one
-    it would join hold two records of one feed for one date: a series of a feed against
-    any record of that feed, or two copies of one date."""
-    series_feeds = {feed for feed, key in there if key is None}
-    feeds = {feed for feed, _ in there}
-    return any(feed in (feeds if key is None else series_feeds) or (feed, key) in there
-               for feed, key in own)
+def _third_series(there: Sequence[int], joining: Sequence[int], recurring: set[int]) -> bool:
+    """A later series joins one series record, never a cluster that holds two already (its
+    dates were checked against one of them only: a chain of three lost the dates of the one
+    it did not meet)."""
+    return any(i in recurring for i in joining) and \
+        sum(i in recurring for i in (*there, *joining)) > 2
+
+
+def _clash(own: set[tuple[str, When | None]], there: set[tuple[str, When | None]],
+           from_day: int) -> bool:
+    """Whether a later series' cluster (``own``: its feeds' series and dates; its first day
+    ``from_day``) and the one it would join hold two records of one feed for one date: two
+    series of a feed, a series against that feed's record of one of its dates (from its
+    first day on: the organiser's own kick-off a week before its series is no clash), or
+    two copies of one date."""
+    def day(when: When) -> int:
+        return (when.date() if isinstance(when, datetime) else when).toordinal()
+
+    for feed, key in own:
+        if key is None and any(f == feed and (k is None or day(k) >= from_day)
+                               for f, k in there):
+            return True
+        if key is not None and ((feed, None) in there or (feed, key) in there):
+            return True
+    return False
 
 
 def date_overrides(groups: Sequence[Sequence[int]], masters: Sequence[Event],
