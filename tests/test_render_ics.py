@@ -391,3 +391,14 @@ def test_an_all_day_series_moved_by_a_utc_midnight_recurrence_id_shows_once() ->
     found = recurring_ical_events.of(calendar).between(date(2026, 1, 1), date(2027, 1, 1))
     assert [(c.decoded("DTSTART"), str(c["SUMMARY"])) for c in found] == [
         (date(2026, 1, 1), "New Year's Day")]
+
+
+def test_an_until_at_the_calendars_very_end_ends_nothing() -> None:
+    """UNTIL=99991231T235959Z is in the year 10000 in Paris: one feed's such rule stopped
+    every build with an OverflowError. The series is published without an end."""
+    weekly = merged(rrule="FREQ=WEEKLY;UNTIL=99991231T235959Z")
+    outputs = render_outputs([weekly], [], SOURCES, now=NOW, base_url=BASE_URL,
+                             timezone="Europe/Paris")
+    event = vevent(Calendar.from_ical(outputs["calendar.ics"]), "evt-1")
+    assert event["RRULE"].to_ical() == b"FREQ=WEEKLY"
+    assert b"Meetup IA" in outputs["index.html"]

@@ -326,8 +326,11 @@ def _rule(text: str, start: When, zone: tzinfo) -> vRecur | None:
         return None
     until = rule.get("UNTIL")
     if until:
-        rule["UNTIL"] = [_until(until[0], start, zone)]
-    return rule
+        try:
+            rule["UNTIL"] = [_until(until[0], start, zone)]
+        except OverflowError:  # 9999-12-31T23:59:59Z is in the year 10000 east of UTC: an
+            del rule["UNTIL"]  # UNTIL at the calendar's very end ends nothing (one feed's
+    return rule                # such rule stopped every build)
 
 
 def _until(until: When, start: When, zone: tzinfo) -> When:
