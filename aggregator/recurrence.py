@@ -102,6 +102,11 @@ def is_occurrence(rule: str | None, start: When, rdates: Sequence[When], moment:
     return False
 
 
+def has_end(rule: str) -> bool:
+    """A rule with a COUNT or an UNTIL: its last date is not the calendar's."""
+    return not {"COUNT", "UNTIL"}.isdisjoint(_parts(rule))
+
+
 def several_a_day(rule: str) -> bool:
     """A rule of HOURLY, MINUTELY or SECONDLY frequency."""
     return _parts(rule).get("FREQ") in FINER[FINER.index("DAILY") + 1:]
@@ -160,7 +165,7 @@ def start_back(rule: str, start: datetime, exdates: Sequence[When], earlier: Seq
     """``start`` moved back to the first of the days ``earlier`` (another series' days
     before ``start``, read in its zone), at its own time of day, when ``rule`` walked from
     there gives those very days: the same series exported from a later date
-    (dedup.series.same_days) keeps the weeks it held before. None when it would not: a
+    (dedup.rhythm.in_step) keeps the weeks it held before. None when it would not: a
     COUNT would then count other dates, another rhythm gives other days."""
     if not earlier or "COUNT" in _parts(rule) or rule_problem(rule, start) is not None:
         return None

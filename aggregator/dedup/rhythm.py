@@ -13,7 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from ..models import Event, When
-from ..recurrence import WALK_BUDGET, dates_between, joined_start, several_a_day
+from ..recurrence import WALK_BUDGET, dates_between, has_end, joined_start, several_a_day
 from .keys import instant
 
 SAME_DAYS = 4
@@ -52,8 +52,7 @@ def in_step(series: Event, later: Event, later_gives_dates: bool, tz: ZoneInfo) 
 def _endless(record: Event) -> bool:
     """A rule without COUNT or UNTIL, of days or longer periods."""
     rule = record.rrule
-    return rule is not None and not several_a_day(rule) and not any(
-        part.strip().upper().startswith(("COUNT=", "UNTIL=")) for part in rule.split(";"))
+    return rule is not None and not several_a_day(rule) and not has_end(rule)
 
 
 def _same_clock(a: Event, b: Event) -> bool:
