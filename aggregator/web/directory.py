@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, FeedHealth
@@ -24,6 +24,7 @@ from ..selection import Selection, select_sources
 from . import i18n
 from .public import Filter, earliest_day, filter_choices, webcal
 from .views import address, aggregator_of, language, render
+from .i18n_errors import not_found
 
 router = APIRouter(include_in_schema=False)
 MAX_EVENTS = 100
@@ -71,7 +72,7 @@ def source_page(request: Request, source_id: str) -> Response:
     by_id = aggregator.source_map()
     source = by_id.get(source_id)
     if source is None:
-        raise HTTPException(status_code=404, detail="no such organisation")
+        raise not_found("err_no_organisation")
     published = aggregator.published()
     lang = language(request)
     zone = ZoneInfo(aggregator.settings.timezone)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from ..core import Aggregator, Published
@@ -24,6 +24,7 @@ from ..render.agenda import by_next_date, last_occurrence, upcoming, walk
 from ..render.times import instant
 from . import i18n
 from .views import aggregator_of, language, render
+from .i18n_errors import not_found
 
 router = APIRouter(include_in_schema=False)
 MAP_SEARCH = "https://www.openstreetmap.org/search?"
@@ -53,11 +54,11 @@ def event(request: Request, name: str) -> Response:
     if suffix:
         body = aggregator.event_calendar(uid)
         if body is None:
-            raise HTTPException(status_code=404, detail="no such event in the published calendar")
+            raise not_found("err_no_event")
         return Response(body, media_type="text/calendar; charset=utf-8", headers={
             "Content-Disposition": 'attachment; filename="event.ics"'})
     if found is None:
-        raise HTTPException(status_code=404, detail="no such event in the published calendar")
+        raise not_found("err_no_event")
     return render(request, "event.html", **_page(aggregator, published, found, language(request)))
 
 

@@ -1,11 +1,15 @@
 """Why a public page is not found, in fr, en, de (``i18n.MESSAGES`` takes them in).
 
-A route raises its reason in English: the ``detail`` of a JSON answer, for programs. A page
-for people gives it in the reader's language (``web._error`` looks it up in :data:`REASONS`):
+A route raises :func:`not_found` with its reason: a JSON answer gives it in English, for
+programs; a page for people in the reader's language (``web._error``, by :data:`REASONS`):
 a French subscriber following an old link from last month's digest read "no such event in
 the published calendar" under "Page introuvable."."""
 
 from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import HTTPException
 
 ERROR_MESSAGES: dict[str, tuple[str, str, str]] = {
     "err_no_event": (
@@ -29,10 +33,20 @@ ERROR_MESSAGES: dict[str, tuple[str, str, str]] = {
         "Für diese Woche wurde kein Newsletter veröffentlicht."),
 }
 
-REASONS: dict[str, str] = {
-    "no such event in the published calendar": "err_no_event",
-    "no such organisation": "err_no_organisation",
-    "no such week": "err_no_week",
-    "no digest for this week": "err_no_digest",
+Reason = Literal["err_no_event", "err_no_organisation", "err_no_week", "err_no_digest"]
+
+NOT_FOUND: dict[Reason, str] = {
+    "err_no_event": "no such event in the published calendar",
+    "err_no_organisation": "no such organisation",
+    "err_no_week": "no such week",
+    "err_no_digest": "no digest for this week",
 }
-"""A route's English reason -> the message a page for people gives instead."""
+"""Each reason as a JSON answer gives it (``detail``, in English, for programs)."""
+
+REASONS: dict[str, str] = {text: key for key, text in NOT_FOUND.items()}
+"""A JSON answer's reason -> the message a page for people gives instead."""
+
+
+def not_found(reason: Reason) -> HTTPException:
+    """The 404 of a public page: ``detail`` for programs, the page in the reader's words."""
+    return HTTPException(status_code=404, detail=NOT_FOUND[reason])

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..core import Published, Selection
@@ -29,6 +29,7 @@ from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
 from ..topics import filter_word, topic
 from .views import address, aggregator_of, Page, kinds, language, render, stylesheet
+from .i18n_errors import not_found
 
 router = APIRouter(include_in_schema=False)
 MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
@@ -303,7 +304,7 @@ def _digest_entry(folder: Path, week: str, base: str) -> AtomEntry:
 @router.get("/digests/{week}", response_class=HTMLResponse)
 def digest(request: Request, week: str) -> Response:
     if not WEEK.match(week):
-        raise HTTPException(status_code=404, detail="no such week")
+        raise not_found("err_no_week")
     folder = aggregator_of(request).settings.output_dir / "digest"
     asked = language(request)
     copies = ([folder / f"{week}.{asked}.html"] if asked in ARCHIVE_OTHERS else []) + [
@@ -315,7 +316,7 @@ def digest(request: Request, week: str) -> Response:
             continue
         return HTMLResponse(body, headers={"Content-Security-Policy": EMAIL_COPY_CSP,
                                            "Vary": "Accept-Language, Cookie"})
-    raise HTTPException(status_code=404, detail="no digest for this week")
+    raise not_found("err_no_digest")
 
 
 @router.get("/static/site.css")
