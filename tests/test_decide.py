@@ -134,3 +134,20 @@ def test_an_article_keeps_the_date_it_was_first_stored_with_unless_the_feed_corr
     assert [(i.published, i.seen) for i in dated_by_first_seen(items, stored, NOW)] == [
         (NOW - 72 * HOUR, None), (None, first), (None, NOW), (NOW, None), (first, None),
         (NOW - HOUR, None), (NOW - 72 * HOUR, None)]
+
+
+def test_a_copy_that_dates_most_of_its_articles_later_keeps_their_stored_dates() -> None:
+    """Most shared articles moved later at once (a generator's build time as every pubDate):
+    the stored dates stay; one of three moved, or an article not stored before, as written."""
+    from aggregator.parse.article_dates import Stored, dated_by_first_seen
+
+    first = NOW - 48 * HOUR
+    stored = {guid: Stored(first - int(guid) * HOUR, None) for guid in "123"}
+    stamped = [NewsItem(guid=guid, title=guid, published=NOW) for guid in "1234"]
+    assert [i.published for i in dated_by_first_seen(stamped, stored, NOW)] == [
+        first - HOUR, first - 2 * HOUR, first - 3 * HOUR, NOW]
+    one = [NewsItem(guid="1", title="1", published=NOW),
+           *(NewsItem(guid=guid, title=guid, published=first - int(guid) * HOUR)
+             for guid in "23")]
+    assert [i.published for i in dated_by_first_seen(one, stored, NOW)] == [
+        NOW, first - 2 * HOUR, first - 3 * HOUR]

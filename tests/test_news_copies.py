@@ -85,6 +85,32 @@ def test_an_article_republished_under_a_new_guid_is_the_same_article(
                            ("copy2-b", "Article beta", "2"))) == first
 
 
+def test_a_feed_that_dates_every_article_anew_keeps_their_first_dates(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """A home-made feed writing its build time as every item's pubDate made its whole archive
+    news again at each refresh: dated this week, every article was in this week's digest,
+    again the next week. One article the feed moves later alone is republished."""
+    articles = [("a", "Article alpha", "9"), ("b", "Article beta", "8"),
+                ("c", "Article gamma", "6")]
+    with lab_site(feed_server, tmp_path, db_url, rss(*articles)) as publish:
+        publish(b"")
+        first = published(tmp_path / "output")
+        publish(rss(*[(guid, title, "0") for guid, title, _ in articles]))
+        assert published(tmp_path / "output") == first
+        publish(rss(("a", "Article alpha", "9"), ("b", "Article beta", "8"),
+                    ("c", "Article gamma", "1")))  # republished: the feed's word
+        assert published(tmp_path / "output") == {
+            **first, "Article gamma": (NOW - timedelta(days=1)).isoformat()}
+
+
+def published(output: Path) -> dict[str, str]:
+    """Title → publication date (UTC, ISO) of every article in news.json."""
+    return {item["title"]: datetime.fromisoformat(item["published"]).astimezone(
+                timezone.utc).isoformat()
+            for item in json.loads((output / "news.json").read_text())["items"]}
+
+
 def item(guid: str, link: str) -> NewsItem:
     return NewsItem(guid=guid, title=guid, link=link, published=NOW)
 

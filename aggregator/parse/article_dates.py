@@ -14,6 +14,8 @@ Nor is an article published after it was first seen, nor again when it is edited
 entry dated by its ``<updated>`` alone changes date with each edit, and was news again each
 time, in that week's digest. lemon24/reader fixes an entry's place in its "recent" order
 when it first sees it; here the date it was first seen with is kept (:func:`dated_by_first_seen`).
+So is it when a feed dates most of its articles anew in each copy (its build time as every
+``pubDate``), while one article moved later alone is republished, as the feed says.
 """
 
 from __future__ import annotations
@@ -85,7 +87,10 @@ def dated_by_first_seen(items: Sequence[NewsItem], stored: Mapping[str, Stored],
       keeps that time: dated again by the feed, it became news a second time;
     - an item dated only by its last edit (``published`` is ``updated``: Atom's
       ``<updated>`` without ``<published>``) keeps the earlier date it was first stored with.
-    A publication date the feed corrects, or moves earlier, is taken as written."""
+    - an item of a copy that re-dates its articles (:func:`_restamped`) keeps its stored date.
+    A publication date the feed corrects, or moves earlier, is taken as written, and so is
+    one article the feed moves later (republished: the feed's word)."""
+    restamped = _restamped(items, stored)
     settled = []
     for item in items:
         kept = stored.get(item.guid)
@@ -96,8 +101,28 @@ def dated_by_first_seen(items: Sequence[NewsItem], stored: Mapping[str, Stored],
             pass
         elif kept.seen is not None and when > kept.seen + LEEWAY:
             item = dataclasses.replace(item, published=None, updated=None, seen=kept.seen)
-        elif (kept.date is not None and item.published is not None
-              and item.published == item.updated and item.published > kept.date):
+        elif kept.date is not None and item.published is not None and (
+                item.guid in restamped
+                or (item.published == item.updated and item.published > kept.date)):
             item = dataclasses.replace(item, published=kept.date)
         settled.append(item)
     return settled
+
+
+def _restamped(items: Sequence[NewsItem], stored: Mapping[str, Stored]) -> frozenset[str]:
+    """The guids of the articles a copy dated later than they were stored, when that is most
+    of the articles with a publication date of their own it shares with the stored copy (at
+    least two): a generator writing its build time as every item's ``pubDate`` (home-made
+    PHP feeds do), not a republication. Taken as written, every article of such a feed was
+    news again at each refresh and filled its organisation's place in every week's digest."""
+    shared = 0
+    moved = []
+    for item in items:
+        kept = stored.get(item.guid)
+        if (kept is None or kept.date is None or item.published is None
+                or item.published == item.updated):  # dated by its edit: its own rule
+            continue
+        shared += 1
+        if item.published > kept.date:
+            moved.append(item.guid)
+    return frozenset(moved) if len(moved) >= 2 and 2 * len(moved) > shared else frozenset()
