@@ -31,7 +31,12 @@ SOURCES_TTL = 10.0
 refresh, and another node's approval only needs to show up within a refresh interval."""
 MAX_FEEDS = 10
 MAX_TEXT = 200
-EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]+\.[^@\s<>\"]{2,}$")
+_ADDRESS_CHAR = r"[^@\s<>\"(),;:\[\]\\\x00-\x1f\x7f]"
+EMAIL = re.compile(rf"^{_ADDRESS_CHAR}{{1,64}}@{_ADDRESS_CHAR}+\.{_ADDRESS_CHAR}{{2,}}$")
+"""One address: none of the characters that make a list ("x,ana@…"), a comment
+("ana@…(hi)"), a group or a quoted part, which the email package would read as other
+recipients (a stranger re-mailing a confirmed subscriber under a second spelling), nor a
+control character (a NUL: 200 on SQLite, 503 on PostgreSQL)."""
 WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 FEED_TYPES: tuple[FeedType, ...] = ("auto", "ical", "rss", "atom", "jsonfeed", "jsonld")
 

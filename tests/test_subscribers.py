@@ -40,7 +40,9 @@ def test_double_opt_in(smtp_server: Sink, tmp_path: Path, db_url: str) -> None:
 
 
 @pytest.mark.parametrize("email", ["not-an-email", "a@b", "x@example.org\r\nBcc: y@example.org",
-                                   "<x@example.org>", ""])
+                                   "<x@example.org>", "", "ana@example.org,",
+                                   "x,ana@example.org", "ana@example.org(hi)", "ana@example.org;x",
+                                   "a\x00b@example.org", '"a b"@example.org'])
 def test_invalid_addresses_are_refused(tmp_path: Path, email: str) -> None:
     app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", 25)
     with pytest.raises(SubscriberError) as caught:
