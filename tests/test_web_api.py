@@ -243,6 +243,12 @@ def test_events_json_keeps_the_events_of_a_window_of_days(web: Web) -> None:
     assert titles(**{"from": SOON.isoformat()}) >= {"Rencontre IA", "Apéro start-up"}
     assert titles(to="2000-01-01") == set()
     assert titles(**{"from": "0001-01-01", "to": "9999-12-31"}) == titles()  # no overflow
+    web.feeds.set("/venue.ics", ics("weekly@venue", "Permanence", SOON,
+                                    extra="RRULE:FREQ=WEEKLY"), "text/calendar")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    for instant in ("9999-12-31T00:00:00Z", "9999-12-31T23:59:59-14:00"):  # an endless
+        assert titles(**{"from": instant}) == set()  # series' next date after it: a 500
     for name, value in (("from", "next week"), ("to", "2026-13-45"), ("from", "2026-02-30")):
         refused = web.client.get("/events.json", params={name: value})
         assert refused.status_code == 422 and refused.json()["detail"].startswith(name), value

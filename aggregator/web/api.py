@@ -245,7 +245,7 @@ def _window(start: str, end: str, zone: ZoneInfo) -> tuple[datetime, datetime] |
     """
     if not start and not end:
         return None
-    first = max(_moment(start, "from", zone, 0), EARLIEST) if start else EARLIEST
+    first = min(max(_moment(start, "from", zone, 0), EARLIEST), LATEST) if start else EARLIEST
     return first, min(_moment(end, "to", zone, 1), LATEST) if end else LATEST
 
 
