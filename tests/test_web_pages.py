@@ -156,6 +156,16 @@ def test_language_follows_accept_language_then_the_switcher(web: Web) -> None:
     assert '<html lang="en">' in again.text
 
 
+
+@pytest.mark.parametrize(("header", "language"), [
+    ("EN", "en"), ("DE-DE", "de"), ("De-LU,fr;q=0.5", "de"), ("en-gb", "en"),
+    ("zh-Hant-TW, de;q=0.2", "de"), ("*", "fr")])
+def test_language_tags_ignore_case(header: str, language: str) -> None:
+    """RFC 4647: "EN" or "DE-DE" from a browser is English or German (they got French)."""
+    from aggregator.web.i18n import negotiate
+
+    assert negotiate(None, None, header) == language
+
 def test_security_headers_and_framing(web: Web) -> None:
     page = web.client.get("/")
     assert "default-src 'none'" in page.headers["content-security-policy"]

@@ -379,7 +379,7 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
     for choice in (query, cookie):
         if choice in LANGUAGES:
             return choice
-    preferred = [(weight, tag.replace("-", "_"))
+    preferred = [(weight, _locale_name(tag))
                  for tag, weight in weighted(accept_language or "") if weight > 0]
     ordered = [tag for _, tag in sorted(preferred, key=lambda p: -p[0])]
     found = negotiate_locale(ordered, list(LANGUAGES), sep="_")
@@ -392,6 +392,13 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
             if language in LANGUAGES:
                 return language
     return found if found in LANGUAGES else DEFAULT
+
+
+def _locale_name(tag: str) -> str:
+    """A language tag as Babel names locales ("DE-de" → "de_DE"): tags ignore case (RFC
+    4647), and "EN" or "DE-DE" from a browser got the French pages."""
+    language, _, rest = tag.partition("-")
+    return f"{language.lower()}_{rest.upper()}" if rest else language.lower()
 
 
 def translate(language: str, key: str, **values: object) -> str:
