@@ -28,6 +28,7 @@ from . import news
 from .cluster import ConstrainedUnion, Traits, UnionFind, assign_uids, invert, vanished
 from .keys import Profile, clean_url, profile_events, sort_instant, zone
 from .match import candidate_pairs, uid_groups
+from .overrides import split_overrides
 from .places import Place, PlaceNormaliser, completes
 from .policy import merge_event, merge_item, rank_events, rank_items, record_key, source_rank
 from .results import EventMerge, NewsMerge, Overrides, PairScore
@@ -87,7 +88,7 @@ def _clusters(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneIn
     are left out first, as if no feed carried them."""
     if overrides is not None and overrides.hidden:
         events = [e for e in events if record_key(e) not in overrides.hidden]
-    masters, attached = _split_overrides(events)
+    masters, attached = split_overrides(events)
     profiles = _profiles(masters, sources, tz, venues)
     overrides = overrides or Overrides()
     moved: dict[str, list[Event]] = {}
@@ -171,20 +172,12 @@ def unmerged(events: Sequence[Event]) -> list[MergedEvent]:
     """Each record as an event of its own, its RECURRENCE-ID records attached to its series,
     no record compared with another: what one feed alone holds (the registration form's
     preview, which must not touch the memos a build in another thread is filling)."""
-    masters, attached = _split_overrides(events)
+    masters, attached = split_overrides(events)
     extra: dict[str, list[Event]] = {}
     for record in attached:
         extra.setdefault(record.uid, []).append(record)
     return [merge_event(master.uid, [master], extra.pop(master.uid, ()), {})
             for master in masters]
-
-
-def _split_overrides(events: Sequence[Event]) -> tuple[list[Event], list[Event]]:
-    """Masters (plus orphan overrides) and the RECURRENCE-ID records that have a master."""
-    master_uids = {e.uid for e in events if e.recurrence_id is None}
-    masters = [e for e in events if e.recurrence_id is None or e.uid not in master_uids]
-    attached = [e for e in events if e.recurrence_id is not None and e.uid in master_uids]
-    return masters, attached
 
 
 def _build(masters: Sequence[Event], attached: Sequence[Event], joined: Joined,

@@ -128,6 +128,9 @@ def _event_source(member: Event) -> dict[str, str]:
 def _override_record(record: Event, event: MergedEvent) -> dict[str, Any]:
     zone = event_zone(record.timezone or event.timezone, record.start)
     recurrence_id = record.recurrence_id if record.recurrence_id is not None else record.start
+    if not isinstance(event.start, datetime):  # an all-day series: the day, as calendars
+        # write it; Outlook's local midnight moved to UTC was the day before once read back
+        recurrence_id = like(recurrence_id, event.start, zone)
     return {
         "recurrence_id": iso(in_zone(recurrence_id, zone)),
         "title": one_line(record.title),
