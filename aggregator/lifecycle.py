@@ -30,14 +30,15 @@ renderers' memos then find it by identity)."""
 
 def fingerprint(event: MergedEvent) -> str:
     """A hash of everything a subscriber sees of the event (members included: the description
-    lists who posted it)."""
+    lists who posted it), a changed date's place, text and link too: a date moved to another
+    room kept its SEQUENCE, and clients that update only on a higher one kept the old room."""
     parts: list[object] = [
         event.title, _iso(event.start), _iso(event.end), event.all_day, event.timezone,
         event.location, event.city, event.url, event.description, event.status,
         sorted(event.categories), event.rrule, sorted(_iso(d) for d in event.rdates),
         sorted(_iso(d) for d in event.exdates), sorted(event.source_ids),
-        sorted((_iso(o.recurrence_id), _iso(o.start), _iso(o.end), o.status, o.title)
-               for o in event.overrides),
+        sorted((_iso(o.recurrence_id), _iso(o.start), _iso(o.end), o.status, o.title,
+                o.location, o.description, o.url) for o in event.overrides),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

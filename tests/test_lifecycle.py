@@ -57,6 +57,22 @@ def test_a_new_source_joining_is_a_visible_change() -> None:
     assert event.sequence == 1
 
 
+def test_a_changed_date_moved_to_another_room_raises_sequence() -> None:
+    """Clients that update only on a higher SEQUENCE kept a moved date's old room, text and
+    link when nothing else changed."""
+    def weekly(**changed: str) -> MergedEvent:
+        moved = Event(uid="src-1", title="Meetup IA", start=START + timedelta(days=7, hours=1),
+                      recurrence_id=START + timedelta(days=7), location="TCRM-Blida",
+                      source_id="lab", feed_url="https://lab/e.ics")
+        return merged(rrule="FREQ=WEEKLY", overrides=(dataclasses.replace(moved, **changed),))
+
+    _, memory = publish([weekly()], {}, NOW)
+    for step, change in enumerate(({"location": "Salle 2"}, {"description": "Au 2e étage"},
+                                   {"url": "https://lab.example.org/ia"}), start=1):
+        [event], memory = publish([weekly(**change)], memory, NOW + step * timedelta(hours=1))
+        assert event.sequence == step, change
+
+
 def test_vanished_event_is_cancelled_until_its_date_then_leaves() -> None:
     _, memory = publish([merged()], {}, NOW)
     later = NOW + timedelta(days=1)
