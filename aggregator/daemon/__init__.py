@@ -242,6 +242,9 @@ class Daemon:
 
     def weekly_digest(self, retries_only: bool = False) -> None:
         name = "digest-retries" if retries_only else "digest"
+        if not retries_only and self.aggregator.published().generated_at is None:
+            self.build()  # due before this node's first build (started at digest time, a
+            # loaded machine): the digest failed, "nothing built yet", and waited a week
         with self._job(name):
             started = time.monotonic()
             year, week, _ = datetime.now(self.zone).isocalendar()
