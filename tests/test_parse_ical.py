@@ -633,3 +633,36 @@ def test_an_iso_date_beyond_datetimes_years_is_unreadable_not_read_as_written() 
         "DTSTART:0001-01-01T00:30:00+01:00", "END:VEVENT"))
     assert feed.events == ()
     assert feed.warnings == ("skipped VEVENT 'Zéro': unreadable DTSTART '0001-01-01T00:30:00+01:00'",)
+
+
+def test_events_sharing_a_uid_at_different_times_are_each_kept() -> None:
+    """A generator writing one UID for every talk: all but one talk left the outputs without
+    a word. Copies at one time stay one record; an update written beside its old version
+    (a higher SEQUENCE) replaces it."""
+    import dataclasses
+
+    from aggregator.dedup import merge_events
+    from aggregator.models import Source
+
+    def vevent(uid: str, start: str, title: str, sequence: int = 0) -> str:
+        return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART;TZID=Europe/Paris:{start}\r\n"
+                f"SUMMARY:{title}\r\nSEQUENCE:{sequence}\r\nEND:VEVENT\r\n")
+
+    body = calendar(vevent("talk@asso", "20270310T180000", "First talk"),
+                    vevent("talk@asso", "20270310T200000", "Second talk"),
+                    vevent("talk@asso", "20270310T180000", "First talk"),  # a copy
+                    vevent("moved@asso", "20270311T180000", "Old time"),
+                    vevent("moved@asso", "20270312T180000", "New time", sequence=1))
+    feed = parse_body(body.encode(), "ical", URL)
+    assert sorted((e.title, e.uid) for e in feed.events) == [
+        ("First talk", "talk@asso"), ("First talk", "talk@asso"),
+        ("New time", "moved@asso"), ("Second talk", "talk@asso#20270310T200000")]
+    [shared] = [w for w in feed.warnings if "share a UID" in w]
+    assert shared.startswith("3 VEVENTs share a UID at different times (the first: UID "
+                             "talk@asso)")  # three records: the copy counts
+    assert reason_in(shared, "fr").startswith("3 VEVENT partagent un UID")
+    source = Source(id="asso", name="Asso", kind="association", city="Metz", country="FR",
+                    feeds=())
+    records = [dataclasses.replace(e, source_id="asso", feed_url=URL) for e in feed.events]
+    merged = merge_events(records, {"asso": source}).events
+    assert sorted(e.title for e in merged) == ["First talk", "New time", "Second talk"]

@@ -20,6 +20,7 @@ import x_wr_timezone
 from icalendar.prop import vBroken
 
 from .ical_lint import zone_warnings
+from .ical_uids import distinct_uids
 from .publishable import free_busy_only, free_busy_warning, is_public, without_private_dates
 from ..errors import ParseError, one_line
 from ..models import Event, ParsedFeed, When
@@ -88,6 +89,7 @@ def parse_ical(body: bytes, url: str, default_tz: str = "Europe/Paris") -> Parse
         budget -= len(calendar.walk("VEVENT"))
     if budget < 0:
         notes.append(f"{MAX_EVENTS - budget} VEVENTs: read the first {MAX_EVENTS}")
+    events = distinct_uids(events, notes)
     return ParsedFeed(format="ical", title=title, events=tuple(events), warnings=tuple(notes))
 
 

@@ -149,6 +149,12 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("VEVENT {what} has no UID: generated one",
      "VEVENT {what} sans UID : un UID a été créé",
      "VEVENT {what} ohne UID: eine UID wurde erzeugt"),
+    ("{count} VEVENTs share a UID at different times (the first: UID {uid}): each kept as an "
+     "event of its own; give every event a UID of its own",
+     "{count} VEVENT partagent un UID à des heures différentes (le premier : UID {uid}) : "
+     "chacun est gardé comme un évènement à part ; donnez à chaque évènement son propre UID",
+     "{count} VEVENTs teilen sich eine UID zu verschiedenen Zeiten (die erste: UID {uid}): "
+     "jeder bleibt ein eigener Termin; geben Sie jedem Termin eine eigene UID"),
     ("(no SUMMARY, no UID)",
      "(sans SUMMARY ni UID)",
      "(ohne SUMMARY und UID)"),
