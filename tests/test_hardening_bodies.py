@@ -183,3 +183,55 @@ def test_a_gzip_bomb_never_holds_much_more_than_the_cap(plain_server: Misbehavin
         tracemalloc.stop()
     assert isinstance(result, FetchError) and "exceeds the 4,000,000-byte cap" in result.reason
     assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
+STACKED = {  # Content-Encoding as sent -> the body, its codings applied in that order
+    "gzip, gzip": gzip.compress(gzip.compress(good_ics("20271201T100000Z"))),
+    "deflate, gzip": gzip.compress(zlib.compress(good_ics("20271201T100000Z"))),
+    "gzip,identity": gzip.compress(good_ics("20271201T100000Z")),
+    "identity, deflate": zlib.compress(good_ics("20271201T100000Z"))[2:-4],
+    "utf-8": good_ics("20271201T100000Z"),  # no coding at all: some servers send their charset
+}
+
+
+@pytest.mark.parametrize("header", STACKED)
+def test_a_chain_of_content_codings_is_undone_in_reverse(plain_server: MisbehavingServer, header: str) -> None:
+    url = plain_server.route("/stacked", body(STACKED[header], Content_Encoding=header))
+    [result] = fetch_feeds([FetchRequest(url)], allow_private=True)
+    assert isinstance(result, FetchResult) and result.body == good_ics("20271201T100000Z")
+
+
+def _bomb(header: str) -> bytes:
+    """256 MB of zeros behind every coding ``header`` lists: a few KB on the wire."""
+    data = b"\0" * (256 * 1024 * 1024)
+    for coding in header.split(","):
+        coding = coding.strip()
+        data = gzip.compress(data, 9) if coding == "gzip" else zlib.compress(data, 9) if coding == "deflate" else data
+    return data
+
+
+@pytest.mark.parametrize("header", ["gzip, gzip", "gzip,identity", "identity, gzip", "deflate, gzip"])
+def test_a_bomb_behind_a_chain_of_codings_stops_at_the_cap(plain_server: MisbehavingServer, header: str) -> None:
+    """httpx decoded any chain but a lone gzip/deflate itself, each chunk whole: 591 bytes of
+    ``gzip, gzip`` became 557 MB before the cap looked."""
+    url = plain_server.route("/stacked-bomb", body(_bomb(header), "application/rss+xml", Content_Encoding=header))
+    tracemalloc.start()
+    try:
+        [result] = fetch_feeds([FetchRequest(url)], allow_private=True, limits=FetchLimits(max_bytes=4_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(result, FetchError) and "exceeds the 4,000,000-byte cap" in result.reason
+    assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
+@pytest.mark.parametrize("header, reason", [
+    ("br", "the server compressed the feed with 'br', which we do not read: it must send it plain, gzip or deflate"),
+    ("gzip, zstd", "the server compressed the feed with 'zstd', which we do not read"),
+    ("gzip, gzip, gzip, gzip", "Content-Encoding lists 4 compressions; we read at most 3"),
+    ("gzip, gzip", "cannot decode the body: "),  # declared twice, compressed once
+])
+def test_a_coding_we_cannot_undo_is_a_clear_error(plain_server: MisbehavingServer, header: str, reason: str) -> None:
+    url = plain_server.route("/unreadable", body(gzip.compress(good_ics("20271201T100000Z")), Content_Encoding=header))
+    [result] = fetch_feeds([FetchRequest(url)], allow_private=True)
+    assert isinstance(result, FetchError) and reason in result.reason, result

@@ -3,8 +3,8 @@
 Polite and safe by construction: conditional GET (ETag / Last-Modified), bounded concurrency
 overall and per host, redirects followed by hand (each hop checked by :mod:`netguard`, at most
 five, a leading 301/308 reported so the stored URL can move), bodies capped while streaming
-(after gzip decoding, so a gzip bomb stops at the cap), and a deadline for the whole response so
-a server dripping one byte a second cannot hold a worker. Every failure is a :class:`FetchError`
+(after decoding every Content-Encoding, so a gzip bomb stops at the cap: :mod:`.inflate`), and
+a deadline for the whole response so a server dripping one byte a second cannot hold a worker. Every failure is a :class:`FetchError`
 value in the result list, never an exception that stops the other feeds.
 
 Requests are httpx requests sent through the aiohttp transport of httpx's maintainer
@@ -23,7 +23,6 @@ import dataclasses
 import functools
 import ssl
 import time
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from .. import USER_AGENT
 from ..errors import FetchError
 from ..models import FetchResult
 from ..netguard import Resolver, resolve_checked, split_target, system_resolver
+from .inflate import CappedBody, codings
 from .reasons import status_reason, transport_error
 
 HEADER_LINE_MAX = 32 * 1024
@@ -190,49 +190,11 @@ class _Fetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise FetchError(url, f"body of {int(declared):,} bytes exceeds the {cap:,}-byte cap")
-        encoding = response.headers.get("content-encoding", "").strip().lower()
-        if encoding in ("gzip", "x-gzip", "deflate"):
-            return await _inflate_capped(url, response, cap, gzip=encoding != "deflate")
-        chunks, size = [], 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise FetchError(url, f"body exceeds the {cap:,}-byte cap")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-
-async def _inflate_capped(url: str, response: httpx.Response, cap: int, *, gzip: bool) -> bytes:
-    """Decompress the raw stream ourselves, never more than ``cap`` + 1 bytes at a time.
-
-    httpx inflates each network chunk whole: 64 KB of a gzip bomb is 64 MB in memory before any
-    cap can look at it, times 32 concurrent fetches (issue 7). ``deflate`` is zlib-wrapped as
-    HTTP says, or raw as some servers send it.
-    """
-    decompressor = zlib.decompressobj(31 if gzip else 15)
-    chunks: list[bytes] = []
-    size, started = 0, False
-    try:
-        async for raw in response.aiter_raw():
-            if not started and not gzip and not _zlib_header(raw):
-                decompressor = zlib.decompressobj(-15)  # raw deflate: no zlib header
-            started = started or bool(raw)
-            data = raw
-            while data:
-                out = decompressor.decompress(data, cap + 1 - size)
-                size += len(out)
-                if size > cap:
-                    raise FetchError(url, f"body exceeds the {cap:,}-byte cap")
-                chunks.append(out)
-                data = decompressor.unconsumed_tail
-    except zlib.error as error:
-        raise FetchError(url, f"cannot decode the body: {error}") from None
-    return b"".join(chunks)
-
-
-def _zlib_header(data: bytes) -> bool:
-    """RFC 1950: compression method 8 and a header checksum that is a multiple of 31."""
-    return len(data) >= 2 and data[0] & 0x0F == 8 and ((data[0] << 8) | data[1]) % 31 == 0
+        listed = response.headers.get_list("content-encoding", split_commas=True)
+        decoded = CappedBody(url, cap, codings(url, listed))
+        async for raw in response.aiter_raw():  # never httpx's decoding: it has no cap
+            decoded.feed(raw)
+        return decoded.body()
 
 
 def _pinned(url: str, address: str) -> tuple[httpx.URL, dict[str, object], dict[str, str]]:

@@ -43,6 +43,15 @@ FETCHING: tuple[tuple[str, str, str], ...] = (
     ("body exceeds the {cap}-byte cap",
      "la réponse dépasse la limite de {cap} octets",
      "die Antwort überschreitet die Grenze von {cap} Bytes"),
+    ("the server compressed the feed with {coding}, which we do not read: it must send it "
+     "plain, gzip or deflate",
+     "le serveur a compressé le flux en {coding}, que nous ne lisons pas : il doit l'envoyer "
+     "sans compression, en gzip ou en deflate",
+     "der Server hat den Feed mit {coding} komprimiert, das wir nicht lesen: er muss ihn "
+     "unkomprimiert, mit gzip oder deflate senden"),
+    ("Content-Encoding lists {n} compressions; we read at most {max}",
+     "Content-Encoding annonce {n} compressions ; nous en lisons au plus {max}",
+     "Content-Encoding nennt {n} Kompressionen; wir lesen höchstens {max}"),
     ("cannot decode the body: {why}",
      "réponse illisible : {why}",
      "Antwort nicht lesbar: {why}"),
