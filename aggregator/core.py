@@ -20,7 +20,7 @@ from .config import DEFAULT_REFRESH, Settings
 from .curation import CurationMixin
 from .dedup import merge_events, merge_news, record_key
 from .digests import DigestError, DigestReport, DigestsMixin
-from .errors import ConfigError, FeedError, ParseError
+from .errors import AggregatorError, ConfigError, FeedError, ParseError, one_line
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, Wire, fetch_feeds
 from .gcpause import fewer_collections, release_free_memory
 from .intake import Intake, iter_intakes
@@ -184,23 +184,61 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         return the updates, without their records, in the order of ``states``. `refresh` and
         the daemon's rounds."""
         updates: dict[int, StoredUpdate] = {}
-        batch: list[FeedUpdate] = []
+        batch: list[tuple[int, Intake, FeedUpdate]] = []
         with closing(iter_intakes(
             states, force=force, allow_private=self.settings.allow_private_networks,
             default_tz=self.settings.timezone, limits=self.limits, resolver=self.resolver,
             report=report, wire=wire,
         )) as intakes:
             for index, intake in intakes:
-                update = self._decide(intake, self.clock(), sources)
-                updates[index] = StoredUpdate(update.state, update.outcome,
-                                              replaced=update.replace is not None)
-                batch.append(update)
-                if len(batch) == STORE_BATCH or len(updates) == len(states):
-                    with writing():
-                        self.store.apply_updates(batch)
+                batch.append((index, intake, self._decide(intake, self.clock(), sources)))
+                if len(batch) == STORE_BATCH or len(updates) + len(batch) == len(states):
+                    for (index, _, _), update in zip(batch, self._store(batch, writing, sources),
+                                                     strict=True):
+                        updates[index] = StoredUpdate(update.state, update.outcome,
+                                                      replaced=update.replace is not None)
                     batch = []
                     report("storing", len(updates), len(states))
         return [updates[index] for index in range(len(states))]
+
+    def _store(self, batch: Sequence[tuple[int, Intake, FeedUpdate]], writing: Writing,
+               sources: Mapping[str, Source]) -> list[FeedUpdate]:
+        """Write ``batch`` in one transaction; if that fails, each feed in one of its own, so
+        records one feed holds that the database refuses fail that feed alone (its previous
+        records kept, the reason on its health line) instead of the batch and the refresh.
+        What fails even a feed's state alone (the database is gone) is raised."""
+        updates = [update for _, _, update in batch]
+        try:
+            with writing():
+                self.store.apply_updates(updates)
+            return updates
+        except Exception:
+            if not any(update.replace is not None for update in updates):
+                raise
+        stored = []
+        for _, intake, update in batch:
+            try:
+                with writing():
+                    self.store.apply_updates([update])
+            except Exception as error:
+                if update.replace is None:
+                    raise
+                update = self._unstorable(intake, error, sources)
+                with writing():
+                    self.store.apply_updates([update])
+            stored.append(update)
+        return stored
+
+    def _unstorable(self, intake: Intake, error: Exception,
+                    sources: Mapping[str, Source]) -> FeedUpdate:
+        """The feed's update when its records could not be stored: an error, like a failed
+        fetch, so it is retried with back-off and its organiser learns why."""
+        said = str(error) if isinstance(error, AggregatorError) else f"{type(error).__name__}: {error}"
+        why = one_line((said.splitlines() or [type(error).__name__])[0], 160)
+        reason = f"its records could not be stored: {why}; the previous records are kept"
+        elapsed = 0.0 if isinstance(intake.fetched, FeedError) else intake.fetched.elapsed
+        return decide.after_error(intake.state, FeedError(intake.state.url, reason), self.clock(),
+                                  self._interval(intake.state, sources), elapsed)
 
     def _decide(self, intake: Intake, now: datetime,
                 sources: Mapping[str, Source] | None = None) -> FeedUpdate:

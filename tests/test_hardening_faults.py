@@ -17,6 +17,7 @@ from typing import Any
 
 import icalendar
 import pytest
+import sqlalchemy as sa
 
 from aggregator.core import Aggregator, make_aggregator
 from aggregator.errors import AggregatorError, PublishError
@@ -246,7 +247,6 @@ def test_a_postgres_table_locked_by_someone_else_fails_the_build_fast_and_keeps_
     """Someone runs ``LOCK TABLE events`` (a manual fix, a long migration): the build gives up
     after the lock timeout with a clear error instead of waiting forever with its build lease,
     publishes nothing half-done, and the next build, once the lock is gone, works."""
-    import sqlalchemy as sa
 
     from aggregator.errors import StoreError
     from aggregator.store import open_store
@@ -272,3 +272,58 @@ def test_a_postgres_table_locked_by_someone_else_fails_the_build_fast_and_keeps_
     assert app.build().events == 1
     holder.dispose()
     app.close()
+
+
+SURROGATE_FEED = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [{"id": "s1", '
+                  b'"url": "https://ex.org/s1", "title": "Caf\\ud800 lone surrogate", '
+                  b'"content_text": "x", "date_published": "2026-12-01T10:00:00Z"}]}')
+
+
+def test_a_lone_surrogate_in_a_json_feed_is_stored_and_published(
+        server: MisbehavingServer, tmp_path: Path, db_url: str) -> None:
+    """Storing "Caf\\ud800" raised UnicodeEncodeError out of the refresh: no feed was stored."""
+    url = server.route("/feed.json", body(SURROGATE_FEED, "application/feed+json"))
+    app = make_aggregator(make_settings(tmp_path, (make_source("steady", server.url("/steady.ics")),
+                                                   make_source("cafe", url)), db_url=db_url))
+    try:
+        outcomes = {o.source_id: o.result for o in app.refresh()}
+        assert outcomes == {"steady": "updated", "cafe": "updated"}
+        app.build()
+        news = json.loads((tmp_path / "output" / "news.json").read_text())["items"]
+        assert [n["title"] for n in news] == ["Caf\ufffd lone surrogate"]
+    finally:
+        app.close()
+
+
+POISON_TRIGGER = {  # the database refuses one feed's record: a stand-in for any value it rejects
+    "sqlite": ["CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.uid LIKE 'fragile%' "
+               "BEGIN SELECT RAISE(ABORT, 'value refused'); END"],
+    "postgresql": ["CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN IF NEW.uid LIKE 'fragile%' "
+                   "THEN RAISE EXCEPTION 'value refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+                   "CREATE TRIGGER poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION poison()"],
+}
+
+
+def test_records_the_database_refuses_fail_their_feed_alone(
+        server: MisbehavingServer, tmp_path: Path, db_url: str) -> None:
+    """Every feed of a batch was written in one transaction: one feed's refused record raised
+    out of the refresh and stored nothing of the others."""
+    sources = (make_source("steady", server.url("/steady.ics")),
+               make_source("fragile", server.url("/fragile.ics")))
+    app = make_aggregator(make_settings(tmp_path, sources, db_url=db_url))
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            for statement in POISON_TRIGGER[engine.dialect.name]:
+                connection.execute(sa.text(statement))
+        outcomes = {o.source_id: o for o in app.refresh()}
+        assert outcomes["steady"].result == "updated"
+        assert outcomes["fragile"].result == "error"
+        assert "its records could not be stored: " in outcomes["fragile"].error
+        assert "value refused" in outcomes["fragile"].error
+        health = {h.source: h for h in app.feed_health()}
+        assert health["steady"].items == 1 and health["steady"].status == "ok"
+        assert health["fragile"].status == "error" and "could not be stored" in health["fragile"].last_error
+    finally:
+        engine.dispose()
+        app.close()

@@ -170,3 +170,14 @@ def test_a_page_without_an_html_root_is_read_whole_when_declared_jsonld() -> Non
             b' "location": {"@type": "Place", "name": "TCRM-Blida"}}\n</script></head><body></body>')
     feed = parse_body(page, "jsonld", "https://tcrm-blida.example/agenda")
     assert [event.title for event in feed.events] == ["Atelier IA"]
+
+
+def test_a_lone_surrogate_in_json_ld_becomes_a_replacement_character() -> None:
+    """json.loads keeps "\\ud800" alone; UTF-8 cannot encode it and storing it failed the
+    refresh of every feed."""
+    event = {"@type": "Event", "name": "Caf\ud800 philo", "startDate": "2026-12-10T19:00:00Z",
+             "location": {"@type": "Place", "name": "Salle \udc00"}, "url": "/e/\ud800"}
+    [parsed] = parse_jsonld(page(event), URL).events
+    assert parsed.title == "Caf\ufffd philo" and parsed.location == "Salle \ufffd"
+    for text in (parsed.title, parsed.location, parsed.url, parsed.uid, parsed.description):
+        text.encode("utf-8")

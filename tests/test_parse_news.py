@@ -694,3 +694,18 @@ def test_a_feedburner_item_links_to_the_article_not_to_the_redirect() -> None:
     assert bilan.link == "https://lab.example.org/2025/03/bilan/"
     assert bilan.guid == "https://lab.example.org/?p=12"
     assert other.link == "https://lab.example.org/autre/"
+
+
+def test_a_lone_surrogate_in_a_json_feed_becomes_a_replacement_character() -> None:
+    """json.loads keeps "\\ud800" alone; UTF-8 (the database, every output) cannot encode it,
+    and storing it failed the whole refresh. A pair stays the character it encodes."""
+    document = ('{"version": "https://jsonfeed.org/version/1.1", "title": "T\\udfff", "items": [{'
+                '"id": "s\\ud8001", "url": "https://ex.org/s1", "title": "Caf\\ud800 lone, \\ud83d\\ude00 paired",'
+                ' "content_text": "x\\udc00", "tags": ["a\\ud800"], "\\ud800key": 1,'
+                ' "date_published": "2026-12-01T10:00:00Z"}]}')
+    feed = parse_body(document.encode(), "auto", "https://ex.org/feed.json")
+    [item] = feed.items
+    assert item.title == "Caf\ufffd lone, \U0001f600 paired"
+    assert item.guid == "s\ufffd1" and feed.title == "T\ufffd"
+    for text in (item.title, item.guid, item.summary, feed.title):
+        text.encode("utf-8")

@@ -17,7 +17,9 @@ from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
 from .news import MAX_ITEMS
 from .news_dates import any_written_date, moved
-from .text import absolute_link, clean_line, html_to_text, is_web_url, sanitize_html
+from .text import (
+    absolute_link, clean_line, html_to_text, is_web_url, load_json_text, sanitize_html,
+)
 from .timezones import well_known_zone
 
 VERSION_PREFIX = "https://jsonfeed.org/version/"
@@ -30,7 +32,7 @@ def load_json(body: bytes, url: str) -> Any:
         ParseError: not UTF-8 or not JSON; the reason gives the line and column.
     """
     try:
-        return json.loads(body.decode("utf-8-sig"), parse_constant=refuse_constant)
+        return load_json_text(body.decode("utf-8-sig"), parse_constant=refuse_constant)
     except UnicodeDecodeError as error:
         raise ParseError(url, f"JSON Feed not UTF-8 at byte {error.start}") from None
     except json.JSONDecodeError as error:

@@ -30,7 +30,7 @@ from ..errors import ParseError
 from ..models import Event, ParsedFeed, When
 from .ical_dates import at_the_ends
 from .news_dates import day_first, day_or_month, moved, written_when
-from .text import absolute_link, clean_line, html_to_text, plain_text
+from .text import absolute_link, clean_line, html_to_text, load_json_text, plain_text
 
 MAX_EVENTS = 5000
 """A page listing more is a generator gone wrong; the rest is dropped with a warning."""
@@ -91,7 +91,7 @@ def parse_jsonld(body: bytes, url: str, default_tz: str = "Europe/Paris") -> Par
     nodes: list[dict[str, Any]] = []
     for number, text in enumerate(page.blocks, 1):
         try:
-            nodes.extend(_event_nodes(json.loads(text), 0))
+            nodes.extend(_event_nodes(load_json_text(text), 0))
         except (json.JSONDecodeError, RecursionError) as error:
             notes.append(f"JSON-LD block {number} is not valid JSON: {clean_line(str(error))[:120]}")
     if not nodes:

@@ -8,11 +8,12 @@ agenda page, news.json and the digest all show the same thing, whichever parser 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -195,6 +196,36 @@ def _already_clean(text: str) -> bool:
             and "\n " not in text and "\n\n\n" not in text
             and OTHER_SPACES.search(text) is None and CONTROL_CHARS.search(text) is None
             and unicodedata.is_normalized("NFC", text))
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A ``\\ud800``-``\\udfff`` escape: the only way a JSON text read from UTF-8 holds a surrogate."""
+
+
+def load_json_text(text: str, **options: Any) -> Any:
+    """``json.loads(text)`` with every lone surrogate in its strings (``"Caf\\ud800"``: json
+    takes it, UTF-8 cannot encode it, and storing it failed the whole refresh) replaced by
+    U+FFFD, as feedparser does for RSS. A pair is one character by then, so any surrogate left
+    is lone. Raises what json.loads raises."""
+    document = json.loads(text, **options)
+    if SURROGATE_ESCAPE.search(text) is None:  # nearly every document: nothing to walk
+        return document
+    if isinstance(document, str):
+        return LONE_SURROGATE.sub("\ufffd", document)
+    pending: list[Any] = [document]
+    while pending:  # by hand, not recursive: json reads deeper than Python recurses
+        node = pending.pop()
+        pairs = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        if isinstance(node, dict):
+            node.clear()
+        for key, value in pairs:
+            if isinstance(value, str):
+                value = LONE_SURROGATE.sub("\ufffd", value)
+            elif isinstance(value, (dict, list)):
+                pending.append(value)
+            node[LONE_SURROGATE.sub("\ufffd", key) if isinstance(key, str) else key] = value
+    return document
 
 
 def first_line(text: str, limit: int = 80) -> str:

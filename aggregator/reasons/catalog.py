@@ -294,4 +294,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
      "précédentes restent publiées jusqu'à ce qu'il en ait de nouveau",
      "plötzlich leer: der Feed enthält nichts mehr, wo er {n} Einträge hatte; die bisherigen "
      "bleiben veröffentlicht, bis er wieder welche hat"),
+
+    # storing (aggregator.core)
+    ("its records could not be stored: {why}; the previous records are kept",
+     "ses entrées n'ont pas pu être enregistrées : {why} ; les précédentes sont conservées",
+     "seine Einträge konnten nicht gespeichert werden: {why}; die bisherigen bleiben erhalten"),
 ) + FORMS
