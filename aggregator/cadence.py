@@ -24,7 +24,7 @@ MAX_INTERVAL = timedelta(hours=24)
 a year-long max-age on a calendar export is a server misconfiguration, not a promise."""
 DOWN_ALERT_AFTER = timedelta(hours=24)  # issue 4: a feed failing for a day mails its contact
 
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)\"?\s*(?:,|$)", re.IGNORECASE)
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?([0-9]+)\"?\s*(?:,|$)", re.IGNORECASE)
 _NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-cache|no-store)\s*(?:,|$|=)", re.IGNORECASE)
 
 
@@ -33,7 +33,7 @@ def parse_max_age(cache_control: str | None) -> timedelta | None:
     if not cache_control or _NO_CACHE.search(cache_control):
         return None
     match = _MAX_AGE.search(cache_control)
-    return timedelta(seconds=int(match.group(1))) if match else None
+    return _seconds(match.group(1)) if match else None
 
 
 def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
@@ -41,15 +41,25 @@ def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
     if not value or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
-        return timedelta(seconds=int(text))
+    if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, not to int()
+        return _seconds(text)
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(when - now, timedelta(0))
+
+
+def _seconds(digits: str) -> timedelta:
+    """A header's delay in ASCII digits, no longer than :data:`MAX_INTERVAL` (nothing waits
+    longer): ``99999999999999999999`` overflowed timedelta, 5,000 digits int(), and either
+    stopped the whole refresh."""
+    digits = digits.lstrip("0")
+    if len(digits) > len(str(int(MAX_INTERVAL.total_seconds()))):
+        return MAX_INTERVAL
+    return min(timedelta(seconds=int(digits or "0")), MAX_INTERVAL)
 
 
 def poll_interval(configured: timedelta | None, max_age: timedelta | None = None) -> timedelta:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from aggregator import cadence, decide
 from aggregator.cadence import Outage, check_health, is_due, next_due, poll_interval
 from aggregator.errors import FetchError
@@ -62,6 +64,38 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert next_due(NOW, HOUR, 1, retry_after=5 * HOUR) == NOW + 5 * HOUR
     assert next_due(NOW, HOUR, 3, retry_after=MINUTE) == NOW + 4 * HOUR
     assert next_due(NOW, HOUR, 1, retry_after=timedelta(days=30)) == NOW + 24 * HOUR
+
+
+ABSURD = ["99999999999999999999", "9" * 5000, "1" + "0" * 4299]
+"""Delays past what timedelta holds, and past what int() reads (4,300 digits)."""
+
+
+@pytest.mark.parametrize("seconds", ABSURD)
+def test_a_huge_delay_is_read_as_the_longest_wait(seconds: str) -> None:
+    """Each overflowed timedelta or int() and stopped the whole refresh."""
+    assert cadence.parse_retry_after(seconds, NOW) == 24 * HOUR
+    assert cadence.parse_max_age(f"public, max-age={seconds}") == 24 * HOUR
+    assert cadence.parse_max_age(f'max-age="{seconds}"') == 24 * HOUR
+    busy = FetchError(URL, "HTTP 429 Too Many Requests", 429, retry_after=seconds)
+    assert decide.after_error(state(), busy, NOW, HOUR).state.next_due == NOW + 24 * HOUR
+    fresh = FetchResult(url=URL, status_code=200, body=b"x", cache_control=f"max-age={seconds}")
+    update = decide.after_parse(state(), fresh, ParsedFeed(format="ical"), "h", NOW, HOUR)
+    assert update.state.next_due == NOW + 24 * HOUR
+
+
+@pytest.mark.parametrize("seconds", ["²", "٣٦٠٠", "³⁶⁰⁰", "12e3", "-60", "0x10", "7200 "])
+def test_a_delay_not_in_ascii_digits_is_unreadable_so_absent(seconds: str) -> None:
+    """"²" is a digit to str.isdigit, and int("²") raised ValueError out of the refresh."""
+    expected = 2 * HOUR if seconds == "7200 " else None  # white space around a header is no part of it
+    assert cadence.parse_retry_after(seconds, NOW) == expected
+    assert cadence.parse_max_age(f"max-age={seconds}") == expected
+    busy = FetchError(URL, "HTTP 503 Service Unavailable", 503, retry_after=seconds)
+    assert decide.after_error(state(), busy, NOW, HOUR).state.next_due == NOW + (expected or HOUR)
+
+
+def test_leading_zeros_are_still_the_number() -> None:
+    assert cadence.parse_retry_after("0" * 5000 + "60", NOW) == MINUTE
+    assert cadence.parse_max_age("max-age=" + "0" * 5000) == timedelta(0)
 
 
 def test_refresh_decisions_honour_the_servers_headers() -> None:

@@ -327,3 +327,25 @@ def test_records_the_database_refuses_fail_their_feed_alone(
     finally:
         engine.dispose()
         app.close()
+
+
+@pytest.mark.parametrize("route", [
+    body(b"slow down", "text/plain", 429, Retry_After="99999999999999999999"),
+    body(b"slow down", "text/plain", 503, Retry_After="²"),
+    body(FRAGILE, Cache_Control="max-age=" + "9" * 5000),
+], ids=["retry-after-huge", "retry-after-superscript", "max-age-5000-digits"])
+def test_an_absurd_delay_header_waits_a_day_at_most_and_stops_nothing(
+        server: MisbehavingServer, tmp_path: Path, route: Route) -> None:
+    """A huge or unreadable Retry-After / max-age raised OverflowError or ValueError out of
+    the refresh: no feed of it was stored."""
+    server.route("/absurd", route)
+    sources = (make_source("absurd", server.url("/absurd")), make_source("steady", server.url("/steady.ics")))
+    app = make_aggregator(make_settings(tmp_path, sources))
+    try:
+        before = datetime.now(timezone.utc)
+        outcomes = {o.source_id: o.result for o in app.refresh()}
+        assert outcomes["steady"] == "updated" and outcomes["absurd"] in ("updated", "error")
+        [absurd] = [s for s in app.store.feed_states(app.current_sources()) if s.source_id == "absurd"]
+        assert absurd.next_due is not None and absurd.next_due <= before + timedelta(days=1, minutes=5)
+    finally:
+        app.close()
