@@ -349,3 +349,22 @@ def test_an_absurd_delay_header_waits_a_day_at_most_and_stops_nothing(
         assert absurd.next_due is not None and absurd.next_due <= before + timedelta(days=1, minutes=5)
     finally:
         app.close()
+
+
+NUL_RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Hello</title>'
+           b'<guid>g&#0;1</guid><link>https://ex.org/1&#0;</link></item></channel></rss>')
+
+
+def test_a_nul_in_a_guid_is_stored_without_it(server: MisbehavingServer, tmp_path: Path, db_url: str) -> None:
+    """PostgreSQL refused the NUL, and with it every feed of the batch."""
+    server.route("/nul.xml", body(NUL_RSS, "application/rss+xml"))
+    sources = (make_source("nul", server.url("/nul.xml")), make_source("steady", server.url("/steady.ics")))
+    app = make_aggregator(make_settings(tmp_path, sources, db_url=db_url))
+    try:
+        assert {o.source_id: o.result for o in app.refresh()} == {"nul": "updated", "steady": "updated"}
+        app.build()
+        news = json.loads((tmp_path / "output" / "news.json").read_text())["items"]
+        assert [(n["title"], n["link"]) for n in news] == [("Hello", "https://ex.org/1")]
+        assert [s["guid"] for s in news[0]["sources"]] == ["g1"]
+    finally:
+        app.close()

@@ -181,3 +181,12 @@ def test_a_lone_surrogate_in_json_ld_becomes_a_replacement_character() -> None:
     assert parsed.title == "Caf\ufffd philo" and parsed.location == "Salle \ufffd"
     for text in (parsed.title, parsed.location, parsed.url, parsed.uid, parsed.description):
         text.encode("utf-8")
+
+
+def test_control_characters_leave_uids_and_links() -> None:
+    """A NUL kept in an event's UID or link made PostgreSQL refuse the whole batch of feeds."""
+    event = {"@type": "Event", "@id": "https://asso.example.org/e\x00\x01#event", "name": "Talk",
+             "url": "/e/\x00x\x1f", "startDate": "2026-12-10T19:00:00Z"}
+    [parsed] = parse_jsonld(page(event), URL).events
+    assert parsed.uid == "https://asso.example.org/e#event"
+    assert parsed.url == "https://asso.example.org/e/x"

@@ -709,3 +709,28 @@ def test_a_lone_surrogate_in_a_json_feed_becomes_a_replacement_character() -> No
     assert item.guid == "s\ufffd1" and feed.title == "T\ufffd"
     for text in (item.title, item.guid, item.summary, feed.title):
         text.encode("utf-8")
+
+
+NUL_RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Hello</title>'
+           b'<guid>g&#0;1&#31;</guid><link>https://ex.org/1&#0;&#8;x</link></item></channel></rss>')
+NUL_JSON_FEED = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
+    {"id": "i\x00d\x0b", "url": "https://ex.org/\x00u\x1f", "title": "t"}]}).encode()
+
+
+@pytest.mark.parametrize("body, guid, link", [
+    (NUL_RSS, "g1", "https://ex.org/1x"),
+    (NUL_JSON_FEED, "id", "https://ex.org/u"),
+], ids=["rss", "jsonfeed"])
+def test_control_characters_leave_guids_and_links(body: bytes, guid: str, link: str) -> None:
+    """PostgreSQL refuses a NUL and XML every C0 control but tab and line breaks: a NUL kept
+    in one guid made PostgreSQL refuse the whole batch of feeds."""
+    [item] = parse_body(body, "auto", "https://ex.org/feed").items
+    assert (item.guid, item.link) == (guid, link)
+
+
+def test_an_identifier_keeps_its_spaces_and_line_breaks() -> None:
+    """Only what XML and PostgreSQL refuse goes: the rest is the identifier the feed gave."""
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1",
+                       "items": [{"id": "a\tb\nc  D", "title": "t"}]}).encode()
+    [item] = parse_body(body, "auto", "https://ex.org/feed").items
+    assert item.guid == "a\tb\nc  D"

@@ -18,7 +18,7 @@ from ..models import NewsItem, ParsedFeed
 from .news import MAX_ITEMS
 from .news_dates import any_written_date, moved
 from .text import (
-    absolute_link, clean_line, html_to_text, is_web_url, load_json_text, sanitize_html,
+    absolute_link, clean_identifier, clean_line, html_to_text, is_web_url, load_json_text, sanitize_html,
 )
 from .timezones import well_known_zone
 
@@ -116,7 +116,7 @@ def read_item(raw: Any, base: str, url: str, notes: list[str],
     )
     summary = read_content(raw, base, notes)
     title = clean_line(text_field(raw, "title", notes))  # JSON Feed: plain text, markup is literal
-    guid = text_field(raw, "id", notes).strip() or link
+    guid = clean_identifier(text_field(raw, "id", notes)).strip() or link
     if not (guid or title or summary):
         notes.append("skipped item with no id, url, title or content")
         return None

@@ -30,7 +30,7 @@ from ..errors import ParseError
 from ..models import Event, ParsedFeed, When
 from .ical_dates import at_the_ends
 from .news_dates import day_first, day_or_month, moved, written_when
-from .text import absolute_link, clean_line, html_to_text, load_json_text, plain_text
+from .text import absolute_link, clean_identifier, clean_line, html_to_text, load_json_text, plain_text
 
 MAX_EVENTS = 5000
 """A page listing more is a generator gone wrong; the rest is dropped with a warning."""
@@ -171,7 +171,7 @@ def _event(node: dict[str, Any], url: str, reading: TypedDates, notes: list[str]
     if isinstance(start, date) and not isinstance(start, datetime) and end is not None:
         end = end + timedelta(days=1)  # schema.org endDate is inclusive; DTEND is not
     link = absolute_link(_text(node.get("url")), url)
-    identity = _text(node.get("@id")) or link or hashlib.sha256(
+    identity = clean_identifier(_text(node.get("@id"))).strip() or link or hashlib.sha256(
         f"{name}|{start.isoformat()}".encode()).hexdigest()[:32]
     return Event(
         uid=identity, title=name, start=start, end=end,

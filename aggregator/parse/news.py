@@ -27,8 +27,8 @@ from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
 from .char_refs import replace_references_to_nothing
 from .feed_dates import read_with_dates, to_utc, undated_note, unread_dates_note
-from .text import (absolute_link, clean_line, html_to_text, is_web_url, looks_like_html, plain_text,
-                   sanitize_html)
+from .text import (absolute_link, clean_identifier, clean_line, html_to_text, is_web_url,
+                   looks_like_html, plain_text, sanitize_html)
 from .timezones import well_known_zone
 from .xml_declaration import drop_unnamed_encoding
 
@@ -279,7 +279,7 @@ def looks_marked_up(value: str) -> bool:
 
 def read_guid(entry: Any, link: str, title: str, summary: str) -> str:
     """The entry id, else its link, else a hash of its title and text."""
-    guid = str(entry.get("id") or "").strip()
+    guid = clean_identifier(str(entry.get("id") or "")).strip()
     if guid:
         return guid
     if link:

@@ -228,6 +228,17 @@ def load_json_text(text: str, **options: Any) -> Any:
     return document
 
 
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""C0 controls XML 1.0 forbids (all but tab and line breaks); PostgreSQL refuses NUL."""
+
+
+def clean_identifier(text: str) -> str:
+    """A guid, UID or link without the control characters XML and PostgreSQL refuse: a NUL
+    kept in one (``<guid>g&#0;1</guid>``, a JSON ``"id"``) made PostgreSQL refuse the whole
+    batch of feeds. Nothing else changes: spaces and case are part of an identifier."""
+    return XML_ILLEGAL.sub("", text) if XML_ILLEGAL.search(text) else text
+
+
 def first_line(text: str, limit: int = 80) -> str:
     """The first line of ``text`` that holds more than white space, on one line and cut at
     ``limit``; "" when there is none. What a warning quotes of text it ignored (a PHP notice
@@ -275,7 +286,7 @@ def is_web_url(link: str) -> bool:
 
 def absolute_link(link: str, base: str) -> str:
     """Resolve ``link`` against ``base``; drop anything that is not http(s) (javascript:, data:)."""
-    link = link.strip()
+    link = clean_identifier(link).strip()
     if not link:
         return ""
     try:
