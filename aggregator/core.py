@@ -388,7 +388,7 @@ def check_feed(
     )
     if isinstance(result, FeedError):
         raise result
-    assert result.body is not None
+    assert result.body is not None  # a 304 answers only a conditional request: none here
     return date_by_now(parse_body(result.body, declared_type, result.url, settings.timezone),
                        utc_now())
 

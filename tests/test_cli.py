@@ -16,6 +16,7 @@ import icalendar
 import pytest
 
 from mailsink import smtp_server  # noqa: F401  (fixture)
+import misbehaving
 from sites import SOON, ics, rss, run
 
 from aggregator import config
@@ -268,3 +269,14 @@ def test_the_operator_switches_a_source_off_and_on_from_the_command_line(site: A
     assert apero["STATUS"] == "CONFIRMED"
     unknown = run("sources", "disable", "nobody")
     assert unknown.exit_code == 2 and "no source 'nobody'" in unknown.output
+
+
+def test_sources_check_explains_a_304_nobody_asked_for_in_one_line(site: Any) -> None:
+    """`sources check` sends no validators: a 304 died on an AssertionError traceback."""
+    with misbehaving.misbehaving_server() as server:
+        url = server.route("/nm.ics", misbehaving.body(b"", status=304))
+        result = run("sources", "check", url)
+    assert result.exit_code == 1
+    assert "HTTP 304 Not Modified to a request that held no cached copy" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output + result.stderr

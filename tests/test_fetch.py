@@ -264,3 +264,23 @@ def test_credentials_in_the_url_are_sent_as_basic_auth(server: MisbehavingServer
     assert isinstance(result, FetchResult) and result.body == CAL
     assert base64.b64decode(seen["Authorization"].removeprefix("Basic ")) == "team@lab:s3crét".encode()
     assert seen["Host"].startswith("127.0.0.1:")
+
+
+UNASKED_304 = ("HTTP 304 Not Modified to a request that held no cached copy: the site's server (or a "
+               "cache in front of it) must send the feed itself; tell the site")
+
+
+def test_a_304_nobody_asked_for_is_an_error_and_one_asked_for_is_not(server: MisbehavingServer) -> None:
+    """A 304 to a request without If-None-Match / If-Modified-Since (a broken cache) left a
+    feed that never delivered anything "ok" with nothing, and `sources check` asserting."""
+    url = server.route("/nm.ics", body(b"", status=304))
+    unasked = fetch_one(url)
+    assert isinstance(unasked, FetchError) and unasked.reason == UNASKED_304
+    assert unasked.status_code == 304
+    assert reason_in(unasked.reason, "fr").startswith("HTTP 304 Not Modified à une demande sans copie")
+    for asked in (FetchRequest(url, etag='"v1"'), FetchRequest(url, last_modified="Mon, 07 Dec 2026 06:00:00 GMT")):
+        [result] = fetch_feeds([asked], allow_private=True)
+        assert isinstance(result, FetchResult) and result.status_code == 304, result
+    moved = server.route("/old.ics", redirect(302, url))  # validators go to the first hop only
+    [result] = fetch_feeds([FetchRequest(moved, etag='"v1"')], allow_private=True)
+    assert isinstance(result, FetchError) and result.reason == UNASKED_304

@@ -368,3 +368,17 @@ def test_a_nul_in_a_guid_is_stored_without_it(server: MisbehavingServer, tmp_pat
         assert [s["guid"] for s in news[0]["sources"]] == ["g1"]
     finally:
         app.close()
+
+
+def test_a_feed_answering_304_to_its_first_request_is_an_error_not_ok(
+        server: MisbehavingServer, tmp_path: Path) -> None:
+    """A feed that never delivered a body was "ok", 0 items, on every refresh."""
+    server.route("/nm.ics", body(b"", status=304))
+    app = make_aggregator(make_settings(tmp_path, (make_source("nm", server.url("/nm.ics")),)))
+    try:
+        [outcome] = app.refresh()
+        [health] = app.feed_health()
+        assert outcome.result == "error" and health.status == "error"
+        assert health.last_error is not None and "304 Not Modified to a request that held no cached copy" in health.last_error
+    finally:
+        app.close()

@@ -149,25 +149,31 @@ class _Fetcher:
                 headers["If-None-Match"] = request.etag
             if request.last_modified:
                 headers["If-Modified-Since"] = request.last_modified
+        conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
         extensions["timeout"] = self.timeout
         try:
             response = await self.transport.handle_async_request(
                 httpx.Request("GET", target, headers=headers, extensions=extensions)
             )
             try:
-                return await self._read(url, response)
+                return await self._read(url, response, conditional)
             finally:
                 await response.aclose()
         except (httpx.HTTPError, aiohttp.ClientError, TimeoutError) as error:
             raise transport_error(url, error) from None
 
-    async def _read(self, url: str, response: httpx.Response) -> FetchResult | tuple[int, str]:
+    async def _read(self, url: str, response: httpx.Response,
+                    conditional: bool) -> FetchResult | tuple[int, str]:
         status = response.status_code
         if status in REDIRECT_CODES:
             location = response.headers.get("location")
             if not location:
                 raise FetchError(url, f"HTTP {status} without a Location header", status)
             return status, location
+        if status == 304 and not conditional:  # a broken cache: "ok" with nothing, forever
+            raise FetchError(url, "HTTP 304 Not Modified to a request that held no cached copy: "
+                                  "the site's server (or a cache in front of it) must send the "
+                                  "feed itself; tell the site", status)
         if status == 304:  # no body: aiohttp returns the connection to the pool by itself
             return FetchResult(url=url, status_code=304,
                                cache_control=response.headers.get("cache-control"))

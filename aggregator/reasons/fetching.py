@@ -37,6 +37,12 @@ FETCHING: tuple[tuple[str, str, str], ...] = (
     ("{answer}: the site's server failed; we will try again",
      "{answer} : le serveur du site a échoué ; nous réessaierons",
      "{answer}: der Server der Website ist ausgefallen; wir versuchen es erneut"),
+    ("HTTP 304 Not Modified to a request that held no cached copy: the site's server (or a "
+     "cache in front of it) must send the feed itself; tell the site",
+     "HTTP 304 Not Modified à une demande sans copie en cache : le serveur du site (ou un "
+     "cache devant lui) doit envoyer le flux lui-même ; prévenez le site",
+     "HTTP 304 Not Modified auf eine Anfrage ohne zwischengespeicherte Kopie: der Server der "
+     "Website (oder ein Cache davor) muss den Feed selbst senden; sagen Sie es der Website"),
     ("body of {size} bytes exceeds the {cap}-byte cap",
      "réponse de {size} octets, au-delà de la limite de {cap} octets",
      "Antwort von {size} Bytes überschreitet die Grenze von {cap} Bytes"),
