@@ -68,9 +68,15 @@ def after_error(
 def after_not_modified(
     state: FeedState, fetched: FetchResult, now: datetime, interval: timedelta, *, same_body: bool = False
 ) -> FeedUpdate:
-    """304, or a 200 whose body hash is unchanged: nothing to parse, nothing to write."""
+    """304, or a 200 whose body hash is unchanged: nothing to parse, nothing to write.
+
+    A flagged feed keeps the hash of the body before its anomaly (:func:`after_parse`), so the
+    same body again is that body back, the records kept are its records: the flag goes. A 304
+    answers the anomalous body's validators, and leaves the flag.
+    """
     new_state = dataclasses.replace(
         state,
+        flagged=None if same_body else state.flagged,
         url=fetched.permanent_redirect or state.url,
         status="ok",
         etag=fetched.etag or state.etag,

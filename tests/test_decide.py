@@ -151,3 +151,15 @@ def test_a_copy_that_dates_most_of_its_articles_later_keeps_their_stored_dates()
              for guid in "23")]
     assert [i.published for i in dated_by_first_seen(one, stored, NOW)] == [
         NOW, first - 2 * HOUR, first - 3 * HOUR]
+
+
+def test_a_flagged_feed_back_with_its_old_body_is_no_longer_flagged() -> None:
+    """The flag stayed forever once the export was mended: the old body hashes as stored."""
+    flagged = decide.after_parse(state(record_count=12, body_hash="old"), ok(etag='"empty"'), parsed(0),
+                                 "empty", NOW, HOUR).state
+    still = decide.after_not_modified(flagged, FetchResult(url=URL, status_code=304), NOW + HOUR, HOUR)
+    assert still.state.flagged == flagged.flagged  # 304 to the empty body's ETag: still empty
+    back = decide.after_not_modified(flagged, ok(etag='"v2"'), NOW + HOUR, HOUR, same_body=True)
+    assert back.state.flagged is None and back.state.record_count == 12
+    assert back.state.body_hash == "old" and back.state.etag == '"v2"'
+    assert back.outcome.result == "unchanged"

@@ -382,3 +382,22 @@ def test_a_feed_answering_304_to_its_first_request_is_an_error_not_ok(
         assert health.last_error is not None and "304 Not Modified to a request that held no cached copy" in health.last_error
     finally:
         app.close()
+
+
+def test_a_feed_suddenly_empty_then_mended_is_no_longer_flagged(server: MisbehavingServer, tmp_path: Path) -> None:
+    """The export comes back with the very body it had: its hash matched the one kept, and the
+    "suddenly empty" flag stayed on the feed's health for good."""
+    three = ics(*(f"UID:e{n}@test\r\nDTSTART:{START}\r\nSUMMARY:Talk {n}" for n in range(3)))
+    server.route("/cal.ics", body(three))
+    app = make_aggregator(make_settings(tmp_path, (make_source("lab", server.url("/cal.ics")),)))
+    try:
+        app.refresh()
+        server.route("/cal.ics", body(ics()))
+        assert [o.result for o in app.refresh()] == ["flagged"]
+        assert app.feed_health()[0].flagged
+        server.route("/cal.ics", body(three))
+        assert [o.result for o in app.refresh()] == ["unchanged"]
+        [health] = app.feed_health()
+        assert health.flagged is None and health.items == 3
+    finally:
+        app.close()
