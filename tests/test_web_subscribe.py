@@ -253,3 +253,44 @@ def test_a_subscriber_deletes_its_address_and_history_from_its_unsubscribe_page(
                  f"/calendars/mine/{calendar_key(subscriber.token)}.ics"):
         assert client.get(path).status_code == 404, path
     assert client.post(forget, data={"csrf_token": token}).status_code == 404
+
+
+@pytest.mark.parametrize(("state", "says", "back"), [
+    ("unsubscribed", "You are unsubscribed", "Subscribe again"),
+    ("pending", "not confirmed yet", "Confirm my subscription")])
+def test_a_reader_who_gets_no_digest_is_told_so_and_offered_the_way_back(
+    site: tuple[Aggregator, httpx.Client], state: str, says: str, back: str
+) -> None:
+    """An old digest's Preferences or Unsubscribe link, opened after a one-click unsubscribe
+    (or with a new sign-up still unconfirmed): the pages say no newsletter comes, "Save"
+    does not answer "Preferences saved." as if it would, the unsubscribe page offers no
+    "Unsubscribe" but the button back in, and that button works."""
+    app, client = site
+    subscriber, _ = app.add_subscriber("ana@example.org", language="en", confirmed=True)
+    token = subscriber.token
+    assert client.post(f"/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}
+                       ).status_code == 200
+    if state == "pending":  # signed up again from the form, not confirmed yet
+        app.add_subscriber("ana@example.org", language="en")
+    assert status(app, "ana@example.org") == state
+    back_form = f'<form method="post" action="/confirm/{token}">'
+    page = client.get(f"/preferences/{token}?lang=en").text
+    assert says in page and back_form in page and back in page
+    saved = client.post(f"/preferences/{token}?lang=en", data={
+        "csrf_token": csrf(client, f"/preferences/{token}"), "language": "en",
+        "cities": ["Metz"]}).text
+    assert "Preferences saved." not in saved and says in saved and back_form in saved
+    assert "for when you receive the newsletter again" in saved
+    assert app.store.subscriber(email="ana@example.org").cities == ("Metz",)  # type: ignore[union-attr]
+    leave = client.get(f"/unsubscribe/{token}?lang=en").text
+    assert says in leave and back_form in leave
+    assert f'action="/unsubscribe/{token}"' not in leave
+    assert f'action="/forget/{token}"' in leave  # erasing stays possible
+    for lang, words in (("fr", "aucune lettre"), ("de", "kein Newsletter")):
+        assert words in client.get(f"/unsubscribe/{token}?lang={lang}").text
+    done = client.post(f"/confirm/{token}?lang=en",
+                       data={"csrf_token": csrf(client, f"/unsubscribe/{token}")})
+    assert done.status_code == 200 and status(app, "ana@example.org") == "confirmed"
+    again = client.get(f"/preferences/{token}?lang=en").text
+    assert says not in again and back_form not in again
+    assert f'action="/unsubscribe/{token}"' in client.get(f"/unsubscribe/{token}?lang=en").text

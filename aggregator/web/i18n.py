@@ -20,6 +20,7 @@ from ..render.text import first_of_month
 from .i18n_admin import ADMIN_MESSAGES
 from .i18n_errors import ERROR_MESSAGES
 from .i18n_register import REGISTER_MESSAGES
+from .i18n_subscribe import SUBSCRIBE_MESSAGES
 from ..topics import KINDS
 from .qvalues import weighted
 
@@ -371,6 +372,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 MESSAGES.update(ADMIN_MESSAGES)
 MESSAGES.update(ERROR_MESSAGES)
 MESSAGES.update(REGISTER_MESSAGES)
+MESSAGES.update(SUBSCRIBE_MESSAGES)
 MESSAGES.update({f"kind_{kind}": words for kind, words in KINDS.items()})
 
 

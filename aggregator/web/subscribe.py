@@ -125,7 +125,7 @@ def confirm_page(request: Request, token: str) -> Response:
     page = Page(language(request), request.url.path, {})
     return render(request, "subscription_action.html", heading=page.t("subscribe_title"),
                   email=subscriber.email, action=f"/confirm/{token}",
-                  button=page.t("confirm_button"), forget_action="")
+                  button=page.t("confirm_button"), forget_action="", state="")
 
 
 @router.post("/confirm/{token}", response_class=HTMLResponse)
@@ -156,7 +156,8 @@ async def preferences_post(request: Request, token: str) -> Response:
         return _preferences(request, token, _subscriber(request, token),
                             error=reason_in(error.reason, language(request)))
     page = Page(language(request), request.url.path, {})
-    return _preferences(request, token, subscriber, notice=page.t("saved"))
+    saved = "saved" if subscriber.status == "confirmed" else "saved_inactive"
+    return _preferences(request, token, subscriber, notice=page.t(saved))
 
 
 def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: Any) -> Response:
@@ -170,16 +171,29 @@ def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: 
     return _form(request, values=values, action=f"/preferences/{token}",
                  heading=f"{page.t('preferences')} — {subscriber.email}", button=page.t("save"),
                  ask_email=False, unsubscribe_link=f"/unsubscribe/{token}",
-                 calendar_https=calendar, calendar_webcal=webcal(calendar), **extra)
+                 calendar_https=calendar, calendar_webcal=webcal(calendar),
+                 **_state(page, subscriber, token), **extra)
+
+
+def _state(page: Page, subscriber: Subscriber, token: str) -> dict[str, Any]:
+    """What a token page says of a subscription that sends nothing (pending, unsubscribed,
+    suspended after bounces) and the button back in: a reader following an old digest's
+    link would otherwise believe the newsletter still comes."""
+    if subscriber.status == "confirmed":
+        return {"state": "", "back_action": "", "back_button": ""}
+    return {"state": page.t(f"state_{subscriber.status}"), "back_action": f"/confirm/{token}",
+            "back_button": page.t(f"back_{subscriber.status}")}
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe_page(request: Request, token: str) -> Response:
     subscriber = _subscriber(request, token)
     page = Page(language(request), request.url.path, {})
+    gone = subscriber.status in ("pending", "unsubscribed")  # nothing left to unsubscribe
     return render(request, "subscription_action.html", heading=page.t("unsubscribe"),
-                  email=subscriber.email, action=f"/unsubscribe/{token}",
-                  button=page.t("unsubscribe"), forget_action=f"/forget/{token}")
+                  email=subscriber.email, action="" if gone else f"/unsubscribe/{token}",
+                  button=page.t("unsubscribe"), forget_action=f"/forget/{token}",
+                  **_state(page, subscriber, token))
 
 
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
