@@ -4,7 +4,8 @@ Why a table here instead of gettext catalogues: three languages and a hundred sh
 read best side by side, a missing translation is a test failure rather than an English word
 slipping into a French page, and the agenda's own texts stay in ``render.pages.LABELS``.
 The language comes from ``?lang=`` (the visible switcher, remembered in a cookie), then that
-cookie, then Accept-Language, then French.
+cookie, then Accept-Language, then French; a subscriber's own pages put its chosen language
+before the cookie (``views.language``).
 """
 
 from __future__ import annotations

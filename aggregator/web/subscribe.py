@@ -68,10 +68,19 @@ def _submitted(form: FormData) -> dict[str, Any]:
 def _subscriber(request: Request, token: str) -> Subscriber:
     """Raises HTTPException 404 (a page saying the link is not valid) for an unknown token."""
     try:
-        return aggregator_of(request).subscriber_by_token(token)
+        subscriber = aggregator_of(request).subscriber_by_token(token)
     except SubscriberError:
         page = Page(language(request), request.url.path, {})
         raise HTTPException(status_code=404, detail=page.t("bad_link")) from None
+    request.state.language = subscriber.language  # its pages speak its language
+    return subscriber
+
+
+def _target(request: Request, path: str) -> str:
+    """A form's target on a subscriber's page keeps the switcher's ``?lang=``: the answer
+    would otherwise be in the subscriber's stored language, not the one the visitor chose."""
+    lang = request.query_params.get("lang")
+    return f"{path}?lang={lang}" if lang in i18n.LANGUAGES else path
 
 
 def _message(request: Request, heading: str, message: str, error: bool = False) -> HTMLResponse:
@@ -124,7 +133,7 @@ def confirm_page(request: Request, token: str) -> Response:
     subscriber = _subscriber(request, token)
     page = Page(language(request), request.url.path, {})
     return render(request, "subscription_action.html", heading=page.t("subscribe_title"),
-                  email=subscriber.email, action=f"/confirm/{token}",
+                  email=subscriber.email, action=_target(request, f"/confirm/{token}"),
                   button=page.t("confirm_button"), forget_action="", state="")
 
 
@@ -155,6 +164,7 @@ async def preferences_post(request: Request, token: str) -> Response:
     except SubscriberError as error:
         return _preferences(request, token, _subscriber(request, token),
                             error=reason_in(error.reason, language(request)))
+    request.state.language = subscriber.language  # as just chosen
     page = Page(language(request), request.url.path, {})
     saved = "saved" if subscriber.status == "confirmed" else "saved_inactive"
     return _preferences(request, token, subscriber, notice=page.t(saved))
@@ -168,20 +178,21 @@ def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: 
               "tags": list(subscriber.tags)}
     calendar = (f"{aggregator_of(request).settings.base_url}/calendars/mine/"
                 f"{calendar_key(subscriber.token)}.ics") if subscriber.status == "confirmed" else ""
-    return _form(request, values=values, action=f"/preferences/{token}",
+    return _form(request, values=values, action=_target(request, f"/preferences/{token}"),
                  heading=f"{page.t('preferences')} — {subscriber.email}", button=page.t("save"),
                  ask_email=False, unsubscribe_link=f"/unsubscribe/{token}",
                  calendar_https=calendar, calendar_webcal=webcal(calendar),
-                 **_state(page, subscriber, token), **extra)
+                 **_state(request, page, subscriber, token), **extra)
 
 
-def _state(page: Page, subscriber: Subscriber, token: str) -> dict[str, Any]:
+def _state(request: Request, page: Page, subscriber: Subscriber, token: str) -> dict[str, Any]:
     """What a token page says of a subscription that sends nothing (pending, unsubscribed,
     suspended after bounces) and the button back in: a reader following an old digest's
     link would otherwise believe the newsletter still comes."""
     if subscriber.status == "confirmed":
         return {"state": "", "back_action": "", "back_button": ""}
-    return {"state": page.t(f"state_{subscriber.status}"), "back_action": f"/confirm/{token}",
+    return {"state": page.t(f"state_{subscriber.status}"),
+            "back_action": _target(request, f"/confirm/{token}"),
             "back_button": page.t(f"back_{subscriber.status}")}
 
 
@@ -190,10 +201,11 @@ def unsubscribe_page(request: Request, token: str) -> Response:
     subscriber = _subscriber(request, token)
     page = Page(language(request), request.url.path, {})
     gone = subscriber.status in ("pending", "unsubscribed")  # nothing left to unsubscribe
+    action = "" if gone else _target(request, f"/unsubscribe/{token}")
     return render(request, "subscription_action.html", heading=page.t("unsubscribe"),
-                  email=subscriber.email, action="" if gone else f"/unsubscribe/{token}",
-                  button=page.t("unsubscribe"), forget_action=f"/forget/{token}",
-                  **_state(page, subscriber, token))
+                  email=subscriber.email, action=action,
+                  button=page.t("unsubscribe"), forget_action=_target(request, f"/forget/{token}"),
+                  **_state(request, page, subscriber, token))
 
 
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)

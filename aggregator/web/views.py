@@ -107,7 +107,12 @@ def aggregator_of(request: Request) -> Aggregator:
 
 
 def language(request: Request) -> str:
-    return i18n.negotiate(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE),
+    """The page's language; a subscriber's own pages (``request.state.language``, set once
+    its token is known) speak the language it chose before the cookie's or the browser's:
+    its digest's links open in a webmail or on a shared computer. ``?lang=`` still wins."""
+    chosen = getattr(request.state, "language", None)
+    return i18n.negotiate(request.query_params.get("lang"),
+                          chosen if chosen in i18n.LANGUAGES else request.cookies.get(i18n.COOKIE),
                           request.headers.get("accept-language"))
 
 
