@@ -21,6 +21,7 @@ from .config import Settings
 from .errors import AggregatorError
 from .mailer import notify_contact
 from .notices import OPERATOR_MESSAGES
+from .registration_notices import MESSAGES
 from .models import LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, Source, feed_address
 from .render import slugify
 from .topics import topic_slug
@@ -54,89 +55,6 @@ class RegistrationError(AggregatorError):
 
 log = logging.getLogger(__name__)
 
-MESSAGES = {
-    "received": {
-        "fr": ("Inscription reçue : {name}",
-               "Bonjour,\n\nNous avons bien reçu l’inscription de « {name} » ({feeds} flux).\n"
-               "Elle sera publiée dès qu’un modérateur l’aura validée.\n\n{base_url}/sources\n\n"
-               "Pour la modifier (flux, contact…), gardez ce lien privé :\n{manage}\n"),
-        "en": ("Registration received: {name}",
-               "Hello,\n\nWe received the registration of \"{name}\" ({feeds_en}).\n"
-               "It will be published once a moderator approves it.\n\n{base_url}/sources\n\n"
-               "To change it (feeds, contact…), keep this private link:\n{manage}\n"),
-        "de": ("Anmeldung erhalten: {name}",
-               "Hallo,\n\nwir haben die Anmeldung von „{name}“ ({feeds_de}) erhalten.\n"
-               "Sie wird veröffentlicht, sobald ein Moderator sie freigibt.\n\n{base_url}/sources\n\n"
-               "Um sie zu ändern (Feeds, Kontakt…), bewahren Sie diesen privaten Link auf:\n"
-               "{manage}\n"),
-    },
-    "approved": {
-        "fr": ("Inscription validée : {name}",
-               "Bonjour,\n\n« {name} » est validée : ses événements paraîtront à la prochaine "
-               "mise à jour.\n\nSa page montre l’état de vos flux et le code pour afficher vos "
-               "prochaines dates sur votre propre site :\n{base_url}/sources/{source_id}\n\n"
-               "Pour la modifier (flux, contact…) :\n{manage}\n"),
-        "en": ("Registration approved: {name}",
-               "Hello,\n\n\"{name}\" is approved: its events appear with the next update.\n\n"
-               "Its page shows the health of your feeds and the code to show your coming dates "
-               "on your own site:\n{base_url}/sources/{source_id}\n\n"
-               "To change it (feeds, contact…):\n{manage}\n"),
-        "de": ("Anmeldung freigegeben: {name}",
-               "Hallo,\n\n„{name}“ ist freigegeben: die Veranstaltungen erscheinen mit der "
-               "nächsten Aktualisierung.\n\nIhre Seite zeigt den Zustand Ihrer Feeds und den "
-               "Code, mit dem Sie Ihre Termine auf Ihrer eigenen Website zeigen:\n"
-               "{base_url}/sources/{source_id}\n\nUm sie zu ändern (Feeds, Kontakt…):\n{manage}\n"),
-    },
-    "changed": {
-        "fr": ("Inscription modifiée : {name}",
-               "Bonjour,\n\nL’inscription de « {name} » vient d’être modifiée avec son lien "
-               "privé ; les changements valent dès la prochaine mise à jour.\n\n"
-               "{base_url}/sources/{source_id}\n\nSi vous n’y êtes pour rien, écrivez-nous.\n"),
-        "en": ("Registration changed: {name}",
-               "Hello,\n\nThe registration of \"{name}\" was just changed through its private "
-               "link; the changes apply from the next update.\n\n{base_url}/sources/{source_id}"
-               "\n\nIf this was not you, write to us.\n"),
-        "de": ("Anmeldung geändert: {name}",
-               "Hallo,\n\ndie Anmeldung von „{name}“ wurde soeben über ihren privaten Link "
-               "geändert; die Änderungen gelten ab der nächsten Aktualisierung.\n\n"
-               "{base_url}/sources/{source_id}\n\nFalls Sie das nicht waren, schreiben Sie uns.\n"),
-    },
-    "link": {
-        "fr": ("Votre lien pour modifier : {name}",
-               "Bonjour,\n\nVoici le lien privé pour modifier l’inscription de « {name} » "
-               "(flux, contact…) :\n{manage}\n\nSi vous ne l’avez pas demandé, ignorez ce "
-               "message.\n"),
-        "en": ("Your link to change it: {name}",
-               "Hello,\n\nHere is the private link to change the registration of \"{name}\" "
-               "(feeds, contact…):\n{manage}\n\nIf you did not ask for it, ignore this "
-               "message.\n"),
-        "de": ("Ihr Link zum Ändern: {name}",
-               "Hallo,\n\nhier ist der private Link, um die Anmeldung von „{name}“ zu ändern "
-               "(Feeds, Kontakt…):\n{manage}\n\nFalls Sie ihn nicht angefordert haben, "
-               "ignorieren Sie diese Nachricht.\n"),
-    },
-    "withdrawn": {
-        "fr": ("Organisation retirée : {name}",
-               "Bonjour,\n\n« {name} » vient d’être retirée de l’agenda avec son lien privé : "
-               "ses flux ne sont plus lus, et ses événements et actualités quittent l’agenda à "
-               "la prochaine mise à jour.\n\nPour revenir, ou si vous n’y êtes pour rien :\n"
-               "{manage}\n"),
-        "en": ("Organisation withdrawn: {name}",
-               "Hello,\n\n\"{name}\" was just withdrawn from the agenda through its private "
-               "link: its feeds are no longer read, and its events and news leave the agenda "
-               "with the next update.\n\nTo come back, or if this was not you:\n{manage}\n"),
-        "de": ("Organisation zurückgezogen: {name}",
-               "Hallo,\n\n„{name}“ wurde soeben über ihren privaten Link aus der Agenda "
-               "zurückgezogen: ihre Feeds werden nicht mehr gelesen, ihre Veranstaltungen und "
-               "Nachrichten verschwinden mit der nächsten Aktualisierung.\n\nUm zurückzukehren, "
-               "oder falls Sie das nicht waren:\n{manage}\n"),
-    },
-    "rejected": {
-        "fr": ("Inscription refusée : {name}", "Bonjour,\n\n« {name} » n’a pas été retenue.\n{note}\n"),
-        "en": ("Registration declined: {name}", "Hello,\n\n\"{name}\" was not accepted.\n{note}\n"),
-        "de": ("Anmeldung abgelehnt: {name}", "Hallo,\n\n„{name}“ wurde nicht angenommen.\n{note}\n"),
-    },
-}
 
 
 class RegistrationsMixin:
@@ -246,6 +164,8 @@ class RegistrationsMixin:
         """The contact's changes, in force from the next refresh (an approved source keeps its
         id, so its published events stay its own); the contact is told, and the former one
         too when it changed, so that a leaked link cannot take an organisation over unseen.
+        A new contact gets a new link (``token`` of the registration returned), mailed to it
+        alone: the one who left must not keep the power to change or withdraw it.
         Returns the registration and any mail problem.
 
         Raises:
@@ -255,12 +175,14 @@ class RegistrationsMixin:
         source = self._validated(before.source.id, name=name, kind=kind, city=city,
                                  website=website, contact=contact, feeds=feeds, country=country,
                                  language=language, tags=tags)
-        self.store.update_registration(before.id, source, self.clock())
+        handed = before.source.contact.casefold() != source.contact.casefold()
+        new_token = secrets.token_urlsafe(24) if handed else token
+        self.store.update_registration(before.id, source, self.clock(), new_token)
         self._sources_changed(published=before.status == "approved")
-        after = self.registration_by_token(token)
-        problems = [self._notify(after, "changed")]
-        if before.source.contact.casefold() != source.contact.casefold():
-            problems.append(self._notify(before, "changed"))
+        after = self.registration_by_token(new_token)
+        problems = [self._notify(after, "handed" if handed else "changed")]
+        if handed:  # told without the link, which no longer works
+            problems.append(self._notify(before, "handed_former"))
         return after, next((p for p in problems if p), None)
 
     def withdraw_registration(self, token: str) -> tuple[Registration, str | None]:

@@ -8,11 +8,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import make_settings, make_source
 from mailsink import Sink, free_port, smtp_server  # noqa: F401
 
 from aggregator.config import SmtpSettings
-from aggregator.core import Aggregator, make_aggregator
+from aggregator.core import Aggregator, RegistrationError, make_aggregator
 from aggregator.models import FeedRef, Registration
 
 CALENDAR = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@lab\r\nSUMMARY:Talk\r\n"
@@ -163,6 +165,8 @@ def test_an_approved_organiser_is_told_where_its_page_and_embed_code_are(
 def test_a_change_through_the_private_link_is_told_to_the_new_and_the_former_contact(
     tmp_path: Path, smtp_server: Sink  # noqa: F811
 ) -> None:
+    """A new contact (the former one leaves) gets a new private link, mailed to it alone: the
+    former contact is told, without a link, and its own stops working."""
     with organisers_site(tmp_path, smtp_server) as aggregator:
         registration = register(aggregator, "https://fablab.example.org/a.ics", language="de",
                                 contact="alt@fablab.example.org")
@@ -175,7 +179,24 @@ def test_a_change_through_the_private_link_is_told_to_the_new_and_the_former_con
     assert problem is None and changed.source.contact == "neu@fablab.example.org"
     notices = smtp_server.messages[1:]
     assert [str(m["To"]) for m in notices] == ["neu@fablab.example.org", "alt@fablab.example.org"]
-    assert all(str(m["Subject"]) == "Anmeldung geändert: Fablab" for m in notices)
+    new, former = notices
+    assert str(new["Subject"]) == "Sie sind der Kontakt von: Fablab"
+    assert str(former["Subject"]) == "Anmeldung an einen anderen Kontakt übergeben: Fablab"
+    # the organisation handed over: the one who left loses the link, the new one has its own
+    assert changed.token != registration.token
+    assert f"https://agenda.example.org/manage/{changed.token}\r\n" in new.get_content()
+    assert "/manage/" not in former.get_content()
+    assert "Dieser Link funktioniert nicht mehr" in former.get_content()
+    with organisers_site(tmp_path, smtp_server) as aggregator:
+        with pytest.raises(RegistrationError):
+            aggregator.registration_by_token(registration.token)
+        assert aggregator.registration_by_token(changed.token).source.city == "Épinal"
+        same, _ = aggregator.update_registration(  # the same contact: the same link
+            changed.token, name="Fablab 88", kind="association", city="Épinal", website="",
+            contact="NEU@fablab.example.org", feeds=[FeedRef("https://fablab.example.org/b.ics")],
+            country="FR", language="de")
+    assert same.token == changed.token
+    assert str(smtp_server.messages[-1]["Subject"]) == "Anmeldung geändert: Fablab 88"
 
 
 def test_a_withdrawal_is_told_to_the_contact_with_the_way_back(

@@ -649,9 +649,13 @@ def test_the_contact_changes_its_registration_through_its_private_link(web: Web)
         "kind": "association", "city": "Remiremont", "country": "FR", "language": "fr",
         "website": "", "contact": "new-contact@asso.example.org", "tags": "maker, 3d",
         "feeds": f"{web.feeds.base_url}/other.ics\n{web.feeds.base_url}/moved.ics"}).text
-    assert "Changes saved." in changed and "Registration approved." in changed
+    # handed to a new contact: the page neither keeps nor shows a link the former one could use
+    assert "Changes saved. The registration is handed to new-contact@asso.example.org" in changed
     assert f'<a href="/sources/{pending.source.id}">See its page and its feeds&#39; health</a>' in changed
     [approved] = web.aggregator.registrations("approved")
+    assert approved.token != pending.token and approved.token not in changed
+    assert web.client.get(link).status_code == 404  # the former contact's link is dead
+    link = f"/manage/{approved.token}"  # mailed to the new contact alone (test_health_mail)
     assert approved.source.id == pending.source.id and approved.source.city == "Remiremont"
     assert [f.url for f in approved.source.feeds] == [
         f"{web.feeds.base_url}/other.ics", f"{web.feeds.base_url}/moved.ics"]

@@ -56,15 +56,18 @@ class RegistrationsStore:
                 .order_by(registration_feeds.c.id)).all()
         return _registration(row, [FeedRef(f.url, f.type) for f in feed_rows])
 
-    def update_registration(self, registration_id: int, source: Source, now: datetime) -> None:
-        """Replace what the contact may change (all but the source id and the status)."""
+    def update_registration(self, registration_id: int, source: Source, now: datetime,
+                            token: str = "") -> None:
+        """Replace what the contact may change (all but the source id and the status), and
+        the link's secret when ``token`` is given (a new contact: the former one's link dies)."""
+        secret = {"manage_token": token} if token else {}
         with self._begin() as connection:
             connection.execute(registrations.update().where(registrations.c.id == registration_id)
                                .values(name=source.name, kind=source.kind, city=source.city,
                                        country=source.country, language=source.language,
                                        website=source.website, contact=source.contact,
                                        tags=json.dumps(list(source.tags), ensure_ascii=False),
-                                       changed_at=now))
+                                       changed_at=now, **secret))
             connection.execute(registration_feeds.delete().where(
                 registration_feeds.c.registration_id == registration_id))
             connection.execute(registration_feeds.insert(), [

@@ -12,4 +12,21 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
         "{n} dieser Feeds konnten wir nicht lesen (siehe unten): korrigieren Sie die Adresse "
         "oder versuchen Sie es später erneut, falls die Website nicht erreichbar ist. Es wurde "
         "nichts gespeichert."),
+    "manage_handed": (
+        "Modifications enregistrées. L’inscription est confiée à {contact} : son nouveau lien "
+        "privé lui a été envoyé, et ce lien-ci ne fonctionne plus.",
+        "Changes saved. The registration is handed to {contact}: its new private link was sent "
+        "there, and this link no longer works.",
+        "Änderungen gespeichert. Die Anmeldung ist an {contact} übergeben: Der neue private "
+        "Link wurde dorthin gesendet, dieser Link funktioniert nicht mehr."),
+    "manage_handed_unsent": (
+        "Modifications enregistrées. L’inscription est confiée à {contact}, mais le courriel "
+        "de son nouveau lien n’a pas pu partir : cette adresse peut le redemander sur /manage. "
+        "Ce lien-ci ne fonctionne plus.",
+        "Changes saved. The registration is handed to {contact}, but the email with its new "
+        "link could not be sent: that address can ask for it again on /manage. This link no "
+        "longer works.",
+        "Änderungen gespeichert. Die Anmeldung ist an {contact} übergeben, aber die E-Mail mit "
+        "ihrem neuen Link konnte nicht gesendet werden: Diese Adresse kann ihn auf /manage "
+        "erneut anfordern. Dieser Link funktioniert nicht mehr."),
 }

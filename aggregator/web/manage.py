@@ -5,7 +5,7 @@ register again under another id (its published events then changed organisation)
 link is emailed to the contact when the registration is received and approved; its secret
 is the authorisation, as the subscribers' preference links (``subscribe``). A change takes
 effect at the next refresh, the source keeps its id, and the contact (the former one too,
-when it changed) is told by email. "Preview" reads the feeds as the registration form does,
+when it changed) is told by email; a new contact gets a new link, the former one's stops. "Preview" reads the feeds as the registration form does,
 and so does saving for each feed address it adds (one that cannot be read is refused).
 The contact can also withdraw the organisation from the agenda, and ask to come back.
 """
@@ -116,6 +116,13 @@ async def manage_post(request: Request, token: str) -> Response:
         return _page(request, token, registration, values,
                      error=page.reason(error.reason), error_field=error.field)
     notice = page.t("manage_saved") + (f" {page.t('mail_failed')}" if mail_problem else "")
+    if changed.token != token:  # a new contact: its new link goes to it alone, not this page
+        message = page.t("manage_handed_unsent" if mail_problem else "manage_handed",
+                         contact=changed.source.contact)
+        return render(request, "message.html", heading=page.t(
+            "manage_title", name=changed.source.name), message=message, error=bool(mail_problem),
+            link=f"/sources/{quote(changed.source.id)}" if changed.status == "approved" else "/",
+            link_text=page.t("manage_page" if changed.status == "approved" else "agenda"))
     return _page(request, token, changed, _values(changed), notice=notice)
 
 
