@@ -404,6 +404,8 @@ class Subscriber:
     last_error: str | None = None
     sources: tuple[str, ...] = ()
     """Organisations followed (source ids): their events and news only."""
+    changed_at: datetime | None = None
+    """When its preferences last changed: its own calendar changed then, not at a build."""
 
 
 DeliveryState = Literal["sending", "sent", "retry", "failed"]

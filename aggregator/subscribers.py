@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -25,6 +25,7 @@ from .digest.render import calendar_key
 from .errors import AggregatorError
 from .mailer import send_one
 from .models import LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
+from .published import EVENTS_FILE
 from .registrations import EMAIL
 from .render import slugify
 from .store import Store
@@ -106,7 +107,9 @@ class SubscribersMixin:
         else:  # a new request: the 30 days before an unconfirmed sign-up is forgotten restart
             extra = ({"confirmed_at": self.clock(), "hard_bounces": 0} if confirmed
                      else {"created_at": self.clock()})
-            self.store.update_subscriber(existing.id, status=status, **values, **extra)
+            self.store.update_subscriber(existing.id, status=status,
+                                         changed_at=self._changed_now(existing), **values,
+                                         **extra)
             subscriber = self.store.subscriber(email=address)  # type: ignore[assignment]
         if confirmed:
             return subscriber, None
@@ -165,9 +168,25 @@ class SubscribersMixin:
             SubscriberError: unknown token or invalid value.
         """
         subscriber = self.subscriber_by_token(token)
-        self.store.update_subscriber(subscriber.id, **_preferences(
-            language, cities, kinds, tags, sources, self._source_ids()))
+        self.store.update_subscriber(subscriber.id, changed_at=self._changed_now(subscriber),
+                                     **_preferences(language, cities, kinds, tags, sources,
+                                                    self._source_ids()))
         return self.subscriber_by_token(token)
+
+    def _changed_now(self, subscriber: Subscriber) -> datetime:
+        """When a change of its choices dates the subscriber's own calendar (Last-Modified):
+        now, yet a second after any date that calendar was served with (the build's, a former
+        change's), so that a client revalidating by date, to the second, sees every change."""
+        try:
+            built: datetime | None = datetime.fromtimestamp(
+                (self.settings.output_dir / EVENTS_FILE).stat().st_mtime, UTC)
+        except OSError:
+            built = None
+        served = [when.replace(microsecond=0) for when in (
+            built, subscriber.changed_at, subscriber.confirmed_at) if when is not None]
+        after = max(served) + timedelta(seconds=1) if served else None
+        now = self.clock()
+        return after if after is not None and after > now else now
 
     def unsubscribe(self, token: str) -> Subscriber:
         """Stop the digests (RFC 8058 one-click lands here); the address is kept so a

@@ -10,6 +10,7 @@ import dataclasses
 import re
 import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,7 @@ import pytest
 
 from aggregator.core import Aggregator
 from aggregator.digest.render import calendar_key
-from digest_site import WEEK, digest_app, close_apps  # noqa: F401
+from digest_site import WEEK, Clock, digest_app, close_apps  # noqa: F401
 from mailsink import Sink, smtp_server  # noqa: F401
 from webapp import running
 
@@ -327,3 +328,33 @@ def test_the_pages_a_digest_links_to_speak_the_subscribers_language(
     client.cookies.set("lang", "fr")
     left = client.post(f"/unsubscribe/{token}", headers=french, data={})
     assert '<html lang="de"' in left.text and "Sie sind abgemeldet" in left.text
+
+
+def test_a_personal_calendar_revalidated_by_date_or_tag_follows_the_preferences(
+    smtp_server: Sink, tmp_path: Path, db_url: str
+) -> None:
+    """/calendars/mine/KEY.ics changes when its subscriber changes what it follows, with no
+    build: its Last-Modified said the build's time, and a client revalidating with
+    If-Modified-Since alone was told 304 and kept the former selection until a next build."""
+    clock = Clock(datetime.now(UTC))
+    app = digest_app(tmp_path, db_url, smtp_server.port, clock=clock, base_url=SITE)
+    subscriber, _ = app.add_subscriber("carol@example.org", confirmed=True, cities=["Metz"])
+    mine = f"/calendars/mine/{calendar_key(subscriber.token)}.ics"
+    with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        first = client.get(mine)
+        assert first.status_code == 200
+        by_date = {"If-Modified-Since": first.headers["last-modified"]}
+        by_tag = {"If-None-Match": first.headers["etag"]}
+        assert client.get(mine, headers=by_date).status_code == 304  # nothing changed yet
+        assert client.get(mine, headers=by_tag).status_code == 304
+        clock.now += timedelta(minutes=5)
+        app.update_preferences(subscriber.token, language="fr", cities=["Nancy"])
+        again = client.get(mine, headers=by_date)
+        assert again.status_code == 200 and again.content != first.content
+        assert again.headers["last-modified"] != first.headers["last-modified"]
+        assert client.get(mine, headers=by_tag).status_code == 200
+        assert client.get(mine, headers={"If-Modified-Since": again.headers["last-modified"]}
+                          ).status_code == 304  # and revalidates again from then on
+        app.update_preferences(subscriber.token, language="fr", cities=["Metz"])  # same second
+        back = client.get(mine, headers={"If-Modified-Since": again.headers["last-modified"]})
+        assert back.status_code == 200 and back.content == first.content

@@ -20,6 +20,7 @@ subscribers = Table(
     Column("token", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("confirmed_at", UTCDateTime),
+    Column("changed_at", UTCDateTime),
     Column("hard_bounces", Integer, nullable=False, server_default="0"),
     Column("last_error", Text),
     Index("ix_subscribers_status", "status"),

@@ -207,5 +207,5 @@ def _subscriber(row: Any) -> Subscriber:
         created_at=row.created_at, cities=tuple(json.loads(row.cities or "[]")),
         kinds=tuple(json.loads(row.kinds or "[]")), tags=tuple(json.loads(row.tags or "[]")),
         confirmed_at=row.confirmed_at, hard_bounces=row.hard_bounces, last_error=row.last_error,
-        sources=tuple(json.loads(row.sources or "[]")),
+        sources=tuple(json.loads(row.sources or "[]")), changed_at=row.changed_at,
     )
