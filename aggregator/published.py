@@ -183,11 +183,11 @@ class PublishedMixin:
         """calendar.ics for a selection, dated like the build so equal data gives equal bytes."""
         events = self.select_events(published, selection, calendar=True)
         now = published.generated_at or self.clock()
-        name = f"{DEFAULT_TITLE} – {selection.label()}" if selection.label() else DEFAULT_TITLE
-        return render_calendar(
-            events, name=name, now=now, base_url=self.settings.base_url,
-            timezone=self.settings.timezone, sources={s.id: s for s in self.current_sources()},
-        )
+        sources = {s.id: s for s in self.current_sources()}
+        label = selection.label(sources=sources)
+        name = f"{DEFAULT_TITLE} – {label}" if label else DEFAULT_TITLE
+        return render_calendar(events, name=name, now=now, base_url=self.settings.base_url,
+                               timezone=self.settings.timezone, sources=sources)
 
     def events_document(
         self, published: Published, selection: Selection, updated_since: datetime | None = None,

@@ -38,10 +38,14 @@ class Selection:
     def empty(self) -> bool:
         return not self.filters()
 
-    def label(self, language: str = "fr") -> str:
+    def label(self, language: str = "fr", sources: Mapping[str, Source] | None = None) -> str:
         """The filters as a reader of ``language`` names them ("Metz / Laboratoire / IA"):
-        the name of a calendar, an embedded list, a feed of the selection."""
-        return " / ".join(filter_word(name, value, language)
+        the name of a calendar, an embedded list, a feed of the selection. An organisation
+        is named as in ``sources`` (its id otherwise): its own calendar, feeds and embed on
+        its site said "– loria", the internal id, not "LORIA"."""
+        known = sources or {}
+        return " / ".join(known[value].name if name == "source" and value in known
+                          else filter_word(name, value, language)
                           for name, value in self.filters().items())
 
     def filters(self) -> dict[str, str]:

@@ -441,3 +441,20 @@ def test_coming_events_can_be_followed_in_a_feed_reader(web: Web) -> None:
     unknown = feedparser.parse(web.client.get("/events.atom", params={"lang": "xx"}).content)
     assert unknown.feed.id == f"{base}/events.atom"  # French, the site's language
     assert unknown.entries[0].summary.startswith(i18n.moment(SOON, paris, "fr"))
+
+
+def test_an_organisations_calendar_feeds_and_embed_are_named_after_it_not_its_id(
+        web: Web) -> None:
+    """/sources/lab links its calendar, feeds and <iframe> with ?source=lab: the calendar app
+    listed it as "… – lab", a feed reader and the organisation's own site showed "– lab",
+    the internal id, not "Le Lab"."""
+    title = "Agenda numérique Grand Est – Luxembourg – Le Lab"
+    calendar = web.client.get("/calendar.ics?source=lab").text.replace("\r\n ", "")
+    assert f"X-WR-CALNAME:{title}\r\n" in calendar
+    for feed in ("/events.atom?source=lab", "/news.atom?source=lab",
+                 "/events.atom?source=lab&lang=de"):
+        assert f"<title>{title}</title>" in web.client.get(feed).text, feed
+    for lang in ("fr", "en", "de"):
+        assert f"– Le Lab</" in web.client.get(f"/embed?source=lab&lang={lang}").text, lang
+    both = web.client.get("/embed?source=lab&kind=lab&lang=de").text
+    assert "<title>Agenda numérique Grand Est – Luxembourg – Labor / Le Lab</title>" in both

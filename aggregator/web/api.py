@@ -327,7 +327,8 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
             aggregator.select_events(published, selection), aggregator.source_map(),
             base_url=base, now=now, zone=ZoneInfo(aggregator.settings.timezone),
             lang=language, updated=now)
-        label = f" – {selection.label(language)}" if selection.label() else ""
+        named = selection.label(language, aggregator.source_map())
+        label = f" – {named}" if named else ""
         return render_atom(entries, feed_url=address(f"{base}/events.atom", query),
                            page_url=address(f"{base}/", query),
                            title=f"{DEFAULT_TITLE}{label}", language=language,
@@ -348,7 +349,8 @@ def _selected_news(request: Request, selection: Selection, media_type: str) -> R
             return render_news_json(items, aggregator.source_map(), now=now)
         return render_news_atom(items, aggregator.source_map(), now=now,
                                 base_url=aggregator.settings.base_url,
-                                title=f"{DEFAULT_TITLE} – {selection.label()}",
+                                title=f"{DEFAULT_TITLE} – "
+                                      f"{selection.label(sources=aggregator.source_map())}",
                                 query=urlencode(selection.filters()))
 
     key = ("news", media_type, published.version, selection)

@@ -216,7 +216,7 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     selection = Selection(city=city, kind=kind, tag=tag, source=source)
     body, _ = _agenda(request, published, selection, "embed", news=False, rows=EMBED_EVENTS)
     more = address(f"{aggregator.settings.base_url}/", selection.filters())
-    label = selection.label(language(request))
+    label = selection.label(language(request), aggregator.source_map())
     heading = f"{DEFAULT_TITLE}" + (f" – {label}" if label else "")
     return render(request, "embed.html", agenda=body, heading=heading, more_href=more)
 
