@@ -107,6 +107,7 @@ def after_parse(
     dated after ``now`` is dated by when it is first seen (parse/article_dates.py)."""
     parsed = date_by_now(parsed, now)
     count = parsed.record_count
+    wanted = _declared_records(state.type, parsed)
     base = dataclasses.replace(
         state,
         url=fetched.permanent_redirect or state.url,
@@ -121,11 +122,11 @@ def after_parse(
         warnings=parsed.warnings,
         next_due=_healthy_due(now, interval, fetched),
     )
-    if count == 0 and state.record_count >= SUDDEN_EMPTY_MIN:
+    if wanted == 0 and state.record_count >= SUDDEN_EMPTY_MIN:
         flag = (
             f"suddenly empty: the feed now holds no records where it had {state.record_count}; "
             "the previous records are kept until it has some again"
-        )
+        ) if count == 0 else _other_kind(state, parsed)
         # Keep the old hash so the same empty body is re-examined (and stays flagged) next time.
         flagged = dataclasses.replace(base, flagged=flag, body_hash=state.body_hash)
         outcome = FeedOutcome(
@@ -138,3 +139,25 @@ def after_parse(
         state.source_id, state.url, "updated", count, None, len(parsed.warnings), fetched.elapsed
     )
     return FeedUpdate(new_state, parsed, outcome)
+
+
+def _declared_records(declared: str, parsed: ParsedFeed) -> int:
+    """The records of the kind the feed is declared to give (all of them for ``auto``): a
+    calendar's address that starts serving the site's news (read as news, with a warning)
+    gives no events, and replacing its events with two articles published them CANCELLED."""
+    if declared == "ical":
+        return len(parsed.events)
+    if declared in ("rss", "atom", "jsonfeed"):
+        return len(parsed.items)
+    return parsed.record_count
+
+
+def _other_kind(state: FeedState, parsed: ParsedFeed) -> str:
+    """The flag of a feed declared as one kind that now gives only the other."""
+    if state.type == "ical":
+        return (f"declared as a calendar, the feed now gives {parsed.format} and no events "
+                f"where it had {state.record_count} records; the previous records are kept "
+                "until it gives events again")
+    return (f"declared as {state.type}, the feed now gives {parsed.format} and no articles "
+            f"where it had {state.record_count} records; the previous records are kept "
+            "until it gives articles again")

@@ -401,3 +401,34 @@ def test_a_feed_suddenly_empty_then_mended_is_no_longer_flagged(server: Misbehav
         assert health.flagged is None and health.items == 3
     finally:
         app.close()
+
+
+def test_a_calendar_address_that_starts_serving_news_keeps_its_events(
+        server: MisbehavingServer, tmp_path: Path) -> None:
+    """An events plugin switched off: the calendar's address answers the site's RSS. Read as
+    news (declared `ical`), its two articles replaced the three events, which went out to
+    every subscriber as CANCELLED."""
+    import dataclasses
+
+    from aggregator.models import FeedRef
+    from sites import rss
+
+    three = ics(*(f"UID:e{n}@test\r\nDTSTART:{START}\r\nSUMMARY:Talk {n}" for n in range(3)))
+    server.route("/events.ics", body(three))
+    lab = make_source("lab", server.url("/events.ics"))
+    lab = dataclasses.replace(lab, feeds=(FeedRef(server.url("/events.ics"), "ical"),))
+    app = make_aggregator(make_settings(tmp_path, (lab,)))
+    try:
+        app.refresh()
+        app.build()
+        server.route("/events.ics", body(rss("Nouveau site", "Bienvenue"), "application/rss+xml"))
+        assert [o.result for o in app.refresh()] == ["flagged"]
+        app.build()
+        events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
+        assert sorted((e["title"], e["status"]) for e in events) == [
+            (f"Talk {n}", "CONFIRMED") for n in range(3)]
+        [health] = app.feed_health()
+        assert health.flagged is not None and health.flagged.startswith(
+            "declared as a calendar, the feed now gives rss and no events where it had 3")
+    finally:
+        app.close()

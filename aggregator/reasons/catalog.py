@@ -294,6 +294,20 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
      "précédentes restent publiées jusqu'à ce qu'il en ait de nouveau",
      "plötzlich leer: der Feed enthält nichts mehr, wo er {n} Einträge hatte; die bisherigen "
      "bleiben veröffentlicht, bis er wieder welche hat"),
+    ("declared as a calendar, the feed now gives {format} and no events where it had {n} "
+     "records; the previous records are kept until it gives events again",
+     "déclaré comme calendrier, le flux donne maintenant du {format} et aucun évènement alors "
+     "qu'il avait {n} entrées ; les précédentes restent publiées jusqu'à ce qu'il redonne "
+     "des évènements",
+     "als Kalender angegeben, liefert der Feed jetzt {format} und keine Termine, wo er {n} "
+     "Einträge hatte; die bisherigen bleiben veröffentlicht, bis er wieder Termine liefert"),
+    ("declared as {declared}, the feed now gives {format} and no articles where it had {n} "
+     "records; the previous records are kept until it gives articles again",
+     "déclaré en {declared}, le flux donne maintenant du {format} et aucun article alors "
+     "qu'il avait {n} entrées ; les précédentes restent publiées jusqu'à ce qu'il redonne "
+     "des articles",
+     "als {declared} angegeben, liefert der Feed jetzt {format} und keine Artikel, wo er {n} "
+     "Einträge hatte; die bisherigen bleiben veröffentlicht, bis er wieder Artikel liefert"),
 
     # storing (aggregator.core)
     ("its records could not be stored: {why}; the previous records are kept",
