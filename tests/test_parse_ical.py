@@ -666,3 +666,15 @@ def test_events_sharing_a_uid_at_different_times_are_each_kept() -> None:
     records = [dataclasses.replace(e, source_id="asso", feed_url=URL) for e in feed.events]
     merged = merge_events(records, {"asso": source}).events
     assert sorted(e.title for e in merged) == ["First talk", "New time", "Second talk"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be-with-bom", "utf-32"])
+def test_a_calendar_saved_in_utf16_or_utf32_reads_as_written(codec: str) -> None:
+    """Windows tools save calendars in UTF-16 with a byte-order mark: read as Windows-1252,
+    "Kraków – Łódź €10" was stored "Kraków Aódz ¬ 10" with warnings that were no help."""
+    text = calendar("BEGIN:VEVENT", "UID:k@x", "DTSTART:20270310T180000Z",
+                    "SUMMARY:Kraków – Łódź €10", "END:VEVENT")
+    body = (b"\xfe\xff" + text.encode("utf-16-be") if codec == "utf-16-be-with-bom"
+            else text.encode(codec))
+    feed = parse_body(body, "auto", URL)
+    assert [e.title for e in feed.events] == ["Kraków – Łódź €10"] and feed.warnings == ()

@@ -93,8 +93,17 @@ def parse_ical(body: bytes, url: str, default_tz: str = "Europe/Paris") -> Parse
     return ParsedFeed(format="ical", title=title, events=tuple(events), warnings=tuple(notes))
 
 
+_BYTE_ORDER_MARKS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                     (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def decode_body(body: bytes) -> tuple[str, list[str]]:
-    """Decode as UTF-8 (RFC 5545), falling back to Windows-1252 with a warning."""
+    """Decode as UTF-8 (RFC 5545); UTF-16 or UTF-32 by its byte-order mark (Windows tools
+    save so: read as Windows-1252, "Kraków – Łódź" came out "Kraków Aódz", with two false
+    warnings), else Windows-1252 with a warning."""
+    for mark, codec in _BYTE_ORDER_MARKS:
+        if body.startswith(mark):
+            return body.decode(codec, errors="replace"), []
     try:
         return body.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
