@@ -58,3 +58,42 @@ def test_google_exports_with_x_wr_timezone_are_not_blamed() -> None:
             b"DTSTAMP:20261201T000000Z\r\nDTSTART:20261207T173000Z\r\nSUMMARY:Meetup\r\n"
             b"END:VEVENT\r\nEND:VCALENDAR\r\n")
     assert parse_body(body, "ical", "https://x.example/f.ics").warnings == ()
+
+
+def test_a_huge_text_is_cut_so_that_it_does_not_weigh_on_every_subscriber() -> None:
+    """One VEVENT with a 200 KB SUMMARY and a 5 MB DESCRIPTION made calendar.ics 5.4 MB,
+    downloaded again by every subscriber's client; an article of 1 MB of HTML weighed on
+    news.json and the agenda. Cut, with "…", and the organiser told in their language."""
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from aggregator.dedup import merge_events
+    from aggregator.models import Source
+    from aggregator.reasons import reason_in
+    from aggregator.render import render_calendar
+
+    calendar = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
+                "UID:big@lab\r\nDTSTART:20270310T170000Z\r\nSUMMARY:" + "Atelier " * 25_000
+                + "\r\nDESCRIPTION:" + "Lorem ipsum " * 400_000 + "\r\nLOCATION:TCRM-Blida\r\n"
+                "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    feed = parse_body(calendar.encode(), "ical", "https://lab.example.org/c.ics")
+    [event] = feed.events
+    assert len(event.title) == 300 and event.title.endswith("…")
+    assert len(event.description) == 20_000 and event.location == "TCRM-Blida"
+    assert feed.warnings[-1] == ("2 texts too long: cut (a title or a place to 300 characters, "
+                                 "a description to 20,000, an article to 100,000)")
+    assert reason_in(feed.warnings[-1], "de").startswith("2 Texte zu lang: gekürzt")
+    lab = Source(id="lab", name="Lab", kind="lab", city="Metz", country="FR", feeds=())
+    merged = merge_events([dataclasses.replace(event, source_id="lab")], {"lab": lab}).events
+    published = render_calendar(merged, name="c", now=datetime(2026, 12, 6, tzinfo=UTC),
+                                base_url="https://agenda.example", timezone="Europe/Paris")
+    assert len(published) < 40_000
+
+    article = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Lab</title>'
+               "<link>https://lab.example.org/</link><description>d</description><item>"
+               "<title>Long read</title><link>https://lab.example.org/long</link>"
+               "<description>" + "&lt;p&gt;&lt;b&gt;Paragraphe&lt;/b&gt; long.&lt;/p&gt;" * 40_000
+               + "</description></item></channel></rss>")
+    [item] = parse_body(article.encode(), "rss", "https://lab.example.org/feed").items
+    assert len(item.summary) <= 100_010 and item.summary.endswith("</p>")
+    assert item.summary.count("<p>") == item.summary.count("</p>")

@@ -27,6 +27,7 @@ from .guards import check_xml_depth
 from .ical import parse_ical
 from .jsonfeed import parse_jsonfeed
 from .jsonld import has_jsonld_events, parse_jsonld
+from .limits import within_limits
 from .mojibake import double_encoding_note, repair_utf8_body
 from .news import parse_news
 from .text import clean_line, first_line, html_to_text
@@ -100,7 +101,7 @@ def parse_sniffed(body: bytes, declared_type: str, url: str, default_tz: str) ->
         body, repaired = repair_utf8_body(body)
         if repaired:
             notes.append(double_encoding_note(repaired))
-    parsed = route(kind, root, body, url, default_tz)
+    parsed = within_limits(route(kind, root, body, url, default_tz))
     warnings = tuple(dict.fromkeys([*notes, *parsed.warnings]))
     if len(warnings) > MAX_WARNINGS:
         extra = len(warnings) - MAX_WARNINGS + 1

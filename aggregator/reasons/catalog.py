@@ -16,6 +16,18 @@ from .news import NEWS
 
 CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     # the body (aggregator.parse, parse.guards)
+    ("1 text too long: cut (a title or a place to {line} characters, a description to "
+     "{description}, an article to {article})",
+     "1 texte trop long : coupé (un titre ou un lieu à {line} caractères, une description à "
+     "{description}, un article à {article})",
+     "1 Text zu lang: gekürzt (ein Titel oder Ort auf {line} Zeichen, eine Beschreibung auf "
+     "{description}, ein Artikel auf {article})"),
+    ("{n} texts too long: cut (a title or a place to {line} characters, a description to "
+     "{description}, an article to {article})",
+     "{n} textes trop longs : coupés (un titre ou un lieu à {line} caractères, une "
+     "description à {description}, un article à {article})",
+     "{n} Texte zu lang: gekürzt (ein Titel oder Ort auf {line} Zeichen, eine Beschreibung "
+     "auf {description}, ein Artikel auf {article})"),
     ("unexpected {kind} while parsing: {why}",
      "erreur {kind} inattendue à la lecture : {why}",
      "unerwarteter Fehler {kind} beim Lesen: {why}"),
