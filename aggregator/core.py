@@ -36,7 +36,7 @@ from .registrations import RegistrationError, RegistrationsMixin
 from .subscribers import SubscriberError, SubscribersMixin
 from .render import OutputMemos, iter_outputs
 from .spill import SpilledBytes
-from .store import Store, open_store
+from .store import Store, database_failing, open_store
 
 Clock = Callable[[], datetime]
 Progress = Callable[[str, int, int], None]
@@ -212,8 +212,8 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
             with writing():
                 self.store.apply_updates(updates)
             return updates
-        except Exception:
-            if not any(update.replace is not None for update in updates):
+        except Exception as error:
+            if database_failing(error) or not any(u.replace is not None for u in updates):
                 raise
         stored = []
         for _, intake, update in batch:
@@ -221,7 +221,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
                 with writing():
                     self.store.apply_updates([update])
             except Exception as error:
-                if update.replace is None:
+                if database_failing(error) or update.replace is None:
                     raise
                 update = self._unstorable(intake, error, sources)
                 with writing():

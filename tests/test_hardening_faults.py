@@ -329,6 +329,31 @@ def test_records_the_database_refuses_fail_their_feed_alone(
         app.close()
 
 
+def test_a_table_locked_during_a_refresh_is_the_databases_error_not_each_feeds(
+        server: MisbehavingServer, tmp_path: Path, postgres_url: str) -> None:
+    """Someone holds LOCK TABLE events (a manual fix, a long migration) while a refresh
+    stores: each feed alone failed too and was written as its own error ("its records could
+    not be stored"), the refresh said it went well and every feed was fetched later with
+    back-off. It is the database's error, and nothing is changed."""
+    from aggregator.errors import StoreError
+    from aggregator.store import open_store
+
+    sources = (make_source("steady", server.url("/steady.ics")),
+               make_source("fragile", server.url("/fragile.ics")))
+    settings = make_settings(tmp_path, sources, db_url=postgres_url)
+    app = Aggregator(settings, open_store(postgres_url, lock_timeout=1.0))
+    holder = sa.create_engine(postgres_url)
+    try:
+        with holder.begin() as connection:
+            connection.execute(sa.text("LOCK TABLE events IN ACCESS EXCLUSIVE MODE"))
+            with pytest.raises(StoreError, match="database busy"):
+                app.refresh()
+        assert [(h.status, h.last_error) for h in app.feed_health()] == [("pending", None)] * 2
+    finally:
+        holder.dispose()
+        app.close()
+
+
 @pytest.mark.parametrize("route", [
     body(b"slow down", "text/plain", 429, Retry_After="99999999999999999999"),
     body(b"slow down", "text/plain", 503, Retry_After="²"),

@@ -319,6 +319,15 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         return _Guarded(self.engine.begin)
 
 
+def database_failing(error: BaseException) -> bool:
+    """The database failing (busy, locked, full, gone), not refusing the values one feed
+    holds: raised as the database's error. Put on each feed's health line instead, a table
+    locked during a refresh was every feed's fault, each fetched again later with back-off."""
+    cause = error.__cause__ if isinstance(error, StoreError) and error.__cause__ else error
+    return isinstance(cause, (sa.exc.OperationalError, sa.exc.InterfaceError,
+                              sa.exc.DisconnectionError, sa.exc.TimeoutError))
+
+
 class _Guarded:
     """Context manager that turns SQLAlchemy errors into StoreError with advice."""
 
