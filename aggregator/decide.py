@@ -107,7 +107,7 @@ def after_parse(
     dated after ``now`` is dated by when it is first seen (parse/article_dates.py)."""
     parsed = date_by_now(parsed, now)
     count = parsed.record_count
-    wanted = _declared_records(state.type, parsed)
+    wanted = _declared_records(state, parsed)
     base = dataclasses.replace(
         state,
         url=fetched.permanent_redirect or state.url,
@@ -127,8 +127,10 @@ def after_parse(
             f"suddenly empty: the feed now holds no records where it had {state.record_count}; "
             "the previous records are kept until it has some again"
         ) if count == 0 else _other_kind(state, parsed)
-        # Keep the old hash so the same empty body is re-examined (and stays flagged) next time.
-        flagged = dataclasses.replace(base, flagged=flag, body_hash=state.body_hash)
+        # Keep the old hash so the same empty body is re-examined (and stays flagged) next
+        # time, and the old warnings: they say which kind the feed gave (_declared_records).
+        flagged = dataclasses.replace(base, flagged=flag, body_hash=state.body_hash,
+                                      warnings=state.warnings if count else base.warnings)
         outcome = FeedOutcome(
             state.source_id, state.url, "flagged", state.record_count, flag,
             len(parsed.warnings), fetched.elapsed,
@@ -141,10 +143,15 @@ def after_parse(
     return FeedUpdate(new_state, parsed, outcome)
 
 
-def _declared_records(declared: str, parsed: ParsedFeed) -> int:
+def _declared_records(state: FeedState, parsed: ParsedFeed) -> int:
     """The records of the kind the feed is declared to give (all of them for ``auto``): a
     calendar's address that starts serving the site's news (read as news, with a warning)
-    gives no events, and replacing its events with two articles published them CANCELLED."""
+    gives no events, and replacing its events with two articles published them CANCELLED.
+    A feed whose last copy was already of the other kind (its warning says "declared as …
+    but the body is …") is what it gives: declared wrong from the start, it was frozen."""
+    if any(w.startswith("declared as ") and " but the body is " in w for w in state.warnings):
+        return parsed.record_count
+    declared = state.type
     if declared == "ical":
         return len(parsed.events)
     if declared in ("rss", "atom", "jsonfeed"):

@@ -428,6 +428,36 @@ def test_a_feed_suddenly_empty_then_mended_is_no_longer_flagged(server: Misbehav
         app.close()
 
 
+@pytest.mark.parametrize("declared", ["rss", "atom", "jsonfeed"])
+def test_a_calendar_declared_as_news_from_the_start_keeps_updating(
+        server: MisbehavingServer, tmp_path: Path, declared: str) -> None:
+    """A calendar declared "rss" from its first day (sources.yaml, the registration form) is
+    read as what it is, with a warning, at every refresh: taken for a news feed turned
+    calendar, it was frozen at its first copy and its new talks never published."""
+    import dataclasses
+
+    from aggregator.models import FeedRef
+
+    def talks(count: int) -> bytes:
+        return ics(*(f"UID:t{n}@test\r\nDTSTART:{START}\r\nSUMMARY:Talk {n}"
+                     for n in range(count)))
+
+    server.route("/events", body(talks(3)))
+    lab = make_source("lab", server.url("/events"))
+    lab = dataclasses.replace(lab, feeds=(FeedRef(server.url("/events"), declared),))  # type: ignore[arg-type]
+    app = make_aggregator(make_settings(tmp_path, (lab,)))
+    try:
+        assert [o.result for o in app.refresh()] == ["updated"]
+        server.route("/events", body(talks(4)))  # a fourth talk announced
+        assert [o.result for o in app.refresh(force=True)] == ["updated"]
+        app.build()
+        events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
+        assert sorted(e["title"] for e in events) == [f"Talk {n}" for n in range(4)]
+        assert app.feed_health()[0].flagged is None
+    finally:
+        app.close()
+
+
 def test_a_calendar_address_that_starts_serving_news_keeps_its_events(
         server: MisbehavingServer, tmp_path: Path) -> None:
     """An events plugin switched off: the calendar's address answers the site's RSS. Read as
@@ -448,6 +478,7 @@ def test_a_calendar_address_that_starts_serving_news_keeps_its_events(
         app.build()
         server.route("/events.ics", body(rss("Nouveau site", "Bienvenue"), "application/rss+xml"))
         assert [o.result for o in app.refresh()] == ["flagged"]
+        assert [o.result for o in app.refresh(force=True)] == ["flagged"]  # and stays so
         app.build()
         events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
         assert sorted((e["title"], e["status"]) for e in events) == [
