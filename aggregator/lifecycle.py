@@ -28,19 +28,32 @@ _SNAPSHOTS: Memo[tuple[MergedEvent, int, datetime | None], MergedEvent] = Memo()
 renderers' memos then find it by identity)."""
 
 
-def fingerprint(event: MergedEvent) -> str:
+def fingerprint(event: MergedEvent, *, before_2026_12_06: bool = False) -> str:
     """A hash of everything a subscriber sees of the event (members included: the description
     lists who posted it), a changed date's place, text and link too: a date moved to another
-    room kept its SEQUENCE, and clients that update only on a higher one kept the old room."""
+    room kept its SEQUENCE, and clients that update only on a higher one kept the old room.
+    ``before_2026_12_06``: the hash as builds made it before those three counted
+    (:func:`_changed` accepts it once, so that an upgrade re-sends no event)."""
     parts: list[object] = [
         event.title, _iso(event.start), _iso(event.end), event.all_day, event.timezone,
         event.location, event.city, event.url, event.description, event.status,
         sorted(event.categories), event.rrule, sorted(_iso(d) for d in event.rdates),
         sorted(_iso(d) for d in event.exdates), sorted(event.source_ids),
-        sorted((_iso(o.recurrence_id), _iso(o.start), _iso(o.end), o.status, o.title,
+        sorted((_iso(o.recurrence_id), _iso(o.start), _iso(o.end), o.status, o.title)
+               if before_2026_12_06 else
+               (_iso(o.recurrence_id), _iso(o.start), _iso(o.end), o.status, o.title,
                 o.location, o.description, o.url) for o in event.overrides),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _changed(event: MergedEvent, mark: str, before: Publication) -> bool:
+    """Whether ``event`` changed since ``before`` was published (its hash then, or the hash
+    builds made before 2026-12-06 for an event with changed dates)."""
+    if before.fingerprint == mark:
+        return False
+    return not event.overrides or before.fingerprint != fingerprint(
+        event, before_2026_12_06=True)
 
 
 def _iso(value: When | None) -> str:
@@ -123,7 +136,7 @@ def _current(
         fingerprint(event), last_instant(event.start, event.end, event.rrule, event.rdates)))
     if before is None:
         sequence, modified = event.sequence, event.last_modified or now
-    elif before.fingerprint == mark and not before.vanished:
+    elif not before.vanished and not _changed(event, mark, before):
         sequence, modified = max(event.sequence, before.sequence), before.last_modified
     else:
         sequence, modified = max(event.sequence, before.sequence + 1), now

@@ -71,6 +71,14 @@ def test_a_changed_date_moved_to_another_room_raises_sequence() -> None:
                                    {"url": "https://lab.example.org/ia"}), start=1):
         [event], memory = publish([weekly(**change)], memory, NOW + step * timedelta(hours=1))
         assert event.sequence == step, change
+    # what a build before these counted stored: the upgrade re-sends nothing, then counts them
+    moved = weekly(location="Salle 2")
+    stored = {moved.uid: dataclasses.replace(
+        memory[moved.uid], fingerprint=fingerprint(moved, before_2026_12_06=True), sequence=7)}
+    [event], memory = publish([moved], stored, NOW + timedelta(days=1))
+    assert event.sequence == 7
+    [event], _ = publish([weekly(location="Salle 3")], memory, NOW + timedelta(days=2))
+    assert event.sequence == 8
 
 
 def test_vanished_event_is_cancelled_until_its_date_then_leaves() -> None:
