@@ -29,12 +29,14 @@ def calendar(*events: str) -> bytes:
 
 # Outlook/Exchange: an all-day weekly series, one date moved a day later, its RECURRENCE-ID
 # written as local midnight in a Windows zone (corpus: nodeical__exchange_whole_day_moved_…).
-EXCHANGE = calendar(
+W_EUROPE = (
     "BEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\nBEGIN:STANDARD\r\n"
     "DTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
     "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n"
     "BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
-    "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n",
+    "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n")
+EXCHANGE = calendar(
+    W_EUROPE,
     "BEGIN:VEVENT\r\nRRULE:FREQ=WEEKLY;COUNT=6;INTERVAL=1;BYDAY=TH;WKST=MO\r\n"
     "UID:exchange-allday-series\r\nSUMMARY:Permanence numerique\r\n"
     "LOCATION:TCRM-Blida\\, Metz\r\nDTSTART;VALUE=DATE:20270304\r\n"
@@ -114,4 +116,24 @@ def test_the_moved_dates_of_a_series_given_without_it_are_all_published(
     assert len(source) == 3
     calendars = served(venue_site(feed_server, tmp_path, ORPHANS), tmp_path / "output")
     assert {name: occurrences(body) for name, body in calendars.items()} == {
+        name: source for name in calendars}
+
+
+def test_all_day_dates_outlook_moved_of_a_series_given_without_it_stay_all_day(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """Both shapes at once: the series of dates made of Outlook's moved all-day dates started
+    at the first one's local midnight, and the web app's calendars put them back on their
+    old days (11 and 18 March instead of 12 and 19)."""
+    body = calendar(W_EUROPE, *(
+        "BEGIN:VEVENT\r\nUID:exchange-allday-orphans\r\n"
+        f"RECURRENCE-ID;TZID=W. Europe Standard Time:{slot}T000000\r\n"
+        f"SUMMARY:Permanence {n}\r\nDTSTART;VALUE=DATE:{moved_to}\r\n"
+        f"DTEND;VALUE=DATE:{end}\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n"
+        for n, (slot, moved_to, end) in enumerate((("20270311", "20270312", "20270313"),
+                                                  ("20270318", "20270319", "20270320")))))
+    source = occurrences(body)
+    assert source == [(date(2027, 3, 12), "Permanence 0"), (date(2027, 3, 19), "Permanence 1")]
+    calendars = served(venue_site(feed_server, tmp_path, body), tmp_path / "output")
+    assert {name: occurrences(got) for name, got in calendars.items()} == {
         name: source for name in calendars}

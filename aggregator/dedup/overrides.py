@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ..instants import utc_instant
-from ..models import Event
+from ..models import Event, When
 
 
 def split_overrides(events: Sequence[Event]) -> tuple[list[Event], list[Event]]:
@@ -49,13 +49,22 @@ def dates_of(records: Sequence[Event]) -> Event:
     RECURRENCE-ID, the others' RECURRENCE-IDs as its RDATEs."""
     ordered = sorted(records, key=lambda e: utc_instant(e.recurrence_id or e.start))
     first = ordered[0]
-    slot = first.recurrence_id
-    assert slot is not None
+    slot = _day_if_all_day(first.recurrence_id, first.start)
     end = None
     if (first.end is not None and isinstance(first.start, datetime) == isinstance(slot, datetime)
             == isinstance(first.end, datetime)):
         end = slot + (first.end - first.start)
     return dataclasses.replace(
         first, start=slot, end=end, recurrence_id=None, rrule=None, exdates=(),
-        rdates=tuple(e.recurrence_id for e in ordered[1:]  # type: ignore[misc]
-                     if e.recurrence_id != slot))
+        rdates=tuple(day for day in (_day_if_all_day(e.recurrence_id, e.start)
+                                     for e in ordered[1:]) if day != slot))
+
+
+def _day_if_all_day(slot: When | None, start: When) -> When:
+    """A RECURRENCE-ID of an all-day date as a day: Outlook writes it as local midnight in
+    its zone, and a series of dates started at that midnight was no all-day series (the web
+    app's calendars then put its moved dates back on their old days)."""
+    assert slot is not None
+    if isinstance(slot, datetime) and not isinstance(start, datetime):
+        return slot.date()
+    return slot
