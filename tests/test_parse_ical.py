@@ -637,9 +637,11 @@ def test_an_iso_date_beyond_datetimes_years_is_unreadable_not_read_as_written() 
 
 def test_events_sharing_a_uid_at_different_times_are_each_kept() -> None:
     """A generator writing one UID for every talk: all but one talk left the outputs without
-    a word. Copies at one time stay one record; an update written beside its old version
-    (a higher SEQUENCE) replaces it."""
+    a word. Each talk is named after its title (not its place in the document, nor its
+    start); copies at one time stay one record; an update written beside its old version
+    (same title, a higher SEQUENCE) replaces it."""
     import dataclasses
+    import hashlib
 
     from aggregator.dedup import merge_events
     from aggregator.models import Source
@@ -648,24 +650,36 @@ def test_events_sharing_a_uid_at_different_times_are_each_kept() -> None:
         return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART;TZID=Europe/Paris:{start}\r\n"
                 f"SUMMARY:{title}\r\nSEQUENCE:{sequence}\r\nEND:VEVENT\r\n")
 
-    body = calendar(vevent("talk@asso", "20270310T180000", "First talk"),
-                    vevent("talk@asso", "20270310T200000", "Second talk"),
-                    vevent("talk@asso", "20270310T180000", "First talk"),  # a copy
-                    vevent("moved@asso", "20270311T180000", "Old time"),
-                    vevent("moved@asso", "20270312T180000", "New time", sequence=1))
+    def named(uid: str, key: str) -> str:
+        return f"{uid}#{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+
+    body = calendar(vevent("talk@asso", "20270310T180000", "First TALK"),
+                    vevent("talk@asso", "20270310T200000", "Second talk", sequence=3),
+                    vevent("talk@asso", "20270310T180000", "First TALK"),  # a copy
+                    vevent("talk@asso", "20270311T180000", "Workshop"),
+                    vevent("talk@asso", "20270312T180000", "Workshop"),  # given twice
+                    vevent("moved@asso", "20270311T180000", "Talk"),
+                    vevent("moved@asso", "20270312T180000", "Talk", sequence=1))
     feed = parse_body(body.encode(), "ical", URL)
-    assert sorted((e.title, e.uid) for e in feed.events) == [
-        ("First talk", "talk@asso"), ("First talk", "talk@asso"),
-        ("New time", "moved@asso"), ("Second talk", "talk@asso#20270310T200000")]
+    workshop = "workshop\n2027-03-1{}T18:00:00+01:00"
+    assert sorted((e.title, e.uid) for e in feed.events) == sorted([
+        ("First TALK", named("talk@asso", "first talk")),
+        ("First TALK", named("talk@asso", "first talk")),
+        ("Second talk", named("talk@asso", "second talk")),
+        ("Workshop", named("talk@asso", workshop.format(1))),
+        ("Workshop", named("talk@asso", workshop.format(2))),
+        ("Talk", "moved@asso")])
+    assert by_title(feed, "Talk").start == datetime(2027, 3, 12, 18, tzinfo=PARIS)
     [shared] = [w for w in feed.warnings if "share a UID" in w]
-    assert shared.startswith("3 VEVENTs share a UID at different times (the first: UID "
-                             "talk@asso)")  # three records: the copy counts
-    assert reason_in(shared, "fr").startswith("3 VEVENT partagent un UID")
+    assert shared.startswith("5 VEVENTs share a UID at different times (the first: UID "
+                             "talk@asso)")  # five records: the copy counts
+    assert reason_in(shared, "fr").startswith("5 VEVENT partagent un UID")
     source = Source(id="asso", name="Asso", kind="association", city="Metz", country="FR",
                     feeds=())
     records = [dataclasses.replace(e, source_id="asso", feed_url=URL) for e in feed.events]
     merged = merge_events(records, {"asso": source}).events
-    assert sorted(e.title for e in merged) == ["First talk", "New time", "Second talk"]
+    assert sorted(e.title for e in merged) == [
+        "First TALK", "Second talk", "Talk", "Workshop", "Workshop"]
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be-with-bom", "utf-32"])
