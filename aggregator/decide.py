@@ -15,6 +15,7 @@ from typing import Literal
 from . import cadence
 from .errors import FeedError, FetchError, one_line
 from .models import FeedOutcome, FeedState, FeedUpdate, FetchResult, ParsedFeed
+from .parse import read_as_another_type
 from .parse.article_dates import date_by_now
 
 MAX_BACKOFF = cadence.MAX_INTERVAL  # issue 4: failing feeds back off up to a day
@@ -149,7 +150,7 @@ def _declared_records(state: FeedState, parsed: ParsedFeed) -> int:
     gives no events, and replacing its events with two articles published them CANCELLED.
     A feed whose last copy was already of the other kind (its warning says "declared as …
     but the body is …") is what it gives: declared wrong from the start, it was frozen."""
-    if any(w.startswith("declared as ") and " but the body is " in w for w in state.warnings):
+    if read_as_another_type(state.warnings):
         return parsed.record_count
     declared = state.type
     if declared == "ical":

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import zlib
+from collections.abc import Sequence
 from typing import Literal
 
 from ..errors import ParseError, one_line
@@ -197,6 +198,12 @@ def type_mismatch(declared: str, kind: str) -> list[str]:
     if {declared, kind} == {"rss", "atom"}:
         return []
     return [f"declared as {declared} but the body is {LABELS[kind]}: read as {LABELS[kind]}"]
+
+
+def read_as_another_type(warnings: Sequence[str]) -> bool:
+    """Whether a parse's ``warnings`` hold :func:`type_mismatch`'s: the feed gave another
+    kind than declared, and was read as what it gave."""
+    return any(w.startswith("declared as ") and " but the body is " in w for w in warnings)
 
 
 def strip_leading_space(body: bytes) -> bytes:
