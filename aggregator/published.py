@@ -231,10 +231,7 @@ def _load(output: Path, version: str, sources: Sequence[Source], zone: tzinfo) -
     events = tuple(decode_event(record) for record in records)
     items = tuple(decode_item(r) for r in news_doc.get("items", []) if isinstance(r, dict))
     stamp = events_doc.get("generated_at")
-    try:
-        modified = datetime.fromtimestamp((output / EVENTS_FILE).stat().st_mtime, UTC)
-    except OSError:
-        modified = None
+    modified = built_at(output)
     calendars = filtered_calendars(events, {s.id: s for s in sources})
     shown = _for_people(events)
     return Published(
@@ -331,6 +328,15 @@ def _override(record: Mapping[str, Any], override: Mapping[str, Any], zone: tzin
                  url=str(override.get("url", "")),
                  description=str(override.get("description", "")),
                  sequence=int(override.get("sequence") or 0))
+
+
+def built_at(output: Path) -> datetime | None:
+    """When the last build wrote its outputs in ``output`` (None before any): what the
+    published calendars are dated by (Last-Modified)."""
+    try:
+        return datetime.fromtimestamp((output / EVENTS_FILE).stat().st_mtime, UTC)
+    except OSError:
+        return None
 
 
 def decode_item(record: Mapping[str, Any]) -> MergedItem:

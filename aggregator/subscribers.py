@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -25,7 +25,7 @@ from .digest.render import calendar_key
 from .errors import AggregatorError
 from .mailer import send_one
 from .models import LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
-from .published import EVENTS_FILE
+from .published import built_at
 from .registrations import EMAIL
 from .render import slugify
 from .store import Store
@@ -177,11 +177,7 @@ class SubscribersMixin:
         """When a change of its choices dates the subscriber's own calendar (Last-Modified):
         now, yet a second after any date that calendar was served with (the build's, a former
         change's), so that a client revalidating by date, to the second, sees every change."""
-        try:
-            built: datetime | None = datetime.fromtimestamp(
-                (self.settings.output_dir / EVENTS_FILE).stat().st_mtime, UTC)
-        except OSError:
-            built = None
+        built = built_at(self.settings.output_dir)
         served = [when.replace(microsecond=0) for when in (
             built, subscriber.changed_at, subscriber.confirmed_at) if when is not None]
         after = max(served) + timedelta(seconds=1) if served else None
