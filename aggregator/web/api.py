@@ -198,15 +198,13 @@ def personal_calendar(request: Request, key: str) -> Response:
     published = aggregator.published()
     follows = (subscriber.cities, subscriber.kinds, subscriber.tags, subscriber.sources,
                subscriber.language)
-    cache: RenderCache = request.app.state.rendered
-    found = cache.get(("mine", published.version, follows),
-                      lambda: aggregator.followed_calendar(published, subscriber), None)
     # It changes with a build and with the subscriber's choices (or its coming back): dated by
     # the build alone, a client revalidating by date was told 304 and kept the former ones.
     modified = max((when for when in (published.modified, subscriber.changed_at,
                                       subscriber.confirmed_at) if when is not None), default=None)
-    return conditional(request, found.body, CALENDAR, modified, etag=found.etag,
-                       compressed=found.compressed)
+    return _cached(request, ("mine", published.version, follows, modified),
+                   lambda: aggregator.followed_calendar(published, subscriber), CALENDAR,
+                   modified)
 
 
 @router.get("/events.json", response_class=Response, summary="Merged events as JSON",
