@@ -4,8 +4,9 @@ Polite and safe by construction: conditional GET (ETag / Last-Modified), bounded
 overall and per host, redirects followed by hand (each hop checked by :mod:`netguard`, at most
 five, a leading 301/308 reported so the stored URL can move), bodies capped while streaming
 (after decoding every Content-Encoding, so a gzip bomb stops at the cap: :mod:`.inflate`), and
-a deadline for the whole response so a server dripping one byte a second cannot hold a worker. Every failure is a :class:`FetchError`
-value in the result list, never an exception that stops the other feeds.
+a deadline for the whole response so a server dripping one byte a second cannot hold a worker.
+Every failure is a :class:`FetchError` value in the result list, never an exception that stops
+the other feeds.
 
 Requests are httpx requests sent through the aiohttp transport of httpx's maintainer
 (``httpx-aiohttp``): aiohttp's connection pool and C HTTP parser in place of httpcore's pure

@@ -5,8 +5,9 @@ register again under another id (its published events then changed organisation)
 link is emailed to the contact when the registration is received and approved; its secret
 is the authorisation, as the subscribers' preference links (``subscribe``). A change takes
 effect at the next refresh, the source keeps its id, and the contact (the former one too,
-when it changed) is told by email; a new contact gets a new link, the former one's stops. "Preview" reads the feeds as the registration form does,
-and so does saving for each feed address it adds (one that cannot be read is refused).
+when it changed) is told by email; a new contact gets a new link, the former one's stops.
+"Preview" reads the feeds as the registration form does, and so does saving for each feed
+address it adds (one that cannot be read is refused).
 The contact can also withdraw the organisation from the agenda, and ask to come back.
 """
 
