@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 import icalendar
 import recurring_ical_events
+import x_wr_timezone
 
 from aggregator.core import Aggregator, make_aggregator
 from aggregator.models import FeedRef, Source
@@ -59,9 +60,13 @@ ORPHANS = calendar(*(
                              ("20270122T150000", "20270122T150000", "20270122T160000"))))
 
 
-def occurrences(body: bytes) -> list[tuple[date | datetime, str]]:
-    """Each date's start (UTC for a time) and title, as RFC 5545 reads the calendar."""
+def occurrences(body: bytes, *, as_google: bool = False) -> list[tuple[date | datetime, str]]:
+    """Each date's start (UTC for a time) and title, as RFC 5545 reads the calendar, or
+    (``as_google``) as readers that follow Google's reading of X-WR-TIMEZONE do: its UTC and
+    floating times moved into that zone before the rules are expanded."""
     parsed = icalendar.Calendar.from_ical(body)
+    if as_google:
+        parsed = x_wr_timezone.to_standard(parsed)
     parsed.pop("X-WR-TIMEZONE", None)
     found = []
     for occurrence in recurring_ical_events.of(parsed).between(*WINDOW):
@@ -135,5 +140,25 @@ def test_all_day_dates_outlook_moved_of_a_series_given_without_it_stay_all_day(
     source = occurrences(body)
     assert source == [(date(2027, 3, 12), "Permanence 0"), (date(2027, 3, 19), "Permanence 1")]
     calendars = served(venue_site(feed_server, tmp_path, body), tmp_path / "output")
+    assert {name: occurrences(got) for name, got in calendars.items()} == {
+        name: source for name in calendars}
+
+
+def test_a_series_written_in_utc_keeps_its_times_for_readers_of_x_wr_timezone(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """A weekly series given in UTC (17:00Z all year: 18:00 in Paris in winter, 19:00 in
+    summer) was written in UTC under the calendar's X-WR-TIMEZONE:Europe/Paris. Readers that
+    move UTC times into that zone (Google's reading, x-wr-timezone) then expanded it at 18:00
+    Paris all year: an hour early every summer week."""
+    body = calendar("BEGIN:VEVENT\r\nUID:utc-weekly\r\nSUMMARY:Python Meetup\r\n"
+                    "LOCATION:TCRM-Blida\\, Metz\r\nDTSTART:20270105T170000Z\r\n"
+                    "DTEND:20270105T190000Z\r\nRRULE:FREQ=WEEKLY;COUNT=30\r\n"
+                    "EXDATE:20270112T170000Z\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n")
+    source = occurrences(body)
+    assert len(source) == 29 and (datetime(2027, 6, 1, 17, tzinfo=UTC), "Python Meetup") in source
+    calendars = served(venue_site(feed_server, tmp_path, body), tmp_path / "output")
+    assert {name: occurrences(got, as_google=True) for name, got in calendars.items()} == {
+        name: source for name in calendars}
     assert {name: occurrences(got) for name, got in calendars.items()} == {
         name: source for name in calendars}

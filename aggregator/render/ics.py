@@ -246,14 +246,15 @@ def event_components(
     master = _master(event, now, sources)
     if event.rrule is None and not event.rdates:
         return [master]
-    start = master.decoded("DTSTART")
+    start = event_span(event)[0]
     zone = event_zone(event.timezone, event.start)
     return [master] + [_override(event, record, start, zone, now) for record in event.overrides]
 
 
 def _master(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) -> VEvent:
     start, end = event_span(event)
-    component = _timed_component(event.uid, start, end, now)
+    recurring = event.rrule is not None or bool(event.rdates)
+    component = _timed_component(event.uid, start, end, now, pin_utc=recurring)
     component.add("summary", one_line(event.title))
     component.add("description", _description(event, sources))
     _add_common(component, event.location or event.city, event.url, event.status)
@@ -268,13 +269,24 @@ def _master(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) ->
     return component
 
 
-def _timed_component(uid: str, start: When, end: When | None, now: datetime) -> VEvent:
+def _timed_component(uid: str, start: When, end: When | None, now: datetime, *,
+                     pin_utc: bool = False) -> VEvent:
+    """UID, DTSTAMP, DTSTART and DTEND. ``pin_utc`` (a series' master) writes UTC times with
+    ``TZID=Etc/GMT`` instead of ``Z``: readers that follow Google's reading of the
+    calendar's X-WR-TIMEZONE (x-wr-timezone, our own parser) move ``Z`` times into that zone
+    before expanding the rule, so a weekly 17:00Z came an hour early every summer week. They
+    leave a zone alone unless it is named "UTC" (so not ``Etc/UTC``); strict readers read
+    the same instants either way."""
     component = VEvent()
     component.add("uid", one_line(uid))
     component.add("dtstamp", _utc(now))
-    component.add("dtstart", start)
-    if end is not None:
-        component.add("dtend", end)
+    for name, value in (("dtstart", start), ("dtend", end)):
+        if value is None:
+            continue
+        if pin_utc and isinstance(value, datetime) and value.tzinfo is UTC:
+            component.add(name, value.replace(tzinfo=None), parameters={"TZID": "Etc/GMT"})
+        else:
+            component.add(name, value)
     return component
 
 
