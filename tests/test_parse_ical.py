@@ -96,6 +96,22 @@ def test_cancelled_status_is_kept() -> None:
     assert by_title(feed, "Nancy.py #42").status == "CONFIRMED"
 
 
+def test_a_calendar_of_cancellations_calls_its_events_off() -> None:
+    """METHOD:CANCEL says every VEVENT of the file is called off, even one without STATUS
+    (RFC 5546): it was published as taking place."""
+    feed = parse_text(calendar(
+        "METHOD:CANCEL",
+        *(line for n in (1, 2) for line in (
+            "BEGIN:VEVENT", f"UID:meetup-{n}", f"SUMMARY:Meetup {n}",
+            f"DTSTART:2027010{n}T180000Z", "DTSTAMP:20261201T000000Z", "END:VEVENT"))))
+    assert [event.status for event in feed.events] == ["CANCELLED", "CANCELLED"]
+    assert "a calendar of cancellations (METHOD:CANCEL): 2 events read as cancelled" \
+        in feed.warnings
+    published = parse_text(calendar("METHOD:PUBLISH", "BEGIN:VEVENT", "UID:m", "SUMMARY:M",
+                                    "DTSTART:20270101T180000Z", "END:VEVENT"))
+    assert [event.status for event in published.events] == ["CONFIRMED"]
+
+
 # Outlook / Exchange: Windows zone names
 
 

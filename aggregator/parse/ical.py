@@ -13,6 +13,7 @@ import hashlib
 import re
 import warnings
 import zoneinfo
+from dataclasses import replace
 from datetime import date, datetime
 
 import icalendar
@@ -213,7 +214,23 @@ def read_calendar(
     context = CalendarContext(url, resolver, notes, dates)
     events = read_events(calendar, context, max(limit, 0))
     notes.extend(dict.fromkeys(resolver.warnings))
-    return events
+    return called_off(events, notes) if _method(calendar) == "CANCEL" else events
+
+
+def _method(calendar: icalendar.Calendar) -> str:
+    return str(calendar.get("METHOD", "")).strip().upper()
+
+
+def called_off(events: list[Event], notes: list[str]) -> list[Event]:
+    """A calendar of METHOD:CANCEL (RFC 5546, a meeting's cancellation notice) lists events
+    called off, whatever each VEVENT's STATUS says. Read as confirmed, a meetup whose notice
+    an organiser published as its feed was announced as taking place."""
+    if not events:
+        return events
+    notes.append("a calendar of cancellations (METHOD:CANCEL): 1 event read as cancelled"
+                 if len(events) == 1 else "a calendar of cancellations (METHOD:CANCEL): "
+                 f"{len(events):,} events read as cancelled")
+    return [replace(event, status="CANCELLED") for event in events]
 
 
 def apply_x_wr_timezone(
