@@ -23,11 +23,10 @@ from .digests import DigestError, DigestReport, DigestsMixin
 from .errors import AggregatorError, ConfigError, FeedError, ParseError, one_line
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, Wire, fetch_feeds
 from .gcpause import fewer_collections, release_free_memory
-from .intake import Intake, iter_intakes
+from .intake import Intake, iter_intakes, parse_job
 from .models import (Event, FeedOutcome, FeedState, FeedUpdate, MergedEvent, MergedItem, NewsItem,
                      ParsedFeed, Source, StoredUpdate, feed_address)
 from .netguard import Resolver, system_resolver
-from .parse import parse_body
 from .parse.article_dates import date_by_now
 from .publish import write_outputs
 from .published import Published, PublishedMixin
@@ -389,8 +388,11 @@ def check_feed(
     if isinstance(result, FeedError):
         raise result
     assert result.body is not None  # a 304 answers only a conditional request: none here
-    return date_by_now(parse_body(result.body, declared_type, result.url, settings.timezone),
-                       utc_now())
+    parsed = parse_job((result.body, declared_type, result.url, settings.timezone,
+                        limits.parse_seconds))
+    if isinstance(parsed, ParseError):
+        raise parsed
+    return date_by_now(parsed, utc_now())
 
 
 def _recent_news(when: datetime | None, now: datetime) -> bool:

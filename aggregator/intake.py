@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from .cpulimit import OverBudget, cpu_budget
 from .errors import FeedError, ParseError
 from .gcpause import frozen_heap
 from .fetch import FetchLimits, FetchRequest, Wire, fetch_feeds
@@ -43,13 +44,22 @@ def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def parse_job(job: tuple[bytes, str, str, str]) -> ParsedFeed | ParseError:
-    """Parse one body; module-level so a worker process can run it."""
-    body, declared_type, url, default_tz = job
+ParseJob = tuple[bytes, str, str, str, float]
+"""A body, its declared type, its URL, the default zone and the CPU budget in seconds."""
+
+
+def parse_job(job: ParseJob) -> ParsedFeed | ParseError:
+    """Parse one body within its CPU budget; module-level so a worker process can run it."""
+    body, declared_type, url, default_tz, seconds = job
     try:
-        return parse_body(body, declared_type, url, default_tz)
+        with cpu_budget(seconds):
+            return parse_body(body, declared_type, url, default_tz)
     except ParseError as error:
         return error
+    except OverBudget:
+        return ParseError(url, f"reading the body took over {seconds:g} s of processor time: "
+                          "stopped (a feed usually takes well under a second); it is too large "
+                          "or too malformed, ask its publisher to check it")
 
 
 def pooled_result(job: Future[ParsedFeed | ParseError], url: str) -> ParsedFeed | ParseError:
@@ -87,7 +97,7 @@ def iter_intakes(
     index_of = {id(request): i for i, request in enumerate(requests)}
     hashes: dict[int, str] = {}
     arrivals = 0
-    pending: dict[int, Future[ParsedFeed | ParseError] | tuple[bytes, str, str, str]] = {}
+    pending: dict[int, Future[ParsedFeed | ParseError] | ParseJob] = {}
     workers = os.cpu_count() or 1
     pool = ProcessPoolExecutor(workers) if len(states) >= PARALLEL_PARSE_MIN and workers > 1 else None
 
@@ -98,7 +108,8 @@ def iter_intakes(
         if isinstance(result, FetchResult) and result.body is not None:
             digest = hashes[index] = body_hash(result.body)
             if force or digest != states[index].body_hash:
-                job = (result.body, states[index].type, result.url, default_tz)
+                job = (result.body, states[index].type, result.url, default_tz,
+                       limits.parse_seconds)
                 pending[index] = pool.submit(parse_job, job) if pool else job
                 result = dataclasses.replace(result, body=None)  # the job holds it until parsed
         fetched[index] = result
@@ -127,7 +138,7 @@ def iter_intakes(
 
 
 def _parses(
-    pending: dict[int, Future[ParsedFeed | ParseError] | tuple[bytes, str, str, str]],
+    pending: dict[int, Future[ParsedFeed | ParseError] | ParseJob],
     states: Sequence[FeedState],
 ) -> Iterator[tuple[int, ParsedFeed | ParseError]]:
     """Each pending parse as (index, result): the inline jobs in order, then the pool's as they

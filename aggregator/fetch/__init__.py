@@ -35,6 +35,7 @@ import uvloop
 from httpx_aiohttp import AiohttpTransport
 
 from .. import USER_AGENT
+from ..cpulimit import PARSE_CPU_SECONDS
 from ..errors import FetchError
 from ..models import FetchResult
 from ..netguard import Resolver, resolve_checked, split_target, system_resolver
@@ -63,7 +64,8 @@ class FetchRequest:
 
 @dataclass(frozen=True, slots=True)
 class FetchLimits:
-    """Bounds on every fetch (issue 2: 10 MB, 5 redirects, connect 10 s, whole response 30 s)."""
+    """Bounds on every fetch (issue 2: 10 MB, 5 redirects, connect 10 s, whole response 30 s)
+    and on the parse of its body (``parse_seconds`` of CPU time, see cpulimit.py)."""
 
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
@@ -71,6 +73,7 @@ class FetchLimits:
     total_timeout: float = 30.0
     concurrency: int = 32
     per_host: int = 4
+    parse_seconds: float = PARSE_CPU_SECONDS
 
 
 DEFAULT_LIMITS = FetchLimits()

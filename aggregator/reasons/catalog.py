@@ -16,6 +16,15 @@ from .news import NEWS
 
 CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     # the body (aggregator.parse, parse.guards)
+    ("reading the body took over {seconds} s of processor time: stopped (a feed usually "
+     "takes well under a second); it is too large or too malformed, ask its publisher to "
+     "check it",
+     "la lecture a pris plus de {seconds} s de processeur : arrêtée (un flux en demande bien "
+     "moins d'une seconde) ; il est trop gros ou trop mal formé, demandez à son éditeur de "
+     "le vérifier",
+     "das Lesen brauchte über {seconds} s Prozessorzeit: abgebrochen (ein Feed braucht meist "
+     "weit unter einer Sekunde); er ist zu groß oder zu fehlerhaft, bitten Sie seinen "
+     "Herausgeber, ihn zu prüfen"),
     ("1 text too long: cut (a title or a place to {line} characters, a description to "
      "{description}, an article to {article})",
      "1 texte trop long : coupé (un titre ou un lieu à {line} caractères, une description à "
