@@ -137,6 +137,22 @@ def test_the_source_whose_page_the_reposts_link_to_speaks_for_the_event() -> Non
     assert unlinked.members[0].source_id == "datalyse"
 
 
+def test_a_venue_linking_to_its_own_agenda_does_not_speak_for_the_organisers_event() -> None:
+    """Every source links to its own pages: the venue's copy, linking to its agenda, outranked
+    the organiser's Google export (no link), and its "MEETUP PYTHON @ TOTEM" at the doors'
+    18:00 was the title and time in every calendar (a review's finding)."""
+    sites = {**WITH_SITES, "totem": dataclasses.replace(SOURCES["totem"],
+                                                        website="https://totem.example")}
+    organiser = event("rmll", "org@google.com", "Meetup Python : les décorateurs",
+                      location="Totem")
+    venue = event("totem", "v-42", "MEETUP PYTHON @ TOTEM", location="TCRM-Blida, Metz",
+                  start=START.replace(hour=18, minute=0),
+                  url="https://totem.example/agenda/meetup-python")
+    [merged] = merge_events([organiser, venue], sites).events
+    assert [m.source_id for m in merged.members] == ["rmll", "totem"]
+    assert (merged.title, merged.start) == ("Meetup Python : les décorateurs", START)
+
+
 def test_an_article_speaks_with_the_source_it_links_to() -> None:
     """A start-up's relay, earlier by an hour, gave the article its title and grouped it
     under the start-up in the digest, though it links to the association's own page."""

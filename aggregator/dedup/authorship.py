@@ -42,8 +42,13 @@ def _on_site(link_host: str, site: str) -> bool:
 
 
 def links_to_sources(records: Sequence[Event] | Sequence[NewsItem],
-                     sources: Mapping[str, Source]) -> Counter[str]:
-    """How many of ``records`` link to each of their sources' websites (by source id)."""
+                     sources: Mapping[str, Source], *, from_others: bool = False) -> Counter[str]:
+    """How many of ``records`` link to each of their sources' websites (by source id).
+
+    ``from_others`` counts only the records of another source: a venue's copy linking to
+    its own agenda page says nothing about who organises the event (every source links to
+    its own pages), and it made the venue's "MEETUP PYTHON @ TOTEM" at the doors' time speak
+    for the organiser's meetup, whose Google export gives no link."""
     found: Counter[str] = Counter()
     sites = {source_id: site_host(sources[source_id].website)
              for source_id in {record.source_id for record in records} if source_id in sources}
@@ -52,6 +57,6 @@ def links_to_sources(records: Sequence[Event] | Sequence[NewsItem],
         if not link:
             continue
         for source_id, site in sites.items():
-            if _on_site(link, site):
+            if _on_site(link, site) and not (from_others and source_id == record.source_id):
                 found[source_id] += 1
     return found

@@ -56,21 +56,24 @@ def source_rank(source_id: str, sources: Mapping[str, Source]) -> tuple[int, int
 def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[Event]:
     """Members in authority order: a series before a copy of one of its dates (which speaks
     for that date only: the merged event lost the series' rule and every later date),
-    priority, the source the records link to (its own page: the organiser, see
-    authorship.py), a time before a one-day all-day copy, organiser kind, highest SEQUENCE,
-    latest LAST-MODIFIED, then record key (so the order never depends on input order).
+    priority, the source the other sources' records link to (its own page: the organiser,
+    see authorship.py), a time before a one-day all-day copy, organiser kind, the source its
+    own records link to, highest SEQUENCE, latest LAST-MODIFIED, then record key (so the
+    order never depends on input order).
 
     A one-day all-day copy is an agenda's listing of the day ("Séminaire" on the 12th)
     beside the 14:00–16:00 the others say: it made the merged event all-day whenever its
     source's kind ranked first. An all-day record of several days (a conference) keeps its
     place: the time of its first day is not the event."""
-    linked = links_to_sources(events, sources) if len(events) > 1 else {}
+    several = len(events) > 1
+    vouched = links_to_sources(events, sources, from_others=True) if several else {}
+    linked = links_to_sources(events, sources) if several else {}
 
-    def order(e: Event) -> tuple[bool, int, int, bool, int, int, float, str, str]:
+    def order(e: Event) -> tuple[bool, int, int, bool, int, int, int, float, str, str]:
         priority, kind = source_rank(e.source_id, sources)
         modified = -_timestamp(e.last_modified)
-        return (not e.recurs, priority, -linked.get(e.source_id, 0), _one_day(e), kind,
-                -e.sequence, modified, record_key(e), e.feed_url)
+        return (not e.recurs, priority, -vouched.get(e.source_id, 0), _one_day(e), kind,
+                -linked.get(e.source_id, 0), -e.sequence, modified, record_key(e), e.feed_url)
     return sorted(events, key=order)
 
 
