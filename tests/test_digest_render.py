@@ -147,7 +147,7 @@ def test_articles_left_out_by_the_caps_are_counted_and_linked() -> None:
 def test_weeks() -> None:
     assert parse_week("2026-w50").isoformat() == "2026-12-07"
     assert week_of(datetime(2027, 1, 1, 12, tzinfo=PARIS), PARIS) == "2026-W53"
-    for bad in ("2026-50", "2026-W54", "W50-2026"):
+    for bad in ("2026-50", "2026-W54", "W50-2026", "0001-W01", "9999-W52"):
         with pytest.raises(ValueError):
             parse_week(bad)
 

@@ -73,15 +73,23 @@ class DigestContent:
         return not self.days and not self.news
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+"""Years a week may be in: a digest reaches 7 days before its Monday and 14 after, in local
+time, and 0001-W01 or 9999-W52 (typos for 2026-W01) ended in an OverflowError traceback."""
+
+
 def parse_week(week: str) -> date:
     """The Monday of an ISO week written ``2026-W49``.
 
     Raises:
-        ValueError: not a YYYY-Www week that exists.
+        ValueError: not a YYYY-Www week that exists, or outside FIRST_YEAR..LAST_YEAR.
     """
     text = week.strip().upper()
     if len(text) != 8 or text[4:6] != "-W" or not (text[:4] + text[6:]).isdigit():
         raise ValueError(f"{week!r} is not an ISO week like 2026-W49")
+    if not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        raise ValueError(f"{week!r} is out of range: a week from {FIRST_YEAR} to {LAST_YEAR}, "
+                         "like 2026-W49")
     try:
         return date.fromisocalendar(int(text[:4]), int(text[6:]), 1)
     except ValueError:
