@@ -148,7 +148,7 @@ class DigestsMixin:
         self._require_build()
         subscribers = self.store.subscribers("confirmed")
         if dry_run:
-            return self._plan(week, subscribers)
+            return self._plan(week, subscribers, retries_only)
         self.store.abandon_stale_claims(week, self.clock() - STALE_CLAIM)
         node = self.settings.daemon.node or default_node()
         claimed: dict[str, tuple[Subscriber, int]] = {}
@@ -230,11 +230,15 @@ class DigestsMixin:
             hard_bounce=delivery.outcome == "permanent")
         return ["failed", "suspended"] if suspended else ["failed"]
 
-    def _plan(self, week: str, subscribers: list[Subscriber]) -> DigestReport:
-        done = {d.subscriber_id for d in self.store.deliveries(week) if d.state != "retry"}
+    def _plan(self, week: str, subscribers: list[Subscriber], retries_only: bool) -> DigestReport:
+        """Who the same run would send to now: not those it would skip (handled, a retry not
+        yet due) and, for ``retries_only``, none without a due retry (it never starts a week:
+        the dry run of the hourly retry job listed every subscriber before Monday's run)."""
+        handled = self.store.handled_deliveries(week, self.clock())
+        retries = {d.subscriber_id for d in self.store.deliveries(week) if d.state == "retry"}
         planned = []
         for subscriber in subscribers:
-            if subscriber.id in done:
+            if subscriber.id in handled or (retries_only and subscriber.id not in retries):
                 continue
             content = self._content(week, _filters(subscriber))
             rendered = self._render(week, _filters(subscriber), subscriber.language)

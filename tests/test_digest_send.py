@@ -114,8 +114,11 @@ def test_transient_failures_are_retried_later_and_only_then(
     first = app.send_digest(WEEK)
     assert first.sent == ("ok@example.org",) and first.retry == ("grey@example.org",)
     assert app.send_digest(WEEK).sent == ()  # the retry is not due yet
+    assert app.send_digest(WEEK, dry_run=True).planned == ()  # nor does a dry run list it
     smtp_server.soft.clear()
     clock.now += timedelta(minutes=31)
+    planned = app.send_digest(WEEK, dry_run=True, retries_only=True).planned
+    assert [p.email for p in planned] == ["grey@example.org"]
     assert app.send_digest(WEEK, retries_only=True).sent == ("grey@example.org",)
     assert app.send_digest(WEEK).sent == ()
     assert sorted(m["To"] for m in digests(smtp_server)) == ["grey@example.org", "ok@example.org"]
