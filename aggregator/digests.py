@@ -136,7 +136,9 @@ class DigestsMixin:
         connections: int = DEFAULT_CONNECTIONS,
     ) -> DigestReport:
         """Send the week's digest to every confirmed subscriber not yet served this week,
-        then any due retry. Safe to call again and from several nodes at once.
+        then any due retry. Safe to call again and from several nodes at once. One who
+        unsubscribes or erases the address while it runs is skipped: each claim checks the
+        subscriber is still there and confirmed.
 
         ``dry_run`` sends and records nothing: it lists who would get what. ``retries_only``
         (an hourly job) sends only due retries of that week, never a first digest.

@@ -7,10 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
 import yaml
 from click.testing import CliRunner
 
@@ -59,6 +63,33 @@ def test_a_killed_send_resumes_without_sending_anyone_twice(
     assert sorted(counts) == SUBSCRIBERS and set(counts.values()) == {1}
     assert len(report.sent) == len(SUBSCRIBERS) - served_before
     assert app.send_digest(WEEK).sent == ()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("change", [
+    "UPDATE subscribers SET status = 'unsubscribed' WHERE email = 'bob@example.org'",
+    "DELETE FROM subscribers WHERE email = 'bob@example.org'",
+])
+def test_a_claim_waits_for_an_unsubscribe_in_progress_and_then_sees_it(
+    smtp_server: Sink, tmp_path: Path, postgres_url: str, change: str,
+) -> None:
+    """On PostgreSQL the web app's unsubscribe (or erasure) may be in its transaction at the
+    moment the run claims that subscriber: the claim must wait for it and then take nothing,
+    not claim from the state before it (an erasure then broke the foreign key)."""
+    app = digest_app(tmp_path, postgres_url, smtp_server.port, Clock())
+    bob, _ = app.add_subscriber("bob@example.org", confirmed=True)
+    claims: list[int] = []
+    with app.store.engine.connect() as other:
+        other.execute(sa.text(change))  # not committed yet
+        claiming = threading.Thread(target=lambda: claims.append(app.store.claim_delivery(
+            bob.id, WEEK, datetime.now(UTC), "node")))
+        claiming.start()
+        time.sleep(0.5)
+        assert claiming.is_alive(), "the claim did not wait for the change in progress"
+        other.commit()
+    claiming.join(timeout=30)
+    assert claims == [0]
+    assert app.store.deliveries(WEEK) == []
 
 
 def test_the_cli_sends_previews_and_lists(smtp_server: Sink, tmp_path: Path) -> None:

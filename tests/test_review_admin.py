@@ -52,7 +52,7 @@ def acting_sink() -> tuple[ActingSink, Controller]:
 
 
 def test_a_subscriber_erasing_their_address_mid_run_does_not_stop_the_weekly_run(
-    tmp_path: Path,
+    tmp_path: Path, db_url: str,
 ) -> None:
     """A subscriber who deletes its address (/forget/TOKEN, or the operator's `subscribers
     remove` on an erasure request) while the Monday run is sending: the run's list still
@@ -61,7 +61,7 @@ def test_a_subscriber_erasing_their_address_mid_run_does_not_stop_the_weekly_run
     before next Monday; the hourly retry job only takes rows in ``retry``)."""
     sink, controller = acting_sink()
     try:
-        app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'aggregator.db'}", sink.port)
+        app = digest_app(tmp_path, db_url, sink.port)
         for address in ("ana@example.org", "bob@example.org", "clara@example.org"):
             app.add_subscriber(address, confirmed=True)
         other = make_aggregator(app.settings)  # the web app's process, or a terminal
@@ -77,14 +77,14 @@ def test_a_subscriber_erasing_their_address_mid_run_does_not_stop_the_weekly_run
 
 
 def test_a_subscriber_who_unsubscribes_while_the_digest_is_sending_gets_none(
-    tmp_path: Path,
+    tmp_path: Path, db_url: str,
 ) -> None:
     """10,000 digests take a minute; one who clicks "unsubscribe" in last week's digest
     during that minute still gets this week's: the run sends to the list it read at its
     start, and the ledger claim does not look at the subscriber's state."""
     sink, controller = acting_sink()
     try:
-        app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'aggregator.db'}", sink.port)
+        app = digest_app(tmp_path, db_url, sink.port)
         for address in ("ana@example.org", "bob@example.org"):
             app.add_subscriber(address, confirmed=True)
         bob = app.store.subscriber(email="bob@example.org")
