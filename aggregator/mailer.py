@@ -220,7 +220,8 @@ def classify(code: int | None) -> Outcome:
 def _deliver(
     connection: smtplib.SMTP, message: Message | OutgoingMail, recipient: str
 ) -> tuple[Delivery, bool]:
-    """Send one message; returns its Delivery and whether the connection is still usable."""
+    """Send one message; returns its Delivery and whether the connection is still usable
+    (smtplib closes it itself on a 421, and the next message then needs a new session)."""
     if isinstance(message, OutgoingMail):
         message_id = message.message_id
     else:
@@ -233,18 +234,23 @@ def _deliver(
             refused = connection.send_message(message)
     except smtplib.SMTPRecipientsRefused as error:
         code, text = next(iter(error.recipients.values()), (None, b""))
-        return _failed(recipient, code, text, message_id), True
+        return _failed(recipient, code, text, message_id), _open(connection)
     except smtplib.SMTPServerDisconnected as error:
         return Delivery(recipient, "transient", None, f"connection lost: {error}", message_id), False
     except smtplib.SMTPResponseException as error:
-        return _failed(recipient, error.smtp_code, error.smtp_error, message_id), True
+        return _failed(recipient, error.smtp_code, error.smtp_error, message_id), _open(connection)
     except (smtplib.SMTPException, OSError) as error:
         reason = one_line(str(error)) or type(error).__name__
         return Delivery(recipient, "transient", None, reason, message_id), False
     if refused:  # several recipients and some refused: report the first refusal
         code, text = next(iter(refused.values()))
-        return _failed(recipient, code, text, message_id), True
+        return _failed(recipient, code, text, message_id), _open(connection)
     return Delivery(recipient, "sent", 250, "", message_id), True
+
+
+def _open(connection: smtplib.SMTP) -> bool:
+    """Whether smtplib left the session open (it closes it after a 421 "closing channel")."""
+    return connection.sock is not None
 
 
 def _has_8bitmime(connection: smtplib.SMTP) -> bool:
