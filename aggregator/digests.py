@@ -88,6 +88,9 @@ class DigestReport:
     skipped: int = 0
     planned: tuple[PlannedDigest, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    stopped: str = ""
+    """Why the run stopped before the end: the relay refused our settings (sender, login),
+    which would fail every message; says what to set. The CLI exits 1 on it."""
 
 
 class DigestsMixin:
@@ -155,12 +158,15 @@ class DigestsMixin:
         node = self.settings.daemon.node or default_node()
         claimed: dict[str, tuple[Subscriber, int]] = {}
         skipped = 0
+        refused: list[Delivery] = []  # the relay refused our settings: claim no more
 
         handled = self.store.handled_deliveries(week, self.clock())
 
         def messages() -> object:
             nonlocal skipped
             for subscriber in subscribers:
+                if refused:
+                    return
                 if subscriber.id in handled:
                     skipped += 1
                     continue
@@ -177,14 +183,31 @@ class DigestsMixin:
         for delivery in iter_send(self.settings, messages(), per_minute=per_minute,  # type: ignore[arg-type]
                                   connections=connections):
             subscriber, attempt = claimed.pop(delivery.recipient)
+            if delivery.our_setup:  # nobody's bounce: the message goes again once fixed
+                self.store.release_delivery(subscriber.id, week, self.clock(), delivery.reason)
+                refused.append(delivery)
+                outcome["retry"].append(subscriber.email)
+                continue
             for state in self._record(week, subscriber, attempt, delivery):
                 outcome[state].append(subscriber.email)
             if not delivery.sent:
                 reasons[delivery.reason or delivery.outcome] += 1
         problems = tuple(f"{reason} ({count} digest{'s' if count > 1 else ''})"
                          for reason, count in reasons.most_common())
-        return DigestReport(week=week, skipped=skipped, problems=problems,
+        stopped = self._stopped(week, node, refused, retries_only) if refused else ""
+        return DigestReport(week=week, skipped=skipped, problems=(stopped, *problems) if stopped
+                            else problems, stopped=stopped,
                             **{k: tuple(v) for k, v in outcome.items()})  # type: ignore[arg-type]
+
+    def _stopped(self, week: str, node: str, refused: list[Delivery], retries_only: bool) -> str:
+        """Leave the week's unsent digests to retry once the operator fixed the setting the
+        relay refused, and say so; a retries-only run starts no one's week."""
+        why = refused[0].reason
+        kept = len(refused) + (0 if retries_only else self.store.defer_unclaimed(
+            week, self.clock(), node, why))
+        return (f"{why}; the run stopped, {kept} digest{'s' if kept > 1 else ''} of {week} "
+                "kept to retry, none counted as failed or bounced: once it is fixed, run "
+                f"`aggregator digest send --week {week}` (or let the daemon's hourly retry)")
 
     def _require_build(self) -> None:
         """Refuse to send or preview before any build: the digest is the last build's events

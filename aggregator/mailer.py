@@ -5,7 +5,10 @@ recipient must neither stop the others nor hide which ones were served. Each mes
 :class:`Delivery` whose ``outcome`` follows the SMTP reply class (RFC 5321 §4.2.1): 2xx sent,
 4xx ``transient`` (greylisting, full mailbox, rate limit: try again later), 5xx ``permanent``
 (unknown user, rejected: count a hard bounce). A dropped connection is transient and the next
-message reconnects once; an unreachable server makes every remaining message transient.
+message reconnects once; an unreachable server makes every remaining message transient. A 5xx
+that refuses us rather than the recipient (our sender at MAIL FROM, "530 authentication
+required", "relay access denied") is ``transient`` with ``our_setup`` set: the operator's
+settings are wrong, no recipient's address, and every further message would meet it.
 
 Settings are read structurally (anything with ``.smtp`` holding host, port, user, password,
 security none/starttls/tls and mail_from), so this edge imports no other edge.
@@ -20,7 +23,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage, Message
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Literal, Protocol
@@ -29,6 +32,8 @@ from .errors import MailError, one_line
 from .models import OutgoingMail
 
 Outcome = Literal["sent", "transient", "permanent"]
+RELAY_REFUSED = ("relay access denied", "relaying denied", "relay not permitted")
+"""How Postfix, Sendmail and Exim refuse a recipient because we may not send through them."""
 TIMEOUT = 30.0
 """Seconds for connect and each SMTP reply: RFC 5321 §4.5.3.2 allows minutes, but a stalled
 relay should not hold a digest run; a timeout is transient, the message is retried later."""
@@ -56,13 +61,18 @@ class HasSmtp(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """What happened to one message: ``reason`` is one line, empty when sent."""
+    """What happened to one message: ``reason`` is one line, empty when sent.
+
+    ``our_setup``: the relay refused us (our login, our sender address), not this recipient;
+    ``reason`` then says which setting to fix. A digest run stops there and counts it
+    against nobody: a 530 was each subscriber's hard bounce, three Mondays suspended all."""
 
     recipient: str
     outcome: Outcome
     code: int | None = None
     reason: str = ""
     message_id: str = ""
+    our_setup: bool = False
 
     @property
     def sent(self) -> bool:
@@ -156,17 +166,22 @@ def iter_send(
 
 class _Sender:
     """One SMTP session, opened on first use and again after a dropped connection; once the
-    server proved unreachable, every further message is transient without a new attempt."""
+    server proved unreachable, or refused us, every further message is transient without a
+    new attempt."""
 
     def __init__(self, smtp: SmtpLike) -> None:
         self.smtp = smtp
         self.connection: smtplib.SMTP | None = None
         self.unreachable: str | None = None
+        self.refused: Delivery | None = None
 
     def send(self, message: Message | OutgoingMail) -> Delivery:
         if isinstance(message, Message):
             _complete(message, self.smtp.mail_from)
         recipient = _recipient(message)
+        if self.refused is not None:
+            return Delivery(recipient, "transient", self.refused.code, self.refused.reason,
+                            our_setup=True)
         if self.unreachable is not None:
             return Delivery(recipient, "transient", None, self.unreachable)
         if self.connection is None:
@@ -176,6 +191,9 @@ class _Sender:
                 self.unreachable = error.message
                 return Delivery(recipient, "transient", None, self.unreachable)
         delivery, alive = _deliver(self.connection, message, recipient)
+        if delivery.our_setup:
+            delivery = replace(delivery, reason=_what_to_fix(self.smtp, delivery))
+            self.refused = delivery
         if not alive:
             self.close()
         return delivery
@@ -212,6 +230,21 @@ def connect(smtp: SmtpLike) -> smtplib.SMTP:
         raise MailError(f"{where} unreachable: {one_line(str(error)) or type(error).__name__}") from None
 
 
+def _what_to_fix(smtp: SmtpLike, refused: Delivery) -> str:
+    """The one line an operator needs: which server refused what, and which setting to set."""
+    where = f"SMTP server {smtp.host}:{smtp.port}"
+    login = ("set AGGREGATOR_SMTP_USER and AGGREGATOR_SMTP_PASSWORD" if not smtp.user else
+             f"check AGGREGATOR_SMTP_USER ({smtp.user}) and AGGREGATOR_SMTP_PASSWORD")
+    if refused.code == 530 or "authentication" in refused.reason.lower():
+        return f"{where} wants a login before it takes our mail: {refused.reason}: {login}"
+    if any(words in refused.reason.lower() for words in RELAY_REFUSED):
+        return (f"{where} does not relay our mail: {refused.reason}: {login}, or use a relay "
+                "that accepts this machine (AGGREGATOR_SMTP_HOST)")
+    sender = parseaddr(smtp.mail_from)[1] or smtp.mail_from
+    return (f"{where} refused our sender {sender}: {refused.reason}: set AGGREGATOR_MAIL_FROM "
+            f"to an address it sends for{'' if smtp.user else f', or {login}'}")
+
+
 def classify(code: int | None) -> Outcome:
     """4xx (and no code: network trouble) is transient, 5xx permanent (RFC 5321 §4.2.1)."""
     return "permanent" if code is not None and 500 <= code < 600 else "transient"
@@ -237,6 +270,9 @@ def _deliver(
         return _failed(recipient, code, text, message_id), _open(connection)
     except smtplib.SMTPServerDisconnected as error:
         return Delivery(recipient, "transient", None, f"connection lost: {error}", message_id), False
+    except smtplib.SMTPSenderRefused as error:  # MAIL FROM: our address, not theirs
+        return _failed(recipient, error.smtp_code, error.smtp_error, message_id,
+                       ours=True), _open(connection)
     except smtplib.SMTPResponseException as error:
         return _failed(recipient, error.smtp_code, error.smtp_error, message_id), _open(connection)
     except (smtplib.SMTPException, OSError) as error:
@@ -260,10 +296,18 @@ def _has_8bitmime(connection: smtplib.SMTP) -> bool:
     return bool(connection.has_extn("8bitmime"))
 
 
-def _failed(recipient: str, code: int | None, text: bytes | str, message_id: str) -> Delivery:
+def _failed(recipient: str, code: int | None, text: bytes | str, message_id: str, *,
+            ours: bool = False) -> Delivery:
+    """A refusal; ``ours`` (MAIL FROM), a 530 or a relay denial at any step, if permanent, is
+    a refusal of our settings: transient for the message, with ``our_setup`` set."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return Delivery(recipient, classify(code), code, one_line(f"{code} {text}"), message_id)
+    line = one_line(f"{code} {text}")
+    outcome = classify(code)
+    if outcome == "permanent" and (ours or code == 530 or any(
+            words in line.lower() for words in RELAY_REFUSED)):
+        return Delivery(recipient, "transient", code, line, message_id, our_setup=True)
+    return Delivery(recipient, outcome, code, line, message_id)
 
 
 def _complete(message: Message, mail_from: str) -> None:

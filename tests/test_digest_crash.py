@@ -12,10 +12,12 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 import yaml
+from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from aggregator.cli import cli
@@ -139,3 +141,51 @@ def test_the_cli_says_why_no_digest_went_out(tmp_path: Path) -> None:
     assert (f"not sent: SMTP server 127.0.0.1:{port} unreachable: " in result.output
             and "(1 digest)" in result.output)
     assert "check the SMTP settings (AGGREGATOR_SMTP_*)" in result.output
+
+
+class SenderRefusingSink(Sink):
+    """A relay that wants a login before it takes anything: it refuses our MAIL FROM."""
+
+    refusal = "530 5.7.0 Authentication required"
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          mail_options: Any) -> str:
+        if self.refusal:
+            return self.refusal
+        envelope.mail_from = address
+        return "250 OK"
+
+
+@pytest.mark.parametrize("connections", ["1", "2"])
+def test_a_relay_refusing_our_sender_stops_the_run_and_says_which_setting(
+    tmp_path: Path, db_url: str, connections: str,
+) -> None:
+    """AGGREGATOR_SMTP_USER forgotten: the relay answers 530 to MAIL FROM. The run stops at
+    the first refusal with exit 1 and names the setting; every digest of the week is kept to
+    retry with no attempt used and no bounce counted, and goes once the relay takes it."""
+    sink = SenderRefusingSink()
+    sink.port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        app = digest_app(tmp_path, db_url, sink.port, Clock())
+        for address in SUBSCRIBERS[:5]:
+            app.add_subscriber(address, confirmed=True)
+        env = environment(tmp_path, db_url, sink.port)
+        result = CliRunner().invoke(
+            cli, ["digest", "send", "--week", WEEK, "--connections", connections], env=env)
+        assert result.exit_code == 1, result.output
+        assert "530 5.7.0 Authentication required" in result.output
+        assert "set AGGREGATOR_SMTP_USER and AGGREGATOR_SMTP_PASSWORD" in result.output
+        assert "5 digests of 2026-W50 kept to retry" in result.output
+        ledger = app.store.deliveries(WEEK)
+        assert {(d.state, d.attempts) for d in ledger} == {("retry", 0)} and len(ledger) == 5
+        assert {(s.status, s.hard_bounces, s.last_error) for s in app.store.subscribers()} == {
+            ("confirmed", 0, None)}
+        sink.refusal = ""  # the operator set the login: the hourly retry sends them all
+        done = CliRunner().invoke(cli, ["digest", "send", "--week", WEEK, "--retries-only"],
+                                  env=env)
+        assert done.exit_code == 0, done.output
+        assert sorted(m["To"] for m in sink.messages) == SUBSCRIBERS[:5]
+    finally:
+        controller.stop()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
 
 from aggregator.config import build_settings
 from aggregator.mailer import send_messages, send_one
@@ -67,3 +71,48 @@ def test_throttle_spaces_the_messages(smtp_server: Sink, tmp_path: Path) -> None
                             per_minute=600)  # one every 0.1 s
     assert all(r.sent for r in results)
     assert time.monotonic() - started >= 0.3
+
+
+class RefusingRelay(Sink):
+    """A relay that refuses us, not the recipient: our sender at MAIL FROM, or relaying."""
+
+    sender_answer = ""
+    rcpt_answer = ""
+    mail_commands = 0
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          mail_options: Any) -> str:
+        self.mail_commands += 1
+        if self.sender_answer:
+            return self.sender_answer
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: Any) -> str:
+        return self.rcpt_answer or await super().handle_RCPT(
+            server, session, envelope, address, rcpt_options)
+
+
+@pytest.mark.parametrize(("answers", "setting"), [
+    (("553 5.7.1 Sender address rejected: not owned by user", ""), "AGGREGATOR_MAIL_FROM"),
+    (("", "554 5.7.1 <a@example.org>: Relay access denied"), "AGGREGATOR_SMTP_USER"),
+])
+def test_a_relay_refusing_us_is_our_setup_not_a_bounce(
+    tmp_path: Path, answers: tuple[str, str], setting: str,
+) -> None:
+    """A 5xx about our sender or our right to relay is no recipient's bounce: the message is
+    transient, says which setting to fix, and the session tries no further message."""
+    relay = RefusingRelay()
+    relay.sender_answer, relay.rcpt_answer = answers
+    relay.port = free_port()
+    controller = Controller(relay, hostname="127.0.0.1", port=relay.port)
+    controller.start()
+    try:
+        results = send_messages(settings_for(relay.port, tmp_path),
+                                [message("a@example.org"), message("b@example.org")])
+    finally:
+        controller.stop()
+    assert [(r.outcome, r.our_setup) for r in results] == [("transient", True)] * 2
+    assert setting in results[0].reason and results[1].reason == results[0].reason
+    assert relay.mail_commands == 1

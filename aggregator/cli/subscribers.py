@@ -107,8 +107,12 @@ def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: in
                f"skipped {report.skipped} (already sent, or to retry later)")
     for email in report.failed:
         click.echo(f"failed: {email}", err=True)
-    for problem in report.problems:  # why, once per reason: "SMTP server … unreachable: …"
+    if report.stopped:  # the relay refused our settings: the operator has one thing to fix
+        click.echo(f"stopped: {report.stopped}", err=True)
+    for problem in report.problems[1 if report.stopped else 0:]:  # once per reason
         click.echo(f"not sent: {problem}", err=True)
+    if report.stopped:
+        raise SystemExit(1)
     if report.problems and not report.sent:  # nothing got through: the mail setup is wrong
         click.echo("no digest could be sent: check the SMTP settings (AGGREGATOR_SMTP_*); "
                    "those to retry go with a `digest send` run from 30 minutes on", err=True)

@@ -152,6 +152,39 @@ class SubscribersStore:
                 .values(status="suspended"))
             return bool(suspended.rowcount)
 
+    def release_delivery(self, subscriber_id: int, week: str, now: datetime, error: str) -> None:
+        """Give back a claim whose message the relay refused for our settings (our sender,
+        our missing login): due again at once, its attempt not counted, nothing counted
+        against the subscriber; the message never left."""
+        with self._begin() as connection:
+            connection.execute(digest_deliveries.update().where(
+                digest_deliveries.c.subscriber_id == subscriber_id,
+                digest_deliveries.c.week == week, digest_deliveries.c.state == "sending",
+            ).values(state="retry", attempts=digest_deliveries.c.attempts - 1,
+                     next_attempt=now, last_error=error[:1000]))
+
+    def defer_unclaimed(self, week: str, now: datetime, node: str, error: str) -> int:
+        """Every confirmed subscriber without a row for ``week`` gets one in ``retry``, due
+        now and with no attempt counted: a run stopped by our own settings leaves them to
+        the next run or the hourly retry job, which would otherwise never start them."""
+        table = digest_deliveries
+        with self._begin() as connection:
+            insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert
+            rows = sa.select(
+                subscribers.c.id, sa.literal(week, table.c.week.type),
+                sa.literal("retry", table.c.state.type), sa.literal(0, table.c.attempts.type),
+                sa.literal(now, table.c.claimed_at.type),
+                sa.literal(node[:200], table.c.claimed_by.type),
+                sa.literal(now, table.c.next_attempt.type),
+                sa.literal(error[:1000], table.c.last_error.type),
+            ).where(subscribers.c.status == "confirmed")
+            result = connection.execute(insert(table).from_select(
+                ["subscriber_id", "week", "state", "attempts", "claimed_at", "claimed_by",
+                 "next_attempt", "last_error"], rows,
+            ).on_conflict_do_nothing(index_elements=["subscriber_id", "week"])
+                .returning(table.c.id))  # counted so: psycopg's rowcount said 0
+            return len(result.all())
+
     def abandon_stale_claims(self, week: str, before: datetime) -> int:
         """Claims still ``sending`` since before ``before`` belong to a run that died while
         talking to SMTP: whether the server took the message is unknown, and sending again
