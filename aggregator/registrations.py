@@ -22,7 +22,10 @@ from .errors import AggregatorError
 from .mailer import notify_contact
 from .notices import OPERATOR_MESSAGES
 from .registration_notices import MESSAGES
-from .models import LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, Source, feed_address
+from .models import (
+    LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, RegistrationStatus, Source,
+    feed_address,
+)
 from .render import slugify
 from .topics import topic_slug
 from .store import Store
@@ -51,6 +54,38 @@ class RegistrationError(AggregatorError):
         super().__init__(f"registration: field {field}: {message}")
         self.field = field
         self.reason = message
+
+
+class DecisionRefused(RegistrationError):
+    """The operator's decision does not apply to the registration as it stands: declining
+    an organisation already published, publishing again one its contact withdrew. Both
+    doors (/admin, the CLI) share this rule; ``status`` is the registration's state."""
+
+    exit_code = 1
+
+    def __init__(self, registration_id: int, status: str, message: str) -> None:
+        super().__init__("id", message)
+        self.message = message
+        self.args = (message,)
+        self.registration_id = registration_id
+        self.status = status
+
+
+class AlreadyDecided(DecisionRefused):
+    """The registration is already in the state asked for (a script run twice): nothing
+    changes and nobody is emailed again; not a failure for the command line."""
+
+    exit_code = 0
+
+
+DECIDABLE: dict[str, tuple[RegistrationStatus, ...]] = {
+    "approved": ("pending", "rejected"),
+    "rejected": ("pending",),
+}
+"""The states each decision may be taken from: a declined registration may still be
+approved (the operator changed its mind); an approved one is switched off, not declined
+(its contact would be told "declined" for an organisation published for months); a
+withdrawn one comes back only when its contact asks to (pending again)."""
 
 
 log = logging.getLogger(__name__)
@@ -231,11 +266,21 @@ class RegistrationsMixin:
         return self.store.registrations(status)  # type: ignore[arg-type]
 
     def approve_registration(self, registration_id: int) -> str | None:
-        """Publish a registered source from the next refresh on; returns any mail problem."""
+        """Publish a registered source from the next refresh on; returns any mail problem.
+
+        Raises:
+            RegistrationError: no such registration; DecisionRefused: withdrawn by its
+                contact, or (AlreadyDecided) approved already.
+        """
         return self._set_status(registration_id, "approved", "")
 
     def reject_registration(self, registration_id: int, note: str = "") -> str | None:
-        """Refuse a registration (kept for the record); returns any mail problem."""
+        """Refuse a registration (kept for the record); returns any mail problem.
+
+        Raises:
+            RegistrationError: no such registration; DecisionRefused: approved (switch its
+                source off instead) or withdrawn, or (AlreadyDecided) declined already.
+        """
         return self._set_status(registration_id, "rejected", note[:1000])
 
     def set_source_disabled(self, source_id: str, disabled: bool) -> None:
@@ -255,14 +300,35 @@ class RegistrationsMixin:
     def disabled_sources(self) -> frozenset[str]:
         return self.store.disabled_sources()
 
-    def _set_status(self, registration_id: int, status: str, note: str) -> str | None:
-        before = {r.id: r.status for r in self.store.registrations()}.get(registration_id)
-        if before is None or not self.store.decide_registration(
-                registration_id, status, self.clock(), note):  # type: ignore[arg-type]
+    def _set_status(self, registration_id: int, status: RegistrationStatus, note: str
+                    ) -> str | None:
+        """Decide a registration if :data:`DECIDABLE` allows it from its state, atomically
+        (another node or terminal may decide it meanwhile); returns any mail problem.
+
+        Raises:
+            RegistrationError: no such registration.
+            DecisionRefused: the decision does not apply to its state (AlreadyDecided: it is
+                in that state already); nothing changed, nobody emailed.
+        """
+        for _ in range(3):  # decided elsewhere between the read and the update: read again
+            before = self._registration(registration_id)
+            _check_decision(before, status)
+            if self.store.decide_registration(registration_id, status, self.clock(), note,
+                                              only_from=DECIDABLE[status]):
+                break
+        else:
+            raise DecisionRefused(registration_id, before.status, (
+                f"#{registration_id} keeps being decided elsewhere meanwhile; nothing changed: "
+                "try again"))
+        self._sources_changed(published="approved" in (before.status, status))
+        return self._notify(self._registration(registration_id), status)
+
+    def _registration(self, registration_id: int) -> Registration:
+        """Raises: RegistrationError: no registration has this number."""
+        found = [r for r in self.store.registrations() if r.id == registration_id]
+        if not found:
             raise RegistrationError("id", f"no registration #{registration_id}")
-        self._sources_changed(published="approved" in (before, status))
-        [registration] = [r for r in self.store.registrations() if r.id == registration_id]
-        return self._notify(registration, status)
+        return found[0]
 
     def _validated(self, source_id: str = "", **values: object) -> Source:
         text = {key: _line(value) for key, value in values.items() if isinstance(value, str)}
@@ -324,6 +390,31 @@ class RegistrationsMixin:
             "manage": f"{self.settings.base_url}/manage/{registration.token}"}
         return notify_contact(self.settings, source.contact, source.language, MESSAGES[what],
                               fields)
+
+
+def _check_decision(registration: Registration, status: RegistrationStatus) -> None:
+    """Raises DecisionRefused (or AlreadyDecided) unless ``status`` may follow its state."""
+    now = registration.status
+    if now in DECIDABLE[status]:
+        return
+    label = f"#{registration.id} ({registration.source.name})"
+    since = (registration.decided_at or registration.created_at).strftime("%Y-%m-%d")
+    if now == status:
+        raise AlreadyDecided(registration.id, now, f"{label} is already {now} (since {since}); "
+                                                   "nothing changed, its contact was not "
+                                                   "emailed again")
+    if now == "withdrawn":
+        raise DecisionRefused(registration.id, now, (
+            f"{label} was withdrawn by its contact on {since}: it comes back only when its "
+            "contact asks to, from its private link (it is then pending again, to approve); "
+            "nothing changed"))
+    if now == "approved":  # declining it would unpublish it and tell its contact "declined"
+        raise DecisionRefused(registration.id, now, (
+            f"{label} is already approved and published since {since}: declining it now would "
+            "take it out of the outputs and tell its contact it was declined; nothing changed. "
+            "To stop publishing it, switch its source off: "
+            f"`aggregator sources disable {registration.source.id}`"))
+    raise DecisionRefused(registration.id, now, f"{label} is {now}: it cannot be {status}")
 
 
 def _line(value: str) -> str:

@@ -9,6 +9,7 @@ switches a source off and on, exactly as on /admin (the same facade methods).
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 
 import click
@@ -16,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..models import LANGUAGES, SOURCE_KINDS, FeedRef, Registration
-from ..registrations import FEED_TYPES, RegistrationError
+from ..registrations import FEED_TYPES, AlreadyDecided, DecisionRefused, RegistrationError
 from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
 from .feeds import sources
 
@@ -124,11 +125,12 @@ def _as_json(registration: Registration) -> dict[str, object]:
 @click.argument("ids", nargs=-1, required=True, type=int, metavar="ID...")
 @pass_app
 def registrations_approve(app: AppContext, ids: Sequence[int]) -> None:
-    """Publish these registrations from the next refresh on (their contacts are emailed)."""
-    for registration_id in ids:
-        with errors_to_exit():
-            problem = app.aggregator.approve_registration(registration_id)
-        _decided(registration_id, "approved", problem)
+    """Publish these registrations from the next refresh on (their contacts are emailed).
+    Every ID is handled and reported, one refused or unknown included; the exit code is
+    then that of the worst (2: no such registration, 1: refused, e.g. withdrawn)."""
+    failed = [_decide(app, registration_id, "approved") for registration_id in ids]
+    if any(failed):
+        sys.exit(max(failed))
 
 
 @registrations.command("reject")
@@ -136,14 +138,38 @@ def registrations_approve(app: AppContext, ids: Sequence[int]) -> None:
 @click.option("--note", default="", help="The reason, told to the contact.")
 @pass_app
 def registrations_reject(app: AppContext, registration_id: int, note: str) -> None:
-    """Decline a registration (kept for the record; its contact is emailed)."""
-    with errors_to_exit():
-        problem = app.aggregator.reject_registration(registration_id, note)
-    _decided(registration_id, "rejected", problem)  # as `registrations list` says
+    """Decline a pending registration (kept for the record; its contact is emailed). An
+    approved one is switched off instead (`aggregator sources disable SOURCE_ID`)."""
+    failed = _decide(app, registration_id, "rejected", note)
+    if failed:
+        sys.exit(failed)
 
 
-def _decided(registration_id: int, what: str, problem: str | None) -> None:
-    click.echo(f"#{registration_id}: {what}")
+def _decide(app: AppContext, registration_id: int, what: str, note: str = "") -> int:
+    """Take one decision and say what came of it; returns its exit code (0: done, or in
+    that state already)."""
+    with errors_to_exit():  # a database or configuration problem stops every ID alike
+        try:
+            if what == "approved":
+                problem = app.aggregator.approve_registration(registration_id)
+            else:
+                problem = app.aggregator.reject_registration(registration_id, note)
+        except AlreadyDecided as already:
+            click.echo(already.message)
+            return 0
+        except DecisionRefused as refused:
+            _error(refused.message)
+            return refused.exit_code
+        except RegistrationError as error:
+            _error(f"#{registration_id}: {error.reason} (`aggregator registrations list` "
+                   "shows them); nothing done")
+            return error.exit_code
+    click.echo(f"#{registration_id}: {what}")  # as `registrations list` says
     if problem:
         err_console.print(f"warning: the contact was not emailed: {escape(problem)}",
                           highlight=False)
+    return 0
+
+
+def _error(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)

@@ -90,13 +90,18 @@ class RegistrationsStore:
         return [_registration(row, feeds.get(row.id, [])) for row in rows]
 
     def decide_registration(
-        self, registration_id: int, status: RegistrationStatus, now: datetime, note: str = ""
+        self, registration_id: int, status: RegistrationStatus, now: datetime, note: str = "",
+        only_from: Sequence[RegistrationStatus] | None = None,
     ) -> bool:
-        """Set a registration's status; False when there is no such registration."""
+        """Set a registration's status; False when there is no such registration, or when it
+        is no longer in one of ``only_from`` (another node or terminal decided it meanwhile)."""
+        where = registrations.c.id == registration_id
+        if only_from is not None:
+            where = sa.and_(where, registrations.c.status.in_(list(only_from)))
         with self._begin() as connection:
             result = connection.execute(
-                registrations.update().where(registrations.c.id == registration_id)
-                .values(status=status, decided_at=now, note=note))
+                registrations.update().where(where).values(status=status, decided_at=now,
+                                                           note=note))
         return bool(result.rowcount)
 
     def set_source_disabled(self, source_id: str, disabled: bool, now: datetime) -> None:

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ..core import Aggregator, RegistrationError
 from ..errors import CurationError
 from ..models import Registration, Source, feed_address
+from ..registrations import DecisionRefused
 from ..render.agenda import by_next_date
 from .register import checked_form, limit, text
 from .security import (
@@ -186,18 +187,26 @@ async def decide(request: Request, registration_id: int, decision: str) -> Respo
     note = (form.get("note") or [""])[0]
     status = {r.id: r.status for r in aggregator.registrations()}.get(registration_id)
     if status is not None and status != "pending":  # a page left open while it was decided
-        page = Page(language(request), request.url.path, {})
-        raise HTTPException(status_code=409, detail=page.t(
-            "adm_stale", id=registration_id, status=page.t(f"reg_{status}")))
+        raise _stale(request, registration_id, status)
     try:
         if decision == "approve":
             await run_in_threadpool(aggregator.approve_registration, registration_id)
         else:
             await run_in_threadpool(aggregator.reject_registration, registration_id, str(note))
+    except DecisionRefused as refused:  # decided on another node or at a terminal just now
+        raise _stale(request, registration_id, refused.status) from None
     except RegistrationError as error:
         raise HTTPException(status_code=404, detail=error.reason) from None
     return _done(request, **{{"approve": "approved", "reject": "rejected"}[decision]:
                              registration_id})
+
+
+def _stale(request: Request, registration_id: int, status: str) -> HTTPException:
+    """409: the registration is no longer pending (the page was left open), in words for
+    the operator's browser."""
+    page = Page(language(request), request.url.path, {})
+    return HTTPException(status_code=409, detail=page.t(
+        "adm_stale", id=registration_id, status=page.t(f"reg_{status}")))
 
 
 @router.post("/sources/{source_id}/{switch}")
