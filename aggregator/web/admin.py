@@ -27,7 +27,8 @@ from ..registrations import DecisionRefused
 from ..render.agenda import by_next_date
 from .register import checked_form, limit, text
 from .security import (
-    ADMIN_COOKIE, ADMIN_SESSION, admin_cookie_valid, bearer_valid, check_csrf, sign_admin,
+    ADMIN_COOKIE, ADMIN_SESSION, admin_cookie_valid, bearer_given, bearer_valid, check_csrf,
+    sign_admin,
 )
 from .views import Page, aggregator_of, language, render
 
@@ -45,11 +46,14 @@ def _token(request: Request) -> str:
 
 
 def authenticated(request: Request) -> str:
-    """"bearer" or "cookie"; 401 without valid credentials."""
+    """"bearer" or "cookie" (kept on ``request.state`` for :func:`_by_script`); 401 without
+    valid credentials."""
     token = _token(request)
     if bearer_valid(token, request):
+        request.state.admin_via = "bearer"
         return "bearer"
     if admin_cookie_valid(token, request.cookies.get(ADMIN_COOKIE, ""), time.time()):
+        request.state.admin_via = "cookie"
         return "cookie"
     raise HTTPException(status_code=401, detail="log in at /admin/login or send "
                                                 "Authorization: Bearer <token>")
@@ -75,11 +79,18 @@ def _refreshed(request: Request) -> dict[str, int] | None:
         return None
 
 
+def _by_script(request: Request) -> bool:
+    """Whether an authenticated request came from a script (the bearer token), which wants a
+    status, not a page. Not any Authorization header: behind a proxy's basic auth (nginx
+    ``auth_basic``) the browser sends ``Authorization: Basic …`` with every request."""
+    return getattr(request.state, "admin_via", "") == "bearer"
+
+
 def _done(request: Request, **notice: str | int) -> Response:
     """204 for a script; for the operator's browser, back to /admin saying what was done
     (``notice``: a decision and what it was on): it came back to the page unchanged but for
     the list, with no word that anything happened."""
-    if request.headers.get("authorization"):
+    if _by_script(request):
         return Response(status_code=204)
     return RedirectResponse("/admin" + (f"?{urlencode(notice)}" if notice else ""),
                             status_code=303)
@@ -136,7 +147,7 @@ def dashboard(request: Request) -> Response:
     try:
         authenticated(request)
     except HTTPException as error:
-        if error.status_code == 401 and not request.headers.get("authorization"):
+        if error.status_code == 401 and not bearer_given(request):  # a browser: log in
             return RedirectResponse("/admin/login", status_code=303)
         raise
     aggregator = aggregator_of(request)
@@ -229,7 +240,7 @@ async def refresh_and_build(request: Request) -> Response:
     aggregator = aggregator_of(request)
     outcomes = await run_in_threadpool(aggregator.refresh)
     report = await run_in_threadpool(aggregator.build_by_hand)
-    if request.headers.get("authorization"):
+    if _by_script(request):
         return Response(status_code=204)
     counts = {"feeds": len(outcomes), "failed": sum(o.result == "error" for o in outcomes),
               "skipped": sum(o.result == "skipped" for o in outcomes), "events": report.events}
@@ -326,7 +337,7 @@ async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any
     except CurationError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     await run_in_threadpool(aggregator.build_by_hand)
-    if request.headers.get("authorization"):
+    if _by_script(request):
         return Response(status_code=204)
     return RedirectResponse(back, status_code=303)
 
