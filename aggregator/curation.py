@@ -136,10 +136,8 @@ class CurationMixin:
         """
         assignment = self._current_assignment()
         if assignment.get(record_key) != uid:
-            raise CurationError(
-                f"events split: {record_key!r} is not a record of {uid!r} "
-                "(see `aggregator events explain UID`)"
-            )
+            raise CurationError(f"events split: {record_key!r} is not a record of {uid!r}",
+                                "aggregator events explain UID", kind="not-a-record")
         self._decided("split", (record_key,))
 
     def hide_event(self, uid_or_key: str) -> tuple[str, ...]:
@@ -207,8 +205,8 @@ class CurationMixin:
 
     def _unhide(self, kind: str, hidden_id: int, command: str) -> None:
         if not self.store.remove_override(hidden_id, kind):
-            raise CurationError(f"{command} unhide: nothing hidden has #{hidden_id} "
-                                f"(see `aggregator {command} hidden`)")
+            raise CurationError(f"{command} unhide: nothing hidden has #{hidden_id}",
+                                f"aggregator {command} hidden", kind="not-hidden")
         self.store.bump_mark(DATA_MARK)
 
     def _decided(self, kind: str, keys: Sequence[str]) -> None:

@@ -100,7 +100,17 @@ class PublishError(AggregatorError):
 
 
 class CurationError(AggregatorError):
-    """An operator's merge/split names no event or record we hold."""
+    """An operator's merge/split names no event or record we hold.
+
+    ``reason`` is the message without ``command``, the command line's pointer (``see
+    `aggregator events hidden```), and ``kind`` says which case it is ("not-hidden",
+    "not-a-record"), so that the admin pages word it for a browser, not a shell."""
+
+    def __init__(self, reason: str, command: str = "", *, kind: str = "") -> None:
+        super().__init__(f"{reason} (see `{command}`)" if command else reason)
+        self.reason = reason
+        self.command = command
+        self.kind = kind
 
 
 class MailError(AggregatorError):

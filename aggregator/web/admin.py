@@ -335,11 +335,24 @@ async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any
     try:
         await run_in_threadpool(decide, aggregator, form)
     except CurationError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
+        raise _refused(request, error) from None
     await run_in_threadpool(aggregator.build_by_hand)
     if _by_script(request):
         return Response(status_code=204)
     return RedirectResponse(back, status_code=303)
+
+
+def _refused(request: Request, error: CurationError) -> HTTPException:
+    """A curation refused, in words for the operator's browser: the command the CLI's
+    message points to (``error.command``) is the admin page's own list or explanation here.
+    "Show again" of one no longer hidden (a double click, a second tab) is a stale page
+    (409, as a registration decided meanwhile); anything else is a 422 saying why."""
+    page = Page(language(request), request.url.path, {})
+    if error.kind == "not-hidden":
+        return HTTPException(status_code=409, detail=page.t("adm_not_hidden"))
+    if error.kind == "not-a-record":
+        return HTTPException(status_code=422, detail=f"{error.reason}: {page.t('adm_see_why')}")
+    return HTTPException(status_code=422, detail=error.reason)
 
 
 def _first(form: dict[str, Any], name: str) -> str:
