@@ -31,6 +31,7 @@ from .parse.article_dates import date_by_now
 from .publish import write_outputs
 from .published import Published, PublishedMixin
 from .selection import Selection
+from .sessions import SessionsMixin
 from .registrations import RegistrationError, RegistrationsMixin
 from .subscribers import SubscriberError, SubscribersMixin
 from .render import OutputMemos, iter_outputs
@@ -92,7 +93,7 @@ class FeedHealth:
 
 
 class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin,
-                 SubscribersMixin, DigestsMixin):
+                 SubscribersMixin, DigestsMixin, SessionsMixin):
     """The application: built once from Settings, then asked to refresh, build, report."""
 
     def __init__(

@@ -42,3 +42,12 @@ feed_outages = Table(
     Column("notified_at", UTCDateTime),
 )
 """A failing feed, so its contact gets one email per outage (cadence.check_health)."""
+
+admin_sessions_ended = Table(
+    "admin_sessions_ended",
+    metadata,
+    Column("session_id", String(64), primary_key=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+"""Admin sessions logged out before their cookie expired: the signed cookie itself stays
+valid until then, and any node may be asked with a copy of it. Rows go once expired."""

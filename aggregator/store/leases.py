@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from .lease_tables import feed_leases, feed_outages, leases, marks
+from .lease_tables import admin_sessions_ended, feed_leases, feed_outages, leases, marks
 from .subscriber_tables import digest_deliveries, subscribers
 from .tables import events, news_items
 
@@ -211,6 +211,21 @@ class LeasesStore:
             result = connection.execute(
                 feed_outages.delete().where(feed_outages.c.feed_id == feed_id))
             return bool(result.rowcount == 1)
+
+    # --- admin sessions ---------------------------------------------------------------------
+
+    def end_admin_session(self, session_id: str, expires_at: datetime, now: datetime) -> None:
+        """Refuse this admin session from now on, on every node; forget those expired."""
+        with self._begin() as connection:
+            connection.execute(admin_sessions_ended.delete().where(
+                admin_sessions_ended.c.expires_at < now))
+            connection.execute(self._insert()(admin_sessions_ended).values(
+                session_id=session_id, expires_at=expires_at).on_conflict_do_nothing())
+
+    def admin_session_ended(self, session_id: str) -> bool:
+        with self._connect() as connection:
+            return connection.execute(sa.select(admin_sessions_ended.c.session_id).where(
+                admin_sessions_ended.c.session_id == session_id)).first() is not None
 
     # --- housekeeping ----------------------------------------------------------------------
 

@@ -27,8 +27,8 @@ from ..registrations import DecisionRefused
 from ..render.agenda import by_next_date
 from .register import checked_form, limit, text
 from .security import (
-    ADMIN_COOKIE, ADMIN_SESSION, admin_cookie_valid, bearer_given, bearer_valid, check_csrf,
-    sign_admin,
+    ADMIN_COOKIE, ADMIN_SESSION, admin_session, bearer_given, bearer_valid, check_csrf,
+    new_admin_session, sign_admin,
 )
 from .views import Page, aggregator_of, language, render
 
@@ -52,8 +52,10 @@ def authenticated(request: Request) -> str:
     if bearer_valid(token, request):
         request.state.admin_via = "bearer"
         return "bearer"
-    if admin_cookie_valid(token, request.cookies.get(ADMIN_COOKIE, ""), time.time()):
+    session = admin_session(token, request.cookies.get(ADMIN_COOKIE, ""), time.time())
+    if session is not None and not aggregator_of(request).admin_session_ended(session[0]):
         request.state.admin_via = "cookie"
+        request.state.admin_session = session
         return "cookie"
     raise HTTPException(status_code=401, detail="log in at /admin/login or send "
                                                 "Authorization: Bearer <token>")
@@ -128,7 +130,8 @@ async def login(request: Request) -> Response:
         return render(request, "admin_login.html", status_code=401, failed=True)
     response = RedirectResponse("/admin", status_code=303)
     expires = int(time.time()) + ADMIN_SESSION
-    response.set_cookie(ADMIN_COOKIE, sign_admin(token, expires), max_age=ADMIN_SESSION,
+    response.set_cookie(ADMIN_COOKIE, sign_admin(token, expires, new_admin_session()),
+                        max_age=ADMIN_SESSION,
                         httponly=True, samesite="strict", path="/admin",
                         secure=aggregator_of(request).settings.base_url.startswith("https://"))
     return response
@@ -136,7 +139,12 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    """Ends the session on every node, not only in this browser: a copy of its cookie is
+    refused from now on."""
     await admin_form(request)
+    session: tuple[str, int] | None = getattr(request.state, "admin_session", None)
+    if session is not None:
+        await run_in_threadpool(aggregator_of(request).end_admin_session, *session)
     response = RedirectResponse("/admin/login", status_code=303)
     response.delete_cookie(ADMIN_COOKIE, path="/admin")
     return response

@@ -10,7 +10,9 @@ Why each:
 * Headers: a strict CSP (no inline script, styles from our own stylesheet), nosniff, a
   referrer policy, and no framing except for /embed, which exists to be framed.
 * Admin: ``AGGREGATOR_ADMIN_TOKEN`` as a bearer token, or typed once into a login form that
-  sets a cookie signed (HMAC) with the token itself, so changing the token logs everyone out.
+  sets a cookie signed (HMAC) with the token itself, so changing the token logs everyone out;
+  the cookie carries a session id, which "Log out" lists in the database as ended, so that a
+  copy of the cookie stops working on every node too.
 """
 
 from __future__ import annotations
@@ -114,16 +116,28 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         raise HTTPException(status_code=403, detail="forbidden")
 
 
-def sign_admin(token: str, expires: int) -> str:
-    mac = hmac.new(token.encode(), f"admin|{expires}".encode(), hashlib.sha256).hexdigest()
-    return f"{expires}.{mac}"
+def new_admin_session() -> str:
+    """A random session id for a login (URL-safe, without the cookie's "." separator)."""
+    return secrets.token_urlsafe(18)
 
 
-def admin_cookie_valid(token: str, value: str, now: float) -> bool:
-    expires, _, mac = value.partition(".")
-    if not expires.isdigit() or int(expires) < now:
-        return False
-    return hmac.compare_digest(sign_admin(token, int(expires)), f"{expires}.{mac}")
+def sign_admin(token: str, expires: int, session: str) -> str:
+    """The admin cookie: its expiry, its session id (what "Log out" revokes) and their MAC."""
+    mac = hmac.new(token.encode(), f"admin|{expires}|{session}".encode(),
+                   hashlib.sha256).hexdigest()
+    return f"{expires}.{session}.{mac}"
+
+
+def admin_session(token: str, value: str, now: float) -> tuple[str, int] | None:
+    """The session id and expiry of an admin cookie signed with ``token`` and not expired;
+    None otherwise. Whether it was logged out is the caller's question (the database)."""
+    expires, _, rest = value.partition(".")
+    session, _, mac = rest.partition(".")
+    if not expires.isdigit() or int(expires) < now or not session or not mac:
+        return None
+    if not hmac.compare_digest(sign_admin(token, int(expires), session).encode(), value.encode()):
+        return None
+    return session, int(expires)
 
 
 def bearer_given(request: Request) -> bool:
