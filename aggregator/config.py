@@ -16,6 +16,7 @@ from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -98,6 +99,12 @@ class Settings:
     """When set, /metrics answers only ``Authorization: Bearer <it>`` (Prometheus'
     ``authorization`` setting); unset, /metrics is open, to be kept behind the proxy."""
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
+
+    @property
+    def base_path(self) -> str:
+        """The path of ``base_url`` ("" at a host's root, "/agenda" behind a proxy serving the
+        app under /agenda): every link the app gives a browser starts with it."""
+        return urlsplit(self.base_url).path.rstrip("/")
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
@@ -336,7 +343,7 @@ def build_settings(
         sources=sources,
         db_url=env.get("AGGREGATOR_DB") or fs.db or DEFAULT_DB,
         output_dir=Path(env.get("AGGREGATOR_OUTPUT") or fs.output or DEFAULT_OUTPUT),
-        base_url=(env.get("AGGREGATOR_BASE_URL") or fs.base_url or DEFAULT_BASE_URL).rstrip("/"),
+        base_url=env.get("AGGREGATOR_BASE_URL") or fs.base_url or DEFAULT_BASE_URL,
         allow_private_networks=_env_flag(env.get("AGGREGATOR_ALLOW_PRIVATE_NETWORKS")),
         timezone=timezone,
         past_days=fs.past_days,
@@ -348,10 +355,12 @@ def build_settings(
         daemon=_daemon_settings(env, fs),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
-    # Every email's links start with it: "notaurl" made links nobody could follow.
-    if not re.match(r"https?://[^/\s?#]+(/\S*)?$", values["base_url"]):
+    values["base_url"] = values["base_url"].rstrip("/")  # links append "/path" to it
+    # Every email's links start with it: "notaurl" made links nobody could follow; nor can
+    # a query or a fragment be followed by "/path".
+    if not re.match(r"https?://[^/\s?#]+(/[^\s?#]*)?$", values["base_url"]):
         raise ConfigError(f"AGGREGATOR_BASE_URL={values['base_url']!r}: the web app's public "
-                          "address, as https://agenda.example.org")
+                          "address, as https://agenda.example.org or https://example.org/agenda")
     return Settings(**values)
 
 

@@ -155,6 +155,7 @@ def test_a_daemon_variable_out_of_range_is_refused_by_its_name(
 @pytest.mark.parametrize(("name", "value", "expected"), [
     ("AGGREGATOR_BASE_URL", "notaurl", "the web app's public address"),
     ("AGGREGATOR_BASE_URL", "agenda.example.org", "the web app's public address"),
+    ("AGGREGATOR_BASE_URL", "https://example.org/agenda#top", "the web app's public address"),
     ("AGGREGATOR_MAIL_FROM", "notanemail", "an email address"),
 ])
 def test_addresses_every_email_carries_are_checked(
@@ -166,3 +167,6 @@ def test_addresses_every_email_carries_are_checked(
         "AGGREGATOR_BASE_URL": "https://agenda.example.org/agenda/",
         "AGGREGATOR_MAIL_FROM": "Agenda numérique <digest@agenda.example.org>"})
     assert fine.base_url == "https://agenda.example.org/agenda"
+    assert fine.base_path == "/agenda"  # where the app's links start (a proxy serves it there)
+    at_root = config.load(write(tmp_path, GOOD), environ={})
+    assert (at_root.base_url, at_root.base_path) == ("http://127.0.0.1:8000", "")
