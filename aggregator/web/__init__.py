@@ -22,6 +22,7 @@ from . import (admin, api, crawlers, directory, events, manage, news_page, ops, 
 from .conditional import GZIP_MIN_BYTES
 from .fastpath import CalendarFastPath
 from .head import HeadAsGet
+from .rootpath import RootPath, local
 from .security import SecurityHeaders
 from .views import render
 
@@ -49,6 +50,8 @@ def create_app(aggregator: Aggregator) -> FastAPI:
         app.include_router(router)
     _handle_errors(app)
     secure = aggregator.settings.base_url.startswith("https://")
+    # Innermost: the layers outside it see the path the proxy forwarded (/calendar.ics).
+    app.add_middleware(RootPath, root=aggregator.settings.base_path)
     # Pages gzipped per request (the agenda: 119 KB -> ~15 KB). Calendars and exports are left
     # to the file cache, which gzips each file once per build; the fast path stays outside.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6,
@@ -56,7 +59,8 @@ def create_app(aggregator: Aggregator) -> FastAPI:
                                               "application/json", "application/atom+xml"))
     app.add_middleware(CalendarFastPath, files=app.state.files,
                        calendar=aggregator.settings.output_dir / "calendar.ics")
-    app.add_middleware(SecurityHeaders, secure=secure)  # wraps the fast path too
+    app.add_middleware(SecurityHeaders, secure=secure,
+                       cookie_path=aggregator.settings.base_path + "/")  # wraps the fast path too
     app.add_middleware(HeadAsGet)  # added last: every route and the fast path answer HEAD
     return app
 
@@ -93,7 +97,8 @@ def _error(request: Request, status: int, detail: str, headers: dict[str, str]) 
     heading = page.t(keys[status]) if status in keys else f"Error {status}"
     message = page.t(REASONS[detail]) if detail in REASONS else detail
     response = render(request, "message.html", status_code=status, heading=heading,
-                      message=message, error=True, link="/", link_text=page.t("agenda"))
+                      message=message, error=True, link=local(request, "/"),
+                      link_text=page.t("agenda"))
     response.headers.update(headers)
     return response
 

@@ -26,6 +26,7 @@ from ..models import Registration, Source, feed_address
 from ..registrations import DecisionRefused
 from ..render.agenda import by_next_date
 from .register import checked_form, limit, text
+from .rootpath import local
 from .security import (
     ADMIN_COOKIE, ADMIN_SESSION, admin_session, bearer_given, bearer_valid, check_csrf,
     new_admin_session, sign_admin,
@@ -94,8 +95,8 @@ def _done(request: Request, **notice: str | int) -> Response:
     the list, with no word that anything happened."""
     if _by_script(request):
         return Response(status_code=204)
-    return RedirectResponse("/admin" + (f"?{urlencode(notice)}" if notice else ""),
-                            status_code=303)
+    return RedirectResponse(
+        local(request, "/admin") + (f"?{urlencode(notice)}" if notice else ""), status_code=303)
 
 
 DECISIONS = ("approved", "rejected", "disabled", "enabled")
@@ -128,11 +129,11 @@ async def login(request: Request) -> Response:
     form = await checked_form(request)
     if not hmac.compare_digest(text(form, "password").encode(), token.encode()):
         return render(request, "admin_login.html", status_code=401, failed=True)
-    response = RedirectResponse("/admin", status_code=303)
+    response = RedirectResponse(local(request, "/admin"), status_code=303)
     expires = int(time.time()) + ADMIN_SESSION
     response.set_cookie(ADMIN_COOKIE, sign_admin(token, expires, new_admin_session()),
                         max_age=ADMIN_SESSION,
-                        httponly=True, samesite="strict", path="/admin",
+                        httponly=True, samesite="strict", path=local(request, "/admin"),
                         secure=aggregator_of(request).settings.base_url.startswith("https://"))
     return response
 
@@ -145,8 +146,8 @@ async def logout(request: Request) -> Response:
     session: tuple[str, int] | None = getattr(request.state, "admin_session", None)
     if session is not None:
         await run_in_threadpool(aggregator_of(request).end_admin_session, *session)
-    response = RedirectResponse("/admin/login", status_code=303)
-    response.delete_cookie(ADMIN_COOKIE, path="/admin")
+    response = RedirectResponse(local(request, "/admin/login"), status_code=303)
+    response.delete_cookie(ADMIN_COOKIE, path=local(request, "/admin"))
     return response
 
 
@@ -156,7 +157,7 @@ def dashboard(request: Request) -> Response:
         authenticated(request)
     except HTTPException as error:
         if error.status_code == 401 and not bearer_given(request):  # a browser: log in
-            return RedirectResponse("/admin/login", status_code=303)
+            return RedirectResponse(local(request, "/admin/login"), status_code=303)
         raise
     aggregator = aggregator_of(request)
     registered = aggregator.registrations()
@@ -252,7 +253,7 @@ async def refresh_and_build(request: Request) -> Response:
         return Response(status_code=204)
     counts = {"feeds": len(outcomes), "failed": sum(o.result == "error" for o in outcomes),
               "skipped": sum(o.result == "skipped" for o in outcomes), "events": report.events}
-    return RedirectResponse("/admin?" + urlencode(counts), status_code=303)
+    return RedirectResponse(local(request, "/admin?") + urlencode(counts), status_code=303)
 
 
 @router.get("/events", response_class=HTMLResponse)
@@ -347,7 +348,7 @@ async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any
     await run_in_threadpool(aggregator.build_by_hand)
     if _by_script(request):
         return Response(status_code=204)
-    return RedirectResponse(back, status_code=303)
+    return RedirectResponse(local(request, back), status_code=303)
 
 
 def _refused(request: Request, error: CurationError) -> HTTPException:

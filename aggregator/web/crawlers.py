@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request, Response
 
 from ..models import MergedEvent
 from ..render.agenda import by_next_date
+from .rootpath import local
 from .views import aggregator_of
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +31,7 @@ _LOCK = threading.Lock()
 @router.get("/robots.txt")
 def robots(request: Request) -> Response:
     base = aggregator_of(request).settings.base_url
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in PRIVATE),
+    lines = ["User-agent: *", *(f"Disallow: {local(request, path)}" for path in PRIVATE),
              f"Sitemap: {base}/sitemap.xml", ""]
     return Response("\n".join(lines), media_type="text/plain; charset=utf-8")
 

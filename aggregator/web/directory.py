@@ -23,6 +23,7 @@ from ..render.text import source_posts
 from ..selection import Selection, select_sources
 from . import i18n
 from .public import Filter, earliest_day, filter_choices, webcal
+from .rootpath import local
 from .views import address, aggregator_of, language, render
 from .i18n_errors import not_found
 
@@ -84,7 +85,7 @@ def source_page(request: Request, source_id: str) -> Response:
     held = [_event_row(o.event, o.start, source, by_id, lang, zone)
             for o in by_last_date(posted, now=now, zone=zone)[:MAX_PAST]]
     today = now.astimezone(zone).date()
-    history = address("/", {"source": source_id, "from": earliest_day(
+    history = address(local(request, "/"), {"source": source_id, "from": earliest_day(
         today, aggregator.settings.past_days).isoformat()})
     feeds = aggregator.feed_health(source)
     rows = health_rows(feeds, lang, zone)

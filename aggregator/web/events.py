@@ -23,6 +23,7 @@ from ..render import pages, text
 from ..render.agenda import by_next_date, last_occurrence, upcoming, walk
 from ..render.times import instant
 from . import i18n
+from .rootpath import local
 from .views import aggregator_of, language, render
 from .i18n_errors import not_found
 
@@ -49,7 +50,8 @@ def event(request: Request, name: str) -> Response:
     if joined is not None:  # a copy merged into another event: its page (and the digest's
         query = f"?{request.url.query}" if request.url.query else ""  # "add" link) is that
         return RedirectResponse(  # event's, not a cancellation of what takes place
-            f"/events/{quote(joined.uid, safe='')}{suffix}{query}", status_code=301,
+            local(request, f"/events/{quote(joined.uid, safe='')}{suffix}{query}"),
+            status_code=301,
             headers={"Cache-Control": f"max-age={MOVED_FOR}"})
     if suffix:
         body = aggregator.event_calendar(uid)

@@ -25,6 +25,7 @@ from ..models import Registration
 from .register import (checked_form, form_page, limit, previews_of, read_new_feeds,
                        source_fields, submitted, text, unreadable)
 from .directory import health_rows, overall_status
+from .rootpath import local
 from .security import HONEYPOT_FIELD
 from .views import Page, aggregator_of, language, render
 
@@ -56,9 +57,11 @@ def _page(request: Request, token: str, registration: Registration, values: dict
     aggregator = aggregator_of(request)
     feeds = aggregator.feed_health(registration.source) if published else []
     zone = ZoneInfo(aggregator.settings.timezone)
-    return form_page(request, values, form_action=f"/manage/{token}", status=status,
+    return form_page(request, values, form_action=local(request, f"/manage/{token}"),
+                     status=status,
                      feeds=health_rows(feeds, page.lang, zone), health=overall_status(feeds),
-                     page_href=f"/sources/{quote(registration.source.id)}" if published else "",
+                     page_href=local(request, f"/sources/{quote(registration.source.id)}")
+                     if published else "",
                      heading=page.t("manage_title", name=registration.source.name),
                      submit_label=page.t("save"), leave=leave.get(registration.status, ""),
                      **extra)
@@ -79,7 +82,8 @@ async def lost_link_post(request: Request) -> Response:
         await run_in_threadpool(aggregator_of(request).send_manage_links, text(form, "email"))
     # The same answer whether the address is registered or not.
     return render(request, "message.html", heading=page.t("manage_lost"),
-                  message=page.t("manage_link_sent"), error=False, link="/", link_text=page.t("agenda"))
+                  message=page.t("manage_link_sent"), error=False, link=local(request, "/"),
+                  link_text=page.t("agenda"))
 
 
 @router.get("/manage/{token}", response_class=HTMLResponse)
@@ -122,7 +126,8 @@ async def manage_post(request: Request, token: str) -> Response:
                          contact=changed.source.contact)
         return render(request, "message.html", heading=page.t(
             "manage_title", name=changed.source.name), message=message, error=bool(mail_problem),
-            link=f"/sources/{quote(changed.source.id)}" if changed.status == "approved" else "/",
+            link=local(request, f"/sources/{quote(changed.source.id)}"
+                       if changed.status == "approved" else "/"),
             link_text=page.t("manage_page" if changed.status == "approved" else "agenda"))
     return _page(request, token, changed, _values(changed), notice=notice)
 

@@ -19,6 +19,7 @@ from ..render import pages
 from ..render.times import render_zone
 from ..models import MergedItem
 from .public import PageCache, Filter, filter_choices
+from .rootpath import local
 from .views import address, aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +49,7 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
     base = aggregator.settings.base_url
 
     def page_href(n: int) -> str:
-        return address("/news", filters | ({"page": str(n)} if n > 1 else {}))
+        return address(local(request, "/news"), filters | ({"page": str(n)} if n > 1 else {}))
 
     return render(
         request, "news.html", selection=selection, rows=rows, total=len(listed), number=number,

@@ -28,6 +28,7 @@ from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
 from ..topics import filter_word, topic
+from .rootpath import local
 from .views import address, aggregator_of, Page, kinds, language, render, stylesheet
 from .i18n_errors import not_found
 
@@ -131,13 +132,14 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     base = aggregator.settings.base_url
     ics, atom = address(f"{base}/calendar.ics", filters), address(f"{base}/news.atom", filters)
     events_atom = address(f"{base}/events.atom", filters | {"lang": language(request)})
-    jumps = [(name, address("/", filters | ({"from": day.isoformat()} if day != today else {})),
+    jumps = [(name, address(local(request, "/"),
+                            filters | ({"from": day.isoformat()} if day != today else {})),
               day == (after or today)) for name, day in date_jumps(today) if day >= earliest]
     follow = {key: value for key, value in filters.items() if key != "q"}
     return render(
         request, "agenda.html", agenda=body, structured_data=data, selection=selection,
         ics_href=ics, webcal_href=webcal(ics), atom_href=atom, events_atom_href=events_atom,
-        subscribe_href=address("/subscribe", follow) if follow else "",
+        subscribe_href=address(local(request, "/subscribe"), follow) if follow else "",
         jumps=jumps, with_dates=True,
         from_day=after.isoformat() if after else "", earliest=earliest.isoformat(),
         **filter_choices(request, published, "/"),
@@ -147,13 +149,13 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
 def filter_choices(request: Request, published: Published | None, action: str
                    ) -> dict[str, Any]:
     """What the filters form offers (cities, kinds, tags, organisations) and where it sends
-    them: the agenda's, the news pages' and (without ``published``: the organisations'
-    cities only) the directory's form."""
+    them (``action``, a route): the agenda's, the news pages' and (without ``published``:
+    the organisations' cities only) the directory's form."""
     sources = aggregator_of(request).current_sources()
     lang = language(request)
     places = {e.city for e in published.shown if e.city} if published is not None else set()
     return {
-        "filters_action": action,
+        "filters_action": local(request, action),
         "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
             action, "filters"),
         "cities": sorted(places | {s.city for s in sources}, key=i18n.alphabetical),

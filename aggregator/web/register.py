@@ -30,6 +30,7 @@ from ..reasons import reason_in, reasons_in
 from ..render.agenda import upcoming
 from ..topics import topic
 from . import i18n
+from .rootpath import local
 from .security import CSRF_FIELD, HONEYPOT_FIELD, RateLimiter, check_csrf, client_ip
 from .views import aggregator_of, Page, kinds, language, render
 
@@ -103,7 +104,8 @@ async def register_post(request: Request) -> Response:
     page = Page(language(request), "/register", {})
     if text(form, HONEYPOT_FIELD):
         return render(request, "message.html", heading=page.t("register"),
-                      message=page.t("thanks"), error=False, link="/", link_text=page.t("agenda"))
+                      message=page.t("thanks"), error=False, link=local(request, "/"),
+                      link_text=page.t("agenda"))
     if text(form, "action") == "preview":
         limit(request, "preview")
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
@@ -130,7 +132,7 @@ async def register_post(request: Request) -> Response:
                          error_field=error.field)
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
     return render(request, "message.html", heading=registration.source.name, message=message,
-                  error=False, link="/sources", link_text=page.t("sources"))
+                  error=False, link=local(request, "/sources"), link_text=page.t("sources"))
 
 
 def submitted(form: FormData) -> tuple[dict[str, str], list[str]]:

@@ -159,9 +159,10 @@ ASGIApp = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]],
 class SecurityHeaders:
     """ASGI middleware: the security headers on every HTTP answer, and the new CSRF cookie."""
 
-    def __init__(self, app: ASGIApp, secure: bool) -> None:
+    def __init__(self, app: ASGIApp, secure: bool, cookie_path: str = "/") -> None:
         self.app = app
         self.secure = secure
+        self.cookie_path = cookie_path
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -183,7 +184,8 @@ class SecurityHeaders:
                             if k.lower().encode() not in present]
                 token = scope.get("state", {}).get("new_csrf")
                 if token:
-                    flags = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if self.secure else "")
+                    flags = f"; Path={self.cookie_path}; HttpOnly; SameSite=Lax" + (
+                        "; Secure" if self.secure else "")
                     headers.append((b"set-cookie", f"{CSRF_COOKIE}={token}{flags}".encode()))
                 message["headers"] = headers
             await send(message)

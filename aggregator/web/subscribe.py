@@ -25,6 +25,7 @@ from ..digest.render import calendar_key
 from . import i18n
 from .public import Filter, webcal
 from .register import checked_form, limit, text
+from .rootpath import local
 from .security import HONEYPOT_FIELD, client_ip
 from ..topics import topic
 from .views import aggregator_of, Page, kinds, language, render
@@ -80,13 +81,14 @@ def _target(request: Request, path: str) -> str:
     """A form's target on a subscriber's page keeps the switcher's ``?lang=``: the answer
     would otherwise be in the subscriber's stored language, not the one the visitor chose."""
     lang = request.query_params.get("lang")
+    path = local(request, path)
     return f"{path}?lang={lang}" if lang in i18n.LANGUAGES else path
 
 
 def _message(request: Request, heading: str, message: str, error: bool = False) -> HTMLResponse:
     page = Page(language(request), request.url.path, {})
     return render(request, "message.html", heading=heading, message=message, error=error,
-                  link="/", link_text=page.t("agenda"))
+                  link=local(request, "/"), link_text=page.t("agenda"))
 
 
 @router.get("/subscribe", response_class=HTMLResponse)
@@ -98,7 +100,8 @@ def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: 
     values = {"email": "", "language": page.lang, "cities": [city] if city else [],
               "kinds": [kind] if kind else [], "tags": [tag] if tag else [],
               "sources": [source] if source else []}
-    return _form(request, values=values, action="/subscribe", heading=page.t("subscribe_title"),
+    return _form(request, values=values, action=local(request, "/subscribe"),
+                 heading=page.t("subscribe_title"),
                  button=page.t("do_subscribe"), ask_email=True)
 
 
@@ -117,12 +120,12 @@ async def subscribe_post(request: Request) -> Response:
             sources=values["sources"])
     except SubscriberError as error:  # a typo sends nothing: it costs none of the budget
         request.app.state.limits["subscribe"].refund(client_ip(request))
-        return _form(request, values=values, action="/subscribe", status_code=422,
+        return _form(request, values=values, action=local(request, "/subscribe"), status_code=422,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True,
                      error=f"{page.t(_field(error.field))} — {page.reason(error.reason)}")
     if problem:  # stored, but unconfirmable without the email: the form again, to retry
-        return _form(request, values=values, action="/subscribe", status_code=503,
+        return _form(request, values=values, action=local(request, "/subscribe"), status_code=503,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True, failure=page.t("subscribe_mail_failed"))
     return _message(request, page.t("subscribe_title"), page.t("check_mail"))
@@ -180,7 +183,7 @@ def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: 
                 f"{calendar_key(subscriber.token)}.ics") if subscriber.status == "confirmed" else ""
     return _form(request, values=values, action=_target(request, f"/preferences/{token}"),
                  heading=f"{page.t('preferences')} — {subscriber.email}", button=page.t("save"),
-                 ask_email=False, unsubscribe_link=f"/unsubscribe/{token}",
+                 ask_email=False, unsubscribe_link=local(request, f"/unsubscribe/{token}"),
                  calendar_https=calendar, calendar_webcal=webcal(calendar),
                  **_state(request, page, subscriber, token), **extra)
 

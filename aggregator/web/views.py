@@ -26,6 +26,7 @@ from ..models import SOURCE_KINDS
 from ..reasons import reason_in
 from ..render import DEFAULT_TITLE, pages
 from . import i18n
+from .rootpath import local
 from .security import CSRF_FIELD, HONEYPOT_FIELD, csrf_token
 
 STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
@@ -124,12 +125,13 @@ def address(url: str, query: Mapping[str, str]) -> str:
 def render(
     request: Request, template: str, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    """A page in the visitor's language, with a CSRF token for its forms."""
+    """A page in the visitor's language, with a CSRF token for its forms; ``root`` starts its
+    links (the base URL's path, see :mod:`.rootpath`)."""
     lang = language(request)
     page = Page(lang, request.url.path, dict(request.query_params))
     aggregator = aggregator_of(request)
     body = environment().get_template(template).render(
-        page=page, t=page.t, lang=lang, site_title=DEFAULT_TITLE,
+        page=page, t=page.t, lang=lang, site_title=DEFAULT_TITLE, root=local(request, ""),
         base_url=aggregator.settings.base_url, csrf_field=CSRF_FIELD,
         csrf_token=csrf_token(request), honeypot_field=HONEYPOT_FIELD, **context,
     )
@@ -137,7 +139,8 @@ def render(
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Cache-Control"] = "no-store" if "csrf" in body else "no-cache"
     if request.query_params.get("lang") in i18n.LANGUAGES:
-        response.set_cookie(i18n.COOKIE, lang, max_age=365 * 86400, samesite="lax")
+        response.set_cookie(i18n.COOKIE, lang, max_age=365 * 86400, samesite="lax",
+                            path=local(request, "/"))
     return response
 
 
