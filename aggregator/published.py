@@ -108,20 +108,23 @@ class PublishedMixin:
     def current_sources(self) -> tuple[Source, ...]:
         raise NotImplementedError  # provided by Aggregator
 
-    def published(self) -> Published:
+    def published(self, *, wait: bool = False) -> Published:
         """The last build's outputs as models; decoded again only after a new build.
 
         Decoding a build of 40,000 events takes two seconds: while one thread does it, the
         others are answered from the previous build's view rather than made to wait (the
         web server loads each new build as soon as it lands, :meth:`keep_published_fresh`).
+        ``wait`` waits for the view of the build on disk instead: after the operator's own
+        rebuild (hiding an article), the pages answered the hidden article for a second.
         """
         version = _version(self.settings.output_dir)
         current = self._published
         if current is not None and current.version == version:
             return current
-        if current is not None and not self._published_lock.acquire(blocking=False):
+        if current is not None and not wait \
+                and not self._published_lock.acquire(blocking=False):
             return current  # a newer build is being loaded by another thread
-        if current is None:
+        if current is None or wait:
             self._published_lock.acquire()
         try:
             if self._published is None or self._published.version != version:

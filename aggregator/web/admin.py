@@ -249,6 +249,7 @@ async def refresh_and_build(request: Request) -> Response:
     aggregator = aggregator_of(request)
     outcomes = await run_in_threadpool(aggregator.refresh)
     report = await run_in_threadpool(aggregator.build_by_hand)
+    await run_in_threadpool(lambda: aggregator.published(wait=True))  # the pages show it now
     if _by_script(request):
         return Response(status_code=204)
     counts = {"feeds": len(outcomes), "failed": sum(o.result == "error" for o in outcomes),
@@ -346,6 +347,7 @@ async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any
     except CurationError as error:
         raise _refused(request, error) from None
     await run_in_threadpool(aggregator.build_by_hand)
+    await run_in_threadpool(lambda: aggregator.published(wait=True))  # the pages show it now
     if _by_script(request):
         return Response(status_code=204)
     return RedirectResponse(local(request, back), status_code=303)
