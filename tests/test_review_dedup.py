@@ -1,0 +1,313 @@
+"""Adversarial review of deduplication: each test is a situation a subscriber would meet.
+
+False merges (an event or article disappears from the agenda or the digest) and missed
+merges (the same meetup or article twice), on plain records as tests/test_dedup*.py build
+them. Every test here failed on the reviewed code; each says where the fault lies.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from aggregator.dedup import explain, merge_events, merge_news
+from aggregator.dedup.text import TitleNormaliser
+from aggregator.models import Event, NewsItem, Source
+
+PARIS = ZoneInfo("Europe/Paris")
+START = datetime(2026, 3, 12, 18, 30, tzinfo=PARIS)
+WHEN = datetime(2026, 3, 9, 9, tzinfo=UTC)
+
+SOURCES = {
+    "pymetz": Source(id="pymetz", name="Python Metz", kind="association", city="Metz",
+                     country="FR"),
+    "pynancy": Source(id="pynancy", name="Python Nancy", kind="association", city="Nancy",
+                      country="FR"),
+    "lorntech": Source(id="lorntech", name="Lor'N'Tech", kind="association", city="Nancy",
+                       country="FR", website="https://lorntech.fr"),
+    "loria": Source(id="loria", name="LORIA", kind="lab", city="Nancy", country="FR",
+                    website="https://loria.fr"),
+    "inria": Source(id="inria", name="Inria", kind="lab", city="Nancy", country="FR",
+                    website="https://inria.fr"),
+    "totem": Source(id="totem", name="Totem", kind="venue", city="Metz", country="FR",
+                    website="https://totem.fr"),
+    "grandest": Source(id="grandest", name="Grand Est Numérique", kind="institution",
+                       city="Metz", country="FR", website="https://grandest.fr"),
+    "metzlib": Source(id="metzlib", name="Médiathèques de Metz", kind="institution",
+                      city="Metz", country="FR"),
+    "fablab": Source(id="fablab", name="FabLab Metz", kind="association", city="Metz",
+                     country="FR"),
+}
+
+
+def event(source: str, uid: str, title: str, **fields: object) -> Event:
+    values: dict[str, object] = {"uid": uid, "title": title, "start": START,
+                                 "timezone": "Europe/Paris", "source_id": source}
+    values.update(fields)
+    return Event(**values)  # type: ignore[arg-type]
+
+
+def count(*events: Event) -> int:
+    return len(merge_events(list(events), SOURCES).events)
+
+
+def article(source: str, guid: str, title: str, link: str, days: int = 0,
+            summary: str = "") -> NewsItem:
+    return NewsItem(guid=guid, title=title, link=link, published=WHEN + timedelta(days=days),
+                    summary=summary, source_id=source)
+
+
+def articles(*items: NewsItem) -> int:
+    return len(merge_news(list(items), SOURCES).items)
+
+
+# --- false merges: events ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("metz_place", "nancy_place"), [
+    ("", ""),                                       # neither feed gives a place
+    ("12 rue Serpenoise", "5 rue Saint-Dizier"),    # street addresses without the city
+    ("TCRM-Blida", "5 rue Saint-Dizier"),           # a known Metz venue vs an address
+])
+def test_the_same_meetup_title_in_two_cities_the_same_evening_stays_two(
+        metz_place: str, nancy_place: str) -> None:
+    """HIGH. Python Metz and Python Nancy both hold their monthly "Meetup Python" on
+    Thursday at 18:30. Neither title nor place names a city, and the dedup never looks at
+    the organiser's city (keys._profile only uses a source's city for kind == "venue"), so
+    the two are one event: one city's meetup disappears from the agenda and its city
+    calendar. (With a known venue against an address, places.same_place says "unknown".)"""
+    metz = event("pymetz", "py-metz-03@python-metz.fr", "Meetup Python", location=metz_place)
+    nancy = event("pynancy", "py-nancy-03@python-nancy.fr", "Meetup Python",
+                  location=nancy_place)
+    assert count(metz, nancy) == 2
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Médiathèque Jean-Macé, Metz", "Médiathèque du Pontiffroy, Metz"),
+    ("Maison du Savoir, Belval", "12 rue Alphonse Weicker, Luxembourg-Kirchberg"),
+])
+def test_one_workshop_title_at_two_different_places_at_the_same_time_stays_two(
+        first: str, second: str) -> None:
+    """HIGH. Two organisations run "Atelier numérique : initiation à l'IA" on the same
+    Saturday morning at two places the venue table does not list. same_place() says
+    "differ", but that is no conflict (similar.conflict only knows listed venues and
+    cities), and THRESHOLDS[("exact", "differ")] = 0.80 is met by any identical title: one
+    workshop vanishes. Belval vs Kirchberg: Esch counts as "luxembourg" (COUNTRY_OF), so
+    the two cities never contradict."""
+    one = event("metzlib", "lib-1@metz.fr", "Atelier numérique : initiation à l'IA",
+                start=START.replace(hour=10), location=first)
+    other = event("fablab", "fab-7@fablab-metz.fr", "Atelier numérique : initiation à l'IA",
+                  start=START.replace(hour=10), location=second)
+    assert count(one, other) == 2
+
+
+def test_a_one_off_at_another_place_is_not_a_date_of_a_weekly_series() -> None:
+    """HIGH. The weekly "Permanence numérique" of the Jean-Macé library (an RRULE) and the
+    institution's one-off "Permanence numérique" at the Espace Camille Claudel, same
+    Thursday afternoon: dedup/series.py joins the one-off as a date of the series (its
+    scorer lets "place differ" through, as above), so the one-off is never shown and its
+    place and link are lost."""
+    series = event("lorntech", "perm@google.com", "Permanence numérique",
+                   start=START.replace(hour=14) - timedelta(days=28),
+                   location="Médiathèque Jean-Macé, Metz", rrule="FREQ=WEEKLY;BYDAY=TH")
+    one_off = event("grandest", "g-9", "Permanence numérique", start=START.replace(hour=14),
+                    location="Espace Camille Claudel, Metz")
+    assert count(series, one_off) == 2
+
+
+@pytest.mark.parametrize(("first_url", "second_url"), [
+    ("https://digitalweek.fr/programme#docker", "https://digitalweek.fr/programme#kubernetes"),
+    ("https://digitalweek.fr/programme", "https://digitalweek.fr/programme/"),
+])
+def test_two_sessions_linking_to_one_programme_page_stay_two(first_url: str,
+                                                            second_url: str) -> None:
+    """HIGH. Two labs post their own parallel sessions of a festival at the same venue and
+    hour, both linking to the festival's programme (with or without an anchor per session).
+    url_key() drops the #fragment (which keys.untracked() itself says may name the event on
+    a page that lists several), and SAME_LINK_BONUS = 1.0 brings the title bar to 0 across
+    feeds: "Atelier Docker" and "Atelier Kubernetes" become one event. The "same feed,
+    other UID" rule that similar.py counts on only protects a single feed."""
+    docker = event("loria", "docker@loria.fr", "Atelier Docker", location="Totem",
+                   url=first_url)
+    kubernetes = event("inria", "k8s@inria.fr", "Atelier Kubernetes", location="Totem",
+                       url=second_url)
+    assert count(docker, kubernetes) == 2
+
+
+def test_group_a_and_group_b_of_a_training_stay_two() -> None:
+    """MEDIUM. Two groups of one training in parallel rooms, posted by two sources: "a"
+    is a French stop word (text.STOPWORDS), so "groupe A" loses its letter, only "groupe B"
+    has an exclusive word, and title_score() takes the larger share: 1.0."""
+    group_a = event("lorntech", "fa@lorntech.fr", "Formation Python – groupe A",
+                    location="Totem")
+    group_b = event("grandest", "fb@grandest.fr", "Formation Python – groupe B",
+                    location="Totem")
+    assert count(group_a, group_b) == 2
+
+
+# --- missed merges: events -----------------------------------------------------------------
+
+
+def test_a_version_number_in_the_subtitle_is_not_another_edition() -> None:
+    """MEDIUM. The venue lists "Meetup Java #12", the organiser "Meetup Java : Java 21 et
+    les virtual threads". Every bare number is a series number (TitleNormaliser._normalise:
+    word.isdigit()), so 21 and 12 are "series numbers differ" (similar.conflict) and the
+    meetup is shown twice. Same for "Django 5", "Top 10", "Web 3"."""
+    venue = event("totem", "v-12", "Meetup Java #12", location="Totem")
+    organiser = event("lorntech", "java12@lorntech.fr",
+                      "Meetup Java : Java 21 et les virtual threads", location="Totem")
+    assert count(venue, organiser) == 1
+
+
+def test_doors_talk_and_first_talk_copies_are_one_event() -> None:
+    """MEDIUM. The venue says 18:00 (doors), the organiser 18:30, the umbrella 18:45 (first
+    talk): each copy is within the 30-minute tolerance of the organiser's. The umbrella's
+    pair is joined first (ties broken by record key), and then Traits.accepts refuses the
+    venue's because the cluster's span would be 45 minutes: the meetup is shown twice, the
+    second time as the venue's 18:00 copy. The doors copy alone is merged (families
+    test), so adding a source splits an event."""
+    organiser = event("lorntech", "org@lorntech.fr", "Meetup Python", location="Totem")
+    doors = event("totem", "v-1", "Meetup Python", location="Totem",
+                  start=START - timedelta(minutes=30))
+    first_talk = event("grandest", "g-1", "Meetup Python", location="Totem",
+                       start=START + timedelta(minutes=15))
+    assert count(organiser, doors) == 1
+    assert count(organiser, doors, first_talk) == 1
+
+
+# --- representative and explain ------------------------------------------------------------
+
+
+def test_a_venue_linking_to_its_own_agenda_does_not_speak_for_the_organisers_event() -> None:
+    """MEDIUM. The organiser's Google Calendar export has no URL (most do not); the venue's
+    copy links to its own agenda page. authorship.links_to_sources counts a record linking
+    to its own source's site as authorship, and rank_events puts that before kind, so the
+    venue's "MEETUP PYTHON @ TOTEM" at 18:00 (doors) is the title and time in every
+    calendar. README: "the organiser's record (highest priority, then organisers above
+    venues) gives title, link and times"."""
+    organiser = event("lorntech", "org@google.com", "Meetup Python : les décorateurs",
+                      location="Totem")
+    venue = event("totem", "v-42", "MEETUP PYTHON @ TOTEM", location="TCRM-Blida, Metz",
+                  start=START - timedelta(minutes=30),
+                  url="https://totem.fr/agenda/meetup-python")
+    [merged] = merge_events([organiser, venue], SOURCES).events
+    assert merged.members[0].source_id == "lorntech"
+    assert merged.title == "Meetup Python : les décorateurs"
+    assert merged.start == START
+
+
+def test_a_cross_post_joins_the_copy_at_its_own_place() -> None:
+    """MEDIUM. The library network posts one workshop at two branches (two UIDs, one feed);
+    a branch cross-posts the Pontiffroy one. Both pairs score title 1.0 and _cluster sorts
+    by title score then record key, never by place agreement: the Pontiffroy copy joins the
+    Jean-Macé event (place "differ" passes at 0.80), and the Pontiffroy event loses it."""
+    jean_mace = event("grandest", "n-1", "Atelier tablette", location="Médiathèque Jean-Macé, Metz")
+    pontiffroy = event("grandest", "n-2", "Atelier tablette",
+                       location="Médiathèque du Pontiffroy, Metz")
+    copy = event("totem", "p-1", "Atelier tablette", location="Médiathèque du Pontiffroy, Metz")
+    merged = merge_events([jean_mace, pontiffroy, copy], SOURCES).events
+    members = {e.location: sorted(m.uid for m in e.members) for e in merged}
+    assert members["Médiathèque du Pontiffroy, Metz"] == ["n-2", "p-1"]
+
+
+def test_explain_says_why_a_pair_that_scored_the_same_was_refused() -> None:
+    """LOW. In the doors/talk case above, `events explain` prints the venue's pair as
+    `refused 1.00 (title 1.00; time near; place same; needs 0.60)`: every reason says
+    "same" and nothing says which constraint (the cluster's 45-minute span) kept it out,
+    so the operator cannot tell what to override."""
+    organiser = event("lorntech", "org@lorntech.fr", "Meetup Python", location="Totem")
+    doors = event("totem", "v-1", "Meetup Python", location="Totem",
+                  start=START - timedelta(minutes=30))
+    first_talk = event("grandest", "g-1", "Meetup Python", location="Totem",
+                       start=START + timedelta(minutes=15))
+    scores = explain([organiser, doors, first_talk], SOURCES, "totem:v-1")
+    refused = [p for p in scores if p.decision == "refused"]
+    assert refused, "the pair kept apart is listed"
+    scorer_words = ("title ", "time ", "place ", "needs ", "different subjects", "same link")
+    for pair in refused:
+        assert any(not r.startswith(scorer_words) for r in pair.reasons), pair
+
+
+# --- false merges: news --------------------------------------------------------------------
+
+
+def test_a_feeds_articles_that_all_link_to_its_news_page_stay_apart() -> None:
+    """HIGH. Many small sites' feeds link every item to their news page (the home page is
+    handled, "/actualites/" is not). news.same_item answers "same" on a shared link before
+    it looks at the feed or the dates, and contradicts() never holds for a shared link: a
+    whole feed's articles, weeks apart, become one item and leave the digest. news_copies.py
+    knows such feeds ("feeds whose every item links to the home page are common")."""
+    page = "https://lorntech.fr/actualites/"
+    items = [article("lorntech", "1", "Bilan 2025 de l'association", page, 0,
+                     "<p>Quarante rencontres et trois mille participants cette année.</p>"),
+             article("lorntech", "2", "Nouveau local à Nancy", page, 14,
+                     "<p>Nous déménageons au centre-ville dès le mois prochain.</p>"),
+             article("lorntech", "3", "Appel à bénévoles pour le DevFest",
+                     "https://lorntech.fr/actualites", 40,
+                     "<p>Rejoignez l'équipe qui organise la conférence.</p>")]
+    assert articles(*items) == 3
+
+
+def test_two_organisations_articles_on_one_registration_page_stay_two() -> None:
+    """MEDIUM. The association announces its hackathon and the venue writes its own piece
+    ("we host it"), both linking to the ticketing page: same link, so one article, and the
+    venue's text is gone (news.same_item)."""
+    tickets = "https://www.helloasso.com/associations/lorntech/evenements/hackathon-2026"
+    announce = article("lorntech", "1", "Le hackathon IA 2026 ouvre sa billetterie", tickets,
+                       0, "<p>Quarante-huit heures pour prototyper, inscriptions par équipe.</p>")
+    venue = article("totem", "2", "Le Totem accueille le hackathon : nos espaces ouverts "
+                    "tout le week-end", tickets, 2,
+                    "<p>Salles, café et réseau à disposition des équipes jour et nuit.</p>")
+    assert articles(announce, venue) == 2
+
+
+@pytest.mark.parametrize(("title", "first", "second"), [
+    ("Appel à candidatures", "Les candidatures sont ouvertes jusqu'au 15 mars.",
+     "Les candidatures sont ouvertes jusqu'au 30 avril."),
+    ("Newsletter de mars", "Découvrez dans cette newsletter toutes les actualités du mois de mars.",
+     "Retrouvez dans cette newsletter toutes les actualités du mois."),
+    ("Weekly digest", "This week: meetups, jobs and news from the community.",
+     "This week: funding, jobs and news from the region."),
+])
+def test_generic_titles_of_two_organisations_stay_two(title: str, first: str,
+                                                      second: str) -> None:
+    """HIGH. Two organisations' "Appel à candidatures" / "Newsletter" / "Weekly digest"
+    the same week. news.summaries_agree compares the summaries' word sets with stop words,
+    digits and boilerplate included ("les", "sont", "jusqu", "au", "this", "and", "the"):
+    two short summaries that differ in their only content words agree at >= 80 %, and one
+    organisation's call or newsletter disappears from the digest."""
+    a = article("lorntech", "a1", title, "https://lorntech.fr/n/1", 0, f"<p>{first}</p>")
+    b = article("grandest", "b1", title, "https://grandest.fr/n/7", 1, f"<p>{second}</p>")
+    assert articles(a, b) == 2
+
+
+def test_parts_of_a_series_written_as_fractions_stay_apart() -> None:
+    """MEDIUM. "(1/3)" and "(2/3)" are read as dates (text._NOT_AN_EDITION's
+    "15/10") and dropped, so two parts of a dossier have one title and no numbers; relayed
+    by another feed without a summary, part 2 merges into part 1 (title alone, >= 3
+    subject words). Same in events: "Formation RGPD (1/2)" and "(2/2)"."""
+    titles = TitleNormaliser()
+    assert titles("Formation RGPD (1/2)").numbers != titles("Formation RGPD (2/2)").numbers
+    part1 = article("lorntech", "a1", "Dossier : la cybersécurité dans les PME lorraines (1/3)",
+                    "https://lorntech.fr/cyber-1", 0)
+    part2 = article("grandest", "b1", "Dossier : la cybersécurité dans les PME lorraines (2/3)",
+                    "https://grandest.fr/cyber-2", 2)
+    assert articles(part1, part2) == 2
+
+
+# --- missed merges: news -------------------------------------------------------------------
+
+
+def test_a_relay_that_rewrites_the_title_but_copies_the_summary_is_one_article() -> None:
+    """LOW. The venue relays the lab's news on its own page under its own headline and
+    with the lab's summary word for word. news.same_item rejects the pair on the title
+    (below 0.90) before it looks at the summary, so readers get the article twice."""
+    summary = ("<p>L'équipe Multispeech décroche une bourse Consolidator du Conseil européen "
+               "de la recherche pour cinq ans de travaux sur la parole.</p>")
+    original = article("loria", "a1", "Le LORIA obtient un financement ERC",
+                       "https://loria.fr/news/erc/", 0, summary)
+    relay = article("totem", "b1", "Bravo au LORIA pour sa bourse européenne !",
+                    "https://totem.fr/relais/9", 1, summary)
+    assert articles(original, relay) == 1
