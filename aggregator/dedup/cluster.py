@@ -12,6 +12,8 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from .places import cities_differ
+
 
 class UnionFind:
     """Disjoint sets over ``0..n-1`` with path halving and union by size."""
@@ -175,10 +177,11 @@ class Traits:
         """False when the two name other cities, series numbers or venues (what a cluster
         says wherever and whenever it meets: dedup/series.py asks it at each date of a
         series)."""
-        return all(not mine or not theirs or bool(mine & theirs)
-                   for mine, theirs in ((self.cities, other.cities),
-                                        (self.numbers, other.numbers),
-                                        (self.venues, other.venues)))
+        if not all(not mine or not theirs or bool(mine & theirs)
+                   for mine, theirs in ((self.numbers, other.numbers),
+                                        (self.venues, other.venues))):
+            return False
+        return not cities_differ(self.cities, other.cities)
 
     def absorb(self, other: Traits) -> None:
         for feed, uids in other.feeds.items():

@@ -20,8 +20,9 @@ CITIES: Mapping[str, tuple[str, ...]] = {
     "nancy": ("nancy", "vandoeuvre les nancy", "villers les nancy", "maxeville", "laxou"),
     "thionville": ("thionville", "diedenhofen", "yutz"),
     "epinal": ("epinal",),
-    "luxembourg": ("luxembourg", "letzebuerg", "luxemburg", "luxembourg ville", "kirchberg",
-                   "luxembourg city", "stad letzebuerg"),
+    "luxembourg": ("luxembourg", "letzebuerg", "luxemburg"),
+    "luxembourg-ville": ("luxembourg ville", "kirchberg", "luxembourg city", "stad letzebuerg",
+                         "ville de luxembourg"),
     "esch-sur-alzette": ("esch sur alzette", "esch alzette", "esch uelzecht", "belval"),
     "strasbourg": ("strasbourg", "strassburg"),
     "saarbrucken": ("saarbrucken", "sarrebruck"),
@@ -37,9 +38,25 @@ CITIES: Mapping[str, tuple[str, ...]] = {
 """Canonical city -> its spellings (folded), including suburbs and the bilingual names."""
 
 COUNTRY_OF: Mapping[str, str] = {"esch-sur-alzette": "luxembourg", "differdange": "luxembourg",
-                                  "dudelange": "luxembourg"}
+                                  "dudelange": "luxembourg", "luxembourg-ville": "luxembourg"}
 """Luxembourg is a city and a country: an event "in Luxembourg" may be in Esch or Belval, so
-these cities also count as "luxembourg" and never contradict it."""
+these cities also count as "luxembourg" and never contradict it. Kirchberg is the city itself
+("luxembourg-ville"), which contradicts Esch (see :func:`cities_differ`)."""
+COUNTRIES = frozenset(COUNTRY_OF.values())
+
+
+def cities_differ(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
+    """Whether two sets of cities name two places: none in common, or each names a city
+    proper (not the country-as-city) and those differ. With Esch counted as "luxembourg",
+    Belval and Kirchberg never differed, and two workshops there were one event."""
+    if not a or not b:
+        return False
+    if not a & b:
+        return True
+    if a.isdisjoint(COUNTRIES) and b.isdisjoint(COUNTRIES):
+        return False
+    proper_a, proper_b = a - COUNTRIES, b - COUNTRIES
+    return bool(proper_a) and bool(proper_b) and proper_a.isdisjoint(proper_b)
 
 
 def with_country(cities: frozenset[str]) -> frozenset[str]:
@@ -209,7 +226,7 @@ def same_place(a: Place, b: Place) -> str:
     ratio, so "Le Cercle, 12 rue X" meets "LE CERCLE".
     A missing location, or a known venue against an unlisted address, is ``unknown``.
     """
-    if a.cities and b.cities and not a.cities & b.cities:
+    if cities_differ(a.cities, b.cities):
         return "differ"
     if (a.venue == ONLINE) != (b.venue == ONLINE) and (a.venue or a.words) and (b.venue or b.words):
         return "differ"  # online against a room: an unlisted address was "unknown"
@@ -220,6 +237,30 @@ def same_place(a: Place, b: Place) -> str:
     # 80: "Le Cercle" against "Le Cercle, 12 rue des Jardiniers" scores 100 (token set); the
     # benchmark's unlisted venues against each other score 30-50 (even sharing "rue").
     return "same" if fuzz.token_set_ratio(a.words, b.words) >= 80 else "differ"
+
+
+STREET_WORDS = frozenset(
+    "rue avenue boulevard place chemin impasse allee route quai cours square parvis esplanade "
+    "strasse platz weg gasse".split())
+"""Words of a street address (abbreviations expanded): a location holding one is an address,
+one without it a name."""
+
+
+def place_agreement(a: Place, b: Place) -> str:
+    """:func:`same_place` as the scorer weighs it: two unlisted locations that differ, one a
+    name ("Le Cercle, Nancy") and the other a street address ("12 rue des Jardiniers"), may
+    be one place written two ways: ``unknown``. Two names or two addresses that differ are
+    two places ("Médiathèque Jean-Macé" / "Médiathèque du Pontiffroy")."""
+    found = same_place(a, b)
+    if found != "differ" or a.venue or b.venue or not a.words or not b.words:
+        return found
+    if cities_differ(a.cities, b.cities):
+        return found
+    return "unknown" if _is_address(a.words) != _is_address(b.words) else found
+
+
+def _is_address(words: str) -> bool:
+    return not STREET_WORDS.isdisjoint(words.split())
 
 
 def one_room(a: Place, b: Place) -> bool:

@@ -192,8 +192,9 @@ def event_city(locations: Sequence[str], posted_by: Sequence[Source | None], fal
     named: set[str] = set()
     for location in locations:
         if location:
-            named |= {c for c in _PLACES(location).cities if c != "luxembourg" or len(
-                _PLACES(location).cities) == 1}
+            named |= {"luxembourg" if c == "luxembourg-ville" else c  # Kirchberg: the city
+                      for c in _PLACES(location).cities if c != "luxembourg" or len(
+                          _PLACES(location).cities) == 1}
     if len(named) != 1:
         return fallback
     [city] = named

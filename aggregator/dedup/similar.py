@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .keys import Profile
-from .places import same_place
+from .places import cities_differ, place_agreement
 from .text import GENERIC
 
 TOLERANCE_MINUTES = 30
@@ -35,8 +35,11 @@ THRESHOLDS: dict[tuple[str, str], float] = {
     # needs the least: titles there differ only by decoration. A 15-30 min offset or an
     # unresolved place asks for more. Sensitivity on the benchmark (20,000 events): the whole
     # table -0.2 -> precision 0.9988; -0.1 -> 0.9996; +0.1 unchanged; +0.2 -> recall 0.9985.
-    ("exact", "same"): 0.50, ("exact", "unknown"): 0.60, ("exact", "differ"): 0.80,
-    ("near", "same"): 0.60, ("near", "unknown"): 0.70, ("near", "differ"): 0.90,
+    # Places that differ: never on the title alone (0.80 let any identical title through, and
+    # two libraries' "Atelier numérique" the same Saturday were one event); a shared event
+    # page (SAME_LINK_BONUS) still joins copies whose places are written too differently.
+    ("exact", "same"): 0.50, ("exact", "unknown"): 0.60, ("exact", "differ"): 1.50,
+    ("near", "same"): 0.60, ("near", "unknown"): 0.70, ("near", "differ"): 1.60,
     ("mixed", "same"): 0.75, ("mixed", "unknown"): 0.85, ("mixed", "differ"): 2.0,
 }
 DIFFERENT_SUBJECTS = 0.15
@@ -119,7 +122,7 @@ def conflict(a: Profile, b: Profile) -> str:
         return "same feed, other UID"
     if a.title.numbers and b.title.numbers and not a.title.numbers & b.title.numbers:
         return "series numbers differ"
-    if a.cities and b.cities and not a.cities & b.cities:
+    if cities_differ(a.cities, b.cities):
         return "cities differ"
     if a.place.venue and b.place.venue and a.place.venue != b.place.venue and a.url != b.url:
         return "venues differ"
@@ -143,7 +146,7 @@ def same_event(a: Profile, b: Profile) -> Verdict:
                                         part_of_day=timing == "mixed")
     if hard:
         return Verdict(False, score, (hard,))
-    place = same_place(a.place, b.place)
+    place = place_agreement(a.place, b.place)
     needed = THRESHOLDS[timing, place]
     reasons = [f"title {score:.2f}", f"time {timing}", f"place {place}"]
     if excl_a and excl_b:

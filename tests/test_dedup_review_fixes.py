@@ -1,0 +1,69 @@
+"""Where the review's false merges were fixed, the real copies still merge.
+
+Each fix of tests/test_review_dedup.py keeps two real-world events apart; these tests hold
+the other side: the cross-posts a subscriber expects as one event stay one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aggregator.dedup import merge_events
+from aggregator.dedup.places import PlaceNormaliser, cities_differ, place_agreement
+from aggregator.dedup.policy import event_city
+from aggregator.models import Event, Source
+
+PARIS = ZoneInfo("Europe/Paris")
+START = datetime(2026, 3, 12, 18, 30, tzinfo=PARIS)
+SOURCES = {
+    "pymetz": Source(id="pymetz", name="Python Metz", kind="association", city="Metz",
+                     country="FR"),
+    "pynancy": Source(id="pynancy", name="Python Nancy", kind="association", city="Nancy",
+                      country="FR"),
+    "totem": Source(id="totem", name="Totem", kind="venue", city="Metz", country="FR"),
+    "grandest": Source(id="grandest", name="Grand Est Numérique", kind="institution",
+                       city="Metz", country="FR"),
+    "loria": Source(id="loria", name="LORIA", kind="lab", city="Nancy", country="FR"),
+}
+
+
+def event(source: str, uid: str, title: str, **fields: object) -> Event:
+    values: dict[str, object] = {"uid": uid, "title": title, "start": START,
+                                 "timezone": "Europe/Paris", "source_id": source}
+    values.update(fields)
+    return Event(**values)  # type: ignore[arg-type]
+
+
+def count(*events: Event) -> int:
+    return len(merge_events(list(events), SOURCES).events)
+
+
+# --- places that differ (unlisted venues, Luxembourg's cities) -----------------------------
+
+
+def test_a_name_and_a_street_address_of_one_unlisted_place_still_merge() -> None:
+    """One place written as its name by one poster and as its address by the other cannot
+    be compared: "unknown", not "differ" (bench recall of the address-only family)."""
+    places = PlaceNormaliser()
+    name, address = places("Le Cercle, Nancy"), places("12 rue des Jardiniers, 54000 Nancy")
+    assert place_agreement(name, address) == "unknown"
+    assert count(event("pynancy", "c-1@python-nancy.fr", "Atelier Rust", location="Le Cercle, Nancy"),
+                 event("loria", "l-1@loria.fr", "Atelier Rust",
+                       location="12 rue des Jardiniers, 54000 Nancy")) == 1
+
+
+def test_two_names_of_unlisted_places_differ() -> None:
+    places = PlaceNormaliser()
+    assert place_agreement(places("Médiathèque Jean-Macé, Metz"),
+                           places("Médiathèque du Pontiffroy, Metz")) == "differ"
+
+
+def test_kirchberg_is_luxembourg_city_and_luxembourg_alone_meets_both() -> None:
+    places = PlaceNormaliser()
+    kirchberg, belval = places("Luxembourg-Kirchberg").cities, places("Belval").cities
+    plain = places("Luxembourg").cities
+    assert cities_differ(kirchberg, belval)
+    assert not cities_differ(plain, belval) and not cities_differ(plain, kirchberg)
+    assert event_city(["12 rue Alphonse Weicker, Luxembourg-Kirchberg"], [], "Metz") == \
+        "Luxembourg"
