@@ -67,3 +67,29 @@ def test_kirchberg_is_luxembourg_city_and_luxembourg_alone_meets_both() -> None:
     assert not cities_differ(plain, belval) and not cities_differ(plain, kirchberg)
     assert event_city(["12 rue Alphonse Weicker, Luxembourg-Kirchberg"], [], "Metz") == \
         "Luxembourg"
+
+
+# --- organisers' cities ----------------------------------------------------------------------
+
+
+def test_a_nancy_association_posting_its_metz_talk_without_a_place_merges_with_the_venue() -> None:
+    """An organisation's city is weak evidence: no place at all says nothing against the
+    venue's copy, which names Metz."""
+    assert count(event("pynancy", "talk@python-nancy.fr", "Meetup Python"),
+                 event("totem", "v-7", "Meetup Python", location="TCRM-Blida")) == 1
+
+
+def test_a_nancy_association_whose_place_says_metz_merges_with_a_metz_association() -> None:
+    assert count(event("pynancy", "talk@python-nancy.fr", "Meetup Python",
+                       location="TCRM-Blida, Metz"),
+                 event("pymetz", "talk@python-metz.fr", "Meetup Python")) == 1
+
+
+def test_an_umbrellas_copy_without_a_city_does_not_fuse_two_cities_meetups() -> None:
+    """Clustering asks what a pair asks (cluster.Traits): the umbrella's copy is like both,
+    but it joins one of them only."""
+    records = [event("pymetz", "py-metz@python-metz.fr", "Meetup Python"),
+               event("grandest", "g-1", "Meetup Python"),
+               event("pynancy", "py-nancy@python-nancy.fr", "Meetup Python")]
+    assert count(*records) == 2
+    assert count(*reversed(records)) == 2

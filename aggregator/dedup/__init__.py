@@ -113,7 +113,8 @@ def _cluster(masters: Sequence[Event], profiles: Sequence[Profile], overrides: O
     keys = [p.key for p in profiles]
     def traits(i: int) -> Traits:
         p = profiles[i]
-        return Traits(p.feed, p.uid, p.cities, p.title.numbers, p.place.venue, p.minute, p.day)
+        return Traits(p.feed, p.uid, p.cities, p.title.numbers, p.place.venue, p.minute, p.day,
+                      p.home, p.located)
 
     union = ConstrainedUnion(len(profiles), traits, TOLERANCE_MINUTES)
     split = set(overrides.splits)

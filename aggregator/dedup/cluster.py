@@ -150,15 +150,21 @@ class Traits:
     venues and start span, and refuses a union that would contradict them.
     """
 
-    __slots__ = ("feeds", "cities", "numbers", "venues", "low", "high", "days")
+    __slots__ = ("feeds", "cities", "numbers", "venues", "low", "high", "days", "homes",
+                 "local")
 
     def __init__(self, feed: str, uid: str, cities: frozenset[str], numbers: frozenset[str],
-                 venue: str, minute: int | None, day: int) -> None:
+                 venue: str, minute: int | None, day: int, home: str = "",
+                 located: bool = False) -> None:
         self.feeds: dict[str, set[str]] = {feed: {uid}}
         self.cities, self.numbers = set(cities), set(numbers)
         self.venues = {venue} if venue else set()
         self.low = self.high = minute
         self.days = {day}
+        self.homes = {home} if home else set()
+        """Organisers' cities of the records that name none (keys.Profile.home)."""
+        self.local = {home} if home and located else set()
+        """Those of records with an address, presumably in that city."""
 
     def accepts(self, other: Traits, tolerance: int) -> bool:
         """False when joining ``other`` would contradict what this cluster is."""
@@ -181,12 +187,25 @@ class Traits:
                    for mine, theirs in ((self.numbers, other.numbers),
                                         (self.venues, other.venues))):
             return False
-        return not cities_differ(self.cities, other.cities)
+        return self._cities_agree(other)
+
+    def _cities_agree(self, other: Traits) -> bool:
+        """As similar.conflict: named cities, else organisers' cities (weak: an address
+        names its organiser's city, no place names nothing). A Metz and a Nancy meetup
+        never fuse through an umbrella's copy that names no city."""
+        if self.cities and other.cities:
+            return not cities_differ(self.cities, other.cities)
+        if self.cities or other.cities:
+            named, weak = (self, other) if self.cities else (other, self)
+            return not any(cities_differ(named.cities, {home}) for home in weak.local)
+        return not self.homes or not other.homes or bool(self.homes & other.homes)
 
     def absorb(self, other: Traits) -> None:
         for feed, uids in other.feeds.items():
             self.feeds.setdefault(feed, set()).update(uids)
         self.cities |= other.cities
+        self.homes |= other.homes
+        self.local |= other.local
         self.numbers |= other.numbers
         self.venues |= other.venues
         self.days |= other.days

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..memo import Memo, shared
 from ..models import Event, Source, When
-from .places import CITY_PHRASES, Place, PlaceNormaliser, fold
+from .places import CITY_PHRASES, Place, PlaceNormaliser, fold, tokens_of
 from .text import Title, TitleNormaliser
 
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "mtm_", "_hs")
@@ -188,6 +188,11 @@ class Profile:
     cities: frozenset[str]
     url: str
     """Canonical link key when specific, else ""."""
+    home: str = ""
+    """The organiser's own city, when neither title nor place names one: weak evidence
+    (similar.conflict), since an organisation in Nancy may post a talk it gives in Metz."""
+    located: bool = False
+    """The record gives a location (an address that names no city is presumably local)."""
 
 
 def profile_events(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
@@ -195,8 +200,16 @@ def profile_events(events: Sequence[Event], sources: Mapping[str, Source], tz: Z
     """One :class:`Profile` per event. A venue's own feed places its events in its city when
     neither title nor location names one (venues host at home; umbrellas post everywhere)."""
     venue_city = {s.id: fold(s.city) for s in sources.values() if s.kind == "venue"}
-    _PROFILES.new_build((venue_city, str(tz), titles.signature, places.signature))
-    return [_PROFILES.get(e, lambda: _profile(e, venue_city, tz, titles, places)) for e in events]
+    home_city = {s.id: CITY_PHRASES.get(" ".join(tokens_of(fold(s.city))), "")
+                 for s in sources.values() if s.kind not in UMBRELLA_KINDS}
+    _PROFILES.new_build((venue_city, home_city, str(tz), titles.signature, places.signature))
+    return [_PROFILES.get(e, lambda: _profile(e, venue_city, home_city, tz, titles, places))
+            for e in events]
+
+
+UMBRELLA_KINDS = frozenset({"venue", "institution"})
+"""Sources whose city says nothing of where an organiser's event is: a venue's city is strong
+evidence already (above), an umbrella institution posts events all over the region."""
 
 
 _PROFILES: Memo[Event, Profile] = Memo()
@@ -204,8 +217,8 @@ _PROFILES: Memo[Event, Profile] = Memo()
 context given to new_build only (a daemon rebuilds with mostly the same records)."""
 
 
-def _profile(e: Event, venue_city: Mapping[str, str], tz: ZoneInfo, titles: TitleNormaliser,
-             places: PlaceNormaliser) -> Profile:
+def _profile(e: Event, venue_city: Mapping[str, str], home_city: Mapping[str, str],
+             tz: ZoneInfo, titles: TitleNormaliser, places: PlaceNormaliser) -> Profile:
     title, place = titles(e.title), places(e.location)
     cities = title.cities | place.cities
     if not cities and e.source_id in venue_city:
@@ -218,4 +231,5 @@ def _profile(e: Event, venue_city: Mapping[str, str], tz: ZoneInfo, titles: Titl
         key=f"{e.source_id}:{e.uid}", uid=e.uid, feed=e.feed_url or e.source_id,
         minute=int(start.timestamp()) // 60 if start is not None else None,
         day=local_day(e, tz).toordinal(), title=title, place=place, cities=shared(cities),
-        url=link if is_specific(link) else "")
+        url=link if is_specific(link) else "",
+        home="" if cities else home_city.get(e.source_id, ""), located=bool(e.location.strip()))

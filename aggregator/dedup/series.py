@@ -280,7 +280,8 @@ def _traits(profiles: Iterable[Profile],
     found: Traits | None = None
     for p in profiles:
         numbers = p.title.numbers if numbered(p) else frozenset()
-        one = Traits(p.feed, p.uid, p.cities, numbers, p.place.venue, p.minute, p.day)
+        one = Traits(p.feed, p.uid, p.cities, numbers, p.place.venue, p.minute, p.day, p.home,
+                     p.located)
         if found is None:
             found = one
         else:

@@ -122,11 +122,28 @@ def conflict(a: Profile, b: Profile) -> str:
         return "same feed, other UID"
     if a.title.numbers and b.title.numbers and not a.title.numbers & b.title.numbers:
         return "series numbers differ"
-    if cities_differ(a.cities, b.cities):
-        return "cities differ"
+    if a.cities or b.cities or a.home and b.home:
+        reason = _city_conflict(a, b)
+        if reason:
+            return reason
     if a.place.venue and b.place.venue and a.place.venue != b.place.venue and a.url != b.url:
         return "venues differ"
     return ""
+
+
+def _city_conflict(a: Profile, b: Profile) -> str:
+    """Cities named by title or place contradict; an organiser's own city (``home``, when its
+    record names none) is weak evidence: it contradicts another organiser's city, and a named
+    city when the record gives an address (presumably local), never when it gives no place
+    (a Nancy association's talk in Metz, named by its other copies)."""
+    if a.cities and b.cities:
+        return "cities differ" if cities_differ(a.cities, b.cities) else ""
+    if a.cities or b.cities:
+        named, weak = (a, b) if a.cities else (b, a)
+        if weak.home and weak.located and cities_differ(named.cities, frozenset({weak.home})):
+            return "cities differ (organiser's city)"
+        return ""
+    return "organisers' cities differ" if a.home != b.home else ""
 
 
 def ruled_out(a: Profile, b: Profile) -> bool:
