@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aggregator.dedup import merge_events
+from aggregator.dedup.keys import url_key
 from aggregator.dedup.places import PlaceNormaliser, cities_differ, place_agreement
 from aggregator.dedup.policy import event_city
 from aggregator.models import Event, Source
@@ -93,3 +94,17 @@ def test_an_umbrellas_copy_without_a_city_does_not_fuse_two_cities_meetups() -> 
                event("pynancy", "py-nancy@python-nancy.fr", "Meetup Python")]
     assert count(*records) == 2
     assert count(*reversed(records)) == 2
+
+
+# --- shared links ----------------------------------------------------------------------------
+
+
+def test_an_events_link_keeps_its_fragment_a_news_link_does_not() -> None:
+    assert url_key("https://fest.fr/programme#docker", fragment=True) == "fest.fr/programme#docker"
+    assert url_key("https://fest.fr/programme/#docker") == "fest.fr/programme"
+
+
+def test_a_renamed_cross_post_on_the_organisers_page_still_merges() -> None:
+    link = "https://fest.fr/programme/atelier-docker"
+    assert count(event("loria", "d@loria.fr", "Atelier Docker", location="Totem", url=link),
+                 event("totem", "v-3", "Soirée conteneurs", location="Totem", url=link)) == 1

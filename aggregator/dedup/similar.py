@@ -49,8 +49,8 @@ Benchmark: 0 -> precision 0.9988; 0.15 and 0.3 -> 0.9998 with recall unchanged."
 SAME_LINK_BONUS = 1.0
 """A shared event page (canonical link, same day, starts within the tolerance) is the same
 event whatever the titles say, unless hard evidence contradicts it (issue 3: tracking links,
-http/https, Meetup pages). A program page shared by parallel sessions is caught by the
-"same feed, other UID" rule; the benchmark shows no false merge from links."""
+http/https, Meetup pages), except for sibling titles (:func:`_siblings`): parallel sessions
+of a festival link to its programme page, from one feed or several."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +101,15 @@ def _coverage(a: tuple[str, ...], b: tuple[str, ...], generic_weight: float
         elif token not in GENERIC:
             exclusive += 1
     return matched, exclusive, total
+
+
+def _siblings(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Titles of one format and two subjects ("Atelier Docker", "Atelier Kubernetes"; each
+    has a subject of its own): two sessions of one programme, whatever link they share. A
+    cross-post that renames the event shares no word ("Python" / "Soirée développeurs") or
+    a subject ("Coding Dojo" / "Dojo de programmation")."""
+    shared = set(a).intersection(b)
+    return bool(shared) and shared <= GENERIC
 
 
 def time_agreement(a: Profile, b: Profile) -> str:
@@ -169,7 +178,8 @@ def same_event(a: Profile, b: Profile) -> Verdict:
     if excl_a and excl_b:
         needed += DIFFERENT_SUBJECTS
         reasons.append("different subjects")
-    if a.url and a.url == b.url:
+    if a.url and a.url == b.url and not (excl_a and excl_b and _siblings(a.title.tokens,
+                                                                          b.title.tokens)):
         needed = max(0.0, needed - SAME_LINK_BONUS)
         reasons.append("same link")
     reasons.append(f"needs {needed:.2f}")
