@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aggregator.dedup import merge_events
-from aggregator.dedup.keys import url_key
+from aggregator.dedup.keys import _groups, url_key
 from aggregator.dedup.places import PlaceNormaliser, cities_differ, place_agreement
 from aggregator.dedup.policy import event_city
 from aggregator.models import Event, Source
@@ -108,3 +108,20 @@ def test_a_renamed_cross_post_on_the_organisers_page_still_merges() -> None:
     link = "https://fest.fr/programme/atelier-docker"
     assert count(event("loria", "d@loria.fr", "Atelier Docker", location="Totem", url=link),
                  event("totem", "v-3", "Soirée conteneurs", location="Totem", url=link)) == 1
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+
+def test_a_title_that_says_a_in_french_names_no_group() -> None:
+    """"à" folds to "a": "Session à Metz" is no group A; "groupe A –" and "(groupe B)" are."""
+    assert _groups("Session à Metz") == frozenset()
+    assert _groups("Équipe à distance") == frozenset()
+    assert _groups("Groupe A – débutants") == {"a"}
+    assert _groups("Formation (groupe B)") == {"b"}
+
+
+def test_the_same_group_posted_twice_is_one_event() -> None:
+    assert count(event("pymetz", "fa@python-metz.fr", "Formation Python – groupe A",
+                       location="Totem"),
+                 event("totem", "v-a", "Formation Python (groupe A)", location="Totem")) == 1

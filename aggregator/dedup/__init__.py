@@ -114,7 +114,7 @@ def _cluster(masters: Sequence[Event], profiles: Sequence[Profile], overrides: O
     def traits(i: int) -> Traits:
         p = profiles[i]
         return Traits(p.feed, p.uid, p.cities, p.title.numbers, p.place.venue, p.minute, p.day,
-                      p.home, p.located)
+                      p.home, p.located, p.groups)
 
     union = ConstrainedUnion(len(profiles), traits, TOLERANCE_MINUTES)
     split = set(overrides.splits)

@@ -151,11 +151,11 @@ class Traits:
     """
 
     __slots__ = ("feeds", "cities", "numbers", "venues", "low", "high", "days", "homes",
-                 "local")
+                 "local", "groups")
 
     def __init__(self, feed: str, uid: str, cities: frozenset[str], numbers: frozenset[str],
                  venue: str, minute: int | None, day: int, home: str = "",
-                 located: bool = False) -> None:
+                 located: bool = False, groups: frozenset[str] = frozenset()) -> None:
         self.feeds: dict[str, set[str]] = {feed: {uid}}
         self.cities, self.numbers = set(cities), set(numbers)
         self.venues = {venue} if venue else set()
@@ -165,6 +165,7 @@ class Traits:
         """Organisers' cities of the records that name none (keys.Profile.home)."""
         self.local = {home} if home and located else set()
         """Those of records with an address, presumably in that city."""
+        self.groups = set(groups)
 
     def accepts(self, other: Traits, tolerance: int) -> bool:
         """False when joining ``other`` would contradict what this cluster is."""
@@ -185,7 +186,8 @@ class Traits:
         series)."""
         if not all(not mine or not theirs or bool(mine & theirs)
                    for mine, theirs in ((self.numbers, other.numbers),
-                                        (self.venues, other.venues))):
+                                        (self.venues, other.venues),
+                                        (self.groups, other.groups))):
             return False
         return self._cities_agree(other)
 
@@ -206,6 +208,7 @@ class Traits:
         self.cities |= other.cities
         self.homes |= other.homes
         self.local |= other.local
+        self.groups |= other.groups
         self.numbers |= other.numbers
         self.venues |= other.venues
         self.days |= other.days

@@ -197,6 +197,8 @@ class Profile:
     (similar.conflict), since an organisation in Nancy may post a talk it gives in Metz."""
     located: bool = False
     """The record gives a location (an address that names no city is presumably local)."""
+    groups: frozenset[str] = frozenset()
+    """The letters of "groupe A", "session B": two groups of one training are two events."""
 
 
 def profile_events(events: Sequence[Event], sources: Mapping[str, Source], tz: ZoneInfo,
@@ -214,6 +216,8 @@ def profile_events(events: Sequence[Event], sources: Mapping[str, Source], tz: Z
 UMBRELLA_KINDS = frozenset({"venue", "institution"})
 """Sources whose city says nothing of where an organiser's event is: a venue's city is strong
 evidence already (above), an umbrella institution posts events all over the region."""
+_GROUP = re.compile(r"\b(?:groupe?|gruppe|equipe|team|track|session|niveau|level)\s+([a-z])"
+                    r"\b(?!\s*[a-z0-9'])")
 
 
 _PROFILES: Memo[Event, Profile] = Memo()
@@ -236,4 +240,16 @@ def _profile(e: Event, venue_city: Mapping[str, str], home_city: Mapping[str, st
         minute=int(start.timestamp()) // 60 if start is not None else None,
         day=local_day(e, tz).toordinal(), title=title, place=place, cities=shared(cities),
         url=link if is_specific(link) else "",
-        home="" if cities else home_city.get(e.source_id, ""), located=bool(e.location.strip()))
+        home="" if cities else home_city.get(e.source_id, ""), located=bool(e.location.strip()),
+        groups=_groups(e.title))
+
+
+@lru_cache(maxsize=16384)
+def _groups(title: str) -> frozenset[str]:
+    """The group letters a title names ("Formation Python – groupe A"): "a" is a French stop
+    word, so the title scorer never saw it, and groups A and B were one event."""
+    found = _GROUP.findall(fold(title))
+    return frozenset(found) if found else _NO_GROUP
+
+
+_NO_GROUP: frozenset[str] = frozenset()

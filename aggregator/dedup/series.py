@@ -281,7 +281,7 @@ def _traits(profiles: Iterable[Profile],
     for p in profiles:
         numbers = p.title.numbers if numbered(p) else frozenset()
         one = Traits(p.feed, p.uid, p.cities, numbers, p.place.venue, p.minute, p.day, p.home,
-                     p.located)
+                     p.located, p.groups)
         if found is None:
             found = one
         else:

@@ -131,6 +131,8 @@ def conflict(a: Profile, b: Profile) -> str:
         return "same feed, other UID"
     if a.title.numbers and b.title.numbers and not a.title.numbers & b.title.numbers:
         return "series numbers differ"
+    if a.groups and b.groups and not a.groups & b.groups:
+        return "groups differ"
     if a.cities or b.cities or a.home and b.home:
         reason = _city_conflict(a, b)
         if reason:
