@@ -6,7 +6,7 @@ the other side: the cross-posts a subscriber expects as one event stay one.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aggregator.dedup import merge_events
@@ -125,3 +125,15 @@ def test_the_same_group_posted_twice_is_one_event() -> None:
     assert count(event("pymetz", "fa@python-metz.fr", "Formation Python – groupe A",
                        location="Totem"),
                  event("totem", "v-a", "Formation Python (groupe A)", location="Totem")) == 1
+
+
+# --- cluster span and order ------------------------------------------------------------------
+
+
+def test_two_sessions_an_hour_apart_never_fuse_through_a_copy_between_them() -> None:
+    records = [event("pymetz", "s18@python-metz.fr", "Atelier tablette", location="Totem",
+                     start=START - timedelta(minutes=30)),
+               event("grandest", "g-30", "Atelier tablette", location="Totem"),
+               event("totem", "v-19", "Atelier tablette", location="Totem",
+                     start=START + timedelta(minutes=30))]
+    assert count(*records) == 2

@@ -29,11 +29,11 @@ from .cluster import ConstrainedUnion, Traits, UnionFind, assign_uids, invert, v
 from .keys import Profile, clean_url, profile_events, sort_instant, zone
 from .match import candidate_pairs, uid_groups
 from .overrides import split_overrides
-from .places import Place, PlaceNormaliser, completes
+from .places import Place, PlaceNormaliser, completes, same_place
 from .policy import merge_event, merge_item, rank_events, rank_items, record_key, source_rank
 from .results import EventMerge, NewsMerge, Overrides, PairScore
 from .series import Joined, date_overrides, join_dates
-from .similar import TOLERANCE_MINUTES, Verdict, ruled_out, same_event
+from .similar import CLUSTER_SPAN, Verdict, ruled_out, same_event
 from .text import TitleNormaliser
 
 __all__ = [
@@ -107,8 +107,9 @@ def _profiles(masters: Sequence[Event], sources: Mapping[str, Source], tz: ZoneI
 
 def _cluster(masters: Sequence[Event], profiles: Sequence[Profile], overrides: Overrides,
              previous: Mapping[str, str] | None) -> list[list[int]]:
-    """Join records: same record key and same UID always; scored pairs best first, unless a
-    split names one of them or the clusters contradict each other; then the operator's merges.
+    """Join records: same record key and same UID always; scored pairs best first (title,
+    then place and time agreement: :func:`_closeness`), unless a split names one of them or
+    the clusters contradict each other; then the operator's merges.
     """
     keys = [p.key for p in profiles]
     def traits(i: int) -> Traits:
@@ -116,7 +117,7 @@ def _cluster(masters: Sequence[Event], profiles: Sequence[Profile], overrides: O
         return Traits(p.feed, p.uid, p.cities, p.title.numbers, p.place.venue, p.minute, p.day,
                       p.home, p.located, p.groups)
 
-    union = ConstrainedUnion(len(profiles), traits, TOLERANCE_MINUTES)
+    union = ConstrainedUnion(len(profiles), traits, CLUSTER_SPAN)
     split = set(overrides.splits)
     by_key: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -134,13 +135,22 @@ def _cluster(masters: Sequence[Event], profiles: Sequence[Profile], overrides: O
             continue
         verdict = same_event(profiles[i], profiles[j])
         if verdict.same:
-            scored.append((-verdict.score, min(keys[i], keys[j]), max(keys[i], keys[j]), i, j))
+            scored.append((-verdict.score, *_closeness(profiles[i], profiles[j]),
+                           min(keys[i], keys[j]), max(keys[i], keys[j]), i, j))
     for *_, i, j in sorted(scored):
         union.try_union(i, j)
     for group in _resolve_merges(overrides.merges, by_key, masters, previous):
         for index in group[1:]:
             union.force(group[0], index)
     return union.groups()
+
+
+def _closeness(a: Profile, b: Profile) -> tuple[int, int]:
+    """How well a pair agrees beyond its title, best first: the same place, then the nearest
+    start. Ties went by record key: a branch's cross-post joined the other branch's workshop."""
+    place = same_place(a.place, b.place)
+    minutes = abs(a.minute - b.minute) if a.minute is not None and b.minute is not None else 0
+    return (0 if place == "same" else 1 if place == "unknown" else 2), minutes
 
 
 def _resolve_merges(merges: Sequence[Sequence[str]], by_key: Mapping[str, list[int]],

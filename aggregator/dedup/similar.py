@@ -22,6 +22,12 @@ TOLERANCE_MINUTES = 30
 benchmark's recall falls to 0.926 (the 30-minute "doors" copies are lost); a wider window
 showed no gain, and same-evening sessions 3-5 h apart must stay apart."""
 
+CLUSTER_SPAN = TOLERANCE_MINUTES * 3 // 2
+"""The widest start span of one cluster (cluster.Traits): doors 18:00, talk 18:30, first
+talk 18:45 are each within the tolerance of the talk. At 30, whichever copy joined first
+shut the other out: the meetup showed twice once a third source posted it. Two sessions an
+hour apart still never fuse through a copy between them."""
+
 GENERIC_WEIGHT = 0.3
 """A format word (meetup, atelier, talk) weighs 0.3 of a subject word: "Atelier Docker" and
 "Atelier Kubernetes" share only format, so each keeps an exclusive subject word."""
