@@ -1,7 +1,8 @@
 """The scored comparison: are two records the same real-world event (or article)?
 
-A pair passes through hard evidence first (a different series number, city, feed UID or venue,
-or starts more than 30 minutes apart, means two events whatever the titles say), then a title
+A pair passes through hard evidence first (a different series number, group letter, city,
+organiser's city, feed UID or venue, or starts more than 30 minutes apart, means two events
+whatever the titles say), then a title
 score against a threshold that depends on how well time and place agree. The threshold table
 sits below with the benchmark figures that set it (bench/dedup_score.py, seed 7, 20,000 events;
 default table: precision 0.9998, recall 0.9998 in that sensitivity run).
