@@ -29,7 +29,7 @@ from .cluster import ConstrainedUnion, Traits, UnionFind, assign_uids, invert, v
 from .keys import Profile, clean_url, profile_events, sort_instant, zone
 from .match import candidate_pairs, uid_groups
 from .overrides import split_overrides
-from .places import Place, PlaceNormaliser, completes, same_place
+from .places import Place, PlaceNormaliser, completes
 from .policy import merge_event, merge_item, rank_events, rank_items, record_key, source_rank
 from .results import EventMerge, NewsMerge, Overrides, PairScore
 from .series import Joined, date_overrides, join_dates
@@ -135,7 +135,7 @@ def _cluster(masters: Sequence[Event], profiles: Sequence[Profile], overrides: O
             continue
         verdict = same_event(profiles[i], profiles[j])
         if verdict.same:
-            scored.append((-verdict.score, *_closeness(profiles[i], profiles[j]),
+            scored.append((-verdict.score, *_closeness(profiles[i], profiles[j], verdict),
                            min(keys[i], keys[j]), max(keys[i], keys[j]), i, j))
     for *_, i, j in sorted(scored):
         union.try_union(i, j)
@@ -145,10 +145,10 @@ def _cluster(masters: Sequence[Event], profiles: Sequence[Profile], overrides: O
     return union.groups()
 
 
-def _closeness(a: Profile, b: Profile) -> tuple[int, int]:
+def _closeness(a: Profile, b: Profile, verdict: Verdict) -> tuple[int, int]:
     """How well a pair agrees beyond its title, best first: the same place, then the nearest
     start. Ties went by record key: a branch's cross-post joined the other branch's workshop."""
-    place = same_place(a.place, b.place)
+    place = verdict.place
     minutes = abs(a.minute - b.minute) if a.minute is not None and b.minute is not None else 0
     return (0 if place == "same" else 1 if place == "unknown" else 2), minutes
 

@@ -218,6 +218,7 @@ UMBRELLA_KINDS = frozenset({"venue", "institution"})
 evidence already (above), an umbrella institution posts events all over the region."""
 _GROUP = re.compile(r"\b(?:groupe?|gruppe|equipe|team|track|session|niveau|level)\s+([a-z])"
                     r"\b(?!\s*[a-z0-9'])")
+_GROUP_HINT = re.compile(r"gr[ou]|quipe|team|track|session|niveau|level", re.IGNORECASE)
 
 
 _PROFILES: Memo[Event, Profile] = Memo()
@@ -248,6 +249,8 @@ def _profile(e: Event, venue_city: Mapping[str, str], home_city: Mapping[str, st
 def _groups(title: str) -> frozenset[str]:
     """The group letters a title names ("Formation Python – groupe A"): "a" is a French stop
     word, so the title scorer never saw it, and groups A and B were one event."""
+    if _GROUP_HINT.search(title) is None:  # most titles: no fold, no second regex
+        return _NO_GROUP
     found = _GROUP.findall(fold(title))
     return frozenset(found) if found else _NO_GROUP
 

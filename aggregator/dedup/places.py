@@ -49,12 +49,10 @@ def cities_differ(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) ->
     """Whether two sets of cities name two places: none in common, or each names a city
     proper (not the country-as-city) and those differ. With Esch counted as "luxembourg",
     Belval and Kirchberg never differed, and two workshops there were one event."""
-    if not a or not b:
+    if not a or not b or a == b:
         return False
-    if not a & b:
+    if a.isdisjoint(b):
         return True
-    if a.isdisjoint(COUNTRIES) and b.isdisjoint(COUNTRIES):
-        return False
     proper_a, proper_b = a - COUNTRIES, b - COUNTRIES
     return bool(proper_a) and bool(proper_b) and proper_a.isdisjoint(proper_b)
 
@@ -226,7 +224,7 @@ def same_place(a: Place, b: Place) -> str:
     ratio, so "Le Cercle, 12 rue X" meets "LE CERCLE".
     A missing location, or a known venue against an unlisted address, is ``unknown``.
     """
-    if cities_differ(a.cities, b.cities):
+    if a.cities and b.cities and a.cities is not b.cities and cities_differ(a.cities, b.cities):
         return "differ"
     if (a.venue == ONLINE) != (b.venue == ONLINE) and (a.venue or a.words) and (b.venue or b.words):
         return "differ"  # online against a room: an unlisted address was "unknown"

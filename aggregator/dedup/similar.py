@@ -67,6 +67,8 @@ class Verdict:
     same: bool
     score: float
     reasons: tuple[str, ...]
+    place: str = ""
+    """How the places agree (places.place_agreement), where the pair was scored."""
 
 
 def title_score(a: tuple[str, ...], b: tuple[str, ...], *, part_of_day: bool = False
@@ -140,8 +142,11 @@ def conflict(a: Profile, b: Profile) -> str:
         return "series numbers differ"
     if a.groups and b.groups and not a.groups & b.groups:
         return "groups differ"
-    if a.cities or b.cities or a.home and b.home:
-        reason = _city_conflict(a, b)
+    if a.cities and b.cities:  # the usual case, inline: ruled_out asks it of every pair
+        if a.cities is not b.cities and cities_differ(a.cities, b.cities):
+            return "cities differ"
+    elif a.cities or b.cities or a.home and b.home:
+        reason = _weak_city_conflict(a, b)
         if reason:
             return reason
     if a.place.venue and b.place.venue and a.place.venue != b.place.venue and a.url != b.url:
@@ -149,13 +154,11 @@ def conflict(a: Profile, b: Profile) -> str:
     return ""
 
 
-def _city_conflict(a: Profile, b: Profile) -> str:
-    """Cities named by title or place contradict; an organiser's own city (``home``, when its
-    record names none) is weak evidence: it contradicts another organiser's city, and a named
-    city when the record gives an address (presumably local), never when it gives no place
-    (a Nancy association's talk in Metz, named by its other copies)."""
-    if a.cities and b.cities:
-        return "cities differ" if cities_differ(a.cities, b.cities) else ""
+def _weak_city_conflict(a: Profile, b: Profile) -> str:
+    """At most one record names a city (title or place): an organiser's own city (``home``,
+    when its record names none) is weak evidence: it contradicts another organiser's city,
+    and a named city when the record gives an address (presumably local), never when it
+    gives no place (a Nancy association's talk in Metz, named by its other copies)."""
     if a.cities or b.cities:
         named, weak = (a, b) if a.cities else (b, a)
         if weak.home and weak.located and cities_differ(named.cities, frozenset({weak.home})):
@@ -192,4 +195,4 @@ def same_event(a: Profile, b: Profile) -> Verdict:
         needed = max(0.0, needed - SAME_LINK_BONUS)
         reasons.append("same link")
     reasons.append(f"needs {needed:.2f}")
-    return Verdict(score >= needed, score, tuple(reasons))
+    return Verdict(score >= needed, score, tuple(reasons), place)
