@@ -112,6 +112,11 @@ class Memo(Generic[K, V]):
         self._current[key] = value
         return value
 
+    def put(self, key: K, value: V) -> None:
+        """Keep ``value`` for ``key`` in this generation, instead of what it held."""
+        if _KEEPING.on:
+            self._current[key] = value
+
     def _kept(self, key: K, make: Callable[[], V]) -> V:
         """What the last build kept for ``key`` if this thread may read it, else ``make()``;
         nothing is stored. Reads only (a build may be filling the generations meanwhile)."""
