@@ -62,9 +62,11 @@ class Occurrence:
 
 
 Order = tuple[datetime, str, str]
-SingleMemo = Memo[tuple[MergedEvent, tzinfo], tuple[datetime, Order, Occurrence]]
-"""A one-off event's occurrence with its sort key and the instant it is over: all that does
-not depend on ``now``, kept from one build to the next (see aggregator/memo.py)."""
+SingleMemo = Memo[tuple[MergedEvent, tzinfo], tuple[datetime, Order]]
+"""A one-off event's sort key and the instant it is over: all that does not depend on
+``now``, kept from one build to the next (see aggregator/memo.py). Not its occurrence, made
+again for the few the page shows: kept for every event, the occurrences and their spans
+were 17 MB of a daemon at N = 3,000 sources."""
 
 
 def upcoming(
@@ -73,7 +75,7 @@ def upcoming(
 ) -> list[Occurrence]:
     """Every occurrence not yet over at ``now``, sorted by start, then title, then uid; only
     the first ``limit`` when given (the page shows 300 of 100,000: keeping just those saved
-    180 MB and a sort of the rest, issue 8). ``memo`` reuses the one-off events' occurrences
+    180 MB and a sort of the rest, issue 8). ``memo`` reuses the one-off events' sort keys
     of the previous build: a rebuild then only compares each event's end with ``now``.
     ``index`` (of ``events`` or of a set they are taken from, in ``zone``) gives the one-off
     events in order: only the first ``limit`` become occurrences."""
@@ -81,24 +83,31 @@ def upcoming(
     def order(occurrence: Occurrence) -> Order:
         return _order(occurrence, zone)
 
-    def single(event: MergedEvent) -> tuple[datetime, Order, Occurrence]:
+    def single(event: MergedEvent) -> tuple[datetime, Order]:
         occurrence = _occurrence(event)
-        return _ends(occurrence.start, occurrence.end, zone), order(occurrence), occurrence
+        return _ends(occurrence.start, occurrence.end, zone), order(occurrence)
 
-    def occurrences(among: Iterable[MergedEvent]) -> Iterator[tuple[Order, Occurrence]]:
+    def occurrences(among: Iterable[MergedEvent]
+                    ) -> Iterator[tuple[Order, Occurrence | MergedEvent]]:
+        """Each occurrence not over, a one-off event's as the event itself (its occurrence
+        is made only if it is among those kept: :func:`_made`)."""
         for event in among:
             if _too_long_a_walk(event, now, zone):
                 continue
             if _expandable(event):
                 yield from ((order(o), o) for o in _expand(event, now, zone))
                 continue
-            ends, key, occurrence = (single(event) if memo is None
-                                     else memo.get((event, zone), lambda: single(event)))
+            if memo is None:  # no need to make it twice
+                occurrence = _occurrence(event)
+                if _ends(occurrence.start, occurrence.end, zone) > now:
+                    yield order(occurrence), occurrence
+                continue
+            ends, key = memo.get((event, zone), lambda: single(event))
             if ends > now:
-                yield key, occurrence
+                yield key, event
 
     if limit is None:
-        return [occurrence for _, occurrence in sorted(occurrences(events), key=_first)]
+        return [_made(found) for _, found in sorted(occurrences(events), key=_first)]
     if index is not None and len(events) < index.min_events:
         index = None  # a few events: making each occurrence costs less than walking the index
     try:
@@ -109,10 +118,16 @@ def upcoming(
         singles = index.first(limit, now=now, among=chosen)
         others = heapq.nsmallest(limit, occurrences(e for e in events if not _one_off(e)),
                                  key=_first)
-        return [o for _, o in itertools.islice(heapq.merge(singles, others, key=_first), limit)]
+        merged = heapq.merge(singles, others, key=_first)
+        return [_made(found) for _, found in itertools.islice(merged, limit)]
     # == sorted(...)[:limit], stable
-    return [occurrence for _, occurrence in heapq.nsmallest(limit, occurrences(events),
-                                                            key=_first)]
+    return [_made(found) for _, found in heapq.nsmallest(limit, occurrences(events),
+                                                         key=_first)]
+
+
+def _made(found: Occurrence | MergedEvent) -> Occurrence:
+    """The occurrence :func:`upcoming` found: a one-off event's is made from it."""
+    return _occurrence(found) if isinstance(found, MergedEvent) else found
 
 
 def _order(occurrence: Occurrence, zone: tzinfo) -> Order:
@@ -175,7 +190,7 @@ class SinglesIndex:
         return found
 
 
-def _first(pair: tuple[Order, Occurrence]) -> Order:
+def _first(pair: tuple[Order, object]) -> Order:
     return pair[0]
 
 
