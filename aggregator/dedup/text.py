@@ -72,6 +72,17 @@ _NOT_AN_EDITION = re.compile(
 #42" and the venue's "Meetup Python – jeudi 15 octobre", "(15/10)" or ": 3 talks" were kept
 apart as "series numbers differ", so the subscriber saw the meetup twice."""
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_FRACTION = re.compile(
+    r"(?:\bpart(?:ie)?\s*)?(?<![\d/.\-])(?<!lundi )(?<!mardi )(?<!mercredi )(?<!jeudi )"
+    r"(?<!vendredi )(?<!samedi )(?<!dimanche )\b([1-9])\s*/\s*([2-9])\b(?!\s*[/.\-]\s*\d)")
+"""A part of a series, "(1/3)" or "2/2": read as dates (1 March), the parts of a dossier or a
+two-day training had one title and were one article or event. A date keeps its reading when
+the day is past the month ("15/10"), zero-padded ("05/06"), with a year or after a weekday."""
+
+
+def _part(match: re.Match[str]) -> str:
+    """The part number of a fraction that can be one (n <= m), else the text as it was."""
+    return f" #{match[1]} " if match[1] <= match[2] else match[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +139,8 @@ class TitleNormaliser:
 
     def _normalise(self, title: str) -> Title:
         text = fold(title).replace("&", " et ").replace("+", " et ")
+        if "/" in text:
+            text = _FRACTION.sub(_part, text)
         numbers = set(_NUMBER_BEFORE.findall(text)) | set(_NUMBER_AFTER.findall(text))
         text = _NUMBER_AFTER.sub(" ", _NUMBER_BEFORE.sub(" ", text))
         text = _NOT_AN_EDITION.sub(" ", _CLOCK.sub(" ", text))
