@@ -154,3 +154,26 @@ def test_the_merged_summary_is_the_one_that_says_the_most() -> None:
                  "https://lorntech.fr/these", days=1, summary=cut)
     (merged,) = merge_news([relay, original], SOURCES).items
     assert merged.summary == whole
+
+
+def test_a_link_every_item_of_a_feed_shares_is_no_evidence() -> None:
+    """A feed that links each item to one page (not named like a listing): that link joined
+    a relay of one article to another of the feed, the next day and without a summary."""
+    page = "https://lorntech.fr/index.php?id=3"
+    first = item("lorntech", "l1", "Bilan de l'année écoulée", page)
+    second = item("lorntech", "l2", "Nouveau local au centre-ville", page, days=2, summary="")
+    relay = item("grandest", "g1", "[Relais] Bilan de l'année écoulée", page, days=1)
+    merged = merge_news([second, relay, first], SOURCES).items
+    assert sorted(sorted(m.source_id for m in one.members) for one in merged) == [
+        ["grandest", "lorntech"], ["lorntech"]]
+    assert {one.title for one in merged if len(one.members) == 2} == {first.title}
+
+
+def test_two_feeds_articles_linking_to_a_news_listing_are_two() -> None:
+    """Each feed links its item to a listing page once ("/actualites/"): not an article's
+    own page, so without summaries to compare the two stay apart."""
+    listing = "https://lorntech.fr/actualites/"
+    first = item("lorntech", "l1", "Bilan de l'année écoulée", listing, summary="")
+    other = item("grandest", "g1", "La région ouvre un appel à projets", listing, summary="")
+    assert len(merge_news([first, other], SOURCES).items) == 2
+

@@ -4,12 +4,16 @@ Relays change the GUID, add tracking parameters to the link, switch http/https o
 decorate the title ("[Relais]", "À lire :", "– Org"). Recurring columns are the trap: every
 week's "Revue de presse de la semaine" has the same title and is a different article, so a title
 a source repeats must be backed by its summary, and dates more than a few days apart never match.
+A shared link is evidence only where it is an article's own page: not a listing
+("/actualites/") nor a page several items of one feed link to.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,7 +67,20 @@ def profile_items(items: Sequence[NewsItem], sources: Mapping[str, Source]) -> l
     brands = [normalise_brand(s.name) for s in sources.values()]
     titles = TitleNormaliser()  # brands in an article title are its subject, not decoration
     _ARTICLES.new_build(brands)
-    return [_ARTICLES.get(item, lambda: _article(item, brands, titles)) for item in items]
+    return _own_pages([_ARTICLES.get(item, lambda: _article(item, brands, titles))
+                       for item in items])
+
+
+def _own_pages(articles: list[Article]) -> list[Article]:
+    """The articles without the links two items of one feed share: a feed that links every
+    item to its news page ("/actualites/") made all its articles, weeks apart, one item (as
+    news_copies.py, a link counts only where it names one article)."""
+    per_feed = Counter((a.feed, link) for a in articles for link in a.links)
+    shared = {link for (_feed, link), n in per_feed.items() if n > 1}
+    if not shared:
+        return articles
+    return [dataclasses.replace(a, links=tuple(k for k in a.links if k not in shared))
+            if shared.intersection(a.links) else a for a in articles]
 
 
 _ARTICLES: Memo[NewsItem, Article] = Memo()
@@ -123,16 +140,32 @@ def _links(item: NewsItem) -> tuple[str, ...]:
     """The canonical link, and the GUID when it is a link or a globally unique id."""
     keys = []
     link = url_key(item.link)
-    if link and is_specific(link):
+    if link and is_specific(link) and not _is_listing(link):
         keys.append(link)
     guid = item.guid.strip()
     if guid.startswith(("http://", "https://")):
         guid_link = url_key(guid)
-        if is_specific(guid_link):
+        if is_specific(guid_link) and not _is_listing(guid_link):
             keys.append(guid_link)
     elif len(guid) >= 16:
         keys.append("guid:" + guid)
     return tuple(dict.fromkeys(keys))
+
+
+LISTINGS = frozenset(
+    "actualites actualite actus actu news blog articles agenda evenements events presse press "
+    "communiques newsletter newsletters aktuelles neuigkeiten nachrichten veranstaltungen".split())
+"""Names of pages that list articles: a link to one ("/actualites/") is nobody's own page,
+so two articles linking to it share nothing."""
+TAXONOMIES = frozenset("category categorie categories rubrique tag tags kategorie page".split())
+"""What a listing of some articles is under: "/category/ia/", "/tag/python/", "/blog/page/2"."""
+
+
+def _is_listing(key: str) -> bool:
+    """True for a link key to a listing page (:data:`LISTINGS`, :data:`TAXONOMIES`)."""
+    segments = key.partition("?")[0].lower().split("/")[1:]
+    return bool(segments) and (segments[-1] in LISTINGS
+                               or (len(segments) > 1 and segments[-2] in TAXONOMIES))
 
 
 def columns(articles: Sequence[Article]) -> set[tuple[str, ...]]:
@@ -192,11 +225,12 @@ def candidate_pairs(articles: Sequence[Article]) -> list[tuple[int, int]]:
 
 
 def same_item(a: Article, b: Article, repeated: set[tuple[str, ...]]) -> tuple[bool, float]:
-    """(same article?, title score) for one candidate pair."""
-    if set(a.links) & set(b.links):
-        return True, 1.0
+    """(same article?, title score) for one candidate pair; one feed's two items are two
+    articles (a link they share is its news page, see :func:`_own_pages`)."""
     if a.feed == b.feed:
         return False, 0.0
+    if set(a.links) & set(b.links):
+        return True, 1.0
     score = title_score(a.title.tokens, b.title.tokens)[0]
     if score < TITLE_THRESHOLD:
         return False, score
@@ -231,7 +265,9 @@ def contradicts(a: Article, b: Article) -> bool:
     with no summary matched both "Appel à projets 2026" of one incubator and that of
     another, which were then one article though their summaries differ (bench.dedup_score:
     news precision 0.9960 -> 0.9992, recall unchanged)."""
+    if a.feed == b.feed:
+        return True
     if set(a.links) & set(b.links):
         return False
-    return (a.feed == b.feed or _apart(a, b)
-            or summaries_agree(a.summary, b.summary) is False)
+    return _apart(a, b) or summaries_agree(a.summary, b.summary) is False
+
