@@ -177,3 +177,12 @@ def test_two_feeds_articles_linking_to_a_news_listing_are_two() -> None:
     other = item("grandest", "g1", "La région ouvre un appel à projets", listing, summary="")
     assert len(merge_news([first, other], SOURCES).items) == 2
 
+
+def test_a_relay_on_the_articles_own_page_under_another_headline_is_one_item() -> None:
+    """The shared link of an article's own page still joins a relay that rewrote the title,
+    with no summary or with the original's; only another summary tells two articles."""
+    relay = item("grandest", "g1", "Lor'N'Tech dresse son bilan", "https://lorntech.fr/bilan-2024",
+                 days=1, summary="")
+    assert len(merge_news([ORIGINAL, relay], SOURCES).items) == 1
+    copied = dataclasses.replace(relay, summary=SUMMARY)
+    assert len(merge_news([ORIGINAL, copied], SOURCES).items) == 1

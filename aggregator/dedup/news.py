@@ -4,8 +4,9 @@ Relays change the GUID, add tracking parameters to the link, switch http/https o
 decorate the title ("[Relais]", "À lire :", "– Org"). Recurring columns are the trap: every
 week's "Revue de presse de la semaine" has the same title and is a different article, so a title
 a source repeats must be backed by its summary, and dates more than a few days apart never match.
-A shared link is evidence only where it is an article's own page: not a listing
-("/actualites/") nor a page several items of one feed link to.
+A shared link is strong evidence only where it is an article's own page: not a listing
+("/actualites/") nor a page several items of one feed link to, and not when two feeds' items
+linking to it differ in title and in summary or date (two articles about one event page).
 """
 
 from __future__ import annotations
@@ -230,7 +231,7 @@ def same_item(a: Article, b: Article, repeated: set[tuple[str, ...]]) -> tuple[b
     if a.feed == b.feed:
         return False, 0.0
     if set(a.links) & set(b.links):
-        return True, 1.0
+        return not _disowned(a, b), 1.0
     score = title_score(a.title.tokens, b.title.tokens)[0]
     if score < TITLE_THRESHOLD:
         return False, score
@@ -268,6 +269,16 @@ def contradicts(a: Article, b: Article) -> bool:
     if a.feed == b.feed:
         return True
     if set(a.links) & set(b.links):
-        return False
+        return _disowned(a, b)
     return _apart(a, b) or summaries_agree(a.summary, b.summary) is False
 
+
+def _disowned(a: Article, b: Article) -> bool:
+    """True when two feeds' items linking to one page are two articles about it: other
+    titles, and other summaries or dates days apart. A relay keeps the title or the summary;
+    an association's "Le hackathon ouvre sa billetterie" and the venue's "Nos espaces ouverts
+    tout le week-end", both linking to the ticketing page, were one article."""
+    numbered_apart = a.title.numbers and b.title.numbers and a.title.numbers != b.title.numbers
+    if title_score(a.title.tokens, b.title.tokens)[0] >= TITLE_THRESHOLD and not numbered_apart:
+        return False
+    return _apart(a, b) or summaries_agree(a.summary, b.summary) is False
