@@ -186,3 +186,17 @@ def test_a_relay_on_the_articles_own_page_under_another_headline_is_one_item() -
     assert len(merge_news([ORIGINAL, relay], SOURCES).items) == 1
     copied = dataclasses.replace(relay, summary=SUMMARY)
     assert len(merge_news([ORIGINAL, copied], SOURCES).items) == 1
+
+
+def test_a_summary_every_item_of_a_feed_opens_with_is_no_evidence() -> None:
+    """Two sites of one web agency open every item with its boilerplate: their different
+    articles are not relays of each other for having one summary."""
+    blurb = ("<p>Retrouvez toutes les actualités de l'écosystème numérique lorrain, les "
+             "événements, les appels à projets et les offres d'emploi de la région.</p>")
+    first = item("lorntech", "l1", "Bilan de l'année écoulée", "https://lorntech.fr/b",
+                 summary=blurb)
+    second = item("lorntech", "l2", "Nouveau local au centre-ville", "https://lorntech.fr/l",
+                  summary=blurb)
+    other = item("grandest", "g1", "La région ouvre un appel à projets", "https://grandest.fr/a",
+                 summary=blurb)
+    assert len(merge_news([first, second, other], SOURCES).items) == 3

@@ -61,6 +61,9 @@ class Article:
     seen_day: int | None = None
     """For an undated item, the day it was first seen: a relay of a dated article is met
     there (the relay is seen within the hour where the aggregator runs)."""
+    opening: int | None = None
+    """The hash of the summary's first :data:`OPENING_WORDS` words, title words kept: a
+    relay under its own headline copies the summary, so it is found by its opening."""
 
 
 def profile_items(items: Sequence[NewsItem], sources: Mapping[str, Source]) -> list[Article]:
@@ -73,15 +76,17 @@ def profile_items(items: Sequence[NewsItem], sources: Mapping[str, Source]) -> l
 
 
 def _own_pages(articles: list[Article]) -> list[Article]:
-    """The articles without the links two items of one feed share: a feed that links every
-    item to its news page ("/actualites/") made all its articles, weeks apart, one item (as
-    news_copies.py, a link counts only where it names one article)."""
-    per_feed = Counter((a.feed, link) for a in articles for link in a.links)
-    shared = {link for (_feed, link), n in per_feed.items() if n > 1}
+    """The articles without the links (and summary openings) two items of one feed share: a
+    feed that links every item to its news page ("/actualites/") made all its articles,
+    weeks apart, one item (as news_copies.py, a link counts only where it names one
+    article)."""
+    per_feed = Counter((a.feed, key) for a in articles for key in (*a.links, a.opening))
+    shared = {key for (_feed, key), n in per_feed.items() if n > 1 and key is not None}
     if not shared:
         return articles
-    return [dataclasses.replace(a, links=tuple(k for k in a.links if k not in shared))
-            if shared.intersection(a.links) else a for a in articles]
+    return [dataclasses.replace(a, links=tuple(k for k in a.links if k not in shared),
+                                opening=None if a.opening in shared else a.opening)
+            if a.opening in shared or shared.intersection(a.links) else a for a in articles]
 
 
 _ARTICLES: Memo[NewsItem, Article] = Memo()
@@ -91,11 +96,12 @@ _ARTICLES: Memo[NewsItem, Article] = Memo()
 def _article(item: NewsItem, brands: list[str], titles: TitleNormaliser) -> Article:
     bare, decorated = strip_decorations(item.title, brands)
     when = item.published or item.updated
+    summary, opening = _summary(item.summary, bare)
     return Article(
         key=f"{item.source_id}:{item.guid}", feed=item.feed_url or item.source_id,
         links=_links(item), title=titles(bare), decorated=decorated,
         day=_ordinal(when) if when else None,
-        summary=_summary_words(item.summary, bare),
+        summary=summary, opening=opening,
         seen_day=_ordinal(item.seen) if when is None and item.seen else None)
 
 
@@ -104,12 +110,20 @@ def _ordinal(when: datetime) -> int:
     return (when.astimezone(UTC) if when.tzinfo else when).toordinal()
 
 
-def _summary_words(summary: str, title: str) -> tuple[str, ...]:
+def _summary(summary: str, title: str) -> tuple[tuple[str, ...], int | None]:
+    """The summary's words that are not title words (:attr:`Article.summary`) and the hash
+    of its opening (:attr:`Article.opening`)."""
     title_words = set(tokens_of(fold(title)))
-    words = tokens_of(fold(_TAG.sub(" ", summary)))[:-1]
+    words = [w for w in tokens_of(fold(_TAG.sub(" ", summary)))[:-1][:80] if w not in FILLER]
+    opening = hash(tuple(words[:OPENING_WORDS])) if len(words) >= OPENING_WORDS else None
     # Interned: a build keeps 75,000 articles' words, mostly the same few thousand (issue 8).
-    return tuple(sys.intern(w) for w in words[:80]
-                 if w not in title_words and w not in FILLER)
+    return tuple(sys.intern(w) for w in words if w not in title_words), opening
+
+
+OPENING_WORDS = 8
+"""A summary's first 8 words (:data:`FILLER` aside) are its opening: two articles' own texts
+rarely open alike for that long, and a relay's summary cut after a line keeps them. A feed
+that opens every item alike (boilerplate) has no opening (:func:`_own_pages`)."""
 
 
 FILLER = STOPWORDS | frozenset(
@@ -205,15 +219,17 @@ def _rare_words(articles: Sequence[Article]) -> list[list[str]]:
 
 
 def candidate_pairs(articles: Sequence[Article]) -> list[tuple[int, int]]:
-    """Pairs sharing a link/GUID key, or a rare title word in the same or next 3-day slot
-    (undated items: among themselves, and in the slot of the day they were first seen)."""
-    blocks: dict[tuple[str, int], list[int]] = {}
+    """Pairs sharing a link/GUID key, or a rare title word or a summary opening in the same
+    or next 3-day slot (undated items: among themselves, and in the slot of the day they were
+    first seen)."""
+    blocks: dict[tuple[str | int, int], list[int]] = {}
     for i, (a, words) in enumerate(zip(articles, _rare_words(articles), strict=False)):
         for link in a.links:
             blocks.setdefault((link, -1), []).append(i)
         slot = -2 if a.day is None else a.day // RELAY_DAYS
         seen_slot = -2 if a.seen_day is None else a.seen_day // RELAY_DAYS
-        for word in words:
+        keys: list[str | int] = [*words, a.opening] if a.opening is not None else [*words]
+        for word in keys:
             blocks.setdefault((word, slot), []).append(i)
             if seen_slot >= 0:
                 blocks.setdefault((word, seen_slot), []).append(i)
@@ -234,7 +250,7 @@ def same_item(a: Article, b: Article, repeated: set[tuple[str, ...]]) -> tuple[b
         return not _disowned(a, b), 1.0
     score = title_score(a.title.tokens, b.title.tokens)[0]
     if score < TITLE_THRESHOLD:
-        return False, score
+        return _copied(a, b), score
     if _apart(a, b):
         return False, score
     agree = summaries_agree(a.summary, b.summary)
@@ -243,6 +259,14 @@ def same_item(a: Article, b: Article, repeated: set[tuple[str, ...]]) -> tuple[b
     if min(len(a.title.subjects), len(b.title.subjects)) < TITLE_ALONE_WORDS:
         return False, score
     return not (a.title.tokens in repeated or b.title.tokens in repeated), score
+
+
+def _copied(a: Article, b: Article) -> bool:
+    """A relay under its own headline: the same summary opening, the summaries agreeing, the
+    dates days apart at most. The venue's "Bravo au LORIA pour sa bourse européenne !" with
+    the lab's summary word for word was refused on its title and shown twice."""
+    return (a.opening is not None and a.opening == b.opening and not _apart(a, b)
+            and summaries_agree(a.summary, b.summary) is True)
 
 
 TITLE_ALONE_WORDS = 3
