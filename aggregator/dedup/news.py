@@ -18,7 +18,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import combinations
+from itertools import chain, combinations
+from operator import attrgetter
 
 from ..memo import Memo
 from ..models import NewsItem, Source
@@ -80,8 +81,16 @@ def _own_pages(articles: list[Article]) -> list[Article]:
     feed that links every item to its news page ("/actualites/") made all its articles,
     weeks apart, one item (as news_copies.py, a link counts only where it names one
     article)."""
-    per_feed = Counter((a.feed, key) for a in articles for key in (*a.links, a.opening))
-    shared = {key for (_feed, key), n in per_feed.items() if n > 1 and key is not None}
+    links = Counter(chain.from_iterable(map(attrgetter("links"), articles)))
+    openings = Counter(map(attrgetter("opening"), articles))
+    repeated = {k for k, n in links.items() if n > 1}
+    repeated.update(k for k, n in openings.items() if n > 1 and k is not None)
+    if not repeated:  # counted per feed only for the keys some articles share (relays')
+        return articles
+    per_feed = Counter((a.feed, k) for a in articles
+                       if a.opening in repeated or not repeated.isdisjoint(a.links)
+                       for k in (*a.links, a.opening) if k in repeated)
+    shared = {k for (_feed, k), n in per_feed.items() if n > 1}
     if not shared:
         return articles
     return [dataclasses.replace(a, links=tuple(k for k in a.links if k not in shared),
@@ -111,13 +120,14 @@ def _ordinal(when: datetime) -> int:
 
 
 def _summary(summary: str, title: str) -> tuple[tuple[str, ...], int | None]:
-    """The summary's words that are not title words (:attr:`Article.summary`) and the hash
-    of its opening (:attr:`Article.opening`)."""
-    title_words = set(tokens_of(fold(title)))
-    words = [w for w in tokens_of(fold(_TAG.sub(" ", summary)))[:-1][:80] if w not in FILLER]
+    """The summary's words that are not words of the (folded) title (:attr:`Article.summary`)
+    and the hash of its opening (:attr:`Article.opening`)."""
+    title_words = set(tokens_of(title))
+    tokens = tokens_of(fold(_TAG.sub(" ", summary)))
+    words = [w for w in tokens[:min(len(tokens) - 1, 80)] if w not in FILLER]
     opening = hash(tuple(words[:OPENING_WORDS])) if len(words) >= OPENING_WORDS else None
     # Interned: a build keeps 75,000 articles' words, mostly the same few thousand (issue 8).
-    return tuple(sys.intern(w) for w in words if w not in title_words), opening
+    return tuple(map(sys.intern, [w for w in words if w not in title_words])), opening
 
 
 OPENING_WORDS = 8
@@ -178,9 +188,11 @@ TAXONOMIES = frozenset("category categorie categories rubrique tag tags kategori
 
 def _is_listing(key: str) -> bool:
     """True for a link key to a listing page (:data:`LISTINGS`, :data:`TAXONOMIES`)."""
-    segments = key.partition("?")[0].lower().split("/")[1:]
-    return bool(segments) and (segments[-1] in LISTINGS
-                               or (len(segments) > 1 and segments[-2] in TAXONOMIES))
+    head, _, last = (key.partition("?")[0] if "?" in key else key).rpartition("/")
+    if not head:
+        return False  # a site root, or a platform's event id
+    return last.lower() in LISTINGS or ("/" in head
+                                        and head.rpartition("/")[2].lower() in TAXONOMIES)
 
 
 def columns(articles: Sequence[Article]) -> set[tuple[str, ...]]:
@@ -228,16 +240,20 @@ def candidate_pairs(articles: Sequence[Article]) -> list[tuple[int, int]]:
             blocks.setdefault((link, -1), []).append(i)
         slot = -2 if a.day is None else a.day // RELAY_DAYS
         seen_slot = -2 if a.seen_day is None else a.seen_day // RELAY_DAYS
-        keys: list[str | int] = [*words, a.opening] if a.opening is not None else [*words]
+        keys: Sequence[str | int] = words if a.opening is None else (*words, a.opening)
         for word in keys:
             blocks.setdefault((word, slot), []).append(i)
             if seen_slot >= 0:
                 blocks.setdefault((word, seen_slot), []).append(i)
     pairs: set[tuple[int, int]] = set()
     for (word, slot), group in blocks.items():
-        nxt = blocks.get((word, slot + 1), []) if slot >= 0 else []
-        if len(group) + len(nxt) <= MAX_BLOCK:
-            pairs.update(combinations(sorted(group + nxt), 2))
+        nxt = blocks.get((word, slot + 1)) if slot >= 0 else None
+        if nxt:
+            group = group + nxt
+        elif len(group) < 2:
+            continue  # most blocks: one article, no pair
+        if len(group) <= MAX_BLOCK:
+            pairs.update(combinations(sorted(group), 2))
     return sorted((i, j) for i, j in pairs if i != j)
 
 
