@@ -3,6 +3,7 @@ reason its organiser reads, and the other feeds of the refresh are stored as usu
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,27 @@ def test_a_parse_over_its_budget_stops_with_a_reason() -> None:
         sum(range(10_000))
     honest = parse_job((rss("Meetup Python", 25), "rss", URL, "Europe/Paris", BUDGET))
     assert isinstance(honest, ParsedFeed) and len(honest.items) == 25
+
+
+def test_a_parse_on_another_thread_is_held_to_its_budget_too() -> None:
+    """The register form's preview parses on a server thread, where no signal arrives: a
+    hostile URL (30 previews a client per ten minutes, ten URLs each) held it for minutes."""
+    results: list[ParsedFeed | ParseError] = []
+    spent: list[float] = []
+
+    def preview() -> None:
+        started = time.thread_time()
+        results.append(parse_job((HOSTILE, "rss", URL, "Europe/Paris", BUDGET)))
+        results.append(parse_job((rss("Meetup Python", 25), "rss", URL, "Europe/Paris", 5)))
+        spent.append(time.thread_time() - started)
+
+    worker = threading.Thread(target=preview)
+    worker.start()
+    worker.join(timeout=60)
+    hostile, honest = results
+    assert isinstance(hostile, ParseError) and "of processor time: stopped" in hostile.reason
+    assert isinstance(honest, ParsedFeed) and len(honest.items) == 25
+    assert spent[0] < BUDGET + 1.0
 
 
 def test_one_feed_over_its_budget_does_not_stop_the_refresh(feed_server: Any,
