@@ -20,7 +20,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from ..core import Aggregator, RegistrationError
+from ..core import Aggregator, BuildReport, RegistrationError
 from ..errors import CurationError
 from ..models import Registration, Source, feed_address
 from ..registrations import DecisionRefused
@@ -248,13 +248,21 @@ async def refresh_and_build(request: Request) -> Response:
     await admin_form(request)
     aggregator = aggregator_of(request)
     outcomes = await run_in_threadpool(aggregator.refresh)
-    report = await run_in_threadpool(aggregator.build_by_hand)
-    await run_in_threadpool(lambda: aggregator.published(wait=True))  # the pages show it now
+    report = await _rebuilt(aggregator)
     if _by_script(request):
         return Response(status_code=204)
     counts = {"feeds": len(outcomes), "failed": sum(o.result == "error" for o in outcomes),
               "skipped": sum(o.result == "skipped" for o in outcomes), "events": report.events}
     return RedirectResponse(local(request, "/admin?") + urlencode(counts), status_code=303)
+
+
+async def _rebuilt(aggregator: Aggregator) -> BuildReport:
+    """The operator's own rebuild, once every page shows it: the new build's view is waited
+    for, not answered from the previous one meanwhile (a hidden article stayed on /news for
+    a second)."""
+    report = await run_in_threadpool(aggregator.build_by_hand)
+    await run_in_threadpool(lambda: aggregator.published(wait=True))
+    return report
 
 
 @router.get("/events", response_class=HTMLResponse)
@@ -346,8 +354,7 @@ async def _curated(request: Request, decide: Callable[[Aggregator, dict[str, Any
         await run_in_threadpool(decide, aggregator, form)
     except CurationError as error:
         raise _refused(request, error) from None
-    await run_in_threadpool(aggregator.build_by_hand)
-    await run_in_threadpool(lambda: aggregator.published(wait=True))  # the pages show it now
+    await _rebuilt(aggregator)
     if _by_script(request):
         return Response(status_code=204)
     return RedirectResponse(local(request, back), status_code=303)
