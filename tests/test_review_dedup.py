@@ -3,8 +3,8 @@
 False merges (an event or article disappears from the agenda or the digest) and missed
 merges (the same meetup or article twice), on plain records as tests/test_dedup*.py build
 them. Every test before the last section failed on the reviewed code; each says where the
-fault lies. The last section holds the other side of the fixes: the cross-posts a subscriber
-expects as one event stay one.
+fault lies. A later section holds the other side of the fixes: the cross-posts a subscriber
+expects as one event stay one; the last, what `events explain` says of a pair kept apart.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aggregator.dedup import merge_events, merge_news
+from aggregator.dedup import explain, merge_events, merge_news
 from aggregator.dedup.keys import _groups, url_key
 from aggregator.dedup.places import PlaceNormaliser, cities_differ, place_agreement
 from aggregator.dedup.policy import event_city
 from aggregator.dedup.text import TitleNormaliser
+from aggregator.dedup.results import Overrides
 from aggregator.models import Event, NewsItem, Source
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -373,3 +374,27 @@ def test_two_sessions_an_hour_apart_never_fuse_through_a_copy_between_them() -> 
                event("totem", "v-19", "Atelier tablette", location="Totem",
                      start=START + timedelta(minutes=30))]
     assert count(*records) == 2
+
+
+# --- what `events explain` tells the operator about a pair kept apart -----------------------
+
+
+def test_explain_names_what_kept_a_well_scored_pair_apart() -> None:
+    """A pair scored as one event and kept apart was only "refused": the operator could not
+    tell a rule to question (the cities, one feed's two events) from a split to undo."""
+    umbrella = [event("grandest", "sw@ge", "Startup Weekend"),
+                event("pymetz", "sw@m", "Startup Weekend", location="Metz"),
+                event("pynancy", "sw@n", "Startup Weekend", location="Nancy")]
+    refused = [p for p in explain(umbrella, SOURCES, "grandest:sw@ge") if p.decision == "refused"]
+    assert [p.reasons[-1] for p in refused] == ["kept apart: other cities (metz / nancy)"]
+    later = START + timedelta(minutes=30)
+    one_feed = [event("totem", "a@totem", "Meetup Python"),
+                event("totem", "b@totem", "Meetup Python", start=later),
+                event("pymetz", "c@pymetz", "Meetup Python", start=START + timedelta(minutes=15))]
+    refused = [p for p in explain(one_feed, SOURCES, "pymetz:c@pymetz") if p.decision == "refused"]
+    assert [p.reasons[-1] for p in refused] == ["kept apart: totem lists them as two events"]
+    split = [event("pymetz", "ia@pymetz", "Rencontre IA", location="Totem"),
+             event("totem", "ia@totem", "Rencontre IA")]
+    [pair] = explain(split, SOURCES, "pymetz:ia@pymetz", overrides=Overrides(splits=("totem:ia@totem",)))
+    assert (pair.decision, pair.reasons[-1]) == ("refused",
+                                                 "kept apart: the operator split totem:ia@totem out")

@@ -32,7 +32,7 @@ from .overrides import split_overrides
 from .places import Place, PlaceNormaliser, completes
 from .policy import merge_event, merge_item, rank_events, rank_items, record_key, source_rank
 from .results import EventMerge, NewsMerge, Overrides, PairScore
-from .series import Joined, date_overrides, join_dates
+from .series import Joined, date_overrides, join_dates, traits_of
 from .similar import CLUSTER_SPAN, Verdict, ruled_out, same_event
 from .text import TitleNormaliser
 
@@ -352,8 +352,11 @@ def explain(
         if a.key in wanted or b.key in wanted:
             verdict = same_event(a, b)
             together = assignment[a.key] == assignment[b.key]
-            scores.append(PairScore(a.key, b.key, round(verdict.score, 3),
-                                    _decision(verdict.same, together), verdict.reasons))
+            decision = _decision(verdict.same, together)
+            reasons = verdict.reasons
+            if decision == "refused":
+                reasons += (_kept_apart(a, b, assignment, profiles, overrides),)
+            scores.append(PairScore(a.key, b.key, round(verdict.score, 3), decision, reasons))
     scores += [PairScore(series, copy, round(verdict.score, 3), "merged",
                          (*verdict.reasons, "at a date of the series"))
                for series, copy, verdict in dated if series in wanted or copy in wanted]
@@ -384,6 +387,22 @@ def _assign(events: Sequence[Event], sources: Mapping[str, Source], *,
         masters, _, profiles, joined = _clusters(events, sources, tz, previous, overrides,
                                                  venues)
     return _uids(masters, joined, previous, sources)[2], profiles, joined.pairs
+
+
+def _kept_apart(a: Profile, b: Profile, assignment: Mapping[str, str],
+                profiles: Sequence[Profile], overrides: Overrides | None) -> str:
+    """Why a pair scored as one event was kept apart: the operator's split, or what the
+    events the two records joined contradict (cluster.Traits.conflict). An operator told
+    only "refused" could not tell a rule to question from a split to undo."""
+    splits = set(overrides.splits) if overrides is not None else set()
+    for key in (a.key, b.key):
+        if key in splits:
+            return f"kept apart: the operator split {key} out"
+    mine, theirs = assignment[a.key], assignment[b.key]
+    traits = [traits_of(p for p in profiles if assignment.get(p.key) == uid)
+              for uid in (mine, theirs)]
+    conflict = traits[0].conflict(traits[1], CLUSTER_SPAN)
+    return f"kept apart: {conflict}" if conflict else "kept apart: each joined a better match"
 
 
 def _decision(scored_same: bool, together: bool) -> str:

@@ -169,27 +169,43 @@ class Traits:
 
     def accepts(self, other: Traits, tolerance: int) -> bool:
         """False when joining ``other`` would contradict what this cluster is."""
+        return self.conflict(other, tolerance) is None
+
+    def conflict(self, other: Traits, tolerance: int) -> str | None:
+        """What joining ``other`` would contradict, in the operator's words (``events
+        explain`` names it beside a pair the clusters kept apart); None when nothing."""
         for feed, uids in other.feeds.items():
             if feed in self.feeds and self.feeds[feed] != uids:
-                return False
-        if not self.agrees(other):
-            return False
+                return f"{feed} lists them as two events"
+        disagreement = self.disagreement(other)
+        if disagreement is not None:
+            return disagreement
         if self.low is not None and other.low is not None:
             assert self.high is not None and other.high is not None
-            if max(self.high, other.high) - min(self.low, other.low) > tolerance:
-                return False
-        return max(self.days | other.days) - min(self.days | other.days) <= 1
+            span = max(self.high, other.high) - min(self.low, other.low)
+            if span > tolerance:
+                return f"their records start {span} minutes apart, more than {tolerance}"
+        if max(self.days | other.days) - min(self.days | other.days) > 1:
+            return "their records are more than a day apart"
+        return None
 
     def agrees(self, other: Traits) -> bool:
         """False when the two name other cities, series numbers or venues (what a cluster
         says wherever and whenever it meets: dedup/series.py asks it at each date of a
         series)."""
-        if not all(not mine or not theirs or bool(mine & theirs)
-                   for mine, theirs in ((self.numbers, other.numbers),
-                                        (self.venues, other.venues),
-                                        (self.groups, other.groups))):
-            return False
-        return self._cities_agree(other)
+        return self.disagreement(other) is None
+
+    def disagreement(self, other: Traits) -> str | None:
+        """:meth:`agrees`, saying what differs; None when nothing does."""
+        for what, mine, theirs in (("numbers", self.numbers, other.numbers),
+                                   ("venues", self.venues, other.venues),
+                                   ("groups", self.groups, other.groups)):
+            if mine and theirs and not mine & theirs:
+                return f"other {what} ({_listed(mine)} / {_listed(theirs)})"
+        if self._cities_agree(other):
+            return None
+        return (f"other cities ({_listed(self.cities or self.local or self.homes)} / "
+                f"{_listed(other.cities or other.local or other.homes)})")
 
     def _cities_agree(self, other: Traits) -> bool:
         """As similar.conflict: named cities, else organisers' cities (weak: an address
@@ -264,3 +280,7 @@ class ConstrainedUnion(UnionFind):
         self.parent[rj] = ri
         self.size[ri] += self.size[rj]
         mine.absorb(theirs)
+
+
+def _listed(values: set[str]) -> str:
+    return ", ".join(sorted(values)) or "none named"

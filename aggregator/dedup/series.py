@@ -238,7 +238,7 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
                 owner = series[number]
                 if verdict.same and number not in traits:  # numbers: of the series records
                     rules = {profiles[j].key for j in groups[owner.group] if j in recurring}
-                    traits[number] = _traits((profiles[j] for j in groups[owner.group]),
+                    traits[number] = traits_of((profiles[j] for j in groups[owner.group]),
                                              numbered=lambda q: q.key in rules)
                 if verdict.same and _fits(shifted, traits[number],
                                           [profiles[j] for j in group]) and in_step(number,
@@ -270,10 +270,10 @@ def _fits(shifted: Profile, series: Traits, copies: Sequence[Profile]) -> bool:
     though its record that names none scored well (a relay's "Atelier Observabilité" with no
     place, of the Épinal workshop, against the Nancy series); and every record of the copy
     starts within the tolerance."""
-    return series.agrees(_traits(copies)) and not any(ruled_out(shifted, p) for p in copies)
+    return series.agrees(traits_of(copies)) and not any(ruled_out(shifted, p) for p in copies)
 
 
-def _traits(profiles: Iterable[Profile],
+def traits_of(profiles: Iterable[Profile],
             numbered: Callable[[Profile], bool] = lambda p: True) -> Traits:
     """The cities, series numbers (of the ``numbered`` records) and venues the records name
     (cluster.Traits)."""
