@@ -110,6 +110,21 @@ def test_meetup_page_links_are_one_event() -> None:
                  cross_post(title="Soirée développeurs", url=page)) == 1
 
 
+TRANSLATED = [("Cybersecurity workshop", "Atelier cybersécurité"),
+              ("Open Data Day 2026", "Journée Open Data 2026"),
+              ("Machine learning meetup", "Rencontre apprentissage automatique"),
+              ("Tag der offenen Tür", "Journée portes ouvertes"),
+              ("Python training", "Formation Python")]
+
+
+@pytest.mark.parametrize(("english", "french"), TRANSLATED)
+def test_a_title_in_another_language_of_the_region_is_one_event(english: str, french: str
+                                                                 ) -> None:
+    """A Luxembourg venue posts in English or German what the association posts in French:
+    at one place and time, the subject words are one event's in three languages."""
+    assert count(organiser(title=french), cross_post(title=english)) == 1
+
+
 LOOK_ALIKES: dict[str, tuple[dict[str, object], dict[str, object]]] = {
     "parallel session": ({"title": "Atelier Docker", "location": "Totem"},
                          {"title": "Atelier Kubernetes", "location": "Totem"}),
@@ -124,6 +139,11 @@ LOOK_ALIKES: dict[str, tuple[dict[str, object], dict[str, object]]] = {
                             {"title": "Atelier Symfony : mythes et réalités"}),
     "other venue": ({"title": "Afterwork Data", "location": "Arsenal, Metz"},
                     {"title": "Afterwork Data", "location": "TCRM-Blida, Metz"}),
+    "other subject, other language": ({"title": "Atelier cybersécurité"},
+                                      {"title": "Data workshop"}),
+    "open day, open data day": ({"title": "Journée portes ouvertes"},
+                                {"title": "Open Data Day"}),
+    "other training": ({"title": "Formation Python"}, {"title": "Java training"}),
 }
 
 

@@ -32,10 +32,40 @@ SYNONYMS: Mapping[str, str] = {
     "hackathon": "hackathon", "hackaton": "hackathon",
     "apero": "apero", "aperitif": "apero", "afterwork": "apero", "after work": "apero",
     "introduction": "intro", "intro": "intro", "einfuhrung": "intro",
+    "journee": "day", "day": "day", "tag": "day",
+    "table ronde": "panel", "round table": "panel", "roundtable": "panel", "panel": "panel",
+    "podiumsdiskussion": "panel",
+    "formation": "training", "training": "training", "schulung": "training",
+    "portes ouvertes": "openday", "journee portes ouvertes": "openday", "open day": "openday",
+    "open house": "openday", "tag der offenen tur": "openday",
+    "remise des prix": "awards", "awards": "awards", "preisverleihung": "awards",
+    # Subjects the region's organisations name in their own language (an English-speaking
+    # Luxembourg venue's "Cybersecurity workshop" is the association's "Atelier cybersécurité").
+    "cybersecurite": "cybersecurite", "cybersecurity": "cybersecurite",
+    "cyber securite": "cybersecurite", "cyber security": "cybersecurite",
+    "cybersicherheit": "cybersecurite", "securite informatique": "cybersecurite",
+    "it security": "cybersecurite", "it sicherheit": "cybersecurite",
+    "apprentissage automatique": "ml", "machine learning": "ml", "maschinelles lernen": "ml",
+    "science des donnees": "datascience", "data science": "datascience",
+    "donnees ouvertes": "opendata", "open data": "opendata",
+    "donnees": "data", "data": "data", "daten": "data",
+    "robotique": "robotique", "robotics": "robotique", "robotik": "robotique",
+    "numerique": "numerique", "digital": "numerique", "digitale": "numerique",
+    "digitalen": "numerique",
+    "developpement web": "webdev", "web development": "webdev", "webentwicklung": "webdev",
+    "entrepreneuriat": "entrepreneuriat", "entrepreneurship": "entrepreneuriat",
+    "unternehmertum": "entrepreneuriat",
+    "femmes": "women", "women": "women", "frauen": "women",
+    "informatique quantique": "quantum", "quantum computing": "quantum",
+    "quantencomputing": "quantum",
+    "accessibilite": "accessibilite", "accessibility": "accessibilite",
+    "barrierefreiheit": "accessibilite",
+    "jeu video": "jeuvideo", "jeux video": "jeuvideo", "video game": "jeuvideo",
+    "video games": "jeuvideo", "videospiele": "jeuvideo",
 }
 
 GENERIC = frozenset({"meetup", "workshop", "talk", "soiree", "webinar", "breakfast", "apero",
-                     "intro", "session", "event", "evenement", "rendez", "vous", "rdv", "live",
+                     "intro", "day", "panel", "training", "session", "event", "evenement", "rendez", "vous", "rdv", "live",
                      "edition", "ausgabe", "special", "speciale", "annual", "annuel", "annuelle"})
 """Format words: they say how, not what, so they weigh little (similar.GENERIC_WEIGHT)."""
 
