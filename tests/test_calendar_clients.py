@@ -162,3 +162,68 @@ def test_a_series_written_in_utc_keeps_its_times_for_readers_of_x_wr_timezone(
         name: source for name in calendars}
     assert {name: occurrences(got) for name, got in calendars.items()} == {
         name: source for name in calendars}
+
+
+# A series changed "this and all following events" (RECURRENCE-ID;RANGE=THISANDFUTURE, as
+# RESERVAS and some CalDAV servers export it; corpus: rie__issue_75_range_parameter.ics).
+RANGED_WEEKLY = calendar(
+    "BEGIN:VEVENT\r\nUID:ranged-weekly\r\nSUMMARY:Meetup du jeudi\r\n"
+    "LOCATION:TCRM-Blida\\, Metz\r\nDTSTART;TZID=Europe/Paris:20270107T183000\r\n"
+    "DTEND;TZID=Europe/Paris:20270107T203000\r\nRRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=20\r\n"
+    "EXDATE;TZID=Europe/Paris:20270401T183000\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n",
+    # from 4 March on: Fridays at 19:00, three hours, another title
+    "BEGIN:VEVENT\r\nUID:ranged-weekly\r\n"
+    "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Paris:20270304T183000\r\n"
+    "SUMMARY:Meetup du vendredi\r\nLOCATION:TCRM-Blida\\, Metz\r\n"
+    "DTSTART;TZID=Europe/Paris:20270305T190000\r\nDTEND;TZID=Europe/Paris:20270305T220000\r\n"
+    "SEQUENCE:1\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n",
+    # then one of those dates (named by its first date, a Thursday) moved to a Saturday
+    "BEGIN:VEVENT\r\nUID:ranged-weekly\r\n"
+    "RECURRENCE-ID;TZID=Europe/Paris:20270415T183000\r\nSUMMARY:Meetup special\r\n"
+    "LOCATION:TCRM-Blida\\, Metz\r\nDTSTART;TZID=Europe/Paris:20270417T100000\r\n"
+    "DTEND;TZID=Europe/Paris:20270417T120000\r\nSEQUENCE:1\r\n"
+    "DTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n")
+RANGED_DAILY = calendar(
+    "BEGIN:VEVENT\r\nUID:ranged-daily\r\nDTSTART:20270901T120000Z\r\nDTEND:20270901T140000Z\r\n"
+    "RRULE:FREQ=DAILY;INTERVAL=2;UNTIL=20271020\r\nRDATE:20270914T090000Z\r\n"
+    "SUMMARY:Permanence\r\nLOCATION:TCRM-Blida\\, Metz\r\nDTSTAMP:20261201T000000Z\r\n"
+    "END:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:ranged-daily\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20270913T120000Z\r\n"
+    "DTSTART:20270913T090000Z\r\nDTEND:20270913T160000Z\r\nSUMMARY:Permanence longue\r\n"
+    "LOCATION:TCRM-Blida\\, Metz\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:ranged-daily\r\nRECURRENCE-ID:20270915T120000Z\r\n"
+    "DTSTART:20270915T170000Z\r\nDTEND:20270915T190000Z\r\nSUMMARY:Permanence du soir\r\n"
+    "LOCATION:TCRM-Blida\\, Metz\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:ranged-daily\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20270921T120000Z\r\n"
+    "DTSTART:20270922T142200Z\r\nDTEND:20270922T161300Z\r\nSUMMARY:Permanence decalee\r\n"
+    "LOCATION:TCRM-Blida\\, Metz\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n")
+# the 15th of each month from May on moved to the next day: no rule of 16ths gives those dates
+RANGED_MONTHLY = calendar(
+    "BEGIN:VEVENT\r\nUID:ranged-monthly\r\nSUMMARY:Club data\r\nLOCATION:Metz\r\n"
+    "DTSTART;TZID=Europe/Paris:20270115T180000\r\nDTEND;TZID=Europe/Paris:20270115T200000\r\n"
+    "RRULE:FREQ=MONTHLY;BYMONTHDAY=15,28;COUNT=20\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:ranged-monthly\r\n"
+    "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Paris:20270515T180000\r\n"
+    "SUMMARY:Club data (lendemain)\r\nLOCATION:Metz\r\n"
+    "DTSTART;TZID=Europe/Paris:20270516T100000\r\nDTEND;TZID=Europe/Paris:20270516T120000\r\n"
+    "DTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n")
+
+
+def test_a_series_changed_from_a_date_on_keeps_the_change_on_every_later_date(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """An override given with RANGE=THISANDFUTURE was read as its one date's: the series went
+    on every later week at its old day, hour and title after the organiser moved it (here
+    from Thursdays 18:30 to Fridays 19:00, across the change to summer time)."""
+    for body, count, changed in (
+            (RANGED_WEEKLY, 19, (datetime(2027, 5, 21, 17, tzinfo=UTC), "Meetup du vendredi")),
+            (RANGED_DAILY, 26, (datetime(2027, 9, 17, 9, tzinfo=UTC), "Permanence longue")),
+            (RANGED_MONTHLY, 20, (datetime(2027, 5, 29, 8, tzinfo=UTC),
+                                  "Club data (lendemain)"))):
+        source = occurrences(body)
+        assert len(source) == count and changed in source
+        site = tmp_path / str(count)
+        calendars = served(venue_site(feed_server, site, body), site / "output")
+        del calendars["event"]  # one part of the series
+        assert {name: occurrences(got) for name, got in calendars.items()} == {
+            name: source for name in calendars}

@@ -21,6 +21,7 @@ import x_wr_timezone
 from icalendar.prop import vBroken
 
 from .ical_lint import zone_warnings
+from .ical_range import for_later_dates, split_series
 from .ical_uids import distinct_uids
 from .publishable import free_busy_only, free_busy_warning, is_public, without_private_dates
 from ..errors import ParseError, one_line
@@ -273,6 +274,7 @@ def read_events(
     """An Event per readable public VEVENT among the first ``limit``; warn about the others."""
     events: list[Event] = []
     withheld: list[icalendar.Component] = []
+    ranged: set[tuple[str, When]] = set()
     components = calendar.walk("VEVENT")[:limit]
     if free_busy_only(components):
         context.warnings.append(free_busy_warning(len(components)))
@@ -293,9 +295,12 @@ def read_events(
             context.warnings.append(f"skipped VEVENT {describe(component)}: {problem}")
             continue
         events.append(event)
+        if event.recurrence_id is not None and for_later_dates(component):
+            ranged.add((event.uid, event.recurrence_id))
         unread = unreadable_lines_in(component.errors)
         if unread:
             context.warnings.append(f"VEVENT {describe(component)}: {skipped_lines_note(unread)}")
+    events = split_series(events, ranged) if ranged else events
     if context.iso_dates:
         context.warnings.append(iso_dates_note(context.iso_dates))
     if withheld:
