@@ -138,8 +138,8 @@ def test_articles_left_out_by_the_caps_are_counted_and_linked() -> None:
     assert sum(len(entries) for _, entries in content.news) == 5 and content.news_more == 3
     digest = render_digest(content, language="en", base_url=BASE_URL, zone=PARIS,
                            sources=BY_ID, personal=False)
-    assert f"… and 3 more news items on the website: {BASE_URL}/news\n" in digest.text
-    assert re.search(rf'<a href="{BASE_URL}/news"[^>]*>… and 3 more news items on the website</a>',
+    assert f"… and 3 more news items on the website: {BASE_URL}/news?lang=en\n" in digest.text
+    assert re.search(rf'<a href="{BASE_URL}/news\?lang=en"[^>]*>… and 3 more news items on the website</a>',
                      digest.html)
     assert "more news" not in rendered("en").text  # nothing left out, nothing said
 

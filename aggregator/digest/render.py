@@ -102,7 +102,7 @@ def render_digest(
                  for day, occurrences in content.days],
         "news": [{"name": name or "—", "entries": [_item(i, sources, zone, language) for i in items]}
                  for name, items in content.news],
-        "links": _links(base_url, content, personal),
+        "links": _links(base_url, content, personal, language),
         "more": plural(language, "more_n", content.more) if content.more else "",
         "news_more": (plural(language, "news_more_n", content.news_more)
                       if content.news_more else ""),
@@ -146,7 +146,7 @@ def _event(
         "place": place_of(occurrence.location, occurrence.event.city),
         "organiser": names[0] if names else "", "also": ", ".join(names[1:]),
         "cancelled": occurrence.cancelled,
-        "page": f"{base_url}/events/{quote(occurrence.event.uid, safe='')}",
+        "page": f"{base_url}/events/{quote(occurrence.event.uid, safe='')}?lang={language}",
         "add": f"{base_url}/events/{quote(occurrence.event.uid, safe='')}.ics",
         "lang": other_language(occurrence.event.members, sources, language),
     }
@@ -171,24 +171,28 @@ def _item(item: MergedItem, sources: Mapping[str, Source], zone: tzinfo, languag
             "summary": summary, "lang": other_language(item.members, sources, language)}
 
 
-def _links(base_url: str, content: DigestContent, personal: bool) -> dict[str, str]:
+def _links(base_url: str, content: DigestContent, personal: bool, language: str
+           ) -> dict[str, str]:
     """The digest's links; a subscriber's "add to my calendar" is its own calendar (what it
-    follows), the archive copy's the whole calendar or its one city's."""
+    follows), the archive copy's the whole calendar or its one city's. The pages it links to
+    open in the digest's language (``?lang=``): a German digest read on a computer that
+    speaks French opened the agenda, the news and each event's page in French."""
     rest = base_url.partition("://")[2]
     calendar = "calendar.ics"
-    query = ""
+    query: dict[str, str] = {}
     if len(content.filters.cities) == 1:
         city = slugify(content.filters.cities[0])
-        calendar, query = f"calendars/{city}.ics", "?" + urlencode({"city": content.filters.cities[0]})
+        calendar, query = f"calendars/{city}.ics", {"city": content.filters.cities[0]}
     if personal:
         calendar = f"calendars/mine/{CALENDAR}.ics"
+    shown = "?" + urlencode(query | {"lang": language})
     return {
         "webcal": f"webcal://{rest}/{calendar}" if rest else f"{base_url}/{calendar}",
-        "agenda": f"{base_url}/{query}",
-        "news": f"{base_url}/news{query}",
+        "agenda": f"{base_url}/{shown}",
+        "news": f"{base_url}/news{shown}",
         "unsubscribe": f"{base_url}/unsubscribe/{TOKEN}",
         "preferences": f"{base_url}/preferences/{TOKEN}",
-        "subscribe": f"{base_url}/subscribe",
+        "subscribe": f"{base_url}/subscribe?lang={language}",
     }
 
 

@@ -1,0 +1,32 @@
+"""Review of what a subscriber reads in French, English and German: the digest, the pages
+it links to, the subscription flow. Each test failed before the fix it comes with."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from aggregator.digest import Filters, render_digest, select_digest
+from aggregator.published import decode_event, decode_item
+from digest_site import BASE_URL, EVENTS, NEWS, SOURCES, WEEK
+
+PARIS = ZoneInfo("Europe/Paris")
+BY_ID = {s.id: s for s in SOURCES}
+
+
+def test_a_digests_links_open_the_pages_in_its_language() -> None:
+    """A German digest read on a computer that speaks French opened the agenda, the news and
+    every event's page in French: its links did not say the language it was written in."""
+    content = select_digest(WEEK, [decode_event(e) for e in EVENTS],
+                            [decode_item(i) for i in NEWS], BY_ID, PARIS, Filters(cities=("Metz",)))
+    for personal in (True, False):
+        digest = render_digest(content, language="de", base_url=BASE_URL, zone=PARIS,
+                               sources=BY_ID, personal=personal)
+        pages = re.findall(rf'href="({re.escape(BASE_URL)}/[^"]*)"', digest.html)
+        pages += re.findall(rf"({re.escape(BASE_URL)}/\S*)", digest.text)
+        shown = [link for link in pages if not re.search(
+            r"\.ics$|/(unsubscribe|preferences)/", link)]  # a token page speaks its own
+        assert any("/events/" in link for link in shown) and len(shown) > 4
+        for link in shown:
+            assert re.search(r"[?&]lang=de(&|$)", link.replace("&amp;", "&")), link
+        assert f"{BASE_URL}/?city=Metz&amp;lang=de" in digest.html
