@@ -30,3 +30,21 @@ def test_a_digests_links_open_the_pages_in_its_language() -> None:
         for link in shown:
             assert re.search(r"[?&]lang=de(&|$)", link.replace("&amp;", "&")), link
         assert f"{BASE_URL}/?city=Metz&amp;lang=de" in digest.html
+
+
+def test_a_digest_names_what_its_subscriber_follows_in_its_language() -> None:
+    """"Ihre Auswahl: alles" (everything) for a subscriber who follows one organisation, and
+    "Ihre Auswahl: venue, ai" (the slugs, in English) for one who follows a kind and a topic."""
+    def selection(filters: Filters) -> str:
+        content = select_digest(WEEK, [decode_event(e) for e in EVENTS],
+                                [decode_item(i) for i in NEWS], BY_ID, PARIS, filters)
+        digest = render_digest(content, language="de", base_url=BASE_URL, zone=PARIS,
+                               sources=BY_ID)
+        [line] = [line for line in digest.text.splitlines() if line.startswith("Ihre Auswahl")]
+        assert f">{line}</p>" in digest.html  # the HTML part says the same
+        return line
+
+    assert selection(Filters(sources=("lux",))) == "Ihre Auswahl: Lux Tech"
+    assert selection(Filters(cities=("Metz",), kinds=("venue",), tags=("ai",))) == \
+        "Ihre Auswahl: Metz, Veranstaltungsort, KI"
+    assert selection(Filters()) == "Ihre Auswahl: alles"

@@ -27,6 +27,7 @@ from ..models import MergedItem, Source
 from ..parse.text import is_web_url, plain_text
 from ..render.agenda import Occurrence
 from ..slug import slugify
+from ..topics import filter_word
 from ..render.text import (clip, first_of_month, one_line, other_language, place_of,
                            source_names)
 from ..render.spans import span_text
@@ -95,7 +96,7 @@ def render_digest(
         "subject": subject_line(content, language),
         "intro": t["intro"].format(start=_short(content.start, language),
                                    end=_short(end, language)),
-        "selection": _selection(content, language) if personal else "",
+        "selection": _selection(content, language, sources) if personal else "",
         "days": [{"label": day_label(day, language),
                   "events": [_event(o, sources, zone, language, base_url, day)
                              for o in occurrences]}
@@ -196,9 +197,14 @@ def _links(base_url: str, content: DigestContent, personal: bool, language: str
     }
 
 
-def _selection(content: DigestContent, language: str) -> str:
+def _selection(content: DigestContent, language: str, sources: Mapping[str, Source]) -> str:
+    """What the subscriber follows, as the sign-up form names it: kinds and topics in words
+    ("Veranstaltungsort, KI", not "venue, ai"), organisations by name (one who followed
+    only organisations read "alles", everything)."""
     f = content.filters
-    chosen = [*f.cities, *f.kinds, *f.tags]
+    chosen = [*f.cities, *(filter_word("kind", k, language) for k in f.kinds),
+              *(filter_word("tag", t, language) for t in f.tags),
+              *(sources[s].name if s in sources else s for s in f.sources)]
     return ", ".join(one_line(c) for c in chosen) if chosen else labels(language)["everything"]
 
 
