@@ -4,11 +4,15 @@ it links to, the subscription flow. Each test failed before the fix it comes wit
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+import feedparser
 
 from aggregator.digest import Filters, render_digest, select_digest
 from aggregator.published import decode_event, decode_item
 from digest_site import BASE_URL, EVENTS, NEWS, SOURCES, WEEK
+from webapp import Web, web  # noqa: F401  (fixture)
 
 PARIS = ZoneInfo("Europe/Paris")
 BY_ID = {s.id: s for s in SOURCES}
@@ -48,3 +52,21 @@ def test_a_digest_names_what_its_subscriber_follows_in_its_language() -> None:
     assert selection(Filters(cities=("Metz",), kinds=("venue",), tags=("ai",))) == \
         "Ihre Auswahl: Metz, Veranstaltungsort, KI"
     assert selection(Filters()) == "Ihre Auswahl: alles"
+
+
+def test_an_event_feeds_entries_open_in_the_feeds_language(web: Web) -> None:
+    """/events.atom?lang=de is read in a feed reader, which keeps no cookie of the site: its
+    entries' links opened the events' pages in the browser's language (French here). The
+    entry ids stay the pages' addresses, so no entry a reader has read comes back as new."""
+    german = feedparser.parse(web.client.get("/events.atom", params={"lang": "de"}).content)
+    asked = feedparser.parse(web.client.get("/events.atom", params={"lang": "fr"}).content)
+    french = feedparser.parse(web.client.get("/events.atom").content)  # the default, French
+    assert german.entries and [e.id for e in german.entries] == [e.id for e in french.entries]
+    for entry in german.entries:
+        assert entry.link == f"{entry.id}?lang=de"
+        link = urlsplit(entry.link)  # the site's public address: asked of the app itself
+        page = web.client.get(f"{link.path}?{link.query}", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+        assert page.status_code == 200 and '<html lang="de">' in page.text
+    # the default feed is not the ?lang=fr one, kept from the request before
+    assert asked.feed.id.endswith("/events.atom?lang=fr") and french.feed.id.endswith("/events.atom")
+    assert all(entry.link == entry.id for entry in french.entries)

@@ -324,7 +324,7 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
         entries = upcoming_entries(
             aggregator.select_events(published, selection), aggregator.source_map(),
             base_url=base, now=now, zone=ZoneInfo(aggregator.settings.timezone),
-            lang=language, updated=now)
+            lang=language, updated=now, query=f"?lang={lang}" if lang == language else "")
         named = selection.label(language, aggregator.source_map())
         label = f" – {named}" if named else ""
         return render_atom(entries, feed_url=address(f"{base}/events.atom", query),
@@ -332,7 +332,7 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
                            title=f"{DEFAULT_TITLE}{label}", language=language,
                            updated=max((e.updated for e in entries), default=now))
 
-    key = ("events", published.version, language, selection)
+    key = ("events", published.version, language, lang == language, selection)
     return _cached(request, key, make, ATOM, published.modified)
 
 

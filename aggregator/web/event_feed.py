@@ -26,9 +26,11 @@ SUMMARY_CHARS = 600
 
 def upcoming_entries(events: Sequence[MergedEvent], sources: Mapping[str, Source], *,
                      base_url: str, now: datetime, zone: ZoneInfo, lang: str,
-                     updated: datetime) -> list[AtomEntry]:
+                     updated: datetime, query: str = "") -> list[AtomEntry]:
     """The next :data:`ENTRIES` events not over at ``now``, soonest first, worded in ``lang``;
-    an event without LAST-MODIFIED is as new as the build (``updated``)."""
+    an event without LAST-MODIFIED is as new as the build (``updated``). ``query``
+    (``?lang=de``: the language the feed was asked in) ends each entry's link, not its id:
+    a reader of the German feed opened the events' pages in its browser's language."""
     entries = []
     for occurrence in by_next_date(events, now=now, zone=zone)[:ENTRIES]:
         event = occurrence.event
@@ -40,7 +42,7 @@ def upcoming_entries(events: Sequence[MergedEvent], sources: Mapping[str, Source
         description = text.clip(event.description, SUMMARY_CHARS)
         entries.append(AtomEntry(
             id=page, title=f"{cancelled} – {occurrence.title}" if cancelled else occurrence.title,
-            link=page, updated=event.last_modified or updated,
+            link=page + query, updated=event.last_modified or updated,
             summary=f"{head}\n\n{description}" if description else head,
             authors=tuple(text.source_names(event.members, sources)),
             categories=event.categories,
