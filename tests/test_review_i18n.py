@@ -3,14 +3,20 @@ it links to, the subscription flow. Each test failed before the fix it comes wit
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
 
 from aggregator.digest import Filters, render_digest, select_digest
+from aggregator.parse.jsonld import parse_jsonld
 from aggregator.published import decode_event, decode_item
+from aggregator.render.pages import render_index
+from render_builders import NOW, merged
+from render_builders import SOURCES as RENDER_SOURCES
 from digest_site import BASE_URL, EVENTS, NEWS, SOURCES, WEEK
 from webapp import Web, web  # noqa: F401  (fixture)
 
@@ -70,3 +76,21 @@ def test_an_event_feeds_entries_open_in_the_feeds_language(web: Web) -> None:
     # the default feed is not the ?lang=fr one, kept from the request before
     assert asked.feed.id.endswith("/events.atom?lang=fr") and french.feed.id.endswith("/events.atom")
     assert all(entry.link == entry.id for entry in french.entries)
+
+
+def test_an_all_day_events_structured_data_ends_on_its_last_day() -> None:
+    """schema.org's endDate is the last day; the page wrote iCalendar's exclusive end, so a
+    search engine showed a weekend hackathon until the Monday and a one-day fair over two
+    days (and an aggregator reading the page, ours too, added the day once more)."""
+    weekend = merged("hack", title="Hackathon", start=date(2025, 12, 13), end=date(2025, 12, 15))
+    fair = merged("fair", title="Salon", start=date(2025, 12, 16), end=date(2025, 12, 17))
+    page = render_index([weekend, fair], [], RENDER_SOURCES, now=NOW, base_url=BASE_URL,
+                        timezone="Europe/Paris", language="en")
+    found = re.search(rb'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert found is not None
+    graph = {e["name"]: e for e in json.loads(found.group(1))["@graph"]}
+    assert (graph["Hackathon"]["startDate"], graph["Hackathon"]["endDate"]) == (
+        "2025-12-13", "2025-12-14")
+    assert (graph["Salon"]["startDate"], graph["Salon"]["endDate"]) == ("2025-12-16", "2025-12-16")
+    read = {e.title: e for e in parse_jsonld(page, BASE_URL).events}
+    assert read["Hackathon"].end == weekend.end and read["Salon"].end == fair.end

@@ -424,8 +424,11 @@ def _schema_event(occurrence: Occurrence, sources: Mapping[str, Source]) -> dict
             for name in source_names(occurrence.event.members, sources)
         ],
     }
-    if occurrence.end is not None:
-        data["endDate"] = iso(occurrence.end)
+    end = occurrence.end
+    if end is not None and not isinstance(end, datetime):  # a day: schema.org names the last
+        end = max(end - timedelta(days=1), as_date(occurrence.start, UTC))  # (DTEND, the next)
+    if end is not None:
+        data["endDate"] = iso(end)
     if occurrence.url:
         data["url"] = occurrence.url
     return data
