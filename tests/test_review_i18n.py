@@ -94,3 +94,21 @@ def test_an_all_day_events_structured_data_ends_on_its_last_day() -> None:
     assert (graph["Salon"]["startDate"], graph["Salon"]["endDate"]) == ("2025-12-16", "2025-12-16")
     read = {e.title: e for e in parse_jsonld(page, BASE_URL).events}
     assert read["Hackathon"].end == weekend.end and read["Salon"].end == fair.end
+
+
+def test_an_embedded_lists_links_open_in_its_language(web: Web) -> None:
+    """An English organisation's list framed on its own site (/embed?lang=en, the code its
+    page gives): framed, it sets no cookie on the visitor's browser (SameSite), and its
+    links opened the agenda and the events' pages in the browser's language, French."""
+    base = web.aggregator.settings.base_url
+    framed = web.client.get("/embed", params={"source": "lab", "lang": "en"},
+                            headers={"Accept-Language": "fr-FR,fr;q=0.9"}).text
+    links = [link.replace("&amp;", "&") for link in re.findall(r'href="([^"]+)"', framed)
+             if link.startswith(base)]
+    assert any("/events/" in link for link in links) and len(links) >= 3
+    for link in links:
+        web.client.cookies.clear()  # a third-party frame's cookie never reaches the tab
+        parts = urlsplit(link)
+        opened = web.client.get(f"{parts.path}?{parts.query}",
+                                headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+        assert opened.status_code == 200 and '<html lang="en">' in opened.text, link

@@ -139,6 +139,7 @@ def render_index(
     after: datetime | None = None,
     later_query: Mapping[str, str] | None = None,
     rows: int = MAX_ROWS,
+    page_query: str = "",
 ) -> bytes:
     """The agenda page as UTF-8 HTML (``memo``, ``index``: see :func:`.agenda.upcoming`).
 
@@ -146,7 +147,8 @@ def render_index(
     page, or an earlier one: occurrences over by ``now`` are then marked past):
     :data:`MAX_ROWS` for a page, fewer for the embeddable list. With ``later_query``
     (the web app's filters), a longer agenda ends with a link to the next page, ``?from=`` the
-    first day it did not show whole.
+    first day it did not show whole. ``page_query`` ends each event's page link (the embedded
+    list's ``?lang=``: framed on another site, it sets no cookie to carry its language).
 
     Raises:
         ValueError: unknown ``language`` or ``timezone``, or a naive ``now``.
@@ -181,6 +183,7 @@ def render_index(
             f"?{urlencode(later_query)}" if later_query else ""),
         "links": _links(base, events, sources),
         "base": base,
+        "page_query": page_query,
         "structured_data": _structured_data(occurrences[:MAX_STRUCTURED], sources),
     }
     return environment().get_template("index.html").render(context).encode("utf-8")

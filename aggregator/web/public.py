@@ -109,6 +109,7 @@ def _agenda(request: Request, published: Published, selection: Selection, kind: 
             timezone=aggregator.settings.timezone, language=lang, index=published.singles,
             after=datetime.combine(after, time(), zone) if after else None,
             later_query=later_query, rows=rows,
+            page_query=f"?lang={lang}" if kind == "embed" else "",
         ).decode()
         return agenda_parts(html, events_only=not news)
 
@@ -212,12 +213,15 @@ def webcal(url: str) -> str:
 def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
           source: Filter = "") -> Response:
     """A small list of the next dates for an organisation's own site (may be framed): the
-    first :data:`EMBED_EVENTS` occurrences of the selection, series expanded."""
+    first :data:`EMBED_EVENTS` occurrences of the selection, series expanded. Its links open
+    the pages in its language: framed, it sets no cookie (SameSite), and an English
+    organisation's visitors opened them in their browser's French."""
     aggregator = aggregator_of(request)
     published = aggregator.published()
     selection = Selection(city=city, kind=kind, tag=tag, source=source)
     body, _ = _agenda(request, published, selection, "embed", news=False, rows=EMBED_EVENTS)
-    more = address(f"{aggregator.settings.base_url}/", selection.filters())
+    more = address(f"{aggregator.settings.base_url}/",
+                   selection.filters() | {"lang": language(request)})
     label = selection.label(language(request), aggregator.source_map())
     heading = f"{DEFAULT_TITLE}" + (f" – {label}" if label else "")
     return render(request, "embed.html", agenda=body, heading=heading, more_href=more)
