@@ -3,10 +3,11 @@ it links to, the subscription flow. Each test failed before the fix it comes wit
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from datetime import date
-from urllib.parse import urlsplit
+from datetime import date, timedelta
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -17,6 +18,7 @@ from aggregator.published import decode_event, decode_item
 from aggregator.render.pages import render_index
 from render_builders import NOW, merged
 from render_builders import SOURCES as RENDER_SOURCES
+from sites import SOON
 from digest_site import BASE_URL, EVENTS, NEWS, SOURCES, WEEK
 from webapp import Web, web  # noqa: F401  (fixture)
 
@@ -112,3 +114,32 @@ def test_an_embedded_lists_links_open_in_its_language(web: Web) -> None:
         opened = web.client.get(f"{parts.path}?{parts.query}",
                                 headers={"Accept-Language": "fr-FR,fr;q=0.9"})
         assert opened.status_code == 200 and '<html lang="en">' in opened.text, link
+
+
+def test_an_all_day_events_page_writes_its_span_mid_sentence(web: Web) -> None:
+    """The page writes the day, then the span: "samedi 16 janvier 2027, Jusqu’au dim. 17
+    janv.", "Samstag, 16. Januar 2027, Ganztägig": a capital after the comma, in German a
+    capitalised adjective."""
+    first = (SOON + timedelta(days=7)).date()
+    days = [("fair@assoc", "Salon", first, first + timedelta(days=1)),
+            ("hack@assoc", "Hackathon", first + timedelta(days=1), first + timedelta(days=3))]
+    web.feeds.set("/assoc.ics", "\r\n".join(
+        ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN"]
+        + [line for uid, title, start, end in days for line in (
+            "BEGIN:VEVENT", f"UID:{uid}", f"SUMMARY:{title}", "DTSTAMP:20260101T000000Z",
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}",
+            "END:VEVENT")]
+        + ["END:VCALENDAR", ""]).encode(), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    uids = {e.title: e.uid for e in web.aggregator.published().events}
+    expected = {"fr": ("toute la journée", "jusqu’au "), "en": ("all day", "until "),
+                "de": ("ganztägig", "bis ")}
+    for lang, (all_day, until) in expected.items():
+        spans = []
+        for title in ("Salon", "Hackathon"):
+            page = web.client.get(f"/events/{quote(uids[title], safe='')}", params={"lang": lang})
+            found = re.search(r'<p class="when"><time[^>]*>([^<]*)</time>', page.text)
+            assert found is not None
+            spans.append(html.unescape(found.group(1)))
+        assert spans[0].endswith(f", {all_day}") and f", {until}" in spans[1], spans
