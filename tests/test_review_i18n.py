@@ -143,3 +143,17 @@ def test_an_all_day_events_page_writes_its_span_mid_sentence(web: Web) -> None:
             assert found is not None
             spans.append(html.unescape(found.group(1)))
         assert spans[0].endswith(f", {all_day}") and f", {until}" in spans[1], spans
+
+
+def test_the_sign_up_forms_language_names_say_their_language(web: Web) -> None:
+    """The digest's language is chosen among "Français", "English", "Deutsch", each in its
+    own language: a screen reader on the German form read "Français" as a German word
+    (WCAG 3.1.2), where the registration form's same list says each one's language."""
+    web.aggregator.add_subscriber("anna@example.org", language="de", confirmed=True)
+    token = web.aggregator.subscribers()[0].token
+    for path in ("/subscribe?lang=de", f"/preferences/{token}"):
+        page = web.client.get(path).text
+        options = re.findall(r'<option value="(fr|en|de)"([^>]*)>', page)
+        assert [code for code, _ in options] == ["fr", "en", "de"], path
+        for code, attributes in options:
+            assert f'lang="{code}"' in attributes, (path, code)
