@@ -157,3 +157,18 @@ def test_the_sign_up_forms_language_names_say_their_language(web: Web) -> None:
         assert [code for code, _ in options] == ["fr", "en", "de"], path
         for code, attributes in options:
             assert f'lang="{code}"' in attributes, (path, code)
+
+
+def test_an_article_without_a_web_link_is_no_empty_link() -> None:
+    """A feed's item without a link (an RSS item with only a GUID, a link that is not
+    http(s)) was a link to "" in the HTML part, which opens nothing or the webmail itself,
+    and an empty line in the text part; the news page shows such a title as plain text."""
+    import copy
+
+    news = copy.deepcopy(NEWS)
+    news[0]["link"] = news[0]["sources"][0]["link"] = ""
+    content = select_digest(WEEK, [], [decode_item(i) for i in news], BY_ID, PARIS, Filters())
+    digest = render_digest(content, language="fr", base_url=BASE_URL, zone=PARIS,
+                           sources=BY_ID, personal=False)
+    assert 'href=""' not in digest.html and ">Appel à projets IA</" in digest.html
+    assert "\nLe Lab\n* Appel à projets IA (3 décembre)\n\n\nS’abonner" in digest.text
