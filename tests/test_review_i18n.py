@@ -172,3 +172,15 @@ def test_an_article_without_a_web_link_is_no_empty_link() -> None:
                            sources=BY_ID, personal=False)
     assert 'href=""' not in digest.html and ">Appel à projets IA</" in digest.html
     assert "\nLe Lab\n* Appel à projets IA (3 décembre)\n\n\nS’abonner" in digest.text
+
+
+def test_an_event_feeds_titles_say_the_language_they_are_written_in(web: Web) -> None:
+    """/events.atom?lang=de says it is German (its dates and places are), and so it said of
+    every event's title: the organisations' French "Rencontre IA" was hyphenated, voiced and
+    offered for translation as German, where news.atom labels each article's language."""
+    for lang in ("de", "en", "fr"):
+        body = web.client.get("/events.atom", params={"lang": lang}).content
+        feed = feedparser.parse(body)
+        assert feed.entries and feed.feed.language == lang
+        assert [e.title_detail.language for e in feed.entries] == ["fr"] * len(feed.entries)
+    assert b'<title xml:lang="fr">' not in web.client.get("/events.atom").content  # as the feed

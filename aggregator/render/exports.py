@@ -248,6 +248,9 @@ class AtomEntry:
     language: str = ""
     """The language its title and summary are written in (``xml:lang``; "": the feed's):
     readers pick hyphenation, fonts and translation offers by it."""
+    title_language: str = ""
+    """The language of its title alone, when it is not the entry's (an event's title is its
+    organisation's words, its summary starts with the date in the feed's)."""
 
 
 def render_atom(entries: Sequence[AtomEntry], *, feed_url: str, page_url: str, title: str,
@@ -269,7 +272,9 @@ def render_atom(entries: Sequence[AtomEntry], *, feed_url: str, page_url: str, t
         if found.language and found.language != language:
             entry.set(XML_LANG, found.language)
         _text(entry, "id", found.id)
-        _text(entry, "title", one_line(found.title))
+        entry_title = _text(entry, "title", one_line(found.title))
+        if found.title_language and found.title_language != (found.language or language):
+            entry_title.set(XML_LANG, found.title_language)
         if found.link:
             _link(entry, "alternate", found.link, "text/html")
         _text(entry, "updated", utc_iso(found.updated))

@@ -42,6 +42,7 @@ def upcoming_entries(events: Sequence[MergedEvent], sources: Mapping[str, Source
         description = text.clip(event.description, SUMMARY_CHARS)
         entries.append(AtomEntry(
             id=page, title=f"{cancelled} – {occurrence.title}" if cancelled else occurrence.title,
+            title_language="" if cancelled else text.written_in(event.members, sources),
             link=page + query, updated=event.last_modified or updated,
             summary=f"{head}\n\n{description}" if description else head,
             authors=tuple(text.source_names(event.members, sources)),
