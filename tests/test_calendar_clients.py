@@ -60,19 +60,24 @@ ORPHANS = calendar(*(
                              ("20270122T150000", "20270122T150000", "20270122T160000"))))
 
 
-def occurrences(body: bytes, *, as_google: bool = False) -> list[tuple[date | datetime, str]]:
+def occurrences(body: bytes, *, as_google: bool = False, ends: bool = False
+                ) -> list[tuple[object, ...]]:
     """Each date's start (UTC for a time) and title, as RFC 5545 reads the calendar, or
     (``as_google``) as readers that follow Google's reading of X-WR-TIMEZONE do: its UTC and
-    floating times moved into that zone before the rules are expanded."""
+    floating times moved into that zone before the rules are expanded; with its end too
+    (``ends``)."""
     parsed = icalendar.Calendar.from_ical(body)
     if as_google:
         parsed = x_wr_timezone.to_standard(parsed)
     parsed.pop("X-WR-TIMEZONE", None)
-    found = []
+    found: list[tuple[object, ...]] = []
     for occurrence in recurring_ical_events.of(parsed).between(*WINDOW):
         start = occurrence.decoded("DTSTART")
         found.append((start.astimezone(UTC) if isinstance(start, datetime) else start,
                       str(occurrence["SUMMARY"])))
+        if ends:
+            end = occurrence.decoded("DTEND")
+            found[-1] += (end.astimezone(UTC) if isinstance(end, datetime) else end,)
     return sorted(found, key=str)
 
 
@@ -227,3 +232,27 @@ def test_a_series_changed_from_a_date_on_keeps_the_change_on_every_later_date(
         del calendars["event"]  # one part of the series
         assert {name: occurrences(got) for name, got in calendars.items()} == {
             name: source for name in calendars}
+
+
+# A weekly one-hour club with two extra dates given as periods (RDATE;VALUE=PERIOD, as khal,
+# libical and ical.js's tests write them): a three-hour workshop, and an hour and a half.
+PERIODS = calendar(
+    "BEGIN:VEVENT\r\nUID:club-periods\r\nSUMMARY:Club Python\r\nLOCATION:TCRM-Blida\\, Metz\r\n"
+    "DTSTART;TZID=Europe/Paris:20270106T180000\r\nDTEND;TZID=Europe/Paris:20270106T190000\r\n"
+    "RRULE:FREQ=WEEKLY;COUNT=8\r\n"
+    "RDATE;VALUE=PERIOD;TZID=Europe/Paris:20270109T140000/20270109T170000,"
+    "20270116T100000/PT1H30M\r\nRDATE;TZID=Europe/Paris:20270123T100000\r\n"
+    "DTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n")
+
+
+def test_a_date_given_as_a_period_keeps_its_own_length_in_every_calendar(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """A series' extra date given as a period (start/end or start/duration) took the
+    series' one hour: the three-hour Saturday workshop ended at 15:00 in every calendar."""
+    source = occurrences(PERIODS, ends=True)
+    assert len(source) == 11 and (datetime(2027, 1, 9, 13, tzinfo=UTC), "Club Python",
+                                  datetime(2027, 1, 9, 16, tzinfo=UTC)) in source
+    calendars = served(venue_site(feed_server, tmp_path, PERIODS), tmp_path / "output")
+    assert {name: occurrences(got, ends=True) for name, got in calendars.items()} == {
+        name: source for name in calendars}

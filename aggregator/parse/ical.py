@@ -21,6 +21,7 @@ import x_wr_timezone
 from icalendar.prop import vBroken
 
 from .ical_lint import zone_warnings
+from .ical_periods import period_overrides, read_periods
 from .ical_range import for_later_dates, split_series
 from .ical_uids import distinct_uids
 from .publishable import free_busy_only, free_busy_warning, is_public, without_private_dates
@@ -295,6 +296,8 @@ def read_events(
             context.warnings.append(f"skipped VEVENT {describe(component)}: {problem}")
             continue
         events.append(event)
+        if event.rdates:  # those given as periods with their own length
+            events.extend(period_overrides(event, read_periods(component, context)))
         if event.recurrence_id is not None and for_later_dates(component):
             ranged.add((event.uid, event.recurrence_id))
         unread = unreadable_lines_in(component.errors)
