@@ -41,15 +41,15 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "fr": ("Inscription modifiée : {name}",
                "Bonjour,\n\nL’inscription de « {name} » vient d’être modifiée avec son lien "
                "privé ; les changements valent dès la prochaine mise à jour.\n\n"
-               "{base_url}/sources/{source_id}\n\nSi vous n’y êtes pour rien, écrivez-nous.\n"),
+               "{page}\n\nSi vous n’y êtes pour rien, écrivez-nous.\n"),
         "en": ("Registration changed: {name}",
                "Hello,\n\nThe registration of \"{name}\" was just changed through its private "
-               "link; the changes apply from the next update.\n\n{base_url}/sources/{source_id}"
+               "link; the changes apply from the next update.\n\n{page}"
                "\n\nIf this was not you, write to us.\n"),
         "de": ("Anmeldung geändert: {name}",
                "Hallo,\n\ndie Anmeldung von „{name}“ wurde soeben über ihren privaten Link "
                "geändert; die Änderungen gelten ab der nächsten Aktualisierung.\n\n"
-               "{base_url}/sources/{source_id}\n\nFalls Sie das nicht waren, schreiben Sie uns.\n"),
+               "{page}\n\nFalls Sie das nicht waren, schreiben Sie uns.\n"),
     },
     "link": {
         "fr": ("Votre lien pour modifier : {name}",

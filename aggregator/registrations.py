@@ -380,14 +380,18 @@ class RegistrationsMixin:
             log.warning("could not tell the operator (%s) about %r: %s", to, source.id, problem)
 
     def _notify(self, registration: Registration, what: str) -> str | None:
-        """Email the contact; a mail failure is returned, never raised (the data is stored)."""
+        """Email the contact; a mail failure is returned, never raised (the data is stored).
+        Its ``page`` is the organisation's page once published, else (a 404 until then) the
+        contact's own link."""
         source = registration.source
+        manage = f"{self.settings.base_url}/manage/{registration.token}"
         fields: dict[str, object] = {
             "name": source.name, "feeds": len(source.feeds), "source_id": source.id,
             "feeds_en": f"{len(source.feeds)} feed" + ("s" if len(source.feeds) != 1 else ""),
             "feeds_de": f"{len(source.feeds)} Feed" + ("s" if len(source.feeds) != 1 else ""),
-            "base_url": self.settings.base_url, "note": registration.note,
-            "manage": f"{self.settings.base_url}/manage/{registration.token}"}
+            "base_url": self.settings.base_url, "note": registration.note, "manage": manage,
+            "page": f"{self.settings.base_url}/sources/{source.id}"
+            if registration.status == "approved" else manage}
         return notify_contact(self.settings, source.contact, source.language, MESSAGES[what],
                               fields)
 
