@@ -275,7 +275,8 @@ class ClusterMixin:
                 self.store.save_outage(state.feed_id, step.outage.failing_since)
             if step.notice in ("down", "gone") and self.store.claim_outage_notice(
                     state.feed_id, now):
-                result = self._mail_contact(sources[state.source_id], state, step.notice)
+                result = self._mail_contact(sources[state.source_id], state, step.notice,
+                                            step.outage.failing_since if step.outage else None)
                 sent.append((step.notice, state.url, result))
             elif step.outage is None and before is not None and self.store.end_outage(state.feed_id):
                 if step.notice == "recovered":
@@ -283,11 +284,14 @@ class ClusterMixin:
                     sent.append(("recovered", state.url, result))
         return sent
 
-    def _mail_contact(self, source: Source, state: FeedState, notice: str) -> str:
+    def _mail_contact(self, source: Source, state: FeedState, notice: str,
+                      failing_since: datetime | None = None) -> str:
+        """``failing_since``: the outage's start, which a feed that never worked has too."""
         self.metrics.health_emails.labels(notice).inc()
         if not source.contact:
             return "no contact address in sources.yaml"
-        since = state.last_success.strftime("%Y-%m-%d %H:%M UTC") if state.last_success else "?"
+        start = failing_since or state.last_success
+        since = start.strftime("%Y-%m-%d %H:%M UTC") if start else "?"
         base = self.settings.base_url
         fix = what_to_do(source.language, self.manage_link(source.id))
         error = reason_in(state.last_error or "", source.language)  # in the contact's language

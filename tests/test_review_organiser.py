@@ -76,3 +76,31 @@ def test_a_change_before_approval_is_not_mailed_with_a_link_to_a_missing_page(
     changed = smtp_server.to("hello@asso.example.org")[-1]
     assert str(changed["Subject"]) == "Registration changed: Nouvelle Asso"
     assert set(links_in(mailed, changed).values()) == {200}
+
+
+def test_a_feed_that_never_worked_is_not_said_down_since_question_mark(
+    feed_server: Any, tmp_path: Path, smtp_server: Sink,  # noqa: F811
+) -> None:
+    """A feed failing from its very first fetch (a calendar made private on the day it was
+    listed) gets its "down" email a day later, which read "we have not been able to read the
+    feed of The Lab since ?": the date it has failed since was known."""
+    feed_server.fail("/a.ics", 503)
+    source = make_source("lab", feed_server.url("/a.ics"), contact="events@lab.example.org",
+                         language="en", name="The Lab")
+    settings = make_settings(tmp_path, (source,),
+                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
+    clock = Clock()
+    aggregator = make_aggregator(settings, clock=clock)
+    try:
+        aggregator.refresh_round("a")
+        assert aggregator.watch_health() == []
+        first_seen = clock.now
+        clock.now += timedelta(hours=25)
+        aggregator.refresh_round("a")
+        assert aggregator.watch_health() == [("down", feed_server.url("/a.ics"), "sent")]
+    finally:
+        aggregator.close()
+    [down] = smtp_server.to("events@lab.example.org")
+    body = down.get_content()
+    assert "since ?" not in body
+    assert f"since {first_seen:%Y-%m-%d %H:%M} UTC:" in body
