@@ -381,7 +381,7 @@ class RegistrationsMixin:
 
     def _notify(self, registration: Registration, what: str) -> str | None:
         """Email the contact; a mail failure is returned, never raised (the data is stored).
-        Its ``page`` is the organisation's page once published, else (a 404 until then) the
+        Its ``page`` is the organisation's page while published, else (a 404 then) the
         contact's own link."""
         source = registration.source
         manage = f"{self.settings.base_url}/manage/{registration.token}"
@@ -391,7 +391,8 @@ class RegistrationsMixin:
             "feeds_de": f"{len(source.feeds)} Feed" + ("s" if len(source.feeds) != 1 else ""),
             "base_url": self.settings.base_url, "note": registration.note, "manage": manage,
             "page": f"{self.settings.base_url}/sources/{source.id}"
-            if registration.status == "approved" else manage}
+            if registration.status == "approved" and source.id not in self.disabled_sources()
+            else manage}
         return notify_contact(self.settings, source.contact, source.language, MESSAGES[what],
                               fields)
 

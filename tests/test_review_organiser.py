@@ -104,3 +104,30 @@ def test_a_feed_that_never_worked_is_not_said_down_since_question_mark(
     body = down.get_content()
     assert "since ?" not in body
     assert f"since {first_seen:%Y-%m-%d %H:%M} UTC:" in body
+
+
+# --- the /manage page --------------------------------------------------------------------
+
+
+def test_the_manage_page_of_an_organisation_switched_off_does_not_say_it_is_published(
+    mailed: Web, smtp_server: Sink,  # noqa: F811
+) -> None:
+    """The operator switched the organisation off (`sources disable`): its events left the
+    agenda, yet its contact's page still said "Registration approved", "Feed health: up to
+    date" and linked to its page, a 404 (and so did the email of a change made there)."""
+    assert send(mailed, "/register").status_code == 200
+    [pending] = mailed.aggregator.registrations("pending")
+    mailed.client.post(f"/admin/registrations/{pending.id}/approve", headers=BEARER)
+    mailed.client.post("/admin/refresh", headers=BEARER)
+    link = f"/manage/{pending.token}"
+    assert "Feed health: up to date" in mailed.client.get(link, params={"lang": "en"}).text
+    mailed.aggregator.set_source_disabled(pending.source.id, True)
+    page = mailed.client.get(link, params={"lang": "en"}).text
+    assert mailed.client.get(f"/sources/{pending.source.id}").status_code == 404
+    assert f'href="/sources/{pending.source.id}"' not in page
+    assert "Feed health: up to date" not in page
+    assert "switched off by the operator" in page
+    assert send(mailed, link, city="Remiremont").status_code == 200
+    changed = smtp_server.to("hello@asso.example.org")[-1]
+    assert str(changed["Subject"]) == "Registration changed: Nouvelle Asso"
+    assert set(links_in(mailed, changed).values()) == {200}

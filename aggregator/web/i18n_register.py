@@ -29,4 +29,13 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
         "Änderungen gespeichert. Die Anmeldung ist an {contact} übergeben, aber die E-Mail mit "
         "ihrem neuen Link konnte nicht gesendet werden: Diese Adresse kann ihn auf /manage "
         "erneut anfordern. Dieser Link funktioniert nicht mehr."),
+    "manage_switched_off": (
+        "Inscription validée, mais l’opérateur a désactivé cette organisation : ses flux ne "
+        "sont plus lus et ses événements ne sont plus publiés. Écrivez-nous pour en savoir "
+        "plus.",
+        "Registration approved, but switched off by the operator: its feeds are no longer read "
+        "and its events are not published. Write to us to find out why.",
+        "Anmeldung freigegeben, aber vom Betreiber abgeschaltet: Ihre Feeds werden nicht mehr "
+        "gelesen und ihre Termine nicht veröffentlicht. Schreiben Sie uns, um den Grund zu "
+        "erfahren."),
 }

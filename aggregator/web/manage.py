@@ -55,11 +55,14 @@ def _page(request: Request, token: str, registration: Registration, values: dict
     published = registration.status == "approved"
     leave = {"pending": "withdraw", "approved": "withdraw", "withdrawn": "rejoin"}
     aggregator = aggregator_of(request)
+    switched_off = published and registration.source.id in aggregator.disabled_sources()
+    if switched_off:  # by the operator: its feeds are not read, its page is gone
+        published, status = False, page.t("manage_switched_off")
     feeds = aggregator.feed_health(registration.source) if published else []
     zone = ZoneInfo(aggregator.settings.timezone)
+    health = {} if switched_off else {"health": overall_status(feeds)}
     return form_page(request, values, form_action=local(request, f"/manage/{token}"),
-                     status=status,
-                     feeds=health_rows(feeds, page.lang, zone), health=overall_status(feeds),
+                     status=status, feeds=health_rows(feeds, page.lang, zone), **health,
                      page_href=local(request, f"/sources/{quote(registration.source.id)}")
                      if published else "",
                      heading=page.t("manage_title", name=registration.source.name),
