@@ -91,7 +91,6 @@ withdrawn one comes back only when its contact asks to (pending again)."""
 log = logging.getLogger(__name__)
 
 
-
 class RegistrationsMixin:
     """Methods of Aggregator behind /register and the /admin moderation pages."""
 
@@ -137,6 +136,8 @@ class RegistrationsMixin:
         tags: Sequence[str] = (),
     ) -> tuple[Registration, str | None]:
         """Store a PENDING source and email its contact; returns it and any mail problem.
+        The same contact sending the same feeds again (a double click, the back button, a
+        registration forgotten) gets the one it has, and its link to change it, by email.
 
         Raises:
             RegistrationError: a field is missing or invalid; names the field.
@@ -144,6 +145,11 @@ class RegistrationsMixin:
         source = self._validated(name=name, kind=kind, city=city, website=website,
                                  contact=contact, feeds=feeds, country=country,
                                  language=language, tags=tags)
+        same = (source.contact.casefold(), {feed.url for feed in source.feeds})
+        for twin in self.store.registrations():
+            if twin.status in ("pending", "approved") and same == (
+                    twin.source.contact.casefold(), {feed.url for feed in twin.source.feeds}):
+                return twin, self._notify(twin, "link")
         registration = self.store.add_registration(source, self.clock(), secrets.token_urlsafe(24))
         self._tell_operator(registration, "pending")
         return registration, self._notify(registration, "received")

@@ -106,6 +106,32 @@ def test_a_feed_that_never_worked_is_not_said_down_since_question_mark(
     assert f"since {first_seen:%Y-%m-%d %H:%M} UTC:" in body
 
 
+# --- the registration form --------------------------------------------------------------
+
+
+def test_a_registration_sent_twice_is_recorded_once(
+    mailed: Web, smtp_server: Sink,  # noqa: F811
+) -> None:
+    """"Submit" again (a double click while the feeds are read, the back button, or an
+    organisation registered months ago and forgotten) stored a second registration,
+    "nouvelle-asso-2", for the operator to approve: the organisation then listed twice."""
+    assert send(mailed, "/register").status_code == 200
+    assert send(mailed, "/register").status_code == 200
+    [pending] = mailed.aggregator.registrations()
+    mailed.client.post(f"/admin/registrations/{pending.id}/approve", headers=BEARER)
+    again = send(mailed, "/register?lang=en", name="Nouvelle Asso Metz")
+    assert [r.status for r in mailed.aggregator.registrations()] == ["approved"]
+    # answered as any registration (a stranger must not learn who is whose contact) ...
+    assert again.status_code == 200 and "Nouvelle Asso Metz" in again.text
+    assert "Thank you! Your registration awaits a moderator’s approval." in again.text
+    link = smtp_server.to("hello@asso.example.org")[-1]  # ... and its contact mailed its link
+    assert str(link["Subject"]) == "Your link to change it: Nouvelle Asso"
+    assert f"/manage/{pending.token}" in link.get_content()
+    # another contact giving the same feeds is a registration of its own, for the operator
+    assert send(mailed, "/register", contact="other@asso.example.org").status_code == 200
+    assert len(mailed.aggregator.registrations()) == 2
+
+
 # --- the /manage page --------------------------------------------------------------------
 
 

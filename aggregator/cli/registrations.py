@@ -48,8 +48,12 @@ def sources_register(app: AppContext, urls: Sequence[str], name: str, kind: str,
             feeds=[FeedRef(url, feed_type) for url in urls],  # type: ignore[arg-type]
             country=country, language=language, tags=tags)
     source = registration.source
-    click.echo(f"registered {source.name!r} as {source.id} (#{registration.id}): "
-               "pending until the operator approves it")
+    if registration.status == "pending":
+        click.echo(f"registered {source.name!r} as {source.id} (#{registration.id}): "
+                   "pending until the operator approves it")
+    else:  # the same contact and feeds registered before: kept once
+        click.echo(f"{source.name!r} is already registered with these feeds as {source.id} "
+                   f"(#{registration.id}), {registration.status}: nothing recorded")
     click.echo(f"private link to change it: {app.settings.base_url}/manage/{registration.token}")
     if problem:
         err_console.print(f"warning: the contact was not emailed: {escape(problem)}",

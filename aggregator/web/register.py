@@ -124,14 +124,16 @@ async def register_post(request: Request) -> Response:
             budget.refund(client_ip(request))
             return form_page(request, values, status_code=422, previews=previews, failure=page.t(
                 "feeds_unreadable", n=unreadable(previews)))
-        registration, mail_problem = await run_in_threadpool(
+        _, mail_problem = await run_in_threadpool(
             lambda: aggregator.register_source(**source_fields(values, urls)))
     except RegistrationError as error:  # a typo costs no registration: five of them locked
         budget.refund(client_ip(request))  # the organiser out for an hour
         return form_page(request, values, error=page.reason(error.reason),
                          error_field=error.field)
+    # The same answer when the contact had registered these feeds already (it is emailed
+    # its link instead): the page must not tell a stranger who is whose contact.
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
-    return render(request, "message.html", heading=registration.source.name, message=message,
+    return render(request, "message.html", heading=values["name"], message=message,
                   error=False, link=local(request, "/sources"), link_text=page.t("sources"))
 
 
