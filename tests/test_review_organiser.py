@@ -132,6 +132,26 @@ def test_a_registration_sent_twice_is_recorded_once(
     assert len(mailed.aggregator.registrations()) == 2
 
 
+def test_more_feed_addresses_than_allowed_are_refused_not_cut_silently(mailed: Web) -> None:
+    """A venue pasting its twelve calendars: the form kept the first ten without a word,
+    registered them, and the last two were never read (the "at most 10" check could not
+    fire); so did its /manage page, dropping the feeds it had when one was added."""
+    base = mailed.feeds.base_url
+    for n in range(12):
+        mailed.feeds.set(f"/room-{n}.ics", ics(f"r{n}@venue", f"Salle {n}", SOON), "text/calendar")
+    twelve = "\n".join(f"{base}/room-{n}.ics" for n in range(12))
+    refused = send(mailed, "/register?lang=en", feeds=twelve)
+    assert "at most 10 URLs" in refused.text and 'role="alert"' in refused.text
+    assert mailed.aggregator.registrations() == []
+    ten = "\n".join(f"{base}/room-{n}.ics" for n in range(10))
+    assert send(mailed, "/register", feeds=ten).status_code == 200
+    [pending] = mailed.aggregator.registrations()
+    eleven = send(mailed, f"/manage/{pending.token}?lang=en", feeds=f"{ten}\n{base}/room-10.ics")
+    assert "at most 10 URLs" in eleven.text
+    [unchanged] = mailed.aggregator.registrations()
+    assert [feed.url for feed in unchanged.source.feeds] == ten.splitlines()
+
+
 # --- the /manage page --------------------------------------------------------------------
 
 

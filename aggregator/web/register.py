@@ -138,9 +138,10 @@ async def register_post(request: Request) -> Response:
 
 
 def submitted(form: FormData) -> tuple[dict[str, str], list[str]]:
-    """The registration form's fields as typed, and its feed addresses (one per line)."""
+    """The registration form's fields as typed, and its feed addresses (one per line): one
+    more than allowed is kept, so that the form is refused ("at most 10"), not cut."""
     values = {name: text(form, name) for name in FIELDS}
-    urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS]
+    urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS + 1]
     return values, urls
 
 
