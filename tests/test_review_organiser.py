@@ -177,3 +177,28 @@ def test_the_manage_page_of_an_organisation_switched_off_does_not_say_it_is_publ
     changed = smtp_server.to("hello@asso.example.org")[-1]
     assert str(changed["Subject"]) == "Registration changed: Nouvelle Asso"
     assert set(links_in(mailed, changed).values()) == {200}
+
+
+def test_the_manage_forms_hourly_budget_keeps_what_was_typed_and_counts_no_typo(
+    mailed: Web,
+) -> None:
+    """A contact hunting for its calendar's new address (the "feed down" email sent it
+    there): each try refused for a typo or an unreadable feed spent one of the hour's 20
+    saves, then the 21st answered a bare error page, what it had typed lost. The form
+    comes back as typed, saying how long to wait, as /register's does."""
+    assert send(mailed, "/register").status_code == 200
+    [pending] = mailed.aggregator.registrations()
+    link = f"/manage/{pending.token}?lang=en"
+    for _ in range(12):
+        assert send(mailed, link, contact="hello@").status_code == 200  # a typo
+        assert send(mailed, link, feeds=f"{mailed.feeds.base_url}/gone.ics").status_code == 422
+    assert send(mailed, link, city="Remiremont").status_code == 200  # not spent by the typos
+    assert mailed.aggregator.registrations()[0].source.city == "Remiremont"
+    for _ in range(19):
+        assert send(mailed, link, city="Remiremont").status_code == 200
+    spent = send(mailed, link, city="Gérardmer", name="Asso des Hautes-Vosges")
+    assert spent.status_code == 429 and "Retry-After" in spent.headers
+    assert 'value="Gérardmer"' in spent.text and 'value="Asso des Hautes-Vosges"' in spent.text
+    assert "Too many requests: try again in" in spent.text and 'role="alert"' in spent.text
+    assert mailed.aggregator.registrations()[0].source.city == "Remiremont"
+

@@ -23,10 +23,10 @@ from fastapi.responses import HTMLResponse
 from ..core import RegistrationError
 from ..models import Registration
 from .register import (checked_form, form_page, limit, previews_of, read_new_feeds,
-                       source_fields, submitted, text, unreadable)
+                       source_fields, submitted, text, too_many, unreadable)
 from .directory import health_rows, overall_status
 from .rootpath import local
-from .security import HONEYPOT_FIELD
+from .security import HONEYPOT_FIELD, RateLimiter, client_ip
 from .views import Page, aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -108,19 +108,27 @@ async def manage_post(request: Request, token: str) -> Response:
         limit(request, "preview")
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
         return _page(request, token, registration, values, previews=previews)
-    limit(request, "manage")
+    budget: RateLimiter = request.app.state.limits["manage"]
+    if not budget.allow(client_ip(request)):  # the form again, as typed, saying how long
+        refused = too_many(request, budget)
+        answer = _page(request, token, registration, values, status_code=429,
+                       failure=refused.detail)
+        answer.headers.update(refused.headers or {})
+        return answer
     aggregator = aggregator_of(request)
     try:
         aggregator.check_registration(**source_fields(values, urls))
         known = [feed.url for feed in registration.source.feeds]
         previews = await read_new_feeds(request, urls, known)
         if unreadable(previews):  # a feed it already had may be down a while: kept unread
+            budget.refund(client_ip(request))  # as a typo, a try that changed nothing
             return _page(request, token, registration, values, status_code=422,
                          previews=previews, failure=page.t("feeds_unreadable",
                                                            n=unreadable(previews)))
         changed, mail_problem = await run_in_threadpool(
             lambda: aggregator.update_registration(token, **source_fields(values, urls)))
-    except RegistrationError as error:
+    except RegistrationError as error:  # a typo costs none of the hour's saves
+        budget.refund(client_ip(request))
         return _page(request, token, registration, values,
                      error=page.reason(error.reason), error_field=error.field)
     notice = page.t("manage_saved") + (f" {page.t('mail_failed')}" if mail_problem else "")
