@@ -216,6 +216,8 @@ class RegistrationsMixin:
         source = self._validated(before.source.id, name=name, kind=kind, city=city,
                                  website=website, contact=contact, feeds=feeds, country=country,
                                  language=language, tags=tags)
+        if source == before.source:  # "Save" clicked twice, or to be sure: nothing to tell
+            return before, None
         handed = before.source.contact.casefold() != source.contact.casefold()
         new_token = secrets.token_urlsafe(24) if handed else token
         self.store.update_registration(before.id, source, self.clock(), new_token)

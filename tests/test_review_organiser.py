@@ -179,6 +179,22 @@ def test_the_manage_page_of_an_organisation_switched_off_does_not_say_it_is_publ
     assert set(links_in(mailed, changed).values()) == {200}
 
 
+def test_saving_the_manage_form_unchanged_tells_nobody_of_a_change(
+    mailed: Web, smtp_server: Sink,  # noqa: F811
+) -> None:
+    """"Save" clicked twice, or to be sure, with nothing changed: each click emailed the
+    contact "Registration changed … If this was not you, write to us", and the admin page
+    said "changed by the contact"."""
+    assert send(mailed, "/register").status_code == 200
+    [pending] = mailed.aggregator.registrations()
+    for _ in range(2):
+        saved = send(mailed, f"/manage/{pending.token}?lang=en")
+        assert saved.status_code == 200 and "Changes saved." in saved.text
+    assert [str(m["Subject"]) for m in smtp_server.to("hello@asso.example.org")] == [
+        "Registration received: Nouvelle Asso"]
+    assert mailed.aggregator.registrations()[0].changed_at is None
+
+
 def test_the_manage_forms_hourly_budget_keeps_what_was_typed_and_counts_no_typo(
     mailed: Web,
 ) -> None:
