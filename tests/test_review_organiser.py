@@ -20,6 +20,7 @@ import pytest
 
 from aggregator.config import SmtpSettings
 from aggregator.core import make_aggregator
+from aggregator.models import FeedRef
 from conftest import make_settings, make_source
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics
@@ -193,6 +194,20 @@ def test_saving_the_manage_form_unchanged_tells_nobody_of_a_change(
     assert [str(m["Subject"]) for m in smtp_server.to("hello@asso.example.org")] == [
         "Registration received: Nouvelle Asso"]
     assert mailed.aggregator.registrations()[0].changed_at is None
+
+
+def test_a_change_on_the_manage_page_keeps_the_feeds_declared_type(mailed: Web) -> None:
+    """Registered at a terminal with `sources register URL --type ical` (the type the
+    operator found it needs), the feed became "auto" again when its contact corrected the
+    city on its /manage page, which shows no type: a setting nobody touched, lost."""
+    feed = f"{mailed.feeds.base_url}/new.ics"
+    registration, _ = mailed.aggregator.register_source(
+        feeds=[FeedRef(feed, "ical")], **{k: v for k, v in FORM.items() if k != "tags"})
+    saved = send(mailed, f"/manage/{registration.token}?lang=en", city="Remiremont")
+    assert "Changes saved." in saved.text
+    [changed] = mailed.aggregator.registrations()
+    assert changed.source.city == "Remiremont"
+    assert [(f.url, f.type) for f in changed.source.feeds] == [(feed, "ical")]
 
 
 def test_the_manage_forms_hourly_budget_keeps_what_was_typed_and_counts_no_typo(

@@ -13,6 +13,7 @@ The contact can also withdraw the organisation from the agenda, and ask to come 
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from ..core import RegistrationError
-from ..models import Registration
+from ..models import FeedRef, Registration, feed_address
 from .register import (checked_form, form_page, limit, previews_of, read_new_feeds,
                        source_fields, submitted, text, too_many, unreadable)
 from .directory import health_rows, overall_status
@@ -116,8 +117,9 @@ async def manage_post(request: Request, token: str) -> Response:
         answer.headers.update(refused.headers or {})
         return answer
     aggregator = aggregator_of(request)
+    fields = _fields(registration, values, urls)
     try:
-        aggregator.check_registration(**source_fields(values, urls))
+        aggregator.check_registration(**fields)
         known = [feed.url for feed in registration.source.feeds]
         previews = await read_new_feeds(request, urls, known)
         if unreadable(previews):  # a feed it already had may be down a while: kept unread
@@ -126,7 +128,7 @@ async def manage_post(request: Request, token: str) -> Response:
                          previews=previews, failure=page.t("feeds_unreadable",
                                                            n=unreadable(previews)))
         changed, mail_problem = await run_in_threadpool(
-            lambda: aggregator.update_registration(token, **source_fields(values, urls)))
+            lambda: aggregator.update_registration(token, **fields))
     except RegistrationError as error:  # a typo costs none of the hour's saves
         budget.refund(client_ip(request))
         return _page(request, token, registration, values,
@@ -141,6 +143,17 @@ async def manage_post(request: Request, token: str) -> Response:
                        if changed.status == "approved" else "/"),
             link_text=page.t("manage_page" if changed.status == "approved" else "agenda"))
     return _page(request, token, changed, _values(changed), notice=notice)
+
+
+def _fields(registration: Registration, values: dict[str, str], urls: list[str]
+            ) -> dict[str, Any]:
+    """The form's fields; a feed address the registration had keeps its declared type
+    (`sources register --type`), which the form neither shows nor sends."""
+    fields = source_fields(values, urls)
+    types = {feed.url: feed.type for feed in registration.source.feeds}
+    fields["feeds"] = [FeedRef(ref.url, types.get(feed_address(ref.url), ref.type))
+                       for ref in fields["feeds"]]
+    return fields
 
 
 async def _leave_or_rejoin(request: Request, token: str, registration: Registration,
