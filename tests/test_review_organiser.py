@@ -8,6 +8,7 @@ are served by the loopback feed server and mail goes to a real aiosmtpd server.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -208,6 +209,28 @@ def test_a_change_on_the_manage_page_keeps_the_feeds_declared_type(mailed: Web) 
     [changed] = mailed.aggregator.registrations()
     assert changed.source.city == "Remiremont"
     assert [(f.url, f.type) for f in changed.source.feeds] == [(feed, "ical")]
+
+
+def test_withdrawing_or_coming_back_twice_is_answered_in_the_pages_language(mailed: Web) -> None:
+    """The back button (or a double click) sends "Withdraw" or "Ask to come back" again: the
+    French page answered "une inscription à l'état withdrawn ne peut pas être retirée", the
+    German one "im Zustand pending", the registration's state in English."""
+    assert send(mailed, "/register").status_code == 200
+    [pending] = mailed.aggregator.registrations()
+    link = f"/manage/{pending.token}"
+
+    def leave(lang: str, action: str) -> str:
+        answer = mailed.client.post(f"{link}?lang={lang}", data={
+            "csrf_token": csrf(mailed.client, link), "action": action, "confirm": "yes"}).text
+        [alert] = re.findall(r'<p class="notice error" role="alert">([^<]*)</p>', answer) or [""]
+        return html.unescape(alert)
+
+    assert leave("fr", "withdraw") == ""
+    again = leave("fr", "withdraw")
+    assert again == "cette inscription est déjà retirée de l'agenda"
+    assert leave("de", "rejoin") == ""
+    assert leave("de", "rejoin") == ("diese Anmeldung ist nicht zurückgezogen: Sie wartet "
+                                     "bereits auf die Freigabe durch einen Moderator")
 
 
 def test_the_manage_forms_hourly_budget_keeps_what_was_typed_and_counts_no_typo(

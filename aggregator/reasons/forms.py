@@ -10,6 +10,22 @@ FORMS: tuple[tuple[str, str, str], ...] = (
     ("this calendar address is not valid (any more)",
      "cette adresse de calendrier n'est pas (ou plus) valide",
      "diese Kalenderadresse ist nicht (mehr) gültig"),
+    ("a registration withdrawn cannot be withdrawn",  # sent again: the back button
+     "cette inscription est déjà retirée de l'agenda",
+     "diese Anmeldung ist bereits aus der Agenda zurückgezogen"),
+    ("a registration pending is not withdrawn",  # "come back" sent again
+     "cette inscription n'est pas retirée : elle attend déjà la validation d'un modérateur",
+     "diese Anmeldung ist nicht zurückgezogen: Sie wartet bereits auf die Freigabe durch "
+     "einen Moderator"),
+    ("a registration approved is not withdrawn",
+     "cette inscription n'est pas retirée : elle est validée",
+     "diese Anmeldung ist nicht zurückgezogen: Sie ist freigegeben"),
+    ("a registration rejected cannot be withdrawn",  # a page left open meanwhile
+     "cette inscription a été refusée : elle ne peut pas être retirée",
+     "diese Anmeldung wurde abgelehnt: Sie kann nicht zurückgezogen werden"),
+    ("a registration rejected is not withdrawn",
+     "cette inscription a été refusée, elle n'est pas retirée",
+     "diese Anmeldung wurde abgelehnt, sie ist nicht zurückgezogen"),
     ("a registration {state} cannot be withdrawn",
      "une inscription à l'état {state} ne peut pas être retirée",
      "eine Anmeldung im Zustand {state} kann nicht zurückgezogen werden"),
