@@ -108,6 +108,20 @@ def test_a_feed_that_never_worked_is_not_said_down_since_question_mark(
     assert f"since {first_seen:%Y-%m-%d %H:%M} UTC:" in body
 
 
+def test_handing_an_organisation_switched_off_to_a_new_contact_links_no_missing_page(
+    mailed: Web,
+) -> None:
+    """The page that confirms the new contact sent the former one to "See its page", the
+    /sources/ID of an organisation the operator had switched off: a 404."""
+    assert send(mailed, "/register").status_code == 200
+    [pending] = mailed.aggregator.registrations()
+    mailed.aggregator.approve_registration(pending.id)
+    mailed.aggregator.set_source_disabled(pending.source.id, True)
+    handed = send(mailed, f"/manage/{pending.token}?lang=en", contact="new@asso.example.org")
+    assert "The registration is handed to new@asso.example.org" in handed.text
+    assert f'<a href="/sources/{pending.source.id}">' not in handed.text
+
+
 # --- the registration form --------------------------------------------------------------
 
 

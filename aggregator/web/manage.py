@@ -135,13 +135,13 @@ async def manage_post(request: Request, token: str) -> Response:
                      error=page.reason(error.reason), error_field=error.field)
     notice = page.t("manage_saved") + (f" {page.t('mail_failed')}" if mail_problem else "")
     if changed.token != token:  # a new contact: its new link goes to it alone, not this page
+        published = changed.source.id in aggregator.source_map()  # approved, not switched off
         message = page.t("manage_handed_unsent" if mail_problem else "manage_handed",
                          contact=changed.source.contact)
         return render(request, "message.html", heading=page.t(
             "manage_title", name=changed.source.name), message=message, error=bool(mail_problem),
-            link=local(request, f"/sources/{quote(changed.source.id)}"
-                       if changed.status == "approved" else "/"),
-            link_text=page.t("manage_page" if changed.status == "approved" else "agenda"))
+            link=local(request, f"/sources/{quote(changed.source.id)}" if published else "/"),
+            link_text=page.t("manage_page" if published else "agenda"))
     return _page(request, token, changed, _values(changed), notice=notice)
 
 
