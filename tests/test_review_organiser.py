@@ -168,6 +168,27 @@ def test_more_feed_addresses_than_allowed_are_refused_not_cut_silently(mailed: W
     assert [feed.url for feed in unchanged.source.feeds] == ten.splitlines()
 
 
+def test_the_previews_budget_sends_the_form_back_as_typed(mailed: Web) -> None:
+    """An organiser trying address after address (or a coworking space's organisers behind
+    one IP) spends the ten minutes' 30 previews: the next "Preview", or "Submit" (which
+    reads the feeds), answered a bare error page, and the filled form was lost."""
+    feed = f"{mailed.feeds.base_url}/new.ics"
+    registered, _ = mailed.aggregator.register_source(
+        feeds=[FeedRef(f"{mailed.feeds.base_url}/other.ics")],
+        **{k: v for k, v in FORM.items() if k != "tags"})
+    for _ in range(30):
+        assert send(mailed, "/register", action="preview", feeds=feed).status_code == 200
+    for path, action in (("/register", "preview"), ("/register", "submit"),
+                         (f"/manage/{registered.token}", "preview"),
+                         (f"/manage/{registered.token}", "submit")):
+        spent = send(mailed, f"{path}?lang=en", action=action, feeds=feed,
+                     name="Asso des Hautes-Vosges")
+        assert spent.status_code == 429 and "Retry-After" in spent.headers
+        assert 'value="Asso des Hautes-Vosges"' in spent.text and f">{feed}</textarea>" in spent.text
+        assert "Too many requests: try again in" in spent.text
+    assert [r.source.name for r in mailed.aggregator.registrations()] == ["Nouvelle Asso"]
+
+
 # --- the /manage page --------------------------------------------------------------------
 
 

@@ -23,8 +23,8 @@ from fastapi.responses import HTMLResponse
 
 from ..core import RegistrationError
 from ..models import FeedRef, Registration, feed_address
-from .register import (checked_form, form_page, limit, previews_of, read_new_feeds,
-                       source_fields, submitted, text, too_many, unreadable)
+from .register import (checked_form, form_page, limit, over_budget, previews_of,
+                       read_new_feeds, sent_back, source_fields, submitted, text, unreadable)
 from .directory import health_rows, overall_status
 from .rootpath import local
 from .security import HONEYPOT_FIELD, RateLimiter, client_ip
@@ -105,17 +105,15 @@ async def manage_post(request: Request, token: str) -> Response:
     if text(form, "action") in ("withdraw", "rejoin"):
         return await _leave_or_rejoin(request, token, registration, text(form, "action"),
                                       confirmed=text(form, "confirm") == "yes")
-    if text(form, "action") == "preview":
-        limit(request, "preview")
+    preview = text(form, "action") == "preview"
+    refused = over_budget(request, "preview" if preview else "manage")
+    if refused is not None:  # the form again, as typed, saying how long
+        return sent_back(_page(request, token, registration, values, status_code=429,
+                               failure=refused.detail), refused)
+    if preview:
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
         return _page(request, token, registration, values, previews=previews)
     budget: RateLimiter = request.app.state.limits["manage"]
-    if not budget.allow(client_ip(request)):  # the form again, as typed, saying how long
-        refused = too_many(request, budget)
-        answer = _page(request, token, registration, values, status_code=429,
-                       failure=refused.detail)
-        answer.headers.update(refused.headers or {})
-        return answer
     aggregator = aggregator_of(request)
     fields = _fields(registration, values, urls)
     try:
@@ -133,6 +131,10 @@ async def manage_post(request: Request, token: str) -> Response:
         budget.refund(client_ip(request))
         return _page(request, token, registration, values,
                      error=page.reason(error.reason), error_field=error.field)
+    except HTTPException as spent:  # the previews' budget, which reading new feeds spends
+        budget.refund(client_ip(request))
+        return sent_back(_page(request, token, registration, values, status_code=429,
+                               failure=spent.detail), spent)
     notice = page.t("manage_saved") + (f" {page.t('mail_failed')}" if mail_problem else "")
     if changed.token != token:  # a new contact: its new link goes to it alone, not this page
         published = changed.source.id in aggregator.source_map()  # approved, not switched off

@@ -56,9 +56,22 @@ def default_limits() -> dict[str, RateLimiter]:
 def limit(request: Request, name: str) -> None:
     """Raises HTTPException 429 when this client spent its budget for ``name``, saying (and
     its Retry-After) how long until it may try again."""
+    refused = over_budget(request, name)
+    if refused is not None:
+        raise refused
+
+
+def over_budget(request: Request, name: str) -> HTTPException | None:
+    """The 429 of :func:`limit`, returned (None: one more try counted) for a form to send
+    back as typed (:func:`sent_back`): a spent budget must not lose what was typed."""
     limiter: RateLimiter = request.app.state.limits[name]
-    if not limiter.allow(client_ip(request)):
-        raise too_many(request, limiter)
+    return None if limiter.allow(client_ip(request)) else too_many(request, limiter)
+
+
+def sent_back(form: HTMLResponse, refused: HTTPException) -> HTMLResponse:
+    """The form as typed, answered 429 (``form``'s status), with when to try again."""
+    form.headers.update(refused.headers or {})
+    return form
 
 
 def too_many(request: Request, limiter: RateLimiter) -> HTTPException:
@@ -106,16 +119,15 @@ async def register_post(request: Request) -> Response:
         return render(request, "message.html", heading=page.t("register"),
                       message=page.t("thanks"), error=False, link=local(request, "/"),
                       link_text=page.t("agenda"))
-    if text(form, "action") == "preview":
-        limit(request, "preview")
+    action = "preview" if text(form, "action") == "preview" else "register"
+    refused = over_budget(request, action)
+    if refused is not None:  # the form again, as typed, saying how long
+        return sent_back(form_page(request, values, status_code=429, failure=refused.detail),
+                         refused)
+    if action == "preview":
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
         return form_page(request, values, previews=previews)
     budget: RateLimiter = request.app.state.limits["register"]
-    if not budget.allow(client_ip(request)):  # the form again, as typed, saying how long
-        refused = too_many(request, budget)
-        answer = form_page(request, values, status_code=429, failure=refused.detail)
-        answer.headers.update(refused.headers or {})
-        return answer
     aggregator = aggregator_of(request)
     try:
         aggregator.check_registration(**source_fields(values, urls))
@@ -130,6 +142,10 @@ async def register_post(request: Request) -> Response:
         budget.refund(client_ip(request))  # the organiser out for an hour
         return form_page(request, values, error=page.reason(error.reason),
                          error_field=error.field)
+    except HTTPException as spent:  # the previews' budget, which reading the feeds spends
+        budget.refund(client_ip(request))
+        return sent_back(form_page(request, values, status_code=429, failure=spent.detail),
+                         spent)
     # The same answer when the contact had registered these feeds already (it is emailed
     # its link instead): the page must not tell a stranger who is whose contact.
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
