@@ -216,6 +216,20 @@ def test_the_manage_page_of_an_organisation_switched_off_does_not_say_it_is_publ
     assert set(links_in(mailed, changed).values()) == {200}
 
 
+def test_the_manage_page_of_a_declined_registration_does_not_promise_its_changes_apply(
+    mailed: Web,
+) -> None:
+    """Declined, the organisation fixed what it was told on its /manage page, which said
+    "Registration declined. Changes apply from the next update": they never do, nobody
+    reviews them again, and "Changes saved." was all it heard."""
+    assert send(mailed, "/register").status_code == 200
+    [pending] = mailed.aggregator.registrations()
+    mailed.aggregator.reject_registration(pending.id, "no event in the region")
+    page = mailed.client.get(f"/manage/{pending.token}", params={"lang": "en"}).text
+    assert "Changes apply from the next update" not in page
+    assert "not reviewed again. To be considered again, register the organisation anew." in page
+
+
 def test_saving_the_manage_form_unchanged_tells_nobody_of_a_change(
     mailed: Web, smtp_server: Sink,  # noqa: F811
 ) -> None:

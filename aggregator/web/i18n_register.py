@@ -38,4 +38,12 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
         "Anmeldung freigegeben, aber vom Betreiber abgeschaltet: Ihre Feeds werden nicht mehr "
         "gelesen und ihre Termine nicht veröffentlicht. Schreiben Sie uns, um den Grund zu "
         "erfahren."),
+    "manage_status_rejected": (
+        "Inscription refusée : elle n’est pas publiée, et ce que vous changez ici n’est pas "
+        "réexaminé. Pour qu’elle soit reconsidérée, inscrivez de nouveau l’organisation.",
+        "Registration declined: it is not published, and what you change here is not reviewed "
+        "again. To be considered again, register the organisation anew.",
+        "Anmeldung abgelehnt: Sie wird nicht veröffentlicht, und was Sie hier ändern, wird "
+        "nicht erneut geprüft. Um erneut berücksichtigt zu werden, melden Sie die "
+        "Organisation neu an."),
 }

@@ -53,6 +53,8 @@ def _page(request: Request, token: str, registration: Registration, values: dict
           **extra: object) -> HTMLResponse:
     page = Page(language(request), request.url.path, {})
     status = page.t("manage_status", status=page.t(f"reg_{registration.status}"))
+    if registration.status == "rejected":  # nobody reviews its changes: they never apply
+        status = page.t("manage_status_rejected")
     published = registration.status == "approved"
     leave = {"pending": "withdraw", "approved": "withdraw", "withdrawn": "rejoin"}
     aggregator = aggregator_of(request)
