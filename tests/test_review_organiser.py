@@ -25,7 +25,7 @@ from aggregator.models import FeedRef
 from conftest import make_settings, make_source
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics
-from test_health_mail import CALENDAR, Clock
+from test_health_mail import Clock
 from test_web_pages import csrf
 from webapp import ADMIN_TOKEN, Web, publish_feeds, running, sources
 
