@@ -2,8 +2,9 @@
 emails and the feed health an organiser is shown).
 
 Each test states what an organiser would meet; they fail on the code as reviewed. Nothing is
-mocked: the web app runs under uvicorn on 127.0.0.1, the store is a real SQLite file, feeds
-are served by the loopback feed server and mail goes to a real aiosmtpd server.
+mocked: the web app runs under uvicorn on 127.0.0.1, the store is a real SQLite file (and
+PostgreSQL with CI=true), feeds are served by the loopback feed server and mail goes to a
+real aiosmtpd server.
 """
 
 from __future__ import annotations
@@ -33,10 +34,13 @@ BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 @pytest.fixture
-def mailed(feed_server: Any, tmp_path: Path, smtp_server: Sink) -> Iterator[Web]:  # noqa: F811
-    """The web tests' three-source site, its email going to the test SMTP server."""
+def mailed(feed_server: Any, tmp_path: Path, smtp_server: Sink,  # noqa: F811
+           db_url: str) -> Iterator[Web]:
+    """The web tests' three-source site, its email going to the test SMTP server (on SQLite,
+    and on PostgreSQL too)."""
     publish_feeds(feed_server)
-    settings = make_settings(tmp_path, sources(feed_server.base_url), admin_token=ADMIN_TOKEN,
+    settings = make_settings(tmp_path, sources(feed_server.base_url), db_url,
+                             admin_token=ADMIN_TOKEN,
                              smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
     aggregator = make_aggregator(settings)
     aggregator.refresh(force=True)
