@@ -2,14 +2,28 @@
 
 Each file is written to a temporary file in the same directory, flushed to disk, then moved over
 the old one with ``os.replace`` (atomic on POSIX). If anything fails, the previous file stays.
+
+A generation of several files is moved in one file at a time, so a writer killed (SIGKILL, the
+OOM killer) between two moves left files of two builds side by side, served until the next
+build. Before its moves, a writer therefore records them in a journal (``.publish-journal``,
+itself written atomically); the next writer, or a web server starting, finishes the moves a
+journal still lists (the staged files are complete on disk) and then drops it: the output
+directory rolls forward to the newer generation. Moving the whole directory instead would
+change the contract's paths into a symlink and take other writers' files (the digest archive)
+along. Writers and that recovery lock the directory itself (``flock``, which the kernel frees
+when its holder dies), so that no one finishes the moves of a writer still running.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import PublishError
@@ -20,6 +34,8 @@ Content = bytes | Iterable[bytes]
 """One file's bytes, or pieces written one after the other as they come (never joined)."""
 MANAGED_DIRS = ("calendars",)
 """Folders whose files all come from a build: files a build no longer produces are removed."""
+JOURNAL = ".publish-journal"
+"""The moves (staged name -> target) and removals of the generation being put in place."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -103,21 +119,107 @@ def write_outputs(
         for temp_name, _ in staged.values():
             Path(temp_name).unlink(missing_ok=True)
         raise
-    _commit([staged[relative] for relative in sorted(staged)])
-    if whole_generation:
-        _remove_stale(output_dir, set(staged))
+    moves = [staged[relative] for relative in sorted(staged)]
+    try:
+        with _locked(output_dir):
+            finish_interrupted(output_dir)
+            stale = _stale(output_dir, set(staged)) if whole_generation else []
+            journal = _journal(output_dir, moves, stale)
+            try:
+                _commit(moves)
+                for path in stale:
+                    path.unlink(missing_ok=True)
+            finally:
+                journal.unlink(missing_ok=True)
+    except BaseException:
+        for temp_name, _ in moves:
+            Path(temp_name).unlink(missing_ok=True)
+        raise
     _remove_stale_temps(output_dir, time.time() - STALE_TEMP_SECONDS)
-    return [staged[relative][1] for relative in sorted(staged)]
+    return [target for _, target in moves]
 
 
-def _remove_stale(output_dir: Path, keep: set[str]) -> None:
+def finish_interrupted(output_dir: Path) -> None:
+    """Finish the moves and removals of a writer killed mid-way (its journal is still there),
+    so every output is of its generation; a no-op when there is none. Call it holding the
+    lock (:func:`_locked`), or through :func:`recover`.
+
+    Raises:
+        PublishError: the journal cannot be read or removed.
+    """
+    journal = output_dir / JOURNAL
+    try:
+        entries = json.loads(journal.read_bytes())
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as error:
+        raise PublishError(f"cannot read {journal}: {error}; remove it, then build again") from None
+    for staged, target in entries.get("moves", ()):
+        try:
+            os.replace(output_dir / staged, output_dir / target)
+        except FileNotFoundError:
+            continue  # moved before the writer died
+        except OSError:
+            (output_dir / staged).unlink(missing_ok=True)
+    for relative in entries.get("remove", ()):
+        (output_dir / relative).unlink(missing_ok=True)
+    try:
+        journal.unlink()
+    except OSError as error:
+        raise PublishError(f"cannot remove {journal}: {error.strerror or error}") from None
+
+
+def recover(output_dir: Path) -> None:
+    """:func:`finish_interrupted` under the writers' lock: what a reader runs as it starts.
+
+    Raises:
+        PublishError: the output directory cannot be written.
+    """
+    if (output_dir / JOURNAL).exists():
+        with _locked(output_dir):
+            finish_interrupted(output_dir)
+
+
+@contextmanager
+def _locked(output_dir: Path) -> Iterator[None]:
+    """One writer at a time puts files in place in ``output_dir`` (threads and processes).
+    Where the file system will not lock a directory (NFS emulates ``flock`` with byte-range
+    locks, which need a file open for writing), writers go on unlocked: the build lock keeps
+    builds apart, and the journal still rolls a killed one forward."""
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(output_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise PublishError(f"cannot write {output_dir}: {error.strerror or error}") from None
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing frees the lock
+
+
+def _journal(output_dir: Path, moves: list[tuple[str, Path]], stale: list[Path]) -> Path:
+    """Write the journal of ``moves`` and ``stale`` removals atomically; return its path."""
+    journal = output_dir / JOURNAL
+    entries = {"moves": [[os.path.relpath(temp, output_dir), str(target.relative_to(output_dir))]
+                         for temp, target in moves],
+               "remove": [str(path.relative_to(output_dir)) for path in stale]}
+    _commit([(_stage(journal, json.dumps(entries).encode()), journal)])
+    return journal
+
+
+def _stale(output_dir: Path, keep: set[str]) -> list[Path]:
+    """Files of managed folders that this generation no longer produces."""
+    stale = []
     for folder in MANAGED_DIRS:
         directory = output_dir / folder
         if not directory.is_dir():
             continue
         for path in directory.iterdir():
             if path.is_file() and f"{folder}/{path.name}" not in keep:
-                path.unlink(missing_ok=True)
+                stale.append(path)
+    return stale
 
 
 def _remove_stale_temps(output_dir: Path, before: float) -> None:

@@ -19,6 +19,7 @@ import uvicorn
 
 from ..core import Aggregator
 from ..errors import AggregatorError
+from ..publish import recover
 from . import create_app
 
 
@@ -64,6 +65,7 @@ class WebServer:
     """The web app on one listening socket; ``serve()`` blocks until ``stop()``."""
 
     def __init__(self, aggregator: Aggregator, host: str = "127.0.0.1", port: int = 8000) -> None:
+        recover(aggregator.settings.output_dir)  # a build killed mid-publish: finish it
         self.socket = listen(host, port)
         self.host = host
         self.port: int = self.socket.getsockname()[1]
