@@ -85,8 +85,11 @@ def next_due(
 
 
 def is_due(state: FeedState, now: datetime) -> bool:
-    """Never fetched (all feeds are due at first start) or past its next due time."""
-    return state.status != "disabled" and (state.next_due is None or state.next_due <= now)
+    """Never fetched (all feeds are due at first start) or past its next due time, or due
+    further ahead than anything is scheduled (a clock since set back: see
+    ``Store.claim_feeds``)."""
+    return state.status != "disabled" and (
+        state.next_due is None or not now < state.next_due <= now + MAX_INTERVAL)
 
 
 def _clamp(delay: timedelta) -> timedelta:

@@ -120,7 +120,8 @@ class ClusterMixin:
         now = self.clock()
         self.free_leases_of_dead_processes()
         daemon = self.settings.daemon
-        claimed = self.store.claim_feeds(plan.candidates, node, now, daemon.lease, daemon.batch)
+        claimed = self.store.claim_feeds(plan.candidates, node, now, daemon.lease, daemon.batch,
+                                         horizon=cadence.MAX_INTERVAL)
         if not claimed:
             return Round((), False)
         try:
@@ -176,7 +177,8 @@ class ClusterMixin:
         owner = f"{self.node_name()}/refresh-{secrets.token_hex(4)}"
         self.free_leases_of_dead_processes()
         ids = self.store.claim_feeds(list(feed_ids), owner, self.clock(),
-                                     self.settings.daemon.lease, due_only=False)
+                                     self.settings.daemon.lease, due_only=False,
+                                     horizon=cadence.MAX_INTERVAL)
         try:
             leased = set(ids)
             holders = self.store.feed_lease_owners() if len(leased) < len(feed_ids) else {}

@@ -8,8 +8,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
+from conftest import make_settings, make_source
+
+from aggregator.core import Aggregator, make_aggregator
 from aggregator.publish import write_outputs
 
 GENERATION = ("calendar.ics", "calendars/metz.ics", "events.json", "index.html", "news.json")
@@ -83,3 +89,37 @@ def test_a_writer_killed_between_two_moves_is_rolled_forward_when_the_web_server
         server.terminate()
         server.communicate(timeout=30)
 
+
+def _one_feed_node(tmp_path: Path, db_url: str, server: Any, clock: Callable[[], datetime]
+                   ) -> Aggregator:
+    server.set("/a.ics", ICS, "text/calendar")
+    source = make_source("lab", server.url("/a.ics"))
+    return make_aggregator(make_settings(tmp_path, (source,), db_url), clock=clock)
+
+
+ICS = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@t\r\n"
+       b"DTSTART:20300101T100000Z\r\nSUMMARY:Talk\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def test_a_clock_set_back_does_not_leave_feeds_unfetched_until_it_catches_up(
+        tmp_path: Path, db_url: str, feed_server: Any) -> None:
+    """A node whose clock ran a year ahead (a VM's host clock, a wrong manual date) scheduled
+    every feed it fetched for a year later; once the clock was set right, no node fetched them
+    again for a year. Nothing schedules a fetch more than a day ahead (cadence.MAX_INTERVAL),
+    so a due time further away than that is a clock that went back: due now."""
+    now = datetime.now(timezone.utc)
+    ahead = _one_feed_node(tmp_path, db_url, feed_server, lambda: now + timedelta(days=365))
+    assert [o.result for o in ahead.refresh_round("node-a").outcomes] == ["updated"]
+    ahead.close()
+    right = _one_feed_node(tmp_path, db_url, feed_server, lambda: now)
+    try:
+        assert [o.result for o in right.refresh_round("node-a").outcomes] == ["not_modified"]
+        assert feed_server.hits["/a.ics"] == 2
+        assert right.refresh_round("node-a").outcomes == ()  # due in an hour again, not now
+        # a node of another host leased it with its clock a year ahead, and died
+        feeds = right.round_plan().candidates
+        assert right.store.claim_feeds(feeds, "elsewhere:7", now + timedelta(days=365),
+                                       timedelta(minutes=10), due_only=False) == list(feeds)
+        assert [o.result for o in right.refresh(force=True)] == ["updated"]
+    finally:
+        right.close()

@@ -48,20 +48,28 @@ class LeasesStore:
 
     def claim_feeds(
         self, candidates: Sequence[int], owner: str, now: datetime, ttl: timedelta,
-        limit: int | None = None, *, due_only: bool = True,
+        limit: int | None = None, *, due_only: bool = True, horizon: timedelta | None = None,
     ) -> list[int]:
         """Lease up to ``limit`` of the candidate feeds that no live node (or process) leases;
         return their ids. ``due_only`` (the daemon's rounds) also leaves out disabled feeds and
         feeds not yet due; a refresh asked for by hand takes them all. Never blocks on a feed
-        another node is claiming."""
+        another node is claiming.
+
+        ``horizon``: the furthest ahead a fetch is ever scheduled (cadence.MAX_INTERVAL). A due
+        time past it, or a lease running past it (and ``ttl``) from now, was set by a clock
+        since set back (a node a year ahead): due, free, rather than left alone until then."""
         if not candidates:
             return []
         f = feed_leases.c
         free = sa.or_(f.lease_until.is_(None), f.lease_until < now, f.lease_owner == owner)
+        later = []
+        if horizon is not None:
+            free = sa.or_(free, f.lease_until > now + max(ttl, horizon))
+            later = [f.next_due > now + horizon]
         due = sa.select(f.id).where(self._among(f.id, candidates), free)
         if due_only:
             due = due.where(f.status != "disabled",
-                            sa.or_(f.next_due.is_(None), f.next_due <= now))
+                            sa.or_(f.next_due.is_(None), f.next_due <= now, *later))
         due = due.order_by(f.next_due.asc().nulls_first(), f.id).limit(limit)
         claim = (
             feed_leases.update()
