@@ -24,6 +24,7 @@ from typing import Literal
 from . import cadence
 from .config import Settings
 from .errors import PublishError, StoreError
+from .publish import directory_id
 from .mailer import notify_contact
 from .observe import CONTENT_TYPE, Metrics
 from .models import FeedOutcome, FeedState, Source, StoredUpdate
@@ -191,9 +192,10 @@ class ClusterMixin:
 
     def build_needed(self) -> bool:
         """The data moved on since this output directory was last built (by any node)."""
+        if not (self.settings.output_dir / "calendar.ics").exists():
+            return True
         built = self.store.read_mark(self._built_mark())
-        return (built is None or built < (self.store.read_mark(DATA_MARK) or 0)
-                or not (self.settings.output_dir / "calendar.ics").exists())
+        return built is None or built < (self.store.read_mark(DATA_MARK) or 0)
 
     def build_once(self, node: str, writing: Writing = nullcontext) -> BuildResult:
         """Build if needed, one node at a time: "busy" when another node is building now
@@ -257,7 +259,10 @@ class ClusterMixin:
             time.sleep(BUSY_POLL_SECONDS)
 
     def _built_mark(self) -> str:
-        return f"built:{self.settings.output_dir.resolve()}"[:300]
+        """Named after the output directory's own id, not its path: nodes on several hosts
+        with their own ``./output`` at one path were one mark, and only the first node to
+        build after a change did; the others served their old outputs for ever."""
+        return f"built:{directory_id(self.settings.output_dir)}"
 
     # --- feed health -----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import contextlib
 import fcntl
 import json
 import os
+import secrets
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -34,6 +35,8 @@ Content = bytes | Iterable[bytes]
 """One file's bytes, or pieces written one after the other as they come (never joined)."""
 MANAGED_DIRS = ("calendars",)
 """Folders whose files all come from a build: files a build no longer produces are removed."""
+IDENTITY = ".aggregator-output-id"
+"""The random name an output directory keeps in itself (:func:`directory_id`)."""
 JOURNAL = ".publish-journal"
 """The moves (staged name -> target) and removals of the generation being put in place."""
 
@@ -88,6 +91,37 @@ def _commit(staged: list[tuple[str, Path]]) -> None:
             for left, _ in staged[done:]:
                 Path(left).unlink(missing_ok=True)
             raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def directory_id(output_dir: Path) -> str:
+    """The random name ``output_dir`` keeps in itself, made on first use: what the database's
+    marks know it by. Not its path: nodes on several hosts each have a directory of their own
+    at the same path (``./output`` of the same layout), while a directory they all mount is
+    one. Made atomically (a complete file linked in place), so nodes sharing the directory
+    agree on the name the first one gave it.
+
+    Raises:
+        PublishError: the directory cannot be read or written.
+    """
+    path = output_dir / IDENTITY
+    try:
+        try:
+            return path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            pass
+        temp_name = _stage(path, secrets.token_hex(16).encode())
+        try:
+            os.link(temp_name, path)
+        except FileExistsError:
+            pass  # another node named it first
+        except OSError:  # a file system without hard links (some FUSE ones)
+            if not path.exists():
+                os.replace(temp_name, path)
+        finally:
+            Path(temp_name).unlink(missing_ok=True)
+        return path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise PublishError(f"cannot read or write {path}: {error}") from None
 
 
 def write_outputs(

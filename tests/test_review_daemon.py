@@ -92,7 +92,6 @@ def test_a_writer_killed_between_two_moves_is_rolled_forward_when_the_web_server
 
 def _one_feed_node(tmp_path: Path, db_url: str, server: Any, clock: Callable[[], datetime]
                    ) -> Aggregator:
-    server.set("/a.ics", ICS, "text/calendar")
     source = make_source("lab", server.url("/a.ics"))
     return make_aggregator(make_settings(tmp_path, (source,), db_url), clock=clock)
 
@@ -108,6 +107,7 @@ def test_a_clock_set_back_does_not_leave_feeds_unfetched_until_it_catches_up(
     again for a year. Nothing schedules a fetch more than a day ahead (cadence.MAX_INTERVAL),
     so a due time further away than that is a clock that went back: due now."""
     now = datetime.now(timezone.utc)
+    feed_server.set("/a.ics", ICS, "text/calendar")
     ahead = _one_feed_node(tmp_path, db_url, feed_server, lambda: now + timedelta(days=365))
     assert [o.result for o in ahead.refresh_round("node-a").outcomes] == ["updated"]
     ahead.close()
@@ -123,3 +123,38 @@ def test_a_clock_set_back_does_not_leave_feeds_unfetched_until_it_catches_up(
         assert [o.result for o in right.refresh(force=True)] == ["updated"]
     finally:
         right.close()
+
+
+def test_nodes_with_their_own_output_directory_at_one_path_each_rebuild(
+        tmp_path: Path, db_url: str, feed_server: Any) -> None:
+    """Nodes on several hosts, each with its own ``./output`` at the same path (one layout
+    deployed everywhere): the database marked the *path* built, so after a change only the
+    first node to build did; every other node found its old outputs "current" and served them
+    for ever. Two hosts are played here by one path whose directory is swapped between them.
+    A directory the nodes really share is still built once."""
+    now = datetime.now(timezone.utc)
+    output = tmp_path / "output"
+    feed_server.set("/a.ics", ICS, "text/calendar")
+    node_b = _one_feed_node(tmp_path, db_url, feed_server, lambda: now)
+    node_b.refresh()
+    assert node_b.build_once("node-b") == "built"
+    output.rename(tmp_path / "disk-b")  # node B's disk leaves; node A's is mounted there
+    feed_server.set("/a.ics", ICS.replace(b"SUMMARY:Talk", b"SUMMARY:Moved talk"), "text/calendar")
+    node_a = _one_feed_node(tmp_path, db_url, feed_server, lambda: now)
+    try:
+        assert [o.result for o in node_a.refresh(force=True)] == ["updated"]
+        assert node_a.build_once("node-a") == "built"
+        assert b"Moved talk" in (output / "calendar.ics").read_bytes()
+        output.rename(tmp_path / "disk-a")
+        (tmp_path / "disk-b").rename(output)  # node B's own directory at the same path
+        assert node_b.build_once("node-b") == "built"
+        assert b"Moved talk" in (output / "calendar.ics").read_bytes()
+        shared = _one_feed_node(tmp_path, db_url, feed_server, lambda: now)  # same directory
+        try:
+            assert shared.build_once("node-c") == "current"
+        finally:
+            shared.close()
+    finally:
+        node_a.close()
+        node_b.close()
+

@@ -31,8 +31,8 @@ marks = Table(
     Column("name", String(300), primary_key=True),
     Column("value", Integer, nullable=False),
 )
-"""Counters nodes compare: "data" grows when a refresh stores new records, "built:<dir>" holds
-the data mark an output directory was last built from."""
+"""Counters nodes compare: "data" grows when a refresh stores new records, "built:<dir id>"
+holds the data mark an output directory (named by its publish.directory_id) was last built from."""
 
 feed_outages = Table(
     "feed_outages",
