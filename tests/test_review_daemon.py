@@ -3,6 +3,7 @@ clock changes, feeds that misbehave. Real processes, real HTTP servers, real dat
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -12,8 +13,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from conftest import make_settings, make_source
+from test_daemon_schedule import running
 
 from aggregator.core import Aggregator, make_aggregator
 from aggregator.publish import write_outputs
@@ -158,3 +161,18 @@ def test_nodes_with_their_own_output_directory_at_one_path_each_rebuild(
         node_a.close()
         node_b.close()
 
+
+def test_a_changed_time_zone_reschedules_the_stored_digest(tmp_path: Path) -> None:
+    """The stored cluster-wide jobs were compared by str(trigger), which leaves the zone out:
+    an operator who set `timezone: America/New_York` kept the digest at 07:00 in Paris (01:00
+    in New York) for as long as the database lived."""
+    settings = make_settings(tmp_path, ())
+    with running(settings) as daemon:
+        job = daemon.scheduler.get_job("weekly-digest", jobstore="shared")
+        assert job is not None and job.next_run_time.hour == 7
+    new_york = dataclasses.replace(settings, timezone="America/New_York")
+    with running(new_york) as daemon:
+        job = daemon.scheduler.get_job("weekly-digest", jobstore="shared")
+        assert job is not None
+        local = job.next_run_time.astimezone(ZoneInfo("America/New_York"))
+        assert (local.weekday(), local.hour, local.minute) == (0, 7, 0)

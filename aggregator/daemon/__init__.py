@@ -154,8 +154,8 @@ class Daemon:
         """Add a cluster-wide job unless it is stored already: re-adding would move its next
         run past a missed one, and the missed digest would never be sent."""
         existing = self.scheduler.get_job(job_id, jobstore="shared")
-        if existing is not None:
-            if str(existing.trigger) != str(trigger):
+        if existing is not None:  # repr, not str: str leaves the time zone out
+            if repr(existing.trigger) != repr(trigger):
                 self.scheduler.reschedule_job(job_id, jobstore="shared", trigger=trigger)
             return
         try:
