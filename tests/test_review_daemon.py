@@ -19,6 +19,9 @@ from conftest import make_settings, make_source
 from test_daemon_schedule import running
 
 from aggregator.core import Aggregator, make_aggregator
+from aggregator.demo.server import FeedServer
+from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds
+from aggregator.models import FetchResult
 from aggregator.publish import write_outputs
 
 GENERATION = ("calendar.ics", "calendars/metz.ics", "events.json", "index.html", "news.json")
@@ -176,3 +179,23 @@ def test_a_changed_time_zone_reschedules_the_stored_digest(tmp_path: Path) -> No
         assert job is not None
         local = job.next_run_time.astimezone(ZoneInfo("America/New_York"))
         assert (local.weekday(), local.hour, local.minute) == (0, 7, 0)
+
+
+def test_a_host_with_many_feeds_does_not_hold_up_the_other_hosts(feed_server: Any) -> None:
+    """A fetch took a slot of the overall limit before its host's: one host serving many of a
+    round's feeds (calendar.google.com exports, a platform hosting many organisations) filled
+    every overall slot with fetches queued for that host, and the other hosts' feeds waited
+    behind all of them, the round as long as that host's queue and theirs one after the other."""
+    slow = [f"/slow-{n}.ics" for n in range(12)]
+    for target in slow:
+        feed_server.set(target, ICS, "text/calendar")
+        feed_server.delay(target, 0.3)
+    done: list[str] = []
+    with FeedServer({"/fast.ics": (ICS, "text/calendar")}, host="127.0.0.2") as other:
+        requests = [*(FetchRequest(feed_server.url(t)) for t in slow),
+                    FetchRequest(other.url("/fast.ics"))]
+        results = fetch_feeds(requests, allow_private=True,
+                              limits=FetchLimits(concurrency=4, per_host=1),
+                              on_done=lambda request, result: done.append(request.url))
+    assert all(isinstance(result, FetchResult) for result in results)
+    assert done.index(other.url("/fast.ics")) <= 2, done  # not behind the slow host's queue

@@ -115,7 +115,9 @@ class _Fetcher:
             _, host, _ = split_target(request.url)  # an unreadable URL fails its feed alone
         except FetchError as error:
             return error
-        async with self.overall, self.hosts[host.lower()]:
+        # The host's slot first: a fetch queued for a busy host holds no overall slot, which
+        # the other hosts' feeds would wait for behind the whole of that host's queue.
+        async with self.hosts[host.lower()], self.overall:
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self.limits.total_timeout):
