@@ -314,7 +314,10 @@ class ClusterMixin:
 
     def digest_round(self, node: str, week: str, *, retries_only: bool = False) -> str:
         """Send ``week``'s digest (or only its due retries) under a cluster-wide lease; the
-        subscribers' ledger (issue 5) makes each send happen once even if two nodes ran it."""
+        subscribers' ledger (issue 5) makes each send happen once even if two nodes ran it.
+        A run that started the week and never ended (its node killed midway: the scheduler
+        had already moved the weekly job to next week) is finished by the next retries-only
+        run, the hourly job, on any node; once a run ended, none starts anyone's week."""
         send = getattr(self, "send_digest", None)
         if send is None:
             return "skipped: this version has no digest sending (Aggregator.send_digest)"
@@ -323,7 +326,13 @@ class ClusterMixin:
         if not self.store.try_lease(name, node, self.clock(), timedelta(hours=1)):
             return "skipped: another node is sending it"
         try:
+            if retries_only and self.store.read_mark(f"{name}:started") is not None:
+                retries_only = self.store.read_mark(f"{name}:ended") is not None
+            if not retries_only:
+                self.store.set_mark(f"{name}:started", 1)
             report = send(week, retries_only=retries_only)
+            if not retries_only:
+                self.store.set_mark(f"{name}:ended", 1)
         finally:
             self.store.release_lease(name, node)
         counts = {key: len(getattr(report, key, ())) for key in ("sent", "retry", "failed")}

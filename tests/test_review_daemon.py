@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,7 +18,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from conftest import make_settings, make_source
+from digest_site import WEEK, Clock, close_apps, digest_app  # noqa: F401
+from mailsink import Sink, smtp_server  # noqa: F401
 from test_daemon_schedule import running
+from test_digest_crash import SUBSCRIBERS, environment
 
 from aggregator.core import Aggregator, make_aggregator
 from aggregator.demo.server import FeedServer
@@ -199,3 +204,43 @@ def test_a_host_with_many_feeds_does_not_hold_up_the_other_hosts(feed_server: An
                               on_done=lambda request, result: done.append(request.url))
     assert all(isinstance(result, FetchResult) for result in results)
     assert done.index(other.url("/fast.ics")) <= 2, done  # not behind the slow host's queue
+
+
+DAEMON_DIGEST = textwrap.dedent("""
+    import sys
+    from aggregator import config
+    from aggregator.core import make_aggregator
+
+    node = make_aggregator(config.load())
+    node.digest_round(node.node_name(), sys.argv[1])  # the weekly job, as the daemon runs it
+""")
+
+
+def test_a_digest_run_killed_midway_is_finished_by_the_hourly_job(
+        smtp_server: Sink, tmp_path: Path, db_url: str) -> None:
+    """The weekly job's run was the only one to start a week's digests: the scheduler had
+    moved the stored job to next week when it started it, and the hourly job sends only due
+    retries. A node killed mid-run (a deploy on Monday morning, the OOM killer) therefore left
+    every subscriber it had not reached without that week's digest, silently. The hourly job
+    now finishes a week whose run started and did not end."""
+    app = digest_app(tmp_path, db_url, smtp_server.port, Clock())
+    for address in SUBSCRIBERS:
+        app.add_subscriber(address, confirmed=True)
+    smtp_server.delay = 0.05
+    process = subprocess.Popen([sys.executable, "-c", DAEMON_DIGEST, WEEK],
+                               env=environment(tmp_path, db_url, smtp_server.port), cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while smtp_server.count < 8 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    _, error = process.communicate()
+    served_before = smtp_server.count
+    assert 8 <= served_before < len(SUBSCRIBERS), error.decode()
+    smtp_server.delay = 0
+    app.digest_round("node-b", WEEK, retries_only=True)  # the hourly job, on any node
+    counts = Counter(m["To"] for m in smtp_server.messages)
+    assert sorted(counts) == SUBSCRIBERS and set(counts.values()) == {1}
+    app.add_subscriber("late@example.org", confirmed=True)  # a finished week starts no one's
+    app.digest_round("node-b", WEEK, retries_only=True)
+    assert smtp_server.count == len(SUBSCRIBERS)
