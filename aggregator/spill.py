@@ -64,6 +64,9 @@ class SpilledBytes(Generic[K, X]):
         self._window, self._window_at = b"", 0
         self._in_memory = False
         """The file could not be written: everything stays in the buffer."""
+        self._closing: weakref.finalize[[], SpilledBytes[K, X]] | None = None
+        """Closes the file when nobody closed the memo: one at a time (one per file made,
+        each holding its file, grew by one at every compaction of a daemon's build)."""
 
     # --- the BytesMemo protocol (aggregator/memo.py) --------------------------------------
 
@@ -132,7 +135,9 @@ class SpilledBytes(Generic[K, X]):
         try:
             if self._file is None:
                 self._file = tempfile.TemporaryFile(dir=self._directory, prefix="aggregator-")
-                weakref.finalize(self, self._file.close)  # a memo nobody closed closes its file
+                if self._closing is not None:
+                    self._closing.detach()
+                self._closing = weakref.finalize(self, self._file.close)
             self._file.seek(self._flushed)
             self._file.write(self._pending)
             self._file.flush()

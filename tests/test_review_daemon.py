@@ -4,12 +4,14 @@ clock changes, feeds that misbehave. Real processes, real HTTP servers, real dat
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -28,6 +30,7 @@ from aggregator.demo.server import FeedServer
 from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds
 from aggregator.models import FetchResult
 from aggregator.publish import write_outputs
+from aggregator.spill import SpilledBytes
 
 GENERATION = ("calendar.ics", "calendars/metz.ics", "events.json", "index.html", "news.json")
 
@@ -244,3 +247,21 @@ def test_a_digest_run_killed_midway_is_finished_by_the_hourly_job(
     app.add_subscriber("late@example.org", confirmed=True)  # a finished week starts no one's
     app.digest_round("node-b", WEEK, retries_only=True)
     assert smtp_server.count == len(SUBSCRIBERS)
+
+
+def test_a_daemons_build_scratch_memo_holds_one_closing_hook_however_many_builds(
+        tmp_path: Path) -> None:
+    """Each scratch file the memo made registered a hook to close it (weakref.finalize), kept
+    as long as the memo lives, the daemon's whole life, with the file it holds: one more at
+    every compaction (about every other build once the events change)."""
+    memo = SpilledBytes[tuple[int, int], None](str(tmp_path))
+    value = b"x" * 300_000
+    for build in range(12):
+        memo.new_build()
+        for n in range(4):
+            memo.get((build, n), lambda: (value, None))
+    gc.collect()
+    hooks = [hook for hook in gc.get_objects()
+             if isinstance(hook, weakref.finalize) and (hook.peek() or [None])[0] is memo]
+    memo.close()
+    assert len(hooks) <= 1
