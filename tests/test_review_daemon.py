@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+import sqlalchemy as sa
 from conftest import make_settings, make_source
 from digest_site import WEEK, Clock, close_apps, digest_app  # noqa: F401
 from mailsink import Sink, smtp_server  # noqa: F401
@@ -31,6 +33,7 @@ from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds
 from aggregator.models import FetchResult
 from aggregator.publish import write_outputs
 from aggregator.spill import SpilledBytes
+from aggregator.store import open_store
 
 GENERATION = ("calendar.ics", "calendars/metz.ics", "events.json", "index.html", "news.json")
 
@@ -265,3 +268,20 @@ def test_a_daemons_build_scratch_memo_holds_one_closing_hook_however_many_builds
              if isinstance(hook, weakref.finalize) and (hook.peek() or [None])[0] is memo]
     memo.close()
     assert len(hooks) <= 1
+
+
+@pytest.mark.postgres
+def test_the_server_drops_the_session_of_a_vanished_node_within_a_minute(postgres_url: str) -> None:
+    """The build lock is a session advisory lock, freed when the server ends the session of a
+    node that died. A node whose host lost power (or whose network was cut) sends no FIN: the
+    server noticed only by its TCP keepalives, after the system's 2 h 11 min, and meanwhile
+    every other node found the build "busy" and built nothing. The store's sessions ask the
+    server to probe after 30 s of silence, every 10 s, three times."""
+    store = open_store(postgres_url)
+    try:
+        with store.engine.connect() as connection:
+            values = [connection.execute(sa.text(f"SHOW {name}")).scalar() for name in
+                      ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count")]
+    finally:
+        store.close()
+    assert values == ["30", "10", "3"]

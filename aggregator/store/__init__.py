@@ -72,6 +72,14 @@ def _safe_url(db_url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", db_url)
 
 
+SERVER_KEEPALIVES = ("tcp_keepalives_idle = 30", "tcp_keepalives_interval = 10",
+                     "tcp_keepalives_count = 3")
+"""The server probes an idle node's connection after 30 s and drops it a minute later if the
+node is gone (power lost, network cut), which frees the build lock that session held (an
+advisory lock): with the system's defaults, two hours and eleven minutes in which every other
+node found the build "busy" and built nothing."""
+
+
 def _engine(db_url: str, lock_timeout: float) -> Engine:
     if db_url.startswith("sqlite"):
         url = sa.engine.make_url(db_url)
@@ -95,6 +103,8 @@ def _engine(db_url: str, lock_timeout: float) -> Engine:
         # A SET, not the libpq "options" parameter, which PgBouncer refuses.
         with dbapi_connection.cursor() as cursor:
             cursor.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
+            for setting in SERVER_KEEPALIVES:
+                cursor.execute(f"SET {setting}")
         dbapi_connection.commit()  # SET is transactional: kept only once committed
 
     return engine
