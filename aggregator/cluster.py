@@ -127,10 +127,11 @@ class ClusterMixin:
             return Round((), False)
         try:
             states = self.store.feed_states_of(claimed)
-            updates = self._fetch_and_store(
-                states, force=False, sources=plan.sources,
-                report=lambda step, done, total: None, writing=writing, wire=wire,
-            )
+            with self.store.feeds_kept(claimed, node, self.clock, daemon.lease):
+                updates = self._fetch_and_store(
+                    states, force=False, sources=plan.sources,
+                    report=lambda step, done, total: None, writing=writing, wire=wire,
+                )
         finally:
             self.store.release_feeds(claimed, node)
         for update in updates:
@@ -183,8 +184,9 @@ class ClusterMixin:
         try:
             leased = set(ids)
             holders = self.store.feed_lease_owners() if len(leased) < len(feed_ids) else {}
-            yield leased, {key: holders.get(key) or "another node"
-                           for key in feed_ids if key not in leased}
+            with self.store.feeds_kept(ids, owner, self.clock, self.settings.daemon.lease):
+                yield leased, {key: holders.get(key) or "another node"
+                               for key in feed_ids if key not in leased}
         finally:
             self.store.release_feeds(ids, owner)
 

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import weakref
 from collections import Counter
@@ -27,6 +28,7 @@ from mailsink import Sink, smtp_server  # noqa: F401
 from test_daemon_schedule import running
 from test_digest_crash import SUBSCRIBERS, environment
 
+from aggregator.config import DaemonSettings
 from aggregator.core import Aggregator, make_aggregator
 from aggregator.demo.server import FeedServer
 from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds
@@ -285,3 +287,32 @@ def test_the_server_drops_the_session_of_a_vanished_node_within_a_minute(postgre
     finally:
         store.close()
     assert values == ["30", "10", "3"]
+
+
+def test_a_round_that_outlives_its_lease_keeps_its_feeds(
+        tmp_path: Path, db_url: str, feed_server: Any) -> None:
+    """A node leased a round's feeds for AGGREGATOR_LEASE and never renewed them: a round
+    longer than that (100 feeds of one slow host: 25 waves of 4 fetches at up to 30 s each,
+    beyond 10 minutes) let another node claim the same feeds and ask that host for each of
+    them a second time, while the first node was still fetching them. The lease is renewed
+    while the round lasts. Here a lease of 3 s and a feed answering in 7 s."""
+    feed_server.set("/a.ics", ICS, "text/calendar")
+    feed_server.delay("/a.ics", 7)
+    now = datetime.now
+    lease = DaemonSettings(lease=timedelta(seconds=3))
+    nodes = [make_aggregator(dataclasses.replace(make_settings(
+        tmp_path, (make_source("lab", feed_server.url("/a.ics")),), db_url), daemon=lease),
+        clock=lambda: now(timezone.utc)) for _ in range(2)]
+    first = threading.Thread(target=nodes[0].refresh_round, args=("node-a",))
+    try:
+        first.start()
+        deadline = time.monotonic() + 30
+        while feed_server.hits["/a.ics"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(4.5)  # past the lease: node A still waits for the answer
+        assert nodes[1].refresh_round("node-b").outcomes == ()
+        assert feed_server.hits["/a.ics"] == 1
+    finally:
+        first.join(30)
+        for node in nodes:
+            node.close()
