@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from . import cadence
 from .config import Settings
@@ -193,8 +194,16 @@ class ClusterMixin:
     # --- build -----------------------------------------------------------------------------
 
     def build_needed(self) -> bool:
-        """The data moved on since this output directory was last built (by any node)."""
-        if not (self.settings.output_dir / "calendar.ics").exists():
+        """The data moved on since this output directory was last built (by any node), or
+        it was built before today: what the outputs show depends on the day too (the upcoming
+        days of index.html, the events and news windows), and unchanged feeds left index.html
+        listing last week's events as upcoming."""
+        try:
+            built_at = (self.settings.output_dir / "calendar.ics").stat().st_mtime
+        except OSError:
+            return True
+        zone = ZoneInfo(self.settings.timezone)
+        if datetime.fromtimestamp(built_at, zone).date() < datetime.now(zone).date():
             return True
         built = self.store.read_mark(self._built_mark())
         return built is None or built < (self.store.read_mark(DATA_MARK) or 0)

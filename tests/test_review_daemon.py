@@ -316,3 +316,24 @@ def test_a_round_that_outlives_its_lease_keeps_its_feeds(
         first.join(30)
         for node in nodes:
             node.close()
+
+
+def test_outputs_built_before_today_are_built_again(
+        tmp_path: Path, db_url: str, feed_server: Any) -> None:
+    """The daemon built only when a feed's records changed: with feeds that did not change
+    for days, index.html went on listing the days since as upcoming (and the events and news
+    windows did not move). A build of an earlier day is due again."""
+    feed_server.set("/a.ics", ICS, "text/calendar")
+    node = _one_feed_node(tmp_path, db_url, feed_server, lambda: datetime.now(timezone.utc))
+    try:
+        node.refresh()
+        assert node.build_once("node-a") == "built"
+        assert node.build_once("node-a") == "current"
+        calendar = tmp_path / "output" / "calendar.ics"
+        yesterday = time.time() - 86_400 - 60
+        os.utime(calendar, (yesterday, yesterday))
+        assert node.build_once("node-a") == "built"
+        assert calendar.stat().st_mtime > yesterday + 86_400
+        assert node.build_once("node-a") == "current"
+    finally:
+        node.close()
