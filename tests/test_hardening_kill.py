@@ -1,6 +1,8 @@
 """Processes killed at random points (issue 7): SIGKILL during refresh and build, several times,
 then the database and the outputs are consistent: every output parses, all of them belong to
-one generation, and a final refresh and build bring everything up to date.
+one generation (once the next reader or writer has finished a killed writer's journal of
+moves: tests/test_review_daemon.py kills one between two moves), and a final refresh and build
+bring everything up to date.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import icalendar
 import pytest
 
 from aggregator.demo.server import FeedServer
+from aggregator.publish import recover
 
 EVENTS = 300
 DAY = datetime.now(timezone.utc).replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=1)
@@ -61,7 +64,10 @@ def finish(command: str, env: dict[str, str]) -> float:
 
 
 def generation(output: Path) -> str:
-    """The one version every output shows; fails if a file is partial or files disagree."""
+    """The one version every output shows once a reader starts (``publish.recover``, which
+    the web server runs: a writer killed between two of its moves leaves a journal of the
+    rest); fails if a file is partial or files disagree."""
+    recover(output)
     events = json.loads((output / "events.json").read_text())["events"]
     versions = {e["title"].split()[0] for e in events}
     parsed = icalendar.Calendar.from_ical((output / "calendar.ics").read_bytes())
