@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 
+from .instants import utc_instant
 from .models import Event, When
 
 CYCLE_YEARS = 400
@@ -100,6 +101,30 @@ def is_occurrence(rule: str | None, start: When, rdates: Sequence[When], moment:
         except (ValueError, TypeError, OverflowError, IndexError):
             continue
     return False
+
+
+def rule_dates(rule: str, start: When, before: When | None = None,
+               limit: int = WALK_BUDGET) -> list[When]:
+    """The dates ``rule`` makes walked from ``start`` (of its kind: dates for an all-day
+    series), DTSTART's own if the rule gives it, up to ``before`` (excluded): at most
+    ``limit``, walking at most :data:`WALK_BUDGET` steps; none for a rule
+    :func:`rule_problem` refuses."""
+    if rule_problem(rule, start) is not None:
+        return []
+    timed = isinstance(start, datetime)
+    found: list[When] = []
+    try:
+        walked = rrulestr(rule, dtstart=start if isinstance(start, datetime) else _midnight(start))
+        for _, moment in zip(range(WALK_BUDGET), walked, strict=False):
+            when: When = moment if timed else moment.date()
+            if before is not None and utc_instant(when) >= utc_instant(before):
+                break
+            found.append(when)
+            if len(found) >= limit:
+                break
+    except (ValueError, TypeError, OverflowError, IndexError):
+        pass  # an UNTIL dateutil refuses: the dates walked so far
+    return found
 
 
 def has_end(rule: str) -> bool:

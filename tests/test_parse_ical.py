@@ -708,3 +708,21 @@ def test_a_calendar_saved_in_utf16_or_utf32_reads_as_written(codec: str) -> None
             else text.encode(codec))
     feed = parse_body(body, "auto", URL)
     assert [e.title for e in feed.events] == ["Kraków – Łódź €10"] and feed.warnings == ()
+
+
+def test_a_further_rrule_with_an_end_keeps_its_dates_and_two_endless_keep_the_first() -> None:
+    """RFC 2445 allowed several RRULEs (ical.js and recurring-ical-events read them all): a
+    weekly club's four extra Saturdays were lost behind its first rule. A rule that ends is
+    written out as dates (none the kept rule makes twice); the rule without end is kept."""
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:club", "SUMMARY:Club", "DTSTART;TZID=Europe/Paris:20270105T180000",
+        "RRULE:FREQ=WEEKLY;BYDAY=SA,TU;COUNT=6", "RRULE:FREQ=WEEKLY", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:two", "SUMMARY:Two", "DTSTART;TZID=Europe/Paris:20270105T180000",
+        "RRULE:FREQ=WEEKLY", "RRULE:FREQ=MONTHLY", "END:VEVENT"))
+    club = by_title(feed, "Club")
+    assert club.rrule == "FREQ=WEEKLY"
+    paris = ZoneInfo("Europe/Paris")
+    assert club.rdates == tuple(datetime(2027, 1, day, 18, tzinfo=paris) for day in (9, 16, 23))
+    two = by_title(feed, "Two")
+    assert two.rrule == "FREQ=WEEKLY" and two.rdates == ()
+    assert "VEVENT 'Two': several RRULEs without an end, kept the first" in feed.warnings

@@ -48,7 +48,7 @@ from .ical_dates import (
     read_dates,
     read_end,
     read_optional_when,
-    read_rrule,
+    read_rules,
     text_of,
     to_when,
 )
@@ -337,6 +337,7 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
     title = plain_text(text_of(component, "SUMMARY")).replace("\n", " ")
     url = clean_line(text_of(component, "URL"))
     url = url if is_web_url(url) else ""  # javascript:, data:, mailto: never become a link (issue 7)
+    rule, further = read_rules(component, start, context)
     return Event(
         uid=read_uid(component, title, start, context),
         title=clean_line(title),
@@ -349,8 +350,8 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
         url=url,
         status=STATUSES.get(text_of(component, "STATUS").strip().upper(), "CONFIRMED"),
         categories=read_categories(component),
-        rrule=read_rrule(component, start, context),
-        rdates=read_dates(component, "RDATE", context),
+        rrule=rule,
+        rdates=(*read_dates(component, "RDATE", context), *further),
         exdates=read_dates(component, "EXDATE", context),
         recurrence_id=read_optional_when(component, "RECURRENCE-ID", context),
         sequence=read_sequence(component),

@@ -18,7 +18,7 @@ from icalendar.prop import vBroken
 
 from ..instants import utc_instant
 from ..models import When
-from ..recurrence import rule_problem
+from ..recurrence import has_end, rule_dates, rule_problem
 from .guards import MAX_DATES_PER_EVENT, MAX_DATES_PER_FEED
 from .news_dates import ISO_8601
 from .text import clean_line
@@ -269,20 +269,38 @@ def capped_dates(dates: tuple[When, ...], where: str, name: str, context: Calend
     return tuple(dates[i] for i in sorted(latest))
 
 
-def read_rrule(
-    component: icalendar.Component, start: When, context: CalendarContext
-) -> str | None:
-    """The RRULE as iCalendar text; a second RRULE (deprecated by RFC 5545) is dropped."""
+def read_rules(component: icalendar.Component, start: When, context: CalendarContext
+               ) -> tuple[str | None, tuple[When, ...]]:
+    """The RRULE as iCalendar text, and the dates of any further RRULE that ends.
+
+    RFC 2445 allowed several RRULEs (RFC 5545 deprecates them; ical.js and
+    recurring-ical-events read every one): kept as the first alone, a weekly meetup's monthly
+    specials were lost. A further rule with an end (COUNT, UNTIL) is written out as dates,
+    less those the kept rule makes; of rules without one the first is kept, the organiser told.
+    """
     rules = component.get("RRULE")
     rules = rules if isinstance(rules, list) else [] if rules is None else [rules]
-    texts = [text for text in dict.fromkeys(rule_text(rule) for rule in rules) if text]
-    if len(texts) > 1:
-        context.warnings.append(f"VEVENT {describe(component)}: several RRULEs, kept the first")
-    if not texts:
-        return None
-    rule, problems = checked_rule(texts[0], start, context.resolver.floating)
-    context.warnings.extend(f"VEVENT {describe(component)}: {problem}" for problem in problems)
-    return rule
+    where = f"VEVENT {describe(component)}"
+    checked: list[str] = []
+    for text in dict.fromkeys(rule_text(rule) for rule in rules):
+        rule, problems = checked_rule(text, start, context.resolver.floating) if text \
+            else (None, [])
+        context.warnings.extend(f"{where}: {problem}" for problem in problems)
+        if rule is not None and rule not in checked:
+            checked.append(rule)
+    if len(checked) < 2:
+        return (checked[0] if checked else None), ()
+    kept = next((rule for rule in checked if not has_end(rule)), checked[0])
+    if sum(not has_end(rule) for rule in checked) > 1:
+        context.warnings.append(f"{where}: several RRULEs without an end, kept the first")
+    dates = [d for rule in checked if rule != kept and has_end(rule)
+             for d in rule_dates(rule, start, limit=MAX_DATES_PER_EVENT)]
+    if dates:
+        last = max(dates, key=utc_instant)
+        ours = set(rule_dates(kept, start, last + (timedelta(seconds=1) if isinstance(
+            last, datetime) else timedelta(days=1))))
+        dates = [d for d in dict.fromkeys(dates) if d != start and d not in ours]
+    return kept, capped_dates(tuple(sorted(dates, key=utc_instant)), where, "RRULE", context)
 
 
 def checked_rule(text: str, start: When, zone: zoneinfo.ZoneInfo) -> tuple[str | None, list[str]]:

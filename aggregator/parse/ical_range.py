@@ -19,14 +19,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from itertools import islice
 
 import icalendar
-from dateutil.rrule import rrulestr
 
 from ..instants import utc_instant as _key
 from ..models import Event, When
-from ..recurrence import WALK_BUDGET, WEEKDAYS, rule_problem
+from ..recurrence import WEEKDAYS, rule_dates, rule_problem
 from .guards import MAX_DATES_PER_EVENT
 
 DAY_PARTS = ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS", "BYMONTH")
@@ -168,26 +166,10 @@ def _end_before(parts: dict[str, str], cut: When, shift: timedelta, start: When)
 
 def _originals(master: Event, low: When | None, high: When | None) -> list[When]:
     """The rule's own dates from ``low`` (included) to ``high`` (excluded), as DTSTART is
-    written: at most :data:`MAX_DATES_PER_EVENT`, walking at most WALK_BUDGET steps."""
+    written: at most :data:`MAX_DATES_PER_EVENT`."""
     assert master.rrule is not None
-    start = master.start
-    if rule_problem(master.rrule, start) is not None:
-        return []
-    timed = isinstance(start, datetime)
-    dtstart = start if isinstance(start, datetime) else datetime.combine(start, datetime.min.time())
-    found: list[When] = []
-    try:
-        for moment in islice(rrulestr(master.rrule, dtstart=dtstart), WALK_BUDGET):
-            when: When = moment if timed else moment.date()
-            if high is not None and _key(when) >= _key(high):
-                break
-            if low is None or _key(when) >= _key(low):
-                found.append(when)
-                if len(found) >= MAX_DATES_PER_EVENT:
-                    break
-    except (ValueError, TypeError, OverflowError, IndexError):
-        pass  # a rule dateutil refuses: the dates found so far
-    return found
+    dates = rule_dates(master.rrule, master.start, high)
+    return [d for d in dates if low is None or _key(d) >= _key(low)][:MAX_DATES_PER_EVENT]
 
 
 def _within(dates: Iterable[When], low: When | None, high: When | None) -> tuple[When, ...]:

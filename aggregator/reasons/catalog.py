@@ -275,9 +275,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
      "{kept} dernières",
      "VEVENT {what}: {n} {name}-Werte, mehr als die Grenze eines Termins: die letzten {kept} "
      "behalten"),
-    ("VEVENT {what}: several RRULEs, kept the first",
-     "VEVENT {what} : plusieurs RRULE, seule la première est gardée",
-     "VEVENT {what}: mehrere RRULEs, die erste behalten"),
+    ("VEVENT {what}: several RRULEs without an end, kept the first",
+     "VEVENT {what} : plusieurs RRULE sans fin, seule la première est gardée",
+     "VEVENT {what}: mehrere RRULEs ohne Ende, die erste behalten"),
     ("VEVENT {what}: {why}",
      "VEVENT {what} : {why}",
      "VEVENT {what}: {why}"),
