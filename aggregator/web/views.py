@@ -93,11 +93,14 @@ class Page:
         return reason_in(text or "", self.lang)
 
     def lang_links(self) -> list[tuple[str, str, str]]:
-        """(code, name, href) of the switcher: this page with ?lang= each language."""
+        """(code, name, href) of the switcher: this page with ?lang= each language. The
+        path as asked may start with ``//`` (a 404 for ``//evil.example/``), which a
+        browser reads as another site's address: one slash keeps it on ours."""
+        path = "/" + self.path.lstrip("/")
         links = []
         for code in i18n.LANGUAGES:
             query = {k: v for k, v in self.query.items() if k != "lang"} | {"lang": code}
-            links.append((code, i18n.NAMES[code], f"{self.path}?{urlencode(query)}"))
+            links.append((code, i18n.NAMES[code], f"{path}?{urlencode(query)}"))
         return links
 
 

@@ -1,0 +1,28 @@
+"""Adversarial review: the web app's HTTP behaviour as browsers, clients and caches see it.
+
+Each test states what a client met; they fail on the code as reviewed. Nothing is mocked: the
+web app runs under uvicorn on 127.0.0.1 and is spoken to over real HTTP with httpx.
+"""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from webapp import Web, web  # noqa: F401  (fixture)
+
+
+@pytest.mark.parametrize("path", ["//evil.example/", "//evil.example/x/y", "/%2F%2Fevil.example"])
+def test_a_not_found_page_switches_language_on_this_site_not_another(web: Web, path: str) -> None:
+    """``https://agenda…//evil.example/`` is a 404 whose language switcher linked to
+    ``//evil.example/?lang=en``: a browser opens that as https://evil.example/, a link on
+    our page to whatever site a phishing mail names."""
+    with httpx.Client(timeout=30) as raw:  # the path as sent, not merged with a base URL
+        answer = raw.get(httpx.URL(web.url + path))
+    assert answer.status_code == 404
+    switcher = re.findall(r'<a href="([^"]*)" hreflang=', answer.text)
+    assert len(switcher) == 3
+    for href in switcher:
+        assert href.startswith("/") and href[1:2] not in ("/", "\\"), href
