@@ -11,6 +11,7 @@ import re
 import httpx
 import pytest
 
+from aggregator.digest.render import calendar_key
 from webapp import Web, web  # noqa: F401  (fixture)
 
 
@@ -26,3 +27,19 @@ def test_a_not_found_page_switches_language_on_this_site_not_another(web: Web, p
     assert len(switcher) == 3
     for href in switcher:
         assert href.startswith("/") and href[1:2] not in ("/", "\\"), href
+
+
+def test_a_subscribers_own_calendar_is_never_kept_by_a_shared_cache(web: Web) -> None:
+    """/calendars/mine/KEY.ics is what one subscriber follows: it was answered
+    ``Cache-Control: public``, so a proxy or CDN in front could keep it and serve it on (for
+    five minutes after its owner unsubscribed)."""
+    subscriber, _ = web.aggregator.add_subscriber("ana@example.org", confirmed=True,
+                                                  cities=["Metz"])
+    mine = f"/calendars/mine/{calendar_key(subscriber.token)}.ics"
+    answer = web.client.get(mine)
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"].split(",")[0] == "private"
+    again = web.client.get(mine, headers={"If-None-Match": answer.headers["etag"]})
+    assert again.status_code == 304 and "public" not in again.headers["cache-control"]
+    # the open data stays cacheable by anyone
+    assert web.client.get("/calendar.ics?city=Metz").headers["cache-control"].startswith("public")

@@ -144,12 +144,12 @@ def _file(request: Request, relative: str, media_type: str) -> Response:
 
 
 def _cached(request: Request, key: Hashable, make: Callable[[], bytes],
-            media_type: str, modified: datetime | None) -> Response:
+            media_type: str, modified: datetime | None, *, private: bool = False) -> Response:
     """The filtered answer ``make`` renders, cached for this build, as a conditional Response."""
     cache: RenderCache = request.app.state.rendered
     found = cache.get(key, make, modified)
     return conditional(request, found.body, media_type, found.modified, etag=found.etag,
-                       compressed=found.compressed)
+                       compressed=found.compressed, private=private)
 
 
 @router.get("/calendar.ics", response_class=Response,
@@ -204,7 +204,7 @@ def personal_calendar(request: Request, key: str) -> Response:
                                       subscriber.confirmed_at) if when is not None), default=None)
     return _cached(request, ("mine", published.version, follows, modified),
                    lambda: aggregator.followed_calendar(published, subscriber), CALENDAR,
-                   modified)
+                   modified, private=True)
 
 
 @router.get("/events.json", response_class=Response, summary="Merged events as JSON",

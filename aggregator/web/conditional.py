@@ -42,24 +42,27 @@ def gzipped(body: bytes) -> bytes | None:
 
 def conditional(
     request: Request, body: bytes, media_type: str, modified: datetime | None,
-    *, etag: str | None = None, compressed: bytes | None = None,
+    *, etag: str | None = None, compressed: bytes | None = None, private: bool = False,
 ) -> Response:
     """The body, or a 304 when the client already holds it, as a Response (see :func:`answer`)."""
     status, headers, content = answer(request.headers, body, media_type, modified,
-                                      etag=etag, compressed=compressed)
+                                      etag=etag, compressed=compressed, private=private)
     return Response(content, status_code=status, headers=headers)
 
 
 def answer(
     request_headers: Mapping[str, str], body: bytes, media_type: str, modified: datetime | None,
-    *, etag: str | None = None, compressed: bytes | None = None,
+    *, etag: str | None = None, compressed: bytes | None = None, private: bool = False,
 ) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body): the body, or a 304 when the client already holds it. The
     Content-Type is always ours, whatever the client's Accept header said (Thunderbird sends
     odd ones). With ``compressed`` (:func:`gzipped` of ``body``), a client accepting gzip gets
-    that, under its own ETag (RFC 9110 §8.8.3: one tag per representation)."""
+    that, under its own ETag (RFC 9110 §8.8.3: one tag per representation). A ``private``
+    answer (a subscriber's own calendar) is for the client alone, never a shared cache's:
+    a proxy or CDN kept it, and served it on after the subscriber left."""
     tag = etag or etag_of(body)
-    headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}",
+    scope = "private" if private else "public"
+    headers = {"ETag": tag, "Cache-Control": f"{scope}, max-age={MAX_AGE}",
                "Content-Type": media_type}
     if compressed is not None:
         headers["Vary"] = "Accept-Encoding"
