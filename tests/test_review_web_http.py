@@ -43,3 +43,18 @@ def test_a_subscribers_own_calendar_is_never_kept_by_a_shared_cache(web: Web) ->
     assert again.status_code == 304 and "public" not in again.headers["cache-control"]
     # the open data stays cacheable by anyone
     assert web.client.get("/calendar.ics?city=Metz").headers["cache-control"].startswith("public")
+
+
+@pytest.mark.parametrize("path", ["/calendar.ics", "/calendar.ics?city=Metz", "/calendars/metz.ics",
+                                  "/events.json", "/events.json?city=Metz", "/news.json",
+                                  "/news.json?tag=ai", "/events.atom", "/news.atom"])
+def test_a_partner_sites_script_may_read_the_open_data(web: Web, path: str) -> None:
+    """The open data is for partner sites; a script of theirs (``fetch`` in a visitor's
+    browser) was refused every export: no ``Access-Control-Allow-Origin``."""
+    origin = {"Origin": "https://partner.example.org"}
+    for _ in range(2):  # the second /calendar.ics is the fast path's
+        answer = web.client.get(path, headers=origin)
+        assert answer.status_code == 200
+        assert answer.headers.get("access-control-allow-origin") == "*"
+    held = web.client.get(path, headers=origin | {"If-None-Match": answer.headers["etag"]})
+    assert held.status_code == 304 and held.headers.get("access-control-allow-origin") == "*"

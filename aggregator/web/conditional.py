@@ -59,11 +59,15 @@ def answer(
     odd ones). With ``compressed`` (:func:`gzipped` of ``body``), a client accepting gzip gets
     that, under its own ETag (RFC 9110 §8.8.3: one tag per representation). A ``private``
     answer (a subscriber's own calendar) is for the client alone, never a shared cache's:
-    a proxy or CDN kept it, and served it on after the subscriber left."""
+    a proxy or CDN kept it, and served it on after the subscriber left. Any other answer is
+    open data, readable by a partner site's own scripts (CORS): browsers refused them
+    ``fetch("…/events.json?city=Metz")``."""
     tag = etag or etag_of(body)
     scope = "private" if private else "public"
     headers = {"ETag": tag, "Cache-Control": f"{scope}, max-age={MAX_AGE}",
                "Content-Type": media_type}
+    if not private:
+        headers["Access-Control-Allow-Origin"] = "*"
     if compressed is not None:
         headers["Vary"] = "Accept-Encoding"
         if accepts_gzip(request_headers.get("accept-encoding", "")):
