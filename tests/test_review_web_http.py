@@ -58,3 +58,26 @@ def test_a_partner_sites_script_may_read_the_open_data(web: Web, path: str) -> N
         assert answer.headers.get("access-control-allow-origin") == "*"
     held = web.client.get(path, headers=origin | {"If-None-Match": answer.headers["etag"]})
     assert held.status_code == 304 and held.headers.get("access-control-allow-origin") == "*"
+
+
+@pytest.mark.parametrize("path", ["/", "/news", "/calendars", "/sources", "/sources/lab",
+                                  "/embed?city=Metz", "/docs", "/digests", "/nowhere"])
+def test_a_page_a_shared_cache_may_keep_sets_no_cookie_of_a_visitor(web: Web, path: str) -> None:
+    """The agenda and the other public pages are ``Cache-Control: no-cache``, which a shared
+    cache may store (and revalidate); each also set a fresh CSRF cookie though it has no
+    form. Stored with the page, that cookie was every later visitor's, known to whoever
+    fetched the page too: the double-submit check then stops no forged form."""
+    with httpx.Client(base_url=web.url, timeout=30) as visitor:  # no cookie yet
+        answer = visitor.get(path)
+    storable = not re.search(r"no-store|private", answer.headers.get("cache-control", ""))
+    if storable:
+        assert "set-cookie" not in answer.headers, answer.headers["set-cookie"]
+
+
+def test_a_form_still_gets_its_csrf_cookie(web: Web) -> None:
+    with httpx.Client(base_url=web.url, timeout=30) as visitor:
+        visitor.get("/")
+        form = visitor.get("/subscribe")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token and form.headers["cache-control"] == "no-store"
+    assert f"csrf={token.group(1)};" in form.headers["set-cookie"]

@@ -133,6 +133,7 @@ def render(
     lang = language(request)
     page = Page(lang, request.url.path, dict(request.query_params))
     aggregator = aggregator_of(request)
+    issued = getattr(request.state, "new_csrf", "")
     body = environment().get_template(template).render(
         page=page, t=page.t, lang=lang, site_title=DEFAULT_TITLE, root=local(request, ""),
         base_url=aggregator.settings.base_url, csrf_field=CSRF_FIELD,
@@ -141,6 +142,8 @@ def render(
     response = HTMLResponse(body, status_code=status_code)
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Cache-Control"] = "no-store" if "csrf" in body else "no-cache"
+    if "csrf" not in body and not issued:  # no form, no token: a shared cache may keep the
+        request.state.new_csrf = ""  # page, and handed one visitor's CSRF cookie to everyone
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, lang, max_age=365 * 86400, samesite="lax",
                             path=local(request, "/"))
