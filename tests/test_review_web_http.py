@@ -81,3 +81,10 @@ def test_a_form_still_gets_its_csrf_cookie(web: Web) -> None:
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     assert token and form.headers["cache-control"] == "no-store"
     assert f"csrf={token.group(1)};" in form.headers["set-cookie"]
+
+
+@pytest.mark.parametrize("page", ["²", "1²", "٣"])
+def test_an_odd_page_number_is_a_page_not_a_server_error(web: Web, page: str) -> None:
+    """``/news?page=²`` answered 500: "²" passed ``str.isdigit`` and ``int()`` refused it."""
+    answer = web.client.get("/news", params={"page": page})
+    assert answer.status_code == 200 and "<h1" in answer.text

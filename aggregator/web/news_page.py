@@ -37,7 +37,8 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
     published = aggregator.published()
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     filters = selection.filters()
-    number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    # isdecimal, not isdigit: "²" is a digit that int() refuses (a 500 for ?page=²)
+    number = int(page) if page.isdecimal() and 0 < int(page) <= MAX_PAGE else 1
     cache: PageCache[tuple[MergedItem, ...]] = request.app.state.news_pages
     listed = cache.get((published.version, selection), lambda: tuple(
         item for item in aggregator.select_items(published, selection) if item.when))
