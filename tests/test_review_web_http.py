@@ -88,3 +88,11 @@ def test_an_odd_page_number_is_a_page_not_a_server_error(web: Web, page: str) ->
     """``/news?page=²`` answered 500: "²" passed ``str.isdigit`` and ``int()`` refused it."""
     answer = web.client.get("/news", params={"page": page})
     assert answer.status_code == 200 and "<h1" in answer.text
+
+
+def test_robots_keep_search_engines_off_a_subscribers_own_calendar(web: Web) -> None:
+    """robots.txt kept the preferences and unsubscribe pages out, not /calendars/mine/KEY.ics,
+    what one subscriber follows: its address, pasted on a crawled page, was indexed."""
+    robots = web.client.get("/robots.txt").text.splitlines()
+    assert "Disallow: /calendars/mine/" in robots
+    assert "Disallow: /calendars/" not in robots  # the public calendars stay findable

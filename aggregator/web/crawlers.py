@@ -24,7 +24,10 @@ from .views import aggregator_of
 router = APIRouter(include_in_schema=False)
 MAX_URLS = 50_000
 """The sitemap protocol's limit for one file (sitemaps.org)."""
-PRIVATE = ("/admin", "/confirm/", "/preferences/", "/unsubscribe/", "/manage/")
+PRIVATE = ("/admin", "/confirm/", "/preferences/", "/unsubscribe/", "/manage/",
+           "/calendars/mine/")
+"""Kept out of search engines: the operator's pages and everyone's own (a subscriber's
+calendar address is handed to calendar apps, and so may be pasted somewhere crawled)."""
 _LOCK = threading.Lock()
 
 
