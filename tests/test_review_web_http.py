@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from aggregator.digest.render import calendar_key
+from aggregator.web import api
 from webapp import Web, web  # noqa: F401  (fixture)
 
 
@@ -96,3 +97,17 @@ def test_robots_keep_search_engines_off_a_subscribers_own_calendar(web: Web) -> 
     robots = web.client.get("/robots.txt").text.splitlines()
     assert "Disallow: /calendars/mine/" in robots
     assert "Disallow: /calendars/" not in robots  # the public calendars stay findable
+
+
+def test_the_filtered_answers_kept_have_a_bound_in_bytes() -> None:
+    """``/events.json?updated_since=`` any old instant (or a wide ``from``/``to``) is the whole
+    events.json, tens of MB at N = 1,000, and each instant its own entry: 256 of them were
+    kept until the next build, gigabytes of a web server asked by anyone."""
+    cache, budget = api.RenderCache(), api.CACHE_BYTES
+    assert budget <= 256 * 2**20
+    whole = bytes(budget // 2)  # one object: the test itself holds it once
+    for second in range(6):
+        found = cache.get(("json", "build", f"2000-01-01T00:00:{second:02}Z"), lambda: whole, None)
+        assert found.body is whole
+        kept = sum(len(e.body) + len(e.compressed or b"") for e in cache.entries.values())
+        assert kept <= budget

@@ -36,6 +36,9 @@ router = APIRouter(tags=["open data"])
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CACHE_SIZE = 256
 """Filtered answers kept per build; a filter combination is a few KB to a few MB."""
+CACHE_BYTES = 256 * 2**20
+"""What they may weigh together: ``updated_since`` and ``from``/``to`` have no end of values,
+and each old instant or wide window is the whole events.json (tens of MB at N = 1,000)."""
 
 City = Annotated[str, Query(max_length=100, description="City name or slug, e.g. Metz")]
 Kind = Annotated[str, Query(max_length=40, description="Kind of organisation: startup, lab, "
@@ -113,10 +116,12 @@ class FileCache:
 class RenderCache:
     """Filtered answers of the current build, rendered, hashed and gzipped once each (cleared
     when full): a city's calendar polled by its subscribers' apps costs what the whole
-    calendar's does, not a render, a SHA-256 and an uncompressed body per request."""
+    calendar's does, not a render, a SHA-256 and an uncompressed body per request. Cleared
+    too when they would pass :data:`CACHE_BYTES`: 256 whole documents held gigabytes."""
 
     def __init__(self) -> None:
         self.entries: dict[Hashable, CachedFile] = {}
+        self.size = 0
         self.lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], bytes], modified: datetime | None
@@ -126,9 +131,13 @@ class RenderCache:
         if found is None:
             body = make()
             found = CachedFile(body, gzipped(body), etag_of(body), modified)
+            weight = len(body) + len(found.compressed or b"")
             with self.lock:
-                if len(self.entries) >= CACHE_SIZE:
+                if len(self.entries) >= CACHE_SIZE or self.size + weight > CACHE_BYTES:
                     self.entries.clear()
+                    self.size = 0
+                if key not in self.entries:
+                    self.size += weight
                 self.entries[key] = found
         return found
 
