@@ -13,7 +13,7 @@ import pytest
 
 from aggregator.digest.render import calendar_key
 from aggregator.web import api
-from webapp import Web, web  # noqa: F401  (fixture)
+from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
 
 
 @pytest.mark.parametrize("path", ["//evil.example/", "//evil.example/x/y", "/%2F%2Fevil.example"])
@@ -89,6 +89,13 @@ def test_an_odd_page_number_is_a_page_not_a_server_error(web: Web, page: str) ->
     """``/news?page=²`` answered 500: "²" passed ``str.isdigit`` and ``int()`` refused it."""
     answer = web.client.get("/news", params={"page": page})
     assert answer.status_code == 200 and "<h1" in answer.text
+
+
+def test_an_odd_decision_number_on_the_admin_page_is_no_server_error(web: Web) -> None:
+    """``/admin?approved=²`` (a hand-edited link) answered 500, the same isdigit slip."""
+    answer = web.client.get("/admin", params={"approved": "²"},
+                            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert answer.status_code == 200 and "#²" not in answer.text
 
 
 def test_robots_keep_search_engines_off_a_subscribers_own_calendar(web: Web) -> None:

@@ -111,7 +111,7 @@ def _done_notice(request: Request, aggregator: Aggregator) -> dict[str, str] | N
         return None
     what, value = found[0]
     if what in ("approved", "rejected"):
-        return {"what": what, "name": f"#{int(value)}"} if value.isdigit() else None
+        return {"what": what, "name": f"#{int(value)}"} if value.isdecimal() else None
     names = {source.id: source.name for source in aggregator.operated_sources()}
     return {"what": what, "name": names[value]} if value in names else None
 
