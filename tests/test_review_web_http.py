@@ -98,6 +98,16 @@ def test_an_odd_decision_number_on_the_admin_page_is_no_server_error(web: Web) -
     assert answer.status_code == 200 and "#²" not in answer.text
 
 
+def test_a_forged_admin_cookie_or_hidden_number_is_refused_not_a_server_error(web: Web) -> None:
+    """An admin cookie whose expiry is "²" (byte 0xB2 in a header, read as Latin-1) and an
+    "unhide" form naming number "²" answered 500: the same isdigit slip."""
+    forged = web.client.get("/admin", headers={"Cookie": b"admin_session=\xb2.a.b"})
+    assert forged.status_code == 303 and forged.headers["location"] == "/admin/login"
+    unhide = web.client.post("/admin/events/unhide", data={"id": "²"},
+                             headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert unhide.status_code == 422
+
+
 def test_robots_keep_search_engines_off_a_subscribers_own_calendar(web: Web) -> None:
     """robots.txt kept the preferences and unsubscribe pages out, not /calendars/mine/KEY.ics,
     what one subscriber follows: its address, pasted on a crawled page, was indexed."""

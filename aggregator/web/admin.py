@@ -384,7 +384,7 @@ def _hidden_number(form: dict[str, Any], command: str) -> int:
         CurationError: not a number (a hand-made request).
     """
     number = _first(form, "id")
-    if not number.isdigit():
+    if not number.isdecimal():  # "²" is a digit int() refuses
         raise CurationError(f"{command} unhide: {number!r} is not the number of a hidden one")
     return int(number)
 

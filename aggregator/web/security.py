@@ -133,7 +133,7 @@ def admin_session(token: str, value: str, now: float) -> tuple[str, int] | None:
     None otherwise. Whether it was logged out is the caller's question (the database)."""
     expires, _, rest = value.partition(".")
     session, _, mac = rest.partition(".")
-    if not expires.isdigit() or int(expires) < now or not session or not mac:
+    if not expires.isdecimal() or int(expires) < now or not session or not mac:
         return None
     if not hmac.compare_digest(sign_admin(token, int(expires), session).encode(), value.encode()):
         return None
