@@ -128,3 +128,14 @@ def test_the_filtered_answers_kept_have_a_bound_in_bytes() -> None:
         assert found.body is whole
         kept = sum(len(e.body) + len(e.compressed or b"") for e in cache.entries.values())
         assert kept <= budget
+
+
+@pytest.mark.parametrize("path", ["/events.json?updated_since=yesterday",
+                                  "/events.json?from=2026-02-30", "/news.atom?tag=" + "x" * 61,
+                                  "/calendars/atlantis.ics"])
+def test_a_partner_sites_script_may_read_why_its_request_was_refused(web: Web, path: str) -> None:
+    """The open data's errors are ``{"detail": "…"}`` (documented in OpenAPI), but without
+    ``Access-Control-Allow-Origin`` a partner's script saw a network error, not the reason."""
+    answer = web.client.get(path, headers={"Origin": "https://partner.example.org"})
+    assert answer.status_code in (404, 422) and answer.json()["detail"]
+    assert answer.headers.get("access-control-allow-origin") == "*"

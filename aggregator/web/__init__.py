@@ -19,7 +19,7 @@ from ..core import Aggregator
 from ..errors import AggregatorError, StoreError
 from . import (admin, api, crawlers, directory, events, manage, news_page, ops, public, register,
                subscribe)
-from .conditional import GZIP_MIN_BYTES
+from .conditional import ANY_ORIGIN, GZIP_MIN_BYTES
 from .fastpath import CalendarFastPath
 from .head import HeadAsGet
 from .rootpath import RootPath, local
@@ -87,8 +87,9 @@ def _handle_errors(app: FastAPI) -> None:
 
 
 def _error(request: Request, status: int, detail: str, headers: dict[str, str]) -> Response:
-    if _wants_data(request):
-        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    if _wants_data(request):  # a partner's script reads why its request was refused
+        cors = ANY_ORIGIN if request.url.path.endswith(DATA_SUFFIXES) else {}
+        return JSONResponse({"detail": detail}, status_code=status, headers=cors | headers)
     keys = {403: "forbidden", 404: "not_found", 429: "too_many_title"}
     from .i18n_errors import REASONS
     from .views import Page, language

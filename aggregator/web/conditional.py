@@ -22,6 +22,8 @@ CALENDAR = "text/calendar; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 GZIP_MIN_BYTES = 1024
+ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}
+"""CORS: the open data may be read by any site's scripts (no credentials go with ``*``)."""
 MAX_AGE = 300
 """Seconds clients may reuse an answer without asking: builds run at most every 15 minutes."""
 
@@ -67,7 +69,7 @@ def answer(
     headers = {"ETag": tag, "Cache-Control": f"{scope}, max-age={MAX_AGE}",
                "Content-Type": media_type}
     if not private:
-        headers["Access-Control-Allow-Origin"] = "*"
+        headers |= ANY_ORIGIN
     if compressed is not None:
         headers["Vary"] = "Accept-Encoding"
         if accepts_gzip(request_headers.get("accept-encoding", "")):
