@@ -39,24 +39,31 @@ def environment(tmp_path: Path, db_url: str, port: int) -> dict[str, str]:
             "AGGREGATOR_MAIL_FROM": MAIL_FROM}
 
 
+def killed_midway(argv: list[str], tmp_path: Path, db_url: str, smtp_server: Sink) -> int:
+    """Run ``argv`` (a digest run of its own process), SIGKILL it once eight messages are
+    handed over (each takes a while, so the kill lands mid-run) and return how many were."""
+    smtp_server.delay = 0.05
+    process = subprocess.Popen(argv, env=environment(tmp_path, db_url, smtp_server.port),
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while smtp_server.count < 8 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    _, error = process.communicate()
+    served = smtp_server.count
+    assert 8 <= served < len(SUBSCRIBERS), f"the kill should land midway: {error.decode()}"
+    return served
+
+
 def test_a_killed_send_resumes_without_sending_anyone_twice(
     smtp_server: Sink, tmp_path: Path, db_url: str
 ) -> None:
     app = digest_app(tmp_path, db_url, smtp_server.port, Clock())
     for address in SUBSCRIBERS:
         app.add_subscriber(address, confirmed=True)
-    smtp_server.delay = 0.05  # each message takes a while, so the kill lands mid-run
-    process = subprocess.Popen(
+    served_before = killed_midway(
         [sys.executable, "-m", "aggregator", "digest", "send", "--week", WEEK],
-        env=environment(tmp_path, db_url, smtp_server.port), cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while smtp_server.count < 8 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
-    served_before = smtp_server.count
-    assert 8 <= served_before < len(SUBSCRIBERS), "the kill should land midway"
+        tmp_path, db_url, smtp_server)
 
     smtp_server.delay = 0
     report = app.send_digest(WEEK)

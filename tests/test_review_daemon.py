@@ -26,7 +26,7 @@ from conftest import make_settings, make_source
 from digest_site import WEEK, Clock, close_apps, digest_app  # noqa: F401
 from mailsink import Sink, smtp_server  # noqa: F401
 from test_daemon_schedule import running
-from test_digest_crash import SUBSCRIBERS, environment
+from test_digest_crash import SUBSCRIBERS, killed_midway
 
 from aggregator.config import DaemonSettings
 from aggregator.core import Aggregator, make_aggregator
@@ -234,17 +234,7 @@ def test_a_digest_run_killed_midway_is_finished_by_the_hourly_job(
     app = digest_app(tmp_path, db_url, smtp_server.port, Clock())
     for address in SUBSCRIBERS:
         app.add_subscriber(address, confirmed=True)
-    smtp_server.delay = 0.05
-    process = subprocess.Popen([sys.executable, "-c", DAEMON_DIGEST, WEEK],
-                               env=environment(tmp_path, db_url, smtp_server.port), cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while smtp_server.count < 8 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    _, error = process.communicate()
-    served_before = smtp_server.count
-    assert 8 <= served_before < len(SUBSCRIBERS), error.decode()
+    killed_midway([sys.executable, "-c", DAEMON_DIGEST, WEEK], tmp_path, db_url, smtp_server)
     smtp_server.delay = 0
     app.digest_round("node-b", WEEK, retries_only=True)  # the hourly job, on any node
     counts = Counter(m["To"] for m in smtp_server.messages)

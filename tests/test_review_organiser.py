@@ -28,7 +28,7 @@ from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics
 from test_health_mail import Clock
 from test_web_pages import csrf
-from webapp import ADMIN_TOKEN, Web, publish_feeds, running, sources
+from webapp import ADMIN_TOKEN, Web, site
 
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -38,16 +38,9 @@ def mailed(feed_server: Any, tmp_path: Path, smtp_server: Sink,  # noqa: F811
            db_url: str) -> Iterator[Web]:
     """The web tests' three-source site, its email going to the test SMTP server (on SQLite,
     and on PostgreSQL too)."""
-    publish_feeds(feed_server)
-    settings = make_settings(tmp_path, sources(feed_server.base_url), db_url,
-                             admin_token=ADMIN_TOKEN,
-                             smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port))
-    aggregator = make_aggregator(settings)
-    aggregator.refresh(force=True)
-    aggregator.build()
-    with running(aggregator) as url, httpx.Client(base_url=url, timeout=30) as client:
-        yield Web(aggregator, client, url, feed_server, tmp_path)
-    aggregator.close()
+    with site(feed_server, tmp_path, db_url,
+              smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port)) as served:
+        yield served
 
 
 FORM = {"name": "Nouvelle Asso", "kind": "association", "city": "Épinal", "country": "FR",

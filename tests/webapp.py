@@ -65,9 +65,16 @@ class Web:
 @pytest.fixture
 def web(feed_server: Any, tmp_path: Path) -> Iterator[Web]:
     """A refreshed and built three-source site and a client of its web app."""
+    with site(feed_server, tmp_path) as served:
+        yield served
+
+
+@contextmanager
+def site(feed_server: Any, tmp_path: Path, *args: Any, **settings: Any) -> Iterator[Web]:
+    """:func:`web`'s site, with other settings (``make_settings``' database URL, SMTP...)."""
     publish_feeds(feed_server)
-    settings = make_settings(tmp_path, sources(feed_server.base_url), admin_token=ADMIN_TOKEN)
-    aggregator = make_aggregator(settings)
+    aggregator = make_aggregator(make_settings(tmp_path, sources(feed_server.base_url), *args,
+                                               admin_token=ADMIN_TOKEN, **settings))
     aggregator.refresh(force=True)
     aggregator.build()
     with running(aggregator) as url, httpx.Client(base_url=url, timeout=30) as client:
