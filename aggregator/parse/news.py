@@ -232,7 +232,7 @@ def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
     """Convert one feedparser entry; None when it has no id, title, link or content."""
     entry_base = str(entry.get("title_detail", {}).get("base") or "") or base
     entry_base = entry_base if is_web_url(entry_base) else base
-    links = [str(entry.get(ORIGINAL) or ""), str(entry.get("link") or "")] + [
+    links = [str(entry.get(ORIGINAL) or ""), entry_link(entry)] + [
         str(x.get("href") or "") for x in entry.get("links") or []]  # origLink: see ORIGINAL
     link = next((found for found in (absolute_link(x, entry_base) for x in links) if found), "")
     summary = read_summary(entry, entry_base)
@@ -251,6 +251,17 @@ def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
         author=clean_line(read_author(entry)),
         feed_url=url,
     )
+
+
+def entry_link(entry: Any) -> str:
+    """The entry's ``<link>``; a ``<guid>`` feedparser made its link (RSS 2.0's isPermaLink
+    defaults to true) only when it is an address: an opaque id such as ``<guid>12345</guid>``
+    was resolved against the site, and the reader's click led to ``https://site/12345``, a
+    page that does not exist. No link beats a dead one."""
+    link = str(entry.get("link") or "")
+    if entry.get("guidislink") and not entry.get("links") and link == str(entry.get("id") or ""):
+        return link if is_web_url(link) or link.startswith("/") else ""
+    return link
 
 
 def read_summary(entry: Any, base: str) -> str:
