@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from aggregator.parse import parse_body
 
 URL = "https://lab.example.org/feed/"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def rss(items: str, channel_link: str = "https://lab.example.org/") -> bytes:
@@ -26,3 +30,18 @@ def test_an_opaque_guid_is_no_link() -> None:
     assert path.link == "https://lab.example.org/2026/12/portes-ouvertes"
     assert address.link == "https://lab.example.org/?p=9"
     assert linked.link == "https://lab.example.org/a"
+
+
+def test_json_feed_titles_read_their_character_references() -> None:
+    """WordPress's JSON Feed writes titles HTML-escaped (pxlnv.com, in the corpus): /news,
+    news.json and the digest showed "Releasing &#8216;Jokes&#8217;". Markup stays text."""
+    feed = parse_body((CORPUS / "feeds" / "rsparser__pxlnv.json").read_bytes(), "auto",
+                      "https://pxlnv.com/feed/json/")
+    assert "FCC Says Releasing ‘Jokes’ It Wrote About Ajit Pai Colluding With Verizon Would " \
+           "‘Harm’ Agency" in [item.title for item in feed.items]
+    assert not [item.title for item in feed.items if "&#" in item.title]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "R&amp;D &lt;Lab&gt;",
+                       "items": [{"id": "1", "title": "AT&T &amp; R&D: <b>?a=1&para=2</b> &#x2019;"}]})
+    feed = parse_body(body.encode(), "auto", URL)
+    assert feed.title == "R&D <Lab>"
+    assert feed.items[0].title == "AT&T & R&D: <b>?a=1&para=2</b> ’"
