@@ -45,3 +45,15 @@ def test_json_feed_titles_read_their_character_references() -> None:
     feed = parse_body(body.encode(), "auto", URL)
     assert feed.title == "R&D <Lab>"
     assert feed.items[0].title == "AT&T & R&D: <b>?a=1&para=2</b> ’"
+
+
+def test_an_untitled_json_feed_post_is_titled_by_whole_words() -> None:
+    """JSON Feed lets a post have no title (micro.blog's notes have none): its title was its
+    text's first 80 characters, cut inside a word with nothing to say so ("…rendez-vous la sem"),
+    where an untitled RSS item's stops at a word, with "…"."""
+    text = ("Merci à toutes et à tous pour cette belle soirée au LORIA : rendez-vous la semaine "
+            "suivant pour la conférence sur l'IA frugale.")
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
+        {"id": "1", "url": "https://lab.example.org/n/1", "content_text": text}]})
+    [item] = parse_body(body.encode(), "auto", URL).items
+    assert item.title == "Merci à toutes et à tous pour cette belle soirée au LORIA : rendez-vous la…"

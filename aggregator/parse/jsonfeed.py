@@ -16,10 +16,10 @@ from typing import Any
 
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
-from .news import MAX_ITEMS
+from .news import MAX_ITEMS, fallback_title
 from .news_dates import any_written_date, moved
 from .text import (
-    absolute_link, clean_identifier, clean_line, html_to_text, is_web_url, load_json_text, sanitize_html,
+    absolute_link, clean_identifier, clean_line, is_web_url, load_json_text, sanitize_html,
 )
 from .timezones import well_known_zone
 
@@ -136,7 +136,7 @@ def read_item(raw: Any, base: str, url: str, notes: list[str],
     updated = read_date(raw, "date_modified", notes, zone)
     return NewsItem(
         guid=guid or "sha256:" + hashlib.sha256(f"{title}|{summary}".encode()).hexdigest()[:32],
-        title=title or clean_line(html_to_text(summary))[:80] or link,
+        title=title or fallback_title(summary, link),
         link=link,
         published=published or updated,
         updated=updated,
