@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 
+from aggregator.dedup.policy import merge_item
 from aggregator.parse import parse_body
+from aggregator.render.pages import news_rows
 
 URL = "https://lab.example.org/feed/"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -57,3 +60,18 @@ def test_an_untitled_json_feed_post_is_titled_by_whole_words() -> None:
         {"id": "1", "url": "https://lab.example.org/n/1", "content_text": text}]})
     [item] = parse_body(body.encode(), "auto", URL).items
     assert item.title == "Merci à toutes et à tous pour cette belle soirée au LORIA : rendez-vous la…"
+
+
+def test_links_in_summaries_on_the_pages_stay_nofollow() -> None:
+    """The parsers give a summary's links rel="noopener nofollow" (strangers' feeds must not
+    lend them our pages' standing); the pages cleaned summaries again with nh3's default
+    policy, which wrote "noopener noreferrer" instead: /news and the agenda page followed
+    every link of every feed's articles (and dropped <time datetime>)."""
+    body = rss("<item><title>Levée</title><link>https://lab.example.org/a</link><description>"
+               "<![CDATA[<p>Voir <a href=\"https://casino.example.com/\">ici</a>, "
+               "<time datetime=\"2026-12-01\">1er décembre</time></p>]]></description></item>")
+    [parsed] = parse_body(body, "rss", URL).items
+    assert 'rel="noopener nofollow"' in parsed.summary
+    [row] = news_rows([merge_item("a", [parsed], parsed.link)], {}, UTC, "fr")
+    assert row["summary"] == parsed.summary
+    assert 'rel="noopener nofollow"' in row["summary"] and 'datetime="2026-12-01"' in row["summary"]

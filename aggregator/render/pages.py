@@ -1,10 +1,11 @@
 """index.html: the agenda page, upcoming events by local day, then recent news.
 
 A Jinja2 environment with autoescaping is the only way text reaches HTML; the one exception is
-a news summary, which parsers already sanitised with nh3 and which we clean again here (cheap,
-and the page must stay safe even if a record skipped the parser). Dates and times are
-localised with Babel (fr default, en, de); the page is self-contained (inline CSS, no script
-other than the JSON-LD data block) so it can be served from any static host.
+a news summary, which parsers already sanitised with nh3 and which we clean again here with
+their policy (cheap, and the page must stay safe even if a record skipped the parser; nh3's
+default policy made the summary's links followed, "noreferrer" for our "nofollow"). Dates and
+times are localised with Babel (fr default, en, de); the page is self-contained (inline CSS,
+no script other than the JSON-LD data block) so it can be served from any static host.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
-import nh3
 from babel.dates import format_date
 
 from ..models import MergedEvent, MergedItem, Source, When
+from ..parse.text import sanitize_html
 from .agenda import (Occurrence, SingleMemo, SinglesIndex, by_day, is_ongoing, is_over,
                      next_occurrence, upcoming)
 from .exports import newest_first
@@ -364,7 +365,7 @@ def news_rows(items: Sequence[MergedItem], sources: Mapping[str, Source], zone: 
                           if item.published else ""),
             "datetime": iso(item.published),
             "sources": ", ".join(source_names(item.members, sources)),
-            "summary": nh3.clean(item.summary),
+            "summary": sanitize_html(item.summary),
             "lang": other_language(item.members, sources, language),
         }
         for item in items
