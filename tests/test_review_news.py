@@ -75,3 +75,18 @@ def test_links_in_summaries_on_the_pages_stay_nofollow() -> None:
     [row] = news_rows([merge_item("a", [parsed], parsed.link)], {}, UTC, "fr")
     assert row["summary"] == parsed.summary
     assert 'rel="noopener nofollow"' in row["summary"] and 'datetime="2026-12-01"' in row["summary"]
+
+
+def test_a_spelled_out_date_with_no_zone_is_in_the_feeds_zone() -> None:
+    """A German or French site's date with no zone ("Montag, 01. Dezember 2026 23:30") was
+    read in UTC (email.utils.parsedate_tz gives a zoneless date the offset 0), not in the
+    feed's zone as every other zoneless date: the article of 23:30 in Luxembourg was of the
+    next day (00:30), and the news was ordered an hour off."""
+    body = rss("<item><title>Abend</title><link>https://lab.example.org/a</link>"
+               "<pubDate>Montag, 01. Dezember 2026 23:30</pubDate></item>"
+               "<item><title>Soir</title><link>https://lab.example.org/b</link>"
+               "<pubDate>lun., 01 déc. 2026 23:30:00</pubDate></item>")
+    for zone, hour in (("Europe/Luxembourg", 22), ("America/Montreal", 4)):
+        german, french = parse_body(body, "rss", URL, default_tz=zone).items
+        assert german.published == french.published
+        assert german.published is not None and german.published.hour == hour, zone

@@ -195,8 +195,9 @@ def any_written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime
     a machine's (``machine_date``) or a person's (``written_date``)."""
     spelled = rfc822_spelling(text, always=True)
     parsed = email.utils.parsedate_tz(spelled) if spelled and READABLE.match(spelled) else None
-    if parsed:
-        return datetime.fromtimestamp(email.utils.mktime_tz(parsed), UTC)
+    if spelled and parsed:  # no zone ("Mo, 07. Dez 2026 18:00"): the feed's (parsedate_tz: UTC)
+        return zoneless_date(spelled, zone) or datetime.fromtimestamp(
+            email.utils.mktime_tz(parsed), UTC)
     return machine_date(text, zone) or written_date(text, zone, dayfirst)
 
 
