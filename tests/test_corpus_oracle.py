@@ -8,8 +8,8 @@ both must give the same dates (UTC instants; an all-day date as a date) and titl
 collapsed). Where they differ, the difference is one we mean, named in :data:`READ_OTHERWISE`
 with its reason and its size (dates the reader finds that we do not, and the other way): a
 change to either is a change of reading, to look at. RANGE=THISANDFUTURE
-(rie__issue_75_range_parameter.ics) and a second RRULE (rie__multiple_rrule.ics) were found
-this way.
+(rie__issue_75_range_parameter.ics), found by reading the corpus, is held to it here; a second
+RRULE (rie__multiple_rrule.ics) was found by it.
 """
 
 from __future__ import annotations
