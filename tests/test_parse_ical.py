@@ -726,3 +726,17 @@ def test_a_further_rrule_with_an_end_keeps_its_dates_and_two_endless_keep_the_fi
     two = by_title(feed, "Two")
     assert two.rrule == "FREQ=WEEKLY" and two.rdates == ()
     assert "VEVENT 'Two': several RRULEs without an end, kept the first" in feed.warnings
+
+
+def test_a_period_ending_before_it_starts_or_timed_in_a_series_of_days_keeps_the_series_length(
+) -> None:
+    """Such a period made an override ending before its start, or a timed date in an all-day
+    series: the date is kept, with the series' own length, and no override is made."""
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:back", "SUMMARY:Back", "DTSTART:20270101T100000Z",
+        "DTEND:20270101T110000Z", "RDATE;VALUE=PERIOD:20270105T100000Z/20270105T090000Z",
+        "END:VEVENT",
+        "BEGIN:VEVENT", "UID:days", "SUMMARY:Days", "DTSTART;VALUE=DATE:20270101",
+        "RDATE;VALUE=PERIOD:20270105T100000Z/PT2H", "END:VEVENT"))
+    assert [(e.uid, e.recurrence_id) for e in feed.events] == [("back", None), ("days", None)]
+    assert len(by_title(feed, "Back").rdates) == 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import icalendar
 from icalendar.prop import vBroken
@@ -42,10 +42,14 @@ def read_periods(component: icalendar.Component, context: CalendarContext
 
 def period_overrides(series: Event, periods: Sequence[tuple[When, When]]) -> list[Event]:
     """An override for each of the series' dates (among those it kept, ``series.rdates``)
-    whose period lasts otherwise than the series."""
+    whose period lasts otherwise than the series. A period that ends before it starts, or
+    a time in a series of days, is no length to publish (an override ending before its
+    start): that date keeps the series' length."""
     length = series.end - series.start if series.end is not None else timedelta(0)
     kept = set(series.rdates)
+    timed = isinstance(series.start, datetime)
     return [dataclasses.replace(series, start=start, end=end, rrule=None, rdates=(),
                                 exdates=(), recurrence_id=start)
             for start, end in dict(periods).items()
-            if start in kept and end - start != length]
+            if start in kept and isinstance(start, datetime) == timed
+            and end > start and end - start != length]
