@@ -61,7 +61,7 @@ def rule_problem(rule: str, start: When) -> str | None:
 
 @functools.lru_cache(maxsize=65_536)
 def _rule_problem(rule: str, start: When, zone: object) -> str | None:
-    parts = _parts(rule)
+    parts = rule_parts(rule)
     if parts.get("FREQ") not in FINER:
         return "it has no valid FREQ"
     interval = parts.get("INTERVAL", "1")
@@ -93,8 +93,7 @@ def is_occurrence(rule: str | None, start: When, rdates: Sequence[When], moment:
     wanted = moment if isinstance(moment, datetime) else _midnight(moment)
     if (first.tzinfo is None) != (wanted.tzinfo is None) or rule_problem(rule, start):
         return False
-    without_until = ";".join(f"{key}={value}" for key, value in _parts(rule).items()
-                             if key != "UNTIL")
+    without_until = joined_rule({k: v for k, v in rule_parts(rule).items() if k != "UNTIL"})
     for text in (rule, without_until):  # an UNTIL dateutil refuses: read as the expander does
         try:
             return wanted in rrulestr(text, dtstart=first)
@@ -129,19 +128,19 @@ def rule_dates(rule: str, start: When, before: When | None = None,
 
 def has_end(rule: str) -> bool:
     """A rule with a COUNT or an UNTIL: its last date is not the calendar's."""
-    return not {"COUNT", "UNTIL"}.isdisjoint(_parts(rule))
+    return not {"COUNT", "UNTIL"}.isdisjoint(rule_parts(rule))
 
 
 def several_a_day(rule: str) -> bool:
     """A rule of HOURLY, MINUTELY or SECONDLY frequency."""
-    return _parts(rule).get("FREQ") in FINER[FINER.index("DAILY") + 1:]
+    return rule_parts(rule).get("FREQ") in FINER[FINER.index("DAILY") + 1:]
 
 
 def expansion_steps(rrule: str, start: datetime, stop: datetime) -> float:
     """An upper estimate of the rule steps between ``start`` and ``stop`` (pure arithmetic):
     dateutil always walks from DTSTART, so this is what asking for a date near ``stop``
     costs."""
-    parts = _parts(rrule)
+    parts = rule_parts(rrule)
     period = FREQ_SECONDS.get(parts.get("FREQ", "").strip(), 1)
     interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
     level = FINER.index(parts["FREQ"]) if parts.get("FREQ") in FINER else len(FINER)
@@ -170,7 +169,7 @@ def dates_between(rule: str | None, start: When, rdates: Sequence[When],
               if isinstance(d, datetime) == timed and (not isinstance(d, datetime) or (
                   d.tzinfo is None) == (dtstart.tzinfo is None)))
     if rule is not None and rule_problem(rule, start) is None:
-        walk_from = _fast_forward(_parts(rule), dtstart, low)
+        walk_from = _fast_forward(rule_parts(rule), dtstart, low)
         steps = expansion_steps(rule, walk_from, high)
         reach = high if steps <= budget else walk_from + (high - walk_from) * (budget / steps)
         try:
@@ -192,7 +191,7 @@ def start_back(rule: str, start: datetime, exdates: Sequence[When], earlier: Seq
     there gives those very days: the same series exported from a later date
     (dedup.rhythm.in_step) keeps the weeks it held before. None when it would not: a
     COUNT would then count other dates, another rhythm gives other days."""
-    if not earlier or "COUNT" in _parts(rule) or rule_problem(rule, start) is not None:
+    if not earlier or "COUNT" in rule_parts(rule) or rule_problem(rule, start) is not None:
         return None
     back = datetime.combine(earlier[0], start.timetz())
     walked = dates_between(rule, back, (), exdates, earlier[0], start.date() - timedelta(days=1))
@@ -242,8 +241,14 @@ def _fast_forward(parts: dict[str, str], dtstart: datetime, low: datetime) -> da
     return dtstart
 
 
-def _parts(rule: str) -> dict[str, str]:
+def rule_parts(rule: str) -> dict[str, str]:
+    """``FREQ=WEEKLY;COUNT=4`` as {"FREQ": "WEEKLY", "COUNT": "4"}, in order."""
     return dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+
+
+def joined_rule(parts: dict[str, str]) -> str:
+    """:func:`rule_parts` written back as a rule."""
+    return ";".join(f"{key}={value}" for key, value in parts.items())
 
 
 def _midnight(day: date) -> datetime:

@@ -18,7 +18,7 @@ from icalendar.prop import vBroken
 
 from ..instants import utc_instant
 from ..models import When
-from ..recurrence import has_end, rule_dates, rule_problem
+from ..recurrence import has_end, joined_rule, rule_dates, rule_problem
 from .guards import MAX_DATES_PER_EVENT, MAX_DATES_PER_FEED
 from .news_dates import ISO_8601
 from .text import clean_line
@@ -335,7 +335,7 @@ def checked_rule(text: str, start: When, zone: zoneinfo.ZoneInfo) -> tuple[str |
     if parts.get("RSCALE") == "GREGORIAN" and parts.get("SKIP", "OMIT") == "OMIT":
         del parts["RSCALE"]  # RFC 7529's defaults: the plain rule, which expanders read
         parts.pop("SKIP", None)
-    rule = ";".join(f"{key}={value}" for key, value in parts.items())
+    rule = joined_rule(parts)
     problem = rule_problem(rule, start)
     if problem is not None:  # DTSTART is the first instance whatever the rule (RFC 5545)
         return None, [*problems, f"RRULE {text[:60]!r}: {problem}: read as a single event"]

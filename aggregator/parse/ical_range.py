@@ -21,10 +21,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 import icalendar
+from icalendar.prop import vDDDTypes
 
 from ..instants import utc_instant as _key
 from ..models import Event, When
-from ..recurrence import WEEKDAYS, rule_dates, rule_problem
+from ..recurrence import WEEKDAYS, joined_rule, rule_dates, rule_parts, rule_problem
 from .guards import MAX_DATES_PER_EVENT
 
 DAY_PARTS = ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS", "BYMONTH")
@@ -96,12 +97,12 @@ def _until(master: Event, cut: When) -> Event:
     """The series before ``cut``."""
     rule = master.rrule
     if rule is not None:
-        parts = _rule_parts(rule)
+        parts = rule_parts(rule)
         if "COUNT" in parts:
             parts["COUNT"] = str(max(1, len(_originals(master, None, cut))))
         else:
             _end_before(parts, cut, timedelta(0), master.start)
-        rule = _rule_text(parts)
+        rule = joined_rule(parts)
     return dataclasses.replace(master, rrule=rule, rdates=_within(master.rdates, None, cut),
                                exdates=_within(master.exdates, None, cut))
 
@@ -129,7 +130,7 @@ def _later_rule(master: Event, low: When, high: When | None, shift: timedelta, s
     the shifted rule would give other dates."""
     if master.rrule is None:
         return None, []
-    parts = _rule_parts(master.rrule)
+    parts = rule_parts(master.rrule)
     days = (_as_date(start) - _as_date(_in_zone(low, _zone(master.start)))).days
     broken = days != 0 and (any(p in parts for p in DAY_PARTS)
                             or any(c.isdigit() for c in parts.get("BYDAY", "")))
@@ -142,14 +143,14 @@ def _later_rule(master: Event, low: When, high: When | None, shift: timedelta, s
             parts["COUNT"] = str(len(written) + 1)
             written = []
         elif "UNTIL" in parts:
-            parts["UNTIL"] = _stamp(_moved(_until_value(parts["UNTIL"], low), shift,
+            parts["UNTIL"] = _stamp(_moved(_until_of(parts["UNTIL"]), shift,
                                            _zone(master.start)))
         if high is not None and "COUNT" not in parts:
             _end_before(parts, high, shift, master.start)
         if days and "BYDAY" in parts:
             parts["BYDAY"] = ",".join(WEEKDAYS[(WEEKDAYS.index(d) + days) % 7]
                                       for d in parts["BYDAY"].split(","))
-        rule = _rule_text(parts)
+        rule = joined_rule(parts)
         if rule_problem(rule, start) is None:
             return rule, []
         written = [d for d in _originals(master, low, high) if _key(d) != _key(low)]
@@ -160,7 +161,7 @@ def _end_before(parts: dict[str, str], cut: When, shift: timedelta, start: When)
     """UNTIL set to the last moment before ``cut`` (shifted), unless it ends earlier."""
     last = _moved(cut - (timedelta(seconds=1) if isinstance(cut, datetime)
                          else timedelta(days=1)), shift, _zone(start))
-    if "UNTIL" not in parts or _key(_until_value(parts["UNTIL"], last)) > _key(last):
+    if "UNTIL" not in parts or _key(_until_of(parts["UNTIL"])) > _key(last):
         parts["UNTIL"] = _stamp(last)
 
 
@@ -230,25 +231,7 @@ def _stamp(when: When) -> str:
     return when.strftime("%Y%m%d")
 
 
-def _until_value(text: str, like: When) -> When:
-    """An UNTIL (as parse.ical_dates.checked_rule leaves it) as a value of ``like``'s kind."""
-    if len(text) == 8:
-        day = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-        if not isinstance(like, datetime):
-            return day
-        return datetime.combine(day, datetime.max.time().replace(microsecond=0),
-                                tzinfo=like.tzinfo)
-    moment = datetime.strptime(text.rstrip("Z"), "%Y%m%dT%H%M%S")
-    if not isinstance(like, datetime):
-        return moment.date()
-    if text.endswith("Z"):
-        return moment.replace(tzinfo=UTC) if like.tzinfo else moment
-    return moment.replace(tzinfo=like.tzinfo)
-
-
-def _rule_parts(rule: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
-
-
-def _rule_text(parts: dict[str, str]) -> str:
-    return ";".join(f"{key}={value}" for key, value in parts.items())
+def _until_of(text: str) -> When:
+    """An UNTIL as parse.ical_dates.checked_rule leaves it (DTSTART's kind, UTC if zoned)."""
+    value: When = vDDDTypes.from_ical(text)  # type: ignore[no-untyped-call]
+    return value
