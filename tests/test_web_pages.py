@@ -1313,6 +1313,22 @@ def test_the_newsletter_archive_reads_in_the_visitors_language(web: Web) -> None
     assert '<html lang="fr">' in web.client.get("/digests/2026-W49", params={"lang": "de"}).text
 
 
+def test_the_newsletter_archive_names_each_week_by_its_monday_not_its_iso_code(web: Web) -> None:
+    """A subscriber looking for last month's letter read "Semaine 2026-W49": ISO week codes
+    mean nothing to most readers. Each week reads as the digest's own heading does."""
+    web.aggregator.digest_preview("2026-W49")
+    web.aggregator.digest_preview("2026-W01")
+    (web.tmp_path / "output" / "digest" / "2026-W54.html").write_text("copied by hand")
+    labels = {language: re.findall(r'<a href="/digests/[^"]+">([^<]+)</a>',
+                                   web.client.get("/digests", params={"lang": language}).text)
+              for language in ("fr", "en", "de")}
+    assert labels == {"fr": ["Semaine du 30 novembre 2026", "Semaine du 29 décembre 2025"],
+                      "en": ["Week of 30 November 2026", "Week of 29 December 2025"],
+                      "de": ["Woche vom 30. November 2026", "Woche vom 29. Dezember 2025"]}
+    feed = web.client.get("/digests.atom").text
+    assert "<title>Semaine du 30 novembre 2026 – " in feed and "2026-W49 –" not in feed
+
+
 def test_the_newsletter_archive_is_a_feed_readers_can_follow(web: Web) -> None:
     """Each archived week an entry: its subject as title, its text in full, its page as id."""
     import feedparser
@@ -1332,7 +1348,8 @@ def test_the_newsletter_archive_is_a_feed_readers_can_follow(web: Web) -> None:
     assert [entry.id.rsplit("/", 1)[1] for entry in feed.entries] == ["2026-W50", "2026-W49"]
     entry = feed.entries[1]
     subject = re.search(r"<title>(.*?)</title>", html_copy.read_text(encoding="utf-8"))
-    assert subject is not None and entry.title == f"2026-W49 – {html_unescape(subject[1])}"
+    assert subject is not None
+    assert entry.title == f"Semaine du 30 novembre 2026 – {html_unescape(subject[1])}"
     assert entry.link.endswith("/digests/2026-W49")
     assert entry.summary == html_copy.with_suffix(".txt").read_text(encoding="utf-8").strip()
     again = web.client.get("/digests.atom", headers={"If-None-Match": answer.headers["etag"]})

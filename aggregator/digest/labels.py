@@ -85,6 +85,8 @@ LABELS: dict[str, dict[str, str]] = {
 DAY_PATTERNS = {"fr": "EEEE d MMMM", "en": "EEEE d MMMM", "de": "EEEE, d. MMMM"}
 DATE_PATTERNS = {"fr": "d MMMM", "en": "d MMMM", "de": "d. MMMM"}
 """A day without its weekday ("30 novembre", "30. November": German writes the ordinal dot)."""
+YEAR_DATE_PATTERNS = {"fr": "d MMMM y", "en": "d MMMM y", "de": "d. MMMM y"}
+"""A day with its year, as an archive lists past weeks ("30 novembre 2026")."""
 TIME_PATTERNS = {"fr": "H 'h' mm", "en": "h:mm a", "de": "HH:mm"}
 
 
@@ -102,6 +104,14 @@ def plural(language: str, key: str, n: int) -> str:
 def day_label(value: date, language: str) -> str:
     return first_of_month(
         format_date(value, DAY_PATTERNS.get(language, DAY_PATTERNS["fr"]), locale=language), language)
+
+
+def week_label(monday: date, language: str) -> str:
+    """A week as readers name it, by its Monday: "Semaine du 30 novembre 2026" (ISO codes
+    such as 2026-W49 are for machines)."""
+    day = format_date(monday, YEAR_DATE_PATTERNS.get(language, YEAR_DATE_PATTERNS["fr"]),
+                      locale=language if language in LABELS else "fr")
+    return labels(language)["week"].format(start=first_of_month(day, language))
 
 
 def time_label(value: datetime, zone: tzinfo, language: str) -> str:

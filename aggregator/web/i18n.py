@@ -359,7 +359,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                   "Ihre Adresse und alles, was dazu gespeichert war, wurden gelöscht."),
     "no_digests": ("Aucune lettre publiée pour l’instant.", "No newsletter published yet.",
                    "Noch kein Newsletter veröffentlicht."),
-    "week": ("Semaine", "Week", "Woche"),
     "too_many_title": ("Trop de demandes", "Too many requests", "Zu viele Anfragen"),
     "too_many": ("Trop de demandes : réessayez dans {minutes} min.",
                  "Too many requests: try again in {minutes} min.",

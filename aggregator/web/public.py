@@ -21,6 +21,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from ..core import Published, Selection
+from ..digest.labels import week_label
+from ..digest.select import parse_week
 from ..digests import ARCHIVE_LANGUAGE, ARCHIVE_OTHERS
 from ..render import DEFAULT_TITLE, pages
 from ..render.exports import AtomEntry, render_atom
@@ -267,7 +269,9 @@ def docs(request: Request) -> Response:
 def digests(request: Request) -> Response:
     """The archive of weekly digests (output/digest/YYYY-Www.html), newest first."""
     weeks = archived_weeks(aggregator_of(request).settings.output_dir / "digest")
-    return render(request, "digests.html", weeks=weeks)
+    asked = language(request)
+    return render(request, "digests.html",
+                  weeks=[(week, week_label(parse_week(week), asked)) for week in weeks])
 
 
 @router.get("/digests.atom")
@@ -291,7 +295,15 @@ def digests_atom(request: Request) -> Response:
 
 def archived_weeks(folder: Path) -> list[str]:
     """The weeks whose digest is archived in ``folder``, newest first."""
-    return sorted((p.stem for p in folder.glob("*.html") if WEEK.match(p.stem)), reverse=True)
+    return sorted((p.stem for p in folder.glob("*.html") if _is_week(p.stem)), reverse=True)
+
+
+def _is_week(name: str) -> bool:
+    """``2026-W49``, and a week that exists (a hand-copied ``2026-W54.html`` is not one)."""
+    try:
+        return bool(WEEK.match(name)) and bool(parse_week(name))
+    except ValueError:
+        return False
 
 
 def _digest_entry(folder: Path, week: str, base: str) -> AtomEntry:
@@ -302,8 +314,9 @@ def _digest_entry(folder: Path, week: str, base: str) -> AtomEntry:
         summary = (folder / f"{week}.txt").read_text(encoding="utf-8", errors="replace")
     except OSError:
         summary = ""
+    label = week_label(parse_week(week), ARCHIVE_LANGUAGE)
     return AtomEntry(id=f"{base}/digests/{week}", link=f"{base}/digests/{week}",
-                     title=f"{week} – {subject}" if subject else week, summary=summary,
+                     title=f"{label} – {subject}" if subject else label, summary=summary,
                      updated=datetime.fromtimestamp(page.stat().st_mtime, UTC))
 
 
