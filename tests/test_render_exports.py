@@ -194,3 +194,5 @@ def test_each_article_says_the_language_it_is_written_in() -> None:
                             base_url=BASE_URL)
     feed = feedparser.parse(body)
     assert [entry.title_detail.language for entry in feed.entries] == ["fr", "en"]
+    # the feed's own words (its title, "Agenda numérique…") are French, and say so
+    assert feed.feed.title_detail.language == "fr"

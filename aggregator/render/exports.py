@@ -21,7 +21,8 @@ from urllib.parse import quote
 
 from ..memo import BytesMemo
 from ..models import Event, MergedEvent, MergedItem, Source
-from .text import DEFAULT_TITLE, clean_text, one_line, source_names, status_of, written_in
+from .text import (DEFAULT_TITLE, TITLE_LANGUAGE, clean_text, one_line, source_names, status_of,
+                   written_in)
 from .times import (
     event_order,
     event_span,
@@ -209,16 +210,18 @@ def render_news_atom(
     base_url: str,
     title: str = DEFAULT_TITLE,
     query: str = "",
+    language: str = TITLE_LANGUAGE,
 ) -> bytes:
     """news.atom: an Atom 1.0 feed of the newest merged items (news.json holds them all);
-    ``query``, the filters of a selection's feed (``city=Metz``), is part of its address."""
+    ``query``, the filters of a selection's feed (``city=Metz``), is part of its address;
+    ``language``, that of ``title`` (each entry says its own where it differs)."""
     base = base_url.rstrip("/")
     query = f"?{query}" if query else ""
     ordered = newest_first(items)[:ATOM_ENTRIES]
     stamps = [stamp for stamp in map(_updated, ordered) if stamp is not None]
     return render_atom([_news_entry(item, sources, now) for item in ordered],
                        feed_url=f"{base}/news.atom{query}", page_url=f"{base}/{query}",
-                       title=title, author=title,
+                       title=title, author=title, language=language,
                        updated=max(stamps) if stamps else require_aware(now))
 
 

@@ -15,6 +15,8 @@ from ..instants import utc_instant
 from ..models import Event, NewsItem, Source
 
 DEFAULT_TITLE = "Agenda numérique Grand Est – Luxembourg"
+TITLE_LANGUAGE = "fr"
+"""The language DEFAULT_TITLE (and a selection's label after it) is written in."""
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 """The VEVENT statuses the contract allows; anything else is shown as CONFIRMED."""
 _STATUS_OBJECTS = {status: status for status in STATUSES}
