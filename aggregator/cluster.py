@@ -311,7 +311,7 @@ class ClusterMixin:
         start = failing_since or state.last_success
         since = start.strftime("%Y-%m-%d %H:%M UTC") if start else "?"
         base = self.settings.base_url
-        fix = what_to_do(source.language, self.manage_link(source.id))
+        fix = what_to_do(source.language, self.manage_link(source.id), gone=notice == "gone")
         error = reason_in(state.last_error or "", source.language)  # in the contact's language
         fields: dict[str, object] = {"name": source.name, "url": state.url,
                                      "error": error, "since": since,

@@ -363,6 +363,13 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
             for s in states
         ]
 
+    def revive_feed(self, source: Source, url: str) -> bool:
+        """Ask the next round to read again ``source``'s feed at ``url`` that a 410 Gone
+        disabled (its organiser says it is back); False when it is no such feed."""
+        if not any(url in (f.url, f.declared_url) for f in self.store.feed_states((source,))):
+            return False  # a feed the source no longer lists keeps its row, unread
+        return self.store.revive_feed(source.id, url, self.clock())
+
     def check_feed(self, url: str, declared_type: str = "auto") -> ParsedFeed:
         """Fetch and parse one URL without storing anything (the register form)."""
         return check_feed(self.settings, url, declared_type, resolver=self.resolver,

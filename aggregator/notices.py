@@ -59,6 +59,15 @@ FIX_WITH_LINK = {
     "de": "Falls sich die Adresse geändert hat, tragen Sie die neue über Ihren privaten Link "
           "ein:\n{manage}\n\n",
 }
+FIX_GONE_WITH_LINK = {
+    "fr": "Si ce flux est de retour, demandez-nous de le lire à nouveau ; si son adresse a "
+          "changé, indiquez la nouvelle. Les deux se font avec votre lien privé :\n{manage}\n\n",
+    "en": "If the feed is back, ask us to read it again; if its address changed, give the new "
+          "one. Both are done with your private link:\n{manage}\n\n",
+    "de": "Ist der Feed wieder da, bitten Sie uns, ihn erneut zu lesen; hat sich seine Adresse "
+          "geändert, tragen Sie die neue ein. Beides über Ihren privaten Link:\n{manage}\n\n",
+}
+"""A 410 is often a slip (a plugin off for a day): the link can bring the feed back."""
 FIX_WITHOUT_LINK = {
     "fr": "Si son adresse a changé, répondez-nous avec la nouvelle.\n\n",
     "en": "If its address changed, reply with the new one.\n\n",
@@ -66,11 +75,13 @@ FIX_WITHOUT_LINK = {
 }
 
 
-def what_to_do(language: str, manage_link: str | None) -> str:
-    """The paragraph that tells the contact how to give a moved feed's new address."""
+def what_to_do(language: str, manage_link: str | None, gone: bool = False) -> str:
+    """The paragraph that tells the contact how to give a moved feed's new address (and,
+    for a feed ``gone``, how to have it read again)."""
     language = language if language in FIX_WITH_LINK else "fr"
     if manage_link:
-        return FIX_WITH_LINK[language].format(manage=manage_link)
+        return (FIX_GONE_WITH_LINK if gone else FIX_WITH_LINK)[language].format(
+            manage=manage_link)
     return FIX_WITHOUT_LINK[language]
 
 

@@ -192,6 +192,17 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         return [row.id for row in rows if (row.source_id, row.declared_url) in wanted
                 and (disabled or row.status != "disabled")]
 
+    def revive_feed(self, source_id: str, url: str, now: datetime) -> bool:
+        """Make a feed disabled by a 410 Gone due again (pending, its failures kept: one more
+        410 disables it again, without a second email); whether it was such a feed of
+        ``source_id``, known by its declared or its current address."""
+        statement = feeds.update().where(
+            feeds.c.source_id == source_id, feeds.c.status == "disabled",
+            sa.or_(feeds.c.declared_url == url, feeds.c.url == url),
+        ).values(status="pending", next_due=now)
+        with self._begin() as connection:
+            return bool(connection.execute(statement).rowcount)
+
     def apply_update(self, update: FeedUpdate) -> None:
         """Write one feed's new state, and its new records if any, in one transaction."""
         self.apply_updates([update])

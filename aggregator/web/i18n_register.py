@@ -46,4 +46,25 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
         "Anmeldung abgelehnt: Sie wird nicht veröffentlicht, und was Sie hier ändern, wird "
         "nicht erneut geprüft. Um erneut berücksichtigt zu werden, melden Sie die "
         "Organisation neu an."),
+    "revive": ("Le lire à nouveau", "Read it again", "Erneut lesen"),
+    "revive_hint": (
+        "Son serveur a répondu que ce flux n’existe plus (HTTP 410) : nous avons cessé de le "
+        "lire. S’il est de retour à cette adresse :",
+        "Its server answered that this feed no longer exists (HTTP 410), so we stopped reading "
+        "it. If it is back at this address:",
+        "Sein Server meldete, dass es diesen Feed nicht mehr gibt (HTTP 410), daher lesen wir "
+        "ihn nicht mehr. Ist er unter dieser Adresse wieder da:"),
+    "revive_asked": (
+        "Entendu : nous le lirons à nouveau d’ici {minutes} min. S’il répond, il reprend sa "
+        "place ; s’il répond encore 410, il reste désactivé. Rechargez cette page pour voir "
+        "le résultat.",
+        "Noted: we will read it again within {minutes} min. If it answers, it is back; if it "
+        "answers 410 again, it stays disabled. Reload this page to see the result.",
+        "Verstanden: Wir lesen ihn innerhalb von {minutes} Min. erneut. Antwortet er, ist er "
+        "wieder dabei; antwortet er wieder mit 410, bleibt er deaktiviert. Laden Sie diese "
+        "Seite neu, um das Ergebnis zu sehen."),
+    "revive_refused": (
+        "Ce flux n’est pas un flux désactivé de cette organisation : rien n’a changé.",
+        "This is not a disabled feed of this organisation: nothing changed.",
+        "Dies ist kein deaktivierter Feed dieser Organisation: Nichts wurde geändert."),
 }

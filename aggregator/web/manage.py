@@ -64,6 +64,8 @@ def _page(request: Request, token: str, registration: Registration, values: dict
     feeds = aggregator.feed_health(registration.source) if published else []
     zone = ZoneInfo(aggregator.settings.timezone)
     health = {} if switched_off else {"health": overall_status(feeds)}
+    if feeds:  # a feed a 410 disabled can be asked back (templates/_health.html)
+        health["revive_action"] = local(request, f"/manage/{token}")
     return form_page(request, values, form_action=local(request, f"/manage/{token}"),
                      status=status, feeds=health_rows(feeds, page.lang, zone), **health,
                      page_href=local(request, f"/sources/{quote(registration.source.id)}")
@@ -104,6 +106,8 @@ async def manage_post(request: Request, token: str) -> Response:
     registration = _registration(request, token)
     values, urls = submitted(form)
     page = Page(language(request), request.url.path, {})
+    if text(form, "action") == "revive":
+        return await _revive(request, token, registration, text(form, "feed"))
     if text(form, "action") in ("withdraw", "rejoin"):
         return await _leave_or_rejoin(request, token, registration, text(form, "action"),
                                       confirmed=text(form, "confirm") == "yes")
@@ -179,3 +183,23 @@ async def _leave_or_rejoin(request: Request, token: str, registration: Registrat
     notice = page.t("withdrawn_notice" if action == "withdraw" else "rejoined_notice") + (
         f" {page.t('mail_failed')}" if mail_problem else "")
     return _page(request, token, changed, _values(changed), notice=notice)
+
+
+async def _revive(request: Request, token: str, registration: Registration, url: str
+                  ) -> HTMLResponse:
+    """Have a feed that a 410 Gone disabled read again at the next round: a 410 is often a
+    slip (a calendar plugin off for a day), which only the operator could undo."""
+    page = Page(language(request), request.url.path, {})
+    limit(request, "manage")
+    aggregator = aggregator_of(request)
+    published = (registration.status == "approved"
+                 and registration.source.id not in aggregator.disabled_sources())
+    revived = published and await run_in_threadpool(aggregator.revive_feed,
+                                                    registration.source, url)
+    values = _values(registration)
+    if not revived:
+        return _page(request, token, registration, values, status_code=422,
+                     failure=page.t("revive_refused"))
+    minutes = max(1, round(aggregator.settings.daemon.tick.total_seconds() / 60))
+    return _page(request, token, registration, values,
+                 notice=page.t("revive_asked", minutes=minutes))
