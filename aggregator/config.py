@@ -11,7 +11,7 @@ import difflib
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -394,3 +394,16 @@ def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettin
         )
     except ValueError as error:
         raise ConfigError(f"daemon settings: {error}") from None
+
+
+RELOADED = ("sources", "venues", "past_days")
+"""What a running daemon takes from an edited sources.yaml; the other settings (database,
+output, base URL, time zone, schedules...) are read once, at start."""
+
+
+def reloaded(current: Settings, fresh: Settings) -> tuple[Settings, tuple[str, ...]]:
+    """``current`` with what a running daemon takes from ``fresh`` (:data:`RELOADED`), and
+    the names of the other settings that differ, which only a restart applies."""
+    waiting = tuple(f.name for f in fields(Settings) if f.name not in RELOADED
+                    and getattr(current, f.name) != getattr(fresh, f.name))
+    return replace(current, **{name: getattr(fresh, name) for name in RELOADED}), waiting

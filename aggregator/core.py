@@ -123,6 +123,12 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         """The sources to fetch and publish: sources.yaml's (plus approved registrations)."""
         return self.active_sources()
 
+    def use_sources_of(self, settings: Settings) -> None:
+        """Take the sources of a sources.yaml edited while the daemon runs: the next round
+        fetches the new feeds, and every node builds again (left-out sources leave)."""
+        self.settings = settings
+        self._sources_changed()
+
     def source_map(self) -> dict[str, Source]:
         return {source.id: source for source in self.current_sources()}
 

@@ -18,15 +18,17 @@ build) and returns; fetches still in progress are abandoned, their leases given 
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.base import ConflictingIdError
+from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -38,6 +40,7 @@ from ..errors import AggregatorError, ConfigError
 from ..gcpause import release_free_memory
 from ..web.server import WebServer
 from . import jobs
+from .reload import ConfigWatch
 
 log = logging.getLogger("aggregator.daemon")
 STOP_WAIT = 12.0  # seconds a stop waits for the write in flight: exit within 15 s (issue 4)
@@ -81,6 +84,7 @@ class Daemon:
         """Held by every write (store transaction, build) and by the stop that waits for it."""
         self.running = 0
         self.counter_lock = threading.Lock()
+        self.config_watch = ConfigWatch(aggregator)
 
     @property
     def url(self) -> str:
@@ -100,9 +104,13 @@ class Daemon:
             self.scheduler.start(paused=True)
             self._install_jobs()
             self.scheduler.resume()
+            hangup = _on_signal(signal.SIGHUP, self._hangup)
             log.info("node=%s started url=%s tick=%ss digest=%r", self.node, self.url,
                      self.settings.daemon.tick.total_seconds(), self.settings.daemon.digest_cron)
-            self.web.serve(on_ready)
+            try:
+                self.web.serve(on_ready)
+            finally:
+                _on_signal(signal.SIGHUP, hangup)
         finally:
             self._shutdown()
             jobs.unregister(self)
@@ -111,6 +119,18 @@ class Daemon:
         """Ask the daemon to stop (from another thread); run() returns once it has."""
         self.stopping.set()
         self.web.stop()
+
+    def _hangup(self, signum: int, frame: object) -> None:
+        """SIGHUP (`systemctl reload`): reread sources.yaml now rather than at the next tick
+        (from a thread: the handler interrupts the web server's loop)."""
+        self.config_watch.asked = True
+        threading.Thread(target=self._refresh_now, name="sighup", daemon=True).start()
+
+    def _refresh_now(self) -> None:
+        try:
+            self.scheduler.modify_job("refresh", next_run_time=datetime.now(self.zone))
+        except JobLookupError:
+            pass  # stopping
 
     def _shutdown(self) -> None:
         started = time.monotonic()
@@ -183,6 +203,7 @@ class Daemon:
     def refresh(self) -> None:
         """The tick: refresh rounds until no due feed is left to lease, then health mails."""
         with self._job("refresh"):
+            self.config_watch.check()  # an edited sources.yaml: its new feeds are due now
             with self.aggregator.tick_wire() as wire:  # one loop and session for the rounds
                 fetched = self._rounds(self.aggregator.round_plan(), wire)
             if fetched:  # the bodies the rounds downloaded are gone: give their pages back
@@ -263,6 +284,14 @@ class Daemon:
             counts = self.aggregator.housekeeping()
             log.info("job=housekeeping node=%s %s duration=%.2fs", self.node,
                      " ".join(f"{k}={v}" for k, v in counts.items()), time.monotonic() - started)
+
+
+def _on_signal(number: int, handler: Any) -> Any:
+    """Install ``handler`` for a signal and return the one it replaces (None where signals
+    cannot be set: off the main thread, as in tests that run the daemon in a thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(number, handler) if handler is not None else None
 
 
 def _job_store(db_url: str) -> SQLAlchemyJobStore:
