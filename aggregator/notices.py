@@ -97,7 +97,14 @@ OPERATOR_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "Bonjour,\n\n« {name} » s’est retirée de l’agenda avec son lien privé ; ses "
                "événements quittent les sorties au prochain build.\n\n{base_url}/admin\n"),
     },
+    "changed": {
+        "fr": ("Organisation publiée modifiée par son contact : {name}",
+               "Bonjour,\n\n« {name} » est publiée, et son contact vient de la modifier avec son "
+               "lien privé ; c’est en ligne dès la prochaine mise à jour, sans autre "
+               "validation :\n{changes}\n\nSi ce n’est pas de son fait (un lien qui a fuité), "
+               "désactivez-la : `aggregator sources disable {source_id}`, ou {base_url}/admin\n"),
+    },
 }
 """What the operator (``AGGREGATOR_OPERATOR_EMAIL``) is told, in French as the admin pages
-are by default: a registration to decide (new, or an organisation asking to come back) and
-a withdrawal."""
+are by default: a registration to decide (new, or an organisation asking to come back), a
+withdrawal, and what a published organisation changed (it goes out unreviewed)."""

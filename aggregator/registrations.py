@@ -10,84 +10,31 @@ The contact gets an email when the registration is received and when it is decid
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from .cluster import DATA_MARK
 from .config import Settings
-from .errors import AggregatorError
 from .mailer import notify_contact
 from .notices import OPERATOR_MESSAGES
 from .registration_notices import MESSAGES
-from .models import (
-    LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, RegistrationStatus, Source,
-    feed_address,
+from .registration_rules import (
+    DECIDABLE, EMAIL, FEED_TYPES, AlreadyDecided, DecisionRefused, RegistrationError,
+    changes, check_decision, validated_source,
 )
+from .models import FeedRef, Registration, RegistrationStatus, Source
 from .render import slugify
-from .topics import topic_slug
 from .store import Store
+
+__all__ = ["EMAIL", "FEED_TYPES", "AlreadyDecided", "DecisionRefused", "RegistrationError",
+           "RegistrationsMixin"]
 
 SOURCES_TTL = 10.0
 """Seconds the approved registrations are cached: current_sources() runs once per feed in a
 refresh, and another node's approval only needs to show up within a refresh interval."""
-MAX_FEEDS = 10
-MAX_TEXT = 200
-_ADDRESS_CHAR = r"[^@\s<>\"(),;:\[\]\\\x00-\x1f\x7f]"
-EMAIL = re.compile(rf"^{_ADDRESS_CHAR}{{1,64}}@{_ADDRESS_CHAR}+\.{_ADDRESS_CHAR}{{2,}}$")
-"""One address: none of the characters that make a list ("x,ana@…"), a comment
-("ana@…(hi)"), a group or a quoted part, which the email package would read as other
-recipients (a stranger re-mailing a confirmed subscriber under a second spelling), nor a
-control character (a NUL: 200 on SQLite, 503 on PostgreSQL)."""
-WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
-FEED_TYPES: tuple[FeedType, ...] = ("auto", "ical", "rss", "atom", "jsonfeed", "jsonld")
-
-
-class RegistrationError(AggregatorError):
-    """A registration form value is invalid; ``field`` names the form field."""
-
-    exit_code = 2
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"registration: field {field}: {message}")
-        self.field = field
-        self.reason = message
-
-
-class DecisionRefused(RegistrationError):
-    """The operator's decision does not apply to the registration as it stands: declining
-    an organisation already published, publishing again one its contact withdrew. Both
-    doors (/admin, the CLI) share this rule; ``status`` is the registration's state."""
-
-    exit_code = 1
-
-    def __init__(self, registration_id: int, status: str, message: str) -> None:
-        super().__init__("id", message)
-        self.message = message
-        self.args = (message,)
-        self.registration_id = registration_id
-        self.status = status
-
-
-class AlreadyDecided(DecisionRefused):
-    """The registration is already in the state asked for (a script run twice): nothing
-    changes and nobody is emailed again; not a failure for the command line."""
-
-    exit_code = 0
-
-
-DECIDABLE: dict[str, tuple[RegistrationStatus, ...]] = {
-    "approved": ("pending", "rejected"),
-    "rejected": ("pending",),
-}
-"""The states each decision may be taken from: a declined registration may still be
-approved (the operator changed its mind); an approved one is switched off, not declined
-(its contact would be told "declined" for an organisation published for months); a
-withdrawn one comes back only when its contact asks to (pending again)."""
-
-
 log = logging.getLogger(__name__)
 
 
@@ -223,6 +170,9 @@ class RegistrationsMixin:
         self.store.update_registration(before.id, source, self.clock(), new_token)
         self._sources_changed(published=before.status == "approved")
         after = self.registration_by_token(new_token)
+        if before.status == "approved":  # published unreviewed: the operator should know
+            self._tell_operator(after, "changed",
+                                changes="\n".join(changes(before.source, after.source)))
         problems = [self._notify(after, "handed" if handed else "changed")]
         if handed:  # told without the link, which no longer works
             problems.append(self._notify(before, "handed_former"))
@@ -320,7 +270,7 @@ class RegistrationsMixin:
         """
         for _ in range(3):  # decided elsewhere between the read and the update: read again
             before = self._registration(registration_id)
-            _check_decision(before, status)
+            check_decision(before, status)
             if self.store.decide_registration(registration_id, status, self.clock(), note,
                                               only_from=DECIDABLE[status]):
                 break
@@ -339,27 +289,8 @@ class RegistrationsMixin:
         return found[0]
 
     def _validated(self, source_id: str = "", **values: object) -> Source:
-        text = {key: _line(value) for key, value in values.items() if isinstance(value, str)}
-        for field in ("name", "city"):
-            if not text[field]:
-                raise RegistrationError(field, "required")
-        if text["kind"] not in SOURCE_KINDS:
-            raise RegistrationError("kind", f"must be one of {', '.join(SOURCE_KINDS)}")
-        if text["language"] not in LANGUAGES:
-            raise RegistrationError("language", f"must be one of {', '.join(LANGUAGES)}")
-        if not re.fullmatch(r"[A-Z]{2}", text["country"].upper()):
-            raise RegistrationError("country", "must be a two-letter ISO code such as FR or LU")
-        if text["website"] and not WEB_URL.match(text["website"]):
-            raise RegistrationError("website", "must be an http:// or https:// address")
-        if not EMAIL.match(text["contact"]):
-            raise RegistrationError("contact", "must be an email address")
-        feeds = _feeds(values["feeds"])  # type: ignore[arg-type]
-        tags = tuple(dict.fromkeys(t for t in map(topic_slug, values["tags"]) if t))[:10]  # type: ignore[call-overload]
-        return Source(
-            id=source_id or self._free_id(text["name"]), name=text["name"], kind=text["kind"],
-            city=text["city"], country=text["country"].upper(), language=text["language"],
-            website=text["website"], contact=text["contact"], tags=tags, feeds=feeds,
-        )
+        source = validated_source(source_id, **values)
+        return source if source.id else replace(source, id=self._free_id(source.name))
 
     def _free_id(self, name: str) -> str:
         """A slug of the name that neither sources.yaml nor another registration uses."""
@@ -371,7 +302,7 @@ class RegistrationsMixin:
                 return candidate
         raise RegistrationError("name", "too many organisations with this name")
 
-    def _tell_operator(self, registration: Registration, what: str) -> None:
+    def _tell_operator(self, registration: Registration, what: str, **extra: object) -> None:
         """Email the operator (``AGGREGATOR_OPERATOR_EMAIL``, if set) what awaits them; a
         failure is logged, never the registrant's concern."""
         to = self.settings.operator_email
@@ -382,7 +313,7 @@ class RegistrationsMixin:
             "name": source.name, "kind": source.kind, "city": source.city,
             "contact": source.contact, "id": registration.id,
             "feeds": "\n".join(f"  {feed.url}" for feed in source.feeds),
-            "base_url": self.settings.base_url}
+            "base_url": self.settings.base_url, "source_id": source.id, **extra}
         problem = notify_contact(self.settings, to, "fr", OPERATOR_MESSAGES[what], fields)
         if problem:
             log.warning("could not tell the operator (%s) about %r: %s", to, source.id, problem)
@@ -403,48 +334,3 @@ class RegistrationsMixin:
             else manage}
         return notify_contact(self.settings, source.contact, source.language, MESSAGES[what],
                               fields)
-
-
-def _check_decision(registration: Registration, status: RegistrationStatus) -> None:
-    """Raises DecisionRefused (or AlreadyDecided) unless ``status`` may follow its state."""
-    now = registration.status
-    if now in DECIDABLE[status]:
-        return
-    label = f"#{registration.id} ({registration.source.name})"
-    since = (registration.decided_at or registration.created_at).strftime("%Y-%m-%d")
-    if now == status:
-        raise AlreadyDecided(registration.id, now, f"{label} is already {now} (since {since}); "
-                                                   "nothing changed, its contact was not "
-                                                   "emailed again")
-    if now == "withdrawn":
-        raise DecisionRefused(registration.id, now, (
-            f"{label} was withdrawn by its contact on {since}: it comes back only when its "
-            "contact asks to, from its private link (it is then pending again, to approve); "
-            "nothing changed"))
-    if now == "approved":  # declining it would unpublish it and tell its contact "declined"
-        raise DecisionRefused(registration.id, now, (
-            f"{label} is already approved and published since {since}: declining it now would "
-            "take it out of the outputs and tell its contact it was declined; nothing changed. "
-            "To stop publishing it, switch its source off: "
-            f"`aggregator sources disable {registration.source.id}`"))
-    raise DecisionRefused(registration.id, now, f"{label} is {now}: it cannot be {status}")
-
-
-def _line(value: str) -> str:
-    return " ".join(value.split())[:MAX_TEXT]
-
-
-def _feeds(refs: Sequence[FeedRef]) -> tuple[FeedRef, ...]:
-    unique = list(dict.fromkeys(FeedRef(feed_address(r.url), r.type) for r in refs
-                                if r.url.strip()))
-    if not unique:
-        raise RegistrationError("feeds", "give at least one feed or events page URL")
-    if len(unique) > MAX_FEEDS:
-        raise RegistrationError("feeds", f"at most {MAX_FEEDS} URLs")
-    for ref in unique:
-        if not WEB_URL.match(ref.url) or len(ref.url) > 2000:
-            raise RegistrationError("feeds", f"{ref.url[:80]!r} is not an http://, https:// or "
-                                             "webcal:// URL")
-        if ref.type not in FEED_TYPES:
-            raise RegistrationError("feeds", f"unknown type {ref.type!r}")
-    return tuple(unique)

@@ -303,6 +303,40 @@ def test_the_operator_is_told_what_awaits_a_decision_when_an_address_is_set(
     assert all("moderation@" not in str(m["To"]) for m in smtp_server.to("team@fablab.example.org"))
 
 
+def test_the_operator_is_told_what_a_published_organisation_changes_unreviewed(
+    tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    """An approved organisation's edits go out without review (the operator approved the
+    organisation, not each edit): a leaked /manage link could swap its feed for a spammer's
+    or rename it, and nobody knew. The operator is told what changed, before and after; a
+    pending registration's edits are not announced (its approval reviews them)."""
+    import dataclasses
+
+    with organisers_site(tmp_path, smtp_server) as aggregator:
+        aggregator.settings = dataclasses.replace(aggregator.settings,
+                                                  operator_email="moderation@agenda.example.org")
+        registration = register(aggregator, "https://fablab.example.org/a.ics", name="Fablab")
+        source = registration.source
+        values = {"name": source.name, "kind": source.kind, "city": "Remiremont",
+                  "website": source.website, "contact": source.contact, "country": source.country,
+                  "language": source.language, "tags": source.tags, "feeds": source.feeds}
+        aggregator.update_registration(registration.token, **values)  # pending: not told
+        aggregator.approve_registration(registration.id)
+        aggregator.update_registration(registration.token, **values | {
+            "name": "Fablab des Vosges", "feeds": [FeedRef("https://casino.example/b.ics")]})
+        aggregator.update_registration(registration.token, **values | {  # "Save" again
+            "name": "Fablab des Vosges", "feeds": [FeedRef("https://casino.example/b.ics")]})
+    told = smtp_server.to("moderation@agenda.example.org")
+    assert [str(m["Subject"]) for m in told] == [
+        "Inscription à valider : Fablab",
+        "Organisation publiée modifiée par son contact : Fablab des Vosges"]
+    body = told[1].get_content()
+    assert "nom : Fablab → Fablab des Vosges" in body
+    assert ("flux : https://fablab.example.org/a.ics → https://casino.example/b.ics" in body)
+    assert "ville" not in body  # unchanged since its approval
+    assert f"aggregator sources disable {source.id}" in body
+
+
 def test_without_an_operator_address_nobody_else_is_mailed(
     tmp_path: Path, smtp_server: Sink  # noqa: F811
 ) -> None:
