@@ -26,7 +26,7 @@ from .agenda import (Occurrence, SingleMemo, SinglesIndex, by_day, is_ongoing, i
                      next_occurrence, upcoming)
 from .exports import newest_first
 from .slugs import city_calendars
-from .text import (DEFAULT_TITLE, first_of_month, is_online, one_line, other_language, place_of,
+from .text import (DEFAULT_TITLE, babel_locale, first_of_month, is_online, one_line, other_language, place_of,
                    source_names)
 from .spans import span_text
 from .times import as_date, event_span, iso, local_day, render_zone, require_aware
@@ -296,9 +296,9 @@ def outlook_calendar_url(event: MergedEvent, page_url: str, host: str = "outlook
 
 
 def _day_label(value: When, zone: tzinfo, language: str) -> str:
-    """A full localised date: "dimanche 7 décembre 2025", "Sunday, December 7, 2025"."""
-    return first_of_month(format_date(as_date(value, zone), format="full", locale=language),
-                          language)
+    """A full localised date: "dimanche 7 décembre 2025", "Sunday 7 December 2025"."""
+    return first_of_month(format_date(as_date(value, zone), format="full",
+                                      locale=babel_locale(language)), language)
 
 
 def _row(
@@ -361,7 +361,8 @@ def news_rows(items: Sequence[MergedItem], sources: Mapping[str, Source], zone: 
             "title": one_line(item.title) or item.link,
             "link": item.link,
             "published": (first_of_month(
-                format_date(local_day(item.published, zone), "long", locale=language), language)
+                format_date(local_day(item.published, zone), "long", locale=babel_locale(language)),
+                language)
                           if item.published else ""),
             "datetime": iso(item.published),
             "sources": ", ".join(source_names(item.members, sources)),

@@ -13,10 +13,10 @@ from datetime import date, datetime, tzinfo
 from typing import Protocol
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_skeleton
 
 from ..models import When
-from .text import first_of_month
+from .text import babel_locale, clock_time, first_of_month
 from .times import as_date, last_day
 
 UNTIL = {"fr": "Jusqu’au {day}", "en": "Until {day}", "de": "Bis {day}"}
@@ -45,7 +45,7 @@ def span_text(occurrence: Span, zone: tzinfo, language: str, day: date, all_day:
 
     def moment(value: datetime) -> str:
         local = value.astimezone(zone)
-        pattern = joined or str(Locale.parse(language).datetime_formats["short"])
+        pattern = joined or str(Locale.parse(babel_locale(language)).datetime_formats["short"])
         return pattern.format(clock(local), short_day(local.date(), language))
 
     start, end = occurrence.start, occurrence.end
@@ -59,9 +59,9 @@ def span_text(occurrence: Span, zone: tzinfo, language: str, day: date, all_day:
 
 
 def short_day(value: date, language: str) -> str:
-    """"dim. 3 janv.", "Sun, Jan 3", "So., 3. Jan."."""
-    return first_of_month(format_skeleton("MMMEd", value, locale=language), language)
+    """"dim. 3 janv.", "Sun 3 Jan", "So., 3. Jan."."""
+    return first_of_month(format_skeleton("MMMEd", value, locale=babel_locale(language)), language)
 
 
 def _time(value: datetime, zone: tzinfo, language: str) -> str:
-    return format_time(value, "short", tzinfo=zone, locale=language)
+    return clock_time(value, zone, language)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
+
+from babel.dates import format_time
 
 from ..instants import utc_instant
 from ..models import Event, NewsItem, Source
@@ -148,6 +150,23 @@ def place_of(location: str, city: str) -> str:
 
 _FIRST_OF_MONTH = re.compile(r"(?<![\d.])1 (?=(?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct"
                              r"|nov|déc))")
+
+
+BABEL_LOCALES = {"en": "en_GB"}
+"""English as Europe writes dates, the day first ("Monday 7 December 2026", as the digest
+does): Babel's "en" is American ("Monday, December 7, 2026"), and pages mixed both."""
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale that writes dates in ``language`` on our pages."""
+    return BABEL_LOCALES.get(language, language)
+
+
+def clock_time(value: datetime, zone: tzinfo | None, language: str) -> str:
+    """A time of day as pages write it: "18:30", "6:30 pm" (lower case, as the digest and
+    British usage write it; en_GB's own would be "18:30"), "18:30"."""
+    text = format_time(value, "short", tzinfo=zone, locale=language)
+    return text.replace("AM", "am").replace("PM", "pm") if language == "en" else text
 
 
 def first_of_month(text: str, language: str) -> str:

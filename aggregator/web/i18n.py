@@ -15,9 +15,9 @@ from datetime import date, datetime, tzinfo
 
 from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_skeleton
 
-from ..render.text import first_of_month
+from ..render.text import babel_locale, clock_time, first_of_month
 from .i18n_admin import ADMIN_MESSAGES
 from .i18n_errors import ERROR_MESSAGES
 from .i18n_register import REGISTER_MESSAGES
@@ -419,12 +419,14 @@ def count(language: str, key: str, n: int) -> str:
 
 def moment(value: date | datetime, zone: tzinfo, language: str) -> str:
     """When an event starts, short and in the reader's language: "mar. 15 déc. 2026, 11:00",
-    "Tue, Dec 15, 2026, 11:00 AM" ("medium" formats show seconds nobody schedules by)."""
+    "Tue, 15 Dec 2026, 11:00 am" ("medium" formats show seconds nobody schedules by)."""
     if isinstance(value, datetime):
         local = value.astimezone(zone)
-        day = first_of_month(format_skeleton("yMMMEd", local, locale=language), language)
-        return f"{day}, {format_time(local, 'short', locale=language)}"
-    return first_of_month(format_skeleton("yMMMEd", value, locale=language), language)
+        day = first_of_month(format_skeleton("yMMMEd", local, locale=babel_locale(language)),
+                             language)
+        return f"{day}, {clock_time(local, None, language)}"
+    return first_of_month(format_skeleton("yMMMEd", value, locale=babel_locale(language)),
+                          language)
 
 
 def alphabetical(label: str) -> str:
