@@ -18,3 +18,19 @@ def test_a_page_that_is_not_found_says_why_in_the_readers_language(web: Web) -> 
     assert "n’existe pas" in client.get("/digests/2026-W99x", params={"lang": "fr"}).text
     data = client.get("/events/gone@aggregator", headers={"Accept": "application/json"})
     assert data.json() == {"detail": "no such event in the published calendar"}
+
+
+def test_a_page_with_a_broken_parameter_says_which_in_the_readers_language(web: Web) -> None:
+    """A link cut or mangled by a mail client (``?page=1234567``, a city of 101 characters)
+    gave a French or German reader "Error 422" and "query.page: String should have at most
+    6 characters": FastAPI's words for programs. JSON answers keep them."""
+    client = web.client
+    page = client.get("/news", params={"lang": "de", "page": "1234567"})
+    assert page.status_code == 422
+    assert "Ungültige Adresse" in page.text and "„page“" in page.text
+    assert "Error 422" not in page.text and "String should" not in page.text
+    french = client.get("/", params={"lang": "fr", "city": "x" * 101, "from": "2026-12-0777"})
+    assert french.status_code == 422
+    assert "Adresse incorrecte" in french.text and "« city », « from »" in french.text
+    data = client.get("/news.json", params={"tag": "x" * 61})
+    assert data.status_code == 422 and "String should have at most" in data.json()["detail"]

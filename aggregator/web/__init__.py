@@ -9,6 +9,8 @@ Every AggregatorError becomes a page or a JSON answer with a fitting status, nev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -79,24 +81,34 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        return _error(request, 422, problems, {})
+        names = sorted({str(e["loc"][-1]) for e in error.errors() if e["loc"]})
+        return _error(request, 422, problems, {}, names=names)
 
     @app.exception_handler(AggregatorError)
     async def failed(request: Request, error: AggregatorError) -> Response:
         return _error(request, 503 if isinstance(error, StoreError) else 500, str(error), {})
 
 
-def _error(request: Request, status: int, detail: str, headers: dict[str, str]) -> Response:
+def _error(request: Request, status: int, detail: str, headers: dict[str, str],
+           names: Sequence[str] = ()) -> Response:
+    """``detail`` for programs (JSON, English); a page for people in their language, which
+    names the query's ``names`` that were refused (FastAPI's own words are for programs)."""
     if _wants_data(request):  # a partner's script reads why its request was refused
         cors = ANY_ORIGIN if request.url.path.endswith(DATA_SUFFIXES) else {}
         return JSONResponse({"detail": detail}, status_code=status, headers=cors | headers)
-    keys = {403: "forbidden", 404: "not_found", 429: "too_many_title"}
-    from .i18n_errors import REASONS
+    keys = {403: "forbidden", 404: "not_found", 422: "bad_request_title", 429: "too_many_title",
+            500: "unavailable_title", 503: "unavailable_title"}
+    from .i18n_errors import QUOTES, REASONS
     from .views import Page, language
 
     page = Page(language(request), request.url.path, {})
     heading = page.t(keys[status]) if status in keys else f"Error {status}"
     message = page.t(REASONS[detail]) if detail in REASONS else detail
+    if names:
+        quote = QUOTES.get(page.lang, QUOTES["en"])
+        message = page.t("err_bad_query", names=", ".join(map(quote.format, names)))
+    elif status in (500, 503):  # the operator's log has the cause; readers get what to do
+        message = page.t("err_unavailable")
     response = render(request, "message.html", status_code=status, heading=heading,
                       message=message, error=True, link=local(request, "/"),
                       link_text=page.t("agenda"))

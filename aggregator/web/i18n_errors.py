@@ -31,7 +31,24 @@ ERROR_MESSAGES: dict[str, tuple[str, str, str]] = {
         "Aucune lettre n’a été publiée pour cette semaine.",
         "No newsletter was published for this week.",
         "Für diese Woche wurde kein Newsletter veröffentlicht."),
+    "bad_request_title": ("Adresse incorrecte", "Invalid address", "Ungültige Adresse"),
+    "err_bad_query": (
+        "Cette adresse a une valeur incorrecte pour {names} : le lien a peut-être été coupé "
+        "ou modifié. Repartez de l’agenda.",
+        "This address has a value that is not valid for {names}: the link may have been cut "
+        "or changed. Start again from the agenda.",
+        "Diese Adresse hat einen ungültigen Wert für {names}: Der Link wurde vielleicht "
+        "abgeschnitten oder verändert. Beginnen Sie wieder beim Kalender."),
+    "unavailable_title": ("Service momentanément indisponible", "Temporarily unavailable",
+                          "Vorübergehend nicht verfügbar"),
+    "err_unavailable": (
+        "Cette page ne peut pas être affichée pour l’instant : réessayez dans quelques minutes.",
+        "This page cannot be shown right now: please try again in a few minutes.",
+        "Diese Seite kann gerade nicht angezeigt werden: Bitte versuchen Sie es in einigen "
+        "Minuten erneut."),
 }
+QUOTES = {"fr": "« {} »", "en": "“{}”", "de": "„{}“"}
+"""A parameter's name as each language quotes it."""
 
 Reason = Literal["err_no_event", "err_no_organisation", "err_no_week", "err_no_digest"]
 
