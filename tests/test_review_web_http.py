@@ -139,3 +139,16 @@ def test_a_partner_sites_script_may_read_why_its_request_was_refused(web: Web, p
     answer = web.client.get(path, headers={"Origin": "https://partner.example.org"})
     assert answer.status_code in (404, 422) and answer.json()["detail"]
     assert answer.headers.get("access-control-allow-origin") == "*"
+
+
+def test_a_trailing_slash_redirect_stays_on_this_site_whatever_the_host_header(web: Web) -> None:
+    """Starlette answered /news/ with a redirect to ``http://<Host header>/news``: a request
+    with a forged Host (cached by a proxy that keys on the path) sent visitors elsewhere. The
+    redirect is now relative, keeps the query, and is permanent."""
+    answer = web.client.get("/news/", params={"lang": "de"},
+                            headers={"Host": "evil.example"}, follow_redirects=False)
+    assert answer.status_code in (301, 308)
+    assert answer.headers["location"] == "/news?lang=de"
+    followed = web.client.get("/news/", params={"lang": "de"}, follow_redirects=True)
+    assert followed.status_code == 200 and '<html lang="de">' in followed.text
+    assert web.client.get("/nowhere/", follow_redirects=False).status_code == 404

@@ -10,12 +10,14 @@ Every AggregatorError becomes a page or a JSON answer with a fitting status, nev
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ..core import Aggregator
 from ..errors import AggregatorError, StoreError
@@ -24,7 +26,7 @@ from . import (admin, api, crawlers, directory, events, manage, news_page, ops, 
 from .conditional import ANY_ORIGIN, GZIP_MIN_BYTES
 from .fastpath import CalendarFastPath
 from .head import HeadAsGet
-from .rootpath import RootPath, local
+from .rootpath import PATH_SAFE, RootPath, local
 from .security import SecurityHeaders
 from .views import render
 
@@ -38,7 +40,7 @@ def create_app(aggregator: Aggregator) -> FastAPI:
         description="Merged event calendar and news of the digital ecosystem of Metz, Nancy, "
                     "Thionville, Épinal and Luxembourg.",
         version="1",
-        docs_url=None, redoc_url=None,
+        docs_url=None, redoc_url=None, redirect_slashes=False,  # see _without_slash
     )
     app.state.aggregator = aggregator
     app.state.files = api.FileCache()
@@ -76,6 +78,9 @@ def _wants_data(request: Request) -> bool:
 def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        twin = _without_slash(request) if error.status_code == 404 else None
+        if twin is not None:
+            return RedirectResponse(twin, status_code=308)
         return _error(request, error.status_code, str(error.detail), dict(error.headers or {}))
 
     @app.exception_handler(RequestValidationError)
@@ -87,6 +92,20 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(AggregatorError)
     async def failed(request: Request, error: AggregatorError) -> Response:
         return _error(request, 503 if isinstance(error, StoreError) else 500, str(error), {})
+
+
+def _without_slash(request: Request) -> str | None:
+    """Where ``/news/`` is served (``/news``, its query kept), as a relative address: the
+    router's own slash redirect wrote the Host header into its Location, so a forged Host
+    (cached by a proxy keyed on the path) sent visitors to another site."""
+    path: str = request.scope["path"]
+    if path == "/" or not path.endswith("/"):
+        return None
+    scope = {**request.scope, "path": path.rstrip("/") or "/"}
+    if not any(route.matches(scope)[0] != Match.NONE for route in request.app.router.routes):
+        return None
+    query = request.url.query
+    return quote(scope["path"], safe=PATH_SAFE) + (f"?{query}" if query else "")
 
 
 def _error(request: Request, status: int, detail: str, headers: dict[str, str],
