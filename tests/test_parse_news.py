@@ -734,3 +734,28 @@ def test_an_identifier_keeps_its_spaces_and_line_breaks() -> None:
                        "items": [{"id": "a\tb\nc  D", "title": "t"}]}).encode()
     [item] = parse_body(body, "auto", "https://ex.org/feed").items
     assert item.guid == "a\tb\nc  D"
+
+
+def test_a_title_the_feed_marks_as_plain_text_keeps_what_looks_like_tags() -> None:
+    """"Using <template> & <slot> in Web Components" (Atom type="text", or an RSS title
+    feedparser reads as plain) became "Using & in Web Components": read as HTML, its element
+    names were taken for markup. A title the feed marks as HTML still loses its tags."""
+    atom = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">Le &lt;blog&gt; des devs</title>
+<id>urn:x</id><updated>2026-12-01T10:00:00Z</updated>
+<entry><id>urn:1</id><updated>2026-12-01T10:00:00Z</updated><link href="https://devs.example/1"/>
+<title type="text">Using &lt;template&gt; &amp; &lt;slot&gt; in Web Components</title></entry>
+<entry><id>urn:4</id><updated>2026-12-01T10:00:00Z</updated><link href="https://devs.example/4"/>
+<title type="text">Why &lt;b&gt; is not &lt;strong&gt;</title></entry>
+<entry><id>urn:2</id><updated>2026-12-01T10:00:00Z</updated><link href="https://devs.example/2"/>
+<title type="html">La &lt;b&gt;rentrée&lt;/b&gt; des &lt;i&gt;devs&lt;/i&gt;</title></entry>
+</feed>""".encode()
+    feed = parse_body(atom, "auto", URL)
+    assert [item.title for item in feed.items] == [
+        "Using <template> & <slot> in Web Components", "Why <b> is not <strong>",
+        "La rentrée des devs"]
+    assert feed.title == "Le <blog> des devs"
+    rss = (b'<rss version="2.0"><channel><title>Devs</title><item><title>Why &lt;dialog&gt; '
+           b'beats modals</title><link>https://devs.example/3</link></item></channel></rss>')
+    assert [item.title for item in parse_body(rss, "auto", URL).items] == [
+        "Why <dialog> beats modals"]

@@ -27,8 +27,8 @@ from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
 from .char_refs import replace_references_to_nothing
 from .feed_dates import read_with_dates, to_utc, undated_note, unread_dates_note
-from .text import (absolute_link, clean_identifier, clean_line, html_to_text, is_web_url,
-                   looks_like_html, plain_text, sanitize_html)
+from .text import (absolute_link, clean_identifier, clean_line, clean_text, html_to_text,
+                   is_web_url, looks_like_html, plain_text, sanitize_html)
 from .timezones import well_known_zone
 from .xml_declaration import drop_unnamed_encoding
 
@@ -101,7 +101,7 @@ def parse_news(body: bytes, url: str, feed_root: bool = False,
         notes.append(f"skipped {len(entries) - len(items)} entries with no id, title, link or content")
     return ParsedFeed(
         format=feed_format(version),
-        title=clean_line(plain_text(str(feed.get("title") or ""))),
+        title=title_text(feed),
         items=tuple(items),
         warnings=tuple(notes),
     )
@@ -238,7 +238,7 @@ def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
     summary = read_summary(entry, entry_base)
     published = to_utc(entry.get("published_parsed") or entry.get("created_parsed"))
     updated = to_utc(dict.get(entry, "updated_parsed"))  # entry.get would alias published (issue 310)
-    title = clean_line(plain_text(str(entry.get("title") or "")))
+    title = title_text(entry)
     if not (title or link or summary or entry.get("id")):
         return None
     return NewsItem(
@@ -286,6 +286,16 @@ def looks_marked_up(value: str) -> bool:
     HTML tag or entity (``text.looks_like_html``). Any "<" and ">" counted before, so a plain
     text comparing "a < b" lost its line breaks (read as HTML, where they are spaces)."""
     return looks_like_html(value)
+
+
+def title_text(element: Any) -> str:
+    """A feed's or entry's title as one line of text. One the feed marks as plain text
+    (Atom ``type="text"``; an RSS title where feedparser finds no markup) keeps what looks
+    like tags: "Using <template> in Web Components" lost its element names as HTML."""
+    value = str(element.get("title") or "")
+    detail = element.get("title_detail") or {}
+    plain = detail.get("type") == "text/plain"
+    return clean_line(clean_text(value) if plain else plain_text(value))
 
 
 def read_guid(entry: Any, link: str, title: str, summary: str) -> str:
