@@ -759,3 +759,17 @@ def test_a_title_the_feed_marks_as_plain_text_keeps_what_looks_like_tags() -> No
            b'beats modals</title><link>https://devs.example/3</link></item></channel></rss>')
     assert [item.title for item in parse_body(rss, "auto", URL).items] == [
         "Why <dialog> beats modals"]
+
+
+def test_a_footnote_link_opens_the_article_not_the_home_page() -> None:
+    """WordPress footnotes link "#fn1": resolved against the channel's link, they opened the
+    blog's home page. They open the article's own page, at the note."""
+    rss = (b'<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+           b'<channel><title>Blog</title><link>https://blog.example/</link><item><title>Post'
+           b'</title><link>https://blog.example/2026/12/post/</link><content:encoded><![CDATA['
+           b'<p>Text<sup><a href="#fn1">1</a></sup>, <a href=\'#top\'>top</a> and '
+           b'<a href="other/">a page</a></p>]]></content:encoded></item></channel></rss>')
+    [item] = parse_body(rss, "auto", "https://blog.example/feed/").items
+    assert 'href="https://blog.example/2026/12/post/#fn1"' in item.summary
+    assert 'href="https://blog.example/2026/12/post/#top"' in item.summary
+    assert 'href="https://blog.example/other/"' in item.summary  # the rest as before

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Callable
 from datetime import UTC
 from typing import Any, Literal
@@ -235,7 +236,7 @@ def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
     links = [str(entry.get(ORIGINAL) or ""), entry_link(entry)] + [
         str(x.get("href") or "") for x in entry.get("links") or []]  # origLink: see ORIGINAL
     link = next((found for found in (absolute_link(x, entry_base) for x in links) if found), "")
-    summary = read_summary(entry, entry_base)
+    summary = read_summary(entry, entry_base, link)
     published = to_utc(entry.get("published_parsed") or entry.get("created_parsed"))
     updated = to_utc(dict.get(entry, "updated_parsed"))  # entry.get would alias published (issue 310)
     title = title_text(entry)
@@ -264,8 +265,10 @@ def entry_link(entry: Any) -> str:
     return link
 
 
-def read_summary(entry: Any, base: str) -> str:
-    """The fullest body (content, else summary) as sanitised HTML."""
+def read_summary(entry: Any, base: str, link: str = "") -> str:
+    """The fullest body (content, else summary) as sanitised HTML; its links to a place in
+    itself ("#fn1", WordPress's footnotes) go to that place on the article's ``link``, not
+    on the page the relative links resolve against (the blog's home page)."""
     details = [c for c in entry.get("content") or [] if c.get("value")]
     details.sort(key=lambda c: c.get("type") not in HTML_TYPES)
     if not details and entry.get("summary"):
@@ -277,8 +280,15 @@ def read_summary(entry: Any, base: str) -> str:
     kind = str(detail.get("type") or "")
     if kind not in HTML_TYPES and not kind.endswith("xml") and not looks_marked_up(value):
         value = html.escape(value).replace("\n", "<br>")
+    if link and "#" in value:
+        page = html.escape(link.split("#", 1)[0], quote=True)
+        value = IN_PAGE_LINK.sub(lambda found: f"{found[1]}{page}#", value)
     detail_base = str(detail.get("base") or "")
     return sanitize_html(value, detail_base if is_web_url(detail_base) else base)
+
+
+IN_PAGE_LINK = re.compile(r"""(\bhref\s*=\s*["']?)#""", re.IGNORECASE)
+"""An ``href`` to a fragment of the page itself."""
 
 
 def looks_marked_up(value: str) -> bool:
