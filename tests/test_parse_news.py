@@ -773,3 +773,19 @@ def test_a_footnote_link_opens_the_article_not_the_home_page() -> None:
     assert 'href="https://blog.example/2026/12/post/#fn1"' in item.summary
     assert 'href="https://blog.example/2026/12/post/#top"' in item.summary
     assert 'href="https://blog.example/other/"' in item.summary  # the rest as before
+
+
+def test_an_entry_without_a_page_is_not_linked_to_its_audio_file_or_comments_feed() -> None:
+    """A podcast episode with no page link (an Atom entry with only rel="enclosure" and
+    rel="replies" links) was linked to its MP3: the reader's click downloaded 60 MB. Only an
+    entry's own page (rel="alternate", or no rel) is its link."""
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Podcast</title><id>urn:p</id>'
+            b'<updated>2026-12-01T10:00:00Z</updated><entry><id>urn:1</id><title>Ep 1</title>'
+            b'<updated>2026-12-01T10:00:00Z</updated><summary>Interview</summary>'
+            b'<link rel="enclosure" href="https://cdn.example/ep1.mp3" type="audio/mpeg"/>'
+            b'<link rel="replies" href="https://pod.example/ep1/comments.atom"/></entry>'
+            b'<entry><id>urn:2</id><title>Ep 2</title><updated>2026-12-01T10:00:00Z</updated>'
+            b'<link rel="enclosure" href="https://cdn.example/ep2.mp3" type="audio/mpeg"/>'
+            b'<link rel="alternate" href="https://pod.example/ep2"/></entry></feed>')
+    links = {item.title: item.link for item in parse_body(atom, "auto", URL).items}
+    assert links == {"Ep 1": "", "Ep 2": "https://pod.example/ep2"}

@@ -229,19 +229,27 @@ is a feedproxy.google.com redirect, which relays' links never match (so the rela
 second article) and which leaks every reader's click to a third party."""
 
 
+PAGE_RELATIONS = ("alternate", "")
+"""The links of an entry that are its page: not its enclosure (a podcast's MP3, which the
+reader's click downloaded), its comments feed ("replies"), "self" or "edit"."""
+
+
 def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
     """Convert one feedparser entry; None when it has no id, title, link or content."""
     entry_base = str(entry.get("title_detail", {}).get("base") or "") or base
     entry_base = entry_base if is_web_url(entry_base) else base
-    links = [str(entry.get(ORIGINAL) or ""), entry_link(entry)] + [
-        str(x.get("href") or "") for x in entry.get("links") or []]  # origLink: see ORIGINAL
-    link = next((found for found in (absolute_link(x, entry_base) for x in links) if found), "")
+    others = [x for x in entry.get("links") or []
+              if x.get("rel", "alternate") not in PAGE_RELATIONS]
+    link = first_link([str(entry.get(ORIGINAL) or ""), entry_link(entry)] + [  # see ORIGINAL
+        str(x.get("href") or "") for x in entry.get("links") or [] if x not in others], entry_base)
     summary = read_summary(entry, entry_base, link)
     published = to_utc(entry.get("published_parsed") or entry.get("created_parsed"))
     updated = to_utc(dict.get(entry, "updated_parsed"))  # entry.get would alias published (issue 310)
     title = title_text(entry)
-    if not (title or link or summary or entry.get("id")):
-        return None
+    if not (title or link or summary or entry.get("id")):  # a bare enclosure is all there is
+        link = first_link([str(x.get("href") or "") for x in others], entry_base)
+        if not link:
+            return None
     return NewsItem(
         guid=read_guid(entry, link, title, summary),
         title=title or fallback_title(summary, link),
@@ -252,6 +260,11 @@ def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
         author=clean_line(read_author(entry)),
         feed_url=url,
     )
+
+
+def first_link(candidates: list[str], base: str) -> str:
+    """The first of ``candidates`` that makes an absolute web address against ``base``."""
+    return next((found for found in (absolute_link(x, base) for x in candidates) if found), "")
 
 
 def entry_link(entry: Any) -> str:
