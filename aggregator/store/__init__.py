@@ -26,6 +26,7 @@ from ..news_copies import StoredArticle, renew
 from ..parse.article_dates import Stored, dated_by_first_seen
 from . import codec
 from .leases import LeasesStore
+from .migrate import migrate
 from .publication import PublicationStore
 from .registrations import RegistrationsStore
 from .subscribers import SubscribersStore
@@ -48,8 +49,8 @@ def open_store(db_url: str, *, lock_timeout: float = LOCK_TIMEOUT) -> Store:
     """
     try:
         engine = _engine(db_url, lock_timeout)
-        with engine.begin() as connection:
-            _migrate(connection)
+        with engine.connect() as connection:
+            migrate(connection, _safe_url(db_url))
     except ImportError as error:  # mysql://: a traceback ending in "No module named 'MySQLdb'"
         raise StoreError(
             f"cannot open the database {_safe_url(db_url)}: its driver is not installed "
@@ -108,24 +109,6 @@ def _engine(db_url: str, lock_timeout: float) -> Engine:
         dbapi_connection.commit()  # SET is transactional: kept only once committed
 
     return engine
-
-
-def _migrate(connection: Connection) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    config.attributes["connection"] = connection
-    if connection.dialect.name == "postgresql":
-        # Nodes starting together must not migrate together (issue 4): the first one holds
-        # this transaction-scoped lock, the others wait and then find nothing left to do
-        # (as long as it takes: no LOCK_TIMEOUT here, a big migration may take minutes).
-        connection.execute(sa.text("SET LOCAL lock_timeout = 0"))
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242000005)"))
-    # "heads": each feature (subscribers, registrations, leases...) may own a branch of
-    # migrations starting from 0001; all of them are applied.
-    command.upgrade(config, "heads")
 
 
 def until_utc(event: Event) -> datetime:

@@ -1,0 +1,168 @@
+"""A year of stored events and news survives what months of operation bring: every upgrade
+path, a newer database, processes starting together, a feed's address changed.
+
+Each test reads as the operator meets it; real SQLite and PostgreSQL databases, a real HTTP
+server on 127.0.0.1, the CLI as a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+
+from aggregator.core import make_aggregator
+from aggregator.errors import StoreError
+from aggregator.store import open_store
+from aggregator.store.tables import metadata
+from conftest import REPO, make_settings, make_source, schema_at
+from hostile import ics
+from misbehaving import MisbehavingServer, body, misbehaving_server
+
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+START = NOW + timedelta(days=3)
+
+
+def talks(count: int = 4, prefix: str = "talk") -> bytes:
+    return ics(*(f"UID:{prefix}-{n}@lab.example.org\r\n"
+                 f"DTSTART:{(START + timedelta(days=n)).strftime('%Y%m%dT180000Z')}\r\n"
+                 f"SUMMARY:Talk {n} 🎉\r\nLOCATION:Salle {n}, Metz" for n in range(count)))
+
+
+NEWS = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Lab</title>"
+        "<link>https://lab.example.org/</link>"
+        "<item><title>Rapport annuel</title><link>https://lab.example.org/rapport</link>"
+        "<guid>rapport</guid><pubDate>Mon, 30 Nov 2026 09:00:00 +0000</pubDate></item>"
+        "</channel></rss>").encode()
+
+
+@pytest.fixture
+def server() -> Any:
+    with misbehaving_server() as running:
+        running.route("/talks.ics", body(talks()))
+        running.route("/news.xml", body(NEWS, "application/rss+xml"))
+        yield running
+
+
+# --- upgrades -----------------------------------------------------------------------------
+
+def a_year_of_data(tmp_path: Path, server: MisbehavingServer) -> dict[str, list[dict[str, Any]]]:
+    """Rows of every table as the application itself wrote them: feeds with their events and
+    news, a build's publication and assignments, a subscriber and its digest, an approved
+    registration with its feeds, a switched-off source, a hidden event, an outage."""
+    lab = make_source("lab", server.url("/talks.ics"), server.url("/news.xml"))
+    app = make_aggregator(make_settings(tmp_path / "template", (lab,)))
+    store = app.store
+    try:
+        assert {o.result for o in app.refresh()} == {"updated"}
+        app.build()
+        subscriber = store.insert_subscriber("ana@example.org", "fr", ["Metz"], [], [],
+                                             "confirmed", "t" * 32, NOW, sources=["lab"])
+        assert store.claim_delivery(subscriber.id, "2026-W49", NOW, "node-a")
+        asso = make_source("asso", "https://asso.example.org/agenda.ics", contact="a@asso.org")
+        registration = store.add_registration(asso, NOW)
+        store.decide_registration(registration.id, "approved", NOW)
+        store.set_source_disabled("asso", True, NOW)
+        store.add_override("hide", ["lab:talk-3@lab.example.org"], NOW)
+        store.save_outage(app.store.feed_states()[0].feed_id or 0, NOW)
+        with store.engine.connect() as connection:
+            return {table.name: [dict(row._mapping) for row in connection.execute(
+                        sa.select(table))] for table in metadata.sorted_tables}
+    finally:
+        app.close()
+
+
+def fresh(db_url: str, tmp_path: Path, revision: str) -> str:
+    """An empty database for one revision: a file of its own, or an empty PostgreSQL schema."""
+    if db_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / f'at-{revision}.db'}"
+    engine = sa.create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return db_url
+
+
+def revisions() -> list[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import aggregator.store as store_package
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(store_package.__file__).parent / "migrations"))
+    return sorted(r.revision for r in ScriptDirectory.from_config(config).walk_revisions())
+
+
+def test_every_earlier_revision_upgrades_with_every_row_kept(
+        db_url: str, tmp_path: Path, server: MisbehavingServer) -> None:
+    """An operator upgrading from any earlier version keeps what it stored. On SQLite, the
+    registrations table rebuilt by 0006 with foreign keys on deleted every registered
+    organisation's feeds (ON DELETE CASCADE): approved, then nothing to fetch."""
+    rows = a_year_of_data(tmp_path, server)
+    assert all(rows[name] for name in ("events", "news_items", "registration_feeds",
+                                      "digest_deliveries", "publications", "feed_outages"))
+    for revision in revisions():
+        url = fresh(db_url, tmp_path, revision)
+        kept: dict[str, list[dict[str, Any]]] = {}
+        with schema_at(url, revision) as connection:
+            present = sa.inspect(connection)
+            for table in metadata.sorted_tables:
+                if present.has_table(table.name) and rows[table.name]:
+                    columns = {c["name"] for c in present.get_columns(table.name)}
+                    kept[table.name] = [{k: v for k, v in row.items() if k in columns}
+                                        for row in rows[table.name]]
+                    connection.execute(table.insert(), kept[table.name])
+        store = open_store(url)
+        try:
+            with store.engine.connect() as connection:
+                for name, expected in kept.items():
+                    table = metadata.tables[name]
+                    found = [{k: v for k, v in dict(row._mapping).items() if k in expected[0]}
+                             for row in connection.execute(sa.select(table))]
+                    assert found == expected, f"{name} changed upgrading from {revision}"
+        finally:
+            store.close()
+
+
+STARTER = """
+import sys
+from pathlib import Path
+from aggregator.store import open_store
+Path(sys.argv[2]).touch()
+open_store(sys.argv[1]).close()
+"""
+
+
+def test_processes_starting_together_on_a_new_sqlite_database_all_start(tmp_path: Path) -> None:
+    """The daemon and `aggregator serve` (or a cron refresh) started together on a fresh or
+    just-upgraded SQLite database: all but one failed on "table feeds already exists"
+    (each had found the schema behind before the first one wrote it)."""
+    import sqlite3
+
+    db = tmp_path / "aggregator.db"
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN IMMEDIATE")  # a writer busy: both starters reach the schema at once
+    ready = [tmp_path / f"ready-{n}" for n in range(2)]
+    starters = [subprocess.Popen(
+        [sys.executable, "-c", STARTER, f"sqlite:///{db}", str(flag)], stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "PYTHONPATH": str(REPO)}) for flag in ready]
+    deadline = time.monotonic() + 60
+    while not all(flag.exists() for flag in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(2.0)  # both waiting on the write lock
+    holder.execute("ROLLBACK")
+    holder.close()
+    errors = [p.communicate(timeout=60)[1] for p in starters]
+    assert [p.returncode for p in starters] == [0, 0], errors
+    open_store(f"sqlite:///{db}").close()
