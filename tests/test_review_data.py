@@ -134,6 +134,25 @@ def test_every_earlier_revision_upgrades_with_every_row_kept(
             store.close()
 
 
+def test_a_database_a_newer_version_migrated_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    """Rolled back to the previous release after an upgrade, the operator's every command
+    ended in Alembic's traceback ("Can't locate revision identified by …")."""
+    db = tmp_path / "data" / "aggregator.db"
+    open_store(f"sqlite:///{db}").close()
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO alembic_version VALUES ('0042_from_the_future')"))
+    engine.dispose()
+    (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "aggregator", "--config", str(tmp_path / "sources.yaml"),
+         "sources", "list"], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO), "AGGREGATOR_DB": f"sqlite:///{db}"})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "a newer version of aggregator migrated it (revision 0042_from_the_future" in done.stderr
+    assert "restore the backup" in done.stderr
+
+
 STARTER = """
 import sys
 from pathlib import Path

@@ -1,7 +1,7 @@
 """Bring a database's schema to the code's: Alembic, run on the connection the Store opens.
 
 Each feature (subscribers, registrations, leases...) owns a branch of migrations from 0001;
-every head is applied.
+every head is applied. A database a newer version migrated is refused, never misread.
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..errors import StoreError
 
 
 def migrate(connection: Connection, shown_url: str) -> None:
     """Bring the schema to the code's heads, in one transaction that a second process
     starting at the same moment waits for; nothing when it is there already.
+
+    Raises:
+        StoreError: the database was migrated by a newer version of the code.
     """
     from alembic.config import Config
     from alembic.script import ScriptDirectory
@@ -25,6 +29,13 @@ def migrate(connection: Connection, shown_url: str) -> None:
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     script = ScriptDirectory.from_config(config)
     current = _revisions(connection)
+    known = {revision.revision for revision in script.walk_revisions()}
+    if current - known:
+        raise StoreError(
+            f"cannot open the database {shown_url}: a newer version of aggregator migrated "
+            f"it (revision {', '.join(sorted(current - known))}, which this version does not "
+            "know); run that version or a later one, or restore the backup taken before the "
+            "upgrade: this version would misread what the newer one stores")
     if current == set(script.get_heads()):
         connection.rollback()
         return
