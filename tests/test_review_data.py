@@ -185,3 +185,43 @@ def test_processes_starting_together_on_a_new_sqlite_database_all_start(tmp_path
     errors = [p.communicate(timeout=60)[1] for p in starters]
     assert [p.returncode for p in starters] == [0, 0], errors
     open_store(f"sqlite:///{db}").close()
+
+
+# --- a feed's address changed -----------------------------------------------------------
+
+def published(output: Path) -> dict[str, tuple[str, str]]:
+    """UID -> (title, status) of calendar.ics: what subscribed calendar clients see."""
+    calendar = icalendar.Calendar.from_ical((output / "calendar.ics").read_bytes())
+    return {str(e["UID"]): (str(e["SUMMARY"]), str(e.get("STATUS")))
+            for e in calendar.walk("VEVENT")}
+
+
+def refresh_and_build(tmp_path: Path, *sources: Any) -> list[str]:
+    app = make_aggregator(make_settings(tmp_path, sources))
+    try:
+        results = [o.result for o in app.refresh()]
+        app.build()
+        return results
+    finally:
+        app.close()
+
+
+def test_a_feed_moved_to_an_address_that_fails_keeps_its_events_until_it_is_read(
+        server: MisbehavingServer, tmp_path: Path) -> None:
+    """The organisation moved its calendar; the operator put the new address in sources.yaml
+    the day before the new site went live. Every event of the source went out CANCELLED to
+    every subscriber, though the last good copy was stored, as it is for a failing feed."""
+    refresh_and_build(tmp_path, make_source("lab", server.url("/talks.ics")))
+    before = published(tmp_path / "output")
+    assert len(before) == 4 and {status for _, status in before.values()} == {"CONFIRMED"}
+
+    server.route("/agenda/talks.ics", body(b"<h1>Bient\xc3\xb4t</h1>", "text/html", 503))
+    moved = make_source("lab", server.url("/agenda/talks.ics"))
+    assert refresh_and_build(tmp_path, moved) == ["error"]
+    assert published(tmp_path / "output") == before
+
+    server.route("/agenda/talks.ics", body(talks()))  # the new site is live: the same events
+    assert refresh_and_build(tmp_path, moved) == ["updated"]
+    assert published(tmp_path / "output") == before  # the same UIDs, none twice
+    events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
+    assert {s["feed"] for e in events for s in e["sources"]} == {server.url("/agenda/talks.ics")}

@@ -247,11 +247,9 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         days around one event, for the operator's explanation)."""
         wanted = {(s.id, ref.url) for s in sources for ref in s.feeds}
         with self._connect() as connection:
-            feed_rows = connection.execute(
-                sa.select(feeds.c.id, feeds.c.source_id, feeds.c.declared_url, feeds.c.url)
-            ).all()
-            feed_info = {r.id: (r.source_id, r.url) for r in feed_rows
-                         if (r.source_id, r.declared_url) in wanted}
+            feed_info = _feeds_read(connection.execute(
+                sa.select(feeds.c.id, feeds.c.source_id, feeds.c.declared_url, feeds.c.url,
+                          feeds.c.last_success)).all(), wanted)
             # Streamed: each payload is decoded as its row arrives, never all of them held at
             # once (120 MB of JSON text at 117,000 events, issue 8).
             streamed = connection.execution_options(stream_results=True, yield_per=_BATCH)
@@ -378,6 +376,18 @@ def _configured(sources: Sequence[Source]) -> dict[tuple[str, str], int]:
     """(source id, declared URL) of every feed the configuration has, to its place in it: the
     feeds table keeps the rows of feeds since removed from sources.yaml."""
     return {(s.id, ref.url): i for i, s in enumerate(sources) for ref in s.feeds}
+
+
+def _feeds_read(rows: Sequence[Any], wanted: set[tuple[str, str]]) -> dict[int, tuple[str, str]]:
+    """Feed key -> (source id, URL) of the feeds whose records are current: the configured
+    ones, and a source's former feeds while none of its configured ones was ever read (its
+    address changed to one that fails, or not fetched yet): the last good records stand, as
+    for a feed that fails, where every event of the source went out CANCELLED."""
+    configured = [r for r in rows if (r.source_id, r.declared_url) in wanted]
+    read = {r.source_id for r in configured if r.last_success is not None}
+    waiting = {r.source_id for r in configured} - read
+    return {r.id: (r.source_id, r.url) for r in rows
+            if (r.source_id, r.declared_url) in wanted or r.source_id in waiting}
 
 
 def _first_line(error: BaseException) -> str:
