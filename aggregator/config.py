@@ -364,6 +364,11 @@ def build_settings(
     return Settings(**values)
 
 
+NODE_MAX = 150
+"""Longest AGGREGATOR_NODE: a lease's owner column holds 200 characters, the name and its
+"/refresh-1a2b3c4d" suffix (SQLite stored any length; PostgreSQL refused it)."""
+
+
 def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettings:
     """The daemon's knobs from AGGREGATOR_* (tests shorten them; operators rarely need to)."""
     base = DaemonSettings()
@@ -380,6 +385,10 @@ def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettin
             raise ConfigError(f"AGGREGATOR_{name}={text!r}: {error}") from None
 
     batch = read("FEED_BATCH", int, base.batch)
+    node = env.get("AGGREGATOR_NODE") or ""
+    if len(node) > NODE_MAX:  # PostgreSQL refused every lease: no feed was ever fetched
+        raise ConfigError(f"AGGREGATOR_NODE is {len(node)} characters long: a node's name "
+                          f"has at most {NODE_MAX} (each lease it holds stores it); shorten it")
     if batch < 1:  # 0 was taken: the daemon then never fetched a feed, and said nothing
         raise ConfigError(f"AGGREGATOR_FEED_BATCH={batch}: feeds claimed per round must be "
                           "at least 1 (default 100)")
@@ -390,7 +399,7 @@ def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettin
             digest_cron=env.get("AGGREGATOR_DIGEST_CRON") or fs.digest_cron or base.digest_cron,
             lease=read("LEASE", parse_duration, base.lease),
             batch=batch,
-            node=env.get("AGGREGATOR_NODE") or "",
+            node=node,
         )
     except ValueError as error:
         raise ConfigError(f"daemon settings: {error}") from None

@@ -225,3 +225,36 @@ def test_a_feed_moved_to_an_address_that_fails_keeps_its_events_until_it_is_read
     assert published(tmp_path / "output") == before  # the same UIDs, none twice
     events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
     assert {s["feed"] for e in events for s in e["sources"]} == {server.url("/agenda/talks.ics")}
+
+
+# --- names the database stores ------------------------------------------------------------
+
+def test_a_node_name_too_long_for_its_leases_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    """A descriptive AGGREGATOR_NODE of 250 characters: on PostgreSQL every refresh failed
+    on "value too long for type character varying(200)", while SQLite took it."""
+    from aggregator import config
+    from aggregator.errors import ConfigError
+
+    (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="AGGREGATOR_NODE is 250 characters long: .* at most 150"):
+        config.load(tmp_path / "sources.yaml", {"AGGREGATOR_NODE": "n" * 250})
+
+
+@pytest.mark.postgres
+def test_the_longest_node_name_allowed_leases_its_feeds_on_postgresql(
+        postgres_url: str, server: MisbehavingServer, tmp_path: Path) -> None:
+    import dataclasses
+
+    from aggregator import config
+
+    settings = make_settings(tmp_path, (make_source("lab", server.url("/talks.ics")),),
+                             db_url=postgres_url)
+    (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    node = config.load(tmp_path / "sources.yaml", {"AGGREGATOR_NODE": "n" * 150}).daemon.node
+    app = make_aggregator(dataclasses.replace(settings, daemon=dataclasses.replace(
+        settings.daemon, node=node)))
+    try:
+        assert [o.result for o in app.refresh()] == ["updated"]
+        app.build()
+    finally:
+        app.close()
