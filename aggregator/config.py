@@ -140,7 +140,7 @@ class _FeedModel(BaseModel):
 
 class _SourceModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=100)  # feeds.source_id holds 100
     name: str = Field(min_length=1)
     kind: str
     city: str = Field(min_length=1)

@@ -258,3 +258,18 @@ def test_the_longest_node_name_allowed_leases_its_feeds_on_postgresql(
         app.build()
     finally:
         app.close()
+
+
+def test_a_source_id_longer_than_the_database_holds_is_refused_in_sources_yaml(
+        tmp_path: Path) -> None:
+    """An id of 120 characters passed the check of sources.yaml, then every command failed on
+    PostgreSQL with "value too long for type character varying(100)" (SQLite took it)."""
+    from aggregator import config
+    from aggregator.errors import ConfigError
+
+    (tmp_path / "sources.yaml").write_text(
+        f"sources:\n  - id: {'a' * 120}\n    name: Lab\n    kind: lab\n    city: Metz\n"
+        "    country: FR\n    feeds:\n      - url: https://lab.example.org/a.ics\n",
+        encoding="utf-8")
+    with pytest.raises(ConfigError, match="field id: String should have at most 100 characters"):
+        config.load(tmp_path / "sources.yaml", {})
