@@ -25,7 +25,7 @@ EMAIL = re.compile(rf"^{_ADDRESS_CHAR}{{1,64}}@{_ADDRESS_CHAR}+\.{_ADDRESS_CHAR}
 ("ana@…(hi)"), a group or a quoted part, which the email package would read as other
 recipients (a stranger re-mailing a confirmed subscriber under a second spelling), nor a
 control character (a NUL: 200 on SQLite, 503 on PostgreSQL)."""
-WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+WEB_URL = re.compile(r"^https?://[^\s/?#\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
 FEED_TYPES: tuple[FeedType, ...] = ("auto", "ical", "rss", "atom", "jsonfeed", "jsonld")
 
 
@@ -122,7 +122,7 @@ def check_decision(registration: Registration, status: RegistrationStatus) -> No
 
 
 def _line(value: str) -> str:
-    return " ".join(value.split())[:MAX_TEXT]
+    return " ".join(re.sub("[\x00-\x1f\x7f]", " ", value).split())[:MAX_TEXT]  # NUL: PG refuses
 
 
 def _feeds(refs: Sequence[FeedRef]) -> tuple[FeedRef, ...]:

@@ -239,7 +239,7 @@ class RegistrationsMixin:
             RegistrationError: no such registration; DecisionRefused: approved (switch its
                 source off instead) or withdrawn, or (AlreadyDecided) declined already.
         """
-        return self._set_status(registration_id, "rejected", note[:1000])
+        return self._set_status(registration_id, "rejected", note.replace("\x00", "")[:1000])
 
     def set_source_disabled(self, source_id: str, disabled: bool) -> None:
         """Switch a source (from sources.yaml or registered) off, or back on.

@@ -273,3 +273,29 @@ def test_a_source_id_longer_than_the_database_holds_is_refused_in_sources_yaml(
         encoding="utf-8")
     with pytest.raises(ConfigError, match="field id: String should have at most 100 characters"):
         config.load(tmp_path / "sources.yaml", {})
+
+
+def test_a_nul_typed_into_the_registration_form_is_stored_without_it_on_both_databases(
+        db_url: str, tmp_path: Path) -> None:
+    """A NUL in the organisation's name or city (a form posted with %00) was stored as is on
+    SQLite and failed the registration with "database error" on PostgreSQL (HTTP 503); so did
+    one in a feed's address, which is refused as no address."""
+    from aggregator.models import FeedRef
+    from aggregator.registrations import RegistrationError
+
+    app = make_aggregator(make_settings(tmp_path, (), db_url=db_url))
+    try:
+        registration, _ = app.register_source(
+            name="Lab\x00 Num\x00érique", kind="lab", city="Metz\x00", website="",
+            contact="hello@lab.example.org", feeds=[FeedRef("https://lab.example.org/a.ics")])
+        [stored] = app.store.registrations()
+        assert (stored.source.name, stored.source.city) == ("Lab Num érique", "Metz")
+        app.reject_registration(registration.id, "spam\x00?")
+        assert [(r.status, r.note) for r in app.store.registrations()] == [("rejected", "spam?")]
+        with pytest.raises(RegistrationError) as refused:
+            app.register_source(name="Lab", kind="lab", city="Metz", website="",
+                                contact="other@lab.example.org",
+                                feeds=[FeedRef("https://lab.example.org/b\x00.ics")])
+        assert refused.value.field == "feeds"
+    finally:
+        app.close()
