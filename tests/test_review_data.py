@@ -299,3 +299,14 @@ def test_a_nul_typed_into_the_registration_form_is_stored_without_it_on_both_dat
         assert refused.value.field == "feeds"
     finally:
         app.close()
+
+
+def test_a_database_in_memory_keeps_its_schema_once_migrated() -> None:
+    """AGGREGATOR_DB=sqlite:// (a throw-away run, a quick check): the migration's connection,
+    thrown away to restore its foreign keys, took the whole database with it."""
+    store = open_store("sqlite://")
+    try:
+        store.sync_feeds([make_source("lab", "https://lab.example.org/a.ics")])
+        assert [s.source_id for s in store.feed_states()] == ["lab"]
+    finally:
+        store.close()

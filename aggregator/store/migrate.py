@@ -43,8 +43,9 @@ def migrate(connection: Connection, shown_url: str) -> None:
         _upgrade(connection, config)
         connection.commit()
     finally:
+        connection.rollback()  # nothing left after a commit; a failed migration undone whole
         if connection.dialect.name == "sqlite":
-            connection.invalidate()  # its pool replacement has foreign keys on again
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # off while it migrated
 
 
 def _revisions(connection: Connection) -> set[str]:
