@@ -168,9 +168,13 @@ class SubscribersMixin:
             SubscriberError: unknown token or invalid value.
         """
         subscriber = self.subscriber_by_token(token)
+        known = self._source_ids()
+        values = _preferences(language, cities, kinds, tags, sources, known)
+        # An organisation switched off or out of sources.yaml for now is not on the form: the
+        # follow stays for when it comes back, where saving the language dropped it for good.
+        values["sources"] += [s for s in subscriber.sources if s not in known]
         self.store.update_subscriber(subscriber.id, changed_at=self._changed_now(subscriber),
-                                     **_preferences(language, cities, kinds, tags, sources,
-                                                    self._source_ids()))
+                                     **values)
         return self.subscriber_by_token(token)
 
     def _changed_now(self, subscriber: Subscriber) -> datetime:

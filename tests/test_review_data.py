@@ -310,3 +310,27 @@ def test_a_database_in_memory_keeps_its_schema_once_migrated() -> None:
         assert [s.source_id for s in store.feed_states()] == ["lab"]
     finally:
         store.close()
+
+
+# --- a source off the list for a while ----------------------------------------------------
+
+def test_a_subscriber_saving_its_preferences_keeps_following_a_source_switched_off_meanwhile(
+        server: MisbehavingServer, tmp_path: Path) -> None:
+    """The operator switched the lab off for a week (its feed was broken); a subscriber who
+    followed it changed the digest's language meanwhile. The form, which lists the published
+    organisations, did not post the lab: the follow was gone for good when it came back."""
+    lab = make_source("lab", server.url("/talks.ics"))
+    other = make_source("other", server.url("/news.xml"))
+    app = make_aggregator(make_settings(tmp_path, (lab, other)))
+    try:
+        subscriber, _ = app.add_subscriber("ana@example.org", sources=["lab", "other"],
+                                           confirmed=True)
+        app.set_source_disabled("lab", True)
+        app.update_preferences(subscriber.token, language="de", sources=["other"])
+        app.set_source_disabled("lab", False)
+        again = app.subscriber_by_token(subscriber.token)
+        assert (again.language, sorted(again.sources)) == ("de", ["lab", "other"])
+        app.update_preferences(subscriber.token, language="de", sources=["other"])  # unfollowed
+        assert app.subscriber_by_token(subscriber.token).sources == ("other",)
+    finally:
+        app.close()
