@@ -162,29 +162,39 @@ open_store(sys.argv[1]).close()
 """
 
 
-def test_processes_starting_together_on_a_new_sqlite_database_all_start(tmp_path: Path) -> None:
+def test_processes_starting_together_on_a_new_database_all_start(
+        db_url: str, tmp_path: Path) -> None:
     """The daemon and `aggregator serve` (or a cron refresh) started together on a fresh or
     just-upgraded SQLite database: all but one failed on "table feeds already exists"
-    (each had found the schema behind before the first one wrote it)."""
+    (each had found the schema behind before the first one wrote it). PostgreSQL nodes
+    wait for each other on an advisory lock (issue 4)."""
     import sqlite3
 
-    db = tmp_path / "aggregator.db"
-    holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("PRAGMA journal_mode=WAL")
-    holder.execute("BEGIN IMMEDIATE")  # a writer busy: both starters reach the schema at once
+    engine = sa.create_engine(db_url)
+    if db_url.startswith("sqlite"):
+        holder: Any = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("PRAGMA journal_mode=WAL")
+        holder.execute("BEGIN IMMEDIATE")  # a writer busy: the starters reach the schema at once
+    else:
+        holder = engine.connect()
+        holder.execute(sa.text("SELECT pg_advisory_lock(4242000005)"))  # a node migrating
     ready = [tmp_path / f"ready-{n}" for n in range(2)]
     starters = [subprocess.Popen(
-        [sys.executable, "-c", STARTER, f"sqlite:///{db}", str(flag)], stderr=subprocess.PIPE,
+        [sys.executable, "-c", STARTER, db_url, str(flag)], stderr=subprocess.PIPE,
         text=True, env={**os.environ, "PYTHONPATH": str(REPO)}) for flag in ready]
     deadline = time.monotonic() + 60
     while not all(flag.exists() for flag in ready) and time.monotonic() < deadline:
         time.sleep(0.01)
-    time.sleep(2.0)  # both waiting on the write lock
-    holder.execute("ROLLBACK")
+    time.sleep(1.2)  # both waiting on the lock
+    if db_url.startswith("sqlite"):
+        holder.execute("ROLLBACK")
+    else:
+        holder.execute(sa.text("SELECT pg_advisory_unlock(4242000005)"))
     holder.close()
+    engine.dispose()
     errors = [p.communicate(timeout=60)[1] for p in starters]
     assert [p.returncode for p in starters] == [0, 0], errors
-    open_store(f"sqlite:///{db}").close()
+    open_store(db_url).close()
 
 
 # --- a feed's address changed -----------------------------------------------------------
