@@ -1,5 +1,6 @@
 """A year of stored events and news survives what months of operation bring: every upgrade
-path, a newer database, processes starting together, a feed's address changed.
+path, a newer database, processes starting together, a feed's address changed, names and
+texts PostgreSQL holds otherwise than SQLite, an organisation off the list for a while.
 
 Each test reads as the operator meets it; real SQLite and PostgreSQL databases, a real HTTP
 server on 127.0.0.1, the CLI as a subprocess.
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,6 @@ import pytest
 import sqlalchemy as sa
 
 from aggregator.core import make_aggregator
-from aggregator.errors import StoreError
 from aggregator.store import open_store
 from aggregator.store.tables import metadata
 from conftest import REPO, make_settings, make_source, schema_at
@@ -41,7 +42,7 @@ def talks(count: int = 4, prefix: str = "talk") -> bytes:
 NEWS = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Lab</title>"
         "<link>https://lab.example.org/</link>"
         "<item><title>Rapport annuel</title><link>https://lab.example.org/rapport</link>"
-        "<guid>rapport</guid><pubDate>Mon, 30 Nov 2026 09:00:00 +0000</pubDate></item>"
+        f"<guid>rapport</guid><pubDate>{format_datetime(NOW - timedelta(days=6))}</pubDate></item>"
         "</channel></rss>").encode()
 
 
