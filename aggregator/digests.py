@@ -203,8 +203,10 @@ class DigestsMixin:
         """Leave the week's unsent digests to retry once the operator fixed the setting the
         relay refused, and say so; a retries-only run starts no one's week."""
         why = refused[0].reason
-        kept = len(refused) + (0 if retries_only else self.store.defer_unclaimed(
-            week, self.clock(), node, why))
+        if not retries_only:
+            self.store.defer_unclaimed(week, self.clock(), node, why)
+        # every retry of the week, not only this run's: a rerun said "1 digest kept" of 3
+        kept = sum(1 for delivery in self.store.deliveries(week) if delivery.state == "retry")
         return (f"{why}; the run stopped, {kept} digest{'s' if kept > 1 else ''} of {week} "
                 "kept to retry, none counted as failed or bounced: once it is fixed, run "
                 f"`aggregator digest send --week {week}` (or let the daemon's hourly retry)")

@@ -114,7 +114,12 @@ class CurationError(AggregatorError):
 
 
 class MailError(AggregatorError):
-    """The SMTP server refused or could not be reached."""
+    """The SMTP server refused or could not be reached; ``our_setup``: it refused our
+    settings (login, TLS), which no retry mends until the operator changes them."""
+
+    def __init__(self, message: str, *, our_setup: bool = False) -> None:
+        super().__init__(message)
+        self.our_setup = our_setup
 
 
 def one_line(text: str, limit: int = 300) -> str:

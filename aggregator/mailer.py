@@ -8,7 +8,8 @@ recipient must neither stop the others nor hide which ones were served. Each mes
 message reconnects once; an unreachable server makes every remaining message transient. A 5xx
 that refuses us rather than the recipient (our sender at MAIL FROM, "530 authentication
 required", "relay access denied") is ``transient`` with ``our_setup`` set: the operator's
-settings are wrong, no recipient's address, and every further message would meet it.
+settings are wrong, no recipient's address, and every further message would meet it; so is
+a login the server refuses (535) and a TLS mode it does not speak, found on connecting.
 
 Settings are read structurally (anything with ``.smtp`` holding host, port, user, password,
 security none/starttls/tls and mail_from), so this edge imports no other edge.
@@ -188,6 +189,10 @@ class _Sender:
             try:
                 self.connection = connect(self.smtp)
             except MailError as error:
+                if error.our_setup:  # a wrong password is nobody's bounce, nor a retry's
+                    self.refused = Delivery(recipient, "transient", None, error.message,
+                                            our_setup=True)
+                    return self.refused
                 self.unreachable = error.message
                 return Delivery(recipient, "transient", None, self.unreachable)
         delivery, alive = _deliver(self.connection, message, recipient)
@@ -207,7 +212,8 @@ def connect(smtp: SmtpLike) -> smtplib.SMTP:
     """Open, secure and log in a connection as the settings say.
 
     Raises:
-        MailError: unreachable, TLS failure or login refused; says which server.
+        MailError: unreachable, TLS failure or login refused; says which server, and, when
+            our settings are what it refused (``our_setup``), which setting to change.
     """
     where = f"SMTP server {smtp.host}:{smtp.port}"
     connection: smtplib.SMTP | None = None
@@ -222,12 +228,38 @@ def connect(smtp: SmtpLike) -> smtplib.SMTP:
         if smtp.user:
             connection.login(smtp.user, smtp.password or "")
         return connection
-    except smtplib.SMTPAuthenticationError as error:
-        _close(connection)
-        raise MailError(f"{where}: login refused for {smtp.user}: {error.smtp_code}") from None
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
         _close(connection)
+        setup = _setup_refused(smtp, error)
+        if setup:
+            raise MailError(f"{where} {setup}", our_setup=True) from None
         raise MailError(f"{where} unreachable: {one_line(str(error)) or type(error).__name__}") from None
+
+
+def _setup_refused(smtp: SmtpLike, error: Exception) -> str:
+    """What the server refused of our settings while connecting, and the setting to change;
+    empty when it is the network (refused, timed out), which a later try may pass. A wrong
+    password or TLS mode was each subscriber's "unreachable" retry, until the week was lost."""
+    text = one_line(str(error)) or type(error).__name__
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        answer = error.smtp_error.decode("utf-8", "replace") if isinstance(
+            error.smtp_error, bytes) else str(error.smtp_error)
+        return (f"refused the login of {smtp.user}: {error.smtp_code} {one_line(answer)}: "
+                "check AGGREGATOR_SMTP_USER and AGGREGATOR_SMTP_PASSWORD")
+    if isinstance(error, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(error):
+        return (f"does not offer STARTTLS ({text}): set AGGREGATOR_SMTP_SECURITY to tls if "
+                "this port speaks TLS from the start (465), or to none for a relay without TLS")
+    if isinstance(error, smtplib.SMTPNotSupportedError):  # no AUTH offered
+        return (f"offers no login ({text}): set AGGREGATOR_SMTP_SECURITY to starttls (port "
+                "587) or tls (465), as most relays offer it only over TLS, or leave "
+                "AGGREGATOR_SMTP_USER unset for a relay that needs none")
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return (f"has a certificate we cannot trust ({text}): set AGGREGATOR_SMTP_HOST to "
+                "the name its certificate holds, or have that certificate renewed")
+    if isinstance(error, ssl.SSLError) and "WRONG_VERSION_NUMBER" in text.upper():
+        return (f"does not speak TLS from the start ({text}): AGGREGATOR_SMTP_SECURITY=tls "
+                "is for port 465; set it to starttls for port 587 or 25")
+    return ""
 
 
 def _what_to_fix(smtp: SmtpLike, refused: Delivery) -> str:

@@ -1,0 +1,93 @@
+"""A subscriber's mail as its mail client and its operator meet it: the digest's headers, and
+an SMTP relay that refuses our settings (login, TLS) over a real aiosmtpd server, the CLI
+run as its own process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from digest_site import WEEK, Clock, digest_app, close_apps  # noqa: F401
+from mailsink import Sink, free_port, smtp_server  # noqa: F401
+from test_digest_crash import environment
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def aggregator(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The CLI as an operator's cron job runs it."""
+    return subprocess.run([sys.executable, "-m", "aggregator", *args], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+def accept_only(login: bytes, password: bytes) -> Any:
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str,
+                     data: LoginPassword) -> AuthResult:
+        return AuthResult(success=(data.login, data.password) == (login, password),
+                          handled=False)
+    return authenticate
+
+
+@pytest.fixture
+def login_relay() -> Iterator[Sink]:
+    """A relay that takes mail from the login ``digest``/``right`` alone (no TLS: loopback)."""
+    sink = Sink()
+    sink.port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port,
+                            authenticator=accept_only(b"digest", b"right"),
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.mark.parametrize(("setting", "told"), [
+    ({"AGGREGATOR_SMTP_PASSWORD": "wrong"},
+     "refused the login of digest: 535 5.7.8 Authentication credentials invalid: check "
+     "AGGREGATOR_SMTP_USER and AGGREGATOR_SMTP_PASSWORD"),
+    ({"AGGREGATOR_SMTP_SECURITY": "starttls"},
+     "does not offer STARTTLS (STARTTLS extension not supported by server.): set "
+     "AGGREGATOR_SMTP_SECURITY to tls"),
+    ({"AGGREGATOR_SMTP_SECURITY": "tls"},
+     "does not speak TLS from the start"),
+])
+def test_a_relay_refusing_our_login_or_tls_stops_the_run_and_names_the_setting(
+    login_relay: Sink, tmp_path: Path, setting: dict[str, str], told: str,
+) -> None:
+    """A wrong password (or TLS mode) was each subscriber's "unreachable" retry: the run went
+    on claiming everyone, each rerun (the hourly retry job's too) used an attempt, and after
+    six the week's digest was lost for all, the operator never told which setting to fix."""
+    db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = digest_app(tmp_path, db_url, login_relay.port, Clock())
+    for address in ("ana@example.org", "bob@example.org", "clara@example.org"):
+        app.add_subscriber(address, confirmed=True)
+    env = environment(tmp_path, db_url, login_relay.port) | {
+        "AGGREGATOR_SMTP_USER": "digest", "AGGREGATOR_SMTP_PASSWORD": "right"} | setting
+
+    for _ in range(2):  # the hourly retry job meets the same refusal
+        run = aggregator("digest", "send", "--week", WEEK, env=env)
+        assert run.returncode == 1, run.stderr
+        assert f"stopped: SMTP server 127.0.0.1:{login_relay.port} {told}" in run.stderr
+        assert f"3 digests of {WEEK} kept to retry, none counted as failed" in run.stderr, run.stderr
+        ledger = app.store.deliveries(WEEK)
+        assert sorted((d.state, d.attempts) for d in ledger) == [("retry", 0)] * 3
+        assert {(s.status, s.hard_bounces) for s in app.store.subscribers()} == {
+            ("confirmed", 0)}
+    signup = aggregator("subscribers", "add", "dan@example.org", env=env)
+    assert signup.returncode == 0 and told in " ".join(signup.stderr.split())
+
+    fixed = env | {"AGGREGATOR_SMTP_PASSWORD": "right", "AGGREGATOR_SMTP_SECURITY": "none"}
+    done = aggregator("digest", "send", "--week", WEEK, "--retries-only", env=fixed)
+    assert done.returncode == 0, done.stderr
+    assert sorted(m["To"] for m in login_relay.messages) == [
+        "ana@example.org", "bob@example.org", "clara@example.org"]
