@@ -280,7 +280,7 @@ class DigestsMixin:
         return digest_message(
             rendered, to=subscriber.email, token=subscriber.token,
             mail_from=self.settings.smtp.mail_from, base_url=self.settings.base_url,
-            week=week, now=self.clock())
+            week=week, now=self.clock(), language=subscriber.language)
 
     def _content(self, week: str, filters: Filters) -> DigestContent:
         published = self.published()

@@ -223,8 +223,10 @@ class SubscribersMixin:
         message["From"] = self.settings.smtp.mail_from
         message["To"] = subscriber.email
         message["Subject"] = subject
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation answer to it
         link = f"{self.settings.base_url}/confirm/{subscriber.token}"
         message.set_content(body.format(email=subscriber.email, link=link))
+        message["Content-Language"] = subscriber.language  # after: set_content drops it
         return send_one(self.settings, message)
 
 

@@ -91,3 +91,61 @@ def test_a_relay_refusing_our_login_or_tls_stops_the_run_and_names_the_setting(
     assert done.returncode == 0, done.stderr
     assert sorted(m["To"] for m in login_relay.messages) == [
         "ana@example.org", "bob@example.org", "clara@example.org"]
+
+
+class RawSink(Sink):
+    """The sink, keeping each message's bytes as they came over the wire too."""
+
+    raw: list[bytes]
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.raw.append(envelope.content)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def raw_sink() -> Iterator[RawSink]:
+    sink = RawSink()
+    sink.raw, sink.port = [], free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+def test_each_message_says_its_language_and_that_no_one_should_answer_it(
+    raw_sink: RawSink, tmp_path: Path,
+) -> None:
+    """Vacation responders answered every digest ("I am away until…", to our From): they
+    skip mail marked Precedence: bulk, which it was not; nor did a message say its language
+    (Content-Language), which mail clients' "translate this message" and screen readers read.
+    The links stay absolute under a base URL with a path, and every line within 998 octets."""
+    base = "https://example.org/agenda"
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", raw_sink.port,
+                     base_url=base)
+    for address, language in (("ana@example.org", "fr"), ("bob@example.org", "en"),
+                              ("clara@example.org", "de")):
+        app.add_subscriber(address, language=language, confirmed=True)
+    app.add_subscriber("dan@example.org", language="de")  # its confirmation email
+    assert len(app.send_digest(WEEK).sent) == 3
+
+    by_address = {m["To"]: m for m in raw_sink.messages}
+    confirmation = by_address["dan@example.org"]
+    assert confirmation["Content-Language"] == "de"
+    assert confirmation["Auto-Submitted"] == "auto-generated"
+    assert confirmation["Subject"] == "Bestätigen Sie Ihr Abonnement der Wochenagenda"
+    assert f"{base}/confirm/" in confirmation.get_content()
+    for address, language in (("ana@example.org", "fr"), ("bob@example.org", "en"),
+                              ("clara@example.org", "de")):
+        digest = by_address[address]
+        assert digest["Content-Language"] == language
+        assert digest["Precedence"] == "bulk" and digest["Auto-Submitted"] == "auto-generated"
+        text = digest.get_body(("plain",))
+        assert text is not None
+        assert f"{base}/unsubscribe/" in text.get_content()
+        assert "webcal://example.org/agenda/calendars/mine/" in text.get_content()
+    for raw in raw_sink.raw:
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        assert head.isascii() and max(map(len, raw.split(b"\r\n"))) <= 998

@@ -3,7 +3,8 @@
 multipart/alternative, text first then HTML (RFC 2046: the last part is the preferred one),
 both UTF-8 (8bit, see ``_part``). Bulk-mail headers that Gmail and Yahoo require of senders since 2024:
 List-Unsubscribe with an https URL, List-Unsubscribe-Post for one-click (RFC 8058), List-Id
-(RFC 2919). No mailto beside it: nothing here reads mail, so a mail client that unsubscribed
+(RFC 2919); Auto-Submitted (RFC 3834) and Precedence: bulk, the one vacation responders
+(Exchange, Sieve's vacation, procmail) read, so that no "I am away" answers each digest. No mailto beside it: nothing here reads mail, so a mail client that unsubscribed
 by writing to the sender's address went unheard, and the digest kept coming.
 
 Why the message is assembled here rather than by the email package: its generator writes a
@@ -40,9 +41,11 @@ a rendering per language and filters while it sends)."""
 
 def digest_message(
     digest: RenderedDigest, *, to: str, token: str, mail_from: str, base_url: str,
-    week: str, now: datetime, list_name: str = "Agenda numérique",
+    week: str, now: datetime, list_name: str = "Agenda numérique", language: str = "",
 ) -> OutgoingMail:
-    """The message for one subscriber: their links, RFC 8058 headers, a unique Message-ID.
+    """The message for one subscriber: their links, RFC 8058 headers, a unique Message-ID;
+    ``language`` (fr, en, de) its Content-Language (RFC 3282), which screen readers and
+    mail clients' translate offers read.
 
     Raises:
         ValueError: an address or the token holds a line break (never from our own data).
@@ -64,7 +67,8 @@ def digest_message(
         ("List-Id", f"{list_label} <digest.{host}>"),
         ("List-Unsubscribe", f"<{base_url}/unsubscribe/{token}>"),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-        ("Auto-Submitted", "auto-generated"), ("MIME-Version", "1.0"),
+        ("Auto-Submitted", "auto-generated"), ("Precedence", "bulk"),
+        *((("Content-Language", language),) if language else ()), ("MIME-Version", "1.0"),
         ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
     ]
     head = "".join(f"{name}: {header(value)}\r\n" for name, value in headers) + "\r\n"
