@@ -254,7 +254,7 @@ class DigestsMixin:
             return ["retry"]
         suspended = self.store.finish_delivery(
             subscriber.id, week, "failed", now, error=delivery.reason,
-            hard_bounce=delivery.outcome == "permanent")
+            hard_bounce=delivery.outcome == "permanent" and delivery.bounce)
         return ["failed", "suspended"] if suspended else ["failed"]
 
     def _plan(self, week: str, subscribers: list[Subscriber], retries_only: bool) -> DigestReport:

@@ -9,7 +9,9 @@ message reconnects once; an unreachable server makes every remaining message tra
 that refuses us rather than the recipient (our sender at MAIL FROM, "530 authentication
 required", "relay access denied") is ``transient`` with ``our_setup`` set: the operator's
 settings are wrong, no recipient's address, and every further message would meet it; so is
-a login the server refuses (535) and a TLS mode it does not speak, found on connecting.
+a login the server refuses (535) and a TLS mode it does not speak, found on connecting. A
+5xx after DATA is permanent, but a hard bounce (``bounce``) only when it names the address or
+mailbox (RFC 3463 5.1.x, 5.2.x): a relay refusing the message itself refused it to everyone.
 
 Settings are read structurally (anything with ``.smtp`` holding host, port, user, password,
 security none/starttls/tls and mail_from), so this edge imports no other edge.
@@ -18,6 +20,7 @@ security none/starttls/tls and mail_from), so this edge imports no other edge.
 from __future__ import annotations
 
 import queue
+import re
 import smtplib
 import socket
 import ssl
@@ -35,6 +38,10 @@ from .models import OutgoingMail
 Outcome = Literal["sent", "transient", "permanent"]
 RELAY_REFUSED = ("relay access denied", "relaying denied", "relay not permitted")
 """How Postfix, Sendmail and Exim refuse a recipient because we may not send through them."""
+ADDRESS_STATUS = re.compile(r"^\d{3} 5\.[12]\.\d{1,3}\b")
+"""RFC 3463's codes of a refusal about the address (5.1.x) or the mailbox (5.2.x); a relay
+refusing a message after DATA otherwise refuses its content or our account (Amazon SES'
+"554 Message rejected", a filter's "554 5.7.1 spam"), no subscriber's address."""
 TIMEOUT = 30.0
 """Seconds for connect and each SMTP reply: RFC 5321 §4.5.3.2 allows minutes, but a stalled
 relay should not hold a digest run; a timeout is transient, the message is retried later."""
@@ -74,6 +81,9 @@ class Delivery:
     reason: str = ""
     message_id: str = ""
     our_setup: bool = False
+    bounce: bool = True
+    """For a permanent refusal: whether it is the recipient's address (a hard bounce), not
+    our message (a relay's content or account policy answering DATA with 5.7.x, 554...)."""
 
     @property
     def sent(self) -> bool:
@@ -305,6 +315,11 @@ def _deliver(
     except smtplib.SMTPSenderRefused as error:  # MAIL FROM: our address, not theirs
         return _failed(recipient, error.smtp_code, error.smtp_error, message_id,
                        ours=True), _open(connection)
+    except smtplib.SMTPDataError as error:  # the recipient was accepted: the message refused
+        delivery = _failed(recipient, error.smtp_code, error.smtp_error, message_id)
+        if delivery.outcome == "permanent" and not ADDRESS_STATUS.search(delivery.reason):
+            delivery = replace(delivery, bounce=False)
+        return delivery, _open(connection)
     except smtplib.SMTPResponseException as error:
         return _failed(recipient, error.smtp_code, error.smtp_error, message_id), _open(connection)
     except (smtplib.SMTPException, OSError) as error:

@@ -149,3 +149,48 @@ def test_each_message_says_its_language_and_that_no_one_should_answer_it(
     for raw in raw_sink.raw:
         head = raw.split(b"\r\n\r\n", 1)[0]
         assert head.isascii() and max(map(len, raw.split(b"\r\n"))) <= 998
+
+
+class DataRefusingSink(Sink):
+    """A relay that takes the recipient, then refuses the message after DATA."""
+
+    answers: dict[str, str]
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        for address in envelope.rcpt_tos:
+            if address in self.answers:
+                return self.answers[address]
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_message_refused_after_data_is_not_the_subscribers_bounce(tmp_path: Path) -> None:
+    """Amazon SES answers "554 Message rejected: Email address is not verified" after DATA,
+    a spam filter "554 5.7.1": the message, or our account, is refused, not the address.
+    Each counted as the subscriber's hard bounce, and three Mondays suspended the whole list.
+    A refusal naming the mailbox (5.1.1, 5.2.x) still counts."""
+    sink = DataRefusingSink()
+    sink.port, sink.answers = free_port(), {
+        "ana@example.org": "554 Message rejected: Email address is not verified.",
+        "bob@example.org": "554 5.7.1 Message rejected as spam",
+        "gone@example.org": "550 5.1.1 <gone@example.org>: user unknown"}
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", sink.port, Clock())
+        for address in ("ana@example.org", "bob@example.org", "gone@example.org",
+                        "clara@example.org"):
+            app.add_subscriber(address, confirmed=True)
+        reports = [app.send_digest(week) for week in ("2026-W50", "2026-W51", "2026-W52")]
+        assert [r.sent for r in reports] == [("clara@example.org",)] * 3
+        assert [r.suspended for r in reports] == [(), (), ("gone@example.org",)]
+        assert "554 Message rejected: Email address is not verified. (1 digest)" in (
+            reports[0].problems)
+        state = {s.email: (s.status, s.hard_bounces) for s in app.store.subscribers()}
+        assert state == {"ana@example.org": ("confirmed", 0), "bob@example.org": ("confirmed", 0),
+                         "gone@example.org": ("suspended", 3),
+                         "clara@example.org": ("confirmed", 0)}
+        sink.answers = {}  # the account verified, the filter mended
+        assert app.send_digest("2026-W53").sent == (
+            "ana@example.org", "bob@example.org", "clara@example.org")
+    finally:
+        controller.stop()
