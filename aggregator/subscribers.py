@@ -89,6 +89,8 @@ class SubscribersMixin:
         Returns the subscriber and any mail problem (the sign-up is stored either way).
         An address already confirmed keeps its state and gets no email: the form must not
         tell a stranger whether an address is subscribed, nor let them mail it repeatedly.
+        One suspended after bounces gets the confirmation link like a new one: its reader,
+        the mailbox mended, signed up again and got neither a link nor a digest, ever.
 
         Raises:
             SubscriberError: the address, language or a filter is invalid.
@@ -96,7 +98,7 @@ class SubscribersMixin:
         address = _address(email)
         values = _preferences(language, cities, kinds, tags, sources, self._source_ids())
         existing = self.store.subscriber(email=address)
-        if existing is not None and existing.status in ("confirmed", "suspended") and not confirmed:
+        if existing is not None and existing.status == "confirmed" and not confirmed:
             return existing, None
         status: SubscriberStatus = "confirmed" if confirmed else "pending"
         if existing is None:

@@ -194,3 +194,38 @@ def test_a_message_refused_after_data_is_not_the_subscribers_bounce(tmp_path: Pa
             "ana@example.org", "bob@example.org", "clara@example.org")
     finally:
         controller.stop()
+
+
+def test_a_reader_suspended_after_bounces_signs_up_again_from_the_form(
+    smtp_server: Sink, tmp_path: Path,
+) -> None:
+    """Its mailbox was full three Mondays running, then mended: the form answered "check
+    your mail" and sent nothing, and no digest came either, with no way back but an old
+    digest's link. It gets the confirmation link, and the digest once it confirms."""
+    import re
+
+    import httpx
+
+    from webapp import running
+
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", smtp_server.port,
+                     Clock(), base_url="http://agenda.example.org")
+    app.add_subscriber("ana@example.org", language="en", confirmed=True)
+    smtp_server.hard.add("ana@example.org")
+    for week in ("2026-W50", "2026-W51", "2026-W52"):
+        app.send_digest(week)
+    assert app.store.subscriber(email="ana@example.org").status == "suspended"  # type: ignore[union-attr]
+    smtp_server.hard.clear()
+
+    with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        form = client.get("/subscribe?lang=en").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+        answer = client.post("/subscribe?lang=en", data={
+            "csrf_token": token, "email": "ana@example.org", "language": "en"})
+        assert answer.status_code == 200 and "Almost done" in answer.text
+        [mail] = smtp_server.to("ana@example.org")
+        link = re.search(r"http://agenda\.example\.org(/confirm/\S+)", mail.get_content())
+        assert link
+        done = client.post(link.group(1), data={"csrf_token": token})
+        assert done.status_code == 200
+    assert app.send_digest("2026-W53").sent == ("ana@example.org",)
