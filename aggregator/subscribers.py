@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+from .cluster import PENDING_RETENTION
 from .config import Settings
 from .digest.render import calendar_key
 from .errors import AggregatorError
@@ -146,8 +147,13 @@ class SubscribersMixin:
         raise SubscriberError("calendar", "this calendar address is not valid (any more)")
 
     def subscriber_by_token(self, token: str) -> Subscriber:
-        """Raises SubscriberError when the link is unknown (mistyped, or the address removed)."""
+        """Raises SubscriberError when the link is unknown (mistyped, or the address removed),
+        or a sign-up's never confirmed in 30 days: without `aggregator run`, whose
+        housekeeping deletes it, a stale link confirmed months after, as long as it lived."""
         found = self.store.subscriber(token=token) if 8 <= len(token) <= 64 else None
+        if found is not None and found.status == "pending" and (
+                found.created_at < self.clock() - PENDING_RETENTION):
+            found = None
         if found is None:
             raise SubscriberError("token", "this link is not valid (any more)")
         return found

@@ -229,3 +229,37 @@ def test_a_reader_suspended_after_bounces_signs_up_again_from_the_form(
         done = client.post(link.group(1), data={"csrf_token": token})
         assert done.status_code == 200
     assert app.send_digest("2026-W53").sent == ("ana@example.org",)
+
+
+def test_a_confirmation_link_left_30_days_stops_working_and_a_new_sign_up_revives_it(
+    smtp_server: Sink, tmp_path: Path,
+) -> None:
+    """The README promises that an unconfirmed sign-up's link stops working after 30 days;
+    only the daemon's nightly housekeeping made it so, and under `serve` and a cron job a
+    link confirmed an address months later. Signing up again sends a link that works."""
+    import re
+    from datetime import timedelta
+
+    import httpx
+
+    from webapp import running
+
+    clock = Clock()
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", smtp_server.port,
+                     clock, base_url="http://agenda.example.org")
+    app.add_subscriber("ana@example.org", language="de")
+    [mail] = smtp_server.messages
+    link = re.search(r"http://agenda\.example\.org(/confirm/\S+)", mail.get_content())
+    assert link
+    clock.now += timedelta(days=31)
+    with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        page = client.get(link.group(1))
+        assert page.status_code == 404 and "<button" not in page.text
+        token = re.search(r'name="csrf_token" value="([^"]+)"',  # type: ignore[union-attr]
+                          client.get("/subscribe").text).group(1)
+        assert client.post(link.group(1), data={"csrf_token": token}).status_code == 404
+        assert app.store.subscriber(email="ana@example.org").status == "pending"  # type: ignore[union-attr]
+        app.add_subscriber("ana@example.org", language="de")  # signs up again
+        assert len(smtp_server.messages) == 2
+        assert client.post(link.group(1), data={"csrf_token": token}).status_code == 200
+    assert app.store.subscriber(email="ana@example.org").status == "confirmed"  # type: ignore[union-attr]
