@@ -263,3 +263,17 @@ def test_a_confirmation_link_left_30_days_stops_working_and_a_new_sign_up_revive
         assert len(smtp_server.messages) == 2
         assert client.post(link.group(1), data={"csrf_token": token}).status_code == 200
     assert app.store.subscriber(email="ana@example.org").status == "confirmed"  # type: ignore[union-attr]
+
+
+def test_a_dead_link_says_so_in_german(smtp_server: Sink, tmp_path: Path) -> None:
+    """"Dieser Link ist (nicht mehr) gültig" reads "this link is valid" without its
+    parenthesis: a German reader of an old digest's link was told it worked."""
+    import httpx
+
+    from webapp import running
+
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", smtp_server.port)
+    with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        for path in ("/unsubscribe/", "/preferences/", "/confirm/"):
+            page = client.get(f"{path}no-such-token-anywhere?lang=de")
+            assert page.status_code == 404 and "Dieser Link ist nicht (mehr) gültig." in page.text

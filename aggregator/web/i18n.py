@@ -339,7 +339,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                          "dorthin gesendet."),
     "manage_saved": ("Modifications enregistrées.", "Changes saved.", "Änderungen gespeichert."),
     "bad_link": ("Ce lien n’est pas ou plus valable.", "This link is not valid (any more).",
-                 "Dieser Link ist (nicht mehr) gültig."),
+                 "Dieser Link ist nicht (mehr) gültig."),
     "preferences": ("Mes préférences", "My preferences", "Meine Einstellungen"),
     "save": ("Enregistrer", "Save", "Speichern"),
     "saved": ("Préférences enregistrées.", "Preferences saved.", "Einstellungen gespeichert."),
