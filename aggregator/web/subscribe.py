@@ -11,6 +11,7 @@ subscriber delete its address and history altogether (POST /forget/TOKEN, CSRF-c
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -31,6 +32,7 @@ from ..topics import topic
 from .views import aggregator_of, Page, kinds, language, render
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("aggregator.web")
 
 
 def _choices(request: Request, page: Page) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -125,6 +127,9 @@ async def subscribe_post(request: Request) -> Response:
                      ask_email=True,
                      error=f"{page.t(_field(error.field))} — {page.reason(error.reason)}")
     if problem:  # stored, but unconfirmable without the email: the form again, to retry
+        # and the operator told: every sign-up failed so for days, and no log said a word
+        log.warning("sign-up kept, its confirmation email not sent (the visitor is asked to "
+                    "try again): %s", problem)
         return _form(request, values=values, action=local(request, "/subscribe"), status_code=503,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True, failure=page.t("subscribe_mail_failed"))
