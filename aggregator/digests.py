@@ -88,6 +88,9 @@ class DigestReport:
     skipped: int = 0
     planned: tuple[PlannedDigest, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    refusals: tuple[tuple[str, str], ...] = ()
+    """(address, the server's answer) of each failed one: "failed: x" beside a list of
+    reasons did not say which address met which."""
     stopped: str = ""
     """Why the run stopped before the end: the relay refused our settings (sender, login),
     which would fail every message; says what to set. The CLI exits 1 on it."""
@@ -180,6 +183,7 @@ class DigestsMixin:
 
         outcome: dict[str, list[str]] = {"sent": [], "retry": [], "failed": [], "suspended": []}
         reasons: Counter[str] = Counter()
+        refusals: list[tuple[str, str]] = []
         for delivery in iter_send(self.settings, messages(), per_minute=per_minute,  # type: ignore[arg-type]
                                   connections=connections):
             subscriber, attempt = claimed.pop(delivery.recipient)
@@ -190,13 +194,15 @@ class DigestsMixin:
                 continue
             for state in self._record(week, subscriber, attempt, delivery):
                 outcome[state].append(subscriber.email)
+                if state == "failed":
+                    refusals.append((subscriber.email, delivery.reason or delivery.outcome))
             if not delivery.sent:
                 reasons[delivery.reason or delivery.outcome] += 1
         problems = tuple(f"{reason} ({count} digest{'s' if count > 1 else ''})"
                          for reason, count in reasons.most_common())
         stopped = self._stopped(week, node, refused, retries_only) if refused else ""
         return DigestReport(week=week, skipped=skipped, problems=(stopped, *problems) if stopped
-                            else problems, stopped=stopped,
+                            else problems, stopped=stopped, refusals=tuple(refusals),
                             **{k: tuple(v) for k, v in outcome.items()})  # type: ignore[arg-type]
 
     def _stopped(self, week: str, node: str, refused: list[Delivery], retries_only: bool) -> str:

@@ -336,3 +336,22 @@ def test_a_sign_up_whose_confirmation_cannot_go_is_logged_for_the_operator(
     [record] = [r for r in caplog.records if "confirmation email not sent" in r.getMessage()]
     assert record.levelno == logging.WARNING
     assert "check AGGREGATOR_SMTP_USER and AGGREGATOR_SMTP_PASSWORD" in record.getMessage()
+
+
+def test_the_operator_reads_which_address_was_refused_and_why(
+    smtp_server: Sink, tmp_path: Path,
+) -> None:
+    """"failed: a@…", "failed: b@…", then "not sent: 550 …" and "not sent: 552 …": which
+    address met which refusal was nowhere (nor in `subscribers list`)."""
+    db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = digest_app(tmp_path, db_url, smtp_server.port)
+    for address in ("ok@example.org", "grey@example.org", "gone@example.org"):
+        app.add_subscriber(address, confirmed=True)
+    smtp_server.soft.add("grey@example.org")
+    smtp_server.hard.add("gone@example.org")
+    run = aggregator("digest", "send", "--week", WEEK,
+                     env=environment(tmp_path, db_url, smtp_server.port))
+    assert run.returncode == 0, run.stderr
+    assert f"{WEEK}: sent 1, to retry 1, failed 1" in run.stdout
+    assert "failed: gone@example.org: 550 5.1.1 no such mailbox\n" in run.stderr
+    assert [m["To"] for m in smtp_server.messages] == ["ok@example.org"]

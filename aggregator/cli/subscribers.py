@@ -109,8 +109,8 @@ def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: in
     click.echo(f"{report.week}: sent {len(report.sent)}, to retry {len(report.retry)}, "
                f"failed {len(report.failed)}, suspended {len(report.suspended)}, "
                f"skipped {report.skipped} (already sent, or to retry later)")
-    for email in report.failed:
-        click.echo(f"failed: {email}", err=True)
+    for email, why in report.refusals:
+        click.echo(f"failed: {email}: {why}", err=True)
     if report.stopped:  # the relay refused our settings: the operator has one thing to fix
         click.echo(f"stopped: {report.stopped}", err=True)
     for problem in report.problems[1 if report.stopped else 0:]:  # once per reason
