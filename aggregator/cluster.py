@@ -352,7 +352,8 @@ class ClusterMixin:
         problems = getattr(report, "problems", ())
         return " ".join(f"{key}={value}" for key, value in counts.items()) + (
             f" skipped={getattr(report, 'skipped', 0)}") + (
-            f" problem={problems[0]!r}" if problems else "")
+            f" problem={problems[0]!r}" if problems else "") + (
+            f" problem={report.warning!r}" if getattr(report, "warning", "") else "")
 
     # --- observability -------------------------------------------------------------------
 

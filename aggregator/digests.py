@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from ipaddress import ip_address
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .cluster import default_node
@@ -91,6 +93,8 @@ class DigestReport:
     refusals: tuple[tuple[str, str], ...] = ()
     """(address, the server's answer) of each failed one: "failed: x" beside a list of
     reasons did not say which address met which."""
+    warning: str = ""
+    """Why the digest's links will not serve its readers (see :func:`link_warning`)."""
     stopped: str = ""
     """Why the run stopped before the end: the relay refused our settings (sender, login),
     which would fail every message; says what to set. The CLI exits 1 on it."""
@@ -155,8 +159,9 @@ class DigestsMixin:
         week = self.digest_week(week)
         self._require_build()
         subscribers = self.store.subscribers("confirmed")
+        warning = link_warning(self.settings.base_url)
         if dry_run:
-            return self._plan(week, subscribers, retries_only)
+            return replace(self._plan(week, subscribers, retries_only), warning=warning)
         self.store.abandon_stale_claims(week, self.clock() - STALE_CLAIM)
         node = self.settings.daemon.node or default_node()
         claimed: dict[str, tuple[Subscriber, int]] = {}
@@ -203,6 +208,7 @@ class DigestsMixin:
         stopped = self._stopped(week, node, refused, retries_only) if refused else ""
         return DigestReport(week=week, skipped=skipped, problems=(stopped, *problems) if stopped
                             else problems, stopped=stopped, refusals=tuple(refusals),
+                            warning=warning,
                             **{k: tuple(v) for k, v in outcome.items()})  # type: ignore[arg-type]
 
     def _stopped(self, week: str, node: str, refused: list[Delivery], retries_only: bool) -> str:
@@ -329,6 +335,27 @@ class DigestsMixin:
 
     def _sources(self) -> dict[str, Source]:
         return self.source_map()  # type: ignore[attr-defined,no-any-return]
+
+
+def link_warning(base_url: str) -> str:
+    """Why the links of a digest sent with ``base_url`` would not serve its readers: the
+    default loopback address (AGGREGATOR_BASE_URL forgotten: no reader could unsubscribe),
+    or plain http (Gmail and Yahoo offer one-click unsubscribe only for https); or ""."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    try:
+        local = ip_address(host).is_loopback or ip_address(host).is_private
+    except ValueError:
+        local = host == "localhost" or host.endswith((".localhost", ".local"))
+    if local:
+        return (f"AGGREGATOR_BASE_URL is {base_url}: every link of the digest, its unsubscribe "
+                "link too, leads to this machine, not to its readers' web; set it to the web "
+                "app's public https address")
+    if parts.scheme != "https":
+        return (f"AGGREGATOR_BASE_URL is {base_url}: mail providers (Gmail, Yahoo) offer "
+                "their one-click unsubscribe only for an https address; set it to the "
+                "public https one")
+    return ""
 
 
 def _filters(subscriber: Subscriber) -> Filters:

@@ -8,13 +8,16 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from click.testing import CliRunner
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from aggregator.cli import cli
 from digest_site import WEEK, Clock, digest_app, close_apps  # noqa: F401
 from mailsink import Sink, free_port, smtp_server  # noqa: F401
 from test_digest_crash import environment
@@ -22,10 +25,23 @@ from test_digest_crash import environment
 REPO = Path(__file__).resolve().parents[1]
 
 
-def aggregator(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """The CLI as an operator's cron job runs it."""
-    return subprocess.run([sys.executable, "-m", "aggregator", *args], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def aggregator(*args: str, env: dict[str, str | None], process: bool = False) -> Ran:
+    """The CLI; ``process``: in a process of its own, as a cron job runs it (3 s to start
+    on a loaded machine: the other runs go through click's runner, in this process)."""
+    if process:
+        done = subprocess.run([sys.executable, "-m", "aggregator", *args], cwd=REPO,
+                              env={k: v for k, v in env.items() if v is not None},
+                              capture_output=True, text=True, timeout=120)
+        return Ran(done.returncode, done.stdout, done.stderr)
+    result = CliRunner().invoke(cli, list(args), env=env)
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 def accept_only(login: bytes, password: bytes) -> Any:
@@ -74,8 +90,9 @@ def test_a_relay_refusing_our_login_or_tls_stops_the_run_and_names_the_setting(
     env = environment(tmp_path, db_url, login_relay.port) | {
         "AGGREGATOR_SMTP_USER": "digest", "AGGREGATOR_SMTP_PASSWORD": "right"} | setting
 
-    for _ in range(2):  # the hourly retry job meets the same refusal
-        run = aggregator("digest", "send", "--week", WEEK, env=env)
+    for rerun in (False, True):  # the hourly retry job meets the same refusal
+        run = aggregator("digest", "send", "--week", WEEK, env=env,
+                         process=not rerun and "AGGREGATOR_SMTP_PASSWORD" in setting)
         assert run.returncode == 1, run.stderr
         assert f"stopped: SMTP server 127.0.0.1:{login_relay.port} {told}" in run.stderr
         assert f"3 digests of {WEEK} kept to retry, none counted as failed" in run.stderr, run.stderr
@@ -355,3 +372,27 @@ def test_the_operator_reads_which_address_was_refused_and_why(
     assert f"{WEEK}: sent 1, to retry 1, failed 1" in run.stdout
     assert "failed: gone@example.org: 550 5.1.1 no such mailbox\n" in run.stderr
     assert [m["To"] for m in smtp_server.messages] == ["ok@example.org"]
+
+
+@pytest.mark.parametrize(("base_url", "told"), [
+    (None, "AGGREGATOR_BASE_URL is http://127.0.0.1:8000: every link of the digest, its "
+           "unsubscribe link too, leads to this machine"),
+    ("http://agenda.example.org", "AGGREGATOR_BASE_URL is http://agenda.example.org: mail "
+                                  "providers (Gmail, Yahoo) offer their one-click unsubscribe "
+                                  "only for an https address"),
+])
+def test_the_operator_is_warned_when_the_digests_links_cannot_serve_its_readers(
+    smtp_server: Sink, tmp_path: Path, base_url: str | None, told: str,
+) -> None:
+    """AGGREGATOR_BASE_URL forgotten, every digest went out with its unsubscribe link, its
+    List-Unsubscribe and every event's link at http://127.0.0.1:8000, and not a word said."""
+    db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = digest_app(tmp_path, db_url, smtp_server.port)
+    app.add_subscriber("ana@example.org", confirmed=True)
+    env = environment(tmp_path, db_url, smtp_server.port)
+    env["AGGREGATOR_BASE_URL"] = base_url  # None: unset
+    for dry in (["--dry-run"], []):
+        run = aggregator("digest", "send", "--week", WEEK, *dry, env=env)
+        assert run.returncode == 0 and f"warning: {told}" in run.stderr, run.stderr
+    https = environment(tmp_path, db_url, smtp_server.port)  # https://agenda.example.org
+    assert "warning" not in aggregator("digest", "send", "--week", WEEK, env=https).stderr

@@ -99,6 +99,8 @@ def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: in
     with errors_to_exit():
         report = app.aggregator.send_digest(week, dry_run=dry_run, per_minute=per_minute,
                                             retries_only=retries_only, connections=connections)
+    if report.warning:
+        click.echo(f"warning: {report.warning}", err=True)
     if dry_run:
         for plan in report.planned:
             click.echo(f"{plan.email}\t{plan.language}\t{plan.events} events\t{plan.news} news"
