@@ -265,7 +265,9 @@ def _setup_refused(smtp: SmtpLike, error: Exception) -> str:
                 "AGGREGATOR_SMTP_USER unset for a relay that needs none")
     if isinstance(error, ssl.SSLCertVerificationError):
         return (f"has a certificate we cannot trust ({text}): set AGGREGATOR_SMTP_HOST to "
-                "the name its certificate holds, or have that certificate renewed")
+                "the name its certificate holds, have that certificate renewed, or, for a "
+                "relay with an authority of its own, set SSL_CERT_FILE to that authority's "
+                "certificate")
     if isinstance(error, ssl.SSLError) and "WRONG_VERSION_NUMBER" in text.upper():
         return (f"does not speak TLS from the start ({text}): AGGREGATOR_SMTP_SECURITY=tls "
                 "is for port 465; set it to starttls for port 587 or 25")

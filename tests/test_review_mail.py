@@ -4,7 +4,6 @@ run as its own process."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -396,3 +395,39 @@ def test_the_operator_is_warned_when_the_digests_links_cannot_serve_its_readers(
         assert run.returncode == 0 and f"warning: {told}" in run.stderr, run.stderr
     https = environment(tmp_path, db_url, smtp_server.port)  # https://agenda.example.org
     assert "warning" not in aggregator("digest", "send", "--week", WEEK, env=https).stderr
+
+
+def test_a_relay_whose_certificate_we_cannot_trust_says_how_to_trust_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An internal relay with its own authority: "unreachable: certificate verify failed",
+    every digest's attempt used; the run stops and says which settings make it trusted, and
+    once SSL_CERT_FILE names that authority (OpenSSL reads it) the digests go."""
+    import dataclasses
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    relay = Sink()
+    relay.port = free_port()
+    controller = Controller(relay, hostname="127.0.0.1", port=relay.port,
+                            tls_context=server_context, require_starttls=True)
+    controller.start()
+    try:
+        app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", relay.port)
+        app.settings = dataclasses.replace(app.settings, smtp=dataclasses.replace(
+            app.settings.smtp, security="starttls"))
+        app.add_subscriber("ana@example.org", confirmed=True)
+        report = app.send_digest(WEEK)
+        assert "has a certificate we cannot trust ([SSL: CERTIFICATE_VERIFY_FAILED]" in (
+            report.stopped)
+        assert "set SSL_CERT_FILE to that authority's certificate" in report.stopped
+        assert [(d.state, d.attempts) for d in app.store.deliveries(WEEK)] == [("retry", 0)]
+        with authority.cert_pem.tempfile() as ca_file:
+            monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+            assert app.send_digest(WEEK).sent == ("ana@example.org",)
+    finally:
+        controller.stop()
