@@ -56,17 +56,19 @@ CONFIRM_MAIL = {
     "fr": ("Confirmez votre abonnement à l’agenda hebdomadaire",
            "Bonjour,\n\nQuelqu’un (vous, sans doute) a demandé à recevoir chaque semaine "
            "l’agenda du numérique de la région à l’adresse {email}.\n\n"
-           "Pour confirmer, ouvrez ce lien puis cliquez sur « Confirmer » :\n{link}\n\n"
+           "Pour confirmer, ouvrez ce lien puis cliquez sur « Confirmer mon abonnement » :\n"
+           "{link}\n\n"
            "Si vous n’avez rien demandé, ignorez ce message : vous ne recevrez rien.\n"),
     "en": ("Confirm your subscription to the weekly agenda",
            "Hello,\n\nSomeone (you, probably) asked for the region's weekly digital agenda "
-           "to be sent to {email}.\n\nTo confirm, open this link and press \"Confirm\":\n"
+           "to be sent to {email}.\n\nTo confirm, open this link and press \"Confirm my "
+           "subscription\":\n"
            "{link}\n\nIf you did not ask, ignore this message: you will get nothing.\n"),
     "de": ("Bestätigen Sie Ihr Abonnement der Wochenagenda",
            "Hallo,\n\njemand (vermutlich Sie) hat die wöchentliche Digital-Agenda der Region "
            "für {email} bestellt.\n\nZum Bestätigen öffnen Sie diesen Link und klicken Sie "
-           "auf „Bestätigen“:\n{link}\n\nWenn Sie nichts bestellt haben, ignorieren Sie diese "
-           "Nachricht: Sie erhalten nichts.\n"),
+           "auf „Abonnement bestätigen“:\n{link}\n\nWenn Sie nichts bestellt haben, "
+           "ignorieren Sie diese Nachricht: Sie erhalten nichts.\n"),
 }
 
 

@@ -431,3 +431,28 @@ def test_a_relay_whose_certificate_we_cannot_trust_says_how_to_trust_it(
             assert app.send_digest(WEEK).sent == ("ana@example.org",)
     finally:
         controller.stop()
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "de"])
+def test_the_confirmation_email_names_the_button_the_page_shows(
+    smtp_server: Sink, tmp_path: Path, language: str,
+) -> None:
+    """The email said to press « Confirmer », "Confirm", „Bestätigen“; the page's button
+    reads "Confirmer mon abonnement", "Confirm my subscription", "Abonnement bestätigen"."""
+    import re
+
+    import httpx
+
+    from webapp import running
+
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", smtp_server.port,
+                     base_url="http://agenda.example.org")
+    app.add_subscriber("ana@example.org", language=language)
+    [mail] = smtp_server.messages
+    body = mail.get_content()
+    link = re.search(r"http://agenda\.example\.org(/confirm/\S+)", body)
+    assert link
+    with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        page = client.get(link.group(1)).text
+    button = re.search(r"<button[^>]*>\s*([^<]+?)\s*</button>", page)
+    assert button and button.group(1) in body, (button, body)
