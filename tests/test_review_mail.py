@@ -371,6 +371,9 @@ def test_the_operator_reads_which_address_was_refused_and_why(
     assert f"{WEEK}: sent 1, to retry 1, failed 1" in run.stdout
     assert "failed: gone@example.org: 550 5.1.1 no such mailbox\n" in run.stderr
     assert [m["To"] for m in smtp_server.messages] == ["ok@example.org"]
+    # the greylisted one: an operator whose cron job runs `digest send` weekly never sent it
+    assert ("1 to retry after a temporary refusal: they go with a `digest send` run from 30 "
+            "minutes on") in run.stderr
 
 
 @pytest.mark.parametrize(("base_url", "told"), [

@@ -119,6 +119,10 @@ def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: in
         click.echo(f"not sent: {problem}", err=True)
     if report.stopped:
         raise SystemExit(1)
+    if report.retry and report.sent:  # a cron job alone never sent them: say what does
+        click.echo(f"{len(report.retry)} to retry after a temporary refusal: they go with a "
+                   "`digest send` run from 30 minutes on (the daemon, `aggregator run`, "
+                   "retries hourly)", err=True)
     if report.problems and not report.sent:  # nothing got through: the mail setup is wrong
         click.echo("no digest could be sent: check the SMTP settings (AGGREGATOR_SMTP_*); "
                    "those to retry go with a `digest send` run from 30 minutes on", err=True)
