@@ -16,7 +16,7 @@ from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -361,12 +361,34 @@ def build_settings(
     if not re.match(r"https?://[^/\s?#]+(/[^\s?#]*)?$", values["base_url"]):
         raise ConfigError(f"AGGREGATOR_BASE_URL={values['base_url']!r}: the web app's public "
                           "address, as https://agenda.example.org or https://example.org/agenda")
+    values["base_url"] = _ascii_url(values["base_url"])
     return Settings(**values)
 
 
 NODE_MAX = 150
 """Longest AGGREGATOR_NODE: a lease's owner column holds 200 characters, the name and its
 "/refresh-1a2b3c4d" suffix (SQLite stored any length; PostgreSQL refused it)."""
+
+
+def _ascii_url(url: str) -> str:
+    """``url`` as every email header and link can carry it: an internationalised host in
+    IDNA (xn--), a path's other characters percent-encoded. "https://agenda.épinal.fr" made
+    each digest's List-Unsubscribe header unsendable: the run died at its first subscriber.
+
+    Raises:
+        ConfigError: a host IDNA cannot write.
+    """
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    host, _, port = parts.netloc.rpartition(":") if re.search(r":\d+$", parts.netloc) else (
+        parts.netloc, "", "")
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ConfigError(f"AGGREGATOR_BASE_URL={url!r}: {host!r} is not a host name") from None
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    return f"{parts.scheme}://{ascii_host}{':' + port if port else ''}{path}"
 
 
 def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettings:

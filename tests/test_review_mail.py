@@ -459,3 +459,20 @@ def test_the_confirmation_email_names_the_button_the_page_shows(
         page = client.get(link.group(1)).text
     button = re.search(r"<button[^>]*>\s*([^<]+?)\s*</button>", page)
     assert button and button.group(1) in body, (button, body)
+
+
+def test_a_base_url_with_accents_gives_links_every_mail_client_follows(
+    smtp_server: Sink, tmp_path: Path,
+) -> None:
+    """AGGREGATOR_BASE_URL=https://agenda.épinal.fr/événements: the List-Unsubscribe header
+    could not be written, the run died at its first subscriber with a traceback, and its
+    claim, left "sending", was closed as failed: one reader's week lost at each run."""
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", smtp_server.port,
+                     base_url="https://agenda.épinal.fr/événements")
+    subscriber, _ = app.add_subscriber("ana@example.org", confirmed=True)
+    assert app.send_digest(WEEK).sent == ("ana@example.org",)
+    [digest] = smtp_server.messages
+    base = "https://agenda.xn--pinal-9ra.fr/%C3%A9v%C3%A9nements"
+    assert digest["List-Unsubscribe"] == f"<{base}/unsubscribe/{subscriber.token}>"
+    text = digest.get_body(("plain",))
+    assert text is not None and f"{base}/preferences/{subscriber.token}" in text.get_content()
