@@ -331,6 +331,7 @@ def build_settings(
     if "@" not in parseaddr(mail_from)[1]:  # "notanemail" went out as MAIL FROM, refused later
         raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: an email address, as "
                           "digest@example.org or 'Agenda <digest@example.org>'")
+    mail_from = _ascii_sender(mail_from)
     smtp = SmtpSettings(
         host=env.get("AGGREGATOR_SMTP_HOST") or "localhost",
         port=port,
@@ -368,6 +369,26 @@ def build_settings(
 NODE_MAX = 150
 """Longest AGGREGATOR_NODE: a lease's owner column holds 200 characters, the name and its
 "/refresh-1a2b3c4d" suffix (SQLite stored any length; PostgreSQL refused it)."""
+
+
+def _ascii_sender(mail_from: str) -> str:
+    """``mail_from`` with its address's domain in IDNA (digest@épinal.fr made each digest's
+    From unwritable and the run die at its first subscriber; a display name may keep its
+    accents, the messages encode it).
+
+    Raises:
+        ConfigError: a local part beyond ASCII (it would need SMTPUTF8, which we do not use).
+    """
+    local, _, domain = parseaddr(mail_from)[1].rpartition("@")
+    if not local.isascii():
+        raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: the part before @ must be "
+                          "ASCII (digest@…)")
+    if domain.isascii():
+        return mail_from
+    try:
+        return mail_from.replace(f"@{domain}", "@" + domain.encode("idna").decode("ascii"))
+    except UnicodeError:
+        raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: {domain!r} is not a domain") from None
 
 
 def _ascii_url(url: str) -> str:

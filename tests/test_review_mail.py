@@ -476,3 +476,24 @@ def test_a_base_url_with_accents_gives_links_every_mail_client_follows(
     assert digest["List-Unsubscribe"] == f"<{base}/unsubscribe/{subscriber.token}>"
     text = digest.get_body(("plain",))
     assert text is not None and f"{base}/preferences/{subscriber.token}" in text.get_content()
+
+
+def test_a_sender_at_an_accented_domain_sends(smtp_server: Sink, tmp_path: Path) -> None:
+    """AGGREGATOR_MAIL_FROM="Agenda d'Épinal <digest@épinal.fr>": the From header could not
+    be written (and smtplib cannot say MAIL FROM with it): the run died at its first reader."""
+    db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = digest_app(tmp_path, db_url, smtp_server.port)
+    app.add_subscriber("ana@example.org", confirmed=True)
+    env = environment(tmp_path, db_url, smtp_server.port) | {
+        "AGGREGATOR_MAIL_FROM": "Agenda d'Épinal <digest@épinal.fr>"}
+    assert aggregator("subscribers", "add", "bob@example.org", env=env).returncode == 0
+    run = aggregator("digest", "send", "--week", WEEK, env=env)
+    assert run.returncode == 0 and f"{WEEK}: sent 1" in run.stdout, run.stderr
+    assert [sender for sender, _ in smtp_server.envelopes] == ["digest@xn--pinal-9ra.fr"] * 2
+    assert {str(m["From"]) for m in smtp_server.messages} == {
+        "Agenda d'Épinal <digest@xn--pinal-9ra.fr>"}
+    from aggregator.config import build_settings
+    from aggregator.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="the part before @ must be ASCII"):
+        build_settings((), None, {"AGGREGATOR_MAIL_FROM": "agenda-épinal@example.org"})
