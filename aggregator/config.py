@@ -16,12 +16,13 @@ from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .addresses import ascii_sender, ascii_url
 from .errors import ConfigError
 from .models import LANGUAGES, SOURCE_KINDS, FeedRef, Source, feed_address
 
@@ -331,7 +332,7 @@ def build_settings(
     if "@" not in parseaddr(mail_from)[1]:  # "notanemail" went out as MAIL FROM, refused later
         raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: an email address, as "
                           "digest@example.org or 'Agenda <digest@example.org>'")
-    mail_from = _ascii_sender(mail_from)
+    mail_from = ascii_sender(mail_from)
     smtp = SmtpSettings(
         host=env.get("AGGREGATOR_SMTP_HOST") or "localhost",
         port=port,
@@ -362,54 +363,13 @@ def build_settings(
     if not re.match(r"https?://[^/\s?#]+(/[^\s?#]*)?$", values["base_url"]):
         raise ConfigError(f"AGGREGATOR_BASE_URL={values['base_url']!r}: the web app's public "
                           "address, as https://agenda.example.org or https://example.org/agenda")
-    values["base_url"] = _ascii_url(values["base_url"])
+    values["base_url"] = ascii_url(values["base_url"])
     return Settings(**values)
 
 
 NODE_MAX = 150
 """Longest AGGREGATOR_NODE: a lease's owner column holds 200 characters, the name and its
 "/refresh-1a2b3c4d" suffix (SQLite stored any length; PostgreSQL refused it)."""
-
-
-def _ascii_sender(mail_from: str) -> str:
-    """``mail_from`` with its address's domain in IDNA (digest@épinal.fr made each digest's
-    From unwritable and the run die at its first subscriber; a display name may keep its
-    accents, the messages encode it).
-
-    Raises:
-        ConfigError: a local part beyond ASCII (it would need SMTPUTF8, which we do not use).
-    """
-    local, _, domain = parseaddr(mail_from)[1].rpartition("@")
-    if not local.isascii():
-        raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: the part before @ must be "
-                          "ASCII (digest@…)")
-    if domain.isascii():
-        return mail_from
-    try:
-        return mail_from.replace(f"@{domain}", "@" + domain.encode("idna").decode("ascii"))
-    except UnicodeError:
-        raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: {domain!r} is not a domain") from None
-
-
-def _ascii_url(url: str) -> str:
-    """``url`` as every email header and link can carry it: an internationalised host in
-    IDNA (xn--), a path's other characters percent-encoded. "https://agenda.épinal.fr" made
-    each digest's List-Unsubscribe header unsendable: the run died at its first subscriber.
-
-    Raises:
-        ConfigError: a host IDNA cannot write.
-    """
-    if url.isascii():
-        return url
-    parts = urlsplit(url)
-    host, _, port = parts.netloc.rpartition(":") if re.search(r":\d+$", parts.netloc) else (
-        parts.netloc, "", "")
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ConfigError(f"AGGREGATOR_BASE_URL={url!r}: {host!r} is not a host name") from None
-    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
-    return f"{parts.scheme}://{ascii_host}{':' + port if port else ''}{path}"
 
 
 def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettings:
