@@ -759,6 +759,10 @@ def test_a_title_the_feed_marks_as_plain_text_keeps_what_looks_like_tags() -> No
            b'beats modals</title><link>https://devs.example/3</link></item></channel></rss>')
     assert [item.title for item in parse_body(rss, "auto", URL).items] == [
         "Why <dialog> beats modals"]
+    hostile = (b'<rss version="2.0"><channel><title>x</title><item><title>&lt;script&gt;x()'
+               b'&lt;/script&gt;News &lt;i onclick=y()&gt;now&lt;/i&gt;</title>'
+               b'<link>https://devs.example/4</link></item></channel></rss>')
+    assert [item.title for item in parse_body(hostile, "auto", URL).items] == ["News now"]
 
 
 def test_a_footnote_link_opens_the_article_not_the_home_page() -> None:

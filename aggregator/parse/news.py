@@ -311,13 +311,22 @@ def looks_marked_up(value: str) -> bool:
     return looks_like_html(value)
 
 
+ACTIVE_MARKUP = re.compile(
+    r"<\s*/?\s*(?:script|style|i?frame|frameset|object|embed|applet|img|svg|math|link|meta|"
+    r"base|form|input|textarea|button|select|video|audio|source|track)\b"
+    r"|<[a-z][\w-]*\s[^>]*=", re.IGNORECASE)
+"""Tags that would run or load something if a consumer of our exports showed a title as
+HTML: an element that embeds or executes, or any tag with an attribute."""
+
+
 def title_text(element: Any) -> str:
     """A feed's or entry's title as one line of text. One the feed marks as plain text
     (Atom ``type="text"``; an RSS title where feedparser finds no markup) keeps what looks
-    like tags: "Using <template> in Web Components" lost its element names as HTML."""
+    like tags: "Using <template> in Web Components" lost its element names as HTML. Not
+    markup that could run (``<script>``, ``<img onerror=…>``): every output stays inert."""
     value = str(element.get("title") or "")
     detail = element.get("title_detail") or {}
-    plain = detail.get("type") == "text/plain"
+    plain = detail.get("type") == "text/plain" and ACTIVE_MARKUP.search(value) is None
     return clean_line(clean_text(value) if plain else plain_text(value))
 
 
