@@ -224,7 +224,19 @@ def parse_sources(raw: Any) -> tuple[tuple[Source, ...], dict[str, Any]]:
         if model.id in seen:
             raise ConfigError(f"sources.yaml is invalid: source {model.id!r}: field id: duplicate id")
         seen.add(model.id)
+        _refuse_repeated_feeds(model)
     return tuple(_to_source(m) for m in models), dict(raw.get("settings") or {})
+
+
+def _refuse_repeated_feeds(model: _SourceModel) -> None:
+    """A source listing one feed twice (or as webcal:// and https://) stopped every refresh
+    and `sources list` with the database's "UNIQUE constraint failed"."""
+    urls = [feed.url for feed in model.feeds]
+    for index, url in enumerate(urls):
+        if url in urls[:index]:
+            raise ConfigError(f"sources.yaml is invalid: source {model.id!r}: field "
+                              f"feeds.{index}.url: {url} is listed twice in this source; "
+                              "remove one of them")
 
 
 def _to_source(model: _SourceModel) -> Source:

@@ -1,0 +1,68 @@
+"""The operator's command line as a real process: `python -m aggregator …` with its own
+environment, against a real feed server on 127.0.0.1 and a real SQLite file.
+
+What is checked: the exit code, one clear line on stderr naming what is wrong and what to do,
+never a traceback, and a standard output a script can read.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sites import SOON, ics
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def start(tmp_path: Path, *args: str, env: Mapping[str, str] | None = None,
+          config: str = "") -> subprocess.Popen[str]:
+    """`python -m aggregator [--config sources.yaml] ARGS…` in ``tmp_path`` (not waited for:
+    a test starts its cases together, each process costs two seconds of imports)."""
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith("AGGREGATOR_")}
+    environ.update(PYTHONPATH=str(REPO), AGGREGATOR_DB=f"sqlite:///{tmp_path}/data/a.db",
+                   COLUMNS="200", **(env or {}))
+    prefix = ["--config", config] if config else []
+    return subprocess.Popen([sys.executable, "-m", "aggregator", *prefix, *args], cwd=tmp_path,
+                            env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def done(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=120)
+    assert "Traceback" not in out + err, err
+    return process.returncode, out, err
+
+
+def aggregator(tmp_path: Path, *args: str, **options: Any) -> tuple[int, str, str]:
+    return done(start(tmp_path, *args, **options))
+
+
+def source(feeds: str, extra: str = "") -> str:
+    return ("sources:\n  - {id: lab, name: Le Lab, kind: lab, city: Nancy, country: FR"
+            f"{extra}, feeds: [{feeds}]}}\n")
+
+
+@pytest.fixture
+def feeds(feed_server: Any) -> Any:
+    feed_server.set("/lab.ics", ics("talk-1@lab", "Rencontre IA", SOON), "text/calendar")
+    return feed_server
+
+
+def test_a_feed_listed_twice_in_a_source_is_refused_naming_it(tmp_path: Path, feeds: Any) -> None:
+    """It stopped every refresh, and `sources list`, with the database's "UNIQUE constraint
+    failed" (exit 1): nothing said which source or line to mend."""
+    url = feeds.url("/lab.ics")
+    (tmp_path / "sources.yaml").write_text(source(
+        f"{{url: '{url}'}}, {{url: '{url.replace('http://', 'webcal://')}'}}, "
+        f"{{url: '{url}', refresh: 1d}}"))
+    code, out, err = aggregator(tmp_path, "refresh", env={"AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1"})
+    assert code == 2 and out == ""
+    assert "source 'lab': field feeds.2.url:" in err and "listed twice" in err
+    assert "UNIQUE" not in err
