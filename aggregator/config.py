@@ -335,11 +335,14 @@ def build_settings(
         raise ConfigError(f"settings: field timezone: {timezone!r} is not an IANA time zone") from None
     security = (env.get("AGGREGATOR_SMTP_SECURITY") or "none").lower()
     if security not in ("none", "starttls", "tls"):
-        raise ConfigError("AGGREGATOR_SMTP_SECURITY must be none, starttls or tls")
-    try:
-        port = int(env.get("AGGREGATOR_SMTP_PORT") or 25)
-    except ValueError:
-        raise ConfigError("AGGREGATOR_SMTP_PORT must be a port number") from None
+        raise ConfigError(f"AGGREGATOR_SMTP_SECURITY={security!r}: none, starttls or tls "
+                          "(tls is what some call ssl, on port 465)")
+    port_text = (env.get("AGGREGATOR_SMTP_PORT") or "25").strip()
+    # 0, -1 or 99999 were taken: each digest was then put off "to retry", or skipped, unsent
+    port = int(port_text) if port_text.isdigit() else 0
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"AGGREGATOR_SMTP_PORT={port_text!r}: a port number from 1 to 65535 "
+                          "(25, 587 with starttls, 465 with tls)")
     mail_from = env.get("AGGREGATOR_MAIL_FROM") or "digest@localhost"
     if "@" not in parseaddr(mail_from)[1]:  # "notanemail" went out as MAIL FROM, refused later
         raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: an email address, as "

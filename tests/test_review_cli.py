@@ -66,3 +66,15 @@ def test_a_feed_listed_twice_in_a_source_is_refused_naming_it(tmp_path: Path, fe
     assert code == 2 and out == ""
     assert "source 'lab': field feeds.2.url:" in err and "listed twice" in err
     assert "UNIQUE" not in err
+
+
+def test_an_smtp_port_out_of_range_is_refused_before_any_digest_is_put_off(tmp_path: Path) -> None:
+    """Port 0, -1 or 99999 was taken: `digest send` then put every digest off "to retry"
+    (or skipped it, exit 0) instead of saying the setting is wrong."""
+    (tmp_path / "sources.yaml").write_text("sources: []\n")
+    runs = {port: start(tmp_path, "digest", "send", "--dry-run", env={"AGGREGATOR_SMTP_PORT": port})
+            for port in ("99999", "-1", "abc")}
+    for port, process in runs.items():
+        code, out, err = done(process)
+        assert code == 2 and out == "", port
+        assert f"AGGREGATOR_SMTP_PORT='{port}': a port number from 1 to 65535" in err
