@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .addresses import ascii_sender, ascii_url
 from .errors import ConfigError
-from .models import LANGUAGES, SOURCE_KINDS, FeedRef, Source, feed_address
+from .models import EMAIL, LANGUAGES, SOURCE_KINDS, WEB_URL, FeedRef, Source, feed_address
 
 DEFAULT_CONFIG = "sources.yaml"
 DEFAULT_DB = "sqlite:///data/aggregator.db"
@@ -166,6 +166,22 @@ class _SourceModel(BaseModel):
         if value not in LANGUAGES:
             raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
         return value
+
+    # "www.loria.fr" was linked as "#" on the organisations' pages, and a contact with a typo
+    # never got the feed-health warnings: both are refused as the registration form does.
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str) -> str:
+        if value.strip() and not WEB_URL.match(value.strip()):
+            raise ValueError(f"{value!r} is not a web address; write it as https://www.example.org/")
+        return value.strip()
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str) -> str:
+        if value.strip() and not EMAIL.match(value.strip()):
+            raise ValueError(f"{value!r} is not an email address, as events@example.org")
+        return value.strip()
 
 
 class _SettingsModel(BaseModel):

@@ -20,6 +20,13 @@ FeedType = Literal["ical", "rss", "atom", "jsonfeed", "jsonld", "auto"]
 FeedStatus = Literal["ok", "error", "pending", "disabled"]
 SOURCE_KINDS = ("startup", "lab", "association", "venue", "institution", "company")
 LANGUAGES = ("fr", "en", "de")
+_ADDRESS_CHAR = r"[^@\s<>\"(),;:\[\]\\\x00-\x1f\x7f]"
+EMAIL = re.compile(rf"^{_ADDRESS_CHAR}{{1,64}}@{_ADDRESS_CHAR}+\.{_ADDRESS_CHAR}{{2,}}$")
+"""One address: none of the characters that make a list ("x,ana@…"), a comment
+("ana@…(hi)"), a group or a quoted part, which the email package would read as other
+recipients (a stranger re-mailing a confirmed subscriber under a second spelling), nor a
+control character (a NUL: 200 on SQLite, 503 on PostgreSQL)."""
+WEB_URL = re.compile(r"^https?://[^\s/?#\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
 
 
 WEBCAL = re.compile(r"^\s*webcals?://", re.IGNORECASE)

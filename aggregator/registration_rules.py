@@ -12,20 +12,13 @@ from collections.abc import Sequence
 
 from .errors import AggregatorError
 from .models import (
-    LANGUAGES, SOURCE_KINDS, FeedRef, FeedType, Registration, RegistrationStatus, Source,
-    feed_address,
+    EMAIL, LANGUAGES, SOURCE_KINDS, WEB_URL, FeedRef, FeedType, Registration, RegistrationStatus,
+    Source, feed_address,
 )
 from .topics import topic_slug
 
 MAX_FEEDS = 10
 MAX_TEXT = 200
-_ADDRESS_CHAR = r"[^@\s<>\"(),;:\[\]\\\x00-\x1f\x7f]"
-EMAIL = re.compile(rf"^{_ADDRESS_CHAR}{{1,64}}@{_ADDRESS_CHAR}+\.{_ADDRESS_CHAR}{{2,}}$")
-"""One address: none of the characters that make a list ("x,ana@…"), a comment
-("ana@…(hi)"), a group or a quoted part, which the email package would read as other
-recipients (a stranger re-mailing a confirmed subscriber under a second spelling), nor a
-control character (a NUL: 200 on SQLite, 503 on PostgreSQL)."""
-WEB_URL = re.compile(r"^https?://[^\s/?#\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
 FEED_TYPES: tuple[FeedType, ...] = ("auto", "ical", "rss", "atom", "jsonfeed", "jsonld")
 
 
