@@ -27,8 +27,8 @@ def start(tmp_path: Path, *args: str, env: Mapping[str, str] | None = None,
     a test starts its cases together, each process costs two seconds of imports)."""
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith("AGGREGATOR_")}
-    environ.update(PYTHONPATH=str(REPO), AGGREGATOR_DB=f"sqlite:///{tmp_path}/data/a.db",
-                   COLUMNS="200", **(env or {}))
+    environ.update({"PYTHONPATH": str(REPO), "COLUMNS": "200",
+                    "AGGREGATOR_DB": f"sqlite:///{tmp_path}/data/a.db", **(env or {})})
     prefix = ["--config", config] if config else []
     return subprocess.Popen([sys.executable, "-m", "aggregator", *prefix, *args], cwd=tmp_path,
                             env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -106,3 +106,16 @@ def test_what_the_schema_refuses_is_said_in_the_operators_words(tmp_path: Path) 
     ):
         assert f"source 'lab': {expected}" in err
     assert "_FeedModel" not in err and "Input should" not in err and "Extra inputs" not in err
+
+
+def test_a_database_url_with_a_typo_is_a_bad_setting_not_a_server_down(tmp_path: Path) -> None:
+    """"postgres://" (as hosting providers hand it out) or "sqlit:///" said "check that the
+    server is running" and exited 1, as if the database were down: refresh exits 2 on a bad
+    setting, and the message says which URLs are taken."""
+    (tmp_path / "sources.yaml").write_text("sources: []\n")
+    code, out, err = aggregator(tmp_path, "refresh",
+                                env={"AGGREGATOR_DB": "postgres://agenda:s3cret@db.example.org/agenda"})
+    assert code == 2 and out == "" and "s3cret" not in err
+    assert "AGGREGATOR_DB='postgres://agenda:***@db.example.org/agenda' is not a database URL" in err
+    assert "write sqlite:///PATH (a file, made if missing) or postgresql+psycopg://" in err
+    assert "server is running" not in err

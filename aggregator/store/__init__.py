@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..errors import StoreError
+from ..errors import ConfigError, StoreError, one_line
 from ..instants import last_instant, utc_instant
 from ..models import Event, FeedState, FeedUpdate, NewsItem, Records, Source
 from ..news_copies import StoredArticle, renew
@@ -56,6 +56,12 @@ def open_store(db_url: str, *, lock_timeout: float = LOCK_TIMEOUT) -> Store:
             f"cannot open the database {_safe_url(db_url)}: its driver is not installed "
             f"({error.name or error}); AGGREGATOR_DB takes sqlite:///PATH or "
             "postgresql+psycopg://… URLs") from None
+    except sa.exc.ArgumentError as error:  # "sqlit:///…", "postgres://…": no such database
+        # (exit 2 as a bad setting: it said "check that the server is running", exit 1)
+        raise ConfigError(
+            f"AGGREGATOR_DB={_safe_url(db_url)!r} is not a database URL we can open "
+            f"({one_line(str(error))}); write sqlite:///PATH (a file, made if missing) or "
+            "postgresql+psycopg://USER@HOST/DATABASE") from None
     except OSError as error:  # the SQLite file's directory cannot be made
         raise StoreError(
             f"cannot open the database {_safe_url(db_url)}: {error.strerror or error}"
