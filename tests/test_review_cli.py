@@ -27,7 +27,7 @@ def start(tmp_path: Path, *args: str, env: Mapping[str, str] | None = None,
     a test starts its cases together, each process costs two seconds of imports)."""
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith("AGGREGATOR_")}
-    environ.update({"PYTHONPATH": str(REPO), "COLUMNS": "200",
+    environ.update({"PYTHONPATH": str(REPO),
                     "AGGREGATOR_DB": f"sqlite:///{tmp_path}/data/a.db", **(env or {})})
     prefix = ["--config", config] if config else []
     return subprocess.Popen([sys.executable, "-m", "aggregator", *prefix, *args], cwd=tmp_path,
@@ -119,3 +119,16 @@ def test_a_database_url_with_a_typo_is_a_bad_setting_not_a_server_down(tmp_path:
     assert "AGGREGATOR_DB='postgres://agenda:***@db.example.org/agenda' is not a database URL" in err
     assert "write sqlite:///PATH (a file, made if missing) or postgresql+psycopg://" in err
     assert "server is running" not in err
+
+
+def test_adding_a_confirmed_subscriber_again_says_its_preferences_are_kept(tmp_path: Path) -> None:
+    """The operator re-adding a subscriber with another language read "confirmed", exit 0,
+    and the digest went on in the old language: the web form's rule (an address already
+    confirmed keeps its state) applied without a word."""
+    (tmp_path / "sources.yaml").write_text("sources: []\n")
+    assert aggregator(tmp_path, "subscribers", "add", "ana@example.org", "--confirmed")[0] == 0
+    code, out, err = aggregator(tmp_path, "subscribers", "add", "Ana@example.org", "--lang", "en",
+                                "--city", "Metz")
+    assert code == 0 and out == "ana@example.org: confirmed\n"
+    assert ("warning: ana@example.org was confirmed already: its language and filters are "
+            "unchanged (add --confirmed to replace them with these)\n") in err

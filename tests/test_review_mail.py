@@ -295,26 +295,6 @@ def test_a_dead_link_says_so_in_german(smtp_server: Sink, tmp_path: Path) -> Non
             assert page.status_code == 404 and "Dieser Link ist nicht (mehr) gültig." in page.text
 
 
-def test_the_cli_says_when_an_address_already_subscribed_keeps_its_choices(
-    smtp_server: Sink, tmp_path: Path,
-) -> None:
-    """`subscribers add ana@… --city Metz` for a reader already confirmed printed
-    "ana@…: confirmed" and changed nothing: the operator believed the city was set."""
-    db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    app = digest_app(tmp_path, db_url, smtp_server.port)
-    app.add_subscriber("ana@example.org", confirmed=True)
-    env = environment(tmp_path, db_url, smtp_server.port)
-    again = aggregator("subscribers", "add", "ana@example.org", "--city", "Metz", env=env)
-    assert again.returncode == 0, again.stderr
-    assert "already subscribed: its language and choices are unchanged" in again.stdout
-    assert app.store.subscriber(email="ana@example.org").cities == ()  # type: ignore[union-attr]
-    assert smtp_server.messages == []  # nor mailed
-    replaced = aggregator("subscribers", "add", "ana@example.org", "--city", "Metz",
-                          "--confirmed", env=env)
-    assert "already subscribed" not in replaced.stdout
-    assert app.store.subscriber(email="ana@example.org").cities == ("Metz",)  # type: ignore[union-attr]
-
-
 def test_a_sign_up_whose_confirmation_cannot_go_is_logged_for_the_operator(
     tmp_path: Path, caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -32,13 +32,13 @@ def subscribers_add(app: AppContext, email: str, language: str, cities: tuple[st
         subscriber, problem = app.aggregator.add_subscriber(
             email, language=language, cities=cities, kinds=kinds, tags=tags, confirmed=confirmed)
     console.print(f"{subscriber.email}: {subscriber.status}", highlight=False)
-    if subscriber.status == "confirmed" and not confirmed:  # it was: nothing was changed
-        console.print("already subscribed: its language and choices are unchanged (it changes "
-                      "them from its preferences link; --confirmed replaces them)",
-                      highlight=False)
+    if not confirmed and subscriber.status != "pending":  # the web form's rule: nothing changes
+        err_console.print(f"[yellow]warning:[/] {subscriber.email} was {subscriber.status} "
+                          "already: its language and filters are unchanged (add --confirmed to "
+                          "replace them with these)", highlight=False, soft_wrap=True)
     if problem:
         err_console.print(f"[yellow]warning:[/] confirmation email: {escape(problem)}",
-                          highlight=False)
+                          highlight=False, soft_wrap=True)
     elif subscriber.status == "pending":
         console.print("a confirmation link was emailed", highlight=False)
 
