@@ -132,3 +132,22 @@ def test_adding_a_confirmed_subscriber_again_says_its_preferences_are_kept(tmp_p
     assert code == 0 and out == "ana@example.org: confirmed\n"
     assert ("warning: ana@example.org was confirmed already: its language and filters are "
             "unchanged (add --confirmed to replace them with these)\n") in err
+
+
+def test_a_key_given_twice_or_a_file_not_in_utf8_is_refused_at_its_line(tmp_path: Path) -> None:
+    """YAML keeps the last of two keys: a source's second `language:` replaced the first
+    unsaid. A Latin-1 file said "'utf-8' codec can't decode byte 0xe9 in position 47"."""
+    text = source("{url: 'https://lab.example.org/a.ics'}").replace(
+        "country: FR", "country: FR,\n     language: fr, language: en")
+    (tmp_path / "twice.yaml").write_text(text)
+    (tmp_path / "latin1.yaml").write_bytes(source("{url: 'https://lab.example.org/a.ics'}")
+                                           .replace("Le Lab", "Le Lab d'été").encode("latin-1"))
+    twice = start(tmp_path, "refresh", config="twice.yaml")
+    latin1 = start(tmp_path, "refresh", config="latin1.yaml")
+    code, out, err = done(twice)
+    assert code == 2 and out == ""
+    assert "'language' is given twice in this mapping (first on line 3): keep one" in err
+    assert 'in "twice.yaml", line 3' in err
+    code, out, err = done(latin1)
+    assert code == 2 and out == ""
+    assert "latin1.yaml: line 2: byte 0xe9 is not UTF-8; save the file as UTF-8" in err

@@ -124,14 +124,14 @@ def load(
     env = os.environ if environ is None else environ
     config_path = Path(path or env.get("AGGREGATOR_CONFIG") or DEFAULT_CONFIG)
     try:
-        raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        raw = _read_yaml(config_path)
     except FileNotFoundError:
         if not require_file:
             return build_settings((), None, env, **overrides)
         raise ConfigError(
             f"{config_path}: no such file; pass --config PATH or set AGGREGATOR_CONFIG"
         ) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"{config_path}: cannot read it as YAML: {error}") from None
     sources, raw_settings = parse_sources(raw)
     raw_settings, env = settings_as_environment(raw_settings, env)
@@ -141,6 +141,46 @@ def load(
         raise ConfigError("sources.yaml is invalid: "
                           + _describe([dict(e) for e in error.errors()], [])) from None
     return build_settings(sources, file_settings, env, config_path=config_path, **overrides)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader refusing a key given twice in one mapping: YAML keeps the last, so a
+    source's second ``language:`` (or a second ``feeds:`` list) replaced the first unsaid."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"{key!r} is given twice in this mapping (first on line "
+                        f"{seen[key] + 1}): keep one", key_node.start_mark)
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
+def _read_yaml(path: Path) -> Any:
+    """The YAML document in ``path``; its errors name the file and the line.
+
+    Raises:
+        OSError, yaml.YAMLError: as open() and PyYAML do.
+        ConfigError: the file is not UTF-8 (it said "'utf-8' codec can't decode byte 0xe9
+            in position 47", not where, nor what to do).
+    """
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: line {line}: byte {data[error.start]:#04x} is not UTF-8; "
+                          "save the file as UTF-8 (Latin-1 and UTF-16 are not read)") from None
+    loader = _Loader(text)
+    loader.name = str(path)  # the marks say "in 'sources.yaml', line 3", not "<unicode string>"
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 ENVIRONMENT_SETTINGS = ("allow_private_networks", "smtp_host", "smtp_port", "smtp_user",
