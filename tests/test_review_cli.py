@@ -151,3 +151,12 @@ def test_a_key_given_twice_or_a_file_not_in_utf8_is_refused_at_its_line(tmp_path
     code, out, err = done(latin1)
     assert code == 2 and out == ""
     assert "latin1.yaml: line 2: byte 0xe9 is not UTF-8; save the file as UTF-8" in err
+
+
+def test_a_misspelt_settings_block_is_refused_not_skipped(tmp_path: Path) -> None:
+    """`setings:` was skipped without a word: the feeds were read in the default time zone,
+    and the venues given there were not used."""
+    (tmp_path / "sources.yaml").write_text("setings:\n  timezone: America/New_York\nsources: []\n")
+    code, out, err = aggregator(tmp_path, "refresh")
+    assert code == 2 and out == ""
+    assert "sources.yaml: top-level key 'setings': did you mean 'settings'?" in err

@@ -164,6 +164,10 @@ def parse_sources(raw: Any) -> tuple[tuple[Source, ...], dict[str, Any]]:
         # next build published every event CANCELLED. `sources: []` still says it on purpose.
         raise ConfigError("sources.yaml: the top level must be a mapping with a 'sources' list "
                           "(`sources: []` to stop every feed on purpose)")
+    for key in raw:  # other keys may hold YAML anchors; one spelt like these is a typo
+        near = difflib.get_close_matches(str(key).lower(), ("settings", "sources"), cutoff=0.75)
+        if near and key != near[0]:  # "setings:" was skipped: its time zone, venues… unused
+            raise ConfigError(f"sources.yaml: top-level key {key!r}: did you mean {near[0]!r}?")
     raw_sources = raw["sources"]
     if not isinstance(raw_sources, list):
         raise ConfigError("sources.yaml: 'sources' must be a list of sources")
