@@ -63,7 +63,7 @@ def _stage(path: Path, data: Content) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
+        raise _cannot_write(path, error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, bytes):
@@ -75,11 +75,20 @@ def _stage(path: Path, data: Content) -> str:
         os.chmod(temp_name, 0o644)
     except OSError as error:
         Path(temp_name).unlink(missing_ok=True)
-        raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
+        raise _cannot_write(path, error) from None
     except BaseException:  # pieces are rendered as they are written: a render error
         Path(temp_name).unlink(missing_ok=True)
         raise
     return temp_name
+
+
+def _cannot_write(path: Path, error: OSError) -> PublishError:
+    """Why, and what to check: "cannot write output/calendar.ics: File exists" (the output
+    directory given was a file) said neither."""
+    why = ("a file stands where a directory is needed"
+           if isinstance(error, FileExistsError | NotADirectoryError) else error.strerror or error)
+    return PublishError(f"cannot write {path}: {why}; the output directory (AGGREGATOR_OUTPUT) "
+                        "must be a directory this user can write, on a disk with room")
 
 
 def _commit(staged: list[tuple[str, Path]]) -> None:
@@ -90,7 +99,7 @@ def _commit(staged: list[tuple[str, Path]]) -> None:
         except OSError as error:
             for left, _ in staged[done:]:
                 Path(left).unlink(missing_ok=True)
-            raise PublishError(f"cannot write {path}: {error.strerror or error}") from None
+            raise _cannot_write(path, error) from None
 
 
 def directory_id(output_dir: Path) -> str:
@@ -224,7 +233,7 @@ def _locked(output_dir: Path) -> Iterator[None]:
         output_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(output_dir, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
-        raise PublishError(f"cannot write {output_dir}: {error.strerror or error}") from None
+        raise _cannot_write(output_dir, error) from None
     try:
         with contextlib.suppress(OSError):
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -160,3 +160,15 @@ def test_a_misspelt_settings_block_is_refused_not_skipped(tmp_path: Path) -> Non
     code, out, err = aggregator(tmp_path, "refresh")
     assert code == 2 and out == ""
     assert "sources.yaml: top-level key 'setings': did you mean 'settings'?" in err
+
+
+def test_an_output_directory_that_is_a_file_says_what_to_change(tmp_path: Path) -> None:
+    """"cannot write output.txt/calendar.ics: File exists" said neither what was wrong nor
+    which setting to change."""
+    (tmp_path / "sources.yaml").write_text("sources: []\n")
+    (tmp_path / "output.txt").write_text("not a directory")
+    code, out, err = aggregator(tmp_path, "build", env={"AGGREGATOR_OUTPUT": "output.txt"})
+    assert code == 1 and out == ""
+    assert ("cannot write output.txt/calendar.ics: a file stands where a directory is needed; "
+            "the output directory (AGGREGATOR_OUTPUT) must be a directory this user can write"
+            ) in err
