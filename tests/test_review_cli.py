@@ -172,3 +172,13 @@ def test_an_output_directory_that_is_a_file_says_what_to_change(tmp_path: Path) 
     assert ("cannot write output.txt/calendar.ics: a file stands where a directory is needed; "
             "the output directory (AGGREGATOR_OUTPUT) must be a directory this user can write"
             ) in err
+
+
+def test_a_bad_value_given_in_the_file_says_it_is_in_the_file(tmp_path: Path) -> None:
+    """`settings: {base_url: agenda.example.org}` was blamed on AGGREGATOR_BASE_URL, a
+    variable the operator had not set and could not find."""
+    (tmp_path / "sources.yaml").write_text("settings:\n  base_url: agenda.example.org\nsources: []\n")
+    code, out, err = aggregator(tmp_path, "refresh")
+    assert code == 2 and out == ""
+    assert "AGGREGATOR_BASE_URL='agenda.example.org': the web app's public address" in err
+    assert "(given in sources.yaml as settings: base_url)" in err

@@ -134,13 +134,25 @@ def load(
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"{config_path}: cannot read it as YAML: {error}") from None
     sources, raw_settings = parse_sources(raw)
-    raw_settings, env = settings_as_environment(raw_settings, env)
+    given = {key for key, value in raw_settings.items() if value is not None}
+    raw_settings, file_env = settings_as_environment(raw_settings, env)
     try:
         file_settings = _SettingsModel.model_validate(raw_settings)
     except ValidationError as error:
         raise ConfigError("sources.yaml is invalid: "
                           + _describe([dict(e) for e in error.errors()], [])) from None
-    return build_settings(sources, file_settings, env, config_path=config_path, **overrides)
+    try:
+        return build_settings(sources, file_settings, file_env, config_path=config_path,
+                              **overrides)
+    except ConfigError as error:
+        # "AGGREGATOR_SMTP_PORT='abc': …" of a value the file gave, not the environment: the
+        # operator looked for the variable, and found none
+        named = re.match(r"AGGREGATOR_([A-Z_]+)=", error.message)
+        key = named.group(1).lower() if named else ""
+        if key in given and f"AGGREGATOR_{key.upper()}" not in env:
+            raise ConfigError(f"{error.message} (given in {config_path} as settings: {key})"
+                              ) from None
+        raise
 
 
 class _Loader(yaml.SafeLoader):
