@@ -68,34 +68,16 @@ def test_a_feed_listed_twice_in_a_source_is_refused_naming_it(tmp_path: Path, fe
     assert "UNIQUE" not in err
 
 
-def test_an_smtp_port_out_of_range_is_refused_before_any_digest_is_put_off(tmp_path: Path) -> None:
-    """Port 0, -1 or 99999 was taken: `digest send` then put every digest off "to retry"
-    (or skipped it, exit 0) instead of saying the setting is wrong."""
-    (tmp_path / "sources.yaml").write_text("sources: []\n")
-    code, out, err = aggregator(tmp_path, "digest", "send", env={"AGGREGATOR_SMTP_PORT": "99999"})
-    assert code == 2 and out == ""
-    assert "AGGREGATOR_SMTP_PORT='99999': a port number from 1 to 65535" in err
-
-
-def test_a_website_or_contact_that_cannot_be_used_is_refused(tmp_path: Path) -> None:
-    """Both were taken as written: the website was linked as "#" on the organisations'
-    pages, and feed-health warnings to the contact were never delivered."""
-    (tmp_path / "sources.yaml").write_text(source(
-        "{url: 'https://lab.example.org/a.ics'}",
-        ", website: www.loria.fr, contact: 'events at loria.fr'"))
-    code, out, err = aggregator(tmp_path, "sources", "list", "--json")
-    assert code == 2 and out == ""
-    assert "source 'lab': field website: 'www.loria.fr' is not a web address; write it as https://" in err
-    assert "source 'lab': field contact: 'events at loria.fr' is not an email address" in err
-
-
 def test_what_the_schema_refuses_is_said_in_the_operators_words(tmp_path: Path) -> None:
     """pydantic's wording reached the operator: "a valid dictionary or instance of
     _FeedModel", "Input should be a valid string" for YAML's NO (Norway: false) or a bare
-    60, "Extra inputs are not permitted" for a misspelt field."""
+    60, "Extra inputs are not permitted" for a misspelt field. And a website or a contact
+    that could not be used was taken: the website was linked as "#" on the organisations'
+    pages, feed-health warnings to the contact were never delivered."""
     (tmp_path / "sources.yaml").write_text(source(
         "'https://lab.example.org/a.ics', {url: 'https://lab.example.org/b.ics', refresh: 60}",
-        ", lang: en").replace("country: FR", "country: NO"))
+        ", lang: en, website: www.loria.fr, contact: 'events at loria.fr'"
+    ).replace("country: FR", "country: NO"))
     code, out, err = aggregator(tmp_path, "refresh")
     assert code == 2 and out == ""
     for expected in (
@@ -103,9 +85,12 @@ def test_what_the_schema_refuses_is_said_in_the_operators_words(tmp_path: Path) 
         "field country: YAML read this value as false",
         "field feeds.1.refresh: YAML read 60 as a number; put it in quotes",
         "field lang: unknown field (did you mean 'language'?); known: id, name",
+        "field website: 'www.loria.fr' is not a web address; write it as https://",
+        "field contact: 'events at loria.fr' is not an email address",
     ):
         assert f"source 'lab': {expected}" in err
     assert "_FeedModel" not in err and "Input should" not in err and "Extra inputs" not in err
+
 
 
 def test_a_database_url_with_a_typo_is_a_bad_setting_not_a_server_down(tmp_path: Path) -> None:
@@ -174,11 +159,12 @@ def test_an_output_directory_that_is_a_file_says_what_to_change(tmp_path: Path) 
             ) in err
 
 
-def test_a_bad_value_given_in_the_file_says_it_is_in_the_file(tmp_path: Path) -> None:
-    """`settings: {base_url: agenda.example.org}` was blamed on AGGREGATOR_BASE_URL, a
-    variable the operator had not set and could not find."""
-    (tmp_path / "sources.yaml").write_text("settings:\n  base_url: agenda.example.org\nsources: []\n")
-    code, out, err = aggregator(tmp_path, "refresh")
+def test_a_bad_smtp_port_in_the_file_is_refused_and_said_to_be_in_the_file(tmp_path: Path) -> None:
+    """Port 0, -1 or 99999 was taken: `digest send` then put every digest off "to retry"
+    (or skipped it, exit 0) instead of saying the setting is wrong. And a bad value under
+    `settings:` was blamed on an AGGREGATOR_* variable the operator had not set."""
+    (tmp_path / "sources.yaml").write_text("settings:\n  smtp_port: 99999\nsources: []\n")
+    code, out, err = aggregator(tmp_path, "digest", "send")
     assert code == 2 and out == ""
-    assert "AGGREGATOR_BASE_URL='agenda.example.org': the web app's public address" in err
-    assert "(given in sources.yaml as settings: base_url)" in err
+    assert "AGGREGATOR_SMTP_PORT='99999': a port number from 1 to 65535" in err
+    assert "(given in sources.yaml as settings: smtp_port)" in err
