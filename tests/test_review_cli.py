@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from aggregator import config
+from aggregator.errors import ConfigError
 from sites import SOON, ics
 
 REPO = Path(__file__).resolve().parents[1]
@@ -168,3 +170,37 @@ def test_a_bad_smtp_port_in_the_file_is_refused_and_said_to_be_in_the_file(tmp_p
     assert code == 2 and out == ""
     assert "AGGREGATOR_SMTP_PORT='99999': a port number from 1 to 65535" in err
     assert "(given in sources.yaml as settings: smtp_port)" in err
+
+
+# The values below are checked where the settings are read, as each command reads them; the
+# process tests above show a ConfigError becoming exit 2 and one line on stderr.
+
+@pytest.mark.parametrize(("variable", "value", "expected"), [
+    # every digest was put off "to retry": "SMTP server smtp.example.org:587:25 unreachable"
+    ("AGGREGATOR_SMTP_HOST", "smtp.example.org:587",
+     "AGGREGATOR_SMTP_HOST='smtp.example.org:587': the server's name alone, as smtp.example.org "
+     "(its port goes in AGGREGATOR_SMTP_PORT"),
+    ("AGGREGATOR_SMTP_HOST", "smtps://mail.example.org", "the server's name alone"),
+    # read as off without a word: feeds on the LAN were refused, the setting looked right
+    ("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", "enabled",
+     "AGGREGATOR_ALLOW_PRIVATE_NETWORKS='enabled': 1 for on, 0 (or unset) for off"),
+    ("AGGREGATOR_TIMEZONE", "europe/paris",
+     "'europe/paris' is not an IANA time zone (did you mean 'Europe/Paris'?)"),
+    ("AGGREGATOR_TIMEZONE", "Luxembourg",
+     "'Luxembourg' is not an IANA time zone (did you mean 'Europe/Luxembourg'?)"),
+])
+def test_an_environment_value_that_cannot_work_is_refused_saying_what_to_write(
+        tmp_path: Path, variable: str, value: str, expected: str) -> None:
+    (tmp_path / "sources.yaml").write_text("sources: []\n")
+    with pytest.raises(ConfigError) as refused:
+        config.load(tmp_path / "sources.yaml", {variable: value})
+    assert expected in str(refused.value) and refused.value.exit_code == 2
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("AGGREGATOR_SMTP_HOST", "smtp.example.org"), ("AGGREGATOR_SMTP_HOST", "::1"),
+    ("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", "0"), ("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", "true"),
+])
+def test_the_usual_spellings_are_still_taken(tmp_path: Path, variable: str, value: str) -> None:
+    (tmp_path / "sources.yaml").write_text("sources: []\n")
+    config.load(tmp_path / "sources.yaml", {variable: value})

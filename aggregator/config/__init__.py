@@ -17,7 +17,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 from pydantic import ValidationError
@@ -103,8 +103,12 @@ class Settings:
         raise ConfigError(f"unknown source {source_id!r}: it is not in sources.yaml")
 
 
-def _env_flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+def _env_flag(name: str, value: str | None) -> bool:
+    """AGGREGATOR_<name> as on or off; another word ("enabled", "2") was read as off unsaid."""
+    text = (value or "").strip().lower()
+    if text not in {"", "0", "false", "no", "off", "1", "true", "yes", "on"}:
+        raise ConfigError(f"AGGREGATOR_{name}={value!r}: 1 for on, 0 (or unset) for off")
+    return text in {"1", "true", "yes", "on"}
 
 
 def load(
@@ -237,7 +241,8 @@ def build_settings(
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"settings: field timezone: {timezone!r} is not an IANA time zone") from None
+        raise ConfigError(f"settings: field timezone: {timezone!r} is not an IANA time zone"
+                          f"{_nearest_zone(timezone)}") from None
     security = (env.get("AGGREGATOR_SMTP_SECURITY") or "none").lower()
     if security not in ("none", "starttls", "tls"):
         raise ConfigError(f"AGGREGATOR_SMTP_SECURITY={security!r}: none, starttls or tls "
@@ -253,8 +258,14 @@ def build_settings(
         raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: an email address, as "
                           "digest@example.org or 'Agenda <digest@example.org>'")
     mail_from = ascii_sender(mail_from)
+    host = (env.get("AGGREGATOR_SMTP_HOST") or "localhost").strip()
+    if re.search(r"[/\s]|^[^:]*:\d*$", host):  # "smtp.example.org:587", "smtp://…": every
+        # digest was put off "to retry" with "smtp.example.org:587:25 unreachable"
+        raise ConfigError(f"AGGREGATOR_SMTP_HOST={host!r}: the server's name alone, as "
+                          "smtp.example.org (its port goes in AGGREGATOR_SMTP_PORT, tls or "
+                          "starttls in AGGREGATOR_SMTP_SECURITY)")
     smtp = SmtpSettings(
-        host=env.get("AGGREGATOR_SMTP_HOST") or "localhost",
+        host=host,
         port=port,
         user=env.get("AGGREGATOR_SMTP_USER") or None,
         password=env.get("AGGREGATOR_SMTP_PASSWORD") or None,
@@ -266,7 +277,8 @@ def build_settings(
         db_url=env.get("AGGREGATOR_DB") or fs.db or DEFAULT_DB,
         output_dir=Path(env.get("AGGREGATOR_OUTPUT") or fs.output or DEFAULT_OUTPUT),
         base_url=env.get("AGGREGATOR_BASE_URL") or fs.base_url or DEFAULT_BASE_URL,
-        allow_private_networks=_env_flag(env.get("AGGREGATOR_ALLOW_PRIVATE_NETWORKS")),
+        allow_private_networks=_env_flag("ALLOW_PRIVATE_NETWORKS",
+                                         env.get("AGGREGATOR_ALLOW_PRIVATE_NETWORKS")),
         timezone=timezone,
         past_days=fs.past_days,
         venues=tuple((venue, tuple(names)) for venue, names in sorted(fs.venues.items())),
@@ -285,6 +297,16 @@ def build_settings(
                           "address, as https://agenda.example.org or https://example.org/agenda")
     values["base_url"] = ascii_url(values["base_url"])
     return Settings(**values)
+
+
+def _nearest_zone(name: str) -> str:
+    """" (did you mean 'Europe/Paris'?)" for "europe/paris" or "Paris"; else an example."""
+    zones = {zone.casefold(): zone for zone in available_timezones()}
+    wanted = name.strip().casefold().replace(" ", "_")
+    near = [zones[wanted]] if wanted in zones else [
+        zone for key, zone in sorted(zones.items()) if key.rpartition("/")[2] == wanted]
+    near = near or difflib.get_close_matches(name, sorted(zones.values()), n=1, cutoff=0.8)
+    return f" (did you mean {near[0]!r}?)" if near else ", as Europe/Paris or Europe/Luxembourg"
 
 
 NODE_MAX = 150
