@@ -73,13 +73,14 @@ def test_a_feed_listed_twice_in_a_source_is_refused_naming_it(tmp_path: Path, fe
 def test_what_the_schema_refuses_is_said_in_the_operators_words(tmp_path: Path) -> None:
     """pydantic's wording reached the operator: "a valid dictionary or instance of
     _FeedModel", "Input should be a valid string" for YAML's NO (Norway: false) or a bare
-    60, "Extra inputs are not permitted" for a misspelt field. And a website or a contact
+    60, "Extra inputs are not permitted" for a misspelt field, "Input should be a valid
+    integer, unable to parse string as an integer". And a website or a contact
     that could not be used was taken: the website was linked as "#" on the organisations'
     pages, feed-health warnings to the contact were never delivered."""
     (tmp_path / "sources.yaml").write_text(source(
         "'https://lab.example.org/a.ics', {url: 'https://lab.example.org/b.ics', refresh: 60}",
-        ", lang: en, website: www.loria.fr, contact: 'events at loria.fr'"
-    ).replace("country: FR", "country: NO"))
+        ", lang: en, website: www.loria.fr, contact: 'events at loria.fr', tags: ai,"
+        " priority: high").replace("country: FR", "country: NO").replace("Le Lab", "''"))
     code, out, err = aggregator(tmp_path, "refresh")
     assert code == 2 and out == ""
     for expected in (
@@ -89,9 +90,12 @@ def test_what_the_schema_refuses_is_said_in_the_operators_words(tmp_path: Path) 
         "field lang: unknown field (did you mean 'language'?); known: id, name",
         "field website: 'www.loria.fr' is not a web address; write it as https://",
         "field contact: 'events at loria.fr' is not an email address",
+        "field name: must not be empty", "field tags: must be a list, as [a, b], not 'ai'",
+        "field priority: 'high' is not a whole number",
     ):
         assert f"source 'lab': {expected}" in err
     assert "_FeedModel" not in err and "Input should" not in err and "Extra inputs" not in err
+    assert "String should have" not in err
 
 
 

@@ -150,7 +150,21 @@ def _plain(problem: dict[str, Any], loc: list[Any]) -> str:
         return f"YAML read {given!r} as a number; put it in quotes"
     if kind == "string_pattern_mismatch":
         return message + _HINTS.get(str(loc[-1]), "")
-    return message
+    return _WORDS.get(str(kind), "{message}").format(message=message, given=given)
+
+
+_WORDS = {
+    "string_too_short": "must not be empty",
+    "too_short": "must list at least one (as [{{url: https://…}}])",
+    "list_type": "must be a list, as [a, b], not {given!r}",
+    "dict_type": "must be a mapping (name: value, …), not {given!r}",
+    "int_parsing": "{given!r} is not a whole number",
+    "int_from_float": "{given!r} is not a whole number",
+    "literal_error": "{given!r}: {message}",
+}
+"""pydantic's other messages, as the operator reads them ("List should have at least 1 item
+after validation, not 0"; "Input should be a valid integer, unable to parse string as an
+integer")."""
 
 
 def parse_sources(raw: Any) -> tuple[tuple[Source, ...], dict[str, Any]]:
