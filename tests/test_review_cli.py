@@ -176,6 +176,37 @@ def test_a_bad_smtp_port_in_the_file_is_refused_and_said_to_be_in_the_file(tmp_p
     assert "(given in sources.yaml as settings: smtp_port)" in err
 
 
+
+def test_text_from_feeds_and_the_public_form_is_printed_as_text(tmp_path: Path, feeds: Any) -> None:
+    """A feed's answer quoting "[/x]", a city or an organisation's name typed as "[/x]" in a
+    form, were read as Rich markup: `refresh` (after storing), `subscribers list` and
+    `registrations list` ended in a MarkupError traceback."""
+    from aggregator.core import make_aggregator
+    from aggregator.models import FeedRef
+
+    feeds.set("/odd.ics", b"Maintenance [/x] [b]soon\n", "text/calendar")
+    (tmp_path / "sources.yaml").write_text(source(f"{{url: '{feeds.url('/odd.ics')}'}}"))
+    env = {"AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1", "AGGREGATOR_SMTP_PORT": "9",
+           "COLUMNS": "300"}  # wide enough for the tables' cells on one line
+    settings = config.load(tmp_path / "sources.yaml", {
+        **env, "AGGREGATOR_DB": f"sqlite:///{tmp_path}/data/a.db"})
+    app = make_aggregator(settings)
+    try:
+        app.add_subscriber("ana@example.org", cities=["[/x] Metz"], confirmed=True)
+        app.register_source(name="[/x] Asso", kind="association", city="[/b]Toul", website="",
+                            contact="hello@asso.example.org",
+                            feeds=[FeedRef("https://asso.example.org/a.ics")])
+    finally:
+        app.close()
+    runs = [start(tmp_path, *args, env=env) for args in (
+        ("refresh",), ("subscribers", "list"), ("registrations", "list"))]
+    (refreshed, table, _), (listed, subscribers, _), (pending, registrations, _) = map(done, runs)
+    assert refreshed == 0 and listed == 0 and pending == 0
+    assert "starts with 'Maintenance [/x] [b]soon'" in table
+    assert "[/x] Metz" in subscribers
+    assert "[/x] Asso" in registrations and "[/b]Toul" in registrations
+
+
 # The values below are checked where the settings are read, as each command reads them; the
 # process tests above show a ConfigError becoming exit 2 and one line on stderr.
 

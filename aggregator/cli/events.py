@@ -22,7 +22,7 @@ def events_explain(app: AppContext, uid: str) -> None:
     with errors_to_exit():
         pairs = app.aggregator.explain_event(uid)
     if not pairs:
-        console.print(f"no record of {uid!r} was compared with another (nothing near it)")
+        click.echo(f"no record of {uid!r} was compared with another (nothing near it)")
         return
     # Plain lines, not a table: record keys are long and operators grep this output.
     for pair in pairs:
@@ -37,7 +37,7 @@ def events_merge(app: AppContext, uids: tuple[str, ...]) -> None:
     """Fuse the named merged events (UIDs from calendar.ics) into one, in every later build."""
     with errors_to_exit():
         keys = app.aggregator.merge_events_override(uids)
-    console.print(f"merged {len(keys)} records: {', '.join(keys)}; run `aggregator build`")
+    click.echo(f"merged {len(keys)} records: {', '.join(keys)}; run `aggregator build`")
 
 
 @events.command("split")
@@ -48,7 +48,7 @@ def events_split(app: AppContext, uid: str, record: str) -> None:
     """Pull RECORD (SOURCE_ID:SOURCE_UID) out of the merged event UID, in every later build."""
     with errors_to_exit():
         app.aggregator.split_event_override(uid, record)
-    console.print(f"split {record} out of {uid}; run `aggregator build`")
+    click.echo(f"split {record} out of {uid}; run `aggregator build`")
 
 
 @events.command("hide")
@@ -59,8 +59,8 @@ def events_hide(app: AppContext, uid: str) -> None:
     when its feeds post it again: an internal meeting, a spam event."""
     with errors_to_exit():
         keys = app.aggregator.hide_event(uid)
-    console.print(f"hidden: {', '.join(keys)}; out of the outputs from the next build "
-                  "(`aggregator events hidden` lists it, `events unhide` undoes it)")
+    click.echo(f"hidden: {', '.join(keys)}; out of the outputs from the next build "
+               "(`aggregator events hidden` lists it, `events unhide` undoes it)")
 
 
 @events.command("hidden")
@@ -103,8 +103,8 @@ def news_hide(app: AppContext, ident: str) -> None:
     even when its feeds post it again: a sponsored post, spam in a sound feed."""
     with errors_to_exit():
         keys = app.aggregator.hide_news(ident)
-    console.print(f"hidden: {', '.join(keys)}; out of the outputs from the next build "
-                  "(`aggregator news hidden` lists it, `news unhide` undoes it)")
+    click.echo(f"hidden: {', '.join(keys)}; out of the outputs from the next build "
+               "(`aggregator news hidden` lists it, `news unhide` undoes it)")
 
 
 @news.command("hidden")

@@ -47,8 +47,9 @@ def _print_outcomes(outcomes: list[FeedOutcome]) -> None:
               "skipped": "yellow", "error": "red"}
     for outcome in outcomes:
         style = styles.get(outcome.result, "")
-        table.add_row(outcome.source_id, outcome.url, f"[{style}]{outcome.result}[/]",
-                      str(outcome.records), outcome.error or "")
+        table.add_row(  # escaped: a reason quoting a feed's "[/x]" was a traceback (MarkupError)
+            escape(outcome.source_id), escape(outcome.url), f"[{style}]{outcome.result}[/]",
+            str(outcome.records), escape(outcome.error or ""))
     console.print(table)
     counts: dict[str, int] = {}
     for outcome in outcomes:

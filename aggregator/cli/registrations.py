@@ -107,9 +107,10 @@ def registrations_list(app: AppContext, status: str | None, as_json: bool) -> No
     for column in ("#", "source", "name", "kind", "city", "contact", "feeds", "status", "since"):
         table.add_column(column, overflow="fold")
     for r in found:
-        table.add_row(str(r.id), r.source.id, r.source.name, r.source.kind, r.source.city,
-                      r.source.contact, "\n".join(f.url for f in r.source.feeds), r.status,
-                      (r.decided_at or r.created_at).strftime("%Y-%m-%d %H:%M"))
+        table.add_row(  # escaped: the public form's "[/x]" as a name was a traceback here
+            str(r.id), r.source.id, escape(r.source.name), r.source.kind, escape(r.source.city),
+            escape(r.source.contact), escape("\n".join(f.url for f in r.source.feeds)),
+            r.status, (r.decided_at or r.created_at).strftime("%Y-%m-%d %H:%M"))
     console.print(table)
 
 

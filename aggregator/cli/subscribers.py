@@ -51,7 +51,7 @@ def subscribers_list(app: AppContext) -> None:
         found = app.aggregator.subscribers()
     table = Table("email", "lang", "status", "cities", "kinds", "tags", "bounces")
     for s in found:
-        table.add_row(s.email, s.language, s.status, ", ".join(s.cities) or "all",
+        table.add_row(s.email, s.language, s.status, escape(", ".join(s.cities)) or "all",
                       ", ".join(s.kinds) or "all", ", ".join(s.tags) or "all", str(s.hard_bounces))
     console.print(table)
     console.print(f"{len(found)} subscribers, "
