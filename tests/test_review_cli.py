@@ -116,8 +116,13 @@ def test_adding_a_confirmed_subscriber_again_says_its_preferences_are_kept(tmp_p
     """The operator re-adding a subscriber with another language read "confirmed", exit 0,
     and the digest went on in the old language: the web form's rule (an address already
     confirmed keeps its state) applied without a word."""
+    from aggregator.core import make_aggregator
+
     (tmp_path / "sources.yaml").write_text("sources: []\n")
-    assert aggregator(tmp_path, "subscribers", "add", "ana@example.org", "--confirmed")[0] == 0
+    app = make_aggregator(config.load(tmp_path / "sources.yaml",
+                                      {"AGGREGATOR_DB": f"sqlite:///{tmp_path}/data/a.db"}))
+    app.add_subscriber("ana@example.org", confirmed=True)
+    app.close()
     code, out, err = aggregator(tmp_path, "subscribers", "add", "Ana@example.org", "--lang", "en",
                                 "--city", "Metz")
     assert code == 0 and out == "ana@example.org: confirmed\n"
