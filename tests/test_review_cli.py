@@ -8,6 +8,7 @@ never a traceback, and a standard output a script can read.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -244,3 +245,16 @@ def test_an_environment_value_that_cannot_work_is_refused_saying_what_to_write(
 def test_the_usual_spellings_are_still_taken(tmp_path: Path, variable: str, value: str) -> None:
     (tmp_path / "sources.yaml").write_text("sources: []\n")
     config.load(tmp_path / "sources.yaml", {variable: value})
+
+
+@pytest.mark.parametrize(("days", "expected"), [
+    ("-5", "settings: field past_days: -5 is below 0: a number of days from 0 to 36500"),
+    ("1000000", "settings: field past_days: 1000000 is too large: a number of days from 0"),
+])
+def test_a_past_days_setting_that_would_delete_or_crash_is_refused(tmp_path: Path, days: str,
+                                                                   expected: str) -> None:
+    """-5 was taken, and housekeeping then deleted the next five days' events; a million
+    days made every build fail on a date before year 1."""
+    (tmp_path / "sources.yaml").write_text(f"settings:\n  past_days: {days}\nsources: []\n")
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        config.load(tmp_path / "sources.yaml", {})

@@ -101,7 +101,9 @@ class _SourceModel(BaseModel):
 class _SettingsModel(BaseModel):
     model_config = ConfigDict(extra="allow")
     timezone: str = DEFAULT_TIMEZONE
-    past_days: int = DEFAULT_PAST_DAYS
+    past_days: int = Field(default=DEFAULT_PAST_DAYS, ge=0, le=36500)
+    """-5 was taken: housekeeping deleted the next five days' events, a huge value crashed
+    every build (a date before year 1)."""
     venues: dict[str, list[str]] = {}
     base_url: str | None = None
     output: str | None = None
@@ -161,6 +163,8 @@ _WORDS = {
     "int_parsing": "{given!r} is not a whole number",
     "int_from_float": "{given!r} is not a whole number",
     "literal_error": "{given!r}: {message}",
+    "greater_than_equal": "{given!r} is below 0: a number of days from 0 to 36500",
+    "less_than_equal": "{given!r} is too large: a number of days from 0 to 36500",
 }
 """pydantic's other messages, as the operator reads them ("List should have at least 1 item
 after validation, not 0"; "Input should be a valid integer, unable to parse string as an
