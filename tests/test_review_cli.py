@@ -258,3 +258,28 @@ def test_a_past_days_setting_that_would_delete_or_crash_is_refused(tmp_path: Pat
     (tmp_path / "sources.yaml").write_text(f"settings:\n  past_days: {days}\nsources: []\n")
     with pytest.raises(ConfigError, match=re.escape(expected)):
         config.load(tmp_path / "sources.yaml", {})
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://agenda.exa mple.org/a.ics", "'agenda.exa mple.org' is no host name"),
+    ("https://example..org/a.ics", "'example..org' is no host name"),
+    ("https://example.org:99999/a.ics", "Port out of range 0-65535"),
+    ("https://[::1/a.ics", "Invalid IPv6 URL"),
+])
+def test_a_feed_url_that_can_never_be_fetched_is_refused(tmp_path: Path, url: str,
+                                                         expected: str) -> None:
+    """Taken, it failed at every refresh ("cannot resolve agenda.exa mple.org") instead of
+    being refused with the file, naming the source and the field."""
+    (tmp_path / "sources.yaml").write_text(source(f"{{url: '{url}'}}"))
+    with pytest.raises(ConfigError) as refused:
+        config.load(tmp_path / "sources.yaml", {})
+    assert (f"source 'lab': field feeds.0.url: '{url}' is not a URL we can fetch: {expected}"
+            in str(refused.value))
+
+
+def test_feed_urls_as_published_are_still_taken(tmp_path: Path) -> None:
+    urls = ["https://example.org./a b.ics", "https://[::1]:8080/a.ics", "webcal://p42.icloud.com/x",
+            "http://user:pw@example.org/feed/", "https://xn--bcher-kva.example/agenda.ics"]
+    (tmp_path / "sources.yaml").write_text(source(", ".join(f"{{url: '{u}'}}" for u in urls)))
+    [lab] = config.load(tmp_path / "sources.yaml", {}).sources
+    assert len(lab.feeds) == len(urls)

@@ -9,6 +9,7 @@ import difflib
 import re
 from datetime import timedelta
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -43,6 +44,14 @@ class _FeedModel(BaseModel):
         value = feed_address(value)
         if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
             raise ValueError("must be an http://, https:// or webcal:// URL")
+        try:  # "https://exa mple.org", ":99999", "[::1": taken, then failing at every refresh
+            parts = urlsplit(value)
+            parts.port  # noqa: B018  (raises ValueError out of 0-65535)
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a URL we can fetch: {error}") from None
+        if not parts.hostname or re.search(r"\s|\.\.|^\.", parts.hostname):
+            raise ValueError(f"{value!r} is not a URL we can fetch: {parts.hostname!r} is no "
+                             "host name")
         return value
 
     @field_validator("refresh")
