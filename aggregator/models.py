@@ -17,6 +17,7 @@ When = datetime | date
 """A start or end: an aware datetime (timed event) or a date (all-day event)."""
 
 FeedType = Literal["ical", "rss", "atom", "jsonfeed", "jsonld", "auto"]
+FEED_TYPES: tuple[FeedType, ...] = ("auto", "ical", "rss", "atom", "jsonfeed", "jsonld")
 FeedStatus = Literal["ok", "error", "pending", "disabled"]
 SOURCE_KINDS = ("startup", "lab", "association", "venue", "institution", "company")
 LANGUAGES = ("fr", "en", "de")

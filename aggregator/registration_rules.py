@@ -12,14 +12,13 @@ from collections.abc import Sequence
 
 from .errors import AggregatorError
 from .models import (
-    EMAIL, LANGUAGES, SOURCE_KINDS, WEB_URL, FeedRef, FeedType, Registration, RegistrationStatus,
-    Source, feed_address,
+    EMAIL, FEED_TYPES, LANGUAGES, SOURCE_KINDS, WEB_URL, FeedRef, Registration,
+    RegistrationStatus, Source, feed_address,
 )
 from .topics import topic_slug
 
 MAX_FEEDS = 10
 MAX_TEXT = 200
-FEED_TYPES: tuple[FeedType, ...] = ("auto", "ical", "rss", "atom", "jsonfeed", "jsonld")
 
 
 class RegistrationError(AggregatorError):

@@ -22,10 +22,10 @@ from .mailer import notify_contact
 from .notices import OPERATOR_MESSAGES
 from .registration_notices import MESSAGES
 from .registration_rules import (
-    DECIDABLE, FEED_TYPES, AlreadyDecided, DecisionRefused, RegistrationError,
+    DECIDABLE, AlreadyDecided, DecisionRefused, RegistrationError,
     changes, check_decision, validated_source,
 )
-from .models import EMAIL, FeedRef, Registration, RegistrationStatus, Source
+from .models import EMAIL, FEED_TYPES, FeedRef, Registration, RegistrationStatus, Source
 from .render import slugify
 from .store import Store
 

@@ -283,3 +283,16 @@ def test_feed_urls_as_published_are_still_taken(tmp_path: Path) -> None:
     (tmp_path / "sources.yaml").write_text(source(", ".join(f"{{url: '{u}'}}" for u in urls)))
     [lab] = config.load(tmp_path / "sources.yaml", {}).sources
     assert len(lab.feeds) == len(urls)
+
+
+def test_help_and_a_refused_file_do_not_wait_for_the_whole_application(tmp_path: Path) -> None:
+    """`aggregator --help`, `--version` or a typo in sources.yaml took 2.6 s: the command
+    line imported the facade (storage, fetching, parsing, rendering) before reading its
+    arguments. It is imported by the first command that needs it."""
+    probe = ("import sys\nfrom aggregator.cli import cli\n"
+             "try:\n    cli(['--config', 'missing.yaml', 'refresh'])\nexcept SystemExit as stop:\n"
+             "    print(stop.code, sorted(m for m in sys.modules if m in ("
+             "'aggregator.core', 'aggregator.store', 'aggregator.fetch', 'sqlalchemy')))\n")
+    found = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
+                           text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
+    assert found.stdout == "2 []\n", found.stdout + found.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -16,8 +17,10 @@ from rich.markup import escape
 
 from .. import __version__, config
 from ..config import Settings
-from ..core import Aggregator, make_aggregator
 from ..errors import AggregatorError
+
+if TYPE_CHECKING:  # the facade is imported by the first command that needs it: two seconds
+    from ..core import Aggregator  # of imports, which `--help` or a refused sources.yaml waited
 
 err_console = Console(stderr=True)
 console = Console()
@@ -40,7 +43,10 @@ class AppContext:
     @property
     def aggregator(self) -> Aggregator:
         if self._aggregator is None:
-            self._aggregator = make_aggregator(self.settings)
+            settings = self.settings  # a refused file is said before the imports below
+            from ..core import make_aggregator
+
+            self._aggregator = make_aggregator(settings)
         return self._aggregator
 
     def close(self) -> None:

@@ -3,10 +3,14 @@ deduplication and on single events and articles."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..curation import Hidden
 from . import AppContext, cli, console, errors_to_exit, pass_app
+
+if TYPE_CHECKING:
+    from ..curation import Hidden
 
 
 @cli.group()

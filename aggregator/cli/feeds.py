@@ -11,12 +11,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from typing import TYPE_CHECKING
+
 from .. import config
-from ..core import FeedHealth, check_feed
 from ..errors import AggregatorError, FeedError
 from ..memo import not_kept
 from ..models import FeedOutcome, ParsedFeed
 from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
+
+if TYPE_CHECKING:
+    from ..core import FeedHealth
 
 @cli.command()
 @click.option("--source", "source_id", help="Only this source's feeds.")
@@ -147,6 +151,8 @@ def _when(value: datetime | None) -> str:
 @pass_app
 def sources_check(app: AppContext, url: str, declared_type: str) -> None:
     """Fetch and parse one feed and print what it holds (exit 1 if unusable)."""
+    from ..core import check_feed
+
     try:
         settings = config.load(app.config_path, require_file=False)
         parsed = check_feed(settings, url, declared_type)

@@ -16,8 +16,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import LANGUAGES, SOURCE_KINDS, FeedRef, Registration
-from ..registrations import FEED_TYPES, AlreadyDecided, DecisionRefused, RegistrationError
+from ..models import FEED_TYPES, LANGUAGES, SOURCE_KINDS, FeedRef, Registration
 from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
 from .feeds import sources
 
@@ -78,6 +77,8 @@ def sources_enable(app: AppContext, source_id: str) -> None:
 
 
 def _switch(app: AppContext, source_id: str, *, disabled: bool) -> None:
+    from ..registrations import RegistrationError
+
     with errors_to_exit():
         try:
             app.aggregator.set_source_disabled(source_id, disabled)
@@ -153,6 +154,8 @@ def registrations_reject(app: AppContext, registration_id: int, note: str) -> No
 def _decide(app: AppContext, registration_id: int, what: str, note: str = "") -> int:
     """Take one decision and say what came of it; returns its exit code (0: done, or in
     that state already)."""
+    from ..registrations import AlreadyDecided, DecisionRefused, RegistrationError
+
     with errors_to_exit():  # a database or configuration problem stops every ID alike
         try:
             if what == "approved":
