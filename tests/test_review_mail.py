@@ -296,10 +296,11 @@ def test_a_dead_link_says_so_in_german(smtp_server: Sink, tmp_path: Path) -> Non
 
 
 def test_a_sign_up_whose_confirmation_cannot_go_is_logged_for_the_operator(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, login_relay: Sink,
 ) -> None:
     """With the relay refusing our login, each visitor was asked to try again, and the
     operator's log (`serve`, `run`) said nothing: sign-ups failed for days unnoticed."""
+    import dataclasses
     import logging
     import re
 
@@ -307,28 +308,17 @@ def test_a_sign_up_whose_confirmation_cannot_go_is_logged_for_the_operator(
 
     from webapp import running
 
-    relay = Sink()
-    relay.port = free_port()
-    controller = Controller(relay, hostname="127.0.0.1", port=relay.port,
-                            authenticator=accept_only(b"digest", b"right"),
-                            auth_require_tls=False)
-    controller.start()
-    try:
-        import dataclasses
-
-        app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", relay.port,
-                         base_url="http://agenda.example.org")
-        app.settings = dataclasses.replace(app.settings, smtp=dataclasses.replace(
-            app.settings.smtp, user="digest", password="wrong"))
-        with caplog.at_level(logging.WARNING), running(app) as url, httpx.Client(
-                base_url=url, timeout=30) as client:
-            token = re.search(r'name="csrf_token" value="([^"]+)"',  # type: ignore[union-attr]
-                              client.get("/subscribe").text).group(1)
-            answer = client.post("/subscribe", data={"csrf_token": token,
-                                                     "email": "ana@example.org"})
-            assert answer.status_code == 503
-    finally:
-        controller.stop()
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", login_relay.port,
+                     base_url="http://agenda.example.org")
+    app.settings = dataclasses.replace(app.settings, smtp=dataclasses.replace(
+        app.settings.smtp, user="digest", password="wrong"))
+    with caplog.at_level(logging.WARNING), running(app) as url, httpx.Client(
+            base_url=url, timeout=30) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"',  # type: ignore[union-attr]
+                          client.get("/subscribe").text).group(1)
+        answer = client.post("/subscribe", data={"csrf_token": token,
+                                                 "email": "ana@example.org"})
+        assert answer.status_code == 503
     [record] = [r for r in caplog.records if "confirmation email not sent" in r.getMessage()]
     assert record.levelno == logging.WARNING
     assert "check AGGREGATOR_SMTP_USER and AGGREGATOR_SMTP_PASSWORD" in record.getMessage()
