@@ -59,21 +59,29 @@ def calendar(node: Node) -> str:
     return httpx.get(node.url + "/calendar.ics", timeout=10).text
 
 
-def start(tmp_path: Path, nodes: list[Node], **env: str) -> Node:  # noqa: F811
+def start(feed_server: Any, tmp_path: Path, nodes: list[Node],  # noqa: F811
+          **env: str) -> tuple[Node, Path]:
+    """A daemon serving source alpha (beta's feed is served too, not listed yet), and the
+    sources.yaml it reads."""
+    serve_feeds(feed_server, "alpha", "beta")
+    sources = tmp_path / "sources.yaml"
+    write_sources(sources, feed_server, "alpha")
     node = Node(tmp_path, "solo", AGGREGATOR_DB=f"sqlite:///{tmp_path / 'aggregator.db'}",
                 AGGREGATOR_OUTPUT=str(tmp_path / "output"), **env)
     nodes.append(node)
     wait_for_calendar(node.url)
-    return node
+    return node, sources
+
+
+def stopped_cleanly(node: Node) -> bool:
+    code, _ = node.stop()
+    return code == 0 and "Traceback" not in node.logs()
 
 
 def test_an_edited_sources_file_is_taken_at_the_next_tick(
     feed_server: Any, tmp_path: Path, nodes: list[Node],  # noqa: F811
 ) -> None:
-    serve_feeds(feed_server, "alpha", "beta")
-    sources = tmp_path / "sources.yaml"
-    write_sources(sources, feed_server, "alpha")
-    node = start(tmp_path, nodes)
+    node, sources = start(feed_server, tmp_path, nodes)
     assert "Soirée alpha" in calendar(node) and "Soirée beta" not in calendar(node)
 
     write_sources(sources, feed_server, "alpha", "beta")  # a source added
@@ -88,21 +96,16 @@ def test_an_edited_sources_file_is_taken_at_the_next_tick(
                                                          "https://agenda.example.org\n")
     until(lambda: status_of("Soirée alpha", calendar(node)) == "CANCELLED", node)  # it left
     assert "changed base_url: applied at the next restart" in node.logs()
-    code, _ = node.stop()
-    assert code == 0 and "Traceback" not in node.logs()
+    assert stopped_cleanly(node), node.logs()
 
 
 def test_sighup_rereads_the_sources_at_once_and_does_not_stop_the_daemon(
     feed_server: Any, tmp_path: Path, nodes: list[Node],  # noqa: F811
 ) -> None:
     """`systemctl reload` sends SIGHUP, which killed the daemon (Python's default)."""
-    serve_feeds(feed_server, "alpha", "beta")
-    sources = tmp_path / "sources.yaml"
-    write_sources(sources, feed_server, "alpha")
-    node = start(tmp_path, nodes, AGGREGATOR_TICK="1h")  # no tick would see the edit
+    node, sources = start(feed_server, tmp_path, nodes, AGGREGATOR_TICK="1h")  # no tick sees it
     write_sources(sources, feed_server, "alpha", "beta")
     node.process.send_signal(signal.SIGHUP)
     until(lambda: "Soirée beta" in calendar(node), node)
     assert node.process.poll() is None
-    code, _ = node.stop()
-    assert code == 0 and "Traceback" not in node.logs()
+    assert stopped_cleanly(node), node.logs()
