@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from webapp import Web, web  # noqa: F401  (fixture)
 
 
@@ -34,3 +38,22 @@ def test_a_page_with_a_broken_parameter_says_which_in_the_readers_language(web: 
     assert "Adresse incorrecte" in french.text and "« city », « from »" in french.text
     data = client.get("/news.json", params={"tag": "x" * 61})
     assert data.status_code == 422 and "String should have at most" in data.json()["detail"]
+
+
+def test_a_page_the_database_fails_says_retry_and_the_operator_log_says_why(
+    web: Web, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The page no longer shows the store's words to readers; they must then be in the
+    operator's log, or nobody could tell why the page fails."""
+    import sqlite3
+
+    path = web.aggregator.settings.db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as database:  # a table gone: every feed-health read fails
+        database.execute("ALTER TABLE feeds RENAME TO feeds_elsewhere")
+    with caplog.at_level(logging.WARNING, logger="aggregator.web"):
+        page = web.client.get("/sources/lab", params={"lang": "en"})
+    assert page.status_code == 503
+    assert "please try again in a few minutes" in page.text
+    assert "no such table" not in page.text
+    [record] = [r for r in caplog.records if r.name == "aggregator.web"]
+    assert "/sources/lab" in record.getMessage() and "no such table: feeds" in record.getMessage()

@@ -9,6 +9,7 @@ Every AggregatorError becomes a page or a JSON answer with a fitting status, nev
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -30,6 +31,7 @@ from .rootpath import PATH_SAFE, RootPath, local
 from .security import SecurityHeaders
 from .views import render
 
+log = logging.getLogger(__name__)
 DATA_SUFFIXES = (".ics", ".json", ".atom")
 
 
@@ -91,7 +93,11 @@ def _handle_errors(app: FastAPI) -> None:
 
     @app.exception_handler(AggregatorError)
     async def failed(request: Request, error: AggregatorError) -> Response:
-        return _error(request, 503 if isinstance(error, StoreError) else 500, str(error), {})
+        status = 503 if isinstance(error, StoreError) else 500
+        # pages tell readers to try again later: why it failed is for the operator's log
+        log.log(logging.WARNING if status == 503 else logging.ERROR, "%s %s answered %d: %s",
+                request.method, request.url.path, status, error)
+        return _error(request, status, str(error), {})
 
 
 def _without_slash(request: Request) -> str | None:
