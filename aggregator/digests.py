@@ -97,7 +97,8 @@ class DigestReport:
     """Why the digest's links will not serve its readers (see :func:`link_warning`)."""
     stopped: str = ""
     """Why the run stopped before the end: the relay refused our settings (sender, login),
-    which would fail every message; says what to set. The CLI exits 1 on it."""
+    which would fail every message, or could not be reached; says what to do. The CLI exits 1
+    on it."""
 
 
 class DigestsMixin:
@@ -166,7 +167,7 @@ class DigestsMixin:
         node = self.settings.daemon.node or default_node()
         claimed: dict[str, tuple[Subscriber, int]] = {}
         skipped = 0
-        refused: list[Delivery] = []  # the relay refused our settings: claim no more
+        refused: list[Delivery] = []  # the relay refused our settings, or is down: claim no more
 
         handled = self.store.handled_deliveries(week, self.clock())
 
@@ -192,7 +193,8 @@ class DigestsMixin:
         for delivery in iter_send(self.settings, messages(), per_minute=per_minute,  # type: ignore[arg-type]
                                   connections=connections):
             subscriber, attempt = claimed.pop(delivery.recipient)
-            if delivery.our_setup:  # nobody's bounce: the message goes again once fixed
+            if delivery.our_setup or delivery.relay_down:  # nobody's bounce nor attempt: the
+                # message never left, and goes again once the setting is fixed or the relay is back
                 self.store.release_delivery(subscriber.id, week, self.clock(), delivery.reason)
                 refused.append(delivery)
                 outcome["retry"].append(subscriber.email)
@@ -213,15 +215,21 @@ class DigestsMixin:
 
     def _stopped(self, week: str, node: str, refused: list[Delivery], retries_only: bool) -> str:
         """Leave the week's unsent digests to retry once the operator fixed the setting the
-        relay refused, and say so; a retries-only run starts no one's week."""
+        relay refused, or the relay is back, and say so; a retries-only run starts no one's
+        week."""
         why = refused[0].reason
         if not retries_only:
             self.store.defer_unclaimed(week, self.clock(), node, why)
         # every retry of the week, not only this run's: a rerun said "1 digest kept" of 3
         kept = sum(1 for delivery in self.store.deliveries(week) if delivery.state == "retry")
-        return (f"{why}; the run stopped, {kept} digest{'s' if kept > 1 else ''} of {week} "
-                "kept to retry, none counted as failed or bounced: once it is fixed, run "
-                f"`aggregator digest send --week {week}` (or let the daemon's hourly retry)")
+        stopped = (f"{why}; the run stopped, {kept} digest{'s' if kept > 1 else ''} of {week} "
+                   "kept to retry, none counted as failed or bounced")
+        if refused[0].relay_down:
+            return (f"{stopped}: the daemon (`aggregator run`) tries again every hour until the "
+                    f"week ends, or run `aggregator digest send --week {week}` once the relay "
+                    "answers (check AGGREGATOR_SMTP_HOST and AGGREGATOR_SMTP_PORT if it never does)")
+        return (f"{stopped}: once it is fixed, run `aggregator digest send --week {week}` (or "
+                "let the daemon's hourly retry)")
 
     def _require_build(self) -> None:
         """Refuse to send or preview before any build: the digest is the last build's events

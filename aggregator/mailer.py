@@ -5,7 +5,8 @@ recipient must neither stop the others nor hide which ones were served. Each mes
 :class:`Delivery` whose ``outcome`` follows the SMTP reply class (RFC 5321 §4.2.1): 2xx sent,
 4xx ``transient`` (greylisting, full mailbox, rate limit: try again later), 5xx ``permanent``
 (unknown user, rejected: count a hard bounce). A dropped connection is transient and the next
-message reconnects once; an unreachable server makes every remaining message transient. A 5xx
+message reconnects once; an unreachable server makes every remaining message transient, with
+``relay_down`` set: the message never left, and no recipient is to blame. A 5xx
 that refuses us rather than the recipient (our sender at MAIL FROM, "530 authentication
 required", "relay access denied") is ``transient`` with ``our_setup`` set: the operator's
 settings are wrong, no recipient's address, and every further message would meet it; so is
@@ -81,6 +82,10 @@ class Delivery:
     reason: str = ""
     message_id: str = ""
     our_setup: bool = False
+    relay_down: bool = False
+    """The relay could not be reached (refused, timed out, no route): this message never
+    left and the next would meet the same. A digest run stops there and counts it against
+    nobody: each hourly retry used an attempt, and 7.5 hours down lost the week for all."""
     bounce: bool = True
     """For a permanent refusal: whether it is the recipient's address (a hard bounce), not
     our message (a relay's content or account policy answering DATA with 5.7.x, 554...)."""
@@ -194,7 +199,7 @@ class _Sender:
             return Delivery(recipient, "transient", self.refused.code, self.refused.reason,
                             our_setup=True)
         if self.unreachable is not None:
-            return Delivery(recipient, "transient", None, self.unreachable)
+            return Delivery(recipient, "transient", None, self.unreachable, relay_down=True)
         if self.connection is None:
             try:
                 self.connection = connect(self.smtp)
@@ -204,7 +209,7 @@ class _Sender:
                                             our_setup=True)
                     return self.refused
                 self.unreachable = error.message
-                return Delivery(recipient, "transient", None, self.unreachable)
+                return Delivery(recipient, "transient", None, self.unreachable, relay_down=True)
         delivery, alive = _deliver(self.connection, message, recipient)
         if delivery.our_setup:
             delivery = replace(delivery, reason=_what_to_fix(self.smtp, delivery))

@@ -145,9 +145,9 @@ def test_the_cli_says_why_no_digest_went_out(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["digest", "send", "--week", WEEK], env=env)
     assert result.exit_code == 1, result.output
     assert f"{WEEK}: sent 0, to retry 1" in result.output
-    assert (f"not sent: SMTP server 127.0.0.1:{port} unreachable: " in result.output
-            and "(1 digest)" in result.output)
-    assert "check the SMTP settings (AGGREGATOR_SMTP_*)" in result.output
+    assert f"stopped: SMTP server 127.0.0.1:{port} unreachable: " in result.output
+    assert f"1 digest of {WEEK} kept to retry" in result.output
+    assert "check AGGREGATOR_SMTP_HOST and AGGREGATOR_SMTP_PORT" in result.output
 
 
 class SenderRefusingSink(Sink):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -467,3 +468,40 @@ def test_a_sender_at_an_accented_domain_sends(smtp_server: Sink, tmp_path: Path)
 
     with pytest.raises(ConfigError, match="the part before @ must be ASCII"):
         build_settings((), None, {"AGGREGATOR_MAIL_FROM": "agenda-épinal@example.org"})
+
+
+def test_a_relay_down_for_a_day_loses_nobodys_digest_of_the_week(tmp_path: Path) -> None:
+    """The relay unreachable (restarted, its host down): each run, and each hourly retry,
+    used one attempt of every subscriber's, and after the sixth, 7.5 hours on, the week's
+    digest was "failed" for the whole list although no message ever left. Now the run stops
+    at the first unreachable connection, uses nobody's attempt, and the digests go once the
+    relay answers, later the same week."""
+    port = free_port()  # nothing listens there yet
+    clock = Clock()
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", port, clock)
+    for address in ("ana@example.org", "bob@example.org", "clara@example.org"):
+        app.add_subscriber(address, confirmed=True)
+
+    first = app.send_digest(WEEK)
+    assert first.sent == () and first.failed == ()
+    assert f"SMTP server 127.0.0.1:{port} unreachable" in first.stopped
+    assert f"3 digests of {WEEK} kept to retry, none counted as failed" in first.stopped
+    assert "tries again every hour" in first.stopped
+    for _ in range(24):  # a day of the daemon's hourly retries against the dead relay
+        clock.now += timedelta(hours=1)
+        again = app.send_digest(WEEK, retries_only=True)
+        assert again.failed == () and again.stopped, again
+    assert sorted((d.state, d.attempts) for d in app.store.deliveries(WEEK)) == [
+        ("retry", 0)] * 3
+
+    sink = Sink()
+    sink.port = port
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        clock.now += timedelta(hours=1)
+        back = app.send_digest(WEEK, retries_only=True)
+    finally:
+        controller.stop()
+    assert sorted(back.sent) == ["ana@example.org", "bob@example.org", "clara@example.org"]
+    assert not back.stopped and len(sink.messages) == 3

@@ -113,7 +113,7 @@ def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: in
                f"skipped {report.skipped} (already sent, or to retry later)")
     for email, why in report.refusals:
         click.echo(f"failed: {email}: {why}", err=True)
-    if report.stopped:  # the relay refused our settings: the operator has one thing to fix
+    if report.stopped:  # the relay refused our settings, or is down: one thing to fix
         click.echo(f"stopped: {report.stopped}", err=True)
     for problem in report.problems[1 if report.stopped else 0:]:  # once per reason
         click.echo(f"not sent: {problem}", err=True)
