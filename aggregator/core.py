@@ -6,65 +6,44 @@ core (parse, decide, dedup, render). No rule lives here; each step's rules live 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-from . import decide, lifecycle
+from . import decide
+from .building import BuildMixin, BuildReport
 from .cluster import DATA_MARK, ClusterMixin, Writing
 from .config import DEFAULT_REFRESH, Settings
 from .curation import CurationMixin
-from .dedup import merge_events, merge_news, record_key
 from .digests import DigestError, DigestReport, DigestsMixin
 from .errors import AggregatorError, ConfigError, FeedError, ParseError, one_line
 from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, Wire, fetch_feeds
-from .gcpause import fewer_collections, release_free_memory
+from .gcpause import release_free_memory
 from .intake import Intake, iter_intakes, parse_job
-from .models import (Event, FeedOutcome, FeedState, FeedUpdate, MergedEvent, MergedItem, NewsItem,
-                     ParsedFeed, Source, StoredUpdate, feed_address)
+from .models import (FeedOutcome, FeedState, FeedUpdate, ParsedFeed, Source, StoredUpdate,
+                     feed_address)
 from .netguard import Resolver, system_resolver
 from .parse.article_dates import date_by_now
-from .publish import write_outputs
 from .published import Published, PublishedMixin
 from .selection import Selection
 from .sessions import SessionsMixin
 from .registrations import RegistrationError, RegistrationsMixin
 from .subscribers import SubscriberError, SubscribersMixin
-from .render import OutputMemos, iter_outputs
+from .render import OutputMemos
 from .spill import SpilledBytes
 from .store import Store, database_failing, open_store
 
 Clock = Callable[[], datetime]
 Progress = Callable[[str, int, int], None]
 """Called as (step description, done, total) while a refresh runs."""
-NEWS_WINDOW = timedelta(days=90)  # news older than this leaves the exports
 STORE_BATCH = 50
 """Feeds written per transaction: each feed's state and records still change together, and
 600 feeds cost 12 commits instead of 600 (bench/pipeline.py, N=300)."""
-ONE_BUILD = threading.Lock()
-"""Held by every build of the process. A build reuses and refills the process's memos (the
-module-level ones of decoding, dedup and lifecycle, and an Aggregator's scratch files), so
-two at once, the scheduler's and one the admin pages start, could interleave their appends
-to the same scratch file; the second waits for the first instead."""
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-@dataclass(frozen=True, slots=True)
-class BuildReport:
-    """What a build wrote."""
-
-    events: int
-    items: int
-    records: int
-    files: tuple[Path, ...]
-    elapsed: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +71,7 @@ class FeedHealth:
         }
 
 
-class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin,
+class Aggregator(BuildMixin, CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin,
                  SubscribersMixin, DigestsMixin, SessionsMixin):
     """The application: built once from Settings, then asked to refresh, build, report."""
 
@@ -269,15 +248,7 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
                 return ref.refresh
         return DEFAULT_REFRESH
 
-    # --- build ---------------------------------------------------------------------------
-
-    def build(self) -> BuildReport:
-        """Deduplicate the stored records and write every output file atomically (one build
-        at a time in a process: :data:`ONE_BUILD`)."""
-        with ONE_BUILD, fewer_collections():
-            report = self._build()
-        release_free_memory()
-        return report
+    # --- build (its steps are BuildMixin's, in building.py) --------------------------------
 
     def build_by_hand(self, waiting: Callable[[timedelta], None] = lambda most: None
                       ) -> BuildReport:
@@ -286,64 +257,6 @@ class Aggregator(CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin
         ``waiting`` when there is one)."""
         with self.building_alone(waiting):
             return self.build()
-
-    def _build(self) -> BuildReport:
-        started = time.monotonic()
-        now = self.clock()
-        sources = self.current_sources()
-        by_id = {source.id: source for source in sources}
-        records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
-        record_count = len(records.events)
-        merged_events = self._merge_events(records.events, by_id)
-        items = [i for i in records.items if _recent_news(i.when, now)]
-        del records  # the merged records keep what they still need
-        record_count += len(items)
-        merged_items = self._merge_news(items, by_id)
-        del items
-        before = self.store.load_publication()
-        vanished = lifecycle.gone(merged_events, before)
-        if vanished:  # their snapshots are published CANCELLED
-            before = self.store.load_publication(with_snapshots=vanished)
-        events, publication = lifecycle.publish(
-            merged_events, before, now, withdrawn=self.withdrawn_sources(),
-            hidden=self.store.load_overrides().hidden)
-        del merged_events
-        files = iter_outputs(
-            events, merged_items, by_id,
-            now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
-            memos=self.output_memos,
-        )
-        written = write_outputs(self.settings.output_dir, files, whole_generation=True)
-        self.store.save_publication(publication, before)
-        return BuildReport(
-            events=len(events), items=len(merged_items), records=record_count,
-            files=tuple(written), elapsed=time.monotonic() - started,
-        )
-
-    def _merge_events(self, records: Sequence[Event], by_id: Mapping[str, Source]
-                      ) -> tuple[MergedEvent, ...]:
-        """Deduplicate the events and save which merged UID each record got, at once: the
-        two maps of 40,000 record keys (last build's and this one's) are then let go rather
-        than held through rendering (issue 8). Saved before the outputs are written, the
-        new map is what the next build would compute from the same records anyway."""
-        previous = self.store.load_assignment("event")
-        merge = merge_events(
-            records, by_id, previous=previous, overrides=self.store.load_overrides(),
-            timezone=self.settings.timezone, venues=dict(self.settings.venues),
-        )
-        self.store.save_assignment("event", merge.assignment, previous)
-        return merge.events
-
-    def _merge_news(self, items: Sequence[NewsItem], by_id: Mapping[str, Source]
-                    ) -> tuple[MergedItem, ...]:
-        """:meth:`_merge_events` for the news, without the articles the operator hid."""
-        hidden = self.store.load_overrides().hidden_news
-        if hidden:
-            items = [item for item in items if record_key(item) not in hidden]
-        previous = self.store.load_assignment("news")
-        merge = merge_news(items, by_id, previous=previous)
-        self.store.save_assignment("news", merge.assignment, previous)
-        return merge.items
 
     # --- health and checks ---------------------------------------------------------------
 
@@ -407,12 +320,6 @@ def check_feed(
     if isinstance(parsed, ParseError):
         raise parsed
     return date_by_now(parsed, utc_now())
-
-
-def _recent_news(when: datetime | None, now: datetime) -> bool:
-    """Dated (or first seen) in the last 90 days; an item with neither (made by hand, not
-    read from the store, which gives every undated item its first-seen time) stays."""
-    return when is None or when >= now - NEWS_WINDOW
 
 
 def make_aggregator(settings: Settings, **options: object) -> Aggregator:

@@ -1,0 +1,152 @@
+"""Building: deduplicate the stored records and write every output, as one step of its own.
+
+The pure stages (decoding, merging, the lifecycle of what subscribers' clients hold, rendering)
+live in their modules; this mixin reads the store, runs them in order and writes the outputs
+and what the next build needs (the assignment of merged UIDs, the publication).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import lifecycle
+from .config import Settings
+from .dedup import continuity, merge_events, merge_news, record_key
+from .dedup.results import EventMerge
+from .gcpause import fewer_collections, release_free_memory
+from .models import Event, MergedEvent, MergedItem, NewsItem, Publication, Source
+from .publish import write_outputs
+from .render import OutputMemos, iter_outputs
+from .store import Store
+
+NEWS_WINDOW = timedelta(days=90)  # news older than this leaves the exports
+ONE_BUILD = threading.Lock()
+"""Held by every build of the process. A build reuses and refills the process's memos (the
+module-level ones of decoding, dedup and lifecycle, and an Aggregator's scratch files), so
+two at once, the scheduler's and one the admin pages start, could interleave their appends
+to the same scratch file; the second waits for the first instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build wrote."""
+
+    events: int
+    items: int
+    records: int
+    files: tuple[Path, ...]
+    elapsed: float
+
+
+class BuildMixin:
+    """Methods of Aggregator behind `aggregator build` and the daemon's builds."""
+
+    settings: Settings
+    store: Store
+    clock: Callable[[], datetime]
+    output_memos: OutputMemos
+
+    # provided by Aggregator and its other mixins; annotations only, so that nothing here
+    # stands before them in the method resolution order
+    current_sources: Callable[[], tuple[Source, ...]]
+    withdrawn_sources: Callable[[], frozenset[str]]
+
+    def build(self) -> BuildReport:
+        """Deduplicate the stored records and write every output file atomically (one build
+        at a time in a process: :data:`ONE_BUILD`)."""
+        with ONE_BUILD, fewer_collections():
+            report = self._build()
+        release_free_memory()
+        return report
+
+    def _build(self) -> BuildReport:
+        started = time.monotonic()
+        now = self.clock()
+        sources = self.current_sources()
+        by_id = {source.id: source for source in sources}
+        records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
+        record_count = len(records.events)
+        merged_events, before = self._merge_events(records.events, by_id, now)
+        items = [i for i in records.items if _recent_news(i.when, now)]
+        del records  # the merged records keep what they still need
+        record_count += len(items)
+        merged_items = self._merge_news(items, by_id)
+        del items
+        before = before or self.store.load_publication()
+        vanished = lifecycle.gone(merged_events, before)
+        if vanished:  # their snapshots are published CANCELLED
+            before = self.store.load_publication(with_snapshots=vanished)
+        events, publication = lifecycle.publish(
+            merged_events, before, now, withdrawn=self.withdrawn_sources(),
+            hidden=self.store.load_overrides().hidden)
+        del merged_events
+        files = iter_outputs(
+            events, merged_items, by_id,
+            now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
+            memos=self.output_memos,
+        )
+        written = write_outputs(self.settings.output_dir, files, whole_generation=True)
+        self.store.save_publication(publication, before)
+        return BuildReport(
+            events=len(events), items=len(merged_items), records=record_count,
+            files=tuple(written), elapsed=time.monotonic() - started,
+        )
+
+    def _merge_events(self, records: Sequence[Event], by_id: Mapping[str, Source],
+                      now: datetime) -> tuple[tuple[MergedEvent, ...], dict[str, Publication] | None]:
+        """Deduplicate the events and save which merged UID each record got, at once: the
+        two maps of 40,000 record keys (last build's and this one's) are then let go rather
+        than held through rendering (issue 8). Saved before the outputs are written, the
+        new map is what the next build would compute from the same records anyway. Returns
+        the last publication too when it was read here (:meth:`_keep_identities`)."""
+        previous = self.store.load_assignment("event")
+        merge = merge_events(
+            records, by_id, previous=previous, overrides=self.store.load_overrides(),
+            timezone=self.settings.timezone, venues=dict(self.settings.venues),
+        )
+        merge, before = self._keep_identities(merge, previous, now)
+        self.store.save_assignment("event", merge.assignment, previous)
+        return merge.events, before
+
+    def _keep_identities(self, merge: EventMerge, previous: Mapping[str, str], now: datetime
+                         ) -> tuple[EventMerge, dict[str, Publication] | None]:
+        """Events whose records all have new UIDs take back the merged UID of the same event
+        gone from the last publication (dedup/continuity.py): a feed that mints new UIDs at
+        each export was published CANCELLED and added again at every refresh. Reads the
+        publication only when some event has a UID the last build did not hand out."""
+        known = set(previous.values())
+        if not continuity.fresh_events(merge, known):
+            return merge, None
+        before = self.store.load_publication()
+        current = {event.uid for event in merge.events}
+        gone = [uid for uid, entry in before.items() if uid not in current and entry.until > now]
+        if not gone:
+            return merge, before
+        snapshots = self.store.load_publication(with_snapshots=gone)
+        vanished = {uid: entry.snapshot for uid in gone
+                    if (entry := snapshots[uid]).snapshot is not None}
+        zone = ZoneInfo(self.settings.timezone)
+        return continuity.keep_identities(merge, known, vanished, zone), before
+
+    def _merge_news(self, items: Sequence[NewsItem], by_id: Mapping[str, Source]
+                    ) -> tuple[MergedItem, ...]:
+        """:meth:`_merge_events` for the news, without the articles the operator hid."""
+        hidden = self.store.load_overrides().hidden_news
+        if hidden:
+            items = [item for item in items if record_key(item) not in hidden]
+        previous = self.store.load_assignment("news")
+        merge = merge_news(items, by_id, previous=previous)
+        self.store.save_assignment("news", merge.assignment, previous)
+        return merge.items
+
+
+def _recent_news(when: datetime | None, now: datetime) -> bool:
+    """Dated (or first seen) in the last 90 days; an item with neither (made by hand, not
+    read from the store, which gives every undated item its first-seen time) stays."""
+    return when is None or when >= now - NEWS_WINDOW
