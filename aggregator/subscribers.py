@@ -12,6 +12,7 @@ revoked; a guess has a 2^-192 chance, like a forged signature would.
 
 from __future__ import annotations
 
+import difflib
 import re
 import secrets
 import time
@@ -269,6 +270,26 @@ def _preferences(
             raise SubscriberError(name, f"at most {MAX_FILTERS}")
     return {"language": language, "cities": clean_cities, "kinds": clean_kinds,
             "tags": clean_tags, "sources": clean_sources}
+
+
+def unmatched_filters(subscriber: Subscriber, sources: Sequence[Source]) -> list[str]:
+    """What no organisation of ``sources`` gives among the subscriber's cities and topics,
+    each with the nearest one (a typo: "Mets" followed nothing, and its digest said
+    "nothing planned" every week). Compared as the digest compares them, as slugs."""
+    cities = {slugify(s.city): s.city for s in sources}
+    topics = {slugify(t): slugify(t) for s in sources for t in s.tags}
+    said = []
+    for wanted, known, missing in ((subscriber.cities, cities, "is in"),
+                                   (subscriber.tags, topics, "has the topic")):
+        for value in wanted:
+            if slugify(value) in known:
+                continue
+            near = difflib.get_close_matches(slugify(value), list(known), n=1, cutoff=0.6)
+            hint = (f": did you mean {known[near[0]]}?" if near else
+                    f" ({'cities' if known is cities else 'topics'}: "
+                    f"{', '.join(known.values()) or 'none yet'})")
+            said.append(f"no organisation {missing} {value}{hint}")
+    return said
 
 
 def _unique(values: object) -> list[str]:

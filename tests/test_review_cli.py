@@ -296,3 +296,25 @@ def test_help_and_a_refused_file_do_not_wait_for_the_whole_application(tmp_path:
     found = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
     assert found.stdout == "2 []\n", found.stdout + found.stderr
+
+
+def test_a_city_or_topic_no_organisation_lists_is_named_with_the_nearest_one(
+        tmp_path: Path) -> None:
+    """`subscribers add --city Mets` answered "pending", exit 0: the digest compares cities
+    as written, and the subscriber got "nothing planned" every week, for a typo. Now stored
+    as asked (an organisation may come), with a warning naming the one meant."""
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n"
+        "  - {id: lab, name: Le Lab, kind: lab, city: Metz, country: FR, tags: [Open Data],\n"
+        "     feeds: [{url: 'https://lab.example.org/a.ics'}]}\n"
+        "  - {id: asso, name: Asso, kind: association, city: Épinal, country: FR,\n"
+        "     feeds: [{url: 'https://asso.example.org/a.ics'}]}\n")
+    code, out, err = aggregator(tmp_path, "subscribers", "add", "ana@example.org", "--confirmed",
+                                "--city", "Mets", "--city", "epinal", "--tag", "opendata",
+                                "--tag", "open-data", "--city", "Strasbourg")
+    assert code == 0 and out == "ana@example.org: confirmed\n", err
+    said = " ".join(err.split())
+    assert "warning: no organisation is in Mets: did you mean Metz?" in said
+    assert "warning: no organisation is in Strasbourg (cities: Metz, Épinal)" in said
+    assert "warning: no organisation has the topic opendata: did you mean open-data?" in said
+    assert "epinal" not in said and said.count("warning:") == 3

@@ -28,6 +28,8 @@ def subscribers() -> None:
 def subscribers_add(app: AppContext, email: str, language: str, cities: tuple[str, ...],
                     kinds: tuple[str, ...], tags: tuple[str, ...], confirmed: bool) -> None:
     """Subscribe EMAIL; it gets a confirmation link unless --confirmed."""
+    from ..subscribers import unmatched_filters
+
     with errors_to_exit():
         subscriber, problem = app.aggregator.add_subscriber(
             email, language=language, cities=cities, kinds=kinds, tags=tags, confirmed=confirmed)
@@ -36,6 +38,9 @@ def subscribers_add(app: AppContext, email: str, language: str, cities: tuple[st
         err_console.print(f"[yellow]warning:[/] {subscriber.email} was {subscriber.status} "
                           "already: its language and filters are unchanged (add --confirmed to "
                           "replace them with these)", highlight=False, soft_wrap=True)
+    for unmatched in unmatched_filters(subscriber, app.aggregator.current_sources()):
+        err_console.print(f"[yellow]warning:[/] {escape(unmatched)}", highlight=False,
+                          soft_wrap=True)
     if problem:
         err_console.print(f"[yellow]warning:[/] confirmation email: {escape(problem)}",
                           highlight=False, soft_wrap=True)
