@@ -4,6 +4,7 @@ refreshes of a loopback feed, real builds and the calendar.ics they write."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import icalendar
@@ -74,9 +75,11 @@ def test_an_event_called_off_by_an_earlier_uid_change_comes_back_under_its_uid(w
         APERO, "Atelier Arduino"]
 
 
-def test_two_vanished_twins_give_their_uid_to_no_one() -> None:
+def test_only_one_same_event_of_the_same_organisation_or_feed_hands_its_uid_on() -> None:
     """Two events gone with the same start and title (two rooms, one title) cannot say which
-    is which: the fresh ones keep fresh UIDs rather than take a guess."""
+    is which: the fresh one keeps a fresh UID rather than take a guess. Another
+    organisation's event is not this one's, unless read from the same feed (a source the
+    operator renamed in sources.yaml)."""
     fresh = EventMerge(events=(merged("new@aggregator", title="Atelier"),),
                        assignment={"loria:loria-new@aggregator": "new@aggregator"})
     twins = {uid: merged(uid, title="atelier ") for uid in ("a@aggregator", "b@aggregator")}
@@ -87,6 +90,11 @@ def test_two_vanished_twins_give_their_uid_to_no_one() -> None:
     assert one.assignment == {"loria:loria-new@aggregator": "a@aggregator"}
     stranger = {"a@aggregator": merged("a@aggregator", title="Atelier", sources=("ufa",))}
     assert keep_identities(fresh, set(), stranger, PARIS) is fresh
+    renamed = dataclasses.replace(stranger["a@aggregator"], members=tuple(  # same feed
+        dataclasses.replace(m, feed_url=fresh.events[0].members[0].feed_url)
+        for m in stranger["a@aggregator"].members))
+    assert [e.uid for e in keep_identities(fresh, set(), {"a@aggregator": renamed},
+                                           PARIS).events] == ["a@aggregator"]
     known = keep_identities(fresh, {"new@aggregator"}, twins, PARIS)  # not fresh: kept
     assert [e.uid for e in known.events] == ["new@aggregator"]
 

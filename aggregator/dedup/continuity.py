@@ -9,7 +9,8 @@ piled up a cancelled copy of each event per refresh.
 
 So, after a merge, a cluster that took no previous UID (all its records are new) and that is,
 to a subscriber, the same as an event published before and gone now (the same start, the same
-title, posted by one of the same organisations) takes that event's UID back; the assignment
+title, posted by one of the same organisations or read from one of the same feeds: an
+organisation renamed in sources.yaml reads the same feed) takes that event's UID back; the assignment
 follows, so the next build keeps it. Each vanished UID goes to one event at most, and only
 when exactly one fresh event matches it. PURE: the vanished snapshots come in.
 """
@@ -42,6 +43,12 @@ def _when(value: When) -> str:
     return value.isoformat()
 
 
+def _origins(event: MergedEvent) -> set[str]:
+    """Who posted it: its organisations, and the feeds it was read from (an organisation the
+    operator renamed in sources.yaml still reads the same feed)."""
+    return {m.source_id for m in event.members} | {m.feed_url for m in event.members}
+
+
 def fresh_events(merge: EventMerge, known: Collection[str]) -> list[MergedEvent]:
     """The merged events whose UID the previous build did not hand out (``known``)."""
     return [event for event in merge.events if event.uid not in known]
@@ -61,9 +68,9 @@ def keep_identities(merge: EventMerge, known: Collection[str],
         old_by_signature.setdefault(signature(old), []).append(old)
     claims: dict[str, list[MergedEvent]] = {}
     for event in fresh:
-        sources = set(event.source_ids)
+        origins = _origins(event)
         matches = [old for old in old_by_signature.get(signature(event), ())
-                   if sources & set(old.source_ids)]
+                   if origins & _origins(old)]
         if len(matches) == 1:
             claims.setdefault(matches[0].uid, []).append(event)
     renamed = {events[0].uid: uid for uid, events in claims.items() if len(events) == 1}
