@@ -358,3 +358,23 @@ def test_a_personal_calendar_revalidated_by_date_or_tag_follows_the_preferences(
         app.update_preferences(subscriber.token, language="fr", cities=["Metz"])  # same second
         back = client.get(mine, headers={"If-Modified-Since": again.headers["last-modified"]})
         assert back.status_code == 200 and back.content == first.content
+
+
+def test_behind_a_reverse_proxy_on_this_host_each_visitor_has_a_budget_of_its_own(
+        site: tuple[Aggregator, httpx.Client], smtp_server: Sink) -> None:
+    """nginx or Caddy in front, on this host: every request comes from 127.0.0.1, and five
+    sign-ups an hour for the whole site would turn away the sixth visitor of a busy hour.
+    The address the proxy forwards (X-Forwarded-For, trusted from this host alone, or from
+    FORWARDED_ALLOW_IPS) is the visitor's."""
+    app, client = site
+    token = csrf(client, "/subscribe")
+    for n in range(7):
+        answer = client.post("/subscribe", data={"csrf_token": token,
+                                                 "email": f"v{n}@example.org"},
+                             headers={"X-Forwarded-For": f"198.51.100.{n + 1}"})
+        assert answer.status_code == 200, n
+    same = {"X-Forwarded-For": "203.0.113.9"}
+    codes = [client.post("/subscribe", headers=same, data={
+        "csrf_token": token, "email": f"w{n}@example.org"}).status_code for n in range(6)]
+    assert codes == [200] * 5 + [429]  # one visitor still has five
+    assert len(smtp_server.messages) == 12
