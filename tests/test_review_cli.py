@@ -318,3 +318,21 @@ def test_a_city_or_topic_no_organisation_lists_is_named_with_the_nearest_one(
     assert "warning: no organisation is in Strasbourg (cities: Metz, Épinal)" in said
     assert "warning: no organisation has the topic opendata: did you mean open-data?" in said
     assert "epinal" not in said and said.count("warning:") == 3
+
+
+def test_sources_check_answers_for_the_feed_while_sources_yaml_is_being_edited(
+        tmp_path: Path, feeds: Any) -> None:
+    """An operator checks a new organisation's feed before adding it, while sources.yaml
+    holds a half-written entry: it answered "invalid: sources.yaml is invalid: …", exit 1,
+    as if the feed were. The feed is checked (with the default settings), and the file's
+    problem is a warning."""
+    (tmp_path / "sources.yaml").write_text("sources:\n  - {id: new-org}\n")
+    env = {"AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1"}
+    code, out, err = aggregator(tmp_path, "sources", "check", feeds.url("/lab.ics"), env=env)
+    assert code == 0 and out.startswith("valid ical feed: "), err
+    assert "1 event" in out and "Rencontre IA" in out
+    said = " ".join(err.split())
+    assert said.startswith("warning: sources.yaml is invalid: source 'new-org': field name")
+    assert said.endswith("the feed is checked with the default settings")
+    code, out, err = aggregator(tmp_path, "sources", "check", feeds.url("/nothing.ics"), env=env)
+    assert code == 1 and out == "" and "invalid: " in err and "404" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime
 
@@ -14,7 +15,8 @@ from rich.table import Table
 from typing import TYPE_CHECKING
 
 from .. import config
-from ..errors import AggregatorError, FeedError
+from ..config import Settings
+from ..errors import AggregatorError, ConfigError, FeedError
 from ..memo import not_kept
 from ..models import FeedOutcome, ParsedFeed
 from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
@@ -154,7 +156,7 @@ def sources_check(app: AppContext, url: str, declared_type: str) -> None:
     from ..core import check_feed
 
     try:
-        settings = config.load(app.config_path, require_file=False)
+        settings = _check_settings(app.config_path)
         parsed = check_feed(settings, url, declared_type)
     except FeedError as error:
         click.echo(f"invalid: {error.reason}", err=True)
@@ -163,6 +165,21 @@ def sources_check(app: AppContext, url: str, declared_type: str) -> None:
         click.echo(f"invalid: {error}", err=True)
         sys.exit(1)
     _print_parsed(url, parsed)
+
+
+def _check_settings(config_path: str | None) -> Settings:
+    """sources.yaml's settings, or the defaults (and the environment's) while the file is
+    invalid: an operator checks a new feed before adding it, often with the file half
+    edited, and was told "invalid: sources.yaml is invalid" as if the feed were.
+
+    Raises:
+        ConfigError: the environment itself is invalid.
+    """
+    try:
+        return config.load(config_path, require_file=False)
+    except ConfigError as error:
+        click.echo(f"warning: {error}: the feed is checked with the default settings", err=True)
+        return config.build_settings((), None, os.environ)
 
 
 def _print_parsed(url: str, parsed: ParsedFeed) -> None:
