@@ -71,6 +71,31 @@ CONFIRM_MAIL = {
            "ignorieren Sie diese Nachricht: Sie erhalten nichts.\n"),
 }
 
+ALREADY_MAIL = {
+    "fr": ("Votre abonnement à l’agenda hebdomadaire",
+           "Bonjour,\n\nQuelqu’un (vous, sans doute) a demandé à recevoir l’agenda du "
+           "numérique de la région à l’adresse {email}, qui le reçoit déjà chaque semaine.\n\n"
+           "Pour changer vos villes, thèmes, organisations ou votre langue :\n{preferences}\n\n"
+           "Pour ne plus le recevoir :\n{unsubscribe}\n\n"
+           "Si vous n’avez rien demandé, ignorez ce message : rien ne change.\n"),
+    "en": ("Your subscription to the weekly agenda",
+           "Hello,\n\nSomeone (you, probably) asked for the region's weekly digital agenda "
+           "to be sent to {email}, which already gets it every week.\n\n"
+           "To change your cities, topics, organisations or language:\n{preferences}\n\n"
+           "To stop getting it:\n{unsubscribe}\n\n"
+           "If you did not ask, ignore this message: nothing changes.\n"),
+    "de": ("Ihr Abonnement der Wochenagenda",
+           "Hallo,\n\njemand (vermutlich Sie) hat die wöchentliche Digital-Agenda der Region "
+           "für {email} bestellt; diese Adresse erhält sie bereits jede Woche.\n\n"
+           "Städte, Themen, Organisationen oder Sprache ändern:\n{preferences}\n\n"
+           "Abbestellen:\n{unsubscribe}\n\n"
+           "Wenn Sie nichts bestellt haben, ignorieren Sie diese Nachricht: nichts ändert "
+           "sich.\n"),
+}
+"""To an address already confirmed that signs up again: the reader who lost the link to its
+preferences gets it (no digest is at hand in a new mailbox app), and the form answers the same,
+and as slowly, as for a new address: it tells no stranger who is subscribed."""
+
 
 class SubscribersMixin:
     """Methods of Aggregator behind `subscribers ...` and the /subscribe pages."""
@@ -84,14 +109,15 @@ class SubscribersMixin:
     def add_subscriber(
         self, email: str, *, language: str = "fr", cities: Sequence[str] = (),
         kinds: Sequence[str] = (), tags: Sequence[str] = (), sources: Sequence[str] = (),
-        confirmed: bool = False,
+        confirmed: bool = False, remind: bool = False,
     ) -> tuple[Subscriber, str | None]:
         """Sign an address up; unless ``confirmed`` (an operator's import of people who
         already consented) it stays pending and gets the confirmation email.
 
         Returns the subscriber and any mail problem (the sign-up is stored either way).
-        An address already confirmed keeps its state and gets no email: the form must not
-        tell a stranger whether an address is subscribed, nor let them mail it repeatedly.
+        An address already confirmed keeps its state and filters (the form must not let a
+        stranger change them); with ``remind`` (the web form) it is emailed the links to its
+        preferences and to unsubscribe (:data:`ALREADY_MAIL`).
         One suspended after bounces gets the confirmation link like a new one: its reader,
         the mailbox mended, signed up again and got neither a link nor a digest, ever.
 
@@ -102,7 +128,7 @@ class SubscribersMixin:
         values = _preferences(language, cities, kinds, tags, sources, self._source_ids())
         existing = self.store.subscriber(email=address)
         if existing is not None and existing.status == "confirmed" and not confirmed:
-            return existing, None
+            return existing, self._send_links(existing) if remind else None
         status: SubscriberStatus = "confirmed" if confirmed else "pending"
         if existing is None:
             subscriber = self.store.insert_subscriber(
@@ -228,14 +254,24 @@ class SubscribersMixin:
             raise SubscriberError("email", f"{email.strip()} is not subscribed")
 
     def _send_confirmation(self, subscriber: Subscriber) -> str | None:
-        subject, body = CONFIRM_MAIL.get(subscriber.language, CONFIRM_MAIL["fr"])
+        return self._send(subscriber, CONFIRM_MAIL,
+                          link=f"{self.settings.base_url}/confirm/{subscriber.token}")
+
+    def _send_links(self, subscriber: Subscriber) -> str | None:
+        base = self.settings.base_url
+        return self._send(subscriber, ALREADY_MAIL,
+                          preferences=f"{base}/preferences/{subscriber.token}",
+                          unsubscribe=f"{base}/unsubscribe/{subscriber.token}")
+
+    def _send(self, subscriber: Subscriber, templates: dict[str, tuple[str, str]],
+              **links: str) -> str | None:
+        subject, body = templates.get(subscriber.language, templates["fr"])
         message = EmailMessage()
         message["From"] = self.settings.smtp.mail_from
         message["To"] = subscriber.email
         message["Subject"] = subject
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation answer to it
-        link = f"{self.settings.base_url}/confirm/{subscriber.token}"
-        message.set_content(body.format(email=subscriber.email, link=link))
+        message.set_content(body.format(email=subscriber.email, **links))
         message["Content-Language"] = subscriber.language  # after: set_content drops it
         return send_one(self.settings, message)
 

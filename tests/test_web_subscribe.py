@@ -378,3 +378,31 @@ def test_behind_a_reverse_proxy_on_this_host_each_visitor_has_a_budget_of_its_ow
         "csrf_token": token, "email": f"w{n}@example.org"}).status_code for n in range(6)]
     assert codes == [200] * 5 + [429]  # one visitor still has five
     assert len(smtp_server.messages) == 12
+
+
+def test_a_subscriber_who_signs_up_again_is_emailed_the_link_to_her_preferences(
+        site: tuple[Aggregator, httpx.Client], smtp_server: Sink) -> None:
+    """A reader who lost her digests (a new phone) signed up again to change her cities: the
+    page said "check your mail", and no mail came, ever. Now the mail brings the links to her
+    preferences and to unsubscribe, in her language; the page and her filters are as they
+    were (a stranger learns nothing and changes nothing)."""
+    app, client = site
+    assert "Already subscribed? Enter your address: we send you the link to change your " \
+        "choices." in client.get("/subscribe?lang=en").text
+    subscriber, _ = app.add_subscriber("ana@example.org", language="de", cities=["Metz"],
+                                       confirmed=True)
+    token = csrf(client, "/subscribe")
+    fresh = client.post("/subscribe", data={"csrf_token": token, "email": "new@example.org"})
+    again = client.post("/subscribe", data={"csrf_token": token, "email": "Ana@example.org",
+                                            "language": "fr", "cities": ["Nancy"]})
+    assert again.status_code == fresh.status_code == 200
+    assert again.text.replace("Ana@example.org", "new@example.org") == fresh.text
+    mail = next(m for m in smtp_server.messages if m["To"] == "ana@example.org")
+    body = mail.get_content()
+    assert mail["Subject"] == "Ihr Abonnement der Wochenagenda"
+    assert f"{SITE}/preferences/{subscriber.token}" in body
+    assert f"{SITE}/unsubscribe/{subscriber.token}" in body
+    assert mail["Auto-Submitted"] == "auto-generated" and mail["Content-Language"] == "de"
+    kept = app.store.subscriber(email="ana@example.org")
+    assert kept is not None and (kept.status, kept.language, kept.cities) == (
+        "confirmed", "de", ("Metz",))

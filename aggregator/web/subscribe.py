@@ -119,7 +119,7 @@ async def subscribe_post(request: Request) -> Response:
         _, problem = await run_in_threadpool(
             aggregator_of(request).add_subscriber, values["email"], language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
-            sources=values["sources"])
+            sources=values["sources"], remind=True)
     except SubscriberError as error:  # a typo sends nothing: it costs none of the budget
         request.app.state.limits["subscribe"].refund(client_ip(request))
         return _form(request, values=values, action=local(request, "/subscribe"), status_code=422,
