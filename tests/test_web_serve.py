@@ -65,3 +65,23 @@ def test_a_port_that_cannot_be_listened_on_is_said_not_a_traceback(
                 "--port" in said
             assert "Traceback" not in result.stderr + result.stdout
             assert "refreshed" not in result.stdout  # said before any work
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_an_admin_token_anyone_could_guess_is_warned_of_at_start(
+        command: str, site: Any, tmp_path: Path) -> None:
+    """AGGREGATOR_ADMIN_TOKEN=admin opened the admin pages (approve, hide, switch sources
+    off) to a few guesses from each of a few addresses, without a word."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # the command stops at once
+        port = str(taken.getsockname()[1])
+        said = {}
+        for token in ("admin2026", "kQ3v9XzT_4bWm1pR7sLc2nYh"):
+            result = subprocess.run(
+                [sys.executable, "-m", "aggregator", command, "--port", port], cwd=tmp_path,
+                capture_output=True, text=True, timeout=60,
+                env={**os.environ, "AGGREGATOR_ADMIN_TOKEN": token})
+            said[token] = " ".join(result.stderr.split())
+    assert ("warning: AGGREGATOR_ADMIN_TOKEN has 9 characters: anyone could guess it; set it "
+            "to a random one of 32, such as `python3 -c 'import secrets; print("
+            "secrets.token_urlsafe(24))'`") in said["admin2026"]
+    assert "AGGREGATOR_ADMIN_TOKEN" not in said["kQ3v9XzT_4bWm1pR7sLc2nYh"]

@@ -65,6 +65,15 @@ def errors_to_exit() -> Iterator[None]:
         sys.exit(error.exit_code)
 
 
+def warn_of_admin_token(app: AppContext) -> None:
+    """`serve` and `run`: a guessable admin token is said before anything is served."""
+    with errors_to_exit():
+        warning = config.admin_token_warning(app.settings)
+    if warning:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False,
+                          soft_wrap=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Path of sources.yaml (default: $AGGREGATOR_CONFIG or ./sources.yaml).")

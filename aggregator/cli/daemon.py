@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from . import AppContext, cli, console, errors_to_exit, pass_app
+from . import AppContext, cli, console, errors_to_exit, pass_app, warn_of_admin_token
 
 
 @cli.command()
@@ -23,6 +23,7 @@ def run(app: AppContext, host: str, port: int) -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     for noisy in ("apscheduler", "httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    warn_of_admin_token(app)
     with errors_to_exit():
         daemon = Daemon(app.aggregator, host, port)  # AggregatorError when it cannot listen
         daemon.run(on_ready=lambda: console.print(

@@ -19,7 +19,8 @@ from ..config import Settings
 from ..errors import AggregatorError, ConfigError, FeedError
 from ..memo import not_kept
 from ..models import FeedOutcome, ParsedFeed
-from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
+from . import (AppContext, cli, console, err_console, errors_to_exit, pass_app,
+               warn_of_admin_token)
 
 if TYPE_CHECKING:
     from ..core import FeedHealth
@@ -86,6 +87,7 @@ def serve(app: AppContext, host: str, port: int) -> None:
     """The web server alone: agenda, calendars, open data, registration, admin."""
     from ..web.server import serve_forever
 
+    warn_of_admin_token(app)
     with errors_to_exit():
         serve_forever(app.aggregator, host, port,
                       lambda url: console.print(f"serving {url}/ (Ctrl-C stops)"))

@@ -361,3 +361,19 @@ def reloaded(current: Settings, fresh: Settings) -> tuple[Settings, tuple[str, .
     waiting = tuple(f.name for f in fields(Settings) if f.name not in RELOADED
                     and getattr(current, f.name) != getattr(fresh, f.name))
     return replace(current, **{name: getattr(fresh, name) for name in RELOADED}), waiting
+
+
+ADMIN_TOKEN_MIN = 16
+"""Characters below which an admin token is a password anyone could guess: the login allows
+ten tries each ten minutes per address, and a botnet has many addresses."""
+
+
+def admin_token_warning(settings: Settings) -> str:
+    """What `serve` and `run` say at start of a guessable AGGREGATOR_ADMIN_TOKEN (empty when
+    there is none, or it is long enough)."""
+    token = settings.admin_token or ""
+    if not token or len(token) >= ADMIN_TOKEN_MIN:
+        return ""
+    return (f"AGGREGATOR_ADMIN_TOKEN has {len(token)} characters: anyone could guess it; set "
+            "it to a random one of 32, such as `python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(24))'`")
