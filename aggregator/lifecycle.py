@@ -161,7 +161,10 @@ def gone(events: Sequence[MergedEvent], previous: Mapping[str, Publication]) -> 
 def _vanish(before: Publication, now: datetime) -> Publication:
     assert before.snapshot is not None
     snapshot = dataclasses.replace(
-        before.snapshot, status="CANCELLED", sequence=before.sequence + 1, last_modified=now
+        before.snapshot, status="CANCELLED", sequence=before.sequence + 1, last_modified=now,
+        # every date is called off: a moved one (its own VEVENT) said CONFIRMED otherwise
+        overrides=tuple(dataclasses.replace(record, status="CANCELLED")
+                        for record in before.snapshot.overrides),
     )
     return dataclasses.replace(
         before, sequence=before.sequence + 1, last_modified=now, snapshot=snapshot, vanished=True

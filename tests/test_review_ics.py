@@ -1,0 +1,57 @@
+"""What a subscriber's calendar client shows over builds, read from the build's calendars and
+the web app's: dates called off, moved, renamed (review of the published calendars)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import recurring_ical_events
+
+from test_calendar_clients import WINDOW, calendar, served, venue_site
+
+OTHER = ("BEGIN:VEVENT\r\nUID:other-talk\r\nSUMMARY:Talk securite\r\n"
+         "LOCATION:TCRM-Blida\\, Metz\r\nDTSTART;TZID=Europe/Paris:20270210T183000\r\n"
+         "DTEND;TZID=Europe/Paris:20270210T203000\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n")
+SERIES = (
+    "BEGIN:VEVENT\r\nUID:club-series\r\nSUMMARY:Club Python\r\nLOCATION:TCRM-Blida\\, Metz\r\n"
+    "DTSTART;TZID=Europe/Paris:20270107T183000\r\nDTEND;TZID=Europe/Paris:20270107T203000\r\n"
+    "RRULE:FREQ=WEEKLY;COUNT=6\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:club-series\r\nRECURRENCE-ID;TZID=Europe/Paris:20270121T183000\r\n"
+    "SUMMARY:Club Python (salle B)\r\nLOCATION:TCRM-Blida\\, salle B\\, Metz\r\n"
+    "DTSTART;TZID=Europe/Paris:20270122T183000\r\nDTEND;TZID=Europe/Paris:20270122T203000\r\n"
+    "DTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n")
+
+
+def statuses(body: bytes, title: str) -> list[tuple[datetime, str]]:
+    """Each date of the events whose title starts with ``title``, with its STATUS, as a
+    client expanding the calendar shows it."""
+    found = []
+    for occurrence in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(
+            *WINDOW):
+        if str(occurrence["SUMMARY"]).startswith(title):
+            start = occurrence.decoded("DTSTART")
+            found.append((start.astimezone(UTC), str(occurrence.get("STATUS", "CONFIRMED"))))
+    return sorted(found)
+
+
+def test_a_series_gone_from_its_feed_is_called_off_on_every_date_moved_ones_too(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """A weekly club whose organiser deleted it was published CANCELLED, but its moved date
+    (a RECURRENCE-ID override) stayed CONFIRMED: subscribers still saw that evening in
+    their calendars, and went."""
+    site = venue_site(feed_server, tmp_path, calendar(SERIES, OTHER))
+    site.close()
+    first = statuses((tmp_path / "output" / "calendar.ics").read_bytes(), "Club Python")
+    assert len(first) == 6 and {status for _, status in first} == {"CONFIRMED"}
+    feed_server.set("/cal.ics", calendar(OTHER), "text/calendar")
+    site = venue_site(feed_server, tmp_path, calendar(OTHER))
+    calendars = served(site, tmp_path / "output")
+    del calendars["event"]  # the one event left, the talk
+    for name, body in calendars.items():
+        dates = statuses(body, "Club Python")
+        assert len(dates) == 6, name
+        assert {status for _, status in dates} == {"CANCELLED"}, (name, dates)
