@@ -29,6 +29,7 @@ from aggregator.errors import ParseError
 from aggregator.models import Source
 from aggregator.parse import parse_body
 from aggregator.render import render_calendar
+from aggregator.render.ics import CALLED_OFF
 from test_parse_corpus import CORPUS, MANIFEST
 
 SOURCE = Source(id="corpus", name="Corpus", kind="lab", city="Metz", country="FR", feeds=())
@@ -80,14 +81,17 @@ READ_OTHERWISE: dict[str, tuple[str, int, int]] = {
 
 
 def dates_of(calendar: icalendar.Calendar, first: date) -> set[tuple[object, str]]:
-    """Each occurrence's start and title over 500 days from ``first``."""
+    """Each occurrence's start and title over 500 days from ``first`` (without the words
+    saying a date is called off, which we add)."""
     found = set()
     expanded = recurring_ical_events.of(calendar, skip_bad_series=True)
     for occurrence in expanded.between(first - timedelta(days=1), first + timedelta(days=500)):
         start = occurrence.decoded("DTSTART")
         if isinstance(start, datetime):
             start = (start if start.tzinfo else start.replace(tzinfo=PARIS)).astimezone(UTC)
-        found.add((start, " ".join(str(occurrence.get("SUMMARY", "")).split())))
+        # a date called off says so in its title where we publish it ("Annulé : ...")
+        title = str(occurrence.get("SUMMARY", "")).removeprefix(CALLED_OFF["fr"])
+        found.add((start, " ".join(title.split())))
     return found
 
 

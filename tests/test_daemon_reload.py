@@ -47,9 +47,10 @@ def until(condition: Callable[[], bool], node: Node, limit: float = 30.0) -> Non
 
 
 def status_of(title: str, text: str) -> str:
-    """The STATUS of the VEVENT named ``title`` in a calendar ("": none such)."""
+    """The STATUS of the VEVENT named ``title`` in a calendar ("": none such); a cancelled
+    one's title says so ("Annulé : …")."""
     for block in text.split("BEGIN:VEVENT")[1:]:
-        if f"SUMMARY:{title}" in block:
+        if f"SUMMARY:{title}" in block or f"SUMMARY:Annulé : {title}" in block:
             found = re.search(r"^STATUS:(\w+)", block, re.M)
             return found.group(1) if found else "CONFIRMED"
     return ""

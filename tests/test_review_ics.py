@@ -26,12 +26,12 @@ SERIES = (
 
 
 def statuses(body: bytes, title: str) -> list[tuple[datetime, str]]:
-    """Each date of the events whose title starts with ``title``, with its STATUS, as a
+    """Each date of the events whose title holds ``title``, with its STATUS, as a
     client expanding the calendar shows it."""
     found = []
     for occurrence in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(
             *WINDOW):
-        if str(occurrence["SUMMARY"]).startswith(title):
+        if title in str(occurrence["SUMMARY"]):
             start = occurrence.decoded("DTSTART")
             found.append((start.astimezone(UTC), str(occurrence.get("STATUS", "CONFIRMED"))))
     return sorted(found)
@@ -55,3 +55,47 @@ def test_a_series_gone_from_its_feed_is_called_off_on_every_date_moved_ones_too(
         dates = statuses(body, "Club Python")
         assert len(dates) == 6, name
         assert {status for _, status in dates} == {"CANCELLED"}, (name, dates)
+
+
+CALLED_OFF = (
+    "BEGIN:VEVENT\r\nUID:ctf\r\nSUMMARY:Atelier CTF\r\nLOCATION:TCRM-Blida\\, Metz\r\n"
+    "DTSTART;TZID=Europe/Paris:20270213T140000\r\nDTEND;TZID=Europe/Paris:20270213T180000\r\n"
+    "STATUS:CANCELLED\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:said-so\r\nSUMMARY:ANNULÉ - Apéro data\r\nLOCATION:TCRM-Blida\\, Metz\r\n"
+    "DTSTART;TZID=Europe/Paris:20270214T180000\r\nDTEND;TZID=Europe/Paris:20270214T200000\r\n"
+    "STATUS:CANCELLED\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:club-series\r\nRECURRENCE-ID;TZID=Europe/Paris:20270128T183000\r\n"
+    "SUMMARY:Club Python\r\nLOCATION:TCRM-Blida\\, Metz\r\nSTATUS:CANCELLED\r\n"
+    "DTSTART;TZID=Europe/Paris:20270128T183000\r\nDTEND;TZID=Europe/Paris:20270128T203000\r\n"
+    "DTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n")
+
+
+def titles(body: bytes) -> dict[tuple[datetime, str], str]:
+    """The title each date shows, by its start and STATUS."""
+    found = {}
+    for occurrence in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(
+            *WINDOW):
+        start = occurrence.decoded("DTSTART").astimezone(UTC)
+        found[start, str(occurrence.get("STATUS", "CONFIRMED"))] = str(occurrence["SUMMARY"])
+    return found
+
+
+def test_a_date_called_off_says_so_in_its_title_for_clients_that_ignore_status(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """Outlook (and Apple Calendar's week view) ignore STATUS:CANCELLED in a subscribed
+    calendar: a talk called off, or one date of a club, showed as an ordinary evening out.
+    Its title now says so in the event's language, once."""
+    calendars = served(venue_site(feed_server, tmp_path, calendar(SERIES, CALLED_OFF)),
+                       tmp_path / "output")
+    del calendars["event"]  # one event of the site, whichever comes first
+    for name, body in calendars.items():
+        shown = titles(body)
+        assert shown[datetime(2027, 2, 13, 13, tzinfo=UTC), "CANCELLED"] == (
+            "Annulé : Atelier CTF"), name
+        assert shown[datetime(2027, 2, 14, 17, tzinfo=UTC), "CANCELLED"] == (
+            "ANNULÉ - Apéro data"), name
+        assert shown[datetime(2027, 1, 28, 17, 30, tzinfo=UTC), "CANCELLED"] == (
+            "Annulé : Club Python"), name
+        assert shown[datetime(2027, 1, 7, 17, 30, tzinfo=UTC), "CONFIRMED"] == (
+            "Club Python"), name

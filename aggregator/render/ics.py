@@ -124,7 +124,8 @@ def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Sour
     # icalendar's canonical order: SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then the
     # other properties alphabetically.
     start, end = event_span(event)
-    lines = [f"SUMMARY:{escape_text(one_line(event.title))}", when_property("DTSTART", start)]
+    title = summary(event.title, event.status, written_in(event.members, sources))
+    lines = [f"SUMMARY:{escape_text(title)}", when_property("DTSTART", start)]
     if end is not None:
         lines.append(when_property("DTEND", end))
     lines += [f"DTSTAMP:{utc_stamp(now)}", f"UID:{escape_text(one_line(event.uid))}",
@@ -248,14 +249,17 @@ def event_components(
         return [master]
     start = event_span(event)[0]
     zone = event_zone(event.timezone, event.start)
-    return [master] + [_override(event, record, start, zone, now) for record in event.overrides]
+    language = written_in(event.members, sources)
+    return [master] + [_override(event, record, start, zone, now, language)
+                       for record in event.overrides]
 
 
 def _master(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) -> VEvent:
     start, end = event_span(event)
     recurring = event.rrule is not None or bool(event.rdates)
     component = _timed_component(event.uid, start, end, now, pin_utc=recurring)
-    component.add("summary", one_line(event.title))
+    component.add("summary", summary(event.title, event.status,
+                                     written_in(event.members, sources)))
     component.add("description", _description(event, sources))
     _add_common(component, event.location or event.city, event.url, event.status)
     component.add("sequence", max(event.sequence, 0))
@@ -304,6 +308,20 @@ CREDITS = {
     "de": ("Veröffentlicht von: ", "Auch veröffentlicht von: "),
 }
 """Who posted an event, in the language of its description: its representative source's."""
+
+
+CALLED_OFF = {"fr": "Annulé : ", "en": "Cancelled: ", "de": "Abgesagt: "}
+_SAYS_SO = re.compile(r"\W*(annul|cancel|abgesagt|entf[äa]llt|storniert)", re.IGNORECASE)
+
+
+def summary(title: str, status: str, language: str) -> str:
+    """The title, saying "called off" (in ``language``) when the event is and it does not
+    already: Outlook and Apple Calendar show a CANCELLED event of a subscribed calendar as
+    any other, and its subscribers went to a talk that was not held."""
+    shown = one_line(title)
+    if status_of(status) != "CANCELLED" or _SAYS_SO.match(shown):
+        return shown
+    return CALLED_OFF.get(language, CALLED_OFF["fr"]) + shown
 
 
 def _description(event: MergedEvent, sources: Mapping[str, Source]) -> str:
@@ -356,18 +374,19 @@ def _until(until: When, start: When, zone: tzinfo) -> When:
 
 
 def _override(
-    event: MergedEvent, record: Event, master_start: When, zone: tzinfo, now: datetime
+    event: MergedEvent, record: Event, master_start: When, zone: tzinfo, now: datetime,
+    language: str,
 ) -> VEvent:
     """A RECURRENCE-ID VEVENT with the merged UID; empty fields fall back to the series."""
     start, end = override_span(record, master_start, event.timezone)
     component = _timed_component(event.uid, start, end, now)
     recurrence_id = record.recurrence_id if record.recurrence_id is not None else record.start
     component.add("recurrence-id", like(recurrence_id, master_start, zone))
-    component.add("summary", one_line(record.title) or one_line(event.title))
+    status = record.status or event.status
+    component.add("summary", summary(one_line(record.title) or event.title, status, language))
     description = clean_text(record.description) or clean_text(event.description)
     if description:
         component.add("description", description)
-    status = record.status or event.status
     _add_common(component, record.location or event.location, record.url or event.url, status)
     component.add("sequence", max(record.sequence, event.sequence, 0))
     return component
