@@ -182,12 +182,14 @@ class PublishedMixin:
                 self._search_index = {**self._search_index, what: (published.version, texts)}
             return texts
 
-    def render_selection(self, published: Published, selection: Selection) -> bytes:
-        """calendar.ics for a selection, dated like the build so equal data gives equal bytes."""
+    def render_selection(self, published: Published, selection: Selection,
+                         language: str = "fr") -> bytes:
+        """calendar.ics for a selection, dated like the build so equal data gives equal bytes,
+        named in ``language``."""
         events = self.select_events(published, selection, calendar=True)
         now = published.generated_at or self.clock()
         sources = {s.id: s for s in self.current_sources()}
-        label = selection.label(sources=sources)
+        label = selection.label(language, sources=sources)
         name = f"{DEFAULT_TITLE} – {label}" if label else DEFAULT_TITLE
         return render_calendar(events, name=name, now=now, base_url=self.settings.base_url,
                                timezone=self.settings.timezone, sources=sources)

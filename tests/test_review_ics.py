@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import icalendar
 import recurring_ical_events
 
 from test_calendar_clients import WINDOW, calendar, served, venue_site
+from webapp import running
 
 OTHER = ("BEGIN:VEVENT\r\nUID:other-talk\r\nSUMMARY:Talk securite\r\n"
          "LOCATION:TCRM-Blida\\, Metz\r\nDTSTART;TZID=Europe/Paris:20270210T183000\r\n"
@@ -99,3 +101,39 @@ def test_a_date_called_off_says_so_in_its_title_for_clients_that_ignore_status(
             "Annulé : Club Python"), name
         assert shown[datetime(2027, 1, 7, 17, 30, tzinfo=UTC), "CONFIRMED"] == (
             "Club Python"), name
+
+
+def calendar_name(body: bytes) -> str:
+    parsed = icalendar.Calendar.from_ical(body)
+    assert str(parsed["NAME"]) == str(parsed["X-WR-CALNAME"])
+    return str(parsed["X-WR-CALNAME"])
+
+
+def test_a_calendar_subscribed_from_an_english_or_german_page_is_named_in_that_language(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """The /calendars page in English listed "Venue", but the calendar it subscribed to
+    appeared as "… – Lieu" in the reader's calendar app (and "Laboratoire", "Données"…):
+    the address it gives now names the calendar in the page's language, same events."""
+    site = venue_site(feed_server, tmp_path, calendar(SERIES, OTHER))
+    french = (tmp_path / "output" / "calendars" / "venue.ics").read_bytes()
+    with running(site) as url, httpx.Client(base_url=url, timeout=30) as client:
+        for lang, word in (("en", "Venue"), ("de", "Veranstaltungsort")):
+            page = client.get("/calendars", params={"lang": lang}).text
+            address = f"/calendars/venue.ics?lang={lang}"
+            assert f"{site.settings.base_url}{address}" in page
+            answer = client.get(address)
+            assert answer.headers["content-type"] == "text/calendar; charset=utf-8"
+            assert calendar_name(answer.content) == (
+                f"Agenda numérique Grand Est – Luxembourg – {word}")
+            assert answer.content.split(b"BEGIN:VTIMEZONE", 1)[1] == (
+                french.split(b"BEGIN:VTIMEZONE", 1)[1])  # the same zones and events
+            assert client.get(address, headers={"If-None-Match": answer.headers["etag"]}
+                              ).status_code == 304
+            filtered = client.get("/calendar.ics", params={"kind": "venue", "lang": lang})
+            assert calendar_name(filtered.content).endswith(f" – {word}")
+            agenda = client.get("/", params={"kind": "venue", "lang": lang}).text
+            assert f"calendar.ics?kind=venue&amp;lang={lang}" in agenda
+        assert calendar_name(client.get("/calendars/venue.ics").content).endswith(" – Lieu")
+        assert client.get("/calendars/venue.ics").content == french
+    site.close()

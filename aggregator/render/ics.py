@@ -213,6 +213,16 @@ def calendar_chunks(
     yield _END
 
 
+def renamed(body: bytes, name: str, *, base_url: str, timezone: str) -> bytes:
+    """A calendar :func:`render_calendar` wrote (``body``) under another ``name``: its
+    header written again, its time zones and events as they were."""
+    first = min((at for at in (body.find(b"\r\nBEGIN:VTIMEZONE\r\n"),
+                               body.find(b"\r\nBEGIN:VEVENT\r\n")) if at >= 0),
+                default=len(body) - len(_END) - 2)
+    header: bytes = _new_calendar(name, base_url, timezone, True).to_ical()
+    return header.removesuffix(_END) + body[first + 2:]
+
+
 def _new_calendar(name: str, base_url: str, timezone: str, subscription: bool) -> Calendar:
     calendar = Calendar()
     calendar.add("version", "2.0")

@@ -27,6 +27,8 @@ from ..core import Selection
 from ..subscribers import SubscriberError
 from ..render import DEFAULT_TITLE, render_news_atom, render_news_json
 from ..render.exports import render_atom
+from ..render.ics import renamed
+from ..topics import filter_word
 from . import i18n
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of, gzipped
 from .event_feed import upcoming_entries
@@ -166,33 +168,61 @@ def _cached(request: Request, key: Hashable, make: Callable[[], bytes],
                   responses={200: {"content": {"text/calendar": {}}}, 304: {}, **MISSING,
                              **INVALID})
 async def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
-                   source: SourceId = "", q: Text = "") -> Response:
-    """Subscribe with `webcal://…/calendar.ics`; the filters combine (`?city=Metz&tag=ai`)."""
+                   source: SourceId = "", q: Text = "", lang: Lang = "") -> Response:
+    """Subscribe with `webcal://…/calendar.ics`; the filters combine (`?city=Metz&tag=ai`);
+    `lang` (fr, en, de; French by default) names a filtered calendar."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     if selection.empty:  # on the event loop when cached (a stat); read and gzip in a thread
         files: FileCache = request.app.state.files
         if files.current(aggregator_of(request).settings.output_dir / "calendar.ics") is None:
             return await run_in_threadpool(_file, request, "calendar.ics", CALENDAR)
         return _file(request, "calendar.ics", CALENDAR)
-    return await run_in_threadpool(_selected_calendar, request, selection)
+    return await run_in_threadpool(_selected_calendar, request, selection, _named_in(lang))
 
 
-def _selected_calendar(request: Request, selection: Selection) -> Response:
+def _named_in(lang: str) -> str:
+    """The language a calendar is named in: ``lang`` when offered, else French."""
+    return lang if lang in i18n.LANGUAGES else "fr"
+
+
+def _selected_calendar(request: Request, selection: Selection, language: str) -> Response:
     aggregator = aggregator_of(request)
     published = aggregator.published()
-    return _cached(request, ("ics", published.version, selection),
-                   lambda: aggregator.render_selection(published, selection),
+    return _cached(request, ("ics", published.version, selection, language),
+                   lambda: aggregator.render_selection(published, selection, language),
                    CALENDAR, published.modified)
 
 
 @router.get("/calendars/{slug}.ics", response_class=Response,
                   summary="A calendar of one city, kind of organisation or topic",
                   responses={200: {"content": {"text/calendar": {}}}, 304: {}, **MISSING})
-def filtered_calendar(request: Request, slug: str) -> Response:
-    """The slugs are listed on /calendars (`metz`, `lab`, `ai`…)."""
+def filtered_calendar(request: Request, slug: str, lang: Lang = "") -> Response:
+    """The slugs are listed on /calendars (`metz`, `lab`, `ai`…); `lang` (fr, en, de;
+    French by default) names the calendar: a reader of the English or German /calendars
+    page found "Laboratoire", "Données" in its list of calendars."""
     if not SLUG.match(slug):
         raise HTTPException(status_code=404, detail="no such calendar")
-    return _file(request, f"calendars/{slug}.ics", CALENDAR)
+    language = _named_in(lang)
+    if language == "fr":
+        return _file(request, f"calendars/{slug}.ics", CALENDAR)
+    return _renamed_calendar(request, slug, language)
+
+
+def _renamed_calendar(request: Request, slug: str, language: str) -> Response:
+    """calendars/<slug>.ics named in ``language``: its values in words of that language."""
+    aggregator = aggregator_of(request)
+    named = [(labels, facet) for found, labels, facet in aggregator.published().calendars
+             if found == slug]
+    files: FileCache = request.app.state.files
+    found = files.read(aggregator.settings.output_dir / "calendars" / f"{slug}.ics")
+    if found is None or not named:
+        return _file(request, f"calendars/{slug}.ics", CALENDAR)
+    labels, facet = named[0]
+    words = dict.fromkeys(filter_word(facet, label, language) for label in labels)
+    name = f"{DEFAULT_TITLE} – {' / '.join(words)}"
+    return _cached(request, ("slug", slug, found.etag, language), lambda: renamed(
+        found.body, name, base_url=aggregator.settings.base_url,
+        timezone=aggregator.settings.timezone), CALENDAR, found.modified)
 
 
 @router.get("/calendars/mine/{key}.ics", response_class=Response, include_in_schema=False)

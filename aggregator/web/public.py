@@ -133,7 +133,9 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     body, data = _agenda(request, published, selection, "page", after=after,
                          later_query=filters)
     base = aggregator.settings.base_url
-    ics, atom = address(f"{base}/calendar.ics", filters), address(f"{base}/news.atom", filters)
+    named = {"lang": language(request)} if filters and language(request) != "fr" else {}
+    ics = address(f"{base}/calendar.ics", filters | named)  # named in the reader's language
+    atom = address(f"{base}/news.atom", filters)
     events_atom = address(f"{base}/events.atom", filters | {"lang": language(request)})
     jumps = [(name, address(local(request, "/"),
                             filters | ({"from": day.isoformat()} if day != today else {})),
@@ -238,11 +240,12 @@ def calendars(request: Request) -> Response:
     main = [{"id": "all", "label": page.t("cal_all"), "https": f"{base}/calendar.ics",
              "webcal": webcal(f"{base}/calendar.ics")}]
     by: dict[str, list[dict[str, str]]] = {facet: [] for facet in ("city", "kind", "tag")}
+    named = "" if page.lang == "fr" else f"?lang={page.lang}"  # the calendar's name too
     for slug, labels, facet in aggregator.published().calendars:
         words = (filter_word(facet, label, page.lang) for label in labels)  # kinds, topics
         by[facet].append({"id": slug, "label": " / ".join(words),
-                          "https": f"{base}/calendars/{slug}.ics",
-                          "webcal": webcal(f"{base}/calendars/{slug}.ics")})
+                          "https": f"{base}/calendars/{slug}.ics{named}",
+                          "webcal": webcal(f"{base}/calendars/{slug}.ics{named}")})
     groups = [(page.t("cal_all"), main)] + [
         (page.t(f"cal_by_{facet}"), sorted(entries, key=lambda e: i18n.alphabetical(e["label"])))
         for facet, entries in by.items() if entries
