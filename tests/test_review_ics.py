@@ -3,6 +3,7 @@ the web app's: dates called off, moved, renamed (review of the published calenda
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -137,3 +138,26 @@ def test_a_calendar_subscribed_from_an_english_or_german_page_is_named_in_that_l
         assert calendar_name(client.get("/calendars/venue.ics").content).endswith(" – Lieu")
         assert client.get("/calendars/venue.ics").content == french
     site.close()
+
+
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[-!#$%&'()*+,/:;=?@\[\]\w.~]*", re.ASCII)
+"""An RFC 3986 URI: what a URL property holds (RFC 5545 3.3.13)."""
+
+
+def test_a_link_with_spaces_or_accents_is_written_as_a_uri_every_client_can_open(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """A feed's link with an accent and a space went into the URL property as it was:
+    not a URI, so a client cut it at the space (the link opened a page not found) or
+    dropped it. It is now percent-encoded, an already encoded one left as it was."""
+    link = "https://venue.example/agenda/soirée data?x=1 2&y=%C3%A9"
+    written = "https://venue.example/agenda/soir%C3%A9e%20data?x=1%202&y=%C3%A9"
+    body = calendar(OTHER.replace("END:VEVENT", f"URL:{link}\r\nEND:VEVENT"),
+                    SERIES.replace("END:VEVENT", f"URL:{link}\r\nEND:VEVENT"))
+    calendars = served(venue_site(feed_server, tmp_path, body), tmp_path / "output")
+    for name, got in calendars.items():
+        links = [str(event["URL"]) for event in icalendar.Calendar.from_ical(got).walk("VEVENT")]
+        assert links and all(URI.fullmatch(found) for found in links), (name, links)
+        assert set(links) == {written}, name
+    described = icalendar.Calendar.from_ical(calendars["calendar.ics"]).walk("VEVENT")[0]
+    assert str(described["DESCRIPTION"]).endswith(f"\n\n{written}")  # a link clients make whole

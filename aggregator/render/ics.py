@@ -26,7 +26,7 @@ from ..memo import BytesInMemory, BytesMemo, shared
 from ..models import Event, MergedEvent, Source, When
 from .dated_series import dated_occurrences, is_dated_series
 from .vtimezone import vtimezone
-from .vevent import escape_text, utc_stamp, when_property, write_vevent
+from .vevent import escape_text, uri, utc_stamp, when_property, write_vevent
 from .text import clean_text, one_line, source_names, status_of, written_in
 from .times import (
     as_date,
@@ -141,7 +141,7 @@ def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Sour
         lines.append(f"LOCATION:{escape_text(location)}")
     lines.append(f"STATUS:{status_of(event.status)}")
     if url:
-        lines.append(f"URL:{url}")
+        lines.append(f"URL:{uri(url)}")
     tzids = {zone.key for zone in (_zone_of(start), _zone_of(end)) if zone is not None}
     return write_vevent(lines), tzids
 
@@ -308,7 +308,7 @@ def _add_common(component: VEvent, location: str, url: str, status: str) -> None
     if one_line(location):
         component.add("location", one_line(location))
     if one_line(url):
-        component.add("url", one_line(url))
+        component.add("url", uri(one_line(url)))
     component.add("status", status_of(status))
 
 
@@ -343,7 +343,7 @@ def _description(event: MergedEvent, sources: Mapping[str, Source]) -> str:
         credits.append(f"{posted}{names[0]}")
     if len(names) > 1:
         credits.append(f"{also}{', '.join(names[1:])}")
-    parts = [clean_text(event.description), "\n".join(credits), one_line(event.url)]
+    parts = [clean_text(event.description), "\n".join(credits), uri(one_line(event.url))]
     return "\n\n".join(part for part in parts if part)
 
 
