@@ -12,6 +12,8 @@ import httpx
 import icalendar
 import recurring_ical_events
 
+from aggregator.render import render_calendar
+from render_builders import BASE_URL, NOW, PARIS, SOURCES, member, merged
 from test_calendar_clients import WINDOW, calendar, served, venue_site
 from webapp import running
 
@@ -161,3 +163,17 @@ def test_a_link_with_spaces_or_accents_is_written_as_a_uri_every_client_can_open
         assert set(links) == {written}, name
     described = icalendar.Calendar.from_ical(calendars["calendar.ics"]).walk("VEVENT")[0]
     assert str(described["DESCRIPTION"]).endswith(f"\n\n{written}")  # a link clients make whole
+
+
+def test_a_moved_date_of_a_series_without_a_venue_keeps_the_city_the_others_show() -> None:
+    """A series whose feed gave no place shows its city as LOCATION on every date, but a
+    moved date (its RECURRENCE-ID override) showed no place at all."""
+    moved = member("loria", "loria-evt-1", title="", location="",
+                   start=datetime(2025, 12, 16, 19, 0, tzinfo=PARIS),
+                   recurrence_id=datetime(2025, 12, 15, 18, 30, tzinfo=PARIS))
+    series = merged(location="", city="Nancy", rrule="FREQ=WEEKLY;COUNT=4", overrides=(moved,))
+    body = render_calendar([series], name="Agenda", now=NOW, base_url=BASE_URL,
+                           timezone="Europe/Paris", sources=SOURCES)
+    places = {str(e.get("RECURRENCE-ID") and e.decoded("RECURRENCE-ID")): str(e.get("LOCATION"))
+              for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    assert set(places.values()) == {"Nancy"} and len(places) == 2, places

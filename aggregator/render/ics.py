@@ -397,7 +397,8 @@ def _override(
     description = clean_text(record.description) or clean_text(event.description)
     if description:
         component.add("description", description)
-    _add_common(component, record.location or event.location, record.url or event.url, status)
+    _add_common(component, record.location or event.location or event.city,
+                record.url or event.url, status)
     component.add("sequence", max(record.sequence, event.sequence, 0))
     return component
 
