@@ -177,3 +177,20 @@ def test_a_moved_date_of_a_series_without_a_venue_keeps_the_city_the_others_show
     places = {str(e.get("RECURRENCE-ID") and e.decoded("RECURRENCE-ID")): str(e.get("LOCATION"))
               for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
     assert set(places.values()) == {"Nancy"} and len(places) == 2, places
+
+
+def test_a_moved_date_of_a_series_says_who_posted_it_and_links_to_it_like_the_others() -> None:
+    """The description of a moved date (its override VEVENT) was its text alone: who posted
+    the event, and the link every other date gives, were gone from that date."""
+    moved = member("loria", "loria-evt-1", title="Meetup (salle B)", description="Salle B.",
+                   url="https://loria.example/meetup-b",
+                   start=datetime(2025, 12, 16, 19, 0, tzinfo=PARIS),
+                   recurrence_id=datetime(2025, 12, 15, 18, 30, tzinfo=PARIS))
+    series = merged(rrule="FREQ=WEEKLY;COUNT=4", overrides=(moved,))
+    body = render_calendar([series], name="Agenda", now=NOW, base_url=BASE_URL,
+                           timezone="Europe/Paris", sources=SOURCES)
+    master, override = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(master["DESCRIPTION"]) == (
+        "Une soirée.\n\nPublié par : LORIA\n\nhttps://example.org/evt-1")
+    assert str(override["DESCRIPTION"]) == (
+        "Salle B.\n\nPublié par : LORIA\n\nhttps://loria.example/meetup-b")

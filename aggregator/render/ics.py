@@ -259,8 +259,7 @@ def event_components(
         return [master]
     start = event_span(event)[0]
     zone = event_zone(event.timezone, event.start)
-    language = written_in(event.members, sources)
-    return [master] + [_override(event, record, start, zone, now, language)
+    return [master] + [_override(event, record, start, zone, now, sources)
                        for record in event.overrides]
 
 
@@ -334,8 +333,10 @@ def summary(title: str, status: str, language: str) -> str:
     return CALLED_OFF.get(language, CALLED_OFF["fr"]) + shown
 
 
-def _description(event: MergedEvent, sources: Mapping[str, Source]) -> str:
-    """Plain text, then who posted it (the representative first), then the link."""
+def _description(event: MergedEvent, sources: Mapping[str, Source], text: str = "",
+                 url: str = "") -> str:
+    """Plain text, then who posted it (the representative first), then the link: the
+    event's, or (a moved date) ``text`` and ``url`` when given."""
     names = source_names(event.members, sources)
     posted, also = CREDITS.get(written_in(event.members, sources), CREDITS["fr"])
     credits = []
@@ -343,7 +344,8 @@ def _description(event: MergedEvent, sources: Mapping[str, Source]) -> str:
         credits.append(f"{posted}{names[0]}")
     if len(names) > 1:
         credits.append(f"{also}{', '.join(names[1:])}")
-    parts = [clean_text(event.description), "\n".join(credits), uri(one_line(event.url))]
+    parts = [clean_text(text) or clean_text(event.description), "\n".join(credits),
+             uri(one_line(url or event.url))]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -385,7 +387,7 @@ def _until(until: When, start: When, zone: tzinfo) -> When:
 
 def _override(
     event: MergedEvent, record: Event, master_start: When, zone: tzinfo, now: datetime,
-    language: str,
+    sources: Mapping[str, Source],
 ) -> VEvent:
     """A RECURRENCE-ID VEVENT with the merged UID; empty fields fall back to the series."""
     start, end = override_span(record, master_start, event.timezone)
@@ -393,10 +395,9 @@ def _override(
     recurrence_id = record.recurrence_id if record.recurrence_id is not None else record.start
     component.add("recurrence-id", like(recurrence_id, master_start, zone))
     status = record.status or event.status
-    component.add("summary", summary(one_line(record.title) or event.title, status, language))
-    description = clean_text(record.description) or clean_text(event.description)
-    if description:
-        component.add("description", description)
+    component.add("summary", summary(one_line(record.title) or event.title, status,
+                                     written_in(event.members, sources)))
+    component.add("description", _description(event, sources, record.description, record.url))
     _add_common(component, record.location or event.location or event.city,
                 record.url or event.url, status)
     component.add("sequence", max(record.sequence, event.sequence, 0))
