@@ -43,6 +43,9 @@ def test_a_copy_merged_into_another_event_is_cancelled_for_calendars_only(web: W
     calendar = icalendar.Calendar.from_ical((output / "calendar.ics").read_bytes())
     held = {str(e["UID"]): str(e["STATUS"]) for e in calendar.walk("VEVENT")}
     assert held[copy] == "CANCELLED"  # a client holding the copy drops it
+    # and one that shows CANCELLED events (Outlook) is not told it was called off
+    titles = {str(e["UID"]): str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
+    assert titles[copy] == FIRST_TITLE
     [record] = [e for e in json.loads((output / "events.json").read_text())["events"]
                 if e["uid"] == copy]
     assert record["status"] == "CANCELLED" and record["merged_into"] == kept

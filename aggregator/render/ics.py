@@ -124,7 +124,8 @@ def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Sour
     # icalendar's canonical order: SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then the
     # other properties alphabetically.
     start, end = event_span(event)
-    title = summary(event.title, event.status, written_in(event.members, sources))
+    title = summary(event.title, event.status, written_in(event.members, sources),
+                    event.merged_into)
     lines = [f"SUMMARY:{escape_text(title)}", when_property("DTSTART", start)]
     if end is not None:
         lines.append(when_property("DTEND", end))
@@ -268,7 +269,7 @@ def _master(event: MergedEvent, now: datetime, sources: Mapping[str, Source]) ->
     recurring = event.rrule is not None or bool(event.rdates)
     component = _timed_component(event.uid, start, end, now, pin_utc=recurring)
     component.add("summary", summary(event.title, event.status,
-                                     written_in(event.members, sources)))
+                                     written_in(event.members, sources), event.merged_into))
     component.add("description", _description(event, sources))
     _add_common(component, event.location or event.city, event.url, event.status)
     component.add("sequence", max(event.sequence, 0))
@@ -323,12 +324,14 @@ CALLED_OFF = {"fr": "Annulé : ", "en": "Cancelled: ", "de": "Abgesagt: "}
 _SAYS_SO = re.compile(r"\W*(annul|cancel|abgesagt|entf[äa]llt|storniert)", re.IGNORECASE)
 
 
-def summary(title: str, status: str, language: str) -> str:
+def summary(title: str, status: str, language: str, merged_into: str = "") -> str:
     """The title, saying "called off" (in ``language``) when the event is and it does not
     already: Outlook and Apple Calendar show a CANCELLED event of a subscribed calendar as
-    any other, and its subscribers went to a talk that was not held."""
+    any other, and its subscribers went to a talk that was not held. Not a copy merged into
+    another event (``merged_into``): CANCELLED for calendar clients only, it still takes
+    place, under the other UID."""
     shown = one_line(title)
-    if status_of(status) != "CANCELLED" or _SAYS_SO.match(shown):
+    if status_of(status) != "CANCELLED" or merged_into or _SAYS_SO.match(shown):
         return shown
     return CALLED_OFF.get(language, CALLED_OFF["fr"]) + shown
 
@@ -396,7 +399,7 @@ def _override(
     component.add("recurrence-id", like(recurrence_id, master_start, zone))
     status = record.status or event.status
     component.add("summary", summary(one_line(record.title) or event.title, status,
-                                     written_in(event.members, sources)))
+                                     written_in(event.members, sources), event.merged_into))
     component.add("description", _description(event, sources, record.description, record.url))
     _add_common(component, record.location or event.location or event.city,
                 record.url or event.url, status)
