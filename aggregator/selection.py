@@ -6,7 +6,8 @@ calendars/<slug>.ics does: an event is in its own city, a news item in the citie
 organisations that posted it (as the weekly digest groups news); a kind or tag matches when
 any organisation that posted it has it. ``q`` keeps what has every word of the search in its
 text (an event's title, place, city and description; an item's title and summary) or in the
-name of an organisation that posted it, ignoring case and accents.
+name of an organisation that posted it, ignoring case and accents; a word of up to
+:data:`SHORT_WORD` letters only at a word's start ("IA" is not in "Médiathèque").
 """
 
 from __future__ import annotations
@@ -19,9 +20,14 @@ from typing import Protocol, TypeVar
 
 from .models import MergedEvent, MergedItem, Source
 from .render import slugify
+from .slug import search_fold
 from .topics import filter_word
 
 TAG = re.compile(r"<[^>]*>")
+SHORT_WORD = 3
+"""A search's words of up to this many letters are looked for at a word's start only: "IA"
+or "AI" found inside other words ("Médiathèque", "sociaux", "semaine") listed half the
+agenda. Longer ones are found inside words too ("sicherheit" in "Cybersicherheit")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,7 @@ def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Sou
         chosen = [i for i in chosen if matches(city_of(entries[i]), entries[i], selection, sources)]
     if selection.q:
         folded = texts()
-        for word in fold(selection.q).split():  # each word in its text or an organiser's name
+        for word in search_words(selection.q):  # each word in its text or an organiser's name
             named = {source.id for source in sources.values() if word in fold(source.name)}
             chosen = [i for i in chosen if word in folded[i]
                       or (named and not named.isdisjoint(entries[i].source_ids))]
@@ -135,7 +141,7 @@ def select_sources(sources: Sequence[Source], selection: Selection) -> list[Sour
     topics or website."""
     if selection.empty:
         return list(sources)
-    words = fold(selection.q).split()
+    words = search_words(selection.q)
     return [
         source for source in sources
         if facets_match([source], (source.id,), (source.city,), cities=_one(selection.city),
@@ -149,6 +155,16 @@ def _one(value: str) -> tuple[str, ...]:
     return (value,) if value else ()
 
 
+def search_words(q: str) -> list[str]:
+    """The words of the search ``q`` as they are looked for in :func:`fold`'s texts: a short
+    one led by a space (a word's start), a one-letter word left out when there are longer
+    ones (the elided article of "l'IA", "d'Épinal": its "l" is in every text)."""
+    words = search_fold(q).split()
+    longer = [word for word in words if len(word) > 1]
+    return [f" {word}" if len(word) <= SHORT_WORD else word for word in longer or words]
+
+
 def fold(text: str) -> str:
-    """Lower-case ASCII words apart by spaces, as :func:`aggregator.render.search_texts`."""
-    return slugify(text).replace("-", " ")
+    """Lower-case ASCII words apart by spaces and led by one, as
+    :func:`aggregator.render.search_texts` folds the texts searched."""
+    return " " + search_fold(text)

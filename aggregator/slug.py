@@ -14,6 +14,10 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 FOLD_PAIRS = (("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ł", "l"), ("đ", "d"),
               ("þ", "th"))
 _FOLD = str.maketrans(dict(FOLD_PAIRS))
+NOT_ASCII_NOR_ACCENT = re.compile(r"[^\x00-\x7f\u0300-\u036f]")
+"""What folding for a search turns into a space after NFKD: every character but ASCII and the
+accents it strips (’ « – …), which ``encode("ascii", "ignore")`` dropped, gluing the words
+around them ("l’IA" was "lia", where "l'IA" is "l ia")."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -27,3 +31,14 @@ def slugify(value: str) -> str:
     folded = unicodedata.normalize("NFKD", value.lower().translate(_FOLD))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii")
     return _NOT_ALNUM.sub("-", ascii_text).strip("-")
+
+
+@functools.lru_cache(maxsize=4096)
+def search_fold(value: str) -> str:
+    """``value`` as a search compares it: lower-case ASCII words, accents stripped as
+    :func:`slugify` strips them, apart by single spaces. Unlike a slug's, any other
+    character parts two words (``"l’IA"`` gives ``"l ia"``, as ``"l'IA"`` does). Cached: a
+    search folds each organisation's name."""
+    folded = unicodedata.normalize("NFKD", value.lower().translate(_FOLD))
+    ascii_text = NOT_ASCII_NOR_ACCENT.sub(" ", folded).encode("ascii", "ignore").decode("ascii")
+    return " ".join(_NOT_ALNUM.sub(" ", ascii_text).split())

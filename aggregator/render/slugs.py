@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..models import MergedEvent, Source
-from ..slug import FOLD_PAIRS, slugify
+from ..slug import FOLD_PAIRS, NOT_ASCII_NOR_ACCENT, slugify
 
 FACETS = ("kind", "city", "tag")
 """What a filtered calendar's values can be, in the order a page groups them."""
@@ -33,8 +33,9 @@ _SPACE_BUT_ALNUM_AND_NEWLINE = bytes(
 
 
 def search_texts(texts: Sequence[str]) -> list[str]:
-    """Each text folded as :func:`slugify` folds it, its words apart by spaces: what a
-    search's words are looked for in, ignoring case and accents.
+    """Each text folded as :func:`aggregator.slug.search_fold` folds it, its words apart by
+    spaces and led by one: what a search's words are looked for in (a short word at a word's
+    start: after a space), ignoring case and accents.
 
     Folded all at once, not text by text: the agenda's search reads every published event
     (40,000 descriptions), and each step's one pass over their joined text costs a tenth of
@@ -46,8 +47,9 @@ def search_texts(texts: Sequence[str]) -> list[str]:
     for letter, ascii_letters in FOLD_PAIRS:  # str.translate with a dict is 10x slower
         if letter in joined:
             joined = joined.replace(letter, ascii_letters)
-    ascii_bytes = unicodedata.normalize("NFKD", joined).encode("ascii", "ignore")
-    return ascii_bytes.translate(_SPACE_BUT_ALNUM_AND_NEWLINE).decode("ascii").split("\n")
+    decomposed = NOT_ASCII_NOR_ACCENT.sub(" ", unicodedata.normalize("NFKD", joined))
+    ascii_bytes = decomposed.replace("\n", "\n ").encode("ascii", "ignore")
+    return (b" " + ascii_bytes).translate(_SPACE_BUT_ALNUM_AND_NEWLINE).decode("ascii").split("\n")
 
 
 @dataclass(frozen=True, slots=True)

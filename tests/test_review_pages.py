@@ -1,0 +1,50 @@
+"""The public pages as subscribers use them (review of the agenda, event, news and
+subscription pages): real HTTP against the web app on a built site, and real Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+from sites import SOON, ics, one_calendar
+from webapp import Web, web  # noqa: F401  (fixture)
+
+
+def agenda_titles(web: Web, **params: str) -> list[str]:
+    """The events the agenda shows for ``params``, as its JSON-LD names them."""
+    html = web.client.get("/", params=params).text
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert match
+    data: Any = json.loads(match.group(1))
+    events = data if isinstance(data, list) else data.get("@graph", [data])
+    return sorted(e["name"] for e in events if e.get("@type") == "Event")
+
+
+def test_a_search_finds_words_as_french_and_german_readers_type_them(web: Web) -> None:
+    """Searching "IA" listed every event at a "Médiathèque" or about "réseaux sociaux" (the
+    letters inside other words), "l'IA" matched nearly the whole agenda (its "l" is in every
+    text), and "l’IA" typed on a phone (its keyboard writes ’) found nothing written l'IA."""
+    def event(number: int, title: str, place: str = "Salle 2") -> bytes:
+        found = ics(f"s{number}@assoc", title, SOON + timedelta(days=number))
+        return found.replace(b"TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", place.encode())
+
+    web.feeds.set("/assoc.ics", one_calendar(
+        event(1, "Café IA : l'IA générative au quotidien"),
+        event(2, "Permanence Python", "Médiathèque Manufacture\\, Nancy"),
+        event(3, "Réseaux sociaux pour les associations"),
+        event(4, "Atelier d’initiation à l’IA"),
+        event(5, "Cybersicherheit für KMU", "Saarbrücken"),
+    ), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    about_ai = ["Atelier d’initiation à l’IA", "Café IA : l'IA générative au quotidien",
+                "Rencontre IA"]
+    assert agenda_titles(web, q="IA") == about_ai
+    assert agenda_titles(web, q="l'IA") == about_ai  # the word after the elided article
+    assert agenda_titles(web, q="l’IA") == about_ai  # typed with a phone's apostrophe
+    assert agenda_titles(web, q="d'initiation") == ["Atelier d’initiation à l’IA"]
+    assert agenda_titles(web, q="sicherheit") == ["Cybersicherheit für KMU"]  # inside a word
+    assert agenda_titles(web, q="saarbrucken") == ["Cybersicherheit für KMU"]
+    assert agenda_titles(web, q="sociaux") == ["Réseaux sociaux pour les associations"]
