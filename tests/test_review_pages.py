@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from browser import browser  # noqa: F401  (fixture)
 from sites import SOON, ics, one_calendar
 from webapp import Web, web  # noqa: F401  (fixture)
 
@@ -48,3 +49,21 @@ def test_a_search_finds_words_as_french_and_german_readers_type_them(web: Web) -
     assert agenda_titles(web, q="sicherheit") == ["Cybersicherheit für KMU"]  # inside a word
     assert agenda_titles(web, q="saarbrucken") == ["Cybersicherheit für KMU"]
     assert agenda_titles(web, q="sociaux") == ["Réseaux sociaux pour les associations"]
+
+
+def test_a_copy_button_says_the_address_was_copied(browser: Any, web: Web) -> None:
+    """"Copy" next to a calendar's address did nothing a reader could see or hear: no word
+    that the address was copied, so people pasted nothing, or copied it by hand again."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.delete_all_cookies()
+    for path, field, said in (("/calendars?lang=en", "cal-all", "Copied"),
+                              ("/sources/lab?lang=de", "embed-code", "Kopiert")):
+        browser.get(web.url + path)
+        button = browser.find_element(By.CSS_SELECTOR, f"button[data-copy='{field}']")
+        status = browser.find_element(By.CSS_SELECTOR, f"[role=status][data-copied-for='{field}']")
+        assert status.text == ""  # the live region is there before it speaks
+        button.click()
+        WebDriverWait(browser, 10).until(lambda _: status.text == said)
+        assert browser.execute_script("return document.activeElement.id") == field

@@ -125,6 +125,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "cal_open": ("Ouvrir dans mon agenda (webcal)", "Open in my calendar app (webcal)",
                  "In meiner Kalender-App öffnen (webcal)"),
     "copy": ("Copier", "Copy", "Kopieren"),
+    "copied": ("Copié", "Copied", "Kopiert"),
     "how_google": ("Google Agenda : « Autres agendas » → « + » → « À partir de l’URL », collez l’adresse.",
                    "Google Calendar: “Other calendars” → “+” → “From URL”, paste the address.",
                    "Google Kalender: „Weitere Kalender“ → „+“ → „Per URL“, Adresse einfügen."),
