@@ -67,3 +67,25 @@ def test_a_copy_button_says_the_address_was_copied(browser: Any, web: Web) -> No
         button.click()
         WebDriverWait(browser, 10).until(lambda _: status.text == said)
         assert browser.execute_script("return document.activeElement.id") == field
+
+
+def test_a_selection_that_matches_nothing_says_so_rather_than_an_empty_agenda(web: Web) -> None:
+    """A search or filter matching nothing read "No upcoming events." and "No news in the last
+    30 days.", as if the whole agenda were empty; the directory showed "0 organisations" over
+    an empty table (headers and no row, read out as a table by screen readers)."""
+    for lang, events, news in (
+            ("en", "No upcoming event matches this selection", "No news from this selection"),
+            ("fr", "Aucun événement à venir ne correspond à cette sélection",
+             "Aucune actualité de cette sélection"),
+            ("de", "Keine kommende Veranstaltung entspricht dieser Auswahl",
+             "Keine Nachrichten dieser Auswahl")):
+        page = web.client.get("/", params={"q": "zzzz", "lang": lang}).text
+        assert events in page and news in page
+        unfiltered = web.client.get("/", params={"city": "Metz", "lang": lang}).text
+        assert events not in unfiltered
+    agenda = web.client.get("/", params={"lang": "en"}).text  # the agenda itself: no selection
+    assert "No upcoming event matches" not in agenda and "No news from this selection" not in agenda
+    directory = web.client.get("/sources", params={"q": "zzzz", "lang": "en"}).text
+    assert "<table" not in directory
+    assert "No organisation matches this selection" in directory
+    assert "<table" in web.client.get("/sources", params={"lang": "en"}).text

@@ -53,6 +53,8 @@ LABELS: dict[str, dict[str, str]] = {
         "also_by": "aussi par",
         "no_events": "Aucun événement à venir.",
         "no_news": "Aucune actualité ces 30 derniers jours.",
+        "no_match": "Aucun événement à venir ne correspond à cette sélection : essayez moins de filtres ou d’autres mots.",
+        "no_news_match": "Aucune actualité de cette sélection ces 30 derniers jours.",
         "subscribe": "S’abonner",
         "webcal": "Ajouter l’agenda à mon calendrier",
         "ics": "Télécharger calendar.ics",
@@ -76,6 +78,8 @@ LABELS: dict[str, dict[str, str]] = {
         "also_by": "also by",
         "no_events": "No upcoming events.",
         "no_news": "No news in the last 30 days.",
+        "no_match": "No upcoming event matches this selection: try fewer filters or other words.",
+        "no_news_match": "No news from this selection in the last 30 days.",
         "subscribe": "Subscribe",
         "webcal": "Add the agenda to my calendar",
         "ics": "Download calendar.ics",
@@ -99,6 +103,8 @@ LABELS: dict[str, dict[str, str]] = {
         "also_by": "auch von",
         "no_events": "Keine kommenden Veranstaltungen.",
         "no_news": "Keine Nachrichten in den letzten 30 Tagen.",
+        "no_match": "Keine kommende Veranstaltung entspricht dieser Auswahl: Versuchen Sie weniger Filter oder andere Wörter.",
+        "no_news_match": "Keine Nachrichten dieser Auswahl in den letzten 30 Tagen.",
         "subscribe": "Abonnieren",
         "webcal": "Agenda in meinem Kalender abonnieren",
         "ics": "calendar.ics herunterladen",
@@ -179,6 +185,7 @@ def render_index(
             for day, day_occurrences in by_day(occurrences, now=start, zone=zone)
         ],
         "later": later,
+        "filtered": bool(later_query),  # the web app's filters: saying "no event" misled
         "news": _news(items, sources, now, zone, language),
         "all_news": f"{base_url.rstrip('/')}/news" + (
             f"?{urlencode(later_query)}" if later_query else ""),
