@@ -89,3 +89,27 @@ def test_a_selection_that_matches_nothing_says_so_rather_than_an_empty_agenda(we
     assert "<table" not in directory
     assert "No organisation matches this selection" in directory
     assert "<table" in web.client.get("/sources", params={"lang": "en"}).text
+
+
+def test_a_past_or_ongoing_mark_is_read_apart_from_the_title(web: Web) -> None:
+    """The "Past" and "Ongoing" marks were glued to the title in the page's text ("Apéro de
+    novembrePassé"): a screen reader read one word, and so did a copied line."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    web.feeds.set("/assoc.ics", one_calendar(
+        ics("held-1@assoc", "Apéro de novembre", now - timedelta(days=3)),
+        ics("now-1@assoc", "Hackathon en cours", now - timedelta(hours=1))), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    since = (now - timedelta(days=4)).date().isoformat()
+    page = web.client.get("/", params={"from": since, "lang": "fr"}).text
+    today = web.client.get("/", params={"lang": "en"}).text
+
+    def line(html: str, title: str) -> str:
+        found = re.search(rf'<p class="what">(?:(?!</p>).)*{title}.*?</p>', html, re.DOTALL)
+        assert found, title
+        return " ".join(re.sub(r"<[^>]+>", "", found.group(0)).split())
+
+    assert line(page, "Apéro de novembre") == "Apéro de novembre Passé"
+    assert line(today, "Hackathon en cours") == "Hackathon en cours Ongoing"
