@@ -113,3 +113,28 @@ def test_a_past_or_ongoing_mark_is_read_apart_from_the_title(web: Web) -> None:
 
     assert line(page, "Apéro de novembre") == "Apéro de novembre Passé"
     assert line(today, "Hackathon en cours") == "Hackathon en cours Ongoing"
+
+
+def test_an_organisations_titles_in_its_own_language_are_marked_on_its_pages(web: Web) -> None:
+    """The agenda, the news page and an event's heading mark a title written in another
+    language than the page (``lang``), so that a screen reader pronounces it right; the
+    organisation's page (its events, past events and news) and an event's "coming next" list
+    did not: French titles were read with an English voice."""
+    from urllib.parse import quote
+
+    web.feeds.set("/lab.ics", one_calendar(
+        ics("talk-1@lab", "Rencontre IA", SOON), ics("talk-2@lab", "Séminaire données", SOON
+                                                     + timedelta(days=2))), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    english = web.client.get("/sources/lab", params={"lang": "en"}).text
+    assert re.search(r'<p class="what"><a [^>]*lang="fr"[^>]*>Rencontre IA</a>', english) or \
+        re.search(r'<p class="what" lang="fr">', english)
+    assert re.search(r'<p class="what"[^>]*lang="fr"[^>]*>(?:(?!</p>).)*Appel à projets', english) \
+        or re.search(r'<a [^>]*lang="fr"[^>]*>Appel à projets', english)
+    french = web.client.get("/sources/lab", params={"lang": "fr"}).text
+    assert 'lang="fr"' not in french.split("<main", 1)[1]  # the page's own language: no mark
+    [first] = [e for e in web.aggregator.published().events if e.title == "Rencontre IA"]
+    event = web.client.get(f"/events/{quote(first.uid)}", params={"lang": "de"}).text
+    more = event.split("<ul class=\"events\">", 1)[1]
+    assert re.search(r'<a [^>]*lang="fr"[^>]*>Séminaire données</a>', more)

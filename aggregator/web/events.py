@@ -115,7 +115,8 @@ def _more_from(published: Published, event: MergedEvent, sources: Mapping[str, S
     coming = by_next_date((e for e in published.posted_by(organiser) if e.uid != event.uid),
                           now=now, zone=zone)
     return {"more_from": sources[organiser], "more": [
-        {"uid": o.event.uid, "title": o.event.title, "when": i18n.moment(o.start, zone, lang)}
+        {"uid": o.event.uid, "title": o.event.title, "when": i18n.moment(o.start, zone, lang),
+         "lang": text.other_language(o.event.members, sources, lang)}
         for o in coming[:MORE_EVENTS]]}
 
 
