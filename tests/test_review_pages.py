@@ -138,3 +138,25 @@ def test_an_organisations_titles_in_its_own_language_are_marked_on_its_pages(web
     event = web.client.get(f"/events/{quote(first.uid)}", params={"lang": "de"}).text
     more = event.split("<ul class=\"events\">", 1)[1]
     assert re.search(r'<a [^>]*lang="fr"[^>]*>Séminaire données</a>', more)
+
+
+def test_an_address_in_an_events_description_is_a_link(web: Web) -> None:
+    """An event's description often ends with where to sign up ("Inscription :
+    https://…"): its page showed the address as plain text, which a phone cannot open
+    without copying it by hand. Now it is a link; the rest stays text."""
+    from urllib.parse import quote
+
+    web.feeds.set("/assoc.ics", ics(
+        "signup-1@assoc", "Atelier RGPD", SOON + timedelta(days=2), extra=(
+            "DESCRIPTION:Places limitées (a < b). Inscription : "
+            "https://asso.example.org/inscription?id=7&x=1. Contact : hello@asso.example.org")),
+        "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    [event] = [e for e in web.aggregator.published().events if e.title == "Atelier RGPD"]
+    page = web.client.get(f"/events/{quote(event.uid)}").text
+    description = page.split('<div class="description"', 1)[1].split("</div>", 1)[0]
+    assert re.search(r'<a href="https://asso\.example\.org/inscription\?id=7&amp;x=1"[^>]*'
+                     r'rel="[^"]*nofollow[^"]*"[^>]*>https://asso\.example\.org/inscription\?id=7'
+                     r'&amp;x=1</a>\.', description)  # the full stop ends the sentence, not it
+    assert "(a &lt; b)" in description  # text, never markup
