@@ -36,7 +36,7 @@ from httpx_aiohttp import AiohttpTransport
 
 from .. import USER_AGENT
 from ..cpulimit import PARSE_CPU_SECONDS
-from ..errors import FetchError
+from ..errors import FetchError, one_line
 from ..models import FetchResult
 from ..netguard import Resolver, resolve_checked, split_target, system_resolver
 from .inflate import CappedBody, codings
@@ -141,14 +141,17 @@ class _Fetcher:
                 return _with_redirect(response_or_location, moved_to)
             status, location = response_or_location
             permanent = permanent and status in PERMANENT_REDIRECT_CODES
-            url = urljoin(url, location)
+            url = _redirect_target(url, status, location)
             if permanent:
                 moved_to = url
         raise FetchError(request.url, f"more than {self.limits.max_redirects} redirects")
 
     async def _hop(self, url: str, request: FetchRequest) -> FetchResult | tuple[int, str]:
         address = await resolve_checked(url, self.resolver, self.allow_private, self.trusted)
-        target, extensions, headers = _pinned(url, address)
+        try:
+            target, extensions, headers = _pinned(url, address)
+        except httpx.InvalidURL as error:  # e.g. a tab pasted into the address
+            raise FetchError(url, f"invalid URL: {error}") from None
         headers.update(self.headers)
         if url == request.url:
             if request.etag:
@@ -207,6 +210,18 @@ class _Fetcher:
         async for raw in response.aiter_raw():  # never httpx's decoding: it has no cap
             decoded.feed(raw)
         return decoded.body()
+
+
+def _redirect_target(url: str, status: int, location: str) -> str:
+    """The address a redirect sends us to, or a FetchError for this feed alone: a broken
+    Location (``http://[::1``, a control character) raised out of the whole batch."""
+    try:
+        target = urljoin(url, location)
+        httpx.URL(target)
+    except (ValueError, httpx.InvalidURL) as error:
+        raise FetchError(url, f"HTTP {status} redirects to an address we cannot read: "
+                              f"{one_line(str(error))}; tell the site", status) from None
+    return target
 
 
 def _pinned(url: str, address: str) -> tuple[httpx.URL, dict[str, object], dict[str, str]]:

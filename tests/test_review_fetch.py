@@ -1,0 +1,47 @@
+"""Review of how feeds are pulled, as the operator of a public service and as the owner of a
+web server being fetched: real HTTP servers on 127.0.0.1, no mocks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from aggregator.errors import FetchError
+from aggregator.fetch import FetchRequest, fetch_feeds
+from aggregator.models import FetchResult
+from aggregator.reasons import reason_in
+from misbehaving import MisbehavingServer, body, misbehaving_server, redirect
+
+CAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+@pytest.fixture
+def server() -> Iterator[MisbehavingServer]:
+    with misbehaving_server() as running:
+        yield running
+
+
+@pytest.mark.parametrize("location", ["http://[::1", "//[x]/", "/feed\x7f.ics"])
+def test_a_redirect_to_an_unreadable_address_fails_its_feed_alone(
+    server: MisbehavingServer, location: str
+) -> None:
+    """A feed server's broken Location header raised out of the fetcher and stopped every
+    other feed of the batch (a whole refresh, or each daemon round, for one hostile site)."""
+    good = server.route("/cal.ics", body(CAL))
+    bad = server.route("/jump", redirect(302, location))
+    results = fetch_feeds([FetchRequest(bad), FetchRequest(good)], allow_private=True)
+    assert isinstance(results[0], FetchError) and results[0].status_code == 302
+    assert results[0].reason.startswith("HTTP 302 redirects to an address we cannot read")
+    assert "tell the site" in results[0].reason
+    assert "tell the site" not in reason_in(results[0].reason, "fr")
+    assert isinstance(results[1], FetchResult) and results[1].body == CAL
+
+
+def test_a_feed_address_with_a_control_character_fails_alone(server: MisbehavingServer) -> None:
+    """An address holding a tab (pasted from a spreadsheet) raised out of the fetcher."""
+    good = server.route("/cal.ics", body(CAL))
+    results = fetch_feeds([FetchRequest(good + "\t"), FetchRequest(good)], allow_private=True)
+    assert isinstance(results[0], FetchError) and results[0].reason.startswith("invalid URL: ")
+    assert isinstance(results[1], FetchResult) and results[1].body == CAL
+
