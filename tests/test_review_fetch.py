@@ -45,3 +45,30 @@ def test_a_feed_address_with_a_control_character_fails_alone(server: Misbehaving
     assert isinstance(results[0], FetchError) and results[0].reason.startswith("invalid URL: ")
     assert isinstance(results[1], FetchResult) and results[1].body == CAL
 
+
+
+def test_a_feed_on_an_internationalised_domain_is_fetched_by_its_ascii_name(
+    server: MisbehavingServer,
+) -> None:
+    """``https://exämple.com/agenda.ics`` (a French or German site's own name) raised
+    UnicodeEncodeError out of the fetcher, stopping every other feed: the Host header must be
+    the name's ASCII form (xn--…), as browsers send it."""
+    hosts: list[str] = []
+
+    def record(handler):  # type: ignore[no-untyped-def]
+        hosts.append(handler.headers["Host"])
+        body(CAL)(handler)
+
+    port = server.base_url.rsplit(":", 1)[1]
+    server.route("/idn.ics", record)
+    good = server.route("/cal.ics", body(CAL))
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    results = fetch_feeds([FetchRequest(f"http://exämple.com:{port}/idn.ics"), FetchRequest(good)],
+                          allow_private=True, resolver=resolver)
+    assert isinstance(results[0], FetchResult) and results[0].body == CAL
+    assert hosts == [f"xn--exmple-cua.com:{port}"]
+    assert isinstance(results[1], FetchResult) and results[1].body == CAL
+

@@ -237,10 +237,12 @@ def _pinned_parts(url: str, address: str
                   ) -> tuple[httpx.URL, tuple[tuple[str, object], ...], tuple[tuple[str, str], ...]]:
     """:func:`_pinned`, parsed once per feed and address: a daemon asks the same feeds every
     round, and parsing each URL twice was a twentieth of a warm refresh (issue 8)."""
-    scheme, host, port = split_target(url)
+    scheme = split_target(url)[0]
     original = httpx.URL(url)
-    default_port = 443 if scheme == "https" else 80
-    headers = {"Host": host if port == default_port else f"{host}:{port}"}
+    # The name as it goes on the wire: its ASCII form (exämple.com is xn--exmple-cua.com),
+    # an IPv6 literal in brackets, the port when not the scheme's own.
+    host = original.raw_host.decode("ascii")
+    headers = {"Host": original.netloc.decode("ascii")}
     if original.userinfo:
         credentials = f"{original.username}:{original.password}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode("ascii")
