@@ -281,6 +281,8 @@ def test_a_304_nobody_asked_for_is_an_error_and_one_asked_for_is_not(server: Mis
     for asked in (FetchRequest(url, etag='"v1"'), FetchRequest(url, last_modified="Mon, 07 Dec 2026 06:00:00 GMT")):
         [result] = fetch_feeds([asked], allow_private=True)
         assert isinstance(result, FetchResult) and result.status_code == 304, result
-    moved = server.route("/old.ics", redirect(302, url))  # validators go to the first hop only
+    moved = server.route("/old.ics", redirect(302, url))  # validators go with every hop
     [result] = fetch_feeds([FetchRequest(moved, etag='"v1"')], allow_private=True)
+    assert isinstance(result, FetchResult) and result.status_code == 304, result
+    [result] = fetch_feeds([FetchRequest(moved)], allow_private=True)
     assert isinstance(result, FetchError) and result.reason == UNASKED_304

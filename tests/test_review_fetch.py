@@ -72,3 +72,25 @@ def test_a_feed_on_an_internationalised_domain_is_fetched_by_its_ascii_name(
     assert hosts == [f"xn--exmple-cua.com:{port}"]
     assert isinstance(results[1], FetchResult) and results[1].body == CAL
 
+
+
+def test_a_feed_behind_a_temporary_redirect_is_asked_conditionally(
+    server: MisbehavingServer,
+) -> None:
+    """Many sites send http:// to https:// (or /feed to /feed/) with a 302: the validators
+    stored from the feed's last answer never reached the address that gave them, so every
+    round downloaded the whole feed again. They go with every hop now, and the 304 counts."""
+    def cached(handler):  # type: ignore[no-untyped-def]
+        if handler.headers.get("If-None-Match") == '"v1"':
+            handler.send_response(304)
+            handler.send_header("ETag", '"v1"')
+            handler.end_headers()
+            return
+        body(CAL, ETag='"v1"', Last_Modified="Mon, 07 Dec 2026 00:00:00 GMT")(handler)
+
+    server.route("/cal.ics", cached)
+    url = server.route("/feed", redirect(302, "/cal.ics"))
+    [first] = fetch_feeds([FetchRequest(url)], allow_private=True)
+    assert isinstance(first, FetchResult) and first.status_code == 200 and first.etag == '"v1"'
+    [again] = fetch_feeds([FetchRequest(url, first.etag, first.last_modified)], allow_private=True)
+    assert isinstance(again, FetchResult) and again.status_code == 304

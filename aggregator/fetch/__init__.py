@@ -153,11 +153,12 @@ class _Fetcher:
         except httpx.InvalidURL as error:  # e.g. a tab pasted into the address
             raise FetchError(url, f"invalid URL: {error}") from None
         headers.update(self.headers)
-        if url == request.url:
-            if request.etag:
-                headers["If-None-Match"] = request.etag
-            if request.last_modified:
-                headers["If-Modified-Since"] = request.last_modified
+        # The validators go with every hop: they came from the last hop's answer, and a
+        # feed behind a 302 (http:// to https://) was downloaded whole every round.
+        if request.etag:
+            headers["If-None-Match"] = request.etag
+        if request.last_modified:
+            headers["If-Modified-Since"] = request.last_modified
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
         extensions["timeout"] = self.timeout
         try:
