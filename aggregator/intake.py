@@ -62,6 +62,19 @@ def parse_job(job: ParseJob) -> ParsedFeed | ParseError:
                           "or too malformed, ask its publisher to check it")
 
 
+def submitted(pool: ProcessPoolExecutor | None,
+              job: ParseJob) -> Future[ParsedFeed | ParseError] | ParseJob:
+    """``job`` handed to the pool, or kept to parse inline: when the pool has no worker left
+    (one killed by the OOM killer while downloads went on), submitting raised out of the
+    fetcher, and every feed of the refresh failed with it."""
+    if pool is None:
+        return job
+    try:
+        return pool.submit(parse_job, job)
+    except BrokenProcessPool:
+        return job
+
+
 def pooled_result(job: Future[ParsedFeed | ParseError], url: str) -> ParsedFeed | ParseError:
     """A worker killed mid-parse (out of memory, a crash in a C library) fails its feeds for
     this refresh, not the refresh: they are retried at their next turn (issue 7)."""
@@ -110,7 +123,7 @@ def iter_intakes(
             if force or digest != states[index].body_hash:
                 job = (result.body, states[index].type, result.url, default_tz,
                        limits.parse_seconds)
-                pending[index] = pool.submit(parse_job, job) if pool else job
+                pending[index] = submitted(pool, job)
                 result = dataclasses.replace(result, body=None)  # the job holds it until parsed
         fetched[index] = result
         report("fetching", arrivals, len(requests))

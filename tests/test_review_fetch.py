@@ -3,14 +3,21 @@ web server being fetched: real HTTP servers on 127.0.0.1, no mocks."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from aggregator.core import make_aggregator
 from aggregator.errors import FetchError
 from aggregator.fetch import FetchRequest, fetch_feeds
 from aggregator.models import FetchResult
 from aggregator.reasons import reason_in
+from conftest import make_settings, make_source
 from misbehaving import MisbehavingServer, body, misbehaving_server, redirect
 
 CAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
@@ -94,3 +101,41 @@ def test_a_feed_behind_a_temporary_redirect_is_asked_conditionally(
     assert isinstance(first, FetchResult) and first.status_code == 200 and first.etag == '"v1"'
     [again] = fetch_feeds([FetchRequest(url, first.etag, first.last_modified)], allow_private=True)
     assert isinstance(again, FetchResult) and again.status_code == 304
+
+
+def test_a_parser_process_killed_while_feeds_still_arrive_fails_no_other_feed(
+    server: MisbehavingServer, tmp_path: Path,
+) -> None:
+    """The OOM killer takes a parse worker while downloads go on: every feed arriving after
+    that raised BrokenProcessPool out of the fetcher, and the whole refresh failed, storing
+    nothing. The feeds that arrive later are parsed all the same."""
+    def calendar(n: int) -> bytes:
+        return (f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+                f"UID:e{n}@kill\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20271201T100000Z\r\n"
+                f"SUMMARY:Talk {n}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+
+    def killer(handler):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 10
+        while not multiprocessing.active_children() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for worker in multiprocessing.active_children():
+            os.kill(worker.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        body(calendar(99))(handler)
+
+    def late(n: int):  # type: ignore[no-untyped-def]
+        def route(handler):  # type: ignore[no-untyped-def]
+            time.sleep(1.5)
+            body(calendar(n))(handler)
+        return route
+
+    urls = [server.route(f"/early{n}.ics", body(calendar(n))) for n in range(4)]
+    urls.append(server.route("/killer.ics", killer))
+    urls += [server.route(f"/late{n}.ics", late(n)) for n in range(4, 9)]
+    sources = tuple(make_source(f"s{n}", url) for n, url in enumerate(urls))
+    aggregator = make_aggregator(make_settings(tmp_path, sources))
+    try:
+        outcomes = aggregator.refresh()
+    finally:
+        aggregator.close()
+    late_ones = [o for o in outcomes if "/late" in o.url]
+    assert [o.result for o in late_ones] == ["updated"] * 5, late_ones
