@@ -6,6 +6,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,3 +141,26 @@ def test_a_parser_process_killed_while_feeds_still_arrive_fails_no_other_feed(
         aggregator.close()
     late_ones = [o for o in outcomes if "/late" in o.url]
     assert [o.result for o in late_ones] == ["updated"] * 5, late_ones
+
+
+def test_a_feed_whose_etag_is_not_ascii_does_not_stop_the_next_refreshes(
+    server: MisbehavingServer, tmp_path: Path,
+) -> None:
+    """A server answering ``ETag: "été"`` (its bytes as they come): the validator was stored,
+    and sending it back raised UnicodeEncodeError out of the fetcher at every refresh after,
+    for every feed, until someone edited the database."""
+    def accented(handler):  # type: ignore[no-untyped-def]
+        body(CAL, ETag='"\u00e9t\u00e9"', Last_Modified="Lundi 7 d\u00e9cembre")(handler)
+
+    feed = server.route("/accent.ics", accented)
+    other = server.route("/cal.ics", body(CAL))
+    sources = (make_source("accent", feed), make_source("other", other))
+    aggregator = make_aggregator(make_settings(tmp_path, sources))
+    try:
+        for _ in range(2):
+            outcomes = aggregator.refresh()
+            assert [o.error for o in outcomes] == [None, None], outcomes
+    finally:
+        aggregator.close()
+    assert server.hits("/accent.ics") == 2
+

@@ -155,10 +155,11 @@ class _Fetcher:
         headers.update(self.headers)
         # The validators go with every hop: they came from the last hop's answer, and a
         # feed behind a 302 (http:// to https://) was downloaded whole every round.
-        if request.etag:
-            headers["If-None-Match"] = request.etag
-        if request.last_modified:
-            headers["If-Modified-Since"] = request.last_modified
+        etag, last_modified = _sendable(request.etag), _sendable(request.last_modified)
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
         extensions["timeout"] = self.timeout
         try:
@@ -211,6 +212,15 @@ class _Fetcher:
         async for raw in response.aiter_raw():  # never httpx's decoding: it has no cap
             decoded.feed(raw)
         return decoded.body()
+
+
+def _sendable(validator: str | None) -> str | None:
+    """A stored ETag / Last-Modified that can go in a header: printable ASCII. One a server
+    gave in other bytes (``"été"``) raised out of the fetcher at every refresh after; it is
+    left out, and the feed fetched whole, as one without validators."""
+    if validator and validator.isascii() and validator.isprintable():
+        return validator
+    return None
 
 
 def _redirect_target(url: str, status: int, location: str) -> str:
