@@ -164,3 +164,30 @@ def test_a_feed_whose_etag_is_not_ascii_does_not_stop_the_next_refreshes(
         aggregator.close()
     assert server.hits("/accent.ics") == 2
 
+
+def test_a_status_line_that_is_not_text_fails_its_feed_alone(server: MisbehavingServer) -> None:
+    """``HTTP/1.1 404 Non trouv\\xe9`` (a reason phrase in Latin-1) raised UnicodeEncodeError
+    out of the fetcher, stopping every other feed."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 404 Non trouv\xe9\r\nContent-Length: 2\r\n\r\nno")
+        connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    good = server.route("/cal.ics", body(CAL))
+    port = listener.getsockname()[1]
+    try:
+        results = fetch_feeds([FetchRequest(f"http://127.0.0.1:{port}/feed.ics"),
+                               FetchRequest(good)], allow_private=True)
+    finally:
+        listener.close()
+    assert isinstance(results[0], FetchError)
+    assert results[0].reason == "not a valid HTTP answer: its status line is not text"
+    assert reason_in(results[0].reason, "de") == (
+        "keine gültige HTTP-Antwort: ihre Statuszeile ist kein Text")
+    assert isinstance(results[1], FetchResult) and results[1].body == CAL

@@ -172,6 +172,8 @@ class _Fetcher:
                 await response.aclose()
         except (httpx.HTTPError, aiohttp.ClientError, TimeoutError) as error:
             raise transport_error(url, error) from None
+        except UnicodeError:  # the transport re-encodes the reason phrase: Latin-1 fails
+            raise FetchError(url, "not a valid HTTP answer: its status line is not text") from None
 
     async def _read(self, url: str, response: httpx.Response,
                     conditional: bool) -> FetchResult | tuple[int, str]:
