@@ -21,6 +21,9 @@ from aggregator.models import FetchResult
 from aggregator.reasons import reason_in
 from conftest import make_settings, make_source
 from misbehaving import MisbehavingServer, body, misbehaving_server, redirect
+from sites import SOON, ics
+from test_web_pages import register
+from webapp import Web, web  # noqa: F401  (fixture)
 
 CAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 
@@ -191,3 +194,27 @@ def test_a_status_line_that_is_not_text_fails_its_feed_alone(server: Misbehaving
     assert reason_in(results[0].reason, "de") == (
         "keine gültige HTTP-Antwort: ihre Statuszeile ist kein Text")
     assert isinstance(results[1], FetchResult) and results[1].body == CAL
+
+
+def test_the_register_forms_preview_reads_its_feeds_at_once(
+    server: MisbehavingServer, web: Web,
+) -> None:
+    """The preview read the form's feeds one after the other: ten slow sites held the
+    organiser (and a server thread) ten times 30 s. Here each of three feeds answers only
+    once all three are asked (else 503, after 5 s): read in turn, none could be."""
+    together = threading.Barrier(3, timeout=5)
+
+    def meeting(n: int):  # type: ignore[no-untyped-def]
+        def route(handler):  # type: ignore[no-untyped-def]
+            try:
+                together.wait()
+            except threading.BrokenBarrierError:
+                body(b"alone", "text/plain", 503)(handler)
+                return
+            body(ics(f"m{n}@meet", f"Atelier {n}", SOON))(handler)
+        return route
+
+    feeds = "\n".join(server.route(f"/meet{n}.ics", meeting(n)) for n in range(3))
+    page = register(web, action="preview", feeds=feeds).text
+    assert "503" not in page
+    assert all(f"Atelier {n}" in page for n in range(3)), page
