@@ -14,11 +14,11 @@ from datetime import datetime, timedelta, timezone
 from . import decide
 from .building import BuildMixin, BuildReport
 from .cluster import DATA_MARK, ClusterMixin, Writing
-from .config import DEFAULT_REFRESH, Settings
+from .config import DEFAULT_BASE_URL, DEFAULT_REFRESH, Settings
 from .curation import CurationMixin
 from .digests import DigestError, DigestReport, DigestsMixin
 from .errors import AggregatorError, ConfigError, FeedError, ParseError, one_line
-from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, Wire, fetch_feeds
+from .fetch import DEFAULT_LIMITS, FetchLimits, FetchRequest, Wire, fetch_feeds, user_agent
 from .gcpause import release_free_memory
 from .intake import Intake, iter_intakes, parse_job
 from .models import (FeedOutcome, FeedState, FeedUpdate, FetchResult, ParsedFeed, Source,
@@ -173,7 +173,7 @@ class Aggregator(BuildMixin, CurationMixin, RegistrationsMixin, PublishedMixin, 
         with closing(iter_intakes(
             states, force=force, allow_private=self.settings.allow_private_networks,
             default_tz=self.settings.timezone, limits=self.limits, resolver=self.resolver,
-            report=report, wire=wire,
+            report=report, wire=wire, user_agent=agent_of(self.settings),
         )) as intakes:
             for index, intake in intakes:
                 batch.append((index, intake, self._decide(intake, self.clock(), sources)))
@@ -307,8 +307,13 @@ def check_feeds(
     result is what the URL holds or why it cannot be read (a one-line reason)."""
     fetched = fetch_feeds([FetchRequest(feed_address(url)) for url in urls],
                           allow_private=settings.allow_private_networks, limits=limits,
-                          resolver=resolver)
+                          resolver=resolver, user_agent=agent_of(settings))
     return [_checked(settings, result, declared_type, limits) for result in fetched]
+
+
+def agent_of(settings: Settings) -> str:
+    """The User-Agent naming this instance's public site (none while it is the default)."""
+    return user_agent(None if settings.base_url == DEFAULT_BASE_URL else settings.base_url)
 
 
 def _checked(settings: Settings, result: FetchResult | FeedError, declared_type: str,

@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from . import USER_AGENT
 from .cpulimit import OverBudget, cpu_budget
 from .errors import FeedError, ParseError
 from .gcpause import frozen_heap
@@ -94,6 +95,7 @@ def iter_intakes(
     resolver: Resolver,
     report: Report,
     wire: Wire | None = None,
+    user_agent: str = USER_AGENT,
 ) -> Generator[tuple[int, Intake], None, None]:
     """Fetch every feed (conditionally unless ``force``) and parse the bodies that changed:
     (index in ``states``, intake) pairs, each as soon as it is ready, first the feeds with
@@ -136,7 +138,7 @@ def iter_intakes(
     with frozen_heap() if pool is not None else nullcontext():
         try:
             fetch_feeds(requests, allow_private=allow_private, limits=limits, resolver=resolver,
-                        on_done=arrived, wire=wire)
+                        on_done=arrived, wire=wire, user_agent=user_agent)
             for index in range(len(states)):
                 if index not in pending:
                     yield intake(index, None)

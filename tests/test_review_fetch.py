@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.core import make_aggregator
+from aggregator.core import check_feed, make_aggregator
 from aggregator.errors import FetchError
 from aggregator.fetch import FetchRequest, fetch_feeds
 from aggregator.models import FetchResult
@@ -218,3 +218,30 @@ def test_the_register_forms_preview_reads_its_feeds_at_once(
     page = register(web, action="preview", feeds=feeds).text
     assert "503" not in page
     assert all(f"Atelier {n}" in page for n in range(3)), page
+
+
+def test_the_user_agent_names_the_public_site_that_reads_the_feed(
+    server: MisbehavingServer, tmp_path: Path,
+) -> None:
+    """A site's owner seeing our requests in their logs read only the project's address, not
+    which instance polls them nor how to reach its operator: the site's own public address
+    (AGGREGATOR_BASE_URL) comes first, by refreshes and by the register form's check alike."""
+    agents: list[str] = []
+
+    def record(handler):  # type: ignore[no-untyped-def]
+        agents.append(handler.headers["User-Agent"])
+        body(ics("ua@feed", "Atelier", SOON))(handler)
+
+    url = server.route("/ua.ics", record)
+    settings = make_settings(tmp_path, (make_source("ua", url),),
+                             base_url="https://agenda.example.org")
+    aggregator = make_aggregator(settings)
+    try:
+        aggregator.refresh()
+        aggregator.check_feeds([url])
+    finally:
+        aggregator.close()
+    check_feed(settings, url)
+    assert len(agents) == 3 and len(set(agents)) == 1
+    assert agents[0].startswith("aggregator/")
+    assert "(+https://agenda.example.org; https://github.com/" in agents[0]

@@ -330,6 +330,13 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context(trust_env=False)
 
 
+def user_agent(site: str | None = None) -> str:
+    """Our User-Agent, naming first the public site (``AGGREGATOR_BASE_URL``) of the instance
+    that fetches: the owner of a polled server sees whose calendar reads it and where to
+    reach its operator, not only the project's address."""
+    return USER_AGENT.replace("(+", f"(+{site}; ", 1) if site else USER_AGENT
+
+
 def once_per_batch(resolver: Resolver) -> Resolver:
     """``resolver`` asked once per host and port in a batch, every feed of the host sharing the
     answer (and its checks: each connection still goes to that checked address).
