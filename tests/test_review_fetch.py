@@ -16,7 +16,7 @@ import pytest
 
 from aggregator.core import check_feed, make_aggregator
 from aggregator.errors import FetchError
-from aggregator.fetch import FetchRequest, fetch_feeds
+from aggregator.fetch import FetchLimits, FetchRequest, Wire, fetch_feeds
 from aggregator.models import FetchResult
 from aggregator.reasons import reason_in
 from conftest import make_settings, make_source
@@ -245,3 +245,44 @@ def test_the_user_agent_names_the_public_site_that_reads_the_feed(
     assert len(agents) == 3 and len(set(agents)) == 1
     assert agents[0].startswith("aggregator/")
     assert "(+https://agenda.example.org; https://github.com/" in agents[0]
+
+
+def test_a_host_that_asks_us_to_wait_is_not_asked_again_in_the_same_round(
+    server: MisbehavingServer,
+) -> None:
+    """A site with many feeds answers 429 (Retry-After: 600): we went on asking for each of
+    its other feeds in the same round, 4 at a time, after it had told us to stop. Its other
+    feeds now wait too, each told why and for how long."""
+    slow_down = body(b"slow down", "text/plain", 429, Retry_After="600")
+    urls = [server.route(f"/busy{n}.ics", slow_down) for n in range(12)]
+    other = server.route("/cal.ics", body(CAL))
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    requests = [FetchRequest(url.replace("127.0.0.1", "busy.test")) for url in urls]
+    results = fetch_feeds([*requests, FetchRequest(other.replace("127.0.0.1", "other.test"))],
+                          allow_private=True, resolver=resolver, limits=FetchLimits(per_host=2))
+    asked = sum(server.hits(f"/busy{n}.ics") for n in range(12))
+    assert asked <= 2, asked
+    for result in results[:-1]:
+        assert isinstance(result, FetchError) and result.status_code == 429
+        assert result.retry_after == "600"
+        assert result.reason.startswith("HTTP 429 Too Many Requests: the server asks us")
+    assert isinstance(results[-1], FetchResult) and results[-1].body == CAL  # another host
+
+
+def test_a_host_that_asks_us_to_wait_is_not_asked_again_by_the_ticks_next_rounds(
+    server: MisbehavingServer,
+) -> None:
+    """The daemon's tick fetches its due feeds in rounds of 100 on one Wire: a host whose
+    feeds spread over several rounds is asked again in none after its 429."""
+    slow_down = body(b"slow down", "text/plain", 429, Retry_After="600")
+    urls = [server.route(f"/busy{n}.ics", slow_down) for n in range(3)]
+    wire = Wire(FetchLimits())
+    try:
+        rounds = [wire.fetch([FetchRequest(url)], allow_private=True) for url in urls]
+    finally:
+        wire.close()
+    assert sum(server.hits(f"/busy{n}.ics") for n in range(3)) == 1
+    assert all(isinstance(r, FetchError) and r.retry_after == "600" for [r] in rounds)

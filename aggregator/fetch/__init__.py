@@ -94,6 +94,7 @@ class _Fetcher:
     def __init__(
         self, transport: httpx.AsyncBaseTransport, limits: FetchLimits, resolver: Resolver,
         allow_private: bool, trusted: frozenset[str] = frozenset(), user_agent: str = USER_AGENT,
+        told_to_wait: dict[str, FetchError] | None = None,
     ) -> None:
         self.trusted = trusted
         self.transport = transport
@@ -109,6 +110,9 @@ class _Fetcher:
         self.hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(limits.per_host)
         )
+        self.told_to_wait = {} if told_to_wait is None else told_to_wait
+        """Hosts that answered 429 (or 503 with Retry-After) in this batch (or the daemon's
+        tick: :class:`Wire`), by their answer: their other feeds are not asked again."""
 
     async def fetch(self, request: FetchRequest) -> FetchResult | FetchError:
         try:
@@ -118,6 +122,10 @@ class _Fetcher:
         # The host's slot first: a fetch queued for a busy host holds no overall slot, which
         # the other hosts' feeds would wait for behind the whole of that host's queue.
         async with self.hosts[host.lower()], self.overall:
+            waiting = self.told_to_wait.get(host.lower())
+            if waiting is not None:
+                return FetchError(request.url, waiting.reason, waiting.status_code,
+                                  retry_after=waiting.retry_after)
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self.limits.total_timeout):
@@ -128,6 +136,8 @@ class _Fetcher:
                 )
             except FetchError as failed:
                 failure = failed
+                if _asks_to_wait(failed):
+                    self.told_to_wait[host.lower()] = failed
             else:
                 return _with_elapsed(result, time.monotonic() - started)
             failure.elapsed = time.monotonic() - started
@@ -216,6 +226,12 @@ class _Fetcher:
         return decoded.body()
 
 
+def _asks_to_wait(failure: FetchError) -> bool:
+    """A 429, or a 503 saying when to come back: the site asks us to stop for now."""
+    return failure.status_code == 429 or (failure.status_code == 503
+                                          and failure.retry_after is not None)
+
+
 def _sendable(validator: str | None) -> str | None:
     """A stored ETag / Last-Modified that can go in a header: printable ASCII. One a server
     gave in other bytes (``"été"``) raised out of the fetcher at every refresh after; it is
@@ -284,19 +300,21 @@ async def fetch_many(
     on_done: Done | None = None,
     trusted: frozenset[str] = frozenset(),
     wire: AiohttpTransport | None = None,
+    told_to_wait: dict[str, FetchError] | None = None,
 ) -> list[FetchResult | FetchError]:
     """Fetch every request concurrently; results come back in request order.
 
     ``trusted``: addresses let through although private (tests only; see netguard). ``wire``:
     a transport kept open by the caller (:class:`Wire`), else one for this batch.
+    ``told_to_wait``: the hosts that asked us to stop (429), kept by the caller over batches.
     """
     if wire is None:
         async with transport(limits) as own:
             return await fetch_many(requests, allow_private=allow_private, limits=limits,
                                     resolver=resolver, user_agent=user_agent, on_done=on_done,
-                                    trusted=trusted, wire=own)
+                                    trusted=trusted, wire=own, told_to_wait=told_to_wait)
     fetcher = _Fetcher(wire, limits, once_per_batch(resolver), allow_private, trusted,
-                       user_agent)
+                       user_agent, told_to_wait)
 
     async def one(request: FetchRequest) -> FetchResult | FetchError:
         result = await fetcher.fetch(request)
@@ -377,6 +395,7 @@ class Wire:
         self._runner: asyncio.Runner | None = None
         self._transport: AiohttpTransport | None = None
         self._open = contextlib.AsyncExitStack()
+        self._told_to_wait: dict[str, FetchError] = {}  # a tick's rounds: a 429 holds its host
 
     def fetch(self, requests: Sequence[FetchRequest],
               **options: object) -> list[FetchResult | FetchError]:
@@ -388,7 +407,8 @@ class Wire:
                      options: dict[str, object]) -> list[FetchResult | FetchError]:
         if self._transport is None:  # made inside the loop it serves
             self._transport = await self._open.enter_async_context(transport(self.limits))
-        options = {"limits": self.limits, **options, "wire": self._transport}
+        options = {"limits": self.limits, **options, "wire": self._transport,
+                   "told_to_wait": self._told_to_wait}
         return await fetch_many(requests, **options)  # type: ignore[arg-type]
 
     def close(self) -> None:
