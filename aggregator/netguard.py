@@ -80,7 +80,14 @@ def split_target(url: str) -> tuple[str, str, int]:
 async def resolve_checked(
     url: str, resolver: Resolver, allow_private: bool, trusted: frozenset[str] = frozenset()
 ) -> str:
-    """Resolve the URL's host once and return the address to connect to.
+    """The first of :func:`resolve_all_checked`'s addresses."""
+    return (await resolve_all_checked(url, resolver, allow_private, trusted))[0]
+
+
+async def resolve_all_checked(
+    url: str, resolver: Resolver, allow_private: bool, trusted: frozenset[str] = frozenset()
+) -> list[str]:
+    """Resolve the URL's host once and return the addresses to connect to, in order.
 
     ``trusted`` addresses pass even when private: the tests' loopback server standing in for a
     public host, so a redirect's later hop is what gets refused.
@@ -111,4 +118,4 @@ async def resolve_checked(
                     f"{host} resolves to {address}, a non-public address; refused "
                     "(set AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1 to allow it)",
                 )
-    return addresses[0]
+    return addresses

@@ -286,3 +286,27 @@ def test_a_host_that_asks_us_to_wait_is_not_asked_again_by_the_ticks_next_rounds
         wire.close()
     assert sum(server.hits(f"/busy{n}.ics") for n in range(3)) == 1
     assert all(isinstance(r, FetchError) and r.retry_after == "600" for [r] in rounds)
+
+
+def test_a_site_whose_first_address_is_dead_is_read_at_its_next(
+    server: MisbehavingServer,
+) -> None:
+    """A name with a dead address beside a live one (a stale AAAA record, one server of two
+    down): browsers try the next address, we failed with "cannot connect" at every round.
+    Here the name resolves to 127.0.0.2 first, where nothing listens, then 127.0.0.1."""
+    good = server.route("/cal.ics", body(CAL))
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["127.0.0.2", "127.0.0.1"]
+
+    [result] = fetch_feeds([FetchRequest(good.replace("127.0.0.1", "two.test"))],
+                           allow_private=True, resolver=resolver)
+    assert isinstance(result, FetchResult) and result.body == CAL
+
+    async def dead(host: str, port: int) -> list[str]:
+        return ["127.0.0.2", "127.0.0.3"]
+
+    [result] = fetch_feeds([FetchRequest(good.replace("127.0.0.1", "two.test"))],
+                           allow_private=True, resolver=dead)
+    assert isinstance(result, FetchError)
+    assert result.reason == "cannot connect: Connection refused"

@@ -38,7 +38,7 @@ from .. import USER_AGENT
 from ..cpulimit import PARSE_CPU_SECONDS
 from ..errors import FetchError, one_line
 from ..models import FetchResult
-from ..netguard import Resolver, resolve_checked, split_target, system_resolver
+from ..netguard import Resolver, resolve_all_checked, split_target, system_resolver
 from .inflate import CappedBody, codings
 from .reasons import status_reason, transport_error
 
@@ -47,6 +47,8 @@ HEADER_LINE_MAX = 32 * 1024
 Content-Security-Policy or Set-Cookie headers, which httpcore read (up to 16 KB in all)."""
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 PERMANENT_REDIRECT_CODES = (301, 308)
+ADDRESSES_TRIED = 4
+"""A host's addresses tried in turn when one takes no connection (all within the deadline)."""
 ACCEPT = (
     "text/calendar, application/rss+xml, application/atom+xml, application/feed+json, "
     "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -157,7 +159,18 @@ class _Fetcher:
         raise FetchError(request.url, f"more than {self.limits.max_redirects} redirects")
 
     async def _hop(self, url: str, request: FetchRequest) -> FetchResult | tuple[int, str]:
-        address = await resolve_checked(url, self.resolver, self.allow_private, self.trusted)
+        """One request, to the host's first checked address that takes the connection (a
+        stale AAAA record or one dead server of two failed the feed; browsers go on)."""
+        addresses = await resolve_all_checked(url, self.resolver, self.allow_private,
+                                              self.trusted)
+        *others, last = addresses[:ADDRESSES_TRIED]
+        for address in others:
+            with contextlib.suppress(_NotConnected):
+                return await self._send(url, address, request, fallback=True)
+        return await self._send(url, last, request, fallback=False)
+
+    async def _send(self, url: str, address: str, request: FetchRequest,
+                    fallback: bool) -> FetchResult | tuple[int, str]:
         try:
             target, extensions, headers = _pinned(url, address)
         except httpx.InvalidURL as error:  # e.g. a tab pasted into the address
@@ -181,6 +194,8 @@ class _Fetcher:
             finally:
                 await response.aclose()
         except (httpx.HTTPError, aiohttp.ClientError, TimeoutError) as error:
+            if fallback and _not_connected(error):
+                raise _NotConnected from None
             raise transport_error(url, error) from None
         except UnicodeError:  # the transport re-encodes the reason phrase: Latin-1 fails
             raise FetchError(url, "not a valid HTTP answer: its status line is not text") from None
@@ -224,6 +239,18 @@ class _Fetcher:
         async for raw in response.aiter_raw():  # never httpx's decoding: it has no cap
             decoded.feed(raw)
         return decoded.body()
+
+
+class _NotConnected(Exception):
+    """This address took no connection: the host's next one is tried."""
+
+
+def _not_connected(error: BaseException) -> bool:
+    """Refused, unreachable or timed out while connecting (not a TLS refusal: every
+    address of the host would give the same certificate)."""
+    cause = error.__cause__ if isinstance(error, httpx.HTTPError) else error
+    return (isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+            and not isinstance(cause, aiohttp.ClientSSLError))
 
 
 def _asks_to_wait(failure: FetchError) -> bool:
