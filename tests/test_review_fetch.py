@@ -20,7 +20,7 @@ from aggregator.fetch import FetchLimits, FetchRequest, Wire, fetch_feeds
 from aggregator.models import FetchResult
 from aggregator.reasons import reason_in
 from conftest import make_settings, make_source
-from misbehaving import MisbehavingServer, body, misbehaving_server, redirect
+from misbehaving import MisbehavingServer, body, drip, misbehaving_server, redirect
 from sites import SOON, ics
 from test_web_pages import register
 from webapp import Web, web  # noqa: F401  (fixture)
@@ -310,3 +310,28 @@ def test_a_site_whose_first_address_is_dead_is_read_at_its_next(
                            allow_private=True, resolver=dead)
     assert isinstance(result, FetchError)
     assert result.reason == "cannot connect: Connection refused"
+
+
+def test_the_fetch_errors_an_organiser_can_act_on_say_what_to_do(
+    server: MisbehavingServer,
+) -> None:
+    """"more than 5 redirects", "body exceeds the cap", "no complete answer within 30 s" said
+    what failed, not what the organiser reading their feed's health could do about it."""
+    loop = server.route("/loop", redirect(302, "/loop"))
+    big = server.route("/big.ics", body(b"x" * 2_000))
+    slow = server.route("/slow.ics", drip(total=100, every=0.2))
+    [looping] = fetch_feeds([FetchRequest(loop)], allow_private=True)
+    [large] = fetch_feeds([FetchRequest(big)], allow_private=True, limits=FetchLimits(max_bytes=1_000))
+    [stalled] = fetch_feeds([FetchRequest(slow)], allow_private=True,
+                            limits=FetchLimits(total_timeout=1))
+    said = {error.reason for error in (looping, large, stalled)}  # type: ignore[union-attr]
+    assert said == {
+        "more than 5 redirects: open the address in a browser and give us the one it ends at",
+        "body of 2,000 bytes exceeds the 1,000-byte cap: the feed is too large; ask its "
+        "publisher for a shorter one",
+        "no complete answer within 1 s: the site's server is too slow; we will try again",
+    }
+    french = {reason_in(text, "fr") for text in said}
+    assert any("navigateur" in text for text in french)
+    assert any("trop volumineux" in text for text in french)
+    assert any("trop lent" in text for text in french)

@@ -134,7 +134,8 @@ class _Fetcher:
                     result = await self._follow(request)
             except TimeoutError:
                 failure = FetchError(
-                    request.url, f"no complete answer within {self.limits.total_timeout:g} s"
+                    request.url, f"no complete answer within {self.limits.total_timeout:g} s: "
+                                 "the site's server is too slow; we will try again"
                 )
             except FetchError as failed:
                 failure = failed
@@ -156,7 +157,8 @@ class _Fetcher:
             url = _redirect_target(url, status, location)
             if permanent:
                 moved_to = url
-        raise FetchError(request.url, f"more than {self.limits.max_redirects} redirects")
+        raise FetchError(request.url, f"more than {self.limits.max_redirects} redirects: open "
+                                      "the address in a browser and give us the one it ends at")
 
     async def _hop(self, url: str, request: FetchRequest) -> FetchResult | tuple[int, str]:
         """One request, to the host's first checked address that takes the connection (a
@@ -233,7 +235,8 @@ class _Fetcher:
         cap = self.limits.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise FetchError(url, f"body of {int(declared):,} bytes exceeds the {cap:,}-byte cap")
+            raise FetchError(url, f"body of {int(declared):,} bytes exceeds the {cap:,}-byte cap: "
+                                  "the feed is too large; ask its publisher for a shorter one")
         listed = response.headers.get_list("content-encoding", split_commas=True)
         decoded = CappedBody(url, cap, codings(url, listed))
         async for raw in response.aiter_raw():  # never httpx's decoding: it has no cap

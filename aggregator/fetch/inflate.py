@@ -70,7 +70,8 @@ class CappedBody:
         if depth == len(self.layers):
             self.size += len(data)
             if self.size > self.cap:
-                raise FetchError(self.url, f"body exceeds the {self.cap:,}-byte cap")
+                raise FetchError(self.url, f"body exceeds the {self.cap:,}-byte cap: the feed "
+                                           "is too large; ask its publisher for a shorter one")
             self.chunks.append(data)
             return
         last = depth == len(self.layers) - 1

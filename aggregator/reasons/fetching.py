@@ -6,12 +6,16 @@ from __future__ import annotations
 LOCAL = "AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1"
 
 FETCHING: tuple[tuple[str, str, str], ...] = (
-    ("no complete answer within {seconds} s",
-     "pas de réponse complète en {seconds} s",
-     "keine vollständige Antwort innerhalb von {seconds} s"),
-    ("more than {n} redirects",
-     "plus de {n} redirections",
-     "mehr als {n} Weiterleitungen"),
+    ("no complete answer within {seconds} s: the site's server is too slow; we will try again",
+     "pas de réponse complète en {seconds} s : le serveur du site est trop lent ; nous "
+     "réessaierons",
+     "keine vollständige Antwort innerhalb von {seconds} s: der Server der Website ist zu "
+     "langsam; wir versuchen es erneut"),
+    ("more than {n} redirects: open the address in a browser and give us the one it ends at",
+     "plus de {n} redirections : ouvrez l'adresse dans un navigateur et donnez-nous celle où "
+     "il aboutit",
+     "mehr als {n} Weiterleitungen: öffnen Sie die Adresse im Browser und nennen Sie uns die, "
+     "bei der er ankommt"),
     ("HTTP {status} redirects to an address we cannot read: {why}; tell the site",
      "HTTP {status} redirige vers une adresse illisible : {why} ; prévenez le site",
      "HTTP {status} leitet auf eine unlesbare Adresse weiter: {why}; sagen Sie es der Website"),
@@ -46,12 +50,18 @@ FETCHING: tuple[tuple[str, str, str], ...] = (
      "cache devant lui) doit envoyer le flux lui-même ; prévenez le site",
      "HTTP 304 Not Modified auf eine Anfrage ohne zwischengespeicherte Kopie: der Server der "
      "Website (oder ein Cache davor) muss den Feed selbst senden; sagen Sie es der Website"),
-    ("body of {size} bytes exceeds the {cap}-byte cap",
-     "réponse de {size} octets, au-delà de la limite de {cap} octets",
-     "Antwort von {size} Bytes überschreitet die Grenze von {cap} Bytes"),
-    ("body exceeds the {cap}-byte cap",
-     "la réponse dépasse la limite de {cap} octets",
-     "die Antwort überschreitet die Grenze von {cap} Bytes"),
+    ("body of {size} bytes exceeds the {cap}-byte cap: the feed is too large; ask its "
+     "publisher for a shorter one",
+     "réponse de {size} octets, au-delà de la limite de {cap} octets : le flux est trop "
+     "volumineux ; demandez à son éditeur un flux plus court",
+     "Antwort von {size} Bytes überschreitet die Grenze von {cap} Bytes: der Feed ist zu "
+     "groß; bitten Sie seinen Herausgeber um einen kürzeren"),
+    ("body exceeds the {cap}-byte cap: the feed is too large; ask its publisher for a "
+     "shorter one",
+     "la réponse dépasse la limite de {cap} octets : le flux est trop volumineux ; demandez "
+     "à son éditeur un flux plus court",
+     "die Antwort überschreitet die Grenze von {cap} Bytes: der Feed ist zu groß; bitten Sie "
+     "seinen Herausgeber um einen kürzeren"),
     ("the server compressed the feed with {coding}, which we do not read: it must send it "
      "plain, gzip or deflate",
      "le serveur a compressé le flux en {coding}, que nous ne lisons pas : il doit l'envoyer "
