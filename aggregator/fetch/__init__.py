@@ -22,7 +22,6 @@ import base64
 import contextlib
 import dataclasses
 import functools
-import ssl
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -41,10 +40,8 @@ from ..models import FetchResult
 from ..netguard import Resolver, resolve_all_checked, split_target, system_resolver
 from .inflate import CappedBody, codings
 from .reasons import status_reason, transport_error
+from .session import tls_context, transport
 
-HEADER_LINE_MAX = 32 * 1024
-"""Longest response header line we read: aiohttp's 8 KB default refused real sites' long
-Content-Security-Policy or Set-Cookie headers, which httpcore read (up to 16 KB in all)."""
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 PERMANENT_REDIRECT_CODES = (301, 308)
 ADDRESSES_TRIED = 4
@@ -353,29 +350,6 @@ async def fetch_many(
         return result
 
     return list(await asyncio.gather(*(one(r) for r in requests)))
-
-
-def transport(limits: FetchLimits) -> AiohttpTransport:
-    """httpx's interface over one aiohttp session: ``limits.concurrency`` connections kept
-    alive between feeds, our certificate store, no cookie jar (a feed server's cookies must not
-    ride along to the next feed), no proxy from the environment. Bodies come raw (the transport
-    turns aiohttp's decompression off), so the cap applies to what they inflate to."""
-
-    def session() -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(limit=limits.concurrency, ssl=tls_context())
-        return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
-                                     trust_env=False, max_line_size=HEADER_LINE_MAX,
-                                     max_field_size=HEADER_LINE_MAX)
-
-    return AiohttpTransport(verify=tls_context(), client=session)
-
-
-@functools.cache
-def tls_context() -> ssl.SSLContext:
-    """The certificate store, loaded once per process, not once per refresh: reading
-    certifi's bundle took 15 to 80 ms, a fifth of a warm refresh of 600 feeds (issue 8).
-    An SSLContext may serve many connections and threads at once."""
-    return httpx.create_ssl_context(trust_env=False)
 
 
 def user_agent(site: str | None = None) -> str:
