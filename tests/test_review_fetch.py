@@ -335,3 +335,43 @@ def test_the_fetch_errors_an_organiser_can_act_on_say_what_to_do(
     assert any("navigateur" in text for text in french)
     assert any("trop volumineux" in text for text in french)
     assert any("trop lent" in text for text in french)
+
+
+def test_credentials_in_the_url_follow_a_redirect_on_the_same_host_only(
+    server: MisbehavingServer,
+) -> None:
+    """A private calendar given as http://user:secret@host/cal.ics whose server sends it to
+    https:// (or /cal.ics to /cal.ics/) with a 301 lost its credentials at the next hop: a 401
+    at every round, and the moved address stored without them. They follow the feed on its
+    own host, and never to another."""
+    import base64
+
+    expected = "Basic " + base64.b64encode(b"team:s3cret").decode()
+    leaked: list[str] = []
+
+    def private(handler):  # type: ignore[no-untyped-def]
+        if handler.headers.get("Authorization") != expected:
+            body(b"who are you?", "text/plain", 401)(handler)
+            return
+        body(CAL)(handler)
+
+    def elsewhere(handler):  # type: ignore[no-untyped-def]
+        leaked.append(handler.headers.get("Authorization", ""))
+        body(CAL)(handler)
+
+    new = server.route("/new/cal.ics", private)
+    server.route("/old/cal.ics", redirect(301, new))
+    server.route("/other.ics", elsewhere)
+    away = server.route("/away.ics", redirect(302, server.url("/other.ics").replace(
+        "127.0.0.1", "other.test")))
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    with_credentials = server.url("/old/cal.ics").replace("http://", "http://team:s3cret@")
+    [moved] = fetch_feeds([FetchRequest(with_credentials)], allow_private=True)
+    assert isinstance(moved, FetchResult) and moved.body == CAL, moved
+    assert moved.permanent_redirect == new.replace("http://", "http://team:s3cret@")
+    [other] = fetch_feeds([FetchRequest(away.replace("http://", "http://team:s3cret@"))],
+                          allow_private=True, resolver=resolver)
+    assert isinstance(other, FetchResult) and leaked == [""]

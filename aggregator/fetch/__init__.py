@@ -26,7 +26,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
 import httpx
@@ -272,12 +272,23 @@ def _redirect_target(url: str, status: int, location: str) -> str:
     """The address a redirect sends us to, or a FetchError for this feed alone: a broken
     Location (``http://[::1``, a control character) raised out of the whole batch."""
     try:
-        target = urljoin(url, location)
+        target = _same_host_credentials(url, urljoin(url, location))
         httpx.URL(target)
     except (ValueError, httpx.InvalidURL) as error:
         raise FetchError(url, f"HTTP {status} redirects to an address we cannot read: "
                               f"{one_line(str(error))}; tell the site", status) from None
     return target
+
+
+def _same_host_credentials(url: str, target: str) -> str:
+    """``target`` with the credentials of ``url`` (``https://user:secret@host/…``) when it
+    is on the same host and names none: a private calendar sent from http:// to https://
+    lost them (a 401 at every round); another host never gets them."""
+    before, after = urlsplit(url), urlsplit(target)
+    if "@" not in before.netloc or "@" in after.netloc or before.hostname != after.hostname:
+        return target
+    userinfo = before.netloc.rpartition("@")[0]
+    return urlunsplit(after._replace(netloc=f"{userinfo}@{after.netloc}"))
 
 
 def _pinned(url: str, address: str) -> tuple[httpx.URL, dict[str, object], dict[str, str]]:
