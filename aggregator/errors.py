@@ -9,7 +9,8 @@ catch one class and never show a traceback. Each class knows its process exit co
     ├── ConfigError                 exit 2; names source id, field, problem
     ├── FeedError(url)              per feed; stored on the feed as a one-line reason
     │   ├── FetchError              timeout, too large, HTTP status, too many redirects
-    │   │   └── BlockedAddressError private/loopback address refused
+    │   │   └── BlockedAddressError scheme or address refused
+    │   │       └── PrivateAddressError private/loopback address refused
     │   └── ParseError              not iCalendar/RSS/Atom/JSON Feed, or no usable record
     ├── StoreError                  database unreachable or migration needed
     ├── PublishError                an output file could not be written (previous one kept)
@@ -83,7 +84,12 @@ class FetchError(FeedError):
 
 
 class BlockedAddressError(FetchError):
-    """The URL points at a loopback/private/reserved address and that is not allowed."""
+    """The URL is not one we fetch: a scheme other than http(s), or a non-public address."""
+
+
+class PrivateAddressError(BlockedAddressError):
+    """The URL points at a loopback/private/reserved address and that is not allowed. Its
+    reason names the address, for the operator; the public register form says less."""
 
 
 class ParseError(FeedError):

@@ -15,7 +15,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from .errors import BlockedAddressError, FetchError
+from .errors import BlockedAddressError, FetchError, PrivateAddressError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -99,7 +99,7 @@ async def resolve_all_checked(
     """
     _, host, port = split_target(url)
     if not allow_private and is_localhost_name(host):
-        raise BlockedAddressError(
+        raise PrivateAddressError(
             url, f"{host} names this machine; refused (set AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1 to allow it)"
         )
     try:
@@ -113,7 +113,7 @@ async def resolve_all_checked(
         for text in addresses:
             address = ipaddress.ip_address(text.split("%", 1)[0])
             if text not in trusted and not is_public_address(address):
-                raise BlockedAddressError(
+                raise PrivateAddressError(
                     url,
                     f"{host} resolves to {address}, a non-public address; refused "
                     "(set AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1 to allow it)",

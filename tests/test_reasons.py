@@ -26,8 +26,8 @@ from aggregator.reasons.system import SYSTEM
 
 PACKAGE = Path(__file__).resolve().parents[1] / "aggregator"
 HOLE = "\x00"
-ERRORS = {"ParseError": 1, "FetchError": 1, "BlockedAddressError": 1, "SkippedEvent": 0,
-          "RegistrationError": 1, "SubscriberError": 1}
+ERRORS = {"ParseError": 1, "FetchError": 1, "BlockedAddressError": 1, "PrivateAddressError": 1,
+          "SkippedEvent": 0, "RegistrationError": 1, "SubscriberError": 1}
 """Exceptions whose message an organiser or a subscriber reads, and where that message is."""
 LISTS = ("warnings", "notes", "problems")
 """Lists of warnings the parsers fill."""

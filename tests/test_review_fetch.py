@@ -3,6 +3,7 @@ web server being fetched: real HTTP servers on 127.0.0.1, no mocks."""
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -12,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from aggregator.core import check_feed, make_aggregator
@@ -22,8 +24,8 @@ from aggregator.reasons import reason_in
 from conftest import make_settings, make_source
 from misbehaving import MisbehavingServer, body, drip, misbehaving_server, redirect
 from sites import SOON, ics
-from test_web_pages import register
-from webapp import Web, web  # noqa: F401  (fixture)
+from test_web_pages import csrf, register
+from webapp import Web, running, web  # noqa: F401  (fixture)
 
 CAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 
@@ -375,3 +377,30 @@ def test_credentials_in_the_url_follow_a_redirect_on_the_same_host_only(
     [other] = fetch_feeds([FetchRequest(away.replace("http://", "http://team:s3cret@"))],
                           allow_private=True, resolver=resolver)
     assert isinstance(other, FetchResult) and leaked == [""]
+
+
+def test_the_public_preview_does_not_tell_a_stranger_our_inside_addresses(
+    tmp_path: Path,
+) -> None:
+    """Anyone may type an address into the register form: "intranet.corp resolves to
+    10.1.2.3 ... (set AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1 to allow it)" mapped the operator's
+    internal DNS for them, and told an organiser of a setting they cannot touch. The form
+    says the address is not public; the operator's logs and CLI keep the details."""
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["10.1.2.3"]
+
+    settings = dataclasses.replace(make_settings(tmp_path, ()), allow_private_networks=False)
+    aggregator = make_aggregator(settings, resolver=resolver)
+    try:
+        with running(aggregator) as url, httpx.Client(base_url=url, timeout=30) as client:
+            for lang, said in (("en", "not a public address"), ("fr", "pas une adresse publique"),
+                               ("de", "keine öffentliche Adresse")):
+                page = client.post(f"/register?lang={lang}", data={
+                    "csrf_token": csrf(client, "/register"), "action": "preview",
+                    "feeds": "https://intranet.corp/agenda.ics"}).text
+                assert "10.1.2.3" not in page and "AGGREGATOR_ALLOW" not in page
+                assert said in page
+    finally:
+        aggregator.close()
+    with pytest.raises(FetchError, match="intranet.corp resolves to 10.1.2.3"):
+        check_feed(settings, "https://intranet.corp/agenda.ics", resolver=resolver)

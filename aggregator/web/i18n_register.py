@@ -4,6 +4,13 @@
 from __future__ import annotations
 
 REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
+    "not_public": (
+        "cette adresse n’est pas une adresse publique d’Internet (elle mène à notre propre "
+        "réseau ou à cette machine) : donnez l’adresse publique du flux",
+        "this is not a public address on the Internet (it leads into our own network or to "
+        "this machine): give the feed’s public address",
+        "das ist keine öffentliche Adresse im Internet (sie führt in unser eigenes Netz oder "
+        "auf diesen Rechner): nennen Sie die öffentliche Adresse des Feeds"),
     "feeds_unreadable": (
         "Nous n’avons pas pu lire {n} de ces flux (voir ci-dessous) : corrigez l’adresse, ou "
         "réessayez plus tard si le site est en panne. Rien n’a été enregistré.",

@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 
 from ..core import Aggregator, RegistrationError
 from ..dedup import unmerged
-from ..errors import FeedError
+from ..errors import FeedError, PrivateAddressError
 from ..models import LANGUAGES, FeedRef, ParsedFeed, feed_address
 from ..reasons import reason_in, reasons_in
 from ..render.agenda import upcoming
@@ -196,9 +196,11 @@ def previews_of(aggregator: Aggregator, urls: list[str], lang: str) -> list[dict
 def _preview(aggregator: Aggregator, url: str, parsed: ParsedFeed | FeedError,
              lang: str) -> dict[str, Any]:
     """What one URL holds, or why it cannot be read."""
+    page = Page(lang, "/register", {})
+    if isinstance(parsed, PrivateAddressError):  # its reason maps our inside network
+        return {"url": url, "ok": False, "reason": page.t("not_public")}
     if isinstance(parsed, FeedError):
         return {"url": url, "ok": False, "reason": reason_in(parsed.reason, lang)}
-    page = Page(lang, "/register", {})
     summary = page.t("found", format=FORMATS.get(parsed.format, parsed.format),
                      events=page.count("n_events", len(parsed.events)),
                      items=page.count("n_items", len(parsed.items)))
