@@ -404,3 +404,31 @@ def test_the_public_preview_does_not_tell_a_stranger_our_inside_addresses(
         aggregator.close()
     with pytest.raises(FetchError, match="intranet.corp resolves to 10.1.2.3"):
         check_feed(settings, "https://intranet.corp/agenda.ics", resolver=resolver)
+
+
+def test_a_dead_address_is_tried_once_per_round_not_once_per_feed(
+    server: MisbehavingServer,
+) -> None:
+    """A host with many feeds whose first address takes no connection (a stale AAAA record
+    that drops packets): each feed waited out the connect timeout on it before the next
+    address, the round held for feeds x timeout / 4. It is tried once per round now."""
+    port = int(server.base_url.rsplit(":", 1)[1])
+    blackhole = socket.socket()
+    blackhole.bind(("127.0.0.2", port))
+    blackhole.listen(0)
+    filler = socket.create_connection(("127.0.0.2", port))  # the backlog full: SYNs dropped
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["127.0.0.2", "127.0.0.1"]
+
+    requests = [FetchRequest(server.route(f"/cal{n}.ics", body(CAL)).replace(
+        "127.0.0.1", "two.test")) for n in range(8)]
+    started = time.monotonic()
+    try:
+        results = fetch_feeds(requests, allow_private=True, resolver=resolver,
+                              limits=FetchLimits(connect_timeout=1.0, per_host=2))
+    finally:
+        filler.close()
+        blackhole.close()
+    elapsed = time.monotonic() - started
+    assert all(isinstance(r, FetchResult) and r.body == CAL for r in results), results
+    assert elapsed < 3.0, elapsed  # 4 s when every feed waited on the dead address

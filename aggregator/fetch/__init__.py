@@ -109,6 +109,8 @@ class _Fetcher:
         self.hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(limits.per_host)
         )
+        self.dead: set[tuple[str, int]] = set()
+        """Addresses (and ports) that took no connection in this batch."""
         self.told_to_wait = {} if told_to_wait is None else told_to_wait
         """Hosts that answered 429 (or 503 with Retry-After) in this batch (or the daemon's
         tick: :class:`Wire`), by their answer: their other feeds are not asked again."""
@@ -160,9 +162,12 @@ class _Fetcher:
     async def _hop(self, url: str, request: FetchRequest) -> FetchResult | tuple[int, str]:
         """One request, to the host's first checked address that takes the connection (a
         stale AAAA record or one dead server of two failed the feed; browsers go on)."""
-        addresses = await resolve_all_checked(url, self.resolver, self.allow_private,
-                                              self.trusted)
-        *others, last = addresses[:ADDRESSES_TRIED]
+        addresses = (await resolve_all_checked(url, self.resolver, self.allow_private,
+                                               self.trusted))[:ADDRESSES_TRIED]
+        # An address that took no connection is not tried again in this batch: each feed of
+        # its host waited out the connect timeout there. All of them dead: the last is.
+        port = split_target(url)[2]
+        *others, last = [a for a in addresses if (a, port) not in self.dead] or addresses[-1:]
         for address in others:
             with contextlib.suppress(_NotConnected):
                 return await self._send(url, address, request, fallback=True)
@@ -193,8 +198,10 @@ class _Fetcher:
             finally:
                 await response.aclose()
         except (httpx.HTTPError, aiohttp.ClientError, TimeoutError) as error:
-            if fallback and _not_connected(error):
-                raise _NotConnected from None
+            if _not_connected(error):
+                self.dead.add((address, split_target(url)[2]))
+                if fallback:
+                    raise _NotConnected from None
             raise transport_error(url, error) from None
         except UnicodeError:  # the transport re-encodes the reason phrase: Latin-1 fails
             raise FetchError(url, "not a valid HTTP answer: its status line is not text") from None
