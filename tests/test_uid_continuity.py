@@ -11,6 +11,7 @@ import icalendar
 
 from aggregator.dedup.continuity import keep_identities
 from aggregator.dedup.results import EventMerge
+from aggregator.render.ics import CALLED_OFF
 from render_builders import PARIS, merged
 from sites import SOON, ics
 from webapp import Web, web  # noqa: F401  (fixture)
@@ -19,9 +20,11 @@ APERO = "Apéro start-up"
 
 
 def _calendar(web: Web) -> dict[str, tuple[str, str, int]]:
-    """UID -> (title, status, sequence) of every VEVENT of the merged calendar."""
+    """UID -> (title, status, sequence) of every VEVENT of the merged calendar (the title
+    without the "Annulé : " a cancelled one shows to clients that show it as any other)."""
     calendar = icalendar.Calendar.from_ical((web.tmp_path / "output" / "calendar.ics").read_bytes())
-    return {str(e["UID"]): (str(e["SUMMARY"]), str(e["STATUS"]), int(e.get("SEQUENCE", 0)))
+    return {str(e["UID"]): (str(e["SUMMARY"]).removeprefix(CALLED_OFF["fr"]), str(e["STATUS"]),
+                            int(e.get("SEQUENCE", 0)))
             for e in calendar.walk("VEVENT")}
 
 
