@@ -23,7 +23,7 @@ from icalendar import Event as VEvent
 from ..memo import Memo
 from ..models import MergedEvent, When
 from ..recurrence import expansion_steps, rule_problem
-from .ics import event_components
+from .ics import CALLED_OFF, event_components
 from .text import one_line, status_of
 from .times import as_date, event_span, instant
 
@@ -323,12 +323,24 @@ def walk(event: MergedEvent, *, after: datetime) -> Iterator[Occurrence]:
 def _from_component(event: MergedEvent, component: VEvent) -> Occurrence:
     start: When = component.decoded("DTSTART")
     end: When | None = component.decoded("DTEND") if "DTEND" in component else None
+    status = status_of(str(component.get("STATUS", event.status)))
     return Occurrence(
         event,
         start,
         end,
-        one_line(str(component.get("SUMMARY", event.title))),
+        _posted_title(one_line(str(component.get("SUMMARY", event.title))), status),
         one_line(str(component.get("LOCATION", ""))),
         str(component.get("URL", event.url)),
-        status_of(str(component.get("STATUS", event.status))),
+        status,
     )
+
+
+def _posted_title(summary: str, status: str) -> str:
+    """A series' occurrence's title as posted: the calendar's SUMMARY of a cancelled one
+    says "Annulé : " for calendar clients (``ics.summary``), and the digest, which marks it
+    in its own language, read "[ABGESAGT] Annulé : Meetup" in German."""
+    if status == "CANCELLED":
+        for prefix in CALLED_OFF.values():
+            if summary.startswith(prefix):
+                return summary.removeprefix(prefix)
+    return summary
