@@ -16,9 +16,10 @@ PARIS = ZoneInfo("Europe/Paris")
 BY_ID = {s.id: s for s in SOURCES}
 
 
-def digest(events: list[dict[str, Any]], language: str, filters: Filters = Filters()) -> Any:
+def digest(events: list[dict[str, Any]], language: str, filters: Filters = Filters(),
+           news: list[dict[str, Any]] = NEWS) -> Any:
     content = select_digest(WEEK, [decode_event(e) for e in events],
-                            [decode_item(i) for i in NEWS], BY_ID, PARIS, filters)
+                            [decode_item(i) for i in news], BY_ID, PARIS, filters)
     return render_digest(content, language=language, base_url=BASE_URL, zone=PARIS,
                          sources=BY_ID).personalise("tok")
 
@@ -49,3 +50,27 @@ def test_a_cancelled_date_of_a_series_is_marked_once_in_the_digests_language(
     # the other dates of the series are not called off
     assert rendered.text.count("Meetup hebdo") == 2
     assert rendered.text.count(f"[{badge}]") == 1
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "de"])
+def test_the_agenda_and_news_links_open_the_subscribers_own_selection(language: str) -> None:
+    # A subscriber following the Metz association read "… and 3 more events in the online
+    # agenda", and the link opened the whole region's agenda: only a single city was kept.
+    filters = Filters(kinds=("association",), tags=("startup",))
+    articles = [{"id": f"a{n}", "title": f"Article {n}", "link": f"https://assoc.example.org/{n}",
+                 "published": f"2026-12-0{n}T09:00:00+00:00", "summary": "",
+                 "sources": [{"source": "assoc", "feed": "https://assoc.example.org/news.xml",
+                              "guid": str(n), "link": f"https://assoc.example.org/{n}"}]}
+                for n in range(1, 7)]
+    rendered = digest([event("apero", "Apéro start-up", "2026-12-08T19:00:00+01:00", None,
+                             "Metz", "assoc")], language, filters, articles)
+    agenda = f"{BASE_URL}/?kind=association&tag=startup&lang={language}"
+    news = f"{BASE_URL}/news?kind=association&tag=startup&lang={language}"
+    assert f" {agenda}\n" in rendered.text
+    assert f'href="{agenda.replace("&", "&amp;")}"' in rendered.html
+    assert f" {news}\n" in rendered.text  # "… and 1 more news item on the website"
+    # two cities are more than the agenda's one city filter: the agenda shows both (all)
+    both = digest([], language, Filters(cities=("Metz", "Nancy"), sources=("assoc",)))
+    assert f" {BASE_URL}/?source=assoc&lang={language}\n" in both.text
+    one = digest([], language, Filters(cities=("Metz",)))
+    assert f" {BASE_URL}/?city=Metz&lang={language}\n" in one.text

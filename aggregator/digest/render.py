@@ -180,10 +180,9 @@ def _links(base_url: str, content: DigestContent, personal: bool, language: str
     speaks French opened the agenda, the news and each event's page in French."""
     rest = base_url.partition("://")[2]
     calendar = "calendar.ics"
-    query: dict[str, str] = {}
+    query = _selection_query(content)
     if len(content.filters.cities) == 1:
-        city = slugify(content.filters.cities[0])
-        calendar, query = f"calendars/{city}.ics", {"city": content.filters.cities[0]}
+        calendar = f"calendars/{slugify(content.filters.cities[0])}.ics"
     if personal:
         calendar = f"calendars/mine/{CALENDAR}.ics"
     shown = "?" + urlencode(query | {"lang": language})
@@ -195,6 +194,16 @@ def _links(base_url: str, content: DigestContent, personal: bool, language: str
         "preferences": f"{base_url}/preferences/{TOKEN}",
         "subscribe": f"{base_url}/subscribe?lang={language}",
     }
+
+
+def _selection_query(content: DigestContent) -> dict[str, str]:
+    """The agenda's and news page's filters for what the subscriber follows: each of its
+    cities, kinds, topics or organisations that is one value (the pages filter by one of
+    each; two cities are both in the unfiltered agenda). Only the city was kept, and one who
+    followed an organisation clicked "… and 3 more events" into the whole region's agenda."""
+    f = content.filters
+    chosen = {"city": f.cities, "kind": f.kinds, "tag": f.tags, "source": f.sources}
+    return {name: values[0] for name, values in chosen.items() if len(values) == 1}
 
 
 def _selection(content: DigestContent, language: str, sources: Mapping[str, Source]) -> str:
