@@ -74,3 +74,13 @@ def test_the_agenda_and_news_links_open_the_subscribers_own_selection(language: 
     assert f" {BASE_URL}/?source=assoc&lang={language}\n" in both.text
     one = digest([], language, Filters(cities=("Metz",)))
     assert f" {BASE_URL}/?city=Metz&lang={language}\n" in one.text
+
+
+def test_the_subject_counts_every_event_of_the_week_beyond_those_listed() -> None:
+    # A busy week of 90 events read "80 events this week" (the listing's cap) above
+    # "… and 10 more events in the online agenda".
+    events = [event(f"talk-{n}", f"Talk {n:02d}", f"2026-12-{8 + n % 5:02d}T{8 + n % 12:02d}:"
+                    f"{n % 60:02d}:00+01:00", None, "Metz", "venue") for n in range(90)]
+    rendered = digest(events, "en", news=[])
+    assert rendered.subject == "90 events this week in Metz"
+    assert "… and 10 more events in the online agenda" in rendered.text

@@ -135,9 +135,11 @@ def select_digest(
     days: dict[date, list[Occurrence]] = {}
     for occurrence in occurrences:
         days.setdefault(max(as_date(occurrence.start, zone), monday), []).append(occurrence)
-    first_week = [o for o in occurrences
+    # counted among all it holds, not the listing's first MAX_EVENTS: a week of 90 read
+    # "80 events this week" above "… and 10 more events"
+    first_week = [o for o in every
                   if instant(o.start, zone) < start + timedelta(days=7) and not o.cancelled]
-    counted = first_week or [o for o in occurrences if not o.cancelled]
+    counted = first_week or [o for o in every if not o.cancelled]
     news, news_more = _news(items, sources, start, filters)
     cities: dict[str, int] = {}
     for occurrence in counted:
