@@ -84,3 +84,16 @@ def test_the_subject_counts_every_event_of_the_week_beyond_those_listed() -> Non
     rendered = digest(events, "en", news=[])
     assert rendered.subject == "90 events this week in Metz"
     assert "… and 10 more events in the online agenda" in rendered.text
+
+
+def test_the_subject_counts_the_weeks_articles_left_out_by_the_caps() -> None:
+    # A newsroom's 8 articles of the week read "5 news items" in the subject (the listing's
+    # cap per organisation) above "… and 3 more news items on the website".
+    articles = [{"id": f"b{n}", "title": f"Article {n}", "link": f"https://assoc.example.org/{n}",
+                 "published": f"2026-12-0{1 + n % 6}T09:00:00+00:00", "summary": "",
+                 "sources": [{"source": "assoc", "feed": "https://assoc.example.org/news.xml",
+                              "guid": str(n), "link": f"https://assoc.example.org/{n}"}]}
+                for n in range(8)]
+    rendered = digest([], "en", news=articles)
+    assert rendered.subject == "Nothing planned this week · 8 news items"
+    assert "… and 3 more news items on the website" in rendered.text

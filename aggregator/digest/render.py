@@ -117,7 +117,7 @@ def render_digest(
 def subject_line(content: DigestContent, language: str) -> str:
     """What is inside, in one line: "12 événements cette semaine à Metz, Nancy…"."""
     t = labels(language)
-    news = sum(len(items) for _, items in content.news)
+    news = sum(len(items) for _, items in content.news) + content.news_more  # all the week's
     if content.week_count:
         count, when = content.week_count, t["this_week"]
     else:
