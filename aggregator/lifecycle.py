@@ -136,8 +136,10 @@ def _current(
 ) -> tuple[Publication, MergedEvent]:
     mark, until = _MARKS.get(event, lambda: (
         fingerprint(event), last_instant(event.start, event.end, event.rrule, event.rdates)))
-    if before is None:
-        sequence, modified = event.sequence, event.last_modified or now
+    if before is None:  # new to the outputs: changed now for whoever syncs from them,
+        # whatever LAST-MODIFIED its feed wrote (a month old: missed by every sync since;
+        # next year, from a server's clock: given again on every sync until then)
+        sequence, modified = event.sequence, now
     elif not before.vanished and not _changed(event, mark, before):
         sequence, modified = max(event.sequence, before.sequence), before.last_modified
     else:

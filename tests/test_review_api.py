@@ -1,0 +1,84 @@
+"""A partner app kept in step with ``/events.json?updated_since=`` (the open data, reviewed
+as a developer integrating it): each sync asks for what changed since the last one's
+``generated_at`` and applies ``events`` and ``removed`` to its copy."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sites import SOON, ics, one_calendar
+from webapp import Web, web  # noqa: F401  (the fixture)
+
+
+class Partner:
+    """A partner app's copy of the agenda, synced as the README says."""
+
+    def __init__(self, web: Web, **filters: str) -> None:
+        self.web, self.filters = web, filters
+        document = web.client.get("/events.json", params=filters).json()
+        self.events = {e["uid"]: e["title"] for e in document["events"]
+                       if e["status"] != "CANCELLED"}
+        self.since: str = document["generated_at"]
+
+    def sync(self) -> dict[str, Any]:
+        answer = self.web.client.get("/events.json",
+                                     params={**self.filters, "updated_since": self.since})
+        assert answer.status_code == 200, answer.text
+        document: dict[str, Any] = answer.json()
+        for event in document["events"]:
+            if event["status"] != "CANCELLED":
+                self.events[event["uid"]] = event["title"]
+        for uid in document["removed"]:
+            self.events.pop(uid, None)
+        self.since = document["generated_at"]
+        return document
+
+    def titles(self) -> set[str]:
+        return set(self.events.values())
+
+
+def rebuild(web: Web) -> None:
+    """A build in another second than the last one (``generated_at`` counts seconds: an
+    event changed in the same second as the watermark is given again, harmlessly)."""
+    time.sleep(1.1)
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+
+
+def test_a_new_event_edited_long_ago_at_its_source_reaches_a_synced_partner(web: Web) -> None:
+    """Google and most calendar servers write LAST-MODIFIED, the time the organiser last
+    edited the event: a new organisation's events, or an event its organiser prepared a month
+    ago and published today, were dated that old and never given to an app syncing since
+    its last poll."""
+    partner = Partner(web)
+    assert partner.titles() == {"Rencontre IA", "Apéro start-up"}
+    edited = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y%m%dT%H%M%SZ")
+    web.feeds.set("/assoc.ics", one_calendar(
+        ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1)),
+        ics("hack-1@assoc", "Hackathon", SOON + timedelta(days=2),
+            extra=f"LAST-MODIFIED:{edited}")), "text/calendar")
+    rebuild(web)
+    partner.sync()
+    assert partner.titles() == {"Rencontre IA", "Apéro start-up", "Hackathon"}
+    whole = {e["title"] for e in web.client.get("/events.json").json()["events"]}
+    assert partner.titles() == whole
+
+
+def test_an_event_edited_in_the_future_at_its_source_is_not_given_on_every_sync(
+        web: Web) -> None:
+    """An organiser's server with its clock ahead wrote a LAST-MODIFIED next year: the new
+    event came back in every sync until then, as if it changed every time."""
+    ahead = (datetime.now(UTC) + timedelta(days=300)).strftime("%Y%m%dT%H%M%SZ")
+    partner = Partner(web)
+    web.feeds.set("/venue.ics", one_calendar(
+        ics("blida-99@venue", "Rencontre IA", SOON, "https://lab.example.org/talk-1/?utm_source=x"),
+        ics("o1@venue", "Atelier Python", SOON + timedelta(days=5),
+            extra=f"LAST-MODIFIED:{ahead}")), "text/calendar")
+    rebuild(web)
+    assert "Atelier Python" in {e["title"] for e in partner.sync()["events"]}
+    rebuild(web)  # nothing changed in the feeds: the last build's changes, once more at most
+    partner.sync()  # (generated_at counts seconds, the build that made them was within one)
+    rebuild(web)
+    assert partner.sync()["events"] == []
