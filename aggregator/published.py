@@ -199,10 +199,15 @@ class PublishedMixin:
         window: tuple[datetime, datetime] | None = None,
     ) -> dict[str, Any]:
         """events.json for a selection; with ``updated_since`` only what changed after it,
-        with ``window`` (start, end) only the events with an occurrence overlapping it."""
+        with ``window`` (start, end) only the events with an occurrence overlapping it.
+
+        ``removed`` (with ``updated_since``): the UIDs to drop, the changed events now
+        CANCELLED and those that changed out of the selection or window (moved to another
+        city, postponed out of the days): a partner syncing ``?city=Nancy`` kept an event
+        moved to Metz at its old place. It may name events the partner never held."""
         events = self.select_events(published, selection, calendar=True)
         if updated_since is not None:
-            events = tuple(e for e in events if e.last_modified and e.last_modified > updated_since)
+            events = _changed_since(events, updated_since)
         if window is not None:
             zone = ZoneInfo(self.settings.timezone)
             events = tuple(e for e in events if occurs_between(e, *window, zone))
@@ -214,8 +219,16 @@ class PublishedMixin:
         }
         if updated_since is not None:
             document["updated_since"] = updated_since.isoformat()
-            document["removed"] = [e.uid for e in events if e.status == "CANCELLED"]
+            kept = {e.uid for e in events}
+            left = [e.uid for e in _changed_since(published.events, updated_since)
+                    if e.uid not in kept] if window is not None or not selection.empty else []
+            document["removed"] = list(dict.fromkeys(
+                [e.uid for e in events if e.status == "CANCELLED"] + left))
         return document
+
+
+def _changed_since(events: tuple[MergedEvent, ...], since: datetime) -> tuple[MergedEvent, ...]:
+    return tuple(e for e in events if e.last_modified and e.last_modified > since)
 
 
 def _version(output: Path) -> str:

@@ -82,3 +82,33 @@ def test_an_event_edited_in_the_future_at_its_source_is_not_given_on_every_sync(
     partner.sync()  # (generated_at counts seconds, the build that made them was within one)
     rebuild(web)
     assert partner.sync()["events"] == []
+
+
+def test_an_event_that_leaves_a_partners_city_leaves_its_copy(web: Web) -> None:
+    """A Nancy site syncing ``?city=Nancy&updated_since=…``: the organiser moved its apéro to
+    Metz, and the site went on listing it in Nancy, at its old place, until its date (the
+    changed event was no longer in the answer, nor in ``removed``)."""
+    partner = Partner(web, city="Nancy")
+    assert partner.titles() == {"Apéro start-up"}
+    web.feeds.set("/assoc.ics", ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1)),
+                  "text/calendar")  # at TCRM-Blida, Metz
+    rebuild(web)
+    partner.sync()
+    assert partner.titles() == set()
+    assert {e["title"] for e in web.client.get("/events.json", params={"city": "Nancy"}).json()
+            ["events"]} == set()
+
+
+def test_an_event_moved_out_of_a_partners_window_leaves_its_copy(web: Web) -> None:
+    """A widget of one week's days, synced with ``from``/``to`` and ``updated_since``: an event
+    postponed by a month stayed in its week."""
+    day = (SOON + timedelta(days=1)).date()
+    window = {"from": (day - timedelta(days=1)).isoformat(), "to": (day + timedelta(days=1)).isoformat()}
+    partner = Partner(web, **window)
+    assert "Apéro start-up" in partner.titles()
+    apero = web.client.get("/events.json", params={"q": "apéro"}).json()["events"][0]
+    moved = ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=31))
+    web.feeds.set("/assoc.ics", moved, "text/calendar")
+    rebuild(web)
+    assert apero["uid"] in partner.sync()["removed"]
+    assert "Apéro start-up" not in partner.titles()

@@ -263,7 +263,9 @@ def events_json(
     updated_since: Annotated[str, Query(
         max_length=40, json_schema_extra={"format": "date-time"},
         description="ISO 8601 instant: only events changed after it, plus "
-        "`removed` (UIDs now CANCELLED, including events gone from every feed)")] = "",
+        "`removed`: the UIDs to drop (now CANCELLED, including events gone from every feed, "
+        "or changed out of the filters or the from/to window; it may name events never "
+        "held). Pass the last answer's `generated_at`")] = "",
 ) -> Response:
     """`{"generated_at", "events": [...]}` as in output/events.json (CONTRACT.md)."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
