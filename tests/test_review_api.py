@@ -112,3 +112,26 @@ def test_an_event_moved_out_of_a_partners_window_leaves_its_copy(web: Web) -> No
     rebuild(web)
     assert apero["uid"] in partner.sync()["removed"]
     assert "Apéro start-up" not in partner.titles()
+
+
+def test_a_partner_sites_script_may_revalidate_the_open_data_itself(web: Web) -> None:
+    """A partner's page keeping events.json with its ETag (``fetch(url, {headers:
+    {"If-None-Match": tag}})``): the browser first asks leave with OPTIONS, which answered 405,
+    so every such fetch failed; and the script could not read the ETag to send back."""
+    asked = web.client.options("/events.json?city=Metz", headers={
+        "Origin": "https://partner.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match"})
+    assert asked.status_code == 204, asked.text
+    assert asked.headers["access-control-allow-origin"] == "*"
+    assert "GET" in asked.headers["access-control-allow-methods"]
+    assert "if-none-match" in asked.headers["access-control-allow-headers"].lower()
+    answer = web.client.get("/events.json?city=Metz", headers={"Origin": "https://partner.example"})
+    assert "etag" in answer.headers["access-control-expose-headers"].lower()
+    again = web.client.get("/events.json?city=Metz", headers={
+        "Origin": "https://partner.example", "If-None-Match": answer.headers["etag"]})
+    assert again.status_code == 304 and again.headers["access-control-allow-origin"] == "*"
+    # a subscriber's own calendar, and the pages, are not given to other sites' scripts
+    for path in ("/calendars/mine/abc.ics", "/subscribe"):
+        refused = web.client.options(path, headers={
+            "Origin": "https://partner.example", "Access-Control-Request-Method": "GET"})
+        assert "access-control-allow-methods" not in refused.headers, path

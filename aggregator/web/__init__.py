@@ -25,6 +25,7 @@ from ..errors import AggregatorError, StoreError
 from . import (admin, api, crawlers, directory, events, manage, news_page, ops, public, register,
                subscribe)
 from .conditional import ANY_ORIGIN, GZIP_MIN_BYTES
+from .cors import Preflight
 from .fastpath import CalendarFastPath
 from .head import HeadAsGet
 from .rootpath import PATH_SAFE, RootPath, local
@@ -67,6 +68,7 @@ def create_app(aggregator: Aggregator) -> FastAPI:
                        calendar=aggregator.settings.output_dir / "calendar.ics")
     app.add_middleware(SecurityHeaders, secure=secure,
                        cookie_path=aggregator.settings.base_path + "/")  # wraps the fast path too
+    app.add_middleware(Preflight)
     app.add_middleware(HeadAsGet)  # added last: every route and the fast path answer HEAD
     return app
 

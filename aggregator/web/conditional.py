@@ -22,8 +22,9 @@ CALENDAR = "text/calendar; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 GZIP_MIN_BYTES = 1024
-ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}
-"""CORS: the open data may be read by any site's scripts (no credentials go with ``*``)."""
+ANY_ORIGIN = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag"}
+"""CORS: the open data may be read by any site's scripts (no credentials go with ``*``),
+its ETag too (a script revalidating with ``If-None-Match`` could not read it)."""
 MAX_AGE = 300
 """Seconds clients may reuse an answer without asking: builds run at most every 15 minutes."""
 
