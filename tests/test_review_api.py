@@ -135,3 +135,23 @@ def test_a_partner_sites_script_may_revalidate_the_open_data_itself(web: Web) ->
         refused = web.client.options(path, headers={
             "Origin": "https://partner.example", "Access-Control-Request-Method": "GET"})
         assert "access-control-allow-methods" not in refused.headers, path
+
+
+def test_a_window_in_local_times_is_read_in_the_agendas_time_zone(web: Web) -> None:
+    """``from=2026-12-11`` is a day in the agenda's time zone, but ``from=2026-12-11T18:00``
+    was read in UTC: a widget of the evening's events, written in local times as people
+    read them, missed those of its last hour and got those of the hour before (an hour off
+    in winter, two in summer)."""
+    apero = web.client.get("/events.json", params={"q": "apéro"}).json()["events"][0]
+    start, end = (datetime.fromisoformat(apero[k]).replace(tzinfo=None) for k in ("start", "end"))
+
+    def titles(**window: str) -> set[str]:
+        answer = web.client.get("/events.json", params=window)
+        assert answer.status_code == 200, answer.text
+        return {e["title"] for e in answer.json()["events"]}
+
+    assert "Apéro start-up" not in titles(to=(start - timedelta(minutes=30)).isoformat())
+    assert "Apéro start-up" in titles(**{"from": (end - timedelta(minutes=30)).isoformat()})
+    assert "Apéro start-up" in titles(to=(start + timedelta(minutes=30)).isoformat())
+    for edge in ("0001-01-01T00:00:00", "9999-12-31T23:59:59"):  # no overflow either side
+        assert titles(**{"from": edge, "to": edge}) == set()

@@ -255,11 +255,12 @@ def events_json(
     from_: Annotated[str, Query(
         alias="from", max_length=40,
         description="A day (2026-12-07) or an ISO 8601 instant: only events with an occurrence "
-        "from then on (a day from its start in the agenda's time zone)")] = "",
+        "from then on (a day from its start, a time without offset, in the agenda's time "
+        "zone)")] = "",
     to: Annotated[str, Query(
         max_length=40,
-        description="A day (2026-12-13, included) or an ISO 8601 instant (excluded): only "
-        "events with an occurrence before then")] = "",
+        description="A day (2026-12-13, included) or an ISO 8601 instant (excluded; without "
+        "offset, in the agenda's time zone): only events with an occurrence before then")] = "",
     updated_since: Annotated[str, Query(
         max_length=40, json_schema_extra={"format": "date-time"},
         description="ISO 8601 instant: only events changed after it, plus "
@@ -302,12 +303,14 @@ def _moment(text: str, name: str, zone: ZoneInfo, days_after: int) -> datetime:
             raise HTTPException(status_code=422, detail=f"{name} must be a day such as "
                                                         "2026-12-07 or an ISO 8601 date-time") from None
         return datetime.combine(min(day, LATEST.date()) + timedelta(days=days_after), time(), zone)
-    return _instant(text, name)
+    return _instant(text, name, zone)
 
 
-def _instant(text: str, name: str) -> datetime:
+def _instant(text: str, name: str, zone: ZoneInfo | None = None) -> datetime:
     """An ISO 8601 instant, RFC 3339's included: lower-case t and z, a leap second (read as
-    :59), year 0000 (before any event). A '+' the query string turned into a space is put back."""
+    :59), year 0000 (before any event). A '+' the query string turned into a space is put back.
+    Without an offset, a time of ``zone`` (``from``/``to``: the agenda's, as their days are;
+    ``from=…T18:00`` was read in UTC, an hour off in winter), else of UTC."""
     text = LEAP_SECOND.sub(r"\1:59", text.upper().replace("Z", "+00:00").replace(" ", "+"))
     if text.startswith("0000-"):
         return datetime.min.replace(tzinfo=UTC)
@@ -316,7 +319,7 @@ def _instant(text: str, name: str) -> datetime:
     except ValueError:
         raise HTTPException(status_code=422, detail=f"{name} must be an ISO 8601 "
                                                     "date-time such as 2026-01-31T12:00:00Z") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=zone or UTC)
 
 
 @router.get("/news.json", response_class=Response, summary="Merged news as JSON",
