@@ -160,3 +160,18 @@ def test_an_address_in_an_events_description_is_a_link(web: Web) -> None:
                      r'rel="[^"]*nofollow[^"]*"[^>]*>https://asso\.example\.org/inscription\?id=7'
                      r'&amp;x=1</a>\.', description)  # the full stop ends the sentence, not it
     assert "(a &lt; b)" in description  # text, never markup
+
+
+def test_the_site_has_an_icon_for_browser_tabs_bookmarks_and_feed_readers(web: Web) -> None:
+    """Every page asked for /favicon.ico and got a 404: a blank tab and bookmark, and feed
+    readers (which look there or for the page's icon link) showed no icon beside our news."""
+    client = web.client
+    page = client.get("/?lang=de").text
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page)
+    assert icon, "the page names no icon"
+    answer = client.get(icon.group(1))
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "image/svg+xml"
+    assert answer.text.startswith("<svg") and "</svg>" in answer.text
+    legacy = client.get("/favicon.ico")
+    assert legacy.status_code == 301 and legacy.headers["location"] == icon.group(1)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..core import Published, Selection
 from ..digest.labels import week_label
@@ -352,3 +352,19 @@ def copy_js() -> Response:
     script = resources.files("aggregator.web").joinpath("static/copy.js").read_bytes()
     return Response(script, media_type="text/javascript; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/static/favicon.svg")
+def favicon() -> Response:
+    """The site's icon (a calendar), for tabs, bookmarks and feed readers."""
+    icon = resources.files("aggregator.web").joinpath("static/favicon.svg").read_bytes()
+    return Response(icon, media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/favicon.ico")
+def favicon_ico(request: Request) -> Response:
+    """Where browsers and feed readers look without a page's icon link: a 404 on every
+    page before."""
+    return RedirectResponse(local(request, "/static/favicon.svg"), status_code=301)
+
