@@ -128,9 +128,11 @@ class BuildMixin:
         gone = [uid for uid, entry in before.items() if uid not in current and entry.until > now]
         if not gone:
             return merge, before
+        # read again with the snapshots: another node sharing the database may have saved
+        # its own build in between, without some of these UIDs (a KeyError stopped the build)
         snapshots = self.store.load_publication(with_snapshots=gone)
         vanished = {uid: entry.snapshot for uid in gone
-                    if (entry := snapshots[uid]).snapshot is not None}
+                    if (entry := snapshots.get(uid)) is not None and entry.snapshot is not None}
         zone = ZoneInfo(self.settings.timezone)
         return continuity.keep_identities(merge, known, vanished, zone), before
 
