@@ -432,3 +432,28 @@ def test_a_dead_address_is_tried_once_per_round_not_once_per_feed(
     elapsed = time.monotonic() - started
     assert all(isinstance(r, FetchResult) and r.body == CAL for r in results), results
     assert elapsed < 3.0, elapsed  # 4 s when every feed waited on the dead address
+
+
+def test_a_304_that_names_a_new_etag_is_remembered(
+    server: MisbehavingServer, tmp_path: Path,
+) -> None:
+    """A 304 may carry the validator the server now knows the same feed by (RFC 9110 15.4.5: a
+    CDN changing its ETag scheme, an nginx switching to weak tags). It was dropped: we kept
+    asking with the old one, which such a server no longer matches, and downloaded the whole
+    feed every other round."""
+    def rotating(handler):  # type: ignore[no-untyped-def]
+        asked = handler.headers.get("If-None-Match")
+        if asked in ('"v1"', '"v2"') and not (asked == '"v1"' and server.hits("/r.ics") > 2):
+            handler.send_response(304)
+            handler.send_header("ETag", '"v2"')
+            handler.end_headers()
+            return
+        body(CAL, ETag='"v1"')(handler)
+
+    url = server.route("/r.ics", rotating)
+    aggregator = make_aggregator(make_settings(tmp_path, (make_source("r", url),)))
+    try:
+        results = [aggregator.refresh()[0].result for _ in range(4)]
+    finally:
+        aggregator.close()
+    assert results == ["updated", "not_modified", "not_modified", "not_modified"], results

@@ -219,7 +219,11 @@ class _Fetcher:
                                   "the site's server (or a cache in front of it) must send the "
                                   "feed itself; tell the site", status)
         if status == 304:  # no body: aiohttp returns the connection to the pool by itself
+            # It may name the validators the server now knows the feed by (RFC 9110 15.4.5):
+            # kept, or a server that changed its ETags never matches ours again.
             return FetchResult(url=url, status_code=304,
+                               etag=response.headers.get("etag"),
+                               last_modified=response.headers.get("last-modified"),
                                cache_control=response.headers.get("cache-control"))
         if status >= 400 or status < 200:
             raise FetchError(url, status_reason(status, response.reason_phrase), status,
