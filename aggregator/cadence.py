@@ -92,6 +92,22 @@ def is_due(state: FeedState, now: datetime) -> bool:
         state.next_due is None or not now < state.next_due <= now + MAX_INTERVAL)
 
 
+def told_to_wait(state: FeedState, now: datetime) -> str | None:
+    """Why a refresh by hand (cron's ``aggregator refresh``) leaves this feed alone, or None.
+
+    Its site's last answer was 429 Too Many Requests: it asked us to come back later, and the
+    feed is not due before then (its Retry-After, or the back-off). The daemon keeps to this
+    by its schedule; cron every 15 minutes asked again at each run, whatever the site said.
+    A 503 is the site's own trouble, often over when the operator runs a refresh by hand (a
+    new site going live): it is asked again."""
+    if state.http_status != 429 or state.status != "error" or is_due(state, now):
+        return None
+    assert state.next_due is not None  # not due: a time ahead
+    return (f"the site answered HTTP {state.http_status} and asked us to wait: not asked again "
+            f"before {state.next_due.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC "
+            "(`aggregator refresh --force` asks now)")
+
+
 def _clamp(delay: timedelta) -> timedelta:
     return min(max(delay, MIN_INTERVAL), MAX_INTERVAL)
 

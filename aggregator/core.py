@@ -11,7 +11,7 @@ from contextlib import closing, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
-from . import decide
+from . import cadence, decide
 from .building import BuildMixin, BuildReport
 from .cluster import DATA_MARK, ClusterMixin, Writing
 from .config import DEFAULT_BASE_URL, DEFAULT_REFRESH, Settings
@@ -146,13 +146,20 @@ class Aggregator(BuildMixin, CurationMixin, RegistrationsMixin, PublishedMixin, 
         with self.leased_by_hand(wanted) as (ids, held):
             # read once leased, not before: another node may just have stored a newer state
             states = [s for s in self.store.feed_states(sources) if s.feed_id in wanted_keys]
-            leased = [s for s in states if s.feed_id in ids]
+            now = self.clock()
+            waiting = {} if force else {s.feed_id: why for s in states if s.feed_id in ids
+                                        and (why := cadence.told_to_wait(s, now))}
+            leased = [s for s in states if s.feed_id in ids and s.feed_id not in waiting]
             updates = self._fetch_and_store(leased, force=force, sources=by_id, report=report)
         if any(update.replaced for update in updates):
             self.store.bump_mark(DATA_MARK)  # a running daemon's nodes rebuild after this
         release_free_memory()
         outcomes = {s.feed_id: u.outcome for s, u in zip(leased, updates, strict=True)}
         for state in states:
+            if state.feed_id in waiting:
+                outcomes[state.feed_id] = FeedOutcome(
+                    state.source_id, state.url, "skipped", state.record_count,
+                    waiting[state.feed_id])
             if state.feed_id in held:
                 outcomes[state.feed_id] = FeedOutcome(
                     state.source_id, state.url, "skipped",

@@ -457,3 +457,32 @@ def test_a_304_that_names_a_new_etag_is_remembered(
     finally:
         aggregator.close()
     assert results == ["updated", "not_modified", "not_modified", "not_modified"], results
+
+
+def test_refresh_from_cron_leaves_a_site_alone_that_asked_us_to_wait(
+    server: MisbehavingServer, tmp_path: Path,
+) -> None:
+    """`aggregator refresh` from cron every 15 minutes asked a site that answered 429 with
+    Retry-After: 3600 again at each run: the daemon waited, cron did not. It now skips the
+    feed until then and says so; --force asks at once."""
+    url = server.route("/busy.ics", body(b"slow down", "text/plain", 429, Retry_After="3600"))
+    fine = server.route("/cal.ics", body(CAL))
+    sources = (make_source("busy", url), make_source("fine", fine))
+    aggregator = make_aggregator(make_settings(tmp_path, sources))
+    try:
+        first = aggregator.refresh()
+        second = aggregator.refresh()
+        assert server.hits("/busy.ics") == 1 and server.hits("/cal.ics") == 2
+        assert [o.result for o in first] == ["error", "updated"], first
+        assert second[0].result == "skipped", second
+        assert "HTTP 429" in (second[0].error or "") and "--force" in (second[0].error or "")
+        assert second[1].result in ("not_modified", "unchanged")
+        [forced] = aggregator.refresh("busy", force=True)
+        assert forced.result == "error" and server.hits("/busy.ics") == 2
+        # a feed failing for another reason is asked at every run, as before
+        server.route("/busy.ics", body(b"gone", "text/plain", 404))
+        aggregator.refresh("busy", force=True)
+        aggregator.refresh()
+        assert server.hits("/busy.ics") == 4
+    finally:
+        aggregator.close()
