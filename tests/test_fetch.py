@@ -136,7 +136,8 @@ def test_connection_refused_is_a_value_and_others_go_on(server: MisbehavingServe
     good = server.route("/cal.ics", body(CAL))
     results = fetch_feeds([FetchRequest("http://127.0.0.1:9/"), FetchRequest(good)], allow_private=True)
     assert isinstance(results[0], FetchError)
-    assert results[0].reason.endswith("cannot connect: Connection refused")
+    assert "cannot connect: Connection refused; " in results[0].reason
+    assert results[0].reason.endswith("if the feed has moved, give us its new address")
     assert isinstance(results[1], FetchResult) and results[1].body == CAL
 
 

@@ -64,7 +64,9 @@ def transport_error(url: str, error: BaseException) -> FetchError:
         return FetchError(url, f"incomplete answer: {text}")
     if isinstance(root, aiohttp.ClientResponseError):  # a status line or header we cannot read
         return FetchError(url, f"not a valid HTTP answer: {text}")
-    return FetchError(url, f"cannot connect: {text}")
+    return FetchError(url, f"cannot connect: {text}; the site's server does not answer at "
+                           "this address: we will try again; if the feed has moved, give us "
+                           "its new address")
 
 
 def _one_line(error: BaseException) -> str:
