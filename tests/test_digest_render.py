@@ -224,3 +224,22 @@ def test_feed_text_cannot_carry_a_subscribers_secret_to_its_site() -> None:
     assert "https://evil.example/steal?t=" in body and "ALICE-SECRET-TOKEN" in body
     assert "evil.example/steal?t=ALICE" not in body and "news?t=ALICE" not in body
     assert f"{BASE_URL}/unsubscribe/ALICE-SECRET-TOKEN" in body
+
+
+def test_the_text_part_gives_each_article_its_summary_as_the_html_does() -> None:
+    """A reader whose mail app shows the text part (or who chose it) saw the news as bare
+    titles: the HTML part says what each article is about, the text part said nothing."""
+    long = ("Le laboratoire ouvre un appel à projets sur l'intelligence artificielle "
+            "appliquée à la santé, ouvert aux start-up et associations du Grand Est et du "
+            "Luxembourg jusqu'au 31 janvier.")
+    news = [dict(item, summary=f"<p>{long}</p>") if item["id"] == "n3" else item for item in NEWS]
+    content = select_digest(WEEK, [decode_event(e) for e in EVENTS],
+                            [decode_item(i) for i in news], BY_ID, PARIS, Filters())
+    text = render_digest(content, language="fr", base_url=BASE_URL, zone=PARIS,
+                         sources=BY_ID, personal=True).personalise("tok").text
+    assert "* Appel à projets IA (3 décembre)\n  Déposez vos projets.\n  https://lab" in text, text
+    start = text.index("* Nouveau local à Metz")
+    block = text[start:text.index("https://assoc.example.org/local", start)]
+    lines = [line for line in block.splitlines()[1:] if line.strip()]
+    assert " ".join(line.strip() for line in lines) == long  # 184 characters: not clipped
+    assert len(lines) == 3 and all(line.startswith("  ") and len(line) <= 78 for line in lines)

@@ -171,7 +171,8 @@ def test_an_article_without_a_web_link_is_no_empty_link() -> None:
     digest = render_digest(content, language="fr", base_url=BASE_URL, zone=PARIS,
                            sources=BY_ID, personal=False)
     assert 'href=""' not in digest.html and ">Appel à projets IA</" in digest.html
-    assert "\nLe Lab\n* Appel à projets IA (3 décembre)\n\n\nS’abonner" in digest.text
+    assert ("\nLe Lab\n* Appel à projets IA (3 décembre)\n  Déposez vos projets.\n\n\nS’abonner"
+            in digest.text)
 
 
 def test_an_event_feeds_titles_say_the_language_they_are_written_in(web: Web) -> None:
