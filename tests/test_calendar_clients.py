@@ -256,3 +256,38 @@ def test_a_date_given_as_a_period_keeps_its_own_length_in_every_calendar(
     calendars = served(venue_site(feed_server, tmp_path, PERIODS), tmp_path / "output")
     assert {name: occurrences(got, ends=True) for name, got in calendars.items()} == {
         name: source for name in calendars}
+
+
+# A weekly Tuesday meetup whose organiser moved one date, and whose tool wrote that date's
+# RECURRENCE-ID on the Wednesday (the series' day before the organiser changed it): a date
+# of no rule. recurring-ical-events shows it; Thunderbird (ical.js) and Outlook showed
+# nothing that week, as RFC 5545 lets them: an override must name a date of its series.
+OFF_SERIES = calendar(
+    "BEGIN:VEVENT\r\nUID:meetup-weekly\r\nSUMMARY:Meetup\r\nLOCATION:TCRM-Blida\\, Metz\r\n"
+    "DTSTART;TZID=Europe/Paris:20270105T180000\r\nDTEND;TZID=Europe/Paris:20270105T200000\r\n"
+    "RRULE:FREQ=WEEKLY;COUNT=3;BYDAY=TU\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:meetup-weekly\r\nSUMMARY:Meetup special\r\n"
+    "RECURRENCE-ID;TZID=Europe/Paris:20270113T180000\r\n"
+    "DTSTART;TZID=Europe/Paris:20270113T190000\r\nDTEND;TZID=Europe/Paris:20270113T210000\r\n"
+    "DTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n")
+
+
+def test_a_moved_date_that_names_no_date_of_its_series_is_shown_by_every_client(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    from test_render_icaljs import read_by_icaljs
+
+    source = occurrences(OFF_SERIES)
+    special = (datetime(2027, 1, 13, 18, 0, tzinfo=UTC), "Meetup special")
+    assert len(source) == 4 and special in source
+    calendars = served(venue_site(feed_server, tmp_path, OFF_SERIES), tmp_path / "output")
+    assert {name: occurrences(body) for name, body in calendars.items()} == {
+        name: source for name in calendars}
+    files = []
+    for name, body in calendars.items():
+        files.append(tmp_path / f"{len(files)}.ics")
+        files[-1].write_bytes(body)
+    for summary in read_by_icaljs(files):  # Thunderbird's reading: the Wednesday is there
+        [starts] = summary["series"].values()
+        assert int(special[0].timestamp()) in starts, (summary, special)
+        assert len(starts) == 4

@@ -24,6 +24,7 @@ from icalendar import Event as VEvent
 
 from ..memo import BytesInMemory, BytesMemo, shared
 from ..models import Event, MergedEvent, Source, When
+from ..recurrence import is_occurrence
 from .dated_series import dated_occurrences, is_dated_series
 from .vtimezone import vtimezone
 from .vevent import escape_text, uri, utc_stamp, when_property, write_vevent
@@ -357,10 +358,24 @@ def _add_recurrence(component: VEvent, event: MergedEvent, start: When, zone: tz
         rule = _rule(event.rrule, start, zone)
         if rule is not None:
             component.add("rrule", rule)
-    for name, values in (("rdate", event.rdates), ("exdate", event.exdates)):
+    for name, values in (("rdate", (*event.rdates, *_off_series(event, start, zone))),
+                         ("exdate", event.exdates)):
         aligned = {like(value, start, zone) for value in values}
         for value in sorted(aligned, key=sortable):
             component.add(name, value)
+
+
+def _off_series(event: MergedEvent, start: When, zone: tzinfo) -> list[When]:
+    """The RECURRENCE-IDs of moved dates that name no date of their series (a tool that kept
+    the series' old weekday, say), to add as RDATEs: RFC 5545 lets clients drop such an
+    override, and Thunderbird and Outlook showed nothing that week where the feed's own
+    readers (and our agenda) show the moved date."""
+    if event.rrule is None:
+        return []
+    named = [like(record.recurrence_id, start, zone) for record in event.overrides
+             if record.recurrence_id is not None]
+    rdates = [like(value, start, zone) for value in event.rdates]
+    return [value for value in named if not is_occurrence(event.rrule, start, rdates, value)]
 
 
 def _rule(text: str, start: When, zone: tzinfo) -> vRecur | None:
