@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from aggregator.core import make_aggregator
 from aggregator.subscribers import SubscriberError
+from conftest import make_settings, make_source
 from digest_site import BASE_URL, digest_app, close_apps  # noqa: F401
 from mailsink import Sink, smtp_server  # noqa: F401
 
@@ -87,3 +91,33 @@ def test_random_calendar_keys_cost_one_read_of_the_subscribers_at_most_every_few
     assert len(reads) == 1
     with pytest.raises(SubscriberError):
         app.subscriber_by_calendar_key(subscriber.token)  # the secret itself is no key
+
+
+def test_followers_of_an_organisation_follow_it_when_the_operator_renames_its_id(
+    feed_server: Any, tmp_path: Path, db_url: str,
+) -> None:
+    """The operator renamed a source's id in sources.yaml (``lab`` -> ``loria``), same feeds:
+    its followers' filters kept ``lab``, which no event carries any more, and their digests
+    and personal calendars went silent about it without a word. They follow ``loria`` now; a
+    follower of an organisation removed for good keeps it (it may come back)."""
+    cal = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nEND:VCALENDAR\r\n"
+    feed_server.set("/lab.ics", cal.encode(), "text/calendar")
+    feed_server.set("/gone.ics", cal.encode(), "text/calendar")
+    lab = make_source("lab", feed_server.url("/lab.ics"))
+    gone = make_source("gone", feed_server.url("/gone.ics"))
+    before = make_aggregator(make_settings(tmp_path, (lab, gone), db_url))
+    before.refresh()
+    before.add_subscriber("a@example.org", sources=("lab",), confirmed=True)
+    before.add_subscriber("b@example.org", sources=("gone", "lab"), confirmed=True)
+    before.close()
+
+    loria = dataclasses.replace(lab, id="loria", name="LORIA")
+    after = make_aggregator(make_settings(tmp_path, (loria,), db_url))
+    try:
+        after.refresh()
+        followed = {s.email: s.sources for s in after.store.subscribers()}
+        assert followed == {"a@example.org": ("loria",), "b@example.org": ("gone", "loria")}
+        after.refresh()  # once: nothing moves again
+        assert {s.email: s.sources for s in after.store.subscribers()} == followed
+    finally:
+        after.close()

@@ -140,10 +140,12 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
                                           feeds.c.type), sources)
             existing = {(row.source_id, row.declared_url): row
                         for row in connection.execute(query)}
+            added: dict[str, str] = {}
             for source in sources:
                 for ref in source.feeds:
                     row = existing.get((source.id, ref.url))
                     if row is None:
+                        added[ref.url] = source.id
                         connection.execute(feeds.insert().values(
                             source_id=source.id, declared_url=ref.url, url=ref.url, type=ref.type,
                         ))
@@ -151,6 +153,8 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
                         connection.execute(
                             feeds.update().where(feeds.c.id == row.id).values(type=ref.type)
                         )
+            if added:
+                self._follow_renamed(connection, added, {source.id for source in sources})
 
     def feed_states(self, sources: Sequence[Source] | None = None) -> list[FeedState]:
         """The state of every configured feed (or of all stored feeds), in config order."""

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..models import DeliveryState, DigestDelivery, Subscriber, SubscriberStatus
 from .subscriber_tables import digest_deliveries, subscribers
+from .tables import feeds
 
 HARD_BOUNCE_LIMIT = 3
 """Consecutive permanent (5xx) refusals after which an address is suspended: one can be a
@@ -49,6 +50,31 @@ class SubscribersStore:
         found = self.subscriber(email=email)
         assert found is not None
         return found
+
+    def _follow_renamed(self, connection: Any, added: dict[str, str], current: set[str]
+                        ) -> None:
+        """Followers of a source the operator renamed follow its new id. ``added`` are the
+        feeds just configured (address -> source id); one an id no longer configured held
+        makes that id a rename, when all its feeds went to the same new one. Their filters
+        kept the old id, which no event carries any more: digests and personal calendars
+        went silent about the organisation without a word."""
+        rows = connection.execute(sa.select(feeds.c.source_id, feeds.c.declared_url).where(
+            feeds.c.declared_url.in_(list(added)), feeds.c.source_id.not_in(list(current))))
+        targets: dict[str, set[str]] = {}
+        for row in rows:
+            targets.setdefault(row.source_id, set()).add(added[row.declared_url])
+        for old, new in ((old, next(iter(new))) for old, new in targets.items() if len(new) == 1):
+            quoted = json.dumps(old, ensure_ascii=False)
+            followers = connection.execute(sa.select(subscribers.c.id, subscribers.c.sources)
+                                           .where(subscribers.c.sources.contains(
+                                               quoted, autoescape=True)))
+            for follower in followers.all():
+                ids = json.loads(follower.sources)
+                if old not in ids:  # the text matched inside another id
+                    continue
+                moved = list(dict.fromkeys(new if value == old else value for value in ids))
+                connection.execute(subscribers.update().where(subscribers.c.id == follower.id)
+                                   .values(sources=_json(moved)))
 
     def update_subscriber(self, subscriber_id: int, **values: Any) -> None:
         """Change columns of one subscriber; list values are stored as JSON."""
