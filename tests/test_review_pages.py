@@ -175,3 +175,22 @@ def test_the_site_has_an_icon_for_browser_tabs_bookmarks_and_feed_readers(web: W
     assert answer.text.startswith("<svg") and "</svg>" in answer.text
     legacy = client.get("/favicon.ico")
     assert legacy.status_code == 301 and legacy.headers["location"] == icon.group(1)
+
+
+def test_the_organisations_to_follow_are_named_once_on_the_sign_up_form(
+    browser: Any, web: Web,
+) -> None:
+    """Open "Organisations to follow" and its name showed twice, one under the other: the
+    disclosure's and the group's. The group keeps it for screen readers, out of sight."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(web.url + "/subscribe?lang=en")
+    details = browser.find_element(By.CSS_SELECTOR, "form details")
+    details.find_element(By.TAG_NAME, "summary").click()
+    summary = details.find_element(By.TAG_NAME, "summary").text.strip()
+    assert summary and details.get_attribute("open") is not None
+    legend = details.find_element(By.TAG_NAME, "legend")
+    assert legend.get_attribute("textContent").strip() == summary  # still names the group
+    assert legend.size["height"] <= 1 and legend.size["width"] <= 1, legend.size  # unseen
+    sources = browser.find_elements(By.CSS_SELECTOR, "form fieldset legend")
+    assert all(other.size["height"] > 1 for other in sources if other != legend)
