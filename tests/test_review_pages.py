@@ -194,3 +194,15 @@ def test_the_organisations_to_follow_are_named_once_on_the_sign_up_form(
     assert legend.size["height"] <= 1 and legend.size["width"] <= 1, legend.size  # unseen
     sources = browser.find_elements(By.CSS_SELECTOR, "form fieldset legend")
     assert all(other.size["height"] > 1 for other in sources if other != legend)
+
+
+def test_an_organisations_page_dates_its_events_and_news_for_machines_too(web: Web) -> None:
+    """The agenda, an event's page and the news list mark their dates with <time datetime>
+    (readers' tools, translation extensions, search engines read it); an organisation's page
+    gave its events' and articles' dates as words only."""
+    page = web.client.get("/sources/lab", params={"lang": "de"}).text
+    whens = re.findall(r'<span class="when">(.*?)</span>', page)
+    assert whens, page
+    for when in whens:
+        found = re.fullmatch(r'<time datetime="(\d{4}-\d\d-\d\d[^"]*)">[^<]+</time>', when)
+        assert found, when

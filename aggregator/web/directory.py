@@ -20,6 +20,7 @@ from ..reasons import reason_in, reasons_in
 from ..render.agenda import by_last_date, by_next_date
 from ..render.exports import newest_first
 from ..render.text import other_language, source_posts
+from ..render.times import iso
 from ..selection import Selection, select_sources
 from . import i18n
 from .public import Filter, earliest_day, filter_choices, webcal
@@ -94,7 +95,8 @@ def source_page(request: Request, source_id: str) -> Response:
     articles = newest_first(aggregator.select_items(published, Selection(source=source_id)))
     news = [{"title": item.title or item.link, "link": item.link,
              "lang": other_language(item.members, by_id, lang),
-             "when": i18n.moment(item.published, zone, lang) if item.published else ""}
+             "when": i18n.moment(item.published, zone, lang) if item.published else "",
+             "datetime": iso(item.published)}
             for item in articles[:MAX_NEWS]]
     embed = embed_address(aggregator.settings.base_url, source)
     return render(request, "source.html", source=source, feeds=rows, events=events,
@@ -140,6 +142,7 @@ def _event_row(event: MergedEvent, start: When, source: Source, by_id: dict[str,
     others = [(name, url) for ident, name, url in source_posts(event.members, by_id)
               if ident != source.id]
     return {"uid": event.uid, "title": event.title, "url": event.url, "when": when,
+            "datetime": iso(start),
             "city": event.city, "cancelled": event.status == "CANCELLED", "others": others,
             "recurring": bool(event.rrule or event.rdates),
             "lang": other_language(event.members, by_id, lang)}  # read in its own language
