@@ -30,7 +30,7 @@ from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, prov
 from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, search_texts
 from .render.agenda import SinglesIndex, occurs_between
 from .render.exports import event_record
-from .render.times import render_zone
+from .render.times import render_zone, utc_iso
 from .selection import P, Selection, event_text, item_text, select
 
 log = logging.getLogger(__name__)
@@ -211,7 +211,7 @@ class PublishedMixin:
         if window is not None:
             zone = ZoneInfo(self.settings.timezone)
             events = tuple(e for e in events if occurs_between(e, *window, zone))
-        generated = published.generated_at.isoformat() if published.generated_at else None
+        generated = utc_iso(published.generated_at) if published.generated_at else None
         sources = {source.id: source for source in self.current_sources()}
         document: dict[str, Any] = {
             "generated_at": generated,

@@ -16,6 +16,7 @@ import icalendar
 from aggregator.demo.feeds import build_demo
 from aggregator.published import decode_event
 from aggregator.render.agenda import walk
+from aggregator.web.schemas import EventsDocument, NewsDocument
 from test_render_corpus_icaljs import posix
 from test_render_icaljs import read_by_icaljs
 
@@ -32,6 +33,11 @@ def test_demo_once_builds_a_full_agenda_offline(tmp_path: Path) -> None:
     output = tmp_path / "output"
     assert str(Path("output") / "calendar.ics") in result.stdout
     events = json.loads((output / "events.json").read_text())["events"]
+    # the open data is what /openapi.json says it is, field for field (series and their moved
+    # dates included)
+    EventsDocument.model_validate_json((output / "events.json").read_bytes())
+    NewsDocument.model_validate_json((output / "news.json").read_bytes())
+    assert any(e["overrides"] for e in events) and any(e["rrule"] for e in events)
     today = date.today().isoformat()
     upcoming = [e for e in events if e["start"][:10] >= today and e["status"] != "CANCELLED"]
     assert len(upcoming) >= 30

@@ -459,3 +459,26 @@ def test_an_organisations_calendar_feeds_and_embed_are_named_after_it_not_its_id
         assert f"– Le Lab</" in web.client.get(f"/embed?source=lab&lang={lang}").text, lang
     both = web.client.get("/embed?source=lab&kind=lab&lang=de").text
     assert "<title>Agenda numérique Grand Est – Luxembourg – Labor / Le Lab</title>" in both
+
+
+def test_openapi_describes_the_bodies_of_the_open_data_as_they_are(web: Web) -> None:
+    """A partner generating a client from /openapi.json got `{}` for events.json's and
+    news.json's bodies. They are described now; the answers hold to it (extra fields
+    refused), a selection's `generated_at` written as the file's."""
+    from aggregator.web.schemas import EventsDocument, NewsDocument
+
+    schema = web.client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+    for path, name, listed in (("/events.json", "EventsDocument", "events"),
+                               ("/news.json", "NewsDocument", "items")):
+        body = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert body["schema"]["$ref"] == f"#/components/schemas/{name}"
+        record = components[name]["properties"][listed]["items"]["$ref"].rsplit("/", 1)[1]
+        assert {"title", "sources"} <= set(components[record]["properties"])
+    whole = EventsDocument.model_validate_json(web.client.get("/events.json").content)
+    synced = EventsDocument.model_validate_json(web.client.get("/events.json", params={
+        "city": "Nancy", "updated_since": "2000-01-01T00:00:00Z"}).content)
+    assert synced.removed is not None and synced.events
+    assert synced.generated_at == whole.generated_at and whole.generated_at.endswith("Z")
+    NewsDocument.model_validate_json(web.client.get("/news.json").content)
+    NewsDocument.model_validate_json(web.client.get("/news.json", params={"city": "Metz"}).content)

@@ -32,6 +32,7 @@ from ..topics import filter_word
 from . import i18n
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of, gzipped
 from .event_feed import upcoming_entries
+from .schemas import EventsDocument, NewsDocument
 from .views import address, aggregator_of
 
 router = APIRouter(tags=["open data"])
@@ -247,7 +248,8 @@ def personal_calendar(request: Request, key: str) -> Response:
 
 
 @router.get("/events.json", response_class=Response, summary="Merged events as JSON",
-            responses={200: {"content": {"application/json": {}}}, 304: {}, **MISSING,
+            responses={200: {"model": EventsDocument, "content": {"application/json": {}}},
+                       304: {}, **MISSING,
                        **INVALID})
 def events_json(
     request: Request, city: City = "", kind: Kind = "", tag: Tag = "", source: SourceId = "",
@@ -323,7 +325,8 @@ def _instant(text: str, name: str, zone: ZoneInfo | None = None) -> datetime:
 
 
 @router.get("/news.json", response_class=Response, summary="Merged news as JSON",
-            responses={200: {"content": {"application/json": {}}}, 304: {}, **MISSING,
+            responses={200: {"model": NewsDocument, "content": {"application/json": {}}},
+                       304: {}, **MISSING,
                        **INVALID})
 def news_json(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
               source: SourceId = "", q: Text = "") -> Response:
