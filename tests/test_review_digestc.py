@@ -86,6 +86,16 @@ def test_the_subject_counts_every_event_of_the_week_beyond_those_listed() -> Non
     assert "… and 10 more events in the online agenda" in rendered.text
 
 
+def test_a_quiet_week_before_a_busy_one_counts_every_event_of_the_two_weeks() -> None:
+    # Nothing this week, 90 events the next: the subject said "80 events in the next two
+    # weeks" (the listing's cap) above "… and 10 more events in the online agenda".
+    events = [event(f"talk-{n}", f"Talk {n:02d}", f"2026-12-{15 + n % 5:02d}T{8 + n % 12:02d}:"
+                    f"{n % 60:02d}:00+01:00", None, "Metz", "venue") for n in range(90)]
+    rendered = digest(events, "en", news=[])
+    assert rendered.subject.startswith("90 events "), rendered.subject
+    assert "… and 10 more events in the online agenda" in rendered.text
+
+
 def test_the_subject_counts_the_weeks_articles_left_out_by_the_caps() -> None:
     # A newsroom's 8 articles of the week read "5 news items" in the subject (the listing's
     # cap per organisation) above "… and 3 more news items on the website".

@@ -118,10 +118,7 @@ def subject_line(content: DigestContent, language: str) -> str:
     """What is inside, in one line: "12 événements cette semaine à Metz, Nancy…"."""
     t = labels(language)
     news = sum(len(items) for _, items in content.news) + content.news_more  # all the week's
-    if content.week_count:
-        count, when = content.week_count, t["this_week"]
-    else:
-        count, when = sum(1 for _, os in content.days for o in os if not o.cancelled), t["next_two"]
+    count, when = content.counted, t["this_week" if content.week_count else "next_two"]
     if not count:
         head = t["nothing"]
     else:

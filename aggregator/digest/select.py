@@ -58,6 +58,9 @@ class DigestContent:
     """(organisation name, its items newest first), organisations by their newest item."""
     week_count: int
     """Events that are not cancelled in the first seven days (the subject's figure)."""
+    counted: int
+    """The subject's figure: ``week_count``, or when the first week has none, the events of
+    the 14 days that are not cancelled, beyond the listing's cap too."""
     total: int
     more: int
     """Events of the 14 days left out by MAX_EVENTS (the digest links to the agenda)."""
@@ -147,7 +150,7 @@ def select_digest(
             cities[occurrence.event.city] = cities.get(occurrence.event.city, 0) + 1
     return DigestContent(
         week=week, start=start, days=tuple((d, tuple(o)) for d, o in sorted(days.items())),
-        news=news, news_more=news_more, week_count=len(first_week),
+        news=news, news_more=news_more, week_count=len(first_week), counted=len(counted),
         total=len(occurrences), more=len(every) - len(occurrences),
         cities=tuple(sorted(cities, key=lambda c: (-cities[c], c))), filters=filters,
     )
