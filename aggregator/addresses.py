@@ -11,7 +11,20 @@ import re
 from email.utils import parseaddr
 from urllib.parse import quote, urlsplit
 
+import idna
+
 from .errors import ConfigError
+
+
+def ascii_name(host: str) -> str:
+    """A host name as DNS, TLS and the Host header carry it: IDNA 2008, as httpx and browsers
+    write it (``straße.de`` is ``xn--strae-oqa.de``). Python's own "idna" codec is IDNA 2003,
+    which writes it ``strasse.de``: another domain, perhaps another owner's.
+
+    Raises:
+        UnicodeError: a name IDNA cannot write (``idna.IDNAError`` is one).
+    """
+    return host if host.isascii() else idna.encode(host.lower()).decode("ascii")
 
 
 def ascii_sender(mail_from: str) -> str:
@@ -29,7 +42,7 @@ def ascii_sender(mail_from: str) -> str:
     if domain.isascii():
         return mail_from
     try:
-        return mail_from.replace(f"@{domain}", "@" + domain.encode("idna").decode("ascii"))
+        return mail_from.replace(f"@{domain}", "@" + ascii_name(domain))
     except UnicodeError:
         raise ConfigError(f"AGGREGATOR_MAIL_FROM={mail_from!r}: {domain!r} is not a domain") from None
 
@@ -48,7 +61,7 @@ def ascii_url(url: str) -> str:
     host, _, port = parts.netloc.rpartition(":") if re.search(r":\d+$", parts.netloc) else (
         parts.netloc, "", "")
     try:
-        ascii_host = host.encode("idna").decode("ascii")
+        ascii_host = ascii_name(host)
     except UnicodeError:
         raise ConfigError(f"AGGREGATOR_BASE_URL={url!r}: {host!r} is not a host name") from None
     path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")

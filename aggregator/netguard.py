@@ -15,6 +15,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
+from .addresses import ascii_name
 from .errors import BlockedAddressError, FetchError, PrivateAddressError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -103,7 +104,7 @@ async def resolve_all_checked(
             url, f"{host} names this machine; refused (set AGGREGATOR_ALLOW_PRIVATE_NETWORKS=1 to allow it)"
         )
     try:
-        addresses = await resolver(host, port)
+        addresses = await resolver(ascii_name(host), port)
     except (OSError, UnicodeError) as error:  # the resolver's words, not "[Errno -2] ..."
         why = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise FetchError(url, f"cannot resolve {host}: {why}") from None

@@ -486,3 +486,32 @@ def test_refresh_from_cron_leaves_a_site_alone_that_asked_us_to_wait(
         assert server.hits("/busy.ics") == 4
     finally:
         aggregator.close()
+
+
+def test_a_domain_with_an_eszett_is_resolved_by_the_name_its_host_header_carries(
+    server: MisbehavingServer,
+) -> None:
+    """``straße.example`` is its own domain (xn--strae-oqa, IDNA 2008, as browsers and the
+    Host header write it). The resolver was asked by Python's IDNA 2003, which writes it
+    ``strasse.example``: another domain, maybe another owner's server, was asked for the feed
+    with the first one's Host header."""
+    asked: list[str] = []
+    port = server.base_url.rsplit(":", 1)[1]
+    url = server.route("/cal.ics", body(CAL))
+
+    async def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    [result] = fetch_feeds([FetchRequest(f"http://straße.example:{port}/cal.ics")],
+                           allow_private=True, resolver=resolver)
+    assert isinstance(result, FetchResult), result
+    assert asked == ["xn--strae-oqa.example"]
+    assert server.hits("/cal.ics") == 1 and url
+
+
+def test_links_and_mail_carry_an_eszett_domain_as_browsers_write_it() -> None:
+    from aggregator.addresses import ascii_sender, ascii_url
+
+    assert ascii_url("https://agenda.straße.example/") == "https://agenda.xn--strae-oqa.example/"
+    assert ascii_sender("Agenda <digest@straße.example>") == "Agenda <digest@xn--strae-oqa.example>"
