@@ -129,3 +129,28 @@ def test_a_link_shared_by_several_articles_identifies_none() -> None:
     # a link whose stored article's GUID is still in the copy names another article
     assert renew([item("x", "https://a.org/1"), item("y", "https://a.org/2")],
                  [StoredArticle(1, "x", "https://a.org/2")]).items[1].guid == "y"
+
+
+def test_a_news_feed_moved_to_a_new_address_keeps_its_articles(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """The organisation's new website serves the same articles at a new feed address, which
+    the operator puts in sources.yaml: they must stay the same articles (ids, first dates),
+    not come back as news in feed readers and the digest."""
+    articles = rss(("a", "Article alpha", "3"), ("b", "Article beta", "2"))
+    old = one_feed_site(feed_server, tmp_path, db_url, "/news.xml", articles, Clock(NOW))
+    try:
+        old.refresh()
+        old.build()
+    finally:
+        old.close()
+    before, dates = news(tmp_path / "output"), published(tmp_path / "output")
+    moved = one_feed_site(feed_server, tmp_path, db_url, "/blog/feed/", articles,
+                          Clock(NOW + timedelta(days=1)))
+    try:
+        moved.refresh()
+        moved.build()
+    finally:
+        moved.close()
+    assert news(tmp_path / "output") == before
+    assert published(tmp_path / "output") == dates
