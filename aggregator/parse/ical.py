@@ -378,11 +378,22 @@ def read_uid(component: icalendar.Component, title: str, start: When, context: C
 
 
 def read_description(component: icalendar.Component) -> str:
-    """DESCRIPTION as plain text; the HTML in X-ALT-DESC when DESCRIPTION is missing."""
+    """DESCRIPTION as plain text; the HTML in X-ALT-DESC when DESCRIPTION is missing.
+
+    X-ALT-DESC is TEXT (MS-OXCICAL) that icalendar, not knowing it, leaves escaped: Outlook's
+    ``<HTML>\\n<BODY>`` beside an empty DESCRIPTION became a description of backslashes."""
     description = text_of(component, "DESCRIPTION")
     if description.strip():
         return plain_text(description)
-    return html_to_text(text_of(component, "X-ALT-DESC"))
+    return html_to_text(TEXT_ESCAPE.sub(_unescaped, text_of(component, "X-ALT-DESC")))
+
+
+TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")
+"""RFC 5545 3.3.11's escapes in a TEXT value: ``\\\\``, ``\\;``, ``\\,``, ``\\n`` (or ``\\N``)."""
+
+
+def _unescaped(escape: re.Match[str]) -> str:
+    return "\n" if escape.group(1) in "nN" else escape.group(1)
 
 
 def read_categories(component: icalendar.Component) -> tuple[str, ...]:

@@ -1,0 +1,55 @@
+"""Review of iCal reading as real exporters write it (Outlook/Exchange, Google, Apple, WordPress
+plugins, hand-made files): each test is a shape one of them publishes, read as its organiser
+meant it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aggregator.models import ParsedFeed
+from aggregator.parse import parse_body
+from aggregator.recurrence import dates_between
+
+URL = "https://feeds.example.net/calendar.ics"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def parse_text(text: str, default_tz: str = "Europe/Paris") -> ParsedFeed:
+    return parse_body(text.replace("\n", "\r\n").encode(), "ical", URL, default_tz)
+
+
+def calendar(*lines: str) -> str:
+    return "\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", *lines,
+                      "END:VCALENDAR"])
+
+
+# Outlook 12 / Exchange 2007: an empty DESCRIPTION ("\n") beside the HTML in X-ALT-DESC, an
+# unknown property to icalendar, so its TEXT escapes are left as written (corpus
+# ical4j__2207678.ics: the event's description was "\n\n\n\n\n\n\n\n\n\n\n", backslashes).
+EXCHANGE_ALT_DESC = (
+    'X-ALT-DESC;FMTTYPE=text/html:<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2//E\n'
+    ' N">\\n<HTML>\\n<HEAD>\\n<META NAME="Generator" CONTENT="MS Exchange Server ve\n'
+    ' rsion 08.00.0681.000">\\n<TITLE></TITLE>\\n</HEAD>\\n<BODY>\\n<!-- Converted f\n'
+    ' rom text/rtf format -->\\n\\n<P DIR=LTR><SPAN LANG="fr">Salle 2\\, b\u00e2timent A\n'
+    ' </SPAN></P>\\n\\n<P DIR=LTR><SPAN LANG="fr">Ordre du jour\\; suite</SPAN></P>\\n\\n</\n'
+    ' BODY>\\n</HTML>')
+
+
+def test_the_html_of_x_alt_desc_is_read_as_the_text_exchange_escaped() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:040000008200E00074C5B7101A82E008", "SUMMARY:Comité",
+        "DTSTART;TZID=Romance Standard Time:20261210T180000", "DESCRIPTION:\\n",
+        EXCHANGE_ALT_DESC, "END:VEVENT"))
+    (event,) = feed.events
+    assert event.description == "Salle 2, bâtiment A\n\nOrdre du jour; suite"
+
+
+def test_an_exchange_x_alt_desc_without_text_gives_no_description() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:reboot", "SUMMARY:Scheduled Reboot",
+        "DTSTART;TZID=Romance Standard Time:20261210T093000", "DESCRIPTION:\\n",
+        'X-ALT-DESC;FMTTYPE=text/html:<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2//EN">\\n'
+        '<HTML>\\n<BODY>\\n<!-- Converted from text/rtf format -->\\n\\n<P DIR=LTR>'
+        '<SPAN LANG="en-us"></SPAN></P>\\n\\n</BODY>\\n</HTML>', "END:VEVENT"))
+    assert feed.events[0].description == ""
