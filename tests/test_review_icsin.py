@@ -53,3 +53,19 @@ def test_an_exchange_x_alt_desc_without_text_gives_no_description() -> None:
         '<HTML>\\n<BODY>\\n<!-- Converted from text/rtf format -->\\n\\n<P DIR=LTR>'
         '<SPAN LANG="en-us"></SPAN></P>\\n\\n</BODY>\\n</HTML>', "END:VEVENT"))
     assert feed.events[0].description == ""
+
+
+# phpicalendar, Lotus Notes and hand-made files end a zoned series with a local UNTIL (corpus
+# ical4j__phpicalendar_sample.ics): RFC 5545 wants it in UTC, and dateutil refuses it with an
+# aware DTSTART, so the series was one date long wherever it was walked (the merging of
+# series) while calendar clients showed six, and calendar.ics repeated the invalid rule.
+def test_a_local_until_of_a_zoned_series_is_read_in_its_zone() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:club", "SUMMARY:Club", "DTSTART;TZID=Europe/Paris:20261001T190000",
+        "DTEND;TZID=Europe/Paris:20261001T210000", "RRULE:FREQ=WEEKLY;UNTIL=20261105T190000",
+        "END:VEVENT"))
+    (event,) = feed.events
+    assert event.rrule == "FREQ=WEEKLY;UNTIL=20261105T180000Z"
+    walked = dates_between(event.rrule, event.start, (), (), date(2026, 9, 1), date(2027, 1, 1))
+    assert walked == tuple(datetime(2026, 10, day, 19, tzinfo=PARIS) for day in (1, 8, 15, 22, 29)
+                           ) + (datetime(2026, 11, 5, 19, tzinfo=PARIS),)

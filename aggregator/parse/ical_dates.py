@@ -345,10 +345,12 @@ def checked_rule(text: str, start: When, zone: zoneinfo.ZoneInfo) -> tuple[str |
 def matching_until(until: str, start: When, zone: zoneinfo.ZoneInfo) -> str | None:
     """UNTIL of the same value type as DTSTART, as RFC 5545 requires and expanders expect.
 
-    Two exporter habits are fixed silently, as the organiser cannot change them: Google's DATE
-    UNTIL on timed series (corpus icalevents__rrule_until_only_date.ics) means through that
-    day in the event's zone; Exchange's UTC UNTIL on all-day series (icalevents__cest.ics)
-    is local midnight of the last day, so it becomes that local date.
+    Three exporter habits are fixed silently, as the organiser cannot change them: Google's
+    DATE UNTIL on timed series (corpus icalevents__rrule_until_only_date.ics) means through
+    that day in the event's zone; Exchange's UTC UNTIL on all-day series (icalevents__cest.ics)
+    is local midnight of the last day, so it becomes that local date; a local UNTIL on a
+    zoned series (ical4j__phpicalendar_sample.ics) is a time in its zone, as calendar clients
+    read it, written in UTC (dateutil refuses it beside an aware DTSTART).
     """
     match = UNTIL_VALUE.fullmatch(until)
     if match is None:
@@ -363,8 +365,11 @@ def matching_until(until: str, start: When, zone: zoneinfo.ZoneInfo) -> str | No
             if clock.endswith("Z"):
                 moment = moment.replace(tzinfo=UTC).astimezone(zone)
             return moment.strftime("%Y%m%d")
+        if isinstance(start, datetime) and start.tzinfo is not None and not clock.endswith("Z"):
+            moment = datetime.strptime(day + clock, "%Y%m%dT%H%M%S").replace(tzinfo=start.tzinfo)
+            return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         date.fromisoformat(day)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a local 9999-12-31 west of UTC
         return None
     return until
 
