@@ -69,3 +69,17 @@ def test_a_local_until_of_a_zoned_series_is_read_in_its_zone() -> None:
     walked = dates_between(event.rrule, event.start, (), (), date(2026, 9, 1), date(2027, 1, 1))
     assert walked == tuple(datetime(2026, 10, day, 19, tzinfo=PARIS) for day in (1, 8, 15, 22, 29)
                            ) + (datetime(2026, 11, 5, 19, tzinfo=PARIS),)
+
+
+# Exchange Online writes the times of events created in UTC with its own name for it
+# (python-recurring-ical-events issue 126): read in the feed's zone, a webinar at 20:30 UTC
+# was announced at 20:30 in Paris, an hour early.
+def test_exchanges_tzone_microsoft_utc_is_utc() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:webinar", "SUMMARY:Webinar",
+        'DTSTART;TZID="tzone://Microsoft/Utc":20261216T203000',
+        'DTEND;TZID="tzone://Microsoft/Utc":20261216T210000', "END:VEVENT"))
+    (event,) = feed.events
+    assert event.start == datetime(2026, 12, 16, 20, 30, tzinfo=ZoneInfo("UTC"))
+    assert event.timezone == "UTC"
+    assert not any("unknown TZID" in warning for warning in feed.warnings)

@@ -64,6 +64,8 @@ def well_known_zone(tzid: str) -> zoneinfo.ZoneInfo | None:
     if cleaned.lower() in UTC_ALIASES:
         return zoneinfo.ZoneInfo("UTC")
     for candidate in candidate_names(cleaned):
+        if candidate.lower() in UTC_ALIASES:  # Exchange Online's "tzone://Microsoft/Utc"
+            return zoneinfo.ZoneInfo("UTC")
         zone = zone_or_none(candidate)
         if zone is not None:
             return zoneinfo.ZoneInfo("UTC") if zone.key.lower() in UTC_ALIASES else zone
