@@ -83,3 +83,22 @@ def test_exchanges_tzone_microsoft_utc_is_utc() -> None:
     assert event.start == datetime(2026, 12, 16, 20, 30, tzinfo=ZoneInfo("UTC"))
     assert event.timezone == "UTC"
     assert not any("unknown TZID" in warning for warning in feed.warnings)
+
+
+# PHP generators fold at 75 bytes whatever falls there (CiviCRM, WordPress plugins, iCalcreator;
+# RFC 5545 3.1 asks readers to restore the character): the whole file was read as
+# Windows-1252, an emoji came out "ðŸš€", a "Ł" a "�", and the organiser was told the file
+# was no UTF-8 and encoded twice.
+def test_a_character_split_by_a_fold_at_75_bytes_is_read_whole() -> None:
+    for title, split in (("Hackathon 🚀 Nancy", "🚀"), ("Kraków – Łódź", "Ł"),
+                         ("Entrée 5 € – Épinal", "€")):
+        line = f"SUMMARY:{title}".encode()
+        start = line.index(split.encode())
+        for at in range(start + 1, start + len(split.encode())):
+            body = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//CiviCRM//NONSGML//EN\r\n"
+                    b"BEGIN:VEVENT\r\nUID:1\r\nDTSTART:20261210T180000Z\r\n"
+                    + line[:at] + b"\r\n " + line[at:] +
+                    b"\r\nDESCRIPTION:Caf\xc3\xa9\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+            feed = parse_body(body, "ical", URL, "Europe/Paris")
+            assert (feed.events[0].title, feed.events[0].description) == (title, "Café"), at
+            assert feed.warnings == ()

@@ -34,7 +34,7 @@ from .ical_junk import (
     unreadable_lines_in,
     without_unreadable_lines,
 )
-from .mojibake import double_encoding_note, repair_calendar
+from .mojibake import double_encoding_note, rejoin_split_characters, repair_calendar
 from .ical_dates import (
     CalendarContext,
     DateBudget,
@@ -103,13 +103,16 @@ _BYTE_ORDER_MARKS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf
 def decode_body(body: bytes) -> tuple[str, list[str]]:
     """Decode as UTF-8 (RFC 5545); UTF-16 or UTF-32 by its byte-order mark (Windows tools
     save so: read as Windows-1252, "Kraków – Łódź" came out "Kraków Aódz", with two false
-    warnings), else Windows-1252 with a warning."""
+    warnings); UTF-8 once the folds that split a character are undone (mojibake.py); else
+    Windows-1252 with a warning."""
     for mark, codec in _BYTE_ORDER_MARKS:
         if body.startswith(mark):
             return body.decode(codec, errors="replace"), []
     try:
         return body.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
+        if (joined := rejoin_split_characters(body)) is not None:
+            return joined.decode("utf-8-sig"), []
         note = f"not UTF-8 (byte {error.start}): read as Windows-1252"
         return body.decode("cp1252", errors="replace"), [note]
 
