@@ -102,3 +102,37 @@ def test_a_character_split_by_a_fold_at_75_bytes_is_read_whole() -> None:
             feed = parse_body(body, "ical", URL, "Europe/Paris")
             assert (feed.events[0].title, feed.events[0].description) == (title, "Café"), at
             assert feed.warnings == ()
+
+
+# A DESCRIPTION's line breaks are written out (\n) by its author; one entity (a WordPress
+# "&#8217;", "&amp;"), a bold word or a link made the whole text read as HTML, where a line
+# break is a space: a programme of several lines was published as one run-on line. Google
+# appends its Meet block in plain lines to a description it writes in HTML.
+def test_a_descriptions_line_breaks_stay_when_it_holds_some_html() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:tec", "SUMMARY:Atelier", "DTSTART:20261210T170000Z",
+        "DESCRIPTION:Programme :\\n- 18h : accueil\\n- 19h : l&#8217\\;atelier\\n\\n"
+        "Infos &amp\\; inscriptions : https://example.org", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:google", "SUMMARY:Réunion", "DTSTART:20261211T170000Z",
+        "DESCRIPTION:<b>Ordre du jour</b><br>Budget<br><br>-::~:~::~:~::-\\nJoin with "
+        "Google Meet: https://meet.google.com/abc-defg-hij\\n\\nPlease do not edit this "
+        "section.\\n-::~:~::~:~::-", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:wp", "SUMMARY:Journée", "DTSTART:20261212T170000Z",
+        "DESCRIPTION:<p>Une journée de conférences.<br />\\nEt d’ateliers.</p>\\n"
+        "<ul>\\n<li>Keynote</li>\\n<li>Ateliers</li>\\n</ul>", "END:VEVENT"))
+    descriptions = {event.uid: event.description for event in feed.events}
+    assert descriptions["tec"] == ("Programme :\n- 18h : accueil\n- 19h : l’atelier\n\n"
+                                   "Infos & inscriptions : https://example.org")
+    assert descriptions["google"] == (
+        "Ordre du jour\nBudget\n\n-::~:~::~:~::-\nJoin with Google Meet: "
+        "https://meet.google.com/abc-defg-hij\n\nPlease do not edit this section.\n"
+        "-::~:~::~:~::-")
+    assert descriptions["wp"] == ("Une journée de conférences.\nEt d’ateliers.\n\n"
+                                  "- Keynote\n- Ateliers")
+
+
+def test_a_line_break_inside_a_tag_is_no_line_of_the_description() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Atelier", "DTSTART:20261210T170000Z",
+        'DESCRIPTION:Voir <a\\nhref="https://example.org">le site</a>\\nFin', "END:VEVENT"))
+    assert feed.events[0].description == "Voir le site\nFin"

@@ -52,7 +52,7 @@ from .ical_dates import (
     text_of,
     to_when,
 )
-from .text import clean_line, first_line, html_to_text, is_web_url, plain_text
+from .text import clean_line, first_line, html_to_text, is_web_url, plain_text, text_with_breaks
 from .timezones import TimezoneResolver, well_known_zone
 
 MAX_EVENTS = 20_000
@@ -387,7 +387,7 @@ def read_description(component: icalendar.Component) -> str:
     ``<HTML>\\n<BODY>`` beside an empty DESCRIPTION became a description of backslashes."""
     description = text_of(component, "DESCRIPTION")
     if description.strip():
-        return plain_text(description)
+        return text_with_breaks(description)
     return html_to_text(TEXT_ESCAPE.sub(_unescaped, text_of(component, "X-ALT-DESC")))
 
 

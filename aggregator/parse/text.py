@@ -260,6 +260,24 @@ def plain_text(text: str) -> str:
     return html_to_text(text) if looks_like_html(text) else clean_text(text)
 
 
+BLOCK_TAG_OR_BREAK = re.compile(
+    r"(<\s*/?\s*(?:" + "|".join(sorted(BLOCK_TAGS)) + r")\b[^>]*>[ \t]*\n?|<[^>]*>)|\n",
+    re.IGNORECASE)
+"""A block element's tag with the line break after it, another tag (line breaks inside it
+included), or any other line break."""
+
+
+def text_with_breaks(text: str) -> str:
+    """:func:`plain_text` of a value whose line breaks are its author's (an iCalendar TEXT
+    writes each as ``\\n``): in HTML they are spaces, so one entity ("&#8217;", "&amp;"), a
+    bold word or a link ran a programme of several lines into one, and Google's Meet block,
+    plain lines after its HTML, too. A line break right after a block element's tag is the
+    HTML's own layout (WordPress writes ``<br />`` and a line break) and stays a space."""
+    if "\n" in text and looks_like_html(text):
+        text = BLOCK_TAG_OR_BREAK.sub(lambda found: found.group(1) or "<br>", text)
+    return plain_text(text)
+
+
 _HOST_END = re.compile(r"[/?#]")
 _UNUSUAL_HOST = re.compile(r"[\[\]\t\r\n]")
 """A host urlsplit treats specially (an IPv6 literal, which it may refuse; characters it
