@@ -136,3 +136,20 @@ def test_a_line_break_inside_a_tag_is_no_line_of_the_description() -> None:
         "BEGIN:VEVENT", "UID:a", "SUMMARY:Atelier", "DTSTART:20261210T170000Z",
         'DESCRIPTION:Voir <a\\nhref="https://example.org">le site</a>\\nFin', "END:VEVENT"))
     assert feed.events[0].description == "Voir le site\nFin"
+
+
+# WordPress names a site's manual UTC offset "UTC+5.5" (options-general.php), and The Events
+# Calendar writes it as the TZID: the ".5" was not read, and a 19:00 talk in Chennai was
+# published half an hour late; "(UTC+05:30) ..." Outlook names without a known city were
+# read in the feed's zone.
+def test_a_tzid_naming_a_half_hour_offset_is_read_at_that_offset() -> None:
+    feed = parse_text(calendar(*(line for n, tzid in enumerate(
+        ("UTC+5.5", "UTC+5.75", "(UTC+05:30) Somewhere", "UTC-9.5", "UTC+1"))
+        for line in ("BEGIN:VEVENT", f"UID:{n}", f"SUMMARY:{tzid}",
+                     f'DTSTART;TZID="{tzid}":20261210T190000', "END:VEVENT"))))
+    offsets = {event.title: event.start.utcoffset() for event in feed.events
+               if isinstance(event.start, datetime)}
+    assert {title: offset.total_seconds() / 3600 for title, offset in offsets.items()
+            if offset is not None} == {"UTC+5.5": 5.5, "UTC+5.75": 5.75,
+                                       "(UTC+05:30) Somewhere": 5.5, "UTC-9.5": -9.5,
+                                       "UTC+1": 1}

@@ -20,7 +20,7 @@ import re
 import warnings
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from functools import cache
 
 from icalendar import Component, Timezone
@@ -35,7 +35,10 @@ PREFERRED_ZONES = (
     "Australia/Sydney", "Australia/Brisbane", "Pacific/Auckland", "Africa/Johannesburg",
 )  # fmt: skip
 """Tie-breakers when several IANA zones share a custom VTIMEZONE's offsets."""
-GMT_OFFSET = re.compile(r"(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+GMT_OFFSET = re.compile(r"(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2})|[.,](25|50?|75)(?!\d))?",
+                        re.IGNORECASE)
+"""An offset as Outlook ("(UTC+05:30)"), Lotus Notes ("GMT +0100") and WordPress ("UTC+5.5",
+a site's manual offset in decimal hours) name it."""
 DISPLAY_PREFIX = re.compile(r"^\s*\((?:GMT|UTC)[^)]*\)\s*", re.IGNORECASE)
 SAMPLE_WEEKS = 53
 MIN_MATCH = 0.9
@@ -97,12 +100,14 @@ def zones_by_city() -> dict[str, str]:
     return {name.rsplit("/", 1)[-1].lower(): name for name in reversed(all_zones())}
 
 
-def zone_from_description(tzid: str) -> zoneinfo.ZoneInfo | None:
+def zone_from_description(tzid: str, year: int = 2000) -> zoneinfo.ZoneInfo | None:
     """Guess the zone of an Outlook display name: "(UTC+01:00) Amsterdam, Berlin, Bern, ...".
 
     "Eastern Time (US & Canada)" is Windows' "Eastern Standard Time" (corpus
     nodeical__windows-quoted-tz-rrule.ics); else the first city that is an IANA zone wins
-    (nodeical__test_with_tz_list.ics); else a whole-hour "GMT+01:00" alone becomes Etc/GMT-1.
+    (nodeical__test_with_tz_list.ics); else a whole-hour "GMT+01:00" alone becomes Etc/GMT-1,
+    and another ("UTC+5.5", WordPress's name for a manual offset) the IANA zone that keeps it
+    all ``year`` (Asia/Kolkata).
     """
     label = DISPLAY_PREFIX.sub("", tzid).split("(")[0].strip()
     windows = WINDOWS_TO_OLSON.get(label.replace(" Time", " Standard Time"))
@@ -113,10 +118,14 @@ def zone_from_description(tzid: str) -> zoneinfo.ZoneInfo | None:
         if name is not None:
             return zone_or_none(name)
     offset = GMT_OFFSET.search(tzid)
-    if offset is None or int(offset.group(3) or 0):
+    if offset is None:
         return None
-    hours = int(offset.group(2)) * (1 if offset.group(1) == "+" else -1)
-    return fixed_offset_zone([timedelta(hours=hours)])
+    minutes = int(offset.group(3) or 0) + int(60 * float(f"0.{offset.group(4) or 0}"))
+    shift = timedelta(hours=int(offset.group(2)), minutes=minutes) \
+        * (1 if offset.group(1) == "+" else -1)
+    if minutes:
+        return matching_zone(timezone(shift), year, ())
+    return fixed_offset_zone([shift])
 
 
 def sample_instants(year: int) -> list[datetime]:
@@ -199,7 +208,8 @@ class TimezoneResolver:
             if zone is not None and clean_tzid(tzid) in WINDOWS_TO_OLSON:
                 self.warnings.append(f"TZID {tzid!r} is a Windows zone name: read as "
                                      f"{zone.key} (an IANA name such as {zone.key} is portable)")
-            if zone is None and (zone := zone_from_description(tzid)) is not None:
+            described = year if year is not None and 1900 < year < 2200 else 2000
+            if zone is None and (zone := zone_from_description(tzid, described)) is not None:
                 self.warnings.append(f"TZID {tzid!r} is not a zone name: read as {zone.key}")
             if zone is None:
                 zone = self.floating
