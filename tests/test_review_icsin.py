@@ -153,3 +153,18 @@ def test_a_tzid_naming_a_half_hour_offset_is_read_at_that_offset() -> None:
             if offset is not None} == {"UTC+5.5": 5.5, "UTC+5.75": 5.75,
                                        "(UTC+05:30) Somewhere": 5.5, "UTC-9.5": -9.5,
                                        "UTC+1": 1}
+
+
+# PHP generators that join dates with a comma after each write "EXDATE:…T180000," or
+# ", " between them: icalendar refuses the list, and the trailing comma cost every date of
+# it (the cancelled session published), while a list with spaces was read with a warning
+# that its dates were not written as iCalendar writes them, which they were.
+def test_an_exdate_list_with_a_trailing_comma_or_spaces_still_excludes_its_dates() -> None:
+    feed = parse_text(calendar(*(line for uid, dates in (
+        ("trailing", "20261013T180000,20261020T180000,"), ("spaced", "20261013T180000, 20261020T180000"))
+        for line in ("BEGIN:VEVENT", f"UID:{uid}", "SUMMARY:Club",
+                     "DTSTART;TZID=Europe/Paris:20261006T180000", "RRULE:FREQ=WEEKLY;COUNT=4",
+                     f"EXDATE;TZID=Europe/Paris:{dates}", "END:VEVENT"))))
+    assert [event.exdates for event in feed.events] == [
+        (datetime(2026, 10, 13, 18, tzinfo=PARIS), datetime(2026, 10, 20, 18, tzinfo=PARIS))] * 2
+    assert feed.warnings == ()

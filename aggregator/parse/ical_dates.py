@@ -31,6 +31,8 @@ RRULE_PARTS = frozenset({"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMI
                          "WKST", "RSCALE", "SKIP"})  # fmt: skip
 RRULE_VALUE = re.compile(r"[A-Z0-9,+\-]+")
 UNTIL_VALUE = re.compile(r"(\d{8})(T\d{6}Z?)?")
+ICAL_FORM = re.compile(r"\d{8}(?:T\d{6}Z?)?")
+"""A date or time as iCalendar writes it."""
 FREQUENCIES = frozenset({"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 
 
@@ -220,7 +222,8 @@ def iso_value(text: str, tzid: str | None, context: CalendarContext) -> When | N
         read = value.date() if len(text) <= 10 else localize(value, tzid, context.resolver)
     except (ValueError, OverflowError):  # OverflowError: a year-1 time moved to UTC
         return None
-    context.iso_dates.append(text)
+    if not ICAL_FORM.fullmatch(text):  # in a list icalendar refused for its spaces or commas
+        context.iso_dates.append(text)
     return read
 
 
@@ -241,7 +244,8 @@ def read_dates(component: icalendar.Component, name: str, context: CalendarConte
     found: list[When] = []
     for prop in props if isinstance(props, list) else [props] if props is not None else []:
         if isinstance(prop, vBroken):
-            mended = [iso_value(part, tzid_of(prop), context) for part in str(prop).split(",")]
+            mended = [iso_value(part, tzid_of(prop), context) for part in str(prop).split(",")
+                      if part.strip()]  # "…T180000," or ", " (a PHP join): a date each
             if mended and None not in mended:
                 found.extend(when for when in mended if when is not None)
             else:
