@@ -168,3 +168,15 @@ def test_an_exdate_list_with_a_trailing_comma_or_spaces_still_excludes_its_dates
     assert [event.exdates for event in feed.events] == [
         (datetime(2026, 10, 13, 18, tzinfo=PARIS), datetime(2026, 10, 20, 18, tzinfo=PARIS))] * 2
     assert feed.warnings == ()
+
+
+# Hand-made files and phpicalendar leave spaces at the end of lines (corpus
+# ical4j__phpicalendar_sample.ics, "DURATION:PT10M "): the dates were read, the duration was
+# dropped as unreadable and the event published without an end.
+def test_a_duration_with_trailing_spaces_still_gives_the_end() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:aloe", "SUMMARY:Water Aloe Plant ",
+        "DTSTART;TZID=Europe/Paris:20261007T095000 ", "DURATION:PT10M ", "END:VEVENT"))
+    (event,) = feed.events
+    assert event.end == datetime(2026, 10, 7, 10, 0, tzinfo=PARIS)
+    assert feed.warnings == ()

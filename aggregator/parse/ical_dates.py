@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 
 import icalendar
-from icalendar.prop import vBroken
+from icalendar.prop import vBroken, vDuration
 
 from ..instants import utc_instant
 from ..models import When
@@ -146,6 +146,8 @@ def read_end(component: icalendar.Component, start: When, context: CalendarConte
     end = read_optional_when(component, "DTEND", context)
     if end is None and (duration_property := first(component.get("DURATION"))) is not None:
         duration = dt_of(duration_property)
+        if isinstance(duration_property, vBroken):  # "PT10M " (a hand-made file's spaces)
+            duration = spaced_duration(str(duration_property))
         if isinstance(duration, timedelta):
             end = add_duration(start, duration, context)
         else:
@@ -159,6 +161,18 @@ def read_end(component: icalendar.Component, start: When, context: CalendarConte
     if end == start and not isinstance(start, datetime):  # corpus pyical__calendar_labs_same_day_dtend
         return start + ONE_DAY
     return end
+
+
+def spaced_duration(text: str) -> timedelta | None:
+    """A DURATION icalendar refused for the spaces around it, else None."""
+    stripped = text.strip()
+    if stripped == text:
+        return None
+    try:
+        value = vDuration.from_ical(stripped)  # type: ignore[no-untyped-call]
+    except ValueError:
+        return None
+    return value if isinstance(value, timedelta) else None
 
 
 def same_kind(end: When, start: When) -> When:
