@@ -180,3 +180,14 @@ def test_a_duration_with_trailing_spaces_still_gives_the_end() -> None:
     (event,) = feed.events
     assert event.end == datetime(2026, 10, 7, 10, 0, tzinfo=PARIS)
     assert feed.warnings == ()
+
+
+# Yahoo and hand-made files write TZID=UTC (corpus ical4j__yahoo2.txt), an IANA name that
+# Windows also uses: the organiser was told it was a Windows name and to use "an IANA name
+# such as UTC".
+def test_tzid_utc_is_not_reported_as_a_windows_name() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:y", "SUMMARY:Yahoo", "DTSTART;TZID=UTC:20261007T095000",
+        "END:VEVENT"))
+    assert feed.events[0].start == datetime(2026, 10, 7, 9, 50, tzinfo=ZoneInfo("UTC"))
+    assert feed.warnings == ()

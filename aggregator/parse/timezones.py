@@ -205,7 +205,8 @@ class TimezoneResolver:
         """
         if tzid not in self.resolved:
             zone = well_known_zone(tzid) or self.from_vtimezone(tzid, year)
-            if zone is not None and clean_tzid(tzid) in WINDOWS_TO_OLSON:
+            if zone is not None and clean_tzid(tzid) in WINDOWS_TO_OLSON \
+                    and zone_or_none(clean_tzid(tzid)) is None:  # not "UTC", IANA's too
                 self.warnings.append(f"TZID {tzid!r} is a Windows zone name: read as "
                                      f"{zone.key} (an IANA name such as {zone.key} is portable)")
             described = year if year is not None and 1900 < year < 2200 else 2000
