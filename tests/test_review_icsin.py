@@ -7,8 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from aggregator.errors import ParseError
 from aggregator.models import ParsedFeed
 from aggregator.parse import parse_body
+from aggregator.reasons import reason_in
 from aggregator.recurrence import dates_between
 
 URL = "https://feeds.example.net/calendar.ics"
@@ -191,3 +195,19 @@ def test_tzid_utc_is_not_reported_as_a_windows_name() -> None:
         "END:VEVENT"))
     assert feed.events[0].start == datetime(2026, 10, 7, 9, 50, tzinfo=ZoneInfo("UTC"))
     assert feed.warnings == ()
+
+
+# A hand-made file whose event lacks its END:VEVENT was refused as "not an iCalendar file:
+# no VCALENDAR component" (icalendar gives nothing back for it), which sent its author
+# looking for the wrong mistake: the refusal now names the component left open and its line.
+def test_an_event_left_open_is_refused_naming_it_and_its_line() -> None:
+    for body in (calendar("BEGIN:VEVENT", "UID:a", "SUMMARY:Atelier",
+                          "DTSTART:20261210T180000"),
+                 calendar("BEGIN:VEVENT", "UID:a", "SUMMARY:Atelier", "DTSTART:20261210T180000",
+                          "BEGIN:VEVENT", "UID:b", "SUMMARY:Club", "DTSTART:20261211T180000",
+                          "END:VEVENT")):
+        with pytest.raises(ParseError) as refused:
+            parse_text(body)
+        assert refused.value.reason == "BEGIN:VEVENT on line 4 has no END:VEVENT"
+        assert reason_in(refused.value.reason, "fr") == \
+            "BEGIN:VEVENT ligne 4 sans END:VEVENT"

@@ -41,6 +41,40 @@ FOLD = re.compile(r"\r?\n[ \t]")
 LINE_END = re.compile(r"\r?\n")
 
 
+COMPONENT_LINE = re.compile(r"^(BEGIN|END)[ \t]*:[ \t]*([A-Za-z0-9-]+)[ \t]*\r?$",
+                            re.MULTILINE | re.IGNORECASE)
+
+
+def check_closed(text: str, url: str, first_line: int = 1) -> None:
+    """Name the component left open in a calendar icalendar read nothing from: it gives
+    nothing back then, without a word, and a hand-made file lacking one END:VEVENT was
+    refused as "no VCALENDAR component". ``first_line``: the line of the file ``text`` starts
+    at. A component is open until its END; one of its kind beginning (they do not nest) or
+    its parent's END shows it never closed.
+
+    Raises:
+        ParseError: a component is never closed.
+    """
+    opened: list[tuple[str, int]] = []
+    line, read_to = first_line, 0
+    unclosed: tuple[str, int] | None = None
+    for match in COMPONENT_LINE.finditer(text):
+        line, read_to = line + text.count("\n", read_to, match.start()), match.start()
+        begins, name = match.group(1).upper() == "BEGIN", match.group(2).upper()
+        names = [kind for kind, _ in opened]
+        if name in names and (begins or names[-1] != name):
+            unclosed = opened[names.index(name)] if begins else opened[-1]
+            break
+        if begins:
+            opened.append((name, line))
+        elif names and names[-1] == name:
+            opened.pop()
+    unclosed = unclosed or (opened[-1] if opened else None)
+    if unclosed is not None:
+        name, line = unclosed
+        raise ParseError(url, f"BEGIN:{name} on line {line:,} has no END:{name}")
+
+
 class _TooDeep(Exception):
     """Raised from the expat handler to stop the scan at once."""
 

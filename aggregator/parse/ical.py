@@ -27,7 +27,7 @@ from .ical_uids import distinct_uids
 from .publishable import free_busy_only, free_busy_warning, is_public, without_private_dates
 from ..errors import ParseError, one_line
 from ..models import Event, ParsedFeed, When
-from .guards import check_ical_depth, cut_date_lists, cut_vevents
+from .guards import check_closed, check_ical_depth, cut_date_lists, cut_vevents
 from .ical_junk import (
     damages_structure,
     skipped_lines_note,
@@ -141,7 +141,7 @@ def load_calendars(text: str, url: str, notes: list[str]) -> list[icalendar.Cale
     if first_line(text[:start]):
         notes.append(f"text before BEGIN:VCALENDAR ignored, the first line: "
                      f"{first_line(text[:start])!r}")
-    text = text[start:]
+    text, skipped = text[start:], text.count("\n", 0, start)
     if "END:VCALENDAR" not in text.upper():
         raise ParseError(url, "truncated iCalendar file: no END:VCALENDAR")
     check_ical_depth(text, url)
@@ -158,6 +158,7 @@ def load_calendars(text: str, url: str, notes: list[str]) -> list[icalendar.Cale
         notes.append("blank lines inside the calendar (RFC 5545 forbids them): skipped")
     calendars = [c for c in components if isinstance(c, icalendar.Calendar)]
     if not calendars:
+        check_closed(text, url, first_line=skipped + 1)
         raise ParseError(url, "not an iCalendar file: no VCALENDAR component")
     return calendars
 
