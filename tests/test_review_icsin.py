@@ -4,16 +4,22 @@ meant it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import dataclasses
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
+import recurring_ical_events
 
+from aggregator.dedup import merge_events
 from aggregator.errors import ParseError
-from aggregator.models import ParsedFeed
+from aggregator.models import ParsedFeed, Source
 from aggregator.parse import parse_body
 from aggregator.reasons import reason_in
 from aggregator.recurrence import dates_between
+from aggregator.render import render_calendar
+from aggregator.render.agenda import upcoming
 
 URL = "https://feeds.example.net/calendar.ics"
 PARIS = ZoneInfo("Europe/Paris")
@@ -211,3 +217,38 @@ def test_an_event_left_open_is_refused_naming_it_and_its_line() -> None:
         assert refused.value.reason == "BEGIN:VEVENT on line 4 has no END:VEVENT"
         assert reason_in(refused.value.reason, "fr") == \
             "BEGIN:VEVENT ligne 4 sans END:VEVENT"
+
+
+# Google and Outlook let an organiser make one date of a weekly evening meetup "all day" (a
+# hackathon that week): the feed's override says DTSTART;VALUE=DATE, and RFC 5545 binds only
+# its RECURRENCE-ID to the series' kind. Made a time of the series' kind, the day was
+# published in calendar.ics and the agenda as 18:00 to 18:00 the next day.
+def test_a_date_of_a_timed_series_made_all_day_is_published_all_day() -> None:
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:meetup@google.com", "SUMMARY:Meetup",
+        "DTSTART;TZID=Europe/Paris:20261006T180000", "DTEND;TZID=Europe/Paris:20261006T190000",
+        "RRULE:FREQ=WEEKLY;COUNT=4", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:meetup@google.com", "SUMMARY:Hackathon",
+        "RECURRENCE-ID;TZID=Europe/Paris:20261013T180000", "DTSTART;VALUE=DATE:20261014",
+        "DTEND;VALUE=DATE:20261015", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:dated", "SUMMARY:Atelier",
+        "DTSTART;TZID=Europe/Paris:20261007T180000", "DTEND;TZID=Europe/Paris:20261007T190000",
+        "RDATE;TZID=Europe/Paris:20261021T180000", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:dated", "SUMMARY:Atelier (journée)",
+        "RECURRENCE-ID;TZID=Europe/Paris:20261021T180000", "DTSTART;VALUE=DATE:20261021",
+        "END:VEVENT"))
+    records = [dataclasses.replace(e, source_id="src", feed_url=URL) for e in feed.events]
+    source = Source(id="src", name="Src", kind="lab", city="Metz", country="FR", feeds=())
+    merged = merge_events(records, {"src": source}).events
+    published = icalendar.Calendar.from_ical(render_calendar(
+        merged, name="c", now=datetime(2026, 10, 1, tzinfo=UTC), base_url="https://a.example",
+        timezone="Europe/Paris"))
+    spans = {str(o["SUMMARY"]): (o.decoded("DTSTART"), o.decoded("DTEND"))
+             for o in recurring_ical_events.of(published).between(date(2026, 10, 1),
+                                                                  date(2026, 11, 1))}
+    assert spans["Hackathon"] == (date(2026, 10, 14), date(2026, 10, 15))
+    assert spans["Atelier (journée)"] == (date(2026, 10, 21), date(2026, 10, 22))
+    assert spans["Meetup"][0] == datetime(2026, 10, 27, 18, tzinfo=PARIS)  # the last one
+    agenda = {o.title: o for o in upcoming(merged, now=datetime(2026, 10, 1, tzinfo=UTC),
+                                           zone=PARIS)}
+    assert agenda["Hackathon"].all_day and agenda["Atelier (journée)"].all_day

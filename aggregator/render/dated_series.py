@@ -72,4 +72,6 @@ def _overridden(event: MergedEvent, uid: str, record: Event, series_start: When
         description=record.description or event.description,
         location=record.location or event.location, url=record.url or event.url,
         status=record.status or event.status, sequence=max(record.sequence, event.sequence),
-        timezone=record.timezone or event.timezone)
+        all_day=not isinstance(occurrence.start, datetime),  # a timed date made all-day
+        timezone=(record.timezone or event.timezone) if isinstance(occurrence.start, datetime)
+        else None)

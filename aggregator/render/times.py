@@ -140,7 +140,14 @@ def override_span(record: Event, series_start: When, series_timezone: str | None
                   ) -> tuple[When, When | None]:
     """A RECURRENCE-ID record's (start, end) of the kind of its series' DTSTART, in the
     record's own zone (a moved date may be written in another); an end not after its start
-    is dropped (a date's becomes the next day) rather than written invalid."""
+    is dropped (a date's becomes the next day) rather than written invalid. A date of a
+    timed series made all-day (Google's and Outlook's "All day" on one occurrence) stays
+    dates: RFC 5545 binds only RECURRENCE-ID to DTSTART's kind, and made the series' time,
+    the day was published as 18:00 to 18:00 the next day."""
+    if isinstance(series_start, datetime) and not isinstance(record.start, datetime):
+        after = record.end if record.end is not None and not isinstance(record.end, datetime) \
+            and record.end > record.start else record.start + timedelta(days=1)
+        return record.start, after
     own = event_zone(record.timezone or series_timezone, record.start)
     start = like(record.start, series_start, own)
     end = like(record.end, series_start, own) if record.end is not None else None
