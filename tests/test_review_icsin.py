@@ -252,3 +252,33 @@ def test_a_date_of_a_timed_series_made_all_day_is_published_all_day() -> None:
     agenda = {o.title: o for o in upcoming(merged, now=datetime(2026, 10, 1, tzinfo=UTC),
                                            zone=PARIS)}
     assert agenda["Hackathon"].all_day and agenda["Atelier (journée)"].all_day
+
+
+def test_an_event_without_a_summary_is_titled_by_its_description_or_its_place() -> None:
+    """RFC 5545 makes SUMMARY optional and hand-made files leave it out: the agenda showed a
+    blank row and calendar.ics an empty title. The description's first words title it (else
+    its place), the organiser is told once; a moved date keeps the series' title."""
+    from aggregator.parse import parse_body
+    from aggregator.reasons import reason_in
+
+    long = ("Atelier ouvert à tous pour réparer vos appareils électroniques avec les bénévoles "
+            "du repair café, apportez vos objets")
+    body = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hand//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20270105T180000Z\r\nDESCRIPTION:" + long + "\r\n"
+        "END:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20270106T180000Z\r\nLOCATION:TCRM-Blida\\, Metz\r\n"
+        "END:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:c\r\nSUMMARY:Meetup\r\nDTSTART:20270107T180000Z\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:c\r\nRECURRENCE-ID:20270114T180000Z\r\n"
+        "DTSTART:20270114T190000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+    parsed = parse_body(body, "https://asso.example.org/cal.ics", "ical")
+    titles = {(e.uid, e.recurrence_id is not None): e.title for e in parsed.events}
+    assert titles[("a", False)] == "Atelier ouvert à tous pour réparer vos appareils " \
+        "électroniques avec les…"
+    assert len(titles[("a", False)]) <= 80
+    assert titles[("b", False)] == "TCRM-Blida, Metz"
+    assert titles[("c", False)] == "Meetup" and titles[("c", True)] == ""
+    [note] = [w for w in parsed.warnings if "SUMMARY" in w]
+    assert reason_in(note, "fr").startswith("événements sans titre (pas de SUMMARY)")

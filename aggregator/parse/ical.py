@@ -52,6 +52,7 @@ from .ical_dates import (
     text_of,
     to_when,
 )
+from .ical_titles import title_or_fallback
 from .text import clean_line, first_line, html_to_text, is_web_url, plain_text, text_with_breaks
 from .timezones import TimezoneResolver, well_known_zone
 
@@ -342,22 +343,25 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
     url = clean_line(text_of(component, "URL"))
     url = url if is_web_url(url) else ""  # javascript:, data:, mailto: never become a link (issue 7)
     rule, further = read_rules(component, start, context)
+    description = read_description(component)
+    location = clean_line(plain_text(text_of(component, "LOCATION")))
+    recurrence_id = read_optional_when(component, "RECURRENCE-ID", context)
     return Event(
         uid=read_uid(component, title, start, context),
-        title=clean_line(title),
+        title=title_or_fallback(clean_line(title), description, location, recurrence_id, context),
         start=start,
         end=end,
         all_day=not isinstance(start, datetime),
         timezone=start.tzinfo.key if isinstance(start, datetime) else None,  # type: ignore[union-attr]
-        location=clean_line(plain_text(text_of(component, "LOCATION"))),
-        description=read_description(component),
+        location=location,
+        description=description,
         url=url,
         status=STATUSES.get(text_of(component, "STATUS").strip().upper(), "CONFIRMED"),
         categories=read_categories(component),
         rrule=rule,
         rdates=(*read_dates(component, "RDATE", context), *further),
         exdates=read_dates(component, "EXDATE", context),
-        recurrence_id=read_optional_when(component, "RECURRENCE-ID", context),
+        recurrence_id=recurrence_id,
         sequence=read_sequence(component),
         last_modified=read_last_modified(component),
         organizer=read_organizer(component),

@@ -185,6 +185,12 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
      "chacun est gardé comme un évènement à part ; donnez à chaque évènement son propre UID",
      "{count} VEVENTs teilen sich eine UID zu verschiedenen Zeiten (die erste: UID {uid}): "
      "jeder bleibt ein eigener Termin; geben Sie jedem Termin eine eigene UID"),
+    ("events without a title (no SUMMARY): titled by the first words of their description, "
+     "or their place; give each event a SUMMARY",
+     "événements sans titre (pas de SUMMARY) : titrés par les premiers mots de leur "
+     "description, ou par leur lieu ; donnez un SUMMARY à chaque événement",
+     "Termine ohne Titel (kein SUMMARY): nach den ersten Wörtern ihrer Beschreibung oder "
+     "nach ihrem Ort benannt; geben Sie jedem Termin ein SUMMARY"),
     ("(no SUMMARY, no UID)",
      "(sans SUMMARY ni UID)",
      "(ohne SUMMARY und UID)"),
