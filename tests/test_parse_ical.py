@@ -179,7 +179,7 @@ def test_outlook_categories_organizer_and_description() -> None:
 
 def test_html_only_description_becomes_plain_text_without_scripts() -> None:
     event = by_title(parse_file("outlook_windows_tz.ics"), "Séminaire IA")
-    assert event.description == "Invited talk by Dr. Smith"
+    assert event.description == "Invited talk by Dr. Smith (https://example.org/speaker)"
     assert event.organizer == "Lab Secretary"
 
 

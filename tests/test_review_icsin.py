@@ -145,7 +145,7 @@ def test_a_line_break_inside_a_tag_is_no_line_of_the_description() -> None:
     feed = parse_text(calendar(
         "BEGIN:VEVENT", "UID:a", "SUMMARY:Atelier", "DTSTART:20261210T170000Z",
         'DESCRIPTION:Voir <a\\nhref="https://example.org">le site</a>\\nFin', "END:VEVENT"))
-    assert feed.events[0].description == "Voir le site\nFin"
+    assert feed.events[0].description == "Voir le site (https://example.org)\nFin"
 
 
 # WordPress names a site's manual UTC offset "UTC+5.5" (options-general.php), and The Events
@@ -282,3 +282,18 @@ def test_an_event_without_a_summary_is_titled_by_its_description_or_its_place() 
     assert titles[("c", False)] == "Meetup" and titles[("c", True)] == ""
     [note] = [w for w in parsed.warnings if "SUMMARY" in w]
     assert reason_in(note, "fr").startswith("événements sans titre (pas de SUMMARY)")
+
+
+def test_a_link_in_an_html_description_keeps_its_address() -> None:
+    """"Inscription ici" linked to the registration page came out as "Inscription ici":
+    calendar apps show the description as text, and the address was gone. It follows the
+    words now; a link that shows its own address, or a javascript: one, adds nothing."""
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Atelier", "DTSTART:20261210T170000Z",
+        'DESCRIPTION:<p>Inscription <a href="https://asso.example.org/inscription">ici</a>'
+        ' ou <a href="mailto:contact@asso.example.org">par courriel</a>.</p><p>'
+        '<a href="https://asso.example.org/">https://asso.example.org</a> · '
+        '<a href="javascript:alert(1)">clic</a></p>', "END:VEVENT"))
+    assert feed.events[0].description == (
+        "Inscription ici (https://asso.example.org/inscription) ou par courriel "
+        "(contact@asso.example.org).\n\nhttps://asso.example.org · clic")

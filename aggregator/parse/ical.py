@@ -392,8 +392,8 @@ def read_description(component: icalendar.Component) -> str:
     ``<HTML>\\n<BODY>`` beside an empty DESCRIPTION became a description of backslashes."""
     description = text_of(component, "DESCRIPTION")
     if description.strip():
-        return text_with_breaks(description)
-    return html_to_text(TEXT_ESCAPE.sub(_unescaped, text_of(component, "X-ALT-DESC")))
+        return text_with_breaks(description, links=True)
+    return html_to_text(TEXT_ESCAPE.sub(_unescaped, text_of(component, "X-ALT-DESC")), links=True)
 
 
 TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")

@@ -124,14 +124,23 @@ def _without_tracker(image: re.Match[str]) -> str:
 
 
 class TextExtractor(HTMLParser):
-    """Collects the visible text of an HTML fragment, one line per block element."""
+    """Collects the visible text of an HTML fragment, one line per block element; with
+    ``links``, each link's address after its words ("Inscription ici (https://…)")."""
 
-    def __init__(self) -> None:
+    def __init__(self, links: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden_depth = 0
+        self.links = links
+        self.link: tuple[str, int] | None = None
+        """The open link's address, and where its words start in ``parts``."""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and self.links:
+            href = clean_line(dict(attrs).get("href") or "")
+            address = href[7:] if href.lower().startswith("mailto:") else href
+            usable = is_web_url(href) or (address != href and "@" in address)
+            self.link = (address, len(self.parts)) if usable else None
         if tag in INVISIBLE_TAGS:
             self.hidden_depth += 1
         elif tag == "li":
@@ -144,6 +153,12 @@ class TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.link is not None:
+            address, start = self.link
+            words = "".join(self.parts[start:])
+            if address.rstrip("/") not in words:  # not "https://x.org" (https://x.org)
+                self.parts.append(f" ({address})" if words.strip() else address)
+            self.link = None
         if tag in INVISIBLE_TAGS:
             self.hidden_depth = max(0, self.hidden_depth - 1)
         elif tag in BLOCK_TAGS and tag != "li":
@@ -156,13 +171,15 @@ class TextExtractor(HTMLParser):
             self.parts.append(data.replace("\n", " "))
 
 
-def html_to_text(html: str) -> str:
-    """Return the visible text of ``html``: block elements become line breaks, entities decoded.
+def html_to_text(html: str, links: bool = False) -> str:
+    """Return the visible text of ``html``: block elements become line breaks, entities decoded;
+    with ``links``, each web or mail link's address after its words (an event's description:
+    calendar apps show it as text, and "Inscription ici" without its address said nothing).
 
     Scripts and styles are dropped; whitespace is collapsed as :func:`clean_text` does. Never
     raises: Python's HTML parser is lenient with broken markup.
     """
-    extractor = TextExtractor()
+    extractor = TextExtractor(links)
     extractor.feed(html)
     extractor.close()
     return clean_text("".join(extractor.parts))
@@ -255,9 +272,10 @@ def clean_line(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
-def plain_text(text: str) -> str:
-    """Return plain text from a value that may be plain or HTML (titles, descriptions)."""
-    return html_to_text(text) if looks_like_html(text) else clean_text(text)
+def plain_text(text: str, links: bool = False) -> str:
+    """Return plain text from a value that may be plain or HTML (titles, descriptions; with
+    ``links``, as :func:`html_to_text`)."""
+    return html_to_text(text, links) if looks_like_html(text) else clean_text(text)
 
 
 BLOCK_TAG_OR_BREAK = re.compile(
@@ -267,7 +285,7 @@ BLOCK_TAG_OR_BREAK = re.compile(
 included), or any other line break."""
 
 
-def text_with_breaks(text: str) -> str:
+def text_with_breaks(text: str, links: bool = False) -> str:
     """:func:`plain_text` of a value whose line breaks are its author's (an iCalendar TEXT
     writes each as ``\\n``): in HTML they are spaces, so one entity ("&#8217;", "&amp;"), a
     bold word or a link ran a programme of several lines into one, and Google's Meet block,
@@ -275,7 +293,7 @@ def text_with_breaks(text: str) -> str:
     HTML's own layout (WordPress writes ``<br />`` and a line break) and stays a space."""
     if "\n" in text and looks_like_html(text):
         text = BLOCK_TAG_OR_BREAK.sub(lambda found: found.group(1) or "<br>", text)
-    return plain_text(text)
+    return plain_text(text, links)
 
 
 _HOST_END = re.compile(r"[/?#]")
