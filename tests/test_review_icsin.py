@@ -297,3 +297,12 @@ def test_a_link_in_an_html_description_keeps_its_address() -> None:
     assert feed.events[0].description == (
         "Inscription ici (https://asso.example.org/inscription) ou par courriel "
         "(contact@asso.example.org).\n\nhttps://asso.example.org · clic")
+
+
+def test_an_event_link_written_without_its_scheme_is_kept() -> None:
+    """``URL:www.asso.example.org/atelier`` (hand-made files, some plugins) was dropped
+    without a word: the event had no link. A browser reads it as https://; so do we."""
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Atelier", "DTSTART:20261210T170000Z",
+        "URL:www.asso.example.org/atelier", "END:VEVENT"))
+    assert feed.events[0].url == "https://www.asso.example.org/atelier"

@@ -341,6 +341,7 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
         raise beyond_reach("DTEND", end)
     title = plain_text(text_of(component, "SUMMARY")).replace("\n", " ")
     url = clean_line(text_of(component, "URL"))
+    url = f"https://{url}" if url.lower().startswith("www.") else url  # as a browser reads it
     url = url if is_web_url(url) else ""  # javascript:, data:, mailto: never become a link (issue 7)
     rule, further = read_rules(component, start, context)
     description = read_description(component)
