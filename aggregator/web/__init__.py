@@ -123,9 +123,9 @@ def _error(request: Request, status: int, detail: str, headers: dict[str, str],
     if _wants_data(request):  # a partner's script reads why its request was refused
         cors = ANY_ORIGIN if request.url.path.endswith(DATA_SUFFIXES) else {}
         return JSONResponse({"detail": detail}, status_code=status, headers=cors | headers)
-    keys = {403: "forbidden", 404: "not_found", 422: "bad_request_title", 429: "too_many_title",
+    keys = {401: "unauthorized_title", 403: "forbidden", 404: "not_found", 422: "bad_request_title", 429: "too_many_title",
             500: "unavailable_title", 503: "unavailable_title"}
-    from .i18n_errors import QUOTES, REASONS
+    from .i18n_errors import ADMIN_LOGIN, QUOTES, REASONS
     from .views import Page, language
 
     page = Page(language(request), request.url.path, {})
@@ -136,9 +136,10 @@ def _error(request: Request, status: int, detail: str, headers: dict[str, str],
         message = page.t("err_bad_query", names=", ".join(map(quote.format, names)))
     elif status in (500, 503):  # the operator's log has the cause; readers get what to do
         message = page.t("err_unavailable")
+    link, link_text = ("/admin/login", "adm_login") if detail == ADMIN_LOGIN else ("/", "agenda")
     response = render(request, "message.html", status_code=status, heading=heading,
-                      message=message, error=True, link=local(request, "/"),
-                      link_text=page.t("agenda"))
+                      message=message, error=True, link=local(request, link),
+                      link_text=page.t(link_text))
     response.headers.update(headers)
     return response
 

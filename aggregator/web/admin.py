@@ -10,6 +10,7 @@ SameSite=Strict cookie; every POST made with the cookie must carry the CSRF toke
 from __future__ import annotations
 
 import hmac
+import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -25,6 +26,7 @@ from ..errors import CurationError
 from ..models import Registration, Source, feed_address
 from ..registrations import DecisionRefused
 from ..render.agenda import by_next_date
+from .i18n_errors import ADMIN_LOGIN
 from .register import checked_form, limit, text
 from .rootpath import local
 from .security import (
@@ -58,8 +60,30 @@ def authenticated(request: Request) -> str:
         request.state.admin_via = "cookie"
         request.state.admin_session = session
         return "cookie"
-    raise HTTPException(status_code=401, detail="log in at /admin/login or send "
-                                                "Authorization: Bearer <token>")
+    raise HTTPException(status_code=401, detail=ADMIN_LOGIN)
+
+
+def _signed_in(request: Request) -> Response | None:
+    """None when the request may see an admin page; else, for a browser (no bearer), the way
+    to the login form, which leads back here: the 8 hours of a login end on a page left
+    open, or a bookmark (a script's wrong bearer gets its 401)."""
+    try:
+        authenticated(request)
+    except HTTPException as error:
+        if error.status_code != 401 or bearer_given(request):
+            raise
+        here = request.scope["path"][len(request.scope.get("root_path", "")):]
+        query = request.url.query
+        login = local(request, "/admin/login")
+        if here != "/admin" or query:
+            login += "?" + urlencode({"next": here + (f"?{query}" if query else "")})
+        return RedirectResponse(login, status_code=303)
+    return None
+
+
+BACK = re.compile(r"/admin(/[A-Za-z0-9_.~-]+)*(\?[A-Za-z0-9_.~%+=&:@,;-]*)?", re.ASCII)
+"""The admin pages a login may lead back to: a local admin path and its query, nothing that
+could send the operator to another site ("//host", "/admin\\@host")."""
 
 
 async def admin_form(request: Request) -> dict[str, Any]:
@@ -116,10 +140,16 @@ def _done_notice(request: Request, aggregator: Aggregator) -> dict[str, str] | N
     return {"what": what, "name": names[value]} if value in names else None
 
 
+def _back(value: str) -> str:
+    """Where a login leads: the admin page it was asked from (``next``), or the dashboard."""
+    path = value.partition("?")[0]
+    return value if BACK.fullmatch(value) and "/." not in path else "/admin"
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> Response:
+def login_form(request: Request, next: str = "/admin") -> Response:  # noqa: A002
     _token(request)
-    return render(request, "admin_login.html")
+    return render(request, "admin_login.html", back=_back(next))
 
 
 @router.post("/login")
@@ -127,9 +157,10 @@ async def login(request: Request) -> Response:
     token = _token(request)
     limit(request, "login")
     form = await checked_form(request)
+    back = _back(text(form, "next", "/admin"))
     if not hmac.compare_digest(text(form, "password").encode(), token.encode()):
-        return render(request, "admin_login.html", status_code=401, failed=True)
-    response = RedirectResponse(local(request, "/admin"), status_code=303)
+        return render(request, "admin_login.html", status_code=401, failed=True, back=back)
+    response = RedirectResponse(local(request, back), status_code=303)
     expires = int(time.time()) + ADMIN_SESSION
     response.set_cookie(ADMIN_COOKIE, sign_admin(token, expires, new_admin_session()),
                         max_age=ADMIN_SESSION,
@@ -153,12 +184,9 @@ async def logout(request: Request) -> Response:
 
 @router.get("", response_class=HTMLResponse)
 def dashboard(request: Request) -> Response:
-    try:
-        authenticated(request)
-    except HTTPException as error:
-        if error.status_code == 401 and not bearer_given(request):  # a browser: log in
-            return RedirectResponse(local(request, "/admin/login"), status_code=303)
-        raise
+    login = _signed_in(request)
+    if login is not None:  # a browser: log in
+        return login
     aggregator = aggregator_of(request)
     registered = aggregator.registrations()
     disabled = aggregator.disabled_sources()
@@ -270,7 +298,9 @@ def events(request: Request, q: str = "") -> Response:
     """Coming merged events with their records, to merge or split clusters: the first
     :data:`MAX_EVENTS` by their next date (a series at its coming one), not the published
     order, which starts with the past weeks' events."""
-    authenticated(request)
+    login = _signed_in(request)
+    if login is not None:
+        return login
     aggregator = aggregator_of(request)
     published = aggregator.published()
     chosen = [e for e in published.events if e.status != "CANCELLED"
@@ -285,7 +315,9 @@ def events(request: Request, q: str = "") -> Response:
 
 @router.get("/events/explain", response_class=HTMLResponse)
 def explain(request: Request, uid: str) -> Response:
-    authenticated(request)
+    login = _signed_in(request)
+    if login is not None:
+        return login
     try:
         pairs = aggregator_of(request).explain_event(uid)
     except CurationError as error:
@@ -322,7 +354,9 @@ async def unhide(request: Request) -> Response:
 def news(request: Request, q: str = "") -> Response:
     """The newest articles (or those whose title holds ``q``), to hide one: a sponsored
     post, spam in a feed that is otherwise sound."""
-    authenticated(request)
+    login = _signed_in(request)
+    if login is not None:
+        return login
     aggregator = aggregator_of(request)
     wanted = q.casefold()
     chosen = [i for i in aggregator.published().items if wanted in i.title.casefold()]

@@ -39,6 +39,14 @@ ERROR_MESSAGES: dict[str, tuple[str, str, str]] = {
         "or changed. Start again from the agenda.",
         "Diese Adresse hat einen ungültigen Wert für {names}: Der Link wurde vielleicht "
         "abgeschnitten oder verändert. Beginnen Sie wieder beim Kalender."),
+    "unauthorized_title": ("Connexion requise", "Login required", "Anmeldung erforderlich"),
+    "err_admin_login": (
+        "Votre session d’administration a pris fin (elle dure 8 heures, jusqu’à « Se "
+        "déconnecter ») : rien n’a été fait. Connectez-vous, puis recommencez.",
+        "Your admin session has ended (it lasts 8 hours, until “Log out”): nothing was done. "
+        "Log in, then do it again.",
+        "Ihre Verwaltungssitzung ist beendet (sie dauert 8 Stunden, bis „Abmelden“): Es wurde "
+        "nichts getan. Melden Sie sich an und wiederholen Sie es dann."),
     "unavailable_title": ("Service momentanément indisponible", "Temporarily unavailable",
                           "Vorübergehend nicht verfügbar"),
     "err_unavailable": (
@@ -60,7 +68,11 @@ NOT_FOUND: dict[Reason, str] = {
 }
 """Each reason as a JSON answer gives it (``detail``, in English, for programs)."""
 
-REASONS: dict[str, str] = {text: key for key, text in NOT_FOUND.items()}
+ADMIN_LOGIN = "log in at /admin/login or send Authorization: Bearer <token>"
+"""Why an admin request without valid credentials is refused (401), for scripts."""
+
+REASONS: dict[str, str] = {text: key for key, text in NOT_FOUND.items()} | {
+    ADMIN_LOGIN: "err_admin_login"}
 """A JSON answer's reason -> the message a page for people gives instead."""
 
 
