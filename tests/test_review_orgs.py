@@ -51,3 +51,40 @@ def test_an_operator_whose_session_ended_is_sent_to_log_in_not_an_english_401(
     script = web.client.get("/admin/events", headers={"Authorization": "Bearer guess",
                                                       "Accept": "application/json"})
     assert script.status_code == 401 and "Bearer" in script.json()["detail"]
+
+
+def test_a_registration_sent_without_its_form_token_comes_back_as_typed(
+        web: Web) -> None:  # noqa: F811
+    """An organiser whose browser had dropped the form's cookie (a phone that closed the tab
+    and restored it, a browser restarted) typed the whole form for a page titled "Requête
+    refusée : rechargez la page et réessayez." reading "forbidden", in English, everything
+    typed lost; nothing must be recorded, and the form must come back as typed."""
+    typed = {"name": "Fablab des Vosges", "kind": "association", "city": "Épinal",
+             "country": "FR", "language": "fr", "website": "", "contact": "fab@example.org",
+             "tags": "makers", "feeds": f"{web.feeds.base_url}/new.ics", "action": "submit"}
+    web.client.cookies.clear()
+    answer = web.client.post("/register", data={"csrf_token": "stale" * 8, **typed},
+                             headers={"Accept-Language": "fr"})
+    assert answer.status_code == 403
+    assert "forbidden" not in answer.text
+    assert 'value="Fablab des Vosges"' in answer.text and "/new.ics</textarea>" in answer.text
+    assert "rien n’a été enregistré" in answer.text
+    assert web.aggregator.registrations() == []
+    # the page sent back carries a token that works: sent again, it is registered
+    token = re.search(r'name="csrf_token" value="([^"]+)"', answer.text)
+    assert token and web.client.post("/register", data={"csrf_token": token.group(1), **typed}
+                                      ).status_code == 200
+    assert [r.source.name for r in web.aggregator.registrations()] == ["Fablab des Vosges"]
+    # the contact's /manage page too: what was typed is not lost
+    link = f"/manage/{web.aggregator.registrations()[0].token}"
+    web.client.cookies.clear()
+    changed = {**typed, "city": "Saint-Dié-des-Vosges"}
+    answer = web.client.post(link, data={"csrf_token": "stale" * 8, **changed},
+                             headers={"Accept-Language": "en"})
+    assert answer.status_code == 403
+    assert 'value="Saint-Dié-des-Vosges"' in answer.text and "nothing was recorded" in answer.text
+    assert web.aggregator.registrations()[0].source.city == "Épinal"
+    # elsewhere, the refusal says why in the page's language, not "forbidden"
+    other = web.client.post("/subscribe", data={"csrf_token": "stale" * 8, "email": "a@b.org"},
+                            headers={"Accept-Language": "de", "Accept": "text/html"})
+    assert other.status_code == 403 and "forbidden" not in other.text

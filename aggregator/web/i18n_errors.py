@@ -39,6 +39,13 @@ ERROR_MESSAGES: dict[str, tuple[str, str, str]] = {
         "or changed. Start again from the agenda.",
         "Diese Adresse hat einen ungültigen Wert für {names}: Der Link wurde vielleicht "
         "abgeschnitten oder verändert. Beginnen Sie wieder beim Kalender."),
+    "err_forbidden": (
+        "Ce formulaire n’a pas pu être vérifié (la page est restée ouverte longtemps, ou votre "
+        "navigateur refuse les cookies de ce site) : rien n’a été fait.",
+        "This form could not be verified (the page stayed open a long time, or your browser "
+        "refuses this site’s cookies): nothing was done.",
+        "Dieses Formular konnte nicht überprüft werden (die Seite war lange geöffnet, oder Ihr "
+        "Browser lehnt die Cookies dieser Website ab): Es wurde nichts getan."),
     "unauthorized_title": ("Connexion requise", "Login required", "Anmeldung erforderlich"),
     "err_admin_login": (
         "Votre session d’administration a pris fin (elle dure 8 heures, jusqu’à « Se "
@@ -72,7 +79,7 @@ ADMIN_LOGIN = "log in at /admin/login or send Authorization: Bearer <token>"
 """Why an admin request without valid credentials is refused (401), for scripts."""
 
 REASONS: dict[str, str] = {text: key for key, text in NOT_FOUND.items()} | {
-    ADMIN_LOGIN: "err_admin_login"}
+    ADMIN_LOGIN: "err_admin_login", "forbidden": "err_forbidden"}
 """A JSON answer's reason -> the message a page for people gives instead."""
 
 

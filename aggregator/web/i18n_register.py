@@ -19,6 +19,16 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
         "{n} dieser Feeds konnten wir nicht lesen (siehe unten): korrigieren Sie die Adresse "
         "oder versuchen Sie es später erneut, falls die Website nicht erreichbar ist. Es wurde "
         "nichts gespeichert."),
+    "form_expired": (
+        "Ce formulaire n’a pas pu être vérifié (la page est restée ouverte longtemps, ou votre "
+        "navigateur refuse les cookies de ce site) : rien n’a été enregistré. Vos saisies sont "
+        "ci-dessous : vérifiez-les et envoyez-les à nouveau.",
+        "This form could not be verified (the page stayed open a long time, or your browser "
+        "refuses this site’s cookies): nothing was recorded. What you typed is below: check it "
+        "and send it again.",
+        "Dieses Formular konnte nicht überprüft werden (die Seite war lange geöffnet, oder Ihr "
+        "Browser lehnt die Cookies dieser Website ab): Es wurde nichts gespeichert. Ihre "
+        "Eingaben stehen unten: Prüfen Sie sie und senden Sie sie erneut."),
     "manage_handed": (
         "Modifications enregistrées. L’inscription est confiée à {contact} : son nouveau lien "
         "privé lui a été envoyé, et ce lien-ci ne fonctionne plus.",

@@ -23,8 +23,9 @@ from fastapi.responses import HTMLResponse
 
 from ..core import RegistrationError
 from ..models import FeedRef, Registration, feed_address
-from .register import (checked_form, form_page, limit, over_budget, previews_of,
-                       read_new_feeds, sent_back, source_fields, submitted, text, unreadable)
+from .register import (checked_form, form_page, limit, over_budget, posted_form,
+                       previews_of, read_new_feeds, sent_back, source_fields, submitted, text,
+                       unreadable)
 from .directory import health_rows, overall_status
 from .rootpath import local
 from .security import HONEYPOT_FIELD, RateLimiter, client_ip
@@ -102,10 +103,13 @@ def manage_page(request: Request, token: str) -> Response:
 
 @router.post("/manage/{token}", response_class=HTMLResponse)
 async def manage_post(request: Request, token: str) -> Response:
-    form = await checked_form(request)
+    form, genuine = await posted_form(request)
     registration = _registration(request, token)
     values, urls = submitted(form)
     page = Page(language(request), request.url.path, {})
+    if not genuine:  # as typed, with a token that works: nothing changed
+        return _page(request, token, registration, values if text(form, "name") else
+                     _values(registration), status_code=403, failure=page.t("form_expired"))
     if text(form, "action") == "revive":
         return await _revive(request, token, registration, text(form, "feed"))
     if text(form, "action") in ("withdraw", "rejoin"):

@@ -83,10 +83,22 @@ def too_many(request: Request, limiter: RateLimiter) -> HTTPException:
 
 async def checked_form(request: Request) -> FormData:
     """The POSTed form once its CSRF token matched (403 otherwise)."""
+    form, genuine = await posted_form(request)
+    if not genuine:
+        check_csrf(request, None)
+    return form
+
+
+async def posted_form(request: Request) -> tuple[FormData, bool]:
+    """The POSTed form and whether its CSRF token matched: a form long to type is sent back
+    as typed when it did not (the browser dropped its cookie), never acted on."""
     form = await request.form()
     token = form.get(CSRF_FIELD)
-    check_csrf(request, token if isinstance(token, str) else None)
-    return form
+    try:
+        check_csrf(request, token if isinstance(token, str) else None)
+    except HTTPException:
+        return form, False
+    return form, True
 
 
 def text(form: FormData, name: str, default: str = "") -> str:
@@ -112,9 +124,11 @@ def register_form(request: Request) -> Response:
 
 @router.post("/register", response_class=HTMLResponse)
 async def register_post(request: Request) -> Response:
-    form = await checked_form(request)
+    form, genuine = await posted_form(request)
     values, urls = submitted(form)
     page = Page(language(request), "/register", {})
+    if not genuine:  # as typed, with a token that works: nothing recorded
+        return form_page(request, values, status_code=403, failure=page.t("form_expired"))
     if text(form, HONEYPOT_FIELD):
         return render(request, "message.html", heading=page.t("register"),
                       message=page.t("thanks"), error=False, link=local(request, "/"),
