@@ -88,3 +88,29 @@ def test_a_registration_sent_without_its_form_token_comes_back_as_typed(
     other = web.client.post("/subscribe", data={"csrf_token": "stale" * 8, "email": "a@b.org"},
                             headers={"Accept-Language": "de", "Accept": "text/html"})
     assert other.status_code == 403 and "forbidden" not in other.text
+
+
+def test_a_feed_already_published_under_its_other_spelling_is_flagged_to_the_operator() -> None:
+    """sources.yaml lists https://www.loria.fr/events.ics; a lab member registers
+    "http://loria.fr/events.ics" (what the browser's bar showed): the admin page flagged
+    only webcal://, case and a trailing slash, so the same calendar was approved again
+    under a second name, its events listed by two organisations."""
+    from aggregator.models import FeedRef, Registration, Source
+    from aggregator.web.admin import _taken
+    from datetime import UTC, datetime
+
+    def source(name: str, url: str) -> Source:
+        return Source(id=name.lower(), name=name, kind="lab", city="Nancy", country="FR",
+                      feeds=(FeedRef(url),))
+
+    published = [source("LORIA", "https://www.loria.fr/events.ics"),
+                 source("Inria", "https://inria.fr:443/agenda.ics")]
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    pending = [Registration(id=n, source=source(name, url), status="pending", created_at=now)
+               for n, (name, url) in enumerate([
+                   ("Loria bis", "http://loria.fr/events.ics"),
+                   ("Inria bis", "webcal://www.inria.fr/agenda.ics"),
+                   ("Other", "https://www.loria.fr/other.ics"),
+                   ("Odd", "https://loria.fr:99999/events.ics")], start=1)]
+    assert _taken(published, pending) == {(1, "http://loria.fr/events.ics"): "LORIA",
+                                          (2, "webcal://www.inria.fr/agenda.ics"): "Inria"}

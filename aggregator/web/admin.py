@@ -219,11 +219,16 @@ def _taken(published: Sequence[Source], pending: Sequence[Registration]
 
 
 def _same_feed(url: str) -> str:
-    """A feed's address as two registrations of it compare: webcal:// as https://, the
-    scheme and host in lower case, no trailing slash."""
+    """A feed's address as two registrations of it compare: webcal:// and http:// as
+    https://, the host in lower case without "www." or a default port, no trailing slash
+    (what an organiser copies from the browser's bar may be any of them)."""
     parts = urlsplit(feed_address(url))
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"),
-                       parts.query, ""))
+    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        port = f":{parts.port}" if parts.port not in (None, 80, 443) else ""
+    except ValueError:  # not a port number: compared as typed
+        port = parts.netloc.rpartition(":")[2]
+    return urlunsplit(("https", host + port, parts.path.rstrip("/"), parts.query, ""))
 
 
 @router.post("/registrations/{registration_id}/{decision}")
