@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from browser import browser  # noqa: F401  (fixture)
 from test_web_pages import csrf
 from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
 
@@ -114,3 +115,30 @@ def test_a_feed_already_published_under_its_other_spelling_is_flagged_to_the_ope
                    ("Odd", "https://loria.fr:99999/events.ics")], start=1)]
     assert _taken(published, pending) == {(1, "http://loria.fr/events.ics"): "LORIA",
                                           (2, "webcal://www.inria.fr/agenda.ics"): "Inria"}
+
+
+def test_a_refused_field_is_marked_and_focused_for_keyboard_and_screen_reader_users(
+        browser: Any, web: Web) -> None:  # noqa: F811
+    """In Chromium: the form came back with "À corriger : Courriel de contact — must be an
+    email address" above it, and nothing else: the field itself was not marked invalid nor
+    tied to the message, and the focus stayed at the top of the page, so a screen reader user
+    heard the page title and had to hunt for which of nine fields to fix."""
+    from selenium.webdriver.common.by import By
+    from test_web_browser import go, wait_for
+
+    browser.delete_all_cookies()
+    go(browser, web, "/register?lang=fr")
+    for field, value in {"r-name": "Fablab", "r-city": "Épinal", "r-contact": "ana@localhost",
+                         "r-feeds": f"{web.feeds.base_url}/new.ics"}.items():
+        browser.find_element(By.ID, field).send_keys(value)
+    browser.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "p.notice.error"))
+    contact = browser.find_element(By.ID, "r-contact")
+    assert contact.get_attribute("aria-invalid") == "true"
+    described = (contact.get_attribute("aria-describedby") or "").split()
+    assert described, "the field is not tied to its error"
+    message = browser.find_element(By.ID, described[0]).text
+    assert "Courriel de contact" in message and "adresse" in message
+    assert browser.switch_to.active_element == contact
+    assert browser.find_element(By.ID, "r-name").get_attribute("aria-invalid") in (None, "false")
+    assert web.aggregator.registrations() == []
