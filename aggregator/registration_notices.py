@@ -65,6 +65,24 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "(Feeds, Kontakt…):\n{manage}\n\nFalls Sie ihn nicht angefordert haben, "
                "ignorieren Sie diese Nachricht.\n"),
     },
+    "comeback": {
+        "fr": ("Revenir dans l’agenda : {name}",
+               "Bonjour,\n\n« {name} » a été retirée de l’agenda avec son lien privé. Pour "
+               "qu’elle revienne avec sa page et ses adresses, ouvrez ce lien et choisissez "
+               "« Demander à revenir » (un modérateur la valide de nouveau) :\n{manage}\n\n"
+               "Si vous ne l’avez pas demandé, ignorez ce message.\n"),
+        "en": ("Come back to the agenda: {name}",
+               "Hello,\n\n\"{name}\" was withdrawn from the agenda through its private link. "
+               "For it to come back with its page and addresses, open this link and choose "
+               "\"Ask to come back\" (a moderator approves it again):\n{manage}\n\n"
+               "If you did not ask for it, ignore this message.\n"),
+        "de": ("In die Agenda zurückkehren: {name}",
+               "Hallo,\n\n„{name}“ wurde über ihren privaten Link aus der Agenda "
+               "zurückgezogen. Damit sie mit ihrer Seite und ihren Adressen zurückkehrt, öffnen "
+               "Sie diesen Link und wählen Sie „Rückkehr beantragen“ (ein Moderator gibt sie "
+               "erneut frei):\n{manage}\n\nFalls Sie das nicht angefordert haben, ignorieren "
+               "Sie diese Nachricht.\n"),
+    },
     "withdrawn": {
         "fr": ("Organisation retirée : {name}",
                "Bonjour,\n\n« {name} » vient d’être retirée de l’agenda avec son lien privé : "

@@ -84,7 +84,9 @@ class RegistrationsMixin:
     ) -> tuple[Registration, str | None]:
         """Store a PENDING source and email its contact; returns it and any mail problem.
         The same contact sending the same feeds again (a double click, the back button, a
-        registration forgotten) gets the one it has, and its link to change it, by email.
+        registration forgotten) gets the one it has, and its link to change it, by email;
+        one it withdrew, the link to ask to come back under its id (its page, embed code and
+        calendar addresses), not a second source.
 
         Raises:
             RegistrationError: a field is missing or invalid; names the field.
@@ -93,10 +95,11 @@ class RegistrationsMixin:
                                  contact=contact, feeds=feeds, country=country,
                                  language=language, tags=tags)
         same = (source.contact.casefold(), {feed.url for feed in source.feeds})
-        for twin in self.store.registrations():
-            if twin.status in ("pending", "approved") and same == (
+        for twin in self.store.registrations():  # a withdrawn one comes back by its link,
+            if twin.status in ("pending", "approved", "withdrawn") and same == (  # its id kept
                     twin.source.contact.casefold(), {feed.url for feed in twin.source.feeds}):
-                return twin, self._notify(twin, "link")
+                return twin, self._notify(twin, "comeback" if twin.status == "withdrawn"
+                                          else "link")
         registration = self.store.add_registration(source, self.clock(), secrets.token_urlsafe(24))
         self._tell_operator(registration, "pending")
         return registration, self._notify(registration, "received")

@@ -13,6 +13,8 @@ from typing import Any
 
 from browser import browser  # noqa: F401  (fixture)
 from test_web_pages import csrf
+from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
+from test_review_organiser import BEARER, mailed, send  # noqa: F401  (fixture)
 from webapp import ADMIN_TOKEN, Web, web  # noqa: F401  (fixture)
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml", "Accept-Language": "de"}
@@ -142,3 +144,26 @@ def test_a_refused_field_is_marked_and_focused_for_keyboard_and_screen_reader_us
     assert browser.switch_to.active_element == contact
     assert browser.find_element(By.ID, "r-name").get_attribute("aria-invalid") in (None, "false")
     assert web.aggregator.registrations() == []
+
+
+def test_an_organisation_that_withdrew_and_registers_again_keeps_its_page(
+        mailed: Web, smtp_server: Sink) -> None:  # noqa: F811
+    """A fablab withdrew for the summer, then its contact, link long lost, registered again
+    on /register: a second source "nouvelle-asso-2" was created, its /sources page, embed
+    code and calendar at new addresses, while the old one, withdrawn, could still be asked
+    back and listed the organisation twice; the operator was not told either."""
+    assert send(mailed, "/register").status_code == 200
+    [first] = mailed.aggregator.registrations()
+    mailed.client.post(f"/admin/registrations/{first.id}/approve", headers=BEARER)
+    mailed.aggregator.withdraw_registration(first.token)
+    again = send(mailed, "/register?lang=en")
+    assert again.status_code == 200  # answered as any registration
+    assert [r.status for r in mailed.aggregator.registrations()] == ["withdrawn"]
+    told = smtp_server.to("hello@asso.example.org")[-1]
+    assert str(told["Subject"]) == "Come back to the agenda: Nouvelle Asso"
+    assert f"/manage/{first.token}" in told.get_content()
+    assert "Ask to come back" in told.get_content()
+    # someone else giving its feeds: a registration of its own, flagged to the operator
+    assert send(mailed, "/register", contact="other@asso.example.org").status_code == 200
+    page = mailed.client.get("/admin", params={"lang": "en"}, headers=BEARER).text
+    assert "also the feed of: Nouvelle Asso (withdrawn from the agenda)" in page

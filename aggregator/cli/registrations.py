@@ -52,7 +52,9 @@ def sources_register(app: AppContext, urls: Sequence[str], name: str, kind: str,
                    "pending until the operator approves it")
     else:  # the same contact and feeds registered before: kept once
         click.echo(f"{source.name!r} is already registered with these feeds as {source.id} "
-                   f"(#{registration.id}), {registration.status}: nothing recorded")
+                   f"(#{registration.id}), {registration.status}: nothing recorded"
+                   + ("; its contact can ask to come back from its private link"
+                      if registration.status == "withdrawn" else ""))
     click.echo(f"private link to change it: {app.settings.base_url}/manage/{registration.token}")
     if problem:
         err_console.print(f"warning: the contact was not emailed: {escape(problem)}",

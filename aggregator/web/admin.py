@@ -13,6 +13,7 @@ import hmac
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -192,8 +193,11 @@ def dashboard(request: Request) -> Response:
     disabled = aggregator.disabled_sources()
     every = aggregator.operated_sources()
     pending = [r for r in registered if r.status == "pending"]
+    page = Page(language(request), request.url.path, {})
+    withdrew = [replace(r.source, name=f"{r.source.name} ({page.t('reg_withdrawn')})")
+                for r in registered if r.status == "withdrawn"]  # it may come back by its link
     return render(request, "admin.html",
-                  pending=pending, taken=_taken(every, pending),
+                  pending=pending, taken=_taken([*every, *withdrew], pending),
                   decided=[r for r in registered if r.status != "pending"],
                   sources=every, disabled=disabled, health=aggregator.feed_health(),
                   refreshed=_refreshed(request), done=_done_notice(request, aggregator))
