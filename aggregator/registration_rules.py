@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import AggregatorError
 from .models import (
@@ -111,6 +112,38 @@ def check_decision(registration: Registration, status: RegistrationStatus) -> No
             "To stop publishing it, switch its source off: "
             f"`aggregator sources disable {registration.source.id}`"))
     raise DecisionRefused(registration.id, now, f"{label} is {now}: it cannot be {status}")
+
+
+def taken_feeds(published: Sequence[Source], pending: Sequence[Registration]
+                ) -> dict[tuple[int, str], str]:
+    """For each pending registration's feed that another source already publishes, or
+    another pending registration asks for, who: the same form sent twice, or a lab's feed
+    registered again under another name, reached the operator unflagged ((id, url) -> name)."""
+    owners: dict[str, list[tuple[int, str]]] = {}
+    for source in published:
+        for feed in source.feeds:
+            owners.setdefault(same_feed(feed.url), []).append((0, source.name))
+    for registration in pending:
+        for feed in registration.source.feeds:
+            owners.setdefault(same_feed(feed.url), []).append(
+                (registration.id, registration.source.name))
+    return {(registration.id, feed.url): ", ".join(
+                name for owner, name in owners[same_feed(feed.url)] if owner != registration.id)
+            for registration in pending for feed in registration.source.feeds
+            if any(owner != registration.id for owner, _ in owners[same_feed(feed.url)])}
+
+
+def same_feed(url: str) -> str:
+    """A feed's address as two registrations of it compare: webcal:// and http:// as
+    https://, the host in lower case without "www." or a default port, no trailing slash
+    (what an organiser copies from the browser's bar may be any of them)."""
+    parts = urlsplit(feed_address(url))
+    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        port = f":{parts.port}" if parts.port not in (None, 80, 443) else ""
+    except ValueError:  # not a port number: compared as typed
+        port = parts.netloc.rpartition(":")[2]
+    return urlunsplit(("https", host + port, parts.path.rstrip("/"), parts.query, ""))
 
 
 def _line(value: str) -> str:

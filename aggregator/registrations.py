@@ -23,7 +23,7 @@ from .notices import OPERATOR_MESSAGES
 from .registration_notices import MESSAGES
 from .registration_rules import (
     DECIDABLE, AlreadyDecided, DecisionRefused, RegistrationError,
-    changes, check_decision, validated_source,
+    changes, check_decision, taken_feeds, validated_source,
 )
 from .models import EMAIL, FEED_TYPES, FeedRef, Registration, RegistrationStatus, Source
 from .render import slugify
@@ -221,6 +221,16 @@ class RegistrationsMixin:
         configured = {source.id for source in self.settings.sources}
         return frozenset(r.source.id for r in self.store.registrations("withdrawn")
                          if r.source.id not in configured)
+
+    def shared_feeds(self, registration_id: int) -> dict[str, str]:
+        """Each feed of this registration that another source publishes, withdrew, or
+        another pending registration asks for, with their names (/admin flags them too)."""
+        everyone = self.store.registrations()
+        others = [r.source for r in everyone if r.id != registration_id
+                  and r.status in ("pending", "withdrawn")]
+        mine = [r for r in everyone if r.id == registration_id]
+        published = [s for s in self.operated_sources() if not mine or s.id != mine[0].source.id]
+        return {url: names for (_, url), names in taken_feeds([*published, *others], mine).items()}
 
     def registrations(self, status: str | None = None) -> list[Registration]:
         """Every registration, or those pending/approved/rejected/withdrawn, oldest first."""

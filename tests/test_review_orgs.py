@@ -99,7 +99,7 @@ def test_a_feed_already_published_under_its_other_spelling_is_flagged_to_the_ope
     only webcal://, case and a trailing slash, so the same calendar was approved again
     under a second name, its events listed by two organisations."""
     from aggregator.models import FeedRef, Registration, Source
-    from aggregator.web.admin import _taken
+    from aggregator.registration_rules import taken_feeds as _taken
     from datetime import UTC, datetime
 
     def source(name: str, url: str) -> Source:
@@ -167,3 +167,22 @@ def test_an_organisation_that_withdrew_and_registers_again_keeps_its_page(
     assert send(mailed, "/register", contact="other@asso.example.org").status_code == 200
     page = mailed.client.get("/admin", params={"lang": "en"}, headers=BEARER).text
     assert "also the feed of: Nouvelle Asso (withdrawn from the agenda)" in page
+
+
+def test_the_cli_operator_is_told_a_feed_is_published_already(site: Any) -> None:
+    """/admin flags "also the feed of: Le Lab"; at a terminal, `sources register` and
+    `registrations approve` of Le Lab's calendar under another name (and spelling) said
+    nothing, and its events were listed by two organisations."""
+    from sites import run
+
+    lab = site.url("/lab.ics").replace("http://127.0.0.1", "HTTP://127.0.0.1") + "/"
+    done = run("sources", "register", lab, "--name", "Lab bis", "--kind", "lab",
+               "--city", "Nancy", "--contact", "bis@lab.example.org")
+    assert done.exit_code == 0, done.output
+    assert f"{lab} is also the feed of: Le Lab" in done.output
+    approved = run("registrations", "approve", "1")
+    assert approved.exit_code == 0
+    assert f"{lab} is also the feed of: Le Lab" in approved.output
+    other = run("sources", "register", site.url("/other.ics"), "--name", "Other", "--kind",
+                "lab", "--city", "Nancy", "--contact", "o@lab.example.org")
+    assert "also the feed of" not in other.output

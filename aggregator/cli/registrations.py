@@ -56,6 +56,7 @@ def sources_register(app: AppContext, urls: Sequence[str], name: str, kind: str,
                    + ("; its contact can ask to come back from its private link"
                       if registration.status == "withdrawn" else ""))
     click.echo(f"private link to change it: {app.settings.base_url}/manage/{registration.token}")
+    _shared(app, registration.id)
     if problem:
         err_console.print(f"warning: the contact was not emailed: {escape(problem)}",
                           highlight=False)
@@ -175,10 +176,20 @@ def _decide(app: AppContext, registration_id: int, what: str, note: str = "") ->
                    "shows them); nothing done")
             return error.exit_code
     click.echo(f"#{registration_id}: {what}")  # as `registrations list` says
+    if what == "approved":
+        _shared(app, registration_id)
     if problem:
         err_console.print(f"warning: the contact was not emailed: {escape(problem)}",
                           highlight=False)
     return 0
+
+
+def _shared(app: AppContext, registration_id: int) -> None:
+    """Warn of each feed another organisation gives already (as /admin flags it): approved,
+    its events would be listed by both."""
+    for url, names in app.aggregator.shared_feeds(registration_id).items():
+        err_console.print(f"warning: {escape(url)} is also the feed of: {escape(names)}",
+                          highlight=False, soft_wrap=True)
 
 
 def _error(message: str) -> None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..core import Aggregator, BuildReport, RegistrationError
 from ..errors import CurationError
-from ..models import Registration, Source, feed_address
+from ..registration_rules import taken_feeds
 from ..registrations import DecisionRefused
 from ..render.agenda import by_next_date
 from .i18n_errors import ADMIN_LOGIN
@@ -197,42 +197,10 @@ def dashboard(request: Request) -> Response:
     withdrew = [replace(r.source, name=f"{r.source.name} ({page.t('reg_withdrawn')})")
                 for r in registered if r.status == "withdrawn"]  # it may come back by its link
     return render(request, "admin.html",
-                  pending=pending, taken=_taken([*every, *withdrew], pending),
+                  pending=pending, taken=taken_feeds([*every, *withdrew], pending),
                   decided=[r for r in registered if r.status != "pending"],
                   sources=every, disabled=disabled, health=aggregator.feed_health(),
                   refreshed=_refreshed(request), done=_done_notice(request, aggregator))
-
-
-def _taken(published: Sequence[Source], pending: Sequence[Registration]
-           ) -> dict[tuple[int, str], str]:
-    """For each pending registration's feed that another source already publishes, or
-    another pending registration asks for, who: the same form sent twice, or a lab's feed
-    registered again under another name, reached the operator unflagged ((id, url) -> name)."""
-    owners: dict[str, list[tuple[int, str]]] = {}
-    for source in published:
-        for feed in source.feeds:
-            owners.setdefault(_same_feed(feed.url), []).append((0, source.name))
-    for registration in pending:
-        for feed in registration.source.feeds:
-            owners.setdefault(_same_feed(feed.url), []).append(
-                (registration.id, registration.source.name))
-    return {(registration.id, feed.url): ", ".join(
-                name for owner, name in owners[_same_feed(feed.url)] if owner != registration.id)
-            for registration in pending for feed in registration.source.feeds
-            if any(owner != registration.id for owner, _ in owners[_same_feed(feed.url)])}
-
-
-def _same_feed(url: str) -> str:
-    """A feed's address as two registrations of it compare: webcal:// and http:// as
-    https://, the host in lower case without "www." or a default port, no trailing slash
-    (what an organiser copies from the browser's bar may be any of them)."""
-    parts = urlsplit(feed_address(url))
-    host = (parts.hostname or "").removeprefix("www.")
-    try:
-        port = f":{parts.port}" if parts.port not in (None, 80, 443) else ""
-    except ValueError:  # not a port number: compared as typed
-        port = parts.netloc.rpartition(":")[2]
-    return urlunsplit(("https", host + port, parts.path.rstrip("/"), parts.query, ""))
 
 
 @router.post("/registrations/{registration_id}/{decision}")
