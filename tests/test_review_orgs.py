@@ -186,3 +186,20 @@ def test_the_cli_operator_is_told_a_feed_is_published_already(site: Any) -> None
     other = run("sources", "register", site.url("/other.ics"), "--name", "Other", "--kind",
                 "lab", "--city", "Nancy", "--contact", "o@lab.example.org")
     assert "also the feed of" not in other.output
+
+
+def test_the_kind_of_organisation_is_chosen_not_start_up_by_default(
+        browser: Any, web: Web) -> None:  # noqa: F811
+    """The kind list opened on its first entry, "Start-up": a venue or a lab that filled in
+    the rest was registered, then listed and filtered, as a start-up."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    from test_web_browser import go
+
+    browser.delete_all_cookies()
+    go(browser, web, "/register?lang=en")
+    kind = browser.find_element(By.ID, "r-kind")
+    assert Select(kind).first_selected_option.get_attribute("value") == ""
+    assert browser.execute_script("return arguments[0].validity.valueMissing", kind)
+    Select(kind).select_by_value("venue")
+    assert not browser.execute_script("return arguments[0].validity.valueMissing", kind)

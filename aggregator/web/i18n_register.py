@@ -19,6 +19,7 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
         "{n} dieser Feeds konnten wir nicht lesen (siehe unten): korrigieren Sie die Adresse "
         "oder versuchen Sie es später erneut, falls die Website nicht erreichbar ist. Es wurde "
         "nichts gespeichert."),
+    "choose": ("Choisissez…", "Choose…", "Bitte wählen…"),
     "form_expired": (
         "Ce formulaire n’a pas pu être vérifié (la page est restée ouverte longtemps, ou votre "
         "navigateur refuse les cookies de ce site) : rien n’a été enregistré. Vos saisies sont "
