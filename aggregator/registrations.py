@@ -223,11 +223,13 @@ class RegistrationsMixin:
                          if r.source.id not in configured)
 
     def shared_feeds(self, registration_id: int) -> dict[str, str]:
-        """Each feed of this registration that another source publishes, withdrew, or
-        another pending registration asks for, with their names (/admin flags them too)."""
+        """Each feed of this registration that another source publishes, or another
+        registration asks for, withdrew or was declined for, with their names (/admin flags
+        them too)."""
         everyone = self.store.registrations()
-        others = [r.source for r in everyone if r.id != registration_id
-                  and r.status in ("pending", "withdrawn")]
+        others = [replace(r.source, name=r.source.name + ("" if r.status == "pending" else
+                                                          f" ({r.status})"))
+                  for r in everyone if r.id != registration_id and r.status != "approved"]
         mine = [r for r in everyone if r.id == registration_id]
         published = [s for s in self.operated_sources() if not mine or s.id != mine[0].source.id]
         return {url: names for (_, url), names in taken_feeds([*published, *others], mine).items()}

@@ -203,3 +203,18 @@ def test_the_kind_of_organisation_is_chosen_not_start_up_by_default(
     assert browser.execute_script("return arguments[0].validity.valueMissing", kind)
     Select(kind).select_by_value("venue")
     assert not browser.execute_script("return arguments[0].validity.valueMissing", kind)
+
+
+def test_a_registration_declined_before_and_sent_again_is_flagged(web: Web) -> None:  # noqa: F811
+    """Declined as spam, the same feeds came back the next day under the same name and
+    contact: a fresh pending registration with nothing to say the operator had declined
+    them (the list of decided ones is at the bottom of the page)."""
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    assert send(web, "/register", name="Casino Bonus").status_code == 200
+    [first] = web.aggregator.registrations()
+    web.client.post(f"/admin/registrations/{first.id}/reject", headers=bearer)
+    assert send(web, "/register", name="Casino Bonus").status_code == 200
+    page = web.client.get("/admin", params={"lang": "en"}, headers=bearer).text
+    assert "also the feed of: Casino Bonus (declined)" in page
+    assert web.aggregator.shared_feeds(2) == {f"{web.feeds.base_url}/new.ics":
+                                              "Casino Bonus (rejected)"}

@@ -194,10 +194,10 @@ def dashboard(request: Request) -> Response:
     every = aggregator.operated_sources()
     pending = [r for r in registered if r.status == "pending"]
     page = Page(language(request), request.url.path, {})
-    withdrew = [replace(r.source, name=f"{r.source.name} ({page.t('reg_withdrawn')})")
-                for r in registered if r.status == "withdrawn"]  # it may come back by its link
+    earlier = [replace(r.source, name=f"{r.source.name} ({page.t('reg_' + r.status)})")
+               for r in registered if r.status in ("withdrawn", "rejected")]  # sent again
     return render(request, "admin.html",
-                  pending=pending, taken=taken_feeds([*every, *withdrew], pending),
+                  pending=pending, taken=taken_feeds([*every, *earlier], pending),
                   decided=[r for r in registered if r.status != "pending"],
                   sources=every, disabled=disabled, health=aggregator.feed_health(),
                   refreshed=_refreshed(request), done=_done_notice(request, aggregator))
