@@ -218,3 +218,24 @@ def test_a_registration_declined_before_and_sent_again_is_flagged(web: Web) -> N
     assert "also the feed of: Casino Bonus (declined)" in page
     assert web.aggregator.shared_feeds(2) == {f"{web.feeds.base_url}/new.ics":
                                               "Casino Bonus (rejected)"}
+
+
+def test_the_manage_page_does_not_promise_changes_apply_to_what_is_not_published(
+        web: Web) -> None:  # noqa: F811
+    """Withdrawn from the agenda, the contact's page said "Registration withdrawn from the
+    agenda. Changes apply from the next update": its feeds are not read at all until it comes
+    back and is approved again; pending, nothing is published before a moderator's approval."""
+    assert send(web, "/register").status_code == 200
+    [registration] = web.aggregator.registrations()
+    link = f"/manage/{registration.token}"
+    pending = web.client.get(link, params={"lang": "en"}).text
+    assert "Changes apply from the next update" not in pending
+    assert "a moderator reviews it as you leave it here" in pending
+    web.aggregator.withdraw_registration(registration.token)
+    withdrawn = web.client.get(link, params={"lang": "de"}).text
+    assert "Änderungen gelten ab der nächsten Aktualisierung" not in withdrawn
+    assert "Ihre Änderungen gelten, wenn sie zurückkehrt" in withdrawn
+    web.aggregator.rejoin_registration(registration.token)
+    web.aggregator.approve_registration(registration.id)
+    approved = web.client.get(link, params={"lang": "en"}).text
+    assert "Registration approved. Changes apply from the next update" in approved

@@ -631,7 +631,7 @@ def test_the_contact_changes_its_registration_through_its_private_link(web: Web)
     [pending] = web.aggregator.registrations("pending")
     link = f"/manage/{pending.token}"
     page = web.client.get(link, params={"lang": "en"}).text
-    assert "<h1>Change “Nouvelle Asso”</h1>" in page and "Registration awaiting approval." in page
+    assert "<h1>Change “Nouvelle Asso”</h1>" in page and "Registration awaiting approval:" in page
     assert f'<form method="post" action="{link}">' in page
     assert f">{web.feeds.base_url}/new.ics</textarea>" in page and 'value="Épinal"' in page
 
@@ -710,7 +710,7 @@ def test_an_organisation_withdraws_itself_and_its_events_leave_without_being_can
     assert web.aggregator.registrations("approved") != []  # nothing happened
     done = leave("withdraw", confirm="yes")
     assert "Organisation withdrawn from the agenda." in done
-    assert "Registration withdrawn from the agenda." in done and "Ask to come back" in done
+    assert "Organisation withdrawn from the agenda: its feeds are not read." in done and "Ask to come back" in done
     assert web.aggregator.build_needed()  # the daemon builds again: no feed has to change
     web.aggregator.build()
     assert "Atelier Arduino" not in web.client.get("/").text

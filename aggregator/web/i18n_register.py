@@ -56,6 +56,20 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
         "Anmeldung freigegeben, aber vom Betreiber abgeschaltet: Ihre Feeds werden nicht mehr "
         "gelesen und ihre Termine nicht veröffentlicht. Schreiben Sie uns, um den Grund zu "
         "erfahren."),
+    "manage_status_pending": (
+        "Inscription en attente de validation : un modérateur la valide telle que vous la "
+        "laissez ici ; le contact est informé par courriel de chaque changement.",
+        "Registration awaiting approval: a moderator reviews it as you leave it here; the "
+        "contact is told of each change by email.",
+        "Anmeldung wartet auf Freigabe: Ein Moderator prüft sie so, wie Sie sie hier "
+        "hinterlassen; der Kontakt wird über jede Änderung per E-Mail informiert."),
+    "manage_status_withdrawn": (
+        "Organisation retirée de l’agenda : ses flux ne sont pas lus. Vos changements vaudront "
+        "si elle revient (« Demander à revenir », ci-dessous).",
+        "Organisation withdrawn from the agenda: its feeds are not read. Your changes apply if "
+        "it comes back (“Ask to come back”, below).",
+        "Organisation aus der Agenda zurückgezogen: Ihre Feeds werden nicht gelesen. Ihre "
+        "Änderungen gelten, wenn sie zurückkehrt („Rückkehr beantragen“, unten)."),
     "manage_status_rejected": (
         "Inscription refusée : elle n’est pas publiée, et ce que vous changez ici n’est pas "
         "réexaminé. Pour qu’elle soit reconsidérée, inscrivez de nouveau l’organisation.",

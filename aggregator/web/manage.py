@@ -54,8 +54,8 @@ def _page(request: Request, token: str, registration: Registration, values: dict
           **extra: object) -> HTMLResponse:
     page = Page(language(request), request.url.path, {})
     status = page.t("manage_status", status=page.t(f"reg_{registration.status}"))
-    if registration.status == "rejected":  # nobody reviews its changes: they never apply
-        status = page.t("manage_status_rejected")
+    if registration.status != "approved":  # its changes apply once it is (again)
+        status = page.t(f"manage_status_{registration.status}")
     published = registration.status == "approved"
     leave = {"pending": "withdraw", "approved": "withdraw", "withdrawn": "rejoin"}
     aggregator = aggregator_of(request)
