@@ -126,6 +126,7 @@ def test_a_refused_field_is_marked_and_focused_for_keyboard_and_screen_reader_us
     tied to the message, and the focus stayed at the top of the page, so a screen reader user
     heard the page title and had to hunt for which of nine fields to fix."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
     from test_web_browser import go, wait_for
 
     browser.delete_all_cookies()
@@ -133,6 +134,7 @@ def test_a_refused_field_is_marked_and_focused_for_keyboard_and_screen_reader_us
     for field, value in {"r-name": "Fablab", "r-city": "Épinal", "r-contact": "ana@localhost",
                          "r-feeds": f"{web.feeds.base_url}/new.ics"}.items():
         browser.find_element(By.ID, field).send_keys(value)
+    Select(browser.find_element(By.ID, "r-kind")).select_by_value("association")
     browser.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "p.notice.error"))
     contact = browser.find_element(By.ID, "r-contact")
@@ -239,3 +241,4 @@ def test_the_manage_page_does_not_promise_changes_apply_to_what_is_not_published
     web.aggregator.approve_registration(registration.id)
     approved = web.client.get(link, params={"lang": "en"}).text
     assert "Registration approved. Changes apply from the next update" in approved
+
