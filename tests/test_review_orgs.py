@@ -242,3 +242,20 @@ def test_the_manage_page_does_not_promise_changes_apply_to_what_is_not_published
     approved = web.client.get(link, params={"lang": "en"}).text
     assert "Registration approved. Changes apply from the next update" in approved
 
+
+def test_a_right_to_left_name_does_not_swallow_what_follows_it_on_the_admin_page(
+        web: Web) -> None:  # noqa: F811
+    """"جمعية المطورين 2026" (a developers' association) registered: in Chromium the admin
+    line read "(2026) 2026 جمعية المطورين — Association", its id pulled to the left of the
+    name by the Arabic text's direction. Names and places typed by strangers are isolated
+    (<bdi>) where words of the page follow them."""
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    name = "جمعية المطورين 2026"
+    assert send(web, "/register", name=name, city="الرباط").status_code == 200
+    page = web.client.get("/admin", params={"lang": "en"}, headers=bearer).text
+    [registration] = web.aggregator.registrations()
+    assert f"<strong><bdi>{name}</bdi></strong> ({registration.source.id})" in page
+    assert "<bdi>الرباط</bdi>" in page
+    web.client.post(f"/admin/registrations/{registration.id}/reject", headers=bearer)
+    page = web.client.get("/admin", params={"lang": "en"}, headers=bearer).text
+    assert f"<bdi>{name}</bdi> ({registration.source.id}): declined" in page
