@@ -259,3 +259,16 @@ def test_a_right_to_left_name_does_not_swallow_what_follows_it_on_the_admin_page
     web.client.post(f"/admin/registrations/{registration.id}/reject", headers=bearer)
     page = web.client.get("/admin", params={"lang": "en"}, headers=bearer).text
     assert f"<bdi>{name}</bdi> ({registration.source.id}): declined" in page
+
+
+def test_the_operator_knows_the_reason_for_declining_is_emailed_to_the_contact(
+        web: Web) -> None:  # noqa: F811
+    """The field beside "Reject" was labelled "Reason", as a note for the record: the operator
+    typed "spam, same guy as last week" and the contact got it word for word in the
+    "declined" email."""
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    assert send(web, "/register").status_code == 200
+    for lang, label in (("fr", "Motif (envoyé au contact)"), ("en", "Reason (emailed to the contact)"),
+                        ("de", "Grund (wird dem Kontakt gesendet)")):
+        page = web.client.get("/admin", params={"lang": lang}, headers=bearer).text
+        assert f'class="inline">{label}</label>' in page, lang
