@@ -272,3 +272,23 @@ def test_the_operator_knows_the_reason_for_declining_is_emailed_to_the_contact(
                         ("de", "Grund (wird dem Kontakt gesendet)")):
         page = web.client.get("/admin", params={"lang": lang}, headers=bearer).text
         assert f'class="inline">{label}</label>' in page, lang
+
+
+def test_the_admin_page_does_not_say_the_contact_is_told_when_the_email_failed(
+        web: Web) -> None:  # noqa: F811
+    """Mail down (this site has no SMTP server): "Registration #1 approved: its events appear
+    with the next update; its contact is told." The contact was told nothing, and the
+    operator, believing otherwise, never wrote to them (the CLI warns of it)."""
+    assert send(web, "/register").status_code == 200
+    assert send(web, "/register", contact="b@asso.example.org",
+                feeds=f"{web.feeds.base_url}/other.ics").status_code == 200
+    _log_in(web)
+    token = csrf(web.client, "/admin")
+    for number, decision in ((1, "approve"), (2, "reject")):
+        done = web.client.post(f"/admin/registrations/{number}/{decision}",
+                               data={"csrf_token": token})
+        assert done.status_code == 303
+        page = web.client.get(done.headers["location"] + "&lang=en").text
+        assert "Registration #" in page
+        assert "its contact is told" not in page
+        assert "the email to its contact could not be sent" in page

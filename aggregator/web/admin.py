@@ -136,7 +136,8 @@ def _done_notice(request: Request, aggregator: Aggregator) -> dict[str, str] | N
         return None
     what, value = found[0]
     if what in ("approved", "rejected"):
-        return {"what": what, "name": f"#{int(value)}"} if value.isdecimal() else None
+        unsent = "_unsent" if "unsent" in request.query_params else ""
+        return {"what": what + unsent, "name": f"#{int(value)}"} if value.isdecimal() else None
     names = {source.id: source.name for source in aggregator.operated_sources()}
     return {"what": what, "name": names[value]} if value in names else None
 
@@ -215,15 +216,17 @@ async def decide(request: Request, registration_id: int, decision: str) -> Respo
         raise _stale(request, registration_id, status)
     try:
         if decision == "approve":
-            await run_in_threadpool(aggregator.approve_registration, registration_id)
+            problem = await run_in_threadpool(aggregator.approve_registration, registration_id)
         else:
-            await run_in_threadpool(aggregator.reject_registration, registration_id, str(note))
+            problem = await run_in_threadpool(aggregator.reject_registration, registration_id,
+                                              str(note))
     except DecisionRefused as refused:  # decided on another node or at a terminal just now
         raise _stale(request, registration_id, refused.status) from None
     except RegistrationError as error:
         raise HTTPException(status_code=404, detail=error.reason) from None
+    unsent = {"unsent": 1} if problem else {}  # the operator must tell the contact
     return _done(request, **{{"approve": "approved", "reject": "rejected"}[decision]:
-                             registration_id})
+                             registration_id}, **unsent)
 
 
 def _stale(request: Request, registration_id: int, status: str) -> HTTPException:
