@@ -292,3 +292,26 @@ def test_the_admin_page_does_not_say_the_contact_is_told_when_the_email_failed(
         assert "Registration #" in page
         assert "its contact is told" not in page
         assert "the email to its contact could not be sent" in page
+
+
+def test_switching_an_organisation_off_asks_first_and_says_what_it_does(
+        web: Web) -> None:  # noqa: F811
+    """"Disable" in the sources table took effect on the click, one row from the next
+    organisation's: every coming event of the one clicked went out CANCELLED to the
+    subscribed calendars at the next build. It now leads to a page saying so, whose button
+    does it; a script (the bearer) still posts it directly."""
+    _log_in(web)
+    dashboard = web.client.get("/admin", params={"lang": "en"}).text
+    row = dashboard.split('href="/sources/assoc"')[1].split("</tr>")[0]
+    assert '<form class="inline" method="get" action="/admin/sources/assoc/disable">' in row
+    asked = web.client.get("/admin/sources/assoc/disable", params={"lang": "en"})
+    assert asked.status_code == 200 and web.aggregator.disabled_sources() == frozenset()
+    assert "<h1>Disable “L&#39;Asso”?</h1>" in asked.text
+    assert "1 coming event" in asked.text and "CANCELLED" not in asked.text
+    assert 'method="post" action="/admin/sources/assoc/disable"' in asked.text
+    assert web.client.get("/admin/sources/nobody/disable").status_code == 404
+    token = csrf(web.client, "/admin/sources/assoc/disable")
+    done = web.client.post("/admin/sources/assoc/disable", data={"csrf_token": token})
+    assert done.status_code == 303 and web.aggregator.disabled_sources() == {"assoc"}
+    web.client.cookies.clear()
+    assert web.client.get("/admin/sources/assoc/disable", headers=BROWSER).status_code == 303

@@ -86,7 +86,8 @@ def test_the_admin_pages_pass_axe(page: Any, web: Web) -> None:
     page.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     WebDriverWait(page, 15).until(lambda d: d.find_elements(By.ID, "pending"))
     found = {}
-    for path in ("/admin", "/admin/events", "/admin/events/explain", "/admin/news"):
+    for path in ("/admin", "/admin/events", "/admin/events/explain", "/admin/news",
+                 "/admin/sources/assoc/disable"):
         page.get(f"{web.url}{path}")
         problems = violations(page)
         if problems:

@@ -237,6 +237,22 @@ def _stale(request: Request, registration_id: int, status: str) -> HTTPException
         "adm_stale", id=registration_id, status=page.t(f"reg_{status}")))
 
 
+@router.get("/sources/{source_id}/disable", response_class=HTMLResponse)
+def disable_asked(request: Request, source_id: str) -> Response:
+    """What switching an organisation off does, and the button that does it: a click in the
+    sources table sent its coming events out CANCELLED to every subscribed calendar."""
+    login = _signed_in(request)
+    if login is not None:
+        return login
+    aggregator = aggregator_of(request)
+    source = {s.id: s for s in aggregator.operated_sources()}.get(source_id)
+    if source is None:
+        raise HTTPException(status_code=404, detail=f"no source {source_id!r}")
+    coming = by_next_date(aggregator.published().posted_by(source_id), now=aggregator.clock(),
+                          zone=ZoneInfo(aggregator.settings.timezone))
+    return render(request, "admin_disable.html", source=source, coming=len(coming))
+
+
 @router.post("/sources/{source_id}/{switch}")
 async def switch_source(request: Request, source_id: str, switch: str) -> Response:
     await admin_form(request)
