@@ -315,3 +315,26 @@ def test_switching_an_organisation_off_asks_first_and_says_what_it_does(
     assert done.status_code == 303 and web.aggregator.disabled_sources() == {"assoc"}
     web.client.cookies.clear()
     assert web.client.get("/admin/sources/assoc/disable", headers=BROWSER).status_code == 303
+
+
+def test_a_feed_address_typed_without_https_is_read_as_one(web: Web) -> None:  # noqa: F811
+    """Organisers type addresses as they say them: "www.fablab-epinal.fr/agenda.ics". The
+    preview answered "Illisible : schéma '(none)' refusé : seulement http et https", and
+    "Envoyer" refused the form; a browser's address bar reads it as https://…."""
+    from aggregator.web.register import with_scheme
+
+    assert with_scheme("www.fablab-epinal.fr/agenda.ics") == "https://www.fablab-epinal.fr/agenda.ics"
+    assert with_scheme("Fablab.fr") == "https://Fablab.fr"
+    assert with_scheme("calendar.google.com/calendar/ical/x%40group/public/basic.ics"
+                       ) == "https://calendar.google.com/calendar/ical/x%40group/public/basic.ics"
+    for kept in ("http://a.fr/x.ics", "webcal://a.fr/x.ics", "ftp://a.fr/x", "not a url",
+                 "mailto:a@b.fr", ""):
+        assert with_scheme(kept) == kept
+    typed = "127.0.0.1:1/agenda.ics"  # nothing listens there: read, and said why
+    answer = web.client.post("/register", data={
+        "csrf_token": csrf(web.client, "/register"), "action": "preview", "feeds": typed,
+        "name": "", "kind": "", "city": "", "country": "FR", "language": "fr", "website": "",
+        "contact": "", "tags": ""}, headers={"Accept-Language": "fr"})
+    assert 'data-url="https://127.0.0.1:1/agenda.ics"' in answer.text
+    assert "schéma" not in answer.text
+    assert f"{typed}</textarea>" in answer.text  # the form keeps what was typed

@@ -12,6 +12,7 @@ per IP, CSRF-checked, and a filled honeypot gets a thank-you page and nothing el
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -171,8 +172,21 @@ def submitted(form: FormData) -> tuple[dict[str, str], list[str]]:
     """The registration form's fields as typed, and its feed addresses (one per line): one
     more than allowed is kept, so that the form is refused ("at most 10"), not cut."""
     values = {name: text(form, name) for name in FIELDS}
-    urls = [line.strip() for line in values["feeds"].splitlines() if line.strip()][:MAX_URLS + 1]
+    urls = [with_scheme(line.strip()) for line in values["feeds"].splitlines()
+            if line.strip()][:MAX_URLS + 1]
     return values, urls
+
+
+BARE_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?"
+                       r"|\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?", re.IGNORECASE)
+
+
+def with_scheme(url: str) -> str:
+    """An address typed as people say it ("www.fablab.fr/agenda.ics"), as a browser's
+    address bar reads it: over https://. Anything else is left as typed, for the preview
+    or the form to say what is wrong with it."""
+    host = re.split(r"[/?#]", url, maxsplit=1)[0]
+    return f"https://{url}" if "://" not in url and BARE_HOST.fullmatch(host) else url
 
 
 def source_fields(values: dict[str, str], urls: list[str]) -> dict[str, Any]:
