@@ -338,3 +338,15 @@ def test_a_feed_address_typed_without_https_is_read_as_one(web: Web) -> None:  #
     assert 'data-url="https://127.0.0.1:1/agenda.ics"' in answer.text
     assert "schéma" not in answer.text
     assert f"{typed}</textarea>" in answer.text  # the form keeps what was typed
+
+
+def test_previewing_no_feed_address_says_to_give_one(web: Web) -> None:  # noqa: F811
+    """"Preview the feeds" with the addresses field empty showed a "What we found" heading
+    over nothing at all."""
+    answer = web.client.post("/register", data={
+        "csrf_token": csrf(web.client, "/register"), "action": "preview", "feeds": " \n",
+        "name": "Fablab", "kind": "", "city": "", "country": "FR", "language": "fr",
+        "website": "", "contact": "", "tags": ""}, headers={"Accept-Language": "en"})
+    assert "What we found" not in answer.text
+    assert 'id="form-error"' in answer.text and "give at least one feed" in answer.text.lower()
+    assert 'aria-invalid="true" aria-describedby="form-error" autofocus>' in answer.text

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from ..core import RegistrationError
 from ..models import FeedRef, Registration, feed_address
-from .register import (checked_form, form_page, limit, over_budget, posted_form,
+from .register import (checked_form, form_page, limit, no_feeds, over_budget, posted_form,
                        previews_of, read_new_feeds, sent_back, source_fields, submitted, text,
                        unreadable)
 from .directory import health_rows, overall_status
@@ -120,6 +120,8 @@ async def manage_post(request: Request, token: str) -> Response:
     if refused is not None:  # the form again, as typed, saying how long
         return sent_back(_page(request, token, registration, values, status_code=429,
                                failure=refused.detail), refused)
+    if preview and not urls:
+        return _page(request, token, registration, values, **no_feeds(page))
     if preview:
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
         return _page(request, token, registration, values, previews=previews)

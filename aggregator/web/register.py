@@ -140,6 +140,8 @@ async def register_post(request: Request) -> Response:
         return sent_back(form_page(request, values, status_code=429, failure=refused.detail),
                          refused)
     if action == "preview":
+        if not urls:
+            return form_page(request, values, **no_feeds(page))
         previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
         return form_page(request, values, previews=previews)
     budget: RateLimiter = request.app.state.limits["register"]
@@ -166,6 +168,12 @@ async def register_post(request: Request) -> Response:
     message = page.t("thanks") + (f" {page.t('mail_failed')}" if mail_problem else "")
     return render(request, "message.html", heading=values["name"], message=message,
                   error=False, link=local(request, "/sources"), link_text=page.t("sources"))
+
+
+def no_feeds(page: Page) -> dict[str, str]:
+    """What a preview of no address says, on the addresses' field."""
+    return {"error": page.reason("give at least one feed or events page URL"),
+            "error_field": "feeds"}
 
 
 def submitted(form: FormData) -> tuple[dict[str, str], list[str]]:
