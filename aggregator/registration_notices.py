@@ -22,8 +22,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "approved": {
         "fr": ("Inscription validée : {name}",
-               "Bonjour,\n\n« {name} » est validée : ses événements paraîtront à la prochaine "
-               "mise à jour.\n\nSa page montre l’état de vos flux et le code pour afficher vos "
+               "Bonjour,\n\nL’inscription de « {name} » est validée : ses événements "
+               "paraîtront à la prochaine mise à jour.\n\nSa page montre l’état de vos flux et le code pour afficher vos "
                "prochaines dates sur votre propre site :\n{base_url}/sources/{source_id}\n\n"
                "Pour la modifier (flux, contact…) :\n{manage}\n"),
         "en": ("Registration approved: {name}",
@@ -67,8 +67,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "comeback": {
         "fr": ("Revenir dans l’agenda : {name}",
-               "Bonjour,\n\n« {name} » a été retirée de l’agenda avec son lien privé. Pour "
-               "qu’elle revienne avec sa page et ses adresses, ouvrez ce lien et choisissez "
+               "Bonjour,\n\nL’organisation « {name} » a été retirée de l’agenda avec son lien "
+               "privé. Pour qu’elle revienne avec sa page et ses adresses, ouvrez ce lien et choisissez "
                "« Demander à revenir » (un modérateur la valide de nouveau) :\n{manage}\n\n"
                "Si vous ne l’avez pas demandé, ignorez ce message.\n"),
         "en": ("Come back to the agenda: {name}",
@@ -85,8 +85,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "withdrawn": {
         "fr": ("Organisation retirée : {name}",
-               "Bonjour,\n\n« {name} » vient d’être retirée de l’agenda avec son lien privé : "
-               "ses flux ne sont plus lus, et ses événements et actualités quittent l’agenda à "
+               "Bonjour,\n\nL’organisation « {name} » vient d’être retirée de l’agenda avec "
+               "son lien privé : ses flux ne sont plus lus, et ses événements et actualités quittent l’agenda à "
                "la prochaine mise à jour.\n\nPour revenir, ou si vous n’y êtes pour rien :\n"
                "{manage}\n"),
         "en": ("Organisation withdrawn: {name}",
@@ -100,7 +100,7 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "oder falls Sie das nicht waren:\n{manage}\n"),
     },
     "rejected": {
-        "fr": ("Inscription refusée : {name}", "Bonjour,\n\n« {name} » n’a pas été retenue.\n{note}\n"),
+        "fr": ("Inscription refusée : {name}", "Bonjour,\n\nL’inscription de « {name} » n’a pas été retenue.\n{note}\n"),
         "en": ("Registration declined: {name}", "Hello,\n\n\"{name}\" was not accepted.\n{note}\n"),
         "de": ("Anmeldung abgelehnt: {name}", "Hallo,\n\n„{name}“ wurde nicht angenommen.\n{note}\n"),
     },

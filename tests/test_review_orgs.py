@@ -350,3 +350,18 @@ def test_previewing_no_feed_address_says_to_give_one(web: Web) -> None:  # noqa:
     assert "What we found" not in answer.text
     assert 'id="form-error"' in answer.text and "give at least one feed" in answer.text.lower()
     assert 'aria-invalid="true" aria-describedby="form-error" autofocus>' in answer.text
+
+
+def test_the_french_emails_agree_with_any_organisation_name() -> None:
+    """"« Le Lab » est validée", "« Le Fablab » n’a pas été retenue", "« Le Lab » vient
+    d’être retirée": the participle agreed with a feminine word the sentence never said
+    (l’inscription, l’organisation), so it read as a mistake with most names."""
+    from aggregator.registration_notices import MESSAGES
+
+    fields = {"name": "Le Lab", "feeds": 1, "feeds_en": "", "feeds_de": "", "source_id": "lab",
+              "base_url": "https://x", "note": "", "manage": "https://x/m", "page": "p"}
+    bodies = {what: MESSAGES[what]["fr"][1].format(**fields)
+              for what in ("approved", "rejected", "withdrawn")}
+    assert "L’inscription de « Le Lab » est validée" in bodies["approved"]
+    assert "L’inscription de « Le Lab » n’a pas été retenue." in bodies["rejected"]
+    assert "L’organisation « Le Lab » vient d’être retirée" in bodies["withdrawn"]
