@@ -365,3 +365,13 @@ def test_the_french_emails_agree_with_any_organisation_name() -> None:
     assert "L’inscription de « Le Lab » est validée" in bodies["approved"]
     assert "L’inscription de « Le Lab » n’a pas été retenue." in bodies["rejected"]
     assert "L’organisation « Le Lab » vient d’être retirée" in bodies["withdrawn"]
+
+
+def test_the_admin_notices_agree_with_any_organisation_name() -> None:
+    """"Le Lab est désactivée : plus lue, ses événements…" on the French admin page."""
+    from aggregator.web.i18n_admin import ADMIN_MESSAGES
+
+    assert ADMIN_MESSAGES["adm_done_disabled"][0].format(name="Le Lab").startswith(
+        "L’organisation Le Lab est désactivée")
+    assert ADMIN_MESSAGES["adm_done_enabled"][0].format(name="Le Lab").startswith(
+        "L’organisation Le Lab est réactivée")
