@@ -375,3 +375,25 @@ def test_the_admin_notices_agree_with_any_organisation_name() -> None:
         "L’organisation Le Lab est désactivée")
     assert ADMIN_MESSAGES["adm_done_enabled"][0].format(name="Le Lab").startswith(
         "L’organisation Le Lab est réactivée")
+
+
+def test_a_registration_declined_by_a_slip_can_be_approved_from_the_admin_page(
+        web: Web) -> None:  # noqa: F811
+    """"Reject" sits next to "Approve": declined by a slip, the registration could be
+    approved again only at a terminal (`registrations approve`), the admin page listing it
+    as declined with no button."""
+    assert send(web, "/register").status_code == 200
+    _log_in(web)
+    token = csrf(web.client, "/admin")
+    web.client.post("/admin/registrations/1/reject", data={"csrf_token": token})
+    page = web.client.get("/admin", params={"lang": "en"}).text
+    decided = page.split("Decided registrations")[1]
+    assert 'action="/admin/registrations/1/approve"' in decided
+    assert '<input type="hidden" name="from" value="rejected">' in decided
+    # a page left open on the pending list does not approve what was declined since
+    stale = web.client.post("/admin/registrations/1/approve", data={"csrf_token": token})
+    assert stale.status_code == 409
+    done = web.client.post("/admin/registrations/1/approve",
+                           data={"csrf_token": token, "from": "rejected"})
+    assert done.status_code == 303
+    assert [r.status for r in web.aggregator.registrations()] == ["approved"]

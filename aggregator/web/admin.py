@@ -212,8 +212,10 @@ async def decide(request: Request, registration_id: int, decision: str) -> Respo
         raise HTTPException(status_code=404, detail="approve or reject")
     note = (form.get("note") or [""])[0]
     status = {r.id: r.status for r in aggregator.registrations()}.get(registration_id)
-    if status is not None and status != "pending":  # a page left open while it was decided
-        raise _stale(request, registration_id, status)
+    seen = (form.get("from") or ["pending"])[0]  # the state the operator's page showed
+    if status is not None and (status != seen or seen not in ("pending", "rejected")
+                               or (seen == "rejected" and decision != "approve")):
+        raise _stale(request, registration_id, status)  # a page left open while decided
     try:
         if decision == "approve":
             problem = await run_in_threadpool(aggregator.approve_registration, registration_id)
