@@ -397,3 +397,33 @@ def test_a_registration_declined_by_a_slip_can_be_approved_from_the_admin_page(
                            data={"csrf_token": token, "from": "rejected"})
     assert done.status_code == 303
     assert [r.status for r in web.aggregator.registrations()] == ["approved"]
+
+
+def test_an_organisation_with_a_long_unbroken_name_fits_a_phone(
+        browser: Any, web: Web) -> None:  # noqa: F811
+    """Names come as organisers type them: "Association_des_développeurs_web_du_Grand_Est…"
+    (or a long German compound) made its page, its contact's /manage page and /admin scroll
+    sideways on a phone, the heading cut at the screen's edge."""
+    from test_web_browser import go
+
+    name = "Association_des_développeurs_web_du_Grand_Est_et_du_Luxembourg_2026"
+    assert send(web, "/register", name=name, website="https://www.une-adresse-de-site-tres-"
+                "longue-pour-une-association.example.org/agenda/evenements/").status_code == 200
+    [registration] = web.aggregator.registrations()
+    web.aggregator.approve_registration(registration.id)
+    web.aggregator.refresh()
+    web.aggregator.build()
+    browser.delete_all_cookies()
+    browser.set_window_size(360, 800)
+    try:
+        wider = {}
+        for path in (f"/sources/{registration.source.id}", f"/manage/{registration.token}",
+                     "/sources"):
+            go(browser, web, path)
+            overflow = browser.execute_script("const e = document.documentElement;"
+                                              "return e.scrollWidth - e.clientWidth")
+            if overflow > 0:
+                wider[path] = overflow
+        assert wider == {}
+    finally:
+        browser.set_window_size(1280, 1024)
