@@ -104,13 +104,17 @@ def send_one(settings: HasSmtp, message: Message) -> str | None:
 
 
 def notify_contact(settings: HasSmtp, to: str, language: str,
-                   templates: dict[str, tuple[str, str]], fields: dict[str, object]) -> str | None:
+                   templates: dict[str, tuple[str, str]], fields: dict[str, object],
+                   reply_to: str | None = None) -> str | None:
     """Send a plain-text notice (registration decided, feed failing...) to an organisation's
-    contact, in its language (French when missing); a one-line problem, or None when sent."""
+    contact, in its language (French when missing); a one-line problem, or None when sent.
+    ``reply_to``: who a reply reaches (the operator), when not the sender."""
     subject, body = templates.get(language, templates["fr"])
     message = EmailMessage()
     message["From"] = settings.smtp.mail_from
     message["To"] = to
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["Subject"] = subject.format(**fields)
     message.set_content(body.format(**fields))
     return send_one(settings, message)

@@ -348,4 +348,4 @@ class RegistrationsMixin:
             if registration.status == "approved" and source.id not in self.disabled_sources()
             else manage}
         return notify_contact(self.settings, source.contact, source.language, MESSAGES[what],
-                              fields)
+                              fields, reply_to=self.settings.operator_email)  # "write to us"

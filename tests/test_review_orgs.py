@@ -427,3 +427,31 @@ def test_an_organisation_with_a_long_unbroken_name_fits_a_phone(
         assert wider == {}
     finally:
         browser.set_window_size(1280, 1024)
+
+
+def test_if_this_was_not_you_write_to_us_reaches_the_operator(
+        feed_server: Any, tmp_path: Any, smtp_server: Sink) -> None:  # noqa: F811
+    """"Registration changed … If this was not you, write to us.": the warning a contact gets
+    when its organisation's link is used, e.g. to hand it to a stranger. Replying wrote to
+    AGGREGATOR_MAIL_FROM (a digest@ sender nobody reads) although AGGREGATOR_OPERATOR_EMAIL
+    was set; and the /manage page of an organisation switched off said "Write to us to find
+    out why" with no address."""
+    from aggregator.config import SmtpSettings
+    from webapp import site as make_site
+
+    operator = "moderation@agenda.example.org"
+    with make_site(feed_server, tmp_path, operator_email=operator,
+                   smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port)) as served:
+        assert send(served, "/register").status_code == 200
+        [registration] = served.aggregator.registrations()
+        received = smtp_server.to("hello@asso.example.org")[-1]
+        assert received["Reply-To"] == operator
+        served.aggregator.approve_registration(registration.id)
+        send(served, f"/manage/{registration.token}", contact="thief@example.org")
+        [former] = [m for m in smtp_server.to("hello@asso.example.org")
+                    if "another contact" in str(m["Subject"])]
+        assert former["Reply-To"] == operator
+        served.aggregator.set_source_disabled(registration.source.id, True)
+        [moved] = served.aggregator.registrations()
+        page = served.client.get(f"/manage/{moved.token}", params={"lang": "en"}).text
+        assert f'<a href="mailto:{operator}">{operator}</a>' in page

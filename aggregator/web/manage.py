@@ -62,6 +62,7 @@ def _page(request: Request, token: str, registration: Registration, values: dict
     switched_off = published and registration.source.id in aggregator.disabled_sources()
     if switched_off:  # by the operator: its feeds are not read, its page is gone
         published, status = False, page.t("manage_switched_off")
+        extra.setdefault("write_to", aggregator.settings.operator_email or "")
     feeds = aggregator.feed_health(registration.source) if published else []
     zone = ZoneInfo(aggregator.settings.timezone)
     health = {} if switched_off else {"health": overall_status(feeds)}
