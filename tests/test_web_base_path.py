@@ -216,6 +216,12 @@ def test_the_operator_signs_in_acts_and_signs_out_under_the_path(behind: Behind)
     out = client.post(base + "/admin/logout", data={"csrf_token": token})
     assert out.status_code == 303 and out.headers["location"] == PREFIX + "/admin/login"
     assert client.get(base + "/admin").status_code == 303
+    # an admin page asked without a session leads to the login form, and back to it
+    asked = client.get(base + "/admin/news?q=x")
+    assert asked.headers["location"] == PREFIX + "/admin/login?next=%2Fadmin%2Fnews%3Fq%3Dx"
+    back = client.post(base + "/admin/login", data={"csrf_token": token, "password": ADMIN_TOKEN,
+                                                    "next": "/admin/news?q=x"})
+    assert back.headers["location"] == PREFIX + "/admin/news?q=x"
 
 
 def test_emails_and_output_files_link_under_the_path(behind: Behind, smtp_server: Sink) -> None:
