@@ -455,3 +455,24 @@ def test_if_this_was_not_you_write_to_us_reaches_the_operator(
         [moved] = served.aggregator.registrations()
         page = served.client.get(f"/manage/{moved.token}", params={"lang": "en"}).text
         assert f'<a href="mailto:{operator}">{operator}</a>' in page
+
+
+def test_a_double_click_on_approve_says_it_is_done_not_a_conflict(web: Web) -> None:  # noqa: F811
+    """A double click on "Approve": the browser shows the second answer, "Error 409 —
+    Registration #1 is already approved: reload the page. To stop publishing an approved
+    organisation, disable its source", and the operator wonders whether it worked. The
+    same decision taken twice is done (as `registrations approve` says, exit 0), nobody
+    emailed again; the other decision on a decided one stays a 409."""
+    assert send(web, "/register").status_code == 200
+    _log_in(web)
+    token = csrf(web.client, "/admin")
+    for _ in range(2):
+        done = web.client.post("/admin/registrations/1/approve", data={"csrf_token": token})
+        assert done.status_code == 303
+    page = web.client.get(done.headers["location"] + "&lang=en").text
+    assert "Registration #1 was already approved (a double click?)" in page
+    assert "nobody was emailed again" in page
+    assert web.client.post("/admin/registrations/1/reject",
+                           data={"csrf_token": token}).status_code == 409
+    bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    assert web.client.post("/admin/registrations/1/approve", headers=bearer).status_code == 204

@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ..core import Aggregator, BuildReport, RegistrationError
 from ..errors import CurationError
 from ..registration_rules import taken_feeds
-from ..registrations import DecisionRefused
+from ..registrations import AlreadyDecided, DecisionRefused
 from ..render.agenda import by_next_date
 from .i18n_errors import ADMIN_LOGIN
 from .register import checked_form, limit, text
@@ -136,8 +136,8 @@ def _done_notice(request: Request, aggregator: Aggregator) -> dict[str, str] | N
         return None
     what, value = found[0]
     if what in ("approved", "rejected"):
-        unsent = "_unsent" if "unsent" in request.query_params else ""
-        return {"what": what + unsent, "name": f"#{int(value)}"} if value.isdecimal() else None
+        how = next((f"_{how}" for how in ("unsent", "again") if how in request.query_params), "")
+        return {"what": what + how, "name": f"#{int(value)}"} if value.isdecimal() else None
     names = {source.id: source.name for source in aggregator.operated_sources()}
     return {"what": what, "name": names[value]} if value in names else None
 
@@ -212,6 +212,9 @@ async def decide(request: Request, registration_id: int, decision: str) -> Respo
         raise HTTPException(status_code=404, detail="approve or reject")
     note = (form.get("note") or [""])[0]
     status = {r.id: r.status for r in aggregator.registrations()}.get(registration_id)
+    target = {"approve": "approved", "reject": "rejected"}[decision]
+    if status == target:  # a double click, a script run twice: done, nobody emailed again
+        return _done(request, **{target: registration_id}, again=1)
     seen = (form.get("from") or ["pending"])[0]  # the state the operator's page showed
     if status is not None and (status != seen or seen not in ("pending", "rejected")
                                or (seen == "rejected" and decision != "approve")):
@@ -222,13 +225,14 @@ async def decide(request: Request, registration_id: int, decision: str) -> Respo
         else:
             problem = await run_in_threadpool(aggregator.reject_registration, registration_id,
                                               str(note))
+    except AlreadyDecided:  # by another node or a terminal just now, the same way
+        return _done(request, **{target: registration_id}, again=1)
     except DecisionRefused as refused:  # decided on another node or at a terminal just now
         raise _stale(request, registration_id, refused.status) from None
     except RegistrationError as error:
         raise HTTPException(status_code=404, detail=error.reason) from None
     unsent = {"unsent": 1} if problem else {}  # the operator must tell the contact
-    return _done(request, **{{"approve": "approved", "reject": "rejected"}[decision]:
-                             registration_id}, **unsent)
+    return _done(request, **{target: registration_id}, **unsent)
 
 
 def _stale(request: Request, registration_id: int, status: str) -> HTTPException:
