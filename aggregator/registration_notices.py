@@ -51,6 +51,20 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "geändert; die Änderungen gelten ab der nächsten Aktualisierung.\n\n"
                "{page}\n\nFalls Sie das nicht waren, schreiben Sie uns.\n"),
     },
+    "changed_unpublished": {
+        "fr": ("Inscription modifiée : {name}",
+               "Bonjour,\n\nL’inscription de « {name} » vient d’être modifiée avec son lien "
+               "privé. Elle n’est pas publiée pour l’instant ; la voici :\n{manage}\n\n"
+               "Si vous n’y êtes pour rien, écrivez-nous.\n"),
+        "en": ("Registration changed: {name}",
+               "Hello,\n\nThe registration of \"{name}\" was just changed through its private "
+               "link. It is not published for now; here it is:\n{manage}\n\n"
+               "If this was not you, write to us.\n"),
+        "de": ("Anmeldung geändert: {name}",
+               "Hallo,\n\ndie Anmeldung von „{name}“ wurde soeben über ihren privaten Link "
+               "geändert. Sie ist derzeit nicht veröffentlicht; hier ist sie:\n{manage}\n\n"
+               "Falls Sie das nicht waren, schreiben Sie uns.\n"),
+    },
     "link": {
         "fr": ("Votre lien pour modifier : {name}",
                "Bonjour,\n\nVoici le lien privé pour modifier l’inscription de « {name} » "

@@ -176,7 +176,8 @@ class RegistrationsMixin:
         if before.status == "approved":  # published unreviewed: the operator should know
             self._tell_operator(after, "changed",
                                 changes="\n".join(changes(before.source, after.source)))
-        problems = [self._notify(after, "handed" if handed else "changed")]
+        problems = [self._notify(after, "handed" if handed else "changed"
+                                 if before.status == "approved" else "changed_unpublished")]
         if handed:  # told without the link, which no longer works
             problems.append(self._notify(before, "handed_former"))
         return after, next((p for p in problems if p), None)

@@ -476,3 +476,21 @@ def test_a_double_click_on_approve_says_it_is_done_not_a_conflict(web: Web) -> N
                            data={"csrf_token": token}).status_code == 409
     bearer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     assert web.client.post("/admin/registrations/1/approve", headers=bearer).status_code == 204
+
+
+def test_a_change_to_an_unpublished_registration_is_not_said_to_apply_at_the_next_update(
+        mailed: Web, smtp_server: Sink) -> None:  # noqa: F811
+    """The contact corrects its city while the registration awaits approval: "The changes
+    apply from the next update", it was told, as if it were published."""
+    assert send(mailed, "/register").status_code == 200
+    [pending] = mailed.aggregator.registrations("pending")
+    assert send(mailed, f"/manage/{pending.token}", city="Remiremont").status_code == 200
+    changed = smtp_server.to("hello@asso.example.org")[-1]
+    assert str(changed["Subject"]) == "Registration changed: Nouvelle Asso"
+    body = changed.get_content()
+    assert "apply from the next update" not in body
+    assert "It is not published for now" in body and "If this was not you" in body
+    mailed.aggregator.approve_registration(pending.id)
+    assert send(mailed, f"/manage/{pending.token}", city="Épinal").status_code == 200
+    assert "apply from the next update" in smtp_server.to("hello@asso.example.org")[-1
+                                                                                   ].get_content()
