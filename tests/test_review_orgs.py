@@ -494,3 +494,20 @@ def test_a_change_to_an_unpublished_registration_is_not_said_to_apply_at_the_nex
     assert send(mailed, f"/manage/{pending.token}", city="Épinal").status_code == 200
     assert "apply from the next update" in smtp_server.to("hello@asso.example.org")[-1
                                                                                    ].get_content()
+
+
+def test_a_country_typed_in_words_is_refused_not_cut_to_two_letters(
+        browser: Any, web: Web) -> None:  # noqa: F811
+    """The country field took two characters at most: "Allemagne" typed became "Al", valid
+    to the form and stored as Albania ("Suisse": SU, "Autriche": AU, Australia)."""
+    from selenium.webdriver.common.by import By
+    from test_web_browser import go
+
+    browser.delete_all_cookies()
+    go(browser, web, "/register?lang=fr")
+    country = browser.find_element(By.ID, "r-country")
+    country.clear()
+    country.send_keys("Allemagne")
+    assert country.get_attribute("value") == "Allemagne"
+    assert browser.execute_script("return arguments[0].validity.patternMismatch", country)
+    assert "DE" in (country.get_attribute("title") or "")

@@ -19,6 +19,8 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
         "{n} dieser Feeds konnten wir nicht lesen (siehe unten): korrigieren Sie die Adresse "
         "oder versuchen Sie es später erneut, falls die Website nicht erreichbar ist. Es wurde "
         "nichts gespeichert."),
+    "country_hint": ("Deux lettres : FR, LU, DE, BE, CH…", "Two letters: FR, LU, DE, BE, CH…",
+                     "Zwei Buchstaben: FR, LU, DE, BE, CH…"),
     "choose": ("Choisissez…", "Choose…", "Bitte wählen…"),
     "form_expired": (
         "Ce formulaire n’a pas pu être vérifié (la page est restée ouverte longtemps, ou votre "
