@@ -131,7 +131,8 @@ class RegistrationsMixin:
         found = [r for r in self.store.registrations()
                  if r.token and r.status != "rejected" and r.source.contact.casefold() == wanted]
         for registration in found:
-            problem = self._notify(registration, "link")
+            problem = self._notify(registration, "comeback" if registration.status == "withdrawn"
+                                   else "link")
             if problem:  # the asker is told the same either way: the operator must hear of it
                 log.warning("could not email %s its link to change %r: %s",
                             registration.source.contact, registration.source.id, problem)

@@ -511,3 +511,18 @@ def test_a_country_typed_in_words_is_refused_not_cut_to_two_letters(
     assert country.get_attribute("value") == "Allemagne"
     assert browser.execute_script("return arguments[0].validity.patternMismatch", country)
     assert "DE" in (country.get_attribute("title") or "")
+
+
+def test_a_withdrawn_organisation_asking_for_its_lost_link_is_told_how_to_come_back(
+        mailed: Web, smtp_server: Sink) -> None:  # noqa: F811
+    """/manage "Change a registration" for a withdrawn organisation mailed "Here is the
+    private link to change the registration", nothing about coming back, which is what it
+    asked the link for."""
+    assert send(mailed, "/register").status_code == 200
+    [registration] = mailed.aggregator.registrations()
+    mailed.aggregator.withdraw_registration(registration.token)
+    answer = mailed.client.post("/manage", data={"csrf_token": csrf(mailed.client, "/manage"),
+                                                 "email": "hello@asso.example.org"})
+    assert answer.status_code == 200
+    told = smtp_server.to("hello@asso.example.org")[-1]
+    assert str(told["Subject"]) == "Come back to the agenda: Nouvelle Asso"
