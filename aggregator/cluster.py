@@ -323,12 +323,14 @@ class ClusterMixin:
 
     # --- digest and housekeeping -----------------------------------------------------------
 
-    def digest_round(self, node: str, week: str, *, retries_only: bool = False) -> str:
+    def digest_round(self, node: str, week: str, *, retries_only: bool = False,
+                     stop: Callable[[], bool] | None = None) -> str:
         """Send ``week``'s digest (or only its due retries) under a cluster-wide lease; the
         subscribers' ledger (issue 5) makes each send happen once even if two nodes ran it.
         A run that started the week and never ended (its node killed midway: the scheduler
         had already moved the weekly job to next week) is finished by the next retries-only
-        run, the hourly job, on any node; once a run ended, none starts anyone's week."""
+        run, the hourly job, on any node; once a run ended, none starts anyone's week.
+        ``stop``: the daemon stopping, which ends the run between two messages, unended."""
         send = getattr(self, "send_digest", None)
         if send is None:
             return "skipped: this version has no digest sending (Aggregator.send_digest)"
@@ -341,8 +343,9 @@ class ClusterMixin:
                 retries_only = self.store.read_mark(f"{name}:ended") is not None
             if not retries_only:
                 self.store.set_mark(f"{name}:started", 1)
-            report = send(week, retries_only=retries_only)
-            if not retries_only:
+            report = send(week, retries_only=retries_only, stop=stop)
+            interrupted = bool(getattr(report, "interrupted", False))
+            if not retries_only and not interrupted:
                 self.store.set_mark(f"{name}:ended", 1)
         finally:
             self.store.release_lease(name, node)
@@ -353,7 +356,9 @@ class ClusterMixin:
         return " ".join(f"{key}={value}" for key, value in counts.items()) + (
             f" skipped={getattr(report, 'skipped', 0)}") + (
             f" problem={problems[0]!r}" if problems else "") + (
-            f" problem={report.warning!r}" if getattr(report, "warning", "") else "")
+            f" problem={report.warning!r}" if getattr(report, "warning", "") else "") + (
+            " interrupted by the stop: the hourly digest-retries job (on any node) sends the "
+            "others" if interrupted else "")
 
     # --- observability -------------------------------------------------------------------
 

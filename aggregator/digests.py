@@ -95,6 +95,9 @@ class DigestReport:
     reasons did not say which address met which."""
     warning: str = ""
     """Why the digest's links will not serve its readers (see :func:`link_warning`)."""
+    interrupted: bool = False
+    """The run was asked to stop (the daemon stopping) before it had claimed everyone: the
+    messages in flight were finished and recorded; the others are for the next run."""
     stopped: str = ""
     """Why the run stopped before the end: the relay refused our settings (sender, login),
     which would fail every message, or could not be reached; says what to do. The CLI exits 1
@@ -144,7 +147,7 @@ class DigestsMixin:
     def send_digest(
         self, week: str | None = None, *, dry_run: bool = False,
         per_minute: int = DEFAULT_PER_MINUTE, retries_only: bool = False,
-        connections: int = DEFAULT_CONNECTIONS,
+        connections: int = DEFAULT_CONNECTIONS, stop: Callable[[], bool] | None = None,
     ) -> DigestReport:
         """Send the week's digest to every confirmed subscriber not yet served this week,
         then any due retry. Safe to call again and from several nodes at once. One who
@@ -155,7 +158,10 @@ class DigestsMixin:
         (an hourly job) sends only due retries of that week, never a first digest.
         ``connections`` > 1 sends over that many SMTP sessions at once (a relay that accepts
         them gets through 10,000 digests faster); a run killed then leaves up to that many
-        messages whose fate is unknown, which are not sent again.
+        messages whose fate is unknown, which are not sent again. ``stop``, asked before each
+        claim: once it says so (the daemon stopping), the run claims nobody more and ends when
+        the messages in flight are sent and recorded (``interrupted``), rather than be killed
+        in the middle of one, whose subscriber then never got that week's digest.
         """
         week = self.digest_week(week)
         self._require_build()
@@ -168,13 +174,17 @@ class DigestsMixin:
         claimed: dict[str, tuple[Subscriber, int]] = {}
         skipped = 0
         refused: list[Delivery] = []  # the relay refused our settings, or is down: claim no more
+        interrupted = False
 
         handled = self.store.handled_deliveries(week, self.clock())
 
         def messages() -> object:
-            nonlocal skipped
+            nonlocal skipped, interrupted
             for subscriber in subscribers:
                 if refused:
+                    return
+                if stop is not None and stop():
+                    interrupted = True
                     return
                 if subscriber.id in handled:
                     skipped += 1
@@ -210,7 +220,7 @@ class DigestsMixin:
         stopped = self._stopped(week, node, refused, retries_only) if refused else ""
         return DigestReport(week=week, skipped=skipped, problems=(stopped, *problems) if stopped
                             else problems, stopped=stopped, refusals=tuple(refusals),
-                            warning=warning,
+                            warning=warning, interrupted=interrupted,
                             **{k: tuple(v) for k, v in outcome.items()})  # type: ignore[arg-type]
 
     def _stopped(self, week: str, node: str, refused: list[Delivery], retries_only: bool) -> str:

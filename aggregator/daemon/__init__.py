@@ -84,6 +84,9 @@ class Daemon:
         """Held by every write (store transaction, build) and by the stop that waits for it."""
         self.running = 0
         self.counter_lock = threading.Lock()
+        self.mailing = 0
+        """Digest runs in progress: a stop waits for the message each has in flight."""
+        self.mailed = threading.Condition(self.counter_lock)
         self.config_watch = ConfigWatch(aggregator)
 
     @property
@@ -143,6 +146,12 @@ class Daemon:
             self.lock.release()
         else:
             log.warning("node=%s stop: a write still runs after %.0f s", self.node, STOP_WAIT)
+        with self.mailed:  # a digest run ends after its message in flight (see weekly_digest)
+            left = max(STOP_WAIT - (time.monotonic() - started), 0.0)
+            if not self.mailed.wait_for(lambda: self.mailing == 0, timeout=left):
+                log.warning("node=%s stop: a digest message is still being sent after %.0f s; "
+                            "its ledger row stays 'sending' (not sent again)", self.node,
+                            STOP_WAIT)
         try:
             self.aggregator.release_leases(self.node)
         except AggregatorError as error:
@@ -266,14 +275,28 @@ class Daemon:
         if not retries_only and self.aggregator.published().generated_at is None:
             self.build()  # due before this node's first build (started at digest time, a
             # loaded machine): the digest failed, "nothing built yet", and waited a week
-        with self._job(name):
+        with self._job(name), self._mailing():
             started = time.monotonic()
             year, week, _ = datetime.now(self.zone).isocalendar()
             label = f"{year}-W{week:02d}"
-            result = self.aggregator.digest_round(self.node, label, retries_only=retries_only)
+            # A stop ends the run between two messages: killed amid one, its subscriber's
+            # row stayed "sending", closed as failed and never sent again.
+            result = self.aggregator.digest_round(self.node, label, retries_only=retries_only,
+                                                  stop=self.stopping.is_set)
             level = logging.WARNING if " problem=" in result else logging.INFO  # the operator
             log.log(level, "job=%s node=%s week=%s %s duration=%.2fs", name, self.node, label,
                     result, time.monotonic() - started)
+
+    @contextmanager
+    def _mailing(self) -> Iterator[None]:
+        with self.mailed:
+            self.mailing += 1
+        try:
+            yield
+        finally:
+            with self.mailed:
+                self.mailing -= 1
+                self.mailed.notify_all()
 
     def digest_retries(self) -> None:
         self.weekly_digest(retries_only=True)

@@ -1,0 +1,79 @@
+"""Review of the daemon as an operator runs it for months: stops in the middle of work,
+restarts, /metrics after a restart, the database gone for a while. Real processes, a real
+SMTP server, real databases."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from mailsink import Sink, smtp_server  # noqa: F401
+from test_daemon import STOP_LIMIT, Node, nodes  # noqa: F401
+
+from aggregator import config
+from aggregator.core import make_aggregator
+
+READERS = [f"reader{n:02d}@example.org" for n in range(30)]
+
+
+def _this_week() -> str:
+    year, week, _ = datetime.now(ZoneInfo("Europe/Paris")).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _digest_node(tmp_path: Path, db_url: str, sink: Sink, name: str) -> Node:
+    return Node(tmp_path, name, AGGREGATOR_DB=db_url, AGGREGATOR_OUTPUT=str(tmp_path / "output"),
+                AGGREGATOR_SMTP_HOST=sink.host, AGGREGATOR_SMTP_PORT=str(sink.port),
+                AGGREGATOR_DIGEST_CRON="* * * * * *")  # due at once, and again every second
+
+
+def test_sigterm_during_the_weekly_digest_finishes_the_message_in_flight_and_loses_nobody(
+    tmp_path: Path, smtp_server: Sink, nodes: list[Node],  # noqa: F811
+) -> None:
+    """`systemctl stop` on Monday morning while the digest went out: the daemon exited at
+    once, in the middle of one subscriber's SMTP exchange, and that subscriber's ledger row
+    stayed "sending", closed later as "interrupted while sending: not sent again" (though it
+    may never have left, it was never sent again). A graceful stop now claims nobody more,
+    finishes and records the message in flight, and the next run sends the others, once."""
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": [{
+        "id": "lab", "name": "Le Lab", "kind": "lab", "city": "Metz", "country": "FR",
+        "feeds": [{"url": "http://127.0.0.1:9/events.ics"}]}]}))
+    db_url = f"sqlite:///{tmp_path / 'aggregator.db'}"
+    aggregator = make_aggregator(config.load(tmp_path / "sources.yaml", {"AGGREGATOR_DB": db_url}))
+    for address in READERS:
+        aggregator.add_subscriber(address, confirmed=True)
+    smtp_server.delay = 0.4  # each message takes a while: the stop lands mid-exchange
+    node = _digest_node(tmp_path, db_url, smtp_server, "mailer")
+    nodes.append(node)
+    deadline = time.monotonic() + 60
+    while smtp_server.count < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert smtp_server.count >= 5, node.logs()
+    code, took = node.stop()
+    assert code == 0 and took < STOP_LIMIT, node.logs()
+    week = _this_week()
+    ledger = aggregator.digest_ledger(week)
+    assert [d.email for d in ledger if d.state != "sent"] == [], (
+        [(d.email, d.state) for d in ledger], node.logs())
+    assert sorted(d.email for d in ledger) == sorted(
+        r for _, rcpts in smtp_server.envelopes for r in rcpts)
+    assert len(ledger) < len(READERS), "the stop should land midway"
+    assert "interrupted by the stop" in node.logs()
+
+    smtp_server.delay = 0
+    again = _digest_node(tmp_path, db_url, smtp_server, "again")
+    nodes.append(again)
+    deadline = time.monotonic() + 30
+    while smtp_server.count < len(READERS) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)  # the job fires again every second: nobody may get a second one
+    again.stop()
+    counts: Counter[str] = Counter(r for _, rcpts in smtp_server.envelopes for r in rcpts)
+    assert sorted(counts) == READERS and set(counts.values()) == {1}, counts
+    assert {d.state for d in aggregator.digest_ledger(week)} == {"sent"}
+    aggregator.close()
+
