@@ -14,6 +14,7 @@ import os
 import secrets
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -232,7 +233,7 @@ class ClusterMixin:
         started = time.monotonic()
         yield
         self.metrics.builds.observe(time.monotonic() - started)
-        self.metrics.last_build.set(time.time())
+        self.metrics.built(time.time())
         self.store.set_mark(self._built_mark(), data)
 
     @contextmanager
@@ -324,13 +325,12 @@ class ClusterMixin:
     # --- digest and housekeeping -----------------------------------------------------------
 
     def digest_round(self, node: str, week: str, *, retries_only: bool = False,
-                     stop: Callable[[], bool] | None = None) -> str:
+                     stop: Callable[[], bool] | None = None) -> str:  # stop: daemon stopping
         """Send ``week``'s digest (or only its due retries) under a cluster-wide lease; the
         subscribers' ledger (issue 5) makes each send happen once even if two nodes ran it.
         A run that started the week and never ended (its node killed midway: the scheduler
         had already moved the weekly job to next week) is finished by the next retries-only
-        run, the hourly job, on any node; once a run ended, none starts anyone's week.
-        ``stop``: the daemon stopping, which ends the run between two messages, unended."""
+        run, the hourly job, on any node; once a run ended, none starts anyone's week."""
         send = getattr(self, "send_digest", None)
         if send is None:
             return "skipped: this version has no digest sending (Aggregator.send_digest)"
@@ -344,8 +344,7 @@ class ClusterMixin:
             if not retries_only:
                 self.store.set_mark(f"{name}:started", 1)
             report = send(week, retries_only=retries_only, stop=stop)
-            interrupted = bool(getattr(report, "interrupted", False))
-            if not retries_only and not interrupted:
+            if not retries_only and not getattr(report, "interrupted", False):
                 self.store.set_mark(f"{name}:ended", 1)
         finally:
             self.store.release_lease(name, node)
@@ -357,8 +356,8 @@ class ClusterMixin:
             f" skipped={getattr(report, 'skipped', 0)}") + (
             f" problem={problems[0]!r}" if problems else "") + (
             f" problem={report.warning!r}" if getattr(report, "warning", "") else "") + (
-            " interrupted by the stop: the hourly digest-retries job (on any node) sends the "
-            "others" if interrupted else "")
+            " interrupted by the stop: the hourly job sends the others"
+            if getattr(report, "interrupted", False) else "")
 
     # --- observability -------------------------------------------------------------------
 
@@ -369,21 +368,23 @@ class ClusterMixin:
             self.store.ping()
         except StoreError as error:
             report.update(status="unavailable", database=str(error))
-        try:
-            built = (self.settings.output_dir / "calendar.ics").stat().st_mtime
-            report["last_build_age_seconds"] = round(max(time.time() - built, 0.0), 1)
-        except OSError:
-            report["last_build_age_seconds"] = None
-            if report["status"] == "ok":
-                report["status"] = "not built yet"
+        built = self._built_at()
+        report["last_build_age_seconds"] = built and round(max(time.time() - built, 0.0), 1)
+        if built is None and report["status"] == "ok":
+            report["status"] = "not built yet"
         return report
 
+    def _built_at(self) -> float | None:  # when the outputs it serves were built, by anyone
+        try:
+            return (self.settings.output_dir / "calendar.ics").stat().st_mtime
+        except OSError:
+            return None
+
     def metrics_text(self) -> tuple[bytes, str]:
-        """/metrics in the Prometheus text format, and its content type."""
-        counts: dict[str, int] = {}
-        for state in self.store.feed_states(self.current_sources()):
-            counts[state.status] = counts.get(state.status, 0) + 1
-        return self.metrics.render(counts), CONTENT_TYPE
+        """/metrics in the Prometheus text format, and its content type. The last build is
+        the outputs' (a node restarted, or sharing them, said 0 until it built: alerts)."""
+        counts = Counter[str](f.status for f in self.store.feed_states(self.current_sources()))
+        return self.metrics.render(counts, self._built_at()), CONTENT_TYPE
 
     def housekeeping(self) -> dict[str, int]:
         """Delete records past the retention window: no build would publish them again."""

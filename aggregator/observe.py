@@ -32,9 +32,11 @@ class Metrics:
             registry=self.registry, buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
         )
         self.last_build = Gauge(
-            "aggregator_last_build_timestamp_seconds", "When this node last finished a build.",
+            "aggregator_last_build_timestamp_seconds",
+            "When the outputs this node serves were last built (by it or a node sharing them).",
             registry=self.registry,
         )
+        self.last_build_at = 0.0
         self.digests = Counter(
             "aggregator_digest_sends", "Weekly digest emails, by outcome (sent, retry, failed).",
             ["outcome"], registry=self.registry,
@@ -47,8 +49,16 @@ class Metrics:
             "aggregator_feeds", "Configured feeds by status.", ["status"], registry=self.registry,
         )
 
-    def render(self, feeds_by_status: Mapping[str, int]) -> bytes:
-        """The Prometheus text exposition, with the feed gauges set to the given counts."""
+    def built(self, at: float) -> None:
+        """A build of this node finished at ``at`` (seconds since the epoch)."""
+        self.last_build_at = max(self.last_build_at, at)
+        self.last_build.set(self.last_build_at)
+
+    def render(self, feeds_by_status: Mapping[str, int], built_at: float | None = None) -> bytes:
+        """The Prometheus text exposition, with the feed gauges set to the given counts and
+        the last build's time to ``built_at`` (the outputs'), if later than this node's."""
+        if built_at is not None:
+            self.built(built_at)
         for status in FEED_STATUSES:
             self.feeds.labels(status).set(feeds_by_status.get(status, 0))
         return generate_latest(self.registry)

@@ -4,19 +4,25 @@ SMTP server, real databases."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from conftest import make_settings, make_source
 from mailsink import Sink, smtp_server  # noqa: F401
 from test_daemon import STOP_LIMIT, Node, nodes  # noqa: F401
 
 from aggregator import config
 from aggregator.core import make_aggregator
 
+CALENDAR = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@lab\r\nSUMMARY:Talk\r\n"
+            b"DTSTART:20300101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+LAST_BUILD = "aggregator_last_build_timestamp_seconds"
 READERS = [f"reader{n:02d}@example.org" for n in range(30)]
 
 
@@ -77,3 +83,32 @@ def test_sigterm_during_the_weekly_digest_finishes_the_message_in_flight_and_los
     assert {d.state for d in aggregator.digest_ledger(week)} == {"sent"}
     aggregator.close()
 
+
+
+def _gauge(text: bytes, name: str) -> float:
+    [value] = re.findall(rf"^{name} (\S+)$", text.decode(), re.M)
+    return float(value)
+
+
+def test_after_a_restart_metrics_say_when_the_served_outputs_were_built(
+    feed_server: Any, tmp_path: Path,
+) -> None:
+    """An alert on `time() - aggregator_last_build_timestamp_seconds` fired after every
+    restart: a node whose outputs were current did not build again until the data moved, and
+    said 0 (1970) meanwhile; so did, for ever, every node but the builder sharing one output
+    directory. The gauge now says when the outputs this node serves were built."""
+    feed_server.set("/a.ics", CALENDAR, "text/calendar")
+    settings = make_settings(tmp_path, (make_source("lab", feed_server.url("/a.ics")),))
+    first = make_aggregator(settings)
+    first.refresh_round("node")
+    assert first.build_once("node") == "built"
+    built = (tmp_path / "output" / "calendar.ics").stat().st_mtime
+    assert abs(_gauge(first.metrics_text()[0], LAST_BUILD) - built) < 2
+    first.close()
+    restarted = make_aggregator(settings)
+    assert restarted.build_once("node") == "current"  # nothing to build after the restart
+    assert _gauge(restarted.metrics_text()[0], LAST_BUILD) == built
+    restarted.close()
+    fresh = make_aggregator(make_settings(tmp_path / "other", (), settings.db_url))
+    assert _gauge(fresh.metrics_text()[0], LAST_BUILD) == 0  # nothing built there yet
+    fresh.close()
