@@ -33,8 +33,12 @@ class AggregatorError(Exception):
         self.message = message
 
     def __str__(self) -> str:
+        """The message, then the cause's when the message does not quote it already (its
+        first line: a database driver's next ones only say the same again, and where to read
+        about it, in a 700-character log line every minute of an outage)."""
         cause = self.__cause__
-        if cause is not None and str(cause) and str(cause) not in self.message:
+        lines = str(cause).strip().splitlines() if cause is not None else []
+        if lines and lines[0].strip() not in self.message:
             return f"{self.message} ({type(cause).__name__}: {one_line(str(cause))})"
         return self.message
 

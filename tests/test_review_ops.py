@@ -4,7 +4,10 @@ SMTP server, real databases."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
+import threading
 import time
 from collections import Counter
 from datetime import datetime
@@ -12,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+import sqlalchemy as sa
 import yaml
 from conftest import make_settings, make_source
 from mailsink import Sink, smtp_server  # noqa: F401
@@ -19,6 +24,8 @@ from test_daemon import STOP_LIMIT, Node, nodes  # noqa: F401
 
 from aggregator import config
 from aggregator.core import make_aggregator
+from aggregator.errors import StoreError
+from aggregator.store import open_store
 
 CALENDAR = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@lab\r\nSUMMARY:Talk\r\n"
             b"DTSTART:20300101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
@@ -112,3 +119,86 @@ def test_after_a_restart_metrics_say_when_the_served_outputs_were_built(
     fresh = make_aggregator(make_settings(tmp_path / "other", (), settings.db_url))
     assert _gauge(fresh.metrics_text()[0], LAST_BUILD) == 0  # nothing built there yet
     fresh.close()
+
+
+class DatabaseLink:
+    """A TCP relay to PostgreSQL on 127.0.0.1 that the test cuts (every connection dropped,
+    new ones refused: the server down, the network cut) and restores."""
+
+    def __init__(self, port: int = 5432) -> None:
+        self.target = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.down = False
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self, postgres_url: str) -> str:
+        return sa.engine.make_url(postgres_url).set(port=self.port).render_as_string(False)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.down:
+                client.close()
+                continue
+            server = socket.create_connection(("127.0.0.1", self.target))
+            with self.lock:
+                self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                end.close()
+
+    def cut(self) -> None:
+        self.down = True
+        with self.lock:
+            for end in self.open:
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+            self.open.clear()
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
+
+
+@pytest.mark.postgres
+def test_a_database_gone_for_a_while_is_said_in_one_line_with_what_to_check(
+    postgres_url: str, tmp_path: Path,
+) -> None:
+    """Every tick of a daemon whose PostgreSQL had gone logged a 700-character line that said
+    the driver's message twice ("database unavailable: X (OperationalError: X This probably
+    means… Background on this error at: https://sqlalche.me/…)") and nothing of what to do;
+    /healthz said the same. It is now one line naming the setting to check, and the store
+    works again once the server is back."""
+    link = DatabaseLink()
+    try:
+        store = open_store(link.url(postgres_url))
+        store.ping()
+        link.cut()
+        with pytest.raises(StoreError) as raised:
+            store.ping()
+        message = str(raised.value)
+        assert "\n" not in message and "sqlalche.me" not in message, message
+        assert message.count("server closed the connection") <= 1, message
+        assert "AGGREGATOR_DB" in message and "server" in message, message
+        assert len(message) < 400, message
+        link.down = False  # the server is back
+        store.ping()
+        store.close()
+    finally:
+        link.close()

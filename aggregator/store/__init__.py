@@ -354,7 +354,10 @@ class _Guarded:
             self.context = self.opener()
             return self.context.__enter__()  # type: ignore[no-any-return]
         except SQLAlchemyError as error:
-            raise StoreError(f"database unavailable: {_first_line(error)}") from error
+            raise StoreError(
+                f"database unavailable: {_first_line(error)}; check that the database server "
+                "runs and that AGGREGATOR_DB reaches it (nothing was changed: try again once "
+                "it answers; the daemon does at each tick)") from error
 
     def __exit__(self, *exc: Any) -> None:
         try:
