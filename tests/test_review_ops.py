@@ -5,12 +5,14 @@ SMTP server, real databases."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import logging
 import re
 import socket
 import threading
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,8 +23,10 @@ import yaml
 from conftest import make_settings, make_source
 from mailsink import Sink, smtp_server  # noqa: F401
 from test_daemon import STOP_LIMIT, Node, nodes  # noqa: F401
+from test_daemon_schedule import running
 
 from aggregator import config
+from aggregator.config import DaemonSettings
 from aggregator.core import make_aggregator
 from aggregator.errors import StoreError
 from aggregator.store import open_store
@@ -202,3 +206,26 @@ def test_a_database_gone_for_a_while_is_said_in_one_line_with_what_to_check(
         store.close()
     finally:
         link.close()
+
+
+def test_a_tick_or_build_outlasting_the_next_one_is_no_warning(
+    feed_server: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A refresh round longer than the tick (slow hosts, thousands of feeds) or a build
+    still running when the next tick asked for one made APScheduler log, each minute,
+    'WARNING … skipped: maximum number of running instances reached (1)': an operator
+    alerting on warnings was paged for the daemon working as designed."""
+    caplog.set_level(logging.INFO)
+    feed_server.set("/a.ics", CALENDAR, "text/calendar")
+    feed_server.delay("/a.ics", 1.5)  # one tick's round outlasts several ticks
+    settings = dataclasses.replace(
+        make_settings(tmp_path, (make_source("lab", feed_server.url("/a.ics")),)),
+        daemon=DaemonSettings(tick=timedelta(seconds=0.3), build_delay=timedelta(0)))
+    with running(settings):
+        deadline = time.monotonic() + 20
+        while not (tmp_path / "output" / "calendar.ics").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1)
+    assert (tmp_path / "output" / "calendar.ics").exists()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == []

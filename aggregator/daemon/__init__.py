@@ -87,6 +87,11 @@ class Daemon:
         self.mailing = 0
         """Digest runs in progress: a stop waits for the message each has in flight."""
         self.mailed = threading.Condition(self.counter_lock)
+        self.ticking = threading.Lock()
+        self.building = threading.Lock()
+        """Held by the tick and the build running: one more asked for meanwhile (a round or
+        a build longer than the tick) returns at once, where APScheduler, left to skip it,
+        logged a warning each time that paged operators for the daemon working as designed."""
         self.config_watch = ConfigWatch(aggregator)
 
     @property
@@ -171,7 +176,8 @@ class Daemon:
     def _install_jobs(self) -> None:
         tick = self.settings.daemon.tick
         self.scheduler.add_job(self.refresh, "interval", seconds=max(tick.total_seconds(), 0.2),
-                               id="refresh", next_run_time=datetime.now(self.zone))
+                               id="refresh", next_run_time=datetime.now(self.zone),
+                               max_instances=2)
         self._keep_shared_job("weekly-digest", jobs.DIGEST, self.digest_trigger, DIGEST_GRACE)
         self._keep_shared_job("housekeeping", jobs.HOUSEKEEPING, self.housekeeping_trigger,
                               HOUSEKEEPING_GRACE)
@@ -210,7 +216,16 @@ class Daemon:
                 self.running -= 1
 
     def refresh(self) -> None:
-        """The tick: refresh rounds until no due feed is left to lease, then health mails."""
+        """The tick: refresh rounds until no due feed is left to lease, then health mails;
+        nothing while the last tick still runs (its rounds take the feeds due meanwhile)."""
+        if not self.ticking.acquire(blocking=False):
+            return
+        try:
+            self._tick()
+        finally:
+            self.ticking.release()
+
+    def _tick(self) -> None:
         with self._job("refresh"):
             self.config_watch.check()  # an edited sources.yaml: its new feeds are due now
             with self.aggregator.tick_wire() as wire:  # one loop and session for the rounds
@@ -248,17 +263,27 @@ class Daemon:
     def _request_build(self) -> None:
         """Debounce: one build ``build_delay`` after the first change (at once if there are
         no outputs yet); changes meanwhile join that build."""
-        if self.scheduler.get_job("build") is not None:
-            return
+        if self.scheduler.get_job("build") is not None or self.building.locked():
+            return  # a build running now: the next tick asks again if it missed changes
         first = not (self.settings.output_dir / "calendar.ics").exists()
         delay = timedelta(0) if first else self.settings.daemon.build_delay
         try:
-            self.scheduler.add_job(self.build, "date", id="build",
+            self.scheduler.add_job(self.build, "date", id="build", max_instances=2,
                                    run_date=datetime.now(self.zone) + delay)
         except ConflictingIdError:
             pass
 
-    def build(self) -> None:
+    def build(self, wait: bool = False) -> None:
+        """Build if needed; nothing if this node builds already, unless ``wait``: then
+        after that build, which will most often have done it."""
+        if not self.building.acquire(blocking=wait):
+            return
+        try:
+            self._build()
+        finally:
+            self.building.release()
+
+    def _build(self) -> None:
         with self._job("build"):
             if self.stopping.is_set():
                 return
@@ -268,12 +293,12 @@ class Daemon:
                      time.monotonic() - started)
             if result == "busy":  # another node builds: ours may hold newer changes
                 self.scheduler.add_job(self.build, "date", id="build", replace_existing=True,
-                                       run_date=datetime.now(self.zone) + timedelta(seconds=1))
+                                       max_instances=2, run_date=datetime.now(self.zone) + timedelta(seconds=1))
 
     def weekly_digest(self, retries_only: bool = False) -> None:
         name = "digest-retries" if retries_only else "digest"
         if not retries_only and self.aggregator.published().generated_at is None:
-            self.build()  # due before this node's first build (started at digest time, a
+            self.build(wait=True)  # due before this node's first build (started at digest time, a
             # loaded machine): the digest failed, "nothing built yet", and waited a week
         with self._job(name), self._mailing():
             started = time.monotonic()
