@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 
 import click
 
@@ -28,10 +29,17 @@ def run(app: AppContext, host: str, port: int) -> None:
         daemon = Daemon(app.aggregator, host, port)  # AggregatorError when it cannot listen
         daemon.run(on_ready=lambda: console.print(
             f"serving {daemon.url}/ and running the jobs as {daemon.node} (Ctrl-C stops)"))
-    if daemon.busy:
-        # A fetch the stop abandoned would keep the interpreter waiting for its thread; every
-        # write has finished (the daemon waited for it) and the leases are given back.
+    if daemon.busy or _working_threads():
+        # A fetch the stop abandoned, or a request's work it cancelled (an admin's refresh),
+        # would keep the interpreter waiting for its thread; every write of the jobs has
+        # finished (the daemon waited for it) and the leases are given back.
         sys.stdout.flush()
         sys.stderr.flush()
         app.close()
         os._exit(0)
+
+
+def _working_threads() -> list[str]:
+    """Threads other than this one still at work, which the interpreter would wait for."""
+    return [thread.name for thread in threading.enumerate()
+            if thread.is_alive() and not thread.daemon and thread is not threading.current_thread()]

@@ -44,6 +44,8 @@ from .reload import ConfigWatch
 
 log = logging.getLogger("aggregator.daemon")
 STOP_WAIT = 12.0  # seconds a stop waits for the write in flight: exit within 15 s (issue 4)
+REQUEST_WAIT = 5
+"""Seconds a stop waits for the web requests in progress (meanwhile, for the writes too)."""
 DIGEST_GRACE = timedelta(days=6)
 """A digest missed on Monday 07:00 is still sent until Sunday, within the same ISO week."""
 HOUSEKEEPING_GRACE = timedelta(days=1)
@@ -77,8 +79,12 @@ class Daemon:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
             timezone=self.zone,
         )
-        self.web = WebServer(aggregator, host, port)
+        self.web = WebServer(aggregator, host, port, graceful=REQUEST_WAIT,
+                             on_exit=self._signalled)
         self.stopping = threading.Event()
+        self.stop_asked: float | None = None
+        """When the stop was asked (monotonic): its waits count from then, not from the end
+        of the requests' own wait, which made them 22 s in all."""
         self.closed = False
         self.lock = threading.Lock()
         """Held by every write (store transaction, build) and by the stop that waits for it."""
@@ -125,8 +131,15 @@ class Daemon:
 
     def stop(self) -> None:
         """Ask the daemon to stop (from another thread); run() returns once it has."""
-        self.stopping.set()
+        self._signalled()
         self.web.stop()
+
+    def _signalled(self) -> None:
+        """SIGTERM or Ctrl-C (or stop()): no job starts a round, a build or a message more,
+        while the web server gives its requests REQUEST_WAIT seconds."""
+        if self.stop_asked is None:
+            self.stop_asked = time.monotonic()
+        self.stopping.set()
 
     def _hangup(self, signum: int, frame: object) -> None:
         """SIGHUP (`systemctl reload`): reread sources.yaml now rather than at the next tick
@@ -141,11 +154,11 @@ class Daemon:
             pass  # stopping
 
     def _shutdown(self) -> None:
-        started = time.monotonic()
-        self.stopping.set()
+        self._signalled()
+        started = self.stop_asked or time.monotonic()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        finished = self.lock.acquire(timeout=STOP_WAIT)
+        finished = self.lock.acquire(timeout=max(STOP_WAIT - (time.monotonic() - started), 0))
         self.closed = True
         if finished:
             self.lock.release()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from types import FrameType
 
 import uvicorn
 
@@ -25,7 +27,15 @@ from . import create_app
 
 class _Server(uvicorn.Server):
     """uvicorn's server, minus its habit of re-raising SIGTERM after a graceful shutdown:
-    an operator's (or systemd's) stop is a normal end and must exit 0."""
+    an operator's (or systemd's) stop is a normal end and must exit 0. ``on_exit`` is told
+    of the signal at once (the daemon stops its jobs while the requests finish)."""
+
+    on_exit: Callable[[], None] | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.on_exit is not None:
+            self.on_exit()
+        super().handle_exit(sig, frame)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -61,19 +71,41 @@ def listen(host: str, port: int) -> socket.socket:
                               "--port (or --host), or stop what listens there") from None
 
 
-class WebServer:
-    """The web app on one listening socket; ``serve()`` blocks until ``stop()``."""
+class _Cancelled(logging.Filter):
+    """A request still running when the stop's wait for requests ran out (an admin's
+    "refresh now" fetching a slow feed) is cancelled: one line saying so, not uvicorn's
+    traceback of the cancellation at ERROR, which looked like a crash to whoever watched."""
 
-    def __init__(self, aggregator: Aggregator, host: str = "127.0.0.1", port: int = 8000) -> None:
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, asyncio.CancelledError):
+            record.msg, record.args, record.exc_info = (
+                "stop: a request still running was cancelled (its client got a 500)", (), None)
+        elif "timeout graceful shutdown exceeded" not in record.getMessage():
+            return True
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+class WebServer:
+    """The web app on one listening socket; ``serve()`` blocks until ``stop()``. A stop waits
+    ``graceful`` seconds for the requests in progress, then cancels them."""
+
+    def __init__(self, aggregator: Aggregator, host: str = "127.0.0.1", port: int = 8000, *,
+                 graceful: int = 10, on_exit: Callable[[], None] | None = None) -> None:
         recover(aggregator.settings.output_dir)  # a build killed mid-publish: finish it
         self.socket = listen(host, port)
         self.host = host
         self.port: int = self.socket.getsockname()[1]
         config = uvicorn.Config(
             create_app(aggregator), log_level="warning", access_log=False,
-            timeout_graceful_shutdown=10, lifespan="off",
+            timeout_graceful_shutdown=graceful, lifespan="off",
         )
         self.server = _Server(config)
+        self.server.on_exit = on_exit
+        uvicorn_log = logging.getLogger("uvicorn.error")  # configured by uvicorn.Config above
+        if not any(isinstance(f, _Cancelled) for f in uvicorn_log.filters):
+            uvicorn_log.addFilter(_Cancelled())
         self.aggregator = aggregator
         self._stopped = threading.Event()
 
