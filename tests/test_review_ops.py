@@ -7,8 +7,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -272,3 +275,17 @@ def test_sigterm_during_a_long_admin_refresh_still_exits_0_in_time_without_a_tra
     assert code == 0 and took < STOP_LIMIT, (took, node.logs())
     assert "Traceback" not in node.logs(), node.logs()
     assert "cancelled" in node.logs(), node.logs()
+
+
+def test_a_lease_of_no_time_is_refused_at_start(tmp_path: Path) -> None:
+    """AGGREGATOR_LEASE=0s was taken: every claimed feed was free again at once (two nodes
+    fetched it together), and the thread that renews a round's leases every third of the
+    lease renewed them in a loop without pause, one UPDATE after another, for every round."""
+    (tmp_path / "sources.yaml").write_text("sources: []\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "aggregator", "run", "--port", "0"], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "AGGREGATOR_CONFIG": str(tmp_path / "sources.yaml"),
+             "AGGREGATOR_DB": f"sqlite:///{tmp_path / 'a.db'}", "AGGREGATOR_LEASE": "0s"})
+    assert done.returncode == 2, done.stderr
+    assert "AGGREGATOR_LEASE='0s'" in done.stderr and "Traceback" not in done.stderr

@@ -337,12 +337,16 @@ def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettin
     if batch < 1:  # 0 was taken: the daemon then never fetched a feed, and said nothing
         raise ConfigError(f"AGGREGATOR_FEED_BATCH={batch}: feeds claimed per round must be "
                           "at least 1 (default 100)")
+    lease = read("LEASE", parse_duration, base.lease)
+    if not lease:  # every claim free again at once, and its renewal in a loop without pause
+        raise ConfigError(f"AGGREGATOR_LEASE={env.get('AGGREGATOR_LEASE')!r}: a node's claim "
+                          "on a feed must last some time (default 10m)")
     try:
         return DaemonSettings(
             tick=read("TICK", parse_duration, base.tick),
             build_delay=read("BUILD_DELAY", parse_duration, base.build_delay),
             digest_cron=env.get("AGGREGATOR_DIGEST_CRON") or fs.digest_cron or base.digest_cron,
-            lease=read("LEASE", parse_duration, base.lease),
+            lease=lease,
             batch=batch,
             node=node,
         )
