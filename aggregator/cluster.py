@@ -16,7 +16,7 @@ import socket
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -375,23 +375,23 @@ class ClusterMixin:
         return report
 
     def _built_at(self) -> float | None:  # when the outputs it serves were built, by anyone
-        try:
+        with suppress(OSError):
             return (self.settings.output_dir / "calendar.ics").stat().st_mtime
-        except OSError:
-            return None
+        return None
 
     def metrics_text(self) -> tuple[bytes, str]:
-        """/metrics in the Prometheus text format, and its content type. The last build is
-        the outputs' (a node restarted, or sharing them, said 0 until it built: alerts)."""
-        counts = Counter[str](f.status for f in self.store.feed_states(self.current_sources()))
+        """/metrics (Prometheus text) and its content type; with the database down, all but
+        the feeds (it was a 503: "node down"). The last build is the outputs', not 0."""
+        counts: Counter[str] | None = None
+        with suppress(StoreError):
+            counts = Counter(f.status for f in self.store.feed_states(self.current_sources()))
         return self.metrics.render(counts, self._built_at()), CONTENT_TYPE
 
     def housekeeping(self) -> dict[str, int]:
         """Delete records past the retention window: no build would publish them again."""
         now = self.clock()
-        return self.store.prune(now - timedelta(days=self.settings.past_days),
-                                now - NEWS_RETENTION, now, now - LEDGER_RETENTION,
-                                now - PENDING_RETENTION)
+        return self.store.prune(now - timedelta(days=self.settings.past_days), now - NEWS_RETENTION,
+                                now, now - LEDGER_RETENTION, now - PENDING_RETENTION)
 
 
 def _changes_outputs(update: StoredUpdate, before: FeedState) -> bool:

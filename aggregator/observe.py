@@ -48,17 +48,26 @@ class Metrics:
         self.feeds = Gauge(
             "aggregator_feeds", "Configured feeds by status.", ["status"], registry=self.registry,
         )
+        self.database_up = Gauge(
+            "aggregator_database_up", "1 when the database answered this scrape, 0 when not.",
+            registry=self.registry,
+        )
 
     def built(self, at: float) -> None:
         """A build of this node finished at ``at`` (seconds since the epoch)."""
         self.last_build_at = max(self.last_build_at, at)
         self.last_build.set(self.last_build_at)
 
-    def render(self, feeds_by_status: Mapping[str, int], built_at: float | None = None) -> bytes:
-        """The Prometheus text exposition, with the feed gauges set to the given counts and
-        the last build's time to ``built_at`` (the outputs'), if later than this node's."""
+    def render(self, feeds_by_status: Mapping[str, int] | None,
+               built_at: float | None = None) -> bytes:
+        """The Prometheus text exposition, with the feed gauges set to the given counts (None:
+        the database did not answer, the feeds are left out) and the last build's time to
+        ``built_at`` (the outputs'), if later than this node's."""
         if built_at is not None:
             self.built(built_at)
+        self.database_up.set(0 if feeds_by_status is None else 1)
+        self.feeds.clear()
         for status in FEED_STATUSES:
-            self.feeds.labels(status).set(feeds_by_status.get(status, 0))
+            if feeds_by_status is not None:
+                self.feeds.labels(status).set(feeds_by_status.get(status, 0))
         return generate_latest(self.registry)

@@ -289,3 +289,35 @@ def test_a_lease_of_no_time_is_refused_at_start(tmp_path: Path) -> None:
              "AGGREGATOR_DB": f"sqlite:///{tmp_path / 'a.db'}", "AGGREGATOR_LEASE": "0s"})
     assert done.returncode == 2, done.stderr
     assert "AGGREGATOR_LEASE='0s'" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.postgres
+def test_metrics_keep_answering_while_the_database_is_down_and_say_so(
+    feed_server: Any, postgres_url: str, tmp_path: Path,
+) -> None:
+    """/metrics answered 503 while PostgreSQL was down: Prometheus marked the node itself
+    down (`up == 0`, the wrong alert), and lost its build time and counters for the outage.
+    It now answers with them, without the feed counts it cannot read, and
+    aggregator_database_up 0."""
+    feed_server.set("/a.ics", CALENDAR, "text/calendar")
+    link = DatabaseLink()
+    try:
+        settings = make_settings(tmp_path, (make_source("lab", feed_server.url("/a.ics")),),
+                                 link.url(postgres_url))
+        aggregator = make_aggregator(settings)
+        aggregator.refresh_round("node")
+        assert aggregator.build_once("node") == "built"
+        text = aggregator.metrics_text()[0]
+        assert _gauge(text, "aggregator_database_up") == 1
+        assert b'aggregator_feeds{status="ok"} 1.0' in text
+        link.cut()
+        text = aggregator.metrics_text()[0]
+        assert _gauge(text, "aggregator_database_up") == 0
+        assert _gauge(text, LAST_BUILD) > 0
+        assert b"aggregator_build_duration_seconds_count 1.0" in text
+        assert b"aggregator_feeds{" not in text  # unknown, not the last values seen
+        link.down = False
+        assert _gauge(aggregator.metrics_text()[0], "aggregator_database_up") == 1
+        aggregator.close()
+    finally:
+        link.close()
