@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import logging
 import os
 import re
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -180,8 +182,13 @@ class DatabaseLink:
             self.open.clear()
 
     def close(self) -> None:
+        """Also collects, here, the driver's connections the cut left for the garbage
+        collector (their sockets dead), whose ResourceWarning failed a later test."""
         self.cut()
         self.listener.close()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
 
 
 @pytest.mark.postgres
@@ -321,3 +328,34 @@ def test_metrics_keep_answering_while_the_database_is_down_and_say_so(
         aggregator.close()
     finally:
         link.close()
+
+
+@pytest.mark.postgres
+def test_the_shared_job_store_unreachable_is_one_line_of_log(
+    postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """While PostgreSQL was down, APScheduler logged every 10 s a warning of six lines (the
+    driver's message, the SQL, its parameters, a link), beside the daemon's own line of each
+    tick: log shippers cut it into fragments. It is now one line saying what waits."""
+    caplog.set_level(logging.INFO)
+    link = DatabaseLink()
+    try:
+        settings = dataclasses.replace(
+            make_settings(tmp_path, (), link.url(postgres_url)),
+            daemon=DaemonSettings(tick=timedelta(seconds=0.5)))
+        with running(settings):
+            time.sleep(0.5)
+            link.cut()
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and not any(
+                    r.name.startswith("apscheduler") and r.levelno >= logging.WARNING
+                    for r in caplog.records):
+                time.sleep(0.1)
+            link.down = False
+    finally:
+        link.close()
+    shown = [r.getMessage() for r in caplog.records
+             if r.name.startswith("apscheduler") and r.levelno >= logging.WARNING]
+    assert shown, [r.getMessage() for r in caplog.records]
+    assert all("\n" not in line and "[SQL" not in line for line in shown), shown
+    assert any("weekly digest" in line for line in shown), shown

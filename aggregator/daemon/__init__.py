@@ -79,6 +79,7 @@ class Daemon:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
             timezone=self.zone,
         )
+        _one_line_store_errors(logging.getLogger("apscheduler.scheduler"))
         self.web = WebServer(aggregator, host, port, graceful=REQUEST_WAIT,
                              on_exit=self._signalled)
         self.stopping = threading.Event()
@@ -306,7 +307,8 @@ class Daemon:
                      time.monotonic() - started)
             if result == "busy":  # another node builds: ours may hold newer changes
                 self.scheduler.add_job(self.build, "date", id="build", replace_existing=True,
-                                       max_instances=2, run_date=datetime.now(self.zone) + timedelta(seconds=1))
+                                       max_instances=2,
+                                       run_date=datetime.now(self.zone) + timedelta(seconds=1))
 
     def weekly_digest(self, retries_only: bool = False) -> None:
         name = "digest-retries" if retries_only else "digest"
@@ -353,6 +355,26 @@ def _on_signal(number: int, handler: Any) -> Any:
     if threading.current_thread() is not threading.main_thread():
         return None
     return signal.signal(number, handler) if handler is not None else None
+
+
+class _StoreUnreachable(logging.Filter):
+    """APScheduler's warning that it cannot read the job store in the database, six lines
+    every 10 s (driver's message, SQL, parameters, a link), as one line saying what waits."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if record.msg == "Error getting due jobs from job store %r: %s" and len(args) == 2:
+            text = str(args[1]).strip()
+            record.msg = ("job store %r (the database) does not answer: %s; the weekly "
+                          "digest, its retries and housekeeping wait for it (tried again "
+                          "every 10 s)")
+            record.args = (args[0], text.splitlines()[0] if text else type(args[1]).__name__)
+        return True
+
+
+def _one_line_store_errors(logger: logging.Logger) -> None:
+    if not any(isinstance(f, _StoreUnreachable) for f in logger.filters):
+        logger.addFilter(_StoreUnreachable())
 
 
 def _job_store(db_url: str) -> SQLAlchemyJobStore:
