@@ -312,9 +312,10 @@ class Daemon:
 
     def weekly_digest(self, retries_only: bool = False) -> None:
         name = "digest-retries" if retries_only else "digest"
-        if not retries_only and self.aggregator.published().generated_at is None:
+        if self.aggregator.published().generated_at is None:
             self.build(wait=True)  # due before this node's first build (started at digest time, a
-            # loaded machine): the digest failed, "nothing built yet", and waited a week
+            # loaded machine): the digest failed, "nothing built yet", and waited a week; the
+            # hourly retries, due at the start of a node with empty outputs, logged that ERROR
         with self._job(name), self._mailing():
             started = time.monotonic()
             year, week, _ = datetime.now(self.zone).isocalendar()
