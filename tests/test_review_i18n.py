@@ -185,3 +185,22 @@ def test_an_event_feeds_titles_say_the_language_they_are_written_in(web: Web) ->
         assert feed.entries and feed.feed.language == lang
         assert [e.title_detail.language for e in feed.entries] == ["fr"] * len(feed.entries)
     assert b'<title xml:lang="fr">' not in web.client.get("/events.atom").content  # as the feed
+
+
+def test_a_page_nobody_serves_says_so_in_the_readers_language(web: Web) -> None:
+    """A mistyped or old address showed "Page introuvable" over "Not Found", and an address
+    that only takes a form (a bookmarked confirmation, a reloaded result) "Error 405" over
+    "Method Not Allowed": English under a French heading, and nothing of what to do."""
+    for lang, words in (("fr", "Il n’y a pas de page à cette adresse"),
+                        ("de", "Unter dieser Adresse gibt es keine Seite")):
+        page = web.client.get("/evenements-de-la-semaine", params={"lang": lang},
+                              headers={"Accept": "text/html"})
+        assert page.status_code == 404 and words in html.unescape(page.text), page.text
+        assert "Not Found" not in page.text
+    form_only = web.client.get("/admin/logout", params={"lang": "fr"},
+                               headers={"Accept": "text/html"})
+    assert form_only.status_code == 405, form_only.status_code
+    assert "Method Not Allowed" not in form_only.text and "Error 405" not in form_only.text
+    assert "reçoit un formulaire" in html.unescape(form_only.text)
+    # programs still read the status's own words
+    assert web.client.get("/nope.json").json() == {"detail": "Not Found"}

@@ -123,8 +123,9 @@ def _error(request: Request, status: int, detail: str, headers: dict[str, str],
     if _wants_data(request):  # a partner's script reads why its request was refused
         cors = ANY_ORIGIN if request.url.path.endswith(DATA_SUFFIXES) else {}
         return JSONResponse({"detail": detail}, status_code=status, headers=cors | headers)
-    keys = {401: "unauthorized_title", 403: "forbidden", 404: "not_found", 422: "bad_request_title", 429: "too_many_title",
-            500: "unavailable_title", 503: "unavailable_title"}
+    keys = {401: "unauthorized_title", 403: "forbidden", 404: "not_found", 405: "bad_request_title",
+            422: "bad_request_title", 429: "too_many_title", 500: "unavailable_title",
+            503: "unavailable_title"}
     from .i18n_errors import ADMIN_LOGIN, QUOTES, REASONS
     from .views import Page, language
 

@@ -31,6 +31,21 @@ ERROR_MESSAGES: dict[str, tuple[str, str, str]] = {
         "Aucune lettre n’a été publiée pour cette semaine.",
         "No newsletter was published for this week.",
         "Für diese Woche wurde kein Newsletter veröffentlicht."),
+    "err_no_page": (
+        "Il n’y a pas de page à cette adresse : le lien est peut-être ancien ou mal recopié. "
+        "Repartez de l’agenda.",
+        "There is no page at this address: the link may be old or mistyped. Start again from "
+        "the agenda.",
+        "Unter dieser Adresse gibt es keine Seite: Der Link ist vielleicht alt oder falsch "
+        "abgeschrieben. Beginnen Sie wieder beim Kalender."),
+    "err_form_only": (
+        "Cette adresse ne s’ouvre pas ainsi : elle reçoit un formulaire (un favori ou une page "
+        "rechargée y mène parfois). Rien n’a été fait ; repartez de la page du formulaire.",
+        "This address does not open this way: it receives a form (a bookmark or a reloaded "
+        "page sometimes leads here). Nothing was done; start again from the form’s page.",
+        "Diese Adresse lässt sich so nicht öffnen: Sie nimmt ein Formular entgegen (ein "
+        "Lesezeichen oder eine neu geladene Seite führt manchmal hierher). Es wurde nichts "
+        "getan; beginnen Sie wieder auf der Seite des Formulars."),
     "bad_request_title": ("Adresse incorrecte", "Invalid address", "Ungültige Adresse"),
     "err_bad_query": (
         "Cette adresse a une valeur incorrecte pour {names} : le lien a peut-être été coupé "
@@ -79,8 +94,10 @@ ADMIN_LOGIN = "log in at /admin/login or send Authorization: Bearer <token>"
 """Why an admin request without valid credentials is refused (401), for scripts."""
 
 REASONS: dict[str, str] = {text: key for key, text in NOT_FOUND.items()} | {
-    ADMIN_LOGIN: "err_admin_login", "forbidden": "err_forbidden"}
-"""A JSON answer's reason -> the message a page for people gives instead."""
+    ADMIN_LOGIN: "err_admin_login", "forbidden": "err_forbidden",
+    "Not Found": "err_no_page", "Method Not Allowed": "err_form_only"}
+"""A JSON answer's reason -> the message a page for people gives instead (the router's own
+"Not Found" and "Method Not Allowed" included: a French reader met them in English)."""
 
 
 def not_found(reason: Reason) -> HTTPException:
