@@ -184,3 +184,19 @@ def changes(before: Source, after: Source) -> list[str]:
                      for value in (old, new)]
             lines.append(f"{label} : {shown[0]} → {shown[1]}")
     return lines
+
+
+def feeds_taken(before: Source, after: Source, published: Sequence[Source]) -> list[str]:
+    """The feeds ``after`` adds that another published organisation already publishes, each
+    as a line for the operator: "flux déjà publié par Le Lab : http://…". A registration of
+    such a feed is flagged on /admin; added through a published organisation's private link,
+    it went out unflagged."""
+    owners: dict[str, list[str]] = {}
+    for source in published:
+        if source.id != after.id:
+            for feed in source.feeds:
+                owners.setdefault(same_feed(feed.url), []).append(source.name)
+    had = {same_feed(feed.url) for feed in before.feeds}
+    return [f"flux déjà publié par {', '.join(owners[key])} : {feed.url}"
+            for feed in after.feeds
+            if (key := same_feed(feed.url)) not in had and key in owners]

@@ -23,7 +23,7 @@ from .notices import OPERATOR_MESSAGES
 from .registration_notices import MESSAGES
 from .registration_rules import (
     DECIDABLE, AlreadyDecided, DecisionRefused, RegistrationError,
-    changes, check_decision, taken_feeds, validated_source,
+    changes, check_decision, feeds_taken, taken_feeds, validated_source,
 )
 from .models import EMAIL, FEED_TYPES, FeedRef, Registration, RegistrationStatus, Source
 from .render import slugify
@@ -175,8 +175,9 @@ class RegistrationsMixin:
         self._sources_changed(published=before.status == "approved")
         after = self.registration_by_token(new_token)
         if before.status == "approved":  # published unreviewed: the operator should know
-            self._tell_operator(after, "changed",
-                                changes="\n".join(changes(before.source, after.source)))
+            taken = feeds_taken(before.source, after.source, self.active_sources())
+            self._tell_operator(after, "changed", changes="\n".join(
+                [*changes(before.source, after.source), *taken]))
         problems = [self._notify(after, "handed" if handed else "changed"
                                  if before.status == "approved" else "changed_unpublished")]
         if handed:  # told without the link, which no longer works

@@ -366,3 +366,31 @@ def test_the_contact_reads_the_error_in_its_own_language(
     assert "Dernière erreur : connexion impossible : " in down.get_content()
     assert "cannot connect" not in down.get_content()
     node.close()
+
+
+def test_the_operator_is_told_when_a_published_organisation_adds_another_ones_feed(
+    tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    """A registration of a feed another organisation publishes is flagged on /admin; the same
+    feed added later through a published organisation's private link went out unflagged
+    (its events twice under two names, or a leaked link pointing at a rival's calendar)."""
+    import dataclasses
+
+    with organisers_site(tmp_path, smtp_server) as aggregator:
+        aggregator.settings = dataclasses.replace(aggregator.settings,
+                                                  operator_email="moderation@agenda.example.org")
+        lab = register(aggregator, "https://lab.example.org/lab.ics", name="Le Lab",
+                       contact="lab@lab.example.org")
+        aggregator.approve_registration(lab.id)
+        fablab = register(aggregator, "https://fablab.example.org/a.ics", name="Fablab")
+        aggregator.approve_registration(fablab.id)
+        source = fablab.source
+        aggregator.update_registration(
+            fablab.token, name=source.name, kind=source.kind, city=source.city,
+            website=source.website, contact=source.contact, country=source.country,
+            language=source.language, tags=source.tags,
+            feeds=[*source.feeds, FeedRef("http://www.lab.example.org/lab.ics")])
+    [changed] = [m for m in smtp_server.to("moderation@agenda.example.org")
+                 if str(m["Subject"]).startswith("Organisation publiée modifiée")]
+    assert ("flux déjà publié par Le Lab : http://www.lab.example.org/lab.ics"
+            in changed.get_content())
