@@ -78,11 +78,10 @@ class ClusterMixin:
     resolver: Resolver
     limits: FetchLimits
 
-    def current_sources(self) -> tuple[Source, ...]:
-        raise NotImplementedError  # provided by Aggregator
-
-    def manage_link(self, source_id: str) -> str | None:
-        raise NotImplementedError  # provided by Aggregator (registrations)
+    # provided by Aggregator (the last two by its registrations)
+    def current_sources(self) -> tuple[Source, ...]: raise NotImplementedError
+    def configured_ids(self) -> frozenset[str]: raise NotImplementedError
+    def manage_link(self, source_id: str) -> str | None: raise NotImplementedError
 
     def _fetch_and_store(
         self, states: Sequence[FeedState], *, force: bool, sources: Mapping[str, Source],
@@ -109,7 +108,7 @@ class ClusterMixin:
         feed's state twice a round made a cycle of N / batch rounds quadratic in the feeds
         (issue 8: 6,000 feeds all due, 60 rounds of 100, 19.8 s where one refresh takes 1.6 s)."""
         every = self.current_sources()
-        self.store.sync_feeds(every)
+        self.store.sync_feeds(every, self.configured_ids())
         return RoundPlan({source.id: source for source in every}, self.store.feed_ids(every))
 
     def refresh_round(self, node: str, writing: Writing = nullcontext,

@@ -138,7 +138,7 @@ class Aggregator(BuildMixin, CurationMixin, RegistrationsMixin, PublishedMixin, 
         """
         every = self.current_sources()
         sources = [self.find_source(source_id)] if source_id else list(every)
-        self.store.sync_feeds(every)
+        self.store.sync_feeds(every, self.configured_ids())
         wanted = self.store.feed_ids(sources, disabled=force)
         wanted_keys = set(wanted)
         report = progress or (lambda step, done, total: None)
@@ -272,7 +272,7 @@ class Aggregator(BuildMixin, CurationMixin, RegistrationsMixin, PublishedMixin, 
         then the feeds of the sources the operator switched off, "disabled" (the contract's
         status): `sources list` lost them, and with them what had been switched off."""
         sources = self.current_sources() if source is None else (source,)
-        self.store.sync_feeds(sources)
+        self.store.sync_feeds(sources, self.configured_ids())
         states = self.store.feed_states(sources)
         if source is None:
             on = {s.id for s in sources}

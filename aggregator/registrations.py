@@ -51,6 +51,11 @@ class RegistrationsMixin:
         disabled = self._registered()[1]
         return tuple(source for source in self.operated_sources() if source.id not in disabled)
 
+    def configured_ids(self) -> frozenset[str]:
+        """Every source id the operator configures, switched off or not: a feed's id outside
+        them is a source renamed or removed (``Store.sync_feeds``)."""
+        return frozenset(source.id for source in self.operated_sources())
+
     def operated_sources(self) -> tuple[Source, ...]:
         """sources.yaml's sources, then approved registrations, switched off or not: what the
         operator can switch (the admin page, `sources disable`)."""

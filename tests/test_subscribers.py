@@ -121,3 +121,30 @@ def test_followers_of_an_organisation_follow_it_when_the_operator_renames_its_id
         assert {s.email: s.sources for s in after.store.subscribers()} == followed
     finally:
         after.close()
+
+
+def test_a_page_of_one_organisation_moves_no_follower_of_another_sharing_its_feed(
+    feed_server: Any, tmp_path: Path,
+) -> None:
+    """The rename above is told by a feed newly configured under an id no longer configured.
+    An organisation's page syncs its own feeds alone: when the venue also lists the lab's
+    calendar, opening the venue's page took the lab (configured still) for renamed, and its
+    followers were moved to the venue."""
+    cal = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nEND:VCALENDAR\r\n"
+    feed_server.set("/lab.ics", cal.encode(), "text/calendar")
+    feed_server.set("/venue.ics", cal.encode(), "text/calendar")
+    lab = make_source("lab", feed_server.url("/lab.ics"))
+    venue = make_source("venue", feed_server.url("/venue.ics"))
+    before = make_aggregator(make_settings(tmp_path, (lab, venue)))
+    before.refresh()
+    before.add_subscriber("a@example.org", sources=("lab",), confirmed=True)
+    before.close()
+
+    relaying = make_source("venue", feed_server.url("/venue.ics"), feed_server.url("/lab.ics"))
+    after = make_aggregator(make_settings(tmp_path, (lab, relaying)))
+    try:
+        after.feed_health(relaying)  # /sources/venue
+        after.refresh()
+        assert [s.sources for s in after.store.subscribers()] == [("lab",)]
+    finally:
+        after.close()

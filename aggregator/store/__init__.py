@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -133,8 +133,12 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
 
     # --- feeds ---------------------------------------------------------------------------
 
-    def sync_feeds(self, sources: Sequence[Source]) -> None:
-        """Make sure every feed of the configuration has a row (new ones are pending)."""
+    def sync_feeds(self, sources: Sequence[Source], configured: Collection[str] | None = None
+                   ) -> None:
+        """Make sure every feed of ``sources`` has a row (new ones are pending). With
+        ``configured``, every source id the operator configures (switched off or not), a new
+        feed an id outside it held is a rename, and its followers follow the new id
+        (:meth:`_follow_renamed`); ``sources`` alone cannot tell: a page syncs one source."""
         with self._begin() as connection:
             query = _of_sources(sa.select(feeds.c.id, feeds.c.source_id, feeds.c.declared_url,
                                           feeds.c.type), sources)
@@ -153,8 +157,8 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
                         connection.execute(
                             feeds.update().where(feeds.c.id == row.id).values(type=ref.type)
                         )
-            if added:
-                self._follow_renamed(connection, added, {source.id for source in sources})
+            if added and configured is not None:
+                self._follow_renamed(connection, added, set(configured))
 
     def feed_states(self, sources: Sequence[Source] | None = None) -> list[FeedState]:
         """The state of every configured feed (or of all stored feeds), in config order."""
