@@ -299,6 +299,19 @@ def test_a_link_in_an_html_description_keeps_its_address() -> None:
         "(contact@asso.example.org).\n\nhttps://asso.example.org · clic")
 
 
+def test_a_mail_link_shows_the_address_alone() -> None:
+    """A mail link that pre-fills its subject ("mailto:x@y?subject=Inscription%20atelier")
+    showed its whole query in the description, percent-encoded; the reader needs the
+    address, which a phone's calendar turns into a link."""
+    feed = parse_text(calendar(
+        "BEGIN:VEVENT", "UID:a", "SUMMARY:Atelier", "DTSTART:20261210T170000Z",
+        'DESCRIPTION:<p>Inscription <a href="mailto:contact%40asso.example.org'
+        '?subject=Inscription%20atelier&amp;body=Bonjour">par courriel</a></p>',
+        "END:VEVENT"))
+    assert feed.events[0].description == (
+        "Inscription par courriel (contact@asso.example.org)")
+
+
 def test_an_event_link_written_without_its_scheme_is_kept() -> None:
     """``URL:www.asso.example.org/atelier`` (hand-made files, some plugins) was dropped
     without a word: the event had no link. A browser reads it as https://; so do we."""

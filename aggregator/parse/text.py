@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any, Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import nh3
 
@@ -123,6 +123,11 @@ def _without_tracker(image: re.Match[str]) -> str:
     return tag
 
 
+def _mail_address(href: str) -> str:
+    """The address of a ``mailto:`` link, without the subject or body it pre-fills."""
+    return unquote(href[7:].partition("?")[0])
+
+
 class TextExtractor(HTMLParser):
     """Collects the visible text of an HTML fragment, one line per block element; with
     ``links``, each link's address after its words ("Inscription ici (https://…)")."""
@@ -138,7 +143,7 @@ class TextExtractor(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a" and self.links:
             href = clean_line(dict(attrs).get("href") or "")
-            address = href[7:] if href.lower().startswith("mailto:") else href
+            address = _mail_address(href) if href.lower().startswith("mailto:") else href
             usable = is_web_url(href) or (address != href and "@" in address)
             self.link = (address, len(self.parts)) if usable else None
         if tag in INVISIBLE_TAGS:
