@@ -291,3 +291,36 @@ def test_a_moved_date_that_names_no_date_of_its_series_is_shown_by_every_client(
         [starts] = summary["series"].values()
         assert int(special[0].timestamp()) in starts, (summary, special)
         assert len(starts) == 4
+
+
+def test_an_outlook_all_day_event_written_as_midnights_stays_all_day(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """Exchange and older Outlook exports write an all-day event as local midnight to
+    midnight in a Windows zone and say so with X-MICROSOFT-CDO-ALLDAYEVENT:TRUE: the agenda
+    showed '00:00 – 00:00' and subscribers in Luxembourg or Montréal got a timed event
+    crossing their night (in Montréal, 18:00 the evening before). It is the day it says, in
+    every calendar; a timed event of the same file keeps its times."""
+    body = calendar(W_EUROPE, *(
+        f"BEGIN:VEVENT\r\nUID:{uid}\r\nSUMMARY:{title}\r\nLOCATION:TCRM-Blida\\, Metz\r\n"
+        f"DTSTART;TZID=W. Europe Standard Time:{start}\r\n"
+        f"DTEND;TZID=W. Europe Standard Time:{end}\r\n"
+        f"X-MICROSOFT-CDO-ALLDAYEVENT:{flag}\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n"
+        for uid, title, start, end, flag in (
+            ("salon", "Salon du numerique", "20270114T000000", "20270116T000000", "TRUE"),
+            ("atelier", "Atelier", "20270120T100000", "20270120T120000", "FALSE"))))
+    aggregator = venue_site(feed_server, tmp_path, body)
+    events = {e["title"]: e for e in json.loads(
+        (tmp_path / "output" / "events.json").read_bytes())["events"]}
+    salon = events["Salon du numerique"]
+    assert (salon["start"], salon["end"], salon["all_day"]) == ("2027-01-14", "2027-01-16", True)
+    assert events["Atelier"]["start"].startswith("2027-01-20T10:00:00+01:00")
+    with running(aggregator) as url, httpx.Client(base_url=url, timeout=30) as client:
+        page = client.get("/").text
+    aggregator.close()
+    assert "Salon du numerique" in page and ">00:00 –" not in page and ">10:00 – 12:00<" in page
+    assert {name: occurrences(got, ends=True) for name, got in served(
+        make_aggregator(make_settings(tmp_path, aggregator.settings.sources)),
+        tmp_path / "output").items()}["calendar.ics"] == [
+            (date(2027, 1, 14), "Salon du numerique", date(2027, 1, 16)),
+            (datetime(2027, 1, 20, 9, tzinfo=UTC), "Atelier", datetime(2027, 1, 20, 11, tzinfo=UTC))]

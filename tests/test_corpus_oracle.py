@@ -62,6 +62,7 @@ READ_OTHERWISE: dict[str, tuple[str, int, int]] = {
     "ics/nodeical__test_date_duration.ics": (MENDED_INPUT, 0, 1),
     "ics/rie__issue_201_mixed_datetime_and_date.ics": ("an all-day date stays a date", 1, 1),
     "ics/ical4j__google_aus_holidays.ics": ("an all-day date stays a date", 6, 6),
+    "ics/nodeical__sabredav-school-holidays.ics": ("an all-day date stays a date", 1, 1),
     "ics/icalendar__rfc_7529.ics": ("RFC 7529's RSCALE rules are read", 0, 2),
     "ics/khal__tz_windows_format.ics": (ZONE_BY_NAME, 1, 1),
     "ics/nodeical__Office-2012-owa.ics": (ZONE_BY_NAME, 90, 90),

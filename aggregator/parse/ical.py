@@ -45,6 +45,7 @@ from .ical_dates import (
     first,
     iso_dates_note,
     iso_when,
+    outlook_all_day,
     read_dates,
     read_end,
     read_optional_when,
@@ -336,7 +337,7 @@ def read_event(component: icalendar.Component, context: CalendarContext) -> Even
         start = to_when(start_property, context)
     if at_the_ends(start):
         raise beyond_reach("DTSTART", start)
-    end = read_end(component, start, context)
+    start, end = outlook_all_day(component, start, read_end(component, start, context))
     if isinstance(end, datetime) and at_the_ends(end):  # a day's end is the next day: 9999-12-31
         raise beyond_reach("DTEND", end)
     title = plain_text(text_of(component, "SUMMARY")).replace("\n", " ")

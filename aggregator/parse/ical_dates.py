@@ -163,6 +163,25 @@ def read_end(component: icalendar.Component, start: When, context: CalendarConte
     return end
 
 
+ALL_DAY_FLAGS = ("X-MICROSOFT-CDO-ALLDAYEVENT", "X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT")
+
+
+def outlook_all_day(component: icalendar.Component, start: When, end: When | None
+                    ) -> tuple[When, When | None]:
+    """Exchange and older Outlook write an all-day event as local midnight to midnight and
+    flag it ``X-MICROSOFT-CDO-ALLDAYEVENT:TRUE``, as Outlook reads it back: its days, then,
+    where readers of other zones got a night-crossing timed event. Unflagged, or not on
+    midnights, it keeps its times."""
+    flagged = any(text_of(component, name).strip().upper() == "TRUE" for name in ALL_DAY_FLAGS)
+    if not (flagged and isinstance(start, datetime) and start.time() == time(0)):
+        return start, end
+    if end is None:
+        return start.date(), start.date() + ONE_DAY
+    if isinstance(end, datetime) and end.time() == time(0) and end > start:
+        return start.date(), end.date()
+    return start, end
+
+
 def spaced_duration(text: str) -> timedelta | None:
     """A DURATION icalendar refused for the spaces around it, else None."""
     stripped = text.strip()
