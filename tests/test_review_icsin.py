@@ -165,6 +165,24 @@ def test_a_tzid_naming_a_half_hour_offset_is_read_at_that_offset() -> None:
                                        "UTC+1": 1}
 
 
+def test_a_calendar_zone_naming_an_offset_reads_its_floating_times_at_that_offset() -> None:
+    """A WordPress site on a manual offset writes it as X-WR-TIMEZONE ("UTC+5.5", "UTC+1"),
+    as in its TZIDs: the calendar's floating 19:00 was read in the feed's default zone
+    (Paris, an hour and a half off for Chennai) and the organiser was told the zone was
+    unknown."""
+    for declared, hours in (("UTC+5.5", 5.5), ("UTC-3", -3)):
+        feed = parse_text(calendar(
+            f"X-WR-TIMEZONE:{declared}", "BEGIN:VEVENT", "UID:a", "SUMMARY:Talk",
+            "DTSTART:20261210T190000", "END:VEVENT"))
+        start = feed.events[0].start
+        assert isinstance(start, datetime) and start.hour == 19
+        offset = start.utcoffset()
+        assert offset is not None and offset.total_seconds() / 3600 == hours
+        [note] = feed.warnings
+        assert note.startswith(f"X-WR-TIMEZONE '{declared}' is not a zone name: read as ")
+        assert reason_in(note, "fr").startswith(f"X-WR-TIMEZONE '{declared}' n'est pas un nom")
+
+
 # PHP generators that join dates with a comma after each write "EXDATE:…T180000," or
 # ", " between them: icalendar refuses the list, and the trailing comma cost every date of
 # it (the cancelled session published), while a list with spaces was read with a warning

@@ -55,7 +55,7 @@ from .ical_dates import (
 )
 from .ical_titles import title_or_fallback
 from .text import clean_line, first_line, html_to_text, is_web_url, plain_text, text_with_breaks
-from .timezones import TimezoneResolver, well_known_zone
+from .timezones import TimezoneResolver, calendar_zone, well_known_zone
 
 MAX_EVENTS = 20_000
 """Per feed; a 10 MB body (the fetch cap) of minimal VEVENTs holds about 200 000, and icalendar
@@ -211,10 +211,8 @@ def read_calendar(
     floating = default
     declared = calendar.get("X-WR-TIMEZONE")
     if declared is not None:
-        zone = well_known_zone(str(declared))
-        if zone is None:
-            notes.append(f"unknown X-WR-TIMEZONE {str(declared)!r}: floating times read as {default.key}")
-        else:
+        zone = calendar_zone(str(declared), default, notes)
+        if zone is not None:
             floating = zone
             calendar = apply_x_wr_timezone(calendar, zone, notes)
     vtimezones = {str(c.get("TZID", "")): c for c in calendar.walk("VTIMEZONE")}

@@ -75,6 +75,18 @@ def well_known_zone(tzid: str) -> zoneinfo.ZoneInfo | None:
     return None
 
 
+def calendar_zone(declared: str, default: zoneinfo.ZoneInfo, notes: list[str]
+                  ) -> zoneinfo.ZoneInfo | None:
+    """The zone X-WR-TIMEZONE names: a zone's name, else an offset as WordPress writes a
+    site's manual one ("UTC+1", "UTC+5.5"); None, the organiser told, when it names none."""
+    zone = well_known_zone(declared)
+    if zone is None and (zone := zone_from_description(declared)) is not None:
+        notes.append(f"X-WR-TIMEZONE {declared!r} is not a zone name: read as {zone.key}")
+    if zone is None:
+        notes.append(f"unknown X-WR-TIMEZONE {declared!r}: floating times read as {default.key}")
+    return zone
+
+
 def candidate_names(cleaned: str) -> Iterator[str]:
     """IANA names a cleaned TZID may stand for, best first."""
     yield cleaned
