@@ -17,7 +17,7 @@ server took that one message is unknown, and a duplicate is the worse error.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from ipaddress import ip_address
@@ -104,6 +104,24 @@ class DigestReport:
     on it."""
 
 
+@dataclass
+class _DigestRun:
+    """One `digest send` run's claims and what became of them."""
+
+    week: str
+    node: str
+    retries_only: bool
+    claimed: dict[str, tuple[Subscriber, int]] = field(default_factory=dict)
+    skipped: int = 0
+    refused: list[Delivery] = field(default_factory=list)
+    """The relay refused our settings, or is down: claim no more."""
+    interrupted: bool = False
+    outcome: dict[str, list[str]] = field(default_factory=lambda: {
+        "sent": [], "retry": [], "failed": [], "suspended": []})
+    reasons: Counter[str] = field(default_factory=Counter)
+    refusals: list[tuple[str, str]] = field(default_factory=list)
+
+
 class DigestsMixin:
     """Methods of Aggregator behind `digest preview` / `digest send` and the daemon's job."""
 
@@ -170,58 +188,54 @@ class DigestsMixin:
         if dry_run:
             return replace(self._plan(week, subscribers, retries_only), warning=warning)
         self.store.abandon_stale_claims(week, self.clock() - STALE_CLAIM)
-        node = self.settings.daemon.node or default_node()
-        claimed: dict[str, tuple[Subscriber, int]] = {}
-        skipped = 0
-        refused: list[Delivery] = []  # the relay refused our settings, or is down: claim no more
-        interrupted = False
-
+        run = _DigestRun(week, self.settings.daemon.node or default_node(), retries_only)
         handled = self.store.handled_deliveries(week, self.clock())
-
-        def messages() -> object:
-            nonlocal skipped, interrupted
-            for subscriber in subscribers:
-                if refused:
-                    return
-                if stop is not None and stop():
-                    interrupted = True
-                    return
-                if subscriber.id in handled:
-                    skipped += 1
-                    continue
-                attempt = self.store.claim_delivery(subscriber.id, week, self.clock(), node,
-                                                    new=not retries_only)
-                if not attempt:
-                    skipped += 1
-                    continue
-                claimed[subscriber.email] = (subscriber, attempt)
-                yield self._message(week, subscriber)
-
-        outcome: dict[str, list[str]] = {"sent": [], "retry": [], "failed": [], "suspended": []}
-        reasons: Counter[str] = Counter()
-        refusals: list[tuple[str, str]] = []
-        for delivery in iter_send(self.settings, messages(), per_minute=per_minute,  # type: ignore[arg-type]
+        claims = self._claims(run, subscribers, handled, stop)
+        for delivery in iter_send(self.settings, claims, per_minute=per_minute,
                                   connections=connections):
-            subscriber, attempt = claimed.pop(delivery.recipient)
-            if delivery.our_setup or delivery.relay_down:  # nobody's bounce nor attempt: the
-                # message never left, and goes again once the setting is fixed or the relay is back
-                self.store.release_delivery(subscriber.id, week, self.clock(), delivery.reason)
-                refused.append(delivery)
-                outcome["retry"].append(subscriber.email)
-                continue
-            for state in self._record(week, subscriber, attempt, delivery):
-                outcome[state].append(subscriber.email)
-                if state == "failed":
-                    refusals.append((subscriber.email, delivery.reason or delivery.outcome))
-            if not delivery.sent:
-                reasons[delivery.reason or delivery.outcome] += 1
+            self._settle(run, delivery)
         problems = tuple(f"{reason} ({count} digest{'s' if count > 1 else ''})"
-                         for reason, count in reasons.most_common())
-        stopped = self._stopped(week, node, refused, retries_only) if refused else ""
-        return DigestReport(week=week, skipped=skipped, problems=(stopped, *problems) if stopped
-                            else problems, stopped=stopped, refusals=tuple(refusals),
-                            warning=warning, interrupted=interrupted,
-                            **{k: tuple(v) for k, v in outcome.items()})  # type: ignore[arg-type]
+                         for reason, count in run.reasons.most_common())
+        stopped = self._stopped(week, run.node, run.refused, retries_only) if run.refused else ""
+        return DigestReport(week=week, skipped=run.skipped, problems=(stopped, *problems)
+                            if stopped else problems, stopped=stopped,
+                            refusals=tuple(run.refusals), warning=warning,
+                            interrupted=run.interrupted,
+                            **{k: tuple(v) for k, v in run.outcome.items()})  # type: ignore[arg-type]
+
+    def _claims(self, run: _DigestRun, subscribers: list[Subscriber], handled: set[int],
+                stop: Callable[[], bool] | None) -> Iterator[OutgoingMail]:
+        """Each subscriber's message, claimed right before it goes to SMTP; none once the
+        relay refused our settings or the daemon asked to stop."""
+        for subscriber in subscribers:
+            if run.refused:
+                return
+            if stop is not None and stop():
+                run.interrupted = True
+                return
+            attempt = 0 if subscriber.id in handled else self.store.claim_delivery(
+                subscriber.id, run.week, self.clock(), run.node, new=not run.retries_only)
+            if not attempt:
+                run.skipped += 1
+                continue
+            run.claimed[subscriber.email] = (subscriber, attempt)
+            yield self._message(run.week, subscriber)
+
+    def _settle(self, run: _DigestRun, delivery: Delivery) -> None:
+        """Record what became of one claimed message."""
+        subscriber, attempt = run.claimed.pop(delivery.recipient)
+        if delivery.our_setup or delivery.relay_down:  # nobody's bounce nor attempt: the
+            # message never left, and goes again once the setting is fixed or the relay is back
+            self.store.release_delivery(subscriber.id, run.week, self.clock(), delivery.reason)
+            run.refused.append(delivery)
+            run.outcome["retry"].append(subscriber.email)
+            return
+        for state in self._record(run.week, subscriber, attempt, delivery):
+            run.outcome[state].append(subscriber.email)
+            if state == "failed":
+                run.refusals.append((subscriber.email, delivery.reason or delivery.outcome))
+        if not delivery.sent:
+            run.reasons[delivery.reason or delivery.outcome] += 1
 
     def _stopped(self, week: str, node: str, refused: list[Delivery], retries_only: bool) -> str:
         """Leave the week's unsent digests to retry once the operator fixed the setting the
