@@ -104,6 +104,11 @@ class StoreError(AggregatorError):
     """The database cannot be reached or needs a migration."""
 
 
+class IdTakenError(StoreError):
+    """Another writer took the id first (two registrations of one name at the same moment):
+    the caller looks again and chooses another."""
+
+
 class PublishError(AggregatorError):
     """An output file could not be written (the previous version is still in place), or
     what needs one was asked for before any build."""

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from .cluster import DATA_MARK
 from .config import Settings
+from .errors import IdTakenError
 from .mailer import notify_contact
 from .notices import OPERATOR_MESSAGES
 from .registration_notices import MESSAGES
@@ -35,6 +36,8 @@ __all__ = ["EMAIL", "FEED_TYPES", "AlreadyDecided", "DecisionRefused", "Registra
 SOURCES_TTL = 10.0
 """Seconds the approved registrations are cached: current_sources() runs once per feed in a
 refresh, and another node's approval only needs to show up within a refresh interval."""
+ID_ATTEMPTS = 5
+"""Ids tried when others take the chosen one at the same moment (forms sent at once)."""
 log = logging.getLogger(__name__)
 
 
@@ -99,15 +102,31 @@ class RegistrationsMixin:
         source = self._validated(name=name, kind=kind, city=city, website=website,
                                  contact=contact, feeds=feeds, country=country,
                                  language=language, tags=tags)
-        same = (source.contact.casefold(), {feed.url for feed in source.feeds})
-        for twin in self.store.registrations():  # a withdrawn one comes back by its link,
-            if twin.status in ("pending", "approved", "withdrawn") and same == (  # its id kept
-                    twin.source.contact.casefold(), {feed.url for feed in twin.source.feeds}):
+        for attempt in range(ID_ATTEMPTS):
+            twin = self._twin(source)
+            if twin is not None:
                 return twin, self._notify(twin, "comeback" if twin.status == "withdrawn"
                                           else "link")
-        registration = self.store.add_registration(source, self.clock(), secrets.token_urlsafe(24))
+            try:
+                registration = self.store.add_registration(source, self.clock(),
+                                                           secrets.token_urlsafe(24))
+                break
+            except IdTakenError:  # the same form sent twice at once (a double click), or
+                if attempt + 1 == ID_ATTEMPTS:  # another organisation of that name
+                    raise
+                source = replace(source, id=self._free_id(source.name))
         self._tell_operator(registration, "pending")
         return registration, self._notify(registration, "received")
+
+    def _twin(self, source: Source) -> Registration | None:
+        """The registration the same contact made of the same feeds, if still there (a
+        withdrawn one comes back by its link, its id kept)."""
+        same = (source.contact.casefold(), {feed.url for feed in source.feeds})
+        for twin in self.store.registrations():
+            if twin.status in ("pending", "approved", "withdrawn") and same == (
+                    twin.source.contact.casefold(), {feed.url for feed in twin.source.feeds}):
+                return twin
+        return None
 
     def check_registration(
         self, *, name: str, kind: str, city: str, website: str, contact: str,

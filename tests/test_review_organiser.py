@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
@@ -143,6 +144,24 @@ def test_a_registration_sent_twice_is_recorded_once(
     # another contact giving the same feeds is a registration of its own, for the operator
     assert send(mailed, "/register", contact="other@asso.example.org").status_code == 200
     assert len(mailed.aggregator.registrations()) == 2
+
+
+def test_a_registration_sent_several_times_at_once_is_recorded_once(mailed: Web) -> None:
+    """A double click while the feeds are read sends the form twice at the same moment:
+    both found no registration yet, and the second was stored as "nouvelle-asso-2" or,
+    when both took the same id, answered "unavailable" (503), the page the browser shows."""
+    path = "/register?lang=en"
+    clients = [httpx.Client(base_url=mailed.url, timeout=60) for _ in range(4)]
+    forms = [{"csrf_token": csrf(client, path), **FORM, "action": "submit",
+              "feeds": f"{mailed.feeds.base_url}/new.ics"} for client in clients]
+    with ThreadPoolExecutor(len(clients)) as pool:
+        answers = list(pool.map(lambda pair: pair[0].post(path, data=pair[1]),
+                                zip(clients, forms, strict=True)))
+    for client in clients:
+        client.close()
+    assert [answer.status_code for answer in answers] == [200] * len(clients)
+    assert all("awaits a moderator’s approval" in answer.text for answer in answers)
+    assert [r.source.id for r in mailed.aggregator.registrations()] == ["nouvelle-asso"]
 
 
 def test_more_feed_addresses_than_allowed_are_refused_not_cut_silently(mailed: Web) -> None:

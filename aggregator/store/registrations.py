@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import StoreError
+from ..errors import IdTakenError
 from ..models import FeedRef, Registration, RegistrationStatus, Source
 from .registration_tables import registration_feeds, registrations, source_switches
 
@@ -24,19 +24,23 @@ class RegistrationsStore:
         """Store a pending registration and its feeds in one transaction.
 
         Raises:
-            StoreError: the source id is taken (the caller chooses a free one first).
+            IdTakenError: the source id is taken (the caller chooses a free one first; two
+                writers at once may both have chosen it).
         """
+        taken = IdTakenError(f"registration: source id {source.id!r} is already taken")
         with self._begin() as connection:
-            taken = connection.execute(sa.select(registrations.c.id).where(
-                registrations.c.source_id == source.id)).first()
-            if taken is not None:
-                raise StoreError(f"registration: source id {source.id!r} is already taken")
-            key = connection.execute(registrations.insert().values(
-                source_id=source.id, name=source.name, kind=source.kind, city=source.city,
-                country=source.country, language=source.language, website=source.website,
-                contact=source.contact, tags=json.dumps(list(source.tags), ensure_ascii=False),
-                status="pending", created_at=now, note="", manage_token=token or None,
-            )).inserted_primary_key[0]
+            if connection.execute(sa.select(registrations.c.id).where(
+                    registrations.c.source_id == source.id)).first() is not None:
+                raise taken
+            try:
+                key = connection.execute(registrations.insert().values(
+                    source_id=source.id, name=source.name, kind=source.kind, city=source.city,
+                    country=source.country, language=source.language, website=source.website,
+                    contact=source.contact, tags=json.dumps(list(source.tags), ensure_ascii=False),
+                    status="pending", created_at=now, note="", manage_token=token or None,
+                )).inserted_primary_key[0]
+            except sa.exc.IntegrityError as error:  # another writer's, between check and insert
+                raise taken from error
             connection.execute(registration_feeds.insert(), [
                 {"registration_id": key, "url": feed.url, "type": feed.type}
                 for feed in source.feeds
