@@ -18,6 +18,7 @@ from aggregator.parse.guards import cut_date_lists
 from aggregator.parse.ical_junk import without_unreadable_lines
 from aggregator.parse.mojibake import repair_calendar
 from aggregator.reasons import reason_in
+from test_parse_corpus import CORPUS
 
 DATA = Path(__file__).parent / "data"
 URL = "https://feeds.example.net/calendar.ics"
@@ -248,6 +249,22 @@ def test_missing_uid_gets_a_stable_one_with_a_warning() -> None:
     assert first.uid == again.uid and first.uid.endswith("@aggregator.invalid")
     warnings = parse_file("handmade_floating_lf.ics").warnings
     assert "VEVENT 'Install party Linux' has no UID: generated one" in warnings
+
+
+def test_events_without_uid_are_told_in_one_line() -> None:
+    """A hand-made programme of 128 events without UID (corpus
+    nodeical__festival-multiday-rrule.ics) filled the organiser's feed health with one
+    line per event and "... and 74 more warnings", the other warnings lost among them: one
+    line says it for all, with what a UID is for."""
+    feed = parse_body((CORPUS / "ics" / "nodeical__festival-multiday-rrule.ics").read_bytes(),
+                      "ical", "https://festival.example/programme.ics")
+    uid_lines = [w for w in feed.warnings if "UID" in w]
+    assert uid_lines == [
+        f"{len(feed.events)} VEVENTs have no UID (the first: 'foobar Summer 2011 starts!'): "
+        "generated from their titles and starts; give every event a UID, or a change of "
+        "title or time reaches subscribers as a new event"]
+    assert reason_in(uid_lines[0], "fr").startswith(f"{len(feed.events)} VEVENT sans UID")
+    assert not any(w.startswith("...") for w in feed.warnings)
 
 
 def test_event_without_dtstart_is_skipped_with_a_warning() -> None:

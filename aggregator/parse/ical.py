@@ -23,7 +23,7 @@ from icalendar.prop import vBroken
 from .ical_lint import zone_warnings
 from .ical_periods import period_overrides, read_periods
 from .ical_range import for_later_dates, split_series
-from .ical_uids import distinct_uids
+from .ical_uids import distinct_uids, no_uid_note
 from .publishable import free_busy_only, free_busy_warning, is_public, without_private_dates
 from ..errors import ParseError, one_line
 from ..models import Event, ParsedFeed, When
@@ -310,6 +310,8 @@ def read_events(
     events = split_series(events, ranged) if ranged else events
     if context.iso_dates:
         context.warnings.append(iso_dates_note(context.iso_dates))
+    if context.no_uid:
+        context.warnings.append(no_uid_note(context.no_uid))
     if withheld:
         context.warnings.append(
             f"left out {len(withheld)} private event{'s' if len(withheld) > 1 else ''} "
@@ -381,7 +383,7 @@ def read_uid(component: icalendar.Component, title: str, start: When, context: C
     if uid:
         return uid
     seed = f"{title}|{start.isoformat()}|{context.url}".encode()
-    context.warnings.append(f"VEVENT {describe(component)} has no UID: generated one")
+    context.no_uid.append(describe(component))
     return hashlib.sha256(seed).hexdigest()[:32] + "@aggregator.invalid"
 
 

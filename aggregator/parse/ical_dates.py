@@ -72,6 +72,8 @@ class CalendarContext:
     dates: DateBudget = field(default_factory=DateBudget)
     iso_dates: list[str] = field(default_factory=list)
     """Dates read in ISO 8601's other forms (``iso_when``), for one warning."""
+    no_uid: list[str] = field(default_factory=list)
+    """The events without UID, as :func:`describe` names them, for one warning."""
 
 
 def describe(component: icalendar.Component) -> str:

@@ -28,6 +28,16 @@ from collections.abc import Sequence
 from ..models import Event, When
 
 
+def no_uid_note(described: Sequence[str]) -> str:
+    """The warning for events without UID, one line for them all: a feed of 128 filled its
+    health with a line each, the other warnings lost among them."""
+    if len(described) == 1:
+        return f"VEVENT {described[0]} has no UID: generated one"
+    return (f"{len(described)} VEVENTs have no UID (the first: {described[0]}): generated "
+            "from their titles and starts; give every event a UID, or a change of title or "
+            "time reaches subscribers as a new event")
+
+
 def distinct_uids(events: Sequence[Event], notes: list[str]) -> list[Event]:
     """``events`` with each UID shared at different times made each event's own; ``notes``
     gets one warning for them all."""

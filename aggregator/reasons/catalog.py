@@ -179,6 +179,15 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("skipped VEVENT {what}: {why}",
      "VEVENT {what} ignoré : {why}",
      "VEVENT {what} übersprungen: {why}"),
+    ("{count} VEVENTs have no UID (the first: {what}): generated from their titles and "
+     "starts; give every event a UID, or a change of title or time reaches subscribers as a "
+     "new event",
+     "{count} VEVENT sans UID (le premier : {what}) : des UID ont été créés à partir de leurs "
+     "titres et débuts ; donnez un UID à chaque évènement, sinon un changement de titre ou "
+     "d'heure parvient aux abonnés comme un nouvel évènement",
+     "{count} VEVENTs ohne UID (der erste: {what}): UIDs aus Titel und Beginn erzeugt; geben "
+     "Sie jedem Termin eine UID, sonst erreicht eine Änderung von Titel oder Uhrzeit die "
+     "Abonnenten als neuer Termin"),
     ("VEVENT {what} has no UID: generated one",
      "VEVENT {what} sans UID : un UID a été créé",
      "VEVENT {what} ohne UID: eine UID wurde erzeugt"),
