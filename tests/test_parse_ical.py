@@ -586,6 +586,21 @@ def test_a_calendar_with_unreadable_lines_and_a_broken_timezone_is_read_without_
     assert feed.warnings[1].startswith("unreadable VTIMEZONE or VALARM (")
 
 
+def test_a_timezone_icalendar_trips_on_is_said_without_python_words() -> None:
+    """The Events Calendar (WordPress) wrote two TZIDs into one VTIMEZONE (corpus
+    nodeical__test_with_multiple_tzids_in_vtimezone.ics): its organiser read "unreadable
+    VTIMEZONE or VALARM ('list' object has no attribute 'strip')", the library's own bug
+    words; the events, read without it, keep their zone."""
+    feed = parse_body(
+        (CORPUS / "ics" / "nodeical__test_with_multiple_tzids_in_vtimezone.ics").read_bytes(),
+        "ical", "https://school.example/?ical=1")
+    assert feed.events
+    [note] = [w for w in feed.warnings if "VTIMEZONE" in w]
+    assert note == ("unreadable VTIMEZONE or VALARM (a property written twice, or in a form "
+                    "iCalendar does not allow): ignored them")
+    assert reason_in(note, "de").startswith("unlesbare VTIMEZONE oder VALARM (eine Eigenschaft")
+
+
 @pytest.mark.parametrize(
     ("body", "reason"),
     [

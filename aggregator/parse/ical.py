@@ -30,6 +30,7 @@ from ..models import Event, ParsedFeed, When
 from .guards import check_closed, check_ical_depth, cut_date_lists, cut_vevents
 from .ical_junk import (
     damages_structure,
+    icalendar_says,
     skipped_lines_note,
     unreadable_lines_in,
     without_unreadable_lines,
@@ -179,7 +180,7 @@ def read_despite(text: str, error: Exception, url: str, notes: list[str]) -> lis
     if damages_structure(dropped):
         cleaned, dropped = text, []
     junk = [skipped_lines_note(dropped)] if dropped else []
-    note = f"unreadable VTIMEZONE or VALARM ({one_line(str(error), 100)}): ignored them"
+    note = f"unreadable VTIMEZONE or VALARM ({one_line(icalendar_says(error), 100)}): ignored them"
     attempts = [(cleaned, junk)] if dropped else []
     without = SIDE_BLOCKS.sub("", cleaned)
     if without != cleaned:
@@ -192,7 +193,7 @@ def read_despite(text: str, error: Exception, url: str, notes: list[str]) -> lis
         if components:
             notes.extend(leniencies)
             return components
-    raise ParseError(url, f"unreadable iCalendar: {one_line(str(error), 160)}") from None
+    raise ParseError(url, f"unreadable iCalendar: {one_line(icalendar_says(error), 160)}") from None
 
 
 def from_ical(text: str) -> list[icalendar.Component]:

@@ -95,3 +95,14 @@ def _readable(line: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def icalendar_says(error: Exception) -> str:
+    """Why icalendar refused a calendar, in words an organiser can act on: its ValueErrors
+    name what is wrong ("Offset must be less than 24 hours"); its other exceptions are its
+    own bugs tripping on an odd file ("'list' object has no attribute 'strip'" for a
+    VTIMEZONE with two TZIDs), which tell an organiser nothing."""
+    if isinstance(error, ValueError):
+        return str(error)
+    return "a property written twice, or in a form iCalendar does not allow"
+

@@ -137,6 +137,17 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("skipped {n} lines that are not iCalendar content lines, the first: {first}",
      "{n} lignes qui ne sont pas des lignes iCalendar ignorées, la première : {first}",
      "{n} Zeilen übersprungen, die keine iCalendar-Zeilen sind, die erste: {first}"),
+    ("unreadable VTIMEZONE or VALARM (a property written twice, or in a form iCalendar does "
+     "not allow): ignored them",
+     "VTIMEZONE ou VALARM illisible (une propriété écrite deux fois, ou sous une forme "
+     "qu'iCalendar ne permet pas) : ignorés",
+     "unlesbare VTIMEZONE oder VALARM (eine Eigenschaft doppelt oder in einer Form "
+     "geschrieben, die iCalendar nicht erlaubt): ignoriert"),
+    ("unreadable iCalendar: a property written twice, or in a form iCalendar does not allow",
+     "iCalendar illisible : une propriété écrite deux fois, ou sous une forme qu'iCalendar "
+     "ne permet pas",
+     "unlesbares iCalendar: eine Eigenschaft doppelt oder in einer Form geschrieben, die "
+     "iCalendar nicht erlaubt"),
     ("unreadable VTIMEZONE or VALARM ({why}): ignored them",
      "VTIMEZONE ou VALARM illisible ({why}) : ignorés",
      "unlesbare VTIMEZONE oder VALARM ({why}): ignoriert"),
