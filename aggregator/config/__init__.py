@@ -228,21 +228,9 @@ def settings_as_environment(raw: dict[str, Any], env: Mapping[str, str]
     return own, {**given, **env} if given else env
 
 
-def build_settings(
-    sources: tuple[Source, ...],
-    file_settings: _SettingsModel | None = None,
-    environ: Mapping[str, str] | None = None,
-    **overrides: Any,
-) -> Settings:
-    """Merge file settings, environment and overrides into a validated Settings."""
-    env = environ or {}
-    fs = file_settings or _SettingsModel()
-    timezone = env.get("AGGREGATOR_TIMEZONE") or fs.timezone
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"settings: field timezone: {timezone!r} is not an IANA time zone"
-                          f"{_nearest_zone(timezone)}") from None
+def _smtp_settings(env: Mapping[str, str]) -> SmtpSettings:
+    """The relay the digests and notices go through, each setting checked where a mistake
+    would otherwise put every digest off "to retry"."""
     security = (env.get("AGGREGATOR_SMTP_SECURITY") or "none").lower()
     if security not in ("none", "starttls", "tls"):
         raise ConfigError(f"AGGREGATOR_SMTP_SECURITY={security!r}: none, starttls or tls "
@@ -264,7 +252,7 @@ def build_settings(
         raise ConfigError(f"AGGREGATOR_SMTP_HOST={host!r}: the server's name alone, as "
                           "smtp.example.org (its port goes in AGGREGATOR_SMTP_PORT, tls or "
                           "starttls in AGGREGATOR_SMTP_SECURITY)")
-    smtp = SmtpSettings(
+    return SmtpSettings(
         host=host,
         port=port,
         user=env.get("AGGREGATOR_SMTP_USER") or None,
@@ -272,6 +260,23 @@ def build_settings(
         security=security,  # type: ignore[arg-type]
         mail_from=mail_from,
     )
+
+
+def build_settings(
+    sources: tuple[Source, ...],
+    file_settings: _SettingsModel | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Merge file settings, environment and overrides into a validated Settings."""
+    env = environ or {}
+    fs = file_settings or _SettingsModel()
+    timezone = env.get("AGGREGATOR_TIMEZONE") or fs.timezone
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"settings: field timezone: {timezone!r} is not an IANA time zone"
+                          f"{_nearest_zone(timezone)}") from None
     values: dict[str, Any] = dict(
         sources=sources,
         db_url=env.get("AGGREGATOR_DB") or fs.db or DEFAULT_DB,
@@ -282,7 +287,7 @@ def build_settings(
         timezone=timezone,
         past_days=fs.past_days,
         venues=tuple((venue, tuple(names)) for venue, names in sorted(fs.venues.items())),
-        smtp=smtp,
+        smtp=_smtp_settings(env),
         admin_token=env.get("AGGREGATOR_ADMIN_TOKEN") or None,
         metrics_token=env.get("AGGREGATOR_METRICS_TOKEN") or None,
         operator_email=env.get("AGGREGATOR_OPERATOR_EMAIL") or None,
