@@ -174,8 +174,8 @@ def outlook_all_day(component: icalendar.Component, start: When, end: When | Non
     flag it ``X-MICROSOFT-CDO-ALLDAYEVENT:TRUE``, as Outlook reads it back: its days, then,
     where readers of other zones got a night-crossing timed event. Unflagged, or not on
     midnights, it keeps its times."""
-    flagged = any(text_of(component, name).strip().upper() == "TRUE" for name in ALL_DAY_FLAGS)
-    if not (flagged and isinstance(start, datetime) and start.time() == time(0)):
+    if not (isinstance(start, datetime) and start.time() == time(0)) or not any(
+            text_of(component, name).strip().upper() == "TRUE" for name in ALL_DAY_FLAGS):
         return start, end
     if end is None:
         return start.date(), start.date() + ONE_DAY
