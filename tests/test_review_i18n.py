@@ -204,3 +204,23 @@ def test_a_page_nobody_serves_says_so_in_the_readers_language(web: Web) -> None:
     assert "reçoit un formulaire" in html.unescape(form_only.text)
     # programs still read the status's own words
     assert web.client.get("/nope.json").json() == {"detail": "Not Found"}
+
+
+def test_a_calendar_address_nobody_serves_says_so_to_a_person(web: Web) -> None:
+    """A subscriber checking a mistyped or old calendar link in a browser read
+    {"detail":"calendars/metx.ics is not built yet"}: JSON, in English, and untrue (the
+    build is there, the calendar is not). A person gets a page in their language leading to
+    the calendars there are; a calendar app still gets a 404, a program its JSON."""
+    page = web.client.get("/calendars/metx.ics", params={"lang": "fr"},
+                          headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    text = html.unescape(page.text)
+    assert "Il n’y a pas de calendrier à cette adresse" in text
+    assert 'href="/calendars"' in page.text and "not built yet" not in text
+    mine = web.client.get("/calendars/mine/nokey.ics", params={"lang": "de"},
+                          headers={"Accept": "text/html"})
+    assert mine.status_code == 404 and "Unter dieser Adresse gibt es keinen Kalender" in \
+        html.unescape(mine.text)
+    app = web.client.get("/calendars/metx.ics", headers={"Accept": "text/calendar"})
+    assert app.status_code == 404
+    assert app.json() == {"detail": "no such calendar: the calendars are listed on /calendars"}

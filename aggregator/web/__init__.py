@@ -74,7 +74,11 @@ def create_app(aggregator: Aggregator) -> FastAPI:
 
 
 def _wants_data(request: Request) -> bool:
+    """Whether an error is answered as JSON, for programs: data's addresses, or a request
+    that asks for JSON; a person opening a calendar's address in a browser gets a page."""
     accept = request.headers.get("accept", "")
+    if request.url.path.endswith(".ics") and "text/html" in accept:
+        return False
     return request.url.path.endswith(DATA_SUFFIXES) or (
         "text/html" not in accept and "application/json" in accept)
 
@@ -126,7 +130,7 @@ def _error(request: Request, status: int, detail: str, headers: dict[str, str],
     keys = {401: "unauthorized_title", 403: "forbidden", 404: "not_found", 405: "bad_request_title",
             422: "bad_request_title", 429: "too_many_title", 500: "unavailable_title",
             503: "unavailable_title"}
-    from .i18n_errors import ADMIN_LOGIN, QUOTES, REASONS
+    from .i18n_errors import ADMIN_LOGIN, NOT_FOUND, QUOTES, REASONS
     from .views import Page, language
 
     page = Page(language(request), request.url.path, {})
@@ -137,7 +141,9 @@ def _error(request: Request, status: int, detail: str, headers: dict[str, str],
         message = page.t("err_bad_query", names=", ".join(map(quote.format, names)))
     elif status in (500, 503):  # the operator's log has the cause; readers get what to do
         message = page.t("err_unavailable")
-    link, link_text = ("/admin/login", "adm_login") if detail == ADMIN_LOGIN else ("/", "agenda")
+    link, link_text = {ADMIN_LOGIN: ("/admin/login", "adm_login"),
+                       NOT_FOUND["err_no_calendar"]: ("/calendars", "calendars")}.get(
+                           detail, ("/", "agenda"))
     response = render(request, "message.html", status_code=status, heading=heading,
                       message=message, error=True, link=local(request, link),
                       link_text=page.t(link_text))

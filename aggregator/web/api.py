@@ -32,6 +32,7 @@ from ..topics import filter_word
 from . import i18n
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of, gzipped
 from .event_feed import upcoming_entries
+from .i18n_errors import Reason, not_found
 from .schemas import EventsDocument, NewsDocument
 from .views import address, aggregator_of
 
@@ -145,11 +146,16 @@ class RenderCache:
         return found
 
 
-def _file(request: Request, relative: str, media_type: str) -> Response:
+def _file(request: Request, relative: str, media_type: str, *, unknown: Reason | None = None
+          ) -> Response:
+    """A file of the build; when a build is there but not this file, the 404 of ``unknown``
+    (a calendar nobody makes is not "not built yet")."""
     aggregator = aggregator_of(request)
     files: FileCache = request.app.state.files
     found = files.read(aggregator.settings.output_dir / relative)
     if found is None:
+        if unknown is not None and (aggregator.settings.output_dir / "calendar.ics").exists():
+            raise not_found(unknown)
         raise HTTPException(status_code=404, detail=f"{relative} is not built yet")
     return conditional(request, found.body, media_type, found.modified, etag=found.etag,
                        compressed=found.compressed)
@@ -202,10 +208,10 @@ def filtered_calendar(request: Request, slug: str, lang: Lang = "") -> Response:
     French by default) names the calendar: a reader of the English or German /calendars
     page found "Laboratoire", "Données" in its list of calendars."""
     if not SLUG.match(slug):
-        raise HTTPException(status_code=404, detail="no such calendar")
+        raise not_found("err_no_calendar")
     language = _named_in(lang)
     if language == "fr":
-        return _file(request, f"calendars/{slug}.ics", CALENDAR)
+        return _file(request, f"calendars/{slug}.ics", CALENDAR, unknown="err_no_calendar")
     return _renamed_calendar(request, slug, language)
 
 
@@ -217,7 +223,7 @@ def _renamed_calendar(request: Request, slug: str, language: str) -> Response:
     files: FileCache = request.app.state.files
     found = files.read(aggregator.settings.output_dir / "calendars" / f"{slug}.ics")
     if found is None or not named:
-        return _file(request, f"calendars/{slug}.ics", CALENDAR)
+        return _file(request, f"calendars/{slug}.ics", CALENDAR, unknown="err_no_calendar")
     labels, facet = named[0]
     words = dict.fromkeys(filter_word(facet, label, language) for label in labels)
     name = f"{DEFAULT_TITLE} – {' / '.join(words)}"
@@ -234,7 +240,7 @@ def personal_calendar(request: Request, key: str) -> Response:
     try:
         subscriber = aggregator.subscriber_by_calendar_key(key)
     except SubscriberError:
-        raise HTTPException(status_code=404, detail="no such calendar") from None
+        raise not_found("err_no_calendar") from None
     published = aggregator.published()
     follows = (subscriber.cities, subscriber.kinds, subscriber.tags, subscriber.sources,
                subscriber.language)

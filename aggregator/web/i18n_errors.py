@@ -38,6 +38,13 @@ ERROR_MESSAGES: dict[str, tuple[str, str, str]] = {
         "the agenda.",
         "Unter dieser Adresse gibt es keine Seite: Der Link ist vielleicht alt oder falsch "
         "abgeschrieben. Beginnen Sie wieder beim Kalender."),
+    "err_no_calendar": (
+        "Il n’y a pas de calendrier à cette adresse : le lien est peut-être ancien ou mal "
+        "recopié. Les calendriers proposés sont sur la page « S’abonner au calendrier ».",
+        "There is no calendar at this address: the link may be old or mistyped. The "
+        "calendars on offer are listed on “Subscribe to the calendar”.",
+        "Unter dieser Adresse gibt es keinen Kalender: Der Link ist vielleicht alt oder "
+        "falsch abgeschrieben. Die angebotenen Kalender stehen unter „Kalender abonnieren“."),
     "err_form_only": (
         "Cette adresse ne s’ouvre pas ainsi : elle reçoit un formulaire (un favori ou une page "
         "rechargée y mène parfois). Rien n’a été fait ; repartez de la page du formulaire.",
@@ -80,13 +87,15 @@ ERROR_MESSAGES: dict[str, tuple[str, str, str]] = {
 QUOTES = {"fr": "« {} »", "en": "“{}”", "de": "„{}“"}
 """A parameter's name as each language quotes it."""
 
-Reason = Literal["err_no_event", "err_no_organisation", "err_no_week", "err_no_digest"]
+Reason = Literal["err_no_event", "err_no_organisation", "err_no_week", "err_no_digest",
+                 "err_no_calendar"]
 
 NOT_FOUND: dict[Reason, str] = {
     "err_no_event": "no such event in the published calendar",
     "err_no_organisation": "no such organisation",
     "err_no_week": "no such week",
     "err_no_digest": "no digest for this week",
+    "err_no_calendar": "no such calendar: the calendars are listed on /calendars",
 }
 """Each reason as a JSON answer gives it (``detail``, in English, for programs)."""
 
