@@ -793,3 +793,22 @@ def test_an_entry_without_a_page_is_not_linked_to_its_audio_file_or_comments_fee
             b'<link rel="alternate" href="https://pod.example/ep2"/></entry></feed>')
     links = {item.title: item.link for item in parse_body(atom, "auto", URL).items}
     assert links == {"Ep 1": "", "Ep 2": "https://pod.example/ep2"}
+
+
+def test_a_feed_inside_an_html_page_is_read() -> None:
+    """A blog whose template wraps its Atom feed in an XHTML page (corpus
+    feedjira__DuplicateContentAtomFeed.xml: a DOCTYPE html, then <html><body><feed>) was
+    refused as "got an HTML page, not a feed", where feed readers show its ten articles; it
+    is read, its organiser told the feed is wrapped. A page that merely links a feed is
+    still refused, with the link."""
+    body = (Path(__file__).parents[2] / "shared" / "corpus" / "feeds"
+            / "feedjira__DuplicateContentAtomFeed.xml").read_bytes()
+    feed = parse_body(body, "auto", "https://www.tablix.example/~avian/blog/atom.xml")
+    assert len(feed.items) == 10 and feed.items[0].title
+    assert "the feed is wrapped in an HTML page: read the feed within it" in feed.warnings
+    assert reason_in("the feed is wrapped in an HTML page: read the feed within it",
+                     "fr").startswith("le flux est enveloppé dans une page HTML")
+    page = (b'<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" '
+            b'href="/feed.atom"><title>Blog</title></head><body><p>Our feed</p></body></html>')
+    with pytest.raises(ParseError, match="got an HTML page, not a feed"):
+        parse_body(page, "auto", "https://blog.example/")

@@ -53,6 +53,9 @@ CALENDAR_START = re.compile(r"^BEGIN:VCALENDAR[ \t]*\r?$", re.MULTILINE | re.IGN
 FEED_START = re.compile(rb"<\?xml\b|<(?:rss|rdf:RDF|feed)\b|^\{", re.MULTILINE)
 """Where a feed starts after text printed before it: its XML declaration or root, or a line
 opening a JSON object (a JSON Feed)."""
+WRAPPED_FEED = re.compile(rb"<(?:rss\b[^>]*\bversion=|feed\b[^>]*\bxmlns=[\"']http://www\.w3\.org/2005/Atom[\"'])")
+"""An RSS or Atom root inside an HTML page (a blog template wrapping its feed), which feed
+readers read: not a page's mere link to its feed, nor a word in its text."""
 ROOT_KINDS: dict[str, Kind] = {"rss": "rss", "rdf": "rss", "channel": "rss", "feed": "atom", "html": "html"}
 LABELS = {"ical": "iCalendar", "rss": "RSS", "atom": "Atom", "jsonfeed": "JSON Feed"}
 
@@ -87,6 +90,9 @@ def parse_sniffed(body: bytes, declared_type: str, url: str, default_tz: str) ->
         body, kind, root = skip_text_before_feed(body, kind, root, notes)
     if kind == "empty":
         raise ParseError(url, "empty body: no calendar or feed")
+    if kind == "html" and declared_type != "jsonld" and (wrapped := WRAPPED_FEED.search(body)):
+        body, (kind, root) = body[wrapped.start():], sniff_format(body[wrapped.start():])
+        notes.append("the feed is wrapped in an HTML page: read the feed within it")
     if kind == "html" or declared_type == "jsonld":
         if declared_type == "jsonld" or has_jsonld_events(body):  # an events page (issue 6)
             return parse_jsonld(body, url, default_tz)

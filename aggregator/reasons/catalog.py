@@ -53,6 +53,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
      "lignes : réparé",
      "zweimal kodierter Text (UTF-8 als Windows-1252 gelesen und erneut kodiert) in {n} "
      "Zeilen: repariert"),
+    ("the feed is wrapped in an HTML page: read the feed within it",
+     "le flux est enveloppé dans une page HTML : le flux qu'elle contient a été lu",
+     "der Feed ist in eine HTML-Seite eingebettet: der enthaltene Feed wurde gelesen"),
     ("body is gzip-compressed without Content-Encoding: decompressed",
      "réponse compressée en gzip sans Content-Encoding : décompressée",
      "Antwort gzip-komprimiert ohne Content-Encoding: entpackt"),
