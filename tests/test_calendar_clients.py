@@ -324,3 +324,27 @@ def test_an_outlook_all_day_event_written_as_midnights_stays_all_day(
         tmp_path / "output").items()}["calendar.ics"] == [
             (date(2027, 1, 14), "Salon du numerique", date(2027, 1, 16)),
             (datetime(2027, 1, 20, 9, tzinfo=UTC), "Atelier", datetime(2027, 1, 20, 11, tzinfo=UTC))]
+
+
+def test_an_outlook_all_day_series_written_as_midnights_keeps_its_exceptions(
+    feed_server: Any, tmp_path: Path
+) -> None:
+    """The same Outlook writing for a weekly series: its EXDATE and its moved date's
+    RECURRENCE-ID are local midnights too, and must still name dates of the series once it
+    is read as all-day (the 11th off, the 18th moved to the 19th), in every calendar."""
+    tz = "W. Europe Standard Time"
+    body = calendar(W_EUROPE, *(
+        f"BEGIN:VEVENT\r\nUID:series\r\n{head}SUMMARY:{title}\r\n"
+        f"DTSTART;TZID={tz}:{start}T000000\r\nDTEND;TZID={tz}:{end}T000000\r\n"
+        "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\nDTSTAMP:20261201T000000Z\r\nEND:VEVENT\r\n"
+        for head, title, start, end in (
+            (f"RRULE:FREQ=WEEKLY;COUNT=4\r\nEXDATE;TZID={tz}:20270111T000000\r\n",
+             "Permanence", "20270104", "20270105"),
+            (f"RECURRENCE-ID;TZID={tz}:20270118T000000\r\n", "Permanence (moved)",
+             "20270119", "20270120"))))
+    calendars = served(venue_site(feed_server, tmp_path, body), tmp_path / "output")
+    expected = sorted([(date(2027, 1, 4), "Permanence", date(2027, 1, 5)),
+                       (date(2027, 1, 19), "Permanence (moved)", date(2027, 1, 20)),
+                       (date(2027, 1, 25), "Permanence", date(2027, 1, 26))], key=str)
+    assert {name: occurrences(got, ends=True) for name, got in calendars.items()} == {
+        name: expected for name in calendars}
