@@ -196,3 +196,38 @@ def test_a_relay_refusing_our_sender_stops_the_run_and_says_which_setting(
         assert sorted(m["To"] for m in sink.messages) == SUBSCRIBERS[:5]
     finally:
         controller.stop()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_during_a_send_finishes_the_message_in_flight_and_loses_nobody(
+    smtp_server: Sink, tmp_path: Path, db_url: str, signum: int
+) -> None:
+    """Ctrl-C on `aggregator digest send` (or a timer's unit stopped: SIGTERM) cut one
+    subscriber's SMTP exchange: its claim stayed "sending", later closed as not sent again,
+    and that subscriber had no digest that week. The first signal now ends the run once the
+    message in flight is sent and recorded; it says so and exits 128 + the signal, and the
+    next run sends the others, each once."""
+    app = digest_app(tmp_path, db_url, smtp_server.port, Clock())
+    for address in SUBSCRIBERS:
+        app.add_subscriber(address, confirmed=True)
+    smtp_server.delay = 0.4  # each message takes a while: the signal lands mid-exchange
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "digest", "send", "--week", WEEK],
+        env=environment(tmp_path, db_url, smtp_server.port), cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while smtp_server.count < 3 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    time.sleep(0.2)  # into the next exchange
+    process.send_signal(signum)
+    out, error = process.communicate(timeout=30)
+    assert process.returncode == 128 + signum, error.decode()
+    assert "interrupted" in out.decode() + error.decode()
+    ledger = app.digest_ledger(WEEK)
+    assert 3 <= len(ledger) < len(SUBSCRIBERS)
+    assert {d.state for d in ledger} == {"sent"}, [(d.email, d.state) for d in ledger]
+
+    smtp_server.delay = 0
+    app.send_digest(WEEK)
+    counts = Counter(m["To"] for m in smtp_server.messages)
+    assert sorted(counts) == SUBSCRIBERS and set(counts.values()) == {1}

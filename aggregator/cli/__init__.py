@@ -6,7 +6,9 @@ every AggregatorError becomes one clear line on stderr and its exit code, never 
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -63,6 +65,38 @@ def errors_to_exit() -> Iterator[None]:
         err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False,
                           soft_wrap=True)
         sys.exit(error.exit_code)
+
+
+class Stopping(threading.Event):
+    """Set by the first Ctrl-C (or SIGTERM) of a run that stops cleanly; ``signum`` says which."""
+
+    signum = signal.SIGINT
+
+
+@contextmanager
+def stop_on_signal() -> Iterator[Stopping]:
+    """The first Ctrl-C or SIGTERM asks the run to stop once the work in flight is done and
+    recorded (a digest's SMTP exchange: cut, its subscriber had none that week); a second
+    Ctrl-C quits at once."""
+    stopping = Stopping()
+    if threading.current_thread() is not threading.main_thread():  # signals go to main
+        yield stopping
+        return
+
+    def asked(signum: int, frame: object) -> None:
+        if stopping.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stopping.signum = signal.Signals(signum)
+        stopping.set()
+        err_console.print("stopping once the messages in flight are sent (Ctrl-C again quits "
+                          "now, which may leave one in doubt)", highlight=False)
+
+    previous = {signum: signal.signal(signum, asked) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stopping
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def warn_of_admin_token(app: AppContext) -> None:

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..models import LANGUAGES, SOURCE_KINDS
-from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
+from . import AppContext, cli, console, err_console, errors_to_exit, pass_app, stop_on_signal
 
 
 @cli.group()
@@ -101,9 +101,10 @@ def digest_preview(app: AppContext, week: str | None) -> None:
 def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: int,
                 retries_only: bool, connections: int) -> None:
     """Send the week's digest to confirmed subscribers, at most once per subscriber and week."""
-    with errors_to_exit():
+    with errors_to_exit(), stop_on_signal() as stopping:
         report = app.aggregator.send_digest(week, dry_run=dry_run, per_minute=per_minute,
-                                            retries_only=retries_only, connections=connections)
+                                            retries_only=retries_only, connections=connections,
+                                            stop=stopping.is_set)
     if report.warning:
         click.echo(f"warning: {report.warning}", err=True)
     if dry_run:
@@ -124,6 +125,10 @@ def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: in
         click.echo(f"not sent: {problem}", err=True)
     if report.stopped:
         raise SystemExit(1)
+    if report.interrupted:
+        click.echo("interrupted: the messages in flight were sent and recorded; the others go "
+                   "with the next `digest send`", err=True)
+        raise SystemExit(128 + stopping.signum)
     if report.retry and report.sent:  # a cron job alone never sent them: say what does
         click.echo(f"{len(report.retry)} to retry after a temporary refusal: they go with a "
                    "`digest send` run from 30 minutes on (the daemon, `aggregator run`, "
