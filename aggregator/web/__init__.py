@@ -9,6 +9,7 @@ Every AggregatorError becomes a page or a JSON answer with a fitting status, nev
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from urllib.parse import quote
@@ -51,6 +52,7 @@ def create_app(aggregator: Aggregator) -> FastAPI:
     app.state.agendas = public.PageCache[tuple[str, str]]()
     app.state.news_pages = public.PageCache[tuple[object, ...]]()
     app.state.limits = register.default_limits()
+    app.state.previews = asyncio.Semaphore(register.PREVIEWS_AT_ONCE)
     for router in (api.router, public.router, news_page.router, directory.router, events.router,
                    crawlers.router, register.router, manage.router, subscribe.router, admin.router,
                    ops.router):

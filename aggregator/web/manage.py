@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse
 from ..core import RegistrationError
 from ..models import FeedRef, Registration, feed_address
 from .register import (checked_form, form_page, limit, no_feeds, over_budget, posted_form,
-                       previews_of, read_new_feeds, sent_back, source_fields, submitted, text,
+                       read_feeds, read_new_feeds, sent_back, source_fields, submitted, text,
                        unreadable)
 from .directory import health_rows, overall_status
 from .rootpath import local
@@ -124,7 +124,11 @@ async def manage_post(request: Request, token: str) -> Response:
     if preview and not urls:
         return _page(request, token, registration, values, **no_feeds(page))
     if preview:
-        previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
+        try:
+            previews = await read_feeds(request, urls, page.lang)
+        except HTTPException as busy:
+            return sent_back(_page(request, token, registration, values, status_code=429,
+                                   failure=busy.detail), busy)
         return _page(request, token, registration, values, previews=previews)
     budget: RateLimiter = request.app.state.limits["manage"]
     aggregator = aggregator_of(request)

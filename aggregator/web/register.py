@@ -11,6 +11,7 @@ per IP, CSRF-checked, and a filled honeypot gets a thank-you page and nothing el
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from collections.abc import Collection
@@ -40,6 +41,13 @@ FIELDS = ("name", "kind", "city", "country", "language", "website", "contact", "
 FORMATS = {"ical": "iCalendar", "rss": "RSS", "atom": "Atom", "jsonfeed": "JSON Feed",
            "jsonld": "schema.org JSON-LD"}
 MAX_URLS = 10
+PREVIEWS_AT_ONCE = 4
+"""Forms whose feeds are read at once, over every visitor: each read holds one of the server's
+threads (40 in all) until the sites answer, 30 s for a slow one, and 45 previews of a slow
+address sent from as many addresses (which no per-address budget sees) held every thread:
+the whole site waited for them."""
+SLOT_WAIT = 20.0
+"""Seconds a form waits, threadless, for one of those reads before being told to come back."""
 
 
 def default_limits() -> dict[str, RateLimiter]:
@@ -142,7 +150,11 @@ async def register_post(request: Request) -> Response:
     if action == "preview":
         if not urls:
             return form_page(request, values, **no_feeds(page))
-        previews = await run_in_threadpool(previews_of, aggregator_of(request), urls, page.lang)
+        try:
+            previews = await read_feeds(request, urls, page.lang)
+        except HTTPException as busy:
+            return sent_back(form_page(request, values, status_code=429, failure=busy.detail),
+                             busy)
         return form_page(request, values, previews=previews)
     budget: RateLimiter = request.app.state.limits["register"]
     aggregator = aggregator_of(request)
@@ -214,8 +226,26 @@ async def read_new_feeds(request: Request, urls: list[str],
     if not new:
         return []
     limit(request, "preview")
-    lang = Page(language(request), "/register", {}).lang
-    return await run_in_threadpool(previews_of, aggregator_of(request), new, lang)
+    return await read_feeds(request, new, Page(language(request), "/register", {}).lang)
+
+
+async def read_feeds(request: Request, urls: list[str], lang: str) -> list[dict[str, Any]]:
+    """:func:`previews_of` in a server thread once one of the :data:`PREVIEWS_AT_ONCE` reads
+    is free (waiting holds no thread).
+
+    Raises:
+        HTTPException: 429, no read came free within :data:`SLOT_WAIT` seconds.
+    """
+    slots: asyncio.Semaphore = request.app.state.previews
+    try:
+        await asyncio.wait_for(slots.acquire(), SLOT_WAIT)
+    except TimeoutError:
+        raise HTTPException(status_code=429, headers={"Retry-After": "60"}, detail=Page(
+            language(request), "/", {}).t("too_many", minutes=1)) from None
+    try:
+        return await run_in_threadpool(previews_of, aggregator_of(request), urls, lang)
+    finally:
+        slots.release()
 
 
 def unreadable(previews: list[dict[str, Any]]) -> int:

@@ -1,0 +1,51 @@
+"""Security review from an attacker's side: anyone may send the registration and sign-up forms
+and name any address as a feed. Each test is a real attempt against the web app under
+uvicorn on a loopback port, with feeds served by the loopback feed server."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+
+from test_web_pages import csrf
+from webapp import Web, web  # noqa: F401  (fixture)
+
+
+def test_previews_of_slow_feeds_from_many_addresses_leave_the_site_answering(
+        web: Web) -> None:  # noqa: F811
+    """The form's preview reads a stranger's feed in one of the server's threads (40 in all)
+    until the feed's site answers: 45 previews of an address that answers slowly, sent from
+    as many addresses (a rate limit per address does not see them), held every thread, and
+    the organisations' page waited 12 s for one. Previews now read a few at a time; the
+    others wait without a thread, or are told to come back."""
+    web.feeds.set("/slow.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    web.feeds.delay("/slow.ics", 10)
+    token = csrf(web.client, "/register")
+    cookies = dict(web.client.cookies)
+    answers: list[int] = []
+
+    def preview(n: int) -> None:
+        with httpx.Client(base_url=web.url, timeout=120, cookies=cookies) as client:
+            answer = client.post("/register", headers={"X-Forwarded-For": f"198.51.100.{n}"},
+                                 data={"csrf_token": token, "action": "preview",
+                                       "feeds": f"{web.feeds.base_url}/slow.ics"})
+            answers.append(answer.status_code)
+
+    attackers = [threading.Thread(target=preview, args=(n,)) for n in range(1, 46)]
+    for thread in attackers:
+        thread.start()
+    try:
+        time.sleep(2)  # every preview is in, waiting on the slow site
+        started = time.monotonic()
+        page = web.client.get("/sources")
+        waited = time.monotonic() - started
+        assert page.status_code == 200
+        assert waited < 3, f"the organisations' page took {waited:.1f} s"
+    finally:
+        for thread in attackers:
+            thread.join(120)
+    assert len(answers) == 45 and set(answers) <= {200, 429}, sorted(answers)
+    assert 200 in answers
+
