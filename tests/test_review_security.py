@@ -49,3 +49,17 @@ def test_previews_of_slow_feeds_from_many_addresses_leave_the_site_answering(
     assert len(answers) == 45 and set(answers) <= {200, 429}, sorted(answers)
     assert 200 in answers
 
+
+def test_an_ipv6_visitor_does_not_get_a_new_budget_with_each_address_of_its_network(
+        web: Web) -> None:  # noqa: F811
+    """A home or a server on IPv6 is handed a /64, 2^64 addresses it may use in turn: the
+    admin login's ten guesses per ten minutes, counted per address, were ten per guess for
+    anyone guessing the admin token from one IPv6 network. Its network is now one budget."""
+    token = csrf(web.client, "/admin/login")
+    codes = [web.client.post("/admin/login", data={"csrf_token": token, "password": f"guess{n}"},
+                             headers={"X-Forwarded-For": f"2001:db8:7:9::{n + 1:x}"}
+                             ).status_code for n in range(12)]
+    assert codes == [401] * 10 + [429] * 2
+    elsewhere = {"X-Forwarded-For": "2001:db8:7:a::1"}  # the next network: its own budget
+    assert web.client.post("/admin/login", headers=elsewhere, data={
+        "csrf_token": token, "password": "guess"}).status_code == 401

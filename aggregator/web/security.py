@@ -5,7 +5,8 @@ Why each:
   field and cookie differ is refused, so another site cannot make a visitor's browser act.
   The one exception is RFC 8058 one-click unsubscription, which mail clients POST blindly.
 * Rate limits: /register fetches strangers' URLs and /subscribe sends email; both are capped
-  per client IP in a sliding window (per process: the daemon serves from one process).
+  per client IP (an IPv6 client's /64) in a sliding window (per process: the daemon serves
+  from one process).
 * Honeypot: a field hidden from people; bots fill every field, so a filled one means a bot.
 * Headers: a strict CSP (no inline script, styles from our own stylesheet), nosniff, a
   referrer policy, and no framing except for /embed, which exists to be framed.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
@@ -96,7 +98,18 @@ class RateLimiter:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """Whose budget a request spends: its address, or for IPv6 its /64, the network a home or
+    a server is handed whole (2^64 addresses to take in turn, each a budget of its own)."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:  # a dual-stack socket's IPv4 visitor
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return host
 
 
 def csrf_token(request: Request) -> str:
