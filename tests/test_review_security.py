@@ -9,7 +9,10 @@ import time
 
 import httpx
 
+from aggregator.core import Aggregator
+from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from test_web_pages import csrf
+from test_web_subscribe import site  # noqa: F401  (fixture: the sign-up site, mail to smtp_server)
 from webapp import Web, web  # noqa: F401  (fixture)
 
 
@@ -63,3 +66,25 @@ def test_an_ipv6_visitor_does_not_get_a_new_budget_with_each_address_of_its_netw
     elsewhere = {"X-Forwarded-For": "2001:db8:7:a::1"}  # the next network: its own budget
     assert web.client.post("/admin/login", headers=elsewhere, data={
         "csrf_token": token, "password": "guess"}).status_code == 401
+
+
+def test_a_strangers_mailbox_cannot_be_flooded_from_many_addresses(
+        site: tuple[Aggregator, httpx.Client], smtp_server: Sink) -> None:  # noqa: F811
+    """The sign-up form emails the address it is given: sent from a new address each time
+    (a botnet, an IPv6 block), each per-address budget was fresh, and a victim's mailbox got
+    one message of ours per request, as spam signed by the site. An address now gets at most
+    three such messages an hour, whoever asks; the form answers as always (it tells nobody
+    what was sent)."""
+    app, client = site
+    token = csrf(client, "/subscribe")
+    for n in range(6):
+        answer = client.post("/subscribe", data={"csrf_token": token,
+                                                 "email": "Victim@example.org" if n % 2
+                                                 else "victim@example.org"},
+                             headers={"X-Forwarded-For": f"198.51.100.{n + 1}"})
+        assert answer.status_code == 200
+        assert "confirmez avec le lien envoyé à votre adresse" in answer.text
+    assert len(smtp_server.to("victim@example.org")) == 3
+    client.post("/subscribe", data={"csrf_token": token, "email": "other@example.org"},
+                headers={"X-Forwarded-For": "198.51.100.99"})
+    assert len(smtp_server.to("other@example.org")) == 1  # another mailbox: its own three

@@ -51,7 +51,7 @@ SLOT_WAIT = 20.0
 
 
 def default_limits() -> dict[str, RateLimiter]:
-    """Per-IP budgets: a person registers once and previews a handful of times; sign-ups
+    """Per-IP budgets (and one per mailbox): a person registers once and previews a handful of times; sign-ups
     send email, so a burst from one address is a script."""
     return {
         "register": RateLimiter(5, 3600.0),
@@ -59,6 +59,9 @@ def default_limits() -> dict[str, RateLimiter]:
         "subscribe": RateLimiter(5, 3600.0),
         "login": RateLimiter(10, 600.0),
         "manage": RateLimiter(20, 3600.0),
+        # Per recipient, whoever asks: from a new address each time (a botnet, an IPv6
+        # block), the sign-up form mailed a stranger's mailbox once a request.
+        "mailbox": RateLimiter(3, 3600.0),
     }
 
 

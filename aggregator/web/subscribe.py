@@ -115,6 +115,9 @@ async def subscribe_post(request: Request) -> Response:
         return _message(request, page.t("subscribe_title"), page.t("check_mail"))
     limit(request, "subscribe")
     values = _submitted(form)
+    mailbox = str(values["email"]).strip().casefold()
+    if not request.app.state.limits["mailbox"].allow(mailbox):  # asked three times this hour:
+        return _message(request, page.t("subscribe_title"), page.t("check_mail"))  # no more
     try:
         _, problem = await run_in_threadpool(
             aggregator_of(request).add_subscriber, values["email"], language=values["language"],
@@ -122,6 +125,7 @@ async def subscribe_post(request: Request) -> Response:
             sources=values["sources"], remind=True)
     except SubscriberError as error:  # a typo sends nothing: it costs none of the budget
         request.app.state.limits["subscribe"].refund(client_ip(request))
+        request.app.state.limits["mailbox"].refund(mailbox)
         return _form(request, values=values, action=local(request, "/subscribe"), status_code=422,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True,
