@@ -88,3 +88,22 @@ def test_a_strangers_mailbox_cannot_be_flooded_from_many_addresses(
     client.post("/subscribe", data={"csrf_token": token, "email": "other@example.org"},
                 headers={"X-Forwarded-For": "198.51.100.99"})
     assert len(smtp_server.to("other@example.org")) == 1  # another mailbox: its own three
+
+
+def test_a_feed_that_takes_long_to_parse_holds_a_preview_seconds_not_a_minute(
+        web: Web) -> None:  # noqa: F811
+    """A preview parses its feeds in the web server's own process, one of the few reads at
+    once: a 10 MB body of ``<a `` (the size cap lets it through) held it for a minute of
+    processor time, ten such addresses for ten, so that four forms kept every organiser from
+    previewing or registering. A form's feed now gets ten seconds, far more than a real feed
+    takes, and the organiser reads why it was stopped."""
+    hostile = b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+    web.feeds.set("/tags.xml", hostile + b"<a " * 3_300_000, "application/rss+xml")
+    token = csrf(web.client, "/register?lang=en")
+    started = time.monotonic()
+    answer = web.client.post("/register?lang=en", timeout=300, data={
+        "csrf_token": token, "action": "preview", "feeds": f"{web.feeds.base_url}/tags.xml"})
+    took = time.monotonic() - started
+    assert answer.status_code == 200
+    assert "reading the body took over 10 s of processor time" in answer.text, answer.text
+    assert took < 30, f"the preview took {took:.0f} s"  # ten seconds of its thread's time
