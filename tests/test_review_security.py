@@ -4,13 +4,18 @@ uvicorn on a loopback port, with feeds served by the loopback feed server."""
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import httpx
+import trustme
 
 from aggregator.core import Aggregator
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
+from test_fetch_tls import _loopback, authority, trusted  # noqa: F401  (fixtures)
 from test_web_pages import csrf
 from test_web_subscribe import site  # noqa: F401  (fixture: the sign-up site, mail to smtp_server)
 from webapp import Web, web  # noqa: F401  (fixture)
@@ -107,3 +112,50 @@ def test_a_feed_that_takes_long_to_parse_holds_a_preview_seconds_not_a_minute(
     assert answer.status_code == 200
     assert "reading the body took over 10 s of processor time" in answer.text, answer.text
     assert took < 30, f"the preview took {took:.0f} s"  # ten seconds of its thread's time
+
+
+def test_credentials_of_an_https_feed_never_follow_a_redirect_to_plain_http(
+        trusted: trustme.CA) -> None:  # noqa: F811
+    """A private calendar given as https://user:secret@host/cal.ics whose server (or a
+    misconfigured proxy in front of it) answers 301 to http:// on the same host: the
+    credentials went with the next hop, in clear text for anyone on the way to read. They
+    follow a redirect on the same host only while it stays encrypted; the plain hop is asked
+    without them (and answers 401, as it should)."""
+    from aggregator.fetch import FetchRequest, fetch_feeds
+    from aggregator.models import FetchResult
+    from misbehaving import body, misbehaving_server
+
+    leaked: list[str] = []
+    with misbehaving_server() as plain:
+        def private(handler):  # type: ignore[no-untyped-def]
+            leaked.append(handler.headers.get("Authorization", ""))
+            body(b"who are you?", "text/plain", 401)(handler)
+
+        plain.route("/cal.ics", private)
+        port = plain.server.server_address[1]
+
+        class _Moved(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - stdlib name
+                self.send_response(301)
+                self.send_header("Location", f"http://feeds.example:{port}/cal.ics")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return None
+
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        trusted.issue_cert("feeds.example").configure_cert(context)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Moved)
+        server.daemon_threads = True
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
+        try:
+            url = f"https://team:s3cret@feeds.example:{server.server_address[1]}/cal.ics"
+            [result] = fetch_feeds([FetchRequest(url)], allow_private=True, resolver=_loopback)
+        finally:
+            server.shutdown()
+            server.server_close()
+    assert leaked == [""], leaked  # the plain hop was asked, without the credentials
+    assert not isinstance(result, FetchResult) and result.status_code == 401

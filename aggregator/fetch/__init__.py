@@ -294,9 +294,12 @@ def _redirect_target(url: str, status: int, location: str) -> str:
 def _same_host_credentials(url: str, target: str) -> str:
     """``target`` with the credentials of ``url`` (``https://user:secret@host/…``) when it
     is on the same host and names none: a private calendar sent from http:// to https://
-    lost them (a 401 at every round); another host never gets them."""
+    lost them (a 401 at every round); another host never gets them, nor a hop from https://
+    to plain http://, where anyone on the way would read them."""
     before, after = urlsplit(url), urlsplit(target)
     if "@" not in before.netloc or "@" in after.netloc or before.hostname != after.hostname:
+        return target
+    if before.scheme.lower() == "https" and after.scheme.lower() != "https":
         return target
     userinfo = before.netloc.rpartition("@")[0]
     return urlunsplit(after._replace(netloc=f"{userinfo}@{after.netloc}"))
