@@ -15,6 +15,7 @@ import trustme
 
 from aggregator.core import Aggregator
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
+from test_review_organiser import mailed, send  # noqa: F401  (fixture: the site, mailing)
 from test_fetch_tls import _loopback, authority, trusted  # noqa: F401  (fixtures)
 from test_web_pages import csrf
 from test_web_subscribe import site  # noqa: F401  (fixture: the sign-up site, mail to smtp_server)
@@ -159,3 +160,20 @@ def test_credentials_of_an_https_feed_never_follow_a_redirect_to_plain_http(
             server.server_close()
     assert leaked == [""], leaked  # the plain hop was asked, without the credentials
     assert not isinstance(result, FetchResult) and result.status_code == 401
+
+
+def test_a_contacts_mailbox_cannot_be_flooded_through_the_lost_link_form(
+        mailed: Web, smtp_server: Sink) -> None:  # noqa: F811
+    """'I lost my link' emails the private link to the contact of every registration with
+    the address typed: asked from a new address each time, an organisation's contact got one
+    email per request. It now gets at most three an hour, whoever asks; the form answers the
+    same, registered or not."""
+    assert send(mailed, "/register").status_code == 200
+    contact = "hello@asso.example.org"
+    before = len(smtp_server.to(contact))
+    token = csrf(mailed.client, "/manage")
+    for n in range(6):
+        answer = mailed.client.post("/manage", data={"csrf_token": token, "email": contact},
+                                    headers={"X-Forwarded-For": f"198.51.100.{n + 1}"})
+        assert answer.status_code == 200
+    assert len(smtp_server.to(contact)) - before == 3

@@ -87,9 +87,11 @@ def lost_link_form(request: Request) -> Response:
 async def lost_link_post(request: Request) -> Response:
     form = await checked_form(request)
     page = Page(language(request), "/manage", {})
+    mailbox = " ".join(text(form, "email").split()).casefold()
     if not text(form, HONEYPOT_FIELD):
         limit(request, "register")  # it sends email: the registration's budget
-        await run_in_threadpool(aggregator_of(request).send_manage_links, text(form, "email"))
+        if request.app.state.limits["mailbox"].allow(mailbox):  # and the contact's, whoever asks
+            await run_in_threadpool(aggregator_of(request).send_manage_links, mailbox)
     # The same answer whether the address is registered or not.
     return render(request, "message.html", heading=page.t("manage_lost"),
                   message=page.t("manage_link_sent"), error=False, link=local(request, "/"),

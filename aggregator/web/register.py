@@ -64,7 +64,7 @@ def default_limits() -> dict[str, RateLimiter]:
         "login": RateLimiter(10, 600.0),
         "manage": RateLimiter(20, 3600.0),
         # Per recipient, whoever asks: from a new address each time (a botnet, an IPv6
-        # block), the sign-up form mailed a stranger's mailbox once a request.
+        # block), the sign-up and lost-link forms mailed a mailbox once a request.
         "mailbox": RateLimiter(3, 3600.0),
     }
 
