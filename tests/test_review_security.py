@@ -8,6 +8,7 @@ import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +20,7 @@ from test_review_organiser import mailed, send  # noqa: F401  (fixture: the site
 from test_fetch_tls import _loopback, authority, trusted  # noqa: F401  (fixtures)
 from test_web_pages import csrf
 from test_web_subscribe import site  # noqa: F401  (fixture: the sign-up site, mail to smtp_server)
-from webapp import Web, web  # noqa: F401  (fixture)
+from webapp import Web, site as site_of, web  # noqa: F401  (fixture)
 
 
 def test_previews_of_slow_feeds_from_many_addresses_leave_the_site_answering(
@@ -199,3 +200,17 @@ def test_a_feed_of_series_slow_to_walk_holds_a_preview_seconds_not_minutes(
     took = time.monotonic() - started
     assert answer.status_code == 200 and "600 events" in answer.text, answer.text
     assert took < 60, f"the preview took {took:.0f} s"  # ten seconds of its own thread's time
+
+
+def test_a_site_served_over_https_tells_browsers_to_keep_to_https(
+        feed_server: Any, tmp_path: Path, web: Web) -> None:  # noqa: F811
+    """Behind https:// (AGGREGATOR_BASE_URL), the pages never said to stay on it: a visitor
+    typing the address, or following an old http:// link, on a café's network could be held
+    on plain http:// by whoever runs it and read the admin's password as it is typed.
+    Every answer now says Strict-Transport-Security for a year (not for other subdomains,
+    which are not ours to bind); a site on plain http:// says nothing."""
+    with site_of(feed_server, tmp_path / "tls", base_url="https://agenda.example.org") as secure:
+        for path in ("/", "/embed", "/admin/login", "/calendar.ics", "/no-such-page"):
+            answer = secure.client.get(path)
+            assert answer.headers.get("strict-transport-security") == "max-age=31536000", path
+    assert "strict-transport-security" not in web.client.get("/").headers

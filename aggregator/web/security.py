@@ -9,7 +9,8 @@ Why each:
   from one process).
 * Honeypot: a field hidden from people; bots fill every field, so a filled one means a bot.
 * Headers: a strict CSP (no inline script, styles from our own stylesheet), nosniff, a
-  referrer policy, and no framing except for /embed, which exists to be framed.
+  referrer policy, HSTS behind https://, and no framing except for /embed, which exists to be
+  framed.
 * Admin: ``AGGREGATOR_ADMIN_TOKEN`` as a bearer token, or typed once into a login form that
   sets a cookie signed (HMAC) with the token itself, so changing the token logs everyone out;
   the cookie carries a session id, which "Log out" lists in the database as ended, so that a
@@ -54,6 +55,9 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 FRAMEABLE = ("/embed",)
+HSTS = "max-age=31536000"
+"""A year: behind https://, a visitor on a café's network was otherwise held on plain http://
+by whoever runs it (an old link, an address typed without its scheme)."""
 
 
 class RateLimiter:
@@ -193,6 +197,8 @@ class SecurityHeaders:
                     "; frame-ancestors *" if frameable else "; frame-ancestors 'none'")
                 if not frameable:
                     extra["X-Frame-Options"] = "DENY"
+                if self.secure:  # served over https: browsers keep to it (not other subdomains)
+                    extra["Strict-Transport-Security"] = HSTS
                 headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()
                             if k.lower().encode() not in present]
                 token = scope.get("state", {}).get("new_csrf")
