@@ -18,10 +18,11 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol, TypeVar
 
+from .dedup.places import CITY_PHRASES
 from .models import MergedEvent, MergedItem, Source
 from .render import slugify
 from .slug import search_fold
-from .topics import filter_word
+from .topics import KINDS, filter_word, topic_slug
 
 TAG = re.compile(r"<[^>]*>")
 SHORT_WORD = 3
@@ -57,6 +58,36 @@ class Selection:
     def filters(self) -> dict[str, str]:
         """The filters given, as a query string names them (``{"city": "Metz"}``)."""
         return {name: value for name, value in asdict(self).items() if value}
+
+
+def as_offered(selection: Selection, cities: Collection[str], tags: Collection[str]
+               ) -> Selection:
+    """``selection`` with its city, kind and topic written as the filters offer them, among
+    ``cities`` and ``tags``: a link may name them in lower case, as a slug (``metz``, as
+    calendars/metz.ics), in another language (``Luxemburg``, ``Laboratoire``, ``KI``).
+    Filtered alike, the form showed such a value as "All" (and choosing another filter then
+    dropped it), the sign-up form ticked nothing. A value offered nowhere is kept as given."""
+    city = selection.city
+    if city:
+        known = {slugify(c): c for c in cities}
+        city = known.get(slugify(city)) or {city_key(c): c for c in cities}.get(
+            city_key(city), city)
+    kind = KIND_NAMES.get(slugify(selection.kind), selection.kind)
+    tag = selection.tag
+    if tag:
+        offered = {slugify(t): t for t in tags}
+        tag = offered.get(slugify(tag)) or offered.get(topic_slug(tag), tag)
+    return replace(selection, city=city, kind=kind, tag=tag)
+
+
+KIND_NAMES = {slugify(name): kind for kind, names in KINDS.items() for name in (kind, *names)}
+"""A kind of organisation by its name in any of the languages ("Labor", "Lieu": "venue")."""
+
+
+def city_key(name: str) -> str:
+    """The city ``name`` names in any of the region's languages (``Luxemburg`` and
+    ``Lëtzebuerg``: ``luxembourg``), else its slug."""
+    return CITY_PHRASES.get(search_fold(name), slugify(name))
 
 
 class Posted(Protocol):

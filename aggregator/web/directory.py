@@ -23,7 +23,7 @@ from ..render.text import other_language, source_posts
 from ..render.times import iso
 from ..selection import Selection, select_sources
 from . import i18n
-from .public import Filter, earliest_day, filter_choices, webcal
+from .public import Filter, earliest_day, filter_choices, offered, webcal
 from .rootpath import local
 from .views import address, aggregator_of, language, render
 from .i18n_errors import not_found
@@ -59,7 +59,7 @@ def sources(request: Request, city: Filter = "", kind: Filter = "", tag: Filter 
     a thousand of them are one long table otherwise."""
     aggregator = aggregator_of(request)
     health = _health_by_source(aggregator)
-    selection = Selection(city=city, kind=kind, tag=tag, q=q)
+    selection = offered(request, None, Selection(city=city, kind=kind, tag=tag, q=q))
     chosen = select_sources(aggregator.current_sources(), selection)
     rows = [(source, overall_status(health.get(source.id, [])))
             for source in sorted(chosen, key=lambda s: i18n.alphabetical(s.name))]

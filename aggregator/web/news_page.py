@@ -18,7 +18,7 @@ from ..core import Selection
 from ..render import pages
 from ..render.times import render_zone
 from ..models import MergedItem
-from .public import PageCache, Filter, filter_choices
+from .public import PageCache, Filter, filter_choices, offered
 from .rootpath import local
 from .views import address, aggregator_of, language, render
 
@@ -35,7 +35,8 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
          page: Annotated[str, Query(max_length=6)] = "") -> Response:
     aggregator = aggregator_of(request)
     published = aggregator.published()
-    selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
+    selection = offered(request, published,
+                        Selection(city=city, kind=kind, tag=tag, source=source, q=q))
     filters = selection.filters()
     # isdecimal, not isdigit: "²" is a digit that int() refuses (a 500 for ?page=²)
     number = int(page) if page.isdecimal() and 0 < int(page) <= MAX_PAGE else 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
@@ -21,11 +21,13 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..core import Published, Selection
+from ..models import Source
 from ..digest.labels import week_label
 from ..digest.select import parse_week
 from ..digests import ARCHIVE_LANGUAGE, ARCHIVE_OTHERS
 from ..render import DEFAULT_TITLE, pages
 from ..render.exports import AtomEntry, render_atom
+from ..selection import as_offered
 from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
@@ -125,7 +127,8 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
            from_: Annotated[str, Query(alias="from", max_length=10)] = "") -> Response:
     aggregator = aggregator_of(request)
     published = aggregator.published()
-    selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
+    selection = offered(request, published,
+                        Selection(city=city, kind=kind, tag=tag, source=source, q=q))
     filters = selection.filters()
     today = aggregator.clock().astimezone(ZoneInfo(aggregator.settings.timezone)).date()
     earliest = earliest_day(today, aggregator.settings.past_days)
@@ -158,18 +161,32 @@ def filter_choices(request: Request, published: Published | None, action: str
     the organisations' cities only) the directory's form."""
     sources = aggregator_of(request).current_sources()
     lang = language(request)
-    places = {e.city for e in published.shown if e.city} if published is not None else set()
     return {
         "filters_action": local(request, action),
         "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
             action, "filters"),
-        "cities": sorted(places | {s.city for s in sources}, key=i18n.alphabetical),
+        "cities": sorted(_cities(published, sources), key=i18n.alphabetical),
         "tags": sorted(((t, topic(t, lang)) for t in {t for s in sources for t in s.tags}),
                        key=lambda pair: i18n.alphabetical(pair[1])),
         "sources": sorted(((s.id, s.name) for s in sources),
                           key=lambda p: i18n.alphabetical(p[1])),
         "kinds": kinds(Page(language(request), action, {})),
     }
+
+
+def offered(request: Request, published: Published | None, selection: Selection
+            ) -> Selection:
+    """``selection`` with its city, kind and topic as :func:`filter_choices` offers them
+    (``?city=metz`` is Metz, ``?tag=KI`` the topic ai): see :func:`.selection.as_offered`."""
+    sources = aggregator_of(request).current_sources()
+    return as_offered(selection, _cities(published, sources),
+                      {tag for source in sources for tag in source.tags})
+
+
+def _cities(published: Published | None, sources: Sequence[Source]) -> set[str]:
+    """The cities the filters offer: the organisations' and (``published``) the events'."""
+    places = {e.city for e in published.shown if e.city} if published is not None else set()
+    return places | {s.city for s in sources}
 
 
 LATEST_PAGE = timedelta(days=3660)
@@ -222,7 +239,8 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     organisation's visitors opened them in their browser's French."""
     aggregator = aggregator_of(request)
     published = aggregator.published()
-    selection = Selection(city=city, kind=kind, tag=tag, source=source)
+    selection = offered(request, published,
+                        Selection(city=city, kind=kind, tag=tag, source=source))
     body, _ = _agenda(request, published, selection, "embed", news=False, rows=EMBED_EVENTS)
     more = address(f"{aggregator.settings.base_url}/",
                    selection.filters() | {"lang": language(request)})

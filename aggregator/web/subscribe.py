@@ -19,12 +19,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
-from ..core import SubscriberError
+from ..core import Selection, SubscriberError
 from ..models import Subscriber
 from ..reasons import reason_in
 from ..digest.render import calendar_key
 from . import i18n
-from .public import Filter, webcal
+from .public import Filter, offered, webcal
 from .register import checked_form, limit, text
 from .rootpath import local
 from .security import HONEYPOT_FIELD, client_ip
@@ -99,8 +99,9 @@ def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: 
     """The sign-up form, its choices ticked as the link says (``?source=lab`` from an
     organisation's page, ``?city=Metz`` from a city's agenda): only what the form offers."""
     page = Page(language(request), "/subscribe", {})
-    values = {"email": "", "language": page.lang, "cities": [city] if city else [],
-              "kinds": [kind] if kind else [], "tags": [tag] if tag else [],
+    chosen = offered(request, None, Selection(city=city, kind=kind, tag=tag, source=source))
+    values = {"email": "", "language": page.lang, "cities": [chosen.city] if city else [],
+              "kinds": [chosen.kind] if kind else [], "tags": [chosen.tag] if tag else [],
               "sources": [source] if source else []}
     return _form(request, values=values, action=local(request, "/subscribe"),
                  heading=page.t("subscribe_title"),

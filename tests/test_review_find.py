@@ -1,0 +1,60 @@
+"""How a reader finds events: filters and searches written as people write them (a city in
+lower case or in another language, a topic in the reader's words), over real HTTP."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from aggregator.selection import Selection, as_offered
+from webapp import Web, web  # noqa: F401  (fixture)
+
+SELECTED = re.compile(r'<select id="f-(\w+)"[^>]*>(.*?)</select>', re.DOTALL)
+
+
+def selected(page: str) -> dict[str, str]:
+    """The value each filter of the page shows as chosen ("" for none)."""
+    chosen = {}
+    for name, options in SELECTED.findall(page):
+        found = re.search(r'<option value="([^"]*)" selected>', options)
+        chosen[name] = found.group(1) if found else ""
+    return chosen
+
+
+def test_a_filter_written_otherwise_than_offered_stays_chosen_in_the_form(web: Web) -> None:
+    """A partner's embed written /embed?city=metz (as calendars/metz.ics is named) led, by
+    its 'more' link, to /?city=metz: the agenda showed Metz's events, but its form said
+    'All cities', so choosing a topic then dropped Metz without a word; and 'Follow this
+    selection by email' opened the sign-up form with no box ticked (every city followed).
+    A city, kind or topic is now taken as the form offers it (case, accents, its slug, the
+    topic's name in the reader's language)."""
+    embed = web.client.get("/embed", params={"city": "metz", "lang": "en"}).text
+    assert "– Metz" in embed  # the heading names the city as written, not "metz"
+    more = re.search(r'<a href="([^"]+)" rel="noopener">', embed)
+    assert more and "city=Metz" in more.group(1)
+    page = web.client.get("/", params={"city": "metz", "kind": "Lab", "tag": "KI",
+                                       "lang": "de"}).text
+    assert selected(page) == {"city": "Metz", "kind": "lab", "tag": "ai", "source": ""}
+    assert 'href="/subscribe?city=Metz&amp;kind=lab&amp;tag=ai"' in page
+    metz = web.client.get("/", params={"city": "METZ", "tag": "IA"}).text
+    assert selected(metz)["tag"] == "ai" and "Rencontre IA" in metz  # a topic in French words
+    form = web.client.get("/subscribe", params={"city": "nancy", "tag": "KI"}).text
+    ticked = re.findall(r'name="(\w+)" value="([^"]*)" checked', form)
+    assert sorted(ticked) == [("cities", "Nancy"), ("tags", "ai")]
+    news = web.client.get("/news", params={"city": "nancy"}).text
+    assert selected(news)["city"] == "Nancy"
+    directory = web.client.get("/sources", params={"city": "metz", "kind": "VENUE"}).text
+    assert selected(directory) == {"city": "Metz", "kind": "venue", "tag": ""}
+
+
+def test_a_city_named_in_another_language_is_the_city_the_filters_offer() -> None:
+    """A German partner's embed written ?city=Luxemburg listed nothing: the city is
+    Luxembourg in the organisations' list (and Kirchberg is not the country)."""
+    cities = ("Luxembourg", "Metz", "Épinal", "Esch-sur-Alzette")
+    assert as_offered(Selection(city="Luxemburg"), cities, ()).city == "Luxembourg"
+    assert as_offered(Selection(city="Lëtzebuerg"), cities, ()).city == "Luxembourg"
+    assert as_offered(Selection(city="epinal"), cities, ()).city == "Épinal"
+    assert as_offered(Selection(city="Esch/Alzette"), cities, ()).city == "Esch-sur-Alzette"
+    assert as_offered(Selection(city="Kirchberg"), cities, ()).city == "Kirchberg"
+    assert as_offered(Selection(kind="Verein", tag="Cybersécurité"), cities,
+                      ("cybersecurity",)) == Selection(kind="association", tag="cybersecurity")
