@@ -5,9 +5,10 @@ The filters combine with AND. ``city``, ``kind`` and ``tag`` compare slugs, as
 calendars/<slug>.ics does: an event is in its own city, a news item in the cities of the
 organisations that posted it (as the weekly digest groups news); a kind or tag matches when
 any organisation that posted it has it. ``q`` keeps what has every word of the search in its
-text (an event's title, place, city and description; an item's title and summary) or in the
-name of an organisation that posted it, ignoring case and accents; a word of up to
-:data:`SHORT_WORD` letters only at a word's start ("IA" is not in "Médiathèque").
+text (an event's title, place, city by any of its names and description; an item's title
+and summary) or in the name of an organisation that posted it, ignoring case and accents; a
+word of up to :data:`SHORT_WORD` letters only at a word's start ("IA" is not in
+"Médiathèque").
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol, TypeVar
 
-from .dedup.places import CITY_PHRASES
+from .dedup.places import CITIES, CITY_PHRASES, SUBURBS
 from .models import MergedEvent, MergedItem, Source
 from .render import slugify
 from .slug import search_fold
@@ -86,8 +87,9 @@ KIND_NAMES = {slugify(name): kind for kind, names in KINDS.items() for name in (
 
 def city_key(name: str) -> str:
     """The city ``name`` names in any of the region's languages (``Luxemburg`` and
-    ``Lëtzebuerg``: ``luxembourg``), else its slug."""
-    return CITY_PHRASES.get(search_fold(name), slugify(name))
+    ``Lëtzebuerg``: ``luxembourg``), else its slug (a suburb's own: Laxou is not Nancy)."""
+    folded = search_fold(name)
+    return slugify(name) if folded in SUBURBS else CITY_PHRASES.get(folded, slugify(name))
 
 
 class Posted(Protocol):
@@ -99,8 +101,17 @@ P = TypeVar("P", bound=Posted)
 
 
 def event_text(event: MergedEvent) -> str:
-    """What a search reads in an event besides its organisers' names."""
-    return " ".join((event.title, event.location, event.city, event.description))
+    """What a search reads in an event besides its organisers' names: its city under its
+    other names too (a German reader's "Luxemburg", a French one's "Sarrebruck")."""
+    return " ".join((event.title, event.location, event.city, *city_names(event.city),
+                     event.description))
+
+
+def city_names(city: str) -> tuple[str, ...]:
+    """The names of ``city`` in the region's languages, folded (not its suburbs'): none for
+    a city the table of :mod:`.dedup.places` does not know."""
+    return tuple(name for name in CITIES.get(city_key(city), ()) if name not in SUBURBS
+                 ) if city else ()
 
 
 def item_text(item: MergedItem) -> str:
@@ -177,7 +188,8 @@ def select_sources(sources: Sequence[Source], selection: Selection) -> list[Sour
         source for source in sources
         if facets_match([source], (source.id,), (source.city,), cities=_one(selection.city),
                         kinds=_one(selection.kind), tags=_one(selection.tag))
-        and all(word in fold(" ".join((source.name, source.city, source.website, *source.tags)))
+        and all(word in fold(" ".join((source.name, source.city, *city_names(source.city),
+                                       source.website, *source.tags)))
                 for word in words)
     ]
 

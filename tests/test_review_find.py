@@ -3,10 +3,13 @@ lower case or in another language, a topic in the reader's words), over real HTT
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
+from typing import Any
 
 from aggregator.selection import Selection, as_offered
+from sites import SOON, ics, one_calendar
 from webapp import Web, web  # noqa: F401  (fixture)
 
 SELECTED = re.compile(r'<select id="f-(\w+)"[^>]*>(.*?)</select>', re.DOTALL)
@@ -58,3 +61,39 @@ def test_a_city_named_in_another_language_is_the_city_the_filters_offer() -> Non
     assert as_offered(Selection(city="Kirchberg"), cities, ()).city == "Kirchberg"
     assert as_offered(Selection(kind="Verein", tag="Cybersécurité"), cities,
                       ("cybersecurity",)) == Selection(kind="association", tag="cybersecurity")
+
+
+def agenda_titles(web: Web, **params: str) -> list[str]:
+    """The events the agenda shows for ``params``, as its JSON-LD names them."""
+    html = web.client.get("/", params=params).text
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert match
+    data: Any = json.loads(match.group(1))
+    events = data if isinstance(data, list) else data.get("@graph", [data])
+    return sorted(e["name"] for e in events if e.get("@type") == "Event")
+
+
+def test_a_search_finds_a_city_by_its_name_in_the_readers_language(web: Web) -> None:
+    """A German reader searching "Luxemburg" found none of the events in Luxembourg (nor
+    "Lëtzebuerg" a Luxembourger's), a French one searching "Sarrebruck" none in Saarbrücken,
+    "Trèves" none in Trier: the agenda lists their city as its organisers write it."""
+    def event(number: int, title: str, place: str) -> bytes:
+        found = ics(f"c{number}@assoc", title, SOON + timedelta(days=number))
+        return found.replace(b"TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", place.encode())
+
+    web.feeds.set("/assoc.ics", one_calendar(
+        event(1, "Demo Day", "House of Startups\\, 9 rue du Laboratoire\\, Luxembourg"),
+        event(2, "KI-Stammtisch", "Saarbrücken"),
+        event(3, "Hackathon Mosel", "Trier"),
+        event(4, "Atelier Arduino", "Nancy"),
+        event(5, "Repair café", "Laxou"),
+    ), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    assert agenda_titles(web, q="Luxembourg") == ["Demo Day"]
+    assert agenda_titles(web, q="Luxemburg") == ["Demo Day"]
+    assert agenda_titles(web, q="Lëtzebuerg") == ["Demo Day"]
+    assert agenda_titles(web, q="Sarrebruck") == ["KI-Stammtisch"]
+    assert agenda_titles(web, q="Trèves") == ["Hackathon Mosel"]
+    assert agenda_titles(web, q="demo luxemburg") == ["Demo Day"]
+    assert agenda_titles(web, q="Laxou") == ["Repair café"]  # a suburb is no name of Nancy

@@ -65,6 +65,10 @@ def with_country(cities: frozenset[str]) -> frozenset[str]:
 
 CITY_PHRASES: Mapping[str, str] = {alias: city for city, aliases in CITIES.items()
                                    for alias in aliases}
+SUBURBS = frozenset({"technopole metz", "vandoeuvre les nancy", "villers les nancy",
+                     "maxeville", "laxou", "yutz", "kirchberg", "belval"})
+"""The spellings of :data:`CITIES` that are places of their own, not the city's names: the
+same city for deduplication, but a search for Laxou is not one for Nancy."""
 
 ONLINE = "online"
 """The venue id of an event held online (Zoom, Teams, a webinar...)."""
