@@ -3,6 +3,7 @@ lower case or in another language, a topic in the reader's words), over real HTT
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import timedelta
@@ -97,3 +98,28 @@ def test_a_search_finds_a_city_by_its_name_in_the_readers_language(web: Web) -> 
     assert agenda_titles(web, q="Trèves") == ["Hackathon Mosel"]
     assert agenda_titles(web, q="demo luxemburg") == ["Demo Day"]
     assert agenda_titles(web, q="Laxou") == ["Repair café"]  # a suburb is no name of Nancy
+
+
+def title(page: str) -> str:
+    found = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert found
+    return html.unescape(found.group(1))
+
+
+def test_a_filtered_page_says_its_selection_in_its_title(web: Web) -> None:
+    """A screen reader announces a page by its title when it loads: after 'Filter', the
+    agenda of Metz, a search for 'python' and the whole agenda were all announced
+    'Agenda numérique…' (and so were they named in the tabs, the history and bookmarks),
+    the news and the directory alike. Their titles now begin with the selection, in the
+    page's words."""
+    whole = title(web.client.get("/", params={"lang": "de"}).text)
+    assert title(web.client.get("/", params={"city": "Metz", "tag": "ai", "lang": "de"}).text
+                 ) == f"Metz / KI – {whole}"
+    assert title(web.client.get("/", params={"q": " Python ", "source": "lab", "lang": "fr"}).text
+                 ).startswith("Le Lab / « Python » – ")
+    assert title(web.client.get("/news", params={"city": "nancy", "lang": "en"}).text
+                 ).startswith("Nancy – News – ")
+    assert title(web.client.get("/sources", params={"kind": "lab", "lang": "fr"}).text
+                 ).startswith("Laboratoire – Organisations – ")
+    assert title(web.client.get("/sources", params={"lang": "fr"}).text
+                 ).startswith("Organisations – ")

@@ -63,9 +63,9 @@ def sources(request: Request, city: Filter = "", kind: Filter = "", tag: Filter 
     chosen = select_sources(aggregator.current_sources(), selection)
     rows = [(source, overall_status(health.get(source.id, [])))
             for source in sorted(chosen, key=lambda s: i18n.alphabetical(s.name))]
-    return render(request, "sources.html", rows=rows, selection=selection, with_dates=False,
+    return render(request, "sources.html", rows=rows, with_dates=False,
                   with_source=False, from_day="",
-                  **filter_choices(request, None, "/sources"))
+                  **filter_choices(request, None, "/sources", selection))
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)

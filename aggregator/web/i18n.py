@@ -95,6 +95,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "tag": ("Thème", "Topic", "Thema"),
     "source": ("Organisation", "Organisation", "Organisation"),
     "search": ("Recherche", "Search", "Suche"),
+    "searched": ("« {q} »", "“{q}”", "„{q}“"),
     "from_day": ("À partir du", "From", "Ab dem"),
     "events_feed": ("Suivre ces événements (Atom)", "Follow these events (Atom)",
                     "Diesen Veranstaltungen folgen (Atom)"),

@@ -54,10 +54,10 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
         return address(local(request, "/news"), filters | ({"page": str(n)} if n > 1 else {}))
 
     return render(
-        request, "news.html", selection=selection, rows=rows, total=len(listed), number=number,
+        request, "news.html", rows=rows, total=len(listed), number=number,
         pages_count=pages_count, with_dates=False, from_day="",
         newer=page_href(number - 1) if number > 1 else "",
         older=page_href(number + 1) if number < pages_count else "",
         atom_href=address(f"{base}/news.atom", filters),
-        **filter_choices(request, published, "/news"),
+        **filter_choices(request, published, "/news", selection),
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
@@ -145,23 +146,26 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
               day == (after or today)) for name, day in date_jumps(today) if day >= earliest]
     follow = {key: value for key, value in filters.items() if key != "q"}
     return render(
-        request, "agenda.html", agenda=body, structured_data=data, selection=selection,
+        request, "agenda.html", agenda=body, structured_data=data,
         ics_href=ics, webcal_href=webcal(ics), atom_href=atom, events_atom_href=events_atom,
         subscribe_href=address(local(request, "/subscribe"), follow) if follow else "",
         jumps=jumps, with_dates=True,
         from_day=after.isoformat() if after else "", earliest=earliest.isoformat(),
-        **filter_choices(request, published, "/"),
+        **filter_choices(request, published, "/", selection),
     )
 
 
-def filter_choices(request: Request, published: Published | None, action: str
-                   ) -> dict[str, Any]:
-    """What the filters form offers (cities, kinds, tags, organisations) and where it sends
-    them (``action``, a route): the agenda's, the news pages' and (without ``published``:
-    the organisations' cities only) the directory's form."""
+def filter_choices(request: Request, published: Published | None, action: str,
+                   selection: Selection) -> dict[str, Any]:
+    """What the filters form offers (cities, kinds, tags, organisations), where it sends
+    them (``action``, a route) and the ``selection`` it shows, named for the page's title:
+    the agenda's, the news pages' and (without ``published``: the organisations' cities
+    only) the directory's form."""
     sources = aggregator_of(request).current_sources()
     lang = language(request)
     return {
+        "selection": selection,
+        "selection_label": selection_label(selection, lang, aggregator_of(request).source_map()),
         "filters_action": local(request, action),
         "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
             action, "filters"),
@@ -172,6 +176,15 @@ def filter_choices(request: Request, published: Published | None, action: str
                           key=lambda p: i18n.alphabetical(p[1])),
         "kinds": kinds(Page(language(request), action, {})),
     }
+
+
+def selection_label(selection: Selection, lang: str, sources: Mapping[str, Source]) -> str:
+    """What a filtered page's title says first: its filters in the reader's words and its
+    search in quotes ("Metz / KI / „Python“"); a screen reader announces a page by its
+    title, and the agenda of Metz was announced as the whole agenda."""
+    words = i18n.translate(lang, "searched", q=selection.q.strip()) if selection.q.strip() else ""
+    return " / ".join(part for part in (replace(selection, q="").label(lang, sources), words)
+                      if part)
 
 
 def offered(request: Request, published: Published | None, selection: Selection
