@@ -20,6 +20,25 @@ accents it strips (’ « – …), which ``encode("ascii", "ignore")`` dropped,
 around them ("l’IA" was "lia", where "l'IA" is "l ia")."""
 
 
+SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp", ".net": "dotnet", "dotnet": "dotnet"}
+"""Names a slug or a search would lose ("C++" and "C#" would both be "c")."""
+SPELLED_AS = (("c++", " cpp "), ("c#", " csharp "), ("f#", " fsharp "), (" .net", " dotnet "),
+              ("\n.net", "\n dotnet "))
+""":data:`SPELLED`'s names as a text writes them (".NET" at a word's start: "reseau.net" is
+an address) and the words a search reads them as."""
+
+
+def spelled_out(lowered: str) -> str:
+    """``lowered`` (lower case) with :data:`SPELLED`'s names as their words: a search for
+    "C++" or "C#" looked for "c" at a word's start (every "café" and "club"), and ".NET"
+    for "net" (every "….net" address). Replaced as strings: a regular expression took
+    0.4 s over the 40,000 descriptions a search reads, 40 times longer."""
+    for written, word in SPELLED_AS:
+        if written in lowered:
+            lowered = lowered.replace(written, word)
+    return lowered
+
+
 @functools.lru_cache(maxsize=4096)
 def slugify(value: str) -> str:
     """Lower-case ASCII with accents stripped and every other run of characters as ``-``.
@@ -37,8 +56,9 @@ def slugify(value: str) -> str:
 def search_fold(value: str) -> str:
     """``value`` as a search compares it: lower-case ASCII words, accents stripped as
     :func:`slugify` strips them, apart by single spaces. Unlike a slug's, any other
-    character parts two words (``"l’IA"`` gives ``"l ia"``, as ``"l'IA"`` does). Cached: a
-    search folds each organisation's name."""
-    folded = unicodedata.normalize("NFKD", value.lower().translate(_FOLD))
+    character parts two words (``"l’IA"`` gives ``"l ia"``, as ``"l'IA"`` does), and "C++",
+    "C#", ".NET" are their words (:func:`spelled_out`). Cached: a search folds each
+    organisation's name."""
+    folded = unicodedata.normalize("NFKD", spelled_out(f" {value.lower()}").translate(_FOLD))
     ascii_text = NOT_ASCII_NOR_ACCENT.sub(" ", folded).encode("ascii", "ignore").decode("ascii")
     return " ".join(_NOT_ALNUM.sub(" ", ascii_text).split())

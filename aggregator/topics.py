@@ -15,7 +15,7 @@ names a known topic in any of the three languages becomes its slug (:func:`topic
 from __future__ import annotations
 
 from .models import LANGUAGES
-from .slug import slugify
+from .slug import SPELLED, slugify
 
 TOPICS: dict[str, tuple[str, str, str]] = {  # in LANGUAGES' order: fr, en, de
     "ai": ("IA", "AI", "KI"),
@@ -56,8 +56,6 @@ KINDS: dict[str, tuple[str, str, str]] = {  # models.SOURCE_KINDS, in LANGUAGES'
     "company": ("Entreprise", "Company", "Unternehmen"),
 }
 """The kinds of organisation as each language names them (the pages, the calendars' names)."""
-SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp", ".net": "dotnet", "dotnet": "dotnet"}
-"""Names a slug would lose ("C++" and "C#" would both be "c")."""
 
 
 def topic(tag: str, language: str) -> str:

@@ -123,3 +123,29 @@ def test_a_filtered_page_says_its_selection_in_its_title(web: Web) -> None:
                  ).startswith("Laboratoire – Organisations – ")
     assert title(web.client.get("/sources", params={"lang": "fr"}).text
                  ).startswith("Organisations – ")
+
+
+def test_a_search_for_a_programming_language_finds_that_language(web: Web) -> None:
+    """A developer searching "C++" or "C#" got nearly the whole agenda: the signs were
+    dropped, leaving "c", found at the start of every "café", "conférence", "club"; ".NET"
+    found every "réseau.net" address. They are now read as the words they are, as the
+    topics already read them (C++ is cpp, C# csharp, .NET dotnet)."""
+    def event(number: int, title: str) -> bytes:
+        return ics(f"p{number}@assoc", title, SOON + timedelta(days=number))
+
+    web.feeds.set("/assoc.ics", one_calendar(
+        event(1, "Meetup C++20 : les modules"),
+        event(2, "Atelier C# et .NET 9"),
+        event(3, "F# pour les data scientists"),
+        event(4, "Café conférence du club (inscription sur www.club-reseau.net)"),
+        event(5, "CppCon en différé"),
+    ), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    assert agenda_titles(web, q="C++") == ["CppCon en différé", "Meetup C++20 : les modules"]
+    assert agenda_titles(web, q="c#") == ["Atelier C# et .NET 9"]
+    assert agenda_titles(web, q=".NET") == ["Atelier C# et .NET 9"]
+    assert agenda_titles(web, q="dotnet") == ["Atelier C# et .NET 9"]
+    assert agenda_titles(web, q="F#") == ["F# pour les data scientists"]
+    assert agenda_titles(web, q="club") == [
+        "Café conférence du club (inscription sur www.club-reseau.net)"]

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..models import MergedEvent, Source
-from ..slug import FOLD_PAIRS, NOT_ASCII_NOR_ACCENT, slugify
+from ..slug import FOLD_PAIRS, NOT_ASCII_NOR_ACCENT, slugify, spelled_out
 
 FACETS = ("kind", "city", "tag")
 """What a filtered calendar's values can be, in the order a page groups them."""
@@ -44,6 +44,7 @@ def search_texts(texts: Sequence[str]) -> list[str]:
     if not texts:
         return []
     joined = "\n".join(text.replace("\n", " ") for text in texts).lower()
+    joined = spelled_out(f"\n{joined}")[1:]  # "C++", ".NET" as words (".NET" starting one)
     for letter, ascii_letters in FOLD_PAIRS:  # str.translate with a dict is 10x slower
         if letter in joined:
             joined = joined.replace(letter, ascii_letters)
