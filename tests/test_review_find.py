@@ -149,3 +149,25 @@ def test_a_search_for_a_programming_language_finds_that_language(web: Web) -> No
     assert agenda_titles(web, q="F#") == ["F# pour les data scientists"]
     assert agenda_titles(web, q="club") == [
         "Café conférence du club (inscription sur www.club-reseau.net)"]
+
+
+def test_an_events_page_in_english_or_german_is_its_own_for_search_engines(web: Web) -> None:
+    """The English and German pages of an event named the bare address (French to a
+    crawler) as their canonical one: search engines took them for copies and dropped
+    them, and a German speaker searching the web only met the event in French. Each page
+    now names itself canonical, and all three by language (hreflang)."""
+    uid = web.aggregator.published().events[0].uid
+    bare = f"{web.aggregator.settings.base_url}/events/{uid.replace('@', '%40')}"
+    links = {}
+    for lang in ("fr", "en", "de"):
+        page = web.client.get(f"/events/{uid}", params={"lang": lang}).text
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)">', page)
+        og_url = re.search(r'<meta property="og:url" content="([^"]+)">', page)
+        assert canonical and og_url
+        links[lang] = html.unescape(canonical.group(1))
+        assert html.unescape(og_url.group(1)) == links[lang]
+        alternates = dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">',
+                                     page))
+        assert alternates == {"fr": bare, "en": f"{bare}?lang=en", "de": f"{bare}?lang=de",
+                              "x-default": bare}
+    assert links == {"fr": bare, "en": f"{bare}?lang=en", "de": f"{bare}?lang=de"}

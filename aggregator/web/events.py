@@ -87,9 +87,23 @@ def _page(aggregator: Aggregator, published: Published, event: MergedEvent, lang
         "outlook": pages.outlook_calendar_url(event, page_url, "outlook"),
         "office": pages.outlook_calendar_url(event, page_url, "office"),
         "page_url": page_url,
+        **_languages(page_url, lang),
         "summary": _summary(dates[0]["day"] if dates else "", place, event.description),
         **_more_from(published, event, sources, now, zone, lang),
     }
+
+
+def _languages(page_url: str, lang: str) -> dict[str, Any]:
+    """The page's own address in ``lang`` (``canonical``) and its address in each language
+    (``alternates``, hreflang): the bare one is French to a crawler (no Accept-Language),
+    and named canonical by the English and German pages too, which search engines then
+    dropped as its copies."""
+    def in_language(code: str) -> str:
+        return page_url if code == i18n.DEFAULT else f"{page_url}?lang={code}"
+
+    return {"canonical": in_language(lang),
+            "alternates": [(code, in_language(code)) for code in i18n.LANGUAGES]
+            + [("x-default", page_url)]}
 
 
 def _continues(event: MergedEvent, now: datetime, zone: ZoneInfo) -> bool:
