@@ -171,3 +171,18 @@ def test_an_events_page_in_english_or_german_is_its_own_for_search_engines(web: 
         assert alternates == {"fr": bare, "en": f"{bare}?lang=en", "de": f"{bare}?lang=de",
                               "x-default": bare}
     assert links == {"fr": bare, "en": f"{bare}?lang=en", "de": f"{bare}?lang=de"}
+
+
+def test_a_window_that_ends_before_it_starts_is_refused_with_why(web: Web) -> None:
+    """A partner's widget asking /events.json?from=2026-12-13&to=2026-12-07 (the two dates
+    swapped) got an empty list, 200, as if nothing were planned that week; it is now told
+    (422) that the window ends before it starts. A window of no length stays an answer."""
+    for window in ({"from": "2026-12-13", "to": "2026-12-07"},
+                   {"from": "2026-12-07T18:00:00+01:00", "to": "2026-12-07T17:00:00+01:00"}):
+        answer = web.client.get("/events.json", params=window)
+        assert answer.status_code == 422
+        assert answer.json() == {"detail": f"from ({window['from']}) is after to "
+                                           f"({window['to']}): swap them"}
+    same = web.client.get("/events.json", params={"from": "2026-12-07T18:00:00Z",
+                                                  "to": "2026-12-07T18:00:00Z"})
+    assert same.status_code == 200 and same.json()["events"] == []

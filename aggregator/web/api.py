@@ -295,10 +295,14 @@ def _window(start: str, end: str, zone: ZoneInfo) -> tuple[datetime, datetime] |
     the day after, so that the day is included), an instant is itself.
 
     Raises:
-        HTTPException: 422, a value that is neither a day nor an instant.
+        HTTPException: 422, a value that is neither a day nor an instant, or a ``from``
+            after ``to`` (two dates swapped).
     """
     if not start and not end:
         return None
+    if start and end and _moment(start, "from", zone, 0) > _moment(end, "to", zone, 0):
+        raise HTTPException(status_code=422, detail=f"from ({start}) is after to ({end}): "
+                                                    "swap them")  # an empty list said "none"
     first = min(max(_moment(start, "from", zone, 0), EARLIEST), LATEST) if start else EARLIEST
     return first, min(_moment(end, "to", zone, 1), LATEST) if end else LATEST
 
