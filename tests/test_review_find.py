@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aggregator.selection import Selection, as_offered
@@ -186,3 +186,31 @@ def test_a_window_that_ends_before_it_starts_is_refused_with_why(web: Web) -> No
     same = web.client.get("/events.json", params={"from": "2026-12-07T18:00:00Z",
                                                   "to": "2026-12-07T18:00:00Z"})
     assert same.status_code == 200 and same.json()["events"] == []
+
+
+def test_a_search_for_a_past_event_offers_the_past_days(web: Web) -> None:
+    """A reader looking for last week's talk (its slides, its photos) searched its title
+    and read 'No upcoming event matches this selection: try fewer filters or other words',
+    though the agenda keeps the past weeks: nothing said where it was. Such a page now
+    says that past events match and links to them."""
+    held = datetime.now(UTC) - timedelta(days=3)
+    web.feeds.set("/assoc.ics", ics("meetup-6@assoc", "Apéro de novembre", held),
+                  "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    page = web.client.get("/", params={"q": "apéro novembre", "lang": "en"}).text
+    assert "No upcoming event matches this selection" in page
+    link = re.search(r'<a href="([^"]+)">Past events match this selection: see them</a>', page)
+    assert link, "no way to the past events"
+    past = web.client.get(html.unescape(link.group(1))).text
+    assert agenda_titles_of(past) == ["Apéro de novembre"]
+    for nothing_past in ({"q": "rencontre"}, {"q": "zzz"}):
+        assert "Past events match" not in web.client.get("/", params=nothing_past).text
+
+
+def agenda_titles_of(page: str) -> list[str]:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+    assert match
+    data: Any = json.loads(match.group(1))
+    events = data if isinstance(data, list) else data.get("@graph", [data])
+    return sorted(e["name"] for e in events if e.get("@type") == "Event")

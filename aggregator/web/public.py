@@ -27,6 +27,7 @@ from ..digest.labels import week_label
 from ..digest.select import parse_week
 from ..digests import ARCHIVE_LANGUAGE, ARCHIVE_OTHERS
 from ..render import DEFAULT_TITLE, pages
+from ..render.agenda import occurs_between
 from ..render.exports import AtomEntry, render_atom
 from ..selection import as_offered
 from . import i18n
@@ -131,7 +132,8 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     selection = offered(request, published,
                         Selection(city=city, kind=kind, tag=tag, source=source, q=q))
     filters = selection.filters()
-    today = aggregator.clock().astimezone(ZoneInfo(aggregator.settings.timezone)).date()
+    zone = ZoneInfo(aggregator.settings.timezone)
+    today = aggregator.clock().astimezone(zone).date()
     earliest = earliest_day(today, aggregator.settings.past_days)
     after = _day(from_, today, earliest)
     body, data = _agenda(request, published, selection, "page", after=after,
@@ -145,11 +147,17 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
                             filters | ({"from": day.isoformat()} if day != today else {})),
               day == (after or today)) for name, day in date_jumps(today) if day >= earliest]
     follow = {key: value for key, value in filters.items() if key != "q"}
+    # a selection with nothing to come, whose past days hold some: say so (a search for
+    # last week's talk read "no upcoming event matches", though the agenda keeps them)
+    held = bool(filters) and after is None and '<li class="event' not in body and any(
+        occurs_between(event, datetime.combine(earliest, time(), zone), aggregator.clock(), zone)
+        for event in aggregator.select_events(published, selection))
     return render(
         request, "agenda.html", agenda=body, structured_data=data,
         ics_href=ics, webcal_href=webcal(ics), atom_href=atom, events_atom_href=events_atom,
         subscribe_href=address(local(request, "/subscribe"), follow) if follow else "",
-        jumps=jumps, with_dates=True,
+        jumps=jumps, with_dates=True, past_href=address(
+            local(request, "/"), filters | {"from": earliest.isoformat()}) if held else "",
         from_day=after.isoformat() if after else "", earliest=earliest.isoformat(),
         **filter_choices(request, published, "/", selection),
     )
