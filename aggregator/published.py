@@ -27,11 +27,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Settings
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
-from .render import DEFAULT_TITLE, filtered_calendars, render_calendar, search_texts
+from .render import DEFAULT_TITLE, filtered_calendars, render_calendar
 from .render.agenda import SinglesIndex, occurs_between
 from .render.exports import event_record
 from .render.times import render_zone, utc_iso
-from .selection import P, Selection, event_text, item_text, select
+from .selection import P, Selection, event_text, item_text, searched_texts, select
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +177,9 @@ class PublishedMixin:
         with self._search_lock:
             version, texts = self._search_index.get(what, ("", ()))
             if version != published.version:
-                texts = search_texts([event_text(e) for e in published.events] if what == "events"
-                                     else [item_text(i) for i in published.items])
+                texts = searched_texts([event_text(e) for e in published.events]
+                                       if what == "events"
+                                       else [item_text(i) for i in published.items])
                 self._search_index = {**self._search_index, what: (published.version, texts)}
             return texts
 

@@ -21,8 +21,8 @@ from typing import Protocol, TypeVar
 
 from .dedup.places import CITIES, CITY_PHRASES, SUBURBS
 from .models import MergedEvent, MergedItem, Source
-from .render import slugify
-from .slug import search_fold
+from .render import search_texts, slugify
+from .slug import has_umlaut, search_fold, umlauts_spelled
 from .topics import KINDS, filter_word, topic_slug
 
 TAG = re.compile(r"<[^>]*>")
@@ -128,7 +128,7 @@ def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Sou
            city_of: Callable[[P], str | None], texts: Callable[[], Sequence[str]]) -> tuple[P, ...]:
     """The ``entries`` ``selection`` keeps, in their order. ``city_of`` gives an entry's own
     city (None: its organisations' cities); ``texts`` each entry's text folded by
-    :func:`aggregator.render.search_texts`, asked for only when there is a search (callers
+    :func:`searched_texts`, asked for only when there is a search (callers
     keep it for a build: folding 40,000 descriptions per search took a second)."""
     chosen: Sequence[int] = range(len(entries))
     if not replace(selection, q="").empty:
@@ -207,7 +207,19 @@ def search_words(q: str) -> list[str]:
     return [f" {word}" if len(word) <= SHORT_WORD else word for word in longer or words]
 
 
+def searched_texts(texts: Sequence[str]) -> list[str]:
+    """Each text folded by :func:`aggregator.render.search_texts`, one with umlauts followed
+    by its fold with them spelled "ae", "oe", "ue" (:func:`aggregator.slug.umlauts_spelled`):
+    what a search reads, as :func:`fold` folds a text alone."""
+    folded = search_texts(texts)
+    german = [i for i, text in enumerate(texts) if has_umlaut(text)]
+    for i, spelled in zip(german, search_texts([umlauts_spelled(texts[i]) for i in german])):
+        folded[i] += spelled
+    return folded
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII words apart by spaces and led by one, as
-    :func:`aggregator.render.search_texts` folds the texts searched."""
-    return " " + search_fold(text)
+    :func:`searched_texts` folds the texts searched (umlauts spelled too)."""
+    spelled = f" {search_fold(umlauts_spelled(text))}" if has_umlaut(text) else ""
+    return f" {search_fold(text)}{spelled}"
