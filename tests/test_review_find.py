@@ -243,3 +243,22 @@ def test_a_german_word_typed_without_umlauts_finds_it(web: Web) -> None:
     assert agenda_titles(web, q="ouvre") == ["Atelier : on ouvre le fablab"]
     for text in ("Köln", "KÜNSTLICHE Ku\u0308nstliche", "Groß ÄRGER", "C++ à Metz", ""):
         assert searched_texts([text])[0].split() == fold(text).split()  # both read alike
+
+
+def test_the_open_data_takes_a_filter_in_the_readers_words(web: Web) -> None:
+    """A German partner's script asking /events.json?kind=Labor&tag=KI, or subscribing to
+    /calendar.ics?tag=KI, got an empty answer (200, nothing said) though the lab's talk
+    was there: the open data now reads a kind, a topic or a city as the pages do."""
+    def titles(path: str, **params: str) -> list[str]:
+        answer = web.client.get(path, params=params)
+        assert answer.status_code == 200, answer.text
+        return sorted(e["title"] for e in answer.json()["events"])
+
+    assert titles("/events.json", kind="Labor", tag="KI") == titles(
+        "/events.json", kind="lab", tag="ai") == ["Rencontre IA"]
+    assert titles("/events.json", city="METZ", tag="IA") == ["Rencontre IA"]
+    calendar = web.client.get("/calendar.ics", params={"tag": "KI", "lang": "de"}).text
+    assert "SUMMARY:Rencontre IA" in calendar and "X-WR-CALNAME:Agenda" in calendar
+    assert re.search(r"X-WR-CALNAME:[^\r\n]*– KI\r\n", calendar)
+    news = web.client.get("/news.json", params={"tag": "KI"}).json()["items"]
+    assert news and news == web.client.get("/news.json", params={"tag": "ai"}).json()["items"]

@@ -33,6 +33,7 @@ from . import i18n
 from .conditional import ATOM, CALENDAR, JSON, conditional, etag_of, gzipped
 from .event_feed import upcoming_entries
 from .i18n_errors import Reason, not_found
+from .public import offered
 from .schemas import EventsDocument, NewsDocument
 from .views import address, aggregator_of
 
@@ -195,6 +196,7 @@ def _named_in(lang: str) -> str:
 def _selected_calendar(request: Request, selection: Selection, language: str) -> Response:
     aggregator = aggregator_of(request)
     published = aggregator.published()
+    selection = offered(request, published, selection)
     return _cached(request, ("ics", published.version, selection, language),
                    lambda: aggregator.render_selection(published, selection, language),
                    CALENDAR, published.modified)
@@ -284,6 +286,7 @@ def events_json(
     if selection.empty and since is None and window is None:
         return _file(request, "events.json", JSON)
     published = aggregator.published()
+    selection = offered(request, published, selection)  # ?tag=KI, ?city=Luxemburg
     key = ("json", published.version, selection, since, window)
     return _cached(request, key, lambda: (json.dumps(
         aggregator.events_document(published, selection, since, window), ensure_ascii=False,
@@ -371,7 +374,8 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
     a new entry; `lang` (fr, en, de; French by default) words its dates."""
     aggregator = aggregator_of(request)
     published = aggregator.published()
-    selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
+    selection = offered(request, published,
+                        Selection(city=city, kind=kind, tag=tag, source=source, q=q))
     language = i18n.negotiate(lang, None, None)
     now = published.generated_at or aggregator.clock()
 
@@ -396,6 +400,7 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
 def _selected_news(request: Request, selection: Selection, media_type: str) -> Response:
     aggregator = aggregator_of(request)
     published = aggregator.published()
+    selection = offered(request, published, selection)
     now = published.generated_at or aggregator.clock()
 
     def make() -> bytes:

@@ -200,8 +200,12 @@ def offered(request: Request, published: Published | None, selection: Selection
     """``selection`` with its city, kind and topic as :func:`filter_choices` offers them
     (``?city=metz`` is Metz, ``?tag=KI`` the topic ai): see :func:`.selection.as_offered`."""
     sources = aggregator_of(request).current_sources()
-    return as_offered(selection, _cities(published, sources),
-                      {tag for source in sources for tag in source.tags})
+    tags = {tag for source in sources for tag in source.tags}
+    organisations = {source.city for source in sources}
+    chosen = as_offered(selection, organisations, tags)
+    if published is None or not selection.city or chosen.city in organisations:
+        return chosen  # the events' cities (a walk through them all) only when needed
+    return as_offered(selection, _cities(published, sources), tags)
 
 
 def _cities(published: Published | None, sources: Sequence[Source]) -> set[str]:
