@@ -13,8 +13,10 @@ word of up to :data:`SHORT_WORD` letters only at a word's start ("IA" is not in
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol, TypeVar
@@ -30,6 +32,10 @@ SHORT_WORD = 3
 """A search's words of up to this many letters are looked for at a word's start only: "IA"
 or "AI" found inside other words ("Médiathèque", "sociaux", "semaine") listed half the
 agenda. Longer ones are found inside words too ("sicherheit" in "Cybersicherheit")."""
+SPLIT_FROM = 6
+"""A search's words of this many letters or more also find their spelling in two words
+(:func:`spellings`): "meetup" "meet-up", not "chat" "ch at"."""
+HYPHEN = re.compile(r"(?<=\w)[-‐‑](?=\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +141,20 @@ def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Sou
         chosen = [i for i in chosen if matches(city_of(entries[i]), entries[i], selection, sources)]
     if selection.q:
         folded = texts()
-        for word in search_words(selection.q):  # each word in its text or an organiser's name
-            named = {source.id for source in sources.values() if word in fold(source.name)}
-            chosen = [i for i in chosen if word in folded[i]
-                      or (named and not named.isdisjoint(entries[i].source_ids))]
+        known = functools.cache(lambda: vocabulary(folded))
+        kept: set[int] = set()
+        for words in search_readings(selection.q):  # "start-up" as written, and "startup"
+            found = chosen
+            for word in words:  # each word in its text or an organiser's name
+                forms = spellings(word, known)
+                named = {source.id for source in sources.values()
+                         if any(form in fold(source.name) for form in forms)}
+                first, *others = forms  # most words have one form: no any() per text
+                found = [i for i in found if first in folded[i]
+                         or (others and any(form in folded[i] for form in others))
+                         or (named and not named.isdisjoint(entries[i].source_ids))]
+            kept.update(found)
+        chosen = [i for i in chosen if i in kept]
     return tuple(entries[i] for i in chosen)
 
 
@@ -183,19 +199,59 @@ def select_sources(sources: Sequence[Source], selection: Selection) -> list[Sour
     topics or website."""
     if selection.empty:
         return list(sources)
-    words = search_words(selection.q)
+    readings = search_readings(selection.q)
+
+    def found(text: str) -> bool:
+        known = functools.cache(lambda: frozenset(text.split()))
+        return any(all(any(form in text for form in spellings(word, known))
+                       for word in words) for words in readings)
+
     return [
         source for source in sources
         if facets_match([source], (source.id,), (source.city,), cities=_one(selection.city),
                         kinds=_one(selection.kind), tags=_one(selection.tag))
-        and all(word in fold(" ".join((source.name, source.city, *city_names(source.city),
-                                       source.website, *source.tags)))
-                for word in words)
+        and found(fold(" ".join((source.name, source.city, *city_names(source.city),
+                                 source.website, *source.tags))))
     ]
 
 
 def _one(value: str) -> tuple[str, ...]:
     return (value,) if value else ()
+
+
+def search_readings(q: str) -> list[list[str]]:
+    """The ways the search ``q`` is read, each as :func:`search_words`: as written, and with
+    its hyphens between letters left out ("start-up" is also "startup", "meet-up"
+    "meetup"); an entry found by any one is found."""
+    joined = HYPHEN.sub("", q)
+    return [search_words(q)] + ([search_words(joined)] if joined != q else [])
+
+
+def spellings(word: str, known: Callable[[], Collection[str]]) -> list[str]:
+    """``word`` (of :func:`search_words`) and, one of :data:`SPLIT_FROM` letters or more,
+    each of its splits in two words both ``known`` ("startup": "start up", as "start-up"
+    folds): "startup" found no "start-up", "opensource" no "open source"."""
+    if len(word) < SPLIT_FROM:
+        return [word]
+    return [word] + [f"{word[:k]} {word[k:]}" for k in range(2, len(word) - 1)
+                     if word[:k] in known() and word[k:] in known()]
+
+
+_VOCABULARY: list[tuple[Sequence[str], frozenset[str]]] = []
+_VOCABULARY_LOCK = threading.Lock()
+
+
+def vocabulary(folded: Sequence[str]) -> frozenset[str]:
+    """Every word of the ``folded`` texts, kept for the last texts asked (a build's): the
+    splits of a search's words are looked up in it, where looking each for in the texts
+    took 0.1 s a word at N = 40,000."""
+    with _VOCABULARY_LOCK:
+        if _VOCABULARY and _VOCABULARY[0][0] is folded:
+            return _VOCABULARY[0][1]
+    words = frozenset(" ".join(folded).split())
+    with _VOCABULARY_LOCK:
+        _VOCABULARY[:] = [(folded, words)]
+    return words
 
 
 def search_words(q: str) -> list[str]:

@@ -262,3 +262,33 @@ def test_the_open_data_takes_a_filter_in_the_readers_words(web: Web) -> None:
     assert re.search(r"X-WR-CALNAME:[^\r\n]*– KI\r\n", calendar)
     news = web.client.get("/news.json", params={"tag": "KI"}).json()["items"]
     assert news and news == web.client.get("/news.json", params={"tag": "ai"}).json()["items"]
+
+
+def test_a_word_written_joined_or_hyphenated_finds_both_spellings(web: Web) -> None:
+    """French writes "start-up" and "startup", "meet-up" and "meetup", "open source" and
+    "opensource": a reader searching one spelling missed every event written the other
+    ("start-up" found 3 of the demo's 11 start-up events). Either spelling now finds both,
+    and "Esch-sur-Alzette" is still its three words."""
+    def event(number: int, title: str, place: str = "Salle 2") -> bytes:
+        found = ics(f"h{number}@assoc", title, SOON + timedelta(days=number))
+        return found.replace(b"TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", place.encode())
+
+    web.feeds.set("/assoc.ics", one_calendar(
+        event(1, "Apéro start-up"),
+        event(2, "Startup Weekend"),
+        event(3, "Meetup Python"),
+        event(4, "Meet-up Rust"),
+        event(5, "Journée open source"),
+        event(6, "Atelier opensource", "Technoport\\, Esch-sur-Alzette"),
+        event(7, "Star tuning"),
+    ), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    start_ups = ["Apéro start-up", "Startup Weekend"]
+    assert agenda_titles(web, q="startup") == start_ups
+    assert agenda_titles(web, q="start-up") == start_ups
+    assert agenda_titles(web, q="Start-up weekend") == ["Startup Weekend"]
+    assert agenda_titles(web, q="meetup") == agenda_titles(web, q="meet-up") == [
+        "Meet-up Rust", "Meetup Python"]
+    assert agenda_titles(web, q="opensource") == ["Atelier opensource", "Journée open source"]
+    assert agenda_titles(web, q="esch-sur-alzette") == ["Atelier opensource"]
