@@ -292,3 +292,29 @@ def test_a_word_written_joined_or_hyphenated_finds_both_spellings(web: Web) -> N
         "Meet-up Rust", "Meetup Python"]
     assert agenda_titles(web, q="opensource") == ["Atelier opensource", "Journée open source"]
     assert agenda_titles(web, q="esch-sur-alzette") == ["Atelier opensource"]
+
+
+def test_a_subscribers_choices_stay_ticked_where_the_form_lists_them_otherwise(web: Web) -> None:
+    """A subscriber added as 'metz' (the command line, an old link) or following a city
+    only events are in ('Strasbourg') saw its preferences with nothing ticked: saving them
+    to change its language dropped its city, and its digest and calendar listed everything.
+    The sign-up link of an agenda of such a city opened the form unticked too. A value is
+    now ticked where the form lists it under another spelling, and listed ticked where the
+    form does not list it."""
+    web.feeds.set("/assoc.ics", ics("far@assoc", "Hackathon", SOON).replace(
+        b"TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", b"Shadok\\, Strasbourg"),
+        "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    assert "Hackathon" in web.client.get("/", params={"city": "Strasbourg"}).text
+    subscriber, _ = web.aggregator.add_subscriber(
+        "follower@example.org", confirmed=True, cities=["metz", "Strasbourg"], tags=["KI"],
+        kinds=["Lab"])
+    page = web.client.get(f"/preferences/{subscriber.token}").text
+    ticked = sorted(re.findall(r'name="(\w+)" value="([^"]*)" checked', page))
+    assert ticked == [("cities", "Metz"), ("cities", "Strasbourg"), ("kinds", "lab"),
+                      ("tags", "ai")]
+    assert '> Strasbourg</label>' in page
+    form = web.client.get("/subscribe", params={"city": "Strasbourg"}).text
+    assert re.findall(r'name="(\w+)" value="([^"]*)" checked', form) == [
+        ("cities", "Strasbourg")]

@@ -177,7 +177,7 @@ def filter_choices(request: Request, published: Published | None, action: str,
         "filters_action": local(request, action),
         "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
             action, "filters"),
-        "cities": sorted(_cities(published, sources), key=i18n.alphabetical),
+        "cities": sorted(agenda_cities(published, sources), key=i18n.alphabetical),
         "tags": sorted(((t, topic(t, lang)) for t in {t for s in sources for t in s.tags}),
                        key=lambda pair: i18n.alphabetical(pair[1])),
         "sources": sorted(((s.id, s.name) for s in sources),
@@ -205,10 +205,10 @@ def offered(request: Request, published: Published | None, selection: Selection
     chosen = as_offered(selection, organisations, tags)
     if published is None or not selection.city or chosen.city in organisations:
         return chosen  # the events' cities (a walk through them all) only when needed
-    return as_offered(selection, _cities(published, sources), tags)
+    return as_offered(selection, agenda_cities(published, sources), tags)
 
 
-def _cities(published: Published | None, sources: Sequence[Source]) -> set[str]:
+def agenda_cities(published: Published | None, sources: Sequence[Source]) -> set[str]:
     """The cities the filters offer: the organisations' and (``published``) the events'."""
     places = {e.city for e in published.shown if e.city} if published is not None else set()
     return places | {s.city for s in sources}

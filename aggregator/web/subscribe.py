@@ -20,15 +20,16 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
 from ..core import Selection, SubscriberError
-from ..models import Subscriber
+from ..models import SOURCE_KINDS, Subscriber
 from ..reasons import reason_in
 from ..digest.render import calendar_key
 from . import i18n
-from .public import Filter, offered, webcal
+from .public import Filter, agenda_cities, offered, webcal
 from .register import checked_form, limit, text
 from .rootpath import local
 from .security import HONEYPOT_FIELD, client_ip
-from ..topics import topic
+from ..slug import slugify
+from ..topics import topic, topic_slug
 from .views import aggregator_of, Page, kinds, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -52,14 +53,38 @@ def _choices(request: Request, page: Page) -> list[tuple[str, str, list[tuple[st
 def _form(request: Request, *, values: dict[str, Any], action: str, heading: str,
           button: str, ask_email: bool, status_code: int = 200, **extra: Any) -> HTMLResponse:
     page = Page(language(request), request.url.path, {})
+    choices = _choices(request, page)
+    values = values | _held(choices, values, page)
     return render(request, "subscribe.html", status_code=status_code, values=values,
                   action=action, heading=heading, button=button, ask_email=ask_email,
                   languages=[(code, i18n.NAMES[code]) for code in i18n.LANGUAGES],
-                  choices=_choices(request, page), notice=extra.pop("notice", ""),
+                  choices=choices, notice=extra.pop("notice", ""),
                   error=extra.pop("error", ""), unsubscribe_link=extra.pop("unsubscribe_link", ""),
                   calendar_https=extra.pop("calendar_https", ""),
                   calendar_webcal=extra.pop("calendar_webcal", ""),
                   failure=extra.pop("failure", ""), **extra)
+
+
+def _held(choices: list[tuple[str, str, list[tuple[str, str]]]], values: dict[str, Any],
+          page: Page) -> dict[str, list[str]]:
+    """Each group's chosen values as the form lists them: a city, kind or topic stored in
+    another spelling ("metz", "KI") is the offered one it names, and one the form does not
+    list (a city only events are in, an organisation gone) is added to ``choices``, ticked.
+    Left out, saving the preferences dropped it, and the subscriber followed everything."""
+    held: dict[str, list[str]] = {}
+    for group, _, options in choices:
+        def key(value: str, group: str = group) -> str:
+            return value if group == "sources" else topic_slug(value) if group == "tags" \
+                else slugify(value)
+
+        offered = {key(value): value for value, _ in options}
+        held[group] = []
+        for value in values[group]:
+            found = offered.get(key(value)) if key(value) else None
+            if found is None:
+                options.append((value, topic(value, page.lang) if group == "tags" else value))
+            held[group].append(found or value)
+    return held
 
 
 def _submitted(form: FormData) -> dict[str, Any]:
@@ -99,10 +124,17 @@ def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: 
     """The sign-up form, its choices ticked as the link says (``?source=lab`` from an
     organisation's page, ``?city=Metz`` from a city's agenda): only what the form offers."""
     page = Page(language(request), "/subscribe", {})
-    chosen = offered(request, None, Selection(city=city, kind=kind, tag=tag, source=source))
-    values = {"email": "", "language": page.lang, "cities": [chosen.city] if city else [],
-              "kinds": [chosen.kind] if kind else [], "tags": [chosen.tag] if tag else [],
-              "sources": [source] if source else []}
+    aggregator = aggregator_of(request)
+    published, sources = aggregator.published(), aggregator.current_sources()
+    chosen = offered(request, published,
+                     Selection(city=city, kind=kind, tag=tag, source=source))
+    listed = {  # what the agenda offers, its cities with events' (a city only events are in)
+        "cities": agenda_cities(published, sources), "kinds": set(SOURCE_KINDS),
+        "tags": {t for s in sources for t in s.tags}, "sources": {s.id for s in sources}}
+    values = {"email": "", "language": page.lang} | {
+        group: [value] if value in listed[group] else []
+        for group, value in (("cities", chosen.city), ("kinds", chosen.kind),
+                             ("tags", chosen.tag), ("sources", chosen.source))}
     return _form(request, values=values, action=local(request, "/subscribe"),
                  heading=page.t("subscribe_title"),
                  button=page.t("do_subscribe"), ask_email=True)
