@@ -22,10 +22,10 @@ from dataclasses import asdict, dataclass, replace
 from typing import Protocol, TypeVar
 
 from .dedup.places import CITIES, CITY_PHRASES, SUBURBS
-from .models import MergedEvent, MergedItem, Source
+from .models import LANGUAGES, MergedEvent, MergedItem, Source
 from .render import search_texts, slugify
 from .slug import has_umlaut, search_fold, umlauts_spelled
-from .topics import KINDS, filter_word, topic_slug
+from .topics import KINDS, filter_word, topic, topic_slug
 
 TAG = re.compile(r"<[^>]*>")
 SHORT_WORD = 3
@@ -196,7 +196,7 @@ def facets_match(posted: Sequence[Source], source_ids: Collection[str], places: 
 def select_sources(sources: Sequence[Source], selection: Selection) -> list[Source]:
     """The organisations of the directory that pass ``selection``'s city, kind and tag (as
     the agenda's, compared as slugs) and have every word of its ``q`` in their name, city,
-    topics or website."""
+    topics (as each language names them: "IA", "KI") or website."""
     if selection.empty:
         return list(sources)
     readings = search_readings(selection.q)
@@ -211,7 +211,9 @@ def select_sources(sources: Sequence[Source], selection: Selection) -> list[Sour
         if facets_match([source], (source.id,), (source.city,), cities=_one(selection.city),
                         kinds=_one(selection.kind), tags=_one(selection.tag))
         and found(fold(" ".join((source.name, source.city, *city_names(source.city),
-                                 source.website, *source.tags))))
+                                 source.website, *source.tags,
+                                 *(topic(tag, lang) for tag in source.tags
+                                   for lang in LANGUAGES)))))
     ]
 
 

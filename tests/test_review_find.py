@@ -318,3 +318,16 @@ def test_a_subscribers_choices_stay_ticked_where_the_form_lists_them_otherwise(w
     form = web.client.get("/subscribe", params={"city": "Strasbourg"}).text
     assert re.findall(r'name="(\w+)" value="([^"]*)" checked', form) == [
         ("cities", "Strasbourg")]
+
+
+def test_the_directory_finds_an_organisation_by_its_topic_in_the_readers_words(web: Web) -> None:
+    """The directory says it searches organisations' topics, but read them as the operator's
+    slugs: a French reader searching 'IA' or 'Intelligence artificielle', a German one 'KI',
+    did not find the lab whose topic is ai (shown to them as 'IA', 'KI')."""
+    def found(q: str, lang: str) -> list[str]:
+        page = web.client.get("/sources", params={"q": q, "lang": lang}).text
+        return re.findall(r'<td><a href="/sources/(\w+)">', page)
+
+    assert found("IA", "fr") == found("KI", "de") == found("AI", "en") == ["lab"]
+    assert found("Données", "fr") == []
+    assert found("start-up", "fr") == ["assoc"]
