@@ -28,6 +28,7 @@ from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
 from .char_refs import replace_references_to_nothing
 from .feed_dates import read_with_dates, to_utc, undated_note, unread_dates_note
+from .media_rss import keep_media_text_to_its_file
 from .text import (absolute_link, clean_identifier, clean_line, clean_text, html_to_text,
                    is_web_url, looks_like_html, plain_text, sanitize_html)
 from .timezones import well_known_zone
@@ -193,6 +194,7 @@ def _make_handlers_tolerant() -> None:
                 setattr(parser, name, _tolerant(handler, name))
 
 
+keep_media_text_to_its_file()
 _make_handlers_tolerant()
 
 
