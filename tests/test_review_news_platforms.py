@@ -3,10 +3,13 @@ WordPress plugins...), from the feed to what the reader sees: defects found in r
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC
 from pathlib import Path
 
+from aggregator.dedup import merge_news
 from aggregator.dedup.policy import merge_item
+from aggregator.models import Source
 from aggregator.parse import parse_body
 from aggregator.render.pages import news_rows
 
@@ -47,3 +50,29 @@ def test_an_untitled_wordpress_com_post_is_not_titled_by_its_authors_login() -> 
             "</item></channel></rss>").encode()
     [aside] = shown(body)
     assert aside["title"] == "Le fablab est fermé samedi pour inventaire."
+
+
+def test_a_medium_article_relayed_by_the_incubator_is_one_article_at_its_own_address() -> None:
+    """Medium's feeds link each story with "?source=rss-<id>------2", a tag of where the
+    click came from: the incubator's relay, under the story's title and address with its
+    own words, stayed a second article, and the reader's click on the original carried
+    Medium's tag."""
+    sources = {key: Source(id=key, name=name, kind=kind, city="Metz", country="FR")
+               for key, name, kind in (("startup", "Startup Metz", "startup"),
+                                       ("incubator", "Incubateur Lorrain", "incubator"))}
+    story = parse_body((DATA / "medium_profile.xml").read_bytes(), "auto",
+                       "https://medium.com/@startupmetz/feed").items
+    relay = parse_body(
+        b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        b"<title>Incubateur Lorrain</title><link>https://incubateur-lorrain.fr</link><item>"
+        b"<title>Nous levons 2 millions d\xe2\x80\x99euros</title>"
+        b"<link>https://medium.com/@startupmetz/nous-levons-2-millions-deuros-5e4d3c2b1a09</link>"
+        b"<pubDate>Thu, 03 Dec 2026 14:00:00 +0100</pubDate><description>Bravo \xc3\xa0 "
+        b"Startup Metz, accompagn\xc3\xa9e par l'incubateur, pour sa lev\xc3\xa9e de fonds."
+        b"</description></item></channel></rss>", "auto", "https://incubateur-lorrain.fr/feed/").items
+    items = [dataclasses.replace(item, source_id="startup") for item in story] + [
+        dataclasses.replace(item, source_id="incubator") for item in relay]
+    [merged] = merge_news(items, sources).items
+    [row] = news_rows([merged], sources, UTC, "fr")
+    assert row["sources"] == "Startup Metz, Incubateur Lorrain"
+    assert row["link"] == "https://medium.com/@startupmetz/nous-levons-2-millions-deuros-5e4d3c2b1a09"

@@ -38,10 +38,20 @@ _MEETUP_EVENT = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?([^/]+)/events/(\d+)"
 _EVENTBRITE_EVENT = re.compile(r"^/e/(?:[^/]*-)?(\d{6,})/?$")
 
 
-def is_tracking(name: str) -> bool:
-    """True for a query parameter that only tracks a campaign or a click."""
+def is_tracking(name: str, value: str = "") -> bool:
+    """True for a query parameter that only tracks a campaign or a click (given its
+    ``value``, also Medium's ``source=rss-…``: see :data:`FEED_SOURCE`)."""
     lowered = name.lower()
-    return lowered in TRACKING_NAMES or lowered.startswith(TRACKING_PREFIXES)
+    return (lowered in TRACKING_NAMES or lowered.startswith(TRACKING_PREFIXES)
+            or (lowered == "source" and value.lower().startswith(FEED_SOURCE)))
+
+
+FEED_SOURCE = "rss"
+"""Medium (and publications on their own domain) link each story of a feed with
+``?source=rss-<author id>------2``, ``?source=rss----<publication id>---4``: where the click
+came from, not the page. Kept, a relay linking to the story's address stayed a second
+article, and readers' clicks carried the tag. Another site's ``source`` parameter names
+something of the page and stays."""
 
 
 def clean_url(url: str) -> str:
@@ -58,7 +68,7 @@ def clean_url(url: str) -> str:
     except ValueError:
         return url
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not is_tracking(k)])
+                       if not is_tracking(k, v)])
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
 
 
@@ -72,7 +82,7 @@ def untracked(url: str) -> str:
     except ValueError:
         return url
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not is_tracking(k)]
+    kept = [(k, v) for k, v in pairs if not is_tracking(k, v)]
     if len(kept) == len(pairs):
         return url
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
@@ -105,7 +115,7 @@ def url_key(url: str, *, fragment: bool = False) -> str:
     query = match.group(4)
     if query:
         query = urlencode(sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-                                 if not is_tracking(k) and not _is_amp(k, v)))
+                                 if not is_tracking(k, v) and not _is_amp(k, v)))
     key = f"{host}{path}?{query}" if query else f"{host}{path}"
     anchor = match.group(5) if fragment else None
     return f"{key}#{anchor}" if anchor and not is_tracking(anchor) else key
