@@ -76,3 +76,34 @@ def test_a_medium_article_relayed_by_the_incubator_is_one_article_at_its_own_add
     [row] = news_rows([merged], sources, UTC, "fr")
     assert row["sources"] == "Startup Metz, Incubateur Lorrain"
     assert row["link"] == "https://medium.com/@startupmetz/nous-levons-2-millions-deuros-5e4d3c2b1a09"
+
+
+def test_a_picture_a_site_loads_late_is_shown_and_none_is_an_empty_frame() -> None:
+    """Squarespace writes its articles' pictures as the page loads them, late: an <img> with
+    the address in data-src, no src, and a copy for browsers without JavaScript in
+    <noscript> (which the sanitiser drops with its content). /news showed an empty frame
+    with the alt text and no picture; so did a WordPress lazy-loading plugin's (a data: URI
+    in src, the picture in data-lazy-src). The picture now loads from its address; an
+    <img> left with nothing to load leaves its words (alt), not an empty frame."""
+    [row] = shown((DATA / "squarespace_blog.xml").read_bytes(),
+                  "https://www.studio-kirchberg.lu/journal?format=rss")
+    assert ('<img src="https://images.squarespace-cdn.com/content/v1/5f1a2b3c/1701620000000-ABC/'
+            'espace.jpg" alt="L’espace de coworking">') in row["summary"]
+    assert row["summary"].count("<img") == 1 and "data-" not in row["summary"]
+    body = rss_item('<p>Stand</p><img src="data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.'
+                    'org/2000/svg%22%3E%3C/svg%3E" data-lazy-src="/wp-content/uploads/stand.jpg" '
+                    'alt="Le stand" width="800" height="600"><img src="javascript:alert(1)" '
+                    'alt="Rien" width="300" height="200">')
+    [row] = shown(body)
+    assert row["summary"] == ('<p>Stand</p><img src="https://lab.example.org/wp-content/uploads/'
+                              'stand.jpg" alt="Le stand" height="600" width="800">Rien')
+
+
+def rss_item(content: str) -> bytes:
+    """An RSS feed of one item whose content:encoded is ``content``."""
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Lab</title>'
+            "<link>https://lab.example.org/</link><item><title>Salon</title>"
+            "<link>https://lab.example.org/salon/</link><pubDate>Thu, 03 Dec 2026 10:00:00 +0000"
+            f"</pubDate><content:encoded><![CDATA[{content}]]></content:encoded></item>"
+            "</channel></rss>").encode()

@@ -28,9 +28,14 @@ ALLOWED_TAGS = frozenset(
 )  # fmt: skip
 """Basic formatting, links, images, lists and tables; no forms, frames, media or styling."""
 
+LATE_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-image")
+"""Where a page that loads its pictures late keeps their address (Squarespace's data-src and
+data-image, with no src; lazy-loading plugins' data-lazy-src or data-original, with a
+placeholder in src): read as the src when there is none (see :func:`_loaded_image`)."""
+
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", *LATE_SOURCES},
     "abbr": {"title"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
@@ -71,7 +76,7 @@ def image_source_filter(base_url: str) -> Callable[[str, str, str], str | None]:
     """
 
     def keep(element: str, attribute: str, value: str) -> str | None:
-        if element != "img" or attribute != "src":
+        if element != "img" or (attribute != "src" and attribute not in LATE_SOURCES):
             return value
         resolved = absolute_link(value, base_url)
         return resolved if resolved.lower().startswith(IMAGE_SCHEMES) else None
@@ -103,7 +108,7 @@ def sanitize_html(html: str, base_url: str = "") -> str:
         )
     except ValueError:  # an unusable base URL: refuse relative URLs instead
         cleaned = nh3.clean(html, tags=set(ALLOWED_TAGS), url_relative="deny")
-    return _IMAGE.sub(_without_tracker, cleaned).strip() if "<img" in cleaned else cleaned.strip()
+    return _IMAGE.sub(_loaded_image, cleaned).strip() if "<img" in cleaned else cleaned.strip()
 
 
 _IMAGE = re.compile(r"<img\b[^>]*>")
@@ -113,11 +118,35 @@ TRACKERS = ("medium.com/_/stat", "feeds.feedburner.com/~r/", "feeds.feedblitz.co
 """Where publishing platforms' tracking images load from (Medium's, FeedBurner's, Jetpack's)."""
 
 
-def _without_tracker(image: re.Match[str]) -> str:
+_LATE_SOURCE = re.compile(r'\s(data-[a-z-]+)="([^"]*)"')
+_SOURCE = re.compile(r'\ssrc="')
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def _loaded_image(image: re.Match[str]) -> str:
+    """The image as it loads: its src, else the first address a late loader keeps
+    (:data:`LATE_SOURCES`), which the filter resolved. An image left with nothing to load
+    (its src a placeholder's data: URI, a javascript: one) showed as an empty frame of its
+    width and height: it is now its alt text alone, as a browser shows a missing picture.
+    A tracker goes (:func:`_without_tracker`). nh3 has written the tag, so its attributes
+    are ``name="value"``, values escaped."""
+    tag = image.group(0)
+    if "data-" in tag:
+        late = dict(_LATE_SOURCE.findall(tag))
+        tag = _LATE_SOURCE.sub("", tag)
+        found = next((late[name] for name in LATE_SOURCES if late.get(name)), "")
+        if found and _SOURCE.search(tag) is None:
+            tag = tag.replace("<img", f'<img src="{found}"', 1)
+    if _SOURCE.search(tag) is None:
+        alt = _ALT.search(tag)
+        return alt.group(1) if alt else ""
+    return _without_tracker(tag)
+
+
+def _without_tracker(tag: str) -> str:
     """An image of 1×1 (or 0) pixel, or one from a platform's statistics: a tracker that
     reported each visitor of our pages to the platform (the pages' CSP lets https images
-    load). nh3 has written the tag, so its attributes are ``name="value"``."""
-    tag = image.group(0)
+    load)."""
     if _PIXEL_SIZE.search(tag) or any(tracker in tag for tracker in TRACKERS):
         return ""
     return tag
