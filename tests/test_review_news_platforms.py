@@ -107,3 +107,15 @@ def rss_item(content: str) -> bytes:
             "<link>https://lab.example.org/salon/</link><pubDate>Thu, 03 Dec 2026 10:00:00 +0000"
             f"</pubDate><content:encoded><![CDATA[{content}]]></content:encoded></item>"
             "</channel></rss>").encode()
+
+
+def test_a_youtube_videos_description_keeps_its_lines() -> None:
+    """A YouTube channel's feed describes each video in <media:group>'s <media:description>,
+    plain text (Media RSS's default type): read as HTML, its lines ran into one on /news
+    and in the digest ("…du 1er décembre. Intervenant : Jean Dupont (LORIA) https://…")."""
+    [row] = shown((DATA / "youtube_channel.xml").read_bytes(),
+                  "https://www.youtube.com/feeds/videos.xml?channel_id=UCabc")
+    assert row["title"] == "Conférence : l'IA et l'énergie"
+    assert row["summary"] == ("Enregistrement de la conférence du 1er décembre.<br>Intervenant : "
+                              "Jean Dupont (LORIA)<br>https://www.inria.fr/fr/centre-inria-"
+                              "universite-lorraine")

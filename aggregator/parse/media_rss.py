@@ -9,7 +9,7 @@ WordPress.com each post its author's gravatar titled with their login. Taken as 
 entry's, the alt text replaced the post's text (a description after another becomes the
 content, which wins), and an item without a title (all of Mastodon's) was titled by its
 picture's alt text or its author's login. Inside ``<media:content>`` they are now left
-to the file.
+to the file. And where they are the entry's, they are plain text unless typed (:data:`PLAIN`).
 """
 
 from __future__ import annotations
@@ -39,8 +39,16 @@ def _start_text(start: Callable[..., Any]) -> Callable[..., Any]:
         if getattr(parser, "in_media_content", 0):
             parser.push(IGNORED, 0)
             return None
+        if "type" not in attrs_d:  # Media RSS's default: plain text (see PLAIN)
+            attrs_d = {**attrs_d, "type": PLAIN}
         return start(parser, attrs_d)
     return start_media_text
+
+
+PLAIN = "plain"
+"""A ``media:title`` or ``media:description`` with no ``type`` is plain text (Media RSS
+1.5.1), which feedparser typed as HTML: a YouTube video's description, lines of plain text,
+ran into one line on /news and in the digest."""
 
 
 def _end_text(end: Callable[..., Any]) -> Callable[..., Any]:
