@@ -119,3 +119,29 @@ def test_a_youtube_videos_description_keeps_its_lines() -> None:
     assert row["summary"] == ("Enregistrement de la conférence du 1er décembre.<br>Intervenant : "
                               "Jean Dupont (LORIA)<br>https://www.inria.fr/fr/centre-inria-"
                               "universite-lorraine")
+
+
+def test_the_universitys_relay_under_its_own_headline_with_the_labs_text_is_one_article() -> None:
+    """The university relays the lab's news under its own headline, the lab's text word for
+    word. Each side's summary was compared without its own title's words: "bourse" and
+    "chercheuse" left out of one, "obtient" and "IA" of the other, the same text agreed at
+    78 % and the article was listed twice, by the lab and by the university."""
+    sources = {key: Source(id=key, name=name, kind=kind, city="Nancy", country="FR")
+               for key, name, kind in (("loria", "LORIA", "lab"),
+                                       ("ul", "Université de Lorraine", "institution"))}
+    text = ("<p>Marie Curie, chercheuse au LORIA, obtient une bourse ERC Starting Grant de "
+            "1,5 M€ pour ses travaux sur l'IA frugale.</p>")
+    lab = parse_body(rss_item(text).replace(b"<title>Salon</title>", "<title>Le LORIA obtient "
+                     "un financement ERC pour l'IA frugale</title>".encode()), "auto", URL).items
+    relay = parse_body(
+        rss_item(text).replace(b"<title>Salon</title>", b"<title>Une bourse ERC pour une "
+                               b"chercheuse du LORIA</title>").replace(
+            b"https://lab.example.org/salon/", b"https://www.univ-lorraine.fr/fr/actualites/"
+            b"bourse-erc").replace(b"10:00:00", b"15:30:00"), "auto",
+        "https://www.univ-lorraine.fr/fr/rss.xml").items
+    items = [dataclasses.replace(item, source_id="loria") for item in lab] + [
+        dataclasses.replace(item, source_id="ul") for item in relay]
+    [merged] = merge_news(items, sources).items
+    [row] = news_rows([merged], sources, UTC, "fr")
+    assert row["title"] == "Le LORIA obtient un financement ERC pour l'IA frugale"
+    assert row["sources"] == "LORIA, Université de Lorraine"
