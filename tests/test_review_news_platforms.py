@@ -145,3 +145,33 @@ def test_the_universitys_relay_under_its_own_headline_with_the_labs_text_is_one_
     [row] = news_rows([merged], sources, UTC, "fr")
     assert row["title"] == "Le LORIA obtient un financement ERC pour l'IA frugale"
     assert row["sources"] == "LORIA, Université de Lorraine"
+
+
+def test_a_toot_announcing_the_labs_article_is_that_article() -> None:
+    """A lab registers its blog's feed and its Mastodon account's, where each article is
+    announced by a post repeating its title and linking to it. The post's own link is the
+    post, its text the title and the link: it shared neither link nor summary with the
+    article, and /news listed each article twice, once titled "… frugale 🎉…". A text
+    that links to an article's own page under its title is that article."""
+    sources = {"loria": Source(id="loria", name="LORIA", kind="lab", city="Nancy", country="FR")}
+    blog = rss_item("<p>Marie Curie, chercheuse au LORIA, obtient une bourse ERC Starting Grant "
+                    "de 1,5 M€ pour ses travaux sur l'IA frugale.</p>").replace(
+        b"<title>Salon</title>", "<title>Le LORIA obtient un financement ERC pour l’IA frugale"
+        "</title>".encode()).replace(b"https://lab.example.org/salon/",
+                                     b"https://www.loria.fr/fr/erc-ia-frugale/")
+    toot = (DATA / "mastodon_account.xml").read_bytes().replace(
+        "Félicitations à l’équipe MULTISPEECH pour le prix de la meilleure thèse ! 🎉".encode(),
+        "Le LORIA obtient un financement ERC pour l’IA frugale 🎉&lt;/p&gt;&lt;p&gt;&lt;a "
+        "href=\"https://www.loria.fr/fr/erc-ia-frugale/\" target=\"_blank\" rel=\"nofollow "
+        "noopener noreferrer\" translate=\"no\"&gt;&lt;span class=\"invisible\"&gt;https://www."
+        "&lt;/span&gt;&lt;span class=\"ellipsis\"&gt;loria.fr/fr/erc-ia-frugale/&lt;/span&gt;"
+        "&lt;/a&gt;".encode()).replace(b"09:12:44", b"10:12:44")
+    items = [dataclasses.replace(item, source_id="loria")
+             for body, url in ((blog, "https://www.loria.fr/fr/feed/"),
+                               (toot, "https://mastodon.social/@loria.rss"))
+             for item in parse_body(body, "auto", url).items]
+    rows = news_rows(merge_news(items, sources).items, sources, UTC, "fr")
+    assert [row["title"] for row in rows] == [
+        "Séminaire demain à 14h : « L’IA frugale » par @jdupont",
+        "Le LORIA obtient un financement ERC pour l’IA frugale"]
+    assert rows[1]["link"] == "https://www.loria.fr/fr/erc-ia-frugale/"

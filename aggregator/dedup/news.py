@@ -12,6 +12,7 @@ linking to it differ in title and in summary or date (two articles about one eve
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import sys
 from collections import Counter
@@ -65,6 +66,8 @@ class Article:
     opening: int | None = None
     """The hash of the summary's first :data:`OPENING_WORDS` words, title words kept: a
     relay under its own headline copies the summary, so it is found by its opening."""
+    cited: tuple[str, ...] = ()
+    """The keys of the articles' pages its text links to (:func:`_cited`)."""
 
 
 def profile_items(items: Sequence[NewsItem], sources: Mapping[str, Source]) -> list[Article]:
@@ -110,7 +113,7 @@ def _article(item: NewsItem, brands: list[str], titles: TitleNormaliser) -> Arti
         key=f"{item.source_id}:{item.guid}", feed=item.feed_url or item.source_id,
         links=_links(item), title=titles(bare), decorated=decorated,
         day=_ordinal(when) if when else None,
-        summary=summary, opening=opening,
+        summary=summary, opening=opening, cited=_cited(item.summary),
         seen_day=_ordinal(item.seen) if when is None and item.seen else None)
 
 
@@ -170,6 +173,27 @@ def _agree(a: Article, b: Article) -> bool | None:
     titles = set(a.title.tokens) | set(b.title.tokens)
     return summaries_agree(tuple(w for w in a.summary if w not in titles),
                            tuple(w for w in b.summary if w not in titles))
+
+
+_HREF = re.compile(r'<a\s[^>]*?\bhref="(https?://[^"]+)"', re.IGNORECASE)
+MAX_CITED = 5
+"""Links of a text that may name the article it announces: a post's first few (the
+article's link comes first; a newsletter's fortieth is one of its many subjects)."""
+
+
+def _cited(summary: str) -> tuple[str, ...]:
+    """The keys of the article pages (as :func:`_links`) the first links of ``summary`` go to:
+    a social post announcing an article links to it (:func:`_announces`)."""
+    if "href" not in summary:
+        return ()
+    keys = (url_key(html.unescape(link)) for link in _HREF.findall(summary)[:MAX_CITED])
+    return tuple(dict.fromkeys(k for k in keys if k and is_specific(k) and not _is_listing(k)))
+
+
+def _announces(a: Article, b: Article) -> bool:
+    """One's text links to the other's own page: a post announcing the article (Mastodon's
+    account feed: its own link is the post, its text the title and the article's link)."""
+    return not (set(a.cited).isdisjoint(b.links) and set(b.cited).isdisjoint(a.links))
 
 
 def _links(item: NewsItem) -> tuple[str, ...]:
@@ -280,6 +304,8 @@ def same_item(a: Article, b: Article, repeated: set[tuple[str, ...]]) -> tuple[b
         return _copied(a, b), score
     if _apart(a, b):
         return False, score
+    if _announces(a, b):  # the title and a link to the article's page: what a post gives
+        return True, score
     agree = _agree(a, b)
     if agree is not None:
         return agree, score
