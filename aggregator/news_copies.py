@@ -11,6 +11,10 @@ the same article: it keeps its stored GUID, hence its merged id (the Atom entry'
 readers showed it twice) and the day it was first seen (an undated one came back as news).
 A link counts only where it names one article, in the new copy and among the stored ones
 (feeds whose every item links to the home page are common).
+
+An article with neither GUID nor link (hand-made feeds) is known by a hash of its title and
+text (:data:`HASHED`), which its author's every correction changes: it is found again by its
+title, where one such article of the copy and one stored have it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ class StoredArticle(NamedTuple):
     """Its row's id (the rows a new copy replaces are deleted by id)."""
     guid: str
     link: str
+    title: str = ""
+
+
+HASHED = "sha256:"
+"""How the parsers' GUID of an item with neither GUID nor link begins (parse/news.py)."""
 
 
 class Renewal(NamedTuple):
@@ -49,6 +58,8 @@ def renew(items: Sequence[NewsItem], stored: Sequence[StoredArticle]) -> Renewal
                if article.link and stored_links[article.link] == 1}
     new_links = Counter(item.link for item in items if item.link)
     new_guids = {item.guid for item in items}
+    by_title = _unique_titles([a for a in stored if _hashed(a.guid, a.link)], new_guids)
+    new_titles = Counter(item.title for item in items if _hashed(item.guid, item.link))
     renewed: list[NewsItem] = []
     replaced: list[int] = []
     for item in items:
@@ -59,7 +70,24 @@ def renew(items: Sequence[NewsItem], stored: Sequence[StoredArticle]) -> Renewal
                 found = None  # its own GUID is still in the copy: another article
             if found is not None:
                 item = dataclasses.replace(item, guid=found.guid)
+        if found is None and _hashed(item.guid, item.link) and new_titles[item.title] == 1:
+            found = by_title.get(item.title)  # its text corrected: its hash changed
+            if found is not None:
+                item = dataclasses.replace(item, guid=found.guid)
         if found is not None:
             replaced.append(found.row)
         renewed.append(item)
     return Renewal(tuple(renewed), tuple(replaced))
+
+
+def _hashed(guid: str, link: str) -> bool:
+    """Whether an article is known by the hash of its title and text alone."""
+    return not link and guid.startswith(HASHED)
+
+
+def _unique_titles(stored: Sequence[StoredArticle], new_guids: set[str]
+                   ) -> dict[str, StoredArticle]:
+    """The stored articles by title, where one has it and its GUID is not in the copy."""
+    titles = Counter(article.title for article in stored if article.title)
+    return {a.title: a for a in stored
+            if a.title and titles[a.title] == 1 and a.guid not in new_guids}

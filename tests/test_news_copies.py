@@ -154,3 +154,34 @@ def test_a_news_feed_moved_to_a_new_address_keeps_its_articles(
         moved.close()
     assert news(tmp_path / "output") == before
     assert published(tmp_path / "output") == dates
+
+
+def bare(*articles: tuple[str, str]) -> bytes:
+    """(title, text) → a hand-made RSS feed whose items have neither link nor guid, dated
+    the day before NOW."""
+    day = (NOW - timedelta(days=1)).strftime('%a, %d %b %Y %H:%M:%S +0000')
+    items = "".join(f"<item><title>{title}</title><description>{text}</description>"
+                    f"<pubDate>{day}</pubDate></item>" for title, text in articles)
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Asso</title>'
+            f"<link>https://asso.example.org/</link><description>d</description>{items}"
+            "</channel></rss>").encode()
+
+
+def test_an_article_without_link_or_guid_corrected_by_its_author_is_still_one_article(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """A hand-made feed gives its items neither link nor guid: each is known by a hash of its
+    title and text. A typo corrected changed the hash, and the article that left the feed
+    (kept, as articles that age out are) stayed beside its corrected copy: /news, news.json
+    and the digest listed "Le mot du président" twice, the typo and the correction."""
+    with lab_site(feed_server, tmp_path, db_url, bare(
+            ("Le mot du président", "Bonne annéee à toutes et à tous !"),
+            ("Compte rendu", "Trente membres présents."))) as publish:
+        first = publish(b"")
+        publish(bare(("Le mot du président", "Bonne année à toutes et à tous !"),
+                     ("Compte rendu", "Trente membres présents.")))
+        items = json.loads((tmp_path / "output" / "news.json").read_text())["items"]
+        assert sorted((i["title"], i["summary"], i["id"]) for i in items) == [
+            ("Compte rendu", "Trente membres présents.", first["Compte rendu"]),
+            ("Le mot du président", "Bonne année à toutes et à tous !",
+             first["Le mot du président"])]

@@ -228,8 +228,8 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
             sa.select(news_items.c.id, news_items.c.guid, news_items.c.published,
                       news_items.c.seen, news_items.c.payload)
             .where(news_items.c.feed_id == feed_id)).all()
-        renewal = renew(new_items, [StoredArticle(row.id, row.guid, codec.item_link(row.payload))
-                                    for row in earlier])
+        renewal = renew(new_items, [
+            StoredArticle(row.id, row.guid, *codec.item_identity(row.payload)) for row in earlier])
         stored = {row.guid: Stored(row.published, row.seen) for row in earlier}
         new_items = dated_by_first_seen(renewal.items, stored, now)
         replaced = sorted(set(renewal.replaced))

@@ -128,14 +128,15 @@ def encode_item(item: NewsItem) -> str:
     return _ENCODER.encode(data)
 
 
-def item_link(text: str) -> str:
-    """A stored article's link without decoding the rest ("" when its payload cannot be read:
-    it is then replaced by its GUID alone)."""
+def item_identity(text: str) -> tuple[str, str]:
+    """A stored article's link and title without decoding the rest ("" when its payload
+    cannot be read: it is then replaced by its GUID alone)."""
     try:
-        link = json.loads(text).get("link")
+        data = json.loads(text)
+        link, title = data.get("link"), data.get("title")
     except (ValueError, AttributeError):
-        return ""
-    return link if isinstance(link, str) else ""
+        return "", ""
+    return (link if isinstance(link, str) else "", title if isinstance(title, str) else "")
 
 
 def decode_item(text: str, source_id: str, feed_url: str) -> NewsItem:
