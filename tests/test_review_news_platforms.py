@@ -175,3 +175,20 @@ def test_a_toot_announcing_the_labs_article_is_that_article() -> None:
         "Séminaire demain à 14h : « L’IA frugale » par @jdupont",
         "Le LORIA obtient un financement ERC pour l’IA frugale"]
     assert rows[1]["link"] == "https://www.loria.fr/fr/erc-ia-frugale/"
+
+
+def test_a_wordpress_excerpts_words_for_screen_readers_are_not_shown() -> None:
+    """A WordPress site whose feed gives excerpts (Reading: "Excerpt") ends each with its
+    theme's "Continue reading" link, which carries the title for screen readers, hidden on
+    the site by the class screen-reader-text (Twenty Seventeen to Twenty Twenty-One). The
+    class went with the sanitiser, and /news and the digest showed the title again at the
+    end of every summary: "… un porte-clés… Lire la suite Retour sur l’atelier"."""
+    body = rss_item("").replace(b"<content:encoded><![CDATA[]]></content:encoded>", (
+        "<description><![CDATA[Samedi dernier, douze participants ont découvert l&#8217;"
+        "impression 3D avec nos bénévoles&hellip; <a href=\"https://lab.example.org/salon/\" "
+        "class=\"more-link\">Lire la suite<span class=\"screen-reader-text\"> « Retour sur "
+        "l&#8217;atelier impression&nbsp;3D »</span></a>]]></description>").encode())
+    [row] = shown(body)
+    assert row["summary"] == ("Samedi dernier, douze participants ont découvert l’impression 3D"
+                              " avec nos bénévoles… <a href=\"https://lab.example.org/salon/\" "
+                              "rel=\"noopener nofollow\">Lire la suite</a>")

@@ -92,6 +92,8 @@ def sanitize_html(html: str, base_url: str = "") -> str:
     ``base_url`` when it is an absolute http(s) URL and removed otherwise, since they would point
     at our own site once the text is merged.
     """
+    if any(name in html for name in SCREEN_READER_CLASSES):
+        html = _FOR_SCREEN_READERS.sub("", html)
     relative: Literal["deny"] | tuple[Literal["rewrite_with_base"], str] = "deny"
     if is_web_url(base_url):
         relative = ("rewrite_with_base", base_url)
@@ -111,6 +113,15 @@ def sanitize_html(html: str, base_url: str = "") -> str:
     return _IMAGE.sub(_loaded_image, cleaned).strip() if "<img" in cleaned else cleaned.strip()
 
 
+SCREEN_READER_CLASSES = ("screen-reader-text", "sr-only", "visually-hidden")
+"""Classes that hide words from the eye, for screen readers (WordPress's, Bootstrap's): a
+theme's "Continue reading<span class="screen-reader-text"> “Title”</span>". The sanitiser
+drops classes, and the words showed: every excerpt ended with its title again."""
+_FOR_SCREEN_READERS = re.compile(
+    r"<(span|div)\b[^<>]{0,200}?\bclass\s*=\s*[\"'][^\"'<>]{0,200}?\b(?:"
+    + "|".join(SCREEN_READER_CLASSES)
+    + r")\b[^\"'<>]{0,200}[\"'][^<>]{0,200}>[^<]{0,500}</\1\s*>", re.IGNORECASE)
+"""Bounded, so that a hostile text of many unclosed tags costs no more than a few passes."""
 _IMAGE = re.compile(r"<img\b[^>]*>")
 _PIXEL_SIZE = re.compile(r'\b(?:width|height)="\s*[01](?:\.0*)?\s*(?:px)?\s*"', re.I)
 TRACKERS = ("medium.com/_/stat", "feeds.feedburner.com/~r/", "feeds.feedblitz.com/~/i/",
