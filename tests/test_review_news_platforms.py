@@ -192,3 +192,17 @@ def test_a_wordpress_excerpts_words_for_screen_readers_are_not_shown() -> None:
     assert row["summary"] == ("Samedi dernier, douze participants ont découvert l’impression 3D"
                               " avec nos bénévoles… <a href=\"https://lab.example.org/salon/\" "
                               "rel=\"noopener nofollow\">Lire la suite</a>")
+
+
+def test_a_pictures_address_relative_to_its_article_loads_from_the_article() -> None:
+    """Hugo keeps a post's pictures beside it (a page bundle) and writes them relative to the
+    post's page ("images/podium.jpg"), as the browser reads them there: resolved against the
+    site's address (the channel's <link>), /news showed a broken picture and its links led
+    to pages that do not exist. A Hugo feed's item text without xml:base is read from its
+    page; an address from the site's root is the same either way."""
+    [row] = shown((DATA / "hugo_page_bundles.xml").read_bytes(), "https://lelab.example.org/index.xml")
+    post = "https://lelab.example.org/posts/hackathon-2026/"
+    assert f'src="{post}images/podium.jpg"' in row["summary"]
+    assert f'href="{post}classement.pdf"' in row["summary"]
+    assert 'href="https://lelab.example.org/posts/hackathon-2025/"' in row["summary"]
+    assert 'href="https://lelab.example.org/equipes/"' in row["summary"]

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import feedparser.api
 import feedparser.mixin
@@ -85,7 +86,8 @@ def parse_news(body: bytes, url: str, feed_root: bool = False,
     if len(entries) > MAX_ITEMS:
         notes.append(f"{len(entries)} entries: kept the first {MAX_ITEMS}")
         entries = entries[:MAX_ITEMS]
-    read = [(entry, read_entry(entry, base, url)) for entry in entries]
+    from_page = written_from_pages(feed)
+    read = [(entry, read_entry(entry, base, url, from_page)) for entry in entries]
     items = [item for _, item in read if item]
     unread_dates = [str(entry.get("published") or entry.get("updated")) for entry in entries
                     if (entry.get("published") or dict.get(entry, "updated"))
@@ -236,15 +238,18 @@ PAGE_RELATIONS = ("alternate", "")
 reader's click downloaded), its comments feed ("replies"), "self" or "edit"."""
 
 
-def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
-    """Convert one feedparser entry; None when it has no id, title, link or content."""
-    entry_base = str(entry.get("title_detail", {}).get("base") or "") or base
-    entry_base = entry_base if is_web_url(entry_base) else base
+def read_entry(entry: Any, base: str, url: str, from_page: bool = False) -> NewsItem | None:
+    """Convert one feedparser entry; None when it has no id, title, link or content. With
+    ``from_page`` (:func:`written_from_pages`), a text without xml:base is read from the
+    item's page (:func:`page_base`)."""
+    own_base = str(entry.get("title_detail", {}).get("base") or "")
+    entry_base = own_base if is_web_url(own_base) else base
     others = [x for x in entry.get("links") or []
               if x.get("rel", "alternate") not in PAGE_RELATIONS]
     link = first_link([str(entry.get(ORIGINAL) or ""), entry_link(entry)] + [  # see ORIGINAL
         str(x.get("href") or "") for x in entry.get("links") or [] if x not in others], entry_base)
-    summary = read_summary(entry, entry_base, link)
+    summary = read_summary(entry, page_base(link, entry_base) if from_page and not own_base
+                           else entry_base, link)
     published = to_utc(entry.get("published_parsed") or entry.get("created_parsed"))
     updated = to_utc(dict.get(entry, "updated_parsed"))  # entry.get would alias published (issue 310)
     title = title_text(entry)
@@ -262,6 +267,29 @@ def read_entry(entry: Any, base: str, url: str) -> NewsItem | None:
         author=clean_line(read_author(entry)),
         feed_url=url,
     )
+
+
+PAGE_GENERATORS = ("hugo", "zola")
+"""Site generators that keep a post's pictures and files beside it (Hugo's page bundles,
+Zola's colocated assets) and write them in its feed as the post's page reads them,
+"images/podium.jpg": read against the site's address, every such picture was broken on
+/news and in news.atom, and such links led nowhere."""
+
+
+def written_from_pages(feed: Any) -> bool:
+    """Whether the feed's generator (``<generator>Hugo</generator>``) is one of
+    :data:`PAGE_GENERATORS`."""
+    generator = str(feed.get("generator") or "").casefold()
+    return any(name in generator for name in PAGE_GENERATORS)
+
+
+def page_base(link: str, base: str) -> str:
+    """What an item's text resolves its relative addresses against: its page, ``link``, when
+    that page is on the site of ``base``; else ``base`` (a link to another site's article
+    says nothing of where this one's addresses lead)."""
+    if link and urlsplit(link).netloc.lower() == urlsplit(base).netloc.lower():
+        return link
+    return base
 
 
 def first_link(candidates: list[str], base: str) -> str:
