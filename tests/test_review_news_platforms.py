@@ -35,6 +35,21 @@ def test_a_mastodon_post_with_a_picture_is_not_its_pictures_description() -> Non
     assert plain["title"] == "Séminaire demain à 14h : « L’IA frugale » par @jdupont"
 
 
+
+def test_a_mastodon_post_of_a_picture_alone_shows_it() -> None:
+    """A post of a picture and no words: with no title and no text, /news titled it by its
+    address ("https://mastodon.social/@loria/1136…") and showed nothing. It is titled by
+    its picture's description and shows the picture."""
+    body = (DATA / "mastodon_account.xml").read_bytes().replace(
+        "&lt;p&gt;Félicitations à l’équipe MULTISPEECH pour le prix de la meilleure thèse ! 🎉 "
+        "&lt;a href=\"https://mastodon.social/tags/recherche\" class=\"mention hashtag\" "
+        "rel=\"tag\"&gt;#&lt;span&gt;recherche&lt;/span&gt;&lt;/a&gt;&lt;/p&gt;".encode(), b"")
+    pictured, _ = shown(body)
+    assert pictured["title"] == "Photo de groupe de l'équipe devant le bâtiment"
+    assert pictured["summary"] == (
+        '<img src="https://files.mastodon.social/media_attachments/files/113/original/photo.jpg"'
+        ' alt="Photo de groupe de l\'équipe devant le bâtiment">')
+
 def test_an_untitled_wordpress_com_post_is_not_titled_by_its_authors_login() -> None:
     """WordPress.com attaches each post's author gravatar as <media:content> titled with the
     author's login: an item without <title> (an aside, as some themes' feeds give it) was

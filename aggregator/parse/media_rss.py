@@ -14,6 +14,7 @@ to the file. And where they are the entry's, they are plain text unless typed (:
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -51,13 +52,29 @@ PLAIN = "plain"
 ran into one line on /news and in the digest."""
 
 
-def _end_text(end: Callable[..., Any]) -> Callable[..., Any]:
+def _end_text(end: Callable[..., Any], name: str) -> Callable[..., Any]:
     def end_media_text(parser: Any) -> Any:
         if parser.elementstack and parser.elementstack[-1][0] == IGNORED:
-            parser.elementstack.pop()
+            text = "".join(parser.elementstack.pop()[2]).strip()
+            files = parser._get_context().get("media_content")
+            if text and files:
+                files[-1].setdefault(name, text)  # the file's own (see pictures)
             return None
         return end(parser)
     return end_media_text
+
+
+def pictures(entry: Any) -> tuple[str, str]:
+    """The description of an entry's first picture and its pictures as HTML (not yet
+    sanitised), for an entry with neither title nor text: a Mastodon post of a picture
+    alone was titled by its address and showed nothing."""
+    found = [(str(m.get("url") or ""), str(m.get("description") or m.get("title") or ""))
+             for m in entry.get("media_content") or []
+             if m.get("medium") == "image" or str(m.get("type") or "").startswith("image/")]
+    found = [(url, words) for url, words in found if url]
+    shown = "".join(f'<img src="{html.escape(url)}" alt="{html.escape(words)}">'
+                    for url, words in found)
+    return next((words for _, words in found if words), ""), shown
 
 
 def keep_media_text_to_its_file() -> None:
@@ -69,5 +86,6 @@ def keep_media_text_to_its_file() -> None:
         parser._end_media_content = _end_content
         for name in ("title", "description"):
             setattr(parser, f"_start_media_{name}", _start_text(getattr(parser, f"_start_media_{name}")))
-            setattr(parser, f"_end_media_{name}", _end_text(getattr(parser, f"_end_media_{name}")))
+            end = getattr(parser, f"_end_media_{name}")
+            setattr(parser, f"_end_media_{name}", _end_text(end, name))
         parser.media_text_kept = True

@@ -29,7 +29,7 @@ from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
 from .char_refs import replace_references_to_nothing
 from .feed_dates import read_with_dates, to_utc, undated_note, unread_dates_note
-from .media_rss import keep_media_text_to_its_file
+from .media_rss import keep_media_text_to_its_file, pictures
 from .text import (absolute_link, clean_identifier, clean_line, clean_text, html_to_text,
                    is_web_url, looks_like_html, plain_text, sanitize_html)
 from .timezones import well_known_zone
@@ -253,6 +253,9 @@ def read_entry(entry: Any, base: str, url: str, from_page: bool = False) -> News
     published = to_utc(entry.get("published_parsed") or entry.get("created_parsed"))
     updated = to_utc(dict.get(entry, "updated_parsed"))  # entry.get would alias published (issue 310)
     title = title_text(entry)
+    if not (title or summary):  # a picture alone (Mastodon): its description, the picture
+        described, shown = pictures(entry)
+        title, summary = clean_line(described), sanitize_html(shown)
     if not (title or link or summary or entry.get("id")):  # a bare enclosure is all there is
         link = first_link([str(x.get("href") or "") for x in others], entry_base)
         if not link:
