@@ -192,6 +192,26 @@ def test_a_toot_announcing_the_labs_article_is_that_article() -> None:
     assert rows[1]["link"] == "https://www.loria.fr/fr/erc-ia-frugale/"
 
 
+
+def test_an_article_linking_to_anothers_of_the_same_title_is_still_its_own() -> None:
+    """The association's own report of the hackathon links to the lab's, of the same title:
+    two reports, not a post announcing the other (whose text opens with its title)."""
+    sources = {key: Source(id=key, name=name, kind=kind, city="Nancy", country="FR")
+               for key, name, kind in (("loria", "LORIA", "lab"),
+                                       ("asso", "L'Asso du Code", "association"))}
+    lab = rss_item("<p>Douze équipes, quarante-huit heures et trois prix remis par le jury de "
+                   "chercheurs du laboratoire.</p>").replace(
+        b"<title>Salon</title>", b"<title>Retour sur le hackathon</title>")
+    asso = rss_item("<p>Quel week-end ! Nos membres ont codé jour et nuit ; merci aux "
+                    "bénévoles. Voir aussi <a href=\"https://lab.example.org/salon/\">le compte "
+                    "rendu du LORIA</a>.</p>").replace(
+        b"<title>Salon</title>", b"<title>Retour sur le hackathon</title>").replace(
+        b"<link>https://lab.example.org/salon/</link>", b"<link>https://asso.example.org/hack/</link>")
+    items = [dataclasses.replace(item, source_id=key)
+             for key, body, url in (("loria", lab, URL), ("asso", asso, "https://asso.example.org/feed/"))
+             for item in parse_body(body, "auto", url).items]
+    assert len(merge_news(items, sources).items) == 2
+
 def test_a_wordpress_excerpts_words_for_screen_readers_are_not_shown() -> None:
     """A WordPress site whose feed gives excerpts (Reading: "Excerpt") ends each with its
     theme's "Continue reading" link, which carries the title for screen readers, hidden on

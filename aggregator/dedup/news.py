@@ -67,7 +67,8 @@ class Article:
     """The hash of the summary's first :data:`OPENING_WORDS` words, title words kept: a
     relay under its own headline copies the summary, so it is found by its opening."""
     cited: tuple[str, ...] = ()
-    """The keys of the articles' pages its text links to (:func:`_cited`)."""
+    """For a post, whose text opens with its title (a Mastodon post's title is its first
+    words), the keys of the articles' pages it links to (:func:`_cited`)."""
 
 
 def profile_items(items: Sequence[NewsItem], sources: Mapping[str, Source]) -> list[Article]:
@@ -108,12 +109,12 @@ _ARTICLES: Memo[NewsItem, Article] = Memo()
 def _article(item: NewsItem, brands: list[str], titles: TitleNormaliser) -> Article:
     bare, decorated = strip_decorations(item.title, brands)
     when = item.published or item.updated
-    summary, opening = _summary(item.summary, bare)
+    summary, opening, post = _summary(item.summary, bare)
     return Article(
         key=f"{item.source_id}:{item.guid}", feed=item.feed_url or item.source_id,
         links=_links(item), title=titles(bare), decorated=decorated,
         day=_ordinal(when) if when else None,
-        summary=summary, opening=opening, cited=_cited(item.summary),
+        summary=summary, opening=opening, cited=_cited(item.summary) if post else (),
         seen_day=_ordinal(item.seen) if when is None and item.seen else None)
 
 
@@ -122,15 +123,18 @@ def _ordinal(when: datetime) -> int:
     return (when.astimezone(UTC) if when.tzinfo else when).toordinal()
 
 
-def _summary(summary: str, title: str) -> tuple[tuple[str, ...], int | None]:
-    """The summary's words that are not words of the (folded) title (:attr:`Article.summary`)
-    and the hash of its opening (:attr:`Article.opening`)."""
+def _summary(summary: str, title: str) -> tuple[tuple[str, ...], int | None, bool]:
+    """The summary's words that are not words of the (folded) title (:attr:`Article.summary`),
+    the hash of its opening (:attr:`Article.opening`), and whether it opens with the title
+    (a post, :attr:`Article.cited`)."""
     title_words = set(tokens_of(title))
     tokens = tokens_of(fold(_TAG.sub(" ", summary)))
+    heading = tokens_of(fold(title))
+    post = bool(heading) and tokens[:len(heading)] == heading
     words = [w for w in tokens[:min(len(tokens) - 1, 80)] if w not in FILLER]
     opening = hash(tuple(words[:OPENING_WORDS])) if len(words) >= OPENING_WORDS else None
     # Interned: a build keeps 75,000 articles' words, mostly the same few thousand (issue 8).
-    return tuple(map(sys.intern, [w for w in words if w not in title_words])), opening
+    return tuple(map(sys.intern, [w for w in words if w not in title_words])), opening, post
 
 
 OPENING_WORDS = 8
@@ -191,8 +195,10 @@ def _cited(summary: str) -> tuple[str, ...]:
 
 
 def _announces(a: Article, b: Article) -> bool:
-    """One's text links to the other's own page: a post announcing the article (Mastodon's
-    account feed: its own link is the post, its text the title and the article's link)."""
+    """One is a post linking to the other's own page: a post announcing the article
+    (Mastodon's account feed: its own link is the post, its text the title and the
+    article's link). An article of its own that links to another of the same title ("see
+    also the lab's report") is not announcing it (only its text could tell)."""
     return not (set(a.cited).isdisjoint(b.links) and set(b.cited).isdisjoint(a.links))
 
 
