@@ -241,3 +241,26 @@ def test_a_pictures_address_relative_to_its_article_loads_from_the_article() -> 
     assert f'href="{post}classement.pdf"' in row["summary"]
     assert 'href="https://lelab.example.org/posts/hackathon-2025/"' in row["summary"]
     assert 'href="https://lelab.example.org/equipes/"' in row["summary"]
+
+
+def test_a_video_a_wordpress_post_embeds_is_a_link_to_it() -> None:
+    """WordPress writes a video embedded in a post (YouTube, Vimeo, PeerTube) as the player's
+    <iframe> in its feed. Frames leave summaries with their content, and /news showed
+    "Revivez la conférence :" followed by nothing. The video is now a link to its page,
+    named by the frame's title (other frames still go)."""
+    body = rss_item(
+        '<p>Revivez la conférence :</p><figure class="wp-block-embed is-type-video '
+        'is-provider-youtube wp-block-embed-youtube wp-embed-aspect-16-9 wp-has-aspect-ratio">'
+        '<div class="wp-block-embed__wrapper"><iframe loading="lazy" title="L&#8217;IA et '
+        'l&#8217;énergie &#8211; Jean Dupont" width="640" height="360" src="https://www.youtube.'
+        'com/embed/dQw4w9WgXcQ?feature=oembed" frameborder="0" allow="accelerometer; autoplay" '
+        'referrerpolicy="strict-origin-when-cross-origin" allowfullscreen></iframe></div>'
+        '</figure><p><iframe src="https://player.vimeo.com/video/76979871?h=8272103f6e" '
+        'width="640" height="360"></iframe></p><iframe src="javascript:alert(1)"></iframe>'
+        '<iframe src="https://ads.example.com/banner"></iframe>')
+    [row] = shown(body)
+    assert row["summary"] == (
+        "<p>Revivez la conférence :</p><figure><div><a href=\"https://www.youtube.com/watch?v="
+        "dQw4w9WgXcQ\" rel=\"noopener nofollow\">L’IA et l’énergie – Jean Dupont</a></div>"
+        "</figure><p><a href=\"https://vimeo.com/76979871\" rel=\"noopener nofollow\">"
+        "https://vimeo.com/76979871</a></p>")

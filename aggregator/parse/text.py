@@ -8,6 +8,7 @@ agenda page, news.json and the digest all show the same thing, whichever parser 
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 import unicodedata
@@ -94,6 +95,8 @@ def sanitize_html(html: str, base_url: str = "") -> str:
     """
     if any(name in html for name in SCREEN_READER_CLASSES):
         html = _FOR_SCREEN_READERS.sub("", html)
+    if "<iframe" in html or "<IFRAME" in html:
+        html = _FRAME.sub(_frame_link, html)
     relative: Literal["deny"] | tuple[Literal["rewrite_with_base"], str] = "deny"
     if is_web_url(base_url):
         relative = ("rewrite_with_base", base_url)
@@ -122,6 +125,40 @@ _FOR_SCREEN_READERS = re.compile(
     + "|".join(SCREEN_READER_CLASSES)
     + r")\b[^\"'<>]{0,200}[\"'][^<>]{0,200}>[^<]{0,500}</\1\s*>", re.IGNORECASE)
 """Bounded, so that a hostile text of many unclosed tags costs no more than a few passes."""
+_FRAME = re.compile(r"<iframe\b([^<>]*)>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\b(src|title)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+VIDEO_PLAYERS = (
+    (re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)"),
+     "https://www.youtube.com/watch?v={}"),
+    (re.compile(r"^https?://player\.vimeo\.com/video/(\d+)"), "https://vimeo.com/{}"),
+    (re.compile(r"^https?://(?:www\.)?dailymotion\.com/embed/video/(\w+)"),
+     "https://www.dailymotion.com/video/{}"),
+    (re.compile(r"^(https?://[^/?#]+)/videos/embed/([\w-]+)"), "{}/w/{}"),  # PeerTube
+)
+"""The video players a post embeds (WordPress writes YouTube's, Vimeo's, Dailymotion's,
+PeerTube's <iframe>), and the address of the video's page each stands for."""
+
+
+def _frame_link(frame: re.Match[str]) -> str:
+    """A video player's frame (:data:`VIDEO_PLAYERS`) as a link to the video's page, named by
+    the frame's title: frames leave summaries with their content, and a post's "Revivez la
+    conférence :" was followed by nothing. Any other frame goes, as before: the link is
+    followed by an empty frame, which the sanitiser takes away with what the player held
+    up to its end tag (not looked for here: a text of many frames would cost a scan each)."""
+    found = {name.lower(): html_module.unescape(double or single)
+             for name, double, single in _ATTRIBUTE.findall(frame.group(1))}
+    address = found.get("src", "").strip()
+    address = "https:" + address if address.startswith("//") else address
+    video = next((page.format(*match.groups()) for player, page in VIDEO_PLAYERS
+                  if (match := player.match(address))), "")
+    if not video:
+        return frame.group(0)
+    address = video
+    label = clean_line(found.get("title", "")) or address
+    return (f'<a href="{html_module.escape(address)}">'
+            f"{html_module.escape(label, quote=False)}</a><iframe>")
+
+
 _IMAGE = re.compile(r"<img\b[^>]*>")
 _PIXEL_SIZE = re.compile(r'\b(?:width|height)="\s*[01](?:\.0*)?\s*(?:px)?\s*"', re.I)
 TRACKERS = ("medium.com/_/stat", "feeds.feedburner.com/~r/", "feeds.feedblitz.com/~/i/",
