@@ -185,3 +185,35 @@ def test_an_article_without_link_or_guid_corrected_by_its_author_is_still_one_ar
             ("Compte rendu", "Trente membres présents.", first["Compte rendu"]),
             ("Le mot du président", "Bonne année à toutes et à tous !",
              first["Le mot du président"])]
+
+
+def weekly(*days_ago: int) -> bytes:
+    """A hand-made feed repeating one notice, word for word, each week (no link, no guid)."""
+    items = "".join(
+        "<item><title>Permanence du mardi</title><description>Le fablab est ouvert de 18 h à "
+        "21 h.</description><pubDate>"
+        f"{(NOW - timedelta(days=ago)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
+        for ago in days_ago)
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Fablab</title>'
+            f"<link>https://fablab.example.org/</link><description>d</description>{items}"
+            "</channel></rss>").encode()
+
+
+def test_a_notice_repeated_word_for_word_each_week_is_listed_once_a_week(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """A hand-made feed posts the same notice each week, no link, no guid: its items share
+    one hash of title and text. Each new copy of the feed kept one earlier copy's row beside
+    its own, and /news listed last week's notice twice, then three times…"""
+    with lab_site(feed_server, tmp_path, db_url, weekly(10, 3)) as publish:
+        publish(b"")
+        publish(weekly(10, 3, 0))
+        publish(weekly(17, 10, 3, 0))
+        assert sorted(published_all(tmp_path / "output")) == [
+            (NOW - timedelta(days=ago)).isoformat() for ago in (17, 10, 3, 0)]
+
+
+def published_all(output: Path) -> list[str]:
+    """The publication date (UTC, ISO) of every article in news.json."""
+    return [datetime.fromisoformat(item["published"]).astimezone(timezone.utc).isoformat()
+            for item in json.loads((output / "news.json").read_text())["items"]]

@@ -7,7 +7,6 @@ than sinking the feed, as reader does; an item without any usable field is skipp
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -16,7 +15,7 @@ from typing import Any
 
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
-from .news import MAX_ITEMS, fallback_title
+from .news import MAX_ITEMS, fallback_title, hashed_guid
 from .news_dates import any_written_date, moved
 from .text import (
     absolute_link, clean_identifier, clean_line, is_web_url, load_json_text, sanitize_html,
@@ -135,7 +134,7 @@ def read_item(raw: Any, base: str, url: str, notes: list[str],
     published = read_date(raw, "date_published", notes, zone)
     updated = read_date(raw, "date_modified", notes, zone)
     return NewsItem(
-        guid=guid or "sha256:" + hashlib.sha256(f"{title}|{summary}".encode()).hexdigest()[:32],
+        guid=guid or hashed_guid(title, summary, published or updated),
         title=title or fallback_title(summary, link),
         link=link,
         published=published or updated,

@@ -16,7 +16,7 @@ import hashlib
 import html
 import re
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -261,7 +261,7 @@ def read_entry(entry: Any, base: str, url: str, from_page: bool = False) -> News
         if not link:
             return None
     return NewsItem(
-        guid=read_guid(entry, link, title, summary),
+        guid=read_guid(entry, link, title, summary, published or updated),
         title=title or fallback_title(summary, link),
         link=link,
         published=published or updated,
@@ -363,14 +363,26 @@ def title_text(element: Any) -> str:
     return clean_line(clean_text(value) if plain else plain_text(value))
 
 
-def read_guid(entry: Any, link: str, title: str, summary: str) -> str:
-    """The entry id, else its link, else a hash of its title and text."""
+def read_guid(entry: Any, link: str, title: str, summary: str,
+              when: datetime | None = None) -> str:
+    """The entry id, else its link, else :func:`hashed_guid`."""
     guid = clean_identifier(str(entry.get("id") or "")).strip()
     if guid:
         return guid
     if link:
         return link
-    return "sha256:" + hashlib.sha256(f"{title}|{summary}".encode()).hexdigest()[:32]
+    return hashed_guid(title, summary, when)
+
+
+def hashed_guid(title: str, summary: str, when: datetime | None) -> str:
+    """The id of an item with neither id nor link: a hash of its title, text and date. A
+    notice a hand-made feed repeats word for word each week ("Permanence du mardi") was one
+    id for all its weeks, and each new copy of the feed left an earlier copy's rows beside
+    its own: /news listed last week's notice twice, then three times. An undated item's
+    hash is of its title and text alone, as it was (news_copies.py finds an item again by
+    its title when its hash changes)."""
+    text = f"{title}|{summary}" if when is None else f"{title}|{summary}|{when.isoformat()}"
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def fallback_title(summary: str, link: str) -> str:
