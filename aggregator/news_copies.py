@@ -15,11 +15,16 @@ A link counts only where it names one article, in the new copy and among the sto
 An article with neither GUID nor link (hand-made feeds) is known by a hash of its title and
 text (:data:`HASHED`), which its author's every correction changes: it is found again by its
 title, where one such article of the copy and one stored have it.
+
+Articles of one copy that shared an id are told apart by the parser (parse/item_ids.py); the
+rows stored under the id they shared before (one left behind at each copy) are replaced by
+the copy that tells them apart.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -77,7 +82,21 @@ def renew(items: Sequence[NewsItem], stored: Sequence[StoredArticle]) -> Renewal
         if found is not None:
             replaced.append(found.row)
         renewed.append(item)
-    return Renewal(tuple(renewed), tuple(replaced))
+    return Renewal(tuple(renewed), tuple(replaced) + _shared_before(items, stored, new_guids))
+
+
+def _shared_before(items: Sequence[NewsItem], stored: Sequence[StoredArticle],
+                   new_guids: set[str]) -> tuple[int, ...]:
+    """The rows stored under an id the copy's articles now tell apart (:func:`own_id`'s
+    suffix), every one of them: they are those articles, kept once more at each copy."""
+    shared = {found.group(1) for item in items if (found := TOLD_APART.fullmatch(item.guid))}
+    shared -= new_guids
+    return tuple(article.row for article in stored if article.guid in shared) if shared else ()
+
+
+TOLD_APART = re.compile(r"(.*)#[0-9a-f]{16}", re.DOTALL)
+"""An id the parser told apart from others of its copy (parse/item_ids.py: ``#`` and 16 hex
+digits after the id they shared)."""
 
 
 def _hashed(guid: str, link: str) -> bool:

@@ -217,3 +217,49 @@ def published_all(output: Path) -> list[str]:
     """The publication date (UTC, ISO) of every article in news.json."""
     return [datetime.fromisoformat(item["published"]).astimezone(timezone.utc).isoformat()
             for item in json.loads((output / "news.json").read_text())["items"]]
+
+
+def home_linked(*articles: tuple[str, int]) -> bytes:
+    """(title, days ago) → an RSS feed whose items all link to the home page, with no guid."""
+    items = "".join(
+        f"<item><title>{title}</title><link>https://asso.example.org/</link><description>"
+        f"{title} : les détails sur le site.</description><pubDate>"
+        f"{(NOW - timedelta(days=ago)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
+        for title, ago in articles)
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Asso</title>'
+            f"<link>https://asso.example.org/</link><description>d</description>{items}"
+            "</channel></rss>").encode()
+
+
+def test_articles_all_linked_to_the_home_page_without_guid_are_each_listed_once(
+    feed_server: Any, tmp_path: Path, db_url: str
+) -> None:
+    """A feed whose items all link to the home page and have no guid gives each the home
+    page for id. Each new copy replaced one stored row of that id and left the others beside
+    the copy's: after three copies /news listed "Atelier Python" three times."""
+    with lab_site(feed_server, tmp_path, db_url, home_linked(
+            ("Atelier Python", 3), ("Repair café", 2))) as publish:
+        publish(b"")
+        publish(home_linked(("Atelier Python", 3), ("Repair café", 2), ("Assemblée", 1)))
+        publish(home_linked(("Atelier Python", 3), ("Repair café", 2), ("Assemblée", 1),
+                            ("Nouveau bureau", 0)))
+        items = json.loads((tmp_path / "output" / "news.json").read_text())["items"]
+        assert sorted(item["title"] for item in items) == [
+            "Assemblée", "Atelier Python", "Nouveau bureau", "Repair café"]
+
+
+def test_rows_left_under_an_id_articles_shared_go_with_the_copy_that_tells_them_apart() -> None:
+    """A database holds the rows left at each copy while a home-linked feed's articles shared
+    one id (three rows of "Atelier Python" and "Repair café"): the first copy read with their
+    ids told apart replaces them all, or each article stayed listed three times until the
+    news window ended. Other rows stay."""
+    from aggregator.parse.item_ids import distinct_ids
+    from aggregator.models import ParsedFeed
+    home = "https://asso.example.org/"
+    stored = [StoredArticle(row, home, home) for row in (1, 2, 3)] + [
+        StoredArticle(4, "https://asso.example.org/?p=4", "https://asso.example.org/?p=4")]
+    copy = distinct_ids(ParsedFeed(format="rss", items=(
+        NewsItem(guid=home, title="Atelier Python", link=home, published=NOW),
+        NewsItem(guid=home, title="Repair café", link=home, published=NOW)))).items
+    assert all(item.guid.startswith(home + "#") for item in copy)
+    assert sorted(renew(copy, stored).replaced) == [1, 2, 3]

@@ -26,6 +26,7 @@ from ..models import ParsedFeed
 from .discover import linked_feeds
 from .guards import check_xml_depth
 from .ical import parse_ical
+from .item_ids import distinct_ids
 from .jsonfeed import parse_jsonfeed
 from .jsonld import has_jsonld_events, parse_jsonld
 from .limits import within_limits
@@ -108,7 +109,7 @@ def parse_sniffed(body: bytes, declared_type: str, url: str, default_tz: str) ->
         body, repaired = repair_utf8_body(body)
         if repaired:
             notes.append(double_encoding_note(repaired))
-    parsed = within_limits(route(kind, root, body, url, default_tz))
+    parsed = distinct_ids(within_limits(route(kind, root, body, url, default_tz)))
     warnings = tuple(dict.fromkeys([*notes, *parsed.warnings]))
     if len(warnings) > MAX_WARNINGS:
         extra = len(warnings) - MAX_WARNINGS + 1
