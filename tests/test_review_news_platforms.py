@@ -264,3 +264,31 @@ def test_a_video_a_wordpress_post_embeds_is_a_link_to_it() -> None:
         "dQw4w9WgXcQ\" rel=\"noopener nofollow\">L’IA et l’énergie – Jean Dupont</a></div>"
         "</figure><p><a href=\"https://vimeo.com/76979871\" rel=\"noopener nofollow\">"
         "https://vimeo.com/76979871</a></p>")
+
+
+def test_a_relay_spelling_the_articles_accented_address_otherwise_is_the_same_article() -> None:
+    """Hugo keeps a title's accents in the post's address and writes it percent-encoded in
+    its feed ("/posts/%C3%A9t%C3%A9-num%C3%A9rique/"), WordPress with lower-case digits; a
+    relay gives it as the browser shows it ("/posts/été-numérique/"). Three spellings of one
+    address were three: the university's relay under the lab's title stayed a second
+    article."""
+    sources = {key: Source(id=key, name=name, kind=kind, city="Nancy", country="FR")
+               for key, name, kind in (("lab", "Le Lab", "lab"),
+                                       ("ul", "Université de Lorraine", "institution"))}
+    spellings = ("https://lelab.example.org/posts/%C3%A9t%C3%A9-num%C3%A9rique/",
+                 "https://lelab.example.org/posts/été-numérique/",
+                 "https://lelab.example.org/posts/%c3%a9t%c3%a9-num%c3%a9rique")
+    items = [dataclasses.replace(item, source_id=key, feed_url=f"https://{key}.example.org/feed")
+             for key, link, text in (
+                 ("lab", spellings[0], "<p>Programme de l’été numérique : ateliers de robotique, "
+                                       "stages de programmation et visites des plateformes.</p>"),
+                 ("ul", spellings[1], "<p>Nos voisins organisent cet été des stages gratuits pour "
+                                      "les lycéens de la métropole, inscriptions ouvertes.</p>"),
+                 ("ul", spellings[2], "<p>À lire sur le site du Lab.</p>"))
+             for item in parse_body(rss_item(text).replace(
+                 b"<title>Salon</title>", "<title>L’été numérique du Lab</title>".encode()).replace(
+                 b"https://lab.example.org/salon/", link.encode()), "auto", URL).items]
+    merged = merge_news(items[:2], sources).items
+    assert [row["sources"] for row in news_rows(merged, sources, UTC, "fr")] == [
+        "Le Lab, Université de Lorraine"]
+    assert len(merge_news([items[0], items[2]], sources).items) == 1

@@ -8,6 +8,7 @@ fuzzy matching, and so the blocking keys that keep the cost linear are computed 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -104,6 +105,8 @@ def url_key(url: str, *, fragment: bool = False) -> str:
     if not host:
         return ""
     path = match.group(3)
+    if "%" in path or not path.isascii():
+        path = _spelled_once(path)
     if "amp" in path.lower():
         path = _AMP_PAGE.sub("/", path)
     special = _platform_key(host, path)
@@ -119,6 +122,27 @@ def url_key(url: str, *, fragment: bool = False) -> str:
     key = f"{host}{path}?{query}" if query else f"{host}{path}"
     anchor = match.group(5) if fragment else None
     return f"{key}#{anchor}" if anchor and not is_tracking(anchor) else key
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _spelled_once(path: str) -> str:
+    """A path whatever its spelling: Hugo writes a post's accented address percent-encoded
+    in its feed ("%C3%A9t%C3%A9"), WordPress with lower-case digits ("%c3%a9"), a relay as
+    the browser shows it ("été"), and a relay of the article was a second article. Letters
+    are read (NFC), what must stay escaped ("%2F") is written in capitals."""
+    path = _ESCAPES.sub(_read_escapes, path) if "%" in path else path
+    return path if path.isascii() else unicodedata.normalize("NFC", path)
+
+
+def _read_escapes(run: re.Match[str]) -> str:
+    try:
+        text = bytes.fromhex(run.group().replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return run.group().upper()
+    return "".join(c if c.isalnum() or c in "-._~" else f"%{ord(c):02X}"
+                   if c.isascii() else c for c in text)
 
 
 _AMP_PAGE = re.compile(r"/amp(?=/|$)", re.IGNORECASE)
