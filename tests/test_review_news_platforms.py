@@ -292,3 +292,15 @@ def test_a_relay_spelling_the_articles_accented_address_otherwise_is_the_same_ar
     assert [row["sources"] for row in news_rows(merged, sources, UTC, "fr")] == [
         "Le Lab, Université de Lorraine"]
     assert len(merge_news([items[0], items[2]], sources).items) == 1
+
+
+def test_a_text_of_many_unclosed_tags_is_read_in_time() -> None:
+    """The mending of frames and of words for screen readers reads each tag once: a hostile
+    (or broken) text of tens of thousands of unclosed frames or spans costs milliseconds,
+    not the minutes a search for each one's end took."""
+    import time
+    for text in ("<iframe>" * 20_000, '<iframe src="https://www.youtube.com/embed/x" ' * 10_000,
+                 "sr-only <span " * 20_000, 'sr-only <span class="a" ' * 20_000):
+        began = time.perf_counter()
+        parse_body(rss_item(text), "auto", URL)
+        assert time.perf_counter() - began < 3, text[:30]
