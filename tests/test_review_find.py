@@ -11,6 +11,7 @@ from typing import Any
 
 from aggregator.selection import Selection, as_offered, fold, searched_texts
 from sites import SOON, ics, one_calendar
+from test_review_pages import agenda_titles
 from webapp import Web, web  # noqa: F401  (fixture)
 
 SELECTED = re.compile(r'<select id="f-(\w+)"[^>]*>(.*?)</select>', re.DOTALL)
@@ -62,16 +63,6 @@ def test_a_city_named_in_another_language_is_the_city_the_filters_offer() -> Non
     assert as_offered(Selection(city="Kirchberg"), cities, ()).city == "Kirchberg"
     assert as_offered(Selection(kind="Verein", tag="Cybersécurité"), cities,
                       ("cybersecurity",)) == Selection(kind="association", tag="cybersecurity")
-
-
-def agenda_titles(web: Web, **params: str) -> list[str]:
-    """The events the agenda shows for ``params``, as its JSON-LD names them."""
-    html = web.client.get("/", params=params).text
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
-    assert match
-    data: Any = json.loads(match.group(1))
-    events = data if isinstance(data, list) else data.get("@graph", [data])
-    return sorted(e["name"] for e in events if e.get("@type") == "Event")
 
 
 def test_a_search_finds_a_city_by_its_name_in_the_readers_language(web: Web) -> None:
