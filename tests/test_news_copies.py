@@ -13,6 +13,8 @@ from typing import Any
 
 from aggregator.models import NewsItem
 from aggregator.news_copies import StoredArticle, renew
+from aggregator.parse import parse_body
+from aggregator.reasons import reason_in
 from test_news_undated import Clock, one_feed_site
 
 NOW = datetime(2026, 12, 4, 16, 0, tzinfo=timezone.utc)
@@ -263,3 +265,29 @@ def test_rows_left_under_an_id_articles_shared_go_with_the_copy_that_tells_them_
         NewsItem(guid=home, title="Repair café", link=home, published=NOW)))).items
     assert all(item.guid.startswith(home + "#") for item in copy)
     assert sorted(renew(copy, stored).replaced) == [1, 2, 3]
+
+
+def test_items_sharing_the_id_their_feed_gives_are_told_to_their_organiser() -> None:
+    """A site template writing one <guid> for every item (its home page, a constant): readers
+    take them for one article and so does the store, whose copies then pile up. The id is
+    the feed's own (news.json's guid), so it stays; its organiser is told, in a line that
+    says which id and what to do (fr/de)."""
+    items = "".join(
+        f"<item><title>{title}</title><link>https://asso.example.org/{slug}</link>"
+        "<guid isPermaLink=\"false\">asso-actu</guid>"
+        f"<pubDate>{(NOW - timedelta(days=n)).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
+        "</pubDate></item>"
+        for n, (title, slug) in enumerate((("Atelier", "atelier"), ("Forum", "forum"),
+                                           ("Bilan", "bilan"))))
+    body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Asso</title>'
+            f"<link>https://asso.example.org/</link><description>d</description>{items}"
+            "</channel></rss>").encode()
+    parsed = parse_body(body, "rss", "https://asso.example.org/feed/")
+    assert [item.guid for item in parsed.items] == ["asso-actu"] * 3
+    note = ("3 items share the id the feed gives them ('asso-actu'): feed readers take them "
+            "for one article; give each item its own guid")
+    assert note in parsed.warnings
+    assert reason_in(note, "fr") == (
+        "3 éléments partagent l'identifiant que le flux leur donne ('asso-actu') : les "
+        "lecteurs de flux les prennent pour un seul article ; donnez à chaque élément son "
+        "propre guid")

@@ -26,9 +26,20 @@ def distinct_ids(parsed: ParsedFeed) -> ParsedFeed:
     counts = Counter(item.guid for item in parsed.items)
     if not counts or max(counts.values()) < 2:
         return parsed
+    given = Counter(item.guid for item in parsed.items
+                    if counts[item.guid] > 1 and not _stands_in(item))
     return dataclasses.replace(parsed, items=tuple(
         dataclasses.replace(item, guid=own_id(item))
-        if counts[item.guid] > 1 and _stands_in(item) else item for item in parsed.items))
+        if counts[item.guid] > 1 and _stands_in(item) else item for item in parsed.items),
+        warnings=(*parsed.warnings, *map(shared_id_note, given.most_common(1))))
+
+
+def shared_id_note(shared: tuple[str, int]) -> str:
+    """The warning for items sharing an id the feed gives (a template's constant guid): it
+    stays theirs (news.json's guid is the feed's), and readers take them for one article."""
+    guid, count = shared
+    return (f"{count} items share the id the feed gives them ({guid[:80]!r}): feed readers take "
+            "them for one article; give each item its own guid")
 
 
 def _stands_in(item: NewsItem) -> bool:

@@ -53,6 +53,12 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
      "lignes : réparé",
      "zweimal kodierter Text (UTF-8 als Windows-1252 gelesen und erneut kodiert) in {n} "
      "Zeilen: repariert"),
+    ("{count} items share the id the feed gives them ({guid}): feed readers take them for "
+     "one article; give each item its own guid",
+     "{count} éléments partagent l'identifiant que le flux leur donne ({guid}) : les lecteurs "
+     "de flux les prennent pour un seul article ; donnez à chaque élément son propre guid",
+     "{count} Einträge teilen sich die Kennung, die der Feed ihnen gibt ({guid}): Feedreader "
+     "halten sie für einen einzigen Artikel; geben Sie jedem Eintrag seine eigene guid"),
     ("the feed is wrapped in an HTML page: read the feed within it",
      "le flux est enveloppé dans une page HTML : le flux qu'elle contient a été lu",
      "der Feed ist in eine HTML-Seite eingebettet: der enthaltene Feed wurde gelesen"),
