@@ -824,4 +824,4 @@ def test_looking_for_a_feed_wrapped_in_a_page_takes_linear_time() -> None:
         body = b"<!DOCTYPE html><html><body>" + tag * 400_000
         started = time.process_time()
         assert WRAPPED_FEED.search(body) is None
-        assert time.process_time() - started < 2
+        assert time.process_time() - started < 10  # unbounded: about 40 minutes
