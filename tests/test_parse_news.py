@@ -818,8 +818,7 @@ def test_a_feed_inside_an_html_page_is_read() -> None:
 def test_looking_for_a_feed_wrapped_in_a_page_takes_linear_time() -> None:
     """Looking for a feed wrapped in a page, each "<rss " without its ">" was read to the
     end of the body: 40,000 of them (200 KB) took 24 s. Each look now stops within a tag's
-    length. (Reading the page's links for the refusal's advice is quadratic on such a body
-    too, within the parse's processor budget: a known limit, see the closing note.)"""
+    length (reading the page's links for the refusal's advice: tests/test_parse_discover.py)."""
     for tag in (b"<rss ", b"<feed "):
         body = b"<!DOCTYPE html><html><body>" + tag * 400_000
         started = time.process_time()
