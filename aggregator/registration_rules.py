@@ -16,7 +16,7 @@ from .models import (
     EMAIL, FEED_TYPES, LANGUAGES, SOURCE_KINDS, WEB_URL, FeedRef, Registration,
     RegistrationStatus, Source, feed_address,
 )
-from .topics import topic_slug
+from .topics import typed_topics
 
 MAX_FEEDS = 10
 MAX_TEXT = 200
@@ -81,7 +81,7 @@ def validated_source(source_id: str = "", **values: object) -> Source:
     if not EMAIL.match(text["contact"]):
         raise RegistrationError("contact", "must be an email address")
     feeds = _feeds(values["feeds"])  # type: ignore[arg-type]
-    tags = tuple(dict.fromkeys(t for t in map(topic_slug, values["tags"]) if t))[:10]  # type: ignore[call-overload]
+    tags = typed_topics(values["tags"])  # type: ignore[arg-type]
     return Source(
         id=source_id, name=text["name"], kind=text["kind"],
         city=text["city"], country=text["country"].upper(), language=text["language"],

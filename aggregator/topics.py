@@ -9,10 +9,13 @@ and capitalised ("low-code" → "Low code"). The slug stays what links and filte
 An organiser registering types topics in its own words ("IA, cybersécurité, C++"): they were
 stored as slugs of those words ("ia", "cybersecurite", "c"), beside the operator's "ai", so the
 topic filter offered "IA" twice and the organisation was missing from ``?tag=ai``. A word that
-names a known topic in any of the three languages becomes its slug (:func:`topic_slug`).
+names a known topic in any of the three languages becomes its slug (:func:`topic_slug`); any
+other keeps its words and accents (:func:`typed_topics`), filters and calendars comparing slugs.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from .models import LANGUAGES
 from .slug import SPELLED, slugify
@@ -63,8 +66,10 @@ def topic(tag: str, language: str) -> str:
     known = TOPICS.get(tag.strip().lower())
     if known is not None:
         return known[LANGUAGES.index(language) if language in LANGUAGES else 0]
-    spaced = tag.strip().replace("-", " ").replace("_", " ")
-    return spaced[:1].upper() + spaced[1:]
+    words = tag.strip()
+    if words == slugify(words):  # the operator's slug: "low-code" reads "Low code"
+        words = words.replace("-", " ").replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 def filter_word(facet: str, value: str, language: str) -> str:
@@ -99,3 +104,37 @@ def topic_slug(typed: str) -> str:
         return SPELLED[word.lower()]
     slug = slugify(word)
     return BY_NAME.get(slug, slug)
+
+
+MAX_TOPIC = 60
+"""A typed topic's length at most, in characters (a phrase, not a description)."""
+
+
+def typed_topics(typed: Iterable[str], most: int = 10) -> tuple[str, ...]:
+    """The topics an organiser typed, as stored: a known topic's slug ("IA": "ai"), any
+    other in its own words, spaces tidied ("Réalité virtuelle": stored as its slug, it read
+    "Realite virtuelle" on every page), each topic once however often it is spelled."""
+    kept: dict[str, str] = {}
+    for word in typed:
+        slug = topic_slug(word)
+        if slug:
+            kept.setdefault(slugify(slug), slug if slug in TOPICS
+                            else " ".join(word.split())[:MAX_TOPIC])
+    return tuple(kept.values())[:most]
+
+
+def one_spelling(tags: Iterable[str]) -> set[str]:
+    """The topics ``tags`` name, each once: two organisations' "Réalité virtuelle" and
+    "réalité virtuelle" are one filter, one box to tick, one calendar. The spelling kept
+    is the one with the most accents, then capitals (what a reader of the language
+    writes), then the first in alphabetical order, whatever the order organisations come."""
+    chosen: dict[str, str] = {}
+    for tag in sorted(set(tags)):
+        slug = slugify(tag)
+        if slug and (slug not in chosen or _richness(tag) > _richness(chosen[slug])):
+            chosen[slug] = tag
+    return set(chosen.values())
+
+
+def _richness(tag: str) -> tuple[int, int]:
+    return sum(not c.isascii() for c in tag), sum(c.isupper() for c in tag)

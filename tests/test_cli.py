@@ -227,7 +227,7 @@ def test_an_organisation_registers_from_the_command_line_and_the_operator_approv
     assert received["To"] == "hello@fablab.example.org"
     listed = json.loads(run("registrations", "list", "--json", "--status", "pending").output)
     assert [(r["id"], r["source"], r["tags"], r["status"]) for r in listed] == [
-        (1, "fablab-des-vosges", ["maker", "3d"], "pending")]
+        (1, "fablab-des-vosges", ["maker", "3D"], "pending")]
     run("refresh")
     run("build")
     assert "Atelier Arduino" not in Path("output/calendar.ics").read_text(encoding="utf-8")

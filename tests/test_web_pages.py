@@ -511,6 +511,36 @@ def test_topics_an_organiser_types_join_the_ones_the_region_follows(web: Web) ->
     assert pending.source.tags == ("ai", "cybersecurity", "cpp", "csharp", "data", "maker")
 
 
+def test_a_topic_the_region_does_not_know_keeps_its_accents_and_is_one_filter(web: Web) -> None:
+    """"Réalité virtuelle" typed by an organiser was stored as its slug and shown
+    "Realite virtuelle" on every page (the filter, the sign-up form, the calendars' names) in
+    French; spelled by two organisations each its way it is still one topic."""
+    register(web, tags="Réalité virtuelle, impression 3D, IA")
+    register(web, name="Autre Asso", contact="bonjour@autre.example.org",
+             feeds=f"{web.feeds.base_url}/other.ics", tags="réalité  virtuelle, Réalité-Virtuelle")
+    first, second = sorted(web.aggregator.registrations("pending"), key=lambda r: r.id)
+    assert first.source.tags == ("Réalité virtuelle", "impression 3D", "ai")
+    assert second.source.tags == ("réalité virtuelle",)  # one topic, however often typed
+    for registration in (first, second):
+        web.aggregator.approve_registration(registration.id)
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    page = web.client.get("/", params={"lang": "fr"}).text
+    options = re.findall(r'<option value="([^"]*)"[^>]*>(Réalité virtuelle|Realite virtuelle)<', page)
+    assert [label for _, label in options] == ["Réalité virtuelle"]
+    assert "Impression 3D" in page
+    filtered = web.client.get("/", params={"lang": "fr", "tag": options[0][0]}).text
+    assert "Atelier Arduino" in filtered and "Atelier Python" in filtered
+    assert "Rencontre IA" not in filtered
+    same = web.client.get("/", params={"lang": "fr", "tag": "realite-virtuelle"}).text
+    assert "Atelier Arduino" in same and "Atelier Python" in same
+    signup = web.client.get("/subscribe", params={"lang": "fr"}).text
+    assert signup.count("> Réalité virtuelle</label>") == 1 and "Realite" not in signup
+    calendars = web.client.get("/calendars", params={"lang": "fr"}).text
+    assert "Réalité virtuelle" in calendars and "réalité virtuelle" not in calendars
+    assert web.client.get("/calendars/realite-virtuelle.ics").text.count("BEGIN:VEVENT") == 2
+
+
 def test_the_operator_sees_which_pending_feeds_someone_else_already_gives(web: Web) -> None:
     """The same form sent twice, or a lab's feed registered again under another name, reached
     the operator unflagged: approved, the organisation was listed twice."""

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ..models import MergedEvent, Source
 from ..slug import FOLD_PAIRS, NOT_ASCII_NOR_ACCENT, slugify, spelled_out
+from ..topics import one_spelling
 
 FACETS = ("kind", "city", "tag")
 """What a filtered calendar's values can be, in the order a page groups them."""
@@ -122,9 +123,11 @@ def _labels_by_slug(
 ) -> dict[str, set[tuple[str, str]]]:
     """Each slug's display values, each with what it is (city, kind, tag)."""
     values = [("city", event.city) for event in events]
+    tags: list[str] = []
     for source in sources:
         values.extend([("city", source.city), ("kind", source.kind)])
-        values.extend(("tag", tag) for tag in source.tags)
+        tags.extend(source.tags)
+    values.extend(("tag", tag) for tag in one_spelling(tags))  # one name for a topic's spellings
     named: dict[str, set[tuple[str, str]]] = {}
     for facet, value in values:
         slug = slugify(value)
