@@ -258,10 +258,16 @@ def test_the_errors_openapi_documents_are_the_ones_the_api_answers(web: Web) -> 
     """A generated client (or schemathesis) reads the 422's shape from openapi.json: it must
     be the app's one sentence, not FastAPI's default list of objects."""
     schema = web.client.get("/openapi.json").json()
-    for path in ("/calendar.ics", "/events.json"):
-        answer = schema["paths"][path]["get"]["responses"]["422"]
+    for path, operations in schema["paths"].items():  # every one (a city's calendar's ?lang=)
+        answer = operations["get"]["responses"]["422"]
         ref = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
         assert schema["components"]["schemas"][ref]["properties"]["detail"]["type"] == "string"
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    window = {p["name"]: p["schema"] for p in schema["paths"]["/events.json"]["get"]["parameters"]}
+    assert window["from"]["anyOf"] == window["to"]["anyOf"] == [{"format": "date"},
+                                                                {"format": "date-time"}]
+    long_lang = web.client.get("/calendars/metz.ics", params={"lang": "deutsch"})
+    assert long_lang.status_code == 422 and isinstance(long_lang.json()["detail"], str)
     assert schema["paths"]["/calendars/{slug}.ics"]["get"]["responses"]["404"]["content"]
     too_long = web.client.get("/calendar.ics", params={"tag": "x" * 61})
     assert too_long.status_code == 422

@@ -67,6 +67,8 @@ INVALID: dict[int | str, dict[str, Any]] = {422: {
 """Documents the errors as the app writes them, one sentence, not FastAPI's default list."""
 MISSING: dict[int | str, dict[str, Any]] = {404: {
     "model": Problem, "description": "Not built yet, or no such calendar"}}
+DAY_OR_INSTANT: dict[str, Any] = {"anyOf": [{"format": "date"}, {"format": "date-time"}]}
+"""What ``from`` and ``to`` take, for a generated client: any other text is a 422."""
 LEAP_SECOND = re.compile(r"(T\d\d:\d\d):60")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
@@ -204,7 +206,8 @@ def _selected_calendar(request: Request, selection: Selection, language: str) ->
 
 @router.get("/calendars/{slug}.ics", response_class=Response,
                   summary="A calendar of one city, kind of organisation or topic",
-                  responses={200: {"content": {"text/calendar": {}}}, 304: {}, **MISSING})
+                  responses={200: {"content": {"text/calendar": {}}}, 304: {}, **MISSING,
+                             **INVALID})
 def filtered_calendar(request: Request, slug: str, lang: Lang = "") -> Response:
     """The slugs are listed on /calendars (`metz`, `lab`, `ai`…); `lang` (fr, en, de;
     French by default) names the calendar: a reader of the English or German /calendars
@@ -263,12 +266,12 @@ def events_json(
     request: Request, city: City = "", kind: Kind = "", tag: Tag = "", source: SourceId = "",
     q: Text = "",
     from_: Annotated[str, Query(
-        alias="from", max_length=40,
+        alias="from", max_length=40, json_schema_extra=DAY_OR_INSTANT,
         description="A day (2026-12-07) or an ISO 8601 instant: only events with an occurrence "
         "from then on (a day from its start, a time without offset, in the agenda's time "
         "zone)")] = "",
     to: Annotated[str, Query(
-        max_length=40,
+        max_length=40, json_schema_extra=DAY_OR_INSTANT,
         description="A day (2026-12-13, included) or an ISO 8601 instant (excluded; without "
         "offset, in the agenda's time zone): only events with an occurrence before then")] = "",
     updated_since: Annotated[str, Query(
