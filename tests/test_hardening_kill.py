@@ -133,3 +133,27 @@ def test_a_refresh_killed_while_fetching_does_not_hold_its_feed_until_the_lease_
     finish("refresh", env)
     finish("build", env)
     assert generation(tmp_path / "output") == "v2"
+
+
+@pytest.mark.parametrize("command", [["refresh"], ["sources", "check"]])
+def test_ctrl_c_stops_a_command_with_the_shell_s_code_for_it(
+    site: tuple[FeedServer, dict[str, str]], command: list[str]
+) -> None:
+    """Ctrl-C on `aggregator refresh` (a slow feed) printed Click's "Aborted!" and exited 1,
+    the code of a failed run: a script or a timer's unit could not tell "stopped" from
+    "broken". It says what stopped and exits 130 (128 + SIGINT), as shells and the digest do;
+    what was stored before stays, the next run reads the rest."""
+    server, env = site
+    server.delay("/a.ics", 30)
+    if command[0] == "sources":
+        command = [*command, server.url("/a.ics")]
+    process = subprocess.Popen([sys.executable, "-m", "aggregator", *command],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not server.hits["/a.ics"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    out, error = process.communicate(timeout=30)
+    assert process.returncode == 130, (out + error).decode()
+    assert "Aborted!" not in error.decode() and "Traceback" not in error.decode()
+    assert "interrupted" in error.decode()

@@ -108,7 +108,20 @@ def warn_of_admin_token(app: AppContext) -> None:
                           soft_wrap=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Interruptible(click.Group):
+    """Ctrl-C ends a command with 130 (128 + SIGINT), as shells and `digest send` do: Click's
+    "Aborted!" and 1, the code of a failed run, left a script or a timer's unit unable to
+    tell "stopped" from "broken"."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            err_console.print("interrupted (Ctrl-C)", highlight=False)
+            ctx.exit(128 + signal.SIGINT)
+
+
+@click.group(cls=Interruptible, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Path of sources.yaml (default: $AGGREGATOR_CONFIG or ./sources.yaml).")
 @click.version_option(__version__, prog_name="aggregator")
