@@ -128,6 +128,13 @@ class Memo(Generic[K, V]):
                 return found  # type: ignore[return-value]
         return make()
 
+    def __contains__(self, key: object) -> bool:
+        """Whether :meth:`get` would give ``key``'s value without computing it (in this
+        thread: see :func:`not_kept`)."""
+        if not _KEEPING.on and id(self) not in _KEEPING.readable:
+            return False
+        return key in self._current or key in self._previous
+
     def clear(self) -> None:
         """Forget both generations (the next build computes everything)."""
         self._current, self._previous, self._context = {}, {}, None
@@ -150,6 +157,7 @@ class BytesMemo(Protocol[K_contra, X]):
     def get(self, key: K_contra, make: Callable[[], tuple[bytes, X]]) -> Any: ...
     def read(self, handle: Any) -> bytes: ...
     def extra(self, handle: Any) -> X: ...
+    def __contains__(self, key: object) -> bool: ...
     def close(self) -> None: ...
 
 
@@ -172,6 +180,9 @@ class BytesInMemory(Generic[K, X]):
 
     def extra(self, handle: tuple[bytes, X]) -> X:
         return handle[1]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._memo
 
     def close(self) -> None:
         """Forget everything (the next build renders everything)."""

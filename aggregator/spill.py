@@ -102,6 +102,9 @@ class SpilledBytes(Generic[K, X]):
     def extra(self, entry: Entry[X]) -> X:
         return None if isinstance(entry, int) else entry[1]  # type: ignore[return-value]
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._current or key in self._previous
+
     def __len__(self) -> int:
         return len(self._current)
 

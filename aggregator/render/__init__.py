@@ -12,16 +12,18 @@ news.atom), ``pages`` + ``templates/`` (index.html), ``agenda`` (occurrences of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..memo import BytesInMemory, BytesMemo, Memo
 from ..models import MergedEvent, MergedItem, Source
 from ..topics import filter_word
 from .agenda import SingleMemo
 from .exports import (
-    events_json_chunks, news_json_chunks, render_events_json, render_news_atom, render_news_json,
+    event_json, events_json_chunks, item_json, news_json_chunks, render_events_json,
+    render_news_atom, render_news_json,
 )
 from .ics import BlockMemo, calendar_chunks, render_calendar, render_event_blocks
 from .pages import render_index
@@ -54,6 +56,42 @@ class OutputMemos:
 
 _MEMOS = OutputMemos()
 """The memos of callers that bring none (tests, scripts)."""
+
+
+RECORDS_CHUNK = 1_000
+"""Records made at a time by :func:`make_records` (about 1 MB of events.json)."""
+Made = tuple[str, int, list[bytes]]
+"""Records made: of ``"events"`` or ``"items"``, from which place in the list of those to make."""
+
+
+def unmade_records(events: Iterable[MergedEvent], items: Iterable[MergedItem],
+                   memos: OutputMemos) -> tuple[list[MergedEvent], list[MergedItem]]:
+    """The events and items whose records ``memos`` do not hold: what a build must make."""
+    return ([event for event in events if event not in memos.records],
+            [item for item in items if item not in memos.items])
+
+
+def make_records(events: Sequence[MergedEvent], items: Sequence[MergedItem],
+                 sources: Mapping[str, Source]) -> Iterator[Made]:
+    """The records of ``events`` (events.json's) and ``items`` (news.json's), a chunk of
+    :data:`RECORDS_CHUNK` at a time (the build makes them in another process)."""
+    for start in range(0, len(events), RECORDS_CHUNK):
+        yield "events", start, [event_json(event, sources)
+                                for event in events[start:start + RECORDS_CHUNK]]
+    for start in range(0, len(items), RECORDS_CHUNK):
+        yield "items", start, [item_json(item, sources)
+                               for item in items[start:start + RECORDS_CHUNK]]
+
+
+def keep_records(memos: OutputMemos, events: Sequence[MergedEvent],
+                 items: Sequence[MergedItem], made: Iterable[Made]) -> None:
+    """Put the records :func:`make_records` made of ``events`` and ``items`` in ``memos``,
+    where writing events.json and news.json finds them (and the next build too)."""
+    for which, start, records in made:
+        memo: BytesMemo[Any, None] = memos.records if which == "events" else memos.items
+        keys: Sequence[MergedEvent | MergedItem] = events if which == "events" else items
+        for key, record in zip(keys[start:start + len(records)], records, strict=True):
+            memo.get(key, lambda: (record, None))  # noqa: B023 (called at once)
 
 
 def render_outputs(
@@ -92,6 +130,7 @@ def iter_outputs(
     timezone: str,
     title: str = DEFAULT_TITLE,
     memos: OutputMemos = _MEMOS,
+    exports_ready: Callable[[], object] = lambda: None,
 ) -> Iterator[tuple[str, Content]]:
     """:func:`render_outputs` one file at a time, big files as pieces to write in a row.
 
@@ -99,6 +138,8 @@ def iter_outputs(
     piece by piece as they are made, so memory holds neither all the outputs nor a whole
     one: at 100,000 events the calendars and exports together were several hundred MB of
     bytes held until the last was rendered (issue 8). Consume each file before the next.
+    ``exports_ready`` is called once the calendars are written: the build puts the records
+    of the exports it made meanwhile in ``memos`` (:func:`keep_records`).
     """
     names = {source_id: source.name for source_id, source in sources.items()}
     memos.blocks.new_build(names)
@@ -119,6 +160,7 @@ def iter_outputs(
     yield "calendar.ics", calendar(ordered, title)
     for selection in filtered_calendars(ordered, sources):
         yield selection.path, calendar(selection.events, f"{title} – {calendar_label(selection)}")
+    exports_ready()
     yield "events.json", events_json_chunks(
         ordered, sources, now=now, timezone=timezone, memo=memos.records, presorted=True
     )
@@ -148,6 +190,8 @@ __all__ = [
     "calendar_label",
     "filtered_calendars",
     "iter_outputs",
+    "keep_records",
+    "make_records",
     "render_calendar",
     "render_events_json",
     "render_index",
@@ -156,4 +200,5 @@ __all__ = [
     "render_outputs",
     "search_texts",
     "slugify",
+    "unmade_records",
 ]

@@ -67,7 +67,7 @@ def events_json_chunks(
     ordered = events if presorted else sorted(events, key=event_order(zone))
 
     def record(event: MergedEvent) -> tuple[bytes, None]:
-        return _json(event_record(event, sources)).encode("utf-8"), None
+        return event_json(event, sources), None
 
     return _array_chunks(
         {"generated_at": utc_iso(require_aware(now)), "events": []},
@@ -85,6 +85,11 @@ def _array_chunks(document: dict[str, Any], elements: Iterable[bytes]) -> Iterat
             yield b", "
         yield element
     yield b"]}\n"
+
+
+def event_json(event: MergedEvent, sources: Mapping[str, Source]) -> bytes:
+    """The event's record as events.json writes it."""
+    return _json(event_record(event, sources)).encode("utf-8")
 
 
 def event_record(event: MergedEvent, sources: Mapping[str, Source]) -> dict[str, Any]:
@@ -160,13 +165,18 @@ def news_json_chunks(
     """news.json in pieces, as :func:`events_json_chunks`; ``memo`` (context: the source
     names) reuses each unchanged item's record from the previous build."""
     def record(item: MergedItem) -> tuple[bytes, None]:
-        return _json(item_record(item, sources)).encode("utf-8"), None
+        return item_json(item, sources), None
 
     return _array_chunks(
         {"generated_at": utc_iso(require_aware(now)), "items": []},
         (record(item)[0] if memo is None else memo.read(memo.get(item, lambda: record(item)))
          for item in newest_first(items)),
     )
+
+
+def item_json(item: MergedItem, sources: Mapping[str, Source]) -> bytes:
+    """The item's record as news.json writes it."""
+    return _json(item_record(item, sources)).encode("utf-8")
 
 
 def item_record(item: MergedItem, sources: Mapping[str, Source]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -62,11 +62,15 @@ class PublicationStore:
         }
 
     def save_publication(
-        self, current: Mapping[str, Publication], previous: Mapping[str, Publication]
+        self, current: Mapping[str, Publication], previous: Mapping[str, Publication],
+        encoded: Iterable[str] | None = None,
     ) -> None:
-        """Write only what changed since ``previous`` (a build usually changes a few rows)."""
+        """Write only what changed since ``previous`` (a build usually changes a few rows).
+        ``encoded``: the snapshots of :func:`changed_publications`, in order, already
+        encoded (``codec.encode_merged``; the build makes them in another process)."""
         gone = [uid for uid in previous if uid not in current]
-        changed = [p for uid, p in current.items() if not p.same_as(previous.get(uid))]
+        changed = changed_publications(current, previous)
+        snapshots = iter(encoded) if encoded is not None else None
         token = secrets.randbits(31)
         self._saved = None
         with self._begin() as connection:
@@ -77,7 +81,7 @@ class PublicationStore:
                 batch = changed[start:start + _BATCH]
                 connection.execute(publications.delete().where(
                     publications.c.uid.in_([p.uid for p in batch])))
-                connection.execute(publications.insert(), [_row(p) for p in batch])
+                connection.execute(publications.insert(), [_row(p, snapshots) for p in batch])
             connection.execute(self._mark_statement(PUBLICATION_MARK, token))  # same transaction
         self._saved = (token, dict(current))
 
@@ -150,11 +154,18 @@ class PublicationStore:
         return bool(result.rowcount)
 
 
-def _row(publication: Publication) -> dict[str, Any]:
+def changed_publications(current: Mapping[str, Publication],
+                         previous: Mapping[str, Publication]) -> list[Publication]:
+    """The entries of ``current`` to write: those not the same as in ``previous``."""
+    return [p for uid, p in current.items() if not p.same_as(previous.get(uid))]
+
+
+def _row(publication: Publication, encoded: Iterator[str] | None) -> dict[str, Any]:
     assert publication.snapshot is not None, "a changed publication always carries its event"
     return {
         "uid": publication.uid, "fingerprint": publication.fingerprint,
         "sequence": publication.sequence, "last_modified": publication.last_modified,
         "until_utc": publication.until, "vanished": publication.vanished,
-        "snapshot": codec.encode_merged(publication.snapshot),
+        "snapshot": codec.encode_merged(publication.snapshot) if encoded is None
+        else next(encoded),
     }

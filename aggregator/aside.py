@@ -1,0 +1,138 @@
+"""Work done aside in a forked child process while this one goes on: a build's second core.
+
+A build is one Python thread, so its pure stages used one core of the two the benchmark's
+machine has (issue 8). :func:`run_aside` forks a child that runs ``work`` on the memory the
+parent had at the fork (nothing is sent to it) and writes its results, pickled one after the
+other, to an unlinked scratch file, which :meth:`Aside.results` reads back one at a time
+when the parent needs them: neither process holds them all (the records of events.json are
+100 MB at N = 3,000 sources; a pipe would stop the child until the parent reads). Only work
+whose results are cheap to send (bytes, strings, or objects referring to the parent's own:
+``known``) pays: unpickling 12,000 merged events took a third of the time making them did.
+
+The child is never needed: when it cannot be made (one core, no memory for a fork, no room
+for its file), fails or dies (the OOM killer), :meth:`Aside.results` runs ``work`` in this
+process instead, so the outcome is the same and an error ``work`` raises is raised here. The
+child runs nothing else: it leaves with ``os._exit``, so no handler, finaliser or open
+connection of the parent's runs or is closed in it, and its collector is off (a collection
+would write to every object it inherited, and the kernel would copy each page of the
+parent's heap); the parent's heap is frozen meanwhile, for the same reason.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from types import TracebackType
+from typing import IO, Any, Generic, TypeVar
+
+from .gcpause import frozen_heap
+
+T = TypeVar("T")
+
+
+class Aside(Generic[T]):
+    """``work`` running in a child process (or to run here): :meth:`results` gives what it
+    yields. Use it as a context manager, so that a child whose results were never asked for
+    (the build failed meanwhile) is stopped and reaped, and its file closed."""
+
+    def __init__(self, work: Callable[[], Iterable[T]], known: Sequence[object] = (), *,
+                 fork: bool = True) -> None:
+        self._work = work
+        self._known = known
+        self._fork = fork
+        self._pid = 0
+        self._file: IO[bytes] | None = None
+        self._stack = ExitStack()
+
+    def __enter__(self) -> Aside[T]:
+        if not self._fork or (os.cpu_count() or 1) < 2:
+            return self
+        try:
+            self._file = self._stack.enter_context(tempfile.TemporaryFile(prefix="aggregator-"))
+            self._stack.enter_context(frozen_heap())
+            self._pid = os.fork()
+        except OSError:  # no room for the file, no memory or process left for a fork
+            self._stack.close()
+            return self
+        if self._pid == 0:
+            _child(self._work, self._file, self._known)
+        return self
+
+    def results(self) -> Iterator[T]:
+        """What ``work()`` yields, in order: the child's, once it ended well; else made here."""
+        if self._pid:
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = 0
+            if status == 0 and self._file is not None:
+                yield from _read(self._file, self._known)
+                return
+        yield from self._work()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+        self._stack.close()
+
+
+def run_aside(work: Callable[[], Iterable[T]], known: Sequence[object] = (), *,
+              fork: bool = True) -> Aside[T]:
+    """``with run_aside(work) as aside: ... aside.results()``: see :class:`Aside`. What
+    ``work`` yields may refer to the objects of ``known`` (the parent's, which the child
+    inherited): they come back as the parent's own objects, not as copies. ``fork=False``
+    (too little work to pay for a fork): ``work`` runs here, when its results are asked for."""
+    return Aside(work, known, fork=fork)
+
+
+def _child(work: Callable[[], Iterable[T]], file: IO[bytes], known: Sequence[object]) -> None:
+    """Run in the forked child: ``work``'s results into ``file``, then leave at once."""
+    code = 1
+    try:
+        gc.disable()
+        for number in (signal.SIGINT, signal.SIGTERM):  # not the parent's handlers: a stop
+            signal.signal(number, signal.SIG_DFL)       # ends the child, the parent goes on
+        places = {id(value): place for place, value in enumerate(known)}
+        for value in work():
+            _Pickler(file, places).dump(value)
+        file.flush()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _read(file: IO[bytes], known: Sequence[object]) -> Iterator[Any]:
+    file.seek(0)
+    while True:
+        try:
+            yield _Unpickler(file, known).load()
+        except EOFError:
+            return
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles the objects ``places`` lists (by their ``id``) as their place."""
+
+    def __init__(self, file: IO[bytes], places: dict[int, int]) -> None:
+        super().__init__(file, pickle.HIGHEST_PROTOCOL)
+        self._places = places
+
+    def persistent_id(self, obj: object) -> int | None:
+        return self._places.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads a place in ``known`` as its object."""
+
+    def __init__(self, file: IO[bytes], known: Sequence[object]) -> None:
+        super().__init__(file)
+        self._known = known
+
+    def persistent_load(self, pid: Any) -> object:
+        return self._known[pid]

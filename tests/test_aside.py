@@ -1,0 +1,167 @@
+"""Work run aside in a forked child (aggregator/aside.py): its results come back, and whatever
+happens to the child the caller gets what running the work itself gives. A build making its
+export records and snapshots aside writes the same bytes and rows as one making them itself."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aggregator import building
+from aggregator.aside import run_aside
+from aggregator.core import make_aggregator
+from conftest import make_settings, make_source
+from sites import SOON, ics, one_calendar, rss
+
+PARENT = os.getpid()
+
+
+def test_the_work_runs_in_a_child_and_its_results_come_back_in_order() -> None:
+    def work() -> Iterator[tuple[int, int, bytes]]:
+        for n in range(50):
+            yield n, os.getpid(), bytes([n]) * 100_000
+
+    with run_aside(work) as aside:
+        results = list(aside.results())
+    assert [(n, data) for n, _, data in results] == [(n, bytes([n]) * 100_000)
+                                                    for n in range(50)]
+    assert {pid for _, pid, _ in results} - {PARENT}
+
+
+def test_the_parents_known_objects_come_back_as_themselves() -> None:
+    known, other = ["a list the parent has"], ["another"]
+    with run_aside(lambda: [(known, other, os.getpid())], known=[known]) as aside:
+        [(mine, copy, pid)] = aside.results()
+    assert pid != PARENT
+    assert mine is known
+    assert copy == other and copy is not other
+
+
+def test_without_a_fork_the_work_runs_here_when_asked() -> None:
+    with run_aside(lambda: [os.getpid()], fork=False) as aside:
+        assert list(aside.results()) == [PARENT]
+
+
+def test_an_error_of_the_work_is_raised_here() -> None:
+    def work() -> Iterator[None]:
+        raise ValueError(f"failed in {os.getpid()}")
+        yield
+
+    with run_aside(work) as aside, pytest.raises(ValueError, match=f"failed in {PARENT}"):
+        list(aside.results())
+
+
+def test_a_child_that_dies_midway_leaves_all_the_work_to_this_process() -> None:
+    def work() -> Iterator[int]:
+        for n in range(10):
+            if n == 5 and os.getpid() != PARENT:  # the OOM killer, say
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield os.getpid()
+
+    with run_aside(work) as aside:
+        assert list(aside.results()) == [PARENT] * 10
+
+
+def test_a_stop_signal_ends_the_child_not_the_parents_handler_in_it() -> None:
+    """The daemon's or the CLI's SIGTERM handler (stop once the messages in flight are
+    sent) is the parent's business: in the child it would print its notice again and let
+    the child go on; the parent makes the work itself once its child is gone."""
+    def work() -> Iterator[int]:
+        if os.getpid() != PARENT:
+            os.kill(os.getpid(), signal.SIGTERM)
+        yield os.getpid()
+
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: None)
+    try:
+        with run_aside(work) as aside:
+            assert list(aside.results()) == [PARENT]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_child_whose_results_nobody_asked_for_is_stopped_and_reaped() -> None:
+    def work() -> Iterator[None]:
+        if os.getpid() != PARENT:
+            signal.pause()
+        yield
+
+    with run_aside(work) as aside:
+        pid = aside._pid
+        assert pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.fixture
+def refreshed(feed_server: Any, tmp_path: Path) -> Path:
+    """A database refreshed from one source of 30 events and 20 articles."""
+    calendar = one_calendar(*(ics(f"e{n}@lab", f"Atelier {n}", SOON + timedelta(hours=n))
+                              for n in range(30)))
+    feed_server.set("/events.ics", calendar, "text/calendar")
+    feed_server.set("/news.xml", rss(*(f"Article {n}" for n in range(20))),
+                    "application/rss+xml")
+    source = make_source("lab", feed_server.url("/events.ics"), feed_server.url("/news.xml"))
+    aggregator = make_aggregator(make_settings(tmp_path, (source,)))
+    aggregator.refresh()
+    aggregator.close()
+    return tmp_path / "aggregator.db"
+
+
+def _build(database: Path, where: Path, feed_server: Any) -> tuple[Path, int]:
+    """A first build, then a rebuild, of a copy of ``database`` at a fixed clock: the first
+    build's outputs (copied), and how many export records the memos kept after it, for the
+    next build."""
+    where.mkdir()
+    shutil.copy(database, where / "aggregator.db")
+    source = make_source("lab", feed_server.url("/events.ics"), feed_server.url("/news.xml"))
+    clock = SOON - timedelta(days=1)
+    aggregator = make_aggregator(make_settings(where, (source,)), clock=lambda: clock)
+    aggregator.build()
+    kept = len(aggregator.output_memos.records) + len(aggregator.output_memos.items)
+    shutil.copytree(where / "output", where / "first")
+    aggregator.build()
+    aggregator.close()
+    return where, kept
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes()
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_a_build_making_its_export_records_aside_writes_the_same_bytes(
+        refreshed: Path, feed_server: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    here, kept_here = _build(refreshed, tmp_path / "here", feed_server)
+    makers = tmp_path / "makers"
+    make_records = building.make_records
+
+    def noted(*args: Any) -> Any:  # the real work, noting which process did it
+        with makers.open("a") as note:
+            note.write(f"{os.getpid()}\n")
+        return make_records(*args)
+
+    monkeypatch.setattr(building, "ASIDE_MIN_RECORDS", 1)
+    monkeypatch.setattr(building, "make_records", noted)
+    aside, kept_aside = _build(refreshed, tmp_path / "aside", feed_server)
+    [maker] = makers.read_text().split()  # the first build's (the rebuild has them all)
+    assert maker != str(PARENT)
+    assert kept_here == kept_aside == 30 + 20  # the next build reuses them as before
+    for generation in ("first", "output"):
+        assert _files(here / generation) == _files(aside / generation)
+    assert _publication(here) == _publication(aside)  # the snapshots, encoded aside
+
+
+def _publication(where: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(where / "aggregator.db") as database:
+        rows = database.execute("SELECT uid, fingerprint, sequence, last_modified, "
+                                "until_utc, vanished, snapshot FROM publications ORDER BY uid")
+        return rows.fetchall()
