@@ -10,18 +10,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import chain
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import lifecycle
 from .aside import run_aside
 from .config import Settings
-from .dedup import continuity, merge_events, merge_news, record_key
-from .dedup.results import EventMerge
+from .dedup import NEWS_MEMOS, continuity, merge_events, merge_news, news, record_key
+from .dedup.results import EventMerge, NewsMerge
 from .gcpause import fewer_collections, release_free_memory
 from .models import Event, MergedEvent, MergedItem, NewsItem, Publication, Source
 from .publish import write_outputs
@@ -32,8 +33,8 @@ from .store.publication import changed_publications
 
 NEWS_WINDOW = timedelta(days=90)  # news older than this leaves the exports
 ASIDE_MIN_RECORDS = 1_000
-"""Fewer export records (or snapshots) to make than this are made in the build's
-process: a fork (4 ms for a process of 200 MB) would cost more than making them
+"""Fewer export records (or snapshots, or new articles) to make than this are made in the
+build's process: a fork (4 ms for a process of 200 MB) would cost more than making them
 (12 µs a record or snapshot)."""
 ONE_BUILD = threading.Lock()
 """Held by every build of the process. A build reuses and refills the process's memos (the
@@ -80,12 +81,12 @@ class BuildMixin:
         sources = self.current_sources()
         by_id = {source.id: source for source in sources}
         records = self.store.current_records(sources, now - timedelta(days=self.settings.past_days))
-        record_count = len(records.events)
-        merged_events, before = self._merge_events(records.events, by_id, now)
         items = [i for i in records.items if _recent_news(i.when, now)]
-        del records  # the merged records keep what they still need
-        record_count += len(items)
-        merged_items = self._merge_news(items, by_id)
+        record_count = len(records.events) + len(items)
+        with self._news_aside(items, by_id) as merged_news:
+            merged_events, before = self._merge_events(records.events, by_id, now)
+            del records  # the merged records keep what they still need
+            merged_items = merged_news()
         del items
         before = before or self.store.load_publication()
         vanished = lifecycle.gone(merged_events, before)
@@ -173,16 +174,34 @@ class BuildMixin:
         zone = ZoneInfo(self.settings.timezone)
         return continuity.keep_identities(merge, known, vanished, zone), before
 
-    def _merge_news(self, items: Sequence[NewsItem], by_id: Mapping[str, Source]
-                    ) -> tuple[MergedItem, ...]:
-        """:meth:`_merge_events` for the news, without the articles the operator hid."""
+    @contextmanager
+    def _news_aside(self, items: Sequence[NewsItem], by_id: Mapping[str, Source]
+                    ) -> Iterator[Callable[[], tuple[MergedItem, ...]]]:
+        """:meth:`_merge_events` for the news, without the articles the operator hid: the
+        function it gives returns them merged. When many articles are new to the memos (a
+        first build) they are merged by a forked child while this process merges the events
+        (aggregator/aside.py), and the memos take the child's work for the next build."""
         hidden = self.store.load_overrides().hidden_news
         if hidden:
             items = [item for item in items if record_key(item) not in hidden]
         previous = self.store.load_assignment("news")
-        merge = merge_news(items, by_id, previous=previous)
-        self.store.save_assignment("news", merge.assignment, previous)
-        return merge.items
+
+        def work() -> Iterator[tuple[NewsMerge, list[tuple[object, dict[Any, Any]]]]]:
+            merge = merge_news(items, by_id, previous=previous)
+            yield merge, [memo.made() for memo in NEWS_MEMOS]
+
+        # the merged items hold the articles and their texts: the parent's, not copies
+        known = [*items, *(item.title for item in items), *(item.summary for item in items)]
+        new = sum(item not in news.ARTICLES for item in items)
+        with run_aside(work, known, fork=new >= ASIDE_MIN_RECORDS) as aside:
+            def merged() -> tuple[MergedItem, ...]:
+                [(merge, made)] = aside.results()
+                for memo, generation in zip(NEWS_MEMOS, made, strict=True):
+                    memo.adopt(generation)
+                self.store.save_assignment("news", merge.assignment, previous)
+                return merge.items
+
+            yield merged
 
 
 def _encoded(snapshots: Sequence[MergedEvent]) -> Iterator[list[str]]:

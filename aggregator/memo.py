@@ -135,6 +135,19 @@ class Memo(Generic[K, V]):
             return False
         return key in self._current or key in self._previous
 
+    def made(self) -> tuple[object, dict[K, V]]:
+        """This build's generation, its context and entries, for the memo of the process this
+        one was forked from to :meth:`adopt` (a build's work done aside: aggregator/aside.py).
+        Nothing inside :func:`not_kept`, where no generation starts."""
+        return (self._context, self._current) if _KEEPING.on else (None, {})
+
+    def adopt(self, generation: tuple[object, dict[K, V]]) -> None:
+        """Hold ``generation`` (:meth:`made` of this memo in a forked child that did this
+        build's work) as this build's, as if this process had done the work; what the last
+        build left unused goes now instead of at the next build."""
+        if _KEEPING.on:
+            self._context, self._current, self._previous = generation[0], generation[1], {}
+
     def clear(self) -> None:
         """Forget both generations (the next build computes everything)."""
         self._current, self._previous, self._context = {}, {}, None

@@ -18,6 +18,8 @@ import pytest
 from aggregator import building
 from aggregator.aside import run_aside
 from aggregator.core import make_aggregator
+from aggregator.dedup import NEWS_MEMOS, news
+from aggregator.memo import Memo
 from conftest import make_settings, make_source
 from sites import SOON, ics, one_calendar, rss
 
@@ -43,6 +45,26 @@ def test_the_parents_known_objects_come_back_as_themselves() -> None:
     assert pid != PARENT
     assert mine is known
     assert copy == other and copy is not other
+
+
+def test_a_memo_adopts_what_the_child_made_for_the_next_build() -> None:
+    memo: Memo[str, tuple[str, int]] = Memo()
+    memo.new_build("context")
+    memo.get("kept", lambda: ("last build's", PARENT))
+
+    def work() -> Iterator[tuple[object, dict[str, tuple[str, int]]]]:
+        memo.new_build("context")
+        memo.get("kept", lambda: ("made again", os.getpid()))
+        memo.get("new", lambda: ("made", os.getpid()))
+        yield memo.made()
+
+    with run_aside(work) as aside:
+        [made] = aside.results()
+        memo.adopt(made)
+    memo.new_build("context")
+    assert memo.get("kept", lambda: ("made again", PARENT)) == ("last build's", PARENT)
+    value, pid = memo.get("new", lambda: ("made again", PARENT))
+    assert value == "made" and pid != PARENT
 
 
 def test_without_a_fork_the_work_runs_here_when_asked() -> None:
@@ -117,15 +139,18 @@ def refreshed(feed_server: Any, tmp_path: Path) -> Path:
 
 def _build(database: Path, where: Path, feed_server: Any) -> tuple[Path, int]:
     """A first build, then a rebuild, of a copy of ``database`` at a fixed clock: the first
-    build's outputs (copied), and how many export records the memos kept after it, for the
-    next build."""
+    build's outputs (copied), and how many export records and articles the memos kept after
+    it, for the next build."""
     where.mkdir()
     shutil.copy(database, where / "aggregator.db")
     source = make_source("lab", feed_server.url("/events.ics"), feed_server.url("/news.xml"))
     clock = SOON - timedelta(days=1)
     aggregator = make_aggregator(make_settings(where, (source,)), clock=lambda: clock)
+    for memo in NEWS_MEMOS:  # as in a new process: every article is new to them
+        memo.clear()
     aggregator.build()
-    kept = len(aggregator.output_memos.records) + len(aggregator.output_memos.items)
+    kept = (len(aggregator.output_memos.records) + len(aggregator.output_memos.items)
+            + len(news.ARTICLES))
     shutil.copytree(where / "output", where / "first")
     aggregator.build()
     aggregator.close()
@@ -154,7 +179,7 @@ def test_a_build_making_its_export_records_aside_writes_the_same_bytes(
     aside, kept_aside = _build(refreshed, tmp_path / "aside", feed_server)
     [maker] = makers.read_text().split()  # the first build's (the rebuild has them all)
     assert maker != str(PARENT)
-    assert kept_here == kept_aside == 30 + 20  # the next build reuses them as before
+    assert kept_here == kept_aside == 30 + 20 + 20  # the next build reuses them as before
     for generation in ("first", "output"):
         assert _files(here / generation) == _files(aside / generation)
     assert _publication(here) == _publication(aside)  # the snapshots, encoded aside

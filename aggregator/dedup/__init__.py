@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..gcpause import fewer_collections
@@ -37,7 +38,7 @@ from .similar import CLUSTER_SPAN, Verdict, ruled_out, same_event
 from .text import TitleNormaliser
 
 __all__ = [
-    "EventMerge", "NewsMerge", "Overrides", "PairScore",
+    "NEWS_MEMOS", "EventMerge", "NewsMerge", "Overrides", "PairScore",
     "event_assignment", "explain", "merge_events", "merge_news", "record_key", "unmerged",
     "vanished",
 ]
@@ -55,6 +56,9 @@ _MERGED_ITEMS: Memo[tuple[str, tuple[NewsItem, ...]], MergedItem] = Memo()
 """The merged news items of the previous build by id and records, as :data:`_MERGED`."""
 _CLEAN_LINKS: Memo[str, str] = Memo()
 """Each article's link without its tracking parameters, as the previous build cleaned it."""
+NEWS_MEMOS: tuple[Memo[Any, Any], ...] = (news.ARTICLES, _MERGED_ITEMS, _CLEAN_LINKS)
+"""What :func:`merge_news` keeps for the next build: a process that merged the news in a
+forked child adopts the child's generations of them (building.py)."""
 
 
 def merge_events(

@@ -75,8 +75,8 @@ def profile_items(items: Sequence[NewsItem], sources: Mapping[str, Source]) -> l
     """One :class:`Article` per item."""
     brands = [normalise_brand(s.name) for s in sources.values()]
     titles = TitleNormaliser()  # brands in an article title are its subject, not decoration
-    _ARTICLES.new_build(brands)
-    return _own_pages([_ARTICLES.get(item, lambda: _article(item, brands, titles))
+    ARTICLES.new_build(brands)
+    return _own_pages([ARTICLES.get(item, lambda: _article(item, brands, titles))
                        for item in items])
 
 
@@ -102,7 +102,7 @@ def _own_pages(articles: list[Article]) -> list[Article]:
             if a.opening in shared or shared.intersection(a.links) else a for a in articles]
 
 
-_ARTICLES: Memo[NewsItem, Article] = Memo()
+ARTICLES: Memo[NewsItem, Article] = Memo()
 """Articles of the previous build's items (an article depends on its item and the brands)."""
 
 
