@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .config import Settings
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
 from .render import DEFAULT_TITLE, filtered_calendars, render_calendar
-from .render.agenda import SinglesIndex, occurs_between
+from .render.agenda import SinglesIndex, occurring_between
 from .render.exports import event_record
 from .render.times import render_zone, utc_iso
 from .selection import P, Selection, event_text, item_text, searched_texts, select
@@ -211,7 +211,7 @@ class PublishedMixin:
             events = _changed_since(events, updated_since)
         if window is not None:
             zone = ZoneInfo(self.settings.timezone)
-            events = tuple(e for e in events if occurs_between(e, *window, zone))
+            events = tuple(occurring_between(events, *window, zone))
         generated = utc_iso(published.generated_at) if published.generated_at else None
         sources = {source.id: source for source in self.current_sources()}
         document: dict[str, Any] = {

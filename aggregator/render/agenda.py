@@ -35,6 +35,14 @@ EXPANSION_BUDGET = 200_000
 """Rule steps from DTSTART to the horizon that we let dateutil walk (about 0.3 s here). dateutil
 always starts at DTSTART, so ``FREQ=SECONDLY`` since 1900 is four billion steps and gigabytes of
 cache (issue 7); a daily rule since 1900 is 46 000. Past the budget a series is not expanded."""
+SOURCE_BUDGET = 1_000_000
+"""Rule steps the series of one organisation may cost a listing together (about a second).
+A series since 1600 that meets only on a Monday 29 February walks 155,000 steps (0.17 s)
+to find it has no date in the coming weeks, within :data:`EXPANSION_BUDGET`: a feed of 300
+such series held every build and every page (agenda, digest, organisation page, windowed
+events.json) for a minute and more. Each organisation's cheapest series are walked first,
+so its everyday ones always are; those past its budget are left out as those past
+:data:`EXPANSION_BUDGET` are (calendar clients still get their rule)."""
 INDEX_FROM = 2_000
 """Selections of fewer events are listed without the :class:`SinglesIndex` (3 ms for an
 organisation's 40 events against 5 ms walking an index of 40,000)."""
@@ -87,12 +95,14 @@ def upcoming(
         occurrence = _occurrence(event)
         return _ends(occurrence.start, occurrence.end, zone), order(occurrence)
 
+    refused = over_budget(events, now=now, zone=zone)
+
     def occurrences(among: Iterable[MergedEvent]
                     ) -> Iterator[tuple[Order, Occurrence | MergedEvent]]:
         """Each occurrence not over, a one-off event's as the event itself (its occurrence
         is made only if it is among those kept: :func:`_made`)."""
         for event in among:
-            if _too_long_a_walk(event, now, zone):
+            if event.uid in refused or _too_long_a_walk(event, now, zone):
                 continue
             if _expandable(event):
                 yield from ((order(o), o) for o in _expand(event, now, zone))
@@ -206,6 +216,15 @@ def next_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occur
     return occurrence if _ends(occurrence.start, occurrence.end, zone) > now else None
 
 
+def occurring_between(events: Iterable[MergedEvent], start: datetime, end: datetime,
+                      zone: tzinfo) -> Iterator[MergedEvent]:
+    """The ``events`` that :func:`occurs_between` [start, end), each organisation's series
+    walked within its :data:`SOURCE_BUDGET`."""
+    listed = tuple(events)
+    refused = over_budget(listed, now=start, zone=zone)
+    return (e for e in listed if e.uid not in refused and occurs_between(e, start, end, zone))
+
+
 def occurs_between(event: MergedEvent, start: datetime, end: datetime, zone: tzinfo) -> bool:
     """Whether an occurrence of ``event`` (a series' any one) overlaps [start, end): the
     first one not over at ``start`` begins before ``end`` (a one-off event's span is read
@@ -233,8 +252,12 @@ def last_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occur
 def by_next_date(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
                  ) -> list[Occurrence]:
     """Each event not over at ``now`` once, at its :func:`next_occurrence`, by date then
-    UID: the order of the lists that show each event once."""
-    found = (next_occurrence(event, now=now, zone=zone) for event in events)
+    UID: the order of the lists that show each event once (each organisation's series
+    walked within its :data:`SOURCE_BUDGET`)."""
+    listed = tuple(events)
+    refused = over_budget(listed, now=now, zone=zone)
+    found = (next_occurrence(event, now=now, zone=zone) for event in listed
+             if event.uid not in refused)
     return sorted((o for o in found if o is not None),
                   key=lambda o: (instant(o.start, zone), o.event.uid))
 
@@ -242,18 +265,46 @@ def by_next_date(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
 def by_last_date(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
                  ) -> list[Occurrence]:
     """Each event over at ``now`` once, at its :func:`last_occurrence`, newest first (then
-    by UID): what an organisation held lately."""
-    over = (last_occurrence(event, now=now, zone=zone) for event in events
-            if next_occurrence(event, now=now, zone=zone) is None)
+    by UID): what an organisation held lately (a series past its organisation's
+    :data:`SOURCE_BUDGET` at its first date, as one past :data:`EXPANSION_BUDGET`)."""
+    listed = tuple(events)
+    refused = over_budget(listed, now=now, zone=zone)
+    over = (_occurrence(event) if event.uid in refused
+            else last_occurrence(event, now=now, zone=zone) for event in listed
+            if event.uid in refused or next_occurrence(event, now=now, zone=zone) is None)
     return sorted(over, key=lambda o: (-instant(o.start, zone).timestamp(), o.event.uid))
 
 
 def _too_long_a_walk(event: MergedEvent, now: datetime, zone: tzinfo) -> bool:
     """A series whose rule dateutil would walk past :data:`EXPANSION_BUDGET` steps."""
+    return _steps(event, now, zone) > EXPANSION_BUDGET
+
+
+def _steps(event: MergedEvent, now: datetime, zone: tzinfo) -> float:
+    """The rule steps from the series' DTSTART to the agenda's horizon (0: no rule)."""
     if not event.rrule:
-        return False
-    steps = expansion_steps(event.rrule, instant(event.start, zone), now + HORIZON)
-    return steps > EXPANSION_BUDGET
+        return 0.0
+    return expansion_steps(event.rrule, instant(event.start, zone), now + HORIZON)
+
+
+def over_budget(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
+                ) -> frozenset[str]:
+    """The UIDs of the series a listing of ``events`` leaves out: each organisation's
+    (its record's that gives the event) walked cheapest first until their steps pass its
+    :data:`SOURCE_BUDGET`. Pure arithmetic, no rule walked."""
+    costs: dict[str, list[tuple[float, str]]] = {}
+    for event in events:
+        steps = _steps(event, now, zone)
+        if 0 < steps <= EXPANSION_BUDGET and _expandable(event):
+            owner = event.members[0].source_id if event.members else ""
+            costs.setdefault(owner, []).append((steps, event.uid))
+    refused: list[str] = []
+    for series in costs.values():
+        if sum(steps for steps, _ in series) > SOURCE_BUDGET:
+            spent = itertools.accumulate(steps for steps, _ in sorted(series))
+            refused += (uid for (_, uid), total in zip(sorted(series), spent, strict=True)
+                        if total > SOURCE_BUDGET)
+    return frozenset(refused)
 
 
 def _expandable(event: MergedEvent) -> bool:

@@ -27,7 +27,7 @@ from ..digest.labels import week_label
 from ..digest.select import parse_week
 from ..digests import ARCHIVE_LANGUAGE, ARCHIVE_OTHERS
 from ..render import DEFAULT_TITLE, pages
-from ..render.agenda import occurs_between
+from ..render.agenda import occurring_between
 from ..render.exports import AtomEntry, render_atom
 from ..selection import as_offered
 from . import i18n
@@ -150,8 +150,8 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     # a selection with nothing to come, whose past days hold some: say so (a search for
     # last week's talk read "no upcoming event matches", though the agenda keeps them)
     held = bool(filters) and after is None and '<li class="event' not in body and any(
-        occurs_between(event, datetime.combine(earliest, time(), zone), aggregator.clock(), zone)
-        for event in aggregator.select_events(published, selection))
+        occurring_between(aggregator.select_events(published, selection),
+                          datetime.combine(earliest, time(), zone), aggregator.clock(), zone))
     return render(
         request, "agenda.html", agenda=body, structured_data=data,
         ics_href=ics, webcal_href=webcal(ics), atom_href=atom, events_atom_href=events_atom,
