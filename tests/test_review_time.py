@@ -5,6 +5,7 @@ calendar.ics read by recurring-ical-events, events.json and the digest)."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -15,10 +16,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import icalendar
+import recurring_ical_events
 
 from aggregator.core import Aggregator, make_aggregator
 from aggregator.digest.select import week_of
 from conftest import make_settings, make_source
+from test_render_icaljs import read_by_icaljs
 from webapp import running
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -90,3 +94,69 @@ def test_a_feed_of_rare_series_holds_the_build_and_each_page_a_second_not_minute
     assert "club@lab" in pages[f"/events.json?{window}"].text
     assert "Club Python" in html.read_text(encoding="utf-8")
     assert took < 40, f"the build and four pages took {took:.0f} s of processor time"
+
+
+@contextmanager
+def outputs(feed_server: Any, tmp_path: Path, body: bytes, now: datetime
+            ) -> Iterator[tuple[Aggregator, Path]]:
+    """One organisation's feed refreshed and built at ``now``: the aggregator and its
+    output directory."""
+    feed_server.set("/lab.ics", body, "text/calendar")
+    source = make_source("lab", feed_server.url("/lab.ics"), kind="lab")
+    aggregator = make_aggregator(make_settings(tmp_path, (source,)), clock=lambda: now)
+    try:
+        aggregator.refresh(force=True)
+        aggregator.build()
+        yield aggregator, tmp_path / "output"
+    finally:
+        aggregator.close()
+
+
+def calendar_instants(output: Path, start: datetime, end: datetime
+                      ) -> dict[str, tuple[datetime, datetime | None]]:
+    """calendar.ics as recurring-ical-events reads it: each title's (start, end) in UTC."""
+    read = icalendar.Calendar.from_ical((output / "calendar.ics").read_bytes())
+    found = {}
+    for occurrence in recurring_ical_events.of(read).between(start, end):
+        ends = occurrence.decoded("DTEND") if "DTEND" in occurrence else None
+        found[str(occurrence["SUMMARY"])] = (occurrence.decoded("DTSTART").astimezone(UTC),
+                                             ends.astimezone(UTC) if ends else None)
+    return found
+
+
+def test_an_event_in_the_hour_that_happens_twice_keeps_its_time_and_its_end(
+        feed_server: Any, tmp_path: Path) -> None:
+    """The night clocks go back (31 October 2027 in Paris, 02:00-03:00 twice), a Google
+    calendar (times in UTC, X-WR-TIMEZONE:Europe/Paris) posts a coding night's second part
+    at 02:30 winter time (01:30 UTC): stored without saying which 02:30, it was published
+    at the first one, in events.json (02:30+02:00) and calendar.ics (TZID 02:30), an hour
+    early for every subscriber; its first part, 02:00 summer time to 02:30 winter time,
+    lost its end everywhere and its organiser was told 'DTEND before DTSTART'."""
+    body = calendar(
+        "UID:part2@lab\nSUMMARY:Nuit du code, deuxième partie\nLOCATION:TCRM-Blida, Metz\n"
+        "DTSTART:20271031T013000Z\nDTEND:20271031T030000Z",
+        "UID:part1@lab\nSUMMARY:Nuit du code, première partie\nLOCATION:TCRM-Blida, Metz\n"
+        "DTSTART:20271031T000000Z\nDTEND:20271031T013000Z",
+    ).replace(b"PRODID:-//test//EN", b"PRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+              b"X-WR-TIMEZONE:Europe/Paris")
+    now = datetime(2027, 10, 20, 9, tzinfo=UTC)
+    with outputs(feed_server, tmp_path, body, now) as (aggregator, output):
+        warnings = [w for health in aggregator.feed_health() for w in health.warnings]
+        events = {e["uid"]: e for e in json.loads((output / "events.json").read_text())["events"]}
+        agenda = text_of((output / "index.html").read_text(encoding="utf-8"))
+        read = calendar_instants(output, datetime(2027, 10, 30), datetime(2027, 11, 2))
+        (thunderbird,) = read_by_icaljs([output / "calendar.ics"])
+    second = [e for e in events.values() if e["title"].endswith("deuxième partie")][0]
+    first = [e for e in events.values() if e["title"].endswith("première partie")][0]
+    assert (second["start"], second["end"]) == ("2027-10-31T02:30:00+01:00",
+                                                "2027-10-31T04:00:00+01:00")
+    assert (first["start"], first["end"]) == ("2027-10-31T02:00:00+02:00",
+                                              "2027-10-31T02:30:00+01:00")
+    assert read["Nuit du code, deuxième partie"] == (datetime(2027, 10, 31, 1, 30, tzinfo=UTC),
+                                                     datetime(2027, 10, 31, 3, tzinfo=UTC))
+    assert read["Nuit du code, première partie"] == (datetime(2027, 10, 31, 0, tzinfo=UTC),
+                                                     datetime(2027, 10, 31, 1, 30, tzinfo=UTC))
+    assert thunderbird["starts"] == {first["uid"]: 1824940800, second["uid"]: 1824946200}
+    assert "02:00 – 02:30 Nuit du code, première partie" in agenda
+    assert "02:30 – 04:00 Nuit du code, deuxième partie" in agenda
+    assert not any("DTEND" in warning for warning in warnings), warnings

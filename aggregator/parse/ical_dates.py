@@ -157,7 +157,8 @@ def read_end(component: icalendar.Component, start: When, context: CalendarConte
     if end is None:
         return None if isinstance(start, datetime) else start + ONE_DAY
     end = same_kind(end, start)
-    if end < start:
+    if utc_instant(end) < utc_instant(start):  # instants: 02:00 summer time to 02:30 winter
+        # time, the night clocks go back, ends after it starts (their wall clocks do not)
         context.warnings.append(f"VEVENT {describe(component)}: DTEND before DTSTART, ignored")
         return None if isinstance(start, datetime) else start + ONE_DAY
     if end == start and not isinstance(start, datetime):  # corpus pyical__calendar_labs_same_day_dtend

@@ -27,7 +27,7 @@ from ..models import Event, MergedEvent, Source, When
 from ..recurrence import is_occurrence
 from .dated_series import dated_occurrences, is_dated_series
 from .vtimezone import vtimezone
-from .vevent import escape_text, uri, utc_stamp, when_property, write_vevent
+from .vevent import escape_text, unambiguous, uri, utc_stamp, when_property, write_vevent
 from .text import clean_text, one_line, source_names, status_of, written_in
 from .times import (
     as_date,
@@ -124,7 +124,7 @@ def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Sour
     """The same bytes as :func:`_master` through icalendar, written directly (see vevent.py)."""
     # icalendar's canonical order: SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then the
     # other properties alphabetically.
-    start, end = event_span(event)
+    start, end = unambiguous(*event_span(event))  # the second 02:30 of a night: Etc/GMT
     title = summary(event.title, event.status, written_in(event.members, sources),
                     event.merged_into)
     lines = [f"SUMMARY:{escape_text(title)}", when_property("DTSTART", start)]
@@ -295,6 +295,8 @@ def _timed_component(uid: str, start: When, end: When | None, now: datetime, *,
     component = VEvent()
     component.add("uid", one_line(uid))
     component.add("dtstamp", _utc(now))
+    if not pin_utc:  # (a series' DTSTART keeps its zone, whose rule it follows)
+        start, end = unambiguous(start, end)
     for name, value in (("dtstart", start), ("dtend", end)):
         if value is None:
             continue

@@ -9,7 +9,7 @@ Saturday it stood under Saturday at "18:00", a time nothing happens that day.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Protocol
 
 from babel import Locale
@@ -53,7 +53,7 @@ def span_text(occurrence: Span, zone: tzinfo, language: str, day: date, all_day:
     if not isinstance(start, datetime):
         return all_day if until is None else UNTIL[language].format(day=short_day(until, language))
     began = clock(start) if as_date(start, zone) >= day else moment(start)
-    if not isinstance(end, datetime) or end <= start:
+    if not isinstance(end, datetime) or end.astimezone(UTC) <= start.astimezone(UTC):
         return began
     return f"{began} – {clock(end) if until is None else moment(end)}"
 

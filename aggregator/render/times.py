@@ -118,8 +118,10 @@ def event_span(event: MergedEvent) -> tuple[When, When | None]:
     if not isinstance(event.end, datetime):
         return start_dt, None
     end_dt = in_zone(event.end, zone)
-    # Both are now aware in ``zone`` (the same tzinfo), so they compare as :func:`instant`s.
-    return start_dt, end_dt if end_dt >= start_dt else None
+    # compared as instants: of one tzinfo, Python compares wall clocks, and the night clocks
+    # go back 02:00 summer time to 02:30 winter time ended before it began
+    return start_dt, end_dt if sortable(end_dt).astimezone(UTC) >= sortable(
+        start_dt).astimezone(UTC) else None
 
 
 def sortable(value: When) -> datetime:

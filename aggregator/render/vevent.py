@@ -77,6 +77,28 @@ def when_property(name: str, value: When) -> str:
     raise ValueError(f"no TZID for {tz!r}")
 
 
+def second_of_two(value: datetime) -> bool:
+    """The second of a wall-clock time that happens twice (02:30 the night clocks go back,
+    ``fold=1``), which a TZID value cannot name: it names the first (RFC 5545 3.3.5)."""
+    return bool(value.fold) and value.utcoffset() != value.replace(fold=0).utcoffset()
+
+
+def unambiguous(start: When, end: When | None) -> tuple[When, When | None]:
+    """An event's (start, end), both at ``TZID=Etc/GMT`` when either is
+    :func:`second_of_two`. Not ``Z``, which readers following the calendar's X-WR-TIMEZONE
+    (Google's reading; recurring-ical-events in Python) move into that zone, the first
+    02:30 again; and both, as readers add the length to the start's wall clock."""
+    if not any(isinstance(value, datetime) and value.tzinfo is not None
+               and second_of_two(value) for value in (start, end)):
+        return start, end
+    moved = [value.astimezone(GMT) if isinstance(value, datetime) else value
+             for value in (start, end)]
+    return moved[0] if moved[0] is not None else start, moved[1]
+
+
+GMT = ZoneInfo("Etc/GMT")
+
+
 def _date(value: date) -> str:
     return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 

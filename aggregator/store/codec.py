@@ -42,6 +42,10 @@ def encode_when(value: When | None) -> str | None:
     else:
         offset = value.utcoffset() or timedelta(0)
         name = datetime(2000, 1, 1, tzinfo=timezone(offset)).strftime("%:z")
+    if value.fold and value.utcoffset() != value.replace(fold=0).utcoffset():
+        # the second of a wall-clock time that happens twice (02:30 the night clocks go
+        # back): written with its offset, which says which one (the naive form does not)
+        return f"{value.isoformat()}@{name}"
     return f"{value.replace(tzinfo=None).isoformat()}@{name}"
 
 
@@ -52,6 +56,8 @@ def decode_when(text: str | None) -> When | None:
         return date.fromisoformat(text)
     local, _, name = text.partition("@")
     naive = datetime.fromisoformat(local)
+    if naive.tzinfo is not None:  # the second of a time that happens twice, in its zone
+        return naive.astimezone(ZoneInfo(name))
     if not name:
         return naive
     if name == "UTC":
