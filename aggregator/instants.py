@@ -24,6 +24,16 @@ def utc_instant(value: When) -> datetime:
     return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
 
 
+def two_readings(value: datetime) -> bool:
+    """Whether ``value``'s wall-clock time names no single instant in its zone: it happens
+    twice (02:30 the night clocks go back; ``fold`` says which) or not at all (02:30 the
+    night they go forward; read at the offset before, RFC 5545 3.3.5). Calendar readers
+    differ on such a TZID time (ical.js takes the other one); naive: False."""
+    if value.tzinfo is None:
+        return False
+    return value.utcoffset() != value.replace(fold=1 - value.fold).utcoffset()
+
+
 def last_instant(start: When, end: When | None, rrule: str | None, rdates: Iterable[When] = ()) -> datetime:
     """The last instant an event (or its whole series) can matter.
 

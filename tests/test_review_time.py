@@ -160,3 +160,39 @@ def test_an_event_in_the_hour_that_happens_twice_keeps_its_time_and_its_end(
     assert "02:00 – 02:30 Nuit du code, première partie" in agenda
     assert "02:30 – 04:00 Nuit du code, deuxième partie" in agenda
     assert not any("DTEND" in warning for warning in warnings), warnings
+
+
+def test_a_time_the_clocks_skip_or_repeat_is_one_instant_for_every_reader(
+        feed_server: Any, tmp_path: Path) -> None:
+    """A coding night (or a daily series' date) posted at 02:30 on the night clocks go forward (28 March 2027 in
+    Paris: 02:00-03:00 does not exist) was 02:30 on the agenda, 01:30 UTC (03:30 summer
+    time, RFC 5545's reading) in events.json and for recurring-ical-events, and 00:30 UTC
+    for Thunderbird (ical.js): two hours apart on the same subscription. One posted at
+    02:30 the night they go back (the first 02:30, RFC 5545 says) was read by ical.js at
+    the second, an hour late. Such a time is now shown as the clock reads it (03:30) and
+    written as one instant (the first of the two)."""
+    body = calendar(
+        "UID:spring@lab\nSUMMARY:Nuit du code de printemps\nLOCATION:TCRM-Blida, Metz\n"
+        "DTSTART;TZID=Europe/Paris:20270328T023000\nDTEND;TZID=Europe/Paris:20270328T060000",
+        "UID:autumn@lab\nSUMMARY:Nuit du code d'automne\nLOCATION:TCRM-Blida, Metz\n"
+        "DTSTART;TZID=Europe/Paris:20271031T023000\nDTEND;TZID=Europe/Paris:20271031T060000",
+        "UID:backup@lab\nSUMMARY:Sauvegarde des serveurs\nLOCATION:TCRM-Blida, Metz\n"
+        "DTSTART;TZID=Europe/Paris:20270327T023000\nDURATION:PT1H\nRRULE:FREQ=DAILY;COUNT=3")
+    now = datetime(2027, 3, 20, 9, tzinfo=UTC)
+    with outputs(feed_server, tmp_path, body, now) as (_, output):
+        events = {e["title"]: e for e in json.loads((output / "events.json").read_text())["events"]}
+        agenda = text_of((output / "index.html").read_text(encoding="utf-8"))
+        read = calendar_instants(output, datetime(2027, 3, 1), datetime(2027, 11, 30))
+        (thunderbird,) = read_by_icaljs([output / "calendar.ics"])
+    spring, autumn = events["Nuit du code de printemps"], events["Nuit du code d'automne"]
+    assert spring["start"] == "2027-03-28T03:30:00+02:00"
+    assert "03:30 – 06:00 Nuit du code de printemps" in agenda
+    assert re.findall(r"(\d\d:\d\d – \d\d:\d\d) Sauvegarde", agenda) == [
+        "02:30 – 03:30", "03:30 – 04:30", "02:30 – 03:30"]  # a series' date on that night too
+    assert autumn["start"] == "2027-10-31T02:30:00+02:00"
+    starts = {"Nuit du code de printemps": datetime(2027, 3, 28, 1, 30, tzinfo=UTC),
+              "Nuit du code d'automne": datetime(2027, 10, 31, 0, 30, tzinfo=UTC)}
+    assert {title: read[title][0] for title in starts} == starts
+    assert {uid: at for uid, at in thunderbird["starts"].items() if uid in (
+        spring["uid"], autumn["uid"])} == {events[title]["uid"]: int(moment.timestamp())
+                                          for title, moment in starts.items()}

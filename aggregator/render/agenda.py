@@ -25,7 +25,7 @@ from ..models import MergedEvent, When
 from ..recurrence import expansion_steps, rule_problem
 from .ics import CALLED_OFF, event_components
 from .text import one_line, status_of
-from .times import as_date, event_span, instant
+from .times import as_clocks_read, as_date, event_span, instant
 
 HORIZON = timedelta(days=60)
 """How far ahead recurring series are expanded; one-off events are listed whatever their date."""
@@ -372,8 +372,12 @@ def walk(event: MergedEvent, *, after: datetime) -> Iterator[Occurrence]:
 
 
 def _from_component(event: MergedEvent, component: VEvent) -> Occurrence:
-    start: When = component.decoded("DTSTART")
+    written: When = component.decoded("DTSTART")
     end: When | None = component.decoded("DTEND") if "DTEND" in component else None
+    start = as_clocks_read(written)  # a weekly 02:30 at 03:30 the night clocks skip 02:30,
+    if isinstance(end, datetime) and isinstance(written, datetime):  # as clients show it
+        end = start + (end.replace(tzinfo=None) - written.replace(tzinfo=None)) \
+            if start is not written else as_clocks_read(end)  # and as long
     status = status_of(str(component.get("STATUS", event.status)))
     return Occurrence(
         event,

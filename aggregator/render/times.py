@@ -11,6 +11,7 @@ import functools
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..instants import two_readings
 from ..models import Event, MergedEvent, When
 
 UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Z", "GMT", "Etc/GMT", "Zulu"})
@@ -115,13 +116,23 @@ def event_span(event: MergedEvent) -> tuple[When, When | None]:
         end = as_date(event.end, zone) if event.end is not None else None
         return start, end if end is not None and end > start else start + timedelta(days=1)
     start_dt = in_zone(event.start, zone)
+    if event.rrule is None and not event.rdates:  # a series' start gives its rule's times
+        start_dt = as_clocks_read(start_dt)
     if not isinstance(event.end, datetime):
         return start_dt, None
-    end_dt = in_zone(event.end, zone)
+    end_dt = as_clocks_read(in_zone(event.end, zone))
     # compared as instants: of one tzinfo, Python compares wall clocks, and the night clocks
     # go back 02:00 summer time to 02:30 winter time ended before it began
     return start_dt, end_dt if sortable(end_dt).astimezone(UTC) >= sortable(
         start_dt).astimezone(UTC) else None
+
+
+def as_clocks_read(value: When) -> When:
+    """A time the clocks of its zone skip (02:30 the night they go forward) as they read
+    that instant (03:30: RFC 5545 reads it at the offset before); any other unchanged."""
+    if not isinstance(value, datetime) or not two_readings(value):
+        return value  # (one that happens twice keeps its wall clock, and which of the two)
+    return value.astimezone(UTC).astimezone(value.tzinfo)
 
 
 def sortable(value: When) -> datetime:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from ..instants import two_readings
 from ..models import When
 
 FOLD_LIMIT = 75
@@ -77,19 +78,15 @@ def when_property(name: str, value: When) -> str:
     raise ValueError(f"no TZID for {tz!r}")
 
 
-def second_of_two(value: datetime) -> bool:
-    """The second of a wall-clock time that happens twice (02:30 the night clocks go back,
-    ``fold=1``), which a TZID value cannot name: it names the first (RFC 5545 3.3.5)."""
-    return bool(value.fold) and value.utcoffset() != value.replace(fold=0).utcoffset()
-
-
 def unambiguous(start: When, end: When | None) -> tuple[When, When | None]:
-    """An event's (start, end), both at ``TZID=Etc/GMT`` when either is
-    :func:`second_of_two`. Not ``Z``, which readers following the calendar's X-WR-TIMEZONE
-    (Google's reading; recurring-ical-events in Python) move into that zone, the first
-    02:30 again; and both, as readers add the length to the start's wall clock."""
-    if not any(isinstance(value, datetime) and value.tzinfo is not None
-               and second_of_two(value) for value in (start, end)):
+    """An event's (start, end), both at ``TZID=Etc/GMT`` when either's wall-clock time
+    names no single instant (:func:`~aggregator.instants.two_readings`: the second 02:30
+    the night clocks go back, which a TZID value cannot name; the first, which ical.js
+    reads as the second; a time they skip). Not ``Z``, which readers following the
+    calendar's X-WR-TIMEZONE (Google's reading; recurring-ical-events in Python) move into
+    that zone, its wall clock again; and both, as readers add the length to the start's
+    wall clock."""
+    if not any(isinstance(value, datetime) and two_readings(value) for value in (start, end)):
         return start, end
     moved = [value.astimezone(GMT) if isinstance(value, datetime) else value
              for value in (start, end)]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from ..instants import two_readings
 from ..memo import Memo
 from ..models import Event, MergedEvent, NewsItem, When, provenance_member
 
@@ -42,7 +43,7 @@ def encode_when(value: When | None) -> str | None:
     else:
         offset = value.utcoffset() or timedelta(0)
         name = datetime(2000, 1, 1, tzinfo=timezone(offset)).strftime("%:z")
-    if value.fold and value.utcoffset() != value.replace(fold=0).utcoffset():
+    if value.fold and two_readings(value):
         # the second of a wall-clock time that happens twice (02:30 the night clocks go
         # back): written with its offset, which says which one (the naive form does not)
         return f"{value.isoformat()}@{name}"
