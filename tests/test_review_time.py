@@ -196,3 +196,30 @@ def test_a_time_the_clocks_skip_or_repeat_is_one_instant_for_every_reader(
     assert {uid: at for uid, at in thunderbird["starts"].items() if uid in (
         spring["uid"], autumn["uid"])} == {events[title]["uid"]: int(moment.timestamp())
                                           for title, moment in starts.items()}
+
+
+def test_an_organisation_page_finds_when_its_finished_daily_series_last_met_at_once(
+        feed_server: Any, tmp_path: Path) -> None:
+    """An organisation's page lists what it held lately at each series' last date, and an
+    event's page says when it last took place, both found by making every one of the
+    series' dates from its first: a daily 'Permanence' held since 2018 and ended last week
+    (3,000 dates) took seconds a page, and an organisation with three such series kept its
+    page and their events' pages a minute and more. Each is now looked for back from
+    today."""
+    today = datetime.now(UTC).astimezone(PARIS).date()
+    ended = today - timedelta(days=6)
+    series = [f"UID:perm{n}@lab\nSUMMARY:Permanence {n}\nLOCATION:TCRM-Blida, Metz\n"
+              f"DTSTART;TZID=Europe/Paris:2018010{n + 1}T0{n}3000\nDURATION:PT1H\n"
+              f"RRULE:FREQ=DAILY;UNTIL={ended.strftime('%Y%m%d')}T120000Z" for n in range(3)]
+    with built(feed_server, tmp_path, {"lab": calendar(*series)}) as (aggregator, client):
+        started = time.process_time()
+        page = client.get("/sources/lab")
+        events = [client.get(f"/events/{event.uid}") for event in aggregator.published().events]
+        took = time.process_time() - started
+    assert page.status_code == 200 and [e.status_code for e in events] == [200] * 3
+    last = rf"\b{ended.day}(?:er)? \S+ {ended.year}, 0(\d):30"
+    listed = text_of(page.text)
+    assert sorted(re.findall(rf"{last} Permanence (\d)", listed)) == [
+        ("0", "0"), ("1", "1"), ("2", "2")], listed
+    assert all(re.search(last, text_of(event.text)) for event in events)
+    assert took < 10, f"the organisation's and its events' pages took {took:.0f} s"

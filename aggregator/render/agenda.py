@@ -9,6 +9,7 @@ matches or that dateutil refuses is not walked at all (``aggregator.recurrence``
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from array import array
@@ -43,6 +44,7 @@ such series held every build and every page (agenda, digest, organisation page, 
 events.json) for a minute and more. Each organisation's cheapest series are walked first,
 so its everyday ones always are; those past its budget are left out as those past
 :data:`EXPANSION_BUDGET` are (calendar clients still get their rule)."""
+DAY = timedelta(days=1)
 INDEX_FROM = 2_000
 """Selections of fewer events are listed without the :class:`SinglesIndex` (3 ms for an
 organisation's 40 events against 5 ms walking an index of 40,000)."""
@@ -242,10 +244,17 @@ def last_occurrence(event: MergedEvent, *, now: datetime, zone: tzinfo) -> Occur
     last = _occurrence(event)
     if not _expandable(event) or _too_long_a_walk(event, now, zone):
         return last
-    for occurrence in walk(event, after=instant(event.start, zone)):
-        if instant(occurrence.start, zone) >= now:
-            break
-        last = occurrence
+    query, first = recurring_ical_events.of(_calendar(event, now)), instant(event.start, zone)
+    stop, span = now, timedelta(days=7)
+    while stop > first:  # back from ``now``, a span twice as long each time: its dates are
+        begin = max(stop - span, first)  # made, not the years before (3,000 of a daily
+        asked = ((begin - DAY).astimezone(UTC), (stop + DAY).astimezone(UTC))  # series since
+        begun = [o for o in map(functools.partial(_from_component, event),  # 2018 took
+                                query.between(*asked))  # seconds a page; a day either
+                 if begin <= instant(o.start, zone) < stop]  # side: dates are read in UTC)
+        if begun:
+            return max(begun, key=lambda o: instant(o.start, zone))
+        stop, span = begin, span * 2
     return last
 
 
@@ -364,11 +373,17 @@ def _expand(event: MergedEvent, now: datetime, zone: tzinfo) -> list[Occurrence]
 
 def walk(event: MergedEvent, *, after: datetime) -> Iterator[Occurrence]:
     """The series' occurrences not over at ``after``, in order, as long as asked for."""
-    calendar = Calendar()
-    for component in event_components(event, now=after, sources={}):  # (``now``: DTSTAMP)
-        calendar.add_component(component)
-    for component in recurring_ical_events.of(calendar).after(after.astimezone(UTC)):
+    for component in recurring_ical_events.of(_calendar(event, after)).after(
+            after.astimezone(UTC)):
         yield _from_component(event, component)
+
+
+def _calendar(event: MergedEvent, now: datetime) -> Calendar:
+    """The event's VEVENTs as calendar.ics writes them (``now``: their DTSTAMP)."""
+    calendar = Calendar()
+    for component in event_components(event, now=now, sources={}):
+        calendar.add_component(component)
+    return calendar
 
 
 def _from_component(event: MergedEvent, component: VEvent) -> Occurrence:
