@@ -223,3 +223,26 @@ def test_an_organisation_page_finds_when_its_finished_daily_series_last_met_at_o
         ("0", "0"), ("1", "1"), ("2", "2")], listed
     assert all(re.search(last, text_of(event.text)) for event in events)
     assert took < 10, f"the organisation's and its events' pages took {took:.0f} s"
+
+
+def test_a_date_given_as_a_start_and_hours_lasts_those_hours_the_night_clocks_change(
+        feed_server: Any, tmp_path: Path) -> None:
+    """A series' extra date given as a period of a start and hours (RDATE;VALUE=PERIOD:
+    …T010000/PT3H) was made to end three hours later on the wall clock: the night clocks
+    go forward that is two hours, the night they go back four, on the agenda and in every
+    calendar. RFC 5545 counts hours as elapsed time (as a DURATION of the event itself was
+    already read): 01:00 – 05:00 that spring night, 01:00 – 03:00 that autumn one."""
+    body = calendar(
+        "UID:install@lab\nSUMMARY:Install party\nLOCATION:TCRM-Blida, Metz\n"
+        "DTSTART;TZID=Europe/Paris:20270321T010000\nDTEND;TZID=Europe/Paris:20270321T020000\n"
+        "RDATE;VALUE=PERIOD;TZID=Europe/Paris:20270328T010000/PT3H,20271031T010000/PT3H")
+    now = datetime(2027, 3, 20, 9, tzinfo=UTC)
+    with outputs(feed_server, tmp_path, body, now) as (_, output):
+        agenda = text_of((output / "index.html").read_text(encoding="utf-8"))
+        read = icalendar.Calendar.from_ical((output / "calendar.ics").read_bytes())
+        spans = sorted((o.decoded("DTSTART").astimezone(UTC), o.decoded("DTEND").astimezone(UTC))
+                       for o in recurring_ical_events.of(read).between(
+                           datetime(2027, 3, 27), datetime(2027, 11, 2)))
+    assert spans == [(datetime(2027, 3, 28, 0, tzinfo=UTC), datetime(2027, 3, 28, 3, tzinfo=UTC)),
+                     (datetime(2027, 10, 30, 23, tzinfo=UTC), datetime(2027, 10, 31, 2, tzinfo=UTC))]
+    assert "01:00 – 05:00 Install party" in agenda

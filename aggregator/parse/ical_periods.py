@@ -19,12 +19,13 @@ import icalendar
 from icalendar.prop import vBroken
 
 from ..models import Event, When
-from .ical_dates import CalendarContext, dt_of, to_when
+from .ical_dates import CalendarContext, add_duration, dt_of, to_when
 
 
 def read_periods(component: icalendar.Component, context: CalendarContext
                  ) -> tuple[tuple[When, When], ...]:
-    """The RDATEs given as periods, each as (start, end); a duration is added to its start."""
+    """The RDATEs given as periods, each as (start, end); a duration is added to its start
+    as an event's DURATION is (days on the wall clock, hours elapsed)."""
     props = component.get("RDATE")
     found: list[tuple[When, When]] = []
     for prop in props if isinstance(props, list) else [props] if props is not None else []:
@@ -34,9 +35,12 @@ def read_periods(component: icalendar.Component, context: CalendarContext
             period = dt_of(value)
             if isinstance(period, tuple) and len(period) == 2:
                 start = to_when(prop, context, period[0])
-                end = start + period[1] if isinstance(period[1], timedelta) \
-                    else to_when(prop, context, period[1])
-                found.append((start, end))
+                # hours elapse (RFC 5545 3.3.6), as in an event's DURATION: PT3H from 01:00
+                # the night clocks go forward ends at 05:00, not at 04:00 two hours later
+                end = (add_duration(start, period[1], context)
+                       if isinstance(period[1], timedelta) else to_when(prop, context, period[1]))
+                if end is not None:
+                    found.append((start, end))
     return tuple(found)
 
 
