@@ -59,7 +59,8 @@ def _form(request: Request, *, values: dict[str, Any], action: str, heading: str
                   action=action, heading=heading, button=button, ask_email=ask_email,
                   languages=[(code, i18n.NAMES[code]) for code in i18n.LANGUAGES],
                   choices=choices, notice=extra.pop("notice", ""),
-                  error=extra.pop("error", ""), unsubscribe_link=extra.pop("unsubscribe_link", ""),
+                  error=extra.pop("error", ""), error_field=extra.pop("error_field", ""),
+                  unsubscribe_link=extra.pop("unsubscribe_link", ""),
                   calendar_https=extra.pop("calendar_https", ""),
                   calendar_webcal=extra.pop("calendar_webcal", ""),
                   failure=extra.pop("failure", ""), **extra)
@@ -163,7 +164,8 @@ async def subscribe_post(request: Request) -> Response:
         return _form(request, values=values, action=local(request, "/subscribe"), status_code=422,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True,
-                     error=f"{page.t(_field(error.field))} — {page.reason(error.reason)}")
+                     error=f"{page.t(_field(error.field))} — {page.reason(error.reason)}",
+                     error_field=error.field)
     if problem:  # stored, but unconfirmable without the email: the form again, to retry
         # and the operator told: every sign-up failed so for days, and no log said a word
         log.warning("sign-up kept, its confirmation email not sent (the visitor is asked to "
@@ -209,7 +211,8 @@ async def preferences_post(request: Request, token: str) -> Response:
             sources=values["sources"])
     except SubscriberError as error:
         return _preferences(request, token, _subscriber(request, token),
-                            error=reason_in(error.reason, language(request)))
+                            error=reason_in(error.reason, language(request)),
+                            error_field=error.field)
     request.state.language = subscriber.language  # as just chosen
     page = Page(language(request), request.url.path, {})
     saved = "saved" if subscriber.status == "confirmed" else "saved_inactive"

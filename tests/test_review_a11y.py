@@ -1,0 +1,58 @@
+"""Accessibility review (WCAG 2.2 AA) of the public pages and the digest email, as a blind
+screen-reader user, a keyboard-only user and a reader on a phone meet them.
+
+axe-core (tests/test_web_accessibility.py) already passes on every page; these are what it
+cannot see: where the focus lands after a failed submit and whether the field says it is
+wrong, what a link is called when its words repeat, what a strike-through means to someone
+who cannot see it, and dates a machine can read. Real web app over loopback, real Chromium.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from browser import browser  # noqa: F401  (fixture)
+from webapp import Web, web  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def page(browser: Any, web: Web) -> Iterator[Any]:
+    browser.delete_all_cookies()
+    yield browser
+
+
+def focused(driver: Any) -> dict[str, str]:
+    """The focused element's id and what a screen reader says of it besides its label: whether
+    it is invalid, and the text of what describes it (aria-describedby)."""
+    return dict(driver.execute_script(
+        "const e = document.activeElement;"
+        "const ids = (e.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);"
+        "return {id: e.id, invalid: e.getAttribute('aria-invalid') || '',"
+        " described: ids.map(i => (document.getElementById(i) || {}).textContent || '')"
+        ".join(' ')};"))
+
+
+def submit(driver: Any, selector: str) -> None:
+    """Click a submit button and wait for the next page to be loaded."""
+    driver.execute_script("window.leftBehind = true")
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "return !window.leftBehind && document.readyState === 'complete'"))
+
+
+def test_a_refused_sign_up_puts_the_focus_on_the_address_and_says_why(page: Any,
+                                                                      web: Web) -> None:
+    """An address the browser accepts but we refuse ("a@b") came back with the reason at the
+    top of the page, the focus on nothing (the page's start) and the field saying nothing:
+    a screen-reader user heard the page load again, then had to search for what went wrong."""
+    page.get(f"{web.url}/subscribe?lang=de")
+    page.find_element(By.ID, "s-email").send_keys("a@b")
+    submit(page, "main form button[type=submit]")
+    said = focused(page)
+    assert said["id"] == "s-email" and said["invalid"] == "true"
+    assert "E-Mail-Adresse" in said["described"] and "a@b" in said["described"]
