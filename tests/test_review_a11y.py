@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import browser  # noqa: F401  (fixture)
 from webapp import Web, web  # noqa: F401  (fixture)
@@ -56,3 +56,20 @@ def test_a_refused_sign_up_puts_the_focus_on_the_address_and_says_why(page: Any,
     said = focused(page)
     assert said["id"] == "s-email" and said["invalid"] == "true"
     assert "E-Mail-Adresse" in said["described"] and "a@b" in said["described"]
+
+
+def test_a_registration_with_an_unreadable_feed_leads_to_the_feeds_field(page: Any,
+                                                                         web: Web) -> None:
+    """Sending the form with a feed address that answers 404 came back (422) with "we could not
+    read 1 of these feeds" at the top, the focus on the page's start and the addresses' field
+    not marked wrong; the organiser's screen reader said nothing of which field to fix."""
+    page.get(f"{web.url}/register?lang=fr")
+    for field, value in (("r-name", "Nouvelle Asso"), ("r-city", "Épinal"),
+                         ("r-contact", "hello@asso.example.org"),
+                         ("r-feeds", f"{web.feeds.base_url}/nowhere.ics")):
+        page.find_element(By.ID, field).send_keys(value)
+    Select(page.find_element(By.ID, "r-kind")).select_by_value("association")
+    submit(page, "button[value=submit]")
+    said = focused(page)
+    assert said["id"] == "r-feeds" and said["invalid"] == "true"
+    assert "1 de ces flux" in said["described"] and "404" in said["described"]

@@ -143,7 +143,8 @@ async def manage_post(request: Request, token: str) -> Response:
             budget.refund(client_ip(request))  # as a typo, a try that changed nothing
             return _page(request, token, registration, values, status_code=422,
                          previews=previews, failure=page.t("feeds_unreadable",
-                                                           n=unreadable(previews)))
+                                                           n=unreadable(previews)),
+                         error_field="feeds")
         changed, mail_problem = await run_in_threadpool(
             lambda: aggregator.update_registration(token, **fields))
     except RegistrationError as error:  # a typo costs none of the hour's saves

@@ -174,7 +174,7 @@ async def register_post(request: Request) -> Response:
         if unreadable(previews):
             budget.refund(client_ip(request))
             return form_page(request, values, status_code=422, previews=previews, failure=page.t(
-                "feeds_unreadable", n=unreadable(previews)))
+                "feeds_unreadable", n=unreadable(previews)), error_field="feeds")
         _, mail_problem = await run_in_threadpool(
             lambda: aggregator.register_source(**source_fields(values, urls)))
     except RegistrationError as error:  # a typo costs no registration: five of them locked
