@@ -122,7 +122,7 @@ def test_a_page_of_past_days_lists_what_took_place_under_its_day_marked_past() -
 
 def test_cancelled_events_are_struck_through_and_labelled() -> None:
     html = page([merged(status="CANCELLED")])
-    assert '<s><a href="https://example.org/evt-1">Meetup IA</a></s>' in html
+    assert re.search(r'<s><a href="https://example.org/evt-1"[^>]*>Meetup IA</a></s>', html)
     assert '<strong class="badge off">Annulé</strong>' in html
 
 

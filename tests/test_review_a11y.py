@@ -73,3 +73,31 @@ def test_a_registration_with_an_unreadable_feed_leads_to_the_feeds_field(page: A
     said = focused(page)
     assert said["id"] == "r-feeds" and said["invalid"] == "true"
     assert "1 de ces flux" in said["described"] and "404" in said["described"]
+
+
+def same_name_other_targets(driver: Any) -> dict[str, set[str]]:
+    """The links (and buttons) of the page's main part whose accessible name, as Chromium
+    computes it for a screen reader's list of links, is shared by different targets."""
+    targets: dict[str, set[str]] = {}
+    for element in driver.find_elements(By.CSS_SELECTOR, "main a[href], main button"):
+        if element.is_displayed():
+            target = element.get_attribute("href") or element.get_attribute("data-copy") or ""
+            targets.setdefault(element.accessible_name, set()).add(target)
+    return {name: found for name, found in targets.items() if len(found) > 1}
+
+
+def test_each_details_open_and_copy_link_says_which_event_or_calendar_it_is_for(
+        page: Any, web: Web) -> None:
+    """The agenda's list of links read "Details, Details, Details…" (90 times on the demo's
+    agenda, 17 on an organisation's page), the calendars page "Open in my calendar app
+    (webcal)" and "Copy" 20 times each: a screen reader's list of links or buttons, or a
+    voice user saying the words, could not tell one from another."""
+    for path in ("/", "/sources/lab", "/calendars", "/embed"):
+        page.get(f"{web.url}{path}?lang=en")
+        WebDriverWait(page, 10).until(lambda d: d.find_elements(By.TAG_NAME, "main"))
+        assert same_name_other_targets(page) == {}, path
+    page.get(f"{web.url}/?lang=en")
+    names = [link.accessible_name for link in page.find_elements(
+        By.CSS_SELECTOR, "main .event .meta a[href*='/events/']")]
+    assert names and all(name.startswith("Details") for name in names)
+    assert any("Apéro start-up" in name for name in names)

@@ -227,7 +227,7 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
         assert name in directory
     lab = web.client.get("/sources/lab", params={"lang": "en"}).text
     assert "Rencontre IA" in lab and "La Venue" in lab  # merged with the venue's post
-    assert re.search(r'<a href="/events/[0-9a-f]+%40aggregator">Details</a>', lab)
+    assert re.search(r'<a href="/events/[0-9a-f]+%40aggregator">Details<', lab)
     french = web.client.get("/sources/lab", params={"lang": "fr"}).text
     assert "État des flux : à jour" in french  # French typography: a space before the colon
     # each feed: its state, how many entries it holds, when it was last read
@@ -1004,7 +1004,7 @@ def test_each_event_has_a_page_with_its_date_place_description_and_who_posted_it
     web.aggregator.refresh()
     web.aggregator.build()
     agenda = web.client.get("/", params={"lang": "en"}).text
-    paths = re.findall(r'<a href="[a-z]+://[^/"]+(/events/[^"]+)">Details</a>', agenda)
+    paths = re.findall(r'<a [^>]*href="[a-z]+://[^/"]+(/events/[^"]+)">Details<', agenda)
     assert len(paths) == 2  # one for each event on the agenda
     pages = {re.search(r"<h1[^>]*>(.*?)</h1>", p).group(1): p  # type: ignore[union-attr]
              for p in (web.client.get(path, params={"lang": "en"}).text for path in paths)}
