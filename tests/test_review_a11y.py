@@ -9,7 +9,9 @@ who cannot see it, and dates a machine can read. Real web app over loopback, rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser import browser  # noqa: F401  (fixture)
+from sites import SOON, ics
 from webapp import Web, web  # noqa: F401  (fixture)
 
 
@@ -101,3 +104,31 @@ def test_each_details_open_and_copy_link_says_which_event_or_calendar_it_is_for(
         By.CSS_SELECTOR, "main .event .meta a[href*='/events/']")]
     assert names and all(name.startswith("Details") for name in names)
     assert any("Apéro start-up" in name for name in names)
+
+
+def test_a_cancelled_event_says_so_in_words_on_its_organisations_pages(web: Web) -> None:
+    """On an organisation's page, and in "Next at…" under one of its events, a cancelled
+    event was only struck through (<s>, or not even that): a screen reader reads no
+    strike-through, so a blind visitor went to an event that was called off."""
+    from urllib.parse import quote
+
+    from sites import one_calendar
+
+    called_off = ics("off-1@assoc", "Atelier annulé", SOON + timedelta(days=2),
+                     extra="STATUS:CANCELLED")
+    web.feeds.set("/assoc.ics", one_calendar(
+        ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1)), called_off),
+        "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+
+    def lines(html: str) -> list[str]:
+        found = re.findall(r'<li class="event[^"]*">(.*?)</li>', html, re.DOTALL)
+        return [" ".join(re.sub(r"<[^>]+>", " ", line).split()) for line in found]
+
+    organisation = lines(web.client.get("/sources/assoc", params={"lang": "en"}).text)
+    assert [line for line in organisation if "Atelier annulé" in line][0].count("Cancelled") == 1
+    [apero] = [e for e in web.aggregator.published().events if e.title == "Apéro start-up"]
+    event_page = web.client.get(f"/events/{quote(apero.uid)}", params={"lang": "de"}).text
+    next_at = [line for line in lines(event_page) if "Atelier annulé" in line]
+    assert next_at and "Abgesagt" in next_at[0]

@@ -302,9 +302,9 @@ def test_an_organisation_page_lists_a_series_at_its_next_date_and_drops_a_finish
             r'\s*<p class="meta">([^<]*)', html)]
 
     rows = listed(coming)
-    # the apéro the feed dropped is published CANCELLED until its date
+    # the apéro the feed dropped is published CANCELLED until its date, and says so
     assert [title for _, title, _ in rows] == [
-        "Apéro start-up", "Café du mardi", "Apéro de janvier", "Conférence annuelle"], rows
+        "Apéro start-up Cancelled", "Café du mardi", "Apéro de janvier", "Conférence annuelle"], rows
     # the finished series is among what took place, at its last date
     last = now - timedelta(days=60) + timedelta(weeks=2)
     assert [(when, title) for when, title, _ in listed(past)] == [

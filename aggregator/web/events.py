@@ -130,7 +130,8 @@ def _more_from(published: Published, event: MergedEvent, sources: Mapping[str, S
                           now=now, zone=zone)
     return {"more_from": sources[organiser], "more": [
         {"uid": o.event.uid, "title": o.event.title, "when": i18n.moment(o.start, zone, lang),
-         "lang": text.other_language(o.event.members, sources, lang)}
+         "lang": text.other_language(o.event.members, sources, lang),
+         "cancelled": o.event.status == "CANCELLED"}
         for o in coming[:MORE_EVENTS]]}
 
 
