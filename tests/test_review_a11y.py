@@ -107,8 +107,8 @@ def test_each_details_open_and_copy_link_says_which_event_or_calendar_it_is_for(
 
 
 def test_a_cancelled_event_says_so_in_words_on_its_organisations_pages(web: Web) -> None:
-    """On an organisation's page, and in "Next at…" under one of its events, a cancelled
-    event was only struck through (<s>, or not even that): a screen reader reads no
+    """On an organisation's page, and in "Coming next from…" under one of its events, a
+    cancelled event was only struck through (<s>, or not even that): a screen reader reads no
     strike-through, so a blind visitor went to an event that was called off."""
     from urllib.parse import quote
 
@@ -132,3 +132,25 @@ def test_a_cancelled_event_says_so_in_words_on_its_organisations_pages(web: Web)
     event_page = web.client.get(f"/events/{quote(apero.uid)}", params={"lang": "de"}).text
     next_at = [line for line in lines(event_page) if "Atelier annulé" in line]
     assert next_at and "Abgesagt" in next_at[0]
+
+
+def test_the_next_events_under_an_event_are_dated_for_machines_too(web: Web) -> None:
+    """"Coming next from L'Asso" under an event wrote its dates as plain text ("Thu 10 Dec
+    2026, 14:00"), the one list of event dates on the site without a <time datetime>: tools
+    that read the machine date (translators, reader modes, assistive add-ons) had none."""
+    from datetime import datetime
+    from urllib.parse import quote
+
+    from sites import one_calendar
+
+    second = SOON + timedelta(days=2)
+    web.feeds.set("/assoc.ics", one_calendar(
+        ics("meetup-7@assoc", "Apéro start-up", SOON + timedelta(days=1)),
+        ics("meetup-8@assoc", "Apéro de janvier", second)), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    [apero] = [e for e in web.aggregator.published().events if e.title == "Apéro start-up"]
+    html = web.client.get(f"/events/{quote(apero.uid)}", params={"lang": "en"}).text
+    next_at = html[html.index("<h2>Coming next from"):]
+    [stamp] = re.findall(r'<span class="when"><time datetime="([^"]+)">', next_at)
+    assert datetime.fromisoformat(stamp) == second

@@ -21,7 +21,7 @@ from ..core import Aggregator, Published
 from ..models import MergedEvent, Source
 from ..render import pages, text
 from ..render.agenda import by_next_date, last_occurrence, upcoming, walk
-from ..render.times import instant
+from ..render.times import instant, iso
 from . import i18n
 from .rootpath import local
 from .views import aggregator_of, language, render
@@ -130,6 +130,7 @@ def _more_from(published: Published, event: MergedEvent, sources: Mapping[str, S
                           now=now, zone=zone)
     return {"more_from": sources[organiser], "more": [
         {"uid": o.event.uid, "title": o.event.title, "when": i18n.moment(o.start, zone, lang),
+         "datetime": iso(o.start),
          "lang": text.other_language(o.event.members, sources, lang),
          "cancelled": o.event.status == "CANCELLED"}
         for o in coming[:MORE_EVENTS]]}
