@@ -154,3 +154,24 @@ def test_the_next_events_under_an_event_are_dated_for_machines_too(web: Web) -> 
     next_at = html[html.index("<h2>Coming next from"):]
     [stamp] = re.findall(r'<span class="when"><time datetime="([^"]+)">', next_at)
     assert datetime.fromisoformat(stamp) == second
+
+
+def test_a_form_sent_back_with_a_mistake_says_so_in_its_title(page: Any, web: Web) -> None:
+    """The page title is the first thing a screen reader says of a new page; a form sent back
+    to be corrected had the same title as the blank form, so "Subscribe – …" after pressing
+    Subscribe sounded like success until the reader went looking."""
+    from webapp import ADMIN_TOKEN
+
+    page.get(f"{web.url}/subscribe?lang=en")
+    page.find_element(By.ID, "s-email").send_keys("a@b")
+    submit(page, "main form button[type=submit]")
+    assert page.title.startswith("Please fix: Subscribe to the weekly newsletter")
+    page.get(f"{web.url}/register?lang=de")
+    submit(page, "button[value=preview]")  # of no address at all
+    assert page.title.startswith("Bitte korrigieren: ")
+    page.get(f"{web.url}/admin/login?lang=fr")
+    page.find_element(By.ID, "a-password").send_keys(ADMIN_TOKEN + "x")
+    submit(page, "main form button[type=submit]")
+    assert page.title.startswith("À corriger : Administration")
+    page.get(f"{web.url}/subscribe?lang=en")
+    assert page.title.startswith("Subscribe to the weekly newsletter")
