@@ -78,11 +78,11 @@ def test_a_registration_with_an_unreadable_feed_leads_to_the_feeds_field(page: A
     assert "1 de ces flux" in said["described"] and "404" in said["described"]
 
 
-def same_name_other_targets(driver: Any) -> dict[str, set[str]]:
+def same_name_other_targets(driver: Any, within: str = "main") -> dict[str, set[str]]:
     """The links (and buttons) of the page's main part whose accessible name, as Chromium
     computes it for a screen reader's list of links, is shared by different targets."""
     targets: dict[str, set[str]] = {}
-    for element in driver.find_elements(By.CSS_SELECTOR, "main a[href], main button"):
+    for element in driver.find_elements(By.CSS_SELECTOR, f"{within} a[href], {within} button"):
         if element.is_displayed():
             target = element.get_attribute("href") or element.get_attribute("data-copy") or ""
             targets.setdefault(element.accessible_name, set()).add(target)
@@ -175,3 +175,14 @@ def test_a_form_sent_back_with_a_mistake_says_so_in_its_title(page: Any, web: We
     assert page.title.startswith("À corriger : Administration")
     page.get(f"{web.url}/subscribe?lang=en")
     assert page.title.startswith("Subscribe to the weekly newsletter")
+
+
+def test_the_digests_details_and_add_links_say_which_event(page: Any, web: Web) -> None:
+    """The weekly email listed "Details · Add to my calendar" under every event: a subscriber
+    whose mail app lists the links (or its archive page, /digests/…) heard the same two words
+    for each event, and could not add the one they wanted without reading around each."""
+    [html, _] = web.aggregator.digest_preview()
+    page.get(f"{web.url}/digests/{html.stem}?lang=en")
+    assert same_name_other_targets(page, within="body") == {}
+    names = [link.accessible_name for link in page.find_elements(By.TAG_NAME, "a")]
+    assert "Add to my calendar, Apéro start-up" in names
