@@ -186,3 +186,26 @@ def test_the_digests_details_and_add_links_say_which_event(page: Any, web: Web) 
     assert same_name_other_targets(page, within="body") == {}
     names = [link.accessible_name for link in page.find_elements(By.TAG_NAME, "a")]
     assert "Add to my calendar, Apéro start-up" in names
+
+
+def test_a_later_page_of_the_news_or_the_agenda_is_titled_as_such(web: Web) -> None:
+    """"Older news →" and the agenda's "next week" opened pages with the first page's title
+    ("News – …", "Agenda – …"): a screen reader announced the same page again, and a
+    visitor with several tabs open could not tell them apart."""
+    from sites import rss
+
+    web.feeds.set("/news.xml", rss(*(f"Article {n:03}" for n in range(60))),
+                  "application/rss+xml")
+    web.aggregator.refresh()
+    web.aggregator.build()
+
+    def title(path: str, **params: str) -> str:
+        html = web.client.get(path, params=params).text
+        return html[html.index("<title>") + 7:html.index("</title>")]
+
+    assert title("/news", lang="en").startswith("News – ")
+    assert title("/news", lang="en", page="2").startswith("News, page 2 of 2 – ")
+    day = (SOON + timedelta(days=1)).date()
+    later = title("/", lang="de", **{"from": day.isoformat()})
+    assert later.startswith("Ab dem ") and f"{day.day}." in later.split(" – ")[0]
+    assert not title("/", lang="de").startswith("Ab dem")

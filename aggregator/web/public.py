@@ -159,6 +159,7 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
         jumps=jumps, with_dates=True, past_href=address(
             local(request, "/"), filters | {"from": earliest.isoformat()}) if held else "",
         from_day=after.isoformat() if after else "", earliest=earliest.isoformat(),
+        from_label=i18n.moment(after, zone, language(request)) if after else "",
         **filter_choices(request, published, "/", selection),
     )
 
