@@ -79,12 +79,16 @@ def test_a_registration_with_an_unreadable_feed_leads_to_the_feeds_field(page: A
 
 
 def same_name_other_targets(driver: Any, within: str = "main") -> dict[str, set[str]]:
-    """The links (and buttons) of the page's main part whose accessible name, as Chromium
-    computes it for a screen reader's list of links, is shared by different targets."""
+    """The links and buttons of the page's main part whose accessible name, as Chromium
+    computes it for a screen reader's list of links or buttons, is shared by different
+    targets (a link's address; a button's form and what it sends, or the field it copies)."""
     targets: dict[str, set[str]] = {}
     for element in driver.find_elements(By.CSS_SELECTOR, f"{within} a[href], {within} button"):
         if element.is_displayed():
-            target = element.get_attribute("href") or element.get_attribute("data-copy") or ""
+            target = driver.execute_script(
+                "const e = arguments[0]; if (e.href) return e.href;"
+                "if (e.dataset.copy) return e.dataset.copy; if (!e.form) return '';"
+                "return e.form.action + '?' + new URLSearchParams(new FormData(e.form));", element)
             targets.setdefault(element.accessible_name, set()).add(target)
     return {name: found for name, found in targets.items() if len(found) > 1}
 
@@ -209,3 +213,28 @@ def test_a_later_page_of_the_news_or_the_agenda_is_titled_as_such(web: Web) -> N
     later = title("/", lang="de", **{"from": day.isoformat()})
     assert later.startswith("Ab dem ") and f"{day.day}." in later.split(" – ")[0]
     assert not title("/", lang="de").startswith("Ab dem")
+
+
+def test_the_operators_buttons_and_links_say_which_source_or_event(page: Any, web: Web) -> None:
+    """The dashboard had a "Disable" button per organisation (14 on the demo) and the merge
+    page a "why?" link per event (89), a "Reject" per registration, a "Split" per post: the
+    operator's screen reader listed them by the same word, whichever source or event."""
+    from webapp import ADMIN_TOKEN
+
+    from aggregator.models import FeedRef
+
+    for name in ("Nouvelle Asso", "Autre Asso"):
+        web.aggregator.register_source(
+            name=name, kind="association", city="Épinal", website="",
+            contact=f"hello@{name.split()[0].lower()}.example.org",
+            feeds=[FeedRef(f"{web.feeds.base_url}/{name.split()[0].lower()}.ics")])
+    page.get(f"{web.url}/admin/login?lang=en")
+    page.find_element(By.ID, "a-password").send_keys(ADMIN_TOKEN)
+    submit(page, "main form button[type=submit]")
+    page.get(f"{web.url}/admin/sources/lab/disable?lang=en")
+    submit(page, "main form button[type=submit]")  # one source off: an "Enable" to press
+    found = {}
+    for path in ("/admin", "/admin/events", "/admin/news"):
+        page.get(f"{web.url}{path}?lang=en")
+        found[path] = same_name_other_targets(page)
+    assert found == {"/admin": {}, "/admin/events": {}, "/admin/news": {}}
