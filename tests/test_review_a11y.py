@@ -238,3 +238,17 @@ def test_the_operators_buttons_and_links_say_which_source_or_event(page: Any, we
         page.get(f"{web.url}{path}?lang=en")
         found[path] = same_name_other_targets(page)
     assert found == {"/admin": {}, "/admin/events": {}, "/admin/news": {}}
+
+
+def test_the_registration_form_says_which_fields_may_stay_empty(web: Web) -> None:
+    """Six of the form's eight fields must be filled and nothing on screen said which: the
+    organiser learnt it field by field from the browser's bubbles, or left the website
+    empty not knowing it could be (only screen readers announced "required")."""
+    html = web.client.get("/register", params={"lang": "de"}).text
+    fields = re.findall(r'<label for="(r-[a-z]+)">((?:(?!</label>).)*)</label>\s*'
+                        r'(<(?:input|textarea)[^>]*>)', html, re.DOTALL)
+    said = {field: ("(optional)" in label, " required" in tag)
+            for field, label, tag in fields if field != "r-hp"}  # the robots' trap, hidden
+    assert said["r-website"] == (True, False) and said["r-tags"] == (True, False)
+    assert said["r-name"] == (False, True)
+    assert all(optional != required for optional, required in said.values()), said

@@ -22,6 +22,7 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
     "country_hint": ("Deux lettres : FR, LU, DE, BE, CH…", "Two letters: FR, LU, DE, BE, CH…",
                      "Zwei Buchstaben: FR, LU, DE, BE, CH…"),
     "choose": ("Choisissez…", "Choose…", "Bitte wählen…"),
+    "optional": ("(facultatif)", "(optional)", "(optional)"),  # beside a field left empty at will
     "form_expired": (
         "Ce formulaire n’a pas pu être vérifié (la page est restée ouverte longtemps, ou votre "
         "navigateur refuse les cookies de ce site) : rien n’a été enregistré. Vos saisies sont "
