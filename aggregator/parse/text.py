@@ -176,8 +176,10 @@ def _loaded_image(image: re.Match[str]) -> str:
     (:data:`LATE_SOURCES`), which the filter resolved. An image left with nothing to load
     (its src a placeholder's data: URI, a javascript: one) showed as an empty frame of its
     width and height: it is now its alt text alone, as a browser shows a missing picture.
-    A tracker goes (:func:`_without_tracker`). nh3 has written the tag, so its attributes
-    are ``name="value"``, values escaped."""
+    A tracker goes (:func:`_without_tracker`). One without alt text is marked decorative
+    (``alt=""``): screen readers read a picture without one as its address ("IMG_4032.jpg"),
+    and 531 of the shared corpus' 1,844 pictures have none. nh3 has written the tag, so its
+    attributes are ``name="value"``, values escaped."""
     tag = image.group(0)
     if "data-" in tag:
         late = dict(_LATE_SOURCE.findall(tag))
@@ -188,7 +190,8 @@ def _loaded_image(image: re.Match[str]) -> str:
     if _SOURCE.search(tag) is None:
         alt = _ALT.search(tag)
         return alt.group(1) if alt else ""
-    return _without_tracker(tag)
+    kept = _without_tracker(tag)
+    return kept if not kept or _ALT.search(kept) else kept.replace("<img", '<img alt=""', 1)
 
 
 def _without_tracker(tag: str) -> str:
