@@ -275,3 +275,23 @@ def test_a_news_picture_without_a_text_is_not_read_out_as_its_address(web: Web) 
             assert len(images) == 2, images
         assert [tag for tag in images if " alt=" not in tag] == [], path
         assert all('alt="Plan d’accès"' in tag for tag in images if "plan.png" in tag)
+
+
+def test_an_articles_own_headings_sit_below_its_title(web: Web) -> None:
+    """A summary's <h1>Installer</h1> stayed a heading of level 1 inside the article whose
+    title is a level 2 (/news) or 3 (the agenda): a screen reader's list of headings put the
+    feed's sections above the articles, a second "page title" in the middle of the news."""
+    from sites import rss
+
+    sections = b"&lt;h1&gt;Installer&lt;/h1&gt;&lt;h3&gt;Pas \xc3\xa0 pas&lt;/h3&gt;"
+    web.feeds.set("/news.xml", rss("Guide").replace(
+        b"&lt;p&gt;About Guide", sections + b"&lt;p&gt;About"), "application/rss+xml")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    for path, title in (("/news", 2), ("/", 3)):
+        html = web.client.get(path, params={"lang": "fr"}).text
+        [summary] = [found for found in re.findall(r'<div class="summary">(.*?)</div>', html,
+                                                   re.DOTALL) if "Installer" in found]
+        assert re.findall(r"<h(\d)>([^<]*)</h\1>", summary) == [
+            (str(title + 1), "Installer"), (str(title + 2), "Pas à pas")], path
+        assert html.count("<h1") == 1

@@ -173,7 +173,7 @@ def test_an_article_with_code_and_headings_fits_a_phone(page: Any, web: Web) -> 
         overflow = page.execute_script("const e = document.documentElement;"
                                        "return e.scrollWidth - e.clientWidth")
         heading, title = (page.find_element(By.CSS_SELECTOR, selector).value_of_css_property(
-            "font-size") for selector in (".summary h1", "article h2"))
+            "font-size") for selector in (".summary h3", "article h2"))
         assert overflow <= 0 and float(heading[:-2]) < float(title[:-2])
     finally:
         page.set_window_size(1280, 1024)

@@ -26,8 +26,8 @@ from .agenda import (Occurrence, SingleMemo, SinglesIndex, by_day, is_ongoing, i
                      next_occurrence, upcoming)
 from .exports import newest_first
 from .slugs import city_calendars
-from .text import (DEFAULT_TITLE, babel_locale, first_of_month, is_online, one_line, other_language, place_of,
-                   source_names)
+from .text import (DEFAULT_TITLE, babel_locale, first_of_month, headings_below, is_online,
+                   one_line, other_language, place_of, source_names)
 from .spans import span_text
 from .times import as_date, event_span, iso, local_day, render_zone, require_aware
 
@@ -122,13 +122,11 @@ LABELS: dict[str, dict[str, str]] = {
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of our templates, autoescaping everything."""
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("aggregator.render", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = jinja2.Environment(loader=jinja2.PackageLoader("aggregator.render", "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["headings_below"] = headings_below
+    return env
 
 
 def render_index(

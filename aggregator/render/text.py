@@ -173,3 +173,17 @@ def first_of_month(text: str, language: str) -> str:
     """A date as French writes the first of a month, "lundi 1er février" (CLDR, through Babel,
     gives "lundi 1 février"); other languages' as they are."""
     return _FIRST_OF_MONTH.sub("1er ", text) if language == "fr" else text
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def headings_below(html: str, level: int) -> str:
+    """A sanitised summary whose own headings sit under its title's ``level``: its levels in
+    their order, one step apart from a level below (a feed's <h1> in an article titled by an
+    <h2> was listed by screen readers above every article; its <h1>, <h3> become <h3>, <h4>).
+    Past <h6> stays <h6>."""
+    levels = sorted({int(found) for _, found in _HEADING.findall(html)})
+    ranks = {found: min(6, level + 1 + rank) for rank, found in enumerate(levels)}
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{ranks[int(m.group(2))]}", html) \
+        if ranks else html
