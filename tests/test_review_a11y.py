@@ -295,3 +295,13 @@ def test_an_articles_own_headings_sit_below_its_title(web: Web) -> None:
         assert re.findall(r"<h(\d)>([^<]*)</h\1>", summary) == [
             (str(title + 1), "Installer"), (str(title + 2), "Pas à pas")], path
         assert html.count("<h1") == 1
+
+
+def test_the_digests_news_are_grouped_under_headings_by_organisation(web: Web) -> None:
+    """The email's events are grouped under a heading per day, its news under a bold line per
+    organisation: a screen reader moving by headings went from the last day's events straight
+    past every organisation's news to the footer."""
+    [html, _] = web.aggregator.digest_preview()
+    body = html.read_text(encoding="utf-8")
+    news = body[[m.start() for m in re.finditer("<h2", body)][1]:]  # Events, then News
+    assert re.findall(r"<h3\b[^>]*>(?:<strong>)?([^<]*)", news) == ["Le Lab"]
