@@ -305,3 +305,12 @@ def test_the_digests_news_are_grouped_under_headings_by_organisation(web: Web) -
     body = html.read_text(encoding="utf-8")
     news = body[[m.start() for m in re.finditer("<h2", body)][1]:]  # Events, then News
     assert re.findall(r"<h3\b[^>]*>(?:<strong>)?([^<]*)", news) == ["Le Lab"]
+
+
+def test_the_newsletter_archive_dates_each_week_for_machines_too(web: Web) -> None:
+    """The archive's "Week of 7 December 2026" links were the one list of dates left as plain
+    text; each now holds its ISO week (<time datetime="2026-W50">)."""
+    [html, _] = web.aggregator.digest_preview()
+    page = web.client.get("/digests", params={"lang": "en"}).text
+    assert re.search(rf'<a href="/digests/{html.stem}"><time datetime="{html.stem}">Week of ',
+                     page), page

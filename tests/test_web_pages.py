@@ -1352,7 +1352,7 @@ def test_the_newsletter_archive_names_each_week_by_its_monday_not_its_iso_code(w
     web.aggregator.digest_preview("2026-W49")
     web.aggregator.digest_preview("2026-W01")
     (web.tmp_path / "output" / "digest" / "2026-W54.html").write_text("copied by hand")
-    labels = {language: re.findall(r'<a href="/digests/[^"]+">([^<]+)</a>',
+    labels = {language: re.findall(r'<a href="/digests/[^"]+"><time[^>]*>([^<]+)</time></a>',
                                    web.client.get("/digests", params={"lang": language}).text)
               for language in ("fr", "en", "de")}
     assert labels == {"fr": ["Semaine du 30 novembre 2026", "Semaine du 29 décembre 2025"],
