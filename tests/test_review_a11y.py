@@ -314,3 +314,14 @@ def test_the_newsletter_archive_dates_each_week_for_machines_too(web: Web) -> No
     page = web.client.get("/digests", params={"lang": "en"}).text
     assert re.search(rf'<a href="/digests/{html.stem}"><time datetime="{html.stem}">Week of ',
                      page), page
+
+
+def test_a_preview_leads_the_focus_to_what_the_feeds_hold(page: Any, web: Web) -> None:
+    """"Preview" reloaded the form with what each feed holds above it and the focus back at
+    the page's start: a keyboard or screen-reader user went through the menu and the intro
+    again to find the preview, and heard nothing of it on the way."""
+    page.get(f"{web.url}/register?lang=en")
+    page.find_element(By.ID, "r-feeds").send_keys(f"{web.feeds.base_url}/new.ics")
+    submit(page, "button[value=preview]")
+    assert focused(page)["id"] == "preview-title"
+    assert "Atelier Arduino" in page.find_element(By.CSS_SELECTOR, "section.previews").text
