@@ -325,3 +325,26 @@ def test_a_preview_leads_the_focus_to_what_the_feeds_hold(page: Any, web: Web) -
     submit(page, "button[value=preview]")
     assert focused(page)["id"] == "preview-title"
     assert "Atelier Arduino" in page.find_element(By.CSS_SELECTOR, "section.previews").text
+
+
+def test_a_saved_change_is_said_where_the_focus_lands(page: Any, web: Web) -> None:
+    """Saving one's preferences (or an organisation's registration on /manage) reloaded the
+    same form, same title, with "Preferences saved." in a status box at the top that a
+    screen reader does not read when a page opens with it: the subscriber could not tell
+    whether the click had done anything. The focus now lands on that message."""
+    from aggregator.models import FeedRef
+
+    subscriber, _ = web.aggregator.add_subscriber("focus@example.org", confirmed=True)
+    page.get(f"{web.url}/preferences/{subscriber.token}?lang=en")
+    page.find_element(By.ID, "s-cities-1").click()
+    submit(page, "main form button[type=submit]")
+    assert page.execute_script("return document.activeElement.textContent") == \
+        "Preferences saved."
+    registration, _ = web.aggregator.register_source(
+        name="Nouvelle Asso", kind="association", city="Épinal", website="",
+        contact="hello@asso.example.org", feeds=[FeedRef(f"{web.feeds.base_url}/new.ics")])
+    page.get(f"{web.url}/manage/{registration.token}?lang=de")
+    page.find_element(By.ID, "r-city").send_keys(" Stadt")
+    submit(page, "button[value=submit]")
+    assert page.execute_script("return document.activeElement.textContent").startswith(
+        "Änderungen gespeichert.")
