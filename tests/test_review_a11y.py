@@ -348,3 +348,16 @@ def test_a_saved_change_is_said_where_the_focus_lands(page: Any, web: Web) -> No
     submit(page, "button[value=submit]")
     assert page.execute_script("return document.activeElement.textContent").startswith(
         "Änderungen gespeichert.")
+
+
+def test_each_post_of_a_merged_event_says_whose_it_is(page: Any, web: Web) -> None:
+    """An event the lab and the venue both posted listed "Le Lab — their post", "La Venue —
+    their post": two links called "their post" to different pages (4 event pages of the
+    demo's agenda), which a list of links could not tell apart."""
+    from urllib.parse import quote
+
+    [talk] = [e for e in web.aggregator.published().events if e.title == "Rencontre IA"]
+    page.get(f"{web.url}/events/{quote(talk.uid)}?lang=en")
+    assert same_name_other_targets(page) == {}
+    names = [link.accessible_name for link in page.find_elements(By.CSS_SELECTOR, "main li a")]
+    assert "their post (La Venue)" in names
