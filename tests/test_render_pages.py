@@ -30,7 +30,7 @@ def page(events: list, items: list | None = None, language: str = "fr") -> str:
 
 def day_sections(html: str) -> dict[str, str]:
     """Heading text of each day -> the HTML of its list."""
-    parts = re.split(r'<h3><time datetime="[^"]+">([^<]+)</time></h3>', html.split('id="news"')[0])
+    parts = re.split(r'<h3><time datetime="[^"]+"[^>]*>([^<]+)</time></h3>', html.split('id="news"')[0])
     return dict(zip(parts[1::2], parts[2::2], strict=True))
 
 

@@ -361,3 +361,19 @@ def test_each_post_of_a_merged_event_says_whose_it_is(page: Any, web: Web) -> No
     assert same_name_other_targets(page) == {}
     names = [link.accessible_name for link in page.find_elements(By.CSS_SELECTOR, "main li a")]
     assert "their post (La Venue)" in names
+
+
+def test_details_of_two_events_of_one_title_say_their_day(page: Any, web: Web) -> None:
+    """A workshop posted once per date (not as a series) gave two links "Details Atelier
+    numérique" on the agenda and LORIA's page of the demo, and the organisation's page
+    kept "Agenda" for its own events beside the menu's "Agenda": same names, other pages."""
+    from sites import one_calendar
+
+    web.feeds.set("/assoc.ics", one_calendar(
+        ics("w1@assoc", "Atelier numérique", SOON + timedelta(days=1)),
+        ics("w2@assoc", "Atelier numérique", SOON + timedelta(days=8))), "text/calendar")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    for path in ("/", "/sources/assoc"):
+        page.get(f"{web.url}{path}?lang=en")
+        assert same_name_other_targets(page, within="body") == {}, path
