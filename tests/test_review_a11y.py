@@ -377,3 +377,17 @@ def test_details_of_two_events_of_one_title_say_their_day(page: Any, web: Web) -
     for path in ("/", "/sources/assoc"):
         page.get(f"{web.url}{path}?lang=en")
         assert same_name_other_targets(page, within="body") == {}, path
+
+
+def test_the_menu_says_which_of_its_pages_is_open(web: Web) -> None:
+    """The site's menu looked and read the same on every page: a screen reader said
+    "Newsletter, link" on the newsletter's own page, and nothing showed where one was."""
+    def current(path: str) -> list[str]:
+        html = web.client.get(path, params={"lang": "en"}).text
+        menu = html[html.index('<nav class="mainnav"'):html.index("</nav>")]
+        return re.findall(r'<a href="([^"]+)" aria-current="page">', menu)
+
+    assert current("/") == ["/"]
+    assert current("/news") == ["/news"] and current("/subscribe") == ["/subscribe"]
+    assert current("/sources") == ["/sources"] and current("/sources/lab") == []
+    assert current("/docs") == []

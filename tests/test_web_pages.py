@@ -773,7 +773,7 @@ def test_the_news_pages_page_through_a_month_of_articles_with_the_agendas_filter
     home = web.client.get("/", params={"lang": "en", "city": "Nancy"}).text
     assert re.search(r'<a href="[^"]+/news\?city=Nancy">All the news →</a>', home)
     first = web.client.get("/news", params={"lang": "en"}).text
-    assert '<li><a href="/news">News</a></li>' in first  # in the site's menu
+    assert '<li><a href="/news" aria-current="page">News</a></li>' in first  # the menu's
     assert 'role="search" aria-label="Filter the news"' in first  # not "Filter the agenda"
     french = web.client.get("/news", params={"lang": "fr"}).text  # topics named, and "Tous"
     assert '<option value="">Tous</option>\n<option value="ai">IA</option>' in french
