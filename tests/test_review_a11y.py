@@ -391,3 +391,15 @@ def test_the_menu_says_which_of_its_pages_is_open(web: Web) -> None:
     assert current("/news") == ["/news"] and current("/subscribe") == ["/subscribe"]
     assert current("/sources") == ["/sources"] and current("/sources/lab") == []
     assert current("/docs") == []
+
+
+def test_a_wrong_admin_password_puts_the_focus_back_on_the_field(page: Any, web: Web) -> None:
+    """A mistyped admin token came back with "Wrong token" at the top and the focus on the
+    page's start, the field not marked: the operator tabbed back through the menu to retype."""
+    from webapp import ADMIN_TOKEN
+
+    page.get(f"{web.url}/admin/login?lang=en")
+    page.find_element(By.ID, "a-password").send_keys(ADMIN_TOKEN + "x")
+    submit(page, "main form button[type=submit]")
+    said = focused(page)
+    assert said["id"] == "a-password" and said["invalid"] == "true" and said["described"]
