@@ -1,10 +1,13 @@
-"""Accessibility review (WCAG 2.2 AA) of the public pages and the digest email, as a blind
-screen-reader user, a keyboard-only user and a reader on a phone meet them.
+"""Accessibility review (WCAG 2.2 AA) of the public pages, the operator's pages and the
+digest email, as a blind screen-reader user, a keyboard-only user and a reader on a phone
+meet them.
 
 axe-core (tests/test_web_accessibility.py) already passes on every page; these are what it
-cannot see: where the focus lands after a failed submit and whether the field says it is
-wrong, what a link is called when its words repeat, what a strike-through means to someone
-who cannot see it, and dates a machine can read. Real web app over loopback, real Chromium.
+cannot see: where the focus lands after a submit (refused, failed, saved, previewed) and
+whether the field says it is wrong; what a page's title says then; what a link or button is
+called when its words repeat; what a strike-through means to someone who cannot see it; a
+feed's pictures without alt and its headings among ours; which menu entry is open; and dates
+a machine can read. Real web app over loopback, real Chromium, no mocks.
 """
 
 from __future__ import annotations
@@ -403,3 +406,15 @@ def test_a_wrong_admin_password_puts_the_focus_back_on_the_field(page: Any, web:
     submit(page, "main form button[type=submit]")
     said = focused(page)
     assert said["id"] == "a-password" and said["invalid"] == "true" and said["described"]
+
+
+def test_a_sign_up_that_could_not_be_sent_says_so_where_the_focus_lands(
+        page: Any, web: Web) -> None:
+    """With the mail server down (this site has none), "The confirmation email could not be
+    sent: please try again" came back in an alert box that screen readers do not read when a
+    page opens with it, the focus on the page's start: the form looked simply reset."""
+    page.get(f"{web.url}/subscribe?lang=en")
+    page.find_element(By.ID, "s-email").send_keys("ana@example.org")
+    submit(page, "main form button[type=submit]")
+    said = page.execute_script("return document.activeElement.textContent")
+    assert said.startswith("The confirmation email could not be sent")
