@@ -6,9 +6,10 @@ when a vanished event may leave the outputs; both must agree, so the rule lives 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from .models import When
 
@@ -29,9 +30,22 @@ def two_readings(value: datetime) -> bool:
     twice (02:30 the night clocks go back; ``fold`` says which) or not at all (02:30 the
     night they go forward; read at the offset before, RFC 5545 3.3.5). Calendar readers
     differ on such a TZID time (ical.js takes the other one); naive: False."""
-    if value.tzinfo is None:
-        return False
+    zone = value.tzinfo
+    if zone is None or not _offset_changes(zone, value.date()):
+        return False  # most days: one cached look (130 ns), where the test below takes 950
     return value.utcoffset() != value.replace(fold=1 - value.fold).utcoffset()
+
+
+@functools.lru_cache(maxsize=8192)
+def _offset_changes(zone: tzinfo, day: date) -> bool:
+    """Whether ``zone``'s offset is not the same all through ``day`` and the midnight that
+    ends it (a change at 24:00 makes the hour before it twice): each of a build's 100,000
+    starts and ends was tested alone, 8 % of a first build's time (issue 8)."""
+    offsets: set[timedelta | None] = set()
+    for midnight in (datetime.combine(day, time(0), zone),
+                     datetime.combine(day + timedelta(days=1), time(0), zone)):
+        offsets.update((midnight.utcoffset(), midnight.replace(fold=1).utcoffset()))
+    return len(offsets) > 1
 
 
 def last_instant(start: When, end: When | None, rrule: str | None, rdates: Iterable[When] = ()) -> datetime:

@@ -16,10 +16,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 import icalendar
 import recurring_ical_events
 
 from aggregator.core import Aggregator, make_aggregator
+from aggregator.instants import two_readings
 from aggregator.digest.select import week_of
 from conftest import make_settings, make_source
 from test_render_icaljs import read_by_icaljs
@@ -246,3 +248,22 @@ def test_a_date_given_as_a_start_and_hours_lasts_those_hours_the_night_clocks_ch
     assert spans == [(datetime(2027, 3, 28, 0, tzinfo=UTC), datetime(2027, 3, 28, 3, tzinfo=UTC)),
                      (datetime(2027, 10, 30, 23, tzinfo=UTC), datetime(2027, 10, 31, 2, tzinfo=UTC))]
     assert "01:00 – 05:00 Install party" in agenda
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/Santiago", "Australia/Lord_Howe",
+                                  "Africa/Casablanca", "America/Havana", "Europe/Dublin"])
+def test_which_times_name_no_single_instant_is_told_by_each_of_them_alone(zone: str) -> None:
+    """Which wall-clock times happen twice or never (:func:`two_readings`) is first looked
+    up per day, a build's cost; the answer must be the one each time gives alone, in zones
+    whose clocks change at midnight (Santiago, Havana), by 30 minutes (Lord Howe), twice a
+    year around Ramadan (Casablanca) or with a negative DST (Dublin), every 15 minutes."""
+    tz = ZoneInfo(zone)
+    moment, seen = datetime(2024, 1, 1), 0
+    while moment < datetime(2028, 1, 1):
+        for fold in (0, 1):
+            value = moment.replace(tzinfo=tz, fold=fold)
+            alone = value.utcoffset() != value.replace(fold=1 - fold).utcoffset()
+            assert two_readings(value) == alone, value
+            seen += alone
+        moment += timedelta(minutes=15)
+    assert seen >= 4 * 2 * 2 * 2  # 4 years, 2 changes, 30 minutes at least, either fold
