@@ -418,3 +418,18 @@ def test_a_sign_up_that_could_not_be_sent_says_so_where_the_focus_lands(
     submit(page, "main form button[type=submit]")
     said = page.execute_script("return document.activeElement.textContent")
     assert said.startswith("The confirmation email could not be sent")
+
+
+@pytest.mark.parametrize(("lang", "said"), [("fr", "Les liens s’ouvrent dans un nouvel onglet."),
+                                            ("en", "Links open in a new tab."),
+                                            ("de", "Links öffnen sich in einem neuen Tab.")])
+def test_the_embed_says_its_links_open_a_new_tab_before_them(web: Web, lang: str,
+                                                              said: str) -> None:
+    """Every link of /embed opens a new tab (an organisation's site frames it), and nothing
+    said so: a screen-reader user found the site they were on gone from the back button
+    (WCAG 3.2.5). The list says it once, before its first link, for screen readers (the
+    organisation's page around it keeps its look)."""
+    page = web.client.get("/embed", params={"lang": lang}).text
+    assert '<base target="_blank">' in page
+    note = page.index(f'<p class="vh">{said}</p>')
+    assert note < page.index("<a ")

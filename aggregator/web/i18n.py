@@ -376,6 +376,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                   "Anfrage abgelehnt: Seite neu laden und erneut versuchen."),
     "not_found": ("Page introuvable.", "Page not found.", "Seite nicht gefunden."),
     "more": ("Voir tout l’agenda", "See the whole agenda", "Den ganzen Kalender ansehen"),
+    "embed_new_tab": ("Les liens s’ouvrent dans un nouvel onglet.", "Links open in a new tab.",
+                      "Links öffnen sich in einem neuen Tab."),
 }
 MESSAGES.update(ADMIN_MESSAGES)
 MESSAGES.update(ERROR_MESSAGES)
