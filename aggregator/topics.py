@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .models import LANGUAGES
+from .models import LANGUAGES, Source
 from .slug import SPELLED, slugify
 
 TOPICS: dict[str, tuple[str, str, str]] = {  # in LANGUAGES' order: fr, en, de
@@ -121,6 +121,12 @@ def typed_topics(typed: Iterable[str], most: int = 10) -> tuple[str, ...]:
             kept.setdefault(slugify(slug), slug if slug in TOPICS
                             else " ".join(word.split())[:MAX_TOPIC])
     return tuple(kept.values())[:most]
+
+
+def offered_topics(sources: Iterable[Source]) -> set[str]:
+    """The topics ``sources`` give, as the filters, the sign-up form and the registration
+    form offer them: each once, in :func:`one_spelling`."""
+    return one_spelling(tag for source in sources for tag in source.tags)
 
 
 def one_spelling(tags: Iterable[str]) -> set[str]:

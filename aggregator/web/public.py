@@ -33,7 +33,7 @@ from ..selection import as_offered
 from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
-from ..topics import filter_word, one_spelling, topic
+from ..topics import filter_word, offered_topics, topic
 from .rootpath import local
 from .views import address, aggregator_of, Page, kinds, language, render, stylesheet
 from .i18n_errors import not_found
@@ -179,8 +179,7 @@ def filter_choices(request: Request, published: Published | None, action: str,
         "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
             action, "filters"),
         "cities": sorted(agenda_cities(published, sources), key=i18n.alphabetical),
-        "tags": sorted(((t, topic(t, lang)) for t in one_spelling(t for s in sources
-                                                                  for t in s.tags)),
+        "tags": sorted(((t, topic(t, lang)) for t in offered_topics(sources)),
                        key=lambda pair: i18n.alphabetical(pair[1])),
         "sources": sorted(((s.id, s.name) for s in sources),
                           key=lambda p: i18n.alphabetical(p[1])),
@@ -202,7 +201,7 @@ def offered(request: Request, published: Published | None, selection: Selection
     """``selection`` with its city, kind and topic as :func:`filter_choices` offers them
     (``?city=metz`` is Metz, ``?tag=KI`` the topic ai): see :func:`.selection.as_offered`."""
     sources = aggregator_of(request).current_sources()
-    tags = one_spelling(tag for source in sources for tag in source.tags)
+    tags = offered_topics(sources)
     organisations = {source.city for source in sources}
     chosen = as_offered(selection, organisations, tags)
     if published is None or not selection.city or chosen.city in organisations:

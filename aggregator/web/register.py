@@ -31,7 +31,7 @@ from ..errors import FeedError, PrivateAddressError
 from ..models import LANGUAGES, FeedRef, ParsedFeed, feed_address
 from ..reasons import reason_in, reasons_in
 from ..render.agenda import upcoming
-from ..topics import one_spelling, topic
+from ..topics import offered_topics, topic
 from . import i18n
 from .rootpath import local
 from .security import CSRF_FIELD, HONEYPOT_FIELD, RateLimiter, check_csrf, client_ip
@@ -128,8 +128,7 @@ def form_page(request: Request, values: dict[str, str], **extra: Any) -> HTMLRes
     """The registration form (also the contact's /manage page: ``extra`` names its action,
     heading, status and button)."""
     page = Page(language(request), "/register", {})
-    tags = one_spelling(tag for source in aggregator_of(request).current_sources()
-                        for tag in source.tags)
+    tags = offered_topics(aggregator_of(request).current_sources())
     topics = sorted((topic(tag, page.lang) for tag in tags), key=i18n.alphabetical)
     return render(request, "register.html", values=values, kinds=kinds(page), topics=topics,
                   languages=[(code, i18n.NAMES[code]) for code in LANGUAGES], **extra)

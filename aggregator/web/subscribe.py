@@ -29,7 +29,7 @@ from .register import checked_form, limit, text
 from .rootpath import local
 from .security import HONEYPOT_FIELD, client_ip
 from ..slug import slugify
-from ..topics import one_spelling, topic, topic_slug
+from ..topics import offered_topics, topic, topic_slug
 from .views import aggregator_of, Page, kinds, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +40,7 @@ def _choices(request: Request, page: Page) -> list[tuple[str, str, list[tuple[st
     """(field, legend, options) of the filter checkboxes: the cities and topics we publish."""
     sources = aggregator_of(request).current_sources()
     cities = sorted({s.city for s in sources}, key=i18n.alphabetical)
-    tags = sorted(one_spelling(t for s in sources for t in s.tags), key=i18n.alphabetical)
+    tags = sorted(offered_topics(sources), key=i18n.alphabetical)
     organisations = sorted(((s.id, s.name) for s in sources),
                            key=lambda pair: i18n.alphabetical(pair[1]))
     return [("cities", page.t("cities"), [(c, c) for c in cities]),
@@ -131,7 +131,7 @@ def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: 
                      Selection(city=city, kind=kind, tag=tag, source=source))
     listed = {  # what the agenda offers, its cities with events' (a city only events are in)
         "cities": agenda_cities(published, sources), "kinds": set(SOURCE_KINDS),
-        "tags": one_spelling(t for s in sources for t in s.tags),
+        "tags": offered_topics(sources),
         "sources": {s.id for s in sources}}
     values = {"email": "", "language": page.lang} | {
         group: [value] if value in listed[group] else []
