@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +42,27 @@ def one_calendar(*calendars: bytes) -> bytes:
     return head + b"".join(events) + b"END:VCALENDAR\r\n"
 
 
+def rss_feed(items: str, title: str = "News", site: str = "https://news.example.org/") -> bytes:
+    """An RSS 2.0 feed called ``title`` of the site ``site`` around ``items`` (<item>s)."""
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>{title}</title><link>{site}</link><description>d</description>{items}"
+            "</channel></rss>").encode()
+
+
+def rss_date(when: datetime) -> str:
+    """``when`` as RSS's pubDate writes it (RFC 822: "Fri, 04 Dec 2026 16:00:00 +0000")."""
+    return format_datetime(when)
+
+
 def rss(*titles: str) -> bytes:
     items = "".join(
         f"<item><title>{t}</title><link>https://news.example.org/{i}</link>"
         f"<guid>https://news.example.org/{i}</guid>"
-        f"<pubDate>{(datetime.now(timezone.utc) - timedelta(days=i + 1)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
+        f"<pubDate>{rss_date(datetime.now(timezone.utc) - timedelta(days=i + 1))}</pubDate>"
         f"<description>&lt;p&gt;About {t}&lt;script&gt;alert(1)&lt;/script&gt;&lt;/p&gt;</description></item>"
         for i, t in enumerate(titles)
     )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News</title>'
-        f"<link>https://news.example.org/</link><description>d</description>{items}</channel></rss>"
-    ).encode()
+    return rss_feed(items)
 
 
 @pytest.fixture

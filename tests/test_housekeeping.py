@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import make_settings, make_source
-from sites import ics
+from sites import ics, rss_date, rss_feed
 
 from aggregator.core import make_aggregator
 
@@ -19,11 +19,9 @@ NOW = datetime.now(timezone.utc).replace(microsecond=0)
 def rss_dated(*ages_in_days: int) -> bytes:
     items = "".join(
         f"<item><title>Article {age}</title><link>https://news.example.org/{age}</link>"
-        f"<pubDate>{(NOW - timedelta(days=age)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
+        f"<pubDate>{rss_date(NOW - timedelta(days=age))}</pubDate>"
         "</item>" for age in ages_in_days)
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>N</title>'
-            f"<link>https://news.example.org/</link><description>d</description>{items}"
-            "</channel></rss>").encode()
+    return rss_feed(items, "N", "https://news.example.org/")
 
 
 def test_housekeeping_prunes_old_records_leases_and_ledger_rows(

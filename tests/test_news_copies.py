@@ -15,6 +15,7 @@ from aggregator.models import NewsItem
 from aggregator.news_copies import StoredArticle, renew
 from aggregator.parse import parse_body
 from aggregator.reasons import reason_in
+from sites import rss_date, rss_feed
 from test_news_undated import Clock, one_feed_site
 
 NOW = datetime(2026, 12, 4, 16, 0, tzinfo=timezone.utc)
@@ -25,11 +26,9 @@ def rss(*articles: tuple[str, str, str]) -> bytes:
     items = "".join(
         f"<item><title>{title}</title><link>https://lab.example.org/{title.split()[-1]}</link>"
         f"<guid isPermaLink=\"false\">{guid}</guid>"
-        f"<pubDate>{(NOW - timedelta(days=int(ago))).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
+        f"<pubDate>{rss_date(NOW - timedelta(days=int(ago)))}"
         "</pubDate></item>" for guid, title, ago in articles)
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Lab</title>'
-            f"<link>https://lab.example.org/</link><description>d</description>{items}"
-            "</channel></rss>").encode()
+    return rss_feed(items, "Lab", "https://lab.example.org/")
 
 
 def news(output: Path) -> dict[str, str]:
@@ -161,12 +160,10 @@ def test_a_news_feed_moved_to_a_new_address_keeps_its_articles(
 def bare(*articles: tuple[str, str]) -> bytes:
     """(title, text) → a hand-made RSS feed whose items have neither link nor guid, dated
     the day before NOW."""
-    day = (NOW - timedelta(days=1)).strftime('%a, %d %b %Y %H:%M:%S +0000')
+    day = rss_date(NOW - timedelta(days=1))
     items = "".join(f"<item><title>{title}</title><description>{text}</description>"
                     f"<pubDate>{day}</pubDate></item>" for title, text in articles)
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Asso</title>'
-            f"<link>https://asso.example.org/</link><description>d</description>{items}"
-            "</channel></rss>").encode()
+    return rss_feed(items, "Asso", "https://asso.example.org/")
 
 
 def test_an_article_without_link_or_guid_corrected_by_its_author_is_still_one_article(
@@ -194,11 +191,9 @@ def weekly(*days_ago: int) -> bytes:
     items = "".join(
         "<item><title>Permanence du mardi</title><description>Le fablab est ouvert de 18 h à "
         "21 h.</description><pubDate>"
-        f"{(NOW - timedelta(days=ago)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
+        f"{rss_date(NOW - timedelta(days=ago))}</pubDate></item>"
         for ago in days_ago)
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Fablab</title>'
-            f"<link>https://fablab.example.org/</link><description>d</description>{items}"
-            "</channel></rss>").encode()
+    return rss_feed(items, "Fablab", "https://fablab.example.org/")
 
 
 def test_a_notice_repeated_word_for_word_each_week_is_listed_once_a_week(
@@ -226,11 +221,9 @@ def home_linked(*articles: tuple[str, int]) -> bytes:
     items = "".join(
         f"<item><title>{title}</title><link>https://asso.example.org/</link><description>"
         f"{title} : les détails sur le site.</description><pubDate>"
-        f"{(NOW - timedelta(days=ago)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
+        f"{rss_date(NOW - timedelta(days=ago))}</pubDate></item>"
         for title, ago in articles)
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Asso</title>'
-            f"<link>https://asso.example.org/</link><description>d</description>{items}"
-            "</channel></rss>").encode()
+    return rss_feed(items, "Asso", "https://asso.example.org/")
 
 
 def test_articles_all_linked_to_the_home_page_without_guid_are_each_listed_once(
@@ -275,13 +268,11 @@ def test_items_sharing_the_id_their_feed_gives_are_told_to_their_organiser() -> 
     items = "".join(
         f"<item><title>{title}</title><link>https://asso.example.org/{slug}</link>"
         "<guid isPermaLink=\"false\">asso-actu</guid>"
-        f"<pubDate>{(NOW - timedelta(days=n)).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
+        f"<pubDate>{rss_date(NOW - timedelta(days=n))}"
         "</pubDate></item>"
         for n, (title, slug) in enumerate((("Atelier", "atelier"), ("Forum", "forum"),
                                            ("Bilan", "bilan"))))
-    body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Asso</title>'
-            f"<link>https://asso.example.org/</link><description>d</description>{items}"
-            "</channel></rss>").encode()
+    body = rss_feed(items, "Asso", "https://asso.example.org/")
     parsed = parse_body(body, "rss", "https://asso.example.org/feed/")
     assert [item.guid for item in parsed.items] == ["asso-actu"] * 3
     note = ("3 items share the id the feed gives them ('asso-actu'): feed readers take them "
