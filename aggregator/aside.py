@@ -27,6 +27,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
+from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Generic, TypeVar
 
@@ -98,16 +99,47 @@ def room_for_a_child(memory: tuple[int, int] | None = None) -> bool:
 
 
 def available_and_resident() -> tuple[int, int] | None:
-    """(MemAvailable, this process's resident size) in bytes, from /proc; None elsewhere."""
+    """(memory available, this process's resident size) in bytes, from /proc; None
+    elsewhere. Available is the machine's MemAvailable, or what this process's control group
+    has left if less: in a container limited to 1 GB on a large host, MemAvailable is the
+    host's, and the kernel kills within the limit."""
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             available = next(int(line.split()[1]) * 1024 for line in meminfo
                              if line.startswith("MemAvailable:"))
         with open("/proc/self/statm", encoding="ascii") as statm:
             resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/cgroup", encoding="utf-8") as cgroup:
+            groups = cgroup.read()
     except (OSError, StopIteration, ValueError, IndexError):
         return None
-    return available, resident
+    room = cgroup_room(Path("/sys/fs/cgroup"), groups)
+    return (available if room is None else min(available, room)), resident
+
+
+def cgroup_room(mount: Path, groups: str) -> int | None:
+    """Bytes the memory control group of a process (``groups``: its /proc/self/cgroup) may
+    still use under ``mount``: its limit less its usage, in cgroup v2 (``0::/path``:
+    memory.max, memory.current) or v1 (``N:memory:/path``: memory.limit_in_bytes,
+    usage_in_bytes); None without a limit or where none is readable. A container sees its
+    own group at the mount's root, so the root is read when the path is not there."""
+    for line in groups.splitlines():
+        number, controllers, path = (line.split(":", 2) + ["", ""])[:3]
+        if number == "0" and not controllers:
+            base, files = mount, ("memory.max", "memory.current")
+        elif "memory" in controllers.split(","):
+            base, files = mount / "memory", ("memory.limit_in_bytes", "memory.usage_in_bytes")
+        else:
+            continue
+        for folder in (base / path.strip().lstrip("/"), base):
+            try:
+                limit, used = ((folder / name).read_text("ascii").strip() for name in files)
+            except OSError:
+                continue
+            if limit.isdigit() and used.isdigit() and int(limit) < 2 ** 60:  # "max": none
+                return max(int(limit) - int(used), 0)
+            break
+    return None
 
 
 def run_aside(work: Callable[[], Iterable[T]], known: Sequence[object] = (), *,

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from aggregator import building
-from aggregator.aside import available_and_resident, room_for_a_child, run_aside
+from aggregator.aside import available_and_resident, cgroup_room, room_for_a_child, run_aside
 from aggregator.core import make_aggregator
 from aggregator.dedup import NEWS_MEMOS, news
 from aggregator.memo import Memo
@@ -201,3 +201,32 @@ def test_a_machine_short_of_memory_does_the_work_here_rather_than_fork() -> None
     assert room_for_a_child((2 * resident, resident))
     assert not room_for_a_child((2 * resident - 1, resident))
     assert room_for_a_child() == (available >= 2 * resident)
+
+
+def test_a_container_s_memory_limit_is_the_room_not_the_host_s(tmp_path: Path) -> None:
+    """In a container limited to 1 GB on a large host, MemAvailable is the host's: the
+    children would be forked and the kernel kill within the limit. The control group's
+    limit less its usage bounds the room, in cgroup v2 and v1, at the group's path or, as a
+    container sees it, at the mount's root; no limit ("max", v1's huge number) is none."""
+    v2 = tmp_path / "v2"
+    (v2 / "system.slice" / "agg.service").mkdir(parents=True)
+    (v2 / "system.slice" / "agg.service" / "memory.max").write_text("1073741824\n")
+    (v2 / "system.slice" / "agg.service" / "memory.current").write_text("536870912\n")
+    assert cgroup_room(v2, "0::/system.slice/agg.service\n") == 536_870_912
+    (v2 / "memory.max").write_text("max\n")
+    (v2 / "memory.current").write_text("1000\n")
+    assert cgroup_room(v2, "0::/\n") is None
+    assert cgroup_room(v2, "0::/docker/abc\n") is None  # the container's own, at the root
+    v1 = tmp_path / "v1"
+    (v1 / "memory").mkdir(parents=True)
+    (v1 / "memory" / "memory.limit_in_bytes").write_text("2147483648\n")
+    (v1 / "memory" / "memory.usage_in_bytes").write_text("2147483000\n")
+    groups = "5:devices:/docker/abc\n4:memory:/docker/abc\n1:cpu:/\n"
+    assert cgroup_room(v1, groups) == 648
+    (v1 / "memory" / "memory.limit_in_bytes").write_text("9223372036854771712\n")
+    assert cgroup_room(v1, groups) is None
+    assert cgroup_room(tmp_path / "nothing", groups) is None
+    available, resident = available_and_resident() or (0, 0)
+    meminfo = Path("/proc/meminfo").read_text()
+    host = int(meminfo.split("MemAvailable:")[1].split()[0]) * 1024
+    assert 0 < available <= host * 1.1  # read again a moment later: it moves a little
