@@ -24,7 +24,6 @@ from .intake import Intake, iter_intakes, parse_job
 from .models import (FeedOutcome, FeedState, FeedUpdate, FetchResult, ParsedFeed, Source,
                      StoredUpdate, feed_address)
 from .netguard import Resolver, system_resolver
-from .parse.article_dates import date_by_now
 from .published import Published, PublishedMixin
 from .selection import Selection
 from .sessions import SessionsMixin
@@ -337,7 +336,7 @@ def _checked(settings: Settings, result: FetchResult | FeedError, declared_type:
                         limits.parse_seconds))
     if isinstance(parsed, ParseError):
         return parsed
-    return date_by_now(parsed, utc_now())
+    return decide.as_read_at(parsed, utc_now())
 
 
 def check_feed(settings: Settings, url: str, declared_type: str = "auto", *,

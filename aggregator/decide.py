@@ -17,6 +17,7 @@ from .errors import FeedError, FetchError, one_line
 from .models import FeedOutcome, FeedState, FeedUpdate, FetchResult, ParsedFeed
 from .parse import read_as_another_type
 from .parse.article_dates import date_by_now
+from .parse.series_cost import note_costly_series
 
 MAX_BACKOFF = cadence.MAX_INTERVAL  # issue 4: failing feeds back off up to a day
 SUDDEN_EMPTY_MIN = 3
@@ -96,6 +97,14 @@ def after_not_modified(
     return FeedUpdate(new_state, None, outcome)
 
 
+def as_read_at(parsed: ParsedFeed, now: datetime) -> ParsedFeed:
+    """What a feed parsed at ``now`` says that depends on the time: news dated after it is
+    dated by when it is first seen (parse/article_dates.py), and the series the pages will
+    leave out are named in a warning (parse/series_cost.py). The register form's preview
+    shows it as a refresh stores it."""
+    return note_costly_series(date_by_now(parsed, now), now)
+
+
 def after_parse(
     state: FeedState,
     fetched: FetchResult,
@@ -104,9 +113,9 @@ def after_parse(
     now: datetime,
     interval: timedelta,
 ) -> FeedUpdate:
-    """A body parsed: replace the records, unless the feed suddenly came back empty. News
-    dated after ``now`` is dated by when it is first seen (parse/article_dates.py)."""
-    parsed = date_by_now(parsed, now)
+    """A body parsed: replace the records, unless the feed suddenly came back empty; read
+    as it is at ``now`` (:func:`as_read_at`)."""
+    parsed = as_read_at(parsed, now)
     count = parsed.record_count
     wanted = _declared_records(state, parsed)
     base = dataclasses.replace(

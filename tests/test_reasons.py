@@ -35,7 +35,7 @@ WRITERS = ("describe", "describe_bozo", "free_busy_warning", "_rule_problem", "t
            "checked_rule", "zone_warnings", "skipped_lines_note", "double_encoding_note",
            "unread_dates_note", "status_reason", "undated_note", "guessed_order_note",
            "typed_dates_note", "iso_dates_note", "future_dates_note", "_other_kind", "no_uid_note",
-           "shared_id_note")
+           "shared_id_note", "costly_series_note")
 """Functions whose returned text is (part of) a message."""
 NAMES = ("reason", "note", "flag", "problem", "warnings")
 """Variables a message is put together in before it is raised or listed."""

@@ -352,6 +352,24 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("no date ever matches it",
      "aucune date n'y répond jamais",
      "kein Datum erfüllt sie je"),
+    ("1 recurring series starts too far back to be listed ({what}): the agenda, the digest "
+     "and the organisation's page leave out its dates, calendar.ics keeps them; start it "
+     "(DTSTART) nearer today",
+     "1 série récurrente commence trop loin dans le passé pour être listée ({what}) : "
+     "l'agenda, la lettre et la page de l'organisation omettent ses dates, calendar.ics les "
+     "garde ; faites-la commencer (DTSTART) plus près d'aujourd'hui",
+     "1 Terminserie beginnt zu weit in der Vergangenheit, um gelistet zu werden ({what}): "
+     "Agenda, Newsletter und die Seite der Organisation lassen ihre Termine aus, "
+     "calendar.ics behält sie; lassen Sie sie (DTSTART) näher am heutigen Tag beginnen"),
+    ("{n} recurring series start too far back to be listed (the first: {what}): the agenda, "
+     "the digest and the organisation's page leave out their dates, calendar.ics keeps them; "
+     "start them (DTSTART) nearer today",
+     "{n} séries récurrentes commencent trop loin dans le passé pour être listées (la "
+     "première : {what}) : l'agenda, la lettre et la page de l'organisation omettent leurs "
+     "dates, calendar.ics les garde ; faites-les commencer (DTSTART) plus près d'aujourd'hui",
+     "{n} Terminserien beginnen zu weit in der Vergangenheit, um gelistet zu werden (die "
+     "erste: {what}): Agenda, Newsletter und die Seite der Organisation lassen ihre Termine "
+     "aus, calendar.ics behält sie; lassen Sie sie (DTSTART) näher am heutigen Tag beginnen"),
 
     *NEWS,
 

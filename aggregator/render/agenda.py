@@ -23,27 +23,14 @@ from icalendar import Event as VEvent
 
 from ..memo import Memo
 from ..models import MergedEvent, When
-from ..recurrence import expansion_steps, rule_problem
+from ..recurrence import (EXPANSION_BUDGET, HORIZON, SOURCE_BUDGET, expansion_steps, left_out,
+                          rule_problem)
 from .ics import CALLED_OFF, event_components
 from .text import one_line, status_of
 from .times import as_clocks_read, as_date, event_span, instant
 
-HORIZON = timedelta(days=60)
-"""How far ahead recurring series are expanded; one-off events are listed whatever their date."""
 MAX_PER_SERIES = 60
 """A daily series over the 60-day horizon; more occurrences of one series would drown the page."""
-EXPANSION_BUDGET = 200_000
-"""Rule steps from DTSTART to the horizon that we let dateutil walk (about 0.3 s here). dateutil
-always starts at DTSTART, so ``FREQ=SECONDLY`` since 1900 is four billion steps and gigabytes of
-cache (issue 7); a daily rule since 1900 is 46 000. Past the budget a series is not expanded."""
-SOURCE_BUDGET = 1_000_000
-"""Rule steps the series of one organisation may cost a listing together (about a second).
-A series since 1600 that meets only on a Monday 29 February walks 155,000 steps (0.17 s)
-to find it has no date in the coming weeks, within :data:`EXPANSION_BUDGET`: a feed of 300
-such series held every build and every page (agenda, digest, organisation page, windowed
-events.json) for a minute and more. Each organisation's cheapest series are walked first,
-so its everyday ones always are; those past its budget are left out as those past
-:data:`EXPANSION_BUDGET` are (calendar clients still get their rule)."""
 DAY = timedelta(days=1)
 INDEX_FROM = 2_000
 """Selections of fewer events are listed without the :class:`SinglesIndex` (3 ms for an
@@ -298,22 +285,13 @@ def _steps(event: MergedEvent, now: datetime, zone: tzinfo) -> float:
 
 def over_budget(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
                 ) -> frozenset[str]:
-    """The UIDs of the series a listing of ``events`` leaves out: each organisation's
-    (its record's that gives the event) walked cheapest first until their steps pass its
-    :data:`SOURCE_BUDGET`. Pure arithmetic, no rule walked."""
-    costs: dict[str, list[tuple[float, str]]] = {}
-    for event in events:
-        steps = _steps(event, now, zone)
-        if 0 < steps <= EXPANSION_BUDGET and _expandable(event):
-            owner = event.members[0].source_id if event.members else ""
-            costs.setdefault(owner, []).append((steps, event.uid))
-    refused: list[str] = []
-    for series in costs.values():
-        if sum(steps for steps, _ in series) > SOURCE_BUDGET:
-            spent = itertools.accumulate(steps for steps, _ in sorted(series))
-            refused += (uid for (_, uid), total in zip(sorted(series), spent, strict=True)
-                        if total > SOURCE_BUDGET)
-    return frozenset(refused)
+    """The UIDs of the series a listing of ``events`` leaves out within their budget
+    (:func:`aggregator.recurrence.left_out`), each organisation's being its record's that
+    gives the event. Pure arithmetic, no rule walked."""
+    return frozenset(left_out(
+        (event.uid, event.members[0].source_id if event.members else "", steps)
+        for event in events
+        if 0 < (steps := _steps(event, now, zone)) <= EXPANSION_BUDGET and _expandable(event)))
 
 
 def _expandable(event: MergedEvent) -> bool:

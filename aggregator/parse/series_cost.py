@@ -1,0 +1,80 @@
+"""Which of a calendar's series the pages will leave out, told to its organiser.
+
+The agenda, the digest and an organisation's page walk each series' rule from its DTSTART
+(dateutil cannot start later) within a budget (:mod:`aggregator.recurrence`:
+``EXPANSION_BUDGET`` steps a series, ``SOURCE_BUDGET`` an organisation); a series past it
+is left out of them and kept in calendar.ics. The organiser saw their series missing and
+nothing saying why: the feed's health says it now, reckoned when the feed is read as a
+build reckons it (the same arithmetic, the same horizon).
+
+PURE: a parsed feed and the time in, the feed with one more warning out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+
+from ..instants import utc_instant
+from ..models import Event, ParsedFeed
+from ..recurrence import (DAYS_PER_PERIOD, EXPANSION_BUDGET, FREQ_SECONDS, HORIZON, expansion_steps, left_out,
+                          rule_parts, rule_problem)
+
+
+def note_costly_series(parsed: ParsedFeed, now: datetime) -> ParsedFeed:
+    """``parsed`` with a warning counting its series that listings made at ``now`` leave
+    out and naming the first; ``parsed`` itself when there is none. A series already over
+    (its UNTIL, or its COUNT of a rule that meets every period, before ``now``) is not
+    named: it has nothing to list."""
+    costs = {event.uid: (event, steps) for event in parsed.events
+             if (steps := _steps(event, now + HORIZON)) > 0}
+    if not costs:
+        return parsed
+    out = {uid for uid, (_, steps) in costs.items() if steps > EXPANSION_BUDGET}
+    out.update(left_out((uid, "", steps) for uid, (_, steps) in costs.items()
+                        if steps <= EXPANSION_BUDGET))
+    named = [event for uid, (event, _) in costs.items() if uid in out and not _over(event, now)]
+    if not named:
+        return parsed
+    note = costly_series_note(len(named), _described(named[0]))
+    return dataclasses.replace(parsed, warnings=(*parsed.warnings, note))
+
+
+def costly_series_note(count: int, first: str) -> str:
+    """The warning: how many series, the first by name, and what to do."""
+    if count == 1:
+        return (f"1 recurring series starts too far back to be listed ({first}): the agenda, "
+                "the digest and the organisation's page leave out its dates, calendar.ics "
+                "keeps them; start it (DTSTART) nearer today")
+    return (f"{count} recurring series start too far back to be listed (the first: {first}): "
+            "the agenda, the digest and the organisation's page leave out their dates, "
+            "calendar.ics keeps them; start them (DTSTART) nearer today")
+
+
+def _steps(event: Event, stop: datetime) -> float:
+    """What walking the series' rule to ``stop`` costs (0: not a series a listing walks)."""
+    rule = event.rrule
+    if rule is None or event.recurrence_id is not None or rule_problem(rule, event.start):
+        return 0.0
+    return expansion_steps(rule, utc_instant(event.start), stop)
+
+
+def _over(event: Event, now: datetime) -> bool:
+    """Whether the series certainly has no date left after ``now``."""
+    assert event.rrule is not None
+    parts = rule_parts(event.rrule)
+    until = parts.get("UNTIL", "")
+    if until[:8].isdigit():
+        return until[:8] < now.strftime("%Y%m%d")
+    freq, count = parts.get("FREQ", ""), parts.get("COUNT", "")
+    period = DAYS_PER_PERIOD.get(freq, 0) * 86_400 or FREQ_SECONDS.get(freq, 0)  # the longest
+    if not count.isdigit() or any(name.startswith("BY") for name in parts):
+        return False  # a period may hold no date: its last one may be far later
+    interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
+    last = utc_instant(event.start) + timedelta(seconds=(int(count) - 1) * interval * period)
+    return last < now
+
+
+def _described(event: Event) -> str:
+    """A series named as the parser names a VEVENT in a warning: its title, else its UID."""
+    return repr(event.title[:80]) if event.title else f"UID {event.uid!r}"
