@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from aggregator.models import Event, ParsedFeed
+from aggregator.parse import parse_body
 from aggregator.parse.series_cost import note_costly_series
 from test_review_time import PARIS, built, calendar, local, text_of
 
@@ -75,8 +76,12 @@ def test_everyday_series_add_no_warning_and_one_left_out_is_named() -> None:
     assert note.startswith("1 recurring series starts too far back to be listed ('Veille')")
 
 
-def test_a_series_with_an_end_or_a_rule_no_date_matches_is_not_counted() -> None:
+def test_a_series_already_over_or_a_rule_no_date_matches_is_not_named() -> None:
     ended = series("e", datetime(1990, 1, 1, tzinfo=UTC), "FREQ=HOURLY;COUNT=3")
-    never = series("n", datetime(1990, 1, 1, tzinfo=UTC), "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30")
-    parsed = feed(ended, never)
+    until = series("u", datetime(1990, 1, 1, tzinfo=UTC), "FREQ=HOURLY;UNTIL=19900201T000000Z")
+    parsed = feed(ended, until)
     assert note_costly_series(parsed, NOW) is parsed
+    never = calendar("UID:n\nSUMMARY:Never\nDTSTART:16000101T100000Z\n"
+                     "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30")  # read as a single event
+    read = parse_body(never, "ical", "u")
+    assert note_costly_series(read, NOW) is read

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from ..instants import utc_instant
 from ..models import Event, ParsedFeed
 from ..recurrence import (DAYS_PER_PERIOD, EXPANSION_BUDGET, FREQ_SECONDS, HORIZON, expansion_steps, left_out,
-                          rule_parts, rule_problem)
+                          rule_parts)
 
 
 def note_costly_series(parsed: ParsedFeed, now: datetime) -> ParsedFeed:
@@ -52,9 +52,12 @@ def costly_series_note(count: int, first: str) -> str:
 
 
 def _steps(event: Event, stop: datetime) -> float:
-    """What walking the series' rule to ``stop`` costs (0: not a series a listing walks)."""
+    """What walking the series' rule to ``stop`` costs (0: not a series a listing walks).
+    The parser kept only rules that can be walked (``ical_dates.checked_rule``): asked
+    again here, outside the parse's processor budget, a feed of 20,000 rare rules cost
+    1.6 s of the refresh's own process."""
     rule = event.rrule
-    if rule is None or event.recurrence_id is not None or rule_problem(rule, event.start):
+    if rule is None or event.recurrence_id is not None:
         return 0.0
     return expansion_steps(rule, utc_instant(event.start), stop)
 
