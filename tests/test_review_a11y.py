@@ -433,3 +433,82 @@ def test_the_embed_says_its_links_open_a_new_tab_before_them(web: Web, lang: str
     assert '<base target="_blank">' in page
     note = page.index(f'<p class="vh">{said}</p>')
     assert note < page.index("<a ")
+
+
+def test_the_admin_token_field_is_named_in_words_the_reader_reads(web: Web) -> None:
+    """The login field's label was the environment variable's name, the same in every
+    language: a screen reader spelt out "A-G-G-R-E-G-A-T-O-R underscore…" and a French
+    operator read no word of theirs. The variable is named in a hint the field points to."""
+    for lang, label in (("fr", "Jeton d’administration"), ("en", "Admin token"),
+                        ("de", "Admin-Token")):
+        html = web.client.get("/admin/login", params={"lang": lang}).text
+        assert f'<label for="a-password">{label}</label>' in html, lang
+        hint = re.search(r'<p[^>]* id="a-hint"[^>]*>([^<]*)</p>', html)
+        assert hint is not None and "AGGREGATOR_ADMIN_TOKEN" in hint.group(1)
+        field = re.search(r'<input id="a-password"[^>]*>', html)
+        assert field is not None and 'aria-describedby="a-hint"' in field.group(0)
+
+
+def test_the_news_pagers_arrows_are_not_read_out(page: Any, web: Web) -> None:
+    """"Older →" was read "Older right arrow" (and "← Newer" "left arrow Newer") by screen
+    readers; the arrows are drawn, not said."""
+    from sites import rss
+
+    web.feeds.set("/news.xml", rss(*(f"Article {n:03}" for n in range(60))),
+                  "application/rss+xml")
+    web.aggregator.refresh()
+    web.aggregator.build()
+    page.get(f"{web.url}/news?lang=en&page=2")
+    names = {link.get_attribute("rel"): link.accessible_name
+             for link in page.find_elements(By.CSS_SELECTOR, "nav.pager a")}
+    assert names == {"prev": "Newer"}
+    page.get(f"{web.url}/news?lang=de")
+    names = {link.get_attribute("rel"): (link.accessible_name, link.text)
+             for link in page.find_elements(By.CSS_SELECTOR, "nav.pager a")}
+    assert names == {"next": ("Ältere", "Ältere →")}
+
+
+def test_when_a_feed_was_read_is_dated_for_machines_too(web: Web) -> None:
+    """An organisation's feed health said "read Mon 7 Dec 2026, 14:05" as bare text, and the
+    register form's preview its next dates: a browser's translation or a reader's own
+    formatting could not tell the instant (the agenda's dates all have it)."""
+    html = web.client.get("/sources/lab", params={"lang": "de"}).text
+    health = html[html.index("<ul>", html.index("<h2>", html.index("Status") - 200)):]
+    assert re.search(r'gelesen am <time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d', health), health[:400]
+    from test_web_pages import csrf
+
+    preview = web.client.post("/register", data={
+        "csrf_token": csrf(web.client, "/register"), "action": "preview",
+        "feeds": f"{web.feeds.base_url}/new.ics"}).text
+    dates = preview[preview.index('id="preview-title"'):preview.index("<form")]
+    assert re.search(r'<li><time datetime="\d{4}-\d\d-\d\d[T"]', dates), dates
+
+
+def test_each_reason_field_of_the_pending_registrations_says_whose_it_is(web: Web) -> None:
+    """With two registrations waiting, the dashboard's form fields read "Reason (emailed to
+    the contact)" twice: the operator's screen reader, listing fields, could not tell which
+    organisation's rejection each would explain."""
+    from aggregator.models import FeedRef
+    from webapp import ADMIN_TOKEN
+
+    for name in ("Nouvelle Asso", "Autre Asso"):
+        web.aggregator.register_source(
+            name=name, kind="association", city="Épinal", website="",
+            contact=f"hello@{name.split()[0].lower()}.example.org",
+            feeds=[FeedRef(f"{web.feeds.base_url}/{name.split()[0].lower()}.ics")])
+    html = web.client.get("/admin", params={"lang": "en"},
+                          headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).text
+    labels = [re.sub(r"<[^>]+>", "", text) for text in
+              re.findall(r'<label for="note-\d+"[^>]*>(.*?)</label>', html)]
+    assert sorted(labels) == ["Reason (emailed to the contact): Autre Asso",
+                              "Reason (emailed to the contact): Nouvelle Asso"]
+
+
+def test_a_checkbox_is_a_target_a_finger_can_hit(page: Any, web: Web) -> None:
+    """Checkboxes were the browser's 13 px squares: on the admin's merge table, where the box
+    stands alone in its cell, below WCAG 2.2's 24 px target size (2.5.8)."""
+    page.get(f"{web.url}/subscribe?lang=en")
+    sizes = page.execute_script(
+        "return [...document.querySelectorAll('input[type=checkbox]')]"
+        ".map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })")
+    assert sizes and all(w >= 24 and h >= 24 for w, h in sizes), sizes

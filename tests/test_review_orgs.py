@@ -271,7 +271,7 @@ def test_the_operator_knows_the_reason_for_declining_is_emailed_to_the_contact(
     for lang, label in (("fr", "Motif (envoyé au contact)"), ("en", "Reason (emailed to the contact)"),
                         ("de", "Grund (wird dem Kontakt gesendet)")):
         page = web.client.get("/admin", params={"lang": lang}, headers=bearer).text
-        assert f'class="inline">{label}</label>' in page, lang
+        assert f'class="inline">{label}<span class="hp">' in page, lang
 
 
 def test_the_admin_page_does_not_say_the_contact_is_told_when_the_email_failed(

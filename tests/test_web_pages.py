@@ -231,7 +231,8 @@ def test_directory_shows_organisations_health_and_merges(web: Web) -> None:
     french = web.client.get("/sources/lab", params={"lang": "fr"}).text
     assert "État des flux : à jour" in french  # French typography: a space before the colon
     # each feed: its state, how many entries it holds, when it was last read
-    assert re.search(r"— à jour, \d+ entrées? \(lu le \w+\. \d+ \w+\.? \d{4}, \d\d:\d\d\)", french)
+    assert re.search(r"— à jour, \d+ entrées? \(lu le <time datetime=\"[^\"]+\">"
+                     r"\w+\. \d+ \w+\.? \d{4}, \d\d:\d\d</time>\)", french)
     assert not re.search(r"\d\d:\d\d:\d\d", re.sub(r"<[^>]+>", "", french))  # shown without seconds
     # what the organiser should fix in their feed, from the last read
     windows = ics("talk-2@venue", "Atelier", SOON).replace(
@@ -496,7 +497,7 @@ def test_registration_preview_shows_a_series_at_its_coming_dates(web: Web) -> No
     expected = [(first + timedelta(hours=1), "Café du mardi (salle B)"),
                 (first + timedelta(weeks=1), "Café du mardi"),
                 (first + timedelta(weeks=2), "Café du mardi")]
-    listed = re.findall(r"<li>([^<]*) — ([^<]*)</li>", page)
+    listed = re.findall(r"<li><time datetime=\"[^\"]+\">([^<]*)</time> — ([^<]*)</li>", page)
     assert listed == [(i18n.moment(when, zone, "en"), title) for when, title in expected], listed
 
 
@@ -789,9 +790,11 @@ def test_the_news_pages_page_through_a_month_of_articles_with_the_agendas_filter
 
     assert listed(first) == titles[:50]
     assert "89 articles · page 1 of 2" in first
-    assert '<a href="/news?page=2" rel="next">Older →</a>' in first and "Newer" not in first
+    assert ('<a href="/news?page=2" rel="next">Older<span aria-hidden="true"> →</span></a>'
+            in first and "Newer" not in first)
     second = web.client.get("/news", params={"lang": "en", "page": "2"}).text
-    assert listed(second) == titles[50:] and '<a href="/news" rel="prev">← Newer</a>' in second
+    assert listed(second) == titles[50:]
+    assert '<a href="/news" rel="prev"><span aria-hidden="true">← </span>Newer</a>' in second
     assert "Older" not in second
     assert "<script>" not in second and "About Article 060" in second  # summaries cleaned
     assert listed(web.client.get("/news", params={"page": "999"}).text) == titles[50:]

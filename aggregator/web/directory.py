@@ -116,6 +116,7 @@ def health_rows(feeds: list[FeedHealth], lang: str, zone: ZoneInfo) -> list[dict
              "last_error": reason_in(f.last_error or f.flagged or "", lang),
              "records": i18n.count(lang, "n_entries", f.items),
              "read": i18n.moment(f.last_success, zone, lang) if f.last_success else None,
+             "read_iso": iso(f.last_success) or "",
              "warnings": reasons_in(f.warnings, lang),
              "failures": i18n.count(lang, "n_failures", f.consecutive_failures)
              if f.consecutive_failures > 1 else "",

@@ -31,6 +31,7 @@ from ..errors import FeedError, PrivateAddressError
 from ..models import LANGUAGES, FeedRef, ParsedFeed, feed_address
 from ..reasons import reason_in, reasons_in
 from ..render.agenda import upcoming
+from ..render.times import iso
 from ..topics import offered_topics, topic
 from . import i18n
 from .rootpath import local
@@ -288,8 +289,8 @@ def _preview(aggregator: Aggregator, url: str, parsed: ParsedFeed | FeedError,
 
 
 def _next_events(parsed: ParsedFeed, now: datetime, timezone: str,
-                 lang: str) -> list[tuple[str, str]]:
-    """(when, title) of the feed's next three dates as the agenda would show them: a weekly
+                 lang: str) -> list[tuple[str, str, str]]:
+    """(when, when for machines, title) of the feed's next three dates as the agenda would show them: a weekly
     series that began months ago is on at its coming dates, an occurrence it moved at its
     new time."""
     zone = ZoneInfo(timezone)
@@ -298,4 +299,4 @@ def _next_events(parsed: ParsedFeed, now: datetime, timezone: str,
             coming = upcoming(unmerged(parsed.events), now=now, zone=zone, limit=3)
     except OverBudget:  # the feed is still found, without its next dates
         return []
-    return [(i18n.moment(o.start, zone, lang), o.title) for o in coming]
+    return [(i18n.moment(o.start, zone, lang), iso(o.start) or "", o.title) for o in coming]
