@@ -8,7 +8,8 @@ any organisation that posted it has it. ``q`` keeps what has every word of the s
 text (an event's title, place, city by any of its names and description; an item's title
 and summary) or in the name of an organisation that posted it, ignoring case and accents; a
 word of up to :data:`SHORT_WORD` letters only at a word's start ("IA" is not in
-"Médiathèque").
+"Médiathèque"), one of two as a whole word ("KI" is not in "Kirchberg"); a topic's name in
+any language also finds its names in the others ("KI": "IA", "AI"; :data:`SYNONYMS`).
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from .dedup.places import CITIES, CITY_PHRASES, SUBURBS
 from .models import LANGUAGES, MergedEvent, MergedItem, Source
 from .render import search_texts, slugify
 from .slug import has_umlaut, search_fold, umlauts_spelled
-from .topics import KINDS, filter_word, topic, topic_slug
+from .topics import KINDS, TOPICS, filter_word, topic, topic_names, topic_slug
 
 TAG = re.compile(r"<[^>]*>")
 SHORT_WORD = 3
 """A search's words of up to this many letters are looked for at a word's start only: "IA"
 or "AI" found inside other words ("Médiathèque", "sociaux", "semaine") listed half the
 agenda. Longer ones are found inside words too ("sicherheit" in "Cybersicherheit")."""
+WHOLE_WORD = 2
+"""A search's words of up to this many letters are looked for as whole words: "KI" found
+"Kirchberg", "AI" every "aide" and "ainsi"."""
 SPLIT_FROM = 6
 """A search's words of this many letters or more also find their spelling in two words
 (:func:`spellings`): "meetup" "meet-up", not "chat" "ch at"."""
@@ -146,7 +150,7 @@ def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Sou
         for words in search_readings(selection.q):  # "start-up" as written, and "startup"
             found = chosen
             for word in words:  # each word in its text or an organiser's name
-                forms = spellings(word, known)
+                forms = search_forms(word, known)
                 named = {source.id for source in sources.values()
                          if any(form in fold(source.name) for form in forms)}
                 first, *others = forms  # most words have one form: no any() per text
@@ -203,7 +207,7 @@ def select_sources(sources: Sequence[Source], selection: Selection) -> list[Sour
 
     def found(text: str) -> bool:
         known = functools.cache(lambda: frozenset(text.split()))
-        return any(all(any(form in text for form in spellings(word, known))
+        return any(all(any(form in text for form in search_forms(word, known))
                        for word in words) for words in readings)
 
     return [
@@ -226,7 +230,48 @@ def search_readings(q: str) -> list[list[str]]:
     its hyphens between letters left out ("start-up" is also "startup", "meet-up"
     "meetup"); an entry found by any one is found."""
     joined = HYPHEN.sub("", q)
-    return [search_words(q)] + ([search_words(joined)] if joined != q else [])
+    return [phrases(search_words(q))] + ([phrases(search_words(joined))] if joined != q else [])
+
+
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    names = {slug: {search_fold(name) for name in topic_names(slug)} - {""} for slug in TOPICS}
+    return {name: tuple(sorted(f" {other} " if len(other) <= WHOLE_WORD else f" {other}"
+                               for other in folded))
+            for folded in names.values() if len(folded) > 1 for name in folded}
+
+
+SYNONYMS = _synonyms()
+"""A topic's name (folded) -> the forms a search looks for of each of its names in the three
+languages (:func:`aggregator.topics.topic_names`), at a word's start: a German reader's "KI"
+found none of the "IA" and "AI" talks of an agenda written in French and English, whose
+filters and pages she reads as "KI"; "Cybersicherheit" no "cybersécurité". A name of two
+letters is a whole word: "AI" is also French ("j'ai"), which none of the 515 feeds of
+../shared/corpus writes, where "AI" comes 26 times."""
+LONGEST_NAME = max(name.count(" ") + 1 for name in SYNONYMS)
+
+
+def phrases(words: list[str]) -> list[str]:
+    """``words`` (of :func:`search_words`) with each run of them that names a topic
+    (:data:`SYNONYMS`: "kunstliche intelligenz") as one word, looked for as a phrase."""
+    merged: list[str] = []
+    start = 0
+    while start < len(words):
+        for size in range(min(LONGEST_NAME, len(words) - start), 1, -1):
+            phrase = " ".join(word.strip() for word in words[start:start + size])
+            if phrase in SYNONYMS:
+                merged.append(phrase)
+                start += size
+                break
+        else:
+            merged.append(words[start])
+            start += 1
+    return merged
+
+
+def search_forms(word: str, known: Callable[[], Collection[str]]) -> list[str]:
+    """What a text may hold to have ``word``: its :func:`spellings`, and when it names a
+    topic, the topic's names in every language (:data:`SYNONYMS`)."""
+    return spellings(word, known) + list(SYNONYMS.get(word.strip(), ()))
 
 
 def spellings(word: str, known: Callable[[], Collection[str]]) -> list[str]:
@@ -262,7 +307,8 @@ def search_words(q: str) -> list[str]:
     ones (the elided article of "l'IA", "d'Épinal": its "l" is in every text)."""
     words = search_fold(q).split()
     longer = [word for word in words if len(word) > 1]
-    return [f" {word}" if len(word) <= SHORT_WORD else word for word in longer or words]
+    return [f" {word} " if len(word) <= WHOLE_WORD else f" {word}" if len(word) <= SHORT_WORD
+            else word for word in longer or words]
 
 
 def searched_texts(texts: Sequence[str]) -> list[str]:
@@ -279,5 +325,5 @@ def searched_texts(texts: Sequence[str]) -> list[str]:
 def fold(text: str) -> str:
     """Lower-case ASCII words apart by spaces and led by one, as
     :func:`searched_texts` folds the texts searched (umlauts spelled too)."""
-    spelled = f" {search_fold(umlauts_spelled(text))}" if has_umlaut(text) else ""
-    return f" {search_fold(text)}{spelled}"
+    spelled = f"{search_fold(umlauts_spelled(text))} " if has_umlaut(text) else ""
+    return f" {search_fold(text)} {spelled}"

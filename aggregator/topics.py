@@ -49,6 +49,7 @@ TOPICS: dict[str, tuple[str, str, str]] = {  # in LANGUAGES' order: fr, en, de
     "csharp": ("C#", "C#", "C#"),
     "dotnet": (".NET", ".NET", ".NET"),
     "fsharp": ("F#", "F#", "F#"),
+    "privacy": ("Vie privée", "Privacy", "Datenschutz"),
 }
 KINDS: dict[str, tuple[str, str, str]] = {  # models.SOURCE_KINDS, in LANGUAGES' order
     "startup": ("Start-up", "Start-up", "Start-up"),
@@ -83,13 +84,26 @@ def filter_word(facet: str, value: str, language: str) -> str:
     return value
 
 
+ALIASES: dict[str, tuple[str, ...]] = {
+    "ai": ("Intelligence artificielle", "Artificial intelligence", "Künstliche Intelligenz"),
+    "data": ("Open data",),
+    "cybersecurity": ("Sécurité informatique",),
+    "startup": ("Startups",),
+    "iot": ("IoT",),
+    "privacy": ("RGPD", "GDPR", "DSGVO", "Protection des données", "Data protection"),
+}
+"""Other names of a topic than :data:`TOPICS`' three, as organisers type them and readers
+search for them ("Künstliche Intelligenz" is ai, "RGPD" privacy)."""
+
+
+def topic_names(slug: str) -> tuple[str, ...]:
+    """Every name of the topic ``slug``: its three languages' and :data:`ALIASES`."""
+    return (*TOPICS.get(slug, ()), *ALIASES.get(slug, ()))
+
+
 def _by_name() -> dict[str, str]:
-    names = {slugify(name): slug for slug, words in TOPICS.items() for name in words}
+    names = {slugify(name): slug for slug in TOPICS for name in topic_names(slug)}
     names.update({slug: slug for slug in TOPICS})
-    names.update({"ki": "ai", "ia": "ai", "artificial-intelligence": "ai",
-                  "intelligence-artificielle": "ai", "kunstliche-intelligenz": "ai",
-                  "open-data": "data", "securite-informatique": "cybersecurity",
-                  "start-up": "startup", "start-ups": "startup", "startups": "startup"})
     return names
 
 

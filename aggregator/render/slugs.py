@@ -35,8 +35,9 @@ _SPACE_BUT_ALNUM_AND_NEWLINE = bytes(
 
 def search_texts(texts: Sequence[str]) -> list[str]:
     """Each text folded as :func:`aggregator.slug.search_fold` folds it, its words apart by
-    spaces and led by one: what a search's words are looked for in (a short word at a word's
-    start: after a space), ignoring case and accents.
+    spaces, led and followed by one: what a search's words are looked for in (a short word
+    at a word's start: after a space; a two-letter one between spaces), ignoring case and
+    accents.
 
     Folded all at once, not text by text: the agenda's search reads every published event
     (40,000 descriptions), and each step's one pass over their joined text costs a tenth of
@@ -50,8 +51,9 @@ def search_texts(texts: Sequence[str]) -> list[str]:
         if letter in joined:
             joined = joined.replace(letter, ascii_letters)
     decomposed = NOT_ASCII_NOR_ACCENT.sub(" ", unicodedata.normalize("NFKD", joined))
-    ascii_bytes = decomposed.replace("\n", "\n ").encode("ascii", "ignore")
-    return (b" " + ascii_bytes).translate(_SPACE_BUT_ALNUM_AND_NEWLINE).decode("ascii").split("\n")
+    ascii_bytes = decomposed.replace("\n", " \n ").encode("ascii", "ignore")
+    return (b" " + ascii_bytes + b" ").translate(_SPACE_BUT_ALNUM_AND_NEWLINE).decode(
+        "ascii").split("\n")
 
 
 @dataclass(frozen=True, slots=True)
