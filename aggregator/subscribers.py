@@ -29,7 +29,9 @@ from .mailer import send_one
 from .models import EMAIL, LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
 from .published import built_at
 from .render import slugify
+from .selection import city_key
 from .store import Store
+from .topics import topic_slug
 
 MAX_FILTERS = 20
 CALENDAR_KEY = re.compile(r"[0-9a-f]{32}")
@@ -125,7 +127,8 @@ class SubscribersMixin:
             SubscriberError: the address, language or a filter is invalid.
         """
         address = _address(email)
-        values = _preferences(language, cities, kinds, tags, sources, self._source_ids())
+        values = _preferences(language, cities, kinds, tags, sources, self._source_ids(),
+                              self.current_sources())
         existing = self.store.subscriber(email=address)
         if existing is not None and existing.status == "confirmed" and not confirmed:
             return existing, self._send_links(existing) if remind else None
@@ -205,7 +208,8 @@ class SubscribersMixin:
         """
         subscriber = self.subscriber_by_token(token)
         known = self._source_ids()
-        values = _preferences(language, cities, kinds, tags, sources, known)
+        values = _preferences(language, cities, kinds, tags, sources, known,
+                              self.current_sources())
         # An organisation switched off or out of sources.yaml for now is not on the form: the
         # follow stays for when it comes back, where saving the language dropped it for good.
         values["sources"] += [s for s in subscriber.sources if s not in known]
@@ -286,16 +290,27 @@ def _address(email: str) -> str:
 
 def _preferences(
     language: str, cities: Sequence[str], kinds: Sequence[str], tags: Sequence[str],
-    sources: Sequence[str], known_sources: frozenset[str],
+    sources: Sequence[str], known_sources: frozenset[str], organisations: Sequence[Source] = (),
 ) -> dict[str, Any]:
+    """The preferences as stored, the digest comparing them with the ``organisations``' as
+    slugs: a city named in another of the region's languages as they name it ("Luxemburg":
+    Luxembourg), a topic named in any language as the one of theirs it names ("KI": ai), as
+    the web forms read them. Typed so on the command line, they were stored as typed, and
+    the digest held nothing each week.
+
+    Raises:
+        SubscriberError: an unknown language, kind or organisation, or too many filters.
+    """
     if language not in LANGUAGES:
         raise SubscriberError("language", f"must be one of {', '.join(LANGUAGES)}")
-    clean_cities = _unique(" ".join(c.split())[:100] for c in cities)
+    named = {city_key(source.city): source.city for source in organisations}
+    clean_cities = _unique(named.get(city_key(c), c) for c in
+                           (" ".join(c.split())[:100] for c in cities))
     clean_kinds = _unique(k.strip().lower() for k in kinds)
     for kind in clean_kinds:
         if kind not in SOURCE_KINDS:
             raise SubscriberError("kinds", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
-    clean_tags = _unique(slugify(t) for t in tags)
+    clean_tags = _unique(_topic(t, organisations) for t in tags)
     clean_sources = _unique(s.strip() for s in sources)
     for source_id in clean_sources:
         if source_id not in known_sources:
@@ -326,6 +341,17 @@ def unmatched_filters(subscriber: Subscriber, sources: Sequence[Source]) -> list
                     f"{', '.join(known.values()) or 'none yet'})")
             said.append(f"no organisation {missing} {value}{hint}")
     return said
+
+
+def _topic(typed: str, organisations: Sequence[Source]) -> str:
+    """The slug of the topic ``typed`` names: the organisations' tag of that slug, else
+    theirs that names the same topic ("KI", "IA": their "ai"), else its topic's slug."""
+    slug = slugify(typed)
+    offered = {slugify(tag) for source in organisations for tag in source.tags}
+    if slug in offered:
+        return slug
+    by_topic = {topic_slug(tag): slugify(tag) for source in organisations for tag in source.tags}
+    return by_topic.get(topic_slug(typed)) or topic_slug(typed) or slug
 
 
 def _unique(values: object) -> list[str]:

@@ -5,10 +5,19 @@ site, real SQLite, real SMTP."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import timedelta
 from typing import Any
 
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner, Result
+
+from aggregator.cli import cli
+from digest_site import BASE_URL, SOURCES, WEEK, digest_app
+from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics, one_calendar
 from webapp import Web, web  # noqa: F401  (fixture)
 
@@ -22,6 +31,17 @@ def agenda_titles(web: Web, **params: str) -> list[str]:
     data: Any = json.loads(match.group(1))
     events = data if isinstance(data, list) else data.get("@graph", [data])
     return sorted(e["name"] for e in events if e.get("@type") == "Event")
+
+
+def environment(tmp_path: Path, db_url: str, port: int) -> dict[str, str]:
+    """The CLI's environment for the digest site (``digest_site``) and the SMTP sink."""
+    config = tmp_path / "sources.yaml"
+    config.write_text(yaml.safe_dump({"sources": [
+        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
+         "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]} for s in SOURCES]}))
+    return {**os.environ, "AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": db_url,
+            "AGGREGATOR_OUTPUT": str(tmp_path / "output"), "AGGREGATOR_BASE_URL": BASE_URL,
+            "AGGREGATOR_SMTP_HOST": "127.0.0.1", "AGGREGATOR_SMTP_PORT": str(port)}
 
 
 def publish_events(web: Web, *events: tuple[str, str]) -> None:
@@ -69,3 +89,41 @@ def test_a_topic_searched_in_german_finds_its_events_written_in_french_or_englis
     # what was found before still is: a word inside a word, a place
     assert agenda_titles(web, q="Kirchberg", lang="de") == ["Cyber Stammtisch: Phishing-Abwehr"]
     assert agenda_titles(web, q="entraide", lang="fr") == ["Permanence Python (entraide)"]
+
+
+def test_a_digest_subscription_typed_in_german_gets_its_city_and_topic(
+        smtp_server: Sink, tmp_path: Path) -> None:
+    """The operator signed Julia up as she asked, in German: ``subscribers add --lang de
+    --city Luxemburg --tag KI``. Her filters were stored as typed, and the digest, which
+    compares them with the organisations' "Luxembourg" and "ai", said "Diese Woche nichts
+    geplant" every week (the command only warned "did you mean Luxembourg?"), as the web
+    forms, which read "Luxemburg" and "KI" right, never did. A city named in another of
+    the region's languages is now stored as the organisations name it, a topic by its slug."""
+    db_url = f"sqlite:///{tmp_path / 'lux.db'}"
+    app = digest_app(tmp_path, db_url, smtp_server.port)
+    env = environment(tmp_path, db_url, smtp_server.port)
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result
+
+    added = run("subscribers", "add", "julia@example.lu", "--lang", "de", "--city", "Luxemburg",
+                "--confirmed")
+    assert "did you mean" not in added.stderr
+    run("subscribers", "add", "jonas@example.lu", "--lang", "de", "--tag", "KI", "--confirmed")
+    run("subscribers", "add", "lea@example.lu", "--lang", "de", "--tag", "Künstliche Intelligenz",
+        "--city", "nancy", "--confirmed")
+    assert "sent 3" in run("digest", "send", "--week", WEEK).output
+    digests = {m["To"]: m for m in smtp_server.messages}
+    julia = digests["julia@example.lu"].get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Café code" in julia and "Rencontre IA" not in julia
+    assert "Ihre Auswahl: Luxembourg\n" in julia
+    assert digests["julia@example.lu"]["Subject"].startswith("1 Veranstaltung diese Woche")
+    jonas = digests["jonas@example.lu"].get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Rencontre IA" in jonas and "Café code" not in jonas
+    assert "Ihre Auswahl: KI\n" in jonas
+    lea = digests["lea@example.lu"].get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Rencontre IA" in lea and "Ihre Auswahl: Nancy, KI\n" in lea
+    app.close()
