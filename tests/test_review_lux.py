@@ -127,3 +127,16 @@ def test_a_digest_subscription_typed_in_german_gets_its_city_and_topic(
     lea = digests["lea@example.lu"].get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert "Rencontre IA" in lea and "Ihre Auswahl: Nancy, KI\n" in lea
     app.close()
+
+
+def test_esch_named_in_german_is_esch_sur_alzette(web: Web) -> None:
+    """"Esch an der Alzette", as German names Esch-sur-Alzette, found nothing, as a search
+    or as the city of a link (``?city=``), where "Esch-Uelzecht" and "Luxemburg" did."""
+    publish_events(web, ("Tech Talk: deep tech funding", "Technoport\\, 9 avenue des "
+                         "Hauts-Fourneaux\\, 4362 Esch-sur-Alzette"),
+                   ("Pitch Night", "House of Startups\\, 9 rue du Laboratoire\\, 1911 Luxembourg"))
+    assert agenda_titles(web, q="Esch an der Alzette", lang="de") == ["Tech Talk: deep tech funding"]
+    assert agenda_titles(web, city="Esch an der Alzette", lang="de") == [
+        "Tech Talk: deep tech funding"]
+    assert agenda_titles(web, q="Esch-Uelzecht", lang="de") == ["Tech Talk: deep tech funding"]
+    assert agenda_titles(web, city="Luxemburg", lang="de") == ["Pitch Night"]
