@@ -140,3 +140,31 @@ def test_esch_named_in_german_is_esch_sur_alzette(web: Web) -> None:
         "Tech Talk: deep tech funding"]
     assert agenda_titles(web, q="Esch-Uelzecht", lang="de") == ["Tech Talk: deep tech funding"]
     assert agenda_titles(web, city="Luxemburg", lang="de") == ["Pitch Night"]
+
+
+def test_an_events_page_writing_its_times_the_german_or_french_way_keeps_them(web: Web) -> None:
+    """A Luxembourg organisation's events page whose theme writes schema.org dates in the
+    site's format, as German writes a time ("15.12.2026, 18.30 Uhr", "18 Uhr") or French
+    ("à 18h", "18 h 30"): the first was not read at all (the event was skipped), the others
+    became all-day events, so the agenda showed a talk at 18:00 as "Ganztägig"."""
+    day = (SOON + timedelta(days=2)).date()
+    german, french = day.strftime("%d.%m.%Y"), day.strftime("%d/%m/%Y")
+    events = [{"@type": "Event", "name": name, "startDate": start,
+               "location": "Technoport, Esch-sur-Alzette"}
+              for name, start in (("Stammtisch", f"{german}, 18.30 Uhr"),
+                                  ("Vortrag", f"{german} um 18 Uhr"),
+                                  ("Atelier", f"{french} à 18h"),
+                                  ("Conférence", f"{french} à 18 h 30"))]
+    page = ('<html><head><script type="application/ld+json">'
+            + json.dumps({"@context": "https://schema.org", "@graph": events})
+            + "</script></head><body></body></html>")
+    web.feeds.set("/assoc.ics", page.encode(), "text/html; charset=utf-8")
+    web.aggregator.refresh(force=True)
+    web.aggregator.build()
+    starts = {e["title"]: e["start"] for e in web.client.get("/events.json").json()["events"]}
+    assert starts["Stammtisch"].startswith(f"{day.isoformat()}T18:30:00")
+    assert starts["Vortrag"].startswith(f"{day.isoformat()}T18:00:00")
+    assert starts["Atelier"].startswith(f"{day.isoformat()}T18:00:00")
+    assert starts["Conférence"].startswith(f"{day.isoformat()}T18:30:00")
+    agenda = web.client.get("/", params={"lang": "de", "q": "Stammtisch"}).text
+    assert "18:30" in agenda and "Ganztägig" not in agenda

@@ -177,6 +177,11 @@ def moved(value: datetime, zone: tzinfo) -> datetime | None:
 
 TIME_OF_DAY = re.compile(r"\d\s*[:h]\s*\d{2}|\d\s*[ap]\.?\s*m\b", re.IGNORECASE)
 """A time written in the text: 18:00, 18h00, 6 pm."""
+CLOCK = re.compile(r"(?<![\w.:])([01]?\d|2[0-3])(?:[.:]([0-5]\d))?\s*(?:h|uhr)(?:\s*([0-5]\d))?"
+                   r"(?!\w)", re.IGNORECASE)
+"""A time as German and French write it, by its hour: "18.30 Uhr", "18 Uhr", "18h", "18 h 30"
+(dateutil read none of them: the date of "à 18h" came alone, an all-day event, and that of
+"18.30 Uhr" not at all, its event skipped)."""
 
 
 def written_when(text: str, zone: tzinfo, dayfirst: bool = True) -> date | datetime | None:
@@ -186,7 +191,7 @@ def written_when(text: str, zone: tzinfo, dayfirst: bool = True) -> date | datet
     local = moved(read, zone) if read else None
     if local is None:
         return None
-    return local if TIME_OF_DAY.search(text) else local.date()
+    return local if TIME_OF_DAY.search(text) or CLOCK.search(text) else local.date()
 
 
 def any_written_date(text: str, zone: tzinfo, dayfirst: bool = True) -> datetime | None:
@@ -240,8 +245,14 @@ def machine_date(text: str, zone: tzinfo) -> datetime | None:
 def typed_form(text: str) -> str:
     """``text`` with its weekday and the words between date and time dropped, its month in
     English and a European zone as its offset: what dateutil reads."""
+    text = CLOCK.sub(_clock_time, text)
     spelled = CONNECTORS.sub(" ", rfc822_spelling(text, always=True) or text)
     return GMT_OFFSET.sub(_plain_offset, spelled).strip()
+
+
+def _clock_time(found: re.Match[str]) -> str:
+    hour, minutes, after = found.groups()
+    return f"{int(hour):02d}:{minutes or after or '00'}"
 
 
 def _plain_offset(found: re.Match[str]) -> str:
