@@ -168,3 +168,29 @@ def test_an_events_page_writing_its_times_the_german_or_french_way_keeps_them(we
     assert starts["Conférence"].startswith(f"{day.isoformat()}T18:30:00")
     agenda = web.client.get("/", params={"lang": "de", "q": "Stammtisch"}).text
     assert "18:30" in agenda and "Ganztägig" not in agenda
+
+
+def test_the_news_feed_of_a_german_selection_is_named_in_german(web: Web) -> None:
+    """Julia follows her selection in a feed reader from the German agenda: its events
+    feed was named "… – Nancy / KI", its news feed "… – Nancy / IA" (and marked French),
+    the topic in French, where the page, the calendar and the events feed say "KI"."""
+    def path(link: str) -> str:  # the page's absolute link (AGGREGATOR_BASE_URL), here
+        return re.sub(r"^https?://[^/]+", "", link.replace("&amp;", "&"))
+
+    agenda = web.client.get("/", params={"city": "Nancy", "tag": "KI", "lang": "de"}).text
+    links = re.findall(r'href="(http[^"]*/(?:news|events)\.atom\?[^"]*)"', agenda)
+    assert any("/news.atom" in link for link in links) and any(
+        "/events.atom" in link for link in links)
+    for link in {*links}:
+        feed = web.client.get(path(link)).text
+        assert re.search(r'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">', feed), link
+        assert "<title>Agenda numérique Grand Est – Luxembourg – Nancy / KI</title>" in feed, link
+    news_page = web.client.get("/news", params={"tag": "ai", "lang": "de"}).text
+    from_news = set(re.findall(r'href="(http[^"]*/news\.atom\?[^"]*)"', news_page))
+    assert from_news
+    for link in from_news:
+        assert "<title>Agenda numérique Grand Est – Luxembourg – KI</title>" in web.client.get(
+            path(link)).text
+    # the French feed is as it was
+    french = web.client.get("/news.atom", params={"tag": "ai"}).text
+    assert "<title>Agenda numérique Grand Est – Luxembourg – IA</title>" in french

@@ -358,13 +358,14 @@ def news_json(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
             responses={200: {"content": {"application/atom+xml": {}}}, 304: {}, **MISSING,
                        **INVALID})
 def news_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
-              source: SourceId = "", q: Text = "") -> Response:
+              source: SourceId = "", q: Text = "", lang: Lang = "") -> Response:
     """The newest merged articles for feed readers; filtered as `/news.json`
-    (`/news.atom?city=Metz`: the news of Metz's organisations)."""
+    (`/news.atom?city=Metz`: the news of Metz's organisations); `lang` (fr, en, de; French
+    by default) names a selection's feed."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     if selection.empty:
         return _file(request, "news.atom", ATOM)
-    return _selected_news(request, selection, ATOM)
+    return _selected_news(request, selection, ATOM, lang)
 
 
 @router.get("/events.atom", response_class=Response, summary="Coming events as an Atom feed",
@@ -400,11 +401,16 @@ def events_atom(request: Request, city: City = "", kind: Kind = "", tag: Tag = "
     return _cached(request, key, make, ATOM, published.modified)
 
 
-def _selected_news(request: Request, selection: Selection, media_type: str) -> Response:
+def _selected_news(request: Request, selection: Selection, media_type: str,
+                   lang: str = "") -> Response:
+    """A selection's news.json or news.atom, the feed named in ``lang`` (as events.atom's:
+    a German reader's news feed was "… – IA", its events feed "… – KI")."""
     aggregator = aggregator_of(request)
     published = aggregator.published()
     selection = offered(request, published, selection)
     now = published.generated_at or aggregator.clock()
+    language = i18n.negotiate(lang, None, None)
+    query = selection.filters() | ({"lang": lang} if lang == language else {})
 
     def make() -> bytes:
         items = aggregator.select_items(published, selection)
@@ -413,8 +419,8 @@ def _selected_news(request: Request, selection: Selection, media_type: str) -> R
         return render_news_atom(items, aggregator.source_map(), now=now,
                                 base_url=aggregator.settings.base_url,
                                 title=f"{DEFAULT_TITLE} – "
-                                      f"{selection.label(sources=aggregator.source_map())}",
-                                query=urlencode(selection.filters()))
+                                      f"{selection.label(language, aggregator.source_map())}",
+                                query=urlencode(query), language=language)
 
-    key = ("news", media_type, published.version, selection)
+    key = ("news", media_type, published.version, selection, language, lang == language)
     return _cached(request, key, make, media_type, published.modified)

@@ -58,6 +58,7 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
         pages_count=pages_count, with_dates=False, from_day="",
         newer=page_href(number - 1) if number > 1 else "",
         older=page_href(number + 1) if number < pages_count else "",
-        atom_href=address(f"{base}/news.atom", filters),
+        atom_href=address(f"{base}/news.atom", filters | (  # named in the reader's language
+            {"lang": language(request)} if filters and language(request) != "fr" else {})),
         **filter_choices(request, published, "/news", selection),
     )

@@ -141,7 +141,7 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     base = aggregator.settings.base_url
     named = {"lang": language(request)} if filters and language(request) != "fr" else {}
     ics = address(f"{base}/calendar.ics", filters | named)  # named in the reader's language
-    atom = address(f"{base}/news.atom", filters)
+    atom = address(f"{base}/news.atom", filters | named)
     events_atom = address(f"{base}/events.atom", filters | {"lang": language(request)})
     jumps = [(name, address(local(request, "/"),
                             filters | ({"from": day.isoformat()} if day != today else {})),
