@@ -194,3 +194,21 @@ def test_the_news_feed_of_a_german_selection_is_named_in_german(web: Web) -> Non
     # the French feed is as it was
     french = web.client.get("/news.atom", params={"tag": "ai"}).text
     assert "<title>Agenda numérique Grand Est – Luxembourg – IA</title>" in french
+
+
+def test_a_luxembourgish_browser_gets_the_german_pages(web: Web) -> None:
+    """A phone set to Luxembourgish (lb-LU) got the French pages, the site's default, or
+    the English ones when English came next in its list: Luxembourg's schools teach reading
+    in German, its press writes German, and Luxembourgish is a German dialect written; of
+    the site's three languages German is the one a Luxembourgish reader reads as hers."""
+    def language(accept: str) -> str:
+        page = web.client.get("/", headers={"Accept-Language": accept}).text
+        found = re.search(r'<html lang="(\w+)">', page)
+        assert found
+        return found.group(1)
+
+    assert language("lb-LU") == language("lb") == language("LB-lu") == "de"
+    assert language("lb-LU,lb;q=0.9,en;q=0.8") == "de"
+    assert language("de-LU,de;q=0.9,fr;q=0.8") == language("de-CH") == "de"
+    assert language("fr-LU,fr;q=0.9,lb;q=0.8,de;q=0.7") == "fr"  # her own order first
+    assert language("en-LU,lb;q=0.5") == "en"

@@ -23,7 +23,7 @@ from .i18n_errors import ERROR_MESSAGES
 from .i18n_register import REGISTER_MESSAGES
 from .i18n_subscribe import SUBSCRIBE_MESSAGES
 from ..topics import KINDS
-from .qvalues import weighted
+from .qvalues import locale_name, weighted
 
 LANGUAGES = ("fr", "en", "de")
 DEFAULT = "fr"
@@ -391,7 +391,7 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
     for choice in (query, cookie):
         if choice in LANGUAGES:
             return choice
-    preferred = [(weight, _locale_name(tag))
+    preferred = [(weight, locale_name(tag))
                  for tag, weight in weighted(accept_language or "") if weight > 0]
     ordered = [tag for _, tag in sorted(preferred, key=lambda p: -p[0])]
     found = negotiate_locale(ordered, list(LANGUAGES), sep="_")
@@ -404,13 +404,6 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
             if language in LANGUAGES:
                 return language
     return found if found in LANGUAGES else DEFAULT
-
-
-def _locale_name(tag: str) -> str:
-    """A language tag as Babel names locales ("DE-de" → "de_DE"): tags ignore case (RFC
-    4647), and "EN" or "DE-DE" from a browser got the French pages."""
-    language, _, rest = tag.partition("-")
-    return f"{language.lower()}_{rest.upper()}" if rest else language.lower()
 
 
 def translate(language: str, key: str, **values: object) -> str:
