@@ -74,6 +74,21 @@ def slugify(value: str) -> str:
     return _NOT_ALNUM.sub("-", ascii_text).strip("-")
 
 
+HAVE = tuple((f" {pronoun} ai ", f" {pronoun}ai ") for pronoun in "jlmn")
+"""French "j'ai", "l'ai", "m'ai", "n'ai" (have), folded: kept one word, since parted at the
+apostrophe its "ai" was the English "AI" that a search for "IA" or "KI" finds
+(selection.SYNONYMS)."""
+
+
+def french_have(folded: str) -> str:
+    """``folded`` (words apart by single spaces, led and followed by one) with each French
+    "j'ai" one word (:data:`HAVE`); ``str.replace``: a search folds every description."""
+    for parted, whole in HAVE:
+        if parted in folded:
+            folded = folded.replace(parted, whole)
+    return folded
+
+
 @functools.lru_cache(maxsize=4096)
 def search_fold(value: str) -> str:
     """``value`` as a search compares it: lower-case ASCII words, accents stripped as
@@ -83,4 +98,4 @@ def search_fold(value: str) -> str:
     organisation's name."""
     folded = unicodedata.normalize("NFKD", spelled_out(f" {value.lower()}").translate(_FOLD))
     ascii_text = NOT_ASCII_NOR_ACCENT.sub(" ", folded).encode("ascii", "ignore").decode("ascii")
-    return " ".join(_NOT_ALNUM.sub(" ", ascii_text).split())
+    return french_have(f" {' '.join(_NOT_ALNUM.sub(' ', ascii_text).split())} ")[1:-1]

@@ -74,6 +74,7 @@ def test_a_topic_searched_in_german_finds_its_events_written_in_french_or_englis
         ("Conférence cybersécurité des PME", "Puzzle\\, Thionville"),
         ("Webinaire : RGPD et analytique web", "En ligne"),
         ("Permanence Python (entraide)", "Médiathèque Manufacture\\, Nancy"),
+        ("Soirée : ce que j'ai appris en créant ma start-up", "Bliiida\\, Metz"),
     )
     about_ai = ["AI Breakfast", "Artificial intelligence for SMEs",
                 "Café IA : l'IA générative au quotidien", "Rencontre IA"]
@@ -89,6 +90,9 @@ def test_a_topic_searched_in_german_finds_its_events_written_in_french_or_englis
     # what was found before still is: a word inside a word, a place
     assert agenda_titles(web, q="Kirchberg", lang="de") == ["Cyber Stammtisch: Phishing-Abwehr"]
     assert agenda_titles(web, q="entraide", lang="fr") == ["Permanence Python (entraide)"]
+    # French "j'ai" (I have) is not the English "AI": no talk of one's start-up for "IA"
+    assert agenda_titles(web, q="j'ai appris", lang="fr") == [
+        "Soirée : ce que j'ai appris en créant ma start-up"]
 
 
 def test_a_digest_subscription_typed_in_german_gets_its_city_and_topic(

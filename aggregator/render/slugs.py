@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..models import MergedEvent, Source
-from ..slug import FOLD_PAIRS, NOT_ASCII_NOR_ACCENT, slugify, spelled_out
+from ..slug import FOLD_PAIRS, NOT_ASCII_NOR_ACCENT, french_have, slugify, spelled_out
 from ..topics import one_spelling
 
 FACETS = ("kind", "city", "tag")
@@ -52,8 +52,8 @@ def search_texts(texts: Sequence[str]) -> list[str]:
             joined = joined.replace(letter, ascii_letters)
     decomposed = NOT_ASCII_NOR_ACCENT.sub(" ", unicodedata.normalize("NFKD", joined))
     ascii_bytes = decomposed.replace("\n", " \n ").encode("ascii", "ignore")
-    return (b" " + ascii_bytes + b" ").translate(_SPACE_BUT_ALNUM_AND_NEWLINE).decode(
-        "ascii").split("\n")
+    return french_have((b" " + ascii_bytes + b" ").translate(
+        _SPACE_BUT_ALNUM_AND_NEWLINE).decode("ascii")).split("\n")
 
 
 @dataclass(frozen=True, slots=True)
