@@ -80,11 +80,10 @@ class SpilledBytes(Generic[K, X]):
 
     def get(self, key: K, make: Callable[[], tuple[bytes, X]]) -> Entry[X]:
         """The entry of ``key``: this build's, the last build's, or ``make()``'s, written."""
-        try:
-            return self._current[key]
-        except KeyError:
-            pass
-        entry = self._previous.pop(key, None)
+        entry = self._current.get(key)
+        if entry is not None:
+            return entry
+        entry = self._previous.pop(key, None) if self._previous else None
         if entry is None:
             data, extra = make()
             place = _place(self._append(data), len(data))
