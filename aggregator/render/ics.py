@@ -97,31 +97,35 @@ def render_event_blocks(
     gives an unchanged event's back (issue 8); without one they are kept for this call only.
     """
     now = require_aware(now)
-    stamp = stamp_line(now)
+    stamp, written = stamp_line(now), utc_stamp(now)
     kept: BlockMemo = BytesInMemory() if memo is None else memo
     return {event.uid: EventBlock(kept, kept.get(event, lambda: _event_block(
-        event, now, sources, stamp))) for event in events}
+        event, now, sources, stamp, written))) for event in events}
 
 
 def _event_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source],
-                 stamp: bytes) -> tuple[bytes, frozenset[str]]:
-    """The event's block without its DTSTAMP values (rendered with ``stamp``), and its TZIDs."""
+                 stamp: bytes, written: str) -> tuple[bytes, frozenset[str]]:
+    """The event's block without its DTSTAMP values (rendered with ``stamp``), and its TZIDs
+    (``written``: ``now`` as a UTC stamp)."""
     if event.rrule is None and not event.rdates and not event.exdates:
-        data, tzids = _one_off_block(event, now, sources)
+        data, tzids = _one_off_block(event, now, written, sources)
     elif is_dated_series(event):
         data, tzids = b"", set()
         for occurrence in dated_occurrences(event):
-            block, zones = _one_off_block(occurrence, now, sources)
+            block, zones = _one_off_block(occurrence, now, written, sources)
             data, tzids = data + block, tzids | zones
     else:
         data = b"".join(c.to_ical() for c in event_components(event, now=now, sources=sources))
         tzids = {match.decode() for match in _TZID.findall(_FOLD.sub(b"", data))}
-    return data.replace(stamp, _NO_STAMP), shared(frozenset(tzids - {"UTC"}))
+        data = data.replace(stamp, _NO_STAMP)
+    return data, shared(frozenset(tzids - {"UTC"}))
 
 
-def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Source]
-                   ) -> tuple[bytes, set[str]]:
-    """The same bytes as :func:`_master` through icalendar, written directly (see vevent.py)."""
+def _one_off_block(event: MergedEvent, now: datetime, written: str,
+                   sources: Mapping[str, Source]) -> tuple[bytes, set[str]]:
+    """The same bytes as :func:`_master` through icalendar, written directly (see vevent.py),
+    with an empty DTSTAMP (:data:`_NO_STAMP`), and its TZIDs. ``written``: ``now`` as
+    :func:`~.vevent.utc_stamp` writes it."""
     # icalendar's canonical order: SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then the
     # other properties alphabetically.
     start, end = unambiguous(*event_span(event))  # the second 02:30 of a night: Etc/GMT
@@ -130,14 +134,16 @@ def _one_off_block(event: MergedEvent, now: datetime, sources: Mapping[str, Sour
     lines = [f"SUMMARY:{escape_text(title)}", when_property("DTSTART", start)]
     if end is not None:
         lines.append(when_property("DTEND", end))
-    lines += [f"DTSTAMP:{utc_stamp(now)}", f"UID:{escape_text(one_line(event.uid))}",
+    lines += ["DTSTAMP:", f"UID:{escape_text(one_line(event.uid))}",
               f"SEQUENCE:{max(event.sequence, 0)}"]
     categories = [escape_text(one_line(c)) for c in event.categories if one_line(c)]
     if categories:
         lines.append("CATEGORIES:" + ",".join(categories))
     lines.append(f"DESCRIPTION:{escape_text(_description(event, sources))}")
-    if event.last_modified is not None:
-        lines.append(f"LAST-MODIFIED:{utc_stamp(event.last_modified)}")
+    if event.last_modified is not None:  # a first build's is ``now`` itself, for every
+        # event (lifecycle.publish): written once, not once per event (issue 8)
+        modified = written if event.last_modified is now else utc_stamp(event.last_modified)
+        lines.append(f"LAST-MODIFIED:{modified}")
     location, url = one_line(event.location or event.city), one_line(event.url)
     if location:
         lines.append(f"LOCATION:{escape_text(location)}")
