@@ -6,8 +6,12 @@ import dataclasses
 from datetime import UTC, date, datetime
 from typing import Any
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from aggregator import lifecycle
 from aggregator.models import Event, MergedEvent
+from aggregator.render.text import _CONTROLS, _NEWLINES, clean_text
 
 
 def _distinct(kind: str, number: int) -> Any:
@@ -37,3 +41,19 @@ def test_a_stamped_snapshot_is_the_event_with_its_new_marks_and_every_other_fiel
     assert stamped == expected
     assert [getattr(stamped, f.name) for f in dataclasses.fields(MergedEvent)] == [
         getattr(expected, f.name) for f in dataclasses.fields(MergedEvent)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(
+    st.text(),
+    st.lists(st.sampled_from(list("ab é\n \t\r\x00\x0b\x1f\x7f\x85\xa0\u2028\u2029\u200b"
+                                  "\ufeff\ufffe\uffff")), max_size=30).map("".join),
+))
+@example(" Atelier #33, entrée libre. ")
+@example("a\u2028b")
+@example("a\ufffeb")
+def test_a_description_already_clean_is_kept_as_the_full_cleaning_keeps_it(value: str) -> None:
+    """The renderers' shortcut for a description on one line without control characters
+    gives what replacing newlines and dropping control characters gives."""
+    full = _CONTROLS.sub("", _NEWLINES.sub("\n", value)).strip()
+    assert clean_text(value) == full

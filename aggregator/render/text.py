@@ -34,6 +34,8 @@ def clean_text(value: str) -> str:
 
     XML 1.0 and RFC 5545 TEXT both forbid control characters other than tab and newline.
     """
+    if value.isprintable():  # one line without control characters: nothing to replace
+        return value.strip()  # (each description of a build, three times: issue 8)
     return _CONTROLS.sub("", _NEWLINES.sub("\n", value)).strip()
 
 
