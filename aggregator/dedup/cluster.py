@@ -99,6 +99,8 @@ def _candidates(
     """(-votes, best voter's authority, earliest voter key, uid, cluster index) for every
     previous UID a cluster holds."""
     found: list[tuple[int, tuple[int, ...], str, str, int]] = []
+    if not previous:  # a first build: no UID to vote for (a tally each cost 12,000 of them)
+        return found
     for index, keys in enumerate(clusters):
         votes: Counter[str] = Counter()
         first_voter: dict[str, str] = {}

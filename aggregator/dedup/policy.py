@@ -65,9 +65,10 @@ def rank_events(events: Sequence[Event], sources: Mapping[str, Source]) -> list[
     beside the 14:00–16:00 the others say: it made the merged event all-day whenever its
     source's kind ranked first. An all-day record of several days (a conference) keeps its
     place: the time of its first day is not the event."""
-    several = len(events) > 1
-    vouched = links_to_sources(events, sources, from_others=True) if several else {}
-    linked = links_to_sources(events, sources) if several else {}
+    if len(events) < 2:  # nothing to order: most clusters hold one record (issue 8)
+        return list(events)
+    vouched = links_to_sources(events, sources, from_others=True)
+    linked = links_to_sources(events, sources)
 
     def order(e: Event) -> tuple[bool, int, int, bool, int, int, int, float, str, str]:
         priority, kind = source_rank(e.source_id, sources)
@@ -211,6 +212,8 @@ def _pick_overrides(uid: str, overrides: Sequence[Event], sources: Mapping[str, 
     weekly 18:30 series said 18:00 (its doors), and its cancellation of one Wednesday at
     18:00 named no date of the organiser's series: calendars and the agenda showed that day
     twice, "18:00 cancelled" beside "18:30"."""
+    if not overrides:  # most events: no date of theirs moved (issue 8)
+        return ()
     chosen: dict[datetime, Event] = {}
     for record in rank_events(overrides, sources):
         # one occurrence per instant: the venue's 17:30Z and the organiser's 18:30+01:00 are
