@@ -81,8 +81,10 @@ def upcoming(
         return _order(occurrence, zone)
 
     def single(event: MergedEvent) -> tuple[datetime, Order]:
-        occurrence = _occurrence(event)
-        return _ends(occurrence.start, occurrence.end, zone), order(occurrence)
+        # _ends and _order of its _occurrence, without making it: a first build asks this
+        # of every one-off event, and the page shows a few hundred of them (issue 8)
+        start, end = event_span(event)
+        return _ends(start, end, zone), (instant(start, zone), one_line(event.title), event.uid)
 
     refused = over_budget(events, now=now, zone=zone)
 
