@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from aggregator import lifecycle
+from aggregator.dedup.text import _NUMBER_BEFORE, _taken
 from aggregator.models import Event, MergedEvent
 from aggregator.render.text import _CONTROLS, _NEWLINES, clean_text
 
@@ -57,3 +58,16 @@ def test_a_description_already_clean_is_kept_as_the_full_cleaning_keeps_it(value
     gives what replacing newlines and dropping control characters gives."""
     full = _CONTROLS.sub("", _NEWLINES.sub("\n", value)).strip()
     assert clean_text(value) == full
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["#", "n°", "no.", "num", "vol.", "episode", "ep.", "edition",
+                                 "saison", "part", "partie", " ", "12", "3", "0042", "e",
+                                 "meetup", "/", "a"]), max_size=14).map("".join))
+@example("meetup #12 n°12 vol. 3 partie 2")
+def test_series_numbers_cut_out_in_one_pass_are_those_a_search_finds(value: str) -> None:
+    """The title normaliser takes the series numbers as it cuts them out: the same numbers
+    as findall, the same text as sub."""
+    numbers: set[str] = set()
+    assert _NUMBER_BEFORE.sub(_taken(numbers), value) == _NUMBER_BEFORE.sub(" ", value)
+    assert numbers == set(_NUMBER_BEFORE.findall(value))

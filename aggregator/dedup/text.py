@@ -10,7 +10,7 @@ series numbers and city names it mentions, which the scorer treats as evidence o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .places import CITY_PHRASES, PhraseTable, fold, tokens_of, with_country
@@ -110,6 +110,14 @@ two-day training had one title and were one article or event. A date keeps its r
 the day is past the month ("15/10"), zero-padded ("05/06"), with a year or after a weekday."""
 
 
+def _taken(numbers: set[str]) -> Callable[[re.Match[str]], str]:
+    """A replacement that adds each match's number to ``numbers`` and leaves a space."""
+    def take(match: re.Match[str]) -> str:
+        numbers.add(match[1])
+        return " "
+    return take
+
+
 def _part(match: re.Match[str]) -> str:
     """The part number of a fraction that can be one (n <= m), else the text as it was."""
     return f" #{match[1]} " if match[1] <= match[2] else match[0]
@@ -171,8 +179,10 @@ class TitleNormaliser:
         text = fold(title).replace("&", " et ").replace("+", " et ")
         if "/" in text:
             text = _FRACTION.sub(_part, text)
-        numbers = set(_NUMBER_BEFORE.findall(text)) | set(_NUMBER_AFTER.findall(text))
-        text = _NUMBER_AFTER.sub(" ", _NUMBER_BEFORE.sub(" ", text))
+        numbers = set(_NUMBER_AFTER.findall(text))
+        # the numbers found as they are cut out: one pass of the costliest pattern, not a
+        # findall and a sub (a fifth of a title's time, issue 8)
+        text = _NUMBER_AFTER.sub(" ", _NUMBER_BEFORE.sub(_taken(numbers), text))
         text = _NOT_AN_EDITION.sub(" ", _CLOCK.sub(" ", text))
         tokens: list[str] = []
         brand_words: list[str] = []
