@@ -1,0 +1,70 @@
+"""Series review: no single feed's series may cost a refresh or a build more than a few
+seconds (one organisation's buggy WordPress plugin, hand-made file or malice must not hold
+everyone else's). Each test serves the feed on loopback, refreshes it into a real SQLite
+store and builds, timing the processor time of this process and of its children."""
+
+from __future__ import annotations
+
+import json
+import resource
+from pathlib import Path
+from typing import Any
+
+from aggregator.core import make_aggregator
+from conftest import make_settings, make_source
+from test_review_time import calendar
+
+
+def cpu() -> float:
+    """Processor time of this process and of the children it waited for (a build may fork)."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def refreshed(feed_server: Any, tmp_path: Path, feeds: dict[str, bytes]) -> Any:
+    """An aggregator of one organisation per feed (its id the feed's name), its feeds
+    served on loopback."""
+    sources = []
+    for name, body in feeds.items():
+        feed_server.set(f"/{name}.ics", body, "text/calendar")
+        sources.append(make_source(name, feed_server.url(f"/{name}.ics"), kind="lab"))
+    return make_aggregator(make_settings(tmp_path, tuple(sources)))
+
+
+def name(n: int) -> str:
+    """A title of its own for each n, "Atelier bbbabbbo": no two share a subject word."""
+    letters = "".join("bcdfghjklmnpqrstvwxz"[n // 20 ** k % 20] for k in range(3))
+    return f"Atelier {letters}a{letters[::-1]}o"
+
+
+def test_merging_a_feeds_rare_series_with_their_copies_costs_seconds_not_half_a_minute(
+        feed_server: Any, tmp_path: Path) -> None:
+    """A feed of 2,000 series that meet only on a Monday 29 February (valid, rare: since
+    1600, the next one in 2044), each of whose dates a venue posts as an event of its own:
+    merging asked dateutil for each series' dates around its copies' days, and dateutil looks
+    for a series' next date past those days for as long as it takes, 28 years of days a
+    series, twice (around its first date and around its copy's): the build took half a
+    minute and more. The series' rules are now walked by their days, their day filters
+    applied as the walk goes: the same merged events, in seconds."""
+    count = 2_000
+    rare = [f"UID:rare{n}@lab\nSUMMARY:{name(n)}\nLOCATION:TCRM-Blida, Metz\n"
+            "DTSTART:16000101T100000Z\nDURATION:PT1H\n"
+            "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO" for n in range(count)]
+    copies = [f"UID:copy{n}@venue\nSUMMARY:{name(n)}\n"
+              "LOCATION:TCRM-Blida, Metz\nDTSTART:20440229T100000Z\nDURATION:PT1H"
+              for n in range(count)]
+    aggregator = refreshed(feed_server, tmp_path, {"lab": calendar(*rare),
+                                                   "venue": calendar(*copies)})
+    try:
+        aggregator.refresh(force=True)
+        started = cpu()
+        aggregator.build()
+        took = cpu() - started
+    finally:
+        aggregator.close()
+    events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
+    assert len(events) == count
+    assert all(sorted(s["source"] for s in e["sources"]) == ["lab", "venue"] for e in events)
+    assert took < 20, f"the build took {took:.0f} s of processor time"
+
