@@ -199,22 +199,30 @@ def rule_dates(rule: str, start: When, before: When | None = None,
     series), DTSTART's own if the rule gives it, up to ``before`` (excluded): at most
     ``limit``, walking at most :data:`WALK_BUDGET` steps; none for a rule
     :func:`rule_problem` refuses."""
+    return rule_dates_read(rule, start, before, limit)[0]
+
+
+def rule_dates_read(rule: str, start: When, before: When | None = None,
+                    limit: int = WALK_BUDGET) -> tuple[list[When], bool]:
+    """:func:`rule_dates`, and whether the rule goes on past what was read of it (its
+    ``limit`` dates, or its :data:`WALK_BUDGET` steps)."""
     if rule_problem(rule, start) is not None:
-        return []
+        return [], False
     timed = isinstance(start, datetime)
     found: list[When] = []
+    steps = Steps()
+    dates = walk(rule, start if isinstance(start, datetime) else _midnight(start), spent=steps)
     try:
-        walked = rrulestr(rule, dtstart=start if isinstance(start, datetime) else _midnight(start))
-        for _, moment in zip(range(WALK_BUDGET), walked, strict=False):
+        for moment in dates:
             when: When = moment if timed else moment.date()
             if before is not None and utc_instant(when) >= utc_instant(before):
-                break
+                return found, False
             found.append(when)
             if len(found) >= limit:
-                break
+                return found, next(dates, None) is not None
     except (ValueError, TypeError, OverflowError, IndexError):
         pass  # an UNTIL dateutil refuses: the dates walked so far
-    return found
+    return found, steps.cut
 
 
 def has_end(rule: str) -> bool:

@@ -68,3 +68,34 @@ def test_merging_a_feeds_rare_series_with_their_copies_costs_seconds_not_half_a_
     assert all(sorted(s["source"] for s in e["sources"]) == ["lab", "venue"] for e in events)
     assert took < 20, f"the build took {took:.0f} s of processor time"
 
+
+def test_a_second_rule_running_to_the_year_9999_costs_its_steps_not_the_feed(
+        feed_server: Any, tmp_path: Path) -> None:
+    """A weekly club with a second RRULE (RFC 2445 allowed several) that ends in the year
+    9999 and meets only on a Monday 29 February: its dates are written out, and dateutil
+    looked 28 years ahead for each one, to 9999, then walked the weekly rule as far to take
+    its own dates out: seconds an event, so ten of them spent the feed's minute of parsing
+    and the whole calendar was refused. The further rule is now read for its first 20,000
+    days, its organiser told that its later dates are dropped."""
+    events = [f"UID:club{n}@lab\nSUMMARY:Club {n}\nLOCATION:TCRM-Blida, Metz\n"
+              "DTSTART:20260106T180000Z\nDURATION:PT2H\nRRULE:FREQ=WEEKLY\n"
+              "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;UNTIL=99991231T235959Z"
+              for n in range(10)]
+    aggregator = refreshed(feed_server, tmp_path, {"lab": calendar(*events)})
+    try:
+        started = cpu()
+        aggregator.refresh(force=True)
+        took = cpu() - started
+        (health,) = aggregator.feed_health()
+        aggregator.build()
+    finally:
+        aggregator.close()
+    assert (health.status, health.items) == ("ok", 10), health.last_error
+    assert took < 15, f"the refresh took {took:.0f} s of processor time"
+    told = [w for w in health.warnings if "a further RRULE goes on past" in w]
+    assert len(told) == 10, health.warnings
+    club = next(e for e in json.loads((tmp_path / "output" / "events.json").read_text())[
+        "events"] if e["title"] == "Club 0")
+    assert club["rrule"] == "FREQ=WEEKLY"
+    ics = (tmp_path / "output" / "calendar.ics").read_text()
+    assert "20440229T180000Z" in ics.replace("\r\n ", "")  # the next such Monday, an RDATE

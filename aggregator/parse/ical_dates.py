@@ -18,7 +18,7 @@ from icalendar.prop import vBroken, vDuration
 
 from ..instants import utc_instant
 from ..models import When
-from ..recurrence import has_end, joined_rule, rule_dates, rule_problem
+from ..recurrence import WALK_BUDGET, has_end, joined_rule, rule_dates, rule_dates_read, rule_problem
 from .guards import MAX_DATES_PER_EVENT, MAX_DATES_PER_FEED
 from .news_dates import ISO_8601
 from .text import clean_line
@@ -333,8 +333,14 @@ def read_rules(component: icalendar.Component, start: When, context: CalendarCon
     kept = next((rule for rule in checked if not has_end(rule)), checked[0])
     if sum(not has_end(rule) for rule in checked) > 1:
         context.warnings.append(f"{where}: several RRULEs without an end, kept the first")
-    dates = [d for rule in checked if rule != kept and has_end(rule)
-             for d in rule_dates(rule, start, limit=MAX_DATES_PER_EVENT)]
+    dates: list[When] = []
+    for rule in (rule for rule in checked if rule != kept and has_end(rule)):
+        read, cut = rule_dates_read(rule, start, limit=MAX_DATES_PER_EVENT)
+        dates += read
+        if cut:
+            context.warnings.append(
+                f"{where}: a further RRULE goes on past what is read of it (its first "
+                f"{WALK_BUDGET:,} steps, {MAX_DATES_PER_EVENT:,} dates): its later dates dropped")
     if dates:
         last = max(dates, key=utc_instant)
         ours = set(rule_dates(kept, start, last + (timedelta(seconds=1) if isinstance(

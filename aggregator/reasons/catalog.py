@@ -319,6 +319,12 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
     ("VEVENT {what}: several RRULEs without an end, kept the first",
      "VEVENT {what} : plusieurs RRULE sans fin, seule la première est gardée",
      "VEVENT {what}: mehrere RRULEs ohne Ende, die erste behalten"),
+    ("VEVENT {what}: a further RRULE goes on past what is read of it (its first {steps} "
+     "steps, {dates} dates): its later dates dropped",
+     "VEVENT {what} : une RRULE supplémentaire continue au-delà de ce qui en est lu (ses "
+     "{steps} premiers pas, {dates} dates) : ses dates suivantes sont ignorées",
+     "VEVENT {what}: eine weitere RRULE geht über das hinaus, was von ihr gelesen wird (ihre "
+     "ersten {steps} Schritte, {dates} Termine): ihre späteren Termine verworfen"),
     ("VEVENT {what}: {why}",
      "VEVENT {what} : {why}",
      "VEVENT {what}: {why}"),
