@@ -380,6 +380,22 @@ def _every_period_has_a_date(parts: dict[str, str]) -> bool:
     return all(not n or (n.lstrip("+-").isdigit() and int(n) in range(-4, 5)) for n in ordinals)
 
 
+STEPS_A_DAY = {"DAILY": 1, "HOURLY": 24, "MINUTELY": 1_440, "SECONDLY": 86_400}
+
+
+def _held_by_interval(parts: dict[str, str], start: When) -> dict[str, str]:
+    """The day filter an INTERVAL amounts to: every date on DTSTART's weekday when the
+    rule's steps are whole weeks (``FREQ=DAILY;INTERVAL=7``), in DTSTART's month when they
+    are whole years (``FREQ=MONTHLY;INTERVAL=12``)."""
+    interval, freq = int(parts.get("INTERVAL", "1")), parts["FREQ"]
+    day = start if not isinstance(start, datetime) else start.date()
+    if freq in STEPS_A_DAY and interval % (7 * STEPS_A_DAY[freq]) == 0:
+        return {"BYDAY": WEEKDAYS[day.weekday()]}
+    if freq == "MONTHLY" and interval % 12 == 0:
+        return {"BYMONTH": str(day.month)}
+    return {}
+
+
 def _never_recurs(parts: dict[str, str], start: When) -> bool:
     """Whether no day passes the rule's day filters, asked of a YEARLY probe that dateutil
     walks a year at a time over one 400-year cycle at least (a few ms when it is empty).
@@ -387,7 +403,13 @@ def _never_recurs(parts: dict[str, str], start: When) -> bool:
     The probe holds the rule's day filters and, where the rule leaves them out, the defaults
     dateutil takes from DTSTART for the rule's own frequency (a MONTHLY rule's day of the
     month, a WEEKLY rule's weekday), so that it passes the same days; interval, count and
-    positions only ever remove dates, so an empty probe means an empty rule."""
+    positions only ever remove dates, so an empty probe means an empty rule. An INTERVAL of
+    whole weeks or years is one more filter (:func:`_held_by_interval`)."""
+    held = _held_by_interval(parts, start)
+    for key, value in held.items():
+        if key in parts and value not in {v.lstrip("+-0123456789") for v in parts[key].split(",")}:
+            return True  # FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Tuesday: dateutil walked to 9999
+    parts = {**parts, **held}
     if _every_period_has_a_date(parts):
         return False
     freq = parts["FREQ"]

@@ -32,6 +32,7 @@ START = datetime(2025, 1, 30, 18, 30, tzinfo=PARIS)  # a Thursday, the 30th
     "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO",
     "FREQ=YEARLY;BYYEARDAY=-1", "FREQ=DAILY;BYMONTH=3;UNTIL=20250401T000000Z",
     "FREQ=WEEKLY;BYMONTH=2", "FREQ=HOURLY;INTERVAL=2;BYHOUR=10,12",
+    "FREQ=DAILY;INTERVAL=14;BYDAY=TH", "FREQ=MONTHLY;INTERVAL=12;BYMONTHDAY=31",
 ])
 def test_rules_that_recur_are_left_to_the_expander(rule: str) -> None:
     assert rule_problem(rule, START) is None
@@ -46,6 +47,9 @@ def test_rules_that_recur_are_left_to_the_expander(rule: str) -> None:
     ("FREQ=YEARLY;BYMONTH=2", "no date ever matches it"),  # February the 30th, from DTSTART
     ("FREQ=DAILY;BYSETPOS=2", "no date ever matches it"),  # one instance a day
     ("FREQ=YEARLY;BYDAY=MO,2TU", "no date ever matches it"),  # dateutil: days that are both
+    ("FREQ=DAILY;INTERVAL=7;BYDAY=FR", "no date ever matches it"),  # Thursday to Thursday
+    ("FREQ=HOURLY;INTERVAL=336;BYDAY=MO,TU", "no date ever matches it"),
+    ("FREQ=MONTHLY;INTERVAL=24;BYMONTH=2", "no date ever matches it"),  # each January
     ("FREQ=MONTHLY;INTERVAL=0", "INTERVAL=0 is not a positive number"),
     ("FREQ=WEEKLY;COUNT=0", "COUNT=0 is not a positive number"),
     ("FREQ=HOURLY;INTERVAL=2;BYHOUR=1,3", "refused by the expander"),

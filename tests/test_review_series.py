@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import resource
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +100,35 @@ def test_a_second_rule_running_to_the_year_9999_costs_its_steps_not_the_feed(
     assert club["rrule"] == "FREQ=WEEKLY"
     ics = (tmp_path / "output" / "calendar.ics").read_text()
     assert "20440229T180000Z" in ics.replace("\r\n ", "")  # the next such Monday, an RDATE
+
+
+def test_a_daily_rule_stepping_whole_weeks_past_its_weekdays_is_one_date_not_a_minute(
+        feed_server: Any, tmp_path: Path) -> None:
+    """"Every Monday" written FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Tuesday steps from
+    Tuesday to Tuesday: no date ever matches, and dateutil walked 8,000 years of them to
+    find none, each time the agenda, the digest or a page asked for the series' dates (a
+    second and more a series): twenty of them held the build 40 s. Such a rule is
+    read as RFC 5545 reads it, its DTSTART alone, and its organiser told why."""
+    today = datetime.now(UTC).date()
+    first = (today - timedelta(days=(today.weekday() - 1) % 7 + 21)).strftime("%Y%m%d")
+    club = (f"UID:club@lab\nSUMMARY:Club Python\nLOCATION:TCRM-Blida, Metz\n"
+            f"DTSTART:{first}T180000Z\nDURATION:PT2H\nRRULE:FREQ=WEEKLY")
+    mondays = [f"UID:monday{n}@lab\nSUMMARY:Permanence {n}\nLOCATION:TCRM-Blida, Metz\n"
+               f"DTSTART:{first}T{n:02}0000Z\nDURATION:PT1H\n"
+               "RRULE:FREQ=DAILY;INTERVAL=7;BYDAY=MO" for n in range(20)]
+    aggregator = refreshed(feed_server, tmp_path, {"lab": calendar(club, *mondays)})
+    try:
+        aggregator.refresh(force=True)
+        (health,) = aggregator.feed_health()
+        started = cpu()
+        aggregator.build()
+        took = cpu() - started
+    finally:
+        aggregator.close()
+    assert took < 5, f"the build took {took:.0f} s of processor time"
+    told = [w for w in health.warnings if "no date ever matches it: read as a single event" in w]
+    assert len(told) == 20, health.warnings
+    events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
+    assert sorted(e["rrule"] or "" for e in events) == [""] * 20 + ["FREQ=WEEKLY"]
+    agenda = (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
+    assert agenda.count("Club Python") >= 2
