@@ -13,6 +13,7 @@ from typing import Any
 
 from aggregator.core import make_aggregator
 from conftest import make_settings, make_source
+from sites import rss_date, rss_feed
 from test_review_time import calendar
 
 
@@ -132,3 +133,37 @@ def test_a_daily_rule_stepping_whole_weeks_past_its_weekdays_is_one_date_not_a_m
     assert sorted(e["rrule"] or "" for e in events) == [""] * 20 + ["FREQ=WEEKLY"]
     agenda = (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
     assert agenda.count("Club Python") >= 2
+
+
+def test_an_article_of_deeply_nested_html_costs_seconds_not_the_whole_feed(
+        feed_server: Any, tmp_path: Path) -> None:
+    """One article whose summary nests 100,000 <div> (a megabyte, within the size cap; a
+    page builder's runaway template): the sanitiser's time grows with the square of the
+    nesting, 70 s a pass, so the feed's minute of parsing ran out and its every article
+    was refused with it. Tags nested past 500 deep are dropped before sanitising, their
+    text kept: the feed reads in seconds, its other articles and that one's words kept."""
+    now = datetime.now(UTC)
+    deep = "<div>" * 100_000 + "Le compte rendu" + "</div>" * 100_000
+    items = (f"<item><title>Retour sur le hackathon</title><link>https://news.example.org/1"
+             f"</link><pubDate>{rss_date(now)}</pubDate><description><![CDATA[{deep}]]>"
+             "</description></item>"
+             "<item><title>Appel à projets</title><link>https://news.example.org/2</link>"
+             f"<pubDate>{rss_date(now)}</pubDate><description><![CDATA[<p>Ouvert <b>à tous"
+             "</b></p>]]></description></item>")
+    feed_server.set("/news.xml", rss_feed(items), "application/rss+xml")
+    source = make_source("lab", feed_server.url("/news.xml"), kind="lab")
+    aggregator = make_aggregator(make_settings(tmp_path, (source,)))
+    try:
+        started = cpu()
+        aggregator.refresh(force=True)
+        took = cpu() - started
+        (health,) = aggregator.feed_health()
+        aggregator.build()
+    finally:
+        aggregator.close()
+    assert (health.status, health.items) == ("ok", 2), health.last_error
+    assert took < 20, f"the refresh took {took:.0f} s of processor time"
+    items_out = {i["title"]: i for i in json.loads(
+        (tmp_path / "output" / "news.json").read_text())["items"]}
+    assert "Le compte rendu" in items_out["Retour sur le hackathon"]["summary"]
+    assert items_out["Appel à projets"]["summary"] == "<p>Ouvert <b>à tous</b></p>"

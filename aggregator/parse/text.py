@@ -19,6 +19,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import nh3
 
+from .nesting import flattened
+
 ALLOWED_TAGS = frozenset(
     {
         "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "div", "dl", "dt",
@@ -93,6 +95,7 @@ def sanitize_html(html: str, base_url: str = "") -> str:
     ``base_url`` when it is an absolute http(s) URL and removed otherwise, since they would point
     at our own site once the text is merged.
     """
+    html = flattened(html)  # nh3's time grows with the square of the nesting
     if any(name in html for name in SCREEN_READER_CLASSES):
         html = _FOR_SCREEN_READERS.sub("", html)
     if "<iframe" in html or "<IFRAME" in html:
