@@ -167,3 +167,29 @@ def test_an_article_of_deeply_nested_html_costs_seconds_not_the_whole_feed(
         (tmp_path / "output" / "news.json").read_text())["items"]}
     assert "Le compte rendu" in items_out["Retour sur le hackathon"]["summary"]
     assert items_out["Appel à projets"]["summary"] == "<p>Ouvert <b>à tous</b></p>"
+
+
+def test_a_series_since_the_first_day_of_the_calendar_does_not_stop_every_build(
+        feed_server: Any, tmp_path: Path) -> None:
+    """A hand-made calendar's yearly all-day series since 1 January of the year 1 (New
+    Year's Day, "since forever"): its first day's midnight in Paris is in the year 0 in UTC,
+    which Python cannot hold, and ordering the merged events raised OverflowError: every
+    build stopped, for every organisation, as long as that feed was stored. Such a start is
+    at the calendar's end as 31 December 9999 already was: the event is skipped, its
+    organiser told why, and the build publishes the others."""
+    new_year = "UID:nouvel-an@lab\nSUMMARY:Nouvel an\nDTSTART;VALUE=DATE:00010101\nRRULE:FREQ=YEARLY"
+    today = datetime.now(UTC).date() + timedelta(days=3)
+    meetup = (f"UID:meetup@club\nSUMMARY:Meetup Python\nLOCATION:TCRM-Blida, Metz\n"
+              f"DTSTART:{today.strftime('%Y%m%d')}T180000Z\nDURATION:PT2H")
+    aggregator = refreshed(feed_server, tmp_path, {"lab": calendar(new_year),
+                                                   "club": calendar(meetup)})
+    try:
+        aggregator.refresh(force=True)
+        aggregator.build()
+        health = {h.source: h for h in aggregator.feed_health()}
+    finally:
+        aggregator.close()
+    events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
+    assert [e["title"] for e in events] == ["Meetup Python"]
+    assert any("DTSTART 0001-01-01 is at the very end of the calendar" in w
+               for w in health["lab"].warnings), health["lab"].warnings

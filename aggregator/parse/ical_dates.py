@@ -44,9 +44,11 @@ def at_the_ends(value: When) -> bool:
     """A date or time within a day of the calendar's ends (year 1, year 9999): some zone's
     clock shows it in the year 0 or 10000, which Python cannot hold, so moving it to the
     site's zone (every build does) raised OverflowError, and one feed's
-    DTSTART:99991231T233000Z stopped every build (a day there has no next day to end on)."""
+    DTSTART:99991231T233000Z stopped every build (a day there has no next day to end on, and
+    the first day's midnight east of UTC is in the year 0: a yearly series since 1 January of
+    the year 1 stopped every build as well)."""
     if not isinstance(value, datetime):
-        return value == date.max
+        return value in (date.min, date.max)
     wall = value.replace(tzinfo=None)
     return wall < datetime.min + REACH or wall > datetime.max - REACH
 
