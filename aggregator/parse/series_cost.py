@@ -1,7 +1,7 @@
 """Which of a calendar's series the pages will leave out, told to its organiser.
 
 The agenda, the digest and an organisation's page walk each series' rule from its DTSTART
-(dateutil cannot start later) within a budget (:mod:`aggregator.recurrence`:
+(dateutil cannot start later) within a budget (:mod:`aggregator.listing_budget`:
 ``EXPANSION_BUDGET`` steps a series, ``SOURCE_BUDGET`` an organisation); a series past it
 is left out of them and kept in calendar.ics. The organiser saw their series missing and
 nothing saying why: the feed's health says it now, reckoned when the feed is read as a
@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from ..instants import utc_instant
 from ..models import Event, ParsedFeed
-from ..recurrence import (DAYS_PER_PERIOD, EXPANSION_BUDGET, FREQ_SECONDS, HORIZON, expansion_steps, left_out,
-                          rule_parts)
+from ..listing_budget import EXPANSION_BUDGET, HORIZON, left_out
+from ..recurrence import DAYS_PER_PERIOD, FREQ_SECONDS, expansion_steps, rule_parts
 
 
 def note_costly_series(parsed: ParsedFeed, now: datetime) -> ParsedFeed:

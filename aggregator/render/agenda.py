@@ -23,8 +23,8 @@ from icalendar import Event as VEvent
 
 from ..memo import Memo
 from ..models import MergedEvent, When
-from ..recurrence import (EXPANSION_BUDGET, HORIZON, SOURCE_BUDGET, expansion_steps, left_out,
-                          rule_problem)
+from ..listing_budget import EXPANSION_BUDGET, HORIZON, SOURCE_BUDGET, left_out
+from ..recurrence import expansion_steps, rule_problem
 from .ics import CALLED_OFF, event_components
 from .text import one_line, status_of
 from .times import as_clocks_read, as_date, event_span, instant
@@ -288,7 +288,7 @@ def _steps(event: MergedEvent, now: datetime, zone: tzinfo) -> float:
 def over_budget(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
                 ) -> frozenset[str]:
     """The UIDs of the series a listing of ``events`` leaves out within their budget
-    (:func:`aggregator.recurrence.left_out`), each organisation's being its record's that
+    (:func:`aggregator.listing_budget.left_out`), each organisation's being its record's that
     gives the event. Pure arithmetic, no rule walked."""
     return frozenset(left_out(
         (event.uid, event.members[0].source_id if event.members else "", steps)
