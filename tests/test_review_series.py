@@ -193,3 +193,35 @@ def test_a_series_since_the_first_day_of_the_calendar_does_not_stop_every_build(
     assert [e["title"] for e in events] == ["Meetup Python"]
     assert any("DTSTART 0001-01-01 is at the very end of the calendar" in w
                for w in health["lab"].warnings), health["lab"].warnings
+
+
+def test_a_series_since_year_one_stored_before_the_parser_skipped_it_stops_no_build(
+        feed_server: Any, tmp_path: Path) -> None:
+    """A database upgraded with such a series already stored (read before the parser skipped
+    it) kept every build stopped: a feed that answers 304, or the same body, is not read
+    again. The build leaves out what it cannot place in time, and publishes the others."""
+    import dataclasses
+    from datetime import date
+
+    from aggregator.models import Event, FeedOutcome, FeedUpdate, ParsedFeed
+
+    today = datetime.now(UTC).date() + timedelta(days=3)
+    meetup = (f"UID:meetup@club\nSUMMARY:Meetup Python\nLOCATION:TCRM-Blida, Metz\n"
+              f"DTSTART:{today.strftime('%Y%m%d')}T180000Z\nDURATION:PT2H")
+    aggregator = refreshed(feed_server, tmp_path, {"lab": calendar(meetup.replace(
+        "meetup@club", "atelier@lab").replace("Meetup Python", "Atelier")),
+        "club": calendar(meetup)})
+    try:
+        aggregator.refresh(force=True)
+        (state,) = [s for s in aggregator.store.feed_states() if s.source_id == "lab"]
+        stored = Event(uid="nouvel-an@lab", title="Nouvel an", start=date(1, 1, 1),
+                       rrule="FREQ=YEARLY", feed_url=state.url, source_id="lab")
+        aggregator.store.apply_update(FeedUpdate(
+            dataclasses.replace(state, record_count=1),
+            ParsedFeed(format="ical", title="", events=(stored,)),
+            FeedOutcome("lab", state.url, "updated", 1)))
+        aggregator.build()
+    finally:
+        aggregator.close()
+    events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
+    assert [e["title"] for e in events] == ["Meetup Python"]

@@ -33,6 +33,11 @@ from .subscribers import SubscribersStore
 from .tables import assignments, events, feeds, news_items
 
 _BATCH = 2000
+PLACEABLE = (datetime(1, 1, 2, tzinfo=UTC), datetime(9999, 12, 30, tzinfo=UTC))
+"""Starts every zone's clock can show (UTC-12 to UTC+14), which a build places in its zone:
+the parser skips the others (``parse.ical_dates.at_the_ends``), and one stored before it
+did (a yearly series since 1 January of the year 1) stopped every build, its feed not read
+again while it answered 304."""
 
 
 LOCK_TIMEOUT = 30.0
@@ -267,7 +272,8 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
             # Streamed: each payload is decoded as its row arrives, never all of them held at
             # once (120 MB of JSON text at 117,000 events, issue 8).
             streamed = connection.execution_options(stream_results=True, yield_per=_BATCH)
-            chosen = sa.select(events.c.feed_id, events.c.payload).where(events.c.until_utc >= since)
+            chosen = sa.select(events.c.feed_id, events.c.payload).where(
+                events.c.until_utc >= since, events.c.start_utc.between(*PLACEABLE))
             if starting is not None:
                 chosen = chosen.where(events.c.start_utc.between(*starting))
             event_rows = streamed.execute(chosen.order_by(events.c.id))
