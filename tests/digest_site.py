@@ -7,12 +7,14 @@ posted by two sources, one cancelled, one weekly series, one too far ahead, one 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from aggregator.config import Settings
 from aggregator.core import Aggregator, make_aggregator
@@ -121,3 +123,16 @@ def close_apps() -> Iterator[None]:
     yield
     while OPEN:
         OPEN.pop().close()
+
+
+def cli_environment(tmp_path: Path, db_url: str, port: int) -> dict[str, str]:
+    """The environment of the CLI run as its own process on this site: sources.yaml of
+    :data:`SOURCES`, the database, the output, the SMTP server on ``port``."""
+    config = tmp_path / "sources.yaml"
+    config.write_text(yaml.safe_dump({"sources": [
+        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
+         "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]} for s in SOURCES]}))
+    return {**os.environ, "AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": db_url,
+            "AGGREGATOR_OUTPUT": str(tmp_path / "output"), "AGGREGATOR_BASE_URL": BASE_URL,
+            "AGGREGATOR_SMTP_HOST": "127.0.0.1", "AGGREGATOR_SMTP_PORT": str(port),
+            "AGGREGATOR_MAIL_FROM": MAIL_FROM}

@@ -3,7 +3,6 @@ every subscriber ends with exactly one digest, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,34 +15,23 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-import yaml
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from aggregator.cli import cli
-from digest_site import BASE_URL, MAIL_FROM, SOURCES, WEEK, Clock, digest_app, close_apps  # noqa: F401
+from digest_site import (BASE_URL, WEEK, Clock, cli_environment, close_apps,  # noqa: F401
+                         digest_app)
 from mailsink import Sink, free_port, smtp_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 SUBSCRIBERS = [f"reader{n:02d}@example.org" for n in range(30)]
 
 
-def environment(tmp_path: Path, db_url: str, port: int) -> dict[str, str]:
-    config = tmp_path / "sources.yaml"
-    config.write_text(yaml.safe_dump({"sources": [
-        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
-         "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]} for s in SOURCES]}))
-    return {**os.environ, "AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": db_url,
-            "AGGREGATOR_OUTPUT": str(tmp_path / "output"), "AGGREGATOR_BASE_URL": BASE_URL,
-            "AGGREGATOR_SMTP_HOST": "127.0.0.1", "AGGREGATOR_SMTP_PORT": str(port),
-            "AGGREGATOR_MAIL_FROM": MAIL_FROM}
-
-
 def killed_midway(argv: list[str], tmp_path: Path, db_url: str, smtp_server: Sink) -> int:
     """Run ``argv`` (a digest run of its own process), SIGKILL it once eight messages are
     handed over (each takes a while, so the kill lands mid-run) and return how many were."""
     smtp_server.delay = 0.05
-    process = subprocess.Popen(argv, env=environment(tmp_path, db_url, smtp_server.port),
+    process = subprocess.Popen(argv, env=cli_environment(tmp_path, db_url, smtp_server.port),
                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while smtp_server.count < 8 and time.monotonic() < deadline and process.poll() is None:
@@ -104,7 +92,7 @@ def test_a_claim_waits_for_an_unsubscribe_in_progress_and_then_sees_it(
 def test_the_cli_sends_previews_and_lists(smtp_server: Sink, tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'cli.db'}"
     app = digest_app(tmp_path, db_url, smtp_server.port)  # writes the site
-    env = environment(tmp_path, db_url, smtp_server.port)
+    env = cli_environment(tmp_path, db_url, smtp_server.port)
     runner = CliRunner()
 
     def run(*args: str) -> str:
@@ -141,7 +129,7 @@ def test_the_cli_says_why_no_digest_went_out(tmp_path: Path) -> None:
     app = digest_app(tmp_path, db_url, port)
     app.add_subscriber("ana@example.org", confirmed=True)
     app.close()
-    env = environment(tmp_path, db_url, port)
+    env = cli_environment(tmp_path, db_url, port)
     result = CliRunner().invoke(cli, ["digest", "send", "--week", WEEK], env=env)
     assert result.exit_code == 1, result.output
     assert f"{WEEK}: sent 0, to retry 1" in result.output
@@ -178,7 +166,7 @@ def test_a_relay_refusing_our_sender_stops_the_run_and_says_which_setting(
         app = digest_app(tmp_path, db_url, sink.port, Clock())
         for address in SUBSCRIBERS[:5]:
             app.add_subscriber(address, confirmed=True)
-        env = environment(tmp_path, db_url, sink.port)
+        env = cli_environment(tmp_path, db_url, sink.port)
         result = CliRunner().invoke(
             cli, ["digest", "send", "--week", WEEK, "--connections", connections], env=env)
         assert result.exit_code == 1, result.output
@@ -213,7 +201,7 @@ def test_ctrl_c_during_a_send_finishes_the_message_in_flight_and_loses_nobody(
     smtp_server.delay = 0.4  # each message takes a while: the signal lands mid-exchange
     process = subprocess.Popen(
         [sys.executable, "-m", "aggregator", "digest", "send", "--week", WEEK],
-        env=environment(tmp_path, db_url, smtp_server.port), cwd=tmp_path,
+        env=cli_environment(tmp_path, db_url, smtp_server.port), cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while smtp_server.count < 3 and time.monotonic() < deadline and process.poll() is None:

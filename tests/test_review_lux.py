@@ -5,18 +5,16 @@ site, real SQLite, real SMTP."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import timedelta
 from typing import Any
 
 from pathlib import Path
 
-import yaml
 from click.testing import CliRunner, Result
 
 from aggregator.cli import cli
-from digest_site import BASE_URL, SOURCES, WEEK, digest_app
+from digest_site import WEEK, cli_environment, digest_app
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics, one_calendar
 from webapp import Web, web  # noqa: F401  (fixture)
@@ -31,17 +29,6 @@ def agenda_titles(web: Web, **params: str) -> list[str]:
     data: Any = json.loads(match.group(1))
     events = data if isinstance(data, list) else data.get("@graph", [data])
     return sorted(e["name"] for e in events if e.get("@type") == "Event")
-
-
-def environment(tmp_path: Path, db_url: str, port: int) -> dict[str, str]:
-    """The CLI's environment for the digest site (``digest_site``) and the SMTP sink."""
-    config = tmp_path / "sources.yaml"
-    config.write_text(yaml.safe_dump({"sources": [
-        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
-         "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]} for s in SOURCES]}))
-    return {**os.environ, "AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": db_url,
-            "AGGREGATOR_OUTPUT": str(tmp_path / "output"), "AGGREGATOR_BASE_URL": BASE_URL,
-            "AGGREGATOR_SMTP_HOST": "127.0.0.1", "AGGREGATOR_SMTP_PORT": str(port)}
 
 
 def publish_events(web: Web, *events: tuple[str, str]) -> None:
@@ -105,7 +92,7 @@ def test_a_digest_subscription_typed_in_german_gets_its_city_and_topic(
     the region's languages is now stored as the organisations name it, a topic by its slug."""
     db_url = f"sqlite:///{tmp_path / 'lux.db'}"
     app = digest_app(tmp_path, db_url, smtp_server.port)
-    env = environment(tmp_path, db_url, smtp_server.port)
+    env = cli_environment(tmp_path, db_url, smtp_server.port)
     runner = CliRunner()
 
     def run(*args: str) -> Result:

@@ -34,6 +34,20 @@ def refreshed(feed_server: Any, tmp_path: Path, feeds: dict[str, bytes]) -> Any:
     return make_aggregator(make_settings(tmp_path, tuple(sources)))
 
 
+def refreshed_and_built(aggregator: Any) -> tuple[Any, float]:
+    """Refresh (its processor time measured) and build an aggregator of one feed, then close
+    it: the feed's health and what the refresh cost."""
+    try:
+        started = cpu()
+        aggregator.refresh(force=True)
+        took = cpu() - started
+        (health,) = aggregator.feed_health()
+        aggregator.build()
+    finally:
+        aggregator.close()
+    return health, took
+
+
 def name(n: int) -> str:
     """A title of its own for each n, "Atelier bbbabbbo": no two share a subject word."""
     letters = "".join("bcdfghjklmnpqrstvwxz"[n // 20 ** k % 20] for k in range(3))
@@ -84,14 +98,7 @@ def test_a_second_rule_running_to_the_year_9999_costs_its_steps_not_the_feed(
               "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;UNTIL=99991231T235959Z"
               for n in range(10)]
     aggregator = refreshed(feed_server, tmp_path, {"lab": calendar(*events)})
-    try:
-        started = cpu()
-        aggregator.refresh(force=True)
-        took = cpu() - started
-        (health,) = aggregator.feed_health()
-        aggregator.build()
-    finally:
-        aggregator.close()
+    health, took = refreshed_and_built(aggregator)
     assert (health.status, health.items) == ("ok", 10), health.last_error
     assert took < 15, f"the refresh took {took:.0f} s of processor time"
     told = [w for w in health.warnings if "a further RRULE goes on past" in w]
@@ -153,14 +160,7 @@ def test_an_article_of_deeply_nested_html_costs_seconds_not_the_whole_feed(
     feed_server.set("/news.xml", rss_feed(items), "application/rss+xml")
     source = make_source("lab", feed_server.url("/news.xml"), kind="lab")
     aggregator = make_aggregator(make_settings(tmp_path, (source,)))
-    try:
-        started = cpu()
-        aggregator.refresh(force=True)
-        took = cpu() - started
-        (health,) = aggregator.feed_health()
-        aggregator.build()
-    finally:
-        aggregator.close()
+    health, took = refreshed_and_built(aggregator)
     assert (health.status, health.items) == ("ok", 2), health.last_error
     assert took < 20, f"the refresh took {took:.0f} s of processor time"
     items_out = {i["title"]: i for i in json.loads(
