@@ -20,7 +20,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from aggregator.cli import cli
 from digest_site import WEEK, Clock, digest_app, close_apps  # noqa: F401
 from mailsink import Sink, free_port, smtp_server  # noqa: F401
-from test_digest_crash import environment
+from digest_site import cli_environment
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -87,7 +87,7 @@ def test_a_relay_refusing_our_login_or_tls_stops_the_run_and_names_the_setting(
     app = digest_app(tmp_path, db_url, login_relay.port, Clock())
     for address in ("ana@example.org", "bob@example.org", "clara@example.org"):
         app.add_subscriber(address, confirmed=True)
-    env = environment(tmp_path, db_url, login_relay.port) | {
+    env = cli_environment(tmp_path, db_url, login_relay.port) | {
         "AGGREGATOR_SMTP_USER": "digest", "AGGREGATOR_SMTP_PASSWORD": "right"} | setting
 
     for rerun in (False, True):  # the hourly retry job meets the same refusal
@@ -337,7 +337,7 @@ def test_the_operator_reads_which_address_was_refused_and_why(
     smtp_server.soft.add("grey@example.org")
     smtp_server.hard.add("gone@example.org")
     run = aggregator("digest", "send", "--week", WEEK,
-                     env=environment(tmp_path, db_url, smtp_server.port))
+                     env=cli_environment(tmp_path, db_url, smtp_server.port))
     assert run.returncode == 0, run.stderr
     assert f"{WEEK}: sent 1, to retry 1, failed 1" in run.stdout
     assert "failed: gone@example.org: 550 5.1.1 no such mailbox\n" in run.stderr
@@ -362,12 +362,12 @@ def test_the_operator_is_warned_when_the_digests_links_cannot_serve_its_readers(
     db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     app = digest_app(tmp_path, db_url, smtp_server.port)
     app.add_subscriber("ana@example.org", confirmed=True)
-    env = environment(tmp_path, db_url, smtp_server.port)
+    env = cli_environment(tmp_path, db_url, smtp_server.port)
     env["AGGREGATOR_BASE_URL"] = base_url  # None: unset
     for dry in (["--dry-run"], []):
         run = aggregator("digest", "send", "--week", WEEK, *dry, env=env)
         assert run.returncode == 0 and f"warning: {told}" in run.stderr, run.stderr
-    https = environment(tmp_path, db_url, smtp_server.port)  # https://agenda.example.org
+    https = cli_environment(tmp_path, db_url, smtp_server.port)  # https://agenda.example.org
     assert "warning" not in aggregator("digest", "send", "--week", WEEK, env=https).stderr
 
 
@@ -455,7 +455,7 @@ def test_a_sender_at_an_accented_domain_sends(smtp_server: Sink, tmp_path: Path)
     db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     app = digest_app(tmp_path, db_url, smtp_server.port)
     app.add_subscriber("ana@example.org", confirmed=True)
-    env = environment(tmp_path, db_url, smtp_server.port) | {
+    env = cli_environment(tmp_path, db_url, smtp_server.port) | {
         "AGGREGATOR_MAIL_FROM": "Agenda d'Épinal <digest@épinal.fr>"}
     assert aggregator("subscribers", "add", "bob@example.org", env=env).returncode == 0
     run = aggregator("digest", "send", "--week", WEEK, env=env)
