@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/aggregator demo
 
 test: $(STAMP) node_modules/.installed-stamp
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/mypy aggregator
