@@ -77,18 +77,57 @@ def as_offered(selection: Selection, cities: Collection[str], tags: Collection[s
     ``cities`` and ``tags``: a link may name them in lower case, as a slug (``metz``, as
     calendars/metz.ics), in another language (``Luxemburg``, ``Laboratoire``, ``KI``).
     Filtered alike, the form showed such a value as "All" (and choosing another filter then
-    dropped it), the sign-up form ticked nothing. A value offered nowhere is kept as given."""
-    city = selection.city
-    if city:
-        known = {slugify(c): c for c in cities}
-        city = known.get(slugify(city)) or {city_key(c): c for c in cities}.get(
-            city_key(city), city)
-    kind = KIND_NAMES.get(slugify(selection.kind), selection.kind)
-    tag = selection.tag
-    if tag:
-        offered = {slugify(t): t for t in tags}
-        tag = offered.get(slugify(tag)) or offered.get(topic_slug(tag), tag)
-    return replace(selection, city=city, kind=kind, tag=tag)
+    dropped it), the sign-up form ticked nothing. See :class:`Offer`."""
+    offer = Offer.of(cities, tags)
+    return replace(selection, city=offer.city(selection.city), kind=offer.kind(selection.kind),
+                   tag=offer.tag(selection.tag))
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """The cities and topics the filters offer, looked up by what a reader types: the one
+    reading of a typed city, kind or topic for the web's links and forms, the command line's
+    `subscribers add` and the digest. The command line had its own, which read "KI" as an
+    organisation's topic "IA" where a link's ``?tag=KI`` found nothing."""
+
+    by_slug: Mapping[str, str]
+    """A city's slug -> the city (``metz``: Metz)."""
+    by_place: Mapping[str, str]
+    """A city's :func:`city_key` -> the city (``luxembourg``, which "Luxemburg" names)."""
+    tags: Mapping[str, str]
+    """A topic's slug -> the topic as offered."""
+    topics: Mapping[str, str]
+    """A known topic's slug (:func:`aggregator.topics.topic_slug`) -> the topic offered that
+    names it ("ai": an organisation's "IA"), the one spelt as the slug first."""
+
+    @classmethod
+    def of(cls, cities: Collection[str], tags: Collection[str]) -> Offer:
+        ordered = sorted(tags, key=lambda t: (slugify(t) == topic_slug(t), t))  # last wins
+        return cls(by_slug={slugify(c): c for c in cities},
+                   by_place={city_key(c): c for c in cities},
+                   tags={slugify(t): t for t in tags}, topics={topic_slug(t): t for t in ordered})
+
+    def city(self, typed: str) -> str:
+        """The city offered that ``typed`` names (its slug, or its name in another of the
+        region's languages: "Luxemburg", "Lëtzebuerg"); else ``typed``."""
+        if not typed:
+            return typed
+        return self.by_slug.get(slugify(typed)) or self.by_place.get(city_key(typed), typed)
+
+    @staticmethod
+    def kind(typed: str) -> str:
+        """The kind ``typed`` names in any language ("Labor": "lab"); else ``typed``."""
+        return KIND_NAMES.get(slugify(typed), typed)
+
+    def tag(self, typed: str) -> str:
+        """The topic offered that ``typed`` names: its slug, else the same topic in any
+        language ("KI" names an organisation's "IA" or "ai"); else a known topic's slug
+        ("KI": "ai", which an organisation may give later); else ``typed``."""
+        if not typed:
+            return typed
+        wanted = topic_slug(typed)
+        found = self.tags.get(slugify(typed)) or (self.topics.get(wanted) if wanted else None)
+        return found or (wanted if wanted in TOPICS else typed)
 
 
 KIND_NAMES = {slugify(name): kind for kind, names in KINDS.items() for name in (kind, *names)}

@@ -29,9 +29,8 @@ from .mailer import send_one
 from .models import EMAIL, LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
 from .published import built_at
 from .render import slugify
-from .selection import city_key
+from .selection import Offer
 from .store import Store
-from .topics import topic_slug
 
 MAX_FILTERS = 20
 CALENDAR_KEY = re.compile(r"[0-9a-f]{32}")
@@ -295,22 +294,22 @@ def _preferences(
     """The preferences as stored, the digest comparing them with the ``organisations``' as
     slugs: a city named in another of the region's languages as they name it ("Luxemburg":
     Luxembourg), a topic named in any language as the one of theirs it names ("KI": ai), as
-    the web forms read them. Typed so on the command line, they were stored as typed, and
-    the digest held nothing each week.
+    the web forms read them (:class:`.selection.Offer`, the one reading of both). Typed so
+    on the command line, they were stored as typed, and the digest held nothing each week.
 
     Raises:
         SubscriberError: an unknown language, kind or organisation, or too many filters.
     """
     if language not in LANGUAGES:
         raise SubscriberError("language", f"must be one of {', '.join(LANGUAGES)}")
-    named = {city_key(source.city): source.city for source in organisations}
-    clean_cities = _unique(named.get(city_key(c), c) for c in
-                           (" ".join(c.split())[:100] for c in cities))
-    clean_kinds = _unique(k.strip().lower() for k in kinds)
+    offer = Offer.of({source.city for source in organisations},
+                     {tag for source in organisations for tag in source.tags})
+    clean_cities = _unique(offer.city(" ".join(c.split())[:100]) for c in cities)
+    clean_kinds = _unique(offer.kind(k.strip()).lower() for k in kinds)
     for kind in clean_kinds:
         if kind not in SOURCE_KINDS:
             raise SubscriberError("kinds", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
-    clean_tags = _unique(_topic(t, organisations) for t in tags)
+    clean_tags = _unique(slugify(offer.tag(t.strip())) for t in tags)
     clean_sources = _unique(s.strip() for s in sources)
     for source_id in clean_sources:
         if source_id not in known_sources:
@@ -341,17 +340,6 @@ def unmatched_filters(subscriber: Subscriber, sources: Sequence[Source]) -> list
                     f"{', '.join(known.values()) or 'none yet'})")
             said.append(f"no organisation {missing} {value}{hint}")
     return said
-
-
-def _topic(typed: str, organisations: Sequence[Source]) -> str:
-    """The slug of the topic ``typed`` names: the organisations' tag of that slug, else
-    theirs that names the same topic ("KI", "IA": their "ai"), else its topic's slug."""
-    slug = slugify(typed)
-    offered = {slugify(tag) for source in organisations for tag in source.tags}
-    if slug in offered:
-        return slug
-    by_topic = {topic_slug(tag): slugify(tag) for source in organisations for tag in source.tags}
-    return by_topic.get(topic_slug(typed)) or topic_slug(typed) or slug
 
 
 def _unique(values: object) -> list[str]:

@@ -1,0 +1,112 @@
+"""A German- or English-speaking subscriber in Luxembourg (second review): what she types
+read alike by the web and the command line, her old subscription's digest, the calendars
+she types the address of, the places she searches for. Real HTTP, SQLite and PostgreSQL,
+SMTP (aiosmtpd), the CLI through its main()."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from click.testing import CliRunner
+
+from aggregator.cli import cli
+from aggregator.core import make_aggregator
+from aggregator.models import FeedRef, Source
+from conftest import make_settings
+from digest_site import WEEK, digest_app
+from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
+from sites import SOON, ics, one_calendar
+from webapp import Web, running
+
+TECHNOPORT = "Technoport\\, 9 avenue des Hauts-Fourneaux\\, 4362 Esch-sur-Alzette"
+HOUSE_OF_STARTUPS = "House of Startups\\, 9 rue du Laboratoire\\, 1911 Luxembourg"
+
+
+def lux_sources(base: str) -> tuple[Source, ...]:
+    """A Luxembourg company whose operator wrote its topic "IA" (as French writes it, not
+    the slug "ai"), and a venue in Metz."""
+    return (
+        Source(id="lux", name="Lux Tech", kind="company", city="Luxembourg", country="LU",
+               tags=("IA",), feeds=(FeedRef(f"{base}/lux.ics"),)),
+        Source(id="venue", name="La Venue", kind="venue", city="Metz", country="FR",
+               feeds=(FeedRef(f"{base}/venue.ics"),)),
+    )
+
+
+def lux_feeds(server: Any, *events: tuple[str, str]) -> None:
+    """The company's calendar with these (title, place) events; the venue's one talk."""
+    def event(number: int, title: str, place: str) -> bytes:
+        found = ics(f"lux{number}@lux", title, SOON + timedelta(days=number))
+        return found.replace(b"TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", place.encode())
+
+    server.set("/lux.ics", one_calendar(
+        *(event(n, title, place) for n, (title, place) in enumerate(events, 1))), "text/calendar")
+    server.set("/venue.ics", ics("v1@venue", "Atelier Python", SOON), "text/calendar")
+
+
+@contextmanager
+def lux_site(feed_server: Any, tmp_path: Path, *events: tuple[str, str],
+             **settings: Any) -> Iterator[Web]:
+    lux_feeds(feed_server, *(events or (("Meetup Machine Learning", HOUSE_OF_STARTUPS),)))
+    aggregator = make_aggregator(make_settings(tmp_path, lux_sources(feed_server.base_url),
+                                               **settings))
+    aggregator.refresh(force=True)
+    aggregator.build()
+    try:
+        with running(aggregator) as url, httpx.Client(base_url=url, timeout=30) as client:
+            yield Web(aggregator, client, url, feed_server, tmp_path)
+    finally:
+        aggregator.close()
+
+
+def agenda_titles(web: Web, **params: str) -> list[str]:
+    """The events the agenda shows for ``params``, as its JSON-LD names them."""
+    html = web.client.get("/", params=params).text
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    if match is None:
+        return []
+    data: Any = json.loads(match.group(1))
+    events = data if isinstance(data, list) else data.get("@graph", [data])
+    return sorted(e["name"] for e in events if e.get("@type") == "Event")
+
+
+def test_a_topic_typed_in_german_is_read_alike_by_the_web_and_the_command_line(
+        feed_server: Any, tmp_path: Path, smtp_server: Sink) -> None:
+    """Julia follows "KI" (the German pages' own word for the topic) of a Luxembourg company
+    whose operator wrote its topic "IA". `subscribers add --tag KI` read it as the company's
+    topic; the agenda's ``?tag=KI`` (her link, /calendar.ics?tag=KI) listed nothing, and the
+    sign-up form it leads to ticked nothing: the web and the command line each had their
+    reading of what she typed. There is one now, used by both."""
+    with lux_site(feed_server, tmp_path) as web:
+        assert agenda_titles(web, tag="KI", lang="de") == ["Meetup Machine Learning"]
+        assert agenda_titles(web, tag="AI", city="Luxemburg", lang="en") == [
+            "Meetup Machine Learning"]
+        assert "Meetup Machine Learning" in web.client.get(
+            "/calendar.ics", params={"tag": "KI", "lang": "de"}).text
+        form = web.client.get("/subscribe", params={"tag": "KI", "lang": "de"}).text
+        assert re.search(r'name="tags" value="IA" checked', form), form
+        config = tmp_path / "sources.yaml"
+        config.write_text(yaml.safe_dump({"sources": [
+            {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
+             "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]}
+            for s in lux_sources(feed_server.base_url)]}))
+        env = {"AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": web.aggregator.settings.db_url,
+               "AGGREGATOR_OUTPUT": str(tmp_path / "output"),
+               "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1", "AGGREGATOR_SMTP_HOST": "127.0.0.1",
+               "AGGREGATOR_SMTP_PORT": str(smtp_server.port)}
+        runner = CliRunner()
+        for args in (["subscribers", "add", "julia@example.lu", "--lang", "de", "--tag", "KI",
+                      "--city", "luxemburg", "--confirmed"], ["digest", "send"]):
+            result = runner.invoke(cli, args, env=env, catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            assert "did you mean" not in result.stderr
+        digest = smtp_server.messages[0].get_body(("plain",)).get_content()
+        assert "Meetup Machine Learning" in digest and "Atelier Python" not in digest
