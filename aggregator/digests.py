@@ -38,6 +38,7 @@ from .publish import write_outputs
 from .published import Published
 from .render import DEFAULT_TITLE, render_calendar
 from .render.text import one_line
+from .selection import Offer
 from .store import Store
 
 MY_SELECTION = {"fr": "ma sélection", "en": "my selection", "de": "meine Auswahl"}
@@ -311,8 +312,8 @@ class DigestsMixin:
         for subscriber in subscribers:
             if subscriber.id in handled or (retries_only and subscriber.id not in retries):
                 continue
-            content = self._content(week, _filters(subscriber))
-            rendered = self._render(week, _filters(subscriber), subscriber.language)
+            content = self._content(week, self._filters(subscriber))
+            rendered = self._render(week, self._filters(subscriber), subscriber.language)
             planned.append(PlannedDigest(
                 email=subscriber.email, language=subscriber.language, subject=rendered.subject,
                 events=content.total, news=sum(len(items) for _, items in content.news)))
@@ -320,7 +321,7 @@ class DigestsMixin:
                             skipped=len(subscribers) - len(planned))
 
     def _message(self, week: str, subscriber: Subscriber) -> OutgoingMail:
-        rendered = self._render(week, _filters(subscriber), subscriber.language)
+        rendered = self._render(week, self._filters(subscriber), subscriber.language)
         return digest_message(
             rendered, to=subscriber.email, token=subscriber.token,
             mail_from=self.settings.smtp.mail_from, base_url=self.settings.base_url,
@@ -358,12 +359,40 @@ class DigestsMixin:
         """The personal calendar of ``subscriber``: every published event its digest follows
         (cities, kinds, topics, organisations), as calendar.ics renders them and dated like
         the build, so that equal data gives equal bytes (and the same ETag)."""
-        sources, filters = self._sources(), _filters(subscriber)
+        sources, filters = self._sources(), self._filters(subscriber)
         events = [event for event in published.events if follows(event, sources, filters)]
         name = f"{DEFAULT_TITLE} – {MY_SELECTION.get(subscriber.language, MY_SELECTION['fr'])}"
         return render_calendar(events, name=name, now=published.generated_at or self.clock(),
                                base_url=self.settings.base_url, timezone=self.settings.timezone,
                                sources=sources)
+
+    def _filters(self, subscriber: Subscriber) -> Filters:
+        """What ``subscriber`` follows, its cities and topics read as the build offers them
+        (:class:`.selection.Offer`), at each send: rows `subscribers add` stored as typed
+        before it read them so ("Luxemburg", "ki") got an empty digest every week, and
+        the right spelling is the organisations' of the day (sources.yaml is in no
+        database a migration could read)."""
+        by_organisations, by_events = self._offers()
+        return Filters(cities=tuple(by_organisations.named_city(c) or by_events.city(c)
+                                    for c in subscriber.cities),
+                       kinds=subscriber.kinds,
+                       tags=tuple(by_organisations.tag(t) for t in subscriber.tags),
+                       sources=subscriber.sources)
+
+    def _offers(self) -> tuple[Offer, Offer]:
+        """The organisations' cities and topics, then the events' cities (a city only events
+        are in, as the agenda offers it), once per build and configuration: 3 ms at 300
+        organisations, paid per subscriber otherwise."""
+        published = self.published()
+        cache = _cache(self, "_digest_contents")
+        found = cache.get((published.version, "offers"))
+        if not (isinstance(found, tuple) and found[0] is self.settings):
+            sources = self._sources().values()
+            cities = {source.city for source in sources}
+            found = cache[(published.version, "offers")] = (self.settings, (
+                Offer.of(cities, {tag for source in sources for tag in source.tags}),
+                Offer.of({e.city for e in published.shown if e.city} - cities, ())))
+        return found[1]  # type: ignore[no-any-return]
 
     def _sources(self) -> dict[str, Source]:
         return self.source_map()  # type: ignore[attr-defined,no-any-return]
@@ -388,11 +417,6 @@ def link_warning(base_url: str) -> str:
                 "their one-click unsubscribe only for an https address; set it to the "
                 "public https one")
     return ""
-
-
-def _filters(subscriber: Subscriber) -> Filters:
-    return Filters(cities=subscriber.cities, kinds=subscriber.kinds, tags=subscriber.tags,
-                   sources=subscriber.sources)
 
 
 def _cache(owner: object, name: str) -> dict[object, object]:

@@ -103,16 +103,21 @@ class Offer:
     @classmethod
     def of(cls, cities: Collection[str], tags: Collection[str]) -> Offer:
         ordered = sorted(tags, key=lambda t: (slugify(t) == topic_slug(t), t))  # last wins
-        return cls(by_slug={slugify(c): c for c in cities},
-                   by_place={city_key(c): c for c in cities},
+        named = sorted(cities, reverse=True)  # "Luxembourg" and "Luxemburg": the first
+        return cls(by_slug={slugify(c): c for c in named},
+                   by_place={city_key(c): c for c in named},
                    tags={slugify(t): t for t in tags}, topics={topic_slug(t): t for t in ordered})
 
     def city(self, typed: str) -> str:
         """The city offered that ``typed`` names (its slug, or its name in another of the
         region's languages: "Luxemburg", "Lëtzebuerg"); else ``typed``."""
+        return self.named_city(typed) or typed
+
+    def named_city(self, typed: str) -> str | None:
+        """The city offered that ``typed`` names, as :meth:`city`; None for none."""
         if not typed:
-            return typed
-        return self.by_slug.get(slugify(typed)) or self.by_place.get(city_key(typed), typed)
+            return None
+        return self.by_slug.get(slugify(typed)) or self.by_place.get(city_key(typed))
 
     @staticmethod
     def kind(typed: str) -> str:

@@ -110,3 +110,35 @@ def test_a_topic_typed_in_german_is_read_alike_by_the_web_and_the_command_line(
             assert "did you mean" not in result.stderr
         digest = smtp_server.messages[0].get_body(("plain",)).get_content()
         assert "Meetup Machine Learning" in digest and "Atelier Python" not in digest
+
+
+def test_a_subscription_stored_in_german_before_the_fix_gets_its_digest(
+        tmp_path: Path, db_url: str, smtp_server: Sink) -> None:
+    """Julia and Jonas signed up by `subscribers add --city Luxemburg` and `--tag KI` before
+    the command line read them as the organisations name them: their rows hold "Luxemburg"
+    and "ki" (and Lea's, from an old link, "Lëtzebuerg" and "Künstliche Intelligenz"), and
+    each week's digest said "Diese Woche nichts geplant" until they saved their preferences
+    again, which nothing told them to do. The digest and the personal calendar now read a
+    stored city and topic as the organisations name them, at send time."""
+    app = digest_app(tmp_path, db_url, smtp_server.port)
+    now = app.clock()
+    for email, cities, tags in (("julia@example.lu", ("Luxemburg",), ()),
+                                ("jonas@example.lu", (), ("ki",)),
+                                ("lea@example.lu", ("Lëtzebuerg", "nancy"),
+                                 ("Künstliche Intelligenz",))):
+        app.store.insert_subscriber(email, "de", cities, (), tags, "confirmed",
+                                    f"token-{email}-0123456789", now)
+    report = app.send_digest(WEEK)
+    assert sorted(report.sent) == ["jonas@example.lu", "julia@example.lu", "lea@example.lu"]
+    text = {m["To"]: m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+            for m in smtp_server.messages}
+    assert "Café code" in text["julia@example.lu"]
+    assert "Rencontre IA" not in text["julia@example.lu"]
+    assert "Ihre Auswahl: Luxembourg\n" in text["julia@example.lu"]
+    assert "Rencontre IA" in text["jonas@example.lu"] and "Café code" not in text[
+        "jonas@example.lu"]
+    assert "Ihre Auswahl: KI\n" in text["jonas@example.lu"]
+    assert "Rencontre IA" in text["lea@example.lu"]
+    julia = app.store.subscriber(email="julia@example.lu")
+    assert julia is not None
+    assert "SUMMARY:Café code" in app.followed_calendar(app.published(), julia).decode()
