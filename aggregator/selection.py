@@ -135,6 +135,26 @@ class Offer:
         return found or (wanted if wanted in TOPICS else typed)
 
 
+def named_calendar(typed: str, calendars: Iterable[tuple[str, Sequence[str], str]]
+                   ) -> str | None:
+    """The slug of the filtered calendar among ``calendars`` ((slug, values, facet) of a
+    build) that ``typed`` names otherwise, as the filters read it (:class:`Offer`:
+    "Luxemburg", "Lëtzebuerg" for luxembourg, "KI" for the topic ai, "Labor" for lab); None
+    for none. A German reader typing the address as she names the city got 404 where the
+    page links luxembourg.ics (CONTRACT.md: the slug of the value), its one address."""
+    slug_of: dict[str, str] = {}
+    offered: dict[str, list[str]] = {"city": [], "tag": []}
+    for slug, values, facet in calendars:
+        for value in (*values, slug):
+            slug_of.setdefault(value, slug)
+            offered.setdefault(facet, []).append(value)
+    offer = Offer.of(offered["city"], offered["tag"])
+    for found in (offer.named_city(typed), offer.kind(typed), offer.tag(typed)):
+        if found and slug_of.get(found, typed) != typed:
+            return slug_of[found]
+    return None
+
+
 KIND_NAMES = {slugify(name): kind for kind, names in KINDS.items() for name in (kind, *names)}
 """A kind of organisation by its name in any of the languages ("Labor", "Lieu": "venue")."""
 

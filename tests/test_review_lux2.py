@@ -142,3 +142,30 @@ def test_a_subscription_stored_in_german_before_the_fix_gets_its_digest(
     julia = app.store.subscriber(email="julia@example.lu")
     assert julia is not None
     assert "SUMMARY:Café code" in app.followed_calendar(app.published(), julia).decode()
+
+
+def test_a_calendar_address_typed_in_german_or_english_leads_to_the_calendar(
+        feed_server: Any, tmp_path: Path) -> None:
+    """Julia typed the address of Luxembourg's calendar as she names the city,
+    /calendars/luxemburg.ics, and got 404 (the page links luxembourg.ics, the slug of the
+    value, CONTRACT.md), as for the topic she reads as "KI" (its calendar: ia.ics here, the
+    operator's spelling) or "Esch an der Alzette". Each now answers a permanent redirect to
+    the calendar's own address, its ``lang`` kept; a name no calendar has is still 404."""
+    with lux_site(feed_server, tmp_path, ("Meetup Machine Learning", HOUSE_OF_STARTUPS),
+                  ("Deep tech funding", TECHNOPORT)) as web:
+        for typed, canonical in (("luxemburg", "luxembourg"), ("Luxemburg", "luxembourg"),
+                                 ("letzebuerg", "luxembourg"), ("ki", "ia"), ("AI", "ia"),
+                                 ("esch-an-der-alzette", "esch-sur-alzette"),
+                                 ("unternehmen", "company"), ("Metz", "metz")):
+            answer = web.client.get(f"/calendars/{typed}.ics", params={"lang": "de"})
+            assert answer.status_code == 301, typed
+            assert answer.headers["location"] == f"{canonical}.ics?lang=de", typed
+            assert httpx.URL(f"{web.url}/calendars/{typed}.ics").join(
+                answer.headers["location"]).path == f"/calendars/{canonical}.ics"
+        followed = web.client.get("/calendars/luxemburg.ics", follow_redirects=True)
+        assert followed.status_code == 200
+        assert "Meetup Machine Learning" in followed.text and "Deep tech" not in followed.text
+        assert web.client.get("/calendars/luxembourg.ics").status_code == 200
+        assert "location" not in web.client.get("/calendars/luxembourg.ics").headers
+        assert web.client.get("/calendars/nowhere.ics").status_code == 404
+        assert web.client.get("/calendars/belval.ics").status_code == 404

@@ -20,10 +20,13 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from ..core import Selection
+from ..errors import AggregatorError
+from ..selection import named_calendar
 from ..subscribers import SubscriberError
 from ..render import DEFAULT_TITLE, render_news_atom, render_news_json
 from ..render.exports import render_atom
@@ -212,12 +215,30 @@ def filtered_calendar(request: Request, slug: str, lang: Lang = "") -> Response:
     """The slugs are listed on /calendars (`metz`, `lab`, `ai`…); `lang` (fr, en, de;
     French by default) names the calendar: a reader of the English or German /calendars
     page found "Laboratoire", "Données" in its list of calendars."""
-    if not SLUG.match(slug):
-        raise not_found("err_no_calendar")
+    output = aggregator_of(request).settings.output_dir
+    if not SLUG.match(slug) or not (output / "calendars" / f"{slug}.ics").exists():
+        named = _calendar_named(request, slug)
+        if named is not None:  # relative: the app may be served under a path (rootpath)
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(f"{named}.ics{query}", status_code=301)
+        if not SLUG.match(slug):
+            raise not_found("err_no_calendar")
     language = _named_in(lang)
     if language == "fr":
         return _file(request, f"calendars/{slug}.ics", CALENDAR, unknown="err_no_calendar")
     return _renamed_calendar(request, slug, language)
+
+
+def _calendar_named(request: Request, typed: str) -> str | None:
+    """The slug of the filtered calendar ``typed`` names otherwise (``luxemburg``): see
+    :func:`.selection.named_calendar`; None for none."""
+    if len(typed) > 100:
+        return None
+    try:
+        calendars = aggregator_of(request).published().calendars
+    except AggregatorError:
+        return None  # nothing built yet: the calendar's own 404 says so
+    return named_calendar(typed, calendars)
 
 
 def _renamed_calendar(request: Request, slug: str, language: str) -> Response:
