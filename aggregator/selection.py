@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol, TypeVar
 
-from .dedup.places import CITIES, CITY_PHRASES, SUBURBS
+from .dedup.places import CITIES, CITY_PHRASES, SUBURBS, venue_districts
 from .models import LANGUAGES, MergedEvent, MergedItem, Source
 from .render import search_texts, slugify
 from .slug import has_umlaut, search_fold, umlauts_spelled
@@ -176,9 +176,10 @@ P = TypeVar("P", bound=Posted)
 
 def event_text(event: MergedEvent) -> str:
     """What a search reads in an event besides its organisers' names: its city under its
-    other names too (a German reader's "Luxemburg", a French one's "Sarrebruck")."""
-    return " ".join((event.title, event.location, event.city, *city_names(event.city),
-                     event.description))
+    other names too (a German reader's "Luxemburg", a French one's "Sarrebruck"), and the
+    district of a known venue it is at (Technoport's "Belval", its address naming Esch)."""
+    return " ".join((event.title, event.location, *venue_districts(event.location),
+                     event.city, *city_names(event.city), event.description))
 
 
 def city_names(city: str) -> tuple[str, ...]:

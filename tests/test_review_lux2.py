@@ -169,3 +169,23 @@ def test_a_calendar_address_typed_in_german_or_english_leads_to_the_calendar(
         assert "location" not in web.client.get("/calendars/luxembourg.ics").headers
         assert web.client.get("/calendars/nowhere.ics").status_code == 404
         assert web.client.get("/calendars/belval.ics").status_code == 404
+
+
+def test_a_search_for_belval_finds_the_events_at_its_known_venues(
+        feed_server: Any, tmp_path: Path) -> None:
+    """Technoport is at Belval, Esch-sur-Alzette's university and start-up district, and
+    its address says only "9 avenue des Hauts-Fourneaux, 4362 Esch-sur-Alzette": a search
+    for "Belval", the name everyone gives the place, found none of its events. Belval is not
+    a name of the city ("Esch an der Alzette" is): the Kulturfabrik, in Esch's centre, is not
+    at Belval, as Laxou is not Nancy. An event at a venue the venue table places in a
+    district (technoport-belval) is now found by the district's name."""
+    with lux_site(feed_server, tmp_path, ("Deep tech funding", TECHNOPORT),
+                  ("Concert électro", "Kulturfabrik\\, 116 rue de Luxembourg\\, "
+                   "4221 Esch-sur-Alzette"),
+                  ("Startup breakfast", "Technoport Belval"),
+                  ("Pitch Night", HOUSE_OF_STARTUPS)) as web:
+        assert agenda_titles(web, q="Belval", lang="de") == ["Deep tech funding",
+                                                            "Startup breakfast"]
+        assert agenda_titles(web, q="belval funding", lang="en") == ["Deep tech funding"]
+        assert agenda_titles(web, q="Esch an der Alzette", lang="de") == [
+            "Concert électro", "Deep tech funding", "Startup breakfast"]

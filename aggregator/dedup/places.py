@@ -92,6 +92,30 @@ DEFAULT_VENUES: Mapping[str, tuple[str, ...]] = {
 city, which a location naming only the venue implies. An operator adds venues by passing
 ``venues=`` to merge_events (same shape; put the city in the id or an alias)."""
 
+VENUE_DISTRICTS: Mapping[str, str] = {
+    venue: district for venue in DEFAULT_VENUES for district in SUBURBS
+    if venue.endswith("-" + district.replace(" ", "-"))}
+"""A known venue -> the district it is in, as its id says (technoport-belval: Belval): a
+search for "Belval" found none of Technoport's events, whose address names only Esch."""
+_DISTRICT_ALIASES = {district: (
+    tuple(max(alias.split(), key=len) for alias in DEFAULT_VENUES[venue]),
+    re.compile("|".join(r"\b" + r"\W+".join(map(re.escape, alias.split())) + r"\b"
+                        for alias in DEFAULT_VENUES[venue]), re.IGNORECASE))
+    for venue, district in VENUE_DISTRICTS.items()}
+"""A district -> each of its venues' aliases' longest word (looked for first), and one
+expression finding any alias, its words apart by anything but a letter."""
+
+
+def venue_districts(location: str) -> tuple[str, ...]:
+    """The districts of the known venues ``location`` names (``("belval",)``), not those of
+    its city: Esch's centre is not Belval, as Laxou is not Nancy. A regular expression over
+    the raw text, after a look for a word of it: a search reads every event's text at each
+    build (40,000): 2.8 µs a location by the expression alone, 1.4 so."""
+    lowered = location.lower()
+    return tuple(district for district, (words, aliases) in _DISTRICT_ALIASES.items()
+                 if any(word in lowered for word in words) and aliases.search(location))
+
+
 _ABBREVIATIONS = {"av": "avenue", "ave": "avenue", "bd": "boulevard", "bld": "boulevard",
                   "blvd": "boulevard", "r": "rue", "pl": "place", "str": "strasse",
                   "st": "saint", "ste": "sainte", "chem": "chemin", "imp": "impasse"}
