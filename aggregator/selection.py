@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol, TypeVar
 
-from .dedup.places import CITIES, CITY_PHRASES, SUBURBS, venue_districts
+from .dedup.places import CITIES, CITY_PHRASES, SAME_CITY, SUBURBS, venue_districts
 from .models import LANGUAGES, MergedEvent, MergedItem, Source
 from .render import search_texts, slugify
 from .slug import has_umlaut, search_fold, umlauts_spelled
@@ -117,7 +117,9 @@ class Offer:
         """The city offered that ``typed`` names, as :meth:`city`; None for none."""
         if not typed:
             return None
-        return self.by_slug.get(slugify(typed)) or self.by_place.get(city_key(typed))
+        key = city_key(typed)
+        return (self.by_slug.get(slugify(typed)) or self.by_place.get(key)
+                or self.by_place.get(SAME_CITY.get(key, "")))
 
     @staticmethod
     def kind(typed: str) -> str:
@@ -183,10 +185,14 @@ def event_text(event: MergedEvent) -> str:
 
 
 def city_names(city: str) -> tuple[str, ...]:
-    """The names of ``city`` in the region's languages, folded (not its suburbs'): none for
-    a city the table of :mod:`.dedup.places` does not know."""
-    return tuple(name for name in CITIES.get(city_key(city), ()) if name not in SUBURBS
-                 ) if city else ()
+    """The names of ``city`` in the region's languages, folded (not its suburbs'), those of
+    a city it also is too (:data:`.dedup.places.SAME_CITY`: "Luxembourg City"): none for a
+    city the table of :mod:`.dedup.places` does not know."""
+    return CITY_NAMES.get(city_key(city), ()) if city else ()
+
+
+CITY_NAMES = {city: tuple(name for same in (city, *(k for k, v in SAME_CITY.items() if v == city))
+                          for name in CITIES[same] if name not in SUBURBS) for city in CITIES}
 
 
 def item_text(item: MergedItem) -> str:

@@ -189,3 +189,19 @@ def test_a_search_for_belval_finds_the_events_at_its_known_venues(
         assert agenda_titles(web, q="belval funding", lang="en") == ["Deep tech funding"]
         assert agenda_titles(web, q="Esch an der Alzette", lang="de") == [
             "Concert électro", "Deep tech funding", "Startup breakfast"]
+
+
+def test_luxembourg_city_as_english_names_it_is_luxembourg(feed_server: Any,
+                                                          tmp_path: Path) -> None:
+    """An English reader names the capital "Luxembourg City" (and Luxembourgish "Stad
+    Lëtzebuerg"), to tell it from the country: ``?city=Luxembourg City`` listed nothing,
+    with "All" in the form, and a search for it found none of the events in Luxembourg,
+    the city as the organisations name it. Luxembourg City is the city Luxembourg
+    (dedup.places names it "luxembourg-ville"), where no filter offers it on its own."""
+    with lux_site(feed_server, tmp_path, ("Pitch Night", HOUSE_OF_STARTUPS),
+                  ("Deep tech funding", TECHNOPORT)) as web:
+        assert agenda_titles(web, city="Luxembourg City", lang="en") == ["Pitch Night"]
+        assert agenda_titles(web, city="Stad Lëtzebuerg", lang="de") == ["Pitch Night"]
+        assert agenda_titles(web, q="Luxembourg City pitch", lang="en") == ["Pitch Night"]
+        answer = web.client.get("/calendars/luxembourg-city.ics")
+        assert answer.status_code == 301 and answer.headers["location"] == "luxembourg.ics"

@@ -44,6 +44,10 @@ COUNTRY_OF: Mapping[str, str] = {"esch-sur-alzette": "luxembourg", "differdange"
 these cities also count as "luxembourg" and never contradict it. Kirchberg is the city itself
 ("luxembourg-ville"), which contradicts Esch (see :func:`cities_differ`)."""
 COUNTRIES = frozenset(COUNTRY_OF.values())
+SAME_CITY: Mapping[str, str] = {"luxembourg-ville": "luxembourg"}
+"""A city -> the city of :data:`CITIES` that names it too: organisations write their capital
+"Luxembourg", which English readers call "Luxembourg City" and Luxembourgish "Stad
+Lëtzebuerg" to tell it from the country (a filter or search in those words found nothing)."""
 
 
 def cities_differ(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
