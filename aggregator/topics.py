@@ -63,8 +63,9 @@ KINDS: dict[str, tuple[str, str, str]] = {  # models.SOURCE_KINDS, in LANGUAGES'
 
 
 def topic(tag: str, language: str) -> str:
-    """The name of ``tag`` in ``language``: "ai" is "IA" in French, "KI" in German."""
-    known = TOPICS.get(tag.strip().lower())
+    """The name of ``tag`` in ``language``: "ai" is "IA" in French, "KI" in German, and so
+    is a tag written as another of its names (an operator's "IA" read "IA" in German)."""
+    known = TOPICS.get(tag.strip().lower()) or TOPICS.get(topic_slug(tag))
     if known is not None:
         return known[LANGUAGES.index(language) if language in LANGUAGES else 0]
     words = tag.strip()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -205,3 +206,25 @@ def test_luxembourg_city_as_english_names_it_is_luxembourg(feed_server: Any,
         assert agenda_titles(web, q="Luxembourg City pitch", lang="en") == ["Pitch Night"]
         answer = web.client.get("/calendars/luxembourg-city.ics")
         assert answer.status_code == 301 and answer.headers["location"] == "luxembourg.ics"
+
+
+def test_a_topic_the_operator_wrote_in_french_reads_in_german_on_german_pages(
+        feed_server: Any, tmp_path: Path, smtp_server: Sink) -> None:
+    """The operator wrote the company's topic "IA", as French does: the German agenda's
+    topic filter, its calendars page and Julia's digest ("Ihre Auswahl: IA") named it in
+    French, where the operator's "ai" reads "KI"; she never met the word she searches for.
+    A topic written as any of its names now reads as the reader's language names it."""
+    with lux_site(feed_server, tmp_path) as web:
+        agenda = web.client.get("/", params={"lang": "de"}).text
+        assert re.search(r'<option value="IA"[^>]*>KI</option>', agenda), agenda
+        assert re.search(r'<option value="IA"[^>]*>AI</option>',
+                         web.client.get("/", params={"lang": "en"}).text)
+        assert re.search(r'<option value="IA"[^>]*>IA</option>', web.client.get("/", params={"lang": "fr"}).text)
+        assert "KI" in web.client.get("/calendars", params={"lang": "de"}).text
+        web.aggregator.add_subscriber("julia@example.lu", language="de", tags=["IA"],
+                                      confirmed=True)
+        web.aggregator.settings = replace(web.aggregator.settings, smtp=replace(
+            web.aggregator.settings.smtp, host="127.0.0.1", port=smtp_server.port))
+        assert web.aggregator.send_digest().sent == ("julia@example.lu",)
+        digest = smtp_server.messages[0].get_body(("plain",)).get_content()
+        assert "Ihre Auswahl: KI" in digest, digest
