@@ -30,7 +30,7 @@ from ..models import Event, Source, When
 from ..recurrence import dates_between, rule_problem, several_a_day
 from .cluster import Traits
 from .keys import Profile
-from .match import BUCKET_MINUTES, blocking_words
+from .match import BUCKET_MINUTES, MAX_BLOCK, blocking_words
 from .places import one_room, same_place
 from . import rhythm
 from .policy import rank_events, source_rank
@@ -228,7 +228,7 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
             p = profiles[i]
             candidates = (entry for word in blocking_words(p)
                           for key in _keys(word, p.minute, p.day, at=False)
-                          for entry in wanted.get(key, ()))
+                          for entry in _block(wanted, key))
             for number, slot, shifted in candidates:
                 if (number, slot, i) in seen or (number, slot, other) in joined or ruled_out(
                         shifted, p) or series[number].group == other:
@@ -248,6 +248,16 @@ def _copies(groups: Sequence[Sequence[int]], profiles: Sequence[Profile], wanted
                     found.append((_agreement(shifted, group, profiles, i, verdict.score),
                                   owner.name, copy_name, other, number, slot, p.key, verdict))
     return sorted(found, key=lambda f: f[:3])
+
+
+def _block(wanted: Wanted, key: tuple[str, str, int]) -> Sequence[tuple[int, When, Profile]]:
+    """The series' dates filed under ``key``; none when more than :data:`MAX_BLOCK` are, as
+    matching reads a block (match.py): a word that many dates share in one slot is no
+    evidence there. 2,000 weekly series titled "Python …" compared each copy with all
+    2,000 dates at its time (a minute of a build); a copy still meets its own series by its
+    other subject words."""
+    found = wanted.get(key, ())
+    return found if len(found) <= MAX_BLOCK else ()
 
 
 def _agreement(shifted: Profile, group: Sequence[int], profiles: Sequence[Profile],

@@ -1,0 +1,47 @@
+"""Series review, left-overs: no single feed's series may cost a refresh or a build more than
+a few seconds. Each test serves its feeds on loopback, refreshes them into a real SQLite
+store and builds (test_review_series's helpers), timing the processor time spent."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from test_review_series import cpu, name, refreshed
+from test_review_time import calendar
+
+
+def built(aggregator: Any) -> float:
+    """Refresh, then build (its processor time measured), then close: what the build cost."""
+    try:
+        aggregator.refresh(force=True)
+        started = cpu()
+        aggregator.build()
+        return cpu() - started
+    finally:
+        aggregator.close()
+
+
+def test_joining_series_that_share_a_title_word_with_their_copies_grows_linearly(
+        feed_server: Any, tmp_path: Path) -> None:
+    """A club's feed of 2,000 weekly series all titled "Python …" (Python Django, Python
+    Flask, …), each of whose dates a venue posts as an event of its own: joining each copy
+    to its series compared it with every series' date at that time that shares "python",
+    2,000 × 2,000 comparisons, and the build took a minute. As matching does, a title word
+    held by more than 200 dates in one slot is no evidence there: each copy still meets its
+    series by its own subject word, every copy joined, in seconds."""
+    count = 2_000
+    series = [f"UID:python{n}@lab\nSUMMARY:Python {name(n)[8:]}\nLOCATION:TCRM-Blida, Metz\n"
+              "DTSTART:20261201T180000Z\nDURATION:PT2H\nRRULE:FREQ=WEEKLY" for n in range(count)]
+    copies = [f"UID:copy{n}@venue\nSUMMARY:Python {name(n)[8:]}\nLOCATION:TCRM-Blida, Metz\n"
+              f"DTSTART:{date(2026, 12, 8) + timedelta(weeks=n % 8):%Y%m%d}T180000Z\n"
+              "DURATION:PT2H" for n in range(count)]
+    took = built(refreshed(feed_server, tmp_path, {"lab": calendar(*series),
+                                                   "venue": calendar(*copies)}))
+    events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
+    assert len(events) == count
+    assert all(sorted(s["source"] for s in e["sources"]) == ["lab", "venue"] for e in events)
+    assert all(e["rrule"] == "FREQ=WEEKLY" for e in events)
+    assert took < 20, f"the build took {took:.0f} s of processor time"
