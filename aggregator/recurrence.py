@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import math
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -44,6 +45,11 @@ EXPANDS_BELOW = {"BYSECOND": 6, "BYMINUTE": 5, "BYHOUR": 4, "BYDAY": 3, "BYMONTH
 FREQ is coarser (its index in :data:`FINER` below this one); at a finer FREQ it only
 filters (``FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR``, Thunderbird's "every weekday", is one step a
 day, not five)."""
+YEAR_STEPS = 25
+"""What a step of a YEARLY rule costs, in daily steps: dateutil looks at each day of the year
+(0.035 ms a year here, against 1.4 µs a daily step), BY parts or not (without them it takes
+DTSTART's month and day). Counted as one, 1,000 yearly series since 1600 passed every
+budget and held the listings half a minute."""
 WALK_BUDGET = 20_000
 """Rule steps :func:`dates_between` lets dateutil walk from DTSTART (a daily rule for 50
 years, a minutely one for two weeks); the rule's dates past them are not looked for."""
@@ -230,6 +236,8 @@ def expansion_steps(rrule: str, start: datetime, stop: datetime) -> float:
     for name, below in EXPANDS_BELOW.items():
         if name in parts and level < below:
             fan_out *= max(1, parts[name].count(",") + 1)
+    if level == 0:
+        fan_out = max(fan_out, YEAR_STEPS)
     return max((stop - start).total_seconds(), 0.0) / (period * max(interval, 1)) * fan_out
 
 
@@ -301,8 +309,10 @@ def _fast_forward(parts: dict[str, str], dtstart: datetime, low: datetime) -> da
     """A later DTSTART from which the rule gives the same dates from ``low`` on: whole
     periods (FREQ times INTERVAL) skipped, so that dateutil, which walks from DTSTART, walks
     one period before ``low`` rather than years of them (a weekly series since 2015). Not
-    with COUNT (counted from DTSTART), nor where DTSTART gives a day some periods lack (the
-    31st of a monthly rule, 29 February of a yearly one), nor for rules finer than a day."""
+    with COUNT (counted from DTSTART), nor for rules finer than a day; where DTSTART gives a
+    day some periods lack (the 31st of a monthly rule, 29 February of a yearly one), whole
+    400-year cycles (a yearly series since 29 February 1600 walked 444 years of days to
+    reach 2044, 16 ms, twice for each of its copies)."""
     interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
     freq = parts.get("FREQ")
     if "COUNT" in parts or low <= dtstart or interval < 1:
@@ -318,6 +328,12 @@ def _fast_forward(parts: dict[str, str], dtstart: datetime, low: datetime) -> da
             return dtstart.replace(year=dtstart.year + total // 12, month=total % 12 + 1)
     if freq == "YEARLY" and (dtstart.month, dtstart.day) != (2, 29):
         years = ((low.year - dtstart.year) // interval - 1) * interval
+        if years > 0:
+            return dtstart.replace(year=dtstart.year + years)
+    if freq in ("YEARLY", "MONTHLY"):  # whole 400-year cycles, which the calendar repeats
+        cycle = math.lcm(CYCLE_YEARS * (1 if freq == "YEARLY" else 12), interval) // (
+            1 if freq == "YEARLY" else 12)  # in years, a whole number of the rule's periods
+        years = (low.year - dtstart.year - 1) // cycle * cycle
         if years > 0:
             return dtstart.replace(year=dtstart.year + years)
     return dtstart

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from aggregator.dedup import merge_events
 from aggregator.parse.ical_dates import checked_rule
 from aggregator.recurrence import (
-    WALK_BUDGET, dates_between, expansion_steps, is_occurrence, rule_problem, start_back)
+    WALK_BUDGET, YEAR_STEPS, dates_between, expansion_steps, is_occurrence, rule_problem,
+    start_back)
 from aggregator.render.agenda import upcoming
 from render_builders import NOW, PARIS, SOURCES, member, merged
 
@@ -196,7 +197,7 @@ def test_a_by_part_that_only_filters_a_finer_rule_costs_no_more_steps() -> None:
     stop = start + timedelta(days=700)
     assert expansion_steps("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", start, stop) == 700
     assert expansion_steps("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", start, stop) == 500
-    assert expansion_steps("FREQ=YEARLY;BYMONTH=1,2", start, stop) == 700 / 365 * 2
+    assert expansion_steps("FREQ=YEARLY;BYMONTH=1,2", start, stop) == 700 / 365 * YEAR_STEPS
     assert expansion_steps("FREQ=MONTHLY;BYMONTH=1,2", start, stop) == 700 * 86_400 / 2_419_200
 
 
@@ -252,3 +253,15 @@ def test_a_series_starts_back_at_another_series_days_only_when_its_rule_gives_th
     assert start_back("FREQ=WEEKLY;BYDAY=TU", after_the_change, (), weeks[::2]) is None
     assert start_back("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", after_the_change, (), weeks) is None
     assert start_back("FREQ=WEEKLY;BYDAY=TU;COUNT=5", after_the_change, (), weeks) is None
+
+
+def test_a_rule_from_a_day_some_periods_lack_is_walked_from_its_last_400_year_cycle() -> None:
+    """A yearly series since 29 February 1600 and a monthly one on the 31st since 1700 give
+    the dates dateutil gives walking from DTSTART (the calendar repeats every 400 years)."""
+    for rule, start in (("FREQ=YEARLY;BYDAY=MO,TU", datetime(1600, 2, 29, 10)),
+                        ("FREQ=YEARLY;INTERVAL=3", datetime(1600, 2, 29, 10)),
+                        ("FREQ=MONTHLY;INTERVAL=5", datetime(1700, 1, 31, 18))):
+        found = dates_between(rule, start, (), (), date(2040, 1, 1), date(2060, 12, 31))
+        walked = rrulestr(rule, dtstart=start).between(datetime(2040, 1, 1),
+                                                       datetime(2061, 1, 1))
+        assert found == tuple(walked) and found, rule
