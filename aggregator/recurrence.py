@@ -398,12 +398,25 @@ def _held_by_interval(parts: dict[str, str], start: When) -> dict[str, str]:
 def _never_recurs(parts: dict[str, str], start: When) -> bool:
     """Whether no day passes the rule's day filters, asked of a YEARLY probe that dateutil
     walks a year at a time over one 400-year cycle at least (a few ms when it is empty).
+    An INTERVAL of whole weeks or years is one more filter (:func:`_held_by_interval`)."""
+    probe = day_probe(parts, start)
+    if isinstance(probe, bool):
+        return probe
+    text, day = probe
+    shift = (LAST_PROBE_YEAR + CYCLE_YEARS - day.year) // CYCLE_YEARS * CYCLE_YEARS
+    first = _midnight(day.replace(year=day.year + shift))
+    return next(iter(rrulestr(text, dtstart=first)), None) is None
+
+
+def day_probe(parts: dict[str, str], start: When) -> tuple[str, date] | bool:
+    """A YEARLY rule that, walked from the day given with it, passes the days the rule's day
+    filters pass; or whether none does, when that is known without one (False for a rule
+    each of whose periods has a date).
 
     The probe holds the rule's day filters and, where the rule leaves them out, the defaults
     dateutil takes from DTSTART for the rule's own frequency (a MONTHLY rule's day of the
     month, a WEEKLY rule's weekday), so that it passes the same days; interval, count and
-    positions only ever remove dates, so an empty probe means an empty rule. An INTERVAL of
-    whole weeks or years is one more filter (:func:`_held_by_interval`)."""
+    positions only ever remove dates, so an empty probe means an empty rule."""
     held = _held_by_interval(parts, start)
     for key, value in held.items():
         if key in parts and value not in {v.lstrip("+-0123456789") for v in parts[key].split(",")}:
@@ -427,7 +440,4 @@ def _never_recurs(parts: dict[str, str], start: When) -> bool:
     if freq == "MONTHLY" and "BYMONTH" not in probe:
         probe["BYMONTH"] = ",".join(map(str, range(1, 13)))  # ordinals within each month
     day = start if not isinstance(start, datetime) else start.date()
-    shift = (LAST_PROBE_YEAR + CYCLE_YEARS - day.year) // CYCLE_YEARS * CYCLE_YEARS
-    first = _midnight(day.replace(year=day.year + shift))
-    text = ";".join(["FREQ=YEARLY", *(f"{key}={value}" for key, value in probe.items())])
-    return next(iter(rrulestr(text, dtstart=first)), None) is None
+    return ";".join(["FREQ=YEARLY", *(f"{key}={value}" for key, value in probe.items())]), day

@@ -71,3 +71,30 @@ def test_yearly_series_since_a_29_february_long_ago_cost_seconds_not_a_minute(
     ics = (tmp_path / "output" / "calendar.ics").read_text().replace("\r\n ", "")
     assert ics.count("RRULE:FREQ=YEARLY;BYDAY=MO,TU;BYMONTHDAY=29;BYMONTH=2") == count
     assert took < 15, f"the build took {took:.0f} s of processor time"
+
+
+def test_rare_series_since_2024_cost_their_search_for_their_next_date_not_a_minute(
+        feed_server: Any, tmp_path: Path) -> None:
+    """A feed of 300 series that meet only on a Monday 29 February, since January 2024
+    (valid; the next one in 2044): three years of days to the agenda's horizon each, well
+    within every budget, but dateutil then looks for the next dates past it, ten at a time,
+    300 years of days: the build took a minute. A listing now counts that search (ten of
+    the rule's longest gaps, measured once per set of day filters): the series past the
+    organisation's budget are left out of the pages, their organiser told why, and
+    calendar.ics still gives every rule."""
+    count = 300
+    rare = [f"UID:rare{n}@lab\nSUMMARY:{name(n)}\nLOCATION:TCRM-Blida, Metz\n"
+            "DTSTART:20240101T100000Z\nDURATION:PT1H\n"
+            "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO" for n in range(count)]
+    aggregator = refreshed(feed_server, tmp_path, {"lab": calendar(*rare)})
+    took = built(aggregator)
+    ics = (tmp_path / "output" / "calendar.ics").read_text().replace("\r\n ", "")
+    assert ics.count("RRULE:FREQ=DAILY;BYDAY=MO;BYMONTHDAY=29;BYMONTH=2") == count, ics[-2000:]
+    assert took < 10, f"the build took {took:.0f} s of processor time"
+    aggregator = refreshed(feed_server, tmp_path, {"lab": calendar(*rare)})
+    try:
+        (health,) = aggregator.feed_health()
+    finally:
+        aggregator.close()
+    assert any("recurring series meet too rarely to be listed" in w
+               for w in health.warnings), health.warnings

@@ -1,7 +1,7 @@
 """Which of a calendar's series the pages will leave out, told to its organiser.
 
 The agenda, the digest and an organisation's page walk each series' rule from its DTSTART
-(dateutil cannot start later) within a budget (:mod:`aggregator.listing_budget`:
+(dateutil cannot start later), and on to its next dates past the horizon, within a budget (:mod:`aggregator.listing_budget`:
 ``EXPANSION_BUDGET`` steps a series, ``SOURCE_BUDGET`` an organisation); a series past it
 is left out of them and kept in calendar.ics. The organiser saw their series missing and
 nothing saying why: the feed's health says it now, reckoned when the feed is read as a
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from ..instants import utc_instant
 from ..models import Event, ParsedFeed
-from ..listing_budget import EXPANSION_BUDGET, HORIZON, left_out
+from ..listing_budget import EXPANSION_BUDGET, HORIZON, left_out, listing_steps
 from ..recurrence import DAYS_PER_PERIOD, FREQ_SECONDS, expansion_steps, rule_parts
 
 
@@ -34,14 +34,27 @@ def note_costly_series(parsed: ParsedFeed, now: datetime) -> ParsedFeed:
     out.update(left_out((uid, "", steps) for uid, (_, steps) in costs.items()
                         if steps <= EXPANSION_BUDGET))
     named = [event for uid, (event, _) in costs.items() if uid in out and not _over(event, now)]
-    if not named:
+    rare = [event for event in named if _rare(event, costs[event.uid][1], now + HORIZON)]
+    far = [event for event in named if event not in rare]
+    notes = [costly_series_note(len(found), _described(found[0]), rarely=found is rare)
+             for found in (far, rare) if found]
+    if not notes:
         return parsed
-    note = costly_series_note(len(named), _described(named[0]))
-    return dataclasses.replace(parsed, warnings=(*parsed.warnings, note))
+    return dataclasses.replace(parsed, warnings=(*parsed.warnings, *notes))
 
 
-def costly_series_note(count: int, first: str) -> str:
-    """The warning: how many series, the first by name, and what to do."""
+def costly_series_note(count: int, first: str, *, rarely: bool = False) -> str:
+    """The warning: how many series, the first by name, and what to do (a series that
+    costs its search for its next dates more than its walk from DTSTART meets too rarely:
+    starting it later would not help)."""
+    if rarely and count == 1:
+        return (f"1 recurring series meets too rarely to be listed ({first}): the agenda, the "
+                "digest and the organisation's page leave out its dates, calendar.ics keeps "
+                "them; write its dates as RDATEs instead")
+    if rarely:
+        return (f"{count} recurring series meet too rarely to be listed (the first: {first}): "
+                "the agenda, the digest and the organisation's page leave out their dates, "
+                "calendar.ics keeps them; write their dates as RDATEs instead")
     if count == 1:
         return (f"1 recurring series starts too far back to be listed ({first}): the agenda, "
                 "the digest and the organisation's page leave out its dates, calendar.ics "
@@ -59,7 +72,14 @@ def _steps(event: Event, stop: datetime) -> float:
     rule = event.rrule
     if rule is None or event.recurrence_id is not None:
         return 0.0
-    return expansion_steps(rule, utc_instant(event.start), stop)
+    return listing_steps(rule, utc_instant(event.start), stop)
+
+
+def _rare(event: Event, steps: float, stop: datetime) -> bool:
+    """Whether most of the series' ``steps`` are its search for its next dates past
+    ``stop``, not its walk from DTSTART."""
+    assert event.rrule is not None
+    return expansion_steps(event.rrule, utc_instant(event.start), stop) * 2 < steps
 
 
 def _over(event: Event, now: datetime) -> bool:

@@ -367,6 +367,24 @@ CATALOG: tuple[tuple[str, str, str], ...] = FETCHING + (
      "1 Terminserie beginnt zu weit in der Vergangenheit, um gelistet zu werden ({what}): "
      "Agenda, Newsletter und die Seite der Organisation lassen ihre Termine aus, "
      "calendar.ics behält sie; lassen Sie sie (DTSTART) näher am heutigen Tag beginnen"),
+    ("1 recurring series meets too rarely to be listed ({what}): the agenda, the digest and "
+     "the organisation's page leave out its dates, calendar.ics keeps them; write its dates "
+     "as RDATEs instead",
+     "1 série récurrente a lieu trop rarement pour être listée ({what}) : l'agenda, la "
+     "lettre et la page de l'organisation omettent ses dates, calendar.ics les garde ; "
+     "écrivez plutôt ses dates en RDATE",
+     "1 Terminserie findet zu selten statt, um gelistet zu werden ({what}): Agenda, "
+     "Newsletter und die Seite der Organisation lassen ihre Termine aus, calendar.ics "
+     "behält sie; schreiben Sie ihre Termine stattdessen als RDATE"),
+    ("{n} recurring series meet too rarely to be listed (the first: {what}): the agenda, the "
+     "digest and the organisation's page leave out their dates, calendar.ics keeps them; "
+     "write their dates as RDATEs instead",
+     "{n} séries récurrentes ont lieu trop rarement pour être listées (la première : {what}) "
+     ": l'agenda, la lettre et la page de l'organisation omettent leurs dates, calendar.ics "
+     "les garde ; écrivez plutôt leurs dates en RDATE",
+     "{n} Terminserien finden zu selten statt, um gelistet zu werden (die erste: {what}): "
+     "Agenda, Newsletter und die Seite der Organisation lassen ihre Termine aus, "
+     "calendar.ics behält sie; schreiben Sie ihre Termine stattdessen als RDATE"),
     ("{n} recurring series start too far back to be listed (the first: {what}): the agenda, "
      "the digest and the organisation's page leave out their dates, calendar.ics keeps them; "
      "start them (DTSTART) nearer today",

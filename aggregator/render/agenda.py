@@ -23,8 +23,8 @@ from icalendar import Event as VEvent
 
 from ..memo import Memo
 from ..models import MergedEvent, When
-from ..listing_budget import EXPANSION_BUDGET, HORIZON, SOURCE_BUDGET, left_out
-from ..recurrence import expansion_steps, rule_problem
+from ..listing_budget import EXPANSION_BUDGET, HORIZON, SOURCE_BUDGET, left_out, listing_steps
+from ..recurrence import rule_problem
 from .ics import CALLED_OFF, event_components
 from .text import one_line, status_of
 from .times import as_clocks_read, as_date, event_span, instant
@@ -279,10 +279,11 @@ def _too_long_a_walk(event: MergedEvent, now: datetime, zone: tzinfo) -> bool:
 
 
 def _steps(event: MergedEvent, now: datetime, zone: tzinfo) -> float:
-    """The rule steps from the series' DTSTART to the agenda's horizon (0: no rule)."""
+    """The rule steps from the series' DTSTART to the agenda's horizon and its search for
+    the next dates past it (0: no rule)."""
     if not event.rrule:
         return 0.0
-    return expansion_steps(event.rrule, instant(event.start, zone), now + HORIZON)
+    return listing_steps(event.rrule, instant(event.start, zone), now + HORIZON)
 
 
 def over_budget(events: Iterable[MergedEvent], *, now: datetime, zone: tzinfo
