@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from aggregator.dedup import merge_events
 from aggregator.parse.ical_dates import checked_rule
 from aggregator.recurrence import (
-    WALK_BUDGET, YEAR_STEPS, dates_between, expansion_steps, is_occurrence, rule_problem,
-    start_back)
+    WALK_BUDGET, YEAR_STEPS, dates_between, expansion_steps, is_occurrence, rule_problem)
+from aggregator.dedup.rhythm import start_back
 from aggregator.render.agenda import upcoming
 from render_builders import NOW, PARIS, SOURCES, member, merged
 

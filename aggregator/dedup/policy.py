@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from ..instants import utc_instant
 from ..models import Event, MergedEvent, MergedItem, NewsItem, Source, When
 from ..parse.text import is_web_url, plain_text
-from ..recurrence import is_occurrence, joined_start, rule_problem
+from ..recurrence import is_occurrence, rule_problem
+from .rhythm import joined_start
 from .authorship import links_to_sources
 from .keys import untracked
 from .places import PlaceNormaliser, fold
@@ -160,7 +161,7 @@ def merge_event(uid: str, members: Sequence[Event], overrides: Sequence[Event],
 def _reach_back(rep: Event, members: Sequence[Event]) -> Event:
     """The representative series, started at the first date of a series of its cluster
     that started before it when its rule gives that series' days from there
-    (recurrence.joined_start): an organiser's export that starts the weekly meetup at its
+    (rhythm.joined_start): an organiser's export that starts the weekly meetup at its
     next date joined the venue's series (dedup.series), whose UID the merged event keeps;
     DTSTART moving forward would take the past weeks out of subscribers' calendars."""
     start = rep.start

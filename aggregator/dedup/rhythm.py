@@ -9,11 +9,13 @@ PURE: records in, a verdict out.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..models import Event, When
-from ..recurrence import WALK_BUDGET, dates_between, has_end, joined_start, several_a_day
+from ..recurrence import (WALK_BUDGET, dates_between, has_end, rule_parts, rule_problem,
+                          several_a_day)
 from .keys import instant
 
 SAME_DAYS = 4
@@ -35,7 +37,7 @@ def in_step(series: Event, later: Event, later_gives_dates: bool, tz: ZoneInfo) 
       both give the same days, day by day in the build's zone: a monthly special on the
       first Tuesday, each of whose dates is a weekly series' day, is another series;
     - a later record that gives the dates starts back at the series' first date
-      (recurrence.joined_start): the series' first weeks stay in subscribers' calendars.
+      (rhythm.joined_start): the series' first weeks stay in subscribers' calendars.
     """
     if not (_endless(series) and _endless(later)) or not _same_clock(series, later):
         return False
@@ -90,3 +92,34 @@ def moment_of(when: When, zone_name: str | None, tz: ZoneInfo) -> tuple[int | No
         return int(moment.timestamp()) // 60, moment.astimezone(tz).date().toordinal()
     except (OverflowError, ValueError):
         return None
+
+
+def start_back(rule: str, start: datetime, exdates: Sequence[When], earlier: Sequence[date]
+               ) -> datetime | None:
+    """``start`` moved back to the first of the days ``earlier`` (another series' days
+    before ``start``, read in its zone), at its own time of day, when ``rule`` walked from
+    there gives those very days: the same series exported from a later date
+    (dedup.rhythm.in_step) keeps the weeks it held before. None when it would not: a
+    COUNT would then count other dates, another rhythm gives other days."""
+    if not earlier or "COUNT" in rule_parts(rule) or rule_problem(rule, start) is not None:
+        return None
+    back = datetime.combine(earlier[0], start.timetz())
+    walked = dates_between(rule, back, (), exdates, earlier[0], start.date() - timedelta(days=1))
+    found = [d.date() for d in walked if isinstance(d, datetime)]
+    return back if found == list(earlier) else None
+
+
+def joined_start(series: Event, earlier: Event) -> datetime | None:
+    """``series``' start moved back to the first date of ``earlier`` (a series that started
+    before it) when its rule gives ``earlier``'s days from there (:func:`start_back`), else
+    None. Aware starts only: a floating one has no day in another's zone."""
+    start, theirs = series.start, earlier.start
+    if series.rrule is None or not isinstance(start, datetime) or start.tzinfo is None \
+            or not isinstance(theirs, datetime) or theirs.tzinfo is None:
+        return None
+    zone = start.tzinfo
+    walked = dates_between(earlier.rrule, theirs, earlier.rdates, earlier.exdates,
+                           theirs.date(), start.date())
+    days = sorted({d.astimezone(zone).date() for d in walked if isinstance(d, datetime)
+                   and d.tzinfo is not None and d.astimezone(zone).date() < start.date()})
+    return start_back(series.rrule, start, series.exdates, days)

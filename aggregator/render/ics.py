@@ -24,7 +24,7 @@ from icalendar import Event as VEvent
 
 from ..memo import BytesInMemory, BytesMemo, shared
 from ..models import Event, MergedEvent, Source, When
-from ..recurrence import is_occurrence
+from ..recurrence import occurrences
 from .dated_series import dated_occurrences, is_dated_series
 from .vtimezone import vtimezone
 from .vevent import escape_text, unambiguous, uri, utc_stamp, when_property, write_vevent
@@ -383,7 +383,8 @@ def _off_series(event: MergedEvent, start: When, zone: tzinfo) -> list[When]:
     named = [like(record.recurrence_id, start, zone) for record in event.overrides
              if record.recurrence_id is not None]
     rdates = [like(value, start, zone) for value in event.rdates]
-    return [value for value in named if not is_occurrence(event.rrule, start, rdates, value)]
+    found = occurrences(event.rrule, start, rdates, named)
+    return [value for value, known in zip(named, found, strict=True) if not known]
 
 
 def _rule(text: str, start: When, zone: tzinfo) -> vRecur | None:
