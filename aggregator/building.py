@@ -133,6 +133,7 @@ class BuildMixin:
                 memos=memos, exports_ready=exports_ready,
             )
             written = write_outputs(self.settings.output_dir, files, whole_generation=True)
+            memos.settle()
             self.store.save_publication(publication, before, encoded)
         return written
 

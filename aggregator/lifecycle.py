@@ -96,6 +96,8 @@ def publish(
         assert entry.snapshot is not None  # _vanish keeps the snapshot it cancels
         cancelled.append(entry.snapshot)
         memory[uid] = entry
+    _MARKS.settle()
+    _SNAPSHOTS.settle()
     published += _merged_away(cancelled, events)
     return published, memory
 

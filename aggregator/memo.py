@@ -113,6 +113,15 @@ class Memo(Generic[K, V]):
             self._current[key] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
+    def settle(self) -> None:
+        """This build asks for nothing more: what it did not ask for of the last build's
+        generation goes now instead of at the next :meth:`new_build`, with that generation's
+        table, which the hits popped empty but Python does not shrink (a daemon's rebuild
+        held both generations of every memo through its peak, issue 8). Nothing inside
+        :func:`not_kept`, which starts no generation."""
+        if _KEEPING.on:
+            self._previous = {}
+
     def put(self, key: K, value: V) -> None:
         """Keep ``value`` for ``key`` in this generation, instead of what it held."""
         if _KEEPING.on:
@@ -172,6 +181,7 @@ class BytesMemo(Protocol[K_contra, X]):
     def read(self, handle: Any) -> bytes: ...
     def extra(self, handle: Any) -> X: ...
     def __contains__(self, key: object) -> bool: ...
+    def settle(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -197,6 +207,10 @@ class BytesInMemory(Generic[K, X]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._memo
+
+    def settle(self) -> None:
+        """See :meth:`Memo.settle`."""
+        self._memo.settle()
 
     def close(self) -> None:
         """Forget everything (the next build renders everything)."""

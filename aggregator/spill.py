@@ -107,6 +107,11 @@ class SpilledBytes(Generic[K, X]):
     def __len__(self) -> int:
         return len(self._current)
 
+    def settle(self) -> None:
+        """This build reads no more: the last build's entries it did not ask for go now, with
+        their table (see memo.Memo.settle); their bytes stay in the file until a compaction."""
+        self._previous = {}
+
     def close(self) -> None:
         """Drop the file and everything remembered (the next build renders everything)."""
         if self._file is not None:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from aggregator.memo import BytesInMemory, Memo
+from aggregator.memo import BytesInMemory, Memo, not_kept
 from aggregator.render import OutputMemos, render_calendar, render_events_json, render_outputs
 from aggregator.spill import SpilledBytes
 from aggregator.store import codec
@@ -249,3 +249,47 @@ def test_not_kept_reads_only_what_was_kept_in_the_same_context() -> None:
     with not_kept():  # a new page starts unread until its memos' contexts are compared
         assert memo.get("k", lambda: "computed") == "computed"
     assert len(memo) == 1
+
+
+@pytest.mark.parametrize("kind", [Memo, BytesInMemory, SpilledBytes])
+def test_a_settled_memo_lets_go_of_what_this_build_did_not_ask_for(kind: type) -> None:
+    """A daemon's build settles each memo once its lookups are over: the last build's values
+    it did not ask for (records the feeds dropped) go then, with the last generation's table,
+    instead of staying through the build's peak until the next build; what it asked for is
+    reused by the next build as before (issue 8)."""
+    memo = kind()
+    made: list[str] = []
+
+    def make(key: str) -> object:
+        made.append(key)
+        return (key.encode(), None) if kind is not Memo else key
+
+    memo.new_build()
+    memo.get("kept", lambda: make("kept"))
+    memo.get("dropped", lambda: make("dropped"))
+    memo.new_build()
+    memo.get("kept", lambda: make("kept"))
+    assert "dropped" in memo  # until settled, the last build's values are all there
+    memo.settle()
+    assert "dropped" not in memo and "kept" in memo
+    memo.new_build()
+    memo.get("kept", lambda: make("kept"))
+    assert made == ["kept", "dropped"]  # reused across the settle
+
+
+def test_a_build_lets_go_of_the_records_the_feeds_dropped_once_decoded() -> None:
+    one, two = member("loria", "u-1", title="Un"), member("loria", "u-2", title="Deux")
+    rows = [(codec.encode_event(e), "loria", e.feed_url) for e in (one, two)]
+    codec.decode_records(rows, [])
+    codec.decode_records(rows[:1], [])
+    assert len(codec._EVENTS) == 1 and codec._key(rows[1]) not in codec._EVENTS
+
+
+def test_memo_settles_nothing_inside_not_kept() -> None:
+    memo: Memo[str, str] = Memo()
+    memo.new_build()
+    memo.get("a", lambda: "1")
+    memo.new_build()
+    with not_kept():
+        memo.settle()
+    assert "a" in memo

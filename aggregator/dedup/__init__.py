@@ -218,6 +218,7 @@ def _build(masters: Sequence[Event], attached: Sequence[Event], joined: Joined,
                     lambda: merge_event(uid, members, extra.get(uid, ()), sources, locations))
         for members, uid, locations in zip(ranked, uids, places, strict=True)
     ]
+    _MERGED.settle()
     merged.sort(key=lambda m: (sort_instant(m.members[0], tz), m.uid))
     return EventMerge(events=tuple(merged), assignment=assignment)
 
@@ -275,6 +276,8 @@ def merge_news(
     merged = [_MERGED_ITEMS.get((ident, tuple(records)), lambda: merged_item(ident, records))
               for ident, records in zip(ids, ([items[i] for i in g] for g in groups),
                                          strict=True)]
+    _MERGED_ITEMS.settle()
+    _CLEAN_LINKS.settle()
     merged.sort(key=lambda m: (-_epoch(m.published), m.id))
     assignment = {key: ident for keys, ident in zip(keysets, ids, strict=True) for key in keys}
     return NewsMerge(items=tuple(merged), assignment=assignment)

@@ -249,8 +249,10 @@ def profile_events(events: Sequence[Event], sources: Mapping[str, Source], tz: Z
     home_city = {s.id: CITY_PHRASES.get(" ".join(tokens_of(fold(s.city))), "")
                  for s in sources.values() if s.kind not in UMBRELLA_KINDS}
     _PROFILES.new_build((venue_city, home_city, str(tz), titles.signature, places.signature))
-    return [_PROFILES.get(e, lambda: _profile(e, venue_city, home_city, tz, titles, places))
-            for e in events]
+    profiles = [_PROFILES.get(e, lambda: _profile(e, venue_city, home_city, tz, titles, places))
+                for e in events]
+    _PROFILES.settle()
+    return profiles
 
 
 UMBRELLA_KINDS = frozenset({"venue", "institution"})

@@ -77,6 +77,8 @@ def candidate_pairs(profiles: Sequence[Profile], *, every: bool = False
                         pairs.add((min(i, j), max(i, j)))
     for group in links.values():
         _add_all(pairs, numbers, uids, group)
+    if not every:
+        _BUCKETS.settle()
     return sorted(pairs)
 
 

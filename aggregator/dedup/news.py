@@ -76,8 +76,9 @@ def profile_items(items: Sequence[NewsItem], sources: Mapping[str, Source]) -> l
     brands = [normalise_brand(s.name) for s in sources.values()]
     titles = TitleNormaliser()  # brands in an article title are its subject, not decoration
     ARTICLES.new_build(brands)
-    return _own_pages([ARTICLES.get(item, lambda: _article(item, brands, titles))
-                       for item in items])
+    articles = [ARTICLES.get(item, lambda: _article(item, brands, titles)) for item in items]
+    ARTICLES.settle()
+    return _own_pages(articles)
 
 
 def _own_pages(articles: list[Article]) -> list[Article]:

@@ -47,6 +47,13 @@ class OutputMemos:
     items: BytesMemo[MergedItem, None] = field(default_factory=BytesInMemory)
     agenda: SingleMemo = field(default_factory=Memo)
 
+    def settle(self) -> None:
+        """The build has written every output: what the last build kept and this one did not
+        use goes now (see memo.Memo.settle)."""
+        for memo in (self.blocks, self.records, self.items):
+            memo.settle()
+        self.agenda.settle()
+
     def close(self) -> None:
         """Let go of what they keep (a scratch file's too)."""
         for memo in (self.blocks, self.records, self.items):

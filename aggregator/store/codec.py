@@ -215,10 +215,11 @@ def decode_records(
                       for row in map(_interned, events))
     decoded_items = (_ITEMS.get(_key(row), lambda: _or_none(decode_item, row))
                      for row in map(_interned, items))
-    return (
-        tuple(event for event in decoded_events if event is not None),
-        tuple(item for item in decoded_items if item is not None),
-    )
+    found = (tuple(event for event in decoded_events if event is not None),
+             tuple(item for item in decoded_items if item is not None))
+    _EVENTS.settle()
+    _ITEMS.settle()
+    return found
 
 
 UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, IndexError)
