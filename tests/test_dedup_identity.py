@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from aggregator.dedup import Overrides, merge_events, merge_news, record_key
 from aggregator.dedup.keys import clean_url, url_key
@@ -281,3 +282,26 @@ def test_merged_events_share_one_status_object() -> None:
                            event("loria", "b@y", title="Séminaire", status="Confirmed")], SOURCES)
     first, second = result.events
     assert first.status == "CONFIRMED" and first.status is second.status
+
+
+def test_a_rebuild_reads_each_stored_uid_as_the_merged_events_own_string(
+        tmp_path: Path) -> None:
+    """A daemon's rebuild loads the stored assignment (a record key and a merged UID for each
+    of 120,000 records at N = 3,000) and holds it through the merge, its peak: each UID read
+    from the database is the merged event's own string, not a copy of it (issue 8)."""
+    from aggregator.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path}/uids.db")
+    records = [event("rmll", "abc-123@lorntech.fr"), event("loria", f"talk-{len(SOURCES)}",
+                                                           title="Séminaire Rust")]
+    first = merge_events(records, SOURCES)
+    store.save_assignment("event", first.assignment)
+    previous = store.load_assignment("event")
+    again = merge_events(records, SOURCES, previous=previous)
+    assert [e.uid for e in again.events] == [e.uid for e in first.events]
+    for merged in again.events:
+        [member] = merged.members
+        assert previous[record_key(member)] is merged.uid
+    stored_key = next(k for k in previous if k.startswith("rmll:"))
+    assert stored_key is next(k for k in again.assignment if k.startswith("rmll:"))
+    store.close()

@@ -9,6 +9,7 @@ it, so UIDs are chosen by a vote of the previous build's assignment before any n
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -86,7 +87,8 @@ def assign_uids(
     for index, keys in enumerate(clusters):
         held = chosen[index]
         if held is None:
-            held = _mint(min(keys), suffix, reserved)
+            # interned, as Store.load_assignment's UIDs: the next build reads the same object
+            held = sys.intern(_mint(min(keys), suffix, reserved))
             reserved.add(held)
         result.append(held)
     return result

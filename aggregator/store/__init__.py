@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -301,13 +302,17 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
 
     def load_assignment(self, kind: str) -> dict[str, str]:
         """Streamed as :meth:`current_records`: the 120,000 rows of N = 3,000 sources, held
-        all at once beside the map made of them, were 12 MB of a rebuild's peak."""
+        all at once beside the map made of them, were 12 MB of a rebuild's peak. Keys and
+        UIDs are interned (``sys.intern``), as the merge interns the keys it makes and the
+        UIDs it mints: in a long-lived process a stored UID is then the merged event's own
+        string, not a copy of it held through the merge, and the merged events' memo
+        keeps no copy between builds (issue 8)."""
         with self._connect() as connection:
             streamed = connection.execution_options(stream_results=True, yield_per=_BATCH)
             rows = streamed.execute(
                 sa.select(assignments.c.record_key, assignments.c.merged_uid)
                 .where(assignments.c.kind == kind))
-            return {row.record_key: row.merged_uid for row in rows}
+            return {sys.intern(row.record_key): sys.intern(row.merged_uid) for row in rows}
 
     def save_assignment(self, kind: str, assignment: Mapping[str, str],
                         previous: Mapping[str, str] | None = None) -> None:
