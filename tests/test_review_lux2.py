@@ -5,7 +5,6 @@ SMTP (aiosmtpd), the CLI through its main()."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from conftest import make_settings
 from digest_site import WEEK, digest_app
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics, one_calendar
+from test_review_lux import agenda_titles
 from webapp import Web, running
 
 TECHNOPORT = "Technoport\\, 9 avenue des Hauts-Fourneaux\\, 4362 Esch-sur-Alzette"
@@ -66,17 +66,6 @@ def lux_site(feed_server: Any, tmp_path: Path, *events: tuple[str, str],
             yield Web(aggregator, client, url, feed_server, tmp_path)
     finally:
         aggregator.close()
-
-
-def agenda_titles(web: Web, **params: str) -> list[str]:
-    """The events the agenda shows for ``params``, as its JSON-LD names them."""
-    html = web.client.get("/", params=params).text
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
-    if match is None:
-        return []
-    data: Any = json.loads(match.group(1))
-    events = data if isinstance(data, list) else data.get("@graph", [data])
-    return sorted(e["name"] for e in events if e.get("@type") == "Event")
 
 
 def test_a_topic_typed_in_german_is_read_alike_by_the_web_and_the_command_line(
