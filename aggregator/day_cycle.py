@@ -45,8 +45,9 @@ class Filters:
 def filters(probe: str, month: int, day: int) -> Filters | None:
     """The day filters of ``probe`` (a YEARLY rule of :data:`recurrence.DAY_FILTERS`)
     walked from that ``month`` and ``day`` (dateutil's defaults when it names no day), or
-    None for values outside the calendar, which dateutil reads in ways of its own (it
-    raises walking "the 53rd Thursday" of a month): those are left to dateutil."""
+    None for values outside the calendar, which dateutil reads in ways of its own: those
+    are left to dateutil. An ordinal past a month's weeks (the 6th Monday) is read as
+    dateutil reads it, IndexError and all ("the 53rd Thursday" of a December)."""
     parts = dict(p.split("=", 1) for p in probe.upper().split(";") if "=" in p)
     try:
         def numbers(key: str, most: int) -> list[int]:
@@ -64,7 +65,7 @@ def filters(probe: str, month: int, day: int) -> Filters | None:
             n = int(ordinal) if ordinal else 0
             if not n:
                 weekdays.add(WEEKDAYS.index(name))
-            elif not 0 < abs(n) <= (5 if months else 53):
+            elif not 0 < abs(n) <= 53:
                 return None
             else:
                 nth.append((WEEKDAYS.index(name), n))

@@ -73,8 +73,11 @@ def _cycle_gap(probe: str, month: int, day: int) -> int:
     (15 to 30 ms: a feed of 2,000 series each with day filters of their own held a refresh
     and each build 40 s and more)."""
     filters = day_cycle.filters(probe, month, day)
-    if filters is not None:
-        return day_cycle.longest_gap(filters)
+    try:
+        if filters is not None:
+            return day_cycle.longest_gap(filters)
+    except IndexError:  # where dateutil raises in some kinds of year only: walked as before
+        pass
     first = datetime(2000, month, day)
     try:
         dates: list[int] = [d.toordinal() for d in rrulestr(probe, dtstart=first).between(

@@ -391,8 +391,11 @@ def _never_recurs(parts: dict[str, str], start: When) -> bool:
         return probe
     text, day = probe
     filters = day_cycle.filters(text, day.month, day.day)
-    if filters is not None:
-        return day_cycle.never_passes(filters)
+    try:
+        if filters is not None:
+            return day_cycle.never_passes(filters)
+    except IndexError:  # "the 53rd Thursday" of a month: dateutil's answer, walked
+        pass
     shift = (LAST_PROBE_YEAR + CYCLE_YEARS - day.year) // CYCLE_YEARS * CYCLE_YEARS
     first = _midnight(day.replace(year=day.year + shift))
     return next(iter(rrulestr(text, dtstart=first)), None) is None
