@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from dateutil.rrule import rrulestr
+from hypothesis import assume, given, settings, strategies as st
 
 from aggregator import day_cycle, listing_budget, recurrence
 from test_review_series import cpu, name, refreshed
@@ -119,3 +120,53 @@ def test_the_days_reckoned_per_kind_of_year_are_those_dateutil_walks(
     cycle = [o + d for o, days in day_cycle.cycle_dates(filters) for d in days]
     start = datetime(2000, 1, 1).toordinal()  # the dates walked, read within one cycle
     assert cycle == sorted({(d - start) % 146_097 + start for d in dates})
+
+
+@st.composite
+def day_filters(draw: st.DrawFn) -> str:
+    """A YEARLY probe with day filters as feeds write them, and some as only a hostile feed
+    would (ordinals past a month's weeks, week 53, negative days)."""
+    parts = ["FREQ=YEARLY"]
+    if draw(st.booleans()):
+        parts.append("BYMONTH=" + ",".join(map(str, draw(st.lists(
+            st.integers(1, 12), min_size=1, max_size=4, unique=True)))))
+    if draw(st.booleans()):
+        parts.append("BYMONTHDAY=" + ",".join(map(str, draw(st.lists(
+            st.integers(-31, 31).filter(bool), min_size=1, max_size=3, unique=True)))))
+    if draw(st.booleans()):
+        days = draw(st.lists(st.tuples(st.sampled_from([0, 0, 1, 2, -1, 4, 5, -5, 6, 20, -53]),
+                                       st.sampled_from(WEEKDAYS)), min_size=1, max_size=3))
+        parts.append("BYDAY=" + ",".join(f"{n or ''}{d}" for n, d in days))
+    if draw(st.integers(0, 4)) == 0:
+        parts.append("BYYEARDAY=" + ",".join(map(str, draw(st.lists(
+            st.integers(-366, 366).filter(bool), min_size=1, max_size=2, unique=True)))))
+    if draw(st.integers(0, 3)) == 0:
+        parts.append("BYWEEKNO=" + ",".join(map(str, draw(st.lists(
+            st.sampled_from([1, 2, 26, 52, 53, -1, -53]), min_size=1, max_size=2,
+            unique=True)))))
+        parts.append("WKST=" + draw(st.sampled_from(WEEKDAYS)))
+    return ";".join(parts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(day_filters(), st.sampled_from([(2, 29), (1, 31), (7, 14)]))
+def test_any_day_filters_reckoned_per_kind_of_year_give_dateutils_days(
+        probe: str, start: tuple[int, int]) -> None:
+    """Wherever the reckoning answers (not for values only dateutil reads), it answers as
+    dateutil's walk over two whole cycles: a rule it wrongly found never meeting would
+    become a single event, and a wrong gap would drop a series from the listings."""
+    month, day = start
+    filters = day_cycle.filters(probe, month, day)
+    assume(filters is not None)
+    assert filters is not None
+    first = datetime(2000, month, day)
+    try:
+        dates = [d.toordinal() for d in rrulestr(probe, dtstart=first).between(
+            first, first.replace(year=2800), inc=True)]
+        gap = day_cycle.longest_gap(filters)
+    except IndexError:  # the production code walks dateutil there (listing_budget, recurrence)
+        assume(False)
+        return
+    gaps = [b - a for a, b in zip(dates, dates[1:])]
+    assert gap == max(gaps, default=0 if not dates else 146_097)
+    assert day_cycle.never_passes(filters) == (not dates)
