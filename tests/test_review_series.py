@@ -54,6 +54,28 @@ def name(n: int) -> str:
     return f"Atelier {letters}a{letters[::-1]}o"
 
 
+def built(aggregator: Any) -> float:
+    """Refresh, then build (its processor time measured), then close: what the build cost."""
+    try:
+        aggregator.refresh(force=True)
+        started = cpu()
+        aggregator.build()
+        return cpu() - started
+    finally:
+        aggregator.close()
+
+
+def rare_and_copies(count: int, dtstart: str, rrule: str) -> dict[str, bytes]:
+    """A lab's feed of ``count`` series from ``dtstart`` by ``rrule``, each titled on its own
+    (:func:`name`), and a venue's feed posting each one's 29 February 2044 as an event."""
+    rare = [f"UID:rare{n}@lab\nSUMMARY:{name(n)}\nLOCATION:TCRM-Blida, Metz\n"
+            f"DTSTART:{dtstart}\nDURATION:PT1H\nRRULE:{rrule}" for n in range(count)]
+    copies = [f"UID:copy{n}@venue\nSUMMARY:{name(n)}\n"
+              "LOCATION:TCRM-Blida, Metz\nDTSTART:20440229T100000Z\nDURATION:PT1H"
+              for n in range(count)]
+    return {"lab": calendar(*rare), "venue": calendar(*copies)}
+
+
 def test_merging_a_feeds_rare_series_with_their_copies_costs_seconds_not_half_a_minute(
         feed_server: Any, tmp_path: Path) -> None:
     """A feed of 2,000 series that meet only on a Monday 29 February (valid, rare: since
@@ -64,21 +86,8 @@ def test_merging_a_feeds_rare_series_with_their_copies_costs_seconds_not_half_a_
     minute and more. The series' rules are now walked by their days, their day filters
     applied as the walk goes: the same merged events, in seconds."""
     count = 2_000
-    rare = [f"UID:rare{n}@lab\nSUMMARY:{name(n)}\nLOCATION:TCRM-Blida, Metz\n"
-            "DTSTART:16000101T100000Z\nDURATION:PT1H\n"
-            "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO" for n in range(count)]
-    copies = [f"UID:copy{n}@venue\nSUMMARY:{name(n)}\n"
-              "LOCATION:TCRM-Blida, Metz\nDTSTART:20440229T100000Z\nDURATION:PT1H"
-              for n in range(count)]
-    aggregator = refreshed(feed_server, tmp_path, {"lab": calendar(*rare),
-                                                   "venue": calendar(*copies)})
-    try:
-        aggregator.refresh(force=True)
-        started = cpu()
-        aggregator.build()
-        took = cpu() - started
-    finally:
-        aggregator.close()
+    took = built(refreshed(feed_server, tmp_path, rare_and_copies(
+        count, "16000101T100000Z", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO")))
     events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
     assert len(events) == count
     assert all(sorted(s["source"] for s in e["sources"]) == ["lab", "venue"] for e in events)

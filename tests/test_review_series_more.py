@@ -11,19 +11,8 @@ from typing import Any
 
 import pytest
 
-from test_review_series import cpu, name, refreshed
+from test_review_series import built, name, rare_and_copies, refreshed
 from test_review_time import calendar
-
-
-def built(aggregator: Any) -> float:
-    """Refresh, then build (its processor time measured), then close: what the build cost."""
-    try:
-        aggregator.refresh(force=True)
-        started = cpu()
-        aggregator.build()
-        return cpu() - started
-    finally:
-        aggregator.close()
 
 
 def test_joining_series_that_share_a_title_word_with_their_copies_grows_linearly(
@@ -59,14 +48,8 @@ def test_yearly_series_since_a_29_february_long_ago_cost_seconds_not_a_minute(
     minute and more. A rule is now walked from its last whole 400-year cycle (the calendar
     repeats) and a year counts as the days it looks at: the same merged events, in seconds."""
     count = 1_000
-    rare = [f"UID:rare{n}@lab\nSUMMARY:{name(n)}\nLOCATION:TCRM-Blida, Metz\n"
-            "DTSTART:16000229T100000Z\nDURATION:PT1H\n"
-            "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO,TU" for n in range(count)]
-    copies = [f"UID:copy{n}@venue\nSUMMARY:{name(n)}\n"
-              "LOCATION:TCRM-Blida, Metz\nDTSTART:20440229T100000Z\nDURATION:PT1H"
-              for n in range(count)]
-    took = built(refreshed(feed_server, tmp_path, {"lab": calendar(*rare),
-                                                   "venue": calendar(*copies)}))
+    took = built(refreshed(feed_server, tmp_path, rare_and_copies(
+        count, "16000229T100000Z", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO,TU")))
     events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
     assert len(events) == count
     assert all(sorted(s["source"] for s in e["sources"]) == ["lab", "venue"] for e in events)
