@@ -21,9 +21,13 @@ import functools
 from datetime import date
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+"""RFC 5545's weekdays, in dateutil's order (Monday 0)."""
 FIRST_YEAR = 2000
 CYCLE_YEARS = 400
+"""The Gregorian calendar repeats every 400 years (146,097 days, exactly 20,871 weeks): a set
+of day filters that no date of 400 years passes, no date ever passes."""
 CYCLE_DAYS = 146_097
+"""The days of one such cycle."""
 WDAYMASK = list(range(7)) * 55
 """dateutil's weekday mask, sliced from 1 January's weekday (so as long as its)."""
 

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from dateutil.rrule import rrulestr
 
 from . import day_cycle
-from .recurrence import CYCLE_YEARS, day_probe, expansion_steps, rule_parts
+from .day_cycle import CYCLE_DAYS, CYCLE_YEARS
+from .recurrence import day_probe, expansion_steps, rule_parts
 
 HORIZON = timedelta(days=60)
 """How far ahead the agenda, the digest and an organisation's page expand recurring series;
@@ -38,8 +39,6 @@ PREFETCH = 10
 """Dates dateutil looks for at a time: recurring-ical-events turns on its rule cache, which
 fills ten at a time, so asking for the dates up to the horizon walks on to the tenth
 past it."""
-CYCLE_DAYS = 146_097
-"""The days of a 400-year Gregorian cycle, after which the calendar repeats."""
 
 
 def listing_steps(rule: str, start: datetime, stop: datetime) -> float:

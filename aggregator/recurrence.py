@@ -24,17 +24,14 @@ from datetime import date, datetime, time, timedelta
 from dateutil.rrule import rrulestr
 
 from . import day_cycle
+from .day_cycle import CYCLE_YEARS, WEEKDAYS
 from .instants import utc_instant
 from .models import When
 
-CYCLE_YEARS = 400
-"""The Gregorian calendar repeats every 400 years (146,097 days, exactly 20,871 weeks): a set
-of day filters that no date of 400 years passes, no date ever passes."""
 LAST_PROBE_YEAR = 9999 - 2 * CYCLE_YEARS
 """Probes start at least one cycle before dateutil's last year and at most two (see
 :func:`_never_recurs`), so a probe walks one whole cycle at least, two at most."""
 DAY_FILTERS = ("BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY", "WKST")
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAYS_PER_PERIOD = {"YEARLY": 366, "MONTHLY": 31, "WEEKLY": 7}
 """The most days one period of the rule can hold (one for DAILY and finer)."""
 FINER = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")

@@ -18,7 +18,7 @@ from aggregator import day_cycle, listing_budget, recurrence
 from test_review_series import cpu, name, refreshed
 from test_review_time import calendar
 
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAYS = day_cycle.WEEKDAYS
 
 
 def timed(feed_server: Any, tmp_path: Path, rules: list[str]) -> tuple[Any, float, float]:

@@ -25,7 +25,8 @@ from icalendar.prop import vDDDTypes
 
 from ..instants import utc_instant as _key
 from ..models import Event, When
-from ..recurrence import WEEKDAYS, joined_rule, rule_dates, rule_parts, rule_problem
+from ..day_cycle import WEEKDAYS
+from ..recurrence import joined_rule, rule_dates, rule_parts, rule_problem
 from .guards import MAX_DATES_PER_EVENT
 
 DAY_PARTS = ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS", "BYMONTH")
