@@ -68,9 +68,9 @@ def longest_gap(rule: str, start: datetime) -> int:
 def _cycle_gap(probe: str, month: int, day: int) -> int:
     """The longest gap between two dates of the YEARLY ``probe`` over a 400-year cycle:
     reckoned per kind of year (:mod:`aggregator.day_cycle`, about a millisecond), or, for
-    filters outside the calendar that only dateutil reads, walked from that day of 2000
-    (15 to 30 ms: a feed of 2,000 series each with day filters of their own held a refresh
-    and each build 40 s and more)."""
+    filters whose reading is dateutil's own (an nth weekday of a 13th month), walked from
+    that day of 2000 (15 to 30 ms: a feed of 2,000 series each with day filters of their
+    own held a refresh and each build 40 s and more)."""
     filters = day_cycle.filters(probe, month, day)
     try:
         if filters is not None:

@@ -380,7 +380,7 @@ def _held_by_interval(parts: dict[str, str], start: When) -> dict[str, str]:
 def _never_recurs(parts: dict[str, str], start: When) -> bool:
     """Whether no day passes the rule's day filters, asked of a YEARLY probe that dateutil
     walks a year at a time over one 400-year cycle at least (15 to 30 ms when it is empty),
-    or, for filters within the calendar, reckoned per kind of year (:mod:`.day_cycle`):
+    or, for filters :mod:`.day_cycle` reads as dateutil does, reckoned per kind of year:
     2,000 series each never meeting cost a refresh and each build a minute. An INTERVAL
     of whole weeks or years is one more filter (:func:`_held_by_interval`)."""
     probe = day_probe(parts, start)
