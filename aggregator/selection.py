@@ -26,7 +26,7 @@ from .dedup.places import CITIES, CITY_PHRASES, SAME_CITY, SUBURBS, venue_distri
 from .models import LANGUAGES, MergedEvent, MergedItem, Source
 from .render import search_texts, slugify
 from .slug import has_umlaut, search_fold, umlauts_spelled
-from .topics import KINDS, TOPICS, filter_word, topic, topic_names, topic_slug
+from .topics import KIND_ALIASES, KINDS, TOPICS, filter_word, topic, topic_names, topic_slug
 
 TAG = re.compile(r"<[^>]*>")
 SHORT_WORD = 3
@@ -157,8 +157,10 @@ def named_calendar(typed: str, calendars: Iterable[tuple[str, Sequence[str], str
     return None
 
 
-KIND_NAMES = {slugify(name): kind for kind, names in KINDS.items() for name in (kind, *names)}
-"""A kind of organisation by its name in any of the languages ("Labor", "Lieu": "venue")."""
+KIND_NAMES = {slugify(name): kind for kind, names in KINDS.items()
+              for name in (kind, *names, *KIND_ALIASES.get(kind, ()))}
+"""A kind of organisation by its name in any of the languages ("Labor", "Lieu": "venue"),
+or another a reader types ("labo"), ignoring case and accents."""
 
 
 def city_key(name: str) -> str:

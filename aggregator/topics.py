@@ -60,6 +60,11 @@ KINDS: dict[str, tuple[str, str, str]] = {  # models.SOURCE_KINDS, in LANGUAGES'
     "company": ("Entreprise", "Company", "Unternehmen"),
 }
 """The kinds of organisation as each language names them (the pages, the calendars' names)."""
+KIND_ALIASES: dict[str, tuple[str, ...]] = {
+    "lab": ("Labo", "Laboratory", "Laboratorium"), "association": ("Asso",),
+    "company": ("Firma",),
+}
+"""Other names a reader types for a kind (French "labo", German "Firma"), read as it."""
 
 
 def topic(tag: str, language: str) -> str:

@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -20,6 +20,7 @@ from rich.markup import escape
 from .. import __version__, config
 from ..config import Settings
 from ..errors import AggregatorError
+from ..models import SOURCE_KINDS
 
 if TYPE_CHECKING:  # the facade is imported by the first command that needs it: two seconds
     from ..core import Aggregator  # of imports, which `--help` or a refused sources.yaml waited
@@ -65,6 +66,22 @@ def errors_to_exit() -> Iterator[None]:
         err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False,
                           soft_wrap=True)
         sys.exit(error.exit_code)
+
+
+class KindChoice(click.Choice[str]):
+    """``--kind``: one of models.SOURCE_KINDS, typed in any of the languages ("Labor",
+    "laboratoire", "LAB": lab) as the web's ``?kind=`` reads it (:class:`.selection.Offer`);
+    a fixed choice refused what the pages call the kinds. An unknown kind is refused as
+    before, listing the kinds."""
+
+    def __init__(self) -> None:
+        super().__init__(SOURCE_KINDS)
+
+    def normalize_choice(self, choice: Any, ctx: click.Context | None) -> str:
+        from ..selection import Offer  # on use: --help needs none of the search's imports
+
+        return super().normalize_choice(Offer.kind(choice) if isinstance(choice, str)
+                                        else choice, ctx)
 
 
 class Stopping(threading.Event):

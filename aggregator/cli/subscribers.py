@@ -6,8 +6,9 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import LANGUAGES, SOURCE_KINDS
-from . import AppContext, cli, console, err_console, errors_to_exit, pass_app, stop_on_signal
+from ..models import LANGUAGES
+from . import (AppContext, KindChoice, cli, console, err_console, errors_to_exit, pass_app,
+               stop_on_signal)
 
 
 @cli.group()
@@ -19,8 +20,9 @@ def subscribers() -> None:
 @click.argument("email")
 @click.option("--lang", "language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
 @click.option("--city", "cities", multiple=True, help="Only events in this city (repeatable).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(SOURCE_KINDS),
-              help="Only what organisations of this kind post (repeatable).")
+@click.option("--kind", "kinds", multiple=True, type=KindChoice(),
+              help="Only what organisations of this kind post, named in any language "
+              "(repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only what sources with this tag post.")
 @click.option("--confirmed", is_flag=True,
               help="The address already consented (an imported list): no confirmation email.")

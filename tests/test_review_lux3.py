@@ -1,0 +1,69 @@
+"""A German-, English- or French-speaking subscriber of the Luxembourg/Lorraine region (third
+review): a kind of organisation typed on the command line as she names it, a district of a
+city as the filter of the agenda and its calendars. Real HTTP, SQLite and PostgreSQL, the
+CLI through its main()."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from aggregator.cli import cli
+from digest_site import cli_environment, digest_app
+from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
+from test_review_lux import agenda_titles
+from test_review_lux2 import lux_site
+
+
+def test_a_kind_typed_in_german_french_or_english_subscribes_on_the_command_line(
+        tmp_path: Path, db_url: str, smtp_server: Sink) -> None:
+    """The operator signed Julia up as she asked, "nur Labore und Vereine": `subscribers add
+    --kind Labor` (and `--kind laboratoire`, `--kind Verein`, `--kind LAB`) was refused by
+    the command line ("'Labor' is not one of 'startup', 'lab', …"), where the agenda's
+    ``?kind=Labor`` and the sign-up form read it (:class:`aggregator.selection.Offer`). The
+    command line now reads a kind as the web does, and stores the kind itself."""
+    app = digest_app(tmp_path, db_url, smtp_server.port)
+    env = cli_environment(tmp_path, db_url, smtp_server.port)
+    runner = CliRunner()
+    for email, typed, stored in (
+            ("julia@example.lu", ("Labor", "Verein"), ("lab", "association")),
+            ("lea@example.fr", ("laboratoire", "Association"), ("lab", "association")),
+            ("tom@example.org", ("LAB", "Company"), ("lab", "company")),
+            ("zoe@example.fr", ("Lieu", "entreprise", "Start-up"), ("venue", "company", "startup")),
+            ("max@example.de", ("Veranstaltungsort", "Unternehmen"), ("venue", "company")),
+            ("eve@example.fr", ("Laboratóire", "lab"), ("lab",)),
+            ("ida@example.fr", ("labo", "Firma", "Laboratory"), ("lab", "company"))):
+        args = ["subscribers", "add", email, "--confirmed"]
+        for kind in typed:
+            args += ["--kind", kind]
+        result = runner.invoke(cli, args, env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        subscriber = app.store.subscriber(email=email)
+        assert subscriber is not None and subscriber.kinds == stored, (typed, subscriber)
+    refused = runner.invoke(cli, ["subscribers", "add", "ann@example.org", "--kind", "Labr"],
+                            env=env, catch_exceptions=False)
+    assert refused.exit_code == 2
+    assert "Invalid value for '--kind': 'Labr' is not one of 'startup', 'lab', 'association', " \
+           "'venue', 'institution', 'company'" in refused.stderr
+    assert app.store.subscriber(email="ann@example.org") is None
+    helped = runner.invoke(cli, ["subscribers", "add", "--help"], catch_exceptions=False)
+    assert "[startup|lab|association|venue|institution|company]" in helped.output
+
+
+def test_a_kind_typed_in_any_language_filters_the_agenda_and_ticks_the_form(
+        feed_server: Any, tmp_path: Path) -> None:
+    """The web's side of the same reading: ``?kind=Unternehmen``, ``?kind=entreprise``,
+    ``?kind=LIEU`` filter the agenda and its calendar, and the sign-up form a link leads
+    to ticks the kind named; ``?kind=Firma``, as German readers also say, listed nothing."""
+    with lux_site(feed_server, tmp_path) as web:
+        for typed, lang in (("Unternehmen", "de"), ("entreprise", "fr"), ("COMPANY", "en")):
+            assert agenda_titles(web, kind=typed, lang=lang) == ["Meetup Machine Learning"]
+            form = web.client.get("/subscribe", params={"kind": typed, "lang": lang}).text
+            assert re.search(r'name="kinds" value="company" checked', form), typed
+        assert agenda_titles(web, kind="LIEU", lang="fr") == ["Atelier Python"]
+        assert agenda_titles(web, kind="Firma", lang="de") == ["Meetup Machine Learning"]
+        calendar = web.client.get("/calendar.ics", params={"kind": "Veranstaltungsort"}).text
+        assert "Atelier Python" in calendar and "Meetup Machine" not in calendar
