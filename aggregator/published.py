@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Settings
+from .dedup.places import venue_districts
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
 from .render import DEFAULT_TITLE, filtered_calendars, render_calendar
 from .render.agenda import SinglesIndex, occurring_between
@@ -156,7 +157,8 @@ class PublishedMixin:
             else published.events  # the search texts are folded for every event, in order
         sources = {source.id: source for source in self.current_sources()}
         chosen = select(pool, selection, sources, city_of=lambda event: event.city,
-                        texts=lambda: self._search_texts(published, "events"))
+                        texts=lambda: self._search_texts(published, "events"),
+                        districts_of=lambda event: venue_districts(event.location))
         return chosen if calendar or published.shown is published.events else _for_people(chosen)
 
     def select_items(self, published: Published, selection: Selection) -> tuple[MergedItem, ...]:

@@ -17,12 +17,14 @@ from __future__ import annotations
 import functools
 import html
 import re
+import string
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol, TypeVar
 
-from .dedup.places import CITIES, CITY_PHRASES, SAME_CITY, SUBURBS, venue_districts
+from .dedup.places import (CITIES, CITY_PHRASES, DEFAULT_VENUES, DISTRICT_VENUES, SAME_CITY,
+                           SUBURBS, venue_districts)
 from .models import LANGUAGES, MergedEvent, MergedItem, Source
 from .render import search_texts, slugify
 from .slug import has_umlaut, search_fold, umlauts_spelled
@@ -110,8 +112,10 @@ class Offer:
 
     def city(self, typed: str) -> str:
         """The city offered that ``typed`` names (its slug, or its name in another of the
-        region's languages: "Luxemburg", "Lëtzebuerg"); else ``typed``."""
-        return self.named_city(typed) or typed
+        region's languages: "Luxemburg", "Lëtzebuerg"), else the :func:`district` it names
+        ("belval": Belval); else ``typed``."""
+        near = None if (found := self.named_city(typed)) else district(typed)
+        return found or (near.name if near else typed)
 
     def named_city(self, typed: str) -> str | None:
         """The city offered that ``typed`` names, as :meth:`city`; None for none."""
@@ -155,6 +159,26 @@ def named_calendar(typed: str, calendars: Iterable[tuple[str, Sequence[str], str
         if found and slug_of.get(found, typed) != typed:
             return slug_of[found]
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    """A district of a city whose known venues tell its events apart (Belval, in Esch)."""
+
+    name: str  # as the filters offer it: "Belval"
+    key: str  # as :func:`.dedup.places.venue_districts` names it: "belval"
+    city: str  # the slug of its city: "esch-sur-alzette"
+    venues: tuple[str, ...]  # its known venues' names: ("Technoport",)
+
+
+def district(typed: str) -> District | None:
+    """The district of known venues (:data:`.dedup.places.DISTRICT_VENUES`) a city filter
+    ``typed`` names, in any case; None for a city or anything else. Its events keep their
+    city (Technoport's are in Esch-sur-Alzette): ``?city=Belval`` listed nothing."""
+    key = search_fold(typed)
+    venues = DISTRICT_VENUES.get(key) if key in CITY_PHRASES else None
+    return District(string.capwords(key), key, CITY_PHRASES[key], tuple(
+        string.capwords(DEFAULT_VENUES[venue][0]) for venue in venues)) if venues else None
 
 
 KIND_NAMES = {slugify(name): kind for kind, names in KINDS.items()
@@ -208,12 +232,19 @@ def item_text(item: MergedItem) -> str:
 
 
 def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Source], *,
-           city_of: Callable[[P], str | None], texts: Callable[[], Sequence[str]]) -> tuple[P, ...]:
+           city_of: Callable[[P], str | None], texts: Callable[[], Sequence[str]],
+           districts_of: Callable[[P], Collection[str]] | None = None) -> tuple[P, ...]:
     """The ``entries`` ``selection`` keeps, in their order. ``city_of`` gives an entry's own
     city (None: its organisations' cities); ``texts`` each entry's text folded by
     :func:`searched_texts`, asked for only when there is a search (callers
-    keep it for a build: folding 40,000 descriptions per search took a second)."""
+    keep it for a build: folding 40,000 descriptions per search took a second);
+    ``districts_of`` the districts of its known venues, asked for only when the city filter
+    names a :func:`district`, which keeps those there and those in a city so named."""
     chosen: Sequence[int] = range(len(entries))
+    if districts_of is not None and (near := district(selection.city)) is not None:
+        chosen = [i for i in chosen if near.key in districts_of(entries[i])
+                  or slugify(city_of(entries[i]) or "") == slugify(selection.city)]
+        selection = replace(selection, city="")
     if not replace(selection, q="").empty:
         chosen = [i for i in chosen if matches(city_of(entries[i]), entries[i], selection, sources)]
     if selection.q:

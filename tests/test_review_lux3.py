@@ -15,7 +15,7 @@ from aggregator.cli import cli
 from digest_site import cli_environment, digest_app
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from test_review_lux import agenda_titles
-from test_review_lux2 import lux_site
+from test_review_lux2 import HOUSE_OF_STARTUPS, TECHNOPORT, lux_site
 
 
 def test_a_kind_typed_in_german_french_or_english_subscribes_on_the_command_line(
@@ -67,3 +67,47 @@ def test_a_kind_typed_in_any_language_filters_the_agenda_and_ticks_the_form(
         assert agenda_titles(web, kind="Firma", lang="de") == ["Meetup Machine Learning"]
         calendar = web.client.get("/calendar.ics", params={"kind": "Veranstaltungsort"}).text
         assert "Atelier Python" in calendar and "Meetup Machine" not in calendar
+
+
+KULTURFABRIK = "Kulturfabrik\\, 116 rue de Luxembourg\\, 4221 Esch-sur-Alzette"
+
+
+def test_a_district_as_the_city_filter_lists_the_events_at_its_known_venues(
+        feed_server: Any, tmp_path: Path) -> None:
+    """Everyone names Esch-sur-Alzette's university and start-up district Belval; its
+    organisations write their city Esch-sur-Alzette. ``?city=Belval`` (a link, her typed
+    address) listed nothing, with "All" in the form, and /calendars/belval.ics was 404,
+    where a search for "Belval" found Technoport's events. A city filter naming a district
+    of known venues now lists the events at them (not the Kulturfabrik, in Esch's centre),
+    its calendar too, the page saying it is a district of Esch-sur-Alzette with a link to
+    the whole city; the sign-up form it leads to ticks Esch-sur-Alzette, what a digest
+    can follow."""
+    with lux_site(feed_server, tmp_path, ("Deep tech funding", TECHNOPORT),
+                  ("Concert électro", KULTURFABRIK), ("Startup breakfast", "Technoport Belval"),
+                  ("Pitch Night", HOUSE_OF_STARTUPS)) as web:
+        at_belval = ["Deep tech funding", "Startup breakfast"]
+        for typed, lang in (("Belval", "de"), ("belval", "fr"), ("BELVAL", "en")):
+            assert agenda_titles(web, city=typed, lang=lang) == at_belval, typed
+        assert agenda_titles(web, city="Esch-sur-Alzette") == ["Concert électro", *at_belval]
+        assert agenda_titles(web, city="Belval", tag="KI", lang="de") == at_belval
+        assert agenda_titles(web, city="Belval", kind="venue") == []
+        page = web.client.get("/", params={"city": "belval", "lang": "en"}).text
+        assert re.search(r'<option value="Belval" selected>Belval</option>', page)
+        note = re.search(r'<p class="district">(.*?)</p>', page, re.DOTALL)
+        assert note is not None, page
+        assert "A district of Esch-sur-Alzette: the events at its known venues (Technoport)" \
+            in note.group(1)
+        assert 'href="/?city=Esch-sur-Alzette"' in note.group(1)
+        assert "<title>Belval" in page
+        assert "Un quartier situé à Esch-sur-Alzette : les événements de ses lieux connus " \
+            "(Technoport)." in web.client.get("/", params={"city": "Belval", "lang": "fr"}).text
+        assert "district" not in web.client.get("/", params={"city": "Metz"}).text
+        for address, params in (("/calendar.ics", {"city": "Belval"}),
+                                ("/calendars/belval.ics", {"lang": "de"})):
+            answer = web.client.get(address, params=params)
+            assert answer.status_code == 200, address
+            assert answer.text.count("BEGIN:VEVENT") == 2, address
+            assert "Deep tech funding" in answer.text and "Concert" not in answer.text
+        assert "Belval" in web.client.get("/calendars/belval.ics", params={"lang": "de"}).text
+        form = web.client.get("/subscribe", params={"city": "Belval", "lang": "de"}).text
+        assert re.search(r'name="cities" value="Esch-sur-Alzette" checked', form), form

@@ -101,6 +101,11 @@ VENUE_DISTRICTS: Mapping[str, str] = {
     if venue.endswith("-" + district.replace(" ", "-"))}
 """A known venue -> the district it is in, as its id says (technoport-belval: Belval): a
 search for "Belval" found none of Technoport's events, whose address names only Esch."""
+DISTRICT_VENUES: Mapping[str, tuple[str, ...]] = {
+    district: tuple(venue for venue, its in VENUE_DISTRICTS.items() if its == district)
+    for district in dict.fromkeys(VENUE_DISTRICTS.values())}
+"""A district -> its known venues (belval: technoport-belval), which tell its events apart
+from those elsewhere in its city: what a city filter naming the district lists."""
 _DISTRICT_ALIASES = {district: (
     tuple(max(alias.split(), key=len) for alias in DEFAULT_VENUES[venue]),
     re.compile("|".join(r"\b" + r"\W+".join(map(re.escape, alias.split())) + r"\b"

@@ -29,7 +29,7 @@ from ..digests import ARCHIVE_LANGUAGE, ARCHIVE_OTHERS
 from ..render import DEFAULT_TITLE, pages
 from ..render.agenda import occurring_between
 from ..render.exports import AtomEntry, render_atom
-from ..selection import as_offered
+from ..selection import as_offered, district
 from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
@@ -160,8 +160,24 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
             local(request, "/"), filters | {"from": earliest.isoformat()}) if held else "",
         from_day=after.isoformat() if after else "", earliest=earliest.isoformat(),
         from_label=i18n.moment(after, zone, language(request)) if after else "",
+        **district_note(request, published, selection),
         **filter_choices(request, published, "/", selection),
     )
+
+
+def district_note(request: Request, published: Published, selection: Selection
+                  ) -> dict[str, Any]:
+    """What the agenda of a district (``?city=Belval``) says: the city it is in, the venues
+    it lists the events of, a link to the same selection in the whole city."""
+    near = district(selection.city)
+    if near is None:
+        return {"district_note": ""}
+    city = offered(request, published, Selection(city=near.city)).city
+    lang = language(request)
+    return {"district_note": i18n.translate(lang, "district_note", city=city,
+                                            venues=", ".join(near.venues)),
+            "district_link": i18n.translate(lang, "district_city", city=city),
+            "district_href": address(local(request, "/"), selection.filters() | {"city": city})}
 
 
 def filter_choices(request: Request, published: Published | None, action: str,
@@ -178,7 +194,8 @@ def filter_choices(request: Request, published: Published | None, action: str,
         "filters_action": local(request, action),
         "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
             action, "filters"),
-        "cities": sorted(agenda_cities(published, sources), key=i18n.alphabetical),
+        "cities": sorted(agenda_cities(published, sources) | (
+            {selection.city} if district(selection.city) else set()), key=i18n.alphabetical),
         "tags": sorted(((t, topic(t, lang)) for t in offered_topics(sources)),
                        key=lambda pair: i18n.alphabetical(pair[1])),
         "sources": sorted(((s.id, s.name) for s in sources),

@@ -12,6 +12,7 @@ subscriber delete its address and history altogether (POST /forget/TOKEN, CSRF-c
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -22,6 +23,7 @@ from starlette.datastructures import FormData
 from ..core import Selection, SubscriberError
 from ..models import SOURCE_KINDS, Subscriber
 from ..reasons import reason_in
+from ..selection import district
 from ..digest.render import calendar_key
 from . import i18n
 from .public import Filter, agenda_cities, offered, webcal
@@ -123,7 +125,8 @@ def _message(request: Request, heading: str, message: str, error: bool = False) 
 def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "",
                    source: Filter = "") -> Response:
     """The sign-up form, its choices ticked as the link says (``?source=lab`` from an
-    organisation's page, ``?city=Metz`` from a city's agenda): only what the form offers."""
+    organisation's page, ``?city=Metz`` from a city's agenda): only what the form offers. A
+    district's agenda (``?city=Belval``) ticks its city, the one a digest can follow."""
     page = Page(language(request), "/subscribe", {})
     aggregator = aggregator_of(request)
     published, sources = aggregator.published(), aggregator.current_sources()
@@ -133,6 +136,8 @@ def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: 
         "cities": agenda_cities(published, sources), "kinds": set(SOURCE_KINDS),
         "tags": offered_topics(sources),
         "sources": {s.id for s in sources}}
+    if chosen.city not in listed["cities"] and (near := district(chosen.city)):
+        chosen = offered(request, published, replace(chosen, city=near.city))
     values = {"email": "", "language": page.lang} | {
         group: [value] if value in listed[group] else []
         for group, value in (("cities", chosen.city), ("kinds", chosen.kind),
