@@ -342,7 +342,7 @@ class ClusterMixin:
                 retries_only = self.store.read_mark(f"{name}:ended") is not None
             if not retries_only:
                 self.store.set_mark(f"{name}:started", 1)
-            report = send(week, retries_only=retries_only, stop=stop)
+            report = send(week, retries_only=retries_only, stop=stop, any_week=True)
             if not retries_only and not getattr(report, "interrupted", False):
                 self.store.set_mark(f"{name}:ended", 1)
         finally:

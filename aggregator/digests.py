@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from .cluster import default_node
 from .config import Settings
 from .digest import (
-    DigestContent, Filters, RenderedDigest, digest_message, follows, parse_week,
+    DigestContent, Filters, RenderedDigest, digest_message, far_week, follows, parse_week,
     render_digest, select_digest, week_occurrences, week_of,
 )
 from .errors import AggregatorError, PublishError
@@ -63,7 +63,8 @@ ARCHIVE_OTHERS = ("en", "de")
 
 
 class DigestError(AggregatorError):
-    """A digest command was given something unusable (a week that does not exist)."""
+    """A digest command was given something unusable (a week that does not exist), or a
+    week to send that is far from today (:func:`.digest.select.far_week`)."""
 
     exit_code = 2
 
@@ -167,6 +168,7 @@ class DigestsMixin:
         self, week: str | None = None, *, dry_run: bool = False,
         per_minute: int = DEFAULT_PER_MINUTE, retries_only: bool = False,
         connections: int = DEFAULT_CONNECTIONS, stop: Callable[[], bool] | None = None,
+        any_week: bool = False,
     ) -> DigestReport:
         """Send the week's digest to every confirmed subscriber not yet served this week,
         then any due retry. Safe to call again and from several nodes at once. One who
@@ -181,8 +183,15 @@ class DigestsMixin:
         claim: once it says so (the daemon stopping), the run claims nobody more and ends when
         the messages in flight are sent and recorded (``interrupted``), rather than be killed
         in the middle of one, whose subscriber then never got that week's digest.
+
+        Raises:
+            DigestError: ``week`` is neither this week nor the one before, and not
+                ``any_week`` (the daemon's, which it reckons itself) nor ``dry_run``.
         """
         week = self.digest_week(week)
+        if not (dry_run or any_week) and (far := far_week(week, self.clock(),
+                                                          ZoneInfo(self.settings.timezone))):
+            raise DigestError(far)
         self._require_build()
         subscribers = self.store.subscribers("confirmed")
         warning = link_warning(self.settings.base_url)

@@ -18,10 +18,14 @@ import yaml
 
 from aggregator.config import Settings
 from aggregator.core import Aggregator, make_aggregator
+from aggregator.digest import parse_week
+from aggregator.digests import DigestReport
 from aggregator.models import FeedRef, Source
 from conftest import make_settings
 
 WEEK = "2026-W50"
+"""The site's week. The CLI reads the real clock, to which this week is as far as the day the
+suite runs: a test that sends it through the CLI says `--any-week`."""
 MONDAY_MORNING = datetime.fromisoformat("2026-12-07T07:00:00+01:00")
 BASE_URL = "https://agenda.example.org"
 MAIL_FROM = "Agenda numérique <digest@agenda.example.org>"
@@ -103,6 +107,16 @@ def digest_settings(tmp_path: Path, db_url: str, smtp_port: int = 25,
 
     return replace(settings, smtp=replace(settings.smtp, host="127.0.0.1", port=smtp_port,
                                           mail_from=MAIL_FROM))
+
+
+def on_mondays(app: Aggregator, clock: Clock, *weeks: str) -> list[DigestReport]:
+    """Each week's digest sent on its own Monday morning, as the daemon does: ``clock`` moves
+    (`digest send` refuses a week that is neither this one nor the one before)."""
+    reports = []
+    for week in weeks:
+        clock.now = datetime.combine(parse_week(week), MONDAY_MORNING.timetz())
+        reports.append(app.send_digest(week))
+    return reports
 
 
 OPEN: list[Aggregator] = []

@@ -50,7 +50,8 @@ def test_a_killed_send_resumes_without_sending_anyone_twice(
     for address in SUBSCRIBERS:
         app.add_subscriber(address, confirmed=True)
     served_before = killed_midway(
-        [sys.executable, "-m", "aggregator", "digest", "send", "--week", WEEK],
+        [sys.executable, "-m", "aggregator", "digest", "send", "--week", WEEK,
+         "--any-week"],
         tmp_path, db_url, smtp_server)
 
     smtp_server.delay = 0
@@ -110,8 +111,8 @@ def test_the_cli_sends_previews_and_lists(smtp_server: Sink, tmp_path: Path) -> 
     dry = run("digest", "send", "--week", WEEK, "--dry-run")
     assert "ops@example.org" in dry and "new@example.org" not in dry and "would send 1" in dry
     assert len(smtp_server.messages) == 1
-    assert "sent 1" in run("digest", "send", "--week", WEEK)
-    assert "sent 0" in run("digest", "send", "--week", WEEK)
+    assert "sent 1" in run("digest", "send", "--week", WEEK, "--any-week")
+    assert "sent 0" in run("digest", "send", "--week", WEEK, "--any-week")
     paths = run("digest", "preview", "--week", WEEK).split()
     assert [Path(p).name for p in paths] == [f"{WEEK}.html", f"{WEEK}.txt"]
     assert "removed" in run("subscribers", "remove", "ops@example.org")
@@ -130,7 +131,8 @@ def test_the_cli_says_why_no_digest_went_out(tmp_path: Path) -> None:
     app.add_subscriber("ana@example.org", confirmed=True)
     app.close()
     env = cli_environment(tmp_path, db_url, port)
-    result = CliRunner().invoke(cli, ["digest", "send", "--week", WEEK], env=env)
+    result = CliRunner().invoke(cli, ["digest", "send", "--week", WEEK, "--any-week"],
+                                env=env)
     assert result.exit_code == 1, result.output
     assert f"{WEEK}: sent 0, to retry 1" in result.output
     assert f"stopped: SMTP server 127.0.0.1:{port} unreachable: " in result.output
@@ -168,7 +170,8 @@ def test_a_relay_refusing_our_sender_stops_the_run_and_says_which_setting(
             app.add_subscriber(address, confirmed=True)
         env = cli_environment(tmp_path, db_url, sink.port)
         result = CliRunner().invoke(
-            cli, ["digest", "send", "--week", WEEK, "--connections", connections], env=env)
+            cli, ["digest", "send", "--week", WEEK, "--any-week", "--connections", connections],
+            env=env)
         assert result.exit_code == 1, result.output
         assert "530 5.7.0 Authentication required" in result.output
         assert "set AGGREGATOR_SMTP_USER and AGGREGATOR_SMTP_PASSWORD" in result.output
@@ -178,8 +181,8 @@ def test_a_relay_refusing_our_sender_stops_the_run_and_says_which_setting(
         assert {(s.status, s.hard_bounces, s.last_error) for s in app.store.subscribers()} == {
             ("confirmed", 0, None)}
         sink.refusal = ""  # the operator set the login: the hourly retry sends them all
-        done = CliRunner().invoke(cli, ["digest", "send", "--week", WEEK, "--retries-only"],
-                                  env=env)
+        done = CliRunner().invoke(
+            cli, ["digest", "send", "--week", WEEK, "--any-week", "--retries-only"], env=env)
         assert done.exit_code == 0, done.output
         assert sorted(m["To"] for m in sink.messages) == SUBSCRIBERS[:5]
     finally:
@@ -200,7 +203,8 @@ def test_ctrl_c_during_a_send_finishes_the_message_in_flight_and_loses_nobody(
         app.add_subscriber(address, confirmed=True)
     smtp_server.delay = 0.4  # each message takes a while: the signal lands mid-exchange
     process = subprocess.Popen(
-        [sys.executable, "-m", "aggregator", "digest", "send", "--week", WEEK],
+        [sys.executable, "-m", "aggregator", "digest", "send", "--week", WEEK,
+         "--any-week"],
         env=cli_environment(tmp_path, db_url, smtp_server.port), cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

@@ -14,7 +14,8 @@ import pytest
 from aggregator.digest.render import calendar_key
 from aggregator.core import Aggregator
 from aggregator.errors import PublishError
-from digest_site import BASE_URL, WEEK, Clock, digest_app, close_apps, write_site  # noqa: F401
+from digest_site import (BASE_URL, WEEK, Clock, digest_app, close_apps,  # noqa: F401
+                         on_mondays, write_site)
 from mailsink import Sink, smtp_server  # noqa: F401
 
 
@@ -133,13 +134,13 @@ def test_repeated_hard_bounces_suspend_the_address(
     app = digest_app(tmp_path, db_url, smtp_server.port, clock)
     subscribe(app, "gone@example.org")
     smtp_server.hard.add("gone@example.org")
-    reports = [app.send_digest(week) for week in ("2026-W50", "2026-W51", "2026-W52")]
+    reports = on_mondays(app, clock, "2026-W50", "2026-W51", "2026-W52")
     assert [r.failed for r in reports] == [("gone@example.org",)] * 3
     assert [r.suspended for r in reports] == [(), (), ("gone@example.org",)]
     subscriber = app.store.subscriber(email="gone@example.org")
     assert subscriber is not None and subscriber.status == "suspended"
     assert "550" in (subscriber.last_error or "")
-    assert app.send_digest("2026-W53").failed == ()  # no longer tried
+    assert on_mondays(app, clock, "2026-W53")[0].failed == ()  # no longer tried
 
 
 def test_dry_run_sends_and_records_nothing(smtp_server: Sink, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from aggregator.cli import cli
 from digest_site import WEEK, Clock, digest_app, close_apps  # noqa: F401
 from mailsink import Sink, free_port, smtp_server  # noqa: F401
-from digest_site import cli_environment
+from digest_site import cli_environment, on_mondays
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -91,7 +91,7 @@ def test_a_relay_refusing_our_login_or_tls_stops_the_run_and_names_the_setting(
         "AGGREGATOR_SMTP_USER": "digest", "AGGREGATOR_SMTP_PASSWORD": "right"} | setting
 
     for rerun in (False, True):  # the hourly retry job meets the same refusal
-        run = aggregator("digest", "send", "--week", WEEK, env=env,
+        run = aggregator("digest", "send", "--week", WEEK, "--any-week", env=env,
                          process=not rerun and "AGGREGATOR_SMTP_PASSWORD" in setting)
         assert run.returncode == 1, run.stderr
         assert f"stopped: SMTP server 127.0.0.1:{login_relay.port} {told}" in run.stderr
@@ -104,7 +104,8 @@ def test_a_relay_refusing_our_login_or_tls_stops_the_run_and_names_the_setting(
     assert signup.returncode == 0 and told in " ".join(signup.stderr.split())
 
     fixed = env | {"AGGREGATOR_SMTP_PASSWORD": "right", "AGGREGATOR_SMTP_SECURITY": "none"}
-    done = aggregator("digest", "send", "--week", WEEK, "--retries-only", env=fixed)
+    done = aggregator("digest", "send", "--week", WEEK, "--any-week", "--retries-only",
+                      env=fixed)
     assert done.returncode == 0, done.stderr
     assert sorted(m["To"] for m in login_relay.messages) == [
         "ana@example.org", "bob@example.org", "clara@example.org"]
@@ -193,11 +194,12 @@ def test_a_message_refused_after_data_is_not_the_subscribers_bounce(tmp_path: Pa
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
     try:
-        app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", sink.port, Clock())
+        clock = Clock()
+        app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", sink.port, clock)
         for address in ("ana@example.org", "bob@example.org", "gone@example.org",
                         "clara@example.org"):
             app.add_subscriber(address, confirmed=True)
-        reports = [app.send_digest(week) for week in ("2026-W50", "2026-W51", "2026-W52")]
+        reports = on_mondays(app, clock, "2026-W50", "2026-W51", "2026-W52")
         assert [r.sent for r in reports] == [("clara@example.org",)] * 3
         assert [r.suspended for r in reports] == [(), (), ("gone@example.org",)]
         assert "554 Message rejected: Email address is not verified. (1 digest)" in (
@@ -207,7 +209,7 @@ def test_a_message_refused_after_data_is_not_the_subscribers_bounce(tmp_path: Pa
                          "gone@example.org": ("suspended", 3),
                          "clara@example.org": ("confirmed", 0)}
         sink.answers = {}  # the account verified, the filter mended
-        assert app.send_digest("2026-W53").sent == (
+        assert on_mondays(app, clock, "2026-W53")[0].sent == (
             "ana@example.org", "bob@example.org", "clara@example.org")
     finally:
         controller.stop()
@@ -225,12 +227,12 @@ def test_a_reader_suspended_after_bounces_signs_up_again_from_the_form(
 
     from webapp import running
 
+    clock = Clock()
     app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", smtp_server.port,
-                     Clock(), base_url="http://agenda.example.org")
+                     clock, base_url="http://agenda.example.org")
     app.add_subscriber("ana@example.org", language="en", confirmed=True)
     smtp_server.hard.add("ana@example.org")
-    for week in ("2026-W50", "2026-W51", "2026-W52"):
-        app.send_digest(week)
+    on_mondays(app, clock, "2026-W50", "2026-W51", "2026-W52")
     assert app.store.subscriber(email="ana@example.org").status == "suspended"  # type: ignore[union-attr]
     smtp_server.hard.clear()
 
@@ -245,7 +247,7 @@ def test_a_reader_suspended_after_bounces_signs_up_again_from_the_form(
         assert link
         done = client.post(link.group(1), data={"csrf_token": token})
         assert done.status_code == 200
-    assert app.send_digest("2026-W53").sent == ("ana@example.org",)
+    assert on_mondays(app, clock, "2026-W53")[0].sent == ("ana@example.org",)
 
 
 def test_a_confirmation_link_left_30_days_stops_working_and_a_new_sign_up_revives_it(
@@ -336,7 +338,7 @@ def test_the_operator_reads_which_address_was_refused_and_why(
         app.add_subscriber(address, confirmed=True)
     smtp_server.soft.add("grey@example.org")
     smtp_server.hard.add("gone@example.org")
-    run = aggregator("digest", "send", "--week", WEEK,
+    run = aggregator("digest", "send", "--week", WEEK, "--any-week",
                      env=cli_environment(tmp_path, db_url, smtp_server.port))
     assert run.returncode == 0, run.stderr
     assert f"{WEEK}: sent 1, to retry 1, failed 1" in run.stdout
@@ -365,10 +367,11 @@ def test_the_operator_is_warned_when_the_digests_links_cannot_serve_its_readers(
     env = cli_environment(tmp_path, db_url, smtp_server.port)
     env["AGGREGATOR_BASE_URL"] = base_url  # None: unset
     for dry in (["--dry-run"], []):
-        run = aggregator("digest", "send", "--week", WEEK, *dry, env=env)
+        run = aggregator("digest", "send", "--week", WEEK, "--any-week", *dry, env=env)
         assert run.returncode == 0 and f"warning: {told}" in run.stderr, run.stderr
     https = cli_environment(tmp_path, db_url, smtp_server.port)  # https://agenda.example.org
-    assert "warning" not in aggregator("digest", "send", "--week", WEEK, env=https).stderr
+    sent = aggregator("digest", "send", "--week", WEEK, "--any-week", env=https)
+    assert "warning" not in sent.stderr
 
 
 def test_a_relay_whose_certificate_we_cannot_trust_says_how_to_trust_it(
@@ -458,7 +461,7 @@ def test_a_sender_at_an_accented_domain_sends(smtp_server: Sink, tmp_path: Path)
     env = cli_environment(tmp_path, db_url, smtp_server.port) | {
         "AGGREGATOR_MAIL_FROM": "Agenda d'Épinal <digest@épinal.fr>"}
     assert aggregator("subscribers", "add", "bob@example.org", env=env).returncode == 0
-    run = aggregator("digest", "send", "--week", WEEK, env=env)
+    run = aggregator("digest", "send", "--week", WEEK, "--any-week", env=env)
     assert run.returncode == 0 and f"{WEEK}: sent 1" in run.stdout, run.stderr
     assert [sender for sender, _ in smtp_server.envelopes] == ["digest@xn--pinal-9ra.fr"] * 2
     assert {str(m["From"]) for m in smtp_server.messages} == {

@@ -99,14 +99,20 @@ def digest_preview(app: AppContext, week: str | None) -> None:
 @click.option("--retries-only", is_flag=True, help="Only retry this week's deferred deliveries.")
 @click.option("--connections", type=click.IntRange(1, 32), default=1, show_default=True,
               help="SMTP sessions at once; a killed run may leave this many messages in doubt.")
+@click.option("--any-week", is_flag=True,
+              help="Send --week even if it is not this week or the week before.")
 @pass_app
 def digest_send(app: AppContext, week: str | None, dry_run: bool, per_minute: int,
-                retries_only: bool, connections: int) -> None:
-    """Send the week's digest to confirmed subscribers, at most once per subscriber and week."""
+                retries_only: bool, connections: int, any_week: bool) -> None:
+    """Send the week's digest to confirmed subscribers, at most once per subscriber and week.
+
+    --week takes this week or the week before (a late run); another week is refused as a
+    likely typo unless --any-week. --dry-run shows any week.
+    """
     with errors_to_exit(), stop_on_signal() as stopping:
         report = app.aggregator.send_digest(week, dry_run=dry_run, per_minute=per_minute,
                                             retries_only=retries_only, connections=connections,
-                                            stop=stopping.is_set)
+                                            stop=stopping.is_set, any_week=any_week)
     if report.warning:
         click.echo(f"warning: {report.warning}", err=True)
     if dry_run:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from .message import digest_message
 from .render import RenderedDigest, render_digest, subject_line
 from .select import (
-    DigestContent, Filters, follows, parse_week, select_digest, week_occurrences, week_of,
+    DigestContent, Filters, far_week, follows, parse_week, select_digest, week_occurrences, week_of,
 )
 
-__all__ = ["DigestContent", "Filters", "RenderedDigest", "digest_message", "follows", "parse_week",
-           "render_digest", "select_digest", "subject_line", "week_occurrences", "week_of"]
+__all__ = ["DigestContent", "Filters", "RenderedDigest", "digest_message", "far_week", "follows",
+           "parse_week", "render_digest", "select_digest", "subject_line", "week_occurrences",
+           "week_of"]

@@ -105,6 +105,27 @@ def week_of(moment: datetime, zone: tzinfo) -> str:
     return f"{year}-W{number:02d}"
 
 
+SEND_WEEKS = (0, -1)
+"""Weeks from the current one that a send takes unasked: the daemon sends the current week
+(Monday 07:00, or when it comes back within the week), and a run the relay stopped is finished
+by hand with its `--week`, maybe the next Monday. Any other week was a typo (2025-W49 for
+2026-W49) that no ledger can take back once sent."""
+
+
+def far_week(week: str, moment: datetime, zone: tzinfo) -> str:
+    """Why sending ``week``'s digest at ``moment`` is likely a mistake, or "" if it is this
+    week or the one before (:data:`SEND_WEEKS`)."""
+    current = week_of(moment, zone)
+    offset = (parse_week(week) - parse_week(current)).days // 7
+    if offset in SEND_WEEKS:
+        return ""
+    weeks = f"{abs(offset)} week{'s' if abs(offset) > 1 else ''}"
+    when = f"{weeks} ago" if offset < 0 else f"{weeks} ahead"
+    return (f"digest send: {week} is {when}: this week is {current} ({zone}); its digest would "
+            f"go to every confirmed subscriber now. Check --week ({current}, or the week "
+            "before for a late run), or add --any-week to send it anyway")
+
+
 def week_occurrences(week: str, events: Sequence[MergedEvent], zone: tzinfo) -> list[Occurrence]:
     """Every occurrence in the 14 days from the week's Monday, series expanded, by start.
 
