@@ -130,6 +130,8 @@ class NewsItem:
     (RSS makes pubDate optional): it stands in for the date when ordering news and choosing
     a week's digest, as feed readers do (lemon24/reader's "added"), and is never shown as
     a publication date."""
+    language: str = ""
+    """The language it declares itself ("en"), else "": its source's (parse/languages.py)."""
 
     @property
     def when(self) -> datetime | None:

@@ -369,7 +369,8 @@ def decode_item(record: Mapping[str, Any]) -> MergedItem:
     members = tuple(
         NewsItem(guid=str(s.get("guid", "")), title=title, link=str(s.get("link", "")),
                  published=when, summary=summary, source_id=str(s.get("source", "")),
-                 feed_url=str(s.get("feed", "")), seen=seen)
+                 feed_url=str(s.get("feed", "")), seen=seen,
+                 language=str(record.get("language") or ""))
         for s in record.get("sources", [])
     )
     return MergedItem(id=str(record["id"]), title=title, link=str(record.get("link", "")),

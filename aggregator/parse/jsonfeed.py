@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import ParseError, one_line
 from ..models import NewsItem, ParsedFeed
+from .languages import language_tag
 from .news import MAX_ITEMS, fallback_title, hashed_guid
 from .news_dates import any_written_date, moved
 from .text import (
@@ -142,6 +143,7 @@ def read_item(raw: Any, base: str, url: str, notes: list[str],
         summary=summary,
         author=read_authors(raw),
         feed_url=url,
+        language=language_tag(raw.get("language")),  # the item's own (JSON Feed 1.1)
     )
 
 

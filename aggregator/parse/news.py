@@ -29,6 +29,7 @@ from ..models import NewsItem, ParsedFeed
 from .ampersands import escape_stray_ampersands
 from .char_refs import replace_references_to_nothing
 from .feed_dates import read_with_dates, to_utc, undated_note, unread_dates_note
+from .languages import entry_language
 from .media_rss import keep_media_text_to_its_file, pictures
 from .text import (absolute_link, clean_identifier, clean_line, clean_text, html_to_text,
                    is_web_url, looks_like_html, plain_text, sanitize_html)
@@ -87,7 +88,8 @@ def parse_news(body: bytes, url: str, feed_root: bool = False,
         notes.append(f"{len(entries)} entries: kept the first {MAX_ITEMS}")
         entries = entries[:MAX_ITEMS]
     from_page = written_from_pages(feed)
-    read = [(entry, read_entry(entry, base, url, from_page)) for entry in entries]
+    read = [(entry, read_entry(entry, base, url, from_page, entry_language(entry, feed)))
+            for entry in entries]
     items = [item for _, item in read if item]
     unread_dates = [str(entry.get("published") or entry.get("updated")) for entry in entries
                     if (entry.get("published") or dict.get(entry, "updated"))
@@ -238,8 +240,10 @@ PAGE_RELATIONS = ("alternate", "")
 reader's click downloaded), its comments feed ("replies"), "self" or "edit"."""
 
 
-def read_entry(entry: Any, base: str, url: str, from_page: bool = False) -> NewsItem | None:
-    """Convert one feedparser entry; None when it has no id, title, link or content. With
+def read_entry(entry: Any, base: str, url: str, from_page: bool = False,
+               language: str = "") -> NewsItem | None:
+    """Convert one feedparser entry, written in ``language`` if it says so itself
+    (:func:`.languages.entry_language`); None when it has no id, title, link or content. With
     ``from_page`` (:func:`written_from_pages`), a text without xml:base is read from the
     item's page (:func:`page_base`)."""
     own_base = str(entry.get("title_detail", {}).get("base") or "")
@@ -269,6 +273,7 @@ def read_entry(entry: Any, base: str, url: str, from_page: bool = False) -> News
         summary=summary,
         author=clean_line(read_author(entry)),
         feed_url=url,
+        language=language,
     )
 
 

@@ -181,7 +181,8 @@ def item_json(item: MergedItem, sources: Mapping[str, Source]) -> bytes:
 
 def item_record(item: MergedItem, sources: Mapping[str, Source]) -> dict[str, Any]:
     """One item of news.json: the contract's fields, then our additions (``first_seen``
-    only for an item no feed dates: when the aggregator first saw it, what orders it)."""
+    only for an item no feed dates: when the aggregator first saw it, what orders it;
+    ``language`` only for one that says it is written in a language of its own)."""
     record = {
         "id": item.id,
         "title": one_line(item.title),
@@ -196,6 +197,8 @@ def item_record(item: MergedItem, sources: Mapping[str, Source]) -> dict[str, An
     }
     if item.seen is not None:
         record["first_seen"] = iso(item.seen)
+    if item.members and item.members[0].language:
+        record["language"] = item.members[0].language
     return record
 
 

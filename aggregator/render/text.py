@@ -102,8 +102,11 @@ def status_of(value: str) -> str:
 
 
 def written_in(members: Sequence[Event | NewsItem], sources: Mapping[str, Source]) -> str:
-    """The language a merged record's title and description are written in: its
-    representative source's (French, the sources' default, when that source is gone)."""
+    """The language a merged record's title and description are written in: the one its
+    representative article declares itself (parse/languages.py), else its representative
+    source's (French, the sources' default, when that source is gone)."""
+    if members and isinstance(members[0], NewsItem) and members[0].language:
+        return members[0].language
     source = sources.get(members[0].source_id) if members else None
     return source.language if source is not None else "fr"
 

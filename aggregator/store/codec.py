@@ -132,6 +132,8 @@ def encode_item(item: NewsItem) -> str:
     }
     if item.seen is not None:  # only an undated item has one: other payloads stay as they were
         data["seen"] = encode_when(item.seen)
+    if item.language:  # likewise: only an item that says its own language
+        data["lang"] = item.language
     return _ENCODER.encode(data)
 
 
@@ -155,6 +157,7 @@ def decode_item(text: str, source_id: str, feed_url: str) -> NewsItem:
         updated=decode_when(data["updated"]),  # type: ignore[arg-type]
         summary=data["summary"], author=_word(data["author"]), source_id=source_id,
         feed_url=feed_url, seen=decode_when(data.get("seen")),  # type: ignore[arg-type]
+        language=data.get("lang", ""),
     )
 
 

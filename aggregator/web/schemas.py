@@ -100,6 +100,8 @@ class NewsRecord(Shape):
     publishers: list[str] = Field(description="Names of the organisations that posted it")
     first_seen: Instant | None = Field(None, description="Only for an article no feed dates: "
                                                          "when the aggregator first saw it")
+    language: str | None = Field(None, description="Only for an article that declares its "
+                                 "own language, other than its organisation's (\"en\")")
 
 
 class NewsDocument(Shape):
