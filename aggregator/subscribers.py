@@ -29,7 +29,7 @@ from .mailer import send_one
 from .models import EMAIL, LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
 from .published import built_at
 from .render import slugify
-from .selection import Offer
+from .selection import Offer, district
 from .store import Store
 
 MAX_FILTERS = 20
@@ -332,8 +332,8 @@ def unmatched_filters(subscriber: Subscriber, sources: Sequence[Source]) -> list
     for wanted, known, missing in ((subscriber.cities, cities, "is in"),
                                    (subscriber.tags, topics, "has the topic")):
         for value in wanted:
-            if slugify(value) in known:
-                continue
+            if slugify(value) in known or (known is cities and district(value)):
+                continue  # a district (Belval) is followed at its known venues
             near = difflib.get_close_matches(slugify(value), list(known), n=1, cutoff=0.6)
             hint = (f": did you mean {known[near[0]]}?" if near else
                     f" ({'cities' if known is cities else 'topics'}: "

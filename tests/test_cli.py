@@ -218,16 +218,16 @@ def test_an_organisation_registers_from_the_command_line_and_the_operator_approv
                   "--kind", "association", "--city", "Épinal", "--contact", "not-an-email")
     assert refused.exit_code == 2 and "field contact" in refused.output
     done = run("sources", "register", site.url("/fablab.ics"), "--name", "Fablab des Vosges",
-               "--kind", "association", "--city", "Épinal", "--contact", "hello@fablab.example.org",
-               "--tag", "maker", "--tag", "3D")
+               "--kind", "Asso", "--city", "Épinal", "--contact", "hello@fablab.example.org",
+               "--tag", "maker", "--tag", "3D")  # the kind as a French organiser names it
     assert done.exit_code == 0, done.output
     assert "registered 'Fablab des Vosges' as fablab-des-vosges (#1): pending" in done.output
     assert re.search(r"private link to change it: http://\S+/manage/\S{20,}", done.output)
     [received] = smtp_server.messages
     assert received["To"] == "hello@fablab.example.org"
     listed = json.loads(run("registrations", "list", "--json", "--status", "pending").output)
-    assert [(r["id"], r["source"], r["tags"], r["status"]) for r in listed] == [
-        (1, "fablab-des-vosges", ["maker", "3D"], "pending")]
+    assert [(r["id"], r["source"], r["kind"], r["tags"], r["status"]) for r in listed] == [
+        (1, "fablab-des-vosges", "association", ["maker", "3D"], "pending")]
     run("refresh")
     run("build")
     assert "Atelier Arduino" not in Path("output/calendar.ics").read_text(encoding="utf-8")

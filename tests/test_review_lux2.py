@@ -68,6 +68,20 @@ def lux_site(feed_server: Any, tmp_path: Path, *events: tuple[str, str],
         aggregator.close()
 
 
+def lux_environment(web: Web, smtp_port: int) -> dict[str, str]:
+    """The command line's environment on :func:`lux_site`: its sources.yaml, database and
+    output, and the SMTP server on ``smtp_port``."""
+    config = web.tmp_path / "sources.yaml"
+    config.write_text(yaml.safe_dump({"sources": [
+        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
+         "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]}
+        for s in lux_sources(web.feeds.base_url)]}))
+    return {"AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": web.aggregator.settings.db_url,
+            "AGGREGATOR_OUTPUT": str(web.tmp_path / "output"),
+            "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1", "AGGREGATOR_SMTP_HOST": "127.0.0.1",
+            "AGGREGATOR_SMTP_PORT": str(smtp_port)}
+
+
 def test_a_topic_typed_in_german_is_read_alike_by_the_web_and_the_command_line(
         feed_server: Any, tmp_path: Path, smtp_server: Sink) -> None:
     """Julia follows "KI" (the German pages' own word for the topic) of a Luxembourg company
@@ -83,15 +97,7 @@ def test_a_topic_typed_in_german_is_read_alike_by_the_web_and_the_command_line(
             "/calendar.ics", params={"tag": "KI", "lang": "de"}).text
         form = web.client.get("/subscribe", params={"tag": "KI", "lang": "de"}).text
         assert re.search(r'name="tags" value="IA" checked', form), form
-        config = tmp_path / "sources.yaml"
-        config.write_text(yaml.safe_dump({"sources": [
-            {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
-             "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]}
-            for s in lux_sources(feed_server.base_url)]}))
-        env = {"AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": web.aggregator.settings.db_url,
-               "AGGREGATOR_OUTPUT": str(tmp_path / "output"),
-               "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1", "AGGREGATOR_SMTP_HOST": "127.0.0.1",
-               "AGGREGATOR_SMTP_PORT": str(smtp_server.port)}
+        env = lux_environment(web, smtp_server.port)
         runner = CliRunner()
         for args in (["subscribers", "add", "julia@example.lu", "--lang", "de", "--tag", "KI",
                       "--city", "luxemburg", "--confirmed"], ["digest", "send"]):

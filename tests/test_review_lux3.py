@@ -15,7 +15,7 @@ from aggregator.cli import cli
 from digest_site import cli_environment, digest_app
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from test_review_lux import agenda_titles
-from test_review_lux2 import HOUSE_OF_STARTUPS, TECHNOPORT, lux_site
+from test_review_lux2 import HOUSE_OF_STARTUPS, TECHNOPORT, lux_environment, lux_site
 
 
 def test_a_kind_typed_in_german_french_or_english_subscribes_on_the_command_line(
@@ -111,3 +111,30 @@ def test_a_district_as_the_city_filter_lists_the_events_at_its_known_venues(
         assert "Belval" in web.client.get("/calendars/belval.ics", params={"lang": "de"}).text
         form = web.client.get("/subscribe", params={"city": "Belval", "lang": "de"}).text
         assert re.search(r'name="cities" value="Esch-sur-Alzette" checked', form), form
+
+
+def test_a_digest_following_a_district_gets_the_events_at_its_known_venues(
+        feed_server: Any, tmp_path: Path, smtp_server: Sink) -> None:
+    """The operator signed Jonas up as he asked, "alles in Belval": `subscribers add --city
+    Belval`. The agenda's ``?city=Belval`` lists Technoport's events, but his digest
+    compared only the events' city (Esch-sur-Alzette): every week "Diese Woche nichts
+    geplant", and the command line warned that no organisation is in Belval. His digest and
+    his personal calendar now follow the district as the agenda does (not the Kulturfabrik,
+    in Esch's centre)."""
+    with lux_site(feed_server, tmp_path, ("Deep tech funding", TECHNOPORT),
+                  ("Concert électro", KULTURFABRIK), ("Pitch Night", HOUSE_OF_STARTUPS)) as web:
+        env = lux_environment(web, smtp_server.port)
+        runner = CliRunner()
+        for args in (["subscribers", "add", "jonas@example.lu", "--lang", "de", "--city",
+                      "Belval", "--confirmed"], ["digest", "send"]):
+            result = runner.invoke(cli, args, env=env, catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            assert "no organisation" not in result.stderr, result.stderr
+        (message,) = smtp_server.messages
+        digest = message.get_body(("plain",)).get_content()
+        assert "Deep tech funding" in digest, digest
+        assert "Concert" not in digest and "Pitch Night" not in digest
+        jonas = web.aggregator.store.subscriber(email="jonas@example.lu")
+        assert jonas is not None and jonas.cities == ("Belval",)
+        calendar = web.aggregator.followed_calendar(web.aggregator.published(), jonas).decode()
+        assert "Deep tech funding" in calendar and "Concert" not in calendar

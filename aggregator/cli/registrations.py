@@ -16,8 +16,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import FEED_TYPES, LANGUAGES, SOURCE_KINDS, FeedRef, Registration
-from . import AppContext, cli, console, err_console, errors_to_exit, pass_app
+from ..models import FEED_TYPES, LANGUAGES, FeedRef, Registration
+from . import AppContext, KindChoice, cli, console, err_console, errors_to_exit, pass_app
 from .feeds import sources
 
 STATUSES = ("pending", "approved", "rejected", "withdrawn")
@@ -26,7 +26,8 @@ STATUSES = ("pending", "approved", "rejected", "withdrawn")
 @sources.command("register")
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("--name", required=True, help="The organisation's name.")
-@click.option("--kind", required=True, type=click.Choice(SOURCE_KINDS))
+@click.option("--kind", required=True, type=KindChoice(),
+              help="The kind of organisation, named in any language.")
 @click.option("--city", required=True)
 @click.option("--contact", required=True, help="Email address of whoever looks after the feeds.")
 @click.option("--country", default="FR", show_default=True, help="ISO 3166 alpha-2 code.")

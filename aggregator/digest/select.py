@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from ..dedup.places import venue_districts
 from ..models import MergedEvent, MergedItem, Source
 from ..render.agenda import Occurrence, upcoming
 from ..render.exports import newest_first
@@ -152,7 +153,7 @@ def select_digest(
     for occurrence in occurrences:
         uid = occurrence.event.uid
         if uid not in matches:
-            matches[uid] = _matches(occurrence.event, sources, filters, occurrence.event.city)
+            matches[uid] = follows(occurrence.event, sources, filters)
         if matches[uid]:
             every.append(occurrence)
     occurrences = every[:MAX_EVENTS]
@@ -207,16 +208,21 @@ def _news(
 
 def follows(event: MergedEvent, sources: Mapping[str, Source], filters: Filters) -> bool:
     """Whether a subscriber following ``filters`` follows ``event``: its digest's choice,
-    and its personal calendar's."""
-    return _matches(event, sources, filters, event.city)
+    and its personal calendar's. An event at a known venue of a district (Technoport, in
+    Belval) is in that district too, as the agenda's ``?city=Belval`` reads it: one who
+    followed "Belval" got nothing, the events keeping their city, Esch-sur-Alzette."""
+    districts = venue_districts(event.location) if filters.cities and event.location else ()
+    return _matches(event, sources, filters, event.city, districts)
 
 
 def _matches(entry: MergedEvent | MergedItem, sources: Mapping[str, Source], filters: Filters,
-             city: str) -> bool:
-    """An event is in its own ``city`` (else, as an article, in its organisations' cities);
-    kinds, tags and organisations match when any organisation that posted it has one."""
+             city: str, districts: Sequence[str] = ()) -> bool:
+    """An event is in its own ``city`` and ``districts`` (else, as an article, in its
+    organisations' cities); kinds, tags and organisations match when any organisation that
+    posted it has one."""
     ids = entry.source_ids
     posted = [sources[i] for i in ids if i in sources]
-    return facets_match(posted, ids, [city] if city else [s.city for s in posted],
+    return facets_match(posted, ids, [*([city] if city else [s.city for s in posted]),
+                                      *districts],
                         cities=filters.cities, kinds=filters.kinds, tags=filters.tags,
                         sources=filters.sources)
