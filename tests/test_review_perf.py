@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,9 @@ from aggregator import lifecycle
 from aggregator.dedup.text import _NUMBER_BEFORE, _taken
 from aggregator.models import Event, MergedEvent
 from aggregator.render.text import _CONTROLS, _NEWLINES, clean_text
+from aggregator.store import codec
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _distinct(kind: str, number: int) -> Any:
@@ -71,3 +75,24 @@ def test_series_numbers_cut_out_in_one_pass_are_those_a_search_finds(value: str)
     numbers: set[str] = set()
     assert _NUMBER_BEFORE.sub(_taken(numbers), value) == _NUMBER_BEFORE.sub(" ", value)
     assert numbers == set(_NUMBER_BEFORE.findall(value))
+
+
+def test_a_time_many_records_store_is_read_once_and_each_text_as_its_own_value() -> None:
+    """Records repeat their times (the meetups of one evening): a text read again gives the
+    same object (issue 8: read anew, it was a quarter of a first build's decoding and a copy
+    per record in the daemon), and texts that differ still give their own values, the second
+    02:30 of the night clocks go back (its offset written) included."""
+    first = codec.decode_event(codec.encode_event(
+        Event(uid="a", title="Meetup", start=datetime(2026, 12, 15, 18, 30, tzinfo=PARIS))),
+        "src", "feed")
+    second = codec.decode_event(codec.encode_event(
+        Event(uid="b", title="Atelier", start=datetime(2026, 12, 15, 18, 30, tzinfo=PARIS))),
+        "src", "feed")
+    assert first.start is second.start
+
+    night = [datetime(2026, 10, 25, 2, 30, fold=fold, tzinfo=PARIS) for fold in (0, 1)]
+    read = [codec.decode_when(codec.encode_when(value)) for value in (*night, *night)]
+    assert [value.utcoffset() for value in read] == [timedelta(hours=2), timedelta(hours=1)] * 2
+    assert read[0] is read[2] and read[1] is read[3] and read[0] is not read[1]
+    assert codec.decode_when("2026-12-15T18:30:00") == datetime(2026, 12, 15, 18, 30)
+    assert codec.decode_when("2026-12-15") == date(2026, 12, 15)

@@ -7,6 +7,7 @@ Times keep their zone: ``2026-12-07T18:30:00@Europe/Paris``, ``…@UTC``, ``…@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -50,7 +51,13 @@ def encode_when(value: When | None) -> str | None:
     return f"{value.replace(tzinfo=None).isoformat()}@{name}"
 
 
+@functools.lru_cache(maxsize=16_384)
 def decode_when(text: str | None) -> When | None:
+    """The date or date-time :func:`encode_when` wrote. Each distinct text is read once and
+    its value shared (dates and datetimes are immutable): records repeat their times (the
+    meetups of one evening, a feed's LAST-MODIFIED), so a first build read the same text
+    into a new object for nearly every record (a quarter of decoding, issue 8), and a
+    daemon kept one copy per record between builds."""
     if text is None:
         return None
     if "T" not in text:
