@@ -6,7 +6,8 @@ processor time; and the days reckoned per kind of year are checked against dateu
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from dateutil.rrule import rrulestr
 from hypothesis import assume, given, settings, strategies as st
 
 from aggregator import day_cycle, listing_budget, recurrence
+from aggregator.parse import parse_body
+from aggregator.reasons import reason_in
 from test_review_series import cpu, name, refreshed
 from test_review_time import calendar
 
@@ -91,7 +94,8 @@ def test_a_feed_of_series_with_values_outside_the_calendar_costs_seconds_not_a_m
     (``BYMONTH=1,3,13;BYMONTHDAY=7,32``; RFC 5545 allows neither): dateutil reads such a
     value as one no date has, and each series still meets in its valid months. Such filters were left to dateutil's
     400-year walk, 15 to 30 ms for each set: 2,000 series held the refresh and each build
-    for a minute. They are now reckoned per kind of year, as valid ones are."""
+    for a minute. Such values are now dropped when the feed is read (they change no date),
+    and calendar.ics, which republished them, no longer does."""
     rules = [f"FREQ=MONTHLY;BYMONTH={','.join(str(m + 1) for m in range(12) if (n + 1) >> m & 1)}"
              f",{(13, 0, -1, 14)[n % 4]};BYMONTHDAY={1 + n % 28},{(32, -32, 0)[n % 3]}"
              for n in range(2_000)]
@@ -101,6 +105,58 @@ def test_a_feed_of_series_with_values_outside_the_calendar_costs_seconds_not_a_m
     assert len(events) == len(rules)
     assert refresh < 10, f"the refresh took {refresh:.0f} s of processor time"
     assert build < 15, f"the build took {build:.0f} s of processor time"
+    published = (tmp_path / "output" / "calendar.ics").read_text(encoding="utf-8")
+    assert published.count("RRULE:") == len(rules)
+    assert not re.search(r"BYMONTH=[^;\r\n]*\b(13|14|0)\b|BYMONTH=-|BYMONTHDAY=[^;\r\n]*"
+                         r"(\b32\b|\b0\b)", published)
+
+
+@pytest.mark.parametrize(("written", "published"), [
+    ("FREQ=MONTHLY;BYMONTH=1,3,13;BYMONTHDAY=10,32", "FREQ=MONTHLY;BYMONTHDAY=10;BYMONTH=1,3"),
+    ("FREQ=MONTHLY;BYMONTHDAY=0,-1,-32", "FREQ=MONTHLY;BYMONTHDAY=-1"),
+    ("FREQ=YEARLY;BYYEARDAY=0,100,367;BYMONTH=0,4", "FREQ=YEARLY;BYYEARDAY=100;BYMONTH=4"),
+    ("FREQ=YEARLY;BYWEEKNO=54,20;BYDAY=MO", "FREQ=YEARLY;BYDAY=MO;BYWEEKNO=20"),
+    ("FREQ=DAILY;BYHOUR=18,24;BYMINUTE=60,30", "FREQ=DAILY;BYMINUTE=30;BYHOUR=18"),
+    ("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=0,1", "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=1"),
+])
+def test_values_outside_the_calendar_leave_the_rule_clients_read_and_the_same_dates(
+        written: str, published: str) -> None:
+    """A value RFC 5545 does not allow beside valid ones (a 13th month, a 32nd day, an
+    hour 24, a BYSETPOS 0) was republished in calendar.ics as the feed wrote it, which a
+    client that checks the ranges refuses. It is dropped when the feed is read, with a
+    warning the organiser reads in their language, and the series keeps the dates dateutil
+    gave it (a minute 60 or a BYSETPOS 0, which dateutil refuses, had made it a single
+    event)."""
+    feed = parse_body(calendar(f"UID:s@lab\nSUMMARY:Meetup\nDTSTART:20261210T180000Z\n"
+                               f"DURATION:PT1H\nRRULE:{written}"), "ical", "https://lab.example/")
+    (event,) = feed.events
+    assert event.rrule == published
+    assert feed.warnings and all("outside the calendar: ignored" in w for w in feed.warnings)
+    assert "hors du calendrier : ignoré" in reason_in(feed.warnings[0], "fr")
+    first = datetime(2026, 12, 10, 18, tzinfo=UTC)
+    ours = rrulestr(published, dtstart=first).between(first, first.replace(year=2030), inc=True)
+    assert ours
+    try:
+        theirs = rrulestr(written, dtstart=first).between(first, first.replace(year=2030),
+                                                          inc=True)
+    except ValueError:  # dateutil refuses a minute 60 or a BYSETPOS 0: it was a single event
+        return
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("written", ["FREQ=YEARLY;BYMONTH=13", "FREQ=YEARLY;BYMONTHDAY=0",
+                                     "FREQ=DAILY;BYHOUR=24,25"])
+def test_a_rule_naming_nothing_in_the_calendar_is_a_single_event(written: str) -> None:
+    """A part left with no value (``BYMONTHDAY=0`` alone, which dateutil read as no filter:
+    every day of the year) names no date: the event is its DTSTART alone, and the organiser
+    is told why."""
+    feed = parse_body(calendar(f"UID:s@lab\nSUMMARY:Meetup\nDTSTART:20261210T180000Z\n"
+                               f"DURATION:PT1H\nRRULE:{written}"), "ical", "https://lab.example/")
+    (event,) = feed.events
+    assert event.rrule is None
+    (warning,) = feed.warnings
+    assert "is outside the calendar: read as a single event" in warning
+    assert "außerhalb des Kalenders: als einzelner Termin gelesen" in reason_in(warning, "de")
 
 
 PROBES = [

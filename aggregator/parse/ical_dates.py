@@ -21,6 +21,7 @@ from ..models import When
 from ..recurrence import WALK_BUDGET, has_end, joined_rule, rule_dates, rule_dates_read, rule_problem
 from .guards import MAX_DATES_PER_EVENT, MAX_DATES_PER_FEED
 from .news_dates import ISO_8601
+from .rule_values import within_calendar
 from .text import clean_line
 from .timezones import TimezoneResolver
 
@@ -374,6 +375,9 @@ def checked_rule(text: str, start: When, zone: zoneinfo.ZoneInfo) -> tuple[str |
             problems.append(f"RRULE part {part.strip()[:30]!r} ignored")
     if parts.get("FREQ") not in FREQUENCIES:
         return None, [f"RRULE {text[:60]!r} has no valid FREQ: ignored, read as a single event"]
+    if emptied := within_calendar(parts, problems):
+        return None, [*problems, f"RRULE {text[:60]!r}: {emptied} is outside the calendar: "
+                      "read as a single event"]
     if "UNTIL" in parts:
         until = matching_until(parts.pop("UNTIL"), start, zone)
         if until is None:
