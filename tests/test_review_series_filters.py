@@ -59,8 +59,18 @@ def test_a_feed_of_series_each_with_months_of_its_own_costs_seconds_not_a_minute
     400-year cycle, 15 to 30 ms, once per set: here once per series, a minute of the
     refresh and of each build. The gap is now reckoned per kind of year: every series
     listed, in seconds."""
-    rules = [f"FREQ=MONTHLY;BYMONTH={','.join(str(m + 1) for m in range(12) if (n + 1) >> m & 1)}"
-             f";BYMONTHDAY={1 + n % 28}" for n in range(2_000)]
+    listed_in_seconds(feed_server, tmp_path, [
+        f"FREQ=MONTHLY;BYMONTH={own_months(n)};BYMONTHDAY={1 + n % 28}" for n in range(2_000)])
+
+
+def own_months(n: int) -> str:
+    """The months of the ``n``th series: those of its number's bits (1,3,4 for 13)."""
+    return ",".join(str(m + 1) for m in range(12) if (n + 1) >> m & 1)
+
+
+def listed_in_seconds(feed_server: Any, tmp_path: Path, rules: list[str]) -> None:
+    """A feed of one series per rule is refreshed and built in seconds of processor time,
+    each series listed."""
     health, refresh, build = timed(feed_server, tmp_path, rules)
     assert health.status == "ok" and not any("recurring series" in w for w in health.warnings)
     events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
@@ -87,24 +97,18 @@ def test_a_feed_of_series_that_never_meet_each_its_own_way_costs_seconds_not_a_m
     assert build < 15, f"the build took {build:.0f} s of processor time"
 
 
-
 def test_a_feed_of_series_with_values_outside_the_calendar_costs_seconds_not_a_minute(
         feed_server: Any, tmp_path: Path) -> None:
     """A generator that writes a 13th month or a 32nd day beside valid ones
     (``BYMONTH=1,3,13;BYMONTHDAY=7,32``; RFC 5545 allows neither): dateutil reads such a
-    value as one no date has, and each series still meets in its valid months. Such filters were left to dateutil's
-    400-year walk, 15 to 30 ms for each set: 2,000 series held the refresh and each build
-    for a minute. Such values are now dropped when the feed is read (they change no date),
-    and calendar.ics, which republished them, no longer does."""
-    rules = [f"FREQ=MONTHLY;BYMONTH={','.join(str(m + 1) for m in range(12) if (n + 1) >> m & 1)}"
-             f",{(13, 0, -1, 14)[n % 4]};BYMONTHDAY={1 + n % 28},{(32, -32, 0)[n % 3]}"
-             for n in range(2_000)]
-    health, refresh, build = timed(feed_server, tmp_path, rules)
-    assert health.status == "ok" and not any("recurring series" in w for w in health.warnings)
-    events = json.loads((tmp_path / "output" / "events.json").read_text())["events"]
-    assert len(events) == len(rules)
-    assert refresh < 10, f"the refresh took {refresh:.0f} s of processor time"
-    assert build < 15, f"the build took {build:.0f} s of processor time"
+    value as one no date has, and each series still meets in its valid months. Such filters
+    were left to dateutil's 400-year walk, 15 to 30 ms for each set: 2,000 series held the
+    refresh 39 s and each build as long. They are now reckoned per kind of year, and such
+    values are dropped when the feed is read (they change no date): calendar.ics, which
+    republished them, no longer does."""
+    rules = [f"FREQ=MONTHLY;BYMONTH={own_months(n)},{(13, 0, -1, 14)[n % 4]}"
+             f";BYMONTHDAY={1 + n % 28},{(32, -32, 0)[n % 3]}" for n in range(2_000)]
+    listed_in_seconds(feed_server, tmp_path, rules)
     published = (tmp_path / "output" / "calendar.ics").read_text(encoding="utf-8")
     assert published.count("RRULE:") == len(rules)
     assert not re.search(r"BYMONTH=[^;\r\n]*\b(13|14|0)\b|BYMONTH=-|BYMONTHDAY=[^;\r\n]*"
