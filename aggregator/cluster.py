@@ -38,7 +38,8 @@ from .store import Store
 
 log = logging.getLogger("aggregator.daemon")
 LEDGER_RETENTION = timedelta(days=400)
-"""Digest ledger rows are kept a year and a bit (who got which week, for the operator)."""
+"""Digest ledger rows are kept a year and a bit (who got which week, for the operator); so are
+unsubscribed and hard-bounced addresses after their last digest, and declined registrations."""
 PENDING_RETENTION = timedelta(days=30)
 """A sign-up never confirmed is deleted after this (its confirmation link stops working)."""
 NEWS_RETENTION = timedelta(days=90)  # core.NEWS_WINDOW: older news never reaches the exports

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 
 from ..errors import StoreError
 from .lease_tables import admin_sessions_ended, feed_leases, feed_outages, leases, marks
+from .registration_tables import registration_feeds, registrations
 from .subscriber_tables import digest_deliveries, subscribers
 from .tables import events, news_items
 
@@ -276,9 +277,11 @@ class LeasesStore:
         rows claimed before ``ledger_before`` (a week's digest is never sent again once the
         week is over: the rows only grow, one per subscriber and week), sign-ups still
         unconfirmed since before ``pending_before`` (an address someone typed, perhaps not its
-        owner's: we keep no data about people who never said yes) and unsubscribed addresses
-        the ledger no longer mentions, signed up before ``ledger_before`` (kept meanwhile so
-        that coming back needs no new confirmation; then storage limitation wins); counts."""
+        owner's: we keep no data about people who never said yes), unsubscribed and suspended
+        (hard-bounced) addresses the ledger no longer mentions, signed up before
+        ``ledger_before`` (kept meanwhile so that coming back needs no new confirmation; then
+        storage limitation wins), and registrations declined before ``ledger_before`` (their
+        contact's address, kept for the record and for undoing a slip); counts."""
         with self._begin() as connection:
             gone_events = connection.execute(
                 events.delete().where(events.c.until_utc < events_before)).rowcount
@@ -295,12 +298,27 @@ class LeasesStore:
                 subscribers.delete().where(subscribers.c.status == "pending",
                                            subscribers.c.created_at < pending_before)
             ).rowcount
-            gone_unsubscribed = 0 if ledger_before is None else connection.execute(
+            gone = {status: 0 if ledger_before is None else connection.execute(
                 subscribers.delete().where(
-                    subscribers.c.status == "unsubscribed",
+                    subscribers.c.status == status,
                     subscribers.c.created_at < ledger_before,
                     ~sa.exists().where(digest_deliveries.c.subscriber_id == subscribers.c.id))
-            ).rowcount
+            ).rowcount for status in ("unsubscribed", "suspended")}
+            gone_declined = 0 if ledger_before is None else _prune_declined(connection,
+                                                                            ledger_before)
         return {"events": gone_events, "news": gone_news, "leases": gone_leases,
                 "digest_deliveries": gone_ledger, "pending_subscribers": gone_pending,
-                "unsubscribed_subscribers": gone_unsubscribed}
+                "unsubscribed_subscribers": gone["unsubscribed"],
+                "suspended_subscribers": gone["suspended"],
+                "declined_registrations": gone_declined}
+
+
+def _prune_declined(connection: Any, before: datetime) -> int:
+    """Delete the registrations declined before ``before`` and their feeds (the feeds first:
+    a database without the foreign key's cascade would refuse the registration)."""
+    declined = sa.select(registrations.c.id).where(registrations.c.status == "rejected",
+                                                   registrations.c.decided_at < before)
+    connection.execute(registration_feeds.delete().where(
+        registration_feeds.c.registration_id.in_(declined)))
+    return int(connection.execute(registrations.delete().where(
+        registrations.c.id.in_(declined))).rowcount)
