@@ -188,6 +188,28 @@ class SubscribersMixin:
             raise SubscriberError("token", "this link is not valid (any more)")
         return found
 
+    def subscriber_data(self, token: str) -> dict[str, Any]:
+        """All that is kept about a subscriber, as its own copy (GDPR articles 15 and 20, as
+        listmonk's "export your data"): its address, choices, state and delivery history; not
+        its secret, which a downloaded file would spread beyond its mailbox.
+
+        Raises:
+            SubscriberError: the link is not valid (any more).
+        """
+        subscriber = self.subscriber_by_token(token)
+        when = {name: moment.isoformat() if moment else None for name, moment in (
+            ("created_at", subscriber.created_at), ("confirmed_at", subscriber.confirmed_at),
+            ("changed_at", subscriber.changed_at))}
+        return {"email": subscriber.email, "language": subscriber.language,
+                "status": subscriber.status, "cities": list(subscriber.cities),
+                "kinds": list(subscriber.kinds), "tags": list(subscriber.tags),
+                "sources": list(subscriber.sources), **when,
+                "hard_bounces": subscriber.hard_bounces, "last_error": subscriber.last_error,
+                "deliveries": [{"week": d.week, "state": d.state, "attempts": d.attempts,
+                                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+                                "last_error": d.last_error}
+                               for d in self.store.deliveries_of(subscriber.id)]}
+
     def confirm_subscriber(self, token: str) -> Subscriber:
         """Confirm a pending sign-up (or resubscribe after an unsubscribe); idempotent."""
         subscriber = self.subscriber_by_token(token)

@@ -6,12 +6,17 @@ Real HTTP (uvicorn on loopback), real SMTP (aiosmtpd), SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
+
 from aggregator.models import FeedRef, Source
-from digest_site import Clock, close_apps, digest_app  # noqa: F401
+from digest_site import WEEK, Clock, close_apps, digest_app, on_mondays  # noqa: F401
 from mailsink import Sink, smtp_server  # noqa: F401
+from webapp import running
 
 
 def test_hard_bounced_addresses_and_declined_registrations_are_not_kept_forever(
@@ -42,3 +47,30 @@ def test_hard_bounced_addresses_and_declined_registrations_are_not_kept_forever(
     assert sorted(s.email for s in store.subscribers()) == [
         "reader@example.org", "recent@example.org"]
     assert [r.source.contact for r in app.registrations()] == ["waiting@asso.example.org"]
+
+
+def test_a_subscriber_downloads_what_is_kept_about_it(
+    tmp_path: Path, smtp_server: Sink
+) -> None:
+    clock = Clock()
+    app = digest_app(tmp_path, f"sqlite:///{tmp_path / 'd.db'}", smtp_server.port, clock=clock)
+    app.add_subscriber("ana@example.org", language="en", cities=["Metz"], confirmed=True)
+    on_mondays(app, clock, WEEK)
+    ana = app.store.subscriber(email="ana@example.org")
+    assert ana is not None
+    with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        page = client.get(f"/preferences/{ana.token}").text
+        link = re.search(r'href="([^"]*/preferences/[^"]+/data)"', page)
+        assert link, "the preferences page offers no copy of what is kept"
+        answer = client.get(f"/preferences/{ana.token}/data")
+        assert client.get("/preferences/not-a-token/data").status_code == 404
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/json")
+    assert "attachment" in answer.headers["content-disposition"]
+    assert answer.headers["cache-control"] == "no-store"
+    data = json.loads(answer.text)
+    assert (data["email"], data["language"], data["status"]) == (
+        "ana@example.org", "en", "confirmed")
+    assert data["cities"] == ["Metz"] and data["created_at"].startswith("2026-12-0")
+    assert [(d["week"], d["state"]) for d in data["deliveries"]] == [(WEEK, "sent")]
+    assert ana.token not in answer.text  # the secret stays in the link, not in a saved file

@@ -236,6 +236,16 @@ class SubscribersStore:
                                    last_error=r.last_error)
                     for r in connection.execute(query)]
 
+    def deliveries_of(self, subscriber_id: int) -> list[DigestDelivery]:
+        """One subscriber's ledger, oldest week first: what it asks to see of its history."""
+        query = (sa.select(digest_deliveries).where(
+            digest_deliveries.c.subscriber_id == subscriber_id).order_by(digest_deliveries.c.week))
+        with self._connect() as connection:
+            return [DigestDelivery(subscriber_id=r.subscriber_id, week=r.week, state=r.state,
+                                   attempts=r.attempts, sent_at=r.sent_at,
+                                   last_error=r.last_error)
+                    for r in connection.execute(query)]
+
 
 @functools.cache
 def _statements(dialect_name: str) -> dict[str, Any]:

@@ -30,6 +30,9 @@ SUBSCRIBE_MESSAGES: dict[str, tuple[str, str, str]] = {
     "back_pending": ("Confirmer mon abonnement", "Confirm my subscription",
                      "Abonnement bestätigen"),
     "back_unsubscribed": ("Me réabonner", "Subscribe again", "Erneut abonnieren"),
+    "my_data": ("Télécharger tout ce qui est conservé à mon sujet (JSON)",
+                "Download all that is kept about me (JSON)",
+                "Alles herunterladen, was über mich gespeichert ist (JSON)"),
     "back_suspended": ("Reprendre les envois", "Resume the newsletter",
                        "Newsletter fortsetzen"),
 }

@@ -11,6 +11,7 @@ subscriber delete its address and history altogether (POST /forget/TOKEN, CSRF-c
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from typing import Any
@@ -63,6 +64,7 @@ def _form(request: Request, *, values: dict[str, Any], action: str, heading: str
                   choices=choices, notice=extra.pop("notice", ""),
                   error=extra.pop("error", ""), error_field=extra.pop("error_field", ""),
                   unsubscribe_link=extra.pop("unsubscribe_link", ""),
+                  data_link=extra.pop("data_link", ""),
                   calendar_https=extra.pop("calendar_https", ""),
                   calendar_webcal=extra.pop("calendar_webcal", ""),
                   failure=extra.pop("failure", ""), **extra)
@@ -224,6 +226,18 @@ async def preferences_post(request: Request, token: str) -> Response:
     return _preferences(request, token, subscriber, notice=page.t(saved))
 
 
+@router.get("/preferences/{token}/data")
+def preferences_data(request: Request, token: str) -> Response:
+    """The subscriber's copy of all that is kept about it, a JSON file to save: its page and
+    its emails told it what is kept, this is the proof (GDPR articles 15 and 20)."""
+    _subscriber(request, token)  # an unknown link: the page saying so
+    data = aggregator_of(request).subscriber_data(token)
+    return Response(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                    media_type="application/json", headers={
+                        "Cache-Control": "no-store",
+                        "Content-Disposition": 'attachment; filename="my-subscription.json"'})
+
+
 def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: Any) -> Response:
     page = Page(language(request), request.url.path, {})
     values = {"email": subscriber.email, "language": subscriber.language,
@@ -235,6 +249,7 @@ def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: 
     return _form(request, values=values, action=_target(request, f"/preferences/{token}"),
                  heading=f"{page.t('preferences')} — {subscriber.email}", button=page.t("save"),
                  ask_email=False, unsubscribe_link=local(request, f"/unsubscribe/{token}"),
+                 data_link=local(request, f"/preferences/{token}/data"),
                  calendar_https=calendar, calendar_webcal=webcal(calendar),
                  **_state(request, page, subscriber, token), **extra)
 
