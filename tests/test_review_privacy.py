@@ -8,15 +8,66 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
+from aggregator.config import build_settings
+from aggregator.core import make_aggregator
+from aggregator.errors import ConfigError
 from aggregator.models import FeedRef, Source
-from digest_site import WEEK, Clock, close_apps, digest_app, on_mondays  # noqa: F401
+from digest_site import (OPEN, WEEK, Clock, close_apps, digest_app, digest_settings,  # noqa: F401
+                         on_mondays, write_site)
 from mailsink import Sink, smtp_server  # noqa: F401
 from webapp import running
+
+POLICY = "https://asso.example.org/confidentialite"
+OPERATOR = "dpo@asso.example.org"
+
+
+@pytest.fixture
+def noticed(smtp_server: Sink, tmp_path: Path) -> Iterator[httpx.Client]:
+    """The site of an operator who gives its contact address and its privacy policy."""
+    settings = replace(digest_settings(tmp_path, f"sqlite:///{tmp_path / 'p.db'}",
+                                       smtp_server.port),
+                       operator_email=OPERATOR, privacy_url=POLICY)
+    write_site(settings.output_dir)
+    app = make_aggregator(settings, clock=Clock())
+    OPEN.append(app)
+    with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        yield client
+
+
+@pytest.mark.parametrize("lang, kept, erase", [
+    ("fr", "30 jours", "effacer"), ("en", "30 days", "delete"), ("de", "30 Tagen", "löschen")])
+def test_sign_up_form_says_who_keeps_what_for_how_long(
+    noticed: httpx.Client, lang: str, kept: str, erase: str
+) -> None:
+    page = noticed.get(f"/subscribe?lang={lang}").text
+    notice = re.search(r'<p class="privacy">(.*?)</p>', page, re.S)
+    assert notice, "the sign-up form says nothing of what becomes of the address"
+    text = notice.group(1)
+    assert kept in text and "400" in text and erase in text
+    assert f'href="mailto:{OPERATOR}"' in text and f'href="{POLICY}"' in text
+
+
+def test_registration_form_says_what_becomes_of_the_contact(noticed: httpx.Client) -> None:
+    page = noticed.get("/register?lang=en").text
+    notice = re.search(r'<p class="privacy">(.*?)</p>', page, re.S)
+    assert notice, "the registration form says nothing of what becomes of the contact"
+    assert "never published" in notice.group(1) and "400 days" in notice.group(1)
+    assert f'href="{POLICY}"' in notice.group(1)
+
+
+def test_privacy_policy_address_is_read_from_the_environment_and_checked() -> None:
+    settings = build_settings((), None, {"AGGREGATOR_PRIVACY_URL": POLICY})
+    assert settings.privacy_url == POLICY
+    with pytest.raises(ConfigError, match="AGGREGATOR_PRIVACY_URL='confidentialite.html'"):
+        build_settings((), None, {"AGGREGATOR_PRIVACY_URL": "confidentialite.html"})
 
 
 def test_hard_bounced_addresses_and_declined_registrations_are_not_kept_forever(

@@ -85,6 +85,9 @@ class Settings:
     operator_email: str | None = None
     """Where registrations awaiting a decision, and withdrawals, are announced; unset, the
     operator looks at /admin (or `aggregator registrations list`)."""
+    privacy_url: str | None = None
+    """The operator's privacy policy (AGGREGATOR_PRIVACY_URL): who runs the site, on which
+    legal basis, whom to write to; the forms that take an address link it beside their notice."""
     metrics_token: str | None = None
     """When set, /metrics answers only ``Authorization: Bearer <it>`` (Prometheus'
     ``authorization`` setting); unset, /metrics is open, to be kept behind the proxy."""
@@ -201,8 +204,8 @@ def _read_yaml(path: Path) -> Any:
 
 ENVIRONMENT_SETTINGS = ("allow_private_networks", "smtp_host", "smtp_port", "smtp_user",
                         "smtp_password", "smtp_security", "mail_from", "admin_token",
-                        "metrics_token", "operator_email", "tick", "build_delay", "lease",
-                        "feed_batch", "node")
+                        "metrics_token", "operator_email", "privacy_url", "tick", "build_delay",
+                        "lease", "feed_batch", "node")
 """Settings read from AGGREGATOR_<NAME>, which `settings:` may give too (the environment wins)."""
 
 
@@ -291,6 +294,7 @@ def build_settings(
         admin_token=env.get("AGGREGATOR_ADMIN_TOKEN") or None,
         metrics_token=env.get("AGGREGATOR_METRICS_TOKEN") or None,
         operator_email=env.get("AGGREGATOR_OPERATOR_EMAIL") or None,
+        privacy_url=env.get("AGGREGATOR_PRIVACY_URL") or None,
         daemon=_daemon_settings(env, fs),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
@@ -301,6 +305,10 @@ def build_settings(
         raise ConfigError(f"AGGREGATOR_BASE_URL={values['base_url']!r}: the web app's public "
                           "address, as https://agenda.example.org or https://example.org/agenda")
     values["base_url"] = ascii_url(values["base_url"])
+    policy = values.get("privacy_url")
+    if policy is not None and not re.match(r"https?://[^/\s?#]+\S*$", policy):
+        raise ConfigError(f"AGGREGATOR_PRIVACY_URL={policy!r}: the full address of the "
+                          "operator's privacy policy, as https://example.org/privacy")
     return Settings(**values)
 
 

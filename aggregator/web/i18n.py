@@ -21,6 +21,7 @@ from ..render.text import babel_locale, clock_time, first_of_month
 from .i18n_admin import ADMIN_MESSAGES
 from .i18n_errors import ERROR_MESSAGES
 from .i18n_register import REGISTER_MESSAGES
+from .i18n_privacy import PRIVACY_MESSAGES
 from .i18n_subscribe import SUBSCRIBE_MESSAGES
 from ..topics import KINDS
 from .qvalues import locale_name, weighted
@@ -387,6 +388,7 @@ MESSAGES.update(ADMIN_MESSAGES)
 MESSAGES.update(ERROR_MESSAGES)
 MESSAGES.update(REGISTER_MESSAGES)
 MESSAGES.update(SUBSCRIBE_MESSAGES)
+MESSAGES.update(PRIVACY_MESSAGES)
 MESSAGES.update({f"kind_{kind}": words for kind, words in KINDS.items()})
 
 

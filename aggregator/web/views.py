@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from ..cluster import LEDGER_RETENTION, PENDING_RETENTION
 from ..core import Aggregator
 from ..models import SOURCE_KINDS
 from ..reasons import reason_in
@@ -125,6 +126,10 @@ def address(url: str, query: Mapping[str, str]) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+RETENTION_DAYS = {"pending": PENDING_RETENTION.days, "kept": LEDGER_RETENTION.days}
+"""What the privacy notices say of how long an address is kept: housekeeping's own figures."""
+
+
 def render(
     request: Request, template: str, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -137,6 +142,8 @@ def render(
     body = environment().get_template(template).render(
         page=page, t=page.t, lang=lang, site_title=DEFAULT_TITLE, root=local(request, ""),
         base_url=aggregator.settings.base_url, csrf_field=CSRF_FIELD,
+        operator_email=aggregator.settings.operator_email or "",
+        privacy_url=aggregator.settings.privacy_url or "", retention=RETENTION_DAYS,
         csrf_token=csrf_token(request), honeypot_field=HONEYPOT_FIELD, **context,
     )
     response = HTMLResponse(body, status_code=status_code)
