@@ -13,7 +13,7 @@ from webapp import Web, web  # noqa: F401  (the fixture)
 
 
 class Partner:
-    """A partner app's copy of the agenda, synced as the README says."""
+    """A partner app's copy of the agenda, synced as docs/web.md says (`updated_since`)."""
 
     def __init__(self, web: Web, **filters: str) -> None:
         self.web, self.filters = web, filters

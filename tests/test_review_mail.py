@@ -253,7 +253,7 @@ def test_a_reader_suspended_after_bounces_signs_up_again_from_the_form(
 def test_a_confirmation_link_left_30_days_stops_working_and_a_new_sign_up_revives_it(
     smtp_server: Sink, tmp_path: Path,
 ) -> None:
-    """The README promises that an unconfirmed sign-up's link stops working after 30 days;
+    """README and docs/operating.md promise that an unconfirmed sign-up's link stops working after 30 days;
     only the daemon's nightly housekeeping made it so, and under `serve` and a cron job a
     link confirmed an address months later. Signing up again sends a link that works."""
     import re
