@@ -416,6 +416,8 @@ class Subscriber:
     """Organisations followed (source ids): their events and news only."""
     changed_at: datetime | None = None
     """When its preferences last changed: its own calendar changed then, not at a build."""
+    consent_notice: str | None = None
+    """The privacy notice its sign-up form showed, as read (GDPR art. 7(1)); None: not kept."""
 
 
 DeliveryState = Literal["sending", "sent", "retry", "failed"]

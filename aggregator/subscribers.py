@@ -110,10 +110,11 @@ class SubscribersMixin:
     def add_subscriber(
         self, email: str, *, language: str = "fr", cities: Sequence[str] = (),
         kinds: Sequence[str] = (), tags: Sequence[str] = (), sources: Sequence[str] = (),
-        confirmed: bool = False, remind: bool = False,
+        confirmed: bool = False, remind: bool = False, consent_notice: str | None = None,
     ) -> tuple[Subscriber, str | None]:
         """Sign an address up; unless ``confirmed`` (an operator's import of people who
         already consented) it stays pending and gets the confirmation email.
+        ``consent_notice`` is what the form told the visitor, kept as proof of its consent.
 
         Returns the subscriber and any mail problem (the sign-up is stored either way).
         An address already confirmed keeps its state and filters (the form must not let a
@@ -136,10 +137,12 @@ class SubscribersMixin:
             subscriber = self.store.insert_subscriber(
                 address, values["language"], values["cities"], values["kinds"],
                 values["tags"], status, secrets.token_urlsafe(24), self.clock(),
-                values["sources"])
+                values["sources"], consent_notice)
         else:  # a new request: the 30 days before an unconfirmed sign-up is forgotten restart
-            extra = ({"confirmed_at": self.clock(), "hard_bounces": 0} if confirmed
-                     else {"created_at": self.clock()})
+            extra: dict[str, Any] = ({"confirmed_at": self.clock(), "hard_bounces": 0}
+                                     if confirmed else {"created_at": self.clock()})
+            if consent_notice is not None:  # what this request was told: created_at's words
+                extra["consent_notice"] = consent_notice
             self.store.update_subscriber(existing.id, status=status,
                                          changed_at=self._changed_now(existing), **values,
                                          **extra)
@@ -188,15 +191,19 @@ class SubscribersMixin:
             raise SubscriberError("token", "this link is not valid (any more)")
         return found
 
-    def subscriber_data(self, token: str) -> dict[str, Any]:
+    def subscriber_data(self, token: str | None = None, *, email: str = "") -> dict[str, Any]:
         """All that is kept about a subscriber, as its own copy (GDPR articles 15 and 20, as
-        listmonk's "export your data"): its address, choices, state and delivery history; not
-        its secret, which a downloaded file would spread beyond its mailbox.
+        listmonk's "export your data"): its address, choices, state and delivery history, and
+        what it consented to, when (article 7(1)); not its secret, which a downloaded file
+        would spread beyond its mailbox. By ``email``: the operator's copy (`subscribers show`).
 
         Raises:
-            SubscriberError: the link is not valid (any more).
+            SubscriberError: the link is not valid (any more), or no such subscriber.
         """
-        subscriber = self.subscriber_by_token(token)
+        subscriber = (self.subscriber_by_token(token) if token is not None
+                      else self.store.subscriber(email=_address(email)))
+        if subscriber is None:
+            raise SubscriberError("email", f"{email.strip()} is not subscribed")
         when = {name: moment.isoformat() if moment else None for name, moment in (
             ("created_at", subscriber.created_at), ("confirmed_at", subscriber.confirmed_at),
             ("changed_at", subscriber.changed_at))}
@@ -204,6 +211,7 @@ class SubscribersMixin:
                 "status": subscriber.status, "cities": list(subscriber.cities),
                 "kinds": list(subscriber.kinds), "tags": list(subscriber.tags),
                 "sources": list(subscriber.sources), **when,
+                "consent_notice": subscriber.consent_notice,
                 "hard_bounces": subscriber.hard_bounces, "last_error": subscriber.last_error,
                 "deliveries": [{"week": d.week, "state": d.state, "attempts": d.attempts,
                                 "sent_at": d.sent_at.isoformat() if d.sent_at else None,

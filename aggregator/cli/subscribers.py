@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 from rich.markup import escape
 from rich.table import Table
@@ -63,6 +65,17 @@ def subscribers_list(app: AppContext) -> None:
     console.print(table)
     console.print(f"{len(found)} subscribers, "
                   f"{sum(s.status == 'confirmed' for s in found)} confirmed", highlight=False)
+
+
+@subscribers.command("show")
+@click.argument("email")
+@pass_app
+def subscribers_show(app: AppContext, email: str) -> None:
+    """All that is kept about EMAIL, as JSON: its own data download, with the privacy notice
+    it agreed to and when (what proves its consent), for a request or a complaint."""
+    with errors_to_exit():
+        data = app.aggregator.subscriber_data(email=email)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @subscribers.command("remove")

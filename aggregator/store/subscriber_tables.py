@@ -23,6 +23,7 @@ subscribers = Table(
     Column("changed_at", UTCDateTime),
     Column("hard_bounces", Integer, nullable=False, server_default="0"),
     Column("last_error", Text),
+    Column("consent_notice", Text),
     Index("ix_subscribers_status", "status"),
 )
 

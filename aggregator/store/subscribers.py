@@ -38,7 +38,7 @@ class SubscribersStore:
     def insert_subscriber(
         self, email: str, language: str, cities: Sequence[str], kinds: Sequence[str],
         tags: Sequence[str], status: SubscriberStatus, token: str, now: datetime,
-        sources: Sequence[str] = (),
+        sources: Sequence[str] = (), consent_notice: str | None = None,
     ) -> Subscriber:
         with self._begin() as connection:
             connection.execute(subscribers.insert().values(
@@ -46,6 +46,7 @@ class SubscribersStore:
                 tags=_json(tags), sources=_json(sources), status=status, token=token,
                 created_at=now,
                 confirmed_at=now if status == "confirmed" else None, hard_bounces=0,
+                consent_notice=consent_notice,
             ))
         found = self.subscriber(email=email)
         assert found is not None
@@ -294,4 +295,5 @@ def _subscriber(row: Any) -> Subscriber:
         kinds=tuple(json.loads(row.kinds or "[]")), tags=tuple(json.loads(row.tags or "[]")),
         confirmed_at=row.confirmed_at, hard_bounces=row.hard_bounces, last_error=row.last_error,
         sources=tuple(json.loads(row.sources or "[]")), changed_at=row.changed_at,
+        consent_notice=row.consent_notice,
     )

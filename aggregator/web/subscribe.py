@@ -33,7 +33,7 @@ from .rootpath import local
 from .security import HONEYPOT_FIELD, client_ip
 from ..slug import slugify
 from ..topics import offered_topics, topic, topic_slug
-from .views import aggregator_of, Page, kinds, language, render
+from .views import aggregator_of, Page, kinds, language, privacy_text, render
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("aggregator.web")
@@ -144,7 +144,7 @@ def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: 
         group: [value] if value in listed[group] else []
         for group, value in (("cities", chosen.city), ("kinds", chosen.kind),
                              ("tags", chosen.tag), ("sources", chosen.source))}
-    return _form(request, values=values, action=local(request, "/subscribe"),
+    return _form(request, values=values, action=_target(request, "/subscribe"),
                  heading=page.t("subscribe_title"),
                  button=page.t("do_subscribe"), ask_email=True)
 
@@ -164,11 +164,13 @@ async def subscribe_post(request: Request) -> Response:
         _, problem = await run_in_threadpool(
             aggregator_of(request).add_subscriber, values["email"], language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
-            sources=values["sources"], remind=True)
+            sources=values["sources"], remind=True,
+            consent_notice=privacy_text(page.lang, "privacy_subscribe",
+                                        aggregator_of(request).settings))
     except SubscriberError as error:  # a typo sends nothing: it costs none of the budget
         request.app.state.limits["subscribe"].refund(client_ip(request))
         request.app.state.limits["mailbox"].refund(mailbox)
-        return _form(request, values=values, action=local(request, "/subscribe"), status_code=422,
+        return _form(request, values=values, action=_target(request, "/subscribe"), status_code=422,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True,
                      error=f"{page.t(_field(error.field))} — {page.reason(error.reason)}",
@@ -177,7 +179,7 @@ async def subscribe_post(request: Request) -> Response:
         # and the operator told: every sign-up failed so for days, and no log said a word
         log.warning("sign-up kept, its confirmation email not sent (the visitor is asked to "
                     "try again): %s", problem)
-        return _form(request, values=values, action=local(request, "/subscribe"), status_code=503,
+        return _form(request, values=values, action=_target(request, "/subscribe"), status_code=503,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True, failure=page.t("subscribe_mail_failed"))
     return _message(request, page.t("subscribe_title"), page.t("check_mail"))

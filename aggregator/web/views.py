@@ -22,6 +22,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from ..cluster import LEDGER_RETENTION, PENDING_RETENTION
+from ..config import Settings
 from ..core import Aggregator
 from ..models import SOURCE_KINDS
 from ..reasons import reason_in
@@ -128,6 +129,17 @@ def address(url: str, query: Mapping[str, str]) -> str:
 
 RETENTION_DAYS = {"pending": PENDING_RETENTION.days, "kept": LEDGER_RETENTION.days}
 """What the privacy notices say of how long an address is kept: housekeeping's own figures."""
+
+
+def privacy_text(lang: str, notice: str, settings: Settings) -> str:
+    """The privacy notice ``_privacy.html`` shows, as plain text with its addresses: what a
+    sign-up keeps as the words its visitor agreed to (GDPR art. 7(1))."""
+    said = [i18n.translate(lang, notice, **RETENTION_DAYS)]
+    if settings.operator_email:
+        said.append(f"{i18n.translate(lang, 'privacy_contact')} {settings.operator_email}.")
+    if settings.privacy_url:
+        said.append(f"{i18n.translate(lang, 'privacy_policy')}: {settings.privacy_url}")
+    return " ".join(said)
 
 
 def render(
