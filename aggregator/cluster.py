@@ -34,6 +34,7 @@ from .fetch import FetchLimits, Wire
 from .netguard import Resolver
 from .notices import MESSAGES, what_to_do
 from .reasons import reason_in
+from .redact import masked
 from .store import Store
 
 log = logging.getLogger("aggregator.daemon")
@@ -314,13 +315,12 @@ class ClusterMixin:
         base = self.settings.base_url
         fix = what_to_do(source.language, self.manage_link(source.id), gone=notice == "gone")
         error = reason_in(state.last_error or "", source.language)  # in the contact's language
-        fields: dict[str, object] = {"name": source.name, "url": state.url,
-                                     "error": error, "since": since,
-                                     "base_url": base, "page": f"{base}/sources/{source.id}",
-                                     "fix": fix}
+        fields: dict[str, object] = {"name": source.name, "url": state.url, "error": error,
+                                     "since": since, "base_url": base,
+                                     "page": f"{base}/sources/{source.id}", "fix": fix}
         problem = notify_contact(self.settings, source.contact, source.language,
                                  MESSAGES[notice], fields)
-        return "sent" if problem is None else problem
+        return "sent" if problem is None else masked(problem)  # for the log: no address
 
     # --- digest and housekeeping -----------------------------------------------------------
 

@@ -21,6 +21,7 @@ from .config import Settings
 from .errors import IdTakenError
 from .mailer import notify_contact
 from .notices import OPERATOR_MESSAGES
+from .redact import masked
 from .registration_notices import MESSAGES
 from .registration_rules import (
     DECIDABLE, AlreadyDecided, DecisionRefused, RegistrationError,
@@ -158,8 +159,8 @@ class RegistrationsMixin:
             problem = self._notify(registration, "comeback" if registration.status == "withdrawn"
                                    else "link")
             if problem:  # the asker is told the same either way: the operator must hear of it
-                log.warning("could not email %s its link to change %r: %s",
-                            registration.source.contact, registration.source.id, problem)
+                log.warning("could not email the contact of registration %d its link to change "
+                            "%r: %s", registration.id, registration.source.id, masked(problem))
         return len(found)
 
     def registration_by_token(self, token: str) -> Registration:
@@ -358,7 +359,8 @@ class RegistrationsMixin:
             "base_url": self.settings.base_url, "source_id": source.id, **extra}
         problem = notify_contact(self.settings, to, "fr", OPERATOR_MESSAGES[what], fields)
         if problem:
-            log.warning("could not tell the operator (%s) about %r: %s", to, source.id, problem)
+            log.warning("could not tell the operator (AGGREGATOR_OPERATOR_EMAIL) about %r: %s",
+                        source.id, masked(problem))
 
     def _notify(self, registration: Registration, what: str) -> str | None:
         """Email the contact; a mail failure is returned, never raised (the data is stored).

@@ -21,7 +21,7 @@ PACKAGE = REPO / "aggregator"
 PURE = ("aggregator.parse", "aggregator.dedup", "aggregator.render", "aggregator.decide",
         "aggregator.lifecycle", "aggregator.cadence", "aggregator.digest", "aggregator.recurrence",
         "aggregator.listing_budget", "aggregator.day_cycle", "aggregator.selection", "aggregator.notices",
-        "aggregator.reasons")
+        "aggregator.reasons", "aggregator.redact")
 DATA = ("aggregator.models", "aggregator.errors", "aggregator.instants", "aggregator.memo")
 EDGES = ("aggregator.fetch", "aggregator.netguard", "aggregator.store", "aggregator.publish",
          "aggregator.mailer", "aggregator.config", "aggregator.spill")

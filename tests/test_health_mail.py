@@ -274,7 +274,7 @@ def test_a_lost_link_that_cannot_be_mailed_is_logged_for_the_operator(
     finally:
         aggregator.close()
     [record] = [r for r in caplog.records if r.name == "aggregator.registrations"]
-    assert "could not email team@fablab.example.org its link to change 'fablab'" in record.getMessage()
+    assert "its link to change 'fablab'" in record.getMessage()
 
 
 def test_the_operator_is_told_what_awaits_a_decision_when_an_address_is_set(

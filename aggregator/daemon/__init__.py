@@ -38,6 +38,7 @@ from ..cluster import RoundPlan
 from ..core import Aggregator, Wire
 from ..errors import AggregatorError, ConfigError
 from ..gcpause import release_free_memory
+from ..redact import masked
 from ..web.server import WebServer
 from . import jobs
 from .reload import ConfigWatch
@@ -224,7 +225,7 @@ class Daemon:
             log.info("job=%s node=%s interrupted by stop", name, self.node)
         except AggregatorError as error:
             log.error("job=%s node=%s failed duration=%.2fs error=%r", name, self.node,
-                      time.monotonic() - started, str(error))
+                      time.monotonic() - started, masked(str(error)))
         finally:
             with self.counter_lock:
                 self.running -= 1
@@ -248,7 +249,7 @@ class Daemon:
                 release_free_memory()
             if fetched and not self.stopping.is_set():
                 for notice, url, result in self.aggregator.watch_health():
-                    log.info("job=health node=%s notice=%s feed=%s email=%r", self.node, notice,
+                    log.info("job=health node=%s notice=%s feed=%s mail=%r", self.node, notice,
                              url, result)
             if not self.stopping.is_set() and self.aggregator.build_needed():
                 self._request_build()
@@ -326,7 +327,7 @@ class Daemon:
                                                   stop=self.stopping.is_set)
             level = logging.WARNING if " problem=" in result else logging.INFO  # the operator
             log.log(level, "job=%s node=%s week=%s %s duration=%.2fs", name, self.node, label,
-                    result, time.monotonic() - started)
+                    masked(result), time.monotonic() - started)  # a relay's reply: an address
 
     @contextmanager
     def _mailing(self) -> Iterator[None]:

@@ -23,6 +23,7 @@ from starlette.routing import Match
 
 from ..core import Aggregator
 from ..errors import AggregatorError, StoreError
+from ..redact import masked
 from . import (admin, api, crawlers, directory, events, manage, news_page, ops, public, register,
                subscribe)
 from .conditional import ANY_ORIGIN, GZIP_MIN_BYTES
@@ -102,9 +103,14 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(AggregatorError)
     async def failed(request: Request, error: AggregatorError) -> Response:
         status = 503 if isinstance(error, StoreError) else 500
-        # pages tell readers to try again later: why it failed is for the operator's log
+        # pages tell readers to try again later: why it failed is for the operator's log,
+        # which says /preferences/{token}, not the secret that opens the subscriber's page
+        path = request.url.path
+        for name in ("token", "key"):  # /manage/{token}, /calendars/mine/{key}.ics ...
+            if request.path_params.get(name):
+                path = path.replace(request.path_params[name], f"{{{name}}}")
         log.log(logging.WARNING if status == 503 else logging.ERROR, "%s %s answered %d: %s",
-                request.method, request.url.path, status, error)
+                request.method, path, status, masked(str(error)))
         return _error(request, status, str(error), {})
 
 

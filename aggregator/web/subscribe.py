@@ -24,6 +24,7 @@ from starlette.datastructures import FormData
 from ..core import Selection, SubscriberError
 from ..models import SOURCE_KINDS, Subscriber
 from ..reasons import reason_in
+from ..redact import masked
 from ..selection import district
 from ..digest.render import calendar_key
 from . import i18n
@@ -161,7 +162,7 @@ async def subscribe_post(request: Request) -> Response:
     if not request.app.state.limits["mailbox"].allow(mailbox):  # asked three times this hour:
         return _message(request, page.t("subscribe_title"), page.t("check_mail"))  # no more
     try:
-        _, problem = await run_in_threadpool(
+        subscriber, problem = await run_in_threadpool(
             aggregator_of(request).add_subscriber, values["email"], language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
             sources=values["sources"], remind=True,
@@ -177,8 +178,8 @@ async def subscribe_post(request: Request) -> Response:
                      error_field=error.field)
     if problem:  # stored, but unconfirmable without the email: the form again, to retry
         # and the operator told: every sign-up failed so for days, and no log said a word
-        log.warning("sign-up kept, its confirmation email not sent (the visitor is asked to "
-                    "try again): %s", problem)
+        log.warning("sign-up kept (subscriber %d), its confirmation email not sent (the "
+                    "visitor is asked to try again): %s", subscriber.id, masked(problem))
         return _form(request, values=values, action=_target(request, "/subscribe"), status_code=503,
                      heading=page.t("subscribe_title"), button=page.t("do_subscribe"),
                      ask_email=True, failure=page.t("subscribe_mail_failed"))
