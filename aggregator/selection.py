@@ -238,15 +238,15 @@ def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Sou
     city (None: its organisations' cities); ``texts`` each entry's text folded by
     :func:`searched_texts`, asked for only when there is a search (callers
     keep it for a build: folding 40,000 descriptions per search took a second);
-    ``districts_of`` the districts of its known venues, asked for only when the city filter
-    names a :func:`district`, which keeps those there and those in a city so named."""
+    ``districts_of`` the districts of its known venues, places of it as its city is (the
+    digest's reading too, :func:`aggregator.digest.select.follows`), asked for only when the
+    city filter names a :func:`district`."""
     chosen: Sequence[int] = range(len(entries))
-    if districts_of is not None and (near := district(selection.city)) is not None:
-        chosen = [i for i in chosen if near.key in districts_of(entries[i])
-                  or slugify(city_of(entries[i]) or "") == slugify(selection.city)]
-        selection = replace(selection, city="")
+    by_district = districts_of is not None and district(selection.city) is not None
     if not replace(selection, q="").empty:
-        chosen = [i for i in chosen if matches(city_of(entries[i]), entries[i], selection, sources)]
+        chosen = [i for i in chosen if matches(
+            city_of(entries[i]), entries[i], selection, sources,
+            districts_of(entries[i]) if by_district and districts_of else ())]
     if selection.q:
         folded = texts()
         known = functools.cache(lambda: vocabulary(folded))
@@ -267,10 +267,12 @@ def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Sou
 
 
 def matches(city: str | None, entry: Posted, selection: Selection,
-            sources: Mapping[str, Source]) -> bool:
-    """``selection``'s filters but its search words, for ``entry`` in ``city`` (None: in the
-    cities of the organisations that posted it)."""
-    if city is not None and selection.city and slugify(city) != slugify(selection.city):
+            sources: Mapping[str, Source], districts: Collection[str] = ()) -> bool:
+    """``selection``'s filters but its search words, for ``entry`` in ``city`` and the
+    ``districts`` of its known venues (None: in the cities of the organisations that posted
+    it)."""
+    if city is not None and selection.city and slugify(selection.city) not in {
+            slugify(city), *map(slugify, districts)}:
         return False
     by_organisation = selection.city and city is None
     if not (selection.source or selection.kind or selection.tag or by_organisation):
