@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 import httpx
+from aiohttp.connector import NEEDS_CLEANUP_CLOSED
 from httpx_aiohttp import AiohttpTransport
 
 if TYPE_CHECKING:
@@ -26,7 +27,12 @@ def transport(limits: FetchLimits) -> AiohttpTransport:
     turns aiohttp's decompression off), so the cap applies to what they inflate to."""
 
     def session() -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(limit=limits.concurrency, ssl=tls_context())
+        # A TLS connection a site closed (Connection: close) waits for the site's own close;
+        # one still waiting when the batch's loop ended was left open (a ResourceWarning, or
+        # "Device or resource busy" out of the refresh): kept, and cut at the session's close
+        # (aiohttp's cleanup of closed TLS transports, needed before Python 3.12.8).
+        connector = aiohttp.TCPConnector(limit=limits.concurrency, ssl=tls_context(),
+                                         enable_cleanup_closed=NEEDS_CLEANUP_CLOSED)
         return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
                                      trust_env=False, max_line_size=HEADER_LINE_MAX,
                                      max_field_size=HEADER_LINE_MAX)
