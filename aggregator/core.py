@@ -180,6 +180,7 @@ class Aggregator(BuildMixin, CurationMixin, RegistrationsMixin, PublishedMixin, 
             states, force=force, allow_private=self.settings.allow_private_networks,
             default_tz=self.settings.timezone, limits=self.limits, resolver=self.resolver,
             report=report, wire=wire, user_agent=agent_of(self.settings),
+            proxies=self.settings.proxies,
         )) as intakes:
             for index, intake in intakes:
                 batch.append((index, intake, self._decide(intake, self.clock(), sources)))
@@ -318,7 +319,8 @@ def check_feeds(
     result is what the URL holds or why it cannot be read (a one-line reason)."""
     fetched = fetch_feeds([FetchRequest(feed_address(url)) for url in urls],
                           allow_private=settings.allow_private_networks, limits=limits,
-                          resolver=resolver, user_agent=agent_of(settings))
+                          resolver=resolver, user_agent=agent_of(settings),
+                          proxies=settings.proxies)
     return [_checked(settings, result, declared_type, limits) for result in fetched]
 
 

@@ -25,6 +25,7 @@ from .gcpause import frozen_heap
 from .fetch import FetchLimits, FetchRequest, Wire, fetch_feeds
 from .models import FeedState, FetchResult, ParsedFeed
 from .netguard import Resolver
+from .proxies import NO_PROXIES, Proxies
 from .parse import parse_body
 
 PARALLEL_PARSE_MIN = 8  # below this many feeds a process pool costs more than it saves
@@ -96,6 +97,7 @@ def iter_intakes(
     report: Report,
     wire: Wire | None = None,
     user_agent: str = USER_AGENT,
+    proxies: Proxies = NO_PROXIES,
 ) -> Generator[tuple[int, Intake], None, None]:
     """Fetch every feed (conditionally unless ``force``) and parse the bodies that changed:
     (index in ``states``, intake) pairs, each as soon as it is ready, first the feeds with
@@ -138,7 +140,7 @@ def iter_intakes(
     with frozen_heap() if pool is not None else nullcontext():
         try:
             fetch_feeds(requests, allow_private=allow_private, limits=limits, resolver=resolver,
-                        on_done=arrived, wire=wire, user_agent=user_agent)
+                        on_done=arrived, wire=wire, user_agent=user_agent, proxies=proxies)
             for index in range(len(states)):
                 if index not in pending:
                     yield intake(index, None)

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from ..addresses import ascii_sender, ascii_url
 from ..errors import ConfigError
 from ..models import Source
+from ..proxies import NO_PROXIES, Proxies, from_environment
 from .schema import (  # noqa: F401  (parse_sources: imported from here too)
     DEFAULT_PAST_DAYS, DEFAULT_TIMEZONE, _describe, _SettingsModel, parse_duration, parse_sources,
 )
@@ -92,6 +93,9 @@ class Settings:
     """When set, /metrics answers only ``Authorization: Bearer <it>`` (Prometheus'
     ``authorization`` setting); unset, /metrics is open, to be kept behind the proxy."""
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
+    proxies: Proxies = NO_PROXIES
+    """The outgoing proxy feeds are fetched through (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY,
+    NO_PROXY: the standard variables, not ours; see :mod:`aggregator.proxies`)."""
 
     @property
     def base_path(self) -> str:
@@ -296,6 +300,7 @@ def build_settings(
         operator_email=env.get("AGGREGATOR_OPERATOR_EMAIL") or None,
         privacy_url=env.get("AGGREGATOR_PRIVACY_URL") or None,
         daemon=_daemon_settings(env, fs),
+        proxies=_proxies(env),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     values["base_url"] = values["base_url"].rstrip("/")  # links append "/path" to it
@@ -310,6 +315,13 @@ def build_settings(
         raise ConfigError(f"AGGREGATOR_PRIVACY_URL={policy!r}: the full address of the "
                           "operator's privacy policy, as https://example.org/privacy")
     return Settings(**values)
+
+
+def _proxies(env: Mapping[str, str]) -> Proxies:
+    try:
+        return from_environment(env)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _nearest_zone(name: str) -> str:

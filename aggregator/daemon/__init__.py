@@ -38,6 +38,7 @@ from ..cluster import RoundPlan
 from ..core import Aggregator, Wire
 from ..errors import AggregatorError, ConfigError
 from ..gcpause import release_free_memory
+from ..proxies import described
 from ..redact import masked
 from ..web.server import WebServer
 from . import jobs
@@ -123,6 +124,7 @@ class Daemon:
             hangup = _on_signal(signal.SIGHUP, self._hangup)
             log.info("node=%s started url=%s tick=%ss digest=%r", self.node, self.url,
                      self.settings.daemon.tick.total_seconds(), self.settings.daemon.digest_cron)
+            log.info("node=%s %s", self.node, described(self.settings.proxies))
             try:
                 self.web.serve(on_ready)
             finally:

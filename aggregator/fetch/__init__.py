@@ -18,15 +18,12 @@ httpcore's own work per request was 0.5 ms, more than all of ours (issue 8, benc
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import dataclasses
-import functools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
 import httpx
@@ -35,15 +32,19 @@ from httpx_aiohttp import AiohttpTransport
 
 from .. import USER_AGENT
 from ..cpulimit import PARSE_CPU_SECONDS
-from ..errors import FetchError, one_line
+from ..errors import FetchError
 from ..models import FetchResult
 from ..netguard import Resolver, resolve_all_checked, split_target, system_resolver
+from ..proxies import NO_PROXIES, Proxies, Proxy, proxy_for
 from .inflate import CappedBody, codings
-from .reasons import status_reason, transport_error
-from .session import tls_context, transport
+from .reasons import proxy_error, proxy_status, status_reason, transport_error
+from .session import proxy_authorization, through, tls_context, transport
+from .target import pinned, redirect_target, sendable
 
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 PERMANENT_REDIRECT_CODES = (301, 308)
+PROXY_STATUSES = (407, 502, 504)
+"""An http:// request's answers that come from the proxy (407) or may (502, 504)."""
 ADDRESSES_TRIED = 4
 """A host's addresses tried in turn when one takes no connection (all within the deadline)."""
 ACCEPT = (
@@ -91,12 +92,16 @@ class _Fetcher:
     """
 
     def __init__(
-        self, transport: httpx.AsyncBaseTransport, limits: FetchLimits, resolver: Resolver,
+        self, transport: AiohttpTransport, limits: FetchLimits, resolver: Resolver,
         allow_private: bool, trusted: frozenset[str] = frozenset(), user_agent: str = USER_AGENT,
-        told_to_wait: dict[str, FetchError] | None = None,
+        told_to_wait: dict[str, FetchError] | None = None, proxies: Proxies = NO_PROXIES,
     ) -> None:
         self.trusted = trusted
         self.transport = transport
+        self.proxies = proxies or None  # None: no proxy to ask about (most instances)
+        self.proxied: dict[str, tuple[AiohttpTransport, str | None]] = {}
+        """The session's transport through each proxy, made when first needed, and its
+        credentials' Proxy-Authorization."""
         self.headers = {"User-Agent": user_agent, "Accept": ACCEPT,
                         "Accept-Encoding": "gzip, deflate"}
         self.timeout = httpx.Timeout(
@@ -153,7 +158,7 @@ class _Fetcher:
                 return _with_redirect(response_or_location, moved_to)
             status, location = response_or_location
             permanent = permanent and status in PERMANENT_REDIRECT_CODES
-            url = _redirect_target(url, status, location)
+            url = redirect_target(url, status, location)
             if permanent:
                 moved_to = url
         raise FetchError(request.url, f"more than {self.limits.max_redirects} redirects: open "
@@ -161,7 +166,14 @@ class _Fetcher:
 
     async def _hop(self, url: str, request: FetchRequest) -> FetchResult | tuple[int, str]:
         """One request, to the host's first checked address that takes the connection (a
-        stale AAAA record or one dead server of two failed the feed; browsers go on)."""
+        stale AAAA record or one dead server of two failed the feed; browsers go on), or
+        through the operator's proxy, asked for the name once the name's addresses passed
+        the check (the proxy resolves it again: there the guard is best effort)."""
+        proxy = None if self.proxies is None else proxy_for(self.proxies, *split_target(url))
+        if proxy is not None:
+            if not self.allow_private:  # else only the proxy need resolve it
+                await resolve_all_checked(url, self.resolver, False, self.trusted)
+            return await self._send(url, None, request, fallback=False, proxy=proxy)
         addresses = (await resolve_all_checked(url, self.resolver, self.allow_private,
                                                self.trusted))[:ADDRESSES_TRIED]
         # An address that took no connection is not tried again in this batch: each feed of
@@ -173,32 +185,52 @@ class _Fetcher:
                 return await self._send(url, address, request, fallback=True)
         return await self._send(url, last, request, fallback=False)
 
-    async def _send(self, url: str, address: str, request: FetchRequest,
-                    fallback: bool) -> FetchResult | tuple[int, str]:
+    def _request(self, url: str, address: str | None, request: FetchRequest,
+                 proxy_authorization: str | None = None) -> tuple[httpx.Request, bool]:
+        """The GET of one hop, to ``address`` (None: the name, for a proxy), and whether it
+        is conditional."""
         try:
-            target, extensions, headers = _pinned(url, address)
+            target, extensions, headers = pinned(url, address)
         except httpx.InvalidURL as error:  # e.g. a tab pasted into the address
             raise FetchError(url, f"invalid URL: {error}") from None
         headers.update(self.headers)
+        if proxy_authorization and target.scheme == "http":  # never inside an https tunnel
+            headers["Proxy-Authorization"] = proxy_authorization
         # The validators go with every hop: they came from the last hop's answer, and a
         # feed behind a 302 (http:// to https://) was downloaded whole every round.
-        etag, last_modified = _sendable(request.etag), _sendable(request.last_modified)
+        etag, last_modified = sendable(request.etag), sendable(request.last_modified)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
         extensions["timeout"] = self.timeout
+        return (httpx.Request("GET", target, headers=headers, extensions=extensions),
+                bool(etag or last_modified))
+
+    def _wire(self, proxy: Proxy) -> tuple[AiohttpTransport, str | None]:
+        if proxy.url not in self.proxied:
+            self.proxied[proxy.url] = (through(self.transport, proxy.url),
+                                       proxy_authorization(proxy.url))
+        return self.proxied[proxy.url]
+
+    async def _send(self, url: str, address: str | None, request: FetchRequest,
+                    fallback: bool, proxy: Proxy | None = None) -> FetchResult | tuple[int, str]:
+        wire, authorization = (self.transport, None) if proxy is None else self._wire(proxy)
+        sent, conditional = self._request(url, address, request, authorization)
         try:
-            response = await self.transport.handle_async_request(
-                httpx.Request("GET", target, headers=headers, extensions=extensions)
-            )
+            response = await wire.handle_async_request(sent)
             try:
+                if proxy is not None and response.status_code in PROXY_STATUSES:
+                    raise proxy_status(url, proxy.variable, response.status_code,
+                                       response.reason_phrase, proxy.has_credentials,
+                                       tunnel=False)
                 return await self._read(url, response, conditional)
             finally:
                 await response.aclose()
         except (httpx.HTTPError, aiohttp.ClientError, TimeoutError) as error:
-            if _not_connected(error):
+            if proxy is not None:
+                raise proxy_error(url, error, proxy.variable, proxy.has_credentials) from None
+            if address is not None and _not_connected(error):
                 self.dead.add((address, split_target(url)[2]))
                 if fallback:
                     raise _NotConnected from None
@@ -270,68 +302,6 @@ def _asks_to_wait(failure: FetchError) -> bool:
                                           and failure.retry_after is not None)
 
 
-def _sendable(validator: str | None) -> str | None:
-    """A stored ETag / Last-Modified that can go in a header: printable ASCII. One a server
-    gave in other bytes (``"été"``) raised out of the fetcher at every refresh after; it is
-    left out, and the feed fetched whole, as one without validators."""
-    if validator and validator.isascii() and validator.isprintable():
-        return validator
-    return None
-
-
-def _redirect_target(url: str, status: int, location: str) -> str:
-    """The address a redirect sends us to, or a FetchError for this feed alone: a broken
-    Location (``http://[::1``, a control character) raised out of the whole batch."""
-    try:
-        target = _same_host_credentials(url, urljoin(url, location))
-        httpx.URL(target)
-    except (ValueError, httpx.InvalidURL) as error:
-        raise FetchError(url, f"HTTP {status} redirects to an address we cannot read: "
-                              f"{one_line(str(error))}; tell the site", status) from None
-    return target
-
-
-def _same_host_credentials(url: str, target: str) -> str:
-    """``target`` with the credentials of ``url`` (``https://user:secret@host/…``) when it
-    is on the same host and names none: a private calendar sent from http:// to https://
-    lost them (a 401 at every round); another host never gets them, nor a hop from https://
-    to plain http://, where anyone on the way would read them."""
-    before, after = urlsplit(url), urlsplit(target)
-    if "@" not in before.netloc or "@" in after.netloc or before.hostname != after.hostname:
-        return target
-    if before.scheme.lower() == "https" and after.scheme.lower() != "https":
-        return target
-    userinfo = before.netloc.rpartition("@")[0]
-    return urlunsplit(after._replace(netloc=f"{userinfo}@{after.netloc}"))
-
-
-def _pinned(url: str, address: str) -> tuple[httpx.URL, dict[str, object], dict[str, str]]:
-    """Point the request at the checked address, keeping Host and TLS server name; credentials
-    in the URL (``https://user:secret@host/feed.ics``) become Basic auth, as a browser does.
-    Fresh dicts each time (the caller adds to them) around a cached, immutable URL."""
-    target, extensions, headers = _pinned_parts(url, address)
-    return target, dict(extensions), dict(headers)
-
-
-@functools.lru_cache(maxsize=16_384)
-def _pinned_parts(url: str, address: str
-                  ) -> tuple[httpx.URL, tuple[tuple[str, object], ...], tuple[tuple[str, str], ...]]:
-    """:func:`_pinned`, parsed once per feed and address: a daemon asks the same feeds every
-    round, and parsing each URL twice was a twentieth of a warm refresh (issue 8)."""
-    scheme = split_target(url)[0]
-    original = httpx.URL(url)
-    # The name as it goes on the wire: its ASCII form (exämple.com is xn--exmple-cua.com),
-    # an IPv6 literal in brackets, the port when not the scheme's own.
-    host = original.raw_host.decode("ascii")
-    headers = {"Host": original.netloc.decode("ascii")}
-    if original.userinfo:
-        credentials = f"{original.username}:{original.password}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode("ascii")
-    extensions = (("sni_hostname", host),) if scheme == "https" else ()
-    target = original.copy_with(host=address, username=None, password=None)
-    return target, extensions, tuple(headers.items())
-
-
 def _with_elapsed(result: FetchResult, elapsed: float) -> FetchResult:
     return dataclasses.replace(result, elapsed=elapsed)
 
@@ -353,20 +323,23 @@ async def fetch_many(
     trusted: frozenset[str] = frozenset(),
     wire: AiohttpTransport | None = None,
     told_to_wait: dict[str, FetchError] | None = None,
+    proxies: Proxies = NO_PROXIES,
 ) -> list[FetchResult | FetchError]:
     """Fetch every request concurrently; results come back in request order.
 
     ``trusted``: addresses let through although private (tests only; see netguard). ``wire``:
     a transport kept open by the caller (:class:`Wire`), else one for this batch.
     ``told_to_wait``: the hosts that asked us to stop (429), kept by the caller over batches.
+    ``proxies``: the operator's outgoing proxy (the settings' :class:`~aggregator.proxies.Proxies`).
     """
     if wire is None:
         async with transport(limits) as own:
             return await fetch_many(requests, allow_private=allow_private, limits=limits,
                                     resolver=resolver, user_agent=user_agent, on_done=on_done,
-                                    trusted=trusted, wire=own, told_to_wait=told_to_wait)
+                                    trusted=trusted, wire=own, told_to_wait=told_to_wait,
+                                    proxies=proxies)
     fetcher = _Fetcher(wire, limits, once_per_batch(resolver), allow_private, trusted,
-                       user_agent, told_to_wait)
+                       user_agent, told_to_wait, proxies)
 
     async def one(request: FetchRequest) -> FetchResult | FetchError:
         result = await fetcher.fetch(request)

@@ -108,3 +108,49 @@ def _certificate_error(error: BaseException) -> ssl.SSLCertVerificationError | N
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def proxy_status(url: str, variable: str, status: int, phrase: str, has_credentials: bool,
+                 tunnel: bool) -> FetchError:
+    """Why a feed failed when the operator's proxy answered instead of the site: asked for
+    credentials (407), refused the site (403 to a CONNECT), could not reach it (502-504).
+    A plain http:// request's 502 may be the site's own, so it says both. The proxy's address
+    is not said (organisers read it on the feed's page): the variable that names it is."""
+    answer = one_line(f"HTTP {status} {phrase}".strip(), 80)
+    if status == 407 and has_credentials:
+        return FetchError(url, f"our proxy ({variable}) refused its credentials ({answer}): the "
+                               f"operator must check the user and password in {variable}")
+    if status == 407:
+        return FetchError(url, f"our proxy ({variable}) asks for credentials ({answer}): the "
+                               f"operator must give them in {variable}, as "
+                               "http://user:password@host:port")
+    if not tunnel:
+        return FetchError(url, f"{answer} through our proxy ({variable}): the proxy could not "
+                               "reach the site, or the site's server failed; we will try again")
+    if status in (502, 503, 504):
+        return FetchError(url, f"our proxy ({variable}) could not reach the site ({answer}): "
+                               "the site's server does not answer, or the proxy may not reach "
+                               "it; we will try again")
+    return FetchError(url, f"our proxy ({variable}) refuses to reach this site ({answer}): "
+                           "the operator must ask for the site to be let through it")
+
+
+def proxy_error(url: str, error: BaseException, variable: str,
+                has_credentials: bool) -> FetchError:
+    """Say what went wrong on the way through the proxy: the proxy refused the tunnel, or no
+    connection to the proxy at all (every feed fails so: the operator's to fix); what went
+    wrong inside the tunnel (the site's certificate, its answer) is the site's, as direct."""
+    cause = error.__cause__ if isinstance(error, httpx.HTTPError) else error
+    if isinstance(cause, aiohttp.ClientHttpProxyError):
+        return proxy_status(url, variable, cause.status, cause.message, has_credentials,
+                            tunnel=True)
+    if (isinstance(cause, aiohttp.ClientConnectorError)
+            and not isinstance(cause, aiohttp.ClientSSLError)):
+        # we connect to nothing but the proxy: a refused or unresolved connection is its
+        os_error = cause.os_error
+        why = (os.strerror(os_error.errno) if os_error.errno and os_error.errno > 0
+               else os_error.strerror or _one_line(cause))
+        return FetchError(url, f"cannot connect to our proxy ({variable}): {why}; the operator "
+                               f"must check that the proxy runs and that {variable} gives its "
+                               "address and port")
+    return transport_error(url, error)

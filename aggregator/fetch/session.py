@@ -1,8 +1,10 @@
 """The HTTP session every fetch goes through: aiohttp's connection pool behind httpx's
-interface, with our certificate store, no cookie jar and no proxy from the environment."""
+interface, with our certificate store, no cookie jar, and the operator's proxy when the
+settings name one (:func:`through`), never one aiohttp would read from the environment."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import ssl
 from typing import TYPE_CHECKING
@@ -38,6 +40,31 @@ def transport(limits: FetchLimits) -> AiohttpTransport:
                                      max_field_size=HEADER_LINE_MAX)
 
     return AiohttpTransport(verify=tls_context(), client=session)
+
+
+def through(direct: AiohttpTransport, proxy: str) -> AiohttpTransport:
+    """``direct``'s session (its pool, its bound on connections, its certificate store) sending
+    through the proxy at ``proxy``: absolute-URI requests for http://, a CONNECT tunnel for
+    https://, whose TLS is still ours to the site. Credentials in ``proxy`` go with each
+    CONNECT (an http:// request carries its own: :func:`proxy_authorization`). aiohttp keeps
+    the proxy's connections apart from direct ones; closing ``direct`` closes them."""
+    if not isinstance(direct.client, aiohttp.ClientSession):
+        direct.client = direct.get_client()
+    authorization = proxy_authorization(proxy)
+    url = httpx.URL(proxy).copy_with(username=None, password=None)
+    headers = {"Proxy-Authorization": authorization} if authorization else None
+    return AiohttpTransport(verify=tls_context(), client=direct.client,
+                            proxy=httpx.Proxy(url, headers=headers))
+
+
+def proxy_authorization(proxy: str) -> str | None:
+    """The Proxy-Authorization (Basic) of the credentials in a proxy's URL, if any (aiohttp's
+    own, from its deprecated BasicAuth, is not used)."""
+    url = httpx.URL(proxy)
+    if not url.userinfo:
+        return None
+    pair = f"{url.username}:{url.password}".encode()
+    return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
 @functools.cache

@@ -104,6 +104,43 @@ FETCHING: tuple[tuple[str, str, str], ...] = (
     ("cannot connect: {why}; the site's server does not answer at this address: we will try again; if the feed has moved, give us its new address",
      "connexion impossible : {why} ; le serveur du site ne répond pas à cette adresse : nous réessaierons ; si le flux a déménagé, donnez-nous sa nouvelle adresse",
      "keine Verbindung möglich: {why}; der Server der Website antwortet unter dieser Adresse nicht: wir versuchen es erneut; wenn der Feed umgezogen ist, geben Sie uns seine neue Adresse"),
+    # through the operator's proxy (aggregator.fetch.reasons.proxy_status, proxy_error)
+    ("our proxy ({variable}) refused its credentials ({answer}): the operator must check the "
+     "user and password in {variable}",
+     "notre proxy ({variable}) a refusé ses identifiants ({answer}) : l'opérateur doit "
+     "vérifier l'utilisateur et le mot de passe donnés dans {variable}",
+     "unser Proxy ({variable}) hat seine Zugangsdaten abgelehnt ({answer}): der Betreiber muss "
+     "Benutzer und Passwort in {variable} prüfen"),
+    ("our proxy ({variable}) asks for credentials ({answer}): the operator must give them in "
+     "{variable}, as http://user:password@host:port",
+     "notre proxy ({variable}) demande des identifiants ({answer}) : l'opérateur doit les "
+     "donner dans {variable}, sous la forme http://utilisateur:mot-de-passe@hôte:port",
+     "unser Proxy ({variable}) verlangt Zugangsdaten ({answer}): der Betreiber muss sie in "
+     "{variable} angeben, als http://benutzer:passwort@host:port"),
+    ("{answer} through our proxy ({variable}): the proxy could not reach the site, or the "
+     "site's server failed; we will try again",
+     "{answer} par notre proxy ({variable}) : le proxy n'a pas pu joindre le site, ou le "
+     "serveur du site a échoué ; nous réessaierons",
+     "{answer} über unseren Proxy ({variable}): der Proxy konnte die Website nicht erreichen, "
+     "oder ihr Server ist ausgefallen; wir versuchen es erneut"),
+    ("our proxy ({variable}) could not reach the site ({answer}): the site's server does not "
+     "answer, or the proxy may not reach it; we will try again",
+     "notre proxy ({variable}) n'a pas pu joindre le site ({answer}) : le serveur du site ne "
+     "répond pas, ou le proxy n'a pas le droit de le joindre ; nous réessaierons",
+     "unser Proxy ({variable}) konnte die Website nicht erreichen ({answer}): ihr Server "
+     "antwortet nicht, oder der Proxy darf sie nicht erreichen; wir versuchen es erneut"),
+    ("our proxy ({variable}) refuses to reach this site ({answer}): the operator must ask for "
+     "the site to be let through it",
+     "notre proxy ({variable}) refuse de joindre ce site ({answer}) : l'opérateur doit "
+     "demander que le site soit autorisé à travers lui",
+     "unser Proxy ({variable}) verweigert den Zugang zu dieser Website ({answer}): der "
+     "Betreiber muss die Freigabe der Website im Proxy beantragen"),
+    ("cannot connect to our proxy ({variable}): {why}; the operator must check that the proxy "
+     "runs and that {variable} gives its address and port",
+     "connexion impossible à notre proxy ({variable}) : {why} ; l'opérateur doit vérifier que "
+     "le proxy fonctionne et que {variable} donne son adresse et son port",
+     "keine Verbindung zu unserem Proxy ({variable}): {why}; der Betreiber muss prüfen, dass "
+     "der Proxy läuft und {variable} seine Adresse und seinen Port angibt"),
     ("invalid URL: no host",
      "adresse non valide : pas de nom d'hôte",
      "ungültige Adresse: kein Hostname"),
