@@ -136,6 +136,17 @@ class HealthStep:
     notice: Notice | None = None
 
 
+OUR_PROXY = ("our proxy (", "cannot connect to our proxy (")
+"""How the fetcher's reasons begin when the operator's proxy refused (aggregator.fetch.reasons:
+no connection, credentials wanted, the site refused or out of its reach)."""
+
+
+def is_our_proxys_failure(reason: str | None) -> bool:
+    """The last failure was the operator's proxy's, not the site's: its contact could do
+    nothing about it, and would have been told that its feed was down."""
+    return reason is not None and reason.startswith(OUR_PROXY)
+
+
 def check_health(state: FeedState, outage: Outage | None, now: datetime) -> HealthStep:
     """One email when a feed has failed for a day, one when it recovers, none in between.
 
@@ -144,7 +155,9 @@ def check_health(state: FeedState, outage: Outage | None, now: datetime) -> Heal
     that never worked, from when we first saw it fail. A feed disabled by a 410 Gone gets one
     email at once ("gone": we stopped reading it, register the new address if it moved), and
     is not watched any more; its notified outage is kept, so a feed brought back by a forced
-    refresh gets its "recovered" email.
+    refresh gets its "recovered" email. A feed failing because of the operator's proxy
+    (:func:`is_our_proxys_failure`) mails nobody: the outage is kept, and its contact is told
+    if the feed goes on failing for its own reasons once the proxy is mended.
     """
     if state.status == "disabled":
         if outage is not None and outage.notified_at is not None:
@@ -156,7 +169,8 @@ def check_health(state: FeedState, outage: Outage | None, now: datetime) -> Heal
     if state.consecutive_failures > 0:
         if outage is None:
             outage = Outage(state.feed_id, state.last_success or state.last_attempt or now)
-        if outage.notified_at is None and now - outage.failing_since >= DOWN_ALERT_AFTER:
+        if (outage.notified_at is None and now - outage.failing_since >= DOWN_ALERT_AFTER
+                and not is_our_proxys_failure(state.last_error)):
             return HealthStep(Outage(outage.feed_id, outage.failing_since, now), "down")
         return HealthStep(outage)
     if outage is not None and outage.notified_at is not None:

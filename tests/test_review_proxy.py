@@ -18,6 +18,7 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,11 @@ import pytest
 import trustme
 
 from aggregator import config
+from aggregator.cadence import HealthStep, Outage, check_health
 from aggregator.core import make_aggregator
 from aggregator.errors import FetchError, PrivateAddressError
 from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds, tls_context
-from aggregator.models import FetchResult, ParsedFeed
+from aggregator.models import FeedState, FetchResult, ParsedFeed
 from aggregator.netguard import system_resolver
 from aggregator.proxies import Proxy, described, from_environment, proxy_for
 from aggregator.reasons import reason_in
@@ -366,6 +368,32 @@ def test_a_proxy_that_takes_no_connection_names_the_variable_to_check(
     assert result.exit_code == 1
     assert "cannot connect to our proxy (HTTPS_PROXY)" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_feed_failing_for_a_day_because_of_our_proxy_does_not_mail_its_contact(
+        proxy: ForwardProxy, tmp_path: Path) -> None:
+    """A proxy password that expired on Friday failed every feed through the weekend: on
+    Saturday each organiser was mailed that its feed had been failing for 24 hours, which
+    it could do nothing about. The outage is kept; a feed still failing for its own reasons
+    once the proxy is mended mails its contact as before."""
+    proxy.credentials = ("alice", "s3cret")
+    refused = reason_of(proxied_app(tmp_path, proxy), "https://feeds.invalid/cal.ics")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    unreachable = reason_of(proxied_app(tmp_path, proxy, HTTPS_PROXY=nowhere),
+                            "https://feeds.invalid/cal.ics")
+    friday = datetime(2026, 12, 4, 18, tzinfo=timezone.utc)
+    monday = friday + timedelta(days=3)
+    for reason in (refused, unreachable):
+        failing = FeedState(url="https://feeds.invalid/cal.ics", source_id="lab", status="error",
+                            last_success=friday, last_attempt=monday, last_error=reason,
+                            consecutive_failures=30, feed_id=7)
+        step = check_health(failing, Outage(7, friday), monday)
+        assert step == HealthStep(Outage(7, friday)), reason
+    own = dataclasses.replace(failing, last_error="HTTP 404 Not Found: no feed at this address; "
+                                                  "check it, or give us the feed's new one")
+    assert check_health(own, Outage(7, friday), monday).notice == "down"
 
 
 # --- NO_PROXY, and what config reads -----------------------------------------------------------
