@@ -71,5 +71,13 @@ def proxy_authorization(proxy: str) -> str | None:
 def tls_context() -> ssl.SSLContext:
     """The certificate store, loaded once per process, not once per refresh: reading
     certifi's bundle took 15 to 80 ms, a fifth of a warm refresh of 600 feeds (issue 8).
-    An SSLContext may serve many connections and threads at once."""
-    return httpx.create_ssl_context(trust_env=False)
+    An SSLContext may serve many connections and threads at once.
+
+    The public authorities (certifi's, as pip and httpx ship them) and the machine's own
+    store beside them, as OpenSSL finds it (SSL_CERT_FILE and SSL_CERT_DIR when set, as curl,
+    pip and the mailer read them): a site inside the organisation, or a company proxy that
+    inspects https, has a certificate from an authority of the organisation's own, which
+    the operator installs there (docs/operating.md); the public sites' feeds still read."""
+    context = httpx.create_ssl_context(trust_env=False)
+    context.set_default_verify_paths()
+    return context
