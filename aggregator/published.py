@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Settings
-from .dedup.places import venue_districts
+from .districts import district
 from .models import Event, MergedEvent, MergedItem, NewsItem, Source, When, provenance_member
 from .render import DEFAULT_TITLE, filtered_calendars, render_calendar
 from .render.agenda import SinglesIndex, occurring_between
@@ -89,6 +89,15 @@ class Published:
         return posted if calendar or self.shown is self.events else _for_people(posted)
 
 
+@dataclass(frozen=True, slots=True)
+class DistrictEvents:
+    """What the published events of a district tell (:meth:`PublishedMixin.district_events`)."""
+
+    count: int
+    cities: tuple[str, ...]
+    """Their cities, the most frequent first."""
+
+
 class PublishedMixin:
     """Methods of Aggregator behind the public pages and the filtered calendars."""
 
@@ -99,12 +108,15 @@ class PublishedMixin:
     """Held by the thread that loads a new build's view (others answer from the last one)."""
     _search_index: Mapping[str, tuple[str, Sequence[str]]] = {}
     _search_lock: threading.Lock
+    _districts: dict[tuple[str, str], DistrictEvents]
+    """(build, district) -> :meth:`district_events`."""
 
     def _init_published(self) -> None:
         """Each aggregator its own locks: one loading its view must not make another (a test's,
         a second site's in one process) answer from an old one."""
         self._published_lock = threading.Lock()
         self._search_lock = threading.Lock()
+        self._districts = {}
 
     def current_sources(self) -> tuple[Source, ...]:
         raise NotImplementedError  # provided by Aggregator
@@ -158,7 +170,7 @@ class PublishedMixin:
         sources = {source.id: source for source in self.current_sources()}
         chosen = select(pool, selection, sources, city_of=lambda event: event.city,
                         texts=lambda: self._search_texts(published, "events"),
-                        districts_of=lambda event: venue_districts(event.location))
+                        place_of=lambda event: event.location)
         return chosen if calendar or published.shown is published.events else _for_people(chosen)
 
     def select_items(self, published: Published, selection: Selection) -> tuple[MergedItem, ...]:
@@ -171,6 +183,29 @@ class PublishedMixin:
         sources = {source.id: source for source in self.current_sources()}
         return select(pool, selection, sources, city_of=lambda item: None,
                       texts=lambda: self._search_texts(published, "news"))
+
+    def district_events(self, published: Published, city: str) -> DistrictEvents | None:
+        """What the published events of the district ``city`` names tell (None for a city:
+        :func:`.districts.district`): how many, and their cities, where the agenda links.
+        Kept for the build: each page asks."""
+        if district(city) is None:
+            return None
+        key = (published.version, city)
+        with self._search_lock:
+            found = self._districts.get(key)
+        if found is None:
+            events = self.select_events(published, Selection(city=city))
+            count: dict[str, int] = {}
+            for event in events:
+                count[event.city] = count.get(event.city, 0) + 1
+            found = DistrictEvents(
+                len(events), tuple(sorted((c for c in count if c), key=lambda c: (-count[c], c))))
+            with self._search_lock:
+                if len(self._districts) >= 64 or any(v != published.version
+                                                     for v, _ in self._districts):
+                    self._districts = {}
+                self._districts[key] = found
+        return found
 
     def _search_texts(self, published: Published, what: str) -> Sequence[str]:
         """The published events' (or news items') texts folded for a search, kept until the

@@ -17,14 +17,13 @@ from __future__ import annotations
 import functools
 import html
 import re
-import string
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Protocol, TypeVar
 
-from .dedup.places import (CITIES, CITY_PHRASES, DEFAULT_VENUES, DISTRICT_VENUES, SAME_CITY,
-                           SUBURBS, venue_districts)
+from .dedup.places import CITIES, CITY_PHRASES, SAME_CITY, SUBURBS, venue_districts
+from .districts import District, district
 from .models import LANGUAGES, MergedEvent, MergedItem, Source
 from .render import search_texts, slugify
 from .slug import has_umlaut, search_fold, umlauts_spelled
@@ -161,26 +160,6 @@ def named_calendar(typed: str, calendars: Iterable[tuple[str, Sequence[str], str
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class District:
-    """A district of a city whose known venues tell its events apart (Belval, in Esch)."""
-
-    name: str  # as the filters offer it: "Belval"
-    key: str  # as :func:`.dedup.places.venue_districts` names it: "belval"
-    city: str  # the slug of its city: "esch-sur-alzette"
-    venues: tuple[str, ...]  # its known venues' names: ("Technoport",)
-
-
-def district(typed: str) -> District | None:
-    """The district of known venues (:data:`.dedup.places.DISTRICT_VENUES`) a city filter
-    ``typed`` names, in any case; None for a city or anything else. Its events keep their
-    city (Technoport's are in Esch-sur-Alzette): ``?city=Belval`` listed nothing."""
-    key = search_fold(typed)
-    venues = DISTRICT_VENUES.get(key) if key in CITY_PHRASES else None
-    return District(string.capwords(key), key, CITY_PHRASES[key], tuple(
-        string.capwords(DEFAULT_VENUES[venue][0]) for venue in venues)) if venues else None
-
-
 KIND_NAMES = {slugify(name): kind for kind, names in KINDS.items()
               for name in (kind, *names, *KIND_ALIASES.get(kind, ()))}
 """A kind of organisation by its name in any of the languages ("Labor", "Lieu": "venue"),
@@ -233,20 +212,20 @@ def item_text(item: MergedItem) -> str:
 
 def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Source], *,
            city_of: Callable[[P], str | None], texts: Callable[[], Sequence[str]],
-           districts_of: Callable[[P], Collection[str]] | None = None) -> tuple[P, ...]:
+           place_of: Callable[[P], str] | None = None) -> tuple[P, ...]:
     """The ``entries`` ``selection`` keeps, in their order. ``city_of`` gives an entry's own
     city (None: its organisations' cities); ``texts`` each entry's text folded by
     :func:`searched_texts`, asked for only when there is a search (callers
     keep it for a build: folding 40,000 descriptions per search took a second);
-    ``districts_of`` the districts of its known venues, places of it as its city is (the
-    digest's reading too, :func:`aggregator.digest.select.follows`), asked for only when the
-    city filter names a :func:`district`."""
+    ``place_of`` its location, asked for only when the city filter names a
+    :func:`.districts.district` (the entries whose place names it are in it too, the
+    digest's reading: :func:`aggregator.digest.select.follows`)."""
     chosen: Sequence[int] = range(len(entries))
-    by_district = districts_of is not None and district(selection.city) is not None
+    near = district(selection.city) if place_of is not None else None
     if not replace(selection, q="").empty:
         chosen = [i for i in chosen if matches(
-            city_of(entries[i]), entries[i], selection, sources,
-            districts_of(entries[i]) if by_district and districts_of else ())]
+            city_of(entries[i]), entries[i], selection, sources, near=near,
+            place=place_of(entries[i]) if near and place_of else "")]
     if selection.q:
         folded = texts()
         known = functools.cache(lambda: vocabulary(folded))
@@ -267,14 +246,15 @@ def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Sou
 
 
 def matches(city: str | None, entry: Posted, selection: Selection,
-            sources: Mapping[str, Source], districts: Collection[str] = ()) -> bool:
-    """``selection``'s filters but its search words, for ``entry`` in ``city`` and the
-    ``districts`` of its known venues (None: in the cities of the organisations that posted
-    it)."""
-    if city is not None and selection.city and slugify(selection.city) not in {
-            slugify(city), *map(slugify, districts)}:
+            sources: Mapping[str, Source], *, near: District | None = None,
+            place: str = "") -> bool:
+    """``selection``'s filters but its search words, for ``entry`` in ``city`` (None: in
+    the cities of the organisations that posted it) at ``place``: in the district ``near``
+    the city filter names when ``place`` is (:meth:`.districts.District.holds`)."""
+    if city is not None and selection.city and slugify(selection.city) != slugify(city) and \
+            not (near and near.holds(place, city)):
         return False
-    by_organisation = selection.city and city is None
+    by_organisation = bool(selection.city) and city is None
     if not (selection.source or selection.kind or selection.tag or by_organisation):
         return True
     posted_by = entry.source_ids  # computed on each call: only when a filter needs it

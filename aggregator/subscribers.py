@@ -26,10 +26,12 @@ from .config import Settings
 from .digest.render import calendar_key
 from .errors import AggregatorError
 from .mailer import send_one
-from .models import EMAIL, LANGUAGES, SOURCE_KINDS, Source, Subscriber, SubscriberStatus
+from .models import (EMAIL, LANGUAGES, SOURCE_KINDS, MergedEvent, Source, Subscriber,
+                     SubscriberStatus)
 from .published import built_at
 from .render import slugify
-from .selection import Offer, district
+from .districts import district
+from .selection import Offer
 from .store import Store
 
 MAX_FILTERS = 20
@@ -352,24 +354,34 @@ def _preferences(
             "tags": clean_tags, "sources": clean_sources}
 
 
-def unmatched_filters(subscriber: Subscriber, sources: Sequence[Source]) -> list[str]:
+def unmatched_filters(subscriber: Subscriber, sources: Sequence[Source],
+                      events: Callable[[], Sequence[MergedEvent]] = tuple) -> list[str]:
     """What no organisation of ``sources`` gives among the subscriber's cities and topics,
     each with the nearest one (a typo: "Mets" followed nothing, and its digest said
-    "nothing planned" every week). Compared as the digest compares them, as slugs."""
+    "nothing planned" every week). Compared as the digest compares them, as slugs. A city
+    that names a district (:func:`.districts.district`) is followed where the table knows
+    it (Kirchberg) or some of the published ``events``' places name it (Gasperich), asked
+    for then."""
     cities = {slugify(s.city): s.city for s in sources}
     topics = {slugify(t): slugify(t) for s in sources for t in s.tags}
     said = []
     for wanted, known, missing in ((subscriber.cities, cities, "is in"),
                                    (subscriber.tags, topics, "has the topic")):
         for value in wanted:
-            if slugify(value) in known or (known is cities and district(value)):
-                continue  # a district (Belval) is followed at its known venues
+            if slugify(value) in known or (known is cities and _followed_place(value, events)):
+                continue  # a district (Belval) is followed at its venues and named places
             near = difflib.get_close_matches(slugify(value), list(known), n=1, cutoff=0.6)
             hint = (f": did you mean {known[near[0]]}?" if near else
                     f" ({'cities' if known is cities else 'topics'}: "
                     f"{', '.join(known.values()) or 'none yet'})")
             said.append(f"no organisation {missing} {value}{hint}")
     return said
+
+
+def _followed_place(city: str, events: Callable[[], Sequence[MergedEvent]]) -> bool:
+    near = district(city)
+    return near is not None and (near.known or any(
+        near.holds(event.location, event.city) for event in events()))
 
 
 def _unique(values: object) -> list[str]:

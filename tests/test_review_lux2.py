@@ -164,7 +164,7 @@ def test_a_calendar_address_typed_in_german_or_english_leads_to_the_calendar(
         assert web.client.get("/calendars/luxembourg.ics").status_code == 200
         assert "location" not in web.client.get("/calendars/luxembourg.ics").headers
         assert web.client.get("/calendars/nowhere.ics").status_code == 404
-        assert web.client.get("/calendars/kirchberg.ics").status_code == 404
+        assert web.client.get("/calendars/kirchbrg.ics").status_code == 404  # Kirchberg: a district
 
 
 def test_a_search_for_belval_finds_the_events_at_its_known_venues(

@@ -100,7 +100,8 @@ def test_a_district_as_the_city_filter_lists_the_events_at_its_known_venues(
         assert 'href="/?city=Esch-sur-Alzette"' in note.group(1)
         assert "<title>Belval" in page
         assert "Un quartier situé à Esch-sur-Alzette : les événements de ses lieux connus " \
-            "(Technoport)." in web.client.get("/", params={"city": "Belval", "lang": "fr"}).text
+            "(Technoport) et ceux dont le lieu nomme Belval." in web.client.get(
+                "/", params={"city": "Belval", "lang": "fr"}).text
         assert "district" not in web.client.get("/", params={"city": "Metz"}).text
         for address, params in (("/calendar.ics", {"city": "Belval"}),
                                 ("/calendars/belval.ics", {"lang": "de"})):

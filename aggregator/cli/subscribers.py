@@ -8,7 +8,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import LANGUAGES
+from ..errors import AggregatorError
+from ..models import LANGUAGES, MergedEvent
 from . import (AppContext, KindChoice, cli, console, err_console, errors_to_exit, pass_app,
                stop_on_signal)
 
@@ -42,7 +43,13 @@ def subscribers_add(app: AppContext, email: str, language: str, cities: tuple[st
         err_console.print(f"[yellow]warning:[/] {subscriber.email} was {subscriber.status} "
                           "already: its language and filters are unchanged (add --confirmed to "
                           "replace them with these)", highlight=False, soft_wrap=True)
-    for unmatched in unmatched_filters(subscriber, app.aggregator.current_sources()):
+    def events() -> tuple[MergedEvent, ...]:  # asked only for a city no organisation is in
+        try:
+            return app.aggregator.published().shown
+        except AggregatorError:
+            return ()  # nothing built yet: a district is followed where the table knows it
+
+    for unmatched in unmatched_filters(subscriber, app.aggregator.current_sources(), events):
         err_console.print(f"[yellow]warning:[/] {escape(unmatched)}", highlight=False,
                           soft_wrap=True)
     if problem:

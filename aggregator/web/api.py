@@ -26,7 +26,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ..core import Selection
 from ..errors import AggregatorError
-from ..selection import district, named_calendar
+from ..selection import named_calendar
+from .districts import calendar_district
 from ..subscribers import SubscriberError
 from ..render import DEFAULT_TITLE, render_news_atom, render_news_json
 from ..render.exports import render_atom
@@ -223,8 +224,8 @@ def filtered_calendar(request: Request, slug: str, lang: Lang = "") -> Response:
             return RedirectResponse(f"{named}.ics{query}", status_code=301)
         if not SLUG.match(slug):
             raise not_found("err_no_calendar")
-        if (near := district(slug)) is not None:  # its events keep their city's: no file
-            return _selected_calendar(request, Selection(city=near.name), _named_in(lang))
+        if calendar_district(request, slug):  # its events keep their city's: no file
+            return _selected_calendar(request, Selection(city=slug), _named_in(lang))
     language = _named_in(lang)
     if language == "fr":
         return _file(request, f"calendars/{slug}.ics", CALENDAR, unknown="err_no_calendar")

@@ -19,6 +19,7 @@ from babel.dates import format_skeleton
 
 from ..render.text import babel_locale, clock_time, first_of_month
 from .i18n_admin import ADMIN_MESSAGES
+from .i18n_districts import DISTRICT_MESSAGES
 from .i18n_errors import ERROR_MESSAGES
 from .i18n_register import REGISTER_MESSAGES
 from .i18n_privacy import PRIVACY_MESSAGES
@@ -100,10 +101,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "past_matches": ("Des événements passés correspondent à cette sélection : les voir",
                      "Past events match this selection: see them",
                      "Vergangene Veranstaltungen entsprechen dieser Auswahl: ansehen"),
-    "district_note": ("Un quartier situé à {city} : les événements de ses lieux connus ({venues}).",
-                      "A district of {city}: the events at its known venues ({venues}).",
-                      "Ein Stadtteil von {city}: die Veranstaltungen an seinen bekannten Orten ({venues})."),
-    "district_city": ("Toute la ville : {city}", "The whole city: {city}", "Die ganze Stadt: {city}"),
     "from_day": ("À partir du", "From", "Ab dem"),
     "events_feed": ("Suivre ces événements (Atom)", "Follow these events (Atom)",
                     "Diesen Veranstaltungen folgen (Atom)"),
@@ -389,6 +386,7 @@ MESSAGES.update(ERROR_MESSAGES)
 MESSAGES.update(REGISTER_MESSAGES)
 MESSAGES.update(SUBSCRIBE_MESSAGES)
 MESSAGES.update(PRIVACY_MESSAGES)
+MESSAGES.update(DISTRICT_MESSAGES)
 MESSAGES.update({f"kind_{kind}": words for kind, words in KINDS.items()})
 
 

@@ -29,7 +29,8 @@ from ..digests import ARCHIVE_LANGUAGE, ARCHIVE_OTHERS
 from ..render import DEFAULT_TITLE, pages
 from ..render.agenda import occurring_between
 from ..render.exports import AtomEntry, render_atom
-from ..selection import as_offered, district
+from ..selection import as_offered
+from .districts import district_note, listed_district
 from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
@@ -165,21 +166,6 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
     )
 
 
-def district_note(request: Request, published: Published, selection: Selection
-                  ) -> dict[str, Any]:
-    """What the agenda of a district (``?city=Belval``) says: the city it is in, the venues
-    it lists the events of, a link to the same selection in the whole city."""
-    near = district(selection.city)
-    if near is None:
-        return {"district_note": ""}
-    city = offered(request, published, Selection(city=near.city)).city
-    lang = language(request)
-    return {"district_note": i18n.translate(lang, "district_note", city=city,
-                                            venues=", ".join(near.venues)),
-            "district_link": i18n.translate(lang, "district_city", city=city),
-            "district_href": address(local(request, "/"), selection.filters() | {"city": city})}
-
-
 def filter_choices(request: Request, published: Published | None, action: str,
                    selection: Selection) -> dict[str, Any]:
     """What the filters form offers (cities, kinds, tags, organisations), where it sends
@@ -195,7 +181,8 @@ def filter_choices(request: Request, published: Published | None, action: str,
         "filters_label": {"/news": "filter_news", "/sources": "filter_sources"}.get(
             action, "filters"),
         "cities": sorted(agenda_cities(published, sources) | (
-            {selection.city} if district(selection.city) else set()), key=i18n.alphabetical),
+            {selection.city} if listed_district(request, published, selection) else set()),
+            key=i18n.alphabetical),
         "tags": sorted(((t, topic(t, lang)) for t in offered_topics(sources)),
                        key=lambda pair: i18n.alphabetical(pair[1])),
         "sources": sorted(((s.id, s.name) for s in sources),

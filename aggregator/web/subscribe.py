@@ -25,7 +25,7 @@ from ..core import Selection, SubscriberError
 from ..models import SOURCE_KINDS, Subscriber
 from ..reasons import reason_in
 from ..redact import masked
-from ..selection import district
+from .districts import district_city
 from ..digest.render import calendar_key
 from . import i18n
 from .public import Filter, agenda_cities, offered, webcal
@@ -139,8 +139,8 @@ def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: 
         "cities": agenda_cities(published, sources), "kinds": set(SOURCE_KINDS),
         "tags": offered_topics(sources),
         "sources": {s.id for s in sources}}
-    if chosen.city not in listed["cities"] and (near := district(chosen.city)):
-        chosen = offered(request, published, replace(chosen, city=near.city))
+    if chosen.city not in listed["cities"] and (near := district_city(request, published, chosen)):
+        chosen = replace(chosen, city=near)
     values = {"email": "", "language": page.lang} | {
         group: [value] if value in listed[group] else []
         for group, value in (("cities", chosen.city), ("kinds", chosen.kind),

@@ -1,0 +1,86 @@
+"""What the pages say of a city filter that names a district or a place, not a city
+(:func:`aggregator.districts.district`): ``?city=Belval``, ``?city=Kirchberg``,
+``?city=Gasperich`` list the events at its known venues and those whose place names it,
+and the page says so, with a link to its whole city; a word that names neither a city nor
+any event's place (a typo) says that, where the agenda listed nothing without a word."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from ..core import Published, Selection
+from ..districts import District, district
+from . import i18n
+from .rootpath import local
+from .views import address, aggregator_of, language
+
+
+def named_district(request: Request, selection: Selection) -> District | None:
+    """The district or place ``selection``'s city names, None for a city: of the region's
+    table, or an organisation's (Schifflange, which the table does not know, stays a city)."""
+    near = district(selection.city)
+    if near is None or (not near.known and selection.city in {
+            source.city for source in aggregator_of(request).current_sources()}):
+        return None
+    return near
+
+
+def district_city(request: Request, published: Published, selection: Selection) -> str:
+    """The city of the district ``selection``'s city names, as the filters offer it: the
+    region's table's (Kirchberg: Luxembourg), else the one most of its events are in
+    (Gasperich: Luxembourg); "" for none (a typo, a city)."""
+    from .public import offered  # public imports this module
+
+    near = named_district(request, selection)
+    if near is None:
+        return ""
+    if near.known:
+        return offered(request, published, Selection(city=near.city)).city
+    found = aggregator_of(request).district_events(published, selection.city)
+    return found.cities[0] if found and found.cities else ""
+
+
+def listed_district(request: Request, published: Published | None, selection: Selection
+                    ) -> bool:
+    """Whether the filters offer ``selection``'s city as a district: one the region's table
+    knows, or a place some event names (not a typo: the form shows "All", as before)."""
+    near = named_district(request, selection) if published is not None else None
+    if near is None or published is None:
+        return False
+    found = aggregator_of(request).district_events(published, selection.city)
+    return near.known or bool(found and found.count)
+
+
+def district_note(request: Request, published: Published, selection: Selection
+                  ) -> dict[str, Any]:
+    """What the agenda of a district (``?city=Belval``) says: the city it is in, the venues
+    and places it lists the events of, a link to the same selection in the whole city; of
+    a word that names no city nor any event's place, that it does not."""
+    near = named_district(request, selection)
+    none = {"district_note": "", "district_href": "", "district_link": ""}
+    if near is None:
+        return none
+    lang = language(request)
+    found = aggregator_of(request).district_events(published, selection.city)
+    city = district_city(request, published, selection)
+    if not near.known and not (found and found.count):
+        return none | {"district_note": i18n.translate(lang, "no_place", place=near.name)}
+    if near.known:
+        note = i18n.translate(lang, "district_note" if near.venues else "district_named",
+                              city=city, venues=", ".join(near.venues), place=near.name)
+    else:
+        note = i18n.translate(lang, "place_note", place=near.name,
+                              cities=", ".join(found.cities[:3] if found else ()))
+    return {"district_note": note,
+            "district_link": i18n.translate(lang, "district_city", city=city) if city else "",
+            "district_href": address(local(request, "/"), selection.filters() | {"city": city})
+            if city else ""}
+
+
+def calendar_district(request: Request, slug: str) -> bool:
+    """Whether calendars/<slug>.ics, no file of the build, is the calendar of a district:
+    one the region's table knows (Kirchberg) or a place some event names (Gasperich). A
+    typo's is still 404."""
+    return listed_district(request, aggregator_of(request).published(), Selection(city=slug))

@@ -1,0 +1,28 @@
+"""What the agenda says of a city filter that names a district or a place, not a city
+(``web/districts.py``), in fr, en, de (``i18n.MESSAGES`` takes them in)."""
+
+from __future__ import annotations
+
+DISTRICT_MESSAGES: dict[str, tuple[str, str, str]] = {
+    "district_note": ("Un quartier situé à {city} : les événements de ses lieux connus ({venues}) "
+                      "et ceux dont le lieu nomme {place}.",
+                      "A district of {city}: the events at its known venues ({venues}) and "
+                      "those whose place names {place}.",
+                      "Ein Stadtteil von {city}: die Veranstaltungen an seinen bekannten Orten "
+                      "({venues}) und die, deren Ort {place} nennt."),
+    "district_named": ("Un quartier situé à {city} : les événements dont le lieu nomme {place}.",
+                       "A district of {city}: the events whose place names {place}.",
+                       "Ein Stadtteil von {city}: die Veranstaltungen, deren Ort {place} nennt."),
+    "place_note": ("Pas une ville de l’agenda : les événements dont le lieu nomme {place} "
+                   "(à {cities}).",
+                   "Not a city of the agenda: the events whose place names {place} (in {cities}).",
+                   "Keine Stadt des Kalenders: die Veranstaltungen, deren Ort {place} nennt "
+                   "(in {cities})."),
+    "no_place": ("Aucune ville ni aucun lieu d’événement ne s’appelle « {place} » : choisissez "
+                 "une ville dans la liste.",
+                 "No city and no event’s place is named “{place}”: choose a city from the list.",
+                 "Keine Stadt und kein Veranstaltungsort heißt „{place}“: wählen Sie eine Stadt "
+                 "aus der Liste."),
+    "district_city": ("Toute la ville : {city}", "The whole city: {city}",
+                      "Die ganze Stadt: {city}"),
+}
