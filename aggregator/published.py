@@ -94,6 +94,8 @@ class DistrictEvents:
     """What the published events of a district tell (:meth:`PublishedMixin.district_events`)."""
 
     count: int
+    holders: frozenset[str]
+    """The organisations that posted them."""
     cities: tuple[str, ...]
     """Their cities, the most frequent first."""
 
@@ -182,12 +184,15 @@ class PublishedMixin:
             if selection.source and not selection.q else published.items
         sources = {source.id: source for source in self.current_sources()}
         return select(pool, selection, sources, city_of=lambda item: None,
-                      texts=lambda: self._search_texts(published, "news"))
+                      texts=lambda: self._search_texts(published, "news"),
+                      holders=found.holders if (found := self.district_events(
+                          published, selection.city)) else frozenset())
 
     def district_events(self, published: Published, city: str) -> DistrictEvents | None:
         """What the published events of the district ``city`` names tell (None for a city:
-        :func:`.districts.district`): how many, and their cities, where the agenda links.
-        Kept for the build: each page asks."""
+        :func:`.districts.district`): who posted them, a district's news being theirs (no
+        organisation's city is Belval, Technoport's is Esch-sur-Alzette), and their cities,
+        where the agenda links. Kept for the build: each page and the digest ask."""
         if district(city) is None:
             return None
         key = (published.version, city)
@@ -199,7 +204,8 @@ class PublishedMixin:
             for event in events:
                 count[event.city] = count.get(event.city, 0) + 1
             found = DistrictEvents(
-                len(events), tuple(sorted((c for c in count if c), key=lambda c: (-count[c], c))))
+                len(events), frozenset(s for event in events for s in event.source_ids),
+                tuple(sorted((c for c in count if c), key=lambda c: (-count[c], c))))
             with self._search_lock:
                 if len(self._districts) >= 64 or any(v != published.version
                                                      for v, _ in self._districts):

@@ -212,20 +212,22 @@ def item_text(item: MergedItem) -> str:
 
 def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Source], *,
            city_of: Callable[[P], str | None], texts: Callable[[], Sequence[str]],
-           place_of: Callable[[P], str] | None = None) -> tuple[P, ...]:
+           place_of: Callable[[P], str] | None = None,
+           holders: frozenset[str] = frozenset()) -> tuple[P, ...]:
     """The ``entries`` ``selection`` keeps, in their order. ``city_of`` gives an entry's own
     city (None: its organisations' cities); ``texts`` each entry's text folded by
     :func:`searched_texts`, asked for only when there is a search (callers
     keep it for a build: folding 40,000 descriptions per search took a second);
     ``place_of`` its location, asked for only when the city filter names a
     :func:`.districts.district` (the entries whose place names it are in it too, the
-    digest's reading: :func:`aggregator.digest.select.follows`)."""
+    digest's reading: :func:`aggregator.digest.select.follows`); ``holders`` the
+    organisations of that district's events, whose entries (news) are of it too."""
     chosen: Sequence[int] = range(len(entries))
     near = district(selection.city) if place_of is not None else None
     if not replace(selection, q="").empty:
         chosen = [i for i in chosen if matches(
             city_of(entries[i]), entries[i], selection, sources, near=near,
-            place=place_of(entries[i]) if near and place_of else "")]
+            place=place_of(entries[i]) if near and place_of else "", holders=holders)]
     if selection.q:
         folded = texts()
         known = functools.cache(lambda: vocabulary(folded))
@@ -246,15 +248,18 @@ def select(entries: Sequence[P], selection: Selection, sources: Mapping[str, Sou
 
 
 def matches(city: str | None, entry: Posted, selection: Selection,
-            sources: Mapping[str, Source], *, near: District | None = None,
-            place: str = "") -> bool:
+            sources: Mapping[str, Source], *, near: District | None = None, place: str = "",
+            holders: frozenset[str] = frozenset()) -> bool:
     """``selection``'s filters but its search words, for ``entry`` in ``city`` (None: in
     the cities of the organisations that posted it) at ``place``: in the district ``near``
-    the city filter names when ``place`` is (:meth:`.districts.District.holds`)."""
+    the city filter names when ``place`` is (:meth:`.districts.District.holds`), or when
+    one of ``holders`` posted it."""
     if city is not None and selection.city and slugify(selection.city) != slugify(city) and \
             not (near and near.holds(place, city)):
         return False
     by_organisation = bool(selection.city) and city is None
+    if by_organisation and holders and not holders.isdisjoint(entry.source_ids):
+        by_organisation = False  # posted by an organisation of the district's events
     if not (selection.source or selection.kind or selection.tag or by_organisation):
         return True
     posted_by = entry.source_ids  # computed on each call: only when a filter needs it

@@ -235,6 +235,43 @@ def test_a_digest_following_a_district_gets_the_events_whose_place_names_it(
         assert "no organisation is in Luxembrg: did you mean Luxembourg?" in typo.stderr
 
 
+def test_a_districts_news_are_those_of_the_organisations_holding_its_events(
+        feed_server: Any, tmp_path: Path, smtp_server: Sink) -> None:
+    """The Belval page listed Technoport's events and, under "Recent news", nothing: an
+    article is in the cities of the organisations that posted it, and no organisation's
+    city is Belval (Technoport's is Esch-sur-Alzette). A district's news are now those of
+    the organisations whose events it lists (Technoport; not the Kulturfabrik, in Esch's
+    centre), on the agenda, /news, news.json and news.atom, and in the digest of one who
+    follows it; a city's news are as before (Esch: both)."""
+    with district_site(feed_server, tmp_path) as web:
+        for address in ("/", "/news", "/news.json", "/news.atom"):
+            answer = web.client.get(address, params={"city": "Belval"}).text
+            assert "Technoport ouvre un incubateur" in answer, address
+            assert "Kufa" not in answer and "Lux Tech lève" not in answer, address
+        page = web.client.get("/news", params={"city": "Belval", "lang": "en"}).text
+        said = re.search(r'<p class="district">(.*?)</p>', page, re.DOTALL)
+        assert said is not None, page
+        assert "Belval is not a city: the news of the organisations of its events and of " \
+            "those based there." in said.group(1)
+        assert 'href="/news?city=Esch-sur-Alzette"' in said.group(1)
+        kirchberg = web.client.get("/news.json", params={"city": "Kirchberg"}).json()
+        assert [item["title"] for item in kirchberg["items"]] == ["Lux Tech lève des fonds"]
+        esch = web.client.get("/news", params={"city": "Esch-sur-Alzette"}).text
+        assert "Technoport ouvre" in esch and "Kufa: la saison" in esch
+        assert "Lux Tech lève" not in esch
+        assert web.client.get("/news.json", params={"city": "Foo"}).json()["items"] == []
+        env = district_environment(web, smtp_server.port)
+        runner = CliRunner()
+        for args in (["subscribers", "add", "jonas@example.lu", "--city", "Belval",
+                      "--confirmed"], ["digest", "send"]):
+            result = runner.invoke(cli, args, env=env, catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+        digest = smtp_server.messages[0].get_body(("plain",)).get_content()
+        assert "Deep tech funding" in digest and "Technoport ouvre un incubateur" in digest
+        assert "Kufa" not in digest and "Concert" not in digest, digest
+
+
+
 def test_the_district_filter_benchmark_runs() -> None:
     """bench/districts.py, which docs/web.md's figures come from, still runs (small)."""
     root = Path(__file__).resolve().parents[1]

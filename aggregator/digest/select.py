@@ -166,7 +166,7 @@ def select_digest(
     first_week = [o for o in every
                   if instant(o.start, zone) < start + timedelta(days=7) and not o.cancelled]
     counted = first_week or [o for o in every if not o.cancelled]
-    news, news_more = _news(items, sources, start, filters)
+    news, news_more = _news(items, sources, start, filters, district_holders(events, filters))
     cities: dict[str, int] = {}
     for occurrence in counted:
         if occurrence.event.city:
@@ -181,6 +181,7 @@ def select_digest(
 
 def _news(
     items: Sequence[MergedItem], sources: Mapping[str, Source], start: datetime, filters: Filters,
+    holders: Mapping[str, frozenset[str]],
 ) -> tuple[tuple[tuple[str, tuple[MergedItem, ...]], ...], int]:
     """The week's articles by organisation, and how many more the caps left out."""
     since = start - timedelta(days=NEWS_DAYS)
@@ -195,7 +196,7 @@ def _news(
             break  # newest first: the rest is older still
         if when >= start:
             continue
-        if not _matches(item, sources, filters, city=""):
+        if not _matches(item, sources, filters, city="", holders=holders):
             continue
         names = source_names(item.members, sources)
         name = names[0] if names else ""
@@ -229,14 +230,31 @@ def _followed_districts(cities: tuple[str, ...]) -> tuple[tuple[str, District], 
     return tuple((city, near) for city in cities if (near := district(city)) is not None)
 
 
+def district_holders(events: Sequence[MergedEvent], filters: Filters
+                     ) -> dict[str, frozenset[str]]:
+    """Each followed city that names a district -> the organisations that posted its
+    ``events``: its news are theirs, as the agenda's ``/news?city=Belval``
+    (:meth:`aggregator.published.PublishedMixin.district_events`)."""
+    followed = _followed_districts(filters.cities)
+    if not followed:
+        return {}
+    found: dict[str, set[str]] = {city: set() for city, _ in followed}
+    for event in events:
+        for city in _districts(event, filters):
+            found[city].update(event.source_ids)
+    return {city: frozenset(ids) for city, ids in found.items()}
+
+
 def _matches(entry: MergedEvent | MergedItem, sources: Mapping[str, Source], filters: Filters,
-             city: str, districts: Sequence[str] = ()) -> bool:
+             city: str, districts: Sequence[str] = (),
+             holders: Mapping[str, frozenset[str]] | None = None) -> bool:
     """An event is in its own ``city`` and ``districts`` (else, as an article, in its
-    organisations' cities); kinds, tags and organisations match when any organisation that
-    posted it has one."""
+    organisations' cities and the followed districts whose ``holders`` posted it); kinds,
+    tags and organisations match when any organisation that posted it has one."""
     ids = entry.source_ids
     posted = [sources[i] for i in ids if i in sources]
+    held = [name for name, by in (holders or {}).items() if not by.isdisjoint(ids)]
     return facets_match(posted, ids, [*([city] if city else [s.city for s in posted]),
-                                      *districts],
+                                      *districts, *held],
                         cities=filters.cities, kinds=filters.kinds, tags=filters.tags,
                         sources=filters.sources)

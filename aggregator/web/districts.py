@@ -53,11 +53,12 @@ def listed_district(request: Request, published: Published | None, selection: Se
     return near.known or bool(found and found.count)
 
 
-def district_note(request: Request, published: Published, selection: Selection
-                  ) -> dict[str, Any]:
-    """What the agenda of a district (``?city=Belval``) says: the city it is in, the venues
-    and places it lists the events of, a link to the same selection in the whole city; of
-    a word that names no city nor any event's place, that it does not."""
+def district_note(request: Request, published: Published, selection: Selection, *,
+                  news: bool = False) -> dict[str, Any]:
+    """What the agenda (or ``news``, /news) of a district (``?city=Belval``) says: the city
+    it is in, the venues and places it lists the events of (whose organisations' news it
+    lists), a link to the same selection in the whole city; of a word that names no city
+    nor any event's place, that it does not."""
     near = named_district(request, selection)
     none = {"district_note": "", "district_href": "", "district_link": ""}
     if near is None:
@@ -67,7 +68,9 @@ def district_note(request: Request, published: Published, selection: Selection
     city = district_city(request, published, selection)
     if not near.known and not (found and found.count):
         return none | {"district_note": i18n.translate(lang, "no_place", place=near.name)}
-    if near.known:
+    if news:
+        note = i18n.translate(lang, "district_news", place=near.name)
+    elif near.known:
         note = i18n.translate(lang, "district_note" if near.venues else "district_named",
                               city=city, venues=", ".join(near.venues), place=near.name)
     else:
@@ -75,8 +78,8 @@ def district_note(request: Request, published: Published, selection: Selection
                               cities=", ".join(found.cities[:3] if found else ()))
     return {"district_note": note,
             "district_link": i18n.translate(lang, "district_city", city=city) if city else "",
-            "district_href": address(local(request, "/"), selection.filters() | {"city": city})
-            if city else ""}
+            "district_href": address(local(request, "/news" if news else "/"),
+                                     selection.filters() | {"city": city}) if city else ""}
 
 
 def calendar_district(request: Request, slug: str) -> bool:

@@ -23,6 +23,12 @@ DISTRICT_MESSAGES: dict[str, tuple[str, str, str]] = {
                  "No city and no event’s place is named “{place}”: choose a city from the list.",
                  "Keine Stadt und kein Veranstaltungsort heißt „{place}“: wählen Sie eine Stadt "
                  "aus der Liste."),
+    "district_news": ("{place} n’est pas une ville : les actualités des organisations de ses "
+                      "événements et de celles qui y sont.",
+                      "{place} is not a city: the news of the organisations of its events and "
+                      "of those based there.",
+                      "{place} ist keine Stadt: die Nachrichten der Organisationen seiner "
+                      "Veranstaltungen und der dort ansässigen."),
     "district_city": ("Toute la ville : {city}", "The whole city: {city}",
                       "Die ganze Stadt: {city}"),
 }

@@ -18,6 +18,7 @@ from ..core import Selection
 from ..render import pages
 from ..render.times import render_zone
 from ..models import MergedItem
+from .districts import district_note
 from .public import PageCache, Filter, filter_choices, offered
 from .rootpath import local
 from .views import address, aggregator_of, language, render
@@ -60,5 +61,6 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
         older=page_href(number + 1) if number < pages_count else "",
         atom_href=address(f"{base}/news.atom", filters | (  # named in the reader's language
             {"lang": language(request)} if filters and language(request) != "fr" else {})),
+        **district_note(request, published, selection, news=True),
         **filter_choices(request, published, "/news", selection),
     )
