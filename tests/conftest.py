@@ -26,6 +26,11 @@ from aggregator.models import FeedRef, Source
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+for _variable in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+    # the developer's own way out stays out of the tests (they never leave this machine, and
+    # a feed on a test name would be asked of that proxy): test_review_proxy sets its own
+    os.environ.pop(_variable, None)
+    os.environ.pop(_variable.upper(), None)
 PG_ADMIN_URL = os.environ.get(
     "AGGREGATOR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
