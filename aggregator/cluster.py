@@ -80,10 +80,11 @@ class ClusterMixin:
     resolver: Resolver
     limits: FetchLimits
 
-    # provided by Aggregator (the last two by its registrations)
+    # provided by Aggregator (the last three by its registrations)
     def current_sources(self) -> tuple[Source, ...]: raise NotImplementedError
     def configured_ids(self) -> frozenset[str]: raise NotImplementedError
     def manage_link(self, source_id: str) -> str | None: raise NotImplementedError
+    def registrations_housekeeping(self, now: datetime) -> dict[str, int]: raise NotImplementedError
 
     def _fetch_and_store(
         self, states: Sequence[FeedState], *, force: bool, sources: Mapping[str, Source],
@@ -149,8 +150,7 @@ class ClusterMixin:
         ``with`` (see :class:`aggregator.fetch.Wire`)."""
         return closing(Wire(self.limits))
 
-    def release_leases(self, node: str) -> None:
-        """A stopping node gives its leases back at once rather than letting them expire."""
+    def release_leases(self, node: str) -> None:  # at once when stopping: not when they expire
         self.store.release_owner(node)
 
     def free_leases_of_dead_processes(self) -> None:
@@ -165,8 +165,7 @@ class ClusterMixin:
                 log.warning("giving back the leases of %s: that process is gone", owner)
                 self.store.release_owner(owner)
 
-    def node_name(self) -> str:
-        """This node's name in leases and logs: AGGREGATOR_NODE, else host:pid."""
+    def node_name(self) -> str:  # in leases and logs: AGGREGATOR_NODE, else host:pid
         return self.settings.daemon.node or default_node()
 
     @contextmanager
@@ -388,18 +387,19 @@ class ClusterMixin:
         return self.metrics.render(counts, self._built_at()), CONTENT_TYPE
 
     def housekeeping(self) -> dict[str, int]:
-        """Delete records past the retention window: no build would publish them again."""
+        """Delete records past the retention window: no build would publish them again; then
+        the registrations' turn (:mod:`registration_retention`)."""
         now = self.clock()
         return self.store.prune(now - timedelta(days=self.settings.past_days), now - NEWS_RETENTION,
-                                now, now - LEDGER_RETENTION, now - PENDING_RETENTION)
+                                now, now - LEDGER_RETENTION, now - PENDING_RETENTION
+                                ) | self.registrations_housekeeping(now)
 
 
 def _changes_outputs(update: StoredUpdate, before: FeedState) -> bool:
     return update.replaced or update.state.url != before.url
 
 
-INIT_PID_NAMESPACE = 4026531836
-"""Linux's PROC_PID_INIT_INO: the inode of the host's own PID namespace."""
+INIT_PID_NAMESPACE = 4026531836  # Linux's PROC_PID_INIT_INO: the host's own PID namespace
 
 
 def default_node() -> str:

@@ -27,6 +27,7 @@ from .netguard import Resolver, system_resolver
 from .published import Published, PublishedMixin
 from .selection import Selection
 from .sessions import SessionsMixin
+from .registration_retention import RetentionMixin
 from .registrations import RegistrationError, RegistrationsMixin
 from .subscribers import SubscriberError, SubscribersMixin
 from .render import OutputMemos
@@ -70,8 +71,8 @@ class FeedHealth:
         }
 
 
-class Aggregator(BuildMixin, CurationMixin, RegistrationsMixin, PublishedMixin, ClusterMixin,
-                 SubscribersMixin, DigestsMixin, SessionsMixin):
+class Aggregator(BuildMixin, CurationMixin, RegistrationsMixin, RetentionMixin, PublishedMixin,
+                 ClusterMixin, SubscribersMixin, DigestsMixin, SessionsMixin):
     """The application: built once from Settings, then asked to refresh, build, report."""
 
     def __init__(

@@ -92,6 +92,13 @@ OPERATOR_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "{contact} :\n{feeds}\n\nÀ valider ou refuser : {base_url}/admin#pending\n"
                "(ou `aggregator registrations approve {id}`)\n"),
     },
+    "reminder": {
+        "fr": ("Inscription toujours en attente : {name}",
+               "Bonjour,\n\n« {name} » (#{id}, {kind}, {city}) attend toujours une décision. "
+               "Sans décision d’ici le {until}, elle sera supprimée et son contact ({contact}) "
+               "prévenu, comme l’annonce le formulaire d’inscription.\n\nÀ valider ou refuser : "
+               "{base_url}/admin#pending\n(ou `aggregator registrations approve {id}`)\n"),
+    },
     "withdrawn": {
         "fr": ("Organisation retirée par son contact : {name}",
                "Bonjour,\n\n« {name} » s’est retirée de l’agenda avec son lien privé ; ses "
@@ -106,5 +113,6 @@ OPERATOR_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 """What the operator (``AGGREGATOR_OPERATOR_EMAIL``) is told, in French as the admin pages
-are by default: a registration to decide (new, or an organisation asking to come back), a
-withdrawal, and what a published organisation changed (it goes out unreviewed)."""
+are by default: a registration to decide (new, or an organisation asking to come back, or
+one still undecided long after), a withdrawal, and what a published organisation changed (it
+goes out unreviewed)."""

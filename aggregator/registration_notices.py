@@ -1,6 +1,7 @@
 """The emails to a registered organisation's contact: received, approved, changed, handed to
-another contact, withdrawn, declined; texts only, in the contact's language (``fr``, ``en``,
-``de``), apart from ``registrations`` so that module stays about what happens."""
+another contact, withdrawn, declined, deleted undecided; texts only, in the contact's language
+(``fr``, ``en``, ``de``), apart from ``registrations`` so that module stays about what
+happens."""
 
 from __future__ import annotations
 
@@ -102,16 +103,38 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "Bonjour,\n\nL’organisation « {name} » vient d’être retirée de l’agenda avec "
                "son lien privé : ses flux ne sont plus lus, et ses événements et actualités quittent l’agenda à "
                "la prochaine mise à jour.\n\nPour revenir, ou si vous n’y êtes pour rien :\n"
-               "{manage}\n"),
+               "{manage}\n\nCe lien fonctionne {kept} jours ; ensuite votre adresse et ce lien "
+               "sont effacés, et revenir demande une nouvelle inscription.\n"),
         "en": ("Organisation withdrawn: {name}",
                "Hello,\n\n\"{name}\" was just withdrawn from the agenda through its private "
                "link: its feeds are no longer read, and its events and news leave the agenda "
-               "with the next update.\n\nTo come back, or if this was not you:\n{manage}\n"),
+               "with the next update.\n\nTo come back, or if this was not you:\n{manage}\n\n"
+               "This link works for {kept} days; then your address and the link are erased, "
+               "and coming back means registering again.\n"),
         "de": ("Organisation zurückgezogen: {name}",
                "Hallo,\n\n„{name}“ wurde soeben über ihren privaten Link aus der Agenda "
                "zurückgezogen: ihre Feeds werden nicht mehr gelesen, ihre Veranstaltungen und "
                "Nachrichten verschwinden mit der nächsten Aktualisierung.\n\nUm zurückzukehren, "
-               "oder falls Sie das nicht waren:\n{manage}\n"),
+               "oder falls Sie das nicht waren:\n{manage}\n\nDieser Link funktioniert {kept} "
+               "Tage lang; danach werden Ihre Adresse und der Link gelöscht, und eine Rückkehr "
+               "erfordert eine neue Anmeldung.\n"),
+    },
+    "expired": {
+        "fr": ("Inscription non traitée : {name}",
+               "Bonjour,\n\nL’inscription de « {name} » attendait la décision d’un modérateur "
+               "depuis {undecided} jours : comme l’annonçait le formulaire, elle est maintenant "
+               "effacée, avec votre adresse. Veuillez nous en excuser.\n\nPour figurer dans "
+               "l’agenda, inscrivez de nouveau l’organisation :\n{base_url}/register\n"),
+        "en": ("Registration not reviewed: {name}",
+               "Hello,\n\nThe registration of \"{name}\" had awaited a moderator's decision for "
+               "{undecided} days: as the form said, it is now deleted, with your address. We "
+               "apologise.\n\nTo be listed in the agenda, register the organisation again:\n"
+               "{base_url}/register\n"),
+        "de": ("Anmeldung nicht bearbeitet: {name}",
+               "Hallo,\n\ndie Anmeldung von „{name}“ wartete seit {undecided} Tagen auf die "
+               "Entscheidung eines Moderators: Wie im Formular angekündigt, ist sie nun "
+               "gelöscht, mit Ihrer Adresse. Bitte entschuldigen Sie.\n\nUm in der Agenda zu "
+               "erscheinen, melden Sie die Organisation erneut an:\n{base_url}/register\n"),
     },
     "rejected": {
         "fr": ("Inscription refusée : {name}", "Bonjour,\n\nL’inscription de « {name} » n’a pas été retenue.\n{note}\n"),

@@ -23,6 +23,7 @@ from .mailer import notify_contact
 from .notices import OPERATOR_MESSAGES
 from .redact import masked
 from .registration_notices import MESSAGES
+from .registration_retention import UNDECIDED_RETENTION, WITHDRAWN_RETENTION
 from .registration_rules import (
     DECIDABLE, AlreadyDecided, DecisionRefused, RegistrationError,
     changes, check_decision, feeds_taken, taken_feeds, validated_source,
@@ -213,7 +214,9 @@ class RegistrationsMixin:
         """The contact takes its organisation out of the agenda: its feeds are no longer read
         and, from the next build, its events leave the outputs without being published
         CANCELLED (they still take place; see :func:`lifecycle.publish`). The contact is
-        emailed how to come back. Returns the registration and any mail problem.
+        emailed how to come back: its link works WITHDRAWN_RETENTION, then housekeeping erases
+        what it gave (:mod:`registration_retention`). Returns the registration and any mail
+        problem.
 
         Raises:
             RegistrationError: unknown link, or a registration declined or already withdrawn.
@@ -373,6 +376,7 @@ class RegistrationsMixin:
             "feeds_en": f"{len(source.feeds)} feed" + ("s" if len(source.feeds) != 1 else ""),
             "feeds_de": f"{len(source.feeds)} Feed" + ("s" if len(source.feeds) != 1 else ""),
             "base_url": self.settings.base_url, "note": registration.note, "manage": manage,
+            "kept": WITHDRAWN_RETENTION.days, "undecided": UNDECIDED_RETENTION.days,
             "page": f"{self.settings.base_url}/sources/{source.id}"
             if registration.status == "approved" and source.id not in self.disabled_sources()
             else manage}

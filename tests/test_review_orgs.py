@@ -359,7 +359,8 @@ def test_the_french_emails_agree_with_any_organisation_name() -> None:
     from aggregator.registration_notices import MESSAGES
 
     fields = {"name": "Le Lab", "feeds": 1, "feeds_en": "", "feeds_de": "", "source_id": "lab",
-              "base_url": "https://x", "note": "", "manage": "https://x/m", "page": "p"}
+              "base_url": "https://x", "note": "", "manage": "https://x/m", "page": "p",
+              "kept": 400, "undecided": 90}
     bodies = {what: MESSAGES[what]["fr"][1].format(**fields)
               for what in ("approved", "rejected", "withdrawn")}
     assert "L’inscription de « Le Lab » est validée" in bodies["approved"]

@@ -120,7 +120,10 @@ def registrations_list(app: AppContext, status: str | None, as_json: bool) -> No
 
 
 def _as_json(registration: Registration) -> dict[str, object]:
-    source = registration.source
+    """``kept_until``: when housekeeping deletes or erases it (None: kept while listed)."""
+    from ..registration_retention import kept_until  # on use: --help needs not the store
+
+    source, until = registration.source, kept_until(registration)
     return {"id": registration.id, "source": source.id, "name": source.name,
             "kind": source.kind, "city": source.city, "country": source.country,
             "language": source.language, "website": source.website,
@@ -128,7 +131,7 @@ def _as_json(registration: Registration) -> dict[str, object]:
             "feeds": [{"url": f.url, "type": f.type} for f in source.feeds],
             "status": registration.status, "created_at": registration.created_at.isoformat(),
             "decided_at": registration.decided_at.isoformat() if registration.decided_at else None,
-            "note": registration.note}
+            "note": registration.note, "kept_until": until.isoformat() if until else None}
 
 
 @registrations.command("approve")

@@ -25,6 +25,7 @@ registrations = Table(
     Column("note", Text, nullable=False, server_default=""),
     Column("manage_token", String(64), unique=True),
     Column("changed_at", UTCDateTime),
+    Column("reminded_at", UTCDateTime),  # the operator, of it undecided (0012)
     Index("ix_registrations_status", "status"),
 )
 

@@ -105,8 +105,53 @@ class RegistrationsStore:
         with self._begin() as connection:
             result = connection.execute(
                 registrations.update().where(where).values(status=status, decided_at=now,
-                                                           note=note))
+                                                           note=note, reminded_at=None))
         return bool(result.rowcount)
+
+    def erase_withdrawn(self, before: datetime, now: datetime) -> int:
+        """Erase what the contacts of the registrations withdrawn before ``before`` gave
+        (address, link, name, website, topics, feeds, the operator's note); their ids and
+        state stay (see :func:`_erase`). Counts those erased now."""
+        chosen = sa.select(registrations.c.id).where(
+            registrations.c.status == "withdrawn", registrations.c.decided_at < before,
+            registrations.c.contact != "")
+        with self._begin() as connection:
+            return _erase(connection, chosen, now)
+
+    def claim_reminder(self, registration_id: int, now: datetime) -> bool:
+        """Note that the operator is reminded of this pending registration now; False when
+        it was already (by another node), or it is no longer pending."""
+        with self._begin() as connection:
+            result = connection.execute(registrations.update().where(
+                registrations.c.id == registration_id, registrations.c.status == "pending",
+                registrations.c.reminded_at.is_(None)).values(reminded_at=now))
+        return bool(result.rowcount)
+
+    def expire_pending(self, registration: Registration, before: datetime, now: datetime
+                       ) -> bool:
+        """Delete a registration pending since before ``before``, with its feeds; one that
+        came back after a withdrawal (``decided_at``: when it asked to) is withdrawn again
+        and erased instead, its id kept as withdrawn. False when it is not so any more (decided,
+        withdrawn or come back meanwhile, or expired by another node): nothing changed."""
+        pending = sa.and_(registrations.c.id == registration.id,
+                          registrations.c.status == "pending")
+        with self._begin() as connection:
+            if registration.decided_at is None:
+                chosen = sa.select(registrations.c.id).where(
+                    pending, registrations.c.decided_at.is_(None),
+                    registrations.c.created_at < before)
+                connection.execute(registration_feeds.delete().where(
+                    registration_feeds.c.registration_id.in_(chosen)))
+                return bool(connection.execute(registrations.delete().where(
+                    registrations.c.id.in_(chosen))).rowcount)
+            if not connection.execute(registrations.update().where(
+                    pending, registrations.c.decided_at == registration.decided_at,
+                    registrations.c.decided_at < before).values(
+                        status="withdrawn", decided_at=now)).rowcount:
+                return False
+            _erase(connection, sa.select(registrations.c.id).where(
+                registrations.c.id == registration.id), now)
+        return True
 
     def set_source_disabled(self, source_id: str, disabled: bool, now: datetime) -> None:
         """Switch a source off (no fetch, no publication) or back on."""
@@ -128,6 +173,21 @@ class RegistrationsStore:
             rows = connection.execute(sa.select(registrations.c.source_id).where(
                 registrations.c.source_id.in_(list(candidates)))).all()
         return {row.source_id for row in rows}
+
+
+def _erase(connection: Any, chosen: Any, now: datetime) -> int:
+    """Erase the registrations ``chosen`` (a select of ids) but for what the site needs:
+    their id, which keeps their events out of the outputs as withdrawn (not CANCELLED) and
+    their page's and calendars' addresses from another organisation, their state and dates,
+    and the place and kind they gave (no one's). Their name becomes their id (a slug of it);
+    their link stops working. The feeds go first: a database without the foreign key's
+    cascade would keep them."""
+    connection.execute(registration_feeds.delete().where(
+        registration_feeds.c.registration_id.in_(chosen)))
+    return int(connection.execute(registrations.update().where(
+        registrations.c.id.in_(chosen)).values(
+            name=registrations.c.source_id, website="", contact="", tags="[]", note="",
+            manage_token=None, changed_at=now, reminded_at=None)).rowcount)
 
 
 def _registration(row: Any, feeds: list[FeedRef]) -> Registration:
