@@ -23,7 +23,7 @@ from .mailer import notify_contact
 from .notices import OPERATOR_MESSAGES
 from .redact import masked
 from .registration_notices import MESSAGES
-from .registration_retention import UNDECIDED_RETENTION, WITHDRAWN_RETENTION
+from .registration_retention import UNDECIDED_RETENTION, WITHDRAWN_RETENTION, kept_until
 from .registration_rules import (
     DECIDABLE, AlreadyDecided, DecisionRefused, RegistrationError,
     changes, check_decision, feeds_taken, taken_feeds, validated_source,
@@ -163,6 +163,27 @@ class RegistrationsMixin:
                 log.warning("could not email the contact of registration %d its link to change "
                             "%r: %s", registration.id, registration.source.id, masked(problem))
         return len(found)
+
+    def registration_data(self, token: str) -> dict[str, object]:
+        """All that is kept about a registration, as its contact's own copy (GDPR art. 15, as
+        a subscriber's data download): what it gave, its state and dates, the operator's note,
+        and until when it is kept (None: as long as it is published); not the link's secret,
+        which a downloaded file would spread beyond its mailbox.
+
+        Raises:
+            RegistrationError: unknown link (field ``token``).
+        """
+        registration = self.registration_by_token(token)
+        source = registration.source
+        until = kept_until(registration)
+        when = {name: moment.isoformat() if moment else None for name, moment in (
+            ("created_at", registration.created_at), ("changed_at", registration.changed_at),
+            ("decided_at", registration.decided_at), ("kept_until", until))}
+        return {"source_id": source.id, "name": source.name, "kind": source.kind,
+                "city": source.city, "country": source.country, "language": source.language,
+                "website": source.website, "contact": source.contact, "tags": list(source.tags),
+                "feeds": [{"url": feed.url, "type": feed.type} for feed in source.feeds],
+                "status": registration.status, "note": registration.note, **when}
 
     def registration_by_token(self, token: str) -> Registration:
         """The registration of a contact's /manage/TOKEN link.

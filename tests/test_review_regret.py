@@ -10,6 +10,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -32,6 +34,7 @@ from conftest import make_settings, schema_at
 from digest_site import BASE_URL, MAIL_FROM, Clock, cli_environment
 from mailsink import Sink, smtp_server  # noqa: F401
 from sites import ics
+from webapp import running
 
 OLD = datetime(2026, 10, 1, 7, tzinfo=timezone.utc)  # 67 days before Clock()
 OPERATOR = "moderation@agenda.example.org"
@@ -207,3 +210,39 @@ def test_a_database_of_the_previous_version_keeps_its_registrations(
         clock.now += timedelta(seconds=1)
         assert app.housekeeping()["undecided_registrations_expired"] == 1
         assert app.registrations() == []
+
+
+# --- what the contact can read, and what the form says -----------------------------------------
+
+def test_the_contact_downloads_what_is_kept_about_its_registration_and_sees_until_when(
+    tmp_path: Path, db_url: str, smtp_server: Sink  # noqa: F811
+) -> None:
+    """A subscriber could download what is kept about it; an organisation's contact, whose
+    address is kept as long, could not."""
+    clock = Clock()
+    with organisers(tmp_path, db_url, smtp_server.port, clock) as app:
+        registration = register(app, language="fr")
+        with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+            page = client.get(f"/manage/{registration.token}", params={"lang": "en"}).text
+            link = re.search(r'<a href="([^"]*/manage/[^"]+/data)" download>([^<]+)</a>', page)
+            assert link, "the organiser's page offers no copy of what is kept"
+            assert link.group(2) == "Download all that is kept about this registration (JSON)"
+            answer = client.get(link.group(1))
+            assert client.get("/manage/not-a-real-secret-token-at-all/data").status_code == 404
+            assert "If it is still undecided on 7 March 2027, it is deleted" in page
+            app.withdraw_registration(registration.token)
+            page = client.get(f"/manage/{registration.token}", params={"lang": "de"}).text
+            assert "Dieser Link funktioniert bis zum 11. Januar 2028" in page  # 400 days on
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/json")
+    assert "attachment" in answer.headers["content-disposition"]
+    assert answer.headers["cache-control"] == "no-store"
+    assert registration.token not in answer.text  # the secret stays in the link
+    data = json.loads(answer.text)
+    assert (data["contact"], data["name"], data["status"], data["language"]) == (
+        CONTACT, "Fablab Épinal", "pending", "fr")
+    assert data["feeds"] == [{"url": "https://fablab.example.org/a.ics", "type": "auto"}]
+    assert data["website"] == "https://fablab.example.org" and data["city"] == "Épinal"
+    assert datetime.fromisoformat(data["created_at"]) == registration.created_at
+    assert datetime.fromisoformat(data["kept_until"]) == (
+        registration.created_at + UNDECIDED_RETENTION)

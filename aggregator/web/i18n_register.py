@@ -61,26 +61,38 @@ REGISTER_MESSAGES: dict[str, tuple[str, str, str]] = {
         "erfahren."),
     "manage_status_pending": (
         "Inscription en attente de validation : un modérateur la valide telle que vous la "
-        "laissez ici ; le contact est informé par courriel de chaque changement.",
+        "laissez ici ; le contact est informé par courriel de chaque changement. Toujours "
+        "sans décision le {until}, elle sera effacée, et vous en serez prévenu.",
         "Registration awaiting approval: a moderator reviews it as you leave it here; the "
-        "contact is told of each change by email.",
+        "contact is told of each change by email. If it is still undecided on {until}, it "
+        "is deleted, and you are told.",
         "Anmeldung wartet auf Freigabe: Ein Moderator prüft sie so, wie Sie sie hier "
-        "hinterlassen; der Kontakt wird über jede Änderung per E-Mail informiert."),
+        "hinterlassen; der Kontakt wird über jede Änderung per E-Mail informiert. Ist am "
+        "{until} noch nicht über sie entschieden, wird sie gelöscht, und Sie werden "
+        "benachrichtigt."),
     "manage_status_withdrawn": (
         "Organisation retirée de l’agenda : ses flux ne sont pas lus. Vos changements vaudront "
-        "si elle revient (« Demander à revenir », ci-dessous).",
+        "si elle revient (« Demander à revenir », ci-dessous). Ce lien fonctionne jusqu’au "
+        "{until} ; ensuite votre adresse et ce lien sont effacés.",
         "Organisation withdrawn from the agenda: its feeds are not read. Your changes apply if "
-        "it comes back (“Ask to come back”, below).",
+        "it comes back (“Ask to come back”, below). This link works until {until}; then your "
+        "address and this link are erased.",
         "Organisation aus der Agenda zurückgezogen: Ihre Feeds werden nicht gelesen. Ihre "
-        "Änderungen gelten, wenn sie zurückkehrt („Rückkehr beantragen“, unten)."),
+        "Änderungen gelten, wenn sie zurückkehrt („Rückkehr beantragen“, unten). Dieser Link "
+        "funktioniert bis zum {until}; danach werden Ihre Adresse und dieser Link gelöscht."),
     "manage_status_rejected": (
         "Inscription refusée : elle n’est pas publiée, et ce que vous changez ici n’est pas "
-        "réexaminé. Pour qu’elle soit reconsidérée, inscrivez de nouveau l’organisation.",
+        "réexaminé. Pour qu’elle soit reconsidérée, inscrivez de nouveau l’organisation. "
+        "Elle sera effacée le {until}.",
         "Registration declined: it is not published, and what you change here is not reviewed "
-        "again. To be considered again, register the organisation anew.",
+        "again. To be considered again, register the organisation anew. It is deleted on "
+        "{until}.",
         "Anmeldung abgelehnt: Sie wird nicht veröffentlicht, und was Sie hier ändern, wird "
         "nicht erneut geprüft. Um erneut berücksichtigt zu werden, melden Sie die "
-        "Organisation neu an."),
+        "Organisation neu an. Sie wird am {until} gelöscht."),
+    "registration_data": ("Télécharger tout ce qui est conservé sur cette inscription (JSON)",
+                          "Download all that is kept about this registration (JSON)",
+                          "Alles herunterladen, was zu dieser Anmeldung gespeichert ist (JSON)"),
     "revive": ("Le lire à nouveau", "Read it again", "Erneut lesen"),
     "revive_hint": (
         "Son serveur a répondu que ce flux n’existe plus (HTTP 410) : nous avons cessé de le "

@@ -13,15 +13,20 @@ The contact can also withdraw the organisation from the agenda, and ask to come 
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from ..core import RegistrationError
+from ..core import Aggregator, RegistrationError
+from ..registration_retention import kept_until
+from ..render.text import babel_locale
 from ..models import FeedRef, Registration, feed_address
 from .register import (checked_form, form_page, limit, no_feeds, over_budget, posted_form,
                        read_feeds, read_new_feeds, sent_back, source_fields, submitted, text,
@@ -53,12 +58,13 @@ def _values(registration: Registration) -> dict[str, str]:
 def _page(request: Request, token: str, registration: Registration, values: dict[str, str],
           **extra: object) -> HTMLResponse:
     page = Page(language(request), request.url.path, {})
+    aggregator = aggregator_of(request)
     status = page.t("manage_status", status=page.t(f"reg_{registration.status}"))
-    if registration.status != "approved":  # its changes apply once it is (again)
-        status = page.t(f"manage_status_{registration.status}")
+    if registration.status != "approved":  # its changes apply once it is (again); until
+        status = page.t(f"manage_status_{registration.status}",  # housekeeping deletes it
+                        until=_day(kept_until(registration), page.lang, aggregator))
     published = registration.status == "approved"
     leave = {"pending": "withdraw", "approved": "withdraw", "withdrawn": "rejoin"}
-    aggregator = aggregator_of(request)
     switched_off = published and registration.source.id in aggregator.disabled_sources()
     if switched_off:  # by the operator: its feeds are not read, its page is gone
         published, status = False, page.t("manage_switched_off")
@@ -74,7 +80,15 @@ def _page(request: Request, token: str, registration: Registration, values: dict
                      if published else "",
                      heading=page.t("manage_title", name=registration.source.name),
                      submit_label=page.t("save"), leave=leave.get(registration.status, ""),
-                     **extra)
+                     data_link=local(request, f"/manage/{token}/data"), **extra)
+
+
+def _day(moment: datetime | None, lang: str, aggregator: Aggregator) -> str:
+    """The site's day of ``moment`` in words of ``lang`` ("7 mars 2027")."""
+    if moment is None:
+        return "?"
+    day = moment.astimezone(ZoneInfo(aggregator.settings.timezone)).date()
+    return format_date(day, "long", locale=babel_locale(lang))
 
 
 @router.get("/manage", response_class=HTMLResponse)
@@ -102,6 +116,18 @@ async def lost_link_post(request: Request) -> Response:
 def manage_page(request: Request, token: str) -> Response:
     registration = _registration(request, token)
     return _page(request, token, registration, _values(registration))
+
+
+@router.get("/manage/{token}/data")
+def manage_data(request: Request, token: str) -> Response:
+    """The contact's copy of all that is kept about its registration, a JSON file to save
+    (GDPR article 15, as a subscriber's /preferences/TOKEN/data)."""
+    _registration(request, token)  # an unknown link: the page saying so
+    data = aggregator_of(request).registration_data(token)
+    return Response(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                    media_type="application/json", headers={
+                        "Cache-Control": "no-store",
+                        "Content-Disposition": 'attachment; filename="my-registration.json"'})
 
 
 @router.post("/manage/{token}", response_class=HTMLResponse)
