@@ -246,3 +246,19 @@ def test_the_contact_downloads_what_is_kept_about_its_registration_and_sees_unti
     assert datetime.fromisoformat(data["created_at"]) == registration.created_at
     assert datetime.fromisoformat(data["kept_until"]) == (
         registration.created_at + UNDECIDED_RETENTION)
+
+
+@pytest.mark.parametrize("lang, days", [("fr", "jours"), ("en", "days"), ("de", "Tage")])
+def test_the_registration_form_states_every_retention_applied(
+    tmp_path: Path, smtp_server: Sink, lang: str, days: str  # noqa: F811
+) -> None:
+    with organisers(tmp_path, f"sqlite:///{tmp_path / 'f.db'}", smtp_server.port,
+                    Clock()) as app, running(app) as url:
+        page = httpx.get(f"{url}/register", params={"lang": lang}, timeout=30).text
+    notice = re.search(r'<p class="privacy">(.*?)</p>', page, re.S)
+    assert notice
+    said = notice.group(1)
+    for period in (UNDECIDED_RETENTION, WITHDRAWN_RETENTION):
+        assert re.search(rf"\b{period.days} {days}", said), (period, said)
+    assert {"fr": "retir", "en": "withdraw", "de": "zurückgezogen"}[lang] in said
+    assert {"fr": "télécharger", "en": "download", "de": "herunterladen"}[lang] in said

@@ -22,6 +22,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from ..cluster import LEDGER_RETENTION, PENDING_RETENTION
+from ..registration_retention import UNDECIDED_RETENTION, WITHDRAWN_RETENTION
 from ..config import Settings
 from ..core import Aggregator
 from ..models import SOURCE_KINDS
@@ -127,7 +128,8 @@ def address(url: str, query: Mapping[str, str]) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-RETENTION_DAYS = {"pending": PENDING_RETENTION.days, "kept": LEDGER_RETENTION.days}
+RETENTION_DAYS = {"pending": PENDING_RETENTION.days, "kept": LEDGER_RETENTION.days,
+                  "undecided": UNDECIDED_RETENTION.days, "withdrawn": WITHDRAWN_RETENTION.days}
 """What the privacy notices say of how long an address is kept: housekeeping's own figures."""
 
 
