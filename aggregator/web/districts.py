@@ -13,6 +13,7 @@ from fastapi import Request
 from ..core import Published, Selection
 from ..districts import District, district
 from . import i18n
+from .i18n_districts import of_city
 from .rootpath import local
 from .views import address, aggregator_of, language
 
@@ -51,6 +52,26 @@ def listed_district(request: Request, published: Published | None, selection: Se
         return False
     found = aggregator_of(request).district_events(published, selection.city)
     return near.known or bool(found and found.count)
+
+
+def district_choice(request: Request, published: Published | None, city: str
+                    ) -> tuple[str, str, str] | None:
+    """What the sign-up and preferences forms offer for a followed ``city`` that names a
+    district or a place the filters list (:func:`listed_district`): (its name as followed,
+    the city it is in as the filters offer it or "", its checkbox's words in the reader's
+    language: "Kirchberg (a district of Luxembourg)", "Gasperich (a place in Luxembourg)");
+    None for a city or a typo ("Kirchbrg")."""
+    selection = Selection(city=city)
+    near = named_district(request, selection)
+    if near is None or not listed_district(request, published, selection):
+        return None
+    assert published is not None  # listed_district says so
+    home = district_city(request, published, selection)
+    if not home:
+        return near.name, "", near.name
+    return near.name, home, i18n.translate(
+        language(request), "district_choice" if near.known else "place_choice",
+        place=near.name, city=home, of_city=of_city(home))
 
 
 def district_note(request: Request, published: Published, selection: Selection, *,

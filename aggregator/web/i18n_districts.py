@@ -31,4 +31,17 @@ DISTRICT_MESSAGES: dict[str, tuple[str, str, str]] = {
                       "Veranstaltungen und der dort ansässigen."),
     "district_city": ("Toute la ville : {city}", "The whole city: {city}",
                       "Die ganze Stadt: {city}"),
+    "district_choice": ("{place} (quartier {of_city})", "{place} (a district of {city})",
+                        "{place} (Stadtteil von {city})"),
+    "place_choice": ("{place} (un lieu à {city})", "{place} (a place in {city})",
+                     "{place} (ein Ort in {city})"),
 }
+"""``district_choice``, ``place_choice``: the sign-up and preferences forms' checkbox of a
+followed district (Kirchberg) or place (Gasperich), beside the cities."""
+
+
+def of_city(city: str) -> str:
+    """French "de {city}", elided before a vowel: "de Luxembourg", "d’Esch-sur-Alzette",
+    "d’Épinal"; not before an h, aspirated in the region's names ("de Hesperange")."""
+    first = city[:1].casefold()
+    return f"d’{city}" if first and first in "aeiouyàâäéèêëîïôöùûüœ" else f"de {city}"

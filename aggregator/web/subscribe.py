@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -25,7 +26,7 @@ from ..core import Selection, SubscriberError
 from ..models import SOURCE_KINDS, Subscriber
 from ..reasons import reason_in
 from ..redact import masked
-from .districts import district_city
+from .districts import district_choice
 from ..digest.render import calendar_key
 from . import i18n
 from .public import Filter, agenda_cities, offered, webcal
@@ -58,7 +59,9 @@ def _form(request: Request, *, values: dict[str, Any], action: str, heading: str
           button: str, ask_email: bool, status_code: int = 200, **extra: Any) -> HTMLResponse:
     page = Page(language(request), request.url.path, {})
     choices = _choices(request, page)
-    values = values | _held(choices, values, page)
+    published = aggregator_of(request).published()
+    values = values | _held(choices, values, page,
+                            lambda city: district_choice(request, published, city))
     return render(request, "subscribe.html", status_code=status_code, values=values,
                   action=action, heading=heading, button=button, ask_email=ask_email,
                   languages=[(code, i18n.NAMES[code]) for code in i18n.LANGUAGES],
@@ -72,11 +75,14 @@ def _form(request: Request, *, values: dict[str, Any], action: str, heading: str
 
 
 def _held(choices: list[tuple[str, str, list[tuple[str, str]]]], values: dict[str, Any],
-          page: Page) -> dict[str, list[str]]:
+          page: Page, district: Callable[[str], tuple[str, str, str] | None]
+          ) -> dict[str, list[str]]:
     """Each group's chosen values as the form lists them: a city, kind or topic stored in
     another spelling ("metz", "KI") is the offered one it names, and one the form does not
     list (a city only events are in, an organisation gone) is added to ``choices``, ticked.
-    Left out, saving the preferences dropped it, and the subscriber followed everything."""
+    Left out, saving the preferences dropped it, and the subscriber followed everything. A
+    followed district (``district``: :func:`.districts.district_choice`) is said so, after
+    its city: "Kirchberg (a district of Luxembourg)", the whole city one click away."""
     held: dict[str, list[str]] = {}
     for group, _, options in choices:
         def key(value: str, group: str = group) -> str:
@@ -87,10 +93,25 @@ def _held(choices: list[tuple[str, str, list[tuple[str, str]]]], values: dict[st
         held[group] = []
         for value in values[group]:
             found = offered.get(key(value)) if key(value) else None
-            if found is None:
+            if found is None and (near := district(value) if group == "cities" else None):
+                _beside_its_city(options, value, *near[1:])
+                offered = {key(v): v for v, _ in options}
+            elif found is None:
                 options.append((value, topic(value, page.lang) if group == "tags" else value))
             held[group].append(found or value)
     return held
+
+
+def _beside_its_city(options: list[tuple[str, str]], district: str, city: str, label: str
+                     ) -> None:
+    """A followed ``district``'s checkbox after its ``city``'s, the city added unticked
+    where the form did not list it (only events are in Esch-sur-Alzette): following
+    Belval, the whole city stays one click away."""
+    listed = [value for value, _ in options]
+    if city and city not in listed:
+        options.append((city, city))
+        listed.append(city)
+    options.insert(listed.index(city) + 1 if city else len(options), (district, label))
 
 
 def _submitted(form: FormData) -> dict[str, Any]:
@@ -129,7 +150,9 @@ def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: 
                    source: Filter = "") -> Response:
     """The sign-up form, its choices ticked as the link says (``?source=lab`` from an
     organisation's page, ``?city=Metz`` from a city's agenda): only what the form offers. A
-    district's agenda (``?city=Belval``) ticks its city, the one a digest can follow."""
+    district's agenda (``?city=Kirchberg``) ticks the district, said so ("Kirchberg (a
+    district of Luxembourg)"), after its city, unticked: it ticked the whole city, and the
+    digest brought all of Luxembourg. A word naming no city nor place (a typo) ticks none."""
     page = Page(language(request), "/subscribe", {})
     aggregator = aggregator_of(request)
     published, sources = aggregator.published(), aggregator.current_sources()
@@ -139,8 +162,10 @@ def subscribe_form(request: Request, city: Filter = "", kind: Filter = "", tag: 
         "cities": agenda_cities(published, sources), "kinds": set(SOURCE_KINDS),
         "tags": offered_topics(sources),
         "sources": {s.id for s in sources}}
-    if chosen.city not in listed["cities"] and (near := district_city(request, published, chosen)):
-        chosen = replace(chosen, city=near)
+    if chosen.city not in listed["cities"] and (
+            near := district_choice(request, published, chosen.city)):
+        chosen = replace(chosen, city=near[0])  # a district: itself, its city beside it
+        listed["cities"].add(near[0])
     values = {"email": "", "language": page.lang} | {
         group: [value] if value in listed[group] else []
         for group, value in (("cities", chosen.city), ("kinds", chosen.kind),
