@@ -4,7 +4,7 @@ For ``build`` and ``rebuild`` the first run for an N refreshes N generated sourc
 `bench/.profile-N/` (kept, so later runs time the build alone). ``cold`` and ``warm`` profile a
 refresh on a new database (``warm``: the second refresh, every feed answering 304). Each run
 prints where the time went (pyinstrument, ``--html`` for the interactive view), the step's
-time and peak memory. Needs `pip install pyinstrument` (bench only). ``SHOW_ALL=1`` keeps the
+time and peak memory. Needs pyinstrument (bench/requirements.txt). ``SHOW_ALL=1`` keeps the
 libraries' frames (httpx, SQLAlchemy...) in the text output instead of folding them.
 """
 
