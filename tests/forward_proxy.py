@@ -83,6 +83,7 @@ class ForwardProxy:
             return
         self.tunnels += 1
         self.most_tunnels = max(self.most_tunnels, self.tunnels)
+        answer = b""
         try:
             if method == "CONNECT":
                 writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
@@ -90,10 +91,16 @@ class ForwardProxy:
                                      _pipe(upstream_reader, writer))
             else:
                 upstream_writer.write(_origin_form(line, rest, target))
-                await _forward_answer(upstream_reader, writer)
+                answer = await _origin_answer(upstream_reader)
         finally:
+            # a forwarded GET's origin connection is closed before its answer is relayed: the
+            # client, answered, may ask again at once, and must not find it still counted
             self.tunnels -= 1
             upstream_writer.transport.abort()
+        if method != "CONNECT":
+            with suppress(ConnectionError, OSError):
+                writer.write(answer)
+            await _close(writer)
 
     def _refusal(self, headers: dict[str, str], host: str) -> bytes | None:
         if self.credentials is not None:
@@ -163,17 +170,18 @@ def _origin_form(line: str, rest: list[str], target: str) -> bytes:
                        ).encode("latin-1")
 
 
-async def _forward_answer(upstream: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """The origin's answer, its connection closed after it (as the proxy's own is)."""
+async def _origin_answer(upstream: asyncio.StreamReader) -> bytes:
+    """The origin's whole answer (the tests' bodies are small), its hop-by-hop headers
+    dropped and Connection: close said, as this proxy closes its own side after it."""
     with suppress(asyncio.IncompleteReadError, ConnectionError):
         head = await upstream.readuntil(b"\r\n\r\n")
         lines = [h for h in head.split(b"\r\n") if h and
                  h.partition(b":")[0].strip().lower() not in HOP_BY_HOP]
-        writer.write(b"\r\n".join([*lines, b"Connection: close", b"", b""]))
+        body = bytearray()
         while chunk := await upstream.read(65536):
-            writer.write(chunk)
-            await writer.drain()
-    await _close(writer)
+            body += chunk
+        return b"\r\n".join([*lines, b"Connection: close", b"", b""]) + bytes(body)
+    return b""
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
