@@ -10,33 +10,19 @@ comes from a test authority (trustme) no public store holds.
 from __future__ import annotations
 
 import os
-import ssl
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 import trustme
 
+from tls_servers import calendar_server, server_context
+
 CAL = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//intranet//EN\r\nBEGIN:VEVENT\r\n"
        b"UID:1@intranet\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20261210T180000Z\r\n"
        b"DTEND:20261210T200000Z\r\nSUMMARY:Afterwork du labo\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
-
-
-class _Calendar(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        self.send_response(200)
-        self.send_header("Content-Type", "text/calendar")
-        self.send_header("Content-Length", str(len(CAL)))
-        self.end_headers()
-        self.wfile.write(CAL)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        return None
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +33,8 @@ def authority() -> trustme.CA:
 @pytest.fixture
 def intranet(authority: trustme.CA) -> Iterator[str]:
     """The feed's https address on a server whose certificate the test authority signed."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("localhost").configure_cert(context)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Calendar)
-    server.daemon_threads = True
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     daemon=True).start()
-    yield f"https://localhost:{server.server_address[1]}/agenda.ics"
-    server.shutdown()
-    server.server_close()
+    with calendar_server(CAL, server_context(authority.issue_cert("localhost"))) as port:
+        yield f"https://localhost:{port}/agenda.ics"
 
 
 def aggregator(*arguments: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -8,17 +8,12 @@ clear per-feed error, and that the one certificate store the process shares work
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import socket
 import ssl
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import ThreadingHTTPServer
 
 import pytest
 import trustme
@@ -27,20 +22,9 @@ from aggregator.errors import FetchError
 from aggregator.fetch import FetchRequest, fetch_feeds, tls_context
 from aggregator.models import FetchResult
 from aggregator.reasons import reason_in
+from tls_servers import calendar_server, lingering_server, serve_calendar, server_context, stop
 
 CAL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
-
-
-class _Calendar(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        self.send_response(200)
-        self.send_header("Content-Type", "text/calendar")
-        self.send_header("Content-Length", str(len(CAL)))
-        self.end_headers()
-        self.wfile.write(CAL)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        return None
 
 
 @pytest.fixture(scope="module")
@@ -49,27 +33,14 @@ def authority() -> trustme.CA:
 
 
 def _serve(certificate: trustme.LeafCert) -> tuple[ThreadingHTTPServer, int]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    certificate.configure_cert(context)
-    return _serve_with(context)
-
-
-def _serve_with(context: ssl.SSLContext) -> tuple[ThreadingHTTPServer, int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Calendar)
-    server.daemon_threads = True
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     daemon=True).start()
-    return server, server.server_address[1]
+    return serve_calendar(CAL, server_context(certificate))
 
 
 @pytest.fixture
 def feeds_example(authority: trustme.CA) -> Iterator[int]:
     """A server whose certificate names feeds.example, as its port."""
-    server, port = _serve(authority.issue_cert("feeds.example"))
-    yield port
-    server.shutdown()
-    server.server_close()
+    with calendar_server(CAL, server_context(authority.issue_cert("feeds.example"))) as port:
+        yield port
 
 
 async def _loopback(host: str, port: int) -> list[str]:
@@ -87,8 +58,7 @@ def _fetch_once(served: tuple[ThreadingHTTPServer, int]) -> FetchResult | Except
     try:
         return fetch(f"https://feeds.example:{port}/cal.ics")
     finally:
-        server.shutdown()
-        server.server_close()
+        stop(server)
 
 
 def test_untrusted_certificate_is_a_clear_error_for_that_feed() -> None:
@@ -144,7 +114,7 @@ def test_expired_and_self_signed_certificates_are_named_in_the_organisers_langua
     alone.cert_pem.write_to_path(str(tmp_path / "cert.pem"))
     alone.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
     context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
-    result = _fetch_once(_serve_with(context))
+    result = _fetch_once(serve_calendar(CAL, context))
     assert isinstance(result, FetchError) and "self-signed certificate" in result.reason
     assert "certificat auto-signé" in reason_in(result.reason, "fr")
 
@@ -153,14 +123,8 @@ def test_https_asked_of_an_http_only_server_says_so() -> None:
     """A webcal:// address is fetched as https://; on a site that serves http only, the
     handshake fails, and the reason read "cannot connect: Operation not permitted" (the system's
     words for the TLS error's code 1)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Calendar)  # plain http
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     daemon=True).start()
-    try:
-        result = fetch(f"https://feeds.example:{server.server_address[1]}/cal.ics")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with calendar_server(CAL) as port:  # plain http
+        result = fetch(f"https://feeds.example:{port}/cal.ics")
     assert isinstance(result, FetchError)
     assert result.reason == ("the TLS (https) handshake with the site failed: wrong version "
                              "number; if the site serves its feed over http only, give its "
@@ -173,26 +137,8 @@ def test_https_asked_of_an_http_only_server_says_so() -> None:
 def lingering(trusted: trustme.CA) -> Iterator[int]:
     """feeds.example answering ``Connection: close``, then keeping its side open a moment, as
     a far server's close arrives a round trip later: its port."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    trusted.issue_cert("feeds.example").configure_cert(context)
-    listener = socket.create_server(("127.0.0.1", 0))
-
-    def answer(connection: socket.socket) -> None:
-        with contextlib.suppress(OSError), context.wrap_socket(connection, server_side=True) as tls:
-            tls.recv(65536)
-            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
-                        % len(CAL) + CAL)
-            time.sleep(0.3)
-
-    def accept() -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                connection, _ = listener.accept()
-                threading.Thread(target=answer, args=(connection,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield listener.getsockname()[1]
-    listener.close()
+    with lingering_server(CAL, server_context(trusted.issue_cert("feeds.example"))) as port:
+        yield port
 
 
 def test_a_site_slow_to_close_its_tls_connection_leaves_nothing_open(lingering: int) -> None:

@@ -9,17 +9,13 @@ read at all was read through the proxy, and the proxy's log says which requests 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gc
 import json
 import socket
-import ssl
-import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +34,7 @@ from aggregator.reasons import reason_in
 from conftest import make_settings, make_source
 from forward_proxy import ForwardProxy
 from sites import SOON, ics, run
+from tls_servers import calendar_server, lingering_server, server_context
 from test_daemon import Node, nodes, wait_for_calendar  # noqa: F401  (nodes: a fixture)
 
 CAL = ics("talk-1@lab", "Rencontre IA", SOON)
@@ -58,33 +55,13 @@ def proxy() -> Iterator[ForwardProxy]:
         yield running
 
 
-class _Calendar(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        self.send_response(200)
-        self.send_header("Content-Type", "text/calendar")
-        self.send_header("Content-Length", str(len(CAL)))
-        self.end_headers()
-        self.wfile.write(CAL)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        return None
-
-
 @pytest.fixture
 def tls_feed() -> Iterator[int]:
     """An https server on loopback whose certificate names secure.invalid: its port."""
     authority = trustme.CA()
     authority.configure_trust(tls_context())
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("secure.invalid").configure_cert(context)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Calendar)
-    server.daemon_threads = True
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with calendar_server(CAL, server_context(authority.issue_cert("secure.invalid"))) as port:
+        yield port
     tls_context.cache_clear()  # the process's store as it was, without the test authority
 
 
@@ -98,26 +75,8 @@ def lingering_tls_feed() -> Iterator[int]:
     side open a moment after, as a far server's close arrives an RTT later: its port."""
     authority = trustme.CA()
     authority.configure_trust(tls_context())
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("secure.invalid").configure_cert(context)
-    listener = socket.create_server(("127.0.0.1", 0))
-
-    def answer(connection: socket.socket) -> None:
-        with contextlib.suppress(OSError), context.wrap_socket(connection, server_side=True) as tls:
-            tls.recv(65536)
-            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nContent-Length: "
-                        + str(len(CAL)).encode() + b"\r\nConnection: close\r\n\r\n" + CAL)
-            time.sleep(0.3)
-
-    def accept() -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                connection, _ = listener.accept()
-                threading.Thread(target=answer, args=(connection,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield listener.getsockname()[1]
-    listener.close()
+    with lingering_server(CAL, server_context(authority.issue_cert("secure.invalid"))) as port:
+        yield port
     tls_context.cache_clear()  # the process's store as it was, without the test authority
 
 
