@@ -14,11 +14,17 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from aggregator.core import make_aggregator
 from aggregator.models import FeedRef, Source
+from aggregator.registration_retention import UNDECIDED_RETENTION, WITHDRAWN_RETENTION
+from aggregator.store.registration_tables import registrations
 from conftest import make_settings
+from digest_site import Clock
+from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON
+from test_review_regret import CONTACT, organisers, register
 from webapp import running
 
 SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -91,3 +97,81 @@ def test_a_made_up_place_costs_no_more_than_any_other_unknown_filter(
     others = cpu_of(big_site, [f"/?kind=zz{n}" for n in range(len(words))]
                     + [f"/calendar.ics?kind=zz{n}" for n in range(len(words))])
     assert places < 2 * others, (places, others)
+
+
+# --- housekeeping of registrations, as another node decides one --------------------------------
+def _decided_elsewhere(db_url: str, registration_id: int, status: str, decided_at: Any,
+                       housekeeping: Any) -> dict[str, int]:
+    """Run ``housekeeping`` while another node's decision of this registration (its UPDATE,
+    as Store.decide_registration writes it) is under way; that decision commits once
+    housekeeping waits for it. Its counts."""
+    import threading
+
+    other = sa.create_engine(db_url)
+    counts: dict[str, int] = {}
+    try:
+        with other.connect() as deciding:
+            deciding.execute(registrations.update().where(
+                registrations.c.id == registration_id).values(
+                    status=status, decided_at=decided_at, note="", reminded_at=None))
+            worker = threading.Thread(target=lambda: counts.update(housekeeping()))
+            worker.start()
+            waited = time.monotonic() + 20
+            while time.monotonic() < waited and worker.is_alive() and not _waits_for_a_lock(other):
+                time.sleep(0.05)
+            deciding.commit()
+            worker.join(30)
+        assert not worker.is_alive()
+    finally:
+        other.dispose()
+    return counts
+
+
+def _waits_for_a_lock(engine: sa.Engine) -> bool:
+    with engine.connect() as watching:
+        return bool(watching.execute(sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()")).scalar())
+
+
+@pytest.mark.postgres
+def test_a_registration_approved_as_housekeeping_expires_it_keeps_its_feeds(
+        tmp_path: Path, postgres_url: str, smtp_server: Sink  # noqa: F811
+) -> None:
+    """A registration left undecided for 90 days is deleted by housekeeping; the operator
+    approving it at that moment on another node (or in /admin while the daemon's
+    housekeeping runs) must win whole or lose whole. Its feeds were deleted first, by
+    a condition read before the approval, then the registration itself by one read again:
+    the organisation was approved, its contact told, and it had no feed to publish."""
+    clock = Clock()
+    with organisers(tmp_path, postgres_url, smtp_server.port, clock) as app:
+        registration = register(app)
+        clock.now += UNDECIDED_RETENTION + timedelta(days=1)
+        counts = _decided_elsewhere(postgres_url, registration.id, "approved", clock.now,
+                                    lambda: app.registrations_housekeeping(clock.now))
+        [kept] = app.registrations()
+        assert kept.status == "approved"
+        assert [feed.url for feed in kept.source.feeds] == ["https://fablab.example.org/a.ics"]
+        assert kept.source.contact == CONTACT
+        assert counts["undecided_registrations_expired"] == 0
+
+
+@pytest.mark.postgres
+def test_an_organisation_coming_back_as_housekeeping_erases_it_keeps_its_contact(
+        tmp_path: Path, postgres_url: str, smtp_server: Sink  # noqa: F811
+) -> None:
+    """400 days after a withdrawal housekeeping erases what its contact gave; the contact
+    asking to come back by its link at that moment (its registration pending again) must
+    keep its address, link and feeds, or be told the link no longer works."""
+    clock = Clock()
+    with organisers(tmp_path, postgres_url, smtp_server.port, clock) as app:
+        registration = register(app)
+        app.withdraw_registration(registration.token)
+        clock.now += WITHDRAWN_RETENTION + timedelta(days=1)
+        counts = _decided_elsewhere(postgres_url, registration.id, "pending", clock.now,
+                                    lambda: app.registrations_housekeeping(clock.now))
+        [kept] = app.registrations()
+        assert kept.status == "pending"
+        assert (kept.source.contact, kept.token) == (CONTACT, registration.token)
+        assert [feed.url for feed in kept.source.feeds] == ["https://fablab.example.org/a.ics"]
+        assert counts["withdrawn_registrations_erased"] == 0

@@ -111,12 +111,22 @@ class RegistrationsStore:
     def erase_withdrawn(self, before: datetime, now: datetime) -> int:
         """Erase what the contacts of the registrations withdrawn before ``before`` gave
         (address, link, name, website, topics, feeds, the operator's note); their ids and
-        state stay (see :func:`_erase`). Counts those erased now."""
-        chosen = sa.select(registrations.c.id).where(
-            registrations.c.status == "withdrawn", registrations.c.decided_at < before,
-            registrations.c.contact != "")
-        with self._begin() as connection:
-            return _erase(connection, chosen, now)
+        state stay (see :func:`_erase`). Counts those erased now. Each is erased by its own
+        conditions, read again once another node's decision of it is written: a contact
+        coming back by its link at that moment keeps it (erased by a list of ids read
+        before, its registration was pending again with no address, no link, no feed)."""
+        with self._connect() as connection:
+            found = connection.execute(sa.select(registrations.c.id).where(
+                registrations.c.status == "withdrawn", registrations.c.decided_at < before,
+                registrations.c.contact != "")).scalars().all()
+        erased = 0
+        for registration_id in found:
+            with self._begin() as connection:
+                erased += _erase(connection, registration_id,
+                                 registrations.c.status == "withdrawn",
+                                 registrations.c.decided_at < before,
+                                 registrations.c.contact != "", now=now)
+        return erased
 
     def claim_reminder(self, registration_id: int, now: datetime) -> bool:
         """Note that the operator is reminded of this pending registration now; False when
@@ -137,20 +147,24 @@ class RegistrationsStore:
                           registrations.c.status == "pending")
         with self._begin() as connection:
             if registration.decided_at is None:
-                chosen = sa.select(registrations.c.id).where(
-                    pending, registrations.c.decided_at.is_(None),
-                    registrations.c.created_at < before)
+                # The row first, by its own conditions (which PostgreSQL reads again once
+                # another node's approval of it is written): its feeds went by a list of
+                # ids read before that approval, then the approved row itself.
+                if not connection.execute(registrations.update().where(
+                        pending, registrations.c.decided_at.is_(None),
+                        registrations.c.created_at < before).values(changed_at=now)).rowcount:
+                    return False
                 connection.execute(registration_feeds.delete().where(
-                    registration_feeds.c.registration_id.in_(chosen)))
-                return bool(connection.execute(registrations.delete().where(
-                    registrations.c.id.in_(chosen))).rowcount)
+                    registration_feeds.c.registration_id == registration.id))
+                connection.execute(registrations.delete().where(
+                    registrations.c.id == registration.id))
+                return True
             if not connection.execute(registrations.update().where(
                     pending, registrations.c.decided_at == registration.decided_at,
                     registrations.c.decided_at < before).values(
                         status="withdrawn", decided_at=now)).rowcount:
                 return False
-            _erase(connection, sa.select(registrations.c.id).where(
-                registrations.c.id == registration.id), now)
+            _erase(connection, registration.id, now=now)
         return True
 
     def set_source_disabled(self, source_id: str, disabled: bool, now: datetime) -> None:
@@ -175,19 +189,23 @@ class RegistrationsStore:
         return {row.source_id for row in rows}
 
 
-def _erase(connection: Any, chosen: Any, now: datetime) -> int:
-    """Erase the registrations ``chosen`` (a select of ids) but for what the site needs:
-    their id, which keeps their events out of the outputs as withdrawn (not CANCELLED) and
-    their page's and calendars' addresses from another organisation, their state and dates,
-    and the place and kind they gave (no one's). Their name becomes their id (a slug of it);
-    their link stops working. The feeds go first: a database without the foreign key's
-    cascade would keep them."""
+def _erase(connection: Any, registration_id: int, *conditions: Any, now: datetime) -> bool:
+    """Erase this registration, when it still meets ``conditions`` (read on the row itself,
+    again once another node's decision of it is written: see
+    :meth:`RegistrationsStore.erase_withdrawn`), but for what the site needs: its id, which
+    keeps its events out of the outputs as withdrawn (not CANCELLED) and its page's and
+    calendars' addresses from another organisation, its state and dates, and the place and
+    kind it gave (no one's). Its name becomes its id (a slug of it); its link stops working.
+    Its feeds go once it is erased (its row locked by then): a database without the foreign
+    key's cascade would keep them."""
+    if not connection.execute(registrations.update().where(
+            registrations.c.id == registration_id, *conditions).values(
+                name=registrations.c.source_id, website="", contact="", tags="[]", note="",
+                manage_token=None, changed_at=now, reminded_at=None)).rowcount:
+        return False
     connection.execute(registration_feeds.delete().where(
-        registration_feeds.c.registration_id.in_(chosen)))
-    return int(connection.execute(registrations.update().where(
-        registrations.c.id.in_(chosen)).values(
-            name=registrations.c.source_id, website="", contact="", tags="[]", note="",
-            manage_token=None, changed_at=now, reminded_at=None)).rowcount)
+        registration_feeds.c.registration_id == registration_id))
+    return True
 
 
 def _registration(row: Any, feeds: list[FeedRef]) -> Registration:
