@@ -95,6 +95,11 @@ def _proxy(value: str, variable: str) -> Proxy:
     if not parts.hostname:
         raise ValueError(f"{variable}={masked_url(value)!r}: no host; give the proxy's address, "
                          "as http://proxy.example.org:3128")
+    if any(character.isspace() or not character.isprintable() for character in url):
+        # each request reads it again (fetch/session.py): a tab pasted in broke a whole refresh
+        raise ValueError(f"{variable}={masked_url(value)!r}: not a usable address (it holds a "
+                         "space or a control character); give the proxy's address, as "
+                         "http://proxy.example.org:3128")
     return Proxy(url=url, variable=variable)
 
 

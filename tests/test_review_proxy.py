@@ -435,6 +435,22 @@ def test_a_socks_proxy_is_refused_at_start_without_its_password(
     assert "hunter2" not in result.output
 
 
+@pytest.mark.parametrize("url", ["http://proxy\t.example:3128", "http://pro xy.example:3128",
+                                 "http://bob:hunter2@proxy.example:3128/\x7f"])
+def test_a_proxy_address_no_request_can_use_is_refused_at_start(
+        url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tab or a space pasted into HTTPS_PROXY passed the start and broke the whole refresh
+    at its first feed, with a traceback (the proxy's address is read again per request)."""
+    write_sources(tmp_path, "https://feeds.invalid/cal.ics")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", "1")
+    monkeypatch.setenv("HTTPS_PROXY", url)
+    result = run("--config", "sources.yaml", "refresh")
+    assert result.exit_code == 2, result.output
+    assert "HTTPS_PROXY=" in result.output and "not a usable address" in result.output
+    assert "Traceback" not in result.output and "hunter2" not in result.output
+
+
 def test_the_daemon_says_at_start_which_proxy_it_uses_without_its_password(
         feed_server: Any, proxy: ForwardProxy, tmp_path: Path, nodes: list[Node]) -> None:
     """The operator reading `aggregator run`'s log sees the way out it took (a proxy set in
