@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from .cluster import default_node
+from .node_names import default_node
 from .config import Settings
 from .digest import (
     DigestContent, Filters, RenderedDigest, digest_message, far_week, follows, parse_week,

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import make_settings, make_source
 
-from aggregator.cluster import INIT_PID_NAMESPACE, host_name, process_gone, this_host
+from aggregator.node_names import INIT_PID_NAMESPACE, host_name, process_gone, this_host
 from aggregator.core import make_aggregator
 from aggregator.models import FeedOutcome, FeedUpdate
 from aggregator.store import open_store
