@@ -387,6 +387,7 @@ class Registration:
     """The secret of the contact's link to manage the registration (/manage/TOKEN)."""
     changed_at: datetime | None = None
     """When the contact last changed it through that link."""
+    reminded_at: datetime | None = None  # the operator, of it still undecided
 
 
 SubscriberStatus = Literal["pending", "confirmed", "suspended", "unsubscribed"]

@@ -34,7 +34,7 @@ from conftest import make_settings, schema_at
 from digest_site import BASE_URL, MAIL_FROM, Clock, cli_environment
 from mailsink import Sink, smtp_server  # noqa: F401
 from sites import ics
-from webapp import running
+from webapp import ADMIN_TOKEN, running
 
 OLD = datetime(2026, 10, 1, 7, tzinfo=timezone.utc)  # 67 days before Clock()
 OPERATOR = "moderation@agenda.example.org"
@@ -42,9 +42,10 @@ CONTACT = "team@fablab.example.org"
 
 
 @contextmanager
-def organisers(tmp_path: Path, db_url: str, port: int, clock: Clock) -> Iterator[Aggregator]:
+def organisers(tmp_path: Path, db_url: str, port: int, clock: Clock, **extra: Any
+               ) -> Iterator[Aggregator]:
     """A site without sources.yaml sources, whose operator reads its mail."""
-    settings = make_settings(tmp_path, (), db_url, base_url=BASE_URL)
+    settings = make_settings(tmp_path, (), db_url, base_url=BASE_URL, **extra)
     settings = replace(settings, operator_email=OPERATOR, smtp=replace(
         settings.smtp, host="127.0.0.1", port=port, mail_from=MAIL_FROM))
     app = make_aggregator(settings, clock=clock)
@@ -162,6 +163,39 @@ def test_a_registration_nobody_decides_is_reminded_then_deleted_with_its_contact
         assert (kept.status, kept.source.contact) == ("withdrawn", "")
         assert app.withdrawn_sources() == {came_back.source.id}
         assert str(smtp_server.messages[-1]["To"]) == "lab@example.org"
+
+
+def test_the_operators_page_says_when_each_undecided_registration_is_deleted(
+    tmp_path: Path, smtp_server: Sink  # noqa: F811
+) -> None:
+    """/admin listed the pending registrations without a word of their deletion: the
+    operator learnt it from the reminder's email alone. Each now says on which day it is
+    deleted if nobody decides it, and whether the operator was reminded; the nearest first
+    (one that came back after a withdrawal is newer than its id says)."""
+    clock, db_url = Clock(), f"sqlite:///{tmp_path / 'a.db'}"
+    with organisers(tmp_path, db_url, smtp_server.port, clock,
+                    admin_token=ADMIN_TOKEN) as app:
+        came_back = register(app, "https://lab.example.org/b.ics", contact="lab@example.org")
+        waiting = register(app)
+        app.withdraw_registration(came_back.token)
+        clock.now += timedelta(days=20)
+        app.rejoin_registration(came_back.token)  # pending again, 20 days later
+        clock.now = waiting.created_at + REMINDER_AFTER + timedelta(hours=1)
+        assert app.housekeeping()["undecided_registrations_reminded"] == 1
+        with running(app) as url:
+            pages = {lang: httpx.get(f"{url}/admin", params={"lang": lang}, timeout=30,
+                                     headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).text
+                     for lang in ("en", "fr", "de")}
+    blocks = re.findall(r'<div class="preview" id="registration-(\d+)">(.*?)</div>',
+                        pages["en"], re.S)
+    assert [int(key) for key, _ in blocks] == [waiting.id, came_back.id]  # nearest first
+    first, second = (block for _, block in blocks)
+    assert "If nobody decides it, it is deleted on 7 March 2027 (in 29 days)" in first
+    assert "Reminded on 5 February 2027." in first
+    assert "deleted on 27 March 2027 (in 49 days)" in second and "Reminded" not in second
+    assert "supprimée le 7 mars 2027 (dans 29 jours)" in pages["fr"]
+    assert "Rappel fait le 5 février 2027." in pages["fr"]
+    assert "am 7. März 2027 gelöscht (in 29 Tagen)" in pages["de"]
 
 
 def test_a_registration_decided_meanwhile_is_neither_reminded_nor_expired(

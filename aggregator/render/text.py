@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
 
-from babel.dates import format_time
+from babel.dates import format_date, format_time
 
 from ..instants import utc_instant
 from ..models import Event, NewsItem, Source
@@ -165,6 +165,12 @@ does): Babel's "en" is American ("Monday, December 7, 2026"), and pages mixed bo
 def babel_locale(language: str) -> str:
     """The Babel locale that writes dates in ``language`` on our pages."""
     return BABEL_LOCALES.get(language, language)
+
+
+def long_day(moment: datetime, zone: tzinfo, language: str) -> str:
+    """The day of ``moment`` in ``zone`` as ``language`` writes it in full: "7 mars 2027",
+    "7 March 2027", "7. März 2027" (the contact's and the operator's retention dates)."""
+    return format_date(moment.astimezone(zone).date(), "long", locale=babel_locale(language))
 
 
 def clock_time(value: datetime, zone: tzinfo | None, language: str) -> str:

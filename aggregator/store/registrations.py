@@ -216,4 +216,5 @@ def _registration(row: Any, feeds: list[FeedRef]) -> Registration:
     )
     return Registration(id=row.id, source=source, status=row.status,
                         created_at=row.created_at, decided_at=row.decided_at, note=row.note,
-                        token=row.manage_token or "", changed_at=row.changed_at)
+                        token=row.manage_token or "", changed_at=row.changed_at,
+                        reminded_at=row.reminded_at)

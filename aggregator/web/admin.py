@@ -24,9 +24,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..core import Aggregator, BuildReport, RegistrationError
 from ..errors import CurationError
+from ..models import Registration
+from ..registration_retention import kept_until, pending_since
 from ..registration_rules import taken_feeds
 from ..registrations import AlreadyDecided, DecisionRefused
 from ..render.agenda import by_next_date
+from ..render.text import long_day
 from .i18n_errors import ADMIN_LOGIN
 from .register import checked_form, limit, text
 from .rootpath import local
@@ -193,15 +196,27 @@ def dashboard(request: Request) -> Response:
     registered = aggregator.registrations()
     disabled = aggregator.disabled_sources()
     every = aggregator.operated_sources()
-    pending = [r for r in registered if r.status == "pending"]
+    pending = sorted((r for r in registered if r.status == "pending"), key=pending_since)
     page = Page(language(request), request.url.path, {})
     earlier = [replace(r.source, name=f"{r.source.name} ({page.t('reg_' + r.status)})")
                for r in registered if r.status in ("withdrawn", "rejected")]  # sent again
     return render(request, "admin.html",
                   pending=pending, taken=taken_feeds([*every, *earlier], pending),
+                  undecided=_undecided(pending, page.lang, aggregator),
                   decided=[r for r in registered if r.status != "pending"],
                   sources=every, disabled=disabled, health=aggregator.feed_health(),
                   refreshed=_refreshed(request), done=_done_notice(request, aggregator))
+
+
+def _undecided(pending: Sequence[Registration], lang: str, aggregator: Aggregator
+               ) -> dict[int, dict[str, str | int]]:
+    """Of each pending registration, what housekeeping does if nobody decides it: the day
+    it is deleted (its contact told), in how many days, and the day the operator was
+    reminded of it; the operator learnt it only from the reminder's email."""
+    zone, today = ZoneInfo(aggregator.settings.timezone), aggregator.clock()
+    return {r.id: {"until": long_day(until, zone, lang), "days": max(0, (until - today).days),
+                   "reminded": long_day(r.reminded_at, zone, lang) if r.reminded_at else ""}
+            for r in pending if (until := kept_until(r))}
 
 
 @router.post("/registrations/{registration_id}/{decision}")

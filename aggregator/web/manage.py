@@ -19,14 +19,13 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from ..core import Aggregator, RegistrationError
 from ..registration_retention import kept_until
-from ..render.text import babel_locale
+from ..render.text import long_day
 from ..models import FeedRef, Registration, feed_address
 from .register import (checked_form, form_page, limit, no_feeds, over_budget, posted_form,
                        read_feeds, read_new_feeds, sent_back, source_fields, submitted, text,
@@ -87,8 +86,7 @@ def _day(moment: datetime | None, lang: str, aggregator: Aggregator) -> str:
     """The site's day of ``moment`` in words of ``lang`` ("7 mars 2027")."""
     if moment is None:
         return "?"
-    day = moment.astimezone(ZoneInfo(aggregator.settings.timezone)).date()
-    return format_date(day, "long", locale=babel_locale(lang))
+    return long_day(moment, ZoneInfo(aggregator.settings.timezone), lang)
 
 
 @router.get("/manage", response_class=HTMLResponse)
