@@ -85,17 +85,23 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "Bonjour,\n\nL’organisation « {name} » a été retirée de l’agenda avec son lien "
                "privé. Pour qu’elle revienne avec sa page et ses adresses, ouvrez ce lien et choisissez "
                "« Demander à revenir » (un modérateur la valide de nouveau) :\n{manage}\n\n"
+               "Ce lien fonctionne jusqu’au {until} ; ensuite votre adresse et ce lien sont "
+               "effacés, et revenir demande une nouvelle inscription.\n\n"
                "Si vous ne l’avez pas demandé, ignorez ce message.\n"),
         "en": ("Come back to the agenda: {name}",
                "Hello,\n\n\"{name}\" was withdrawn from the agenda through its private link. "
                "For it to come back with its page and addresses, open this link and choose "
                "\"Ask to come back\" (a moderator approves it again):\n{manage}\n\n"
+               "This link works until {until}; then your address and the link are erased, "
+               "and coming back means registering again.\n\n"
                "If you did not ask for it, ignore this message.\n"),
         "de": ("In die Agenda zurückkehren: {name}",
                "Hallo,\n\n„{name}“ wurde über ihren privaten Link aus der Agenda "
                "zurückgezogen. Damit sie mit ihrer Seite und ihren Adressen zurückkehrt, öffnen "
                "Sie diesen Link und wählen Sie „Rückkehr beantragen“ (ein Moderator gibt sie "
-               "erneut frei):\n{manage}\n\nFalls Sie das nicht angefordert haben, ignorieren "
+               "erneut frei):\n{manage}\n\nDieser Link funktioniert bis zum {until}; danach "
+               "werden Ihre Adresse und der Link gelöscht, und eine Rückkehr erfordert eine "
+               "neue Anmeldung.\n\nFalls Sie das nicht angefordert haben, ignorieren "
                "Sie diese Nachricht.\n"),
     },
     "withdrawn": {

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from .cluster import DATA_MARK
 from .config import Settings
@@ -30,6 +31,7 @@ from .registration_rules import (
 )
 from .models import EMAIL, FEED_TYPES, FeedRef, Registration, RegistrationStatus, Source
 from .render import slugify
+from .render.text import long_day
 from .store import Store
 
 __all__ = ["EMAIL", "FEED_TYPES", "AlreadyDecided", "DecisionRefused", "RegistrationError",
@@ -390,7 +392,7 @@ class RegistrationsMixin:
         """Email the contact; a mail failure is returned, never raised (the data is stored).
         Its ``page`` is the organisation's page while published, else (a 404 then) the
         contact's own link."""
-        source = registration.source
+        source, until = registration.source, kept_until(registration)
         manage = f"{self.settings.base_url}/manage/{registration.token}"
         fields: dict[str, object] = {
             "name": source.name, "feeds": len(source.feeds), "source_id": source.id,
@@ -398,6 +400,8 @@ class RegistrationsMixin:
             "feeds_de": f"{len(source.feeds)} Feed" + ("s" if len(source.feeds) != 1 else ""),
             "base_url": self.settings.base_url, "note": registration.note, "manage": manage,
             "kept": WITHDRAWN_RETENTION.days, "undecided": UNDECIDED_RETENTION.days,
+            "until": long_day(until, ZoneInfo(self.settings.timezone), source.language)
+            if until else "",  # a withdrawn one's link: WITHDRAWN_RETENTION after
             "page": f"{self.settings.base_url}/sources/{source.id}"
             if registration.status == "approved" and source.id not in self.disabled_sources()
             else manage}

@@ -116,6 +116,32 @@ def test_a_withdrawn_organisation_keeps_its_id_but_not_its_contact_for_ever(
     assert rows == ["", CONTACT] and feeds == [(again.id,)]
 
 
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "Ce lien fonctionne jusqu’au 11 janvier 2028"),
+    ("en", "This link works until 11 January 2028"),
+    ("de", "Dieser Link funktioniert bis zum 11. Januar 2028")])
+def test_the_come_back_email_says_until_when_its_link_works(
+    tmp_path: Path, smtp_server: Sink, lang: str, words: str  # noqa: F811
+) -> None:
+    """A withdrawn organisation that registers again, or asks for its lost link, is emailed
+    the link to come back; the email did not say that it stops working WITHDRAWN_RETENTION
+    after the withdrawal, though the withdrawal email and the private page do."""
+    clock = Clock()
+    with organisers(tmp_path, f"sqlite:///{tmp_path / 'c.db'}", smtp_server.port,
+                    clock) as app:
+        registration = register(app, language=lang)
+        app.withdraw_registration(registration.token)
+        assert (registration.created_at + WITHDRAWN_RETENTION).date().isoformat() == (
+            "2028-01-11")
+        clock.now += timedelta(days=100)  # the same day, whenever it is asked
+        register(app, language="en")  # registers again: the same feeds, the same contact
+        assert app.send_manage_links(CONTACT) == 1  # or asks for its lost link
+        for mail in smtp_server.to(CONTACT)[-2:]:
+            body = mail.get_content()
+            assert f"/manage/{registration.token}" in body
+            assert words in body, body
+
+
 # --- a registration nobody decides -------------------------------------------------------------
 
 def test_a_registration_nobody_decides_is_reminded_then_deleted_with_its_contact_told(
