@@ -135,3 +135,11 @@ def _only_kirchberg(text: str) -> None:
         assert title in text, (title, text)
     for title in ELSEWHERE:
         assert title not in text, (title, text)
+
+
+def test_the_confirmation_page_names_a_followed_district_as_the_form_did(web: Web) -> None:
+    """The confirmation page's summary says Kirchberg as the form ticked it, not as a city."""
+    pending, _ = web.aggregator.add_subscriber("lea@example.lu", language="en",
+                                               cities=["Kirchberg"])
+    page = web.client.get(f"/confirm/{pending.token}").text
+    assert "<dt>Cities</dt>\n<dd>Kirchberg (a district of Luxembourg)</dd>" in page, page

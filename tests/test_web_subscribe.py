@@ -92,6 +92,46 @@ def test_sign_up_confirm_and_one_click_unsubscribe(
     assert status(app, "ana@example.org") == "unsubscribed"
 
 
+SUMMARY = re.compile(r"<dt>([^<]*)</dt>\s*<dd>([^<]*)</dd>")
+
+
+def summary(page: str) -> dict[str, str]:
+    """The confirmation page's summary of the choices: each group's words -> its values."""
+    return {name: value.replace("&#39;", "'") for name, value in SUMMARY.findall(page)}
+
+
+def test_the_confirmation_page_says_what_the_subscriber_will_receive(
+    site: tuple[Aggregator, httpx.Client], smtp_server: Sink
+) -> None:
+    """The page the emailed link opens showed the address and the button only: one who
+    ticked a wrong city or topic, or chose a language by a slip, learnt it from the first
+    digest. It now sums the choices up in the subscriber's language, with the way to change
+    them; confirming is the same one CSRF-checked button."""
+    app, client = site
+    answer = client.post("/subscribe", data={
+        "csrf_token": csrf(client, "/subscribe"), "email": "ana@example.org", "language": "de",
+        "cities": ["Metz", "Nancy"], "kinds": ["lab"], "tags": ["ai", "startup"],
+        "sources": ["assoc"]})
+    assert answer.status_code == 200
+    [mail] = smtp_server.messages
+    link = re.search(r"http://agenda\.example\.org(/confirm/(\S+))", mail.get_content())
+    assert link
+    page = client.get(link.group(1)).text  # the subscriber's language, German
+    assert summary(page) == {"Städte": "Metz, Nancy", "Arten von Organisationen": "Labor",
+                             "Themen": "KI, Start-ups", "Organisationen": "L'Asso",
+                             "Sprache": "Deutsch"}, page
+    assert f'<a href="/preferences/{link.group(2)}">' in page
+    assert status(app, "ana@example.org") == "pending"  # the page changed nothing
+    everything, _ = app.add_subscriber("bo@example.org", language="fr")
+    page = client.get(f"/confirm/{everything.token}", params={"lang": "en"}).text
+    assert summary(page) == {"Cities": "all", "Kinds of organisation": "all",
+                             "Topics": "all", "Organisations": "all",
+                             "Language": "Français"}, page
+    assert f'<a href="/preferences/{everything.token}?lang=en">' in page
+    done = client.post(link.group(1), data={"csrf_token": csrf(client, link.group(1))})
+    assert done.status_code == 200 and status(app, "ana@example.org") == "confirmed"
+
+
 def test_preferences_page(site: tuple[Aggregator, httpx.Client]) -> None:
     app, client = site
     subscriber, _ = app.add_subscriber("bob@example.org", confirmed=True, cities=["Metz"])

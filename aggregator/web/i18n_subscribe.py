@@ -33,6 +33,21 @@ SUBSCRIBE_MESSAGES: dict[str, tuple[str, str, str]] = {
     "my_data": ("Télécharger tout ce qui est conservé à mon sujet (JSON)",
                 "Download all that is kept about me (JSON)",
                 "Alles herunterladen, was über mich gespeichert ist (JSON)"),
+    "sum_title": ("Ce que vous recevrez", "What you will receive", "Was Sie erhalten"),
+    "sum_cities": ("Villes", "Cities", "Städte"),
+    "sum_cities_all": ("toutes", "all", "alle"),
+    "sum_kinds": ("Types d’organisation", "Kinds of organisation", "Arten von Organisationen"),
+    "sum_kinds_all": ("tous", "all", "alle"),
+    "sum_topics": ("Thèmes", "Topics", "Themen"),
+    "sum_topics_all": ("tous", "all", "alle"),
+    "sum_sources": ("Organisations", "Organisations", "Organisationen"),
+    "sum_sources_all": ("toutes", "all", "alle"),
+    "sum_change": ("Vous pourrez changer ces choix à tout moment, une fois l’abonnement "
+                   "confirmé, depuis vos préférences :",
+                   "You can change these choices at any time once subscribed, from your "
+                   "preferences:",
+                   "Sie können diese Auswahl nach der Bestätigung jederzeit in Ihren "
+                   "Einstellungen ändern:"),
     "back_suspended": ("Reprendre les envois", "Resume the newsletter",
                        "Newsletter fortsetzen"),
 }

@@ -217,7 +217,26 @@ def confirm_page(request: Request, token: str) -> Response:
     page = Page(language(request), request.url.path, {})
     return render(request, "subscription_action.html", heading=page.t("subscribe_title"),
                   email=subscriber.email, action=_target(request, f"/confirm/{token}"),
-                  button=page.t("confirm_button"), forget_action="", state="")
+                  button=page.t("confirm_button"), forget_action="", state="",
+                  summary=_summary(request, page, subscriber),
+                  preferences_link=_target(request, f"/preferences/{token}"))
+
+
+def _summary(request: Request, page: Page, subscriber: Subscriber) -> list[tuple[str, str]]:
+    """What a subscription sends, as (group, its choices) in the page's language, in the
+    words its form ticks them ("Labor", "KI", "Kirchberg (a district of Luxembourg)", an
+    organisation's name), "all" for a group left empty, then its language: the confirmation
+    page showed only the address, and a slip was learnt from the first digest."""
+    values: dict[str, Any] = {"cities": list(subscriber.cities), "kinds": list(subscriber.kinds),
+                              "tags": list(subscriber.tags), "sources": list(subscriber.sources)}
+    choices, published = _choices(request, page), aggregator_of(request).published()
+    held = _held(choices, values, page, lambda city: district_choice(request, published, city))
+    said = []
+    for group, _, options in choices:
+        labels, name = dict(options), {"tags": "topics"}.get(group, group)
+        chosen = ", ".join(labels.get(value, value) for value in held[group])
+        said.append((page.t(f"sum_{name}"), chosen or page.t(f"sum_{name}_all")))
+    return [*said, (page.t("language"), i18n.NAMES.get(subscriber.language, ""))]
 
 
 @router.post("/confirm/{token}", response_class=HTMLResponse)
@@ -302,6 +321,7 @@ def unsubscribe_page(request: Request, token: str) -> Response:
     return render(request, "subscription_action.html", heading=page.t("unsubscribe"),
                   email=subscriber.email, action=action,
                   button=page.t("unsubscribe"), forget_action=_target(request, f"/forget/{token}"),
+                  summary=[], preferences_link="",
                   **_state(request, page, subscriber, token))
 
 
