@@ -16,7 +16,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 from click.testing import CliRunner
 
@@ -28,7 +27,7 @@ from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics, one_calendar, rss_date, rss_feed
 from test_review_lux import agenda_titles
 from test_review_lux2 import HOUSE_OF_STARTUPS, TECHNOPORT
-from webapp import Web, running
+from webapp import Web, serving
 
 KIRCHBERG = {
     "AI Summit": "European Convention Center\\, 4 place de l'Europe\\, 1499 Luxembourg-Kirchberg",
@@ -93,13 +92,8 @@ def district_site(feed_server: Any, tmp_path: Path, **settings: Any) -> Iterator
                     "application/rss+xml")
     aggregator = make_aggregator(make_settings(tmp_path, district_sources(feed_server.base_url),
                                                **settings))
-    aggregator.refresh(force=True)
-    aggregator.build()
-    try:
-        with running(aggregator) as url, httpx.Client(base_url=url, timeout=30) as client:
-            yield Web(aggregator, client, url, feed_server, tmp_path)
-    finally:
-        aggregator.close()
+    with serving(aggregator, feed_server, tmp_path) as served:
+        yield served
 
 
 def note(web: Web, **params: str) -> str:

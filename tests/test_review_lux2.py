@@ -25,7 +25,7 @@ from digest_site import WEEK, digest_app
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics, one_calendar
 from test_review_lux import agenda_titles
-from webapp import Web, running
+from webapp import Web, serving
 
 TECHNOPORT = "Technoport\\, 9 avenue des Hauts-Fourneaux\\, 4362 Esch-sur-Alzette"
 HOUSE_OF_STARTUPS = "House of Startups\\, 9 rue du Laboratoire\\, 1911 Luxembourg"
@@ -59,13 +59,8 @@ def lux_site(feed_server: Any, tmp_path: Path, *events: tuple[str, str],
     lux_feeds(feed_server, *(events or (("Meetup Machine Learning", HOUSE_OF_STARTUPS),)))
     aggregator = make_aggregator(make_settings(tmp_path, lux_sources(feed_server.base_url),
                                                **settings))
-    aggregator.refresh(force=True)
-    aggregator.build()
-    try:
-        with running(aggregator) as url, httpx.Client(base_url=url, timeout=30) as client:
-            yield Web(aggregator, client, url, feed_server, tmp_path)
-    finally:
-        aggregator.close()
+    with serving(aggregator, feed_server, tmp_path) as served:
+        yield served
 
 
 def lux_environment(web: Web, smtp_port: int) -> dict[str, str]:

@@ -75,11 +75,20 @@ def site(feed_server: Any, tmp_path: Path, *args: Any, **settings: Any) -> Itera
     publish_feeds(feed_server)
     aggregator = make_aggregator(make_settings(tmp_path, sources(feed_server.base_url), *args,
                                                admin_token=ADMIN_TOKEN, **settings))
+    with serving(aggregator, feed_server, tmp_path) as served:
+        yield served
+
+
+@contextmanager
+def serving(aggregator: Aggregator, feed_server: Any, tmp_path: Path) -> Iterator[Web]:
+    """``aggregator`` refreshed, built and its web app running, with a client; closed after."""
     aggregator.refresh(force=True)
     aggregator.build()
-    with running(aggregator) as url, httpx.Client(base_url=url, timeout=30) as client:
-        yield Web(aggregator, client, url, feed_server, tmp_path)
-    aggregator.close()
+    try:
+        with running(aggregator) as url, httpx.Client(base_url=url, timeout=30) as client:
+            yield Web(aggregator, client, url, feed_server, tmp_path)
+    finally:
+        aggregator.close()
 
 
 @contextmanager

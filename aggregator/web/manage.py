@@ -13,7 +13,6 @@ The contact can also withdraw the organisation from the agenda, and ask to come 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -33,7 +32,7 @@ from .register import (checked_form, form_page, limit, no_feeds, over_budget, po
 from .directory import health_rows, overall_status
 from .rootpath import local
 from .security import HONEYPOT_FIELD, RateLimiter, client_ip
-from .views import Page, aggregator_of, language, render
+from .views import Page, aggregator_of, language, personal_data, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -122,10 +121,7 @@ def manage_data(request: Request, token: str) -> Response:
     (GDPR article 15, as a subscriber's /preferences/TOKEN/data)."""
     _registration(request, token)  # an unknown link: the page saying so
     data = aggregator_of(request).registration_data(token)
-    return Response(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                    media_type="application/json", headers={
-                        "Cache-Control": "no-store",
-                        "Content-Disposition": 'attachment; filename="my-registration.json"'})
+    return personal_data(data, "my-registration.json")
 
 
 @router.post("/manage/{token}", response_class=HTMLResponse)

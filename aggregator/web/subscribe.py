@@ -11,7 +11,6 @@ subscriber delete its address and history altogether (POST /forget/TOKEN, CSRF-c
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -35,7 +34,7 @@ from .rootpath import local
 from .security import HONEYPOT_FIELD, client_ip
 from ..slug import slugify
 from ..topics import offered_topics, topic, topic_slug
-from .views import aggregator_of, Page, kinds, language, privacy_text, render
+from .views import aggregator_of, Page, kinds, language, personal_data, privacy_text, render
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("aggregator.web")
@@ -279,10 +278,7 @@ def preferences_data(request: Request, token: str) -> Response:
     its emails told it what is kept, this is the proof (GDPR articles 15 and 20)."""
     _subscriber(request, token)  # an unknown link: the page saying so
     data = aggregator_of(request).subscriber_data(token)
-    return Response(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                    media_type="application/json", headers={
-                        "Cache-Control": "no-store",
-                        "Content-Disposition": 'attachment; filename="my-subscription.json"'})
+    return personal_data(data, "my-subscription.json")
 
 
 def _preferences(request: Request, token: str, subscriber: Subscriber, **extra: Any) -> Response:

@@ -9,6 +9,7 @@ few rules forms need, served as /static/site.css so the CSP can forbid inline st
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 import jinja2
 from markupsafe import Markup, escape
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from ..cluster import LEDGER_RETENTION, PENDING_RETENTION
 from ..registration_retention import UNDECIDED_RETENTION, WITHDRAWN_RETENTION
@@ -105,6 +106,15 @@ class Page:
             query = {k: v for k, v in self.query.items() if k != "lang"} | {"lang": code}
             links.append((code, i18n.NAMES[code], f"{path}?{urlencode(query)}"))
         return links
+
+
+def personal_data(data: object, filename: str) -> Response:
+    """What is kept about a subscriber or an organisation's contact, as a JSON file to save
+    (GDPR articles 15 and 20): never cached on the way, offered as a download."""
+    return Response(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                    media_type="application/json", headers={
+                        "Cache-Control": "no-store",
+                        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def aggregator_of(request: Request) -> Aggregator:
