@@ -33,7 +33,8 @@ from .digest import (
 )
 from .errors import AggregatorError, PublishError
 from .mailer import Delivery, iter_send
-from .models import OutgoingMail, Source, Subscriber
+from .models import Source
+from .contacts import OutgoingMail, Subscriber
 from .publish import write_outputs
 from .published import Published
 from .render import DEFAULT_TITLE, render_calendar

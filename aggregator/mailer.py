@@ -34,7 +34,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from typing import Literal, Protocol
 
 from .errors import MailError, one_line
-from .models import OutgoingMail
+from .contacts import OutgoingMail
 
 Outcome = Literal["sent", "transient", "permanent"]
 RELAY_REFUSED = ("relay access denied", "relaying denied", "relay not permitted")

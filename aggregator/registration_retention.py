@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from .cluster import LEDGER_RETENTION
 from .config import Settings
-from .models import Registration
+from .contacts import Registration
 from .redact import masked
 from .store import Store
 

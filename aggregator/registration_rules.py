@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import AggregatorError
+from .contacts import Registration, RegistrationStatus
 from .models import (
-    EMAIL, FEED_TYPES, LANGUAGES, SOURCE_KINDS, WEB_URL, FeedRef, Registration,
-    RegistrationStatus, Source, feed_address,
+    EMAIL, FEED_TYPES, LANGUAGES, SOURCE_KINDS, WEB_URL, FeedRef, Source, feed_address,
 )
 from .topics import typed_topics
 

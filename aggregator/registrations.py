@@ -29,7 +29,8 @@ from .registration_rules import (
     DECIDABLE, AlreadyDecided, DecisionRefused, RegistrationError,
     changes, check_decision, feeds_taken, taken_feeds, validated_source,
 )
-from .models import EMAIL, FEED_TYPES, FeedRef, Registration, RegistrationStatus, Source
+from .models import EMAIL, FEED_TYPES, FeedRef, Source
+from .contacts import Registration, RegistrationStatus
 from .render import slugify
 from .render.text import long_day
 from .store import Store

@@ -26,8 +26,8 @@ from .config import Settings
 from .digest.render import calendar_key
 from .errors import AggregatorError
 from .mailer import send_one
-from .models import (EMAIL, LANGUAGES, SOURCE_KINDS, MergedEvent, Source, Subscriber,
-                     SubscriberStatus)
+from .models import EMAIL, LANGUAGES, SOURCE_KINDS, MergedEvent, Source
+from .contacts import Subscriber, SubscriberStatus
 from .published import built_at
 from .render import slugify
 from .districts import district

@@ -22,7 +22,7 @@ PURE = ("aggregator.parse", "aggregator.dedup", "aggregator.render", "aggregator
         "aggregator.lifecycle", "aggregator.cadence", "aggregator.digest", "aggregator.recurrence",
         "aggregator.listing_budget", "aggregator.day_cycle", "aggregator.selection", "aggregator.notices",
         "aggregator.reasons", "aggregator.redact")
-DATA = ("aggregator.models", "aggregator.errors", "aggregator.instants", "aggregator.memo",
+DATA = ("aggregator.models", "aggregator.contacts", "aggregator.errors", "aggregator.instants", "aggregator.memo",
         "aggregator.proxies")
 EDGES = ("aggregator.fetch", "aggregator.netguard", "aggregator.store", "aggregator.publish",
          "aggregator.mailer", "aggregator.config", "aggregator.spill")

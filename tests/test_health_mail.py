@@ -15,7 +15,8 @@ from mailsink import Sink, free_port, smtp_server  # noqa: F401
 
 from aggregator.config import SmtpSettings
 from aggregator.core import Aggregator, RegistrationError, make_aggregator
-from aggregator.models import FeedRef, Registration
+from aggregator.models import FeedRef
+from aggregator.contacts import Registration
 
 CALENDAR = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@lab\r\nSUMMARY:Talk\r\n"
             b"DTSTART:20300101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")

@@ -98,7 +98,8 @@ def test_a_feed_already_published_under_its_other_spelling_is_flagged_to_the_ope
     "http://loria.fr/events.ics" (what the browser's bar showed): the admin page flagged
     only webcal://, case and a trailing slash, so the same calendar was approved again
     under a second name, its events listed by two organisations."""
-    from aggregator.models import FeedRef, Registration, Source
+    from aggregator.contacts import Registration
+    from aggregator.models import FeedRef, Source
     from aggregator.registration_rules import taken_feeds as _taken
     from datetime import UTC, datetime
 

@@ -25,7 +25,8 @@ from click.testing import CliRunner
 
 from aggregator.cli import cli
 from aggregator.core import Aggregator, RegistrationError, make_aggregator
-from aggregator.models import FeedRef, Registration
+from aggregator.models import FeedRef
+from aggregator.contacts import Registration
 from aggregator.registration_retention import (REMINDER_AFTER, UNDECIDED_RETENTION,
                                                WITHDRAWN_RETENTION)
 from aggregator.store import open_store

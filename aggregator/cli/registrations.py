@@ -16,7 +16,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import FEED_TYPES, LANGUAGES, FeedRef, Registration
+from ..models import FEED_TYPES, LANGUAGES, FeedRef
+from ..contacts import Registration
 from . import AppContext, KindChoice, cli, console, err_console, errors_to_exit, pass_app
 from .feeds import sources
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
-from ..models import OutgoingMail
+from ..contacts import OutgoingMail
 from ..render.text import one_line
 from .render import CALENDAR, TOKEN, RenderedDigest, links
 

@@ -10,7 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import IdTakenError
-from ..models import FeedRef, Registration, RegistrationStatus, Source
+from ..models import FeedRef, Source
+from ..contacts import Registration, RegistrationStatus
 from .registration_tables import registration_feeds, registrations, source_switches
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..models import DeliveryState, DigestDelivery, Subscriber, SubscriberStatus
+from ..contacts import DeliveryState, DigestDelivery, Subscriber, SubscriberStatus
 from .subscriber_tables import digest_deliveries, subscribers
 from .tables import feeds
 

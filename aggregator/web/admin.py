@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..core import Aggregator, BuildReport, RegistrationError
 from ..errors import CurationError
-from ..models import Registration
+from ..contacts import Registration
 from ..registration_retention import kept_until, pending_since
 from ..registration_rules import taken_feeds
 from ..registrations import AlreadyDecided, DecisionRefused

@@ -25,7 +25,8 @@ from fastapi.responses import HTMLResponse
 from ..core import Aggregator, RegistrationError
 from ..registration_retention import kept_until
 from ..render.text import long_day
-from ..models import FeedRef, Registration, feed_address
+from ..models import FeedRef, feed_address
+from ..contacts import Registration
 from .register import (checked_form, form_page, limit, no_feeds, over_budget, posted_form,
                        read_feeds, read_new_feeds, sent_back, source_fields, submitted, text,
                        unreadable)

@@ -22,7 +22,8 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
 from ..core import Selection, SubscriberError
-from ..models import SOURCE_KINDS, Subscriber
+from ..models import SOURCE_KINDS
+from ..contacts import Subscriber
 from ..reasons import reason_in
 from ..redact import masked
 from .districts import district_choice
