@@ -169,8 +169,8 @@ class RegistrationsMixin:
 
     def registration_data(self, token: str) -> dict[str, object]:
         """All that is kept about a registration, as its contact's own copy (GDPR art. 15, as
-        a subscriber's data download): what it gave, its state and dates, the operator's note,
-        and until when it is kept (None: as long as it is published); not the link's secret,
+        a subscriber's data download): what it gave, its state and dates (the day the operator
+        was reminded of it undecided among them), the operator's note, and until when it is kept (None: as long as it is published); not the link's secret,
         which a downloaded file would spread beyond its mailbox.
 
         Raises:
@@ -181,7 +181,8 @@ class RegistrationsMixin:
         until = kept_until(registration)
         when = {name: moment.isoformat() if moment else None for name, moment in (
             ("created_at", registration.created_at), ("changed_at", registration.changed_at),
-            ("decided_at", registration.decided_at), ("kept_until", until))}
+            ("decided_at", registration.decided_at), ("reminded_at", registration.reminded_at),
+            ("kept_until", until))}
         return {"source_id": source.id, "name": source.name, "kind": source.kind,
                 "city": source.city, "country": source.country, "language": source.language,
                 "website": source.website, "contact": source.contact, "tags": list(source.tags),

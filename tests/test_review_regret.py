@@ -165,6 +165,9 @@ def test_a_registration_nobody_decides_is_reminded_then_deleted_with_its_contact
         clock.now += timedelta(hours=2)
         assert app.housekeeping()["undecided_registrations_reminded"] == 1
         assert app.housekeeping()["undecided_registrations_reminded"] == 0  # once
+        # what is kept of it says so too: the contact's own copy names the day (GDPR art. 15)
+        assert datetime.fromisoformat(app.registration_data(waiting.token)["reminded_at"]) == clock.now
+        assert app.registration_data(came_back.token)["reminded_at"] is None
         [reminder] = smtp_server.messages[sent:]
         assert str(reminder["To"]) == OPERATOR
         body = reminder.get_content()
