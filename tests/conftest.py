@@ -108,6 +108,22 @@ def make_settings(tmp_path: Path, sources: tuple[Source, ...], db_url: str | Non
     )
 
 
+def command_line_environment(tmp_path: Path, sources: tuple[Source, ...], db_url: str,
+                             smtp_port: int) -> dict[str, str]:
+    """The environment of the command line run on a test site: a sources.yaml of
+    ``sources`` in ``tmp_path``, the site's database and output, the SMTP server on
+    ``smtp_port``; callers add what their site sets besides."""
+    import yaml
+
+    config = tmp_path / "sources.yaml"
+    config.write_text(yaml.safe_dump({"sources": [
+        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
+         "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]} for s in sources]}))
+    return {"AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": db_url,
+            "AGGREGATOR_OUTPUT": str(tmp_path / "output"), "AGGREGATOR_SMTP_HOST": "127.0.0.1",
+            "AGGREGATOR_SMTP_PORT": str(smtp_port)}
+
+
 @contextmanager
 def schema_at(db_url: str, revision: str) -> Iterator[sa.Connection]:
     """A database migrated only up to ``revision`` (the schema before a change), for the rows

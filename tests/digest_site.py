@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from aggregator.config import Settings
 from aggregator.core import Aggregator, make_aggregator
 from aggregator.digest import parse_week
 from aggregator.digests import DigestReport
 from aggregator.models import FeedRef, Source
-from conftest import make_settings
+from conftest import command_line_environment, make_settings
 
 WEEK = "2026-W50"
 """The site's week. The CLI reads the real clock, to which this week is as far as the day the
@@ -142,11 +141,5 @@ def close_apps() -> Iterator[None]:
 def cli_environment(tmp_path: Path, db_url: str, port: int) -> dict[str, str]:
     """The environment of the CLI run as its own process on this site: sources.yaml of
     :data:`SOURCES`, the database, the output, the SMTP server on ``port``."""
-    config = tmp_path / "sources.yaml"
-    config.write_text(yaml.safe_dump({"sources": [
-        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
-         "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]} for s in SOURCES]}))
-    return {**os.environ, "AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": db_url,
-            "AGGREGATOR_OUTPUT": str(tmp_path / "output"), "AGGREGATOR_BASE_URL": BASE_URL,
-            "AGGREGATOR_SMTP_HOST": "127.0.0.1", "AGGREGATOR_SMTP_PORT": str(port),
-            "AGGREGATOR_MAIL_FROM": MAIL_FROM}
+    return {**os.environ, **command_line_environment(tmp_path, SOURCES, db_url, port),
+            "AGGREGATOR_BASE_URL": BASE_URL, "AGGREGATOR_MAIL_FROM": MAIL_FROM}

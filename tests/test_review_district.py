@@ -16,17 +16,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
 from click.testing import CliRunner
 
 from aggregator.cli import cli
 from aggregator.core import make_aggregator
 from aggregator.models import FeedRef, Source
-from conftest import make_settings
+from conftest import command_line_environment, make_settings
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics, one_calendar, rss_date, rss_feed
 from test_review_lux import agenda_titles
 from test_review_lux2 import HOUSE_OF_STARTUPS, TECHNOPORT
+from test_review_lux3 import jonas_digest
 from webapp import Web, serving
 
 KIRCHBERG = {
@@ -194,15 +194,9 @@ def test_a_word_that_names_no_city_nor_place_still_says_so(
 
 
 def district_environment(web: Web, smtp_port: int) -> dict[str, str]:
-    config = web.tmp_path / "sources.yaml"
-    config.write_text(yaml.safe_dump({"sources": [
-        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
-         "feeds": [{"url": f.url} for f in s.feeds]}
-        for s in district_sources(web.feeds.base_url)]}))
-    return {"AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": web.aggregator.settings.db_url,
-            "AGGREGATOR_OUTPUT": str(web.tmp_path / "output"),
-            "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1", "AGGREGATOR_SMTP_HOST": "127.0.0.1",
-            "AGGREGATOR_SMTP_PORT": str(smtp_port)}
+    return {**command_line_environment(web.tmp_path, district_sources(web.feeds.base_url),
+                                       web.aggregator.settings.db_url, smtp_port),
+            "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1"}
 
 
 def test_a_digest_following_a_district_gets_the_events_whose_place_names_it(
@@ -213,14 +207,7 @@ def test_a_digest_following_a_district_gets_the_events_whose_place_names_it(
     ``?city=Kirchberg`` does; a typo ("Luxembrg") is still warned of."""
     with district_site(feed_server, tmp_path) as web:
         env = district_environment(web, smtp_server.port)
-        runner = CliRunner()
-        for args in (["subscribers", "add", "jonas@example.lu", "--lang", "de", "--city",
-                      "kirchberg", "--confirmed"], ["digest", "send"]):
-            result = runner.invoke(cli, args, env=env, catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-            assert "no organisation" not in result.stderr, result.stderr
-        (message,) = smtp_server.messages
-        digest = message.get_body(("plain",)).get_content()
+        digest = jonas_digest(env, "kirchberg", smtp_server)
         for title in KIRCHBERG:
             assert title in digest, digest
         assert "Pitch Night" not in digest and "Weinprobe" not in digest
@@ -228,8 +215,9 @@ def test_a_digest_following_a_district_gets_the_events_whose_place_names_it(
         assert jonas is not None and jonas.cities == ("Kirchberg",)
         calendar = web.aggregator.followed_calendar(web.aggregator.published(), jonas).decode()
         assert "Cloud day" in calendar and "Pitch Night" not in calendar
-        typo = runner.invoke(cli, ["subscribers", "add", "ann@example.lu", "--city",
-                                   "Luxembrg", "--confirmed"], env=env, catch_exceptions=False)
+        typo = CliRunner().invoke(cli, ["subscribers", "add", "ann@example.lu", "--city",
+                                        "Luxembrg", "--confirmed"], env=env,
+                                  catch_exceptions=False)
         assert "no organisation is in Luxembrg: did you mean Luxembourg?" in typo.stderr
 
 

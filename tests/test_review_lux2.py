@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 from click.testing import CliRunner
 
 from aggregator.cli import cli
 from aggregator.core import make_aggregator
 from aggregator.models import FeedRef, Source
-from conftest import make_settings
+from conftest import command_line_environment, make_settings
 from digest_site import WEEK, digest_app
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
 from sites import SOON, ics, one_calendar
@@ -66,15 +65,9 @@ def lux_site(feed_server: Any, tmp_path: Path, *events: tuple[str, str],
 def lux_environment(web: Web, smtp_port: int) -> dict[str, str]:
     """The command line's environment on :func:`lux_site`: its sources.yaml, database and
     output, and the SMTP server on ``smtp_port``."""
-    config = web.tmp_path / "sources.yaml"
-    config.write_text(yaml.safe_dump({"sources": [
-        {"id": s.id, "name": s.name, "kind": s.kind, "city": s.city, "country": s.country,
-         "tags": list(s.tags), "feeds": [{"url": f.url} for f in s.feeds]}
-        for s in lux_sources(web.feeds.base_url)]}))
-    return {"AGGREGATOR_CONFIG": str(config), "AGGREGATOR_DB": web.aggregator.settings.db_url,
-            "AGGREGATOR_OUTPUT": str(web.tmp_path / "output"),
-            "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1", "AGGREGATOR_SMTP_HOST": "127.0.0.1",
-            "AGGREGATOR_SMTP_PORT": str(smtp_port)}
+    return {**command_line_environment(web.tmp_path, lux_sources(web.feeds.base_url),
+                                       web.aggregator.settings.db_url, smtp_port),
+            "AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1"}
 
 
 def test_a_topic_typed_in_german_is_read_alike_by_the_web_and_the_command_line(

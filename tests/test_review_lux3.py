@@ -116,6 +116,19 @@ def test_a_district_as_the_city_filter_lists_the_events_at_its_known_venues(
         assert re.search(r'name="cities" value="Esch-sur-Alzette">', form), form
 
 
+def jonas_digest(env: dict[str, str], city: str, sink: Sink) -> str:
+    """Jonas signed up by the operator to follow ``city`` (`subscribers add --city`, with no
+    warning that no organisation is there), then the week's digest sent: its text."""
+    runner = CliRunner()
+    for args in (["subscribers", "add", "jonas@example.lu", "--lang", "de", "--city", city,
+                  "--confirmed"], ["digest", "send"]):
+        result = runner.invoke(cli, args, env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "no organisation" not in result.stderr, result.stderr
+    (message,) = sink.messages
+    return str(message.get_body(("plain",)).get_content())
+
+
 def test_a_digest_following_a_district_gets_the_events_at_its_known_venues(
         feed_server: Any, tmp_path: Path, smtp_server: Sink) -> None:
     """The operator signed Jonas up as he asked, "alles in Belval": `subscribers add --city
@@ -126,15 +139,7 @@ def test_a_digest_following_a_district_gets_the_events_at_its_known_venues(
     in Esch's centre)."""
     with lux_site(feed_server, tmp_path, ("Deep tech funding", TECHNOPORT),
                   ("Concert électro", KULTURFABRIK), ("Pitch Night", HOUSE_OF_STARTUPS)) as web:
-        env = lux_environment(web, smtp_server.port)
-        runner = CliRunner()
-        for args in (["subscribers", "add", "jonas@example.lu", "--lang", "de", "--city",
-                      "Belval", "--confirmed"], ["digest", "send"]):
-            result = runner.invoke(cli, args, env=env, catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-            assert "no organisation" not in result.stderr, result.stderr
-        (message,) = smtp_server.messages
-        digest = message.get_body(("plain",)).get_content()
+        digest = jonas_digest(lux_environment(web, smtp_server.port), "Belval", smtp_server)
         assert "Deep tech funding" in digest, digest
         assert "Concert" not in digest and "Pitch Night" not in digest
         jonas = web.aggregator.store.subscriber(email="jonas@example.lu")
