@@ -18,11 +18,11 @@ import string
 import unicodedata
 from dataclasses import dataclass
 
-from .dedup.places import (_PLACE_NOISE, CITY_PHRASES, DEFAULT_VENUES, DISTRICT_VENUES,
+from .dedup.places import (PLACE_NOISE, CITY_PHRASES, DEFAULT_VENUES, DISTRICT_VENUES,
                            STREET_WORDS, SUBURBS, venue_districts)
-from .slug import search_fold
+from .slug import fold_words, search_fold
 
-NAMES_NO_PLACE = _PLACE_NOISE | STREET_WORDS | {"sur", "sous", "les", "am", "an", "der"}
+NAMES_NO_PLACE = PLACE_NOISE | STREET_WORDS | {"sur", "sous", "les", "am", "an", "der"}
 """Words that name no place by themselves ("rue", "de", "salle"): a filter made only of
 them is no district, and lists nothing, as any word that names no city."""
 PLACES_KEPT = 32_768
@@ -102,7 +102,7 @@ def _folded_place(location: str, city: str) -> str:
     and one of words most places have made each scan fold every event's place again, 5 µs
     an event, four times an unknown kind's scan; a region's events share far fewer places
     than :data:`PLACES_KEPT` (the corpus's 40,000 events: 1,375)."""
-    return search_fold.__wrapped__(f"{location} {city}")
+    return fold_words(f"{location} {city}")
 
 
 @functools.lru_cache(maxsize=1024)

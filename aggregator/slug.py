@@ -91,11 +91,15 @@ def french_have(folded: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def search_fold(value: str) -> str:
+    """:func:`fold_words`, cached: a search folds each organisation's name."""
+    return fold_words(value)
+
+
+def fold_words(value: str) -> str:
     """``value`` as a search compares it: lower-case ASCII words, accents stripped as
     :func:`slugify` strips them, apart by single spaces. Unlike a slug's, any other
     character parts two words (``"l’IA"`` gives ``"l ia"``, as ``"l'IA"`` does), and "C++",
-    "C#", ".NET" are their words (:func:`spelled_out`). Cached: a search folds each
-    organisation's name."""
+    "C#", ".NET" are their words (:func:`spelled_out`)."""
     folded = unicodedata.normalize("NFKD", spelled_out(f" {value.lower()}").translate(_FOLD))
     ascii_text = NOT_ASCII_NOR_ACCENT.sub(" ", folded).encode("ascii", "ignore").decode("ascii")
     return french_have(f" {' '.join(_NOT_ALNUM.sub(' ', ascii_text).split())} ")[1:-1]

@@ -128,9 +128,11 @@ def venue_districts(location: str) -> tuple[str, ...]:
 _ABBREVIATIONS = {"av": "avenue", "ave": "avenue", "bd": "boulevard", "bld": "boulevard",
                   "blvd": "boulevard", "r": "rue", "pl": "place", "str": "strasse",
                   "st": "saint", "ste": "sainte", "chem": "chemin", "imp": "impasse"}
-_PLACE_NOISE = frozenset(
+PLACE_NOISE = frozenset(
     "de du des la le les l d et a au aux france luxembourg deutschland germany allemagne "
     "cedex salle batiment bat etage rdc room sall grand est lorraine".split())
+"""Words of an address that name no place by themselves (articles, countries, rooms): a
+place's profile leaves them out, and a city filter made only of them is no district."""
 _WORD = re.compile(r"[a-z0-9]+")
 _FOLD = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"), ("ß", "ss"), ("’", "'"),
          ("ø", "o"), ("ł", "l"), ("đ", "d"))
@@ -245,7 +247,7 @@ class PlaceNormaliser:
                 cities |= self.home[word[1:]]  # a known venue says its city
             elif word in self.cities:
                 cities.add(word)
-            elif word not in _PLACE_NOISE and not (word.isdigit() and len(word) == 5):
+            elif word not in PLACE_NOISE and not (word.isdigit() and len(word) == 5):
                 words.append(word)
         return Place(venue, " ".join(words), with_country(frozenset(cities)))
 
