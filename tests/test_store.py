@@ -190,6 +190,42 @@ def test_publication_is_read_back_from_the_database_only_when_someone_else_wrote
     assert store.load_publication(with_snapshots=[uid])[uid].snapshot.title == "Webinar"
 
 
+def test_publication_rows_are_stored_as_sqlalchemy_stores_them(store: Store, db_url: str) -> None:
+    """save_publication hands its rows to the driver as they are (issue 8): they must be the
+    values SQLAlchemy's own insert would store (the same text on SQLite, the same instants on
+    PostgreSQL), whatever the zone of the datetimes, and another process reads them back."""
+    import sqlalchemy as sa
+
+    from aggregator import lifecycle
+    from aggregator.dedup import merge_events
+    from aggregator.store import codec
+    from aggregator.store.publication_tables import publications
+
+    paris_now = datetime(2026, 12, 1, 9, 0, 7, 123456, tzinfo=PARIS)  # 08:00:07.123456 UTC
+    [entry] = lifecycle.publish(merge_events((RICH_EVENT,), {}).events, {}, paris_now)[1].values()
+    entry = dataclasses.replace(entry, vanished=True)
+    store.save_publication({entry.uid: entry}, {})
+    twin = {"uid": "twin@aggregator", "fingerprint": entry.fingerprint,
+            "sequence": entry.sequence, "last_modified": entry.last_modified,
+            "until_utc": entry.until, "vanished": entry.vanished,
+            "snapshot": codec.encode_merged(entry.snapshot)}
+    engine = sa.create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(publications.insert(), [twin])
+        raw = connection.exec_driver_sql(
+            "SELECT uid, fingerprint, sequence, last_modified, until_utc, vanished, snapshot "
+            "FROM publications ORDER BY uid").all()
+    engine.dispose()
+    ours, theirs = (row for row in raw if row[0] == entry.uid), (
+        row for row in raw if row[0] == "twin@aggregator")
+    assert tuple(next(ours))[1:] == tuple(next(theirs))[1:]
+    reader = open_store(db_url)
+    [again] = (p for uid, p in reader.load_publication().items() if uid == entry.uid)
+    reader.close()
+    assert again.last_modified == paris_now and again.last_modified.utcoffset() == timedelta(0)
+    assert (again.until, again.vanished, again.sequence) == (entry.until, True, entry.sequence)
+
+
 def test_snapshots_written_in_earlier_forms_still_read_back_whole() -> None:
     """Databases hold snapshots whose members are whole events (before 2026-12-04), some of
     them nested as JSON strings inside the JSON (before 2026-11-29); a vanished event's

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -81,7 +81,7 @@ class PublicationStore:
                 batch = changed[start:start + _BATCH]
                 connection.execute(publications.delete().where(
                     publications.c.uid.in_([p.uid for p in batch])))
-                connection.execute(publications.insert(), [_row(p, snapshots) for p in batch])
+                _insert(connection, [_row(p, snapshots) for p in batch])
             connection.execute(self._mark_statement(PUBLICATION_MARK, token))  # same transaction
         self._saved = (token, dict(current))
 
@@ -160,12 +160,54 @@ def changed_publications(current: Mapping[str, Publication],
     return [p for uid, p in current.items() if not p.same_as(previous.get(uid))]
 
 
-def _row(publication: Publication, encoded: Iterator[str] | None) -> dict[str, Any]:
+def _row(publication: Publication, encoded: Iterator[str] | None) -> tuple[Any, ...]:
+    """The row of ``publication``, its values in :data:`_COLUMNS`' order."""
     assert publication.snapshot is not None, "a changed publication always carries its event"
-    return {
-        "uid": publication.uid, "fingerprint": publication.fingerprint,
-        "sequence": publication.sequence, "last_modified": publication.last_modified,
-        "until_utc": publication.until, "vanished": publication.vanished,
-        "snapshot": codec.encode_merged(publication.snapshot) if encoded is None
-        else next(encoded),
-    }
+    return (publication.uid, publication.fingerprint, publication.sequence,
+            publication.last_modified, publication.until, publication.vanished,
+            codec.encode_merged(publication.snapshot) if encoded is None else next(encoded))
+
+
+_COLUMNS = ("uid", "fingerprint", "sequence", "last_modified", "until_utc", "vanished",
+            "snapshot")
+_DATETIMES = (3, 4)
+"""Where :func:`_row`'s datetimes are."""
+
+
+def _insert(connection: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` with one executemany handed to the driver as it is, on SQLite and
+    PostgreSQL (any other database: through SQLAlchemy's types).
+
+    Through ``publications.insert()``, SQLAlchemy processed each value on its way (both
+    datetimes of a row through UTCDateTime, then SQLite's DATETIME formatting): a third of
+    saving a first build's 40,000 rows after its files are written, 0.71-0.90 s of CPU then
+    0.48-0.56 s (issue 8). The
+    values are what those types bind: on SQLite the naive UTC text SQLAlchemy writes and
+    reads back, elsewhere the aware UTC datetime (tests/test_store.py reads rows written
+    both ways back the same, on both databases)."""
+    dialect = connection.dialect
+    as_bound: Callable[[datetime], object]
+    if dialect.name == "sqlite":
+        mark, as_bound = "?", _sqlite_text
+    elif dialect.name == "postgresql":
+        mark, as_bound = "%s", _utc
+    else:
+        connection.execute(publications.insert(), [dict(zip(_COLUMNS, row)) for row in rows])
+        return
+    first, second = _DATETIMES
+    bound = [(*row[:first], as_bound(row[first]), as_bound(row[second]), *row[second + 1:])
+             for row in rows]
+    statement = (f"INSERT INTO {publications.name} ({', '.join(_COLUMNS)}) "
+                 f"VALUES ({', '.join([mark] * len(_COLUMNS))})")
+    connection.exec_driver_sql(statement, bound)
+
+
+def _utc(value: datetime) -> datetime:
+    """As UTCDateTime binds it: aware, in UTC (a naive value is taken as UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _sqlite_text(value: datetime) -> str:
+    """As SQLAlchemy's SQLite DATETIME stores UTCDateTime's value: naive UTC text with
+    microseconds (``2026-12-07 23:03:15.696499``)."""
+    return _utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
