@@ -190,40 +190,53 @@ def test_publication_is_read_back_from_the_database_only_when_someone_else_wrote
     assert store.load_publication(with_snapshots=[uid])[uid].snapshot.title == "Webinar"
 
 
-def test_publication_rows_are_stored_as_sqlalchemy_stores_them(store: Store, db_url: str) -> None:
-    """save_publication hands its rows to the driver as they are (issue 8): they must be the
-    values SQLAlchemy's own insert would store (the same text on SQLite, the same instants on
-    PostgreSQL), whatever the zone of the datetimes, and another process reads them back."""
+@pytest.mark.parametrize("table_name", ["publications", "events", "news_items"])
+def test_rows_inserted_in_bulk_are_stored_as_sqlalchemy_stores_them(
+        store: Store, db_url: str, table_name: str) -> None:
+    """The build and the refresh hand their rows to the driver as they are (store/bulk.py,
+    issue 8): each value must be what SQLAlchemy's own insert stores (the same text on
+    SQLite, the same instant on PostgreSQL), whatever the zone of a datetime, a missing one
+    included; and what is stored reads back as the datetime given, in UTC."""
     import sqlalchemy as sa
 
-    from aggregator import lifecycle
-    from aggregator.dedup import merge_events
-    from aggregator.store import codec
+    from aggregator.store.bulk import insert_rows
     from aggregator.store.publication_tables import publications
+    from aggregator.store.tables import events, news_items
 
-    paris_now = datetime(2026, 12, 1, 9, 0, 7, 123456, tzinfo=PARIS)  # 08:00:07.123456 UTC
-    [entry] = lifecycle.publish(merge_events((RICH_EVENT,), {}).events, {}, paris_now)[1].values()
-    entry = dataclasses.replace(entry, vanished=True)
-    store.save_publication({entry.uid: entry}, {})
-    twin = {"uid": "twin@aggregator", "fingerprint": entry.fingerprint,
-            "sequence": entry.sequence, "last_modified": entry.last_modified,
-            "until_utc": entry.until, "vanished": entry.vanished,
-            "snapshot": codec.encode_merged(entry.snapshot)}
+    source = make_source("lab", "https://example.org/events.ics")
+    store.sync_feeds([source])
+    [state] = store.feed_states([source])
+    paris = datetime(2026, 12, 1, 9, 0, 7, 123456, tzinfo=PARIS)  # 08:00:07.123456 UTC
+    whole = datetime(2026, 12, 24, 0, 0, tzinfo=timezone.utc)  # no microseconds
+    table, columns, row, twin = {
+        "publications": (publications, ("uid", "fingerprint", "sequence", "last_modified",
+                                        "until_utc", "vanished", "snapshot"),
+                         ("a@x", "f" * 64, 3, paris, whole, True, "{}"),
+                         ("b@x", "f" * 64, 3, paris, whole, True, "{}")),
+        "events": (events, ("feed_id", "uid", "start_utc", "until_utc", "payload"),
+                   (state.feed_id, "a@x", paris, whole, "{}"),
+                   (state.feed_id, "b@x", paris, whole, "{}")),
+        "news_items": (news_items, ("feed_id", "guid", "published", "seen", "payload"),
+                       (state.feed_id, "a@x", None, paris, "{}"),
+                       (state.feed_id, "b@x", None, paris, "{}")),
+    }[table_name]
+    key = columns.index("guid" if "guid" in columns else "uid")
     engine = sa.create_engine(db_url)
     with engine.begin() as connection:
-        connection.execute(publications.insert(), [twin])
+        insert_rows(connection, table, columns, [row])
+        connection.execute(table.insert(), [dict(zip(columns, twin))])
+    with engine.connect() as connection:
         raw = connection.exec_driver_sql(
-            "SELECT uid, fingerprint, sequence, last_modified, until_utc, vanished, snapshot "
-            "FROM publications ORDER BY uid").all()
+            f"SELECT {', '.join(columns)} FROM {table_name} ORDER BY {columns[key]}").all()
+        [read] = connection.execute(sa.select(table).where(table.c[columns[key]] == "a@x")).all()
     engine.dispose()
-    ours, theirs = (row for row in raw if row[0] == entry.uid), (
-        row for row in raw if row[0] == "twin@aggregator")
-    assert tuple(next(ours))[1:] == tuple(next(theirs))[1:]
-    reader = open_store(db_url)
-    [again] = (p for uid, p in reader.load_publication().items() if uid == entry.uid)
-    reader.close()
-    assert again.last_modified == paris_now and again.last_modified.utcoffset() == timedelta(0)
-    assert (again.until, again.vanished, again.sequence) == (entry.until, True, entry.sequence)
+    mine, theirs = ([value for i, value in enumerate(stored) if i != key] for stored in raw)
+    assert mine == theirs
+    for name, given in zip(columns, row):
+        if isinstance(given, datetime):
+            assert getattr(read, name) == given and getattr(read, name).utcoffset() == timedelta(0)
+        elif given is None:
+            assert getattr(read, name) is None
 
 
 def test_snapshots_written_in_earlier_forms_still_read_back_whole() -> None:

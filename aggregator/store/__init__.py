@@ -26,6 +26,7 @@ from ..models import Event, FeedState, FeedUpdate, NewsItem, Records, Source
 from ..news_copies import StoredArticle, renew
 from ..parse.article_dates import Stored, dated_by_first_seen
 from . import codec
+from .bulk import insert_rows
 from .leases import LeasesStore
 from .migrate import migrate
 from .publication import PublicationStore
@@ -242,19 +243,15 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
         for start in range(0, len(replaced), _BATCH):
             connection.execute(news_items.delete().where(
                 news_items.c.id.in_(replaced[start:start + _BATCH])))
-        event_rows = [
-            {"feed_id": feed_id, "uid": e.uid, "start_utc": utc_instant(e.start),
-             "until_utc": until_utc(e), "payload": codec.encode_event(e)}
-            for e in new_events
-        ]
-        item_rows = [
-            {"feed_id": feed_id, "guid": i.guid, "published": i.published or i.updated,
-             "seen": i.seen, "payload": codec.encode_item(i)}
-            for i in new_items
-        ]
-        for table, rows in ((events, event_rows), (news_items, item_rows)):
+        event_rows = [(feed_id, e.uid, utc_instant(e.start), until_utc(e), codec.encode_event(e))
+                      for e in new_events]
+        item_rows = [(feed_id, i.guid, i.published or i.updated, i.seen, codec.encode_item(i))
+                     for i in new_items]
+        for table, columns, rows in (
+                (events, ("feed_id", "uid", "start_utc", "until_utc", "payload"), event_rows),
+                (news_items, ("feed_id", "guid", "published", "seen", "payload"), item_rows)):
             for start in range(0, len(rows), _BATCH):
-                connection.execute(table.insert(), rows[start:start + _BATCH])
+                insert_rows(connection, table, columns, rows[start:start + _BATCH])
 
     # --- records -------------------------------------------------------------------------
 
@@ -335,9 +332,10 @@ class Store(PublicationStore, RegistrationsStore, LeasesStore, SubscribersStore)
                 connection.execute(assignments.delete().where(
                     (assignments.c.kind == kind)
                     & assignments.c.record_key.in_(outdated[start:start + _BATCH])))
-            rows = [{"kind": kind, "record_key": k, "merged_uid": current[k]} for k in changed]
+            rows = [(kind, k, current[k]) for k in changed]
             for start in range(0, len(rows), _BATCH):
-                connection.execute(assignments.insert(), rows[start:start + _BATCH])
+                insert_rows(connection, assignments, ("kind", "record_key", "merged_uid"),
+                            rows[start:start + _BATCH])
 
     # --- plumbing ------------------------------------------------------------------------
 

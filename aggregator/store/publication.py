@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..models import Overrides, Publication
 from . import codec
+from .bulk import insert_rows
 from .publication_tables import dedup_overrides, publications
 from .tables import events, feeds, news_items
 
@@ -81,7 +82,8 @@ class PublicationStore:
                 batch = changed[start:start + _BATCH]
                 connection.execute(publications.delete().where(
                     publications.c.uid.in_([p.uid for p in batch])))
-                _insert(connection, [_row(p, snapshots) for p in batch])
+                insert_rows(connection, publications, _COLUMNS,
+                            [_row(p, snapshots) for p in batch])
             connection.execute(self._mark_statement(PUBLICATION_MARK, token))  # same transaction
         self._saved = (token, dict(current))
 
@@ -170,44 +172,4 @@ def _row(publication: Publication, encoded: Iterator[str] | None) -> tuple[Any, 
 
 _COLUMNS = ("uid", "fingerprint", "sequence", "last_modified", "until_utc", "vanished",
             "snapshot")
-_DATETIMES = (3, 4)
-"""Where :func:`_row`'s datetimes are."""
-
-
-def _insert(connection: Any, rows: list[tuple[Any, ...]]) -> None:
-    """Insert ``rows`` with one executemany handed to the driver as it is, on SQLite and
-    PostgreSQL (any other database: through SQLAlchemy's types).
-
-    Through ``publications.insert()``, SQLAlchemy processed each value on its way (both
-    datetimes of a row through UTCDateTime, then SQLite's DATETIME formatting): a third of
-    saving a first build's 40,000 rows after its files are written, 0.71-0.90 s of CPU then
-    0.48-0.56 s (issue 8). The
-    values are what those types bind: on SQLite the naive UTC text SQLAlchemy writes and
-    reads back, elsewhere the aware UTC datetime (tests/test_store.py reads rows written
-    both ways back the same, on both databases)."""
-    dialect = connection.dialect
-    as_bound: Callable[[datetime], object]
-    if dialect.name == "sqlite":
-        mark, as_bound = "?", _sqlite_text
-    elif dialect.name == "postgresql":
-        mark, as_bound = "%s", _utc
-    else:
-        connection.execute(publications.insert(), [dict(zip(_COLUMNS, row)) for row in rows])
-        return
-    first, second = _DATETIMES
-    bound = [(*row[:first], as_bound(row[first]), as_bound(row[second]), *row[second + 1:])
-             for row in rows]
-    statement = (f"INSERT INTO {publications.name} ({', '.join(_COLUMNS)}) "
-                 f"VALUES ({', '.join([mark] * len(_COLUMNS))})")
-    connection.exec_driver_sql(statement, bound)
-
-
-def _utc(value: datetime) -> datetime:
-    """As UTCDateTime binds it: aware, in UTC (a naive value is taken as UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _sqlite_text(value: datetime) -> str:
-    """As SQLAlchemy's SQLite DATETIME stores UTCDateTime's value: naive UTC text with
-    microseconds (``2026-12-07 23:03:15.696499``)."""
-    return _utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
+"""The order of :func:`_row`'s values."""
