@@ -24,7 +24,8 @@ from .slug import fold_words, search_fold
 
 NAMES_NO_PLACE = PLACE_NOISE | STREET_WORDS | {"sur", "sous", "les", "am", "an", "der"}
 """Words that name no place by themselves ("rue", "de", "salle"): a filter made only of
-them is no district, and lists nothing, as any word that names no city."""
+them is no district, and lists nothing, as any word that names no city
+(:func:`names_no_place`)."""
 PLACES_KEPT = 32_768
 """Events' places kept folded (a few MB at most): :func:`_folded_place`."""
 
@@ -111,11 +112,9 @@ def district(typed: str) -> District | None:
     accents; None for a city of the region's table (its names in every language) or words
     that name no place ("rue"). Cached: the digest asks per event."""
     key = search_fold(typed)
-    if not key or (key in CITY_PHRASES and key not in SUBURBS):
+    if not key or (key in CITY_PHRASES and key not in SUBURBS) or _no_place_words(key):
         return None
     words = [word for word in key.split() if len(word) > 1] or key.split()
-    if all(word in NAMES_NO_PLACE for word in words):
-        return None
     named = (key, *key.split()) if key not in SUBURBS else (key,)
     districts = tuple(dict.fromkeys(d for d in named if d in DISTRICT_VENUES))
     venues = tuple(string.capwords(DEFAULT_VENUES[venue][0])
@@ -124,6 +123,22 @@ def district(typed: str) -> District | None:
         name=_as_written(key if key in SUBURBS and _one_case(typed) else typed), key=key,
         city=CITY_PHRASES[key] if key in SUBURBS else "", venues=venues,
         words=tuple(sorted(words, key=len, reverse=True)), districts=districts)
+
+
+def names_no_place(typed: str) -> bool:
+    """Whether the city filter ``typed`` is made only of words that name no place by
+    themselves (:data:`NAMES_NO_PLACE`: "rue", "Rue de", "Lorraine") or of none ("-"): no
+    city of the region's table and no :func:`district`. Such a filter lists nothing, and the
+    pages say so as of a typo (``web/districts.py``: :func:`.web.districts.unknown_city`)."""
+    key = search_fold(typed)
+    return not key or (key not in CITY_PHRASES and _no_place_words(key))
+
+
+def _no_place_words(key: str) -> bool:
+    """Whether the folded ``key``'s words (its one-letter ones left out when it has longer:
+    the elided "d" of "d'Or") all name no place."""
+    words = [word for word in key.split() if len(word) > 1] or key.split()
+    return all(word in NAMES_NO_PLACE for word in words)
 
 
 def _as_written(typed: str) -> str:

@@ -2,16 +2,18 @@
 (:func:`aggregator.districts.district`): ``?city=Belval``, ``?city=Kirchberg``,
 ``?city=Gasperich`` list the events at its known venues and those whose place names it,
 and the page says so, with a link to its whole city; a word that names neither a city nor
-any event's place (a typo) says that, where the agenda listed nothing without a word."""
+any event's place (a typo, street words: "rue de") says that, where the agenda listed
+nothing without a word; the sign-up forms refuse to follow it (:func:`unknown_city`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import Request
 
 from ..core import Published, Selection
-from ..districts import District, district
+from ..districts import District, district, names_no_place
 from . import i18n
 from .i18n_districts import of_city
 from .rootpath import local
@@ -81,14 +83,13 @@ def district_note(request: Request, published: Published, selection: Selection, 
     lists), a link to the same selection in the whole city; of a word that names no city
     nor any event's place, that it does not."""
     near = named_district(request, selection)
-    none = {"district_note": "", "district_href": "", "district_link": ""}
     if near is None:
-        return none
+        return no_place_note(request, published, selection, news=news)
     lang = language(request)
     found = aggregator_of(request).district_events(published, selection.city)
     city = district_city(request, published, selection)
     if not near.known and not (found and found.count):
-        return none | {"district_note": i18n.translate(lang, "no_place", place=near.name)}
+        return no_place_note(request, published, selection, news=news)
     if news:
         note = i18n.translate(lang, "district_news", place=near.name)
     elif near.known:
@@ -101,6 +102,40 @@ def district_note(request: Request, published: Published, selection: Selection, 
             "district_link": i18n.translate(lang, "district_city", city=city) if city else "",
             "district_href": address(local(request, "/news" if news else "/"),
                                      selection.filters() | {"city": city}) if city else ""}
+
+
+def no_place_note(request: Request, published: Published, selection: Selection, *,
+                  news: bool = False) -> dict[str, str]:
+    """What a page filtered by a city that names nothing (:func:`unknown_city`: "Kirchbrg",
+    "rue de") says: that no city and no event's place is named so, with a link to the whole
+    agenda (or the news), its other filters kept; nothing for any other city."""
+    if not unknown_city(request, published, selection.city):
+        return {"district_note": "", "district_href": "", "district_link": ""}
+    near = district(selection.city)
+    lang = language(request)
+    return {"district_note": i18n.translate(lang, "no_place", place=near.name if near else
+                                            " ".join(selection.city.split())),
+            "district_link": i18n.translate(lang, "more"),
+            "district_href": address(local(request, "/news" if news else "/"),
+                                     replace(selection, city="").filters())}
+
+
+def unknown_city(request: Request, published: Published, city: str) -> bool:
+    """Whether the city filter ``city`` names nothing: no city the filters offer (an
+    organisation's or an event's, in any of the region's languages:
+    :func:`.public.offered`), none of the region's table (Thionville, before its first
+    event), no district or place they list (:func:`listed_district`): a typo ("Kirchbrg"),
+    street words ("rue de": :func:`.districts.names_no_place`). The pages' one reading:
+    their notice says so, the sign-up and preferences forms refuse to follow it."""
+    from .public import agenda_cities, offered  # public imports this module
+
+    if not city.strip():
+        return False
+    selection = offered(request, published, Selection(city=city))
+    if named_district(request, selection) is not None:
+        return not listed_district(request, published, selection)
+    return names_no_place(selection.city) and selection.city not in agenda_cities(
+        published, aggregator_of(request).current_sources())
 
 
 def calendar_district(request: Request, slug: str) -> bool:

@@ -30,7 +30,7 @@ from ..render import DEFAULT_TITLE, pages
 from ..render.agenda import occurring_between
 from ..render.exports import AtomEntry, render_atom
 from ..selection import as_offered
-from .districts import district_note, listed_district
+from .districts import district_note, listed_district, no_place_note
 from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
@@ -266,7 +266,8 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     """A small list of the next dates for an organisation's own site (may be framed): the
     first :data:`EMBED_EVENTS` occurrences of the selection, series expanded. Its links open
     the pages in its language: framed, it sets no cookie (SameSite), and an English
-    organisation's visitors opened them in their browser's French."""
+    organisation's visitors opened them in their browser's French. A city that names
+    nothing (a typo, "rue") says so, as the agenda does: the list was only empty."""
     aggregator = aggregator_of(request)
     published = aggregator.published()
     selection = offered(request, published,
@@ -276,7 +277,8 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
                    selection.filters() | {"lang": language(request)})
     label = selection.label(language(request), aggregator.source_map())
     heading = f"{DEFAULT_TITLE}" + (f" – {label}" if label else "")
-    return render(request, "embed.html", agenda=body, heading=heading, more_href=more)
+    return render(request, "embed.html", agenda=body, heading=heading, more_href=more,
+                  district_note=no_place_note(request, published, selection)["district_note"])
 
 
 @router.get("/calendars", response_class=HTMLResponse)
