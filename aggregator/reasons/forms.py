@@ -83,4 +83,7 @@ FORMS: tuple[tuple[str, str, str], ...] = (
     ("at most {n}",
      "au plus {n}",
      "höchstens {n}"),
+    ("no city and no event’s place is named “{city}”",  # web/subscribe.py, as the agenda
+     "aucune ville ni aucun lieu d’événement ne s’appelle « {city} »",
+     "keine Stadt und kein Veranstaltungsort heißt „{city}“"),
 )

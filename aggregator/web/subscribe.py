@@ -12,7 +12,7 @@ subscriber delete its address and history altogether (POST /forget/TOKEN, CSRF-c
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -26,7 +26,7 @@ from ..models import SOURCE_KINDS
 from ..contacts import Subscriber
 from ..reasons import reason_in
 from ..redact import masked
-from .districts import district_choice
+from .districts import district_choice, unknown_city
 from ..digest.render import calendar_key
 from . import i18n
 from .public import Filter, agenda_cities, offered, webcal
@@ -120,6 +120,23 @@ def _submitted(form: FormData) -> dict[str, Any]:
                for group in ("cities", "kinds", "tags", "sources")}}
 
 
+def _known_cities(request: Request, cities: list[str], followed: Sequence[str] = ()
+                  ) -> None:
+    """Refuses a city the agenda reads as naming nothing (:func:`.districts.unknown_city`:
+    a typo, "rue"), as a form posted by hand may send: stored as sent, the digest followed
+    it, empty every week. A city already ``followed`` stays (an operator's `subscribers
+    add --city`): saving the language must not fail on it.
+
+    Raises:
+        SubscriberError: the first such city.
+    """
+    published = aggregator_of(request).published()
+    for city in cities:
+        if city not in followed and unknown_city(request, published, city):
+            name = " ".join(city.split())[:100]
+            raise SubscriberError("cities", f"no city and no event’s place is named “{name}”")
+
+
 def _subscriber(request: Request, token: str) -> Subscriber:
     """Raises HTTPException 404 (a page saying the link is not valid) for an unknown token."""
     try:
@@ -187,6 +204,7 @@ async def subscribe_post(request: Request) -> Response:
     if not request.app.state.limits["mailbox"].allow(mailbox):  # asked three times this hour:
         return _message(request, page.t("subscribe_title"), page.t("check_mail"))  # no more
     try:
+        await run_in_threadpool(_known_cities, request, values["cities"])
         subscriber, problem = await run_in_threadpool(
             aggregator_of(request).add_subscriber, values["email"], language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
@@ -256,9 +274,10 @@ def preferences_page(request: Request, token: str) -> Response:
 @router.post("/preferences/{token}", response_class=HTMLResponse)
 async def preferences_post(request: Request, token: str) -> Response:
     form = await checked_form(request)
-    _subscriber(request, token)
+    followed = _subscriber(request, token).cities
     values = _submitted(form)
     try:
+        await run_in_threadpool(_known_cities, request, values["cities"], followed)
         subscriber = await run_in_threadpool(
             aggregator_of(request).update_preferences, token, language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
