@@ -116,3 +116,7 @@ OPERATOR_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
 are by default: a registration to decide (new, or an organisation asking to come back, or
 one still undecided long after), a withdrawal, and what a published organisation changed (it
 goes out unreviewed)."""
+OPERATOR_LANGUAGE = "fr"
+"""The language of :data:`OPERATOR_MESSAGES` and of the days they name ("8 mars 2027"): no
+setting names the operator's language (the admin pages follow each visit's), and French
+is the admin pages' default, as the site's."""

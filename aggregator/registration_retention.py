@@ -18,11 +18,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from .cluster import LEDGER_RETENTION
 from .config import Settings
 from .contacts import Registration
+from .notices import OPERATOR_LANGUAGE
 from .redact import masked
+from .render.text import long_day
 from .store import Store
 
 WITHDRAWN_RETENTION = LEDGER_RETENTION
@@ -92,14 +95,18 @@ class RetentionMixin:
 
     def _remind(self, registration: Registration, until: datetime) -> None:
         """The operator's reminder, by email when AGGREGATOR_OPERATOR_EMAIL is set, and in
-        the log (an operator without it reads that)."""
-        day = until.strftime("%Y-%m-%d")
+        the log (an operator without it reads that). The email names the day as /admin and
+        the contact's emails do, in the site's time zone and in words ("8 mars 2027"): a
+        day of UTC ("2027-03-07") announced one received late in the evening a day early."""
+        zone = ZoneInfo(self.settings.timezone)
         log.warning("registration %d (%s) has awaited a decision since %s: decide it on "
                     "/admin, or it is deleted on %s and its contact told", registration.id,
-                    registration.source.id, pending_since(registration).strftime("%Y-%m-%d"),
-                    day)
-        self._tell_operator(registration, "reminder", until=day,
-                            days=(until - pending_since(registration)).days)
+                    registration.source.id,
+                    pending_since(registration).astimezone(zone).strftime("%Y-%m-%d"),
+                    until.astimezone(zone).strftime("%Y-%m-%d"))
+        self._tell_operator(registration, "reminder",
+                            days=(until - pending_since(registration)).days,
+                            until=long_day(until, zone, OPERATOR_LANGUAGE))
 
     def _expire(self, registration: Registration, now: datetime) -> int:
         """Delete (or withdraw and erase) one registration left undecided, then tell its

@@ -21,7 +21,7 @@ from .cluster import DATA_MARK
 from .config import Settings
 from .errors import IdTakenError
 from .mailer import notify_contact
-from .notices import OPERATOR_MESSAGES
+from .notices import OPERATOR_LANGUAGE, OPERATOR_MESSAGES
 from .redact import masked
 from .registration_notices import MESSAGES
 from .registration_retention import UNDECIDED_RETENTION, WITHDRAWN_RETENTION, kept_until
@@ -385,7 +385,8 @@ class RegistrationsMixin:
             "contact": source.contact, "id": registration.id,
             "feeds": "\n".join(f"  {feed.url}" for feed in source.feeds),
             "base_url": self.settings.base_url, "source_id": source.id, **extra}
-        problem = notify_contact(self.settings, to, "fr", OPERATOR_MESSAGES[what], fields)
+        problem = notify_contact(self.settings, to, OPERATOR_LANGUAGE, OPERATOR_MESSAGES[what],
+                                 fields)
         if problem:
             log.warning("could not tell the operator (AGGREGATOR_OPERATOR_EMAIL) about %r: %s",
                         source.id, masked(problem))

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -29,6 +30,7 @@ from aggregator.models import FeedRef
 from aggregator.contacts import Registration
 from aggregator.registration_retention import (REMINDER_AFTER, UNDECIDED_RETENTION,
                                                WITHDRAWN_RETENTION)
+from aggregator.render.text import long_day
 from aggregator.store import open_store
 from aggregator.store.registration_tables import registration_feeds, registrations
 from conftest import make_settings, schema_at
@@ -172,7 +174,8 @@ def test_a_registration_nobody_decides_is_reminded_then_deleted_with_its_contact
         assert str(reminder["To"]) == OPERATOR
         body = reminder.get_content()
         assert "Fablab Épinal" in body and f"#{waiting.id}" in body
-        until = (waiting.created_at + UNDECIDED_RETENTION).strftime("%Y-%m-%d")
+        until = long_day(waiting.created_at + UNDECIDED_RETENTION,
+                         ZoneInfo(app.settings.timezone), "fr")  # as /admin names it
         assert until in body and f"{BASE_URL}/admin#pending" in body
 
         clock.now = waiting.created_at + UNDECIDED_RETENTION + timedelta(hours=1)
