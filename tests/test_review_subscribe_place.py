@@ -76,3 +76,24 @@ def test_hand_made_preferences_for_a_city_that_names_nothing_are_refused(  # noq
     saved = store.subscriber(email="lea@example.lu")
     assert saved is not None and saved.cities == ("Schengen", "Kirchberg")
     assert saved.language == "en"
+
+
+def test_a_hand_made_sign_up_for_a_topic_nobody_names_is_refused(  # noqa: F811
+        web: Web, smtp_server: Sink) -> None:
+    """The same of a topic: tags=zzz was stored as sent, the digest filtered on it. It is
+    refused, in the reader's language; a topic named in another language ("KI") or one
+    no organisation gives yet but the site knows ("cybersecurity") is followed."""
+    for lang, words in (("en", "no topic is named “zzz”"),
+                        ("fr", "aucun thème ne s’appelle « zzz »"),
+                        ("de", "kein Thema heißt „zzz“")):
+        answer = web.client.post(f"/subscribe?lang={lang}", data={
+            "csrf_token": csrf(web.client, f"/subscribe?lang={lang}"),
+            "email": "mallory@example.lu", "language": lang, "tags": ["zzz"]})
+        assert answer.status_code == 422 and words in error(answer.text), error(answer.text)
+    assert web.aggregator.store.subscriber(email="mallory@example.lu") is None
+    answer = web.client.post("/subscribe", data={
+        "csrf_token": csrf(web.client, "/subscribe"), "email": "ann@example.lu",
+        "language": "de", "tags": ["KI", "cybersecurity"]})
+    assert answer.status_code == 200 and not error(answer.text), error(answer.text)
+    ann = web.aggregator.store.subscriber(email="ann@example.lu")
+    assert ann is not None and ann.tags == ("ai", "cybersecurity")

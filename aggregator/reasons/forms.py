@@ -86,4 +86,7 @@ FORMS: tuple[tuple[str, str, str], ...] = (
     ("no city and no event’s place is named “{city}”",  # web/subscribe.py, as the agenda
      "aucune ville ni aucun lieu d’événement ne s’appelle « {city} »",
      "keine Stadt und kein Veranstaltungsort heißt „{city}“"),
+    ("no topic is named “{tag}”",
+     "aucun thème ne s’appelle « {tag} »",
+     "kein Thema heißt „{tag}“"),
 )

@@ -12,7 +12,7 @@ subscriber delete its address and history altogether (POST /forget/TOKEN, CSRF-c
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -34,7 +34,7 @@ from .register import checked_form, limit, text
 from .rootpath import local
 from .security import HONEYPOT_FIELD, client_ip
 from ..slug import slugify
-from ..topics import offered_topics, topic, topic_slug
+from ..topics import TOPICS, offered_topics, topic, topic_slug
 from .views import aggregator_of, Page, kinds, language, personal_data, privacy_text, render
 
 router = APIRouter(include_in_schema=False)
@@ -120,21 +120,30 @@ def _submitted(form: FormData) -> dict[str, Any]:
                for group in ("cities", "kinds", "tags", "sources")}}
 
 
-def _known_cities(request: Request, cities: list[str], followed: Sequence[str] = ()
-                  ) -> None:
+def _known_filters(request: Request, values: dict[str, Any],
+                   followed: Subscriber | None = None) -> None:
     """Refuses a city the agenda reads as naming nothing (:func:`.districts.unknown_city`:
-    a typo, "rue"), as a form posted by hand may send: stored as sent, the digest followed
-    it, empty every week. A city already ``followed`` stays (an operator's `subscribers
-    add --city`): saving the language must not fail on it.
+    a typo, "rue") and a topic that is neither offered nor one the site knows in any
+    language (:func:`.public.offered`, as ``?tag=KI``), as a form posted by hand may send:
+    stored as sent, the digest followed it, empty every week. What the subscriber already
+    ``followed`` stays (an operator's `subscribers add --city`): saving must not fail on it.
 
     Raises:
-        SubscriberError: the first such city.
+        SubscriberError: the first such city or topic.
     """
     published = aggregator_of(request).published()
-    for city in cities:
-        if city not in followed and unknown_city(request, published, city):
+    for city in values["cities"]:
+        if (followed is None or city not in followed.cities) and unknown_city(
+                request, published, city):
             name = " ".join(city.split())[:100]
             raise SubscriberError("cities", f"no city and no event’s place is named “{name}”")
+    topics = offered_topics(aggregator_of(request).current_sources())
+    for tag in values["tags"]:
+        found = offered(request, None, Selection(tag=tag)).tag
+        if (followed is None or tag not in followed.tags) and found not in topics \
+                and found not in TOPICS:
+            name = " ".join(tag.split())[:100]
+            raise SubscriberError("tags", f"no topic is named “{name}”")
 
 
 def _subscriber(request: Request, token: str) -> Subscriber:
@@ -204,7 +213,7 @@ async def subscribe_post(request: Request) -> Response:
     if not request.app.state.limits["mailbox"].allow(mailbox):  # asked three times this hour:
         return _message(request, page.t("subscribe_title"), page.t("check_mail"))  # no more
     try:
-        await run_in_threadpool(_known_cities, request, values["cities"])
+        await run_in_threadpool(_known_filters, request, values)
         subscriber, problem = await run_in_threadpool(
             aggregator_of(request).add_subscriber, values["email"], language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
@@ -274,10 +283,10 @@ def preferences_page(request: Request, token: str) -> Response:
 @router.post("/preferences/{token}", response_class=HTMLResponse)
 async def preferences_post(request: Request, token: str) -> Response:
     form = await checked_form(request)
-    followed = _subscriber(request, token).cities
+    followed = _subscriber(request, token)
     values = _submitted(form)
     try:
-        await run_in_threadpool(_known_cities, request, values["cities"], followed)
+        await run_in_threadpool(_known_filters, request, values, followed)
         subscriber = await run_in_threadpool(
             aggregator_of(request).update_preferences, token, language=values["language"],
             cities=values["cities"], kinds=values["kinds"], tags=values["tags"],
