@@ -12,9 +12,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 
@@ -45,12 +46,22 @@ ELSEWHERE = {
 
 
 def news(site: str, *titles: str) -> bytes:
-    """An RSS feed of ``site`` with these articles of the last days."""
+    """An RSS feed of ``site`` with these articles of last week, from its Sunday back: this
+    week's digest holds them (the 7 days before its Monday, in the site's zone), whatever
+    day the test runs. Dated a day before now, they were last week's on a Monday only."""
     return rss_feed("".join(
         f"<item><title>{title}</title><link>{site}{i}</link><guid>{site}{i}</guid>"
-        f"<pubDate>{rss_date(datetime.now(timezone.utc) - timedelta(days=i + 1))}</pubDate>"
+        f"<pubDate>{rss_date(last_week(i + 1))}</pubDate>"
         f"<description>About {title}</description></item>" for i, title in enumerate(titles)),
         site=site)
+
+
+def last_week(days: int) -> datetime:
+    """Noon, ``days`` before this week's Monday in the sites' zone (Europe/Paris)."""
+    zone = ZoneInfo("Europe/Paris")
+    today = datetime.now(zone).date()
+    monday = today - timedelta(days=today.weekday())
+    return datetime.combine(monday - timedelta(days=days), time(12), tzinfo=zone)
 
 
 def district_sources(base: str) -> tuple[Source, ...]:
