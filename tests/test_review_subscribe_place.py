@@ -4,16 +4,33 @@ on it, every week empty. The forms now refuse it as the agenda reads it
 (:func:`aggregator.web.districts.unknown_city`), in the reader's language, and store
 nothing; a district or place the filters list (Kirchberg, Belval, Gasperich), a city of
 the region's table (Thionville), or one in another language (Luxemburg) is followed as
-before. Real HTTP, SQLite (and PostgreSQL with CI=true), SMTP (aiosmtpd)."""
+before. Real HTTP, SQLite and PostgreSQL, SMTP (aiosmtpd)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import pytest
+
+from aggregator.config import SmtpSettings
 from mailsink import Sink, smtp_server  # noqa: F401  (fixture)
-from test_review_subdistrict import web  # noqa: F401  (fixture)
+from test_review_district import district_site
 from test_web_pages import csrf
 from webapp import Web
+
+
+@pytest.fixture
+def web(feed_server: Any, tmp_path: Path, db_url: str, smtp_server: Sink  # noqa: F811
+        ) -> Iterator[Web]:
+    """The Luxembourg district site on SQLite and PostgreSQL, mailing through the test's
+    SMTP server."""
+    with district_site(feed_server, tmp_path, db_url=db_url, smtp=SmtpSettings(
+            host=smtp_server.host, port=smtp_server.port,
+            mail_from="Agenda <digest@agenda.example.lu>")) as served:
+        yield served
 
 REFUSED = {"en": "no city and no event’s place is named “{}”",
            "fr": "aucune ville ni aucun lieu d’événement ne s’appelle « {} »",
@@ -26,8 +43,8 @@ def error(page: str) -> str:
     return re.sub(r"\s+", " ", found.group(1)).strip() if found else ""
 
 
-def test_a_hand_made_sign_up_for_a_city_that_names_nothing_is_refused(  # noqa: F811
-        web: Web, smtp_server: Sink) -> None:
+def test_a_hand_made_sign_up_for_a_city_that_names_nothing_is_refused(
+        web: Web, smtp_server: Sink) -> None:  # noqa: F811
     """POST /subscribe with cities=Foo (or "rue", or a typo) stored a pending subscriber
     following it and mailed the confirmation; the form is now shown again, 422, saying in
     the reader's language which city names nothing, the cities field marked; nothing is
@@ -53,7 +70,7 @@ def test_a_hand_made_sign_up_for_a_city_that_names_nothing_is_refused(  # noqa: 
     assert jonas.cities == ("Kirchberg", "Belval", "Gasperich", "Thionville", "Luxembourg")
 
 
-def test_hand_made_preferences_for_a_city_that_names_nothing_are_refused(  # noqa: F811
+def test_hand_made_preferences_for_a_city_that_names_nothing_are_refused(
         web: Web) -> None:
     """The preferences form (the digest's manage link) saved cities=Foo as sent. It now
     says so and keeps what was followed; a district is saved, and a city the subscriber
@@ -78,8 +95,8 @@ def test_hand_made_preferences_for_a_city_that_names_nothing_are_refused(  # noq
     assert saved.language == "en"
 
 
-def test_a_hand_made_sign_up_for_a_topic_nobody_names_is_refused(  # noqa: F811
-        web: Web, smtp_server: Sink) -> None:
+def test_a_hand_made_sign_up_for_a_topic_nobody_names_is_refused(
+        web: Web, smtp_server: Sink) -> None:  # noqa: F811
     """The same of a topic: tags=zzz was stored as sent, the digest filtered on it. It is
     refused, in the reader's language; a topic named in another language ("KI") or one
     no organisation gives yet but the site knows ("cybersecurity") is followed."""
