@@ -88,7 +88,10 @@ def test_the_cli_build_says_it_waits_for_a_build_in_progress(site: Any, tmp_path
 
     assert run("refresh").exit_code == 0
     with build_lock_held("sqlite:///data/aggregator.db", "web-1:42") as release:
-        threading.Timer(0.5, release.set).start()
+        # Released after 3 s (the test's time): with 0.5 s, a command slower to start than
+        # that (a loaded machine, another test suite beside it) found the lock free, said
+        # nothing, and the test failed.
+        threading.Timer(3, release.set).start()
         built = run("build")
     assert built.exit_code == 0, built.output
     assert "another build is in progress; waiting for it to end (at most 10 min)" in built.output
