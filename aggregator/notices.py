@@ -91,6 +91,14 @@ OPERATOR_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "Bonjour,\n\n« {name} » ({kind}, {city}) demande à être publiée, contact "
                "{contact} :\n{feeds}\n\nÀ valider ou refuser : {base_url}/admin#pending\n"
                "(ou `aggregator registrations approve {id}`)\n"),
+        "en": ("Registration to decide: {name}",
+               "Hello,\n\n“{name}” ({kind}, {city}) asks to be published, contact "
+               "{contact}:\n{feeds}\n\nApprove or reject it: {base_url}/admin#pending\n"
+               "(or `aggregator registrations approve {id}`)\n"),
+        "de": ("Anmeldung zu entscheiden: {name}",
+               "Guten Tag,\n\n„{name}“ ({kind}, {city}) möchte veröffentlicht werden, Kontakt "
+               "{contact}:\n{feeds}\n\nAnnehmen oder ablehnen: {base_url}/admin#pending\n"
+               "(oder `aggregator registrations approve {id}`)\n"),
     },
     "reminder": {
         "fr": ("Inscription toujours en attente : {name}",
@@ -98,11 +106,29 @@ OPERATOR_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "Sans décision d’ici le {until}, elle sera supprimée et son contact ({contact}) "
                "prévenu, comme l’annonce le formulaire d’inscription.\n\nÀ valider ou refuser : "
                "{base_url}/admin#pending\n(ou `aggregator registrations approve {id}`)\n"),
+        "en": ("Registration still awaiting a decision: {name}",
+               "Hello,\n\n“{name}” (#{id}, {kind}, {city}) still awaits a decision. Without "
+               "one by {until}, it will be deleted and its contact ({contact}) told, as the "
+               "registration form announces.\n\nApprove or reject it: "
+               "{base_url}/admin#pending\n(or `aggregator registrations approve {id}`)\n"),
+        "de": ("Anmeldung wartet noch auf eine Entscheidung: {name}",
+               "Guten Tag,\n\n„{name}“ (#{id}, {kind}, {city}) wartet noch auf eine "
+               "Entscheidung. Ohne Entscheidung bis zum {until} wird sie gelöscht und ihr "
+               "Kontakt ({contact}) benachrichtigt, wie das Anmeldeformular ankündigt.\n\n"
+               "Annehmen oder ablehnen: {base_url}/admin#pending\n"
+               "(oder `aggregator registrations approve {id}`)\n"),
     },
     "withdrawn": {
         "fr": ("Organisation retirée par son contact : {name}",
                "Bonjour,\n\n« {name} » s’est retirée de l’agenda avec son lien privé ; ses "
                "événements quittent les sorties au prochain build.\n\n{base_url}/admin\n"),
+        "en": ("Organisation withdrawn by its contact: {name}",
+               "Hello,\n\n“{name}” withdrew from the agenda with its private link; its "
+               "events leave the outputs at the next build.\n\n{base_url}/admin\n"),
+        "de": ("Organisation von ihrem Kontakt zurückgezogen: {name}",
+               "Guten Tag,\n\n„{name}“ hat sich über ihren privaten Link aus der Agenda "
+               "zurückgezogen; ihre Termine verlassen die Ausgaben beim nächsten Build.\n\n"
+               "{base_url}/admin\n"),
     },
     "changed": {
         "fr": ("Organisation publiée modifiée par son contact : {name}",
@@ -110,13 +136,25 @@ OPERATOR_MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
                "lien privé ; c’est en ligne dès la prochaine mise à jour, sans autre "
                "validation :\n{changes}\n\nSi ce n’est pas de son fait (un lien qui a fuité), "
                "désactivez-la : `aggregator sources disable {source_id}`, ou {base_url}/admin\n"),
+        "en": ("Published organisation changed by its contact: {name}",
+               "Hello,\n\n“{name}” is published, and its contact has just changed it with "
+               "its private link; it goes online at the next update, with no other "
+               "review:\n{changes}\n\nIf this was not their doing (a leaked link), disable "
+               "it: `aggregator sources disable {source_id}`, or {base_url}/admin\n"),
+        "de": ("Veröffentlichte Organisation von ihrem Kontakt geändert: {name}",
+               "Guten Tag,\n\n„{name}“ ist veröffentlicht, und ihr Kontakt hat sie soeben über "
+               "ihren privaten Link geändert; das ist ab der nächsten Aktualisierung online, "
+               "ohne weitere Prüfung:\n{changes}\n\nWar es nicht ihr Kontakt (ein "
+               "weitergegebener Link), deaktivieren Sie sie: `aggregator sources disable "
+               "{source_id}`, oder {base_url}/admin\n"),
     },
 }
-"""What the operator (``AGGREGATOR_OPERATOR_EMAIL``) is told, in French as the admin pages
-are by default: a registration to decide (new, or an organisation asking to come back, or
-one still undecided long after), a withdrawal, and what a published organisation changed (it
-goes out unreviewed)."""
+"""What the operator (``AGGREGATOR_OPERATOR_EMAIL``) is told, in the operator's language
+(``AGGREGATOR_OPERATOR_LANGUAGE``, French by default as the admin pages): a registration to
+decide (new, or an organisation asking to come back, or one still undecided long after), a
+withdrawal, and what a published organisation changed (it goes out unreviewed)."""
+OPERATOR_LANGUAGES = ("fr", "en", "de")
+"""What AGGREGATOR_OPERATOR_LANGUAGE may name: the languages of :data:`OPERATOR_MESSAGES`."""
 OPERATOR_LANGUAGE = "fr"
-"""The language of :data:`OPERATOR_MESSAGES` and of the days they name ("8 mars 2027"): no
-setting names the operator's language (the admin pages follow each visit's), and French
-is the admin pages' default, as the site's."""
+"""The operator's language when AGGREGATOR_OPERATOR_LANGUAGE is unset: the admin pages'
+default, as the site's. The days the emails name are in it too ("8 mars 2027")."""

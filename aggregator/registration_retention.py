@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 from .cluster import LEDGER_RETENTION
 from .config import Settings
 from .contacts import Registration
-from .notices import OPERATOR_LANGUAGE
 from .redact import masked
 from .render.text import long_day
 from .store import Store
@@ -106,7 +105,7 @@ class RetentionMixin:
                     until.astimezone(zone).strftime("%Y-%m-%d"))
         self._tell_operator(registration, "reminder",
                             days=(until - pending_since(registration)).days,
-                            until=long_day(until, zone, OPERATOR_LANGUAGE))
+                            until=long_day(until, zone, self.settings.operator_language))
 
     def _expire(self, registration: Registration, now: datetime) -> int:
         """Delete (or withdraw and erase) one registration left undecided, then tell its

@@ -166,37 +166,52 @@ def _feeds(refs: Sequence[FeedRef]) -> tuple[FeedRef, ...]:
     return tuple(unique)
 
 
-FIELD_NAMES = {"name": "nom", "kind": "type", "city": "ville", "country": "pays",
-               "language": "langue", "website": "site", "contact": "contact",
-               "tags": "thèmes", "feeds": "flux"}
-"""A registration's fields as the operator's (French) emails name them."""
+FIELD_NAMES = {
+    "fr": {"name": "nom", "kind": "type", "city": "ville", "country": "pays",
+           "language": "langue", "website": "site", "contact": "contact", "tags": "thèmes",
+           "feeds": "flux"},
+    "en": {"name": "name", "kind": "kind", "city": "city", "country": "country",
+           "language": "language", "website": "website", "contact": "contact",
+           "tags": "topics", "feeds": "feeds"},
+    "de": {"name": "Name", "kind": "Art", "city": "Stadt", "country": "Land",
+           "language": "Sprache", "website": "Website", "contact": "Kontakt",
+           "tags": "Themen", "feeds": "Feeds"},
+}
+"""A registration's fields as the operator's emails name them, in each operator language."""
+_SAID = {"fr": "{label} : {old} → {new}", "en": "{label}: {old} → {new}",
+         "de": "{label}: {old} → {new}"}
+_TAKEN = {"fr": "flux déjà publié par {owners} : {url}",
+          "en": "feed already published by {owners}: {url}",
+          "de": "Feed bereits veröffentlicht von {owners}: {url}"}
 
 
-def changes(before: Source, after: Source) -> list[str]:
-    """What a contact changed, one line per field: "nom : Fablab → Fablab des Vosges"."""
+def changes(before: Source, after: Source, language: str = "fr") -> list[str]:
+    """What a contact changed, one line per field, in the operator's ``language``:
+    "nom : Fablab → Fablab des Vosges"."""
     lines = []
-    for field, label in FIELD_NAMES.items():
+    for field, label in FIELD_NAMES[language].items():
         old, new = getattr(before, field), getattr(after, field)
         if field == "feeds":
             old, new = (tuple(feed.url for feed in feeds) for feeds in (old, new))
         if old != new:
             shown = [", ".join(value) if isinstance(value, tuple) else str(value) or "—"
                      for value in (old, new)]
-            lines.append(f"{label} : {shown[0]} → {shown[1]}")
+            lines.append(_SAID[language].format(label=label, old=shown[0], new=shown[1]))
     return lines
 
 
-def feeds_taken(before: Source, after: Source, published: Sequence[Source]) -> list[str]:
+def feeds_taken(before: Source, after: Source, published: Sequence[Source],
+                language: str = "fr") -> list[str]:
     """The feeds ``after`` adds that another published organisation already publishes, each
-    as a line for the operator: "flux déjà publié par Le Lab : http://…". A registration of
-    such a feed is flagged on /admin; added through a published organisation's private link,
-    it went out unflagged."""
+    as a line for the operator, in its ``language``: "flux déjà publié par Le Lab : http://…".
+    A registration of such a feed is flagged on /admin; added through a published
+    organisation's private link, it went out unflagged."""
     owners: dict[str, list[str]] = {}
     for source in published:
         if source.id != after.id:
             for feed in source.feeds:
                 owners.setdefault(same_feed(feed.url), []).append(source.name)
     had = {same_feed(feed.url) for feed in before.feeds}
-    return [f"flux déjà publié par {', '.join(owners[key])} : {feed.url}"
+    return [_TAKEN[language].format(owners=", ".join(owners[key]), url=feed.url)
             for feed in after.feeds
             if (key := same_feed(feed.url)) not in had and key in owners]

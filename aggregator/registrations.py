@@ -21,7 +21,7 @@ from .cluster import DATA_MARK
 from .config import Settings
 from .errors import IdTakenError
 from .mailer import notify_contact
-from .notices import OPERATOR_LANGUAGE, OPERATOR_MESSAGES
+from .notices import OPERATOR_MESSAGES
 from .redact import masked
 from .registration_notices import MESSAGES
 from .registration_retention import UNDECIDED_RETENTION, WITHDRAWN_RETENTION, kept_until
@@ -226,9 +226,10 @@ class RegistrationsMixin:
         self._sources_changed(published=before.status == "approved")
         after = self.registration_by_token(new_token)
         if before.status == "approved":  # published unreviewed: the operator should know
-            taken = feeds_taken(before.source, after.source, self.active_sources())
+            language = self.settings.operator_language
+            taken = feeds_taken(before.source, after.source, self.active_sources(), language)
             self._tell_operator(after, "changed", changes="\n".join(
-                [*changes(before.source, after.source), *taken]))
+                [*changes(before.source, after.source, language), *taken]))
         problems = [self._notify(after, "handed" if handed else "changed"
                                  if before.status == "approved" else "changed_unpublished")]
         if handed:  # told without the link, which no longer works
@@ -385,8 +386,8 @@ class RegistrationsMixin:
             "contact": source.contact, "id": registration.id,
             "feeds": "\n".join(f"  {feed.url}" for feed in source.feeds),
             "base_url": self.settings.base_url, "source_id": source.id, **extra}
-        problem = notify_contact(self.settings, to, OPERATOR_LANGUAGE, OPERATOR_MESSAGES[what],
-                                 fields)
+        problem = notify_contact(self.settings, to, self.settings.operator_language,
+                                 OPERATOR_MESSAGES[what], fields)
         if problem:
             log.warning("could not tell the operator (AGGREGATOR_OPERATOR_EMAIL) about %r: %s",
                         source.id, masked(problem))

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from ..addresses import ascii_sender, ascii_url
 from ..errors import ConfigError
 from ..models import Source
+from ..notices import OPERATOR_LANGUAGE, OPERATOR_LANGUAGES
 from ..proxies import NO_PROXIES, Proxies, from_environment
 from .schema import (  # noqa: F401  (parse_sources: imported from here too)
     DEFAULT_PAST_DAYS, DEFAULT_TIMEZONE, _describe, _SettingsModel, parse_duration, parse_sources,
@@ -86,6 +87,8 @@ class Settings:
     operator_email: str | None = None
     """Where registrations awaiting a decision, and withdrawals, are announced; unset, the
     operator looks at /admin (or `aggregator registrations list`)."""
+    operator_language: str = OPERATOR_LANGUAGE
+    """The language of the operator's emails (AGGREGATOR_OPERATOR_LANGUAGE: fr, en or de)."""
     privacy_url: str | None = None
     """The operator's privacy policy (AGGREGATOR_PRIVACY_URL): who runs the site, on which
     legal basis, whom to write to; the forms that take an address link it beside their notice."""
@@ -208,8 +211,8 @@ def _read_yaml(path: Path) -> Any:
 
 ENVIRONMENT_SETTINGS = ("allow_private_networks", "smtp_host", "smtp_port", "smtp_user",
                         "smtp_password", "smtp_security", "mail_from", "admin_token",
-                        "metrics_token", "operator_email", "privacy_url", "tick", "build_delay",
-                        "lease", "feed_batch", "node")
+                        "metrics_token", "operator_email", "operator_language", "privacy_url",
+                        "tick", "build_delay", "lease", "feed_batch", "node")
 """Settings read from AGGREGATOR_<NAME>, which `settings:` may give too (the environment wins)."""
 
 
@@ -298,6 +301,7 @@ def build_settings(
         admin_token=env.get("AGGREGATOR_ADMIN_TOKEN") or None,
         metrics_token=env.get("AGGREGATOR_METRICS_TOKEN") or None,
         operator_email=env.get("AGGREGATOR_OPERATOR_EMAIL") or None,
+        operator_language=_operator_language(env.get("AGGREGATOR_OPERATOR_LANGUAGE")),
         privacy_url=env.get("AGGREGATOR_PRIVACY_URL") or None,
         daemon=_daemon_settings(env, fs),
         proxies=_proxies(env),
@@ -315,6 +319,16 @@ def build_settings(
         raise ConfigError(f"AGGREGATOR_PRIVACY_URL={policy!r}: the full address of the "
                           "operator's privacy policy, as https://example.org/privacy")
     return Settings(**values)
+
+
+def _operator_language(value: str | None) -> str:
+    """AGGREGATOR_OPERATOR_LANGUAGE, checked: "english" or "EN-gb" would have sent the
+    operator's emails in a language nobody chose."""
+    language = (value or OPERATOR_LANGUAGE).strip().lower()
+    if language not in OPERATOR_LANGUAGES:
+        raise ConfigError(f"AGGREGATOR_OPERATOR_LANGUAGE={value!r}: the language of the "
+                          f"operator's emails, one of {', '.join(OPERATOR_LANGUAGES)}")
+    return language
 
 
 def _proxies(env: Mapping[str, str]) -> Proxies:
