@@ -24,7 +24,7 @@ from typing import Protocol, TypeVar
 
 from .dedup.places import CITIES, CITY_PHRASES, SAME_CITY, SUBURBS, venue_districts
 from .districts import District, district
-from .models import LANGUAGES, MergedEvent, MergedItem, Source
+from .models import LANGUAGES, SOURCE_KINDS, MergedEvent, MergedItem, Source
 from .render import search_texts, slugify
 from .slug import has_umlaut, search_fold, umlauts_spelled
 from .topics import KIND_ALIASES, KINDS, TOPICS, filter_word, topic, topic_names, topic_slug
@@ -164,6 +164,14 @@ KIND_NAMES = {slugify(name): kind for kind, names in KINDS.items()
               for name in (kind, *names, *KIND_ALIASES.get(kind, ()))}
 """A kind of organisation by its name in any of the languages ("Labor", "Lieu": "venue"),
 or another a reader types ("labo"), ignoring case and accents."""
+
+
+def named_kind(typed: str) -> str | None:
+    """The kind of organisation ``typed`` names ("Labor", "labo", "LAB": "lab"), None for
+    none: the agenda's ``?kind=`` (whose notice says it names nothing) and the sign-up
+    forms' kinds (refused) read alike."""
+    kind = Offer.kind(typed.strip()).lower()
+    return kind if kind in SOURCE_KINDS else None
 
 
 def city_key(name: str) -> str:

@@ -31,7 +31,7 @@ from .contacts import Subscriber, SubscriberStatus
 from .published import built_at
 from .render import slugify
 from .districts import district
-from .selection import Offer
+from .selection import Offer, named_kind
 from .store import Store
 
 MAX_FILTERS = 20
@@ -337,7 +337,7 @@ def _preferences(
     offer = Offer.of({source.city for source in organisations},
                      {tag for source in organisations for tag in source.tags})
     clean_cities = _unique(offer.city(" ".join(c.split())[:100]) for c in cities)
-    clean_kinds = _unique(offer.kind(k.strip()).lower() for k in kinds)
+    clean_kinds = _unique(named_kind(k) or k.strip().lower() for k in kinds)
     for kind in clean_kinds:
         if kind not in SOURCE_KINDS:
             raise SubscriberError("kinds", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")

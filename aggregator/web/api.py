@@ -183,8 +183,8 @@ def _cached(request: Request, key: Hashable, make: Callable[[], bytes],
                              **INVALID})
 async def calendar(request: Request, city: City = "", kind: Kind = "", tag: Tag = "",
                    source: SourceId = "", q: Text = "", lang: Lang = "") -> Response:
-    """Subscribe with `webcal://…/calendar.ics`; the filters combine (`?city=Metz&tag=ai`);
-    `lang` (fr, en, de; French by default) names a filtered calendar."""
+    """Subscribe with `webcal://…/calendar.ics`; the filters combine (`?city=Metz&tag=ai`), a
+    filter naming nothing is empty, no error; `lang` (fr, en, de; French by default) names it."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     if selection.empty:  # on the event loop when cached (a stat); read and gzip in a thread
         files: FileCache = request.app.state.files
@@ -305,7 +305,7 @@ def events_json(
         "or changed out of the filters or the from/to window; it may name events never "
         "held). Pass the last answer's `generated_at`")] = "",
 ) -> Response:
-    """`{"generated_at", "events": [...]}` as in output/events.json (CONTRACT.md)."""
+    """`{"generated_at", "events": [...]}` as output/events.json; a filter naming nothing: []."""
     selection = Selection(city=city, kind=kind, tag=tag, source=source, q=q)
     since = _instant(updated_since, "updated_since") if updated_since else None
     aggregator = aggregator_of(request)

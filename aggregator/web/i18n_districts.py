@@ -1,5 +1,6 @@
 """What the agenda says of a city filter that names a district or a place, not a city
-(``web/districts.py``), in fr, en, de (``i18n.MESSAGES`` takes them in)."""
+(``web/districts.py``), and of a kind, topic or organisation filter that names nothing
+(``unknown_*``: ``web/unknown_filters.py``), in fr, en, de (``i18n.MESSAGES`` takes them in)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,19 @@ DISTRICT_MESSAGES: dict[str, tuple[str, str, str]] = {
                         "{place} (Stadtteil von {city})"),
     "place_choice": ("{place} (un lieu à {city})", "{place} (a place in {city})",
                      "{place} (ein Ort in {city})"),
+    "unknown_kind": ("Aucun type d’organisation ne s’appelle « {value} » : choisissez-en un "
+                     "dans la liste.",
+                     "No kind of organisation is named “{value}”: choose one from the list.",
+                     "Keine Art von Organisation heißt „{value}“: wählen Sie eine aus der "
+                     "Liste."),
+    "unknown_tag": ("Aucun thème ne s’appelle « {value} » : choisissez-en un dans la liste.",
+                    "No topic is named “{value}”: choose one from the list.",
+                    "Kein Thema heißt „{value}“: wählen Sie eines aus der Liste."),
+    "unknown_source": ("Aucune organisation ne s’appelle « {value} » : choisissez-en une dans "
+                       "la liste.",
+                       "No organisation is named “{value}”: choose one from the list.",
+                       "Keine Organisation heißt „{value}“: wählen Sie eine aus der Liste."),
+    "without_filter": ("Sans ce filtre", "Without this filter", "Ohne diesen Filter"),
 }
 """``district_choice``, ``place_choice``: the sign-up and preferences forms' checkbox of a
 followed district (Kirchberg) or place (Gasperich), beside the cities."""

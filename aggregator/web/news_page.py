@@ -21,6 +21,7 @@ from ..models import MergedItem
 from .districts import district_note
 from .public import PageCache, Filter, filter_choices, offered
 from .rootpath import local
+from .unknown_filters import unknown_notes
 from .views import address, aggregator_of, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -62,5 +63,6 @@ def news(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = "
         atom_href=address(f"{base}/news.atom", filters | (  # named in the reader's language
             {"lang": language(request)} if filters and language(request) != "fr" else {})),
         **district_note(request, published, selection, news=True),
+        unknown_notes=unknown_notes(request, selection, "/news"),
         **filter_choices(request, published, "/news", selection),
     )

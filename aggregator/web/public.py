@@ -31,6 +31,7 @@ from ..render.agenda import occurring_between
 from ..render.exports import AtomEntry, render_atom
 from ..selection import as_offered
 from .districts import district_note, listed_district, no_place_note
+from .unknown_filters import unknown_notes
 from . import i18n
 from .conditional import ATOM, conditional
 from .security import EMAIL_COPY_CSP
@@ -162,6 +163,7 @@ def agenda(request: Request, city: Filter = "", kind: Filter = "", tag: Filter =
         from_day=after.isoformat() if after else "", earliest=earliest.isoformat(),
         from_label=i18n.moment(after, zone, language(request)) if after else "",
         **district_note(request, published, selection),
+        unknown_notes=unknown_notes(request, selection, "/"),
         **filter_choices(request, published, "/", selection),
     )
 
@@ -267,7 +269,8 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     first :data:`EMBED_EVENTS` occurrences of the selection, series expanded. Its links open
     the pages in its language: framed, it sets no cookie (SameSite), and an English
     organisation's visitors opened them in their browser's French. A city that names
-    nothing (a typo, "rue") says so, as the agenda does: the list was only empty."""
+    nothing (a typo, "rue") says so, as the agenda does: the list was only empty; so does a
+    kind, topic or organisation that names nothing, with a link to the agenda without it."""
     aggregator = aggregator_of(request)
     published = aggregator.published()
     selection = offered(request, published,
@@ -278,7 +281,8 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     label = selection.label(language(request), aggregator.source_map())
     heading = f"{DEFAULT_TITLE}" + (f" – {label}" if label else "")
     return render(request, "embed.html", agenda=body, heading=heading, more_href=more,
-                  district_note=no_place_note(request, published, selection)["district_note"])
+                  district_note=no_place_note(request, published, selection)["district_note"],
+                  unknown_notes=unknown_notes(request, selection, "/", embedded=True))
 
 
 @router.get("/calendars", response_class=HTMLResponse)

@@ -32,9 +32,10 @@ from . import i18n
 from .public import Filter, agenda_cities, offered, webcal
 from .register import checked_form, limit, text
 from .rootpath import local
+from .unknown_filters import unknown_topic
 from .security import HONEYPOT_FIELD, client_ip
 from ..slug import slugify
-from ..topics import TOPICS, offered_topics, topic, topic_slug
+from ..topics import offered_topics, topic, topic_slug
 from .views import aggregator_of, Page, kinds, language, personal_data, privacy_text, render
 
 router = APIRouter(include_in_schema=False)
@@ -124,8 +125,10 @@ def _known_filters(request: Request, values: dict[str, Any],
                    followed: Subscriber | None = None) -> None:
     """Refuses a city the agenda reads as naming nothing (:func:`.districts.unknown_city`:
     a typo, "rue") and a topic that is neither offered nor one the site knows in any
-    language (:func:`.public.offered`, as ``?tag=KI``), as a form posted by hand may send:
-    stored as sent, the digest followed it, empty every week. What the subscriber already
+    language (:func:`.unknown_filters.unknown_topic`, as ``?tag=KI``, the agenda's notice's
+    reading; the store refuses kinds, with :func:`.selection.named_kind`, and organisations
+    as the notice reads them), as a form posted by hand may send: stored as sent, the
+    digest followed it, empty every week. What the subscriber already
     ``followed`` stays (an operator's `subscribers add --city`): saving must not fail on it.
 
     Raises:
@@ -137,11 +140,8 @@ def _known_filters(request: Request, values: dict[str, Any],
                 request, published, city):
             name = " ".join(city.split())[:100]
             raise SubscriberError("cities", f"no city and no event’s place is named “{name}”")
-    topics = offered_topics(aggregator_of(request).current_sources())
     for tag in values["tags"]:
-        found = offered(request, None, Selection(tag=tag)).tag
-        if (followed is None or tag not in followed.tags) and found not in topics \
-                and found not in TOPICS:
+        if (followed is None or tag not in followed.tags) and unknown_topic(request, tag):
             name = " ".join(tag.split())[:100]
             raise SubscriberError("tags", f"no topic is named “{name}”")
 
