@@ -158,3 +158,21 @@ def test_the_notice_in_a_browser_leads_to_the_page_without_the_filter(
     body = browser.find_element(By.TAG_NAME, "main").text
     assert browser.current_url.endswith("/?city=Metz"), browser.current_url
     assert "Rencontre IA" in body and not browser.find_elements(By.CSS_SELECTOR, "p.unknown")
+
+
+def test_the_directory_says_which_filter_names_nothing(quiet_site: Web) -> None:
+    """/sources, filtered as the agenda is, said "0 organisations" and "No organisation
+    found" for ``?kind=zzz``, ``?tag=zzz`` or ``?city=rue`` as for a filter that simply
+    matches none: it now says which names nothing, with a link to the directory without
+    it (the other filters kept); a kind or topic in another language names one."""
+    web = quiet_site
+    for facet in ("kind", "tag"):
+        for lang, said in NAMES_NOTHING[facet].items():
+            [note] = notices(web, "/sources", **{facet: "zzz", "city": "Nancy", "lang": lang})
+            assert note.startswith(said.format("zzz")), note
+            assert note.endswith("/sources?city=Nancy"), note
+    [note] = notices(web, "/sources", city="rue", kind="lab", lang="en")
+    assert note.startswith("No city and no event’s place is named “rue”"), note
+    assert note.endswith("/sources?kind=lab"), note
+    for fine in ({"kind": "Labor"}, {"tag": "KI"}, {"city": "Metz", "kind": "startup"}):
+        assert notices(web, "/sources", **fine) == [], fine

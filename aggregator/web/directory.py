@@ -24,6 +24,7 @@ from ..render.times import iso
 from ..selection import Selection, select_sources
 from . import i18n
 from .public import Filter, earliest_day, filter_choices, offered, webcal
+from .unknown_filters import unknown_notes
 from .rootpath import local
 from .views import address, aggregator_of, language, render
 from .i18n_errors import not_found
@@ -65,6 +66,8 @@ def sources(request: Request, city: Filter = "", kind: Filter = "", tag: Filter 
             for source in sorted(chosen, key=lambda s: i18n.alphabetical(s.name))]
     return render(request, "sources.html", rows=rows, with_dates=False,
                   with_source=False, from_day="",
+                  unknown_notes=unknown_notes(request, selection, "/sources",
+                                              published=aggregator.published()),
                   **filter_choices(request, None, "/sources", selection))
 
 

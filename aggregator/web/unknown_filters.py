@@ -17,10 +17,11 @@ from dataclasses import replace
 
 from fastapi import Request
 
-from ..core import Selection
+from ..core import Published, Selection
 from ..selection import named_kind
 from ..topics import TOPICS, offered_topics
 from . import i18n
+from .districts import unknown_city
 from .rootpath import local
 from .views import address, aggregator_of, language
 
@@ -63,18 +64,26 @@ def unknown_facets(request: Request, selection: Selection) -> list[str]:
 
 
 def unknown_notes(request: Request, selection: Selection, path: str, *,
-                  embedded: bool = False) -> list[tuple[str, str, str]]:
+                  embedded: bool = False, published: Published | None = None
+                  ) -> list[tuple[str, str, str]]:
     """(what the page says, its link's words, where it goes) for each filter of
     ``selection`` that names nothing: "No topic is named “zzz”: choose one from the list.",
     "Without this filter", the page at ``path`` with its other filters. ``embedded``
-    (/embed, framed on another site): the agenda, in the list's language, in a new tab."""
+    (/embed, framed on another site): the agenda, in the list's language, in a new tab.
+    With ``published``, the city too (:func:`.districts.unknown_city`), for a page that
+    has no note of its own about it (the directory)."""
     lang = language(request)
     notes = []
-    for facet in unknown_facets(request, selection):
+    facets = unknown_facets(request, selection)
+    if published is not None and unknown_city(request, published, selection.city):
+        facets.insert(0, "city")
+    for facet in facets:
         without = replace(selection, **{facet: ""}).filters()
         href = (address(f"{aggregator_of(request).settings.base_url}/", without | {"lang": lang})
                 if embedded else address(local(request, path), without))
         typed = " ".join(getattr(selection, facet).split())
-        notes.append((i18n.translate(lang, f"unknown_{facet}", value=typed),
+        said = (i18n.translate(lang, "no_place", place=typed) if facet == "city"
+                else i18n.translate(lang, f"unknown_{facet}", value=typed))
+        notes.append((said,
                       i18n.translate(lang, "without_filter"), href))
     return notes
