@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 
 from aggregator import config
 from aggregator.errors import ConfigError
-from sites import SOON, ics
+from sites import SOON, ics, one_calendar
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -336,3 +337,42 @@ def test_sources_check_answers_for_the_feed_while_sources_yaml_is_being_edited(
     assert said.endswith("the feed is checked with the default settings")
     code, out, err = aggregator(tmp_path, "sources", "check", feeds.url("/nothing.ics"), env=env)
     assert code == 1 and out == "" and "invalid: " in err and "404" in err
+
+
+def test_past_days_and_venues_are_settable_by_the_environment_as_the_file_says(
+        tmp_path: Path, feed_server: Any) -> None:
+    """The contract and the shipped sources.yaml say that every `settings:` key can also be
+    set by an AGGREGATOR_* variable, which wins over the file; AGGREGATOR_PAST_DAYS and
+    AGGREGATOR_VENUES were ignored without a word: a build kept 30 days of past events, and
+    two talks of one title at one hour in two venues, one of them named by the operator, were
+    fused into one (the built-in venues alone: one venue unknown, no conflict)."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    feed_server.set("/lab.ics", one_calendar(
+        ics("old@lab", "Atelier d'il y a cinq jours", now - timedelta(days=5)),
+        ics("talk@lab", "Rencontre Rust", SOON)), "text/calendar")
+    feed_server.set("/venue.ics", ics("v-1@venue", "Rencontre Rust", SOON).replace(
+        b"TCRM-Blida\\, 7 avenue de Blida\\, 57000 Metz", b"La Grande Halle\\, Metz"),
+        "text/calendar")
+    (tmp_path / "sources.yaml").write_text(
+        "settings:\n  past_days: 30\n"
+        f"sources:\n  - {{id: lab, name: Le Lab, kind: lab, city: Metz, country: FR,"
+        f" feeds: [{{url: '{feed_server.url('/lab.ics')}'}}]}}\n"
+        f"  - {{id: venue, name: La Venue, kind: venue, city: Metz, country: FR,"
+        f" feeds: [{{url: '{feed_server.url('/venue.ics')}'}}]}}\n")
+    env = {"AGGREGATOR_ALLOW_PRIVATE_NETWORKS": "1", "AGGREGATOR_OUTPUT": str(tmp_path / "out")}
+    assert aggregator(tmp_path, "refresh", env=env)[0] == 0
+    venues = "{grande-halle: [La Grande Halle]}"
+    code, _, err = aggregator(tmp_path, "build", env={
+        **env, "AGGREGATOR_PAST_DAYS": "2", "AGGREGATOR_VENUES": venues})
+    assert code == 0, err
+    calendar = (tmp_path / "out" / "calendar.ics").read_text()
+    assert "il y a cinq jours" not in calendar  # the environment's 2 days, not the file's 30
+    assert calendar.count("SUMMARY:Rencontre Rust") == 2  # two venues, the operator's and Blida
+    for variable, value, expected in (
+            ("AGGREGATOR_PAST_DAYS", "-5",
+             "AGGREGATOR_PAST_DAYS='-5': -5 is below 0: a number of days from 0 to 36500"),
+            ("AGGREGATOR_VENUES", "metz-blida",
+             "AGGREGATOR_VENUES='metz-blida': must be a mapping (name: value, …), not 'metz-blida' "
+             "(venue ids, each with the names and addresses organisers write for it")):
+        code, out, err = aggregator(tmp_path, "build", env={**env, variable: value})
+        assert code == 2 and out == "" and expected in err, err

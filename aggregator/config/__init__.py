@@ -29,6 +29,7 @@ from ..notices import OPERATOR_LANGUAGE, OPERATOR_LANGUAGES
 from ..proxies import NO_PROXIES, Proxies, from_environment
 from .schema import (  # noqa: F401  (parse_sources: imported from here too)
     DEFAULT_PAST_DAYS, DEFAULT_TIMEZONE, _describe, _SettingsModel, parse_duration, parse_sources,
+    with_environment,
 )
 
 DEFAULT_CONFIG = "sources.yaml"
@@ -150,6 +151,7 @@ def load(
     sources, raw_settings = parse_sources(raw)
     given = {key for key, value in raw_settings.items() if value is not None}
     raw_settings, file_env = settings_as_environment(raw_settings, env)
+    raw_settings = with_environment(raw_settings, env)
     try:
         file_settings = _SettingsModel.model_validate(raw_settings)
     except ValidationError as error:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import ConfigError
@@ -237,3 +239,41 @@ def _to_source(model: _SourceModel) -> Source:
         language=model.language, website=model.website, contact=model.contact,
         tags=tuple(model.tags), feeds=feeds, priority=model.priority,
     )
+
+
+
+FILE_SETTINGS_IN_ENVIRONMENT = {
+    "past_days": "",
+    "venues": " (venue ids, each with the names and addresses organisers write for it, as "
+              "{metz-blida: [TCRM-Blida, 7 avenue de Blida]})",
+}
+"""`settings:` keys that build_settings does not read from the environment itself, with a hint
+of what to write: AGGREGATOR_PAST_DAYS and AGGREGATOR_VENUES were ignored without a word,
+though the contract and the shipped sources.yaml say that every key is settable by the
+environment, which wins over the file."""
+
+
+def with_environment(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    """``settings:`` with AGGREGATOR_PAST_DAYS and AGGREGATOR_VENUES put over the file's values,
+    each read as YAML ("5", "{venue: [name, address]}") and checked as the file's would be.
+
+    Raises:
+        ConfigError: naming the variable, its value and what to write.
+    """
+    merged = dict(raw)
+    for key, hint in FILE_SETTINGS_IN_ENVIRONMENT.items():
+        variable = f"AGGREGATOR_{key.upper()}"
+        text = (env.get(variable) or "").strip()
+        if not text:
+            continue
+        try:
+            value = yaml.safe_load(text)
+            _SettingsModel.model_validate({key: value})
+        except yaml.YAMLError:
+            raise ConfigError(f"{variable}={text!r}: not readable as YAML{hint}") from None
+        except ValidationError as error:
+            [problem, *_] = error.errors()
+            words = _plain(dict(problem), list(problem["loc"]))
+            raise ConfigError(f"{variable}={text!r}: {words}{hint}") from None
+        merged[key] = value
+    return merged
