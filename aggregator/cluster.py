@@ -340,7 +340,10 @@ class ClusterMixin:
                 retries_only = self.store.read_mark(f"{name}:ended") is not None
             if not retries_only:
                 self.store.set_mark(f"{name}:started", 1)
-            report = send(week, retries_only=retries_only, stop=stop, any_week=True)
+            paced = self.settings.daemon  # as `digest send --per-minute --connections`
+            report = send(week, retries_only=retries_only, stop=stop, any_week=True,
+                          per_minute=paced.digest_per_minute,
+                          connections=paced.digest_connections)
             if not retries_only and not getattr(report, "interrupted", False):
                 self.store.set_mark(f"{name}:ended", 1)
         finally:

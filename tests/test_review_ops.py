@@ -370,3 +370,33 @@ def test_the_hourly_digest_retries_on_a_node_with_nothing_built_yet_is_no_error(
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == []
     assert any(r.getMessage().startswith("job=digest-retries ") for r in caplog.records)
+
+
+def test_the_daemons_weekly_digest_is_paced_as_the_operator_set_it(
+    tmp_path: Path, smtp_server: Sink, nodes: list[Node],  # noqa: F811
+) -> None:
+    """Issue 5: sending is "throttled (messages per minute configurable)"; only `digest send
+    --per-minute` was: `aggregator run`, which sends the weekly digest on Monday morning,
+    sent every message at once whatever the relay's limit, and nothing could pace it.
+    AGGREGATOR_DIGEST_PER_MINUTE now paces the daemon's sends too."""
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": [{
+        "id": "lab", "name": "Le Lab", "kind": "lab", "city": "Metz", "country": "FR",
+        "feeds": [{"url": "http://127.0.0.1:9/events.ics"}]}]}))
+    db_url = f"sqlite:///{tmp_path / 'aggregator.db'}"
+    aggregator = make_aggregator(config.load(tmp_path / "sources.yaml", {"AGGREGATOR_DB": db_url}))
+    for address in READERS[:4]:
+        aggregator.add_subscriber(address, confirmed=True)
+    aggregator.close()
+    node = Node(tmp_path, "paced", AGGREGATOR_DB=db_url, AGGREGATOR_SMTP_HOST=smtp_server.host,
+                AGGREGATOR_OUTPUT=str(tmp_path / "output"),
+                AGGREGATOR_SMTP_PORT=str(smtp_server.port), AGGREGATOR_DIGEST_CRON="* * * * * *",
+                AGGREGATOR_DIGEST_PER_MINUTE="40")  # one each 1.5 s
+    nodes.append(node)
+    arrivals: list[float] = []
+    deadline = time.monotonic() + 60
+    while len(arrivals) < 4 and time.monotonic() < deadline:
+        arrivals += [time.monotonic()] * (smtp_server.count - len(arrivals))
+        time.sleep(0.02)
+    node.stop()
+    assert len(arrivals) == 4, node.logs()
+    assert arrivals[-1] - arrivals[0] >= 3 * 1.5 * 0.9, [t - arrivals[0] for t in arrivals]

@@ -67,6 +67,11 @@ class DaemonSettings:
     """Feeds a node claims per round (AGGREGATOR_FEED_BATCH), so nodes share a cycle."""
     node: str = ""
     """This node's name in leases and logs (AGGREGATOR_NODE); default host:pid."""
+    digest_per_minute: int = 0
+    """At most this many digests a minute from the weekly job (AGGREGATOR_DIGEST_PER_MINUTE,
+    as `digest send --per-minute`); 0: no limit."""
+    digest_connections: int = 1
+    """SMTP sessions at once of the weekly job (AGGREGATOR_DIGEST_CONNECTIONS, 1 to 32)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +219,8 @@ def _read_yaml(path: Path) -> Any:
 ENVIRONMENT_SETTINGS = ("allow_private_networks", "smtp_host", "smtp_port", "smtp_user",
                         "smtp_password", "smtp_security", "mail_from", "admin_token",
                         "metrics_token", "operator_email", "operator_language", "privacy_url",
-                        "tick", "build_delay", "lease", "feed_batch", "node")
+                        "tick", "build_delay", "lease", "feed_batch", "node", "digest_per_minute",
+                        "digest_connections")
 """Settings read from AGGREGATOR_<NAME>, which `settings:` may give too (the environment wins)."""
 
 
@@ -378,6 +384,12 @@ def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettin
     if batch < 1:  # 0 was taken: the daemon then never fetched a feed, and said nothing
         raise ConfigError(f"AGGREGATOR_FEED_BATCH={batch}: feeds claimed per round must be "
                           "at least 1 (default 100)")
+    per_minute = read("DIGEST_PER_MINUTE", int, base.digest_per_minute)
+    connections = read("DIGEST_CONNECTIONS", int, base.digest_connections)
+    if per_minute < 0 or not 1 <= connections <= 32:
+        raise ConfigError(f"AGGREGATOR_DIGEST_PER_MINUTE={per_minute}, AGGREGATOR_DIGEST_"
+                          f"CONNECTIONS={connections}: messages a minute from 0 (no limit) "
+                          "and SMTP sessions at once from 1 to 32")
     lease = read("LEASE", parse_duration, base.lease)
     if not lease:  # every claim free again at once, and its renewal in a loop without pause
         raise ConfigError(f"AGGREGATOR_LEASE={env.get('AGGREGATOR_LEASE')!r}: a node's claim "
@@ -390,6 +402,8 @@ def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettin
             lease=lease,
             batch=batch,
             node=node,
+            digest_per_minute=per_minute,
+            digest_connections=connections,
         )
     except ValueError as error:
         raise ConfigError(f"daemon settings: {error}") from None
