@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..models import Event, When
-from ..recurrence import (WALK_BUDGET, dates_between, has_end, rule_parts, rule_problem,
-                          several_a_day)
+from ..recurrence import (WALK_BUDGET, dates_between, has_end, rule_dates_read, rule_parts,
+                          rule_problem, several_a_day)
 from .keys import instant
 
 SAME_DAYS = 4
@@ -29,8 +29,9 @@ def in_step(series: Event, later: Event, later_gives_dates: bool, tz: ZoneInfo) 
     and their merged event loses no date of either. Only the plain case joins, where
     nothing can be lost or moved (two reviews found dates lost in every other):
 
-    - both rules run on without end (a COUNT or UNTIL of either may end the merged event
-      before the other's last date) and walk whole days (hourly slots never join);
+    - both rules run on without end, or both end on the same day (a COUNT or UNTIL of one
+      alone may end the merged event before the other's last date), and walk whole days
+      (hourly slots never join);
     - both start at one wall-clock time in one zone, so either's moved or cancelled dates
       (RECURRENCE-IDs) stay dates of the merged rule, in summer and in winter;
     - over :data:`HORIZON_DAYS` from ``later``'s start (at least :data:`SAME_DAYS` dates)
@@ -39,22 +40,45 @@ def in_step(series: Event, later: Event, later_gives_dates: bool, tz: ZoneInfo) 
     - a later record that gives the dates starts back at the series' first date
       (rhythm.joined_start): the series' first weeks stay in subscribers' calendars.
     """
-    if not (_endless(series) and _endless(later)) or not _same_clock(series, later):
+    if not (_whole_days(series) and _whole_days(later)) or not _same_clock(series, later):
         return False
     first, own = _day(later.start, later.timezone, tz), _day(series.start, series.timezone, tz)
     if first is None or own is None or first <= own:
         return False  # (one on the same day was compared with the series by clustering)
-    span = (date.fromordinal(first), date.fromordinal(first + HORIZON_DAYS))
+    last = first + HORIZON_DAYS
+    if has_end(series.rrule or "") or has_end(later.rrule or ""):
+        ends = {_last_day(series, tz), _last_day(later, tz)}
+        if len(ends) != 1 or None in ends:
+            return False
+        [end] = ends
+        last = max(end or first, first)  # both over by then: all their days compared
+    span = (date.fromordinal(first), date.fromordinal(last))
     ours = _days(later, span, tz)
     if len(ours) < SAME_DAYS or ours != _days(series, span, tz):
         return False
     return not later_gives_dates or joined_start(later, series) is not None
 
 
-def _endless(record: Event) -> bool:
-    """A rule without COUNT or UNTIL, of days or longer periods."""
-    rule = record.rrule
-    return rule is not None and not several_a_day(rule) and not has_end(rule)
+def _whole_days(record: Event) -> bool:
+    """A rule of days or longer periods."""
+    return record.rrule is not None and not several_a_day(record.rrule)
+
+
+ENDED_DATES = 1_000
+"""Dates of a rule that ends (COUNT or UNTIL) read to find its last day; one with more is
+taken as endless (the benchmark's are 8, real series' a few dozen)."""
+
+
+def _last_day(record: Event, tz: ZoneInfo) -> int | None:
+    """The day (ordinal in ``tz``) of the last date of ``record``'s rule or RDATEs, None when
+    its rule runs on (or past :data:`ENDED_DATES`)."""
+    if record.rrule is None or not has_end(record.rrule):
+        return None
+    dates, goes_on = rule_dates_read(record.rrule, record.start, limit=ENDED_DATES)
+    days = [_day(when, record.timezone, tz) for when in (*dates, *record.rdates)]
+    if goes_on or not dates or None in days:
+        return None
+    return max(d for d in days if d is not None)
 
 
 def _same_clock(a: Event, b: Event) -> bool:
