@@ -200,3 +200,30 @@ def test_explaining_one_event_reads_only_the_days_around_it_and_says_the_same(
     assert sorted(e.uid for e in near) == [
         "ia@lab", "py@lab", "v-ia2@venue", "v-ia@venue", "v-jeux@venue"]
     app.close()
+
+
+def test_a_split_after_a_merge_pulls_the_record_out_as_the_command_says(
+        site: Any, tmp_path: Path, db_url: str, monkeypatch: Any) -> None:
+    """The operator merged the wrong event in, then split it out: `events split` said
+    "split … out of …; run `aggregator build`", and every build kept it merged, for the
+    earlier merge forced it back in whatever came after. The later decision now wins."""
+    monkeypatch.setenv("AGGREGATOR_DB", db_url)
+    refresh_and_build()
+    by_title = {e["title"]: e["uid"] for e in json_events(tmp_path)}
+    merge = run("events", "merge", by_title["Apéro start-up"], by_title["Rencontre IA"])
+    assert merge.exit_code == 0, merge.output + merge.stderr
+    run("build")
+    [merged] = [e for e in json_events(tmp_path) if e["status"] != "CANCELLED"]
+    assert len(merged["sources"]) == 3
+    split = run("events", "split", merged["uid"], "assoc:meetup-7@assoc")
+    assert split.exit_code == 0, split.output + split.stderr
+    run("build")
+    run("build")
+    live = {e["title"]: e for e in json_events(tmp_path) if e["status"] != "CANCELLED"}
+    assert {title: len(e["sources"]) for title, e in live.items()} == {
+        "Rencontre IA": 2, "Apéro start-up": 1}
+    # and merged again by the operator, it is one event again: the latest decision wins
+    again = run("events", "merge", live["Rencontre IA"]["uid"], "assoc:meetup-7@assoc")
+    assert again.exit_code == 0, again.output + again.stderr
+    run("build")
+    assert [len(e["sources"]) for e in json_events(tmp_path) if e["status"] != "CANCELLED"] == [3]

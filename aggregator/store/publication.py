@@ -112,12 +112,20 @@ class PublicationStore:
         with self._connect() as connection:
             rows = connection.execute(
                 sa.select(dedup_overrides).order_by(dedup_overrides.c.id)).all()
-        merges = tuple(tuple(json.loads(r.record_keys)) for r in rows if r.kind == "merge")
+        merges: list[tuple[str, ...]] = []
+        for row in rows:  # in the order decided: a split pulls its record out of earlier merges
+            if row.kind == "merge":
+                merges.append(tuple(json.loads(row.record_keys)))
+            elif row.kind == "split":
+                out = set(json.loads(row.record_keys))
+                merges = [kept for kept in (tuple(k for k in m if k not in out) for m in merges)
+                          if len(kept) > 1]
         splits = tuple(k for r in rows if r.kind == "split" for k in json.loads(r.record_keys))
         hidden = frozenset(k for r in rows if r.kind == "hide" for k in json.loads(r.record_keys))
         hidden_news = frozenset(k for r in rows if r.kind == "hide-news"
                                 for k in json.loads(r.record_keys))
-        return Overrides(merges=merges, splits=splits, hidden=hidden, hidden_news=hidden_news)
+        return Overrides(merges=tuple(merges), splits=splits, hidden=hidden,
+                         hidden_news=hidden_news)
 
     def overrides_of_kind(self, kind: str) -> list[tuple[int, tuple[str, ...], datetime]]:
         """(id, record keys, when) of each override of ``kind``, oldest first: what the
