@@ -155,3 +155,26 @@ def test_a_counted_series_exported_from_its_next_date_to_the_same_last_date_is_t
         other = dataclasses.replace(venue, rrule=f"FREQ=WEEKLY;BYDAY=TU;{count}".rstrip(";"))
         result = merge_events([organiser, other], SOURCES).events
         assert len(result) == 2, count  # none of either's dates lost
+
+
+def test_a_later_series_in_a_zone_whose_clock_is_the_same_is_that_series() -> None:
+    """Issue 3's benchmark (family ``later`` with ``luxembourg_zone``, ``tzid``,
+    ``floating``): the cross-poster's export of the Tuesdays at 18:30 from the fourth, in
+    Europe/Luxembourg or Europe/Berlin, or floating (read in the agenda's zone), stayed a
+    second event: only one zone name joined. Those clocks are Paris' own, summer and
+    winter, so every date of either is a date of the merged rule. In UTC (18:30Z, 19:30 or
+    20:30 in Paris), or at another hour, it stays apart: no date of it is the series'."""
+    organiser = series(uid="dojo@lorntech.fr", rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=8")
+    later = START + timedelta(weeks=3)  # 25 March, before summer time; the rule runs past it
+
+    def export(zone: str | None, hour: int = 18) -> Event:
+        start = later.replace(hour=hour, tzinfo=None if zone is None else ZoneInfo(zone))
+        return dataclasses.replace(VENUE, start=start, end=start + timedelta(hours=2),
+                                   timezone=zone or "", rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=5")
+
+    for zone in ("Europe/Luxembourg", "Europe/Berlin", None):
+        [merged] = merge_events([organiser, export(zone)], SOURCES).events
+        assert merged.rrule == organiser.rrule and merged.start == START, zone
+        assert len(days([merged])) == 8
+    for apart in (export("UTC"), export("Europe/London"), export("Europe/Berlin", 19)):
+        assert len(merge_events([organiser, apart], SOURCES).events) == 2, apart.start

@@ -10,8 +10,9 @@ PURE: records in, a verdict out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+import functools
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..models import Event, When
 from ..recurrence import (WALK_BUDGET, dates_between, has_end, rule_dates_read, rule_parts,
@@ -32,15 +33,17 @@ def in_step(series: Event, later: Event, later_gives_dates: bool, tz: ZoneInfo) 
     - both rules run on without end, or both end on the same day (a COUNT or UNTIL of one
       alone may end the merged event before the other's last date), and walk whole days
       (hourly slots never join);
-    - both start at one wall-clock time in one zone, so either's moved or cancelled dates
-      (RECURRENCE-IDs) stay dates of the merged rule, in summer and in winter;
+    - both start at one wall-clock time in one zone, or in zones whose clocks agree
+      (Europe/Luxembourg and Europe/Paris; a floating time is read in the build's zone), so
+      either's moved or cancelled dates (RECURRENCE-IDs) stay dates of the merged rule, in
+      summer and in winter;
     - over :data:`HORIZON_DAYS` from ``later``'s start (at least :data:`SAME_DAYS` dates)
       both give the same days, day by day in the build's zone: a monthly special on the
       first Tuesday, each of whose dates is a weekly series' day, is another series;
     - a later record that gives the dates starts back at the series' first date
       (rhythm.joined_start): the series' first weeks stay in subscribers' calendars.
     """
-    if not (_whole_days(series) and _whole_days(later)) or not _same_clock(series, later):
+    if not (_whole_days(series) and _whole_days(later)) or not _same_clock(series, later, tz):
         return False
     first, own = _day(later.start, later.timezone, tz), _day(series.start, series.timezone, tz)
     if first is None or own is None or first <= own:
@@ -81,13 +84,38 @@ def _last_day(record: Event, tz: ZoneInfo) -> int | None:
     return max(d for d in days if d is not None)
 
 
-def _same_clock(a: Event, b: Event) -> bool:
-    """Both timed, in one named zone, at one wall-clock time (or both all-day)."""
+def _same_clock(a: Event, b: Event, tz: ZoneInfo) -> bool:
+    """Both timed at one wall-clock time, in one zone or in zones whose clocks agree (or
+    both all-day)."""
     if not isinstance(a.start, datetime) or not isinstance(b.start, datetime):
         return not isinstance(a.start, datetime) and not isinstance(b.start, datetime)
-    return (a.start.tzinfo is not None and b.start.tzinfo is not None
-            and str(a.start.tzinfo) == str(b.start.tzinfo)
-            and a.start.timetz().replace(tzinfo=None) == b.start.timetz().replace(tzinfo=None))
+    if a.start.timetz().replace(tzinfo=None) != b.start.timetz().replace(tzinfo=None):
+        return False
+    zones = [start.tzinfo or tz for start in (a.start, b.start)]
+    return str(zones[0]) == str(zones[1]) or same_clocks(
+        str(zones[0]), str(zones[1]), min(a.start.year, b.start.year))
+
+
+CLOCK_YEARS = 3
+"""Years, from the earlier series' start, over which two zones must agree to count as one."""
+
+
+@functools.lru_cache(maxsize=256)
+def same_clocks(first: str, second: str, year: int) -> bool:
+    """Whether the zones named ``first`` and ``second`` (IANA names, "UTC") show the same
+    time every day of :data:`CLOCK_YEARS` years from ``year``: Europe/Paris, Europe/Berlin
+    and Europe/Luxembourg do, summer and winter; UTC and Europe/Paris do not, and a moved
+    date at 18:30 of either would then be no date of the other's rule."""
+    try:
+        zones = ZoneInfo(first), ZoneInfo(second)
+    except (ValueError, ZoneInfoNotFoundError):
+        return False
+    day = datetime(year, 1, 1, 12, tzinfo=UTC)
+    for _ in range(366 * CLOCK_YEARS):
+        if day.astimezone(zones[0]).utcoffset() != day.astimezone(zones[1]).utcoffset():
+            return False
+        day += timedelta(days=1)
+    return True
 
 
 def _days(record: Event, span: tuple[date, date], tz: ZoneInfo) -> list[int]:
