@@ -176,3 +176,15 @@ def test_the_directory_says_which_filter_names_nothing(quiet_site: Web) -> None:
     assert note.endswith("/sources?kind=lab"), note
     for fine in ({"kind": "Labor"}, {"tag": "KI"}, {"city": "Metz", "kind": "startup"}):
         assert notices(web, "/sources", **fine) == [], fine
+
+
+def test_the_embedded_list_links_a_city_naming_nothing_to_the_agenda_without_it(
+        quiet_site: Web) -> None:
+    """/embed, framed on an organisation's site, said of ``?city=rue`` that no city is
+    named so, but with no link, where its other filters' notices link to the agenda without
+    them: the reader of the framed list could only retype the address."""
+    web = quiet_site
+    [note] = notices(web, "/embed", city="rue", kind="lab", lang="de")
+    assert note.startswith("Keine Stadt und kein Veranstaltungsort heißt „rue“"), note
+    assert note.endswith("/?kind=lab&lang=de"), note
+    assert notices(web, "/embed", city="Metz", lang="de") == []

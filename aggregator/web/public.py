@@ -30,7 +30,7 @@ from ..render import DEFAULT_TITLE, pages
 from ..render.agenda import occurring_between
 from ..render.exports import AtomEntry, render_atom
 from ..selection import as_offered
-from .districts import district_note, listed_district, no_place_note
+from .districts import district_note, listed_district
 from .unknown_filters import unknown_notes
 from . import i18n
 from .conditional import ATOM, conditional
@@ -270,7 +270,8 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     the pages in its language: framed, it sets no cookie (SameSite), and an English
     organisation's visitors opened them in their browser's French. A city that names
     nothing (a typo, "rue") says so, as the agenda does: the list was only empty; so does a
-    kind, topic or organisation that names nothing, with a link to the agenda without it."""
+    kind, topic or organisation that names nothing; each with a link to the agenda without
+    it."""
     aggregator = aggregator_of(request)
     published = aggregator.published()
     selection = offered(request, published,
@@ -281,8 +282,8 @@ def embed(request: Request, city: Filter = "", kind: Filter = "", tag: Filter = 
     label = selection.label(language(request), aggregator.source_map())
     heading = f"{DEFAULT_TITLE}" + (f" – {label}" if label else "")
     return render(request, "embed.html", agenda=body, heading=heading, more_href=more,
-                  district_note=no_place_note(request, published, selection)["district_note"],
-                  unknown_notes=unknown_notes(request, selection, "/", embedded=True))
+                  unknown_notes=unknown_notes(request, selection, "/", embedded=True,
+                                              published=published))
 
 
 @router.get("/calendars", response_class=HTMLResponse)
