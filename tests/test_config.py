@@ -152,6 +152,18 @@ def test_a_daemon_variable_out_of_range_is_refused_by_its_name(
     assert expected in str(caught.value)
 
 
+@pytest.mark.parametrize("name", ["AGGREGATOR_FEED_BATCH", "AGGREGATOR_DIGEST_PER_MINUTE",
+                                  "AGGREGATOR_DIGEST_CONNECTIONS"])
+def test_a_count_that_is_no_whole_number_says_what_to_write(tmp_path: Path, name: str) -> None:
+    """"ten" or "1.5" for a count was refused with Python's own words ("invalid literal for
+    int() with base 10"), which tell an operator nothing of what to write instead."""
+    for value in ("ten", "1.5"):
+        with pytest.raises(ConfigError) as caught:
+            config.load(write(tmp_path, GOOD), environ={name: value})
+        assert f"{name}={value!r}" in str(caught.value)
+        assert "a whole number, as 2" in str(caught.value)
+
+
 @pytest.mark.parametrize(("name", "value", "expected"), [
     ("AGGREGATOR_BASE_URL", "notaurl", "the web app's public address"),
     ("AGGREGATOR_BASE_URL", "agenda.example.org", "the web app's public address"),

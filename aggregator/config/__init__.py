@@ -361,6 +361,15 @@ NODE_MAX = 150
 "/refresh-1a2b3c4d" suffix (SQLite stored any length; PostgreSQL refused it)."""
 
 
+def _count(text: str) -> int:
+    """A count an operator typed; int()'s own message ("invalid literal for int() with base
+    10") is kept, with what to write instead."""
+    try:
+        return int(text)
+    except ValueError as error:
+        raise ValueError(f"{error}: write a whole number, as 2") from None
+
+
 def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettings:
     """The daemon's knobs from AGGREGATOR_* (tests shorten them; operators rarely need to)."""
     base = DaemonSettings()
@@ -376,7 +385,7 @@ def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettin
         except ValueError as error:
             raise ConfigError(f"AGGREGATOR_{name}={text!r}: {error}") from None
 
-    batch = read("FEED_BATCH", int, base.batch)
+    batch = read("FEED_BATCH", _count, base.batch)
     node = env.get("AGGREGATOR_NODE") or ""
     if len(node) > NODE_MAX:  # PostgreSQL refused every lease: no feed was ever fetched
         raise ConfigError(f"AGGREGATOR_NODE is {len(node)} characters long: a node's name "
@@ -384,8 +393,8 @@ def _daemon_settings(env: Mapping[str, str], fs: _SettingsModel) -> DaemonSettin
     if batch < 1:  # 0 was taken: the daemon then never fetched a feed, and said nothing
         raise ConfigError(f"AGGREGATOR_FEED_BATCH={batch}: feeds claimed per round must be "
                           "at least 1 (default 100)")
-    per_minute = read("DIGEST_PER_MINUTE", int, base.digest_per_minute)
-    connections = read("DIGEST_CONNECTIONS", int, base.digest_connections)
+    per_minute = read("DIGEST_PER_MINUTE", _count, base.digest_per_minute)
+    connections = read("DIGEST_CONNECTIONS", _count, base.digest_connections)
     if per_minute < 0 or not 1 <= connections <= 32:
         raise ConfigError(f"AGGREGATOR_DIGEST_PER_MINUTE={per_minute}, AGGREGATOR_DIGEST_"
                           f"CONNECTIONS={connections}: messages a minute from 0 (no limit) "
