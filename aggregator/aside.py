@@ -8,6 +8,8 @@ when the parent needs them: neither process holds them all (the records of event
 100 MB at N = 3,000 sources; a pipe would stop the child until the parent reads). Only work
 whose results are cheap to send (bytes, strings, or objects referring to the parent's own:
 ``known``) pays: unpickling 12,000 merged events took a third of the time making them did.
+:func:`run_in_turn` has one child do several works one after the other, the results of each
+readable as soon as it is done (a byte on a pipe says so).
 
 The child is never needed: when it cannot be made (one core, no memory for a fork, no room
 for its file), fails or dies (the OOM killer), :meth:`Aside.results` runs ``work`` in this
@@ -37,42 +39,63 @@ T = TypeVar("T")
 
 
 class Aside(Generic[T]):
-    """``work`` running in a child process (or to run here): :meth:`results` gives what it
-    yields. Use it as a context manager, so that a child whose results were never asked for
-    (the build failed meanwhile) is stopped and reaped, and its file closed."""
+    """``works`` running one after the other in a child process (or to run here):
+    :meth:`results` gives what one of them yields, as soon as the child has done that one.
+    Use it as a context manager, so that a child whose results were never asked for (the
+    build failed meanwhile) is stopped and reaped, and its files closed."""
 
-    def __init__(self, work: Callable[[], Iterable[T]], known: Sequence[object] = (), *,
-                 fork: bool = True) -> None:
-        self._work = work
+    def __init__(self, works: Sequence[Callable[[], Iterable[T]]], known: Sequence[object] = (),
+                 *, fork: bool = True) -> None:
+        self._works = works
         self._known = known
         self._fork = fork
         self._pid = 0
-        self._file: IO[bytes] | None = None
+        self._files: list[IO[bytes]] = []
+        self._done = 0
+        """How many of ``works`` the child has done (a byte on the pipe for each)."""
+        self._pipe = -1
         self._stack = ExitStack()
 
     def __enter__(self) -> Aside[T]:
         if not self._fork or (os.cpu_count() or 1) < 2 or not room_for_a_child():
             return self
+        done = -1
         try:
-            self._file = self._stack.enter_context(tempfile.TemporaryFile(prefix="aggregator-"))
+            self._files = [self._stack.enter_context(tempfile.TemporaryFile(prefix="aggregator-"))
+                           for _ in self._works]
+            self._pipe, done = os.pipe()
+            self._stack.callback(os.close, self._pipe)
             self._stack.enter_context(frozen_heap())
             self._pid = os.fork()
-        except OSError:  # no room for the file, no memory or process left for a fork
+        except OSError:  # no room for a file, no memory or process left for a fork
+            if done >= 0:
+                os.close(done)
             self._stack.close()
+            self._files, self._pid = [], 0
             return self
         if self._pid == 0:
-            _child(self._work, self._file, self._known)
+            _child(self._works, self._files, done, self._known)
+        os.close(done)  # the child's alone: its end closing is the child ending
         return self
 
-    def results(self) -> Iterator[T]:
-        """What ``work()`` yields, in order: the child's, once it ended well; else made here."""
-        if self._pid:
-            _, status = os.waitpid(self._pid, 0)
+    def results(self, number: int = 0) -> Iterator[T]:
+        """What ``works[number]()`` yields, in order: the child's, once it has done that
+        work; made here when the child failed or died before."""
+        if self._wait_for(number):
+            yield from _read(self._files[number], self._known)
+        else:
+            yield from self._works[number]()
+
+    def _wait_for(self, number: int) -> bool:
+        """Whether the child did ``works[number]``, waiting for it to, or to end."""
+        while self._pid and self._done <= number:
+            if os.read(self._pipe, 1):
+                self._done += 1
+                if self._done < len(self._works):
+                    continue
+            os.waitpid(self._pid, 0)  # all done, or gone (whatever it did is on the pipe)
             self._pid = 0
-            if status == 0 and self._file is not None:
-                yield from _read(self._file, self._known)
-                return
-        yield from self._work()
+        return self._done > number
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
@@ -148,20 +171,33 @@ def run_aside(work: Callable[[], Iterable[T]], known: Sequence[object] = (), *,
     ``work`` yields may refer to the objects of ``known`` (the parent's, which the child
     inherited): they come back as the parent's own objects, not as copies. ``fork=False``
     (too little work to pay for a fork): ``work`` runs here, when its results are asked for."""
-    return Aside(work, known, fork=fork)
+    return Aside((work,), known, fork=fork)
 
 
-def _child(work: Callable[[], Iterable[T]], file: IO[bytes], known: Sequence[object]) -> None:
-    """Run in the forked child: ``work``'s results into ``file``, then leave at once."""
+def run_in_turn(works: Sequence[Callable[[], Iterable[T]]], known: Sequence[object] = (), *,
+                fork: bool = True) -> Aside[T]:
+    """:func:`run_aside` for several works done one after the other by one child,
+    ``aside.results(n)`` giving the ``n``-th's as soon as it is done: a second child would
+    copy again every page of the parent the two works both read (CPython writes a reference
+    count into each object it reads), 60 MB more for a first build at N = 1,000 sources."""
+    return Aside(works, known, fork=fork)
+
+
+def _child(works: Sequence[Callable[[], Iterable[T]]], files: Sequence[IO[bytes]], done: int,
+           known: Sequence[object]) -> None:
+    """Run in the forked child: each work's results into its file, a byte on ``done`` when
+    one is complete, then leave at once."""
     code = 1
     try:
         gc.disable()
         for number in (signal.SIGINT, signal.SIGTERM):  # not the parent's handlers: a stop
             signal.signal(number, signal.SIG_DFL)       # ends the child, the parent goes on
         places = {id(value): place for place, value in enumerate(known)}
-        for value in work():
-            _Pickler(file, places).dump(value)
-        file.flush()
+        for work, file in zip(works, files, strict=True):
+            for value in work():
+                _Pickler(file, places).dump(value)
+            file.flush()
+            os.write(done, b".")
         code = 0
     finally:
         os._exit(code)

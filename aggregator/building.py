@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import chain
@@ -19,14 +19,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import lifecycle
-from .aside import run_aside
+from .aside import run_aside, run_in_turn
 from .config import Settings
 from .dedup import NEWS_MEMOS, continuity, merge_events, merge_news, news, record_key
 from .dedup.results import EventMerge, NewsMerge
 from .gcpause import fewer_collections, release_free_memory
 from .models import Event, MergedEvent, MergedItem, NewsItem, Publication, Source
 from .publish import write_outputs
-from .render import OutputMemos, iter_outputs, keep_records, make_records, unmade_records
+from .render import (
+    OutputMemos, iter_outputs, keep_blocks, keep_records, make_blocks, make_records,
+    unmade_blocks, unmade_records,
+)
+from .render.ics import render_event_blocks
 from .store import Store
 from .store.codec import encode_merged
 from .store.publication import changed_publications
@@ -36,6 +40,10 @@ ASIDE_MIN_RECORDS = 1_000
 """Fewer export records (or snapshots, or new articles) to make than this are made in the
 build's process: a fork (4 ms for a process of 200 MB) would cost more than making them
 (12 µs a record or snapshot)."""
+CHILD_BLOCKS = 3
+"""The child makes one in so many of a first build's calendar blocks (the last ones), then the
+exports' records and the snapshots, while the build makes the others and writes the files:
+with a half, the child's part was the longer (bench/timeline.py at N = 1,000)."""
 ONE_BUILD = threading.Lock()
 """Held by every build of the process. A build reuses and refills the process's memos (the
 module-level ones of decoding, dedup and lifecycle, and an Aggregator's scratch files), so
@@ -106,31 +114,42 @@ class BuildMixin:
                  by_id: Mapping[str, Source], now: datetime,
                  publication: Mapping[str, Publication], before: Mapping[str, Publication]
                  ) -> list[Path]:
-        """Write every output, then save the publication. The records of events.json and
-        news.json that the memos do not hold, and the snapshots of the publication's changed
-        entries (all of them in a first build), are made by child processes while this one
-        renders and writes the calendars (aggregator/aside.py): the build's second core.
-        Below :data:`ASIDE_MIN_RECORDS` of either (a rebuild), they are made here as they
-        are written."""
+        """Write every output, then save the publication. Half the calendar blocks and the
+        records of events.json and news.json that the memos do not hold, then the snapshots
+        of the publication's changed entries (all of them in a first build), are made by a
+        child process while this one renders the other half of the blocks and writes the
+        files (aggregator/aside.py): the build's second core. Below
+        :data:`ASIDE_MIN_RECORDS` of each (a rebuild), they are made here."""
         memos = self.output_memos
         unmade_events, unmade_items = unmade_records(events, items, memos)
         changed = [entry.snapshot for entry in changed_publications(publication, before)
                    if entry.snapshot is not None]
-        exports_ready: Callable[[], object] = lambda: None
-        encoded: Iterable[str] | None = None
-        with ExitStack() as children:
-            if len(unmade_events) + len(unmade_items) >= ASIDE_MIN_RECORDS:
-                records = children.enter_context(run_aside(
-                    lambda: make_records(unmade_events, unmade_items, by_id)))
-                exports_ready = lambda: keep_records(  # noqa: E731
-                    memos, unmade_events, unmade_items, records.results())
-            if len(changed) >= ASIDE_MIN_RECORDS:
-                snapshots = children.enter_context(run_aside(lambda: _encoded(changed)))
-                encoded = chain.from_iterable(snapshots.results())
+        unmade = unmade_blocks(events, memos)
+        ours = len(unmade) - len(unmade) // CHILD_BLOCKS
+        theirs = unmade[ours:] if len(unmade) >= 2 * ASIDE_MIN_RECORDS else []
+        records_aside = len(unmade_events) + len(unmade_items) >= ASIDE_MIN_RECORDS
+        snapshots_aside = len(changed) >= ASIDE_MIN_RECORDS
+        # in the order the build needs them; one child: a second would copy again every page
+        # of this process the works read (issue 8)
+        works: tuple[Callable[[], Iterable[Any]], ...] = (
+            lambda: make_blocks(theirs, now=now, sources=by_id),
+            lambda: make_records(unmade_events, unmade_items, by_id) if records_aside else (),
+            lambda: _encoded(changed) if snapshots_aside else (),
+        )
+        with run_in_turn(works, fork=bool(theirs) or records_aside or snapshots_aside) as child:
+            def blocks_ready() -> None:  # the rest made here meanwhile, then the child's kept
+                render_event_blocks(unmade[:len(unmade) - len(theirs)], now=now, sources=by_id,
+                                    memo=memos.blocks)
+                keep_blocks(memos.blocks, theirs, child.results(0))
+
+            def exports_ready() -> None:
+                keep_records(memos, unmade_events, unmade_items, child.results(1))
+
+            encoded = chain.from_iterable(child.results(2)) if snapshots_aside else None
             files = iter_outputs(
                 events, items, by_id,
                 now=now, base_url=self.settings.base_url, timezone=self.settings.timezone,
-                memos=memos, exports_ready=exports_ready,
+                memos=memos, exports_ready=exports_ready, blocks_ready=blocks_ready,
             )
             written = write_outputs(self.settings.output_dir, files, whole_generation=True)
             memos.settle()

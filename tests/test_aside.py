@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +17,9 @@ from typing import Any
 import pytest
 
 from aggregator import building
-from aggregator.aside import available_and_resident, cgroup_room, room_for_a_child, run_aside
+from aggregator.aside import (
+    available_and_resident, cgroup_room, room_for_a_child, run_aside, run_in_turn,
+)
 from aggregator.core import make_aggregator
 from aggregator.dedup import NEWS_MEMOS, news
 from aggregator.memo import Memo
@@ -150,7 +153,7 @@ def _build(database: Path, where: Path, feed_server: Any) -> tuple[Path, int]:
         memo.clear()
     aggregator.build()
     kept = (len(aggregator.output_memos.records) + len(aggregator.output_memos.items)
-            + len(news.ARTICLES))
+            + len(news.ARTICLES) + len(aggregator.output_memos.blocks))
     shutil.copytree(where / "output", where / "first")
     aggregator.build()
     aggregator.close()
@@ -165,24 +168,64 @@ def _files(root: Path) -> dict[str, bytes]:
 def test_a_build_making_its_export_records_aside_writes_the_same_bytes(
         refreshed: Path, feed_server: Any, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """And half of its calendar blocks, made by another child while the build makes the
+    other half: the calendars are the same bytes, and the next build finds every block."""
     here, kept_here = _build(refreshed, tmp_path / "here", feed_server)
     makers = tmp_path / "makers"
-    make_records = building.make_records
 
-    def noted(*args: Any) -> Any:  # the real work, noting which process did it
-        with makers.open("a") as note:
-            note.write(f"{os.getpid()}\n")
-        return make_records(*args)
+    def noted(name: str) -> Any:  # the real work, noting which process did it
+        real = getattr(building, name)
+
+        def work(*args: Any, **kwargs: Any) -> Any:
+            with makers.open("a") as note:
+                note.write(f"{name} {os.getpid()}\n")
+            return real(*args, **kwargs)
+        return work
 
     monkeypatch.setattr(building, "ASIDE_MIN_RECORDS", 1)
-    monkeypatch.setattr(building, "make_records", noted)
+    for name in ("make_records", "make_blocks"):
+        monkeypatch.setattr(building, name, noted(name))
     aside, kept_aside = _build(refreshed, tmp_path / "aside", feed_server)
-    [maker] = makers.read_text().split()  # the first build's (the rebuild has them all)
+    makers_of: dict[str, str] = {}
+    for line in makers.read_text().splitlines():  # the first build's (the rebuild's: here)
+        name, pid = line.split()
+        makers_of.setdefault(name, pid)
+    assert makers_of.keys() == {"make_records", "make_blocks"}
+    [maker] = set(makers_of.values())  # one child, one copy of the pages both read
     assert maker != str(PARENT)
-    assert kept_here == kept_aside == 30 + 20 + 20  # the next build reuses them as before
+    assert kept_here == kept_aside == 30 + 20 + 20 + 30  # the next build reuses them as before
     for generation in ("first", "output"):
         assert _files(here / generation) == _files(aside / generation)
     assert _publication(here) == _publication(aside)  # the snapshots, encoded aside
+
+
+def test_one_child_does_works_in_turn_and_each_one_s_results_come_when_it_is_done(
+        tmp_path: Path) -> None:
+    """The build reads the first work's results (calendar blocks) while the child makes
+    the second's (the exports' records)."""
+    go_on = tmp_path / "go on"
+
+    def second() -> Iterator[int]:
+        while not go_on.exists():  # until the parent has read the first's results
+            time.sleep(0.01)
+        yield os.getpid()
+
+    with run_in_turn((lambda: [os.getpid()], second)) as aside:
+        [first_maker] = aside.results(0)
+        go_on.touch()
+        [second_maker] = aside.results(1)
+    assert first_maker == second_maker != PARENT
+
+
+def test_works_the_child_did_not_do_are_done_here() -> None:
+    def second() -> Iterator[int]:
+        if os.getpid() != PARENT:  # the OOM killer, say, once the first is done
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield os.getpid()
+
+    with run_in_turn((lambda: [os.getpid()], second)) as aside:
+        assert list(aside.results(1)) == [PARENT]
+        assert list(aside.results(0)) != [PARENT]  # the child had done it
 
 
 def _publication(where: Path) -> list[tuple[Any, ...]]:

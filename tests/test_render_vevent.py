@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aggregator.memo import BytesInMemory
 from aggregator.models import Event, MergedEvent, Source
+from aggregator.render import keep_blocks, make_blocks
 from aggregator.render.ics import EventBlock, event_components, render_event_blocks, stamp_line
 
 NOW = datetime(2026, 12, 1, 8, 0, 7, tzinfo=UTC)
@@ -118,3 +120,20 @@ def test_status_of_gives_the_contracts_status_as_one_object() -> None:
     assert status_of(" cancelled") == "CANCELLED" and status_of("TENTATIVE ") == "TENTATIVE"
     assert status_of("cancelled") is status_of("Cancelled ")
     assert status_of("postponed") == "CONFIRMED"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(merged_events(), min_size=1, max_size=6, unique_by=lambda e: e.uid))
+def test_blocks_made_in_another_process_are_kept_as_the_build_would_make_them(
+        events: list[MergedEvent]) -> None:
+    """A first build has another process make half of its calendar blocks
+    (render.make_blocks, sent back as bytes) and keeps them in its memo (render.keep_blocks):
+    each block and its time zones must be those the build makes itself, or a calendar would
+    lack a VTIMEZONE its events name."""
+    memo: BytesInMemory[MergedEvent, frozenset[str]] = BytesInMemory()
+    keep_blocks(memo, events, make_blocks(events, now=NOW, sources=SOURCES))
+    kept = render_event_blocks(events, now=NOW, sources=SOURCES, memo=memo)
+    for event in events:
+        made = render_event_blocks([event], now=NOW, sources=SOURCES)[event.uid]
+        assert written(kept[event.uid]) == written(made)
+        assert kept[event.uid].tzids == made.tzids

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..memo import BytesInMemory, BytesMemo, Memo
+from ..memo import BytesInMemory, BytesMemo, Memo, shared
 from ..models import MergedEvent, MergedItem, Source
 from ..topics import filter_word
 from .agenda import SingleMemo
@@ -101,6 +101,41 @@ def keep_records(memos: OutputMemos, events: Sequence[MergedEvent],
             memo.get(key, lambda: (record, None))  # noqa: B023 (called at once)
 
 
+Blocks = tuple[int, list[tuple[bytes, frozenset[str]]]]
+"""Calendar blocks made (without their DTSTAMP values, with their TZIDs), from which place in
+the list of events to make."""
+
+
+def unmade_blocks(events: Iterable[MergedEvent], memos: OutputMemos) -> list[MergedEvent]:
+    """The events whose calendar block ``memos`` does not hold: what a build must render."""
+    return [event for event in events if event not in memos.blocks]
+
+
+def make_blocks(events: Sequence[MergedEvent], *, now: datetime,
+                sources: Mapping[str, Source]) -> Iterator[Blocks]:
+    """The calendar blocks of ``events`` as :func:`render_event_blocks` makes them, a chunk
+    of :data:`RECORDS_CHUNK` at a time (the build makes some in another process)."""
+    for start in range(0, len(events), RECORDS_CHUNK):
+        chunk, memo = events[start:start + RECORDS_CHUNK], BlocksInMemory()
+        render_event_blocks(chunk, now=now, sources=sources, memo=memo)
+        yield start, [memo.get(event, _made_above) for event in chunk]
+
+
+BlocksInMemory = BytesInMemory[MergedEvent, frozenset[str]]
+
+
+def _made_above() -> tuple[bytes, frozenset[str]]:
+    raise AssertionError("render_event_blocks made every block of its events")
+
+
+def keep_blocks(memo: BlockMemo, events: Sequence[MergedEvent], made: Iterable[Blocks]) -> None:
+    """Put the blocks :func:`make_blocks` made of ``events`` in ``memo``, where writing the
+    calendars finds them (and the next build too)."""
+    for start, blocks in made:
+        for event, (data, tzids) in zip(events[start:start + len(blocks)], blocks, strict=True):
+            memo.get(event, lambda: (data, shared(tzids)))  # noqa: B023 (called at once)
+
+
 def render_outputs(
     events: Sequence[MergedEvent],
     items: Sequence[MergedItem],
@@ -138,6 +173,7 @@ def iter_outputs(
     title: str = DEFAULT_TITLE,
     memos: OutputMemos = _MEMOS,
     exports_ready: Callable[[], object] = lambda: None,
+    blocks_ready: Callable[[], object] = lambda: None,
 ) -> Iterator[tuple[str, Content]]:
     """:func:`render_outputs` one file at a time, big files as pieces to write in a row.
 
@@ -145,14 +181,17 @@ def iter_outputs(
     piece by piece as they are made, so memory holds neither all the outputs nor a whole
     one: at 100,000 events the calendars and exports together were several hundred MB of
     bytes held until the last was rendered (issue 8). Consume each file before the next.
-    ``exports_ready`` is called once the calendars are written: the build puts the records
-    of the exports it made meanwhile in ``memos`` (:func:`keep_records`).
+    ``exports_ready`` is called once the calendars and pages are written: the build puts the records
+    of the exports it made meanwhile in ``memos`` (:func:`keep_records`); ``blocks_ready``
+    before the calendars' blocks are rendered, for the blocks made meanwhile
+    (:func:`keep_blocks`).
     """
     names = {source_id: source.name for source_id, source in sources.items()}
     memos.blocks.new_build(names)
     memos.records.new_build(names)
     memos.items.new_build(names)
     memos.agenda.new_build()
+    blocks_ready()
     blocks = render_event_blocks(events, now=now, sources=sources, memo=memos.blocks)
     # Sorted once: every calendar and events.json keep this order (a filtered calendar keeps
     # its input's), instead of each computing the sort key of every event again.
@@ -167,16 +206,17 @@ def iter_outputs(
     yield "calendar.ics", calendar(ordered, title)
     for selection in filtered_calendars(ordered, sources):
         yield selection.path, calendar(selection.events, f"{title} – {calendar_label(selection)}")
+    # the page and the feed first: the exports' records are still being made aside
+    yield "news.atom", render_news_atom(items, sources, now=now, base_url=base_url, title=title)
+    yield "index.html", render_index(  # without the copies merged into another event
+        [event for event in events if not event.merged_into], items, sources, now=now,
+        base_url=base_url, timezone=timezone, title=title, memo=memos.agenda,
+    )
     exports_ready()
     yield "events.json", events_json_chunks(
         ordered, sources, now=now, timezone=timezone, memo=memos.records, presorted=True
     )
     yield "news.json", news_json_chunks(items, sources, now=now, memo=memos.items)
-    yield "news.atom", render_news_atom(items, sources, now=now, base_url=base_url, title=title)
-    yield "index.html", render_index(  # without the copies merged into another event
-        [event for event in events if not event.merged_into], items, sources, now=now, base_url=base_url, timezone=timezone, title=title,
-        memo=memos.agenda,
-    )
 
 
 def calendar_label(selection: FilteredCalendar, language: str = "fr") -> str:
@@ -197,7 +237,9 @@ __all__ = [
     "calendar_label",
     "filtered_calendars",
     "iter_outputs",
+    "keep_blocks",
     "keep_records",
+    "make_blocks",
     "make_records",
     "render_calendar",
     "render_events_json",
@@ -207,5 +249,6 @@ __all__ = [
     "render_outputs",
     "search_texts",
     "slugify",
+    "unmade_blocks",
     "unmade_records",
 ]
