@@ -4,8 +4,9 @@ A first build uses both cores: child processes make the exports' records, the sn
 the merged news (aggregator/aside.py) while the build's own process decodes, merges,
 renders and writes. Its time is then the build process's critical path, and this script shows
 it: each step of that process in order, with when it started, its wall time and its CPU time
-(wall above CPU: the step waited, for a child or for the other core), and the CPU the children
-used in all. Needs the database `bench/profile.py N --step build` leaves in
+(wall above CPU: the step waited, for a child or for the other core), the CPU the children
+used in all, and when each work a child did (aggregator/aside.py) started and ended, with the
+child's CPU time so far: where the second core idles. Needs the database `bench/profile.py N --step build` leaves in
 `bench/.profile-N/`; runs on a copy without its publication and merged UIDs, as a first build.
 ``--runs`` repeats it, each in a fresh process, so that a noisy machine shows.
 """
@@ -48,6 +49,30 @@ def _timed(log: list[tuple[str, float, float, float]], name: str,
     return step
 
 
+def _note_children(origin: list[float], notes: Path) -> None:
+    """Have each work a forked child does (aggregator.aside) note in ``notes`` when it
+    started and ended (after ``origin[0]``) and the child's CPU time then."""
+    from aggregator import aside
+
+    child = aside._child
+
+    def noting(works: Any, files: Any, done: int, known: Any) -> None:
+        def noted(number: int, work: Callable[[], Any]) -> Callable[[], Any]:
+            def run() -> Any:
+                start = time.perf_counter()
+                yield from work()
+                used = resource.getrusage(resource.RUSAGE_SELF)
+                with notes.open("a") as file:
+                    owner = getattr(work, "__qualname__", "?").split(".<locals>")[0]
+                    file.write(f"  child of {owner:26} work {number}"
+                               f" at {start - origin[0]:6.2f} s  ends {time.perf_counter() - origin[0]:6.2f}"
+                               f" s  child CPU {used.ru_utime + used.ru_stime:6.3f}\n")
+            return run
+        child([noted(number, work) for number, work in enumerate(works)], files, done, known)
+
+    aside._child = noting  # type: ignore[assignment]
+
+
 def one_run(n: int) -> None:
     """One first build in this process, its timeline printed."""
     import importlib
@@ -79,6 +104,8 @@ def one_run(n: int) -> None:
         if class_name:
             owner = getattr(owner, class_name)
         setattr(owner, name, _timed(log, name, getattr(owner, name), origin))
+    notes = scratch / "children.txt"
+    _note_children(origin, notes)
     cpu = time.process_time()
     origin[0] = time.perf_counter()
     report = aggregator.build()
@@ -89,6 +116,8 @@ def one_run(n: int) -> None:
           f"{time.process_time() - cpu:.2f} s, children {children.ru_utime + children.ru_stime:.2f} s")
     for name, start, step_wall, step_cpu in sorted(log, key=lambda entry: entry[1]):
         print(f"  {name:18} at {start:6.2f} s  wall {step_wall:6.3f}  CPU {step_cpu:6.3f}")
+    if notes.exists():
+        print(notes.read_text(), end="")
     shutil.rmtree(scratch)
 
 
