@@ -6,10 +6,15 @@ Feeds are served by a real HTTP server on 127.0.0.1; the database is a real SQLi
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import feedparser
 import icalendar
@@ -17,6 +22,7 @@ import pytest
 
 from mailsink import smtp_server  # noqa: F401  (fixture)
 import misbehaving
+from conftest import REPO
 from sites import SOON, ics, rss, run
 
 from aggregator import config
@@ -129,6 +135,25 @@ def test_a_failing_feed_keeps_its_events_and_shows_the_failure(site: Any, tmp_pa
 def test_sources_list_before_any_refresh_shows_pending_feeds(site: Any) -> None:
     listed = json.loads(run("sources", "list", "--json").output)
     assert len(listed) == 4 and {f["status"] for f in listed} == {"pending"}
+
+
+def test_sources_list_says_its_times_are_utc_whatever_the_machine_clock(site: Any) -> None:
+    """The operator's table gave "last success" in the machine's own zone with no label:
+    on a server set to Tokyo, or read from Luxembourg, "03:00" could be UTC or local. It is
+    now UTC and says so, as the refresh's "not asked again before … UTC" and the health
+    emails do; --json keeps ISO 8601 with its offset."""
+    assert run("refresh").exit_code == 0
+    listed = json.loads(run("sources", "list", "--json").output)
+    read = datetime.fromisoformat(listed[0]["last_success"])
+    assert read.utcoffset() == timedelta(0)  # machine-readable: the offset is written
+    shown = subprocess.run(
+        [sys.executable, "-m", "aggregator", "sources", "list"], capture_output=True,
+        text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO), "TZ": "Asia/Tokyo",
+                                    "COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    assert f"{read:%Y-%m-%d %H:%M} UTC" in shown.stdout, shown.stdout
+    tokyo = read.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M")
+    assert tokyo not in shown.stdout
 
 
 def test_refresh_of_one_source(site: Any) -> None:

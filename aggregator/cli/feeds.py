@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 
 import click
 from rich.markup import escape
@@ -145,7 +145,9 @@ def _count(n: int, noun: str) -> str:
 
 
 def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "never"
+    """In UTC, said so, as the refresh's reasons and the health emails give their times: the
+    machine's own zone, unlabelled, left an operator unsure whether "03:00" was UTC or local."""
+    return f"{value.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if value else "never"
 
 
 @sources.command("check")
