@@ -5,9 +5,10 @@ through it, which go direct.
 ``HTTP_PROXY`` http:// ones, ``ALL_PROXY`` both when its own is unset; the lower-case name
 wins over the upper-case one, as in curl and Python's urllib (``https_proxy=`` set empty
 turns ``HTTPS_PROXY`` off). ``NO_PROXY`` lists the hosts reached directly: ``*`` for all, a
-name for itself and every name under it (``example.org``, ``.example.org``), an address or a
-network (``10.0.0.0/8``) for hosts written as addresses, each optionally with ``:port``;
-this machine's own names and addresses always are.
+name for itself and every name under it (``example.org``, ``.example.org``; ``bücher.example``
+and ``xn--bcher-kva.example`` name each other), an address or a network (``10.0.0.0/8``) for
+hosts written as addresses, each optionally with ``:port``; this machine's own names and
+addresses always are.
 
 :mod:`aggregator.config` reads them (it alone reads the environment); the fetcher asks
 :func:`proxy_for` for each hop.
@@ -19,6 +20,8 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+import idna
 
 SCHEMES = ("http", "https")
 """A proxy is spoken to in plain HTTP or over TLS; SOCKS is not supported."""
@@ -142,7 +145,7 @@ def bypassed(no_proxy: tuple[str, ...], host: str, port: int) -> bool:
             if network is not None and address in network:
                 return True
             continue
-        domain = entry.lstrip("*").lstrip(".").rstrip(".")
+        domain = _ascii(entry.lstrip("*").lstrip(".").rstrip("."))
         if domain and (name == domain or name.endswith(f".{domain}")):
             return True
     return False
@@ -160,9 +163,14 @@ def _split_port(entry: str) -> tuple[str, int | None]:
 
 
 def _ascii(name: str) -> str:
+    """A host name, or a NO_PROXY entry, as the request carries it: IDNA 2008, as httpx
+    writes it (addresses.ascii_name, which a data module may not import). NO_PROXY=bücher.example
+    was compared as written with the feed's ASCII name, and Python's IDNA 2003 codec wrote
+    straße.example "strasse.example", another domain than the one asked; a name IDNA refuses
+    is compared as written."""
     try:
-        return name.encode("idna").decode("ascii")
-    except UnicodeError:
+        return name if name.isascii() else idna.encode(name.lower()).decode("ascii")
+    except UnicodeError:  # idna.IDNAError is one
         return name
 
 

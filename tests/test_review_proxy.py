@@ -389,6 +389,36 @@ def test_no_proxy_hosts_are_fetched_directly(
     assert proxy.targets() == [f"GET http://feeds.invalid:{port}/cal.ics"]
 
 
+IDN_HOSTS = resolving({"xn--bcher-kva.invalid": ["127.0.0.1"],
+                       "xn--strae-oqa.invalid": ["127.0.0.1"]})
+"""Our side's DNS for the accented names (as resolvers are asked: in their xn-- form); the
+proxy resolves only feeds.invalid, so a feed read through it by mistake fails."""
+
+
+@pytest.mark.parametrize("no_proxy", ["bücher.invalid, straße.invalid",
+                                      "xn--bcher-kva.invalid,xn--strae-oqa.invalid",
+                                      ".BÜCHER.invalid,*.Straße.invalid"])
+def test_no_proxy_names_an_accented_host_in_either_of_its_forms(
+        no_proxy: str, feed_server: Any, proxy: ForwardProxy, tmp_path: Path) -> None:
+    """NO_PROXY=bücher.invalid sent the feed at http://bücher.invalid/ (and its xn-- form)
+    to the proxy all the same: the feed's name was compared in ASCII, the entry as written.
+    Either form of the entry now names either form of the host, ß as IDNA 2008 writes it
+    (xn--strae-oqa, where Python's codec says "strasse", another domain)."""
+    feed_server.set("/cal.ics", CAL, "text/calendar")
+    proxy.hosts.update({"feeds.invalid": "127.0.0.1"})
+    port = port_of(feed_server)
+    urls = [f"http://{host}:{port}/cal.ics" for host in (
+        "bücher.invalid", "xn--bcher-kva.invalid", "straße.invalid", "xn--strae-oqa.invalid",
+        "feeds.invalid")]
+    env = {"HTTP_PROXY": proxy.url, "NO_PROXY": no_proxy}
+    settings = dataclasses.replace(make_settings(tmp_path, (make_source("lab", *urls),)),
+                                   proxies=config.build_settings((), None, env).proxies,
+                                   allow_private_networks=True)  # our DNS gives loopback
+    read = make_aggregator(settings, resolver=IDN_HOSTS).check_feeds(urls)
+    assert all(isinstance(r, ParsedFeed) for r in read), read
+    assert proxy.targets() == [f"GET http://feeds.invalid:{port}/cal.ics"]
+
+
 @pytest.mark.parametrize(("entries", "host", "port", "direct"), [
     ("*", "anything.example", 443, True),
     ("example.org", "example.org", 443, True),
@@ -407,6 +437,9 @@ def test_no_proxy_hosts_are_fetched_directly(
     ("", "feeds.localhost", 8000, True),
     ("", "127.0.0.1", 8000, True),
     ("", "[::1]", 8000, True),
+    ("xn--strae-oqa.example", "straße.example", 443, True),
+    ("strasse.example", "straße.example", 443, False),  # IDNA 2003's spelling: another domain
+    ("bücher.example", "bucher.example", 443, False),
 ])
 def test_no_proxy_reads_as_curl_and_httpx_read_it(entries: str, host: str, port: int,
                                                    direct: bool) -> None:
