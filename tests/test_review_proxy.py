@@ -23,7 +23,7 @@ import pytest
 import trustme
 
 from aggregator import config
-from aggregator.cadence import HealthStep, Outage, check_health
+from aggregator.cadence import HealthStep, Outage, check_health, is_our_proxys_failure
 from aggregator.core import make_aggregator
 from aggregator.errors import FetchError, PrivateAddressError
 from aggregator.fetch import FetchLimits, FetchRequest, fetch_feeds, tls_context
@@ -275,6 +275,52 @@ def test_a_proxy_asking_for_credentials_says_where_to_give_them(
     assert reason.startswith(f"our proxy ({variable}) refused its credentials"), reason
     assert "no@" not in reason and "127.0.0.1" not in reason
     assert reason_in(reason, "de") != reason
+
+
+@pytest.mark.parametrize("with_proxy", [False, True])
+def test_a_site_answering_407_itself_is_not_said_to_be_our_proxy(
+        with_proxy: bool, feed_server: Any, proxy: ForwardProxy, tmp_path: Path) -> None:
+    """A feed's own server answering 407 Proxy Authentication Required (no proxy in the
+    environment, or one this feed does not go through: here this machine, always direct)
+    was reported as the bare status line, which organiser and operator read as a proxy of
+    ours asking for a password. It now says the site answered it, no proxy of ours being on
+    the way, and what to do; a proxy that was used is still named (the test above)."""
+    feed_server.set("/cal.ics", CAL, "text/calendar")
+    feed_server.fail("/cal.ics", 407)
+    env = {"HTTP_PROXY": proxy.url, "HTTPS_PROXY": proxy.url} if with_proxy else {}
+    settings = dataclasses.replace(
+        make_settings(tmp_path, (make_source("lab", feed_server.url("/cal.ics")),)),
+        proxies=config.build_settings((), None, env).proxies, allow_private_networks=True)
+    reason = reason_of(make_aggregator(settings), feed_server.url("/cal.ics"))
+    assert reason.startswith("HTTP 407 Proxy Authentication Required from the site itself, "
+                             "not from a proxy of ours:"), reason
+    assert "give us the feed's public address" in reason
+    assert proxy.seen == [] and not is_our_proxys_failure(reason)
+    french, german = reason_in(reason, "fr"), reason_in(reason, "de")
+    assert french.startswith("HTTP 407 Proxy Authentication Required envoyé par le site "
+                             "lui-même"), french
+    assert german.startswith("HTTP 407 Proxy Authentication Required von der Website selbst"), \
+        german
+
+
+def test_a_site_answering_407_inside_the_proxys_tunnel_is_not_said_to_be_our_proxy(
+        proxy: ForwardProxy, tmp_path: Path) -> None:
+    """An https feed goes through the proxy's tunnel (CONNECT); what answers inside it is the
+    site, TLS ours end to end: its 407 was reported as "our proxy (HTTPS_PROXY) asks for
+    credentials", and the operator sent to mend a proxy that had let it through."""
+    authority = trustme.CA()
+    authority.configure_trust(tls_context())
+    try:
+        with calendar_server(CAL, server_context(authority.issue_cert("secure.invalid")),
+                             status=407) as port:
+            proxy.hosts["secure.invalid"] = "127.0.0.1"
+            reason = reason_of(proxied_app(tmp_path, proxy), f"https://secure.invalid:{port}/")
+    finally:
+        tls_context.cache_clear()
+    assert proxy.targets() == [f"CONNECT secure.invalid:{port}"]
+    assert reason.startswith("HTTP 407 Proxy Authentication Required from the site itself, "
+                             "not from a proxy of ours:"), reason
+    assert not is_our_proxys_failure(reason)
 
 
 def test_credentials_in_the_proxy_url_are_sent_to_it(

@@ -26,14 +26,15 @@ def server_context(certificate: trustme.LeafCert) -> ssl.SSLContext:
     return context
 
 
-def serve_calendar(body: bytes, context: ssl.SSLContext | None = None
+def serve_calendar(body: bytes, context: ssl.SSLContext | None = None, status: int = 200
                    ) -> tuple[ThreadingHTTPServer, int]:
     """A server on 127.0.0.1 answering every GET with ``body`` as text/calendar, over TLS with
-    ``context`` (plain http without): the server, to :func:`stop`, and its port."""
+    ``context`` (plain http without), with ``status``: the server, to :func:`stop`, and its
+    port."""
 
     class Calendar(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "text/calendar")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -57,9 +58,10 @@ def stop(server: ThreadingHTTPServer) -> None:
 
 
 @contextlib.contextmanager
-def calendar_server(body: bytes, context: ssl.SSLContext | None = None) -> Iterator[int]:
+def calendar_server(body: bytes, context: ssl.SSLContext | None = None, status: int = 200
+                    ) -> Iterator[int]:
     """:func:`serve_calendar` for the block: its port."""
-    server, port = serve_calendar(body, context)
+    server, port = serve_calendar(body, context, status)
     try:
         yield port
     finally:

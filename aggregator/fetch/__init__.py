@@ -44,7 +44,8 @@ from .target import pinned, redirect_target, sendable
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 PERMANENT_REDIRECT_CODES = (301, 308)
 PROXY_STATUSES = (407, 502, 504)
-"""An http:// request's answers that come from the proxy (407) or may (502, 504)."""
+"""An http:// request's answers that come from the proxy (407) or may (502, 504); an https://
+one's come from the site, inside the proxy's tunnel (the proxy's own fail the CONNECT)."""
 ADDRESSES_TRIED = 4
 """A host's addresses tried in turn when one takes no connection (all within the deadline)."""
 ACCEPT = (
@@ -220,7 +221,8 @@ class _Fetcher:
         try:
             response = await wire.handle_async_request(sent)
             try:
-                if proxy is not None and response.status_code in PROXY_STATUSES:
+                if (proxy is not None and sent.url.scheme == "http"  # in a tunnel: the site's
+                        and response.status_code in PROXY_STATUSES):
                     raise proxy_status(url, proxy.variable, response.status_code,
                                        response.reason_phrase, proxy.has_credentials,
                                        tunnel=False)

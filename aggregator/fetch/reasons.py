@@ -21,13 +21,19 @@ CERTIFICATE_ADVICE = (
 
 def status_reason(status: int, phrase: str) -> str:
     """Why a feed failed with an HTTP error: the status line as the server sent it, then
-    what its organiser can do (the health page and email say it in their language)."""
+    what its organiser can do (the health page and email say it in their language). A 407
+    here came from the site: its bare status line ("Proxy Authentication Required") read as
+    our proxy's request for a password, which nobody had set."""
     answer = one_line(f"HTTP {status} {phrase}".strip(), 80)
     if status in (401, 403):
         return (f"{answer}: the server refuses to give us the feed; if it is private, give us "
                 "its public address")
     if status == 404:
         return f"{answer}: no feed at this address; check it, or give us the feed's new one"
+    if status == 407:  # our proxy's is proxy_status's (no proxy, or inside its tunnel: the site)
+        return (f"{answer} from the site itself, not from a proxy of ours: a status a feed's "
+                "server should not send; the site's server (or a gateway in front of it) asks "
+                "for credentials: tell the site, or give us the feed's public address")
     if status == 410:
         return f"{answer}: the site says this feed is gone for good; give us its new address"
     if status == 429:

@@ -33,6 +33,17 @@ FETCHING: tuple[tuple[str, str, str], ...] = (
      "du flux",
      "{answer}: unter dieser Adresse ist kein Feed; prüfen Sie sie oder nennen Sie uns die neue "
      "Adresse des Feeds"),
+    ("{answer} from the site itself, not from a proxy of ours: a status a feed's server "
+     "should not send; the site's server (or a gateway in front of it) asks for credentials: "
+     "tell the site, or give us the feed's public address",
+     "{answer} envoyé par le site lui-même, pas par un proxy de notre côté : une réponse "
+     "qu'un serveur de flux ne devrait pas donner ; le serveur du site (ou une passerelle "
+     "devant lui) demande des identifiants : prévenez le site, ou donnez-nous l'adresse "
+     "publique du flux",
+     "{answer} von der Website selbst, nicht von einem Proxy auf unserer Seite: eine "
+     "Antwort, die der Server eines Feeds nicht geben sollte; der Server der Website (oder "
+     "ein Gateway davor) verlangt Zugangsdaten: sagen Sie es der Website oder nennen Sie uns "
+     "die öffentliche Adresse des Feeds"),
     ("{answer}: the site says this feed is gone for good; give us its new address",
      "{answer} : le site indique que ce flux a définitivement disparu ; donnez-nous sa nouvelle "
      "adresse",
