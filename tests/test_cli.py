@@ -272,6 +272,26 @@ def test_an_organisation_registers_from_the_command_line_and_the_operator_approv
     assert "Registrations" in run("registrations", "list").output  # a table for people
 
 
+def test_registrations_list_says_its_times_are_utc(
+    site: Any, smtp_server: Any, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """Its "since" column was UTC without saying so, beside `sources list`'s labelled times."""
+    monkeypatch.setenv("AGGREGATOR_SMTP_HOST", smtp_server.host)
+    monkeypatch.setenv("AGGREGATOR_SMTP_PORT", str(smtp_server.port))
+    assert run("sources", "register", site.url("/lab.ics"), "--name", "Fablab", "--kind",
+               "association", "--city", "Épinal", "--contact", "hello@fablab.example.org"
+               ).exit_code == 0
+    [listed] = json.loads(run("registrations", "list", "--json").output)
+    created = datetime.fromisoformat(listed["created_at"])
+    shown = subprocess.run(
+        [sys.executable, "-m", "aggregator", "registrations", "list"], capture_output=True,
+        text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO), "TZ": "Asia/Tokyo",
+                                    "COLUMNS": "250"})
+    assert shown.returncode == 0, shown.stderr
+    assert f"{created.astimezone(ZoneInfo('UTC')):%Y-%m-%d %H:%M} UTC" in shown.stdout, \
+        shown.stdout
+
+
 def test_the_operator_switches_a_source_off_and_on_from_the_command_line(site: Any) -> None:
     run("refresh")
     run("build")

@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -114,6 +115,13 @@ def stop_on_signal() -> Iterator[Stopping]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def utc_minute(value: datetime | None) -> str:
+    """A stored time for the operator's tables: in UTC, said so, as the refresh's reasons and
+    the health emails give theirs ("2026-12-08 04:05 UTC"). The machine's own zone, or UTC
+    unlabelled, left an operator in Luxembourg unsure whether "03:00" was UTC or local."""
+    return f"{value.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if value else "never"
 
 
 def warn_of_admin_token(app: AppContext) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
 
 import click
 from rich.markup import escape
@@ -19,7 +18,7 @@ from ..config import Settings
 from ..errors import AggregatorError, ConfigError, FeedError
 from ..memo import not_kept
 from ..models import FeedOutcome, ParsedFeed
-from . import (AppContext, cli, console, err_console, errors_to_exit, pass_app,
+from . import (AppContext, cli, console, err_console, errors_to_exit, pass_app, utc_minute,
                warn_of_admin_token)
 
 if TYPE_CHECKING:
@@ -134,7 +133,7 @@ def _print_health(health: list[FeedHealth]) -> None:
             problem += f" ({h.consecutive_failures} failures in a row)"
         table.add_row(  # escaped: a URL or a reason quoting "[…]" is text, not Rich markup
             escape(h.source), escape(h.url), h.type, f"[{colours.get(h.status, '')}]{h.status}[/]",
-            str(h.items), _when(h.last_success), escape(problem),
+            str(h.items), utc_minute(h.last_success), escape(problem),
         )
     console.print(table)
 
@@ -142,12 +141,6 @@ def _print_health(health: list[FeedHealth]) -> None:
 def _count(n: int, noun: str) -> str:
     """"1 warning", "2 warnings" (the CLI speaks English)."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _when(value: datetime | None) -> str:
-    """In UTC, said so, as the refresh's reasons and the health emails give their times: the
-    machine's own zone, unlabelled, left an operator unsure whether "03:00" was UTC or local."""
-    return f"{value.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if value else "never"
 
 
 @sources.command("check")

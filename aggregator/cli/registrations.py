@@ -18,7 +18,8 @@ from rich.table import Table
 
 from ..models import FEED_TYPES, LANGUAGES, FeedRef
 from ..contacts import Registration
-from . import AppContext, KindChoice, cli, console, err_console, errors_to_exit, pass_app
+from . import (AppContext, KindChoice, cli, console, err_console, errors_to_exit, pass_app,
+               utc_minute)
 from .feeds import sources
 
 STATUSES = ("pending", "approved", "rejected", "withdrawn")
@@ -116,7 +117,7 @@ def registrations_list(app: AppContext, status: str | None, as_json: bool) -> No
         table.add_row(  # escaped: the public form's "[/x]" as a name was a traceback here
             str(r.id), r.source.id, escape(r.source.name), r.source.kind, escape(r.source.city),
             escape(r.source.contact), escape("\n".join(f.url for f in r.source.feeds)),
-            r.status, (r.decided_at or r.created_at).strftime("%Y-%m-%d %H:%M"))
+            r.status, utc_minute(r.decided_at or r.created_at))
     console.print(table)
 
 
