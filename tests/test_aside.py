@@ -22,7 +22,7 @@ from aggregator.aside import (
 )
 from aggregator.core import make_aggregator
 from aggregator.dedup import NEWS_MEMOS, news
-from aggregator.memo import Memo
+from aggregator.memo import Memo, not_kept
 from conftest import make_settings, make_source
 from sites import SOON, ics, one_calendar, rss
 
@@ -197,6 +197,31 @@ def test_a_build_making_its_export_records_aside_writes_the_same_bytes(
     for generation in ("first", "output"):
         assert _files(here / generation) == _files(aside / generation)
     assert _publication(here) == _publication(aside)  # the snapshots, encoded aside
+
+
+def test_aggregator_build_making_its_blocks_aside_writes_the_same_bytes(
+        refreshed: Path, feed_server: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`aggregator build` runs inside memo.not_kept() (cron's process keeps nothing for a
+    next build): the blocks a child made are kept all the same, and the files are those of
+    a build making everything itself. It stopped with an AssertionError from make_blocks
+    (its memo kept nothing there), in the child and again here."""
+    here = tmp_path / "here"
+    here.mkdir()
+    shutil.copy(refreshed, here / "aggregator.db")
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    shutil.copy(refreshed, aside / "aggregator.db")
+    source = make_source("lab", feed_server.url("/events.ics"), feed_server.url("/news.xml"))
+    clock = SOON - timedelta(days=1)
+    for where, least in ((here, 1_000_000), (aside, 1)):
+        monkeypatch.setattr(building, "ASIDE_MIN_RECORDS", least)
+        aggregator = make_aggregator(make_settings(where, (source,)), clock=lambda: clock)
+        with not_kept():
+            aggregator.build()
+        aggregator.close()
+    assert _files(here / "output") == _files(aside / "output")
+    assert _publication(here) == _publication(aside)
 
 
 def test_one_child_does_works_in_turn_and_each_one_s_results_come_when_it_is_done(

@@ -113,19 +113,14 @@ def unmade_blocks(events: Iterable[MergedEvent], memos: OutputMemos) -> list[Mer
 
 def make_blocks(events: Sequence[MergedEvent], *, now: datetime,
                 sources: Mapping[str, Source]) -> Iterator[Blocks]:
-    """The calendar blocks of ``events`` as :func:`render_event_blocks` makes them, a chunk
-    of :data:`RECORDS_CHUNK` at a time (the build makes some in another process)."""
+    """The calendar blocks of ``events`` (one UID each, as a build's) as
+    :func:`render_event_blocks` makes them, a chunk of :data:`RECORDS_CHUNK` at a time (the
+    build makes some in another process)."""
     for start in range(0, len(events), RECORDS_CHUNK):
-        chunk, memo = events[start:start + RECORDS_CHUNK], BlocksInMemory()
-        render_event_blocks(chunk, now=now, sources=sources, memo=memo)
-        yield start, [memo.get(event, _made_above) for event in chunk]
-
-
-BlocksInMemory = BytesInMemory[MergedEvent, frozenset[str]]
-
-
-def _made_above() -> tuple[bytes, frozenset[str]]:
-    raise AssertionError("render_event_blocks made every block of its events")
+        chunk = events[start:start + RECORDS_CHUNK]
+        made = render_event_blocks(chunk, now=now, sources=sources)
+        yield start, [(made[e.uid].memo.read(made[e.uid].entry), made[e.uid].tzids)
+                      for e in chunk]
 
 
 def keep_blocks(memo: BlockMemo, events: Sequence[MergedEvent], made: Iterable[Blocks]) -> None:
