@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import select
 import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,6 +37,8 @@ from typing import IO, Any, Generic, TypeVar
 from .gcpause import frozen_heap
 
 T = TypeVar("T")
+CHILD_CHECK = 0.05
+"""Seconds between two looks at whether the child is still there, while waiting for it."""
 
 
 class Aside(Generic[T]):
@@ -87,15 +90,31 @@ class Aside(Generic[T]):
             yield from self._works[number]()
 
     def _wait_for(self, number: int) -> bool:
-        """Whether the child did ``works[number]``, waiting for it to, or to end."""
+        """Whether the child did ``works[number]``, waiting for it to, or to end. Its end is
+        watched, not only its pipe: a process another thread forked while the pipe was open
+        (the daemon's refresh forking its parse workers) holds the pipe's write end too, and
+        the pipe stayed open when the child failed; the build waited for that process."""
         while self._pid and self._done <= number:
-            if os.read(self._pipe, 1):
-                self._done += 1
-                if self._done < len(self._works):
-                    continue
-            os.waitpid(self._pid, 0)  # all done, or gone (whatever it did is on the pipe)
-            self._pid = 0
+            said = self._said(CHILD_CHECK)
+            if said and self._done < len(self._works):
+                continue
+            # every work done, or the pipe's end: the child is ending; else is it gone?
+            ended, _ = os.waitpid(self._pid, os.WNOHANG if said is None else 0)
+            if ended:
+                self._pid = 0
+                self._said(0)  # what it did before it ended
         return self._done > number
+
+    def _said(self, wait: float) -> int | None:
+        """How many more works the child said it did within ``wait`` seconds: 0 at the
+        pipe's end, None when it said nothing meanwhile."""
+        watch = select.poll()
+        watch.register(self._pipe, select.POLLIN)
+        if not watch.poll(int(wait * 1000)):
+            return None
+        said = len(os.read(self._pipe, len(self._works)))
+        self._done += said
+        return said
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:

@@ -4,6 +4,7 @@ export records and snapshots aside writes the same bytes and rows as one making 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
@@ -298,3 +299,38 @@ def test_a_container_s_memory_limit_is_the_room_not_the_host_s(tmp_path: Path) -
     meminfo = Path("/proc/meminfo").read_text()
     host = int(meminfo.split("MemAvailable:")[1].split()[0]) * 1024
     assert 0 < available <= host * 1.1  # read again a moment later: it moves a little
+
+
+def test_a_child_that_fails_is_not_waited_for_while_another_process_holds_its_pipe() -> None:
+    """The daemon's refresh forks its parse workers from another thread while a build runs:
+    one forked between the pipe's making and the build's fork holds the pipe's write end
+    too, so the pipe did not close when the child failed (a work raising, the OOM killer),
+    and the build waited for that worker to end (8 s here: as long as the refresh's parsing)
+    before doing the work itself."""
+    fork = multiprocessing.get_context("fork")
+    others: list[multiprocessing.process.BaseProcess] = []
+
+    def another_thread_forks() -> None:  # at the worst moment: just after the build's fork
+        if asking and not others:
+            others.append(fork.Process(target=time.sleep, args=(8,), daemon=True))
+            others[0].start()
+
+    def fails() -> Iterator[int]:
+        if os.getpid() != PARENT:
+            raise MemoryError
+        yield os.getpid()
+
+    asking = True
+    os.register_at_fork(after_in_parent=another_thread_forks)
+    try:
+        started = time.monotonic()
+        with run_in_turn((fails,)) as aside:
+            asking = False
+            assert list(aside.results(0)) == [PARENT]
+        assert others and others[0].is_alive()  # it holds the pipe still
+        assert time.monotonic() - started < 2
+    finally:
+        asking = False
+        for other in others:
+            other.kill()
+            other.join()
