@@ -114,12 +114,13 @@ class BuildMixin:
                  by_id: Mapping[str, Source], now: datetime,
                  publication: Mapping[str, Publication], before: Mapping[str, Publication]
                  ) -> list[Path]:
-        """Write every output, then save the publication. Half the calendar blocks and the
-        records of events.json and news.json that the memos do not hold, then the snapshots
-        of the publication's changed entries (all of them in a first build), are made by a
-        child process while this one renders the other half of the blocks and writes the
-        files (aggregator/aside.py): the build's second core. Below
-        :data:`ASIDE_MIN_RECORDS` of each (a rebuild), they are made here."""
+        """Write every output, then save the publication. One in :data:`CHILD_BLOCKS` of the
+        calendar blocks and the records of events.json and news.json that the memos do not
+        hold, then the snapshots of the publication's changed entries (all of them in a first
+        build), are made by a child process, in that order, while this one renders the other
+        blocks and writes the files (aggregator/aside.py): the build's second core. Below
+        :data:`ASIDE_MIN_RECORDS` of each (twice that of blocks: a rebuild), they are made
+        here."""
         memos = self.output_memos
         unmade_events, unmade_items = unmade_records(events, items, memos)
         changed = [entry.snapshot for entry in changed_publications(publication, before)
