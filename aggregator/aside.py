@@ -60,7 +60,7 @@ class Aside(Generic[T]):
         self._stack = ExitStack()
 
     def __enter__(self) -> Aside[T]:
-        if not self._fork or (os.cpu_count() or 1) < 2 or not room_for_a_child():
+        if not self._fork or usable_cores() < 2 or not room_for_a_child():
             return self
         done = -1
         try:
@@ -123,6 +123,16 @@ class Aside(Generic[T]):
             os.waitpid(self._pid, 0)
             self._pid = 0
         self._stack.close()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity where the system has one (taskset,
+    a container's cpuset), else the machine's count. os.cpu_count() counts the machine's:
+    a build pinned to one core forked a child to share that core with it."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 def room_for_a_child(memory: tuple[int, int] | None = None) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -19,6 +18,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from . import USER_AGENT
+from .aside import usable_cores
 from .cpulimit import OverBudget, cpu_budget
 from .errors import FeedError, ParseError
 from .gcpause import frozen_heap
@@ -115,7 +115,7 @@ def iter_intakes(
     hashes: dict[int, str] = {}
     arrivals = 0
     pending: dict[int, Future[ParsedFeed | ParseError] | ParseJob] = {}
-    workers = os.cpu_count() or 1
+    workers = usable_cores()
     pool = ProcessPoolExecutor(workers) if len(states) >= PARALLEL_PARSE_MIN and workers > 1 else None
 
     def arrived(request: FetchRequest, result: FetchResult | FeedError) -> None:

@@ -9,6 +9,8 @@ import os
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -28,6 +30,7 @@ from conftest import make_settings, make_source
 from sites import SOON, ics, one_calendar, rss
 
 PARENT = os.getpid()
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_work_runs_in_a_child_and_its_results_come_back_in_order() -> None:
@@ -259,6 +262,18 @@ def _publication(where: Path) -> list[tuple[Any, ...]]:
         rows = database.execute("SELECT uid, fingerprint, sequence, last_modified, "
                                 "until_utc, vanished, snapshot FROM publications ORDER BY uid")
         return rows.fetchall()
+
+
+def test_a_process_pinned_to_one_core_does_the_work_here_rather_than_fork() -> None:
+    """taskset, or a container's cpuset, gives the build one core of the machine's: a child
+    would only share it (and copy the pages it reads), so none is forked."""
+    code = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+            "from aggregator.aside import run_aside; "
+            "aside = run_aside(lambda: [os.getpid()]).__enter__(); "
+            "print(list(aside.results()) == [os.getpid()], aside._pid)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    assert shown.split() == ["True", "0"]
 
 
 def test_a_machine_short_of_memory_does_the_work_here_rather_than_fork() -> None:
