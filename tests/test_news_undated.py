@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from aggregator.core import Aggregator, make_aggregator
@@ -107,6 +108,7 @@ def test_undated_news_first_seen_long_ago_is_pruned(
         app.close()
 
 
+@pytest.mark.empty_database
 def test_news_stored_before_first_seen_was_kept_gets_the_upgrade_time(db_url: str) -> None:
     with schema_at(db_url, "0001") as connection:  # the schema before this change
         connection.execute(sa.text(

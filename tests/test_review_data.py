@@ -163,6 +163,7 @@ open_store(sys.argv[1]).close()
 """
 
 
+@pytest.mark.empty_database
 def test_processes_starting_together_on_a_new_database_all_start(
         db_url: str, tmp_path: Path) -> None:
     """The daemon and `aggregator serve` (or a cron refresh) started together on a fresh or

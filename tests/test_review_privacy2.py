@@ -62,6 +62,7 @@ def test_the_words_a_subscriber_agreed_to_are_kept_with_its_confirmation(
     assert data["created_at"] and data["confirmed_at"] >= data["created_at"]
 
 
+@pytest.mark.empty_database
 def test_a_database_of_the_previous_version_keeps_its_subscribers_and_records_consents(
     db_url: str, tmp_path: Path, smtp_server: Sink
 ) -> None:

@@ -252,6 +252,7 @@ def test_a_registration_decided_meanwhile_is_neither_reminded_nor_expired(
         assert app.registration_by_token(registration.token).source.contact == CONTACT
 
 
+@pytest.mark.empty_database
 def test_a_database_of_the_previous_version_keeps_its_registrations(
     tmp_path: Path, db_url: str, smtp_server: Sink  # noqa: F811
 ) -> None:

@@ -278,6 +278,7 @@ def test_outcome_type_is_plain_data() -> None:
     assert FeedOutcome("a", "u", "updated").records == 0
 
 
+@pytest.mark.empty_database
 def test_the_migrations_build_the_schema_the_code_declares(db_url: str) -> None:
     """Every table, column, index and constraint the queries rely on, on both databases:
     a column declared in the code but missing from a migration fails only in production."""
@@ -320,6 +321,7 @@ def test_a_registration_is_found_by_its_secret_and_changed_whole(db_url: str) ->
         store.close()
 
 
+@pytest.mark.empty_database
 def test_registrations_made_before_the_manage_links_get_a_secret_each(db_url: str) -> None:
     import sqlalchemy as sa
 
