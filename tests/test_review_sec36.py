@@ -29,7 +29,7 @@ from webapp import running
 
 SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 CITIES = ("Metz", "Nancy", "Luxembourg", "Esch-sur-Alzette", "Thionville", "Épinal")
-EVENTS = 20_000
+EVENTS = 10_000
 
 
 def corpus_places() -> list[str]:
