@@ -82,6 +82,10 @@ sources:
   - {{id: assoc, name: L'Asso, kind: association, city: Metz, country: FR, tags: [startup],
      feeds: [{{url: "{base}/assoc.ics"}}]}}
 """, encoding="utf-8")
+    from conftest import migrated_sqlite  # conftest imports this module
+
+    (tmp_path / "data").mkdir()
+    migrated_sqlite(tmp_path / "data" / "aggregator.db")  # where the commands' store is
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("AGGREGATOR_ALLOW_PRIVATE_NETWORKS", "1")
     monkeypatch.delenv("AGGREGATOR_CONFIG", raising=False)
