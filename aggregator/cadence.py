@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Literal
 
+from .instants import utc_minute
 from .models import FeedState
 
 DEFAULT_INTERVAL = timedelta(hours=1)  # issue 4: each feed hourly unless sources.yaml says otherwise
@@ -104,7 +105,7 @@ def told_to_wait(state: FeedState, now: datetime) -> str | None:
         return None
     assert state.next_due is not None  # not due: a time ahead
     return (f"the site answered HTTP {state.http_status} and asked us to wait: not asked again "
-            f"before {state.next_due.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC "
+            f"before {utc_minute(state.next_due)} "
             "(`aggregator refresh --force` asks now)")
 
 

@@ -28,6 +28,7 @@ from .mailer import notify_contact
 from .observe import CONTENT_TYPE, Metrics
 from .models import FeedOutcome, FeedState, Source, StoredUpdate
 from .fetch import FetchLimits, Wire
+from .instants import utc_minute
 from .netguard import Resolver
 from .node_names import default_node, process_gone, this_host
 from .notices import MESSAGES, what_to_do
@@ -308,7 +309,7 @@ class ClusterMixin:
         if not source.contact:
             return "no contact address in sources.yaml"
         start = failing_since or state.last_success
-        since = start.strftime("%Y-%m-%d %H:%M UTC") if start else "?"
+        since = utc_minute(start) if start else "?"
         base = self.settings.base_url
         fix = what_to_do(source.language, self.manage_link(source.id), gone=notice == "gone")
         error = reason_in(state.last_error or "", source.language)  # in the contact's language

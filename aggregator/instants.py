@@ -17,6 +17,13 @@ FAR_FUTURE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _UNTIL = re.compile(r"UNTIL=(\d{8})", re.IGNORECASE)
 
 
+def utc_minute(value: datetime) -> str:
+    """A time as the operator's tools say it, to the minute, in UTC and saying so
+    ("2026-12-08 04:05 UTC"): the refresh's reasons, the health emails and the CLI's
+    tables, whatever zone the value or the machine is in."""
+    return f"{value.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
+
+
 def utc_instant(value: When) -> datetime:
     """The UTC instant a start or end stands for (dates at 00:00 UTC; naive taken as UTC)."""
     if isinstance(value, datetime):

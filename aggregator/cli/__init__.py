@@ -11,14 +11,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from .. import __version__, config
+from .. import __version__, config, instants
 from ..config import Settings
 from ..errors import AggregatorError
 from ..models import SOURCE_KINDS
@@ -118,10 +118,10 @@ def stop_on_signal() -> Iterator[Stopping]:
 
 
 def utc_minute(value: datetime | None) -> str:
-    """A stored time for the operator's tables: in UTC, said so, as the refresh's reasons and
-    the health emails give theirs ("2026-12-08 04:05 UTC"). The machine's own zone, or UTC
-    unlabelled, left an operator in Luxembourg unsure whether "03:00" was UTC or local."""
-    return f"{value.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if value else "never"
+    """A stored time for the operator's tables, as instants.utc_minute says it ("never"
+    without one). The machine's own zone, or UTC unlabelled, left an operator in Luxembourg
+    unsure whether "03:00" was UTC or local."""
+    return instants.utc_minute(value) if value else "never"
 
 
 def warn_of_admin_token(app: AppContext) -> None:
